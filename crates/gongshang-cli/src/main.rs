@@ -1,0 +1,156 @@
+//! `gongshang`: the command line of gongshang.
+//!
+//! Thin by design: each command parses its arguments, reads its files, calls
+//! the rules engine (or another crate) and prints. No rule lives here.
+
+mod batch;
+mod bench;
+mod calc;
+mod policy_files;
+mod render;
+mod synth;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+#[derive(Parser)]
+#[command(
+    name = "gongshang",
+    version,
+    about = "工伤保险 work-injury insurance: calculate, explain, administer"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Calculate an award: one case from JSON (with its trace), or a batch CSV
+    Calc(CalcArgs),
+    /// Generate deterministic synthetic data
+    Synth {
+        #[command(subcommand)]
+        what: SynthCommand,
+    },
+    /// Measure the batch path end to end (generate, read, compute, write)
+    Bench(bench::BenchArgs),
+    /// Policy parameters: validate files, list and show values
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// Show what gongshang does, on example cases
+    Demo,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+#[derive(clap::Args)]
+pub struct CalcArgs {
+    /// The case as JSON, or - for standard input
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    pub case: Option<PathBuf>,
+    /// Calculate a batch CSV instead (columns: see README)
+    #[arg(long, value_name = "CSV", requires = "out")]
+    pub batch: Option<PathBuf>,
+    /// Where the batch results go (written whole or not at all)
+    #[arg(long, value_name = "CSV")]
+    pub out: Option<PathBuf>,
+    /// Batch: write the good rows and report the bad ones instead of failing
+    #[arg(long, requires = "batch")]
+    pub skip_invalid: bool,
+    /// Batch with --skip-invalid: where the error report goes [default: OUT.errors.csv]
+    #[arg(long, value_name = "CSV", requires = "skip_invalid")]
+    pub errors: Option<PathBuf>,
+    /// Batch: the date at which the national rules apply [default: today in China]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<Date>,
+    /// Batch: worker threads [default: all cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Language of labels and explanations
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+    /// Print JSON for machines instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Read policy files from this folder instead of the ones built in
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum SynthCommand {
+    /// Synthetic cases in the batch CSV format
+    Cases(synth::SynthCasesArgs),
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Validate policy files (the built-in ones, or a folder)
+    Check {
+        #[arg(long, value_name = "DIR")]
+        policies: Option<PathBuf>,
+    },
+    /// List parameters with their current value and citation
+    List {
+        /// Only keys that start with this
+        prefix: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        policies: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+    },
+}
+
+/// An error the CLI reports and exits 1 for.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl<E: std::fmt::Display> From<E> for CliError {
+    fn from(e: E) -> Self {
+        CliError(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Calc(args) if args.batch.is_some() => batch::run(&args),
+        Command::Calc(args) => calc::run(&args),
+        Command::Synth {
+            what: SynthCommand::Cases(args),
+        } => synth::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::Policy { command } => match command {
+            PolicyCommand::Check { policies } => policy_files::check(policies.as_deref()),
+            PolicyCommand::List {
+                prefix,
+                policies,
+                lang,
+            } => policy_files::list(policies.as_deref(), prefix.as_deref(), lang),
+        },
+        Command::Demo => calc::demo(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError(message)) => {
+            eprintln!("gongshang: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Today's date in China (UTC+8), for defaults only: the rules never read the clock.
+pub fn today_in_china() -> Date {
+    let offset = jiff::tz::Offset::constant(8);
+    offset.to_datetime(jiff::Timestamp::now()).date()
+}

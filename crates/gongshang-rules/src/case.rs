@@ -1,0 +1,290 @@
+//! A case as a person writes it (`gongshang calc case.json`): dates, a region
+//! and what happened. The engine resolves every parameter at its legal date
+//! from the policy files, computes the award, and returns it with its trace.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::award::{AwardAmounts, AwardFacts, AwardInput, AwardLine, Fact, compute_award};
+use crate::benefits::{
+    BenefitRules, DependantPension, Dependants, Grade, NursingLevel, survivor_parts,
+};
+use crate::error::RulesError;
+use crate::money::Money;
+use crate::params::{ParamUse, PolicySet};
+use crate::trace::Trace;
+
+/// The regional parameter keys.
+pub const KEY_AVG_WAGE: &str = "regional.avg_monthly_wage";
+pub const KEY_MIN_WAGE: &str = "regional.min_wage_monthly";
+pub const KEY_FOOD_SUBSIDY: &str = "regional.hospital_food_subsidy_daily";
+pub const KEY_NATIONAL_INCOME: &str = "statistics.urban_disposable_income_per_capita";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DependantsDoc {
+    #[serde(default)]
+    pub spouse: bool,
+    #[serde(default)]
+    pub others: u32,
+    #[serde(default)]
+    pub extra10: u32,
+}
+
+/// A case to calculate. Money is yuan as a string ("8500.00") or a whole number.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseInput {
+    #[serde(default)]
+    pub case_id: Option<String>,
+    /// GB/T 2260 code of the pooling region (统筹地区), e.g. "440100".
+    #[serde(default)]
+    pub region: Option<String>,
+    pub injury_date: Date,
+    /// The work-capacity appraisal conclusion; required with a grade or nursing level.
+    #[serde(default)]
+    pub appraisal_date: Option<Date>,
+    /// Present when the worker died of the injury.
+    #[serde(default)]
+    pub death_date: Option<Date>,
+    pub own_wage: Money,
+    #[serde(default)]
+    pub grade: Option<u8>,
+    #[serde(default)]
+    pub job_arranged: bool,
+    #[serde(default)]
+    pub nursing: Option<NursingLevel>,
+    #[serde(default)]
+    pub veteran_recurrence: bool,
+    #[serde(default)]
+    pub suspension_months: u32,
+    #[serde(default)]
+    pub suspension_extension_confirmed: bool,
+    #[serde(default)]
+    pub hospital_days: u32,
+    #[serde(default)]
+    pub dependants: DependantsDoc,
+    /// Overrides of parameter values, for a region whose values are not loaded
+    /// or a what-if. The trace shows them as given by the case.
+    #[serde(default)]
+    pub regional_avg_wage: Option<Money>,
+    #[serde(default)]
+    pub min_wage: Option<Money>,
+    #[serde(default)]
+    pub national_income: Option<Money>,
+    #[serde(default)]
+    pub food_subsidy_daily: Option<Money>,
+}
+
+/// The computed award of a case, with everything needed to explain it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseResult {
+    pub case_id: Option<String>,
+    pub region: Option<String>,
+    pub rules_as_of: Date,
+    pub amounts: AwardAmounts,
+    pub lines: Vec<AwardLine>,
+    pub survivors: Vec<DependantPension>,
+    pub trace: Trace,
+}
+
+struct Resolved {
+    use_: Option<ParamUse>,
+    amount: Money,
+}
+
+impl Resolved {
+    fn fact(&self) -> Fact<'_> {
+        Fact {
+            amount: self.amount,
+            source: self.use_.as_ref(),
+        }
+    }
+}
+
+/// Computes the award of a case under the national Regulations.
+pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult, RulesError> {
+    let input = award_input(case)?;
+    if let Some(death) = case.death_date {
+        if death < case.injury_date {
+            return Err(RulesError::InputConflict {
+                input: "death_date",
+                reason: format!("{death} is before the injury date {}", case.injury_date),
+            });
+        }
+    }
+    if let Some(appraisal) = case.appraisal_date {
+        if appraisal < case.injury_date {
+            return Err(RulesError::InputConflict {
+                input: "appraisal_date",
+                reason: format!("{appraisal} is before the injury date {}", case.injury_date),
+            });
+        }
+    }
+    let rules = BenefitRules::resolve(policy, case.injury_date)?;
+    let regional = |key: &'static str,
+                    input: &'static str,
+                    given: Option<Money>,
+                    date: Date|
+     -> Result<Resolved, RulesError> {
+        if let Some(amount) = given {
+            return Ok(Resolved { use_: None, amount });
+        }
+        let region = case.region.as_deref().ok_or_else(|| {
+            RulesError::missing(
+                "region",
+                format!("looking up {input} (or give {input} in the case)"),
+            )
+        })?;
+        let p = policy.regional(region, key, date)?;
+        Ok(Resolved {
+            amount: p.money(),
+            use_: Some(p),
+        })
+    };
+
+    let avg = regional(
+        KEY_AVG_WAGE,
+        "regional_avg_wage",
+        case.regional_avg_wage,
+        case.injury_date,
+    )?;
+    let needs_appraisal = input.grade.is_some() || input.nursing.is_some();
+    let appraisal = match (needs_appraisal, case.appraisal_date) {
+        (true, None) => {
+            return Err(RulesError::missing(
+                "appraisal_date",
+                "a grade or nursing level (the date of the appraisal conclusion)",
+            ));
+        }
+        (_, date) => date,
+    };
+    let care_avg = match (input.nursing, appraisal) {
+        (Some(_), Some(date)) if !input.died => Some(regional(
+            KEY_AVG_WAGE,
+            "regional_avg_wage",
+            case.regional_avg_wage,
+            date,
+        )?),
+        _ => None,
+    };
+    let has_allowance = input
+        .grade
+        .is_some_and(|g| g.get() <= 4 || (g.get() <= 6 && !input.job_arranged));
+    let min_wage = match appraisal {
+        Some(date) if has_allowance && !input.died => {
+            Some(regional(KEY_MIN_WAGE, "min_wage", case.min_wage, date)?)
+        }
+        _ => None,
+    };
+    let food = if input.hospital_days > 0 {
+        Some(regional(
+            KEY_FOOD_SUBSIDY,
+            "food_subsidy_daily",
+            case.food_subsidy_daily,
+            case.injury_date,
+        )?)
+    } else {
+        None
+    };
+    let (funeral_avg, income) = match case.death_date {
+        Some(death) => {
+            let funeral = regional(
+                KEY_AVG_WAGE,
+                "regional_avg_wage",
+                case.regional_avg_wage,
+                death,
+            )?;
+            let income = if input.grade.is_some_and(|g| g.get() <= 4) {
+                None
+            } else if let Some(amount) = case.national_income {
+                Some(Resolved { use_: None, amount })
+            } else {
+                // Art 39(1)(3): the income of the year before the year of death.
+                let p = policy.for_year("national", KEY_NATIONAL_INCOME, death.year() - 1)?;
+                Some(Resolved {
+                    amount: p.money(),
+                    use_: Some(p),
+                })
+            };
+            (Some(funeral), income)
+        }
+        None => (None, None),
+    };
+    let facts = AwardFacts {
+        regional_avg_wage: Some(avg.fact()),
+        care_avg_wage: care_avg.as_ref().map(Resolved::fact),
+        funeral_avg_wage: funeral_avg.as_ref().map(Resolved::fact),
+        min_wage: min_wage.as_ref().map(Resolved::fact),
+        national_income: income.as_ref().map(Resolved::fact),
+        food_subsidy_daily: food.as_ref().map(Resolved::fact),
+    };
+    let mut trace = Trace::default();
+    let amounts = compute_award(&input, &facts, &rules, &mut trace)?;
+    // Show where each regional value came from: the steps list the values,
+    // and the parameter uses are attached to the step that consumed them.
+    attach_sources(&mut trace, &facts);
+    let survivors = if input.died {
+        survivor_parts(amounts.benefit_wage, input.dependants, &rules)
+    } else {
+        Vec::new()
+    };
+    Ok(CaseResult {
+        case_id: case.case_id.clone(),
+        region: case.region.clone(),
+        rules_as_of: case.injury_date,
+        lines: amounts.lines(&input),
+        amounts,
+        survivors,
+        trace,
+    })
+}
+
+fn attach_sources(trace: &mut Trace, facts: &AwardFacts<'_>) {
+    use crate::trace::Item;
+    for step in &mut trace.steps {
+        let fact = match step.item {
+            Item::BenefitWage => facts.regional_avg_wage,
+            Item::MonthlyDisabilityAllowance if step.amount > Money::ZERO => facts.min_wage,
+            Item::MonthlyLivingCare if step.amount > Money::ZERO => {
+                facts.care_avg_wage.or(facts.regional_avg_wage)
+            }
+            Item::FuneralSubsidy => facts.funeral_avg_wage.or(facts.regional_avg_wage),
+            _ => None,
+        };
+        if let Some(source) = fact.and_then(|f| f.source) {
+            step.params.push(source.clone());
+        }
+    }
+}
+
+/// Turns the case into the engine's input, checking each field.
+pub fn award_input(case: &CaseInput) -> Result<AwardInput, RulesError> {
+    let grade = match case.grade {
+        None | Some(0) => None,
+        Some(g) => Some(Grade::new(g)?),
+    };
+    let died = case.death_date.is_some();
+    let d = &case.dependants;
+    if !died && (d.spouse || d.others > 0 || d.extra10 > 0) {
+        return Err(RulesError::InputConflict {
+            input: "dependants",
+            reason: "dependants are given only with a death_date (survivors' pensions, Art 39)"
+                .into(),
+        });
+    }
+    let input = AwardInput {
+        own_wage: case.own_wage,
+        grade,
+        job_arranged: case.job_arranged,
+        nursing: case.nursing,
+        veteran_recurrence: case.veteran_recurrence,
+        suspension_months: case.suspension_months,
+        suspension_extension_confirmed: case.suspension_extension_confirmed,
+        hospital_days: case.hospital_days,
+        died,
+        dependants: Dependants::new(d.spouse, d.others, d.extra10)?,
+    };
+    input.validate()?;
+    Ok(input)
+}

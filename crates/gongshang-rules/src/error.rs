@@ -1,0 +1,117 @@
+//! The one error type of the rules engine. Every message names the input or
+//! parameter at fault and what is allowed, in lower case without a final period.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RulesError {
+    /// An input the calculation needs was not given.
+    MissingInput {
+        input: &'static str,
+        needed_for: String,
+    },
+    /// An input was given but lies outside what the rules allow.
+    InputOutOfRange {
+        input: &'static str,
+        value: String,
+        allowed: String,
+    },
+    /// Two inputs contradict each other.
+    InputConflict { input: &'static str, reason: String },
+    /// No value of a parameter applies at the legal date.
+    ParameterMissing {
+        parameter: String,
+        scope: String,
+        at: String,
+        available: String,
+    },
+    /// A policy file does not pass validation.
+    PolicyInvalid {
+        file: String,
+        location: String,
+        reason: String,
+    },
+}
+
+impl RulesError {
+    pub fn out_of_range(
+        input: &'static str,
+        value: impl fmt::Display,
+        allowed: impl Into<String>,
+    ) -> Self {
+        RulesError::InputOutOfRange {
+            input,
+            value: value.to_string(),
+            allowed: allowed.into(),
+        }
+    }
+
+    pub fn missing(input: &'static str, needed_for: impl Into<String>) -> Self {
+        RulesError::MissingInput {
+            input,
+            needed_for: needed_for.into(),
+        }
+    }
+
+    /// The input (or parameter) this error is about, for a caller that points at
+    /// a field (a CSV column, a JSON property, an HTML form field).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            RulesError::MissingInput { input, .. }
+            | RulesError::InputOutOfRange { input, .. }
+            | RulesError::InputConflict { input, .. } => Some(input),
+            RulesError::ParameterMissing { parameter, .. } => Some(parameter),
+            RulesError::PolicyInvalid { .. } => None,
+        }
+    }
+
+    /// A stable machine code for the API's error table.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RulesError::MissingInput { .. } => "input_missing",
+            RulesError::InputOutOfRange { .. } => "input_out_of_range",
+            RulesError::InputConflict { .. } => "input_conflict",
+            RulesError::ParameterMissing { .. } => "parameter_missing",
+            RulesError::PolicyInvalid { .. } => "policy_invalid",
+        }
+    }
+}
+
+impl fmt::Display for RulesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RulesError::MissingInput { input, needed_for } => {
+                write!(f, "missing input {input}: it is needed for {needed_for}")
+            }
+            RulesError::InputOutOfRange {
+                input,
+                value,
+                allowed,
+            } => {
+                write!(
+                    f,
+                    "input {input} = {value} is out of range: allowed {allowed}"
+                )
+            }
+            RulesError::InputConflict { input, reason } => write!(f, "input {input}: {reason}"),
+            RulesError::ParameterMissing {
+                parameter,
+                scope,
+                at,
+                available,
+            } => write!(
+                f,
+                "parameter {parameter} ({scope}) has no value for {at}; loaded: {available}"
+            ),
+            RulesError::PolicyInvalid {
+                file,
+                location,
+                reason,
+            } => {
+                write!(f, "policy file {file}, {location}: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RulesError {}

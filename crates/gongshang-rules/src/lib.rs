@@ -1,0 +1,36 @@
+//! gongshang-rules: the pure calculation core of gongshang.
+//!
+//! Architecture invariant: this crate never does IO, never reads the clock or
+//! the environment, and has no floating point. Legal dates and parameters are
+//! explicit arguments; the same inputs give the same result and trace.
+//!
+//! - [`money`]: [`Money`] in integer fen and the one rounding rule.
+//! - [`rate`]: exact [`Rate`]s.
+//! - [`params`]: dated, cited parameters loaded from `policies/`.
+//! - [`benefits`]: one function per statutory step of the Regulations.
+//! - [`award`]: the whole award of a case; [`case`]: a case as people write it.
+//! - [`contribution`]: the monthly contribution.
+//! - [`trace`]: the explanation every result carries.
+
+pub mod articles;
+pub mod award;
+pub mod benefits;
+pub mod case;
+pub mod contribution;
+pub mod error;
+pub mod money;
+pub mod params;
+pub mod rate;
+pub mod trace;
+
+pub use award::{
+    AwardAmounts, AwardFacts, AwardInput, AwardLine, Fact, Periodicity, compute_award,
+};
+pub use benefits::{BenefitRules, Dependants, Grade, NursingLevel, Payer};
+pub use case::{CaseInput, CaseResult, calculate_case};
+pub use contribution::{ContributionRules, IndustryClass, monthly_contribution};
+pub use error::RulesError;
+pub use money::Money;
+pub use params::PolicySet;
+pub use rate::Rate;
+pub use trace::{Item, NoTrace, Step, Trace, Tracer};

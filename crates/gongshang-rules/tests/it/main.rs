@@ -1,0 +1,3 @@
+//! Integration tests of the rules engine (one test binary, see conventions).
+
+mod smoke;
