@@ -87,13 +87,15 @@ impl NursingLevel {
 }
 
 /// Who pays an item (Social Insurance Law Arts 38-39).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Payer {
     /// 工伤保险基金
     Fund,
     /// 用人单位
     Employer,
+    /// 承保的商业保险公司 (益鹭保)
+    Insurer,
 }
 
 impl Payer {
@@ -101,12 +103,14 @@ impl Payer {
         match self {
             Payer::Fund => "工伤保险基金",
             Payer::Employer => "用人单位",
+            Payer::Insurer => "承保保险公司",
         }
     }
     pub const fn label_en(self) -> &'static str {
         match self {
             Payer::Fund => "fund",
             Payer::Employer => "employer",
+            Payer::Insurer => "insurer",
         }
     }
 }

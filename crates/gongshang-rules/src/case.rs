@@ -74,6 +74,24 @@ pub struct CaseInput {
     pub national_income: Option<Money>,
     #[serde(default)]
     pub food_subsidy_daily: Option<Money>,
+    /// Who the person is, for a scheme's eligibility (category, birth date, ...).
+    #[serde(default)]
+    pub person: Option<crate::scheme::Applicant>,
+    /// The injury is an occupational disease (Jiangsu Art 27: +40% medical subsidy).
+    #[serde(default)]
+    pub occupational_disease: bool,
+    /// The end of employment, for the provincial one-time subsidies (grades 5-10).
+    #[serde(default)]
+    pub termination: Option<crate::scheme_award::Termination>,
+    /// A basic pension the worker receives (grade 1-4 allowance offset, Art 35(3)).
+    #[serde(default)]
+    pub basic_pension_monthly: Option<Money>,
+    /// Where survivors take funeral and survivor benefits from, where a scheme lets them choose.
+    #[serde(default)]
+    pub survivor_benefits_from: Option<crate::scheme_award::SurvivorChoice>,
+    /// Medical expenses of the accident (an insurer's schedule).
+    #[serde(default)]
+    pub medical_expenses: Option<Money>,
 }
 
 /// The computed award of a case, with everything needed to explain it.

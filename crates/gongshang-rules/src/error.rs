@@ -25,6 +25,15 @@ pub enum RulesError {
         at: String,
         available: String,
     },
+    /// The person is not eligible for the scheme.
+    NotEligible {
+        scheme: String,
+        rule: &'static str,
+        value: String,
+        allowed: String,
+    },
+    /// No scheme with that id is loaded.
+    UnknownScheme { scheme: String, available: String },
     /// A policy file does not pass validation.
     PolicyInvalid {
         file: String,
@@ -61,6 +70,8 @@ impl RulesError {
             | RulesError::InputOutOfRange { input, .. }
             | RulesError::InputConflict { input, .. } => Some(input),
             RulesError::ParameterMissing { parameter, .. } => Some(parameter),
+            RulesError::NotEligible { rule, .. } => Some(rule),
+            RulesError::UnknownScheme { .. } => Some("scheme"),
             RulesError::PolicyInvalid { .. } => None,
         }
     }
@@ -72,6 +83,8 @@ impl RulesError {
             RulesError::InputOutOfRange { .. } => "input_out_of_range",
             RulesError::InputConflict { .. } => "input_conflict",
             RulesError::ParameterMissing { .. } => "parameter_missing",
+            RulesError::NotEligible { .. } => "not_eligible",
+            RulesError::UnknownScheme { .. } => "unknown_scheme",
             RulesError::PolicyInvalid { .. } => "policy_invalid",
         }
     }
@@ -103,6 +116,18 @@ impl fmt::Display for RulesError {
                 f,
                 "parameter {parameter} ({scope}) has no value for {at}; loaded: {available}"
             ),
+            RulesError::NotEligible {
+                scheme,
+                rule,
+                value,
+                allowed,
+            } => write!(
+                f,
+                "not eligible for scheme {scheme}: rule {rule} fails for {value}; allowed: {allowed}"
+            ),
+            RulesError::UnknownScheme { scheme, available } => {
+                write!(f, "no scheme {scheme:?} is loaded; schemes: {available}")
+            }
             RulesError::PolicyInvalid {
                 file,
                 location,

@@ -21,6 +21,9 @@ pub mod error;
 pub mod money;
 pub mod params;
 pub mod rate;
+pub mod retirement;
+pub mod scheme;
+pub mod scheme_award;
 pub mod trace;
 
 pub use award::{

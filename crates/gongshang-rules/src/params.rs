@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::RulesError;
 use crate::money::Money;
 use crate::rate::Rate;
+use crate::scheme::{Scheme, SchemeDoc};
 
 /// The unit of a parameter; it decides how its values are written and read.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +48,8 @@ pub enum Unit {
     YuanPerDay,
     YuanPerYear,
     YuanPerOrder,
+    /// Yes or no, written `true` or `false`.
+    Flag,
 }
 
 impl Unit {
@@ -65,6 +68,7 @@ impl Unit {
             Unit::YuanPerDay => "yuan a day",
             Unit::YuanPerYear => "yuan a year",
             Unit::YuanPerOrder => "yuan an order",
+            Unit::Flag => "yes or no",
         }
     }
 
@@ -83,6 +87,7 @@ impl Unit {
             Unit::YuanPerDay => "元/天",
             Unit::YuanPerYear => "元/年",
             Unit::YuanPerOrder => "元/单",
+            Unit::Flag => "是/否",
         }
     }
 }
@@ -95,6 +100,7 @@ pub enum Value {
     Rates(Vec<Rate>),
     Whole(i64),
     Money(Money),
+    Flag(bool),
 }
 
 impl fmt::Display for Value {
@@ -107,6 +113,7 @@ impl fmt::Display for Value {
             }
             Value::Whole(n) => write!(f, "{n}"),
             Value::Money(m) => write!(f, "{m}"),
+            Value::Flag(b) => write!(f, "{b}"),
         }
     }
 }
@@ -239,6 +246,12 @@ impl ParamUse {
             other => panic!("parameter {} is not a whole number but {other}", self.id),
         }
     }
+    pub fn flag(&self) -> bool {
+        match &self.value {
+            Value::Flag(b) => *b,
+            other => panic!("parameter {} is not a flag but {other}", self.id),
+        }
+    }
     pub fn money(&self) -> Money {
         match &self.value {
             Value::Money(m) => *m,
@@ -266,6 +279,7 @@ pub struct PolicySet {
 struct PolicySetInner {
     params: BTreeMap<ParamId, Parameter>,
     regions: BTreeMap<String, Region>,
+    schemes: BTreeMap<String, Scheme>,
 }
 
 /// One policy file's text and the path it is known by (for messages).
@@ -275,38 +289,9 @@ pub struct PolicyFile<'a> {
 }
 
 /// The files shipped in `policies/`, compiled into the binary so that the
-/// product runs anywhere with no data directory. Keep this list in step with
-/// the folder (a test checks it).
-pub const EMBEDDED_FILES: &[(&str, &str)] = &[
-    (
-        "national/regulations.toml",
-        include_str!("../../../policies/national/regulations.toml"),
-    ),
-    (
-        "national/statistics.toml",
-        include_str!("../../../policies/national/statistics.toml"),
-    ),
-    (
-        "national/industry-rates.toml",
-        include_str!("../../../policies/national/industry-rates.toml"),
-    ),
-    (
-        "beijing/regions.toml",
-        include_str!("../../../policies/beijing/regions.toml"),
-    ),
-    (
-        "shanghai/regions.toml",
-        include_str!("../../../policies/shanghai/regions.toml"),
-    ),
-    (
-        "guangdong/regions.toml",
-        include_str!("../../../policies/guangdong/regions.toml"),
-    ),
-    (
-        "jiangsu/regions.toml",
-        include_str!("../../../policies/jiangsu/regions.toml"),
-    ),
-];
+/// product runs anywhere with no data directory. `build.rs` lists the folder.
+pub const EMBEDDED_FILES: &[(&str, &str)] =
+    include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
 
 // ---- the file format -------------------------------------------------------
 
@@ -320,6 +305,8 @@ struct FileDoc {
     region: Vec<RegionDoc>,
     #[serde(default)]
     parameter: Vec<ParameterDoc>,
+    #[serde(default)]
+    scheme: Vec<crate::scheme::SchemeDoc>,
 }
 
 #[derive(Deserialize, Default)]
@@ -404,8 +391,35 @@ impl PolicySet {
     /// value rejects the whole set, naming the file, the entry and the reason.
     pub fn load(files: &[PolicyFile<'_>]) -> Result<PolicySet, RulesError> {
         let mut inner = PolicySetInner::default();
+        let mut schemes = Vec::new();
         for file in files {
-            load_file(&mut inner, file)?;
+            load_file(&mut inner, file, &mut schemes)?;
+        }
+        // Schemes are built last: they name parameters of any file of their jurisdiction.
+        for (path, jurisdiction, doc) in schemes {
+            let id = doc_id(&doc);
+            let has_key = |key: &str| {
+                inner.params.contains_key(&ParamId {
+                    jurisdiction: jurisdiction.clone(),
+                    region: None,
+                    key: key.to_owned(),
+                })
+            };
+            let scheme = doc
+                .build(&jurisdiction, &path, &has_key)
+                .map_err(|reason| RulesError::PolicyInvalid {
+                    file: path.clone(),
+                    location: format!("scheme {id}"),
+                    reason,
+                })?;
+            if let Some(existing) = inner.schemes.get(&scheme.id) {
+                return Err(RulesError::PolicyInvalid {
+                    file: path.clone(),
+                    location: format!("scheme {id}"),
+                    reason: format!("is already defined in {}", existing.file),
+                });
+            }
+            inner.schemes.insert(scheme.id.clone(), scheme);
         }
         for param in inner.params.values() {
             if let Some(region) = &param.id.region {
@@ -425,6 +439,27 @@ impl PolicySet {
 
     pub fn parameters(&self) -> impl Iterator<Item = &Parameter> {
         self.inner.params.values()
+    }
+
+    pub fn schemes(&self) -> impl Iterator<Item = &Scheme> {
+        self.inner.schemes.values()
+    }
+
+    /// A scheme by id, or an error listing the schemes loaded.
+    pub fn scheme(&self, id: &str) -> Result<&Scheme, RulesError> {
+        self.inner
+            .schemes
+            .get(id)
+            .ok_or_else(|| RulesError::UnknownScheme {
+                scheme: id.to_owned(),
+                available: self
+                    .inner
+                    .schemes
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 
     pub fn regions(&self) -> impl Iterator<Item = &Region> {
@@ -563,7 +598,15 @@ fn describe_values(param: &Parameter) -> String {
     }
 }
 
-fn load_file(inner: &mut PolicySetInner, file: &PolicyFile<'_>) -> Result<(), RulesError> {
+fn doc_id(doc: &SchemeDoc) -> String {
+    doc.id().to_owned()
+}
+
+fn load_file(
+    inner: &mut PolicySetInner,
+    file: &PolicyFile<'_>,
+    schemes: &mut Vec<(String, String, SchemeDoc)>,
+) -> Result<(), RulesError> {
     let invalid = |location: String, reason: String| RulesError::PolicyInvalid {
         file: file.path.to_owned(),
         location,
@@ -580,6 +623,9 @@ fn load_file(inner: &mut PolicySetInner, file: &PolicyFile<'_>) -> Result<(), Ru
                 doc.jurisdiction
             ),
         ));
+    }
+    for scheme in doc.scheme {
+        schemes.push((file.path.to_owned(), doc.jurisdiction.clone(), scheme));
     }
     for r in doc.region {
         check_region_code(&r.code).map_err(|e| invalid(format!("region {}", r.code), e))?;
@@ -786,6 +832,10 @@ fn parse_value(unit: Unit, raw: &toml::Value) -> Result<Value, String> {
                 )),
             }
         }
+        Unit::Flag => match raw {
+            toml::Value::Boolean(b) => Ok(Value::Flag(*b)),
+            other => Err(format!("a {} is not true or false", other.type_str())),
+        },
         Unit::Yuan
         | Unit::YuanPerMonth
         | Unit::YuanPerDay

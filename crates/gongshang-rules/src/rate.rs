@@ -101,6 +101,17 @@ impl Rate {
         }
     }
 
+    /// The exact sum of two rates (e.g. 100% + a 40% uplift).
+    pub fn plus(self, other: Rate) -> Rate {
+        let n = i128::from(self.numerator) * i128::from(other.denominator)
+            + i128::from(other.numerator) * i128::from(self.denominator);
+        let d = i128::from(self.denominator) * i128::from(other.denominator);
+        Rate::new(
+            i64::try_from(n).expect("rate numerator overflow"),
+            i64::try_from(d).expect("rate denominator overflow"),
+        )
+    }
+
     /// Parses `0.6`, `.6`, `60%`, `1.3%` or `3/10`.
     pub fn parse(text: &str) -> Result<Rate, RateParseError> {
         let err = |reason| RateParseError {

@@ -6,7 +6,7 @@
 //! for traces ([`NoTrace`] is a no-op the compiler removes) while a single case
 //! records everything ([`Trace`]).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
 use crate::params::ParamUse;
@@ -19,7 +19,7 @@ pub struct Article {
 }
 
 /// The award items and other amounts the engine computes.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Item {
     BenefitWage,
@@ -31,7 +31,38 @@ pub enum Item {
     FuneralSubsidy,
     MonthlySurvivorPensions,
     OneTimeDeathBenefit,
+    /// 一次性工伤医疗补助金 (provincial, on termination).
+    OneTimeMedicalSubsidy,
+    /// 一次性伤残就业补助金 (provincial, on termination).
+    OneTimeEmploymentSubsidy,
+    /// An accident insurer's payouts (益鹭保).
+    InsuredDeathPayout,
+    InsuredDisabilityPayout,
+    InsuredMedicalPayout,
+    InsuredHospitalAllowance,
     MonthlyContribution,
+}
+
+impl Item {
+    /// Every item, in the order of an award sheet.
+    pub const ALL: [Item; 16] = [
+        Item::BenefitWage,
+        Item::SuspensionWages,
+        Item::HospitalFoodSubsidy,
+        Item::OneTimeDisabilitySubsidy,
+        Item::MonthlyDisabilityAllowance,
+        Item::MonthlyLivingCare,
+        Item::FuneralSubsidy,
+        Item::MonthlySurvivorPensions,
+        Item::OneTimeDeathBenefit,
+        Item::OneTimeMedicalSubsidy,
+        Item::OneTimeEmploymentSubsidy,
+        Item::InsuredDeathPayout,
+        Item::InsuredDisabilityPayout,
+        Item::InsuredMedicalPayout,
+        Item::InsuredHospitalAllowance,
+        Item::MonthlyContribution,
+    ];
 }
 
 impl Item {
@@ -46,6 +77,12 @@ impl Item {
             Item::FuneralSubsidy => "丧葬补助金",
             Item::MonthlySurvivorPensions => "供养亲属抚恤金（月）",
             Item::OneTimeDeathBenefit => "一次性工亡补助金",
+            Item::OneTimeMedicalSubsidy => "一次性工伤医疗补助金",
+            Item::OneTimeEmploymentSubsidy => "一次性伤残就业补助金",
+            Item::InsuredDeathPayout => "身故保险金",
+            Item::InsuredDisabilityPayout => "伤残保险金",
+            Item::InsuredMedicalPayout => "意外医疗保险金",
+            Item::InsuredHospitalAllowance => "住院津贴",
             Item::MonthlyContribution => "工伤保险费（月）",
         }
     }
@@ -61,6 +98,12 @@ impl Item {
             Item::FuneralSubsidy => "Funeral subsidy",
             Item::MonthlySurvivorPensions => "Survivors' pensions (monthly)",
             Item::OneTimeDeathBenefit => "One-time death benefit",
+            Item::OneTimeMedicalSubsidy => "One-time work-injury medical subsidy",
+            Item::OneTimeEmploymentSubsidy => "One-time disability employment subsidy",
+            Item::InsuredDeathPayout => "Death payout (insurer)",
+            Item::InsuredDisabilityPayout => "Disability payout (insurer)",
+            Item::InsuredMedicalPayout => "Accident medical payout (insurer)",
+            Item::InsuredHospitalAllowance => "Hospital allowance (insurer)",
             Item::MonthlyContribution => "Contribution (monthly)",
         }
     }
@@ -77,6 +120,12 @@ impl Item {
             Item::FuneralSubsidy => "funeral_subsidy",
             Item::MonthlySurvivorPensions => "monthly_survivor_pensions",
             Item::OneTimeDeathBenefit => "one_time_death_benefit",
+            Item::OneTimeMedicalSubsidy => "one_time_medical_subsidy",
+            Item::OneTimeEmploymentSubsidy => "one_time_employment_subsidy",
+            Item::InsuredDeathPayout => "insured_death_payout",
+            Item::InsuredDisabilityPayout => "insured_disability_payout",
+            Item::InsuredMedicalPayout => "insured_medical_payout",
+            Item::InsuredHospitalAllowance => "insured_hospital_allowance",
             Item::MonthlyContribution => "monthly_contribution",
         }
     }

@@ -1,0 +1,955 @@
+//! Schemes (保障方案): who may enrol, how cover is bought and billed, who pays,
+//! when cover starts and ends, which benefit items are paid and by whom, and
+//! which claim procedure applies.
+//!
+//! A scheme is data: a `[[scheme]]` entry in a policy file of its
+//! jurisdiction, whose values (age limits, wage-base bands, prices) are ordinary
+//! dated `[[parameter]]`s of the same jurisdiction. Only a rule that is new
+//! (a new way of billing, a new benefit formula) needs Rust.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::benefits::Payer;
+use crate::error::RulesError;
+use crate::params::{Citation, Confidence, ParamUse, PolicySet, Status};
+use crate::retirement::{self, RetirementTrack, Sex};
+use crate::trace::Item;
+
+/// The kinds of people a scheme may cover.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// 职工: a worker with a labour relation (the Regulations' own scope).
+    Employee,
+    /// 超过法定退休年龄的劳动者
+    OverRetirementAge,
+    /// 领取1至4级工伤伤残津贴或病残津贴人员
+    DisabilityAllowanceRecipient,
+    /// 实习学生
+    Intern,
+    /// 勤工助学学生
+    WorkStudy,
+    /// 见习人员
+    Trainee,
+    /// 住院医师规范化培训的医学研究生
+    MedicalResident,
+    /// 家政服务机构的家政服务人员
+    DomesticWorker,
+    /// 村（社区）两委人员
+    VillageCadre,
+    /// 平台灵活就业人员（网约车、外卖、即时配送、同城货运）
+    PlatformWorker,
+    /// 注册志愿者
+    Volunteer,
+    /// 灵活就业人员
+    FlexibleWorker,
+    /// 其他未建立劳动关系的人员
+    OtherWithoutLabourRelation,
+}
+
+impl Category {
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            Category::Employee => "职工（建立劳动关系）",
+            Category::OverRetirementAge => "超过法定退休年龄人员",
+            Category::DisabilityAllowanceRecipient => "领取1至4级伤残津贴或病残津贴人员",
+            Category::Intern => "实习学生",
+            Category::WorkStudy => "勤工助学学生",
+            Category::Trainee => "见习人员",
+            Category::MedicalResident => "住院医师规范化培训医学研究生",
+            Category::DomesticWorker => "家政服务人员",
+            Category::VillageCadre => "村（社区）两委人员",
+            Category::PlatformWorker => "平台灵活就业人员",
+            Category::Volunteer => "注册志愿者",
+            Category::FlexibleWorker => "灵活就业人员",
+            Category::OtherWithoutLabourRelation => "其他未建立劳动关系人员",
+        }
+    }
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            Category::Employee => "employee (labour relation)",
+            Category::OverRetirementAge => "over the statutory retirement age",
+            Category::DisabilityAllowanceRecipient => {
+                "receiving a grade 1-4 or sickness disability allowance"
+            }
+            Category::Intern => "intern",
+            Category::WorkStudy => "work-study student",
+            Category::Trainee => "trainee",
+            Category::MedicalResident => "medical resident in standardised training",
+            Category::DomesticWorker => "domestic worker of an agency",
+            Category::VillageCadre => "village or community committee member",
+            Category::PlatformWorker => "platform worker",
+            Category::Volunteer => "registered volunteer",
+            Category::FlexibleWorker => "flexible worker",
+            Category::OtherWithoutLabourRelation => "other person without a labour relation",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label_en())
+    }
+}
+
+/// How cover is bought.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Billing {
+    /// A monthly premium on a wage base, bounded or fixed, times a rate.
+    MonthlyWage { base: WageBase, rate: RateSource },
+    /// Cover bought by the day at a price, part of it paid by a fiscal subsidy.
+    PerDay {
+        price_per_day: String,
+        subsidy_share: String,
+    },
+    /// A premium on every order, by industry.
+    PerOrder { prices: Vec<OrderPrice> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum WageBase {
+    /// The declared wage, as it is (the unit's payroll).
+    Declared,
+    /// The declared wage clamped to a band of parameters.
+    Band { lower: String, upper: String },
+    /// A fixed base set by parameter.
+    Fixed { base: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum RateSource {
+    /// The unit's industry class benchmark rate times its floating tier.
+    IndustryClass,
+    /// A rate set by parameter.
+    Param { key: String },
+}
+
+/// The per-order premium of an industry (and platform class, where it matters).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderPrice {
+    pub industry: OrderIndustry,
+    #[serde(default)]
+    pub platform_class: Option<String>,
+    /// The parameter key of the price (yuan_per_order).
+    pub price: String,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderIndustry {
+    /// 出行 (网约车)
+    RideHailing,
+    /// 即时配送 (外卖 merged in from 2025-07-01)
+    InstantDelivery,
+    /// 同城货运
+    IntraCityFreight,
+}
+
+impl OrderIndustry {
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            OrderIndustry::RideHailing => "出行",
+            OrderIndustry::InstantDelivery => "即时配送",
+            OrderIndustry::IntraCityFreight => "同城货运",
+        }
+    }
+}
+
+/// Who pays premiums.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PremiumPayer {
+    Unit,
+    Platform,
+    Worker,
+    Fiscal,
+}
+
+/// When cover starts.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverStart {
+    /// From the enrolment (the Regulations: an employer insures all its workers).
+    Enrollment,
+    /// From the day after the premium is paid; never backdated.
+    DayAfterPayment,
+    /// On each day bought.
+    DaysBought,
+    /// On the days the worker takes orders.
+    OrderDays,
+}
+
+/// The procedure a claim follows.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimProcedure {
+    /// 工伤认定 by the HRSS department, then appraisal and benefits (Regulations Ch. III-V).
+    InjuryDetermination,
+    /// 职业伤害确认 under the platform pilot.
+    OccupationalInjuryConfirmation,
+    /// A claim to the insurer, reviewed and paid within the cover limit.
+    InsurerClaim,
+}
+
+/// Which benefit formulas a scheme uses.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BenefitFamily {
+    /// The Regulations' items (Arts 30, 33-39, 64).
+    Regulations,
+    /// An accident insurer's schedule (益鹭保).
+    InsurerSchedule,
+}
+
+/// The provincial one-time subsidies on termination of employment.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TerminationSubsidies {
+    None,
+    /// Guangdong Regulations Arts 33-35: months of the (Art 35) wage.
+    Guangdong,
+    /// Jiangsu measures Arts 27-28: amounts by grade, city float, reductions.
+    Jiangsu,
+}
+
+/// What a benefit wage is computed from.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BenefitWageBasis {
+    /// The worker's own (contribution) wage, clamped (Art 64).
+    OwnWage,
+    /// The regional average monthly wage (for people with no wage to speak of).
+    RegionalAverage,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CategoryRule {
+    pub category: Category,
+    /// Parameter keys of the age bounds (whole years, inclusive).
+    pub min_age: Option<String>,
+    pub max_age: Option<String>,
+}
+
+/// An item the scheme pays, by whom, and on what authority.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ItemRule {
+    pub item: Item,
+    pub payer: Payer,
+    /// Only for these disability grades (e.g. the fund's grade 1-4 allowance).
+    pub grades: Option<Vec<u8>>,
+    pub citation: Citation,
+}
+
+/// A rule of the scheme, stated with its authority (shown to people as is).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatedRule {
+    pub rule: String,
+    pub citation: Citation,
+}
+
+/// A dated area (province-level GB/T 2260 prefix) where a scheme applies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Area {
+    pub prefix: String,
+    pub from: Date,
+    pub citation: Citation,
+}
+
+/// A platform taking part in the scheme, from a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Platform {
+    pub name: String,
+    pub industries: Vec<OrderIndustry>,
+    pub platform_class: Option<String>,
+    pub from: Date,
+    pub citation: Citation,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Scheme {
+    pub id: String,
+    pub jurisdiction: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub citation: Citation,
+    pub from: Date,
+    pub until: Option<Date>,
+    pub categories: Vec<CategoryRule>,
+    /// Nobody with a labour relation with the insuring unit (they belong in the ordinary insurance).
+    pub excludes_labour_relation: bool,
+    /// Nobody already covered by the Regulations (platform pilot).
+    pub excludes_covered_by_regulations: bool,
+    pub billing: Billing,
+    pub billing_citation: Citation,
+    pub premium_payers: Vec<PremiumPayer>,
+    pub cover_starts: CoverStart,
+    pub back_pay_allowed: bool,
+    pub refund_allowed: bool,
+    pub claim_procedure: ClaimProcedure,
+    pub benefit_family: BenefitFamily,
+    pub benefit_wage_basis: BenefitWageBasis,
+    pub termination_subsidies: TerminationSubsidies,
+    /// Grade 1-4 allowance reduced by a basic pension (the fund pays the difference).
+    pub pension_offset: bool,
+    /// Survivors may take the pension insurance's funeral and survivor benefits instead.
+    pub survivors_choose_pension: bool,
+    /// The parameter key of the most the scheme pays for one accident, if capped.
+    pub max_payout: Option<String>,
+    pub items: Vec<ItemRule>,
+    /// Rules stated by the instrument that the system enforces elsewhere
+    /// (declarations, transfers, the month of death): shown to people.
+    pub rules: Vec<StatedRule>,
+    /// Regions where it applies; empty means the whole jurisdiction's regions,
+    /// or the whole country for `national`.
+    pub areas: Vec<Area>,
+    pub platforms: Vec<Platform>,
+    pub file: String,
+}
+
+/// What the eligibility check knows of a person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    pub category: Category,
+    pub birth_date: Date,
+    #[serde(default)]
+    pub sex: Option<Sex>,
+    #[serde(default)]
+    pub retirement_track: RetirementTrack,
+    /// Has a labour relation (劳动关系) with the insuring unit.
+    #[serde(default)]
+    pub labour_relation_with_unit: bool,
+    /// Already covered by the Regulations through an employer.
+    #[serde(default)]
+    pub covered_by_regulations: bool,
+    /// GB/T 2260 code of the place of work (参保地).
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+/// One check passed, or the one that failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EligibilityCheck {
+    pub rule: &'static str,
+    pub passed: bool,
+    /// The value checked, e.g. `age 66`.
+    pub value: String,
+    /// What the rule allows, e.g. `16 to 65`.
+    pub allowed: String,
+    pub citation: Option<Citation>,
+}
+
+/// Yes (with the checks passed), or no (with the rule and the value that failed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Eligibility {
+    pub scheme: String,
+    pub on: Date,
+    pub eligible: bool,
+    pub checks: Vec<EligibilityCheck>,
+}
+
+impl Eligibility {
+    /// The check that failed, if any.
+    pub fn failure(&self) -> Option<&EligibilityCheck> {
+        self.checks.iter().find(|c| !c.passed)
+    }
+
+    pub fn into_result(self) -> Result<Eligibility, RulesError> {
+        match self.failure() {
+            None => Ok(self),
+            Some(f) => Err(RulesError::NotEligible {
+                scheme: self.scheme.clone(),
+                rule: f.rule,
+                value: f.value.clone(),
+                allowed: f.allowed.clone(),
+            }),
+        }
+    }
+}
+
+impl Scheme {
+    pub fn is_in_force(&self, on: Date) -> bool {
+        self.from <= on && self.until.is_none_or(|until| on < until)
+    }
+
+    /// Whether the scheme applies in `region` on `on` (by its dated areas, or
+    /// its jurisdiction's regions, or everywhere for national schemes).
+    pub fn applies_in(&self, policy: &PolicySet, region: &str, on: Date) -> bool {
+        if !self.areas.is_empty() {
+            return self
+                .areas
+                .iter()
+                .any(|a| region.starts_with(&a.prefix) && a.from <= on);
+        }
+        if self.jurisdiction == "national" {
+            return true;
+        }
+        policy
+            .regions()
+            .filter(|r| r.jurisdiction == self.jurisdiction)
+            .any(|r| region.starts_with(covered_prefix(&r.code)))
+    }
+
+    /// The rule for an item (for a worker of `grade`), if the scheme pays it.
+    pub fn item(&self, item: Item, grade: Option<u8>) -> Option<&ItemRule> {
+        self.items.iter().find(|r| {
+            r.item == item
+                && match (&r.grades, grade) {
+                    (None, _) => true,
+                    (Some(gs), Some(g)) => gs.contains(&g),
+                    (Some(_), None) => false,
+                }
+        })
+    }
+
+    fn param(&self, policy: &PolicySet, key: &str, on: Date) -> Result<ParamUse, RulesError> {
+        policy.at(&self.jurisdiction, key, on)
+    }
+
+    /// Checks who may enrol (or claim) on `on`: the scheme in force, the area,
+    /// the category, the age bounds of the category, the statutory retirement
+    /// age for over-age workers, and the exclusions. Every check is listed; the
+    /// first failure makes the answer no.
+    pub fn eligibility(
+        &self,
+        policy: &PolicySet,
+        who: &Applicant,
+        on: Date,
+    ) -> Result<Eligibility, RulesError> {
+        let mut checks = Vec::new();
+        let mut push =
+            |rule, passed, value: String, allowed: String, citation: Option<Citation>| {
+                checks.push(EligibilityCheck {
+                    rule,
+                    passed,
+                    value,
+                    allowed,
+                    citation,
+                });
+            };
+        let until = self
+            .until
+            .map(|u| format!(" until {u}"))
+            .unwrap_or_default();
+        push(
+            "scheme_in_force",
+            self.is_in_force(on),
+            on.to_string(),
+            format!("from {}{until}", self.from),
+            Some(self.citation.clone()),
+        );
+        if let Some(region) = &who.region {
+            let areas: Vec<String> = self
+                .areas
+                .iter()
+                .map(|a| format!("{}xxxx from {}", a.prefix, a.from))
+                .collect();
+            push(
+                "area",
+                self.applies_in(policy, region, on),
+                format!("region {region}"),
+                if areas.is_empty() {
+                    format!("regions of {}", self.jurisdiction)
+                } else {
+                    areas.join(", ")
+                },
+                None,
+            );
+        }
+        let rule = self.categories.iter().find(|c| c.category == who.category);
+        let listed: Vec<&str> = self
+            .categories
+            .iter()
+            .map(|c| c.category.label_en())
+            .collect();
+        push(
+            "category",
+            rule.is_some(),
+            who.category.label_en().to_owned(),
+            listed.join("; "),
+            Some(self.citation.clone()),
+        );
+        let age = retirement::age_on(who.birth_date, on);
+        if let Some(rule) = rule {
+            if let Some(key) = &rule.min_age {
+                let p = self.param(policy, key, on)?;
+                push(
+                    "min_age",
+                    i64::from(age) >= p.whole(),
+                    format!("age {age}"),
+                    format!("{} or older", p.whole()),
+                    Some(p.citation),
+                );
+            }
+            if let Some(key) = &rule.max_age {
+                let p = self.param(policy, key, on)?;
+                push(
+                    "max_age",
+                    i64::from(age) <= p.whole(),
+                    format!("age {age}"),
+                    format!("{} or younger", p.whole()),
+                    Some(p.citation),
+                );
+            }
+            if rule.category == Category::OverRetirementAge {
+                let sex = who.sex.ok_or_else(|| {
+                    RulesError::missing("sex", "the statutory retirement age of an over-age worker")
+                })?;
+                let reached =
+                    retirement::retirement_date(who.birth_date, sex, who.retirement_track)?;
+                push(
+                    "over_retirement_age",
+                    reached <= on,
+                    format!("reaches the statutory retirement age on {reached}"),
+                    format!("on or before {on}"),
+                    None,
+                );
+            }
+        }
+        if self.excludes_labour_relation {
+            push(
+                "no_labour_relation",
+                !who.labour_relation_with_unit,
+                format!("labour relation with the unit: {}", who.labour_relation_with_unit),
+                "no labour relation with the insuring unit (employees belong in the ordinary insurance)".into(),
+                Some(self.citation.clone()),
+            );
+        }
+        if self.excludes_covered_by_regulations {
+            push(
+                "not_covered_by_regulations",
+                !who.covered_by_regulations,
+                format!("covered by the Regulations: {}", who.covered_by_regulations),
+                "not covered by the Regulations through an employer".into(),
+                Some(self.citation.clone()),
+            );
+        }
+        let eligible = checks.iter().all(|c| c.passed);
+        Ok(Eligibility {
+            scheme: self.id.clone(),
+            on,
+            eligible,
+            checks,
+        })
+    }
+}
+
+/// The part of a GB/T 2260 code that its subdivisions share: a province
+/// (`440000`) covers `44....`, a city (`350200`) covers `3502..`.
+pub fn covered_prefix(code: &str) -> &str {
+    if code.ends_with("0000") {
+        &code[..2]
+    } else if code.ends_with("00") {
+        &code[..4]
+    } else {
+        code
+    }
+}
+
+// ---- the file format ---------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SchemeDoc {
+    id: String,
+    name_zh: String,
+    name_en: String,
+    instrument: String,
+    article: String,
+    source: String,
+    confidence: Confidence,
+    #[serde(default)]
+    status: Status,
+    #[serde(default)]
+    note: Option<String>,
+    from: toml::value::Datetime,
+    #[serde(default)]
+    until: Option<toml::value::Datetime>,
+    #[serde(default)]
+    excludes_labour_relation: bool,
+    #[serde(default)]
+    excludes_covered_by_regulations: bool,
+    premium_payers: Vec<PremiumPayer>,
+    cover_starts: CoverStart,
+    back_pay_allowed: bool,
+    refund_allowed: bool,
+    claim_procedure: ClaimProcedure,
+    benefit_family: BenefitFamily,
+    #[serde(default = "own_wage")]
+    benefit_wage_basis: BenefitWageBasis,
+    #[serde(default = "no_subsidies")]
+    termination_subsidies: TerminationSubsidies,
+    #[serde(default)]
+    pension_offset: bool,
+    #[serde(default)]
+    survivors_choose_pension: bool,
+    #[serde(default)]
+    max_payout: Option<String>,
+    category: Vec<CategoryDoc>,
+    billing: BillingDoc,
+    item: Vec<ItemDoc>,
+    #[serde(default)]
+    rule: Vec<RuleDoc>,
+    #[serde(default)]
+    area: Vec<AreaDoc>,
+    #[serde(default)]
+    platform: Vec<PlatformDoc>,
+}
+
+fn own_wage() -> BenefitWageBasis {
+    BenefitWageBasis::OwnWage
+}
+fn no_subsidies() -> TerminationSubsidies {
+    TerminationSubsidies::None
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategoryDoc {
+    category: Category,
+    #[serde(default)]
+    min_age: Option<String>,
+    #[serde(default)]
+    max_age: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CiteDoc {
+    #[serde(default)]
+    instrument: Option<String>,
+    #[serde(default)]
+    article: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    confidence: Option<Confidence>,
+    #[serde(default)]
+    status: Status,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BillingDoc {
+    kind: String,
+    #[serde(default)]
+    base: Option<String>,
+    #[serde(default)]
+    base_lower: Option<String>,
+    #[serde(default)]
+    base_upper: Option<String>,
+    #[serde(default)]
+    rate: Option<String>,
+    #[serde(default)]
+    price_per_day: Option<String>,
+    #[serde(default)]
+    subsidy_share: Option<String>,
+    #[serde(default)]
+    prices: Vec<OrderPrice>,
+    #[serde(flatten)]
+    cite: CiteDoc,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemDoc {
+    item: Item,
+    payer: Payer,
+    #[serde(default)]
+    grades: Option<Vec<u8>>,
+    #[serde(flatten)]
+    cite: CiteDoc,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDoc {
+    rule: String,
+    #[serde(flatten)]
+    cite: CiteDoc,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AreaDoc {
+    prefix: String,
+    from: toml::value::Datetime,
+    #[serde(flatten)]
+    cite: CiteDoc,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlatformDoc {
+    name: String,
+    industries: Vec<OrderIndustry>,
+    #[serde(default)]
+    platform_class: Option<String>,
+    from: toml::value::Datetime,
+    #[serde(flatten)]
+    cite: CiteDoc,
+}
+
+fn date_of(d: &toml::value::Datetime, what: &str) -> Result<Date, String> {
+    d.to_string()
+        .parse()
+        .map_err(|_| format!("{what} = {d} is not a date like 2021-04-01"))
+}
+
+impl SchemeDoc {
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Validates the entry against the parameters already loaded; `keys` says
+    /// whether a parameter key exists in the scheme's jurisdiction.
+    pub(crate) fn build(
+        self,
+        jurisdiction: &str,
+        file: &str,
+        has_key: &dyn Fn(&str) -> bool,
+    ) -> Result<Scheme, String> {
+        if !self.id.starts_with(&format!("{jurisdiction}.")) {
+            return Err(format!(
+                "scheme id {:?} must start with the jurisdiction \"{jurisdiction}.\"",
+                self.id
+            ));
+        }
+        let main = Citation {
+            instrument: self.instrument,
+            article: self.article,
+            source: self.source,
+            confidence: self.confidence,
+            status: self.status,
+            note: self.note,
+        };
+        check_citation(&main)?;
+        let cite = |c: CiteDoc| -> Result<Citation, String> {
+            let citation = Citation {
+                instrument: c.instrument.unwrap_or_else(|| main.instrument.clone()),
+                article: c.article.unwrap_or_else(|| main.article.clone()),
+                source: c.source.unwrap_or_else(|| main.source.clone()),
+                confidence: c.confidence.unwrap_or(main.confidence),
+                status: c.status,
+                note: c.note,
+            };
+            check_citation(&citation)?;
+            Ok(citation)
+        };
+        let need_key = |key: &str, what: &str| -> Result<String, String> {
+            if has_key(key) {
+                Ok(key.to_owned())
+            } else {
+                Err(format!(
+                    "{what} names parameter {key:?}, which is not defined in jurisdiction {jurisdiction}"
+                ))
+            }
+        };
+        let mut categories = Vec::new();
+        for c in self.category {
+            if categories
+                .iter()
+                .any(|x: &CategoryRule| x.category == c.category)
+            {
+                return Err(format!("category {} is listed twice", c.category));
+            }
+            categories.push(CategoryRule {
+                category: c.category,
+                min_age: c.min_age.map(|k| need_key(&k, "min_age")).transpose()?,
+                max_age: c.max_age.map(|k| need_key(&k, "max_age")).transpose()?,
+            });
+        }
+        if categories.is_empty() {
+            return Err("a scheme needs at least one [[scheme.category]]".into());
+        }
+        let b = self.billing;
+        let billing = match b.kind.as_str() {
+            "monthly_wage" => {
+                let base = match (b.base.as_deref(), b.base_lower, b.base_upper) {
+                    (Some("declared"), None, None) => WageBase::Declared,
+                    (None, Some(lower), Some(upper)) => WageBase::Band {
+                        lower: need_key(&lower, "billing.base_lower")?,
+                        upper: need_key(&upper, "billing.base_upper")?,
+                    },
+                    (Some(key), None, None) => WageBase::Fixed { base: need_key(key, "billing.base")? },
+                    _ => return Err("monthly_wage billing needs base = \"declared\", base = <parameter>, or base_lower and base_upper".into()),
+                };
+                let rate =
+                    match b.rate.as_deref() {
+                        Some("industry_class") => RateSource::IndustryClass,
+                        Some(key) => RateSource::Param {
+                            key: need_key(key, "billing.rate")?,
+                        },
+                        None => return Err(
+                            "monthly_wage billing needs rate = \"industry_class\" or a parameter"
+                                .into(),
+                        ),
+                    };
+                Billing::MonthlyWage { base, rate }
+            }
+            "per_day" => Billing::PerDay {
+                price_per_day: need_key(
+                    b.price_per_day
+                        .as_deref()
+                        .ok_or("per_day billing needs price_per_day")?,
+                    "billing.price_per_day",
+                )?,
+                subsidy_share: need_key(
+                    b.subsidy_share
+                        .as_deref()
+                        .ok_or("per_day billing needs subsidy_share")?,
+                    "billing.subsidy_share",
+                )?,
+            },
+            "per_order" => {
+                if b.prices.is_empty() {
+                    return Err("per_order billing needs prices".into());
+                }
+                for p in &b.prices {
+                    need_key(&p.price, "billing.prices")?;
+                }
+                Billing::PerOrder { prices: b.prices }
+            }
+            other => {
+                return Err(format!(
+                    "billing kind {other:?} is not one of monthly_wage, per_day, per_order"
+                ));
+            }
+        };
+        let billing_citation = cite(b.cite)?;
+        let mut items = Vec::new();
+        for i in self.item {
+            let overlaps = |x: &ItemRule| match (&x.grades, &i.grades) {
+                (Some(a), Some(b)) => a.iter().any(|g| b.contains(g)),
+                _ => true,
+            };
+            if items
+                .iter()
+                .any(|x: &ItemRule| x.item == i.item && overlaps(x))
+            {
+                return Err(format!(
+                    "item {} is listed twice for the same grades",
+                    i.item.name()
+                ));
+            }
+            if let Some(grades) = &i.grades {
+                if grades.is_empty() || grades.iter().any(|g| !(1..=10).contains(g)) {
+                    return Err(format!(
+                        "item {}: grades must list grades 1 to 10",
+                        i.item.name()
+                    ));
+                }
+            }
+            items.push(ItemRule {
+                item: i.item,
+                payer: i.payer,
+                grades: i.grades,
+                citation: cite(i.cite)?,
+            });
+        }
+        let rules = self
+            .rule
+            .into_iter()
+            .map(|r| {
+                Ok(StatedRule {
+                    rule: r.rule,
+                    citation: cite(r.cite)?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let areas = self
+            .area
+            .into_iter()
+            .map(|a| {
+                if a.prefix.len() != 2 || !a.prefix.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(format!(
+                        "area prefix {:?} must be a two-digit province code",
+                        a.prefix
+                    ));
+                }
+                Ok(Area {
+                    from: date_of(&a.from, "area.from")?,
+                    prefix: a.prefix,
+                    citation: cite(a.cite)?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let platforms = self
+            .platform
+            .into_iter()
+            .map(|p| {
+                Ok(Platform {
+                    from: date_of(&p.from, "platform.from")?,
+                    name: p.name,
+                    industries: p.industries,
+                    platform_class: p.platform_class,
+                    citation: cite(p.cite)?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let max_payout = self
+            .max_payout
+            .map(|k| need_key(&k, "max_payout"))
+            .transpose()?;
+        let from = date_of(&self.from, "from")?;
+        let until = self
+            .until
+            .as_ref()
+            .map(|u| date_of(u, "until"))
+            .transpose()?;
+        if until.is_some_and(|u| u <= from) {
+            return Err("until must come after from".into());
+        }
+        Ok(Scheme {
+            id: self.id,
+            jurisdiction: jurisdiction.to_owned(),
+            name_zh: self.name_zh,
+            name_en: self.name_en,
+            citation: main,
+            from,
+            until,
+            categories,
+            excludes_labour_relation: self.excludes_labour_relation,
+            excludes_covered_by_regulations: self.excludes_covered_by_regulations,
+            billing,
+            billing_citation,
+            premium_payers: self.premium_payers,
+            cover_starts: self.cover_starts,
+            back_pay_allowed: self.back_pay_allowed,
+            refund_allowed: self.refund_allowed,
+            claim_procedure: self.claim_procedure,
+            benefit_family: self.benefit_family,
+            benefit_wage_basis: self.benefit_wage_basis,
+            termination_subsidies: self.termination_subsidies,
+            pension_offset: self.pension_offset,
+            survivors_choose_pension: self.survivors_choose_pension,
+            max_payout,
+            items,
+            rules,
+            areas,
+            platforms,
+            file: file.to_owned(),
+        })
+    }
+}
+
+fn check_citation(c: &Citation) -> Result<(), String> {
+    if c.confidence == Confidence::Inferred && c.status == Status::Confirmed {
+        return Err(
+            "an INF citation must be marked status = \"assumed\" or \"illustrative\"".into(),
+        );
+    }
+    if c.status != Status::Confirmed && c.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        return Err("an assumed or illustrative rule needs a note saying why".into());
+    }
+    Ok(())
+}

@@ -1,0 +1,1062 @@
+//! The award of a case under a scheme: eligibility, the Regulations' items (or
+//! an insurer's schedule), the provincial one-time subsidies on termination,
+//! the pension offset, the survivors' choice, and the scheme's own list of
+//! items and payers.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::award::Periodicity;
+use crate::benefits::{DependantPension, Payer};
+use crate::case::{CaseInput, KEY_AVG_WAGE, calculate_case};
+use crate::error::RulesError;
+use crate::money::Money;
+use crate::params::{Citation, ParamUse, PolicySet};
+use crate::rate::Rate;
+use crate::retirement;
+use crate::scheme::{BenefitFamily, BenefitWageBasis, Eligibility, Scheme, TerminationSubsidies};
+use crate::trace::{Article, Item, Step, Trace, q};
+
+/// Why the employment ended.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TerminationReason {
+    /// The worker asked to end it (grades 5-6) or resigned (grades 7-10).
+    WorkerRequest,
+    /// The labour contract expired.
+    ContractExpiry,
+    /// The worker ended it for the employer's fault (劳动合同法第三十八条).
+    EmployerFault,
+    /// The employer ended it.
+    EmployerTermination,
+}
+
+/// The end of the employment relation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Termination {
+    pub date: Date,
+    pub reason: TerminationReason,
+    /// Guangdong Art 35: the average monthly contribution wage of the 12 months
+    /// before the termination (fewer months: the average over those).
+    #[serde(default)]
+    pub wage_before_termination: Option<Money>,
+}
+
+/// Whether survivors take the work-injury or the pension insurance's funeral
+/// and survivor benefits (Guangdong specific persons).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurvivorChoice {
+    WorkInjury,
+    Pension,
+}
+
+/// One item of an award under a scheme.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SchemeLine {
+    pub item: Item,
+    pub amount: Money,
+    pub periodicity: Periodicity,
+    pub payer: Payer,
+    pub citation: Citation,
+}
+
+/// An item the Regulations would pay that this scheme does not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExcludedItem {
+    pub item: Item,
+    pub amount: Money,
+    pub reason_zh: String,
+    pub reason_en: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SchemeResult {
+    pub scheme_id: String,
+    pub scheme_name_zh: String,
+    pub scheme_name_en: String,
+    pub case_id: Option<String>,
+    pub region: Option<String>,
+    pub eligibility: Option<Eligibility>,
+    /// The benefit wage, where the scheme computes one.
+    pub benefit_wage: Option<Money>,
+    pub lines: Vec<SchemeLine>,
+    pub excluded: Vec<ExcludedItem>,
+    pub survivors: Vec<DependantPension>,
+    pub trace: Trace,
+}
+
+impl SchemeResult {
+    pub fn amount(&self, item: Item) -> Money {
+        self.lines
+            .iter()
+            .filter(|l| l.item == item)
+            .map(|l| l.amount)
+            .fold(Money::ZERO, |a, b| {
+                a.checked_add(b).expect("amount overflow")
+            })
+    }
+}
+
+const fn periodicity(item: Item) -> Periodicity {
+    match item {
+        Item::MonthlyDisabilityAllowance
+        | Item::MonthlyLivingCare
+        | Item::MonthlySurvivorPensions
+        | Item::MonthlyContribution => Periodicity::Monthly,
+        _ => Periodicity::OneTime,
+    }
+}
+
+/// What scheme steps cite: the scheme's own instrument is named in the step's
+/// explanation and in each line's citation.
+const SCHEME: Article = Article {
+    zh: "保障方案（见方案文件）",
+    en: "the scheme (see its policy file)",
+};
+
+fn step(
+    item: Item,
+    rule: &'static str,
+    article: Article,
+    zh: String,
+    en: String,
+    amount: Money,
+) -> Step {
+    Step {
+        item,
+        rule,
+        article,
+        inputs: Vec::new(),
+        params: Vec::new(),
+        formula: String::new(),
+        explain_zh: zh,
+        explain_en: en,
+        amount,
+    }
+}
+
+const REG_35_3: Article = Article {
+    zh: "《工伤保险条例》第三十五条第三款",
+    en: "Regulations Art 35(3)",
+};
+const GD_33_35: Article = Article {
+    zh: "《广东省工伤保险条例》第三十三条至第三十五条",
+    en: "Guangdong Regulations Arts 33-35",
+};
+const JS_27_28: Article = Article {
+    zh: "《江苏省实施〈工伤保险条例〉办法》第二十七条、第二十八条",
+    en: "Jiangsu implementation measures Arts 27-28",
+};
+
+/// Checks the person against the scheme on the injury date. Schemes for
+/// employees only need no person; every other scheme does.
+pub fn check_eligibility(
+    policy: &PolicySet,
+    scheme: &Scheme,
+    case: &CaseInput,
+) -> Result<Option<Eligibility>, RulesError> {
+    let employees_only = scheme
+        .categories
+        .iter()
+        .all(|c| c.category == crate::scheme::Category::Employee);
+    match &case.person {
+        None if employees_only => {
+            if !scheme.is_in_force(case.injury_date) {
+                return Err(RulesError::NotEligible {
+                    scheme: scheme.id.clone(),
+                    rule: "scheme_in_force",
+                    value: case.injury_date.to_string(),
+                    allowed: format!("from {}", scheme.from),
+                });
+            }
+            Ok(None)
+        }
+        None => Err(RulesError::missing(
+            "person",
+            format!(
+                "the eligibility of scheme {} (category, birth_date, ...)",
+                scheme.id
+            ),
+        )),
+        Some(person) => {
+            let mut who = person.clone();
+            if who.region.is_none() {
+                who.region = case.region.clone();
+            }
+            scheme
+                .eligibility(policy, &who, case.injury_date)?
+                .into_result()
+                .map(Some)
+        }
+    }
+}
+
+/// Computes the award of `case` under scheme `scheme_id`.
+pub fn calculate_under_scheme(
+    policy: &PolicySet,
+    scheme_id: &str,
+    case: &CaseInput,
+) -> Result<SchemeResult, RulesError> {
+    let scheme = policy.scheme(scheme_id)?;
+    let eligibility = check_eligibility(policy, scheme, case)?;
+    let mut result = match scheme.benefit_family {
+        BenefitFamily::Regulations => regulations_award(policy, scheme, case)?,
+        BenefitFamily::InsurerSchedule => insurer_award(policy, scheme, case)?,
+    };
+    result.eligibility = eligibility;
+    Ok(result)
+}
+
+fn regulations_award(
+    policy: &PolicySet,
+    scheme: &Scheme,
+    case: &CaseInput,
+) -> Result<SchemeResult, RulesError> {
+    let mut case = case.clone();
+    let mut pre_steps = Vec::new();
+    if scheme.benefit_wage_basis == BenefitWageBasis::RegionalAverage {
+        let avg = match case.regional_avg_wage {
+            Some(m) => m,
+            None => {
+                let region = case.region.as_deref().ok_or_else(|| {
+                    RulesError::missing(
+                        "region",
+                        "the regional average wage the scheme computes benefits on",
+                    )
+                })?;
+                policy
+                    .regional(region, KEY_AVG_WAGE, case.injury_date)?
+                    .money()
+            }
+        };
+        let mut s = step(
+            Item::BenefitWage,
+            "scheme.benefit_wage_basis",
+            SCHEME,
+            format!(
+                "本方案以统筹地区上年度职工月平均工资{avg}元为计发基数（本人工资{}元不适用）",
+                case.own_wage
+            ),
+            format!(
+                "this scheme computes benefits on the regional average wage {avg} (own wage {} not used)",
+                case.own_wage
+            ),
+            avg,
+        );
+        s.inputs = vec![q("own_wage", case.own_wage), q("regional_avg_wage", avg)];
+        s.formula = format!("{avg}");
+        pre_steps.push(s);
+        case.own_wage = avg;
+    }
+    let base = calculate_case(policy, &case)?;
+    let mut trace = Trace { steps: pre_steps };
+    trace.steps.extend(base.trace.steps);
+    let grade = case.grade.filter(|g| *g > 0);
+    let mut amounts: Vec<(Item, Money)> = base.lines.iter().map(|l| (l.item, l.amount)).collect();
+    let set = |amounts: &mut Vec<(Item, Money)>, item: Item, amount: Money| {
+        amounts.retain(|(i, _)| *i != item);
+        if amount > Money::ZERO {
+            amounts.push((item, amount));
+        }
+    };
+    let get = |amounts: &Vec<(Item, Money)>, item: Item| {
+        amounts
+            .iter()
+            .find(|(i, _)| *i == item)
+            .map_or(Money::ZERO, |(_, m)| *m)
+    };
+
+    // Art 35(3): a grade 1-4 worker with a basic pension gets only the difference.
+    if let Some(pension) = case.basic_pension_monthly {
+        let allowance = get(&amounts, Item::MonthlyDisabilityAllowance);
+        if grade.is_some_and(|g| g <= 4) && allowance > Money::ZERO {
+            let paid = allowance
+                .checked_sub(pension)
+                .expect("difference")
+                .max(Money::ZERO);
+            let mut s = step(
+                Item::MonthlyDisabilityAllowance,
+                "art35_3.pension_offset",
+                REG_35_3,
+                format!(
+                    "领取基本养老金{pension}元，伤残津贴{allowance}元，由工伤保险基金补足差额{paid}元"
+                ),
+                format!(
+                    "a basic pension of {pension} against an allowance of {allowance}: the fund pays the difference {paid}"
+                ),
+                paid,
+            );
+            s.inputs = vec![
+                q("monthly_disability_allowance", allowance),
+                q("basic_pension_monthly", pension),
+            ];
+            s.formula = format!("max({allowance} - {pension}, 0.00) = {paid}");
+            trace.steps.push(s);
+            set(&mut amounts, Item::MonthlyDisabilityAllowance, paid);
+        }
+    }
+
+    // Survivors who take the pension insurance's funeral and survivor benefits.
+    if case.survivor_benefits_from == Some(SurvivorChoice::Pension) {
+        if case.death_date.is_none() {
+            return Err(RulesError::InputConflict {
+                input: "survivor_benefits_from",
+                reason: "a choice of survivor benefits needs a death_date".into(),
+            });
+        }
+        if !scheme.survivors_choose_pension {
+            return Err(RulesError::InputConflict {
+                input: "survivor_benefits_from",
+                reason: format!(
+                    "scheme {} does not let survivors choose the pension insurance's benefits",
+                    scheme.id
+                ),
+            });
+        }
+        for item in [Item::FuneralSubsidy, Item::MonthlySurvivorPensions] {
+            let was = get(&amounts, item);
+            trace.steps.push(step(
+                item,
+                "scheme.survivors_choose_pension",
+                SCHEME,
+                format!("近亲属选择领取基本养老保险的丧葬补助金和抚恤金，不再支付工伤保险的{}（{was}元）", item.label_zh()),
+                format!("survivors chose the pension insurance's funeral and survivor benefits: no {} ({was})", item.label_en()),
+                Money::ZERO,
+            ));
+            set(&mut amounts, item, Money::ZERO);
+        }
+    }
+
+    if let Some(term) = &case.termination {
+        if term.date < case.injury_date {
+            return Err(RulesError::InputConflict {
+                input: "termination.date",
+                reason: format!(
+                    "{} is before the injury date {}",
+                    term.date, case.injury_date
+                ),
+            });
+        }
+        match grade {
+            Some(g) if g >= 5 => {
+                let (medical, employment) = match scheme.termination_subsidies {
+                    TerminationSubsidies::Guangdong => {
+                        guangdong_subsidies(policy, &case, term, g, &mut trace)?
+                    }
+                    TerminationSubsidies::Jiangsu => {
+                        jiangsu_subsidies(policy, &case, term, g, &mut trace)?
+                    }
+                    TerminationSubsidies::None => {
+                        trace.steps.push(step(
+                            Item::OneTimeMedicalSubsidy,
+                            "termination.no_provincial_amounts",
+                            crate::articles::REG_36,
+                            format!("一次性工伤医疗补助金和一次性伤残就业补助金的具体标准由省级人民政府规定，方案{}未载入", scheme.id),
+                            format!("the one-time medical and employment subsidies are set by the province; scheme {} has none loaded", scheme.id),
+                            Money::ZERO,
+                        ));
+                        (Money::ZERO, Money::ZERO)
+                    }
+                };
+                set(&mut amounts, Item::OneTimeMedicalSubsidy, medical);
+                set(&mut amounts, Item::OneTimeEmploymentSubsidy, employment);
+            }
+            _ => trace.steps.push(step(
+                Item::OneTimeMedicalSubsidy,
+                "termination.grades_5_10_only",
+                crate::articles::REG_37,
+                "一次性工伤医疗补助金和一次性伤残就业补助金仅适用于五至十级伤残职工".into(),
+                "the one-time medical and employment subsidies are for grades 5-10 only".into(),
+                Money::ZERO,
+            )),
+        }
+    }
+
+    let (lines, excluded) = apply_scheme_items(scheme, grade, amounts, &mut trace);
+    Ok(SchemeResult {
+        scheme_id: scheme.id.clone(),
+        scheme_name_zh: scheme.name_zh.clone(),
+        scheme_name_en: scheme.name_en.clone(),
+        case_id: case.case_id.clone(),
+        region: case.region.clone(),
+        eligibility: None,
+        benefit_wage: Some(base.amounts.benefit_wage),
+        survivors: if lines
+            .iter()
+            .any(|l| l.item == Item::MonthlySurvivorPensions)
+        {
+            base.survivors
+        } else {
+            Vec::new()
+        },
+        lines,
+        excluded,
+        trace,
+    })
+}
+
+/// Keeps the items the scheme pays, with its payers; reports the rest.
+fn apply_scheme_items(
+    scheme: &Scheme,
+    grade: Option<u8>,
+    amounts: Vec<(Item, Money)>,
+    trace: &mut Trace,
+) -> (Vec<SchemeLine>, Vec<ExcludedItem>) {
+    let mut lines = Vec::new();
+    let mut excluded = Vec::new();
+    for item in Item::ALL {
+        let Some(&(_, amount)) = amounts.iter().find(|(i, _)| *i == item) else {
+            continue;
+        };
+        if amount <= Money::ZERO {
+            continue;
+        }
+        match scheme.item(item, grade) {
+            Some(rule) => lines.push(SchemeLine {
+                item,
+                amount,
+                periodicity: periodicity(item),
+                payer: rule.payer,
+                citation: rule.citation.clone(),
+            }),
+            None => {
+                let reason_zh = format!(
+                    "{}不在方案“{}”的待遇项目之内",
+                    item.label_zh(),
+                    scheme.name_zh
+                );
+                let reason_en =
+                    format!("{} is not an item of scheme {}", item.label_en(), scheme.id);
+                trace.steps.push(step(
+                    item,
+                    "scheme.item_not_covered",
+                    SCHEME,
+                    reason_zh.clone(),
+                    reason_en.clone(),
+                    Money::ZERO,
+                ));
+                excluded.push(ExcludedItem {
+                    item,
+                    amount,
+                    reason_zh,
+                    reason_en,
+                });
+            }
+        }
+    }
+    (lines, excluded)
+}
+
+fn regional_or_given(
+    policy: &PolicySet,
+    case: &CaseInput,
+    key: &str,
+    given: Option<Money>,
+    date: Date,
+    input: &'static str,
+) -> Result<(Money, Option<ParamUse>), RulesError> {
+    if let Some(m) = given {
+        return Ok((m, None));
+    }
+    let region = case.region.as_deref().ok_or_else(|| {
+        RulesError::missing(
+            "region",
+            format!("looking up {input} (or give {input} in the case)"),
+        )
+    })?;
+    let p = policy.regional(region, key, date)?;
+    Ok((p.money(), Some(p)))
+}
+
+/// Guangdong Regulations Arts 33-35: the one-time medical subsidy (fund) and
+/// employment subsidy (employer) are months of a base: the higher of the own
+/// wage and the average monthly contribution wage of the 12 months before the
+/// termination, clamped to 60%-300% of the regional average monthly wage
+/// (each bound rounded half away from zero to the fen). Products are exact.
+fn guangdong_subsidies(
+    policy: &PolicySet,
+    case: &CaseInput,
+    term: &Termination,
+    grade: u8,
+    trace: &mut Trace,
+) -> Result<(Money, Money), RulesError> {
+    let before = term.wage_before_termination.ok_or_else(|| {
+        RulesError::missing(
+            "termination.wage_before_termination",
+            "the Guangdong Art 35 base of the termination subsidies",
+        )
+    })?;
+    let (avg, avg_use) = regional_or_given(
+        policy,
+        case,
+        KEY_AVG_WAGE,
+        case.regional_avg_wage,
+        term.date,
+        "regional_avg_wage",
+    )?;
+    let floor_p = policy.at("guangdong", "guangdong.art35.floor_share", term.date)?;
+    let ceiling_p = policy.at("guangdong", "guangdong.art35.ceiling_share", term.date)?;
+    let floor = avg.mul_rate(floor_p.rate());
+    let ceiling = avg.mul_rate(ceiling_p.rate());
+    let higher = case.own_wage.max(before);
+    let base = higher.clamp(floor, ceiling);
+    let mut s = step(
+        Item::OneTimeMedicalSubsidy,
+        "guangdong.art35.base",
+        GD_33_35,
+        format!(
+            "本人工资{}元与终止前12个月平均缴费工资{before}元取高者{higher}元，按统筹地区职工月平均工资的60%-300%限定为{base}元",
+            case.own_wage
+        ),
+        format!(
+            "the higher of the own wage {} and the 12-month average before termination {before} is {higher}, held within 60%-300% of the regional average: {base}",
+            case.own_wage
+        ),
+        base,
+    );
+    s.inputs = vec![
+        q("own_wage", case.own_wage),
+        q("wage_before_termination", before),
+        q("regional_avg_wage", avg),
+    ];
+    s.params = vec![floor_p, ceiling_p];
+    s.params.extend(avg_use);
+    s.formula = format!(
+        "clamp(max({}, {before}) = {higher}, {floor}, {ceiling}) = {base}",
+        case.own_wage
+    );
+    trace.steps.push(s);
+    let months_med = policy.at(
+        "guangdong",
+        &format!("guangdong.medical_subsidy_months.grade_{grade}"),
+        term.date,
+    )?;
+    let months_emp = policy.at(
+        "guangdong",
+        &format!("guangdong.employment_subsidy_months.grade_{grade}"),
+        term.date,
+    )?;
+    let medical = base.times(months_med.whole());
+    let employment = base.times(months_emp.whole());
+    for (item, months, amount, payer_zh) in [
+        (
+            Item::OneTimeMedicalSubsidy,
+            months_med,
+            medical,
+            "工伤保险基金",
+        ),
+        (
+            Item::OneTimeEmploymentSubsidy,
+            months_emp,
+            employment,
+            "用人单位",
+        ),
+    ] {
+        let n = months.whole();
+        let mut s = step(
+            item,
+            "guangdong.termination_subsidy",
+            GD_33_35,
+            format!("{grade}级伤残，{n}个月，由{payer_zh}支付"),
+            format!("grade {grade}: {n} months of the base"),
+            amount,
+        );
+        s.inputs = vec![q("base", base), q("grade", grade)];
+        s.params = vec![months];
+        s.formula = format!("{base} × {n} = {amount}");
+        trace.steps.push(s);
+    }
+    Ok((medical, employment))
+}
+
+/// Jiangsu measures Arts 27-28: benchmark amounts by grade, times the city's
+/// float (80%-120%), the medical subsidy +40% for an occupational disease; when
+/// the worker asks to end the employment (not under Labour Contract Law Art 38)
+/// with fewer than 5/4/3/2/1 years to the statutory retirement age, 80/60/40/20/10%
+/// of it; nothing once the retirement age is reached. Each multiplication by a
+/// rate is rounded half away from zero to the fen.
+fn jiangsu_subsidies(
+    policy: &PolicySet,
+    case: &CaseInput,
+    term: &Termination,
+    grade: u8,
+    trace: &mut Trace,
+) -> Result<(Money, Money), RulesError> {
+    let region = case.region.as_deref().ok_or_else(|| {
+        RulesError::missing(
+            "region",
+            "the Jiangsu city float of the termination subsidies",
+        )
+    })?;
+    let float_p = policy.regional(region, "regional.jiangsu_art27_float", term.date)?;
+    let min_p = policy.at("jiangsu", "jiangsu.art27.city_float_min", term.date)?;
+    let max_p = policy.at("jiangsu", "jiangsu.art27.city_float_max", term.date)?;
+    let float = float_p.rate();
+    if float < min_p.rate() || float > max_p.rate() {
+        return Err(RulesError::PolicyInvalid {
+            file: format!("region {region}"),
+            location: "regional.jiangsu_art27_float".into(),
+            reason: format!(
+                "{} is outside {}-{} (Art 27)",
+                float.to_percent_string(),
+                min_p.rate().to_percent_string(),
+                max_p.rate().to_percent_string()
+            ),
+        });
+    }
+    let med_p = policy.at(
+        "jiangsu",
+        &format!("jiangsu.art27.medical_subsidy.grade_{grade}"),
+        term.date,
+    )?;
+    let emp_p = policy.at(
+        "jiangsu",
+        &format!("jiangsu.art27.employment_subsidy.grade_{grade}"),
+        term.date,
+    )?;
+    let mut medical = med_p.money().mul_rate(float);
+    let mut employment = emp_p.money().mul_rate(float);
+    let mut s = step(
+        Item::OneTimeMedicalSubsidy,
+        "jiangsu.art27.amounts",
+        JS_27_28,
+        format!(
+            "{grade}级伤残基准：医疗补助金{}元、就业补助金{}元，本市调整比例{}",
+            med_p.money(),
+            emp_p.money(),
+            float.to_percent_string()
+        ),
+        format!(
+            "grade {grade} benchmarks: medical {}, employment {}, city float {}",
+            med_p.money(),
+            emp_p.money(),
+            float.to_percent_string()
+        ),
+        medical,
+    );
+    s.inputs = vec![q("grade", grade), q("region", region)];
+    s.formula = format!(
+        "{} × {f} = {medical}; {} × {f} = {employment}",
+        med_p.money(),
+        emp_p.money(),
+        f = float.to_percent_string()
+    );
+    s.params = vec![med_p, emp_p, float_p];
+    trace.steps.push(s);
+    if case.occupational_disease {
+        let uplift = policy.at(
+            "jiangsu",
+            "jiangsu.art27.occupational_disease_medical_uplift",
+            term.date,
+        )?;
+        let factor = Rate::ONE.plus(uplift.rate());
+        let before = medical;
+        medical = medical.mul_rate(factor);
+        let mut s = step(
+            Item::OneTimeMedicalSubsidy,
+            "jiangsu.art27.occupational_disease",
+            JS_27_28,
+            format!(
+                "职业病，一次性工伤医疗补助金增发{}",
+                uplift.rate().to_percent_string()
+            ),
+            format!(
+                "occupational disease: the medical subsidy is raised by {}",
+                uplift.rate().to_percent_string()
+            ),
+            medical,
+        );
+        s.formula = format!("{before} × {} = {medical}", factor.to_percent_string());
+        s.params = vec![uplift];
+        trace.steps.push(s);
+    }
+    // Art 28: years to the statutory retirement age.
+    let person = case.person.as_ref();
+    let needs_age = term.reason == TerminationReason::WorkerRequest || person.is_some();
+    if needs_age {
+        let person = person.ok_or_else(|| {
+            RulesError::missing("person", "the Jiangsu Art 28 reduction (birth_date and sex give the statutory retirement age)")
+        })?;
+        let sex = person.sex.ok_or_else(|| {
+            RulesError::missing(
+                "person.sex",
+                "the statutory retirement age (Jiangsu Art 28)",
+            )
+        })?;
+        let retire = retirement::retirement_date(person.birth_date, sex, person.retirement_track)?;
+        let months_left = retirement::whole_months_between(term.date, retire);
+        let to_employment = policy.at(
+            "jiangsu",
+            "jiangsu.art28.applies_to_employment_subsidy",
+            term.date,
+        )?;
+        if term.date >= retire {
+            let before = medical;
+            medical = Money::ZERO;
+            let mut s = step(
+                Item::OneTimeMedicalSubsidy,
+                "jiangsu.art28.retired",
+                JS_27_28,
+                format!(
+                    "终止时已达到法定退休年龄（{retire}），不支付一次性工伤医疗补助金（原为{before}元）"
+                ),
+                format!(
+                    "the statutory retirement age was reached on {retire}: no medical subsidy (was {before})"
+                ),
+                Money::ZERO,
+            );
+            s.params = vec![to_employment];
+            s.formula = "0.00".into();
+            trace.steps.push(s);
+        } else if term.reason == TerminationReason::WorkerRequest && months_left < 60 {
+            let years = months_left / 12 + 1; // fewer than `years` years remain
+            let share = policy.at(
+                "jiangsu",
+                &format!("jiangsu.art28.share_under_{years}_years"),
+                term.date,
+            )?;
+            let (m0, e0) = (medical, employment);
+            medical = medical.mul_rate(share.rate());
+            if to_employment.flag() {
+                employment = employment.mul_rate(share.rate());
+            }
+            let mut s = step(
+                Item::OneTimeMedicalSubsidy,
+                "jiangsu.art28.near_retirement",
+                JS_27_28,
+                format!(
+                    "本人提出解除劳动关系，距法定退休年龄（{retire}）不足{years}年，按{}支付",
+                    share.rate().to_percent_string()
+                ),
+                format!(
+                    "the worker ended the employment with fewer than {years} years to the statutory retirement age ({retire}): {} is paid",
+                    share.rate().to_percent_string()
+                ),
+                medical,
+            );
+            s.inputs = vec![
+                q("termination.date", term.date),
+                q("retirement_date", retire),
+                q("months_left", months_left),
+            ];
+            s.formula = if to_employment.flag() {
+                format!(
+                    "{m0} × {p} = {medical}; {e0} × {p} = {employment}",
+                    p = share.rate().to_percent_string()
+                )
+            } else {
+                format!("{m0} × {} = {medical}", share.rate().to_percent_string())
+            };
+            s.params = vec![share, to_employment];
+            trace.steps.push(s);
+        }
+    }
+    Ok((medical, employment))
+}
+
+/// An accident insurer's schedule (益鹭保): death payout, disability payout as
+/// a share of the disability sum insured by grade, medical expenses above the
+/// deductible at a share up to a limit, and a daily hospital allowance for at
+/// most so many days; the total capped at the scheme's maximum payout, cutting
+/// the last items first. Each share is rounded half away from zero to the fen.
+fn insurer_award(
+    policy: &PolicySet,
+    scheme: &Scheme,
+    case: &CaseInput,
+) -> Result<SchemeResult, RulesError> {
+    let on = case.injury_date;
+    let p = |key: &str| policy.at(&scheme.jurisdiction, &format!("{}.{key}", scheme.id), on);
+    let mut trace = Trace::default();
+    let mut amounts: Vec<(Item, Money)> = Vec::new();
+    let article = Article {
+        zh: "“益鹭保”保障方案",
+        en: "Yilubao cover schedule",
+    };
+    if case.death_date.is_some() {
+        let death = p("death_payout")?;
+        let amount = death.money();
+        let mut s = step(
+            Item::InsuredDeathPayout,
+            "insurer.death",
+            article,
+            "意外身故，按身故保险金给付".into(),
+            "accidental death: the death payout".into(),
+            amount,
+        );
+        s.formula = format!("{amount}");
+        s.params = vec![death];
+        trace.steps.push(s);
+        amounts.push((Item::InsuredDeathPayout, amount));
+    }
+    if let Some(g) = case.grade.filter(|g| *g > 0) {
+        let grade = crate::benefits::Grade::new(g)?;
+        let sum = p("disability_sum_insured")?;
+        let share = p(&format!("disability_share.grade_{}", grade.get()))?;
+        let amount = sum.money().mul_rate(share.rate());
+        let mut s = step(
+            Item::InsuredDisabilityPayout,
+            "insurer.disability",
+            article,
+            format!(
+                "{}级伤残，按伤残保额的{}给付",
+                grade.get(),
+                share.rate().to_percent_string()
+            ),
+            format!(
+                "grade {}: {} of the disability sum insured",
+                grade.get(),
+                share.rate().to_percent_string()
+            ),
+            amount,
+        );
+        s.formula = format!(
+            "{} × {} = {amount}",
+            sum.money(),
+            share.rate().to_percent_string()
+        );
+        s.params = vec![sum, share];
+        trace.steps.push(s);
+        amounts.push((Item::InsuredDisabilityPayout, amount));
+    }
+    if let Some(expenses) = case.medical_expenses {
+        if expenses.is_negative() {
+            return Err(RulesError::out_of_range(
+                "medical_expenses",
+                expenses,
+                "0.00 yuan or more",
+            ));
+        }
+        let deductible = p("medical_deductible")?;
+        let share = p("medical_share")?;
+        let limit = p("medical_limit")?;
+        let above = expenses
+            .checked_sub(deductible.money())
+            .expect("difference")
+            .max(Money::ZERO);
+        let amount = above.mul_rate(share.rate()).min(limit.money());
+        let mut s = step(
+            Item::InsuredMedicalPayout,
+            "insurer.medical",
+            article,
+            format!(
+                "医疗费用{expenses}元，扣除免赔额后按{}赔付，以保额为限",
+                share.rate().to_percent_string()
+            ),
+            format!(
+                "medical expenses {expenses}: {} above the deductible, up to the limit",
+                share.rate().to_percent_string()
+            ),
+            amount,
+        );
+        s.formula = format!(
+            "min(max({expenses} - {}, 0) × {}, {}) = {amount}",
+            deductible.money(),
+            share.rate().to_percent_string(),
+            limit.money()
+        );
+        s.params = vec![deductible, share, limit];
+        trace.steps.push(s);
+        amounts.push((Item::InsuredMedicalPayout, amount));
+    }
+    if case.hospital_days > 0 {
+        let daily = p("hospital_allowance_daily")?;
+        let max_days = p("hospital_allowance_max_days")?;
+        let days = i64::from(case.hospital_days).min(max_days.whole());
+        let amount = daily.money().times(days);
+        let mut s = step(
+            Item::InsuredHospitalAllowance,
+            "insurer.hospital_allowance",
+            article,
+            format!("住院{}天，按{days}天给付住院津贴", case.hospital_days),
+            format!(
+                "{} days in hospital; the allowance is paid for {days}",
+                case.hospital_days
+            ),
+            amount,
+        );
+        s.formula = format!("{} × {days} = {amount}", daily.money());
+        s.params = vec![daily, max_days];
+        trace.steps.push(s);
+        amounts.push((Item::InsuredHospitalAllowance, amount));
+    }
+    if let Some(key) = &scheme.max_payout {
+        let cap_p = policy.at(&scheme.jurisdiction, key, on)?;
+        let mut room = cap_p.money();
+        let total: i64 = amounts.iter().map(|(_, m)| m.fen()).sum();
+        if total > room.fen() {
+            for (_, m) in amounts.iter_mut() {
+                let paid = (*m).min(room);
+                room = room.checked_sub(paid).expect("room");
+                *m = paid;
+            }
+            let mut s = step(
+                Item::InsuredDeathPayout,
+                "insurer.max_payout",
+                article,
+                format!(
+                    "各项合计{}元，超过最高保障金额{}元，按最高保障金额给付",
+                    Money::from_fen(total),
+                    cap_p.money()
+                ),
+                format!(
+                    "the items add up to {}, more than the highest payout {}: the payout is capped",
+                    Money::from_fen(total),
+                    cap_p.money()
+                ),
+                cap_p.money(),
+            );
+            s.params = vec![cap_p];
+            trace.steps.push(s);
+        }
+    }
+    let (lines, excluded) =
+        apply_scheme_items(scheme, case.grade.filter(|g| *g > 0), amounts, &mut trace);
+    Ok(SchemeResult {
+        scheme_id: scheme.id.clone(),
+        scheme_name_zh: scheme.name_zh.clone(),
+        scheme_name_en: scheme.name_en.clone(),
+        case_id: case.case_id.clone(),
+        region: case.region.clone(),
+        eligibility: None,
+        benefit_wage: None,
+        lines,
+        excluded,
+        survivors: Vec::new(),
+        trace,
+    })
+}
+
+/// One scheme's answer in a comparison: its award, or why it does not apply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComparedScheme {
+    pub scheme_id: String,
+    pub scheme_name_zh: String,
+    pub scheme_name_en: String,
+    pub result: Result<SchemeResult, ComparisonRefusal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComparisonRefusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A difference between schemes for one item, explained.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ItemDifference {
+    pub item: Item,
+    /// Amount per scheme, in the order of `schemes` (None: not applicable).
+    pub amounts: Vec<Option<Money>>,
+    pub explain_zh: Vec<String>,
+    pub explain_en: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    pub schemes: Vec<ComparedScheme>,
+    pub differences: Vec<ItemDifference>,
+}
+
+/// The case under every scheme in force on the injury date in the case's
+/// region (or every scheme, without a region), side by side, with the items
+/// that differ explained.
+pub fn compare_schemes(policy: &PolicySet, case: &CaseInput) -> Comparison {
+    let mut schemes = Vec::new();
+    for scheme in policy.schemes() {
+        let in_area = case
+            .region
+            .as_deref()
+            .is_none_or(|r| scheme.applies_in(policy, r, case.injury_date));
+        if !in_area {
+            continue;
+        }
+        let result =
+            calculate_under_scheme(policy, &scheme.id, case).map_err(|e| ComparisonRefusal {
+                code: e.code(),
+                message: e.to_string(),
+            });
+        schemes.push(ComparedScheme {
+            scheme_id: scheme.id.clone(),
+            scheme_name_zh: scheme.name_zh.clone(),
+            scheme_name_en: scheme.name_en.clone(),
+            result,
+        });
+    }
+    let mut differences = Vec::new();
+    for item in Item::ALL {
+        let amounts: Vec<Option<Money>> = schemes
+            .iter()
+            .map(|s| s.result.as_ref().ok().map(|r| r.amount(item)))
+            .collect();
+        let present: Vec<Money> = amounts.iter().flatten().copied().collect();
+        let all_zero = present.iter().all(|m| *m == Money::ZERO);
+        let all_equal = present.len() == amounts.len() && present.windows(2).all(|w| w[0] == w[1]);
+        if all_zero || all_equal {
+            continue;
+        }
+        let mut explain_zh = Vec::new();
+        let mut explain_en = Vec::new();
+        for s in &schemes {
+            match &s.result {
+                Err(refusal) => {
+                    explain_zh.push(format!(
+                        "{}：不适用（{}）",
+                        s.scheme_name_zh, refusal.message
+                    ));
+                    explain_en.push(format!(
+                        "{}: does not apply ({})",
+                        s.scheme_id, refusal.message
+                    ));
+                }
+                Ok(r) => {
+                    if let Some(ex) = r.excluded.iter().find(|e| e.item == item) {
+                        explain_zh.push(format!("{}：{}", s.scheme_name_zh, ex.reason_zh));
+                        explain_en.push(format!("{}: {}", s.scheme_id, ex.reason_en));
+                    } else if let Some(line) = r.lines.iter().find(|l| l.item == item) {
+                        let why = r.trace.steps.iter().rev().find(|st| st.item == item);
+                        explain_zh.push(format!(
+                            "{}：{}元{}",
+                            s.scheme_name_zh,
+                            line.amount,
+                            why.map(|w| format!("（{}）", w.explain_zh))
+                                .unwrap_or_default()
+                        ));
+                        explain_en.push(format!(
+                            "{}: {}{}",
+                            s.scheme_id,
+                            line.amount,
+                            why.map(|w| format!(" ({})", w.explain_en))
+                                .unwrap_or_default()
+                        ));
+                    } else {
+                        let why = r.trace.steps.iter().rev().find(|st| st.item == item);
+                        explain_zh.push(format!(
+                            "{}：无{}",
+                            s.scheme_name_zh,
+                            why.map(|w| format!("（{}）", w.explain_zh))
+                                .unwrap_or_default()
+                        ));
+                        explain_en.push(format!(
+                            "{}: none{}",
+                            s.scheme_id,
+                            why.map(|w| format!(" ({})", w.explain_en))
+                                .unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+        }
+        differences.push(ItemDifference {
+            item,
+            amounts,
+            explain_zh,
+            explain_en,
+        });
+    }
+    Comparison {
+        schemes,
+        differences,
+    }
+}
