@@ -1,16 +1,14 @@
-//! `gongshang calc case.json`: one case, with its trace.
+//! `gongshang calc case.json`: one case, with its trace; `compare`; `demo`.
 
 use std::io::Read;
+use std::path::Path;
 
-use gongshang_rules::{CaseInput, calculate_case};
+use gongshang_rules::scheme_award::{calculate_under_scheme, compare_schemes};
+use gongshang_rules::{CaseInput, PolicySet, calculate_case};
 
-use crate::{CalcArgs, CliError, Lang, policy_files, render};
+use crate::{CalcArgs, CliError, CompareArgs, Lang, policy_files, render};
 
-pub fn run(args: &CalcArgs) -> Result<(), CliError> {
-    let path = args
-        .case
-        .as_ref()
-        .expect("clap requires a case without --batch");
+fn read_case(path: &Path) -> Result<CaseInput, CliError> {
     let text = if path.as_os_str() == "-" {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;
@@ -19,15 +17,83 @@ pub fn run(args: &CalcArgs) -> Result<(), CliError> {
         std::fs::read_to_string(path)
             .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?
     };
-    let case: CaseInput =
-        serde_json::from_str(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))
+}
+
+/// The scheme asked for: `--scheme ID`, or `--jurisdiction J` for `J.employees`.
+fn chosen_scheme(policy: &PolicySet, args: &CalcArgs) -> Result<Option<String>, CliError> {
+    match (&args.scheme, &args.jurisdiction) {
+        (None, None) => Ok(None),
+        (Some(id), jurisdiction) => {
+            let scheme = policy.scheme(id)?;
+            if let Some(j) = jurisdiction {
+                if &scheme.jurisdiction != j {
+                    return Err(CliError(format!(
+                        "scheme {id} belongs to jurisdiction {}, not {j}",
+                        scheme.jurisdiction
+                    )));
+                }
+            }
+            Ok(Some(id.clone()))
+        }
+        (None, Some(j)) => {
+            let id = format!("{j}.employees");
+            if policy.scheme(&id).is_ok() {
+                return Ok(Some(id));
+            }
+            let theirs: Vec<&str> = policy
+                .schemes()
+                .filter(|s| &s.jurisdiction == j)
+                .map(|s| s.id.as_str())
+                .collect();
+            Err(CliError(if theirs.is_empty() {
+                format!("no schemes are loaded for jurisdiction {j:?}")
+            } else {
+                format!(
+                    "jurisdiction {j} has no employees' scheme; choose one with --scheme: {}",
+                    theirs.join(", ")
+                )
+            }))
+        }
+    }
+}
+
+pub fn run(args: &CalcArgs) -> Result<(), CliError> {
+    let path = args
+        .case
+        .as_ref()
+        .expect("clap requires a case without --batch");
+    let case = read_case(path)?;
     let policy = policy_files::load(args.policies.as_deref())?;
+    if let Some(id) = chosen_scheme(&policy, args)? {
+        let result = calculate_under_scheme(&policy, &id, &case)
+            .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&result)?);
+        } else {
+            print!("{}", render::scheme_sheet(&result, &policy, args.lang));
+        }
+        return Ok(());
+    }
     let result =
         calculate_case(&policy, &case).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&result)?);
     } else {
         print!("{}", render::award_sheet(&result, &policy, args.lang));
+    }
+    Ok(())
+}
+
+/// `gongshang compare case.json`: the case under every applicable scheme.
+pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    let case = read_case(&args.case)?;
+    let policy = policy_files::load(args.policies.as_deref())?;
+    let comparison = compare_schemes(&policy, &case);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&comparison)?);
+    } else {
+        print!("{}", render::comparison(&comparison, args.lang));
     }
     Ok(())
 }

@@ -31,6 +31,8 @@ struct Cli {
 enum Command {
     /// Calculate an award: one case from JSON (with its trace), or a batch CSV
     Calc(CalcArgs),
+    /// One case under every scheme that applies, side by side, with the differences explained
+    Compare(CompareArgs),
     /// Generate deterministic synthetic data
     Synth {
         #[command(subcommand)]
@@ -38,10 +40,15 @@ enum Command {
     },
     /// Measure the batch path end to end (generate, read, compute, write)
     Bench(bench::BenchArgs),
-    /// Policy parameters: validate files, list and show values
-    Policy {
+    /// Schemes and parameters: list them with dates and status, validate the files
+    #[command(alias = "policy")]
+    Policies {
         #[command(subcommand)]
-        command: PolicyCommand,
+        command: Option<PolicyCommand>,
+        #[arg(long, value_name = "DIR")]
+        policies: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
     },
     /// Show what gongshang does, on example cases
     Demo,
@@ -85,6 +92,24 @@ pub struct CalcArgs {
     /// Read policy files from this folder instead of the ones built in
     #[arg(long, value_name = "DIR")]
     pub policies: Option<PathBuf>,
+    /// Calculate under this scheme (see `gongshang policies schemes`)
+    #[arg(long, value_name = "ID", conflicts_with = "batch")]
+    pub scheme: Option<String>,
+    /// Calculate under this jurisdiction's scheme for employees (e.g. guangdong)
+    #[arg(long, value_name = "NAME", conflicts_with = "batch")]
+    pub jurisdiction: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// The case as JSON, or - for standard input
+    pub case: PathBuf,
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -95,19 +120,17 @@ enum SynthCommand {
 
 #[derive(Subcommand)]
 enum PolicyCommand {
-    /// Validate policy files (the built-in ones, or a folder)
-    Check {
-        #[arg(long, value_name = "DIR")]
-        policies: Option<PathBuf>,
+    /// Validate every policy file (the built-in ones, or --policies DIR)
+    Check,
+    /// List the schemes with their rules, items and payers
+    Schemes {
+        /// Only this scheme
+        id: Option<String>,
     },
-    /// List parameters with their current value and citation
-    List {
+    /// List parameters with every dated value, its citation and status
+    Params {
         /// Only keys that start with this
         prefix: Option<String>,
-        #[arg(long, value_name = "DIR")]
-        policies: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "zh")]
-        lang: Lang,
     },
 }
 
@@ -126,17 +149,22 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Calc(args) if args.batch.is_some() => batch::run(&args),
         Command::Calc(args) => calc::run(&args),
+        Command::Compare(args) => calc::compare(&args),
         Command::Synth {
             what: SynthCommand::Cases(args),
         } => synth::run(&args),
         Command::Bench(args) => bench::run(&args),
-        Command::Policy { command } => match command {
-            PolicyCommand::Check { policies } => policy_files::check(policies.as_deref()),
-            PolicyCommand::List {
-                prefix,
-                policies,
-                lang,
-            } => policy_files::list(policies.as_deref(), prefix.as_deref(), lang),
+        Command::Policies {
+            command,
+            policies,
+            lang,
+        } => match command {
+            None => policy_files::overview(policies.as_deref(), lang),
+            Some(PolicyCommand::Check) => policy_files::check(policies.as_deref()),
+            Some(PolicyCommand::Schemes { id }) => policy_files::schemes(policies.as_deref(), id.as_deref(), lang),
+            Some(PolicyCommand::Params { prefix }) => {
+                policy_files::list(policies.as_deref(), prefix.as_deref(), lang)
+            }
         },
         Command::Demo => calc::demo(),
     };

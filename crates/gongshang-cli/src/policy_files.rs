@@ -109,3 +109,207 @@ pub fn list(dir: Option<&Path>, prefix: Option<&str>, lang: Lang) -> Result<(), 
     }
     Ok(())
 }
+
+fn status_label(status: Status, lang: Lang) -> &'static str {
+    match (status, lang) {
+        (Status::Confirmed, Lang::Zh) => "已确认",
+        (Status::Confirmed, Lang::En) => "confirmed",
+        (Status::Assumed, Lang::Zh) => "假设值",
+        (Status::Assumed, Lang::En) => "assumed",
+        (Status::Illustrative, Lang::Zh) => "示例值",
+        (Status::Illustrative, Lang::En) => "illustrative",
+    }
+}
+
+/// `gongshang policies`: the schemes, then the parameters per jurisdiction
+/// with how many of their values are confirmed, assumed or illustrative.
+pub fn overview(dir: Option<&Path>, lang: Lang) -> Result<(), CliError> {
+    let policy = load(dir)?;
+    let zh = lang == Lang::Zh;
+    println!("{}", if zh { "保障方案" } else { "Schemes" });
+    for s in policy.schemes() {
+        let until = s.until.map(|u| format!(" – {u}")).unwrap_or_default();
+        let name = if zh { &s.name_zh } else { &s.name_en };
+        println!(
+            "  {:<42} {name}  ({}{until}; {})",
+            s.id,
+            s.from,
+            status_label(s.citation.status, lang)
+        );
+    }
+    println!(
+        "\n{}",
+        if zh {
+            "参数（按辖区）"
+        } else {
+            "Parameters by jurisdiction"
+        }
+    );
+    let mut by: std::collections::BTreeMap<&str, [usize; 4]> = Default::default();
+    for p in policy.parameters() {
+        let row = by.entry(p.id.jurisdiction.as_str()).or_default();
+        row[0] += 1;
+        for v in &p.values {
+            row[match v.citation.status {
+                Status::Confirmed => 1,
+                Status::Assumed => 2,
+                Status::Illustrative => 3,
+            }] += 1;
+        }
+    }
+    for (j, [params, confirmed, assumed, illustrative]) in by {
+        if zh {
+            println!(
+                "  {j:<12} {params} 个参数；取值：已确认 {confirmed}，假设值 {assumed}，示例值 {illustrative}"
+            );
+        } else {
+            println!(
+                "  {j:<12} {params} parameters; values: {confirmed} confirmed, {assumed} assumed, {illustrative} illustrative"
+            );
+        }
+    }
+    println!(
+        "\n{}",
+        if zh {
+            "详见：gongshang policies schemes [ID]、gongshang policies params [前缀]、gongshang policies check"
+        } else {
+            "More: gongshang policies schemes [ID], gongshang policies params [PREFIX], gongshang policies check"
+        }
+    );
+    Ok(())
+}
+
+/// `gongshang policies schemes [ID]`: each scheme's rules, items and payers.
+pub fn schemes(dir: Option<&Path>, id: Option<&str>, lang: Lang) -> Result<(), CliError> {
+    let policy = load(dir)?;
+    let zh = lang == Lang::Zh;
+    let chosen: Vec<_> = match id {
+        Some(id) => vec![policy.scheme(id)?],
+        None => policy.schemes().collect(),
+    };
+    for s in chosen {
+        let name = if zh { &s.name_zh } else { &s.name_en };
+        println!("{}  {name}", s.id);
+        println!(
+            "  {} {} {} [{}; {}]",
+            if zh { "依据" } else { "authority" },
+            s.citation.instrument,
+            s.citation.article,
+            s.citation.source,
+            s.citation.confidence
+        );
+        let until = s.until.map(|u| format!(" until {u}")).unwrap_or_default();
+        println!(
+            "  {} {}{until}",
+            if zh { "施行" } else { "in force from" },
+            s.from
+        );
+        let cats: Vec<String> = s
+            .categories
+            .iter()
+            .map(|c| {
+                let label = if zh {
+                    c.category.label_zh()
+                } else {
+                    c.category.label_en()
+                };
+                let mut bounds = Vec::new();
+                if let Some(k) = &c.min_age {
+                    bounds.push(format!("min {k}"));
+                }
+                if let Some(k) = &c.max_age {
+                    bounds.push(format!("max {k}"));
+                }
+                if bounds.is_empty() {
+                    label.to_owned()
+                } else {
+                    format!("{label} ({})", bounds.join(", "))
+                }
+            })
+            .collect();
+        println!(
+            "  {} {}",
+            if zh { "参保对象" } else { "who" },
+            cats.join("; ")
+        );
+        if s.excludes_labour_relation {
+            println!(
+                "  {}",
+                if zh {
+                    "排除：与参保单位建立劳动关系的人员"
+                } else {
+                    "excludes: people with a labour relation with the unit"
+                }
+            );
+        }
+        if s.excludes_covered_by_regulations {
+            println!(
+                "  {}",
+                if zh {
+                    "排除：已参加工伤保险的职工"
+                } else {
+                    "excludes: people covered by the Regulations"
+                }
+            );
+        }
+        println!(
+            "  {} {}",
+            if zh { "缴费" } else { "billing" },
+            serde_json::to_string(&s.billing)?
+        );
+        println!(
+            "  {} {:?}; cover {:?}; back pay {}; refund {}; claim {:?}",
+            if zh { "缴费方" } else { "payers" },
+            s.premium_payers,
+            s.cover_starts,
+            s.back_pay_allowed,
+            s.refund_allowed,
+            s.claim_procedure
+        );
+        for item in &s.items {
+            let grades = item
+                .grades
+                .as_ref()
+                .map(|g| format!(" grades {g:?}"))
+                .unwrap_or_default();
+            let label = if zh {
+                item.item.label_zh()
+            } else {
+                item.item.label_en()
+            };
+            println!(
+                "    {label}{grades}: {} [{}; {}]",
+                if zh {
+                    item.payer.label_zh()
+                } else {
+                    item.payer.label_en()
+                },
+                item.citation.article,
+                status_label(item.citation.status, lang)
+            );
+        }
+        for rule in &s.rules {
+            println!(
+                "    - {} [{} {}; {}]",
+                rule.rule,
+                rule.citation.article,
+                rule.citation.source,
+                status_label(rule.citation.status, lang)
+            );
+        }
+        for area in &s.areas {
+            println!("    area {}xxxx from {}", area.prefix, area.from);
+        }
+        for p in &s.platforms {
+            println!(
+                "    platform {} {:?} from {} {}",
+                p.name,
+                p.industries,
+                p.from,
+                p.platform_class.as_deref().unwrap_or("")
+            );
+        }
+        println!();
+    }
+    Ok(())
+}

@@ -753,6 +753,18 @@ fn jiangsu_subsidies(
             trace.steps.push(s);
         }
     }
+    let mut s = step(
+        Item::OneTimeEmploymentSubsidy,
+        "jiangsu.art27.employment_subsidy",
+        JS_27_28,
+        format!("{grade}级伤残一次性伤残就业补助金，由用人单位支付：{employment}元"),
+        format!(
+            "grade {grade} one-time disability employment subsidy, paid by the employer: {employment}"
+        ),
+        employment,
+    );
+    s.formula = format!("{employment}");
+    trace.steps.push(s);
     Ok((medical, employment))
 }
 
@@ -992,7 +1004,7 @@ pub fn compare_schemes(policy: &PolicySet, case: &CaseInput) -> Comparison {
             .collect();
         let present: Vec<Money> = amounts.iter().flatten().copied().collect();
         let all_zero = present.iter().all(|m| *m == Money::ZERO);
-        let all_equal = present.len() == amounts.len() && present.windows(2).all(|w| w[0] == w[1]);
+        let all_equal = present.windows(2).all(|w| w[0] == w[1]);
         if all_zero || all_equal {
             continue;
         }
@@ -1000,16 +1012,8 @@ pub fn compare_schemes(policy: &PolicySet, case: &CaseInput) -> Comparison {
         let mut explain_en = Vec::new();
         for s in &schemes {
             match &s.result {
-                Err(refusal) => {
-                    explain_zh.push(format!(
-                        "{}：不适用（{}）",
-                        s.scheme_name_zh, refusal.message
-                    ));
-                    explain_en.push(format!(
-                        "{}: does not apply ({})",
-                        s.scheme_id, refusal.message
-                    ));
-                }
+                // Schemes that do not apply are listed once, with their reason, by the caller.
+                Err(_) => {}
                 Ok(r) => {
                     if let Some(ex) = r.excluded.iter().find(|e| e.item == item) {
                         explain_zh.push(format!("{}：{}", s.scheme_name_zh, ex.reason_zh));
