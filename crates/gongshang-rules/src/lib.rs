@@ -15,6 +15,7 @@
 pub mod articles;
 pub mod award;
 pub mod benefits;
+pub mod billing;
 pub mod case;
 pub mod contribution;
 pub mod error;

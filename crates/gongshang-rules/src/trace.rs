@@ -41,11 +41,15 @@ pub enum Item {
     InsuredMedicalPayout,
     InsuredHospitalAllowance,
     MonthlyContribution,
+    /// Cover bought by the day (益鹭保).
+    DailyPremium,
+    /// The premium on orders (platform pilot).
+    OrderPremium,
 }
 
 impl Item {
     /// Every item, in the order of an award sheet.
-    pub const ALL: [Item; 16] = [
+    pub const ALL: [Item; 18] = [
         Item::BenefitWage,
         Item::SuspensionWages,
         Item::HospitalFoodSubsidy,
@@ -62,6 +66,8 @@ impl Item {
         Item::InsuredMedicalPayout,
         Item::InsuredHospitalAllowance,
         Item::MonthlyContribution,
+        Item::DailyPremium,
+        Item::OrderPremium,
     ];
 }
 
@@ -84,6 +90,8 @@ impl Item {
             Item::InsuredMedicalPayout => "意外医疗保险金",
             Item::InsuredHospitalAllowance => "住院津贴",
             Item::MonthlyContribution => "工伤保险费（月）",
+            Item::DailyPremium => "按日保费",
+            Item::OrderPremium => "按单保费",
         }
     }
 
@@ -105,6 +113,8 @@ impl Item {
             Item::InsuredMedicalPayout => "Accident medical payout (insurer)",
             Item::InsuredHospitalAllowance => "Hospital allowance (insurer)",
             Item::MonthlyContribution => "Contribution (monthly)",
+            Item::DailyPremium => "Premium by the day",
+            Item::OrderPremium => "Premium by the order",
         }
     }
 
@@ -127,6 +137,8 @@ impl Item {
             Item::InsuredMedicalPayout => "insured_medical_payout",
             Item::InsuredHospitalAllowance => "insured_hospital_allowance",
             Item::MonthlyContribution => "monthly_contribution",
+            Item::DailyPremium => "daily_premium",
+            Item::OrderPremium => "order_premium",
         }
     }
 }

@@ -1,0 +1,336 @@
+//! What cover costs under a scheme, and who pays it: a monthly premium on a
+//! (bounded or fixed) wage base, cover bought by the day with a fiscal
+//! subsidy, or a premium on every order. And when paid cover starts.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::contribution::{ContributionRules, IndustryClass};
+use crate::error::RulesError;
+use crate::money::Money;
+use crate::params::{ParamUse, PolicySet};
+use crate::rate::Rate;
+use crate::scheme::{
+    Billing, CoverStart, OrderIndustry, PremiumPayer, RateSource, Scheme, WageBase,
+};
+use crate::trace::{Article, Item, Step, Trace, q};
+
+/// A premium and how it is shared between payers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Premium {
+    pub scheme_id: String,
+    pub item: Item,
+    /// The wage base, for monthly premiums.
+    pub base: Option<Money>,
+    pub rate: Option<Rate>,
+    pub gross: Money,
+    /// Each payer's share; the shares add up to `gross` exactly.
+    pub shares: Vec<(PremiumPayer, Money)>,
+    pub trace: Trace,
+}
+
+const BILLING: Article = Article {
+    zh: "保障方案缴费规则（见方案文件）",
+    en: "the scheme's billing rule (see its policy file)",
+};
+
+fn wrong_kind(scheme: &Scheme, wanted: &str) -> RulesError {
+    RulesError::InputConflict {
+        input: "scheme",
+        reason: format!("scheme {} is not billed {wanted}", scheme.id),
+    }
+}
+
+fn p(policy: &PolicySet, scheme: &Scheme, key: &str, on: Date) -> Result<ParamUse, RulesError> {
+    policy.at(&scheme.jurisdiction, key, on)
+}
+
+/// The unit's industry class and floating tier, for schemes billed on the
+/// industry rate.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct UnitRating {
+    pub class: IndustryClass,
+    pub tier: Rate,
+}
+
+/// The monthly premium for one person: the declared wage as the base (or
+/// clamped to the scheme's band, or the scheme's fixed base) times the rate
+/// (the unit's industry class and tier, or the scheme's rate), rounded half
+/// away from zero to the fen once. Parameters are those in force on the first
+/// day of the contribution month.
+pub fn monthly_premium(
+    policy: &PolicySet,
+    scheme: &Scheme,
+    declared_wage: Money,
+    rating: Option<UnitRating>,
+    month_start: Date,
+) -> Result<Premium, RulesError> {
+    let Billing::MonthlyWage { base, rate } = &scheme.billing else {
+        return Err(wrong_kind(scheme, "monthly on wages"));
+    };
+    if declared_wage.is_negative() {
+        return Err(RulesError::out_of_range(
+            "declared_wage",
+            declared_wage,
+            "0.00 yuan or more",
+        ));
+    }
+    let mut params = Vec::new();
+    let (base_amount, base_zh, base_en) = match base {
+        WageBase::Declared => (
+            declared_wage,
+            "按申报工资".to_owned(),
+            "the declared wage".to_owned(),
+        ),
+        WageBase::Band { lower, upper } => {
+            let lo = p(policy, scheme, lower, month_start)?;
+            let hi = p(policy, scheme, upper, month_start)?;
+            let clamped = declared_wage.clamp(lo.money(), hi.money());
+            let text = (
+                format!(
+                    "申报工资{declared_wage}元，按缴费基数上下限{}-{}元确定为{clamped}元",
+                    lo.money(),
+                    hi.money()
+                ),
+                format!(
+                    "declared {declared_wage}, held within the band {}-{}: {clamped}",
+                    lo.money(),
+                    hi.money()
+                ),
+            );
+            params.push(lo);
+            params.push(hi);
+            (clamped, text.0, text.1)
+        }
+        WageBase::Fixed { base } => {
+            let b = p(policy, scheme, base, month_start)?;
+            let amount = b.money();
+            params.push(b);
+            (
+                amount,
+                format!("统一缴费基数{amount}元"),
+                format!("the scheme's fixed base {amount}"),
+            )
+        }
+    };
+    let rate_value = match rate {
+        RateSource::IndustryClass => {
+            let rating = rating.ok_or_else(|| {
+                RulesError::missing(
+                    "industry_class",
+                    format!("the premium rate of scheme {}", scheme.id),
+                )
+            })?;
+            let rules = ContributionRules::resolve(policy, month_start)?;
+            let r = rules.rate(rating.class, rating.tier)?;
+            let i = usize::from(rating.class.get() - 1);
+            params.push(rules.benchmark_rate[i].clone());
+            params.push(rules.floating_tiers[i].clone());
+            r
+        }
+        RateSource::Param { key } => {
+            let r = p(policy, scheme, key, month_start)?;
+            let value = r.rate();
+            params.push(r);
+            value
+        }
+    };
+    let gross = base_amount.mul_rate(rate_value);
+    let payer = scheme
+        .premium_payers
+        .first()
+        .copied()
+        .unwrap_or(PremiumPayer::Unit);
+    let step = Step {
+        item: Item::MonthlyContribution,
+        rule: "billing.monthly_wage",
+        article: BILLING,
+        inputs: vec![
+            q("declared_wage", declared_wage),
+            q("month_start", month_start),
+        ],
+        params,
+        formula: format!(
+            "{base_amount} × {} = {gross}",
+            rate_value.to_percent_string()
+        ),
+        explain_zh: format!("{base_zh}，费率{}", rate_value.to_percent_string()),
+        explain_en: format!("{base_en}, at {}", rate_value.to_percent_string()),
+        amount: gross,
+    };
+    Ok(Premium {
+        scheme_id: scheme.id.clone(),
+        item: Item::MonthlyContribution,
+        base: Some(base_amount),
+        rate: Some(rate_value),
+        gross,
+        shares: vec![(payer, gross)],
+        trace: Trace { steps: vec![step] },
+    })
+}
+
+/// Cover bought for `days` days from `first_day`: the price per day times the
+/// days; the fiscal share is the gross times the subsidy share, rounded half
+/// away from zero to the fen; the buyer pays the rest.
+pub fn daily_premium(
+    policy: &PolicySet,
+    scheme: &Scheme,
+    days: u32,
+    first_day: Date,
+) -> Result<Premium, RulesError> {
+    let Billing::PerDay {
+        price_per_day,
+        subsidy_share,
+    } = &scheme.billing
+    else {
+        return Err(wrong_kind(scheme, "by the day"));
+    };
+    if days == 0 || days > 366 {
+        return Err(RulesError::out_of_range("days", days, "1 to 366"));
+    }
+    let price = p(policy, scheme, price_per_day, first_day)?;
+    let share = p(policy, scheme, subsidy_share, first_day)?;
+    let gross = price.money().times(i64::from(days));
+    let fiscal = gross.mul_rate(share.rate());
+    let buyer = gross.checked_sub(fiscal).expect("share of gross");
+    let buyer_payer = if scheme.premium_payers.contains(&PremiumPayer::Worker) {
+        PremiumPayer::Worker
+    } else {
+        PremiumPayer::Unit
+    };
+    let step = Step {
+        item: Item::DailyPremium,
+        rule: "billing.per_day",
+        article: BILLING,
+        inputs: vec![q("days", days), q("first_day", first_day)],
+        formula: format!(
+            "{} × {days} = {gross}; {gross} × {} = {fiscal}; {gross} - {fiscal} = {buyer}",
+            price.money(),
+            share.rate().to_percent_string()
+        ),
+        explain_zh: format!(
+            "按日参保{days}天，财政补贴{}，个人（或平台）缴纳{buyer}元",
+            share.rate().to_percent_string()
+        ),
+        explain_en: format!(
+            "{days} days of cover; the city pays {}, the buyer {buyer}",
+            share.rate().to_percent_string()
+        ),
+        params: vec![price, share],
+        amount: gross,
+    };
+    Ok(Premium {
+        scheme_id: scheme.id.clone(),
+        item: Item::DailyPremium,
+        base: None,
+        rate: None,
+        gross,
+        shares: vec![(buyer_payer, buyer), (PremiumPayer::Fiscal, fiscal)],
+        trace: Trace { steps: vec![step] },
+    })
+}
+
+/// The premium on `orders` orders of an industry on `date`: the price per
+/// order (by platform class where the industry has several) times the count.
+pub fn order_premium(
+    policy: &PolicySet,
+    scheme: &Scheme,
+    industry: OrderIndustry,
+    platform_class: Option<&str>,
+    orders: u64,
+    date: Date,
+) -> Result<Premium, RulesError> {
+    let Billing::PerOrder { prices } = &scheme.billing else {
+        return Err(wrong_kind(scheme, "by the order"));
+    };
+    let candidates: Vec<_> = prices.iter().filter(|p| p.industry == industry).collect();
+    let price = match (candidates.as_slice(), platform_class) {
+        ([], _) => {
+            return Err(RulesError::out_of_range(
+                "industry",
+                format!("{industry:?}"),
+                format!("an industry of scheme {}", scheme.id),
+            ));
+        }
+        ([only], None) => *only,
+        (many, class) => {
+            let classes: Vec<&str> = many
+                .iter()
+                .filter_map(|p| p.platform_class.as_deref())
+                .collect();
+            let class = class.ok_or_else(|| {
+                RulesError::missing(
+                    "platform_class",
+                    format!(
+                        "the price of a {} order (one of {})",
+                        industry.label_zh(),
+                        classes.join(", ")
+                    ),
+                )
+            })?;
+            *many
+                .iter()
+                .find(|p| p.platform_class.as_deref() == Some(class))
+                .ok_or_else(|| {
+                    RulesError::out_of_range(
+                        "platform_class",
+                        class,
+                        format!("one of {}", classes.join(", ")),
+                    )
+                })?
+        }
+    };
+    let unit_price = p(policy, scheme, &price.price, date)?;
+    let count = i64::try_from(orders)
+        .map_err(|_| RulesError::out_of_range("orders", orders, "fewer than 2^63"))?;
+    let gross = unit_price.money().times(count);
+    let step = Step {
+        item: Item::OrderPremium,
+        rule: "billing.per_order",
+        article: BILLING,
+        inputs: vec![
+            q("industry", industry.label_zh()),
+            q("orders", orders),
+            q("date", date),
+        ],
+        formula: format!("{} × {orders} = {gross}", unit_price.money()),
+        explain_zh: format!(
+            "{}行业每单{}元，由平台缴纳，从业人员不缴费",
+            industry.label_zh(),
+            unit_price.money()
+        ),
+        explain_en: format!(
+            "{} yuan an order, paid by the platform; the worker pays nothing",
+            unit_price.money()
+        ),
+        params: vec![unit_price],
+        amount: gross,
+    };
+    Ok(Premium {
+        scheme_id: scheme.id.clone(),
+        item: Item::OrderPremium,
+        base: None,
+        rate: None,
+        gross,
+        shares: vec![(PremiumPayer::Platform, gross)],
+        trace: Trace { steps: vec![step] },
+    })
+}
+
+/// The first day of cover bought by a payment on `paid_on`, by the scheme's
+/// rule: the day after the payment (never backdated), or the enrolment day for
+/// the ordinary insurance. For cover bought by the day or earned by orders the
+/// covered days are the days bought or worked, so this is the day itself.
+pub fn cover_starts(scheme: &Scheme, enrolled_on: Date, paid_on: Date) -> Result<Date, RulesError> {
+    match scheme.cover_starts {
+        CoverStart::Enrollment => Ok(enrolled_on),
+        CoverStart::DayAfterPayment => {
+            let next = paid_on.checked_add(1.day()).map_err(|_| {
+                RulesError::out_of_range("paid_on", paid_on, "a date before 9999-12-31")
+            })?;
+            Ok(next.max(enrolled_on))
+        }
+        CoverStart::DaysBought | CoverStart::OrderDays => Ok(paid_on),
+    }
+}
