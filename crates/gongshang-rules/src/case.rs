@@ -123,21 +123,21 @@ impl Resolved {
 /// Computes the award of a case under the national Regulations.
 pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult, RulesError> {
     let input = award_input(case)?;
-    if let Some(death) = case.death_date {
-        if death < case.injury_date {
-            return Err(RulesError::InputConflict {
-                input: "death_date",
-                reason: format!("{death} is before the injury date {}", case.injury_date),
-            });
-        }
+    if let Some(death) = case.death_date
+        && death < case.injury_date
+    {
+        return Err(RulesError::InputConflict {
+            input: "death_date",
+            reason: format!("{death} is before the injury date {}", case.injury_date),
+        });
     }
-    if let Some(appraisal) = case.appraisal_date {
-        if appraisal < case.injury_date {
-            return Err(RulesError::InputConflict {
-                input: "appraisal_date",
-                reason: format!("{appraisal} is before the injury date {}", case.injury_date),
-            });
-        }
+    if let Some(appraisal) = case.appraisal_date
+        && appraisal < case.injury_date
+    {
+        return Err(RulesError::InputConflict {
+            input: "appraisal_date",
+            reason: format!("{appraisal} is before the injury date {}", case.injury_date),
+        });
     }
     let rules = BenefitRules::resolve(policy, case.injury_date)?;
     let regional = |key: &'static str,
@@ -301,7 +301,23 @@ pub fn award_input(case: &CaseInput) -> Result<AwardInput, RulesError> {
         suspension_extension_confirmed: case.suspension_extension_confirmed,
         hospital_days: case.hospital_days,
         died,
-        dependants: Dependants::new(d.spouse, d.others, d.extra10)?,
+        dependants: Dependants::new(d.spouse, d.others, d.extra10).map_err(|e| match e {
+            // Point at the JSON property, not the batch column of the same meaning.
+            RulesError::InputOutOfRange {
+                input,
+                value,
+                allowed,
+            } => RulesError::InputOutOfRange {
+                input: match input {
+                    "extra10_dependents" => "dependants.extra10",
+                    "other_dependents" => "dependants.others",
+                    other => other,
+                },
+                value,
+                allowed,
+            },
+            other => other,
+        })?,
     };
     input.validate()?;
     Ok(input)

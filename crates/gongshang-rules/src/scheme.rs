@@ -841,14 +841,13 @@ impl SchemeDoc {
                     i.item.name()
                 ));
             }
-            if let Some(grades) = &i.grades {
-                if grades.is_empty() || grades.iter().any(|g| !(1..=10).contains(g)) {
+            if let Some(grades) = &i.grades
+                && (grades.is_empty() || grades.iter().any(|g| !(1..=10).contains(g))) {
                     return Err(format!(
                         "item {}: grades must list grades 1 to 10",
                         i.item.name()
                     ));
                 }
-            }
             items.push(ItemRule {
                 item: i.item,
                 payer: i.payer,

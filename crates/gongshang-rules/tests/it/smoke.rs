@@ -11,5 +11,8 @@ fn embedded_policies_load_and_a_case_computes() {
     let result = calculate_case(&policy, &case).unwrap();
     println!("{}", serde_json::to_string_pretty(&result.amounts).unwrap());
     assert_eq!(result.amounts.benefit_wage.to_string(), "8500.00");
-    assert_eq!(result.amounts.one_time_disability_subsidy.to_string(), "153000.00");
+    assert_eq!(
+        result.amounts.one_time_disability_subsidy.to_string(),
+        "153000.00"
+    );
 }
