@@ -326,10 +326,12 @@ pub fn cover_starts(scheme: &Scheme, enrolled_on: Date, paid_on: Date) -> Result
     match scheme.cover_starts {
         CoverStart::Enrollment => Ok(enrolled_on),
         CoverStart::DayAfterPayment => {
-            let next = paid_on.checked_add(1.day()).map_err(|_| {
+            // From the day after enrolment, or after the payment when it came later
+            // (粤人社规〔2020〕55号 Art 7): never the enrolment day, never backdated.
+            let from = paid_on.max(enrolled_on);
+            from.checked_add(1.day()).map_err(|_| {
                 RulesError::out_of_range("paid_on", paid_on, "a date before 9999-12-31")
-            })?;
-            Ok(next.max(enrolled_on))
+            })
         }
         CoverStart::DaysBought | CoverStart::OrderDays => Ok(paid_on),
     }

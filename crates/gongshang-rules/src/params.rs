@@ -423,13 +423,14 @@ impl PolicySet {
         }
         for param in inner.params.values() {
             if let Some(region) = &param.id.region
-                && !inner.regions.contains_key(region) {
-                    return Err(RulesError::PolicyInvalid {
-                        file: param.file.clone(),
-                        location: format!("parameter {}", param.id.key),
-                        reason: format!("region {region} is not declared in a [[region]] entry"),
-                    });
-                }
+                && !inner.regions.contains_key(region)
+            {
+                return Err(RulesError::PolicyInvalid {
+                    file: param.file.clone(),
+                    location: format!("parameter {}", param.id.key),
+                    reason: format!("region {region} is not declared in a [[region]] entry"),
+                });
+            }
         }
         Ok(PolicySet {
             inner: Arc::new(inner),

@@ -296,8 +296,6 @@ pub struct Scheme {
     pub benefit_family: BenefitFamily,
     pub benefit_wage_basis: BenefitWageBasis,
     pub termination_subsidies: TerminationSubsidies,
-    /// Grade 1-4 allowance reduced by a basic pension (the fund pays the difference).
-    pub pension_offset: bool,
     /// Survivors may take the pension insurance's funeral and survivor benefits instead.
     pub survivors_choose_pension: bool,
     /// The parameter key of the most the scheme pays for one accident, if capped.
@@ -445,6 +443,15 @@ impl Scheme {
             format!("from {}{until}", self.from),
             Some(self.citation.clone()),
         );
+        if !self.is_in_force(on) {
+            // Nothing else can be checked: the scheme's parameters start with it.
+            return Ok(Eligibility {
+                scheme: self.id.clone(),
+                on,
+                eligible: false,
+                checks,
+            });
+        }
         if let Some(region) = &who.region {
             let areas: Vec<String> = self
                 .areas
@@ -500,7 +507,10 @@ impl Scheme {
             }
             if rule.category == Category::OverRetirementAge {
                 let sex = who.sex.ok_or_else(|| {
-                    RulesError::missing("sex", "the statutory retirement age of an over-age worker")
+                    RulesError::missing(
+                        "person.sex",
+                        "the statutory retirement age of an over-age worker",
+                    )
                 })?;
                 let reached =
                     retirement::retirement_date(who.birth_date, sex, who.retirement_track)?;
@@ -586,8 +596,6 @@ pub(crate) struct SchemeDoc {
     benefit_wage_basis: BenefitWageBasis,
     #[serde(default = "no_subsidies")]
     termination_subsidies: TerminationSubsidies,
-    #[serde(default)]
-    pension_offset: bool,
     #[serde(default)]
     survivors_choose_pension: bool,
     #[serde(default)]
@@ -842,12 +850,13 @@ impl SchemeDoc {
                 ));
             }
             if let Some(grades) = &i.grades
-                && (grades.is_empty() || grades.iter().any(|g| !(1..=10).contains(g))) {
-                    return Err(format!(
-                        "item {}: grades must list grades 1 to 10",
-                        i.item.name()
-                    ));
-                }
+                && (grades.is_empty() || grades.iter().any(|g| !(1..=10).contains(g)))
+            {
+                return Err(format!(
+                    "item {}: grades must list grades 1 to 10",
+                    i.item.name()
+                ));
+            }
             items.push(ItemRule {
                 item: i.item,
                 payer: i.payer,
@@ -929,7 +938,6 @@ impl SchemeDoc {
             benefit_family: self.benefit_family,
             benefit_wage_basis: self.benefit_wage_basis,
             termination_subsidies: self.termination_subsidies,
-            pension_offset: self.pension_offset,
             survivors_choose_pension: self.survivors_choose_pension,
             max_payout,
             items,

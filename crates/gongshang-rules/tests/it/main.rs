@@ -29,3 +29,4 @@ pub fn policy() -> &'static PolicySet {
 pub fn test_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data")
 }
+mod schemes;

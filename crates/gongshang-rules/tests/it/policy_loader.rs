@@ -15,12 +15,17 @@ fn policies_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies")
 }
 
+/// The parameter files: `<jurisdiction>/*.toml`, one level down. Deeper
+/// folders hold other data (e.g. `national/holidays/`, the holiday calendars
+/// that gongshang-domain embeds).
 fn toml_files_under(dir: &Path, root: &Path, out: &mut Vec<String>) {
     for entry in fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
     {
         let path = entry.expect("a directory entry").path();
         if path.is_dir() {
-            toml_files_under(&path, root, out);
+            if dir == root {
+                toml_files_under(&path, root, out);
+            }
         } else if path.extension().is_some_and(|e| e == "toml") {
             let relative = path.strip_prefix(root).expect("under the root");
             let parts: Vec<String> = relative

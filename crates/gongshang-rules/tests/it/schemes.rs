@@ -1,0 +1,299 @@
+//! Schemes (保障方案) as data: every `test_data/schemes/*.json` is one case
+//! computed by hand under one scheme, named after its instrument and article
+//! (the arithmetic is in its `why`). A file is
+//!
+//! ```json
+//! { "name": "...", "instrument": "...", "article": "...", "scheme": "guangdong.employees",
+//!   "why": "...", "input": { a CaseInput },
+//!   "expected": { "one_time_medical_subsidy": "85000.00", ... },
+//!   "excluded": { "suspension_wages": "20268.00" },
+//!   "payers": { "one_time_medical_subsidy": "fund" } }
+//! ```
+//!
+//! or, instead of `expected`, `"expected_error": { "code": ..., "field": ... }`
+//! with [`RulesError::code`] and [`RulesError::field`] (eligibility failures:
+//! `not_eligible` and the rule name). `expected` names items by
+//! [`Item::name`]; `benefit_wage` is [`SchemeResult::benefit_wage`]; every
+//! other item not named must be `0.00` unless `"only_listed": true`. When
+//! `excluded` is given it lists exactly the items the scheme refused, with the
+//! amounts the Regulations would have paid. `payers` checks the payer of a line.
+//!
+//! Submodules: [`billing`] (premiums and cover start), [`comparison`]
+//! (`compare_schemes`), [`validation`] (the loader's checks of schemes).
+
+mod billing;
+mod comparison;
+mod validation;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use gongshang_rules::scheme_award::{SchemeResult, calculate_under_scheme};
+use gongshang_rules::{CaseInput, Item, Money, RulesError};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::{policy, test_data};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemeCase {
+    name: String,
+    instrument: String,
+    article: String,
+    scheme: String,
+    why: String,
+    input: Value,
+    #[serde(default)]
+    expected: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    expected_error: Option<ExpectedError>,
+    #[serde(default)]
+    only_listed: bool,
+    #[serde(default)]
+    excluded: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    payers: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedError {
+    code: String,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+/// The pseudo-item that names [`SchemeResult::benefit_wage`].
+const BENEFIT_WAGE: &str = "benefit_wage";
+
+fn item_named(name: &str) -> Option<Item> {
+    Item::ALL.into_iter().find(|i| i.name() == name)
+}
+
+fn scheme_files() -> Vec<PathBuf> {
+    let dir = test_data().join("schemes");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Checks one case file against the engine; `Err` says what differs.
+fn check(path: &Path) -> Result<(), String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    let case: SchemeCase =
+        serde_json::from_str(&text).map_err(|e| format!("not a scheme case file: {e}"))?;
+    for (what, value) in [
+        ("name", &case.name),
+        ("instrument", &case.instrument),
+        ("article", &case.article),
+        ("why", &case.why),
+    ] {
+        if value.trim().is_empty() {
+            return Err(format!("{what} must say something"));
+        }
+    }
+    let input: CaseInput = serde_json::from_value(case.input.clone())
+        .map_err(|e| format!("the input is not a CaseInput: {e}"))?;
+    match (
+        calculate_under_scheme(policy(), &case.scheme, &input),
+        &case.expected,
+        &case.expected_error,
+    ) {
+        (Ok(result), Some(expected), None) => {
+            let mut problems = compare_items(&result, expected, case.only_listed);
+            if let Some(excluded) = &case.excluded {
+                problems.extend(compare_excluded(&result, excluded));
+            }
+            problems.extend(compare_payers(&result, &case.payers));
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("; "))
+            }
+        }
+        (Err(error), None, Some(expected)) => compare_error(&error, expected),
+        (Ok(result), None, Some(expected)) => Err(format!(
+            "expected error {} on {:?}, got {}",
+            expected.code,
+            expected.field,
+            describe(&result)
+        )),
+        (Err(error), Some(_), None) => Err(format!(
+            "expected amounts, got error {} (field {:?}): {error}",
+            error.code(),
+            error.field()
+        )),
+        _ => Err("give exactly one of expected or expected_error".into()),
+    }
+}
+
+fn describe(result: &SchemeResult) -> String {
+    let lines: Vec<String> = result
+        .lines
+        .iter()
+        .map(|l| format!("{}={}", l.item.name(), l.amount))
+        .collect();
+    format!(
+        "benefit_wage={:?}, lines [{}]",
+        result.benefit_wage.map(|m| m.to_string()),
+        lines.join(", ")
+    )
+}
+
+fn compare_items(
+    result: &SchemeResult,
+    expected: &BTreeMap<String, String>,
+    only_listed: bool,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, want) in expected {
+        let got = if name == BENEFIT_WAGE {
+            result
+                .benefit_wage
+                .map_or_else(|| "none".to_owned(), |m| m.to_string())
+        } else {
+            match item_named(name) {
+                Some(item) => result.amount(item).to_string(),
+                None => {
+                    problems.push(format!("{name}: no such item"));
+                    continue;
+                }
+            }
+        };
+        if &got != want {
+            problems.push(format!("{name}: expected {want}, got {got}"));
+        }
+    }
+    if !only_listed {
+        for item in Item::ALL {
+            let got = result.amount(item);
+            if !expected.contains_key(item.name()) && got != Money::ZERO {
+                problems.push(format!(
+                    "{}: not listed, so expected 0.00, got {got}",
+                    item.name()
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn compare_excluded(result: &SchemeResult, expected: &BTreeMap<String, String>) -> Vec<String> {
+    let actual: BTreeMap<String, String> = result
+        .excluded
+        .iter()
+        .map(|e| (e.item.name().to_owned(), e.amount.to_string()))
+        .collect();
+    if &actual == expected {
+        Vec::new()
+    } else {
+        vec![format!("excluded: expected {expected:?}, got {actual:?}")]
+    }
+}
+
+fn compare_payers(result: &SchemeResult, expected: &BTreeMap<String, String>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, want) in expected {
+        let Some(item) = item_named(name) else {
+            problems.push(format!("payers: {name}: no such item"));
+            continue;
+        };
+        let got: Vec<String> = result
+            .lines
+            .iter()
+            .filter(|l| l.item == item)
+            .map(|l| {
+                serde_json::to_value(l.payer)
+                    .expect("payer serializes")
+                    .as_str()
+                    .expect("payer is a string")
+                    .to_owned()
+            })
+            .collect();
+        if got != [want.clone()] {
+            problems.push(format!("payer of {name}: expected {want}, got {got:?}"));
+        }
+    }
+    problems
+}
+
+fn compare_error(error: &RulesError, expected: &ExpectedError) -> Result<(), String> {
+    if error.code() != expected.code || error.field() != expected.field.as_deref() {
+        return Err(format!(
+            "expected error {} on {:?}, got {} on {:?}: {error}",
+            expected.code,
+            expected.field,
+            error.code(),
+            error.field()
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_scheme_case_file_matches_the_engine() {
+    let files = scheme_files();
+    assert!(
+        files.len() >= 40,
+        "expected at least 40 scheme cases, found {}",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    for path in &files {
+        if let Err(why) = check(path) {
+            let name = path.file_name().expect("a file name").to_string_lossy();
+            failures.push(format!("{name}: {why}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} scheme cases fail:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn scheme_case_files_are_named_after_their_instrument() {
+    // guangdong_regs_, guangdong_55hao_, jiangsu_art27_, shandong_2024_, ...: the
+    // file name starts with the jurisdiction of the scheme it tests (the platform
+    // pilot and the Regulations are national).
+    let mut wrong = Vec::new();
+    for path in scheme_files() {
+        let text = fs::read_to_string(&path).expect("readable");
+        let case: SchemeCase = serde_json::from_str(&text).expect("a scheme case file");
+        let stem = path.file_stem().expect("a stem").to_string_lossy();
+        let jurisdiction = case.scheme.split('.').next().unwrap_or_default();
+        let ok = match jurisdiction {
+            "national" => stem.starts_with("national_regs_") || stem.starts_with("platform_pilot_"),
+            j => stem.starts_with(&format!("{j}_")),
+        };
+        if !ok {
+            wrong.push(format!("{stem} (scheme {})", case.scheme));
+        }
+    }
+    assert!(wrong.is_empty(), "misnamed: {wrong:?}");
+}
+
+#[test]
+fn every_shipped_scheme_has_at_least_one_case() {
+    let mut tested = std::collections::BTreeSet::new();
+    for path in scheme_files() {
+        let text = fs::read_to_string(&path).expect("readable");
+        let case: SchemeCase = serde_json::from_str(&text).expect("a scheme case file");
+        tested.insert(case.scheme);
+    }
+    let untested: Vec<&str> = policy()
+        .schemes()
+        .map(|s| s.id.as_str())
+        .filter(|id| !tested.contains(*id))
+        .collect();
+    assert!(untested.is_empty(), "schemes without a case: {untested:?}");
+}

@@ -1,0 +1,379 @@
+//! What cover costs under each scheme (billing.rs), computed by hand, and when
+//! paid cover starts.
+
+use gongshang_rules::billing::{
+    Premium, UnitRating, cover_starts, daily_premium, monthly_premium, order_premium,
+};
+use gongshang_rules::scheme::{OrderIndustry, PremiumPayer, Scheme};
+use gongshang_rules::{IndustryClass, Money, Rate, RulesError};
+use jiff::civil::{Date, date};
+
+use crate::policy;
+
+fn scheme(id: &str) -> &'static Scheme {
+    policy().scheme(id).expect("a shipped scheme")
+}
+
+fn yuan(text: &str) -> Money {
+    Money::parse_yuan(text).expect("an amount")
+}
+
+fn rating(class: u8, tier: &str) -> Option<UnitRating> {
+    Some(UnitRating {
+        class: IndustryClass::new(class).expect("a class"),
+        tier: Rate::parse(tier).expect("a tier"),
+    })
+}
+
+fn shares(p: &Premium) -> Vec<(PremiumPayer, String)> {
+    p.shares.iter().map(|(w, m)| (*w, m.to_string())).collect()
+}
+
+fn assert_error(result: Result<Premium, RulesError>, code: &str, field: Option<&str>) {
+    match result {
+        Ok(p) => panic!("expected {code} on {field:?}, got a premium of {}", p.gross),
+        Err(e) => assert_eq!(
+            (e.code(), e.field()),
+            (code, field),
+            "unexpected error: {e}"
+        ),
+    }
+}
+
+const MONTH: Date = date(2025, 1, 1);
+
+/// 粤人社规〔2020〕55号: the declared wage held within 4053.60-20268.00; the
+/// unit's class benchmark times its tier. Class 1 at 100%: 0.2%.
+#[test]
+fn guangdong_55hao_band_clamps_the_declared_wage() {
+    let s = scheme("guangdong.specific_persons");
+    // Below: 3000.00 -> 4053.60; 4053.60 x 0.2% = 8.1072 -> 8.11.
+    let below = monthly_premium(policy(), s, yuan("3000.00"), rating(1, "100%"), MONTH).unwrap();
+    assert_eq!(below.base, Some(yuan("4053.60")));
+    assert_eq!(below.gross.to_string(), "8.11");
+    // Inside: 8000.00 x 0.2% = 16.00.
+    let inside = monthly_premium(policy(), s, yuan("8000.00"), rating(1, "100%"), MONTH).unwrap();
+    assert_eq!(inside.base, Some(yuan("8000.00")));
+    assert_eq!(inside.gross.to_string(), "16.00");
+    // Above: 30000.00 -> 20268.00; 20268.00 x 0.2% = 40.536 -> 40.54.
+    let above = monthly_premium(policy(), s, yuan("30000.00"), rating(1, "100%"), MONTH).unwrap();
+    assert_eq!(above.base, Some(yuan("20268.00")));
+    assert_eq!(above.gross.to_string(), "40.54");
+    // The edges themselves are inside.
+    let lower = monthly_premium(policy(), s, yuan("4053.60"), rating(1, "100%"), MONTH).unwrap();
+    assert_eq!(lower.base, Some(yuan("4053.60")));
+    let upper = monthly_premium(policy(), s, yuan("20268.00"), rating(1, "100%"), MONTH).unwrap();
+    assert_eq!(upper.base, Some(yuan("20268.00")));
+    // The unit pays it all.
+    assert_eq!(shares(&inside), vec![(PremiumPayer::Unit, "16.00".into())]);
+}
+
+/// 人社部发〔2015〕71号: class 3 benchmark 0.7% at tier 120% = 0.84%.
+#[test]
+fn guangdong_55hao_rate_is_class_benchmark_times_tier() {
+    let s = scheme("guangdong.specific_persons");
+    let p = monthly_premium(policy(), s, yuan("8000.00"), rating(3, "120%"), MONTH).unwrap();
+    assert_eq!(p.rate, Some(Rate::parse("0.84%").unwrap()));
+    // 8000.00 x 0.84% = 67.20.
+    assert_eq!(p.gross.to_string(), "67.20");
+    // Class 1 has no 50% tier (100%, 120%, 150%).
+    assert_error(
+        monthly_premium(policy(), s, yuan("8000.00"), rating(1, "50%"), MONTH),
+        "input_out_of_range",
+        Some("floating_tier"),
+    );
+}
+
+#[test]
+fn guangdong_55hao_needs_the_industry_class() {
+    let s = scheme("guangdong.specific_persons");
+    assert_error(
+        monthly_premium(policy(), s, yuan("8000.00"), None, MONTH),
+        "input_missing",
+        Some("industry_class"),
+    );
+}
+
+/// The ordinary insurance bills the declared wage as it is: 25000.00 x class 2
+/// 0.4% x 100% = 100.00 (no band).
+#[test]
+fn employees_are_billed_on_the_declared_wage() {
+    let p = monthly_premium(
+        policy(),
+        scheme("national.employees"),
+        yuan("25000.00"),
+        rating(2, "100%"),
+        MONTH,
+    )
+    .unwrap();
+    assert_eq!(p.base, Some(yuan("25000.00")));
+    assert_eq!(p.gross.to_string(), "100.00");
+}
+
+/// Fixed bases and rates (illustrative values): Jiangsu 4494.00 x 0.5% =
+/// 22.47; Shandong 4800.00 x 0.5% = 24.00, whatever the declared wage.
+#[test]
+fn jiangsu_2021_and_shandong_2024_fixed_base_and_rate() {
+    let js = monthly_premium(
+        policy(),
+        scheme("jiangsu.over_age_and_interns"),
+        yuan("9000.00"),
+        None,
+        MONTH,
+    )
+    .unwrap();
+    assert_eq!(js.base, Some(yuan("4494.00")));
+    assert_eq!(js.gross.to_string(), "22.47");
+    let sd = monthly_premium(
+        policy(),
+        scheme("shandong.specific_workers"),
+        yuan("1000.00"),
+        None,
+        MONTH,
+    )
+    .unwrap();
+    assert_eq!(sd.base, Some(yuan("4800.00")));
+    assert_eq!(sd.gross.to_string(), "24.00");
+}
+
+#[test]
+fn a_negative_declared_wage_is_refused() {
+    assert_error(
+        monthly_premium(
+            policy(),
+            scheme("guangdong.specific_persons"),
+            yuan("-1.00"),
+            rating(1, "100%"),
+            MONTH,
+        ),
+        "input_out_of_range",
+        Some("declared_wage"),
+    );
+}
+
+/// 益鹭保: 0.80 a day (0.40 paid by the worker, 50% by the city).
+#[test]
+fn xiamen_yilubao_daily_premium_with_fiscal_half() {
+    let s = scheme("xiamen.yilubao");
+    // 30 days: 0.80 x 30 = 24.00; the city 24.00 x 50% = 12.00; the worker 12.00.
+    let p = daily_premium(policy(), s, 30, date(2025, 3, 1)).unwrap();
+    assert_eq!(p.gross.to_string(), "24.00");
+    assert_eq!(
+        shares(&p),
+        vec![
+            (PremiumPayer::Worker, "12.00".into()),
+            (PremiumPayer::Fiscal, "12.00".into())
+        ]
+    );
+    // One day: 0.80, 0.40 each.
+    let one = daily_premium(policy(), s, 1, date(2025, 3, 1)).unwrap();
+    assert_eq!(one.gross.to_string(), "0.80");
+    assert_eq!(
+        shares(&one),
+        vec![
+            (PremiumPayer::Worker, "0.40".into()),
+            (PremiumPayer::Fiscal, "0.40".into())
+        ]
+    );
+    // A year of 366 days: 292.80, 146.40 each; shares add up to the gross.
+    let year = daily_premium(policy(), s, 366, date(2025, 3, 1)).unwrap();
+    assert_eq!(year.gross.to_string(), "292.80");
+    let sum = year
+        .shares
+        .iter()
+        .fold(Money::ZERO, |a, (_, m)| a.checked_add(*m).unwrap());
+    assert_eq!(sum, year.gross);
+}
+
+#[test]
+fn xiamen_yilubao_days_and_dates_out_of_range() {
+    let s = scheme("xiamen.yilubao");
+    assert_error(
+        daily_premium(policy(), s, 0, date(2025, 3, 1)),
+        "input_out_of_range",
+        Some("days"),
+    );
+    assert_error(
+        daily_premium(policy(), s, 367, date(2025, 3, 1)),
+        "input_out_of_range",
+        Some("days"),
+    );
+    // Before the cover started (2023-09-01) there is no price.
+    assert_error(
+        daily_premium(policy(), s, 1, date(2023, 8, 31)),
+        "parameter_missing",
+        Some("xiamen.yilubao.price_per_day"),
+    );
+}
+
+/// The platform pilot's per-order prices from 2025-07-01 (CQ, DZW): 1000 orders each.
+#[test]
+fn platform_pilot_per_order_prices_from_2025_07_01() {
+    let s = scheme("national.platform_occupational_injury");
+    let on = date(2025, 7, 1);
+    let cases = [
+        (OrderIndustry::RideHailing, None, "10.00"), // 0.01 x 1000
+        (OrderIndustry::InstantDelivery, Some("standard"), "70.00"), // 0.07 x 1000
+        (
+            OrderIndustry::InstantDelivery,
+            Some("high_payout"),
+            "250.00",
+        ), // 0.25 x 1000
+        (OrderIndustry::IntraCityFreight, None, "180.00"), // 0.18 x 1000
+    ];
+    for (industry, class, gross) in cases {
+        let p = order_premium(policy(), s, industry, class, 1000, on).unwrap();
+        assert_eq!(p.gross.to_string(), gross, "{industry:?} {class:?}");
+        // The platform pays it all; the worker nothing.
+        assert_eq!(shares(&p), vec![(PremiumPayer::Platform, gross.to_owned())]);
+    }
+    // One order of freight: 0.18.
+    let one = order_premium(policy(), s, OrderIndustry::IntraCityFreight, None, 1, on).unwrap();
+    assert_eq!(one.gross.to_string(), "0.18");
+}
+
+#[test]
+fn platform_pilot_instant_delivery_needs_the_platform_class() {
+    let s = scheme("national.platform_occupational_injury");
+    let on = date(2025, 7, 1);
+    assert_error(
+        order_premium(policy(), s, OrderIndustry::InstantDelivery, None, 10, on),
+        "input_missing",
+        Some("platform_class"),
+    );
+    assert_error(
+        order_premium(
+            policy(),
+            s,
+            OrderIndustry::InstantDelivery,
+            Some("premium"),
+            10,
+            on,
+        ),
+        "input_out_of_range",
+        Some("platform_class"),
+    );
+}
+
+#[test]
+fn platform_pilot_prices_missing_before_2025_07_01() {
+    let s = scheme("national.platform_occupational_injury");
+    assert_error(
+        order_premium(
+            policy(),
+            s,
+            OrderIndustry::RideHailing,
+            None,
+            10,
+            date(2025, 6, 30),
+        ),
+        "parameter_missing",
+        Some("platform.premium_per_order.ride_hailing"),
+    );
+}
+
+#[test]
+fn billing_of_the_wrong_kind_is_refused() {
+    assert_error(
+        order_premium(
+            policy(),
+            scheme("guangdong.specific_persons"),
+            OrderIndustry::RideHailing,
+            None,
+            1,
+            date(2025, 7, 1),
+        ),
+        "input_conflict",
+        Some("scheme"),
+    );
+    assert_error(
+        daily_premium(policy(), scheme("national.employees"), 1, MONTH),
+        "input_conflict",
+        Some("scheme"),
+    );
+    assert_error(
+        monthly_premium(
+            policy(),
+            scheme("xiamen.yilubao"),
+            yuan("1.00"),
+            None,
+            MONTH,
+        ),
+        "input_conflict",
+        Some("scheme"),
+    );
+}
+
+/// 粤人社规〔2020〕55号 Art 7: cover from the day after enrolment, or from the
+/// day after the actual payment when the premium was unpaid; never backdated.
+#[test]
+fn guangdong_55hao_art7_cover_starts_the_day_after_payment() {
+    let s = scheme("guangdong.specific_persons");
+    // Enrolled and paid on 2025-03-01: cover from 2025-03-02.
+    assert_eq!(
+        cover_starts(s, date(2025, 3, 1), date(2025, 3, 1)).unwrap(),
+        date(2025, 3, 2)
+    );
+    // Enrolled 2025-03-01, paid late on 2025-03-20: cover from 2025-03-21.
+    assert_eq!(
+        cover_starts(s, date(2025, 3, 1), date(2025, 3, 20)).unwrap(),
+        date(2025, 3, 21)
+    );
+    // The Shandong and Jiangsu single-line schemes follow the same rule.
+    for id in ["shandong.specific_workers", "jiangsu.over_age_and_interns"] {
+        assert_eq!(
+            cover_starts(scheme(id), date(2025, 3, 1), date(2025, 3, 20)).unwrap(),
+            date(2025, 3, 21),
+            "{id}"
+        );
+    }
+}
+
+/// Paid before the enrolment: cover still starts only the day after the
+/// enrolment (Art 7), never on the enrolment day itself.
+#[test]
+fn guangdong_55hao_art7_cover_never_starts_before_the_day_after_enrolment() {
+    let s = scheme("guangdong.specific_persons");
+    assert_eq!(
+        cover_starts(s, date(2025, 3, 10), date(2025, 3, 1)).unwrap(),
+        date(2025, 3, 11),
+        "paid 2025-03-01, enrolled 2025-03-10: cover from the day after the enrolment"
+    );
+}
+
+/// The ordinary insurance covers from the enrolment, whenever it is paid (back
+/// pay allowed); cover by the day or by the order is the day itself.
+#[test]
+fn cover_starts_for_employees_days_and_orders() {
+    assert_eq!(
+        cover_starts(
+            scheme("national.employees"),
+            date(2025, 3, 1),
+            date(2025, 4, 15)
+        )
+        .unwrap(),
+        date(2025, 3, 1)
+    );
+    assert_eq!(
+        cover_starts(
+            scheme("guangdong.employees"),
+            date(2025, 3, 1),
+            date(2025, 3, 1)
+        )
+        .unwrap(),
+        date(2025, 3, 1)
+    );
+    assert_eq!(
+        cover_starts(scheme("xiamen.yilubao"), date(2025, 3, 1), date(2025, 3, 5)).unwrap(),
+        date(2025, 3, 5)
+    );
+    assert_eq!(
+        cover_starts(
+            scheme("national.platform_occupational_injury"),
+            date(2025, 7, 1),
+            date(2025, 7, 9)
+        )
+        .unwrap(),
+        date(2025, 7, 9)
+    );
+}

@@ -1,0 +1,157 @@
+//! `compare_schemes`: the schemes that apply to a case, those that refuse it
+//! with their rule, and the items that differ.
+
+use std::fs;
+use std::path::Path;
+
+use gongshang_rules::scheme_award::{Comparison, compare_schemes};
+use gongshang_rules::{CaseInput, Item, Money};
+
+use crate::policy;
+
+fn example(name: &str) -> CaseInput {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/cases")
+        .join(name);
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).expect("an example case")
+}
+
+fn yuan(text: &str) -> Money {
+    Money::parse_yuan(text).expect("an amount")
+}
+
+/// Ok, or the refusal's code and the rule its message names.
+type Outcome = Result<(), (String, String)>;
+
+/// (scheme id, outcome) for each scheme compared.
+fn outcomes(c: &Comparison) -> Vec<(String, Outcome)> {
+    c.schemes
+        .iter()
+        .map(|s| {
+            let r = match &s.result {
+                Ok(_) => Ok(()),
+                Err(refusal) => {
+                    let rule = refusal
+                        .message
+                        .split("rule ")
+                        .nth(1)
+                        .and_then(|rest| rest.split_whitespace().next())
+                        .unwrap_or("")
+                        .to_owned();
+                    Err((refusal.code.to_owned(), rule))
+                }
+            };
+            (s.scheme_id.clone(), r)
+        })
+        .collect()
+}
+
+/// A rider (platform worker) dies in Guangzhou on 2025-08-16. The schemes of
+/// region 440100: the two employee schemes refuse the category; the Guangdong
+/// specific-persons measure (platform workers are category 6) and the platform
+/// pilot (Guangdong since 2022-07-01) both apply. Funeral 6 x 6756.00 =
+/// 40536.00 and the death benefit 20 x 54188 = 1083760.00 are the same; the
+/// survivors' pensions differ: 100% of the floor 4053.60 (own wage 0 clamped)
+/// under the measure, 100% of the average 6756.00 under the pilot.
+#[test]
+fn platform_rider_death_applies_and_refusals() {
+    let c = compare_schemes(policy(), &example("platform-rider-death.json"));
+    let not_eligible = |rule: &str| Err(("not_eligible".to_owned(), rule.to_owned()));
+    assert_eq!(
+        outcomes(&c),
+        vec![
+            ("guangdong.employees".to_owned(), not_eligible("category")),
+            ("guangdong.specific_persons".to_owned(), Ok(())),
+            ("national.employees".to_owned(), not_eligible("category")),
+            ("national.platform_occupational_injury".to_owned(), Ok(())),
+        ]
+    );
+    // Shandong, Jiangsu and Xiamen schemes do not apply in 440100 at all.
+    assert!(c.schemes.iter().all(|s| !s.scheme_id.starts_with("jiangsu")
+        && !s.scheme_id.starts_with("shandong")
+        && !s.scheme_id.starts_with("xiamen")));
+    let items: Vec<Item> = c.differences.iter().map(|d| d.item).collect();
+    assert_eq!(items, vec![Item::MonthlySurvivorPensions]);
+    let d = &c.differences[0];
+    assert_eq!(
+        d.amounts,
+        vec![None, Some(yuan("4053.60")), None, Some(yuan("6756.00"))]
+    );
+    // One explanation per scheme that applies, naming it.
+    assert_eq!(d.explain_en.len(), 2);
+    assert!(d.explain_en[0].starts_with("guangdong.specific_persons: 4053.60"));
+    assert!(d.explain_en[1].starts_with("national.platform_occupational_injury: 6756.00"));
+    for s in &c.schemes {
+        if let Ok(r) = &s.result {
+            assert_eq!(r.amount(Item::FuneralSubsidy), yuan("40536.00"));
+            assert_eq!(r.amount(Item::OneTimeDeathBenefit), yuan("1083760.00"));
+        }
+    }
+}
+
+/// The Jiangsu example in Suzhou: the Jiangsu scheme pays the Art 27-28
+/// subsidies (224000.00 x 60% = 134400.00 and 85000.00), the national scheme
+/// none; the single-line scheme refuses an employee; the platform pilot refuses
+/// the category (Jiangsu is a pilot province, so it is listed).
+#[test]
+fn jiangsu_occupational_disease_differences_are_the_subsidies() {
+    let c = compare_schemes(policy(), &example("js-occupational-disease.json"));
+    let not_eligible = |rule: &str| Err(("not_eligible".to_owned(), rule.to_owned()));
+    assert_eq!(
+        outcomes(&c),
+        vec![
+            ("jiangsu.employees".to_owned(), Ok(())),
+            (
+                "jiangsu.over_age_and_interns".to_owned(),
+                not_eligible("category")
+            ),
+            ("national.employees".to_owned(), Ok(())),
+            (
+                "national.platform_occupational_injury".to_owned(),
+                not_eligible("category")
+            ),
+        ]
+    );
+    let diffs: Vec<(Item, Vec<Option<Money>>)> = c
+        .differences
+        .iter()
+        .map(|d| (d.item, d.amounts.clone()))
+        .collect();
+    assert_eq!(
+        diffs,
+        vec![
+            (
+                Item::OneTimeMedicalSubsidy,
+                vec![Some(yuan("134400.00")), None, Some(Money::ZERO), None]
+            ),
+            (
+                Item::OneTimeEmploymentSubsidy,
+                vec![Some(yuan("85000.00")), None, Some(Money::ZERO), None]
+            ),
+        ]
+    );
+}
+
+/// A case whose person is missing: the employee schemes compute, the others
+/// refuse with input_missing (not a silent omission).
+#[test]
+fn a_case_without_a_person_is_refused_by_non_employee_schemes() {
+    let c = compare_schemes(policy(), &example("grade5-guangzhou.json"));
+    for s in &c.schemes {
+        match s.scheme_id.as_str() {
+            "guangdong.employees" | "national.employees" => {
+                assert!(s.result.is_ok(), "{}: {:?}", s.scheme_id, s.result)
+            }
+            _ => {
+                let refusal = s.result.as_ref().expect_err("refused");
+                assert_eq!(refusal.code, "input_missing", "{}", s.scheme_id);
+                assert!(refusal.message.contains("person"), "{}", refusal.message);
+            }
+        }
+    }
+    // Guangdong and national employees compute the same Regulations items here
+    // (no termination): no differences.
+    assert!(c.differences.is_empty(), "{:?}", c.differences);
+}
