@@ -5,7 +5,8 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies");
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("../../policies");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     for dir in std::fs::read_dir(&root).expect("policies/ exists") {

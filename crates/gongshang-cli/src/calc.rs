@@ -26,13 +26,13 @@ fn chosen_scheme(policy: &PolicySet, args: &CalcArgs) -> Result<Option<String>, 
         (None, None) => Ok(None),
         (Some(id), jurisdiction) => {
             let scheme = policy.scheme(id)?;
-            if let Some(j) = jurisdiction {
-                if &scheme.jurisdiction != j {
-                    return Err(CliError(format!(
-                        "scheme {id} belongs to jurisdiction {}, not {j}",
-                        scheme.jurisdiction
-                    )));
-                }
+            if let Some(j) = jurisdiction
+                && &scheme.jurisdiction != j
+            {
+                return Err(CliError(format!(
+                    "scheme {id} belongs to jurisdiction {}, not {j}",
+                    scheme.jurisdiction
+                )));
             }
             Ok(Some(id.clone()))
         }
@@ -64,7 +64,13 @@ pub fn run(args: &CalcArgs) -> Result<(), CliError> {
         .as_ref()
         .expect("clap requires a case without --batch");
     let case = read_case(path)?;
-    let policy = policy_files::load(args.policies.as_deref())?;
+    let policy = if args.policies.is_none() && args.scheme.is_none() && args.jurisdiction.is_none()
+    {
+        // Only the national files and the case's region: the fast path of a single calc.
+        PolicySet::embedded_for_region(case.region.as_deref())?
+    } else {
+        policy_files::load(args.policies.as_deref())?
+    };
     if let Some(id) = chosen_scheme(&policy, args)? {
         let result = calculate_under_scheme(&policy, &id, &case)
             .map_err(|e| CliError(format!("{}: {e}", path.display())))?;

@@ -83,6 +83,9 @@ pub struct CalcArgs {
     /// Batch: worker threads [default: all cores]
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Batch: bytes read per chunk (tests use small chunks to cross many chunk edges)
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub chunk_bytes: Option<usize>,
     /// Language of labels and explanations
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
@@ -161,7 +164,9 @@ fn main() -> ExitCode {
         } => match command {
             None => policy_files::overview(policies.as_deref(), lang),
             Some(PolicyCommand::Check) => policy_files::check(policies.as_deref()),
-            Some(PolicyCommand::Schemes { id }) => policy_files::schemes(policies.as_deref(), id.as_deref(), lang),
+            Some(PolicyCommand::Schemes { id }) => {
+                policy_files::schemes(policies.as_deref(), id.as_deref(), lang)
+            }
             Some(PolicyCommand::Params { prefix }) => {
                 policy_files::list(policies.as_deref(), prefix.as_deref(), lang)
             }
