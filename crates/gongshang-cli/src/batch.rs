@@ -24,9 +24,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
+use gongshang_rules::scheme::{BenefitFamily, BenefitWageBasis, Scheme};
 use gongshang_rules::{
-    AwardFacts, AwardInput, BenefitRules, Dependants, Fact, Grade, Money, NoTrace, NursingLevel,
-    RulesError, compute_award,
+    AwardAmounts, AwardFacts, AwardInput, BenefitRules, Dependants, Fact, Grade, Item, Money,
+    NoTrace, NursingLevel, RulesError, compute_award,
 };
 use jiff::civil::Date;
 
@@ -100,6 +101,9 @@ pub struct BatchOptions {
     pub threads: usize,
     pub chunk_bytes: usize,
     pub policies: Option<PathBuf>,
+    /// Calculate under this scheme: the items it does not pay are zero, and
+    /// its benefit wage basis applies. None: the national Regulations.
+    pub scheme: Option<String>,
     /// Draw a progress bar on stderr.
     pub progress: bool,
 }
@@ -146,6 +150,7 @@ pub fn run(args: &CalcArgs) -> Result<(), CliError> {
         threads,
         chunk_bytes,
         policies: args.policies.clone(),
+        scheme: scheme_of(args)?,
         progress: std::io::stderr().is_terminal(),
     };
     let summary = execute(&options)?;
@@ -170,8 +175,13 @@ pub fn run(args: &CalcArgs) -> Result<(), CliError> {
 /// output file.
 pub fn execute(options: &BatchOptions) -> Result<BatchSummary, CliError> {
     let policy = policy_files::load(options.policies.as_deref())?;
-    let rules = BenefitRules::resolve(&policy, options.as_of)
+    let benefit = BenefitRules::resolve(&policy, options.as_of)
         .map_err(|e| CliError(format!("the national rules as of {}: {e}", options.as_of)))?;
+    let scheme = match &options.scheme {
+        None => None,
+        Some(id) => Some(SchemeMask::new(policy.scheme(id)?)?),
+    };
+    let rules = BatchRules { benefit, scheme };
     let mut file = File::open(&options.input)
         .map_err(|e| CliError(format!("cannot read {}: {e}", options.input.display())))?;
     let input_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -655,7 +665,7 @@ struct ChunkStats {
 fn process_chunk(
     input: &[u8],
     output: &mut Vec<u8>,
-    rules: &BenefitRules,
+    rules: &BatchRules,
     skip_invalid: bool,
 ) -> ChunkStats {
     output.clear();
@@ -934,10 +944,83 @@ fn engine_error(row: &RowFields<'_>, error: &RulesError) -> Box<RowError> {
     }
 }
 
+/// The rules of a run: the national parameters resolved once, and the scheme's
+/// items by grade when the run is under a scheme.
+pub struct BatchRules {
+    benefit: BenefitRules,
+    scheme: Option<SchemeMask>,
+}
+
+/// Which of the batch's items a scheme pays, for each grade (index 0: none).
+struct SchemeMask {
+    pays: [[bool; 7]; 11],
+    on_regional_average: bool,
+}
+
+/// The batch columns after the benefit wage, as items.
+const ITEM_COLUMNS: [Item; 7] = [
+    Item::OneTimeDisabilitySubsidy,
+    Item::MonthlyDisabilityAllowance,
+    Item::MonthlyLivingCare,
+    Item::FuneralSubsidy,
+    Item::OneTimeDeathBenefit,
+    Item::MonthlySurvivorPensions,
+    Item::SuspensionWages,
+];
+
+impl SchemeMask {
+    fn new(scheme: &Scheme) -> Result<SchemeMask, CliError> {
+        if scheme.benefit_family != BenefitFamily::Regulations {
+            return Err(CliError(format!(
+                "scheme {} pays an insurer's schedule, not the Regulations' items of the batch format; calculate its cases one by one with calc --scheme",
+                scheme.id
+            )));
+        }
+        let mut pays = [[false; 7]; 11];
+        for (grade, row) in pays.iter_mut().enumerate() {
+            let grade = (grade > 0).then_some(grade as u8);
+            for (column, item) in ITEM_COLUMNS.iter().enumerate() {
+                row[column] = scheme.item(*item, grade).is_some();
+            }
+        }
+        Ok(SchemeMask {
+            pays,
+            on_regional_average: scheme.benefit_wage_basis == BenefitWageBasis::RegionalAverage,
+        })
+    }
+
+    fn apply(&self, grade: Option<u8>, award: &mut AwardAmounts) {
+        let pays = &self.pays[usize::from(grade.unwrap_or(0))];
+        let amounts = [
+            &mut award.one_time_disability_subsidy,
+            &mut award.monthly_disability_allowance,
+            &mut award.monthly_living_care,
+            &mut award.funeral_subsidy,
+            &mut award.one_time_death_benefit,
+            &mut award.monthly_survivor_pensions,
+            &mut award.suspension_wages,
+        ];
+        for (amount, paid) in amounts.into_iter().zip(pays) {
+            if !paid {
+                *amount = Money::ZERO;
+            }
+        }
+    }
+}
+
+/// `--scheme ID` or `--jurisdiction J` (its employees' scheme) for a batch.
+fn scheme_of(args: &CalcArgs) -> Result<Option<String>, CliError> {
+    Ok(match (&args.scheme, &args.jurisdiction) {
+        (Some(id), _) => Some(id.clone()),
+        (None, Some(j)) => Some(format!("{j}.employees")),
+        (None, None) => None,
+    })
+}
+
 /// Parses one row, computes its award and appends the result line to `out`.
 fn calculate_row(
     row: &RowFields<'_>,
-    rules: &BenefitRules,
+    rules: &BatchRules,
     out: &mut Vec<u8>,
 ) -> Result<(), Box<RowError>> {
     if row.count != COLUMN_COUNT {
@@ -1021,8 +1104,16 @@ fn calculate_row(
         national_income: Some(Fact::given(national_income)),
         ..AwardFacts::default()
     };
-    let award =
-        compute_award(&input, &facts, rules, &mut NoTrace).map_err(|e| engine_error(row, &e))?;
+    let mut input = input;
+    if rules.scheme.as_ref().is_some_and(|s| s.on_regional_average) {
+        // The scheme computes benefits on the regional average wage.
+        input.own_wage = regional_avg_wage;
+    }
+    let mut award = compute_award(&input, &facts, &rules.benefit, &mut NoTrace)
+        .map_err(|e| engine_error(row, &e))?;
+    if let Some(scheme) = &rules.scheme {
+        scheme.apply(grade.map(Grade::get), &mut award);
+    }
 
     write_csv_field(case_id, out);
     for amount in [

@@ -28,6 +28,9 @@ pub struct BenchArgs {
     /// Keep the files in this folder [default: a temporary folder, removed afterwards]
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Calculate under this scheme (see `gongshang policies schemes`)
+    #[arg(long, value_name = "ID")]
+    pub scheme: Option<String>,
 }
 
 pub fn run(args: &BenchArgs) -> Result<(), CliError> {
@@ -86,6 +89,7 @@ fn measure(args: &BenchArgs, threads: usize, dir: &std::path::Path) -> Result<()
         as_of: crate::today_in_china(),
         threads,
         chunk_bytes: CHUNK_BYTES_DEFAULT,
+        scheme: args.scheme.clone(),
         policies: None,
         progress: false,
     };

@@ -96,10 +96,10 @@ pub struct CalcArgs {
     #[arg(long, value_name = "DIR")]
     pub policies: Option<PathBuf>,
     /// Calculate under this scheme (see `gongshang policies schemes`)
-    #[arg(long, value_name = "ID", conflicts_with = "batch")]
+    #[arg(long, value_name = "ID")]
     pub scheme: Option<String>,
     /// Calculate under this jurisdiction's scheme for employees (e.g. guangdong)
-    #[arg(long, value_name = "NAME", conflicts_with = "batch")]
+    #[arg(long, value_name = "NAME")]
     pub jurisdiction: Option<String>,
 }
 

@@ -551,3 +551,47 @@ fn an_unclosed_quote_is_a_bad_row() {
         "row 3, column case_id: a quoted field is not closed",
     );
 }
+
+#[test]
+fn a_batch_under_a_scheme_pays_only_the_schemes_items_on_its_basis() {
+    let dir = TempDir::new("scheme");
+    // Grade 5 without a job, 6 months of suspension, own wage 9000 in a region averaging 8000.
+    let row = "P-1,9000,8000,2300,54188,5,0,0,0,0,0,0,6";
+    let input = dir.write("cases.csv", &format!("{HEADER}\n{row}\n"));
+
+    let national = dir.path("national.csv");
+    let output = batch(&input, &national, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // bw 9000; 18 months = 162000; grade 5 allowance 70% = 6300 (employer); 6 x 9000 suspension.
+    assert!(
+        std::fs::read_to_string(&national)
+            .unwrap()
+            .ends_with("P-1,9000.00,162000.00,6300.00,0.00,0.00,0.00,0.00,54000.00\n")
+    );
+
+    // The platform pilot: benefits on the regional average (assumed rule), and
+    // neither the employer's grade 5-6 allowance nor suspension wages.
+    let platform = dir.path("platform.csv");
+    let output = batch(
+        &input,
+        &platform,
+        &["--scheme", "national.platform_occupational_injury"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        std::fs::read_to_string(&platform)
+            .unwrap()
+            .ends_with("P-1,8000.00,144000.00,0.00,0.00,0.00,0.00,0.00,0.00\n")
+    );
+
+    // An insurer's schedule has other items than the batch format: refused, no output.
+    let yilubao = dir.path("yilubao.csv");
+    let output = batch(&input, &yilubao, &["--scheme", "xiamen.yilubao"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("insurer's schedule"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!yilubao.exists());
+}
