@@ -183,6 +183,12 @@ impl fmt::Display for Validity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DatedValue {
     pub validity: Validity,
+    /// For a dated value that lapses (e.g. a contribution band valid from 1 July
+    /// to 30 June): the first day it no longer applies. A date on or after it
+    /// has no value until a later one is appended, which is an error, never a
+    /// stale value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
     pub value: Value,
     pub citation: Citation,
 }
@@ -343,6 +349,8 @@ struct ParameterDoc {
 struct ValueDoc {
     #[serde(default)]
     from: Option<toml::value::Datetime>,
+    #[serde(default)]
+    until: Option<toml::value::Datetime>,
     #[serde(default)]
     year: Option<i64>,
     value: toml::Value,
@@ -556,8 +564,8 @@ impl PolicySet {
             .rev()
             .find(|v| matches!(v.validity, Validity::From(from) if from <= date));
         match found {
-            Some(v) => Ok(use_of(param, v)),
-            None => Err(RulesError::ParameterMissing {
+            Some(v) if v.until.is_none_or(|until| date < until) => Ok(use_of(param, v)),
+            _ => Err(RulesError::ParameterMissing {
                 parameter: key.to_owned(),
                 scope,
                 at: date.to_string(),
@@ -611,7 +619,10 @@ fn describe_values(param: &Parameter) -> String {
     let parts: Vec<String> = param
         .values
         .iter()
-        .map(|v| v.validity.to_string())
+        .map(|v| match v.until {
+            Some(until) => format!("{} until {until}", v.validity),
+            None => v.validity.to_string(),
+        })
         .collect();
     if parts.is_empty() {
         "none".into()
@@ -772,8 +783,42 @@ fn load_file(
                     ));
                 }
             }
+            let until = match (v.until, validity) {
+                (None, _) => None,
+                (Some(until), Validity::From(from)) => {
+                    let until: Date = until.to_string().parse().map_err(|_| {
+                        invalid(
+                            at.clone(),
+                            format!("until = {until} is not a date like 2021-07-01"),
+                        )
+                    })?;
+                    if until <= from {
+                        return Err(invalid(
+                            at,
+                            format!("until {until} must come after from {from}"),
+                        ));
+                    }
+                    Some(until)
+                }
+                (Some(_), Validity::Year(_)) => {
+                    return Err(invalid(
+                        at,
+                        "a yearly value has no until: it is for its year".into(),
+                    ));
+                }
+            };
+            if let (Some(prev_until), Validity::From(from)) =
+                (values.last().and_then(|d: &DatedValue| d.until), validity)
+                && from < prev_until
+            {
+                return Err(invalid(
+                    at,
+                    format!("from {from} falls before the previous value's until {prev_until}"),
+                ));
+            }
             values.push(DatedValue {
                 validity,
+                until,
                 value,
                 citation,
             });

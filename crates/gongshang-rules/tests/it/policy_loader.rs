@@ -345,3 +345,59 @@ fn a_yearly_parameter_has_no_nearest_year_and_names_the_loaded_years() {
         "parameter_missing"
     );
 }
+
+/// A value with `until` lapses: on and after that day there is no value
+/// (an error naming the parameter), until a later value is appended.
+#[test]
+fn a_value_with_until_lapses_and_the_next_may_start_there() {
+    let text = file_with_values(
+        "yuan_per_month",
+        r#"{ from = 2020-07-01, until = 2021-07-01, value = "4053.60" },
+{ from = 2022-07-01, until = 2023-07-01, value = "4500.00" },"#,
+    );
+    let set = load_one(&text).expect("valid");
+    let at = |d| set.at("testland", "test.value", d);
+    assert_eq!(
+        at(date(2021, 6, 30)).unwrap().money(),
+        Money::parse_yuan("4053.60").unwrap()
+    );
+    let gap = at(date(2021, 7, 1)).unwrap_err();
+    assert_eq!(gap.code(), "parameter_missing");
+    assert!(
+        gap.to_string().contains("from 2020-07-01 until 2021-07-01"),
+        "{gap}"
+    );
+    assert_eq!(
+        at(date(2022, 7, 1)).unwrap().money(),
+        Money::parse_yuan("4500.00").unwrap()
+    );
+    assert_eq!(
+        at(date(2023, 7, 1)).unwrap_err().code(),
+        "parameter_missing"
+    );
+}
+
+#[test]
+fn until_must_follow_from_and_values_may_not_overlap() {
+    for (values, reason) in [
+        (
+            r#"{ from = 2020-07-01, until = 2020-07-01, value = "1" },"#,
+            "must come after from",
+        ),
+        (
+            r#"{ from = 2020-07-01, until = 2021-07-01, value = "1" },
+{ from = 2021-06-01, value = "2" },"#,
+            "falls before the previous value's until",
+        ),
+    ] {
+        let err = load_one(&file_with_values("yuan", values)).unwrap_err();
+        assert_eq!(err.code(), "policy_invalid");
+        assert!(err.to_string().contains(reason), "{err}");
+    }
+    let yearly = r#"{ year = 2020, until = 2021-01-01, value = "1" },"#;
+    let err = load_one(&file_with_values("yuan_per_year", yearly)).unwrap_err();
+    assert!(
+        err.to_string().contains("a yearly value has no until"),
+        "{err}"
+    );
+}

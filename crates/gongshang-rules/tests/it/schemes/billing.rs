@@ -41,6 +41,8 @@ fn assert_error(result: Result<Premium, RulesError>, code: &str, field: Option<&
 }
 
 const MONTH: Date = date(2025, 1, 1);
+/// A month inside the one Guangdong band shipped (2020-07-01 to 2021-06-30).
+const GD_MONTH: Date = date(2021, 5, 1);
 
 /// 粤人社规〔2020〕55号: the declared wage held within 4053.60-20268.00; the
 /// unit's class benchmark times its tier. Class 1 at 100%: 0.2%.
@@ -48,21 +50,24 @@ const MONTH: Date = date(2025, 1, 1);
 fn guangdong_55hao_band_clamps_the_declared_wage() {
     let s = scheme("guangdong.specific_persons");
     // Below: 3000.00 -> 4053.60; 4053.60 x 0.2% = 8.1072 -> 8.11.
-    let below = monthly_premium(policy(), s, yuan("3000.00"), rating(1, "100%"), MONTH).unwrap();
+    let below = monthly_premium(policy(), s, yuan("3000.00"), rating(1, "100%"), GD_MONTH).unwrap();
     assert_eq!(below.base, Some(yuan("4053.60")));
     assert_eq!(below.gross.to_string(), "8.11");
     // Inside: 8000.00 x 0.2% = 16.00.
-    let inside = monthly_premium(policy(), s, yuan("8000.00"), rating(1, "100%"), MONTH).unwrap();
+    let inside =
+        monthly_premium(policy(), s, yuan("8000.00"), rating(1, "100%"), GD_MONTH).unwrap();
     assert_eq!(inside.base, Some(yuan("8000.00")));
     assert_eq!(inside.gross.to_string(), "16.00");
     // Above: 30000.00 -> 20268.00; 20268.00 x 0.2% = 40.536 -> 40.54.
-    let above = monthly_premium(policy(), s, yuan("30000.00"), rating(1, "100%"), MONTH).unwrap();
+    let above =
+        monthly_premium(policy(), s, yuan("30000.00"), rating(1, "100%"), GD_MONTH).unwrap();
     assert_eq!(above.base, Some(yuan("20268.00")));
     assert_eq!(above.gross.to_string(), "40.54");
     // The edges themselves are inside.
-    let lower = monthly_premium(policy(), s, yuan("4053.60"), rating(1, "100%"), MONTH).unwrap();
+    let lower = monthly_premium(policy(), s, yuan("4053.60"), rating(1, "100%"), GD_MONTH).unwrap();
     assert_eq!(lower.base, Some(yuan("4053.60")));
-    let upper = monthly_premium(policy(), s, yuan("20268.00"), rating(1, "100%"), MONTH).unwrap();
+    let upper =
+        monthly_premium(policy(), s, yuan("20268.00"), rating(1, "100%"), GD_MONTH).unwrap();
     assert_eq!(upper.base, Some(yuan("20268.00")));
     // The unit pays it all.
     assert_eq!(shares(&inside), vec![(PremiumPayer::Unit, "16.00".into())]);
@@ -72,13 +77,13 @@ fn guangdong_55hao_band_clamps_the_declared_wage() {
 #[test]
 fn guangdong_55hao_rate_is_class_benchmark_times_tier() {
     let s = scheme("guangdong.specific_persons");
-    let p = monthly_premium(policy(), s, yuan("8000.00"), rating(3, "120%"), MONTH).unwrap();
+    let p = monthly_premium(policy(), s, yuan("8000.00"), rating(3, "120%"), GD_MONTH).unwrap();
     assert_eq!(p.rate, Some(Rate::parse("0.84%").unwrap()));
     // 8000.00 x 0.84% = 67.20.
     assert_eq!(p.gross.to_string(), "67.20");
     // Class 1 has no 50% tier (100%, 120%, 150%).
     assert_error(
-        monthly_premium(policy(), s, yuan("8000.00"), rating(1, "50%"), MONTH),
+        monthly_premium(policy(), s, yuan("8000.00"), rating(1, "50%"), GD_MONTH),
         "input_out_of_range",
         Some("floating_tier"),
     );
@@ -88,9 +93,27 @@ fn guangdong_55hao_rate_is_class_benchmark_times_tier() {
 fn guangdong_55hao_needs_the_industry_class() {
     let s = scheme("guangdong.specific_persons");
     assert_error(
-        monthly_premium(policy(), s, yuan("8000.00"), None, MONTH),
+        monthly_premium(policy(), s, yuan("8000.00"), None, GD_MONTH),
         "input_missing",
         Some("industry_class"),
+    );
+}
+
+/// The band runs from 1 July to 30 June: past 2021-06-30 no band is loaded,
+/// which is an error naming the parameter, never last year's band.
+#[test]
+fn guangdong_55hao_band_lapses_after_30_june() {
+    let s = scheme("guangdong.specific_persons");
+    assert_error(
+        monthly_premium(
+            policy(),
+            s,
+            yuan("8000.00"),
+            rating(1, "100%"),
+            date(2021, 7, 1),
+        ),
+        "parameter_missing",
+        Some("guangdong.specific_persons.base_lower"),
     );
 }
 
