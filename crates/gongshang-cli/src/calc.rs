@@ -131,7 +131,21 @@ pub fn demo() -> Result<(), CliError> {
         print!("{}", render::award_sheet(&result, &policy, Lang::Zh));
         println!();
     }
+    let rider: CaseInput = serde_json::from_str(include_str!(
+        "../../../examples/cases/platform-rider-death.json"
+    ))
+    .map_err(|e| CliError(format!("example platform-rider-death: {e}")))?;
+    println!("==== gongshang compare examples/cases/platform-rider-death.json ====");
+    print!(
+        "{}",
+        render::comparison(&compare_schemes(&policy, &rider), Lang::Zh)
+    );
+    println!();
     println!("These are the calculator's example cases (examples/cases/). Try:");
+    println!(
+        "  cargo run --release -- compare examples/cases/js-occupational-disease.json --lang en"
+    );
+    println!("  cargo run --release -- policies");
     println!("  cargo run --release -- calc examples/cases/grade5-guangzhou.json --lang en");
     println!("  cargo run --release -- synth cases --count 1000000 --seed 7 --out cases.csv");
     println!("  cargo run --release -- calc --batch cases.csv --out results.csv");
