@@ -1,0 +1,105 @@
+//! [`StoreError`]: what went wrong, with a stable [`StoreError::code`] and a
+//! lower-case message that names the entity and the value. A unique-constraint
+//! violation becomes [`StoreError::Duplicate`] or [`StoreError::Conflict`]
+//! naming the key, never a raw SQL message; [`StoreError::Backend`] keeps the
+//! backend's own detail for the logs.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreError {
+    /// No `entity` with that key.
+    NotFound { entity: &'static str, key: String },
+    /// An `entity` with that key already exists.
+    Duplicate { entity: &'static str, key: String },
+    /// The change contradicts what is stored (a reversal of a reversed
+    /// transaction, a payment above what is outstanding, ...).
+    Conflict {
+        entity: &'static str,
+        key: String,
+        reason: String,
+    },
+    /// The idempotency key was used before for different content.
+    IdempotencyMismatch { entity: &'static str, key: String },
+    /// A value the store will not keep (or found stored and cannot read).
+    InvalidData { field: &'static str, reason: String },
+    /// The database itself failed: the detail is for the logs, not for users.
+    Backend {
+        backend: &'static str,
+        context: String,
+        detail: String,
+    },
+}
+
+impl StoreError {
+    /// A stable code for the API's error table.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::Duplicate { .. } => "duplicate",
+            StoreError::Conflict { .. } => "conflict",
+            StoreError::IdempotencyMismatch { .. } => "idempotency_mismatch",
+            StoreError::InvalidData { .. } => "invalid_data",
+            StoreError::Backend { .. } => "backend",
+        }
+    }
+
+    pub(crate) fn not_found(entity: &'static str, key: impl fmt::Display) -> StoreError {
+        StoreError::NotFound {
+            entity,
+            key: key.to_string(),
+        }
+    }
+
+    pub(crate) fn duplicate(entity: &'static str, key: impl fmt::Display) -> StoreError {
+        StoreError::Duplicate {
+            entity,
+            key: key.to_string(),
+        }
+    }
+
+    pub(crate) fn conflict(
+        entity: &'static str,
+        key: impl fmt::Display,
+        reason: impl Into<String>,
+    ) -> StoreError {
+        StoreError::Conflict {
+            entity,
+            key: key.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
+        StoreError::InvalidData {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotFound { entity, key } => write!(f, "{entity} {key} not found"),
+            StoreError::Duplicate { entity, key } => write!(f, "{entity} {key} already exists"),
+            StoreError::Conflict {
+                entity,
+                key,
+                reason,
+            } => write!(f, "{entity} {key}: {reason}"),
+            StoreError::IdempotencyMismatch { entity, key } => write!(
+                f,
+                "{entity} idempotency key {key} was already used for different content"
+            ),
+            StoreError::InvalidData { field, reason } => write!(f, "{field}: {reason}"),
+            StoreError::Backend {
+                backend,
+                context,
+                detail,
+            } => write!(f, "{backend} error while {context}: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}

@@ -1,0 +1,176 @@
+//! gongshang-store: the [`Store`] trait and its two backends, SQLite (the
+//! embedded default: a file path, WAL) and PostgreSQL (a `postgres://` URL),
+//! with their migrations.
+//!
+//! Architecture invariant: only this crate knows SQL. Money is stored as
+//! BIGINT fen, dates as ISO text (`YYYY-MM-DD`), instants as RFC 3339 text in
+//! UTC. The store never reads the clock: every mutation takes the actor and
+//! the instant, and writes its `audit_log` row in the same database
+//! transaction as the change. The ledger tables are append-only (triggers
+//! refuse UPDATE and DELETE on both backends).
+//!
+//! The logic is written once ([`engine`]) over a small [`db::Db`] interface;
+//! SQL is written in the subset both dialects accept (`$1` parameters,
+//! `RETURNING`, `ON CONFLICT DO NOTHING`). Each backend adds its own fast
+//! path for importing orders (SQLite: a prepared statement per batch;
+//! PostgreSQL: `COPY` into a staging table, then `INSERT ... SELECT ... ON
+//! CONFLICT DO NOTHING`).
+
+pub mod db;
+pub mod engine;
+pub mod error;
+pub mod migrations;
+pub mod model;
+pub mod postgres;
+pub mod sqlite;
+
+use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
+use gongshang_domain::ledger::{Account, Transaction};
+use gongshang_domain::month::Month;
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+pub use error::StoreError;
+pub use model::*;
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// Everything the application keeps. Synchronous; one implementation per
+/// backend, chosen by [`open`]. Eligibility, billing amounts and coverage
+/// intervals are decided by the caller (with the rules engine and the domain);
+/// the store records them, enforces keys and idempotency, and answers.
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn backend_name(&self) -> &'static str;
+
+    /// Applies the pending migrations in order, each in a transaction;
+    /// returns the versions applied (none when up to date).
+    fn migrate(&self) -> Result<Vec<i64>, StoreError>;
+    fn schema_version(&self) -> Result<i64, StoreError>;
+
+    // ---- registry ----
+    fn create_unit(&self, unit: &NewUnit, actor: &str, at: Timestamp) -> Result<Unit, StoreError>;
+    fn unit_by_code(&self, code: &CreditCode) -> Result<Option<Unit>, StoreError>;
+    fn list_units(&self, page: Page) -> Result<Vec<Unit>, StoreError>;
+    /// Stores sex and birth date derived from the identity number.
+    fn create_person(
+        &self,
+        person: &NewPerson,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<Person, StoreError>;
+    fn person_by_resident_id(&self, id: &ResidentId) -> Result<Option<Person>, StoreError>;
+    fn add_engagement(
+        &self,
+        engagement: &NewEngagement,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<i64, StoreError>;
+    fn engagements_of_person(&self, id: &ResidentId) -> Result<Vec<Engagement>, StoreError>;
+
+    // ---- enrollment ----
+    fn create_enrollment(
+        &self,
+        enrollment: &NewEnrollment,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<i64, StoreError>;
+    /// Ends a running enrollment on `last_day` (inclusive).
+    fn end_enrollment(
+        &self,
+        enrollment_id: i64,
+        last_day: Date,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    fn enrollments_of_person(&self, id: &ResidentId) -> Result<Vec<StoredEnrollment>, StoreError>;
+    fn enrollments_of_unit(
+        &self,
+        unit: &CreditCode,
+        scheme_id: Option<&str>,
+    ) -> Result<Vec<StoredEnrollment>, StoreError>;
+
+    // ---- contributions ----
+    /// The bill, its declarations, its ledger transaction and the audit row,
+    /// in one transaction. A second declaration for the same enrollment and
+    /// month is refused (`conflict`): there are no supplementary declarations.
+    fn issue_bill(&self, bill: &NewBill, actor: &str, at: Timestamp) -> Result<i64, StoreError>;
+    fn declarations_of_bill(&self, bill_id: i64) -> Result<Vec<Declaration>, StoreError>;
+    fn bill_status(&self, bill_id: i64) -> Result<BillStatus, StoreError>;
+    /// Bills due before `as_of` with something outstanding.
+    fn arrears(&self, as_of: Date) -> Result<Vec<BillStatus>, StoreError>;
+    /// The payment, its coverage rows, its ledger transaction and the audit
+    /// row, in one transaction; the same payment again under its key is
+    /// `AlreadyRecorded`, different content under the key an
+    /// `idempotency_mismatch`.
+    fn record_payment(
+        &self,
+        payment: &NewPayment,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<PaymentOutcome, StoreError>;
+
+    // ---- platform orders ----
+    fn begin_import(
+        &self,
+        kind: &str,
+        source: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<i64, StoreError>;
+    /// One batch in one transaction: orders already stored (same platform
+    /// and order id) are skipped and counted as duplicates; the import's
+    /// counts are updated in the same transaction.
+    fn import_orders(
+        &self,
+        batch: &[OrderRecord],
+        import_id: i64,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<ImportCounts, StoreError>;
+    fn finish_import(
+        &self,
+        import_id: i64,
+        rows_read: u64,
+        rows_rejected: u64,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<ImportSummary, StoreError>;
+    fn import_summary(&self, import_id: i64) -> Result<ImportSummary, StoreError>;
+    fn reconcile_orders(
+        &self,
+        platform: &PlatformId,
+        month: Month,
+    ) -> Result<OrderReconciliation, StoreError>;
+
+    // ---- coverage ----
+    /// The covers of a person on a day (of one unit if given; order days
+    /// have no unit and answer only without one).
+    fn coverage_at(
+        &self,
+        person: &ResidentId,
+        day: Date,
+        unit: Option<&CreditCode>,
+    ) -> Result<Vec<StoredCover>, StoreError>;
+
+    // ---- ledger ----
+    fn post(&self, tx: &Transaction, actor: &str, at: Timestamp) -> Result<Posted, StoreError>;
+    /// Debit positive, by account.
+    fn ledger_balances(&self) -> Result<Vec<(Account, i64)>, StoreError>;
+    /// The sum of all balances: 0 in a balanced ledger.
+    fn trial_balance(&self) -> Result<i128, StoreError>;
+
+    // ---- audit ----
+    fn audit_entries(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// Opens (creating and migrating) the store the URL names: `postgres://` or
+/// `postgresql://` for PostgreSQL, `sqlite::memory:`, `sqlite:PATH` or a
+/// plain file path for SQLite.
+pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Box::new(PostgresStore::open(url)?))
+    } else {
+        Ok(Box::new(SqliteStore::open(url)?))
+    }
+}

@@ -1,0 +1,21 @@
+//! The numbered migrations, one file per dialect and version, compiled in.
+//! Both dialects define the same tables, columns and rules.
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "registry_ledger",
+    sqlite: include_str!("../migrations/sqlite/0001_registry_ledger.sql"),
+    postgres: include_str!("../migrations/postgres/0001_registry_ledger.sql"),
+}];
+
+/// The latest schema version this build knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}

@@ -1,0 +1,382 @@
+//! What the store takes and returns. Identifiers are the domain's validated
+//! types; money is [`Money`] (integer fen); dates are civil dates.
+
+use std::fmt;
+
+use gongshang_domain::ids::{CreditCode, OrderId, PlatformId, RegionCode, ResidentId};
+use gongshang_domain::ledger::Transaction;
+use gongshang_rules::Money;
+use gongshang_rules::contribution::IndustryClass;
+use gongshang_rules::rate::Rate;
+use gongshang_rules::retirement::Sex;
+use gongshang_rules::scheme::{Category, OrderIndustry};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::error::StoreError;
+
+/// The scheme id under which order days cover a platform worker.
+pub const ORDER_SCHEME_ID: &str = "national.platform_occupational_injury";
+
+/// The kinds of unit that may insure people.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Enterprise,
+    PublicBody,
+    /// 村（社区）委员会
+    VillageCommittee,
+    Platform,
+    School,
+    DomesticServiceAgency,
+    VolunteerOrganisation,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 7] = [
+        UnitKind::Enterprise,
+        UnitKind::PublicBody,
+        UnitKind::VillageCommittee,
+        UnitKind::Platform,
+        UnitKind::School,
+        UnitKind::DomesticServiceAgency,
+        UnitKind::VolunteerOrganisation,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Enterprise => "enterprise",
+            UnitKind::PublicBody => "public_body",
+            UnitKind::VillageCommittee => "village_committee",
+            UnitKind::Platform => "platform",
+            UnitKind::School => "school",
+            UnitKind::DomesticServiceAgency => "domestic_service_agency",
+            UnitKind::VolunteerOrganisation => "volunteer_organisation",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<UnitKind, StoreError> {
+        UnitKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+            .ok_or_else(|| {
+                StoreError::invalid(
+                    "unit_kind",
+                    format!(
+                        "{text:?} is not a unit kind; expected one of enterprise, public_body, village_committee, platform, school, domestic_service_agency, volunteer_organisation"
+                    ),
+                )
+            })
+    }
+}
+
+impl fmt::Display for UnitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewUnit {
+    pub credit_code: CreditCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub region: RegionCode,
+    pub industry_class: IndustryClass,
+    pub floating_tier: Rate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unit {
+    pub id: i64,
+    pub credit_code: CreditCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub region: RegionCode,
+    pub industry_class: IndustryClass,
+    pub floating_tier: Rate,
+    pub created_at: Timestamp,
+}
+
+/// A page of a listing in a stable order (by id): `after_id` is the last id
+/// of the previous page (0 for the first).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub after_id: i64,
+    pub limit: u32,
+}
+
+impl Page {
+    pub const fn first(limit: u32) -> Page {
+        Page { after_id: 0, limit }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPerson {
+    pub resident_id: ResidentId,
+    pub name: String,
+}
+
+/// A person; sex and birth date are derived from the identity number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub resident_id: ResidentId,
+    pub name: String,
+    pub sex: Sex,
+    pub birth_date: Date,
+}
+
+/// A person working for a unit in a category, from a day, maybe to a day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEngagement {
+    pub person: ResidentId,
+    pub unit: CreditCode,
+    pub category: Category,
+    pub start: Date,
+    pub end: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Engagement {
+    pub id: i64,
+    pub person: ResidentId,
+    pub unit: CreditCode,
+    pub category: Category,
+    pub start: Date,
+    pub end: Option<Date>,
+}
+
+/// An enrolment as the caller decided it (eligibility is the app layer's).
+/// `unit` is `None` for people who enrol themselves (flexible workers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEnrollment {
+    pub person: ResidentId,
+    pub unit: Option<CreditCode>,
+    pub scheme_id: String,
+    pub category: Category,
+    pub start: Date,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEnrollment {
+    pub id: i64,
+    pub person: ResidentId,
+    pub unit: Option<CreditCode>,
+    pub scheme_id: String,
+    pub category: Category,
+    pub start: Date,
+    /// The last day enrolled (inclusive), once ended.
+    pub last_day: Option<Date>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BillKind {
+    Monthly,
+    Daily,
+    Orders,
+}
+
+impl BillKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            BillKind::Monthly => "monthly",
+            BillKind::Daily => "daily",
+            BillKind::Orders => "orders",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<BillKind, StoreError> {
+        match text {
+            "monthly" => Ok(BillKind::Monthly),
+            "daily" => Ok(BillKind::Daily),
+            "orders" => Ok(BillKind::Orders),
+            _ => Err(StoreError::invalid(
+                "bill_kind",
+                format!("{text:?} is not a bill kind; expected monthly, daily or orders"),
+            )),
+        }
+    }
+}
+
+/// One worker's monthly declaration on a bill (wage base already clamped by
+/// the rules engine).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDeclaration {
+    pub enrollment_id: i64,
+    pub month: gongshang_domain::month::Month,
+    pub declared_wage: Money,
+    pub base: Money,
+    pub rate: Rate,
+    pub premium: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declaration {
+    pub id: i64,
+    pub bill_id: i64,
+    pub enrollment_id: i64,
+    pub month: gongshang_domain::month::Month,
+    pub declared_wage: Money,
+    pub base: Money,
+    pub rate: Rate,
+    pub premium: Money,
+}
+
+/// A bill with its declarations and its ledger transaction, stored in one
+/// database transaction. `reference` is the bill's number (unique), the one
+/// the ledger transaction names as its subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewBill {
+    pub reference: String,
+    pub unit: Option<CreditCode>,
+    pub person: Option<ResidentId>,
+    pub scheme_id: String,
+    pub kind: BillKind,
+    /// `YYYY-MM` for a month, `YYYY-MM-DD..YYYY-MM-DD` for days bought, ...
+    pub period: String,
+    pub amount: Money,
+    /// The fiscal payer's share (part of `amount`).
+    pub fiscal_share: Money,
+    pub due_date: Date,
+    pub declarations: Vec<NewDeclaration>,
+    pub ledger: Transaction,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BillStatus {
+    pub bill_id: i64,
+    pub reference: String,
+    pub unit: Option<CreditCode>,
+    pub period: String,
+    pub due_date: Date,
+    pub amount: Money,
+    pub paid: Money,
+    pub outstanding: Money,
+}
+
+/// A row of cover to insert with a payment, by the scheme's rule (derived by
+/// `gongshang_domain::coverage::derive_coverage`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCover {
+    pub person: ResidentId,
+    pub unit: Option<CreditCode>,
+    pub scheme_id: String,
+    pub enrollment_id: Option<i64>,
+    /// Why: `month_paid`, `days_bought`, `enrollment`, ...
+    pub basis: String,
+    pub start: Date,
+    /// Inclusive; `9999-12-31` is open-ended.
+    pub end: Date,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPayment {
+    pub bill_id: i64,
+    pub amount: Money,
+    pub paid_on: Date,
+    pub idempotency_key: String,
+    pub coverage: Vec<NewCover>,
+    pub ledger: Transaction,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PaymentOutcome {
+    Recorded(i64),
+    /// The same payment under the same key was recorded before: nothing changed.
+    AlreadyRecorded(i64),
+}
+
+impl PaymentOutcome {
+    pub fn id(self) -> i64 {
+        match self {
+            PaymentOutcome::Recorded(id) | PaymentOutcome::AlreadyRecorded(id) => id,
+        }
+    }
+}
+
+/// One platform order record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderRecord {
+    pub platform: PlatformId,
+    pub order_id: OrderId,
+    pub resident_id: ResidentId,
+    pub ordered_at: Timestamp,
+    /// The day in China the order was taken (covers that day).
+    pub day: Date,
+    pub industry: OrderIndustry,
+    /// Two-digit GB/T 2260 province code.
+    pub province: String,
+    pub premium: Money,
+}
+
+/// What one batch of an import did.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub added: u64,
+    pub duplicate: u64,
+}
+
+/// An import as recorded: counts are accumulated by each committed batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub id: i64,
+    pub kind: String,
+    pub source: String,
+    pub rows_read: u64,
+    pub rows_added: u64,
+    pub rows_duplicate: u64,
+    pub rows_rejected: u64,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+}
+
+/// A platform's month of orders as stored, to compare with its declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderReconciliation {
+    pub orders: u64,
+    pub workers: u64,
+    pub premium: Money,
+}
+
+/// What a cover rests on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CoverProof {
+    Payment(i64),
+    /// Orders taken that day on the platform.
+    OrdersOnPlatform(PlatformId),
+    /// Inserted without a payment (e.g. ordinary insurance from enrolment).
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredCover {
+    pub scheme_id: String,
+    pub unit: Option<CreditCode>,
+    pub enrollment_id: Option<i64>,
+    pub proof: CoverProof,
+    pub basis: String,
+    pub start: Date,
+    pub end: Date,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Posted {
+    Posted,
+    /// The same transaction under the same key was posted before: nothing changed.
+    AlreadyPosted,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: serde_json::Value,
+}

@@ -1,0 +1,307 @@
+//! The SQLite backend: the embedded default. One connection behind a mutex
+//! (SQLite has one writer anyway), WAL, `synchronous=NORMAL` (a committed
+//! transaction survives a crash of the process; the last ones may be lost
+//! only on a power failure), foreign keys on, a busy timeout for other
+//! processes. Statements are prepared once and cached.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::sync::{Mutex, MutexGuard};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ToSql, TransactionBehavior, params};
+
+use crate::db::{Db, DbError, Row, Value};
+use crate::engine::{Backend, SqlStore, finish_order_batch, industry_text};
+use crate::error::StoreError;
+use crate::migrations::MIGRATIONS;
+use crate::model::{ImportCounts, OrderRecord};
+
+const NAME: &str = "sqlite";
+
+pub struct SqliteBackend {
+    conn: Mutex<Connection>,
+}
+
+/// The SQLite store.
+pub type SqliteStore = SqlStore<SqliteBackend>;
+
+fn backend_err(context: &str, e: rusqlite::Error) -> StoreError {
+    StoreError::Backend {
+        backend: NAME,
+        context: context.to_owned(),
+        detail: e.to_string(),
+    }
+}
+
+impl SqlStore<SqliteBackend> {
+    /// Opens `sqlite::memory:`, `sqlite:PATH`, `sqlite://PATH` or a plain
+    /// path, creating the file and migrating it on first use.
+    pub fn open(url: &str) -> Result<SqliteStore, StoreError> {
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        let conn = if path == ":memory:" {
+            Connection::open_in_memory()
+        } else {
+            Connection::open(path)
+        }
+        .map_err(|e| backend_err(&format!("opening {path}"), e))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 10000;
+             PRAGMA cache_size = -262144;",
+        )
+        .map_err(|e| backend_err("setting pragmas", e))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        let store = SqlStore {
+            backend: SqliteBackend {
+                conn: Mutex::new(conn),
+            },
+        };
+        crate::Store::migrate(&store)?;
+        Ok(store)
+    }
+}
+
+impl SqliteBackend {
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic inside a transaction rolled it back (rusqlite's Transaction
+        // rolls back on drop), so the connection is usable.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// `$1` → `?1`: SQL is written once in PostgreSQL's parameter style.
+fn sqlite_sql(sql: &str) -> std::borrow::Cow<'_, str> {
+    if !sql.contains('$') {
+        return sql.into();
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+impl ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Int(v) => ToSqlOutput::Borrowed(ValueRef::Integer(*v)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::NullInt | Value::NullText => ToSqlOutput::Borrowed(ValueRef::Null),
+        })
+    }
+}
+
+fn db_err(e: rusqlite::Error) -> DbError {
+    if let rusqlite::Error::SqliteFailure(f, _) = &e
+        && (f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+    {
+        return DbError::Unique(e.to_string());
+    }
+    DbError::Other(e.to_string())
+}
+
+struct SqliteDb<'c> {
+    conn: &'c Connection,
+}
+
+impl Db for SqliteDb<'_> {
+    fn backend(&self) -> &'static str {
+        NAME
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
+        let mut stmt = self.conn.prepare_cached(&sqlite_sql(sql)).map_err(db_err)?;
+        let n = stmt
+            .execute(rusqlite::params_from_iter(params.iter()))
+            .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
+        let mut stmt = self.conn.prepare_cached(&sqlite_sql(sql)).map_err(db_err)?;
+        let n = stmt.column_count();
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(db_err)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(db_err)? {
+            let mut row = Vec::with_capacity(n);
+            for i in 0..n {
+                row.push(match r.get_ref(i).map_err(db_err)? {
+                    ValueRef::Null => Value::NullText,
+                    ValueRef::Integer(v) => Value::Int(v),
+                    ValueRef::Text(b) => Value::Text(String::from_utf8_lossy(b).into_owned()),
+                    ValueRef::Real(_) | ValueRef::Blob(_) => {
+                        return Err(DbError::Other(format!(
+                            "column {i} holds a real or a blob; the schema has none"
+                        )));
+                    }
+                });
+            }
+            out.push(row);
+        }
+        Ok(out)
+    }
+}
+
+impl Backend for SqliteBackend {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn transaction<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| backend_err("beginning a transaction", e))?;
+        let value = f(&mut SqliteDb { conn: &tx })?;
+        tx.commit()
+            .map_err(|e| backend_err("committing a transaction", e))?;
+        Ok(value)
+    }
+
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let conn = self.lock();
+        f(&mut SqliteDb { conn: &conn })
+    }
+
+    fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| backend_err("beginning the migration", e))?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    INTEGER PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 applied_at TEXT NOT NULL
+             )",
+        )
+        .map_err(|e| backend_err("creating schema_migrations", e))?;
+        let mut applied = Vec::new();
+        for m in MIGRATIONS {
+            let done: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                    [m.version],
+                    |r| r.get(0),
+                )
+                .map_err(|e| backend_err("reading schema_migrations", e))?;
+            if done {
+                continue;
+            }
+            tx.execute_batch(m.sqlite)
+                .map_err(|e| backend_err(&format!("applying migration {}", m.version), e))?;
+            // The database's clock, not the application's: a migration is
+            // not a domain event.
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) \
+                 VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                params![m.version, m.name],
+            )
+            .map_err(|e| backend_err("recording a migration", e))?;
+            applied.push(m.version);
+        }
+        tx.commit()
+            .map_err(|e| backend_err("committing the migration", e))?;
+        Ok(applied)
+    }
+
+    fn import_orders(
+        &self,
+        batch: &[OrderRecord],
+        import_id: i64,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<ImportCounts, StoreError> {
+        let ctx = "importing orders";
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| backend_err(ctx, e))?;
+        let mut counts = ImportCounts::default();
+        {
+            let mut insert_order = tx
+                .prepare_cached(
+                    "INSERT INTO orders (platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+                )
+                .map_err(|e| backend_err(ctx, e))?;
+            let mut insert_day = tx
+                .prepare_cached(
+                    "INSERT INTO order_days (resident_id, day, platform) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                )
+                .map_err(|e| backend_err(ctx, e))?;
+            let mut days_seen: HashSet<(&str, Date, &str)> = HashSet::new();
+            let mut at_text = String::with_capacity(32);
+            let mut day_text = String::with_capacity(10);
+            let mut last_day: Option<Date> = None;
+            for o in batch {
+                at_text.clear();
+                let _ = write!(at_text, "{}", o.ordered_at);
+                if last_day != Some(o.day) {
+                    day_text.clear();
+                    let _ = write!(day_text, "{}", o.day);
+                    last_day = Some(o.day);
+                }
+                let n = insert_order
+                    .execute(params![
+                        o.platform.as_str(),
+                        o.order_id.as_str(),
+                        o.resident_id.as_str(),
+                        at_text,
+                        day_text,
+                        industry_text(o.industry),
+                        o.province,
+                        o.premium.fen(),
+                        import_id,
+                    ])
+                    .map_err(|e| backend_err(ctx, e))?;
+                if n == 0 {
+                    counts.duplicate += 1;
+                    continue;
+                }
+                counts.added += 1;
+                if days_seen.insert((o.resident_id.as_str(), o.day, o.platform.as_str())) {
+                    insert_day
+                        .execute(params![
+                            o.resident_id.as_str(),
+                            day_text,
+                            o.platform.as_str()
+                        ])
+                        .map_err(|e| backend_err(ctx, e))?;
+                }
+            }
+        }
+        finish_order_batch(
+            &mut SqliteDb { conn: &tx },
+            import_id,
+            batch.len(),
+            counts,
+            actor,
+            at,
+        )?;
+        tx.commit().map_err(|e| backend_err(ctx, e))?;
+        Ok(counts)
+    }
+}

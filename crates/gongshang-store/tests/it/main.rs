@@ -1,0 +1,11 @@
+//! The storage test suite, written once against `&dyn Store` and run on
+//! SQLite always and on PostgreSQL when GONGSHANG_TEST_POSTGRES_URL is set
+//! (each test in a fresh schema of its own, dropped at the end).
+
+mod bills;
+mod common;
+mod coverage;
+mod fault;
+mod ledger;
+mod orders;
+mod registry;

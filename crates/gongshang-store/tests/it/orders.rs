@@ -1,0 +1,163 @@
+use gongshang_domain::month::Month;
+use gongshang_rules::Money;
+use gongshang_store::{ImportCounts, OrderReconciliation};
+
+use crate::common::*;
+
+#[test]
+fn importing_the_same_orders_twice_adds_nothing_the_second_time() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let import = s.begin_import("orders", "march.csv", ACTOR, now()).unwrap();
+        let mut batch = orders("meituan", 0, 3_000, 200);
+        batch.extend(orders("didi", 0, 500, 50));
+        let mut added = 0;
+        for chunk in batch.chunks(1_000) {
+            let c = s.import_orders(chunk, import, ACTOR, now()).unwrap();
+            assert_eq!(c.duplicate, 0);
+            added += c.added;
+        }
+        assert_eq!(added, 3_500);
+        let march = Month::parse("2025-03").unwrap();
+        let expected = OrderReconciliation {
+            orders: 3_000,
+            workers: 200,
+            premium: Money::from_fen(9_000),
+        };
+        assert_eq!(
+            s.reconcile_orders(&platform("meituan"), march).unwrap(),
+            expected
+        );
+        assert_eq!(
+            s.reconcile_orders(&platform("didi"), march).unwrap().orders,
+            500
+        );
+        assert_eq!(
+            s.reconcile_orders(&platform("meituan"), march.next())
+                .unwrap()
+                .orders,
+            0
+        );
+        let summary = s.finish_import(import, 3_500, 0, ACTOR, now()).unwrap();
+        assert_eq!((summary.rows_added, summary.rows_duplicate), (3_500, 0));
+        assert!(summary.finished_at.is_some());
+        assert_eq!(
+            s.finish_import(import, 1, 0, ACTOR, now())
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+        assert_eq!(
+            s.import_orders(&batch[..1], import, ACTOR, now())
+                .unwrap_err()
+                .code(),
+            "not_found",
+            "a finished import takes no more batches"
+        );
+
+        // Again, in one batch, with a batch-internal duplicate too.
+        let again = s.begin_import("orders", "march.csv", ACTOR, now()).unwrap();
+        let mut twice = batch.clone();
+        twice.push(batch[0].clone());
+        let c = s.import_orders(&twice, again, ACTOR, now()).unwrap();
+        assert_eq!(
+            c,
+            ImportCounts {
+                added: 0,
+                duplicate: 3_501
+            }
+        );
+        assert_eq!(
+            s.reconcile_orders(&platform("meituan"), march).unwrap(),
+            expected
+        );
+        let summary = s.import_summary(again).unwrap();
+        assert_eq!((summary.rows_added, summary.rows_duplicate), (0, 3_501));
+        let audit = s.audit_entries("import", &import.to_string()).unwrap();
+        assert_eq!(
+            audit.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(),
+            vec![
+                "begin",
+                "import_orders",
+                "import_orders",
+                "import_orders",
+                "import_orders",
+                "finish"
+            ]
+        );
+    });
+}
+
+#[test]
+fn a_bad_order_refuses_the_whole_batch() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let import = s.begin_import("orders", "bad.csv", ACTOR, now()).unwrap();
+        let mut batch = orders("meituan", 0, 10, 5);
+        batch[7].premium = Money::from_fen(-1);
+        let err = s.import_orders(&batch, import, ACTOR, now()).unwrap_err();
+        assert_eq!(err.code(), "invalid_data");
+        assert!(
+            err.to_string().contains("order o-7 (row 8 of the batch)"),
+            "{err}"
+        );
+        batch[7].premium = Money::ZERO;
+        batch[3].province = "4".into();
+        assert_eq!(
+            s.import_orders(&batch, import, ACTOR, now())
+                .unwrap_err()
+                .code(),
+            "invalid_data"
+        );
+        let march = Month::parse("2025-03").unwrap();
+        assert_eq!(
+            s.reconcile_orders(&platform("meituan"), march)
+                .unwrap()
+                .orders,
+            0
+        );
+        assert_eq!(
+            s.import_orders(&batch[..1], 12_345, ACTOR, now())
+                .unwrap_err()
+                .code(),
+            "not_found"
+        );
+        assert_eq!(
+            s.reconcile_orders(&platform("meituan"), march)
+                .unwrap()
+                .orders,
+            0
+        );
+    });
+}
+
+#[test]
+fn the_same_order_twice_in_one_batch_is_stored_once() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let import = s.begin_import("orders", "twice.csv", ACTOR, now()).unwrap();
+        let mut batch = orders("meituan", 0, 10, 5);
+        let mut copy = batch[4].clone();
+        copy.premium = Money::from_fen(99);
+        batch.push(copy);
+        let c = s.import_orders(&batch, import, ACTOR, now()).unwrap();
+        assert_eq!(
+            c,
+            ImportCounts {
+                added: 10,
+                duplicate: 1
+            },
+            "{}",
+            db.name
+        );
+        let march = Month::parse("2025-03").unwrap();
+        let r = s.reconcile_orders(&platform("meituan"), march).unwrap();
+        assert_eq!(r.orders, 10);
+        assert_eq!(
+            r.premium,
+            Money::from_fen(30),
+            "{}: the first of a key wins",
+            db.name
+        );
+    });
+}

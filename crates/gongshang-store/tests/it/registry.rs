@@ -1,0 +1,239 @@
+use gongshang_rules::retirement::Sex;
+use gongshang_rules::scheme::Category;
+use gongshang_store::{NewEngagement, NewEnrollment, Page, PostgresStore, open};
+
+use crate::common::*;
+
+#[test]
+fn migrations_are_idempotent_and_open_picks_the_backend() {
+    each_backend(|db| {
+        assert_eq!(
+            db.store.migrate().unwrap(),
+            Vec::<i64>::new(),
+            "{}",
+            db.name
+        );
+        assert_eq!(db.store.schema_version().unwrap(), 1);
+        let again = db.reopen();
+        assert_eq!(again.schema_version().unwrap(), 1);
+        assert_eq!(again.backend_name(), db.name);
+        if let Location::Postgres { url, schema } = &db.location {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            let by_url = open(&format!("{url}{sep}options=-csearch_path%3D{schema}")).unwrap();
+            assert_eq!(by_url.backend_name(), "postgres");
+            assert_eq!(by_url.migrate().unwrap(), Vec::<i64>::new());
+        }
+    });
+    let memory = open("sqlite::memory:").unwrap();
+    assert_eq!(memory.backend_name(), "sqlite");
+    assert_eq!(memory.schema_version().unwrap(), 1);
+    assert_eq!(
+        PostgresStore::open_in_schema("postgres://x", "Bad-Name")
+            .err()
+            .unwrap()
+            .code(),
+        "invalid_data"
+    );
+}
+
+#[test]
+fn units_are_created_found_listed_and_never_twice() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let unit = s.create_unit(&new_unit(1), ACTOR, now()).unwrap();
+        assert!(unit.id > 0);
+        for n in 2..=5 {
+            s.create_unit(&new_unit(n), ACTOR, now()).unwrap();
+        }
+        let found = s.unit_by_code(&credit(1)).unwrap().unwrap();
+        assert_eq!(found, unit);
+        assert!(s.unit_by_code(&credit(99)).unwrap().is_none());
+
+        let first = s.list_units(Page::first(2)).unwrap();
+        assert_eq!(first.len(), 2);
+        let rest = s
+            .list_units(Page {
+                after_id: first[1].id,
+                limit: 10,
+            })
+            .unwrap();
+        assert_eq!(rest.len(), 3);
+        assert_eq!(rest[0].credit_code, credit(3));
+
+        let err = s.create_unit(&new_unit(1), ACTOR, now()).unwrap_err();
+        assert_eq!(err.code(), "duplicate");
+        assert_eq!(
+            err.to_string(),
+            format!("unit with credit code {} already exists", credit(1))
+        );
+        // The failed creation left no audit row: one entry, the first creation.
+        let audit = s.audit_entries("unit", credit(1).as_str()).unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].actor, ACTOR);
+        assert_eq!(audit[0].action, "create");
+        assert_eq!(audit[0].at, now());
+        assert_eq!(audit[0].detail["name"], "单位1");
+    });
+}
+
+#[test]
+fn people_get_sex_and_birth_date_from_their_number() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let p = s.create_person(&new_person(1001), ACTOR, now()).unwrap();
+        assert_eq!(p.birth_date, d(1960, 1, 2));
+        assert_eq!(p.sex, Sex::Male);
+        let q = s.create_person(&new_person(2), ACTOR, now()).unwrap();
+        assert_eq!(q.sex, Sex::Female);
+        assert_eq!(s.person_by_resident_id(&resident(1001)).unwrap(), Some(p));
+        assert_eq!(s.person_by_resident_id(&resident(7)).unwrap(), None);
+        let err = s.create_person(&new_person(2), ACTOR, now()).unwrap_err();
+        assert_eq!(err.code(), "duplicate");
+        assert!(
+            err.to_string()
+                .starts_with("person with resident id 440106")
+        );
+        assert!(!err.to_string().contains(resident(2).as_str()), "masked");
+        assert_eq!(
+            s.audit_entries("person", resident(2).as_str())
+                .unwrap()
+                .len(),
+            1
+        );
+        let empty = s.create_person(
+            &gongshang_store::NewPerson {
+                resident_id: resident(3),
+                name: " ".into(),
+            },
+            ACTOR,
+            now(),
+        );
+        assert_eq!(empty.unwrap_err().code(), "invalid_data");
+    });
+}
+
+#[test]
+fn engagements_link_people_and_units() {
+    each_backend(|db| {
+        let s = &*db.store;
+        s.create_unit(&new_unit(1), ACTOR, now()).unwrap();
+        s.create_person(&new_person(1), ACTOR, now()).unwrap();
+        let e = NewEngagement {
+            person: resident(1),
+            unit: credit(1),
+            category: Category::Intern,
+            start: d(2025, 2, 1),
+            end: Some(d(2025, 7, 31)),
+        };
+        let id = s.add_engagement(&e, ACTOR, now()).unwrap();
+        let list = s.engagements_of_person(&resident(1)).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].id, id);
+        assert_eq!(list[0].category, Category::Intern);
+        assert_eq!(list[0].end, Some(d(2025, 7, 31)));
+        assert_eq!(
+            s.audit_entries("engagement", &id.to_string())
+                .unwrap()
+                .len(),
+            1
+        );
+
+        let unknown = NewEngagement {
+            unit: credit(9),
+            ..e.clone()
+        };
+        let err = s.add_engagement(&unknown, ACTOR, now()).unwrap_err();
+        assert_eq!(err.code(), "not_found");
+        assert_eq!(
+            err.to_string(),
+            format!("unit with credit code {} not found", credit(9))
+        );
+        let backwards = NewEngagement {
+            end: Some(d(2025, 1, 1)),
+            ..e
+        };
+        assert_eq!(
+            s.add_engagement(&backwards, ACTOR, now())
+                .unwrap_err()
+                .code(),
+            "invalid_data"
+        );
+    });
+}
+
+#[test]
+fn enrollments_in_several_units_and_ending_one() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let a = enrolled(s, 1, 1, "guangdong.employees");
+        let b = enrolled(s, 2, 1, "guangdong.specific_persons");
+        let c = enrolled(s, 2, 2, "guangdong.specific_persons");
+        let mine = s.enrollments_of_person(&resident(1)).unwrap();
+        assert_eq!(mine.iter().map(|e| e.id).collect::<Vec<_>>(), vec![a, b]);
+        assert_eq!(mine[1].unit, Some(credit(2)));
+        assert_eq!(mine[1].start, d(2025, 1, 1));
+        assert_eq!(mine[1].last_day, None);
+
+        let of_unit = s.enrollments_of_unit(&credit(2), None).unwrap();
+        assert_eq!(of_unit.len(), 2);
+        assert_eq!(
+            s.enrollments_of_unit(&credit(2), Some("guangdong.employees"))
+                .unwrap()
+                .len(),
+            0
+        );
+        assert_eq!(
+            s.enrollments_of_unit(&credit(1), Some("guangdong.employees"))
+                .unwrap()
+                .len(),
+            1
+        );
+
+        s.end_enrollment(c, d(2025, 6, 30), ACTOR, now()).unwrap();
+        let ended = s.enrollments_of_person(&resident(2)).unwrap();
+        assert_eq!(ended[0].last_day, Some(d(2025, 6, 30)));
+        let again = s
+            .end_enrollment(c, d(2025, 7, 31), ACTOR, now())
+            .unwrap_err();
+        assert_eq!(again.code(), "conflict");
+        assert!(
+            again.to_string().contains("already ended on 2025-06-30"),
+            "{again}"
+        );
+        assert_eq!(
+            s.end_enrollment(a, d(2024, 12, 1), ACTOR, now())
+                .unwrap_err()
+                .code(),
+            "invalid_data"
+        );
+        assert_eq!(
+            s.end_enrollment(999, d(2025, 12, 1), ACTOR, now())
+                .unwrap_err()
+                .code(),
+            "not_found"
+        );
+        let audit = s.audit_entries("enrollment", &c.to_string()).unwrap();
+        assert_eq!(
+            audit.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(),
+            vec!["create", "end"]
+        );
+
+        // Self-enrolled (no unit).
+        let own = s
+            .create_enrollment(
+                &NewEnrollment {
+                    person: resident(2),
+                    unit: None,
+                    scheme_id: "xiamen.yilubao".into(),
+                    category: Category::FlexibleWorker,
+                    start: d(2025, 3, 1),
+                },
+                ACTOR,
+                now(),
+            )
+            .unwrap();
+        let list = s.enrollments_of_person(&resident(2)).unwrap();
+        assert_eq!(list[1].id, own);
+        assert_eq!(list[1].unit, None);
+    });
+}
