@@ -14,10 +14,15 @@
 //! - [`month`]: a calendar month.
 //! - [`error`]: [`DomainError`], with a stable `code()` and `field()`.
 
+pub mod appraisal;
+pub mod confirmation;
 pub mod coverage;
+pub mod deadline;
+pub mod determination;
 pub mod error;
 pub mod holidays;
 pub mod ids;
+pub mod insurer_claim;
 pub mod ledger;
 pub mod month;
 

@@ -7,7 +7,9 @@
 //! - [`ledger`]: balanced transactions, reversals, idempotency; properties.
 //! - [`coverage`]: cover from payments by the scheme's rule; properties.
 
+mod appraisal;
 mod coverage;
+mod determination;
 mod holidays;
 mod ids;
 mod ledger;
