@@ -13,8 +13,9 @@
 //! SQL is written in the subset both dialects accept (`$1` parameters,
 //! `RETURNING`, `ON CONFLICT DO NOTHING`). Each backend adds its own fast
 //! path for importing orders (SQLite: a prepared statement per batch;
-//! PostgreSQL: `COPY` into a staging table, then `INSERT ... SELECT ... ON
-//! CONFLICT DO NOTHING`).
+//! PostgreSQL: binary `COPY` straight into `orders` inside a savepoint, and
+//! only when a batch holds an order already stored, `COPY` into a staging
+//! table and `INSERT ... SELECT ... ON CONFLICT DO NOTHING`).
 
 pub mod db;
 pub mod engine;

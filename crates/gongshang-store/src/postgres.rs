@@ -1,12 +1,15 @@
 //! The PostgreSQL backend, chosen by a `postgres://` URL. One client behind
-//! a mutex with a cache of prepared statements. A store may live in a schema
+//! a mutex with a cache of prepared statements; batches of orders imported
+//! from several threads at once take more connections (see
+//! [`PostgresBackend`]'s `import_orders`), so that each runs in a server
+//! process of its own. A store may live in a schema
 //! of its own ([`PostgresStore::open_in_schema`]), which tests use to run in
 //! parallel on one database; `?options=-csearch_path%3D...` in the URL works
 //! too.
 
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use jiff::Timestamp;
 use postgres::error::SqlState;
@@ -24,11 +27,32 @@ const NAME: &str = "postgres";
 struct Conn {
     client: Client,
     statements: HashMap<String, Statement>,
+    /// Whether this session's staging tables for imports exist.
+    staging: bool,
 }
 
 pub struct PostgresBackend {
     conn: Mutex<Conn>,
+    /// How to open more connections (the URL, and the schema of
+    /// [`PostgresStore::open_in_schema`]), for imports that run while the
+    /// main connection is busy.
+    url: String,
+    schema: Option<String>,
+    importers: Mutex<Importers>,
 }
+
+/// Connections for batches of orders imported at the same time as another
+/// (from several threads): each batch is still one transaction, on one
+/// connection, but two run on two server processes (and cores).
+#[derive(Default)]
+struct Importers {
+    idle: Vec<Conn>,
+    opened: usize,
+}
+
+/// At most this many connections besides the main one import at once; more
+/// callers wait for the main connection.
+const MAX_IMPORTERS: usize = 3;
 
 /// The PostgreSQL store.
 pub type PostgresStore = SqlStore<PostgresBackend>;
@@ -86,7 +110,7 @@ impl SqlStore<PostgresBackend> {
     /// Connects to the URL and migrates the database (in the schema the
     /// URL's `search_path` names, `public` by default).
     pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
-        Self::from_client(connect(url)?)
+        Self::from_client(connect(url)?, url, None)
     }
 
     /// Connects, creates `schema` if need be, works in it only, and migrates it.
@@ -98,7 +122,7 @@ impl SqlStore<PostgresBackend> {
                 "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"
             ))
             .map_err(|e| backend_err("creating the schema", &e))?;
-        Self::from_client(client)
+        Self::from_client(client, url, Some(schema))
     }
 
     /// Drops a schema made by [`PostgresStore::open_in_schema`] and all in it.
@@ -109,13 +133,17 @@ impl SqlStore<PostgresBackend> {
             .map_err(|e| backend_err("dropping the schema", &e))
     }
 
-    fn from_client(client: Client) -> Result<PostgresStore, StoreError> {
+    fn from_client(
+        client: Client,
+        url: &str,
+        schema: Option<&str>,
+    ) -> Result<PostgresStore, StoreError> {
         let store = SqlStore {
             backend: PostgresBackend {
-                conn: Mutex::new(Conn {
-                    client,
-                    statements: HashMap::new(),
-                }),
+                conn: Mutex::new(Conn::new(client)),
+                url: url.to_owned(),
+                schema: schema.map(str::to_owned),
+                importers: Mutex::new(Importers::default()),
             },
         };
         crate::Store::migrate(&store)?;
@@ -123,10 +151,77 @@ impl SqlStore<PostgresBackend> {
     }
 }
 
+impl Conn {
+    fn new(client: Client) -> Conn {
+        Conn {
+            client,
+            statements: HashMap::new(),
+            staging: false,
+        }
+    }
+}
+
 impl PostgresBackend {
     fn lock(&self) -> MutexGuard<'_, Conn> {
         // A panic inside a transaction dropped it, which rolls it back.
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn importers(&self) -> MutexGuard<'_, Importers> {
+        self.importers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on the main connection if it is free, else on another (idle,
+    /// or opened now, up to [`MAX_IMPORTERS`]), else waits for the main one.
+    fn with_import_conn<T>(
+        &self,
+        f: impl Fn(&mut Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match self.conn.try_lock() {
+            Ok(mut main) => return f(&mut main),
+            Err(TryLockError::Poisoned(e)) => return f(&mut e.into_inner()),
+            Err(TryLockError::WouldBlock) => {}
+        }
+        let spare = {
+            let mut importers = self.importers();
+            match importers.idle.pop() {
+                Some(conn) => Some(conn),
+                None if importers.opened < MAX_IMPORTERS => {
+                    importers.opened += 1;
+                    None
+                }
+                None => return f(&mut self.lock()),
+            }
+        };
+        let mut conn = match spare {
+            Some(conn) => conn,
+            None => match self.connect_importer() {
+                Ok(conn) => conn,
+                Err(e) => {
+                    self.importers().opened -= 1;
+                    return Err(e);
+                }
+            },
+        };
+        let result = f(&mut conn);
+        let mut importers = self.importers();
+        if conn.client.is_closed() {
+            importers.opened -= 1;
+        } else {
+            importers.idle.push(conn);
+        }
+        result
+    }
+
+    fn connect_importer(&self) -> Result<Conn, StoreError> {
+        let mut client = connect(&self.url)?;
+        if let Some(schema) = &self.schema {
+            // Checked by open_in_schema.
+            client
+                .batch_execute(&format!("SET search_path TO {schema}"))
+                .map_err(|e| backend_err("opening an import connection", &e))?;
+        }
+        Ok(Conn::new(client))
     }
 }
 
@@ -212,17 +307,183 @@ impl Db for PgDb<'_, '_> {
     }
 }
 
-/// Escapes a value for COPY's text format.
-fn copy_text(out: &mut Vec<u8>, s: &str) {
-    for &b in s.as_bytes() {
-        match b {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => out.push(b),
+/// A failure while importing: from the database, or (rarely) from writing
+/// the COPY stream.
+enum ImportFailure {
+    Db(postgres::Error),
+    Io(std::io::Error),
+    Store(StoreError),
+}
+
+impl From<postgres::Error> for ImportFailure {
+    fn from(e: postgres::Error) -> ImportFailure {
+        ImportFailure::Db(e)
+    }
+}
+
+impl From<std::io::Error> for ImportFailure {
+    fn from(e: std::io::Error) -> ImportFailure {
+        // The COPY writer wraps the database's error in an io::Error.
+        if e.get_ref()
+            .is_some_and(|inner| inner.is::<postgres::Error>())
+        {
+            if let Some(Ok(db)) = e
+                .into_inner()
+                .map(|inner| inner.downcast::<postgres::Error>())
+            {
+                return ImportFailure::Db(*db);
+            }
+            return ImportFailure::Io(std::io::Error::other("the COPY stream failed"));
+        }
+        ImportFailure::Io(e)
+    }
+}
+
+impl ImportFailure {
+    fn is_unique_violation(&self) -> bool {
+        matches!(self, ImportFailure::Db(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION))
+    }
+
+    fn into_store(self, context: &str) -> StoreError {
+        match self {
+            ImportFailure::Db(e) => backend_err(context, &e),
+            ImportFailure::Io(e) => StoreError::Backend {
+                backend: NAME,
+                context: context.to_owned(),
+                detail: e.to_string(),
+            },
+            ImportFailure::Store(e) => e,
         }
     }
+}
+
+/// A `COPY ... FROM STDIN (FORMAT binary)` in progress, sent in pieces of
+/// about [`BinaryCopy::CHUNK`] bytes so that the server takes in one piece
+/// while the next is built. The format: a header; per row the number of
+/// fields, then each field as its length and its bytes (big-endian); -1.
+struct BinaryCopy<'a> {
+    writer: postgres::CopyInWriter<'a>,
+    buf: Vec<u8>,
+}
+
+impl<'a> BinaryCopy<'a> {
+    const CHUNK: usize = 1 << 20;
+
+    fn new(writer: postgres::CopyInWriter<'a>) -> BinaryCopy<'a> {
+        let mut buf = Vec::with_capacity(Self::CHUNK + (64 << 10));
+        buf.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+        buf.extend_from_slice(&0i32.to_be_bytes()); // flags
+        buf.extend_from_slice(&0i32.to_be_bytes()); // header extension length
+        BinaryCopy { writer, buf }
+    }
+
+    /// Starts a row of `fields` fields (sending what is buffered when it is
+    /// a full piece).
+    fn row(&mut self, fields: i16) -> Result<(), ImportFailure> {
+        if self.buf.len() >= Self::CHUNK {
+            self.send()?;
+        }
+        self.buf.extend_from_slice(&fields.to_be_bytes());
+        Ok(())
+    }
+
+    fn text(&mut self, s: &str) {
+        // PostgreSQL refuses a field over 1 GB anyway.
+        let len = i32::try_from(s.len()).unwrap_or(i32::MAX);
+        self.buf.extend_from_slice(&len.to_be_bytes());
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+
+    /// A text field written with `Display` straight into the buffer.
+    fn display(&mut self, v: impl std::fmt::Display) {
+        let at = self.buf.len();
+        self.buf.extend_from_slice(&[0; 4]);
+        let _ = write!(self.buf, "{v}");
+        let len = i32::try_from(self.buf.len() - at - 4).unwrap_or(i32::MAX);
+        self.buf[at..at + 4].copy_from_slice(&len.to_be_bytes());
+    }
+
+    fn int8(&mut self, v: i64) {
+        self.buf.extend_from_slice(&8i32.to_be_bytes());
+        self.buf.extend_from_slice(&v.to_be_bytes());
+    }
+
+    fn send(&mut self) -> Result<(), ImportFailure> {
+        self.writer.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Sends the rest and the trailer; the number of rows copied.
+    fn finish(mut self) -> Result<u64, ImportFailure> {
+        self.buf.extend_from_slice(&(-1i16).to_be_bytes());
+        self.send()?;
+        Ok(self.writer.finish()?)
+    }
+}
+
+/// The columns of `orders` a COPY of a batch fills, in the order
+/// [`copy_orders`] writes them.
+const ORDER_COLUMNS: &str =
+    "platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id";
+
+/// Copies a batch into `table` (`orders`, or the staging table) in one
+/// binary COPY; the number of rows copied.
+fn copy_orders(
+    tx: &mut postgres::Transaction<'_>,
+    table: &str,
+    batch: &[OrderRecord],
+    import_id: i64,
+) -> Result<u64, ImportFailure> {
+    let writer =
+        tx.copy_in(format!("COPY {table} ({ORDER_COLUMNS}) FROM STDIN (FORMAT binary)").as_str())?;
+    let mut copy = BinaryCopy::new(writer);
+    for o in batch {
+        copy.row(9)?;
+        copy.text(o.platform.as_str());
+        copy.text(o.order_id.as_str());
+        copy.text(o.resident_id.as_str());
+        copy.display(o.ordered_at);
+        copy.display(o.day);
+        copy.text(industry_text(o.industry));
+        copy.text(&o.province);
+        copy.int8(o.premium.fen());
+        copy.int8(import_id);
+    }
+    copy.finish()
+}
+
+/// Adds the order days of a batch whose orders were all added: the distinct
+/// (worker, day, platform) of the batch, found here rather than by the
+/// server, and inserted in key order (index pages are visited in order, and
+/// two imports at once take their keys in the same order).
+fn add_order_days(
+    tx: &mut postgres::Transaction<'_>,
+    batch: &[OrderRecord],
+) -> Result<(), ImportFailure> {
+    let mut days: Vec<(&str, jiff::civil::Date, &str)> = batch
+        .iter()
+        .map(|o| (o.resident_id.as_str(), o.day, o.platform.as_str()))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    let writer = tx.copy_in(
+        "COPY order_days_staging (resident_id, day, platform) FROM STDIN (FORMAT binary)",
+    )?;
+    let mut copy = BinaryCopy::new(writer);
+    for (resident_id, day, platform) in days {
+        copy.row(3)?;
+        copy.text(resident_id);
+        copy.display(day);
+        copy.text(platform);
+    }
+    copy.finish()?;
+    tx.execute(
+        "INSERT INTO order_days (resident_id, day, platform) \
+         SELECT resident_id, day, platform FROM order_days_staging ON CONFLICT DO NOTHING",
+        &[],
+    )?;
+    Ok(())
 }
 
 impl Backend for PostgresBackend {
@@ -308,111 +569,106 @@ impl Backend for PostgresBackend {
         actor: &str,
         at: Timestamp,
     ) -> Result<ImportCounts, StoreError> {
-        let ctx = "importing orders";
-        let mut guard = self.lock();
-        let conn = &mut *guard;
-        let mut tx = conn
-            .client
-            .transaction()
-            .map_err(|e| backend_err(ctx, &e))?;
-        tx.batch_execute(
-            "CREATE TEMP TABLE IF NOT EXISTS orders_staging (
-                 platform TEXT, order_id TEXT, resident_id TEXT, ordered_at TEXT,
-                 day TEXT, industry TEXT, province TEXT, premium_fen BIGINT
-             ) ON COMMIT DELETE ROWS;
-             TRUNCATE orders_staging",
-        )
-        .map_err(|e| backend_err(ctx, &e))?;
-        {
-            let mut writer = tx
-                .copy_in("COPY orders_staging FROM STDIN")
-                .map_err(|e| backend_err(ctx, &e))?;
-            let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
-            for o in batch {
-                copy_text(&mut buf, o.platform.as_str());
-                buf.push(b'\t');
-                copy_text(&mut buf, o.order_id.as_str());
-                buf.push(b'\t');
-                buf.extend_from_slice(o.resident_id.as_str().as_bytes());
-                buf.push(b'\t');
-                let _ = write!(buf, "{}\t{}\t", o.ordered_at, o.day);
-                buf.extend_from_slice(industry_text(o.industry).as_bytes());
-                buf.push(b'\t');
-                copy_text(&mut buf, &o.province);
-                let _ = writeln!(buf, "\t{}", o.premium.fen());
-                if buf.len() >= 1 << 20 {
-                    writer.write_all(&buf).map_err(|e| StoreError::Backend {
-                        backend: NAME,
-                        context: ctx.into(),
-                        detail: e.to_string(),
-                    })?;
-                    buf.clear();
+        self.with_import_conn(|conn| {
+            // Two imports of the same orders at once may deadlock (the
+            // server then undoes one of them): it is tried again.
+            let mut tries = 0;
+            loop {
+                tries += 1;
+                match import_batch(conn, batch, import_id, actor, at) {
+                    Err(ImportFailure::Db(e))
+                        if tries < 3 && e.code() == Some(&SqlState::T_R_DEADLOCK_DETECTED) => {}
+                    result => return result.map_err(|e| e.into_store("importing orders")),
                 }
             }
-            writer.write_all(&buf).map_err(|e| StoreError::Backend {
-                backend: NAME,
-                context: ctx.into(),
-                detail: e.to_string(),
-            })?;
-            writer.finish().map_err(|e| backend_err(ctx, &e))?;
-        }
-        // The fast path: an anti-join, without ON CONFLICT's speculative
-        // insertion (about twice as fast). If it meets a duplicate anyway (the
-        // same order twice in the batch, or a concurrent import of the same
-        // orders), it is undone to the savepoint and the batch goes through
-        // ON CONFLICT DO NOTHING, which keeps the first of each key.
-        let insert = "INSERT INTO orders (platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id) \
-             SELECT platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, $1 \
-             FROM orders_staging s";
-        let fast = format!(
-            "{insert} WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.platform = s.platform AND o.order_id = s.order_id)"
-        );
-        let attempt = {
-            let mut savepoint = tx
-                .savepoint("orders_fast")
-                .map_err(|e| backend_err(ctx, &e))?;
-            match savepoint.execute(fast.as_str(), &[&import_id]) {
-                Ok(n) => {
-                    savepoint.commit().map_err(|e| backend_err(ctx, &e))?;
-                    Some(n)
-                }
-                Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => None,
-                Err(e) => return Err(backend_err(ctx, &e)),
-            }
-        };
-        let added = match attempt {
-            Some(n) => n,
-            None => tx
-                .execute(
-                    format!("{insert} ON CONFLICT DO NOTHING").as_str(),
-                    &[&import_id],
-                )
-                .map_err(|e| backend_err(ctx, &e))?,
-        };
-        if added > 0 {
-            tx.execute(
-                "INSERT INTO order_days (resident_id, day, platform) \
-                 SELECT DISTINCT resident_id, day, platform FROM orders_staging ON CONFLICT DO NOTHING",
-                &[],
-            )
-            .map_err(|e| backend_err(ctx, &e))?;
-        }
-        let counts = ImportCounts {
-            added,
-            duplicate: batch.len() as u64 - added,
-        };
-        finish_order_batch(
-            &mut PgDb {
-                tx: &mut tx,
-                statements: &mut conn.statements,
-            },
-            import_id,
-            batch.len(),
-            counts,
-            actor,
-            at,
-        )?;
-        tx.commit().map_err(|e| backend_err(ctx, &e))?;
-        Ok(counts)
+        })
     }
+}
+
+/// The import's staging tables, in the session's temporary schema.
+const CREATE_STAGING: &str = "\
+    CREATE TEMP TABLE IF NOT EXISTS orders_staging ( \
+        platform TEXT, order_id TEXT, resident_id TEXT, ordered_at TEXT, day TEXT, \
+        industry TEXT, province TEXT, premium_fen BIGINT, import_id BIGINT \
+    ) ON COMMIT DELETE ROWS; \
+    CREATE TEMP TABLE IF NOT EXISTS order_days_staging ( \
+        resident_id TEXT, day TEXT, platform TEXT \
+    ) ON COMMIT DELETE ROWS";
+
+/// The orders of the staging table not stored yet (the first of each key),
+/// and the order days of those only, in one statement; the number added.
+const INSERT_STAGED: &str = "\
+    WITH added AS ( \
+        INSERT INTO orders (platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id) \
+        SELECT platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id \
+        FROM orders_staging ON CONFLICT DO NOTHING \
+        RETURNING resident_id, day, platform), \
+    days AS ( \
+        INSERT INTO order_days (resident_id, day, platform) \
+        SELECT DISTINCT resident_id, day, platform FROM added ORDER BY 1, 2, 3 \
+        ON CONFLICT DO NOTHING) \
+    SELECT COUNT(*) FROM added";
+
+/// COPY straight into `orders` (binary), in a savepoint: when no order of
+/// the batch is stored yet (a first import), that is all, and the order
+/// days go in from the batch's distinct (worker, day, platform). When one
+/// is (a re-run, or the same order twice in the batch), the COPY fails on
+/// the key, is undone to the savepoint, and the batch goes through the
+/// staging table and `INSERT ... ON CONFLICT DO NOTHING` (which keeps the
+/// first of each key), with the order days of the orders added only.
+fn import_batch(
+    conn: &mut Conn,
+    batch: &[OrderRecord],
+    import_id: i64,
+    actor: &str,
+    at: Timestamp,
+) -> Result<ImportCounts, ImportFailure> {
+    if !conn.staging {
+        // Once per connection, outside the batches' transactions; ON
+        // COMMIT DELETE ROWS empties them at each commit (a rollback
+        // takes their rows too).
+        conn.client.batch_execute(CREATE_STAGING)?;
+        conn.staging = true;
+    }
+    let mut tx = conn.client.transaction()?;
+    let fast = {
+        let mut savepoint = tx.savepoint("orders_copy")?;
+        match copy_orders(&mut savepoint, "orders", batch, import_id) {
+            Ok(n) => {
+                add_order_days(&mut savepoint, batch)?;
+                savepoint.commit()?;
+                Some(n)
+            }
+            // Dropping the savepoint rolls back to it.
+            Err(e) if e.is_unique_violation() => None,
+            Err(e) => return Err(e),
+        }
+    };
+    let added = match fast {
+        Some(n) => n,
+        None => {
+            copy_orders(&mut tx, "orders_staging", batch, import_id)?;
+            let row = tx.query_one(INSERT_STAGED, &[])?;
+            let n: i64 = row.try_get(0)?;
+            u64::try_from(n).unwrap_or(0)
+        }
+    };
+    let counts = ImportCounts {
+        added,
+        duplicate: batch.len() as u64 - added,
+    };
+    finish_order_batch(
+        &mut PgDb {
+            tx: &mut tx,
+            statements: &mut conn.statements,
+        },
+        import_id,
+        batch.len(),
+        counts,
+        actor,
+        at,
+    )
+    .map_err(ImportFailure::Store)?;
+    tx.commit()?;
+    Ok(counts)
 }

@@ -161,3 +161,94 @@ fn the_same_order_twice_in_one_batch_is_stored_once() {
         );
     });
 }
+
+#[test]
+fn a_batch_partly_stored_adds_the_rest_and_only_their_order_days() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let import = s.begin_import("orders", "part.csv", ACTOR, now()).unwrap();
+        let all = orders("meituan", 0, 100, 100);
+        assert_eq!(
+            s.import_orders(&all[..40], import, ACTOR, now()).unwrap(),
+            ImportCounts {
+                added: 40,
+                duplicate: 0
+            }
+        );
+        // All again (40 stored already), and a second copy of a new order
+        // that names another worker: the first of a key wins, and the copy
+        // gives its worker no order day.
+        let mut batch = all.clone();
+        let mut copy = all[70].clone();
+        copy.resident_id = resident(999);
+        batch.push(copy);
+        assert_eq!(
+            s.import_orders(&batch, import, ACTOR, now()).unwrap(),
+            ImportCounts {
+                added: 60,
+                duplicate: 41
+            },
+            "{}",
+            db.name
+        );
+        let march = Month::parse("2025-03").unwrap();
+        let r = s.reconcile_orders(&platform("meituan"), march).unwrap();
+        assert_eq!((r.orders, r.workers), (100, 100), "{}", db.name);
+        for o in [&all[10], &all[70]] {
+            let covers = s.coverage_at(&o.resident_id, o.day, None).unwrap();
+            assert_eq!(covers.len(), 1, "{}: {covers:?}", db.name);
+        }
+        assert_eq!(
+            s.coverage_at(&resident(999), all[70].day, None).unwrap(),
+            vec![],
+            "{}: no cover from an order that was not stored",
+            db.name
+        );
+    });
+}
+
+#[test]
+fn two_threads_importing_the_same_orders_at_once_store_each_once() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let import = s.begin_import("orders", "twice.csv", ACTOR, now()).unwrap();
+        let all = orders("meituan", 0, 8_000, 300);
+        let run = |reverse: bool| {
+            let mut chunks: Vec<&[_]> = all.chunks(1_000).collect();
+            if reverse {
+                chunks.reverse();
+            }
+            let mut total = ImportCounts::default();
+            for chunk in chunks {
+                let c = s.import_orders(chunk, import, ACTOR, now()).unwrap();
+                total.added += c.added;
+                total.duplicate += c.duplicate;
+            }
+            total
+        };
+        let (a, b) = std::thread::scope(|scope| {
+            let a = scope.spawn(|| run(false));
+            let b = scope.spawn(|| run(true));
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        assert_eq!(a.added + b.added, 8_000, "{}", db.name);
+        assert_eq!(a.duplicate + b.duplicate, 8_000, "{}", db.name);
+        let march = Month::parse("2025-03").unwrap();
+        let r = s.reconcile_orders(&platform("meituan"), march).unwrap();
+        assert_eq!((r.orders, r.workers), (8_000, 300), "{}", db.name);
+        let summary = s.import_summary(import).unwrap();
+        assert_eq!(
+            (summary.rows_added, summary.rows_duplicate),
+            (8_000, 8_000),
+            "{}",
+            db.name
+        );
+        let o = &all[4_321];
+        assert_eq!(
+            s.coverage_at(&o.resident_id, o.day, None).unwrap().len(),
+            1,
+            "{}",
+            db.name
+        );
+    });
+}
