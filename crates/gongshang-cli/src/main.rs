@@ -5,10 +5,16 @@
 
 mod batch;
 mod bench;
+mod bench_import;
 mod calc;
+mod csvin;
+mod db;
+mod import;
 mod policy_files;
+mod registry_cmds;
 mod render;
 mod synth;
+mod synth_registry;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,8 +44,28 @@ enum Command {
         #[command(subcommand)]
         what: SynthCommand,
     },
-    /// Measure the batch path end to end (generate, read, compute, write)
-    Bench(bench::BenchArgs),
+    /// Measure the batch path end to end (generate, read, compute, write), or `bench import`
+    #[command(args_conflicts_with_subcommands = true)]
+    Bench {
+        #[command(subcommand)]
+        what: Option<BenchCommand>,
+        #[command(flatten)]
+        args: bench::BenchArgs,
+    },
+    /// Create or migrate the database
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+        /// Database URL [default: env GONGSHANG_DATABASE_URL, else gongshang.db]
+        #[arg(long, value_name = "URL", global = true)]
+        db: Option<String>,
+    },
+    /// Import a CSV of units, people, enrollments, declarations, payments or orders
+    Import(import::ImportArgs),
+    /// Was a person covered at a time? Yes or no, the reason, the enrollment and the payment
+    Coverage(registry_cmds::CoverageArgs),
+    /// The bills of a month, paid and outstanding
+    Bill(registry_cmds::BillArgs),
     /// Schemes and parameters: list them with dates and status, validate the files
     #[command(alias = "policy")]
     Policies {
@@ -119,6 +145,24 @@ pub struct CompareArgs {
 enum SynthCommand {
     /// Synthetic cases in the batch CSV format
     Cases(synth::SynthCasesArgs),
+    /// A synthetic registry: units, people, enrollments, declarations, payments
+    Registry(synth_registry::SynthRegistryArgs),
+    /// Synthetic platform orders
+    Orders(synth_registry::SynthOrdersArgs),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Time importing synthetic orders and coverage lookups through the app
+    Import(bench_import::BenchImportArgs),
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Create the database (if needed) and apply the migrations
+    Init,
+    /// Apply the pending migrations
+    Migrate,
 }
 
 #[derive(Subcommand)]
@@ -156,7 +200,21 @@ fn main() -> ExitCode {
         Command::Synth {
             what: SynthCommand::Cases(args),
         } => synth::run(&args),
-        Command::Bench(args) => bench::run(&args),
+        Command::Synth {
+            what: SynthCommand::Registry(args),
+        } => synth_registry::registry(&args),
+        Command::Synth {
+            what: SynthCommand::Orders(args),
+        } => synth_registry::orders(&args),
+        Command::Bench {
+            what: Some(BenchCommand::Import(args)),
+            ..
+        } => bench_import::run(&args),
+        Command::Bench { what: None, args } => bench::run(&args),
+        Command::Db { command: _, db } => db::migrate(db.as_deref()),
+        Command::Import(args) => import::run(&args),
+        Command::Coverage(args) => registry_cmds::coverage(&args),
+        Command::Bill(args) => registry_cmds::bill(&args),
         Command::Policies {
             command,
             policies,

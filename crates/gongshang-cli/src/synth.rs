@@ -131,7 +131,7 @@ fn write_all_chunks(temp: &Path, count: u64, seed: u64, threads: usize) -> Resul
 
 /// SplitMix64 (Steele, Lea, Flood 2014): small, fast, and good enough for
 /// test data; every row gets its own stream.
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(u64);
 
 const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -142,34 +142,34 @@ fn mix64(mut z: u64) -> u64 {
 }
 
 impl SplitMix64 {
-    fn for_row(seed: u64, index: u64) -> SplitMix64 {
+    pub(crate) fn for_row(seed: u64, index: u64) -> SplitMix64 {
         SplitMix64(mix64(
             seed.wrapping_mul(GOLDEN_GAMMA) ^ mix64(index ^ 0x632B_E59B_D9B4_E019),
         ))
     }
 
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(GOLDEN_GAMMA);
         mix64(self.0)
     }
 
     /// Uniform in `0..n` (Lemire's multiply-shift; the bias is far below 2^-40).
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
     }
 
     /// Uniform in `low..=high`.
-    fn between(&mut self, low: u64, high: u64) -> u64 {
+    pub(crate) fn between(&mut self, low: u64, high: u64) -> u64 {
         low + self.below(high - low + 1)
     }
 
     /// True with probability `per_mille / 1000`.
-    fn chance(&mut self, per_mille: u64) -> bool {
+    pub(crate) fn chance(&mut self, per_mille: u64) -> bool {
         self.below(1000) < per_mille
     }
 
     /// An index drawn with the given weights.
-    fn weighted(&mut self, weights: &[u64]) -> usize {
+    pub(crate) fn weighted(&mut self, weights: &[u64]) -> usize {
         let total: u64 = weights.iter().sum();
         let mut pick = self.below(total);
         for (i, &w) in weights.iter().enumerate() {

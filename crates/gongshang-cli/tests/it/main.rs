@@ -4,6 +4,8 @@
 //! Regulations with plain i128 arithmetic, independently of the rules crate,
 //! so a bug in the engine shows up as a difference.
 
+mod registry;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,0 +1,1158 @@
+use std::sync::Arc;
+
+use gongshang_domain::coverage::{self, CoverSource, Enrollment};
+use gongshang_domain::ids::{CreditCode, IdempotencyKey, ReferenceId, RegionCode, ResidentId};
+use gongshang_domain::ledger;
+use gongshang_domain::month::Month;
+use gongshang_domain::{HolidayCalendar, PlatformId};
+use gongshang_rules::billing::{self, UnitRating};
+use gongshang_rules::contribution::IndustryClass;
+use gongshang_rules::rate::Rate;
+use gongshang_rules::retirement::RetirementTrack;
+use gongshang_rules::scheme::{
+    Applicant, Billing, Category, CoverStart, Eligibility, PremiumPayer, Scheme, WageBase,
+};
+use gongshang_rules::{Money, PolicySet};
+use gongshang_store::{
+    BillKind, BillStatus, CoverProof, NewBill, NewCover, NewDeclaration, NewEngagement,
+    NewEnrollment, NewPayment, NewPerson, NewUnit, Page, PaymentOutcome, Person, Store, StoreError,
+    StoredEnrollment, Unit, UnitKind,
+};
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use serde::Serialize;
+
+use crate::clock::Clock;
+use crate::error::AppError;
+
+/// The day of the following month a monthly bill is due unless configured.
+pub const DEFAULT_DUE_DAY: i8 = 15;
+
+/// The services over one store.
+pub struct App {
+    pub(crate) store: Box<dyn Store>,
+    pub(crate) policy: PolicySet,
+    pub(crate) calendar: HolidayCalendar,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) due_day: i8,
+}
+
+/// A unit as people write it (a CSV row, a form).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnitInput {
+    pub credit_code: String,
+    pub name: String,
+    pub kind: String,
+    pub region: String,
+    pub industry_class: String,
+    pub floating_tier: String,
+}
+
+/// An enrolment asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrollRequest {
+    pub person: ResidentId,
+    /// `None` for people who enrol themselves.
+    pub unit: Option<CreditCode>,
+    pub scheme_id: String,
+    pub category: Category,
+    pub start: Date,
+    /// A labour relation with the unit known otherwise than from the
+    /// engagements (an employee engagement of the unit counts anyway).
+    pub labour_relation: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enrolled {
+    pub enrollment_id: i64,
+    pub eligibility: Eligibility,
+}
+
+/// One line of an issued bill.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BillLine {
+    pub enrollment_id: i64,
+    pub person: ResidentId,
+    pub declared_wage: Money,
+    pub base: Money,
+    pub rate: Rate,
+    pub premium: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedBill {
+    pub bill_id: i64,
+    pub reference: String,
+    pub amount: Money,
+    pub fiscal_share: Money,
+    pub due_date: Date,
+    pub lines: Vec<BillLine>,
+}
+
+/// A bill as the audit log describes it (see the crate's FIXME).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BillRecord {
+    pub bill_id: i64,
+    pub reference: String,
+    pub kind: BillKind,
+    pub scheme_id: String,
+    pub period: String,
+    pub fiscal_share: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentRequest {
+    pub bill_id: i64,
+    pub amount: Money,
+    pub paid_on: Date,
+    /// At most 60 visible ASCII characters.
+    pub idempotency_key: String,
+    /// Who paid: the bill's payer unless said (the fiscal payer pays the
+    /// subsidy share of a day bill).
+    pub payer: Option<PremiumPayer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentReceipt {
+    pub payment_id: i64,
+    /// The same payment was recorded before under the key: nothing changed.
+    pub already_recorded: bool,
+    pub bill: BillStatus,
+    pub coverage: Vec<NewCover>,
+}
+
+/// The instant or the day asked about.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum At {
+    Instant(Timestamp),
+    Day(Date),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageReason {
+    Covered,
+    NotEnrolled,
+    BeforeEnrollment,
+    AfterEnrollment,
+    /// Enrolled, but nothing paid (or worked) covers the day.
+    NotPaid,
+}
+
+impl CoverageReason {
+    pub fn text_zh(self) -> &'static str {
+        match self {
+            CoverageReason::Covered => "在保",
+            CoverageReason::NotEnrolled => "未参保",
+            CoverageReason::BeforeEnrollment => "参保开始之前",
+            CoverageReason::AfterEnrollment => "参保已终止",
+            CoverageReason::NotPaid => {
+                "已参保但该日无缴费（或接单）对应的保障；缴费次日起保障，不追溯"
+            }
+        }
+    }
+
+    pub fn text_en(self) -> &'static str {
+        match self {
+            CoverageReason::Covered => "covered",
+            CoverageReason::NotEnrolled => "not enrolled in any scheme",
+            CoverageReason::BeforeEnrollment => "before the enrolment started",
+            CoverageReason::AfterEnrollment => "after the enrolment ended",
+            CoverageReason::NotPaid => {
+                "enrolled, but nothing paid (or worked) covers the day; cover starts the day after payment and is never backdated"
+            }
+        }
+    }
+}
+
+/// An enrolment as shown in an answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EnrollmentView {
+    pub id: i64,
+    pub unit: Option<String>,
+    pub scheme_id: String,
+    pub category: Category,
+    pub start: Date,
+    pub last_day: Option<Date>,
+}
+
+impl From<&StoredEnrollment> for EnrollmentView {
+    fn from(e: &StoredEnrollment) -> Self {
+        EnrollmentView {
+            id: e.id,
+            unit: e.unit.as_ref().map(|u| u.as_str().to_owned()),
+            scheme_id: e.scheme_id.clone(),
+            category: e.category,
+            start: e.start,
+            last_day: e.last_day,
+        }
+    }
+}
+
+/// One cover holding the day, and what it rests on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CoverFound {
+    pub scheme_id: String,
+    pub unit: Option<String>,
+    pub enrollment: Option<EnrollmentView>,
+    /// The payment behind the cover (`month_paid`, `days_bought`).
+    pub payment_id: Option<i64>,
+    /// The platform whose orders cover the day (`order_day`).
+    pub platform: Option<String>,
+    /// `enrollment`, `month_paid`, `days_bought` or `order_day`.
+    pub basis: String,
+    pub start: Date,
+    /// `9999-12-31` when open-ended.
+    pub end: Date,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CoverageAnswer {
+    pub person: String,
+    pub day: Date,
+    pub unit: Option<String>,
+    pub covered: bool,
+    pub reason: CoverageReason,
+    pub covers: Vec<CoverFound>,
+    /// The person's enrolments (of the unit, if one was asked for).
+    pub enrollments: Vec<EnrollmentView>,
+}
+
+/// A bill with what is paid and outstanding, and its scheme and kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BillView {
+    pub status: BillStatus,
+    pub kind: BillKind,
+    pub scheme_id: String,
+}
+
+fn category_from_text(text: &str) -> Result<Category, AppError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| {
+        AppError::invalid(
+            "category",
+            format!("{text:?} is not a category; expected one of employee, over_retirement_age, disability_allowance_recipient, intern, work_study, trainee, medical_resident, domestic_worker, village_cadre, platform_worker, volunteer, flexible_worker, other_without_labour_relation"),
+        )
+    })
+}
+
+/// Parses a category as written in files (`employee`, `platform_worker`, ...).
+pub fn parse_category(text: &str) -> Result<Category, AppError> {
+    category_from_text(text.trim())
+}
+
+/// Parses a unit (every field checked; nothing stored).
+pub fn parse_unit(input: &UnitInput) -> Result<NewUnit, AppError> {
+    let credit_code = CreditCode::parse(input.credit_code.trim())?;
+    let name = input.name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid("name", "empty; a unit needs its name"));
+    }
+    let kind = UnitKind::parse(input.kind.trim())?;
+    let region = RegionCode::parse(input.region.trim())?;
+    let class: u8 = input.industry_class.trim().parse().map_err(|_| {
+        AppError::invalid(
+            "industry_class",
+            format!("{:?} is not a class; expected 1 to 8", input.industry_class),
+        )
+    })?;
+    let industry_class = IndustryClass::new(class)?;
+    let tier_text = input.floating_tier.trim();
+    let floating_tier = if tier_text.is_empty() {
+        Rate::ONE
+    } else {
+        Rate::parse(tier_text).map_err(|e| AppError::invalid("floating_tier", e.to_string()))?
+    };
+    Ok(NewUnit {
+        credit_code,
+        name: name.to_owned(),
+        kind,
+        region,
+        industry_class,
+        floating_tier,
+    })
+}
+
+/// Parses a person: the identity number (checksum, region, birth date) and a name.
+pub fn parse_person(resident_id: &str, name: &str) -> Result<NewPerson, AppError> {
+    let resident_id = ResidentId::parse(resident_id.trim())?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid(
+            "name",
+            "empty; a person needs a real name",
+        ));
+    }
+    Ok(NewPerson {
+        resident_id,
+        name: name.to_owned(),
+    })
+}
+
+fn reference(text: String) -> Result<ReferenceId, AppError> {
+    ReferenceId::parse(&text).map_err(AppError::from)
+}
+
+fn contains(e: &StoredEnrollment, day: Date) -> bool {
+    e.start <= day && e.last_day.is_none_or(|l| day <= l)
+}
+
+fn overlaps_month(e: &StoredEnrollment, month: Month) -> bool {
+    e.start <= month.last_day() && e.last_day.is_none_or(|l| l >= month.first_day())
+}
+
+impl App {
+    /// The services over `store`, with the shipped policies and holiday
+    /// calendars, and bills due on the 15th of the following month.
+    pub fn new(store: Box<dyn Store>, clock: Arc<dyn Clock>) -> Result<App, AppError> {
+        Ok(App {
+            store,
+            policy: PolicySet::embedded()?,
+            calendar: HolidayCalendar::embedded()?,
+            clock,
+            due_day: DEFAULT_DUE_DAY,
+        })
+    }
+
+    /// Bills fall due on this day of the following month (1 to 28), moved to
+    /// the next working day.
+    pub fn with_due_day(mut self, day: i8) -> Result<App, AppError> {
+        if !(1..=28).contains(&day) {
+            return Err(AppError::invalid(
+                "due_day",
+                format!("{day}; expected a day from 1 to 28"),
+            ));
+        }
+        self.due_day = day;
+        Ok(self)
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+
+    pub fn policy(&self) -> &PolicySet {
+        &self.policy
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    fn scheme(&self, id: &str) -> Result<&Scheme, AppError> {
+        Ok(self.policy.scheme(id)?)
+    }
+
+    // ---- registry ----------------------------------------------------------
+
+    pub fn register_unit(&self, input: &UnitInput, actor: &str) -> Result<Unit, AppError> {
+        let unit = parse_unit(input)?;
+        Ok(self.store.create_unit(&unit, actor, self.now())?)
+    }
+
+    pub fn register_person(
+        &self,
+        resident_id: &str,
+        name: &str,
+        actor: &str,
+    ) -> Result<Person, AppError> {
+        let person = parse_person(resident_id, name)?;
+        Ok(self.store.create_person(&person, actor, self.now())?)
+    }
+
+    pub fn add_engagement(&self, e: &NewEngagement, actor: &str) -> Result<i64, AppError> {
+        if e.end.is_some_and(|end| end < e.start) {
+            return Err(AppError::invalid(
+                "end",
+                format!("{} is before the start {}", e.end.expect("some"), e.start),
+            ));
+        }
+        Ok(self.store.add_engagement(e, actor, self.now())?)
+    }
+
+    // ---- enrollment --------------------------------------------------------
+
+    /// The eligibility of an enrolment on its start date, from what is stored:
+    /// age and sex from the identity number, the category, a labour relation
+    /// with the unit (an employee engagement of the unit on the start date,
+    /// or the request's flag), and cover by the Regulations (a running
+    /// enrolment in a scheme whose cover rests on the enrolment).
+    pub fn check_enrollment(&self, req: &EnrollRequest) -> Result<Eligibility, AppError> {
+        let scheme = self.scheme(&req.scheme_id)?;
+        if self.store.person_by_resident_id(&req.person)?.is_none() {
+            return Err(AppError::NotFound {
+                entity: "person",
+                key: req.person.masked(),
+            });
+        }
+        let region = match &req.unit {
+            Some(code) => {
+                let unit = self
+                    .store
+                    .unit_by_code(code)?
+                    .ok_or_else(|| AppError::NotFound {
+                        entity: "unit",
+                        key: code.as_str().to_owned(),
+                    })?;
+                Some(unit.region.as_str().to_owned())
+            }
+            None => None,
+        };
+        let labour_relation = req.labour_relation
+            || match &req.unit {
+                Some(unit) => self
+                    .store
+                    .engagements_of_person(&req.person)?
+                    .iter()
+                    .any(|g| {
+                        &g.unit == unit
+                            && g.category == Category::Employee
+                            && g.start <= req.start
+                            && g.end.is_none_or(|end| req.start <= end)
+                    }),
+                None => false,
+            };
+        let covered_by_regulations =
+            self.store
+                .enrollments_of_person(&req.person)?
+                .iter()
+                .any(|e| {
+                    contains(e, req.start)
+                        && self.policy.scheme(&e.scheme_id).is_ok_and(|s| {
+                            s.cover_starts == CoverStart::Enrollment && s.id != scheme.id
+                        })
+                });
+        let applicant = Applicant {
+            category: req.category,
+            birth_date: req.person.birth_date(),
+            sex: Some(req.person.sex()),
+            retirement_track: RetirementTrack::default(),
+            labour_relation_with_unit: labour_relation,
+            covered_by_regulations,
+            region,
+        };
+        Ok(scheme.eligibility(&self.policy, &applicant, req.start)?)
+    }
+
+    /// Enrols a person after [`App::check_enrollment`]; refused with the rule,
+    /// the value and what is allowed. A person may be enrolled by several
+    /// units at once (one enrolment each), but not twice by the same unit in
+    /// the same scheme at the same time.
+    pub fn enroll(&self, req: &EnrollRequest, actor: &str) -> Result<Enrolled, AppError> {
+        let eligibility = self.check_enrollment(req)?;
+        if let Some(f) = eligibility.failure() {
+            return Err(AppError::NotEligible {
+                scheme: req.scheme_id.clone(),
+                rule: f.rule.to_owned(),
+                value: f.value.clone(),
+                allowed: f.allowed.clone(),
+            });
+        }
+        if let Some(e) = self
+            .store
+            .enrollments_of_person(&req.person)?
+            .iter()
+            .find(|e| {
+                e.unit == req.unit
+                    && e.scheme_id == req.scheme_id
+                    && e.last_day.is_none_or(|l| l >= req.start)
+            })
+        {
+            return Err(AppError::Conflict {
+                entity: "enrollment",
+                reason: format!(
+                    "the person is already enrolled in {} by this unit (enrollment {} from {}); end it first",
+                    req.scheme_id, e.id, e.start
+                ),
+            });
+        }
+        let id = self.store.create_enrollment(
+            &NewEnrollment {
+                person: req.person,
+                unit: req.unit,
+                scheme_id: req.scheme_id.clone(),
+                category: req.category,
+                start: req.start,
+            },
+            actor,
+            self.now(),
+        )?;
+        Ok(Enrolled {
+            enrollment_id: id,
+            eligibility,
+        })
+    }
+
+    pub fn end_enrollment(
+        &self,
+        enrollment_id: i64,
+        last_day: Date,
+        actor: &str,
+    ) -> Result<(), AppError> {
+        Ok(self
+            .store
+            .end_enrollment(enrollment_id, last_day, actor, self.now())?)
+    }
+
+    // ---- contributions -----------------------------------------------------
+
+    /// The configured day of the month after `month`, moved past weekends and
+    /// holidays (fails outside the calendars loaded).
+    pub fn due_date(&self, month: Month) -> Result<Date, AppError> {
+        let day = month
+            .next()
+            .first_day()
+            .checked_add(i64::from(self.due_day - 1).days())
+            .map_err(|e| AppError::invalid("month", e.to_string()))?;
+        Ok(self.calendar.next_working_day_on_or_after(day)?)
+    }
+
+    /// A unit's monthly declaration in a scheme billed on wages: one line per
+    /// enrolment of the unit active in the month, each with its declared
+    /// wage (not needed for a fixed base), the premium by the rules engine,
+    /// and one bill with its ledger transaction, in one store call. A second
+    /// declaration of the month is refused (no supplementary declarations),
+    /// as is a month before the person's enrolment.
+    pub fn declare_month(
+        &self,
+        unit_code: &CreditCode,
+        scheme_id: &str,
+        month: Month,
+        declarations: &[(ResidentId, Money)],
+        actor: &str,
+    ) -> Result<IssuedBill, AppError> {
+        let scheme = self.scheme(scheme_id)?;
+        let Billing::MonthlyWage { base, .. } = &scheme.billing else {
+            return Err(AppError::invalid(
+                "scheme_id",
+                format!("scheme {scheme_id} is not billed monthly on wages"),
+            ));
+        };
+        let unit = self
+            .store
+            .unit_by_code(unit_code)?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "unit",
+                key: unit_code.as_str().to_owned(),
+            })?;
+        let enrollments = self.store.enrollments_of_unit(unit_code, Some(scheme_id))?;
+        let active: Vec<&StoredEnrollment> = enrollments
+            .iter()
+            .filter(|e| overlaps_month(e, month))
+            .collect();
+        for (i, (person, _)) in declarations.iter().enumerate() {
+            if declarations[..i].iter().any(|(p, _)| p == person) {
+                return Err(AppError::invalid(
+                    "resident_id",
+                    format!("{} is declared twice for {month}", person.masked()),
+                ));
+            }
+            if !active.iter().any(|e| &e.person == person) {
+                let later = enrollments
+                    .iter()
+                    .find(|e| &e.person == person && e.start > month.last_day());
+                return Err(match later {
+                    Some(e) => AppError::invalid(
+                        "month",
+                        format!(
+                            "{month} is before the enrolment of {} starting {}; only months from the enrolment may be declared",
+                            person.masked(),
+                            e.start
+                        ),
+                    ),
+                    None => AppError::invalid(
+                        "resident_id",
+                        format!(
+                            "{} is not enrolled in {scheme_id} by unit {} in {month}",
+                            person.masked(),
+                            unit_code.as_str()
+                        ),
+                    ),
+                });
+            }
+        }
+        if active.is_empty() {
+            return Err(AppError::invalid(
+                "month",
+                format!(
+                    "unit {} has nobody enrolled in {scheme_id} in {month}",
+                    unit_code.as_str()
+                ),
+            ));
+        }
+        let rating = UnitRating {
+            class: unit.industry_class,
+            tier: unit.floating_tier,
+        };
+        let mut lines = Vec::with_capacity(active.len());
+        let mut shares: Vec<(PremiumPayer, Money)> = Vec::new();
+        for e in &active {
+            let wage = match declarations.iter().find(|(p, _)| p == &e.person) {
+                Some((_, wage)) => *wage,
+                None if matches!(base, WageBase::Fixed { .. }) => Money::ZERO,
+                None => {
+                    return Err(AppError::invalid(
+                        "declarations",
+                        format!(
+                            "no wage declared for {} (enrollment {}), enrolled in {scheme_id} in {month}",
+                            e.person.masked(),
+                            e.id
+                        ),
+                    ));
+                }
+            };
+            let premium = billing::monthly_premium(
+                &self.policy,
+                scheme,
+                wage,
+                Some(rating),
+                month.first_day(),
+            )?;
+            for &(payer, amount) in &premium.shares {
+                match shares.iter_mut().find(|(p, _)| *p == payer) {
+                    Some((_, total)) => *total = total.checked_add(amount).expect("fen total"),
+                    None => shares.push((payer, amount)),
+                }
+            }
+            lines.push(BillLine {
+                enrollment_id: e.id,
+                person: e.person,
+                declared_wage: wage,
+                base: premium.base.unwrap_or(wage),
+                rate: premium.rate.unwrap_or(Rate::ZERO),
+                premium: premium.gross,
+            });
+        }
+        let amount = lines.iter().fold(Money::ZERO, |t, l| {
+            t.checked_add(l.premium).expect("fen total")
+        });
+        let due_date = self.due_date(month)?;
+        let mut reference_text = format!(
+            "M{:04}{:02}-{}-{scheme_id}",
+            month.year(),
+            month.month(),
+            unit_code.as_str()
+        );
+        if reference_text.len() > 60 {
+            reference_text.truncate(60);
+        }
+        let bill_ref = reference(reference_text.clone())?;
+        let tx = ledger::bill_issued(
+            IdempotencyKey::parse(&format!("bill:{reference_text}"))?,
+            bill_ref,
+            &shares,
+        )?;
+        let bill = NewBill {
+            reference: reference_text.clone(),
+            unit: Some(*unit_code),
+            person: None,
+            scheme_id: scheme_id.to_owned(),
+            kind: BillKind::Monthly,
+            period: month.to_string(),
+            amount,
+            fiscal_share: Money::ZERO,
+            due_date,
+            declarations: lines
+                .iter()
+                .map(|l| NewDeclaration {
+                    enrollment_id: l.enrollment_id,
+                    month,
+                    declared_wage: l.declared_wage,
+                    base: l.base,
+                    rate: l.rate,
+                    premium: l.premium,
+                })
+                .collect(),
+            ledger: tx,
+        };
+        let bill_id = self
+            .store
+            .issue_bill(&bill, actor, self.now())
+            .map_err(|e| match e {
+                StoreError::Duplicate { entity: "bill", .. } => AppError::Conflict {
+                    entity: "declaration",
+                    reason: format!(
+                        "{month} of unit {} in {scheme_id} was already declared (bill {reference_text}); supplementary declarations are not accepted",
+                        unit_code.as_str()
+                    ),
+                },
+                other => other.into(),
+            })?;
+        Ok(IssuedBill {
+            bill_id,
+            reference: reference_text,
+            amount,
+            fiscal_share: Money::ZERO,
+            due_date,
+            lines,
+        })
+    }
+
+    /// Days of cover bought under a scheme billed by the day (益鹭保): the
+    /// buyer's share and the fiscal share on one bill, the fiscal share to
+    /// the subsidy receivable. Due on the first day bought.
+    pub fn buy_days(
+        &self,
+        person: &ResidentId,
+        scheme_id: &str,
+        first_day: Date,
+        days: u32,
+        actor: &str,
+    ) -> Result<IssuedBill, AppError> {
+        let scheme = self.scheme(scheme_id)?;
+        let enrollment = self
+            .store
+            .enrollments_of_person(person)?
+            .into_iter()
+            .find(|e| e.scheme_id == scheme_id && contains(e, first_day))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "first_day",
+                    format!(
+                        "{} is not enrolled in {scheme_id} on {first_day}",
+                        person.masked()
+                    ),
+                )
+            })?;
+        let premium = billing::daily_premium(&self.policy, scheme, days, first_day)?;
+        let fiscal = premium
+            .shares
+            .iter()
+            .filter(|(p, _)| *p == PremiumPayer::Fiscal)
+            .fold(Money::ZERO, |t, (_, m)| t.checked_add(*m).expect("fen"));
+        let last_day = first_day
+            .checked_add(i64::from(days - 1).days())
+            .map_err(|e| AppError::invalid("days", e.to_string()))?;
+        let reference_text = format!(
+            "D{}-E{}-{days}",
+            first_day.strftime("%Y%m%d"),
+            enrollment.id
+        );
+        let tx = ledger::bill_issued(
+            IdempotencyKey::parse(&format!("bill:{reference_text}"))?,
+            reference(reference_text.clone())?,
+            &premium.shares,
+        )?;
+        let bill = NewBill {
+            reference: reference_text.clone(),
+            unit: enrollment.unit,
+            person: Some(*person),
+            scheme_id: scheme_id.to_owned(),
+            kind: BillKind::Daily,
+            period: format!("{first_day}..{last_day}"),
+            amount: premium.gross,
+            fiscal_share: fiscal,
+            due_date: first_day,
+            declarations: Vec::new(),
+            ledger: tx,
+        };
+        let bill_id = self.store.issue_bill(&bill, actor, self.now())?;
+        Ok(IssuedBill {
+            bill_id,
+            reference: reference_text,
+            amount: premium.gross,
+            fiscal_share: fiscal,
+            due_date: first_day,
+            lines: Vec::new(),
+        })
+    }
+
+    /// A bill found by its reference (see the crate's FIXME).
+    pub fn bill_by_reference(&self, reference_text: &str) -> Result<Option<BillRecord>, AppError> {
+        let entries = self.store.audit_entries("bill", reference_text)?;
+        let Some(entry) = entries.iter().find(|e| e.action == "issue") else {
+            return Ok(None);
+        };
+        let d = &entry.detail;
+        let bad = || {
+            AppError::invalid(
+                "bill",
+                format!("the audit entry of bill {reference_text} is incomplete"),
+            )
+        };
+        Ok(Some(BillRecord {
+            bill_id: d["id"].as_i64().ok_or_else(bad)?,
+            reference: reference_text.to_owned(),
+            kind: BillKind::parse(d["kind"].as_str().ok_or_else(bad)?)?,
+            scheme_id: d["scheme_id"].as_str().ok_or_else(bad)?.to_owned(),
+            period: d["period"].as_str().ok_or_else(bad)?.to_owned(),
+            fiscal_share: Money::from_fen(d["fiscal_fen"].as_i64().ok_or_else(bad)?),
+        }))
+    }
+
+    fn bill_record(&self, bill_id: i64) -> Result<(BillStatus, BillRecord), AppError> {
+        let status = self.store.bill_status(bill_id)?;
+        let record =
+            self.bill_by_reference(&status.reference)?
+                .ok_or_else(|| AppError::NotFound {
+                    entity: "bill",
+                    key: status.reference.clone(),
+                })?;
+        Ok((status, record))
+    }
+
+    /// An enrolment by id (through the audit log: see the crate's FIXME).
+    pub fn enrollment(&self, id: i64) -> Result<StoredEnrollment, AppError> {
+        let not_found = || AppError::NotFound {
+            entity: "enrollment",
+            key: id.to_string(),
+        };
+        let entries = self.store.audit_entries("enrollment", &id.to_string())?;
+        let person = entries
+            .iter()
+            .find(|e| e.action == "create")
+            .and_then(|e| e.detail["person"].as_str())
+            .ok_or_else(not_found)?;
+        let person = ResidentId::parse(person)?;
+        self.store
+            .enrollments_of_person(&person)?
+            .into_iter()
+            .find(|e| e.id == id)
+            .ok_or_else(not_found)
+    }
+
+    /// A payment, partial or full, with the cover it buys by the scheme's
+    /// rule and its ledger transaction, in one store call. The same key
+    /// again changes nothing.
+    ///
+    /// Cover: a month's cover (`day_after_payment` schemes) is bought by the
+    /// payment that settles the bill, from the day after it, never backdated;
+    /// days bought by the payment that completes the buyer's share; the
+    /// ordinary insurance rests on the enrolment and order days on the orders,
+    /// so their payments add no cover.
+    pub fn record_payment(
+        &self,
+        req: &PaymentRequest,
+        actor: &str,
+    ) -> Result<PaymentReceipt, AppError> {
+        if req.idempotency_key.len() > 60 {
+            return Err(AppError::invalid(
+                "idempotency_key",
+                format!(
+                    "{} characters; at most 60",
+                    req.idempotency_key.chars().count()
+                ),
+            ));
+        }
+        if req.amount.fen() <= 0 {
+            return Err(AppError::invalid(
+                "amount",
+                format!("{} yuan; a payment must be more than 0.00", req.amount),
+            ));
+        }
+        let (status, record) = self.bill_record(req.bill_id)?;
+        let scheme = self.scheme(&record.scheme_id)?;
+        let default_payer = match record.kind {
+            BillKind::Orders => PremiumPayer::Platform,
+            _ => scheme
+                .premium_payers
+                .iter()
+                .copied()
+                .find(|p| *p != PremiumPayer::Fiscal)
+                .unwrap_or(PremiumPayer::Unit),
+        };
+        let payer = req.payer.unwrap_or(default_payer);
+        let payment_ref = reference(req.idempotency_key.clone())?;
+        let paid_after = status.paid.checked_add(req.amount).expect("fen");
+        let mut covers = Vec::new();
+        match (record.kind, scheme.cover_starts) {
+            (BillKind::Monthly, CoverStart::DayAfterPayment)
+                if paid_after >= status.amount && status.paid < status.amount =>
+            {
+                let unit = status
+                    .unit
+                    .ok_or_else(|| AppError::invalid("bill", "a monthly bill without a unit"))?;
+                let enrollments = self
+                    .store
+                    .enrollments_of_unit(&unit, Some(&record.scheme_id))?;
+                for d in self.store.declarations_of_bill(req.bill_id)? {
+                    let e = enrollments
+                        .iter()
+                        .find(|e| e.id == d.enrollment_id)
+                        .ok_or_else(|| AppError::NotFound {
+                            entity: "enrollment",
+                            key: d.enrollment_id.to_string(),
+                        })?;
+                    let source = CoverSource::MonthPaid {
+                        payment: payment_ref.clone(),
+                        month: d.month,
+                        paid_on: req.paid_on,
+                    };
+                    covers.extend(self.covers_of(scheme, e, source, "month_paid")?);
+                }
+            }
+            (BillKind::Daily, CoverStart::DaysBought) if payer != PremiumPayer::Fiscal => {
+                let buyer_share = status.amount.checked_sub(record.fiscal_share).expect("fen");
+                if paid_after >= buyer_share && status.paid < buyer_share {
+                    let enrollment_id = status
+                        .reference
+                        .split('-')
+                        .find_map(|p| p.strip_prefix('E'))
+                        .and_then(|n| n.parse::<i64>().ok())
+                        .ok_or_else(|| {
+                            AppError::invalid(
+                                "bill",
+                                format!("reference {} names no enrollment", status.reference),
+                            )
+                        })?;
+                    let e = self.enrollment(enrollment_id)?;
+                    let (first, last) = record
+                        .period
+                        .split_once("..")
+                        .and_then(|(a, b)| Some((a.parse::<Date>().ok()?, b.parse::<Date>().ok()?)))
+                        .ok_or_else(|| {
+                            AppError::invalid(
+                                "bill",
+                                format!("period {} is not a range of days", record.period),
+                            )
+                        })?;
+                    let days = u32::try_from((last - first).get_days() + 1).unwrap_or(0);
+                    let source = CoverSource::DaysBought {
+                        payment: payment_ref.clone(),
+                        first_day: first,
+                        days,
+                        paid_on: req.paid_on,
+                    };
+                    covers.extend(self.covers_of(scheme, &e, source, "days_bought")?);
+                }
+            }
+            _ => {}
+        }
+        let tx = ledger::payment_received(
+            IdempotencyKey::parse(&format!("pay:{}", req.idempotency_key))?,
+            payment_ref,
+            reference(status.reference.clone())?,
+            payer,
+            req.amount,
+        )?;
+        let outcome = self.store.record_payment(
+            &NewPayment {
+                bill_id: req.bill_id,
+                amount: req.amount,
+                paid_on: req.paid_on,
+                idempotency_key: req.idempotency_key.clone(),
+                coverage: covers.clone(),
+                ledger: tx,
+            },
+            actor,
+            self.now(),
+        )?;
+        let (payment_id, already_recorded) = match outcome {
+            PaymentOutcome::Recorded(id) => (id, false),
+            PaymentOutcome::AlreadyRecorded(id) => (id, true),
+        };
+        Ok(PaymentReceipt {
+            payment_id,
+            already_recorded,
+            bill: self.store.bill_status(req.bill_id)?,
+            coverage: if already_recorded { Vec::new() } else { covers },
+        })
+    }
+
+    /// The cover rows one source buys for an enrolment, by
+    /// `coverage::derive_coverage`.
+    fn covers_of(
+        &self,
+        scheme: &Scheme,
+        e: &StoredEnrollment,
+        source: CoverSource,
+        basis: &str,
+    ) -> Result<Vec<NewCover>, AppError> {
+        // FIXME(domain): `coverage::Enrollment.unit` is required, but people
+        // may enrol themselves (no unit); their cover is derived under a
+        // stand-in and stored without a unit.
+        let unit = match e.unit {
+            Some(u) => u,
+            None => stand_in_unit()?,
+        };
+        let derived = coverage::derive_coverage(
+            scheme,
+            &Enrollment {
+                id: reference(format!("E{}", e.id))?,
+                person: e.person,
+                unit,
+                scheme_id: e.scheme_id.clone(),
+                starts_on: e.start,
+                last_day: e.last_day,
+            },
+            &[source],
+        )?;
+        Ok(derived
+            .intervals
+            .iter()
+            .map(|i| NewCover {
+                person: e.person,
+                unit: e.unit,
+                scheme_id: e.scheme_id.clone(),
+                enrollment_id: Some(e.id),
+                basis: basis.to_owned(),
+                start: i.first_day,
+                end: i.last_day,
+            })
+            .collect())
+    }
+
+    /// Bills due before `as_of` with something outstanding.
+    pub fn arrears(&self, as_of: Date) -> Result<Vec<BillStatus>, AppError> {
+        Ok(self.store.arrears(as_of)?)
+    }
+
+    /// The monthly and order bills of a month (of one unit, or of every unit
+    /// and platform), paid and outstanding. Day bills span days and are
+    /// listed by `arrears` only (FIXME(store): a listing by period).
+    pub fn bills_of_month(
+        &self,
+        month: Month,
+        unit: Option<&CreditCode>,
+    ) -> Result<Vec<BillView>, AppError> {
+        let mut units: Vec<CreditCode> = Vec::new();
+        match unit {
+            Some(u) => units.push(*u),
+            None => {
+                let mut page = Page::first(1000);
+                loop {
+                    let batch = self.store.list_units(page)?;
+                    let Some(last) = batch.last() else { break };
+                    page.after_id = last.id;
+                    units.extend(batch.iter().map(|u| u.credit_code));
+                }
+            }
+        }
+        let monthly: Vec<&Scheme> = self
+            .policy
+            .schemes()
+            .filter(|s| matches!(s.billing, Billing::MonthlyWage { .. }))
+            .collect();
+        let mut out = Vec::new();
+        for u in &units {
+            for s in &monthly {
+                let mut text = format!(
+                    "M{:04}{:02}-{}-{}",
+                    month.year(),
+                    month.month(),
+                    u.as_str(),
+                    s.id
+                );
+                text.truncate(60);
+                if let Some(r) = self.bill_by_reference(&text)? {
+                    out.push(self.bill_view(r)?);
+                }
+            }
+        }
+        if unit.is_none() {
+            for (alias, _) in crate::orders::PLATFORM_ALIASES {
+                let platform = PlatformId::parse(alias)?;
+                for r in self.order_bills(&platform, month)? {
+                    out.push(self.bill_view(r)?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn bill_view(&self, r: BillRecord) -> Result<BillView, AppError> {
+        Ok(BillView {
+            status: self.store.bill_status(r.bill_id)?,
+            kind: r.kind,
+            scheme_id: r.scheme_id,
+        })
+    }
+
+    // ---- coverage ----------------------------------------------------------
+
+    /// Whether the person was covered at an instant (its date in China,
+    /// UTC+8) or on a day, by any unit or by one: yes or no, the reason, and
+    /// the enrolment and payment (or orders) behind it.
+    pub fn coverage(
+        &self,
+        person: &ResidentId,
+        at: At,
+        unit: Option<&CreditCode>,
+    ) -> Result<CoverageAnswer, AppError> {
+        let day = match at {
+            At::Instant(t) => coverage::date_in_china(t),
+            At::Day(d) => d,
+        };
+        // A platform worker covered by order days need not be registered.
+        let enrollments: Vec<StoredEnrollment> = self
+            .store
+            .enrollments_of_person(person)?
+            .into_iter()
+            .filter(|e| unit.is_none() || e.unit.as_ref() == unit)
+            .collect();
+        let mut covers = Vec::new();
+        for e in &enrollments {
+            let Ok(scheme) = self.policy.scheme(&e.scheme_id) else {
+                continue;
+            };
+            if scheme.cover_starts == CoverStart::Enrollment && contains(e, day) {
+                covers.push(CoverFound {
+                    scheme_id: e.scheme_id.clone(),
+                    unit: e.unit.map(|u| u.as_str().to_owned()),
+                    enrollment: Some(e.into()),
+                    payment_id: None,
+                    platform: None,
+                    basis: "enrollment".into(),
+                    start: e.start,
+                    end: e.last_day.unwrap_or(coverage::OPEN_END),
+                });
+            }
+        }
+        for c in self.store.coverage_at(person, day, unit)? {
+            let (payment_id, platform) = match &c.proof {
+                CoverProof::Payment(id) => (Some(*id), None),
+                CoverProof::OrdersOnPlatform(p) => (None, Some(p.as_str().to_owned())),
+                CoverProof::None => (None, None),
+            };
+            covers.push(CoverFound {
+                scheme_id: c.scheme_id.clone(),
+                unit: c.unit.map(|u| u.as_str().to_owned()),
+                enrollment: c
+                    .enrollment_id
+                    .and_then(|id| enrollments.iter().find(|e| e.id == id))
+                    .map(EnrollmentView::from),
+                payment_id,
+                platform,
+                basis: c.basis,
+                start: c.start,
+                end: c.end,
+            });
+        }
+        let reason = if !covers.is_empty() {
+            CoverageReason::Covered
+        } else if enrollments.is_empty() {
+            CoverageReason::NotEnrolled
+        } else if enrollments.iter().any(|e| contains(e, day)) {
+            CoverageReason::NotPaid
+        } else if enrollments.iter().all(|e| day < e.start) {
+            CoverageReason::BeforeEnrollment
+        } else {
+            CoverageReason::AfterEnrollment
+        };
+        Ok(CoverageAnswer {
+            person: person.masked(),
+            day,
+            unit: unit.map(|u| u.as_str().to_owned()),
+            covered: !covers.is_empty(),
+            reason,
+            covers,
+            enrollments: enrollments.iter().map(EnrollmentView::from).collect(),
+        })
+    }
+}
+
+/// A valid code standing in for "no unit" where the domain needs one (see
+/// [`App::covers_of`]); never stored.
+fn stand_in_unit() -> Result<CreditCode, AppError> {
+    use gongshang_domain::ids::{credit_check_character, organisation_check_character};
+    let body = *b"00000001";
+    let org = organisation_check_character(&body)
+        .ok_or_else(|| AppError::invalid("unit", "no organisation check character"))?;
+    let first17 = format!("91350200{}{org}", std::str::from_utf8(&body).unwrap_or("0"));
+    let bytes: [u8; 17] = first17
+        .as_bytes()
+        .try_into()
+        .map_err(|_| AppError::invalid("unit", "17 characters expected"))?;
+    let check = credit_check_character(&bytes)
+        .ok_or_else(|| AppError::invalid("unit", "no credit check character"))?;
+    Ok(CreditCode::parse(&format!("{first17}{check}"))?)
+}

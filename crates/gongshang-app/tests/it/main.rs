@@ -1,0 +1,704 @@
+//! The services on SQLite always, and on PostgreSQL when
+//! GONGSHANG_TEST_POSTGRES_URL is set (each test in a fresh schema, dropped
+//! at the end). The ledger's trial balance is 0 after every test.
+
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use gongshang_app::{
+    App, AppError, At, CoverageReason, EnrollRequest, FixedClock, OrderInput, PaymentRequest,
+    UnitInput,
+};
+use gongshang_domain::ids::{
+    CreditCode, OrderId, PlatformId, ResidentId, credit_check_character,
+    organisation_check_character, resident_check_character,
+};
+use gongshang_domain::month::Month;
+use gongshang_rules::Money;
+use gongshang_rules::scheme::{Category, OrderIndustry};
+use gongshang_store::{NewEngagement, PostgresStore, SqliteStore, Store};
+use jiff::Timestamp;
+use jiff::civil::{Date, date};
+
+const ACTOR: &str = "clerk-1";
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+enum Location {
+    Sqlite(PathBuf),
+    Postgres { url: String, schema: String },
+}
+
+struct TestApp {
+    name: &'static str,
+    location: Location,
+    app: App,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match &self.location {
+            Location::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Location::Postgres { url, schema } => {
+                let _ = PostgresStore::drop_schema(url, schema);
+            }
+        }
+    }
+}
+
+fn unique() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Runs `test` on a fresh app over each backend, then checks the trial balance.
+fn each_backend(test: impl Fn(&App)) {
+    each_backend_due_on(15, test);
+}
+
+/// As [`each_backend`], with bills due on `due_day` of the following month.
+fn each_backend_due_on(due_day: i8, test: impl Fn(&App)) {
+    let mut locations = vec![Location::Sqlite(
+        std::env::temp_dir().join(format!("gongshang_app_{}.db", unique())),
+    )];
+    if let Some(url) = std::env::var("GONGSHANG_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        locations.push(Location::Postgres {
+            url,
+            schema: format!("gs_app_{}", unique()),
+        });
+    }
+    for location in locations {
+        let (name, store): (&'static str, Box<dyn Store>) = match &location {
+            Location::Sqlite(path) => (
+                "sqlite",
+                Box::new(SqliteStore::open(path.to_str().unwrap()).unwrap()),
+            ),
+            Location::Postgres { url, schema } => (
+                "postgres",
+                Box::new(PostgresStore::open_in_schema(url, schema).unwrap()),
+            ),
+        };
+        let clock = Arc::new(FixedClock::new(ts("2025-03-01T08:00:00Z")));
+        let app = App::new(store, clock)
+            .unwrap()
+            .with_due_day(due_day)
+            .unwrap();
+        let t = TestApp {
+            name,
+            location,
+            app,
+        };
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| {
+            test(&t.app);
+            assert_eq!(t.app.store().trial_balance().unwrap(), 0, "trial balance");
+        })) {
+            eprintln!("test failed on the {} backend", t.name);
+            resume_unwind(panic);
+        }
+    }
+}
+
+fn ts(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+fn yuan(text: &str) -> Money {
+    Money::parse_yuan(text).unwrap()
+}
+
+fn credit(n: u32, region: &str) -> CreditCode {
+    let body = format!("{n:08}");
+    let org = organisation_check_character(body.as_bytes().try_into().unwrap()).unwrap();
+    let first17 = format!("91{region}{body}{org}");
+    let check = credit_check_character(first17.as_bytes().try_into().unwrap()).unwrap();
+    CreditCode::parse(&format!("{first17}{check}")).unwrap()
+}
+
+fn resident(region: &str, birth: Date, seq: u32) -> ResidentId {
+    let first17 = format!("{region}{}{seq:03}", birth.strftime("%Y%m%d"));
+    let check = resident_check_character(first17.as_bytes().try_into().unwrap());
+    ResidentId::parse(&format!("{first17}{check}")).unwrap()
+}
+
+fn unit(app: &App, n: u32, region: &str) -> CreditCode {
+    let code = credit(n, region);
+    app.register_unit(
+        &UnitInput {
+            credit_code: code.as_str().into(),
+            name: format!("单位{n}"),
+            kind: "enterprise".into(),
+            region: region.into(),
+            industry_class: "2".into(),
+            floating_tier: "1.0".into(),
+        },
+        ACTOR,
+    )
+    .unwrap();
+    code
+}
+
+fn person(app: &App, region: &str, birth: Date, seq: u32) -> ResidentId {
+    let id = resident(region, birth, seq);
+    let p = app.register_person(id.as_str(), "张三", ACTOR).unwrap();
+    assert_eq!(p.birth_date, birth);
+    id
+}
+
+fn request(
+    person: ResidentId,
+    unit: Option<CreditCode>,
+    scheme: &str,
+    category: Category,
+    start: Date,
+) -> EnrollRequest {
+    EnrollRequest {
+        person,
+        unit,
+        scheme_id: scheme.into(),
+        category,
+        start,
+        labour_relation: false,
+    }
+}
+
+fn not_eligible(err: AppError) -> (String, String, String) {
+    match err {
+        AppError::NotEligible {
+            rule,
+            value,
+            allowed,
+            ..
+        } => (rule, value, allowed),
+        other => panic!("expected not_eligible, got {other:?}"),
+    }
+}
+
+#[test]
+fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
+    each_backend(|app| {
+        let old = person(app, "350203", date(1955, 5, 1), 11);
+        let err = app
+            .enroll(
+                &request(
+                    old,
+                    None,
+                    "xiamen.yilubao",
+                    Category::FlexibleWorker,
+                    date(2025, 3, 1),
+                ),
+                ACTOR,
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "not_eligible");
+        let (rule, value, allowed) = not_eligible(err);
+        assert_eq!((rule.as_str(), value.as_str()), ("max_age", "age 69"));
+        assert_eq!(allowed, "65 or younger");
+
+        // An employee of the unit may not be insured by it as a specific person.
+        let u = unit(app, 1, "440106");
+        let worker = person(app, "440106", date(1990, 2, 3), 21);
+        app.add_engagement(
+            &NewEngagement {
+                person: worker,
+                unit: u,
+                category: Category::Employee,
+                start: date(2024, 1, 1),
+                end: None,
+            },
+            ACTOR,
+        )
+        .unwrap();
+        let err = app
+            .enroll(
+                &request(
+                    worker,
+                    Some(u),
+                    "guangdong.specific_persons",
+                    Category::Intern,
+                    date(2025, 3, 1),
+                ),
+                ACTOR,
+            )
+            .unwrap_err();
+        let (rule, value, _) = not_eligible(err);
+        assert_eq!(rule, "no_labour_relation");
+        assert_eq!(value, "labour relation with the unit: true");
+        // The flag says the same without an engagement.
+        let other = unit(app, 2, "440106");
+        let mut flagged = request(
+            worker,
+            Some(other),
+            "guangdong.specific_persons",
+            Category::Intern,
+            date(2025, 3, 1),
+        );
+        flagged.labour_relation = true;
+        assert_eq!(
+            not_eligible(app.enroll(&flagged, ACTOR).unwrap_err()).0,
+            "no_labour_relation"
+        );
+        // The employee is enrolled in the ordinary insurance by the unit, and as an
+        // intern by another unit at the same time.
+        app.enroll(
+            &request(
+                worker,
+                Some(u),
+                "guangdong.employees",
+                Category::Employee,
+                date(2025, 3, 1),
+            ),
+            ACTOR,
+        )
+        .unwrap();
+        let student = person(app, "440106", date(2004, 2, 3), 22);
+        for n in [1, 2] {
+            app.enroll(
+                &request(
+                    student,
+                    Some(credit(n, "440106")),
+                    "guangdong.specific_persons",
+                    Category::Intern,
+                    date(2025, 3, 1),
+                ),
+                ACTOR,
+            )
+            .unwrap();
+        }
+        assert_eq!(
+            app.store().enrollments_of_person(&student).unwrap().len(),
+            2
+        );
+        let again = app
+            .enroll(
+                &request(
+                    student,
+                    Some(u),
+                    "guangdong.specific_persons",
+                    Category::Intern,
+                    date(2025, 4, 1),
+                ),
+                ACTOR,
+            )
+            .unwrap_err();
+        assert_eq!(again.code(), "conflict");
+    });
+}
+
+/// A unit with one intern enrolled in Guangdong's scheme for specific persons.
+fn enrolled_intern(app: &App, start: Date) -> (CreditCode, ResidentId, i64) {
+    let u = unit(app, 7, "440106");
+    let p = person(app, "440106", date(2003, 6, 1), 31);
+    let e = app
+        .enroll(
+            &request(
+                p,
+                Some(u),
+                "guangdong.specific_persons",
+                Category::Intern,
+                start,
+            ),
+            ACTOR,
+        )
+        .unwrap();
+    (u, p, e.enrollment_id)
+}
+
+#[test]
+fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
+    // Guangdong's scheme for specific persons is loaded from 2021-04, its band to 2021-06.
+    each_backend(|app| {
+        let (u, p, _) = enrolled_intern(app, date(2021, 5, 1));
+        let september = Month::parse("2021-05").unwrap();
+        let early = Month::parse("2021-04").unwrap();
+        let err = app
+            .declare_month(
+                &u,
+                "guangdong.specific_persons",
+                early,
+                &[(p, yuan("5000"))],
+                ACTOR,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("before the enrolment"), "{err}");
+        assert_eq!(err.field(), Some("month"));
+
+        let bill = app
+            .declare_month(
+                &u,
+                "guangdong.specific_persons",
+                september,
+                &[(p, yuan("1000"))],
+                ACTOR,
+            )
+            .unwrap();
+        assert_eq!(bill.due_date, date(2021, 6, 15));
+        assert_eq!(bill.lines.len(), 1);
+        assert!(
+            bill.lines[0].base > yuan("1000"),
+            "the base is held within the band"
+        );
+        assert_eq!(bill.amount, bill.lines[0].premium);
+
+        let again = app
+            .declare_month(
+                &u,
+                "guangdong.specific_persons",
+                september,
+                &[(p, yuan("1000"))],
+                ACTOR,
+            )
+            .unwrap_err();
+        assert_eq!(again.code(), "conflict");
+        assert!(again.to_string().contains("supplementary"), "{again}");
+        let bills = app.bills_of_month(september, Some(&u)).unwrap();
+        assert_eq!(bills.len(), 1);
+        assert_eq!(bills[0].status.outstanding, bill.amount);
+    });
+    // Due on the 1st of the following month: 2025-10-01 is in the National Day
+    // holiday (to 10-08), so September's bill is due on 2025-10-09.
+    each_backend_due_on(1, |app| {
+        let u = unit(app, 5, "440106");
+        let worker = person(app, "440106", date(1985, 1, 1), 41);
+        app.enroll(
+            &request(
+                worker,
+                Some(u),
+                "guangdong.employees",
+                Category::Employee,
+                date(2025, 9, 1),
+            ),
+            ACTOR,
+        )
+        .unwrap();
+        let bill = app
+            .declare_month(
+                &u,
+                "guangdong.employees",
+                Month::parse("2025-09").unwrap(),
+                &[(worker, yuan("8000"))],
+                ACTOR,
+            )
+            .unwrap();
+        assert_eq!(bill.due_date, date(2025, 10, 9));
+        // Class 2 at tier 1.0: 0.4% of 8000.
+        assert_eq!(bill.amount, yuan("32.00"));
+    });
+}
+
+#[test]
+fn the_due_day_is_configured_and_moved_by_the_holiday_calendar() {
+    let store = SqliteStore::open("sqlite::memory:").unwrap();
+    let app = App::new(
+        Box::new(store),
+        Arc::new(FixedClock::new(ts("2025-09-01T00:00:00Z"))),
+    )
+    .unwrap()
+    .with_due_day(1)
+    .unwrap();
+    assert_eq!(
+        app.due_date(Month::parse("2025-09").unwrap()).unwrap(),
+        date(2025, 10, 9)
+    );
+    assert_eq!(
+        app.due_date(Month::parse("2025-05").unwrap()).unwrap(),
+        date(2025, 6, 3)
+    );
+    let err = app.due_date(Month::parse("2040-01").unwrap()).unwrap_err();
+    assert_eq!(err.code(), "holiday_year_not_loaded");
+    assert!(
+        App::new(
+            Box::new(SqliteStore::open("sqlite::memory:").unwrap()),
+            Arc::new(FixedClock::new(ts("2025-09-01T00:00:00Z")))
+        )
+        .unwrap()
+        .with_due_day(31)
+        .is_err()
+    );
+}
+
+#[test]
+fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
+    each_backend(|app| {
+        let (u, p, e) = enrolled_intern(app, date(2021, 4, 1));
+        let march = Month::parse("2021-04").unwrap();
+        let bill = app
+            .declare_month(
+                &u,
+                "guangdong.specific_persons",
+                march,
+                &[(p, yuan("6000"))],
+                ACTOR,
+            )
+            .unwrap();
+        let half = Money::from_fen(bill.amount.fen() / 2);
+        let rest = bill.amount.checked_sub(half).unwrap();
+        let pay = |key: &str, amount: Money, on: Date| PaymentRequest {
+            bill_id: bill.bill_id,
+            amount,
+            paid_on: on,
+            idempotency_key: key.into(),
+            payer: None,
+        };
+        let first = app
+            .record_payment(&pay("p-1", half, date(2021, 4, 5)), ACTOR)
+            .unwrap();
+        assert!(!first.already_recorded);
+        assert!(first.coverage.is_empty(), "a partial payment buys no cover");
+        assert_eq!(first.bill.outstanding, rest);
+        // Due 2021-05-15, a Saturday, so 2021-05-17; on the 18th it is in arrears.
+        assert!(app.arrears(date(2021, 5, 17)).unwrap().is_empty());
+        let late = app.arrears(date(2021, 5, 18)).unwrap();
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0].outstanding, rest);
+
+        let day = |d: i8| At::Day(date(2021, 4, d));
+        let before = app.coverage(&p, day(12), None).unwrap();
+        assert!(!before.covered);
+        assert_eq!(before.reason, CoverageReason::NotPaid);
+
+        let second = app
+            .record_payment(&pay("p-2", rest, date(2021, 4, 10)), ACTOR)
+            .unwrap();
+        assert_eq!(second.coverage.len(), 1);
+        assert_eq!(
+            (second.coverage[0].start, second.coverage[0].end),
+            (date(2021, 4, 11), date(2021, 4, 30))
+        );
+        // The same key again: nothing changes.
+        let again = app
+            .record_payment(&pay("p-2", rest, date(2021, 4, 10)), ACTOR)
+            .unwrap();
+        assert!(again.already_recorded);
+        assert_eq!(again.payment_id, second.payment_id);
+        assert_eq!(again.bill.paid, bill.amount);
+        let mismatch = app
+            .record_payment(&pay("p-2", rest, date(2021, 4, 11)), ACTOR)
+            .unwrap_err();
+        assert_eq!(mismatch.code(), "idempotency_mismatch");
+        assert!(app.arrears(date(2026, 1, 1)).unwrap().is_empty());
+
+        assert!(
+            !app.coverage(&p, day(10), None).unwrap().covered,
+            "never backdated"
+        );
+        // 2021-04-11 04:00 in China is 2021-04-10T20:00Z.
+        let answer = app
+            .coverage(&p, At::Instant(ts("2021-04-10T20:00:00Z")), Some(&u))
+            .unwrap();
+        assert!(answer.covered, "{answer:?}");
+        assert_eq!(answer.day, date(2021, 4, 11));
+        assert_eq!(answer.covers[0].payment_id, Some(second.payment_id));
+        assert_eq!(answer.covers[0].enrollment.as_ref().unwrap().id, e);
+        assert!(
+            !app.coverage(&p, At::Instant(ts("2021-04-10T15:59:59Z")), None)
+                .unwrap()
+                .covered
+        );
+        assert_eq!(
+            app.coverage(&p, day(11), Some(&credit(99, "440106")))
+                .unwrap()
+                .reason,
+            CoverageReason::NotEnrolled
+        );
+        assert_eq!(
+            app.coverage(&p, At::Day(date(2021, 3, 1)), None)
+                .unwrap()
+                .reason,
+            CoverageReason::BeforeEnrollment
+        );
+    });
+}
+
+#[test]
+fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
+    each_backend(|app| {
+        let u = unit(app, 3, "440106");
+        let worker = person(app, "440106", date(1985, 1, 1), 41);
+        app.enroll(
+            &request(
+                worker,
+                Some(u),
+                "guangdong.employees",
+                Category::Employee,
+                date(2025, 3, 1),
+            ),
+            ACTOR,
+        )
+        .unwrap();
+        let answer = app
+            .coverage(&worker, At::Day(date(2025, 3, 1)), None)
+            .unwrap();
+        assert!(answer.covered);
+        assert_eq!(answer.covers[0].basis, "enrollment");
+        let bill = app
+            .declare_month(
+                &u,
+                "guangdong.employees",
+                Month::parse("2025-03").unwrap(),
+                &[(worker, yuan("8000"))],
+                ACTOR,
+            )
+            .unwrap();
+        assert!(bill.amount.fen() > 0);
+
+        // 益鹭保: days bought, half by the city.
+        let rider = person(app, "350203", date(1990, 1, 1), 51);
+        app.enroll(
+            &request(
+                rider,
+                None,
+                "xiamen.yilubao",
+                Category::FlexibleWorker,
+                date(2025, 3, 1),
+            ),
+            ACTOR,
+        )
+        .unwrap();
+        let days = app
+            .buy_days(&rider, "xiamen.yilubao", date(2025, 3, 10), 5, ACTOR)
+            .unwrap();
+        assert!(days.fiscal_share.fen() > 0);
+        let buyer = days.amount.checked_sub(days.fiscal_share).unwrap();
+        let receipt = app
+            .record_payment(
+                &PaymentRequest {
+                    bill_id: days.bill_id,
+                    amount: buyer,
+                    paid_on: date(2025, 3, 9),
+                    idempotency_key: "yl-1".into(),
+                    payer: None,
+                },
+                ACTOR,
+            )
+            .unwrap();
+        assert_eq!(receipt.coverage.len(), 1);
+        assert_eq!(
+            (receipt.coverage[0].start, receipt.coverage[0].end),
+            (date(2025, 3, 10), date(2025, 3, 14))
+        );
+        app.record_payment(
+            &PaymentRequest {
+                bill_id: days.bill_id,
+                amount: days.fiscal_share,
+                paid_on: date(2025, 3, 20),
+                idempotency_key: "yl-city".into(),
+                payer: Some(gongshang_rules::scheme::PremiumPayer::Fiscal),
+            },
+            ACTOR,
+        )
+        .unwrap();
+        assert!(
+            app.coverage(&rider, At::Day(date(2025, 3, 14)), None)
+                .unwrap()
+                .covered
+        );
+        assert!(
+            !app.coverage(&rider, At::Day(date(2025, 3, 15)), None)
+                .unwrap()
+                .covered
+        );
+        let balances = app.store().ledger_balances().unwrap();
+        assert!(
+            balances
+                .iter()
+                .any(|(a, _)| *a == gongshang_domain::ledger::Account::SubsidyIncome)
+        );
+    });
+}
+
+#[test]
+fn orders_cover_their_days_bill_the_platform_and_reconcile() {
+    each_backend(|app| {
+        let w1 = person(app, "440106", date(1995, 1, 1), 61);
+        let w2 = person(app, "440106", date(1996, 1, 1), 62);
+        let platform = PlatformId::parse("meituan").unwrap();
+        let order = |n: u32, who: ResidentId, at: &str| OrderInput {
+            platform: platform.clone(),
+            order_id: OrderId::parse(&format!("mt-{n}")).unwrap(),
+            resident_id: who,
+            ordered_at: ts(at),
+            industry: OrderIndustry::InstantDelivery,
+            province: "44".into(),
+        };
+        let inputs = vec![
+            order(1, w1, "2025-07-02T01:00:00Z"),
+            // 2025-07-02T17:00Z is 07-03 01:00 in China.
+            order(2, w1, "2025-07-02T17:00:00Z"),
+            order(3, w2, "2025-07-05T04:00:00Z"),
+        ];
+        let mut pricer = app.order_pricer().unwrap();
+        let records: Vec<_> = inputs
+            .into_iter()
+            .map(|o| pricer.price(o).unwrap())
+            .collect();
+        assert_eq!(records[1].day, date(2025, 7, 3));
+        assert_eq!(records[0].premium, yuan("0.07"));
+        let bad = pricer
+            .price(OrderInput {
+                platform: PlatformId::parse("nobody").unwrap(),
+                ..order(9, w1, "2025-07-02T01:00:00Z")
+            })
+            .unwrap_err();
+        assert_eq!(bad.field(), Some("platform"));
+        drop(pricer);
+
+        for _ in 0..2 {
+            let import = app.begin_order_import("test.csv", ACTOR).unwrap();
+            app.import_order_batch(import, &records, ACTOR).unwrap();
+            app.finish_order_import(import, 3, 0, ACTOR).unwrap();
+        }
+        let july = Month::parse("2025-07").unwrap();
+        let bill = app.bill_orders(&platform, july, ACTOR).unwrap().unwrap();
+        assert_eq!(bill.amount, yuan("0.21"));
+        assert_eq!(
+            app.bill_orders(&platform, july, ACTOR).unwrap(),
+            None,
+            "nothing more to bill"
+        );
+
+        let covered = app.coverage(&w1, At::Day(date(2025, 7, 3)), None).unwrap();
+        assert!(covered.covered);
+        assert_eq!(covered.covers[0].basis, "order_day");
+        assert_eq!(covered.covers[0].platform.as_deref(), Some("meituan"));
+        assert!(
+            !app.coverage(&w1, At::Day(date(2025, 7, 4)), None)
+                .unwrap()
+                .covered
+        );
+
+        let r = app
+            .reconcile(&platform, july, Some(4), Some(yuan("0.21")))
+            .unwrap();
+        assert_eq!(
+            (r.orders, r.workers, r.premium, r.billed),
+            (3, 2, yuan("0.21"), yuan("0.21"))
+        );
+        assert_eq!(r.orders_difference, Some(-1));
+        assert!(!r.matches);
+        assert!(
+            app.reconcile(&platform, july, Some(3), None)
+                .unwrap()
+                .matches
+        );
+        let bills = app.bills_of_month(july, None).unwrap();
+        assert_eq!(bills.len(), 1);
+        assert_eq!(bills[0].scheme_id, "national.platform_occupational_injury");
+    });
+}

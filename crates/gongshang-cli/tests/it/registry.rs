@@ -1,0 +1,217 @@
+//! `synth registry`, `import`, `coverage` and `bill` end to end on a
+//! temporary SQLite file.
+
+use super::{TempDir, gongshang, s, stderr};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn ok(o: std::process::Output) -> String {
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
+#[test]
+fn a_synthetic_registry_imports_end_to_end_and_coverage_answers() {
+    let dir = TempDir::new("registry");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    ok(gongshang(&[
+        "synth",
+        "registry",
+        "--units",
+        "8",
+        "--people",
+        "120",
+        "--seed",
+        "5",
+        "--out",
+        s(&dir.0),
+    ]));
+    ok(gongshang(&["db", "init", "--db", db]));
+    for kind in ["units", "people", "enrollments", "declarations", "payments"] {
+        let file = dir.path(&format!("{kind}.csv"));
+        let out = ok(gongshang(&[
+            "import",
+            kind,
+            s(&file),
+            "--db",
+            db,
+            "--actor",
+            "tester",
+        ]));
+        assert!(out.contains(", 0 rejected"), "{kind}: {out}");
+    }
+    let enrollments = std::fs::read_to_string(dir.path("enrollments.csv")).unwrap();
+    let employee = enrollments
+        .lines()
+        .skip(1)
+        .find(|l| l.contains(",employee,"))
+        .unwrap();
+    let id = employee.split(',').next().unwrap();
+    let yes = ok(gongshang(&[
+        "coverage",
+        id,
+        "--at",
+        "2025-03-01T10:00:00+08:00",
+        "--db",
+        db,
+    ]));
+    assert!(yes.contains("是否在保：是"), "{yes}");
+    let no = ok(gongshang(&[
+        "coverage",
+        id,
+        "--at",
+        "2024-12-31",
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert!(
+        no.contains("covered on 2024-12-31: no (before the enrolment started)"),
+        "{no}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(gongshang(&[
+        "coverage",
+        id,
+        "--at",
+        "2025-03-01",
+        "--db",
+        db,
+        "--json",
+    ])))
+    .unwrap();
+    assert_eq!(json["covered"], true);
+    assert_eq!(json["covers"][0]["basis"], "enrollment");
+    let bills = ok(gongshang(&["bill", "--month", "2025-01", "--db", db]));
+    assert!(bills.lines().count() > 1, "{bills}");
+    // The declarations again: every month is already declared.
+    let again = gongshang(&[
+        "import",
+        "declarations",
+        s(&dir.path("declarations.csv")),
+        "--db",
+        db,
+    ]);
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("supplementary declarations are not accepted"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+const UNIT_HEADER: &str = "credit_code,name,kind,region,industry_class,floating_tier";
+
+#[test]
+fn a_rejected_file_changes_nothing_and_skip_invalid_writes_the_error_file() {
+    let dir = TempDir::new("rejected");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    ok(gongshang(&[
+        "synth",
+        "registry",
+        "--units",
+        "1",
+        "--people",
+        "1",
+        "--out",
+        s(&dir.0),
+    ]));
+    let units = std::fs::read_to_string(dir.path("units.csv")).unwrap();
+    let good = units.lines().nth(1).unwrap().to_owned();
+    // The same code with a wrong check character.
+    let mut bad = good.clone();
+    let last = bad.as_bytes()[17];
+    bad.replace_range(17..18, if last == b'0' { "1" } else { "0" });
+    let text = format!("\u{feff}{UNIT_HEADER}\n{good}\n{bad}\n");
+    let file = dir.write("mixed.csv", &text);
+    let refused = gongshang(&["import", "units", s(&file), "--db", db]);
+    assert!(!refused.status.success());
+    let message = stderr(&refused);
+    assert!(message.contains("nothing was imported"), "{message}");
+    assert!(message.contains("row 3, field credit_code"), "{message}");
+    // Nothing went in: the good row alone imports.
+    let only_good = dir.write("good.csv", &format!("{UNIT_HEADER}\n{good}\n"));
+    assert!(ok(gongshang(&["import", "units", s(&only_good), "--db", db])).contains("1 imported"));
+
+    let errors = dir.path("errors.csv");
+    let out = ok(gongshang(&[
+        "import",
+        "units",
+        s(&file),
+        "--db",
+        db,
+        "--skip-invalid",
+        "--errors",
+        s(&errors),
+    ]));
+    assert!(out.contains("0 imported, 2 rejected"), "{out}");
+    let report = std::fs::read_to_string(&errors).unwrap();
+    assert!(report.starts_with("row,field,reason,line\n"), "{report}");
+    assert!(
+        report.contains("\n2,credit_code,"),
+        "already there: {report}"
+    );
+    assert!(report.contains("\n3,credit_code,"), "{report}");
+}
+
+#[test]
+fn orders_import_once_cover_their_days_and_a_bad_row_rejects_the_file() {
+    let dir = TempDir::new("orders");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    ok(gongshang(&[
+        "synth",
+        "orders",
+        "--count",
+        "500",
+        "--seed",
+        "9",
+        "--out",
+        s(&dir.path("orders.csv")),
+    ]));
+    let text = std::fs::read_to_string(dir.path("orders.csv")).unwrap();
+    let first = text.lines().nth(1).unwrap().to_owned();
+    let bad = format!(
+        "{text}meituan,x-1,440106199001011234,2025-07-01T10:00:00+08:00,instant_delivery,44\n"
+    );
+    let bad_file = dir.write("bad.csv", &bad);
+    let refused = gongshang(&["import", "orders", s(&bad_file), "--db", db]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("row 502, field resident_id"),
+        "{}",
+        stderr(&refused)
+    );
+    let out = ok(gongshang(&[
+        "import",
+        "orders",
+        s(&bad_file),
+        "--db",
+        db,
+        "--skip-invalid",
+    ]));
+    assert!(out.contains("500 imported, 1 rejected"), "{out}");
+    assert!(dir.path("bad.csv.errors.csv").exists());
+    let again = ok(gongshang(&[
+        "import",
+        "orders",
+        s(&dir.path("orders.csv")),
+        "--db",
+        db,
+    ]));
+    assert!(again.contains("0 imported, 500 already there"), "{again}");
+
+    let fields: Vec<&str> = first.split(',').collect();
+    let (worker, at) = (fields[2], fields[3]);
+    let answer: serde_json::Value = serde_json::from_str(&ok(gongshang(&[
+        "coverage", worker, "--at", at, "--db", db, "--json",
+    ])))
+    .unwrap();
+    assert_eq!(answer["covered"], true, "{answer}");
+    assert_eq!(answer["covers"][0]["basis"], "order_day");
+    assert_eq!(answer["covers"][0]["platform"], fields[0]);
+}
