@@ -13,10 +13,14 @@
 //! log, which the store writes in the same transaction as the bill and
 //! indexes by (entity, entity id).
 
+pub mod accounts;
+pub mod cases;
 pub mod clock;
+pub mod demo;
 pub mod error;
 mod orders;
 mod services;
+pub mod views;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

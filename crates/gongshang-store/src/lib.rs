@@ -17,6 +17,8 @@
 //! only when a batch holds an order already stored, `COPY` into a staging
 //! table and `INSERT ... SELECT ... ON CONFLICT DO NOTHING`).
 
+pub mod accounts;
+pub mod cases;
 pub mod db;
 pub mod engine;
 pub mod error;
@@ -24,6 +26,7 @@ pub mod migrations;
 pub mod model;
 pub mod postgres;
 pub mod sqlite;
+pub mod views;
 
 use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
 use gongshang_domain::ledger::{Account, Transaction};
@@ -31,16 +34,19 @@ use gongshang_domain::month::Month;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+pub use accounts::AccountStore;
+pub use cases::CaseStore;
 pub use error::StoreError;
 pub use model::*;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use views::ViewStore;
 
 /// Everything the application keeps. Synchronous; one implementation per
 /// backend, chosen by [`open`]. Eligibility, billing amounts and coverage
 /// intervals are decided by the caller (with the rules engine and the domain);
 /// the store records them, enforces keys and idempotency, and answers.
-pub trait Store: Send + Sync {
+pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore {
     /// `sqlite` or `postgres`.
     fn backend_name(&self) -> &'static str;
 

@@ -8,12 +8,32 @@ pub struct Migration {
     pub postgres: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "registry_ledger",
-    sqlite: include_str!("../migrations/sqlite/0001_registry_ledger.sql"),
-    postgres: include_str!("../migrations/postgres/0001_registry_ledger.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "registry_ledger",
+        sqlite: include_str!("../migrations/sqlite/0001_registry_ledger.sql"),
+        postgres: include_str!("../migrations/postgres/0001_registry_ledger.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "cases",
+        sqlite: include_str!("../migrations/sqlite/0002_cases.sql"),
+        postgres: include_str!("../migrations/postgres/0002_cases.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "accounts",
+        sqlite: include_str!("../migrations/sqlite/0003_accounts.sql"),
+        postgres: include_str!("../migrations/postgres/0003_accounts.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "views",
+        sqlite: include_str!("../migrations/sqlite/0004_views.sql"),
+        postgres: include_str!("../migrations/postgres/0004_views.sql"),
+    },
+];
 
 /// The latest schema version this build knows.
 pub fn latest_version() -> i64 {

@@ -1,5 +1,6 @@
 use gongshang_rules::retirement::Sex;
 use gongshang_rules::scheme::Category;
+use gongshang_store::migrations::latest_version;
 use gongshang_store::{NewEngagement, NewEnrollment, Page, PostgresStore, open};
 
 use crate::common::*;
@@ -13,9 +14,9 @@ fn migrations_are_idempotent_and_open_picks_the_backend() {
             "{}",
             db.name
         );
-        assert_eq!(db.store.schema_version().unwrap(), 1);
+        assert_eq!(db.store.schema_version().unwrap(), latest_version());
         let again = db.reopen();
-        assert_eq!(again.schema_version().unwrap(), 1);
+        assert_eq!(again.schema_version().unwrap(), latest_version());
         assert_eq!(again.backend_name(), db.name);
         if let Location::Postgres { url, schema } = &db.location {
             let sep = if url.contains('?') { '&' } else { '?' };
@@ -26,7 +27,7 @@ fn migrations_are_idempotent_and_open_picks_the_backend() {
     });
     let memory = open("sqlite::memory:").unwrap();
     assert_eq!(memory.backend_name(), "sqlite");
-    assert_eq!(memory.schema_version().unwrap(), 1);
+    assert_eq!(memory.schema_version().unwrap(), latest_version());
     assert_eq!(
         PostgresStore::open_in_schema("postgres://x", "Bad-Name")
             .err()

@@ -1,0 +1,4 @@
+//! accounts
+
+#[allow(unused_imports)]
+use crate::App;

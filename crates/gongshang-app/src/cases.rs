@@ -1,0 +1,4 @@
+//! cases
+
+#[allow(unused_imports)]
+use crate::App;

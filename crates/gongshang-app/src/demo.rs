@@ -1,0 +1,4 @@
+//! demo
+
+#[allow(unused_imports)]
+use crate::App;

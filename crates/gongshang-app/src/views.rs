@@ -1,0 +1,4 @@
+//! views
+
+#[allow(unused_imports)]
+use crate::App;

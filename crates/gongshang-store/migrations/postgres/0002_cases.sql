@@ -1,0 +1,1 @@
+-- cases: filled in by the change that needs it

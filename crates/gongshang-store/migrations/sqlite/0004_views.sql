@@ -1,0 +1,1 @@
+-- views: filled in by the change that needs it
