@@ -229,7 +229,7 @@ impl App {
                 .checked_add(self.store.bill_status(r.bill_id)?.amount)
                 .expect("fen");
         }
-        let stored = self.store.reconcile_orders(platform, month)?;
+        let stored = self.store.order_month_totals(platform, month)?;
         let amount = stored.premium.checked_sub(billed).expect("fen");
         if amount.fen() <= 0 {
             return Ok(None);

@@ -16,7 +16,7 @@ use gongshang_rules::{Money, PolicySet};
 use gongshang_store::{
     BillKind, BillStatus, CoverProof, NewBill, NewCover, NewDeclaration, NewEngagement,
     NewEnrollment, NewPayment, NewPerson, NewUnit, Page, PaymentOutcome, Person, Store, StoreError,
-    StoredEnrollment, Unit, UnitKind,
+    StoredBill, StoredEnrollment, Unit, UnitKind,
 };
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
@@ -89,7 +89,7 @@ pub struct IssuedBill {
     pub lines: Vec<BillLine>,
 }
 
-/// A bill as the audit log describes it (see the crate's FIXME).
+/// A bill: its id, reference, kind, scheme, period and fiscal share.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BillRecord {
     pub bill_id: i64,
@@ -756,58 +756,28 @@ impl App {
         })
     }
 
-    /// A bill found by its reference (see the crate's FIXME).
+    /// A bill found by its reference.
     pub fn bill_by_reference(&self, reference_text: &str) -> Result<Option<BillRecord>, AppError> {
-        let entries = self.store.audit_entries("bill", reference_text)?;
-        let Some(entry) = entries.iter().find(|e| e.action == "issue") else {
-            return Ok(None);
-        };
-        let d = &entry.detail;
-        let bad = || {
-            AppError::invalid(
-                "bill",
-                format!("the audit entry of bill {reference_text} is incomplete"),
-            )
-        };
-        Ok(Some(BillRecord {
-            bill_id: d["id"].as_i64().ok_or_else(bad)?,
-            reference: reference_text.to_owned(),
-            kind: BillKind::parse(d["kind"].as_str().ok_or_else(bad)?)?,
-            scheme_id: d["scheme_id"].as_str().ok_or_else(bad)?.to_owned(),
-            period: d["period"].as_str().ok_or_else(bad)?.to_owned(),
-            fiscal_share: Money::from_fen(d["fiscal_fen"].as_i64().ok_or_else(bad)?),
-        }))
+        Ok(self
+            .store
+            .bill_by_reference(reference_text)?
+            .map(|b| bill_record_of(&b)))
     }
 
     fn bill_record(&self, bill_id: i64) -> Result<(BillStatus, BillRecord), AppError> {
-        let status = self.store.bill_status(bill_id)?;
-        let record =
-            self.bill_by_reference(&status.reference)?
-                .ok_or_else(|| AppError::NotFound {
-                    entity: "bill",
-                    key: status.reference.clone(),
-                })?;
-        Ok((status, record))
+        let bill = self.store.bill(bill_id)?;
+        let record = bill_record_of(&bill);
+        Ok((bill.status, record))
     }
 
-    /// An enrolment by id (through the audit log: see the crate's FIXME).
+    /// An enrolment by id.
     pub fn enrollment(&self, id: i64) -> Result<StoredEnrollment, AppError> {
-        let not_found = || AppError::NotFound {
-            entity: "enrollment",
-            key: id.to_string(),
-        };
-        let entries = self.store.audit_entries("enrollment", &id.to_string())?;
-        let person = entries
-            .iter()
-            .find(|e| e.action == "create")
-            .and_then(|e| e.detail["person"].as_str())
-            .ok_or_else(not_found)?;
-        let person = ResidentId::parse(person)?;
         self.store
-            .enrollments_of_person(&person)?
-            .into_iter()
-            .find(|e| e.id == id)
-            .ok_or_else(not_found)
+            .enrollment(id)?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "enrollment",
+                key: id.to_string(),
+            })
     }
 
     /// A payment, partial or full, with the cover it buys by the scheme's
@@ -1155,4 +1125,15 @@ fn stand_in_unit() -> Result<CreditCode, AppError> {
     let check = credit_check_character(&bytes)
         .ok_or_else(|| AppError::invalid("unit", "no credit check character"))?;
     Ok(CreditCode::parse(&format!("{first17}{check}"))?)
+}
+
+fn bill_record_of(bill: &StoredBill) -> BillRecord {
+    BillRecord {
+        bill_id: bill.status.bill_id,
+        reference: bill.status.reference.clone(),
+        kind: bill.kind,
+        scheme_id: bill.scheme_id.clone(),
+        period: bill.status.period.clone(),
+        fiscal_share: bill.fiscal_share,
+    }
 }

@@ -9,20 +9,21 @@
 //! again after a crash duplicates nothing. The formats are in README.md.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use gongshang_app::{App, AppError, EnrollRequest, OrderInput, PaymentRequest, UnitInput};
-use gongshang_domain::ids::{CreditCode, OrderId, PlatformId, ResidentId};
+use gongshang_app::{App, AppError, EnrollRequest, PaymentRequest, UnitInput};
+use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
-use gongshang_rules::scheme::{Category, OrderIndustry, PremiumPayer};
+use gongshang_rules::scheme::{Category, PremiumPayer};
 use gongshang_store::{NewEngagement, OrderRecord};
 use jiff::civil::Date;
 
 use crate::CliError;
 use crate::csvin::{Header, Row, read_lines, split_line};
+use crate::order_reader::read_orders;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportKind {
@@ -66,7 +67,7 @@ pub struct RowError {
     pub text: String,
 }
 
-fn row_error(line: u64, text: &str, default_field: &str, e: &AppError) -> RowError {
+pub fn row_error(line: u64, text: &str, default_field: &str, e: &AppError) -> RowError {
     RowError {
         line,
         field: e.field().unwrap_or(default_field).to_owned(),
@@ -262,14 +263,7 @@ fn required(kind: ImportKind) -> &'static [&'static str] {
             "declared_wage",
         ],
         ImportKind::Payments => &["bill_reference", "amount", "paid_on", "idempotency_key"],
-        ImportKind::Orders => &[
-            "platform",
-            "order_id",
-            "resident_id",
-            "ordered_at",
-            "industry",
-            "province",
-        ],
+        ImportKind::Orders => crate::order_reader::ORDER_COLUMNS,
     }
 }
 
@@ -602,122 +596,52 @@ fn import_declarations(app: &App, args: &ImportArgs) -> Result<ImportSummary, Cl
     Ok(summary)
 }
 
-fn industry(text: &str) -> Result<OrderIndustry, AppError> {
-    match text {
-        "ride_hailing" => Ok(OrderIndustry::RideHailing),
-        "instant_delivery" => Ok(OrderIndustry::InstantDelivery),
-        "intra_city_freight" => Ok(OrderIndustry::IntraCityFreight),
-        _ => Err(AppError::invalid(
-            "industry",
-            format!("{text:?}; expected ride_hailing, instant_delivery or intra_city_freight"),
-        )),
-    }
-}
-
-/// Column positions of the order file.
-struct OrderColumns([usize; 6]);
-
-fn parse_order(
-    cols: &OrderColumns,
-    line: &str,
-    pricer: &mut gongshang_app::OrderPricer<'_>,
-) -> Result<OrderRecord, (&'static str, AppError)> {
-    let owned;
-    let fields: Vec<&str> = if line.contains('"') {
-        owned = split_line(line);
-        owned.iter().map(String::as_str).collect()
-    } else {
-        line.split(',').collect()
-    };
-    let get = |i: usize| fields.get(cols.0[i]).map_or("", |s| s.trim());
-    let input = OrderInput {
-        platform: PlatformId::parse(get(0)).map_err(|e| ("platform", e.into()))?,
-        order_id: OrderId::parse(get(1)).map_err(|e| ("order_id", e.into()))?,
-        resident_id: ResidentId::parse(get(2)).map_err(|e| ("resident_id", e.into()))?,
-        ordered_at: get(3).parse().map_err(|_| {
-            ("ordered_at", AppError::invalid("ordered_at", format!("{:?} is not an instant; expected RFC 3339 with an offset, e.g. 2025-07-01T12:30:00+08:00", get(3))))
-        })?,
-        industry: industry(get(4)).map_err(|e| ("industry", e))?,
-        province: get(5).to_owned(),
-    };
-    pricer.price(input).map_err(|e| ("row", e))
-}
-
 fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError> {
     let path = &args.file;
-    let open = || -> Result<(BufReader<std::fs::File>, u64), CliError> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| CliError(format!("cannot open {}: {e}", path.display())))?;
-        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-        Ok((BufReader::with_capacity(1 << 20, file), len))
-    };
-    let read_err = |e: std::io::Error| CliError(format!("cannot read {}: {e}", path.display()));
-    let (mut reader, len) = open()?;
-    let mut header_line = String::new();
-    reader.read_line(&mut header_line).map_err(read_err)?;
-    let header = Header::parse(
-        &header_line,
-        required(ImportKind::Orders),
-        &path.display().to_string(),
-    )?;
-    let cols = OrderColumns(std::array::from_fn(|i| {
-        header
-            .index(required(ImportKind::Orders)[i])
-            .expect("checked")
-    }));
-    let mut pricer = app.order_pricer()?;
-
-    // Pass 1: check every row; remember the bad ones' line numbers.
-    let mut errors = Vec::new();
-    let mut bad_lines: HashSet<u64> = HashSet::new();
-    let mut line = String::new();
-    let mut number = 1u64;
-    let mut rows = 0u64;
-    let mut bytes = header_line.len() as u64;
+    let len = std::fs::metadata(path)
+        .map_err(|e| CliError(format!("cannot open {}: {e}", path.display())))?
+        .len();
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
     let mut progress = Progress::new(len * 2);
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line).map_err(read_err)?;
-        if n == 0 {
-            break;
-        }
-        number += 1;
-        bytes += n as u64;
-        let text = line.trim_end_matches(['\n', '\r']);
-        if text.trim().is_empty() {
-            continue;
-        }
-        rows += 1;
-        if let Err((field, e)) = parse_order(&cols, text, &mut pricer) {
-            bad_lines.insert(number);
-            errors.push(row_error(number, text, field, &e));
-        }
-        if rows.is_multiple_of(65_536) {
-            progress.update(bytes);
-        }
-    }
+
+    // Pass 1, on every core: check every row, so that a rejected file
+    // changes nothing.
+    let mut errors = Vec::new();
+    let mut rows = 0u64;
+    read_orders(app, path, cores, |chunk| {
+        rows += chunk.rows.len() as u64;
+        errors.extend(chunk.rows.into_iter().filter_map(Result::err));
+        progress.update(chunk.bytes_end);
+        Ok(())
+    })?;
     if !errors.is_empty() && !args.skip_invalid {
         progress.finish();
     }
     settle_errors(args, &errors, rows)?;
 
-    // Pass 2: import in batches, one transaction each.
+    // Pass 2: parse on the other cores while this thread stores batches,
+    // one transaction each. A row that failed the check is skipped here (it
+    // is in the error file).
     let import = app.begin_order_import(&path.display().to_string(), &args.actor)?;
-    let (mut reader, _) = open()?;
-    header_line.clear();
-    reader.read_line(&mut header_line).map_err(read_err)?;
     let mut batch: Vec<OrderRecord> = Vec::with_capacity(args.batch.max(1));
     let mut touched: BTreeSet<(String, Month)> = BTreeSet::new();
-    let mut last_touched: Option<(String, Month)> = None;
     let mut summary = ImportSummary {
         read: rows,
         rejected: errors.len() as u64,
         ..ImportSummary::default()
     };
-    let flush =
+    let mut flush =
         |batch: &mut Vec<OrderRecord>, summary: &mut ImportSummary| -> Result<(), CliError> {
             if batch.is_empty() {
                 return Ok(());
+            }
+            let mut last: Option<(&str, Month)> = None;
+            for o in batch.iter() {
+                let month = Month::of(o.day);
+                if last != Some((o.platform.as_str(), month)) {
+                    touched.insert((o.platform.as_str().to_owned(), month));
+                    last = Some((o.platform.as_str(), month));
+                }
             }
             let counts = app.import_order_batch(import, batch, &args.actor)?;
             summary.imported += counts.added;
@@ -725,39 +649,16 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
             batch.clear();
             Ok(())
         };
-    number = 1;
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line).map_err(read_err)?;
-        if n == 0 {
-            break;
-        }
-        number += 1;
-        bytes += n as u64;
-        let text = line.trim_end_matches(['\n', '\r']);
-        if text.trim().is_empty() || bad_lines.contains(&number) {
-            continue;
-        }
-        let order = parse_order(&cols, text, &mut pricer)
-            .map_err(|(_, e)| CliError(format!("row {number} changed between the passes: {e}")))?;
-        let month = Month::of(order.day);
-        if last_touched
-            .as_ref()
-            .is_none_or(|(p, m)| p != order.platform.as_str() || *m != month)
-        {
-            let key = (order.platform.as_str().to_owned(), month);
-            touched.insert(key.clone());
-            last_touched = Some(key);
-        }
-        batch.push(order);
+    read_orders(app, path, cores.saturating_sub(1).max(1), |chunk| {
+        batch.extend(chunk.rows.into_iter().filter_map(Result::ok));
         if batch.len() >= args.batch.max(1) {
             flush(&mut batch, &mut summary)?;
-            progress.update(bytes);
         }
-    }
+        progress.update(len + chunk.bytes_end);
+        Ok(())
+    })?;
     flush(&mut batch, &mut summary)?;
     progress.finish();
-    drop(pricer);
     app.finish_order_import(import, rows, errors.len() as u64, &args.actor)?;
     // Bill each platform's month for what is not billed yet.
     for (platform, month) in touched {

@@ -387,9 +387,11 @@ pub fn write_orders(path: &Path, count: u64, seed: u64) -> Result<(), CliError> 
         };
         line.clear();
         use std::fmt::Write as _;
+        // Fixed-width order numbers that grow with time, as platforms issue
+        // them (so a platform's orders arrive in key order).
         let _ = write!(
             line,
-            "{alias},{alias}-{seed}-{i},{id},{day}T{hour:02}:{minute:02}:{second:02}+08:00,{industry},{province}"
+            "{alias},{alias}-{seed}-{i:010},{id},{day}T{hour:02}:{minute:02}:{second:02}+08:00,{industry},{province}"
         );
         out.line(&line)?;
     }

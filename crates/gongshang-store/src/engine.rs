@@ -247,6 +247,22 @@ fn bill_status_from_row(row: &[Value]) -> Result<BillStatus, StoreError> {
     })
 }
 
+const STORED_BILL_SELECT: &str = "SELECT b.id, b.reference, u.credit_code, b.period, b.due_date, b.amount_fen, \
+     CAST(COALESCE((SELECT SUM(p.amount_fen) FROM payments p WHERE p.bill_id = b.id), 0) AS BIGINT) AS paid_fen, \
+     b.kind, b.scheme_id, b.fiscal_fen, pe.resident_id \
+     FROM bills b LEFT JOIN units u ON u.id = b.unit_id LEFT JOIN people pe ON pe.id = b.person_id";
+
+fn stored_bill_from_row(row: &[Value]) -> Result<StoredBill, StoreError> {
+    let c = Cols::new(row);
+    Ok(StoredBill {
+        status: bill_status_from_row(row)?,
+        kind: c.parsed(7, "kind", BillKind::parse)?,
+        scheme_id: c.text(8)?.to_owned(),
+        fiscal_share: Money::from_fen(c.int(9)?),
+        person: c.opt_parsed(10, "resident_id", ResidentId::parse)?,
+    })
+}
+
 fn bill_status(db: &mut dyn Db, bill_id: i64) -> Result<BillStatus, StoreError> {
     let sql = format!("{BILL_STATUS_SELECT} WHERE b.id = $1");
     match db.opt_row("reading a bill", &sql, &[i(bill_id)])? {
@@ -460,9 +476,11 @@ pub(crate) fn finish_order_batch(
     import_id: i64,
     rows: usize,
     counts: ImportCounts,
+    months: &MonthTotals,
     actor: &str,
     at: Timestamp,
 ) -> Result<(), StoreError> {
+    add_month_totals(db, months)?;
     let changed = db.exec(
         "counting an import batch",
         "UPDATE imports SET rows_added = rows_added + $1, rows_duplicate = rows_duplicate + $2 \
@@ -485,6 +503,49 @@ pub(crate) fn finish_order_batch(
         &import_id.to_string(),
         json!({"rows": rows, "added": counts.added, "duplicate": counts.duplicate}),
     )
+}
+
+/// The orders and premium a batch added, by platform and month, in key
+/// order (so that concurrent batches lock the rows in the same order).
+pub(crate) type MonthTotals = BTreeMap<(String, String), (i64, i64)>;
+
+/// Adds the orders of a batch that went in to the totals of their month.
+pub(crate) fn month_totals<'a>(added: impl Iterator<Item = &'a OrderRecord>) -> MonthTotals {
+    let mut totals = MonthTotals::new();
+    let mut last: Option<(&str, Date, (String, String))> = None;
+    for o in added {
+        let key = match &last {
+            Some((p, d, key))
+                if *p == o.platform.as_str()
+                    && d.year() == o.day.year()
+                    && d.month() == o.day.month() =>
+            {
+                key.clone()
+            }
+            _ => {
+                let key = (o.platform.as_str().to_owned(), Month::of(o.day).to_string());
+                last = Some((o.platform.as_str(), o.day, key.clone()));
+                key
+            }
+        };
+        let e = totals.entry(key).or_insert((0, 0));
+        e.0 += 1;
+        e.1 += o.premium.fen();
+    }
+    totals
+}
+
+fn add_month_totals(db: &mut dyn Db, months: &MonthTotals) -> Result<(), StoreError> {
+    for ((platform, month), (orders, premium)) in months {
+        db.exec(
+            "adding to a platform's month",
+            "INSERT INTO order_months (platform, month, orders, premium_fen) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (platform, month) DO UPDATE SET orders = order_months.orders + excluded.orders, \
+             premium_fen = order_months.premium_fen + excluded.premium_fen",
+            &[t(platform), t(month), i(*orders), i(*premium)],
+        )?;
+    }
+    Ok(())
 }
 
 fn import_summary(db: &mut dyn Db, import_id: i64) -> Result<ImportSummary, StoreError> {
@@ -894,6 +955,15 @@ impl<B: Backend> Store for SqlStore<B> {
         })
     }
 
+    fn enrollment(&self, enrollment_id: i64) -> Result<Option<StoredEnrollment>, StoreError> {
+        self.backend.read(|db| {
+            let sql = format!("{ENROLLMENT_SELECT} WHERE e.id = $1");
+            db.opt_row("reading an enrollment", &sql, &[i(enrollment_id)])?
+                .map(|r| enrollment_from_row(&r))
+                .transpose()
+        })
+    }
+
     fn enrollments_of_unit(
         &self,
         unit: &CreditCode,
@@ -1085,6 +1155,25 @@ impl<B: Backend> Store for SqlStore<B> {
 
     fn bill_status(&self, bill_id: i64) -> Result<BillStatus, StoreError> {
         self.backend.read(|db| bill_status(db, bill_id))
+    }
+
+    fn bill(&self, bill_id: i64) -> Result<StoredBill, StoreError> {
+        self.backend.read(|db| {
+            let sql = format!("{STORED_BILL_SELECT} WHERE b.id = $1");
+            match db.opt_row("reading a bill", &sql, &[i(bill_id)])? {
+                Some(r) => stored_bill_from_row(&r),
+                None => Err(StoreError::not_found("bill", bill_id)),
+            }
+        })
+    }
+
+    fn bill_by_reference(&self, reference: &str) -> Result<Option<StoredBill>, StoreError> {
+        self.backend.read(|db| {
+            let sql = format!("{STORED_BILL_SELECT} WHERE b.reference = $1");
+            db.opt_row("reading a bill", &sql, &[t(reference)])?
+                .map(|r| stored_bill_from_row(&r))
+                .transpose()
+        })
     }
 
     fn arrears(&self, as_of: Date) -> Result<Vec<BillStatus>, StoreError> {
@@ -1329,6 +1418,28 @@ impl<B: Backend> Store for SqlStore<B> {
                 orders: count(c.int(0)?),
                 workers: count(c.int(1)?),
                 premium: Money::from_fen(c.int(2)?),
+            })
+        })
+    }
+
+    fn order_month_totals(
+        &self,
+        platform: &PlatformId,
+        month: Month,
+    ) -> Result<OrderMonthTotals, StoreError> {
+        self.backend.read(|db| {
+            let row = db.opt_row(
+                "reading a platform's month",
+                "SELECT orders, premium_fen FROM order_months WHERE platform = $1 AND month = $2",
+                &[t(platform.as_str()), t(month)],
+            )?;
+            let Some(row) = row else {
+                return Ok(OrderMonthTotals::default());
+            };
+            let c = Cols::new(&row);
+            Ok(OrderMonthTotals {
+                orders: count(c.int(0)?),
+                premium: Money::from_fen(c.int(1)?),
             })
         })
     }

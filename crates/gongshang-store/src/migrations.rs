@@ -33,6 +33,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_views.sql"),
         postgres: include_str!("../migrations/postgres/0004_views.sql"),
     },
+    Migration {
+        version: 5,
+        name: "order_months",
+        sqlite: include_str!("../migrations/sqlite/0005_order_months.sql"),
+        postgres: include_str!("../migrations/postgres/0005_order_months.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

@@ -258,6 +258,26 @@ pub struct BillStatus {
     pub outstanding: Money,
 }
 
+/// A bill with what it bills: its status, kind, scheme and fiscal share.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredBill {
+    pub status: BillStatus,
+    pub kind: BillKind,
+    pub scheme_id: String,
+    /// The part billed to the fiscal payer (益鹭保's city subsidy).
+    pub fiscal_share: Money,
+    /// The person billed (days bought), if the bill is a person's.
+    pub person: Option<ResidentId>,
+}
+
+/// A platform's month as imported: orders and premium, kept up to date by
+/// every import batch (the bill of the month reads this, not the orders).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OrderMonthTotals {
+    pub orders: u64,
+    pub premium: Money,
+}
+
 /// A row of cover to insert with a payment, by the scheme's rule (derived by
 /// `gongshang_domain::coverage::derive_coverage`).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,7 +17,9 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Statement};
 
 use crate::db::{Db, DbError, Row, Value};
-use crate::engine::{Backend, SqlStore, finish_order_batch, industry_text};
+use crate::engine::{
+    Backend, MonthTotals, SqlStore, finish_order_batch, industry_text, month_totals,
+};
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
 use crate::model::{ImportCounts, OrderRecord};
@@ -461,9 +463,9 @@ fn add_order_days(
     tx: &mut postgres::Transaction<'_>,
     batch: &[OrderRecord],
 ) -> Result<(), ImportFailure> {
-    let mut days: Vec<(&str, jiff::civil::Date, &str)> = batch
+    let mut days: Vec<(jiff::civil::Date, &str, &str)> = batch
         .iter()
-        .map(|o| (o.resident_id.as_str(), o.day, o.platform.as_str()))
+        .map(|o| (o.day, o.resident_id.as_str(), o.platform.as_str()))
         .collect();
     days.sort_unstable();
     days.dedup();
@@ -471,7 +473,7 @@ fn add_order_days(
         "COPY order_days_staging (resident_id, day, platform) FROM STDIN (FORMAT binary)",
     )?;
     let mut copy = BinaryCopy::new(writer);
-    for (resident_id, day, platform) in days {
+    for (day, resident_id, platform) in days {
         copy.row(3)?;
         copy.text(resident_id);
         copy.display(day);
@@ -602,11 +604,17 @@ const INSERT_STAGED: &str = "\
         INSERT INTO orders (platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id) \
         SELECT platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id \
         FROM orders_staging ON CONFLICT DO NOTHING \
-        RETURNING resident_id, day, platform), \
+        RETURNING resident_id, day, platform, premium_fen), \
     days AS ( \
         INSERT INTO order_days (resident_id, day, platform) \
-        SELECT DISTINCT resident_id, day, platform FROM added ORDER BY 1, 2, 3 \
-        ON CONFLICT DO NOTHING) \
+        SELECT DISTINCT resident_id, day, platform FROM added ORDER BY 2, 1, 3 \
+        ON CONFLICT DO NOTHING), \
+    months AS ( \
+        INSERT INTO order_months (platform, month, orders, premium_fen) \
+        SELECT platform, substr(day, 1, 7), COUNT(*), SUM(premium_fen) FROM added \
+        GROUP BY 1, 2 ORDER BY 1, 2 \
+        ON CONFLICT (platform, month) DO UPDATE SET orders = order_months.orders + excluded.orders, \
+        premium_fen = order_months.premium_fen + excluded.premium_fen) \
     SELECT COUNT(*) FROM added";
 
 /// COPY straight into `orders` (binary), in a savepoint: when no order of
@@ -644,13 +652,15 @@ fn import_batch(
             Err(e) => return Err(e),
         }
     };
-    let added = match fast {
-        Some(n) => n,
+    // The month totals: all of the batch on the fast path; on the slow one
+    // the statement adds those of the orders that went in.
+    let (added, months) = match fast {
+        Some(n) => (n, month_totals(batch.iter())),
         None => {
             copy_orders(&mut tx, "orders_staging", batch, import_id)?;
             let row = tx.query_one(INSERT_STAGED, &[])?;
             let n: i64 = row.try_get(0)?;
-            u64::try_from(n).unwrap_or(0)
+            (u64::try_from(n).unwrap_or(0), MonthTotals::new())
         }
     };
     let counts = ImportCounts {
@@ -665,6 +675,7 @@ fn import_batch(
         import_id,
         batch.len(),
         counts,
+        &months,
         actor,
         at,
     )

@@ -1,6 +1,6 @@
 use gongshang_domain::ledger::Account;
 use gongshang_rules::Money;
-use gongshang_store::{CoverProof, NewCover, NewPayment, PaymentOutcome};
+use gongshang_store::{BillKind, CoverProof, NewCover, NewPayment, PaymentOutcome};
 
 use crate::common::*;
 
@@ -45,6 +45,17 @@ fn a_bill_stores_its_declarations_and_posts_its_ledger_transaction() {
             1
         );
         assert_eq!(s.bill_status(999).unwrap_err().code(), "not_found");
+        let found = s.bill_by_reference("B-2025-03-1").unwrap().unwrap();
+        assert_eq!(found, s.bill(found.status.bill_id).unwrap());
+        assert_eq!(found.status, s.bill_status(found.status.bill_id).unwrap());
+        assert_eq!(
+            (found.kind, found.scheme_id.as_str(), found.fiscal_share),
+            (BillKind::Monthly, "guangdong.employees", Money::ZERO),
+            "{}",
+            db.name
+        );
+        assert_eq!(s.bill_by_reference("B-none").unwrap(), None);
+        assert_eq!(s.bill(999).unwrap_err().code(), "not_found");
         assert_balanced(db);
     });
 }

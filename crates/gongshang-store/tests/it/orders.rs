@@ -1,8 +1,22 @@
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
-use gongshang_store::{ImportCounts, OrderReconciliation};
+use gongshang_store::{ImportCounts, OrderMonthTotals, OrderReconciliation, Store};
 
 use crate::common::*;
+
+/// The running totals the imports keep equal what the orders add up to.
+fn assert_month_totals(s: &dyn Store, platform_text: &str, month: Month, name: &str) {
+    let counted = s.reconcile_orders(&platform(platform_text), month).unwrap();
+    assert_eq!(
+        s.order_month_totals(&platform(platform_text), month)
+            .unwrap(),
+        OrderMonthTotals {
+            orders: counted.orders,
+            premium: counted.premium
+        },
+        "{name}: {platform_text} {month}"
+    );
+}
 
 #[test]
 fn importing_the_same_orders_twice_adds_nothing_the_second_time() {
@@ -73,6 +87,10 @@ fn importing_the_same_orders_twice_adds_nothing_the_second_time() {
         );
         let summary = s.import_summary(again).unwrap();
         assert_eq!((summary.rows_added, summary.rows_duplicate), (0, 3_501));
+        for p in ["meituan", "didi", "eleme"] {
+            assert_month_totals(s, p, march, db.name);
+            assert_month_totals(s, p, march.next(), db.name);
+        }
         let audit = s.audit_entries("import", &import.to_string()).unwrap();
         assert_eq!(
             audit.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(),
@@ -194,6 +212,7 @@ fn a_batch_partly_stored_adds_the_rest_and_only_their_order_days() {
         let march = Month::parse("2025-03").unwrap();
         let r = s.reconcile_orders(&platform("meituan"), march).unwrap();
         assert_eq!((r.orders, r.workers), (100, 100), "{}", db.name);
+        assert_month_totals(s, "meituan", march, db.name);
         for o in [&all[10], &all[70]] {
             let covers = s.coverage_at(&o.resident_id, o.day, None).unwrap();
             assert_eq!(covers.len(), 1, "{}: {covers:?}", db.name);
@@ -236,6 +255,7 @@ fn two_threads_importing_the_same_orders_at_once_store_each_once() {
         let march = Month::parse("2025-03").unwrap();
         let r = s.reconcile_orders(&platform("meituan"), march).unwrap();
         assert_eq!((r.orders, r.workers), (8_000, 300), "{}", db.name);
+        assert_month_totals(s, "meituan", march, db.name);
         let summary = s.import_summary(import).unwrap();
         assert_eq!(
             (summary.rows_added, summary.rows_duplicate),

@@ -193,6 +193,8 @@ fn enrollments_in_several_units_and_ending_one() {
         s.end_enrollment(c, d(2025, 6, 30), ACTOR, now()).unwrap();
         let ended = s.enrollments_of_person(&resident(2)).unwrap();
         assert_eq!(ended[0].last_day, Some(d(2025, 6, 30)));
+        assert_eq!(s.enrollment(c).unwrap().as_ref(), Some(&ended[0]));
+        assert_eq!(s.enrollment(999).unwrap(), None);
         let again = s
             .end_enrollment(c, d(2025, 7, 31), ACTOR, now())
             .unwrap_err();
