@@ -546,6 +546,26 @@ pub fn benefit_paid(
     )
 }
 
+/// A monthly payroll run of periodic benefits (disability allowance, living
+/// care, survivors' pensions), paid from the bank account: the month's
+/// expense, awarded and settled at once, since a periodic benefit is owed
+/// month by month (one transaction per run; the run's lines are its detail).
+pub fn periodic_benefits_paid(
+    idempotency_key: IdempotencyKey,
+    run: ReferenceId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    Transaction::new(
+        idempotency_key,
+        ReasonCode::BenefitPaid,
+        vec![
+            Posting::debit(Account::BenefitsExpense, amount)?,
+            Posting::credit(Account::Bank, amount)?,
+        ],
+        vec![SubjectRef::new(SubjectKind::Payment, run)],
+    )
+}
+
 // ---- the ledger's rules over a sequence -------------------------------------
 
 /// What [`Ledger::append`] did.

@@ -1,0 +1,261 @@
+//! The monthly payroll of periodic benefits (disability allowance, living
+//! care, survivors' pensions), their indexation, suspension and end.
+//!
+//! The run itself is one set-based store call: every running, unsuspended
+//! fund benefit not yet paid for the month gets a line at the amount in force,
+//! and the run's total posts one balanced ledger transaction in the same
+//! database transaction. A line is keyed by (benefit, month), so a second run
+//! of a month pays nothing twice.
+
+use gongshang_domain::ids::{IdempotencyKey, ReferenceId};
+use gongshang_domain::ledger;
+use gongshang_domain::month::Month;
+use gongshang_rules::Money;
+use gongshang_rules::rate::Rate;
+use gongshang_store::StoreError;
+use gongshang_store::cases::{NewBenefitAmount, NewIndexation, PayrollRunRow};
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::services::App;
+
+/// An adjustment of periodic benefits from a month on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Indexation {
+    /// Every running fund benefit (of an item, if given) up by a rate, e.g.
+    /// `3%`, rounded half away from zero to the fen.
+    Percentage { rate: Rate, item: Option<String> },
+    /// One benefit's new monthly amount.
+    NewAmount { benefit_id: i64, amount: Money },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Indexed {
+    pub from_month: Month,
+    pub benefits: u64,
+}
+
+/// Why a periodic benefit ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BenefitEnd {
+    /// The beneficiary died in `month`: paid for the month, not after.
+    Death { month: Month },
+    /// A surviving spouse remarried in `month` (供养亲属: remarriage ends the pension).
+    Remarriage { month: Month },
+    /// A dependant turned 18 in `month`: paid up to the month before.
+    TurnedEighteen { month: Month },
+}
+
+impl BenefitEnd {
+    fn last_month_and_reason(&self) -> Result<(Month, &'static str), AppError> {
+        Ok(match self {
+            BenefitEnd::Death { month } => (*month, "death"),
+            BenefitEnd::Remarriage { month } => (*month, "remarriage"),
+            BenefitEnd::TurnedEighteen { month } => (previous(*month)?, "dependant_turns_18"),
+        })
+    }
+}
+
+fn previous(m: Month) -> Result<Month, AppError> {
+    let day = m
+        .first_day()
+        .yesterday()
+        .map_err(|e| AppError::invalid("month", e.to_string()))?;
+    Ok(Month::of(day))
+}
+
+impl App {
+    /// Pays `month`: every running, unsuspended fund benefit not yet paid for
+    /// it, with one ledger transaction for the run. Running it again pays
+    /// only what was not paid (nothing, unless benefits were added or resumed).
+    pub fn run_payroll(&self, month: Month, actor: &str) -> Result<PayrollRunRow, AppError> {
+        let posting = |run_id: i64, totals: &gongshang_store::cases::PayrollTotals| {
+            if totals.total == Money::ZERO {
+                return Ok(None);
+            }
+            let key = format!("payroll-{month}-r{run_id}");
+            let build = || -> Result<ledger::Transaction, gongshang_domain::DomainError> {
+                ledger::periodic_benefits_paid(
+                    IdempotencyKey::parse(&key)?,
+                    ReferenceId::parse(&key)?,
+                    totals.total,
+                )
+            };
+            build().map(Some).map_err(|e| StoreError::InvalidData {
+                field: "payroll",
+                reason: e.to_string(),
+            })
+        };
+        Ok(self.store.run_payroll(month, &posting, actor, self.now())?)
+    }
+
+    pub fn payroll_runs(&self, month: Month) -> Result<Vec<PayrollRunRow>, AppError> {
+        Ok(self.store.payroll_runs(month)?)
+    }
+
+    /// Records an indexation from `from_month` on. Months already paid are
+    /// never changed (the store refuses): pay a difference as arrears.
+    pub fn index_benefits(
+        &self,
+        from_month: Month,
+        indexation: &Indexation,
+        instrument: &str,
+        actor: &str,
+    ) -> Result<Indexed, AppError> {
+        if instrument.trim().is_empty() {
+            return Err(AppError::invalid(
+                "instrument",
+                "name the notice that decides the adjustment",
+            ));
+        }
+        let (amounts, record) = match indexation {
+            Indexation::Percentage { rate, item } => {
+                let current = self.store.benefit_amounts_in(from_month, item.as_deref())?;
+                let mut amounts = Vec::with_capacity(current.len());
+                for (benefit_id, amount) in current {
+                    let raise = amount.mul_rate(*rate);
+                    amounts.push(NewBenefitAmount {
+                        benefit_id,
+                        from_month,
+                        amount: amount
+                            .checked_add(raise)
+                            .ok_or_else(|| AppError::invalid("rate", "an amount beyond i64 fen"))?,
+                        reason: format!("indexation {rate}"),
+                    });
+                }
+                let record = NewIndexation {
+                    from_month,
+                    item: item.clone(),
+                    kind: "percentage".into(),
+                    value: rate.to_string(),
+                    instrument: instrument.to_owned(),
+                };
+                (amounts, record)
+            }
+            Indexation::NewAmount { benefit_id, amount } => {
+                if amount.fen() < 0 {
+                    return Err(AppError::invalid(
+                        "amount",
+                        format!("{amount} yuan is negative; 0.00 or more"),
+                    ));
+                }
+                if self.store.periodic_benefit(*benefit_id)?.is_none() {
+                    return Err(AppError::NotFound {
+                        entity: "periodic benefit",
+                        key: benefit_id.to_string(),
+                    });
+                }
+                let amounts = vec![NewBenefitAmount {
+                    benefit_id: *benefit_id,
+                    from_month,
+                    amount: *amount,
+                    reason: "new amount".into(),
+                }];
+                let record = NewIndexation {
+                    from_month,
+                    item: None,
+                    kind: "amount".into(),
+                    value: amount.to_string(),
+                    instrument: instrument.to_owned(),
+                };
+                (amounts, record)
+            }
+        };
+        let n = self
+            .store
+            .add_benefit_amounts(&amounts, Some(&record), actor, self.now())?;
+        Ok(Indexed {
+            from_month,
+            benefits: n,
+        })
+    }
+
+    pub fn suspend_benefit(
+        &self,
+        benefit_id: i64,
+        reason: &str,
+        actor: &str,
+    ) -> Result<(), AppError> {
+        Ok(self
+            .store
+            .set_benefit_suspended(benefit_id, true, reason, actor, self.now())?)
+    }
+
+    /// Resumes a suspended benefit: the months missed while suspended are paid
+    /// by the next runs of those months (a run of a past month pays them).
+    pub fn resume_benefit(
+        &self,
+        benefit_id: i64,
+        reason: &str,
+        actor: &str,
+    ) -> Result<(), AppError> {
+        Ok(self
+            .store
+            .set_benefit_suspended(benefit_id, false, reason, actor, self.now())?)
+    }
+
+    /// Ends a benefit for a reason (death, remarriage, a dependant turning 18).
+    pub fn end_benefit(
+        &self,
+        benefit_id: i64,
+        end: &BenefitEnd,
+        actor: &str,
+    ) -> Result<(), AppError> {
+        let (last, reason) = end.last_month_and_reason()?;
+        Ok(self
+            .store
+            .end_benefit(benefit_id, last, reason, actor, self.now())?)
+    }
+
+    /// A grade 1-4 worker retired and draws a basic pension from `from_month`:
+    /// the disability allowance stops, and the fund pays only the difference
+    /// when the pension is lower (条例 Art 35(3)); nothing when it is not.
+    pub fn record_retirement(
+        &self,
+        benefit_id: i64,
+        from_month: Month,
+        pension_monthly: Money,
+        actor: &str,
+    ) -> Result<Money, AppError> {
+        let benefit =
+            self.store
+                .periodic_benefit(benefit_id)?
+                .ok_or_else(|| AppError::NotFound {
+                    entity: "periodic benefit",
+                    key: benefit_id.to_string(),
+                })?;
+        if benefit.item != "monthly_disability_allowance" {
+            return Err(AppError::invalid(
+                "benefit_id",
+                format!(
+                    "benefit {benefit_id} is {}; retirement offsets the disability allowance",
+                    benefit.item
+                ),
+            ));
+        }
+        if pension_monthly.fen() < 0 {
+            return Err(AppError::invalid(
+                "pension",
+                format!("{pension_monthly} yuan is negative; 0.00 or more"),
+            ));
+        }
+        let allowance = benefit
+            .amounts
+            .iter()
+            .rfind(|a| a.from_month <= from_month)
+            .map_or(Money::ZERO, |a| a.amount);
+        let top_up = Money::from_fen((allowance.fen() - pension_monthly.fen()).max(0));
+        self.store.add_benefit_amounts(
+            &[NewBenefitAmount {
+                benefit_id,
+                from_month,
+                amount: top_up,
+                reason: format!("retired: pension {pension_monthly}, Art 35(3) difference"),
+            }],
+            None,
+            actor,
+            self.now(),
+        )?;
+        Ok(top_up)
+    }
+}

@@ -1,0 +1,606 @@
+//! Cases from application to payment through the services, on each backend,
+//! the ledger balanced after every test.
+
+use std::sync::Arc;
+
+use gongshang_app::cases::{AwardRequest, CaseCommand, FileCaseRequest};
+use gongshang_app::payroll::{BenefitEnd, Indexation};
+use gongshang_app::{App, AppError, FixedClock};
+use gongshang_domain::appraisal;
+use gongshang_domain::determination::{self, ApplicantRole, Finding, Ground, MaterialKind};
+use gongshang_domain::ids::{CreditCode, ResidentId};
+use gongshang_domain::month::Month;
+use gongshang_rules::Money;
+use gongshang_rules::rate::Rate;
+use gongshang_rules::scheme::Category;
+use gongshang_store::{PostgresStore, SqliteStore, Store};
+use jiff::civil::{Date, date};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
+use super::{ACTOR, Location, TestApp, person, request, ts, unique, unit, yuan};
+
+const MAKER: &str = "clerk-maker";
+const CHECKER: &str = "clerk-checker";
+
+/// Runs `test` on a fresh app over each backend with the clock at
+/// 2026-06-30, then checks the trial balance.
+fn each_backend(test: impl Fn(&App, &FixedClock)) {
+    let mut locations = vec![Location::Sqlite(
+        std::env::temp_dir().join(format!("gongshang_cases_{}.db", unique())),
+    )];
+    if let Some(url) = std::env::var("GONGSHANG_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        locations.push(Location::Postgres {
+            url,
+            schema: format!("gs_cases_{}", unique()),
+        });
+    }
+    for location in locations {
+        let (name, store): (&'static str, Box<dyn Store>) = match &location {
+            Location::Sqlite(path) => (
+                "sqlite",
+                Box::new(SqliteStore::open(path.to_str().unwrap()).unwrap()),
+            ),
+            Location::Postgres { url, schema } => (
+                "postgres",
+                Box::new(PostgresStore::open_in_schema(url, schema).unwrap()),
+            ),
+        };
+        let clock = Arc::new(FixedClock::new(ts("2026-06-30T02:00:00Z")));
+        let app = App::new(store, clock.clone()).unwrap();
+        let t = TestApp {
+            name,
+            location,
+            app,
+        };
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| {
+            test(&t.app, &clock);
+            assert_eq!(t.app.store().trial_balance().unwrap(), 0, "trial balance");
+        })) {
+            eprintln!("test failed on the {} backend", t.name);
+            resume_unwind(panic);
+        }
+    }
+}
+
+fn month(text: &str) -> Month {
+    Month::parse(text).unwrap()
+}
+
+/// An employee of a Guangzhou unit enrolled in Guangdong's insurance.
+fn employee(app: &App, n: u32) -> (CreditCode, ResidentId) {
+    let u = unit(app, n, "440106");
+    let p = person(app, "440106", date(1985, 4, 1), n);
+    let mut req = request(
+        p,
+        Some(u),
+        "guangdong.employees",
+        Category::Employee,
+        date(2024, 1, 1),
+    );
+    req.labour_relation = true;
+    app.enroll(&req, ACTOR).unwrap();
+    (u, p)
+}
+
+fn application(u: CreditCode, p: ResidentId, scheme: &str, accident: Date) -> FileCaseRequest {
+    FileCaseRequest {
+        number: None,
+        person: p,
+        unit: u,
+        scheme_id: scheme.into(),
+        region: Some("440100".into()),
+        applicant: ApplicantRole::Unit,
+        accident_date: accident,
+        filed_on: Some(accident.checked_add(jiff::Span::new().days(10)).unwrap()),
+        ground_claimed: Ground::Art14WorkAccident,
+        materials: [
+            MaterialKind::ApplicationForm,
+            MaterialKind::LabourRelationProof,
+            MaterialKind::MedicalDiagnosis,
+        ]
+        .into(),
+        accident_key: None,
+        intern_school: None,
+    }
+}
+
+fn det(app: &App, number: &str, cmd: determination::Command, on: Date) -> Result<String, AppError> {
+    app.act(number, CaseCommand::Determination(cmd), Some(on), CHECKER)
+        .map(|c| c.state)
+}
+
+fn appr(app: &App, number: &str, cmd: appraisal::Command, on: Date) -> String {
+    app.act(number, CaseCommand::Appraisal(cmd), Some(on), CHECKER)
+        .unwrap()
+        .state
+}
+
+/// Files, accepts and recognises an accident of 2025-03-10; returns the number.
+fn recognised(app: &App, n: u32) -> String {
+    let (u, p) = employee(app, n);
+    let case = app
+        .file_case(
+            &application(u, p, "guangdong.employees", date(2025, 3, 10)),
+            MAKER,
+        )
+        .unwrap();
+    assert_eq!(case.state, "completeness_review");
+    assert_eq!(
+        det(
+            app,
+            &case.number,
+            determination::Command::Accept,
+            date(2025, 3, 25)
+        )
+        .unwrap(),
+        "accepted"
+    );
+    let decide = determination::Command::Decide {
+        finding: Finding::Recognised {
+            ground: Ground::Art14WorkAccident,
+        },
+    };
+    assert_eq!(
+        det(app, &case.number, decide, date(2025, 4, 20)).unwrap(),
+        "decided"
+    );
+    case.number
+}
+
+fn award_request(facts: serde_json::Value, basis: &str) -> AwardRequest {
+    AwardRequest {
+        facts,
+        basis: basis.into(),
+        dependant_birth_dates: Vec::new(),
+    }
+}
+
+#[test]
+fn single_risk_scheme_an_uncovered_person_is_inadmissible_with_that_reason() {
+    each_backend(|app, _| {
+        let u = unit(app, 7, "440106");
+        let p = person(app, "440106", date(2003, 6, 1), 31);
+        app.enroll(
+            &request(
+                p,
+                Some(u),
+                "guangdong.specific_persons",
+                Category::Intern,
+                date(2025, 1, 1),
+            ),
+            ACTOR,
+        )
+        .unwrap();
+        // Enrolled, but nothing paid: no cover on the day of the accident.
+        let case = app
+            .file_case(
+                &application(u, p, "guangdong.specific_persons", date(2025, 3, 10)),
+                MAKER,
+            )
+            .unwrap();
+        assert_eq!(case.state, "rejected");
+        assert!(case.closed);
+        let view = app.case_view(&case.number).unwrap();
+        assert_eq!(
+            view.determination.rejected,
+            Some(determination::InadmissibleReason::NotCoveredAtInjury {
+                scheme: "guangdong.specific_persons".into()
+            })
+        );
+        // A closed case accepts nothing.
+        let err = det(
+            app,
+            &case.number,
+            determination::Command::Accept,
+            date(2025, 3, 25),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert!(err.to_string().contains("case_closed"), "{err}");
+    });
+}
+
+#[test]
+fn art17_the_same_accident_is_never_recognised_twice() {
+    each_backend(|app, _| {
+        let first = recognised(app, 1);
+        let row = app.store().case_by_number(&first).unwrap().unwrap();
+        let p = ResidentId::parse(&row.person).unwrap();
+        let u = CreditCode::parse(row.unit.as_deref().unwrap()).unwrap();
+        let mut again = application(u, p, "guangdong.employees", date(2025, 3, 10));
+        again.applicant = ApplicantRole::Worker;
+        let second = app.file_case(&again, MAKER).unwrap();
+        assert_eq!(second.state, "rejected");
+        let view = app.case_view(&second.number).unwrap();
+        assert!(matches!(
+            view.determination.rejected,
+            Some(determination::InadmissibleReason::AccidentAlreadyRecognised { .. })
+        ));
+    });
+}
+
+#[test]
+fn art20_the_queue_lists_open_cases_by_days_left_overdue_first() {
+    each_backend(|app, clock| {
+        clock.set(ts("2025-04-01T02:00:00Z"));
+        let (u1, p1) = employee(app, 1);
+        let (u2, p2) = employee(app, 2);
+        // Filed 2025-03-20: completeness review due 15 days later (2025-04-07).
+        let a = app
+            .file_case(
+                &application(u1, p1, "guangdong.employees", date(2025, 3, 10)),
+                MAKER,
+            )
+            .unwrap();
+        // Filed 2025-03-01 and left alone: overdue on 2025-04-01.
+        let mut late = application(u2, p2, "guangdong.employees", date(2025, 2, 19));
+        late.filed_on = Some(date(2025, 3, 1));
+        let b = app.file_case(&late, MAKER).unwrap();
+        let queue = app.work_queue(50).unwrap();
+        assert_eq!(queue.len(), 2);
+        assert_eq!(queue[0].number, b.number);
+        assert!(queue[0].overdue);
+        assert!(queue[0].days_left < 0);
+        assert_eq!(queue[1].number, a.number);
+        assert!(!queue[1].overdue);
+        assert_eq!(queue[1].deadline.kind, "completeness_review");
+        // Accepted: the decision deadline of 60 days (Art 20(1)) replaces it.
+        det(
+            app,
+            &a.number,
+            determination::Command::Accept,
+            date(2025, 4, 1),
+        )
+        .unwrap();
+        let queue = app.work_queue(50).unwrap();
+        let entry = queue.iter().find(|q| q.number == a.number).unwrap();
+        assert_eq!(entry.deadline.kind, "decision");
+        assert!(entry.deadline.article.contains("Art 20(1)"), "{entry:?}");
+    });
+}
+
+#[test]
+fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_once() {
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        // An award before the appraisal needs a grade the case does not have:
+        // the facts may not carry one.
+        let err = app
+            .compute_award(
+                &number,
+                &award_request(
+                    serde_json::json!({"own_wage": "8500.00", "grade": 5}),
+                    "initial",
+                ),
+                MAKER,
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("facts"));
+
+        assert_eq!(
+            appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1)),
+            "appraisal_pending"
+        );
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(5),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+        let facts =
+            serde_json::json!({"own_wage": "8500.00", "suspension_months": 6, "hospital_days": 18});
+        let first = app
+            .compute_award(&number, &award_request(facts.clone(), "initial"), MAKER)
+            .unwrap();
+        assert_eq!(first.award.status, "proposed");
+        assert!(first.difference.is_none());
+        assert!(first.award.trace.contains("steps") || first.award.trace.len() > 10);
+        let subsidy5 = first
+            .award
+            .items
+            .iter()
+            .find(|i| i.item == "one_time_disability_subsidy")
+            .unwrap()
+            .amount;
+        assert!(subsidy5.fen() > 0);
+
+        // Maker-checker: the maker cannot approve.
+        let err = app.approve_award(first.award.id, MAKER).unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert!(err.to_string().contains("maker-checker"), "{err}");
+        let approved = app.approve_award(first.award.id, CHECKER).unwrap();
+        assert_eq!(approved.award.status, "approved");
+
+        // One-time items are paid once.
+        let paid = app.pay_one_time(&number, date(2025, 11, 1), ACTOR).unwrap();
+        assert!(paid.paid.iter().all(|p| !p.already_paid));
+        let again = app.pay_one_time(&number, date(2025, 11, 2), ACTOR).unwrap();
+        assert!(again.paid.iter().all(|p| p.already_paid), "{again:?}");
+
+        // Re-appraisal at the provincial level within 15 days of receipt (Art 26): grade 3.
+        appr(
+            app,
+            &number,
+            appraisal::Command::Receive,
+            date(2025, 10, 20),
+        );
+        appr(
+            app,
+            &number,
+            appraisal::Command::ApplyReappraisal,
+            date(2025, 10, 30),
+        );
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(3),
+                nursing: None,
+            },
+            date(2025, 12, 10),
+        );
+        let history = app.appraisal_history(&number).unwrap();
+        assert_eq!(
+            history.iter().map(|c| c.grade).collect::<Vec<_>>(),
+            vec![Some(5), Some(3)]
+        );
+
+        let second = app
+            .compute_award(&number, &award_request(facts, "new_appraisal"), MAKER)
+            .unwrap();
+        let d = second.difference.clone().unwrap();
+        let subsidy3 = second
+            .award
+            .items
+            .iter()
+            .find(|i| i.item == "one_time_disability_subsidy")
+            .unwrap()
+            .amount;
+        let line = d
+            .lines
+            .iter()
+            .find(|l| l.item == "one_time_disability_subsidy")
+            .unwrap();
+        assert_eq!((line.before, line.after), (subsidy5, subsidy3));
+        assert_eq!(line.difference.fen(), subsidy3.fen() - subsidy5.fen());
+        assert!(d.arrears.fen() >= line.difference.fen());
+        app.approve_award(second.award.id, CHECKER).unwrap();
+        assert_eq!(
+            app.store().award(first.award.id).unwrap().unwrap().status,
+            "superseded"
+        );
+        // Only the difference is paid now, once.
+        let arrears = app.pay_one_time(&number, date(2026, 1, 5), ACTOR).unwrap();
+        let p = arrears
+            .paid
+            .iter()
+            .find(|p| p.item == "one_time_disability_subsidy")
+            .unwrap();
+        assert_eq!(p.amount.fen(), subsidy3.fen() - subsidy5.fen());
+        assert!(!p.already_paid);
+        // Grade 3: the fund pays the disability allowance monthly from January 2026.
+        let view = app.award_view(second.award.id).unwrap();
+        let allowance = view
+            .benefits
+            .iter()
+            .find(|b| b.item == "monthly_disability_allowance" && b.end_reason.is_none())
+            .unwrap();
+        // Grade 5 (employer, Art 36) became grade 3 (fund, Art 35): a new benefit.
+        assert_eq!(allowance.payer, "fund");
+        assert_eq!(allowance.start_month, month("2026-01"));
+        let run = app.run_payroll(month("2026-01"), ACTOR).unwrap();
+        assert_eq!(run.lines, 1);
+        assert_eq!(run.total, allowance.amounts[0].amount);
+        assert_eq!(app.run_payroll(month("2026-01"), ACTOR).unwrap().lines, 0);
+    });
+}
+
+#[test]
+fn art39_survivors_pensions_end_at_18_remarriage_and_are_indexed_suspended_and_paid_once() {
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        let facts = serde_json::json!({
+            "own_wage": "8500.00",
+            "death_date": "2025-04-25",
+            "dependants": {"spouse": true, "others": 1}
+        });
+        let mut req = award_request(facts, "initial");
+        req.dependant_birth_dates = vec![Some(date(2008, 2, 15))];
+        let award = app.compute_award(&number, &req, MAKER).unwrap();
+        let view = app.approve_award(award.award.id, CHECKER).unwrap();
+        let spouse = view
+            .benefits
+            .iter()
+            .find(|b| b.beneficiary == "spouse")
+            .unwrap()
+            .clone();
+        let child = view
+            .benefits
+            .iter()
+            .find(|b| b.beneficiary == "dependant-1")
+            .unwrap()
+            .clone();
+        assert_eq!(spouse.start_month, month("2025-05"));
+        // Turns 18 on 2026-02-15: paid up to January 2026.
+        assert_eq!(child.end_month, Some(month("2026-01")));
+        let paid = app.pay_one_time(&number, date(2025, 5, 10), ACTOR).unwrap();
+        assert!(
+            paid.paid.iter().any(|p| p.item == "funeral_subsidy"),
+            "{paid:?}"
+        );
+
+        let both = spouse.amounts[0].amount.fen() + child.amounts[0].amount.fen();
+        let may = app.run_payroll(month("2025-05"), ACTOR).unwrap();
+        assert_eq!((may.lines, may.total.fen()), (2, both));
+        // Indexation by 5% from 2026-01: each amount rounded to the fen.
+        let indexed = app
+            .index_benefits(
+                month("2026-01"),
+                &Indexation::Percentage {
+                    rate: Rate::parse("5%").unwrap(),
+                    item: None,
+                },
+                "粤人社函〔2025〕test",
+                ACTOR,
+            )
+            .unwrap();
+        assert_eq!(indexed.benefits, 2);
+        let spouse_2026 = spouse.amounts[0]
+            .amount
+            .mul_rate(Rate::parse("105%").unwrap());
+        let jan = app.run_payroll(month("2026-01"), ACTOR).unwrap();
+        assert_eq!(jan.lines, 2);
+        // February: the child has turned 18.
+        app.suspend_benefit(spouse.id, "proof of life missing", ACTOR)
+            .unwrap();
+        assert_eq!(app.run_payroll(month("2026-02"), ACTOR).unwrap().lines, 0);
+        app.resume_benefit(spouse.id, "proof received", ACTOR)
+            .unwrap();
+        let feb = app.run_payroll(month("2026-02"), ACTOR).unwrap();
+        assert_eq!((feb.lines, feb.total), (1, spouse_2026));
+        // Remarriage in March: paid for March, not after.
+        app.end_benefit(
+            spouse.id,
+            &BenefitEnd::Remarriage {
+                month: month("2026-03"),
+            },
+            ACTOR,
+        )
+        .unwrap();
+        assert_eq!(app.run_payroll(month("2026-03"), ACTOR).unwrap().lines, 1);
+        assert_eq!(app.run_payroll(month("2026-04"), ACTOR).unwrap().lines, 0);
+    });
+}
+
+#[test]
+fn art35_grade_1_to_4_at_retirement_the_fund_pays_only_the_difference_above_the_pension() {
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(2),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+        let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6});
+        let award = app
+            .compute_award(&number, &award_request(facts, "initial"), MAKER)
+            .unwrap();
+        let view = app.approve_award(award.award.id, CHECKER).unwrap();
+        let allowance = view
+            .benefits
+            .iter()
+            .find(|b| b.item == "monthly_disability_allowance")
+            .unwrap()
+            .clone();
+        let full = allowance.amounts[0].amount;
+        let pension = Money::from_fen(full.fen() - 12_345);
+        let top_up = app
+            .record_retirement(allowance.id, month("2026-03"), pension, ACTOR)
+            .unwrap();
+        assert_eq!(top_up.fen(), 12_345);
+        let high = app
+            .record_retirement(allowance.id, month("2026-04"), yuan("99999.00"), ACTOR)
+            .unwrap();
+        assert_eq!(high, Money::ZERO);
+        assert_eq!(
+            app.run_payroll(month("2026-02"), ACTOR).unwrap().total,
+            full
+        );
+        assert_eq!(
+            app.run_payroll(month("2026-03"), ACTOR)
+                .unwrap()
+                .total
+                .fen(),
+            12_345
+        );
+        assert_eq!(app.run_payroll(month("2026-04"), ACTOR).unwrap().lines, 0);
+    });
+}
+
+#[test]
+fn art26_a_reappraisal_changes_the_allowance_from_its_month_and_shows_the_months_paid_as_arrears() {
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(2),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+        let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6});
+        let first = app
+            .compute_award(&number, &award_request(facts.clone(), "initial"), MAKER)
+            .unwrap();
+        let view = app.approve_award(first.award.id, CHECKER).unwrap();
+        let allowance = view
+            .benefits
+            .iter()
+            .find(|b| b.item == "monthly_disability_allowance")
+            .unwrap()
+            .clone();
+        assert_eq!(allowance.start_month, month("2025-11"));
+        for m in ["2025-11", "2025-12", "2026-01", "2026-02"] {
+            assert_eq!(app.run_payroll(month(m), ACTOR).unwrap().lines, 1, "{m}");
+        }
+        // Re-appraised at grade 1 on 2025-12-10: the new allowance is due from January.
+        appr(
+            app,
+            &number,
+            appraisal::Command::Receive,
+            date(2025, 10, 20),
+        );
+        appr(
+            app,
+            &number,
+            appraisal::Command::ApplyReappraisal,
+            date(2025, 10, 30),
+        );
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(1),
+                nursing: None,
+            },
+            date(2025, 12, 10),
+        );
+        let second = app
+            .compute_award(&number, &award_request(facts, "new_appraisal"), MAKER)
+            .unwrap();
+        let d = second.difference.unwrap();
+        let line = d
+            .lines
+            .iter()
+            .find(|l| l.item == "monthly_disability_allowance")
+            .unwrap();
+        assert!(line.after > line.before, "{line:?}");
+        assert_eq!(
+            line.months_paid, 2,
+            "January and February were paid at grade 2"
+        );
+        assert_eq!(
+            line.difference.fen(),
+            2 * (line.after.fen() - line.before.fen())
+        );
+        app.approve_award(second.award.id, CHECKER).unwrap();
+        let march = app.run_payroll(month("2026-03"), ACTOR).unwrap();
+        assert_eq!(march.total, line.after);
+        let b = app.store().periodic_benefit(allowance.id).unwrap().unwrap();
+        assert_eq!(b.amounts.last().unwrap().from_month, month("2026-03"));
+    });
+}

@@ -1,0 +1,643 @@
+//! `gongshang case file|show|act|queue`, `gongshang appraisal ...` and
+//! `gongshang award compute|approve|show|pay`: thin views over the case
+//! services. Chinese by default, `--lang en`, `--json`.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView, FileCaseRequest};
+use gongshang_domain::appraisal;
+use gongshang_rules::NursingLevel;
+use jiff::civil::Date;
+
+use crate::{CliError, Lang};
+
+/// What every case command takes.
+#[derive(clap::Args, Clone)]
+pub struct Out {
+    #[arg(long, value_name = "URL", global = true)]
+    pub db: Option<String>,
+    #[arg(long, value_enum, default_value = "zh", global = true)]
+    pub lang: Lang,
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Who does it (maker-checker compares it) [default: $USER]
+    #[arg(long, value_name = "NAME", global = true)]
+    pub actor: Option<String>,
+}
+
+impl Out {
+    fn actor(&self) -> String {
+        self.actor
+            .clone()
+            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "cli".into())
+    }
+
+    fn zh(&self) -> bool {
+        self.lang == Lang::Zh
+    }
+}
+
+#[derive(clap::Subcommand)]
+pub enum CaseCmd {
+    /// File an application from a JSON file (`-` for stdin)
+    File { file: PathBuf },
+    /// A case, its deadlines and its events
+    Show { number: String },
+    /// A command to the determination: a name (accept, withdraw, ...) or JSON
+    Act {
+        number: String,
+        /// e.g. accept, or '{"command":"decide","finding":{"finding":"recognised","ground":"art14_1_work_accident"}}'
+        command: String,
+        /// The day it happened [default: today in China]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<Date>,
+    },
+    /// Open cases by days left, the overdue first
+    Queue {
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum AppraisalCmd {
+    /// The first application (Art 23)
+    Apply(AppraisalArgs),
+    /// Extend the 60 days by 30 (Art 25)
+    Extend {
+        #[command(flatten)]
+        args: AppraisalArgs,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The committee's conclusion
+    Conclude {
+        #[command(flatten)]
+        args: AppraisalArgs,
+        /// 1 (most severe) to 10; none when no grade is reached
+        #[arg(long)]
+        grade: Option<u8>,
+        /// partly, mostly or fully
+        #[arg(long)]
+        nursing: Option<String>,
+    },
+    /// The applicant received the conclusion (Art 26's 15 days run)
+    Receive(AppraisalArgs),
+    /// Re-appraisal at the provincial committee (Art 26)
+    Reappraise(AppraisalArgs),
+    /// Review after at least a year (Art 28)
+    Review(AppraisalArgs),
+    /// The conclusions of a case
+    History { number: String },
+}
+
+#[derive(clap::Args)]
+pub struct AppraisalArgs {
+    pub number: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub on: Option<Date>,
+}
+
+#[derive(clap::Subcommand)]
+pub enum AwardCmd {
+    /// Compute the award of a recognised case from a facts file (JSON: own_wage, suspension_months, ...)
+    Compute {
+        number: String,
+        facts: PathBuf,
+        /// initial, new_appraisal, parameter_correction, ...
+        #[arg(long, default_value = "initial")]
+        basis: String,
+        /// Birth dates of the non-spouse dependants, in order (YYYY-MM-DD,...)
+        #[arg(long, value_delimiter = ',')]
+        dependant_birth_dates: Vec<Date>,
+    },
+    /// Approve a proposed award (a second person: not its maker)
+    Approve { award_id: i64 },
+    /// An award with its items, difference, benefits and payments
+    Show {
+        award_id: Option<i64>,
+        #[arg(long, value_name = "NUMBER", conflicts_with = "award_id")]
+        case: Option<String>,
+    },
+    /// Pay the fund's one-time items not yet paid
+    Pay {
+        number: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<Date>,
+    },
+}
+
+fn read_text(path: &PathBuf) -> Result<String, CliError> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CliError> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+fn state_zh(state: &str) -> &str {
+    match state {
+        "not_filed" => "未申请",
+        "completeness_review" => "材料审核中",
+        "awaiting_materials" => "待补正材料",
+        "accepted" => "已受理",
+        "rejected" => "不予受理",
+        "withdrawn" => "已撤回",
+        "terminated" => "已终止",
+        "decided" => "已作出认定决定",
+        "appraisal_pending" => "劳动能力鉴定中",
+        "appraised" => "已鉴定",
+        other => other,
+    }
+}
+
+fn deadline_zh(kind: &str) -> &str {
+    match kind {
+        "completeness_review" => "受理审核期限",
+        "decision" => "认定决定期限",
+        "delivery" => "送达期限",
+        "appraisal_conclusion" => "鉴定结论期限",
+        "reappraisal_application" => "再次鉴定申请期限",
+        other => other,
+    }
+}
+
+fn render_case(v: &CaseView, out: &Out) -> String {
+    let r = &v.row;
+    let mut s = String::new();
+    if out.zh() {
+        s.push_str(&format!("案件 {}（{}）\n", r.number, state_zh(&r.state)));
+        s.push_str(&format!(
+            "  人员 {}  单位 {}  方案 {}  事故日 {}\n",
+            mask(&r.person),
+            r.unit.as_deref().unwrap_or("-"),
+            r.scheme_id,
+            r.accident_date
+        ));
+        for d in &v.deadlines {
+            s.push_str(&format!(
+                "  期限：{} {}（{}）\n",
+                deadline_zh(&text(&d.kind)),
+                d.due,
+                d.article
+            ));
+        }
+        if let Some(n) = v.days_left {
+            s.push_str(&format!(
+                "  剩余天数：{n}{}\n",
+                if n < 0 { "（已超期）" } else { "" }
+            ));
+        }
+        if let Some(c) = v.appraisal.current() {
+            s.push_str(&format!(
+                "  鉴定结论：{}级伤残{}（{}）\n",
+                c.grade.map_or("未达".to_owned(), |g| g.get().to_string()),
+                c.nursing
+                    .map(|n| format!("，生活护理：{}", text(&n)))
+                    .unwrap_or_default(),
+                c.concluded_on
+            ));
+        }
+        s.push_str(&format!("  事件（版本 {}）：\n", r.version));
+    } else {
+        s.push_str(&format!("case {} ({})\n", r.number, r.state));
+        s.push_str(&format!(
+            "  person {}  unit {}  scheme {}  accident {}\n",
+            mask(&r.person),
+            r.unit.as_deref().unwrap_or("-"),
+            r.scheme_id,
+            r.accident_date
+        ));
+        for d in &v.deadlines {
+            s.push_str(&format!(
+                "  deadline: {} {} ({})\n",
+                text(&d.kind),
+                d.due,
+                d.article
+            ));
+        }
+        if let Some(n) = v.days_left {
+            s.push_str(&format!(
+                "  days left: {n}{}\n",
+                if n < 0 { " (overdue)" } else { "" }
+            ));
+        }
+        if let Some(c) = v.appraisal.current() {
+            s.push_str(&format!(
+                "  appraisal: grade {}{} ({})\n",
+                c.grade.map_or("none".to_owned(), |g| g.get().to_string()),
+                c.nursing
+                    .map(|n| format!(", nursing {}", text(&n)))
+                    .unwrap_or_default(),
+                c.concluded_on
+            ));
+        }
+        s.push_str(&format!("  events (version {}):\n", r.version));
+    }
+    for e in &v.events {
+        s.push_str(&format!(
+            "    {:>3} {} {:<13} {}\n",
+            e["seq"],
+            e["on"].as_str().unwrap_or(""),
+            e["stream"].as_str().unwrap_or(""),
+            e["event"].as_str().unwrap_or("")
+        ));
+    }
+    s
+}
+
+fn mask(resident: &str) -> String {
+    gongshang_domain::ids::ResidentId::parse(resident)
+        .map(|r| r.masked())
+        .unwrap_or_else(|_| resident.to_owned())
+}
+
+fn text<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
+    let app = crate::db::open_app(out.db.as_deref())?;
+    match cmd {
+        CaseCmd::File { file } => {
+            let text = read_text(file)?;
+            let req: FileCaseRequest = serde_json::from_str(&text)
+                .map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+            let row = app.file_case(&req, &out.actor())?;
+            let view = app.case_view(&row.number)?;
+            if out.json {
+                return print_json(&view);
+            }
+            print!("{}", render_case(&view, out));
+        }
+        CaseCmd::Show { number } => {
+            let view = app.case_view(number)?;
+            if out.json {
+                return print_json(&view);
+            }
+            print!("{}", render_case(&view, out));
+        }
+        CaseCmd::Act {
+            number,
+            command,
+            on,
+        } => {
+            let json = if command.trim_start().starts_with('{') {
+                command.clone()
+            } else {
+                format!(
+                    r#"{{"command":{}}}"#,
+                    serde_json::Value::String(command.trim().into())
+                )
+            };
+            let cmd = serde_json::from_str(&json)
+                .map_err(|e| CliError(format!("command {command:?}: {e}")))?;
+            app.act(number, CaseCommand::Determination(cmd), *on, &out.actor())?;
+            let view = app.case_view(number)?;
+            if out.json {
+                return print_json(&view);
+            }
+            print!("{}", render_case(&view, out));
+        }
+        CaseCmd::Queue { limit } => {
+            let queue = app.work_queue(*limit)?;
+            if out.json {
+                return print_json(&queue);
+            }
+            if out.zh() {
+                println!("案件号,状态,期限,到期日,剩余天数,超期");
+            } else {
+                println!("number,state,deadline,due,days_left,overdue");
+            }
+            for q in &queue {
+                let (state, kind, overdue) = if out.zh() {
+                    (
+                        state_zh(&q.state).to_owned(),
+                        deadline_zh(&q.deadline.kind).to_owned(),
+                        if q.overdue { "是" } else { "否" },
+                    )
+                } else {
+                    (
+                        q.state.clone(),
+                        q.deadline.kind.clone(),
+                        if q.overdue { "yes" } else { "no" },
+                    )
+                };
+                println!(
+                    "{},{state},{kind},{},{},{overdue}",
+                    q.number, q.deadline.due, q.days_left
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parse_nursing(text: &str) -> Result<NursingLevel, CliError> {
+    serde_json::from_value(serde_json::Value::String(text.trim().into())).map_err(|_| {
+        CliError(format!(
+            "--nursing {text:?} is not a nursing level; expected partly, mostly or fully"
+        ))
+    })
+}
+
+pub fn run_appraisal(cmd: &AppraisalCmd, out: &Out) -> Result<(), CliError> {
+    let app = crate::db::open_app(out.db.as_deref())?;
+    let (args, command) = match cmd {
+        AppraisalCmd::Apply(a) => (a, appraisal::Command::Apply),
+        AppraisalCmd::Extend { args, reason } => (
+            args,
+            appraisal::Command::Extend {
+                reason: reason.clone(),
+            },
+        ),
+        AppraisalCmd::Conclude {
+            args,
+            grade,
+            nursing,
+        } => (
+            args,
+            appraisal::Command::Conclude {
+                grade: *grade,
+                nursing: nursing.as_deref().map(parse_nursing).transpose()?,
+            },
+        ),
+        AppraisalCmd::Receive(a) => (a, appraisal::Command::Receive),
+        AppraisalCmd::Reappraise(a) => (a, appraisal::Command::ApplyReappraisal),
+        AppraisalCmd::Review(a) => (a, appraisal::Command::ApplyReview),
+        AppraisalCmd::History { number } => {
+            let history = app.appraisal_history(number)?;
+            if out.json {
+                return print_json(&history);
+            }
+            if out.zh() {
+                println!("序号,类别,级别,申请日,结论日,伤残等级,护理等级,超期天数");
+            } else {
+                println!("number,kind,level,applied_on,concluded_on,grade,nursing,late_by_days");
+            }
+            for c in &history {
+                println!(
+                    "{},{},{},{},{},{},{},{}",
+                    c.number,
+                    c.kind,
+                    c.level,
+                    c.applied_on,
+                    c.concluded_on,
+                    c.grade.map_or(String::new(), |g| g.to_string()),
+                    c.nursing.as_deref().unwrap_or(""),
+                    c.late_by_days
+                );
+            }
+            return Ok(());
+        }
+    };
+    app.act(
+        &args.number,
+        CaseCommand::Appraisal(command),
+        args.on,
+        &out.actor(),
+    )?;
+    let view = app.case_view(&args.number)?;
+    if out.json {
+        return print_json(&view);
+    }
+    print!("{}", render_case(&view, out));
+    Ok(())
+}
+
+fn item_zh(item: &str) -> &str {
+    match item {
+        "suspension_wages" => "停工留薪期工资",
+        "hospital_food_subsidy" => "住院伙食补助费",
+        "one_time_disability_subsidy" => "一次性伤残补助金",
+        "monthly_disability_allowance" => "伤残津贴（月）",
+        "monthly_living_care" => "生活护理费（月）",
+        "funeral_subsidy" => "丧葬补助金",
+        "monthly_survivor_pensions" => "供养亲属抚恤金（月）",
+        "one_time_death_benefit" => "一次性工亡补助金",
+        "one_time_medical_subsidy" => "一次性工伤医疗补助金",
+        "one_time_employment_subsidy" => "一次性伤残就业补助金",
+        other => other,
+    }
+}
+
+fn payer_zh(payer: &str) -> &str {
+    match payer {
+        "fund" => "工伤保险基金",
+        "employer" => "用人单位",
+        "insurer" => "保险公司",
+        other => other,
+    }
+}
+
+fn status_zh(status: &str) -> &str {
+    match status {
+        "proposed" => "待复核",
+        "approved" => "已核准",
+        "superseded" => "已被取代",
+        "withdrawn" => "已撤回",
+        other => other,
+    }
+}
+
+fn render_award(v: &AwardView, out: &Out) -> String {
+    let a = &v.award;
+    let zh = out.zh();
+    let mut s = String::new();
+    if zh {
+        s.push_str(&format!(
+            "待遇核定 #{}  案件 {}  {}（{}）  法定日期 {}  方案 {}\n",
+            a.id,
+            v.case_number,
+            status_zh(&a.status),
+            a.basis,
+            a.legal_date,
+            a.scheme_id
+        ));
+        s.push_str(&format!(
+            "  经办 {}{}\n",
+            a.made_by,
+            a.checked_by
+                .as_deref()
+                .map(|c| format!("  复核 {c}"))
+                .unwrap_or_default()
+        ));
+    } else {
+        s.push_str(&format!(
+            "award #{}  case {}  {} ({})  legal date {}  scheme {}\n",
+            a.id, v.case_number, a.status, a.basis, a.legal_date, a.scheme_id
+        ));
+        s.push_str(&format!(
+            "  made by {}{}\n",
+            a.made_by,
+            a.checked_by
+                .as_deref()
+                .map(|c| format!("  checked by {c}"))
+                .unwrap_or_default()
+        ));
+    }
+    for it in &a.items {
+        let (item, payer) = if zh {
+            (item_zh(&it.item).to_owned(), payer_zh(&it.payer).to_owned())
+        } else {
+            (it.item.clone(), it.payer.clone())
+        };
+        s.push_str(&format!(
+            "  {item:<24} {:>14}  {payer}  {}  {}\n",
+            it.amount, it.beneficiary, it.citation
+        ));
+    }
+    s.push_str(&format!(
+        "  {} {}  {} {}\n",
+        if zh {
+            "一次性合计"
+        } else {
+            "one-time total"
+        },
+        a.one_time,
+        if zh { "月度合计" } else { "monthly total" },
+        a.monthly
+    ));
+    if let Some(d) = &v.difference {
+        s.push_str(if zh {
+            "  与已核准待遇的差额：\n"
+        } else {
+            "  difference from the approved award:\n"
+        });
+        for l in &d.lines {
+            s.push_str(&format!(
+                "    {} {}: {} → {}{}  {}\n",
+                if zh { item_zh(&l.item) } else { &l.item },
+                l.beneficiary,
+                l.before,
+                l.after,
+                if l.months_paid > 0 {
+                    if zh {
+                        format!("（已发{}个月）", l.months_paid)
+                    } else {
+                        format!(" ({} months paid)", l.months_paid)
+                    }
+                } else {
+                    String::new()
+                },
+                l.difference
+            ));
+        }
+        s.push_str(&format!(
+            "    {} {}  {} {}\n",
+            if zh { "应补发" } else { "arrears" },
+            d.arrears,
+            if zh { "应追回" } else { "to recover" },
+            d.to_recover
+        ));
+    }
+    for b in &v.benefits {
+        let amount = b.amounts.last().map(|x| x.amount).unwrap_or_default();
+        s.push_str(&format!(
+            "  {} #{} {} {} {}: {} {}{}{}\n",
+            if zh { "定期待遇" } else { "benefit" },
+            b.id,
+            if zh { item_zh(&b.item) } else { &b.item },
+            b.beneficiary,
+            if zh { payer_zh(&b.payer) } else { &b.payer },
+            amount,
+            b.start_month,
+            b.end_month.map(|m| format!("..{m}")).unwrap_or_default(),
+            if b.suspended {
+                if zh { "（暂停）" } else { " (suspended)" }
+            } else {
+                ""
+            }
+        ));
+    }
+    for p in &v.payments {
+        s.push_str(&format!(
+            "  {} {} {} {} {}\n",
+            if zh { "已支付" } else { "paid" },
+            p.paid_on,
+            if zh { item_zh(&p.item) } else { &p.item },
+            p.beneficiary,
+            p.amount
+        ));
+    }
+    s
+}
+
+pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
+    let app = crate::db::open_app(out.db.as_deref())?;
+    let view = match cmd {
+        AwardCmd::Compute {
+            number,
+            facts,
+            basis,
+            dependant_birth_dates,
+        } => {
+            let text = read_text(facts)?;
+            let facts: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| CliError(format!("{}: {e}", facts.display())))?;
+            let req = AwardRequest {
+                facts,
+                basis: basis.clone(),
+                dependant_birth_dates: dependant_birth_dates.iter().copied().map(Some).collect(),
+            };
+            app.compute_award(number, &req, &out.actor())?
+        }
+        AwardCmd::Approve { award_id } => app.approve_award(*award_id, &out.actor())?,
+        AwardCmd::Show { award_id, case } => {
+            let id = match (award_id, case) {
+                (Some(id), _) => *id,
+                (None, Some(number)) => app
+                    .awards_of_case(number)?
+                    .iter()
+                    .rev()
+                    .find(|a| a.status == "approved" || a.status == "proposed")
+                    .map(|a| a.id)
+                    .ok_or_else(|| CliError(format!("case {number} has no award")))?,
+                (None, None) => return Err(CliError("give an award id or --case NUMBER".into())),
+            };
+            app.award_view(id)?
+        }
+        AwardCmd::Pay { number, on } => {
+            let on = on.unwrap_or_else(crate::today_in_china);
+            let payout = app.pay_one_time(number, on, &out.actor())?;
+            if out.json {
+                return print_json(&payout);
+            }
+            for p in &payout.paid {
+                let what = if out.zh() { item_zh(&p.item) } else { &p.item };
+                let state = match (p.already_paid, out.zh()) {
+                    (true, true) => "已付过，本次未付",
+                    (false, true) => "本次支付",
+                    (true, false) => "already paid, nothing paid now",
+                    (false, false) => "paid now",
+                };
+                println!("{what} {} {}  {state}", p.beneficiary, p.amount);
+            }
+            for (item, who, amount) in &payout.to_recover {
+                println!(
+                    "{} {item} {who} {amount}",
+                    if out.zh() { "应追回" } else { "to recover" }
+                );
+            }
+            return Ok(());
+        }
+    };
+    if out.json {
+        return print_json(&view);
+    }
+    print!("{}", render_award(&view, out));
+    Ok(())
+}

@@ -1,0 +1,344 @@
+//! `gongshang payroll run|runs|index|suspend|resume|end|retire` and
+//! `gongshang bench payroll --beneficiaries N`.
+
+// Floating point only to print durations and rates; no money is computed with it.
+#![allow(clippy::float_arithmetic)]
+
+use std::time::Instant;
+
+use gongshang_app::payroll::{BenefitEnd, Indexation};
+use gongshang_domain::ids::ResidentId;
+use gongshang_domain::month::Month;
+use gongshang_rules::{Money, Rate};
+use gongshang_store::cases::{
+    CaseAppend, CaseSnapshot, NewCase, NewCaseEvent, NewPeriodicBenefit, PayrollRunRow,
+};
+use jiff::civil::date;
+
+use crate::CliError;
+use crate::cases_cmds::Out;
+
+#[derive(clap::Subcommand)]
+pub enum PayrollCmd {
+    /// Pay a month: every running, unsuspended fund benefit not paid for it yet
+    Run {
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+    },
+    /// The runs of a month
+    Runs {
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+    },
+    /// Adjust benefits from a month: --percent 3% (all, or --item) or --amount for one --benefit
+    Index {
+        #[arg(long, value_name = "YYYY-MM")]
+        from: String,
+        #[arg(long, value_name = "RATE", conflicts_with = "amount")]
+        percent: Option<String>,
+        #[arg(long, value_name = "ITEM")]
+        item: Option<String>,
+        #[arg(long, value_name = "YUAN", requires = "benefit")]
+        amount: Option<String>,
+        #[arg(long, value_name = "ID")]
+        benefit: Option<i64>,
+        /// The notice that decides it
+        #[arg(long)]
+        instrument: String,
+    },
+    Suspend {
+        benefit: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    Resume {
+        benefit: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// End a benefit: death or remarriage in --month (paid for it), turned18 in --month (paid to the month before)
+    End {
+        benefit: i64,
+        #[arg(long, value_parser = ["death", "remarriage", "turned18"])]
+        reason: String,
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+    },
+    /// A grade 1-4 worker retired: the fund pays only the allowance above the pension
+    Retire {
+        benefit: i64,
+        #[arg(long, value_name = "YYYY-MM")]
+        from: String,
+        #[arg(long, value_name = "YUAN")]
+        pension: String,
+    },
+}
+
+fn month(text: &str) -> Result<Month, CliError> {
+    Ok(Month::parse(text.trim())?)
+}
+
+fn yuan(flag: &str, text: &str) -> Result<Money, CliError> {
+    Money::parse_yuan(text.trim()).map_err(|e| CliError(format!("{flag} {text:?}: {e}")))
+}
+
+fn render_run(r: &PayrollRunRow, out: &Out) {
+    if out.json {
+        if let Ok(s) = serde_json::to_string_pretty(r) {
+            println!("{s}");
+        }
+        return;
+    }
+    if out.lang == crate::Lang::Zh {
+        println!(
+            "{} 第{}次发放：{} 笔，合计 {} 元{}",
+            r.month,
+            r.run_no,
+            r.lines,
+            r.total,
+            r.ledger_key
+                .as_deref()
+                .map(|k| format!("，记账 {k}"))
+                .unwrap_or_else(|| "，无新增支付（本月已发放的不重复发放）".into())
+        );
+    } else {
+        println!(
+            "{} run {}: {} lines, {} yuan{}",
+            r.month,
+            r.run_no,
+            r.lines,
+            r.total,
+            r.ledger_key
+                .as_deref()
+                .map(|k| format!(", posted {k}"))
+                .unwrap_or_else(|| ", nothing new to pay (a month is paid once)".into())
+        );
+    }
+    for (item, n, amount) in &r.by_item {
+        println!("  {item}: {n}, {amount}");
+    }
+}
+
+pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
+    let app = crate::db::open_app(out.db.as_deref())?;
+    let actor = out
+        .actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "cli".into());
+    let done = |zh: &str, en: &str| {
+        if out.lang == crate::Lang::Zh {
+            println!("{zh}");
+        } else {
+            println!("{en}");
+        }
+    };
+    match cmd {
+        PayrollCmd::Run { month: m } => render_run(&app.run_payroll(month(m)?, &actor)?, out),
+        PayrollCmd::Runs { month: m } => {
+            for r in app.payroll_runs(month(m)?)? {
+                render_run(&r, out);
+            }
+        }
+        PayrollCmd::Index {
+            from,
+            percent,
+            item,
+            amount,
+            benefit,
+            instrument,
+        } => {
+            let indexation = match (percent, amount, benefit) {
+                (Some(p), _, _) => Indexation::Percentage {
+                    rate: Rate::parse(p.trim())
+                        .map_err(|e| CliError(format!("--percent {p:?}: {e}")))?,
+                    item: item.clone(),
+                },
+                (None, Some(a), Some(b)) => Indexation::NewAmount {
+                    benefit_id: *b,
+                    amount: yuan("--amount", a)?,
+                },
+                _ => {
+                    return Err(CliError(
+                        "give --percent RATE, or --amount YUAN with --benefit ID".into(),
+                    ));
+                }
+            };
+            let r = app.index_benefits(month(from)?, &indexation, instrument, &actor)?;
+            done(
+                &format!("自 {} 起调整 {} 项定期待遇", r.from_month, r.benefits),
+                &format!("{} benefits adjusted from {}", r.benefits, r.from_month),
+            );
+        }
+        PayrollCmd::Suspend { benefit, reason } => {
+            app.suspend_benefit(*benefit, reason, &actor)?;
+            done(
+                &format!("定期待遇 #{benefit} 已暂停"),
+                &format!("benefit #{benefit} suspended"),
+            );
+        }
+        PayrollCmd::Resume { benefit, reason } => {
+            app.resume_benefit(*benefit, reason, &actor)?;
+            done(
+                &format!("定期待遇 #{benefit} 已恢复"),
+                &format!("benefit #{benefit} resumed"),
+            );
+        }
+        PayrollCmd::End {
+            benefit,
+            reason,
+            month: m,
+        } => {
+            let m = month(m)?;
+            let end = match reason.as_str() {
+                "death" => BenefitEnd::Death { month: m },
+                "remarriage" => BenefitEnd::Remarriage { month: m },
+                _ => BenefitEnd::TurnedEighteen { month: m },
+            };
+            app.end_benefit(*benefit, &end, &actor)?;
+            done(
+                &format!("定期待遇 #{benefit} 已终止"),
+                &format!("benefit #{benefit} ended"),
+            );
+        }
+        PayrollCmd::Retire {
+            benefit,
+            from,
+            pension,
+        } => {
+            let top_up =
+                app.record_retirement(*benefit, month(from)?, yuan("--pension", pension)?, &actor)?;
+            done(
+                &format!("自 {from} 起基金补足差额 {top_up} 元/月"),
+                &format!("from {from} the fund pays the difference: {top_up} yuan a month"),
+            );
+        }
+    }
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct BenchPayrollArgs {
+    /// How many periodic beneficiaries
+    #[arg(long, default_value_t = 1_000_000)]
+    pub beneficiaries: u64,
+    /// A PostgreSQL URL or SQLite path [default: a fresh SQLite file in a temporary folder]
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
+    /// The month paid
+    #[arg(long, default_value = "2026-01")]
+    pub month: String,
+}
+
+/// Seeds N benefits through the store (multi-row inserts, 100,000 per
+/// transaction), then times the month's run and a second run of the month.
+pub fn bench(args: &BenchPayrollArgs) -> Result<(), CliError> {
+    let dir = std::env::temp_dir().join(format!("gongshang-bench-payroll-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
+    let result = measure(args, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliError> {
+    let m = month(&args.month)?;
+    let url = args
+        .db
+        .clone()
+        .unwrap_or_else(|| dir.join("bench.db").display().to_string());
+    let app = crate::db::open_app(Some(&url))?;
+    let store = app.store();
+    println!("database: {}", store.backend_name());
+    let at = app.now();
+    let person = ResidentId::parse("11010519491231002X")?;
+    let case = store.create_case(
+        &NewCase {
+            number: Some(format!("BENCH-{}", at.as_nanosecond())),
+            flow: "determination".into(),
+            person,
+            unit: None,
+            scheme_id: "national.employees".into(),
+            jurisdiction: "national".into(),
+            region: None,
+            accident_key: format!("bench-{}", at.as_nanosecond()),
+            accident_date: date(2025, 1, 1),
+        },
+        &CaseAppend {
+            expected_version: 0,
+            events: vec![NewCaseEvent {
+                stream: "determination".into(),
+                kind: "bench".into(),
+                on: date(2025, 1, 1),
+                body: "{}".into(),
+            }],
+            snapshot: CaseSnapshot {
+                state: "bench".into(),
+                closed: true,
+                deadline: None,
+            },
+            recognises: None,
+            conclusions: Vec::new(),
+        },
+        "bench",
+        at,
+    )?;
+    let items = [
+        "monthly_disability_allowance",
+        "monthly_living_care",
+        "monthly_survivor_pensions",
+    ];
+    let started = Instant::now();
+    let chunk = 100_000u64;
+    let mut seeded = 0u64;
+    while seeded < args.beneficiaries {
+        let n = chunk.min(args.beneficiaries - seeded);
+        let batch: Vec<NewPeriodicBenefit> = (seeded..seeded + n)
+            .map(|k| NewPeriodicBenefit {
+                case_id: case.id,
+                award_id: None,
+                beneficiary: format!("b{k}"),
+                item: items[usize::try_from(k % 3).unwrap_or(0)].into(),
+                payer: "fund".into(),
+                start_month: Month::parse("2025-06").unwrap_or(m),
+                end_month: None,
+                end_reason: None,
+                end_condition: None,
+                // 2,000.00 to 4,999.99 yuan, deterministic.
+                monthly: Money::from_fen(
+                    200_000 + i64::try_from((k * 7_919) % 300_000).unwrap_or(0),
+                ),
+            })
+            .collect();
+        store.create_periodic_benefits(&batch, "bench", at)?;
+        seeded += n;
+    }
+    let seed_s = started.elapsed().as_secs_f64();
+    println!(
+        "seed:     {} benefits in {:.2} s ({:.0}/s; not the target)",
+        seeded,
+        seed_s,
+        seeded as f64 / seed_s.max(1e-9)
+    );
+    let started = Instant::now();
+    let first = app.run_payroll(m, "bench")?;
+    let run_s = started.elapsed().as_secs_f64();
+    println!(
+        "run 1:    {} lines, {} yuan in {:.2} s ({:.0} lines/s), posted {}",
+        first.lines,
+        first.total,
+        run_s,
+        first.lines as f64 / run_s.max(1e-9),
+        first.ledger_key.as_deref().unwrap_or("-")
+    );
+    let started = Instant::now();
+    let second = app.run_payroll(m, "bench")?;
+    println!(
+        "run 2:    {} lines, {} yuan in {:.2} s (the same month: nothing paid twice)",
+        second.lines,
+        second.total,
+        started.elapsed().as_secs_f64()
+    );
+    println!("trial balance: {}", store.trial_balance()?);
+    Ok(())
+}

@@ -1,0 +1,230 @@
+//! `case`, `appraisal`, `award` and `payroll` end to end on a temporary
+//! SQLite file: an accident recognised, appraised at grade 2, the award
+//! approved by a second person, one-time items paid once, a month paid once.
+
+use super::{TempDir, gongshang, s, stderr};
+
+fn ok(o: std::process::Output) -> String {
+    assert!(o.status.success(), "{}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const UNIT: &str = "91440100050000164N";
+const PERSON: &str = "370100199911230879";
+
+#[test]
+fn a_case_goes_from_application_to_the_monthly_payroll() {
+    let dir = TempDir::new("cases");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    let units = dir.write(
+        "units.csv",
+        &format!("credit_code,name,kind,region,industry_class,floating_tier\n{UNIT},华南科技2有限公司,enterprise,440100,5,1.0\n"),
+    );
+    let people = dir.write(
+        "people.csv",
+        &format!("resident_id,name\n{PERSON},朱海燕\n"),
+    );
+    let enrollments = dir.write(
+        "enrollments.csv",
+        &format!("resident_id,credit_code,scheme_id,category,start_date,labour_relation\n{PERSON},{UNIT},guangdong.employees,employee,2024-01-01,true\n"),
+    );
+    for (kind, file) in [
+        ("units", &units),
+        ("people", &people),
+        ("enrollments", &enrollments),
+    ] {
+        ok(gongshang(&[
+            "import",
+            kind,
+            s(file),
+            "--db",
+            db,
+            "--actor",
+            "tester",
+        ]));
+    }
+    let application = dir.write(
+        "application.json",
+        &format!(
+            r#"{{"person":"{PERSON}","unit":"{UNIT}","scheme_id":"guangdong.employees","region":"440100",
+               "applicant":"unit","accident_date":"2025-03-10","filed_on":"2025-03-20",
+               "ground_claimed":"art14_1_work_accident",
+               "materials":[{{"kind":"application_form"}},{{"kind":"labour_relation_proof"}},{{"kind":"medical_diagnosis"}}]}}"#
+        ),
+    );
+    let filed = ok(gongshang(&[
+        "case",
+        "file",
+        s(&application),
+        "--db",
+        db,
+        "--actor",
+        "clerk",
+    ]));
+    assert!(
+        filed.contains("案件 GS2025-000001（材料审核中）"),
+        "{filed}"
+    );
+    assert!(filed.contains("受理审核期限"), "{filed}");
+    let n = "GS2025-000001";
+    let accepted = ok(gongshang(&[
+        "case",
+        "act",
+        n,
+        "accept",
+        "--on",
+        "2025-03-25",
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert!(
+        accepted.contains(&format!("case {n} (accepted)")),
+        "{accepted}"
+    );
+    assert!(accepted.contains("Art 20(1)"), "{accepted}");
+    let queue = ok(gongshang(&["case", "queue", "--db", db]));
+    assert!(
+        queue.contains(&format!("{n},已受理,认定决定期限,")),
+        "{queue}"
+    );
+    let decide = r#"{"command":"decide","finding":{"finding":"recognised","ground":"art14_1_work_accident"}}"#;
+    ok(gongshang(&[
+        "case",
+        "act",
+        n,
+        decide,
+        "--on",
+        "2025-04-20",
+        "--db",
+        db,
+    ]));
+    // A closed determination refuses further commands, naming the state.
+    let refused = gongshang(&[
+        "case",
+        "act",
+        n,
+        "withdraw",
+        "--on",
+        "2025-04-21",
+        "--db",
+        db,
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("case_closed"),
+        "{}",
+        stderr(&refused)
+    );
+
+    ok(gongshang(&[
+        "appraisal",
+        "apply",
+        n,
+        "--on",
+        "2025-08-01",
+        "--db",
+        db,
+    ]));
+    let concluded = ok(gongshang(&[
+        "appraisal",
+        "conclude",
+        n,
+        "--grade",
+        "2",
+        "--on",
+        "2025-10-15",
+        "--db",
+        db,
+    ]));
+    assert!(concluded.contains("鉴定结论：2级伤残"), "{concluded}");
+    let history = ok(gongshang(&[
+        "appraisal",
+        "history",
+        n,
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert!(
+        history.contains("1,initial,city,2025-08-01,2025-10-15,2,"),
+        "{history}"
+    );
+
+    let facts = dir.write(
+        "facts.json",
+        r#"{"own_wage":"8500.00","suspension_months":6,"hospital_days":18}"#,
+    );
+    let award: serde_json::Value = serde_json::from_str(&ok(gongshang(&[
+        "award",
+        "compute",
+        n,
+        s(&facts),
+        "--db",
+        db,
+        "--actor",
+        "maker",
+        "--json",
+    ])))
+    .unwrap();
+    let id = award["award"]["id"].as_i64().unwrap().to_string();
+    assert_eq!(award["award"]["status"], "proposed");
+    let own = gongshang(&["award", "approve", &id, "--db", db, "--actor", "maker"]);
+    assert!(!own.status.success());
+    assert!(stderr(&own).contains("maker-checker"), "{}", stderr(&own));
+    let approved = ok(gongshang(&[
+        "award", "approve", &id, "--db", db, "--actor", "checker",
+    ]));
+    assert!(approved.contains("已核准"), "{approved}");
+    assert!(approved.contains("一次性伤残补助金"), "{approved}");
+    assert!(approved.contains("复核 checker"), "{approved}");
+
+    let paid = ok(gongshang(&[
+        "award",
+        "pay",
+        n,
+        "--on",
+        "2025-11-01",
+        "--db",
+        db,
+    ]));
+    assert!(paid.contains("本次支付"), "{paid}");
+    let again = ok(gongshang(&[
+        "award",
+        "pay",
+        n,
+        "--on",
+        "2025-11-02",
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert!(
+        again.contains("already paid") && !again.lines().any(|l| l.ends_with("  paid now")),
+        "{again}"
+    );
+
+    let first = ok(gongshang(&[
+        "payroll", "run", "--month", "2025-11", "--db", db,
+    ]));
+    assert!(first.contains("2025-11 第1次发放：1 笔"), "{first}");
+    let second = ok(gongshang(&[
+        "payroll", "run", "--month", "2025-11", "--db", db, "--lang", "en",
+    ]));
+    assert!(
+        second.contains("2025-11 run 2: 0 lines, 0.00 yuan, nothing new to pay"),
+        "{second}"
+    );
+}
+
+#[test]
+fn bench_payroll_pays_a_month_once() {
+    let out = ok(gongshang(&["bench", "payroll", "--beneficiaries", "1200"]));
+    assert!(out.contains("run 1:    1200 lines"), "{out}");
+    assert!(out.contains("run 2:    0 lines, 0.00 yuan"), "{out}");
+    assert!(out.contains("trial balance: 0"), "{out}");
+}

@@ -1,0 +1,657 @@
+//! Cases as an event log with a snapshot row, optimistic concurrency, the
+//! accident recognised once, awards with maker-checker, one-time payments
+//! once, and the payroll paying a (benefit, month) once with its ledger
+//! transaction.
+
+use gongshang_domain::ids::IdempotencyKey;
+use gongshang_domain::ledger::{self, Account};
+use gongshang_domain::month::Month;
+use gongshang_rules::Money;
+use gongshang_store::Posted;
+use gongshang_store::Store;
+use gongshang_store::StoreError;
+use gongshang_store::cases::{
+    AwardApproval, AwardItemRow, CaseAppend, CaseSnapshot, ConclusionRow, NewAward,
+    NewBenefitAmount, NewCase, NewCaseEvent, NewIndexation, NewOneTimePayment, NewPeriodicBenefit,
+    PayrollTotals, StoredDeadline,
+};
+use jiff::civil::date;
+
+use crate::common::*;
+
+fn month(text: &str) -> Month {
+    Month::parse(text).unwrap()
+}
+
+fn event(stream: &str, kind: &str, on: jiff::civil::Date) -> NewCaseEvent {
+    NewCaseEvent {
+        stream: stream.into(),
+        kind: kind.into(),
+        on,
+        body: format!(r#"{{"event":"{kind}","on":"{on}"}}"#),
+    }
+}
+
+fn append(version: i64, events: Vec<NewCaseEvent>, state: &str, due: Option<&str>) -> CaseAppend {
+    CaseAppend {
+        expected_version: version,
+        events,
+        snapshot: CaseSnapshot {
+            state: state.into(),
+            closed: false,
+            deadline: due.map(|d| StoredDeadline {
+                kind: "decision".into(),
+                due: d.parse().unwrap(),
+                article: "条例 Art 20(1)".into(),
+            }),
+        },
+        recognises: None,
+        conclusions: Vec::new(),
+    }
+}
+
+fn new_case(n: u32, number: Option<&str>) -> NewCase {
+    NewCase {
+        number: number.map(str::to_owned),
+        flow: "determination".into(),
+        person: resident(n),
+        unit: Some(credit(1)),
+        scheme_id: "guangdong.employees".into(),
+        jurisdiction: "guangdong".into(),
+        region: Some("440106".into()),
+        accident_key: format!("acc-{n}"),
+        accident_date: date(2025, 3, 10),
+    }
+}
+
+fn filed(store: &dyn Store, n: u32, due: &str) -> i64 {
+    store
+        .create_case(
+            &new_case(n, None),
+            &append(
+                0,
+                vec![event("determination", "filed", date(2025, 3, 12))],
+                "completeness_review",
+                Some(due),
+            ),
+            ACTOR,
+            now(),
+        )
+        .unwrap()
+        .id
+}
+
+fn benefit(case_id: i64, who: &str, item: &str, start: &str, fen: i64) -> NewPeriodicBenefit {
+    NewPeriodicBenefit {
+        case_id,
+        award_id: None,
+        beneficiary: who.into(),
+        item: item.into(),
+        payer: "fund".into(),
+        start_month: month(start),
+        end_month: None,
+        end_reason: None,
+        end_condition: None,
+        monthly: Money::from_fen(fen),
+    }
+}
+
+fn posting(run_id: i64, totals: &PayrollTotals) -> Result<Option<ledger::Transaction>, StoreError> {
+    if totals.total == Money::ZERO {
+        return Ok(None);
+    }
+    let k = format!("payroll-test-r{run_id}");
+    Ok(Some(
+        ledger::periodic_benefits_paid(key(&k), reference(&k), totals.total).unwrap(),
+    ))
+}
+
+#[test]
+fn a_case_is_an_event_log_with_a_snapshot_row_and_appends_at_a_version() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let case = s
+            .create_case(
+                &new_case(1, None),
+                &append(
+                    0,
+                    vec![event("determination", "filed", date(2025, 3, 12))],
+                    "completeness_review",
+                    Some("2025-03-27"),
+                ),
+                ACTOR,
+                now(),
+            )
+            .unwrap();
+        assert_eq!(case.number, format!("GS2025-{:06}", case.id));
+        assert_eq!(case.version, 1);
+        assert_eq!(case.state, "completeness_review");
+        let row = s
+            .append_case_events(
+                case.id,
+                &append(
+                    1,
+                    vec![
+                        event("determination", "accepted", date(2025, 3, 20)),
+                        event("determination", "investigation_started", date(2025, 3, 20)),
+                    ],
+                    "accepted",
+                    Some("2025-05-19"),
+                ),
+                "clerk-2",
+                now(),
+            )
+            .unwrap();
+        assert_eq!(row.version, 3);
+        assert_eq!(row.deadline.as_ref().unwrap().due, date(2025, 5, 19));
+        // A second append decided on version 1 is refused, and writes nothing.
+        let err = s
+            .append_case_events(
+                case.id,
+                &append(
+                    1,
+                    vec![event("determination", "withdrawn", date(2025, 3, 21))],
+                    "withdrawn",
+                    None,
+                ),
+                ACTOR,
+                now(),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert!(err.to_string().contains("version 1"), "{err}");
+        let events = s.case_events(case.id).unwrap();
+        assert_eq!(
+            events
+                .iter()
+                .map(|e| (e.seq, e.kind.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(1, "filed"), (2, "accepted"), (3, "investigation_started")]
+        );
+        assert_eq!(events[1].actor, "clerk-2");
+        assert_eq!(s.case_by_number(&case.number).unwrap().unwrap().version, 3);
+        assert_eq!(s.audit_entries("case", &case.number).unwrap().len(), 3);
+        // The log is append-only.
+        assert!(db.raw_execute("UPDATE case_events SET kind = 'x'").is_err());
+        assert!(db.raw_execute("DELETE FROM case_events").is_err());
+    });
+}
+
+#[test]
+fn the_same_accident_is_recognised_once_and_nothing_else_of_the_append_lands() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let a = filed(s, 1, "2025-03-27");
+        let mut b_case = new_case(1, Some("B-1"));
+        b_case.accident_key = "acc-1".into();
+        let b = s
+            .create_case(
+                &b_case,
+                &append(
+                    0,
+                    vec![event("determination", "filed", date(2025, 3, 12))],
+                    "completeness_review",
+                    None,
+                ),
+                ACTOR,
+                now(),
+            )
+            .unwrap()
+            .id;
+        let mut decided = append(
+            1,
+            vec![event("determination", "decided", date(2025, 4, 1))],
+            "decided",
+            None,
+        );
+        decided.recognises = Some(("acc-1".into(), date(2025, 4, 1)));
+        s.append_case_events(a, &decided, ACTOR, now()).unwrap();
+        let err = s.append_case_events(b, &decided, ACTOR, now()).unwrap_err();
+        assert_eq!(err.code(), "duplicate");
+        assert_eq!(s.case_by_id(b).unwrap().unwrap().version, 1);
+        assert_eq!(s.case_events(b).unwrap().len(), 1);
+        let number_a = s.case_by_id(a).unwrap().unwrap().number;
+        assert_eq!(s.accident_recognised_in("acc-1").unwrap(), Some(number_a));
+        assert_eq!(s.accident_recognised_in("acc-2").unwrap(), None);
+    });
+}
+
+#[test]
+fn the_queue_lists_open_cases_by_due_date_and_appraisals_keep_their_history() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let late = filed(s, 1, "2025-04-30");
+        let early = filed(s, 2, "2025-02-10");
+        filed(s, 3, "2025-03-15");
+        let queue = s.case_queue(10).unwrap();
+        assert_eq!(
+            queue.iter().map(|c| c.id).collect::<Vec<_>>()[..],
+            [early, queue[1].id, late]
+        );
+        let mut closed = append(
+            1,
+            vec![event("determination", "withdrawn", date(2025, 3, 13))],
+            "withdrawn",
+            None,
+        );
+        closed.snapshot.closed = true;
+        s.append_case_events(early, &closed, ACTOR, now()).unwrap();
+        assert_eq!(s.case_queue(10).unwrap().len(), 2);
+
+        let mut concluded = append(
+            1,
+            vec![event("appraisal", "concluded", date(2025, 9, 1))],
+            "appraised",
+            None,
+        );
+        concluded.conclusions = vec![ConclusionRow {
+            number: 1,
+            kind: "initial".into(),
+            level: "city".into(),
+            applied_on: date(2025, 7, 1),
+            concluded_on: date(2025, 9, 1),
+            grade: Some(7),
+            nursing: None,
+            late_by_days: 2,
+            reappraisal_of: None,
+        }];
+        s.append_case_events(late, &concluded, ACTOR, now())
+            .unwrap();
+        let mut again = append(
+            2,
+            vec![event("appraisal", "concluded", date(2025, 11, 1))],
+            "appraised",
+            None,
+        );
+        again.conclusions = vec![ConclusionRow {
+            number: 2,
+            kind: "reappraisal".into(),
+            level: "provincial".into(),
+            applied_on: date(2025, 9, 10),
+            concluded_on: date(2025, 11, 1),
+            grade: Some(5),
+            nursing: Some("partly".into()),
+            late_by_days: 0,
+            reappraisal_of: Some(1),
+        }];
+        s.append_case_events(late, &again, ACTOR, now()).unwrap();
+        let history = s.appraisal_history(late).unwrap();
+        assert_eq!(
+            history
+                .iter()
+                .map(|c| (c.number, c.grade))
+                .collect::<Vec<_>>(),
+            vec![(1, Some(7)), (2, Some(5))]
+        );
+        assert_eq!(history[1].nursing.as_deref(), Some("partly"));
+    });
+}
+
+fn award(case_id: i64, one_time: i64, monthly: i64) -> NewAward {
+    NewAward {
+        case_id,
+        basis: "initial".into(),
+        legal_date: date(2025, 3, 10),
+        scheme_id: "guangdong.employees".into(),
+        jurisdiction: "guangdong".into(),
+        items: vec![
+            AwardItemRow {
+                item: "one_time_disability_subsidy".into(),
+                periodicity: "one_time".into(),
+                payer: "fund".into(),
+                beneficiary: "worker".into(),
+                amount: Money::from_fen(one_time),
+                citation: "条例 Art 35".into(),
+            },
+            AwardItemRow {
+                item: "monthly_disability_allowance".into(),
+                periodicity: "monthly".into(),
+                payer: "fund".into(),
+                beneficiary: "worker".into(),
+                amount: Money::from_fen(monthly),
+                citation: "条例 Art 35".into(),
+            },
+        ],
+        input: "{}".into(),
+        trace: r#"{"steps":[]}"#.into(),
+    }
+}
+
+#[test]
+fn an_award_is_approved_by_a_second_person_and_supersedes_the_last_one() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let case = filed(s, 1, "2025-03-27");
+        let first = s
+            .create_award(&award(case, 100_000, 5_000), "maker", now())
+            .unwrap();
+        let shown = s.award(first).unwrap().unwrap();
+        assert_eq!(
+            (shown.one_time.fen(), shown.monthly.fen()),
+            (100_000, 5_000)
+        );
+        assert_eq!(shown.items.len(), 2);
+        assert_eq!(shown.status, "proposed");
+
+        let err = s
+            .approve_award(first, &AwardApproval::default(), "maker", now())
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert!(err.to_string().contains("maker-checker"), "{err}");
+
+        let tx1 = ledger::benefit_award_approved(
+            key("award-1"),
+            reference("award-1"),
+            Money::from_fen(100_000),
+        )
+        .unwrap();
+        let approval = AwardApproval {
+            ledger: vec![tx1.clone()],
+            ledger_key: Some("award-1".into()),
+            new_benefits: vec![NewPeriodicBenefit {
+                award_id: Some(first),
+                ..benefit(
+                    case,
+                    "worker",
+                    "monthly_disability_allowance",
+                    "2025-10",
+                    5_000,
+                )
+            }],
+            ..AwardApproval::default()
+        };
+        let approved = s.approve_award(first, &approval, "checker", now()).unwrap();
+        assert_eq!(approved.status, "approved");
+        assert_eq!(approved.checked_by.as_deref(), Some("checker"));
+        assert_eq!(s.periodic_benefits_of_case(case).unwrap().len(), 1);
+        let err = s
+            .approve_award(first, &approval, "checker", now())
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+
+        let second = s
+            .create_award(&award(case, 120_000, 6_000), "maker", now())
+            .unwrap();
+        let tx2 = ledger::benefit_award_approved(
+            key("award-2"),
+            reference("award-2"),
+            Money::from_fen(120_000),
+        )
+        .unwrap();
+        let benefit_id = s.periodic_benefits_of_case(case).unwrap()[0].id;
+        let approval = AwardApproval {
+            ledger: vec![
+                tx1.reversal(key("award-1-revised"), ledger::ReasonCode::AwardRevised)
+                    .unwrap(),
+                tx2,
+            ],
+            ledger_key: Some("award-2".into()),
+            amounts: vec![NewBenefitAmount {
+                benefit_id,
+                from_month: month("2025-12"),
+                amount: Money::from_fen(6_000),
+                reason: "award 2".into(),
+            }],
+            ..AwardApproval::default()
+        };
+        let approved = s
+            .approve_award(second, &approval, "checker", now())
+            .unwrap();
+        assert_eq!(approved.supersedes, Some(first));
+        assert_eq!(s.award(first).unwrap().unwrap().status, "superseded");
+        let balances = s.ledger_balances().unwrap();
+        assert!(
+            balances.contains(&(Account::BenefitsPayable, -120_000)),
+            "{balances:?}"
+        );
+        let amounts = &s.periodic_benefit(benefit_id).unwrap().unwrap().amounts;
+        assert_eq!(amounts.len(), 2);
+        assert_balanced(db);
+    });
+}
+
+#[test]
+fn a_one_time_payment_is_recorded_once_with_its_ledger_transaction() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let case = filed(s, 1, "2025-03-27");
+        let a = s
+            .create_award(&award(case, 100_000, 0), "maker", now())
+            .unwrap();
+        let tx = ledger::benefit_award_approved(
+            key("award-a"),
+            reference("award-a"),
+            Money::from_fen(100_000),
+        )
+        .unwrap();
+        s.approve_award(
+            a,
+            &AwardApproval {
+                ledger: vec![tx],
+                ..Default::default()
+            },
+            "checker",
+            now(),
+        )
+        .unwrap();
+        let pay = NewOneTimePayment {
+            case_id: case,
+            award_id: a,
+            item: "one_time_disability_subsidy".into(),
+            beneficiary: "worker".into(),
+            amount: Money::from_fen(100_000),
+            paid_on: date(2025, 11, 1),
+            idempotency_key: "pay-1".into(),
+        };
+        let ptx = ledger::benefit_paid(
+            key("pay-1"),
+            reference("pay-1"),
+            reference("award-a"),
+            Money::from_fen(100_000),
+        )
+        .unwrap();
+        assert_eq!(
+            s.record_one_time_payment(&pay, &ptx, ACTOR, now()).unwrap(),
+            Posted::Posted
+        );
+        assert_eq!(
+            s.record_one_time_payment(&pay, &ptx, ACTOR, now()).unwrap(),
+            Posted::AlreadyPosted
+        );
+        let other = NewOneTimePayment {
+            amount: Money::from_fen(1),
+            ..pay.clone()
+        };
+        assert_eq!(
+            s.record_one_time_payment(&other, &ptx, ACTOR, now())
+                .unwrap_err()
+                .code(),
+            "idempotency_mismatch"
+        );
+        assert_eq!(s.one_time_payments(case).unwrap().len(), 1);
+        let balances = s.ledger_balances().unwrap();
+        assert!(
+            balances.contains(&(Account::BenefitsPayable, 0)),
+            "{balances:?}"
+        );
+        assert_balanced(db);
+    });
+}
+
+#[test]
+fn the_payroll_pays_each_benefit_and_month_once_at_the_amount_in_force() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let case = filed(s, 1, "2025-03-27");
+        let mut ended = benefit(
+            case,
+            "dependant-1",
+            "monthly_survivor_pensions",
+            "2025-01",
+            1_000,
+        );
+        ended.end_month = Some(month("2025-02"));
+        let n = s
+            .create_periodic_benefits(
+                &[
+                    benefit(
+                        case,
+                        "worker",
+                        "monthly_disability_allowance",
+                        "2025-01",
+                        300_000,
+                    ),
+                    benefit(case, "worker", "monthly_living_care", "2025-04", 150_000),
+                    ended,
+                    NewPeriodicBenefit {
+                        payer: "employer".into(),
+                        ..benefit(case, "worker", "employer_allowance", "2025-01", 99)
+                    },
+                ],
+                ACTOR,
+                now(),
+            )
+            .unwrap();
+        assert_eq!(n, 4);
+        let ids: Vec<i64> = s
+            .periodic_benefits_of_case(case)
+            .unwrap()
+            .iter()
+            .map(|b| b.id)
+            .collect();
+
+        let march = s
+            .run_payroll(month("2025-03"), &posting, ACTOR, now())
+            .unwrap();
+        assert_eq!(
+            (march.run_no, march.lines, march.total.fen()),
+            (1, 1, 300_000)
+        );
+        let again = s
+            .run_payroll(month("2025-03"), &posting, ACTOR, now())
+            .unwrap();
+        assert_eq!((again.run_no, again.lines, again.total.fen()), (2, 0, 0));
+        assert_eq!(again.ledger_key, None);
+
+        // Indexation from April; a month already paid cannot change.
+        let err = s
+            .add_benefit_amounts(
+                &[NewBenefitAmount {
+                    benefit_id: ids[0],
+                    from_month: month("2025-03"),
+                    amount: Money::from_fen(1),
+                    reason: "x".into(),
+                }],
+                None,
+                ACTOR,
+                now(),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        s.add_benefit_amounts(
+            &[NewBenefitAmount {
+                benefit_id: ids[0],
+                from_month: month("2025-04"),
+                amount: Money::from_fen(309_000),
+                reason: "3%".into(),
+            }],
+            Some(&NewIndexation {
+                from_month: month("2025-04"),
+                item: None,
+                kind: "percentage".into(),
+                value: "3%".into(),
+                instrument: "test notice".into(),
+            }),
+            ACTOR,
+            now(),
+        )
+        .unwrap();
+        s.set_benefit_suspended(ids[1], true, "whereabouts unknown", ACTOR, now())
+            .unwrap();
+        let april = s
+            .run_payroll(month("2025-04"), &posting, ACTOR, now())
+            .unwrap();
+        assert_eq!((april.lines, april.total.fen()), (1, 309_000));
+        s.set_benefit_suspended(ids[1], false, "found", ACTOR, now())
+            .unwrap();
+        let april2 = s
+            .run_payroll(month("2025-04"), &posting, ACTOR, now())
+            .unwrap();
+        assert_eq!((april2.lines, april2.total.fen()), (1, 150_000));
+        assert_eq!(
+            april2.by_item,
+            vec![(
+                "monthly_living_care".to_owned(),
+                1,
+                Money::from_fen(150_000)
+            )]
+        );
+
+        // Ending before a month paid is refused; after it, the next month pays nothing.
+        assert_eq!(
+            s.end_benefit(ids[0], month("2025-03"), "death", ACTOR, now())
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+        s.end_benefit(ids[0], month("2025-04"), "death", ACTOR, now())
+            .unwrap();
+        let may = s
+            .run_payroll(month("2025-05"), &posting, ACTOR, now())
+            .unwrap();
+        assert_eq!((may.lines, may.total.fen()), (1, 150_000));
+        assert_eq!(
+            s.payroll_lines_of_benefit(ids[0]).unwrap(),
+            vec![
+                (month("2025-03"), Money::from_fen(300_000)),
+                (month("2025-04"), Money::from_fen(309_000))
+            ]
+        );
+        assert_eq!(s.payroll_runs(month("2025-04")).unwrap().len(), 2);
+        let balances = s.ledger_balances().unwrap();
+        assert!(
+            balances.contains(&(Account::Bank, -909_000)),
+            "{balances:?}"
+        );
+        assert!(db.raw_execute("DELETE FROM payroll_lines").is_err());
+        assert_balanced(db);
+    });
+}
+
+#[test]
+fn a_payroll_run_whose_posting_fails_pays_nothing() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let case = filed(s, 1, "2025-03-27");
+        s.create_periodic_benefits(
+            &[benefit(
+                case,
+                "worker",
+                "monthly_living_care",
+                "2025-01",
+                100,
+            )],
+            ACTOR,
+            now(),
+        )
+        .unwrap();
+        let failing =
+            |_: i64, _: &PayrollTotals| -> Result<Option<ledger::Transaction>, StoreError> {
+                Err(StoreError::InvalidData {
+                    field: "payroll",
+                    reason: "test".into(),
+                })
+            };
+        assert!(
+            s.run_payroll(month("2025-01"), &failing, ACTOR, now())
+                .is_err()
+        );
+        assert!(s.payroll_runs(month("2025-01")).unwrap().is_empty());
+        let ok = s
+            .run_payroll(month("2025-01"), &posting, ACTOR, now())
+            .unwrap();
+        assert_eq!((ok.run_no, ok.lines), (1, 1));
+        let _ = IdempotencyKey::parse("x").unwrap();
+        assert_balanced(db);
+    });
+}
