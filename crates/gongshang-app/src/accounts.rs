@@ -1,4 +1,539 @@
-//! accounts
+//! Accounts, roles, sessions and API tokens.
+//!
+//! Roles: agency staff (`clerk`, `reviewer`, `administrator`) see everything;
+//! a `unit` user (an employer or a platform) sees only its own unit's people,
+//! bills and cases; a `worker` only their own records; an `analyst` only
+//! statistics. What each role may do is [`Role::may`]; the scope of the
+//! records a user sees is [`Account::scope`].
+//!
+//! Secrets: passwords are argon2id PHC strings; session ids and API tokens
+//! are 256 random bits handed out once, stored as their BLAKE2s-256 hash
+//! (a fast hash is enough for a random value: there is nothing to guess).
 
-#[allow(unused_imports)]
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use blake2::{Blake2s256, Digest};
+use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
+use gongshang_store::{NewUser, Page, User};
+use jiff::{SignedDuration, Timestamp};
+use password_hash::rand_core::{OsRng, RngCore};
+use serde::Serialize;
+
 use crate::App;
+use crate::error::AppError;
+
+/// A user's role.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Agency clerk (经办人): registers, enrols, bills, records payments.
+    Clerk,
+    /// Agency reviewer (审核人): reads everything, decides cases.
+    Reviewer,
+    /// Agency administrator: what a clerk does, and accounts.
+    Administrator,
+    /// A unit's user (an employer or a platform): its own unit only.
+    Unit,
+    /// A worker: their own records only.
+    Worker,
+    /// An analyst: statistics only, read-only.
+    Analyst,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Clerk,
+        Role::Reviewer,
+        Role::Administrator,
+        Role::Unit,
+        Role::Worker,
+        Role::Analyst,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Clerk => "clerk",
+            Role::Reviewer => "reviewer",
+            Role::Administrator => "administrator",
+            Role::Unit => "unit",
+            Role::Worker => "worker",
+            Role::Analyst => "analyst",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Role, AppError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "role",
+                    format!(
+                        "{text:?} is not a role; expected one of clerk, reviewer, administrator, unit, worker, analyst"
+                    ),
+                )
+            })
+    }
+
+    /// Agency staff see every record.
+    pub const fn is_agency(self) -> bool {
+        matches!(self, Role::Clerk | Role::Reviewer | Role::Administrator)
+    }
+
+    /// Whether the role may do `action` at all (the scope of the records is
+    /// checked apart, by [`Account::scope`]). The one table of who does what.
+    pub const fn may(self, action: Action) -> bool {
+        use Action::*;
+        use Role::*;
+        match action {
+            // Registry and enrolment: the agency's clerks, and a unit for its
+            // own people.
+            ReadRegistry => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
+            ListUnits => self.is_agency(),
+            WriteUnit => matches!(self, Clerk | Administrator),
+            WritePerson | WriteEngagement | Enrol => {
+                matches!(self, Clerk | Administrator | Unit)
+            }
+            // Bills: the unit declares its own months; money is recorded
+            // by the agency that receives it.
+            ReadBills => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
+            Declare => matches!(self, Clerk | Administrator | Unit),
+            RecordPayment => matches!(self, Clerk | Administrator),
+            ReadArrears => self.is_agency(),
+            // A platform imports its own orders.
+            ImportOrders => matches!(self, Clerk | Administrator | Unit),
+            ReadStatistics => matches!(self, Clerk | Reviewer | Administrator | Analyst | Unit),
+            ReadCoverage => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
+            ManageAccounts => matches!(self, Administrator),
+        }
+    }
+}
+
+/// What a request does, for [`Role::may`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Units, people, engagements and enrolments in the caller's scope.
+    ReadRegistry,
+    /// The listing of every unit.
+    ListUnits,
+    WriteUnit,
+    WritePerson,
+    WriteEngagement,
+    Enrol,
+    ReadBills,
+    Declare,
+    RecordPayment,
+    /// Every unit's arrears.
+    ReadArrears,
+    ImportOrders,
+    /// Aggregates without personal data (reconciliations, dashboards).
+    ReadStatistics,
+    ReadCoverage,
+    ManageAccounts,
+}
+
+/// The records a user sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every record (agency staff).
+    All,
+    /// One unit's people, bills and cases (and its platform's orders).
+    Unit {
+        unit: CreditCode,
+        platform: Option<PlatformId>,
+    },
+    /// One person's own records.
+    Person(ResidentId),
+    /// No personal records at all (analysts).
+    StatisticsOnly,
+}
+
+/// A signed-in user, without secrets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Account {
+    fn from_user(u: User) -> Result<Account, AppError> {
+        let role = Role::parse(&u.role)?;
+        let scope = match role {
+            Role::Clerk | Role::Reviewer | Role::Administrator => Scope::All,
+            Role::Unit => Scope::Unit {
+                unit: u
+                    .unit
+                    .ok_or_else(|| AppError::invalid("unit", "a unit user without a unit"))?,
+                platform: u.platform,
+            },
+            Role::Worker => Scope::Person(
+                u.person
+                    .ok_or_else(|| AppError::invalid("person", "a worker without a person"))?,
+            ),
+            Role::Analyst => Scope::StatisticsOnly,
+        };
+        Ok(Account {
+            id: u.id,
+            login: u.login,
+            display_name: u.display_name,
+            role,
+            scope,
+        })
+    }
+
+    pub fn may(&self, action: Action) -> bool {
+        self.role.may(action)
+    }
+
+    /// The unit of a unit user.
+    pub fn unit(&self) -> Option<&CreditCode> {
+        match &self.scope {
+            Scope::Unit { unit, .. } => Some(unit),
+            _ => None,
+        }
+    }
+
+    /// The person a worker is.
+    pub fn person(&self) -> Option<&ResidentId> {
+        match &self.scope {
+            Scope::Person(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// What the audit log records as the actor.
+    pub fn actor(&self) -> String {
+        format!("{}:{}", self.role.as_str(), self.login)
+    }
+}
+
+/// An account to create, as people write it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountInput {
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    /// The credit code of a unit user's unit.
+    pub unit: Option<String>,
+    /// The platform id (`meituan`, ...) a platform's unit user imports for.
+    pub platform: Option<String>,
+    /// The identity number of a worker.
+    pub person: Option<String>,
+    /// At least 10 characters; `None` for an account that uses tokens only.
+    pub password: Option<String>,
+}
+
+/// How costly a password hash is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PasswordCost {
+    /// argon2id with the crate's defaults (19 MiB, 2 passes): real accounts.
+    Standard,
+    /// argon2id with the smallest parameters: tests and demo logins only.
+    Minimal,
+}
+
+/// A session just started: `session_id` goes in the cookie and is never
+/// stored; the form posts of the session carry `csrf_token`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSession {
+    pub session_id: String,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+    pub account: Account,
+}
+
+/// A running session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub account: Account,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+/// How long a session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// The hash under which a session id or an API token is stored.
+pub fn secret_hash(secret: &str) -> String {
+    let digest = Blake2s256::digest(secret.as_bytes());
+    hex(&digest)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    // Every authenticated request hashes its token: no formatting machinery.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
+}
+
+/// 256 random bits as hex, with a prefix that tells what the secret is.
+fn random_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    format!("{prefix}{}", hex(&bytes))
+}
+
+fn argon2(cost: PasswordCost) -> Argon2<'static> {
+    let params = match cost {
+        PasswordCost::Standard => Params::default(),
+        PasswordCost::Minimal => Params::new(Params::MIN_M_COST.max(64), 1, 1, None)
+            .unwrap_or_else(|_| Params::default()),
+    };
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// The argon2id PHC string of a password.
+pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2(cost)
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::invalid("password", format!("cannot be hashed: {e}")))
+}
+
+/// Checks a password against its PHC string (with the parameters the string
+/// names).
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+impl App {
+    /// Creates an account: the unit or the person must exist, a password has
+    /// at least 10 characters.
+    pub fn create_account(
+        &self,
+        input: &AccountInput,
+        cost: PasswordCost,
+        actor: &str,
+    ) -> Result<Account, AppError> {
+        let login = input.login.trim();
+        if login.is_empty()
+            || login.len() > 64
+            || !login
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b))
+        {
+            return Err(AppError::invalid(
+                "login",
+                format!("{login:?}; expected 1 to 64 ASCII letters, digits or . _ - @"),
+            ));
+        }
+        let role = Role::parse(input.role.trim())?;
+        let unit = match (&input.unit, role) {
+            (Some(code), Role::Unit) => {
+                let code = CreditCode::parse(code.trim())?;
+                if self.store.unit_by_code(&code)?.is_none() {
+                    return Err(AppError::NotFound {
+                        entity: "unit",
+                        key: code.as_str().to_owned(),
+                    });
+                }
+                Some(code)
+            }
+            (None, Role::Unit) => {
+                return Err(AppError::invalid(
+                    "unit",
+                    "missing; a unit user needs the credit code of its unit",
+                ));
+            }
+            (Some(_), _) => {
+                return Err(AppError::invalid(
+                    "unit",
+                    format!("only a unit user has a unit, not a {}", role.as_str()),
+                ));
+            }
+            (None, _) => None,
+        };
+        let platform = match &input.platform {
+            Some(p) if role == Role::Unit => Some(PlatformId::parse(p.trim())?),
+            Some(_) => {
+                return Err(AppError::invalid(
+                    "platform",
+                    "only a platform's unit user has a platform",
+                ));
+            }
+            None => None,
+        };
+        let person = match (&input.person, role) {
+            (Some(id), Role::Worker) => {
+                let id = ResidentId::parse(id.trim())?;
+                if self.store.person_by_resident_id(&id)?.is_none() {
+                    return Err(AppError::NotFound {
+                        entity: "person",
+                        key: id.masked(),
+                    });
+                }
+                Some(id)
+            }
+            (None, Role::Worker) => {
+                return Err(AppError::invalid(
+                    "person",
+                    "missing; a worker account needs the person's identity number",
+                ));
+            }
+            (Some(_), _) => {
+                return Err(AppError::invalid(
+                    "person",
+                    format!("only a worker has a person, not a {}", role.as_str()),
+                ));
+            }
+            (None, _) => None,
+        };
+        let password_hash = match &input.password {
+            Some(p) if p.chars().count() < 10 => {
+                return Err(AppError::invalid(
+                    "password",
+                    format!("{} characters; at least 10", p.chars().count()),
+                ));
+            }
+            Some(p) => Some(hash_password(p, cost)?),
+            None => None,
+        };
+        let display_name = if input.display_name.trim().is_empty() {
+            login.to_owned()
+        } else {
+            input.display_name.trim().to_owned()
+        };
+        let user = self.store.create_user(
+            &NewUser {
+                login: login.to_owned(),
+                display_name,
+                role: role.as_str().to_owned(),
+                unit,
+                person,
+                platform,
+                password_hash,
+            },
+            actor,
+            self.now(),
+        )?;
+        Account::from_user(user)
+    }
+
+    pub fn account_by_login(&self, login: &str) -> Result<Option<Account>, AppError> {
+        self.store
+            .user_by_login(login)?
+            .map(Account::from_user)
+            .transpose()
+    }
+
+    pub fn list_accounts(&self, page: Page) -> Result<Vec<Account>, AppError> {
+        self.store
+            .list_users(page)?
+            .into_iter()
+            .map(Account::from_user)
+            .collect()
+    }
+
+    /// Checks the password and starts a session of [`SESSION_HOURS`];
+    /// `None` when the login or the password is wrong (the caller does not
+    /// learn which) or the account is disabled.
+    pub fn login(&self, login: &str, password: &str) -> Result<Option<NewSession>, AppError> {
+        let Some(user) = self.store.user_by_login(login.trim())? else {
+            let _ = verify_password(password, dummy_hash());
+            return Ok(None);
+        };
+        let ok = !user.disabled
+            && user
+                .password_hash
+                .as_deref()
+                .is_some_and(|h| verify_password(password, h));
+        if !ok {
+            return Ok(None);
+        }
+        let account = Account::from_user(user)?;
+        let session_id = random_secret("s_");
+        let csrf_token = random_secret("");
+        let now = self.now();
+        let expires_at = now
+            .checked_add(SignedDuration::from_hours(SESSION_HOURS))
+            .map_err(|e| AppError::invalid("expires_at", e.to_string()))?;
+        self.store.create_session(
+            &secret_hash(&session_id),
+            account.id,
+            &csrf_token,
+            expires_at,
+            &account.actor(),
+            now,
+        )?;
+        Ok(Some(NewSession {
+            session_id,
+            csrf_token,
+            expires_at,
+            account,
+        }))
+    }
+
+    /// The session under that id, if it runs.
+    pub fn session(&self, session_id: &str) -> Result<Option<Session>, AppError> {
+        let Some(s) = self.store.session(&secret_hash(session_id), self.now())? else {
+            return Ok(None);
+        };
+        Ok(Some(Session {
+            account: Account::from_user(s.user)?,
+            csrf_token: s.csrf_token,
+            expires_at: s.expires_at,
+        }))
+    }
+
+    pub fn logout(&self, session_id: &str, actor: &str) -> Result<(), AppError> {
+        Ok(self
+            .store
+            .delete_session(&secret_hash(session_id), actor, self.now())?)
+    }
+
+    /// A new API token for the account; the token is shown once and only
+    /// its hash is kept. Returns the token's id and the token.
+    pub fn create_api_token(
+        &self,
+        login: &str,
+        label: &str,
+        actor: &str,
+    ) -> Result<(i64, String), AppError> {
+        let user = self
+            .store
+            .user_by_login(login.trim())?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "user",
+                key: login.to_owned(),
+            })?;
+        let token = random_secret("gs_");
+        let id =
+            self.store
+                .create_api_token(&secret_hash(&token), user.id, label, actor, self.now())?;
+        Ok((id, token))
+    }
+
+    pub fn revoke_api_token(&self, token_id: i64, actor: &str) -> Result<(), AppError> {
+        Ok(self.store.revoke_api_token(token_id, actor, self.now())?)
+    }
+
+    /// The account of a bearer token, if the token is known and not revoked.
+    pub fn account_by_token(&self, token: &str) -> Result<Option<Account>, AppError> {
+        self.store
+            .user_by_api_token(&secret_hash(token))?
+            .map(Account::from_user)
+            .transpose()
+    }
+}
+
+/// A hash of a random password at the standard cost, checked when the login
+/// is unknown so that the answer takes as long as for a known login (the
+/// timing does not tell which logins exist).
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        hash_password(&random_secret(""), PasswordCost::Standard).unwrap_or_default()
+    })
+}

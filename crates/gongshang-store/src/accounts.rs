@@ -1,12 +1,540 @@
-//! Accounts, sessions and API tokens.
+//! Accounts, sessions and API tokens, and the people a unit may see.
+//!
+//! Secrets are never stored: a password as its argon2 PHC string (hashed by
+//! the caller), a session id and an API token as the hash the caller hands
+//! in. Roles are checked by the app and the server; the store only keeps them
+//! (and the database refuses a unit user without a unit, a worker without a
+//! person).
+
+use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
+use gongshang_rules::retirement::Sex;
+use jiff::Timestamp;
+use serde_json::json;
 
 use crate::Store;
-use crate::engine::{Backend, SqlStore};
+use crate::db::{Cols, DbExt, Value};
+use crate::engine::{Backend, SqlStore, audit};
+use crate::error::StoreError;
+use crate::model::{Page, Person};
+
+/// A user to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    /// `clerk`, `reviewer`, `administrator`, `unit`, `worker` or `analyst`.
+    pub role: String,
+    /// The unit a `unit` user acts for.
+    pub unit: Option<CreditCode>,
+    /// The person a `worker` is.
+    pub person: Option<ResidentId>,
+    /// The platform (as order files name it) a platform's unit user imports
+    /// orders for.
+    pub platform: Option<PlatformId>,
+    /// The argon2 PHC string; `None` for a user who signs in by token only.
+    pub password_hash: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub unit: Option<CreditCode>,
+    pub person: Option<ResidentId>,
+    pub platform: Option<PlatformId>,
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+}
+
+/// A running session and its user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredSession {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+/// An answer kept under an idempotency key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub request_hash: String,
+    pub status: u16,
+    pub body: String,
+}
 
 /// Accounts, sessions and API tokens. A part of [`Store`].
-pub trait AccountStore {}
+pub trait AccountStore {
+    /// A login already taken is `duplicate`.
+    fn create_user(&self, user: &NewUser, actor: &str, at: Timestamp) -> Result<User, StoreError>;
+    fn user_by_login(&self, login: &str) -> Result<Option<User>, StoreError>;
+    fn list_users(&self, page: Page) -> Result<Vec<User>, StoreError>;
+    /// Starts a session under the hash of its id; expired sessions of every
+    /// user are removed in the same transaction.
+    fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        expires_at: Timestamp,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The session under that hash if it has not expired at `now` and its
+    /// user is not disabled.
+    fn session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<StoredSession>, StoreError>;
+    /// Ends a session (nothing when there is none).
+    fn delete_session(
+        &self,
+        token_hash: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Stores an API token's hash for a user; returns the token's id.
+    fn create_api_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        label: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<i64, StoreError>;
+    /// The user of a token not revoked, if not disabled.
+    fn user_by_api_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
+    fn revoke_api_token(&self, token_id: i64, actor: &str, at: Timestamp)
+    -> Result<(), StoreError>;
+    /// People in order of id after `page.after_id`: all of them, or only
+    /// those with an engagement or an enrolment of `unit` (what a unit user
+    /// may see).
+    fn list_people(&self, page: Page, unit: Option<&CreditCode>)
+    -> Result<Vec<Person>, StoreError>;
+    /// The answer stored under a user's idempotency key: the request's
+    /// hash, the HTTP status and the body.
+    fn idempotent_response(
+        &self,
+        user_id: i64,
+        key: &str,
+    ) -> Result<Option<StoredResponse>, StoreError>;
+    /// Keeps the answer under the key; when another request stored one
+    /// first, keeps that one and returns it.
+    fn save_idempotent_response(
+        &self,
+        user_id: i64,
+        key: &str,
+        response: &StoredResponse,
+        at: Timestamp,
+    ) -> Result<StoredResponse, StoreError>;
+    /// Whether the person has an engagement or an enrolment of the unit.
+    fn person_of_unit(&self, person: &ResidentId, unit: &CreditCode) -> Result<bool, StoreError>;
+}
 
-impl<B: Backend> AccountStore for SqlStore<B> {}
+const USER_COLUMNS: &str = "u.id, u.login, u.display_name, u.role, u.unit_code, u.resident_id, u.platform, u.password_hash, u.disabled, u.created_at";
+
+fn text(v: impl Into<String>) -> Value {
+    Value::Text(v.into())
+}
+
+fn user_from_row(row: &[Value]) -> Result<User, StoreError> {
+    let c = Cols::new(row);
+    Ok(User {
+        id: c.int(0)?,
+        login: c.text(1)?.to_owned(),
+        display_name: c.text(2)?.to_owned(),
+        role: c.text(3)?.to_owned(),
+        unit: c.opt_parsed(4, "unit_code", CreditCode::parse)?,
+        person: c.opt_parsed(5, "resident_id", ResidentId::parse)?,
+        platform: c.opt_parsed(6, "platform", PlatformId::parse)?,
+        password_hash: c.opt_text(7)?.map(str::to_owned),
+        disabled: c.int(8)? != 0,
+        created_at: c.parsed(9, "created_at", |s: &str| s.parse::<Timestamp>())?,
+    })
+}
+
+fn require(field: &'static str, value: &str) -> Result<(), StoreError> {
+    if value.trim().is_empty() {
+        return Err(StoreError::invalid(field, "must not be empty"));
+    }
+    Ok(())
+}
+
+impl<B: Backend> AccountStore for SqlStore<B> {
+    fn create_user(&self, user: &NewUser, actor: &str, at: Timestamp) -> Result<User, StoreError> {
+        require("login", &user.login)?;
+        require("display_name", &user.display_name)?;
+        require("actor", actor)?;
+        if (user.role == "unit") != user.unit.is_some() {
+            return Err(StoreError::invalid(
+                "unit",
+                "a unit user needs a unit, and only a unit user has one",
+            ));
+        }
+        if (user.role == "worker") != user.person.is_some() {
+            return Err(StoreError::invalid(
+                "person",
+                "a worker needs a person, and only a worker has one",
+            ));
+        }
+        self.backend.transaction(|db| {
+            let id = db.insert_id(
+                "creating a user",
+                "INSERT INTO users (login, display_name, role, unit_code, resident_id, platform, password_hash, disabled, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8) RETURNING id",
+                &[
+                    text(user.login.as_str()),
+                    text(user.display_name.as_str()),
+                    text(user.role.as_str()),
+                    Value::opt_text(user.unit.map(|u| u.as_str().to_owned())),
+                    Value::opt_text(user.person.map(|p| p.as_str().to_owned())),
+                    Value::opt_text(user.platform.as_ref().map(|p| p.as_str().to_owned())),
+                    Value::opt_text(user.password_hash.clone()),
+                    text(at.to_string()),
+                ],
+                || StoreError::duplicate("user", &user.login),
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "create",
+                "user",
+                &user.login,
+                json!({
+                    "id": id,
+                    "role": user.role,
+                    "unit": user.unit.map(|u| u.as_str().to_owned()),
+                    "person": user.person.map(|p| p.masked()),
+                }),
+            )?;
+            Ok(User {
+                id,
+                login: user.login.clone(),
+                display_name: user.display_name.clone(),
+                role: user.role.clone(),
+                unit: user.unit,
+                person: user.person,
+                platform: user.platform.clone(),
+                password_hash: user.password_hash.clone(),
+                disabled: false,
+                created_at: at,
+            })
+        })
+    }
+
+    fn user_by_login(&self, login: &str) -> Result<Option<User>, StoreError> {
+        self.backend.read(|db| {
+            db.opt_row(
+                "reading a user",
+                &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.login = $1"),
+                &[text(login)],
+            )?
+            .map(|r| user_from_row(&r))
+            .transpose()
+        })
+    }
+
+    fn list_users(&self, page: Page) -> Result<Vec<User>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "listing users",
+                &format!(
+                    "SELECT {USER_COLUMNS} FROM users u WHERE u.id > $1 ORDER BY u.id LIMIT $2"
+                ),
+                &[Value::Int(page.after_id), Value::Int(i64::from(page.limit))],
+            )?
+            .iter()
+            .map(|r| user_from_row(r))
+            .collect()
+        })
+    }
+
+    fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        expires_at: Timestamp,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        require("token_hash", token_hash)?;
+        require("csrf_token", csrf_token)?;
+        self.backend.transaction(|db| {
+            db.exec(
+                "removing expired sessions",
+                "DELETE FROM sessions WHERE expires_at <= $1",
+                &[text(at.to_string())],
+            )?;
+            db.exec(
+                "starting a session",
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    text(token_hash),
+                    Value::Int(user_id),
+                    text(csrf_token),
+                    text(at.to_string()),
+                    text(expires_at.to_string()),
+                ],
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "login",
+                "user",
+                &user_id.to_string(),
+                json!({ "expires_at": expires_at.to_string() }),
+            )
+        })
+    }
+
+    fn session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<StoredSession>, StoreError> {
+        self.backend.read(|db| {
+            let Some(row) = db.opt_row(
+                "reading a session",
+                &format!(
+                    "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
+                ),
+                &[text(token_hash), text(now.to_string())],
+            )?
+            else {
+                return Ok(None);
+            };
+            let user = user_from_row(&row)?;
+            let c = Cols::new(&row);
+            Ok(Some(StoredSession {
+                user,
+                csrf_token: c.text(10)?.to_owned(),
+                expires_at: c.parsed(11, "expires_at", |s: &str| s.parse::<Timestamp>())?,
+            }))
+        })
+    }
+
+    fn delete_session(
+        &self,
+        token_hash: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.backend.transaction(|db| {
+            let n = db.exec(
+                "ending a session",
+                "DELETE FROM sessions WHERE token_hash = $1",
+                &[text(token_hash)],
+            )?;
+            if n > 0 {
+                audit(db, actor, at, "logout", "user", actor, json!({}))?;
+            }
+            Ok(())
+        })
+    }
+
+    fn create_api_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        label: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<i64, StoreError> {
+        require("token_hash", token_hash)?;
+        require("label", label)?;
+        self.backend.transaction(|db| {
+            let id = db.insert_id(
+                "creating an API token",
+                "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[
+                    text(token_hash),
+                    Value::Int(user_id),
+                    text(label),
+                    text(at.to_string()),
+                ],
+                || StoreError::duplicate("api token", label),
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "create",
+                "api_token",
+                &id.to_string(),
+                json!({ "user_id": user_id, "label": label }),
+            )?;
+            Ok(id)
+        })
+    }
+
+    fn user_by_api_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        self.backend.read(|db| {
+            db.opt_row(
+                "reading an API token",
+                &format!(
+                    "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0"
+                ),
+                &[text(token_hash)],
+            )?
+            .map(|r| user_from_row(&r))
+            .transpose()
+        })
+    }
+
+    fn revoke_api_token(
+        &self,
+        token_id: i64,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.backend.transaction(|db| {
+            let n = db.exec(
+                "revoking an API token",
+                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                &[text(at.to_string()), Value::Int(token_id)],
+            )?;
+            if n == 0 {
+                return Err(StoreError::not_found("api token", token_id));
+            }
+            audit(
+                db,
+                actor,
+                at,
+                "revoke",
+                "api_token",
+                &token_id.to_string(),
+                json!({}),
+            )
+        })
+    }
+
+    fn list_people(
+        &self,
+        page: Page,
+        unit: Option<&CreditCode>,
+    ) -> Result<Vec<Person>, StoreError> {
+        self.backend.read(|db| {
+            let rows = match unit {
+                None => db.rows(
+                    "listing people",
+                    "SELECT p.id, p.resident_id, p.name, p.sex, p.birth_date FROM people p WHERE p.id > $1 ORDER BY p.id LIMIT $2",
+                    &[Value::Int(page.after_id), Value::Int(i64::from(page.limit))],
+                )?,
+                Some(code) => db.rows(
+                    "listing the people of a unit",
+                    "SELECT p.id, p.resident_id, p.name, p.sex, p.birth_date FROM people p \
+                     WHERE p.id > $1 AND p.id IN ( \
+                        SELECT e.person_id FROM enrollments e JOIN units un ON un.id = e.unit_id WHERE un.credit_code = $3 \
+                        UNION SELECT g.person_id FROM engagements g JOIN units un ON un.id = g.unit_id WHERE un.credit_code = $3) \
+                     ORDER BY p.id LIMIT $2",
+                    &[
+                        Value::Int(page.after_id),
+                        Value::Int(i64::from(page.limit)),
+                        text(code.as_str()),
+                    ],
+                )?,
+            };
+            rows.iter()
+                .map(|r| {
+                    let c = Cols::new(r);
+                    Ok(Person {
+                        id: c.int(0)?,
+                        resident_id: c.parsed(1, "resident_id", ResidentId::parse)?,
+                        name: c.text(2)?.to_owned(),
+                        sex: if c.text(3)? == "male" {
+                            Sex::Male
+                        } else {
+                            Sex::Female
+                        },
+                        birth_date: c.parsed(4, "birth_date", |s: &str| {
+                            s.parse::<jiff::civil::Date>()
+                        })?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn idempotent_response(
+        &self,
+        user_id: i64,
+        key: &str,
+    ) -> Result<Option<StoredResponse>, StoreError> {
+        self.backend.read(|db| {
+            db.opt_row(
+                "reading an idempotency key",
+                "SELECT request_hash, status, response FROM idempotency_keys WHERE user_id = $1 AND idempotency_key = $2",
+                &[Value::Int(user_id), text(key)],
+            )?
+            .map(|r| {
+                let c = Cols::new(&r);
+                Ok(StoredResponse {
+                    request_hash: c.text(0)?.to_owned(),
+                    status: u16::try_from(c.int(1)?).unwrap_or(500),
+                    body: c.text(2)?.to_owned(),
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn save_idempotent_response(
+        &self,
+        user_id: i64,
+        key: &str,
+        response: &StoredResponse,
+        at: Timestamp,
+    ) -> Result<StoredResponse, StoreError> {
+        self.backend.transaction(|db| {
+            db.exec(
+                "keeping an idempotent answer",
+                "INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash, status, response, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                &[
+                    Value::Int(user_id),
+                    text(key),
+                    text(response.request_hash.as_str()),
+                    Value::Int(i64::from(response.status)),
+                    text(response.body.as_str()),
+                    text(at.to_string()),
+                ],
+            )?;
+            let r = db.one_row(
+                "reading an idempotent answer",
+                "SELECT request_hash, status, response FROM idempotency_keys WHERE user_id = $1 AND idempotency_key = $2",
+                &[Value::Int(user_id), text(key)],
+            )?;
+            let c = Cols::new(&r);
+            Ok(StoredResponse {
+                request_hash: c.text(0)?.to_owned(),
+                status: u16::try_from(c.int(1)?).unwrap_or(500),
+                body: c.text(2)?.to_owned(),
+            })
+        })
+    }
+
+    fn person_of_unit(&self, person: &ResidentId, unit: &CreditCode) -> Result<bool, StoreError> {
+        self.backend.read(|db| {
+            let row = db.opt_row(
+                "checking a person's unit",
+                "SELECT 1 FROM people p JOIN units un ON un.credit_code = $2 \
+                 WHERE p.resident_id = $1 AND ( \
+                    EXISTS (SELECT 1 FROM enrollments e WHERE e.person_id = p.id AND e.unit_id = un.id) \
+                    OR EXISTS (SELECT 1 FROM engagements g WHERE g.person_id = p.id AND g.unit_id = un.id))",
+                &[text(person.as_str()), text(unit.as_str())],
+            )?;
+            Ok(row.is_some())
+        })
+    }
+}
 
 #[allow(dead_code)]
 fn _object_safe(_: &dyn Store) {}

@@ -1,0 +1,238 @@
+//! Enrolment: check eligibility, enrol, end; a person's enrolments.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use gongshang_app::accounts::Action;
+use gongshang_app::{EnrollRequest, EnrollmentView as AppEnrollment};
+use gongshang_store::StoredEnrollment;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::registry::{parse_credit, parse_date, parse_resident};
+use super::{ApiJson, json, to_value};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult, Problem};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(check_enrollment))
+        .routes(routes!(enroll))
+        .routes(routes!(end_enrollment))
+        .routes(routes!(enrollments_of_person))
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentRequest {
+    pub resident_id: String,
+    /// The enrolling unit's credit code; absent for people who enrol
+    /// themselves.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// e.g. guangdong.employees (see `gongshang policies schemes`).
+    pub scheme_id: String,
+    /// employee, platform_worker, flexible_worker, ...
+    pub category: String,
+    /// First day of the enrolment, YYYY-MM-DD.
+    pub start: String,
+    /// A labour relation with the unit known otherwise than from the
+    /// engagements.
+    #[serde(default)]
+    pub labour_relation: bool,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndRequest {
+    /// The last day covered, YYYY-MM-DD.
+    pub last_day: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EnrollmentView {
+    pub id: i64,
+    pub unit: Option<String>,
+    pub scheme_id: String,
+    pub category: String,
+    pub start: String,
+    pub last_day: Option<String>,
+}
+
+impl From<&AppEnrollment> for EnrollmentView {
+    fn from(e: &AppEnrollment) -> Self {
+        EnrollmentView {
+            id: e.id,
+            unit: e.unit.clone(),
+            scheme_id: e.scheme_id.clone(),
+            category: serde_json::to_value(e.category)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            start: e.start.to_string(),
+            last_day: e.last_day.map(|d| d.to_string()),
+        }
+    }
+}
+
+impl From<&StoredEnrollment> for EnrollmentView {
+    fn from(e: &StoredEnrollment) -> Self {
+        EnrollmentView::from(&AppEnrollment::from(e))
+    }
+}
+
+/// The eligibility checks of the rules engine, each with its rule, value,
+/// what is allowed and the article.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EligibilityView {
+    pub scheme: String,
+    pub on: String,
+    pub eligible: bool,
+    #[schema(value_type = Vec<Object>)]
+    pub checks: serde_json::Value,
+}
+
+impl EligibilityView {
+    fn new(e: &gongshang_rules::scheme::Eligibility) -> ApiResult<EligibilityView> {
+        Ok(EligibilityView {
+            scheme: e.scheme.clone(),
+            on: e.on.to_string(),
+            eligible: e.eligible,
+            checks: to_value(&e.checks)?,
+        })
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EnrolledView {
+    pub enrollment_id: i64,
+    pub eligibility: EligibilityView,
+}
+
+fn enroll_request(user: &CurrentUser, req: EnrollmentRequest) -> ApiResult<EnrollRequest> {
+    let unit = req
+        .unit
+        .as_deref()
+        .map(|u| parse_credit("unit", u))
+        .transpose()?;
+    match (&unit, user.account.unit()) {
+        (Some(u), Some(mine)) if u != mine => {
+            return Err(ApiError::forbidden("enrol people in another unit").with_field("unit"));
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::invalid(
+                "unit",
+                "missing; a unit user enrols for its own unit",
+            ));
+        }
+        _ => {}
+    }
+    Ok(EnrollRequest {
+        person: parse_resident("resident_id", &req.resident_id)?,
+        unit,
+        scheme_id: req.scheme_id,
+        category: gongshang_app::parse_category(&req.category)?,
+        start: parse_date("start", &req.start)?,
+        labour_relation: req.labour_relation,
+    })
+}
+
+/// Would the person be eligible? Every check with its article; changes
+/// nothing.
+#[utoipa::path(post, path = "/enrollments/check", tag = "enrollment", request_body = EnrollmentRequest,
+    responses((status = 200, body = EligibilityView), (status = "4XX", body = Problem)))]
+pub async fn check_enrollment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<EnrollmentRequest>,
+) -> ApiResult<Response> {
+    user.require(Action::Enrol, "enrol people")?;
+    let req = enroll_request(&user, req)?;
+    let eligibility = state.run(move |app| app.check_enrollment(&req)).await?;
+    Ok(json(StatusCode::OK, &EligibilityView::new(&eligibility)?))
+}
+
+/// Enrol a person; refused (422 `not_eligible`) with the rule, the value and
+/// what is allowed.
+#[utoipa::path(post, path = "/enrollments", tag = "enrollment", request_body = EnrollmentRequest,
+    responses((status = 201, body = EnrolledView), (status = "4XX", body = Problem)))]
+pub async fn enroll(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<EnrollmentRequest>,
+) -> ApiResult<Response> {
+    user.require(Action::Enrol, "enrol people")?;
+    let req = enroll_request(&user, req)?;
+    let actor = user.actor();
+    let enrolled = state.run(move |app| app.enroll(&req, &actor)).await?;
+    Ok(json(
+        StatusCode::CREATED,
+        &EnrolledView {
+            enrollment_id: enrolled.enrollment_id,
+            eligibility: EligibilityView::new(&enrolled.eligibility)?,
+        },
+    ))
+}
+
+/// End an enrolment on its last day.
+#[utoipa::path(post, path = "/enrollments/{id}/end", tag = "enrollment", request_body = EndRequest,
+    params(("id" = i64, Path, description = "enrolment id")),
+    responses((status = 200, body = EnrollmentView), (status = "4XX", body = Problem)))]
+pub async fn end_enrollment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<EndRequest>,
+) -> ApiResult<Response> {
+    user.require(Action::Enrol, "end enrolments")?;
+    let last_day = parse_date("last_day", &req.last_day)?;
+    let actor = user.actor();
+    let ended = state
+        .run(move |app| -> ApiResult<StoredEnrollment> {
+            let e = app.enrollment(id)?;
+            let visible = match (&e.unit, user.account.unit()) {
+                (_, None) => true,
+                (Some(u), Some(mine)) => u == mine,
+                (None, Some(_)) => false,
+            };
+            if !visible {
+                return Err(ApiError::not_found("enrollment", &id.to_string()));
+            }
+            app.end_enrollment(id, last_day, &actor)?;
+            Ok(app.enrollment(id)?)
+        })
+        .await?;
+    Ok(json(StatusCode::OK, &EnrollmentView::from(&ended)))
+}
+
+/// A person's enrolments (agency staff; a unit its own people's; a worker
+/// their own).
+#[utoipa::path(get, path = "/people/{resident_id}/enrollments", tag = "enrollment",
+    params(("resident_id" = String, Path, description = "identity number")),
+    responses((status = 200, body = Vec<EnrollmentView>), (status = "4XX", body = Problem)))]
+pub async fn enrollments_of_person(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(rid): Path<String>,
+) -> ApiResult<Response> {
+    user.require(Action::ReadRegistry, "read enrolments")?;
+    let rid = parse_resident("resident_id", &rid)?;
+    let masked = rid.masked();
+    let list = state
+        .run(move |app| -> ApiResult<Option<Vec<StoredEnrollment>>> {
+            if !user.may_see_person(app, &rid)? {
+                return Ok(None);
+            }
+            if app.store().person_by_resident_id(&rid)?.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(app.store().enrollments_of_person(&rid)?))
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found("person", &masked))?;
+    let views: Vec<EnrollmentView> = list.iter().map(EnrollmentView::from).collect();
+    Ok(json(StatusCode::OK, &views))
+}

@@ -1,0 +1,311 @@
+//! Who is asking: the session cookie (the web UI) or a bearer API token
+//! (platforms and other machines), and what their role lets them do.
+//!
+//! For the UI pages:
+//! - [`CurrentUser`] in a handler's arguments refuses with 401 when nobody
+//!   is signed in; [`MaybeUser`] lets anonymous callers through (the public
+//!   calculator). Both give the [`Account`] with its [`Role`] and its
+//!   [`Scope`] (the unit or the person a user may see).
+//! - [`CurrentUser::require`] refuses (403) an action the role may not do;
+//!   [`CurrentUser::may_see_person`] and friends answer whether a record is
+//!   in the user's scope (answer 404 when it is not, so that its existence
+//!   does not leak).
+//! - Sign in with [`start_session`] (checks the password, returns the
+//!   `Set-Cookie` header and the session's CSRF token) and out with
+//!   [`end_session`]. The cookie is `HttpOnly`, `SameSite=Lax`, `Path=/`
+//!   (and `Secure` when the server runs behind TLS: [`crate::AppState::secure_cookies`]).
+//! - CSRF: every state-changing request made with the session cookie must
+//!   carry the session's token, either in an `X-CSRF-Token` header (htmx:
+//!   `hx-headers='{"X-CSRF-Token": "..."}'` on `<body>`), which
+//!   [`CurrentUser`] checks itself, or in a hidden form field
+//!   `csrf_token`, which the handler checks with
+//!   [`FormUser::check_csrf`] (use [`FormUser`] instead of [`CurrentUser`]
+//!   for plain HTML form posts). Bearer tokens need no CSRF token: a browser
+//!   never sends them by itself.
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use gongshang_app::accounts::{Account, Action, NewSession, Role, Scope};
+use gongshang_app::{App, AppError};
+use gongshang_domain::ids::{CreditCode, ResidentId};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "gongshang_session";
+/// The header that carries the CSRF token of a session.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// How the caller proved who they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// The session cookie; state-changing requests need the CSRF token.
+    Session { csrf_token: String },
+    /// `Authorization: Bearer gs_...`.
+    Token,
+}
+
+/// A signed-in caller. As an extractor: 401 without credentials; for a
+/// state-changing request made with the session cookie, 403 `csrf` unless
+/// the `X-CSRF-Token` header carries the session's token.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub account: Account,
+    pub credential: Credential,
+}
+
+impl CurrentUser {
+    pub fn role(&self) -> Role {
+        self.account.role
+    }
+
+    pub fn scope(&self) -> &Scope {
+        &self.account.scope
+    }
+
+    /// The session's CSRF token, for the UI's forms and `hx-headers`.
+    pub fn csrf_token(&self) -> Option<&str> {
+        match &self.credential {
+            Credential::Session { csrf_token } => Some(csrf_token),
+            Credential::Token => None,
+        }
+    }
+
+    /// The actor the audit log records.
+    pub fn actor(&self) -> String {
+        self.account.actor()
+    }
+
+    /// 403 `forbidden` unless the role may do `action` (what it is, in
+    /// words, goes in the message: "record payments").
+    pub fn require(&self, action: Action, what: &str) -> ApiResult<()> {
+        if self.account.may(action) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(what))
+        }
+    }
+
+    /// Whether the person's records are in the caller's scope (agency: all;
+    /// unit: people with an engagement or enrolment of the unit; worker:
+    /// themselves; analyst: nobody).
+    /// Call it inside [`AppState::run`]: it may ask the store.
+    pub fn may_see_person(&self, app: &App, person: &ResidentId) -> Result<bool, AppError> {
+        Ok(match &self.account.scope {
+            Scope::All => true,
+            Scope::Unit { unit, .. } => app.store().person_of_unit(person, unit)?,
+            Scope::Person(me) => me == person,
+            Scope::StatisticsOnly => false,
+        })
+    }
+
+    /// Whether the unit's records are in the caller's scope.
+    pub fn may_see_unit(&self, unit: &CreditCode) -> bool {
+        match &self.account.scope {
+            Scope::All => true,
+            Scope::Unit { unit: mine, .. } => mine == unit,
+            Scope::Person(_) | Scope::StatisticsOnly => false,
+        }
+    }
+}
+
+/// Checks a submitted CSRF token against the session's, in constant time.
+fn csrf_matches(expected: &str, submitted: &str) -> bool {
+    expected.len() == submitted.len()
+        && expected
+            .bytes()
+            .zip(submitted.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// A signed-in caller of a plain HTML form post: like [`CurrentUser`] but
+/// the CSRF token comes in the form, so the handler must call
+/// [`FormUser::check_csrf`] with the form's `csrf_token` field before it
+/// changes anything.
+#[derive(Clone, Debug)]
+pub struct FormUser(pub CurrentUser);
+
+impl FormUser {
+    /// 403 `csrf` unless `submitted` is the session's token (bearer callers
+    /// pass).
+    pub fn check_csrf(self, submitted: &str) -> ApiResult<CurrentUser> {
+        match &self.0.credential {
+            Credential::Token => Ok(self.0),
+            Credential::Session { csrf_token } if csrf_matches(csrf_token, submitted) => Ok(self.0),
+            Credential::Session { .. } => Err(ApiError::new(
+                "csrf",
+                "the form's csrf_token does not match the session; reload the page",
+            )),
+        }
+    }
+}
+
+/// A caller who may be anonymous.
+#[derive(Clone, Debug)]
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then_some(v)
+        })
+}
+
+/// Who the request's credentials name, without the CSRF check.
+async fn authenticate(parts: &Parts, state: &AppState) -> ApiResult<Option<CurrentUser>> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ApiError::new(
+                    "unauthenticated",
+                    "the Authorization header must be `Bearer <token>`",
+                )
+            })?
+            .to_owned();
+        if let Some(account) = state.cached_token(&token) {
+            return Ok(Some(CurrentUser {
+                account,
+                credential: Credential::Token,
+            }));
+        }
+        let lookup = token.clone();
+        let account = state
+            .run(move |app| app.account_by_token(&lookup))
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(
+                    "unauthenticated",
+                    "the bearer token is unknown or revoked; ask an administrator for a new one",
+                )
+            })?;
+        state.cache_token(&token, &account);
+        return Ok(Some(CurrentUser {
+            account,
+            credential: Credential::Token,
+        }));
+    }
+    if let Some(id) = cookie(&parts.headers, SESSION_COOKIE) {
+        let id = id.to_owned();
+        if let Some(session) = state.run(move |app| app.session(&id)).await? {
+            return Ok(Some(CurrentUser {
+                account: session.account,
+                credential: Credential::Session {
+                    csrf_token: session.csrf_token,
+                },
+            }));
+        }
+    }
+    Ok(None)
+}
+
+fn safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<CurrentUser> {
+        let user = authenticate(parts, state)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
+        if let Credential::Session { csrf_token } = &user.credential
+            && !safe(&parts.method)
+        {
+            let submitted = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !csrf_matches(csrf_token, submitted) {
+                return Err(ApiError::new(
+                    "csrf",
+                    "a request made with the session cookie must carry the session's X-CSRF-Token header",
+                ));
+            }
+        }
+        Ok(user)
+    }
+}
+
+impl FromRequestParts<AppState> for FormUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<FormUser> {
+        Ok(FormUser(
+            authenticate(parts, state)
+                .await?
+                .ok_or_else(ApiError::unauthenticated)?,
+        ))
+    }
+}
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<MaybeUser> {
+        Ok(MaybeUser(authenticate(parts, state).await?))
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> ApiResult<Option<CurrentUser>> {
+        authenticate(parts, state).await
+    }
+}
+
+/// The `Set-Cookie` value of a new session.
+pub fn session_cookie(session: &NewSession, secure: bool) -> HeaderValue {
+    let max_age = gongshang_app::accounts::SESSION_HOURS * 3600;
+    let value = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        session.session_id,
+        if secure { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cleared_cookie() -> HeaderValue {
+    HeaderValue::from_static("gongshang_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Signs in: `None` when the login or the password is wrong; otherwise the
+/// `Set-Cookie` header to send and the new session (its CSRF token and
+/// account).
+pub async fn start_session(
+    state: &AppState,
+    login: String,
+    password: String,
+) -> ApiResult<Option<(HeaderValue, NewSession)>> {
+    let session = state.run(move |app| app.login(&login, &password)).await?;
+    Ok(session.map(|s| (session_cookie(&s, state.secure_cookies), s)))
+}
+
+/// Signs out the session of the request's cookie (if any); returns the
+/// `Set-Cookie` header that clears the cookie.
+pub async fn end_session(state: &AppState, headers: &HeaderMap) -> ApiResult<HeaderValue> {
+    if let Some(id) = cookie(headers, SESSION_COOKIE) {
+        let id = id.to_owned();
+        state.run(move |app| app.logout(&id, "session")).await?;
+    }
+    Ok(cleared_cookie())
+}

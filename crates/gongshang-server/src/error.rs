@@ -1,0 +1,320 @@
+//! The API's one error table: every refusal is an `application/problem+json`
+//! answer (RFC 9457) with a stable `code`, a `title` per code, a `detail` a
+//! person can act on and the `field` at fault. Internal errors are logged
+//! with their detail and answered with a bare `internal` problem.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gongshang_app::AppError;
+use gongshang_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One row of the error table.
+#[derive(Copy, Clone, Debug)]
+pub struct ErrorKind {
+    pub code: &'static str,
+    pub status: u16,
+    pub title: &'static str,
+}
+
+/// THE error table: every `code` the API answers with, its status and its
+/// title. Codes of the rules engine and the domain that are not listed here
+/// are input errors (422, "the input is not valid").
+pub const ERROR_TABLE: &[ErrorKind] = &[
+    ErrorKind {
+        code: "malformed_request",
+        status: 400,
+        title: "the request body is not valid JSON of the expected shape",
+    },
+    ErrorKind {
+        code: "malformed_query",
+        status: 400,
+        title: "the query string is not valid",
+    },
+    ErrorKind {
+        code: "idempotency_key_missing",
+        status: 400,
+        title: "an Idempotency-Key header is required",
+    },
+    ErrorKind {
+        code: "unauthenticated",
+        status: 401,
+        title: "sign in or send a bearer token",
+    },
+    ErrorKind {
+        code: "forbidden",
+        status: 403,
+        title: "your role may not do this",
+    },
+    ErrorKind {
+        code: "csrf",
+        status: 403,
+        title: "the form is stale: reload the page and try again",
+    },
+    ErrorKind {
+        code: "not_found",
+        status: 404,
+        title: "no such record",
+    },
+    ErrorKind {
+        code: "conflict",
+        status: 409,
+        title: "the change contradicts what is stored",
+    },
+    ErrorKind {
+        code: "duplicate",
+        status: 409,
+        title: "it exists already",
+    },
+    ErrorKind {
+        code: "idempotency_mismatch",
+        status: 409,
+        title: "the idempotency key was used before for a different request",
+    },
+    ErrorKind {
+        code: "payload_too_large",
+        status: 413,
+        title: "the request body is too large",
+    },
+    ErrorKind {
+        code: "unsupported_media_type",
+        status: 415,
+        title: "send application/json (or text/csv where allowed)",
+    },
+    ErrorKind {
+        code: "invalid",
+        status: 422,
+        title: "the input is not valid",
+    },
+    ErrorKind {
+        code: "not_eligible",
+        status: 422,
+        title: "the person may not enrol in the scheme",
+    },
+    ErrorKind {
+        code: "identifier_invalid",
+        status: 422,
+        title: "an identifier is not valid",
+    },
+    ErrorKind {
+        code: "input_missing",
+        status: 422,
+        title: "an input the calculation needs is missing",
+    },
+    ErrorKind {
+        code: "unknown_scheme",
+        status: 422,
+        title: "no such scheme",
+    },
+    ErrorKind {
+        code: "parameter_missing",
+        status: 422,
+        title: "a parameter is not loaded for that date or region",
+    },
+    ErrorKind {
+        code: "internal",
+        status: 500,
+        title: "internal error; it was logged",
+    },
+    ErrorKind {
+        code: "unavailable",
+        status: 503,
+        title: "the service is shutting down or overloaded; try again",
+    },
+];
+
+/// The row of `code`; unknown codes are input errors.
+pub fn kind(code: &str) -> ErrorKind {
+    ERROR_TABLE
+        .iter()
+        .copied()
+        .find(|k| k.code == code)
+        .unwrap_or(ErrorKind {
+            code: "invalid",
+            status: 422,
+            title: "the input is not valid",
+        })
+}
+
+/// The body of every error answer (`application/problem+json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+pub struct Problem {
+    /// `about:blank`, or a link to the code's explanation.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The same for every answer with this code.
+    pub title: String,
+    pub status: u16,
+    /// A stable machine code from the error table.
+    pub code: String,
+    /// What was wrong with this request, lower case, naming the value and
+    /// what is allowed.
+    pub detail: String,
+    /// The input at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// An error answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: String,
+    pub detail: String,
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: &str, detail: impl Into<String>) -> ApiError {
+        ApiError {
+            code: code.to_owned(),
+            detail: detail.into(),
+            field: None,
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn invalid(field: &str, detail: impl Into<String>) -> ApiError {
+        ApiError::new("invalid", detail).with_field(field)
+    }
+
+    pub fn forbidden(what: &str) -> ApiError {
+        ApiError::new("forbidden", format!("your role may not {what}"))
+    }
+
+    /// Also what a caller gets for a record outside their scope, so that
+    /// its existence does not leak.
+    pub fn not_found(entity: &str, key: &str) -> ApiError {
+        ApiError::new("not_found", format!("{entity} {key} not found"))
+    }
+
+    pub fn unauthenticated() -> ApiError {
+        ApiError::new(
+            "unauthenticated",
+            "no valid session cookie or bearer token; sign in at /login or send Authorization: Bearer <token>",
+        )
+    }
+
+    /// An internal failure: logged with `detail`, answered without it.
+    pub fn internal(detail: impl std::fmt::Display) -> ApiError {
+        eprintln!("gongshang-server: internal error: {detail}");
+        ApiError::new("internal", "internal error; it was logged")
+    }
+
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(kind(&self.code).status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+    }
+
+    pub fn problem(&self) -> Problem {
+        let k = kind(&self.code);
+        Problem {
+            kind: "about:blank".into(),
+            title: k.title.into(),
+            status: k.status,
+            code: self.code.clone(),
+            detail: self.detail.clone(),
+            field: self.field.clone(),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match &e {
+            AppError::Store(StoreError::Backend { .. }) => ApiError::internal(&e),
+            // Someone else's stored data that does not read back: ours to fix.
+            AppError::Store(StoreError::InvalidData { .. }) => ApiError::internal(&e),
+            AppError::Rules(gongshang_rules::RulesError::PolicyInvalid { .. }) => {
+                ApiError::internal(&e)
+            }
+            _ => ApiError {
+                code: e.code().to_owned(),
+                detail: e.to_string(),
+                field: e.field().map(str::to_owned),
+            },
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::from(AppError::from(e))
+    }
+}
+
+impl From<gongshang_rules::RulesError> for ApiError {
+    fn from(e: gongshang_rules::RulesError) -> Self {
+        ApiError::from(AppError::from(e))
+    }
+}
+
+impl From<gongshang_domain::DomainError> for ApiError {
+    fn from(e: gongshang_domain::DomainError) -> Self {
+        ApiError::from(AppError::from(e))
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                "unsupported_media_type",
+                "the body must be sent with Content-Type: application/json",
+            ),
+            JsonRejection::BytesRejection(_) => ApiError::new(
+                "payload_too_large",
+                "the body could not be read; at most 16 MiB is accepted",
+            ),
+            other => {
+                let text = other.body_text();
+                ApiError::new("malformed_request", text.clone()).with_field_from(&text)
+            }
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        let text = r.body_text();
+        ApiError::new("malformed_query", text.clone()).with_field_from(&text)
+    }
+}
+
+impl ApiError {
+    /// serde names the field in "unknown field `x`" and "missing field `x`"
+    /// messages, and the path in "x.y: ..." ones.
+    fn with_field_from(mut self, text: &str) -> ApiError {
+        let field = text
+            .split('`')
+            .nth(1)
+            .filter(|_| text.contains("field `"))
+            .map(str::to_owned)
+            .or_else(|| {
+                let after = text.split_once(": ")?.1;
+                let path = after.split_once(": ")?.0;
+                (!path.contains(' ')).then(|| path.to_owned())
+            });
+        self.field = field;
+        self
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        let mut response = (self.status(), body).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}
+
+/// The answer of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,300 @@
+//! The role matrix: every role against every endpoint. Each row says, per
+//! role, `ok` (the request is not refused: any answer but 401, 403 and 404)
+//! or the refusal it must get: 403 for what the role may not do at all, 404
+//! for a record outside its scope (its existence must not leak), 401 for
+//! nobody signed in.
+
+use serde_json::{Value, json};
+
+use crate::api_common::{TestServer, credit, each_backend, req, resident};
+
+const ROLES: [&str; 8] = [
+    "clerk",
+    "reviewer",
+    "administrator",
+    "unit_a",
+    "unit_b",
+    "worker_1",
+    "analyst",
+    "anonymous",
+];
+
+struct Row {
+    method: &'static str,
+    path: String,
+    body: Option<Value>,
+    /// `role=expected` pairs; roles not named get 403 (401 when anonymous).
+    expect: &'static str,
+}
+
+fn expected(row: &Row, role: &str) -> &'static str {
+    row.expect
+        .split_whitespace()
+        .find_map(|pair| {
+            let (r, e) = pair.split_once('=')?;
+            (r == role || (r == "agency" && ["clerk", "reviewer", "administrator"].contains(&role)))
+                .then_some(e)
+        })
+        .unwrap_or(if role == "anonymous" { "401" } else { "403" })
+}
+
+fn rows(s: &TestServer) -> Vec<Row> {
+    let f = &s.fixture;
+    let (a, b) = (f.unit_a.as_str(), f.unit_b.as_str());
+    let (p1, p2) = (f.person_1.as_str(), f.person_2.as_str());
+    let order = |id: &str| {
+        json!({"orders": [{"platform": "meituan", "order_id": id, "resident_id": p1,
+            "ordered_at": "2025-07-02T12:30:00+08:00", "industry": "instant_delivery", "province": "44"}]})
+    };
+    let r = |method, path: String, body: Option<Value>, expect| Row {
+        method,
+        path,
+        body,
+        expect,
+    };
+    vec![
+        r(
+            "GET",
+            "/api/v1/me".into(),
+            None,
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok",
+        ),
+        r("GET", "/api/v1/units".into(), None, "agency=ok"),
+        r(
+            "GET",
+            format!("/api/v1/units/{a}"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=404",
+        ),
+        r(
+            "POST",
+            "/api/v1/units".into(),
+            Some(json!({"credit_code": credit(50).as_str(), "name": "新单位",
+            "kind": "enterprise", "region": "440106", "industry_class": 1})),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/people".into(),
+            None,
+            "agency=ok unit_a=ok unit_b=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/people/{p1}"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/people/{p2}"),
+            None,
+            "agency=ok unit_a=404 unit_b=ok worker_1=404",
+        ),
+        r(
+            "POST",
+            "/api/v1/people".into(),
+            Some(json!({"resident_id": resident(60).as_str(), "name": "新人"})),
+            "clerk=ok administrator=ok unit_a=ok unit_b=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/engagements".into(),
+            Some(json!({"resident_id": p1, "unit": a,
+            "category": "employee", "start": "2025-01-01"})),
+            "clerk=ok administrator=ok unit_a=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/enrollments/check".into(),
+            Some(json!({"resident_id": p1, "unit": a,
+            "scheme_id": "guangdong.employees", "category": "employee", "start": "2025-08-01"})),
+            "clerk=ok administrator=ok unit_a=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/enrollments".into(),
+            Some(json!({"resident_id": resident(60).as_str(), "unit": a,
+            "scheme_id": "guangdong.employees", "category": "employee", "start": "2025-08-01", "labour_relation": true})),
+            "clerk=ok administrator=ok unit_a=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/people/{p1}/enrollments"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/declarations".into(),
+            Some(json!({"unit": a, "scheme_id": "guangdong.employees",
+            "month": "2025-05", "lines": [{"resident_id": p1, "wage": "8000"}]})),
+            "clerk=ok administrator=ok unit_a=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/bills?month=2025-03".into(),
+            None,
+            "agency=ok unit_a=ok unit_b=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/bills?month=2025-03&unit={a}"),
+            None,
+            "agency=ok unit_a=ok unit_b=404",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/bills/{}", f.bill_a),
+            None,
+            "agency=ok unit_a=ok unit_b=404",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/bills/{}", f.bill_b),
+            None,
+            "agency=ok unit_a=404 unit_b=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/arrears?as_of=2025-06-01".into(),
+            None,
+            "agency=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/payments".into(),
+            Some(json!({"bill_id": f.bill_a, "amount": "1.00",
+            "paid_on": "2025-04-02"})),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/day-bills".into(),
+            Some(json!({"resident_id": p1, "scheme_id": "xiamen.yilubao",
+            "first_day": "2025-07-01", "days": 30})),
+            "clerk=ok administrator=ok worker_1=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/orders/imports".into(),
+            Some(order("m-1")),
+            "clerk=ok administrator=ok unit_a=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/orders/bills".into(),
+            Some(json!({"platform": "meituan", "month": "2025-07"})),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/orders/reconciliation?platform=meituan&month=2025-07".into(),
+            None,
+            "agency=ok analyst=ok unit_a=ok unit_b=404",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/coverage?resident_id={p1}&at=2025-04-01"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/coverage?resident_id={p2}&at=2025-04-01"),
+            None,
+            "agency=ok unit_a=404 unit_b=ok worker_1=404",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/coverage?resident_id={p1}&at=2025-04-01&unit={b}"),
+            None,
+            "agency=ok unit_a=404 unit_b=404 worker_1=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/accounts".into(),
+            Some(json!({"login": "new-analyst", "role": "analyst",
+            "password": "long enough password"})),
+            "administrator=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/accounts/clerk/tokens".into(),
+            Some(json!({"label": "x"})),
+            "administrator=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/calculate".into(),
+            Some(json!({"injury_date": "2025-01-10", "own_wage": "8000",
+            "region": "440100", "grade": 5, "appraisal_date": "2025-06-01"})),
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok anonymous=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/compare".into(),
+            Some(json!({"injury_date": "2025-01-10", "own_wage": "8000",
+            "region": "440100", "grade": 5, "appraisal_date": "2025-06-01"})),
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok anonymous=ok",
+        ),
+        // Last: it ends an enrolment of unit A.
+        r(
+            "POST",
+            format!("/api/v1/enrollments/{}/end", f.enrollment_1),
+            Some(json!({"last_day": "2025-12-31"})),
+            "clerk=ok administrator=ok unit_a=ok unit_b=404",
+        ),
+    ]
+}
+
+#[test]
+fn every_role_is_refused_what_it_must_not_see_or_do() {
+    each_backend(|s| {
+        let mut failures = Vec::new();
+        for (n, row) in rows(s).iter().enumerate() {
+            for role in ROLES {
+                let mut r = req(row.method, row.path.clone())
+                    .header("Idempotency-Key", &format!("matrix-{n}-{role}"));
+                if role != "anonymous" {
+                    r = r.bearer(s.token(role));
+                }
+                if let Some(body) = &row.body {
+                    r = r.json(body);
+                }
+                let got = s.send(r);
+                let want = expected(row, role);
+                let ok = match want {
+                    "ok" => ![401, 403, 404].contains(&got.status) && got.status < 500,
+                    code => got.status.to_string() == code,
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{} {} as {role}: expected {want}, got {} {}",
+                        row.method, row.path, got.status, got.body
+                    ));
+                } else if want != "ok" {
+                    // A refusal is a problem with its code, never a leak of the record.
+                    let code = got.code();
+                    let expected_code = match want {
+                        "401" => "unauthenticated",
+                        "403" => "forbidden",
+                        _ => "not_found",
+                    };
+                    if code != expected_code {
+                        failures.push(format!(
+                            "{} {} as {role}: code {code}",
+                            row.method, row.path
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} refusals wrong:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    });
+}
