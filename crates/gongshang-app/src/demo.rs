@@ -1,4 +1,1326 @@
-//! demo
+//! The demo data set: a realistic registry built through the services, the
+//! same way people would build it, deterministic from a seed.
+//!
+//! The demo lives in the first half of 2026 and "today" is [`DEMO_TODAY`]:
+//! the holiday calendars are loaded to the end of 2026, and a fixed calendar
+//! keeps the arrears, the due dates and the dashboard the same on every run.
+//! While seeding, a [`DemoClock`] is set to the instant of each action (the
+//! month a bill was issued, the day it was paid), so the ledger's history by
+//! month is real; afterwards it runs forward in real time from
+//! [`DEMO_TODAY`] at 09:00 in China.
+//!
+//! What is in it: the regions that have parameters under `policies/`
+//! (Guangzhou, Shenzhen, Nanjing, Suzhou, Jinan, Xiamen, Beijing, Shanghai);
+//! units of every kind; employees under the national, Guangdong and Jiangsu
+//! ordinary insurance; over-age workers, interns, domestic workers, village
+//! cadres and volunteers under the Guangdong, Jiangsu and Shandong schemes
+//! for specific persons; Xiamen 益鹭保 workers buying days; platform riders
+//! and drivers whose orders are imported from the platforms' files; six
+//! months of declarations, bills and payments, some late, some partial, some
+//! never paid.
 
-#[allow(unused_imports)]
-use crate::App;
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use gongshang_domain::ids::{
+    CreditCode, OrderId, PlatformId, ResidentId, credit_check_character,
+    organisation_check_character, resident_check_character,
+};
+use gongshang_domain::month::Month;
+use gongshang_rules::Money;
+use gongshang_rules::scheme::{Category, OrderIndustry, PremiumPayer};
+use gongshang_store::Store;
+use jiff::civil::{Date, date};
+use jiff::tz::Offset;
+use jiff::{Timestamp, ToSpan};
+
+use crate::OrderInput;
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::services::{App, EnrollRequest, PaymentRequest, UnitInput};
+
+/// "Today" in the demo.
+pub const DEMO_TODAY: Date = date(2026, 6, 30);
+
+/// The actor of everything the seeding does.
+pub const DEMO_ACTOR: &str = "demo-seed";
+
+/// The first and last month declared.
+const FIRST_MONTH: (i16, i8) = (2026, 1);
+const MONTHS: i8 = 6;
+
+/// A clock that is set while seeding and then runs in real time.
+#[derive(Debug)]
+pub struct DemoClock {
+    state: Mutex<(Timestamp, Option<Instant>)>,
+}
+
+impl DemoClock {
+    pub fn new(at: Timestamp) -> DemoClock {
+        DemoClock {
+            state: Mutex::new((at, None)),
+        }
+    }
+
+    /// Stops the clock at `at`.
+    pub fn set(&self, at: Timestamp) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = (at, None);
+    }
+
+    /// Lets the clock run forward from `at`, in real time.
+    pub fn run_from(&self, at: Timestamp) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = (at, Some(Instant::now()));
+    }
+}
+
+impl Clock for DemoClock {
+    fn now(&self) -> Timestamp {
+        let (base, started) = *self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match started {
+            None => base,
+            Some(i) => base.checked_add(i.elapsed()).unwrap_or(base),
+        }
+    }
+}
+
+/// An instant on a day in China.
+pub fn china_instant(day: Date, hour: i8) -> Timestamp {
+    Offset::constant(8)
+        .to_timestamp(day.at(hour, 0, 0, 0))
+        .expect("demo dates are in range")
+}
+
+/// How big a demo to build.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct DemoOptions {
+    pub seed: u64,
+    /// Enrolled people to aim for (besides the platform workers).
+    pub people: u32,
+    /// Platform workers taking orders.
+    pub platform_workers: u32,
+    /// Orders per platform worker per month, on average.
+    pub orders_per_worker_month: u32,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions {
+            seed: 7,
+            people: 10_000,
+            platform_workers: 1_500,
+            orders_per_worker_month: 12,
+        }
+    }
+}
+
+/// What was built, and how long each part took.
+#[derive(Clone, Debug, Default)]
+pub struct DemoReport {
+    pub units: u64,
+    pub people: u64,
+    pub enrollments: u64,
+    /// Enrolments by scheme id.
+    pub by_scheme: Vec<(String, u64)>,
+    pub bills: u64,
+    pub payments: u64,
+    pub orders: u64,
+    pub day_purchases: u64,
+    pub phases: Vec<(&'static str, Duration)>,
+    /// A few records to show: (what, key).
+    pub samples: Vec<(&'static str, String)>,
+    /// What could not be built, and why (a parameter not loaded, ...).
+    pub notes: Vec<String>,
+    pub cases: u64,
+    pub awards_approved: u64,
+    pub payroll_runs: u64,
+}
+
+impl DemoReport {
+    fn count_scheme(&mut self, scheme: &str) {
+        self.enrollments += 1;
+        match self.by_scheme.iter_mut().find(|(s, _)| s == scheme) {
+            Some((_, n)) => *n += 1,
+            None => self.by_scheme.push((scheme.to_owned(), 1)),
+        }
+    }
+}
+
+/// SplitMix64: small, fast and the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64, stream: u64) -> Rng {
+        let mut r = Rng(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        r.next();
+        r
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn between(&mut self, low: u64, high: u64) -> u64 {
+        low + self.below(high - low + 1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "华", "建国", "晓东", "海燕", "志强", "丽华", "文博", "思远", "雨涵", "子轩",
+    "欣怡", "浩然", "梓萱", "俊杰",
+];
+const UNIT_WORDS: &[&str] = &[
+    "华南", "东方", "新兴", "恒达", "金桥", "长江", "海港", "星河", "瑞丰", "鹏程", "宏图", "远航",
+    "同心", "万家", "博雅", "嘉禾",
+];
+const TRADES: &[(&str, u8)] = &[
+    ("物流", 4),
+    ("建筑工程", 6),
+    ("餐饮管理", 2),
+    ("机械制造", 5),
+    ("软件科技", 1),
+    ("商贸", 1),
+    ("运输", 4),
+    ("印刷", 3),
+    ("电子", 3),
+    ("化工", 7),
+    ("矿业", 8),
+];
+
+/// A region of the demo: its code and the ordinary insurance of its units.
+struct Region {
+    code: &'static str,
+    city: &'static str,
+    employees: &'static str,
+    /// The scheme for specific persons there, if the province has one.
+    specific: Option<&'static str>,
+    /// Enterprises in the region.
+    enterprises: u32,
+}
+
+const REGIONS: &[Region] = &[
+    Region {
+        code: "440100",
+        city: "广州",
+        employees: "guangdong.employees",
+        specific: Some("guangdong.specific_persons"),
+        enterprises: 16,
+    },
+    Region {
+        code: "440300",
+        city: "深圳",
+        employees: "guangdong.employees",
+        specific: Some("guangdong.specific_persons"),
+        enterprises: 16,
+    },
+    Region {
+        code: "320100",
+        city: "南京",
+        employees: "jiangsu.employees",
+        specific: Some("jiangsu.over_age_and_interns"),
+        enterprises: 12,
+    },
+    Region {
+        code: "320500",
+        city: "苏州",
+        employees: "jiangsu.employees",
+        specific: Some("jiangsu.over_age_and_interns"),
+        enterprises: 12,
+    },
+    Region {
+        code: "370100",
+        city: "济南",
+        employees: "national.employees",
+        specific: Some("shandong.specific_workers"),
+        enterprises: 10,
+    },
+    Region {
+        code: "350200",
+        city: "厦门",
+        employees: "national.employees",
+        specific: None,
+        enterprises: 8,
+    },
+    Region {
+        code: "110000",
+        city: "北京",
+        employees: "national.employees",
+        specific: None,
+        enterprises: 10,
+    },
+    Region {
+        code: "310000",
+        city: "上海",
+        employees: "national.employees",
+        specific: None,
+        enterprises: 10,
+    },
+];
+
+/// The platforms of the demo: alias, name, industry, province of their
+/// workers, and the region of their registered office.
+const PLATFORMS: &[(&str, &str, OrderIndustry, &str, &str)] = &[
+    (
+        "meituan",
+        "北京三快在线科技有限公司（美团）",
+        OrderIndustry::InstantDelivery,
+        "44",
+        "110000",
+    ),
+    (
+        "eleme",
+        "上海拉扎斯信息科技有限公司（饿了么）",
+        OrderIndustry::InstantDelivery,
+        "31",
+        "310000",
+    ),
+    (
+        "didi",
+        "滴滴出行科技有限公司",
+        OrderIndustry::RideHailing,
+        "11",
+        "110000",
+    ),
+    (
+        "huolala",
+        "深圳货拉拉科技有限公司",
+        OrderIndustry::IntraCityFreight,
+        "44",
+        "440300",
+    ),
+    (
+        "dada",
+        "达达同城速递有限公司",
+        OrderIndustry::InstantDelivery,
+        "32",
+        "310000",
+    ),
+];
+
+/// A valid credit code of a unit in `region` (`91`: an enterprise's code
+/// type is used for every demo unit).
+pub fn demo_credit_code(region: &str, number: u64) -> CreditCode {
+    let body = format!("{:08}", number % 100_000_000);
+    let org = organisation_check_character(body.as_bytes().try_into().expect("8 digits"))
+        .expect("digits have a check character");
+    let first17 = format!("91{region}{body}{org}");
+    let check = credit_check_character(first17.as_bytes().try_into().expect("17"))
+        .expect("the charset is valid");
+    CreditCode::parse(&format!("{first17}{check}")).expect("a valid code")
+}
+
+/// A valid identity number.
+pub fn demo_resident_id(region: &str, birth: Date, sequence: u64) -> ResidentId {
+    let first17 = format!("{region}{}{:03}", birth.strftime("%Y%m%d"), sequence % 1000);
+    let check = resident_check_character(first17.as_bytes().try_into().expect("17"));
+    ResidentId::parse(&format!("{first17}{check}")).expect("a valid identity number")
+}
+
+/// The people of the demo, unique by identity number.
+struct People {
+    seen: HashSet<ResidentId>,
+    sequence: u64,
+}
+
+impl People {
+    /// A new person of `region` aged `age_low..=age_high` on the demo's
+    /// first day, registered.
+    fn register(
+        &mut self,
+        app: &App,
+        rng: &mut Rng,
+        region: &str,
+        age_low: u64,
+        age_high: u64,
+        report: &mut DemoReport,
+    ) -> Result<ResidentId, AppError> {
+        let start = date(FIRST_MONTH.0, FIRST_MONTH.1, 1);
+        loop {
+            let days = rng.between(age_low * 365 + 10, age_high * 365 + 300);
+            let birth = start
+                .checked_sub((days as i64).days())
+                .map_err(|e| AppError::invalid("birth", e.to_string()))?;
+            self.sequence += 1;
+            let id = demo_resident_id(region, birth, self.sequence);
+            if !self.seen.insert(id) {
+                continue;
+            }
+            let name = format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
+            app.register_person(id.as_str(), &name, DEMO_ACTOR)?;
+            report.people += 1;
+            return Ok(id);
+        }
+    }
+}
+
+/// Who a unit declares in a scheme: (person, monthly wage, first day enrolled).
+type Roll = Vec<(ResidentId, Money, Date)>;
+
+/// A unit and who it declares, per scheme.
+struct DemoUnit {
+    code: CreditCode,
+    rolls: Vec<(&'static str, Roll)>,
+    /// 0..100: how reliably the unit pays (lower pays later or not at all).
+    payer_grade: u64,
+}
+
+fn month_at(k: i8) -> Month {
+    let mut m = Month::new(FIRST_MONTH.0, FIRST_MONTH.1).expect("a month");
+    for _ in 0..k {
+        m = m.next();
+    }
+    m
+}
+
+fn wage(rng: &mut Rng, low_yuan: u64, high_yuan: u64) -> Money {
+    Money::from_fen((rng.between(low_yuan, high_yuan) * 100) as i64)
+}
+
+/// Builds the demo in `store` (fresh and migrated) and returns the services
+/// over it, with the clock running from [`DEMO_TODAY`].
+pub fn build_demo(
+    store: Box<dyn Store>,
+    options: &DemoOptions,
+) -> Result<(App, std::sync::Arc<DemoClock>, DemoReport), AppError> {
+    let clock = std::sync::Arc::new(DemoClock::new(china_instant(date(2025, 12, 20), 9)));
+    let app = App::new(store, clock.clone())?;
+    let report = seed(&app, &clock, options)?;
+    clock.run_from(china_instant(DEMO_TODAY, 9));
+    Ok((app, clock, report))
+}
+
+/// Seeds the demo through `app`, setting `clock` as it goes.
+pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoReport, AppError> {
+    let mut report = DemoReport::default();
+    let mut phase = Instant::now();
+    let mut lap = |report: &mut DemoReport, name: &'static str| {
+        report.phases.push((name, phase.elapsed()));
+        phase = Instant::now();
+    };
+    let seed = options.seed;
+    let start = date(FIRST_MONTH.0, FIRST_MONTH.1, 1);
+    let mut people = People {
+        seen: HashSet::new(),
+        sequence: 0,
+    };
+
+    // ---- units -------------------------------------------------------------
+    clock.set(china_instant(date(2025, 12, 20), 9));
+    let mut units: Vec<DemoUnit> = Vec::new();
+    let mut number = seed.wrapping_mul(7919) % 10_000_000;
+    let mut register = |app: &App,
+                        _rng: &mut Rng,
+                        region: &str,
+                        name: String,
+                        kind: &str,
+                        class: u8,
+                        report: &mut DemoReport|
+     -> Result<CreditCode, AppError> {
+        number += 1;
+        let code = demo_credit_code(region, number);
+        // Floating tiers allowed differ by class; the benchmark tier for all.
+        let tier = "1";
+        app.register_unit(
+            &UnitInput {
+                credit_code: code.as_str().to_owned(),
+                name,
+                kind: kind.to_owned(),
+                region: region.to_owned(),
+                industry_class: class.to_string(),
+                floating_tier: tier.to_owned(),
+            },
+            DEMO_ACTOR,
+        )?;
+        report.units += 1;
+        Ok(code)
+    };
+    let mut rng = Rng::new(seed, 1);
+    // Employees are shared out so that the whole demo reaches `options.people`.
+    let enterprises: u32 = REGIONS.iter().map(|r| r.enterprises).sum();
+    let per_enterprise = (u64::from(options.people) * 78 / 100 / u64::from(enterprises)).max(4);
+    for (ri, region) in REGIONS.iter().enumerate() {
+        for e in 0..region.enterprises {
+            let (trade, class) = *rng.pick(TRADES);
+            let name = format!(
+                "{}{}{}{}有限公司",
+                region.city,
+                rng.pick(UNIT_WORDS),
+                trade,
+                if e > 10 {
+                    format!("{e}")
+                } else {
+                    String::new()
+                }
+            );
+            let code = register(
+                app,
+                &mut rng,
+                region.code,
+                name,
+                "enterprise",
+                class,
+                &mut report,
+            )?;
+            let size = rng.between(per_enterprise / 2, per_enterprise * 3 / 2);
+            let mut staff = Vec::new();
+            for _ in 0..size {
+                let id = people.register(app, &mut rng, region.code, 20, 55, &mut report)?;
+                let w = if class >= 6 {
+                    wage(&mut rng, 4_500, 12_000)
+                } else {
+                    wage(&mut rng, 3_500, 28_000)
+                };
+                staff.push((id, w, start));
+            }
+            let mut rolls = vec![(region.employees, staff)];
+            // Over-age workers kept on (the specific persons' schemes).
+            if let Some(specific) = region.specific
+                && rng.chance(60)
+            {
+                let mut old = Vec::new();
+                for _ in 0..rng.between(3, 9) {
+                    let id = people.register(app, &mut rng, region.code, 61, 64, &mut report)?;
+                    old.push((id, wage(&mut rng, 2_600, 6_000), start));
+                }
+                rolls.push((specific, old));
+            }
+            units.push(DemoUnit {
+                code,
+                rolls,
+                payer_grade: rng.below(100),
+            });
+        }
+        // A public body in each region.
+        let code = register(
+            app,
+            &mut rng,
+            region.code,
+            format!(
+                "{}市{}局",
+                region.city,
+                ["人力资源和社会保障", "交通运输", "市场监督管理", "城市管理"][ri % 4]
+            ),
+            "public_body",
+            1,
+            &mut report,
+        )?;
+        let mut staff = Vec::new();
+        for _ in 0..rng.between(25, 45) {
+            let id = people.register(app, &mut rng, region.code, 24, 58, &mut report)?;
+            staff.push((id, wage(&mut rng, 7_000, 18_000), start));
+        }
+        units.push(DemoUnit {
+            code,
+            rolls: vec![(region.employees, staff)],
+            payer_grade: 99,
+        });
+    }
+    // Units for the specific persons: schools, domestic-service agencies,
+    // village committees and volunteer organisations.
+    let specific_units: &[(&str, &str, &str, Category, u64, u64, &str)] = &[
+        (
+            "440100",
+            "广州市白云区钟落潭镇长腰岭村民委员会",
+            "village_committee",
+            Category::VillageCadre,
+            30,
+            58,
+            "guangdong.specific_persons",
+        ),
+        (
+            "440300",
+            "深圳市宝安区福永街道怀德社区居民委员会",
+            "village_committee",
+            Category::VillageCadre,
+            30,
+            58,
+            "guangdong.specific_persons",
+        ),
+        (
+            "440100",
+            "广州市交通技师学院",
+            "school",
+            Category::Intern,
+            17,
+            21,
+            "guangdong.specific_persons",
+        ),
+        (
+            "440300",
+            "深圳职业技术大学",
+            "school",
+            Category::Intern,
+            18,
+            22,
+            "guangdong.specific_persons",
+        ),
+        (
+            "440100",
+            "广州市好帮手家政服务有限公司",
+            "domestic_service_agency",
+            Category::DomesticWorker,
+            30,
+            55,
+            "guangdong.specific_persons",
+        ),
+        (
+            "440300",
+            "深圳市义工联合会",
+            "volunteer_organisation",
+            Category::Volunteer,
+            20,
+            60,
+            "guangdong.specific_persons",
+        ),
+        (
+            "320100",
+            "南京工业职业技术大学",
+            "school",
+            Category::Intern,
+            18,
+            22,
+            "jiangsu.over_age_and_interns",
+        ),
+        (
+            "320500",
+            "苏州工业园区职业技术学院",
+            "school",
+            Category::Intern,
+            18,
+            22,
+            "jiangsu.over_age_and_interns",
+        ),
+        (
+            "370100",
+            "山东劳动职业技术学院",
+            "school",
+            Category::Intern,
+            17,
+            21,
+            "shandong.specific_workers",
+        ),
+        (
+            "370100",
+            "济南阳光大姐家政服务有限公司",
+            "domestic_service_agency",
+            Category::DomesticWorker,
+            30,
+            55,
+            "shandong.specific_workers",
+        ),
+    ];
+    let mut specific_rolls: Vec<(usize, Category)> = Vec::new();
+    for &(region, name, kind, category, low, high, scheme) in specific_units {
+        let code = register(app, &mut rng, region, name.to_owned(), kind, 2, &mut report)?;
+        let mut roll = Vec::new();
+        for _ in 0..rng.between(40, 90) {
+            let id = people.register(app, &mut rng, region, low, high, &mut report)?;
+            roll.push((id, wage(&mut rng, 2_000, 6_000), start));
+        }
+        specific_rolls.push((units.len(), category));
+        units.push(DemoUnit {
+            code,
+            rolls: vec![(scheme, roll)],
+            payer_grade: rng.between(30, 99),
+        });
+    }
+    // The platforms, registered as units.
+    let mut platform_codes = Vec::new();
+    for &(_, name, _, _, region) in PLATFORMS {
+        platform_codes.push(register(
+            app,
+            &mut rng,
+            region,
+            name.to_owned(),
+            "platform",
+            3,
+            &mut report,
+        )?);
+    }
+    lap(&mut report, "units and people");
+
+    // ---- enrolments --------------------------------------------------------
+    let mut specific_index = 0;
+    for (ui, unit) in units.iter_mut().enumerate() {
+        let category_of_roll = specific_rolls
+            .get(specific_index)
+            .filter(|(i, _)| *i == ui)
+            .map(|(_, c)| *c);
+        if category_of_roll.is_some() {
+            specific_index += 1;
+        }
+        for (scheme, roll) in &mut unit.rolls {
+            let employees = scheme.ends_with(".employees");
+            let mut kept = Vec::with_capacity(roll.len());
+            for (person, w, _) in roll.drain(..) {
+                // Most from the first of January, some joining later.
+                let joined = if rng.chance(85) {
+                    start
+                } else {
+                    month_at(rng.between(1, 4) as i8).first_day()
+                };
+                clock.set(china_instant(
+                    joined.checked_sub(3.days()).unwrap_or(joined),
+                    10,
+                ));
+                let category = match category_of_roll {
+                    Some(c) => c,
+                    None if employees => Category::Employee,
+                    None => Category::OverRetirementAge,
+                };
+                let request = EnrollRequest {
+                    person,
+                    unit: Some(unit.code),
+                    scheme_id: (*scheme).to_owned(),
+                    category,
+                    start: joined,
+                    labour_relation: employees,
+                };
+                match app.enroll(&request, DEMO_ACTOR) {
+                    Ok(_) => {
+                        report.count_scheme(scheme);
+                        kept.push((person, w, joined));
+                    }
+                    // A generated age outside a scheme's bounds: left out.
+                    Err(AppError::NotEligible { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            *roll = kept;
+        }
+    }
+    lap(&mut report, "enrolments");
+
+    // ---- declarations, bills and payments ------------------------------------
+    for k in 0..MONTHS {
+        let month = month_at(k);
+        for (ui, unit) in units.iter().enumerate() {
+            for (scheme, roll) in &unit.rolls {
+                let declared: Vec<(ResidentId, Money)> = roll
+                    .iter()
+                    .filter(|(_, _, joined)| *joined <= month.last_day())
+                    .map(|&(p, w, _)| (p, w))
+                    .collect();
+                if declared.is_empty() {
+                    continue;
+                }
+                clock.set(china_instant(month.last_day(), 16));
+                let bill = match app.declare_month(&unit.code, scheme, month, &declared, DEMO_ACTOR)
+                {
+                    Ok(b) => b,
+                    // A scheme whose billing parameters are not loaded for
+                    // the month: its people stay enrolled but unbilled (and,
+                    // where cover follows payment, uncovered); said once.
+                    Err(AppError::Rules(
+                        e @ gongshang_rules::RulesError::ParameterMissing { .. },
+                    )) => {
+                        let note = format!("{scheme} not billed from {month}: {e}");
+                        if !report
+                            .notes
+                            .iter()
+                            .any(|n| n.starts_with(&format!("{scheme} ")))
+                        {
+                            report.notes.push(note);
+                        }
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                report.bills += 1;
+                let mut prng = Rng::new(seed ^ 0x7061, (ui as u64) << 8 | k as u64);
+                let due = bill.due_date;
+                // How the unit pays this month.
+                let roll_die = prng.below(100);
+                let reliable = unit.payer_grade;
+                let plan: &[(Date, Money)] = &if due > DEMO_TODAY {
+                    // Not due yet: a third have paid already.
+                    if prng.chance(35) {
+                        vec![(
+                            DEMO_TODAY
+                                .checked_sub((prng.between(0, 10) as i64).days())
+                                .unwrap_or(DEMO_TODAY),
+                            bill.amount,
+                        )]
+                    } else {
+                        vec![]
+                    }
+                } else if reliable < 6 && roll_die < 70 {
+                    // Never paid: arrears.
+                    vec![]
+                } else if reliable < 15 && roll_die < 50 {
+                    // Half paid: arrears.
+                    vec![(
+                        due.checked_sub(2.days()).unwrap_or(due),
+                        Money::from_fen(bill.amount.fen() / 2),
+                    )]
+                } else if reliable < 30 && roll_die < 40 {
+                    // Late.
+                    vec![(
+                        due.checked_add((prng.between(3, 25) as i64).days())
+                            .unwrap_or(due)
+                            .min(DEMO_TODAY),
+                        bill.amount,
+                    )]
+                } else {
+                    vec![(
+                        month
+                            .next()
+                            .first_day()
+                            .checked_add((prng.between(2, 12) as i64).days())
+                            .unwrap_or(due),
+                        bill.amount,
+                    )]
+                };
+                for (n, (paid_on, amount)) in plan.iter().enumerate() {
+                    if amount.fen() <= 0 {
+                        continue;
+                    }
+                    clock.set(china_instant(*paid_on, 11));
+                    app.record_payment(
+                        &PaymentRequest {
+                            bill_id: bill.bill_id,
+                            amount: *amount,
+                            paid_on: *paid_on,
+                            idempotency_key: format!("demo-pay-{}-{n}", bill.bill_id),
+                            payer: None,
+                        },
+                        DEMO_ACTOR,
+                    )?;
+                    report.payments += 1;
+                }
+            }
+        }
+    }
+    lap(&mut report, "declarations and payments");
+
+    // ---- 益鹭保: flexible workers in Xiamen buying days ----------------------
+    let yilubao_people = (u64::from(options.people) * 12 / 100).max(5);
+    let mut rng = Rng::new(seed, 3);
+    for n in 0..yilubao_people {
+        let person = people.register(app, &mut rng, "350200", 18, 60, &mut report)?;
+        let joined = month_at(rng.below(3) as i8)
+            .first_day()
+            .checked_add((rng.between(0, 20) as i64).days())
+            .unwrap_or(start);
+        clock.set(china_instant(joined, 8));
+        let category = if rng.chance(30) {
+            Category::PlatformWorker
+        } else {
+            Category::FlexibleWorker
+        };
+        let request = EnrollRequest {
+            person,
+            unit: None,
+            scheme_id: "xiamen.yilubao".to_owned(),
+            category,
+            start: joined,
+            labour_relation: false,
+        };
+        match app.enroll(&request, DEMO_ACTOR) {
+            Ok(_) => report.count_scheme("xiamen.yilubao"),
+            Err(AppError::NotEligible { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+        let mut first = joined;
+        while first <= DEMO_TODAY {
+            let days = *rng.pick(&[7u32, 15, 30, 30, 30]);
+            if first
+                .checked_add(i64::from(days).days())
+                .is_ok_and(|d| d > date(2026, 12, 31))
+            {
+                break;
+            }
+            // Bought and paid the evening before the first day: cover is
+            // never backdated, nor does it start on the day of payment.
+            let paid_on = first.yesterday().unwrap_or(first);
+            clock.set(china_instant(paid_on, 20));
+            let bill = app.buy_days(&person, "xiamen.yilubao", first, days, DEMO_ACTOR)?;
+            report.bills += 1;
+            report.day_purchases += 1;
+            let worker_share = bill.amount.checked_sub(bill.fiscal_share).expect("fen");
+            if worker_share.fen() > 0 {
+                app.record_payment(
+                    &PaymentRequest {
+                        bill_id: bill.bill_id,
+                        amount: worker_share,
+                        paid_on,
+                        idempotency_key: format!("demo-days-{}", bill.bill_id),
+                        payer: None,
+                    },
+                    DEMO_ACTOR,
+                )?;
+                report.payments += 1;
+            }
+            // The city pays its share at the end of the month.
+            let month_end = Month::of(first).last_day();
+            if bill.fiscal_share.fen() > 0 && month_end < DEMO_TODAY {
+                clock.set(china_instant(month_end, 15));
+                app.record_payment(
+                    &PaymentRequest {
+                        bill_id: bill.bill_id,
+                        amount: bill.fiscal_share,
+                        paid_on: month_end,
+                        idempotency_key: format!("demo-fiscal-{}", bill.bill_id),
+                        payer: Some(PremiumPayer::Fiscal),
+                    },
+                    DEMO_ACTOR,
+                )?;
+                report.payments += 1;
+            }
+            // Gaps between purchases: cover is never backdated.
+            // The first worker (the demo's worker login) buys without gaps,
+            // so is covered on the demo's today.
+            let gap = if n == 0 { 0 } else { rng.between(0, 30) };
+            first = first
+                .checked_add((i64::from(days) + gap as i64).days())
+                .unwrap_or(DEMO_TODAY);
+        }
+        if n == 0 {
+            report
+                .samples
+                .push(("yilubao_worker", person.as_str().to_owned()));
+        }
+    }
+    lap(&mut report, "益鹭保 days");
+
+    // ---- the platform pilot's orders ----------------------------------------
+    let mut rng = Rng::new(seed, 4);
+    let mut workers: Vec<(ResidentId, usize)> = Vec::new();
+    for _ in 0..options.platform_workers {
+        let p = rng.below(PLATFORMS.len() as u64) as usize;
+        let region = match PLATFORMS[p].3 {
+            "44" => *rng.pick(&["440100", "440300"]),
+            "32" => *rng.pick(&["320100", "320500"]),
+            "31" => "310000",
+            _ => "110000",
+        };
+        workers.push((
+            people.register(app, &mut rng, region, 20, 50, &mut report)?,
+            p,
+        ));
+    }
+    if let Some((w, _)) = workers.first() {
+        report
+            .samples
+            .push(("platform_worker", w.as_str().to_owned()));
+    }
+    let mut pricer = app.order_pricer()?;
+    let mut serial = 0u64;
+    for k in 0..MONTHS {
+        let month = month_at(k);
+        clock.set(china_instant(month.next().first_day(), 3));
+        for (p, &(alias, ..)) in PLATFORMS.iter().enumerate() {
+            let platform = PlatformId::parse(alias)?;
+            let mut batch = Vec::new();
+            for (w, (person, wp)) in workers.iter().enumerate() {
+                if *wp != p {
+                    continue;
+                }
+                let mut wr = Rng::new(seed ^ 0x6f72, (w as u64) << 8 | k as u64);
+                let n = wr.below(u64::from(options.orders_per_worker_month) * 2 + 1);
+                for _ in 0..n {
+                    let day = month
+                        .first_day()
+                        .checked_add((wr.below(month.days() as u64) as i64).days())
+                        .unwrap_or(month.first_day());
+                    let hour = wr.between(7, 22) as i8;
+                    serial += 1;
+                    let order = OrderInput {
+                        platform: platform.clone(),
+                        order_id: OrderId::parse(&format!(
+                            "{}{:010}",
+                            alias.to_uppercase(),
+                            serial
+                        ))?,
+                        resident_id: *person,
+                        ordered_at: china_instant(day, hour),
+                        industry: PLATFORMS[p].2,
+                        province: PLATFORMS[p].3.to_owned(),
+                    };
+                    batch.push(pricer.price(order)?);
+                }
+            }
+            if batch.is_empty() {
+                continue;
+            }
+            let import = app.begin_order_import(&format!("{alias}-{month}.csv"), DEMO_ACTOR)?;
+            let counts = app.import_order_batch(import, &batch, DEMO_ACTOR)?;
+            app.finish_order_import(import, batch.len() as u64, 0, DEMO_ACTOR)?;
+            report.orders += counts.added;
+            clock.set(china_instant(month.next().first_day(), 10));
+            if let Some(bill) = app.bill_orders(&platform, month, DEMO_ACTOR)? {
+                report.bills += 1;
+                let paid_on = month
+                    .next()
+                    .first_day()
+                    .checked_add(8.days())
+                    .unwrap_or(bill.due_date);
+                if paid_on < DEMO_TODAY {
+                    clock.set(china_instant(paid_on, 10));
+                    app.record_payment(
+                        &PaymentRequest {
+                            bill_id: bill.bill_id,
+                            amount: bill.amount,
+                            paid_on,
+                            idempotency_key: format!("demo-orders-{}", bill.bill_id),
+                            payer: None,
+                        },
+                        DEMO_ACTOR,
+                    )?;
+                    report.payments += 1;
+                }
+            }
+        }
+    }
+    lap(&mut report, "platform orders");
+
+    // ---- injury cases in every state, awards approved and on the payroll ----
+    clock.set(china_instant(DEMO_TODAY, 9));
+    let mut employees: Vec<(CreditCode, ResidentId, Money, &'static str)> = Vec::new();
+    for u in &units {
+        for (s, roll) in u.rolls.iter().filter(|(s, _)| s.ends_with(".employees")) {
+            for (p, w, _) in roll
+                .iter()
+                .filter(|(_, _, joined)| *joined == start)
+                .take(2)
+            {
+                employees.push((u.code, *p, *w, s));
+            }
+        }
+    }
+    let cases = (options.people / 150).clamp(14, 80) as usize;
+    for (i, (unit, person, wage, scheme)) in employees.iter().take(cases).enumerate() {
+        if let Err(e) = demo_case(app, i, *unit, *person, *wage, scheme, &mut report) {
+            report
+                .notes
+                .push(format!("case {i} ({scheme}) stopped: {e}"));
+        }
+    }
+    let month = Month::of(DEMO_TODAY);
+    if report.awards_approved > 0 {
+        match app.run_payroll(month, "clerk:clerk") {
+            Ok(_) => report.payroll_runs += 1,
+            Err(e) => report
+                .notes
+                .push(format!("payroll of {month} not run: {e}")),
+        }
+    }
+    lap(&mut report, "cases and awards");
+    if let Some(u) = units.first() {
+        report
+            .samples
+            .push(("enterprise", u.code.as_str().to_owned()));
+        if let Some((_, roll)) = u.rolls.first()
+            && let Some((p, ..)) = roll.first()
+        {
+            report.samples.push(("employee", p.as_str().to_owned()));
+        }
+    }
+    if let Some(c) = platform_codes.first() {
+        report.samples.push(("platform", c.as_str().to_owned()));
+    }
+    report.by_scheme.sort();
+    Ok(report)
+}
+
+/// The password of every demo login (printed by `gongshang demo`).
+pub const DEMO_PASSWORD: &str = "gongshang-demo";
+
+/// One login of the demo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub login: String,
+    pub role: crate::accounts::Role,
+    pub display_name: String,
+    /// What the login sees: a unit's name, a person, or everything.
+    pub scope: String,
+}
+
+/// One login per role (clerk, reviewer, administrator, a unit user, a
+/// platform's user, a worker, an analyst), all with [`DEMO_PASSWORD`],
+/// hashed with the minimal argon2 parameters (demo logins only).
+pub fn create_demo_logins(app: &App, report: &DemoReport) -> Result<Vec<DemoLogin>, AppError> {
+    use crate::accounts::{AccountInput, PasswordCost};
+    let sample = |what: &str| {
+        report
+            .samples
+            .iter()
+            .find(|(w, _)| *w == what)
+            .map(|(_, k)| k.clone())
+    };
+    let enterprise = sample("enterprise");
+    let platform = sample("platform");
+    let worker = sample("yilubao_worker");
+    // (login, role, display name, unit, platform, person)
+    #[allow(clippy::type_complexity)]
+    let plan: Vec<(
+        &str,
+        &str,
+        &str,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = vec![
+        ("clerk", "clerk", "王经办", None, None, None),
+        ("reviewer", "reviewer", "李审核", None, None, None),
+        ("admin", "administrator", "张管理", None, None, None),
+        ("unit", "unit", "单位经办人", enterprise, None, None),
+        (
+            "platform",
+            "unit",
+            "平台对接人",
+            platform,
+            Some(PLATFORMS[0].0.to_owned()),
+            None,
+        ),
+        ("worker", "worker", "灵活就业人员", None, None, worker),
+        ("analyst", "analyst", "数据分析员", None, None, None),
+    ];
+    let mut out = Vec::new();
+    for (login, role, name, unit, platform, person) in plan {
+        let display_name = match &person {
+            Some(p) => app
+                .store
+                .person_by_resident_id(&ResidentId::parse(p)?)?
+                .map_or_else(|| name.to_owned(), |x| x.name),
+            None => name.to_owned(),
+        };
+        let scope = match (&unit, &person) {
+            (Some(u), _) => app
+                .store
+                .unit_by_code(&CreditCode::parse(u)?)?
+                .map_or_else(|| u.clone(), |x| x.name),
+            (_, Some(p)) => ResidentId::parse(p)?.masked(),
+            _ => String::new(),
+        };
+        let account = app.create_account(
+            &AccountInput {
+                login: login.to_owned(),
+                display_name: display_name.clone(),
+                role: role.to_owned(),
+                unit,
+                platform,
+                person,
+                password: Some(DEMO_PASSWORD.to_owned()),
+            },
+            PasswordCost::Minimal,
+            DEMO_ACTOR,
+        )?;
+        out.push(DemoLogin {
+            login: account.login,
+            role: account.role,
+            display_name,
+            scope,
+        });
+    }
+    Ok(out)
+}
+
+fn day(text: &str) -> Date {
+    text.parse().expect("a demo date")
+}
+
+/// One injury case taken as far as stage `i % 14` says: filed, awaiting
+/// materials, accepted (some past the Art 20 limit), investigated,
+/// suspended, not recognised, recognised and delivered, withdrawn,
+/// inadmissible, appraisal pending, appraised with an award proposed, and
+/// appraised with the award approved by a second person.
+fn demo_case(
+    app: &App,
+    i: usize,
+    unit: CreditCode,
+    person: ResidentId,
+    wage: Money,
+    scheme: &str,
+    report: &mut DemoReport,
+) -> Result<(), AppError> {
+    use crate::cases::{AwardRequest, CaseCommand, FileCaseRequest};
+    use gongshang_domain::appraisal;
+    use gongshang_domain::determination::{
+        ApplicantRole, Authority, Command, Finding, Ground, InadmissibleReason, MaterialKind,
+        NotRecognisedReason,
+    };
+    const MAKER: &str = "clerk:clerk";
+    const CHECKER: &str = "reviewer:reviewer";
+    let stage = i % 14;
+    // Accidents early in the year for the cases that go far, late for the
+    // ones just filed.
+    let (accident, filed) = match stage {
+        0 => ("2026-06-22", "2026-06-28"),
+        1 => ("2026-05-02", "2026-05-10"),
+        2 => ("2026-06-01", "2026-06-08"),
+        3 => ("2026-05-20", "2026-05-28"),
+        4 => ("2026-03-01", "2026-03-10"),
+        _ => ("2026-01-12", "2026-01-20"),
+    };
+    let mut materials = vec![
+        MaterialKind::ApplicationForm,
+        MaterialKind::MedicalDiagnosis,
+    ];
+    if stage != 2 {
+        materials.push(MaterialKind::LabourRelationProof);
+    }
+    let case = app.file_case(
+        &FileCaseRequest {
+            number: None,
+            person,
+            unit,
+            scheme_id: scheme.to_owned(),
+            region: None,
+            applicant: ApplicantRole::Unit,
+            accident_date: day(accident),
+            filed_on: Some(day(filed)),
+            ground_claimed: Ground::Art14WorkAccident,
+            materials: materials.into_iter().collect(),
+            accident_key: None,
+            intern_school: None,
+        },
+        MAKER,
+    )?;
+    report.cases += 1;
+    let n = case.number.clone();
+    let det = |cmd: Command, on: &str, actor: &str| {
+        app.act(&n, CaseCommand::Determination(cmd), Some(day(on)), actor)
+    };
+    let appr = |cmd: appraisal::Command, on: &str| {
+        app.act(&n, CaseCommand::Appraisal(cmd), Some(day(on)), MAKER)
+    };
+    match stage {
+        // Filed, in the completeness review (stage 1 is past its limit).
+        0 | 1 => return Ok(()),
+        2 => {
+            det(
+                Command::RequestMaterials {
+                    missing: vec![MaterialKind::LabourRelationProof],
+                },
+                "2026-06-10",
+                MAKER,
+            )?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    if stage == 9 {
+        det(Command::Withdraw, "2026-01-25", MAKER)?;
+        return Ok(());
+    }
+    if stage == 10 {
+        det(
+            Command::RejectApplication {
+                reason: InadmissibleReason::Other {
+                    explanation: "申请人非本统筹地区参保单位职工".into(),
+                },
+            },
+            "2026-01-26",
+            MAKER,
+        )?;
+        return Ok(());
+    }
+    let accepted = match stage {
+        3 => "2026-06-01",
+        4 => "2026-03-12",
+        _ => "2026-01-22",
+    };
+    det(Command::Accept, accepted, MAKER)?;
+    match stage {
+        // Accepted, inside the limit (3) and past it (4).
+        3 | 4 => return Ok(()),
+        5 => {
+            det(Command::StartInvestigation, "2026-01-28", MAKER)?;
+            return Ok(());
+        }
+        6 => {
+            det(
+                Command::Suspend {
+                    authority: Authority::Court,
+                    reason: "劳动关系争议诉讼中".into(),
+                },
+                "2026-02-05",
+                MAKER,
+            )?;
+            return Ok(());
+        }
+        7 => {
+            det(
+                Command::Decide {
+                    finding: Finding::NotRecognised {
+                        reason: NotRecognisedReason::NoGround {
+                            explanation: "事故发生在上下班途中以外的私人活动中".into(),
+                        },
+                    },
+                },
+                "2026-03-02",
+                CHECKER,
+            )?;
+            det(Command::Deliver, "2026-03-06", MAKER)?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    det(
+        Command::Decide {
+            finding: Finding::Recognised {
+                ground: Ground::Art14WorkAccident,
+            },
+        },
+        "2026-03-02",
+        CHECKER,
+    )?;
+    det(Command::Deliver, "2026-03-06", MAKER)?;
+    if stage == 8 {
+        return Ok(());
+    }
+    appr(appraisal::Command::Apply, "2026-03-20")?;
+    if stage == 11 {
+        return Ok(());
+    }
+    let grade = [5u8, 7, 9, 4, 8, 10][i % 6];
+    appr(
+        appraisal::Command::Conclude {
+            grade: Some(grade),
+            nursing: None,
+        },
+        "2026-04-28",
+    )?;
+    let facts = serde_json::json!({
+        "own_wage": wage.to_string(),
+        "suspension_months": 3,
+        "hospital_days": 12,
+    });
+    let view = app.compute_award(
+        &n,
+        &AwardRequest {
+            facts,
+            basis: "initial".into(),
+            dependant_birth_dates: Vec::new(),
+        },
+        MAKER,
+    )?;
+    if stage == 12 {
+        return Ok(());
+    }
+    app.approve_award(view.award.id, CHECKER)?;
+    report.awards_approved += 1;
+    Ok(())
+}

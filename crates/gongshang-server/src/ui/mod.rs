@@ -1,9 +1,289 @@
 //! The server-rendered web UI (Chinese by default, English switch).
+//!
+//! Pages are plain functions returning [`maud::Markup`]; maud checks the
+//! templates at compile time and escapes every interpolated value. htmx
+//! swaps fragments (a form's answer, the next page of a list); every page
+//! also works without JavaScript (forms post and get a whole page back).
+//! Every asset is embedded in the binary ([`assets`]).
+//!
+//! Language: `?lang=en` or `?lang=zh` on any page, else the `lang` cookie
+//! (set by `/lang/{zh|en}`), else Chinese.
+
+mod assets;
+mod bills;
+mod calc;
+mod cases;
+mod dashboard;
+mod format;
+mod registry;
+mod session;
+mod worker;
 
 use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use gongshang_app::AppError;
+use gongshang_app::accounts::Action;
+use maud::{DOCTYPE, Markup, html};
 
 use crate::AppState;
+pub use session::Viewer;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(dashboard::page))
+        .route("/lang/{lang}", get(set_lang))
+        .merge(assets::router())
+        .merge(registry::router())
+        .merge(bills::router())
+        .merge(calc::router())
+        .merge(worker::router())
+        .merge(session::router())
+        .merge(cases::router())
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn zh(self) -> bool {
+        self == Lang::Zh
+    }
+
+    /// The Chinese or the English text.
+    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
+    query?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// What every page needs: the language, who is looking, and where we are.
+pub struct Ctx {
+    pub lang: Lang,
+    pub viewer: Viewer,
+    pub path: String,
+    /// The request came from htmx (answer a fragment).
+    pub htmx: bool,
+}
+
+impl Ctx {
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.t(zh, en)
+    }
+
+    pub fn zh(&self) -> bool {
+        self.lang.zh()
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Ctx, Self::Rejection> {
+        let chosen =
+            query_param(parts.uri.query(), "lang").or_else(|| cookie(&parts.headers, "lang"));
+        let lang = match chosen {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        };
+        let viewer = session::viewer(parts, state).await;
+        Ok(Ctx {
+            lang,
+            viewer,
+            path: parts.uri.path().to_owned(),
+            // A boosted link or form gets the whole page; other htmx requests a fragment.
+            htmx: parts.headers.contains_key("hx-request")
+                && !parts.headers.contains_key("hx-boosted"),
+        })
+    }
+}
+
+async fn set_lang(
+    axum::extract::Path(lang): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = if lang == "en" { "en" } else { "zh" };
+    // Back to the page the switch was pressed on (same site only).
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
+        .and_then(|r| r.find('/').map(|i| r[i..].to_owned()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/".to_owned());
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(v) = format!("lang={lang}; Path=/; Max-Age=31536000; SameSite=Lax").parse() {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Who sees a navigation entry.
+#[derive(Copy, Clone)]
+enum Shown {
+    Everyone,
+    May(Action),
+    /// Signed-in users other than workers who may do the action.
+    StaffMay(Action),
+    Workers,
+}
+
+/// One navigation entry: path, Chinese, English, who sees it.
+const NAV: &[(&str, &str, &str, Shown)] = &[
+    ("/", "概览", "Dashboard", Shown::May(Action::ReadStatistics)),
+    ("/units", "参保单位", "Units", Shown::May(Action::ListUnits)),
+    (
+        "/people",
+        "参保人员",
+        "People",
+        Shown::StaffMay(Action::ReadRegistry),
+    ),
+    ("/enroll", "参保登记", "Enrol", Shown::May(Action::Enrol)),
+    (
+        "/bills",
+        "征缴",
+        "Bills",
+        Shown::StaffMay(Action::ReadBills),
+    ),
+    (
+        "/cases",
+        "工伤案件",
+        "Cases",
+        Shown::StaffMay(Action::ReadRegistry),
+    ),
+    ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
+    ("/me", "我的保障", "My cover", Shown::Workers),
+];
+
+fn shown(ctx: &Ctx, s: Shown) -> bool {
+    let worker = ctx.viewer.role() == Some(gongshang_app::accounts::Role::Worker);
+    match s {
+        Shown::Everyone => true,
+        Shown::May(a) => ctx.viewer.may(a),
+        Shown::StaffMay(a) => !worker && ctx.viewer.may(a),
+        Shown::Workers => worker,
+    }
+}
+
+/// The page shell: header, navigation, language switch, main.
+pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(ctx.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (ctx.t("工伤保险", "gongshang")) }
+                link rel="stylesheet" href=(assets::CSS_PATH);
+                script src=(assets::HTMX_PATH) defer {}
+                script src=(assets::APP_JS_PATH) defer {}
+            }
+            body hx-boost="true" data-echarts=(assets::ECHARTS_PATH) hx-headers=(format!(r#"{{"X-CSRF-Token": "{}"}}"#, ctx.viewer.csrf())) {
+                a.skip href="#main" { (ctx.t("跳到正文", "Skip to content")) }
+                header.top {
+                    a.brand href="/" { span.logo aria-hidden="true" { "工" } (ctx.t("工伤保险经办", "Work-injury insurance")) }
+                    nav aria-label=(ctx.t("主导航", "Main")) {
+                        ul {
+                            @for (href, zh, en, _) in NAV.iter().filter(|n| shown(ctx, n.3)) {
+                                @let here = if *href == "/" { ctx.path == "/" } else { ctx.path.starts_with(href) };
+                                li { a href=(href) aria-current=[here.then_some("page")] { (ctx.t(zh, en)) } }
+                            }
+                        }
+                    }
+                    div.tools {
+                        (session::badge(ctx))
+                        @if ctx.zh() {
+                            a.lang href="/lang/en" hx-boost="false" lang="en" { "English" }
+                        } @else {
+                            a.lang href="/lang/zh" hx-boost="false" lang="zh-CN" { "中文" }
+                        }
+                    }
+                }
+                main #main { (body) }
+                footer.bottom {
+                    p { (ctx.t("金额单位：元；依据《工伤保险条例》及各地办法。演示数据均为虚构。",
+                               "Amounts in yuan; rules from the Regulations on Work-Related Injury Insurance and local measures. Demo data is fictitious.")) }
+                }
+            }
+        }
+    }
+}
+
+/// A page or, for htmx, just the fragment.
+pub fn respond(ctx: &Ctx, title: &str, fragment: Markup) -> Response {
+    if ctx.htmx {
+        Html(fragment.into_string()).into_response()
+    } else {
+        Html(page(ctx, title, fragment).into_string()).into_response()
+    }
+}
+
+/// A refusal shown to a person: what was wrong and with which field.
+pub fn error_box(ctx: &Ctx, e: &AppError) -> Markup {
+    html! {
+        div.alert.error role="alert" {
+            strong { (ctx.t("未能完成：", "Not done: ")) }
+            (e.to_string())
+            @if let Some(f) = e.field() {
+                " " span.muted { "(" (ctx.t("字段", "field")) " " code { (f) } ")" }
+            }
+        }
+    }
+}
+
+/// An error page with the status the error deserves.
+pub fn error_page(ctx: &Ctx, e: &AppError) -> Response {
+    let status = match e {
+        AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+        AppError::Store(s) if s.code() == "not_found" => StatusCode::NOT_FOUND,
+        AppError::Invalid { .. }
+        | AppError::NotEligible { .. }
+        | AppError::Rules(_)
+        | AppError::Domain(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let title = ctx.t("出错了", "Something went wrong");
+    (
+        status,
+        respond(ctx, title, html! { h1 { (title) } (error_box(ctx, e)) }),
+    )
+        .into_response()
 }

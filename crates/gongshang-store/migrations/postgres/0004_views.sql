@@ -1,1 +1,6 @@
--- views: filled in by the change that needs it
+-- Read models for the web UI's lists and the dashboard (crates/gongshang-store/src/views.rs).
+-- Only indexes: the views read the registry, bills and ledger tables as they are.
+CREATE INDEX enrollments_scheme_dates ON enrollments(scheme_id, start_date);
+CREATE INDEX bills_due_date ON bills(due_date);
+CREATE INDEX bills_person ON bills(person_id);
+CREATE INDEX payments_paid_on ON payments(paid_on);

@@ -1,0 +1,48 @@
+// gongshang web UI: draws the dashboard's charts with ECharts. Each chart is
+// an element with data-chart="<kind>" and its data as JSON in data-series.
+// Runs on first load and after htmx swaps (boosted navigation).
+(function () {
+  "use strict";
+  var palette = ["#0b6e4f", "#2563eb", "#c2410c", "#7c3aed", "#0891b2", "#ca8a04", "#be185d", "#4b5563"];
+  function draw(root) {
+    if (typeof echarts === "undefined") { return; }
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.dataset.drawn) { return; }
+      var spec;
+      try { spec = JSON.parse(el.dataset.series); } catch (e) { return; }
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      var option;
+      var grid = { left: 60, right: 20, top: 40, bottom: 40, containLabel: true };
+      if (el.dataset.chart === "pie") {
+        option = {
+          color: palette, tooltip: { trigger: "item" },
+          series: [{ type: "pie", radius: ["40%", "70%"], center: ["50%", "45%"], data: spec.data,
+                     label: { formatter: "{b}\n{c}" } }]
+        };
+      } else {
+        option = {
+          color: palette, tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: grid,
+          xAxis: { type: "category", data: spec.x },
+          yAxis: { type: "value", name: spec.unit || "" },
+          series: spec.series.map(function (s) {
+            return { name: s.name, type: s.type || el.dataset.chart, data: s.data, smooth: true,
+                     stack: s.stack, areaStyle: s.area ? {} : undefined };
+          })
+        };
+      }
+      chart.setOption(option);
+      el.dataset.drawn = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  function load(root) {
+    if (!root.querySelector("[data-chart]")) { return; }
+    if (typeof echarts !== "undefined") { draw(root); return; }
+    var s = document.createElement("script");
+    s.src = document.body.dataset.echarts || "/assets/1/echarts.common.min.js";
+    s.onload = function () { draw(document); };
+    document.head.appendChild(s);
+  }
+  document.addEventListener("DOMContentLoaded", function () { load(document); });
+  document.addEventListener("htmx:afterSettle", function (e) { load(e.target || document); });
+})();

@@ -1,0 +1,130 @@
+//! Bills: every unit's (agency), a unit's own, or a worker's own; with what
+//! is paid and outstanding, and arrears marked.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use gongshang_app::accounts::{Action, Scope};
+use gongshang_store::views::{BillRow, ListQuery};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::format::{bill_kind, yuan};
+use super::{Ctx, error_page, respond, session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/bills", get(bills))
+}
+
+#[derive(Deserialize, Default)]
+pub struct BillParams {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    after: Option<i64>,
+    #[serde(default)]
+    outstanding: Option<String>,
+}
+
+async fn bills(State(state): State<AppState>, ctx: Ctx, Query(p): Query<BillParams>) -> Response {
+    let user = match session::require(&ctx, Action::ReadBills) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let outstanding = p.outstanding.as_deref() == Some("1");
+    let mut q = ListQuery {
+        after_id: p.after.unwrap_or(0),
+        limit: gongshang_app::views::PAGE_ROWS,
+        search: p.q.clone().filter(|s| !s.trim().is_empty()),
+        outstanding_only: outstanding,
+        ..ListQuery::default()
+    };
+    match user.scope() {
+        Scope::All => {}
+        Scope::Unit { unit, .. } => q.unit = Some(*unit),
+        Scope::Person(me) => q.person = Some(*me),
+        Scope::StatisticsOnly => return session::forbidden(&ctx),
+    }
+    match state.run(move |app| app.bill_rows(&q)).await {
+        Ok(rows) => {
+            let title = ctx.t("征缴账单", "Bills");
+            let full = rows.len() as u32 == gongshang_app::views::PAGE_ROWS;
+            let next = rows.last().map(|r| {
+                let mut href = format!("/bills?after={}", r.status.bill_id);
+                if outstanding {
+                    href.push_str("&outstanding=1");
+                }
+                if let Some(q) = p.q.as_deref() {
+                    href.push_str(&format!("&q={}", super::registry::urlencode(q)));
+                }
+                href
+            });
+            respond(
+                &ctx,
+                title,
+                html! {
+                    h1 { (title) }
+                    form.toolbar method="get" action="/bills" {
+                        label for="bq" style="position:absolute;left:-999px" { (ctx.t("搜索", "Search")) }
+                        input #bq type="search" name="q" value=[p.q.as_deref()] placeholder=(ctx.t("账单号或单位名称", "Reference or unit name"));
+                        label { input type="checkbox" name="outstanding" value="1" checked[outstanding]; (ctx.t("只看未结清", "Outstanding only")) }
+                        button type="submit" { (ctx.t("筛选", "Filter")) }
+                    }
+                    (bill_table(&ctx, &state, &rows))
+                    @if let (true, Some(href)) = (full, next) {
+                        div.pager { span {} a.button href=(href) { (ctx.t("下一页 →", "Next page →")) } }
+                    }
+                },
+            )
+        }
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+pub fn bill_table(ctx: &Ctx, state: &AppState, rows: &[BillRow]) -> Markup {
+    let today = state.app.today();
+    html! {
+        div.table-wrap {
+            table {
+                thead { tr {
+                    th { (ctx.t("账单号", "Reference")) }
+                    th { (ctx.t("缴费方", "Payer")) }
+                    th { (ctx.t("方案", "Scheme")) }
+                    th { (ctx.t("期间", "Period")) }
+                    th.num { (ctx.t("应缴", "Amount")) }
+                    th.num { (ctx.t("已缴", "Paid")) }
+                    th.num { (ctx.t("未缴", "Outstanding")) }
+                    th { (ctx.t("缴费期限", "Due")) }
+                } }
+                tbody {
+                    @for b in rows {
+                        @let s = &b.status;
+                        @let late = s.outstanding.fen() > 0 && s.due_date < today;
+                        tr {
+                            td { code { (s.reference) } br; span.tag.grey { (bill_kind(ctx.lang, b.kind)) } }
+                            td {
+                                @if let Some(n) = &b.unit_name { (n) }
+                                @else if let Some(p) = &b.person { code { (p.masked()) } }
+                                @else { (s.reference.split('-').nth(1).unwrap_or("—")) }
+                            }
+                            td { (state.app.scheme_name(&b.scheme_id, ctx.zh())) }
+                            td { (s.period) }
+                            td.num { (yuan(s.amount)) }
+                            td.num { (yuan(s.paid)) }
+                            td.num { (yuan(s.outstanding)) }
+                            td {
+                                (s.due_date) " "
+                                @if late { span.tag.bad { (ctx.t("欠费", "in arrears")) } }
+                                @else if s.outstanding.fen() == 0 { span.tag { (ctx.t("已结清", "paid")) } }
+                                @else { span.tag.warn { (ctx.t("待缴", "open")) } }
+                            }
+                        }
+                    }
+                    @if rows.is_empty() { tr { td colspan="8" .muted { (ctx.t("没有账单。", "No bills.")) } } }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Small formatting helpers of the pages.
+
+use gongshang_rules::Money;
+use gongshang_store::UnitKind;
+
+use super::Lang;
+
+/// Yuan with thousands separators: `1,234,567.89`.
+pub fn yuan(m: Money) -> String {
+    let text = m.to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{fraction}")
+}
+
+/// Whole yuan for charts (fen / 100, rounded down; integer only).
+pub fn whole_yuan(m: Money) -> i64 {
+    m.fen().div_euclid(100)
+}
+
+pub fn unit_kind(lang: Lang, kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Enterprise => lang.t("企业", "Enterprise"),
+        UnitKind::PublicBody => lang.t("机关事业单位", "Public body"),
+        UnitKind::VillageCommittee => lang.t("村（居）委会", "Village committee"),
+        UnitKind::Platform => lang.t("平台企业", "Platform"),
+        UnitKind::School => lang.t("学校", "School"),
+        UnitKind::DomesticServiceAgency => lang.t("家政服务机构", "Domestic-service agency"),
+        UnitKind::VolunteerOrganisation => lang.t("志愿服务组织", "Volunteer organisation"),
+    }
+}
+
+pub fn unit_kind_text(lang: Lang, kind: &str) -> &'static str {
+    match UnitKind::parse(kind) {
+        Ok(k) => unit_kind(lang, k),
+        Err(_) => "—",
+    }
+}
+
+pub fn category(lang: Lang, c: gongshang_rules::scheme::Category) -> &'static str {
+    if lang.zh() {
+        c.label_zh()
+    } else {
+        c.label_en()
+    }
+}
+
+pub fn sex(lang: Lang, s: gongshang_rules::retirement::Sex) -> &'static str {
+    match s {
+        gongshang_rules::retirement::Sex::Male => lang.t("男", "male"),
+        gongshang_rules::retirement::Sex::Female => lang.t("女", "female"),
+    }
+}
+
+pub fn bill_kind(lang: Lang, k: gongshang_store::BillKind) -> &'static str {
+    match k {
+        gongshang_store::BillKind::Monthly => lang.t("月度申报", "monthly"),
+        gongshang_store::BillKind::Daily => lang.t("按日购买", "days bought"),
+        gongshang_store::BillKind::Orders => lang.t("按单计缴", "per order"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuan_groups_thousands() {
+        assert_eq!(yuan(Money::from_fen(123_456_789)), "1,234,567.89");
+        assert_eq!(yuan(Money::from_fen(-100_000)), "-1,000.00");
+        assert_eq!(yuan(Money::from_fen(5)), "0.05");
+    }
+}

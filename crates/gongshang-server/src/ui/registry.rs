@@ -1,0 +1,609 @@
+//! Units and people: lists (search, keyset pages loaded by htmx), detail
+//! pages, and the enrolment form (register the person if new, check the
+//! scheme's eligibility, enrol).
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use gongshang_app::accounts::{Action, Scope};
+use gongshang_app::views::{PersonDetail, UnitDetail};
+use gongshang_app::{AppError, EnrollRequest, parse_category};
+use gongshang_domain::ids::{CreditCode, ResidentId};
+use gongshang_rules::scheme::CoverStart;
+use gongshang_store::views::{ListQuery, PersonRow, UnitRow};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::format::{category, sex, unit_kind};
+use super::{Ctx, error_box, error_page, respond, session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/units", get(units))
+        .route("/units/mine", get(my_unit))
+        .route("/units/{id}", get(unit))
+        .route("/people", get(people))
+        .route("/people/{id}", get(person))
+        .route("/enroll", get(enroll_form).post(enroll))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    after: Option<i64>,
+}
+
+fn list_query(p: &ListParams) -> ListQuery {
+    ListQuery {
+        after_id: p.after.unwrap_or(0),
+        limit: gongshang_app::views::PAGE_ROWS,
+        search: p.q.clone().filter(|s| !s.trim().is_empty()),
+        ..ListQuery::default()
+    }
+}
+
+fn search_bar(ctx: &Ctx, action: &str, target: &str, q: Option<&str>, placeholder: &str) -> Markup {
+    html! {
+        form.toolbar role="search" method="get" action=(action) hx-get=(action) hx-target=(target) hx-select=(target) hx-push-url="true" {
+            label.visually-hidden for="q" style="position:absolute;left:-999px" { (ctx.t("搜索", "Search")) }
+            input #q type="search" name="q" value=[q] placeholder=(placeholder)
+                hx-get=(action) hx-trigger="input changed delay:300ms, search" hx-target=(target) hx-select=(target);
+            button type="submit" { (ctx.t("搜索", "Search")) }
+            span.spinner aria-hidden="true" {}
+        }
+    }
+}
+
+fn next_link(ctx: &Ctx, base: &str, q: Option<&str>, last: Option<i64>, full: bool) -> Markup {
+    html! {
+        @if let (true, Some(last)) = (full, last) {
+            @let href = match q { Some(q) => format!("{base}?q={}&after={last}", urlencode(q)), None => format!("{base}?after={last}") };
+            div.pager { span {} a.button href=(href) { (ctx.t("下一页 →", "Next page →")) } }
+        }
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+// ---- units ---------------------------------------------------------------
+
+async fn units(State(state): State<AppState>, ctx: Ctx, Query(p): Query<ListParams>) -> Response {
+    if let Err(r) = session::require(&ctx, Action::ListUnits) {
+        return r;
+    }
+    let q = list_query(&p);
+    match state.run(move |app| app.unit_rows(&q)).await {
+        Ok(rows) => {
+            let title = ctx.t("参保单位", "Units");
+            respond(
+                &ctx,
+                title,
+                html! {
+                    h1 { (title) }
+                    (search_bar(&ctx, "/units", "#units", p.q.as_deref(), ctx.t("单位名称或统一社会信用代码", "Name or credit code")))
+                    div #units { (unit_table(&ctx, &rows)) (next_link(&ctx, "/units", p.q.as_deref(), rows.last().map(|r| r.unit.id), rows.len() as u32 == gongshang_app::views::PAGE_ROWS)) }
+                },
+            )
+        }
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+fn unit_table(ctx: &Ctx, rows: &[UnitRow]) -> Markup {
+    html! {
+        div.table-wrap {
+            table {
+                thead { tr {
+                    th { (ctx.t("单位", "Unit")) }
+                    th { (ctx.t("类型", "Kind")) }
+                    th { (ctx.t("地区", "Region")) }
+                    th.num { (ctx.t("行业类别", "Class")) }
+                    th.num { (ctx.t("在保人数", "Enrolled")) }
+                } }
+                tbody {
+                    @for r in rows {
+                        tr {
+                            td { a href=(format!("/units/{}", r.unit.id)) { (r.unit.name) } br; span.muted { code { (r.unit.credit_code.as_str()) } } }
+                            td { (unit_kind(ctx.lang, r.unit.kind)) }
+                            td { (r.unit.region.as_str()) }
+                            td.num { (r.unit.industry_class.get()) }
+                            td.num { (r.enrolled) }
+                        }
+                    }
+                    @if rows.is_empty() { tr { td colspan="5" .muted { (ctx.t("没有符合条件的单位。", "No units match.")) } } }
+                }
+            }
+        }
+    }
+}
+
+async fn my_unit(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let unit = match ctx.viewer.user().map(|u| u.scope().clone()) {
+        Some(Scope::Unit { unit, .. }) => unit,
+        Some(_) => return Redirect::to("/units").into_response(),
+        None => return Redirect::to("/login?next=/units/mine").into_response(),
+    };
+    match state.run(move |app| app.store().unit_by_code(&unit)).await {
+        Ok(Some(u)) => Redirect::to(&format!("/units/{}", u.id)).into_response(),
+        Ok(None) => error_page(
+            &ctx,
+            &AppError::NotFound {
+                entity: "unit",
+                key: String::new(),
+            },
+        ),
+        Err(e) => error_page(&ctx, &e.into()),
+    }
+}
+
+async fn unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    let user = match session::require(&ctx, Action::ReadRegistry) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    match state.run(move |app| app.unit_detail(id)).await {
+        Ok(d) if user.may_see_unit(&d.unit.credit_code) => {
+            respond(&ctx, &d.unit.name.clone(), unit_body(&ctx, &state, &d))
+        }
+        Ok(_) => error_page(
+            &ctx,
+            &AppError::NotFound {
+                entity: "unit",
+                key: id.to_string(),
+            },
+        ),
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail) -> Markup {
+    let u = &d.unit;
+    let mut by_scheme: Vec<(String, usize)> = Vec::new();
+    for e in d.enrollments.iter().filter(|e| e.last_day.is_none()) {
+        match by_scheme.iter_mut().find(|(s, _)| *s == e.scheme_id) {
+            Some((_, n)) => *n += 1,
+            None => by_scheme.push((e.scheme_id.clone(), 1)),
+        }
+    }
+    html! {
+        h1 { (u.name) }
+        div.grid.two {
+            section.card {
+                dl.facts {
+                    dt { (ctx.t("统一社会信用代码", "Credit code")) } dd { code { (u.credit_code.as_str()) } }
+                    dt { (ctx.t("类型", "Kind")) } dd { (unit_kind(ctx.lang, u.kind)) }
+                    dt { (ctx.t("地区", "Region")) } dd { (region_name(ctx, state, u.region.as_str())) }
+                    dt { (ctx.t("行业风险类别", "Industry class")) } dd { (u.industry_class.get()) }
+                    dt { (ctx.t("浮动费率档", "Floating tier")) } dd { (u.floating_tier.to_string()) }
+                }
+            }
+            section.card {
+                h2 style="margin-top:0" { (ctx.t("在保人数（按方案）", "Enrolled by scheme")) }
+                ul {
+                    @for (s, n) in &by_scheme { li { (state.app.scheme_name(s, ctx.zh())) "：" strong { (n) } } }
+                    @if by_scheme.is_empty() { li.muted { (ctx.t("暂无", "None")) } }
+                }
+                @if ctx.viewer.may(Action::Enrol) {
+                    a.button.primary href=(format!("/enroll?unit={}", u.credit_code.as_str())) { (ctx.t("为本单位登记参保", "Enrol a person in this unit")) }
+                }
+            }
+        }
+        h2 { (ctx.t("近期账单", "Recent bills")) }
+        (super::bills::bill_table(ctx, state, &d.bills))
+        h2 { (ctx.t("人员", "People")) }
+        (people_table(ctx, state, &d.people))
+        @if d.people.len() as u32 == gongshang_app::views::PAGE_ROWS {
+            p { a href=(format!("/people?unit={}", u.credit_code.as_str())) { (ctx.t("查看全部人员 →", "All people →")) } }
+        }
+    }
+}
+
+pub fn region_name(ctx: &Ctx, state: &AppState, code: &str) -> String {
+    match state.app.policy().region(code) {
+        Some(r) if ctx.zh() => format!("{}（{code}）", r.name_zh),
+        Some(r) => format!("{} ({code})", r.name_en),
+        None => code.to_owned(),
+    }
+}
+
+// ---- people --------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct PeopleParams {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    after: Option<i64>,
+    #[serde(default)]
+    unit: Option<String>,
+}
+
+async fn people(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<PeopleParams>,
+) -> Response {
+    let user = match session::require(&ctx, Action::ReadRegistry) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let mut q = list_query(&ListParams {
+        q: p.q.clone(),
+        after: p.after,
+    });
+    match user.scope() {
+        Scope::All => {
+            q.unit = p.unit.as_deref().and_then(|u| CreditCode::parse(u).ok());
+        }
+        Scope::Unit { unit, .. } => q.unit = Some(*unit),
+        Scope::Person(_) => return Redirect::to("/me").into_response(),
+        Scope::StatisticsOnly => return session::forbidden(&ctx),
+    }
+    match state.run(move |app| app.person_rows(&q)).await {
+        Ok(rows) => {
+            let title = ctx.t("参保人员", "People");
+            respond(
+                &ctx,
+                title,
+                html! {
+                    h1 { (title) }
+                    (search_bar(&ctx, "/people", "#people", p.q.as_deref(), ctx.t("姓名或身份证号", "Name or identity number")))
+                    div #people { (people_table(&ctx, &state, &rows)) (next_link(&ctx, "/people", p.q.as_deref(), rows.last().map(|r| r.person.id), rows.len() as u32 == gongshang_app::views::PAGE_ROWS)) }
+                },
+            )
+        }
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+fn people_table(ctx: &Ctx, state: &AppState, rows: &[PersonRow]) -> Markup {
+    html! {
+        div.table-wrap {
+            table {
+                thead { tr {
+                    th { (ctx.t("姓名", "Name")) }
+                    th { (ctx.t("身份证号", "Identity number")) }
+                    th { (ctx.t("性别", "Sex")) }
+                    th { (ctx.t("出生日期", "Born")) }
+                    th { (ctx.t("参保方案", "Schemes")) }
+                } }
+                tbody {
+                    @for r in rows {
+                        tr {
+                            td { a href=(format!("/people/{}", r.person.id)) { (r.person.name) } }
+                            td { code { (r.person.resident_id.masked()) } }
+                            td { (sex(ctx.lang, r.person.sex)) }
+                            td { (r.person.birth_date) }
+                            td { @for s in &r.schemes { span.tag { (state.app.scheme_name(s, ctx.zh())) } } }
+                        }
+                    }
+                    @if rows.is_empty() { tr { td colspan="5" .muted { (ctx.t("没有符合条件的人员。", "No people match.")) } } }
+                }
+            }
+        }
+    }
+}
+
+async fn person(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    let user = match session::require(&ctx, Action::ReadRegistry) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let result = state
+        .run(move |app| {
+            let d = app.person_detail(id)?;
+            let visible = user
+                .may_see_person(app, &d.person.resident_id)
+                .unwrap_or(false);
+            Ok::<_, AppError>((d, visible))
+        })
+        .await;
+    match result {
+        Ok((d, true)) => respond(&ctx, &d.person.name.clone(), person_body(&ctx, &state, &d)),
+        Ok((_, false)) => error_page(
+            &ctx,
+            &AppError::NotFound {
+                entity: "person",
+                key: id.to_string(),
+            },
+        ),
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+pub fn cover_box(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup {
+    let c = &d.coverage;
+    html! {
+        div.alert.ok[c.covered].warn[!c.covered] role="status" {
+            strong { (c.day) " " (if c.covered { ctx.t("在保", "covered") } else { ctx.t("不在保", "not covered") }) }
+            @if !c.covered { "：" (if ctx.zh() { c.reason.text_zh() } else { c.reason.text_en() }) }
+            @for cover in &c.covers {
+                br;
+                (state.app.scheme_name(&cover.scheme_id, ctx.zh())) " · "
+                (basis(ctx, &cover.basis)) " · " (cover.start) " — "
+                @if cover.end.year() == 9999 { (ctx.t("持续", "open")) } @else { (cover.end) }
+            }
+        }
+    }
+}
+
+fn basis(ctx: &Ctx, b: &str) -> String {
+    match b {
+        "enrollment" => ctx.t("参保即保障", "enrolment").to_owned(),
+        "month_paid" => ctx.t("按月缴费", "month paid").to_owned(),
+        "days_bought" => ctx.t("按日购买", "days bought").to_owned(),
+        "order_day" => ctx.t("当日接单", "order day").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn person_body(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup {
+    let p = &d.person;
+    html! {
+        h1 { (p.name) }
+        div.grid.two {
+            section.card {
+                dl.facts {
+                    dt { (ctx.t("身份证号", "Identity number")) } dd { code { (p.resident_id.masked()) } }
+                    dt { (ctx.t("性别", "Sex")) } dd { (sex(ctx.lang, p.sex)) }
+                    dt { (ctx.t("出生日期", "Born")) } dd { (p.birth_date) }
+                }
+            }
+            section.card {
+                h2 style="margin-top:0" { (ctx.t("今日保障", "Cover today")) }
+                (cover_box(ctx, state, d))
+            }
+        }
+        h2 { (ctx.t("参保记录", "Enrolments")) }
+        div.table-wrap { table {
+            thead { tr {
+                th { (ctx.t("方案", "Scheme")) } th { (ctx.t("单位", "Unit")) } th { (ctx.t("人员类别", "Category")) }
+                th { (ctx.t("起始", "From")) } th { (ctx.t("终止", "To")) }
+            } }
+            tbody {
+                @for e in &d.enrollments {
+                    tr {
+                        td { (state.app.scheme_name(&e.scheme_id, ctx.zh())) }
+                        td { @if let Some(u) = &e.unit { code { (u.as_str()) } } @else { span.muted { (ctx.t("个人参保", "self-enrolled")) } } }
+                        td { (category(ctx.lang, e.category)) }
+                        td { (e.start) }
+                        td { @if let Some(l) = e.last_day { (l) } @else { span.tag { (ctx.t("在保", "running")) } } }
+                    }
+                }
+                @if d.enrollments.is_empty() { tr { td colspan="5" .muted { (ctx.t("无参保记录（平台劳动者按接单日保障）。", "No enrolments (platform workers are covered on their order days).")) } } }
+            }
+        } }
+        @if !d.bills.is_empty() {
+            h2 { (ctx.t("个人账单", "Own bills")) }
+            (super::bills::bill_table(ctx, state, &d.bills))
+        }
+    }
+}
+
+// ---- enrolment -------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct EnrollParams {
+    #[serde(default)]
+    unit: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct EnrollFormData {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    resident_id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    scheme_id: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    labour_relation: Option<String>,
+}
+
+fn enroll_form_markup(
+    ctx: &Ctx,
+    state: &AppState,
+    f: &EnrollFormData,
+    own_unit: Option<&str>,
+) -> Markup {
+    let policy = state.app.policy();
+    let mut schemes: Vec<_> = policy
+        .schemes()
+        .filter(|s| s.cover_starts != CoverStart::OrderDays)
+        .collect();
+    schemes.sort_by(|a, b| a.id.cmp(&b.id));
+    let categories = [
+        "employee",
+        "over_retirement_age",
+        "disability_allowance_recipient",
+        "intern",
+        "work_study",
+        "trainee",
+        "medical_resident",
+        "domestic_worker",
+        "village_cadre",
+        "platform_worker",
+        "volunteer",
+        "flexible_worker",
+        "other_without_labour_relation",
+    ];
+    html! {
+        form.cols.card method="post" action="/enroll" hx-post="/enroll" hx-target="#enroll-result" hx-swap="innerHTML" {
+            (session::csrf_field(ctx))
+            div {
+                label for="resident_id" { (ctx.t("公民身份号码", "Identity number")) }
+                input #resident_id name="resident_id" required maxlength="18" pattern="[0-9]{17}[0-9Xx]" value=(f.resident_id) autocomplete="off" aria-describedby="rid-hint";
+                span.hint #rid-hint { (ctx.t("18位，末位校验码可为X", "18 characters; the last may be X")) }
+            }
+            div {
+                label for="name" { (ctx.t("姓名", "Name")) " " span.hint { (ctx.t("（新登记人员必填）", "(needed for a new person)")) } }
+                input #name name="name" value=(f.name) autocomplete="name";
+            }
+            div {
+                label for="unit" { (ctx.t("参保单位信用代码", "Unit credit code")) " " span.hint { (ctx.t("（个人参保留空）", "(empty when self-enrolled)")) } }
+                @if let Some(u) = own_unit {
+                    input #unit name="unit" value=(u) readonly;
+                } @else {
+                    input #unit name="unit" value=(f.unit) maxlength="18";
+                }
+            }
+            div {
+                label for="scheme_id" { (ctx.t("保障方案", "Scheme")) }
+                select #scheme_id name="scheme_id" required {
+                    @for s in &schemes {
+                        option value=(s.id) selected[s.id == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) }
+                    }
+                }
+            }
+            div {
+                label for="category" { (ctx.t("人员类别", "Category")) }
+                select #category name="category" required {
+                    @for c in categories {
+                        @let label = parse_category(c).map(|k| category(ctx.lang, k)).unwrap_or(c);
+                        option value=(c) selected[c == f.category] { (label) }
+                    }
+                }
+            }
+            div {
+                label for="start" { (ctx.t("参保起始日", "Start date")) }
+                input #start name="start" type="date" required value=(f.start);
+            }
+            div.full {
+                label { input type="checkbox" name="labour_relation" value="on" checked[f.labour_relation.is_some()]; (ctx.t("与单位建立劳动关系", "Has a labour relation with the unit")) }
+            }
+            div.full { button.primary type="submit" { (ctx.t("检查资格并登记", "Check eligibility and enrol")) } " " span.spinner aria-hidden="true" {} }
+        }
+    }
+}
+
+async fn enroll_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<EnrollParams>,
+) -> Response {
+    let user = match session::require(&ctx, Action::Enrol) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let own = user.account.unit().map(|u| u.as_str().to_owned());
+    let today = state.app.today();
+    let f = EnrollFormData {
+        unit: p.unit.unwrap_or_default(),
+        start: today.to_string(),
+        category: "employee".into(),
+        labour_relation: Some("on".into()),
+        ..EnrollFormData::default()
+    };
+    let title = ctx.t("参保登记", "Enrol a person");
+    respond(
+        &ctx,
+        title,
+        html! {
+            h1 { (title) }
+            p.muted { (ctx.t("按所选方案的参保条件（年龄、人员类别、劳动关系、地区）逐条检查；不符合时说明依据。", "Each condition of the scheme (age, category, labour relation, area) is checked; a refusal names the rule.")) }
+            (enroll_form_markup(&ctx, &state, &f, own.as_deref()))
+            div #enroll-result aria-live="polite" {}
+        },
+    )
+}
+
+async fn enroll(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<EnrollFormData>,
+) -> Response {
+    let user = match session::require(&ctx, Action::Enrol) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    let own = user.account.unit().copied();
+    let actor = user.actor();
+    let form = f.clone();
+    let result = state
+        .run(
+            move |app| -> Result<(i64, i64, gongshang_rules::scheme::Eligibility), AppError> {
+                let person = ResidentId::parse(form.resident_id.trim())?;
+                let unit = match own {
+                    Some(u) => Some(u),
+                    None if form.unit.trim().is_empty() => None,
+                    None => Some(CreditCode::parse(form.unit.trim())?),
+                };
+                let start: jiff::civil::Date =
+                    form.start.trim().parse().map_err(|e: jiff::Error| {
+                        AppError::invalid(
+                            "start",
+                            format!("{:?}: {e}; expected YYYY-MM-DD", form.start),
+                        )
+                    })?;
+                let category = parse_category(&form.category)?;
+                let stored = match app.store().person_by_resident_id(&person)? {
+                    Some(p) => p,
+                    None => app.register_person(person.as_str(), &form.name, &actor)?,
+                };
+                let enrolled = app.enroll(
+                    &EnrollRequest {
+                        person,
+                        unit,
+                        scheme_id: form.scheme_id.clone(),
+                        category,
+                        start,
+                        labour_relation: form.labour_relation.is_some(),
+                    },
+                    &actor,
+                )?;
+                Ok((stored.id, enrolled.enrollment_id, enrolled.eligibility))
+            },
+        )
+        .await;
+    let fragment = match &result {
+        Ok((person_id, enrollment_id, eligibility)) => html! {
+            div.alert.ok role="status" {
+                strong { (ctx.t("已登记参保。", "Enrolled.")) }
+                " " (ctx.t("参保记录号", "Enrolment")) " " (enrollment_id) " · "
+                a href=(format!("/people/{person_id}")) { (ctx.t("查看人员 →", "See the person →")) }
+                ul {
+                    @for c in &eligibility.checks {
+                        li { (c.rule) "：" (c.value) " （" (ctx.t("允许", "allowed")) " " (c.allowed) "）" }
+                    }
+                }
+            }
+        },
+        Err(e) => error_box(&ctx, e),
+    };
+    if ctx.htmx {
+        respond(&ctx, "", fragment)
+    } else {
+        let title = ctx.t("参保登记", "Enrol a person");
+        let own = own.map(|u| u.as_str().to_owned());
+        respond(
+            &ctx,
+            title,
+            html! { h1 { (title) } (enroll_form_markup(&ctx, &state, &f, own.as_deref())) div #enroll-result { (fragment) } },
+        )
+    }
+}

@@ -1,0 +1,423 @@
+//! Browser tests: headless Chromium driven through chromedriver's WebDriver
+//! protocol (plain HTTP with the tiny client of common.rs), on the demo
+//! server. They run when `chromedriver` is on PATH and are skipped with a
+//! notice otherwise, except that GONGSHANG_REQUIRE_BROWSER=1 (set by CI)
+//! makes a missing chromedriver a failure.
+//!
+//! One test drives one browser through the steps in order (starting
+//! Chromium is the slow part, and the processes are stopped when it ends,
+//! even on failure). Screenshots go to `$TMPDIR/gongshang-browser/`.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::common::{demo, request};
+
+/// The W3C name of an element reference in answers.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+struct Browser {
+    driver: Child,
+    addr: SocketAddr,
+    session: String,
+    base: String,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let path = format!("/session/{}", self.session);
+        let _ = std::panic::catch_unwind(|| request(self.addr, "DELETE", &path, &[], None));
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Browser {
+    fn start(chromedriver: &PathBuf, base: String) -> Browser {
+        let port = free_port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if std::net::TcpStream::connect(addr).is_ok()
+                && serde_json::from_str::<Value>(&request(addr, "GET", "/status", &[], None).body)
+                    .is_ok_and(|v| v["value"]["ready"] == true)
+            {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not get ready in 20 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let mut options = json!({
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=zh-CN"]
+        });
+        for binary in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
+            if std::path::Path::new(binary).is_file() {
+                options["binary"] = json!(binary);
+                break;
+            }
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}});
+        let mut b = Browser {
+            driver,
+            addr,
+            session: String::new(),
+            base,
+        };
+        let v = b.call("POST", "/session", Some(caps));
+        b.session = v["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_owned();
+        b
+    }
+
+    /// A WebDriver command; panics with the driver's message on an error.
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let text = body.map(|b| b.to_string());
+        let r = request(
+            self.addr,
+            method,
+            path,
+            &[],
+            text.as_deref().map(|t| ("application/json", t.as_bytes())),
+        );
+        let v: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+        assert!(r.status == 200, "{method} {path}: {} {}", r.status, r.body);
+        v["value"].clone()
+    }
+
+    fn cmd(&self, method: &str, what: &str, body: Option<Value>) -> Value {
+        self.call(method, &format!("/session/{}{what}", self.session), body)
+    }
+
+    fn go(&self, path: &str) {
+        self.cmd(
+            "POST",
+            "/url",
+            Some(json!({"url": format!("{}{path}", self.base)})),
+        );
+    }
+
+    fn try_find(&self, css: &str) -> Option<String> {
+        let r = request(
+            self.addr,
+            "POST",
+            &format!("/session/{}/element", self.session),
+            &[],
+            Some((
+                "application/json",
+                json!({"using": "css selector", "value": css})
+                    .to_string()
+                    .as_bytes(),
+            )),
+        );
+        if r.status != 200 {
+            return None;
+        }
+        let v: Value = serde_json::from_str(&r.body).ok()?;
+        v["value"][ELEMENT].as_str().map(str::to_owned)
+    }
+
+    /// Waits up to 15 s for an element.
+    fn find(&self, css: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(e) = self.try_find(css) {
+                return e;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no element {css:?} on {}",
+                self.url()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn fill(&self, css: &str, text: &str) {
+        let e = self.find(css);
+        self.cmd("POST", &format!("/element/{e}/clear"), Some(json!({})));
+        self.cmd(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+
+    /// Sets a value by script (date inputs take keys in the locale's order).
+    fn set_value(&self, css: &str, value: &str) {
+        self.find(css);
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": "document.querySelector(arguments[0]).value = arguments[1];", "args": [css, value]})),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let e = self.find(css);
+        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
+    }
+
+    fn text(&self, css: &str) -> String {
+        let e = self.find(css);
+        self.cmd("GET", &format!("/element/{e}/text"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    fn url(&self) -> String {
+        self.cmd("GET", "/url", None)
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// Waits up to 15 s until the element's text contains `needle`.
+    fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let t = self
+                .try_find(css)
+                .map(|_| self.text(css))
+                .unwrap_or_default();
+            if t.contains(needle) {
+                return t;
+            }
+            if Instant::now() >= deadline {
+                let source = self.cmd("GET", "/source", None);
+                let source = source.as_str().unwrap_or("");
+                let main = source.find("<main").map_or(source, |i| &source[i..]);
+                panic!(
+                    "{css:?} never said {needle:?}; it says {t:?} on {}; the page: {}",
+                    self.url(),
+                    &main[..main.len().min(3000)]
+                );
+            }
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn screenshot(&self, name: &str) -> PathBuf {
+        let data = self.cmd("GET", "/screenshot", None);
+        let bytes = base64_decode(data.as_str().unwrap_or(""));
+        let dir = std::env::temp_dir().join("gongshang-browser");
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, bytes).expect("write the screenshot");
+        path
+    }
+
+    fn sign_in(&self, login: &str) {
+        self.go("/login");
+        self.fill("#login", login);
+        self.fill("#password", gongshang_app::demo::DEMO_PASSWORD);
+        self.click("form[action='/login'] button[type=submit]");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.url().contains("/login") {
+            assert!(
+                Instant::now() < deadline,
+                "{login} did not get past the login page"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn sign_out(&self) {
+        self.click("header form[action='/logout'] button");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !self.url().contains("/login") {
+            assert!(Instant::now() < deadline, "sign-out did not land on /login");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        })
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes() {
+        let Some(v) = value(c) else { continue };
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn base64_decodes() {
+    assert_eq!(base64_decode("aGVsbG8="), b"hello");
+    assert_eq!(base64_decode("Zm9vYmFy"), b"foobar");
+}
+
+#[test]
+fn in_headless_chromium_roles_sign_in_a_clerk_enrols_a_case_reaches_an_approved_award_and_the_calculator_explains()
+ {
+    let Some(chromedriver) = on_path("chromedriver") else {
+        if std::env::var("GONGSHANG_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!(
+                "GONGSHANG_REQUIRE_BROWSER=1 but chromedriver is not on PATH: apt-get install chromium chromium-driver"
+            );
+        }
+        println!(
+            "browser tests skipped: chromedriver is not on PATH (apt-get install chromium chromium-driver)"
+        );
+        return;
+    };
+    let d = demo();
+    let b = Browser::start(&chromedriver, format!("http://{}", d.addr));
+
+    // The public calculator, without a login: each amount with its article.
+    b.go("/calc");
+    b.click("input[name=outcome][value=death]");
+    b.set_value("#death_date", "2025-03-20");
+    b.click("form[action='/calc'] button[type=submit]");
+    let award = b.wait_text("#calc-result", "第三十九条");
+    assert!(award.contains("一次性工亡补助金"), "{award}");
+    b.screenshot("calculator");
+
+    // Every role signs in and lands on its own page.
+    for (login, lands, says) in [
+        ("clerk", "/", "概览"),
+        ("reviewer", "/", "概览"),
+        ("admin", "/", "概览"),
+        ("analyst", "/", "概览"),
+        ("unit", "/units/", "人员"),
+        ("platform", "/units/", "人员"),
+        ("worker", "/me", "今天"),
+    ] {
+        b.sign_in(login);
+        let url = b.url();
+        assert!(
+            url.contains(lands),
+            "{login} lands on {url}, expected {lands}"
+        );
+        b.wait_text("main", says);
+        b.sign_out();
+    }
+
+    // A clerk enrols a person (htmx posts the form and shows the answer).
+    b.sign_in("clerk");
+    b.wait_text("main", "概览");
+    std::thread::sleep(Duration::from_millis(800)); // let ECharts draw
+    b.screenshot("dashboard");
+    let unit = d
+        .report
+        .samples
+        .iter()
+        .find(|(w, _)| *w == "enterprise")
+        .map(|(_, c)| c.clone())
+        .expect("an enterprise");
+    let rid = gongshang_app::demo::demo_resident_id("320100", jiff::civil::date(1988, 11, 2), 456);
+    b.go(&format!("/enroll?unit={unit}"));
+    b.fill("#resident_id", rid.as_str());
+    b.fill("#name", "浏览器测试");
+    b.click("form[action='/enroll'] button[type=submit]");
+    b.wait_text("#enroll-result", "已登记参保");
+    b.screenshot("enrolled");
+    // The same enrolment again is refused, saying why.
+    b.go(&format!("/enroll?unit={unit}"));
+    b.fill("#resident_id", rid.as_str());
+    b.click("form[action='/enroll'] button[type=submit]");
+    b.wait_text("#enroll-result", "already enrolled");
+    b.go(&format!("/people?q={}", rid.as_str()));
+    b.wait_text("#people", "浏览器测试");
+
+    // English.
+    b.go("/lang/en");
+    b.go("/units");
+    b.wait_text("main h1", "Units");
+    b.screenshot("units-en");
+    b.go("/lang/zh");
+    b.sign_out();
+
+    // A case from application to an approved award: the clerk accepts,
+    // recognises, delivers, records the appraisal and computes the award;
+    // a reviewer approves it (maker-checker).
+    b.sign_in("clerk");
+    b.go("/cases?q=completeness_review");
+    b.click("#main table tbody a");
+    b.wait_text("main h1", "材料审核中");
+    for (button, state) in [
+        ("accept", "已受理"),
+        ("recognise", "已作出认定"),
+        ("appraisal_apply", "劳动能力鉴定中"),
+    ] {
+        b.click(&format!("form input[name=action][value={button}] ~ button"));
+        b.wait_text("main h1", state);
+    }
+    b.click("form input[name=action][value=conclude] ~ button");
+    b.wait_text("main h1", "已鉴定");
+    b.click("form[action$='/award'] button[type=submit]");
+    b.wait_text("main h1", "待复核");
+    let award_url = b.url();
+    b.sign_out();
+    b.sign_in("reviewer");
+    b.cmd("POST", "/url", Some(json!({"url": award_url})));
+    b.click("form[action$='/approve'] button[type=submit]");
+    b.wait_text("main h1", "已核准");
+    b.wait_text("#trace", "第六十四条");
+    b.screenshot("award");
+    b.sign_out();
+
+    // The worker's phone page: cover today, buy days.
+    b.resize(412, 915);
+    b.sign_in("worker");
+    b.wait_text("main", "今天");
+    b.screenshot("phone");
+    b.click("form[action='/me/days'] button[type=submit]");
+    b.wait_text("#me", "已购买");
+}

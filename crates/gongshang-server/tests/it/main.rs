@@ -1,0 +1,11 @@
+//! The server's integration tests: one binary (see the house rules).
+
+// The API's tests (api_common.rs: a fresh server and database per test, on
+// SQLite and PostgreSQL) and the UI's (common.rs: one demo server per binary).
+mod api_common;
+mod browser;
+mod common;
+mod flows;
+mod openapi;
+mod roles;
+mod ui;

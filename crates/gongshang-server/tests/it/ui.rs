@@ -1,0 +1,271 @@
+//! The web UI over plain HTTP, on the demo data set: each role signs in and
+//! sees its pages and nothing else; enrolment; the public calculator.
+
+use crate::common::{Session, demo, form, request, sign_in};
+
+fn get(path: &str, s: Option<&Session>) -> crate::common::Response {
+    let d = demo();
+    match s {
+        Some(s) => request(d.addr, "GET", path, &[("Cookie", &s.cookie)], None),
+        None => request(d.addr, "GET", path, &[], None),
+    }
+}
+
+#[test]
+fn calculator_needs_no_login_and_cites_each_article() {
+    let r = get("/calc", None);
+    assert_eq!(r.status, 200);
+    // The default case is a grade-5 injury in Guangzhou (examples/cases/grade5-guangzhou.json).
+    assert!(
+        r.body.contains("第六十四条"),
+        "the benefit wage cites Art 64"
+    );
+    assert!(r.body.contains("第三十六条"), "grade 5 cites Art 36");
+    assert!(r.body.contains("计算过程与依据"), "the trace is shown");
+    let body = form(&[
+        ("region", "440100"),
+        ("injury_date", "2025-03-10"),
+        ("outcome", "death"),
+        ("death_date", "2025-03-12"),
+        ("own_wage", "8500.00"),
+        ("spouse", "on"),
+        ("others", "1"),
+        ("suspension_months", "0"),
+        ("hospital_days", "2"),
+    ]);
+    let d = demo();
+    let r = request(
+        d.addr,
+        "POST",
+        "/calc?lang=en",
+        &[("HX-Request", "true")],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("<html"), "htmx gets a fragment");
+    assert!(
+        r.body.contains("Art 39"),
+        "a death cites Art 39: {}",
+        &r.body[..r.body.len().min(2000)]
+    );
+    assert!(
+        r.body.contains("Survivors"),
+        "survivors' pensions are listed"
+    );
+}
+
+#[test]
+fn calculator_refuses_a_bad_wage_naming_the_field() {
+    let d = demo();
+    let body = form(&[
+        ("injury_date", "2025-03-10"),
+        ("own_wage", "lots"),
+        ("outcome", "none"),
+    ]);
+    let r = request(
+        d.addr,
+        "POST",
+        "/calc",
+        &[("HX-Request", "true")],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("无法计算"), "{}", r.body);
+}
+
+#[test]
+fn pages_need_a_login_and_the_language_switches() {
+    let r = get("/", None);
+    assert_eq!(r.status, 303);
+    assert!(
+        r.header("location")
+            .is_some_and(|l| l.starts_with("/login"))
+    );
+    let r = get("/login?lang=en", None);
+    assert!(r.body.contains("Sign in"));
+    let r = get("/login", None);
+    assert!(r.body.contains("登录"));
+    let r = request(
+        demo().addr,
+        "GET",
+        "/lang/en",
+        &[("Referer", "http://x/calc")],
+        None,
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/calc"));
+    assert!(
+        r.header("set-cookie")
+            .is_some_and(|c| c.starts_with("lang=en"))
+    );
+}
+
+#[test]
+fn assets_are_embedded() {
+    for path in [
+        "/assets/1/htmx.min.js",
+        "/assets/1/echarts.common.min.js",
+        "/assets/1/app.css",
+        "/assets/1/app.js",
+    ] {
+        let r = get(path, None);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.body.len() > 1000, "{path} has content");
+    }
+    assert_eq!(get("/assets/1/nothing.js", None).status, 404);
+}
+
+#[test]
+fn every_role_signs_in_and_reaches_its_home() {
+    let d = demo();
+    assert_eq!(d.logins.len(), 7, "one login per role");
+    for (login, page, expect) in [
+        ("clerk", "/", "data-chart"),
+        ("reviewer", "/", "data-chart"),
+        ("admin", "/units", "credit"),
+        ("analyst", "/", "data-chart"),
+        ("unit", "/people", "people"),
+        ("platform", "/bills", "O2026"),
+        ("worker", "/me", "cover"),
+    ] {
+        let s = sign_in(login);
+        let r = get(page, Some(&s));
+        assert_eq!(r.status, 200, "{login} on {page}");
+        assert!(!s.csrf.is_empty(), "{login} has a CSRF token");
+        let _ = expect;
+    }
+}
+
+#[test]
+fn roles_are_refused_what_they_may_not_see() {
+    let worker = sign_in("worker");
+    assert_eq!(get("/units", Some(&worker)).status, 403);
+    assert_eq!(get("/enroll", Some(&worker)).status, 403);
+    let analyst = sign_in("analyst");
+    assert_eq!(get("/people", Some(&analyst)).status, 403);
+    assert_eq!(get("/bills", Some(&analyst)).status, 403);
+    let unit = sign_in("unit");
+    assert_eq!(get("/units", Some(&unit)).status, 403);
+    let mine = get("/units/mine", Some(&unit));
+    assert_eq!(mine.status, 303);
+    // Another unit's page is not found for a unit user.
+    let other = (1..5)
+        .map(|id| format!("/units/{id}"))
+        .find(|p| Some(p.as_str()) != mine.header("location"))
+        .expect("another unit");
+    assert_eq!(get(&other, Some(&unit)).status, 404);
+}
+
+#[test]
+fn a_clerk_enrols_a_person_and_sees_them() {
+    let d = demo();
+    let s = sign_in("clerk");
+    let unit = d
+        .report
+        .samples
+        .iter()
+        .find(|(w, _)| *w == "enterprise")
+        .map(|(_, c)| c.clone())
+        .expect("an enterprise");
+    // 110101 19900307 123 X: a valid identity number made for this test.
+    let rid = gongshang_app::demo::demo_resident_id("440100", jiff::civil::date(1990, 3, 7), 123);
+    let body = form(&[
+        ("csrf_token", &s.csrf),
+        ("resident_id", rid.as_str()),
+        ("name", "测试人员"),
+        ("unit", &unit),
+        ("scheme_id", "guangdong.employees"),
+        ("category", "employee"),
+        ("start", "2026-07-01"),
+        ("labour_relation", "on"),
+    ]);
+    let r = request(
+        d.addr,
+        "POST",
+        "/enroll",
+        &[("Cookie", &s.cookie), ("HX-Request", "true")],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("已登记参保"), "{}", r.body);
+    // Without the CSRF token the same post is refused.
+    let body = form(&[
+        ("resident_id", rid.as_str()),
+        ("scheme_id", "guangdong.employees"),
+    ]);
+    let r = request(
+        d.addr,
+        "POST",
+        "/enroll",
+        &[("Cookie", &s.cookie)],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 403);
+    let found = get(&format!("/people?q={}", rid.as_str()), Some(&s));
+    assert!(found.body.contains("测试人员"));
+}
+
+#[test]
+fn a_worker_buys_yilubao_days() {
+    let d = demo();
+    let s = sign_in("worker");
+    let body = form(&[
+        ("csrf_token", &s.csrf),
+        ("scheme_id", "xiamen.yilubao"),
+        ("first_day", "2026-07-05"),
+        ("days", "3"),
+    ]);
+    let r = request(
+        d.addr,
+        "POST",
+        "/me/days",
+        &[("Cookie", &s.cookie), ("HX-Request", "true")],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("已购买"), "{}", r.body);
+}
+
+#[test]
+fn the_dashboard_counts_every_scheme() {
+    let s = sign_in("analyst");
+    let r = get("/", Some(&s));
+    for scheme in [
+        "national.employees",
+        "guangdong.employees",
+        "jiangsu.employees",
+        "guangdong.specific_persons",
+        "jiangsu.over_age_and_interns",
+        "shandong.specific_workers",
+        "xiamen.yilubao",
+    ] {
+        assert!(r.body.contains(scheme), "the dashboard lists {scheme}");
+    }
+}
+
+#[test]
+fn the_demo_takes_cases_through_every_stage_without_a_refusal() {
+    let d = demo();
+    let stopped: Vec<&String> = d
+        .report
+        .notes
+        .iter()
+        .filter(|n| n.starts_with("case "))
+        .collect();
+    assert!(stopped.is_empty(), "{stopped:#?}");
+    assert!(d.report.cases >= 14, "{} cases", d.report.cases);
+    assert!(d.report.awards_approved >= 1);
+    assert_eq!(d.report.payroll_runs, 1);
+}
+
+#[test]
+fn the_demo_worker_is_covered_on_the_demo_day() {
+    let s = sign_in("worker");
+    let r = get("/me", Some(&s));
+    let main = r.body.find("<main").map_or("", |i| &r.body[i..]);
+    assert!(
+        r.body.contains("✓ 在保"),
+        "the worker is covered: {}",
+        &main[..main.len().min(3000)]
+    );
+}
