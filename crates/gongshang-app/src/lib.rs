@@ -5,13 +5,6 @@
 //!
 //! Architecture invariant: no SQL and no HTTP here; no rule either (ages,
 //! premiums, due dates, cover are the rules engine's and the domain's).
-//!
-//! FIXME(store): the store has no lookup of a bill by reference, of a bill's
-//! scheme and kind, of an enrollment by id, nor a listing of bills by month.
-//! Until it does, bills get deterministic references (`M202503-<unit>-<scheme>`,
-//! `D20250301-E12-5`, `O202507-meituan-1`) and are found through the audit
-//! log, which the store writes in the same transaction as the bill and
-//! indexes by (entity, entity id).
 
 pub mod accounts;
 pub mod cases;
@@ -19,6 +12,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 mod orders;
+pub mod payroll;
 mod services;
 pub mod views;
 

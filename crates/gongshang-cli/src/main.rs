@@ -7,12 +7,18 @@ mod batch;
 mod bench;
 mod bench_import;
 mod calc;
+mod cases_cmds;
 mod csvin;
 mod db;
+mod demo;
 mod import;
+mod notice_cmds;
+mod order_reader;
+mod payroll_cmds;
 mod policy_files;
 mod registry_cmds;
 mod render;
+mod serve;
 mod synth;
 mod synth_registry;
 
@@ -21,6 +27,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
+
+/// mimalloc instead of the system allocator: the server's answers (an award
+/// with its trace) allocate many small strings, and glibc's malloc spent a
+/// quarter of a request's CPU in them (see README, Figures).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -76,8 +88,55 @@ enum Command {
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
     },
-    /// Show what gongshang does, on example cases
-    Demo,
+    /// Injury cases: file, show, act, queue
+    Case {
+        #[command(subcommand)]
+        command: cases_cmds::CaseCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// Work-capacity appraisals of a case
+    Appraisal {
+        #[command(subcommand)]
+        command: cases_cmds::AppraisalCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// Awards: compute, approve (maker-checker), show, pay one-time items
+    Award {
+        #[command(subcommand)]
+        command: cases_cmds::AwardCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// The monthly payroll of periodic benefits
+    Payroll {
+        #[command(subcommand)]
+        command: payroll_cmds::PayrollCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// The demo: a fresh SQLite database with a realistic data set, one login per role, and the server (--print: the calculator's example cases)
+    Demo(demo::DemoArgs),
+    /// Serve the HTTP API (/api/v1, docs at /docs) and the web UI
+    Serve(serve::ServeArgs),
+    /// Accounts: `user add --role R --login L [--unit CODE|--person ID]`
+    User {
+        #[command(subcommand)]
+        command: serve::UserCommand,
+    },
+    /// API tokens for platforms: `token create --login L`
+    Token {
+        #[command(subcommand)]
+        command: serve::TokenCommand,
+    },
+    /// Print the API's OpenAPI document (the committed openapi.json)
+    Openapi,
+    /// Notices in Chinese (decision, inadmissible, materials, award) as HTML or PDF
+    Notice {
+        #[command(subcommand)]
+        command: notice_cmds::NoticeCommand,
+    },
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -155,6 +214,8 @@ enum SynthCommand {
 enum BenchCommand {
     /// Time importing synthetic orders and coverage lookups through the app
     Import(bench_import::BenchImportArgs),
+    /// Time the monthly payroll of N periodic beneficiaries, and a second run of the month
+    Payroll(payroll_cmds::BenchPayrollArgs),
 }
 
 #[derive(Subcommand)]
@@ -229,7 +290,20 @@ fn main() -> ExitCode {
                 policy_files::list(policies.as_deref(), prefix.as_deref(), lang)
             }
         },
-        Command::Demo => calc::demo(),
+        Command::Case { command, out } => cases_cmds::run_case(&command, &out),
+        Command::Appraisal { command, out } => cases_cmds::run_appraisal(&command, &out),
+        Command::Award { command, out } => cases_cmds::run_award(&command, &out),
+        Command::Payroll { command, out } => payroll_cmds::run(&command, &out),
+        Command::Bench {
+            what: Some(BenchCommand::Payroll(args)),
+            ..
+        } => payroll_cmds::bench(&args),
+        Command::Demo(args) => demo::run(&args),
+        Command::Serve(args) => serve::serve(&args),
+        Command::User { command } => serve::user(&command),
+        Command::Token { command } => serve::token(&command),
+        Command::Openapi => serve::openapi(),
+        Command::Notice { command } => notice_cmds::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

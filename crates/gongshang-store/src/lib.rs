@@ -34,7 +34,7 @@ use gongshang_domain::month::Month;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-pub use accounts::AccountStore;
+pub use accounts::{AccountStore, NewUser, StoredResponse, StoredSession, User};
 pub use cases::CaseStore;
 pub use error::StoreError;
 pub use model::*;
@@ -91,6 +91,7 @@ pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore {
         at: Timestamp,
     ) -> Result<(), StoreError>;
     fn enrollments_of_person(&self, id: &ResidentId) -> Result<Vec<StoredEnrollment>, StoreError>;
+    fn enrollment(&self, enrollment_id: i64) -> Result<Option<StoredEnrollment>, StoreError>;
     fn enrollments_of_unit(
         &self,
         unit: &CreditCode,
@@ -104,6 +105,10 @@ pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore {
     fn issue_bill(&self, bill: &NewBill, actor: &str, at: Timestamp) -> Result<i64, StoreError>;
     fn declarations_of_bill(&self, bill_id: i64) -> Result<Vec<Declaration>, StoreError>;
     fn bill_status(&self, bill_id: i64) -> Result<BillStatus, StoreError>;
+    /// A bill with its kind, scheme and fiscal share.
+    fn bill(&self, bill_id: i64) -> Result<StoredBill, StoreError>;
+    /// A bill by its reference (`M202503-<unit>-<scheme>`, ...), if issued.
+    fn bill_by_reference(&self, reference: &str) -> Result<Option<StoredBill>, StoreError>;
     /// Bills due before `as_of` with something outstanding.
     fn arrears(&self, as_of: Date) -> Result<Vec<BillStatus>, StoreError>;
     /// The payment, its coverage rows, its ledger transaction and the audit
@@ -144,11 +149,20 @@ pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore {
         at: Timestamp,
     ) -> Result<ImportSummary, StoreError>;
     fn import_summary(&self, import_id: i64) -> Result<ImportSummary, StoreError>;
+    /// Counted from the orders themselves (with the distinct workers): a
+    /// report, slower than [`Store::order_month_totals`] on big months.
     fn reconcile_orders(
         &self,
         platform: &PlatformId,
         month: Month,
     ) -> Result<OrderReconciliation, StoreError>;
+    /// The running totals of a platform's month, kept by the imports in the
+    /// batches' transactions.
+    fn order_month_totals(
+        &self,
+        platform: &PlatformId,
+        month: Month,
+    ) -> Result<OrderMonthTotals, StoreError>;
 
     // ---- coverage ----
     /// The covers of a person on a day (of one unit if given; order days

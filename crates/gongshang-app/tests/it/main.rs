@@ -2,6 +2,9 @@
 //! GONGSHANG_TEST_POSTGRES_URL is set (each test in a fresh schema, dropped
 //! at the end). The ledger's trial balance is 0 after every test.
 
+mod cases;
+mod payroll_props;
+
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -4,6 +4,8 @@
 //! Regulations with plain i128 arithmetic, independently of the rules crate,
 //! so a bug in the engine shows up as a difference.
 
+mod cases;
+mod notices;
 mod registry;
 
 use std::path::{Path, PathBuf};

@@ -3,9 +3,11 @@
 //! (each test in a fresh schema of its own, dropped at the end).
 
 mod bills;
+mod cases;
 mod common;
 mod coverage;
 mod fault;
 mod ledger;
 mod orders;
 mod registry;
+mod views;
