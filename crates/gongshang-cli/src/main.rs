@@ -78,6 +78,8 @@ enum Command {
     Coverage(registry_cmds::CoverageArgs),
     /// The bills of a month, paid and outstanding
     Bill(registry_cmds::BillArgs),
+    /// A platform's month: stored orders, workers and premium against what it declared
+    Reconcile(registry_cmds::ReconcileArgs),
     /// Schemes and parameters: list them with dates and status, validate the files
     #[command(alias = "policy")]
     Policies {
@@ -276,6 +278,7 @@ fn main() -> ExitCode {
         Command::Import(args) => import::run(&args),
         Command::Coverage(args) => registry_cmds::coverage(&args),
         Command::Bill(args) => registry_cmds::bill(&args),
+        Command::Reconcile(args) => registry_cmds::reconcile(&args),
         Command::Policies {
             command,
             policies,

@@ -1,4 +1,5 @@
-//! `gongshang coverage` and `gongshang bill`: thin views over the services.
+//! `gongshang coverage`, `gongshang bill` and `gongshang reconcile`: thin
+//! views over the services.
 
 use gongshang_app::{At, CoverageAnswer};
 use gongshang_domain::ids::{CreditCode, ResidentId};
@@ -219,4 +220,107 @@ pub fn bill(args: &BillArgs) -> Result<(), CliError> {
         gongshang_rules::Money::from_fen(outstanding)
     );
     Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct ReconcileArgs {
+    /// The platform id (meituan, eleme, didi, ...)
+    #[arg(long)]
+    pub platform: String,
+    /// The month, YYYY-MM
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// The number of orders the platform declared for the month
+    #[arg(long, value_name = "N")]
+    pub declared_orders: Option<u64>,
+    /// The premium the platform declared, in yuan (e.g. 12345.67)
+    #[arg(long, value_name = "YUAN")]
+    pub declared_premium: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A platform's month as stored (orders, workers, premium, billed), against
+/// what it declared. Exits with an error when a declared figure differs, so
+/// that a script notices.
+pub fn reconcile(args: &ReconcileArgs) -> Result<(), CliError> {
+    let platform = gongshang_domain::ids::PlatformId::parse(args.platform.trim())?;
+    let month = Month::parse(args.month.trim())?;
+    let declared_premium = args
+        .declared_premium
+        .as_deref()
+        .map(|y| {
+            y.trim().parse::<gongshang_rules::Money>().map_err(|e| {
+                CliError(format!(
+                    "--declared-premium {y:?}: {e}; expected yuan with at most two decimals"
+                ))
+            })
+        })
+        .transpose()?;
+    let app = crate::db::open_app(args.db.as_deref())?;
+    let r = app.reconcile(&platform, month, args.declared_orders, declared_premium)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        let zh = args.lang == Lang::Zh;
+        let declared = |v: Option<String>| v.unwrap_or_else(|| "-".to_owned());
+        let rows = [
+            (
+                if zh { "订单数" } else { "orders" },
+                r.orders.to_string(),
+                declared(r.declared_orders.map(|d| d.to_string())),
+                declared(r.orders_difference.map(|d| d.to_string())),
+            ),
+            (
+                if zh {
+                    "保费（元）"
+                } else {
+                    "premium (yuan)"
+                },
+                r.premium.to_string(),
+                declared(r.declared_premium.map(|d| d.to_string())),
+                declared(r.premium_difference.map(|d| d.to_string())),
+            ),
+        ];
+        println!(
+            "{} {}: {} {}, {} {} {}",
+            r.platform,
+            r.month,
+            if zh { "从业人员" } else { "workers" },
+            r.workers,
+            if zh { "已出账单" } else { "billed" },
+            r.billed,
+            if zh { "元" } else { "yuan" }
+        );
+        let (stored, decl, diff) = if zh {
+            ("系统记录", "平台申报", "差额")
+        } else {
+            ("stored", "declared", "difference")
+        };
+        println!("{:<16}{stored:>14}{decl:>14}{diff:>14}", "");
+        for (name, s, d, x) in rows {
+            println!("{name:<16}{s:>14}{d:>14}{x:>14}");
+        }
+        println!(
+            "{}",
+            match (r.matches, zh) {
+                (true, true) => "一致",
+                (true, false) => "matches",
+                (false, true) => "不一致",
+                (false, false) => "does not match",
+            }
+        );
+    }
+    if r.matches {
+        Ok(())
+    } else {
+        Err(CliError(format!(
+            "{} {}: the declared figures differ from the stored orders",
+            r.platform, r.month
+        )))
+    }
 }

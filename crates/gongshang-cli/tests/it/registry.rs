@@ -214,4 +214,49 @@ fn orders_import_once_cover_their_days_and_a_bad_row_rejects_the_file() {
     assert_eq!(answer["covered"], true, "{answer}");
     assert_eq!(answer["covers"][0]["basis"], "order_day");
     assert_eq!(answer["covers"][0]["platform"], fields[0]);
+
+    // The platform's month against what it declared: the file's own count
+    // matches; one order more declared does not, and the command fails.
+    let month_of = |line: &str| line.split(',').nth(3).unwrap()[..7].to_owned();
+    let (platform, month) = (fields[0], month_of(&first));
+    let rows: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(&format!("{platform},")) && month_of(l) == month)
+        .collect();
+    let workers: std::collections::BTreeSet<&str> =
+        rows.iter().map(|l| l.split(',').nth(2).unwrap()).collect();
+    let declared = rows.len().to_string();
+    let report: serde_json::Value = serde_json::from_str(&ok(gongshang(&[
+        "reconcile",
+        "--platform",
+        platform,
+        "--month",
+        &month,
+        "--declared-orders",
+        &declared,
+        "--db",
+        db,
+        "--json",
+    ])))
+    .unwrap();
+    assert_eq!(report["orders"], rows.len() as u64, "{report}");
+    assert_eq!(report["workers"], workers.len() as u64, "{report}");
+    assert_eq!(report["billed"], report["premium"], "{report}");
+    assert_eq!(report["matches"], true, "{report}");
+    let more = (rows.len() + 1).to_string();
+    let differs = gongshang(&[
+        "reconcile",
+        "--platform",
+        platform,
+        "--month",
+        &month,
+        "--declared-orders",
+        &more,
+        "--db",
+        db,
+    ]);
+    assert!(!differs.status.success());
+    assert!(stdout(&differs).contains("不一致"), "{}", stdout(&differs));
+    assert!(stdout(&differs).contains("-1"), "{}", stdout(&differs));
 }
