@@ -11,6 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use gongshang_app::{App, AppError, EnrollRequest, PaymentRequest, UnitInput};
@@ -619,45 +621,99 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
     }
     settle_errors(args, &errors, rows)?;
 
-    // Pass 2: parse on the other cores while this thread stores batches,
+    // Pass 2: parse on the other cores while storing threads store batches,
     // one transaction each. A row that failed the check is skipped here (it
-    // is in the error file).
+    // is in the error file). SQLite has one writer, so one storing thread;
+    // PostgreSQL takes two streams on connections of their own (a server
+    // process each). With two streams, which copy of an order repeated in
+    // two batches of one file is kept is not defined (the counts are).
     let import = app.begin_order_import(&path.display().to_string(), &args.actor)?;
-    let mut batch: Vec<OrderRecord> = Vec::with_capacity(args.batch.max(1));
+    let streams = if app.store().backend_name() == "postgres" {
+        2
+    } else {
+        1
+    };
+    let batch_rows = args.batch.max(1);
     let mut touched: BTreeSet<(String, Month)> = BTreeSet::new();
     let mut summary = ImportSummary {
         read: rows,
         rejected: errors.len() as u64,
         ..ImportSummary::default()
     };
-    let mut flush =
-        |batch: &mut Vec<OrderRecord>, summary: &mut ImportSummary| -> Result<(), CliError> {
-            if batch.is_empty() {
-                return Ok(());
-            }
+    let stored = std::thread::scope(|scope| -> Result<(u64, u64), CliError> {
+        let (to_store, batches) = sync_channel::<Vec<OrderRecord>>(streams);
+        let batches = Arc::new(Mutex::new(batches));
+        let storers: Vec<_> = (0..streams)
+            .map(|_| {
+                let batches = Arc::clone(&batches);
+                scope.spawn(move || -> Result<(u64, u64), CliError> {
+                    let (mut added, mut duplicate) = (0, 0);
+                    loop {
+                        let next = batches.lock().map(|rx| rx.recv());
+                        let Ok(Ok(batch)) = next else {
+                            return Ok((added, duplicate));
+                        };
+                        let counts = app.import_order_batch(import, &batch, &args.actor)?;
+                        added += counts.added;
+                        duplicate += counts.duplicate;
+                    }
+                })
+            })
+            .collect();
+        drop(batches);
+        let mut batch: Vec<OrderRecord> = Vec::with_capacity(batch_rows);
+        let mut hand_over = |batch: Vec<OrderRecord>| -> Result<(), CliError> {
             let mut last: Option<(&str, Month)> = None;
-            for o in batch.iter() {
+            for o in &batch {
                 let month = Month::of(o.day);
                 if last != Some((o.platform.as_str(), month)) {
                     touched.insert((o.platform.as_str().to_owned(), month));
                     last = Some((o.platform.as_str(), month));
                 }
             }
-            let counts = app.import_order_batch(import, batch, &args.actor)?;
-            summary.imported += counts.added;
-            summary.duplicate += counts.duplicate;
-            batch.clear();
-            Ok(())
+            to_store
+                .send(batch)
+                .map_err(|_| CliError("storing stopped".to_owned()))
         };
-    read_orders(app, path, cores.saturating_sub(1).max(1), |chunk| {
-        batch.extend(chunk.rows.into_iter().filter_map(Result::ok));
-        if batch.len() >= args.batch.max(1) {
-            flush(&mut batch, &mut summary)?;
+        let read = read_orders(app, path, cores.saturating_sub(1).max(1), |chunk| {
+            batch.extend(chunk.rows.into_iter().filter_map(Result::ok));
+            if batch.len() >= batch_rows {
+                hand_over(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(batch_rows),
+                ))?;
+            }
+            progress.update(len + chunk.bytes_end);
+            Ok(())
+        })
+        .and_then(|()| {
+            if batch.is_empty() {
+                Ok(())
+            } else {
+                hand_over(std::mem::take(&mut batch))
+            }
+        });
+        drop(to_store);
+        // A storing thread's own error says more than "storing stopped".
+        let mut total = (0, 0);
+        let mut failure = None;
+        for s in storers {
+            match s.join() {
+                Ok(Ok((a, d))) => {
+                    total.0 += a;
+                    total.1 += d;
+                }
+                Ok(Err(e)) => failure = failure.or(Some(e)),
+                Err(_) => failure = failure.or(Some(CliError("a storing thread panicked".into()))),
+            }
         }
-        progress.update(len + chunk.bytes_end);
-        Ok(())
+        match (failure, read) {
+            (Some(e), _) | (None, Err(e)) => Err(e),
+            (None, Ok(())) => Ok(total),
+        }
     })?;
-    flush(&mut batch, &mut summary)?;
+    summary.imported = stored.0;
+    summary.duplicate = stored.1;
     progress.finish();
     app.finish_order_import(import, rows, errors.len() as u64, &args.actor)?;
     // Bill each platform's month for what is not billed yet.

@@ -260,3 +260,66 @@ fn orders_import_once_cover_their_days_and_a_bad_row_rejects_the_file() {
     assert!(stdout(&differs).contains("不一致"), "{}", stdout(&differs));
     assert!(stdout(&differs).contains("-1"), "{}", stdout(&differs));
 }
+
+/// On PostgreSQL the import stores on two streams at once: every order
+/// goes in once, a re-run adds nothing, and the month's bill is the sum.
+#[test]
+fn orders_import_into_postgres_on_two_streams_stores_each_once() {
+    let Some(url) = std::env::var("GONGSHANG_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        eprintln!("GONGSHANG_TEST_POSTGRES_URL is not set: PostgreSQL import not tested");
+        return;
+    };
+    let schema = format!("cli_orders_{}", std::process::id());
+    drop(gongshang_store::PostgresStore::open_in_schema(&url, &schema).unwrap());
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let db = format!("{url}{sep}options=-csearch_path%3D{schema}");
+    let dir = TempDir::new("pg-orders");
+    ok(gongshang(&[
+        "synth",
+        "orders",
+        "--count",
+        "3000",
+        "--seed",
+        "5",
+        "--out",
+        s(&dir.path("orders.csv")),
+    ]));
+    let orders_csv = dir.path("orders.csv");
+    let file = s(&orders_csv);
+    let first = ok(gongshang(&[
+        "import", "orders", file, "--db", &db, "--batch", "250",
+    ]));
+    assert!(first.contains("3000 imported, 0 rejected"), "{first}");
+    let again = ok(gongshang(&[
+        "import", "orders", file, "--db", &db, "--batch", "250",
+    ]));
+    assert!(again.contains("0 imported, 3000 already there"), "{again}");
+    let text = std::fs::read_to_string(dir.path("orders.csv")).unwrap();
+    let line = text.lines().nth(1).unwrap();
+    let fields: Vec<&str> = line.split(',').collect();
+    let month = &fields[3][..7];
+    let count = text
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            l.starts_with(&format!("{},", fields[0])) && &l.split(',').nth(3).unwrap()[..7] == month
+        })
+        .count();
+    let report: serde_json::Value = serde_json::from_str(&ok(gongshang(&[
+        "reconcile",
+        "--platform",
+        fields[0],
+        "--month",
+        month,
+        "--db",
+        &db,
+        "--json",
+    ])))
+    .unwrap();
+    gongshang_store::PostgresStore::drop_schema(&url, &schema).unwrap();
+    assert_eq!(report["orders"], count as u64, "{report}");
+    assert_eq!(report["billed"], report["premium"], "{report}");
+}
