@@ -16,10 +16,10 @@ use gongshang_domain::determination::{
     self, AccidentKey, ApplicantRole, Application, Context, Finding, Flow, Ground, InsuredUnit,
     MaterialKind, Rejection, SchemeKind, SchemeRef,
 };
-use gongshang_domain::ids::{CreditCode, IdempotencyKey, ReferenceId, ResidentId};
+use gongshang_domain::ids::{CreditCode, IdempotencyKey, PlatformId, ReferenceId, ResidentId};
 use gongshang_domain::month::Month;
-use gongshang_domain::{appraisal, coverage, ledger};
-use gongshang_rules::scheme::Applicant;
+use gongshang_domain::{appraisal, confirmation, coverage, insurer_claim, ledger};
+use gongshang_rules::scheme::{Applicant, ProcedureLimits, Scheme};
 use gongshang_rules::scheme_award::{SchemeResult, calculate_under_scheme};
 use gongshang_rules::{CaseInput, Money};
 use gongshang_store::cases::{
@@ -28,6 +28,7 @@ use gongshang_store::cases::{
     OneTimePaymentRow, PeriodicBenefitRow, StoredDeadline,
 };
 use gongshang_store::{Posted, StoreError};
+use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -64,12 +65,70 @@ pub struct FileCaseRequest {
     pub intern_school: Option<String>,
 }
 
+/// An application for 职业伤害确认 under the platform pilot (a scheme whose
+/// claim procedure is `occupational_injury_confirmation`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmationRequest {
+    #[serde(default)]
+    pub number: Option<String>,
+    pub person: ResidentId,
+    pub scheme_id: String,
+    /// The platform whose order the worker was on.
+    pub platform: PlatformId,
+    /// GB/T 2260 code of the place of the injury.
+    #[serde(default)]
+    pub region: Option<String>,
+    pub applicant: confirmation::ConfirmationApplicant,
+    pub accident_date: Date,
+    /// The moment of the injury (its day in China must be `accident_date`);
+    /// the cover is checked for the day.
+    #[serde(default)]
+    pub injured_at: Option<Timestamp>,
+    #[serde(default)]
+    pub filed_on: Option<Date>,
+    #[serde(default)]
+    pub accident_key: Option<String>,
+}
+
+/// A claim to the insurer of an accident scheme (益鹭保: a scheme whose
+/// claim procedure is `insurer_claim`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    #[serde(default)]
+    pub number: Option<String>,
+    pub person: ResidentId,
+    pub scheme_id: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    pub accident_date: Date,
+    #[serde(default)]
+    pub injured_at: Option<Timestamp>,
+    #[serde(default)]
+    pub filed_on: Option<Date>,
+    #[serde(default)]
+    pub accident_key: Option<String>,
+    /// What is claimed; the payout the schedule computes if absent.
+    #[serde(default)]
+    pub claimed: Option<Money>,
+    /// The rules engine's facts of the accident for the insurer's schedule
+    /// (`death_date`, `grade`, `medical_expenses`, `hospital_days`, ...),
+    /// without `injury_date`, which is the accident's.
+    #[serde(default)]
+    pub facts: Option<serde_json::Value>,
+}
+
 /// A command to a case, for one of its streams.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseCommand {
     Determination(determination::Command),
     Appraisal(appraisal::Command),
+    /// The platform pilot's confirmation (confirm, deny, withdraw).
+    Confirmation(confirmation::Command),
+    /// The insurer's claim (approve, decline, pay, withdraw).
+    Claim(insurer_claim::Command),
 }
 
 impl CaseCommand {
@@ -77,6 +136,8 @@ impl CaseCommand {
         match self {
             CaseCommand::Determination(_) => "determination",
             CaseCommand::Appraisal(_) => "appraisal",
+            CaseCommand::Confirmation(_) => "confirmation",
+            CaseCommand::Claim(_) => "insurer_claim",
         }
     }
 }
@@ -87,6 +148,13 @@ pub struct CaseView {
     pub row: CaseRow,
     pub determination: determination::State,
     pub appraisal: appraisal::State,
+    /// The platform pilot's confirmation (flow `confirmation`).
+    pub confirmation: Option<confirmation::State>,
+    /// The insurer's claim (flow `insurer_claim`).
+    pub claim: Option<insurer_claim::State>,
+    /// The payout the scheme's schedule computes for the claim (capped), the
+    /// most that may be approved with what the accident has left under the cap.
+    pub claim_assessed: Option<Money>,
     pub deadlines: Vec<Deadline>,
     pub days_left: Option<i64>,
     pub events: Vec<serde_json::Value>,
@@ -227,6 +295,8 @@ struct Loaded {
     row: CaseRow,
     determination: Vec<determination::Event>,
     appraisal: Vec<appraisal::Event>,
+    confirmation: Vec<confirmation::Event>,
+    claim: Vec<insurer_claim::Event>,
     raw: Vec<serde_json::Value>,
 }
 
@@ -237,6 +307,115 @@ impl Loaded {
 
     fn appraisal_state(&self) -> appraisal::State {
         appraisal::State::from_events(&self.appraisal)
+    }
+
+    fn confirmation_state(&self) -> confirmation::State {
+        confirmation::State::from_events(&self.confirmation)
+    }
+
+    fn claim_state(&self) -> insurer_claim::State {
+        insurer_claim::State::from_events(&self.claim)
+    }
+
+    /// Recognised by the determination, or confirmed under the platform pilot:
+    /// an appraisal and an award may follow.
+    fn injury_recognised(&self) -> bool {
+        matches!(
+            self.determination_state()
+                .decision
+                .as_ref()
+                .map(|x| &x.finding),
+            Some(Finding::Recognised { .. })
+        ) || self.confirmation_state().phase == confirmation::Phase::Confirmed
+    }
+
+    fn phase_name(&self) -> &'static str {
+        match self.row.flow.as_str() {
+            "confirmation" => self.confirmation_state().phase.name(),
+            "insurer_claim" => self.claim_state().phase.name(),
+            _ => self.determination_state().phase.name(),
+        }
+    }
+}
+
+/// The `event` tag of a domain event, its kind in the store.
+fn kind_of<T: Serialize>(change: &T) -> String {
+    serde_json::to_value(change)
+        .ok()
+        .and_then(|v| v.get("event").and_then(|e| e.as_str().map(str::to_owned)))
+        .unwrap_or_else(|| "event".into())
+}
+
+fn stream_events<T: Serialize>(
+    stream: &str,
+    events: &[T],
+    on: impl Fn(&T) -> Date,
+) -> Result<Vec<NewCaseEvent>, AppError> {
+    events
+        .iter()
+        .map(|e| {
+            Ok(NewCaseEvent {
+                stream: stream.into(),
+                kind: kind_of(e),
+                on: on(e),
+                body: to_json("event", e)?,
+            })
+        })
+        .collect()
+}
+
+/// The domain's confirmation limits from the scheme's procedure parameters.
+fn confirmation_limits(
+    limits: ProcedureLimits,
+    scheme: &Scheme,
+) -> Result<confirmation::ConfirmationLimits, AppError> {
+    let source = limits.source();
+    match limits {
+        ProcedureLimits::Confirmation {
+            platform_days,
+            worker_days,
+            decision_days,
+            decision_in_working_days,
+        } => Ok(confirmation::ConfirmationLimits {
+            platform_days: platform_days.whole(),
+            worker_days: worker_days.whole(),
+            decision_days: decision_days.whole(),
+            decision_in_working_days,
+            source,
+        }),
+        ProcedureLimits::InsurerClaim { .. } => Err(AppError::invalid(
+            "scheme_id",
+            format!(
+                "{} has an insurer-claim procedure, not a confirmation",
+                scheme.id
+            ),
+        )),
+    }
+}
+
+fn claim_limits(
+    limits: ProcedureLimits,
+    scheme: &Scheme,
+) -> Result<insurer_claim::ClaimLimits, AppError> {
+    let source = limits.source();
+    match limits {
+        ProcedureLimits::InsurerClaim {
+            claim_days,
+            review_days,
+            payout_days,
+        } => Ok(insurer_claim::ClaimLimits {
+            claim_days: claim_days.whole(),
+            review_days: review_days.whole(),
+            payout_days: payout_days.whole(),
+            source,
+        }),
+        ProcedureLimits::Confirmation { .. } => Err(AppError::invalid(
+            "scheme_id",
+            format!(
+                "{} has a confirmation procedure, not an insurer claim",
+                scheme.id
+            ),
+        )),
     }
 }
 
@@ -260,6 +439,8 @@ impl App {
         let mut loaded = Loaded {
             determination: Vec::new(),
             appraisal: Vec::new(),
+            confirmation: Vec::new(),
+            claim: Vec::new(),
             raw: Vec::new(),
             row,
         };
@@ -276,6 +457,12 @@ impl App {
                     .push(serde_json::from_str(&e.body).map_err(bad)?),
                 "appraisal" => loaded
                     .appraisal
+                    .push(serde_json::from_str(&e.body).map_err(bad)?),
+                "confirmation" => loaded
+                    .confirmation
+                    .push(serde_json::from_str(&e.body).map_err(bad)?),
+                "insurer_claim" => loaded
+                    .claim
                     .push(serde_json::from_str(&e.body).map_err(bad)?),
                 other => {
                     return Err(AppError::invalid(
@@ -370,14 +557,15 @@ impl App {
         let scheme = self.policy.scheme(&req.scheme_id)?;
         let flow = Flow::for_procedure(scheme.claim_procedure);
         if flow != Flow::Determination {
-            // FIXME(cases): the platform pilot's confirmation and the insurer
-            // claim flows exist in the domain; their time limits are not in
-            // the scheme files yet, so they are not filed here.
+            // The confirmation and the insurer's claim take other facts
+            // (the platform, the claim): `file_confirmation`, `file_claim`,
+            // or `file_application`, where the scheme decides.
             return Err(AppError::invalid(
                 "scheme_id",
                 format!(
-                    "{} follows the {} flow; only injury determination is filed so far",
+                    "{} follows the {} flow; file it as a {} application",
                     req.scheme_id,
+                    text_of(&flow),
                     text_of(&flow)
                 ),
             ));
@@ -488,6 +676,25 @@ impl App {
         }
         let mut d = loaded.determination_state();
         let mut a = loaded.appraisal_state();
+        let mut c = loaded.confirmation_state();
+        let mut k = loaded.claim_state();
+        let expected_flow = match &command {
+            CaseCommand::Determination(_) => Some("determination"),
+            CaseCommand::Confirmation(_) => Some("confirmation"),
+            CaseCommand::Claim(_) => Some("insurer_claim"),
+            CaseCommand::Appraisal(_) => None,
+        };
+        if let Some(flow) = expected_flow
+            && flow != loaded.row.flow
+        {
+            return Err(AppError::invalid(
+                "command",
+                format!(
+                    "case {number} follows the {} flow; a {flow} command does not apply",
+                    loaded.row.flow
+                ),
+            ));
+        }
         let stream = command.stream();
         let (events, recognises, conclusions) = match command {
             CaseCommand::Determination(cmd) => {
@@ -507,17 +714,94 @@ impl App {
                 let recognises = Self::recognition(&events, &loaded.row.accident_key);
                 (Self::determination_events(&events)?, recognises, Vec::new())
             }
+            CaseCommand::Confirmation(cmd) => {
+                let limits = c.limits.clone().ok_or_else(|| AppError::Conflict {
+                    entity: "case",
+                    reason: format!("case {number} has no confirmation application"),
+                })?;
+                let confirmed_in = self
+                    .store
+                    .accident_recognised_in(&loaded.row.accident_key)?;
+                let mine = loaded.row.number.clone();
+                let already = |_: &AccidentKey| confirmed_in.as_ref().is_some_and(|n| *n != mine);
+                let ctx = confirmation::Context {
+                    calendar: &self.calendar,
+                    limits: &limits,
+                    already_confirmed: &already,
+                };
+                let events = confirmation::decide(&c, cmd, on, &ctx).map_err(rejection)?;
+                let mut recognises = None;
+                for e in &events {
+                    c.apply(e);
+                    if matches!(e.change, confirmation::Change::Confirmed { .. }) {
+                        recognises = Some((loaded.row.accident_key.clone(), e.on));
+                    }
+                }
+                (
+                    stream_events(stream, &events, |e| e.on)?,
+                    recognises,
+                    Vec::new(),
+                )
+            }
+            CaseCommand::Claim(cmd) => {
+                let limits = k.limits.clone().ok_or_else(|| AppError::Conflict {
+                    entity: "case",
+                    reason: format!("case {number} has no claim"),
+                })?;
+                if let insurer_claim::Command::Approve { amount } = &cmd {
+                    // The schedule's payout (capped) bounds the approval, as
+                    // the cap left for the accident does (in the domain).
+                    let assessed = self.claim_assessment(loaded.row.id)?.ok_or_else(|| {
+                        AppError::Conflict {
+                            entity: "case",
+                            reason: format!(
+                                "case {number} has no payout computed by the scheme's schedule; assess it first"
+                            ),
+                        }
+                    })?;
+                    if *amount > assessed {
+                        return Err(AppError::invalid(
+                            "amount",
+                            format!(
+                                "{amount} yuan is more than the payout the scheme's schedule computes: at most {assessed}"
+                            ),
+                        ));
+                    }
+                    // The cap as it stands now: another claim of the accident
+                    // may have been approved since this one was filed.
+                    if let Some(claim) = &k.claim {
+                        let person = ResidentId::parse(&loaded.row.person)?;
+                        let others = self.claimed_before_for_accident(
+                            &person,
+                            &loaded.row.accident_key,
+                            Some(number),
+                        )?;
+                        let left = diff(claim.cap, others)?.max(Money::ZERO);
+                        if *amount > left {
+                            return Err(AppError::invalid(
+                                "amount",
+                                format!(
+                                    "{amount} yuan is more than the cap of {} leaves after the accident's other claims ({others}): at most {left}",
+                                    claim.cap
+                                ),
+                            ));
+                        }
+                    }
+                }
+                let events = insurer_claim::decide(&k, cmd, on, &self.calendar, &limits)
+                    .map_err(rejection)?;
+                for e in &events {
+                    k.apply(e);
+                }
+                (stream_events(stream, &events, |e| e.on)?, None, Vec::new())
+            }
             CaseCommand::Appraisal(cmd) => {
-                let recognised = matches!(
-                    d.decision.as_ref().map(|x| &x.finding),
-                    Some(Finding::Recognised { .. })
-                );
-                if !recognised {
+                if !loaded.injury_recognised() {
                     return Err(AppError::Conflict {
                         entity: "case",
                         reason: format!(
                             "case {number} is {}; a work-capacity appraisal follows a recognised injury (条例 Art 21)",
-                            d.phase.name()
+                            loaded.phase_name()
                         ),
                     });
                 }
@@ -558,7 +842,7 @@ impl App {
         let append = CaseAppend {
             expected_version: loaded.row.version,
             events,
-            snapshot: self.snapshot(&d, &a)?,
+            snapshot: self.flow_snapshot(&loaded.row.flow, &d, &a, &c, &k)?,
             recognises,
             conclusions,
         };
@@ -581,13 +865,25 @@ impl App {
         let loaded = self.load_case(number)?;
         let d = loaded.determination_state();
         let a = loaded.appraisal_state();
-        let deadlines = self.running_deadlines(&d, &a)?;
+        let c = loaded.confirmation_state();
+        let k = loaded.claim_state();
+        let mut deadlines = self.running_deadlines(&d, &a)?;
+        deadlines.extend(self.flow_deadlines(&c, &k)?);
+        deadlines.sort_by_key(|x| (x.due, x.kind));
         let today = self.case_today();
         let days_left = deadlines.first().map(|x| x.days_left(today));
+        let claim_assessed = match loaded.row.flow.as_str() {
+            "insurer_claim" => self.claim_assessment(loaded.row.id)?,
+            _ => None,
+        };
+        let flow = loaded.row.flow.clone();
         Ok(CaseView {
             row: loaded.row,
             determination: d,
             appraisal: a,
+            confirmation: (flow == "confirmation").then_some(c),
+            claim: (flow == "insurer_claim").then_some(k),
+            claim_assessed,
             deadlines,
             days_left,
             events: loaded.raw,
@@ -635,17 +931,13 @@ impl App {
         loaded: &Loaded,
         facts: &serde_json::Value,
     ) -> Result<CaseInput, AppError> {
-        let d = loaded.determination_state();
-        if !matches!(
-            d.decision.as_ref().map(|x| &x.finding),
-            Some(Finding::Recognised { .. })
-        ) {
+        if !loaded.injury_recognised() {
             return Err(AppError::Conflict {
                 entity: "case",
                 reason: format!(
                     "case {} is {}; an award follows a recognised injury",
                     loaded.row.number,
-                    d.phase.name()
+                    loaded.phase_name()
                 ),
             });
         }
@@ -1216,5 +1508,479 @@ fn end_terms(
             Some("death; grades 1-4: retirement (difference above the pension)".into()),
         ),
         _ => (None, None, Some("death".into())),
+    }
+}
+
+// ---- the platform pilot's confirmation and the insurer's claims -------------------
+
+impl App {
+    /// The running deadlines of the confirmation and the claim streams.
+    fn flow_deadlines(
+        &self,
+        c: &confirmation::State,
+        k: &insurer_claim::State,
+    ) -> Result<Vec<Deadline>, AppError> {
+        let mut out = confirmation::deadlines(c, &self.calendar).map_err(rejection)?;
+        out.extend(insurer_claim::deadlines(k, &self.calendar).map_err(rejection)?);
+        Ok(out)
+    }
+
+    /// The stored row's state, closure and next deadline, by the case's flow.
+    fn flow_snapshot(
+        &self,
+        flow: &str,
+        d: &determination::State,
+        a: &appraisal::State,
+        c: &confirmation::State,
+        k: &insurer_claim::State,
+    ) -> Result<CaseSnapshot, AppError> {
+        let (state, closed, mut deadlines) = match flow {
+            "confirmation" => {
+                let confirmed = c.phase == confirmation::Phase::Confirmed;
+                let state = match (confirmed, a.pending.is_some(), a.history.is_empty()) {
+                    (true, true, _) => "appraisal_pending".to_owned(),
+                    (true, false, false) => "appraised".to_owned(),
+                    _ => c.phase.name().to_owned(),
+                };
+                let mut dl = confirmation::deadlines(c, &self.calendar).map_err(rejection)?;
+                dl.extend(appraisal::deadlines(a, &self.calendar).map_err(rejection)?);
+                // A confirmed case stays open for its appraisal and award.
+                (state, c.phase.is_closed() && !confirmed, dl)
+            }
+            "insurer_claim" => (
+                k.phase.name().to_owned(),
+                k.phase.is_closed(),
+                insurer_claim::deadlines(k, &self.calendar).map_err(rejection)?,
+            ),
+            _ => return self.snapshot(d, a),
+        };
+        deadlines.sort_by_key(|x| (x.due, x.kind));
+        Ok(CaseSnapshot {
+            state,
+            closed,
+            deadline: deadlines.into_iter().next().map(|x| StoredDeadline {
+                kind: text_of(&x.kind),
+                due: x.due,
+                article: x.article,
+            }),
+        })
+    }
+
+    /// Whether the person was covered under `scheme_id` at the moment of the
+    /// injury (order days on `platform` for the pilot, days bought for 益鹭保),
+    /// by the coverage service.
+    fn covered_at_injury(
+        &self,
+        person: &ResidentId,
+        scheme_id: &str,
+        accident_date: Date,
+        injured_at: Option<Timestamp>,
+        platform: Option<&PlatformId>,
+    ) -> Result<bool, AppError> {
+        let at = match injured_at {
+            Some(t) => {
+                let day = coverage::date_in_china(t);
+                if day != accident_date {
+                    return Err(AppError::invalid(
+                        "injured_at",
+                        format!(
+                            "{t} is {day} in China; allowed: a moment on accident_date {accident_date}"
+                        ),
+                    ));
+                }
+                At::Instant(t)
+            }
+            None => At::Day(accident_date),
+        };
+        Ok(self.coverage(person, at, None)?.covers.iter().any(|c| {
+            c.scheme_id == scheme_id
+                && platform.is_none_or(|p| c.platform.as_deref().is_none_or(|cp| cp == p.as_str()))
+        }))
+    }
+
+    fn accident_key_of(
+        given: Option<&String>,
+        person: &ResidentId,
+        date: Date,
+    ) -> Result<AccidentKey, AppError> {
+        Ok(AccidentKey::parse(&given.cloned().unwrap_or_else(|| {
+            format!("{}@{}", person.as_str(), date)
+        }))?)
+    }
+
+    /// Files an application for 职业伤害确认 under the platform pilot: the
+    /// person must have been covered by an order day on the platform at the
+    /// moment of the injury, or the application is inadmissible with that
+    /// reason (the case exists, closed); the pilot's time limits come from
+    /// the scheme file, as of the injury.
+    pub fn file_confirmation(
+        &self,
+        req: &ConfirmationRequest,
+        actor: &str,
+    ) -> Result<CaseRow, AppError> {
+        let scheme = self.policy.scheme(&req.scheme_id)?;
+        if Flow::for_procedure(scheme.claim_procedure) != Flow::Confirmation {
+            return Err(AppError::invalid(
+                "scheme_id",
+                format!(
+                    "{} follows the {} flow, not occupational-injury confirmation",
+                    req.scheme_id,
+                    text_of(&Flow::for_procedure(scheme.claim_procedure))
+                ),
+            ));
+        }
+        let limits = confirmation_limits(
+            scheme.procedure_limits(&self.policy, req.accident_date)?,
+            scheme,
+        )?;
+        let today = self.case_today();
+        let filed_on = req.filed_on.unwrap_or(today);
+        let covered = self.covered_at_injury(
+            &req.person,
+            &req.scheme_id,
+            req.accident_date,
+            req.injured_at,
+            Some(&req.platform),
+        )?;
+        let accident_key =
+            Self::accident_key_of(req.accident_key.as_ref(), &req.person, req.accident_date)?;
+        let application = confirmation::ConfirmationApplication {
+            applicant: req.applicant,
+            injury_date: req.accident_date,
+            filed_on,
+            platform: req.platform.clone(),
+            scheme_id: req.scheme_id.clone(),
+            covered_at_injury: covered,
+            accident_key: accident_key.clone(),
+        };
+        let confirmed_in = self.store.accident_recognised_in(accident_key.as_str())?;
+        let already = |_: &AccidentKey| confirmed_in.is_some();
+        let ctx = confirmation::Context {
+            calendar: &self.calendar,
+            limits: &limits,
+            already_confirmed: &already,
+        };
+        let events = confirmation::decide(
+            &confirmation::State::default(),
+            confirmation::Command::Apply(application),
+            filed_on.min(today),
+            &ctx,
+        )
+        .map_err(rejection)?;
+        let folded = confirmation::State::from_events(&events);
+        let append = CaseAppend {
+            expected_version: 0,
+            events: stream_events("confirmation", &events, |e| e.on)?,
+            snapshot: self.flow_snapshot(
+                "confirmation",
+                &determination::State::default(),
+                &appraisal::State::default(),
+                &folded,
+                &insurer_claim::State::default(),
+            )?,
+            recognises: None,
+            conclusions: Vec::new(),
+        };
+        let case = NewCase {
+            number: req.number.clone(),
+            flow: "confirmation".into(),
+            person: req.person,
+            unit: None,
+            scheme_id: req.scheme_id.clone(),
+            jurisdiction: scheme.jurisdiction.clone(),
+            region: req.region.clone(),
+            accident_key: accident_key.as_str().to_owned(),
+            accident_date: req.accident_date,
+        };
+        Ok(self.store.create_case(&case, &append, actor, self.now())?)
+    }
+
+    /// The person as the scheme's eligibility sees them on `on`, from the
+    /// registry and their enrolment in the scheme (None if either is missing).
+    fn applicant_for(
+        &self,
+        person: &ResidentId,
+        scheme_id: &str,
+        on: Date,
+        region: Option<&String>,
+    ) -> Result<Option<Applicant>, AppError> {
+        let Some(p) = self.store.person_by_resident_id(person)? else {
+            return Ok(None);
+        };
+        let Some(e) = self
+            .store
+            .enrollments_of_person(person)?
+            .into_iter()
+            .rfind(|e| e.scheme_id == scheme_id && e.start <= on)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Applicant {
+            category: e.category,
+            birth_date: p.birth_date,
+            sex: Some(p.sex),
+            retirement_track: Default::default(),
+            labour_relation_with_unit: e.category == gongshang_rules::scheme::Category::Employee,
+            covered_by_regulations: false,
+            region: region.cloned(),
+        }))
+    }
+
+    /// The payout of the scheme's schedule for the accident, by the rules
+    /// engine (capped at the scheme's highest payout), with its trace.
+    fn claim_payout(
+        &self,
+        req: &ClaimRequest,
+        facts: &serde_json::Value,
+    ) -> Result<(CaseInput, SchemeResult), AppError> {
+        let Some(given) = facts.as_object() else {
+            return Err(AppError::invalid(
+                "facts",
+                "a JSON object (the rules engine's case)",
+            ));
+        };
+        if given.contains_key("injury_date") {
+            return Err(AppError::invalid(
+                "facts",
+                "injury_date is the claim's accident_date; leave it out",
+            ));
+        }
+        let mut with_date = given.clone();
+        with_date.insert("injury_date".into(), req.accident_date.to_string().into());
+        // The insurer's schedule pays fixed sums: no wage enters it.
+        with_date.entry("own_wage").or_insert_with(|| "0.00".into());
+        let mut input: CaseInput = serde_json::from_value(serde_json::Value::Object(with_date))
+            .map_err(|e| AppError::invalid("facts", e.to_string()))?;
+        if input.region.is_none() {
+            input.region = req.region.clone();
+        }
+        if input.person.is_none() {
+            input.person = self.applicant_for(
+                &req.person,
+                &req.scheme_id,
+                req.accident_date,
+                req.region.as_ref(),
+            )?;
+        }
+        let result = calculate_under_scheme(&self.policy, &req.scheme_id, &input)?;
+        Ok((input, result))
+    }
+
+    /// The payout the schedule computed for a claim case: its insurer's
+    /// items (the last assessment), if assessed.
+    fn claim_assessment(&self, case_id: i64) -> Result<Option<Money>, AppError> {
+        let Some(award) = self
+            .store
+            .awards_of_case(case_id)?
+            .into_iter()
+            .filter(|a| a.basis == "insurer_schedule")
+            .max_by_key(|a| a.id)
+        else {
+            return Ok(None);
+        };
+        let mut total = Money::ZERO;
+        for it in award.items.iter().filter(|i| i.payer == "insurer") {
+            total = sum(total, it.amount)?;
+        }
+        Ok(Some(total))
+    }
+
+    /// What other claims of the same accident (than case `except`) have
+    /// taken of the cap: paid, or approved and still to pay.
+    fn claimed_before_for_accident(
+        &self,
+        person: &ResidentId,
+        accident_key: &str,
+        except: Option<&str>,
+    ) -> Result<Money, AppError> {
+        let mut total = Money::ZERO;
+        for row in self.store.cases_of_person(person)? {
+            if row.flow != "insurer_claim"
+                || row.accident_key != accident_key
+                || except == Some(row.number.as_str())
+            {
+                continue;
+            }
+            let k = self.load_case(&row.number)?.claim_state();
+            let approved = k.approved.map_or(Money::ZERO, |(_, a)| a);
+            let taken = match k.phase {
+                insurer_claim::Phase::Approved | insurer_claim::Phase::Paid => approved.max(k.paid),
+                _ => k.paid,
+            };
+            total = sum(total, taken)?;
+        }
+        Ok(total)
+    }
+
+    /// Files a claim to the insurer of an accident scheme (益鹭保): the person
+    /// must have bought the day of the accident, or the claim is inadmissible
+    /// with that reason (the case exists, closed). An admissible claim's
+    /// payout is computed by the scheme's schedule (capped at its highest
+    /// payout) and recorded with the insurer as payer; an approval may not
+    /// exceed it, nor what the cap leaves for the accident.
+    pub fn file_claim(&self, req: &ClaimRequest, actor: &str) -> Result<CaseRow, AppError> {
+        let scheme = self.policy.scheme(&req.scheme_id)?;
+        if Flow::for_procedure(scheme.claim_procedure) != Flow::InsurerClaim {
+            return Err(AppError::invalid(
+                "scheme_id",
+                format!(
+                    "{} follows the {} flow, not an insurer claim",
+                    req.scheme_id,
+                    text_of(&Flow::for_procedure(scheme.claim_procedure))
+                ),
+            ));
+        }
+        let limits = claim_limits(
+            scheme.procedure_limits(&self.policy, req.accident_date)?,
+            scheme,
+        )?;
+        let cap_key = scheme.max_payout.as_deref().ok_or_else(|| {
+            AppError::invalid(
+                "scheme_id",
+                format!("{} names no max_payout for one accident", scheme.id),
+            )
+        })?;
+        let cap = self
+            .policy
+            .at(&scheme.jurisdiction, cap_key, req.accident_date)?
+            .money();
+        let today = self.case_today();
+        let filed_on = req.filed_on.unwrap_or(today);
+        let covered = self.covered_at_injury(
+            &req.person,
+            &req.scheme_id,
+            req.accident_date,
+            req.injured_at,
+            None,
+        )?;
+        let accident_key =
+            Self::accident_key_of(req.accident_key.as_ref(), &req.person, req.accident_date)?;
+        // Computed before anything is stored: a fault in the facts files nothing.
+        let payout = match (&req.facts, covered) {
+            (Some(facts), true) => Some(self.claim_payout(req, facts)?),
+            (None, true) => {
+                return Err(AppError::invalid(
+                    "facts",
+                    "required for a covered claim: the schedule computes the payout from them",
+                ));
+            }
+            // Not covered: inadmissible whatever it would pay; the amount
+            // claimed is still recorded as the schedule computes it where it can.
+            (Some(facts), false) => self.claim_payout(req, facts).ok(),
+            (None, false) => None,
+        };
+        let assessed = payout.as_ref().map(|(_, r)| {
+            r.lines
+                .iter()
+                .filter(|l| l.payer == gongshang_rules::Payer::Insurer)
+                .fold(Money::ZERO, |a, l| a.checked_add(l.amount).unwrap_or(a))
+        });
+        let claim = insurer_claim::Claim {
+            accident_date: req.accident_date,
+            filed_on,
+            scheme_id: req.scheme_id.clone(),
+            covered_on_accident_day: covered,
+            accident_key: accident_key.clone(),
+            // Not stated and not assessed (an uncovered claim): the cap, so
+            // that the inadmissible claim is recorded.
+            claimed: req.claimed.or(assessed).unwrap_or(cap),
+            cap,
+            paid_before_for_accident: self.claimed_before_for_accident(
+                &req.person,
+                accident_key.as_str(),
+                None,
+            )?,
+        };
+        let events = insurer_claim::decide(
+            &insurer_claim::State::default(),
+            insurer_claim::Command::Claim(claim),
+            filed_on.min(today),
+            &self.calendar,
+            &limits,
+        )
+        .map_err(rejection)?;
+        let folded = insurer_claim::State::from_events(&events);
+        let append = CaseAppend {
+            expected_version: 0,
+            events: stream_events("insurer_claim", &events, |e| e.on)?,
+            snapshot: self.flow_snapshot(
+                "insurer_claim",
+                &determination::State::default(),
+                &appraisal::State::default(),
+                &confirmation::State::default(),
+                &folded,
+            )?,
+            recognises: None,
+            conclusions: Vec::new(),
+        };
+        let case = NewCase {
+            number: req.number.clone(),
+            flow: "insurer_claim".into(),
+            person: req.person,
+            unit: None,
+            scheme_id: req.scheme_id.clone(),
+            jurisdiction: scheme.jurisdiction.clone(),
+            region: req.region.clone(),
+            accident_key: accident_key.as_str().to_owned(),
+            accident_date: req.accident_date,
+        };
+        let row = self.store.create_case(&case, &append, actor, self.now())?;
+        if let (Some((mut input, result)), insurer_claim::Phase::UnderReview) =
+            (payout, folded.phase)
+        {
+            input.case_id = Some(row.number.clone());
+            let award = NewAward {
+                case_id: row.id,
+                basis: "insurer_schedule".into(),
+                legal_date: req.accident_date,
+                scheme_id: req.scheme_id.clone(),
+                jurisdiction: scheme.jurisdiction.clone(),
+                items: Self::award_items(&result),
+                input: serde_json::json!({ "case": input }).to_string(),
+                trace: to_json("trace", &result.trace)?,
+            };
+            self.store.create_award(&award, actor, self.now())?;
+        }
+        Ok(row)
+    }
+
+    /// A command to a case from JSON (`{"command":"confirm",...}`), for the
+    /// stream of the case's flow: the determination's, the confirmation's
+    /// or the claim's commands.
+    pub fn flow_command(&self, number: &str, json: &str) -> Result<CaseCommand, AppError> {
+        let row = self.case_row(number)?;
+        let parse = |e: serde_json::Error| AppError::invalid("command", e.to_string());
+        Ok(match row.flow.as_str() {
+            "confirmation" => CaseCommand::Confirmation(serde_json::from_str(json).map_err(parse)?),
+            "insurer_claim" => CaseCommand::Claim(serde_json::from_str(json).map_err(parse)?),
+            _ => CaseCommand::Determination(serde_json::from_str(json).map_err(parse)?),
+        })
+    }
+
+    /// Files an application as JSON, the scheme deciding the flow: injury
+    /// determination ([`FileCaseRequest`]), the platform pilot's confirmation
+    /// ([`ConfirmationRequest`]) or an insurer's claim ([`ClaimRequest`]).
+    pub fn file_application(&self, json: &str, actor: &str) -> Result<CaseRow, AppError> {
+        let value: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| AppError::invalid("application", e.to_string()))?;
+        let scheme_id = value
+            .get("scheme_id")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| {
+                AppError::invalid("scheme_id", "required: the scheme decides the flow")
+            })?;
+        let scheme = self.policy.scheme(scheme_id)?;
+        let parse = |e: serde_json::Error| AppError::invalid("application", e.to_string());
+        match Flow::for_procedure(scheme.claim_procedure) {
+            Flow::Determination => {
+                self.file_case(&serde_json::from_value(value).map_err(parse)?, actor)
+            }
+            Flow::Confirmation => {
+                self.file_confirmation(&serde_json::from_value(value).map_err(parse)?, actor)
+            }
+            Flow::InsurerClaim => {
+                self.file_claim(&serde_json::from_value(value).map_err(parse)?, actor)
+            }
+        }
     }
 }

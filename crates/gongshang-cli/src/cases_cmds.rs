@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView, FileCaseRequest};
+use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView};
 use gongshang_domain::appraisal;
 use gongshang_rules::NursingLevel;
 use jiff::civil::Date;
@@ -41,11 +41,12 @@ impl Out {
 
 #[derive(clap::Subcommand)]
 pub enum CaseCmd {
-    /// File an application from a JSON file (`-` for stdin)
+    /// File an application from a JSON file (`-` for stdin); its scheme decides the flow
     File { file: PathBuf },
     /// A case, its deadlines and its events
     Show { number: String },
-    /// A command to the determination: a name (accept, withdraw, ...) or JSON
+    /// A command to the case's flow (determination; confirmation: confirm, deny, withdraw;
+    /// claim: approve, decline, pay, withdraw): a name or JSON
     Act {
         number: String,
         /// e.g. accept, or '{"command":"decide","finding":{"finding":"recognised","ground":"art14_1_work_accident"}}'
@@ -58,6 +59,18 @@ pub enum CaseCmd {
     Queue {
         #[arg(long, default_value_t = 100)]
         limit: u32,
+    },
+    /// A notice of the case: decision, inadmissible, materials or award
+    Notice {
+        number: String,
+        /// decision, inadmissible, materials or award
+        kind: String,
+        /// html or pdf
+        #[arg(long, default_value = "html")]
+        format: String,
+        /// Where to write it [default: stdout for html; NUMBER-KIND.pdf for pdf]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -156,6 +169,12 @@ fn state_zh(state: &str) -> &str {
         "decided" => "已作出认定决定",
         "appraisal_pending" => "劳动能力鉴定中",
         "appraised" => "已鉴定",
+        "under_review" => "审核中",
+        "confirmed" => "已确认职业伤害",
+        "denied" => "不予确认",
+        "approved" => "已核定赔付",
+        "paid" => "已赔付",
+        "declined" => "拒赔",
         other => other,
     }
 }
@@ -167,6 +186,9 @@ fn deadline_zh(kind: &str) -> &str {
         "delivery" => "送达期限",
         "appraisal_conclusion" => "鉴定结论期限",
         "reappraisal_application" => "再次鉴定申请期限",
+        "confirmation_decision" => "职业伤害确认期限",
+        "claim_review" => "保险核定期限",
+        "claim_payout" => "保险赔付期限",
         other => other,
     }
 }
@@ -207,6 +229,7 @@ fn render_case(v: &CaseView, out: &Out) -> String {
                 c.concluded_on
             ));
         }
+        s.push_str(&flow_lines(v, true));
         s.push_str(&format!("  事件（版本 {}）：\n", r.version));
     } else {
         s.push_str(&format!("case {} ({})\n", r.number, r.state));
@@ -241,6 +264,7 @@ fn render_case(v: &CaseView, out: &Out) -> String {
                 c.concluded_on
             ));
         }
+        s.push_str(&flow_lines(v, false));
         s.push_str(&format!("  events (version {}):\n", r.version));
     }
     for e in &v.events {
@@ -274,9 +298,8 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
     match cmd {
         CaseCmd::File { file } => {
             let text = read_text(file)?;
-            let req: FileCaseRequest = serde_json::from_str(&text)
-                .map_err(|e| CliError(format!("{}: {e}", file.display())))?;
-            let row = app.file_case(&req, &out.actor())?;
+            // The scheme decides the flow: determination, confirmation or claim.
+            let row = app.file_application(&text, &out.actor())?;
             let view = app.case_view(&row.number)?;
             if out.json {
                 return print_json(&view);
@@ -303,14 +326,43 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
                     serde_json::Value::String(command.trim().into())
                 )
             };
-            let cmd = serde_json::from_str(&json)
-                .map_err(|e| CliError(format!("command {command:?}: {e}")))?;
-            app.act(number, CaseCommand::Determination(cmd), *on, &out.actor())?;
+            // The case's flow decides which commands apply.
+            let cmd = app.flow_command(number, &json)?;
+            app.act(number, cmd, *on, &out.actor())?;
             let view = app.case_view(number)?;
             if out.json {
                 return print_json(&view);
             }
             print!("{}", render_case(&view, out));
+        }
+        CaseCmd::Notice {
+            number,
+            kind,
+            format,
+            out: file,
+        } => {
+            let format = gongshang_app::notices::NoticeFormat::parse(format)?;
+            let notice = app.render_case_notice(number, kind, format)?;
+            let path = match (file, format) {
+                (Some(p), _) => Some(p.clone()),
+                (None, gongshang_app::notices::NoticeFormat::Pdf) => {
+                    Some(PathBuf::from(&notice.file_name))
+                }
+                (None, gongshang_app::notices::NoticeFormat::Html) => None,
+            };
+            match path {
+                Some(p) if p.as_os_str() != "-" => {
+                    std::fs::write(&p, &notice.body)
+                        .map_err(|e| CliError(format!("{}: {e}", p.display())))?;
+                    eprintln!("{} ({} bytes)", p.display(), notice.body.len());
+                }
+                _ => {
+                    use std::io::Write;
+                    std::io::stdout()
+                        .write_all(&notice.body)
+                        .map_err(|e| CliError(format!("stdout: {e}")))?;
+                }
+            }
         }
         CaseCmd::Queue { limit } => {
             let queue = app.work_queue(*limit)?;
@@ -640,4 +692,75 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
     }
     print!("{}", render_award(&view, out));
     Ok(())
+}
+
+/// The confirmation's or the claim's own lines in `case show`.
+fn flow_lines(v: &CaseView, zh: bool) -> String {
+    let mut s = String::new();
+    if let Some(c) = &v.confirmation {
+        if let Some(a) = &c.application {
+            s.push_str(&if zh {
+                format!(
+                    "  职业伤害确认：平台 {}，申请人 {}，受伤时在保：{}\n",
+                    a.platform.as_str(),
+                    text(&a.applicant),
+                    if a.covered_at_injury { "是" } else { "否" }
+                )
+            } else {
+                format!(
+                    "  confirmation: platform {}, applicant {}, covered at injury: {}\n",
+                    a.platform.as_str(),
+                    text(&a.applicant),
+                    a.covered_at_injury
+                )
+            });
+        }
+        if let Some(g) = &c.confirmed_ground {
+            s.push_str(&format!(
+                "  {} {}\n",
+                if zh { "确认情形：" } else { "ground:" },
+                text(g)
+            ));
+        }
+        if let Some(days) = c.late_platform_days {
+            s.push_str(&if zh {
+                format!("  平台逾期申请 {days} 日\n")
+            } else {
+                format!("  platform applied {days} days late\n")
+            });
+        }
+    }
+    if let Some(k) = &v.claim {
+        if let Some(c) = &k.claim {
+            s.push_str(&if zh {
+                format!(
+                    "  保险索赔：申请 {} 元，最高保障 {} 元，同一事故已赔 {} 元，事故日在保：{}\n",
+                    c.claimed,
+                    c.cap,
+                    c.paid_before_for_accident,
+                    if c.covered_on_accident_day { "是" } else { "否" }
+                )
+            } else {
+                format!(
+                    "  claim: {} claimed, cap {}, taken before for the accident {}, covered on the day: {}\n",
+                    c.claimed, c.cap, c.paid_before_for_accident, c.covered_on_accident_day
+                )
+            });
+        }
+        if let Some(m) = v.claim_assessed {
+            s.push_str(&if zh {
+                format!("  方案计算赔付（保险人支付，已按最高保障封顶）：{m} 元\n")
+            } else {
+                format!("  payout by the schedule (insurer pays, capped): {m}\n")
+            });
+        }
+        if let Some((on, m)) = k.approved {
+            s.push_str(&if zh {
+                format!("  核定 {m} 元（{on}），已付 {} 元\n", k.paid)
+            } else {
+                format!("  approved {m} on {on}, paid {}\n", k.paid)
+            });
+        }
+    }
+    s
 }

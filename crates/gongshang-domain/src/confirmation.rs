@@ -308,9 +308,13 @@ pub fn decide(
                 ConfirmationApplicant::Platform => limits.platform_days,
                 _ => limits.worker_days,
             };
-            let last_day = ctx
-                .calendar
-                .next_working_day_on_or_after(add_days(app.injury_date, days)?)?;
+            // Filed by the last calendar day: in time, without the calendar
+            // (whose years may not reach the end of a long limit).
+            let limit_day = add_days(app.injury_date, days)?;
+            if app.filed_on <= limit_day {
+                return Ok(out);
+            }
+            let last_day = ctx.calendar.next_working_day_on_or_after(limit_day)?;
             if app.filed_on > last_day {
                 out.push(match app.applicant {
                     ConfirmationApplicant::Platform => ev(Change::LatePlatformApplication {

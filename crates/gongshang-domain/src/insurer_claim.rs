@@ -266,11 +266,19 @@ pub fn decide(
                 claim: claim.clone(),
                 limits: limits.clone(),
             })];
-            let last_day = calendar
-                .next_working_day_on_or_after(add_days(claim.accident_date, limits.claim_days)?)?;
+            // A claim filed by the last calendar day needs no calendar: a
+            // long limit (years) may end in a year whose holidays are not
+            // loaded yet.
+            let limit_day = add_days(claim.accident_date, limits.claim_days)?;
+            let past = if claim.filed_on <= limit_day {
+                None
+            } else {
+                let last_day = calendar.next_working_day_on_or_after(limit_day)?;
+                (claim.filed_on > last_day).then_some(last_day)
+            };
             let reason = if !claim.covered_on_accident_day {
                 Some(Inadmissible::NotCoveredOnAccidentDay)
-            } else if claim.filed_on > last_day {
+            } else if let Some(last_day) = past {
                 Some(Inadmissible::PastTimeLimit { last_day })
             } else if claim.paid_before_for_accident >= claim.cap {
                 Some(Inadmissible::CapExhausted {

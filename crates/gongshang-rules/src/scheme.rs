@@ -308,7 +308,101 @@ pub struct Scheme {
     /// or the whole country for `national`.
     pub areas: Vec<Area>,
     pub platforms: Vec<Platform>,
+    /// The time limits of the claim procedure, where it is not the
+    /// Regulations' determination (whose limits are statutory, in the domain).
+    pub procedure: Option<Procedure>,
     pub file: String,
+}
+
+/// The time limits of a scheme's own claim procedure, as parameter keys
+/// (unit `days`) of the scheme's jurisdiction, with their authority.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Procedure {
+    pub limits: ProcedureKeys,
+    pub citation: Citation,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "flow", rename_all = "snake_case")]
+pub enum ProcedureKeys {
+    /// 职业伤害确认 (platform pilot).
+    Confirmation {
+        platform_days: String,
+        worker_days: String,
+        decision_days: String,
+        decision_in_working_days: bool,
+    },
+    /// A claim to the insurer (益鹭保).
+    InsurerClaim {
+        claim_days: String,
+        review_days: String,
+        payout_days: String,
+    },
+}
+
+/// The limits of a procedure in force on a date: each value with the
+/// parameter it came from (for its citation and confidence).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "flow", rename_all = "snake_case")]
+pub enum ProcedureLimits {
+    Confirmation {
+        platform_days: ParamUse,
+        worker_days: ParamUse,
+        decision_days: ParamUse,
+        decision_in_working_days: bool,
+    },
+    InsurerClaim {
+        claim_days: ParamUse,
+        review_days: ParamUse,
+        payout_days: ParamUse,
+    },
+}
+
+impl ProcedureLimits {
+    fn params(&self) -> [&ParamUse; 3] {
+        match self {
+            ProcedureLimits::Confirmation {
+                platform_days,
+                worker_days,
+                decision_days,
+                ..
+            } => [platform_days, worker_days, decision_days],
+            ProcedureLimits::InsurerClaim {
+                claim_days,
+                review_days,
+                payout_days,
+            } => [claim_days, review_days, payout_days],
+        }
+    }
+
+    /// Where the figures come from, in one line shown to people: each value
+    /// with its parameter, then the instruments, sources and confidence,
+    /// with "assumed" and the reason where it is not confirmed (each once).
+    pub fn source(&self) -> String {
+        let params = self.params();
+        let values: Vec<String> = params
+            .iter()
+            .map(|p| format!("{} = {}", p.id, p.value))
+            .collect();
+        let mut notes: Vec<String> = Vec::new();
+        for p in params {
+            let c = &p.citation;
+            let status = match c.status {
+                Status::Confirmed => "confirmed",
+                Status::Assumed => "assumed",
+                Status::Illustrative => "illustrative",
+            };
+            let mut n = format!("{}; {}; {}, {status}", c.instrument, c.source, c.confidence);
+            if let Some(note) = &c.note {
+                n.push_str(": ");
+                n.push_str(note);
+            }
+            if !notes.contains(&n) {
+                notes.push(n);
+            }
+        }
+        format!("{} ({})", values.join(", "), notes.join(" | "))
+    }
 }
 
 /// What the eligibility check knows of a person.
@@ -409,6 +503,43 @@ impl Scheme {
 
     fn param(&self, policy: &PolicySet, key: &str, on: Date) -> Result<ParamUse, RulesError> {
         policy.at(&self.jurisdiction, key, on)
+    }
+
+    /// The time limits of the scheme's own claim procedure in force on `on`
+    /// (the day of the injury): a missing parameter names the key.
+    pub fn procedure_limits(
+        &self,
+        policy: &PolicySet,
+        on: Date,
+    ) -> Result<ProcedureLimits, RulesError> {
+        let Some(procedure) = &self.procedure else {
+            return Err(RulesError::missing(
+                "scheme.procedure",
+                format!("the time limits of the claim procedure of {}", self.id),
+            ));
+        };
+        Ok(match &procedure.limits {
+            ProcedureKeys::Confirmation {
+                platform_days,
+                worker_days,
+                decision_days,
+                decision_in_working_days,
+            } => ProcedureLimits::Confirmation {
+                platform_days: self.param(policy, platform_days, on)?,
+                worker_days: self.param(policy, worker_days, on)?,
+                decision_days: self.param(policy, decision_days, on)?,
+                decision_in_working_days: *decision_in_working_days,
+            },
+            ProcedureKeys::InsurerClaim {
+                claim_days,
+                review_days,
+                payout_days,
+            } => ProcedureLimits::InsurerClaim {
+                claim_days: self.param(policy, claim_days, on)?,
+                review_days: self.param(policy, review_days, on)?,
+                payout_days: self.param(policy, payout_days, on)?,
+            },
+        })
     }
 
     /// Checks who may enrol (or claim) on `on`: the scheme in force, the area,
@@ -609,6 +740,30 @@ pub(crate) struct SchemeDoc {
     area: Vec<AreaDoc>,
     #[serde(default)]
     platform: Vec<PlatformDoc>,
+    #[serde(default)]
+    procedure: Option<ProcedureDoc>,
+}
+
+/// `[scheme.procedure]`: parameter keys of the procedure's time limits.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcedureDoc {
+    #[serde(default)]
+    platform_days: Option<String>,
+    #[serde(default)]
+    worker_days: Option<String>,
+    #[serde(default)]
+    decision_days: Option<String>,
+    #[serde(default)]
+    decision_in_working_days: Option<bool>,
+    #[serde(default)]
+    claim_days: Option<String>,
+    #[serde(default)]
+    review_days: Option<String>,
+    #[serde(default)]
+    payout_days: Option<String>,
+    #[serde(flatten)]
+    cite: CiteDoc,
 }
 
 fn own_wage() -> BenefitWageBasis {
@@ -908,6 +1063,55 @@ impl SchemeDoc {
             .max_payout
             .map(|k| need_key(&k, "max_payout"))
             .transpose()?;
+        let procedure = match (self.claim_procedure, self.procedure) {
+            (ClaimProcedure::InjuryDetermination, None) => None,
+            (ClaimProcedure::InjuryDetermination, Some(_)) => {
+                return Err("[scheme.procedure] is for confirmation and insurer-claim schemes; injury determination's limits are statutory".into());
+            }
+            (_, None) => {
+                return Err(format!(
+                    "claim_procedure = {:?} needs a [scheme.procedure] with its time limits",
+                    self.claim_procedure
+                ));
+            }
+            (procedure, Some(p)) => {
+                let key = |k: Option<String>, what: &str| -> Result<String, String> {
+                    let k = k.ok_or_else(|| format!("[scheme.procedure] needs {what}"))?;
+                    need_key(&k, &format!("procedure.{what}"))
+                };
+                let limits = if procedure == ClaimProcedure::OccupationalInjuryConfirmation {
+                    if p.claim_days.is_some() || p.review_days.is_some() || p.payout_days.is_some()
+                    {
+                        return Err("a confirmation procedure takes platform_days, worker_days, decision_days and decision_in_working_days".into());
+                    }
+                    ProcedureKeys::Confirmation {
+                        platform_days: key(p.platform_days, "platform_days")?,
+                        worker_days: key(p.worker_days, "worker_days")?,
+                        decision_days: key(p.decision_days, "decision_days")?,
+                        decision_in_working_days: p
+                            .decision_in_working_days
+                            .ok_or("[scheme.procedure] needs decision_in_working_days")?,
+                    }
+                } else {
+                    if p.platform_days.is_some()
+                        || p.worker_days.is_some()
+                        || p.decision_days.is_some()
+                        || p.decision_in_working_days.is_some()
+                    {
+                        return Err("an insurer-claim procedure takes claim_days, review_days and payout_days".into());
+                    }
+                    ProcedureKeys::InsurerClaim {
+                        claim_days: key(p.claim_days, "claim_days")?,
+                        review_days: key(p.review_days, "review_days")?,
+                        payout_days: key(p.payout_days, "payout_days")?,
+                    }
+                };
+                Some(Procedure {
+                    limits,
+                    citation: cite(p.cite)?,
+                })
+            }
+        };
         let from = date_of(&self.from, "from")?;
         let until = self
             .until
@@ -944,6 +1148,7 @@ impl SchemeDoc {
             rules,
             areas,
             platforms,
+            procedure,
             file: file.to_owned(),
         })
     }

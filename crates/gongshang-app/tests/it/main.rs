@@ -4,6 +4,7 @@
 
 mod cases;
 mod payroll_props;
+mod scheme_claims;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::PathBuf;

@@ -11,6 +11,7 @@ mod contribution;
 mod legal_cases;
 mod policy_loader;
 mod properties;
+mod scheme_procedures;
 mod smoke;
 mod snapshots;
 
