@@ -1,16 +1,1009 @@
-//! Cases, appraisals, awards and payroll.
+//! Cases, appraisals, awards and the payroll: thin handlers over the case
+//! services of `gongshang_app::cases` and `gongshang_app::payroll`.
 //!
-//! FIXME(cases): the case services (injury determination, appraisal,
-//! award, payroll) come from crates/gongshang-app/src/cases.rs. Add their
-//! handlers here in the pattern of the other modules: `CurrentUser`,
-//! `user.require(Action::..)`, a scope check (a unit sees its own cases, a
-//! worker their own, 404 otherwise), one `state.run` call, a view type;
-//! money-moving POSTs (award payments) through `super::idempotent`.
+//! Who may do what (the role table of `gongshang_app::accounts` has no case
+//! actions yet, so it is written here once, in [`CaseAction`]):
+//! - agency clerks and administrators file cases, act on them, compute
+//!   awards and pay; reviewers and administrators approve awards (never
+//!   their own: maker-checker, 409 `maker_checker`);
+//! - agency staff see every case; a unit user sees the cases of its own
+//!   unit, a worker their own (404 otherwise, so that a case's existence
+//!   does not leak); analysts see no case at all (403), only the payroll
+//!   runs' totals.
+//!
+//! Every POST that moves money (one-time payments, the payroll run) requires
+//! an `Idempotency-Key`; running a month's payroll again pays nothing.
 
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use gongshang_app::accounts::{Role, Scope};
+use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView, FileCaseRequest};
+use gongshang_store::cases::{AwardRow, CaseRow, ConclusionRow, PayrollRunRow, StoredDeadline};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::bills::parse_month;
+use super::registry::parse_date;
+use super::{ApiJson, ApiQuery, idempotent, json, json_sized, parse_body, to_value};
 use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(file_case))
+        .routes(routes!(get_case))
+        .routes(routes!(act_determination))
+        .routes(routes!(act_appraisal, appraisal_history))
+        .routes(routes!(work_queue))
+        .routes(routes!(compute_award, list_awards))
+        .routes(routes!(get_award))
+        .routes(routes!(approve_award))
+        .routes(routes!(pay_one_time))
+        .routes(routes!(run_payroll, list_payroll_runs))
+        .routes(routes!(case_notice))
+}
+
+// ---- who may do what ------------------------------------------------------------
+
+/// What a case request does.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CaseAction {
+    /// A case in the caller's scope, its awards and appraisals.
+    Read,
+    /// File, act, compute an award, pay.
+    Handle,
+    /// Approve an award (the checker).
+    Approve,
+    /// The work queue of every open case.
+    Queue,
+    /// Payroll totals (no personal data).
+    ReadPayroll,
+}
+
+impl CaseAction {
+    pub const fn allowed(self, role: Role) -> bool {
+        use Role::*;
+        match self {
+            CaseAction::Read => matches!(role, Clerk | Reviewer | Administrator | Unit | Worker),
+            CaseAction::Handle => matches!(role, Clerk | Administrator),
+            CaseAction::Approve => matches!(role, Reviewer | Administrator),
+            CaseAction::Queue => role.is_agency(),
+            CaseAction::ReadPayroll => matches!(role, Clerk | Reviewer | Administrator | Analyst),
+        }
+    }
+}
+
+fn require(user: &CurrentUser, action: CaseAction, what: &str) -> ApiResult<()> {
+    if action.allowed(user.role()) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(what))
+    }
+}
+
+/// Whether the case is in the caller's scope.
+pub fn may_see_case(user: &CurrentUser, row: &CaseRow) -> bool {
+    match user.scope() {
+        Scope::All => true,
+        Scope::Unit { unit, .. } => row.unit.as_deref() == Some(unit.as_str()),
+        Scope::Person(p) => row.person == p.as_str(),
+        Scope::StatisticsOnly => false,
+    }
+}
+
+fn scoped(user: &CurrentUser, row: &CaseRow, number: &str) -> ApiResult<()> {
+    if may_see_case(user, row) {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("case", number))
+    }
+}
+
+// ---- views ------------------------------------------------------------------------
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct DeadlineView {
+    /// e.g. `decision`, `completeness_review`, `appraisal_conclusion`.
+    pub kind: String,
+    pub due: String,
+    /// The article that sets it.
+    pub article: String,
+}
+
+impl From<&StoredDeadline> for DeadlineView {
+    fn from(d: &StoredDeadline) -> Self {
+        DeadlineView {
+            kind: d.kind.clone(),
+            due: d.due.to_string(),
+            article: d.article.clone(),
+        }
+    }
+}
+
+/// A case: its row, its folded determination and appraisal, its running
+/// deadlines (the nearest first) and its events.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CaseDetailView {
+    pub number: String,
+    /// `determination`, `platform_confirmation`, ...
+    pub flow: String,
+    pub person: String,
+    pub unit: Option<String>,
+    pub scheme_id: String,
+    pub jurisdiction: String,
+    pub region: Option<String>,
+    pub accident_date: String,
+    /// The phase of the determination (or of the appraisal once decided).
+    pub state: String,
+    pub closed: bool,
+    /// Send nothing: commands are appended at the version read by the server;
+    /// a concurrent change is a 409 `conflict`.
+    pub version: i64,
+    pub opened_at: String,
+    pub updated_at: String,
+    /// The nearest running deadline.
+    pub deadline: Option<DeadlineView>,
+    /// Days left to the nearest deadline (negative: overdue).
+    pub days_left: Option<i64>,
+    /// Every running deadline, as the domain computes it.
+    #[schema(value_type = Vec<Object>)]
+    pub deadlines: Vec<serde_json::Value>,
+    #[schema(value_type = Object)]
+    pub determination: serde_json::Value,
+    #[schema(value_type = Object)]
+    pub appraisal: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<serde_json::Value>,
+}
+
+fn value<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+impl From<&CaseView> for CaseDetailView {
+    fn from(v: &CaseView) -> Self {
+        let r = &v.row;
+        CaseDetailView {
+            number: r.number.clone(),
+            flow: r.flow.clone(),
+            person: r.person.clone(),
+            unit: r.unit.clone(),
+            scheme_id: r.scheme_id.clone(),
+            jurisdiction: r.jurisdiction.clone(),
+            region: r.region.clone(),
+            accident_date: r.accident_date.to_string(),
+            state: r.state.clone(),
+            closed: r.closed,
+            version: r.version,
+            opened_at: r.opened_at.to_string(),
+            updated_at: r.updated_at.to_string(),
+            deadline: r.deadline.as_ref().map(DeadlineView::from),
+            days_left: v.days_left,
+            deadlines: v.deadlines.iter().map(value).collect(),
+            determination: value(&v.determination),
+            appraisal: value(&v.appraisal),
+            events: v.events.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct QueueItemView {
+    pub number: String,
+    pub state: String,
+    pub scheme_id: String,
+    pub deadline: DeadlineView,
+    pub days_left: i64,
+    pub overdue: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConclusionView {
+    /// 1 for the first conclusion of the case, then 2, 3, ...
+    pub number: i64,
+    /// `initial`, `reappraisal` or `review`.
+    pub kind: String,
+    /// `municipal` or `provincial`.
+    pub level: String,
+    pub applied_on: String,
+    pub concluded_on: String,
+    /// 1 (most severe) to 10; absent when no grade was reached.
+    pub grade: Option<u8>,
+    pub nursing: Option<String>,
+    pub late_by_days: i64,
+    pub reappraisal_of: Option<i64>,
+}
+
+impl From<&ConclusionRow> for ConclusionView {
+    fn from(c: &ConclusionRow) -> Self {
+        ConclusionView {
+            number: c.number,
+            kind: c.kind.clone(),
+            level: c.level.clone(),
+            applied_on: c.applied_on.to_string(),
+            concluded_on: c.concluded_on.to_string(),
+            grade: c.grade,
+            nursing: c.nursing.clone(),
+            late_by_days: c.late_by_days,
+            reappraisal_of: c.reappraisal_of,
+        }
+    }
+}
+
+/// One item of an award: what, to whom, how often, who pays, how much.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AwardItemView {
+    pub item: String,
+    /// `one_time` or `monthly`.
+    pub periodicity: String,
+    /// `fund`, `employer` or `insurer`.
+    pub payer: String,
+    pub beneficiary: String,
+    /// Yuan, exact to the fen.
+    pub amount: String,
+    pub citation: String,
+}
+
+/// An award without its trace (for lists).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AwardSummaryView {
+    pub id: i64,
+    /// `proposed`, `approved`, `superseded` or `rejected`.
+    pub status: String,
+    pub basis: String,
+    pub legal_date: String,
+    pub scheme_id: String,
+    pub jurisdiction: String,
+    /// Yuan: the one-time items' total.
+    pub one_time: String,
+    /// Yuan: the monthly items' total.
+    pub monthly: String,
+    pub supersedes: Option<i64>,
+    pub made_by: String,
+    pub made_at: String,
+    pub checked_by: Option<String>,
+    pub checked_at: Option<String>,
+    pub items: Vec<AwardItemView>,
+}
+
+impl From<&AwardRow> for AwardSummaryView {
+    fn from(a: &AwardRow) -> Self {
+        AwardSummaryView {
+            id: a.id,
+            status: a.status.clone(),
+            basis: a.basis.clone(),
+            legal_date: a.legal_date.to_string(),
+            scheme_id: a.scheme_id.clone(),
+            jurisdiction: a.jurisdiction.clone(),
+            one_time: a.one_time.to_string(),
+            monthly: a.monthly.to_string(),
+            supersedes: a.supersedes,
+            made_by: a.made_by.clone(),
+            made_at: a.made_at.to_string(),
+            checked_by: a.checked_by.clone(),
+            checked_at: a.checked_at.map(|t| t.to_string()),
+            items: a
+                .items
+                .iter()
+                .map(|i| AwardItemView {
+                    item: i.item.clone(),
+                    periodicity: i.periodicity.clone(),
+                    payer: i.payer.clone(),
+                    beneficiary: i.beneficiary.clone(),
+                    amount: i.amount.to_string(),
+                    citation: i.citation.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An award with its trace, the difference from the award it replaces
+/// (arrears or an amount to recover), the case's running benefits and the
+/// one-time payments made.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AwardDetailView {
+    pub case_number: String,
+    pub award: AwardSummaryView,
+    /// The rules engine's trace: every step with its article and formula.
+    #[schema(value_type = Object)]
+    pub trace: serde_json::Value,
+    #[schema(value_type = Object)]
+    pub difference: Option<serde_json::Value>,
+    #[schema(value_type = Vec<Object>)]
+    pub benefits: Vec<serde_json::Value>,
+    #[schema(value_type = Vec<Object>)]
+    pub payments: Vec<serde_json::Value>,
+}
+
+impl From<&AwardView> for AwardDetailView {
+    fn from(v: &AwardView) -> Self {
+        AwardDetailView {
+            case_number: v.case_number.clone(),
+            award: AwardSummaryView::from(&v.award),
+            trace: serde_json::from_str(&v.award.trace).unwrap_or(serde_json::Value::Null),
+            difference: v.difference.as_ref().map(value),
+            benefits: v.benefits.iter().map(value).collect(),
+            payments: v.payments.iter().map(value).collect(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PayrollRunView {
+    pub id: i64,
+    /// YYYY-MM.
+    pub month: String,
+    /// 1 for the month's first run; a later run pays only what was not paid.
+    pub run_no: i64,
+    /// Benefits paid by this run (0 when the month was paid already).
+    pub lines: u64,
+    /// Yuan paid by this run.
+    pub total: String,
+    pub ledger_key: Option<String>,
+    pub started_at: String,
+    pub actor: String,
+    /// `[item, lines, total in yuan]`.
+    pub by_item: Vec<(String, u64, String)>,
+}
+
+impl From<&PayrollRunRow> for PayrollRunView {
+    fn from(r: &PayrollRunRow) -> Self {
+        PayrollRunView {
+            id: r.id,
+            month: r.month.to_string(),
+            run_no: r.run_no,
+            lines: r.lines,
+            total: r.total.to_string(),
+            ledger_key: r.ledger_key.clone(),
+            started_at: r.started_at.to_string(),
+            actor: r.actor.clone(),
+            by_item: r
+                .by_item
+                .iter()
+                .map(|(i, n, t)| (i.clone(), *n, t.to_string()))
+                .collect(),
+        }
+    }
+}
+
+// ---- requests ------------------------------------------------------------------------
+
+/// An application for injury determination (办法 Art 5-6).
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileCaseBody {
+    /// The case number; assigned when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The injured person's identity number.
+    pub person: String,
+    /// The insured unit's credit code (registered).
+    pub unit: String,
+    pub scheme_id: String,
+    /// GB/T 2260 code of the pooling region; the unit's when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// unit, worker, close_relative or union.
+    pub applicant: String,
+    /// YYYY-MM-DD (or the day of the diagnosis).
+    pub accident_date: String,
+    /// YYYY-MM-DD; the day it is recorded when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filed_on: Option<String>,
+    /// The Art 14/15 ground claimed, e.g. `art14_1_work_accident`.
+    pub ground_claimed: String,
+    /// The materials handed in, e.g. `application_form`,
+    /// `labour_relation_proof`, `medical_diagnosis`, or `{"kind": "other", "name": ".."}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub materials: Vec<serde_json::Value>,
+    /// What identifies the accident across cases; `<resident id>@<date>` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accident_key: Option<String>,
+    /// For interns (Guangdong specific persons, Annex 2): the school.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intern_school: Option<String>,
+}
+
+/// A command to a case's determination or appraisal.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommandBody {
+    /// A command name without arguments (`accept`, `withdraw`, `apply`,
+    /// `receive`, ...) or the command as an object, e.g.
+    /// `{"command": "decide", "finding": {"finding": "recognised", "ground": "art14_1_work_accident"}}`
+    /// or `{"command": "conclude", "grade": 5, "nursing": null}`.
+    #[schema(value_type = Object)]
+    pub command: serde_json::Value,
+    /// YYYY-MM-DD: the day it happened; today when absent (never after today).
+    #[serde(default)]
+    pub on: Option<String>,
+}
+
+/// The facts of an award computation.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AwardBody {
+    /// A rules-engine case without `injury_date`, `grade`, `nursing` and
+    /// `appraisal_date` (they come from the case): `own_wage`,
+    /// `suspension_months`, `hospital_days`, dependants, ...
+    #[schema(value_type = Object)]
+    pub facts: serde_json::Value,
+    /// `initial` (default), `new_appraisal`, `parameter_correction`, ...
+    #[serde(default)]
+    pub basis: Option<String>,
+    /// Birth dates (YYYY-MM-DD) of the non-spouse dependants, in the order of
+    /// the engine's survivors.
+    #[serde(default)]
+    pub dependant_birth_dates: Vec<Option<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayOneTimeBody {
+    /// YYYY-MM-DD.
+    pub paid_on: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct OneTimePaidView {
+    pub item: String,
+    pub beneficiary: String,
+    /// Yuan.
+    pub amount: String,
+    /// Paid before: nothing was paid now.
+    pub already_paid: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct OneTimePayoutView {
+    pub paid: Vec<OneTimePaidView>,
+    /// `[item, beneficiary, yuan]` paid before above what the approved award says.
+    pub to_recover: Vec<(String, String, String)>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayrollRunBody {
+    /// YYYY-MM.
+    pub month: String,
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MonthQuery {
+    /// YYYY-MM.
+    pub month: String,
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// 1 to 1000 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// A body field that is a domain value: parsed by the domain's serde, the
+/// error naming the field.
+fn domain_value<T: serde::de::DeserializeOwned>(field: &str, v: serde_json::Value) -> ApiResult<T> {
+    let shown = v.to_string();
+    serde_json::from_value(v).map_err(|e| ApiError::invalid(field, format!("{shown}: {e}")))
+}
+
+impl FileCaseBody {
+    fn into_request(self) -> ApiResult<FileCaseRequest> {
+        Ok(FileCaseRequest {
+            number: self.number,
+            person: super::registry::parse_resident("person", &self.person)?,
+            unit: super::registry::parse_credit("unit", &self.unit)?,
+            scheme_id: self.scheme_id,
+            region: self.region,
+            applicant: domain_value("applicant", self.applicant.into())?,
+            accident_date: parse_date("accident_date", &self.accident_date)?,
+            filed_on: self
+                .filed_on
+                .as_deref()
+                .map(|d| parse_date("filed_on", d))
+                .transpose()?,
+            ground_claimed: domain_value("ground_claimed", self.ground_claimed.into())?,
+            materials: self
+                .materials
+                .into_iter()
+                .map(|m| match m {
+                    // A name alone is the kind of a material without fields.
+                    serde_json::Value::String(kind) => {
+                        domain_value("materials", serde_json::json!({ "kind": kind }))
+                    }
+                    other => domain_value("materials", other),
+                })
+                .collect::<ApiResult<_>>()?,
+            accident_key: self.accident_key,
+            intern_school: self.intern_school,
+        })
+    }
+}
+
+fn command_value(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::String(name) => serde_json::json!({ "command": name.trim() }),
+        other => other,
+    }
+}
+
+// ---- handlers ----------------------------------------------------------------------
+
+/// File an application for injury determination (agency clerks). Under a
+/// single-risk or platform scheme the person must have been covered at the
+/// moment of injury, or the case is recorded as inadmissible with that reason.
+#[utoipa::path(post, path = "/cases", tag = "cases", request_body = FileCaseBody,
+    responses((status = 201, body = CaseDetailView), (status = "4XX", body = Problem)))]
+pub async fn file_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<FileCaseBody>,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::Handle, "file cases")?;
+    let req = body.into_request()?;
+    let actor = user.actor();
+    let view = state
+        .run(move |app| {
+            let row = app.file_case(&req, &actor)?;
+            app.case_view(&row.number)
+        })
+        .await?;
+    Ok(json_sized(
+        StatusCode::CREATED,
+        &CaseDetailView::from(&view),
+        4096,
+    ))
+}
+
+/// A case: its state, deadlines and events (agency staff; a unit its own
+/// unit's cases; a worker their own).
+#[utoipa::path(get, path = "/cases/{number}", tag = "cases",
+    params(("number" = String, Path, description = "the case number")),
+    responses((status = 200, body = CaseDetailView), (status = "4XX", body = Problem)))]
+pub async fn get_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::Read, "read cases")?;
+    let n = number.clone();
+    let view = state.run(move |app| app.case_view(&n)).await?;
+    scoped(&user, &view.row, &number)?;
+    Ok(json_sized(
+        StatusCode::OK,
+        &CaseDetailView::from(&view),
+        4096,
+    ))
+}
+
+/// Loads the case row and refuses (404) a case outside the caller's scope.
+async fn case_in_scope(state: &AppState, user: &CurrentUser, number: &str) -> ApiResult<CaseRow> {
+    let n = number.to_owned();
+    let row = state
+        .run(move |app| app.store().case_by_number(&n))
+        .await?
+        .ok_or_else(|| ApiError::not_found("case", number))?;
+    scoped(user, &row, number)?;
+    Ok(row)
+}
+
+async fn act(
+    state: AppState,
+    user: CurrentUser,
+    number: String,
+    body: CommandBody,
+    appraisal: bool,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::Handle, "act on cases")?;
+    let on = body
+        .on
+        .as_deref()
+        .map(|d| parse_date("on", d))
+        .transpose()?;
+    let command = if appraisal {
+        CaseCommand::Appraisal(domain_value("command", command_value(body.command))?)
+    } else {
+        CaseCommand::Determination(domain_value("command", command_value(body.command))?)
+    };
+    let actor = user.actor();
+    let view = state
+        .run(move |app| {
+            app.act(&number, command, on, &actor)?;
+            app.case_view(&number)
+        })
+        .await?;
+    Ok(json_sized(
+        StatusCode::OK,
+        &CaseDetailView::from(&view),
+        4096,
+    ))
+}
+
+/// A command to the determination (agency clerks): `request_materials`,
+/// `complete_materials`, `accept`, `reject`, `suspend`, `resume`,
+/// `withdraw`, `terminate`, `decide`, ... The domain decides; a command the
+/// state does not allow is a 409 `conflict` naming the state.
+#[utoipa::path(post, path = "/cases/{number}/determination", tag = "cases",
+    params(("number" = String, Path, description = "the case number")),
+    request_body = CommandBody,
+    responses((status = 200, body = CaseDetailView), (status = "4XX", body = Problem)))]
+pub async fn act_determination(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<CommandBody>,
+) -> ApiResult<Response> {
+    act(state, user, number, body, false).await
+}
+
+/// A command to the work-capacity appraisal of a recognised case (agency
+/// clerks): `apply`, `extend`, `conclude`, `receive`, `apply_reappraisal`,
+/// `apply_review`.
+#[utoipa::path(post, path = "/cases/{number}/appraisal", tag = "cases",
+    params(("number" = String, Path, description = "the case number")),
+    request_body = CommandBody,
+    responses((status = 200, body = CaseDetailView), (status = "4XX", body = Problem)))]
+pub async fn act_appraisal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<CommandBody>,
+) -> ApiResult<Response> {
+    act(state, user, number, body, true).await
+}
+
+/// The appraisal conclusions of a case, oldest first.
+#[utoipa::path(get, path = "/cases/{number}/appraisal", tag = "cases",
+    params(("number" = String, Path, description = "the case number")),
+    responses((status = 200, body = Vec<ConclusionView>), (status = "4XX", body = Problem)))]
+pub async fn appraisal_history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::Read, "read cases")?;
+    case_in_scope(&state, &user, &number).await?;
+    let history = state.run(move |app| app.appraisal_history(&number)).await?;
+    let views: Vec<ConclusionView> = history.iter().map(ConclusionView::from).collect();
+    Ok(json(StatusCode::OK, &views))
+}
+
+/// Open cases with a running deadline, the overdue first, then by days left
+/// (agency staff).
+#[utoipa::path(get, path = "/work-queue", tag = "cases", params(QueueQuery),
+    responses((status = 200, body = Vec<QueueItemView>), (status = "4XX", body = Problem)))]
+pub async fn work_queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<QueueQuery>,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::Queue, "read the work queue")?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::new(
+            "malformed_query",
+            format!("limit {limit}; expected 1 to 1000"),
+        )
+        .with_field("limit"));
+    }
+    let queue = state.run(move |app| app.work_queue(limit)).await?;
+    let views: Vec<QueueItemView> = queue
+        .iter()
+        .map(|q| QueueItemView {
+            number: q.number.clone(),
+            state: q.state.clone(),
+            scheme_id: q.scheme_id.clone(),
+            deadline: DeadlineView::from(&q.deadline),
+            days_left: q.days_left,
+            overdue: q.overdue,
+        })
+        .collect();
+    Ok(json(StatusCode::OK, &views))
+}
+
+/// Compute the award of a recognised case with the rules engine under its
+/// scheme and jurisdiction (agency clerks): stored as proposed, with its
+/// trace and the difference from the approved award.
+#[utoipa::path(post, path = "/cases/{number}/awards", tag = "cases",
+    params(("number" = String, Path, description = "the case number")),
+    request_body = AwardBody,
+    responses((status = 201, body = AwardDetailView), (status = "4XX", body = Problem)))]
+pub async fn compute_award(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<AwardBody>,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::Handle, "compute awards")?;
+    let req = AwardRequest {
+        facts: body.facts,
+        basis: body.basis.unwrap_or_else(|| "initial".into()),
+        dependant_birth_dates: body
+            .dependant_birth_dates
+            .iter()
+            .map(|d| {
+                d.as_deref()
+                    .map(|d| parse_date("dependant_birth_dates", d))
+                    .transpose()
+            })
+            .collect::<ApiResult<_>>()?,
+    };
+    let maker = user.actor();
+    let view = state
+        .run(move |app| app.compute_award(&number, &req, &maker))
+        .await?;
+    Ok(json_sized(
+        StatusCode::CREATED,
+        &AwardDetailView::from(&view),
+        8192,
+    ))
+}
+
+/// The awards of a case, oldest first (without their traces).
+#[utoipa::path(get, path = "/cases/{number}/awards", tag = "cases",
+    params(("number" = String, Path, description = "the case number")),
+    responses((status = 200, body = Vec<AwardSummaryView>), (status = "4XX", body = Problem)))]
+pub async fn list_awards(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::Read, "read awards")?;
+    case_in_scope(&state, &user, &number).await?;
+    let awards = state.run(move |app| app.awards_of_case(&number)).await?;
+    let views: Vec<AwardSummaryView> = awards.iter().map(AwardSummaryView::from).collect();
+    Ok(json(StatusCode::OK, &views))
+}
+
+/// The award and its case row, refused (404) outside the caller's scope.
+async fn award_in_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> ApiResult<(AwardView, CaseRow)> {
+    let (view, row) = state
+        .run(move |app| {
+            let view = app.award_view(id)?;
+            let row = app.store().case_by_id(view.award.case_id)?;
+            Ok::<_, gongshang_app::AppError>((view, row))
+        })
+        .await?;
+    match row {
+        Some(row) if may_see_case(user, &row) => Ok((view, row)),
+        _ => Err(ApiError::not_found("award", &id.to_string())),
+    }
+}
+
+/// An award: its items with their payers, its trace, the difference from the
+/// award it replaces, the case's benefits and payments.
+#[utoipa::path(get, path = "/awards/{id}", tag = "cases",
+    params(("id" = i64, Path, description = "the award's id")),
+    responses((status = 200, body = AwardDetailView), (status = "4XX", body = Problem)))]
+pub async fn get_award(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::Read, "read awards")?;
+    let (view, _) = award_in_scope(&state, &user, id).await?;
+    Ok(json_sized(
+        StatusCode::OK,
+        &AwardDetailView::from(&view),
+        8192,
+    ))
+}
+
+/// Approve a proposed award (reviewers): a second person, never its maker
+/// (409 `maker_checker`). The fund's one-time items are posted as owed and
+/// the monthly items become benefits on the payroll.
+#[utoipa::path(post, path = "/awards/{id}/approve", tag = "cases",
+    params(("id" = i64, Path, description = "the award's id")),
+    responses((status = 200, body = AwardDetailView), (status = "4XX", body = Problem)))]
+pub async fn approve_award(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::Approve, "approve awards")?;
+    let (view, _) = award_in_scope(&state, &user, id).await?;
+    let checker = user.actor();
+    if view.award.made_by == checker {
+        return Err(ApiError::new(
+            "maker_checker",
+            format!("award {id} was computed by you ({checker}); another reviewer must approve it"),
+        ));
+    }
+    let view = state
+        .run(move |app| app.approve_award(id, &checker))
+        .await?;
+    Ok(json_sized(
+        StatusCode::OK,
+        &AwardDetailView::from(&view),
+        8192,
+    ))
+}
+
+/// Pay the fund's one-time items of the case's approved award that are not
+/// paid yet (agency clerks). Requires `Idempotency-Key`; each item is paid
+/// once whatever the key: paying again pays nothing.
+#[utoipa::path(post, path = "/cases/{number}/one-time-payments", tag = "cases",
+    params(("number" = String, Path, description = "the case number"),
+        ("Idempotency-Key" = String, Header, description = "1 to 60 visible ASCII characters; the same key and body answer the same")),
+    request_body = PayOneTimeBody,
+    responses((status = 200, body = OneTimePayoutView), (status = "4XX", body = Problem)))]
+pub async fn pay_one_time(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = require(&user, CaseAction::Handle, "pay awards") {
+        return e.into_response();
+    }
+    let req: PayOneTimeBody = match parse_body(&headers, &body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let st = state.clone();
+    let actor = user.actor();
+    // The key's request is the case and the body: the same key and body
+    // for another case is a mismatch, never the first case's answer.
+    let keyed = Bytes::from(format!("{number}\n{}", String::from_utf8_lossy(&body)));
+    idempotent(
+        &state,
+        &user,
+        &headers,
+        &keyed,
+        true,
+        move |_key| async move {
+            let paid_on = parse_date("paid_on", &req.paid_on)?;
+            let payout = st
+                .run(move |app| app.pay_one_time(&number, paid_on, &actor))
+                .await?;
+            let view = OneTimePayoutView {
+                paid: payout
+                    .paid
+                    .iter()
+                    .map(|p| OneTimePaidView {
+                        item: p.item.clone(),
+                        beneficiary: p.beneficiary.clone(),
+                        amount: p.amount.to_string(),
+                        already_paid: p.already_paid,
+                    })
+                    .collect(),
+                to_recover: payout
+                    .to_recover
+                    .iter()
+                    .map(|(i, b, m)| (i.clone(), b.clone(), m.to_string()))
+                    .collect(),
+            };
+            Ok((StatusCode::OK, to_value(&view)?))
+        },
+    )
+    .await
+}
+
+/// Run the payroll of a month (agency clerks): every running, unsuspended
+/// fund benefit not yet paid for the month, posted to the ledger. Requires
+/// `Idempotency-Key`; running the month again (under any key) pays nothing.
+#[utoipa::path(post, path = "/payroll/runs", tag = "payroll", request_body = PayrollRunBody,
+    params(("Idempotency-Key" = String, Header, description = "1 to 60 visible ASCII characters; the same key and body answer the same")),
+    responses((status = 201, body = PayrollRunView), (status = "4XX", body = Problem)))]
+pub async fn run_payroll(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = require(&user, CaseAction::Handle, "run the payroll") {
+        return e.into_response();
+    }
+    let req: PayrollRunBody = match parse_body(&headers, &body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let st = state.clone();
+    let actor = user.actor();
+    idempotent(
+        &state,
+        &user,
+        &headers,
+        &body,
+        true,
+        move |_key| async move {
+            let month = parse_month("month", &req.month)?;
+            let run = st.run(move |app| app.run_payroll(month, &actor)).await?;
+            Ok((StatusCode::CREATED, to_value(&PayrollRunView::from(&run))?))
+        },
+    )
+    .await
+}
+
+/// The payroll runs of a month (agency staff and analysts: totals only).
+#[utoipa::path(get, path = "/payroll/runs", tag = "payroll", params(MonthQuery),
+    responses((status = 200, body = Vec<PayrollRunView>), (status = "4XX", body = Problem)))]
+pub async fn list_payroll_runs(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<MonthQuery>,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::ReadPayroll, "read payroll runs")?;
+    let month = parse_month("month", &q.month)?;
+    let runs = state.run(move |app| app.payroll_runs(month)).await?;
+    let views: Vec<PayrollRunView> = runs.iter().map(PayrollRunView::from).collect();
+    Ok(json(StatusCode::OK, &views))
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NoticeQuery {
+    /// `html` (default) or `pdf`.
+    pub format: Option<String>,
+}
+
+/// A notice of the case in Chinese, as a printable HTML page or an A4 PDF:
+/// `decision` (认定工伤决定书 / 不予认定工伤决定书, once decided),
+/// `inadmissible` (不予受理通知书, once rejected), `materials` (补正材料通知书,
+/// once requested) or `award` (工伤保险待遇核定表, once an award is approved);
+/// another is a 409 `conflict` naming the case's state. Scoped as the case.
+#[utoipa::path(get, path = "/cases/{number}/notices/{kind}", tag = "cases",
+    params(("number" = String, Path, description = "the case number"),
+        ("kind" = String, Path, description = "decision, inadmissible, materials or award"),
+        NoticeQuery),
+    responses(
+        (status = 200, description = "the notice", content(
+            (String = "text/html"),
+            (Vec<u8> = "application/pdf"))),
+        (status = "4XX", body = Problem)))]
+pub async fn case_notice(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((number, kind)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<NoticeQuery>,
+) -> ApiResult<Response> {
+    require(&user, CaseAction::Read, "read case notices")?;
+    let format =
+        gongshang_app::notices::NoticeFormat::parse(q.format.as_deref().unwrap_or("html"))?;
+    case_in_scope(&state, &user, &number).await?;
+    let notice = state
+        .run(move |app| app.render_case_notice(&number, &kind, format))
+        .await?;
+    // Only ASCII in the header: a case number may be written in Chinese.
+    let file_name: String = notice
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!("inline; filename=\"{file_name}\"");
+    Ok((
+        StatusCode::OK,
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                notice.content_type.to_owned(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        notice.body,
+    )
+        .into_response())
 }

@@ -245,6 +245,7 @@ fn case_body(
                 }
             }
         }
+        (notice_links(ctx, v, awards))
         @if agency {
             section.card {
                 h2 style="margin-top:0" { (ctx.t("下一步", "Next action")) }
@@ -270,6 +271,37 @@ fn case_body(
                     strong { (event_name(&e["change"])) }
                     " · " span.muted { (e["actor"].as_str().unwrap_or("")) }
                 }
+            }
+        }
+    }
+}
+
+/// Links to the notices the case has reached (HTML to print, PDF to file),
+/// served by `GET /api/v1/cases/{number}/notices/{kind}` under the session.
+fn notice_links(ctx: &Ctx, v: &CaseView, awards: &[gongshang_store::cases::AwardRow]) -> Markup {
+    let d = &v.determination;
+    let mut kinds: Vec<(&str, &str, &str)> = Vec::new();
+    if d.materials_requested.is_some() {
+        kinds.push(("materials", "补正材料通知书", "Request for materials"));
+    }
+    if d.rejected.is_some() {
+        kinds.push(("inadmissible", "不予受理通知书", "Inadmissibility notice"));
+    }
+    if d.decision.is_some() {
+        kinds.push(("decision", "工伤认定决定书", "Determination decision"));
+    }
+    if awards.iter().any(|a| a.status == "approved") {
+        kinds.push(("award", "工伤保险待遇核定表", "Award sheet"));
+    }
+    let number = &v.row.number;
+    html! {
+        @if !kinds.is_empty() {
+            section.card #notices {
+                h2 style="margin-top:0" { (ctx.t("文书", "Notices")) }
+                ul { @for (kind, zh, en) in &kinds { li {
+                    a href=(format!("/api/v1/cases/{number}/notices/{kind}")) target="_blank" { (ctx.t(zh, en)) }
+                    " · " a href=(format!("/api/v1/cases/{number}/notices/{kind}?format=pdf")) { "PDF" }
+                } } }
             }
         }
     }
@@ -512,6 +544,11 @@ fn award_body(ctx: &Ctx, v: &AwardView, notice: Option<Markup>) -> Markup {
         p { (ctx.t("案件", "Case")) " " a href=(format!("/cases/{}", v.case_number)) { code { (v.case_number) } }
             " · " (ctx.t("规则日期", "Rules as of")) " " (a.legal_date) " · " (ctx.t("经办", "Made by")) " " (a.made_by) }
         @if let Some(n) = notice { (n) }
+        @if a.status == "approved" {
+            p #award-notice { (ctx.t("核定表：", "Award sheet: "))
+                a href=(format!("/api/v1/cases/{}/notices/award", v.case_number)) target="_blank" { "HTML" }
+                " · " a href=(format!("/api/v1/cases/{}/notices/award?format=pdf", v.case_number)) { "PDF" } }
+        }
         div.table-wrap { table {
             thead { tr {
                 th { (ctx.t("项目", "Item")) } th { (ctx.t("周期", "Paid")) } th { (ctx.t("支付方", "Payer")) }

@@ -452,3 +452,427 @@ fn healthz_metrics_and_the_docs_are_served() {
         assert!(ui.body.contains("swagger"), "{}", ui.body);
     });
 }
+
+// ---- cases, awards and the payroll ------------------------------------------------
+
+/// An application by unit `unit` for `person`'s work accident of 2025-03-10,
+/// filed on 2025-03-20 with the three materials, under `number`.
+pub fn application(number: &str, unit: &str, person: &str) -> serde_json::Value {
+    json!({
+        "number": number, "person": person, "unit": unit,
+        "scheme_id": "guangdong.employees", "region": "440100", "applicant": "unit",
+        "accident_date": "2025-03-10", "filed_on": "2025-03-20",
+        "ground_claimed": "art14_1_work_accident",
+        "materials": ["application_form", "labour_relation_proof", "medical_diagnosis"]
+    })
+}
+
+/// Files the case as the clerk, accepts it, decides it recognised, and
+/// concludes the appraisal at grade 2 on 2025-06-15; returns the case.
+pub fn recognised_case(
+    s: &crate::api_common::TestServer,
+    number: &str,
+    unit: &str,
+    person: &str,
+) -> serde_json::Value {
+    let clerk = s.token("clerk");
+    let r = s.send(
+        req("POST", "/api/v1/cases")
+            .bearer(clerk)
+            .json(&application(number, unit, person)),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["state"], "completeness_review");
+    let steps = [
+        ("determination", json!("accept"), "2025-03-25"),
+        (
+            "determination",
+            json!({"command": "decide",
+                "finding": {"finding": "recognised", "ground": "art14_1_work_accident"}}),
+            "2025-04-20",
+        ),
+        ("appraisal", json!("apply"), "2025-05-01"),
+        (
+            "appraisal",
+            json!({"command": "conclude", "grade": 2, "nursing": null}),
+            "2025-06-15",
+        ),
+    ];
+    let mut last = serde_json::Value::Null;
+    for (stream, command, on) in steps {
+        let r = s.send(
+            req("POST", format!("/api/v1/cases/{number}/{stream}"))
+                .bearer(clerk)
+                .json(&json!({"command": command, "on": on})),
+        );
+        assert_eq!(r.status, 200, "{stream} {command}: {}", r.body);
+        last = r.json();
+    }
+    last
+}
+
+/// Computes the award of a recognised case as the clerk; returns its id.
+pub fn computed_award(s: &crate::api_common::TestServer, number: &str) -> i64 {
+    let r = s.send(
+        req("POST", format!("/api/v1/cases/{number}/awards"))
+            .bearer(s.token("clerk"))
+            .json(&json!({"facts": {"own_wage": "8500.00", "suspension_months": 3}})),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["award"]["id"].as_i64().unwrap()
+}
+
+#[test]
+fn art14_a_case_from_application_to_an_approved_award_paid_once_and_a_payroll_run_twice_pays_nothing_twice()
+ {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let (clerk, reviewer) = (s.token("clerk"), s.token("reviewer"));
+        let number = "GS-2025-F1";
+        let case = recognised_case(s, number, f.unit_a.as_str(), f.person_1.as_str());
+        assert_eq!(case["number"], number);
+        assert_eq!(case["unit"], f.unit_a.as_str());
+        assert!(case["events"].as_array().unwrap().len() >= 4, "{case}");
+
+        // The case as the unit and the worker see it; not as unit B.
+        let shown = s.send(req("GET", format!("/api/v1/cases/{number}")).bearer(s.token("unit_a")));
+        assert_eq!(shown.status, 200, "{}", shown.body);
+        assert_eq!(shown.json()["number"], number);
+        let hidden =
+            s.send(req("GET", format!("/api/v1/cases/{number}")).bearer(s.token("unit_b")));
+        assert_eq!((hidden.status, hidden.code()), (404, "not_found".into()));
+
+        // A command the state does not allow names the state.
+        let again = s.send(
+            req("POST", format!("/api/v1/cases/{number}/determination"))
+                .bearer(clerk)
+                .json(&json!({"command": "accept", "on": "2025-06-20"})),
+        );
+        assert_eq!(
+            (again.status, again.code()),
+            (409, "conflict".into()),
+            "{}",
+            again.body
+        );
+        // An unknown command is refused with the field named.
+        let bad = s.send(
+            req("POST", format!("/api/v1/cases/{number}/determination"))
+                .bearer(clerk)
+                .json(&json!({"command": "approve_everything"})),
+        );
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        assert_eq!(bad.json()["field"], "command");
+
+        let history = s.send(req("GET", format!("/api/v1/cases/{number}/appraisal")).bearer(clerk));
+        assert_eq!(history.status, 200, "{}", history.body);
+        assert_eq!(history.json()[0]["grade"], 2);
+
+        let award_id = computed_award(s, number);
+        let award =
+            s.send(req("GET", format!("/api/v1/awards/{award_id}")).bearer(s.token("worker_1")));
+        assert_eq!(award.status, 200, "{}", award.body);
+        let award = award.json();
+        assert_eq!(award["award"]["status"], "proposed");
+        assert!(
+            award["trace"].is_object() || award["trace"].is_array(),
+            "{award}"
+        );
+        let items = award["award"]["items"].as_array().unwrap();
+        assert!(
+            items
+                .iter()
+                .any(|i| i["item"] == "monthly_disability_allowance" && i["payer"] == "fund"),
+            "{award}"
+        );
+
+        // Maker-checker: the maker may not approve what they computed.
+        let admin_award = {
+            let r = s.send(
+                req("POST", format!("/api/v1/cases/{number}/awards"))
+                    .bearer(s.token("administrator"))
+                    .json(&json!({"facts": {"own_wage": "8500.00", "suspension_months": 3}})),
+            );
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.json()["award"]["id"].as_i64().unwrap()
+        };
+        let own = s.send(
+            req("POST", format!("/api/v1/awards/{admin_award}/approve"))
+                .bearer(s.token("administrator")),
+        );
+        assert_eq!(
+            (own.status, own.code()),
+            (409, "maker_checker".into()),
+            "{}",
+            own.body
+        );
+        // A clerk may not approve at all.
+        let clerk_approves =
+            s.send(req("POST", format!("/api/v1/awards/{award_id}/approve")).bearer(clerk));
+        assert_eq!(
+            (clerk_approves.status, clerk_approves.code()),
+            (403, "forbidden".into())
+        );
+        // The reviewer, a second person, approves.
+        let approved =
+            s.send(req("POST", format!("/api/v1/awards/{award_id}/approve")).bearer(reviewer));
+        assert_eq!(approved.status, 200, "{}", approved.body);
+        let approved = approved.json();
+        assert_eq!(approved["award"]["status"], "approved");
+        assert_eq!(approved["award"]["checked_by"], "reviewer:reviewer");
+        assert!(
+            !approved["benefits"].as_array().unwrap().is_empty(),
+            "{approved}"
+        );
+        let listed =
+            s.send(req("GET", format!("/api/v1/cases/{number}/awards")).bearer(s.token("unit_a")));
+        assert_eq!(listed.status, 200, "{}", listed.body);
+        assert!(
+            listed
+                .json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["status"] == "approved")
+        );
+
+        // One-time items: an Idempotency-Key is required; paid once.
+        let pay = |key: &str| {
+            s.send(
+                req("POST", format!("/api/v1/cases/{number}/one-time-payments"))
+                    .bearer(clerk)
+                    .header("Idempotency-Key", key)
+                    .json(&json!({"paid_on": "2025-07-01"})),
+            )
+        };
+        let missing = s.send(
+            req("POST", format!("/api/v1/cases/{number}/one-time-payments"))
+                .bearer(clerk)
+                .json(&json!({"paid_on": "2025-07-01"})),
+        );
+        assert_eq!(
+            (missing.status, missing.code()),
+            (400, "idempotency_key_missing".into())
+        );
+        let first = pay("one-time-1");
+        assert_eq!(first.status, 200, "{}", first.body);
+        let first = first.json();
+        let paid = first["paid"].as_array().unwrap();
+        assert!(
+            !paid.is_empty() && paid.iter().all(|p| p["already_paid"] == false),
+            "{first}"
+        );
+        // The key names this case's payment: for another case it is a mismatch.
+        let other = s.send(
+            req("POST", "/api/v1/cases/GS-2025-OTHER/one-time-payments")
+                .bearer(clerk)
+                .header("Idempotency-Key", "one-time-1")
+                .json(&json!({"paid_on": "2025-07-01"})),
+        );
+        assert_eq!(
+            (other.status, other.code()),
+            (409, "idempotency_mismatch".into())
+        );
+        let second = pay("one-time-2").json();
+        assert!(
+            second["paid"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["already_paid"] == true),
+            "{second}"
+        );
+
+        // The payroll: the month once; again under another key pays nothing;
+        // the same key answers the same.
+        let run = |key: &str| {
+            s.send(
+                req("POST", "/api/v1/payroll/runs")
+                    .bearer(clerk)
+                    .header("Idempotency-Key", key)
+                    .json(&json!({"month": "2025-07"})),
+            )
+        };
+        let r1 = run("payroll-2025-07");
+        assert_eq!(r1.status, 201, "{}", r1.body);
+        let r1 = r1.json();
+        assert_eq!(r1["lines"], 1, "{r1}");
+        assert_ne!(r1["total"], "0.00");
+        let replay = run("payroll-2025-07");
+        assert_eq!(replay.header("idempotency-replayed"), Some("true"));
+        assert_eq!(replay.json(), r1);
+        let r2 = run("payroll-2025-07-again").json();
+        assert_eq!(
+            (r2["lines"].clone(), r2["total"].clone()),
+            (json!(0), json!("0.00")),
+            "{r2}"
+        );
+        let runs =
+            s.send(req("GET", "/api/v1/payroll/runs?month=2025-07").bearer(s.token("analyst")));
+        assert_eq!(runs.status, 200, "{}", runs.body);
+        assert_eq!(runs.json().as_array().unwrap().len(), 2);
+
+        // The work queue is the agency's.
+        let queue = s.send(req("GET", "/api/v1/work-queue").bearer(reviewer));
+        assert_eq!(queue.status, 200, "{}", queue.body);
+        let refused = s.send(req("GET", "/api/v1/work-queue").bearer(s.token("unit_a")));
+        assert_eq!(refused.status, 403);
+    });
+}
+
+/// 办法 Art 8 and 条例 Art 20: each notice of a stored case, in HTML and PDF,
+/// once the case has reached it; scoped as the case.
+#[test]
+fn measures_art8_notices_of_stored_cases_as_html_and_pdf_once_the_case_reaches_them() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let clerk = s.token("clerk");
+        let get = |token: &str, path: String| s.send(req("GET", path).bearer(token));
+
+        // A recognised case: the decision; no award sheet before approval.
+        let n1 = "GS-2025-N1";
+        recognised_case(s, n1, f.unit_a.as_str(), f.person_1.as_str());
+        let html = get(
+            s.token("worker_1"),
+            format!("/api/v1/cases/{n1}/notices/decision"),
+        );
+        assert_eq!(html.status, 200, "{}", html.body);
+        assert!(
+            html.header("content-type")
+                .unwrap()
+                .starts_with("text/html")
+        );
+        for text in ["认定工伤决定书", n1, "工人1", "单位1", "行政复议"] {
+            assert!(html.body.contains(text), "{text} missing: {}", html.body);
+        }
+        let (head, pdf) = get_bytes(
+            s,
+            clerk,
+            &format!("/api/v1/cases/{n1}/notices/decision?format=pdf"),
+        );
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: application/pdf"),
+            "{head}"
+        );
+        assert!(
+            pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF"),
+            "{head}"
+        );
+        let early = get(clerk, format!("/api/v1/cases/{n1}/notices/award"));
+        assert_eq!(
+            (early.status, early.code()),
+            (409, "conflict".into()),
+            "{}",
+            early.body
+        );
+        let none = get(clerk, format!("/api/v1/cases/{n1}/notices/materials"));
+        assert_eq!((none.status, none.code()), (409, "conflict".into()));
+        let bad = get(clerk, format!("/api/v1/cases/{n1}/notices/letter"));
+        assert_eq!(
+            (bad.status, bad.json()["field"].clone()),
+            (422, json!("kind"))
+        );
+        let bad_format = get(
+            clerk,
+            format!("/api/v1/cases/{n1}/notices/decision?format=docx"),
+        );
+        assert_eq!(
+            (bad_format.status, bad_format.json()["field"].clone()),
+            (422, json!("format"))
+        );
+        // Scope: unit B and the analyst never see it.
+        let hidden = get(
+            s.token("unit_b"),
+            format!("/api/v1/cases/{n1}/notices/decision"),
+        );
+        assert_eq!((hidden.status, hidden.code()), (404, "not_found".into()));
+        let analyst = get(
+            s.token("analyst"),
+            format!("/api/v1/cases/{n1}/notices/decision"),
+        );
+        assert_eq!((analyst.status, analyst.code()), (403, "forbidden".into()));
+
+        // The award sheet once approved: every item with its payer.
+        let award = computed_award(s, n1);
+        let approved = s.send(
+            req("POST", format!("/api/v1/awards/{award}/approve")).bearer(s.token("reviewer")),
+        );
+        assert_eq!(approved.status, 200, "{}", approved.body);
+        let sheet = get(
+            s.token("unit_a"),
+            format!("/api/v1/cases/{n1}/notices/award"),
+        );
+        assert_eq!(sheet.status, 200, "{}", sheet.body);
+        for text in ["工伤保险待遇核定表", "伤残津贴", "工伤保险基金"] {
+            assert!(sheet.body.contains(text), "{text} missing: {}", sheet.body);
+        }
+
+        // Materials requested, then the application rejected.
+        let n2 = "GS-2025-N2";
+        let mut app = application(n2, f.unit_b.as_str(), f.person_2.as_str());
+        app["materials"] = json!(["application_form"]);
+        let r = s.send(req("POST", "/api/v1/cases").bearer(clerk).json(&app));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let act = |command: serde_json::Value, on: &str| {
+            let r = s.send(
+                req("POST", format!("/api/v1/cases/{n2}/determination"))
+                    .bearer(clerk)
+                    .json(&json!({"command": command, "on": on})),
+            );
+            assert_eq!(r.status, 200, "{}", r.body);
+        };
+        act(
+            json!({"command": "request_materials",
+                "missing": [{"kind": "labour_relation_proof"}, {"kind": "medical_diagnosis"}]}),
+            "2025-03-24",
+        );
+        let materials = get(
+            s.token("unit_b"),
+            format!("/api/v1/cases/{n2}/notices/materials"),
+        );
+        assert_eq!(materials.status, 200, "{}", materials.body);
+        for text in ["补正材料通知书", "劳动关系", "受伤后诊断证明书"] {
+            assert!(
+                materials.body.contains(text),
+                "{text} missing: {}",
+                materials.body
+            );
+        }
+        act(
+            json!({"command": "reject_application",
+                "reason": {"reason": "other", "explanation": "申请人逾期未补正材料"}}),
+            "2025-05-20",
+        );
+        let rejected = get(
+            clerk,
+            format!("/api/v1/cases/{n2}/notices/inadmissible?format=html"),
+        );
+        assert_eq!(rejected.status, 200, "{}", rejected.body);
+        for text in ["不予受理", "申请人逾期未补正材料"] {
+            assert!(
+                rejected.body.contains(text),
+                "{text} missing: {}",
+                rejected.body
+            );
+        }
+    });
+}
+
+/// A GET whose body is bytes (a PDF): the status line and headers as text,
+/// the body as sent (the harness's `send` reads text).
+fn get_bytes(s: &crate::api_common::TestServer, token: &str, path: &str) -> (String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(s.addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n",
+        s.addr
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    (head, raw[split + 4..].to_vec())
+}

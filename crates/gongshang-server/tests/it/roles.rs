@@ -238,6 +238,19 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "region": "440100", "grade": 5, "appraisal_date": "2025-06-01"})),
             "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok anonymous=ok",
         ),
+        // Statistics: agency staff and analysts; units and workers refused.
+        r(
+            "GET",
+            "/api/v1/stats/overview".into(),
+            None,
+            "agency=ok analyst=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/stats/orders?month=2025-07".into(),
+            None,
+            "agency=ok analyst=ok",
+        ),
         // Last: it ends an enrolment of unit A.
         r(
             "POST",
@@ -248,11 +261,135 @@ fn rows(s: &TestServer) -> Vec<Row> {
     ]
 }
 
+/// The case endpoints, over case A (unit A, person 1: recognised, grade 2,
+/// an award proposed by the clerk) and case B (unit B, person 2: filed).
+fn case_rows(s: &TestServer) -> Vec<Row> {
+    let f = &s.fixture;
+    let (a, b) = (f.unit_a.as_str(), f.unit_b.as_str());
+    let (p1, p2) = (f.person_1.as_str(), f.person_2.as_str());
+    let ca = "GS-ROLES-A";
+    let cb = "GS-ROLES-B";
+    crate::flows::recognised_case(s, ca, a, p1);
+    let award = crate::flows::computed_award(s, ca);
+    let filed = s.send(
+        req("POST", "/api/v1/cases")
+            .bearer(s.token("clerk"))
+            .json(&crate::flows::application(cb, b, p2)),
+    );
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    let r = |method, path: String, body: Option<Value>, expect| Row {
+        method,
+        path,
+        body,
+        expect,
+    };
+    vec![
+        r(
+            "POST",
+            "/api/v1/cases".into(),
+            Some(crate::flows::application("GS-ROLES-C", b, p2)),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/cases/{ca}"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/cases/{cb}"),
+            None,
+            "agency=ok unit_a=404 unit_b=ok worker_1=404",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/cases/{cb}/determination"),
+            Some(json!({"command": "accept", "on": "2025-03-25"})),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/cases/{ca}/appraisal"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/cases/{ca}/appraisal"),
+            Some(json!({"command": "receive", "on": "2025-06-20"})),
+            "clerk=ok administrator=ok",
+        ),
+        r("GET", "/api/v1/work-queue".into(), None, "agency=ok"),
+        r(
+            "GET",
+            format!("/api/v1/cases/{ca}/awards"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/cases/{cb}/awards"),
+            None,
+            "agency=ok unit_a=404 unit_b=ok worker_1=404",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/cases/{ca}/awards"),
+            Some(json!({"facts": {"own_wage": "8500.00"}})),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/awards/{award}"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/awards/{award}/approve"),
+            None,
+            "reviewer=ok administrator=ok",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/cases/{ca}/one-time-payments"),
+            Some(json!({"paid_on": "2025-07-01"})),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/payroll/runs".into(),
+            Some(json!({"month": "2025-07"})),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/cases/{ca}/notices/decision"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/cases/{cb}/notices/materials?format=html"),
+            None,
+            "agency=ok unit_a=404 unit_b=ok worker_1=404",
+        ),
+        r(
+            "GET",
+            "/api/v1/payroll/runs?month=2025-07".into(),
+            None,
+            "agency=ok analyst=ok",
+        ),
+    ]
+}
+
 #[test]
 fn every_role_is_refused_what_it_must_not_see_or_do() {
     each_backend(|s| {
         let mut failures = Vec::new();
-        for (n, row) in rows(s).iter().enumerate() {
+        let all: Vec<Row> = rows(s).into_iter().chain(case_rows(s)).collect();
+        for (n, row) in all.iter().enumerate() {
             for role in ROLES {
                 let mut r = req(row.method, row.path.clone())
                     .header("Idempotency-Key", &format!("matrix-{n}-{role}"));
