@@ -151,6 +151,20 @@ impl App {
         })
     }
 
+    /// Every platform's month as stored (orders, distinct workers, premium,
+    /// billed), by platform id: the per-platform statistics.
+    pub fn platform_months(
+        &self,
+        month: gongshang_domain::month::Month,
+    ) -> Result<Vec<crate::Reconciliation>, AppError> {
+        let mut out = Vec::new();
+        for platform in self.store.order_platforms(&month.to_string())? {
+            let platform = gongshang_domain::ids::PlatformId::parse(&platform)?;
+            out.push(self.reconcile(&platform, month, None, None)?);
+        }
+        Ok(out)
+    }
+
     /// A scheme's name in Chinese or English (its id when unknown).
     pub fn scheme_name(&self, id: &str, zh: bool) -> String {
         match self.policy.scheme(id) {

@@ -288,15 +288,48 @@ pub fn cleared_cookie() -> HeaderValue {
     HeaderValue::from_static("gongshang_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
+/// The client's address (the TCP peer), for the login throttle; `None`
+/// when the router is served without connect info. `X-Forwarded-For` is not
+/// trusted: anyone can send it (DESIGN.md, FAQ "Login throttling").
+#[derive(Copy, Clone, Debug)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
 /// Signs in: `None` when the login or the password is wrong; otherwise the
 /// `Set-Cookie` header to send and the new session (its CSRF token and
-/// account).
+/// account). 429 `too_many_attempts` (with `Retry-After`) while the login or
+/// the client's address is throttled ([`crate::throttle`]); the password is
+/// not even checked then.
 pub async fn start_session(
     state: &AppState,
     login: String,
     password: String,
+    client: ClientAddr,
 ) -> ApiResult<Option<(HeaderValue, NewSession)>> {
-    let session = state.run(move |app| app.login(&login, &password)).await?;
+    let throttle = std::sync::Arc::clone(&state.throttle);
+    throttle
+        .begin(&login, client.0, state.app.now())
+        .map_err(ApiError::too_many_attempts)?;
+    let name = login.clone();
+    let session = state
+        .run(move |app| app.login(&login, &password))
+        .await
+        .inspect_err(|_| throttle.abandoned(&name, client.0))?;
+    if session.is_some() {
+        throttle.succeeded(&name, client.0);
+    }
     Ok(session.map(|s| (session_cookie(&s, state.secure_cookies), s)))
 }
 

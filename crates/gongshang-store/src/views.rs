@@ -135,6 +135,9 @@ pub trait ViewStore {
     /// builds its data in memory, where a commit costs no disk write, and
     /// then serves from the copy.
     fn copy_into_file(&self, path: &str) -> Result<(), StoreError>;
+    /// The platforms with orders stored in the month (`YYYY-MM`), sorted:
+    /// the rows of the per-platform statistics.
+    fn order_platforms(&self, month: &str) -> Result<Vec<String>, StoreError>;
 }
 
 fn i(v: i64) -> Value {
@@ -394,6 +397,19 @@ impl<B: Backend> ViewStore for SqlStore<B> {
         overdue_on: Option<Date>,
     ) -> Result<Vec<CaseListRow>, StoreError> {
         self.case_rows_impl(q, overdue_on)
+    }
+
+    fn order_platforms(&self, month: &str) -> Result<Vec<String>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "listing the platforms of a month",
+                "SELECT platform FROM order_months WHERE month = $1 AND orders > 0 ORDER BY platform",
+                &[t(month)],
+            )?
+            .iter()
+            .map(|r| Ok(Cols::new(r).text(0)?.to_owned()))
+            .collect()
+        })
     }
 
     fn copy_into_file(&self, path: &str) -> Result<(), StoreError> {

@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use super::{ApiJson, json};
 use crate::AppState;
-use crate::auth::{CurrentUser, end_session, start_session};
+use crate::auth::{ClientAddr, CurrentUser, end_session, start_session};
 use crate::error::{ApiError, ApiResult, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -85,13 +85,17 @@ pub struct SessionView {
 }
 
 /// Sign in: sets the `gongshang_session` cookie (HttpOnly, SameSite=Lax).
+/// Repeated failures of a login (or from an address) are slowed down, then
+/// refused for a while: 429 `too_many_attempts` with `Retry-After`.
 #[utoipa::path(post, path = "/session", tag = "accounts", request_body = LoginRequest,
-    responses((status = 200, body = SessionView), (status = 401, body = Problem)))]
+    responses((status = 200, body = SessionView), (status = 401, body = Problem),
+        (status = 429, body = Problem, headers(("Retry-After" = u64, description = "seconds to wait")))))]
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    let (cookie, session) = start_session(&state, req.login, req.password)
+    let (cookie, session) = start_session(&state, req.login, req.password, client)
         .await?
         .ok_or_else(|| ApiError::new("unauthenticated", "the login or the password is wrong"))?;
     let mut response = json(

@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use super::{Ctx, page};
 use crate::AppState;
-use crate::auth::{CurrentUser, MaybeUser, end_session, start_session};
+use crate::auth::{ClientAddr, CurrentUser, MaybeUser, end_session, start_session};
 
 /// The signed-in user, or nobody.
 #[derive(Clone, Debug, Default)]
@@ -175,6 +175,11 @@ pub struct LoginQuery {
 }
 
 fn login_page(ctx: &Ctx, next: &str, failed: bool) -> Markup {
+    let wrong = ctx.t("账号或密码不正确。", "The login or the password is wrong.");
+    login_page_alert(ctx, next, failed.then(|| wrong.to_owned()))
+}
+
+fn login_page_alert(ctx: &Ctx, next: &str, alert: Option<String>) -> Markup {
     let title = ctx.t("登录", "Sign in");
     page(
         ctx,
@@ -182,8 +187,8 @@ fn login_page(ctx: &Ctx, next: &str, failed: bool) -> Markup {
         html! {
             section.card.narrow {
                 h1 { (title) }
-                @if failed {
-                    div.alert.error role="alert" { (ctx.t("账号或密码不正确。", "The login or the password is wrong.")) }
+                @if let Some(alert) = &alert {
+                    div.alert.error role="alert" { (alert) }
                 }
                 form method="post" action="/login" hx-boost="false" {
                     input type="hidden" name="next" value=(next);
@@ -233,8 +238,13 @@ fn home(role: Role) -> &'static str {
     }
 }
 
-async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
-    match start_session(&state, f.login, f.password).await {
+async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    client: ClientAddr,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    match start_session(&state, f.login, f.password, client).await {
         Ok(Some((cookie, session))) => {
             let next = safe_next(f.next.as_deref());
             let to = if next.is_empty() {
@@ -251,6 +261,25 @@ async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>
             Html(login_page(&ctx, &safe_next(f.next.as_deref()), true).into_string()),
         )
             .into_response(),
+        // Throttled (crate::throttle): the page again, saying how long to wait.
+        Err(e) if e.code == "too_many_attempts" => {
+            let secs = e.retry_after.unwrap_or(1);
+            let alert = format!(
+                "{} {secs} {}",
+                ctx.t(
+                    "登录失败次数过多，请稍后再试：",
+                    "Too many failed sign-ins; try again in"
+                ),
+                ctx.t("秒。", "s.")
+            );
+            let page = login_page_alert(&ctx, &safe_next(f.next.as_deref()), Some(alert));
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, secs.to_string())],
+                Html(page.into_string()),
+            )
+                .into_response()
+        }
         Err(e) => e.into_response(),
     }
 }
