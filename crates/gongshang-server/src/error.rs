@@ -69,6 +69,11 @@ pub const ERROR_TABLE: &[ErrorKind] = &[
         title: "it exists already",
     },
     ErrorKind {
+        code: "maker_checker",
+        status: 409,
+        title: "a second person must approve what you made",
+    },
+    ErrorKind {
         code: "idempotency_mismatch",
         status: 409,
         title: "the idempotency key was used before for a different request",
@@ -112,6 +117,11 @@ pub const ERROR_TABLE: &[ErrorKind] = &[
         code: "parameter_missing",
         status: 422,
         title: "a parameter is not loaded for that date or region",
+    },
+    ErrorKind {
+        code: "too_many_attempts",
+        status: 429,
+        title: "too many failed sign-ins; wait as Retry-After says",
     },
     ErrorKind {
         code: "internal",
@@ -163,6 +173,8 @@ pub struct ApiError {
     pub code: String,
     pub detail: String,
     pub field: Option<String>,
+    /// Seconds for the `Retry-After` header (429 `too_many_attempts`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -171,7 +183,21 @@ impl ApiError {
             code: code.to_owned(),
             detail: detail.into(),
             field: None,
+            retry_after: None,
         }
+    }
+
+    /// 429 `too_many_attempts`: sign-ins refused for `seconds` more.
+    pub fn too_many_attempts(seconds: u64) -> ApiError {
+        let mut e = ApiError::new(
+            "too_many_attempts",
+            format!(
+                "too many failed sign-ins for this login or from this address; try again in {seconds} s"
+            ),
+        )
+        .with_field("login");
+        e.retry_after = Some(seconds);
+        e
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
@@ -236,6 +262,7 @@ impl From<AppError> for ApiError {
                 code: e.code().to_owned(),
                 detail: e.to_string(),
                 field: e.field().map(str::to_owned),
+                retry_after: None,
             },
         }
     }
@@ -312,6 +339,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod error;
 pub mod metrics;
 pub mod openapi;
+pub mod throttle;
 pub mod ui;
 
 use std::collections::HashMap;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Mark the session cookie `Secure` (behind TLS).
     pub secure_cookies: bool,
+    /// Failed sign-ins by login and by address ([`throttle`]).
+    pub throttle: Arc<throttle::LoginThrottle>,
     tokens: Arc<Mutex<HashMap<String, (Account, Instant)>>>,
     /// At most this many service calls at once on the blocking pool: the
     /// SQLite store has one connection behind a mutex, and 64 threads
@@ -65,6 +68,7 @@ impl AppState {
             app: Arc::new(app),
             metrics: Arc::default(),
             secure_cookies: false,
+            throttle: Arc::default(),
             tokens: Arc::default(),
             blocking: Arc::new(tokio::sync::Semaphore::new(BLOCKING_CALLS)),
         }
@@ -151,6 +155,8 @@ pub async fn bind(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let app = router(state);
+    // With the peer's address, for the per-address login throttle.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok((local, task))
 }

@@ -25,7 +25,10 @@ use crate::error::Problem;
         (name = "orders", description = "platform orders, order bills, reconciliation"),
         (name = "coverage", description = "was a person covered at a time"),
         (name = "calculate", description = "the calculator with its trace (public)"),
-        (name = "accounts", description = "sign-in, accounts, API tokens")
+        (name = "accounts", description = "sign-in, accounts, API tokens"),
+        (name = "cases", description = "injury determination, appraisal, awards (maker-checker), one-time payments"),
+        (name = "payroll", description = "the monthly payroll of periodic benefits (Idempotency-Key required)"),
+        (name = "stats", description = "read-only statistics without personal data (agency staff, analysts)")
     ),
     modifiers(&Security)
 )]

@@ -13,6 +13,7 @@ pub mod enrollment;
 pub mod orders;
 pub mod payments;
 pub mod registry;
+pub mod stats;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -39,7 +40,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(coverage::router())
         .merge(calculate::router())
         .merge(accounts::router())
-        .merge(cases::router());
+        .merge(cases::router())
+        .merge(stats::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

@@ -1,6 +1,7 @@
 //! The worker's phone-sized page: am I covered today, buy 益鹭保 days (the
 //! worker's half paid at once, the city's half billed to the fiscal payer),
-//! and file a claim (once the case services are in).
+//! and file a claim with the insurer (益鹭保's claims: claim, review, payout
+//! within the cap).
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me", get(me))
         .route("/me/days", post(buy_days))
+        .route("/me/claims", post(file_claim))
 }
 
 async fn me(State(state): State<AppState>, ctx: Ctx) -> Response {
@@ -108,9 +110,22 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, notice: Option<Markup>) -
                     }
                 }
             }
-            section.card style="margin-top:1rem" {
-                h2 style="margin-top:0" { (ctx.t("申请工伤（理赔）", "File a claim")) }
-                p.muted { (ctx.t("案件办理模块接入后，可在此提交工伤认定申请或理赔申请。", "Once the case services are in, file an injury claim here.")) }
+            @for scheme in &days {
+                section.card style="margin-top:1rem" {
+                    h2 style="margin-top:0" { (ctx.t("申请理赔", "File a claim")) }
+                    p.muted { (state.app.scheme_name(scheme, ctx.zh())) " · " (ctx.t("事故当天须在保；保险公司按方案审核并在限额内赔付。", "You must have been covered on the day of the accident; the insurer reviews the claim and pays within the limit.")) }
+                    form method="post" action="/me/claims" hx-post="/me/claims" hx-target="#me" hx-swap="outerHTML" {
+                        (session::csrf_field(ctx))
+                        input type="hidden" name="scheme_id" value=(scheme);
+                        label for="accident_date" { (ctx.t("事故日期", "Day of the accident")) }
+                        input #accident_date name="accident_date" type="date" required max=(state.app.today().to_string());
+                        label for="hospital_days" { (ctx.t("住院天数", "Days in hospital")) }
+                        input #hospital_days name="hospital_days" type="number" min="0" max="365" value="0";
+                        label for="medical_expenses" { (ctx.t("医疗费用（元）", "Medical expenses (yuan)")) }
+                        input #medical_expenses name="medical_expenses" inputmode="decimal" placeholder="0.00";
+                        button.primary type="submit" { (ctx.t("提交理赔申请", "File the claim")) }
+                    }
+                }
             }
             @if !d.bills.is_empty() {
                 section.card style="margin-top:1rem" {
@@ -198,6 +213,97 @@ async fn buy_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysFor
             ctx.t("我的保障", "My cover"),
             body(&ctx, &state, &d, Some(notice)),
         ),
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ClaimForm {
+    #[serde(default)]
+    csrf_token: String,
+    scheme_id: String,
+    accident_date: String,
+    #[serde(default)]
+    hospital_days: String,
+    #[serde(default)]
+    medical_expenses: String,
+}
+
+/// A worker's own claim under a scheme paid by an insurer: the facts go to
+/// the insurer's schedule, which computes the payout within the cap; not
+/// covered on the day, the claim is filed and closed with that reason.
+async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ClaimForm>) -> Response {
+    let Some(person) = ctx.viewer.person() else {
+        return session::forbidden(&ctx);
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    let actor = ctx.viewer.actor();
+    let result = state
+        .run(move |app| {
+            let accident_date: jiff::civil::Date =
+                f.accident_date.trim().parse().map_err(|e: jiff::Error| {
+                    AppError::invalid(
+                        "accident_date",
+                        format!("{:?}: {e}; expected YYYY-MM-DD", f.accident_date),
+                    )
+                })?;
+            let mut facts = serde_json::Map::new();
+            let days = f.hospital_days.trim();
+            if !days.is_empty() && days != "0" {
+                let n: u32 = days.parse().map_err(|_| {
+                    AppError::invalid(
+                        "hospital_days",
+                        format!("{days:?}: a whole number of days, 0 to 365"),
+                    )
+                })?;
+                facts.insert("hospital_days".into(), n.into());
+            }
+            let expenses = f.medical_expenses.trim();
+            if !expenses.is_empty() {
+                facts.insert("medical_expenses".into(), expenses.into());
+            }
+            if facts.is_empty() {
+                return Err(AppError::invalid(
+                    "hospital_days",
+                    "say the days in hospital or the medical expenses: the claim pays for them",
+                ));
+            }
+            let request = gongshang_app::cases::ClaimRequest {
+                number: None,
+                person,
+                scheme_id: f.scheme_id.clone(),
+                region: None,
+                accident_date,
+                injured_at: None,
+                filed_on: Some(app.today()),
+                accident_key: None,
+                claimed: None,
+                facts: Some(serde_json::Value::Object(facts)),
+            };
+            app.file_claim(&request, &actor)
+        })
+        .await;
+    let notice = match &result {
+        Ok(case) => html! { div.alert.ok role="status" style="margin-top:1rem" {
+            (ctx.t("已提交理赔申请 ", "Claim filed: ")) a href=(format!("/cases/{}", case.number)) { code { (case.number) } }
+            " · " (super::cases::state_label(&ctx, &case.state))
+        } },
+        Err(e) => html! { div style="margin-top:1rem" { (error_box(&ctx, e)) } },
+    };
+    match state
+        .run(move |app| app.person_detail_by_resident_id(&person))
+        .await
+    {
+        Ok(d) => {
+            let cases = my_cases(&state, person).await;
+            respond(
+                &ctx,
+                ctx.t("我的保障", "My cover"),
+                html! { (body(&ctx, &state, &d, Some(notice))) (cases_box(&ctx, &cases)) },
+            )
+        }
         Err(e) => error_page(&ctx, &e),
     }
 }

@@ -205,6 +205,11 @@ pub struct TestServer {
     pub backend: &'static str,
     pub addr: SocketAddr,
     pub fixture: Fixture,
+    /// The app's clock (2025-07-01T02:00:00Z to start with): tests move it
+    /// instead of sleeping.
+    pub clock: Arc<FixedClock>,
+    /// The server's app, for setting up what the API cannot (yet) create.
+    pub app: Arc<App>,
     location: Location,
     runtime: Option<tokio::runtime::Runtime>,
 }
@@ -241,23 +246,27 @@ fn boot(location: Location) -> TestServer {
         ),
     };
     let clock = Arc::new(FixedClock::new("2025-07-01T02:00:00Z".parse().unwrap()));
-    let app = App::new(store, clock).unwrap();
+    let app = App::new(store, clock.clone()).unwrap();
     let fixture = seed(&app);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
+    let state = AppState::new(app);
+    let app = Arc::clone(&state.app);
     let (addr, _task) = runtime
         .block_on(gongshang_server::bind(
             "127.0.0.1:0".parse().unwrap(),
-            AppState::new(app),
+            state,
         ))
         .unwrap();
     TestServer {
         backend,
         addr,
         fixture,
+        clock,
+        app,
         location,
         runtime: Some(runtime),
     }

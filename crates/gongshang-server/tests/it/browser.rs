@@ -102,6 +102,16 @@ impl Browser {
 
     /// A WebDriver command; panics with the driver's message on an error.
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body)
+            .unwrap_or_else(|(status, body)| panic!("{method} {path}: {status} {body}"))
+    }
+
+    fn try_call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, (u16, String)> {
         let text = body.map(|b| b.to_string());
         let r = request(
             self.addr,
@@ -110,9 +120,30 @@ impl Browser {
             &[],
             text.as_deref().map(|t| ("application/json", t.as_bytes())),
         );
+        if r.status != 200 {
+            return Err((r.status, r.body));
+        }
         let v: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
-        assert!(r.status == 200, "{method} {path}: {} {}", r.status, r.body);
-        v["value"].clone()
+        Ok(v["value"].clone())
+    }
+
+    /// Finds the element and sends it a command. htmx swaps pages in place,
+    /// so an element found a moment ago may be gone: then it is found again
+    /// (a few times) instead of failing.
+    fn element_cmd(&self, css: &str, method: &str, what: &str, body: Option<Value>) -> Value {
+        let mut tries = 0;
+        loop {
+            let e = self.find(css);
+            let path = format!("/session/{}/element/{e}{what}", self.session);
+            match self.try_call(method, &path, body.clone()) {
+                Ok(v) => return v,
+                Err((_, text)) if text.contains("stale element") && tries < 5 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err((status, text)) => panic!("{method} {path} ({css}): {status} {text}"),
+            }
+        }
     }
 
     fn cmd(&self, method: &str, what: &str, body: Option<Value>) -> Value {
@@ -164,13 +195,8 @@ impl Browser {
     }
 
     fn fill(&self, css: &str, text: &str) {
-        let e = self.find(css);
-        self.cmd("POST", &format!("/element/{e}/clear"), Some(json!({})));
-        self.cmd(
-            "POST",
-            &format!("/element/{e}/value"),
-            Some(json!({"text": text})),
-        );
+        self.element_cmd(css, "POST", "/clear", Some(json!({})));
+        self.element_cmd(css, "POST", "/value", Some(json!({"text": text})));
     }
 
     /// Sets a value by script (date inputs take keys in the locale's order).
@@ -184,13 +210,11 @@ impl Browser {
     }
 
     fn click(&self, css: &str) {
-        let e = self.find(css);
-        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
+        self.element_cmd(css, "POST", "/click", Some(json!({})));
     }
 
     fn text(&self, css: &str) -> String {
-        let e = self.find(css);
-        self.cmd("GET", &format!("/element/{e}/text"), None)
+        self.element_cmd(css, "GET", "/text", None)
             .as_str()
             .unwrap_or("")
             .to_owned()

@@ -8,4 +8,6 @@ mod common;
 mod flows;
 mod openapi;
 mod roles;
+mod stats;
+mod throttle;
 mod ui;

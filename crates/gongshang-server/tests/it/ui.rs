@@ -269,3 +269,48 @@ fn the_demo_worker_is_covered_on_the_demo_day() {
         &main[..main.len().min(3000)]
     );
 }
+
+#[test]
+fn a_worker_files_a_yilubao_claim_from_the_phone_page() {
+    let d = demo();
+    let s = sign_in("worker");
+    let post = |fields: &[(&str, &str)]| {
+        let body = form(fields);
+        request(
+            d.addr,
+            "POST",
+            "/me/claims",
+            &[("Cookie", &s.cookie), ("HX-Request", "true")],
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        )
+    };
+    let empty = post(&[
+        ("csrf_token", &s.csrf),
+        ("scheme_id", "xiamen.yilubao"),
+        ("accident_date", "2026-06-30"),
+        ("hospital_days", "0"),
+        ("medical_expenses", ""),
+    ]);
+    assert!(
+        empty.body.contains("hospital_days") && !empty.body.contains("已提交理赔申请"),
+        "a claim for nothing is refused naming the field: {}",
+        empty.body
+    );
+    // The demo worker is covered on the demo day (see above).
+    let r = post(&[
+        ("csrf_token", &s.csrf),
+        ("scheme_id", "xiamen.yilubao"),
+        ("accident_date", "2026-06-30"),
+        ("hospital_days", "2"),
+        ("medical_expenses", ""),
+    ]);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("已提交理赔申请"), "{}", r.body);
+    let forged = post(&[
+        ("csrf_token", "forged"),
+        ("scheme_id", "xiamen.yilubao"),
+        ("accident_date", "2026-06-30"),
+        ("hospital_days", "2"),
+    ]);
+    assert_eq!(forged.status, 403);
+}
