@@ -78,6 +78,11 @@ impl CaseAction {
     }
 }
 
+/// [`CaseAction`]'s rule for the other modules (benefits between runs).
+pub fn require_action(user: &CurrentUser, action: CaseAction, what: &str) -> ApiResult<()> {
+    require(user, action, what)
+}
+
 fn require(user: &CurrentUser, action: CaseAction, what: &str) -> ApiResult<()> {
     if action.allowed(user.role()) {
         Ok(())

@@ -5,6 +5,7 @@
 //! [`PageQuery`]).
 
 pub mod accounts;
+pub mod benefits;
 pub mod bills;
 pub mod calculate;
 pub mod cases;
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(calculate::router())
         .merge(accounts::router())
         .merge(cases::router())
+        .merge(benefits::router())
         .merge(stats::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }

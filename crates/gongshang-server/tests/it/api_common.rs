@@ -322,6 +322,12 @@ impl Resp {
         );
         self.json()["code"].as_str().unwrap().to_owned()
     }
+
+    /// The problem's field at fault, if it names one.
+    pub fn field(&self) -> Option<String> {
+        self.code();
+        self.json()["field"].as_str().map(str::to_owned)
+    }
 }
 
 /// A request to send.

@@ -711,6 +711,78 @@ fn art14_a_case_from_application_to_an_approved_award_paid_once_and_a_payroll_ru
         assert_eq!(runs.status, 200, "{}", runs.body);
         assert_eq!(runs.json().as_array().unwrap().len(), 2);
 
+        // Between runs: index by 3% from August (once under its key),
+        // suspend and resume, end; clerks only.
+        let award = s
+            .send(req("GET", format!("/api/v1/awards/{award_id}")).bearer(clerk))
+            .json();
+        let benefit = award["benefits"][0]["id"]
+            .as_i64()
+            .expect("a periodic benefit");
+        let index = |key: &str| {
+            s.send(
+                req("POST", "/api/v1/payroll/indexations")
+                    .bearer(clerk)
+                    .header("Idempotency-Key", key)
+                    .json(&json!({"from_month": "2025-08", "percent": "3%", "instrument": "人社厅发〔2025〕1号"})),
+            )
+        };
+        let indexed = index("index-2025-08");
+        assert_eq!(indexed.status, 201, "{}", indexed.body);
+        assert_eq!(indexed.json()["benefits"], 1, "{}", indexed.body);
+        let again = index("index-2025-08");
+        assert_eq!(again.header("idempotency-replayed"), Some("true"));
+        let neither = s.send(
+            req("POST", "/api/v1/payroll/indexations")
+                .bearer(clerk)
+                .header("Idempotency-Key", "index-bad")
+                .json(&json!({"from_month": "2025-08", "instrument": "x"})),
+        );
+        assert_eq!(
+            (neither.status, neither.field()),
+            (422, Some("percent".into()))
+        );
+        let refused = s.send(
+            req("POST", format!("/api/v1/benefits/{benefit}/suspension"))
+                .bearer(reviewer)
+                .json(&json!({"reason": "no proof of life"})),
+        );
+        assert_eq!(refused.status, 403);
+        for (path, body, change) in [
+            (
+                "suspension",
+                json!({"reason": "no proof of life"}),
+                "suspended",
+            ),
+            (
+                "resumption",
+                json!({"reason": "proof of life received"}),
+                "resumed",
+            ),
+            (
+                "end",
+                json!({"event": "death", "month": "2025-12"}),
+                "ended",
+            ),
+        ] {
+            let r = s.send(
+                req("POST", format!("/api/v1/benefits/{benefit}/{path}"))
+                    .bearer(clerk)
+                    .json(&body),
+            );
+            assert_eq!(r.status, 200, "{path}: {}", r.body);
+            assert_eq!(r.json()["change"], change);
+        }
+        let bad_event = s.send(
+            req("POST", format!("/api/v1/benefits/{benefit}/end"))
+                .bearer(clerk)
+                .json(&json!({"event": "emigrated", "month": "2025-12"})),
+        );
+        assert_eq!(
+            (bad_event.status, bad_event.field()),
+            (422, Some("event".into()))
+        );
+
         // The work queue is the agency's.
         let queue = s.send(req("GET", "/api/v1/work-queue").bearer(reviewer));
         assert_eq!(queue.status, 200, "{}", queue.body);
