@@ -364,6 +364,12 @@ fn case_rows(s: &TestServer) -> Vec<Row> {
             "clerk=ok administrator=ok",
         ),
         r(
+            "POST",
+            "/api/v1/payroll/indexations".into(),
+            Some(json!({"from_month": "2099-01", "percent": "1%", "instrument": "matrix"})),
+            "clerk=ok administrator=ok",
+        ),
+        r(
             "GET",
             format!("/api/v1/cases/{ca}/notices/decision"),
             None,
