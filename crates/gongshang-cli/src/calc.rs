@@ -149,6 +149,8 @@ pub fn demo() -> Result<(), CliError> {
     println!("  cargo run --release -- calc examples/cases/grade5-guangzhou.json --lang en");
     println!("  cargo run --release -- synth cases --count 1000000 --seed 7 --out cases.csv");
     println!("  cargo run --release -- calc --batch cases.csv --out results.csv");
-    println!("Without --print, demo builds a seeded SQLite database and serves the web UI and the API.");
+    println!(
+        "Without --print, demo builds a seeded SQLite database and serves the web UI and the API."
+    );
     Ok(())
 }
