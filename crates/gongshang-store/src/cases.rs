@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::Store;
-use crate::db::{Cols, Db, DbExt, Value};
+use crate::db::{Cols, Db, DbExt, Value, values_list};
 use crate::engine::{Backend, SqlStore, audit, post};
 use crate::error::StoreError;
 use crate::model::Posted;
@@ -735,28 +735,12 @@ fn insert_benefits(
     let mut ids = Vec::with_capacity(benefits.len());
     let at_text = at.to_string();
     for chunk in benefits.chunks(BATCH_ROWS) {
-        let mut sql = String::from(
-            "INSERT INTO periodic_benefits (case_id, award_id, beneficiary, item, payer, start_month, end_month, end_reason, end_condition, created_at) VALUES ",
+        let mut sql = format!(
+            "INSERT INTO periodic_benefits (case_id, award_id, beneficiary, item, payer, start_month, end_month, end_reason, end_condition, created_at) VALUES {}",
+            values_list(chunk.len(), 10, '$')
         );
         let mut params = Vec::with_capacity(chunk.len() * 10);
-        for (n, b) in chunk.iter().enumerate() {
-            let p = n * 10;
-            if n > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6,
-                p + 7,
-                p + 8,
-                p + 9,
-                p + 10
-            ));
+        for b in chunk {
             params.extend([
                 i(b.case_id),
                 Value::opt_int(b.award_id),
@@ -824,23 +808,12 @@ fn insert_amounts(
         }
     }
     for chunk in amounts.chunks(BATCH_ROWS) {
-        let mut sql = String::from(
-            "INSERT INTO benefit_amounts (benefit_id, from_month, amount_fen, reason, indexation_id) VALUES ",
+        let mut sql = format!(
+            "INSERT INTO benefit_amounts (benefit_id, from_month, amount_fen, reason, indexation_id) VALUES {}",
+            values_list(chunk.len(), 5, '$')
         );
         let mut params = Vec::with_capacity(chunk.len() * 5);
-        for (n, a) in chunk.iter().enumerate() {
-            let p = n * 5;
-            if n > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5
-            ));
+        for a in chunk {
             params.extend([
                 i(a.benefit_id),
                 t(a.from_month),

@@ -189,3 +189,22 @@ impl<'a> Cols<'a> {
         }
     }
 }
+
+/// The `VALUES` list of a many-row INSERT: `(m1, m2, ...), (...)`, `rows`
+/// rows of `columns` numbered parameters, each written `{marker}{n}` (`$` for
+/// the shared SQL, `?` for SQLite's own statements).
+pub fn values_list(rows: usize, columns: usize, marker: char) -> String {
+    use std::fmt::Write as _;
+    let mut sql = String::with_capacity(rows * columns * 6);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            let _ = write!(sql, "{marker}{}", r * columns + c + 1);
+        }
+        sql.push(')');
+    }
+    sql
+}

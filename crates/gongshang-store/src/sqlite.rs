@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ToSql, TransactionBehavior, params};
 
-use crate::db::{Db, DbError, Row, Value};
+use crate::db::{Db, DbError, Row, Value, values_list};
 use crate::engine::{Backend, SqlStore, finish_order_batch, industry_text, month_totals};
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
@@ -326,28 +326,13 @@ fn order_key(o: &OrderRecord) -> (&str, &str) {
     (o.platform.as_str(), o.order_id.as_str())
 }
 
-fn values_list(rows: usize, columns: usize) -> String {
-    let mut sql = String::with_capacity(rows * columns * 6);
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..columns {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            let _ = write!(sql, "?{}", r * columns + c + 1);
-        }
-        sql.push(')');
-    }
-    sql
-}
-
 fn insert_order_days(
     tx: &rusqlite::Transaction<'_>,
     group: &[(Date, &str, &str)],
 ) -> rusqlite::Result<()> {
     let sql = format!(
         "INSERT INTO order_days (day, resident_id, platform) VALUES {} ON CONFLICT DO NOTHING",
-        values_list(group.len(), 3)
+        values_list(group.len(), 3, '?')
     );
     let mut stmt = tx.prepare_cached(&sql)?;
     for (r, (day, resident, platform)) in group.iter().enumerate() {
