@@ -104,7 +104,7 @@ impl Role {
             ImportOrders => matches!(self, Clerk | Administrator | Unit),
             ReadStatistics => matches!(self, Clerk | Reviewer | Administrator | Analyst | Unit),
             ReadCoverage => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
-            ManageAccounts => matches!(self, Administrator),
+            ManageAccounts | ManageCalendar => matches!(self, Administrator),
         }
     }
 }
@@ -130,6 +130,8 @@ pub enum Action {
     ReadStatistics,
     ReadCoverage,
     ManageAccounts,
+    /// Load a year's public-holiday arrangement.
+    ManageCalendar,
 }
 
 /// The records a user sees.

@@ -168,6 +168,9 @@ pub struct QueueItem {
     pub deadline: StoredDeadline,
     pub days_left: i64,
     pub overdue: bool,
+    /// The due date was counted in a year whose holiday arrangement is not
+    /// loaded (weekends only); it may move once the year is loaded.
+    pub provisional: bool,
 }
 
 /// What `compute_award` needs besides the case and its appraisal: the facts
@@ -434,6 +437,33 @@ impl App {
             })
     }
 
+    /// Counts a stored case's running deadline again (by the calendar in
+    /// force now) and rewrites its row if the case did not move on.
+    pub(crate) fn refresh_case_deadline(
+        &self,
+        number: &str,
+        actor: &str,
+    ) -> Result<bool, AppError> {
+        let loaded = self.load_case(number)?;
+        let snapshot = self.flow_snapshot(
+            &loaded.row.flow,
+            &loaded.determination_state(),
+            &loaded.appraisal_state(),
+            &loaded.confirmation_state(),
+            &loaded.claim_state(),
+        )?;
+        if loaded.row.deadline == snapshot.deadline {
+            return Ok(false);
+        }
+        Ok(self.store.refresh_case_snapshot(
+            loaded.row.id,
+            loaded.row.version,
+            &snapshot,
+            actor,
+            self.now(),
+        )?)
+    }
+
     fn load_case(&self, number: &str) -> Result<Loaded, AppError> {
         let row = self.case_row(number)?;
         let mut loaded = Loaded {
@@ -489,8 +519,8 @@ impl App {
         d: &determination::State,
         a: &appraisal::State,
     ) -> Result<Vec<Deadline>, AppError> {
-        let mut out = determination::deadlines(d, &self.calendar)?;
-        out.extend(appraisal::deadlines(a, &self.calendar).map_err(rejection)?);
+        let mut out = determination::deadlines(d, &self.calendar())?;
+        out.extend(appraisal::deadlines(a, &self.calendar()).map_err(rejection)?);
         out.sort_by_key(|x| (x.due, x.kind));
         Ok(out)
     }
@@ -617,7 +647,7 @@ impl App {
         let recognised_in = self.store.accident_recognised_in(accident_key.as_str())?;
         let already = |_: &AccidentKey| recognised_in.is_some();
         let ctx = Context {
-            calendar: &self.calendar,
+            calendar: &self.calendar(),
             already_recognised: &already,
         };
         let state = determination::State::default();
@@ -704,7 +734,7 @@ impl App {
                 let mine = loaded.row.number.clone();
                 let already = |_: &AccidentKey| recognised_in.as_ref().is_some_and(|n| *n != mine);
                 let ctx = Context {
-                    calendar: &self.calendar,
+                    calendar: &self.calendar(),
                     already_recognised: &already,
                 };
                 let events = determination::decide(&d, cmd, on, &ctx).map_err(rejection)?;
@@ -725,7 +755,7 @@ impl App {
                 let mine = loaded.row.number.clone();
                 let already = |_: &AccidentKey| confirmed_in.as_ref().is_some_and(|n| *n != mine);
                 let ctx = confirmation::Context {
-                    calendar: &self.calendar,
+                    calendar: &self.calendar(),
                     limits: &limits,
                     already_confirmed: &already,
                 };
@@ -788,7 +818,7 @@ impl App {
                         }
                     }
                 }
-                let events = insurer_claim::decide(&k, cmd, on, &self.calendar, &limits)
+                let events = insurer_claim::decide(&k, cmd, on, &self.calendar(), &limits)
                     .map_err(rejection)?;
                 for e in &events {
                     k.apply(e);
@@ -805,7 +835,7 @@ impl App {
                         ),
                     });
                 }
-                let events = appraisal::decide(&a, cmd, on, &self.calendar).map_err(rejection)?;
+                let events = appraisal::decide(&a, cmd, on, &self.calendar()).map_err(rejection)?;
                 let mut conclusions = Vec::new();
                 let mut out = Vec::new();
                 for e in &events {
@@ -893,6 +923,7 @@ impl App {
     /// Open cases with a running deadline: the overdue first, then by days left.
     pub fn work_queue(&self, limit: u32) -> Result<Vec<QueueItem>, AppError> {
         let today = self.case_today();
+        let calendar = self.calendar();
         let mut out: Vec<QueueItem> = self
             .store
             .case_queue(limit)?
@@ -901,6 +932,7 @@ impl App {
                 let deadline = c.deadline?;
                 let days_left = days_between(today, deadline.due);
                 Some(QueueItem {
+                    provisional: calendar.is_provisional(deadline.due),
                     number: c.number,
                     state: c.state,
                     scheme_id: c.scheme_id,
@@ -1520,8 +1552,8 @@ impl App {
         c: &confirmation::State,
         k: &insurer_claim::State,
     ) -> Result<Vec<Deadline>, AppError> {
-        let mut out = confirmation::deadlines(c, &self.calendar).map_err(rejection)?;
-        out.extend(insurer_claim::deadlines(k, &self.calendar).map_err(rejection)?);
+        let mut out = confirmation::deadlines(c, &self.calendar()).map_err(rejection)?;
+        out.extend(insurer_claim::deadlines(k, &self.calendar()).map_err(rejection)?);
         Ok(out)
     }
 
@@ -1542,15 +1574,15 @@ impl App {
                     (true, false, false) => "appraised".to_owned(),
                     _ => c.phase.name().to_owned(),
                 };
-                let mut dl = confirmation::deadlines(c, &self.calendar).map_err(rejection)?;
-                dl.extend(appraisal::deadlines(a, &self.calendar).map_err(rejection)?);
+                let mut dl = confirmation::deadlines(c, &self.calendar()).map_err(rejection)?;
+                dl.extend(appraisal::deadlines(a, &self.calendar()).map_err(rejection)?);
                 // A confirmed case stays open for its appraisal and award.
                 (state, c.phase.is_closed() && !confirmed, dl)
             }
             "insurer_claim" => (
                 k.phase.name().to_owned(),
                 k.phase.is_closed(),
-                insurer_claim::deadlines(k, &self.calendar).map_err(rejection)?,
+                insurer_claim::deadlines(k, &self.calendar()).map_err(rejection)?,
             ),
             _ => return self.snapshot(d, a),
         };
@@ -1656,7 +1688,7 @@ impl App {
         let confirmed_in = self.store.accident_recognised_in(accident_key.as_str())?;
         let already = |_: &AccidentKey| confirmed_in.is_some();
         let ctx = confirmation::Context {
-            calendar: &self.calendar,
+            calendar: &self.calendar(),
             limits: &limits,
             already_confirmed: &already,
         };
@@ -1895,7 +1927,7 @@ impl App {
             &insurer_claim::State::default(),
             insurer_claim::Command::Claim(claim),
             filed_on.min(today),
-            &self.calendar,
+            &self.calendar(),
             &limits,
         )
         .map_err(rejection)?;

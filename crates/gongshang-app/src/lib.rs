@@ -11,6 +11,7 @@ pub mod cases;
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod holidays;
 pub mod notices;
 mod orders;
 pub mod payroll;

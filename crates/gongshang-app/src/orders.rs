@@ -241,7 +241,7 @@ impl App {
             ReferenceId::parse(&reference_text)?,
             &shares,
         )?;
-        let due_date = self.due_date(month)?;
+        let due = self.due_date(month)?;
         let bill_id = self.store.issue_bill(
             &NewBill {
                 reference: reference_text.clone(),
@@ -252,7 +252,8 @@ impl App {
                 period: month.to_string(),
                 amount,
                 fiscal_share: Money::ZERO,
-                due_date,
+                due_date: due.date,
+                due_provisional: due.provisional,
                 declarations: Vec::new(),
                 ledger: tx,
             },
@@ -264,7 +265,8 @@ impl App {
             reference: reference_text,
             amount,
             fiscal_share: Money::ZERO,
-            due_date,
+            due_date: due.date,
+            due_provisional: due.provisional,
             lines: Vec::new(),
         }))
     }

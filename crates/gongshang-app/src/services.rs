@@ -1,10 +1,10 @@
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use gongshang_domain::coverage::{self, CoverSource, Enrollment};
 use gongshang_domain::ids::{CreditCode, IdempotencyKey, ReferenceId, RegionCode, ResidentId};
 use gongshang_domain::ledger;
 use gongshang_domain::month::Month;
-use gongshang_domain::{HolidayCalendar, PlatformId};
+use gongshang_domain::{DueDate, HolidayCalendar, PlatformId};
 use gongshang_rules::billing::{self, UnitRating};
 use gongshang_rules::contribution::IndustryClass;
 use gongshang_rules::rate::Rate;
@@ -32,7 +32,9 @@ pub const DEFAULT_DUE_DAY: i8 = 15;
 pub struct App {
     pub(crate) store: Box<dyn Store>,
     pub(crate) policy: PolicySet,
-    pub(crate) calendar: HolidayCalendar,
+    /// The shipped arrangements with those loaded at run time over them;
+    /// replaced whole when an administrator loads a year.
+    pub(crate) calendar: RwLock<Arc<HolidayCalendar>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) due_day: i8,
 }
@@ -86,6 +88,9 @@ pub struct IssuedBill {
     pub amount: Money,
     pub fiscal_share: Money,
     pub due_date: Date,
+    /// The due date falls in (or was moved into) a year whose holiday
+    /// arrangement is not loaded: weekends only, counted again later.
+    pub due_provisional: bool,
     pub lines: Vec<BillLine>,
 }
 
@@ -300,17 +305,39 @@ fn overlaps_month(e: &StoredEnrollment, month: Month) -> bool {
     e.start <= month.last_day() && e.last_day.is_none_or(|l| l >= month.first_day())
 }
 
+/// The `due_day` of the month after `month`, moved past weekends and
+/// holidays by `calendar`.
+pub(crate) fn due_date_by(
+    calendar: &HolidayCalendar,
+    due_day: i8,
+    month: Month,
+) -> Result<DueDate, AppError> {
+    let day = month
+        .next()
+        .first_day()
+        .checked_add(i64::from(due_day - 1).days())
+        .map_err(|e| AppError::invalid("month", e.to_string()))?;
+    Ok(calendar.due_on_or_after(day)?)
+}
+
 impl App {
     /// The services over `store`, with the shipped policies and holiday
     /// calendars, and bills due on the 15th of the following month.
     pub fn new(store: Box<dyn Store>, clock: Arc<dyn Clock>) -> Result<App, AppError> {
+        let calendar = crate::holidays::stored_over_shipped(&*store)?;
         Ok(App {
             store,
             policy: PolicySet::embedded()?,
-            calendar: HolidayCalendar::embedded()?,
+            calendar: RwLock::new(Arc::new(calendar)),
             clock,
             due_day: DEFAULT_DUE_DAY,
         })
+    }
+
+    /// The holiday calendar in force now (shipped years, and those loaded
+    /// at run time over them).
+    pub fn calendar(&self) -> Arc<HolidayCalendar> {
+        Arc::clone(&self.calendar.read().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Bills fall due on this day of the following month (1 to 28), moved to
@@ -496,14 +523,9 @@ impl App {
     // ---- contributions -----------------------------------------------------
 
     /// The configured day of the month after `month`, moved past weekends and
-    /// holidays (fails outside the calendars loaded).
-    pub fn due_date(&self, month: Month) -> Result<Date, AppError> {
-        let day = month
-            .next()
-            .first_day()
-            .checked_add(i64::from(self.due_day - 1).days())
-            .map_err(|e| AppError::invalid("month", e.to_string()))?;
-        Ok(self.calendar.next_working_day_on_or_after(day)?)
+    /// holidays; provisional when the year's arrangement is not loaded.
+    pub fn due_date(&self, month: Month) -> Result<DueDate, AppError> {
+        due_date_by(&self.calendar(), self.due_day, month)
     }
 
     /// A unit's monthly declaration in a scheme billed on wages: one line per
@@ -625,7 +647,7 @@ impl App {
         let amount = lines.iter().fold(Money::ZERO, |t, l| {
             t.checked_add(l.premium).expect("fen total")
         });
-        let due_date = self.due_date(month)?;
+        let due = self.due_date(month)?;
         let mut reference_text = format!(
             "M{:04}{:02}-{}-{scheme_id}",
             month.year(),
@@ -650,7 +672,8 @@ impl App {
             period: month.to_string(),
             amount,
             fiscal_share: Money::ZERO,
-            due_date,
+            due_date: due.date,
+            due_provisional: due.provisional,
             declarations: lines
                 .iter()
                 .map(|l| NewDeclaration {
@@ -682,7 +705,8 @@ impl App {
             reference: reference_text,
             amount,
             fiscal_share: Money::ZERO,
-            due_date,
+            due_date: due.date,
+            due_provisional: due.provisional,
             lines,
         })
     }
@@ -742,6 +766,7 @@ impl App {
             amount: premium.gross,
             fiscal_share: fiscal,
             due_date: first_day,
+            due_provisional: false,
             declarations: Vec::new(),
             ledger: tx,
         };
@@ -752,6 +777,7 @@ impl App {
             amount: premium.gross,
             fiscal_share: fiscal,
             due_date: first_day,
+            due_provisional: false,
             lines: Vec::new(),
         })
     }

@@ -571,8 +571,11 @@ fn import_declarations(app: &App, args: &ImportArgs) -> Result<ImportSummary, Cl
             Ok(bill) => {
                 summary.imported += rows.len() as u64;
                 summary.notes.push(format!(
-                    "bill {} {} yuan due {}",
-                    bill.reference, bill.amount, bill.due_date
+                    "bill {} {} yuan due {}{}",
+                    bill.reference,
+                    bill.amount,
+                    bill.due_date,
+                    provisional_note(bill.due_provisional)
                 ));
             }
             Err(e) if args.skip_invalid => {
@@ -721,8 +724,11 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
         let platform = PlatformId::parse(&platform).map_err(|e| CliError(e.to_string()))?;
         if let Some(bill) = app.bill_orders(&platform, month, &args.actor)? {
             summary.notes.push(format!(
-                "bill {} {} yuan due {}",
-                bill.reference, bill.amount, bill.due_date
+                "bill {} {} yuan due {}{}",
+                bill.reference,
+                bill.amount,
+                bill.due_date,
+                provisional_note(bill.due_provisional)
             ));
         }
     }
@@ -775,5 +781,14 @@ impl Progress {
         if self.on && self.last.is_some() {
             eprint!("\r\x1b[2K");
         }
+    }
+}
+
+/// Said after a due date counted in a year with no holiday arrangement.
+fn provisional_note(provisional: bool) -> &'static str {
+    if provisional {
+        " (provisional: the holiday arrangement of its year is not loaded)"
+    } else {
+        ""
     }
 }

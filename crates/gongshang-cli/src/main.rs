@@ -11,6 +11,7 @@ mod cases_cmds;
 mod csvin;
 mod db;
 mod demo;
+mod holiday_cmds;
 mod import;
 mod notice_cmds;
 mod order_reader;
@@ -134,6 +135,8 @@ enum Command {
     },
     /// Print the API's OpenAPI document (the committed openapi.json)
     Openapi,
+    /// The public-holiday calendar in force; `holidays load FILE` adds a newly published year
+    Holidays(holiday_cmds::HolidaysArgs),
     /// Notices in Chinese (decision, inadmissible, materials, award) as HTML or PDF
     Notice {
         #[command(subcommand)]
@@ -307,6 +310,7 @@ fn main() -> ExitCode {
         Command::Token { command } => serve::token(&command),
         Command::Openapi => serve::openapi(),
         Command::Notice { command } => notice_cmds::run(&command),
+        Command::Holidays(args) => holiday_cmds::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

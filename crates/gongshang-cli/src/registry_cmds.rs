@@ -192,6 +192,7 @@ pub fn bill(args: &BillArgs) -> Result<(), CliError> {
                     "kind": b.kind, "scheme_id": b.scheme_id,
                     "unit": b.status.unit.map(|u| u.as_str().to_owned()),
                     "period": b.status.period, "due_date": b.status.due_date.to_string(),
+                    "due_date_provisional": b.status.due_provisional,
                     "amount": b.status.amount.to_string(), "paid": b.status.paid.to_string(),
                     "outstanding": b.status.outstanding.to_string(),
                 })
@@ -200,13 +201,19 @@ pub fn bill(args: &BillArgs) -> Result<(), CliError> {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
-    println!("reference,scheme_id,due_date,amount,paid,outstanding");
+    println!("reference,scheme_id,due_date,due_date_provisional,amount,paid,outstanding");
     let (mut total, mut paid, mut outstanding) = (0i64, 0i64, 0i64);
     for b in &bills {
         let s = &b.status;
         println!(
-            "{},{},{},{},{},{}",
-            s.reference, b.scheme_id, s.due_date, s.amount, s.paid, s.outstanding
+            "{},{},{},{},{},{},{}",
+            s.reference,
+            b.scheme_id,
+            s.due_date,
+            s.due_provisional,
+            s.amount,
+            s.paid,
+            s.outstanding
         );
         total += s.amount.fen();
         paid += s.paid.fen();

@@ -4,8 +4,9 @@
 //! A period of N days that runs from an event ends on the day N days after the
 //! event (the day of the event does not count: 民法典 Art 201). When that last
 //! day is a statutory holiday or a rest day, the period ends on the next
-//! working day (民法典 Art 203; the holiday calendar decides). A year of the
-//! last day that the calendar does not hold is an error, never a guess.
+//! working day (民法典 Art 203; the holiday calendar decides). A period that
+//! crosses a year whose arrangement is not loaded counts weekends only and is
+//! marked provisional, to be computed again when the year is loaded.
 
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -57,6 +58,9 @@ pub struct Deadline {
     pub last_day_unadjusted: Date,
     /// The last day of the period, moved to a working day.
     pub due: Date,
+    /// The period crosses a year whose holiday arrangement is not loaded:
+    /// `due` counts weekends only and may move once the year is loaded.
+    pub provisional: bool,
     pub article: String,
 }
 
@@ -95,6 +99,7 @@ pub fn calendar_deadline(
     article: impl Into<String>,
 ) -> Result<Deadline, DomainError> {
     let last = add_days(from, period_days + added_days)?;
+    let due = calendar.due_on_or_after(last)?;
     Ok(Deadline {
         kind,
         from,
@@ -102,7 +107,8 @@ pub fn calendar_deadline(
         added_days,
         working_days: false,
         last_day_unadjusted: last,
-        due: calendar.next_working_day_on_or_after(last)?,
+        due: due.date,
+        provisional: due.provisional,
         article: article.into(),
     })
 }
@@ -121,10 +127,11 @@ pub fn working_day_deadline(
     let mut counted = 0;
     while counted < period_days {
         day = add_days(day, 1)?;
-        if calendar.is_working_day(day)? {
+        if calendar.is_working_day(day) {
             counted += 1;
         }
     }
+    let due = calendar.due_on_or_after(day)?;
     Ok(Deadline {
         kind,
         from,
@@ -132,7 +139,8 @@ pub fn working_day_deadline(
         added_days,
         working_days: true,
         last_day_unadjusted: day,
-        due: calendar.next_working_day_on_or_after(day)?,
+        due: due.date,
+        provisional: calendar.is_provisional_between(from, due.date),
         article: article.into(),
     })
 }

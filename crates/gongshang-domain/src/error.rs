@@ -108,8 +108,6 @@ pub enum DomainError {
     },
     /// Two inputs contradict each other.
     InputConflict { field: &'static str, reason: String },
-    /// A date outside the years the holiday calendar holds.
-    HolidayYearNotLoaded { date: String, loaded: String },
     /// A holiday file does not pass validation.
     HolidayFileInvalid { file: String, reason: String },
     /// A ledger transaction that does not balance or has a bad posting.
@@ -141,7 +139,6 @@ impl DomainError {
             DomainError::InvalidIdentifier { .. } => "identifier_invalid",
             DomainError::InputOutOfRange { .. } => "input_out_of_range",
             DomainError::InputConflict { .. } => "input_conflict",
-            DomainError::HolidayYearNotLoaded { .. } => "holiday_year_not_loaded",
             DomainError::HolidayFileInvalid { .. } => "holiday_file_invalid",
             DomainError::LedgerUnbalanced { .. } => "ledger_unbalanced",
             DomainError::LedgerKeyConflict { .. } => "ledger_key_conflict",
@@ -157,10 +154,10 @@ impl DomainError {
             DomainError::InvalidIdentifier { field, .. }
             | DomainError::InputOutOfRange { field, .. }
             | DomainError::InputConflict { field, .. } => Some(field),
-            DomainError::HolidayYearNotLoaded { .. } => Some("date"),
             DomainError::LedgerKeyConflict { .. } => Some("idempotency_key"),
             DomainError::LedgerReversalInvalid { .. } => Some("reverses"),
-            DomainError::HolidayFileInvalid { .. } | DomainError::LedgerUnbalanced { .. } => None,
+            DomainError::HolidayFileInvalid { .. } => Some("file"),
+            DomainError::LedgerUnbalanced { .. } => None,
             DomainError::Rules(e) => e.field(),
         }
     }
@@ -191,10 +188,6 @@ impl fmt::Display for DomainError {
                 "input {field} = {value} is out of range: allowed {allowed}"
             ),
             DomainError::InputConflict { field, reason } => write!(f, "input {field}: {reason}"),
-            DomainError::HolidayYearNotLoaded { date, loaded } => write!(
-                f,
-                "the holiday calendar has no arrangement for the year of {date}; years loaded: {loaded}"
-            ),
             DomainError::HolidayFileInvalid { file, reason } => {
                 write!(f, "holiday file {file}: {reason}")
             }

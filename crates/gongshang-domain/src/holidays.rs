@@ -4,8 +4,15 @@
 //!
 //! Used to move a due date past statutory holidays: a declaration or payment
 //! due on a day off is due on the next working day (Guangdong specific persons
-//! measure, 粤人社规〔2020〕55号 Art 5). A date in a year that is not loaded is
-//! an error naming the years that are: the calendar never guesses.
+//! measure, 粤人社规〔2020〕55号 Art 5).
+//!
+//! A year whose arrangement is not loaded (not yet published, usually: the
+//! notice comes out in November or December of the year before) is never a
+//! reason to stop billing or to hide a deadline. Its days are working days
+//! Monday to Friday and rest days at weekends, and every date found that way
+//! is *provisional* ([`HolidayCalendar::is_provisional`]): the callers mark it
+//! so and compute it again once an administrator loads the year's file
+//! ([`HolidayCalendar::with_files`], at run time, no rebuild).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -139,8 +146,10 @@ fn load_year(file: &HolidayFile<'_>) -> Result<YearArrangement, String> {
         ));
     }
     let expected_name = format!("{}.toml", doc.year);
+    // A file of the policies folder is named after its year; an upload (a
+    // path without `.toml`) is named by the year it holds.
     let file_name = file.path.rsplit('/').next().unwrap_or(file.path);
-    if file_name != expected_name {
+    if file_name.ends_with(".toml") && file_name != expected_name {
         return Err(format!(
             "the file of year {} must be named {expected_name}",
             doc.year
@@ -254,6 +263,13 @@ fn years_text(years: impl Iterator<Item = i16>) -> String {
     out
 }
 
+fn parse_file(file: &HolidayFile<'_>) -> Result<YearArrangement, DomainError> {
+    load_year(file).map_err(|reason| DomainError::HolidayFileInvalid {
+        file: file.path.to_owned(),
+        reason,
+    })
+}
+
 impl HolidayCalendar {
     /// The arrangements shipped with gongshang.
     pub fn embedded() -> Result<HolidayCalendar, DomainError> {
@@ -266,35 +282,14 @@ impl HolidayCalendar {
 
     /// Parses and validates holiday files; one bad file rejects the whole set.
     pub fn load(files: &[HolidayFile<'_>]) -> Result<HolidayCalendar, DomainError> {
-        let mut years = BTreeMap::new();
-        let mut special = BTreeMap::new();
+        let mut years: BTreeMap<i16, YearArrangement> = BTreeMap::new();
         for file in files {
-            let bad = |reason: String| DomainError::HolidayFileInvalid {
-                file: file.path.to_owned(),
-                reason,
-            };
-            let year = load_year(file).map_err(bad)?;
+            let year = parse_file(file)?;
             if let Some(other) = years.get(&year.year) {
-                let other: &YearArrangement = other;
-                return Err(bad(format!(
-                    "year {} is already loaded from {}",
-                    year.year, other.file
-                )));
-            }
-            for (i, h) in year.holidays.iter().enumerate() {
-                let mut d = h.off_from;
-                while d <= h.off_until {
-                    if let Some((_, previous)) = special.insert(d, (year.year, Special::Off(i))) {
-                        return Err(bad(clash(&year, d, previous, Special::Off(i))));
-                    }
-                    d = d.tomorrow().expect("inside the year");
-                }
-                for &w in &h.working_days {
-                    if let Some((_, previous)) = special.insert(w, (year.year, Special::Working(i)))
-                    {
-                        return Err(bad(clash(&year, w, previous, Special::Working(i))));
-                    }
-                }
+                return Err(DomainError::HolidayFileInvalid {
+                    file: file.path.to_owned(),
+                    reason: format!("year {} is already loaded from {}", year.year, other.file),
+                });
             }
             years.insert(year.year, year);
         }
@@ -303,6 +298,57 @@ impl HolidayCalendar {
                 file: "(none)".into(),
                 reason: "no holiday files were given".into(),
             });
+        }
+        HolidayCalendar::build(years)
+    }
+
+    /// This calendar with `files` loaded over it: a year in `files` replaces
+    /// the year already held (an administrator loading a newly published
+    /// arrangement, or correcting one), the other years stay. One bad file
+    /// rejects them all and leaves `self` as it was.
+    pub fn with_files(&self, files: &[HolidayFile<'_>]) -> Result<HolidayCalendar, DomainError> {
+        let mut years = self.years.clone();
+        let mut seen = BTreeMap::new();
+        for file in files {
+            let year = parse_file(file)?;
+            if let Some(other) = seen.insert(year.year, file.path) {
+                return Err(DomainError::HolidayFileInvalid {
+                    file: file.path.to_owned(),
+                    reason: format!("year {} is given twice, also in {other}", year.year),
+                });
+            }
+            years.insert(year.year, year);
+        }
+        HolidayCalendar::build(years)
+    }
+
+    /// Parses one file on its own (to check it before storing it).
+    pub fn parse(file: &HolidayFile<'_>) -> Result<YearArrangement, DomainError> {
+        parse_file(file)
+    }
+
+    fn build(years: BTreeMap<i16, YearArrangement>) -> Result<HolidayCalendar, DomainError> {
+        let mut special = BTreeMap::new();
+        for year in years.values() {
+            let bad = |reason: String| DomainError::HolidayFileInvalid {
+                file: year.file.clone(),
+                reason,
+            };
+            for (i, h) in year.holidays.iter().enumerate() {
+                let mut d = h.off_from;
+                while d <= h.off_until {
+                    if let Some((_, previous)) = special.insert(d, (year.year, Special::Off(i))) {
+                        return Err(bad(clash(year, d, previous, Special::Off(i))));
+                    }
+                    d = d.tomorrow().expect("inside the year");
+                }
+                for &w in &h.working_days {
+                    if let Some((_, previous)) = special.insert(w, (year.year, Special::Working(i)))
+                    {
+                        return Err(bad(clash(year, w, previous, Special::Working(i))));
+                    }
+                }
+            }
         }
         Ok(HolidayCalendar { years, special })
     }
@@ -317,19 +363,36 @@ impl HolidayCalendar {
         years_text(self.years.keys().copied())
     }
 
-    fn year_of(&self, date: Date) -> Result<&YearArrangement, DomainError> {
-        self.years
-            .get(&date.year())
-            .ok_or_else(|| DomainError::HolidayYearNotLoaded {
-                date: date.to_string(),
-                loaded: self.loaded_years(),
-            })
+    /// Whether the arrangement of `year` is loaded.
+    pub fn is_published(&self, year: i16) -> bool {
+        self.years.contains_key(&year)
     }
 
-    /// What `date` is, by the arrangement of its year.
-    pub fn day_kind(&self, date: Date) -> Result<DayKind, DomainError> {
-        let year = self.year_of(date)?;
-        Ok(match self.special.get(&date) {
+    /// Whether what the calendar says of `date` is provisional: its year's
+    /// arrangement is not loaded, so only weekends count as rest days.
+    pub fn is_provisional(&self, date: Date) -> bool {
+        !self.is_published(date.year())
+    }
+
+    /// Whether any day from `from` to `to` (inclusive, either order) lies in a
+    /// year that is not loaded: a period counted over those days is
+    /// provisional.
+    pub fn is_provisional_between(&self, from: Date, to: Date) -> bool {
+        let (a, b) = if from <= to { (from, to) } else { (to, from) };
+        (a.year()..=b.year()).any(|y| !self.is_published(y))
+    }
+
+    /// What `date` is, by the arrangement of its year; in a year not loaded,
+    /// a weekday or a weekend (provisional: see [`Self::is_provisional`]).
+    pub fn day_kind(&self, date: Date) -> DayKind {
+        let Some(year) = self.years.get(&date.year()) else {
+            return if is_weekend(date) {
+                DayKind::Weekend
+            } else {
+                DayKind::Workday
+            };
+        };
+        match self.special.get(&date) {
             Some((_, Special::Off(i))) => DayKind::HolidayOff {
                 holiday: year.holidays[*i].name_zh.clone(),
             },
@@ -338,31 +401,43 @@ impl HolidayCalendar {
             },
             None if is_weekend(date) => DayKind::Weekend,
             None => DayKind::Workday,
-        })
+        }
     }
 
     /// Whether people work on `date`: a weekday that is not a day off, or a
     /// weekend day worked instead of one (调休上班).
-    pub fn is_working_day(&self, date: Date) -> Result<bool, DomainError> {
-        Ok(self.day_kind(date)?.is_working())
+    pub fn is_working_day(&self, date: Date) -> bool {
+        self.day_kind(date).is_working()
     }
 
     /// `date` if it is a working day, otherwise the first working day after it
     /// (a due date falling on a holiday or weekend moves to it: 粤人社规〔2020〕
-    /// 55号 Art 5). Fails if the search leaves the loaded years.
+    /// 55号 Art 5). Provisional when the search touches a year not loaded.
     pub fn next_working_day_on_or_after(&self, date: Date) -> Result<Date, DomainError> {
+        Ok(self.due_on_or_after(date)?.date)
+    }
+
+    /// [`Self::next_working_day_on_or_after`] with whether it is provisional.
+    pub fn due_on_or_after(&self, date: Date) -> Result<DueDate, DomainError> {
         let mut d = date;
-        // Terminates: each step either finds a working day or moves towards a
-        // year that is not loaded, which is an error.
-        loop {
-            if self.is_working_day(d)? {
-                return Ok(d);
-            }
+        // Terminates: no arrangement has more than 14 days off in a row.
+        while !self.is_working_day(d) {
             d = d
                 .checked_add(1.day())
                 .map_err(|_| DomainError::out_of_range("date", date, "a date before 9999-12-31"))?;
         }
+        Ok(DueDate {
+            date: d,
+            provisional: self.is_provisional_between(date, d),
+        })
     }
+}
+
+/// A due date, and whether it rests on a year whose arrangement is not loaded.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DueDate {
+    pub date: Date,
+    pub provisional: bool,
 }
 
 fn clash(year: &YearArrangement, date: Date, previous: Special, now: Special) -> String {

@@ -31,7 +31,7 @@ pub use coverage::{
     Enrollment, covered, derive_coverage,
 };
 pub use error::{DomainError, IdProblem};
-pub use holidays::{DayKind, HolidayCalendar};
+pub use holidays::{DayKind, DueDate, HolidayCalendar};
 pub use ids::{
     CreditCode, IdempotencyKey, OrderId, PlatformId, ReferenceId, RegionCode, ResidentId,
 };

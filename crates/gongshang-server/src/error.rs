@@ -119,6 +119,11 @@ pub const ERROR_TABLE: &[ErrorKind] = &[
         title: "a parameter is not loaded for that date or region",
     },
     ErrorKind {
+        code: "holiday_file_invalid",
+        status: 422,
+        title: "the holiday arrangement file is not valid",
+    },
+    ErrorKind {
         code: "too_many_attempts",
         status: 429,
         title: "too many failed sign-ins; wait as Retry-After says",

@@ -333,6 +333,20 @@ pub trait CaseStore {
     fn accident_recognised_in(&self, accident_key: &str) -> Result<Option<String>, StoreError>;
     /// Open cases with a running deadline, the earliest due first.
     fn case_queue(&self, limit: u32) -> Result<Vec<CaseRow>, StoreError>;
+    /// Open cases whose running deadline is due on or after `from`.
+    fn open_cases_due_from(&self, from: Date) -> Result<Vec<CaseRow>, StoreError>;
+    /// Rewrites the snapshot of a case whose events did not change (its
+    /// deadlines counted again by a holiday calendar loaded since), if it is
+    /// still at `version`; `false` when it moved on (its append rewrote the
+    /// snapshot by the new calendar already).
+    fn refresh_case_snapshot(
+        &self,
+        case_id: i64,
+        version: i64,
+        snapshot: &CaseSnapshot,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
     fn cases_of_person(&self, person: &ResidentId) -> Result<Vec<CaseRow>, StoreError>;
     fn appraisal_history(&self, case_id: i64) -> Result<Vec<ConclusionRow>, StoreError>;
 
@@ -1127,6 +1141,61 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                 .iter()
                 .map(|r| case_from_row(r))
                 .collect()
+        })
+    }
+
+    fn open_cases_due_from(&self, from: Date) -> Result<Vec<CaseRow>, StoreError> {
+        self.backend.read(|db| {
+            let sql = format!(
+                "SELECT {CASE_COLUMNS} FROM cases WHERE closed = 0 AND deadline_due >= $1 ORDER BY id"
+            );
+            db.rows("reading cases due from a date", &sql, &[t(from)])?
+                .iter()
+                .map(|r| case_from_row(r))
+                .collect()
+        })
+    }
+
+    fn refresh_case_snapshot(
+        &self,
+        case_id: i64,
+        version: i64,
+        snapshot: &CaseSnapshot,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        if actor.trim().is_empty() {
+            return Err(StoreError::invalid("actor", "empty"));
+        }
+        self.backend.transaction(|db| {
+            let d = snapshot.deadline.as_ref();
+            let n = db.exec(
+                "refreshing a case's deadline",
+                "UPDATE cases SET state = $1, closed = $2, deadline_kind = $3, deadline_due = $4, deadline_article = $5, \
+                 updated_at = $6 WHERE id = $7 AND version = $8",
+                &[
+                    t(&snapshot.state),
+                    i(i64::from(snapshot.closed)),
+                    opt_t(d.map(|d| &d.kind)),
+                    opt_t(d.map(|d| d.due)),
+                    opt_t(d.map(|d| &d.article)),
+                    t(at),
+                    i(case_id),
+                    i(version),
+                ],
+            )?;
+            if n == 1 {
+                audit(
+                    db,
+                    actor,
+                    at,
+                    "refresh_deadline",
+                    "case",
+                    &case_id.to_string(),
+                    json!({"version": version, "deadline_due": d.map(|d| d.due.to_string())}),
+                )?;
+            }
+            Ok(n == 1)
         })
     }
 

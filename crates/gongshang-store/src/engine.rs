@@ -228,7 +228,8 @@ fn enrollment_from_row(row: &[Value]) -> Result<StoredEnrollment, StoreError> {
 }
 
 const BILL_STATUS_SELECT: &str = "SELECT b.id, b.reference, u.credit_code, b.period, b.due_date, b.amount_fen, \
-     CAST(COALESCE((SELECT SUM(p.amount_fen) FROM payments p WHERE p.bill_id = b.id), 0) AS BIGINT) AS paid_fen \
+     CAST(COALESCE((SELECT SUM(p.amount_fen) FROM payments p WHERE p.bill_id = b.id), 0) AS BIGINT) AS paid_fen, \
+     b.due_provisional \
      FROM bills b LEFT JOIN units u ON u.id = b.unit_id";
 
 fn bill_status_from_row(row: &[Value]) -> Result<BillStatus, StoreError> {
@@ -241,6 +242,7 @@ fn bill_status_from_row(row: &[Value]) -> Result<BillStatus, StoreError> {
         unit: c.opt_parsed(2, "credit_code", CreditCode::parse)?,
         period: c.text(3)?.to_owned(),
         due_date: c.parsed(4, "due_date", parse_date)?,
+        due_provisional: c.int(7)? != 0,
         amount: Money::from_fen(amount),
         paid: Money::from_fen(paid),
         outstanding: Money::from_fen(amount - paid),
@@ -249,17 +251,17 @@ fn bill_status_from_row(row: &[Value]) -> Result<BillStatus, StoreError> {
 
 const STORED_BILL_SELECT: &str = "SELECT b.id, b.reference, u.credit_code, b.period, b.due_date, b.amount_fen, \
      CAST(COALESCE((SELECT SUM(p.amount_fen) FROM payments p WHERE p.bill_id = b.id), 0) AS BIGINT) AS paid_fen, \
-     b.kind, b.scheme_id, b.fiscal_fen, pe.resident_id \
+     b.due_provisional, b.kind, b.scheme_id, b.fiscal_fen, pe.resident_id \
      FROM bills b LEFT JOIN units u ON u.id = b.unit_id LEFT JOIN people pe ON pe.id = b.person_id";
 
 fn stored_bill_from_row(row: &[Value]) -> Result<StoredBill, StoreError> {
     let c = Cols::new(row);
     Ok(StoredBill {
         status: bill_status_from_row(row)?,
-        kind: c.parsed(7, "kind", BillKind::parse)?,
-        scheme_id: c.text(8)?.to_owned(),
-        fiscal_share: Money::from_fen(c.int(9)?),
-        person: c.opt_parsed(10, "resident_id", ResidentId::parse)?,
+        kind: c.parsed(8, "kind", BillKind::parse)?,
+        scheme_id: c.text(9)?.to_owned(),
+        fiscal_share: Money::from_fen(c.int(10)?),
+        person: c.opt_parsed(11, "resident_id", ResidentId::parse)?,
     })
 }
 
@@ -1043,8 +1045,8 @@ impl<B: Backend> Store for SqlStore<B> {
             let reference = bill.reference.as_str();
             let id = db.insert_id(
                 "issuing a bill",
-                "INSERT INTO bills (unit_id, person_id, reference, scheme_id, kind, period, amount_fen, fiscal_fen, due_date, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                "INSERT INTO bills (unit_id, person_id, reference, scheme_id, kind, period, amount_fen, fiscal_fen, due_date, created_at, due_provisional) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 &[
                     Value::opt_int(unit),
                     Value::opt_int(person),
@@ -1056,6 +1058,7 @@ impl<B: Backend> Store for SqlStore<B> {
                     i(fiscal),
                     t(bill.due_date),
                     t(at),
+                    i(i64::from(bill.due_provisional)),
                 ],
                 || StoreError::duplicate("bill", format!("with reference {reference}")),
             )?;
@@ -1119,6 +1122,7 @@ impl<B: Backend> Store for SqlStore<B> {
                     "id": id, "kind": bill.kind.as_str(), "scheme_id": bill.scheme_id,
                     "period": bill.period, "amount_fen": amount, "fiscal_fen": fiscal,
                     "due_date": bill.due_date.to_string(),
+                    "due_provisional": bill.due_provisional,
                     "declarations": bill.declarations.len(),
                     "ledger": bill.ledger.idempotency_key().as_str(),
                 }),
@@ -1497,6 +1501,120 @@ impl<B: Backend> Store for SqlStore<B> {
             .into_iter()
             .map(|(_, b)| i128::from(b))
             .sum())
+    }
+
+    fn holiday_files(&self) -> Result<Vec<StoredHolidayFile>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading the holiday calendars",
+                "SELECT year, file_text, loaded_by, loaded_at FROM holiday_calendars ORDER BY year",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok(StoredHolidayFile {
+                    year: i16::try_from(c.int(0)?)
+                        .map_err(|_| StoreError::invalid("year", "outside 1949 to 2099"))?,
+                    text: c.text(1)?.to_owned(),
+                    loaded_by: c.text(2)?.to_owned(),
+                    loaded_at: c.parsed(3, "loaded_at", parse_timestamp)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn provisional_bills(&self) -> Result<Vec<ProvisionalBill>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading bills with provisional due dates",
+                "SELECT id, kind, period, due_date FROM bills WHERE due_provisional = 1 ORDER BY id",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok(ProvisionalBill {
+                    bill_id: c.int(0)?,
+                    kind: c.parsed(1, "kind", BillKind::parse)?,
+                    period: c.text(2)?.to_owned(),
+                    due_date: c.parsed(3, "due_date", parse_date)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn load_holiday_file(
+        &self,
+        year: i16,
+        text: &str,
+        redated: &[BillRedated],
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        require_text("actor", actor)?;
+        require_text("holiday file", text)?;
+        self.write(|db| {
+            let replaced = db
+                .opt_row(
+                    "reading a holiday calendar",
+                    "SELECT year FROM holiday_calendars WHERE year = $1",
+                    &[i(i64::from(year))],
+                )?
+                .is_some();
+            if replaced {
+                db.exec(
+                    "replacing a holiday calendar",
+                    "UPDATE holiday_calendars SET file_text = $2, loaded_by = $3, loaded_at = $4 WHERE year = $1",
+                    &[i(i64::from(year)), t(text), t(actor), t(at)],
+                )?;
+            } else {
+                db.exec(
+                    "storing a holiday calendar",
+                    "INSERT INTO holiday_calendars (year, file_text, loaded_by, loaded_at) VALUES ($1, $2, $3, $4)",
+                    &[i(i64::from(year)), t(text), t(actor), t(at)],
+                )?;
+            }
+            audit(
+                db,
+                actor,
+                at,
+                if replaced { "replace" } else { "load" },
+                "holiday_calendar",
+                &year.to_string(),
+                json!({ "bills_redated": redated.len() }),
+            )?;
+            for r in redated {
+                let n = db.exec(
+                    "re-dating a bill",
+                    "UPDATE bills SET due_date = $2, due_provisional = $3 WHERE id = $1",
+                    &[
+                        i(r.bill_id),
+                        t(r.due_date),
+                        i(i64::from(r.due_provisional)),
+                    ],
+                )?;
+                if n != 1 {
+                    return Err(StoreError::not_found("bill", r.bill_id));
+                }
+                audit(
+                    db,
+                    actor,
+                    at,
+                    "redate",
+                    "bill",
+                    &r.bill_id.to_string(),
+                    json!({
+                        "due_date": r.due_date.to_string(),
+                        "due_provisional": r.due_provisional,
+                        "holiday_year": year,
+                    }),
+                )?;
+            }
+            Ok(())
+        })
     }
 
     fn audit_entries(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>, StoreError> {

@@ -181,6 +181,23 @@ pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore {
     /// The sum of all balances: 0 in a balanced ledger.
     fn trial_balance(&self) -> Result<i128, StoreError>;
 
+    // ---- holiday calendars ----
+    /// The arrangements loaded at run time, by year.
+    fn holiday_files(&self) -> Result<Vec<StoredHolidayFile>, StoreError>;
+    /// Bills whose due date is provisional.
+    fn provisional_bills(&self) -> Result<Vec<ProvisionalBill>, StoreError>;
+    /// Stores a year's arrangement (replacing one loaded before) and the
+    /// bills' due dates counted again by it, with the audit rows, in one
+    /// transaction.
+    fn load_holiday_file(
+        &self,
+        year: i16,
+        text: &str,
+        redated: &[BillRedated],
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+
     // ---- audit ----
     fn audit_entries(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>, StoreError>;
 }

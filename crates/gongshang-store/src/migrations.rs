@@ -39,6 +39,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_order_months.sql"),
         postgres: include_str!("../migrations/postgres/0005_order_months.sql"),
     },
+    Migration {
+        version: 6,
+        name: "holidays",
+        sqlite: include_str!("../migrations/sqlite/0006_holidays.sql"),
+        postgres: include_str!("../migrations/postgres/0006_holidays.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

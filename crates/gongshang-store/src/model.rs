@@ -242,6 +242,9 @@ pub struct NewBill {
     /// The fiscal payer's share (part of `amount`).
     pub fiscal_share: Money,
     pub due_date: Date,
+    /// `due_date` was counted in a year whose holiday arrangement is not
+    /// loaded (weekends only); counted again when the year is loaded.
+    pub due_provisional: bool,
     pub declarations: Vec<NewDeclaration>,
     pub ledger: Transaction,
 }
@@ -253,6 +256,8 @@ pub struct BillStatus {
     pub unit: Option<CreditCode>,
     pub period: String,
     pub due_date: Date,
+    /// See [`NewBill::due_provisional`].
+    pub due_provisional: bool,
     pub amount: Money,
     pub paid: Money,
     pub outstanding: Money,
@@ -399,4 +404,31 @@ pub struct AuditEntry {
     pub entity: String,
     pub entity_id: String,
     pub detail: serde_json::Value,
+}
+
+/// A holiday arrangement an administrator loaded at run time (the TOML text
+/// of `policies/national/holidays/<year>.toml`'s format).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredHolidayFile {
+    pub year: i16,
+    pub text: String,
+    pub loaded_by: String,
+    pub loaded_at: Timestamp,
+}
+
+/// A bill whose due date is provisional, to be counted again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProvisionalBill {
+    pub bill_id: i64,
+    pub kind: BillKind,
+    pub period: String,
+    pub due_date: Date,
+}
+
+/// A bill's due date counted again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BillRedated {
+    pub bill_id: i64,
+    pub due_date: Date,
+    pub due_provisional: bool,
 }

@@ -360,7 +360,7 @@ impl<B: Backend> ViewStore for SqlStore<B> {
             let sql = format!(
                 "SELECT x.* FROM (SELECT b.id, b.reference, u.credit_code, b.period, b.due_date, b.amount_fen, \
                  CAST(COALESCE((SELECT SUM(py.amount_fen) FROM payments py WHERE py.bill_id = b.id), 0) AS BIGINT) AS paid_fen, \
-                 b.scheme_id, b.kind, u.name, pe.resident_id \
+                 b.scheme_id, b.kind, u.name, pe.resident_id, b.due_provisional \
                  FROM bills b LEFT JOIN units u ON u.id = b.unit_id LEFT JOIN people pe ON pe.id = b.person_id \
                  WHERE b.id > $1{filter}) x{outstanding} ORDER BY x.id LIMIT $2"
             );
@@ -377,6 +377,7 @@ impl<B: Backend> ViewStore for SqlStore<B> {
                             unit: c.opt_parsed(2, "credit_code", CreditCode::parse)?,
                             period: c.text(3)?.to_owned(),
                             due_date: c.parsed(4, "due_date", |s: &str| s.parse::<Date>())?,
+                            due_provisional: c.int(11)? != 0,
                             amount: Money::from_fen(amount),
                             paid: Money::from_fen(paid),
                             outstanding: Money::from_fen(amount - paid),

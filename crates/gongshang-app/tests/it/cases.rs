@@ -262,6 +262,46 @@ fn art20_the_queue_lists_open_cases_by_days_left_overdue_first() {
     });
 }
 
+/// 2027's holiday arrangement is not loaded in December 2026: a case filed
+/// then is queued by a provisional due date (weekends only), and loading the
+/// year counts it again.
+#[test]
+fn art20_a_deadline_in_a_year_without_a_calendar_is_provisional_until_the_year_is_loaded() {
+    each_backend(|app, clock| {
+        clock.set(ts("2026-12-21T02:00:00Z"));
+        let (u, p) = employee(app, 3);
+        let mut a = application(u, p, "guangdong.employees", date(2026, 12, 10));
+        a.filed_on = Some(date(2026, 12, 21));
+        let case = app.file_case(&a, MAKER).unwrap();
+        // 2026-12-21 + 15 = Tuesday 2027-01-05 (办法 Art 8), provisional.
+        let queue = app.work_queue(50).unwrap();
+        let entry = queue.iter().find(|q| q.number == case.number).unwrap();
+        assert_eq!(entry.deadline.due, date(2027, 1, 5));
+        assert!(entry.provisional, "{entry:?}");
+        // The year is published with 01-04 to 01-06 off: due Thursday 01-07.
+        let year = r#"
+year = 2027
+instrument = "测试：2027年部分节假日安排"
+issued = 2026-12-01
+source = "test"
+confidence = "C1"
+
+[[holiday]]
+name_zh = "测试"
+name_en = "Test"
+off_from = 2027-01-04
+off_until = 2027-01-06
+working_days = []
+"#;
+        let loaded = app.load_holiday_year(year, "administrator:admin").unwrap();
+        assert_eq!(loaded.cases_redated, 1);
+        let queue = app.work_queue(50).unwrap();
+        let entry = queue.iter().find(|q| q.number == case.number).unwrap();
+        assert_eq!(entry.deadline.due, date(2027, 1, 7));
+        assert!(!entry.provisional, "{entry:?}");
+    });
+}
+
 #[test]
 fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_once() {
     each_backend(|app, _| {

@@ -323,3 +323,71 @@ fn orders_import_into_postgres_on_two_streams_stores_each_once() {
     assert_eq!(report["orders"], count as u64, "{report}");
     assert_eq!(report["billed"], report["premium"], "{report}");
 }
+
+/// December 2026, when the State Council's arrangement for 2027 is not yet
+/// loaded: the month's orders import and are billed (exit 0), due on a date
+/// counted over weekends only and marked provisional; `holidays load` then
+/// dates the bill by the year's arrangement.
+#[test]
+fn orders_of_a_month_due_in_a_year_without_a_holiday_calendar_are_billed_provisionally() {
+    let dir = TempDir::new("orders_2026_12");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    ok(gongshang(&[
+        "synth",
+        "orders",
+        "--count",
+        "200",
+        "--seed",
+        "3",
+        "--out",
+        s(&dir.path("orders.csv")),
+    ]));
+    // Every order moved to 2026-12-05 at its own time of day.
+    let text = std::fs::read_to_string(dir.path("orders.csv")).unwrap();
+    let mut december = String::new();
+    for (n, line) in text.lines().enumerate() {
+        if n == 0 {
+            december.push_str(line);
+        } else {
+            let mut f: Vec<String> = line.split(',').map(str::to_owned).collect();
+            f[3] = format!("2026-12-05{}", &f[3][10..]);
+            december.push_str(&f.join(","));
+        }
+        december.push('\n');
+    }
+    let file = dir.write("december.csv", &december);
+    let out = ok(gongshang(&["import", "orders", s(&file), "--db", db]));
+    assert!(out.contains("200 imported"), "{out}");
+    assert!(out.contains("due 2027-01-15 (provisional"), "{out}");
+    let bills: serde_json::Value = serde_json::from_str(&ok(gongshang(&[
+        "bill", "--month", "2026-12", "--db", db, "--json",
+    ])))
+    .unwrap();
+    let bills = bills.as_array().unwrap();
+    assert!(!bills.is_empty());
+    for b in bills {
+        assert_eq!(b["due_date"], "2027-01-15", "{b}");
+        assert_eq!(b["due_date_provisional"], true, "{b}");
+    }
+    // A (made-up) 2027 arrangement with 01-15 to 01-17 off.
+    let year = dir.write(
+        "2027.toml",
+        "year = 2027\ninstrument = \"测试\"\nissued = 2026-12-01\nsource = \"test\"\nconfidence = \"C1\"\n\n[[holiday]]\nname_zh = \"测试\"\nname_en = \"Test\"\noff_from = 2027-01-15\noff_until = 2027-01-17\nworking_days = []\n",
+    );
+    let loaded = ok(gongshang(&["holidays", "load", s(&year), "--db", db]));
+    assert!(
+        loaded.contains(&format!("loaded 2027: {} bills", bills.len())),
+        "{loaded}"
+    );
+    let bills: serde_json::Value = serde_json::from_str(&ok(gongshang(&[
+        "bill", "--month", "2026-12", "--db", db, "--json",
+    ])))
+    .unwrap();
+    for b in bills.as_array().unwrap() {
+        assert_eq!(b["due_date"], "2027-01-18", "{b}");
+        assert_eq!(b["due_date_provisional"], false, "{b}");
+    }
+    let list = ok(gongshang(&["holidays", "--db", db]));
+    assert!(list.contains("from 2028"), "{list}");
+}

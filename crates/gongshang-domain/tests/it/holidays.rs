@@ -86,13 +86,9 @@ fn known_days() {
         ("2022-03-07", DayKind::Workday),
     ];
     for (day, kind) in cases {
-        let got = cal.day_kind(d(day)).unwrap();
+        let got = cal.day_kind(d(day));
         assert_eq!(got, kind, "{day}");
-        assert_eq!(
-            cal.is_working_day(d(day)).unwrap(),
-            kind.is_working(),
-            "{day}"
-        );
+        assert_eq!(cal.is_working_day(d(day)), kind.is_working(), "{day}");
     }
 }
 
@@ -143,33 +139,81 @@ fn due_dates_move_past_holidays_and_weekends() {
     }
 }
 
+/// A year whose arrangement is not published (2027 as of December 2026)
+/// never stops anything: weekends are its only rest days and every date found
+/// in it is provisional.
 #[test]
-fn a_date_outside_the_loaded_years_is_refused_naming_them() {
+fn a_year_without_a_published_calendar_counts_weekends_only_and_is_provisional() {
     let cal = calendar();
-    for day in [date(2019, 12, 31), date(2027, 1, 1)] {
-        let e = cal.is_working_day(day).unwrap_err();
-        assert_eq!(e.code(), "holiday_year_not_loaded");
-        assert_eq!(e.field(), Some("date"));
-        let m = e.to_string();
-        assert!(
-            m.contains(&day.to_string()) && m.contains("2020-2026"),
-            "{m}"
-        );
-    }
-    // The search fails too when it would cross into an unloaded year: here the
-    // last days of 2030 are off, from Saturday 12-28.
+    assert!(!cal.is_published(2027));
+    assert!(cal.is_provisional(date(2027, 1, 1)));
+    assert!(!cal.is_provisional(date(2026, 12, 31)));
+    // 2027-01-01 is a Friday: a working day until the notice says otherwise.
+    assert_eq!(cal.day_kind(date(2027, 1, 1)), DayKind::Workday);
+    assert_eq!(cal.day_kind(date(2027, 1, 2)), DayKind::Weekend);
+    // December 2026's bills fall due on 2027-01-15, a Friday: provisional.
+    let due = cal.due_on_or_after(date(2027, 1, 15)).unwrap();
+    assert_eq!((due.date, due.provisional), (date(2027, 1, 15), true));
+    // Saturday 2027-01-16 moves to Monday 01-18, provisionally.
+    let due = cal.due_on_or_after(date(2027, 1, 16)).unwrap();
+    assert_eq!((due.date, due.provisional), (date(2027, 1, 18), true));
+    // Thursday 2026-12-31 is a working day of a published year: final.
+    let due = cal.due_on_or_after(date(2026, 12, 31)).unwrap();
+    assert_eq!((due.date, due.provisional), (date(2026, 12, 31), false));
+    // A search that starts in a published year and crosses into one that is
+    // not is provisional: Saturday 2026-12-26 moves to Monday 12-28 (final),
+    // but a holiday at the end of 2030 carries the search into 2031.
     let text = format!(
         "{GOOD}\n[[holiday]]\nname_zh = \"测试\"\nname_en = \"Test\"\noff_from = 2030-12-30\noff_until = 2030-12-31\nworking_days = []\n"
     );
     let cal = load("x/2030.toml", &text).unwrap();
-    let e = cal
-        .next_working_day_on_or_after(date(2030, 12, 28))
+    let due = cal.due_on_or_after(date(2030, 12, 28)).unwrap();
+    assert_eq!((due.date, due.provisional), (date(2031, 1, 1), true));
+    assert!(cal.is_provisional_between(date(2030, 12, 1), date(2031, 1, 1)));
+    assert!(!cal.is_provisional_between(date(2030, 1, 1), date(2030, 12, 31)));
+}
+
+/// An administrator loads a newly published year over the shipped ones, or
+/// corrects one; a bad file changes nothing.
+#[test]
+fn a_year_loaded_at_run_time_is_added_or_replaces_the_shipped_one() {
+    let shipped = calendar();
+    let no_working_days = GOOD.replace("[2030-09-29, 2030-10-12]", "[]");
+    let file_2027 = no_working_days
+        .replace("2030", "2027")
+        .replace("2029", "2026");
+    let cal = shipped
+        .with_files(&[HolidayFile {
+            path: "admin/2027.toml",
+            text: &file_2027,
+        }])
+        .unwrap();
+    assert!(cal.is_published(2027));
+    assert_eq!(cal.loaded_years(), "2020-2027");
+    assert!(!cal.is_working_day(date(2027, 10, 7)));
+    assert!(!cal.is_provisional(date(2027, 10, 7)));
+    // The shipped calendar is untouched.
+    assert!(!shipped.is_published(2027));
+    // A correction of 2026: its file replaces the shipped one whole.
+    let file_2026 = no_working_days
+        .replace("2030", "2026")
+        .replace("2029", "2025");
+    let cal = shipped
+        .with_files(&[HolidayFile {
+            path: "admin/2026.toml",
+            text: &file_2026,
+        }])
+        .unwrap();
+    assert_eq!(cal.day_kind(date(2026, 2, 16)), DayKind::Workday);
+    assert!(!cal.is_working_day(date(2026, 10, 7)));
+    // A bad file is refused with its reason.
+    let e = shipped
+        .with_files(&[HolidayFile {
+            path: "admin/2027.toml",
+            text: &file_2027.replace("notice_days = 7", "notice_days = 8"),
+        }])
         .unwrap_err();
-    assert_eq!(e.code(), "holiday_year_not_loaded");
-    assert!(
-        e.to_string().contains("2031-01-01") && e.to_string().contains("2030"),
-        "{e}"
-    );
+    assert_eq!(e.code(), "holiday_file_invalid");
 }
 
 const GOOD: &str = r#"
@@ -195,8 +239,8 @@ fn load(path: &str, text: &str) -> Result<HolidayCalendar, gongshang_domain::Dom
 #[test]
 fn a_valid_test_file_loads() {
     let cal = load("x/2030.toml", GOOD).unwrap();
-    assert!(!cal.is_working_day(date(2030, 10, 7)).unwrap());
-    assert!(cal.is_working_day(date(2030, 9, 29)).unwrap());
+    assert!(!cal.is_working_day(date(2030, 10, 7)));
+    assert!(cal.is_working_day(date(2030, 9, 29)));
 }
 
 #[test]

@@ -93,6 +93,9 @@ pub struct IssuedBillView {
     pub amount_fen: i64,
     pub fiscal_share_fen: i64,
     pub due_date: String,
+    /// The due date was counted in a year whose public-holiday arrangement is
+    /// not loaded (weekends only); it is counted again when the year is loaded.
+    pub due_date_provisional: bool,
     pub lines: Vec<BillLineView>,
 }
 
@@ -104,6 +107,7 @@ impl From<&IssuedBill> for IssuedBillView {
             amount_fen: b.amount.fen(),
             fiscal_share_fen: b.fiscal_share.fen(),
             due_date: b.due_date.to_string(),
+            due_date_provisional: b.due_provisional,
             lines: b
                 .lines
                 .iter()
@@ -127,6 +131,8 @@ pub struct BillStatusView {
     pub unit: Option<String>,
     pub period: String,
     pub due_date: String,
+    /// See `IssuedBillView::due_date_provisional`.
+    pub due_date_provisional: bool,
     pub amount_fen: i64,
     pub paid_fen: i64,
     pub outstanding_fen: i64,
@@ -145,6 +151,7 @@ impl From<&BillStatus> for BillStatusView {
             unit: s.unit.map(|u| u.as_str().to_owned()),
             period: s.period.clone(),
             due_date: s.due_date.to_string(),
+            due_date_provisional: s.due_provisional,
             amount_fen: s.amount.fen(),
             paid_fen: s.paid.fen(),
             outstanding_fen: s.outstanding.fen(),

@@ -205,6 +205,9 @@ pub struct QueueItemView {
     pub deadline: DeadlineView,
     pub days_left: i64,
     pub overdue: bool,
+    /// The due date was counted in a year whose public-holiday arrangement is
+    /// not loaded (weekends only); it may move once the year is loaded.
+    pub provisional: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -712,6 +715,7 @@ pub async fn work_queue(
             deadline: DeadlineView::from(&q.deadline),
             days_left: q.days_left,
             overdue: q.overdue,
+            provisional: q.provisional,
         })
         .collect();
     Ok(json(StatusCode::OK, &views))

@@ -11,6 +11,7 @@ pub mod calculate;
 pub mod cases;
 pub mod coverage;
 pub mod enrollment;
+pub mod holidays;
 pub mod orders;
 pub mod payments;
 pub mod registry;
@@ -43,7 +44,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(accounts::router())
         .merge(cases::router())
         .merge(benefits::router())
-        .merge(stats::router());
+        .merge(stats::router())
+        .merge(holidays::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

@@ -10,7 +10,7 @@ use gongshang_store::views::{BillRow, ListQuery};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::format::{bill_kind, yuan};
+use super::format::{bill_kind, provisional_tag, yuan};
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
 
@@ -115,7 +115,7 @@ pub fn bill_table(ctx: &Ctx, state: &AppState, rows: &[BillRow]) -> Markup {
                             td.num { (yuan(s.paid)) }
                             td.num { (yuan(s.outstanding)) }
                             td {
-                                (s.due_date) " "
+                                (s.due_date) (provisional_tag(ctx.lang, s.due_provisional)) " "
                                 @if late { span.tag.bad { (ctx.t("欠费", "in arrears")) } }
                                 @else if s.outstanding.fen() == 0 { span.tag { (ctx.t("已结清", "paid")) } }
                                 @else { span.tag.warn { (ctx.t("待缴", "open")) } }

@@ -19,7 +19,7 @@ use gongshang_store::views::{CaseListRow, ListQuery};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::format::yuan;
+use super::format::{provisional_tag, yuan};
 use super::{Ctx, error_box, error_page, respond, session};
 use crate::AppState;
 
@@ -159,7 +159,7 @@ fn case_table(
                         td { (c.accident_date) }
                         td {
                             @if let Some((kind, due, _)) = &c.deadline {
-                                (deadline_label(ctx, kind)) " " (due) " "
+                                (deadline_label(ctx, kind)) " " (due) (provisional_tag(ctx.lang, state.app.calendar().is_provisional(*due))) " "
                                 @if *due < today { span.tag.bad { (ctx.t("已逾期", "overdue")) } }
                                 @else { span.tag.grey { (ctx.t("剩", "")) ((*due - today).get_days()) (ctx.t("天", " days left")) } }
                             } @else { span.muted { "—" } }
@@ -236,7 +236,7 @@ fn case_body(
                         @let left = d.days_left(today);
                         li {
                             strong { (deadline_label(ctx, &serde_json::to_value(d.kind).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default())) }
-                            "：" (d.due) " "
+                            "：" (d.due) (provisional_tag(ctx.lang, d.provisional)) " "
                             @if left < 0 { span.tag.bad { (ctx.t("逾期 ", "overdue by ")) (-left) (ctx.t(" 天", " days")) } }
                             @else { span.tag.warn { (ctx.t("剩 ", "")) (left) (ctx.t(" 天", " days left")) } }
                             br; span.muted { (d.article) }

@@ -70,6 +70,19 @@ pub fn bill_kind(lang: Lang, k: gongshang_store::BillKind) -> &'static str {
     }
 }
 
+/// A tag after a date counted in a year whose public-holiday arrangement is
+/// not loaded (weekends only): it may move once the year is loaded.
+pub fn provisional_tag(lang: Lang, provisional: bool) -> maud::Markup {
+    maud::html! {
+        @if provisional {
+            " " span.tag.grey title=(lang.t(
+                "该年度节假日安排尚未载入，暂按周末计算，载入后可能调整",
+                "the holiday arrangement of this year is not loaded yet: counted over weekends only, it may move once loaded",
+            )) { (lang.t("暂定", "provisional")) }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ mod calc;
 mod cases;
 mod dashboard;
 mod format;
+mod holidays;
 mod registry;
 mod session;
 mod worker;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(worker::router())
         .merge(session::router())
         .merge(cases::router())
+        .merge(holidays::router())
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -187,6 +189,12 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "工伤案件",
         "Cases",
         Shown::StaffMay(Action::ReadRegistry),
+    ),
+    (
+        "/admin/holidays",
+        "节假日",
+        "Holidays",
+        Shown::May(Action::ManageCalendar),
     ),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),

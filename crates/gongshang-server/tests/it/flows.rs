@@ -948,3 +948,63 @@ fn get_bytes(s: &crate::api_common::TestServer, token: &str, path: &str) -> (Str
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     (head, raw[split + 4..].to_vec())
 }
+
+/// December 2026 with no 2027 arrangement: a declaration is billed with a
+/// provisional due date; only an administrator loads the year, and the bill
+/// is dated by it at once.
+#[test]
+fn a_year_without_a_holiday_calendar_bills_provisionally_and_an_administrator_loads_it() {
+    each_backend(|s| {
+        let clerk = s.token("clerk");
+        let unit = s.fixture.unit_a;
+        let declaration = json!({
+            "unit": unit.as_str(), "scheme_id": "guangdong.employees", "month": "2026-12",
+            "lines": [{"resident_id": s.fixture.person_1.as_str(), "wage": "8000"}]
+        });
+        let r = s.send(
+            req("POST", "/api/v1/declarations")
+                .bearer(clerk)
+                .header("Idempotency-Key", "decl-2026-12")
+                .json(&declaration),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let bill = r.json();
+        assert_eq!(bill["due_date"], "2027-01-15");
+        assert_eq!(bill["due_date_provisional"], true);
+
+        let cal = s.send(req("GET", "/api/v1/holidays").bearer(clerk));
+        assert_eq!(cal.status, 200, "{}", cal.body);
+        assert_eq!(cal.json()["provisional_from"], 2027);
+
+        let file = "year = 2027\ninstrument = \"测试\"\nissued = 2026-12-01\nsource = \"test\"\nconfidence = \"C1\"\n\n[[holiday]]\nname_zh = \"测试\"\nname_en = \"Test\"\noff_from = 2027-01-15\noff_until = 2027-01-17\nworking_days = []\n";
+        let refused = s.send(
+            req("PUT", "/api/v1/holidays")
+                .bearer(clerk)
+                .json(&json!({ "file": file })),
+        );
+        assert_eq!((refused.status, refused.code()), (403, "forbidden".into()));
+        let admin = s.token("administrator");
+        let bad = s.send(req("PUT", "/api/v1/holidays").bearer(admin).json(
+            &json!({ "file": file.replace("off_until = 2027-01-17", "off_until = 2026-01-17") }),
+        ));
+        assert_eq!(
+            (bad.status, bad.code(), bad.field()),
+            (422, "holiday_file_invalid".into(), Some("file".into())),
+            "{}",
+            bad.body
+        );
+        let ok = s.send(
+            req("PUT", "/api/v1/holidays")
+                .bearer(admin)
+                .json(&json!({ "file": file })),
+        );
+        assert_eq!(ok.status, 200, "{}", ok.body);
+        assert_eq!(ok.json()["year"], 2027);
+        assert_eq!(ok.json()["bills_redated"], 1);
+        let id = bill["bill_id"].as_i64().unwrap();
+        let status = s.send(req("GET", format!("/api/v1/bills/{id}")).bearer(clerk));
+        assert_eq!(status.status, 200, "{}", status.body);
+        assert_eq!(status.json()["due_date"], "2027-01-18", "{}", status.body);
+        assert_eq!(status.json()["due_date_provisional"], false);
+    });
+}

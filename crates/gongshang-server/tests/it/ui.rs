@@ -314,3 +314,33 @@ fn a_worker_files_a_yilubao_claim_from_the_phone_page() {
     ]);
     assert_eq!(forged.status, 403);
 }
+
+#[test]
+fn the_administrator_sees_the_holiday_calendar_and_a_refused_file_keeps_its_text() {
+    let admin = sign_in("admin");
+    let r = get("/admin/holidays", Some(&admin));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("2026年部分节假日安排"), "the shipped years");
+    assert!(
+        r.body.contains("<strong>2027</strong>"),
+        "2027 is provisional"
+    );
+    // A file with a date outside its year: refused under the field, text kept.
+    let d = demo();
+    let text = "year = 2027\ninstrument = \"x\"\nissued = 2026-12-01\nsource = \"x\"\nconfidence = \"C1\"\n[[holiday]]\nname_zh = \"x\"\nname_en = \"x\"\noff_from = 2026-01-01\noff_until = 2027-01-01\nworking_days = []\n";
+    let body = form(&[("csrf_token", &admin.csrf), ("file", text)]);
+    let r = request(
+        d.addr,
+        "POST",
+        "/admin/holidays",
+        &[("Cookie", &admin.cookie)],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("field-error"), "{}", r.body);
+    assert!(r.body.contains("not in the year 2027"), "{}", r.body);
+    assert!(r.body.contains("off_from = 2026-01-01"), "the text is kept");
+    // Nobody else may.
+    let clerk = sign_in("clerk");
+    assert_eq!(get("/admin/holidays", Some(&clerk)).status, 403);
+}

@@ -271,6 +271,7 @@ pub fn monthly_bill(
         amount: premium,
         fiscal_share: Money::ZERO,
         due_date: date(2025, 4, 15),
+        due_provisional: false,
         declarations: vec![NewDeclaration {
             enrollment_id,
             month: Month::parse(month).unwrap(),

@@ -1,0 +1,14 @@
+-- Holiday arrangements loaded by an administrator at run time (a year the
+-- build did not ship, or a correction of one it did), and whether a bill's
+-- due date was counted in a year with no arrangement (weekends only, to be
+-- counted again once the year is loaded). SQLite dialect; keep in step with
+-- ../postgres/0006_holidays.sql.
+CREATE TABLE holiday_calendars (
+    year            INTEGER PRIMARY KEY CHECK (year BETWEEN 1949 AND 2099),
+    file_text       TEXT    NOT NULL,
+    loaded_by       TEXT    NOT NULL,
+    loaded_at       TEXT    NOT NULL
+);
+
+ALTER TABLE bills ADD COLUMN due_provisional INTEGER NOT NULL DEFAULT 0 CHECK (due_provisional IN (0, 1));
+CREATE INDEX bills_due_provisional ON bills(id) WHERE due_provisional = 1;
