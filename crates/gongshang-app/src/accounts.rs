@@ -3,8 +3,8 @@
 //! Roles: agency staff (`clerk`, `reviewer`, `administrator`) see everything;
 //! a `unit` user (an employer or a platform) sees only its own unit's people,
 //! bills and cases; a `worker` only their own records; an `analyst` only
-//! statistics. What each role may do is [`Role::may`]; the scope of the
-//! records a user sees is [`Account::scope`].
+//! statistics. What each role may do is [`Role::may`] (in [`crate::actor`]);
+//! the scope of the records a user sees is [`Account::scope`].
 //!
 //! Secrets: passwords are argon2id PHC strings; session ids and API tokens
 //! are 256 random bits handed out once, stored as their BLAKE2s-256 hash
@@ -20,6 +20,7 @@ use password_hash::rand_core::{OsRng, RngCore};
 use serde::Serialize;
 
 use crate::App;
+pub use crate::actor::{Action, Actor, Scope};
 use crate::error::AppError;
 
 /// A user's role.
@@ -79,75 +80,6 @@ impl Role {
     pub const fn is_agency(self) -> bool {
         matches!(self, Role::Clerk | Role::Reviewer | Role::Administrator)
     }
-
-    /// Whether the role may do `action` at all (the scope of the records is
-    /// checked apart, by [`Account::scope`]). The one table of who does what.
-    pub const fn may(self, action: Action) -> bool {
-        use Action::*;
-        use Role::*;
-        match action {
-            // Registry and enrolment: the agency's clerks, and a unit for its
-            // own people.
-            ReadRegistry => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
-            ListUnits => self.is_agency(),
-            WriteUnit => matches!(self, Clerk | Administrator),
-            WritePerson | WriteEngagement | Enrol => {
-                matches!(self, Clerk | Administrator | Unit)
-            }
-            // Bills: the unit declares its own months; money is recorded
-            // by the agency that receives it.
-            ReadBills => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
-            Declare => matches!(self, Clerk | Administrator | Unit),
-            RecordPayment => matches!(self, Clerk | Administrator),
-            ReadArrears => self.is_agency(),
-            // A platform imports its own orders.
-            ImportOrders => matches!(self, Clerk | Administrator | Unit),
-            ReadStatistics => matches!(self, Clerk | Reviewer | Administrator | Analyst | Unit),
-            ReadCoverage => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
-            ManageAccounts | ManageCalendar => matches!(self, Administrator),
-        }
-    }
-}
-
-/// What a request does, for [`Role::may`].
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Units, people, engagements and enrolments in the caller's scope.
-    ReadRegistry,
-    /// The listing of every unit.
-    ListUnits,
-    WriteUnit,
-    WritePerson,
-    WriteEngagement,
-    Enrol,
-    ReadBills,
-    Declare,
-    RecordPayment,
-    /// Every unit's arrears.
-    ReadArrears,
-    ImportOrders,
-    /// Aggregates without personal data (reconciliations, dashboards).
-    ReadStatistics,
-    ReadCoverage,
-    ManageAccounts,
-    /// Load a year's public-holiday arrangement.
-    ManageCalendar,
-}
-
-/// The records a user sees.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Scope {
-    /// Every record (agency staff).
-    All,
-    /// One unit's people, bills and cases (and its platform's orders).
-    Unit {
-        unit: CreditCode,
-        platform: Option<PlatformId>,
-    },
-    /// One person's own records.
-    Person(ResidentId),
-    /// No personal records at all (analysts).
-    StatisticsOnly,
 }
 
 /// A signed-in user, without secrets.
@@ -206,8 +138,17 @@ impl Account {
         }
     }
 
-    /// What the audit log records as the actor.
-    pub fn actor(&self) -> String {
+    /// The account acting.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            login: self.login.clone(),
+            role: self.role,
+            scope: self.scope.clone(),
+        }
+    }
+
+    /// What the audit log records as the actor: `role:login`.
+    pub fn audit_name(&self) -> String {
         format!("{}:{}", self.role.as_str(), self.login)
     }
 }
@@ -466,7 +407,7 @@ impl App {
             account.id,
             &csrf_token,
             expires_at,
-            &account.actor(),
+            &account.audit_name(),
             now,
         )?;
         Ok(Some(NewSession {

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::actor::Action;
 use gongshang_domain::DomainError;
 use gongshang_rules::RulesError;
 use gongshang_store::StoreError;
@@ -32,6 +33,10 @@ pub enum AppError {
         value: String,
         allowed: String,
     },
+    /// The actor's role may not do this at all.
+    Forbidden {
+        action: Action,
+    },
     Rules(RulesError),
     Domain(DomainError),
     Store(StoreError),
@@ -51,6 +56,7 @@ impl AppError {
             AppError::NotFound { .. } => "not_found",
             AppError::Conflict { .. } => "conflict",
             AppError::NotEligible { .. } => "not_eligible",
+            AppError::Forbidden { .. } => "forbidden",
             AppError::Rules(e) => e.code(),
             AppError::Domain(e) => e.code(),
             AppError::Store(e) => e.code(),
@@ -85,6 +91,7 @@ impl fmt::Display for AppError {
                 f,
                 "not eligible for scheme {scheme}: rule {rule} failed with {value}; allowed: {allowed}"
             ),
+            AppError::Forbidden { action } => write!(f, "your role may not {}", action.what()),
             AppError::Rules(e) => write!(f, "{e}"),
             AppError::Domain(e) => write!(f, "{e}"),
             AppError::Store(e) => write!(f, "{e}"),

@@ -7,6 +7,7 @@
 //! premiums, due dates, cover are the rules engine's and the domain's).
 
 pub mod accounts;
+pub mod actor;
 pub mod cases;
 pub mod clock;
 pub mod demo;

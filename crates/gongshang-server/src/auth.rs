@@ -75,7 +75,7 @@ impl CurrentUser {
 
     /// The actor the audit log records.
     pub fn actor(&self) -> String {
-        self.account.actor()
+        self.account.audit_name()
     }
 
     /// 403 `forbidden` unless the role may do `action` (what it is, in

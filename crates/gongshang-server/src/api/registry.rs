@@ -151,7 +151,7 @@ pub async fn create_unit(
     user: CurrentUser,
     ApiJson(req): ApiJson<UnitRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::WriteUnit, "register units")?;
+    user.require(Action::RegisterUnit, "register units")?;
     let input = UnitInput {
         credit_code: req.credit_code,
         name: req.name,
@@ -215,7 +215,7 @@ pub async fn create_person(
     user: CurrentUser,
     ApiJson(req): ApiJson<PersonRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::WritePerson, "register people")?;
+    user.require(Action::RegisterPerson, "register people")?;
     let actor = user.actor();
     let person = state
         .run(move |app| app.register_person(&req.resident_id, &req.name, &actor))
@@ -280,7 +280,7 @@ pub async fn create_engagement(
     user: CurrentUser,
     ApiJson(req): ApiJson<EngagementRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::WriteEngagement, "record engagements")?;
+    user.require(Action::AddEngagement, "record engagements")?;
     let engagement = NewEngagement {
         person: parse_resident("resident_id", &req.resident_id)?,
         unit: parse_credit("unit", &req.unit)?,

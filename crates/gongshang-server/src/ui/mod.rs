@@ -286,6 +286,7 @@ pub fn error_page(ctx: &Ctx, e: &AppError) -> Response {
         | AppError::Rules(_)
         | AppError::Domain(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
         AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let title = ctx.t("出错了", "Something went wrong");

@@ -1,0 +1,322 @@
+//! Who is acting, and the one table of who may do what.
+//!
+//! Every use case of the application takes an [`Actor`] first and asks
+//! [`Actor::authorize`] with its [`Action`]; the records it reads or changes
+//! are then checked against the actor's [`Scope`] (a unit sees its own
+//! people, bills and cases; a platform also its orders; a worker their own
+//! records; an analyst aggregates only; agency staff everything). The HTTP
+//! API, the web UI and the command line only translate to and from these
+//! use cases: none of them decides who may do what.
+//!
+//! A record outside the actor's scope is answered as not found, so that its
+//! existence does not leak; an action the role may not do at all is
+//! `forbidden`.
+
+use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
+use serde::Serialize;
+
+use crate::accounts::Role;
+use crate::error::AppError;
+
+/// The records an actor sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every record (agency staff).
+    All,
+    /// One unit's people, bills and cases (and its platform's orders).
+    Unit {
+        unit: CreditCode,
+        platform: Option<PlatformId>,
+    },
+    /// One person's own records.
+    Person(ResidentId),
+    /// No personal records at all (analysts).
+    StatisticsOnly,
+}
+
+/// Someone doing something: who (for the audit log), their role, and the
+/// records they reach.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// The account's login (`cli` for the local administrator of the
+    /// command line, `system` for the application's own runs).
+    pub login: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+/// Every use case, for the permission table. Reading a record in one's
+/// scope and changing it are separate actions.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    // ---- registry and enrolment
+    /// Units, people, engagements and enrolments in the actor's scope.
+    ReadRegistry,
+    /// The listing of every unit.
+    ListUnits,
+    RegisterUnit,
+    RegisterPerson,
+    AddEngagement,
+    Enrol,
+    EndEnrolment,
+    // ---- contributions
+    ReadBills,
+    Declare,
+    /// Days of cover bought under a scheme billed by the day (the worker
+    /// buys for themself).
+    BuyDays,
+    RecordPayment,
+    /// Every unit's arrears.
+    ReadArrears,
+    // ---- platform orders
+    ImportOrders,
+    /// A platform's month against what it declared.
+    Reconcile,
+    // ---- cover
+    ReadCoverage,
+    // ---- cases
+    /// A case in the actor's scope, its appraisals, awards and notices.
+    ReadCase,
+    /// Open a case (an application, a confirmation, a claim).
+    FileCase,
+    /// The work queue of every open case.
+    ReadWorkQueue,
+    /// Determination, confirmation, claim and appraisal commands.
+    ActOnCase,
+    ComputeAward,
+    /// The checker's decision on an award made by someone else.
+    ApproveAward,
+    PayOneTime,
+    // ---- payroll
+    RunPayroll,
+    /// Payroll totals (no personal data).
+    ReadPayroll,
+    /// Indexation, suspension, resumption, end and the retirement offset.
+    ManageBenefits,
+    // ---- administration
+    ManageAccounts,
+    /// Load a year's public-holiday arrangement.
+    ManageCalendar,
+    // ---- statistics
+    /// Aggregates without personal data (dashboards, reconciliations).
+    ReadStatistics,
+}
+
+impl Action {
+    pub const ALL: [Action; 28] = [
+        Action::ReadRegistry,
+        Action::ListUnits,
+        Action::RegisterUnit,
+        Action::RegisterPerson,
+        Action::AddEngagement,
+        Action::Enrol,
+        Action::EndEnrolment,
+        Action::ReadBills,
+        Action::Declare,
+        Action::BuyDays,
+        Action::RecordPayment,
+        Action::ReadArrears,
+        Action::ImportOrders,
+        Action::Reconcile,
+        Action::ReadCoverage,
+        Action::ReadCase,
+        Action::FileCase,
+        Action::ReadWorkQueue,
+        Action::ActOnCase,
+        Action::ComputeAward,
+        Action::ApproveAward,
+        Action::PayOneTime,
+        Action::RunPayroll,
+        Action::ReadPayroll,
+        Action::ManageBenefits,
+        Action::ManageAccounts,
+        Action::ManageCalendar,
+        Action::ReadStatistics,
+    ];
+
+    /// The words a refusal uses: "your role may not {what}".
+    pub const fn what(self) -> &'static str {
+        match self {
+            Action::ReadRegistry => "read the registry",
+            Action::ListUnits => "list every unit",
+            Action::RegisterUnit => "register a unit",
+            Action::RegisterPerson => "register a person",
+            Action::AddEngagement => "record an engagement",
+            Action::Enrol => "enrol a person",
+            Action::EndEnrolment => "end an enrolment",
+            Action::ReadBills => "read bills",
+            Action::Declare => "declare a month",
+            Action::BuyDays => "buy days of cover",
+            Action::RecordPayment => "record a payment",
+            Action::ReadArrears => "read every unit's arrears",
+            Action::ImportOrders => "import orders",
+            Action::Reconcile => "reconcile a platform's month",
+            Action::ReadCoverage => "look up cover",
+            Action::ReadCase => "read cases",
+            Action::FileCase => "file a case",
+            Action::ReadWorkQueue => "read the work queue",
+            Action::ActOnCase => "act on a case",
+            Action::ComputeAward => "compute an award",
+            Action::ApproveAward => "approve an award",
+            Action::PayOneTime => "pay one-time items",
+            Action::RunPayroll => "run the payroll",
+            Action::ReadPayroll => "read the payroll",
+            Action::ManageBenefits => "change periodic benefits",
+            Action::ManageAccounts => "manage accounts",
+            Action::ManageCalendar => "load a holiday calendar",
+            Action::ReadStatistics => "read statistics",
+        }
+    }
+}
+
+impl Role {
+    /// Whether the role may do `action` at all (the scope of the records is
+    /// checked apart, by [`Actor`]'s scope). THE table of who does what.
+    pub const fn may(self, action: Action) -> bool {
+        use Action::*;
+        use Role::*;
+        match action {
+            // Registry and enrolment: the agency's clerks, and a unit for
+            // its own people; everybody in their scope reads.
+            ReadRegistry => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
+            ListUnits => self.is_agency(),
+            RegisterUnit => matches!(self, Clerk | Administrator),
+            RegisterPerson | AddEngagement | Enrol | EndEnrolment => {
+                matches!(self, Clerk | Administrator | Unit)
+            }
+            // Bills: the unit declares its own months, a worker buys their
+            // own days; money is recorded by the agency that receives it.
+            ReadBills => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
+            Declare => matches!(self, Clerk | Administrator | Unit),
+            BuyDays => matches!(self, Clerk | Administrator | Worker),
+            RecordPayment => matches!(self, Clerk | Administrator),
+            ReadArrears => self.is_agency(),
+            // A platform imports and reconciles its own orders.
+            ImportOrders | Reconcile => matches!(self, Clerk | Administrator | Unit),
+            ReadCoverage => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
+            // Cases: anyone reads their own; a unit reports its injured
+            // worker and a worker applies for themself; the agency handles;
+            // a reviewer (or an administrator) approves what a clerk made.
+            ReadCase => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
+            FileCase => matches!(self, Clerk | Administrator | Unit | Worker),
+            ReadWorkQueue => self.is_agency(),
+            ActOnCase | ComputeAward => matches!(self, Clerk | Reviewer | Administrator),
+            ApproveAward => matches!(self, Reviewer | Administrator),
+            PayOneTime | RunPayroll | ManageBenefits => matches!(self, Clerk | Administrator),
+            ReadPayroll => matches!(self, Clerk | Reviewer | Administrator | Analyst),
+            ManageAccounts | ManageCalendar => matches!(self, Administrator),
+            ReadStatistics => matches!(self, Clerk | Reviewer | Administrator | Analyst),
+        }
+    }
+}
+
+impl Actor {
+    /// The command line's local administrator (`--actor` names an account
+    /// instead): whoever can open the database file or URL.
+    pub fn local_administrator(login: &str) -> Actor {
+        Actor {
+            login: login.to_owned(),
+            role: Role::Administrator,
+            scope: Scope::All,
+        }
+    }
+
+    /// The application's own runs (the demo's seeding, a scheduled job).
+    pub fn system() -> Actor {
+        Actor::local_administrator("system")
+    }
+
+    /// What the audit log records: `role:login`.
+    pub fn audit_name(&self) -> String {
+        format!("{}:{}", self.role.as_str(), self.login)
+    }
+
+    pub fn may(&self, action: Action) -> bool {
+        self.role.may(action)
+    }
+
+    /// `forbidden` unless the role may do `action`.
+    pub fn authorize(&self, action: Action) -> Result<(), AppError> {
+        if self.may(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden { action })
+        }
+    }
+
+    /// Agency staff see every record.
+    pub fn is_agency(&self) -> bool {
+        self.role.is_agency()
+    }
+
+    /// The unit of a unit user.
+    pub fn unit(&self) -> Option<&CreditCode> {
+        match &self.scope {
+            Scope::Unit { unit, .. } => Some(unit),
+            _ => None,
+        }
+    }
+
+    /// The platform a unit user imports for.
+    pub fn platform(&self) -> Option<&PlatformId> {
+        match &self.scope {
+            Scope::Unit { platform, .. } => platform.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The person a worker is.
+    pub fn person(&self) -> Option<&ResidentId> {
+        match &self.scope {
+            Scope::Person(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether a record of `unit` is in scope.
+    pub fn reaches_unit(&self, unit: Option<&CreditCode>) -> bool {
+        match &self.scope {
+            Scope::All => true,
+            Scope::Unit { unit: own, .. } => unit == Some(own),
+            Scope::Person(_) | Scope::StatisticsOnly => false,
+        }
+    }
+
+    /// Whether a record of `person` (of `unit`, if it has one) is in scope.
+    pub fn reaches(&self, person: &ResidentId, unit: Option<&CreditCode>) -> bool {
+        match &self.scope {
+            Scope::All => true,
+            Scope::Unit { unit: own, .. } => unit == Some(own),
+            Scope::Person(me) => me == person,
+            Scope::StatisticsOnly => false,
+        }
+    }
+
+    /// Whether a platform's orders are in scope.
+    pub fn reaches_platform(&self, platform: &PlatformId) -> bool {
+        match &self.scope {
+            Scope::All => true,
+            Scope::Unit { platform: own, .. } => own.as_ref() == Some(platform),
+            Scope::Person(_) | Scope::StatisticsOnly => false,
+        }
+    }
+
+    /// `not_found` for a record outside the scope (its existence does not
+    /// leak), given how the record is named.
+    pub fn require_reach(
+        &self,
+        reached: bool,
+        entity: &'static str,
+        key: impl Into<String>,
+    ) -> Result<(), AppError> {
+        if reached {
+            Ok(())
+        } else {
+            Err(AppError::NotFound {
+                entity,
+                key: key.into(),
+            })
+        }
+    }
+}
