@@ -255,11 +255,10 @@ impl App {
     /// Creates an account: the unit or the person must exist, a password has
     /// at least 10 characters.
     pub fn create_account(
-        &self,
+        &self, actor: &Actor,
         input: &AccountInput,
-        cost: PasswordCost,
-        actor: &str,
-    ) -> Result<Account, AppError> {
+        cost: PasswordCost) -> Result<Account, AppError> {
+        actor.authorize(Action::ManageAccounts)?;
         let login = input.login.trim();
         if login.is_empty()
             || login.len() > 64
@@ -358,7 +357,7 @@ impl App {
                 platform,
                 password_hash,
             },
-            actor,
+            &actor.audit_name(),
             self.now(),
         )?;
         Account::from_user(user)
@@ -371,7 +370,8 @@ impl App {
             .transpose()
     }
 
-    pub fn list_accounts(&self, page: Page) -> Result<Vec<Account>, AppError> {
+    pub fn list_accounts(&self, actor: &Actor, page: Page) -> Result<Vec<Account>, AppError> {
+        actor.authorize(Action::ManageAccounts)?;
         self.store
             .list_users(page)?
             .into_iter()
@@ -430,20 +430,24 @@ impl App {
         }))
     }
 
-    pub fn logout(&self, session_id: &str, actor: &str) -> Result<(), AppError> {
+    /// Ends a session (signing out); an unknown or ended session is fine.
+    pub fn logout(&self, session_id: &str) -> Result<(), AppError> {
+        let who = match self.session(session_id)? {
+            Some(s) => s.account.audit_name(),
+            None => return Ok(()),
+        };
         Ok(self
             .store
-            .delete_session(&secret_hash(session_id), actor, self.now())?)
+            .delete_session(&secret_hash(session_id), &who, self.now())?)
     }
 
     /// A new API token for the account; the token is shown once and only
     /// its hash is kept. Returns the token's id and the token.
     pub fn create_api_token(
-        &self,
+        &self, actor: &Actor,
         login: &str,
-        label: &str,
-        actor: &str,
-    ) -> Result<(i64, String), AppError> {
+        label: &str) -> Result<(i64, String), AppError> {
+        actor.authorize(Action::ManageAccounts)?;
         let user = self
             .store
             .user_by_login(login.trim())?
@@ -454,12 +458,13 @@ impl App {
         let token = random_secret("gs_");
         let id =
             self.store
-                .create_api_token(&secret_hash(&token), user.id, label, actor, self.now())?;
+                .create_api_token(&secret_hash(&token), user.id, label, &actor.audit_name(), self.now())?;
         Ok((id, token))
     }
 
-    pub fn revoke_api_token(&self, token_id: i64, actor: &str) -> Result<(), AppError> {
-        Ok(self.store.revoke_api_token(token_id, actor, self.now())?)
+    pub fn revoke_api_token(&self, actor: &Actor, token_id: i64) -> Result<(), AppError> {
+        actor.authorize(Action::ManageAccounts)?;
+        Ok(self.store.revoke_api_token(token_id, &actor.audit_name(), self.now())?)
     }
 
     /// The account of a bearer token, if the token is known and not revoked.

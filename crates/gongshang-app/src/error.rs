@@ -37,6 +37,11 @@ pub enum AppError {
     Forbidden {
         action: Action,
     },
+    /// The maker of an award may not approve it: a second person does.
+    MakerChecker {
+        award_id: i64,
+        maker: String,
+    },
     Rules(RulesError),
     Domain(DomainError),
     Store(StoreError),
@@ -57,6 +62,7 @@ impl AppError {
             AppError::Conflict { .. } => "conflict",
             AppError::NotEligible { .. } => "not_eligible",
             AppError::Forbidden { .. } => "forbidden",
+            AppError::MakerChecker { .. } => "maker_checker",
             AppError::Rules(e) => e.code(),
             AppError::Domain(e) => e.code(),
             AppError::Store(e) => e.code(),
@@ -92,6 +98,10 @@ impl fmt::Display for AppError {
                 "not eligible for scheme {scheme}: rule {rule} failed with {value}; allowed: {allowed}"
             ),
             AppError::Forbidden { action } => write!(f, "your role may not {}", action.what()),
+            AppError::MakerChecker { award_id, maker } => write!(
+                f,
+                "award {award_id} was computed by {maker}; another person must approve it (maker-checker)"
+            ),
             AppError::Rules(e) => write!(f, "{e}"),
             AppError::Domain(e) => write!(f, "{e}"),
             AppError::Store(e) => write!(f, "{e}"),

@@ -15,6 +15,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::App;
+use crate::actor::{Action, Actor};
 use crate::error::AppError;
 use crate::services::due_date_by;
 
@@ -70,7 +71,7 @@ pub struct HolidayYearLoaded {
 }
 
 impl App {
-    /// The years of the calendar in force.
+    /// The years of the calendar in force (public: every role may read it).
     pub fn holiday_calendar(&self) -> Result<HolidayCalendarView, AppError> {
         let stored = self.store.holiday_files()?;
         let calendar = self.calendar();
@@ -102,10 +103,9 @@ impl App {
     /// provisional are dated again by it in the same transaction, then the
     /// open cases' deadlines. A bad file changes nothing.
     pub fn load_holiday_year(
-        &self,
-        text: &str,
-        actor: &str,
-    ) -> Result<HolidayYearLoaded, AppError> {
+        &self, actor: &Actor,
+        text: &str) -> Result<HolidayYearLoaded, AppError> {
+        actor.authorize(Action::ManageCalendar)?;
         let year = HolidayCalendar::parse(&HolidayFile {
             path: "upload",
             text,
@@ -133,13 +133,13 @@ impl App {
         // Hold the lock while storing, so that two loads do not interleave.
         let mut slot = self.calendar.write().unwrap_or_else(|e| e.into_inner());
         self.store
-            .load_holiday_file(year, text, &redated, actor, self.now())?;
+            .load_holiday_file(year, text, &redated, &actor.audit_name(), self.now())?;
         *slot = Arc::new(next);
         drop(slot);
         let first_day = jiff::civil::date(year, 1, 1);
         let mut cases_redated = 0;
         for row in self.store.open_cases_due_from(first_day)? {
-            if self.refresh_case_deadline(&row.number, actor)? {
+            if self.refresh_case_deadline(actor, &row.number)? {
                 cases_redated += 1;
             }
         }

@@ -10,7 +10,6 @@ pub mod accounts;
 pub mod actor;
 pub mod cases;
 pub mod clock;
-pub mod demo;
 pub mod error;
 pub mod holidays;
 pub mod notices;

@@ -21,6 +21,7 @@ use jiff::civil::Date;
 pub use gongshang_notices::{Notice, NoticeKind};
 
 use crate::cases::CaseView;
+use crate::actor::{Action, Actor};
 use crate::error::AppError;
 use crate::services::App;
 
@@ -160,8 +161,9 @@ impl App {
     }
 
     /// The notice of `kind` of the stored case `number`.
-    pub fn case_notice(&self, number: &str, kind: NoticeKind) -> Result<Notice, AppError> {
-        let view = self.case_view(number)?;
+    pub fn case_notice(&self, actor: &Actor, number: &str, kind: NoticeKind) -> Result<Notice, AppError> {
+        actor.authorize(Action::ReadCase)?;
+        let view = self.case_view(actor, number)?;
         let p = self.parties(&view)?;
         let d = &view.determination;
         let app = d
@@ -368,18 +370,17 @@ impl App {
     /// The notice of `kind` (`decision`, `inadmissible`, `materials` or
     /// `award`) of the case, rendered.
     pub fn render_case_notice(
-        &self,
+        &self, actor: &Actor,
         number: &str,
         kind: &str,
-        format: NoticeFormat,
-    ) -> Result<RenderedNotice, AppError> {
+        format: NoticeFormat) -> Result<RenderedNotice, AppError> {
         let kind = NoticeKind::parse(kind.trim()).map_err(|_| {
             AppError::invalid(
                 "kind",
                 format!("{kind:?}; expected decision, inadmissible, materials or award"),
             )
         })?;
-        let notice = self.case_notice(number, kind)?;
+        let notice = self.case_notice(actor, number, kind)?;
         let body = match format {
             NoticeFormat::Html => notice.html().into_bytes(),
             NoticeFormat::Pdf => notice

@@ -21,6 +21,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::actor::{Action, Actor};
 use crate::error::AppError;
 use crate::services::{App, BillRecord, IssuedBill};
 
@@ -166,39 +167,61 @@ impl App {
         })
     }
 
-    pub fn begin_order_import(&self, source: &str, actor: &str) -> Result<i64, AppError> {
+    pub fn begin_order_import(&self, actor: &Actor, source: &str) -> Result<i64, AppError> {
+        actor.authorize(Action::ImportOrders)?;
         Ok(self
             .store
-            .begin_import("orders", source, actor, self.now())?)
+            .begin_import("orders", source, &actor.audit_name(), self.now())?)
     }
 
     /// One batch, in one transaction; orders already stored are counted as
     /// duplicates and change nothing.
+    /// A platform user imports its own platform's orders only.
     pub fn import_order_batch(
         &self,
+        actor: &Actor,
         import_id: i64,
         batch: &[OrderRecord],
-        actor: &str,
     ) -> Result<ImportCounts, AppError> {
+        actor.authorize(Action::ImportOrders)?;
+        if !actor.is_agency()
+            && let Some(o) = batch.iter().find(|o| !actor.reaches_platform(&o.platform))
+        {
+            return Err(AppError::invalid(
+                "platform",
+                format!(
+                    "{}: a platform imports its own orders only ({})",
+                    o.platform.as_str(),
+                    actor
+                        .platform()
+                        .map_or("no platform on this account", |p| p.as_str())
+                ),
+            ));
+        }
         Ok(self
             .store
-            .import_orders(batch, import_id, actor, self.now())?)
+            .import_orders(batch, import_id, &actor.audit_name(), self.now())?)
     }
 
     pub fn finish_order_import(
         &self,
+        actor: &Actor,
         import_id: i64,
         rows_read: u64,
         rows_rejected: u64,
-        actor: &str,
     ) -> Result<ImportSummary, AppError> {
-        Ok(self
-            .store
-            .finish_import(import_id, rows_read, rows_rejected, actor, self.now())?)
+        actor.authorize(Action::ImportOrders)?;
+        Ok(self.store.finish_import(
+            import_id,
+            rows_read,
+            rows_rejected,
+            &actor.audit_name(),
+            self.now(),
+        )?)
     }
 
     /// The order bills of a platform's month, in order (`O202507-meituan-1`, `-2`, ...).
-    pub fn order_bills(
+    pub(crate) fn order_bills(
         &self,
         platform: &PlatformId,
         month: Month,
@@ -218,10 +241,16 @@ impl App {
     /// nothing). `None` when there is nothing to bill.
     pub fn bill_orders(
         &self,
+        actor: &Actor,
         platform: &PlatformId,
         month: Month,
-        actor: &str,
     ) -> Result<Option<IssuedBill>, AppError> {
+        actor.authorize(Action::ImportOrders)?;
+        actor.require_reach(
+            actor.reaches_platform(platform),
+            "platform",
+            platform.as_str(),
+        )?;
         let previous = self.order_bills(platform, month)?;
         let mut billed = Money::ZERO;
         for r in &previous {
@@ -257,7 +286,7 @@ impl App {
                 declarations: Vec::new(),
                 ledger: tx,
             },
-            actor,
+            &actor.audit_name(),
             self.now(),
         )?;
         Ok(Some(IssuedBill {
@@ -275,11 +304,18 @@ impl App {
     /// against what it declared, if it declared anything.
     pub fn reconcile(
         &self,
+        actor: &Actor,
         platform: &PlatformId,
         month: Month,
         declared_orders: Option<u64>,
         declared_premium: Option<Money>,
     ) -> Result<Reconciliation, AppError> {
+        actor.authorize(Action::Reconcile)?;
+        actor.require_reach(
+            actor.reaches_platform(platform),
+            "platform",
+            platform.as_str(),
+        )?;
         let OrderReconciliation {
             orders,
             workers,

@@ -16,6 +16,7 @@ use gongshang_store::StoreError;
 use gongshang_store::cases::{NewBenefitAmount, NewIndexation, PayrollRunRow};
 use serde::Serialize;
 
+use crate::actor::{Action, Actor};
 use crate::error::AppError;
 use crate::services::App;
 
@@ -68,7 +69,8 @@ impl App {
     /// Pays `month`: every running, unsuspended fund benefit not yet paid for
     /// it, with one ledger transaction for the run. Running it again pays
     /// only what was not paid (nothing, unless benefits were added or resumed).
-    pub fn run_payroll(&self, month: Month, actor: &str) -> Result<PayrollRunRow, AppError> {
+    pub fn run_payroll(&self, actor: &Actor, month: Month) -> Result<PayrollRunRow, AppError> {
+        actor.authorize(Action::RunPayroll)?;
         let posting = |run_id: i64, totals: &gongshang_store::cases::PayrollTotals| {
             if totals.total == Money::ZERO {
                 return Ok(None);
@@ -86,10 +88,15 @@ impl App {
                 reason: e.to_string(),
             })
         };
-        Ok(self.store.run_payroll(month, &posting, actor, self.now())?)
+        Ok(self.store.run_payroll(month, &posting, &actor.audit_name(), self.now())?)
     }
 
-    pub fn payroll_runs(&self, month: Month) -> Result<Vec<PayrollRunRow>, AppError> {
+    pub fn payroll_runs(
+        &self,
+        actor: &Actor,
+        month: Month,
+    ) -> Result<Vec<PayrollRunRow>, AppError> {
+        actor.authorize(Action::ReadPayroll)?;
         Ok(self.store.payroll_runs(month)?)
     }
 
@@ -97,11 +104,12 @@ impl App {
     /// never changed (the store refuses): pay a difference as arrears.
     pub fn index_benefits(
         &self,
+        actor: &Actor,
         from_month: Month,
         indexation: &Indexation,
         instrument: &str,
-        actor: &str,
     ) -> Result<Indexed, AppError> {
+        actor.authorize(Action::ManageBenefits)?;
         if instrument.trim().is_empty() {
             return Err(AppError::invalid(
                 "instrument",
@@ -163,7 +171,7 @@ impl App {
         };
         let n = self
             .store
-            .add_benefit_amounts(&amounts, Some(&record), actor, self.now())?;
+            .add_benefit_amounts(&amounts, Some(&record), &actor.audit_name(), self.now())?;
         Ok(Indexed {
             from_month,
             benefits: n,
@@ -172,39 +180,42 @@ impl App {
 
     pub fn suspend_benefit(
         &self,
+        actor: &Actor,
         benefit_id: i64,
         reason: &str,
-        actor: &str,
     ) -> Result<(), AppError> {
+        actor.authorize(Action::ManageBenefits)?;
         Ok(self
             .store
-            .set_benefit_suspended(benefit_id, true, reason, actor, self.now())?)
+            .set_benefit_suspended(benefit_id, true, reason, &actor.audit_name(), self.now())?)
     }
 
     /// Resumes a suspended benefit: the months missed while suspended are paid
     /// by the next runs of those months (a run of a past month pays them).
     pub fn resume_benefit(
         &self,
+        actor: &Actor,
         benefit_id: i64,
         reason: &str,
-        actor: &str,
     ) -> Result<(), AppError> {
+        actor.authorize(Action::ManageBenefits)?;
         Ok(self
             .store
-            .set_benefit_suspended(benefit_id, false, reason, actor, self.now())?)
+            .set_benefit_suspended(benefit_id, false, reason, &actor.audit_name(), self.now())?)
     }
 
     /// Ends a benefit for a reason (death, remarriage, a dependant turning 18).
     pub fn end_benefit(
         &self,
+        actor: &Actor,
         benefit_id: i64,
         end: &BenefitEnd,
-        actor: &str,
     ) -> Result<(), AppError> {
+        actor.authorize(Action::ManageBenefits)?;
         let (last, reason) = end.last_month_and_reason()?;
         Ok(self
             .store
-            .end_benefit(benefit_id, last, reason, actor, self.now())?)
+            .end_benefit(benefit_id, last, reason, &actor.audit_name(), self.now())?)
     }
 
     /// A grade 1-4 worker retired and draws a basic pension from `from_month`:
@@ -212,11 +223,12 @@ impl App {
     /// when the pension is lower (条例 Art 35(3)); nothing when it is not.
     pub fn record_retirement(
         &self,
+        actor: &Actor,
         benefit_id: i64,
         from_month: Month,
         pension_monthly: Money,
-        actor: &str,
     ) -> Result<Money, AppError> {
+        actor.authorize(Action::ManageBenefits)?;
         let benefit =
             self.store
                 .periodic_benefit(benefit_id)?
@@ -253,7 +265,7 @@ impl App {
                 reason: format!("retired: pension {pension_monthly}, Art 35(3) difference"),
             }],
             None,
-            actor,
+            &actor.audit_name(),
             self.now(),
         )?;
         Ok(top_up)

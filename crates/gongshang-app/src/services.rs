@@ -22,6 +22,7 @@ use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
 
+use crate::actor::{Action, Actor, Scope};
 use crate::clock::Clock;
 use crate::error::AppError;
 
@@ -371,29 +372,110 @@ impl App {
 
     // ---- registry ----------------------------------------------------------
 
-    pub fn register_unit(&self, input: &UnitInput, actor: &str) -> Result<Unit, AppError> {
+    pub fn register_unit(&self, actor: &Actor, input: &UnitInput) -> Result<Unit, AppError> {
+        actor.authorize(Action::RegisterUnit)?;
         let unit = parse_unit(input)?;
-        Ok(self.store.create_unit(&unit, actor, self.now())?)
+        Ok(self
+            .store
+            .create_unit(&unit, &actor.audit_name(), self.now())?)
     }
 
     pub fn register_person(
         &self,
+        actor: &Actor,
         resident_id: &str,
         name: &str,
-        actor: &str,
     ) -> Result<Person, AppError> {
+        actor.authorize(Action::RegisterPerson)?;
         let person = parse_person(resident_id, name)?;
-        Ok(self.store.create_person(&person, actor, self.now())?)
+        Ok(self
+            .store
+            .create_person(&person, &actor.audit_name(), self.now())?)
     }
 
-    pub fn add_engagement(&self, e: &NewEngagement, actor: &str) -> Result<i64, AppError> {
+    /// A person by identity number, in the actor's scope: agency staff see
+    /// everyone, a unit the people it enrols (an engagement it claims opens
+    /// nothing), a worker themself.
+    pub fn person(&self, actor: &Actor, id: &ResidentId) -> Result<Person, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        let reached = self.reaches_person(actor, id)?;
+        actor.require_reach(reached, "person", id.masked())?;
+        self.store
+            .person_by_resident_id(id)?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "person",
+                key: id.masked(),
+            })
+    }
+
+    /// Whether the person is in the actor's scope.
+    pub(crate) fn reaches_person(&self, actor: &Actor, id: &ResidentId) -> Result<bool, AppError> {
+        Ok(match &actor.scope {
+            Scope::All => true,
+            Scope::Unit { unit, .. } => self.store.person_of_unit(id, unit)?,
+            Scope::Person(me) => me == id,
+            Scope::StatisticsOnly => false,
+        })
+    }
+
+    /// A person's enrolments in the actor's scope (a unit sees its own only).
+    pub fn enrollments_of_person(
+        &self,
+        actor: &Actor,
+        id: &ResidentId,
+    ) -> Result<Vec<StoredEnrollment>, AppError> {
+        self.person(actor, id)?;
+        Ok(self
+            .store
+            .enrollments_of_person(id)?
+            .into_iter()
+            .filter(|e| actor.reaches(id, e.unit.as_ref()) || actor.person() == Some(id))
+            .collect())
+    }
+
+    /// A unit by credit code, in the actor's scope.
+    pub fn unit(&self, actor: &Actor, code: &CreditCode) -> Result<Unit, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        actor.require_reach(actor.reaches_unit(Some(code)), "unit", code.as_str())?;
+        self.store
+            .unit_by_code(code)?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "unit",
+                key: code.as_str().to_owned(),
+            })
+    }
+
+    /// Every unit, a page at a time (agency staff).
+    pub fn list_units(&self, actor: &Actor, page: Page) -> Result<Vec<Unit>, AppError> {
+        actor.authorize(Action::ListUnits)?;
+        Ok(self.store.list_units(page)?)
+    }
+
+    /// People, a page at a time: every person for agency staff, a unit's
+    /// enrolled people for a unit.
+    pub fn list_people(&self, actor: &Actor, page: Page) -> Result<Vec<Person>, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        match &actor.scope {
+            Scope::All => Ok(self.store.list_people(page, None)?),
+            Scope::Unit { unit, .. } => Ok(self.store.list_people(page, Some(unit))?),
+            Scope::Person(_) | Scope::StatisticsOnly => Err(AppError::Forbidden {
+                action: Action::ListUnits,
+            }),
+        }
+    }
+
+    pub fn add_engagement(&self, actor: &Actor, e: &NewEngagement) -> Result<i64, AppError> {
+        actor.authorize(Action::AddEngagement)?;
+        actor.require_reach(actor.reaches_unit(Some(&e.unit)), "unit", e.unit.as_str())?;
         if e.end.is_some_and(|end| end < e.start) {
             return Err(AppError::invalid(
                 "end",
                 format!("{} is before the start {}", e.end.expect("some"), e.start),
             ));
         }
-        Ok(self.store.add_engagement(e, actor, self.now())?)
+        Ok(self
+            .store
+            .add_engagement(e, &actor.audit_name(), self.now())?)
     }
 
     // ---- enrollment --------------------------------------------------------
@@ -403,7 +485,18 @@ impl App {
     /// with the unit (an employee engagement of the unit on the start date,
     /// or the request's flag), and cover by the Regulations (a running
     /// enrolment in a scheme whose cover rests on the enrolment).
-    pub fn check_enrollment(&self, req: &EnrollRequest) -> Result<Eligibility, AppError> {
+    pub fn check_enrollment(
+        &self,
+        actor: &Actor,
+        req: &EnrollRequest,
+    ) -> Result<Eligibility, AppError> {
+        actor.authorize(Action::Enrol)?;
+        if !actor.is_agency() && (req.unit.is_none() || !actor.reaches_unit(req.unit.as_ref())) {
+            return Err(AppError::invalid(
+                "unit",
+                "a unit enrols people in its own name only",
+            ));
+        }
         let scheme = self.scheme(&req.scheme_id)?;
         if self.store.person_by_resident_id(&req.person)?.is_none() {
             return Err(AppError::NotFound {
@@ -464,8 +557,8 @@ impl App {
     /// the value and what is allowed. A person may be enrolled by several
     /// units at once (one enrolment each), but not twice by the same unit in
     /// the same scheme at the same time.
-    pub fn enroll(&self, req: &EnrollRequest, actor: &str) -> Result<Enrolled, AppError> {
-        let eligibility = self.check_enrollment(req)?;
+    pub fn enroll(&self, actor: &Actor, req: &EnrollRequest) -> Result<Enrolled, AppError> {
+        let eligibility = self.check_enrollment(actor, req)?;
         if let Some(f) = eligibility.failure() {
             return Err(AppError::NotEligible {
                 scheme: req.scheme_id.clone(),
@@ -500,7 +593,7 @@ impl App {
                 category: req.category,
                 start: req.start,
             },
-            actor,
+            &actor.audit_name(),
             self.now(),
         )?;
         Ok(Enrolled {
@@ -511,13 +604,20 @@ impl App {
 
     pub fn end_enrollment(
         &self,
+        actor: &Actor,
         enrollment_id: i64,
         last_day: Date,
-        actor: &str,
     ) -> Result<(), AppError> {
+        actor.authorize(Action::EndEnrolment)?;
+        let e = self.enrollment(enrollment_id)?;
+        actor.require_reach(
+            actor.reaches(&e.person, e.unit.as_ref()),
+            "enrollment",
+            enrollment_id.to_string(),
+        )?;
         Ok(self
             .store
-            .end_enrollment(enrollment_id, last_day, actor, self.now())?)
+            .end_enrollment(enrollment_id, last_day, &actor.audit_name(), self.now())?)
     }
 
     // ---- contributions -----------------------------------------------------
@@ -536,12 +636,18 @@ impl App {
     /// as is a month before the person's enrolment.
     pub fn declare_month(
         &self,
+        actor: &Actor,
         unit_code: &CreditCode,
         scheme_id: &str,
         month: Month,
         declarations: &[(ResidentId, Money)],
-        actor: &str,
     ) -> Result<IssuedBill, AppError> {
+        actor.authorize(Action::Declare)?;
+        actor.require_reach(
+            actor.reaches_unit(Some(unit_code)),
+            "unit",
+            unit_code.as_str(),
+        )?;
         let scheme = self.scheme(scheme_id)?;
         let Billing::MonthlyWage { base, .. } = &scheme.billing else {
             return Err(AppError::invalid(
@@ -689,7 +795,7 @@ impl App {
         };
         let bill_id = self
             .store
-            .issue_bill(&bill, actor, self.now())
+            .issue_bill(&bill, &actor.audit_name(), self.now())
             .map_err(|e| match e {
                 StoreError::Duplicate { entity: "bill", .. } => AppError::Conflict {
                     entity: "declaration",
@@ -716,12 +822,14 @@ impl App {
     /// the subsidy receivable. Due on the first day bought.
     pub fn buy_days(
         &self,
+        actor: &Actor,
         person: &ResidentId,
         scheme_id: &str,
         first_day: Date,
         days: u32,
-        actor: &str,
     ) -> Result<IssuedBill, AppError> {
+        actor.authorize(Action::BuyDays)?;
+        actor.require_reach(actor.reaches(person, None), "person", person.masked())?;
         let scheme = self.scheme(scheme_id)?;
         let enrollment = self
             .store
@@ -770,7 +878,9 @@ impl App {
             declarations: Vec::new(),
             ledger: tx,
         };
-        let bill_id = self.store.issue_bill(&bill, actor, self.now())?;
+        let bill_id = self
+            .store
+            .issue_bill(&bill, &actor.audit_name(), self.now())?;
         Ok(IssuedBill {
             bill_id,
             reference: reference_text,
@@ -783,7 +893,10 @@ impl App {
     }
 
     /// A bill found by its reference.
-    pub fn bill_by_reference(&self, reference_text: &str) -> Result<Option<BillRecord>, AppError> {
+    pub(crate) fn bill_by_reference(
+        &self,
+        reference_text: &str,
+    ) -> Result<Option<BillRecord>, AppError> {
         Ok(self
             .store
             .bill_by_reference(reference_text)?
@@ -796,8 +909,20 @@ impl App {
         Ok((bill.status, record))
     }
 
+    /// A bill with what is paid and outstanding, in the actor's scope.
+    pub fn bill_status(&self, actor: &Actor, bill_id: i64) -> Result<BillStatus, AppError> {
+        actor.authorize(Action::ReadBills)?;
+        let bill = self.store.bill(bill_id)?;
+        let reached = match &bill.person {
+            Some(p) => actor.reaches(p, bill.status.unit.as_ref()),
+            None => actor.reaches_unit(bill.status.unit.as_ref()),
+        };
+        actor.require_reach(reached, "bill", bill_id.to_string())?;
+        Ok(bill.status)
+    }
+
     /// An enrolment by id.
-    pub fn enrollment(&self, id: i64) -> Result<StoredEnrollment, AppError> {
+    pub(crate) fn enrollment(&self, id: i64) -> Result<StoredEnrollment, AppError> {
         self.store
             .enrollment(id)?
             .ok_or_else(|| AppError::NotFound {
@@ -817,9 +942,10 @@ impl App {
     /// so their payments add no cover.
     pub fn record_payment(
         &self,
+        actor: &Actor,
         req: &PaymentRequest,
-        actor: &str,
     ) -> Result<PaymentReceipt, AppError> {
+        actor.authorize(Action::RecordPayment)?;
         if req.idempotency_key.len() > 60 {
             return Err(AppError::invalid(
                 "idempotency_key",
@@ -929,7 +1055,7 @@ impl App {
                 coverage: covers.clone(),
                 ledger: tx,
             },
-            actor,
+            &actor.audit_name(),
             self.now(),
         )?;
         let (payment_id, already_recorded) = match outcome {
@@ -988,7 +1114,8 @@ impl App {
     }
 
     /// Bills due before `as_of` with something outstanding.
-    pub fn arrears(&self, as_of: Date) -> Result<Vec<BillStatus>, AppError> {
+    pub fn arrears(&self, actor: &Actor, as_of: Date) -> Result<Vec<BillStatus>, AppError> {
+        actor.authorize(Action::ReadArrears)?;
         Ok(self.store.arrears(as_of)?)
     }
 
@@ -997,9 +1124,24 @@ impl App {
     /// listed by `arrears` only (FIXME(store): a listing by period).
     pub fn bills_of_month(
         &self,
+        actor: &Actor,
         month: Month,
         unit: Option<&CreditCode>,
     ) -> Result<Vec<BillView>, AppError> {
+        actor.authorize(Action::ReadBills)?;
+        let unit = match (&actor.scope, unit) {
+            (Scope::All, u) => u,
+            (Scope::Unit { unit: own, .. }, None) => Some(own),
+            (Scope::Unit { unit: own, .. }, Some(u)) => {
+                actor.require_reach(own == u, "unit", u.as_str())?;
+                Some(own)
+            }
+            _ => {
+                return Err(AppError::Forbidden {
+                    action: Action::ReadArrears,
+                });
+            }
+        };
         let mut units: Vec<CreditCode> = Vec::new();
         match unit {
             Some(u) => units.push(*u),
@@ -1060,9 +1202,45 @@ impl App {
     /// the enrolment and payment (or orders) behind it.
     pub fn coverage(
         &self,
+        actor: &Actor,
         person: &ResidentId,
         at: At,
         unit: Option<&CreditCode>,
+    ) -> Result<CoverageAnswer, AppError> {
+        actor.authorize(Action::ReadCoverage)?;
+        // A unit asks of its own cover only (its enrolments and, for a
+        // platform, its order days): nothing of the person's other units
+        // shows. A worker asks of themself.
+        let platform_only = actor.platform().cloned();
+        let unit = match &actor.scope {
+            Scope::All => unit,
+            Scope::Unit { unit: own, .. } => {
+                if let Some(u) = unit {
+                    actor.require_reach(own == u, "unit", u.as_str())?;
+                }
+                Some(own)
+            }
+            Scope::Person(me) => {
+                actor.require_reach(me == person, "person", person.masked())?;
+                unit
+            }
+            Scope::StatisticsOnly => {
+                return Err(AppError::Forbidden {
+                    action: Action::ReadCoverage,
+                });
+            }
+        };
+        self.coverage_answer(person, at, unit, platform_only.as_ref())
+    }
+
+    /// The coverage answer of a person (of one unit's enrolments and one
+    /// platform's order days if given), for the use cases here.
+    pub(crate) fn coverage_answer(
+        &self,
+        person: &ResidentId,
+        at: At,
+        unit: Option<&CreditCode>,
+        platform_only: Option<&PlatformId>,
     ) -> Result<CoverageAnswer, AppError> {
         let day = match at {
             At::Instant(t) => coverage::date_in_china(t),
@@ -1093,7 +1271,16 @@ impl App {
                 });
             }
         }
-        for c in self.store.coverage_at(person, day, unit)? {
+        let mut stored = self.store.coverage_at(person, day, unit)?;
+        if let Some(own) = platform_only {
+            stored.extend(
+                self.store
+                    .coverage_at(person, day, None)?
+                    .into_iter()
+                    .filter(|c| matches!(&c.proof, CoverProof::OrdersOnPlatform(p) if p == own)),
+            );
+        }
+        for c in stored {
             let (payment_id, platform) = match &c.proof {
                 CoverProof::Payment(id) => (Some(*id), None),
                 CoverProof::OrdersOnPlatform(p) => (None, Some(p.as_str().to_owned())),

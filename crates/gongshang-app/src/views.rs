@@ -2,13 +2,14 @@
 //! over the store's [`ViewStore`](gongshang_store::ViewStore). Only reads.
 
 use gongshang_domain::coverage::date_in_china;
-use gongshang_domain::ids::ResidentId;
+use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_store::views::{
     BillRow, CaseListRow, DashboardCounts, ListQuery, PersonRow, UnitRow,
 };
 use gongshang_store::{Engagement, Person, StoredEnrollment, Unit};
 use jiff::civil::Date;
 
+use crate::actor::{Action, Actor, Scope};
 use crate::error::AppError;
 use crate::services::{App, At, CoverageAnswer};
 
@@ -47,6 +48,26 @@ fn page(q: &ListQuery) -> ListQuery {
     q
 }
 
+/// The query narrowed to the actor's scope: a unit's own rows, a worker's
+/// own bills; statistics-only actors see no rows.
+fn scoped(actor: &Actor, q: &ListQuery) -> Result<ListQuery, AppError> {
+    let mut q = page(q);
+    match &actor.scope {
+        Scope::All => {}
+        Scope::Unit { unit, .. } => q.unit = Some(*unit),
+        Scope::Person(p) => {
+            q.person = Some(*p);
+            q.unit = None;
+        }
+        Scope::StatisticsOnly => {
+            return Err(AppError::Forbidden {
+                action: Action::ReadRegistry,
+            });
+        }
+    }
+    Ok(q)
+}
+
 impl App {
     /// Today in China by the injected clock.
     pub fn today(&self) -> Date {
@@ -54,37 +75,54 @@ impl App {
     }
 
     /// The dashboard's counts as of today.
-    pub fn dashboard(&self) -> Result<DashboardCounts, AppError> {
+    pub fn dashboard(&self, actor: &Actor) -> Result<DashboardCounts, AppError> {
+        actor.authorize(Action::ReadStatistics)?;
         Ok(self.store.dashboard_counts(self.today())?)
     }
 
-    pub fn unit_rows(&self, q: &ListQuery) -> Result<Vec<UnitRow>, AppError> {
+    /// Units, paged (agency staff).
+    pub fn unit_rows(&self, actor: &Actor, q: &ListQuery) -> Result<Vec<UnitRow>, AppError> {
+        actor.authorize(Action::ListUnits)?;
         Ok(self.store.unit_rows(&page(q))?)
     }
 
-    pub fn person_rows(&self, q: &ListQuery) -> Result<Vec<PersonRow>, AppError> {
-        Ok(self.store.person_rows(&page(q))?)
+    /// People, paged: everyone for agency staff, a unit's enrolled people.
+    pub fn person_rows(&self, actor: &Actor, q: &ListQuery) -> Result<Vec<PersonRow>, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        if actor.person().is_some() {
+            return Err(AppError::Forbidden {
+                action: Action::ListUnits,
+            });
+        }
+        Ok(self.store.person_rows(&scoped(actor, q)?)?)
     }
 
-    pub fn bill_rows(&self, q: &ListQuery) -> Result<Vec<BillRow>, AppError> {
-        Ok(self.store.bill_rows(&page(q))?)
+    /// Bills, paged, in the actor's scope.
+    pub fn bill_rows(&self, actor: &Actor, q: &ListQuery) -> Result<Vec<BillRow>, AppError> {
+        actor.authorize(Action::ReadBills)?;
+        Ok(self.store.bill_rows(&scoped(actor, q)?)?)
     }
 
-    /// Cases, paged; only the overdue ones (today in China) when asked.
+    /// Cases, paged, in the actor's scope; only the overdue ones (today in
+    /// China) when asked.
     pub fn case_rows(
         &self,
+        actor: &Actor,
         q: &ListQuery,
         overdue_only: bool,
     ) -> Result<Vec<CaseListRow>, AppError> {
+        actor.authorize(Action::ReadCase)?;
         Ok(self
             .store
-            .case_rows(&page(q), overdue_only.then(|| self.today()))?)
+            .case_rows(&scoped(actor, q)?, overdue_only.then(|| self.today()))?)
     }
 
-    pub fn unit_detail(&self, id: i64) -> Result<UnitDetail, AppError> {
+    pub fn unit_detail(&self, actor: &Actor, id: i64) -> Result<UnitDetail, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
         let unit = self
             .store
             .unit_by_id(id)?
+            .filter(|u| actor.reaches_unit(Some(&u.credit_code)))
             .ok_or_else(|| AppError::NotFound {
                 entity: "unit",
                 key: id.to_string(),
@@ -110,7 +148,8 @@ impl App {
         })
     }
 
-    pub fn person_detail(&self, id: i64) -> Result<PersonDetail, AppError> {
+    pub fn person_detail(&self, actor: &Actor, id: i64) -> Result<PersonDetail, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
         let person = self
             .store
             .person_by_id(id)?
@@ -118,23 +157,27 @@ impl App {
                 entity: "person",
                 key: id.to_string(),
             })?;
-        self.person_detail_of(person)
+        let reached = self.reaches_person(actor, &person.resident_id)?;
+        actor.require_reach(reached, "person", id.to_string())?;
+        self.person_detail_of(actor, person)
     }
 
     /// The detail of a person found by identity number.
-    pub fn person_detail_by_resident_id(&self, id: &ResidentId) -> Result<PersonDetail, AppError> {
-        let person = self
-            .store
-            .person_by_resident_id(id)?
-            .ok_or_else(|| AppError::NotFound {
-                entity: "person",
-                key: id.masked(),
-            })?;
-        self.person_detail_of(person)
+    pub fn person_detail_by_resident_id(
+        &self,
+        actor: &Actor,
+        id: &ResidentId,
+    ) -> Result<PersonDetail, AppError> {
+        let person = self.person(actor, id)?;
+        self.person_detail_of(actor, person)
     }
 
-    fn person_detail_of(&self, person: Person) -> Result<PersonDetail, AppError> {
+    /// What the actor sees of a person: a unit its own enrolments,
+    /// engagements, bills and cover; agency staff and the person everything.
+    fn person_detail_of(&self, actor: &Actor, person: Person) -> Result<PersonDetail, AppError> {
         let rid = person.resident_id;
+        let own_unit = actor.unit().copied();
+        let mine = |unit: Option<&CreditCode>| own_unit.is_none() || unit == own_unit.as_ref();
         let mut bills = self.store.bill_rows(&ListQuery {
             limit: 500,
             person: Some(rid),
@@ -142,10 +185,21 @@ impl App {
         })?;
         bills.reverse();
         bills.truncate(24);
+        bills.retain(|b| mine(b.status.unit.as_ref()));
         Ok(PersonDetail {
-            enrollments: self.store.enrollments_of_person(&rid)?,
-            engagements: self.store.engagements_of_person(&rid)?,
-            coverage: self.coverage(&rid, At::Day(self.today()), None)?,
+            enrollments: self
+                .store
+                .enrollments_of_person(&rid)?
+                .into_iter()
+                .filter(|e| mine(e.unit.as_ref()))
+                .collect(),
+            engagements: self
+                .store
+                .engagements_of_person(&rid)?
+                .into_iter()
+                .filter(|g| mine(Some(&g.unit)))
+                .collect(),
+            coverage: self.coverage(actor, &rid, At::Day(self.today()), None)?,
             bills,
             person,
         })
@@ -155,12 +209,14 @@ impl App {
     /// billed), by platform id: the per-platform statistics.
     pub fn platform_months(
         &self,
+        actor: &Actor,
         month: gongshang_domain::month::Month,
     ) -> Result<Vec<crate::Reconciliation>, AppError> {
+        actor.authorize(Action::ReadStatistics)?;
         let mut out = Vec::new();
         for platform in self.store.order_platforms(&month.to_string())? {
             let platform = gongshang_domain::ids::PlatformId::parse(&platform)?;
-            out.push(self.reconcile(&platform, month, None, None)?);
+            out.push(self.reconcile(&Actor::system(), &platform, month, None, None)?);
         }
         Ok(out)
     }

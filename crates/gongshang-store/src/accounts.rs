@@ -110,7 +110,7 @@ pub trait AccountStore {
     fn revoke_api_token(&self, token_id: i64, actor: &str, at: Timestamp)
     -> Result<(), StoreError>;
     /// People in order of id after `page.after_id`: all of them, or only
-    /// those with an engagement or an enrolment of `unit` (what a unit user
+    /// those with an enrolment of `unit` (what a unit user
     /// may see).
     fn list_people(&self, page: Page, unit: Option<&CreditCode>)
     -> Result<Vec<Person>, StoreError>;
@@ -130,7 +130,8 @@ pub trait AccountStore {
         response: &StoredResponse,
         at: Timestamp,
     ) -> Result<StoredResponse, StoreError>;
-    /// Whether the person has an engagement or an enrolment of the unit.
+    /// Whether the person has an enrolment of the unit (an engagement the
+    /// unit claims opens nothing: anyone can claim one).
     fn person_of_unit(&self, person: &ResidentId, unit: &CreditCode) -> Result<bool, StoreError>;
 }
 
@@ -432,8 +433,7 @@ impl<B: Backend> AccountStore for SqlStore<B> {
                     "listing the people of a unit",
                     "SELECT p.id, p.resident_id, p.name, p.sex, p.birth_date FROM people p \
                      WHERE p.id > $1 AND p.id IN ( \
-                        SELECT e.person_id FROM enrollments e JOIN units un ON un.id = e.unit_id WHERE un.credit_code = $3 \
-                        UNION SELECT g.person_id FROM engagements g JOIN units un ON un.id = g.unit_id WHERE un.credit_code = $3) \
+                        SELECT e.person_id FROM enrollments e JOIN units un ON un.id = e.unit_id WHERE un.credit_code = $3) \
                      ORDER BY p.id LIMIT $2",
                     &[
                         Value::Int(page.after_id),
@@ -526,9 +526,8 @@ impl<B: Backend> AccountStore for SqlStore<B> {
             let row = db.opt_row(
                 "checking a person's unit",
                 "SELECT 1 FROM people p JOIN units un ON un.credit_code = $2 \
-                 WHERE p.resident_id = $1 AND ( \
-                    EXISTS (SELECT 1 FROM enrollments e WHERE e.person_id = p.id AND e.unit_id = un.id) \
-                    OR EXISTS (SELECT 1 FROM engagements g WHERE g.person_id = p.id AND g.unit_id = un.id))",
+                 WHERE p.resident_id = $1 AND \
+                    EXISTS (SELECT 1 FROM enrollments e WHERE e.person_id = p.id AND e.unit_id = un.id)",
                 &[text(person.as_str()), text(unit.as_str())],
             )?;
             Ok(row.is_some())

@@ -35,10 +35,8 @@ use jiff::civil::{Date, date};
 use jiff::tz::Offset;
 use jiff::{Timestamp, ToSpan};
 
-use crate::OrderInput;
-use crate::clock::Clock;
-use crate::error::AppError;
-use crate::services::{App, EnrollRequest, PaymentRequest, UnitInput};
+use gongshang_app::actor::Actor;
+use gongshang_app::{App, AppError, Clock, EnrollRequest, OrderInput, PaymentRequest, UnitInput};
 
 /// "Today" in the demo.
 pub const DEMO_TODAY: Date = date(2026, 6, 30);
@@ -1051,7 +1049,7 @@ pub const DEMO_PASSWORD: &str = "gongshang-demo";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DemoLogin {
     pub login: String,
-    pub role: crate::accounts::Role,
+    pub role: gongshang_app::accounts::Role,
     pub display_name: String,
     /// What the login sees: a unit's name, a person, or everything.
     pub scope: String,
@@ -1061,7 +1059,7 @@ pub struct DemoLogin {
 /// platform's user, a worker, an analyst), all with [`DEMO_PASSWORD`],
 /// hashed with the minimal argon2 parameters (demo logins only).
 pub fn create_demo_logins(app: &App, report: &DemoReport) -> Result<Vec<DemoLogin>, AppError> {
-    use crate::accounts::{AccountInput, PasswordCost};
+    use gongshang_app::accounts::{AccountInput, PasswordCost};
     let sample = |what: &str| {
         report
             .samples
@@ -1155,7 +1153,7 @@ fn demo_case(
     scheme: &str,
     report: &mut DemoReport,
 ) -> Result<(), AppError> {
-    use crate::cases::{AwardRequest, CaseCommand, FileCaseRequest};
+    use gongshang_app::cases::{AwardRequest, CaseCommand, FileCaseRequest};
     use gongshang_domain::appraisal;
     use gongshang_domain::determination::{
         ApplicantRole, Authority, Command, Finding, Ground, InadmissibleReason, MaterialKind,

@@ -1,0 +1,598 @@
+//! Awards: computed by the rules engine under the case's scheme, approved by
+//! a second person (maker-checker), recalculated with the difference as
+//! arrears or an amount to recover, and their one-time items paid once.
+
+use super::*;
+
+impl App {
+    /// The rules engine's case for a recognised case: the facts given, with
+    /// the injury date, region, grade, nursing level and appraisal date of the
+    /// case and its current appraisal conclusion.
+    pub(super) fn award_input(
+        &self,
+        loaded: &Loaded,
+        facts: &serde_json::Value,
+    ) -> Result<CaseInput, AppError> {
+        if !loaded.injury_recognised() {
+            return Err(AppError::Conflict {
+                entity: "case",
+                reason: format!(
+                    "case {} is {}; an award follows a recognised injury",
+                    loaded.row.number,
+                    loaded.phase_name()
+                ),
+            });
+        }
+        let Some(given) = facts.as_object() else {
+            return Err(AppError::invalid(
+                "facts",
+                "a JSON object (the rules engine's case)",
+            ));
+        };
+        for field in ["injury_date", "grade", "nursing", "appraisal_date"] {
+            if given.contains_key(field) {
+                return Err(AppError::invalid(
+                    "facts",
+                    format!(
+                        "{field} comes from the case and its appraisal conclusion; leave it out"
+                    ),
+                ));
+            }
+        }
+        let mut with_date = given.clone();
+        with_date.insert(
+            "injury_date".into(),
+            loaded.row.accident_date.to_string().into(),
+        );
+        let mut input: CaseInput = serde_json::from_value(serde_json::Value::Object(with_date))
+            .map_err(|e| AppError::invalid("facts", e.to_string()))?;
+        input.case_id = Some(loaded.row.number.clone());
+        input.injury_date = loaded.row.accident_date;
+        if input.region.is_none() {
+            input.region = loaded.row.region.clone();
+        }
+        let a = loaded.appraisal_state();
+        if let Some(c) = a.current() {
+            input.grade = c.grade.map(|g| g.get());
+            input.nursing = c.nursing;
+            input.appraisal_date = Some(c.concluded_on);
+        }
+        if input.person.is_none() {
+            input.person = self.applicant_of(&loaded.row)?;
+        }
+        Ok(input)
+    }
+
+    /// The person as a scheme's eligibility sees them, from the registry and
+    /// the enrolment in the case's scheme (None for a person not registered).
+    pub(super) fn applicant_of(&self, row: &CaseRow) -> Result<Option<Applicant>, AppError> {
+        let person = ResidentId::parse(&row.person)?;
+        let Some(p) = self.store.person_by_resident_id(&person)? else {
+            return Ok(None);
+        };
+        let enrollment = self
+            .store
+            .enrollments_of_person(&person)?
+            .into_iter()
+            .rfind(|e| e.scheme_id == row.scheme_id && e.start <= row.accident_date);
+        let Some(e) = enrollment else {
+            return Ok(None);
+        };
+        Ok(Some(Applicant {
+            category: e.category,
+            birth_date: p.birth_date,
+            sex: Some(p.sex),
+            retirement_track: Default::default(),
+            labour_relation_with_unit: e.category == gongshang_rules::scheme::Category::Employee,
+            covered_by_regulations: false,
+            region: row.region.clone(),
+        }))
+    }
+
+    /// The award's lines: one per item and payer, and the survivors'
+    /// pensions one per survivor (each is paid and ends on its own).
+    pub(super) fn award_items(result: &SchemeResult) -> Vec<AwardItemRow> {
+        let mut out = Vec::new();
+        for line in &result.lines {
+            let citation = format!("{} {}", line.citation.instrument, line.citation.article);
+            let base = AwardItemRow {
+                item: text_of(&line.item),
+                periodicity: text_of(&line.periodicity),
+                payer: text_of(&line.payer),
+                beneficiary: "worker".into(),
+                amount: line.amount,
+                citation,
+            };
+            let survivors_total: i64 = result.survivors.iter().map(|s| s.paid.fen()).sum();
+            if line.item == gongshang_rules::Item::MonthlySurvivorPensions
+                && !result.survivors.is_empty()
+                && survivors_total == line.amount.fen()
+            {
+                let mut others = 0;
+                for s in &result.survivors {
+                    let beneficiary = if s.relation == "spouse" {
+                        "spouse".to_owned()
+                    } else {
+                        others += 1;
+                        format!("dependant-{others}")
+                    };
+                    out.push(AwardItemRow {
+                        beneficiary,
+                        amount: s.paid,
+                        ..base.clone()
+                    });
+                }
+            } else {
+                out.push(base);
+            }
+        }
+        out
+    }
+
+    /// The difference between the approved award and `items`: one-time items
+    /// against what was paid, monthly items by the months paid at the old amount.
+    pub(super) fn difference(
+        &self,
+        case_id: i64,
+        approved: Option<&AwardRow>,
+        items: &[AwardItemRow],
+        facts: Option<&CaseInput>,
+    ) -> Result<Difference, AppError> {
+        let mut lines: BTreeMap<(String, String, String), (Money, Money)> = BTreeMap::new();
+        if let Some(a) = approved {
+            for it in &a.items {
+                let e = lines
+                    .entry((
+                        it.item.clone(),
+                        it.beneficiary.clone(),
+                        it.periodicity.clone(),
+                    ))
+                    .or_insert((Money::ZERO, Money::ZERO));
+                e.0 = sum(e.0, it.amount)?;
+            }
+        }
+        for it in items {
+            let e = lines
+                .entry((
+                    it.item.clone(),
+                    it.beneficiary.clone(),
+                    it.periodicity.clone(),
+                ))
+                .or_insert((Money::ZERO, Money::ZERO));
+            e.1 = sum(e.1, it.amount)?;
+        }
+        let payments = self.store.one_time_payments(case_id)?;
+        let benefits = self.store.periodic_benefits_of_case(case_id)?;
+        let mut out = Difference::default();
+        for ((item, beneficiary, periodicity), (before, after)) in lines {
+            let (months_paid, difference) = if periodicity == "monthly" {
+                let paid_months = match benefits
+                    .iter()
+                    .find(|b| b.item == item && b.beneficiary == beneficiary)
+                {
+                    // Months paid from the month the new amount applies (after a
+                    // new appraisal: the month after its conclusion; after a
+                    // correction: from the start).
+                    Some(b) => {
+                        let from = facts.map(|f| benefit_start(f, &item));
+                        self.store
+                            .payroll_lines_of_benefit(b.id)?
+                            .iter()
+                            .filter(|(m, _)| from.is_none_or(|f| *m >= f))
+                            .count()
+                    }
+                    None => 0,
+                };
+                let n = u32::try_from(paid_months).unwrap_or(u32::MAX);
+                (n, times(diff(after, before)?, n)?)
+            } else {
+                let mut paid = Money::ZERO;
+                for p in payments
+                    .iter()
+                    .filter(|p| p.item == item && p.beneficiary == beneficiary)
+                {
+                    paid = sum(paid, p.amount)?;
+                }
+                // Before anything is paid the new amount is simply due.
+                let d = if paid == Money::ZERO {
+                    Money::ZERO
+                } else {
+                    diff(after, paid)?
+                };
+                (0, d)
+            };
+            if difference.fen() > 0 {
+                out.arrears = sum(out.arrears, difference)?;
+            } else {
+                out.to_recover = sum(out.to_recover, Money::from_fen(-difference.fen()))?;
+            }
+            if before != after || difference != Money::ZERO {
+                out.lines.push(DifferenceLine {
+                    item,
+                    beneficiary,
+                    periodicity,
+                    before,
+                    after,
+                    months_paid,
+                    difference,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Computes the award of a recognised case with the rules engine under
+    /// its scheme and jurisdiction, and stores it as proposed by `maker`,
+    /// with its trace and the difference from the award approved now.
+    pub fn compute_award(
+        &self, actor: &Actor,
+        number: &str,
+        req: &AwardRequest) -> Result<AwardView, AppError> {
+        actor.authorize(Action::ComputeAward)?;
+        let loaded = self.load_case(actor, number)?;
+        let input = self.award_input(&loaded, &req.facts)?;
+        let result = calculate_under_scheme(&self.policy, &loaded.row.scheme_id, &input)?;
+        let items = Self::award_items(&result);
+        let award = NewAward {
+            case_id: loaded.row.id,
+            basis: req.basis.clone(),
+            legal_date: input.injury_date,
+            scheme_id: loaded.row.scheme_id.clone(),
+            jurisdiction: loaded.row.jurisdiction.clone(),
+            items,
+            input: serde_json::json!({
+                "case": input,
+                "dependant_birth_dates": req.dependant_birth_dates,
+            })
+            .to_string(),
+            trace: to_json("trace", &result.trace)?,
+        };
+        let id = self
+            .store
+            .create_award(&award, &actor.audit_name(), self.now())?;
+        self.award_view(actor, id)
+    }
+
+    pub fn award_view(&self, actor: &Actor, award_id: i64) -> Result<AwardView, AppError> {
+        actor.authorize(Action::ReadCase)?;
+        let award = self
+            .store
+            .award(award_id)?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "award",
+                key: award_id.to_string(),
+            })?;
+        let case = self
+            .store
+            .case_by_id(award.case_id)?
+            .filter(|row| reaches_case(actor, row))
+            .ok_or_else(|| AppError::NotFound {
+                entity: "award",
+                key: award_id.to_string(),
+            })?;
+        let awards = self.store.awards_of_case(award.case_id)?;
+        let against = match award.status.as_str() {
+            "proposed" => awards.iter().find(|a| a.status == "approved"),
+            _ => award
+                .supersedes
+                .and_then(|s| awards.iter().find(|a| a.id == s)),
+        };
+        let difference = match against {
+            Some(a) => {
+                let input: serde_json::Value =
+                    serde_json::from_str(&award.input).unwrap_or_default();
+                let facts: Option<CaseInput> = serde_json::from_value(input["case"].clone()).ok();
+                Some(self.difference(award.case_id, Some(a), &award.items, facts.as_ref())?)
+            }
+            None => None,
+        };
+        Ok(AwardView {
+            case_number: case.number,
+            difference,
+            benefits: self.store.periodic_benefits_of_case(award.case_id)?,
+            payments: self.store.one_time_payments(award.case_id)?,
+            award,
+        })
+    }
+
+    pub fn awards_of_case(&self, actor: &Actor, number: &str) -> Result<Vec<AwardRow>, AppError> {
+        actor.authorize(Action::ReadCase)?;
+        let row = self.case_row(actor, number)?;
+        Ok(self.store.awards_of_case(row.id)?)
+    }
+
+    pub(super) fn fund_one_time(award: &AwardRow) -> Result<Money, AppError> {
+        let mut total = Money::ZERO;
+        for it in award
+            .items
+            .iter()
+            .filter(|i| i.periodicity == "one_time" && i.payer == "fund")
+        {
+            total = sum(total, it.amount)?;
+        }
+        Ok(total)
+    }
+
+    pub(super) fn approval_transaction(
+        award: &AwardRow,
+    ) -> Result<Option<ledger::Transaction>, AppError> {
+        let total = Self::fund_one_time(award)?;
+        if total == Money::ZERO {
+            return Ok(None);
+        }
+        Ok(Some(ledger::benefit_award_approved(
+            key(&format!("award-{}-approved", award.id))?,
+            reference(&format!("award-{}", award.id))?,
+            total,
+        )?))
+    }
+
+    /// Approves a proposed award by a second person (the maker cannot):
+    /// the fund's one-time items are posted as owed (the superseded award's
+    /// posting reversed), the periodic items become benefits (a recalculation
+    /// changes the running ones from the next month unpaid), in one
+    /// transaction.
+    pub fn approve_award(&self, actor: &Actor, award_id: i64) -> Result<AwardView, AppError> {
+        actor.authorize(Action::ApproveAward)?;
+        let award = self
+            .store
+            .award(award_id)?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "award",
+                key: award_id.to_string(),
+            })?;
+        if award.made_by == actor.audit_name() {
+            return Err(AppError::MakerChecker {
+                award_id,
+                maker: award.made_by,
+            });
+        }
+        if award.status != "proposed" {
+            return Err(AppError::Conflict {
+                entity: "award",
+                reason: format!(
+                    "award {award_id} is {}; only a proposed award is approved",
+                    award.status
+                ),
+            });
+        }
+        let previous = self
+            .store
+            .awards_of_case(award.case_id)?
+            .into_iter()
+            .find(|a| a.status == "approved");
+        let mut approval = AwardApproval::default();
+        if let Some(prev) = &previous
+            && let Some(tx) = Self::approval_transaction(prev)?
+        {
+            approval.ledger.push(tx.reversal(
+                key(&format!("award-{}-revised", prev.id))?,
+                ledger::ReasonCode::AwardRevised,
+            )?);
+        }
+        if let Some(tx) = Self::approval_transaction(&award)? {
+            approval.ledger_key = Some(tx.idempotency_key().as_str().to_owned());
+            approval.ledger.push(tx);
+        }
+        let input: serde_json::Value = serde_json::from_str(&award.input).unwrap_or_default();
+        let facts: CaseInput = serde_json::from_value(input["case"].clone())
+            .map_err(|e| AppError::invalid("input", e.to_string()))?;
+        let births: Vec<Option<Date>> =
+            serde_json::from_value(input["dependant_birth_dates"].clone()).unwrap_or_default();
+        let existing = self.store.periodic_benefits_of_case(award.case_id)?;
+        let mut continuing = BTreeSet::new();
+        for it in award.items.iter().filter(|i| i.periodicity == "monthly") {
+            let start = benefit_start(&facts, &it.item);
+            if let Some(b) = existing.iter().find(|b| {
+                b.item == it.item
+                    && b.beneficiary == it.beneficiary
+                    && b.payer == it.payer
+                    && b.end_reason.is_none()
+            }) {
+                continuing.insert(b.id);
+                // The new amount applies from its own start, but never to a
+                // month already paid (those differences are arrears).
+                let next_unpaid = match self.store.payroll_lines_of_benefit(b.id)?.last() {
+                    Some((m, _)) => m.next(),
+                    None => b.start_month,
+                }
+                .max(start);
+                let current = b
+                    .amounts
+                    .iter()
+                    .rfind(|a| a.from_month <= next_unpaid)
+                    .map(|a| a.amount);
+                if current != Some(it.amount) {
+                    approval.amounts.push(NewBenefitAmount {
+                        benefit_id: b.id,
+                        from_month: next_unpaid,
+                        amount: it.amount,
+                        reason: format!("award {award_id}"),
+                    });
+                }
+                continue;
+            }
+            let (end_month, end_reason, end_condition) =
+                end_terms(&facts, &it.item, &it.beneficiary, &births);
+            approval.new_benefits.push(NewPeriodicBenefit {
+                case_id: award.case_id,
+                award_id: Some(award_id),
+                beneficiary: it.beneficiary.clone(),
+                item: it.item.clone(),
+                payer: it.payer.clone(),
+                start_month: start,
+                end_month,
+                end_reason,
+                end_condition,
+                monthly: it.amount,
+            });
+        }
+        for b in existing
+            .iter()
+            .filter(|b| b.end_reason.is_none() && !continuing.contains(&b.id))
+        {
+            // Paid up to the last month paid; never paid: ended before it began.
+            let last = match self.store.payroll_lines_of_benefit(b.id)?.last() {
+                Some((m, _)) => *m,
+                None => Month::of(
+                    b.start_month
+                        .first_day()
+                        .yesterday()
+                        .map_err(|e| AppError::invalid("start_month", e.to_string()))?,
+                ),
+            };
+            approval
+                .endings
+                .push((b.id, last, format!("not in award {award_id}")));
+        }
+        self.store
+            .approve_award(award_id, &approval, &actor.audit_name(), self.now())?;
+        self.award_view(actor, award_id)
+    }
+
+    /// Pays the fund's one-time items of the approved award that are not paid
+    /// yet (after a recalculation: the difference). Each item once: paying
+    /// again pays nothing.
+    pub fn pay_one_time(
+        &self, actor: &Actor,
+        number: &str,
+        paid_on: Date) -> Result<OneTimePayout, AppError> {
+        actor.authorize(Action::PayOneTime)?;
+        let row = self.case_row(actor, number)?;
+        let award = self
+            .store
+            .awards_of_case(row.id)?
+            .into_iter()
+            .find(|a| a.status == "approved")
+            .ok_or_else(|| AppError::Conflict {
+                entity: "case",
+                reason: format!("case {number} has no approved award"),
+            })?;
+        let payments = self.store.one_time_payments(row.id)?;
+        let mut out = OneTimePayout::default();
+        for it in award
+            .items
+            .iter()
+            .filter(|i| i.periodicity == "one_time" && i.payer == "fund")
+        {
+            let mut paid = Money::ZERO;
+            for p in payments
+                .iter()
+                .filter(|p| p.item == it.item && p.beneficiary == it.beneficiary)
+            {
+                paid = sum(paid, p.amount)?;
+            }
+            let due = diff(it.amount, paid)?;
+            if due.fen() < 0 {
+                out.to_recover.push((
+                    it.item.clone(),
+                    it.beneficiary.clone(),
+                    Money::from_fen(-due.fen()),
+                ));
+                continue;
+            }
+            if due == Money::ZERO {
+                out.paid.push(OneTimePaid {
+                    item: it.item.clone(),
+                    beneficiary: it.beneficiary.clone(),
+                    amount: paid,
+                    already_paid: true,
+                });
+                continue;
+            }
+            let k = format!(
+                "pay-a{}-{}-{}",
+                award.id,
+                short_item(&it.item),
+                it.beneficiary
+            );
+            let tx = ledger::benefit_paid(
+                key(&k)?,
+                reference(&k)?,
+                reference(&format!("award-{}", award.id))?,
+                due,
+            )?;
+            let outcome = self.store.record_one_time_payment(
+                &NewOneTimePayment {
+                    case_id: row.id,
+                    award_id: award.id,
+                    item: it.item.clone(),
+                    beneficiary: it.beneficiary.clone(),
+                    amount: due,
+                    paid_on,
+                    idempotency_key: k,
+                },
+                &tx,
+                &actor.audit_name(),
+                self.now(),
+            )?;
+            out.paid.push(OneTimePaid {
+                item: it.item.clone(),
+                beneficiary: it.beneficiary.clone(),
+                amount: due,
+                already_paid: outcome == Posted::AlreadyPosted,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Item names shortened for idempotency keys (at most 64 characters).
+pub(super) fn short_item(item: &str) -> String {
+    item.split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| &w[..w.len().min(4)])
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+/// The first month of a periodic item: the month after the appraisal
+/// conclusion for disability items (the grade fixes them, Arts 34-36), the
+/// month after death for survivors' pensions (Art 39). An assumption written
+/// down in DESIGN.md: the instruments say "from" the conclusion and the death
+/// without naming the month.
+pub(super) fn benefit_start(facts: &CaseInput, item: &str) -> Month {
+    let from = if item == "monthly_survivor_pensions" {
+        facts.death_date.or(facts.appraisal_date)
+    } else {
+        facts.appraisal_date.or(facts.death_date)
+    };
+    Month::of(from.unwrap_or(facts.injury_date)).next()
+}
+
+/// The known end of a periodic item: a dependant's pension ends the month
+/// before they turn 18; the others end on a condition recorded later.
+pub(super) fn end_terms(
+    facts: &CaseInput,
+    item: &str,
+    beneficiary: &str,
+    births: &[Option<Date>],
+) -> (Option<Month>, Option<String>, Option<String>) {
+    let _ = facts;
+    match item {
+        "monthly_survivor_pensions" if beneficiary.starts_with("dependant-") => {
+            let n: usize = beneficiary["dependant-".len()..].parse().unwrap_or(0);
+            match births.get(n.saturating_sub(1)).copied().flatten() {
+                Some(birth) => {
+                    let eighteen = birth.saturating_add(jiff::Span::new().years(18));
+                    let last = Month::of(eighteen);
+                    // The month before the 18th birthday's month is the last paid.
+                    let prev = Month::of(last.first_day().yesterday().unwrap_or(last.first_day()));
+                    (
+                        Some(prev),
+                        Some("dependant_turns_18".into()),
+                        Some("age_18".into()),
+                    )
+                }
+                None => (None, None, Some("death_or_loss_of_dependency".into())),
+            }
+        }
+        "monthly_survivor_pensions" => (None, None, Some("remarriage_or_death".into())),
+        "monthly_disability_allowance" => (
+            None,
+            None,
+            Some("death; grades 1-4: retirement (difference above the pension)".into()),
+        ),
+        _ => (None, None, Some("death".into())),
+    }
+}
