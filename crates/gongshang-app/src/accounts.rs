@@ -14,7 +14,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use blake2::{Blake2s256, Digest};
 use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
-use gongshang_store::{NewUser, Page, User};
+use gongshang_store::{NewUser, Page, StoredResponse, User};
 use jiff::{SignedDuration, Timestamp};
 use password_hash::rand_core::{OsRng, RngCore};
 use serde::Serialize;
@@ -255,9 +255,11 @@ impl App {
     /// Creates an account: the unit or the person must exist, a password has
     /// at least 10 characters.
     pub fn create_account(
-        &self, actor: &Actor,
+        &self,
+        actor: &Actor,
         input: &AccountInput,
-        cost: PasswordCost) -> Result<Account, AppError> {
+        cost: PasswordCost,
+    ) -> Result<Account, AppError> {
         actor.authorize(Action::ManageAccounts)?;
         let login = input.login.trim();
         if login.is_empty()
@@ -444,9 +446,11 @@ impl App {
     /// A new API token for the account; the token is shown once and only
     /// its hash is kept. Returns the token's id and the token.
     pub fn create_api_token(
-        &self, actor: &Actor,
+        &self,
+        actor: &Actor,
         login: &str,
-        label: &str) -> Result<(i64, String), AppError> {
+        label: &str,
+    ) -> Result<(i64, String), AppError> {
         actor.authorize(Action::ManageAccounts)?;
         let user = self
             .store
@@ -456,15 +460,43 @@ impl App {
                 key: login.to_owned(),
             })?;
         let token = random_secret("gs_");
-        let id =
-            self.store
-                .create_api_token(&secret_hash(&token), user.id, label, &actor.audit_name(), self.now())?;
+        let id = self.store.create_api_token(
+            &secret_hash(&token),
+            user.id,
+            label,
+            &actor.audit_name(),
+            self.now(),
+        )?;
         Ok((id, token))
     }
 
     pub fn revoke_api_token(&self, actor: &Actor, token_id: i64) -> Result<(), AppError> {
         actor.authorize(Action::ManageAccounts)?;
-        Ok(self.store.revoke_api_token(token_id, &actor.audit_name(), self.now())?)
+        Ok(self
+            .store
+            .revoke_api_token(token_id, &actor.audit_name(), self.now())?)
+    }
+
+    /// The answer kept under the account's idempotency key, if any.
+    pub fn idempotent_response(
+        &self,
+        account_id: i64,
+        key: &str,
+    ) -> Result<Option<StoredResponse>, AppError> {
+        Ok(self.store.idempotent_response(account_id, key)?)
+    }
+
+    /// Keeps the answer under the account's key; when another request kept
+    /// one first, that one is returned (answer as it did).
+    pub fn save_idempotent_response(
+        &self,
+        account_id: i64,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<StoredResponse, AppError> {
+        Ok(self
+            .store
+            .save_idempotent_response(account_id, key, response, self.now())?)
     }
 
     /// The account of a bearer token, if the token is known and not revoked.

@@ -73,6 +73,8 @@ pub enum Action {
     ImportOrders,
     /// A platform's month against what it declared.
     Reconcile,
+    /// Bill a platform's month for its stored orders.
+    BillOrders,
     // ---- cover
     ReadCoverage,
     // ---- cases
@@ -104,7 +106,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -119,6 +121,7 @@ impl Action {
         Action::ReadArrears,
         Action::ImportOrders,
         Action::Reconcile,
+        Action::BillOrders,
         Action::ReadCoverage,
         Action::ReadCase,
         Action::FileCase,
@@ -152,6 +155,7 @@ impl Action {
             Action::ReadArrears => "read every unit's arrears",
             Action::ImportOrders => "import orders",
             Action::Reconcile => "reconcile a platform's month",
+            Action::BillOrders => "bill a platform's orders",
             Action::ReadCoverage => "look up cover",
             Action::ReadCase => "read cases",
             Action::FileCase => "file a case",
@@ -192,16 +196,19 @@ impl Role {
             BuyDays => matches!(self, Clerk | Administrator | Worker),
             RecordPayment => matches!(self, Clerk | Administrator),
             ReadArrears => self.is_agency(),
-            // A platform imports and reconciles its own orders.
-            ImportOrders | Reconcile => matches!(self, Clerk | Administrator | Unit),
+            // A platform imports and reconciles its own orders; the agency
+            // bills them; staff and analysts read any platform's month.
+            ImportOrders => matches!(self, Clerk | Administrator | Unit),
+            Reconcile => matches!(self, Clerk | Reviewer | Administrator | Analyst | Unit),
+            BillOrders => matches!(self, Clerk | Administrator),
             ReadCoverage => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
             // Cases: anyone reads their own; a unit reports its injured
-            // worker and a worker applies for themself; the agency handles;
-            // a reviewer (or an administrator) approves what a clerk made.
+            // worker and a worker applies for themself; clerks handle; a
+            // reviewer (or an administrator) approves what a clerk made.
             ReadCase => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
             FileCase => matches!(self, Clerk | Administrator | Unit | Worker),
             ReadWorkQueue => self.is_agency(),
-            ActOnCase | ComputeAward => matches!(self, Clerk | Reviewer | Administrator),
+            ActOnCase | ComputeAward => matches!(self, Clerk | Administrator),
             ApproveAward => matches!(self, Reviewer | Administrator),
             PayOneTime | RunPayroll | ManageBenefits => matches!(self, Clerk | Administrator),
             ReadPayroll => matches!(self, Clerk | Reviewer | Administrator | Analyst),
@@ -293,12 +300,31 @@ impl Actor {
         }
     }
 
-    /// Whether a platform's orders are in scope.
+    /// Whether a platform's orders (or their aggregates, for an analyst)
+    /// are in scope.
     pub fn reaches_platform(&self, platform: &PlatformId) -> bool {
         match &self.scope {
-            Scope::All => true,
+            Scope::All | Scope::StatisticsOnly => true,
             Scope::Unit { platform: own, .. } => own.as_ref() == Some(platform),
-            Scope::Person(_) | Scope::StatisticsOnly => false,
+            Scope::Person(_) => false,
+        }
+    }
+
+    /// `forbidden` for a change in the name of another unit, platform or
+    /// person (the actor knows what it names: nothing leaks).
+    pub fn require_own(
+        &self,
+        own: bool,
+        field: &'static str,
+        reason: impl Into<String>,
+    ) -> Result<(), AppError> {
+        if own {
+            Ok(())
+        } else {
+            Err(AppError::OutOfScope {
+                field,
+                reason: reason.into(),
+            })
         }
     }
 

@@ -37,6 +37,11 @@ pub enum AppError {
     Forbidden {
         action: Action,
     },
+    /// The actor may do this, but not for that unit, platform or person.
+    OutOfScope {
+        field: &'static str,
+        reason: String,
+    },
     /// The maker of an award may not approve it: a second person does.
     MakerChecker {
         award_id: i64,
@@ -63,16 +68,27 @@ impl AppError {
             AppError::NotEligible { .. } => "not_eligible",
             AppError::Forbidden { .. } => "forbidden",
             AppError::MakerChecker { .. } => "maker_checker",
+            AppError::OutOfScope { .. } => "forbidden",
             AppError::Rules(e) => e.code(),
             AppError::Domain(e) => e.code(),
             AppError::Store(e) => e.code(),
         }
     }
 
+    /// A failure that is ours, not the caller's: the database failed, or
+    /// stored data or a policy file does not read back. Logged, never shown.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            AppError::Store(StoreError::Backend { .. } | StoreError::InvalidData { .. })
+                | AppError::Rules(RulesError::PolicyInvalid { .. })
+        )
+    }
+
     /// The input at fault, for a caller that points at a field or column.
     pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Invalid { field, .. } => Some(field),
+            AppError::Invalid { field, .. } | AppError::OutOfScope { field, .. } => Some(field),
             AppError::NotEligible { .. } => Some("scheme_id"),
             AppError::Rules(e) => e.field(),
             AppError::Domain(e) => e.field(),
@@ -98,6 +114,7 @@ impl fmt::Display for AppError {
                 "not eligible for scheme {scheme}: rule {rule} failed with {value}; allowed: {allowed}"
             ),
             AppError::Forbidden { action } => write!(f, "your role may not {}", action.what()),
+            AppError::OutOfScope { reason, .. } => write!(f, "{reason}"),
             AppError::MakerChecker { award_id, maker } => write!(
                 f,
                 "award {award_id} was computed by {maker}; another person must approve it (maker-checker)"

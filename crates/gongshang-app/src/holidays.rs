@@ -103,8 +103,10 @@ impl App {
     /// provisional are dated again by it in the same transaction, then the
     /// open cases' deadlines. A bad file changes nothing.
     pub fn load_holiday_year(
-        &self, actor: &Actor,
-        text: &str) -> Result<HolidayYearLoaded, AppError> {
+        &self,
+        actor: &Actor,
+        text: &str,
+    ) -> Result<HolidayYearLoaded, AppError> {
         actor.authorize(Action::ManageCalendar)?;
         let year = HolidayCalendar::parse(&HolidayFile {
             path: "upload",

@@ -20,8 +20,8 @@ use jiff::civil::Date;
 
 pub use gongshang_notices::{Notice, NoticeKind};
 
-use crate::cases::CaseView;
 use crate::actor::{Action, Actor};
+use crate::cases::CaseView;
 use crate::error::AppError;
 use crate::services::App;
 
@@ -161,7 +161,12 @@ impl App {
     }
 
     /// The notice of `kind` of the stored case `number`.
-    pub fn case_notice(&self, actor: &Actor, number: &str, kind: NoticeKind) -> Result<Notice, AppError> {
+    pub fn case_notice(
+        &self,
+        actor: &Actor,
+        number: &str,
+        kind: NoticeKind,
+    ) -> Result<Notice, AppError> {
         actor.authorize(Action::ReadCase)?;
         let view = self.case_view(actor, number)?;
         let p = self.parties(&view)?;
@@ -370,10 +375,12 @@ impl App {
     /// The notice of `kind` (`decision`, `inadmissible`, `materials` or
     /// `award`) of the case, rendered.
     pub fn render_case_notice(
-        &self, actor: &Actor,
+        &self,
+        actor: &Actor,
         number: &str,
         kind: &str,
-        format: NoticeFormat) -> Result<RenderedNotice, AppError> {
+        format: NoticeFormat,
+    ) -> Result<RenderedNotice, AppError> {
         let kind = NoticeKind::parse(kind.trim()).map_err(|_| {
             AppError::invalid(
                 "kind",

@@ -169,6 +169,11 @@ impl App {
 
     pub fn begin_order_import(&self, actor: &Actor, source: &str) -> Result<i64, AppError> {
         actor.authorize(Action::ImportOrders)?;
+        actor.require_own(
+            actor.is_agency() || actor.platform().is_some(),
+            "platform",
+            "this account is not a platform's: it imports no orders",
+        )?;
         Ok(self
             .store
             .begin_import("orders", source, &actor.audit_name(), self.now())?)
@@ -187,16 +192,16 @@ impl App {
         if !actor.is_agency()
             && let Some(o) = batch.iter().find(|o| !actor.reaches_platform(&o.platform))
         {
-            return Err(AppError::invalid(
-                "platform",
-                format!(
+            return Err(AppError::OutOfScope {
+                field: "platform",
+                reason: format!(
                     "{}: a platform imports its own orders only ({})",
                     o.platform.as_str(),
                     actor
                         .platform()
                         .map_or("no platform on this account", |p| p.as_str())
                 ),
-            ));
+            });
         }
         Ok(self
             .store
@@ -228,7 +233,7 @@ impl App {
     ) -> Result<Vec<BillRecord>, AppError> {
         let mut out = Vec::new();
         for n in 1.. {
-            match self.bill_by_reference(&order_bill_reference(platform, month, n))? {
+            match self.find_bill(&order_bill_reference(platform, month, n))? {
                 Some(r) => out.push(r),
                 None => break,
             }
@@ -245,12 +250,7 @@ impl App {
         platform: &PlatformId,
         month: Month,
     ) -> Result<Option<IssuedBill>, AppError> {
-        actor.authorize(Action::ImportOrders)?;
-        actor.require_reach(
-            actor.reaches_platform(platform),
-            "platform",
-            platform.as_str(),
-        )?;
+        actor.authorize(Action::BillOrders)?;
         let previous = self.order_bills(platform, month)?;
         let mut billed = Money::ZERO;
         for r in &previous {

@@ -88,7 +88,9 @@ impl App {
                 reason: e.to_string(),
             })
         };
-        Ok(self.store.run_payroll(month, &posting, &actor.audit_name(), self.now())?)
+        Ok(self
+            .store
+            .run_payroll(month, &posting, &actor.audit_name(), self.now())?)
     }
 
     pub fn payroll_runs(
@@ -169,9 +171,12 @@ impl App {
                 (amounts, record)
             }
         };
-        let n = self
-            .store
-            .add_benefit_amounts(&amounts, Some(&record), &actor.audit_name(), self.now())?;
+        let n = self.store.add_benefit_amounts(
+            &amounts,
+            Some(&record),
+            &actor.audit_name(),
+            self.now(),
+        )?;
         Ok(Indexed {
             from_month,
             benefits: n,
@@ -185,9 +190,13 @@ impl App {
         reason: &str,
     ) -> Result<(), AppError> {
         actor.authorize(Action::ManageBenefits)?;
-        Ok(self
-            .store
-            .set_benefit_suspended(benefit_id, true, reason, &actor.audit_name(), self.now())?)
+        Ok(self.store.set_benefit_suspended(
+            benefit_id,
+            true,
+            reason,
+            &actor.audit_name(),
+            self.now(),
+        )?)
     }
 
     /// Resumes a suspended benefit: the months missed while suspended are paid
@@ -199,9 +208,13 @@ impl App {
         reason: &str,
     ) -> Result<(), AppError> {
         actor.authorize(Action::ManageBenefits)?;
-        Ok(self
-            .store
-            .set_benefit_suspended(benefit_id, false, reason, &actor.audit_name(), self.now())?)
+        Ok(self.store.set_benefit_suspended(
+            benefit_id,
+            false,
+            reason,
+            &actor.audit_name(),
+            self.now(),
+        )?)
     }
 
     /// Ends a benefit for a reason (death, remarriage, a dependant turning 18).

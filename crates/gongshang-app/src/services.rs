@@ -358,6 +358,11 @@ impl App {
         &*self.store
     }
 
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        self.store.backend_name()
+    }
+
     pub fn policy(&self) -> &PolicySet {
         &self.policy
     }
@@ -466,7 +471,11 @@ impl App {
 
     pub fn add_engagement(&self, actor: &Actor, e: &NewEngagement) -> Result<i64, AppError> {
         actor.authorize(Action::AddEngagement)?;
-        actor.require_reach(actor.reaches_unit(Some(&e.unit)), "unit", e.unit.as_str())?;
+        actor.require_own(
+            actor.reaches_unit(Some(&e.unit)),
+            "unit",
+            "a unit records engagements with itself only",
+        )?;
         if e.end.is_some_and(|end| end < e.start) {
             return Err(AppError::invalid(
                 "end",
@@ -490,20 +499,31 @@ impl App {
         actor: &Actor,
         req: &EnrollRequest,
     ) -> Result<Eligibility, AppError> {
-        actor.authorize(Action::Enrol)?;
-        if !actor.is_agency() && (req.unit.is_none() || !actor.reaches_unit(req.unit.as_ref())) {
-            return Err(AppError::invalid(
-                "unit",
-                "a unit enrols people in its own name only",
-            ));
-        }
-        let scheme = self.scheme(&req.scheme_id)?;
+        self.may_enrol(actor, req)?;
         if self.store.person_by_resident_id(&req.person)?.is_none() {
             return Err(AppError::NotFound {
                 entity: "person",
                 key: req.person.masked(),
             });
         }
+        self.eligibility_of(req)
+    }
+
+    /// The action table and the scope: a unit enrols in its own name.
+    fn may_enrol(&self, actor: &Actor, req: &EnrollRequest) -> Result<(), AppError> {
+        actor.authorize(Action::Enrol)?;
+        actor.require_own(
+            actor.is_agency() || (req.unit.is_some() && actor.reaches_unit(req.unit.as_ref())),
+            "unit",
+            "a unit enrols people in its own name only",
+        )?;
+        Ok(())
+    }
+
+    /// The scheme's eligibility of the request from what is stored (a person
+    /// not registered yet has no engagements and no enrolments).
+    fn eligibility_of(&self, req: &EnrollRequest) -> Result<Eligibility, AppError> {
+        let scheme = self.scheme(&req.scheme_id)?;
         let region = match &req.unit {
             Some(code) => {
                 let unit = self
@@ -557,6 +577,52 @@ impl App {
     /// the value and what is allowed. A person may be enrolled by several
     /// units at once (one enrolment each), but not twice by the same unit in
     /// the same scheme at the same time.
+    /// Registers a person not known yet and enrols them, in one unit of
+    /// work: a refused enrolment leaves no person behind. A person already
+    /// registered is enrolled (the name given must then be theirs).
+    pub fn register_and_enroll(
+        &self,
+        actor: &Actor,
+        name: &str,
+        req: &EnrollRequest,
+    ) -> Result<(Person, Enrolled), AppError> {
+        if let Some(known) = self.store.person_by_resident_id(&req.person)? {
+            let enrolled = self.enroll(actor, req)?;
+            return Ok((known, enrolled));
+        }
+        actor.authorize(Action::RegisterPerson)?;
+        self.may_enrol(actor, req)?;
+        let person = parse_person(req.person.as_str(), name)?;
+        let eligibility = self.eligibility_of(req)?;
+        if let Some(f) = eligibility.failure() {
+            return Err(AppError::NotEligible {
+                scheme: req.scheme_id.clone(),
+                rule: f.rule.to_owned(),
+                value: f.value.clone(),
+                allowed: f.allowed.clone(),
+            });
+        }
+        let (stored, id) = self.store.create_person_and_enrollment(
+            &person,
+            &NewEnrollment {
+                person: req.person,
+                unit: req.unit,
+                scheme_id: req.scheme_id.clone(),
+                category: req.category,
+                start: req.start,
+            },
+            &actor.audit_name(),
+            self.now(),
+        )?;
+        Ok((
+            stored,
+            Enrolled {
+                enrollment_id: id,
+                eligibility,
+            },
+        ))
+    }
+
     pub fn enroll(&self, actor: &Actor, req: &EnrollRequest) -> Result<Enrolled, AppError> {
         let eligibility = self.check_enrollment(actor, req)?;
         if let Some(f) = eligibility.failure() {
@@ -607,7 +673,7 @@ impl App {
         actor: &Actor,
         enrollment_id: i64,
         last_day: Date,
-    ) -> Result<(), AppError> {
+    ) -> Result<StoredEnrollment, AppError> {
         actor.authorize(Action::EndEnrolment)?;
         let e = self.enrollment(enrollment_id)?;
         actor.require_reach(
@@ -615,9 +681,9 @@ impl App {
             "enrollment",
             enrollment_id.to_string(),
         )?;
-        Ok(self
-            .store
-            .end_enrollment(enrollment_id, last_day, &actor.audit_name(), self.now())?)
+        self.store
+            .end_enrollment(enrollment_id, last_day, &actor.audit_name(), self.now())?;
+        self.enrollment(enrollment_id)
     }
 
     // ---- contributions -----------------------------------------------------
@@ -643,10 +709,10 @@ impl App {
         declarations: &[(ResidentId, Money)],
     ) -> Result<IssuedBill, AppError> {
         actor.authorize(Action::Declare)?;
-        actor.require_reach(
+        actor.require_own(
             actor.reaches_unit(Some(unit_code)),
             "unit",
-            unit_code.as_str(),
+            "a unit declares its own months only",
         )?;
         let scheme = self.scheme(scheme_id)?;
         let Billing::MonthlyWage { base, .. } = &scheme.billing else {
@@ -829,7 +895,26 @@ impl App {
         days: u32,
     ) -> Result<IssuedBill, AppError> {
         actor.authorize(Action::BuyDays)?;
-        actor.require_reach(actor.reaches(person, None), "person", person.masked())?;
+        actor.require_own(
+            actor.reaches(person, None),
+            "resident_id",
+            "a worker buys days for themself only",
+        )?;
+        let today = coverage::date_in_china(self.now());
+        if first_day <= today {
+            return Err(AppError::invalid(
+                "first_day",
+                format!(
+                    "{first_day}; days start after today ({today}): cover is never bought backwards"
+                ),
+            ));
+        }
+        if !(1..=366).contains(&days) {
+            return Err(AppError::invalid(
+                "days",
+                format!("{days}; 1 to 366 days at a time"),
+            ));
+        }
         let scheme = self.scheme(scheme_id)?;
         let enrollment = self
             .store
@@ -892,11 +977,25 @@ impl App {
         })
     }
 
-    /// A bill found by its reference.
-    pub(crate) fn bill_by_reference(
+    /// A bill found by its reference, in the actor's scope.
+    pub fn bill_by_reference(
         &self,
+        actor: &Actor,
         reference_text: &str,
     ) -> Result<Option<BillRecord>, AppError> {
+        actor.authorize(Action::ReadBills)?;
+        let Some(bill) = self.store.bill_by_reference(reference_text)? else {
+            return Ok(None);
+        };
+        let reached = match &bill.person {
+            Some(p) => actor.reaches(p, bill.status.unit.as_ref()),
+            None => actor.reaches_unit(bill.status.unit.as_ref()),
+        };
+        Ok(reached.then(|| bill_record_of(&bill)))
+    }
+
+    /// A bill found by its reference, for the use cases here.
+    pub(crate) fn find_bill(&self, reference_text: &str) -> Result<Option<BillRecord>, AppError> {
         Ok(self
             .store
             .bill_by_reference(reference_text)?
@@ -946,6 +1045,46 @@ impl App {
         req: &PaymentRequest,
     ) -> Result<PaymentReceipt, AppError> {
         actor.authorize(Action::RecordPayment)?;
+        self.record_payment_as(&actor.audit_name(), req)
+    }
+
+    /// Days of cover bought and paid online by the worker themself: the
+    /// bill, then the buyer's share received through the online channel
+    /// (the city's share is settled by the fiscal payer apart). The days
+    /// start after today: cover is never bought backwards.
+    pub fn buy_and_pay_days(
+        &self,
+        actor: &Actor,
+        person: &ResidentId,
+        scheme_id: &str,
+        first_day: Date,
+        days: u32,
+    ) -> Result<IssuedBill, AppError> {
+        let bill = self.buy_days(actor, person, scheme_id, first_day, days)?;
+        let own = bill
+            .amount
+            .checked_sub(bill.fiscal_share)
+            .unwrap_or(bill.amount);
+        if own.fen() > 0 {
+            self.record_payment_as(
+                &format!("online-payment:{}", actor.audit_name()),
+                &PaymentRequest {
+                    bill_id: bill.bill_id,
+                    amount: own,
+                    paid_on: coverage::date_in_china(self.now()),
+                    idempotency_key: format!("online-{}", bill.reference),
+                    payer: None,
+                },
+            )?;
+        }
+        Ok(bill)
+    }
+
+    fn record_payment_as(
+        &self,
+        who: &str,
+        req: &PaymentRequest,
+    ) -> Result<PaymentReceipt, AppError> {
         if req.idempotency_key.len() > 60 {
             return Err(AppError::invalid(
                 "idempotency_key",
@@ -1055,7 +1194,7 @@ impl App {
                 coverage: covers.clone(),
                 ledger: tx,
             },
-            &actor.audit_name(),
+            who,
             self.now(),
         )?;
         let (payment_id, already_recorded) = match outcome {
@@ -1171,7 +1310,7 @@ impl App {
                     s.id
                 );
                 text.truncate(60);
-                if let Some(r) = self.bill_by_reference(&text)? {
+                if let Some(r) = self.find_bill(&text)? {
                     out.push(self.bill_view(r)?);
                 }
             }

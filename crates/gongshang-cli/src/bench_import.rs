@@ -64,7 +64,7 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
         db: Some(url.clone()),
         skip_invalid: false,
         errors: None,
-        actor: "bench".into(),
+        actor: Some("bench".into()),
         batch: 100_000,
     };
     let started = Instant::now();
@@ -82,8 +82,10 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
     // Coverage: people enrolled in the ordinary insurance by one unit.
     let unit = CreditCode::parse(&crate::synth_registry::credit_code("440106", 42))
         .map_err(|e| CliError(e.to_string()))?;
+    let bench = gongshang_app::accounts::Actor::local_administrator("bench");
     if app.store().unit_by_code(&unit)?.is_none() {
         app.register_unit(
+            &bench,
             &gongshang_app::UnitInput {
                 credit_code: unit.as_str().into(),
                 name: "基准测试单位".into(),
@@ -92,7 +94,6 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
                 industry_class: "1".into(),
                 floating_tier: "1.0".into(),
             },
-            "bench",
         )?;
     }
     let started = Instant::now();
@@ -104,8 +105,9 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
         let text = crate::synth_registry::resident_id("440106", birth, n % 1000);
         let id = ResidentId::parse(&text).map_err(|e| CliError(e.to_string()))?;
         if app.store().person_by_resident_id(&id)?.is_none() {
-            app.register_person(&text, "测试", "bench")?;
+            app.register_person(&bench, &text, "测试")?;
             app.enroll(
+                &bench,
                 &EnrollRequest {
                     person: id,
                     unit: Some(unit),
@@ -114,7 +116,6 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
                     start: date(2025, 1, 1),
                     labour_relation: false,
                 },
-                "bench",
             )?;
         }
         ids.push(id);
@@ -129,7 +130,10 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
     let mut covered = 0u64;
     for _ in 0..args.lookups {
         let id = &ids[rng.below(ids.len() as u64) as usize];
-        if app.coverage(id, At::Day(date(2025, 3, 1)), None)?.covered {
+        if app
+            .coverage(&bench, id, At::Day(date(2025, 3, 1)), None)?
+            .covered
+        {
             covered += 1;
         }
     }

@@ -5,6 +5,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
+use gongshang_app::accounts::Actor;
 use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView};
 use gongshang_domain::appraisal;
 use gongshang_rules::NursingLevel;
@@ -21,17 +22,15 @@ pub struct Out {
     pub lang: Lang,
     #[arg(long, global = true)]
     pub json: bool,
-    /// Who does it (maker-checker compares it) [default: $USER]
+    /// Who does it: an account's login (its role applies), or a local
+    /// administrator's name (maker-checker compares it) [default: $USER]
     #[arg(long, value_name = "NAME", global = true)]
     pub actor: Option<String>,
 }
 
 impl Out {
-    fn actor(&self) -> String {
-        self.actor
-            .clone()
-            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
-            .unwrap_or_else(|| "cli".into())
+    fn actor(&self, app: &gongshang_app::App) -> Result<Actor, CliError> {
+        crate::db::cli_actor(app, self.actor.as_deref())
     }
 
     fn zh(&self) -> bool {
@@ -295,19 +294,20 @@ fn text<T: serde::Serialize>(v: &T) -> String {
 
 pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
     let app = crate::db::open_app(out.db.as_deref())?;
+    let actor = out.actor(&app)?;
     match cmd {
         CaseCmd::File { file } => {
             let text = read_text(file)?;
             // The scheme decides the flow: determination, confirmation or claim.
-            let row = app.file_application(&text, &out.actor())?;
-            let view = app.case_view(&row.number)?;
+            let row = app.file_application(&actor, &text)?;
+            let view = app.case_view(&actor, &row.number)?;
             if out.json {
                 return print_json(&view);
             }
             print!("{}", render_case(&view, out));
         }
         CaseCmd::Show { number } => {
-            let view = app.case_view(number)?;
+            let view = app.case_view(&actor, number)?;
             if out.json {
                 return print_json(&view);
             }
@@ -327,9 +327,9 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
                 )
             };
             // The case's flow decides which commands apply.
-            let cmd = app.flow_command(number, &json)?;
-            app.act(number, cmd, *on, &out.actor())?;
-            let view = app.case_view(number)?;
+            let cmd = app.flow_command(&actor, number, &json)?;
+            app.act(&actor, number, cmd, *on)?;
+            let view = app.case_view(&actor, number)?;
             if out.json {
                 return print_json(&view);
             }
@@ -342,7 +342,7 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
             out: file,
         } => {
             let format = gongshang_app::notices::NoticeFormat::parse(format)?;
-            let notice = app.render_case_notice(number, kind, format)?;
+            let notice = app.render_case_notice(&actor, number, kind, format)?;
             let path = match (file, format) {
                 (Some(p), _) => Some(p.clone()),
                 (None, gongshang_app::notices::NoticeFormat::Pdf) => {
@@ -365,7 +365,7 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
             }
         }
         CaseCmd::Queue { limit } => {
-            let queue = app.work_queue(*limit)?;
+            let queue = app.work_queue(&actor, *limit)?;
             if out.json {
                 return print_json(&queue);
             }
@@ -408,6 +408,7 @@ fn parse_nursing(text: &str) -> Result<NursingLevel, CliError> {
 
 pub fn run_appraisal(cmd: &AppraisalCmd, out: &Out) -> Result<(), CliError> {
     let app = crate::db::open_app(out.db.as_deref())?;
+    let actor = out.actor(&app)?;
     let (args, command) = match cmd {
         AppraisalCmd::Apply(a) => (a, appraisal::Command::Apply),
         AppraisalCmd::Extend { args, reason } => (
@@ -431,7 +432,7 @@ pub fn run_appraisal(cmd: &AppraisalCmd, out: &Out) -> Result<(), CliError> {
         AppraisalCmd::Reappraise(a) => (a, appraisal::Command::ApplyReappraisal),
         AppraisalCmd::Review(a) => (a, appraisal::Command::ApplyReview),
         AppraisalCmd::History { number } => {
-            let history = app.appraisal_history(number)?;
+            let history = app.appraisal_history(&actor, number)?;
             if out.json {
                 return print_json(&history);
             }
@@ -457,12 +458,12 @@ pub fn run_appraisal(cmd: &AppraisalCmd, out: &Out) -> Result<(), CliError> {
         }
     };
     app.act(
+        &actor,
         &args.number,
         CaseCommand::Appraisal(command),
         args.on,
-        &out.actor(),
     )?;
-    let view = app.case_view(&args.number)?;
+    let view = app.case_view(&actor, &args.number)?;
     if out.json {
         return print_json(&view);
     }
@@ -630,6 +631,7 @@ fn render_award(v: &AwardView, out: &Out) -> String {
 
 pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
     let app = crate::db::open_app(out.db.as_deref())?;
+    let actor = out.actor(&app)?;
     let view = match cmd {
         AwardCmd::Compute {
             number,
@@ -645,14 +647,14 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
                 basis: basis.clone(),
                 dependant_birth_dates: dependant_birth_dates.iter().copied().map(Some).collect(),
             };
-            app.compute_award(number, &req, &out.actor())?
+            app.compute_award(&actor, number, &req)?
         }
-        AwardCmd::Approve { award_id } => app.approve_award(*award_id, &out.actor())?,
+        AwardCmd::Approve { award_id } => app.approve_award(&actor, *award_id)?,
         AwardCmd::Show { award_id, case } => {
             let id = match (award_id, case) {
                 (Some(id), _) => *id,
                 (None, Some(number)) => app
-                    .awards_of_case(number)?
+                    .awards_of_case(&actor, number)?
                     .iter()
                     .rev()
                     .find(|a| a.status == "approved" || a.status == "proposed")
@@ -660,11 +662,11 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
                     .ok_or_else(|| CliError(format!("case {number} has no award")))?,
                 (None, None) => return Err(CliError("give an award id or --case NUMBER".into())),
             };
-            app.award_view(id)?
+            app.award_view(&actor, id)?
         }
         AwardCmd::Pay { number, on } => {
             let on = on.unwrap_or_else(crate::today_in_china);
-            let payout = app.pay_one_time(number, on, &out.actor())?;
+            let payout = app.pay_one_time(&actor, number, on)?;
             if out.json {
                 return print_json(&payout);
             }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use gongshang_app::accounts::Actor;
 use gongshang_app::{App, SystemClock};
 
 use crate::CliError;
@@ -58,4 +59,19 @@ pub fn migrate(db: Option<&str>) -> Result<(), CliError> {
         }
     );
     Ok(())
+}
+
+/// Who the command acts as: the account `name` if there is one (its role
+/// and scope apply, as on the web), otherwise a local administrator of that
+/// name (whoever can open the database may do anything; the name goes in
+/// the audit log). Without `--actor`: `$USER`, else `cli`.
+pub fn cli_actor(app: &App, name: Option<&str>) -> Result<Actor, CliError> {
+    let name = name
+        .map(str::to_owned)
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "cli".into());
+    Ok(match app.account_by_login(&name)? {
+        Some(account) => account.actor(),
+        None => Actor::local_administrator(&name),
+    })
 }

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use gongshang_app::demo::{DEMO_PASSWORD, DEMO_TODAY, DemoOptions, build_demo, create_demo_logins};
+use gongshang_demo::{DEMO_PASSWORD, DEMO_TODAY, DemoOptions, build_demo, create_demo_logins};
 
 use crate::{CliError, calc};
 

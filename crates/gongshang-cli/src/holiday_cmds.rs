@@ -16,9 +16,9 @@ pub struct HolidaysArgs {
     /// Database URL [default: env GONGSHANG_DATABASE_URL, else gongshang.db]
     #[arg(long, value_name = "URL", global = true)]
     pub db: Option<String>,
-    /// Who loads it, for the audit log
-    #[arg(long, default_value = "administrator:cli", global = true)]
-    pub actor: String,
+    /// Who loads it: an account's login, or a local administrator's name [default: $USER]
+    #[arg(long, value_name = "NAME", global = true)]
+    pub actor: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -57,7 +57,8 @@ pub fn run(args: &HolidaysArgs) -> Result<(), CliError> {
         Some(HolidaysCmd::Load { file }) => {
             let text = std::fs::read_to_string(file)
                 .map_err(|e| CliError(format!("cannot read {}: {e}", file.display())))?;
-            let loaded = app.load_holiday_year(&text, &args.actor)?;
+            let actor = crate::db::cli_actor(&app, args.actor.as_deref())?;
+            let loaded = app.load_holiday_year(&actor, &text)?;
             println!(
                 "{} {}: {} bills and {} open cases dated again",
                 if loaded.replaced {

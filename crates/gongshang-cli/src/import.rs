@@ -15,6 +15,7 @@ use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use gongshang_app::accounts::Actor;
 use gongshang_app::{App, AppError, EnrollRequest, PaymentRequest, UnitInput};
 use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
 use gongshang_domain::month::Month;
@@ -53,9 +54,10 @@ pub struct ImportArgs {
     /// With --skip-invalid: where the bad rows go [default: FILE.errors.csv]
     #[arg(long, value_name = "CSV", requires = "skip_invalid")]
     pub errors: Option<PathBuf>,
-    /// Who is importing (recorded in the audit log)
-    #[arg(long, default_value = "cli")]
-    pub actor: String,
+    /// Who imports: an account's login (its role and unit apply), or a local
+    /// administrator's name for the audit log [default: $USER]
+    #[arg(long, value_name = "NAME")]
+    pub actor: Option<String>,
     /// Orders per transaction
     #[arg(long, default_value_t = 100_000, hide = true)]
     pub batch: usize,
@@ -270,6 +272,7 @@ fn required(kind: ImportKind) -> &'static [&'static str] {
 }
 
 fn import_rows(app: &App, args: &ImportArgs, kind: ImportKind) -> Result<ImportSummary, CliError> {
+    let actor = crate::db::cli_actor(app, args.actor.as_deref())?;
     let (header_line, lines) = read_lines(&args.file)?;
     let file = args.file.display().to_string();
     let header = Header::parse(&header_line, required(kind), &file)?;
@@ -282,7 +285,7 @@ fn import_rows(app: &App, args: &ImportArgs, kind: ImportKind) -> Result<ImportS
             header: &header,
             fields: split_line(text),
         };
-        let parsed = check_row(app, kind, &row, &mut seen);
+        let parsed = check_row(app, &actor, kind, &row, &mut seen);
         match parsed {
             Ok(item) => items.push((*line, text, item)),
             Err((field, e)) => errors.push(row_error(*line, text, field, &e)),
@@ -299,7 +302,7 @@ fn import_rows(app: &App, args: &ImportArgs, kind: ImportKind) -> Result<ImportS
     let mut progress = Progress::new(items.len() as u64);
     for (i, (line, text, item)) in items.iter().enumerate() {
         progress.update(i as u64);
-        let result = apply(app, item, &args.actor);
+        let result = apply(app, item, &actor);
         match result {
             Ok(()) => summary.imported += 1,
             Err(e) if args.skip_invalid => late.push(row_error(*line, text, "row", &e)),
@@ -323,6 +326,7 @@ fn import_rows(app: &App, args: &ImportArgs, kind: ImportKind) -> Result<ImportS
 
 fn check_row(
     app: &App,
+    actor: &Actor,
     kind: ImportKind,
     row: &Row<'_>,
     seen: &mut HashSet<String>,
@@ -404,7 +408,9 @@ fn check_row(
                     .map_err(at("labour_relation"))?,
             };
             // People and units of the same run are not stored yet: checked when stored.
-            let eligibility = app.check_enrollment(&req).map_err(at("resident_id"))?;
+            let eligibility = app
+                .check_enrollment(actor, &req)
+                .map_err(at("resident_id"))?;
             if let Some(f) = eligibility.failure() {
                 return Err((
                     "scheme_id",
@@ -421,7 +427,7 @@ fn check_row(
         ImportKind::Payments => {
             let reference = row.get("bill_reference");
             let bill = app
-                .bill_by_reference(reference)
+                .bill_by_reference(actor, reference)
                 .map_err(at("bill_reference"))?
                 .ok_or_else(|| {
                     (
@@ -445,10 +451,10 @@ fn check_row(
     }
 }
 
-fn apply(app: &App, item: &Item, actor: &str) -> Result<(), AppError> {
+fn apply(app: &App, item: &Item, actor: &Actor) -> Result<(), AppError> {
     match item {
-        Item::Unit(u) => app.register_unit(u, actor).map(drop),
-        Item::Person(id, name) => app.register_person(id, name, actor).map(drop),
+        Item::Unit(u) => app.register_unit(actor, u).map(drop),
+        Item::Person(id, name) => app.register_person(actor, id, name).map(drop),
         Item::Enrollment(req) => {
             // An employee enrolled by a unit has a labour relation with it:
             // recorded, so that its other schemes can exclude them.
@@ -456,6 +462,7 @@ fn apply(app: &App, item: &Item, actor: &str) -> Result<(), AppError> {
                 && let Some(unit) = req.unit
             {
                 app.add_engagement(
+                    actor,
                     &NewEngagement {
                         person: req.person,
                         unit,
@@ -463,17 +470,17 @@ fn apply(app: &App, item: &Item, actor: &str) -> Result<(), AppError> {
                         start: req.start,
                         end: None,
                     },
-                    actor,
                 )?;
             }
-            app.enroll(req, actor).map(drop)
+            app.enroll(actor, req).map(drop)
         }
-        Item::Payment(p) => app.record_payment(p, actor).map(drop),
+        Item::Payment(p) => app.record_payment(actor, p).map(drop),
     }
 }
 
 /// Declarations: one bill per (unit, scheme, month), with its rows.
 fn import_declarations(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError> {
+    let actor = crate::db::cli_actor(app, args.actor.as_deref())?;
     let (header_line, lines) = read_lines(&args.file)?;
     let file = args.file.display().to_string();
     let header = Header::parse(&header_line, required(ImportKind::Declarations), &file)?;
@@ -539,7 +546,7 @@ fn import_declarations(app: &App, args: &ImportArgs) -> Result<ImportSummary, Cl
         );
         let mut reference = reference;
         reference.truncate(60);
-        let problem = match app.bill_by_reference(&reference) {
+        let problem = match app.bill_by_reference(&actor, &reference) {
             Ok(Some(_)) => Some(AppError::Conflict {
                 entity: "declaration",
                 reason: format!(
@@ -567,7 +574,7 @@ fn import_declarations(app: &App, args: &ImportArgs) -> Result<ImportSummary, Cl
     let mut late = Vec::new();
     for (unit, scheme, month, rows) in &good {
         let declared: Vec<(ResidentId, Money)> = rows.iter().map(|(_, _, p, w)| (*p, *w)).collect();
-        match app.declare_month(unit, scheme, *month, &declared, &args.actor) {
+        match app.declare_month(&actor, unit, scheme, *month, &declared) {
             Ok(bill) => {
                 summary.imported += rows.len() as u64;
                 summary.notes.push(format!(
@@ -602,6 +609,7 @@ fn import_declarations(app: &App, args: &ImportArgs) -> Result<ImportSummary, Cl
 }
 
 fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError> {
+    let actor = crate::db::cli_actor(app, args.actor.as_deref())?;
     let path = &args.file;
     let len = std::fs::metadata(path)
         .map_err(|e| CliError(format!("cannot open {}: {e}", path.display())))?
@@ -630,7 +638,7 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
     // PostgreSQL takes two streams on connections of their own (a server
     // process each). With two streams, which copy of an order repeated in
     // two batches of one file is kept is not defined (the counts are).
-    let import = app.begin_order_import(&path.display().to_string(), &args.actor)?;
+    let import = app.begin_order_import(&actor, &path.display().to_string())?;
     let streams = if app.store().backend_name() == "postgres" {
         2
     } else {
@@ -643,6 +651,7 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
         rejected: errors.len() as u64,
         ..ImportSummary::default()
     };
+    let actor = &actor;
     let stored = std::thread::scope(|scope| -> Result<(u64, u64), CliError> {
         let (to_store, batches) = sync_channel::<Vec<OrderRecord>>(streams);
         let batches = Arc::new(Mutex::new(batches));
@@ -656,7 +665,7 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
                         let Ok(Ok(batch)) = next else {
                             return Ok((added, duplicate));
                         };
-                        let counts = app.import_order_batch(import, &batch, &args.actor)?;
+                        let counts = app.import_order_batch(actor, import, &batch)?;
                         added += counts.added;
                         duplicate += counts.duplicate;
                     }
@@ -718,11 +727,18 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
     summary.imported = stored.0;
     summary.duplicate = stored.1;
     progress.finish();
-    app.finish_order_import(import, rows, errors.len() as u64, &args.actor)?;
-    // Bill each platform's month for what is not billed yet.
+    app.finish_order_import(actor, import, rows, errors.len() as u64)?;
+    // Bill each platform's month for what is not billed yet (the agency
+    // bills; a platform importing its own file leaves that to the agency).
+    if !actor.may(gongshang_app::accounts::Action::BillOrders) {
+        summary
+            .notes
+            .push("the months are billed by the agency, not by this account".into());
+        return Ok(summary);
+    }
     for (platform, month) in touched {
         let platform = PlatformId::parse(&platform).map_err(|e| CliError(e.to_string()))?;
-        if let Some(bill) = app.bill_orders(&platform, month, &args.actor)? {
+        if let Some(bill) = app.bill_orders(actor, &platform, month)? {
             summary.notes.push(format!(
                 "bill {} {} yuan due {}{}",
                 bill.reference,

@@ -121,11 +121,7 @@ fn render_run(r: &PayrollRunRow, out: &Out) {
 
 pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
     let app = crate::db::open_app(out.db.as_deref())?;
-    let actor = out
-        .actor
-        .clone()
-        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
-        .unwrap_or_else(|| "cli".into());
+    let actor = crate::db::cli_actor(&app, out.actor.as_deref())?;
     let done = |zh: &str, en: &str| {
         if out.lang == crate::Lang::Zh {
             println!("{zh}");
@@ -134,9 +130,9 @@ pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
         }
     };
     match cmd {
-        PayrollCmd::Run { month: m } => render_run(&app.run_payroll(month(m)?, &actor)?, out),
+        PayrollCmd::Run { month: m } => render_run(&app.run_payroll(&actor, month(m)?)?, out),
         PayrollCmd::Runs { month: m } => {
-            for r in app.payroll_runs(month(m)?)? {
+            for r in app.payroll_runs(&actor, month(m)?)? {
                 render_run(&r, out);
             }
         }
@@ -164,21 +160,21 @@ pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
                     ));
                 }
             };
-            let r = app.index_benefits(month(from)?, &indexation, instrument, &actor)?;
+            let r = app.index_benefits(&actor, month(from)?, &indexation, instrument)?;
             done(
                 &format!("自 {} 起调整 {} 项定期待遇", r.from_month, r.benefits),
                 &format!("{} benefits adjusted from {}", r.benefits, r.from_month),
             );
         }
         PayrollCmd::Suspend { benefit, reason } => {
-            app.suspend_benefit(*benefit, reason, &actor)?;
+            app.suspend_benefit(&actor, *benefit, reason)?;
             done(
                 &format!("定期待遇 #{benefit} 已暂停"),
                 &format!("benefit #{benefit} suspended"),
             );
         }
         PayrollCmd::Resume { benefit, reason } => {
-            app.resume_benefit(*benefit, reason, &actor)?;
+            app.resume_benefit(&actor, *benefit, reason)?;
             done(
                 &format!("定期待遇 #{benefit} 已恢复"),
                 &format!("benefit #{benefit} resumed"),
@@ -195,7 +191,7 @@ pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
                 "remarriage" => BenefitEnd::Remarriage { month: m },
                 _ => BenefitEnd::TurnedEighteen { month: m },
             };
-            app.end_benefit(*benefit, &end, &actor)?;
+            app.end_benefit(&actor, *benefit, &end)?;
             done(
                 &format!("定期待遇 #{benefit} 已终止"),
                 &format!("benefit #{benefit} ended"),
@@ -207,7 +203,7 @@ pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
             pension,
         } => {
             let top_up =
-                app.record_retirement(*benefit, month(from)?, yuan("--pension", pension)?, &actor)?;
+                app.record_retirement(&actor, *benefit, month(from)?, yuan("--pension", pension)?)?;
             done(
                 &format!("自 {from} 起基金补足差额 {top_up} 元/月"),
                 &format!("from {from} the fund pays the difference: {top_up} yuan a month"),
@@ -321,7 +317,10 @@ fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliErro
         seeded as f64 / seed_s.max(1e-9)
     );
     let started = Instant::now();
-    let first = app.run_payroll(m, "bench")?;
+    let first = app.run_payroll(
+        &gongshang_app::accounts::Actor::local_administrator("bench"),
+        m,
+    )?;
     let run_s = started.elapsed().as_secs_f64();
     println!(
         "run 1:    {} lines, {} yuan in {:.2} s ({:.0} lines/s), posted {}",
@@ -332,7 +331,10 @@ fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliErro
         first.ledger_key.as_deref().unwrap_or("-")
     );
     let started = Instant::now();
-    let second = app.run_payroll(m, "bench")?;
+    let second = app.run_payroll(
+        &gongshang_app::accounts::Actor::local_administrator("bench"),
+        m,
+    )?;
     println!(
         "run 2:    {} lines, {} yuan in {:.2} s (the same month: nothing paid twice)",
         second.lines,

@@ -54,7 +54,8 @@ pub fn coverage(args: &CoverageArgs) -> Result<(), CliError> {
         .transpose()?;
     let at = parse_at(&args.at)?;
     let app = crate::db::open_app(args.db.as_deref())?;
-    let answer = app.coverage(&person, at, unit.as_ref())?;
+    let actor = crate::db::cli_actor(&app, None)?;
+    let answer = app.coverage(&actor, &person, at, unit.as_ref())?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&answer)?);
     } else {
@@ -182,7 +183,8 @@ pub fn bill(args: &BillArgs) -> Result<(), CliError> {
         .map(|u| CreditCode::parse(u.trim()))
         .transpose()?;
     let app = crate::db::open_app(args.db.as_deref())?;
-    let bills = app.bills_of_month(month, unit.as_ref())?;
+    let actor = crate::db::cli_actor(&app, None)?;
+    let bills = app.bills_of_month(&actor, month, unit.as_ref())?;
     if args.json {
         let rows: Vec<serde_json::Value> = bills
             .iter()
@@ -269,7 +271,14 @@ pub fn reconcile(args: &ReconcileArgs) -> Result<(), CliError> {
         })
         .transpose()?;
     let app = crate::db::open_app(args.db.as_deref())?;
-    let r = app.reconcile(&platform, month, args.declared_orders, declared_premium)?;
+    let actor = crate::db::cli_actor(&app, None)?;
+    let r = app.reconcile(
+        &actor,
+        &platform,
+        month,
+        args.declared_orders,
+        declared_premium,
+    )?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {

@@ -122,7 +122,9 @@ pub fn user(command: &UserCommand) -> Result<(), CliError> {
     } else {
         Some(read_password()?)
     };
+    let actor = crate::db::cli_actor(&app, None)?;
     let account = app.create_account(
+        &actor,
         &AccountInput {
             login: args.login.clone(),
             display_name: args.name.clone(),
@@ -133,7 +135,6 @@ pub fn user(command: &UserCommand) -> Result<(), CliError> {
             password,
         },
         PasswordCost::Standard,
-        "cli",
     )?;
     println!(
         "created {} {} (id {})",
@@ -147,7 +148,8 @@ pub fn user(command: &UserCommand) -> Result<(), CliError> {
 pub fn token(command: &TokenCommand) -> Result<(), CliError> {
     let TokenCommand::Create(args) = command;
     let app = open_app(args.db.as_deref())?;
-    let (id, token) = app.create_api_token(&args.login, &args.label, "cli")?;
+    let actor = crate::db::cli_actor(&app, None)?;
+    let (id, token) = app.create_api_token(&actor, &args.login, &args.label)?;
     eprintln!(
         "token {id} for {}: shown once, only its hash is kept",
         args.login

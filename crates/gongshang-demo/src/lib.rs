@@ -42,7 +42,19 @@ use gongshang_app::{App, AppError, Clock, EnrollRequest, OrderInput, PaymentRequ
 pub const DEMO_TODAY: Date = date(2026, 6, 30);
 
 /// The actor of everything the seeding does.
-pub const DEMO_ACTOR: &str = "demo-seed";
+/// The demo's clerk, who runs the payroll.
+fn clerk() -> Actor {
+    Actor {
+        login: "clerk".into(),
+        role: gongshang_app::accounts::Role::Clerk,
+        scope: gongshang_app::actor::Scope::All,
+    }
+}
+
+/// Who builds the demo data set, for the audit log.
+pub fn seeder() -> Actor {
+    Actor::local_administrator("demo-seed")
+}
 
 /// The first and last month declared.
 const FIRST_MONTH: (i16, i8) = (2026, 1);
@@ -365,7 +377,7 @@ impl People {
                 continue;
             }
             let name = format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
-            app.register_person(id.as_str(), &name, DEMO_ACTOR)?;
+            app.register_person(&seeder(), id.as_str(), &name)?;
             report.people += 1;
             return Ok(id);
         }
@@ -440,6 +452,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
         // Floating tiers allowed differ by class; the benchmark tier for all.
         let tier = "1";
         app.register_unit(
+            &seeder(),
             &UnitInput {
                 credit_code: code.as_str().to_owned(),
                 name,
@@ -448,7 +461,6 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                 industry_class: class.to_string(),
                 floating_tier: tier.to_owned(),
             },
-            DEMO_ACTOR,
         )?;
         report.units += 1;
         Ok(code)
@@ -695,7 +707,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                     start: joined,
                     labour_relation: employees,
                 };
-                match app.enroll(&request, DEMO_ACTOR) {
+                match app.enroll(&seeder(), &request) {
                     Ok(_) => {
                         report.count_scheme(scheme);
                         kept.push((person, w, joined));
@@ -724,7 +736,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                     continue;
                 }
                 clock.set(china_instant(month.last_day(), 16));
-                let bill = match app.declare_month(&unit.code, scheme, month, &declared, DEMO_ACTOR)
+                let bill = match app.declare_month(&seeder(), &unit.code, scheme, month, &declared)
                 {
                     Ok(b) => b,
                     // A scheme whose billing parameters are not loaded for
@@ -796,6 +808,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                     }
                     clock.set(china_instant(*paid_on, 11));
                     app.record_payment(
+                        &seeder(),
                         &PaymentRequest {
                             bill_id: bill.bill_id,
                             amount: *amount,
@@ -803,7 +816,6 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                             idempotency_key: format!("demo-pay-{}-{n}", bill.bill_id),
                             payer: None,
                         },
-                        DEMO_ACTOR,
                     )?;
                     report.payments += 1;
                 }
@@ -835,7 +847,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             start: joined,
             labour_relation: false,
         };
-        match app.enroll(&request, DEMO_ACTOR) {
+        match app.enroll(&seeder(), &request) {
             Ok(_) => report.count_scheme("xiamen.yilubao"),
             Err(AppError::NotEligible { .. }) => continue,
             Err(e) => return Err(e),
@@ -853,12 +865,13 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             // never backdated, nor does it start on the day of payment.
             let paid_on = first.yesterday().unwrap_or(first);
             clock.set(china_instant(paid_on, 20));
-            let bill = app.buy_days(&person, "xiamen.yilubao", first, days, DEMO_ACTOR)?;
+            let bill = app.buy_days(&seeder(), &person, "xiamen.yilubao", first, days)?;
             report.bills += 1;
             report.day_purchases += 1;
             let worker_share = bill.amount.checked_sub(bill.fiscal_share).expect("fen");
             if worker_share.fen() > 0 {
                 app.record_payment(
+                    &seeder(),
                     &PaymentRequest {
                         bill_id: bill.bill_id,
                         amount: worker_share,
@@ -866,7 +879,6 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                         idempotency_key: format!("demo-days-{}", bill.bill_id),
                         payer: None,
                     },
-                    DEMO_ACTOR,
                 )?;
                 report.payments += 1;
             }
@@ -875,6 +887,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             if bill.fiscal_share.fen() > 0 && month_end < DEMO_TODAY {
                 clock.set(china_instant(month_end, 15));
                 app.record_payment(
+                    &seeder(),
                     &PaymentRequest {
                         bill_id: bill.bill_id,
                         amount: bill.fiscal_share,
@@ -882,7 +895,6 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                         idempotency_key: format!("demo-fiscal-{}", bill.bill_id),
                         payer: Some(PremiumPayer::Fiscal),
                     },
-                    DEMO_ACTOR,
                 )?;
                 report.payments += 1;
             }
@@ -962,12 +974,12 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             if batch.is_empty() {
                 continue;
             }
-            let import = app.begin_order_import(&format!("{alias}-{month}.csv"), DEMO_ACTOR)?;
-            let counts = app.import_order_batch(import, &batch, DEMO_ACTOR)?;
-            app.finish_order_import(import, batch.len() as u64, 0, DEMO_ACTOR)?;
+            let import = app.begin_order_import(&seeder(), &format!("{alias}-{month}.csv"))?;
+            let counts = app.import_order_batch(&seeder(), import, &batch)?;
+            app.finish_order_import(&seeder(), import, batch.len() as u64, 0)?;
             report.orders += counts.added;
             clock.set(china_instant(month.next().first_day(), 10));
-            if let Some(bill) = app.bill_orders(&platform, month, DEMO_ACTOR)? {
+            if let Some(bill) = app.bill_orders(&seeder(), &platform, month)? {
                 report.bills += 1;
                 let paid_on = month
                     .next()
@@ -977,6 +989,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                 if paid_on < DEMO_TODAY {
                     clock.set(china_instant(paid_on, 10));
                     app.record_payment(
+                        &seeder(),
                         &PaymentRequest {
                             bill_id: bill.bill_id,
                             amount: bill.amount,
@@ -984,7 +997,6 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                             idempotency_key: format!("demo-orders-{}", bill.bill_id),
                             payer: None,
                         },
-                        DEMO_ACTOR,
                     )?;
                     report.payments += 1;
                 }
@@ -1017,7 +1029,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
     }
     let month = Month::of(DEMO_TODAY);
     if report.awards_approved > 0 {
-        match app.run_payroll(month, "clerk:clerk") {
+        match app.run_payroll(&clerk(), month) {
             Ok(_) => report.payroll_runs += 1,
             Err(e) => report
                 .notes
@@ -1099,20 +1111,21 @@ pub fn create_demo_logins(app: &App, report: &DemoReport) -> Result<Vec<DemoLogi
     for (login, role, name, unit, platform, person) in plan {
         let display_name = match &person {
             Some(p) => app
-                .store
+                .store()
                 .person_by_resident_id(&ResidentId::parse(p)?)?
                 .map_or_else(|| name.to_owned(), |x| x.name),
             None => name.to_owned(),
         };
         let scope = match (&unit, &person) {
             (Some(u), _) => app
-                .store
+                .store()
                 .unit_by_code(&CreditCode::parse(u)?)?
                 .map_or_else(|| u.clone(), |x| x.name),
             (_, Some(p)) => ResidentId::parse(p)?.masked(),
             _ => String::new(),
         };
         let account = app.create_account(
+            &seeder(),
             &AccountInput {
                 login: login.to_owned(),
                 display_name: display_name.clone(),
@@ -1123,7 +1136,6 @@ pub fn create_demo_logins(app: &App, report: &DemoReport) -> Result<Vec<DemoLogi
                 password: Some(DEMO_PASSWORD.to_owned()),
             },
             PasswordCost::Minimal,
-            DEMO_ACTOR,
         )?;
         out.push(DemoLogin {
             login: account.login,
@@ -1159,8 +1171,17 @@ fn demo_case(
         ApplicantRole, Authority, Command, Finding, Ground, InadmissibleReason, MaterialKind,
         NotRecognisedReason,
     };
-    const MAKER: &str = "clerk:clerk";
-    const CHECKER: &str = "reviewer:reviewer";
+    let maker = Actor {
+        login: "clerk".into(),
+        role: gongshang_app::accounts::Role::Clerk,
+        scope: gongshang_app::actor::Scope::All,
+    };
+    let checker = Actor {
+        login: "reviewer".into(),
+        role: gongshang_app::accounts::Role::Reviewer,
+        scope: gongshang_app::actor::Scope::All,
+    };
+    let (maker, checker) = (&maker, &checker);
     let stage = i % 14;
     // Accidents early in the year for the cases that go far, late for the
     // ones just filed.
@@ -1180,6 +1201,7 @@ fn demo_case(
         materials.push(MaterialKind::LabourRelationProof);
     }
     let case = app.file_case(
+        maker,
         &FileCaseRequest {
             number: None,
             person,
@@ -1194,44 +1216,43 @@ fn demo_case(
             accident_key: None,
             intern_school: None,
         },
-        MAKER,
     )?;
     report.cases += 1;
     let n = case.number.clone();
-    let det = |cmd: Command, on: &str, actor: &str| {
-        app.act(&n, CaseCommand::Determination(cmd), Some(day(on)), actor)
+    let det = |actor: &Actor, cmd: Command, on: &str| {
+        app.act(actor, &n, CaseCommand::Determination(cmd), Some(day(on)))
     };
     let appr = |cmd: appraisal::Command, on: &str| {
-        app.act(&n, CaseCommand::Appraisal(cmd), Some(day(on)), MAKER)
+        app.act(maker, &n, CaseCommand::Appraisal(cmd), Some(day(on)))
     };
     match stage {
         // Filed, in the completeness review (stage 1 is past its limit).
         0 | 1 => return Ok(()),
         2 => {
             det(
+                maker,
                 Command::RequestMaterials {
                     missing: vec![MaterialKind::LabourRelationProof],
                 },
                 "2026-06-10",
-                MAKER,
             )?;
             return Ok(());
         }
         _ => {}
     }
     if stage == 9 {
-        det(Command::Withdraw, "2026-01-25", MAKER)?;
+        det(maker, Command::Withdraw, "2026-01-25")?;
         return Ok(());
     }
     if stage == 10 {
         det(
+            maker,
             Command::RejectApplication {
                 reason: InadmissibleReason::Other {
                     explanation: "申请人非本统筹地区参保单位职工".into(),
                 },
             },
             "2026-01-26",
-            MAKER,
         )?;
         return Ok(());
     }
@@ -1240,27 +1261,28 @@ fn demo_case(
         4 => "2026-03-12",
         _ => "2026-01-22",
     };
-    det(Command::Accept, accepted, MAKER)?;
+    det(maker, Command::Accept, accepted)?;
     match stage {
         // Accepted, inside the limit (3) and past it (4).
         3 | 4 => return Ok(()),
         5 => {
-            det(Command::StartInvestigation, "2026-01-28", MAKER)?;
+            det(maker, Command::StartInvestigation, "2026-01-28")?;
             return Ok(());
         }
         6 => {
             det(
+                maker,
                 Command::Suspend {
                     authority: Authority::Court,
                     reason: "劳动关系争议诉讼中".into(),
                 },
                 "2026-02-05",
-                MAKER,
             )?;
             return Ok(());
         }
         7 => {
             det(
+                maker,
                 Command::Decide {
                     finding: Finding::NotRecognised {
                         reason: NotRecognisedReason::NoGround {
@@ -1269,23 +1291,22 @@ fn demo_case(
                     },
                 },
                 "2026-03-02",
-                CHECKER,
             )?;
-            det(Command::Deliver, "2026-03-06", MAKER)?;
+            det(maker, Command::Deliver, "2026-03-06")?;
             return Ok(());
         }
         _ => {}
     }
     det(
+        maker,
         Command::Decide {
             finding: Finding::Recognised {
                 ground: Ground::Art14WorkAccident,
             },
         },
         "2026-03-02",
-        CHECKER,
     )?;
-    det(Command::Deliver, "2026-03-06", MAKER)?;
+    det(maker, Command::Deliver, "2026-03-06")?;
     if stage == 8 {
         return Ok(());
     }
@@ -1307,18 +1328,18 @@ fn demo_case(
         "hospital_days": 12,
     });
     let view = app.compute_award(
+        maker,
         &n,
         &AwardRequest {
             facts,
             basis: "initial".into(),
             dependant_birth_dates: Vec::new(),
         },
-        MAKER,
     )?;
     if stage == 12 {
         return Ok(());
     }
-    app.approve_award(view.award.id, CHECKER)?;
+    app.approve_award(checker, view.award.id)?;
     report.awards_approved += 1;
     Ok(())
 }

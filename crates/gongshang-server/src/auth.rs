@@ -6,10 +6,9 @@
 //!   is signed in; [`MaybeUser`] lets anonymous callers through (the public
 //!   calculator). Both give the [`Account`] with its [`Role`] and its
 //!   [`Scope`] (the unit or the person a user may see).
-//! - [`CurrentUser::require`] refuses (403) an action the role may not do;
-//!   [`CurrentUser::may_see_person`] and friends answer whether a record is
-//!   in the user's scope (answer 404 when it is not, so that its existence
-//!   does not leak).
+//! - [`CurrentUser::actor`] is who the app's use cases act for: they decide
+//!   whether the role may (403 `forbidden`) and whether a record is in the
+//!   scope (404 when it is not, so that its existence does not leak).
 //! - Sign in with [`start_session`] (checks the password, returns the
 //!   `Set-Cookie` header and the session's CSRF token) and out with
 //!   [`end_session`]. The cookie is `HttpOnly`, `SameSite=Lax`, `Path=/`
@@ -26,9 +25,7 @@
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
-use gongshang_app::accounts::{Account, Action, NewSession, Role, Scope};
-use gongshang_app::{App, AppError};
-use gongshang_domain::ids::{CreditCode, ResidentId};
+use gongshang_app::accounts::{Account, Actor, NewSession, Role, Scope};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -73,41 +70,10 @@ impl CurrentUser {
         }
     }
 
-    /// The actor the audit log records.
-    pub fn actor(&self) -> String {
-        self.account.audit_name()
-    }
-
-    /// 403 `forbidden` unless the role may do `action` (what it is, in
-    /// words, goes in the message: "record payments").
-    pub fn require(&self, action: Action, what: &str) -> ApiResult<()> {
-        if self.account.may(action) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(what))
-        }
-    }
-
-    /// Whether the person's records are in the caller's scope (agency: all;
-    /// unit: people with an engagement or enrolment of the unit; worker:
-    /// themselves; analyst: nobody).
-    /// Call it inside [`AppState::run`]: it may ask the store.
-    pub fn may_see_person(&self, app: &App, person: &ResidentId) -> Result<bool, AppError> {
-        Ok(match &self.account.scope {
-            Scope::All => true,
-            Scope::Unit { unit, .. } => app.store().person_of_unit(person, unit)?,
-            Scope::Person(me) => me == person,
-            Scope::StatisticsOnly => false,
-        })
-    }
-
-    /// Whether the unit's records are in the caller's scope.
-    pub fn may_see_unit(&self, unit: &CreditCode) -> bool {
-        match &self.account.scope {
-            Scope::All => true,
-            Scope::Unit { unit: mine, .. } => mine == unit,
-            Scope::Person(_) | Scope::StatisticsOnly => false,
-        }
+    /// The account acting: every use case of the app takes it and decides
+    /// whether it may.
+    pub fn actor(&self) -> Actor {
+        self.account.actor()
     }
 }
 
@@ -338,7 +304,7 @@ pub async fn start_session(
 pub async fn end_session(state: &AppState, headers: &HeaderMap) -> ApiResult<HeaderValue> {
     if let Some(id) = cookie(headers, SESSION_COOKIE) {
         let id = id.to_owned();
-        state.run(move |app| app.logout(&id, "session")).await?;
+        state.run(move |app| app.logout(&id)).await?;
     }
     Ok(cleared_cookie())
 }

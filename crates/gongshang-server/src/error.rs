@@ -7,7 +7,6 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongshang_app::AppError;
-use gongshang_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -256,26 +255,15 @@ impl ApiError {
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        match &e {
-            AppError::Store(StoreError::Backend { .. }) => ApiError::internal(&e),
-            // Someone else's stored data that does not read back: ours to fix.
-            AppError::Store(StoreError::InvalidData { .. }) => ApiError::internal(&e),
-            AppError::Rules(gongshang_rules::RulesError::PolicyInvalid { .. }) => {
-                ApiError::internal(&e)
-            }
-            _ => ApiError {
-                code: e.code().to_owned(),
-                detail: e.to_string(),
-                field: e.field().map(str::to_owned),
-                retry_after: None,
-            },
+        if e.is_internal() {
+            return ApiError::internal(&e);
         }
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        ApiError::from(AppError::from(e))
+        ApiError {
+            code: e.code().to_owned(),
+            detail: e.to_string(),
+            field: e.field().map(str::to_owned),
+            retry_after: None,
+        }
     }
 }
 

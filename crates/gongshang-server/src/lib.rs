@@ -62,7 +62,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(app: App) -> AppState {
-        let inline_reads = app.store().backend_name() == "sqlite";
+        let inline_reads = app.backend_name() == "sqlite";
         AppState {
             inline_reads,
             app: Arc::new(app),

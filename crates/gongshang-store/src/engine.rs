@@ -607,6 +607,86 @@ fn cover_from_row(row: &[Value]) -> Result<StoredCover, StoreError> {
     })
 }
 
+/// Inserts a person with its audit row, in the caller's transaction.
+fn insert_person(
+    db: &mut dyn Db,
+    person: &NewPerson,
+    actor: &str,
+    at: Timestamp,
+) -> Result<Person, StoreError> {
+    let rid = &person.resident_id;
+    let id = db.insert_id(
+        "creating a person",
+        "INSERT INTO people (resident_id, name, sex, birth_date, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[
+            t(rid.as_str()),
+            t(&person.name),
+            t(sex_text(rid.sex())),
+            t(rid.birth_date()),
+            t(at),
+        ],
+        || StoreError::duplicate("person", format!("with resident id {}", rid.masked())),
+    )?;
+    audit(
+        db,
+        actor,
+        at,
+        "create",
+        "person",
+        rid.as_str(),
+        json!({"id": id, "name": person.name}),
+    )?;
+    Ok(Person {
+        id,
+        resident_id: *rid,
+        name: person.name.clone(),
+        sex: rid.sex(),
+        birth_date: rid.birth_date(),
+    })
+}
+
+/// Inserts an enrolment with its audit row, in the caller's transaction.
+fn insert_enrollment(
+    db: &mut dyn Db,
+    e: &NewEnrollment,
+    actor: &str,
+    at: Timestamp,
+) -> Result<i64, StoreError> {
+    let person = person_id(db, &e.person)?;
+    let unit = match &e.unit {
+        Some(u) => Some(unit_id(db, u)?),
+        None => None,
+    };
+    let id = db.insert_id(
+        "creating an enrollment",
+        "INSERT INTO enrollments (person_id, unit_id, scheme_id, category, start_date, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        &[
+            i(person),
+            Value::opt_int(unit),
+            t(&e.scheme_id),
+            t(category_text(e.category)),
+            t(e.start),
+            t(at),
+        ],
+        || StoreError::duplicate("enrollment", "with these values"),
+    )?;
+    audit(
+        db,
+        actor,
+        at,
+        "create",
+        "enrollment",
+        &id.to_string(),
+        json!({
+            "person": e.person.as_str(), "unit": e.unit.as_ref().map(|u| u.as_str()),
+            "scheme_id": e.scheme_id, "category": category_text(e.category),
+            "start": e.start.to_string(),
+        }),
+    )?;
+    Ok(id)
+}
+
 // ---- the Store --------------------------------------------------------------
 
 impl<B: Backend> SqlStore<B> {
@@ -716,36 +796,23 @@ impl<B: Backend> Store for SqlStore<B> {
     ) -> Result<Person, StoreError> {
         require_text("person name", &person.name)?;
         require_text("actor", actor)?;
-        let rid = &person.resident_id;
+        self.write(|db| insert_person(db, person, actor, at))
+    }
+
+    fn create_person_and_enrollment(
+        &self,
+        person: &NewPerson,
+        enrollment: &NewEnrollment,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(Person, i64), StoreError> {
+        require_text("person name", &person.name)?;
+        require_text("scheme_id", &enrollment.scheme_id)?;
+        require_text("actor", actor)?;
         self.write(|db| {
-            let id = db.insert_id(
-                "creating a person",
-                "INSERT INTO people (resident_id, name, sex, birth_date, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[
-                    t(rid.as_str()),
-                    t(&person.name),
-                    t(sex_text(rid.sex())),
-                    t(rid.birth_date()),
-                    t(at),
-                ],
-                || StoreError::duplicate("person", format!("with resident id {}", rid.masked())),
-            )?;
-            audit(
-                db,
-                actor,
-                at,
-                "create",
-                "person",
-                rid.as_str(),
-                json!({"id": id, "name": person.name}),
-            )?;
-            Ok(Person {
-                id,
-                resident_id: *rid,
-                name: person.name.clone(),
-                sex: rid.sex(),
-                birth_date: rid.birth_date(),
-            })
+            let stored = insert_person(db, person, actor, at)?;
+            let id = insert_enrollment(db, enrollment, actor, at)?;
+            Ok((stored, id))
         })
     }
 
@@ -859,41 +926,7 @@ impl<B: Backend> Store for SqlStore<B> {
     ) -> Result<i64, StoreError> {
         require_text("scheme_id", &e.scheme_id)?;
         require_text("actor", actor)?;
-        self.write(|db| {
-            let person = person_id(db, &e.person)?;
-            let unit = match &e.unit {
-                Some(u) => Some(unit_id(db, u)?),
-                None => None,
-            };
-            let id = db.insert_id(
-                "creating an enrollment",
-                "INSERT INTO enrollments (person_id, unit_id, scheme_id, category, start_date, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                &[
-                    i(person),
-                    Value::opt_int(unit),
-                    t(&e.scheme_id),
-                    t(category_text(e.category)),
-                    t(e.start),
-                    t(at),
-                ],
-                || StoreError::duplicate("enrollment", "with these values"),
-            )?;
-            audit(
-                db,
-                actor,
-                at,
-                "create",
-                "enrollment",
-                &id.to_string(),
-                json!({
-                    "person": e.person.as_str(), "unit": e.unit.as_ref().map(|u| u.as_str()),
-                    "scheme_id": e.scheme_id, "category": category_text(e.category),
-                    "start": e.start.to_string(),
-                }),
-            )?;
-            Ok(id)
-        })
+        self.write(|db| insert_enrollment(db, e, actor, at))
     }
 
     fn end_enrollment(

@@ -66,6 +66,15 @@ pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore {
         actor: &str,
         at: Timestamp,
     ) -> Result<Person, StoreError>;
+    /// A new person and their first enrolment, in one transaction: both
+    /// or neither.
+    fn create_person_and_enrollment(
+        &self,
+        person: &NewPerson,
+        enrollment: &NewEnrollment,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(Person, i64), StoreError>;
     fn person_by_resident_id(&self, id: &ResidentId) -> Result<Option<Person>, StoreError>;
     fn add_engagement(
         &self,

@@ -225,9 +225,11 @@ impl App {
     /// its scheme and jurisdiction, and stores it as proposed by `maker`,
     /// with its trace and the difference from the award approved now.
     pub fn compute_award(
-        &self, actor: &Actor,
+        &self,
+        actor: &Actor,
         number: &str,
-        req: &AwardRequest) -> Result<AwardView, AppError> {
+        req: &AwardRequest,
+    ) -> Result<AwardView, AppError> {
         actor.authorize(Action::ComputeAward)?;
         let loaded = self.load_case(actor, number)?;
         let input = self.award_input(&loaded, &req.facts)?;
@@ -454,9 +456,11 @@ impl App {
     /// yet (after a recalculation: the difference). Each item once: paying
     /// again pays nothing.
     pub fn pay_one_time(
-        &self, actor: &Actor,
+        &self,
+        actor: &Actor,
         number: &str,
-        paid_on: Date) -> Result<OneTimePayout, AppError> {
+        paid_on: Date,
+    ) -> Result<OneTimePayout, AppError> {
         actor.authorize(Action::PayOneTime)?;
         let row = self.case_row(actor, number)?;
         let award = self

@@ -7,10 +7,12 @@ impl App {
     /// Applies a command to a case on `on` (today if absent) through the
     /// domain's `decide`, and appends what it records.
     pub fn act(
-        &self, actor: &Actor,
+        &self,
+        actor: &Actor,
         number: &str,
         command: CaseCommand,
-        on: Option<Date>) -> Result<CaseRow, AppError> {
+        on: Option<Date>,
+    ) -> Result<CaseRow, AppError> {
         actor.authorize(Action::ActOnCase)?;
         let loaded = self.load_case(actor, number)?;
         let today = self.case_today();
@@ -212,7 +214,12 @@ impl App {
     /// A command to a case from JSON (`{"command":"confirm",...}`), for the
     /// stream of the case's flow: the determination's, the confirmation's
     /// or the claim's commands.
-    pub fn flow_command(&self, actor: &Actor, number: &str, json: &str) -> Result<CaseCommand, AppError> {
+    pub fn flow_command(
+        &self,
+        actor: &Actor,
+        number: &str,
+        json: &str,
+    ) -> Result<CaseCommand, AppError> {
         actor.authorize(Action::ReadCase)?;
         let row = self.case_row(actor, number)?;
         let parse = |e: serde_json::Error| AppError::invalid("command", e.to_string());

@@ -14,17 +14,19 @@ impl App {
         // A unit reports its own worker's injury as the unit; a worker (or
         // their relatives, through the agency) applies for themself.
         match &actor.scope {
-            Scope::Unit { unit, .. } if (*unit != req.unit || req.applicant != ApplicantRole::Unit) => {
-                return Err(AppError::invalid(
-                    "unit",
-                    "a unit applies for its own workers, as the unit",
-                ));
+            Scope::Unit { unit, .. }
+                if (*unit != req.unit || req.applicant != ApplicantRole::Unit) =>
+            {
+                return Err(AppError::OutOfScope {
+                    field: "unit",
+                    reason: "a unit applies for its own workers, as the unit".into(),
+                });
             }
             Scope::Person(me) if (*me != req.person || req.applicant != ApplicantRole::Worker) => {
-                return Err(AppError::invalid(
-                    "person",
-                    "a worker applies for themself, as the worker",
-                ));
+                return Err(AppError::OutOfScope {
+                    field: "person",
+                    reason: "a worker applies for themself, as the worker".into(),
+                });
             }
             _ => {}
         }
@@ -125,7 +127,9 @@ impl App {
             accident_key: accident_key.as_str().to_owned(),
             accident_date: req.accident_date,
         };
-        Ok(self.store.create_case(&case, &append, &actor.audit_name(), self.now())?)
+        Ok(self
+            .store
+            .create_case(&case, &append, &actor.audit_name(), self.now())?)
     }
 
     /// Files an application for 职业伤害确认 under the platform pilot: the
@@ -134,8 +138,10 @@ impl App {
     /// reason (the case exists, closed); the pilot's time limits come from
     /// the scheme file, as of the injury.
     pub fn file_confirmation(
-        &self, actor: &Actor,
-        req: &ConfirmationRequest) -> Result<CaseRow, AppError> {
+        &self,
+        actor: &Actor,
+        req: &ConfirmationRequest,
+    ) -> Result<CaseRow, AppError> {
         actor.authorize(Action::FileCase)?;
         // A platform applies for its own riders; a worker for themself.
         let own = match &actor.scope {
@@ -144,12 +150,11 @@ impl App {
             Scope::Person(me) => *me == req.person,
             Scope::StatisticsOnly => false,
         };
-        if !own {
-            return Err(AppError::invalid(
-                "person",
-                "a platform applies for its own workers, a worker for themself",
-            ));
-        }
+        actor.require_own(
+            own,
+            "person",
+            "a platform applies for its own workers, a worker for themself",
+        )?;
         let scheme = self.policy.scheme(&req.scheme_id)?;
         if Flow::for_procedure(scheme.claim_procedure) != Flow::Confirmation {
             return Err(AppError::invalid(
@@ -224,7 +229,9 @@ impl App {
             accident_key: accident_key.as_str().to_owned(),
             accident_date: req.accident_date,
         };
-        Ok(self.store.create_case(&case, &append, &actor.audit_name(), self.now())?)
+        Ok(self
+            .store
+            .create_case(&case, &append, &actor.audit_name(), self.now())?)
     }
 
     /// The person as the scheme's eligibility sees them on `on`, from the
@@ -333,9 +340,7 @@ impl App {
             {
                 continue;
             }
-            let k = self
-                .load_case(&Actor::system(), &row.number)?
-                .claim_state();
+            let k = self.load_case(&Actor::system(), &row.number)?.claim_state();
             let approved = k.approved.map_or(Money::ZERO, |(_, a)| a);
             let taken = match k.phase {
                 insurer_claim::Phase::Approved | insurer_claim::Phase::Paid => approved.max(k.paid),
@@ -355,12 +360,11 @@ impl App {
     pub fn file_claim(&self, actor: &Actor, req: &ClaimRequest) -> Result<CaseRow, AppError> {
         actor.authorize(Action::FileCase)?;
         // The insured person claims for themself (or the agency for them).
-        if !(actor.is_agency() || actor.person() == Some(&req.person)) {
-            return Err(AppError::invalid(
-                "person",
-                "a claim is filed by the insured person or by the agency",
-            ));
-        }
+        actor.require_own(
+            actor.is_agency() || actor.person() == Some(&req.person),
+            "person",
+            "a claim is filed by the insured person or by the agency",
+        )?;
         let scheme = self.policy.scheme(&req.scheme_id)?;
         if Flow::for_procedure(scheme.claim_procedure) != Flow::InsurerClaim {
             return Err(AppError::invalid(
@@ -466,7 +470,9 @@ impl App {
             accident_key: accident_key.as_str().to_owned(),
             accident_date: req.accident_date,
         };
-        let row = self.store.create_case(&case, &append, &actor.audit_name(), self.now())?;
+        let row = self
+            .store
+            .create_case(&case, &append, &actor.audit_name(), self.now())?;
         if let (Some((mut input, result)), insurer_claim::Phase::UnderReview) =
             (payout, folded.phase)
         {
@@ -481,7 +487,8 @@ impl App {
                 input: serde_json::json!({ "case": input }).to_string(),
                 trace: to_json("trace", &result.trace)?,
             };
-            self.store.create_award(&award, &actor.audit_name(), self.now())?;
+            self.store
+                .create_award(&award, &actor.audit_name(), self.now())?;
         }
         Ok(row)
     }

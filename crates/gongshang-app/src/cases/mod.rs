@@ -449,8 +449,10 @@ impl App {
     /// Counts a stored case's running deadline again (by the calendar in
     /// force now) and rewrites its row if the case did not move on.
     pub(crate) fn refresh_case_deadline(
-        &self, actor: &Actor,
-        number: &str) -> Result<bool, AppError> {
+        &self,
+        actor: &Actor,
+        number: &str,
+    ) -> Result<bool, AppError> {
         let loaded = self.load_case(actor, number)?;
         let snapshot = self.flow_snapshot(
             &loaded.row.flow,

@@ -64,7 +64,11 @@ impl App {
         Ok(out)
     }
 
-    pub fn appraisal_history(&self, actor: &Actor, number: &str) -> Result<Vec<ConclusionRow>, AppError> {
+    pub fn appraisal_history(
+        &self,
+        actor: &Actor,
+        number: &str,
+    ) -> Result<Vec<ConclusionRow>, AppError> {
         actor.authorize(Action::ReadCase)?;
         let row = self.case_row(actor, number)?;
         Ok(self.store.appraisal_history(row.id)?)

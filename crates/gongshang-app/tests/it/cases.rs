@@ -1,8 +1,9 @@
 //! Cases from application to payment through the services, on each backend,
 //! the ledger balanced after every test.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
+use gongshang_app::accounts::{Actor, Role, Scope};
 use gongshang_app::cases::{AwardRequest, CaseCommand, FileCaseRequest};
 use gongshang_app::payroll::{BenefitEnd, Indexation};
 use gongshang_app::{App, AppError, FixedClock};
@@ -17,10 +18,19 @@ use gongshang_store::{PostgresStore, SqliteStore, Store};
 use jiff::civil::{Date, date};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use super::{ACTOR, Location, TestApp, person, request, ts, unique, unit, yuan};
+use super::{ACTOR, ADMIN, Location, TestApp, person, request, ts, unique, unit, yuan};
 
-const MAKER: &str = "clerk-maker";
-const CHECKER: &str = "clerk-checker";
+/// The clerk who computes awards, and the reviewer who approves them.
+static MAKER: LazyLock<Actor> = LazyLock::new(|| Actor {
+    login: "clerk-maker".into(),
+    role: Role::Clerk,
+    scope: Scope::All,
+});
+static CHECKER: LazyLock<Actor> = LazyLock::new(|| Actor {
+    login: "reviewer-checker".into(),
+    role: Role::Reviewer,
+    scope: Scope::All,
+});
 
 /// Runs `test` on a fresh app over each backend with the clock at
 /// 2026-06-30, then checks the trial balance.
@@ -81,7 +91,7 @@ fn employee(app: &App, n: u32) -> (CreditCode, ResidentId) {
         date(2024, 1, 1),
     );
     req.labour_relation = true;
-    app.enroll(&req, ACTOR).unwrap();
+    app.enroll(&ACTOR, &req).unwrap();
     (u, p)
 }
 
@@ -108,12 +118,12 @@ fn application(u: CreditCode, p: ResidentId, scheme: &str, accident: Date) -> Fi
 }
 
 fn det(app: &App, number: &str, cmd: determination::Command, on: Date) -> Result<String, AppError> {
-    app.act(number, CaseCommand::Determination(cmd), Some(on), CHECKER)
+    app.act(&MAKER, number, CaseCommand::Determination(cmd), Some(on))
         .map(|c| c.state)
 }
 
 fn appr(app: &App, number: &str, cmd: appraisal::Command, on: Date) -> String {
-    app.act(number, CaseCommand::Appraisal(cmd), Some(on), CHECKER)
+    app.act(&MAKER, number, CaseCommand::Appraisal(cmd), Some(on))
         .unwrap()
         .state
 }
@@ -123,8 +133,8 @@ fn recognised(app: &App, n: u32) -> String {
     let (u, p) = employee(app, n);
     let case = app
         .file_case(
+            &MAKER,
             &application(u, p, "guangdong.employees", date(2025, 3, 10)),
-            MAKER,
         )
         .unwrap();
     assert_eq!(case.state, "completeness_review");
@@ -164,6 +174,7 @@ fn single_risk_scheme_an_uncovered_person_is_inadmissible_with_that_reason() {
         let u = unit(app, 7, "440106");
         let p = person(app, "440106", date(2003, 6, 1), 31);
         app.enroll(
+            &ACTOR,
             &request(
                 p,
                 Some(u),
@@ -171,19 +182,18 @@ fn single_risk_scheme_an_uncovered_person_is_inadmissible_with_that_reason() {
                 Category::Intern,
                 date(2025, 1, 1),
             ),
-            ACTOR,
         )
         .unwrap();
         // Enrolled, but nothing paid: no cover on the day of the accident.
         let case = app
             .file_case(
+                &MAKER,
                 &application(u, p, "guangdong.specific_persons", date(2025, 3, 10)),
-                MAKER,
             )
             .unwrap();
         assert_eq!(case.state, "rejected");
         assert!(case.closed);
-        let view = app.case_view(&case.number).unwrap();
+        let view = app.case_view(&ACTOR, &case.number).unwrap();
         assert_eq!(
             view.determination.rejected,
             Some(determination::InadmissibleReason::NotCoveredAtInjury {
@@ -212,9 +222,9 @@ fn art17_the_same_accident_is_never_recognised_twice() {
         let u = CreditCode::parse(row.unit.as_deref().unwrap()).unwrap();
         let mut again = application(u, p, "guangdong.employees", date(2025, 3, 10));
         again.applicant = ApplicantRole::Worker;
-        let second = app.file_case(&again, MAKER).unwrap();
+        let second = app.file_case(&MAKER, &again).unwrap();
         assert_eq!(second.state, "rejected");
-        let view = app.case_view(&second.number).unwrap();
+        let view = app.case_view(&ACTOR, &second.number).unwrap();
         assert!(matches!(
             view.determination.rejected,
             Some(determination::InadmissibleReason::AccidentAlreadyRecognised { .. })
@@ -231,15 +241,15 @@ fn art20_the_queue_lists_open_cases_by_days_left_overdue_first() {
         // Filed 2025-03-20: completeness review due 15 days later (2025-04-07).
         let a = app
             .file_case(
+                &MAKER,
                 &application(u1, p1, "guangdong.employees", date(2025, 3, 10)),
-                MAKER,
             )
             .unwrap();
         // Filed 2025-03-01 and left alone: overdue on 2025-04-01.
         let mut late = application(u2, p2, "guangdong.employees", date(2025, 2, 19));
         late.filed_on = Some(date(2025, 3, 1));
-        let b = app.file_case(&late, MAKER).unwrap();
-        let queue = app.work_queue(50).unwrap();
+        let b = app.file_case(&MAKER, &late).unwrap();
+        let queue = app.work_queue(&ACTOR, 50).unwrap();
         assert_eq!(queue.len(), 2);
         assert_eq!(queue[0].number, b.number);
         assert!(queue[0].overdue);
@@ -255,7 +265,7 @@ fn art20_the_queue_lists_open_cases_by_days_left_overdue_first() {
             date(2025, 4, 1),
         )
         .unwrap();
-        let queue = app.work_queue(50).unwrap();
+        let queue = app.work_queue(&ACTOR, 50).unwrap();
         let entry = queue.iter().find(|q| q.number == a.number).unwrap();
         assert_eq!(entry.deadline.kind, "decision");
         assert!(entry.deadline.article.contains("Art 20(1)"), "{entry:?}");
@@ -272,9 +282,9 @@ fn art20_a_deadline_in_a_year_without_a_calendar_is_provisional_until_the_year_i
         let (u, p) = employee(app, 3);
         let mut a = application(u, p, "guangdong.employees", date(2026, 12, 10));
         a.filed_on = Some(date(2026, 12, 21));
-        let case = app.file_case(&a, MAKER).unwrap();
+        let case = app.file_case(&MAKER, &a).unwrap();
         // 2026-12-21 + 15 = Tuesday 2027-01-05 (办法 Art 8), provisional.
-        let queue = app.work_queue(50).unwrap();
+        let queue = app.work_queue(&ACTOR, 50).unwrap();
         let entry = queue.iter().find(|q| q.number == case.number).unwrap();
         assert_eq!(entry.deadline.due, date(2027, 1, 5));
         assert!(entry.provisional, "{entry:?}");
@@ -293,9 +303,9 @@ off_from = 2027-01-04
 off_until = 2027-01-06
 working_days = []
 "#;
-        let loaded = app.load_holiday_year(year, "administrator:admin").unwrap();
+        let loaded = app.load_holiday_year(&ADMIN, year).unwrap();
         assert_eq!(loaded.cases_redated, 1);
-        let queue = app.work_queue(50).unwrap();
+        let queue = app.work_queue(&ACTOR, 50).unwrap();
         let entry = queue.iter().find(|q| q.number == case.number).unwrap();
         assert_eq!(entry.deadline.due, date(2027, 1, 7));
         assert!(!entry.provisional, "{entry:?}");
@@ -310,12 +320,12 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
         // the facts may not carry one.
         let err = app
             .compute_award(
+                &MAKER,
                 &number,
                 &award_request(
                     serde_json::json!({"own_wage": "8500.00", "grade": 5}),
                     "initial",
                 ),
-                MAKER,
             )
             .unwrap_err();
         assert_eq!(err.field(), Some("facts"));
@@ -336,7 +346,7 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
         let facts =
             serde_json::json!({"own_wage": "8500.00", "suspension_months": 6, "hospital_days": 18});
         let first = app
-            .compute_award(&number, &award_request(facts.clone(), "initial"), MAKER)
+            .compute_award(&MAKER, &number, &award_request(facts.clone(), "initial"))
             .unwrap();
         assert_eq!(first.award.status, "proposed");
         assert!(first.difference.is_none());
@@ -350,17 +360,27 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
             .amount;
         assert!(subsidy5.fen() > 0);
 
-        // Maker-checker: the maker cannot approve.
-        let err = app.approve_award(first.award.id, MAKER).unwrap_err();
-        assert_eq!(err.code(), "conflict");
+        // A clerk does not approve at all; whoever may approve never
+        // approves what they made (maker-checker).
+        let err = app.approve_award(&MAKER, first.award.id).unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+        let own = app
+            .compute_award(&ADMIN, &number, &award_request(facts.clone(), "initial"))
+            .unwrap();
+        let err = app.approve_award(&ADMIN, own.award.id).unwrap_err();
+        assert_eq!(err.code(), "maker_checker");
         assert!(err.to_string().contains("maker-checker"), "{err}");
-        let approved = app.approve_award(first.award.id, CHECKER).unwrap();
+        let approved = app.approve_award(&CHECKER, first.award.id).unwrap();
         assert_eq!(approved.award.status, "approved");
 
         // One-time items are paid once.
-        let paid = app.pay_one_time(&number, date(2025, 11, 1), ACTOR).unwrap();
+        let paid = app
+            .pay_one_time(&ACTOR, &number, date(2025, 11, 1))
+            .unwrap();
         assert!(paid.paid.iter().all(|p| !p.already_paid));
-        let again = app.pay_one_time(&number, date(2025, 11, 2), ACTOR).unwrap();
+        let again = app
+            .pay_one_time(&ACTOR, &number, date(2025, 11, 2))
+            .unwrap();
         assert!(again.paid.iter().all(|p| p.already_paid), "{again:?}");
 
         // Re-appraisal at the provincial level within 15 days of receipt (Art 26): grade 3.
@@ -385,14 +405,14 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
             },
             date(2025, 12, 10),
         );
-        let history = app.appraisal_history(&number).unwrap();
+        let history = app.appraisal_history(&ACTOR, &number).unwrap();
         assert_eq!(
             history.iter().map(|c| c.grade).collect::<Vec<_>>(),
             vec![Some(5), Some(3)]
         );
 
         let second = app
-            .compute_award(&number, &award_request(facts, "new_appraisal"), MAKER)
+            .compute_award(&MAKER, &number, &award_request(facts, "new_appraisal"))
             .unwrap();
         let d = second.difference.clone().unwrap();
         let subsidy3 = second
@@ -410,13 +430,13 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
         assert_eq!((line.before, line.after), (subsidy5, subsidy3));
         assert_eq!(line.difference.fen(), subsidy3.fen() - subsidy5.fen());
         assert!(d.arrears.fen() >= line.difference.fen());
-        app.approve_award(second.award.id, CHECKER).unwrap();
+        app.approve_award(&CHECKER, second.award.id).unwrap();
         assert_eq!(
             app.store().award(first.award.id).unwrap().unwrap().status,
             "superseded"
         );
         // Only the difference is paid now, once.
-        let arrears = app.pay_one_time(&number, date(2026, 1, 5), ACTOR).unwrap();
+        let arrears = app.pay_one_time(&ACTOR, &number, date(2026, 1, 5)).unwrap();
         let p = arrears
             .paid
             .iter()
@@ -425,7 +445,7 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
         assert_eq!(p.amount.fen(), subsidy3.fen() - subsidy5.fen());
         assert!(!p.already_paid);
         // Grade 3: the fund pays the disability allowance monthly from January 2026.
-        let view = app.award_view(second.award.id).unwrap();
+        let view = app.award_view(&ACTOR, second.award.id).unwrap();
         let allowance = view
             .benefits
             .iter()
@@ -434,10 +454,10 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
         // Grade 5 (employer, Art 36) became grade 3 (fund, Art 35): a new benefit.
         assert_eq!(allowance.payer, "fund");
         assert_eq!(allowance.start_month, month("2026-01"));
-        let run = app.run_payroll(month("2026-01"), ACTOR).unwrap();
+        let run = app.run_payroll(&ACTOR, month("2026-01")).unwrap();
         assert_eq!(run.lines, 1);
         assert_eq!(run.total, allowance.amounts[0].amount);
-        assert_eq!(app.run_payroll(month("2026-01"), ACTOR).unwrap().lines, 0);
+        assert_eq!(app.run_payroll(&ACTOR, month("2026-01")).unwrap().lines, 0);
     });
 }
 
@@ -452,8 +472,8 @@ fn art39_survivors_pensions_end_at_18_remarriage_and_are_indexed_suspended_and_p
         });
         let mut req = award_request(facts, "initial");
         req.dependant_birth_dates = vec![Some(date(2008, 2, 15))];
-        let award = app.compute_award(&number, &req, MAKER).unwrap();
-        let view = app.approve_award(award.award.id, CHECKER).unwrap();
+        let award = app.compute_award(&MAKER, &number, &req).unwrap();
+        let view = app.approve_award(&CHECKER, award.award.id).unwrap();
         let spouse = view
             .benefits
             .iter()
@@ -469,52 +489,54 @@ fn art39_survivors_pensions_end_at_18_remarriage_and_are_indexed_suspended_and_p
         assert_eq!(spouse.start_month, month("2025-05"));
         // Turns 18 on 2026-02-15: paid up to January 2026.
         assert_eq!(child.end_month, Some(month("2026-01")));
-        let paid = app.pay_one_time(&number, date(2025, 5, 10), ACTOR).unwrap();
+        let paid = app
+            .pay_one_time(&ACTOR, &number, date(2025, 5, 10))
+            .unwrap();
         assert!(
             paid.paid.iter().any(|p| p.item == "funeral_subsidy"),
             "{paid:?}"
         );
 
         let both = spouse.amounts[0].amount.fen() + child.amounts[0].amount.fen();
-        let may = app.run_payroll(month("2025-05"), ACTOR).unwrap();
+        let may = app.run_payroll(&ACTOR, month("2025-05")).unwrap();
         assert_eq!((may.lines, may.total.fen()), (2, both));
         // Indexation by 5% from 2026-01: each amount rounded to the fen.
         let indexed = app
             .index_benefits(
+                &ACTOR,
                 month("2026-01"),
                 &Indexation::Percentage {
                     rate: Rate::parse("5%").unwrap(),
                     item: None,
                 },
                 "粤人社函〔2025〕test",
-                ACTOR,
             )
             .unwrap();
         assert_eq!(indexed.benefits, 2);
         let spouse_2026 = spouse.amounts[0]
             .amount
             .mul_rate(Rate::parse("105%").unwrap());
-        let jan = app.run_payroll(month("2026-01"), ACTOR).unwrap();
+        let jan = app.run_payroll(&ACTOR, month("2026-01")).unwrap();
         assert_eq!(jan.lines, 2);
         // February: the child has turned 18.
-        app.suspend_benefit(spouse.id, "proof of life missing", ACTOR)
+        app.suspend_benefit(&ACTOR, spouse.id, "proof of life missing")
             .unwrap();
-        assert_eq!(app.run_payroll(month("2026-02"), ACTOR).unwrap().lines, 0);
-        app.resume_benefit(spouse.id, "proof received", ACTOR)
+        assert_eq!(app.run_payroll(&ACTOR, month("2026-02")).unwrap().lines, 0);
+        app.resume_benefit(&ACTOR, spouse.id, "proof received")
             .unwrap();
-        let feb = app.run_payroll(month("2026-02"), ACTOR).unwrap();
+        let feb = app.run_payroll(&ACTOR, month("2026-02")).unwrap();
         assert_eq!((feb.lines, feb.total), (1, spouse_2026));
         // Remarriage in March: paid for March, not after.
         app.end_benefit(
+            &ACTOR,
             spouse.id,
             &BenefitEnd::Remarriage {
                 month: month("2026-03"),
             },
-            ACTOR,
         )
         .unwrap();
-        assert_eq!(app.run_payroll(month("2026-03"), ACTOR).unwrap().lines, 1);
-        assert_eq!(app.run_payroll(month("2026-04"), ACTOR).unwrap().lines, 0);
+        assert_eq!(app.run_payroll(&ACTOR, month("2026-03")).unwrap().lines, 1);
+        assert_eq!(app.run_payroll(&ACTOR, month("2026-04")).unwrap().lines, 0);
     });
 }
 
@@ -534,9 +556,9 @@ fn art35_grade_1_to_4_at_retirement_the_fund_pays_only_the_difference_above_the_
         );
         let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6});
         let award = app
-            .compute_award(&number, &award_request(facts, "initial"), MAKER)
+            .compute_award(&MAKER, &number, &award_request(facts, "initial"))
             .unwrap();
-        let view = app.approve_award(award.award.id, CHECKER).unwrap();
+        let view = app.approve_award(&CHECKER, award.award.id).unwrap();
         let allowance = view
             .benefits
             .iter()
@@ -546,25 +568,25 @@ fn art35_grade_1_to_4_at_retirement_the_fund_pays_only_the_difference_above_the_
         let full = allowance.amounts[0].amount;
         let pension = Money::from_fen(full.fen() - 12_345);
         let top_up = app
-            .record_retirement(allowance.id, month("2026-03"), pension, ACTOR)
+            .record_retirement(&ACTOR, allowance.id, month("2026-03"), pension)
             .unwrap();
         assert_eq!(top_up.fen(), 12_345);
         let high = app
-            .record_retirement(allowance.id, month("2026-04"), yuan("99999.00"), ACTOR)
+            .record_retirement(&ACTOR, allowance.id, month("2026-04"), yuan("99999.00"))
             .unwrap();
         assert_eq!(high, Money::ZERO);
         assert_eq!(
-            app.run_payroll(month("2026-02"), ACTOR).unwrap().total,
+            app.run_payroll(&ACTOR, month("2026-02")).unwrap().total,
             full
         );
         assert_eq!(
-            app.run_payroll(month("2026-03"), ACTOR)
+            app.run_payroll(&ACTOR, month("2026-03"))
                 .unwrap()
                 .total
                 .fen(),
             12_345
         );
-        assert_eq!(app.run_payroll(month("2026-04"), ACTOR).unwrap().lines, 0);
+        assert_eq!(app.run_payroll(&ACTOR, month("2026-04")).unwrap().lines, 0);
     });
 }
 
@@ -584,9 +606,9 @@ fn art26_a_reappraisal_changes_the_allowance_from_its_month_and_shows_the_months
         );
         let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6});
         let first = app
-            .compute_award(&number, &award_request(facts.clone(), "initial"), MAKER)
+            .compute_award(&MAKER, &number, &award_request(facts.clone(), "initial"))
             .unwrap();
-        let view = app.approve_award(first.award.id, CHECKER).unwrap();
+        let view = app.approve_award(&CHECKER, first.award.id).unwrap();
         let allowance = view
             .benefits
             .iter()
@@ -595,7 +617,7 @@ fn art26_a_reappraisal_changes_the_allowance_from_its_month_and_shows_the_months
             .clone();
         assert_eq!(allowance.start_month, month("2025-11"));
         for m in ["2025-11", "2025-12", "2026-01", "2026-02"] {
-            assert_eq!(app.run_payroll(month(m), ACTOR).unwrap().lines, 1, "{m}");
+            assert_eq!(app.run_payroll(&ACTOR, month(m)).unwrap().lines, 1, "{m}");
         }
         // Re-appraised at grade 1 on 2025-12-10: the new allowance is due from January.
         appr(
@@ -620,7 +642,7 @@ fn art26_a_reappraisal_changes_the_allowance_from_its_month_and_shows_the_months
             date(2025, 12, 10),
         );
         let second = app
-            .compute_award(&number, &award_request(facts, "new_appraisal"), MAKER)
+            .compute_award(&MAKER, &number, &award_request(facts, "new_appraisal"))
             .unwrap();
         let d = second.difference.unwrap();
         let line = d
@@ -637,8 +659,8 @@ fn art26_a_reappraisal_changes_the_allowance_from_its_month_and_shows_the_months
             line.difference.fen(),
             2 * (line.after.fen() - line.before.fen())
         );
-        app.approve_award(second.award.id, CHECKER).unwrap();
-        let march = app.run_payroll(month("2026-03"), ACTOR).unwrap();
+        app.approve_award(&CHECKER, second.award.id).unwrap();
+        let march = app.run_payroll(&ACTOR, month("2026-03")).unwrap();
         assert_eq!(march.total, line.after);
         let b = app.store().periodic_benefit(allowance.id).unwrap().unwrap();
         assert_eq!(b.amounts.last().unwrap().from_month, month("2026-03"));

@@ -8,9 +8,10 @@ mod scheme_claims;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, LazyLock};
 
+use gongshang_app::accounts::{Actor, Role, Scope};
 use gongshang_app::{
     App, AppError, At, CoverageReason, EnrollRequest, FixedClock, OrderInput, PaymentRequest,
     UnitInput,
@@ -26,7 +27,20 @@ use gongshang_store::{NewEngagement, PostgresStore, SqliteStore, Store};
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
 
-const ACTOR: &str = "clerk-1";
+/// A clerk of the agency: registers, enrols, bills, records payments, files
+/// cases and acts on them.
+/// An administrator of the agency (accounts, the holiday calendar).
+static ADMIN: LazyLock<Actor> = LazyLock::new(|| Actor {
+    login: "admin".into(),
+    role: Role::Administrator,
+    scope: Scope::All,
+});
+
+static ACTOR: LazyLock<Actor> = LazyLock::new(|| Actor {
+    login: "clerk-1".into(),
+    role: Role::Clerk,
+    scope: Scope::All,
+});
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 enum Location {
@@ -144,6 +158,7 @@ fn resident(region: &str, birth: Date, seq: u32) -> ResidentId {
 fn unit(app: &App, n: u32, region: &str) -> CreditCode {
     let code = credit(n, region);
     app.register_unit(
+        &ACTOR,
         &UnitInput {
             credit_code: code.as_str().into(),
             name: format!("单位{n}"),
@@ -152,7 +167,6 @@ fn unit(app: &App, n: u32, region: &str) -> CreditCode {
             industry_class: "2".into(),
             floating_tier: "1.0".into(),
         },
-        ACTOR,
     )
     .unwrap();
     code
@@ -160,7 +174,7 @@ fn unit(app: &App, n: u32, region: &str) -> CreditCode {
 
 fn person(app: &App, region: &str, birth: Date, seq: u32) -> ResidentId {
     let id = resident(region, birth, seq);
-    let p = app.register_person(id.as_str(), "张三", ACTOR).unwrap();
+    let p = app.register_person(&ACTOR, id.as_str(), "张三").unwrap();
     assert_eq!(p.birth_date, birth);
     id
 }
@@ -200,6 +214,7 @@ fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
         let old = person(app, "350203", date(1955, 5, 1), 11);
         let err = app
             .enroll(
+                &ACTOR,
                 &request(
                     old,
                     None,
@@ -207,7 +222,6 @@ fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
                     Category::FlexibleWorker,
                     date(2025, 3, 1),
                 ),
-                ACTOR,
             )
             .unwrap_err();
         assert_eq!(err.code(), "not_eligible");
@@ -219,6 +233,7 @@ fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
         let u = unit(app, 1, "440106");
         let worker = person(app, "440106", date(1990, 2, 3), 21);
         app.add_engagement(
+            &ACTOR,
             &NewEngagement {
                 person: worker,
                 unit: u,
@@ -226,11 +241,11 @@ fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
                 start: date(2024, 1, 1),
                 end: None,
             },
-            ACTOR,
         )
         .unwrap();
         let err = app
             .enroll(
+                &ACTOR,
                 &request(
                     worker,
                     Some(u),
@@ -238,7 +253,6 @@ fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
                     Category::Intern,
                     date(2025, 3, 1),
                 ),
-                ACTOR,
             )
             .unwrap_err();
         let (rule, value, _) = not_eligible(err);
@@ -255,12 +269,13 @@ fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
         );
         flagged.labour_relation = true;
         assert_eq!(
-            not_eligible(app.enroll(&flagged, ACTOR).unwrap_err()).0,
+            not_eligible(app.enroll(&ACTOR, &flagged).unwrap_err()).0,
             "no_labour_relation"
         );
         // The employee is enrolled in the ordinary insurance by the unit, and as an
         // intern by another unit at the same time.
         app.enroll(
+            &ACTOR,
             &request(
                 worker,
                 Some(u),
@@ -268,12 +283,12 @@ fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
                 Category::Employee,
                 date(2025, 3, 1),
             ),
-            ACTOR,
         )
         .unwrap();
         let student = person(app, "440106", date(2004, 2, 3), 22);
         for n in [1, 2] {
             app.enroll(
+                &ACTOR,
                 &request(
                     student,
                     Some(credit(n, "440106")),
@@ -281,7 +296,6 @@ fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
                     Category::Intern,
                     date(2025, 3, 1),
                 ),
-                ACTOR,
             )
             .unwrap();
         }
@@ -291,6 +305,7 @@ fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
         );
         let again = app
             .enroll(
+                &ACTOR,
                 &request(
                     student,
                     Some(u),
@@ -298,7 +313,6 @@ fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
                     Category::Intern,
                     date(2025, 4, 1),
                 ),
-                ACTOR,
             )
             .unwrap_err();
         assert_eq!(again.code(), "conflict");
@@ -311,6 +325,7 @@ fn enrolled_intern(app: &App, start: Date) -> (CreditCode, ResidentId, i64) {
     let p = person(app, "440106", date(2003, 6, 1), 31);
     let e = app
         .enroll(
+            &ACTOR,
             &request(
                 p,
                 Some(u),
@@ -318,7 +333,6 @@ fn enrolled_intern(app: &App, start: Date) -> (CreditCode, ResidentId, i64) {
                 Category::Intern,
                 start,
             ),
-            ACTOR,
         )
         .unwrap();
     (u, p, e.enrollment_id)
@@ -333,11 +347,11 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
         let early = Month::parse("2021-04").unwrap();
         let err = app
             .declare_month(
+                &ACTOR,
                 &u,
                 "guangdong.specific_persons",
                 early,
                 &[(p, yuan("5000"))],
-                ACTOR,
             )
             .unwrap_err();
         assert!(err.to_string().contains("before the enrolment"), "{err}");
@@ -345,11 +359,11 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
 
         let bill = app
             .declare_month(
+                &ACTOR,
                 &u,
                 "guangdong.specific_persons",
                 september,
                 &[(p, yuan("1000"))],
-                ACTOR,
             )
             .unwrap();
         assert_eq!(bill.due_date, date(2021, 6, 15));
@@ -362,16 +376,16 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
 
         let again = app
             .declare_month(
+                &ACTOR,
                 &u,
                 "guangdong.specific_persons",
                 september,
                 &[(p, yuan("1000"))],
-                ACTOR,
             )
             .unwrap_err();
         assert_eq!(again.code(), "conflict");
         assert!(again.to_string().contains("supplementary"), "{again}");
-        let bills = app.bills_of_month(september, Some(&u)).unwrap();
+        let bills = app.bills_of_month(&ACTOR, september, Some(&u)).unwrap();
         assert_eq!(bills.len(), 1);
         assert_eq!(bills[0].status.outstanding, bill.amount);
     });
@@ -381,6 +395,7 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
         let u = unit(app, 5, "440106");
         let worker = person(app, "440106", date(1985, 1, 1), 41);
         app.enroll(
+            &ACTOR,
             &request(
                 worker,
                 Some(u),
@@ -388,16 +403,15 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
                 Category::Employee,
                 date(2025, 9, 1),
             ),
-            ACTOR,
         )
         .unwrap();
         let bill = app
             .declare_month(
+                &ACTOR,
                 &u,
                 "guangdong.employees",
                 Month::parse("2025-09").unwrap(),
                 &[(worker, yuan("8000"))],
-                ACTOR,
             )
             .unwrap();
         assert_eq!(bill.due_date, date(2025, 10, 9));
@@ -416,6 +430,7 @@ fn a_year_without_a_holiday_calendar_bills_provisionally_until_it_is_loaded() {
         let u = unit(app, 7, "440106");
         let worker = person(app, "440106", date(1985, 1, 1), 43);
         app.enroll(
+            &ACTOR,
             &request(
                 worker,
                 Some(u),
@@ -423,17 +438,16 @@ fn a_year_without_a_holiday_calendar_bills_provisionally_until_it_is_loaded() {
                 Category::Employee,
                 date(2026, 11, 1),
             ),
-            ACTOR,
         )
         .unwrap();
         let december = Month::parse("2026-12").unwrap();
         let bill = app
             .declare_month(
+                &ACTOR,
                 &u,
                 "guangdong.employees",
                 december,
                 &[(worker, yuan("8000"))],
-                ACTOR,
             )
             .unwrap();
         // 2027-01-15 is a Friday: a working day until the notice says otherwise.
@@ -441,16 +455,16 @@ fn a_year_without_a_holiday_calendar_bills_provisionally_until_it_is_loaded() {
             (bill.due_date, bill.due_provisional),
             (date(2027, 1, 15), true)
         );
-        let status = app.store().bill_status(bill.bill_id).unwrap();
+        let status = app.bill_status(&ACTOR, bill.bill_id).unwrap();
         assert!(status.due_provisional);
         // November's bill is due in December 2026, a published year.
         let november = app
             .declare_month(
+                &ACTOR,
                 &u,
                 "guangdong.employees",
                 Month::parse("2026-11").unwrap(),
                 &[(worker, yuan("8000"))],
-                ACTOR,
             )
             .unwrap();
         assert_eq!(
@@ -461,26 +475,21 @@ fn a_year_without_a_holiday_calendar_bills_provisionally_until_it_is_loaded() {
 
         // A bad file is refused whole and changes nothing.
         let bad = YEAR_2027.replace("notice_days = 3", "notice_days = 4");
-        let err = app
-            .load_holiday_year(&bad, "administrator:admin")
-            .unwrap_err();
+        let err = app.load_holiday_year(&ADMIN, &bad).unwrap_err();
         assert_eq!(err.code(), "holiday_file_invalid");
         assert!(
-            app.store()
-                .bill_status(bill.bill_id)
+            app.bill_status(&ACTOR, bill.bill_id)
                 .unwrap()
                 .due_provisional
         );
 
         // A (made-up) arrangement with 2027-01-15 off moves the bill to Monday 01-18.
-        let loaded = app
-            .load_holiday_year(YEAR_2027, "administrator:admin")
-            .unwrap();
+        let loaded = app.load_holiday_year(&ADMIN, YEAR_2027).unwrap();
         assert_eq!(
             (loaded.year, loaded.replaced, loaded.bills_redated),
             (2027, false, 1)
         );
-        let status = app.store().bill_status(bill.bill_id).unwrap();
+        let status = app.bill_status(&ACTOR, bill.bill_id).unwrap();
         assert_eq!(
             (status.due_date, status.due_provisional),
             (date(2027, 1, 18), false)
@@ -498,9 +507,7 @@ fn a_year_without_a_holiday_calendar_bills_provisionally_until_it_is_loaded() {
                 .is_none()
         );
         // Loaded again (a correction), it replaces itself.
-        let again = app
-            .load_holiday_year(YEAR_2027, "administrator:admin")
-            .unwrap();
+        let again = app.load_holiday_year(&ADMIN, YEAR_2027).unwrap();
         assert_eq!((again.replaced, again.bills_redated), (true, 0));
         assert!(app.calendar().is_published(2027));
     });
@@ -519,8 +526,7 @@ fn a_loaded_holiday_year_is_in_force_after_a_restart() {
     };
     let app = open();
     assert!(!app.calendar().is_published(2027));
-    app.load_holiday_year(YEAR_2027, "administrator:admin")
-        .unwrap();
+    app.load_holiday_year(&ADMIN, YEAR_2027).unwrap();
     drop(app);
     let app = open();
     assert!(app.calendar().is_published(2027));
@@ -584,11 +590,11 @@ fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
         let march = Month::parse("2021-04").unwrap();
         let bill = app
             .declare_month(
+                &ACTOR,
                 &u,
                 "guangdong.specific_persons",
                 march,
                 &[(p, yuan("6000"))],
-                ACTOR,
             )
             .unwrap();
         let half = Money::from_fen(bill.amount.fen() / 2);
@@ -601,24 +607,24 @@ fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
             payer: None,
         };
         let first = app
-            .record_payment(&pay("p-1", half, date(2021, 4, 5)), ACTOR)
+            .record_payment(&ACTOR, &pay("p-1", half, date(2021, 4, 5)))
             .unwrap();
         assert!(!first.already_recorded);
         assert!(first.coverage.is_empty(), "a partial payment buys no cover");
         assert_eq!(first.bill.outstanding, rest);
         // Due 2021-05-15, a Saturday, so 2021-05-17; on the 18th it is in arrears.
-        assert!(app.arrears(date(2021, 5, 17)).unwrap().is_empty());
-        let late = app.arrears(date(2021, 5, 18)).unwrap();
+        assert!(app.arrears(&ACTOR, date(2021, 5, 17)).unwrap().is_empty());
+        let late = app.arrears(&ACTOR, date(2021, 5, 18)).unwrap();
         assert_eq!(late.len(), 1);
         assert_eq!(late[0].outstanding, rest);
 
         let day = |d: i8| At::Day(date(2021, 4, d));
-        let before = app.coverage(&p, day(12), None).unwrap();
+        let before = app.coverage(&ACTOR, &p, day(12), None).unwrap();
         assert!(!before.covered);
         assert_eq!(before.reason, CoverageReason::NotPaid);
 
         let second = app
-            .record_payment(&pay("p-2", rest, date(2021, 4, 10)), ACTOR)
+            .record_payment(&ACTOR, &pay("p-2", rest, date(2021, 4, 10)))
             .unwrap();
         assert_eq!(second.coverage.len(), 1);
         assert_eq!(
@@ -627,42 +633,47 @@ fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
         );
         // The same key again: nothing changes.
         let again = app
-            .record_payment(&pay("p-2", rest, date(2021, 4, 10)), ACTOR)
+            .record_payment(&ACTOR, &pay("p-2", rest, date(2021, 4, 10)))
             .unwrap();
         assert!(again.already_recorded);
         assert_eq!(again.payment_id, second.payment_id);
         assert_eq!(again.bill.paid, bill.amount);
         let mismatch = app
-            .record_payment(&pay("p-2", rest, date(2021, 4, 11)), ACTOR)
+            .record_payment(&ACTOR, &pay("p-2", rest, date(2021, 4, 11)))
             .unwrap_err();
         assert_eq!(mismatch.code(), "idempotency_mismatch");
-        assert!(app.arrears(date(2026, 1, 1)).unwrap().is_empty());
+        assert!(app.arrears(&ACTOR, date(2026, 1, 1)).unwrap().is_empty());
 
         assert!(
-            !app.coverage(&p, day(10), None).unwrap().covered,
+            !app.coverage(&ACTOR, &p, day(10), None).unwrap().covered,
             "never backdated"
         );
         // 2021-04-11 04:00 in China is 2021-04-10T20:00Z.
         let answer = app
-            .coverage(&p, At::Instant(ts("2021-04-10T20:00:00Z")), Some(&u))
+            .coverage(
+                &ACTOR,
+                &p,
+                At::Instant(ts("2021-04-10T20:00:00Z")),
+                Some(&u),
+            )
             .unwrap();
         assert!(answer.covered, "{answer:?}");
         assert_eq!(answer.day, date(2021, 4, 11));
         assert_eq!(answer.covers[0].payment_id, Some(second.payment_id));
         assert_eq!(answer.covers[0].enrollment.as_ref().unwrap().id, e);
         assert!(
-            !app.coverage(&p, At::Instant(ts("2021-04-10T15:59:59Z")), None)
+            !app.coverage(&ACTOR, &p, At::Instant(ts("2021-04-10T15:59:59Z")), None)
                 .unwrap()
                 .covered
         );
         assert_eq!(
-            app.coverage(&p, day(11), Some(&credit(99, "440106")))
+            app.coverage(&ACTOR, &p, day(11), Some(&credit(99, "440106")))
                 .unwrap()
                 .reason,
             CoverageReason::NotEnrolled
         );
         assert_eq!(
-            app.coverage(&p, At::Day(date(2021, 3, 1)), None)
+            app.coverage(&ACTOR, &p, At::Day(date(2021, 3, 1)), None)
                 .unwrap()
                 .reason,
             CoverageReason::BeforeEnrollment
@@ -676,6 +687,7 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
         let u = unit(app, 3, "440106");
         let worker = person(app, "440106", date(1985, 1, 1), 41);
         app.enroll(
+            &ACTOR,
             &request(
                 worker,
                 Some(u),
@@ -683,21 +695,20 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
                 Category::Employee,
                 date(2025, 3, 1),
             ),
-            ACTOR,
         )
         .unwrap();
         let answer = app
-            .coverage(&worker, At::Day(date(2025, 3, 1)), None)
+            .coverage(&ACTOR, &worker, At::Day(date(2025, 3, 1)), None)
             .unwrap();
         assert!(answer.covered);
         assert_eq!(answer.covers[0].basis, "enrollment");
         let bill = app
             .declare_month(
+                &ACTOR,
                 &u,
                 "guangdong.employees",
                 Month::parse("2025-03").unwrap(),
                 &[(worker, yuan("8000"))],
-                ACTOR,
             )
             .unwrap();
         assert!(bill.amount.fen() > 0);
@@ -705,6 +716,7 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
         // 益鹭保: days bought, half by the city.
         let rider = person(app, "350203", date(1990, 1, 1), 51);
         app.enroll(
+            &ACTOR,
             &request(
                 rider,
                 None,
@@ -712,16 +724,16 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
                 Category::FlexibleWorker,
                 date(2025, 3, 1),
             ),
-            ACTOR,
         )
         .unwrap();
         let days = app
-            .buy_days(&rider, "xiamen.yilubao", date(2025, 3, 10), 5, ACTOR)
+            .buy_days(&ACTOR, &rider, "xiamen.yilubao", date(2025, 3, 10), 5)
             .unwrap();
         assert!(days.fiscal_share.fen() > 0);
         let buyer = days.amount.checked_sub(days.fiscal_share).unwrap();
         let receipt = app
             .record_payment(
+                &ACTOR,
                 &PaymentRequest {
                     bill_id: days.bill_id,
                     amount: buyer,
@@ -729,7 +741,6 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
                     idempotency_key: "yl-1".into(),
                     payer: None,
                 },
-                ACTOR,
             )
             .unwrap();
         assert_eq!(receipt.coverage.len(), 1);
@@ -738,6 +749,7 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
             (date(2025, 3, 10), date(2025, 3, 14))
         );
         app.record_payment(
+            &ACTOR,
             &PaymentRequest {
                 bill_id: days.bill_id,
                 amount: days.fiscal_share,
@@ -745,16 +757,15 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
                 idempotency_key: "yl-city".into(),
                 payer: Some(gongshang_rules::scheme::PremiumPayer::Fiscal),
             },
-            ACTOR,
         )
         .unwrap();
         assert!(
-            app.coverage(&rider, At::Day(date(2025, 3, 14)), None)
+            app.coverage(&ACTOR, &rider, At::Day(date(2025, 3, 14)), None)
                 .unwrap()
                 .covered
         );
         assert!(
-            !app.coverage(&rider, At::Day(date(2025, 3, 15)), None)
+            !app.coverage(&ACTOR, &rider, At::Day(date(2025, 3, 15)), None)
                 .unwrap()
                 .covered
         );
@@ -804,31 +815,33 @@ fn orders_cover_their_days_bill_the_platform_and_reconcile() {
         drop(pricer);
 
         for _ in 0..2 {
-            let import = app.begin_order_import("test.csv", ACTOR).unwrap();
-            app.import_order_batch(import, &records, ACTOR).unwrap();
-            app.finish_order_import(import, 3, 0, ACTOR).unwrap();
+            let import = app.begin_order_import(&ACTOR, "test.csv").unwrap();
+            app.import_order_batch(&ACTOR, import, &records).unwrap();
+            app.finish_order_import(&ACTOR, import, 3, 0).unwrap();
         }
         let july = Month::parse("2025-07").unwrap();
-        let bill = app.bill_orders(&platform, july, ACTOR).unwrap().unwrap();
+        let bill = app.bill_orders(&ACTOR, &platform, july).unwrap().unwrap();
         assert_eq!(bill.amount, yuan("0.21"));
         assert_eq!(
-            app.bill_orders(&platform, july, ACTOR).unwrap(),
+            app.bill_orders(&ACTOR, &platform, july).unwrap(),
             None,
             "nothing more to bill"
         );
 
-        let covered = app.coverage(&w1, At::Day(date(2025, 7, 3)), None).unwrap();
+        let covered = app
+            .coverage(&ACTOR, &w1, At::Day(date(2025, 7, 3)), None)
+            .unwrap();
         assert!(covered.covered);
         assert_eq!(covered.covers[0].basis, "order_day");
         assert_eq!(covered.covers[0].platform.as_deref(), Some("meituan"));
         assert!(
-            !app.coverage(&w1, At::Day(date(2025, 7, 4)), None)
+            !app.coverage(&ACTOR, &w1, At::Day(date(2025, 7, 4)), None)
                 .unwrap()
                 .covered
         );
 
         let r = app
-            .reconcile(&platform, july, Some(4), Some(yuan("0.21")))
+            .reconcile(&ACTOR, &platform, july, Some(4), Some(yuan("0.21")))
             .unwrap();
         assert_eq!(
             (r.orders, r.workers, r.premium, r.billed),
@@ -837,11 +850,11 @@ fn orders_cover_their_days_bill_the_platform_and_reconcile() {
         assert_eq!(r.orders_difference, Some(-1));
         assert!(!r.matches);
         assert!(
-            app.reconcile(&platform, july, Some(3), None)
+            app.reconcile(&ACTOR, &platform, july, Some(3), None)
                 .unwrap()
                 .matches
         );
-        let bills = app.bills_of_month(july, None).unwrap();
+        let bills = app.bills_of_month(&ACTOR, july, None).unwrap();
         assert_eq!(bills.len(), 1);
         assert_eq!(bills[0].scheme_id, "national.platform_occupational_injury");
     });

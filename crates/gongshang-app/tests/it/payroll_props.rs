@@ -21,6 +21,10 @@ use proptest::test_runner::{Config, RngSeed};
 
 use super::ts;
 
+/// Whoever runs the payroll in these properties.
+static TESTER: std::sync::LazyLock<gongshang_app::accounts::Actor> =
+    std::sync::LazyLock::new(|| gongshang_app::accounts::Actor::local_administrator("tester"));
+
 /// The seed unless PROPTEST_RNG_SEED is set ("gs-payrl"), printed on failure.
 const DEFAULT_SEED: u64 = 0x6773_2d70_6179_726c;
 
@@ -151,22 +155,22 @@ proptest! {
         for op in &ops {
             match *op {
                 Op::Run(m) => {
-                    app.run_payroll(month(m), "tester").unwrap();
-                    let again = app.run_payroll(month(m), "tester").unwrap();
+                    app.run_payroll(&TESTER, month(m)).unwrap();
+                    let again = app.run_payroll(&TESTER, month(m)).unwrap();
                     prop_assert_eq!(again.lines, 0, "seed {} {:?}", seed(), op);
                     prop_assert_eq!(again.total, Money::ZERO);
                 }
-                Op::Suspend(b) => app.suspend_benefit(pick(b), "test", "tester").unwrap(),
-                Op::Resume(b) => app.resume_benefit(pick(b), "test", "tester").unwrap(),
+                Op::Suspend(b) => app.suspend_benefit(&TESTER, pick(b), "test").unwrap(),
+                Op::Resume(b) => app.resume_benefit(&TESTER, pick(b), "test").unwrap(),
                 Op::End(b, m) => {
                     // Refused (conflict) when a later month is paid: never half applied.
-                    if let Err(e) = app.end_benefit(pick(b), &BenefitEnd::Death { month: month(m) }, "tester") {
+                    if let Err(e) = app.end_benefit(&TESTER, pick(b), &BenefitEnd::Death { month: month(m) }) {
                         prop_assert_eq!(e.code(), "conflict", "seed {}", seed());
                     }
                 }
                 Op::Index(m, p) => {
                     let rate = Rate::parse(&format!("{p}%")).unwrap();
-                    if let Err(e) = app.index_benefits(month(m), &Indexation::Percentage { rate, item: None }, "test notice", "tester") {
+                    if let Err(e) = app.index_benefits(&TESTER, month(m), &Indexation::Percentage { rate, item: None }, "test notice") {
                         prop_assert_eq!(e.code(), "conflict", "seed {}", seed());
                     }
                 }
@@ -258,20 +262,20 @@ fn art35_art39_end_conditions_and_the_retirement_offset_as_data() {
         let id = ids[0];
         let m = |t: &str| Month::parse(t).unwrap();
         match event {
-            Event::Death(t) => app.end_benefit(id, &BenefitEnd::Death { month: m(t) }, "tester"),
+            Event::Death(t) => app.end_benefit(&TESTER, id, &BenefitEnd::Death { month: m(t) }),
             Event::Remarriage(t) => {
-                app.end_benefit(id, &BenefitEnd::Remarriage { month: m(t) }, "tester")
+                app.end_benefit(&TESTER, id, &BenefitEnd::Remarriage { month: m(t) })
             }
             Event::TurnedEighteen(t) => {
-                app.end_benefit(id, &BenefitEnd::TurnedEighteen { month: m(t) }, "tester")
+                app.end_benefit(&TESTER, id, &BenefitEnd::TurnedEighteen { month: m(t) })
             }
             Event::Retired(t, pension) => app
-                .record_retirement(id, m(t), Money::from_fen(*pension), "tester")
+                .record_retirement(&TESTER, id, m(t), Money::from_fen(*pension))
                 .map(|_| ()),
         }
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         for i in 0..6 {
-            app.run_payroll(month(i), "tester").unwrap();
+            app.run_payroll(&TESTER, month(i)).unwrap();
         }
         let paid: Vec<(String, i64)> = app
             .store()

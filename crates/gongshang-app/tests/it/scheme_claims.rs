@@ -25,7 +25,7 @@ const PILOT: &str = "national.platform_occupational_injury";
 const YILUBAO: &str = "xiamen.yilubao";
 
 /// A fresh app on each backend with the clock at 2026-06-30 (China).
-fn each_backend(test: impl Fn(&App)) {
+fn each_backend(test: impl Fn(&App, &FixedClock)) {
     let mut locations = vec![Location::Sqlite(
         std::env::temp_dir().join(format!("gongshang_claims_{}.db", unique())),
     )];
@@ -50,14 +50,14 @@ fn each_backend(test: impl Fn(&App)) {
             ),
         };
         let clock = Arc::new(FixedClock::new(ts("2026-06-30T02:00:00Z")));
-        let app = App::new(store, clock).unwrap();
+        let app = App::new(store, clock.clone()).unwrap();
         let t = TestApp {
             name,
             location,
             app,
         };
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| {
-            test(&t.app);
+            test(&t.app, &clock);
             assert_eq!(t.app.store().trial_balance().unwrap(), 0, "trial balance");
         })) {
             eprintln!("test failed on the {} backend", t.name);
@@ -82,9 +82,9 @@ fn rider_with_an_order(app: &App) -> (ResidentId, PlatformId) {
         })
         .unwrap();
     drop(pricer);
-    let import = app.begin_order_import("orders.csv", ACTOR).unwrap();
-    app.import_order_batch(import, &[record], ACTOR).unwrap();
-    app.finish_order_import(import, 1, 0, ACTOR).unwrap();
+    let import = app.begin_order_import(&ACTOR, "orders.csv").unwrap();
+    app.import_order_batch(&ACTOR, import, &[record]).unwrap();
+    app.finish_order_import(&ACTOR, import, 1, 0).unwrap();
     (rider, platform)
 }
 
@@ -185,7 +185,7 @@ fn rejection_of(view: &gongshang_app::cases::CaseView) -> Option<confirmation::I
 
 #[test]
 fn platform_pilot_confirmation_cover_at_injury_and_time_limits() {
-    each_backend(|app| {
+    each_backend(|app, _clock| {
         let (rider, platform) = rider_with_an_order(app);
         for (n, (name, applicant, (y, m, d), (fy, fm, fd), state, reason, late)) in
             confirmation_rows().into_iter().enumerate()
@@ -198,10 +198,10 @@ fn platform_pilot_confirmation_cover_at_injury_and_time_limits() {
                 date(fy, fm, fd),
                 &format!("acc-{n}"),
             );
-            let case = app.file_confirmation(&req, ACTOR).unwrap();
+            let case = app.file_confirmation(&ACTOR, &req).unwrap();
             assert_eq!(case.flow, "confirmation", "{name}");
             assert_eq!(case.state, state, "{name}");
-            let view = app.case_view(&case.number).unwrap();
+            let view = app.case_view(&ACTOR, &case.number).unwrap();
             assert_eq!(rejection_of(&view), reason, "{name}");
             let c = view.confirmation.as_ref().unwrap();
             assert_eq!(c.late_platform_days, late, "{name}");
@@ -222,7 +222,7 @@ fn platform_pilot_confirmation_cover_at_injury_and_time_limits() {
 
 #[test]
 fn platform_pilot_confirms_an_accident_once_and_the_moment_is_checked() {
-    each_backend(|app| {
+    each_backend(|app, _clock| {
         let (rider, platform) = rider_with_an_order(app);
         let mut req = confirmation_request(
             rider,
@@ -234,7 +234,7 @@ fn platform_pilot_confirms_an_accident_once_and_the_moment_is_checked() {
         );
         // 2025-07-10T17:00Z is 07-11 in China: not the accident's day.
         req.injured_at = Some(ts("2025-07-10T17:00:00Z"));
-        let err = app.file_confirmation(&req, ACTOR).unwrap_err();
+        let err = app.file_confirmation(&ACTOR, &req).unwrap_err();
         assert_eq!(err.field(), Some("injured_at"));
         // At 10:00 in China on the day of the order: covered.
         req.injured_at = Some(ts("2025-07-10T02:00:00Z"));
@@ -242,29 +242,30 @@ fn platform_pilot_confirms_an_accident_once_and_the_moment_is_checked() {
         let mut other = req.clone();
         other.platform = PlatformId::parse("eleme").unwrap();
         other.accident_key = Some("other".into());
-        let refused = app.file_confirmation(&other, ACTOR).unwrap();
+        let refused = app.file_confirmation(&ACTOR, &other).unwrap();
         assert_eq!(refused.state, "rejected");
 
-        let case = app.file_confirmation(&req, ACTOR).unwrap();
+        let case = app.file_confirmation(&ACTOR, &req).unwrap();
         assert_eq!(case.state, "under_review");
         // A determination command does not apply to a confirmation.
         let wrong = app
             .act(
+                &ACTOR,
                 &case.number,
                 CaseCommand::Determination(gongshang_domain::determination::Command::Accept),
                 Some(date(2025, 7, 20)),
-                ACTOR,
             )
             .unwrap_err();
         assert_eq!(wrong.field(), Some("command"));
         let cmd = app
             .flow_command(
+                &ACTOR,
                 &case.number,
                 r#"{"command":"confirm","ground":"art14_1_work_accident"}"#,
             )
             .unwrap();
         let row = app
-            .act(&case.number, cmd, Some(date(2025, 7, 25)), ACTOR)
+            .act(&ACTOR, &case.number, cmd, Some(date(2025, 7, 25)))
             .unwrap();
         assert_eq!(row.state, "confirmed");
         assert!(!row.closed, "a confirmed case stays open for its appraisal");
@@ -274,7 +275,7 @@ fn platform_pilot_confirms_an_accident_once_and_the_moment_is_checked() {
                 .unwrap(),
             Some(case.number.clone())
         );
-        let view = app.case_view(&case.number).unwrap();
+        let view = app.case_view(&ACTOR, &case.number).unwrap();
         assert_eq!(
             view.confirmation.unwrap().confirmed_ground,
             Some(Ground::Art14WorkAccident)
@@ -282,19 +283,19 @@ fn platform_pilot_confirms_an_accident_once_and_the_moment_is_checked() {
         // The same accident again: inadmissible.
         let mut again = req.clone();
         again.applicant = ConfirmationApplicant::Worker;
-        let second = app.file_confirmation(&again, ACTOR).unwrap();
+        let second = app.file_confirmation(&ACTOR, &again).unwrap();
         assert_eq!(second.state, "rejected");
         assert_eq!(
-            rejection_of(&app.case_view(&second.number).unwrap()),
+            rejection_of(&app.case_view(&ACTOR, &second.number).unwrap()),
             Some(confirmation::Inadmissible::AccidentAlreadyConfirmed)
         );
         // The appraisal follows the confirmation.
         let applied = app
             .act(
+                &ACTOR,
                 &case.number,
                 CaseCommand::Appraisal(gongshang_domain::appraisal::Command::Apply),
                 Some(date(2025, 8, 1)),
-                ACTOR,
             )
             .unwrap();
         assert_eq!(applied.state, "appraisal_pending");
@@ -303,9 +304,10 @@ fn platform_pilot_confirms_an_accident_once_and_the_moment_is_checked() {
 
 /// A flexible worker in Xiamen who bought 2024-03-10 to 03-14 and
 /// 2026-03-10 to 03-14 of 益鹭保.
-fn rider_with_days_bought(app: &App) -> ResidentId {
+fn rider_with_days_bought(app: &App, clock: &FixedClock) -> ResidentId {
     let rider = person(app, "350203", date(1990, 1, 1), 81);
     app.enroll(
+        &ACTOR,
         &request(
             rider,
             None,
@@ -313,12 +315,13 @@ fn rider_with_days_bought(app: &App) -> ResidentId {
             Category::FlexibleWorker,
             date(2024, 3, 1),
         ),
-        ACTOR,
     )
     .unwrap();
     for year in [2024, 2026] {
+        // Bought and paid the day before the first day.
+        clock.set(ts(&format!("{year}-03-09T02:00:00Z")));
         let days = app
-            .buy_days(&rider, YILUBAO, date(year, 3, 10), 5, ACTOR)
+            .buy_days(&ACTOR, &rider, YILUBAO, date(year, 3, 10), 5)
             .unwrap();
         let buyer = days.amount.checked_sub(days.fiscal_share).unwrap();
         for (key, amount, payer) in [
@@ -326,6 +329,7 @@ fn rider_with_days_bought(app: &App) -> ResidentId {
             ("yl-city", days.fiscal_share, Some(PremiumPayer::Fiscal)),
         ] {
             app.record_payment(
+                &ACTOR,
                 &PaymentRequest {
                     bill_id: days.bill_id,
                     amount,
@@ -333,11 +337,11 @@ fn rider_with_days_bought(app: &App) -> ResidentId {
                     idempotency_key: format!("{key}-{year}"),
                     payer,
                 },
-                ACTOR,
             )
             .unwrap();
         }
     }
+    clock.set(ts("2026-06-30T02:00:00Z"));
     rider
 }
 
@@ -424,18 +428,21 @@ fn claim_rows() -> Vec<ClaimRow> {
 
 #[test]
 fn yilubao_claims_cover_on_the_day_and_the_claim_time_limit() {
-    each_backend(|app| {
-        let rider = rider_with_days_bought(app);
+    each_backend(|app, clock| {
+        let rider = rider_with_days_bought(app, clock);
         for (name, (y, m, d), (fy, fm, fd), facts, state, reason, payout) in claim_rows() {
             let case = app
-                .file_claim(&claim(rider, date(y, m, d), date(fy, fm, fd), facts), ACTOR)
+                .file_claim(
+                    &ACTOR,
+                    &claim(rider, date(y, m, d), date(fy, fm, fd), facts),
+                )
                 .unwrap();
             assert_eq!(
                 (case.flow.as_str(), case.state.as_str()),
                 ("insurer_claim", state),
                 "{name}"
             );
-            let view = app.case_view(&case.number).unwrap();
+            let view = app.case_view(&ACTOR, &case.number).unwrap();
             let rejected = view.events.iter().find_map(|e| {
                 (e["event"] == "rejected")
                     .then(|| serde_json::from_value(e["reason"].clone()).unwrap())
@@ -444,7 +451,7 @@ fn yilubao_claims_cover_on_the_day_and_the_claim_time_limit() {
             assert_eq!(view.claim_assessed, payout.map(yuan), "{name}");
             if let Some(p) = payout {
                 // Recorded with its trace, the insurer as payer.
-                let awards = app.awards_of_case(&case.number).unwrap();
+                let awards = app.awards_of_case(&ACTOR, &case.number).unwrap();
                 assert_eq!(awards.len(), 1, "{name}");
                 assert!(
                     awards[0].items.iter().all(|i| i.payer == "insurer"),
@@ -460,12 +467,13 @@ fn yilubao_claims_cover_on_the_day_and_the_claim_time_limit() {
 
 #[test]
 fn yilubao_payout_capped_at_the_highest_payout_for_one_accident() {
-    each_backend(|app| {
-        let rider = rider_with_days_bought(app);
+    each_backend(|app, clock| {
+        let rider = rider_with_days_bought(app, clock);
         // Death 400,000 and medical 50,000: 450,000, capped at 400,000.
         let facts = r#"{"death_date":"2024-03-11","medical_expenses":"100000.00"}"#;
         let case = app
             .file_application(
+                &ACTOR,
                 &serde_json::json!({
                     "person": rider.as_str(),
                     "scheme_id": YILUBAO,
@@ -474,19 +482,18 @@ fn yilubao_payout_capped_at_the_highest_payout_for_one_accident() {
                     "facts": serde_json::from_str::<serde_json::Value>(facts).unwrap(),
                 })
                 .to_string(),
-                ACTOR,
             )
             .unwrap();
         assert_eq!(case.state, "under_review");
-        let view = app.case_view(&case.number).unwrap();
+        let view = app.case_view(&ACTOR, &case.number).unwrap();
         assert_eq!(view.claim_assessed, Some(yuan("400000.00")));
         let k = view.claim.unwrap();
         assert_eq!(k.claim.as_ref().unwrap().cap, yuan("400000.00"));
         assert_eq!(k.approvable(), yuan("400000.00"));
 
         let act = |json: &str, on: Date| {
-            let cmd = app.flow_command(&case.number, json).unwrap();
-            app.act(&case.number, cmd, Some(on), ACTOR)
+            let cmd = app.flow_command(&ACTOR, &case.number, json).unwrap();
+            app.act(&ACTOR, &case.number, cmd, Some(on))
         };
         let over = act(
             r#"{"command":"approve","amount":"400000.01"}"#,
@@ -501,7 +508,7 @@ fn yilubao_payout_capped_at_the_highest_payout_for_one_accident() {
         assert_eq!(approved.state, "approved");
         // The payout is due 10 days after the approval: 04-04, in the
         // Qingming holiday (04-04 to 04-06), so 04-07, a Sunday worked.
-        let view = app.case_view(&case.number).unwrap();
+        let view = app.case_view(&ACTOR, &case.number).unwrap();
         assert_eq!(view.deadlines[0].due, date(2024, 4, 7));
         let too_much = act(
             r#"{"command":"pay","amount":"400000.01"}"#,
@@ -518,17 +525,17 @@ fn yilubao_payout_capped_at_the_highest_payout_for_one_accident() {
         // Another claim of the same accident: the cap is used up.
         let again = app
             .file_claim(
+                &ACTOR,
                 &claim(
                     rider,
                     date(2024, 3, 11),
                     date(2024, 4, 2),
                     r#"{"hospital_days":2}"#,
                 ),
-                ACTOR,
             )
             .unwrap();
         assert_eq!(again.state, "rejected");
-        let view = app.case_view(&again.number).unwrap();
+        let view = app.case_view(&ACTOR, &again.number).unwrap();
         assert!(
             view.events
                 .iter()
@@ -541,36 +548,36 @@ fn yilubao_payout_capped_at_the_highest_payout_for_one_accident() {
 
 #[test]
 fn yilubao_approval_stays_within_the_schedule_and_the_cap_left() {
-    each_backend(|app| {
-        let rider = rider_with_days_bought(app);
+    each_backend(|app, clock| {
+        let rider = rider_with_days_bought(app, clock);
         let first = app
             .file_claim(
+                &ACTOR,
                 &claim(
                     rider,
                     date(2024, 3, 12),
                     date(2024, 3, 13),
                     r#"{"hospital_days":10}"#,
                 ),
-                ACTOR,
             )
             .unwrap();
-        let cmd = |json: &str| app.flow_command(&first.number, json).unwrap();
+        let cmd = |json: &str| app.flow_command(&ACTOR, &first.number, json).unwrap();
         let err = app
             .act(
+                &ACTOR,
                 &first.number,
                 cmd(r#"{"command":"approve","amount":"500.01"}"#),
                 Some(date(2024, 3, 20)),
-                ACTOR,
             )
             .unwrap_err();
         assert_eq!(err.field(), Some("amount"));
         assert!(err.to_string().contains("at most 500.00"), "{err}");
         let declined = app
             .act(
+                &ACTOR,
                 &first.number,
                 cmd(r#"{"command":"decline","explanation":"not an accident at work"}"#),
                 Some(date(2024, 3, 20)),
-                ACTOR,
             )
             .unwrap();
         assert_eq!(
@@ -580,7 +587,7 @@ fn yilubao_approval_stays_within_the_schedule_and_the_cap_left() {
         // A claim without facts cannot be computed: nothing is filed.
         let mut bare = claim(rider, date(2024, 3, 13), date(2024, 3, 14), "{}");
         bare.facts = None;
-        let err = app.file_claim(&bare, ACTOR).unwrap_err();
+        let err = app.file_claim(&ACTOR, &bare).unwrap_err();
         assert_eq!(err.field(), Some("facts"));
         assert_eq!(app.store().cases_of_person(&rider).unwrap().len(), 1);
 
@@ -588,30 +595,30 @@ fn yilubao_approval_stays_within_the_schedule_and_the_cap_left() {
         // cap, the other cannot be approved.
         let death = app
             .file_claim(
+                &ACTOR,
                 &claim(
                     rider,
                     date(2024, 3, 14),
                     date(2024, 3, 15),
                     r#"{"death_date":"2024-03-14"}"#,
                 ),
-                ACTOR,
             )
             .unwrap();
         let hospital = app
             .file_claim(
+                &ACTOR,
                 &claim(
                     rider,
                     date(2024, 3, 14),
                     date(2024, 3, 15),
                     r#"{"hospital_days":4}"#,
                 ),
-                ACTOR,
             )
             .unwrap();
         let approve = |number: &str, amount: &str| {
             let json = format!(r#"{{"command":"approve","amount":"{amount}"}}"#);
-            let cmd = app.flow_command(number, &json).unwrap();
-            app.act(number, cmd, Some(date(2024, 3, 20)), ACTOR)
+            let cmd = app.flow_command(&ACTOR, number, &json).unwrap();
+            app.act(&ACTOR, number, cmd, Some(date(2024, 3, 20)))
         };
         assert_eq!(
             approve(&death.number, "400000.00").unwrap().state,
@@ -635,13 +642,13 @@ const EMPLOYEE_ENROLMENTS: &[EnrolmentRow] = &[
 
 #[test]
 fn labour_law_art15_an_employee_under_16_is_not_enrolled() {
-    each_backend(|app| {
+    each_backend(|app, _clock| {
         let u = super::unit(app, 9, "440106");
         for (n, (scheme, (y, m, d), refused)) in EMPLOYEE_ENROLMENTS.iter().enumerate() {
             let p = person(app, "440106", date(*y, *m, *d), 90 + n as u32);
             let mut req = request(p, Some(u), scheme, Category::Employee, date(2025, 3, 1));
             req.labour_relation = true;
-            match (app.enroll(&req, ACTOR), refused) {
+            match (app.enroll(&ACTOR, &req), refused) {
                 (Ok(_), None) => {}
                 (Err(e), Some(rule)) => {
                     let (r, value, allowed) = super::not_eligible(e);

@@ -180,7 +180,10 @@ fn a_case_goes_from_application_to_the_monthly_payroll() {
     ]));
     assert!(approved.contains("已核准"), "{approved}");
     assert!(approved.contains("一次性伤残补助金"), "{approved}");
-    assert!(approved.contains("复核 checker"), "{approved}");
+    assert!(
+        approved.contains("复核 administrator:checker"),
+        "{approved}"
+    );
 
     let paid = ok(gongshang(&[
         "award",

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use gongshang_app::accounts::{Account, AccountInput, Action, PasswordCost, Scope};
+use gongshang_app::accounts::{Account, AccountInput, PasswordCost, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -153,7 +153,6 @@ pub async fn create_account(
     user: CurrentUser,
     ApiJson(req): ApiJson<AccountRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::ManageAccounts, "manage accounts")?;
     let input = AccountInput {
         login: req.login,
         display_name: req.display_name,
@@ -165,7 +164,7 @@ pub async fn create_account(
     };
     let actor = user.actor();
     let account = state
-        .run(move |app| app.create_account(&input, PasswordCost::Standard, &actor))
+        .run(move |app| app.create_account(&actor, &input, PasswordCost::Standard))
         .await?;
     Ok(json(StatusCode::CREATED, &AccountView::from(&account)))
 }
@@ -195,10 +194,9 @@ pub async fn create_token(
     Path(login): Path<String>,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::ManageAccounts, "manage accounts")?;
     let actor = user.actor();
     let (id, token) = state
-        .run(move |app| app.create_api_token(&login, &req.label, &actor))
+        .run(move |app| app.create_api_token(&actor, &login, &req.label))
         .await?;
     Ok(json(StatusCode::CREATED, &TokenView { id, token }))
 }

@@ -17,7 +17,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::bills::{parse_month, parse_yuan};
-use super::cases::{CaseAction, require_action};
 use super::{ApiJson, idempotent, json, parse_body, to_value};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -69,9 +68,6 @@ pub async fn index_benefits(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(e) = require_action(&user, CaseAction::Handle, "index benefits") {
-        return e.into_response();
-    }
     let req: IndexationBody = match parse_body(&headers, &body) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
@@ -106,7 +102,7 @@ pub async fn index_benefits(
             };
             let instrument = req.instrument.clone();
             let done = st
-                .run(move |app| app.index_benefits(from, &indexation, &instrument, &actor))
+                .run(move |app| app.index_benefits(&actor, from, &indexation, &instrument))
                 .await?;
             Ok((
                 StatusCode::CREATED,
@@ -162,11 +158,10 @@ pub async fn suspend_benefit(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> ApiResult<Response> {
-    require_action(&user, CaseAction::Handle, "suspend benefits")?;
     let reason = reason_of(&body)?;
     let actor = user.actor();
     state
-        .run(move |app| app.suspend_benefit(id, &reason, &actor))
+        .run(move |app| app.suspend_benefit(&actor, id, &reason))
         .await?;
     Ok(changed(id, "suspended"))
 }
@@ -181,11 +176,10 @@ pub async fn resume_benefit(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> ApiResult<Response> {
-    require_action(&user, CaseAction::Handle, "resume benefits")?;
     let reason = reason_of(&body)?;
     let actor = user.actor();
     state
-        .run(move |app| app.resume_benefit(id, &reason, &actor))
+        .run(move |app| app.resume_benefit(&actor, id, &reason))
         .await?;
     Ok(changed(id, "resumed"))
 }
@@ -210,7 +204,6 @@ pub async fn end_benefit(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<EndBody>,
 ) -> ApiResult<Response> {
-    require_action(&user, CaseAction::Handle, "end benefits")?;
     let month = parse_month("month", &body.month)?;
     let end = match body.event.trim() {
         "death" => BenefitEnd::Death { month },
@@ -225,7 +218,7 @@ pub async fn end_benefit(
     };
     let actor = user.actor();
     state
-        .run(move |app| app.end_benefit(id, &end, &actor))
+        .run(move |app| app.end_benefit(&actor, id, &end))
         .await?;
     Ok(changed(id, "ended"))
 }
@@ -258,12 +251,11 @@ pub async fn record_retirement(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<RetirementBody>,
 ) -> ApiResult<Response> {
-    require_action(&user, CaseAction::Handle, "record retirements")?;
     let from = parse_month("from_month", &body.from_month)?;
     let pension = parse_yuan("pension_monthly", &body.pension_monthly)?;
     let actor = user.actor();
     let difference = state
-        .run(move |app| app.record_retirement(id, from, pension, &actor))
+        .run(move |app| app.record_retirement(&actor, id, from, pension))
         .await?;
     Ok(json(
         StatusCode::OK,

@@ -6,10 +6,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use gongshang_app::accounts::Action;
+use gongshang_app::model::BillStatus;
 use gongshang_app::{BillView as AppBill, IssuedBill};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
-use gongshang_store::BillStatus;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -183,20 +183,14 @@ pub async fn declare(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(e) = user.require(Action::Declare, "declare months") {
-        return e.into_response();
-    }
     let req: DeclarationRequest = match parse_body(&headers, &body) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
     let st = state.clone();
-    let u = user.clone();
+    let actor = user.actor();
     idempotent(&state, &user, &headers, &body, false, move |_| async move {
         let unit = parse_credit("unit", &req.unit)?;
-        if !u.may_see_unit(&unit) {
-            return Err(ApiError::forbidden("declare for another unit").with_field("unit"));
-        }
         let month = parse_month("month", &req.month)?;
         let mut lines = Vec::with_capacity(req.lines.len());
         for (i, l) in req.lines.iter().enumerate() {
@@ -205,10 +199,9 @@ pub async fn declare(
                 parse_yuan(&format!("lines[{i}].wage"), &l.wage)?,
             ));
         }
-        let actor = u.actor();
         let scheme = req.scheme_id;
         let bill = st
-            .run(move |app| app.declare_month(&unit, &scheme, month, &lines, &actor))
+            .run(move |app| app.declare_month(&actor, &unit, &scheme, month, &lines))
             .await?;
         Ok((StatusCode::CREATED, to_value(&IssuedBillView::from(&bill))?))
     })
@@ -251,7 +244,7 @@ pub async fn buy_days(
         let scheme = req.scheme_id;
         let days = req.days;
         let bill = st
-            .run(move |app| app.buy_days(&person, &scheme, first_day, days, &actor))
+            .run(move |app| app.buy_days(&actor, &person, &scheme, first_day, days))
             .await?;
         Ok((StatusCode::CREATED, to_value(&IssuedBillView::from(&bill))?))
     })
@@ -276,23 +269,15 @@ pub async fn bills_of_month(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<BillsQuery>,
 ) -> ApiResult<Response> {
-    user.require(Action::ReadBills, "read bills")?;
     let month = parse_month("month", &q.month)?;
-    let mut unit = q
+    let unit = q
         .unit
         .as_deref()
         .map(|u| parse_credit("unit", u))
         .transpose()?;
-    if let Some(mine) = user.account.unit() {
-        match unit {
-            Some(u) if &u != mine => return Err(ApiError::not_found("unit", u.as_str())),
-            _ => unit = Some(*mine),
-        }
-    } else if !user.role().is_agency() {
-        return Err(ApiError::forbidden("read bills"));
-    }
+    let actor = user.actor();
     let bills = state
-        .run(move |app| app.bills_of_month(month, unit.as_ref()))
+        .run(move |app| app.bills_of_month(&actor, month, unit.as_ref()))
         .await?;
     let views: Vec<BillStatusView> = bills.iter().map(BillStatusView::from).collect();
     Ok(json(StatusCode::OK, &views))
@@ -307,19 +292,8 @@ pub async fn bill(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    user.require(Action::ReadBills, "read bills")?;
-    if !user.role().is_agency() && user.account.unit().is_none() {
-        return Err(ApiError::forbidden("read bills"));
-    }
-    let status = state.run(move |app| app.store().bill_status(id)).await?;
-    let visible = match (user.account.unit(), &status.unit) {
-        (None, _) => true,
-        (Some(mine), Some(u)) => mine == u,
-        (Some(_), None) => false,
-    };
-    if !visible {
-        return Err(ApiError::not_found("bill", &id.to_string()));
-    }
+    let actor = user.actor();
+    let status = state.run(move |app| app.bill_status(&actor, id)).await?;
     Ok(json(StatusCode::OK, &BillStatusView::from(&status)))
 }
 
@@ -339,9 +313,9 @@ pub async fn arrears(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<ArrearsQuery>,
 ) -> ApiResult<Response> {
-    user.require(Action::ReadArrears, "read every unit's arrears")?;
     let as_of = parse_date("as_of", &q.as_of)?;
-    let list = state.run(move |app| app.arrears(as_of)).await?;
+    let actor = user.actor();
+    let list = state.run(move |app| app.arrears(&actor, as_of)).await?;
     let views: Vec<BillStatusView> = list.iter().map(BillStatusView::from).collect();
     Ok(json(StatusCode::OK, &views))
 }

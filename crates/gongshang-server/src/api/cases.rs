@@ -1,15 +1,14 @@
 //! Cases, appraisals, awards and the payroll: thin handlers over the case
 //! services of `gongshang_app::cases` and `gongshang_app::payroll`.
 //!
-//! Who may do what (the role table of `gongshang_app::accounts` has no case
-//! actions yet, so it is written here once, in [`CaseAction`]):
-//! - agency clerks and administrators file cases, act on them, compute
-//!   awards and pay; reviewers and administrators approve awards (never
-//!   their own: maker-checker, 409 `maker_checker`);
-//! - agency staff see every case; a unit user sees the cases of its own
-//!   unit, a worker their own (404 otherwise, so that a case's existence
-//!   does not leak); analysts see no case at all (403), only the payroll
-//!   runs' totals.
+//! Who may do what is the app's action table (`gongshang_app::actor`):
+//! agency clerks and administrators file cases (a unit for its own workers,
+//! a worker for themself), staff act on them and compute awards; reviewers
+//! and administrators approve awards (never their own: maker-checker, 409
+//! `maker_checker`); agency staff see every case, a unit user its own
+//! unit's, a worker their own (404 otherwise, so that a case's existence
+//! does not leak); analysts see no case at all (403), only the payroll
+//! runs' totals.
 //!
 //! Every POST that moves money (one-time payments, the payroll run) requires
 //! an `Idempotency-Key`; running a month's payroll again pays nothing.
@@ -18,9 +17,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use gongshang_app::accounts::{Role, Scope};
 use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView, FileCaseRequest};
-use gongshang_store::cases::{AwardRow, CaseRow, ConclusionRow, PayrollRunRow, StoredDeadline};
+use gongshang_app::model::{AwardRow, ConclusionRow, PayrollRunRow, StoredDeadline};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -46,67 +44,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pay_one_time))
         .routes(routes!(run_payroll, list_payroll_runs))
         .routes(routes!(case_notice))
-}
-
-// ---- who may do what ------------------------------------------------------------
-
-/// What a case request does.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum CaseAction {
-    /// A case in the caller's scope, its awards and appraisals.
-    Read,
-    /// File, act, compute an award, pay.
-    Handle,
-    /// Approve an award (the checker).
-    Approve,
-    /// The work queue of every open case.
-    Queue,
-    /// Payroll totals (no personal data).
-    ReadPayroll,
-}
-
-impl CaseAction {
-    pub const fn allowed(self, role: Role) -> bool {
-        use Role::*;
-        match self {
-            CaseAction::Read => matches!(role, Clerk | Reviewer | Administrator | Unit | Worker),
-            CaseAction::Handle => matches!(role, Clerk | Administrator),
-            CaseAction::Approve => matches!(role, Reviewer | Administrator),
-            CaseAction::Queue => role.is_agency(),
-            CaseAction::ReadPayroll => matches!(role, Clerk | Reviewer | Administrator | Analyst),
-        }
-    }
-}
-
-/// [`CaseAction`]'s rule for the other modules (benefits between runs).
-pub fn require_action(user: &CurrentUser, action: CaseAction, what: &str) -> ApiResult<()> {
-    require(user, action, what)
-}
-
-fn require(user: &CurrentUser, action: CaseAction, what: &str) -> ApiResult<()> {
-    if action.allowed(user.role()) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(what))
-    }
-}
-
-/// Whether the case is in the caller's scope.
-pub fn may_see_case(user: &CurrentUser, row: &CaseRow) -> bool {
-    match user.scope() {
-        Scope::All => true,
-        Scope::Unit { unit, .. } => row.unit.as_deref() == Some(unit.as_str()),
-        Scope::Person(p) => row.person == p.as_str(),
-        Scope::StatisticsOnly => false,
-    }
-}
-
-fn scoped(user: &CurrentUser, row: &CaseRow, number: &str) -> ApiResult<()> {
-    if may_see_case(user, row) {
-        Ok(())
-    } else {
-        Err(ApiError::not_found("case", number))
-    }
 }
 
 // ---- views ------------------------------------------------------------------------
@@ -558,13 +495,12 @@ pub async fn file_case(
     user: CurrentUser,
     ApiJson(body): ApiJson<FileCaseBody>,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::Handle, "file cases")?;
     let req = body.into_request()?;
     let actor = user.actor();
     let view = state
         .run(move |app| {
-            let row = app.file_case(&req, &actor)?;
-            app.case_view(&row.number)
+            let row = app.file_case(&actor, &req)?;
+            app.case_view(&actor, &row.number)
         })
         .await?;
     Ok(json_sized(
@@ -584,26 +520,13 @@ pub async fn get_case(
     user: CurrentUser,
     Path(number): Path<String>,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::Read, "read cases")?;
-    let n = number.clone();
-    let view = state.run(move |app| app.case_view(&n)).await?;
-    scoped(&user, &view.row, &number)?;
+    let actor = user.actor();
+    let view = state.run(move |app| app.case_view(&actor, &number)).await?;
     Ok(json_sized(
         StatusCode::OK,
         &CaseDetailView::from(&view),
         4096,
     ))
-}
-
-/// Loads the case row and refuses (404) a case outside the caller's scope.
-async fn case_in_scope(state: &AppState, user: &CurrentUser, number: &str) -> ApiResult<CaseRow> {
-    let n = number.to_owned();
-    let row = state
-        .run(move |app| app.store().case_by_number(&n))
-        .await?
-        .ok_or_else(|| ApiError::not_found("case", number))?;
-    scoped(user, &row, number)?;
-    Ok(row)
 }
 
 async fn act(
@@ -613,7 +536,6 @@ async fn act(
     body: CommandBody,
     appraisal: bool,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::Handle, "act on cases")?;
     let on = body
         .on
         .as_deref()
@@ -627,8 +549,8 @@ async fn act(
     let actor = user.actor();
     let view = state
         .run(move |app| {
-            app.act(&number, command, on, &actor)?;
-            app.case_view(&number)
+            app.act(&actor, &number, command, on)?;
+            app.case_view(&actor, &number)
         })
         .await?;
     Ok(json_sized(
@@ -680,9 +602,10 @@ pub async fn appraisal_history(
     user: CurrentUser,
     Path(number): Path<String>,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::Read, "read cases")?;
-    case_in_scope(&state, &user, &number).await?;
-    let history = state.run(move |app| app.appraisal_history(&number)).await?;
+    let actor = user.actor();
+    let history = state
+        .run(move |app| app.appraisal_history(&actor, &number))
+        .await?;
     let views: Vec<ConclusionView> = history.iter().map(ConclusionView::from).collect();
     Ok(json(StatusCode::OK, &views))
 }
@@ -696,7 +619,6 @@ pub async fn work_queue(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<QueueQuery>,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::Queue, "read the work queue")?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::new(
@@ -705,7 +627,8 @@ pub async fn work_queue(
         )
         .with_field("limit"));
     }
-    let queue = state.run(move |app| app.work_queue(limit)).await?;
+    let actor = user.actor();
+    let queue = state.run(move |app| app.work_queue(&actor, limit)).await?;
     let views: Vec<QueueItemView> = queue
         .iter()
         .map(|q| QueueItemView {
@@ -734,7 +657,6 @@ pub async fn compute_award(
     Path(number): Path<String>,
     ApiJson(body): ApiJson<AwardBody>,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::Handle, "compute awards")?;
     let req = AwardRequest {
         facts: body.facts,
         basis: body.basis.unwrap_or_else(|| "initial".into()),
@@ -750,7 +672,7 @@ pub async fn compute_award(
     };
     let maker = user.actor();
     let view = state
-        .run(move |app| app.compute_award(&number, &req, &maker))
+        .run(move |app| app.compute_award(&maker, &number, &req))
         .await?;
     Ok(json_sized(
         StatusCode::CREATED,
@@ -768,30 +690,12 @@ pub async fn list_awards(
     user: CurrentUser,
     Path(number): Path<String>,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::Read, "read awards")?;
-    case_in_scope(&state, &user, &number).await?;
-    let awards = state.run(move |app| app.awards_of_case(&number)).await?;
+    let actor = user.actor();
+    let awards = state
+        .run(move |app| app.awards_of_case(&actor, &number))
+        .await?;
     let views: Vec<AwardSummaryView> = awards.iter().map(AwardSummaryView::from).collect();
     Ok(json(StatusCode::OK, &views))
-}
-
-/// The award and its case row, refused (404) outside the caller's scope.
-async fn award_in_scope(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> ApiResult<(AwardView, CaseRow)> {
-    let (view, row) = state
-        .run(move |app| {
-            let view = app.award_view(id)?;
-            let row = app.store().case_by_id(view.award.case_id)?;
-            Ok::<_, gongshang_app::AppError>((view, row))
-        })
-        .await?;
-    match row {
-        Some(row) if may_see_case(user, &row) => Ok((view, row)),
-        _ => Err(ApiError::not_found("award", &id.to_string())),
-    }
 }
 
 /// An award: its items with their payers, its trace, the difference from the
@@ -804,8 +708,8 @@ pub async fn get_award(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::Read, "read awards")?;
-    let (view, _) = award_in_scope(&state, &user, id).await?;
+    let actor = user.actor();
+    let view = state.run(move |app| app.award_view(&actor, id)).await?;
     Ok(json_sized(
         StatusCode::OK,
         &AwardDetailView::from(&view),
@@ -824,17 +728,9 @@ pub async fn approve_award(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::Approve, "approve awards")?;
-    let (view, _) = award_in_scope(&state, &user, id).await?;
     let checker = user.actor();
-    if view.award.made_by == checker {
-        return Err(ApiError::new(
-            "maker_checker",
-            format!("award {id} was computed by you ({checker}); another reviewer must approve it"),
-        ));
-    }
     let view = state
-        .run(move |app| app.approve_award(id, &checker))
+        .run(move |app| app.approve_award(&checker, id))
         .await?;
     Ok(json_sized(
         StatusCode::OK,
@@ -858,9 +754,6 @@ pub async fn pay_one_time(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(e) = require(&user, CaseAction::Handle, "pay awards") {
-        return e.into_response();
-    }
     let req: PayOneTimeBody = match parse_body(&headers, &body) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
@@ -879,7 +772,7 @@ pub async fn pay_one_time(
         move |_key| async move {
             let paid_on = parse_date("paid_on", &req.paid_on)?;
             let payout = st
-                .run(move |app| app.pay_one_time(&number, paid_on, &actor))
+                .run(move |app| app.pay_one_time(&actor, &number, paid_on))
                 .await?;
             let view = OneTimePayoutView {
                 paid: payout
@@ -916,9 +809,6 @@ pub async fn run_payroll(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(e) = require(&user, CaseAction::Handle, "run the payroll") {
-        return e.into_response();
-    }
     let req: PayrollRunBody = match parse_body(&headers, &body) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
@@ -933,7 +823,7 @@ pub async fn run_payroll(
         true,
         move |_key| async move {
             let month = parse_month("month", &req.month)?;
-            let run = st.run(move |app| app.run_payroll(month, &actor)).await?;
+            let run = st.run(move |app| app.run_payroll(&actor, month)).await?;
             Ok((StatusCode::CREATED, to_value(&PayrollRunView::from(&run))?))
         },
     )
@@ -948,9 +838,11 @@ pub async fn list_payroll_runs(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<MonthQuery>,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::ReadPayroll, "read payroll runs")?;
     let month = parse_month("month", &q.month)?;
-    let runs = state.run(move |app| app.payroll_runs(month)).await?;
+    let actor = user.actor();
+    let runs = state
+        .run(move |app| app.payroll_runs(&actor, month))
+        .await?;
     let views: Vec<PayrollRunView> = runs.iter().map(PayrollRunView::from).collect();
     Ok(json(StatusCode::OK, &views))
 }
@@ -983,12 +875,11 @@ pub async fn case_notice(
     Path((number, kind)): Path<(String, String)>,
     ApiQuery(q): ApiQuery<NoticeQuery>,
 ) -> ApiResult<Response> {
-    require(&user, CaseAction::Read, "read case notices")?;
     let format =
         gongshang_app::notices::NoticeFormat::parse(q.format.as_deref().unwrap_or("html"))?;
-    case_in_scope(&state, &user, &number).await?;
+    let actor = user.actor();
     let notice = state
-        .run(move |app| app.render_case_notice(&number, &kind, format))
+        .run(move |app| app.render_case_notice(&actor, &number, &kind, format))
         .await?;
     // Only ASCII in the header: a case number may be written in Chinese.
     let file_name: String = notice

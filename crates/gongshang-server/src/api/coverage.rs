@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use gongshang_app::accounts::Action;
 use gongshang_app::{At, CoverageAnswer};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -118,31 +117,16 @@ pub async fn coverage(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<CoverageQuery>,
 ) -> ApiResult<Response> {
-    user.require(Action::ReadCoverage, "look up coverage")?;
     let person = parse_resident("resident_id", &q.resident_id)?;
     let at = parse_at(&q.at)?;
-    let mut unit = q
+    let unit = q
         .unit
         .as_deref()
         .map(|u| parse_credit("unit", u))
         .transpose()?;
-    if let Some(mine) = user.account.unit() {
-        match unit {
-            Some(u) if &u != mine => {
-                return Err(ApiError::not_found("unit", u.as_str()));
-            }
-            _ => unit = Some(*mine),
-        }
-    }
-    let masked = person.masked();
+    let actor = user.actor();
     let answer = state
-        .run_read(move |app| -> ApiResult<Option<CoverageAnswer>> {
-            if !user.may_see_person(app, &person)? {
-                return Ok(None);
-            }
-            Ok(Some(app.coverage(&person, at, unit.as_ref())?))
-        })
-        .await?
-        .ok_or_else(|| ApiError::not_found("person", &masked))?;
+        .run_read(move |app| app.coverage(&actor, &person, at, unit.as_ref()))
+        .await?;
     Ok(json(StatusCode::OK, &CoverageView::from(&answer)))
 }

@@ -3,9 +3,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use gongshang_app::accounts::Action;
+use gongshang_app::model::StoredEnrollment;
 use gongshang_app::{EnrollRequest, EnrollmentView as AppEnrollment};
-use gongshang_store::StoredEnrollment;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -15,7 +14,7 @@ use super::registry::{parse_credit, parse_date, parse_resident};
 use super::{ApiJson, json, to_value};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -112,24 +111,12 @@ pub struct EnrolledView {
     pub eligibility: EligibilityView,
 }
 
-fn enroll_request(user: &CurrentUser, req: EnrollmentRequest) -> ApiResult<EnrollRequest> {
+fn enroll_request(req: EnrollmentRequest) -> ApiResult<EnrollRequest> {
     let unit = req
         .unit
         .as_deref()
         .map(|u| parse_credit("unit", u))
         .transpose()?;
-    match (&unit, user.account.unit()) {
-        (Some(u), Some(mine)) if u != mine => {
-            return Err(ApiError::forbidden("enrol people in another unit").with_field("unit"));
-        }
-        (None, Some(_)) => {
-            return Err(ApiError::invalid(
-                "unit",
-                "missing; a unit user enrols for its own unit",
-            ));
-        }
-        _ => {}
-    }
     Ok(EnrollRequest {
         person: parse_resident("resident_id", &req.resident_id)?,
         unit,
@@ -149,9 +136,11 @@ pub async fn check_enrollment(
     user: CurrentUser,
     ApiJson(req): ApiJson<EnrollmentRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::Enrol, "enrol people")?;
-    let req = enroll_request(&user, req)?;
-    let eligibility = state.run(move |app| app.check_enrollment(&req)).await?;
+    let req = enroll_request(req)?;
+    let actor = user.actor();
+    let eligibility = state
+        .run(move |app| app.check_enrollment(&actor, &req))
+        .await?;
     Ok(json(StatusCode::OK, &EligibilityView::new(&eligibility)?))
 }
 
@@ -164,10 +153,9 @@ pub async fn enroll(
     user: CurrentUser,
     ApiJson(req): ApiJson<EnrollmentRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::Enrol, "enrol people")?;
-    let req = enroll_request(&user, req)?;
+    let req = enroll_request(req)?;
     let actor = user.actor();
-    let enrolled = state.run(move |app| app.enroll(&req, &actor)).await?;
+    let enrolled = state.run(move |app| app.enroll(&actor, &req)).await?;
     Ok(json(
         StatusCode::CREATED,
         &EnrolledView {
@@ -187,23 +175,10 @@ pub async fn end_enrollment(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<EndRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::Enrol, "end enrolments")?;
     let last_day = parse_date("last_day", &req.last_day)?;
     let actor = user.actor();
     let ended = state
-        .run(move |app| -> ApiResult<StoredEnrollment> {
-            let e = app.enrollment(id)?;
-            let visible = match (&e.unit, user.account.unit()) {
-                (_, None) => true,
-                (Some(u), Some(mine)) => u == mine,
-                (None, Some(_)) => false,
-            };
-            if !visible {
-                return Err(ApiError::not_found("enrollment", &id.to_string()));
-            }
-            app.end_enrollment(id, last_day, &actor)?;
-            Ok(app.enrollment(id)?)
-        })
+        .run(move |app| app.end_enrollment(&actor, id, last_day))
         .await?;
     Ok(json(StatusCode::OK, &EnrollmentView::from(&ended)))
 }
@@ -218,21 +193,11 @@ pub async fn enrollments_of_person(
     user: CurrentUser,
     Path(rid): Path<String>,
 ) -> ApiResult<Response> {
-    user.require(Action::ReadRegistry, "read enrolments")?;
     let rid = parse_resident("resident_id", &rid)?;
-    let masked = rid.masked();
+    let actor = user.actor();
     let list = state
-        .run(move |app| -> ApiResult<Option<Vec<StoredEnrollment>>> {
-            if !user.may_see_person(app, &rid)? {
-                return Ok(None);
-            }
-            if app.store().person_by_resident_id(&rid)?.is_none() {
-                return Ok(None);
-            }
-            Ok(Some(app.store().enrollments_of_person(&rid)?))
-        })
-        .await?
-        .ok_or_else(|| ApiError::not_found("person", &masked))?;
+        .run(move |app| app.enrollments_of_person(&actor, &rid))
+        .await?;
     let views: Vec<EnrollmentView> = list.iter().map(EnrollmentView::from).collect();
     Ok(json(StatusCode::OK, &views))
 }

@@ -111,7 +111,7 @@ pub struct PageQuery {
 }
 
 impl PageQuery {
-    pub fn page(self) -> ApiResult<gongshang_store::Page> {
+    pub fn page(self) -> ApiResult<gongshang_app::model::Page> {
         let limit = self.limit.unwrap_or(100);
         if !(1..=1000).contains(&limit) {
             return Err(ApiError::new(
@@ -128,7 +128,7 @@ impl PageQuery {
             )
             .with_field("after"));
         }
-        Ok(gongshang_store::Page {
+        Ok(gongshang_app::model::Page {
             after_id: after,
             limit,
         })
@@ -228,7 +228,7 @@ where
     let user_id = user.account.id;
     let lookup = key.clone();
     let stored = state
-        .run(move |app| app.store().idempotent_response(user_id, &lookup))
+        .run(move |app| app.idempotent_response(user_id, &lookup))
         .await;
     match stored {
         Err(e) => return ApiError::from(e).into_response(),
@@ -238,18 +238,14 @@ where
     match run(Some(key.clone())).await {
         Ok((status, value)) => {
             let stored_body = value.to_string();
-            let response = gongshang_store::StoredResponse {
+            let response = gongshang_app::model::StoredResponse {
                 request_hash: request_hash.clone(),
                 status: status.as_u16(),
                 body: stored_body.clone(),
             };
             let saved_key = key.clone();
             let saved = state
-                .run(move |app| {
-                    let now = app.now();
-                    app.store()
-                        .save_idempotent_response(user_id, &saved_key, &response, now)
-                })
+                .run(move |app| app.save_idempotent_response(user_id, &saved_key, &response))
                 .await;
             match saved {
                 // Another request under the key finished first: answer as it did.
@@ -262,7 +258,11 @@ where
     }
 }
 
-fn replay(stored: &gongshang_store::StoredResponse, request_hash: &str, key: &str) -> Response {
+fn replay(
+    stored: &gongshang_app::model::StoredResponse,
+    request_hash: &str,
+    key: &str,
+) -> Response {
     if stored.request_hash != request_hash {
         return ApiError::new(
             "idempotency_mismatch",

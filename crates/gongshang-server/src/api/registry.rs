@@ -4,9 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongshang_app::UnitInput;
-use gongshang_app::accounts::Action;
+use gongshang_app::model::{NewEngagement, Person, Unit};
 use gongshang_domain::ids::{CreditCode, ResidentId};
-use gongshang_store::{NewEngagement, Person, Unit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -151,7 +150,6 @@ pub async fn create_unit(
     user: CurrentUser,
     ApiJson(req): ApiJson<UnitRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::RegisterUnit, "register units")?;
     let input = UnitInput {
         credit_code: req.credit_code,
         name: req.name,
@@ -162,7 +160,7 @@ pub async fn create_unit(
     };
     let actor = user.actor();
     let unit = state
-        .run(move |app| app.register_unit(&input, &actor))
+        .run(move |app| app.register_unit(&actor, &input))
         .await?;
     Ok(json(StatusCode::CREATED, &UnitView::from(&unit)))
 }
@@ -175,9 +173,9 @@ pub async fn list_units(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    user.require(Action::ListUnits, "list every unit")?;
     let page = q.page()?;
-    let units = state.run(move |app| app.store().list_units(page)).await?;
+    let actor = user.actor();
+    let units = state.run(move |app| app.list_units(&actor, page)).await?;
     let views: Vec<UnitView> = units.iter().map(UnitView::from).collect();
     Ok(json(
         StatusCode::OK,
@@ -194,15 +192,9 @@ pub async fn get_unit(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> ApiResult<Response> {
-    user.require(Action::ReadRegistry, "read units")?;
     let code = parse_credit("credit_code", &code)?;
-    if !user.may_see_unit(&code) {
-        return Err(ApiError::not_found("unit", code.as_str()));
-    }
-    let unit = state
-        .run(move |app| app.store().unit_by_code(&code))
-        .await?
-        .ok_or_else(|| ApiError::not_found("unit", "with that credit code"))?;
+    let actor = user.actor();
+    let unit = state.run(move |app| app.unit(&actor, &code)).await?;
     Ok(json(StatusCode::OK, &UnitView::from(&unit)))
 }
 
@@ -215,10 +207,9 @@ pub async fn create_person(
     user: CurrentUser,
     ApiJson(req): ApiJson<PersonRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::RegisterPerson, "register people")?;
     let actor = user.actor();
     let person = state
-        .run(move |app| app.register_person(&req.resident_id, &req.name, &actor))
+        .run(move |app| app.register_person(&actor, &req.resident_id, &req.name))
         .await?;
     Ok(json(StatusCode::CREATED, &PersonView::from(&person)))
 }
@@ -232,15 +223,9 @@ pub async fn list_people(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    let unit = match (user.role().is_agency(), user.account.unit()) {
-        (true, _) => None,
-        (false, Some(unit)) => Some(*unit),
-        (false, None) => return Err(ApiError::forbidden("list people")),
-    };
     let page = q.page()?;
-    let people = state
-        .run(move |app| app.store().list_people(page, unit.as_ref()))
-        .await?;
+    let actor = user.actor();
+    let people = state.run(move |app| app.list_people(&actor, page)).await?;
     let views: Vec<PersonView> = people.iter().map(PersonView::from).collect();
     Ok(json(
         StatusCode::OK,
@@ -257,18 +242,9 @@ pub async fn get_person(
     user: CurrentUser,
     Path(rid): Path<String>,
 ) -> ApiResult<Response> {
-    user.require(Action::ReadRegistry, "read people")?;
     let rid = parse_resident("resident_id", &rid)?;
-    let masked = rid.masked();
-    let person = state
-        .run(move |app| -> ApiResult<Option<Person>> {
-            if !user.may_see_person(app, &rid)? {
-                return Ok(None);
-            }
-            Ok(app.store().person_by_resident_id(&rid)?)
-        })
-        .await?
-        .ok_or_else(|| ApiError::not_found("person", &masked))?;
+    let actor = user.actor();
+    let person = state.run(move |app| app.person(&actor, &rid)).await?;
     Ok(json(StatusCode::OK, &PersonView::from(&person)))
 }
 
@@ -280,7 +256,6 @@ pub async fn create_engagement(
     user: CurrentUser,
     ApiJson(req): ApiJson<EngagementRequest>,
 ) -> ApiResult<Response> {
-    user.require(Action::AddEngagement, "record engagements")?;
     let engagement = NewEngagement {
         person: parse_resident("resident_id", &req.resident_id)?,
         unit: parse_credit("unit", &req.unit)?,
@@ -292,12 +267,9 @@ pub async fn create_engagement(
             .map(|e| parse_date("end", e))
             .transpose()?,
     };
-    if !user.may_see_unit(&engagement.unit) {
-        return Err(ApiError::forbidden("record engagements of another unit").with_field("unit"));
-    }
     let actor = user.actor();
     let id = state
-        .run(move |app| app.add_engagement(&engagement, &actor))
+        .run(move |app| app.add_engagement(&actor, &engagement))
         .await?;
     Ok(json(StatusCode::CREATED, &CreatedId { id }))
 }

@@ -11,7 +11,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use gongshang_app::accounts::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -21,21 +20,12 @@ use super::bills::parse_month;
 use super::{ApiQuery, json};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(overview))
         .routes(routes!(orders))
-}
-
-/// 403 unless the caller is agency staff or an analyst.
-fn require_statistics(user: &CurrentUser, what: &str) -> ApiResult<()> {
-    if user.role().is_agency() || user.role() == Role::Analyst {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(what))
-    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -97,10 +87,10 @@ pub struct OverviewView {
 #[utoipa::path(get, path = "/stats/overview", tag = "stats",
     responses((status = 200, body = OverviewView), (status = "4XX", body = Problem)))]
 pub async fn overview(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
-    require_statistics(&user, "read statistics")?;
+    let actor = user.actor();
     let view = state
         .run(move |app| -> ApiResult<OverviewView> {
-            let c = app.dashboard()?;
+            let c = app.dashboard(&actor)?;
             Ok(OverviewView {
                 as_of: app.today().to_string(),
                 units: c.units,
@@ -191,9 +181,11 @@ pub async fn orders(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<OrdersStatsQuery>,
 ) -> ApiResult<Response> {
-    require_statistics(&user, "read statistics")?;
     let month = parse_month("month", &q.month)?;
-    let rows = state.run(move |app| app.platform_months(month)).await?;
+    let actor = user.actor();
+    let rows = state
+        .run(move |app| app.platform_months(&actor, month))
+        .await?;
     let platforms: Vec<PlatformMonth> = rows
         .iter()
         .map(|r| PlatformMonth {

@@ -5,8 +5,8 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use gongshang_app::accounts::{Action, Scope};
-use gongshang_store::views::{BillRow, ListQuery};
+use gongshang_app::accounts::Action;
+use gongshang_app::model::{BillRow, ListQuery};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -34,20 +34,15 @@ async fn bills(State(state): State<AppState>, ctx: Ctx, Query(p): Query<BillPara
         Err(r) => return r,
     };
     let outstanding = p.outstanding.as_deref() == Some("1");
-    let mut q = ListQuery {
+    let q = ListQuery {
         after_id: p.after.unwrap_or(0),
         limit: gongshang_app::views::PAGE_ROWS,
         search: p.q.clone().filter(|s| !s.trim().is_empty()),
         outstanding_only: outstanding,
         ..ListQuery::default()
     };
-    match user.scope() {
-        Scope::All => {}
-        Scope::Unit { unit, .. } => q.unit = Some(*unit),
-        Scope::Person(me) => q.person = Some(*me),
-        Scope::StatisticsOnly => return session::forbidden(&ctx),
-    }
-    match state.run(move |app| app.bill_rows(&q)).await {
+    let actor = user.actor();
+    match state.run(move |app| app.bill_rows(&actor, &q)).await {
         Ok(rows) => {
             let title = ctx.t("征缴账单", "Bills");
             let full = rows.len() as u32 == gongshang_app::views::PAGE_ROWS;

@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use gongshang_app::AppError;
-use gongshang_app::accounts::{Role, Scope};
+use gongshang_app::accounts::{Action, Actor};
 use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView};
+use gongshang_app::model::{CaseListRow, ListQuery};
 use gongshang_domain::appraisal;
 use gongshang_domain::determination::{Command, Finding, Ground};
-use gongshang_store::views::{CaseListRow, ListQuery};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -81,36 +81,22 @@ pub struct CaseParams {
     overdue: Option<String>,
 }
 
-// The refusal is the response the handler returns at once: boxing it buys nothing.
-#[allow(clippy::result_large_err)]
-fn scope_query(ctx: &Ctx, q: &mut ListQuery) -> Result<(), Response> {
-    match ctx.viewer.user().map(|u| u.scope().clone()) {
-        None => Err(Redirect::to(&format!("/login?next={}", ctx.path)).into_response()),
-        Some(Scope::All) => Ok(()),
-        Some(Scope::Unit { unit, .. }) => {
-            q.unit = Some(unit);
-            Ok(())
-        }
-        Some(Scope::Person(p)) => {
-            q.person = Some(p);
-            Ok(())
-        }
-        Some(Scope::StatisticsOnly) => Err(session::forbidden(ctx)),
-    }
-}
-
 async fn list(State(state): State<AppState>, ctx: Ctx, Query(p): Query<CaseParams>) -> Response {
-    let mut q = ListQuery {
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let q = ListQuery {
         after_id: p.after.unwrap_or(0),
         limit: gongshang_app::views::PAGE_ROWS,
         search: p.q.clone().filter(|s| !s.trim().is_empty()),
         ..ListQuery::default()
     };
-    if let Err(r) = scope_query(&ctx, &mut q) {
-        return r;
-    }
     let overdue = p.overdue.as_deref() == Some("1");
-    match state.run(move |app| app.case_rows(&q, overdue)).await {
+    match state
+        .run(move |app| app.case_rows(&actor, &q, overdue))
+        .await
+    {
         Ok(rows) => {
             let title = ctx.t("工伤认定案件", "Injury cases");
             let today = state.app.today();
@@ -172,31 +158,18 @@ fn case_table(
     }
 }
 
-fn may_see(ctx: &Ctx, row: &gongshang_store::cases::CaseRow) -> bool {
-    match ctx.viewer.user().map(|u| u.scope()) {
-        Some(Scope::All) => true,
-        Some(Scope::Unit { unit, .. }) => row.unit.as_deref() == Some(unit.as_str()),
-        Some(Scope::Person(p)) => row.person == p.as_str(),
-        _ => false,
-    }
-}
-
 async fn case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<String>) -> Response {
-    if ctx.viewer.user().is_none() {
-        return Redirect::to(&format!("/login?next=/cases/{number}")).into_response();
-    }
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
     let n = number.clone();
     let result = state
-        .run(move |app| Ok::<_, AppError>((app.case_view(&n)?, app.awards_of_case(&n)?)))
+        .run(move |app| {
+            Ok::<_, AppError>((app.case_view(&actor, &n)?, app.awards_of_case(&actor, &n)?))
+        })
         .await;
     match result {
-        Ok((view, _)) if !may_see(&ctx, &view.row) => error_page(
-            &ctx,
-            &AppError::NotFound {
-                entity: "case",
-                key: number,
-            },
-        ),
         Ok((view, awards)) => {
             let title = format!("{} {}", ctx.t("案件", "Case"), view.row.number);
             respond(&ctx, &title, case_body(&ctx, &state, &view, &awards, None))
@@ -209,12 +182,12 @@ fn case_body(
     ctx: &Ctx,
     state: &AppState,
     v: &CaseView,
-    awards: &[gongshang_store::cases::AwardRow],
+    awards: &[gongshang_app::model::AwardRow],
     notice: Option<Markup>,
 ) -> Markup {
     let r = &v.row;
     let today = state.app.today();
-    let agency = ctx.viewer.is_agency();
+    let agency = ctx.viewer.may(Action::ActOnCase);
     html! {
         h1 { (ctx.t("案件", "Case")) " " code { (r.number) } " " span.tag { (state_label(ctx, &r.state)) } }
         @if let Some(n) = notice { (n) }
@@ -278,7 +251,7 @@ fn case_body(
 
 /// Links to the notices the case has reached (HTML to print, PDF to file),
 /// served by `GET /api/v1/cases/{number}/notices/{kind}` under the session.
-fn notice_links(ctx: &Ctx, v: &CaseView, awards: &[gongshang_store::cases::AwardRow]) -> Markup {
+fn notice_links(ctx: &Ctx, v: &CaseView, awards: &[gongshang_app::model::AwardRow]) -> Markup {
     let d = &v.determination;
     let mut kinds: Vec<(&str, &str, &str)> = Vec::new();
     if d.materials_requested.is_some() {
@@ -393,9 +366,10 @@ async fn act(
     Path(number): Path<String>,
     Form(f): Form<ActForm>,
 ) -> Response {
-    if !ctx.viewer.is_agency() {
-        return session::forbidden(&ctx);
-    }
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
     if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
         return r;
     }
@@ -423,12 +397,12 @@ async fn act(
             );
         }
     };
-    let actor = ctx.viewer.actor();
     let n = number.clone();
+    let viewer = actor.clone();
     let result = state
-        .run(move |app| app.act(&n, command, None, &actor))
+        .run(move |app| app.act(&actor, &n, command, None))
         .await;
-    after_change(&state, &ctx, &number, result.err()).await
+    after_change(&state, &ctx, &viewer, &number, result.err()).await
 }
 
 /// Back to the case: a redirect when all went well, the page with the
@@ -436,6 +410,7 @@ async fn act(
 async fn after_change(
     state: &AppState,
     ctx: &Ctx,
+    actor: &Actor,
     number: &str,
     error: Option<AppError>,
 ) -> Response {
@@ -443,8 +418,11 @@ async fn after_change(
         None => Redirect::to(&format!("/cases/{number}")).into_response(),
         Some(e) => {
             let n = number.to_owned();
+            let actor = actor.clone();
             match state
-                .run(move |app| Ok::<_, AppError>((app.case_view(&n)?, app.awards_of_case(&n)?)))
+                .run(move |app| {
+                    Ok::<_, AppError>((app.case_view(&actor, &n)?, app.awards_of_case(&actor, &n)?))
+                })
                 .await
             {
                 Ok((view, awards)) => {
@@ -478,14 +456,15 @@ async fn compute(
     Path(number): Path<String>,
     Form(f): Form<AwardForm>,
 ) -> Response {
-    if !ctx.viewer.is_agency() {
-        return session::forbidden(&ctx);
-    }
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
     if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
         return r;
     }
-    let actor = ctx.viewer.actor();
     let n = number.clone();
+    let viewer = actor.clone();
     let req = AwardRequest {
         facts: serde_json::json!({
             "own_wage": f.own_wage.trim(),
@@ -496,37 +475,24 @@ async fn compute(
         dependant_birth_dates: Vec::new(),
     };
     match state
-        .run(move |app| app.compute_award(&n, &req, &actor))
+        .run(move |app| app.compute_award(&actor, &n, &req))
         .await
     {
         Ok(v) => Redirect::to(&format!("/awards/{}", v.award.id)).into_response(),
-        Err(e) => after_change(&state, &ctx, &number, Some(e)).await,
+        Err(e) => after_change(&state, &ctx, &viewer, &number, Some(e)).await,
     }
 }
 
 async fn award(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
-    if ctx.viewer.user().is_none() {
-        return Redirect::to(&format!("/login?next=/awards/{id}")).into_response();
-    }
-    let result = state
-        .run(move |app| {
-            let v = app.award_view(id)?;
-            let row = app.store().case_by_id(v.award.case_id)?;
-            Ok::<_, AppError>((v, row))
-        })
-        .await;
-    match result {
-        Ok((v, Some(row))) if may_see(&ctx, &row) => {
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match state.run(move |app| app.award_view(&actor, id)).await {
+        Ok(v) => {
             let title = format!("{} {}", ctx.t("待遇核定单", "Award"), v.award.id);
             respond(&ctx, &title, award_body(&ctx, &v, None))
         }
-        Ok(_) => error_page(
-            &ctx,
-            &AppError::NotFound {
-                entity: "award",
-                key: id.to_string(),
-            },
-        ),
         Err(e) => error_page(&ctx, &e),
     }
 }
@@ -535,10 +501,7 @@ fn award_body(ctx: &Ctx, v: &AwardView, notice: Option<Markup>) -> Markup {
     let a = &v.award;
     let trace: serde_json::Value = serde_json::from_str(&a.trace).unwrap_or_default();
     let zh = ctx.zh();
-    let may_approve = matches!(
-        ctx.viewer.role(),
-        Some(Role::Reviewer | Role::Administrator)
-    ) && a.status == "proposed";
+    let may_approve = ctx.viewer.may(Action::ApproveAward) && a.status == "proposed";
     html! {
         h1 { (ctx.t("待遇核定单", "Award")) " " (a.id) " " (award_status(ctx, &a.status)) }
         p { (ctx.t("案件", "Case")) " " a href=(format!("/cases/{}", v.case_number)) { code { (v.case_number) } }
@@ -612,19 +575,17 @@ async fn approve(
     Path(id): Path<i64>,
     Form(f): Form<ApproveForm>,
 ) -> Response {
-    if !matches!(
-        ctx.viewer.role(),
-        Some(Role::Reviewer | Role::Administrator)
-    ) {
-        return session::forbidden(&ctx);
-    }
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
     if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
         return r;
     }
-    let actor = ctx.viewer.actor();
-    match state.run(move |app| app.approve_award(id, &actor)).await {
+    let viewer = actor.clone();
+    match state.run(move |app| app.approve_award(&actor, id)).await {
         Ok(_) => Redirect::to(&format!("/awards/{id}")).into_response(),
-        Err(e) => match state.run(move |app| app.award_view(id)).await {
+        Err(e) => match state.run(move |app| app.award_view(&viewer, id)).await {
             Ok(v) => respond(
                 &ctx,
                 ctx.t("待遇核定单", "Award"),

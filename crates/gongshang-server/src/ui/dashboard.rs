@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongshang_app::accounts::{Action, Role};
-use gongshang_store::views::DashboardCounts;
+use gongshang_app::model::DashboardCounts;
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -17,13 +17,14 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Response {
     if ctx.viewer.role() == Some(Role::Worker) {
         return Redirect::to("/me").into_response();
     }
-    if let Err(r) = session::require(&ctx, Action::ReadStatistics) {
-        return r;
-    }
+    let actor = match session::require(&ctx, Action::ReadStatistics) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
     let zh = ctx.zh();
     let result = state
         .run(move |app| {
-            let counts = app.dashboard()?;
+            let counts = app.dashboard(&actor)?;
             let names: Vec<String> = counts
                 .enrolled_by_scheme
                 .iter()

@@ -1,7 +1,7 @@
 //! Small formatting helpers of the pages.
 
+use gongshang_app::model::UnitKind;
 use gongshang_rules::Money;
-use gongshang_store::UnitKind;
 
 use super::Lang;
 
@@ -62,11 +62,11 @@ pub fn sex(lang: Lang, s: gongshang_rules::retirement::Sex) -> &'static str {
     }
 }
 
-pub fn bill_kind(lang: Lang, k: gongshang_store::BillKind) -> &'static str {
+pub fn bill_kind(lang: Lang, k: gongshang_app::model::BillKind) -> &'static str {
     match k {
-        gongshang_store::BillKind::Monthly => lang.t("月度申报", "monthly"),
-        gongshang_store::BillKind::Daily => lang.t("按日购买", "days bought"),
-        gongshang_store::BillKind::Orders => lang.t("按单计缴", "per order"),
+        gongshang_app::model::BillKind::Monthly => lang.t("月度申报", "monthly"),
+        gongshang_app::model::BillKind::Daily => lang.t("按日购买", "days bought"),
+        gongshang_app::model::BillKind::Orders => lang.t("按单计缴", "per order"),
     }
 }
 

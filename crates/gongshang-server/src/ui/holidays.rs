@@ -107,7 +107,7 @@ async fn load(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoadForm>) 
     let actor = user.actor();
     let text = f.file.clone();
     let result = state
-        .run(move |app| app.load_holiday_year(&text, &actor))
+        .run(move |app| app.load_holiday_year(&actor, &text))
         .await;
     let title = ctx.t("法定节假日安排", "Public-holiday calendar");
     let view = match state.run(|app| app.holiday_calendar()).await {

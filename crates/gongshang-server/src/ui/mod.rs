@@ -286,7 +286,8 @@ pub fn error_page(ctx: &Ctx, e: &AppError) -> Response {
         | AppError::Rules(_)
         | AppError::Domain(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
-        AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+        AppError::Forbidden { .. } | AppError::OutOfScope { .. } => StatusCode::FORBIDDEN,
+        AppError::MakerChecker { .. } => StatusCode::CONFLICT,
         AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let title = ctx.t("出错了", "Something went wrong");

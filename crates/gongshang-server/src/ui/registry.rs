@@ -6,12 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use gongshang_app::accounts::{Action, Scope};
+use gongshang_app::accounts::Action;
+use gongshang_app::model::{ListQuery, PersonRow, UnitRow};
 use gongshang_app::views::{PersonDetail, UnitDetail};
 use gongshang_app::{AppError, EnrollRequest, parse_category};
 use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_rules::scheme::CoverStart;
-use gongshang_store::views::{ListQuery, PersonRow, UnitRow};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -82,11 +82,12 @@ pub fn urlencode(s: &str) -> String {
 // ---- units ---------------------------------------------------------------
 
 async fn units(State(state): State<AppState>, ctx: Ctx, Query(p): Query<ListParams>) -> Response {
-    if let Err(r) = session::require(&ctx, Action::ListUnits) {
-        return r;
-    }
+    let actor = match session::require(&ctx, Action::ListUnits) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
     let q = list_query(&p);
-    match state.run(move |app| app.unit_rows(&q)).await {
+    match state.run(move |app| app.unit_rows(&actor, &q)).await {
         Ok(rows) => {
             let title = ctx.t("参保单位", "Units");
             respond(
@@ -132,21 +133,16 @@ fn unit_table(ctx: &Ctx, rows: &[UnitRow]) -> Markup {
 }
 
 async fn my_unit(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let unit = match ctx.viewer.user().map(|u| u.scope().clone()) {
-        Some(Scope::Unit { unit, .. }) => unit,
-        Some(_) => return Redirect::to("/units").into_response(),
-        None => return Redirect::to("/login?next=/units/mine").into_response(),
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
     };
-    match state.run(move |app| app.store().unit_by_code(&unit)).await {
-        Ok(Some(u)) => Redirect::to(&format!("/units/{}", u.id)).into_response(),
-        Ok(None) => error_page(
-            &ctx,
-            &AppError::NotFound {
-                entity: "unit",
-                key: String::new(),
-            },
-        ),
-        Err(e) => error_page(&ctx, &e.into()),
+    let Some(unit) = actor.unit().copied() else {
+        return Redirect::to("/units").into_response();
+    };
+    match state.run(move |app| app.unit(&actor, &unit)).await {
+        Ok(u) => Redirect::to(&format!("/units/{}", u.id)).into_response(),
+        Err(e) => error_page(&ctx, &e),
     }
 }
 
@@ -155,17 +151,9 @@ async fn unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
-    match state.run(move |app| app.unit_detail(id)).await {
-        Ok(d) if user.may_see_unit(&d.unit.credit_code) => {
-            respond(&ctx, &d.unit.name.clone(), unit_body(&ctx, &state, &d))
-        }
-        Ok(_) => error_page(
-            &ctx,
-            &AppError::NotFound {
-                entity: "unit",
-                key: id.to_string(),
-            },
-        ),
+    let actor = user.actor();
+    match state.run(move |app| app.unit_detail(&actor, id)).await {
+        Ok(d) => respond(&ctx, &d.unit.name.clone(), unit_body(&ctx, &state, &d)),
         Err(e) => error_page(&ctx, &e),
     }
 }
@@ -245,15 +233,12 @@ async fn people(
         q: p.q.clone(),
         after: p.after,
     });
-    match user.scope() {
-        Scope::All => {
-            q.unit = p.unit.as_deref().and_then(|u| CreditCode::parse(u).ok());
-        }
-        Scope::Unit { unit, .. } => q.unit = Some(*unit),
-        Scope::Person(_) => return Redirect::to("/me").into_response(),
-        Scope::StatisticsOnly => return session::forbidden(&ctx),
+    if user.account.person().is_some() {
+        return Redirect::to("/me").into_response();
     }
-    match state.run(move |app| app.person_rows(&q)).await {
+    q.unit = p.unit.as_deref().and_then(|u| CreditCode::parse(u).ok());
+    let actor = user.actor();
+    match state.run(move |app| app.person_rows(&actor, &q)).await {
         Ok(rows) => {
             let title = ctx.t("参保人员", "People");
             respond(
@@ -303,24 +288,9 @@ async fn person(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
-    let result = state
-        .run(move |app| {
-            let d = app.person_detail(id)?;
-            let visible = user
-                .may_see_person(app, &d.person.resident_id)
-                .unwrap_or(false);
-            Ok::<_, AppError>((d, visible))
-        })
-        .await;
-    match result {
-        Ok((d, true)) => respond(&ctx, &d.person.name.clone(), person_body(&ctx, &state, &d)),
-        Ok((_, false)) => error_page(
-            &ctx,
-            &AppError::NotFound {
-                entity: "person",
-                key: id.to_string(),
-            },
-        ),
+    let actor = user.actor();
+    match state.run(move |app| app.person_detail(&actor, id)).await {
+        Ok(d) => respond(&ctx, &d.person.name.clone(), person_body(&ctx, &state, &d)),
         Err(e) => error_page(&ctx, &e),
     }
 }
@@ -561,11 +531,9 @@ async fn enroll(
                         )
                     })?;
                 let category = parse_category(&form.category)?;
-                let stored = match app.store().person_by_resident_id(&person)? {
-                    Some(p) => p,
-                    None => app.register_person(person.as_str(), &form.name, &actor)?,
-                };
-                let enrolled = app.enroll(
+                let (stored, enrolled) = app.register_and_enroll(
+                    &actor,
+                    &form.name,
                     &EnrollRequest {
                         person,
                         unit,
@@ -574,7 +542,6 @@ async fn enroll(
                         start,
                         labour_relation: form.labour_relation.is_some(),
                     },
-                    &actor,
                 )?;
                 Ok((stored.id, enrolled.enrollment_id, enrolled.eligibility))
             },

@@ -15,7 +15,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use gongshang_app::accounts::{Action, Role, Scope};
+use gongshang_app::accounts::{Action, Actor, Role, Scope};
 use gongshang_domain::ids::ResidentId;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -49,10 +49,9 @@ impl Viewer {
         }
     }
 
-    pub fn actor(&self) -> String {
-        self.0
-            .as_ref()
-            .map_or_else(|| "anonymous".to_owned(), |u| u.actor())
+    /// Who acts, if anybody is signed in.
+    pub fn actor(&self) -> Option<Actor> {
+        self.0.as_ref().map(CurrentUser::actor)
     }
 
     pub fn csrf(&self) -> &str {
@@ -62,6 +61,16 @@ impl Viewer {
     pub fn may(&self, action: Action) -> bool {
         self.0.as_ref().is_some_and(|u| u.account.may(action))
     }
+}
+
+/// The signed-in actor, or the login form for nobody. What the actor may
+/// do is the app's to decide.
+// The refusal is the response the handler returns at once: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
+pub fn signed_in(ctx: &Ctx) -> Result<Actor, Response> {
+    ctx.viewer
+        .actor()
+        .ok_or_else(|| Redirect::to(&format!("/login?next={}", ctx.path)).into_response())
 }
 
 /// Refuses a page: to the login form for nobody, 403 for a role without

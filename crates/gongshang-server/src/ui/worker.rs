@@ -7,8 +7,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use gongshang_app::AppError;
+use gongshang_app::accounts::Actor;
 use gongshang_app::views::PersonDetail;
-use gongshang_app::{AppError, PaymentRequest};
 use gongshang_rules::scheme::CoverStart;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -25,6 +26,9 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn me(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let Some(actor) = ctx.viewer.actor() else {
+        return Redirect::to("/login?next=/me").into_response();
+    };
     let Some(person) = ctx.viewer.person() else {
         return match ctx.viewer.user() {
             None => Redirect::to("/login?next=/me").into_response(),
@@ -41,13 +45,14 @@ async fn me(State(state): State<AppState>, ctx: Ctx) -> Response {
             ),
         };
     };
+    let viewer = actor.clone();
     match state
-        .run(move |app| app.person_detail_by_resident_id(&person))
+        .run(move |app| app.person_detail_by_resident_id(&actor, &person))
         .await
     {
         Ok(d) => {
             let title = ctx.t("我的保障", "My cover");
-            let cases = my_cases(&state, person).await;
+            let cases = my_cases(&state, &viewer).await;
             respond(
                 &ctx,
                 title,
@@ -158,7 +163,10 @@ async fn buy_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysFor
     if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
         return r;
     }
-    let actor = ctx.viewer.actor();
+    let Some(actor) = ctx.viewer.actor() else {
+        return session::forbidden(&ctx);
+    };
+    let viewer = actor.clone();
     let result = state
         .run(move |app| -> Result<gongshang_app::IssuedBill, AppError> {
             let first: jiff::civil::Date =
@@ -168,33 +176,7 @@ async fn buy_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysFor
                         format!("{:?}: {e}; expected YYYY-MM-DD", f.first_day),
                     )
                 })?;
-            if first <= app.today() {
-                return Err(AppError::invalid(
-                    "first_day",
-                    format!(
-                        "{first}; days must start after today ({}): cover is never backdated",
-                        app.today()
-                    ),
-                ));
-            }
-            let bill = app.buy_days(&person, &f.scheme_id, first, f.days, &actor)?;
-            let own = bill
-                .amount
-                .checked_sub(bill.fiscal_share)
-                .unwrap_or(bill.amount);
-            if own.fen() > 0 {
-                app.record_payment(
-                    &PaymentRequest {
-                        bill_id: bill.bill_id,
-                        amount: own,
-                        paid_on: app.today(),
-                        idempotency_key: format!("me-{}", bill.reference),
-                        payer: None,
-                    },
-                    &actor,
-                )?;
-            }
-            Ok(bill)
+            app.buy_and_pay_days(&actor, &person, &f.scheme_id, first, f.days)
         })
         .await;
     let notice = match &result {
@@ -205,7 +187,7 @@ async fn buy_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysFor
         Err(e) => html! { div style="margin-top:1rem" { (error_box(&ctx, e)) } },
     };
     match state
-        .run(move |app| app.person_detail_by_resident_id(&person))
+        .run(move |app| app.person_detail_by_resident_id(&viewer, &person))
         .await
     {
         Ok(d) => respond(
@@ -239,7 +221,10 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
     if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
         return r;
     }
-    let actor = ctx.viewer.actor();
+    let Some(actor) = ctx.viewer.actor() else {
+        return session::forbidden(&ctx);
+    };
+    let viewer = actor.clone();
     let result = state
         .run(move |app| {
             let accident_date: jiff::civil::Date =
@@ -282,7 +267,7 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
                 claimed: None,
                 facts: Some(serde_json::Value::Object(facts)),
             };
-            app.file_claim(&request, &actor)
+            app.file_claim(&actor, &request)
         })
         .await;
     let notice = match &result {
@@ -292,12 +277,13 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
         } },
         Err(e) => html! { div style="margin-top:1rem" { (error_box(&ctx, e)) } },
     };
+    let actor = viewer.clone();
     match state
-        .run(move |app| app.person_detail_by_resident_id(&person))
+        .run(move |app| app.person_detail_by_resident_id(&actor, &person))
         .await
     {
         Ok(d) => {
-            let cases = my_cases(&state, person).await;
+            let cases = my_cases(&state, &viewer).await;
             respond(
                 &ctx,
                 ctx.t("我的保障", "My cover"),
@@ -309,22 +295,19 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
 }
 
 /// The worker's own cases (their state and the running deadline).
-async fn my_cases(
-    state: &AppState,
-    person: gongshang_domain::ids::ResidentId,
-) -> Vec<gongshang_store::views::CaseListRow> {
-    let q = gongshang_store::views::ListQuery {
+async fn my_cases(state: &AppState, actor: &Actor) -> Vec<gongshang_app::model::CaseListRow> {
+    let q = gongshang_app::model::ListQuery {
         limit: 20,
-        person: Some(person),
         ..Default::default()
     };
+    let actor = actor.clone();
     state
-        .run(move |app| app.case_rows(&q, false))
+        .run(move |app| app.case_rows(&actor, &q, false))
         .await
         .unwrap_or_default()
 }
 
-fn cases_box(ctx: &Ctx, cases: &[gongshang_store::views::CaseListRow]) -> Markup {
+fn cases_box(ctx: &Ctx, cases: &[gongshang_app::model::CaseListRow]) -> Markup {
     html! {
         @if !cases.is_empty() {
             section.phone.card style="margin-top:1rem" {

@@ -98,11 +98,12 @@ type AccountRow = (
 );
 
 fn seed(app: &App) -> Fixture {
-    let actor = "test";
+    let actor = &gongshang_app::accounts::Actor::local_administrator("test");
     let mut units = Vec::new();
     for n in [1, 2] {
         let u = app
             .register_unit(
+                actor,
                 &UnitInput {
                     credit_code: credit(n).as_str().into(),
                     name: format!("单位{n}"),
@@ -111,7 +112,6 @@ fn seed(app: &App) -> Fixture {
                     industry_class: "2".into(),
                     floating_tier: String::new(),
                 },
-                actor,
             )
             .unwrap();
         units.push(u.credit_code);
@@ -120,10 +120,11 @@ fn seed(app: &App) -> Fixture {
     let mut bills = Vec::new();
     for (i, unit) in units.iter().enumerate() {
         let p = resident(i as u32 + 1);
-        app.register_person(p.as_str(), &format!("工人{}", i + 1), actor)
+        app.register_person(actor, p.as_str(), &format!("工人{}", i + 1))
             .unwrap();
         let e = app
             .enroll(
+                actor,
                 &EnrollRequest {
                     person: p,
                     unit: Some(*unit),
@@ -132,17 +133,16 @@ fn seed(app: &App) -> Fixture {
                     start: date(2025, 1, 1),
                     labour_relation: true,
                 },
-                actor,
             )
             .unwrap();
         enrollments.push(e.enrollment_id);
         let bill = app
             .declare_month(
+                actor,
                 unit,
                 "guangdong.employees",
                 Month::parse("2025-03").unwrap(),
                 &[(p, Money::parse_yuan("8000").unwrap())],
-                actor,
             )
             .unwrap();
         bills.push(bill.bill_id);
@@ -171,6 +171,7 @@ fn seed(app: &App) -> Fixture {
     let mut tokens = Vec::new();
     for (login, role, unit, platform, person) in accounts {
         app.create_account(
+            actor,
             &AccountInput {
                 login: login.into(),
                 display_name: String::new(),
@@ -181,10 +182,9 @@ fn seed(app: &App) -> Fixture {
                 password: Some(PASSWORD.into()),
             },
             PasswordCost::Minimal,
-            actor,
         )
         .unwrap();
-        let (_, token) = app.create_api_token(login, "tests", actor).unwrap();
+        let (_, token) = app.create_api_token(actor, login, "tests").unwrap();
         tokens.push((login, token));
     }
     Fixture {

@@ -265,7 +265,7 @@ impl Browser {
     fn sign_in(&self, login: &str) {
         self.go("/login");
         self.fill("#login", login);
-        self.fill("#password", gongshang_app::demo::DEMO_PASSWORD);
+        self.fill("#password", gongshang_demo::DEMO_PASSWORD);
         self.click("form[action='/login'] button[type=submit]");
         let deadline = Instant::now() + Duration::from_secs(15);
         while self.url().contains("/login") {
@@ -385,7 +385,7 @@ fn in_headless_chromium_roles_sign_in_a_clerk_enrols_a_case_reaches_an_approved_
         .find(|(w, _)| *w == "enterprise")
         .map(|(_, c)| c.clone())
         .expect("an enterprise");
-    let rid = gongshang_app::demo::demo_resident_id("320100", jiff::civil::date(1988, 11, 2), 456);
+    let rid = gongshang_demo::demo_resident_id("320100", jiff::civil::date(1988, 11, 2), 456);
     b.go(&format!("/enroll?unit={unit}"));
     b.fill("#resident_id", rid.as_str());
     b.fill("#name", "浏览器测试");

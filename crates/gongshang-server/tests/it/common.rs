@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use gongshang_app::demo::{DemoLogin, DemoOptions, DemoReport, build_demo, create_demo_logins};
+use gongshang_demo::{DemoLogin, DemoOptions, DemoReport, build_demo, create_demo_logins};
 
 pub struct DemoServer {
     pub addr: SocketAddr,
@@ -216,7 +216,7 @@ pub fn sign_in(login: &str) -> Session {
     let d = demo();
     let body = form(&[
         ("login", login),
-        ("password", gongshang_app::demo::DEMO_PASSWORD),
+        ("password", gongshang_demo::DEMO_PASSWORD),
     ]);
     let r = request(
         d.addr,

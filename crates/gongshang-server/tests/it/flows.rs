@@ -1008,3 +1008,58 @@ fn a_year_without_a_holiday_calendar_bills_provisionally_and_an_administrator_lo
         assert_eq!(status.json()["due_date_provisional"], false);
     });
 }
+
+/// A unit asks of its own cover only: about another unit's worker it learns
+/// nothing (not covered by it, no enrolment shown), and an engagement it
+/// claims opens none of the person's records (issue 10 item 3).
+#[test]
+fn a_unit_learns_nothing_of_another_units_worker() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let unit_b = s.token("unit_b");
+        let r = s.send(
+            req(
+                "GET",
+                format!(
+                    "/api/v1/coverage?resident_id={}&at=2025-04-01",
+                    f.person_1.as_str()
+                ),
+            )
+            .bearer(unit_b),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["covered"], false, "{v}");
+        assert_eq!(v["enrollments"], json!([]), "{v}");
+        assert_eq!(v["covers"], json!([]), "{v}");
+        // Claim an engagement of person 1 with unit B: still no record opens.
+        let claimed = s.send(
+            req("POST", "/api/v1/engagements")
+                .bearer(unit_b)
+                .json(&json!({
+                    "resident_id": f.person_1.as_str(), "unit": f.unit_b.as_str(),
+                    "category": "employee", "start": "2025-01-01"
+                })),
+        );
+        assert_eq!(claimed.status, 201, "{}", claimed.body);
+        for path in [
+            format!("/api/v1/people/{}", f.person_1.as_str()),
+            format!("/api/v1/people/{}/enrollments", f.person_1.as_str()),
+        ] {
+            let r = s.send(req("GET", path.clone()).bearer(unit_b));
+            assert_eq!(
+                (r.status, r.code()),
+                (404, "not_found".into()),
+                "{path}: {}",
+                r.body
+            );
+            assert!(!r.body.contains("工人1"), "{}", r.body);
+        }
+        let people = s.send(req("GET", "/api/v1/people").bearer(unit_b));
+        assert!(
+            !people.body.contains(f.person_1.as_str()),
+            "{}",
+            people.body
+        );
+    });
+}

@@ -147,13 +147,13 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "GET",
             format!("/api/v1/bills/{}", f.bill_a),
             None,
-            "agency=ok unit_a=ok unit_b=404",
+            "agency=ok unit_a=ok unit_b=404 worker_1=404",
         ),
         r(
             "GET",
             format!("/api/v1/bills/{}", f.bill_b),
             None,
-            "agency=ok unit_a=404 unit_b=ok",
+            "agency=ok unit_a=404 unit_b=ok worker_1=404",
         ),
         r(
             "GET",
@@ -197,19 +197,19 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "GET",
             format!("/api/v1/coverage?resident_id={p1}&at=2025-04-01"),
             None,
-            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok",
         ),
         r(
             "GET",
             format!("/api/v1/coverage?resident_id={p2}&at=2025-04-01"),
             None,
-            "agency=ok unit_a=404 unit_b=ok worker_1=404",
+            "agency=ok unit_a=ok unit_b=ok worker_1=404",
         ),
         r(
             "GET",
             format!("/api/v1/coverage?resident_id={p1}&at=2025-04-01&unit={b}"),
             None,
-            "agency=ok unit_a=404 unit_b=404 worker_1=ok",
+            "agency=ok unit_a=404 unit_b=ok worker_1=ok",
         ),
         r(
             "POST",
@@ -288,7 +288,7 @@ fn case_rows(s: &TestServer) -> Vec<Row> {
             "POST",
             "/api/v1/cases".into(),
             Some(crate::flows::application("GS-ROLES-C", b, p2)),
-            "clerk=ok administrator=ok",
+            "clerk=ok administrator=ok unit_b=ok",
         ),
         r(
             "GET",

@@ -44,7 +44,12 @@ fn the_overview_counts_enrolments_premiums_cases_and_the_fund_without_personal_d
             "ground_claimed": "art14_1_work_accident", "materials": [{"kind": "application_form"}]
         }))
         .unwrap();
-        s.app.file_case(&case, "test").unwrap();
+        s.app
+            .file_case(
+                &gongshang_app::accounts::Actor::local_administrator("test"),
+                &case,
+            )
+            .unwrap();
 
         let r = s.send(req("GET", "/api/v1/stats/overview").bearer(analyst));
         assert_eq!(r.status, 200, "{}", r.body);

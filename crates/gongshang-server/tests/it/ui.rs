@@ -168,7 +168,7 @@ fn a_clerk_enrols_a_person_and_sees_them() {
         .map(|(_, c)| c.clone())
         .expect("an enterprise");
     // 110101 19900307 123 X: a valid identity number made for this test.
-    let rid = gongshang_app::demo::demo_resident_id("440100", jiff::civil::date(1990, 3, 7), 123);
+    let rid = gongshang_demo::demo_resident_id("440100", jiff::civil::date(1990, 3, 7), 123);
     let body = form(&[
         ("csrf_token", &s.csrf),
         ("resident_id", rid.as_str()),

@@ -1,0 +1,16 @@
+//! The records the use cases answer with, for the HTTP API, the web UI and
+//! the command line, which do not depend on the store: read models kept by
+//! the store (rows of units, people, bills, cases, awards, ...) and the
+//! inputs some use cases take as they are.
+
+pub use gongshang_store::cases::{
+    AwardItemRow, AwardRow, CaseRow, ConclusionRow, OneTimePaymentRow, PayrollRunRow,
+    PeriodicBenefitRow, StoredDeadline,
+};
+pub use gongshang_store::views::{
+    BillRow, CaseListRow, DashboardCounts, ListQuery, PersonRow, UnitRow,
+};
+pub use gongshang_store::{
+    BillKind, BillStatus, Engagement, ImportCounts, ImportSummary, NewEngagement, ORDER_SCHEME_ID,
+    OrderRecord, Page, Person, StoredEnrollment, StoredResponse, Unit, UnitKind,
+};
