@@ -8,6 +8,7 @@
 //! once requested, the award sheet (工伤保险待遇核定表) once an award is
 //! approved. Asking for another is a `conflict` naming the case's state.
 
+use gongshang_domain::case::AwardStatus;
 use gongshang_domain::coverage;
 use gongshang_domain::determination::{ApplicantRole, SchemeKind};
 use gongshang_notices::{
@@ -15,6 +16,7 @@ use gongshang_notices::{
     MaterialsNotice, PaidEvery, PersonView, RemedyBodies, SchemeView, TraceStepView, UnitView,
 };
 use gongshang_rules::Money;
+use gongshang_rules::award::Periodicity;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -275,19 +277,18 @@ impl App {
             .store()
             .awards_of_case(view.row.id)?
             .into_iter()
-            .find(|a| a.status == "approved")
+            .find(|a| a.status == AwardStatus::Approved)
             .ok_or_else(|| Self::not_yet(view, NoticeKind::Award, "an approved award"))?;
         let mut lines = Vec::new();
         for it in &award.items {
             lines.push(AwardLineView {
-                item: parse_text("item", &it.item)?,
+                item: it.item,
                 amount: it.amount,
-                paid: if it.periodicity == "monthly" {
-                    PaidEvery::Month
-                } else {
-                    PaidEvery::Once
+                paid: match it.periodicity {
+                    Periodicity::Monthly => PaidEvery::Month,
+                    Periodicity::OneTime => PaidEvery::Once,
                 },
-                payer: parse_text("payer", &it.payer)?,
+                payer: it.payer,
                 article: it.citation.clone(),
                 note: (it.beneficiary != "worker").then(|| format!("受益人：{}", it.beneficiary)),
             });

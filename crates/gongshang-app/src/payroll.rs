@@ -10,8 +10,8 @@
 use gongshang_domain::ids::{IdempotencyKey, ReferenceId};
 use gongshang_domain::ledger;
 use gongshang_domain::month::Month;
-use gongshang_rules::Money;
 use gongshang_rules::rate::Rate;
+use gongshang_rules::{Item, Money};
 use gongshang_store::StoreError;
 use gongshang_store::cases::{NewBenefitAmount, NewIndexation, PayrollRunRow};
 use serde::Serialize;
@@ -25,7 +25,7 @@ use crate::services::App;
 pub enum Indexation {
     /// Every running fund benefit (of an item, if given) up by a rate, e.g.
     /// `3%`, rounded half away from zero to the fen.
-    Percentage { rate: Rate, item: Option<String> },
+    Percentage { rate: Rate, item: Option<Item> },
     /// One benefit's new monthly amount.
     NewAmount { benefit_id: i64, amount: Money },
 }
@@ -120,7 +120,7 @@ impl App {
         }
         let (amounts, record) = match indexation {
             Indexation::Percentage { rate, item } => {
-                let current = self.store.benefit_amounts_in(from_month, item.as_deref())?;
+                let current = self.store.benefit_amounts_in(from_month, *item)?;
                 let mut amounts = Vec::with_capacity(current.len());
                 for (benefit_id, amount) in current {
                     let raise = amount.mul_rate(*rate);
@@ -135,7 +135,7 @@ impl App {
                 }
                 let record = NewIndexation {
                     from_month,
-                    item: item.clone(),
+                    item: *item,
                     kind: "percentage".into(),
                     value: rate.to_string(),
                     instrument: instrument.to_owned(),
@@ -249,12 +249,12 @@ impl App {
                     entity: "periodic benefit",
                     key: benefit_id.to_string(),
                 })?;
-        if benefit.item != "monthly_disability_allowance" {
+        if benefit.item != Item::MonthlyDisabilityAllowance {
             return Err(AppError::invalid(
                 "benefit_id",
                 format!(
                     "benefit {benefit_id} is {}; retirement offsets the disability allowance",
-                    benefit.item
+                    benefit.item.label_en()
                 ),
             ));
         }

@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use gongshang_app::accounts::Actor;
 use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView};
 use gongshang_domain::appraisal;
+use gongshang_domain::case::{AwardStatus, CaseState};
+use gongshang_domain::deadline::DeadlineKind;
 use gongshang_rules::NursingLevel;
+use gongshang_rules::{Item, Payer};
 use jiff::civil::Date;
 
 use crate::{CliError, Lang};
@@ -156,39 +159,44 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CliError> {
     Ok(())
 }
 
-fn state_zh(state: &str) -> &str {
-    match state {
-        "not_filed" => "未申请",
-        "completeness_review" => "材料审核中",
-        "awaiting_materials" => "待补正材料",
-        "accepted" => "已受理",
-        "rejected" => "不予受理",
-        "withdrawn" => "已撤回",
-        "terminated" => "已终止",
-        "decided" => "已作出认定决定",
-        "appraisal_pending" => "劳动能力鉴定中",
-        "appraised" => "已鉴定",
-        "under_review" => "审核中",
-        "confirmed" => "已确认职业伤害",
-        "denied" => "不予确认",
-        "approved" => "已核定赔付",
-        "paid" => "已赔付",
-        "declined" => "拒赔",
-        other => other,
+/// The state as a person reads it (Chinese), or its stable name.
+fn state_text(state: CaseState, zh: bool) -> &'static str {
+    if zh { state.label_zh() } else { state.as_str() }
+}
+
+fn deadline_text(kind: DeadlineKind, zh: bool) -> &'static str {
+    if zh { kind.label_zh() } else { kind.as_str() }
+}
+
+/// The serde name of an enum of the rules engine (`one_time_disability_subsidy`).
+fn wire<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
     }
 }
 
-fn deadline_zh(kind: &str) -> &str {
-    match kind {
-        "completeness_review" => "受理审核期限",
-        "decision" => "认定决定期限",
-        "delivery" => "送达期限",
-        "appraisal_conclusion" => "鉴定结论期限",
-        "reappraisal_application" => "再次鉴定申请期限",
-        "confirmation_decision" => "职业伤害确认期限",
-        "claim_review" => "保险核定期限",
-        "claim_payout" => "保险赔付期限",
-        other => other,
+fn item_text(item: Item, zh: bool) -> String {
+    if zh {
+        item.label_zh().to_owned()
+    } else {
+        wire(&item)
+    }
+}
+
+fn payer_text(payer: Payer, zh: bool) -> String {
+    if zh {
+        payer.label_zh().to_owned()
+    } else {
+        wire(&payer)
+    }
+}
+
+fn status_text(status: AwardStatus, zh: bool) -> &'static str {
+    if zh {
+        status.label_zh()
+    } else {
+        status.as_str()
     }
 }
 
@@ -196,7 +204,11 @@ fn render_case(v: &CaseView, out: &Out) -> String {
     let r = &v.row;
     let mut s = String::new();
     if out.zh() {
-        s.push_str(&format!("案件 {}（{}）\n", r.number, state_zh(&r.state)));
+        s.push_str(&format!(
+            "案件 {}（{}）\n",
+            r.number,
+            state_text(r.state, true)
+        ));
         s.push_str(&format!(
             "  人员 {}  单位 {}  方案 {}  事故日 {}\n",
             mask(&r.person),
@@ -207,7 +219,7 @@ fn render_case(v: &CaseView, out: &Out) -> String {
         for d in &v.deadlines {
             s.push_str(&format!(
                 "  期限：{} {}（{}）\n",
-                deadline_zh(&text(&d.kind)),
+                deadline_text(d.kind, true),
                 d.due,
                 d.article
             ));
@@ -377,14 +389,14 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
             for q in &queue {
                 let (state, kind, overdue) = if out.zh() {
                     (
-                        state_zh(&q.state).to_owned(),
-                        deadline_zh(&q.deadline.kind).to_owned(),
+                        state_text(q.state, true),
+                        deadline_text(q.deadline.kind, true),
                         if q.overdue { "是" } else { "否" },
                     )
                 } else {
                     (
-                        q.state.clone(),
-                        q.deadline.kind.clone(),
+                        state_text(q.state, false),
+                        deadline_text(q.deadline.kind, false),
                         if q.overdue { "yes" } else { "no" },
                     )
                 };
@@ -471,41 +483,6 @@ pub fn run_appraisal(cmd: &AppraisalCmd, out: &Out) -> Result<(), CliError> {
     Ok(())
 }
 
-fn item_zh(item: &str) -> &str {
-    match item {
-        "suspension_wages" => "停工留薪期工资",
-        "hospital_food_subsidy" => "住院伙食补助费",
-        "one_time_disability_subsidy" => "一次性伤残补助金",
-        "monthly_disability_allowance" => "伤残津贴（月）",
-        "monthly_living_care" => "生活护理费（月）",
-        "funeral_subsidy" => "丧葬补助金",
-        "monthly_survivor_pensions" => "供养亲属抚恤金（月）",
-        "one_time_death_benefit" => "一次性工亡补助金",
-        "one_time_medical_subsidy" => "一次性工伤医疗补助金",
-        "one_time_employment_subsidy" => "一次性伤残就业补助金",
-        other => other,
-    }
-}
-
-fn payer_zh(payer: &str) -> &str {
-    match payer {
-        "fund" => "工伤保险基金",
-        "employer" => "用人单位",
-        "insurer" => "保险公司",
-        other => other,
-    }
-}
-
-fn status_zh(status: &str) -> &str {
-    match status {
-        "proposed" => "待复核",
-        "approved" => "已核准",
-        "superseded" => "已被取代",
-        "withdrawn" => "已撤回",
-        other => other,
-    }
-}
-
 fn render_award(v: &AwardView, out: &Out) -> String {
     let a = &v.award;
     let zh = out.zh();
@@ -515,7 +492,7 @@ fn render_award(v: &AwardView, out: &Out) -> String {
             "待遇核定 #{}  案件 {}  {}（{}）  法定日期 {}  方案 {}\n",
             a.id,
             v.case_number,
-            status_zh(&a.status),
+            status_text(a.status, true),
             a.basis,
             a.legal_date,
             a.scheme_id
@@ -544,9 +521,9 @@ fn render_award(v: &AwardView, out: &Out) -> String {
     }
     for it in &a.items {
         let (item, payer) = if zh {
-            (item_zh(&it.item).to_owned(), payer_zh(&it.payer).to_owned())
+            (item_text(it.item, true), payer_text(it.payer, true))
         } else {
-            (it.item.clone(), it.payer.clone())
+            (item_text(it.item, false), payer_text(it.payer, false))
         };
         s.push_str(&format!(
             "  {item:<24} {:>14}  {payer}  {}  {}\n",
@@ -573,7 +550,7 @@ fn render_award(v: &AwardView, out: &Out) -> String {
         for l in &d.lines {
             s.push_str(&format!(
                 "    {} {}: {} → {}{}  {}\n",
-                if zh { item_zh(&l.item) } else { &l.item },
+                item_text(l.item, zh),
                 l.beneficiary,
                 l.before,
                 l.after,
@@ -603,9 +580,9 @@ fn render_award(v: &AwardView, out: &Out) -> String {
             "  {} #{} {} {} {}: {} {}{}{}\n",
             if zh { "定期待遇" } else { "benefit" },
             b.id,
-            if zh { item_zh(&b.item) } else { &b.item },
+            item_text(b.item, zh),
             b.beneficiary,
-            if zh { payer_zh(&b.payer) } else { &b.payer },
+            payer_text(b.payer, zh),
             amount,
             b.start_month,
             b.end_month.map(|m| format!("..{m}")).unwrap_or_default(),
@@ -621,7 +598,7 @@ fn render_award(v: &AwardView, out: &Out) -> String {
             "  {} {} {} {} {}\n",
             if zh { "已支付" } else { "paid" },
             p.paid_on,
-            if zh { item_zh(&p.item) } else { &p.item },
+            item_text(p.item, zh),
             p.beneficiary,
             p.amount
         ));
@@ -657,7 +634,7 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
                     .awards_of_case(&actor, number)?
                     .iter()
                     .rev()
-                    .find(|a| a.status == "approved" || a.status == "proposed")
+                    .find(|a| matches!(a.status, AwardStatus::Approved | AwardStatus::Proposed))
                     .map(|a| a.id)
                     .ok_or_else(|| CliError(format!("case {number} has no award")))?,
                 (None, None) => return Err(CliError("give an award id or --case NUMBER".into())),
@@ -671,7 +648,7 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
                 return print_json(&payout);
             }
             for p in &payout.paid {
-                let what = if out.zh() { item_zh(&p.item) } else { &p.item };
+                let what = item_text(p.item, out.zh());
                 let state = match (p.already_paid, out.zh()) {
                     (true, true) => "已付过，本次未付",
                     (false, true) => "本次支付",
@@ -682,8 +659,9 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
             }
             for (item, who, amount) in &payout.to_recover {
                 println!(
-                    "{} {item} {who} {amount}",
-                    if out.zh() { "应追回" } else { "to recover" }
+                    "{} {} {who} {amount}",
+                    if out.zh() { "应追回" } else { "to recover" },
+                    item_text(*item, out.zh())
                 );
             }
             return Ok(());

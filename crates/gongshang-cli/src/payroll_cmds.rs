@@ -9,7 +9,7 @@ use std::time::Instant;
 use gongshang_app::payroll::{BenefitEnd, Indexation};
 use gongshang_domain::ids::ResidentId;
 use gongshang_domain::month::Month;
-use gongshang_rules::{Money, Rate};
+use gongshang_rules::{Item, Money, Rate};
 use gongshang_store::cases::{
     CaseAppend, CaseSnapshot, NewCase, NewCaseEvent, NewPeriodicBenefit, PayrollRunRow,
 };
@@ -115,6 +115,11 @@ fn render_run(r: &PayrollRunRow, out: &Out) {
         );
     }
     for (item, n, amount) in &r.by_item {
+        let item = if out.lang == crate::Lang::Zh {
+            item.label_zh()
+        } else {
+            item.label_en()
+        };
         println!("  {item}: {n}, {amount}");
     }
 }
@@ -148,7 +153,13 @@ pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
                 (Some(p), _, _) => Indexation::Percentage {
                     rate: Rate::parse(p.trim())
                         .map_err(|e| CliError(format!("--percent {p:?}: {e}")))?,
-                    item: item.clone(),
+                    item: item
+                        .as_deref()
+                        .map(|i| {
+                            serde_json::from_value(serde_json::Value::String(i.trim().into()))
+                                .map_err(|_| CliError(format!("--item {i:?} is not an item")))
+                        })
+                        .transpose()?,
                 },
                 (None, Some(a), Some(b)) => Indexation::NewAmount {
                     benefit_id: *b,
@@ -251,7 +262,7 @@ fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliErro
     let case = store.create_case(
         &NewCase {
             number: Some(format!("BENCH-{}", at.as_nanosecond())),
-            flow: "determination".into(),
+            flow: gongshang_domain::case::Flow::Determination,
             person,
             unit: None,
             scheme_id: "national.employees".into(),
@@ -263,13 +274,13 @@ fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliErro
         &CaseAppend {
             expected_version: 0,
             events: vec![NewCaseEvent {
-                stream: "determination".into(),
+                stream: gongshang_domain::case::EventStream::Determination,
                 kind: "bench".into(),
                 on: date(2025, 1, 1),
                 body: "{}".into(),
             }],
             snapshot: CaseSnapshot {
-                state: "bench".into(),
+                state: gongshang_domain::case::CaseState::Withdrawn,
                 closed: true,
                 deadline: None,
             },
@@ -280,9 +291,9 @@ fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliErro
         at,
     )?;
     let items = [
-        "monthly_disability_allowance",
-        "monthly_living_care",
-        "monthly_survivor_pensions",
+        Item::MonthlyDisabilityAllowance,
+        Item::MonthlyLivingCare,
+        Item::MonthlySurvivorPensions,
     ];
     let started = Instant::now();
     let chunk = 100_000u64;
@@ -294,8 +305,8 @@ fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliErro
                 case_id: case.id,
                 award_id: None,
                 beneficiary: format!("b{k}"),
-                item: items[usize::try_from(k % 3).unwrap_or(0)].into(),
-                payer: "fund".into(),
+                item: items[usize::try_from(k % 3).unwrap_or(0)],
+                payer: gongshang_rules::Payer::Fund,
                 start_month: Month::parse("2025-06").unwrap_or(m),
                 end_month: None,
                 end_reason: None,

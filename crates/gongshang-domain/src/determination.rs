@@ -249,7 +249,7 @@ pub struct SchemeRef {
 }
 
 /// Which flow a claim follows, by the scheme's claim procedure.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Flow {
     /// This module.

@@ -15,6 +15,7 @@
 //! - [`error`]: [`DomainError`], with a stable `code()` and `field()`.
 
 pub mod appraisal;
+pub mod case;
 pub mod confirmation;
 pub mod coverage;
 pub mod deadline;

@@ -273,7 +273,9 @@ pub fn compute_award(
 }
 
 /// Whether an item is paid once or every month.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Periodicity {
     OneTime,

@@ -12,10 +12,13 @@
 //! The store enforces keys (an accident recognised once, a payroll line once
 //! per benefit and month, a payment once per key) and writes the audit row.
 
+use gongshang_domain::case::{AwardStatus, CaseState, EventStream, Flow};
+use gongshang_domain::deadline::DeadlineKind;
 use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_domain::ledger::Transaction;
 use gongshang_domain::month::Month;
-use gongshang_rules::Money;
+use gongshang_rules::award::Periodicity;
+use gongshang_rules::{Item, Money, Payer};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -34,8 +37,7 @@ use crate::model::Posted;
 pub struct NewCase {
     /// The case number; `None` lets the store number it (`GS<year>-<id>`).
     pub number: Option<String>,
-    /// `determination`, `confirmation` or `insurer_claim`.
-    pub flow: String,
+    pub flow: Flow,
     pub person: ResidentId,
     pub unit: Option<CreditCode>,
     pub scheme_id: String,
@@ -48,8 +50,7 @@ pub struct NewCase {
 /// One domain event to append, already serialized by the caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewCaseEvent {
-    /// `determination`, `confirmation`, `insurer_claim` or `appraisal`.
-    pub stream: String,
+    pub stream: EventStream,
     /// The event's name (`filed`, `accepted`, ...).
     pub kind: String,
     pub on: Date,
@@ -60,7 +61,7 @@ pub struct NewCaseEvent {
 /// The running deadline a case is queued by.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StoredDeadline {
-    pub kind: String,
+    pub kind: DeadlineKind,
     pub due: Date,
     pub article: String,
 }
@@ -68,7 +69,7 @@ pub struct StoredDeadline {
 /// The snapshot of a case after an append, as the caller folded it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseSnapshot {
-    pub state: String,
+    pub state: CaseState,
     pub closed: bool,
     pub deadline: Option<StoredDeadline>,
 }
@@ -105,7 +106,7 @@ pub struct CaseAppend {
 pub struct CaseRow {
     pub id: i64,
     pub number: String,
-    pub flow: String,
+    pub flow: Flow,
     pub person: String,
     pub unit: Option<String>,
     pub scheme_id: String,
@@ -113,7 +114,7 @@ pub struct CaseRow {
     pub region: Option<String>,
     pub accident_key: String,
     pub accident_date: Date,
-    pub state: String,
+    pub state: CaseState,
     pub closed: bool,
     pub deadline: Option<StoredDeadline>,
     pub version: i64,
@@ -124,7 +125,7 @@ pub struct CaseRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StoredCaseEvent {
     pub seq: i64,
-    pub stream: String,
+    pub stream: EventStream,
     pub kind: String,
     pub on: Date,
     pub body: String,
@@ -135,11 +136,9 @@ pub struct StoredCaseEvent {
 /// One line of an award.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AwardItemRow {
-    pub item: String,
-    /// `one_time` or `monthly`.
-    pub periodicity: String,
-    /// `fund`, `employer` or `insurer`.
-    pub payer: String,
+    pub item: Item,
+    pub periodicity: Periodicity,
+    pub payer: Payer,
     /// `worker`, or the survivor (`spouse`, `other-1`, ...).
     pub beneficiary: String,
     pub amount: Money,
@@ -165,8 +164,7 @@ pub struct NewAward {
 pub struct AwardRow {
     pub id: i64,
     pub case_id: i64,
-    /// `proposed`, `approved`, `superseded` or `withdrawn`.
-    pub status: String,
+    pub status: AwardStatus,
     pub basis: String,
     pub legal_date: Date,
     pub scheme_id: String,
@@ -190,8 +188,8 @@ pub struct NewPeriodicBenefit {
     pub case_id: i64,
     pub award_id: Option<i64>,
     pub beneficiary: String,
-    pub item: String,
-    pub payer: String,
+    pub item: Item,
+    pub payer: Payer,
     pub start_month: Month,
     /// The last month paid, when already known (a dependant turning 18).
     pub end_month: Option<Month>,
@@ -214,8 +212,8 @@ pub struct PeriodicBenefitRow {
     pub case_id: i64,
     pub award_id: Option<i64>,
     pub beneficiary: String,
-    pub item: String,
-    pub payer: String,
+    pub item: Item,
+    pub payer: Payer,
     pub start_month: Month,
     pub end_month: Option<Month>,
     pub end_reason: Option<String>,
@@ -237,7 +235,7 @@ pub struct NewBenefitAmount {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewIndexation {
     pub from_month: Month,
-    pub item: Option<String>,
+    pub item: Option<Item>,
     /// `percentage` or `amount`.
     pub kind: String,
     pub value: String,
@@ -262,7 +260,7 @@ pub struct AwardApproval {
 pub struct NewOneTimePayment {
     pub case_id: i64,
     pub award_id: i64,
-    pub item: String,
+    pub item: Item,
     pub beneficiary: String,
     pub amount: Money,
     pub paid_on: Date,
@@ -273,7 +271,7 @@ pub struct NewOneTimePayment {
 pub struct OneTimePaymentRow {
     pub id: i64,
     pub award_id: i64,
-    pub item: String,
+    pub item: Item,
     pub beneficiary: String,
     pub amount: Money,
     pub paid_on: Date,
@@ -286,7 +284,7 @@ pub struct PayrollTotals {
     pub lines: u64,
     pub total: Money,
     /// (item, lines, amount)
-    pub by_item: Vec<(String, u64, Money)>,
+    pub by_item: Vec<(Item, u64, Money)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -299,7 +297,7 @@ pub struct PayrollRunRow {
     pub ledger_key: Option<String>,
     pub started_at: Timestamp,
     pub actor: String,
-    pub by_item: Vec<(String, u64, Money)>,
+    pub by_item: Vec<(Item, u64, Money)>,
 }
 
 /// Builds the ledger transaction of a run from its totals (`None` when
@@ -397,7 +395,7 @@ pub trait CaseStore {
     fn benefit_amounts_in(
         &self,
         month: Month,
-        item: Option<&str>,
+        item: Option<Item>,
     ) -> Result<Vec<(i64, Money)>, StoreError>;
     /// New amounts from a month on (replacing one from the same month), with
     /// the indexation that produced them, in one transaction.
@@ -448,6 +446,20 @@ fn i(v: i64) -> Value {
     Value::Int(v)
 }
 
+/// The column text of an enum of the rules engine: its serde name.
+fn col<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// An enum of the rules engine read back from its column.
+fn from_col<T: serde::de::DeserializeOwned>(field: &'static str, text: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| format!("{field} {text:?} is not known"))
+}
+
 fn t(v: impl ToString) -> Value {
     Value::Text(v.to_string())
 }
@@ -489,7 +501,12 @@ fn case_from_row(row: &[Value]) -> Result<CaseRow, StoreError> {
         c.opt_parsed(13, "deadline_due", parse_date)?,
     ) {
         (Some(kind), Some(due)) => Some(StoredDeadline {
-            kind: kind.to_owned(),
+            kind: kind.parse().map_err(|e: gongshang_domain::DomainError| {
+                StoreError::InvalidData {
+                    field: "deadline_kind",
+                    reason: e.to_string(),
+                }
+            })?,
             due,
             article: c.opt_text(14)?.unwrap_or_default().to_owned(),
         }),
@@ -498,7 +515,7 @@ fn case_from_row(row: &[Value]) -> Result<CaseRow, StoreError> {
     Ok(CaseRow {
         id: c.int(0)?,
         number: c.text(1)?.to_owned(),
-        flow: c.text(2)?.to_owned(),
+        flow: c.parsed(2, "flow", str::parse::<Flow>)?,
         person: c.text(3)?.to_owned(),
         unit: c.opt_text(4)?.map(str::to_owned),
         scheme_id: c.text(5)?.to_owned(),
@@ -506,7 +523,7 @@ fn case_from_row(row: &[Value]) -> Result<CaseRow, StoreError> {
         region: c.opt_text(7)?.map(str::to_owned),
         accident_key: c.text(8)?.to_owned(),
         accident_date: c.parsed(9, "accident_date", parse_date)?,
-        state: c.text(10)?.to_owned(),
+        state: c.parsed(10, "state", str::parse::<CaseState>)?,
         closed: c.int(11)? != 0,
         deadline,
         version: c.int(15)?,
@@ -530,18 +547,6 @@ fn validate_append(append: &CaseAppend) -> Result<(), StoreError> {
         ));
     }
     for e in &append.events {
-        if !matches!(
-            e.stream.as_str(),
-            "determination" | "confirmation" | "insurer_claim" | "appraisal"
-        ) {
-            return Err(StoreError::invalid(
-                "stream",
-                format!(
-                    "{:?}; expected determination, confirmation, insurer_claim or appraisal",
-                    e.stream
-                ),
-            ));
-        }
         serde_json::from_str::<serde_json::Value>(&e.body)
             .map_err(|err| StoreError::invalid("body", format!("not JSON: {err}")))?;
     }
@@ -568,7 +573,7 @@ fn write_append(
             &[
                 i(case_id),
                 i(seq),
-                t(&e.stream),
+                t(e.stream),
                 t(&e.kind),
                 t(e.on),
                 t(&e.body),
@@ -622,7 +627,7 @@ fn write_append(
         "UPDATE cases SET state = $1, closed = $2, deadline_kind = $3, deadline_due = $4, deadline_article = $5, \
          version = $6, updated_at = $7 WHERE id = $8",
         &[
-            t(&s.state),
+            t(s.state),
             i(i64::from(s.closed)),
             opt_t(d.map(|d| &d.kind)),
             opt_t(d.map(|d| d.due)),
@@ -657,9 +662,9 @@ fn award_items(db: &mut dyn Db, award_id: i64) -> Result<Vec<AwardItemRow>, Stor
         .map(|r| {
             let c = Cols::new(r);
             Ok(AwardItemRow {
-                item: c.text(0)?.to_owned(),
-                periodicity: c.text(1)?.to_owned(),
-                payer: c.text(2)?.to_owned(),
+                item: c.parsed(0, "item", |x| from_col("item", x))?,
+                periodicity: c.parsed(1, "periodicity", |x| from_col("periodicity", x))?,
+                payer: c.parsed(2, "payer", |x| from_col("payer", x))?,
                 beneficiary: c.text(3)?.to_owned(),
                 amount: Money::from_fen(c.int(4)?),
                 citation: c.text(5)?.to_owned(),
@@ -674,7 +679,7 @@ fn award_from_row(db: &mut dyn Db, row: &[Value]) -> Result<AwardRow, StoreError
     Ok(AwardRow {
         id,
         case_id: c.int(1)?,
-        status: c.text(2)?.to_owned(),
+        status: c.parsed(2, "status", str::parse::<AwardStatus>)?,
         basis: c.text(3)?.to_owned(),
         legal_date: c.parsed(4, "legal_date", parse_date)?,
         scheme_id: c.text(5)?.to_owned(),
@@ -708,12 +713,6 @@ fn validate_benefit(b: &NewPeriodicBenefit) -> Result<(), StoreError> {
             format!("{} yuan is negative; 0.00 or more", b.monthly),
         ));
     }
-    if !matches!(b.payer.as_str(), "fund" | "employer" | "insurer") {
-        return Err(StoreError::invalid(
-            "payer",
-            format!("{:?}; expected fund, employer or insurer", b.payer),
-        ));
-    }
     if let Some(end) = b.end_month
         && end < b.start_month
     {
@@ -722,7 +721,7 @@ fn validate_benefit(b: &NewPeriodicBenefit) -> Result<(), StoreError> {
             format!("{end} is before the start month {}", b.start_month),
         ));
     }
-    if b.beneficiary.trim().is_empty() || b.item.trim().is_empty() {
+    if b.beneficiary.trim().is_empty() {
         return Err(StoreError::invalid(
             "beneficiary",
             "the beneficiary and the item must not be empty",
@@ -759,8 +758,8 @@ fn insert_benefits(
                 i(b.case_id),
                 Value::opt_int(b.award_id),
                 t(&b.beneficiary),
-                t(&b.item),
-                t(&b.payer),
+                t(col(&b.item)),
+                t(col(&b.payer)),
                 t(b.start_month),
                 opt_t(b.end_month),
                 opt_t(b.end_reason.as_ref()),
@@ -869,8 +868,8 @@ fn benefit_from_row(db: &mut dyn Db, row: &[Value]) -> Result<PeriodicBenefitRow
         case_id: c.int(1)?,
         award_id: c.opt_int(2)?,
         beneficiary: c.text(3)?.to_owned(),
-        item: c.text(4)?.to_owned(),
-        payer: c.text(5)?.to_owned(),
+        item: c.parsed(4, "item", |x| from_col("item", x))?,
+        payer: c.parsed(5, "payer", |x| from_col("payer", x))?,
         start_month: c.parsed(6, "start_month", parse_month)?,
         end_month: c.opt_parsed(7, "end_month", parse_month)?,
         end_reason: c.opt_text(8)?.map(str::to_owned),
@@ -939,9 +938,11 @@ fn run_totals(db: &mut dyn Db, run_id: i64) -> Result<PayrollTotals, StoreError>
         total = total
             .checked_add(fen)
             .ok_or_else(|| StoreError::invalid("total", "a payroll total beyond i64 fen"))?;
-        totals
-            .by_item
-            .push((c.text(0)?.to_owned(), n, Money::from_fen(fen)));
+        totals.by_item.push((
+            c.parsed(0, "item", |x| from_col("item", x))?,
+            n,
+            Money::from_fen(fen),
+        ));
     }
     totals.total = Money::from_fen(total);
     Ok(totals)
@@ -987,18 +988,6 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                 "a new case needs its first event",
             ));
         }
-        if !matches!(
-            case.flow.as_str(),
-            "determination" | "confirmation" | "insurer_claim"
-        ) {
-            return Err(StoreError::invalid(
-                "flow",
-                format!(
-                    "{:?}; expected determination, confirmation or insurer_claim",
-                    case.flow
-                ),
-            ));
-        }
         self.backend.transaction(|db| {
             // A provisional number unique by construction, replaced below
             // when the caller gave none.
@@ -1013,7 +1002,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', 0, 0, $10, $10) RETURNING id",
                 &[
                     t(&provisional),
-                    t(&case.flow),
+                    t(case.flow),
                     t(case.person.as_str()),
                     opt_t(case.unit.as_ref().map(CreditCode::as_str)),
                     t(&case.scheme_id),
@@ -1107,7 +1096,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                 let c = Cols::new(r);
                 Ok(StoredCaseEvent {
                     seq: c.int(0)?,
-                    stream: c.text(1)?.to_owned(),
+                    stream: c.parsed(1, "stream", str::parse::<EventStream>)?,
                     kind: c.text(2)?.to_owned(),
                     on: c.parsed(3, "on_date", parse_date)?,
                     body: c.text(4)?.to_owned(),
@@ -1174,7 +1163,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                 "UPDATE cases SET state = $1, closed = $2, deadline_kind = $3, deadline_due = $4, deadline_article = $5, \
                  updated_at = $6 WHERE id = $7 AND version = $8",
                 &[
-                    t(&snapshot.state),
+                    t(snapshot.state),
                     i(i64::from(snapshot.closed)),
                     opt_t(d.map(|d| &d.kind)),
                     opt_t(d.map(|d| d.due)),
@@ -1250,18 +1239,16 @@ impl<B: Backend> CaseStore for SqlStore<B> {
             if it.amount.fen() < 0 {
                 return Err(StoreError::invalid(
                     "amount",
-                    format!("{}: {} yuan is negative; 0.00 or more", it.item, it.amount),
+                    format!(
+                        "{}: {} yuan is negative; 0.00 or more",
+                        col(&it.item),
+                        it.amount
+                    ),
                 ));
             }
-            let total = match it.periodicity.as_str() {
-                "one_time" => &mut one_time,
-                "monthly" => &mut monthly,
-                other => {
-                    return Err(StoreError::invalid(
-                        "periodicity",
-                        format!("{other:?}; expected one_time or monthly"),
-                    ));
-                }
+            let total = match it.periodicity {
+                Periodicity::OneTime => &mut one_time,
+                Periodicity::Monthly => &mut monthly,
             };
             *total = total
                 .checked_add(it.amount.fen())
@@ -1298,9 +1285,9 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                     &[
                         i(id),
                         i(i64::try_from(n).unwrap_or(i64::MAX) + 1),
-                        t(&it.item),
-                        t(&it.periodicity),
-                        t(&it.payer),
+                        t(col(&it.item)),
+                        t(col(&it.periodicity)),
+                        t(col(&it.payer)),
                         t(&it.beneficiary),
                         i(it.amount.fen()),
                         t(&it.citation),
@@ -1344,7 +1331,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
             let Some(award) = award_by_id(db, award_id)? else {
                 return Err(StoreError::not_found("award", award_id));
             };
-            if award.status != "proposed" {
+            if award.status != AwardStatus::Proposed {
                 return Err(StoreError::conflict(
                     "award",
                     award_id.to_string(),
@@ -1460,7 +1447,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                 let c = Cols::new(&r);
                 let same = c.int(0)? == payment.case_id
                     && c.int(1)? == payment.award_id
-                    && c.text(2)? == payment.item
+                    && c.text(2)? == col(&payment.item)
                     && c.text(3)? == payment.beneficiary
                     && c.int(4)? == payment.amount.fen();
                 return if same {
@@ -1479,7 +1466,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                 &[
                     i(payment.case_id),
                     i(payment.award_id),
-                    t(&payment.item),
+                    t(col(&payment.item)),
                     t(&payment.beneficiary),
                     i(payment.amount.fen()),
                     t(payment.paid_on),
@@ -1522,7 +1509,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                 Ok(OneTimePaymentRow {
                     id: c.int(0)?,
                     award_id: c.int(1)?,
-                    item: c.text(2)?.to_owned(),
+                    item: c.parsed(2, "item", |x| from_col("item", x))?,
                     beneficiary: c.text(3)?.to_owned(),
                     amount: Money::from_fen(c.int(4)?),
                     paid_on: c.parsed(5, "paid_on", parse_date)?,
@@ -1581,7 +1568,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
     fn benefit_amounts_in(
         &self,
         month: Month,
-        item: Option<&str>,
+        item: Option<Item>,
     ) -> Result<Vec<(i64, Money)>, StoreError> {
         self.backend.read(|db| {
             db.rows(
@@ -1590,7 +1577,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                  ORDER BY a.from_month DESC LIMIT 1) FROM periodic_benefits b \
                  WHERE b.payer = 'fund' AND b.start_month <= $1 AND (b.end_month IS NULL OR b.end_month >= $1) \
                  AND ($2 = '' OR b.item = $2) ORDER BY b.id",
-                &[t(month), t(item.unwrap_or(""))],
+                &[t(month), t(item.as_ref().map(col).unwrap_or_default())],
             )?
             .iter()
             .map(|r| {
@@ -1617,7 +1604,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                     &[
                         t(x.from_month),
-                        opt_t(x.item.as_ref()),
+                        opt_t(x.item.as_ref().map(col)),
                         t(&x.kind),
                         t(&x.value),
                         t(&x.instrument),

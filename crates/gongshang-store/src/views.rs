@@ -5,6 +5,8 @@
 //! integers). Listings are keyset-paged by id ([`ListQuery::after_id`]):
 //! stable while rows are added, and as fast on the last page as on the first.
 
+use gongshang_domain::case::CaseState;
+use gongshang_domain::deadline::DeadlineKind;
 use gongshang_domain::ids::{CreditCode, RegionCode, ResidentId};
 use gongshang_rules::Money;
 use gongshang_rules::contribution::IndustryClass;
@@ -98,7 +100,7 @@ pub struct DashboardCounts {
     /// Units by kind (`enterprise`, ...).
     pub units_by_kind: Vec<(String, u64)>,
     /// Cases by state: (state, cases, of which past their running deadline).
-    pub cases_by_state: Vec<(String, u64, u64)>,
+    pub cases_by_state: Vec<(CaseState, u64, u64)>,
 }
 
 /// A case in a listing.
@@ -106,13 +108,13 @@ pub struct DashboardCounts {
 pub struct CaseListRow {
     pub id: i64,
     pub number: String,
-    pub state: String,
+    pub state: CaseState,
     pub scheme_id: String,
     pub person: ResidentId,
     pub unit: Option<CreditCode>,
     pub accident_date: Date,
     /// The running deadline: kind, due day, article.
-    pub deadline: Option<(String, Date, String)>,
+    pub deadline: Option<(DeadlineKind, Date, String)>,
 }
 
 /// Read models for lists and the dashboard: paged listings and counts. A part of [`Store`].
@@ -556,7 +558,11 @@ impl<B: Backend> ViewStore for SqlStore<B> {
                 std::slice::from_ref(&day),
             )? {
                 let c = Cols::new(&r);
-                d.cases_by_state.push((c.text(0)?.to_owned(), count(c.int(1)?), count(c.int(2)?)));
+                d.cases_by_state.push((
+                    c.parsed(0, "state", str::parse::<CaseState>)?,
+                    count(c.int(1)?),
+                    count(c.int(2)?),
+                ));
             }
             for r in db.rows(
                 "counting units by kind",
@@ -608,14 +614,17 @@ impl<B: Backend> SqlStore<B> {
                 .iter()
                 .map(|r| {
                     let c = Cols::new(r);
-                    let deadline = match (c.opt_text(7)?, c.opt_parsed(8, "deadline_due", |s: &str| s.parse::<Date>())?) {
-                        (Some(kind), Some(due)) => Some((kind.to_owned(), due, c.opt_text(9)?.unwrap_or("").to_owned())),
+                    let deadline = match (
+                        c.opt_parsed(7, "deadline_kind", str::parse::<DeadlineKind>)?,
+                        c.opt_parsed(8, "deadline_due", |s: &str| s.parse::<Date>())?,
+                    ) {
+                        (Some(kind), Some(due)) => Some((kind, due, c.opt_text(9)?.unwrap_or("").to_owned())),
                         _ => None,
                     };
                     Ok(CaseListRow {
                         id: c.int(0)?,
                         number: c.text(1)?.to_owned(),
-                        state: c.text(2)?.to_owned(),
+                        state: c.parsed(2, "state", str::parse::<CaseState>)?,
                         scheme_id: c.text(3)?.to_owned(),
                         person: c.parsed(4, "resident_id", ResidentId::parse)?,
                         unit: c.opt_parsed(5, "unit_code", CreditCode::parse)?,

@@ -2,6 +2,9 @@
 //! a second person (maker-checker), recalculated with the difference as
 //! arrears or an amount to recover, and their one-time items paid once.
 
+use gongshang_rules::award::Periodicity;
+use gongshang_rules::{Item, Payer};
+
 use super::*;
 
 impl App {
@@ -96,9 +99,9 @@ impl App {
         for line in &result.lines {
             let citation = format!("{} {}", line.citation.instrument, line.citation.article);
             let base = AwardItemRow {
-                item: text_of(&line.item),
-                periodicity: text_of(&line.periodicity),
-                payer: text_of(&line.payer),
+                item: line.item,
+                periodicity: line.periodicity,
+                payer: line.payer,
                 beneficiary: "worker".into(),
                 amount: line.amount,
                 citation,
@@ -138,26 +141,18 @@ impl App {
         items: &[AwardItemRow],
         facts: Option<&CaseInput>,
     ) -> Result<Difference, AppError> {
-        let mut lines: BTreeMap<(String, String, String), (Money, Money)> = BTreeMap::new();
+        let mut lines: BTreeMap<(Item, String, Periodicity), (Money, Money)> = BTreeMap::new();
         if let Some(a) = approved {
             for it in &a.items {
                 let e = lines
-                    .entry((
-                        it.item.clone(),
-                        it.beneficiary.clone(),
-                        it.periodicity.clone(),
-                    ))
+                    .entry((it.item, it.beneficiary.clone(), it.periodicity))
                     .or_insert((Money::ZERO, Money::ZERO));
                 e.0 = sum(e.0, it.amount)?;
             }
         }
         for it in items {
             let e = lines
-                .entry((
-                    it.item.clone(),
-                    it.beneficiary.clone(),
-                    it.periodicity.clone(),
-                ))
+                .entry((it.item, it.beneficiary.clone(), it.periodicity))
                 .or_insert((Money::ZERO, Money::ZERO));
             e.1 = sum(e.1, it.amount)?;
         }
@@ -165,7 +160,7 @@ impl App {
         let benefits = self.store.periodic_benefits_of_case(case_id)?;
         let mut out = Difference::default();
         for ((item, beneficiary, periodicity), (before, after)) in lines {
-            let (months_paid, difference) = if periodicity == "monthly" {
+            let (months_paid, difference) = if periodicity == Periodicity::Monthly {
                 let paid_months = match benefits
                     .iter()
                     .find(|b| b.item == item && b.beneficiary == beneficiary)
@@ -174,7 +169,7 @@ impl App {
                     // new appraisal: the month after its conclusion; after a
                     // correction: from the start).
                     Some(b) => {
-                        let from = facts.map(|f| benefit_start(f, &item));
+                        let from = facts.map(|f| benefit_start(f, item));
                         self.store
                             .payroll_lines_of_benefit(b.id)?
                             .iter()
@@ -273,8 +268,8 @@ impl App {
                 key: award_id.to_string(),
             })?;
         let awards = self.store.awards_of_case(award.case_id)?;
-        let against = match award.status.as_str() {
-            "proposed" => awards.iter().find(|a| a.status == "approved"),
+        let against = match award.status {
+            AwardStatus::Proposed => awards.iter().find(|a| a.status == AwardStatus::Approved),
             _ => award
                 .supersedes
                 .and_then(|s| awards.iter().find(|a| a.id == s)),
@@ -308,7 +303,7 @@ impl App {
         for it in award
             .items
             .iter()
-            .filter(|i| i.periodicity == "one_time" && i.payer == "fund")
+            .filter(|i| i.periodicity == Periodicity::OneTime && i.payer == Payer::Fund)
         {
             total = sum(total, it.amount)?;
         }
@@ -349,7 +344,7 @@ impl App {
                 maker: award.made_by,
             });
         }
-        if award.status != "proposed" {
+        if award.status != AwardStatus::Proposed {
             return Err(AppError::Conflict {
                 entity: "award",
                 reason: format!(
@@ -362,7 +357,7 @@ impl App {
             .store
             .awards_of_case(award.case_id)?
             .into_iter()
-            .find(|a| a.status == "approved");
+            .find(|a| a.status == AwardStatus::Approved);
         let mut approval = AwardApproval::default();
         if let Some(prev) = &previous
             && let Some(tx) = Self::approval_transaction(prev)?
@@ -383,8 +378,12 @@ impl App {
             serde_json::from_value(input["dependant_birth_dates"].clone()).unwrap_or_default();
         let existing = self.store.periodic_benefits_of_case(award.case_id)?;
         let mut continuing = BTreeSet::new();
-        for it in award.items.iter().filter(|i| i.periodicity == "monthly") {
-            let start = benefit_start(&facts, &it.item);
+        for it in award
+            .items
+            .iter()
+            .filter(|i| i.periodicity == Periodicity::Monthly)
+        {
+            let start = benefit_start(&facts, it.item);
             if let Some(b) = existing.iter().find(|b| {
                 b.item == it.item
                     && b.beneficiary == it.beneficiary
@@ -415,13 +414,13 @@ impl App {
                 continue;
             }
             let (end_month, end_reason, end_condition) =
-                end_terms(&facts, &it.item, &it.beneficiary, &births);
+                end_terms(&facts, it.item, &it.beneficiary, &births);
             approval.new_benefits.push(NewPeriodicBenefit {
                 case_id: award.case_id,
                 award_id: Some(award_id),
                 beneficiary: it.beneficiary.clone(),
-                item: it.item.clone(),
-                payer: it.payer.clone(),
+                item: it.item,
+                payer: it.payer,
                 start_month: start,
                 end_month,
                 end_reason,
@@ -467,7 +466,7 @@ impl App {
             .store
             .awards_of_case(row.id)?
             .into_iter()
-            .find(|a| a.status == "approved")
+            .find(|a| a.status == AwardStatus::Approved)
             .ok_or_else(|| AppError::Conflict {
                 entity: "case",
                 reason: format!("case {number} has no approved award"),
@@ -477,7 +476,7 @@ impl App {
         for it in award
             .items
             .iter()
-            .filter(|i| i.periodicity == "one_time" && i.payer == "fund")
+            .filter(|i| i.periodicity == Periodicity::OneTime && i.payer == Payer::Fund)
         {
             let mut paid = Money::ZERO;
             for p in payments
@@ -488,16 +487,13 @@ impl App {
             }
             let due = diff(it.amount, paid)?;
             if due.fen() < 0 {
-                out.to_recover.push((
-                    it.item.clone(),
-                    it.beneficiary.clone(),
-                    Money::from_fen(-due.fen()),
-                ));
+                out.to_recover
+                    .push((it.item, it.beneficiary.clone(), Money::from_fen(-due.fen())));
                 continue;
             }
             if due == Money::ZERO {
                 out.paid.push(OneTimePaid {
-                    item: it.item.clone(),
+                    item: it.item,
                     beneficiary: it.beneficiary.clone(),
                     amount: paid,
                     already_paid: true,
@@ -507,7 +503,7 @@ impl App {
             let k = format!(
                 "pay-a{}-{}-{}",
                 award.id,
-                short_item(&it.item),
+                short_item(it.item),
                 it.beneficiary
             );
             let tx = ledger::benefit_paid(
@@ -520,7 +516,7 @@ impl App {
                 &NewOneTimePayment {
                     case_id: row.id,
                     award_id: award.id,
-                    item: it.item.clone(),
+                    item: it.item,
                     beneficiary: it.beneficiary.clone(),
                     amount: due,
                     paid_on,
@@ -531,7 +527,7 @@ impl App {
                 self.now(),
             )?;
             out.paid.push(OneTimePaid {
-                item: it.item.clone(),
+                item: it.item,
                 beneficiary: it.beneficiary.clone(),
                 amount: due,
                 already_paid: outcome == Posted::AlreadyPosted,
@@ -542,8 +538,12 @@ impl App {
 }
 
 /// Item names shortened for idempotency keys (at most 64 characters).
-pub(super) fn short_item(item: &str) -> String {
-    item.split('_')
+pub(super) fn short_item(item: Item) -> String {
+    let text = serde_json::to_value(item)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    text.split('_')
         .filter(|w| !w.is_empty())
         .map(|w| &w[..w.len().min(4)])
         .collect::<Vec<_>>()
@@ -555,8 +555,8 @@ pub(super) fn short_item(item: &str) -> String {
 /// month after death for survivors' pensions (Art 39). An assumption written
 /// down in DESIGN.md: the instruments say "from" the conclusion and the death
 /// without naming the month.
-pub(super) fn benefit_start(facts: &CaseInput, item: &str) -> Month {
-    let from = if item == "monthly_survivor_pensions" {
+pub(super) fn benefit_start(facts: &CaseInput, item: Item) -> Month {
+    let from = if item == Item::MonthlySurvivorPensions {
         facts.death_date.or(facts.appraisal_date)
     } else {
         facts.appraisal_date.or(facts.death_date)
@@ -568,13 +568,13 @@ pub(super) fn benefit_start(facts: &CaseInput, item: &str) -> Month {
 /// before they turn 18; the others end on a condition recorded later.
 pub(super) fn end_terms(
     facts: &CaseInput,
-    item: &str,
+    item: Item,
     beneficiary: &str,
     births: &[Option<Date>],
 ) -> (Option<Month>, Option<String>, Option<String>) {
     let _ = facts;
     match item {
-        "monthly_survivor_pensions" if beneficiary.starts_with("dependant-") => {
+        Item::MonthlySurvivorPensions if beneficiary.starts_with("dependant-") => {
             let n: usize = beneficiary["dependant-".len()..].parse().unwrap_or(0);
             match births.get(n.saturating_sub(1)).copied().flatten() {
                 Some(birth) => {
@@ -591,8 +591,8 @@ pub(super) fn end_terms(
                 None => (None, None, Some("death_or_loss_of_dependency".into())),
             }
         }
-        "monthly_survivor_pensions" => (None, None, Some("remarriage_or_death".into())),
-        "monthly_disability_allowance" => (
+        Item::MonthlySurvivorPensions => (None, None, Some("remarriage_or_death".into())),
+        Item::MonthlyDisabilityAllowance => (
             None,
             None,
             Some("death; grades 1-4: retirement (difference above the pension)".into()),

@@ -30,9 +30,9 @@ impl App {
         let mut c = loaded.confirmation_state();
         let mut k = loaded.claim_state();
         let expected_flow = match &command {
-            CaseCommand::Determination(_) => Some("determination"),
-            CaseCommand::Confirmation(_) => Some("confirmation"),
-            CaseCommand::Claim(_) => Some("insurer_claim"),
+            CaseCommand::Determination(_) => Some(Flow::Determination),
+            CaseCommand::Confirmation(_) => Some(Flow::Confirmation),
+            CaseCommand::Claim(_) => Some(Flow::InsurerClaim),
             CaseCommand::Appraisal(_) => None,
         };
         if let Some(flow) = expected_flow
@@ -181,7 +181,7 @@ impl App {
                         appraisal::Change::Received { .. } => "received",
                     };
                     out.push(NewCaseEvent {
-                        stream: stream.into(),
+                        stream,
                         kind: kind.into(),
                         on: e.on,
                         body: to_json("event", e)?,
@@ -193,7 +193,7 @@ impl App {
         let append = CaseAppend {
             expected_version: loaded.row.version,
             events,
-            snapshot: self.flow_snapshot(&loaded.row.flow, &d, &a, &c, &k)?,
+            snapshot: self.flow_snapshot(loaded.row.flow, &d, &a, &c, &k)?,
             recognises,
             conclusions,
         };
@@ -223,10 +223,14 @@ impl App {
         actor.authorize(Action::ReadCase)?;
         let row = self.case_row(actor, number)?;
         let parse = |e: serde_json::Error| AppError::invalid("command", e.to_string());
-        Ok(match row.flow.as_str() {
-            "confirmation" => CaseCommand::Confirmation(serde_json::from_str(json).map_err(parse)?),
-            "insurer_claim" => CaseCommand::Claim(serde_json::from_str(json).map_err(parse)?),
-            _ => CaseCommand::Determination(serde_json::from_str(json).map_err(parse)?),
+        Ok(match row.flow {
+            Flow::Confirmation => {
+                CaseCommand::Confirmation(serde_json::from_str(json).map_err(parse)?)
+            }
+            Flow::InsurerClaim => CaseCommand::Claim(serde_json::from_str(json).map_err(parse)?),
+            Flow::Determination => {
+                CaseCommand::Determination(serde_json::from_str(json).map_err(parse)?)
+            }
         })
     }
 }

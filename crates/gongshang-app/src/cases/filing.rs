@@ -115,7 +115,7 @@ impl App {
         };
         let case = NewCase {
             number: req.number.clone(),
-            flow: "determination".into(),
+            flow: Flow::Determination,
             person: req.person,
             unit: Some(req.unit),
             scheme_id: req.scheme_id.clone(),
@@ -207,9 +207,9 @@ impl App {
         let folded = confirmation::State::from_events(&events);
         let append = CaseAppend {
             expected_version: 0,
-            events: stream_events("confirmation", &events, |e| e.on)?,
+            events: stream_events(EventStream::Confirmation, &events, |e| e.on)?,
             snapshot: self.flow_snapshot(
-                "confirmation",
+                Flow::Confirmation,
                 &determination::State::default(),
                 &appraisal::State::default(),
                 &folded,
@@ -220,7 +220,7 @@ impl App {
         };
         let case = NewCase {
             number: req.number.clone(),
-            flow: "confirmation".into(),
+            flow: Flow::Confirmation,
             person: req.person,
             unit: None,
             scheme_id: req.scheme_id.clone(),
@@ -318,7 +318,11 @@ impl App {
             return Ok(None);
         };
         let mut total = Money::ZERO;
-        for it in award.items.iter().filter(|i| i.payer == "insurer") {
+        for it in award
+            .items
+            .iter()
+            .filter(|i| i.payer == gongshang_rules::Payer::Insurer)
+        {
             total = sum(total, it.amount)?;
         }
         Ok(Some(total))
@@ -334,7 +338,7 @@ impl App {
     ) -> Result<Money, AppError> {
         let mut total = Money::ZERO;
         for row in self.store.cases_of_person(person)? {
-            if row.flow != "insurer_claim"
+            if row.flow != Flow::InsurerClaim
                 || row.accident_key != accident_key
                 || except == Some(row.number.as_str())
             {
@@ -448,9 +452,9 @@ impl App {
         let folded = insurer_claim::State::from_events(&events);
         let append = CaseAppend {
             expected_version: 0,
-            events: stream_events("insurer_claim", &events, |e| e.on)?,
+            events: stream_events(EventStream::InsurerClaim, &events, |e| e.on)?,
             snapshot: self.flow_snapshot(
-                "insurer_claim",
+                Flow::InsurerClaim,
                 &determination::State::default(),
                 &appraisal::State::default(),
                 &confirmation::State::default(),
@@ -461,7 +465,7 @@ impl App {
         };
         let case = NewCase {
             number: req.number.clone(),
-            flow: "insurer_claim".into(),
+            flow: Flow::InsurerClaim,
             person: req.person,
             unit: None,
             scheme_id: req.scheme_id.clone(),

@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use gongshang_domain::case::{AwardStatus, CaseState, EventStream};
 use gongshang_domain::deadline::{Deadline, days_between};
 use gongshang_domain::determination::{
     self, AccidentKey, ApplicantRole, Application, Context, Finding, Flow, Ground, InsuredUnit,
@@ -133,12 +134,12 @@ pub enum CaseCommand {
 }
 
 impl CaseCommand {
-    fn stream(&self) -> &'static str {
+    fn stream(&self) -> EventStream {
         match self {
-            CaseCommand::Determination(_) => "determination",
-            CaseCommand::Appraisal(_) => "appraisal",
-            CaseCommand::Confirmation(_) => "confirmation",
-            CaseCommand::Claim(_) => "insurer_claim",
+            CaseCommand::Determination(_) => EventStream::Determination,
+            CaseCommand::Appraisal(_) => EventStream::Appraisal,
+            CaseCommand::Confirmation(_) => EventStream::Confirmation,
+            CaseCommand::Claim(_) => EventStream::InsurerClaim,
         }
     }
 }
@@ -164,7 +165,7 @@ pub struct CaseView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct QueueItem {
     pub number: String,
-    pub state: String,
+    pub state: CaseState,
     pub scheme_id: String,
     pub deadline: StoredDeadline,
     pub days_left: i64,
@@ -200,9 +201,9 @@ fn initial() -> String {
 /// One line of the difference between the approved award and a new one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DifferenceLine {
-    pub item: String,
+    pub item: gongshang_rules::Item,
     pub beneficiary: String,
-    pub periodicity: String,
+    pub periodicity: gongshang_rules::award::Periodicity,
     pub before: Money,
     pub after: Money,
     /// Months already paid at the old amount (periodic items).
@@ -231,7 +232,7 @@ pub struct AwardView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OneTimePaid {
-    pub item: String,
+    pub item: gongshang_rules::Item,
     pub beneficiary: String,
     pub amount: Money,
     pub already_paid: bool,
@@ -241,7 +242,7 @@ pub struct OneTimePaid {
 pub struct OneTimePayout {
     pub paid: Vec<OneTimePaid>,
     /// Paid before above what the approved award now says.
-    pub to_recover: Vec<(String, String, Money)>,
+    pub to_recover: Vec<(gongshang_rules::Item, String, Money)>,
 }
 
 // ---- helpers ------------------------------------------------------------------
@@ -334,10 +335,10 @@ impl Loaded {
     }
 
     fn phase_name(&self) -> &'static str {
-        match self.row.flow.as_str() {
-            "confirmation" => self.confirmation_state().phase.name(),
-            "insurer_claim" => self.claim_state().phase.name(),
-            _ => self.determination_state().phase.name(),
+        match self.row.flow {
+            Flow::Confirmation => self.confirmation_state().phase.name(),
+            Flow::InsurerClaim => self.claim_state().phase.name(),
+            Flow::Determination => self.determination_state().phase.name(),
         }
     }
 }
@@ -351,7 +352,7 @@ fn kind_of<T: Serialize>(change: &T) -> String {
 }
 
 fn stream_events<T: Serialize>(
-    stream: &str,
+    stream: EventStream,
     events: &[T],
     on: impl Fn(&T) -> Date,
 ) -> Result<Vec<NewCaseEvent>, AppError> {
@@ -359,7 +360,7 @@ fn stream_events<T: Serialize>(
         .iter()
         .map(|e| {
             Ok(NewCaseEvent {
-                stream: stream.into(),
+                stream,
                 kind: kind_of(e),
                 on: on(e),
                 body: to_json("event", e)?,
@@ -455,7 +456,7 @@ impl App {
     ) -> Result<bool, AppError> {
         let loaded = self.load_case(actor, number)?;
         let snapshot = self.flow_snapshot(
-            &loaded.row.flow,
+            loaded.row.flow,
             &loaded.determination_state(),
             &loaded.appraisal_state(),
             &loaded.confirmation_state(),
@@ -490,30 +491,24 @@ impl App {
                     reason: format!("case {} event {}: {err}", loaded.row.number, e.seq),
                 })
             };
-            match e.stream.as_str() {
-                "determination" => loaded
+            match e.stream {
+                EventStream::Determination => loaded
                     .determination
                     .push(serde_json::from_str(&e.body).map_err(bad)?),
-                "appraisal" => loaded
+                EventStream::Appraisal => loaded
                     .appraisal
                     .push(serde_json::from_str(&e.body).map_err(bad)?),
-                "confirmation" => loaded
+                EventStream::Confirmation => loaded
                     .confirmation
                     .push(serde_json::from_str(&e.body).map_err(bad)?),
-                "insurer_claim" => loaded
+                EventStream::InsurerClaim => loaded
                     .claim
                     .push(serde_json::from_str(&e.body).map_err(bad)?),
-                other => {
-                    return Err(AppError::invalid(
-                        "stream",
-                        format!("case {number}: stream {other} is not handled yet"),
-                    ));
-                }
             }
             let mut v: serde_json::Value =
                 serde_json::from_str(&e.body).unwrap_or(serde_json::Value::Null);
             if let serde_json::Value::Object(m) = &mut v {
-                m.insert("stream".into(), e.stream.clone().into());
+                m.insert("stream".into(), e.stream.as_str().into());
                 m.insert("seq".into(), e.seq.into());
                 m.insert("actor".into(), e.actor.clone().into());
             }
@@ -541,9 +536,9 @@ impl App {
     ) -> Result<CaseSnapshot, AppError> {
         let deadline = self.running_deadlines(d, a)?.into_iter().next();
         let state = match (d.phase, a.pending.is_some(), a.history.is_empty()) {
-            (determination::Phase::Decided, true, _) => "appraisal_pending".to_owned(),
-            (determination::Phase::Decided, false, false) => "appraised".to_owned(),
-            (p, _, _) => p.name().to_owned(),
+            (determination::Phase::Decided, true, _) => CaseState::AppraisalPending,
+            (determination::Phase::Decided, false, false) => CaseState::Appraised,
+            (p, _, _) => p.into(),
         };
         Ok(CaseSnapshot {
             state,
@@ -554,7 +549,7 @@ impl App {
                     Some(Finding::Recognised { .. })
                 ),
             deadline: deadline.map(|x| StoredDeadline {
-                kind: text_of(&x.kind),
+                kind: x.kind,
                 due: x.due,
                 article: x.article,
             }),
@@ -568,7 +563,7 @@ impl App {
             .iter()
             .map(|e| {
                 Ok(NewCaseEvent {
-                    stream: "determination".into(),
+                    stream: EventStream::Determination,
                     kind: e.change.name().into(),
                     on: e.on,
                     body: to_json("event", e)?,
@@ -616,38 +611,38 @@ impl App {
     /// The stored row's state, closure and next deadline, by the case's flow.
     fn flow_snapshot(
         &self,
-        flow: &str,
+        flow: Flow,
         d: &determination::State,
         a: &appraisal::State,
         c: &confirmation::State,
         k: &insurer_claim::State,
     ) -> Result<CaseSnapshot, AppError> {
         let (state, closed, mut deadlines) = match flow {
-            "confirmation" => {
+            Flow::Confirmation => {
                 let confirmed = c.phase == confirmation::Phase::Confirmed;
                 let state = match (confirmed, a.pending.is_some(), a.history.is_empty()) {
-                    (true, true, _) => "appraisal_pending".to_owned(),
-                    (true, false, false) => "appraised".to_owned(),
-                    _ => c.phase.name().to_owned(),
+                    (true, true, _) => CaseState::AppraisalPending,
+                    (true, false, false) => CaseState::Appraised,
+                    _ => c.phase.into(),
                 };
                 let mut dl = confirmation::deadlines(c, &self.calendar()).map_err(rejection)?;
                 dl.extend(appraisal::deadlines(a, &self.calendar()).map_err(rejection)?);
                 // A confirmed case stays open for its appraisal and award.
                 (state, c.phase.is_closed() && !confirmed, dl)
             }
-            "insurer_claim" => (
-                k.phase.name().to_owned(),
+            Flow::InsurerClaim => (
+                k.phase.into(),
                 k.phase.is_closed(),
                 insurer_claim::deadlines(k, &self.calendar()).map_err(rejection)?,
             ),
-            _ => return self.snapshot(d, a),
+            Flow::Determination => return self.snapshot(d, a),
         };
         deadlines.sort_by_key(|x| (x.due, x.kind));
         Ok(CaseSnapshot {
             state,
             closed,
             deadline: deadlines.into_iter().next().map(|x| StoredDeadline {
-                kind: text_of(&x.kind),
+                kind: x.kind,
                 due: x.due,
                 article: x.article,
             }),

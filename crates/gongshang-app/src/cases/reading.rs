@@ -17,17 +17,17 @@ impl App {
         deadlines.sort_by_key(|x| (x.due, x.kind));
         let today = self.case_today();
         let days_left = deadlines.first().map(|x| x.days_left(today));
-        let claim_assessed = match loaded.row.flow.as_str() {
-            "insurer_claim" => self.claim_assessment(loaded.row.id)?,
-            _ => None,
+        let claim_assessed = match loaded.row.flow {
+            Flow::InsurerClaim => self.claim_assessment(loaded.row.id)?,
+            Flow::Determination | Flow::Confirmation => None,
         };
-        let flow = loaded.row.flow.clone();
+        let flow = loaded.row.flow;
         Ok(CaseView {
             row: loaded.row,
             determination: d,
             appraisal: a,
-            confirmation: (flow == "confirmation").then_some(c),
-            claim: (flow == "insurer_claim").then_some(k),
+            confirmation: (flow == Flow::Confirmation).then_some(c),
+            claim: (flow == Flow::InsurerClaim).then_some(k),
             claim_assessed,
             deadlines,
             days_left,

@@ -18,7 +18,7 @@ use gongshang_store::{PostgresStore, SqliteStore, Store};
 use jiff::civil::{Date, date};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use super::{ACTOR, ADMIN, Location, TestApp, person, request, ts, unique, unit, yuan};
+use super::{ACTOR, ADMIN, Location, TestApp, named, person, request, ts, unique, unit, yuan};
 
 /// The clerk who computes awards, and the reviewer who approves them.
 static MAKER: LazyLock<Actor> = LazyLock::new(|| Actor {
@@ -119,13 +119,15 @@ fn application(u: CreditCode, p: ResidentId, scheme: &str, accident: Date) -> Fi
 
 fn det(app: &App, number: &str, cmd: determination::Command, on: Date) -> Result<String, AppError> {
     app.act(&MAKER, number, CaseCommand::Determination(cmd), Some(on))
-        .map(|c| c.state)
+        .map(|c| c.state.as_str().to_owned())
 }
 
 fn appr(app: &App, number: &str, cmd: appraisal::Command, on: Date) -> String {
     app.act(&MAKER, number, CaseCommand::Appraisal(cmd), Some(on))
         .unwrap()
         .state
+        .as_str()
+        .to_owned()
 }
 
 /// Files, accepts and recognises an accident of 2025-03-10; returns the number.
@@ -137,7 +139,7 @@ fn recognised(app: &App, n: u32) -> String {
             &application(u, p, "guangdong.employees", date(2025, 3, 10)),
         )
         .unwrap();
-    assert_eq!(case.state, "completeness_review");
+    assert_eq!(case.state.as_str(), "completeness_review");
     assert_eq!(
         det(
             app,
@@ -191,7 +193,7 @@ fn single_risk_scheme_an_uncovered_person_is_inadmissible_with_that_reason() {
                 &application(u, p, "guangdong.specific_persons", date(2025, 3, 10)),
             )
             .unwrap();
-        assert_eq!(case.state, "rejected");
+        assert_eq!(case.state.as_str(), "rejected");
         assert!(case.closed);
         let view = app.case_view(&ACTOR, &case.number).unwrap();
         assert_eq!(
@@ -223,7 +225,7 @@ fn art17_the_same_accident_is_never_recognised_twice() {
         let mut again = application(u, p, "guangdong.employees", date(2025, 3, 10));
         again.applicant = ApplicantRole::Worker;
         let second = app.file_case(&MAKER, &again).unwrap();
-        assert_eq!(second.state, "rejected");
+        assert_eq!(second.state.as_str(), "rejected");
         let view = app.case_view(&ACTOR, &second.number).unwrap();
         assert!(matches!(
             view.determination.rejected,
@@ -256,7 +258,7 @@ fn art20_the_queue_lists_open_cases_by_days_left_overdue_first() {
         assert!(queue[0].days_left < 0);
         assert_eq!(queue[1].number, a.number);
         assert!(!queue[1].overdue);
-        assert_eq!(queue[1].deadline.kind, "completeness_review");
+        assert_eq!(queue[1].deadline.kind.as_str(), "completeness_review");
         // Accepted: the decision deadline of 60 days (Art 20(1)) replaces it.
         det(
             app,
@@ -267,7 +269,7 @@ fn art20_the_queue_lists_open_cases_by_days_left_overdue_first() {
         .unwrap();
         let queue = app.work_queue(&ACTOR, 50).unwrap();
         let entry = queue.iter().find(|q| q.number == a.number).unwrap();
-        assert_eq!(entry.deadline.kind, "decision");
+        assert_eq!(entry.deadline.kind.as_str(), "decision");
         assert!(entry.deadline.article.contains("Art 20(1)"), "{entry:?}");
     });
 }
@@ -348,14 +350,14 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
         let first = app
             .compute_award(&MAKER, &number, &award_request(facts.clone(), "initial"))
             .unwrap();
-        assert_eq!(first.award.status, "proposed");
+        assert_eq!(first.award.status.as_str(), "proposed");
         assert!(first.difference.is_none());
         assert!(first.award.trace.contains("steps") || first.award.trace.len() > 10);
         let subsidy5 = first
             .award
             .items
             .iter()
-            .find(|i| i.item == "one_time_disability_subsidy")
+            .find(|i| i.item == named("one_time_disability_subsidy"))
             .unwrap()
             .amount;
         assert!(subsidy5.fen() > 0);
@@ -371,7 +373,7 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
         assert_eq!(err.code(), "maker_checker");
         assert!(err.to_string().contains("maker-checker"), "{err}");
         let approved = app.approve_award(&CHECKER, first.award.id).unwrap();
-        assert_eq!(approved.award.status, "approved");
+        assert_eq!(approved.award.status.as_str(), "approved");
 
         // One-time items are paid once.
         let paid = app
@@ -419,20 +421,25 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
             .award
             .items
             .iter()
-            .find(|i| i.item == "one_time_disability_subsidy")
+            .find(|i| i.item == named("one_time_disability_subsidy"))
             .unwrap()
             .amount;
         let line = d
             .lines
             .iter()
-            .find(|l| l.item == "one_time_disability_subsidy")
+            .find(|l| l.item == named("one_time_disability_subsidy"))
             .unwrap();
         assert_eq!((line.before, line.after), (subsidy5, subsidy3));
         assert_eq!(line.difference.fen(), subsidy3.fen() - subsidy5.fen());
         assert!(d.arrears.fen() >= line.difference.fen());
         app.approve_award(&CHECKER, second.award.id).unwrap();
         assert_eq!(
-            app.store().award(first.award.id).unwrap().unwrap().status,
+            app.store()
+                .award(first.award.id)
+                .unwrap()
+                .unwrap()
+                .status
+                .as_str(),
             "superseded"
         );
         // Only the difference is paid now, once.
@@ -440,7 +447,7 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
         let p = arrears
             .paid
             .iter()
-            .find(|p| p.item == "one_time_disability_subsidy")
+            .find(|p| p.item == named("one_time_disability_subsidy"))
             .unwrap();
         assert_eq!(p.amount.fen(), subsidy3.fen() - subsidy5.fen());
         assert!(!p.already_paid);
@@ -449,10 +456,10 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
         let allowance = view
             .benefits
             .iter()
-            .find(|b| b.item == "monthly_disability_allowance" && b.end_reason.is_none())
+            .find(|b| b.item == named("monthly_disability_allowance") && b.end_reason.is_none())
             .unwrap();
         // Grade 5 (employer, Art 36) became grade 3 (fund, Art 35): a new benefit.
-        assert_eq!(allowance.payer, "fund");
+        assert_eq!(allowance.payer, named("fund"));
         assert_eq!(allowance.start_month, month("2026-01"));
         let run = app.run_payroll(&ACTOR, month("2026-01")).unwrap();
         assert_eq!(run.lines, 1);
@@ -493,7 +500,7 @@ fn art39_survivors_pensions_end_at_18_remarriage_and_are_indexed_suspended_and_p
             .pay_one_time(&ACTOR, &number, date(2025, 5, 10))
             .unwrap();
         assert!(
-            paid.paid.iter().any(|p| p.item == "funeral_subsidy"),
+            paid.paid.iter().any(|p| p.item == named("funeral_subsidy")),
             "{paid:?}"
         );
 
@@ -562,7 +569,7 @@ fn art35_grade_1_to_4_at_retirement_the_fund_pays_only_the_difference_above_the_
         let allowance = view
             .benefits
             .iter()
-            .find(|b| b.item == "monthly_disability_allowance")
+            .find(|b| b.item == named("monthly_disability_allowance"))
             .unwrap()
             .clone();
         let full = allowance.amounts[0].amount;
@@ -612,7 +619,7 @@ fn art26_a_reappraisal_changes_the_allowance_from_its_month_and_shows_the_months
         let allowance = view
             .benefits
             .iter()
-            .find(|b| b.item == "monthly_disability_allowance")
+            .find(|b| b.item == named("monthly_disability_allowance"))
             .unwrap()
             .clone();
         assert_eq!(allowance.start_month, month("2025-11"));
@@ -648,7 +655,7 @@ fn art26_a_reappraisal_changes_the_allowance_from_its_month_and_shows_the_months
         let line = d
             .lines
             .iter()
-            .find(|l| l.item == "monthly_disability_allowance")
+            .find(|l| l.item == named("monthly_disability_allowance"))
             .unwrap();
         assert!(line.after > line.before, "{line:?}");
         assert_eq!(

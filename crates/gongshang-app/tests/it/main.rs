@@ -859,3 +859,8 @@ fn orders_cover_their_days_bill_the_platform_and_reconcile() {
         assert_eq!(bills[0].scheme_id, "national.platform_occupational_injury");
     });
 }
+
+/// An enum of the rules engine by its serde name (`fund`, `monthly`, ...).
+pub fn named<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_value(serde_json::Value::String(text.into())).unwrap()
+}

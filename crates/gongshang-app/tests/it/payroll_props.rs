@@ -84,7 +84,7 @@ fn app_with_benefits(benefits: &[(u8, i64)]) -> (App, Vec<i64>) {
         .create_case(
             &NewCase {
                 number: Some("P-1".into()),
-                flow: "determination".into(),
+                flow: "determination".parse().unwrap(),
                 person: ResidentId::parse("11010519491231002X").unwrap(),
                 unit: None,
                 scheme_id: "national.employees".into(),
@@ -96,13 +96,13 @@ fn app_with_benefits(benefits: &[(u8, i64)]) -> (App, Vec<i64>) {
             &CaseAppend {
                 expected_version: 0,
                 events: vec![NewCaseEvent {
-                    stream: "determination".into(),
+                    stream: "determination".parse().unwrap(),
                     kind: "filed".into(),
                     on: date(2024, 12, 1),
                     body: "{}".into(),
                 }],
                 snapshot: CaseSnapshot {
-                    state: "decided".into(),
+                    state: "decided".parse().unwrap(),
                     closed: false,
                     deadline: None,
                 },
@@ -120,8 +120,8 @@ fn app_with_benefits(benefits: &[(u8, i64)]) -> (App, Vec<i64>) {
             case_id: case.id,
             award_id: None,
             beneficiary: format!("b{n}"),
-            item: "monthly_disability_allowance".into(),
-            payer: "fund".into(),
+            item: super::named("monthly_disability_allowance"),
+            payer: super::named("fund"),
             start_month: month(start),
             end_month: None,
             end_reason: None,

@@ -19,7 +19,7 @@ use gongshang_rules::scheme::{Category, OrderIndustry, PremiumPayer};
 use gongshang_store::{PostgresStore, SqliteStore, Store};
 use jiff::civil::{Date, date};
 
-use super::{ACTOR, Location, TestApp, person, request, ts, unique, yuan};
+use super::{ACTOR, Location, TestApp, named, person, request, ts, unique, yuan};
 
 const PILOT: &str = "national.platform_occupational_injury";
 const YILUBAO: &str = "xiamen.yilubao";
@@ -199,8 +199,8 @@ fn platform_pilot_confirmation_cover_at_injury_and_time_limits() {
                 &format!("acc-{n}"),
             );
             let case = app.file_confirmation(&ACTOR, &req).unwrap();
-            assert_eq!(case.flow, "confirmation", "{name}");
-            assert_eq!(case.state, state, "{name}");
+            assert_eq!(case.flow.as_str(), "confirmation", "{name}");
+            assert_eq!(case.state.as_str(), state, "{name}");
             let view = app.case_view(&ACTOR, &case.number).unwrap();
             assert_eq!(rejection_of(&view), reason, "{name}");
             let c = view.confirmation.as_ref().unwrap();
@@ -243,10 +243,10 @@ fn platform_pilot_confirms_an_accident_once_and_the_moment_is_checked() {
         other.platform = PlatformId::parse("eleme").unwrap();
         other.accident_key = Some("other".into());
         let refused = app.file_confirmation(&ACTOR, &other).unwrap();
-        assert_eq!(refused.state, "rejected");
+        assert_eq!(refused.state.as_str(), "rejected");
 
         let case = app.file_confirmation(&ACTOR, &req).unwrap();
-        assert_eq!(case.state, "under_review");
+        assert_eq!(case.state.as_str(), "under_review");
         // A determination command does not apply to a confirmation.
         let wrong = app
             .act(
@@ -267,7 +267,7 @@ fn platform_pilot_confirms_an_accident_once_and_the_moment_is_checked() {
         let row = app
             .act(&ACTOR, &case.number, cmd, Some(date(2025, 7, 25)))
             .unwrap();
-        assert_eq!(row.state, "confirmed");
+        assert_eq!(row.state.as_str(), "confirmed");
         assert!(!row.closed, "a confirmed case stays open for its appraisal");
         assert_eq!(
             app.store()
@@ -284,7 +284,7 @@ fn platform_pilot_confirms_an_accident_once_and_the_moment_is_checked() {
         let mut again = req.clone();
         again.applicant = ConfirmationApplicant::Worker;
         let second = app.file_confirmation(&ACTOR, &again).unwrap();
-        assert_eq!(second.state, "rejected");
+        assert_eq!(second.state.as_str(), "rejected");
         assert_eq!(
             rejection_of(&app.case_view(&ACTOR, &second.number).unwrap()),
             Some(confirmation::Inadmissible::AccidentAlreadyConfirmed)
@@ -298,7 +298,7 @@ fn platform_pilot_confirms_an_accident_once_and_the_moment_is_checked() {
                 Some(date(2025, 8, 1)),
             )
             .unwrap();
-        assert_eq!(applied.state, "appraisal_pending");
+        assert_eq!(applied.state.as_str(), "appraisal_pending");
     });
 }
 
@@ -454,7 +454,7 @@ fn yilubao_claims_cover_on_the_day_and_the_claim_time_limit() {
                 let awards = app.awards_of_case(&ACTOR, &case.number).unwrap();
                 assert_eq!(awards.len(), 1, "{name}");
                 assert!(
-                    awards[0].items.iter().all(|i| i.payer == "insurer"),
+                    awards[0].items.iter().all(|i| i.payer == named("insurer")),
                     "{name}"
                 );
                 assert_eq!(awards[0].one_time, yuan(p), "{name}");
@@ -484,7 +484,7 @@ fn yilubao_payout_capped_at_the_highest_payout_for_one_accident() {
                 .to_string(),
             )
             .unwrap();
-        assert_eq!(case.state, "under_review");
+        assert_eq!(case.state.as_str(), "under_review");
         let view = app.case_view(&ACTOR, &case.number).unwrap();
         assert_eq!(view.claim_assessed, Some(yuan("400000.00")));
         let k = view.claim.unwrap();
@@ -505,7 +505,7 @@ fn yilubao_payout_capped_at_the_highest_payout_for_one_accident() {
             date(2024, 3, 25),
         )
         .unwrap();
-        assert_eq!(approved.state, "approved");
+        assert_eq!(approved.state.as_str(), "approved");
         // The payout is due 10 days after the approval: 04-04, in the
         // Qingming holiday (04-04 to 04-06), so 04-07, a Sunday worked.
         let view = app.case_view(&ACTOR, &case.number).unwrap();
@@ -534,7 +534,7 @@ fn yilubao_payout_capped_at_the_highest_payout_for_one_accident() {
                 ),
             )
             .unwrap();
-        assert_eq!(again.state, "rejected");
+        assert_eq!(again.state.as_str(), "rejected");
         let view = app.case_view(&ACTOR, &again.number).unwrap();
         assert!(
             view.events
@@ -621,7 +621,7 @@ fn yilubao_approval_stays_within_the_schedule_and_the_cap_left() {
             app.act(&ACTOR, number, cmd, Some(date(2024, 3, 20)))
         };
         assert_eq!(
-            approve(&death.number, "400000.00").unwrap().state,
+            approve(&death.number, "400000.00").unwrap().state.as_str(),
             "approved"
         );
         let err = approve(&hospital.number, "200.00").unwrap_err();

@@ -66,7 +66,7 @@ fn a_case_goes_from_application_to_the_monthly_payroll() {
         filed.contains("案件 GS2025-000001（材料审核中）"),
         "{filed}"
     );
-    assert!(filed.contains("受理审核期限"), "{filed}");
+    assert!(filed.contains("材料审核（受理）时限"), "{filed}");
     let n = "GS2025-000001";
     let accepted = ok(gongshang(&[
         "case",
@@ -87,7 +87,7 @@ fn a_case_goes_from_application_to_the_monthly_payroll() {
     assert!(accepted.contains("Art 20(1)"), "{accepted}");
     let queue = ok(gongshang(&["case", "queue", "--db", db]));
     assert!(
-        queue.contains(&format!("{n},已受理,认定决定期限,")),
+        queue.contains(&format!("{n},已受理,认定决定时限,")),
         "{queue}"
     );
     let decide = r#"{"command":"decide","finding":{"finding":"recognised","ground":"art14_1_work_accident"}}"#;

@@ -87,7 +87,11 @@ pub async fn index_benefits(
                     rate: Rate::parse(p.trim()).map_err(|e| {
                         ApiError::invalid("percent", format!("{p:?}: {e}; e.g. \"3%\""))
                     })?,
-                    item: req.item.clone(),
+                    item: req
+                        .item
+                        .as_deref()
+                        .map(|i| super::from_wire("item", i))
+                        .transpose()?,
                 },
                 (None, Some(a), Some(id)) if req.item.is_none() => Indexation::NewAmount {
                     benefit_id: id,

@@ -26,7 +26,7 @@ use utoipa_axum::routes;
 
 use super::bills::parse_month;
 use super::registry::parse_date;
-use super::{ApiJson, ApiQuery, idempotent, json, json_sized, parse_body, to_value};
+use super::{ApiJson, ApiQuery, idempotent, json, json_sized, parse_body, to_value, wire};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -60,7 +60,7 @@ pub struct DeadlineView {
 impl From<&StoredDeadline> for DeadlineView {
     fn from(d: &StoredDeadline) -> Self {
         DeadlineView {
-            kind: d.kind.clone(),
+            kind: d.kind.as_str().to_owned(),
             due: d.due.to_string(),
             article: d.article.clone(),
         }
@@ -112,14 +112,14 @@ impl From<&CaseView> for CaseDetailView {
         let r = &v.row;
         CaseDetailView {
             number: r.number.clone(),
-            flow: r.flow.clone(),
+            flow: r.flow.as_str().to_owned(),
             person: r.person.clone(),
             unit: r.unit.clone(),
             scheme_id: r.scheme_id.clone(),
             jurisdiction: r.jurisdiction.clone(),
             region: r.region.clone(),
             accident_date: r.accident_date.to_string(),
-            state: r.state.clone(),
+            state: r.state.as_str().to_owned(),
             closed: r.closed,
             version: r.version,
             opened_at: r.opened_at.to_string(),
@@ -220,7 +220,7 @@ impl From<&AwardRow> for AwardSummaryView {
     fn from(a: &AwardRow) -> Self {
         AwardSummaryView {
             id: a.id,
-            status: a.status.clone(),
+            status: a.status.as_str().to_owned(),
             basis: a.basis.clone(),
             legal_date: a.legal_date.to_string(),
             scheme_id: a.scheme_id.clone(),
@@ -236,9 +236,9 @@ impl From<&AwardRow> for AwardSummaryView {
                 .items
                 .iter()
                 .map(|i| AwardItemView {
-                    item: i.item.clone(),
-                    periodicity: i.periodicity.clone(),
-                    payer: i.payer.clone(),
+                    item: wire(&i.item),
+                    periodicity: wire(&i.periodicity),
+                    payer: wire(&i.payer),
                     beneficiary: i.beneficiary.clone(),
                     amount: i.amount.to_string(),
                     citation: i.citation.clone(),
@@ -311,7 +311,7 @@ impl From<&PayrollRunRow> for PayrollRunView {
             by_item: r
                 .by_item
                 .iter()
-                .map(|(i, n, t)| (i.clone(), *n, t.to_string()))
+                .map(|(i, n, t)| (wire(i), *n, t.to_string()))
                 .collect(),
         }
     }
@@ -633,7 +633,7 @@ pub async fn work_queue(
         .iter()
         .map(|q| QueueItemView {
             number: q.number.clone(),
-            state: q.state.clone(),
+            state: q.state.as_str().to_owned(),
             scheme_id: q.scheme_id.clone(),
             deadline: DeadlineView::from(&q.deadline),
             days_left: q.days_left,
@@ -779,7 +779,7 @@ pub async fn pay_one_time(
                     .paid
                     .iter()
                     .map(|p| OneTimePaidView {
-                        item: p.item.clone(),
+                        item: wire(&p.item),
                         beneficiary: p.beneficiary.clone(),
                         amount: p.amount.to_string(),
                         already_paid: p.already_paid,
@@ -788,7 +788,7 @@ pub async fn pay_one_time(
                 to_recover: payout
                     .to_recover
                     .iter()
-                    .map(|(i, b, m)| (i.clone(), b.clone(), m.to_string()))
+                    .map(|(i, b, m)| (wire(i), b.clone(), m.to_string()))
                     .collect(),
             };
             Ok((StatusCode::OK, to_value(&view)?))

@@ -302,3 +302,19 @@ fn respond(result: ApiResult<(StatusCode, serde_json::Value)>) -> Response {
 pub fn to_value<T: Serialize>(value: &T) -> ApiResult<serde_json::Value> {
     serde_json::to_value(value).map_err(ApiError::internal)
 }
+
+/// The wire text of an enum of the rules engine or the domain: its serde
+/// name (`one_time_disability_subsidy`, `fund`, `monthly`, ...).
+pub fn wire<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// An enum of the rules engine or the domain from its wire text, or a
+/// 422 naming the field and the text.
+pub fn from_wire<T: DeserializeOwned>(field: &str, text: &str) -> ApiResult<T> {
+    serde_json::from_value(serde_json::Value::String(text.trim().to_owned()))
+        .map_err(|_| ApiError::invalid(field, format!("{text:?} is not a known {field}")))
+}

@@ -120,7 +120,7 @@ pub async fn overview(State(state): State<AppState>, user: CurrentUser) -> ApiRe
                     .cases_by_state
                     .iter()
                     .map(|(state, cases, overdue)| CaseStateCount {
-                        state: state.clone(),
+                        state: state.as_str().to_owned(),
                         cases: *cases,
                         overdue: *overdue,
                     })

@@ -15,7 +15,10 @@ use gongshang_app::accounts::{Action, Actor};
 use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView};
 use gongshang_app::model::{CaseListRow, ListQuery};
 use gongshang_domain::appraisal;
+use gongshang_domain::case::{AwardStatus, CaseState};
+use gongshang_domain::deadline::DeadlineKind;
 use gongshang_domain::determination::{Command, Finding, Ground};
+use gongshang_rules::award::Periodicity;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -33,42 +36,12 @@ pub fn router() -> Router<AppState> {
         .route("/awards/{id}/approve", post(approve))
 }
 
-pub fn state_label(ctx: &Ctx, state: &str) -> String {
-    let zh = match state {
-        "completeness_review" => "材料审核中",
-        "awaiting_materials" => "待补正材料",
-        "accepted" => "已受理",
-        "decided" => "已作出认定",
-        "rejected" => "不予受理",
-        "withdrawn" => "已撤回",
-        "terminated" => "已终止",
-        "appraisal_pending" => "劳动能力鉴定中",
-        "appraised" => "已鉴定",
-        other => other,
-    };
-    if ctx.zh() {
-        zh.to_owned()
-    } else {
-        state.replace('_', " ")
-    }
+pub fn state_label(ctx: &Ctx, state: CaseState) -> &'static str {
+    ctx.t(state.label_zh(), state.label_en())
 }
 
-fn deadline_label(ctx: &Ctx, kind: &str) -> String {
-    let zh = match kind {
-        "unit_filing" => "单位申请时限",
-        "personal_filing" => "个人申请时限",
-        "completeness_review" => "材料审核（受理）时限",
-        "decision" => "认定决定时限",
-        "delivery" => "送达时限",
-        "appraisal_conclusion" => "鉴定结论时限",
-        "reappraisal_application" => "再次鉴定申请时限",
-        other => other,
-    };
-    if ctx.zh() {
-        zh.to_owned()
-    } else {
-        kind.replace('_', " ")
-    }
+fn deadline_label(ctx: &Ctx, kind: DeadlineKind) -> &'static str {
+    ctx.t(kind.label_zh(), kind.label_en())
 }
 
 #[derive(Deserialize, Default)]
@@ -139,13 +112,13 @@ fn case_table(
                 @for c in rows {
                     tr {
                         td { a href=(format!("/cases/{}", c.number)) { code { (c.number) } } }
-                        td { (state_label(ctx, &c.state)) }
+                        td { (state_label(ctx, c.state)) }
                         td { (state.app.scheme_name(&c.scheme_id, ctx.zh())) }
                         td { code { (c.person.masked()) } }
                         td { (c.accident_date) }
                         td {
                             @if let Some((kind, due, _)) = &c.deadline {
-                                (deadline_label(ctx, kind)) " " (due) (provisional_tag(ctx.lang, state.app.calendar().is_provisional(*due))) " "
+                                (deadline_label(ctx, *kind)) " " (due) (provisional_tag(ctx.lang, state.app.calendar().is_provisional(*due))) " "
                                 @if *due < today { span.tag.bad { (ctx.t("已逾期", "overdue")) } }
                                 @else { span.tag.grey { (ctx.t("剩", "")) ((*due - today).get_days()) (ctx.t("天", " days left")) } }
                             } @else { span.muted { "—" } }
@@ -189,7 +162,7 @@ fn case_body(
     let today = state.app.today();
     let agency = ctx.viewer.may(Action::ActOnCase);
     html! {
-        h1 { (ctx.t("案件", "Case")) " " code { (r.number) } " " span.tag { (state_label(ctx, &r.state)) } }
+        h1 { (ctx.t("案件", "Case")) " " code { (r.number) } " " span.tag { (state_label(ctx, r.state)) } }
         @if let Some(n) = notice { (n) }
         div.grid.two {
             section.card {
@@ -208,7 +181,7 @@ fn case_body(
                     @for d in &v.deadlines {
                         @let left = d.days_left(today);
                         li {
-                            strong { (deadline_label(ctx, &serde_json::to_value(d.kind).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default())) }
+                            strong { (deadline_label(ctx, d.kind)) }
                             "：" (d.due) (provisional_tag(ctx.lang, d.provisional)) " "
                             @if left < 0 { span.tag.bad { (ctx.t("逾期 ", "overdue by ")) (-left) (ctx.t(" 天", " days")) } }
                             @else { span.tag.warn { (ctx.t("剩 ", "")) (left) (ctx.t(" 天", " days left")) } }
@@ -222,7 +195,7 @@ fn case_body(
         @if agency {
             section.card {
                 h2 style="margin-top:0" { (ctx.t("下一步", "Next action")) }
-                (next_actions(ctx, &r.number, &r.state))
+                (next_actions(ctx, &r.number, r.state))
             }
         }
         @if !awards.is_empty() {
@@ -231,7 +204,7 @@ fn case_body(
                 thead { tr { th { "#" } th { (ctx.t("状态", "Status")) } th { (ctx.t("依据", "Basis")) } th.num { (ctx.t("一次性", "One-time")) } th.num { (ctx.t("每月", "Monthly")) } } }
                 tbody { @for a in awards { tr {
                     td { a href=(format!("/awards/{}", a.id)) { (ctx.t("核定单 ", "award ")) (a.id) } }
-                    td { (award_status(ctx, &a.status)) } td { (a.basis) }
+                    td { (award_status(ctx, a.status)) } td { (a.basis) }
                     td.num { (yuan(a.one_time)) } td.num { (yuan(a.monthly)) }
                 } } }
             } }
@@ -263,7 +236,7 @@ fn notice_links(ctx: &Ctx, v: &CaseView, awards: &[gongshang_app::model::AwardRo
     if d.decision.is_some() {
         kinds.push(("decision", "工伤认定决定书", "Determination decision"));
     }
-    if awards.iter().any(|a| a.status == "approved") {
+    if awards.iter().any(|a| a.status == AwardStatus::Approved) {
         kinds.push(("award", "工伤保险待遇核定表", "Award sheet"));
     }
     let number = &v.row.number;
@@ -295,14 +268,13 @@ fn event_name(change: &serde_json::Value) -> String {
     }
 }
 
-fn award_status(ctx: &Ctx, s: &str) -> Markup {
-    let (zh, class) = match s {
-        "proposed" => ("待复核", "tag warn"),
-        "approved" => ("已核准", "tag"),
-        "superseded" => ("已被替代", "tag grey"),
-        _ => ("已撤回", "tag grey"),
+fn award_status(ctx: &Ctx, s: AwardStatus) -> Markup {
+    let class = match s {
+        AwardStatus::Proposed => "tag warn",
+        AwardStatus::Approved => "tag",
+        AwardStatus::Superseded | AwardStatus::Withdrawn => "tag grey",
     };
-    html! { span class=(class) { (if ctx.zh() { zh } else { s }) } }
+    html! { span class=(class) { (ctx.t(s.label_zh(), s.label_en())) } }
 }
 
 fn action_button(ctx: &Ctx, number: &str, action: &str, zh: &str, en: &str) -> Markup {
@@ -315,20 +287,20 @@ fn action_button(ctx: &Ctx, number: &str, action: &str, zh: &str, en: &str) -> M
     }
 }
 
-fn next_actions(ctx: &Ctx, number: &str, state: &str) -> Markup {
+fn next_actions(ctx: &Ctx, number: &str, state: CaseState) -> Markup {
     html! {
         @match state {
-            "completeness_review" => { (action_button(ctx, number, "accept", "受理", "Accept")) }
-            "awaiting_materials" => { p.muted { (ctx.t("等待申请人补正材料。", "Waiting for the applicant's materials.")) } (action_button(ctx, number, "supply", "材料已补正", "Materials supplied")) }
-            "accepted" => {
+            CaseState::CompletenessReview => { (action_button(ctx, number, "accept", "受理", "Accept")) }
+            CaseState::AwaitingMaterials => { p.muted { (ctx.t("等待申请人补正材料。", "Waiting for the applicant's materials.")) } (action_button(ctx, number, "supply", "材料已补正", "Materials supplied")) }
+            CaseState::Accepted => {
                 (action_button(ctx, number, "investigate", "开始调查核实", "Start investigation"))
                 (action_button(ctx, number, "recognise", "认定为工伤（第十四条）", "Recognise (Art 14)"))
             }
-            "decided" => {
+            CaseState::Decided => {
                 (action_button(ctx, number, "deliver", "送达认定决定", "Deliver the decision"))
                 (action_button(ctx, number, "appraisal_apply", "申请劳动能力鉴定", "Apply for appraisal"))
             }
-            "appraisal_pending" => {
+            CaseState::AppraisalPending => {
                 form.inline method="post" action=(format!("/cases/{number}/act")) {
                     (session::csrf_field(ctx))
                     input type="hidden" name="action" value="conclude";
@@ -337,7 +309,7 @@ fn next_actions(ctx: &Ctx, number: &str, state: &str) -> Markup {
                     button.primary type="submit" { (ctx.t("记录鉴定结论", "Record the conclusion")) }
                 }
             }
-            "appraised" => {
+            CaseState::Appraised => {
                 form.cols method="post" action=(format!("/cases/{number}/award")) {
                     (session::csrf_field(ctx))
                     div { label for="own_wage" { (ctx.t("本人工资（元/月）", "Own wage (yuan a month)")) } input #own_wage name="own_wage" required value="8000.00"; }
@@ -501,13 +473,13 @@ fn award_body(ctx: &Ctx, v: &AwardView, notice: Option<Markup>) -> Markup {
     let a = &v.award;
     let trace: serde_json::Value = serde_json::from_str(&a.trace).unwrap_or_default();
     let zh = ctx.zh();
-    let may_approve = ctx.viewer.may(Action::ApproveAward) && a.status == "proposed";
+    let may_approve = ctx.viewer.may(Action::ApproveAward) && a.status == AwardStatus::Proposed;
     html! {
-        h1 { (ctx.t("待遇核定单", "Award")) " " (a.id) " " (award_status(ctx, &a.status)) }
+        h1 { (ctx.t("待遇核定单", "Award")) " " (a.id) " " (award_status(ctx, a.status)) }
         p { (ctx.t("案件", "Case")) " " a href=(format!("/cases/{}", v.case_number)) { code { (v.case_number) } }
             " · " (ctx.t("规则日期", "Rules as of")) " " (a.legal_date) " · " (ctx.t("经办", "Made by")) " " (a.made_by) }
         @if let Some(n) = notice { (n) }
-        @if a.status == "approved" {
+        @if a.status == AwardStatus::Approved {
             p #award-notice { (ctx.t("核定表：", "Award sheet: "))
                 a href=(format!("/api/v1/cases/{}/notices/award", v.case_number)) target="_blank" { "HTML" }
                 " · " a href=(format!("/api/v1/cases/{}/notices/award?format=pdf", v.case_number)) { "PDF" } }
@@ -518,9 +490,9 @@ fn award_body(ctx: &Ctx, v: &AwardView, notice: Option<Markup>) -> Markup {
                 th { (ctx.t("受领人", "Beneficiary")) } th.num { (ctx.t("金额（元）", "Amount (yuan)")) } th { (ctx.t("依据", "Article")) }
             } }
             tbody { @for it in &a.items { tr {
-                td { (item_label(&it.item, zh)) }
-                td { @if it.periodicity == "monthly" { span.tag { (ctx.t("每月", "monthly")) } } @else { span.tag.grey { (ctx.t("一次性", "once")) } } }
-                td { (it.payer) } td { (it.beneficiary) }
+                td { (item_label(it.item, zh)) }
+                td { @if it.periodicity == Periodicity::Monthly { span.tag { (ctx.t("每月", "monthly")) } } @else { span.tag.grey { (ctx.t("一次性", "once")) } } }
+                td { (ctx.t(it.payer.label_zh(), it.payer.label_en())) } td { (it.beneficiary) }
                 td.num { strong { (yuan(it.amount)) } }
                 td { (it.citation) }
             } } }
@@ -535,14 +507,14 @@ fn award_body(ctx: &Ctx, v: &AwardView, notice: Option<Markup>) -> Markup {
         }
         @if !v.benefits.is_empty() {
             h2 { (ctx.t("按月待遇（已列入发放）", "Monthly benefits (on the payroll)")) }
-            ul { @for b in &v.benefits { li { (item_label(&b.item, zh)) " · " (b.beneficiary) " · " (ctx.t("自 ", "from ")) (b.start_month.to_string()) } } }
+            ul { @for b in &v.benefits { li { (item_label(b.item, zh)) " · " (b.beneficiary) " · " (ctx.t("自 ", "from ")) (b.start_month.to_string()) } } }
         }
         section.card #trace {
             h2 style="margin-top:0" { (ctx.t("计算过程与依据", "How each amount was computed")) }
             ol.trace {
                 @for step in trace["steps"].as_array().into_iter().flatten() {
                     li {
-                        strong { (item_label(step["item"].as_str().unwrap_or(""), zh)) } " — "
+                        strong { (step_item_label(&step["item"], zh)) } " — "
                         (step["article"][if zh { "zh" } else { "en" }].as_str().unwrap_or(""))
                         br; (step[if zh { "explain_zh" } else { "explain_en" }].as_str().unwrap_or(""))
                         br; span.formula { (step["formula"].as_str().unwrap_or("")) }
@@ -553,14 +525,16 @@ fn award_body(ctx: &Ctx, v: &AwardView, notice: Option<Markup>) -> Markup {
     }
 }
 
-fn item_label(item: &str, zh: bool) -> String {
-    let parsed: Option<gongshang_rules::Item> =
-        serde_json::from_value(serde_json::Value::String(item.to_owned())).ok();
-    match parsed {
-        Some(i) if zh => i.label_zh().to_owned(),
-        Some(i) => i.label_en().to_owned(),
-        None => item.to_owned(),
+/// A trace step's item, from the stored trace's JSON.
+fn step_item_label(item: &serde_json::Value, zh: bool) -> String {
+    match serde_json::from_value::<gongshang_rules::Item>(item.clone()) {
+        Ok(i) => item_label(i, zh).to_owned(),
+        Err(_) => item.as_str().unwrap_or("").to_owned(),
     }
+}
+
+fn item_label(item: gongshang_rules::Item, zh: bool) -> &'static str {
+    if zh { item.label_zh() } else { item.label_en() }
 }
 
 #[derive(Deserialize)]

@@ -88,7 +88,7 @@ fn body(ctx: &Ctx, c: &DashboardCounts, names: &[String], today: jiff::civil::Da
         ]
     });
     let cases = json!({
-        "x": c.cases_by_state.iter().map(|(s, _, _)| super::cases::state_label(ctx, s)).collect::<Vec<_>>(),
+        "x": c.cases_by_state.iter().map(|(s, _, _)| super::cases::state_label(ctx, *s)).collect::<Vec<_>>(),
         "series": [
             {"name": ctx.t("案件数", "cases"), "data": c.cases_by_state.iter().map(|(_, n, _)| n).collect::<Vec<_>>()},
             {"name": ctx.t("逾期", "overdue"), "data": c.cases_by_state.iter().map(|(_, _, o)| o).collect::<Vec<_>>()},
@@ -140,7 +140,7 @@ fn body(ctx: &Ctx, c: &DashboardCounts, names: &[String], today: jiff::civil::Da
                     tbody {
                         @for (state, n, overdue) in &c.cases_by_state {
                             tr {
-                                td { a href=(format!("/cases?q={state}")) { (super::cases::state_label(ctx, state)) } }
+                                td { a href=(format!("/cases?q={state}")) { (super::cases::state_label(ctx, *state)) } }
                                 td.num { (n) }
                                 td.num { @if *overdue > 0 { a.tag.bad href="/cases?overdue=1" { (overdue) } } @else { "0" } }
                             }

@@ -273,7 +273,7 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
     let notice = match &result {
         Ok(case) => html! { div.alert.ok role="status" style="margin-top:1rem" {
             (ctx.t("已提交理赔申请 ", "Claim filed: ")) a href=(format!("/cases/{}", case.number)) { code { (case.number) } }
-            " · " (super::cases::state_label(&ctx, &case.state))
+            " · " (super::cases::state_label(&ctx, case.state))
         } },
         Err(e) => html! { div style="margin-top:1rem" { (error_box(&ctx, e)) } },
     };
@@ -316,7 +316,7 @@ fn cases_box(ctx: &Ctx, cases: &[gongshang_app::model::CaseListRow]) -> Markup {
                     @for c in cases {
                         li {
                             a href=(format!("/cases/{}", c.number)) { code { (c.number) } }
-                            " · " (super::cases::state_label(ctx, &c.state))
+                            " · " (super::cases::state_label(ctx, c.state))
                             @if let Some((_, due, _)) = &c.deadline { " · " (ctx.t("时限 ", "due ")) (due) }
                         }
                     }

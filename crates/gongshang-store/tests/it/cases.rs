@@ -17,15 +17,25 @@ use gongshang_store::cases::{
 };
 use jiff::civil::date;
 
+use gongshang_domain::case::{AwardStatus, CaseState, Flow};
+use gongshang_domain::deadline::DeadlineKind;
+use gongshang_rules::award::Periodicity;
+use gongshang_rules::{Item, Payer};
+
 use crate::common::*;
 
 fn month(text: &str) -> Month {
     Month::parse(text).unwrap()
 }
 
+/// An enum of the rules engine by its serde name.
+fn named<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_value(serde_json::Value::String(text.into())).unwrap()
+}
+
 fn event(stream: &str, kind: &str, on: jiff::civil::Date) -> NewCaseEvent {
     NewCaseEvent {
-        stream: stream.into(),
+        stream: stream.parse().unwrap(),
         kind: kind.into(),
         on,
         body: format!(r#"{{"event":"{kind}","on":"{on}"}}"#),
@@ -37,10 +47,10 @@ fn append(version: i64, events: Vec<NewCaseEvent>, state: &str, due: Option<&str
         expected_version: version,
         events,
         snapshot: CaseSnapshot {
-            state: state.into(),
+            state: state.parse().unwrap(),
             closed: false,
             deadline: due.map(|d| StoredDeadline {
-                kind: "decision".into(),
+                kind: DeadlineKind::Decision,
                 due: d.parse().unwrap(),
                 article: "条例 Art 20(1)".into(),
             }),
@@ -53,7 +63,7 @@ fn append(version: i64, events: Vec<NewCaseEvent>, state: &str, due: Option<&str
 fn new_case(n: u32, number: Option<&str>) -> NewCase {
     NewCase {
         number: number.map(str::to_owned),
-        flow: "determination".into(),
+        flow: Flow::Determination,
         person: resident(n),
         unit: Some(credit(1)),
         scheme_id: "guangdong.employees".into(),
@@ -86,8 +96,8 @@ fn benefit(case_id: i64, who: &str, item: &str, start: &str, fen: i64) -> NewPer
         case_id,
         award_id: None,
         beneficiary: who.into(),
-        item: item.into(),
-        payer: "fund".into(),
+        item: named(item),
+        payer: Payer::Fund,
         start_month: month(start),
         end_month: None,
         end_reason: None,
@@ -125,7 +135,7 @@ fn a_case_is_an_event_log_with_a_snapshot_row_and_appends_at_a_version() {
             .unwrap();
         assert_eq!(case.number, format!("GS2025-{:06}", case.id));
         assert_eq!(case.version, 1);
-        assert_eq!(case.state, "completeness_review");
+        assert_eq!(case.state, CaseState::CompletenessReview);
         let row = s
             .append_case_events(
                 case.id,
@@ -296,17 +306,17 @@ fn award(case_id: i64, one_time: i64, monthly: i64) -> NewAward {
         jurisdiction: "guangdong".into(),
         items: vec![
             AwardItemRow {
-                item: "one_time_disability_subsidy".into(),
-                periodicity: "one_time".into(),
-                payer: "fund".into(),
+                item: Item::OneTimeDisabilitySubsidy,
+                periodicity: Periodicity::OneTime,
+                payer: Payer::Fund,
                 beneficiary: "worker".into(),
                 amount: Money::from_fen(one_time),
                 citation: "条例 Art 35".into(),
             },
             AwardItemRow {
-                item: "monthly_disability_allowance".into(),
-                periodicity: "monthly".into(),
-                payer: "fund".into(),
+                item: Item::MonthlyDisabilityAllowance,
+                periodicity: Periodicity::Monthly,
+                payer: Payer::Fund,
                 beneficiary: "worker".into(),
                 amount: Money::from_fen(monthly),
                 citation: "条例 Art 35".into(),
@@ -331,7 +341,7 @@ fn an_award_is_approved_by_a_second_person_and_supersedes_the_last_one() {
             (100_000, 5_000)
         );
         assert_eq!(shown.items.len(), 2);
-        assert_eq!(shown.status, "proposed");
+        assert_eq!(shown.status, AwardStatus::Proposed);
 
         let err = s
             .approve_award(first, &AwardApproval::default(), "maker", now())
@@ -361,7 +371,7 @@ fn an_award_is_approved_by_a_second_person_and_supersedes_the_last_one() {
             ..AwardApproval::default()
         };
         let approved = s.approve_award(first, &approval, "checker", now()).unwrap();
-        assert_eq!(approved.status, "approved");
+        assert_eq!(approved.status, AwardStatus::Approved);
         assert_eq!(approved.checked_by.as_deref(), Some("checker"));
         assert_eq!(s.periodic_benefits_of_case(case).unwrap().len(), 1);
         let err = s
@@ -398,7 +408,10 @@ fn an_award_is_approved_by_a_second_person_and_supersedes_the_last_one() {
             .approve_award(second, &approval, "checker", now())
             .unwrap();
         assert_eq!(approved.supersedes, Some(first));
-        assert_eq!(s.award(first).unwrap().unwrap().status, "superseded");
+        assert_eq!(
+            s.award(first).unwrap().unwrap().status,
+            AwardStatus::Superseded
+        );
         let balances = s.ledger_balances().unwrap();
         assert!(
             balances.contains(&(Account::BenefitsPayable, -120_000)),
@@ -437,7 +450,7 @@ fn a_one_time_payment_is_recorded_once_with_its_ledger_transaction() {
         let pay = NewOneTimePayment {
             case_id: case,
             award_id: a,
-            item: "one_time_disability_subsidy".into(),
+            item: Item::OneTimeDisabilitySubsidy,
             beneficiary: "worker".into(),
             amount: Money::from_fen(100_000),
             paid_on: date(2025, 11, 1),
@@ -504,8 +517,14 @@ fn the_payroll_pays_each_benefit_and_month_once_at_the_amount_in_force() {
                     benefit(case, "worker", "monthly_living_care", "2025-04", 150_000),
                     ended,
                     NewPeriodicBenefit {
-                        payer: "employer".into(),
-                        ..benefit(case, "worker", "employer_allowance", "2025-01", 99)
+                        payer: Payer::Employer,
+                        ..benefit(
+                            case,
+                            "worker",
+                            "monthly_disability_allowance",
+                            "2025-01",
+                            99,
+                        )
                     },
                 ],
                 ACTOR,
@@ -580,11 +599,7 @@ fn the_payroll_pays_each_benefit_and_month_once_at_the_amount_in_force() {
         assert_eq!((april2.lines, april2.total.fen()), (1, 150_000));
         assert_eq!(
             april2.by_item,
-            vec![(
-                "monthly_living_care".to_owned(),
-                1,
-                Money::from_fen(150_000)
-            )]
+            vec![(Item::MonthlyLivingCare, 1, Money::from_fen(150_000))]
         );
 
         // Ending before a month paid is refused; after it, the next month pays nothing.
