@@ -516,12 +516,13 @@ fn the_payroll_pays_each_benefit_and_month_once_at_the_amount_in_force() {
                     ),
                     benefit(case, "worker", "monthly_living_care", "2025-04", 150_000),
                     ended,
+                    // Paid by the employer, never by the fund's payroll.
                     NewPeriodicBenefit {
                         payer: Payer::Employer,
                         ..benefit(
                             case,
-                            "worker",
-                            "monthly_disability_allowance",
+                            "dependant-2",
+                            "monthly_survivor_pensions",
                             "2025-01",
                             99,
                         )
