@@ -149,6 +149,10 @@ const JS_27_28: Article = Article {
     zh: "《江苏省实施〈工伤保险条例〉办法》第二十七条、第二十八条",
     en: "Jiangsu implementation measures Arts 27-28",
 };
+const JS_28: Article = Article {
+    zh: "《江苏省实施〈工伤保险条例〉办法》第二十八条",
+    en: "Jiangsu implementation measures Art 28",
+};
 
 /// Checks the person against the scheme on the injury date. Schemes for
 /// employees only need no person; every other scheme does.
@@ -672,86 +676,95 @@ fn jiangsu_subsidies(
         s.params = vec![uplift];
         trace.steps.push(s);
     }
-    // Art 28: years to the statutory retirement age.
-    let person = case.person.as_ref();
-    let needs_age = term.reason == TerminationReason::WorkerRequest || person.is_some();
-    if needs_age {
-        let person = person.ok_or_else(|| {
-            RulesError::missing("person", "the Jiangsu Art 28 reduction (birth_date and sex give the statutory retirement age)")
-        })?;
-        let sex = person.sex.ok_or_else(|| {
-            RulesError::missing(
-                "person.sex",
-                "the statutory retirement age (Jiangsu Art 28)",
+    // Art 28: "本人提出解除劳动关系" with fewer than 5/4/3/2/1 years to the
+    // statutory retirement age: 80/60/40/20/10% of *both* subsidies (not in the
+    // cases of Labour Contract Law Art 38); at the retirement age, or once retired
+    // under the rules (a basic pension drawn), neither subsidy is paid. Whatever the
+    // reason of the termination, the retirement age must be known: the person is required.
+    let person = case.person.as_ref().ok_or_else(|| {
+        RulesError::missing(
+            "person",
+            "the Jiangsu Art 28 rules at termination (birth_date and sex give the statutory retirement age)",
+        )
+    })?;
+    let sex = person.sex.ok_or_else(|| {
+        RulesError::missing(
+            "person.sex",
+            "the statutory retirement age (Jiangsu Art 28)",
+        )
+    })?;
+    let retire = retirement::retirement_date(person.birth_date, sex, person.retirement_track)?;
+    let months_left = retirement::whole_months_between(term.date, retire);
+    let pension_drawn = case.basic_pension_monthly.is_some();
+    if term.date >= retire || pension_drawn {
+        let (m0, e0) = (medical, employment);
+        medical = Money::ZERO;
+        employment = Money::ZERO;
+        let (zh, en) = if term.date >= retire {
+            (
+                format!("终止时已达到法定退休年龄（{retire}）"),
+                format!("the statutory retirement age was reached on {retire}"),
             )
-        })?;
-        let retire = retirement::retirement_date(person.birth_date, sex, person.retirement_track)?;
-        let months_left = retirement::whole_months_between(term.date, retire);
-        let to_employment = policy.at(
+        } else {
+            (
+                "已按照规定办理退休手续（领取基本养老金）".to_owned(),
+                "retired under the rules (a basic pension is drawn)".to_owned(),
+            )
+        };
+        let mut s = step(
+            Item::OneTimeMedicalSubsidy,
+            "jiangsu.art28.retired",
+            JS_28,
+            format!(
+                "{zh}，不享受一次性工伤医疗补助金（原为{m0}元）和一次性伤残就业补助金（原为{e0}元）"
+            ),
+            format!(
+                "{en}: neither the medical subsidy (was {m0}) nor the employment subsidy (was {e0}) is paid"
+            ),
+            Money::ZERO,
+        );
+        s.inputs = vec![
+            q("termination.date", term.date),
+            q("retirement_date", retire),
+            q("basic_pension_drawn", pension_drawn),
+        ];
+        s.formula = "0.00; 0.00".into();
+        trace.steps.push(s);
+    } else if term.reason == TerminationReason::WorkerRequest && months_left < 60 {
+        let years = months_left / 12 + 1; // fewer than `years` years remain
+        let share = policy.at(
             "jiangsu",
-            "jiangsu.art28.applies_to_employment_subsidy",
+            &format!("jiangsu.art28.share_under_{years}_years"),
             term.date,
         )?;
-        if term.date >= retire {
-            let before = medical;
-            medical = Money::ZERO;
-            let mut s = step(
-                Item::OneTimeMedicalSubsidy,
-                "jiangsu.art28.retired",
-                JS_27_28,
-                format!(
-                    "终止时已达到法定退休年龄（{retire}），不支付一次性工伤医疗补助金（原为{before}元）"
-                ),
-                format!(
-                    "the statutory retirement age was reached on {retire}: no medical subsidy (was {before})"
-                ),
-                Money::ZERO,
-            );
-            s.params = vec![to_employment];
-            s.formula = "0.00".into();
-            trace.steps.push(s);
-        } else if term.reason == TerminationReason::WorkerRequest && months_left < 60 {
-            let years = months_left / 12 + 1; // fewer than `years` years remain
-            let share = policy.at(
-                "jiangsu",
-                &format!("jiangsu.art28.share_under_{years}_years"),
-                term.date,
-            )?;
-            let (m0, e0) = (medical, employment);
-            medical = medical.mul_rate(share.rate());
-            if to_employment.flag() {
-                employment = employment.mul_rate(share.rate());
-            }
-            let mut s = step(
-                Item::OneTimeMedicalSubsidy,
-                "jiangsu.art28.near_retirement",
-                JS_27_28,
-                format!(
-                    "本人提出解除劳动关系，距法定退休年龄（{retire}）不足{years}年，按{}支付",
-                    share.rate().to_percent_string()
-                ),
-                format!(
-                    "the worker ended the employment with fewer than {years} years to the statutory retirement age ({retire}): {} is paid",
-                    share.rate().to_percent_string()
-                ),
-                medical,
-            );
-            s.inputs = vec![
-                q("termination.date", term.date),
-                q("retirement_date", retire),
-                q("months_left", months_left),
-            ];
-            s.formula = if to_employment.flag() {
-                format!(
-                    "{m0} × {p} = {medical}; {e0} × {p} = {employment}",
-                    p = share.rate().to_percent_string()
-                )
-            } else {
-                format!("{m0} × {} = {medical}", share.rate().to_percent_string())
-            };
-            s.params = vec![share, to_employment];
-            trace.steps.push(s);
-        }
+        let (m0, e0) = (medical, employment);
+        medical = medical.mul_rate(share.rate());
+        employment = employment.mul_rate(share.rate());
+        let mut s = step(
+            Item::OneTimeMedicalSubsidy,
+            "jiangsu.art28.near_retirement",
+            JS_28,
+            format!(
+                "本人提出解除劳动关系，距法定退休年龄（{retire}）不足{years}年，一次性工伤医疗补助金和一次性伤残就业补助金均按全额的{}支付",
+                share.rate().to_percent_string()
+            ),
+            format!(
+                "the worker ended the employment with fewer than {years} years to the statutory retirement age ({retire}): {} of both subsidies is paid",
+                share.rate().to_percent_string()
+            ),
+            medical,
+        );
+        s.inputs = vec![
+            q("termination.date", term.date),
+            q("retirement_date", retire),
+            q("months_left", months_left),
+        ];
+        s.formula = format!(
+            "{m0} × {p} = {medical}; {e0} × {p} = {employment}",
+            p = share.rate().to_percent_string()
+        );
+        s.params = vec![share];
+        trace.steps.push(s);
     }
     let mut s = step(
         Item::OneTimeEmploymentSubsidy,

@@ -92,7 +92,9 @@ fn platform_rider_death_applies_and_refusals() {
 }
 
 /// The Jiangsu example in Suzhou: the Jiangsu scheme pays the Art 27-28
-/// subsidies (224000.00 x 60% = 134400.00 and 85000.00), the national scheme
+/// subsidies, both cut by Art 28 for a worker who asks to leave with fewer than
+/// 4 years to retirement (224000.00 x 60% = 134400.00 and 85000.00 x 60% =
+/// 51000.00), the national scheme
 /// none; the single-line scheme refuses an employee; the platform pilot refuses
 /// the category (Jiangsu is a pilot province, so it is listed).
 #[test]
@@ -128,7 +130,7 @@ fn jiangsu_occupational_disease_differences_are_the_subsidies() {
             ),
             (
                 Item::OneTimeEmploymentSubsidy,
-                vec![Some(yuan("85000.00")), None, Some(Money::ZERO), None]
+                vec![Some(yuan("51000.00")), None, Some(Money::ZERO), None]
             ),
         ]
     );
