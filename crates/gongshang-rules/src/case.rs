@@ -50,8 +50,10 @@ pub struct CaseInput {
     pub own_wage: Money,
     #[serde(default)]
     pub grade: Option<u8>,
+    /// Grades 5-6: whether the employer arranged a suitable job (Art 36). Required
+    /// for a living grade 5-6 worker: it decides whether an allowance is due.
     #[serde(default)]
-    pub job_arranged: bool,
+    pub job_arranged: Option<bool>,
     #[serde(default)]
     pub nursing: Option<NursingLevel>,
     #[serde(default)]
@@ -62,8 +64,10 @@ pub struct CaseInput {
     pub suspension_extension_confirmed: bool,
     #[serde(default)]
     pub hospital_days: u32,
+    /// The deceased's dependants (Art 39(1)(2)). Required with a death_date:
+    /// write `{}` when there are none.
     #[serde(default)]
-    pub dependants: DependantsDoc,
+    pub dependants: Option<DependantsDoc>,
     /// Overrides of parameter values, for a region whose values are not loaded
     /// or a what-if. The trace shows them as given by the case.
     #[serde(default)]
@@ -122,7 +126,6 @@ impl Resolved {
 
 /// Computes the award of a case under the national Regulations.
 pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult, RulesError> {
-    let input = award_input(case)?;
     if let Some(death) = case.death_date
         && death < case.injury_date
     {
@@ -131,6 +134,7 @@ pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult
             reason: format!("{death} is before the injury date {}", case.injury_date),
         });
     }
+    let input = award_input(case)?;
     if let Some(appraisal) = case.appraisal_date
         && appraisal < case.injury_date
     {
@@ -283,18 +287,36 @@ pub fn award_input(case: &CaseInput) -> Result<AwardInput, RulesError> {
         Some(g) => Some(Grade::new(g)?),
     };
     let died = case.death_date.is_some();
-    let d = &case.dependants;
-    if !died && (d.spouse || d.others > 0 || d.extra10 > 0) {
-        return Err(RulesError::InputConflict {
-            input: "dependants",
-            reason: "dependants are given only with a death_date (survivors' pensions, Art 39)"
-                .into(),
-        });
-    }
+    let d = match (&case.dependants, died) {
+        (None, true) => {
+            return Err(RulesError::missing(
+                "dependants",
+                "survivors' pensions after a death (Art 39(1)(2)); write {} when there are none",
+            ));
+        }
+        (Some(d), false) if d.spouse || d.others > 0 || d.extra10 > 0 => {
+            return Err(RulesError::InputConflict {
+                input: "dependants",
+                reason: "dependants are given only with a death_date (survivors' pensions, Art 39)"
+                    .into(),
+            });
+        }
+        (Some(d), _) => d.clone(),
+        (None, false) => DependantsDoc::default(),
+    };
+    let job_arranged = match (grade.map(Grade::get), case.job_arranged) {
+        (Some(5 | 6), None) if !died => {
+            return Err(RulesError::missing(
+                "job_arranged",
+                "a grade 5-6 worker (Art 36: the employer pays the allowance only when it cannot arrange a job)",
+            ));
+        }
+        (_, given) => given.unwrap_or(false),
+    };
     let input = AwardInput {
         own_wage: case.own_wage,
         grade,
-        job_arranged: case.job_arranged,
+        job_arranged,
         nursing: case.nursing,
         veteran_recurrence: case.veteran_recurrence,
         suspension_months: case.suspension_months,
