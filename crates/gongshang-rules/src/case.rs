@@ -323,6 +323,7 @@ pub fn award_input(case: &CaseInput) -> Result<AwardInput, RulesError> {
         suspension_extension_confirmed: case.suspension_extension_confirmed,
         hospital_days: case.hospital_days,
         died,
+        basic_pension_monthly: case.basic_pension_monthly,
         dependants: Dependants::new(d.spouse, d.others, d.extra10).map_err(|e| match e {
             // Point at the JSON property, not the batch column of the same meaning.
             RulesError::InputOutOfRange {

@@ -137,10 +137,6 @@ fn step(
     }
 }
 
-const REG_35_3: Article = Article {
-    zh: "《工伤保险条例》第三十五条第三款",
-    en: "Regulations Art 35(3)",
-};
 const GD_33_35: Article = Article {
     zh: "《广东省工伤保险条例》第三十三条至第三十五条",
     en: "Guangdong Regulations Arts 33-35",
@@ -271,36 +267,6 @@ fn regulations_award(
             .find(|(i, _)| *i == item)
             .map_or(Money::ZERO, |(_, m)| *m)
     };
-
-    // Art 35(3): a grade 1-4 worker with a basic pension gets only the difference.
-    if let Some(pension) = case.basic_pension_monthly {
-        let allowance = get(&amounts, Item::MonthlyDisabilityAllowance);
-        if grade.is_some_and(|g| g <= 4) && allowance > Money::ZERO {
-            let paid = allowance
-                .checked_sub(pension)
-                .expect("difference")
-                .max(Money::ZERO);
-            let mut s = step(
-                Item::MonthlyDisabilityAllowance,
-                "art35_3.pension_offset",
-                REG_35_3,
-                format!(
-                    "领取基本养老金{pension}元，伤残津贴{allowance}元，由工伤保险基金补足差额{paid}元"
-                ),
-                format!(
-                    "a basic pension of {pension} against an allowance of {allowance}: the fund pays the difference {paid}"
-                ),
-                paid,
-            );
-            s.inputs = vec![
-                q("monthly_disability_allowance", allowance),
-                q("basic_pension_monthly", pension),
-            ];
-            s.formula = format!("max({allowance} - {pension}, 0.00) = {paid}");
-            trace.steps.push(s);
-            set(&mut amounts, Item::MonthlyDisabilityAllowance, paid);
-        }
-    }
 
     // Survivors who take the pension insurance's funeral and survivor benefits.
     if case.survivor_benefits_from == Some(SurvivorChoice::Pension) {
