@@ -979,6 +979,12 @@ impl SchemeMask {
                 scheme.id
             )));
         }
+        if scheme.benefit_wage_basis == BenefitWageBasis::PrivateAverageShare {
+            return Err(CliError(format!(
+                "scheme {} computes on the private-unit average wage and pays a grade 5-6 one-time allowance, which the batch format has no columns for; calculate its cases one by one with calc --scheme",
+                scheme.id
+            )));
+        }
         let mut pays = [[false; 7]; 11];
         for (grade, row) in pays.iter_mut().enumerate() {
             let grade = (grade > 0).then_some(grade as u8);

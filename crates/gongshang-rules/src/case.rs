@@ -19,6 +19,9 @@ pub const KEY_AVG_WAGE: &str = "regional.avg_monthly_wage";
 pub const KEY_MIN_WAGE: &str = "regional.min_wage_monthly";
 pub const KEY_FOOD_SUBSIDY: &str = "regional.hospital_food_subsidy_daily";
 pub const KEY_NATIONAL_INCOME: &str = "statistics.urban_disposable_income_per_capita";
+/// The previous year's average monthly wage of urban private-unit employees
+/// of the pooling region (the platform pilot's base).
+pub const KEY_PRIVATE_AVG_WAGE: &str = "regional.private_avg_monthly_wage";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,6 +81,9 @@ pub struct CaseInput {
     pub national_income: Option<Money>,
     #[serde(default)]
     pub food_subsidy_daily: Option<Money>,
+    /// Override of the private-unit average monthly wage (platform pilot base).
+    #[serde(default)]
+    pub private_avg_wage: Option<Money>,
     /// Who the person is, for a scheme's eligibility (category, birth date, ...).
     #[serde(default)]
     pub person: Option<crate::scheme::Applicant>,

@@ -227,7 +227,21 @@ pub enum BenefitWageBasis {
     OwnWage,
     /// The regional average monthly wage (for people with no wage to speak of).
     RegionalAverage,
+    /// A share (`platform.benefit_base_share`, 60%) of the previous year's
+    /// average wage of urban private-unit employees of the pooling region
+    /// (`regional.private_avg_monthly_wage`): the platform pilot's base
+    /// (经办规程 Arts 38-39). Grades 5-6 get a one-time allowance of months
+    /// of it; no employer items.
+    PrivateAverageShare,
 }
+
+/// The parameters the private-average basis needs, in the scheme's jurisdiction.
+pub const KEY_BASE_SHARE: &str = "platform.benefit_base_share";
+/// Months of the base of the grade 5 and 6 one-time allowance.
+pub const KEY_ONE_TIME_ALLOWANCE_MONTHS: [&str; 2] = [
+    "platform.one_time_disability_allowance_months.grade_5",
+    "platform.one_time_disability_allowance_months.grade_6",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CategoryRule {
@@ -1059,6 +1073,12 @@ impl SchemeDoc {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        if self.benefit_wage_basis == BenefitWageBasis::PrivateAverageShare {
+            need_key(KEY_BASE_SHARE, "benefit_wage_basis = \"private_average_share\"")?;
+            for key in KEY_ONE_TIME_ALLOWANCE_MONTHS {
+                need_key(key, "benefit_wage_basis = \"private_average_share\"")?;
+            }
+        }
         let max_payout = self
             .max_payout
             .map(|k| need_key(&k, "max_payout"))

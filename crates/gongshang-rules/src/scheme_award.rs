@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::award::Periodicity;
 use crate::benefits::{DependantPension, Payer};
-use crate::case::{CaseInput, KEY_AVG_WAGE, calculate_case};
+use crate::case::{
+    CaseInput, KEY_AVG_WAGE, KEY_FOOD_SUBSIDY, KEY_MIN_WAGE, KEY_NATIONAL_INCOME,
+    KEY_PRIVATE_AVG_WAGE, award_input, calculate_case,
+};
 use crate::error::RulesError;
 use crate::money::Money;
-use crate::params::{Citation, ParamUse, PolicySet};
+use crate::params::{Citation, ParamUse, PolicySet, Status};
 use crate::rate::Rate;
 use crate::retirement;
 use crate::scheme::{BenefitFamily, BenefitWageBasis, Eligibility, Scheme, TerminationSubsidies};
@@ -202,6 +205,11 @@ pub fn calculate_under_scheme(
     let scheme = policy.scheme(scheme_id)?;
     let eligibility = check_eligibility(policy, scheme, case)?;
     let mut result = match scheme.benefit_family {
+        BenefitFamily::Regulations
+            if scheme.benefit_wage_basis == BenefitWageBasis::PrivateAverageShare =>
+        {
+            platform_award(policy, scheme, case)?
+        }
         BenefitFamily::Regulations => regulations_award(policy, scheme, case)?,
         BenefitFamily::InsurerSchedule => insurer_award(policy, scheme, case)?,
     };
@@ -367,6 +375,239 @@ fn regulations_award(
     })
 }
 
+const PLATFORM_38_39: Article = Article {
+    zh: "《新就业形态人员职业伤害保障业务经办和征收管理规程（试行）》（人社厅函〔2025〕79号）第三十八条、第三十九条",
+    en: "Platform pilot handling rules (MOHRSS 2025 No. 79) Arts 38-39",
+};
+
+/// The platform pilot (经办规程 Arts 38-39, 人社部发〔2025〕24号): the base of
+/// every wage-linked item is a share (60%) of the pooling region's previous
+/// year average wage of urban private-unit employees, at the legal date of
+/// the item (the injury for the disability items, the death for the funeral
+/// subsidy and survivors' pensions), rounded once half away from zero to the
+/// fen; no Art 64 clamp (there is no own wage). Grades 1-4: the one-time
+/// subsidy and the monthly allowance on the base; grades 5-6: the one-time
+/// subsidy and a one-time allowance of 30/25 months of the base; grades 7-10:
+/// the one-time subsidy. Survivors' pensions are capped at the base. No
+/// suspension wages and no employer items: there is no employer.
+fn platform_award(
+    policy: &PolicySet,
+    scheme: &Scheme,
+    case: &CaseInput,
+) -> Result<SchemeResult, RulesError> {
+    use crate::benefits::{self, BenefitRules, Grade};
+    let mut case = case.clone();
+    // There is no employer to arrange a job: job_arranged is not asked for.
+    if case.grade.is_some_and(|g| (5..=6).contains(&g)) && case.job_arranged.is_none() {
+        case.job_arranged = Some(false);
+    }
+    let input = award_input(&case)?;
+    if let Some(death) = case.death_date
+        && death < case.injury_date
+    {
+        return Err(RulesError::InputConflict {
+            input: "death_date",
+            reason: format!("{death} is before the injury date {}", case.injury_date),
+        });
+    }
+    let rules = BenefitRules::resolve(policy, case.injury_date)?;
+    let mut trace = Trace::default();
+    let mut amounts: Vec<(Item, Money)> = Vec::new();
+    let share = policy.at(&scheme.jurisdiction, crate::scheme::KEY_BASE_SHARE, case.injury_date)?;
+    let base_at = |date: Date, trace: &mut Trace, why: &str| -> Result<Money, RulesError> {
+        let (avg, avg_use) = regional_or_given(
+            policy,
+            &case,
+            KEY_PRIVATE_AVG_WAGE,
+            case.private_avg_wage,
+            date,
+            "private_avg_wage",
+        )?;
+        let base = avg.mul_rate(share.rate());
+        let pct = share.rate().to_percent_string();
+        let mut s = step(
+            Item::BenefitWage,
+            "platform.base",
+            PLATFORM_38_39,
+            format!("{why}：以统筹地区上年度城镇私营单位就业人员月平均工资{avg}元的{pct}为计发基数：{base}元"),
+            format!("{why}: the base is {pct} of the regional previous-year average wage of urban private-unit employees {avg}: {base}"),
+            base,
+        );
+        s.inputs = vec![q("private_avg_wage", avg), q("on", date)];
+        s.params = vec![share.clone()];
+        s.params.extend(avg_use);
+        s.formula = format!("{avg} × {pct} = {base}");
+        trace.steps.push(s);
+        Ok(base)
+    };
+    let injury_base = if input.grade.is_some() || case.death_date.is_none() {
+        Some(base_at(case.injury_date, &mut trace, "伤残待遇")?)
+    } else {
+        None
+    };
+    if input.suspension_months > 0 {
+        trace.steps.push(step(
+            Item::SuspensionWages,
+            "platform.no_employer",
+            PLATFORM_38_39,
+            "职业伤害保障无用人单位，不支付停工留薪期工资".into(),
+            "no employer under the platform pilot: no paid-suspension wages".into(),
+            Money::ZERO,
+        ));
+    }
+    if input.hospital_days > 0 {
+        let (daily, daily_use) = regional_or_given(
+            policy,
+            &case,
+            KEY_FOOD_SUBSIDY,
+            case.food_subsidy_daily,
+            case.injury_date,
+            "food_subsidy_daily",
+        )?;
+        let amount =
+            benefits::hospital_food_subsidy(daily, input.hospital_days, daily_use.as_ref(), &mut trace);
+        amounts.push((Item::HospitalFoodSubsidy, amount));
+    }
+    if let Some(grade) = input.grade {
+        let base = injury_base.expect("computed with a grade");
+        let subsidy = benefits::one_time_disability_subsidy(
+            base,
+            grade,
+            input.veteran_recurrence,
+            &rules,
+            &mut trace,
+        );
+        amounts.push((Item::OneTimeDisabilitySubsidy, subsidy));
+        let g = grade.get();
+        let appraisal = case.appraisal_date.ok_or_else(|| {
+            RulesError::missing(
+                "appraisal_date",
+                "a grade or nursing level (the date of the appraisal conclusion)",
+            )
+        })?;
+        if g <= 4 && !input.died {
+            let (min, min_use) = regional_or_given(
+                policy, &case, KEY_MIN_WAGE, case.min_wage, appraisal, "min_wage",
+            )?;
+            let (mut allowance, _) = benefits::monthly_disability_allowance(
+                base,
+                Grade::new(g)?,
+                false,
+                min,
+                &rules,
+                &mut trace,
+            );
+            if let Some(last) = trace.steps.last_mut() {
+                last.params.extend(min_use);
+            }
+            if let Some(pension) = input.basic_pension_monthly {
+                allowance = crate::award::pension_offset(allowance, pension, &mut trace);
+            }
+            amounts.push((Item::MonthlyDisabilityAllowance, allowance));
+        } else if (5..=6).contains(&g) {
+            let months = policy.at(
+                &scheme.jurisdiction,
+                crate::scheme::KEY_ONE_TIME_ALLOWANCE_MONTHS[usize::from(g - 5)],
+                case.injury_date,
+            )?;
+            let amount = base.times(months.whole());
+            let mut s = step(
+                Item::OneTimeDisabilityAllowance,
+                "platform.one_time_allowance",
+                PLATFORM_38_39,
+                format!("{g}级伤残，一次性伤残津贴为{}个月的计发基数（无用人单位按月支付伤残津贴）", months.whole()),
+                format!("grade {g}: a one-time disability allowance of {} months of the base (no employer pays a monthly allowance)", months.whole()),
+                amount,
+            );
+            s.inputs = vec![q("base", base), q("grade", g)];
+            s.params = vec![months];
+            s.formula = format!("{base} × {} = {amount}", s.params[0].whole());
+            trace.steps.push(s);
+            amounts.push((Item::OneTimeDisabilityAllowance, amount));
+        }
+        if let Some(level) = input.nursing
+            && !input.died
+        {
+            let (avg, avg_use) = regional_or_given(
+                policy, &case, KEY_AVG_WAGE, case.regional_avg_wage, appraisal, "regional_avg_wage",
+            )?;
+            let care = benefits::monthly_living_care(avg, level, &rules, &mut trace);
+            if let Some(last) = trace.steps.last_mut() {
+                last.params.extend(avg_use);
+            }
+            amounts.push((Item::MonthlyLivingCare, care));
+        }
+    }
+    let mut survivors = Vec::new();
+    if let Some(death) = case.death_date {
+        let base = base_at(death, &mut trace, "因工死亡待遇")?;
+        let funeral = base.times(rules.funeral_subsidy_months.whole());
+        let months = rules.funeral_subsidy_months.whole();
+        let mut s = step(
+            Item::FuneralSubsidy,
+            "platform.funeral",
+            PLATFORM_38_39,
+            format!("丧葬补助金为{months}个月的计发基数"),
+            format!("the funeral subsidy is {months} months of the base"),
+            funeral,
+        );
+        s.inputs = vec![q("base", base)];
+        s.params = vec![rules.funeral_subsidy_months.clone()];
+        s.formula = format!("{base} × {months} = {funeral}");
+        trace.steps.push(s);
+        amounts.push((Item::FuneralSubsidy, funeral));
+        let pensions = benefits::survivor_pensions(base, input.dependants, &rules, &mut trace);
+        amounts.push((Item::MonthlySurvivorPensions, pensions));
+        survivors = benefits::survivor_parts(base, input.dependants, &rules);
+        if input.grade.is_some_and(|g| g.get() <= 4) {
+            trace.steps.push(step(
+                Item::OneTimeDeathBenefit,
+                "art39_3.no_death_benefit",
+                crate::articles::REG_39_3,
+                "一至四级伤残人员在停工留薪期满后死亡，不享受一次性工亡补助金".into(),
+                "a grade 1-4 worker who died after the paid suspension period: no one-time death benefit".into(),
+                Money::ZERO,
+            ));
+        } else {
+            let (income, income_use) = match case.national_income {
+                Some(m) => (m, None),
+                None => {
+                    let p = policy.for_year("national", KEY_NATIONAL_INCOME, death.year() - 1)?;
+                    (p.money(), Some(p))
+                }
+            };
+            let amount = benefits::one_time_death_benefit(income, income_use.as_ref(), &rules, &mut trace);
+            amounts.push((Item::OneTimeDeathBenefit, amount));
+        }
+    }
+    let grade = case.grade.filter(|g| *g > 0);
+    let (lines, excluded) = apply_scheme_items(scheme, grade, amounts, &mut trace);
+    let benefit_wage = injury_base.or_else(|| {
+        trace
+            .steps
+            .iter()
+            .find(|s| s.rule == "platform.base")
+            .map(|s| s.amount)
+    });
+    Ok(SchemeResult {
+        scheme_id: scheme.id.clone(),
+        scheme_name_zh: scheme.name_zh.clone(),
+        scheme_name_en: scheme.name_en.clone(),
+        case_id: case.case_id.clone(),
+        region: case.region.clone(),
+        eligibility: None,
+        benefit_wage,
+        survivors: if lines.iter().any(|l| l.item == Item::MonthlySurvivorPensions) {
+            survivors
+        } else {
+            Vec::new()
+        },
+        lines,
+        excluded,
+        trace,
+    })
+}
+
 /// Keeps the items the scheme pays, with its payers; reports the rest.
 fn apply_scheme_items(
     scheme: &Scheme,
@@ -389,7 +630,7 @@ fn apply_scheme_items(
                 amount,
                 periodicity: periodicity(item),
                 payer: rule.payer,
-                citation: rule.citation.clone(),
+                citation: line_citation(&rule.citation, item, trace),
             }),
             None => {
                 let reason_zh = format!(
@@ -417,6 +658,36 @@ fn apply_scheme_items(
         }
     }
     (lines, excluded)
+}
+
+/// A line's citation: the scheme's rule for the item, marked assumed when the
+/// rule is, or when a step that produced the amount used a value that is not
+/// confirmed (the note names the values), so that no amount resting on an
+/// assumption reads as confirmed.
+fn line_citation(rule: &Citation, item: Item, trace: &Trace) -> Citation {
+    let mut citation = rule.clone();
+    let mut unconfirmed: Vec<String> = Vec::new();
+    for s in trace.steps.iter().filter(|s| s.item == item || (s.item == Item::BenefitWage && item != Item::HospitalFoodSubsidy)) {
+        for p in &s.params {
+            if p.citation.status != Status::Confirmed {
+                let name = format!("{}", p.id);
+                if !unconfirmed.contains(&name) {
+                    unconfirmed.push(name);
+                }
+            }
+        }
+    }
+    if !unconfirmed.is_empty() {
+        if citation.status == Status::Confirmed {
+            citation.status = Status::Assumed;
+        }
+        let extra = format!("rests on values not confirmed: {}", unconfirmed.join(", "));
+        citation.note = Some(match citation.note.take() {
+            Some(n) => format!("{n}; {extra}"),
+            None => extra,
+        });
+    }
+    citation
 }
 
 fn regional_or_given(

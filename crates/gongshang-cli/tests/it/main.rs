@@ -580,20 +580,28 @@ fn a_batch_under_a_scheme_pays_only_the_schemes_items_on_its_basis() {
             .ends_with("P-1,9000.00,162000.00,6300.00,0.00,0.00,0.00,0.00,54000.00\n")
     );
 
-    // The platform pilot: benefits on the regional average (assumed rule), and
-    // neither the employer's grade 5-6 allowance nor suspension wages.
+    // Guangdong's scheme: the same items (its termination subsidies need a
+    // termination, which the batch format has no column for).
+    let guangdong = dir.path("guangdong.csv");
+    let output = batch(&input, &guangdong, &["--jurisdiction", "guangdong"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        std::fs::read_to_string(&guangdong)
+            .unwrap()
+            .ends_with("P-1,9000.00,162000.00,6300.00,0.00,0.00,0.00,0.00,54000.00\n")
+    );
+
+    // The platform pilot computes on the private-unit average (no column for
+    // it) and pays a grade 5-6 one-time allowance: refused, no output.
     let platform = dir.path("platform.csv");
     let output = batch(
         &input,
         &platform,
         &["--scheme", "national.platform_occupational_injury"],
     );
-    assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        std::fs::read_to_string(&platform)
-            .unwrap()
-            .ends_with("P-1,8000.00,144000.00,0.00,0.00,0.00,0.00,0.00,0.00\n")
-    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("private-unit average"), "{}", stderr(&output));
+    assert!(!platform.exists());
 
     // An insurer's schedule has other items than the batch format: refused, no output.
     let yilubao = dir.path("yilubao.csv");

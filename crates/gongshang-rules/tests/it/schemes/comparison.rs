@@ -51,10 +51,13 @@ fn outcomes(c: &Comparison) -> Vec<(String, Outcome)> {
 /// A rider (platform worker) dies in Guangzhou on 2025-08-16. The schemes of
 /// region 440100: the two employee schemes refuse the category; the Guangdong
 /// specific-persons measure (platform workers are category 6) and the platform
-/// pilot (Guangdong since 2022-07-01) both apply. Funeral 6 x 6756.00 =
-/// 40536.00 and the death benefit 20 x 54188 = 1083760.00 are the same; the
-/// survivors' pensions differ: 100% of the floor 4053.60 (own wage 0 clamped)
-/// under the measure, 100% of the average 6756.00 under the pilot.
+/// pilot (Guangdong since 2022-07-01) both apply. The death benefit 20 x 54188
+/// = 1083760.00 is the same. Under the measure the funeral subsidy is 6 x
+/// 6756.00 = 40536.00 and the pensions (spouse 40%, two others 30% each) are
+/// 100% of the floor 4053.60 (own wage 0 clamped); under the pilot both are on
+/// the base, 60% of Guangzhou's private-unit average 5000.00 (illustrative) =
+/// 3000.00: funeral 6 x 3000.00 = 18000.00, pensions 1200.00 + 900.00 + 900.00
+/// = 3000.00, which is exactly the cap (the base).
 #[test]
 fn platform_rider_death_applies_and_refusals() {
     let c = compare_schemes(policy(), &example("platform-rider-death.json"));
@@ -73,19 +76,26 @@ fn platform_rider_death_applies_and_refusals() {
         && !s.scheme_id.starts_with("shandong")
         && !s.scheme_id.starts_with("xiamen")));
     let items: Vec<Item> = c.differences.iter().map(|d| d.item).collect();
-    assert_eq!(items, vec![Item::MonthlySurvivorPensions]);
-    let d = &c.differences[0];
+    assert_eq!(
+        items,
+        vec![Item::FuneralSubsidy, Item::MonthlySurvivorPensions]
+    );
+    let funeral = &c.differences[0];
+    assert_eq!(
+        funeral.amounts,
+        vec![None, Some(yuan("40536.00")), None, Some(yuan("18000.00"))]
+    );
+    let d = &c.differences[1];
     assert_eq!(
         d.amounts,
-        vec![None, Some(yuan("4053.60")), None, Some(yuan("6756.00"))]
+        vec![None, Some(yuan("4053.60")), None, Some(yuan("3000.00"))]
     );
     // One explanation per scheme that applies, naming it.
     assert_eq!(d.explain_en.len(), 2);
     assert!(d.explain_en[0].starts_with("guangdong.specific_persons: 4053.60"));
-    assert!(d.explain_en[1].starts_with("national.platform_occupational_injury: 6756.00"));
+    assert!(d.explain_en[1].starts_with("national.platform_occupational_injury: 3000.00"));
     for s in &c.schemes {
         if let Ok(r) = &s.result {
-            assert_eq!(r.amount(Item::FuneralSubsidy), yuan("40536.00"));
             assert_eq!(r.amount(Item::OneTimeDeathBenefit), yuan("1083760.00"));
         }
     }
@@ -156,4 +166,33 @@ fn a_case_without_a_person_is_refused_by_non_employee_schemes() {
     // Guangdong and national employees compute the same Regulations items here
     // (no termination): no differences.
     assert!(c.differences.is_empty(), "{:?}", c.differences);
+}
+
+/// Every amount of the platform pilot rests on an assumed rule (the base of
+/// 规程 Arts 38-39, whose text was not found): each line is marked assumed and
+/// cites the 规程's own article, never the employees' Regulations.
+#[test]
+fn platform_pilot_lines_are_assumed_and_cite_the_handling_rules() {
+    let r = gongshang_rules::scheme_award::calculate_under_scheme(
+        policy(),
+        "national.platform_occupational_injury",
+        &example("platform-rider-death.json"),
+    )
+    .expect("the pilot applies");
+    assert!(!r.lines.is_empty());
+    for line in &r.lines {
+        assert_eq!(
+            line.citation.status,
+            gongshang_rules::params::Status::Assumed,
+            "{:?}",
+            line.item
+        );
+        assert!(
+            line.citation.instrument.contains("人社厅函〔2025〕79号"),
+            "{:?}: {}",
+            line.item,
+            line.citation.instrument
+        );
+        assert!(line.citation.article.starts_with("第三十"), "{}", line.citation.article);
+    }
 }
