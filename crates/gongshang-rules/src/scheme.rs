@@ -217,6 +217,9 @@ pub enum TerminationSubsidies {
     Guangdong,
     /// Jiangsu measures Arts 27-28: amounts by grade, city float, reductions.
     Jiangsu,
+    /// Shandong: the one-time work-injury medical subsidy (grades 5-10) in
+    /// months of the provincial average monthly wage, paid by the fund.
+    Shandong,
 }
 
 /// What a benefit wage is computed from.
@@ -312,6 +315,12 @@ pub struct Scheme {
     pub termination_subsidies: TerminationSubsidies,
     /// Survivors may take the pension insurance's funeral and survivor benefits instead.
     pub survivors_choose_pension: bool,
+    /// 粤人社规〔2020〕55号 Art 9(2): the one-time medical subsidy (grades 5-10)
+    /// is paid on the person's application, not on a termination.
+    pub medical_subsidy_on_application: bool,
+    /// 粤人社规〔2020〕55号 Art 9(1): a disability or sickness allowance already
+    /// drawn counts with the pension against a new grade 1-4 allowance.
+    pub offsets_existing_allowance: bool,
     /// The parameter key of the most the scheme pays for one accident, if capped.
     pub max_payout: Option<String>,
     pub items: Vec<ItemRule>,
@@ -744,6 +753,10 @@ pub(crate) struct SchemeDoc {
     #[serde(default)]
     survivors_choose_pension: bool,
     #[serde(default)]
+    medical_subsidy_on_application: bool,
+    #[serde(default)]
+    offsets_existing_allowance: bool,
+    #[serde(default)]
     max_payout: Option<String>,
     category: Vec<CategoryDoc>,
     billing: BillingDoc,
@@ -1163,6 +1176,8 @@ impl SchemeDoc {
             benefit_wage_basis: self.benefit_wage_basis,
             termination_subsidies: self.termination_subsidies,
             survivors_choose_pension: self.survivors_choose_pension,
+            medical_subsidy_on_application: self.medical_subsidy_on_application,
+            offsets_existing_allowance: self.offsets_existing_allowance,
             max_payout,
             items,
             rules,

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::award::Periodicity;
 use crate::benefits::{DependantPension, Payer};
 use crate::case::{
-    CaseInput, KEY_AVG_WAGE, KEY_FOOD_SUBSIDY, KEY_MIN_WAGE, KEY_NATIONAL_INCOME,
-    KEY_PRIVATE_AVG_WAGE, award_input, calculate_case,
+    CaseInput, KEY_AVG_WAGE, Regime, calculate_case_in, KEY_FOOD_SUBSIDY, KEY_MIN_WAGE, KEY_NATIONAL_INCOME,
+    KEY_PRIVATE_AVG_WAGE, award_input,
 };
 use crate::error::RulesError;
 use crate::money::Money;
@@ -140,10 +140,6 @@ fn step(
     }
 }
 
-const GD_33_35: Article = Article {
-    zh: "《广东省工伤保险条例》第三十三条至第三十五条",
-    en: "Guangdong Regulations Arts 33-35",
-};
 const JS_27_28: Article = Article {
     zh: "《江苏省实施〈工伤保险条例〉办法》第二十七条、第二十八条",
     en: "Jiangsu implementation measures Arts 27-28",
@@ -258,7 +254,90 @@ fn regulations_award(
         pre_steps.push(s);
         case.own_wage = avg;
     }
-    let base = calculate_case(policy, &case)?;
+    let guangdong = scheme.termination_subsidies == TerminationSubsidies::Guangdong;
+    let jiangsu = scheme.termination_subsidies == TerminationSubsidies::Jiangsu;
+    let mut regime = Regime::default();
+    if guangdong {
+        regime.provincial_avg_region = Some(GUANGDONG_PROVINCE);
+        regime.suspension_limits = Some((
+            policy.at("guangdong", "guangdong.art25.suspension_months_max", case.injury_date)?,
+            policy.at(
+                "guangdong",
+                "guangdong.art25.suspension_extension_months_max",
+                case.injury_date,
+            )?,
+        ));
+    }
+    // Guangdong pays living care by its own four levels (Art 26): the national
+    // three are not used, and the level must be given.
+    let gd_care = if guangdong && (case.nursing.is_some() || case.care_level_guangdong.is_some()) {
+        let level = case.care_level_guangdong.ok_or_else(|| {
+            RulesError::missing(
+                "care_level_guangdong",
+                "living care in Guangdong (Guangdong Regulations Arts 17 and 26: four self-care levels)",
+            )
+        })?;
+        if !(1..=4).contains(&level) {
+            return Err(RulesError::out_of_range(
+                "care_level_guangdong",
+                level,
+                "1 to 4 (Guangdong Regulations Art 17)",
+            ));
+        }
+        case.nursing = None;
+        Some(level)
+    } else {
+        if case.care_level_guangdong.is_some() {
+            return Err(RulesError::InputConflict {
+                input: "care_level_guangdong",
+                reason: format!("scheme {} does not pay living care by Guangdong's four levels", scheme.id),
+            });
+        }
+        None
+    };
+    // 粤人社规〔2020〕55号 Art 9(1): an allowance already drawn counts with the pension.
+    if let Some(existing) = case.existing_allowance_monthly {
+        if !scheme.offsets_existing_allowance {
+            return Err(RulesError::InputConflict {
+                input: "existing_allowance_monthly",
+                reason: format!("scheme {} has no rule for an allowance already drawn", scheme.id),
+            });
+        }
+        let pension = case.basic_pension_monthly.unwrap_or(Money::ZERO);
+        let both = pension.checked_add(existing).expect("bounded amounts");
+        let mut s = step(
+            Item::MonthlyDisabilityAllowance,
+            "guangdong_55hao.art9_1.existing_allowance",
+            GD_55_9_1,
+            format!("已领取伤残津贴或病残津贴{existing}元，与基本养老金{pension}元合计{both}元，作为补差和计算伤残津贴的基数"),
+            format!("an allowance already drawn {existing} and the basic pension {pension}, together {both}, are set against the new allowance"),
+            both,
+        );
+        s.inputs = vec![
+            q("existing_allowance_monthly", existing),
+            q("basic_pension_monthly", pension),
+        ];
+        s.formula = format!("{pension} + {existing} = {both}");
+        pre_steps.push(s);
+        case.basic_pension_monthly = Some(both);
+    }
+    // Jiangsu Art 29: the allowance and living care are paid from the month
+    // after the appraisal conclusion, at that month's values.
+    if jiangsu && let Some(appraisal) = case.appraisal_date {
+        let first = first_day_of_next_month(appraisal);
+        let mut s = step(
+            Item::MonthlyDisabilityAllowance,
+            "jiangsu.art29.first_month",
+            JS_29,
+            format!("伤残津贴、生活护理费自劳动能力鉴定结论作出的次月（{first}起）发放，最低工资标准等按发放当月执行"),
+            format!("the allowance and living care are paid from the month after the appraisal conclusion ({first}), at that month's minimum wage and regional values"),
+            Money::ZERO,
+        );
+        s.inputs = vec![q("appraisal_date", appraisal), q("first_month", first)];
+        pre_steps.push(s);
+        case.appraisal_date = Some(first);
+    }
+    let base = calculate_case_in(policy, &case, &regime)?;
     let mut trace = Trace { steps: pre_steps };
     trace.steps.extend(base.trace.steps);
     let grade = case.grade.filter(|g| *g > 0);
@@ -269,6 +348,19 @@ fn regulations_award(
             amounts.push((item, amount));
         }
     };
+    if let Some(level) = gd_care {
+        let care = guangdong_living_care(policy, &case, grade, level, &mut trace)?;
+        set(&mut amounts, Item::MonthlyLivingCare, care);
+    }
+    if jiangsu
+        && grade.is_some_and(|g| (5..=6).contains(&g))
+        && case.job_arranged == Some(false)
+        && case.death_date.is_none()
+    {
+        let allowance =
+            jiangsu_art26_allowance(policy, &case, grade.unwrap_or(5), base.amounts.benefit_wage, &mut trace)?;
+        set(&mut amounts, Item::MonthlyDisabilityAllowance, allowance);
+    }
     let get = |amounts: &Vec<(Item, Money)>, item: Item| {
         amounts
             .iter()
@@ -307,7 +399,46 @@ fn regulations_award(
         }
     }
 
-    if let Some(term) = &case.termination {
+    // 粤人社规〔2020〕55号 Art 9(2): the medical subsidy on application.
+    if scheme.medical_subsidy_on_application {
+        if case.termination.is_some() {
+            trace.steps.push(step(
+                Item::OneTimeMedicalSubsidy,
+                "guangdong_55hao.art9_2.no_termination",
+                GD_55_9_2,
+                "单项参保人员的一次性工伤医疗补助金按申请发放，不以解除或终止劳动关系为条件；终止情形不引起该补助金".into(),
+                "under the specific-persons measure the medical subsidy is paid on application, not on a termination".into(),
+                Money::ZERO,
+            ));
+        }
+        if let Some(applied) = case.medical_subsidy_applied_on {
+            match grade {
+                Some(g) if g >= 5 => {
+                    let medical = guangdong_medical_on_application(
+                        policy,
+                        &case,
+                        g,
+                        applied,
+                        base.amounts.benefit_wage,
+                        &mut trace,
+                    )?;
+                    set(&mut amounts, Item::OneTimeMedicalSubsidy, medical);
+                }
+                _ => {
+                    return Err(RulesError::InputConflict {
+                        input: "medical_subsidy_applied_on",
+                        reason: "the one-time medical subsidy is for grades 5-10 (粤人社规〔2020〕55号 Art 9(2))".into(),
+                    });
+                }
+            }
+        }
+    } else if case.medical_subsidy_applied_on.is_some() {
+        return Err(RulesError::InputConflict {
+            input: "medical_subsidy_applied_on",
+            reason: format!("scheme {} pays the medical subsidy on a termination, not on application", scheme.id),
+        });
+    }
+    if let Some(term) = case.termination.as_ref().filter(|_| !scheme.medical_subsidy_on_application) {
         if term.date < case.injury_date {
             return Err(RulesError::InputConflict {
                 input: "termination.date",
@@ -326,6 +457,10 @@ fn regulations_award(
                     TerminationSubsidies::Jiangsu => {
                         jiangsu_subsidies(policy, &case, term, g, &mut trace)?
                     }
+                    TerminationSubsidies::Shandong => (
+                        shandong_medical_subsidy(policy, &case, term, g, &mut trace)?,
+                        Money::ZERO,
+                    ),
                     TerminationSubsidies::None => {
                         trace.steps.push(step(
                             Item::OneTimeMedicalSubsidy,
@@ -690,6 +825,266 @@ fn line_citation(rule: &Citation, item: Item, trace: &Trace) -> Citation {
     citation
 }
 
+/// The province's region code for Guangdong's averages.
+const GUANGDONG_PROVINCE: &str = "440000";
+const GD_26: Article = Article {
+    zh: "《广东省工伤保险条例》第十七条、第二十六条",
+    en: "Guangdong Regulations Arts 17 and 26",
+};
+const GD_31: Article = Article {
+    zh: "《广东省工伤保险条例》第三十一条",
+    en: "Guangdong Regulations Art 31",
+};
+const GD_32: Article = Article {
+    zh: "《广东省工伤保险条例》第三十二条",
+    en: "Guangdong Regulations Art 32",
+};
+const GD_33: Article = Article {
+    zh: "《广东省工伤保险条例》第三十三条、第六十四条",
+    en: "Guangdong Regulations Arts 33 and 64",
+};
+const GD_55_9_1: Article = Article {
+    zh: "粤人社规〔2020〕55号第九条第一款",
+    en: "Guangdong specific-persons measure Art 9(1)",
+};
+const GD_55_9_2: Article = Article {
+    zh: "粤人社规〔2020〕55号第九条第二款",
+    en: "Guangdong specific-persons measure Art 9(2)",
+};
+const JS_26: Article = Article {
+    zh: "《江苏省实施〈工伤保险条例〉办法》第二十六条、第四十条",
+    en: "Jiangsu implementation measures Arts 26 and 40",
+};
+const JS_29: Article = Article {
+    zh: "《江苏省实施〈工伤保险条例〉办法》第二十九条",
+    en: "Jiangsu implementation measures Art 29",
+};
+const SD_MEDICAL: Article = Article {
+    zh: "山东省一次性工伤医疗补助金标准（五至十级）",
+    en: "Shandong one-time work-injury medical subsidy (grades 5-10)",
+};
+
+/// The first day of the month after `date`.
+pub fn first_day_of_next_month(date: Date) -> Date {
+    let first = date.first_of_month();
+    first
+        .checked_add(jiff::Span::new().months(1))
+        .expect("a date within the supported range")
+}
+
+/// Guangdong's average at `date`: the province's, or the city's where higher
+/// (Guangdong Regulations Art 64, last paragraph), or the case's override.
+fn guangdong_avg(
+    policy: &PolicySet,
+    case: &CaseInput,
+    date: Date,
+) -> Result<(Money, Vec<ParamUse>), RulesError> {
+    if let Some(m) = case.regional_avg_wage {
+        return Ok((m, Vec::new()));
+    }
+    let region = case.region.as_deref().ok_or_else(|| {
+        RulesError::missing("region", "the Guangdong average wage (or give regional_avg_wage)")
+    })?;
+    let prov = policy.regional(GUANGDONG_PROVINCE, KEY_AVG_WAGE, date)?;
+    if region == GUANGDONG_PROVINCE {
+        return Ok((prov.money(), vec![prov]));
+    }
+    let city = policy.regional(region, KEY_AVG_WAGE, date)?;
+    let amount = prov.money().max(city.money());
+    Ok((amount, vec![prov, city]))
+}
+
+/// Guangdong Regulations Art 26: living care for grades 1-4 by the four
+/// self-care levels of Art 17, 60/50/40/30% of the provincial previous-year
+/// average monthly wage (the city's where higher, Art 64) at the appraisal;
+/// rounded half away from zero to the fen. Other grades get none.
+fn guangdong_living_care(
+    policy: &PolicySet,
+    case: &CaseInput,
+    grade: Option<u8>,
+    level: u8,
+    trace: &mut Trace,
+) -> Result<Money, RulesError> {
+    if case.death_date.is_some() {
+        return Ok(Money::ZERO);
+    }
+    if !grade.is_some_and(|g| g <= 4) {
+        trace.steps.push(step(
+            Item::MonthlyLivingCare,
+            "guangdong.art26.grades_1_4_only",
+            GD_26,
+            "广东省生活护理费限于一级至四级伤残".into(),
+            "Guangdong pays living care to grades 1-4 only".into(),
+            Money::ZERO,
+        ));
+        return Ok(Money::ZERO);
+    }
+    let date = case.appraisal_date.ok_or_else(|| {
+        RulesError::missing("appraisal_date", "living care (the date of the appraisal conclusion)")
+    })?;
+    let rate = policy.at(
+        "guangdong",
+        &format!("guangdong.art26.living_care_rate.level_{level}"),
+        date,
+    )?;
+    let (avg, uses) = guangdong_avg(policy, case, date)?;
+    let amount = avg.mul_rate(rate.rate());
+    let pct = rate.rate().to_percent_string();
+    let mut s = step(
+        Item::MonthlyLivingCare,
+        "guangdong.art26.living_care",
+        GD_26,
+        format!("生活自理障碍{level}级，按全省上年度职工月平均工资（地级以上市较高的按该市）{avg}元的{pct}按月发给：{amount}元"),
+        format!("self-care level {level}: {pct} of the provincial average (the city's where higher) {avg} a month: {amount}"),
+        amount,
+    );
+    s.inputs = vec![q("care_level_guangdong", level), q("avg_wage", avg)];
+    s.params = vec![rate];
+    s.params.extend(uses);
+    s.formula = format!("{avg} × {pct} = {amount}");
+    trace.steps.push(s);
+    Ok(amount)
+}
+
+/// Jiangsu Arts 26 and 40: the grade 5-6 allowance is computed on the wage of
+/// the 12 months before the employer could not arrange a job, but never on
+/// less than the benefit wage at the injury. That wage is clamped to 60%-300%
+/// of the regional average at the first month paid (Art 40, last paragraph;
+/// the month is Art 29's); the allowance is 70%/60% of the higher, rounded,
+/// then raised to the minimum wage of that month.
+fn jiangsu_art26_allowance(
+    policy: &PolicySet,
+    case: &CaseInput,
+    grade: u8,
+    injury_base: Money,
+    trace: &mut Trace,
+) -> Result<Money, RulesError> {
+    let wage = case.wage_when_no_job_arranged.ok_or_else(|| {
+        RulesError::missing(
+            "wage_when_no_job_arranged",
+            "the grade 5-6 allowance in Jiangsu (Art 26: the wage when no job could be arranged)",
+        )
+    })?;
+    let date = case.appraisal_date.ok_or_else(|| {
+        RulesError::missing("appraisal_date", "the grade 5-6 allowance")
+    })?;
+    let rules = crate::benefits::BenefitRules::resolve(policy, case.injury_date)?;
+    let (avg, avg_use) =
+        regional_or_given(policy, case, KEY_AVG_WAGE, case.regional_avg_wage, date, "regional_avg_wage")?;
+    let floor = avg.mul_rate(rules.floor_share.rate());
+    let ceiling = avg.mul_rate(rules.ceiling_share.rate());
+    let clamped = wage.clamp(floor, ceiling);
+    let base = clamped.max(injury_base);
+    let rate = &rules.allowance_rate[usize::from(grade - 1)];
+    let (min, min_use) = regional_or_given(policy, case, KEY_MIN_WAGE, case.min_wage, date, "min_wage")?;
+    let computed = base.mul_rate(rate.rate());
+    let amount = computed.max(min);
+    let pct = rate.rate().to_percent_string();
+    let mut s = step(
+        Item::MonthlyDisabilityAllowance,
+        "jiangsu.art26.allowance_base",
+        JS_26,
+        format!("难以安排工作的本人工资{wage}元（按60%-300%限定为{clamped}元）与工伤时本人工资{injury_base}元取高者{base}元，按{pct}计发{computed}元，不低于最低工资标准{min}元：{amount}元，由用人单位支付"),
+        format!("the wage when no job could be arranged {wage} (held to {clamped}) against the wage at the injury {injury_base}: {base}; {pct} is {computed}, at least the minimum wage {min}: {amount}, paid by the employer"),
+        amount,
+    );
+    s.inputs = vec![
+        q("wage_when_no_job_arranged", wage),
+        q("benefit_wage", injury_base),
+        q("regional_avg_wage", avg),
+        q("min_wage", min),
+    ];
+    s.params = vec![rules.floor_share.clone(), rules.ceiling_share.clone(), rate.clone()];
+    s.params.extend(avg_use);
+    s.params.extend(min_use);
+    s.formula = format!(
+        "max(max(clamp({wage}, {floor}, {ceiling}) = {clamped}, {injury_base}) × {pct} = {computed}, {min}) = {amount}"
+    );
+    trace.steps.push(s);
+    Ok(amount)
+}
+
+/// 粤人社规〔2020〕55号 Art 9(2): the one-time medical subsidy of a grade 5-10
+/// person is paid when the person applies for it (there is no termination of
+/// a labour relation). Months of Guangdong Arts 31-32 (grades 5-6: 10/8;
+/// 7-10: 6/4/2/1) of the benefit wage (Art 64 with the provincial average,
+/// the city's where higher); exact.
+fn guangdong_medical_on_application(
+    policy: &PolicySet,
+    case: &CaseInput,
+    grade: u8,
+    applied: Date,
+    base: Money,
+    trace: &mut Trace,
+) -> Result<Money, RulesError> {
+    if applied < case.injury_date {
+        return Err(RulesError::InputConflict {
+            input: "medical_subsidy_applied_on",
+            reason: format!("{applied} is before the injury date {}", case.injury_date),
+        });
+    }
+    let months = policy.at(
+        "guangdong",
+        &format!("guangdong.medical_subsidy_months.grade_{grade}"),
+        applied,
+    )?;
+    let amount = base.times(months.whole());
+    let n = months.whole();
+    let mut s = step(
+        Item::OneTimeMedicalSubsidy,
+        "guangdong_55hao.art9_2.on_application",
+        GD_55_9_2,
+        format!("{grade}级伤残，{applied}申请一次性工伤医疗补助金：{n}个月的本人工资，由工伤保险基金支付，支付后工伤保险关系终结"),
+        format!("grade {grade}, applied on {applied}: {n} months of the benefit wage, from the fund; the work-injury insurance relation then ends"),
+        amount,
+    );
+    s.inputs = vec![q("benefit_wage", base), q("grade", grade), q("medical_subsidy_applied_on", applied)];
+    s.params = vec![months];
+    s.formula = format!("{base} × {n} = {amount}");
+    trace.steps.push(s);
+    Ok(amount)
+}
+
+/// Shandong: a grade 5-10 worker whose engagement ends gets the one-time
+/// work-injury medical subsidy from the fund, months of the provincial
+/// previous-year average monthly wage at the termination; exact.
+fn shandong_medical_subsidy(
+    policy: &PolicySet,
+    case: &CaseInput,
+    term: &Termination,
+    grade: u8,
+    trace: &mut Trace,
+) -> Result<Money, RulesError> {
+    let months = policy.at(
+        "shandong",
+        &format!("shandong.medical_subsidy_months.grade_{grade}"),
+        term.date,
+    )?;
+    let avg = match case.regional_avg_wage {
+        Some(m) => (m, None),
+        None => {
+            let p = policy.regional("370000", KEY_AVG_WAGE, term.date)?;
+            (p.money(), Some(p))
+        }
+    };
+    let amount = avg.0.times(months.whole());
+    let n = months.whole();
+    let mut s = step(
+        Item::OneTimeMedicalSubsidy,
+        "shandong.medical_subsidy",
+        SD_MEDICAL,
+        format!("{grade}级伤残，终止用工时由工伤保险基金支付{n}个月的全省上年度职工月平均工资{}元", avg.0),
+        format!("grade {grade}: {n} months of the provincial average {} at the end of the engagement, from the fund", avg.0),
+        amount,
+    );
+    s.inputs = vec![q("grade", grade), q("termination.date", term.date)];
+    s.params = vec![months];
+    s.params.extend(avg.1);
+    s.formula = format!("{} × {n} = {amount}", avg.0);
+    trace.steps.push(s);
+    Ok(amount)
+}
+
 fn regional_or_given(
     policy: &PolicySet,
     case: &CaseInput,
@@ -711,11 +1106,15 @@ fn regional_or_given(
     Ok((p.money(), Some(p)))
 }
 
-/// Guangdong Regulations Arts 33-35: the one-time medical subsidy (fund) and
-/// employment subsidy (employer) are months of a base: the higher of the own
-/// wage and the average monthly contribution wage of the 12 months before the
-/// termination, clamped to 60%-300% of the regional average monthly wage
-/// (each bound rounded half away from zero to the fen). Products are exact.
+/// Guangdong Regulations Arts 31-33: the one-time medical subsidy (fund) and
+/// employment subsidy (employer), which end the work-injury insurance relation.
+/// Grades 5-6: only when the worker asks to end the employment (Art 31);
+/// grades 7-10: on the end of the contract or a lawful termination, except
+/// for a worker drawing a basic pension (or a death) (Art 32). Months of a
+/// base: the higher of the own wage and the average monthly contribution wage
+/// of the 12 months before the termination, clamped to 60%-300% of the
+/// provincial previous-year average (the city's where higher, Art 64), each
+/// bound rounded half away from zero to the fen (Art 33). Products are exact.
 fn guangdong_subsidies(
     policy: &PolicySet,
     case: &CaseInput,
@@ -723,20 +1122,36 @@ fn guangdong_subsidies(
     grade: u8,
     trace: &mut Trace,
 ) -> Result<(Money, Money), RulesError> {
+    let article = if grade <= 6 { GD_31 } else { GD_32 };
+    if grade <= 6 && term.reason != TerminationReason::WorkerRequest {
+        trace.steps.push(step(
+            Item::OneTimeMedicalSubsidy,
+            "guangdong.art31.worker_request_only",
+            GD_31,
+            "五级、六级伤残职工本人提出解除或者终止劳动关系的，才支付一次性工伤医疗补助金和一次性伤残就业补助金".into(),
+            "grades 5-6 get the termination subsidies only when the worker asks to end the employment".into(),
+            Money::ZERO,
+        ));
+        return Ok((Money::ZERO, Money::ZERO));
+    }
+    if grade >= 7 && case.basic_pension_monthly.is_some() {
+        trace.steps.push(step(
+            Item::OneTimeMedicalSubsidy,
+            "guangdong.art32.pension_drawn",
+            GD_32,
+            "享受基本养老保险待遇的，不支付一次性工伤医疗补助金和一次性伤残就业补助金".into(),
+            "a worker drawing a basic pension gets neither termination subsidy".into(),
+            Money::ZERO,
+        ));
+        return Ok((Money::ZERO, Money::ZERO));
+    }
     let before = term.wage_before_termination.ok_or_else(|| {
         RulesError::missing(
             "termination.wage_before_termination",
-            "the Guangdong Art 35 base of the termination subsidies",
+            "the Guangdong Art 33 base of the termination subsidies",
         )
     })?;
-    let (avg, avg_use) = regional_or_given(
-        policy,
-        case,
-        KEY_AVG_WAGE,
-        case.regional_avg_wage,
-        term.date,
-        "regional_avg_wage",
-    )?;
+    let (avg, avg_uses) = guangdong_avg(policy, case, term.date)?;
     let floor_p = policy.at("guangdong", "guangdong.art35.floor_share", term.date)?;
     let ceiling_p = policy.at("guangdong", "guangdong.art35.ceiling_share", term.date)?;
     let floor = avg.mul_rate(floor_p.rate());
@@ -745,14 +1160,14 @@ fn guangdong_subsidies(
     let base = higher.clamp(floor, ceiling);
     let mut s = step(
         Item::OneTimeMedicalSubsidy,
-        "guangdong.art35.base",
-        GD_33_35,
+        "guangdong.art33.base",
+        GD_33,
         format!(
-            "本人工资{}元与终止前12个月平均缴费工资{before}元取高者{higher}元，按统筹地区职工月平均工资的60%-300%限定为{base}元",
+            "本人工资{}元与终止前12个月平均缴费工资{before}元取高者{higher}元，按全省上年度职工月平均工资（地级以上市较高的按该市）{avg}元的60%-300%限定为{base}元",
             case.own_wage
         ),
         format!(
-            "the higher of the own wage {} and the 12-month average before termination {before} is {higher}, held within 60%-300% of the regional average: {base}",
+            "the higher of the own wage {} and the 12-month average before termination {before} is {higher}, held within 60%-300% of the provincial average (the city's where higher) {avg}: {base}",
             case.own_wage
         ),
         base,
@@ -763,7 +1178,7 @@ fn guangdong_subsidies(
         q("regional_avg_wage", avg),
     ];
     s.params = vec![floor_p, ceiling_p];
-    s.params.extend(avg_use);
+    s.params.extend(avg_uses);
     s.formula = format!(
         "clamp(max({}, {before}) = {higher}, {floor}, {ceiling}) = {base}",
         case.own_wage
@@ -799,7 +1214,7 @@ fn guangdong_subsidies(
         let mut s = step(
             item,
             "guangdong.termination_subsidy",
-            GD_33_35,
+            article,
             format!("{grade}级伤残，{n}个月，由{payer_zh}支付"),
             format!("grade {grade}: {n} months of the base"),
             amount,
