@@ -1087,7 +1087,10 @@ impl SchemeDoc {
             })
             .collect::<Result<Vec<_>, String>>()?;
         if self.benefit_wage_basis == BenefitWageBasis::PrivateAverageShare {
-            need_key(KEY_BASE_SHARE, "benefit_wage_basis = \"private_average_share\"")?;
+            need_key(
+                KEY_BASE_SHARE,
+                "benefit_wage_basis = \"private_average_share\"",
+            )?;
             for key in KEY_ONE_TIME_ALLOWANCE_MONTHS {
                 need_key(key, "benefit_wage_basis = \"private_average_share\"")?;
             }

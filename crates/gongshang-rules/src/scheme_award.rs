@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::award::Periodicity;
 use crate::benefits::{DependantPension, Payer};
 use crate::case::{
-    CaseInput, KEY_AVG_WAGE, Regime, calculate_case_in, KEY_FOOD_SUBSIDY, KEY_MIN_WAGE, KEY_NATIONAL_INCOME,
-    KEY_PRIVATE_AVG_WAGE, award_input,
+    CaseInput, KEY_AVG_WAGE, KEY_FOOD_SUBSIDY, KEY_MIN_WAGE, KEY_NATIONAL_INCOME,
+    KEY_PRIVATE_AVG_WAGE, Regime, award_input, calculate_case_in,
 };
 use crate::error::RulesError;
 use crate::money::Money;
@@ -260,7 +260,11 @@ fn regulations_award(
     if guangdong {
         regime.provincial_avg_region = Some(GUANGDONG_PROVINCE);
         regime.suspension_limits = Some((
-            policy.at("guangdong", "guangdong.art25.suspension_months_max", case.injury_date)?,
+            policy.at(
+                "guangdong",
+                "guangdong.art25.suspension_months_max",
+                case.injury_date,
+            )?,
             policy.at(
                 "guangdong",
                 "guangdong.art25.suspension_extension_months_max",
@@ -290,7 +294,10 @@ fn regulations_award(
         if case.care_level_guangdong.is_some() {
             return Err(RulesError::InputConflict {
                 input: "care_level_guangdong",
-                reason: format!("scheme {} does not pay living care by Guangdong's four levels", scheme.id),
+                reason: format!(
+                    "scheme {} does not pay living care by Guangdong's four levels",
+                    scheme.id
+                ),
             });
         }
         None
@@ -300,7 +307,10 @@ fn regulations_award(
         if !scheme.offsets_existing_allowance {
             return Err(RulesError::InputConflict {
                 input: "existing_allowance_monthly",
-                reason: format!("scheme {} has no rule for an allowance already drawn", scheme.id),
+                reason: format!(
+                    "scheme {} has no rule for an allowance already drawn",
+                    scheme.id
+                ),
             });
         }
         let pension = case.basic_pension_monthly.unwrap_or(Money::ZERO);
@@ -309,8 +319,12 @@ fn regulations_award(
             Item::MonthlyDisabilityAllowance,
             "guangdong_55hao.art9_1.existing_allowance",
             GD_55_9_1,
-            format!("已领取伤残津贴或病残津贴{existing}元，与基本养老金{pension}元合计{both}元，作为补差和计算伤残津贴的基数"),
-            format!("an allowance already drawn {existing} and the basic pension {pension}, together {both}, are set against the new allowance"),
+            format!(
+                "已领取伤残津贴或病残津贴{existing}元，与基本养老金{pension}元合计{both}元，作为补差和计算伤残津贴的基数"
+            ),
+            format!(
+                "an allowance already drawn {existing} and the basic pension {pension}, together {both}, are set against the new allowance"
+            ),
             both,
         );
         s.inputs = vec![
@@ -329,8 +343,12 @@ fn regulations_award(
             Item::MonthlyDisabilityAllowance,
             "jiangsu.art29.first_month",
             JS_29,
-            format!("伤残津贴、生活护理费自劳动能力鉴定结论作出的次月（{first}起）发放，最低工资标准等按发放当月执行"),
-            format!("the allowance and living care are paid from the month after the appraisal conclusion ({first}), at that month's minimum wage and regional values"),
+            format!(
+                "伤残津贴、生活护理费自劳动能力鉴定结论作出的次月（{first}起）发放，最低工资标准等按发放当月执行"
+            ),
+            format!(
+                "the allowance and living care are paid from the month after the appraisal conclusion ({first}), at that month's minimum wage and regional values"
+            ),
             Money::ZERO,
         );
         s.inputs = vec![q("appraisal_date", appraisal), q("first_month", first)];
@@ -357,8 +375,13 @@ fn regulations_award(
         && case.job_arranged == Some(false)
         && case.death_date.is_none()
     {
-        let allowance =
-            jiangsu_art26_allowance(policy, &case, grade.unwrap_or(5), base.amounts.benefit_wage, &mut trace)?;
+        let allowance = jiangsu_art26_allowance(
+            policy,
+            &case,
+            grade.unwrap_or(5),
+            base.amounts.benefit_wage,
+            &mut trace,
+        )?;
         set(&mut amounts, Item::MonthlyDisabilityAllowance, allowance);
     }
     let get = |amounts: &Vec<(Item, Money)>, item: Item| {
@@ -435,10 +458,17 @@ fn regulations_award(
     } else if case.medical_subsidy_applied_on.is_some() {
         return Err(RulesError::InputConflict {
             input: "medical_subsidy_applied_on",
-            reason: format!("scheme {} pays the medical subsidy on a termination, not on application", scheme.id),
+            reason: format!(
+                "scheme {} pays the medical subsidy on a termination, not on application",
+                scheme.id
+            ),
         });
     }
-    if let Some(term) = case.termination.as_ref().filter(|_| !scheme.medical_subsidy_on_application) {
+    if let Some(term) = case
+        .termination
+        .as_ref()
+        .filter(|_| !scheme.medical_subsidy_on_application)
+    {
         if term.date < case.injury_date {
             return Err(RulesError::InputConflict {
                 input: "termination.date",
@@ -548,7 +578,11 @@ fn platform_award(
     let rules = BenefitRules::resolve(policy, case.injury_date)?;
     let mut trace = Trace::default();
     let mut amounts: Vec<(Item, Money)> = Vec::new();
-    let share = policy.at(&scheme.jurisdiction, crate::scheme::KEY_BASE_SHARE, case.injury_date)?;
+    let share = policy.at(
+        &scheme.jurisdiction,
+        crate::scheme::KEY_BASE_SHARE,
+        case.injury_date,
+    )?;
     let base_at = |date: Date, trace: &mut Trace, why: &str| -> Result<Money, RulesError> {
         let (avg, avg_use) = regional_or_given(
             policy,
@@ -564,8 +598,12 @@ fn platform_award(
             Item::BenefitWage,
             "platform.base",
             PLATFORM_38_39,
-            format!("{why}：以统筹地区上年度城镇私营单位就业人员月平均工资{avg}元的{pct}为计发基数：{base}元"),
-            format!("{why}: the base is {pct} of the regional previous-year average wage of urban private-unit employees {avg}: {base}"),
+            format!(
+                "{why}：以统筹地区上年度城镇私营单位就业人员月平均工资{avg}元的{pct}为计发基数：{base}元"
+            ),
+            format!(
+                "{why}: the base is {pct} of the regional previous-year average wage of urban private-unit employees {avg}: {base}"
+            ),
             base,
         );
         s.inputs = vec![q("private_avg_wage", avg), q("on", date)];
@@ -599,8 +637,12 @@ fn platform_award(
             case.injury_date,
             "food_subsidy_daily",
         )?;
-        let amount =
-            benefits::hospital_food_subsidy(daily, input.hospital_days, daily_use.as_ref(), &mut trace);
+        let amount = benefits::hospital_food_subsidy(
+            daily,
+            input.hospital_days,
+            daily_use.as_ref(),
+            &mut trace,
+        );
         amounts.push((Item::HospitalFoodSubsidy, amount));
     }
     if let Some(grade) = input.grade {
@@ -622,7 +664,12 @@ fn platform_award(
         })?;
         if g <= 4 && !input.died {
             let (min, min_use) = regional_or_given(
-                policy, &case, KEY_MIN_WAGE, case.min_wage, appraisal, "min_wage",
+                policy,
+                &case,
+                KEY_MIN_WAGE,
+                case.min_wage,
+                appraisal,
+                "min_wage",
             )?;
             let (mut allowance, _) = benefits::monthly_disability_allowance(
                 base,
@@ -650,8 +697,14 @@ fn platform_award(
                 Item::OneTimeDisabilityAllowance,
                 "platform.one_time_allowance",
                 PLATFORM_38_39,
-                format!("{g}级伤残，一次性伤残津贴为{}个月的计发基数（无用人单位按月支付伤残津贴）", months.whole()),
-                format!("grade {g}: a one-time disability allowance of {} months of the base (no employer pays a monthly allowance)", months.whole()),
+                format!(
+                    "{g}级伤残，一次性伤残津贴为{}个月的计发基数（无用人单位按月支付伤残津贴）",
+                    months.whole()
+                ),
+                format!(
+                    "grade {g}: a one-time disability allowance of {} months of the base (no employer pays a monthly allowance)",
+                    months.whole()
+                ),
                 amount,
             );
             s.inputs = vec![q("base", base), q("grade", g)];
@@ -664,7 +717,12 @@ fn platform_award(
             && !input.died
         {
             let (avg, avg_use) = regional_or_given(
-                policy, &case, KEY_AVG_WAGE, case.regional_avg_wage, appraisal, "regional_avg_wage",
+                policy,
+                &case,
+                KEY_AVG_WAGE,
+                case.regional_avg_wage,
+                appraisal,
+                "regional_avg_wage",
             )?;
             let care = benefits::monthly_living_care(avg, level, &rules, &mut trace);
             if let Some(last) = trace.steps.last_mut() {
@@ -711,7 +769,8 @@ fn platform_award(
                     (p.money(), Some(p))
                 }
             };
-            let amount = benefits::one_time_death_benefit(income, income_use.as_ref(), &rules, &mut trace);
+            let amount =
+                benefits::one_time_death_benefit(income, income_use.as_ref(), &rules, &mut trace);
             amounts.push((Item::OneTimeDeathBenefit, amount));
         }
     }
@@ -732,7 +791,10 @@ fn platform_award(
         region: case.region.clone(),
         eligibility: None,
         benefit_wage,
-        survivors: if lines.iter().any(|l| l.item == Item::MonthlySurvivorPensions) {
+        survivors: if lines
+            .iter()
+            .any(|l| l.item == Item::MonthlySurvivorPensions)
+        {
             survivors
         } else {
             Vec::new()
@@ -802,7 +864,9 @@ fn apply_scheme_items(
 fn line_citation(rule: &Citation, item: Item, trace: &Trace) -> Citation {
     let mut citation = rule.clone();
     let mut unconfirmed: Vec<String> = Vec::new();
-    for s in trace.steps.iter().filter(|s| s.item == item || (s.item == Item::BenefitWage && item != Item::HospitalFoodSubsidy)) {
+    for s in trace.steps.iter().filter(|s| {
+        s.item == item || (s.item == Item::BenefitWage && item != Item::HospitalFoodSubsidy)
+    }) {
         for p in &s.params {
             if p.citation.status != Status::Confirmed {
                 let name = format!("{}", p.id);
@@ -883,7 +947,10 @@ fn guangdong_avg(
         return Ok((m, Vec::new()));
     }
     let region = case.region.as_deref().ok_or_else(|| {
-        RulesError::missing("region", "the Guangdong average wage (or give regional_avg_wage)")
+        RulesError::missing(
+            "region",
+            "the Guangdong average wage (or give regional_avg_wage)",
+        )
     })?;
     let prov = policy.regional(GUANGDONG_PROVINCE, KEY_AVG_WAGE, date)?;
     if region == GUANGDONG_PROVINCE {
@@ -908,7 +975,7 @@ fn guangdong_living_care(
     if case.death_date.is_some() {
         return Ok(Money::ZERO);
     }
-    if !grade.is_some_and(|g| g <= 4) {
+    if grade.is_none_or(|g| g > 4) {
         trace.steps.push(step(
             Item::MonthlyLivingCare,
             "guangdong.art26.grades_1_4_only",
@@ -920,7 +987,10 @@ fn guangdong_living_care(
         return Ok(Money::ZERO);
     }
     let date = case.appraisal_date.ok_or_else(|| {
-        RulesError::missing("appraisal_date", "living care (the date of the appraisal conclusion)")
+        RulesError::missing(
+            "appraisal_date",
+            "living care (the date of the appraisal conclusion)",
+        )
     })?;
     let rate = policy.at(
         "guangdong",
@@ -934,8 +1004,12 @@ fn guangdong_living_care(
         Item::MonthlyLivingCare,
         "guangdong.art26.living_care",
         GD_26,
-        format!("生活自理障碍{level}级，按全省上年度职工月平均工资（地级以上市较高的按该市）{avg}元的{pct}按月发给：{amount}元"),
-        format!("self-care level {level}: {pct} of the provincial average (the city's where higher) {avg} a month: {amount}"),
+        format!(
+            "生活自理障碍{level}级，按全省上年度职工月平均工资（地级以上市较高的按该市）{avg}元的{pct}按月发给：{amount}元"
+        ),
+        format!(
+            "self-care level {level}: {pct} of the provincial average (the city's where higher) {avg} a month: {amount}"
+        ),
         amount,
     );
     s.inputs = vec![q("care_level_guangdong", level), q("avg_wage", avg)];
@@ -965,18 +1039,25 @@ fn jiangsu_art26_allowance(
             "the grade 5-6 allowance in Jiangsu (Art 26: the wage when no job could be arranged)",
         )
     })?;
-    let date = case.appraisal_date.ok_or_else(|| {
-        RulesError::missing("appraisal_date", "the grade 5-6 allowance")
-    })?;
+    let date = case
+        .appraisal_date
+        .ok_or_else(|| RulesError::missing("appraisal_date", "the grade 5-6 allowance"))?;
     let rules = crate::benefits::BenefitRules::resolve(policy, case.injury_date)?;
-    let (avg, avg_use) =
-        regional_or_given(policy, case, KEY_AVG_WAGE, case.regional_avg_wage, date, "regional_avg_wage")?;
+    let (avg, avg_use) = regional_or_given(
+        policy,
+        case,
+        KEY_AVG_WAGE,
+        case.regional_avg_wage,
+        date,
+        "regional_avg_wage",
+    )?;
     let floor = avg.mul_rate(rules.floor_share.rate());
     let ceiling = avg.mul_rate(rules.ceiling_share.rate());
     let clamped = wage.clamp(floor, ceiling);
     let base = clamped.max(injury_base);
     let rate = &rules.allowance_rate[usize::from(grade - 1)];
-    let (min, min_use) = regional_or_given(policy, case, KEY_MIN_WAGE, case.min_wage, date, "min_wage")?;
+    let (min, min_use) =
+        regional_or_given(policy, case, KEY_MIN_WAGE, case.min_wage, date, "min_wage")?;
     let computed = base.mul_rate(rate.rate());
     let amount = computed.max(min);
     let pct = rate.rate().to_percent_string();
@@ -984,8 +1065,12 @@ fn jiangsu_art26_allowance(
         Item::MonthlyDisabilityAllowance,
         "jiangsu.art26.allowance_base",
         JS_26,
-        format!("难以安排工作的本人工资{wage}元（按60%-300%限定为{clamped}元）与工伤时本人工资{injury_base}元取高者{base}元，按{pct}计发{computed}元，不低于最低工资标准{min}元：{amount}元，由用人单位支付"),
-        format!("the wage when no job could be arranged {wage} (held to {clamped}) against the wage at the injury {injury_base}: {base}; {pct} is {computed}, at least the minimum wage {min}: {amount}, paid by the employer"),
+        format!(
+            "难以安排工作的本人工资{wage}元（按60%-300%限定为{clamped}元）与工伤时本人工资{injury_base}元取高者{base}元，按{pct}计发{computed}元，不低于最低工资标准{min}元：{amount}元，由用人单位支付"
+        ),
+        format!(
+            "the wage when no job could be arranged {wage} (held to {clamped}) against the wage at the injury {injury_base}: {base}; {pct} is {computed}, at least the minimum wage {min}: {amount}, paid by the employer"
+        ),
         amount,
     );
     s.inputs = vec![
@@ -994,7 +1079,11 @@ fn jiangsu_art26_allowance(
         q("regional_avg_wage", avg),
         q("min_wage", min),
     ];
-    s.params = vec![rules.floor_share.clone(), rules.ceiling_share.clone(), rate.clone()];
+    s.params = vec![
+        rules.floor_share.clone(),
+        rules.ceiling_share.clone(),
+        rate.clone(),
+    ];
     s.params.extend(avg_use);
     s.params.extend(min_use);
     s.formula = format!(
@@ -1034,11 +1123,19 @@ fn guangdong_medical_on_application(
         Item::OneTimeMedicalSubsidy,
         "guangdong_55hao.art9_2.on_application",
         GD_55_9_2,
-        format!("{grade}级伤残，{applied}申请一次性工伤医疗补助金：{n}个月的本人工资，由工伤保险基金支付，支付后工伤保险关系终结"),
-        format!("grade {grade}, applied on {applied}: {n} months of the benefit wage, from the fund; the work-injury insurance relation then ends"),
+        format!(
+            "{grade}级伤残，{applied}申请一次性工伤医疗补助金：{n}个月的本人工资，由工伤保险基金支付，支付后工伤保险关系终结"
+        ),
+        format!(
+            "grade {grade}, applied on {applied}: {n} months of the benefit wage, from the fund; the work-injury insurance relation then ends"
+        ),
         amount,
     );
-    s.inputs = vec![q("benefit_wage", base), q("grade", grade), q("medical_subsidy_applied_on", applied)];
+    s.inputs = vec![
+        q("benefit_wage", base),
+        q("grade", grade),
+        q("medical_subsidy_applied_on", applied),
+    ];
     s.params = vec![months];
     s.formula = format!("{base} × {n} = {amount}");
     trace.steps.push(s);
@@ -1073,8 +1170,14 @@ fn shandong_medical_subsidy(
         Item::OneTimeMedicalSubsidy,
         "shandong.medical_subsidy",
         SD_MEDICAL,
-        format!("{grade}级伤残，终止用工时由工伤保险基金支付{n}个月的全省上年度职工月平均工资{}元", avg.0),
-        format!("grade {grade}: {n} months of the provincial average {} at the end of the engagement, from the fund", avg.0),
+        format!(
+            "{grade}级伤残，终止用工时由工伤保险基金支付{n}个月的全省上年度职工月平均工资{}元",
+            avg.0
+        ),
+        format!(
+            "grade {grade}: {n} months of the provincial average {} at the end of the engagement, from the fund",
+            avg.0
+        ),
         amount,
     );
     s.inputs = vec![q("grade", grade), q("termination.date", term.date)];

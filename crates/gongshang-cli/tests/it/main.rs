@@ -600,7 +600,11 @@ fn a_batch_under_a_scheme_pays_only_the_schemes_items_on_its_basis() {
         &["--scheme", "national.platform_occupational_injury"],
     );
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("private-unit average"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("private-unit average"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!platform.exists());
 
     // An insurer's schedule has other items than the batch format: refused, no output.

@@ -193,6 +193,10 @@ fn platform_pilot_lines_are_assumed_and_cite_the_handling_rules() {
             line.item,
             line.citation.instrument
         );
-        assert!(line.citation.article.starts_with("第三十"), "{}", line.citation.article);
+        assert!(
+            line.citation.article.starts_with("第三十"),
+            "{}",
+            line.citation.article
+        );
     }
 }
