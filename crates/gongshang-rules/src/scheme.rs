@@ -48,6 +48,8 @@ pub enum Category {
     FlexibleWorker,
     /// 其他未建立劳动关系的人员
     OtherWithoutLabourRelation,
+    /// 符合规定已提前退休、退休后被用人单位招用的劳动者 (Order No. 56 Art 2(2))
+    EarlyRetiredRehired,
 }
 
 impl Category {
@@ -66,6 +68,7 @@ impl Category {
             Category::Volunteer => "注册志愿者",
             Category::FlexibleWorker => "灵活就业人员",
             Category::OtherWithoutLabourRelation => "其他未建立劳动关系人员",
+            Category::EarlyRetiredRehired => "提前退休后被招用的劳动者",
         }
     }
     pub const fn label_en(self) -> &'static str {
@@ -85,6 +88,7 @@ impl Category {
             Category::Volunteer => "registered volunteer",
             Category::FlexibleWorker => "flexible worker",
             Category::OtherWithoutLabourRelation => "other person without a labour relation",
+            Category::EarlyRetiredRehired => "retired early under the rules and hired again",
         }
     }
 }
@@ -217,9 +221,28 @@ pub enum TerminationSubsidies {
     Guangdong,
     /// Jiangsu measures Arts 27-28: amounts by grade, city float, reductions.
     Jiangsu,
+    /// The rules of the province of the case's region (Guangdong, Jiangsu,
+    /// Shandong; none elsewhere): a national scheme whose own benefit rules
+    /// are not issued yet (over-age workers, Order No. 56 Art 15).
+    ByRegion,
     /// Shandong: the one-time work-injury medical subsidy (grades 5-10) in
     /// months of the provincial average monthly wage, paid by the fund.
     Shandong,
+}
+
+impl TerminationSubsidies {
+    /// The rules that apply in `region` (`ByRegion` resolved by its province).
+    pub fn in_region(self, region: Option<&str>) -> TerminationSubsidies {
+        match self {
+            TerminationSubsidies::ByRegion => match region.map(|r| &r[..2.min(r.len())]) {
+                Some("44") => TerminationSubsidies::Guangdong,
+                Some("32") => TerminationSubsidies::Jiangsu,
+                Some("37") => TerminationSubsidies::Shandong,
+                _ => TerminationSubsidies::None,
+            },
+            other => other,
+        }
+    }
 }
 
 /// What a benefit wage is computed from.
@@ -249,6 +272,9 @@ pub const KEY_ONE_TIME_ALLOWANCE_MONTHS: [&str; 2] = [
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CategoryRule {
     pub category: Category,
+    /// The first day the category is no longer covered (e.g. the voluntary
+    /// provincial over-age categories where Order No. 56 applies).
+    pub until: Option<Date>,
     /// Parameter keys of the age bounds (whole years, inclusive).
     pub min_age: Option<String>,
     pub max_age: Option<String>,
@@ -624,11 +650,17 @@ impl Scheme {
                 None,
             );
         }
-        let rule = self.categories.iter().find(|c| c.category == who.category);
-        let listed: Vec<&str> = self
+        let rule = self
             .categories
             .iter()
-            .map(|c| c.category.label_en())
+            .find(|c| c.category == who.category && c.until.is_none_or(|u| on < u));
+        let listed: Vec<String> = self
+            .categories
+            .iter()
+            .map(|c| match c.until {
+                Some(u) => format!("{} (until {u})", c.category.label_en()),
+                None => c.category.label_en().to_owned(),
+            })
             .collect();
         push(
             "category",
@@ -805,6 +837,8 @@ fn no_subsidies() -> TerminationSubsidies {
 struct CategoryDoc {
     category: Category,
     #[serde(default)]
+    until: Option<toml::value::Datetime>,
+    #[serde(default)]
     min_age: Option<String>,
     #[serde(default)]
     max_age: Option<String>,
@@ -954,6 +988,11 @@ impl SchemeDoc {
             }
             categories.push(CategoryRule {
                 category: c.category,
+                until: c
+                    .until
+                    .as_ref()
+                    .map(|u| date_of(u, "category.until"))
+                    .transpose()?,
                 min_age: c.min_age.map(|k| need_key(&k, "min_age")).transpose()?,
                 max_age: c.max_age.map(|k| need_key(&k, "max_age")).transpose()?,
             });

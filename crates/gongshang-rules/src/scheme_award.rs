@@ -254,8 +254,11 @@ fn regulations_award(
         pre_steps.push(s);
         case.own_wage = avg;
     }
-    let guangdong = scheme.termination_subsidies == TerminationSubsidies::Guangdong;
-    let jiangsu = scheme.termination_subsidies == TerminationSubsidies::Jiangsu;
+    let provincial = scheme
+        .termination_subsidies
+        .in_region(case.region.as_deref());
+    let guangdong = provincial == TerminationSubsidies::Guangdong;
+    let jiangsu = provincial == TerminationSubsidies::Jiangsu;
     let mut regime = Regime::default();
     if guangdong {
         regime.provincial_avg_region = Some(GUANGDONG_PROVINCE);
@@ -480,7 +483,7 @@ fn regulations_award(
         }
         match grade {
             Some(g) if g >= 5 => {
-                let (medical, employment) = match scheme.termination_subsidies {
+                let (medical, employment) = match provincial {
                     TerminationSubsidies::Guangdong => {
                         guangdong_subsidies(policy, &case, term, g, &mut trace)?
                     }
@@ -491,7 +494,7 @@ fn regulations_award(
                         shandong_medical_subsidy(policy, &case, term, g, &mut trace)?,
                         Money::ZERO,
                     ),
-                    TerminationSubsidies::None => {
+                    TerminationSubsidies::None | TerminationSubsidies::ByRegion => {
                         trace.steps.push(step(
                             Item::OneTimeMedicalSubsidy,
                             "termination.no_provincial_amounts",

@@ -68,6 +68,10 @@ fn platform_rider_death_applies_and_refusals() {
             ("guangdong.employees".to_owned(), not_eligible("category")),
             ("guangdong.specific_persons".to_owned(), Ok(())),
             ("national.employees".to_owned(), not_eligible("category")),
+            (
+                "national.over_age_workers".to_owned(),
+                not_eligible("scheme_in_force")
+            ),
             ("national.platform_occupational_injury".to_owned(), Ok(())),
         ]
     );
@@ -83,12 +87,24 @@ fn platform_rider_death_applies_and_refusals() {
     let funeral = &c.differences[0];
     assert_eq!(
         funeral.amounts,
-        vec![None, Some(yuan("40536.00")), None, Some(yuan("18000.00"))]
+        vec![
+            None,
+            Some(yuan("40536.00")),
+            None,
+            None,
+            Some(yuan("18000.00"))
+        ]
     );
     let d = &c.differences[1];
     assert_eq!(
         d.amounts,
-        vec![None, Some(yuan("4053.60")), None, Some(yuan("3000.00"))]
+        vec![
+            None,
+            Some(yuan("4053.60")),
+            None,
+            None,
+            Some(yuan("3000.00"))
+        ]
     );
     // One explanation per scheme that applies, naming it.
     assert_eq!(d.explain_en.len(), 2);
@@ -121,6 +137,10 @@ fn jiangsu_occupational_disease_differences_are_the_subsidies() {
             ),
             ("national.employees".to_owned(), Ok(())),
             (
+                "national.over_age_workers".to_owned(),
+                not_eligible("scheme_in_force")
+            ),
+            (
                 "national.platform_occupational_injury".to_owned(),
                 not_eligible("category")
             ),
@@ -136,11 +156,11 @@ fn jiangsu_occupational_disease_differences_are_the_subsidies() {
         vec![
             (
                 Item::OneTimeMedicalSubsidy,
-                vec![Some(yuan("134400.00")), None, Some(Money::ZERO), None]
+                vec![Some(yuan("134400.00")), None, Some(Money::ZERO), None, None]
             ),
             (
                 Item::OneTimeEmploymentSubsidy,
-                vec![Some(yuan("51000.00")), None, Some(Money::ZERO), None]
+                vec![Some(yuan("51000.00")), None, Some(Money::ZERO), None, None]
             ),
         ]
     );
