@@ -308,11 +308,45 @@ pub struct Area {
 /// A platform taking part in the scheme, from a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Platform {
+    /// The name it first took part under (its history is kept under it).
     pub name: String,
     pub industries: Vec<OrderIndustry>,
     pub platform_class: Option<String>,
     pub from: Date,
     pub citation: Citation,
+    /// Later names, each from a date (饿了么 → 淘宝闪购, 达达 → 京东秒送).
+    pub renamed: Vec<Rename>,
+}
+
+/// A platform's new name from a date; the platform and its history stay one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    pub name: String,
+    pub on: Date,
+}
+
+impl Platform {
+    /// The platform's name on `date`.
+    pub fn name_on(&self, date: Date) -> &str {
+        self.renamed
+            .iter()
+            .filter(|r| r.on <= date)
+            .max_by_key(|r| r.on)
+            .map_or(self.name.as_str(), |r| r.name.as_str())
+    }
+
+    /// Whether `name` is this platform under any of its names.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name == name || self.renamed.iter().any(|r| r.name == name)
+    }
+}
+
+impl Scheme {
+    /// The platform known by `name` (any of its names, old or new).
+    pub fn platform(&self, name: &str) -> Option<&Platform> {
+        self.platforms.iter().find(|p| p.is_named(name))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -919,8 +953,17 @@ struct PlatformDoc {
     #[serde(default)]
     platform_class: Option<String>,
     from: toml::value::Datetime,
+    #[serde(default)]
+    renamed: Vec<RenameDoc>,
     #[serde(flatten)]
     cite: CiteDoc,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RenameDoc {
+    name: String,
+    on: toml::value::Datetime,
 }
 
 fn date_of(d: &toml::value::Datetime, what: &str) -> Result<Date, String> {
@@ -1116,15 +1159,36 @@ impl SchemeDoc {
             .platform
             .into_iter()
             .map(|p| {
+                let from = date_of(&p.from, "platform.from")?;
+                let mut renamed = Vec::new();
+                for r in p.renamed {
+                    let on = date_of(&r.on, "platform.renamed.on")?;
+                    if on <= from || renamed.iter().any(|x: &Rename| x.on >= on) {
+                        return Err(format!(
+                            "platform {}: renames come after it joined and in date order",
+                            p.name
+                        ));
+                    }
+                    renamed.push(Rename { name: r.name, on });
+                }
                 Ok(Platform {
-                    from: date_of(&p.from, "platform.from")?,
+                    from,
                     name: p.name,
                     industries: p.industries,
                     platform_class: p.platform_class,
                     citation: cite(p.cite)?,
+                    renamed,
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let mut names = std::collections::BTreeSet::new();
+        for p in &platforms {
+            for n in std::iter::once(&p.name).chain(p.renamed.iter().map(|r| &r.name)) {
+                if !names.insert(n.clone()) {
+                    return Err(format!("platform name {n} is used twice"));
+                }
+            }
+        }
         if self.benefit_wage_basis == BenefitWageBasis::PrivateAverageShare {
             need_key(
                 KEY_BASE_SHARE,
