@@ -19,6 +19,7 @@ pub mod billing;
 pub mod case;
 pub mod contribution;
 pub mod error;
+pub mod missing_and_repeat;
 pub mod money;
 pub mod params;
 pub mod rate;
