@@ -478,3 +478,35 @@ fn platform_pilot_is_national_from_2026_07_01() {
         assert!(s.applies_in(policy(), region, date(2026, 7, 1)), "{region}");
     }
 }
+
+/// The band of 粤人社规〔2020〕55号 Art 5 for each July-June year that was
+/// found: 2024-07 to 2025-06 60%/300% of 9167 = 5500.20 / 27501.00; from
+/// 2025-07 27549.00 (published ceiling) and 5509.80 (60% of 9183, assumed).
+/// 30000.00 declared in 2025-03: 27501.00 x 0.2% = 55.002 -> 55.00; in
+/// 2025-09: 27549.00 x 0.2% = 55.098 -> 55.10; 3000.00 in 2025-09: 5509.80 x
+/// 0.2% = 11.0196 -> 11.02. 2021-07 to 2024-06 was not found: refused; and
+/// after 2026-06-30 nothing is loaded: refused, never the last band.
+#[test]
+fn guangdong_55hao_art5_band_of_each_july_june_year() {
+    let s = scheme("guangdong.specific_persons");
+    let at = |wage: &str, on: Date| {
+        monthly_premium(policy(), s, yuan(wage), rating(1, "100%"), on)
+            .map(|p| (p.base.map(|b| b.to_string()), p.gross.to_string()))
+    };
+    assert_eq!(
+        at("30000.00", date(2025, 3, 1)).unwrap(),
+        (Some("27501.00".into()), "55.00".into())
+    );
+    assert_eq!(
+        at("30000.00", date(2025, 9, 1)).unwrap(),
+        (Some("27549.00".into()), "55.10".into())
+    );
+    assert_eq!(
+        at("3000.00", date(2025, 9, 1)).unwrap(),
+        (Some("5509.80".into()), "11.02".into())
+    );
+    for gap in [date(2022, 9, 1), date(2026, 7, 1)] {
+        let e = at("8000.00", gap).unwrap_err();
+        assert_eq!(e.code(), "parameter_missing", "{gap}");
+    }
+}

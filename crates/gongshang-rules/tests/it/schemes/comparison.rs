@@ -53,8 +53,9 @@ fn outcomes(c: &Comparison) -> Vec<(String, Outcome)> {
 /// specific-persons measure (platform workers are category 6) and the platform
 /// pilot (Guangdong since 2022-07-01) both apply. The death benefit 20 x 54188
 /// = 1083760.00 is the same. Under the measure the funeral subsidy is 6 x
-/// 6756.00 = 40536.00 and the pensions (spouse 40%, two others 30% each) are
-/// 100% of the floor 4053.60 (own wage 0 clamped); under the pilot both are on
+/// 9183.00 (Guangdong's average 2025-07 to 2026-06, assumed) = 55098.00 and
+/// the pensions (spouse 40%, two others 30% each) are 100% of the floor
+/// 60% x 9183.00 = 5509.80 (own wage 0 clamped); under the pilot both are on
 /// the base, 60% of Guangzhou's private-unit average 5000.00 (illustrative) =
 /// 3000.00: funeral 6 x 3000.00 = 18000.00, pensions 1200.00 + 900.00 + 900.00
 /// = 3000.00, which is exactly the cap (the base).
@@ -89,7 +90,7 @@ fn platform_rider_death_applies_and_refusals() {
         funeral.amounts,
         vec![
             None,
-            Some(yuan("40536.00")),
+            Some(yuan("55098.00")),
             None,
             None,
             Some(yuan("18000.00"))
@@ -100,7 +101,7 @@ fn platform_rider_death_applies_and_refusals() {
         d.amounts,
         vec![
             None,
-            Some(yuan("4053.60")),
+            Some(yuan("5509.80")),
             None,
             None,
             Some(yuan("3000.00"))
@@ -108,7 +109,7 @@ fn platform_rider_death_applies_and_refusals() {
     );
     // One explanation per scheme that applies, naming it.
     assert_eq!(d.explain_en.len(), 2);
-    assert!(d.explain_en[0].starts_with("guangdong.specific_persons: 4053.60"));
+    assert!(d.explain_en[0].starts_with("guangdong.specific_persons: 5509.80"));
     assert!(d.explain_en[1].starts_with("national.platform_occupational_injury: 3000.00"));
     for s in &c.schemes {
         if let Ok(r) = &s.result {
@@ -219,4 +220,66 @@ fn platform_pilot_lines_are_assumed_and_cite_the_handling_rules() {
             line.citation.article
         );
     }
+}
+
+/// Guangdong Regulations Art 64 (last paragraph): where the city's average is
+/// higher than the province's, the city's is used. A city (440400, added for
+/// the test) averaging 12000.00 against the province's 9167.00: the floor is
+/// 60% x 12000.00 = 7200.00, so an own wage of 6000.00 becomes 7200.00, and
+/// grade 10 gets 7 x 7200.00 = 50400.00; the trace names both averages.
+#[test]
+fn guangdong_art64_the_city_average_where_it_is_higher() {
+    use gongshang_rules::params::{EMBEDDED_FILES, PolicyFile};
+    let extra = r#"jurisdiction = "guangdong"
+[[region]]
+code = "440400"
+name_zh = "珠海市"
+name_en = "Zhuhai (test)"
+[[parameter]]
+key = "regional.avg_monthly_wage"
+region = "440400"
+label_zh = "统筹地区上年度职工月平均工资"
+label_en = "Regional average monthly wage"
+unit = "yuan_per_month"
+values = [ { from = 2024-07-01, until = 2025-07-01, value = "12000.00", instrument = "test", article = "—", source = "TEST", confidence = "C1" } ]
+"#;
+    let mut files: Vec<PolicyFile<'_>> = EMBEDDED_FILES
+        .iter()
+        .map(|(path, text)| PolicyFile { path, text })
+        .collect();
+    files.push(PolicyFile {
+        path: "guangdong/test-city.toml",
+        text: extra,
+    });
+    let policy = gongshang_rules::PolicySet::load(&files).unwrap();
+    let case: CaseInput = serde_json::from_value(serde_json::json!({
+        "region": "440400",
+        "injury_date": "2025-03-10",
+        "appraisal_date": "2025-05-10",
+        "own_wage": "6000.00",
+        "grade": 10
+    }))
+    .unwrap();
+    let r = gongshang_rules::scheme_award::calculate_under_scheme(
+        &policy,
+        "guangdong.employees",
+        &case,
+    )
+    .unwrap();
+    assert_eq!(r.benefit_wage, Some(yuan("7200.00")));
+    assert_eq!(r.amount(Item::OneTimeDisabilitySubsidy), yuan("50400.00"));
+    let step = r
+        .trace
+        .steps
+        .iter()
+        .find(|s| s.item == Item::BenefitWage)
+        .unwrap();
+    let regions: Vec<Option<&str>> = step.params.iter().map(|p| p.id.region.as_deref()).collect();
+    assert!(
+        regions.contains(&Some("440400")) && regions.contains(&Some("440000")),
+        "{regions:?}"
+    );
+    // Under the national scheme the city's value is the pooling region's anyway.
+    let national = gongshang_rules::calculate_case(&policy, &case).unwrap();
+    assert_eq!(national.amounts.benefit_wage, yuan("7200.00"));
 }
