@@ -23,6 +23,7 @@ pub mod missing_and_repeat;
 pub mod money;
 pub mod params;
 pub mod rate;
+pub mod recovery;
 pub mod retirement;
 pub mod scheme;
 pub mod scheme_award;

@@ -129,3 +129,49 @@ fn art45_jiangsu_art33_allowance_at_the_new_grade_on_the_old_wage_and_no_new_sub
             .any(|s| s.rule == "jiangsu.art33.no_new_subsidy")
     );
 }
+
+/// Decree 765 Art 46: 1000.00 overpaid, recovered in 3 instalments: 333.34 +
+/// 333.33 + 333.33 (100000 fen / 3 = 33333 rest 1, the first month takes the
+/// fen); set against a monthly benefit of 2500.00 at 30% = 750.00 a month:
+/// 750.00 + 250.00; refunded at once: 1000.00.
+#[test]
+fn decree765_art46_overpayment_recovered_by_instalments_or_offset() {
+    use gongshang_rules::Rate;
+    use gongshang_rules::recovery::{Recovery, recovery_schedule};
+    let mut t = Trace::default();
+    let s = |v: Vec<Money>| v.iter().map(Money::to_string).collect::<Vec<_>>();
+    assert_eq!(
+        s(
+            recovery_schedule(yuan("1000.00"), Recovery::Instalments { months: 3 }, &mut t)
+                .unwrap()
+        ),
+        ["333.34", "333.33", "333.33"]
+    );
+    assert_eq!(
+        s(recovery_schedule(
+            yuan("1000.00"),
+            Recovery::Offset {
+                monthly_benefit: yuan("2500.00"),
+                share: Rate::parse("30%").unwrap()
+            },
+            &mut t
+        )
+        .unwrap()),
+        ["750.00", "250.00"]
+    );
+    assert_eq!(
+        s(recovery_schedule(yuan("1000.00"), Recovery::Refund, &mut t).unwrap()),
+        ["1000.00"]
+    );
+    assert!(recovery_schedule(Money::ZERO, Recovery::Refund, &mut t).is_err());
+    // The handling time limits are dated parameters of the Decree.
+    for (key, days) in [
+        ("handling.registration_working_days", 10),
+        ("handling.reimbursement_working_days", 20),
+        ("handling.stop_benefit_report_working_days", 20),
+    ] {
+        let p = policy().at("national", key, date(2023, 12, 1)).unwrap();
+        assert_eq!(p.whole(), days, "{key}");
+        assert!(policy().at("national", key, date(2023, 11, 30)).is_err());
+    }
+}
