@@ -586,7 +586,10 @@ fn platform_award(
         crate::scheme::KEY_BASE_SHARE,
         case.injury_date,
     )?;
-    let base_at = |date: Date, trace: &mut Trace, why: &str| -> Result<Money, RulesError> {
+    let base_at = |date: Date,
+                   trace: &mut Trace,
+                   (why_zh, why_en): (&str, &str)|
+     -> Result<Money, RulesError> {
         let (avg, avg_use) = regional_or_given(
             policy,
             &case,
@@ -602,10 +605,10 @@ fn platform_award(
             "platform.base",
             PLATFORM_38_39,
             format!(
-                "{why}：以统筹地区上年度城镇私营单位就业人员月平均工资{avg}元的{pct}为计发基数：{base}元"
+                "{why_zh}：以统筹地区上年度城镇私营单位就业人员月平均工资{avg}元的{pct}为计发基数：{base}元"
             ),
             format!(
-                "{why}: the base is {pct} of the regional previous-year average wage of urban private-unit employees {avg}: {base}"
+                "{why_en}: the base is {pct} of the regional previous-year average wage of urban private-unit employees {avg}: {base}"
             ),
             base,
         );
@@ -617,7 +620,11 @@ fn platform_award(
         Ok(base)
     };
     let injury_base = if input.grade.is_some() || case.death_date.is_none() {
-        Some(base_at(case.injury_date, &mut trace, "伤残待遇")?)
+        Some(base_at(
+            case.injury_date,
+            &mut trace,
+            ("伤残待遇", "disability benefits"),
+        )?)
     } else {
         None
     };
@@ -736,7 +743,7 @@ fn platform_award(
     }
     let mut survivors = Vec::new();
     if let Some(death) = case.death_date {
-        let base = base_at(death, &mut trace, "因工死亡待遇")?;
+        let base = base_at(death, &mut trace, ("因工死亡待遇", "death benefits"))?;
         let funeral = base.times(rules.funeral_subsidy_months.whole());
         let months = rules.funeral_subsidy_months.whole();
         let mut s = step(
