@@ -373,8 +373,13 @@ fn regulations_award(
         let care = guangdong_living_care(policy, &case, grade, level, &mut trace)?;
         set(&mut amounts, Item::MonthlyLivingCare, care);
     }
+    // Only where the scheme pays the employer's allowance (not, e.g., the
+    // single-line scheme, which excludes it): an excluded item asks for nothing.
     if jiangsu
         && grade.is_some_and(|g| (5..=6).contains(&g))
+        && scheme
+            .item(Item::MonthlyDisabilityAllowance, grade)
+            .is_some()
         && case.job_arranged == Some(false)
         && case.death_date.is_none()
     {
