@@ -34,7 +34,7 @@ use jiff::civil::Date;
 use crate::{CalcArgs, CliError, policy_files};
 
 /// The columns of a batch input file, in order.
-pub const INPUT_COLUMNS: [&str; 13] = [
+pub const INPUT_COLUMNS: [&str; 14] = [
     "case_id",
     "own_wage",
     "regional_avg_wage",
@@ -48,6 +48,7 @@ pub const INPUT_COLUMNS: [&str; 13] = [
     "other_dependents",
     "extra10_dependents",
     "suspension_months",
+    "basic_pension_monthly",
 ];
 
 /// The columns of a batch result file, in order.
@@ -85,6 +86,8 @@ const COL_SPOUSE: usize = 9;
 const COL_OTHER_DEPENDENTS: usize = 10;
 const COL_EXTRA10_DEPENDENTS: usize = 11;
 const COL_SUSPENSION_MONTHS: usize = 12;
+/// Empty: no basic pension. Grades 1-4 who draw one get only the allowance above it (Art 35(3)).
+const COL_BASIC_PENSION: usize = 13;
 /// The column name used for an error about the row as a whole (e.g. too many fields).
 const ROW_AS_A_WHOLE: &str = "(row)";
 
@@ -976,6 +979,12 @@ impl SchemeMask {
                 scheme.id
             )));
         }
+        if scheme.benefit_wage_basis == BenefitWageBasis::PrivateAverageShare {
+            return Err(CliError(format!(
+                "scheme {} computes on the private-unit average wage and pays a grade 5-6 one-time allowance, which the batch format has no columns for; calculate its cases one by one with calc --scheme",
+                scheme.id
+            )));
+        }
         let mut pays = [[false; 7]; 11];
         for (grade, row) in pays.iter_mut().enumerate() {
             let grade = (grade > 0).then_some(grade as u8);
@@ -1084,6 +1093,11 @@ fn calculate_row(
     let extra10 = whole(row, COL_EXTRA10_DEPENDENTS, "0 to the number of dependants")?;
     let dependants = Dependants::new(spouse, others, extra10).map_err(|e| engine_error(row, &e))?;
     let suspension_months = whole(row, COL_SUSPENSION_MONTHS, "0 to 24")?;
+    let basic_pension_monthly = if row.fields[COL_BASIC_PENSION].is_empty() {
+        None
+    } else {
+        Some(money(row, COL_BASIC_PENSION)?)
+    };
 
     let input = AwardInput {
         own_wage,
@@ -1097,6 +1111,7 @@ fn calculate_row(
         hospital_days: 0,
         died,
         dependants,
+        basic_pension_monthly,
     };
     let facts = AwardFacts {
         regional_avg_wage: Some(Fact::given(regional_avg_wage)),

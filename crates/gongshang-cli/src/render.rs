@@ -52,9 +52,12 @@ fn param_line(p: &ParamUse, lang: Lang) -> String {
             "{} = {}（{}；{} {}；来源 {}；可信度 {}）{flag}",
             p.label_zh,
             p.value,
-            match p.validity {
-                gongshang_rules::params::Validity::From(d) => format!("{d}起施行"),
-                gongshang_rules::params::Validity::Year(y) => format!("{y}年度"),
+            match (p.validity, p.until) {
+                (gongshang_rules::params::Validity::From(d), Some(u)) => {
+                    format!("{d}起施行，{u}起不再适用")
+                }
+                (gongshang_rules::params::Validity::From(d), None) => format!("{d}起施行"),
+                (gongshang_rules::params::Validity::Year(y), _) => format!("{y}年度"),
             },
             c.instrument,
             c.article,
@@ -63,7 +66,16 @@ fn param_line(p: &ParamUse, lang: Lang) -> String {
         ),
         Lang::En => format!(
             "{} = {} ({}; {} {}; source {}; confidence {}){flag}",
-            p.label_en, p.value, p.validity, c.instrument, c.article, c.source, c.confidence
+            p.label_en,
+            p.value,
+            match p.until {
+                Some(u) => format!("{} until {u}", p.validity),
+                None => p.validity.to_string(),
+            },
+            c.instrument,
+            c.article,
+            c.source,
+            c.confidence
         ),
     }
 }

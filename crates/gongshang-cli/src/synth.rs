@@ -310,5 +310,11 @@ fn write_case(seed: u64, index: u64, out: &mut Vec<u8>) {
         out.push(b',');
         write_u64(n, out);
     }
+    // A basic pension (empty: none): drawn last so that the other columns do
+    // not depend on it. Some living grade 1-4 workers draw one (Art 35(3)).
+    out.push(b',');
+    if (1..=4).contains(&grade) && !died && rng.chance(300) {
+        Money::from_fen(rng.between(200_000, 900_000) as i64).write_yuan(out);
+    }
     out.push(b'\n');
 }

@@ -13,6 +13,20 @@
 //!
 //! Every conclusion is kept; [`State::current_grade`] follows the latest, so
 //! that an award follows the new grade.
+//!
+//! From 2025-07-01 the procedure is that of the 劳动能力鉴定管理办法 (MOHRSS
+//! and NHC Order No. 55), which replaced Order No. 21 and applies to injuries
+//! determined but not yet appraised on that day (Art 39): missing materials
+//! are asked for once within 5 working days (Art 10; the applicant who does
+//! not complete them in the time set has abandoned the application), the
+//! conclusion within 60 days, +30 for a complex case (Art 10), a rescheduled
+//! examination moves the deadline by as much (Art 12), a session ends on the
+//! grounds of Art 14, the conclusion is delivered within 15 days (Art 17),
+//! re-appraisal within 15 days of receipt (Art 19), review one year after the
+//! conclusion on the application of the worker, the employer or the agency
+//! (Art 20), and a conclusion obtained by fraud is revoked (Art 31).
+//! [`limits_on`] gives the dated limits; [`deadlines`] cites the instrument in
+//! force and adds the delivery deadline of Art 17.
 
 use gongshang_rules::{Grade, NursingLevel};
 use jiff::civil::Date;
@@ -51,6 +65,135 @@ impl AppraisalKind {
             AppraisalKind::Review => "条例 Art 28, 29",
         }
     }
+
+    /// The article that sets the conclusion limit of an application made on
+    /// `applied_on`: Order No. 55 from 2025-07-01.
+    pub fn article_on(self, applied_on: Date) -> &'static str {
+        if applied_on < ORDER_55_IN_FORCE {
+            return self.article();
+        }
+        match self {
+            AppraisalKind::Initial => "条例 Art 25; 劳动能力鉴定管理办法 Art 10",
+            AppraisalKind::Reappraisal => "条例 Art 26, 29; 劳动能力鉴定管理办法 Art 10, 19, 22",
+            AppraisalKind::Review => "条例 Art 28, 29; 劳动能力鉴定管理办法 Art 10, 20, 22",
+        }
+    }
+}
+
+/// The day the 劳动能力鉴定管理办法 (Order No. 55) took effect.
+pub const ORDER_55_IN_FORCE: Date = jiff::civil::date(2025, 7, 1);
+
+/// The time limits of an appraisal in force on a date, each with its article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// The instrument of the procedure.
+    pub instrument: &'static str,
+    /// Working days to notify missing materials once (Order 55 Art 10).
+    pub completeness_notice_working_days: Option<i64>,
+    pub conclusion_days: i64,
+    pub conclusion_extension_days: i64,
+    /// Days to deliver the conclusion (Order 55 Art 17).
+    pub delivery_days: Option<i64>,
+    pub reappraisal_application_days: i64,
+    pub review_after_years: i64,
+    /// Whether the agency may apply for a review (Order 55 Art 20).
+    pub agency_may_apply_for_review: bool,
+}
+
+/// The dated limits: Order No. 55 from 2025-07-01, before it the Regulations
+/// (Arts 25, 26, 28) with Order No. 21.
+pub fn limits_on(date: Date) -> Limits {
+    if date >= ORDER_55_IN_FORCE {
+        Limits {
+            instrument: "劳动能力鉴定管理办法（人社部、国家卫生健康委令第55号）",
+            completeness_notice_working_days: Some(5),
+            conclusion_days: 60,
+            conclusion_extension_days: 30,
+            delivery_days: Some(15),
+            reappraisal_application_days: 15,
+            review_after_years: 1,
+            agency_may_apply_for_review: true,
+        }
+    } else {
+        Limits {
+            instrument: "工伤保险条例；工伤职工劳动能力鉴定管理办法（令第21号）",
+            completeness_notice_working_days: None,
+            conclusion_days: 60,
+            conclusion_extension_days: 30,
+            delivery_days: None,
+            reappraisal_application_days: 15,
+            review_after_years: 1,
+            agency_may_apply_for_review: false,
+        }
+    }
+}
+
+/// The last day to notify an applicant of missing materials, once (Order 55
+/// Art 10: 5 working days from the application). None before 2025-07-01.
+pub fn completeness_notice_deadline(
+    applied_on: Date,
+    calendar: &HolidayCalendar,
+) -> Result<Option<Deadline>, Rejection> {
+    let Some(days) = limits_on(applied_on).completeness_notice_working_days else {
+        return Ok(None);
+    };
+    Ok(Some(crate::deadline::working_day_deadline(
+        calendar,
+        DeadlineKind::CompletenessReview,
+        applied_on,
+        days,
+        0,
+        "劳动能力鉴定管理办法 Art 10",
+    )?))
+}
+
+/// Why a session of appraisal ends without a conclusion (Order 55 Art 14).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionEnd {
+    /// 无正当理由不参加现场鉴定
+    NoShowWithoutReason,
+    /// 拒不参加安排的检查和诊断
+    RefusedExamination,
+    /// 弄虚作假导致不能真实反映伤病情
+    Fraud,
+    /// 其他拒绝配合劳动能力鉴定工作的
+    OtherRefusal,
+    /// 逾期未补正材料，视为放弃 (Art 10)
+    MaterialsNotCompleted,
+}
+
+impl SessionEnd {
+    pub const fn article(self) -> &'static str {
+        match self {
+            SessionEnd::MaterialsNotCompleted => "劳动能力鉴定管理办法 Art 10",
+            _ => "劳动能力鉴定管理办法 Art 14",
+        }
+    }
+}
+
+/// Order 55 Art 12: a rescheduled examination moves the conclusion deadline
+/// by as many days as it was put off.
+pub fn rescheduled_conclusion_due(
+    pending: &Pending,
+    days_put_off: i64,
+    calendar: &HolidayCalendar,
+) -> Result<Deadline, Rejection> {
+    let limits = limits_on(pending.applied_on);
+    let mut article = pending.kind.article_on(pending.applied_on).to_owned();
+    article.push_str(&format!(" (rescheduled by {days_put_off} days, Art 12)"));
+    Ok(calendar_deadline(
+        calendar,
+        DeadlineKind::AppraisalConclusion,
+        pending.applied_on,
+        limits.conclusion_days,
+        if pending.extended {
+            limits.conclusion_extension_days
+        } else {
+            0
+        } + days_put_off.max(0),
+        article,
+    )?)
 }
 
 mod grade_serde {
@@ -248,7 +391,7 @@ fn conclusion_deadline(
     pending: &Pending,
     calendar: &HolidayCalendar,
 ) -> Result<Deadline, Rejection> {
-    let mut article = pending.kind.article().to_owned();
+    let mut article = pending.kind.article_on(pending.applied_on).to_owned();
     if pending.extended {
         article.push_str(" (extended by 30 days)");
     }
@@ -278,7 +421,25 @@ pub fn deadlines(state: &State, calendar: &HolidayCalendar) -> Result<Vec<Deadli
             received,
             15,
             0,
-            "条例 Art 26",
+            if received >= ORDER_55_IN_FORCE {
+                "条例 Art 26; 劳动能力鉴定管理办法 Art 19"
+            } else {
+                "条例 Art 26"
+            },
+        )?);
+    }
+    // Order 55 Art 17: a conclusion is delivered within 15 days.
+    if let Some(c) = state.current()
+        && state.latest_received().is_none()
+        && let Some(days) = limits_on(c.concluded_on).delivery_days
+    {
+        out.push(calendar_deadline(
+            calendar,
+            DeadlineKind::Delivery,
+            c.concluded_on,
+            days,
+            0,
+            "劳动能力鉴定管理办法 Art 17",
         )?);
     }
     Ok(out)

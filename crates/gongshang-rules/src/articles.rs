@@ -14,6 +14,10 @@ pub const REG_30: Article = reg("《工伤保险条例》第三十条第四款",
 pub const REG_33: Article = reg("《工伤保险条例》第三十三条", "Regulations Art 33");
 pub const REG_34: Article = reg("《工伤保险条例》第三十四条", "Regulations Art 34");
 pub const REG_35: Article = reg("《工伤保险条例》第三十五条", "Regulations Art 35");
+pub const REG_35_3: Article = reg(
+    "《工伤保险条例》第三十五条第三款；《社会保险法》第四十条",
+    "Regulations Art 35(3); Social Insurance Law Art 40",
+);
 pub const REG_36: Article = reg("《工伤保险条例》第三十六条", "Regulations Art 36");
 pub const REG_37: Article = reg("《工伤保险条例》第三十七条", "Regulations Art 37");
 pub const REG_39_1_1: Article = reg(

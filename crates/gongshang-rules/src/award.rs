@@ -29,6 +29,9 @@ pub struct AwardInput {
     pub died: bool,
     /// Used only when `died`.
     pub dependants: Dependants,
+    /// A basic pension the worker draws (grades 1-4: the fund pays only the
+    /// part of the allowance above it, Art 35(3)). None: no pension.
+    pub basic_pension_monthly: Option<Money>,
 }
 
 /// The largest own wage accepted: 10 million yuan a month.
@@ -49,6 +52,15 @@ impl AwardInput {
                 "hospital_days",
                 self.hospital_days,
                 format!("0 to {HOSPITAL_DAYS_MAX}"),
+            ));
+        }
+        if let Some(pension) = self.basic_pension_monthly
+            && (pension.is_negative() || pension > OWN_WAGE_MAX)
+        {
+            return Err(RulesError::out_of_range(
+                "basic_pension_monthly",
+                pension,
+                format!("0.00 to {OWN_WAGE_MAX} yuan a month"),
             ));
         }
         Dependants::new(
@@ -218,6 +230,12 @@ pub fn compute_award(
             );
             out.monthly_disability_allowance = amount;
             out.allowance_payer = payer;
+            if let Some(pension) = input.basic_pension_monthly
+                && grade.get() <= 4
+                && amount > Money::ZERO
+            {
+                out.monthly_disability_allowance = pension_offset(amount, pension, t);
+            }
         }
     }
 
@@ -270,6 +288,39 @@ pub fn compute_award(
         }
     }
     Ok(out)
+}
+
+/// Art 35(3) (Social Insurance Law Art 40): a grade 1-4 worker who draws a
+/// basic pension stops drawing the allowance; when the pension is lower, the
+/// fund pays the difference. Exact (a subtraction), never below zero.
+pub fn pension_offset(allowance: Money, pension: Money, t: &mut impl Tracer) -> Money {
+    let paid = allowance
+        .checked_sub(pension)
+        .expect("amounts are bounded")
+        .max(Money::ZERO);
+    t.record(|| Step {
+        item: Item::MonthlyDisabilityAllowance,
+        rule: "art35_3.pension_offset",
+        article: articles::REG_35_3,
+        inputs: vec![
+            q("monthly_disability_allowance", allowance),
+            q("basic_pension_monthly", pension),
+        ],
+        params: Vec::new(),
+        formula: format!("max({allowance} - {pension}, 0.00) = {paid}"),
+        explain_zh: if paid > Money::ZERO {
+            format!("领取基本养老金{pension}元，低于伤残津贴{allowance}元，由工伤保险基金补足差额{paid}元")
+        } else {
+            format!("领取基本养老金{pension}元，不低于伤残津贴{allowance}元，停发伤残津贴")
+        },
+        explain_en: if paid > Money::ZERO {
+            format!("a basic pension of {pension} is below the allowance of {allowance}: the fund pays the difference {paid}")
+        } else {
+            format!("a basic pension of {pension} is not below the allowance of {allowance}: no allowance")
+        },
+        amount: paid,
+    });
+    paid
 }
 
 /// Whether an item is paid once or every month.

@@ -336,3 +336,117 @@ pub fn cover_starts(scheme: &Scheme, enrolled_on: Date, paid_on: Date) -> Result
         CoverStart::DaysBought | CoverStart::OrderDays => Ok(paid_on),
     }
 }
+
+/// The platform pilot's yearly floating of a platform's per-order rate (人社部发
+/// 〔2025〕24号 with the provinces' notices): from the pilot's second year
+/// the province floats each platform's benchmark every year by its prior-year
+/// payout ratio (支缴率 = payouts ÷ contributions), never a platform with fewer
+/// than 12 months of contributions. The float table is a dated regional
+/// parameter of the province: `platform.float.payout_ratio_bounds` (increasing
+/// upper bounds of the ratio) and `platform.float.factors` (one more factor
+/// than bounds). The premium is `orders × benchmark × factor`, rounded once
+/// half away from zero to the fen (rounding a 0.07 price by itself would
+/// distort it).
+pub fn floated_order_premium(
+    policy: &PolicySet,
+    province: &str,
+    benchmark_per_order: Money,
+    orders: u64,
+    prior_year_payout_ratio: Rate,
+    months_contributed: u32,
+    date: Date,
+) -> Result<FloatedPremium, RulesError> {
+    let count = i64::try_from(orders)
+        .map_err(|_| RulesError::out_of_range("orders", orders, "fewer than 2^63"))?;
+    let gross_benchmark = benchmark_per_order.times(count);
+    let mut step = Step {
+        item: Item::OrderPremium,
+        rule: "platform.float",
+        article: FLOAT,
+        inputs: vec![
+            q("benchmark_per_order", benchmark_per_order),
+            q("orders", orders),
+            q(
+                "prior_year_payout_ratio",
+                prior_year_payout_ratio.to_percent_string(),
+            ),
+            q("months_contributed", months_contributed),
+            q("date", date),
+        ],
+        params: Vec::new(),
+        formula: String::new(),
+        explain_zh: String::new(),
+        explain_en: String::new(),
+        amount: Money::ZERO,
+    };
+    if months_contributed < 12 {
+        step.formula = format!("{benchmark_per_order} × {orders} = {gross_benchmark}");
+        step.explain_zh = format!("缴费不满12个月（{months_contributed}个月），不浮动，按基准费率");
+        step.explain_en = format!(
+            "fewer than 12 months of contributions ({months_contributed}): not floated, the benchmark applies"
+        );
+        step.amount = gross_benchmark;
+        return Ok(FloatedPremium {
+            amount: gross_benchmark,
+            factor: Rate::ONE,
+            step,
+        });
+    }
+    let bounds = policy.regional(province, "platform.float.payout_ratio_bounds", date)?;
+    let factors = policy.regional(province, "platform.float.factors", date)?;
+    if factors.rates().len() != bounds.rates().len() + 1 {
+        return Err(RulesError::PolicyInvalid {
+            file: format!("region {province}"),
+            location: "platform.float.factors".into(),
+            reason: format!(
+                "{} factors for {} bounds: one more factor than bounds is needed",
+                factors.rates().len(),
+                bounds.rates().len()
+            ),
+        });
+    }
+    let tier = bounds
+        .rates()
+        .iter()
+        .position(|b| prior_year_payout_ratio < *b)
+        .unwrap_or(bounds.rates().len());
+    let factor = factors.rates()[tier];
+    let amount = gross_benchmark.mul_rate(factor);
+    step.formula = format!(
+        "{benchmark_per_order} × {orders} × {} = {amount}",
+        factor.to_percent_string()
+    );
+    step.explain_zh = format!(
+        "上年度支缴率{}，落在第{}档，按基准费率的{}浮动",
+        prior_year_payout_ratio.to_percent_string(),
+        tier + 1,
+        factor.to_percent_string()
+    );
+    step.explain_en = format!(
+        "prior-year payout ratio {}: tier {}, {} of the benchmark",
+        prior_year_payout_ratio.to_percent_string(),
+        tier + 1,
+        factor.to_percent_string()
+    );
+    step.params = vec![bounds, factors];
+    step.amount = amount;
+    Ok(FloatedPremium {
+        amount,
+        factor,
+        step,
+    })
+}
+
+/// A platform's premium after the yearly float, with its explanation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FloatedPremium {
+    pub amount: Money,
+    /// The share of the benchmark applied (100% when not floated).
+    pub factor: Rate,
+    pub step: Step,
+}
+
+const FLOAT: Article = Article {
+    zh: "人社部发〔2025〕24号；各省职业伤害保障费率浮动办法",
+    en: "MOHRSS 2025 No. 24; the provinces' rate-floating rules",
+};

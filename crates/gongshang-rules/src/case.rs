@@ -19,6 +19,9 @@ pub const KEY_AVG_WAGE: &str = "regional.avg_monthly_wage";
 pub const KEY_MIN_WAGE: &str = "regional.min_wage_monthly";
 pub const KEY_FOOD_SUBSIDY: &str = "regional.hospital_food_subsidy_daily";
 pub const KEY_NATIONAL_INCOME: &str = "statistics.urban_disposable_income_per_capita";
+/// The previous year's average monthly wage of urban private-unit employees
+/// of the pooling region (the platform pilot's base).
+pub const KEY_PRIVATE_AVG_WAGE: &str = "regional.private_avg_monthly_wage";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,8 +53,10 @@ pub struct CaseInput {
     pub own_wage: Money,
     #[serde(default)]
     pub grade: Option<u8>,
+    /// Grades 5-6: whether the employer arranged a suitable job (Art 36). Required
+    /// for a living grade 5-6 worker: it decides whether an allowance is due.
     #[serde(default)]
-    pub job_arranged: bool,
+    pub job_arranged: Option<bool>,
     #[serde(default)]
     pub nursing: Option<NursingLevel>,
     #[serde(default)]
@@ -62,8 +67,10 @@ pub struct CaseInput {
     pub suspension_extension_confirmed: bool,
     #[serde(default)]
     pub hospital_days: u32,
+    /// The deceased's dependants (Art 39(1)(2)). Required with a death_date:
+    /// write `{}` when there are none.
     #[serde(default)]
-    pub dependants: DependantsDoc,
+    pub dependants: Option<DependantsDoc>,
     /// Overrides of parameter values, for a region whose values are not loaded
     /// or a what-if. The trace shows them as given by the case.
     #[serde(default)]
@@ -74,6 +81,26 @@ pub struct CaseInput {
     pub national_income: Option<Money>,
     #[serde(default)]
     pub food_subsidy_daily: Option<Money>,
+    /// Guangdong Regulations Art 17: the self-care level 1-4 (five activities:
+    /// all five need care 1, four 2, three 3, one or two 4). Guangdong pays
+    /// living care by it (Art 26), not by the national three levels.
+    #[serde(default)]
+    pub care_level_guangdong: Option<u8>,
+    /// 粤人社规〔2020〕55号 Art 9(1): a disability or sickness allowance the
+    /// person already draws (counted with the pension against a new allowance).
+    #[serde(default)]
+    pub existing_allowance_monthly: Option<Money>,
+    /// 粤人社规〔2020〕55号 Art 9(2): the day the person applied for the
+    /// one-time medical subsidy (grades 5-10).
+    #[serde(default)]
+    pub medical_subsidy_applied_on: Option<Date>,
+    /// Jiangsu measures Arts 26 and 40(2): the average monthly wage of the 12
+    /// months before the employer could not arrange a job (grades 5-6).
+    #[serde(default)]
+    pub wage_when_no_job_arranged: Option<Money>,
+    /// Override of the private-unit average monthly wage (platform pilot base).
+    #[serde(default)]
+    pub private_avg_wage: Option<Money>,
     /// Who the person is, for a scheme's eligibility (category, birth date, ...).
     #[serde(default)]
     pub person: Option<crate::scheme::Applicant>,
@@ -108,6 +135,9 @@ pub struct CaseResult {
 
 struct Resolved {
     use_: Option<ParamUse>,
+    /// Further values the amount was chosen from (Guangdong: the province's
+    /// and the city's averages).
+    also: Vec<ParamUse>,
     amount: Money,
 }
 
@@ -120,9 +150,28 @@ impl Resolved {
     }
 }
 
+/// How a province changes the Regulations' own computation (not its
+/// termination subsidies, which `scheme_award` adds).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Regime {
+    /// Guangdong Regulations Arts 26, 33, 35 and 64: the average wage is the
+    /// province's (this region code), or the city's where it is higher.
+    pub provincial_avg_region: Option<&'static str>,
+    /// Guangdong Regulations Art 25: one maximum of the paid suspension
+    /// period, and no separate extension.
+    pub suspension_limits: Option<(ParamUse, ParamUse)>,
+}
+
 /// Computes the award of a case under the national Regulations.
 pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult, RulesError> {
-    let input = award_input(case)?;
+    calculate_case_in(policy, case, &Regime::default())
+}
+
+pub(crate) fn calculate_case_in(
+    policy: &PolicySet,
+    case: &CaseInput,
+    regime: &Regime,
+) -> Result<CaseResult, RulesError> {
     if let Some(death) = case.death_date
         && death < case.injury_date
     {
@@ -131,6 +180,7 @@ pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult
             reason: format!("{death} is before the injury date {}", case.injury_date),
         });
     }
+    let input = award_input(case)?;
     if let Some(appraisal) = case.appraisal_date
         && appraisal < case.injury_date
     {
@@ -139,14 +189,22 @@ pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult
             reason: format!("{appraisal} is before the injury date {}", case.injury_date),
         });
     }
-    let rules = BenefitRules::resolve(policy, case.injury_date)?;
+    let mut rules = BenefitRules::resolve(policy, case.injury_date)?;
+    if let Some((max, extension)) = &regime.suspension_limits {
+        rules.suspension_months_max = max.clone();
+        rules.suspension_extension_months_max = extension.clone();
+    }
     let regional = |key: &'static str,
                     input: &'static str,
                     given: Option<Money>,
                     date: Date|
      -> Result<Resolved, RulesError> {
         if let Some(amount) = given {
-            return Ok(Resolved { use_: None, amount });
+            return Ok(Resolved {
+                use_: None,
+                also: Vec::new(),
+                amount,
+            });
         }
         let region = case.region.as_deref().ok_or_else(|| {
             RulesError::missing(
@@ -154,10 +212,16 @@ pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult
                 format!("looking up {input} (or give {input} in the case)"),
             )
         })?;
+        if key == KEY_AVG_WAGE
+            && let Some(province) = regime.provincial_avg_region
+        {
+            return provincial_or_city_avg(policy, province, region, date);
+        }
         let p = policy.regional(region, key, date)?;
         Ok(Resolved {
             amount: p.money(),
             use_: Some(p),
+            also: Vec::new(),
         })
     };
 
@@ -216,13 +280,18 @@ pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult
             let income = if input.grade.is_some_and(|g| g.get() <= 4) {
                 None
             } else if let Some(amount) = case.national_income {
-                Some(Resolved { use_: None, amount })
+                Some(Resolved {
+                    use_: None,
+                    also: Vec::new(),
+                    amount,
+                })
             } else {
                 // Art 39(1)(3): the income of the year before the year of death.
                 let p = policy.for_year("national", KEY_NATIONAL_INCOME, death.year() - 1)?;
                 Some(Resolved {
                     amount: p.money(),
                     use_: Some(p),
+                    also: Vec::new(),
                 })
             };
             (Some(funeral), income)
@@ -242,6 +311,7 @@ pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult
     // Show where each regional value came from: the steps list the values,
     // and the parameter uses are attached to the step that consumed them.
     attach_sources(&mut trace, &facts);
+    attach_also(&mut trace, &avg, care_avg.as_ref(), funeral_avg.as_ref());
     let survivors = if input.died {
         survivor_parts(amounts.benefit_wage, input.dependants, &rules)
     } else {
@@ -256,6 +326,58 @@ pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult
         survivors,
         trace,
     })
+}
+
+/// Guangdong Regulations Art 64 (last paragraph), with Arts 26, 33 and 35:
+/// the provincial previous-year average monthly wage, or the city's where it
+/// is higher. Both values are shown.
+fn provincial_or_city_avg(
+    policy: &PolicySet,
+    province: &str,
+    region: &str,
+    date: Date,
+) -> Result<Resolved, RulesError> {
+    let prov = policy.regional(province, KEY_AVG_WAGE, date)?;
+    if region == province {
+        return Ok(Resolved {
+            amount: prov.money(),
+            use_: Some(prov),
+            also: Vec::new(),
+        });
+    }
+    let city = policy.regional(region, KEY_AVG_WAGE, date)?;
+    let (chosen, other) = if city.money() > prov.money() {
+        (city, prov)
+    } else {
+        (prov, city)
+    };
+    Ok(Resolved {
+        amount: chosen.money(),
+        use_: Some(chosen),
+        also: vec![other],
+    })
+}
+
+/// Adds the values an average was chosen against (Guangdong) to the steps
+/// that used it.
+fn attach_also(
+    trace: &mut Trace,
+    avg: &Resolved,
+    care: Option<&Resolved>,
+    funeral: Option<&Resolved>,
+) {
+    use crate::trace::Item;
+    for step in &mut trace.steps {
+        let extra = match step.item {
+            Item::BenefitWage => Some(avg),
+            Item::MonthlyLivingCare if step.amount > Money::ZERO => care.or(Some(avg)),
+            Item::FuneralSubsidy => funeral.or(Some(avg)),
+            _ => None,
+        };
+        if let Some(r) = extra {
+            step.params.extend(r.also.iter().cloned());
+        }
+    }
 }
 
 fn attach_sources(trace: &mut Trace, facts: &AwardFacts<'_>) {
@@ -283,24 +405,43 @@ pub fn award_input(case: &CaseInput) -> Result<AwardInput, RulesError> {
         Some(g) => Some(Grade::new(g)?),
     };
     let died = case.death_date.is_some();
-    let d = &case.dependants;
-    if !died && (d.spouse || d.others > 0 || d.extra10 > 0) {
-        return Err(RulesError::InputConflict {
-            input: "dependants",
-            reason: "dependants are given only with a death_date (survivors' pensions, Art 39)"
-                .into(),
-        });
-    }
+    let d = match (&case.dependants, died) {
+        (None, true) => {
+            return Err(RulesError::missing(
+                "dependants",
+                "survivors' pensions after a death (Art 39(1)(2)); write {} when there are none",
+            ));
+        }
+        (Some(d), false) if d.spouse || d.others > 0 || d.extra10 > 0 => {
+            return Err(RulesError::InputConflict {
+                input: "dependants",
+                reason: "dependants are given only with a death_date (survivors' pensions, Art 39)"
+                    .into(),
+            });
+        }
+        (Some(d), _) => d.clone(),
+        (None, false) => DependantsDoc::default(),
+    };
+    let job_arranged = match (grade.map(Grade::get), case.job_arranged) {
+        (Some(5 | 6), None) if !died => {
+            return Err(RulesError::missing(
+                "job_arranged",
+                "a grade 5-6 worker (Art 36: the employer pays the allowance only when it cannot arrange a job)",
+            ));
+        }
+        (_, given) => given.unwrap_or(false),
+    };
     let input = AwardInput {
         own_wage: case.own_wage,
         grade,
-        job_arranged: case.job_arranged,
+        job_arranged,
         nursing: case.nursing,
         veteran_recurrence: case.veteran_recurrence,
         suspension_months: case.suspension_months,
         suspension_extension_confirmed: case.suspension_extension_confirmed,
         hospital_days: case.hospital_days,
         died,
+        basic_pension_monthly: case.basic_pension_monthly,
         dependants: Dependants::new(d.spouse, d.others, d.extra10).map_err(|e| match e {
             // Point at the JSON property, not the batch column of the same meaning.
             RulesError::InputOutOfRange {

@@ -229,6 +229,9 @@ pub struct ParamUse {
     pub label_en: String,
     pub unit: Unit,
     pub validity: Validity,
+    /// The first day the value no longer applies, where its series says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
     pub value: Value,
     pub citation: Citation,
 }
@@ -610,6 +613,7 @@ fn use_of(param: &Parameter, v: &DatedValue) -> ParamUse {
         label_en: param.label_en.clone(),
         unit: param.unit,
         validity: v.validity,
+        until: v.until,
         value: v.value.clone(),
         citation: v.citation.clone(),
     }
@@ -822,6 +826,22 @@ fn load_file(
                 value,
                 citation,
             });
+        }
+        // A regional value is published for a period (a July-June year, a
+        // minimum-wage notice, the knowledge of the files): the series must
+        // say where it ends, so that it is never used past its end.
+        if p.region.is_some()
+            && let Some(last) = values.last()
+            && matches!(last.validity, Validity::From(_))
+            && last.until.is_none()
+        {
+            return Err(invalid(
+                location,
+                format!(
+                    "a regional series ends with an until: its last value ({}) must say the first day it no longer applies, so that it is never used past its end",
+                    last.validity
+                ),
+            ));
         }
         let id = ParamId {
             jurisdiction: doc.jurisdiction.clone(),

@@ -48,6 +48,8 @@ pub enum Category {
     FlexibleWorker,
     /// 其他未建立劳动关系的人员
     OtherWithoutLabourRelation,
+    /// 符合规定已提前退休、退休后被用人单位招用的劳动者 (Order No. 56 Art 2(2))
+    EarlyRetiredRehired,
 }
 
 impl Category {
@@ -66,6 +68,7 @@ impl Category {
             Category::Volunteer => "注册志愿者",
             Category::FlexibleWorker => "灵活就业人员",
             Category::OtherWithoutLabourRelation => "其他未建立劳动关系人员",
+            Category::EarlyRetiredRehired => "提前退休后被招用的劳动者",
         }
     }
     pub const fn label_en(self) -> &'static str {
@@ -85,6 +88,7 @@ impl Category {
             Category::Volunteer => "registered volunteer",
             Category::FlexibleWorker => "flexible worker",
             Category::OtherWithoutLabourRelation => "other person without a labour relation",
+            Category::EarlyRetiredRehired => "retired early under the rules and hired again",
         }
     }
 }
@@ -217,6 +221,28 @@ pub enum TerminationSubsidies {
     Guangdong,
     /// Jiangsu measures Arts 27-28: amounts by grade, city float, reductions.
     Jiangsu,
+    /// The rules of the province of the case's region (Guangdong, Jiangsu,
+    /// Shandong; none elsewhere): a national scheme whose own benefit rules
+    /// are not issued yet (over-age workers, Order No. 56 Art 15).
+    ByRegion,
+    /// Shandong: the one-time work-injury medical subsidy (grades 5-10) in
+    /// months of the provincial average monthly wage, paid by the fund.
+    Shandong,
+}
+
+impl TerminationSubsidies {
+    /// The rules that apply in `region` (`ByRegion` resolved by its province).
+    pub fn in_region(self, region: Option<&str>) -> TerminationSubsidies {
+        match self {
+            TerminationSubsidies::ByRegion => match region.map(|r| &r[..2.min(r.len())]) {
+                Some("44") => TerminationSubsidies::Guangdong,
+                Some("32") => TerminationSubsidies::Jiangsu,
+                Some("37") => TerminationSubsidies::Shandong,
+                _ => TerminationSubsidies::None,
+            },
+            other => other,
+        }
+    }
 }
 
 /// What a benefit wage is computed from.
@@ -227,11 +253,28 @@ pub enum BenefitWageBasis {
     OwnWage,
     /// The regional average monthly wage (for people with no wage to speak of).
     RegionalAverage,
+    /// A share (`platform.benefit_base_share`, 60%) of the previous year's
+    /// average wage of urban private-unit employees of the pooling region
+    /// (`regional.private_avg_monthly_wage`): the platform pilot's base
+    /// (经办规程 Arts 38-39). Grades 5-6 get a one-time allowance of months
+    /// of it; no employer items.
+    PrivateAverageShare,
 }
+
+/// The parameters the private-average basis needs, in the scheme's jurisdiction.
+pub const KEY_BASE_SHARE: &str = "platform.benefit_base_share";
+/// Months of the base of the grade 5 and 6 one-time allowance.
+pub const KEY_ONE_TIME_ALLOWANCE_MONTHS: [&str; 2] = [
+    "platform.one_time_disability_allowance_months.grade_5",
+    "platform.one_time_disability_allowance_months.grade_6",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CategoryRule {
     pub category: Category,
+    /// The first day the category is no longer covered (e.g. the voluntary
+    /// provincial over-age categories where Order No. 56 applies).
+    pub until: Option<Date>,
     /// Parameter keys of the age bounds (whole years, inclusive).
     pub min_age: Option<String>,
     pub max_age: Option<String>,
@@ -265,11 +308,45 @@ pub struct Area {
 /// A platform taking part in the scheme, from a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Platform {
+    /// The name it first took part under (its history is kept under it).
     pub name: String,
     pub industries: Vec<OrderIndustry>,
     pub platform_class: Option<String>,
     pub from: Date,
     pub citation: Citation,
+    /// Later names, each from a date (饿了么 → 淘宝闪购, 达达 → 京东秒送).
+    pub renamed: Vec<Rename>,
+}
+
+/// A platform's new name from a date; the platform and its history stay one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    pub name: String,
+    pub on: Date,
+}
+
+impl Platform {
+    /// The platform's name on `date`.
+    pub fn name_on(&self, date: Date) -> &str {
+        self.renamed
+            .iter()
+            .filter(|r| r.on <= date)
+            .max_by_key(|r| r.on)
+            .map_or(self.name.as_str(), |r| r.name.as_str())
+    }
+
+    /// Whether `name` is this platform under any of its names.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name == name || self.renamed.iter().any(|r| r.name == name)
+    }
+}
+
+impl Scheme {
+    /// The platform known by `name` (any of its names, old or new).
+    pub fn platform(&self, name: &str) -> Option<&Platform> {
+        self.platforms.iter().find(|p| p.is_named(name))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -298,6 +375,12 @@ pub struct Scheme {
     pub termination_subsidies: TerminationSubsidies,
     /// Survivors may take the pension insurance's funeral and survivor benefits instead.
     pub survivors_choose_pension: bool,
+    /// 粤人社规〔2020〕55号 Art 9(2): the one-time medical subsidy (grades 5-10)
+    /// is paid on the person's application, not on a termination.
+    pub medical_subsidy_on_application: bool,
+    /// 粤人社规〔2020〕55号 Art 9(1): a disability or sickness allowance already
+    /// drawn counts with the pension against a new grade 1-4 allowance.
+    pub offsets_existing_allowance: bool,
     /// The parameter key of the most the scheme pays for one accident, if capped.
     pub max_payout: Option<String>,
     pub items: Vec<ItemRule>,
@@ -601,11 +684,17 @@ impl Scheme {
                 None,
             );
         }
-        let rule = self.categories.iter().find(|c| c.category == who.category);
-        let listed: Vec<&str> = self
+        let rule = self
             .categories
             .iter()
-            .map(|c| c.category.label_en())
+            .find(|c| c.category == who.category && c.until.is_none_or(|u| on < u));
+        let listed: Vec<String> = self
+            .categories
+            .iter()
+            .map(|c| match c.until {
+                Some(u) => format!("{} (until {u})", c.category.label_en()),
+                None => c.category.label_en().to_owned(),
+            })
             .collect();
         push(
             "category",
@@ -730,6 +819,10 @@ pub(crate) struct SchemeDoc {
     #[serde(default)]
     survivors_choose_pension: bool,
     #[serde(default)]
+    medical_subsidy_on_application: bool,
+    #[serde(default)]
+    offsets_existing_allowance: bool,
+    #[serde(default)]
     max_payout: Option<String>,
     category: Vec<CategoryDoc>,
     billing: BillingDoc,
@@ -777,6 +870,8 @@ fn no_subsidies() -> TerminationSubsidies {
 #[serde(deny_unknown_fields)]
 struct CategoryDoc {
     category: Category,
+    #[serde(default)]
+    until: Option<toml::value::Datetime>,
     #[serde(default)]
     min_age: Option<String>,
     #[serde(default)]
@@ -858,8 +953,17 @@ struct PlatformDoc {
     #[serde(default)]
     platform_class: Option<String>,
     from: toml::value::Datetime,
+    #[serde(default)]
+    renamed: Vec<RenameDoc>,
     #[serde(flatten)]
     cite: CiteDoc,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RenameDoc {
+    name: String,
+    on: toml::value::Datetime,
 }
 
 fn date_of(d: &toml::value::Datetime, what: &str) -> Result<Date, String> {
@@ -927,6 +1031,11 @@ impl SchemeDoc {
             }
             categories.push(CategoryRule {
                 category: c.category,
+                until: c
+                    .until
+                    .as_ref()
+                    .map(|u| date_of(u, "category.until"))
+                    .transpose()?,
                 min_age: c.min_age.map(|k| need_key(&k, "min_age")).transpose()?,
                 max_age: c.max_age.map(|k| need_key(&k, "max_age")).transpose()?,
             });
@@ -1050,15 +1159,45 @@ impl SchemeDoc {
             .platform
             .into_iter()
             .map(|p| {
+                let from = date_of(&p.from, "platform.from")?;
+                let mut renamed = Vec::new();
+                for r in p.renamed {
+                    let on = date_of(&r.on, "platform.renamed.on")?;
+                    if on <= from || renamed.iter().any(|x: &Rename| x.on >= on) {
+                        return Err(format!(
+                            "platform {}: renames come after it joined and in date order",
+                            p.name
+                        ));
+                    }
+                    renamed.push(Rename { name: r.name, on });
+                }
                 Ok(Platform {
-                    from: date_of(&p.from, "platform.from")?,
+                    from,
                     name: p.name,
                     industries: p.industries,
                     platform_class: p.platform_class,
                     citation: cite(p.cite)?,
+                    renamed,
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let mut names = std::collections::BTreeSet::new();
+        for p in &platforms {
+            for n in std::iter::once(&p.name).chain(p.renamed.iter().map(|r| &r.name)) {
+                if !names.insert(n.clone()) {
+                    return Err(format!("platform name {n} is used twice"));
+                }
+            }
+        }
+        if self.benefit_wage_basis == BenefitWageBasis::PrivateAverageShare {
+            need_key(
+                KEY_BASE_SHARE,
+                "benefit_wage_basis = \"private_average_share\"",
+            )?;
+            for key in KEY_ONE_TIME_ALLOWANCE_MONTHS {
+                need_key(key, "benefit_wage_basis = \"private_average_share\"")?;
+            }
+        }
         let max_payout = self
             .max_payout
             .map(|k| need_key(&k, "max_payout"))
@@ -1143,6 +1282,8 @@ impl SchemeDoc {
             benefit_wage_basis: self.benefit_wage_basis,
             termination_subsidies: self.termination_subsidies,
             survivors_choose_pension: self.survivors_choose_pension,
+            medical_subsidy_on_application: self.medical_subsidy_on_application,
+            offsets_existing_allowance: self.offsets_existing_allowance,
             max_payout,
             items,
             rules,

@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::award::Periodicity;
 use crate::benefits::{DependantPension, Payer};
-use crate::case::{CaseInput, KEY_AVG_WAGE, calculate_case};
+use crate::case::{
+    CaseInput, KEY_AVG_WAGE, KEY_FOOD_SUBSIDY, KEY_MIN_WAGE, KEY_NATIONAL_INCOME,
+    KEY_PRIVATE_AVG_WAGE, Regime, award_input, calculate_case_in,
+};
 use crate::error::RulesError;
 use crate::money::Money;
-use crate::params::{Citation, ParamUse, PolicySet};
+use crate::params::{Citation, ParamUse, PolicySet, Status};
 use crate::rate::Rate;
 use crate::retirement;
 use crate::scheme::{BenefitFamily, BenefitWageBasis, Eligibility, Scheme, TerminationSubsidies};
@@ -137,17 +140,13 @@ fn step(
     }
 }
 
-const REG_35_3: Article = Article {
-    zh: "《工伤保险条例》第三十五条第三款",
-    en: "Regulations Art 35(3)",
-};
-const GD_33_35: Article = Article {
-    zh: "《广东省工伤保险条例》第三十三条至第三十五条",
-    en: "Guangdong Regulations Arts 33-35",
-};
 const JS_27_28: Article = Article {
     zh: "《江苏省实施〈工伤保险条例〉办法》第二十七条、第二十八条",
     en: "Jiangsu implementation measures Arts 27-28",
+};
+const JS_28: Article = Article {
+    zh: "《江苏省实施〈工伤保险条例〉办法》第二十八条",
+    en: "Jiangsu implementation measures Art 28",
 };
 
 /// Checks the person against the scheme on the injury date. Schemes for
@@ -202,6 +201,11 @@ pub fn calculate_under_scheme(
     let scheme = policy.scheme(scheme_id)?;
     let eligibility = check_eligibility(policy, scheme, case)?;
     let mut result = match scheme.benefit_family {
+        BenefitFamily::Regulations
+            if scheme.benefit_wage_basis == BenefitWageBasis::PrivateAverageShare =>
+        {
+            platform_award(policy, scheme, case)?
+        }
         BenefitFamily::Regulations => regulations_award(policy, scheme, case)?,
         BenefitFamily::InsurerSchedule => insurer_award(policy, scheme, case)?,
     };
@@ -250,7 +254,111 @@ fn regulations_award(
         pre_steps.push(s);
         case.own_wage = avg;
     }
-    let base = calculate_case(policy, &case)?;
+    let provincial = scheme
+        .termination_subsidies
+        .in_region(case.region.as_deref());
+    let guangdong = provincial == TerminationSubsidies::Guangdong;
+    let jiangsu = provincial == TerminationSubsidies::Jiangsu;
+    let mut regime = Regime::default();
+    if guangdong {
+        regime.provincial_avg_region = Some(GUANGDONG_PROVINCE);
+        regime.suspension_limits = Some((
+            policy.at(
+                "guangdong",
+                "guangdong.art25.suspension_months_max",
+                case.injury_date,
+            )?,
+            policy.at(
+                "guangdong",
+                "guangdong.art25.suspension_extension_months_max",
+                case.injury_date,
+            )?,
+        ));
+    }
+    // Guangdong pays living care by its own four levels (Art 26): the national
+    // three are not used, and the level must be given.
+    let gd_care = if guangdong && (case.nursing.is_some() || case.care_level_guangdong.is_some()) {
+        let level = case.care_level_guangdong.ok_or_else(|| {
+            RulesError::missing(
+                "care_level_guangdong",
+                "living care in Guangdong (Guangdong Regulations Arts 17 and 26: four self-care levels)",
+            )
+        })?;
+        if !(1..=4).contains(&level) {
+            return Err(RulesError::out_of_range(
+                "care_level_guangdong",
+                level,
+                "1 to 4 (Guangdong Regulations Art 17)",
+            ));
+        }
+        case.nursing = None;
+        Some(level)
+    } else {
+        if case.care_level_guangdong.is_some() {
+            return Err(RulesError::InputConflict {
+                input: "care_level_guangdong",
+                reason: format!(
+                    "scheme {} does not pay living care by Guangdong's four levels",
+                    scheme.id
+                ),
+            });
+        }
+        None
+    };
+    // 粤人社规〔2020〕55号 Art 9(1): an allowance already drawn counts with the pension.
+    if let Some(existing) = case.existing_allowance_monthly {
+        if !scheme.offsets_existing_allowance {
+            return Err(RulesError::InputConflict {
+                input: "existing_allowance_monthly",
+                reason: format!(
+                    "scheme {} has no rule for an allowance already drawn",
+                    scheme.id
+                ),
+            });
+        }
+        let pension = case.basic_pension_monthly.unwrap_or(Money::ZERO);
+        let both = pension.checked_add(existing).expect("bounded amounts");
+        let mut s = step(
+            Item::MonthlyDisabilityAllowance,
+            "guangdong_55hao.art9_1.existing_allowance",
+            GD_55_9_1,
+            format!(
+                "已领取伤残津贴或病残津贴{existing}元，与基本养老金{pension}元合计{both}元，作为补差和计算伤残津贴的基数"
+            ),
+            format!(
+                "an allowance already drawn {existing} and the basic pension {pension}, together {both}, are set against the new allowance"
+            ),
+            both,
+        );
+        s.inputs = vec![
+            q("existing_allowance_monthly", existing),
+            q("basic_pension_monthly", pension),
+        ];
+        s.formula = format!("{pension} + {existing} = {both}");
+        pre_steps.push(s);
+        case.basic_pension_monthly = Some(both);
+    }
+    // Jiangsu Art 29: the allowance and living care are paid from the month
+    // after the appraisal conclusion, at that month's values.
+    if jiangsu && let Some(appraisal) = case.appraisal_date {
+        let first = first_day_of_next_month(appraisal);
+        let mut s = step(
+            Item::MonthlyDisabilityAllowance,
+            "jiangsu.art29.first_month",
+            JS_29,
+            format!(
+                "伤残津贴、生活护理费自劳动能力鉴定结论作出的次月（{first}起）发放，最低工资标准等按发放当月执行"
+            ),
+            format!(
+                "the allowance and living care are paid from the month after the appraisal conclusion ({first}), at that month's minimum wage and regional values"
+            ),
+            Money::ZERO,
+        );
+        s.inputs = vec![q("appraisal_date", appraisal), q("first_month", first)];
+        pre_steps.push(s);
+        case.appraisal_date = Some(first);
+    }
+    let base = calculate_case_in(policy, &case, &regime)?;
     let mut trace = Trace { steps: pre_steps };
     trace.steps.extend(base.trace.steps);
     let grade = case.grade.filter(|g| *g > 0);
@@ -261,42 +369,35 @@ fn regulations_award(
             amounts.push((item, amount));
         }
     };
+    if let Some(level) = gd_care {
+        let care = guangdong_living_care(policy, &case, grade, level, &mut trace)?;
+        set(&mut amounts, Item::MonthlyLivingCare, care);
+    }
+    // Only where the scheme pays the employer's allowance (not, e.g., the
+    // single-line scheme, which excludes it): an excluded item asks for nothing.
+    if jiangsu
+        && grade.is_some_and(|g| (5..=6).contains(&g))
+        && scheme
+            .item(Item::MonthlyDisabilityAllowance, grade)
+            .is_some()
+        && case.job_arranged == Some(false)
+        && case.death_date.is_none()
+    {
+        let allowance = jiangsu_art26_allowance(
+            policy,
+            &case,
+            grade.unwrap_or(5),
+            base.amounts.benefit_wage,
+            &mut trace,
+        )?;
+        set(&mut amounts, Item::MonthlyDisabilityAllowance, allowance);
+    }
     let get = |amounts: &Vec<(Item, Money)>, item: Item| {
         amounts
             .iter()
             .find(|(i, _)| *i == item)
             .map_or(Money::ZERO, |(_, m)| *m)
     };
-
-    // Art 35(3): a grade 1-4 worker with a basic pension gets only the difference.
-    if let Some(pension) = case.basic_pension_monthly {
-        let allowance = get(&amounts, Item::MonthlyDisabilityAllowance);
-        if grade.is_some_and(|g| g <= 4) && allowance > Money::ZERO {
-            let paid = allowance
-                .checked_sub(pension)
-                .expect("difference")
-                .max(Money::ZERO);
-            let mut s = step(
-                Item::MonthlyDisabilityAllowance,
-                "art35_3.pension_offset",
-                REG_35_3,
-                format!(
-                    "领取基本养老金{pension}元，伤残津贴{allowance}元，由工伤保险基金补足差额{paid}元"
-                ),
-                format!(
-                    "a basic pension of {pension} against an allowance of {allowance}: the fund pays the difference {paid}"
-                ),
-                paid,
-            );
-            s.inputs = vec![
-                q("monthly_disability_allowance", allowance),
-                q("basic_pension_monthly", pension),
-            ];
-            s.formula = format!("max({allowance} - {pension}, 0.00) = {paid}");
-            trace.steps.push(s);
-            set(&mut amounts, Item::MonthlyDisabilityAllowance, paid);
-        }
-    }
 
     // Survivors who take the pension insurance's funeral and survivor benefits.
     if case.survivor_benefits_from == Some(SurvivorChoice::Pension) {
@@ -329,7 +430,53 @@ fn regulations_award(
         }
     }
 
-    if let Some(term) = &case.termination {
+    // 粤人社规〔2020〕55号 Art 9(2): the medical subsidy on application.
+    if scheme.medical_subsidy_on_application {
+        if case.termination.is_some() {
+            trace.steps.push(step(
+                Item::OneTimeMedicalSubsidy,
+                "guangdong_55hao.art9_2.no_termination",
+                GD_55_9_2,
+                "单项参保人员的一次性工伤医疗补助金按申请发放，不以解除或终止劳动关系为条件；终止情形不引起该补助金".into(),
+                "under the specific-persons measure the medical subsidy is paid on application, not on a termination".into(),
+                Money::ZERO,
+            ));
+        }
+        if let Some(applied) = case.medical_subsidy_applied_on {
+            match grade {
+                Some(g) if g >= 5 => {
+                    let medical = guangdong_medical_on_application(
+                        policy,
+                        &case,
+                        g,
+                        applied,
+                        base.amounts.benefit_wage,
+                        &mut trace,
+                    )?;
+                    set(&mut amounts, Item::OneTimeMedicalSubsidy, medical);
+                }
+                _ => {
+                    return Err(RulesError::InputConflict {
+                        input: "medical_subsidy_applied_on",
+                        reason: "the one-time medical subsidy is for grades 5-10 (粤人社规〔2020〕55号 Art 9(2))".into(),
+                    });
+                }
+            }
+        }
+    } else if case.medical_subsidy_applied_on.is_some() {
+        return Err(RulesError::InputConflict {
+            input: "medical_subsidy_applied_on",
+            reason: format!(
+                "scheme {} pays the medical subsidy on a termination, not on application",
+                scheme.id
+            ),
+        });
+    }
+    if let Some(term) = case
+        .termination
+        .as_ref()
+        .filter(|_| !scheme.medical_subsidy_on_application)
+    {
         if term.date < case.injury_date {
             return Err(RulesError::InputConflict {
                 input: "termination.date",
@@ -341,14 +488,18 @@ fn regulations_award(
         }
         match grade {
             Some(g) if g >= 5 => {
-                let (medical, employment) = match scheme.termination_subsidies {
+                let (medical, employment) = match provincial {
                     TerminationSubsidies::Guangdong => {
                         guangdong_subsidies(policy, &case, term, g, &mut trace)?
                     }
                     TerminationSubsidies::Jiangsu => {
                         jiangsu_subsidies(policy, &case, term, g, &mut trace)?
                     }
-                    TerminationSubsidies::None => {
+                    TerminationSubsidies::Shandong => (
+                        shandong_medical_subsidy(policy, &case, term, g, &mut trace)?,
+                        Money::ZERO,
+                    ),
+                    TerminationSubsidies::None | TerminationSubsidies::ByRegion => {
                         trace.steps.push(step(
                             Item::OneTimeMedicalSubsidy,
                             "termination.no_provincial_amounts",
@@ -397,6 +548,278 @@ fn regulations_award(
     })
 }
 
+const PLATFORM_38_39: Article = Article {
+    zh: "《新就业形态人员职业伤害保障业务经办和征收管理规程（试行）》（人社厅函〔2025〕79号）第三十八条、第三十九条",
+    en: "Platform pilot handling rules (MOHRSS 2025 No. 79) Arts 38-39",
+};
+
+/// The platform pilot (经办规程 Arts 38-39, 人社部发〔2025〕24号): the base of
+/// every wage-linked item is a share (60%) of the pooling region's previous
+/// year average wage of urban private-unit employees, at the legal date of
+/// the item (the injury for the disability items, the death for the funeral
+/// subsidy and survivors' pensions), rounded once half away from zero to the
+/// fen; no Art 64 clamp (there is no own wage). Grades 1-4: the one-time
+/// subsidy and the monthly allowance on the base; grades 5-6: the one-time
+/// subsidy and a one-time allowance of 30/25 months of the base; grades 7-10:
+/// the one-time subsidy. Survivors' pensions are capped at the base. No
+/// suspension wages and no employer items: there is no employer.
+fn platform_award(
+    policy: &PolicySet,
+    scheme: &Scheme,
+    case: &CaseInput,
+) -> Result<SchemeResult, RulesError> {
+    use crate::benefits::{self, BenefitRules, Grade};
+    let mut case = case.clone();
+    // There is no employer to arrange a job: job_arranged is not asked for.
+    if case.grade.is_some_and(|g| (5..=6).contains(&g)) && case.job_arranged.is_none() {
+        case.job_arranged = Some(false);
+    }
+    let input = award_input(&case)?;
+    if let Some(death) = case.death_date
+        && death < case.injury_date
+    {
+        return Err(RulesError::InputConflict {
+            input: "death_date",
+            reason: format!("{death} is before the injury date {}", case.injury_date),
+        });
+    }
+    let rules = BenefitRules::resolve(policy, case.injury_date)?;
+    let mut trace = Trace::default();
+    let mut amounts: Vec<(Item, Money)> = Vec::new();
+    let share = policy.at(
+        &scheme.jurisdiction,
+        crate::scheme::KEY_BASE_SHARE,
+        case.injury_date,
+    )?;
+    let base_at = |date: Date,
+                   trace: &mut Trace,
+                   (why_zh, why_en): (&str, &str)|
+     -> Result<Money, RulesError> {
+        let (avg, avg_use) = regional_or_given(
+            policy,
+            &case,
+            KEY_PRIVATE_AVG_WAGE,
+            case.private_avg_wage,
+            date,
+            "private_avg_wage",
+        )?;
+        let base = avg.mul_rate(share.rate());
+        let pct = share.rate().to_percent_string();
+        let mut s = step(
+            Item::BenefitWage,
+            "platform.base",
+            PLATFORM_38_39,
+            format!(
+                "{why_zh}：以统筹地区上年度城镇私营单位就业人员月平均工资{avg}元的{pct}为计发基数：{base}元"
+            ),
+            format!(
+                "{why_en}: the base is {pct} of the regional previous-year average wage of urban private-unit employees {avg}: {base}"
+            ),
+            base,
+        );
+        s.inputs = vec![q("private_avg_wage", avg), q("on", date)];
+        s.params = vec![share.clone()];
+        s.params.extend(avg_use);
+        s.formula = format!("{avg} × {pct} = {base}");
+        trace.steps.push(s);
+        Ok(base)
+    };
+    let injury_base = if input.grade.is_some() || case.death_date.is_none() {
+        Some(base_at(
+            case.injury_date,
+            &mut trace,
+            ("伤残待遇", "disability benefits"),
+        )?)
+    } else {
+        None
+    };
+    if input.suspension_months > 0 {
+        trace.steps.push(step(
+            Item::SuspensionWages,
+            "platform.no_employer",
+            PLATFORM_38_39,
+            "职业伤害保障无用人单位，不支付停工留薪期工资".into(),
+            "no employer under the platform pilot: no paid-suspension wages".into(),
+            Money::ZERO,
+        ));
+    }
+    if input.hospital_days > 0 {
+        let (daily, daily_use) = regional_or_given(
+            policy,
+            &case,
+            KEY_FOOD_SUBSIDY,
+            case.food_subsidy_daily,
+            case.injury_date,
+            "food_subsidy_daily",
+        )?;
+        let amount = benefits::hospital_food_subsidy(
+            daily,
+            input.hospital_days,
+            daily_use.as_ref(),
+            &mut trace,
+        );
+        amounts.push((Item::HospitalFoodSubsidy, amount));
+    }
+    if let Some(grade) = input.grade {
+        let base = injury_base.expect("computed with a grade");
+        let subsidy = benefits::one_time_disability_subsidy(
+            base,
+            grade,
+            input.veteran_recurrence,
+            &rules,
+            &mut trace,
+        );
+        amounts.push((Item::OneTimeDisabilitySubsidy, subsidy));
+        let g = grade.get();
+        let appraisal = case.appraisal_date.ok_or_else(|| {
+            RulesError::missing(
+                "appraisal_date",
+                "a grade or nursing level (the date of the appraisal conclusion)",
+            )
+        })?;
+        if g <= 4 && !input.died {
+            let (min, min_use) = regional_or_given(
+                policy,
+                &case,
+                KEY_MIN_WAGE,
+                case.min_wage,
+                appraisal,
+                "min_wage",
+            )?;
+            let (mut allowance, _) = benefits::monthly_disability_allowance(
+                base,
+                Grade::new(g)?,
+                false,
+                min,
+                &rules,
+                &mut trace,
+            );
+            if let Some(last) = trace.steps.last_mut() {
+                last.params.extend(min_use);
+            }
+            if let Some(pension) = input.basic_pension_monthly {
+                allowance = crate::award::pension_offset(allowance, pension, &mut trace);
+            }
+            amounts.push((Item::MonthlyDisabilityAllowance, allowance));
+        } else if (5..=6).contains(&g) {
+            let months = policy.at(
+                &scheme.jurisdiction,
+                crate::scheme::KEY_ONE_TIME_ALLOWANCE_MONTHS[usize::from(g - 5)],
+                case.injury_date,
+            )?;
+            let amount = base.times(months.whole());
+            let mut s = step(
+                Item::OneTimeDisabilityAllowance,
+                "platform.one_time_allowance",
+                PLATFORM_38_39,
+                format!(
+                    "{g}级伤残，一次性伤残津贴为{}个月的计发基数（无用人单位按月支付伤残津贴）",
+                    months.whole()
+                ),
+                format!(
+                    "grade {g}: a one-time disability allowance of {} months of the base (no employer pays a monthly allowance)",
+                    months.whole()
+                ),
+                amount,
+            );
+            s.inputs = vec![q("base", base), q("grade", g)];
+            s.params = vec![months];
+            s.formula = format!("{base} × {} = {amount}", s.params[0].whole());
+            trace.steps.push(s);
+            amounts.push((Item::OneTimeDisabilityAllowance, amount));
+        }
+        if let Some(level) = input.nursing
+            && !input.died
+        {
+            let (avg, avg_use) = regional_or_given(
+                policy,
+                &case,
+                KEY_AVG_WAGE,
+                case.regional_avg_wage,
+                appraisal,
+                "regional_avg_wage",
+            )?;
+            let care = benefits::monthly_living_care(avg, level, &rules, &mut trace);
+            if let Some(last) = trace.steps.last_mut() {
+                last.params.extend(avg_use);
+            }
+            amounts.push((Item::MonthlyLivingCare, care));
+        }
+    }
+    let mut survivors = Vec::new();
+    if let Some(death) = case.death_date {
+        let base = base_at(death, &mut trace, ("因工死亡待遇", "death benefits"))?;
+        let funeral = base.times(rules.funeral_subsidy_months.whole());
+        let months = rules.funeral_subsidy_months.whole();
+        let mut s = step(
+            Item::FuneralSubsidy,
+            "platform.funeral",
+            PLATFORM_38_39,
+            format!("丧葬补助金为{months}个月的计发基数"),
+            format!("the funeral subsidy is {months} months of the base"),
+            funeral,
+        );
+        s.inputs = vec![q("base", base)];
+        s.params = vec![rules.funeral_subsidy_months.clone()];
+        s.formula = format!("{base} × {months} = {funeral}");
+        trace.steps.push(s);
+        amounts.push((Item::FuneralSubsidy, funeral));
+        let pensions = benefits::survivor_pensions(base, input.dependants, &rules, &mut trace);
+        amounts.push((Item::MonthlySurvivorPensions, pensions));
+        survivors = benefits::survivor_parts(base, input.dependants, &rules);
+        if input.grade.is_some_and(|g| g.get() <= 4) {
+            trace.steps.push(step(
+                Item::OneTimeDeathBenefit,
+                "art39_3.no_death_benefit",
+                crate::articles::REG_39_3,
+                "一至四级伤残人员在停工留薪期满后死亡，不享受一次性工亡补助金".into(),
+                "a grade 1-4 worker who died after the paid suspension period: no one-time death benefit".into(),
+                Money::ZERO,
+            ));
+        } else {
+            let (income, income_use) = match case.national_income {
+                Some(m) => (m, None),
+                None => {
+                    let p = policy.for_year("national", KEY_NATIONAL_INCOME, death.year() - 1)?;
+                    (p.money(), Some(p))
+                }
+            };
+            let amount =
+                benefits::one_time_death_benefit(income, income_use.as_ref(), &rules, &mut trace);
+            amounts.push((Item::OneTimeDeathBenefit, amount));
+        }
+    }
+    let grade = case.grade.filter(|g| *g > 0);
+    let (lines, excluded) = apply_scheme_items(scheme, grade, amounts, &mut trace);
+    let benefit_wage = injury_base.or_else(|| {
+        trace
+            .steps
+            .iter()
+            .find(|s| s.rule == "platform.base")
+            .map(|s| s.amount)
+    });
+    Ok(SchemeResult {
+        scheme_id: scheme.id.clone(),
+        scheme_name_zh: scheme.name_zh.clone(),
+        scheme_name_en: scheme.name_en.clone(),
+        case_id: case.case_id.clone(),
+        region: case.region.clone(),
+        eligibility: None,
+        benefit_wage,
+        survivors: if lines
+            .iter()
+            .any(|l| l.item == Item::MonthlySurvivorPensions)
+        {
+            survivors
+        } else {
+            Vec::new()
+        },
+        lines,
+        excluded,
+        trace,
+    })
+}
+
 /// Keeps the items the scheme pays, with its payers; reports the rest.
 fn apply_scheme_items(
     scheme: &Scheme,
@@ -419,7 +842,7 @@ fn apply_scheme_items(
                 amount,
                 periodicity: periodicity(item),
                 payer: rule.payer,
-                citation: rule.citation.clone(),
+                citation: line_citation(&rule.citation, item, trace),
             }),
             None => {
                 let reason_zh = format!(
@@ -449,6 +872,337 @@ fn apply_scheme_items(
     (lines, excluded)
 }
 
+/// A line's citation: the scheme's rule for the item, marked assumed when the
+/// rule is, or when a step that produced the amount used a value that is not
+/// confirmed (the note names the values), so that no amount resting on an
+/// assumption reads as confirmed.
+fn line_citation(rule: &Citation, item: Item, trace: &Trace) -> Citation {
+    let mut citation = rule.clone();
+    let mut unconfirmed: Vec<String> = Vec::new();
+    for s in trace.steps.iter().filter(|s| {
+        s.item == item || (s.item == Item::BenefitWage && item != Item::HospitalFoodSubsidy)
+    }) {
+        for p in &s.params {
+            if p.citation.status != Status::Confirmed {
+                let name = format!("{}", p.id);
+                if !unconfirmed.contains(&name) {
+                    unconfirmed.push(name);
+                }
+            }
+        }
+    }
+    if !unconfirmed.is_empty() {
+        if citation.status == Status::Confirmed {
+            citation.status = Status::Assumed;
+        }
+        let extra = format!("rests on values not confirmed: {}", unconfirmed.join(", "));
+        citation.note = Some(match citation.note.take() {
+            Some(n) => format!("{n}; {extra}"),
+            None => extra,
+        });
+    }
+    citation
+}
+
+/// The province's region code for Guangdong's averages.
+const GUANGDONG_PROVINCE: &str = "440000";
+const GD_26: Article = Article {
+    zh: "《广东省工伤保险条例》第十七条、第二十六条",
+    en: "Guangdong Regulations Arts 17 and 26",
+};
+const GD_31: Article = Article {
+    zh: "《广东省工伤保险条例》第三十一条",
+    en: "Guangdong Regulations Art 31",
+};
+const GD_32: Article = Article {
+    zh: "《广东省工伤保险条例》第三十二条",
+    en: "Guangdong Regulations Art 32",
+};
+const GD_33: Article = Article {
+    zh: "《广东省工伤保险条例》第三十三条、第六十四条",
+    en: "Guangdong Regulations Arts 33 and 64",
+};
+const GD_55_9_1: Article = Article {
+    zh: "粤人社规〔2020〕55号第九条第一款",
+    en: "Guangdong specific-persons measure Art 9(1)",
+};
+const GD_55_9_2: Article = Article {
+    zh: "粤人社规〔2020〕55号第九条第二款",
+    en: "Guangdong specific-persons measure Art 9(2)",
+};
+const JS_26: Article = Article {
+    zh: "《江苏省实施〈工伤保险条例〉办法》第二十六条、第四十条",
+    en: "Jiangsu implementation measures Arts 26 and 40",
+};
+const JS_29: Article = Article {
+    zh: "《江苏省实施〈工伤保险条例〉办法》第二十九条",
+    en: "Jiangsu implementation measures Art 29",
+};
+const SD_MEDICAL: Article = Article {
+    zh: "山东省一次性工伤医疗补助金标准（五至十级）",
+    en: "Shandong one-time work-injury medical subsidy (grades 5-10)",
+};
+
+/// The first day of the month after `date`.
+pub fn first_day_of_next_month(date: Date) -> Date {
+    let first = date.first_of_month();
+    first
+        .checked_add(jiff::Span::new().months(1))
+        .expect("a date within the supported range")
+}
+
+/// Guangdong's average at `date`: the province's, or the city's where higher
+/// (Guangdong Regulations Art 64, last paragraph), or the case's override.
+fn guangdong_avg(
+    policy: &PolicySet,
+    case: &CaseInput,
+    date: Date,
+) -> Result<(Money, Vec<ParamUse>), RulesError> {
+    if let Some(m) = case.regional_avg_wage {
+        return Ok((m, Vec::new()));
+    }
+    let region = case.region.as_deref().ok_or_else(|| {
+        RulesError::missing(
+            "region",
+            "the Guangdong average wage (or give regional_avg_wage)",
+        )
+    })?;
+    let prov = policy.regional(GUANGDONG_PROVINCE, KEY_AVG_WAGE, date)?;
+    if region == GUANGDONG_PROVINCE {
+        return Ok((prov.money(), vec![prov]));
+    }
+    let city = policy.regional(region, KEY_AVG_WAGE, date)?;
+    let amount = prov.money().max(city.money());
+    Ok((amount, vec![prov, city]))
+}
+
+/// Guangdong Regulations Art 26: living care for grades 1-4 by the four
+/// self-care levels of Art 17, 60/50/40/30% of the provincial previous-year
+/// average monthly wage (the city's where higher, Art 64) at the appraisal;
+/// rounded half away from zero to the fen. Other grades get none.
+fn guangdong_living_care(
+    policy: &PolicySet,
+    case: &CaseInput,
+    grade: Option<u8>,
+    level: u8,
+    trace: &mut Trace,
+) -> Result<Money, RulesError> {
+    if case.death_date.is_some() {
+        return Ok(Money::ZERO);
+    }
+    if grade.is_none_or(|g| g > 4) {
+        trace.steps.push(step(
+            Item::MonthlyLivingCare,
+            "guangdong.art26.grades_1_4_only",
+            GD_26,
+            "广东省生活护理费限于一级至四级伤残".into(),
+            "Guangdong pays living care to grades 1-4 only".into(),
+            Money::ZERO,
+        ));
+        return Ok(Money::ZERO);
+    }
+    let date = case.appraisal_date.ok_or_else(|| {
+        RulesError::missing(
+            "appraisal_date",
+            "living care (the date of the appraisal conclusion)",
+        )
+    })?;
+    let rate = policy.at(
+        "guangdong",
+        &format!("guangdong.art26.living_care_rate.level_{level}"),
+        date,
+    )?;
+    let (avg, uses) = guangdong_avg(policy, case, date)?;
+    let amount = avg.mul_rate(rate.rate());
+    let pct = rate.rate().to_percent_string();
+    let mut s = step(
+        Item::MonthlyLivingCare,
+        "guangdong.art26.living_care",
+        GD_26,
+        format!(
+            "生活自理障碍{level}级，按全省上年度职工月平均工资（地级以上市较高的按该市）{avg}元的{pct}按月发给：{amount}元"
+        ),
+        format!(
+            "self-care level {level}: {pct} of the provincial average (the city's where higher) {avg} a month: {amount}"
+        ),
+        amount,
+    );
+    s.inputs = vec![q("care_level_guangdong", level), q("avg_wage", avg)];
+    s.params = vec![rate];
+    s.params.extend(uses);
+    s.formula = format!("{avg} × {pct} = {amount}");
+    trace.steps.push(s);
+    Ok(amount)
+}
+
+/// Jiangsu Arts 26 and 40: the grade 5-6 allowance is computed on the wage of
+/// the 12 months before the employer could not arrange a job, but never on
+/// less than the benefit wage at the injury. That wage is clamped to 60%-300%
+/// of the regional average at the first month paid (Art 40, last paragraph;
+/// the month is Art 29's); the allowance is 70%/60% of the higher, rounded,
+/// then raised to the minimum wage of that month.
+fn jiangsu_art26_allowance(
+    policy: &PolicySet,
+    case: &CaseInput,
+    grade: u8,
+    injury_base: Money,
+    trace: &mut Trace,
+) -> Result<Money, RulesError> {
+    let wage = case.wage_when_no_job_arranged.ok_or_else(|| {
+        RulesError::missing(
+            "wage_when_no_job_arranged",
+            "the grade 5-6 allowance in Jiangsu (Art 26: the wage when no job could be arranged)",
+        )
+    })?;
+    let date = case
+        .appraisal_date
+        .ok_or_else(|| RulesError::missing("appraisal_date", "the grade 5-6 allowance"))?;
+    let rules = crate::benefits::BenefitRules::resolve(policy, case.injury_date)?;
+    let (avg, avg_use) = regional_or_given(
+        policy,
+        case,
+        KEY_AVG_WAGE,
+        case.regional_avg_wage,
+        date,
+        "regional_avg_wage",
+    )?;
+    let floor = avg.mul_rate(rules.floor_share.rate());
+    let ceiling = avg.mul_rate(rules.ceiling_share.rate());
+    let clamped = wage.clamp(floor, ceiling);
+    let base = clamped.max(injury_base);
+    let rate = &rules.allowance_rate[usize::from(grade - 1)];
+    let (min, min_use) =
+        regional_or_given(policy, case, KEY_MIN_WAGE, case.min_wage, date, "min_wage")?;
+    let computed = base.mul_rate(rate.rate());
+    let amount = computed.max(min);
+    let pct = rate.rate().to_percent_string();
+    let mut s = step(
+        Item::MonthlyDisabilityAllowance,
+        "jiangsu.art26.allowance_base",
+        JS_26,
+        format!(
+            "难以安排工作的本人工资{wage}元（按60%-300%限定为{clamped}元）与工伤时本人工资{injury_base}元取高者{base}元，按{pct}计发{computed}元，不低于最低工资标准{min}元：{amount}元，由用人单位支付"
+        ),
+        format!(
+            "the wage when no job could be arranged {wage} (held to {clamped}) against the wage at the injury {injury_base}: {base}; {pct} is {computed}, at least the minimum wage {min}: {amount}, paid by the employer"
+        ),
+        amount,
+    );
+    s.inputs = vec![
+        q("wage_when_no_job_arranged", wage),
+        q("benefit_wage", injury_base),
+        q("regional_avg_wage", avg),
+        q("min_wage", min),
+    ];
+    s.params = vec![
+        rules.floor_share.clone(),
+        rules.ceiling_share.clone(),
+        rate.clone(),
+    ];
+    s.params.extend(avg_use);
+    s.params.extend(min_use);
+    s.formula = format!(
+        "max(max(clamp({wage}, {floor}, {ceiling}) = {clamped}, {injury_base}) × {pct} = {computed}, {min}) = {amount}"
+    );
+    trace.steps.push(s);
+    Ok(amount)
+}
+
+/// 粤人社规〔2020〕55号 Art 9(2): the one-time medical subsidy of a grade 5-10
+/// person is paid when the person applies for it (there is no termination of
+/// a labour relation). Months of Guangdong Arts 31-32 (grades 5-6: 10/8;
+/// 7-10: 6/4/2/1) of the benefit wage (Art 64 with the provincial average,
+/// the city's where higher); exact.
+fn guangdong_medical_on_application(
+    policy: &PolicySet,
+    case: &CaseInput,
+    grade: u8,
+    applied: Date,
+    base: Money,
+    trace: &mut Trace,
+) -> Result<Money, RulesError> {
+    if applied < case.injury_date {
+        return Err(RulesError::InputConflict {
+            input: "medical_subsidy_applied_on",
+            reason: format!("{applied} is before the injury date {}", case.injury_date),
+        });
+    }
+    let months = policy.at(
+        "guangdong",
+        &format!("guangdong.medical_subsidy_months.grade_{grade}"),
+        applied,
+    )?;
+    let amount = base.times(months.whole());
+    let n = months.whole();
+    let mut s = step(
+        Item::OneTimeMedicalSubsidy,
+        "guangdong_55hao.art9_2.on_application",
+        GD_55_9_2,
+        format!(
+            "{grade}级伤残，{applied}申请一次性工伤医疗补助金：{n}个月的本人工资，由工伤保险基金支付，支付后工伤保险关系终结"
+        ),
+        format!(
+            "grade {grade}, applied on {applied}: {n} months of the benefit wage, from the fund; the work-injury insurance relation then ends"
+        ),
+        amount,
+    );
+    s.inputs = vec![
+        q("benefit_wage", base),
+        q("grade", grade),
+        q("medical_subsidy_applied_on", applied),
+    ];
+    s.params = vec![months];
+    s.formula = format!("{base} × {n} = {amount}");
+    trace.steps.push(s);
+    Ok(amount)
+}
+
+/// Shandong: a grade 5-10 worker whose engagement ends gets the one-time
+/// work-injury medical subsidy from the fund, months of the provincial
+/// previous-year average monthly wage at the termination; exact.
+fn shandong_medical_subsidy(
+    policy: &PolicySet,
+    case: &CaseInput,
+    term: &Termination,
+    grade: u8,
+    trace: &mut Trace,
+) -> Result<Money, RulesError> {
+    let months = policy.at(
+        "shandong",
+        &format!("shandong.medical_subsidy_months.grade_{grade}"),
+        term.date,
+    )?;
+    let avg = match case.regional_avg_wage {
+        Some(m) => (m, None),
+        None => {
+            let p = policy.regional("370000", KEY_AVG_WAGE, term.date)?;
+            (p.money(), Some(p))
+        }
+    };
+    let amount = avg.0.times(months.whole());
+    let n = months.whole();
+    let mut s = step(
+        Item::OneTimeMedicalSubsidy,
+        "shandong.medical_subsidy",
+        SD_MEDICAL,
+        format!(
+            "{grade}级伤残，终止用工时由工伤保险基金支付{n}个月的全省上年度职工月平均工资{}元",
+            avg.0
+        ),
+        format!(
+            "grade {grade}: {n} months of the provincial average {} at the end of the engagement, from the fund",
+            avg.0
+        ),
+        amount,
+    );
+    s.inputs = vec![q("grade", grade), q("termination.date", term.date)];
+    s.params = vec![months];
+    s.params.extend(avg.1);
+    s.formula = format!("{} × {n} = {amount}", avg.0);
+    trace.steps.push(s);
+    Ok(amount)
+}
+
 fn regional_or_given(
     policy: &PolicySet,
     case: &CaseInput,
@@ -470,11 +1224,15 @@ fn regional_or_given(
     Ok((p.money(), Some(p)))
 }
 
-/// Guangdong Regulations Arts 33-35: the one-time medical subsidy (fund) and
-/// employment subsidy (employer) are months of a base: the higher of the own
-/// wage and the average monthly contribution wage of the 12 months before the
-/// termination, clamped to 60%-300% of the regional average monthly wage
-/// (each bound rounded half away from zero to the fen). Products are exact.
+/// Guangdong Regulations Arts 31-33: the one-time medical subsidy (fund) and
+/// employment subsidy (employer), which end the work-injury insurance relation.
+/// Grades 5-6: only when the worker asks to end the employment (Art 31);
+/// grades 7-10: on the end of the contract or a lawful termination, except
+/// for a worker drawing a basic pension (or a death) (Art 32). Months of a
+/// base: the higher of the own wage and the average monthly contribution wage
+/// of the 12 months before the termination, clamped to 60%-300% of the
+/// provincial previous-year average (the city's where higher, Art 64), each
+/// bound rounded half away from zero to the fen (Art 33). Products are exact.
 fn guangdong_subsidies(
     policy: &PolicySet,
     case: &CaseInput,
@@ -482,20 +1240,36 @@ fn guangdong_subsidies(
     grade: u8,
     trace: &mut Trace,
 ) -> Result<(Money, Money), RulesError> {
+    let article = if grade <= 6 { GD_31 } else { GD_32 };
+    if grade <= 6 && term.reason != TerminationReason::WorkerRequest {
+        trace.steps.push(step(
+            Item::OneTimeMedicalSubsidy,
+            "guangdong.art31.worker_request_only",
+            GD_31,
+            "五级、六级伤残职工本人提出解除或者终止劳动关系的，才支付一次性工伤医疗补助金和一次性伤残就业补助金".into(),
+            "grades 5-6 get the termination subsidies only when the worker asks to end the employment".into(),
+            Money::ZERO,
+        ));
+        return Ok((Money::ZERO, Money::ZERO));
+    }
+    if grade >= 7 && case.basic_pension_monthly.is_some() {
+        trace.steps.push(step(
+            Item::OneTimeMedicalSubsidy,
+            "guangdong.art32.pension_drawn",
+            GD_32,
+            "享受基本养老保险待遇的，不支付一次性工伤医疗补助金和一次性伤残就业补助金".into(),
+            "a worker drawing a basic pension gets neither termination subsidy".into(),
+            Money::ZERO,
+        ));
+        return Ok((Money::ZERO, Money::ZERO));
+    }
     let before = term.wage_before_termination.ok_or_else(|| {
         RulesError::missing(
             "termination.wage_before_termination",
-            "the Guangdong Art 35 base of the termination subsidies",
+            "the Guangdong Art 33 base of the termination subsidies",
         )
     })?;
-    let (avg, avg_use) = regional_or_given(
-        policy,
-        case,
-        KEY_AVG_WAGE,
-        case.regional_avg_wage,
-        term.date,
-        "regional_avg_wage",
-    )?;
+    let (avg, avg_uses) = guangdong_avg(policy, case, term.date)?;
     let floor_p = policy.at("guangdong", "guangdong.art35.floor_share", term.date)?;
     let ceiling_p = policy.at("guangdong", "guangdong.art35.ceiling_share", term.date)?;
     let floor = avg.mul_rate(floor_p.rate());
@@ -504,14 +1278,14 @@ fn guangdong_subsidies(
     let base = higher.clamp(floor, ceiling);
     let mut s = step(
         Item::OneTimeMedicalSubsidy,
-        "guangdong.art35.base",
-        GD_33_35,
+        "guangdong.art33.base",
+        GD_33,
         format!(
-            "本人工资{}元与终止前12个月平均缴费工资{before}元取高者{higher}元，按统筹地区职工月平均工资的60%-300%限定为{base}元",
+            "本人工资{}元与终止前12个月平均缴费工资{before}元取高者{higher}元，按全省上年度职工月平均工资（地级以上市较高的按该市）{avg}元的60%-300%限定为{base}元",
             case.own_wage
         ),
         format!(
-            "the higher of the own wage {} and the 12-month average before termination {before} is {higher}, held within 60%-300% of the regional average: {base}",
+            "the higher of the own wage {} and the 12-month average before termination {before} is {higher}, held within 60%-300% of the provincial average (the city's where higher) {avg}: {base}",
             case.own_wage
         ),
         base,
@@ -522,7 +1296,7 @@ fn guangdong_subsidies(
         q("regional_avg_wage", avg),
     ];
     s.params = vec![floor_p, ceiling_p];
-    s.params.extend(avg_use);
+    s.params.extend(avg_uses);
     s.formula = format!(
         "clamp(max({}, {before}) = {higher}, {floor}, {ceiling}) = {base}",
         case.own_wage
@@ -558,7 +1332,7 @@ fn guangdong_subsidies(
         let mut s = step(
             item,
             "guangdong.termination_subsidy",
-            GD_33_35,
+            article,
             format!("{grade}级伤残，{n}个月，由{payer_zh}支付"),
             format!("grade {grade}: {n} months of the base"),
             amount,
@@ -672,86 +1446,95 @@ fn jiangsu_subsidies(
         s.params = vec![uplift];
         trace.steps.push(s);
     }
-    // Art 28: years to the statutory retirement age.
-    let person = case.person.as_ref();
-    let needs_age = term.reason == TerminationReason::WorkerRequest || person.is_some();
-    if needs_age {
-        let person = person.ok_or_else(|| {
-            RulesError::missing("person", "the Jiangsu Art 28 reduction (birth_date and sex give the statutory retirement age)")
-        })?;
-        let sex = person.sex.ok_or_else(|| {
-            RulesError::missing(
-                "person.sex",
-                "the statutory retirement age (Jiangsu Art 28)",
+    // Art 28: "本人提出解除劳动关系" with fewer than 5/4/3/2/1 years to the
+    // statutory retirement age: 80/60/40/20/10% of *both* subsidies (not in the
+    // cases of Labour Contract Law Art 38); at the retirement age, or once retired
+    // under the rules (a basic pension drawn), neither subsidy is paid. Whatever the
+    // reason of the termination, the retirement age must be known: the person is required.
+    let person = case.person.as_ref().ok_or_else(|| {
+        RulesError::missing(
+            "person",
+            "the Jiangsu Art 28 rules at termination (birth_date and sex give the statutory retirement age)",
+        )
+    })?;
+    let sex = person.sex.ok_or_else(|| {
+        RulesError::missing(
+            "person.sex",
+            "the statutory retirement age (Jiangsu Art 28)",
+        )
+    })?;
+    let retire = retirement::retirement_date(person.birth_date, sex, person.retirement_track)?;
+    let months_left = retirement::whole_months_between(term.date, retire);
+    let pension_drawn = case.basic_pension_monthly.is_some();
+    if term.date >= retire || pension_drawn {
+        let (m0, e0) = (medical, employment);
+        medical = Money::ZERO;
+        employment = Money::ZERO;
+        let (zh, en) = if term.date >= retire {
+            (
+                format!("终止时已达到法定退休年龄（{retire}）"),
+                format!("the statutory retirement age was reached on {retire}"),
             )
-        })?;
-        let retire = retirement::retirement_date(person.birth_date, sex, person.retirement_track)?;
-        let months_left = retirement::whole_months_between(term.date, retire);
-        let to_employment = policy.at(
+        } else {
+            (
+                "已按照规定办理退休手续（领取基本养老金）".to_owned(),
+                "retired under the rules (a basic pension is drawn)".to_owned(),
+            )
+        };
+        let mut s = step(
+            Item::OneTimeMedicalSubsidy,
+            "jiangsu.art28.retired",
+            JS_28,
+            format!(
+                "{zh}，不享受一次性工伤医疗补助金（原为{m0}元）和一次性伤残就业补助金（原为{e0}元）"
+            ),
+            format!(
+                "{en}: neither the medical subsidy (was {m0}) nor the employment subsidy (was {e0}) is paid"
+            ),
+            Money::ZERO,
+        );
+        s.inputs = vec![
+            q("termination.date", term.date),
+            q("retirement_date", retire),
+            q("basic_pension_drawn", pension_drawn),
+        ];
+        s.formula = "0.00; 0.00".into();
+        trace.steps.push(s);
+    } else if term.reason == TerminationReason::WorkerRequest && months_left < 60 {
+        let years = months_left / 12 + 1; // fewer than `years` years remain
+        let share = policy.at(
             "jiangsu",
-            "jiangsu.art28.applies_to_employment_subsidy",
+            &format!("jiangsu.art28.share_under_{years}_years"),
             term.date,
         )?;
-        if term.date >= retire {
-            let before = medical;
-            medical = Money::ZERO;
-            let mut s = step(
-                Item::OneTimeMedicalSubsidy,
-                "jiangsu.art28.retired",
-                JS_27_28,
-                format!(
-                    "终止时已达到法定退休年龄（{retire}），不支付一次性工伤医疗补助金（原为{before}元）"
-                ),
-                format!(
-                    "the statutory retirement age was reached on {retire}: no medical subsidy (was {before})"
-                ),
-                Money::ZERO,
-            );
-            s.params = vec![to_employment];
-            s.formula = "0.00".into();
-            trace.steps.push(s);
-        } else if term.reason == TerminationReason::WorkerRequest && months_left < 60 {
-            let years = months_left / 12 + 1; // fewer than `years` years remain
-            let share = policy.at(
-                "jiangsu",
-                &format!("jiangsu.art28.share_under_{years}_years"),
-                term.date,
-            )?;
-            let (m0, e0) = (medical, employment);
-            medical = medical.mul_rate(share.rate());
-            if to_employment.flag() {
-                employment = employment.mul_rate(share.rate());
-            }
-            let mut s = step(
-                Item::OneTimeMedicalSubsidy,
-                "jiangsu.art28.near_retirement",
-                JS_27_28,
-                format!(
-                    "本人提出解除劳动关系，距法定退休年龄（{retire}）不足{years}年，按{}支付",
-                    share.rate().to_percent_string()
-                ),
-                format!(
-                    "the worker ended the employment with fewer than {years} years to the statutory retirement age ({retire}): {} is paid",
-                    share.rate().to_percent_string()
-                ),
-                medical,
-            );
-            s.inputs = vec![
-                q("termination.date", term.date),
-                q("retirement_date", retire),
-                q("months_left", months_left),
-            ];
-            s.formula = if to_employment.flag() {
-                format!(
-                    "{m0} × {p} = {medical}; {e0} × {p} = {employment}",
-                    p = share.rate().to_percent_string()
-                )
-            } else {
-                format!("{m0} × {} = {medical}", share.rate().to_percent_string())
-            };
-            s.params = vec![share, to_employment];
-            trace.steps.push(s);
-        }
+        let (m0, e0) = (medical, employment);
+        medical = medical.mul_rate(share.rate());
+        employment = employment.mul_rate(share.rate());
+        let mut s = step(
+            Item::OneTimeMedicalSubsidy,
+            "jiangsu.art28.near_retirement",
+            JS_28,
+            format!(
+                "本人提出解除劳动关系，距法定退休年龄（{retire}）不足{years}年，一次性工伤医疗补助金和一次性伤残就业补助金均按全额的{}支付",
+                share.rate().to_percent_string()
+            ),
+            format!(
+                "the worker ended the employment with fewer than {years} years to the statutory retirement age ({retire}): {} of both subsidies is paid",
+                share.rate().to_percent_string()
+            ),
+            medical,
+        );
+        s.inputs = vec![
+            q("termination.date", term.date),
+            q("retirement_date", retire),
+            q("months_left", months_left),
+        ];
+        s.formula = format!(
+            "{m0} × {p} = {medical}; {e0} × {p} = {employment}",
+            p = share.rate().to_percent_string()
+        );
+        s.params = vec![share];
+        trace.steps.push(s);
     }
     let mut s = step(
         Item::OneTimeEmploymentSubsidy,

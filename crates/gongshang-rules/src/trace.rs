@@ -35,6 +35,8 @@ pub enum Item {
     OneTimeMedicalSubsidy,
     /// 一次性伤残就业补助金 (provincial, on termination).
     OneTimeEmploymentSubsidy,
+    /// 一次性伤残津贴 (platform pilot, grades 5-6: months of the base, once).
+    OneTimeDisabilityAllowance,
     /// An accident insurer's payouts (益鹭保).
     InsuredDeathPayout,
     InsuredDisabilityPayout,
@@ -49,7 +51,7 @@ pub enum Item {
 
 impl Item {
     /// Every item, in the order of an award sheet.
-    pub const ALL: [Item; 18] = [
+    pub const ALL: [Item; 19] = [
         Item::BenefitWage,
         Item::SuspensionWages,
         Item::HospitalFoodSubsidy,
@@ -61,6 +63,7 @@ impl Item {
         Item::OneTimeDeathBenefit,
         Item::OneTimeMedicalSubsidy,
         Item::OneTimeEmploymentSubsidy,
+        Item::OneTimeDisabilityAllowance,
         Item::InsuredDeathPayout,
         Item::InsuredDisabilityPayout,
         Item::InsuredMedicalPayout,
@@ -85,6 +88,7 @@ impl Item {
             Item::OneTimeDeathBenefit => "一次性工亡补助金",
             Item::OneTimeMedicalSubsidy => "一次性工伤医疗补助金",
             Item::OneTimeEmploymentSubsidy => "一次性伤残就业补助金",
+            Item::OneTimeDisabilityAllowance => "一次性伤残津贴",
             Item::InsuredDeathPayout => "身故保险金",
             Item::InsuredDisabilityPayout => "伤残保险金",
             Item::InsuredMedicalPayout => "意外医疗保险金",
@@ -108,6 +112,7 @@ impl Item {
             Item::OneTimeDeathBenefit => "One-time death benefit",
             Item::OneTimeMedicalSubsidy => "One-time work-injury medical subsidy",
             Item::OneTimeEmploymentSubsidy => "One-time disability employment subsidy",
+            Item::OneTimeDisabilityAllowance => "One-time disability allowance (grades 5-6)",
             Item::InsuredDeathPayout => "Death payout (insurer)",
             Item::InsuredDisabilityPayout => "Disability payout (insurer)",
             Item::InsuredMedicalPayout => "Accident medical payout (insurer)",
@@ -132,6 +137,7 @@ impl Item {
             Item::OneTimeDeathBenefit => "one_time_death_benefit",
             Item::OneTimeMedicalSubsidy => "one_time_medical_subsidy",
             Item::OneTimeEmploymentSubsidy => "one_time_employment_subsidy",
+            Item::OneTimeDisabilityAllowance => "one_time_disability_allowance",
             Item::InsuredDeathPayout => "insured_death_payout",
             Item::InsuredDisabilityPayout => "insured_disability_payout",
             Item::InsuredMedicalPayout => "insured_medical_payout",

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-const HEADER: &str = "case_id,own_wage,regional_avg_wage,min_wage,national_income,grade,job_arranged,nursing,died,spouse,other_dependents,extra10_dependents,suspension_months";
+const HEADER: &str = "case_id,own_wage,regional_avg_wage,min_wage,national_income,grade,job_arranged,nursing,died,spouse,other_dependents,extra10_dependents,suspension_months,basic_pension_monthly";
 const RESULT_HEADER: &str = "case_id,benefit_wage,one_time_disability_subsidy,monthly_disability_allowance,monthly_living_care,funeral_subsidy,one_time_death_benefit,monthly_survivor_pensions,suspension_wages";
 /// A fixed legal date, so that the tests do not depend on today.
 const AS_OF: &str = "2025-06-01";
@@ -135,12 +135,13 @@ struct Row {
     others: i128,
     extra10: i128,
     suspension: i128,
+    pension: Option<i128>,
 }
 
 impl Row {
     fn parse(line: &str) -> (String, Row) {
         let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(f.len(), 13, "{line}");
+        assert_eq!(f.len(), 14, "{line}");
         let flag = |s: &str| match s {
             "0" => false,
             "1" => true,
@@ -161,6 +162,7 @@ impl Row {
                 others: f[10].parse().unwrap(),
                 extra10: f[11].parse().unwrap(),
                 suspension: f[12].parse().unwrap(),
+                pension: (!f[13].is_empty()).then(|| fen(f[13])),
             },
         )
     }
@@ -183,6 +185,11 @@ fn reference(r: &Row) -> [i128; 8] {
         percent_of(bw, ALLOWANCE[g - 1]).max(r.min)
     } else {
         0
+    };
+    // Art 35(3): a grade 1-4 worker with a basic pension gets only the difference.
+    let allowance = match r.pension {
+        Some(pension) if g <= 4 => (allowance - pension).max(0),
+        _ => allowance,
     };
     // Art 34: living care; ends at death.
     let care = match (r.nursing, r.died) {
@@ -314,15 +321,15 @@ fn single_threaded_and_parallel_results_are_identical() {
     assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap());
 }
 
-const GOOD_ROW: &str = "A-1,8500.00,9000,2500,49283,5,0,0,0,0,0,0,6";
+const GOOD_ROW: &str = "A-1,8500.00,9000,2500,49283,5,0,0,0,0,0,0,6,";
 const GOOD_RESULT: &str = "A-1,8500.00,153000.00,5950.00,0.00,0.00,0.00,0.00,51000.00";
 
 #[test]
 fn a_worked_example() {
     let dir = TempDir::new("example");
-    let death = "D-1,12000.5,8000,2360,51821,0,0,0,1,1,2,1,2";
+    let death = "D-1,12000.5,8000,2360,51821,0,0,0,1,1,2,1,2,";
     // Grade 1 with care who died: no allowance, no care, no death benefit.
-    let grade1_died = "D-2,30000,9000,2500,49283,1,0,3,1,1,0,0,0";
+    let grade1_died = "D-2,30000,9000,2500,49283,1,0,3,1,1,0,0,0,";
     let input = dir.write(
         "cases.csv",
         &format!("{HEADER}\n{GOOD_ROW}\n{death}\n{grade1_died}\n"),
@@ -395,22 +402,22 @@ fn check_bad_row(name: &str, bad_row: &str, expected: &str) {
 fn bad_money_is_reported_with_row_and_column() {
     check_bad_row(
         "money",
-        "A-2,85OO.00,9000,2500,49283,5,0,0,0,0,0,0,6",
+        "A-2,85OO.00,9000,2500,49283,5,0,0,0,0,0,0,6,",
         "row 3, column own_wage: not an amount in yuan: only digits and one decimal point are allowed (write it like 8500 or 8500.50) (value \"85OO.00\")",
     );
     check_bad_row(
         "fen",
-        "A-2,8500.001,9000,2500,49283,5,0,0,0,0,0,0,6",
+        "A-2,8500.001,9000,2500,49283,5,0,0,0,0,0,0,6,",
         "row 3, column own_wage: not an amount in yuan: it has more than two decimals",
     );
     check_bad_row(
         "negative",
-        "A-2,8500,9000,-2500,49283,5,0,0,0,0,0,0,6",
+        "A-2,8500,9000,-2500,49283,5,0,0,0,0,0,0,6,",
         "row 3, column min_wage: must not be negative (value \"-2500\")",
     );
     check_bad_row(
         "zero-avg",
-        "A-2,8500,0,2500,49283,5,0,0,0,0,0,0,6",
+        "A-2,8500,0,2500,49283,5,0,0,0,0,0,0,6,",
         "row 3, column regional_avg_wage: out of range: allowed more than 0.00 yuan a month (value \"0\")",
     );
 }
@@ -419,37 +426,37 @@ fn bad_money_is_reported_with_row_and_column() {
 fn out_of_range_codes_are_reported_with_row_and_column() {
     check_bad_row(
         "grade",
-        "A-2,8500,9000,2500,49283,11,0,0,0,0,0,0,6",
+        "A-2,8500,9000,2500,49283,11,0,0,0,0,0,0,6,",
         "row 3, column grade: out of range: allowed 0 (no disability) or 1 to 10 (1 is the most severe) (value \"11\")",
     );
     check_bad_row(
         "nursing",
-        "A-2,8500,9000,2500,49283,1,0,4,0,0,0,0,6",
+        "A-2,8500,9000,2500,49283,1,0,4,0,0,0,0,6,",
         "row 3, column nursing: out of range: allowed 0 none, 1 partly, 2 mostly, 3 completely dependent (value \"4\")",
     );
     check_bad_row(
         "flag",
-        "A-2,8500,9000,2500,49283,5,yes,0,0,0,0,0,6",
+        "A-2,8500,9000,2500,49283,5,yes,0,0,0,0,0,6,",
         "row 3, column job_arranged: must be 0 or 1 (value \"yes\")",
     );
     check_bad_row(
         "extra10",
-        "A-2,8500,9000,2500,49283,0,0,0,1,1,1,3,0",
+        "A-2,8500,9000,2500,49283,0,0,0,1,1,1,3,0,",
         "row 3, column extra10_dependents: out of range: allowed 0 to 2",
     );
     check_bad_row(
         "suspension",
-        "A-2,8500,9000,2500,49283,5,0,0,0,0,0,0,25",
+        "A-2,8500,9000,2500,49283,5,0,0,0,0,0,0,25,",
         "row 3, column suspension_months: out of range: allowed 0 to 24",
     );
     check_bad_row(
         "columns",
         "A-2,8500,9000,2500,49283,5,0,0",
-        "row 3, column died: missing: the row has 8 of the 13 columns",
+        "row 3, column died: missing: the row has 8 of the 14 columns",
     );
     check_bad_row(
         "empty-id",
-        ",8500,9000,2500,49283,5,0,0,0,0,0,0,6",
+        ",8500,9000,2500,49283,5,0,0,0,0,0,0,6,",
         "row 3, column case_id: is empty",
     );
 }
@@ -459,7 +466,7 @@ fn an_existing_output_is_left_alone_when_the_run_fails() {
     let dir = TempDir::new("existing");
     let input = dir.write(
         "cases.csv",
-        &format!("{HEADER}\n{GOOD_ROW}\nA-2,x,1,1,1,0,0,0,0,0,0,0,0\n"),
+        &format!("{HEADER}\n{GOOD_ROW}\nA-2,x,1,1,1,0,0,0,0,0,0,0,0,\n"),
     );
     let out = dir.write("out.csv", "previous results\n");
     let output = batch(&input, &out, &[]);
@@ -477,7 +484,7 @@ fn the_row_number_counts_lines_across_chunks() {
         text.push('\n');
     }
     text.push('\n'); // a blank line is not a row, but it is a line
-    text.push_str("A-9,8500,9000,2500,49283,12,0,0,0,0,0,0,6\n");
+    text.push_str("A-9,8500,9000,2500,49283,12,0,0,0,0,0,0,6,\n");
     let input = dir.write("cases.csv", &text);
     let output = batch(&input, &dir.path("out.csv"), &["--chunk-bytes", "4096"]);
     assert_eq!(output.status.code(), Some(1));
@@ -496,9 +503,9 @@ fn skip_invalid_writes_the_good_rows_and_reports_the_bad_ones() {
         "cases.csv",
         &format!(
             "{HEADER}\n{GOOD_ROW}\n\
-             \"B, \"\"bad\"\"\",8500,9000,2500,49283,11,0,0,0,0,0,0,6\n\
+             \"B, \"\"bad\"\"\",8500,9000,2500,49283,11,0,0,0,0,0,0,6,\n\
              {GOOD_ROW}\n\
-             A-3,1.234,9000,2500,49283,5,0,0,0,0,0,0,6\n"
+             A-3,1.234,9000,2500,49283,5,0,0,0,0,0,0,6,\n"
         ),
     );
     let out = dir.path("out.csv");
@@ -532,7 +539,7 @@ fn a_byte_order_mark_crlf_and_quoted_ids_are_accepted() {
     let input = dir.write(
         "cases.csv",
         &format!(
-            "\u{feff}{HEADER}\r\n{GOOD_ROW}\r\n\"Zhang, San \"\"3\"\"\",\"8500.00\",9000,2500,49283,5,0,0,0,0,0,0,6\r\n"
+            "\u{feff}{HEADER}\r\n{GOOD_ROW}\r\n\"Zhang, San \"\"3\"\"\",\"8500.00\",9000,2500,49283,5,0,0,0,0,0,0,6,\r\n"
         ),
     );
     let out = dir.path("out.csv");
@@ -551,7 +558,7 @@ fn a_byte_order_mark_crlf_and_quoted_ids_are_accepted() {
 fn an_unclosed_quote_is_a_bad_row() {
     check_bad_row(
         "quote",
-        "\"A-2,8500,9000,2500,49283,5,0,0,0,0,0,0,6",
+        "\"A-2,8500,9000,2500,49283,5,0,0,0,0,0,0,6,,",
         "row 3, column case_id: a quoted field is not closed",
     );
 }
@@ -560,7 +567,7 @@ fn an_unclosed_quote_is_a_bad_row() {
 fn a_batch_under_a_scheme_pays_only_the_schemes_items_on_its_basis() {
     let dir = TempDir::new("scheme");
     // Grade 5 without a job, 6 months of suspension, own wage 9000 in a region averaging 8000.
-    let row = "P-1,9000,8000,2300,54188,5,0,0,0,0,0,0,6";
+    let row = "P-1,9000,8000,2300,54188,5,0,0,0,0,0,0,6,";
     let input = dir.write("cases.csv", &format!("{HEADER}\n{row}\n"));
 
     let national = dir.path("national.csv");
@@ -573,20 +580,32 @@ fn a_batch_under_a_scheme_pays_only_the_schemes_items_on_its_basis() {
             .ends_with("P-1,9000.00,162000.00,6300.00,0.00,0.00,0.00,0.00,54000.00\n")
     );
 
-    // The platform pilot: benefits on the regional average (assumed rule), and
-    // neither the employer's grade 5-6 allowance nor suspension wages.
+    // Guangdong's scheme: the same items (its termination subsidies need a
+    // termination, which the batch format has no column for).
+    let guangdong = dir.path("guangdong.csv");
+    let output = batch(&input, &guangdong, &["--jurisdiction", "guangdong"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        std::fs::read_to_string(&guangdong)
+            .unwrap()
+            .ends_with("P-1,9000.00,162000.00,6300.00,0.00,0.00,0.00,0.00,54000.00\n")
+    );
+
+    // The platform pilot computes on the private-unit average (no column for
+    // it) and pays a grade 5-6 one-time allowance: refused, no output.
     let platform = dir.path("platform.csv");
     let output = batch(
         &input,
         &platform,
         &["--scheme", "national.platform_occupational_injury"],
     );
-    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(1));
     assert!(
-        std::fs::read_to_string(&platform)
-            .unwrap()
-            .ends_with("P-1,8000.00,144000.00,0.00,0.00,0.00,0.00,0.00,0.00\n")
+        stderr(&output).contains("private-unit average"),
+        "{}",
+        stderr(&output)
     );
+    assert!(!platform.exists());
 
     // An insurer's schedule has other items than the batch format: refused, no output.
     let yilubao = dir.path("yilubao.csv");
@@ -598,4 +617,40 @@ fn a_batch_under_a_scheme_pays_only_the_schemes_items_on_its_basis() {
         stderr(&output)
     );
     assert!(!yilubao.exists());
+}
+
+/// Art 35(3) in the batch path: the pension column. Grade 3, own 8000.00 in a
+/// region averaging 9000 (bounds 5400-27000): 23 x 8000 = 184000.00; allowance
+/// 80% = 6400.00; a pension of 3000.00 leaves 3400.00 to the fund. The same row
+/// without a pension pays 6400.00; a grade 5 row is not offset (employer's allowance).
+#[test]
+fn art35_3_the_pension_column_offsets_a_grade_1_4_allowance() {
+    let dir = TempDir::new("pension");
+    let input = dir.write(
+        "cases.csv",
+        &format!(
+            "{HEADER}\n\
+             P-3,8000,9000,2500,54188,3,0,0,0,0,0,0,0,3000.00\n\
+             N-3,8000,9000,2500,54188,3,0,0,0,0,0,0,0,\n\
+             P-5,8000,9000,2500,54188,5,0,0,0,0,0,0,0,3000\n\
+             X-3,8000,9000,2500,54188,3,0,0,0,0,0,0,0,-1\n"
+        ),
+    );
+    let out = dir.path("out.csv");
+    let output = batch(&input, &out, &["--skip-invalid"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        format!(
+            "{RESULT_HEADER}\n\
+             P-3,8000.00,184000.00,3400.00,0.00,0.00,0.00,0.00,0.00\n\
+             N-3,8000.00,184000.00,6400.00,0.00,0.00,0.00,0.00,0.00\n\
+             P-5,8000.00,144000.00,5600.00,0.00,0.00,0.00,0.00,0.00\n"
+        )
+    );
+    let errors = std::fs::read_to_string(dir.path("out.csv.errors.csv")).unwrap();
+    assert!(
+        errors.contains("5,X-3,basic_pension_monthly,-1,must not be negative"),
+        "{errors}"
+    );
 }

@@ -174,3 +174,55 @@ fn properties_of_random_appraisal_sequences() {
         panic!("seed {:#x}: {e}", seed());
     }
 }
+
+/// Order No. 55 (in force 2025-07-01): the limits are dated. Before it, no
+/// completeness notice limit and no delivery limit; from it, 5 working days
+/// (Art 10) and 15 days (Art 17), and the agency may apply for a review
+/// (Art 20). An application of Friday 2025-07-04: the fifth working day after
+/// it is Friday 2025-07-11.
+#[test]
+fn order55_limits_are_dated_and_the_completeness_notice_counts_working_days() {
+    use gongshang_domain::appraisal::{completeness_notice_deadline, limits_on};
+    let before = limits_on(date(2025, 6, 30));
+    assert_eq!(before.completeness_notice_working_days, None);
+    assert_eq!(before.delivery_days, None);
+    assert!(!before.agency_may_apply_for_review);
+    let after = limits_on(date(2025, 7, 1));
+    assert_eq!(after.completeness_notice_working_days, Some(5));
+    assert_eq!(after.delivery_days, Some(15));
+    assert_eq!(
+        (after.conclusion_days, after.conclusion_extension_days),
+        (60, 30)
+    );
+    assert_eq!(after.reappraisal_application_days, 15);
+    assert!(after.agency_may_apply_for_review);
+    assert!(
+        completeness_notice_deadline(date(2025, 6, 30), calendar())
+            .unwrap()
+            .is_none()
+    );
+    let due = completeness_notice_deadline(date(2025, 7, 4), calendar())
+        .unwrap()
+        .expect("Order 55 applies");
+    assert_eq!(due.due, date(2025, 7, 11));
+    assert!(due.working_days);
+    assert_eq!(due.article, "劳动能力鉴定管理办法 Art 10");
+}
+
+/// Order 55 Art 12: an examination put off at the worker's request moves the
+/// conclusion deadline by as many days. Applied 2025-07-10: 60 days is
+/// 2025-09-08; put off 10 days: 2025-09-18.
+#[test]
+fn order55_art12_a_rescheduled_examination_moves_the_conclusion_deadline() {
+    use gongshang_domain::appraisal::{Pending, rescheduled_conclusion_due};
+    let pending = Pending {
+        kind: gongshang_domain::appraisal::AppraisalKind::Initial,
+        level: Level::City,
+        applied_on: date(2025, 7, 10),
+        extended: false,
+        reappraisal_of: None,
+    };
+    let due = rescheduled_conclusion_due(&pending, 10, calendar()).unwrap();
+    assert_eq!(due.due, date(2025, 9, 18));
+    assert!(due.article.contains("Art 12"), "{}", due.article);
+}

@@ -9,6 +9,7 @@
 
 mod contribution;
 mod legal_cases;
+mod missing_and_repeat;
 mod policy_loader;
 mod properties;
 mod scheme_procedures;

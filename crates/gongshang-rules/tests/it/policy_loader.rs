@@ -225,7 +225,7 @@ region = "110000"
 label_zh = "统筹地区上年度职工月平均工资"
 label_en = "Regional average monthly wage"
 unit = "yuan_per_month"
-values = [ { from = 2024-07-01, value = "11761.00", instrument = "test", article = "—", source = "TEST", confidence = "C1" } ]
+values = [ { from = 2024-07-01, until = 2025-07-01, value = "11761.00", instrument = "test", article = "—", source = "TEST", confidence = "C1" } ]
 "#;
 
 #[test]
@@ -325,12 +325,16 @@ fn a_yearly_parameter_has_no_nearest_year_and_names_the_loaded_years() {
         policy().for_year("national", key, 2023).unwrap().money(),
         Money::from_yuan(51821)
     );
-    let error = policy().for_year("national", key, 2025).unwrap_err();
+    assert_eq!(
+        policy().for_year("national", key, 2025).unwrap().money(),
+        Money::from_yuan(56502)
+    );
+    let error = policy().for_year("national", key, 2026).unwrap_err();
     assert_eq!(error.code(), "parameter_missing");
     assert_eq!(error.field(), Some(key));
     let message = error.to_string();
-    assert!(message.contains("year 2025"), "{message}");
-    for loaded in ["year 2011", "year 2023", "year 2024"] {
+    assert!(message.contains("year 2026"), "{message}");
+    for loaded in ["year 2011", "year 2023", "year 2024", "year 2025"] {
         assert!(
             message.contains(loaded),
             "{message:?} should name the loaded {loaded}"
@@ -400,4 +404,30 @@ fn until_must_follow_from_and_values_may_not_overlap() {
         err.to_string().contains("a yearly value has no until"),
         "{err}"
     );
+}
+
+/// `policies check` refuses a regional series that could be used past its end:
+/// its last value must say the first day it no longer applies. A law's own
+/// parameter (no region) needs no end.
+#[test]
+fn a_regional_series_without_an_end_is_refused() {
+    let open = format!(
+        "jurisdiction = \"beijing\"\n[[region]]\ncode = \"110000\"\nname_zh = \"北京市\"\nname_en = \"Beijing\"\n{}",
+        REGION_PARAM.replace("until = 2025-07-01, ", "")
+    );
+    assert_invalid(
+        load_as("beijing/regions.toml", &open),
+        &["regional.avg_monthly_wage", "until", "past its end"],
+    );
+    // Every shipped regional series ends, and a date past the end is refused.
+    let policy = policy();
+    for p in policy.parameters().filter(|p| p.id.region.is_some()) {
+        let last = p.values.last().expect("values");
+        assert!(last.until.is_some(), "{} has no end", p.id);
+    }
+    let error = policy
+        .regional("110000", "regional.avg_monthly_wage", date(2027, 7, 1))
+        .unwrap_err();
+    assert_eq!(error.code(), "parameter_missing");
+    assert!(error.to_string().contains("until 2027-07-01"), "{error}");
 }

@@ -122,6 +122,7 @@ prop_compose! {
         hospital_days in 0u32..=400,
         died in any::<bool>(),
         deps in dependants(),
+        pension in proptest::option::of(0i64..=1_000_000),
     ) -> AwardInput {
         AwardInput {
             own_wage: yuan(own_wage_fen),
@@ -134,6 +135,7 @@ prop_compose! {
             hospital_days,
             died,
             dependants: if died { deps } else { Dependants::default() },
+            basic_pension_monthly: pension.map(yuan),
         }
     }
 }

@@ -272,7 +272,11 @@ fn scheme_case_files_are_named_after_their_instrument() {
         let stem = path.file_stem().expect("a stem").to_string_lossy();
         let jurisdiction = case.scheme.split('.').next().unwrap_or_default();
         let ok = match jurisdiction {
-            "national" => stem.starts_with("national_regs_") || stem.starts_with("platform_pilot_"),
+            "national" => {
+                stem.starts_with("national_regs_")
+                    || stem.starts_with("platform_pilot_")
+                    || stem.starts_with("national_order56_")
+            }
             j => stem.starts_with(&format!("{j}_")),
         };
         if !ok {

@@ -400,3 +400,113 @@ fn cover_starts_for_employees_days_and_orders() {
         date(2025, 7, 9)
     );
 }
+
+/// The platform pilot's yearly float (人社部发〔2025〕24号; Shandong from
+/// 2027): 1000 delivery orders at the 0.07 benchmark = 70.00. A platform with
+/// a prior-year payout ratio of 70% is in tier 3 (60%-80%): 100%, 70.00; at
+/// 130% tier 5: 150%, 105.00; at 10% tier 1: 50%, 35.00; with 11 months of
+/// contributions it is not floated: 70.00. Before 2027 Shandong has no table.
+#[test]
+fn platform_rate_floats_by_the_prior_year_payout_ratio_not_before_12_months() {
+    use gongshang_rules::billing::floated_order_premium;
+    let on = date(2027, 3, 1);
+    let bench = Money::parse_yuan("0.07").unwrap();
+    let at = |ratio: &str, months: u32| {
+        floated_order_premium(
+            policy(),
+            "370000",
+            bench,
+            1000,
+            Rate::parse(ratio).unwrap(),
+            months,
+            on,
+        )
+        .unwrap()
+        .amount
+        .to_string()
+    };
+    assert_eq!(at("70%", 12), "70.00");
+    assert_eq!(at("130%", 24), "105.00");
+    assert_eq!(at("10%", 12), "35.00");
+    assert_eq!(at("80%", 12), "84.00");
+    assert_eq!(at("10%", 11), "70.00");
+    let before = floated_order_premium(
+        policy(),
+        "370000",
+        bench,
+        1000,
+        Rate::parse("10%").unwrap(),
+        12,
+        date(2026, 12, 31),
+    );
+    assert_eq!(
+        before.unwrap_err().field(),
+        Some("platform.float.payout_ratio_bounds")
+    );
+}
+
+/// Renamed platforms keep their history: 饿了么 is 淘宝闪购 from 2026-07-01
+/// and 达达 is 京东秒送, the same platform under either name.
+#[test]
+fn renamed_platforms_keep_their_history() {
+    let s = policy()
+        .scheme("national.platform_occupational_injury")
+        .unwrap();
+    let eleme = s.platform("淘宝闪购").expect("found under its new name");
+    assert_eq!(eleme.name, "饿了么");
+    assert_eq!(eleme.from, date(2022, 7, 1));
+    assert_eq!(eleme.name_on(date(2026, 6, 30)), "饿了么");
+    assert_eq!(eleme.name_on(date(2026, 7, 1)), "淘宝闪购");
+    assert_eq!(s.platform("饿了么"), Some(eleme));
+    let dada = s.platform("京东秒送").expect("found under its new name");
+    assert_eq!(dada.name_on(date(2025, 1, 1)), "达达");
+    assert_eq!(dada.name_on(date(2026, 12, 1)), "京东秒送");
+}
+
+/// The pilot is national from 2026-07-01: Guizhou (52) and Xinjiang (65) are
+/// covered from that day, not before.
+#[test]
+fn platform_pilot_is_national_from_2026_07_01() {
+    let s = policy()
+        .scheme("national.platform_occupational_injury")
+        .unwrap();
+    for region in ["520100", "650100", "140100"] {
+        assert!(
+            !s.applies_in(policy(), region, date(2026, 6, 30)),
+            "{region}"
+        );
+        assert!(s.applies_in(policy(), region, date(2026, 7, 1)), "{region}");
+    }
+}
+
+/// The band of 粤人社规〔2020〕55号 Art 5 for each July-June year that was
+/// found: 2024-07 to 2025-06 60%/300% of 9167 = 5500.20 / 27501.00; from
+/// 2025-07 27549.00 (published ceiling) and 5509.80 (60% of 9183, assumed).
+/// 30000.00 declared in 2025-03: 27501.00 x 0.2% = 55.002 -> 55.00; in
+/// 2025-09: 27549.00 x 0.2% = 55.098 -> 55.10; 3000.00 in 2025-09: 5509.80 x
+/// 0.2% = 11.0196 -> 11.02. 2021-07 to 2024-06 was not found: refused; and
+/// after 2026-06-30 nothing is loaded: refused, never the last band.
+#[test]
+fn guangdong_55hao_art5_band_of_each_july_june_year() {
+    let s = scheme("guangdong.specific_persons");
+    let at = |wage: &str, on: Date| {
+        monthly_premium(policy(), s, yuan(wage), rating(1, "100%"), on)
+            .map(|p| (p.base.map(|b| b.to_string()), p.gross.to_string()))
+    };
+    assert_eq!(
+        at("30000.00", date(2025, 3, 1)).unwrap(),
+        (Some("27501.00".into()), "55.00".into())
+    );
+    assert_eq!(
+        at("30000.00", date(2025, 9, 1)).unwrap(),
+        (Some("27549.00".into()), "55.10".into())
+    );
+    assert_eq!(
+        at("3000.00", date(2025, 9, 1)).unwrap(),
+        (Some("5509.80".into()), "11.02".into())
+    );
+    for gap in [date(2022, 9, 1), date(2026, 7, 1)] {
+        let e = at("8000.00", gap).unwrap_err();
+        assert_eq!(e.code(), "parameter_missing", "{gap}");
+    }
+}

@@ -1,0 +1,251 @@
+//! Workers missing after an accident (Regulations Art 41), a second injury
+//! and a re-appraisal (Art 45; Jiangsu measures Arts 32-33): pure rules over
+//! a case that may have several injuries. The domain and the store keep the
+//! injuries and the dates; these functions say what is due.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::benefits::{self, BenefitRules, Dependants, Grade, Payer};
+use crate::error::RulesError;
+use crate::money::Money;
+use crate::rate::Rate;
+use crate::trace::{Article, Item, Step, Tracer, q};
+
+const REG_41: Article = Article {
+    zh: "《工伤保险条例》第四十一条",
+    en: "Regulations Art 41",
+};
+const REG_45: Article = Article {
+    zh: "《工伤保险条例》第四十五条",
+    en: "Regulations Art 45",
+};
+const JS_32: Article = Article {
+    zh: "《江苏省实施〈工伤保险条例〉办法》第三十二条",
+    en: "Jiangsu implementation measures Art 32",
+};
+const JS_33: Article = Article {
+    zh: "《江苏省实施〈工伤保险条例〉办法》第三十三条",
+    en: "Jiangsu implementation measures Art 33",
+};
+
+fn step(item: Item, rule: &'static str, article: Article) -> Step {
+    Step {
+        item,
+        rule,
+        article,
+        inputs: Vec::new(),
+        params: Vec::new(),
+        formula: String::new(),
+        explain_zh: String::new(),
+        explain_en: String::new(),
+        amount: Money::ZERO,
+    }
+}
+
+/// A worker missing after an accident on a business trip or in disaster relief.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MissingWorker {
+    pub accident_date: Date,
+    /// The worker's own wage (paid unchanged for three months, like Art 33's).
+    pub own_wage: Money,
+    /// The benefit wage (Art 64) the survivors' pensions are computed on.
+    pub benefit_wage: Money,
+    pub dependants: Dependants,
+    /// The family is in hardship and asks for the advance (生活有困难的).
+    pub advance_requested: bool,
+    /// The national urban per-capita disposable income the one-time death
+    /// benefit would use (the year before the accident's year: assumed, as the
+    /// death date is not known).
+    pub national_income: Money,
+}
+
+/// What Art 41 pays for a missing worker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MissingWorkerAward {
+    /// Wages for the month of the accident and the two after it (employer).
+    pub wages: Money,
+    pub wage_months: u32,
+    /// The first day of the fourth month: survivors' pensions from the fund.
+    pub pensions_from: Date,
+    pub monthly_survivor_pensions: Money,
+    /// Half of the one-time death benefit, advanced on request (fund).
+    pub death_benefit_advance: Money,
+}
+
+/// Regulations Art 41: wages are paid as before for three months from the
+/// month of the accident (by the employer); from the fourth month the fund
+/// pays the dependants' pensions (Art 39(1)(2) on the benefit wage); a family
+/// in hardship may have 50% of the one-time death benefit in advance. When a
+/// court declares the worker dead, Art 39 applies ([`declared_dead`]).
+pub fn missing_worker(
+    m: &MissingWorker,
+    rules: &BenefitRules,
+    t: &mut impl Tracer,
+) -> Result<MissingWorkerAward, RulesError> {
+    const WAGE_MONTHS: u32 = 3;
+    let wages = m.own_wage.times(i64::from(WAGE_MONTHS));
+    // The month of the accident is the first of the three; pensions from the fourth.
+    let pensions_from = m
+        .accident_date
+        .first_of_month()
+        .checked_add(jiff::Span::new().months(i64::from(WAGE_MONTHS)))
+        .map_err(|_| RulesError::out_of_range("accident_date", m.accident_date, "a date"))?;
+    t.record(|| {
+        let mut s = step(Item::SuspensionWages, "art41.wages_three_months", REG_41);
+        s.inputs = vec![q("own_wage", m.own_wage), q("accident_date", m.accident_date)];
+        s.formula = format!("{} × {WAGE_MONTHS} = {wages}", m.own_wage);
+        s.explain_zh = format!("下落不明，从事故发生当月起3个月内照发工资（由用人单位支付），第4个月（{pensions_from}）起停发");
+        s.explain_en = format!("missing: wages as before for three months from the month of the accident (employer), stopped from the fourth month ({pensions_from})");
+        s.amount = wages;
+        s
+    });
+    let pensions = benefits::survivor_pensions(m.benefit_wage, m.dependants, rules, t);
+    let advance = if m.advance_requested {
+        let full = benefits::one_time_death_benefit(m.national_income, None, rules, t);
+        let half = full.mul_rate(Rate::new(1, 2));
+        t.record(|| {
+            let mut s = step(Item::OneTimeDeathBenefit, "art41.advance_half", REG_41);
+            s.inputs = vec![q("one_time_death_benefit", full)];
+            s.formula = format!("{full} × 50% = {half}");
+            s.explain_zh = "生活有困难的，预支一次性工亡补助金的50%".into();
+            s.explain_en =
+                "a family in hardship is advanced 50% of the one-time death benefit".into();
+            s.amount = half;
+            s
+        });
+        half
+    } else {
+        Money::ZERO
+    };
+    Ok(MissingWorkerAward {
+        wages,
+        wage_months: WAGE_MONTHS,
+        pensions_from,
+        monthly_survivor_pensions: pensions,
+        death_benefit_advance: advance,
+    })
+}
+
+/// When the court declares the missing worker dead (Art 41, last sentence):
+/// Art 39 applies, and what was advanced is set against the death benefit.
+pub fn declared_dead(
+    death_benefit: Money,
+    advance_paid: Money,
+    t: &mut impl Tracer,
+) -> Result<Money, RulesError> {
+    if advance_paid > death_benefit || advance_paid.is_negative() {
+        return Err(RulesError::out_of_range(
+            "advance_paid",
+            advance_paid,
+            format!("0.00 to the death benefit {death_benefit}"),
+        ));
+    }
+    let rest = death_benefit
+        .checked_sub(advance_paid)
+        .expect("bounded amounts");
+    t.record(|| {
+        let mut s = step(Item::OneTimeDeathBenefit, "art41.declared_dead", REG_41);
+        s.inputs = vec![
+            q("one_time_death_benefit", death_benefit),
+            q("advance_paid", advance_paid),
+        ];
+        s.formula = format!("{death_benefit} - {advance_paid} = {rest}");
+        s.explain_zh = "被人民法院宣告死亡，按第三十九条处理，扣除已预支部分".into();
+        s.explain_en = "declared dead by a court: Art 39 applies, less the advance".into();
+        s.amount = rest;
+        s
+    });
+    Ok(rest)
+}
+
+/// One injury of a worker's history, at a unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InjuryRecord {
+    pub injury_date: Date,
+    pub grade: Grade,
+    /// The unit's identifier (a credit code, for example).
+    pub unit: String,
+}
+
+/// Jiangsu Art 32: a worker injured several times while working for the same
+/// unit gets the one-time medical and employment subsidies once, by the
+/// highest (most severe) grade of the injuries at that unit.
+pub fn termination_subsidy_grade(
+    injuries: &[InjuryRecord],
+    unit: &str,
+    t: &mut impl Tracer,
+) -> Option<Grade> {
+    let at_unit: Vec<&InjuryRecord> = injuries.iter().filter(|i| i.unit == unit).collect();
+    let highest = at_unit.iter().map(|i| i.grade).min();
+    t.record(|| {
+        let mut s = step(Item::OneTimeMedicalSubsidy, "jiangsu.art32.highest_grade", JS_32);
+        let grades: Vec<String> = at_unit.iter().map(|i| i.grade.get().to_string()).collect();
+        s.inputs = vec![q("unit", unit), q("grades", grades.join(", "))];
+        s.formula = format!(
+            "min({}) = {}",
+            grades.join(", "),
+            highest.map_or("none".into(), |g| g.get().to_string())
+        );
+        s.explain_zh = "同一用人单位多次工伤，按最高伤残等级支付一次性工伤医疗补助金和一次性伤残就业补助金".into();
+        s.explain_en = "several injuries at the same unit: the termination subsidies once, by the highest grade".into();
+        s
+    });
+    highest
+}
+
+/// Art 45 (and Jiangsu Art 33): after a second injury or a review that
+/// changes the grade, the allowance follows the new grade; in Jiangsu it is
+/// computed on the own wage of the earlier injury, and no one-time disability
+/// subsidy is recomputed after a review. Returns the new monthly allowance and
+/// its payer (none for grades 7-10, or 5-6 with a job arranged).
+pub fn allowance_at_new_grade(
+    old_benefit_wage: Money,
+    new_grade: Grade,
+    job_arranged: bool,
+    min_wage: Money,
+    rules: &BenefitRules,
+    t: &mut impl Tracer,
+) -> (Money, Option<Payer>) {
+    t.record(|| {
+        let mut s = step(Item::MonthlyDisabilityAllowance, "art45.new_grade", REG_45);
+        s.inputs = vec![
+            q("benefit_wage", old_benefit_wage),
+            q("new_grade", new_grade.get()),
+        ];
+        s.explain_zh = "再次工伤或复查鉴定后，按新认定的伤残等级享受伤残津贴，以原工伤时本人工资为基数".into();
+        s.explain_en = "after a second injury or a review, the allowance follows the new grade, on the wage of the earlier injury".into();
+        s
+    });
+    benefits::monthly_disability_allowance(
+        old_benefit_wage,
+        new_grade,
+        job_arranged,
+        min_wage,
+        rules,
+        t,
+    )
+}
+
+/// Jiangsu Art 33: after a review (复查鉴定) the one-time disability subsidy
+/// is not computed again, whatever the new grade: nothing more is due.
+pub fn subsidy_after_review(paid_before: Money, new_grade: Grade, t: &mut impl Tracer) -> Money {
+    t.record(|| {
+        let mut s = step(
+            Item::OneTimeDisabilitySubsidy,
+            "jiangsu.art33.no_new_subsidy",
+            JS_33,
+        );
+        s.inputs = vec![
+            q("paid_before", paid_before),
+            q("new_grade", new_grade.get()),
+        ];
+        s.formula = "0.00".into();
+        s.explain_zh = "复查鉴定伤残等级变化的，不重新计算一次性伤残补助金".into();
+        s.explain_en =
+            "a review that changes the grade does not recompute the one-time disability subsidy"
+                .into();
+        s
+    });
+    Money::ZERO
+}
