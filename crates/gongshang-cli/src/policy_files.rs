@@ -96,9 +96,13 @@ pub fn list(dir: Option<&Path>, prefix: Option<&str>, lang: Lang) -> Result<(), 
                     v.citation.note.as_deref().unwrap_or("")
                 ),
             };
+            let validity = match v.until {
+                Some(u) => format!("{} until {u}", v.validity),
+                None => v.validity.to_string(),
+            };
             println!(
                 "    {:<16} {:>14}  {} {} [{} {}]{flag}",
-                v.validity.to_string(),
+                validity,
                 v.value.to_string(),
                 v.citation.instrument,
                 v.citation.article,

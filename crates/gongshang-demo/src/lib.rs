@@ -1326,6 +1326,8 @@ fn demo_case(
         "own_wage": wage.to_string(),
         "suspension_months": 3,
         "hospital_days": 12,
+        // Art 36: the employer could not arrange a job (grades 5-6 ask).
+        "job_arranged": false,
     });
     let view = app.compute_award(
         maker,

@@ -345,8 +345,7 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
             },
             date(2025, 10, 15),
         );
-        let facts =
-            serde_json::json!({"own_wage": "8500.00", "suspension_months": 6, "hospital_days": 18});
+        let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6, "hospital_days": 18, "job_arranged": false});
         let first = app
             .compute_award(&MAKER, &number, &award_request(facts.clone(), "initial"))
             .unwrap();
