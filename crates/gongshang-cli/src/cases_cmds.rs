@@ -281,10 +281,10 @@ fn render_case(v: &CaseView, out: &Out) -> String {
     for e in &v.events {
         s.push_str(&format!(
             "    {:>3} {} {:<13} {}\n",
-            e["seq"],
-            e["on"].as_str().unwrap_or(""),
-            e["stream"].as_str().unwrap_or(""),
-            e["event"].as_str().unwrap_or("")
+            e.seq,
+            e.on,
+            e.stream.as_str(),
+            e.kind
         ));
     }
     s

@@ -275,6 +275,7 @@ fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliErro
             expected_version: 0,
             events: vec![NewCaseEvent {
                 stream: gongshang_domain::case::EventStream::Determination,
+                format: 1,
                 kind: "bench".into(),
                 on: date(2025, 1, 1),
                 body: "{}".into(),

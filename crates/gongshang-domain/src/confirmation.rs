@@ -161,6 +161,10 @@ pub struct State {
     pub limits: Option<ConfirmationLimits>,
     pub late_platform_days: Option<i64>,
     pub confirmed_ground: Option<Ground>,
+    /// Why the application was inadmissible, once rejected.
+    pub rejection: Option<Inadmissible>,
+    /// The exclusion and the explanation of a denial.
+    pub denial: Option<(Option<Exclusion>, String)>,
     pub last_event_on: Option<Date>,
 }
 
@@ -179,12 +183,22 @@ impl State {
             Change::LatePlatformApplication { days_late, .. } => {
                 self.late_platform_days = Some(*days_late);
             }
-            Change::Rejected { .. } => self.phase = Phase::Rejected,
+            Change::Rejected { reason } => {
+                self.phase = Phase::Rejected;
+                self.rejection = Some(reason.clone());
+            }
             Change::Confirmed { ground, .. } => {
                 self.phase = Phase::Confirmed;
                 self.confirmed_ground = Some(*ground);
             }
-            Change::Denied { .. } => self.phase = Phase::Denied,
+            Change::Denied {
+                exclusion,
+                explanation,
+                ..
+            } => {
+                self.phase = Phase::Denied;
+                self.denial = Some((*exclusion, explanation.clone()));
+            }
             Change::Withdrawn => self.phase = Phase::Withdrawn,
         }
     }

@@ -130,6 +130,10 @@ pub struct State {
     pub limits: Option<ClaimLimits>,
     pub approved: Option<(Date, Money)>,
     pub paid: Money,
+    /// Why the claim was inadmissible, once rejected.
+    pub rejection: Option<Inadmissible>,
+    /// The insurer's explanation of a declined claim.
+    pub declined_because: Option<String>,
     pub last_event_on: Option<Date>,
 }
 
@@ -142,12 +146,18 @@ impl State {
                 self.claim = Some(claim.clone());
                 self.limits = Some(limits.clone());
             }
-            Change::Rejected { .. } => self.phase = Phase::Rejected,
+            Change::Rejected { reason } => {
+                self.phase = Phase::Rejected;
+                self.rejection = Some(reason.clone());
+            }
             Change::Approved { amount } => {
                 self.phase = Phase::Approved;
                 self.approved = Some((event.on, *amount));
             }
-            Change::Declined { .. } => self.phase = Phase::Declined,
+            Change::Declined { explanation } => {
+                self.phase = Phase::Declined;
+                self.declined_because = Some(explanation.clone());
+            }
             Change::Paid { amount } => {
                 self.paid = self.paid.checked_add(*amount).unwrap_or(self.paid);
                 if self.approved.is_some_and(|(_, a)| self.paid >= a) {

@@ -54,7 +54,9 @@ pub struct NewCaseEvent {
     /// The event's name (`filed`, `accepted`, ...).
     pub kind: String,
     pub on: Date,
-    /// The event as JSON.
+    /// The format of `body` (the application's numbering).
+    pub format: i64,
+    /// The event as JSON, in that format.
     pub body: String,
 }
 
@@ -128,6 +130,7 @@ pub struct StoredCaseEvent {
     pub stream: EventStream,
     pub kind: String,
     pub on: Date,
+    pub format: i64,
     pub body: String,
     pub recorded_at: Timestamp,
     pub actor: String,
@@ -568,8 +571,8 @@ fn write_append(
         seq += 1;
         db.exec(
             "appending a case event",
-            "INSERT INTO case_events (case_id, seq, stream, kind, on_date, body, recorded_at, actor) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO case_events (case_id, seq, stream, kind, on_date, body, recorded_at, actor, format) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             &[
                 i(case_id),
                 i(seq),
@@ -579,6 +582,7 @@ fn write_append(
                 t(&e.body),
                 t(at),
                 t(actor),
+                i(e.format),
             ],
         )?;
     }
@@ -1088,7 +1092,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
         self.backend.read(|db| {
             db.rows(
                 "reading case events",
-                "SELECT seq, stream, kind, on_date, body, recorded_at, actor FROM case_events WHERE case_id = $1 ORDER BY seq",
+                "SELECT seq, stream, kind, on_date, body, recorded_at, actor, format FROM case_events WHERE case_id = $1 ORDER BY seq",
                 &[i(case_id)],
             )?
             .iter()
@@ -1102,6 +1106,7 @@ impl<B: Backend> CaseStore for SqlStore<B> {
                     body: c.text(4)?.to_owned(),
                     recorded_at: c.parsed(5, "recorded_at", parse_ts)?,
                     actor: c.text(6)?.to_owned(),
+                    format: c.int(7)?,
                 })
             })
             .collect()

@@ -45,6 +45,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_holidays.sql"),
         postgres: include_str!("../migrations/postgres/0006_holidays.sql"),
     },
+    Migration {
+        version: 7,
+        name: "event_format",
+        sqlite: include_str!("../migrations/sqlite/0007_event_format.sql"),
+        postgres: include_str!("../migrations/postgres/0007_event_format.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

@@ -89,7 +89,7 @@ impl App {
                     }
                 }
                 (
-                    stream_events(stream, &events, |e| e.on)?,
+                    events::encode_all(stream, &events, |e| e.on)?,
                     recognises,
                     Vec::new(),
                 )
@@ -144,7 +144,11 @@ impl App {
                 for e in &events {
                     k.apply(e);
                 }
-                (stream_events(stream, &events, |e| e.on)?, None, Vec::new())
+                (
+                    events::encode_all(stream, &events, |e| e.on)?,
+                    None,
+                    Vec::new(),
+                )
             }
             CaseCommand::Appraisal(cmd) => {
                 if !loaded.injury_recognised() {
@@ -174,18 +178,7 @@ impl App {
                             reappraisal_of: c.reappraisal_of.and_then(|n| i64::try_from(n).ok()),
                         });
                     }
-                    let kind = match &e.change {
-                        appraisal::Change::Applied { .. } => "applied",
-                        appraisal::Change::Extended { .. } => "extended",
-                        appraisal::Change::Concluded { .. } => "concluded",
-                        appraisal::Change::Received { .. } => "received",
-                    };
-                    out.push(NewCaseEvent {
-                        stream,
-                        kind: kind.into(),
-                        on: e.on,
-                        body: to_json("event", e)?,
-                    });
+                    out.push(events::encode(stream, e.on, e)?);
                 }
                 (out, None, conclusions)
             }

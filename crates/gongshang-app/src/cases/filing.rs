@@ -207,7 +207,7 @@ impl App {
         let folded = confirmation::State::from_events(&events);
         let append = CaseAppend {
             expected_version: 0,
-            events: stream_events(EventStream::Confirmation, &events, |e| e.on)?,
+            events: events::encode_all(EventStream::Confirmation, &events, |e| e.on)?,
             snapshot: self.flow_snapshot(
                 Flow::Confirmation,
                 &determination::State::default(),
@@ -452,7 +452,7 @@ impl App {
         let folded = insurer_claim::State::from_events(&events);
         let append = CaseAppend {
             expected_version: 0,
-            events: stream_events(EventStream::InsurerClaim, &events, |e| e.on)?,
+            events: events::encode_all(EventStream::InsurerClaim, &events, |e| e.on)?,
             snapshot: self.flow_snapshot(
                 Flow::InsurerClaim,
                 &determination::State::default(),

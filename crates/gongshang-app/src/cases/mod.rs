@@ -159,7 +159,7 @@ pub struct CaseView {
     pub claim_assessed: Option<Money>,
     pub deadlines: Vec<Deadline>,
     pub days_left: Option<i64>,
-    pub events: Vec<serde_json::Value>,
+    pub events: Vec<CaseEventRecord>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -302,7 +302,7 @@ struct Loaded {
     appraisal: Vec<appraisal::Event>,
     confirmation: Vec<confirmation::Event>,
     claim: Vec<insurer_claim::Event>,
-    raw: Vec<serde_json::Value>,
+    records: Vec<CaseEventRecord>,
 }
 
 impl Loaded {
@@ -341,32 +341,6 @@ impl Loaded {
             Flow::Determination => self.determination_state().phase.name(),
         }
     }
-}
-
-/// The `event` tag of a domain event, its kind in the store.
-fn kind_of<T: Serialize>(change: &T) -> String {
-    serde_json::to_value(change)
-        .ok()
-        .and_then(|v| v.get("event").and_then(|e| e.as_str().map(str::to_owned)))
-        .unwrap_or_else(|| "event".into())
-}
-
-fn stream_events<T: Serialize>(
-    stream: EventStream,
-    events: &[T],
-    on: impl Fn(&T) -> Date,
-) -> Result<Vec<NewCaseEvent>, AppError> {
-    events
-        .iter()
-        .map(|e| {
-            Ok(NewCaseEvent {
-                stream,
-                kind: kind_of(e),
-                on: on(e),
-                body: to_json("event", e)?,
-            })
-        })
-        .collect()
 }
 
 /// The domain's confirmation limits from the scheme's procedure parameters.
@@ -426,8 +400,11 @@ fn claim_limits(
 
 mod awards;
 mod commands;
+pub mod events;
 mod filing;
 mod reading;
+
+pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
 
 impl App {
     /// Today in China: the day a command is recorded on unless given.
@@ -481,38 +458,23 @@ impl App {
             appraisal: Vec::new(),
             confirmation: Vec::new(),
             claim: Vec::new(),
-            raw: Vec::new(),
+            records: Vec::new(),
             row,
         };
         for e in self.store.case_events(loaded.row.id)? {
-            let bad = |err: serde_json::Error| {
+            let event = events::decode(e.stream, e.format, &e.body).map_err(|reason| {
                 AppError::Store(StoreError::InvalidData {
                     field: "case_event",
-                    reason: format!("case {} event {}: {err}", loaded.row.number, e.seq),
+                    reason: format!("case {} event {}: {reason}", loaded.row.number, e.seq),
                 })
-            };
-            match e.stream {
-                EventStream::Determination => loaded
-                    .determination
-                    .push(serde_json::from_str(&e.body).map_err(bad)?),
-                EventStream::Appraisal => loaded
-                    .appraisal
-                    .push(serde_json::from_str(&e.body).map_err(bad)?),
-                EventStream::Confirmation => loaded
-                    .confirmation
-                    .push(serde_json::from_str(&e.body).map_err(bad)?),
-                EventStream::InsurerClaim => loaded
-                    .claim
-                    .push(serde_json::from_str(&e.body).map_err(bad)?),
+            })?;
+            match event {
+                DecodedEvent::Determination(x) => loaded.determination.push(x),
+                DecodedEvent::Appraisal(x) => loaded.appraisal.push(x),
+                DecodedEvent::Confirmation(x) => loaded.confirmation.push(x),
+                DecodedEvent::Claim(x) => loaded.claim.push(x),
             }
-            let mut v: serde_json::Value =
-                serde_json::from_str(&e.body).unwrap_or(serde_json::Value::Null);
-            if let serde_json::Value::Object(m) = &mut v {
-                m.insert("stream".into(), e.stream.as_str().into());
-                m.insert("seq".into(), e.seq.into());
-                m.insert("actor".into(), e.actor.clone().into());
-            }
-            loaded.raw.push(v);
+            loaded.records.push(CaseEventRecord::from(&e));
         }
         Ok(loaded)
     }
@@ -559,17 +521,7 @@ impl App {
     fn determination_events(
         events: &[determination::Event],
     ) -> Result<Vec<NewCaseEvent>, AppError> {
-        events
-            .iter()
-            .map(|e| {
-                Ok(NewCaseEvent {
-                    stream: EventStream::Determination,
-                    kind: e.change.name().into(),
-                    on: e.on,
-                    body: to_json("event", e)?,
-                })
-            })
-            .collect()
+        events::encode_all(EventStream::Determination, events, |e| e.on)
     }
 
     fn recognition(events: &[determination::Event], accident_key: &str) -> Option<(String, Date)> {

@@ -31,7 +31,7 @@ impl App {
             claim_assessed,
             deadlines,
             days_left,
-            events: loaded.raw,
+            events: loaded.records,
         })
     }
 

@@ -97,6 +97,7 @@ fn app_with_benefits(benefits: &[(u8, i64)]) -> (App, Vec<i64>) {
                 expected_version: 0,
                 events: vec![NewCaseEvent {
                     stream: "determination".parse().unwrap(),
+                    format: 1,
                     kind: "filed".into(),
                     on: date(2024, 12, 1),
                     body: "{}".into(),

@@ -178,9 +178,7 @@ fn confirmation_rows() -> Vec<ConfirmationRow> {
 }
 
 fn rejection_of(view: &gongshang_app::cases::CaseView) -> Option<confirmation::Inadmissible> {
-    view.events.iter().find_map(|e| {
-        (e["event"] == "rejected").then(|| serde_json::from_value(e["reason"].clone()).unwrap())
-    })
+    view.confirmation.as_ref().and_then(|c| c.rejection.clone())
 }
 
 #[test]
@@ -443,10 +441,7 @@ fn yilubao_claims_cover_on_the_day_and_the_claim_time_limit() {
                 "{name}"
             );
             let view = app.case_view(&ACTOR, &case.number).unwrap();
-            let rejected = view.events.iter().find_map(|e| {
-                (e["event"] == "rejected")
-                    .then(|| serde_json::from_value(e["reason"].clone()).unwrap())
-            });
+            let rejected = view.claim.as_ref().and_then(|k| k.rejection.clone());
             assert_eq!(rejected, reason, "{name}");
             assert_eq!(view.claim_assessed, payout.map(yuan), "{name}");
             if let Some(p) = payout {
@@ -537,11 +532,12 @@ fn yilubao_payout_capped_at_the_highest_payout_for_one_accident() {
         assert_eq!(again.state.as_str(), "rejected");
         let view = app.case_view(&ACTOR, &again.number).unwrap();
         assert!(
-            view.events
-                .iter()
-                .any(|e| e["reason"]["reason"] == "cap_exhausted"),
+            matches!(
+                view.claim.as_ref().and_then(|k| k.rejection.clone()),
+                Some(insurer_claim::Inadmissible::CapExhausted { .. })
+            ),
             "{:?}",
-            view.events
+            view.claim
         );
     });
 }

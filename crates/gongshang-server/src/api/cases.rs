@@ -19,6 +19,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView, FileCaseRequest};
 use gongshang_app::model::{AwardRow, ConclusionRow, PayrollRunRow, StoredDeadline};
+use gongshang_domain::deadline::Deadline;
+use gongshang_domain::determination::{self, Finding};
+use gongshang_domain::{appraisal, confirmation};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -67,12 +70,232 @@ impl From<&StoredDeadline> for DeadlineView {
     }
 }
 
-/// A case: its row, its folded determination and appraisal, its running
-/// deadlines (the nearest first) and its events.
+/// A running deadline: what it is for, from which event, the period, the
+/// day it falls due and the article that sets it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RunningDeadlineView {
+    /// e.g. `decision`, `completeness_review`, `appraisal_conclusion`.
+    pub kind: String,
+    /// The day of the event the period runs from.
+    pub from: String,
+    /// The statutory period (working days when `working_days`).
+    pub period_days: i64,
+    /// Days added: suspended days, an approved extension.
+    pub added_days: i64,
+    pub working_days: bool,
+    pub due: String,
+    /// The due date was counted in a year whose public-holiday arrangement is
+    /// not loaded (weekends only); it may move once the year is loaded.
+    pub provisional: bool,
+    pub article: String,
+}
+
+impl From<&Deadline> for RunningDeadlineView {
+    fn from(d: &Deadline) -> Self {
+        RunningDeadlineView {
+            kind: d.kind.as_str().to_owned(),
+            from: d.from.to_string(),
+            period_days: d.period_days,
+            added_days: d.added_days,
+            working_days: d.working_days,
+            due: d.due.to_string(),
+            provisional: d.provisional,
+            article: d.article.clone(),
+        }
+    }
+}
+
+/// Where the injury determination (工伤认定) stands.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct DeterminationView {
+    /// `not_filed`, `completeness_review`, `awaiting_materials`, `accepted`,
+    /// `decided`, `rejected`, `withdrawn` or `terminated`.
+    pub phase: String,
+    /// `unit`, `worker`, `close_relative` or `union`.
+    pub applicant: Option<String>,
+    pub filed_on: Option<String>,
+    pub ground_claimed: Option<String>,
+    /// The materials received.
+    pub materials: Vec<String>,
+    /// The materials asked for, when a request is out or was made.
+    pub materials_requested: Vec<String>,
+    /// Days the unit filed late (条例 Art 17(4)), when it did.
+    pub unit_filed_late_by_days: Option<i64>,
+    pub accepted_on: Option<String>,
+    pub simple_case: bool,
+    pub investigation_started_on: Option<String>,
+    pub suspended: bool,
+    pub decided_on: Option<String>,
+    /// `recognised` or `not_recognised`.
+    pub finding: Option<String>,
+    /// The ground recognised (`art14_1_work_accident`, ...).
+    pub ground: Option<String>,
+    pub delivered_on: Option<String>,
+    /// Why the application was inadmissible, once rejected.
+    pub inadmissible_because: Option<String>,
+}
+
+impl From<&determination::State> for DeterminationView {
+    fn from(d: &determination::State) -> Self {
+        let app = d.application.as_ref();
+        let (finding, ground) = match d.decision.as_ref().map(|x| &x.finding) {
+            Some(Finding::Recognised { ground }) => {
+                (Some("recognised".to_owned()), Some(wire(ground)))
+            }
+            Some(Finding::NotRecognised { .. }) => (Some("not_recognised".to_owned()), None),
+            None => (None, None),
+        };
+        DeterminationView {
+            phase: d.phase.name().to_owned(),
+            applicant: app.map(|a| wire(&a.applicant)),
+            filed_on: app.map(|a| a.filed_on.to_string()),
+            ground_claimed: app.map(|a| wire(&a.ground_claimed)),
+            materials: d.materials.iter().map(material).collect(),
+            materials_requested: d
+                .materials_requested
+                .as_ref()
+                .map(|(_, m)| m.iter().map(material).collect())
+                .unwrap_or_default(),
+            unit_filed_late_by_days: d.late_unit_filing.map(|(_, n)| n),
+            accepted_on: d.accepted_on.map(|x| x.to_string()),
+            simple_case: d.simple_case,
+            investigation_started_on: d.investigation_started_on.map(|x| x.to_string()),
+            suspended: d.is_suspended(),
+            decided_on: d.decided_on.map(|x| x.to_string()),
+            finding,
+            ground,
+            delivered_on: d.delivered_on.map(|x| x.to_string()),
+            inadmissible_because: d.rejected.as_ref().map(tag_or_text),
+        }
+    }
+}
+
+/// A material's kind (`application_form`, ...).
+fn material<T: Serialize>(m: &T) -> String {
+    match serde_json::to_value(m) {
+        Ok(serde_json::Value::Object(o)) => o
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or("")
+            .to_owned(),
+        Ok(other) => other.as_str().unwrap_or("").to_owned(),
+        Err(_) => String::new(),
+    }
+}
+
+/// An enum's name (`not_covered_at_injury`, ...), whatever its shape.
+fn tag_or_text<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(o)) => o
+            .get("reason")
+            .or_else(|| o.get("kind"))
+            .and_then(|k| k.as_str())
+            .map(str::to_owned)
+            .or_else(|| o.keys().next().cloned())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// Where the work-capacity appraisal (劳动能力鉴定) stands.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AppraisalView {
+    /// An application not concluded yet: its kind (`initial`, `reappraisal`,
+    /// `review`), level and day.
+    pub pending_kind: Option<String>,
+    pub pending_level: Option<String>,
+    pub pending_applied_on: Option<String>,
+    /// Conclusions so far.
+    pub conclusions: usize,
+    /// The grade in force (1 most severe to 10), absent when none reached.
+    pub grade: Option<u8>,
+    /// The nursing level in force (`fully`, `mostly`, `partly`).
+    pub nursing: Option<String>,
+    pub concluded_on: Option<String>,
+}
+
+impl From<&appraisal::State> for AppraisalView {
+    fn from(a: &appraisal::State) -> Self {
+        let current = a.current();
+        AppraisalView {
+            pending_kind: a.pending.as_ref().map(|p| wire(&p.kind)),
+            pending_level: a.pending.as_ref().map(|p| wire(&p.level)),
+            pending_applied_on: a.pending.as_ref().map(|p| p.applied_on.to_string()),
+            conclusions: a.history.len(),
+            grade: current.and_then(|c| c.grade).map(|g| g.get()),
+            nursing: current.and_then(|c| c.nursing).map(|n| wire(&n)),
+            concluded_on: current.map(|c| c.concluded_on.to_string()),
+        }
+    }
+}
+
+/// The platform pilot's occupational-injury confirmation (职业伤害确认).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConfirmationView {
+    pub phase: String,
+    pub platform: Option<String>,
+    pub applicant: Option<String>,
+    pub filed_on: Option<String>,
+    pub late_platform_days: Option<i64>,
+    pub confirmed_ground: Option<String>,
+    pub inadmissible_because: Option<String>,
+    pub denied_because: Option<String>,
+}
+
+impl From<&confirmation::State> for ConfirmationView {
+    fn from(c: &confirmation::State) -> Self {
+        let app = c.application.as_ref();
+        ConfirmationView {
+            phase: c.phase.name().to_owned(),
+            platform: app.map(|a| a.platform.as_str().to_owned()),
+            applicant: app.map(|a| wire(&a.applicant)),
+            filed_on: app.map(|a| a.filed_on.to_string()),
+            late_platform_days: c.late_platform_days,
+            confirmed_ground: c.confirmed_ground.as_ref().map(wire),
+            inadmissible_because: c.rejection.as_ref().map(tag_or_text),
+            denied_because: c.denial.as_ref().map(|(_, text)| text.clone()),
+        }
+    }
+}
+
+/// An insurer's claim (益鹭保).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ClaimView {
+    pub phase: String,
+    pub filed_on: Option<String>,
+    /// Yuan claimed, as filed.
+    pub claimed: Option<String>,
+    /// Yuan the scheme's schedule gives, within the cap left.
+    pub assessed: Option<String>,
+    pub approved: Option<String>,
+    pub approved_on: Option<String>,
+    pub paid: String,
+    pub inadmissible_because: Option<String>,
+    pub declined_because: Option<String>,
+}
+
+/// One event of the case: when, what, and who recorded it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    pub seq: i64,
+    /// `determination`, `confirmation`, `insurer_claim` or `appraisal`.
+    pub stream: String,
+    /// The event's name (`filed`, `accepted`, `concluded`, ...).
+    pub kind: String,
+    /// Its legal date.
+    pub on: String,
+    pub recorded_at: String,
+    pub actor: String,
+}
+
+/// A case: its row, where its determination (or confirmation, or claim) and
+/// its appraisal stand, its running deadlines (the nearest first) and its
+/// events.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct CaseDetailView {
     pub number: String,
-    /// `determination`, `platform_confirmation`, ...
+    /// `determination`, `confirmation` or `insurer_claim`.
     pub flow: String,
     pub person: String,
     pub unit: Option<String>,
@@ -80,7 +303,7 @@ pub struct CaseDetailView {
     pub jurisdiction: String,
     pub region: Option<String>,
     pub accident_date: String,
-    /// The phase of the determination (or of the appraisal once decided).
+    /// The state its row shows (`accepted`, `appraisal_pending`, ...).
     pub state: String,
     pub closed: bool,
     /// Send nothing: commands are appended at the version read by the server;
@@ -92,19 +315,15 @@ pub struct CaseDetailView {
     pub deadline: Option<DeadlineView>,
     /// Days left to the nearest deadline (negative: overdue).
     pub days_left: Option<i64>,
-    /// Every running deadline, as the domain computes it.
-    #[schema(value_type = Vec<Object>)]
-    pub deadlines: Vec<serde_json::Value>,
-    #[schema(value_type = Object)]
-    pub determination: serde_json::Value,
-    #[schema(value_type = Object)]
-    pub appraisal: serde_json::Value,
-    #[schema(value_type = Vec<Object>)]
-    pub events: Vec<serde_json::Value>,
-}
-
-fn value<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+    /// Every running deadline.
+    pub deadlines: Vec<RunningDeadlineView>,
+    pub determination: DeterminationView,
+    pub appraisal: AppraisalView,
+    /// The platform pilot's confirmation, for a case of that flow.
+    pub confirmation: Option<ConfirmationView>,
+    /// The insurer's claim, for a case of that flow.
+    pub claim: Option<ClaimView>,
+    pub events: Vec<EventView>,
 }
 
 impl From<&CaseView> for CaseDetailView {
@@ -126,10 +345,33 @@ impl From<&CaseView> for CaseDetailView {
             updated_at: r.updated_at.to_string(),
             deadline: r.deadline.as_ref().map(DeadlineView::from),
             days_left: v.days_left,
-            deadlines: v.deadlines.iter().map(value).collect(),
-            determination: value(&v.determination),
-            appraisal: value(&v.appraisal),
-            events: v.events.clone(),
+            deadlines: v.deadlines.iter().map(RunningDeadlineView::from).collect(),
+            determination: DeterminationView::from(&v.determination),
+            appraisal: AppraisalView::from(&v.appraisal),
+            confirmation: v.confirmation.as_ref().map(ConfirmationView::from),
+            claim: v.claim.as_ref().map(|k| ClaimView {
+                phase: k.phase.name().to_owned(),
+                filed_on: k.claim.as_ref().map(|c| c.filed_on.to_string()),
+                claimed: k.claim.as_ref().map(|c| c.claimed.to_string()),
+                assessed: v.claim_assessed.map(|m| m.to_string()),
+                approved: k.approved.map(|(_, m)| m.to_string()),
+                approved_on: k.approved.map(|(d, _)| d.to_string()),
+                paid: k.paid.to_string(),
+                inadmissible_because: k.rejection.as_ref().map(tag_or_text),
+                declined_because: k.declined_because.clone(),
+            }),
+            events: v
+                .events
+                .iter()
+                .map(|e| EventView {
+                    seq: e.seq,
+                    stream: e.stream.as_str().to_owned(),
+                    kind: e.kind.clone(),
+                    on: e.on.to_string(),
+                    recorded_at: e.recorded_at.to_string(),
+                    actor: e.actor.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -248,6 +490,53 @@ impl From<&AwardRow> for AwardSummaryView {
     }
 }
 
+/// A line of the difference between an award and the one it replaces.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct DifferenceLineView {
+    pub item: String,
+    pub beneficiary: String,
+    /// `one_time` or `monthly`.
+    pub periodicity: String,
+    pub before: String,
+    pub after: String,
+    /// Months already paid at the old amount (monthly items).
+    pub months_paid: u32,
+    /// Positive: arrears to pay; negative: an amount to recover.
+    pub difference: String,
+}
+
+/// What a recalculation changes: arrears to pay and amounts to recover.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct DifferenceView {
+    pub arrears: String,
+    pub to_recover: String,
+    pub lines: Vec<DifferenceLineView>,
+}
+
+/// A periodic benefit on the payroll.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct BenefitView {
+    pub id: i64,
+    pub item: String,
+    pub payer: String,
+    pub beneficiary: String,
+    pub start_month: String,
+    pub end_month: Option<String>,
+    pub end_reason: Option<String>,
+    pub suspended: bool,
+    /// Yuan a month, the latest amount.
+    pub monthly: Option<String>,
+}
+
+/// A one-time item paid.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct OneTimePaymentView {
+    pub item: String,
+    pub beneficiary: String,
+    pub amount: String,
+    pub paid_on: String,
+}
+
 /// An award with its trace, the difference from the award it replaces
 /// (arrears or an amount to recover), the case's running benefits and the
 /// one-time payments made.
@@ -255,15 +544,13 @@ impl From<&AwardRow> for AwardSummaryView {
 pub struct AwardDetailView {
     pub case_number: String,
     pub award: AwardSummaryView,
-    /// The rules engine's trace: every step with its article and formula.
+    /// The rules engine's trace: every step with its article, the parameter
+    /// values it used (with their dates and citations) and its formula.
     #[schema(value_type = Object)]
     pub trace: serde_json::Value,
-    #[schema(value_type = Object)]
-    pub difference: Option<serde_json::Value>,
-    #[schema(value_type = Vec<Object>)]
-    pub benefits: Vec<serde_json::Value>,
-    #[schema(value_type = Vec<Object>)]
-    pub payments: Vec<serde_json::Value>,
+    pub difference: Option<DifferenceView>,
+    pub benefits: Vec<BenefitView>,
+    pub payments: Vec<OneTimePaymentView>,
 }
 
 impl From<&AwardView> for AwardDetailView {
@@ -272,9 +559,48 @@ impl From<&AwardView> for AwardDetailView {
             case_number: v.case_number.clone(),
             award: AwardSummaryView::from(&v.award),
             trace: serde_json::from_str(&v.award.trace).unwrap_or(serde_json::Value::Null),
-            difference: v.difference.as_ref().map(value),
-            benefits: v.benefits.iter().map(value).collect(),
-            payments: v.payments.iter().map(value).collect(),
+            difference: v.difference.as_ref().map(|d| DifferenceView {
+                arrears: d.arrears.to_string(),
+                to_recover: d.to_recover.to_string(),
+                lines: d
+                    .lines
+                    .iter()
+                    .map(|l| DifferenceLineView {
+                        item: wire(&l.item),
+                        beneficiary: l.beneficiary.clone(),
+                        periodicity: wire(&l.periodicity),
+                        before: l.before.to_string(),
+                        after: l.after.to_string(),
+                        months_paid: l.months_paid,
+                        difference: l.difference.to_string(),
+                    })
+                    .collect(),
+            }),
+            benefits: v
+                .benefits
+                .iter()
+                .map(|b| BenefitView {
+                    id: b.id,
+                    item: wire(&b.item),
+                    payer: wire(&b.payer),
+                    beneficiary: b.beneficiary.clone(),
+                    start_month: b.start_month.to_string(),
+                    end_month: b.end_month.map(|m| m.to_string()),
+                    end_reason: b.end_reason.clone(),
+                    suspended: b.suspended,
+                    monthly: b.amounts.last().map(|a| a.amount.to_string()),
+                })
+                .collect(),
+            payments: v
+                .payments
+                .iter()
+                .map(|p| OneTimePaymentView {
+                    item: wire(&p.item),
+                    beneficiary: p.beneficiary.clone(),
+                    amount: p.amount.to_string(),
+                    paid_on: p.paid_on.to_string(),
+                })
+                .collect(),
         }
     }
 }

@@ -213,9 +213,9 @@ fn case_body(
         ol {
             @for e in &v.events {
                 li {
-                    (e["on"].as_str().unwrap_or("")) " · " (e["stream"].as_str().unwrap_or("")) " · "
-                    strong { (event_name(&e["change"])) }
-                    " · " span.muted { (e["actor"].as_str().unwrap_or("")) }
+                    (e.on) " · " (e.stream.as_str()) " · "
+                    strong { (e.kind.replace('_', " ")) }
+                    " · " span.muted { (e.actor) }
                 }
             }
         }
@@ -254,20 +254,6 @@ fn notice_links(ctx: &Ctx, v: &CaseView, awards: &[gongshang_app::model::AwardRo
 }
 
 /// The name of an event's change, however serde tagged it.
-fn event_name(change: &serde_json::Value) -> String {
-    match change {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Object(m) => m
-            .get("kind")
-            .or_else(|| m.get("type"))
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-            .or_else(|| m.keys().next().cloned())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
 fn award_status(ctx: &Ctx, s: AwardStatus) -> Markup {
     let class = match s {
         AwardStatus::Proposed => "tag warn",

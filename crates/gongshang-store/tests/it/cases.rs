@@ -37,6 +37,7 @@ fn event(stream: &str, kind: &str, on: jiff::civil::Date) -> NewCaseEvent {
     NewCaseEvent {
         stream: stream.parse().unwrap(),
         kind: kind.into(),
+        format: 1,
         on,
         body: format!(r#"{{"event":"{kind}","on":"{on}"}}"#),
     }
