@@ -1,0 +1,655 @@
+//! Periodic benefits with their dated amounts, suspension and end, and the
+//! monthly payroll that pays each (benefit, month) once.
+
+use super::*;
+
+fn validate_benefit(b: &NewPeriodicBenefit) -> Result<(), StoreError> {
+    if b.monthly.fen() < 0 {
+        return Err(StoreError::invalid(
+            "monthly",
+            format!("{} yuan is negative; 0.00 or more", b.monthly),
+        ));
+    }
+    if let Some(end) = b.end_month
+        && end < b.start_month
+    {
+        return Err(StoreError::invalid(
+            "end_month",
+            format!("{end} is before the start month {}", b.start_month),
+        ));
+    }
+    if b.beneficiary.trim().is_empty() {
+        return Err(StoreError::invalid(
+            "beneficiary",
+            "the beneficiary and the item must not be empty",
+        ));
+    }
+    Ok(())
+}
+
+/// Rows per multi-row INSERT: few statements, well under both backends'
+/// parameter limits.
+const BATCH_ROWS: usize = 500;
+
+/// Inserts benefits and their first amounts in multi-row statements. Ids are
+/// taken from the table's maximum so that the amounts can name them without
+/// a round trip per row (the caller holds the write transaction).
+pub(super) fn insert_benefits(
+    db: &mut dyn Db,
+    benefits: &[NewPeriodicBenefit],
+    at: Timestamp,
+) -> Result<Vec<i64>, StoreError> {
+    for b in benefits {
+        validate_benefit(b)?;
+    }
+    let mut ids = Vec::with_capacity(benefits.len());
+    let at_text = at.to_string();
+    for chunk in benefits.chunks(BATCH_ROWS) {
+        let mut sql = format!(
+            "INSERT INTO periodic_benefits (case_id, award_id, beneficiary, item, payer, start_month, end_month, end_reason, end_condition, created_at) VALUES {}",
+            values_list(chunk.len(), 10, '$')
+        );
+        let mut params = Vec::with_capacity(chunk.len() * 10);
+        for b in chunk {
+            params.extend([
+                i(b.case_id),
+                Value::opt_int(b.award_id),
+                t(&b.beneficiary),
+                t(col(&b.item)),
+                t(col(&b.payer)),
+                t(b.start_month),
+                opt_t(b.end_month),
+                opt_t(b.end_reason.as_ref()),
+                opt_t(b.end_condition.as_ref()),
+                Value::Text(at_text.clone()),
+            ]);
+        }
+        sql.push_str(" RETURNING id");
+        let rows = match db.query(&sql, &params) {
+            Ok(rows) => rows,
+            Err(crate::db::DbError::Unique(_)) => {
+                return Err(StoreError::duplicate(
+                    "periodic benefit",
+                    "a (case, beneficiary, item) already has one",
+                ));
+            }
+            Err(e) => {
+                return Err(crate::db::backend_error(
+                    db.backend(),
+                    "creating periodic benefits",
+                    e,
+                ));
+            }
+        };
+        let mut chunk_ids = rows
+            .iter()
+            .map(|r| Cols::new(r).int(0))
+            .collect::<Result<Vec<_>, _>>()?;
+        // RETURNING order is not promised; ids are assigned in VALUES order
+        // by both backends for one statement, so sorting restores it.
+        chunk_ids.sort_unstable();
+        let amounts: Vec<NewBenefitAmount> = chunk
+            .iter()
+            .zip(&chunk_ids)
+            .map(|(b, &id)| NewBenefitAmount {
+                benefit_id: id,
+                from_month: b.start_month,
+                amount: b.monthly,
+                reason: "award".into(),
+            })
+            .collect();
+        insert_amounts(db, &amounts, None)?;
+        ids.extend(chunk_ids);
+    }
+    Ok(ids)
+}
+
+pub(super) fn insert_amounts(
+    db: &mut dyn Db,
+    amounts: &[NewBenefitAmount],
+    indexation_id: Option<i64>,
+) -> Result<(), StoreError> {
+    for a in amounts {
+        if a.amount.fen() < 0 {
+            return Err(StoreError::invalid(
+                "amount",
+                format!("{} yuan is negative; 0.00 or more", a.amount),
+            ));
+        }
+    }
+    for chunk in amounts.chunks(BATCH_ROWS) {
+        let mut sql = format!(
+            "INSERT INTO benefit_amounts (benefit_id, from_month, amount_fen, reason, indexation_id) VALUES {}",
+            values_list(chunk.len(), 5, '$')
+        );
+        let mut params = Vec::with_capacity(chunk.len() * 5);
+        for a in chunk {
+            params.extend([
+                i(a.benefit_id),
+                t(a.from_month),
+                i(a.amount.fen()),
+                t(&a.reason),
+                Value::opt_int(indexation_id),
+            ]);
+        }
+        sql.push_str(
+            " ON CONFLICT (benefit_id, from_month) DO UPDATE SET amount_fen = excluded.amount_fen, \
+             reason = excluded.reason, indexation_id = excluded.indexation_id",
+        );
+        db.exec("recording benefit amounts", &sql, &params)?;
+    }
+    Ok(())
+}
+
+fn benefit_from_row(db: &mut dyn Db, row: &[Value]) -> Result<PeriodicBenefitRow, StoreError> {
+    let c = Cols::new(row);
+    let id = c.int(0)?;
+    let amounts = db
+        .rows(
+            "reading benefit amounts",
+            "SELECT from_month, amount_fen, reason FROM benefit_amounts WHERE benefit_id = $1 ORDER BY from_month",
+            &[i(id)],
+        )?
+        .iter()
+        .map(|r| {
+            let a = Cols::new(r);
+            Ok(BenefitAmountRow {
+                from_month: a.parsed(0, "from_month", parse_month)?,
+                amount: Money::from_fen(a.int(1)?),
+                reason: a.text(2)?.to_owned(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(PeriodicBenefitRow {
+        id,
+        case_id: c.int(1)?,
+        award_id: c.opt_int(2)?,
+        beneficiary: c.text(3)?.to_owned(),
+        item: c.parsed(4, "item", |x| from_col("item", x))?,
+        payer: c.parsed(5, "payer", |x| from_col("payer", x))?,
+        start_month: c.parsed(6, "start_month", parse_month)?,
+        end_month: c.opt_parsed(7, "end_month", parse_month)?,
+        end_reason: c.opt_text(8)?.map(str::to_owned),
+        end_condition: c.opt_text(9)?.map(str::to_owned),
+        suspended: c.int(10)? != 0,
+        amounts,
+    })
+}
+
+const BENEFIT_COLUMNS: &str = "id, case_id, award_id, beneficiary, item, payer, start_month, end_month, end_reason, end_condition, suspended";
+
+fn last_paid_month(db: &mut dyn Db, benefit_id: i64) -> Result<Option<Month>, StoreError> {
+    let row = db.opt_row(
+        "reading payroll lines",
+        "SELECT MAX(month) FROM payroll_lines WHERE benefit_id = $1",
+        &[i(benefit_id)],
+    )?;
+    match row {
+        Some(r) => Cols::new(&r).opt_parsed(0, "month", parse_month),
+        None => Ok(None),
+    }
+}
+
+pub(super) fn end_benefit_in(
+    db: &mut dyn Db,
+    benefit_id: i64,
+    last_month: Month,
+    reason: &str,
+) -> Result<(), StoreError> {
+    if let Some(paid) = last_paid_month(db, benefit_id)?
+        && paid > last_month
+    {
+        return Err(StoreError::conflict(
+            "periodic benefit",
+            benefit_id.to_string(),
+            format!(
+                "{paid} is already paid, after the last month {last_month}; recover the overpayment instead"
+            ),
+        ));
+    }
+    let n = db.exec(
+        "ending a periodic benefit",
+        "UPDATE periodic_benefits SET end_month = $1, end_reason = $2 WHERE id = $3",
+        &[t(last_month), t(reason), i(benefit_id)],
+    )?;
+    if n == 0 {
+        return Err(StoreError::not_found("periodic benefit", benefit_id));
+    }
+    Ok(())
+}
+
+fn run_totals(db: &mut dyn Db, run_id: i64) -> Result<PayrollTotals, StoreError> {
+    let rows = db.rows(
+        "totalling a payroll run",
+        "SELECT b.item, COUNT(*), CAST(SUM(l.amount_fen) AS BIGINT) FROM payroll_lines l \
+         JOIN periodic_benefits b ON b.id = l.benefit_id WHERE l.run_id = $1 GROUP BY b.item ORDER BY b.item",
+        &[i(run_id)],
+    )?;
+    let mut totals = PayrollTotals::default();
+    let mut total: i64 = 0;
+    for r in &rows {
+        let c = Cols::new(r);
+        let n = count(c.int(1)?);
+        let fen = c.int(2)?;
+        totals.lines += n;
+        total = total
+            .checked_add(fen)
+            .ok_or_else(|| StoreError::invalid("total", "a payroll total beyond i64 fen"))?;
+        totals.by_item.push((
+            c.parsed(0, "item", |x| from_col("item", x))?,
+            n,
+            Money::from_fen(fen),
+        ));
+    }
+    totals.total = Money::from_fen(total);
+    Ok(totals)
+}
+
+fn run_from_row(db: &mut dyn Db, row: &[Value]) -> Result<PayrollRunRow, StoreError> {
+    let c = Cols::new(row);
+    let id = c.int(0)?;
+    Ok(PayrollRunRow {
+        id,
+        month: c.parsed(1, "month", parse_month)?,
+        run_no: c.int(2)?,
+        lines: count(c.int(3)?),
+        total: Money::from_fen(c.int(4)?),
+        ledger_key: c.opt_text(5)?.map(str::to_owned),
+        started_at: c.parsed(6, "started_at", parse_ts)?,
+        actor: c.text(7)?.to_owned(),
+        by_item: run_totals(db, id)?.by_item,
+    })
+}
+
+/// Periodic benefits and the payroll. A part of [`CaseStore`].
+pub trait BenefitStore {
+    /// Creates benefits in batches in one transaction (one audit row).
+    fn create_periodic_benefits(
+        &self,
+        benefits: &[NewPeriodicBenefit],
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<u64, StoreError>;
+    fn periodic_benefits_of_case(
+        &self,
+        case_id: i64,
+    ) -> Result<Vec<PeriodicBenefitRow>, StoreError>;
+    fn periodic_benefit(&self, benefit_id: i64) -> Result<Option<PeriodicBenefitRow>, StoreError>;
+    /// (benefit id, amount in force in `month`) of the fund's benefits
+    /// running in `month`, optionally of one item.
+    fn benefit_amounts_in(
+        &self,
+        month: Month,
+        item: Option<Item>,
+    ) -> Result<Vec<(i64, Money)>, StoreError>;
+    /// New amounts from a month on (replacing one from the same month), with
+    /// the indexation that produced them, in one transaction.
+    fn add_benefit_amounts(
+        &self,
+        amounts: &[NewBenefitAmount],
+        indexation: Option<&NewIndexation>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<u64, StoreError>;
+    fn set_benefit_suspended(
+        &self,
+        benefit_id: i64,
+        suspended: bool,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Ends a benefit after `last_month`; refused before a month already paid.
+    fn end_benefit(
+        &self,
+        benefit_id: i64,
+        last_month: Month,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    // ---- payroll ----
+    /// Pays every running, unsuspended fund benefit for `month` that has not
+    /// been paid for it, set-based, and posts `posting`'s transaction, all in
+    /// one transaction. A second run of a month pays nothing twice.
+    fn run_payroll(
+        &self,
+        month: Month,
+        posting: PayrollPosting<'_>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<PayrollRunRow, StoreError>;
+    fn payroll_runs(&self, month: Month) -> Result<Vec<PayrollRunRow>, StoreError>;
+    /// (month, amount) paid to a benefit, in order.
+    fn payroll_lines_of_benefit(&self, benefit_id: i64) -> Result<Vec<(Month, Money)>, StoreError>;
+}
+
+impl<B: Backend> BenefitStore for SqlStore<B> {
+    fn create_periodic_benefits(
+        &self,
+        benefits: &[NewPeriodicBenefit],
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<u64, StoreError> {
+        require_actor(actor)?;
+        self.backend.transaction(|db| {
+            let ids = insert_benefits(db, benefits, at)?;
+            audit(
+                db,
+                actor,
+                at,
+                "create_benefits",
+                "periodic_benefit",
+                &ids.first().map_or_else(String::new, ToString::to_string),
+                json!({"count": ids.len(), "first_id": ids.first(), "last_id": ids.last()}),
+            )?;
+            Ok(ids.len() as u64)
+        })
+    }
+
+    fn periodic_benefits_of_case(
+        &self,
+        case_id: i64,
+    ) -> Result<Vec<PeriodicBenefitRow>, StoreError> {
+        self.backend.read(|db| {
+            let sql = format!(
+                "SELECT {BENEFIT_COLUMNS} FROM periodic_benefits WHERE case_id = $1 ORDER BY id"
+            );
+            let rows = db.rows("reading periodic benefits", &sql, &[i(case_id)])?;
+            rows.iter().map(|r| benefit_from_row(db, r)).collect()
+        })
+    }
+
+    fn periodic_benefit(&self, benefit_id: i64) -> Result<Option<PeriodicBenefitRow>, StoreError> {
+        self.backend.read(|db| {
+            let sql = format!("SELECT {BENEFIT_COLUMNS} FROM periodic_benefits WHERE id = $1");
+            match db.opt_row("reading a periodic benefit", &sql, &[i(benefit_id)])? {
+                Some(r) => benefit_from_row(db, &r).map(Some),
+                None => Ok(None),
+            }
+        })
+    }
+
+    fn benefit_amounts_in(
+        &self,
+        month: Month,
+        item: Option<Item>,
+    ) -> Result<Vec<(i64, Money)>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading benefit amounts",
+                "SELECT b.id, (SELECT a.amount_fen FROM benefit_amounts a WHERE a.benefit_id = b.id AND a.from_month <= $1 \
+                 ORDER BY a.from_month DESC LIMIT 1) FROM periodic_benefits b \
+                 WHERE b.payer = 'fund' AND b.start_month <= $1 AND (b.end_month IS NULL OR b.end_month >= $1) \
+                 AND ($2 = '' OR b.item = $2) ORDER BY b.id",
+                &[t(month), t(item.as_ref().map(col).unwrap_or_default())],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok((c.int(0)?, Money::from_fen(c.opt_int(1)?.unwrap_or(0))))
+            })
+            .collect()
+        })
+    }
+
+    fn add_benefit_amounts(
+        &self,
+        amounts: &[NewBenefitAmount],
+        indexation: Option<&NewIndexation>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<u64, StoreError> {
+        require_actor(actor)?;
+        self.backend.transaction(|db| {
+            let indexation_id = match indexation {
+                Some(x) => Some(db.insert_id(
+                    "recording an indexation",
+                    "INSERT INTO indexations (from_month, item, kind, value, instrument, benefits, created_at, actor) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    &[
+                        t(x.from_month),
+                        opt_t(x.item.as_ref().map(col)),
+                        t(&x.kind),
+                        t(&x.value),
+                        t(&x.instrument),
+                        i(i64::try_from(amounts.len()).unwrap_or(i64::MAX)),
+                        t(at),
+                        t(actor),
+                    ],
+                    || StoreError::duplicate("indexation", x.from_month),
+                )?),
+                None => None,
+            };
+            for a in amounts {
+                if let Some(paid) = last_paid_month(db, a.benefit_id)?
+                    && paid >= a.from_month
+                {
+                    return Err(StoreError::conflict(
+                        "periodic benefit",
+                        a.benefit_id.to_string(),
+                        format!(
+                            "{paid} is already paid; a new amount from {} would change a month paid (pay the difference as arrears)",
+                            a.from_month
+                        ),
+                    ));
+                }
+            }
+            insert_amounts(db, amounts, indexation_id)?;
+            audit(
+                db,
+                actor,
+                at,
+                "benefit_amounts",
+                "periodic_benefit",
+                &amounts.first().map_or_else(String::new, |a| a.benefit_id.to_string()),
+                json!({"count": amounts.len(), "indexation_id": indexation_id}),
+            )?;
+            Ok(amounts.len() as u64)
+        })
+    }
+
+    fn set_benefit_suspended(
+        &self,
+        benefit_id: i64,
+        suspended: bool,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        require_actor(actor)?;
+        self.backend.transaction(|db| {
+            let n = db.exec(
+                "suspending a benefit",
+                "UPDATE periodic_benefits SET suspended = $1 WHERE id = $2",
+                &[i(i64::from(suspended)), i(benefit_id)],
+            )?;
+            if n == 0 {
+                return Err(StoreError::not_found("periodic benefit", benefit_id));
+            }
+            audit(
+                db,
+                actor,
+                at,
+                if suspended {
+                    "suspend_benefit"
+                } else {
+                    "resume_benefit"
+                },
+                "periodic_benefit",
+                &benefit_id.to_string(),
+                json!({"reason": reason}),
+            )
+        })
+    }
+
+    fn end_benefit(
+        &self,
+        benefit_id: i64,
+        last_month: Month,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        require_actor(actor)?;
+        self.backend.transaction(|db| {
+            end_benefit_in(db, benefit_id, last_month, reason)?;
+            audit(
+                db,
+                actor,
+                at,
+                "end_benefit",
+                "periodic_benefit",
+                &benefit_id.to_string(),
+                json!({"last_month": last_month.to_string(), "reason": reason}),
+            )
+        })
+    }
+
+    fn run_payroll(
+        &self,
+        month: Month,
+        posting: PayrollPosting<'_>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<PayrollRunRow, StoreError> {
+        require_actor(actor)?;
+        self.backend.transaction(|db| {
+            let next = db.one_row(
+                "numbering a payroll run",
+                "SELECT CAST(COALESCE(MAX(run_no), 0) + 1 AS BIGINT) FROM payroll_runs WHERE month = $1",
+                &[t(month)],
+            )?;
+            let run_no = Cols::new(&next).int(0)?;
+            let run_id = db.insert_id(
+                "starting a payroll run",
+                "INSERT INTO payroll_runs (month, run_no, lines, total_fen, started_at, actor) VALUES ($1, $2, 0, 0, $3, $4) RETURNING id",
+                &[t(month), i(run_no), t(at), t(actor)],
+                || StoreError::duplicate("payroll run", format!("{month} #{run_no}")),
+            )?;
+            // One statement pays the month: every running, unsuspended fund
+            // benefit at the amount in force in the month; a line already
+            // there for (benefit, month) is skipped, so nothing is paid twice.
+            // The "not paid yet" test is a correlated probe of the primary key
+            // rather than NOT EXISTS: PostgreSQL turns NOT EXISTS into an
+            // anti join, and with the statistics of a freshly loaded table it
+            // may pick a nested loop over a sequential scan (minutes for a
+            // million rows); a probe per benefit is the plan on both backends.
+            // On PostgreSQL, OFFSET 0 keeps the amount lookup from being
+            // evaluated twice (SQLite accepts OFFSET only after a LIMIT).
+            let fence = if db.backend() == "postgres" {
+                "OFFSET 0"
+            } else {
+                ""
+            };
+            let pay = format!(
+                "INSERT INTO payroll_lines (benefit_id, month, run_id, amount_fen) \
+                 SELECT x.id, CAST($1 AS TEXT), CAST($2 AS BIGINT), x.amt FROM ( \
+                   SELECT b.id AS id, (SELECT a.amount_fen FROM benefit_amounts a \
+                       WHERE a.benefit_id = b.id AND a.from_month <= $1 ORDER BY a.from_month DESC LIMIT 1) AS amt \
+                   FROM periodic_benefits b \
+                   WHERE b.payer = 'fund' AND b.suspended = 0 AND b.start_month <= $1 \
+                     AND (b.end_month IS NULL OR b.end_month >= $1) \
+                     AND (SELECT 1 FROM payroll_lines p WHERE p.benefit_id = b.id AND p.month = $1) IS NULL \
+                   {fence} \
+                 ) x WHERE x.amt > 0 \
+                 ON CONFLICT (benefit_id, month) DO NOTHING"
+            );
+            db.exec("paying the month", &pay, &[t(month), i(run_id)])?;
+            let totals = run_totals(db, run_id)?;
+            let tx = posting(run_id, &totals)?;
+            let ledger_key = match &tx {
+                Some(tx) => {
+                    if tx.amount() != totals.total {
+                        return Err(StoreError::conflict(
+                            "payroll run",
+                            format!("{month} #{run_no}"),
+                            format!(
+                                "its transaction posts {} but the lines add up to {}",
+                                tx.amount(),
+                                totals.total
+                            ),
+                        ));
+                    }
+                    if post(db, tx, actor, at)? == Posted::AlreadyPosted {
+                        return Err(StoreError::conflict(
+                            "ledger transaction",
+                            tx.idempotency_key().as_str(),
+                            "it is already posted, so it cannot also record this run",
+                        ));
+                    }
+                    Some(tx.idempotency_key().as_str().to_owned())
+                }
+                None if totals.total.fen() != 0 => {
+                    return Err(StoreError::conflict(
+                        "payroll run",
+                        format!("{month} #{run_no}"),
+                        format!("it paid {} with no ledger transaction", totals.total),
+                    ));
+                }
+                None => None,
+            };
+            db.exec(
+                "finishing a payroll run",
+                "UPDATE payroll_runs SET lines = $1, total_fen = $2, ledger_key = $3 WHERE id = $4",
+                &[
+                    i(i64::try_from(totals.lines).unwrap_or(i64::MAX)),
+                    i(totals.total.fen()),
+                    opt_t(ledger_key.as_ref()),
+                    i(run_id),
+                ],
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "run_payroll",
+                "payroll_run",
+                &run_id.to_string(),
+                json!({"month": month.to_string(), "run_no": run_no, "lines": totals.lines, "total_fen": totals.total.fen(), "ledger_key": ledger_key}),
+            )?;
+            Ok(PayrollRunRow {
+                id: run_id,
+                month,
+                run_no,
+                lines: totals.lines,
+                total: totals.total,
+                ledger_key,
+                started_at: at,
+                actor: actor.to_owned(),
+                by_item: totals.by_item,
+            })
+        })
+    }
+
+    fn payroll_runs(&self, month: Month) -> Result<Vec<PayrollRunRow>, StoreError> {
+        self.backend.read(|db| {
+            let rows = db.rows(
+                "reading payroll runs",
+                "SELECT id, month, run_no, lines, total_fen, ledger_key, started_at, actor FROM payroll_runs WHERE month = $1 ORDER BY run_no",
+                &[t(month)],
+            )?;
+            rows.iter().map(|r| run_from_row(db, r)).collect()
+        })
+    }
+
+    fn payroll_lines_of_benefit(&self, benefit_id: i64) -> Result<Vec<(Month, Money)>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading payroll lines",
+                "SELECT month, amount_fen FROM payroll_lines WHERE benefit_id = $1 ORDER BY month",
+                &[i(benefit_id)],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok((
+                    c.parsed(0, "month", parse_month)?,
+                    Money::from_fen(c.int(1)?),
+                ))
+            })
+            .collect()
+        })
+    }
+}
