@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use gongshang_domain::coverage::date_in_china;
+use gongshang_domain::declaration;
 use gongshang_domain::ids::{IdempotencyKey, OrderId, PlatformId, ReferenceId, ResidentId};
 use gongshang_domain::ledger;
 use gongshang_domain::month::Month;
@@ -233,7 +234,7 @@ impl App {
     ) -> Result<Vec<BillRecord>, AppError> {
         let mut out = Vec::new();
         for n in 1.. {
-            match self.find_bill(&order_bill_reference(platform, month, n))? {
+            match self.find_bill(&declaration::order_bill_reference(platform, month, n))? {
                 Some(r) => out.push(r),
                 None => break,
             }
@@ -263,7 +264,7 @@ impl App {
         if amount.fen() <= 0 {
             return Ok(None);
         }
-        let reference_text = order_bill_reference(platform, month, previous.len() + 1);
+        let reference_text = declaration::order_bill_reference(platform, month, previous.len() + 1);
         let shares = [(PremiumPayer::Platform, amount)];
         let tx = ledger::bill_issued(
             IdempotencyKey::parse(&format!("bill:{reference_text}"))?,
@@ -344,13 +345,4 @@ impl App {
                 && premium_difference.is_none_or(|d| d.fen() == 0),
         })
     }
-}
-
-fn order_bill_reference(platform: &PlatformId, month: Month, n: usize) -> String {
-    format!(
-        "O{:04}{:02}-{}-{n}",
-        month.year(),
-        month.month(),
-        platform.as_str()
-    )
 }

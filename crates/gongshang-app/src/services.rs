@@ -1,6 +1,7 @@
 use std::sync::{Arc, RwLock};
 
 use gongshang_domain::coverage::{self, CoverSource, Enrollment};
+use gongshang_domain::declaration::{self, EnrolmentTerm};
 use gongshang_domain::ids::{CreditCode, IdempotencyKey, ReferenceId, RegionCode, ResidentId};
 use gongshang_domain::ledger;
 use gongshang_domain::month::Month;
@@ -10,7 +11,7 @@ use gongshang_rules::contribution::IndustryClass;
 use gongshang_rules::rate::Rate;
 use gongshang_rules::retirement::RetirementTrack;
 use gongshang_rules::scheme::{
-    Applicant, Billing, Category, CoverStart, Eligibility, PremiumPayer, Scheme, WageBase,
+    Applicant, Billing, Category, CoverStart, Eligibility, PremiumPayer, Scheme,
 };
 use gongshang_rules::{Money, PolicySet};
 use gongshang_store::{
@@ -300,10 +301,6 @@ fn reference(text: String) -> Result<ReferenceId, AppError> {
 
 fn contains(e: &StoredEnrollment, day: Date) -> bool {
     e.start <= day && e.last_day.is_none_or(|l| day <= l)
-}
-
-fn overlaps_month(e: &StoredEnrollment, month: Month) -> bool {
-    e.start <= month.last_day() && e.last_day.is_none_or(|l| l >= month.first_day())
 }
 
 /// The `due_day` of the month after `month`, moved past weekends and
@@ -715,12 +712,6 @@ impl App {
             "a unit declares its own months only",
         )?;
         let scheme = self.scheme(scheme_id)?;
-        let Billing::MonthlyWage { base, .. } = &scheme.billing else {
-            return Err(AppError::invalid(
-                "scheme_id",
-                format!("scheme {scheme_id} is not billed monthly on wages"),
-            ));
-        };
         let unit = self
             .store
             .unit_by_code(unit_code)?
@@ -728,107 +719,46 @@ impl App {
                 entity: "unit",
                 key: unit_code.as_str().to_owned(),
             })?;
-        let enrollments = self.store.enrollments_of_unit(unit_code, Some(scheme_id))?;
-        let active: Vec<&StoredEnrollment> = enrollments
+        let terms: Vec<EnrolmentTerm> = self
+            .store
+            .enrollments_of_unit(unit_code, Some(scheme_id))?
             .iter()
-            .filter(|e| overlaps_month(e, month))
+            .map(|e| EnrolmentTerm {
+                id: e.id,
+                person: e.person,
+                start: e.start,
+                last_day: e.last_day,
+            })
             .collect();
-        for (i, (person, _)) in declarations.iter().enumerate() {
-            if declarations[..i].iter().any(|(p, _)| p == person) {
-                return Err(AppError::invalid(
-                    "resident_id",
-                    format!("{} is declared twice for {month}", person.masked()),
-                ));
-            }
-            if !active.iter().any(|e| &e.person == person) {
-                let later = enrollments
-                    .iter()
-                    .find(|e| &e.person == person && e.start > month.last_day());
-                return Err(match later {
-                    Some(e) => AppError::invalid(
-                        "month",
-                        format!(
-                            "{month} is before the enrolment of {} starting {}; only months from the enrolment may be declared",
-                            person.masked(),
-                            e.start
-                        ),
-                    ),
-                    None => AppError::invalid(
-                        "resident_id",
-                        format!(
-                            "{} is not enrolled in {scheme_id} by unit {} in {month}",
-                            person.masked(),
-                            unit_code.as_str()
-                        ),
-                    ),
-                });
-            }
-        }
-        if active.is_empty() {
-            return Err(AppError::invalid(
-                "month",
-                format!(
-                    "unit {} has nobody enrolled in {scheme_id} in {month}",
-                    unit_code.as_str()
-                ),
-            ));
-        }
         let rating = UnitRating {
             class: unit.industry_class,
             tier: unit.floating_tier,
         };
-        let mut lines = Vec::with_capacity(active.len());
-        let mut shares: Vec<(PremiumPayer, Money)> = Vec::new();
-        for e in &active {
-            let wage = match declarations.iter().find(|(p, _)| p == &e.person) {
-                Some((_, wage)) => *wage,
-                None if matches!(base, WageBase::Fixed { .. }) => Money::ZERO,
-                None => {
-                    return Err(AppError::invalid(
-                        "declarations",
-                        format!(
-                            "no wage declared for {} (enrollment {}), enrolled in {scheme_id} in {month}",
-                            e.person.masked(),
-                            e.id
-                        ),
-                    ));
-                }
-            };
-            let premium = billing::monthly_premium(
-                &self.policy,
-                scheme,
-                wage,
-                Some(rating),
-                month.first_day(),
-            )?;
-            for &(payer, amount) in &premium.shares {
-                match shares.iter_mut().find(|(p, _)| *p == payer) {
-                    Some((_, total)) => *total = total.checked_add(amount).expect("fen total"),
-                    None => shares.push((payer, amount)),
-                }
-            }
-            lines.push(BillLine {
-                enrollment_id: e.id,
-                person: e.person,
-                declared_wage: wage,
-                base: premium.base.unwrap_or(wage),
-                rate: premium.rate.unwrap_or(Rate::ZERO),
-                premium: premium.gross,
-            });
-        }
-        let amount = lines.iter().fold(Money::ZERO, |t, l| {
-            t.checked_add(l.premium).expect("fen total")
-        });
+        let declared = declaration::declare_month(
+            &self.policy,
+            scheme,
+            rating,
+            unit_code,
+            month,
+            &terms,
+            declarations,
+        )?;
+        let lines: Vec<BillLine> = declared
+            .lines
+            .iter()
+            .map(|l| BillLine {
+                enrollment_id: l.enrollment_id,
+                person: l.person,
+                declared_wage: l.declared_wage,
+                base: l.base,
+                rate: l.rate,
+                premium: l.premium,
+            })
+            .collect();
+        let amount = declared.amount;
+        let shares = declared.shares;
         let due = self.due_date(month)?;
-        let mut reference_text = format!(
-            "M{:04}{:02}-{}-{scheme_id}",
-            month.year(),
-            month.month(),
-            unit_code.as_str()
-        );
-        if reference_text.len() > 60 {
-            reference_text.truncate(60);
-        }
+        let reference_text = declaration::monthly_bill_reference(month, unit_code, scheme_id);
         let bill_ref = reference(reference_text.clone())?;
         let tx = ledger::bill_issued(
             IdempotencyKey::parse(&format!("bill:{reference_text}"))?,
@@ -939,11 +869,7 @@ impl App {
         let last_day = first_day
             .checked_add(i64::from(days - 1).days())
             .map_err(|e| AppError::invalid("days", e.to_string()))?;
-        let reference_text = format!(
-            "D{}-E{}-{days}",
-            first_day.strftime("%Y%m%d"),
-            enrollment.id
-        );
+        let reference_text = declaration::days_bill_reference(first_day, enrollment.id, days);
         let tx = ledger::bill_issued(
             IdempotencyKey::parse(&format!("bill:{reference_text}"))?,
             reference(reference_text.clone())?,
@@ -1144,17 +1070,15 @@ impl App {
             (BillKind::Daily, CoverStart::DaysBought) if payer != PremiumPayer::Fiscal => {
                 let buyer_share = status.amount.checked_sub(record.fiscal_share).expect("fen");
                 if paid_after >= buyer_share && status.paid < buyer_share {
-                    let enrollment_id = status
-                        .reference
-                        .split('-')
-                        .find_map(|p| p.strip_prefix('E'))
-                        .and_then(|n| n.parse::<i64>().ok())
-                        .ok_or_else(|| {
-                            AppError::invalid(
-                                "bill",
-                                format!("reference {} names no enrollment", status.reference),
-                            )
-                        })?;
+                    let enrollment_id = declaration::enrollment_of_days_reference(
+                        &status.reference,
+                    )
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "bill",
+                            format!("reference {} names no enrollment", status.reference),
+                        )
+                    })?;
                     let e = self.enrollment(enrollment_id)?;
                     let (first, last) = record
                         .period
@@ -1302,14 +1226,7 @@ impl App {
         let mut out = Vec::new();
         for u in &units {
             for s in &monthly {
-                let mut text = format!(
-                    "M{:04}{:02}-{}-{}",
-                    month.year(),
-                    month.month(),
-                    u.as_str(),
-                    s.id
-                );
-                text.truncate(60);
+                let text = declaration::monthly_bill_reference(month, u, &s.id);
                 if let Some(r) = self.find_bill(&text)? {
                     out.push(self.bill_view(r)?);
                 }

@@ -359,6 +359,25 @@ impl Transaction {
         .try_into()
     }
 
+    /// A transaction read back from storage, through the same checks as a
+    /// new one (a store never holds an unbalanced or malformed transaction).
+    pub fn stored(
+        idempotency_key: IdempotencyKey,
+        reason: ReasonCode,
+        postings: Vec<Posting>,
+        subjects: Vec<SubjectRef>,
+        reverses: Option<IdempotencyKey>,
+    ) -> Result<Transaction, DomainError> {
+        TransactionRecord {
+            idempotency_key,
+            reason,
+            postings,
+            subjects,
+            reverses,
+        }
+        .try_into()
+    }
+
     /// The transaction that undoes this one: the same postings on the other
     /// side, the same subjects, under a new key and a correction reason. A
     /// correction is a reversal, never an edit.
@@ -577,6 +596,55 @@ pub enum Appended {
     AlreadyRecorded,
 }
 
+/// What a ledger already holds that bears on a new transaction: the one
+/// stored under its key, and for a reversal the one it reverses and what
+/// reversed that already. The store looks these up; [`Ledger`] holds them.
+#[derive(Copy, Clone, Debug, Default)]
+pub struct Prior<'a> {
+    pub same_key: Option<&'a Transaction>,
+    pub target: Option<&'a Transaction>,
+    pub target_reversed_by: Option<&'a IdempotencyKey>,
+}
+
+/// THE rules of appending to the ledger, for the in-memory [`Ledger`] and the
+/// store alike: a key is used once (the same transaction again changes
+/// nothing, another one under the key is a conflict); a reversal names a
+/// transaction that is recorded and not reversed yet, and mirrors its
+/// postings exactly.
+pub fn judge(tx: &Transaction, prior: &Prior<'_>) -> Result<Appended, DomainError> {
+    if let Some(existing) = prior.same_key {
+        return if existing == tx {
+            Ok(Appended::AlreadyRecorded)
+        } else {
+            Err(DomainError::LedgerKeyConflict {
+                key: tx.idempotency_key.as_str().to_owned(),
+            })
+        };
+    }
+    if let Some(target) = &tx.reverses {
+        let invalid = |reason: String| DomainError::LedgerReversalInvalid {
+            key: target.as_str().to_owned(),
+            reason,
+        };
+        let reversed = prior
+            .target
+            .ok_or_else(|| invalid("it is not recorded".into()))?;
+        if let Some(by) = prior.target_reversed_by {
+            return Err(invalid(format!(
+                "it is already reversed by {:?}",
+                by.as_str()
+            )));
+        }
+        let mirrored: Vec<Posting> = reversed.postings.iter().map(Posting::mirrored).collect();
+        if mirrored != tx.postings {
+            return Err(invalid(
+                "the reversal's postings are not its postings on the other side".into(),
+            ));
+        }
+    }
+    Ok(Appended::Recorded)
+}
+
 /// The rules of the ledger over a sequence of transactions, in memory: a key
 /// is used once (the same transaction again is a no-op, a different one an
 /// error); a reversal names a recorded transaction, mirrors it exactly, and
@@ -595,40 +663,13 @@ impl Ledger {
     }
 
     pub fn append(&mut self, tx: Transaction) -> Result<Appended, DomainError> {
-        if let Some(&i) = self.by_key.get(&tx.idempotency_key) {
-            return if self.transactions[i] == tx {
-                Ok(Appended::AlreadyRecorded)
-            } else {
-                Err(DomainError::LedgerKeyConflict {
-                    key: tx.idempotency_key.as_str().to_owned(),
-                })
-            };
-        }
-        if let Some(target) = &tx.reverses {
-            let invalid = |reason: String| DomainError::LedgerReversalInvalid {
-                key: target.as_str().to_owned(),
-                reason,
-            };
-            let &i = self
-                .by_key
-                .get(target)
-                .ok_or_else(|| invalid("it is not recorded".into()))?;
-            if let Some(by) = self.reversed_by.get(target) {
-                return Err(invalid(format!(
-                    "it is already reversed by {:?}",
-                    by.as_str()
-                )));
-            }
-            let mirrored: Vec<Posting> = self.transactions[i]
-                .postings
-                .iter()
-                .map(Posting::mirrored)
-                .collect();
-            if mirrored != tx.postings {
-                return Err(invalid(
-                    "the reversal's postings are not its postings on the other side".into(),
-                ));
-            }
+        let prior = Prior {
+            same_key: self.get(&tx.idempotency_key),
+            target: tx.reverses.as_ref().and_then(|k| self.get(k)),
+            target_reversed_by: tx.reverses.as_ref().and_then(|k| self.reversed_by.get(k)),
+        };
+        if judge(&tx, &prior)? == Appended::AlreadyRecorded {
+            return Ok(Appended::AlreadyRecorded);
         }
         let mut next = self.balances.clone();
         for p in &tx.postings {

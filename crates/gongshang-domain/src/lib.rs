@@ -19,6 +19,7 @@ pub mod case;
 pub mod confirmation;
 pub mod coverage;
 pub mod deadline;
+pub mod declaration;
 pub mod determination;
 pub mod error;
 pub mod holidays;

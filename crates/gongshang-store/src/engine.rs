@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
-use gongshang_domain::ledger::{Account, ReasonCode, Side, Transaction};
+use gongshang_domain::DomainError;
+use gongshang_domain::ids::{CreditCode, IdempotencyKey, PlatformId, ResidentId};
+use gongshang_domain::ledger::{self, Account, Posting, ReasonCode, Side, SubjectRef, Transaction};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
 use gongshang_rules::contribution::IndustryClass;
@@ -275,6 +276,45 @@ fn bill_status(db: &mut dyn Db, bill_id: i64) -> Result<BillStatus, StoreError> 
 
 // ---- the ledger -------------------------------------------------------------
 
+/// The transaction stored under `key`, read back through the domain's checks.
+fn stored_transaction(db: &mut dyn Db, key: &str) -> Result<Option<Transaction>, StoreError> {
+    let Some(row) = db.opt_row(
+        "reading a ledger transaction",
+        "SELECT id, reason, reverses, subjects FROM ledger_transactions WHERE idempotency_key = $1",
+        &[t(key)],
+    )?
+    else {
+        return Ok(None);
+    };
+    let c = Cols::new(&row);
+    let bad = |field: &'static str| {
+        move |e: String| StoreError::InvalidData {
+            field,
+            reason: format!("ledger transaction {key}: {e}"),
+        }
+    };
+    let id = c.int(0)?;
+    let reason: ReasonCode =
+        serde_json::from_value(serde_json::Value::String(c.text(1)?.to_owned()))
+            .map_err(|e| bad("reason")(e.to_string()))?;
+    let reverses = c
+        .opt_text(2)?
+        .map(|k| IdempotencyKey::parse(k).map_err(|e| bad("reverses")(e.to_string())))
+        .transpose()?;
+    let subjects: Vec<SubjectRef> =
+        serde_json::from_str(c.text(3)?).map_err(|e| bad("subjects")(e.to_string()))?;
+    let postings = postings_of(db, id)?
+        .into_iter()
+        .map(|(a, side, fen)| {
+            Posting::new(a, side, Money::from_fen(fen)).map_err(|e| bad("postings")(e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let key = IdempotencyKey::parse(key).map_err(|e| bad("idempotency_key")(e.to_string()))?;
+    Transaction::stored(key, reason, postings, subjects, reverses)
+        .map(Some)
+        .map_err(|e| bad("ledger")(e.to_string()))
+}
+
 fn postings_of(
     db: &mut dyn Db,
     transaction_id: i64,
@@ -296,13 +336,6 @@ fn postings_of(
         .collect()
 }
 
-fn postings_of_tx(tx: &Transaction) -> Vec<(Account, Side, i64)> {
-    tx.postings()
-        .iter()
-        .map(|p| (p.account(), p.side(), p.amount().fen()))
-        .collect()
-}
-
 /// Posts `tx` in the caller's transaction (with its audit row).
 pub(crate) fn post(
     db: &mut dyn Db,
@@ -315,64 +348,49 @@ pub(crate) fn post(
         .map_err(|e| StoreError::invalid("subjects", e.to_string()))?;
     let reason = reason_text(tx.reason());
     let reverses = tx.reverses().map(|k| k.as_str().to_owned());
-    let existing = db.opt_row(
-        "reading a ledger transaction",
-        "SELECT id, reason, reverses, subjects FROM ledger_transactions WHERE idempotency_key = $1",
-        &[t(key)],
-    )?;
-    if let Some(row) = existing {
-        let c = Cols::new(&row);
-        let id = c.int(0)?;
-        let same = c.text(1)? == reason
-            && c.opt_text(2)?.map(str::to_owned) == reverses
-            && c.text(3)? == subjects
-            && postings_of(db, id)? == postings_of_tx(tx);
-        return if same {
-            Ok(Posted::AlreadyPosted)
-        } else {
-            Err(StoreError::IdempotencyMismatch {
+    // The domain's rules decide (ledger::judge), over what is stored.
+    let same_key = stored_transaction(db, key)?;
+    let target = match tx.reverses() {
+        Some(k) => stored_transaction(db, k.as_str())?,
+        None => None,
+    };
+    let reversed_by = match tx.reverses() {
+        Some(k) => db
+            .opt_row(
+                "reading a ledger transaction",
+                "SELECT idempotency_key FROM ledger_transactions WHERE reverses = $1",
+                &[t(k.as_str())],
+            )?
+            .map(|r| {
+                Cols::new(&r).text(0).and_then(|k| {
+                    IdempotencyKey::parse(k).map_err(|e| StoreError::InvalidData {
+                        field: "idempotency_key",
+                        reason: e.to_string(),
+                    })
+                })
+            })
+            .transpose()?,
+        None => None,
+    };
+    let prior = ledger::Prior {
+        same_key: same_key.as_ref(),
+        target: target.as_ref(),
+        target_reversed_by: reversed_by.as_ref(),
+    };
+    match ledger::judge(tx, &prior) {
+        Ok(ledger::Appended::AlreadyRecorded) => return Ok(Posted::AlreadyPosted),
+        Ok(ledger::Appended::Recorded) => {}
+        Err(DomainError::LedgerKeyConflict { .. }) => {
+            return Err(StoreError::IdempotencyMismatch {
                 entity: "ledger transaction",
                 key: key.to_owned(),
-            })
-        };
-    }
-    if let Some(target) = &reverses {
-        let row = db.opt_row(
-            "reading a ledger transaction",
-            "SELECT id FROM ledger_transactions WHERE idempotency_key = $1",
-            &[t(target)],
-        )?;
-        let Some(row) = row else {
-            return Err(StoreError::conflict(
-                "ledger transaction",
-                key,
-                format!("it reverses {target}, which is not posted"),
-            ));
-        };
-        let target_id = Cols::new(&row).int(0)?;
-        if let Some(by) = db.opt_row(
-            "reading a ledger transaction",
-            "SELECT idempotency_key FROM ledger_transactions WHERE reverses = $1",
-            &[t(target)],
-        )? {
-            return Err(StoreError::conflict(
-                "ledger transaction",
-                key,
-                format!(
-                    "{target} is already reversed by {}",
-                    Cols::new(&by).text(0)?
-                ),
-            ));
+            });
         }
-        let mirrored: Vec<_> = postings_of(db, target_id)?
-            .into_iter()
-            .map(|(a, s, f)| (a, s.opposite(), f))
-            .collect();
-        if mirrored != postings_of_tx(tx) {
+        Err(e) => {
             return Err(StoreError::conflict(
                 "ledger transaction",
                 key,
-                format!("its postings are not those of {target} on the other side"),
+                e.to_string(),
             ));
         }
     }
