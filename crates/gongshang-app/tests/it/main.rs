@@ -5,6 +5,7 @@
 mod cases;
 mod events;
 mod payroll_props;
+mod permissions;
 mod scheme_claims;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};

@@ -1,0 +1,412 @@
+//! The one table of who may do what, as data, and every use case checked
+//! against it: an actor whose role may not do a use case's action is refused
+//! with `forbidden` (that action), and one whose role may is never refused
+//! so (it may still be refused for its scope, or for the input).
+
+use std::sync::Arc;
+
+use gongshang_app::accounts::{Action, Actor, Role, Scope};
+use gongshang_app::cases::{AwardRequest, CaseCommand, FileCaseRequest};
+use gongshang_app::{App, AppError, At, EnrollRequest, FixedClock, PaymentRequest};
+use gongshang_domain::determination::{self, ApplicantRole, Ground};
+use gongshang_domain::ids::PlatformId;
+use gongshang_domain::month::Month;
+use gongshang_rules::scheme::Category;
+use gongshang_store::{NewEngagement, Page, SqliteStore};
+use jiff::civil::date;
+
+use super::{ACTOR, credit, person, resident, ts, unit, yuan};
+
+/// The table: for each action, the roles that may (c clerk, r reviewer,
+/// a administrator, u unit, w worker, s analyst). Changing who may do what
+/// is a change here, reviewed like the code.
+const TABLE: &[(Action, &str)] = &[
+    (Action::ReadRegistry, "c r a u w"),
+    (Action::ListUnits, "c r a"),
+    (Action::RegisterUnit, "c a"),
+    (Action::RegisterPerson, "c a u"),
+    (Action::AddEngagement, "c a u"),
+    (Action::Enrol, "c a u"),
+    (Action::EndEnrolment, "c a u"),
+    (Action::ReadBills, "c r a u w"),
+    (Action::Declare, "c a u"),
+    (Action::BuyDays, "c a w"),
+    (Action::RecordPayment, "c a"),
+    (Action::ReadArrears, "c r a"),
+    (Action::ImportOrders, "c a u"),
+    (Action::Reconcile, "c r a u s"),
+    (Action::BillOrders, "c a"),
+    (Action::ReadCoverage, "c r a u w"),
+    (Action::ReadCase, "c r a u w"),
+    (Action::FileCase, "c a u w"),
+    (Action::ReadWorkQueue, "c r a"),
+    (Action::ActOnCase, "c a"),
+    (Action::ComputeAward, "c a"),
+    (Action::ApproveAward, "r a"),
+    (Action::PayOneTime, "c a"),
+    (Action::RunPayroll, "c a"),
+    (Action::ReadPayroll, "c r a s"),
+    (Action::ManageBenefits, "c a"),
+    (Action::ManageAccounts, "a"),
+    (Action::ManageCalendar, "a"),
+    (Action::ReadStatistics, "c r a s"),
+];
+
+fn letter(role: Role) -> &'static str {
+    match role {
+        Role::Clerk => "c",
+        Role::Reviewer => "r",
+        Role::Administrator => "a",
+        Role::Unit => "u",
+        Role::Worker => "w",
+        Role::Analyst => "s",
+    }
+}
+
+#[test]
+fn the_action_table_is_the_one_written_here() {
+    assert_eq!(
+        TABLE.len(),
+        Action::ALL.len(),
+        "every action is in the table"
+    );
+    for (action, roles) in TABLE {
+        let allowed: Vec<&str> = roles.split_whitespace().collect();
+        for role in Role::ALL {
+            assert_eq!(
+                role.may(*action),
+                allowed.contains(&letter(role)),
+                "{action:?} for {role:?}"
+            );
+        }
+    }
+}
+
+type UseCase = (
+    Action,
+    &'static str,
+    Box<dyn Fn(&App, &Actor) -> Result<(), AppError>>,
+);
+
+fn ok<T>(r: Result<T, AppError>) -> Result<(), AppError> {
+    r.map(drop)
+}
+
+fn refused_for(result: &Result<(), AppError>, action: Action) -> bool {
+    matches!(result, Err(AppError::Forbidden { action: a }) if *a == action)
+}
+
+#[test]
+fn every_use_case_asks_the_table_for_its_action() {
+    let clock = Arc::new(FixedClock::new(ts("2025-06-30T02:00:00Z")));
+    let app = App::new(
+        Box::new(SqliteStore::open("sqlite::memory:").unwrap()),
+        clock,
+    )
+    .unwrap();
+    let u = unit(&app, 1, "440106");
+    let p = person(&app, "440106", date(1985, 1, 1), 1);
+    app.enroll(
+        &ACTOR,
+        &EnrollRequest {
+            person: p,
+            unit: Some(u),
+            scheme_id: "guangdong.employees".into(),
+            category: Category::Employee,
+            start: date(2025, 1, 1),
+            labour_relation: true,
+        },
+    )
+    .unwrap();
+    let platform = PlatformId::parse("meituan").unwrap();
+    let month = Month::parse("2025-05").unwrap();
+    let actors: Vec<Actor> = Role::ALL
+        .into_iter()
+        .map(|role| Actor {
+            login: format!("{role:?}").to_lowercase(),
+            role,
+            scope: match role {
+                Role::Clerk | Role::Reviewer | Role::Administrator => Scope::All,
+                Role::Unit => Scope::Unit {
+                    unit: u,
+                    platform: Some(platform.clone()),
+                },
+                Role::Worker => Scope::Person(p),
+                Role::Analyst => Scope::StatisticsOnly,
+            },
+        })
+        .collect();
+    let fresh = std::sync::atomic::AtomicU32::new(100);
+    let next = move || fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let application = FileCaseRequest {
+        number: None,
+        person: p,
+        unit: u,
+        scheme_id: "guangdong.employees".into(),
+        region: None,
+        applicant: ApplicantRole::Unit,
+        accident_date: date(2025, 6, 1),
+        filed_on: None,
+        ground_claimed: Ground::Art14WorkAccident,
+        materials: Default::default(),
+        accident_key: None,
+        intern_school: None,
+    };
+    let cases: Vec<UseCase> = vec![
+        (
+            Action::ReadRegistry,
+            "person",
+            Box::new(move |a, x| ok(a.person(x, &p))),
+        ),
+        (
+            Action::ReadRegistry,
+            "unit",
+            Box::new(move |a, x| ok(a.unit(x, &u))),
+        ),
+        (
+            Action::ListUnits,
+            "list_units",
+            Box::new(|a, x| ok(a.list_units(x, Page::first(10)))),
+        ),
+        (
+            Action::RegisterUnit,
+            "register_unit",
+            Box::new(move |a, x| {
+                ok(a.register_unit(
+                    x,
+                    &gongshang_app::UnitInput {
+                        credit_code: credit(next(), "440106").as_str().into(),
+                        name: "单位".into(),
+                        kind: "enterprise".into(),
+                        region: "440106".into(),
+                        industry_class: "1".into(),
+                        floating_tier: String::new(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::RegisterPerson,
+            "register_person",
+            Box::new(|a, x| {
+                ok(a.register_person(x, resident("440106", date(1990, 1, 1), 7).as_str(), "李四"))
+            }),
+        ),
+        (
+            Action::AddEngagement,
+            "add_engagement",
+            Box::new(move |a, x| {
+                ok(a.add_engagement(
+                    x,
+                    &NewEngagement {
+                        person: p,
+                        unit: u,
+                        category: Category::Employee,
+                        start: date(2025, 1, 1),
+                        end: None,
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::Enrol,
+            "check_enrollment",
+            Box::new(move |a, x| {
+                ok(a.check_enrollment(
+                    x,
+                    &EnrollRequest {
+                        person: p,
+                        unit: Some(u),
+                        scheme_id: "guangdong.employees".into(),
+                        category: Category::Employee,
+                        start: date(2025, 7, 1),
+                        labour_relation: true,
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::EndEnrolment,
+            "end_enrollment",
+            Box::new(|a, x| ok(a.end_enrollment(x, 999_999, date(2025, 7, 1)))),
+        ),
+        (
+            Action::ReadBills,
+            "bills_of_month",
+            Box::new(move |a, x| ok(a.bills_of_month(x, month, None))),
+        ),
+        (
+            Action::ReadBills,
+            "bill_status",
+            Box::new(|a, x| ok(a.bill_status(x, 999_999))),
+        ),
+        (
+            Action::Declare,
+            "declare_month",
+            Box::new(move |a, x| {
+                ok(a.declare_month(x, &u, "guangdong.employees", month, &[(p, yuan("8000"))]))
+            }),
+        ),
+        (
+            Action::BuyDays,
+            "buy_days",
+            Box::new(move |a, x| ok(a.buy_days(x, &p, "xiamen.yilubao", date(2025, 7, 1), 3))),
+        ),
+        (
+            Action::RecordPayment,
+            "record_payment",
+            Box::new(|a, x| {
+                ok(a.record_payment(
+                    x,
+                    &PaymentRequest {
+                        bill_id: 999_999,
+                        amount: yuan("1"),
+                        paid_on: date(2025, 6, 30),
+                        idempotency_key: "k".into(),
+                        payer: None,
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::ReadArrears,
+            "arrears",
+            Box::new(|a, x| ok(a.arrears(x, date(2025, 6, 30)))),
+        ),
+        (
+            Action::ImportOrders,
+            "begin_order_import",
+            Box::new(|a, x| ok(a.begin_order_import(x, "test"))),
+        ),
+        (
+            Action::Reconcile,
+            "reconcile",
+            Box::new({
+                let platform = platform.clone();
+                move |a, x| ok(a.reconcile(x, &platform, month, None, None))
+            }),
+        ),
+        (
+            Action::BillOrders,
+            "bill_orders",
+            Box::new({
+                let platform = platform.clone();
+                move |a, x| ok(a.bill_orders(x, &platform, month))
+            }),
+        ),
+        (
+            Action::ReadCoverage,
+            "coverage",
+            Box::new(move |a, x| ok(a.coverage(x, &p, At::Day(date(2025, 6, 1)), None))),
+        ),
+        (
+            Action::ReadCase,
+            "case_view",
+            Box::new(|a, x| ok(a.case_view(x, "GS-NONE"))),
+        ),
+        (
+            Action::FileCase,
+            "file_case",
+            Box::new(move |a, x| ok(a.file_case(x, &application))),
+        ),
+        (
+            Action::ReadWorkQueue,
+            "work_queue",
+            Box::new(|a, x| ok(a.work_queue(x, 10))),
+        ),
+        (
+            Action::ActOnCase,
+            "act",
+            Box::new(|a, x| {
+                ok(a.act(
+                    x,
+                    "GS-NONE",
+                    CaseCommand::Determination(determination::Command::Accept),
+                    None,
+                ))
+            }),
+        ),
+        (
+            Action::ComputeAward,
+            "compute_award",
+            Box::new(|a, x| {
+                ok(a.compute_award(
+                    x,
+                    "GS-NONE",
+                    &AwardRequest {
+                        facts: serde_json::json!({"own_wage": "8000"}),
+                        basis: "initial".into(),
+                        dependant_birth_dates: Vec::new(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::ApproveAward,
+            "approve_award",
+            Box::new(|a, x| ok(a.approve_award(x, 999_999))),
+        ),
+        (
+            Action::PayOneTime,
+            "pay_one_time",
+            Box::new(|a, x| ok(a.pay_one_time(x, "GS-NONE", date(2025, 6, 30)))),
+        ),
+        (
+            Action::RunPayroll,
+            "run_payroll",
+            Box::new(move |a, x| ok(a.run_payroll(x, month))),
+        ),
+        (
+            Action::ReadPayroll,
+            "payroll_runs",
+            Box::new(move |a, x| ok(a.payroll_runs(x, month))),
+        ),
+        (
+            Action::ManageBenefits,
+            "suspend_benefit",
+            Box::new(|a, x| ok(a.suspend_benefit(x, 999_999, "test"))),
+        ),
+        (
+            Action::ManageAccounts,
+            "list_accounts",
+            Box::new(|a, x| ok(a.list_accounts(x, Page::first(10)))),
+        ),
+        (
+            Action::ManageCalendar,
+            "load_holiday_year",
+            Box::new(|a, x| ok(a.load_holiday_year(x, "not toml"))),
+        ),
+        (
+            Action::ReadStatistics,
+            "dashboard",
+            Box::new(|a, x| ok(a.dashboard(x))),
+        ),
+    ];
+    let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();
+    covered.sort();
+    covered.dedup();
+    assert_eq!(
+        covered.len(),
+        Action::ALL.len(),
+        "a use case for every action"
+    );
+    let mut wrong = Vec::new();
+    for (action, name, call) in &cases {
+        for actor in &actors {
+            let result = call(&app, actor);
+            let refused = refused_for(&result, *action);
+            if refused == actor.may(*action) {
+                wrong.push(format!(
+                    "{name} as {:?}: expected {}, got {result:?}",
+                    actor.role,
+                    if actor.may(*action) {
+                        "not forbidden"
+                    } else {
+                        "forbidden"
+                    }
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
