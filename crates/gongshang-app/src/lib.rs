@@ -12,6 +12,7 @@ pub mod cases;
 pub mod clock;
 pub mod error;
 pub mod holidays;
+mod lang;
 pub mod model;
 pub mod notices;
 mod orders;
@@ -21,5 +22,6 @@ pub mod views;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
+pub use lang::Lang;
 pub use orders::{OrderInput, OrderPricer, PLATFORM_ALIASES, Reconciliation};
 pub use services::*;

@@ -111,19 +111,17 @@ struct Parties {
 impl App {
     fn parties(&self, view: &CaseView) -> Result<Parties, AppError> {
         let row = &view.row;
-        let rid = gongshang_domain::ids::ResidentId::parse(&row.person)?;
-        let person = self.store().person_by_resident_id(&rid)?;
+        let person = self.store().person_by_resident_id(&row.person)?;
         let worker = PersonView {
-            name: person.map_or_else(|| row.person.clone(), |p| p.name),
-            id_number: Some(row.person.clone()),
+            name: person.map_or_else(|| row.person.masked(), |p| p.name),
+            id_number: Some(row.person.as_str().to_owned()),
         };
         let unit = match &row.unit {
             Some(code) => {
-                let cc = gongshang_domain::ids::CreditCode::parse(code)?;
-                let stored = self.store().unit_by_code(&cc)?;
+                let stored = self.store().unit_by_code(code)?;
                 UnitView {
-                    name: stored.map_or_else(|| code.clone(), |u| u.name),
-                    credit_code: Some(code.clone()),
+                    name: stored.map_or_else(|| code.as_str().to_owned(), |u| u.name),
+                    credit_code: Some(code.as_str().to_owned()),
                 }
             }
             None => UnitView {

@@ -21,7 +21,7 @@ use crate::{CliError, Lang};
 pub struct Out {
     #[arg(long, value_name = "URL", global = true)]
     pub db: Option<String>,
-    #[arg(long, value_enum, default_value = "zh", global = true)]
+    #[arg(long, default_value = "zh", value_parser = crate::parse_lang, global = true)]
     pub lang: Lang,
     #[arg(long, global = true)]
     pub json: bool,
@@ -211,8 +211,8 @@ fn render_case(v: &CaseView, out: &Out) -> String {
         ));
         s.push_str(&format!(
             "  人员 {}  单位 {}  方案 {}  事故日 {}\n",
-            mask(&r.person),
-            r.unit.as_deref().unwrap_or("-"),
+            r.person.masked(),
+            r.unit.as_ref().map_or("-", |u| u.as_str()),
             r.scheme_id,
             r.accident_date
         ));
@@ -246,8 +246,8 @@ fn render_case(v: &CaseView, out: &Out) -> String {
         s.push_str(&format!("case {} ({})\n", r.number, r.state));
         s.push_str(&format!(
             "  person {}  unit {}  scheme {}  accident {}\n",
-            mask(&r.person),
-            r.unit.as_deref().unwrap_or("-"),
+            r.person.masked(),
+            r.unit.as_ref().map_or("-", |u| u.as_str()),
             r.scheme_id,
             r.accident_date
         ));
@@ -288,12 +288,6 @@ fn render_case(v: &CaseView, out: &Out) -> String {
         ));
     }
     s
-}
-
-fn mask(resident: &str) -> String {
-    gongshang_domain::ids::ResidentId::parse(resident)
-        .map(|r| r.masked())
-        .unwrap_or_else(|_| resident.to_owned())
 }
 
 fn text<T: serde::Serialize>(v: &T) -> String {
@@ -621,7 +615,12 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
                 .map_err(|e| CliError(format!("{}: {e}", facts.display())))?;
             let req = AwardRequest {
                 facts,
-                basis: basis.clone(),
+                basis: basis
+                    .trim()
+                    .parse()
+                    .map_err(|e: gongshang_domain::DomainError| {
+                        CliError(format!("--basis: {e}"))
+                    })?,
                 dependant_birth_dates: dependant_birth_dates.iter().copied().map(Some).collect(),
             };
             app.compute_award(&actor, number, &req)?

@@ -26,7 +26,7 @@ mod synth_registry;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use jiff::civil::Date;
 
 /// mimalloc instead of the system allocator: the server's answers (an award
@@ -88,7 +88,7 @@ enum Command {
         command: Option<PolicyCommand>,
         #[arg(long, value_name = "DIR")]
         policies: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "zh")]
+        #[arg(long, default_value = "zh", value_parser = crate::parse_lang)]
         lang: Lang,
     },
     /// Injury cases: file, show, act, queue
@@ -144,10 +144,11 @@ enum Command {
     },
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Lang {
-    Zh,
-    En,
+pub use gongshang_app::Lang;
+
+/// `--lang zh|en`.
+pub fn parse_lang(text: &str) -> Result<Lang, String> {
+    text.parse()
 }
 
 #[derive(clap::Args)]
@@ -177,7 +178,7 @@ pub struct CalcArgs {
     #[arg(long, hide = true, value_name = "BYTES")]
     pub chunk_bytes: Option<usize>,
     /// Language of labels and explanations
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, default_value = "zh", value_parser = crate::parse_lang)]
     pub lang: Lang,
     /// Print JSON for machines instead of a table
     #[arg(long)]
@@ -197,7 +198,7 @@ pub struct CalcArgs {
 pub struct CompareArgs {
     /// The case as JSON, or - for standard input
     pub case: PathBuf,
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, default_value = "zh", value_parser = crate::parse_lang)]
     pub lang: Lang,
     #[arg(long)]
     pub json: bool,

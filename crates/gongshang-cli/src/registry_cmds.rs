@@ -21,7 +21,7 @@ pub struct CoverageArgs {
     pub unit: Option<String>,
     #[arg(long, value_name = "URL")]
     pub db: Option<String>,
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, default_value = "zh", value_parser = crate::parse_lang)]
     pub lang: Lang,
     #[arg(long)]
     pub json: bool,
@@ -247,7 +247,7 @@ pub struct ReconcileArgs {
     pub declared_premium: Option<String>,
     #[arg(long, value_name = "URL")]
     pub db: Option<String>,
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, default_value = "zh", value_parser = crate::parse_lang)]
     pub lang: Lang,
     #[arg(long)]
     pub json: bool,

@@ -1334,7 +1334,7 @@ fn demo_case(
         &n,
         &AwardRequest {
             facts,
-            basis: "initial".into(),
+            basis: gongshang_domain::case::AwardBasis::Initial,
             dependant_birth_dates: Vec::new(),
         },
     )?;

@@ -277,6 +277,30 @@ impl From<Flow> for EventStream {
     }
 }
 
+/// Why an award was computed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwardBasis {
+    /// The first award of the case.
+    Initial,
+    /// A new appraisal conclusion (a re-appraisal or a review).
+    NewAppraisal,
+    /// A parameter was corrected or published late.
+    ParameterCorrection,
+    /// A fact of the case was corrected (a wage, a date, the dependants).
+    FactsCorrected,
+    /// The insurer's schedule of an accident scheme (益鹭保).
+    InsurerSchedule,
+}
+
+text_enum!(AwardBasis, "basis", {
+    Initial => "initial",
+    NewAppraisal => "new_appraisal",
+    ParameterCorrection => "parameter_correction",
+    FactsCorrected => "facts_corrected",
+    InsurerSchedule => "insurer_schedule",
+});
+
 /// Where an award stands (maker-checker: proposed by one person, approved
 /// by another; a later approved award supersedes it).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

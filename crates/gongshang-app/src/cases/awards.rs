@@ -69,7 +69,7 @@ impl App {
     /// The person as a scheme's eligibility sees them, from the registry and
     /// the enrolment in the case's scheme (None for a person not registered).
     pub(super) fn applicant_of(&self, row: &CaseRow) -> Result<Option<Applicant>, AppError> {
-        let person = ResidentId::parse(&row.person)?;
+        let person = row.person;
         let Some(p) = self.store.person_by_resident_id(&person)? else {
             return Ok(None);
         };
@@ -232,7 +232,7 @@ impl App {
         let items = Self::award_items(&result);
         let award = NewAward {
             case_id: loaded.row.id,
-            basis: req.basis.clone(),
+            basis: req.basis,
             legal_date: input.injury_date,
             scheme_id: loaded.row.scheme_id.clone(),
             jurisdiction: loaded.row.jurisdiction.clone(),

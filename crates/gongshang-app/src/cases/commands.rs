@@ -121,7 +121,7 @@ impl App {
                     // The cap as it stands now: another claim of the accident
                     // may have been approved since this one was filed.
                     if let Some(claim) = &k.claim {
-                        let person = ResidentId::parse(&loaded.row.person)?;
+                        let person = loaded.row.person;
                         let others = self.claimed_before_for_accident(
                             &person,
                             &loaded.row.accident_key,

@@ -312,7 +312,7 @@ impl App {
             .store
             .awards_of_case(case_id)?
             .into_iter()
-            .filter(|a| a.basis == "insurer_schedule")
+            .filter(|a| a.basis == AwardBasis::InsurerSchedule)
             .max_by_key(|a| a.id)
         else {
             return Ok(None);
@@ -483,7 +483,7 @@ impl App {
             input.case_id = Some(row.number.clone());
             let award = NewAward {
                 case_id: row.id,
-                basis: "insurer_schedule".into(),
+                basis: AwardBasis::InsurerSchedule,
                 legal_date: req.accident_date,
                 scheme_id: req.scheme_id.clone(),
                 jurisdiction: scheme.jurisdiction.clone(),

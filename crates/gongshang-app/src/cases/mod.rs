@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use gongshang_domain::case::{AwardStatus, CaseState, EventStream};
+use gongshang_domain::case::{AwardBasis, AwardStatus, CaseState, EventStream};
 use gongshang_domain::deadline::{Deadline, days_between};
 use gongshang_domain::determination::{
     self, AccidentKey, ApplicantRole, Application, Context, Finding, Flow, Ground, InsuredUnit,
@@ -185,17 +185,17 @@ pub struct AwardRequest {
     /// A rules-engine case (`CaseInput`) without `injury_date`, `grade`,
     /// `nursing` and `appraisal_date`.
     pub facts: serde_json::Value,
-    /// `initial`, `new_appraisal`, `parameter_correction`, ...
+    /// Why it is computed (the first award: `initial`).
     #[serde(default = "initial")]
-    pub basis: String,
+    pub basis: AwardBasis,
     /// Birth dates of the non-spouse dependants, in the order of the rules
     /// engine's survivors: their pensions end the month before they turn 18.
     #[serde(default)]
     pub dependant_birth_dates: Vec<Option<Date>>,
 }
 
-fn initial() -> String {
-    "initial".into()
+fn initial() -> AwardBasis {
+    AwardBasis::Initial
 }
 
 /// One line of the difference between the approved award and a new one.
@@ -540,8 +540,8 @@ impl App {
 pub(crate) fn reaches_case(actor: &Actor, row: &CaseRow) -> bool {
     match &actor.scope {
         Scope::All => true,
-        Scope::Unit { unit, .. } => row.unit.as_deref() == Some(unit.as_str()),
-        Scope::Person(p) => row.person == p.as_str(),
+        Scope::Unit { unit, .. } => row.unit.as_ref() == Some(unit),
+        Scope::Person(p) => row.person == *p,
         Scope::StatisticsOnly => false,
     }
 }

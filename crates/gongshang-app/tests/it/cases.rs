@@ -165,7 +165,7 @@ fn recognised(app: &App, n: u32) -> String {
 fn award_request(facts: serde_json::Value, basis: &str) -> AwardRequest {
     AwardRequest {
         facts,
-        basis: basis.into(),
+        basis: basis.parse().unwrap(),
         dependant_birth_dates: Vec::new(),
     }
 }
@@ -220,8 +220,8 @@ fn art17_the_same_accident_is_never_recognised_twice() {
     each_backend(|app, _| {
         let first = recognised(app, 1);
         let row = app.store().case_by_number(&first).unwrap().unwrap();
-        let p = ResidentId::parse(&row.person).unwrap();
-        let u = CreditCode::parse(row.unit.as_deref().unwrap()).unwrap();
+        let p = row.person;
+        let u = row.unit.unwrap();
         let mut again = application(u, p, "guangdong.employees", date(2025, 3, 10));
         again.applicant = ApplicantRole::Worker;
         let second = app.file_case(&MAKER, &again).unwrap();

@@ -335,7 +335,7 @@ fn every_use_case_asks_the_table_for_its_action() {
                     "GS-NONE",
                     &AwardRequest {
                         facts: serde_json::json!({"own_wage": "8000"}),
-                        basis: "initial".into(),
+                        basis: "initial".parse().unwrap(),
                         dependant_birth_dates: Vec::new(),
                     },
                 ))

@@ -332,8 +332,8 @@ impl From<&CaseView> for CaseDetailView {
         CaseDetailView {
             number: r.number.clone(),
             flow: r.flow.as_str().to_owned(),
-            person: r.person.clone(),
-            unit: r.unit.clone(),
+            person: r.person.as_str().to_owned(),
+            unit: r.unit.map(|u| u.as_str().to_owned()),
             scheme_id: r.scheme_id.clone(),
             jurisdiction: r.jurisdiction.clone(),
             region: r.region.clone(),
@@ -463,7 +463,7 @@ impl From<&AwardRow> for AwardSummaryView {
         AwardSummaryView {
             id: a.id,
             status: a.status.as_str().to_owned(),
-            basis: a.basis.clone(),
+            basis: a.basis.as_str().to_owned(),
             legal_date: a.legal_date.to_string(),
             scheme_id: a.scheme_id.clone(),
             jurisdiction: a.jurisdiction.clone(),
@@ -985,7 +985,15 @@ pub async fn compute_award(
 ) -> ApiResult<Response> {
     let req = AwardRequest {
         facts: body.facts,
-        basis: body.basis.unwrap_or_else(|| "initial".into()),
+        basis: match body.basis.as_deref() {
+            Some(b) => b
+                .trim()
+                .parse()
+                .map_err(|e: gongshang_domain::DomainError| {
+                    ApiError::invalid("basis", e.to_string())
+                })?,
+            None => gongshang_domain::case::AwardBasis::Initial,
+        },
         dependant_birth_dates: body
             .dependant_birth_dates
             .iter()

@@ -167,8 +167,8 @@ fn case_body(
         div.grid.two {
             section.card {
                 dl.facts {
-                    dt { (ctx.t("受伤人员", "Person")) } dd { code { (r.person.get(..6).unwrap_or("")) "********" (r.person.get(14..).unwrap_or("")) } }
-                    dt { (ctx.t("单位", "Unit")) } dd { code { (r.unit.as_deref().unwrap_or("—")) } }
+                    dt { (ctx.t("受伤人员", "Person")) } dd { code { (r.person.masked()) } }
+                    dt { (ctx.t("单位", "Unit")) } dd { code { (r.unit.as_ref().map_or("—", |u| u.as_str())) } }
                     dt { (ctx.t("方案", "Scheme")) } dd { (state.app.scheme_name(&r.scheme_id, ctx.zh())) }
                     dt { (ctx.t("事故日期", "Accident")) } dd { (r.accident_date) }
                     dt { (ctx.t("立案", "Opened")) } dd { (r.opened_at.strftime("%Y-%m-%d")) }
@@ -429,7 +429,7 @@ async fn compute(
             "suspension_months": f.suspension_months.unwrap_or(0),
             "hospital_days": f.hospital_days.unwrap_or(0),
         }),
-        basis: "initial".into(),
+        basis: gongshang_domain::case::AwardBasis::Initial,
         dependant_birth_dates: Vec::new(),
     };
     match state

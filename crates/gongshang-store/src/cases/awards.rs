@@ -36,7 +36,7 @@ fn award_from_row(db: &mut dyn Db, row: &[Value]) -> Result<AwardRow, StoreError
         id,
         case_id: c.int(1)?,
         status: c.parsed(2, "status", str::parse::<AwardStatus>)?,
-        basis: c.text(3)?.to_owned(),
+        basis: c.parsed(3, "basis", str::parse::<AwardBasis>)?,
         legal_date: c.parsed(4, "legal_date", parse_date)?,
         scheme_id: c.text(5)?.to_owned(),
         jurisdiction: c.text(6)?.to_owned(),
@@ -132,7 +132,7 @@ impl<B: Backend> AwardStore for SqlStore<B> {
                  VALUES ($1, 'proposed', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 &[
                     i(award.case_id),
-                    t(&award.basis),
+                    t(award.basis),
                     t(award.legal_date),
                     t(&award.scheme_id),
                     t(&award.jurisdiction),

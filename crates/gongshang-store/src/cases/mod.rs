@@ -12,7 +12,7 @@
 //! The store enforces keys (an accident recognised once, a payroll line once
 //! per benefit and month, a payment once per key) and writes the audit row.
 
-use gongshang_domain::case::{AwardStatus, CaseState, EventStream, Flow};
+use gongshang_domain::case::{AwardBasis, AwardStatus, CaseState, EventStream, Flow};
 use gongshang_domain::deadline::DeadlineKind;
 use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_domain::ledger::Transaction;
@@ -109,8 +109,8 @@ pub struct CaseRow {
     pub id: i64,
     pub number: String,
     pub flow: Flow,
-    pub person: String,
-    pub unit: Option<String>,
+    pub person: ResidentId,
+    pub unit: Option<CreditCode>,
     pub scheme_id: String,
     pub jurisdiction: String,
     pub region: Option<String>,
@@ -151,8 +151,8 @@ pub struct AwardItemRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAward {
     pub case_id: i64,
-    /// Why it was computed: `initial`, `new_appraisal`, `parameter_correction`, ...
-    pub basis: String,
+    /// Why it was computed.
+    pub basis: AwardBasis,
     pub legal_date: Date,
     pub scheme_id: String,
     pub jurisdiction: String,
@@ -168,7 +168,7 @@ pub struct AwardRow {
     pub id: i64,
     pub case_id: i64,
     pub status: AwardStatus,
-    pub basis: String,
+    pub basis: AwardBasis,
     pub legal_date: Date,
     pub scheme_id: String,
     pub jurisdiction: String,

@@ -301,7 +301,7 @@ fn the_queue_lists_open_cases_by_due_date_and_appraisals_keep_their_history() {
 fn award(case_id: i64, one_time: i64, monthly: i64) -> NewAward {
     NewAward {
         case_id,
-        basis: "initial".into(),
+        basis: "initial".parse().unwrap(),
         legal_date: date(2025, 3, 10),
         scheme_id: "guangdong.employees".into(),
         jurisdiction: "guangdong".into(),
