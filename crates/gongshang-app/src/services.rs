@@ -27,6 +27,10 @@ use crate::actor::{Action, Actor, Scope};
 use crate::clock::Clock;
 use crate::error::AppError;
 
+/// How far before the day it is recorded a payment's `paid_on` may lie (a
+/// bank statement of the month before, with its weekends and holidays).
+pub const PAID_ON_DAYS_BACK: i64 = 45;
+
 /// The day of the following month a monthly bill is due unless configured.
 pub const DEFAULT_DUE_DAY: i8 = 15;
 
@@ -1026,6 +1030,32 @@ impl App {
                 format!("{} yuan; a payment must be more than 0.00", req.amount),
             ));
         }
+        // Cover rests on the day the agency receives the money (the day it
+        // is recorded), never on a date the payer states: a backdated
+        // `paid_on` buys no earlier cover, and one in the future or long past
+        // is refused as a mistake.
+        let received_on = coverage::date_in_china(self.now());
+        if req.paid_on > received_on {
+            return Err(AppError::invalid(
+                "paid_on",
+                format!(
+                    "{} is after today ({received_on}); a payment is recorded once received",
+                    req.paid_on
+                ),
+            ));
+        }
+        let earliest = received_on
+            .checked_sub(jiff::Span::new().days(PAID_ON_DAYS_BACK))
+            .map_err(|e| AppError::invalid("paid_on", e.to_string()))?;
+        if req.paid_on < earliest {
+            return Err(AppError::invalid(
+                "paid_on",
+                format!(
+                    "{} is more than {PAID_ON_DAYS_BACK} days before it is recorded ({received_on}); record a payment when it arrives",
+                    req.paid_on
+                ),
+            ));
+        }
         let (status, record) = self.bill_record(req.bill_id)?;
         let scheme = self.scheme(&record.scheme_id)?;
         let default_payer = match record.kind {
@@ -1062,7 +1092,7 @@ impl App {
                     let source = CoverSource::MonthPaid {
                         payment: payment_ref.clone(),
                         month: d.month,
-                        paid_on: req.paid_on,
+                        paid_on: received_on,
                     };
                     covers.extend(self.covers_of(scheme, e, source, "month_paid")?);
                 }
@@ -1095,7 +1125,7 @@ impl App {
                         payment: payment_ref.clone(),
                         first_day: first,
                         days,
-                        paid_on: req.paid_on,
+                        paid_on: received_on,
                     };
                     covers.extend(self.covers_of(scheme, &e, source, "days_bought")?);
                 }

@@ -296,7 +296,12 @@ pub fn registry(args: &SynthRegistryArgs) -> Result<(), CliError> {
             let rng =
                 &mut SplitMix64::for_row(args.seed ^ 0x7061, (*unit_index as u64) * 16 + m as u64);
             let reference = format!("M{}-{code}-{scheme_id}", month.replace('-', ""));
-            let paid_on = format!("2025-{:02}-{:02}", m + 2, rng.between(1, 20));
+            // Paid within the 20 days before the file is made: a payment is
+            // recorded when it arrives, and the agency refuses a `paid_on`
+            // long before that (the months are 2025's; they are paid late).
+            let paid_on = crate::today_in_china()
+                .checked_sub(jiff::Span::new().days(rng.between(0, 20) as i64))
+                .map_err(|e| CliError(e.to_string()))?;
             match rng.below(100) {
                 0..85 => payments_csv.line(&format!(
                     "{reference},{total},{paid_on},P{}-{}",

@@ -86,12 +86,12 @@ fn unique() -> String {
 }
 
 /// Runs `test` on a fresh app over each backend, then checks the trial balance.
-fn each_backend(test: impl Fn(&App)) {
+fn each_backend(test: impl Fn(&App, &FixedClock)) {
     each_backend_due_on(15, test);
 }
 
 /// As [`each_backend`], with bills due on `due_day` of the following month.
-fn each_backend_due_on(due_day: i8, test: impl Fn(&App)) {
+fn each_backend_due_on(due_day: i8, test: impl Fn(&App, &FixedClock)) {
     let mut locations = vec![Location::Sqlite(
         std::env::temp_dir().join(format!("gongshang_app_{}.db", unique())),
     )];
@@ -116,7 +116,7 @@ fn each_backend_due_on(due_day: i8, test: impl Fn(&App)) {
             ),
         };
         let clock = Arc::new(FixedClock::new(ts("2025-03-01T08:00:00Z")));
-        let app = App::new(store, clock)
+        let app = App::new(store, clock.clone())
             .unwrap()
             .with_due_day(due_day)
             .unwrap();
@@ -126,7 +126,7 @@ fn each_backend_due_on(due_day: i8, test: impl Fn(&App)) {
             app,
         };
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| {
-            test(&t.app);
+            test(&t.app, &clock);
             assert_eq!(t.app.store().trial_balance().unwrap(), 0, "trial balance");
         })) {
             eprintln!("test failed on the {} backend", t.name);
@@ -212,7 +212,7 @@ fn not_eligible(err: AppError) -> (String, String, String) {
 
 #[test]
 fn enrolment_is_refused_with_the_rule_the_value_and_what_is_allowed() {
-    each_backend(|app| {
+    each_backend(|app, _clock| {
         let old = person(app, "350203", date(1955, 5, 1), 11);
         let err = app
             .enroll(
@@ -343,7 +343,7 @@ fn enrolled_intern(app: &App, start: Date) -> (CreditCode, ResidentId, i64) {
 #[test]
 fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
     // Guangdong's scheme for specific persons is loaded from 2021-04, its band to 2021-06.
-    each_backend(|app| {
+    each_backend(|app, _clock| {
         let (u, p, _) = enrolled_intern(app, date(2021, 5, 1));
         let september = Month::parse("2021-05").unwrap();
         let early = Month::parse("2021-04").unwrap();
@@ -393,7 +393,7 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
     });
     // Due on the 1st of the following month: 2025-10-01 is in the National Day
     // holiday (to 10-08), so September's bill is due on 2025-10-09.
-    each_backend_due_on(1, |app| {
+    each_backend_due_on(1, |app, _clock| {
         let u = unit(app, 5, "440106");
         let worker = person(app, "440106", date(1985, 1, 1), 41);
         app.enroll(
@@ -428,7 +428,7 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
 /// the provisional due dates are counted again in the same transaction.
 #[test]
 fn a_year_without_a_holiday_calendar_bills_provisionally_until_it_is_loaded() {
-    each_backend(|app| {
+    each_backend(|app, _clock| {
         let u = unit(app, 7, "440106");
         let worker = person(app, "440106", date(1985, 1, 1), 43);
         app.enroll(
@@ -587,7 +587,7 @@ fn the_due_day_is_configured_and_moved_by_the_holiday_calendar() {
 
 #[test]
 fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
-    each_backend(|app| {
+    each_backend(|app, clock| {
         let (u, p, e) = enrolled_intern(app, date(2021, 4, 1));
         let march = Month::parse("2021-04").unwrap();
         let bill = app
@@ -608,6 +608,8 @@ fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
             idempotency_key: key.into(),
             payer: None,
         };
+        // Each payment is recorded on the day it arrives (in China).
+        clock.set(ts("2021-04-05T02:00:00Z"));
         let first = app
             .record_payment(&ACTOR, &pay("p-1", half, date(2021, 4, 5)))
             .unwrap();
@@ -625,6 +627,7 @@ fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
         assert!(!before.covered);
         assert_eq!(before.reason, CoverageReason::NotPaid);
 
+        clock.set(ts("2021-04-10T02:00:00Z"));
         let second = app
             .record_payment(&ACTOR, &pay("p-2", rest, date(2021, 4, 10)))
             .unwrap();
@@ -640,6 +643,7 @@ fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
         assert!(again.already_recorded);
         assert_eq!(again.payment_id, second.payment_id);
         assert_eq!(again.bill.paid, bill.amount);
+        clock.set(ts("2021-04-11T02:00:00Z"));
         let mismatch = app
             .record_payment(&ACTOR, &pay("p-2", rest, date(2021, 4, 11)))
             .unwrap_err();
@@ -683,9 +687,66 @@ fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
     });
 }
 
+/// Cover starts from the day the agency receives the money, never from a
+/// date the payer states (issue 10 item 4): a payment recorded on 06-30 with
+/// `paid_on` 06-01 covers from 07-01, not June; one dated in the future or
+/// long before it is recorded is refused and changes nothing.
+#[test]
+fn a_backdated_paid_on_buys_no_earlier_cover_and_an_impossible_one_is_refused() {
+    each_backend(|app, clock| {
+        let (u, p, _) = enrolled_intern(app, date(2021, 5, 1));
+        clock.set(ts("2021-06-02T02:00:00Z"));
+        let may = Month::parse("2021-05").unwrap();
+        let bill = app
+            .declare_month(
+                &ACTOR,
+                &u,
+                "guangdong.specific_persons",
+                may,
+                &[(p, yuan("6000"))],
+            )
+            .unwrap();
+        let pay = |key: &str, on: Date| PaymentRequest {
+            bill_id: bill.bill_id,
+            amount: bill.amount,
+            paid_on: on,
+            idempotency_key: key.into(),
+            payer: None,
+        };
+        clock.set(ts("2021-06-30T02:00:00Z"));
+        for (on, field_text) in [
+            (date(2021, 7, 1), "after today"),
+            (date(2021, 1, 1), "days before it is recorded"),
+        ] {
+            let err = app.record_payment(&ACTOR, &pay("bad", on)).unwrap_err();
+            assert_eq!(err.field(), Some("paid_on"), "{err}");
+            assert!(err.to_string().contains(field_text), "{err}");
+        }
+        assert_eq!(
+            app.bill_status(&ACTOR, bill.bill_id).unwrap().paid,
+            Money::ZERO
+        );
+        let receipt = app
+            .record_payment(&ACTOR, &pay("late", date(2021, 6, 1)))
+            .unwrap();
+        // The month paid is May, and it is settled on 06-30: cover from 07-01
+        // at the earliest, so nothing of June or May is covered backwards.
+        assert!(
+            receipt.coverage.iter().all(|c| c.start > date(2021, 6, 30)),
+            "{:?}",
+            receipt.coverage
+        );
+        assert!(
+            !app.coverage(&ACTOR, &p, At::Day(date(2021, 6, 15)), None)
+                .unwrap()
+                .covered
+        );
+    });
+}
+
 #[test]
 fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
-    each_backend(|app| {
+    each_backend(|app, clock| {
         let u = unit(app, 3, "440106");
         let worker = person(app, "440106", date(1985, 1, 1), 41);
         app.enroll(
@@ -733,6 +794,7 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
             .unwrap();
         assert!(days.fiscal_share.fen() > 0);
         let buyer = days.amount.checked_sub(days.fiscal_share).unwrap();
+        clock.set(ts("2025-03-09T02:00:00Z"));
         let receipt = app
             .record_payment(
                 &ACTOR,
@@ -750,6 +812,7 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
             (receipt.coverage[0].start, receipt.coverage[0].end),
             (date(2025, 3, 10), date(2025, 3, 14))
         );
+        clock.set(ts("2025-03-20T02:00:00Z"));
         app.record_payment(
             &ACTOR,
             &PaymentRequest {
@@ -782,7 +845,7 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
 
 #[test]
 fn orders_cover_their_days_bill_the_platform_and_reconcile() {
-    each_backend(|app| {
+    each_backend(|app, _clock| {
         let w1 = person(app, "440106", date(1995, 1, 1), 61);
         let w2 = person(app, "440106", date(1996, 1, 1), 62);
         let platform = PlatformId::parse("meituan").unwrap();
