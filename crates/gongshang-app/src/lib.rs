@@ -13,6 +13,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod holidays;
+pub mod imports;
 pub mod notices;
 mod orders;
 pub mod payroll;

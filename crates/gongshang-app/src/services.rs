@@ -542,6 +542,43 @@ impl App {
         declarations: &[(ResidentId, Money)],
         actor: &str,
     ) -> Result<IssuedBill, AppError> {
+        let (bill, lines) = self.monthly_bill(unit_code, scheme_id, month, declarations)?;
+        let reference_text = bill.reference.clone();
+        let (amount, due_date, due_provisional) =
+            (bill.amount, bill.due_date, bill.due_provisional);
+        let bill_id = self
+            .store
+            .issue_bill(&bill, actor, self.now())
+            .map_err(|e| match e {
+                StoreError::Duplicate { entity: "bill", .. } => AppError::Conflict {
+                    entity: "declaration",
+                    reason: format!(
+                        "{month} of unit {} in {scheme_id} was already declared (bill {reference_text}); supplementary declarations are not accepted",
+                        unit_code.as_str()
+                    ),
+                },
+                other => other.into(),
+            })?;
+        Ok(IssuedBill {
+            bill_id,
+            reference: reference_text,
+            amount,
+            fiscal_share: Money::ZERO,
+            due_date,
+            due_provisional,
+            lines,
+        })
+    }
+
+    /// The bill of a unit's month as [`App::declare_month`] issues it, with
+    /// its lines, computed from what is stored; nothing is written.
+    pub(crate) fn monthly_bill(
+        &self,
+        unit_code: &CreditCode,
+        scheme_id: &str,
+        month: Month,
+        declarations: &[(ResidentId, Money)],
+    ) -> Result<(NewBill, Vec<BillLine>), AppError> {
         let scheme = self.scheme(scheme_id)?;
         let Billing::MonthlyWage { base, .. } = &scheme.billing else {
             return Err(AppError::invalid(
@@ -687,28 +724,7 @@ impl App {
                 .collect(),
             ledger: tx,
         };
-        let bill_id = self
-            .store
-            .issue_bill(&bill, actor, self.now())
-            .map_err(|e| match e {
-                StoreError::Duplicate { entity: "bill", .. } => AppError::Conflict {
-                    entity: "declaration",
-                    reason: format!(
-                        "{month} of unit {} in {scheme_id} was already declared (bill {reference_text}); supplementary declarations are not accepted",
-                        unit_code.as_str()
-                    ),
-                },
-                other => other.into(),
-            })?;
-        Ok(IssuedBill {
-            bill_id,
-            reference: reference_text,
-            amount,
-            fiscal_share: Money::ZERO,
-            due_date: due.date,
-            due_provisional: due.provisional,
-            lines,
-        })
+        Ok((bill, lines))
     }
 
     /// Days of cover bought under a scheme billed by the day (益鹭保): the
@@ -820,6 +836,31 @@ impl App {
         req: &PaymentRequest,
         actor: &str,
     ) -> Result<PaymentReceipt, AppError> {
+        let (status, record) = self.bill_record(req.bill_id)?;
+        let payment = self.payment_of(req, &status, &record)?;
+        let covers = payment.coverage.clone();
+        let outcome = self.store.record_payment(&payment, actor, self.now())?;
+        let (payment_id, already_recorded) = match outcome {
+            PaymentOutcome::Recorded(id) => (id, false),
+            PaymentOutcome::AlreadyRecorded(id) => (id, true),
+        };
+        Ok(PaymentReceipt {
+            payment_id,
+            already_recorded,
+            bill: self.store.bill_status(req.bill_id)?,
+            coverage: if already_recorded { Vec::new() } else { covers },
+        })
+    }
+
+    /// The payment [`App::record_payment`] records against a bill in the
+    /// state `status` (its cover by the scheme's rule, its ledger
+    /// transaction); nothing is written.
+    pub(crate) fn payment_of(
+        &self,
+        req: &PaymentRequest,
+        status: &BillStatus,
+        record: &BillRecord,
+    ) -> Result<NewPayment, AppError> {
         if req.idempotency_key.len() > 60 {
             return Err(AppError::invalid(
                 "idempotency_key",
@@ -835,7 +876,6 @@ impl App {
                 format!("{} yuan; a payment must be more than 0.00", req.amount),
             ));
         }
-        let (status, record) = self.bill_record(req.bill_id)?;
         let scheme = self.scheme(&record.scheme_id)?;
         let default_payer = match record.kind {
             BillKind::Orders => PremiumPayer::Platform,
@@ -920,27 +960,13 @@ impl App {
             payer,
             req.amount,
         )?;
-        let outcome = self.store.record_payment(
-            &NewPayment {
-                bill_id: req.bill_id,
-                amount: req.amount,
-                paid_on: req.paid_on,
-                idempotency_key: req.idempotency_key.clone(),
-                coverage: covers.clone(),
-                ledger: tx,
-            },
-            actor,
-            self.now(),
-        )?;
-        let (payment_id, already_recorded) = match outcome {
-            PaymentOutcome::Recorded(id) => (id, false),
-            PaymentOutcome::AlreadyRecorded(id) => (id, true),
-        };
-        Ok(PaymentReceipt {
-            payment_id,
-            already_recorded,
-            bill: self.store.bill_status(req.bill_id)?,
-            coverage: if already_recorded { Vec::new() } else { covers },
+        Ok(NewPayment {
+            bill_id: req.bill_id,
+            amount: req.amount,
+            paid_on: req.paid_on,
+            idempotency_key: req.idempotency_key.clone(),
+            coverage: covers,
+            ledger: tx,
         })
     }
 

@@ -60,7 +60,7 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
     println!("database: {}", app.store().backend_name());
     let import = ImportArgs {
         kind: ImportKind::Orders,
-        file: orders.clone(),
+        file: Some(orders.clone()),
         db: Some(url.clone()),
         skip_invalid: false,
         errors: None,
