@@ -3,6 +3,7 @@
 //! at the end). The ledger's trial balance is 0 after every test.
 
 mod cases;
+mod imports;
 mod payroll_props;
 mod scheme_claims;
 
