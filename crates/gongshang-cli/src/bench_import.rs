@@ -70,6 +70,7 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
             errors: None,
             actor: "bench".into(),
             batch: 100_000,
+            lease_secs: None,
         };
         let started = Instant::now();
         let summary = crate::import::import_file(&app, &args)?;

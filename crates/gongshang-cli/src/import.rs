@@ -84,6 +84,10 @@ pub struct ImportArgs {
     /// Orders per transaction
     #[arg(long, default_value_t = 100_000, hide = true)]
     pub batch: usize,
+    /// With `list`: an unfinished import with no batch for this many
+    /// seconds shows as interrupted [default: 300]
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    pub lease_secs: Option<u32>,
 }
 
 impl ImportArgs {
@@ -142,8 +146,15 @@ pub fn run(args: &ImportArgs) -> Result<(), CliError> {
 fn list(app: &App, args: &ImportArgs) -> Result<(), CliError> {
     let actor = Actor::local_administrator(&args.actor);
     println!("id  kind  state  started  read  added  already_there  conflicts  rejected  source");
+    let lease = args.lease_secs.map_or(IMPORT_LEASE, |s| {
+        jiff::SignedDuration::from_secs(i64::from(s))
+    });
     for run in app.import_runs(&actor, 50)? {
         let s = &run.summary;
+        let run = gongshang_app::imports::ImportRun {
+            state: s.state(app.now(), lease),
+            summary: s.clone(),
+        };
         println!(
             "{}  {}  {}{}  {}  {}  {}  {}  {}  {}  {}",
             s.id,
@@ -152,9 +163,9 @@ fn list(app: &App, args: &ImportArgs) -> Result<(), CliError> {
             match (run.state, &s.failure) {
                 (_, Some(why)) => format!(" ({why})"),
                 (gongshang_store::ImportState::Interrupted, None) => format!(
-                    " (no batch since {}; more than {} min: run the same file again to complete it)",
+                    " (no batch since {}, for more than {} s: run the same file again to complete it)",
                     s.heartbeat_at,
-                    IMPORT_LEASE.as_mins()
+                    lease.as_secs()
                 ),
                 _ => String::new(),
             },
