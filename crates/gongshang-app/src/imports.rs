@@ -782,10 +782,8 @@ impl App {
     ) -> Result<Vec<(Vec<BillLine>, u64)>, AppError> {
         let h = &table.header;
         type Key = (CreditCode, String, Month);
-        let mut groups: BTreeMap<
-            (String, String, String),
-            (Key, Vec<(&Record, ResidentId, Money)>),
-        > = BTreeMap::new();
+        type Rows<'r> = Vec<(&'r Record, ResidentId, Money)>;
+        let mut groups: BTreeMap<(String, String, String), (Key, Rows<'_>)> = BTreeMap::new();
         let mut seen: HashSet<(String, String, String, ResidentId)> = HashSet::new();
         for r in rows {
             let parsed = (|| -> Result<(Key, ResidentId, Money), (&'static str, AppError)> {

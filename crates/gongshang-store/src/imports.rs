@@ -133,12 +133,23 @@ fn rows_by_keys(
     keys: &[String],
 ) -> Result<Vec<Vec<Value>>, StoreError> {
     let mut out = Vec::new();
+    if db.backend() == "postgres" {
+        // A prepared statement gets a generic plan after five runs, and the
+        // generic plan of a 500-key IN list joined to a big table is a
+        // sequential scan of it (113 ms a lookup instead of 1.5 ms,
+        // measured on a million enrolments). Plan each lookup for its keys.
+        db.exec(
+            "planning lookups",
+            "SET LOCAL plan_cache_mode = force_custom_plan",
+            &[],
+        )?;
+    }
     let mut sorted: Vec<&String> = keys.iter().collect();
     sorted.sort_unstable();
     sorted.dedup();
     for chunk in sorted.chunks(KEYS_PER_QUERY) {
         let sql = select.replace("{keys}", &placeholders(chunk.len()));
-        let params: Vec<Value> = chunk.iter().map(|k| t(k)).collect();
+        let params: Vec<Value> = chunk.iter().map(t).collect();
         out.extend(db.rows(context, &sql, &params)?);
     }
     Ok(out)
@@ -647,7 +658,7 @@ impl<B: Backend> ImportStore for SqlStore<B> {
         for p in &import.payments {
             check_new_payment(p, actor)?;
         }
-        self.backend.transaction(|db| {
+        let written = self.backend.transaction(|db| {
             let import_id = db.insert_id(
                 "recording an import",
                 "INSERT INTO imports (kind, source, rows_read, rows_added, rows_duplicate, rows_rejected, \
@@ -699,7 +710,36 @@ impl<B: Backend> ImportStore for SqlStore<B> {
                 }),
             )?;
             Ok(written)
-        })
+        })?;
+        // PostgreSQL plans by its statistics, which a million rows added in
+        // one transaction leave far behind until autovacuum comes by: the
+        // next import's lookups of 500 keys then scan whole tables (171 ms
+        // instead of 1.5 ms each, measured). SQLite's planner needs none.
+        if self.backend.name() == "postgres" {
+            let mut tables = Vec::new();
+            if !import.units.is_empty() {
+                tables.push("units");
+            }
+            if !import.people.is_empty() {
+                tables.push("people");
+            }
+            if !import.engagements.is_empty() {
+                tables.push("engagements");
+            }
+            if !import.enrollments.is_empty() {
+                tables.push("enrollments");
+            }
+            if import.rows_added() >= 10_000 && !tables.is_empty() {
+                self.backend.transaction(|db| {
+                    db.exec(
+                        "analysing the imported tables",
+                        &format!("ANALYZE {}", tables.join(", ")),
+                        &[],
+                    )
+                })?;
+            }
+        }
+        Ok(written)
     }
 
     fn fail_import(&self, import_id: i64, reason: &str) -> Result<(), StoreError> {

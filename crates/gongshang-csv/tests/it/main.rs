@@ -125,7 +125,8 @@ fn headers_are_checked() {
 fn a_whole_file_reports_every_bad_row_and_skips_empty_lines() {
     let text = "\u{feff}a,b,c\r\n1,2,3\r\n\r\n4,\"5\r\n6,7,8,9\n";
     let table = read_table(text.as_bytes(), COLUMNS).unwrap();
-    let got: Vec<Result<(u64, Vec<String>), (u64, Problem)>> = table
+    type Row = Result<(u64, Vec<String>), (u64, Problem)>;
+    let got: Vec<Row> = table
         .rows
         .iter()
         .map(|r| match r {
@@ -199,7 +200,7 @@ fn the_splitter_gives_what_the_csv_crate_gives_on_well_formed_lines() {
             for _ in 0..len {
                 value.push_str(alphabet[(rng.next() % alphabet.len() as u64) as usize]);
             }
-            if value.contains([',', '"']) || rng.next() % 4 == 0 {
+            if value.contains([',', '"']) || rng.next().is_multiple_of(4) {
                 line.push('"');
                 line.push_str(&value.replace('"', "\"\""));
                 line.push('"');

@@ -302,7 +302,7 @@ fn an_order_stored_before_with_other_content_is_a_conflict() {
             all[2].clone(),
             all[3].clone(),
         ];
-        batch[1].ordered_at = batch[1].ordered_at + jiff::SignedDuration::from_secs(60);
+        batch[1].ordered_at += jiff::SignedDuration::from_secs(60);
         batch[2].province = "32".into();
         batch[3].industry = gongshang_rules::scheme::OrderIndustry::RideHailing;
         let c = s.import_orders(&batch, again, ACTOR, now()).unwrap();
