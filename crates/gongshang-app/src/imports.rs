@@ -683,24 +683,26 @@ impl App {
             None => None,
         };
         let enrolled = registry.enrollments.entry(req.person).or_default();
-        if let Some((e, last_day)) = enrolled
+        let same = |e: &NewEnrollment| e.unit == req.unit && e.scheme_id == req.scheme_id;
+        if enrolled
             .iter()
-            .find(|(e, _)| e.unit == req.unit && e.scheme_id == req.scheme_id)
+            .any(|(e, _)| same(e) && e.category == req.category && e.start == req.start)
         {
-            if e.category == req.category && e.start == req.start {
-                return Ok(Checked::Already);
-            }
-            if last_day.is_none_or(|l| l >= req.start) {
-                return Err(AppError::Conflict {
-                    entity: "enrollment",
-                    reason: format!(
-                        "the person is already enrolled in {} by this unit from {} as {}; end it first",
-                        req.scheme_id,
-                        e.start,
-                        category_name(e.category)
-                    ),
-                });
-            }
+            return Ok(Checked::Already);
+        }
+        if let Some((e, _)) = enrolled
+            .iter()
+            .find(|(e, last_day)| same(e) && last_day.is_none_or(|l| l >= req.start))
+        {
+            return Err(AppError::Conflict {
+                entity: "enrollment",
+                reason: format!(
+                    "the person is already enrolled in {} by this unit from {} as {}; end it first",
+                    req.scheme_id,
+                    e.start,
+                    category_name(e.category)
+                ),
+            });
         }
         // An employee enrolled by a unit has a labour relation with it,
         // recorded as an engagement (once) with the enrolment.
