@@ -12,6 +12,7 @@ pub mod cases;
 pub mod clock;
 pub mod error;
 pub mod holidays;
+pub mod imports;
 mod lang;
 pub mod model;
 pub mod notices;

@@ -14,10 +14,7 @@ use gongshang_domain::month::Month;
 use gongshang_rules::billing;
 use gongshang_rules::scheme::{OrderIndustry, PremiumPayer, Scheme};
 use gongshang_rules::{Money, PolicySet};
-use gongshang_store::{
-    BillKind, ImportCounts, ImportSummary, NewBill, ORDER_SCHEME_ID, OrderReconciliation,
-    OrderRecord,
-};
+use gongshang_store::{BillKind, NewBill, ORDER_SCHEME_ID, OrderReconciliation, OrderRecord};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -166,64 +163,6 @@ impl App {
             platforms,
             prices: HashMap::new(),
         })
-    }
-
-    pub fn begin_order_import(&self, actor: &Actor, source: &str) -> Result<i64, AppError> {
-        actor.authorize(Action::ImportOrders)?;
-        actor.require_own(
-            actor.is_agency() || actor.platform().is_some(),
-            "platform",
-            "this account is not a platform's: it imports no orders",
-        )?;
-        Ok(self
-            .store
-            .begin_import("orders", source, &actor.audit_name(), self.now())?)
-    }
-
-    /// One batch, in one transaction; orders already stored are counted as
-    /// duplicates and change nothing.
-    /// A platform user imports its own platform's orders only.
-    pub fn import_order_batch(
-        &self,
-        actor: &Actor,
-        import_id: i64,
-        batch: &[OrderRecord],
-    ) -> Result<ImportCounts, AppError> {
-        actor.authorize(Action::ImportOrders)?;
-        if !actor.is_agency()
-            && let Some(o) = batch.iter().find(|o| !actor.reaches_platform(&o.platform))
-        {
-            return Err(AppError::OutOfScope {
-                field: "platform",
-                reason: format!(
-                    "{}: a platform imports its own orders only ({})",
-                    o.platform.as_str(),
-                    actor
-                        .platform()
-                        .map_or("no platform on this account", |p| p.as_str())
-                ),
-            });
-        }
-        Ok(self
-            .store
-            .import_orders(batch, import_id, &actor.audit_name(), self.now())?)
-    }
-
-    pub fn finish_order_import(
-        &self,
-        actor: &Actor,
-        import_id: i64,
-        rows_read: u64,
-        rows_rejected: u64,
-    ) -> Result<ImportSummary, AppError> {
-        actor.authorize(Action::ImportOrders)?;
-        Ok(self.store.finish_import(
-            import_id,
-            rows_read,
-            rows_rejected,
-            &actor.audit_name(),
-            self.now(),
-        )?)
     }
 
     /// The order bills of a platform's month, in order (`O202507-meituan-1`, `-2`, ...).

@@ -715,6 +715,43 @@ impl App {
             "unit",
             "a unit declares its own months only",
         )?;
+        let (bill, lines) = self.monthly_bill(unit_code, scheme_id, month, declarations)?;
+        let reference_text = bill.reference.clone();
+        let (amount, due_date, due_provisional) =
+            (bill.amount, bill.due_date, bill.due_provisional);
+        let bill_id = self
+            .store
+            .issue_bill(&bill, &actor.audit_name(), self.now())
+            .map_err(|e| match e {
+                StoreError::Duplicate { entity: "bill", .. } => AppError::Conflict {
+                    entity: "declaration",
+                    reason: format!(
+                        "{month} of unit {} in {scheme_id} was already declared (bill {reference_text}); supplementary declarations are not accepted",
+                        unit_code.as_str()
+                    ),
+                },
+                other => other.into(),
+            })?;
+        Ok(IssuedBill {
+            bill_id,
+            reference: reference_text,
+            amount,
+            fiscal_share: Money::ZERO,
+            due_date,
+            due_provisional,
+            lines,
+        })
+    }
+
+    /// The bill of a unit's month as [`App::declare_month`] issues it, with
+    /// its lines, computed from what is stored; nothing is written.
+    pub(crate) fn monthly_bill(
+        &self,
+        unit_code: &CreditCode,
+        scheme_id: &str,
+        month: Month,
+        declarations: &[(ResidentId, Money)],
+    ) -> Result<(NewBill, Vec<BillLine>), AppError> {
         let scheme = self.scheme(scheme_id)?;
         let unit = self
             .store
@@ -793,28 +830,7 @@ impl App {
                 .collect(),
             ledger: tx,
         };
-        let bill_id = self
-            .store
-            .issue_bill(&bill, &actor.audit_name(), self.now())
-            .map_err(|e| match e {
-                StoreError::Duplicate { entity: "bill", .. } => AppError::Conflict {
-                    entity: "declaration",
-                    reason: format!(
-                        "{month} of unit {} in {scheme_id} was already declared (bill {reference_text}); supplementary declarations are not accepted",
-                        unit_code.as_str()
-                    ),
-                },
-                other => other.into(),
-            })?;
-        Ok(IssuedBill {
-            bill_id,
-            reference: reference_text,
-            amount,
-            fiscal_share: Money::ZERO,
-            due_date: due.date,
-            due_provisional: due.provisional,
-            lines,
-        })
+        Ok((bill, lines))
     }
 
     /// Days of cover bought under a scheme billed by the day (益鹭保): the
@@ -1015,6 +1031,31 @@ impl App {
         who: &str,
         req: &PaymentRequest,
     ) -> Result<PaymentReceipt, AppError> {
+        let (status, record) = self.bill_record(req.bill_id)?;
+        let payment = self.payment_of(req, &status, &record)?;
+        let covers = payment.coverage.clone();
+        let outcome = self.store.record_payment(&payment, who, self.now())?;
+        let (payment_id, already_recorded) = match outcome {
+            PaymentOutcome::Recorded(id) => (id, false),
+            PaymentOutcome::AlreadyRecorded(id) => (id, true),
+        };
+        Ok(PaymentReceipt {
+            payment_id,
+            already_recorded,
+            bill: self.store.bill_status(req.bill_id)?,
+            coverage: if already_recorded { Vec::new() } else { covers },
+        })
+    }
+
+    /// The payment [`App::record_payment`] records against a bill in the
+    /// state `status` (its cover by the scheme's rule, its ledger
+    /// transaction); nothing is written.
+    pub(crate) fn payment_of(
+        &self,
+        req: &PaymentRequest,
+        status: &BillStatus,
+        record: &BillRecord,
+    ) -> Result<NewPayment, AppError> {
         if req.idempotency_key.len() > 60 {
             return Err(AppError::invalid(
                 "idempotency_key",
@@ -1056,7 +1097,6 @@ impl App {
                 ),
             ));
         }
-        let (status, record) = self.bill_record(req.bill_id)?;
         let scheme = self.scheme(&record.scheme_id)?;
         let default_payer = match record.kind {
             BillKind::Orders => PremiumPayer::Platform,
@@ -1139,27 +1179,13 @@ impl App {
             payer,
             req.amount,
         )?;
-        let outcome = self.store.record_payment(
-            &NewPayment {
-                bill_id: req.bill_id,
-                amount: req.amount,
-                paid_on: req.paid_on,
-                idempotency_key: req.idempotency_key.clone(),
-                coverage: covers.clone(),
-                ledger: tx,
-            },
-            who,
-            self.now(),
-        )?;
-        let (payment_id, already_recorded) = match outcome {
-            PaymentOutcome::Recorded(id) => (id, false),
-            PaymentOutcome::AlreadyRecorded(id) => (id, true),
-        };
-        Ok(PaymentReceipt {
-            payment_id,
-            already_recorded,
-            bill: self.store.bill_status(req.bill_id)?,
-            coverage: if already_recorded { Vec::new() } else { covers },
+        Ok(NewPayment {
+            bill_id: req.bill_id,
+            amount: req.amount,
+            paid_on: req.paid_on,
+            idempotency_key: req.idempotency_key.clone(),
+            coverage: covers,
+            ledger: tx,
         })
     }
 

@@ -1,6 +1,8 @@
-//! `gongshang bench import --orders N [--db URL]`: times importing N
-//! synthetic orders through the same path as `gongshang import orders`, and a
-//! coverage lookup through the app with many people enrolled. Prints figures;
+//! `gongshang bench import --orders N --people M [--db URL]`: times importing
+//! N synthetic orders, then M people and M enrolments (employees of one
+//! unit per thousand people), through the same paths as `gongshang import
+//! orders|units|people|enrollments`, the enrolments a second time (all
+//! already there), and a coverage lookup through the app. Prints figures;
 //! asserts nothing.
 
 // Floating point only to print durations; no money is computed here.
@@ -8,9 +10,10 @@
 
 use std::time::Instant;
 
-use gongshang_app::{At, EnrollRequest};
-use gongshang_domain::ids::{CreditCode, ResidentId};
-use gongshang_rules::scheme::Category;
+use std::io::Write as _;
+
+use gongshang_app::At;
+use gongshang_domain::ids::ResidentId;
 use jiff::civil::date;
 
 use crate::CliError;
@@ -21,7 +24,7 @@ pub struct BenchImportArgs {
     /// How many orders
     #[arg(long, default_value_t = 1_000_000)]
     pub orders: u64,
-    /// People enrolled for the coverage lookups
+    /// People registered and enrolled by import (and looked up)
     #[arg(long, default_value_t = 100_000)]
     pub people: u64,
     /// How many coverage lookups to time
@@ -58,77 +61,54 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
         .unwrap_or_else(|| dir.join("bench.db").display().to_string());
     let app = crate::db::open_app(Some(&url))?;
     println!("database: {}", app.store().backend_name());
-    let import = ImportArgs {
-        kind: ImportKind::Orders,
-        file: orders.clone(),
-        db: Some(url.clone()),
-        skip_invalid: false,
-        errors: None,
-        actor: Some("bench".into()),
-        batch: 100_000,
+    let import = |kind: ImportKind, file: &std::path::Path| -> Result<f64, CliError> {
+        let args = ImportArgs {
+            kind,
+            file: Some(file.to_owned()),
+            db: Some(url.clone()),
+            skip_invalid: false,
+            errors: None,
+            actor: Some("bench".into()),
+            batch: 100_000,
+            lease_secs: None,
+        };
+        let started = Instant::now();
+        let summary = crate::import::import_file(&app, &args)?;
+        let elapsed = started.elapsed().as_secs_f64();
+        println!(
+            "{:<12} {} rows ({} added, {} already there) in {elapsed:.2} s = {:.0} rows/s",
+            format!("{kind:?}:").to_lowercase(),
+            summary.read,
+            summary.imported,
+            summary.duplicate,
+            summary.read as f64 / elapsed
+        );
+        Ok(elapsed)
     };
-    let started = Instant::now();
-    let summary = crate::import::import_file(&app, &import)?;
-    let elapsed = started.elapsed().as_secs_f64();
-    println!(
-        "import:   {} orders ({} added, {} duplicate) in {elapsed:.2} s = {:.0} rows/s (check pass, import pass, monthly bills)",
-        summary.read,
-        summary.imported,
-        summary.duplicate,
-        summary.read as f64 / elapsed
-    );
+    if args.orders > 0 {
+        import(ImportKind::Orders, &orders)?;
+    }
     let _ = std::fs::remove_file(&orders);
 
-    // Coverage: people enrolled in the ordinary insurance by one unit.
-    let unit = CreditCode::parse(&crate::synth_registry::credit_code("440106", 42))
-        .map_err(|e| CliError(e.to_string()))?;
-    let bench = gongshang_app::accounts::Actor::local_administrator("bench");
-    if app.store().unit_by_code(&unit)?.is_none() {
-        app.register_unit(
-            &bench,
-            &gongshang_app::UnitInput {
-                credit_code: unit.as_str().into(),
-                name: "基准测试单位".into(),
-                kind: "enterprise".into(),
-                region: "440106".into(),
-                industry_class: "1".into(),
-                floating_tier: "1.0".into(),
-            },
-        )?;
-    }
+    // The registry: one unit per thousand people, every person an employee
+    // enrolled in Guangdong's ordinary insurance.
     let started = Instant::now();
-    let mut ids = Vec::with_capacity(args.people as usize);
-    for n in 0..args.people {
-        let birth = date(1970, 1, 1)
-            .checked_add(jiff::Span::new().days((n / 1000) as i64 % 12_000))
-            .map_err(|e| CliError(e.to_string()))?;
-        let text = crate::synth_registry::resident_id("440106", birth, n % 1000);
-        let id = ResidentId::parse(&text).map_err(|e| CliError(e.to_string()))?;
-        if app.store().person_by_resident_id(&id)?.is_none() {
-            app.register_person(&bench, &text, "测试")?;
-            app.enroll(
-                &bench,
-                &EnrollRequest {
-                    person: id,
-                    unit: Some(unit),
-                    scheme_id: "guangdong.employees".into(),
-                    category: Category::Employee,
-                    start: date(2025, 1, 1),
-                    labour_relation: false,
-                },
-            )?;
-        }
-        ids.push(id);
-    }
+    let ids = write_registry(dir, args.people)?;
     println!(
-        "enrol:    {} people in {:.1} s (through the app, one transaction each)",
+        "synth:    {} people and enrolments in {:.1} s (not timed below)",
         args.people,
         started.elapsed().as_secs_f64()
     );
+    import(ImportKind::Units, &dir.join("units.csv"))?;
+    import(ImportKind::People, &dir.join("people.csv"))?;
+    import(ImportKind::Enrollments, &dir.join("enrollments.csv"))?;
+    print!("again: ");
+    import(ImportKind::Enrollments, &dir.join("enrollments.csv"))?;
+    let bench = gongshang_app::accounts::Actor::local_administrator("bench");
     let mut rng = crate::synth::SplitMix64::for_row(args.seed, 99);
     let started = Instant::now();
     let mut covered = 0u64;
-    for _ in 0..args.lookups {
+    for _ in 0..if ids.is_empty() { 0 } else { args.lookups } {
         let id = &ids[rng.below(ids.len() as u64) as usize];
         if app
             .coverage(&bench, id, At::Day(date(2025, 3, 1)), None)?
@@ -143,4 +123,56 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
         args.lookups, args.people
     );
     Ok(())
+}
+
+/// Writes units.csv, people.csv and enrollments.csv for `people` people
+/// into `dir`; their identity numbers.
+fn write_registry(dir: &std::path::Path, people: u64) -> Result<Vec<ResidentId>, CliError> {
+    let file = |name: &str| -> Result<std::io::BufWriter<std::fs::File>, CliError> {
+        let path = dir.join(name);
+        std::fs::File::create(&path)
+            .map(|f| std::io::BufWriter::with_capacity(1 << 20, f))
+            .map_err(|e| CliError(format!("cannot create {}: {e}", path.display())))
+    };
+    let io = |e: std::io::Error| CliError(format!("cannot write the bench files: {e}"));
+    let units = people.div_ceil(1000).max(1);
+    let codes: Vec<String> = (0..units)
+        .map(|k| crate::synth_registry::credit_code("440106", 42 + k))
+        .collect();
+    let mut units_csv = file("units.csv")?;
+    writeln!(
+        units_csv,
+        "credit_code,name,kind,region,industry_class,floating_tier"
+    )
+    .map_err(io)?;
+    for (k, code) in codes.iter().enumerate() {
+        writeln!(units_csv, "{code},基准测试单位{k},enterprise,440106,1,1.0").map_err(io)?;
+    }
+    units_csv.flush().map_err(io)?;
+    let mut people_csv = file("people.csv")?;
+    let mut enrollments_csv = file("enrollments.csv")?;
+    writeln!(people_csv, "resident_id,name").map_err(io)?;
+    writeln!(
+        enrollments_csv,
+        "resident_id,credit_code,scheme_id,category,start_date,labour_relation"
+    )
+    .map_err(io)?;
+    let mut ids = Vec::with_capacity(people as usize);
+    for n in 0..people {
+        let birth = date(1970, 1, 1)
+            .checked_add(jiff::Span::new().days((n / 1000) as i64 % 12_000))
+            .map_err(|e| CliError(e.to_string()))?;
+        let text = crate::synth_registry::resident_id("440106", birth, n % 1000);
+        writeln!(people_csv, "{text},测试").map_err(io)?;
+        writeln!(
+            enrollments_csv,
+            "{text},{},guangdong.employees,employee,2025-01-01,true",
+            codes[(n / 1000) as usize]
+        )
+        .map_err(io)?;
+        ids.push(ResidentId::parse(&text).map_err(|e| CliError(e.to_string()))?);
+    }
+    people_csv.flush().map_err(io)?;
+    enrollments_csv.flush().map_err(io)?;
+    Ok(ids)
 }

@@ -1,31 +1,36 @@
-//! `gongshang import units|people|enrollments|declarations|payments|orders FILE`.
+//! `gongshang import units|people|enrollments|declarations|payments|orders FILE`
+//! and `gongshang import list`.
 //!
-//! Every file is checked whole before anything is stored: without
-//! `--skip-invalid` a file with a bad row is rejected and changes nothing; with
-//! it the good rows go in and the bad ones go to an error file (row, field,
-//! reason, the line as it was). Orders, which come by the million, are
+//! The file is read by `gongshang-csv` (the one CSV reader) and handed to
+//! the application's import use cases (`gongshang_app::imports`), which
+//! check every row before anything is stored: without `--skip-invalid` a
+//! file with a bad row is refused and changes nothing; with it the good rows
+//! go in and the bad ones go to an error file (row, field, reason, the line
+//! as it was). Rows identical to stored ones count as already there; rows
+//! whose key is stored with other content are conflicts. Registry files go
+//! in whole in one transaction. Orders, which come by the ten million, are
 //! checked in a first streaming pass and imported in a second, in batches of
 //! one transaction each; orders are keyed by (platform, order id), so a run
-//! again after a crash duplicates nothing. The formats are in README.md.
+//! again after a crash completes the import and duplicates nothing. The
+//! formats are in README.md.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use gongshang_app::accounts::Actor;
-use gongshang_app::{App, AppError, EnrollRequest, PaymentRequest, UnitInput};
-use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
+use gongshang_app::imports::{
+    IMPORT_LEASE, ImportKind as AppKind, ImportOptions, ImportReport, RowProblem,
+    order_conflict_problem,
+};
+use gongshang_app::{App, IssuedBill};
+use gongshang_domain::ids::PlatformId;
 use gongshang_domain::month::Month;
-use gongshang_rules::Money;
-use gongshang_rules::scheme::{Category, PremiumPayer};
-use gongshang_store::{NewEngagement, OrderRecord};
-use jiff::civil::Date;
+use gongshang_store::OrderRecord;
 
 use crate::CliError;
-use crate::csvin::{Header, Row, read_lines, split_line};
 use crate::order_reader::read_orders;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -36,15 +41,33 @@ pub enum ImportKind {
     Declarations,
     Payments,
     Orders,
+    /// The latest imports and where each stands (running, finished,
+    /// failed, interrupted); no file
+    List,
+}
+
+impl ImportKind {
+    fn app(self) -> Option<AppKind> {
+        Some(match self {
+            ImportKind::Units => AppKind::Units,
+            ImportKind::People => AppKind::People,
+            ImportKind::Enrollments => AppKind::Enrollments,
+            ImportKind::Declarations => AppKind::Declarations,
+            ImportKind::Payments => AppKind::Payments,
+            ImportKind::Orders => AppKind::Orders,
+            ImportKind::List => return None,
+        })
+    }
 }
 
 #[derive(clap::Args)]
 pub struct ImportArgs {
-    /// What the file holds
+    /// What the file holds (or `list`)
     #[arg(value_enum)]
     pub kind: ImportKind,
     /// The CSV file (UTF-8, with or without BOM, a header row; see README)
-    pub file: PathBuf,
+    #[arg(required_unless_present = "kind")]
+    pub file: Option<PathBuf>,
     /// Database URL [default: env GONGSHANG_DATABASE_URL, else gongshang.db]
     #[arg(long, value_name = "URL")]
     pub db: Option<String>,
@@ -61,6 +84,18 @@ pub struct ImportArgs {
     /// Orders per transaction
     #[arg(long, default_value_t = 100_000, hide = true)]
     pub batch: usize,
+    /// With `list`: an unfinished import with no batch for this many
+    /// seconds shows as interrupted [default: 300]
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    pub lease_secs: Option<u32>,
+}
+
+impl ImportArgs {
+    fn path(&self) -> Result<&Path, CliError> {
+        self.file
+            .as_deref()
+            .ok_or_else(|| CliError("a file to import is needed".into()))
+    }
 }
 
 /// A bad row: where, which field, why, and the line as it was.
@@ -71,29 +106,31 @@ pub struct RowError {
     pub text: String,
 }
 
-pub fn row_error(line: u64, text: &str, default_field: &str, e: &AppError) -> RowError {
-    RowError {
-        line,
-        field: e.field().unwrap_or(default_field).to_owned(),
-        reason: e.to_string(),
-        text: text.to_owned(),
+impl From<RowProblem> for RowError {
+    fn from(p: RowProblem) -> RowError {
+        RowError {
+            line: p.line,
+            field: p.field,
+            reason: p.reason,
+            text: p.text,
+        }
     }
 }
 
 pub fn run(args: &ImportArgs) -> Result<(), CliError> {
     let app = crate::db::open_app(args.db.as_deref())?;
+    if args.kind == ImportKind::List {
+        return list(&app, args);
+    }
     let started = Instant::now();
     let summary = import_file(&app, args)?;
     println!(
-        "{}: {} rows read, {} imported{}, {} rejected in {} ms",
-        args.file.display(),
+        "{}: {} rows read, {} imported, {} already there, {} conflicts, {} rejected in {} ms",
+        args.path()?.display(),
         summary.read,
         summary.imported,
-        if summary.duplicate > 0 {
-            format!(", {} already there", summary.duplicate)
-        } else {
-            String::new()
-        },
+        summary.duplicate,
+        summary.conflicts,
         summary.rejected,
         started.elapsed().as_millis()
     );
@@ -106,20 +143,59 @@ pub fn run(args: &ImportArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+fn list(app: &App, args: &ImportArgs) -> Result<(), CliError> {
+    let actor = crate::db::cli_actor(app, args.actor.as_deref())?;
+    println!("id  kind  state  started  read  added  already_there  conflicts  rejected  source");
+    let lease = args.lease_secs.map_or(IMPORT_LEASE, |s| {
+        jiff::SignedDuration::from_secs(i64::from(s))
+    });
+    for run in app.import_runs(&actor, 50)? {
+        let s = &run.summary;
+        let run = gongshang_app::imports::ImportRun {
+            state: s.state(app.now(), lease),
+            summary: s.clone(),
+        };
+        println!(
+            "{}  {}  {}{}  {}  {}  {}  {}  {}  {}  {}",
+            s.id,
+            s.kind,
+            run.state.as_str(),
+            match (run.state, &s.failure) {
+                (_, Some(why)) => format!(" ({why})"),
+                (gongshang_store::ImportState::Interrupted, None) => format!(
+                    " (no batch since {}, for more than {} s: run the same file again to complete it)",
+                    s.heartbeat_at,
+                    lease.as_secs()
+                ),
+                _ => String::new(),
+            },
+            s.started_at,
+            s.rows_read,
+            s.rows_added,
+            s.rows_duplicate,
+            s.rows_conflict,
+            s.rows_rejected,
+            s.source
+        );
+    }
+    Ok(())
+}
+
 #[derive(Default)]
 pub struct ImportSummary {
     pub read: u64,
     pub imported: u64,
     pub duplicate: u64,
+    pub conflicts: u64,
     pub rejected: u64,
     pub notes: Vec<String>,
 }
 
 pub fn import_file(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError> {
-    match args.kind {
-        ImportKind::Orders => import_orders(app, args),
-        ImportKind::Declarations => import_declarations(app, args),
-        kind => import_rows(app, args, kind),
+    match args.kind.app() {
+        Some(AppKind::Orders) => import_orders(app, args),
+        Some(kind) => import_table(app, args, kind),
+        None => Err(CliError("`import list` imports nothing".into())),
     }
 }
 
@@ -128,10 +204,11 @@ fn settle_errors(args: &ImportArgs, errors: &[RowError], rows: u64) -> Result<()
     if errors.is_empty() {
         return Ok(());
     }
+    let file = args.path()?;
     if !args.skip_invalid {
         let mut message = format!(
             "{}: {} of {rows} rows are invalid; the file was rejected and nothing was imported (--skip-invalid imports the good rows)",
-            args.file.display(),
+            file.display(),
             errors.len()
         );
         for e in errors.iter().take(20) {
@@ -146,7 +223,7 @@ fn settle_errors(args: &ImportArgs, errors: &[RowError], rows: u64) -> Result<()
         return Err(CliError(message));
     }
     let path = args.errors.clone().unwrap_or_else(|| {
-        let mut p = args.file.clone().into_os_string();
+        let mut p = file.to_path_buf().into_os_string();
         p.push(".errors.csv");
         PathBuf::from(p)
     });
@@ -193,424 +270,51 @@ fn write_errors(path: &Path, errors: &[RowError]) -> Result<(), CliError> {
         })
 }
 
-fn date(field: &'static str, text: &str) -> Result<Date, AppError> {
-    text.parse().map_err(|_| {
-        AppError::invalid(
-            field,
-            format!("{text:?} is not a date; expected YYYY-MM-DD"),
-        )
-    })
+fn bill_note(bill: &IssuedBill) -> String {
+    format!(
+        "bill {} {} yuan due {}{}",
+        bill.reference,
+        bill.amount,
+        bill.due_date,
+        provisional_note(bill.due_provisional)
+    )
 }
 
-fn money(field: &'static str, text: &str) -> Result<Money, AppError> {
-    Money::parse_yuan(text).map_err(|e| AppError::invalid(field, format!("{text:?}: {e}")))
-}
-
-fn flag(field: &'static str, text: &str) -> Result<bool, AppError> {
-    match text {
-        "" | "false" | "0" | "no" => Ok(false),
-        "true" | "1" | "yes" => Ok(true),
-        _ => Err(AppError::invalid(
-            field,
-            format!("{text:?}; expected true or false"),
-        )),
-    }
-}
-
-fn payer(text: &str) -> Result<Option<PremiumPayer>, AppError> {
-    Ok(match text {
-        "" => None,
-        "unit" => Some(PremiumPayer::Unit),
-        "platform" => Some(PremiumPayer::Platform),
-        "worker" => Some(PremiumPayer::Worker),
-        "fiscal" => Some(PremiumPayer::Fiscal),
-        _ => {
-            return Err(AppError::invalid(
-                "payer",
-                format!("{text:?}; expected unit, platform, worker or fiscal"),
-            ));
-        }
-    })
-}
-
-/// What one row of units, people, enrollments or payments becomes.
-enum Item {
-    Unit(UnitInput),
-    Person(String, String),
-    Enrollment(EnrollRequest),
-    Payment(PaymentRequest),
-}
-
-fn required(kind: ImportKind) -> &'static [&'static str] {
-    match kind {
-        ImportKind::Units => &[
-            "credit_code",
-            "name",
-            "kind",
-            "region",
-            "industry_class",
-            "floating_tier",
-        ],
-        ImportKind::People => &["resident_id", "name"],
-        ImportKind::Enrollments => &[
-            "resident_id",
-            "credit_code",
-            "scheme_id",
-            "category",
-            "start_date",
-        ],
-        ImportKind::Declarations => &[
-            "credit_code",
-            "scheme_id",
-            "month",
-            "resident_id",
-            "declared_wage",
-        ],
-        ImportKind::Payments => &["bill_reference", "amount", "paid_on", "idempotency_key"],
-        ImportKind::Orders => crate::order_reader::ORDER_COLUMNS,
-    }
-}
-
-fn import_rows(app: &App, args: &ImportArgs, kind: ImportKind) -> Result<ImportSummary, CliError> {
+/// Units, people, enrolments, declarations, payments: the file read whole
+/// and imported whole, in one transaction.
+fn import_table(app: &App, args: &ImportArgs, kind: AppKind) -> Result<ImportSummary, CliError> {
+    let path = args.path()?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError(format!("cannot open {}: {e}", path.display())))?;
+    let table = gongshang_csv::read_table(&bytes, kind.columns())
+        .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    drop(bytes);
     let actor = crate::db::cli_actor(app, args.actor.as_deref())?;
-    let (header_line, lines) = read_lines(&args.file)?;
-    let file = args.file.display().to_string();
-    let header = Header::parse(&header_line, required(kind), &file)?;
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut items = Vec::with_capacity(lines.len());
-    let mut errors = Vec::new();
-    // First pass: parse and check everything; nothing is stored.
-    for (line, text) in &lines {
-        let row = Row {
-            header: &header,
-            fields: split_line(text),
-        };
-        let parsed = check_row(app, &actor, kind, &row, &mut seen);
-        match parsed {
-            Ok(item) => items.push((*line, text, item)),
-            Err((field, e)) => errors.push(row_error(*line, text, field, &e)),
-        }
-    }
-    settle_errors(args, &errors, lines.len() as u64)?;
-    // Second pass: store.
-    let mut summary = ImportSummary {
-        read: lines.len() as u64,
-        rejected: errors.len() as u64,
-        ..ImportSummary::default()
+    let options = ImportOptions {
+        source: path.display().to_string(),
+        skip_invalid: args.skip_invalid,
     };
-    let mut late = Vec::new();
-    let mut progress = Progress::new(items.len() as u64);
-    for (i, (line, text, item)) in items.iter().enumerate() {
-        progress.update(i as u64);
-        let result = apply(app, item, &actor);
-        match result {
-            Ok(()) => summary.imported += 1,
-            Err(e) if args.skip_invalid => late.push(row_error(*line, text, "row", &e)),
-            Err(e) => {
-                progress.finish();
-                return Err(CliError(format!(
-                    "{file}: row {line}: {e} ({} rows before it were imported)",
-                    summary.imported
-                )));
-            }
-        }
-    }
-    progress.finish();
-    if !late.is_empty() {
-        errors.extend(late);
-        summary.rejected = errors.len() as u64;
-        settle_errors(args, &errors, summary.read)?;
-    }
-    Ok(summary)
-}
-
-fn check_row(
-    app: &App,
-    actor: &Actor,
-    kind: ImportKind,
-    row: &Row<'_>,
-    seen: &mut HashSet<String>,
-) -> Result<Item, (&'static str, AppError)> {
-    let at = |field: &'static str| move |e: AppError| (field, e);
-    let dup = |field: &'static str, key: &str, seen: &mut HashSet<String>| {
-        if seen.insert(key.to_owned()) {
-            Ok(())
-        } else {
-            Err((field, AppError::invalid(field, "appears twice in the file")))
-        }
-    };
-    match kind {
-        ImportKind::Units => {
-            let input = UnitInput {
-                credit_code: row.get("credit_code").into(),
-                name: row.get("name").into(),
-                kind: row.get("kind").into(),
-                region: row.get("region").into(),
-                industry_class: row.get("industry_class").into(),
-                floating_tier: row.get("floating_tier").into(),
-            };
-            let unit = gongshang_app::parse_unit(&input).map_err(at("credit_code"))?;
-            dup("credit_code", unit.credit_code.as_str(), seen)?;
-            if app
-                .store()
-                .unit_by_code(&unit.credit_code)
-                .map_err(|e| ("credit_code", e.into()))?
-                .is_some()
-            {
-                return Err((
-                    "credit_code",
-                    AppError::invalid(
-                        "credit_code",
-                        format!("unit {} already exists", unit.credit_code.as_str()),
-                    ),
-                ));
-            }
-            Ok(Item::Unit(input))
-        }
-        ImportKind::People => {
-            let person = gongshang_app::parse_person(row.get("resident_id"), row.get("name"))
-                .map_err(at("resident_id"))?;
-            dup("resident_id", person.resident_id.as_str(), seen)?;
-            if app
-                .store()
-                .person_by_resident_id(&person.resident_id)
-                .map_err(|e| ("resident_id", e.into()))?
-                .is_some()
-            {
-                return Err((
-                    "resident_id",
-                    AppError::invalid(
-                        "resident_id",
-                        format!("person {} already exists", person.resident_id.masked()),
-                    ),
-                ));
-            }
-            Ok(Item::Person(
-                row.get("resident_id").into(),
-                row.get("name").into(),
-            ))
-        }
-        ImportKind::Enrollments => {
-            let person =
-                ResidentId::parse(row.get("resident_id")).map_err(|e| ("resident_id", e.into()))?;
-            let unit = match row.get("credit_code") {
-                "" => None,
-                code => Some(CreditCode::parse(code).map_err(|e| ("credit_code", e.into()))?),
-            };
-            let req = EnrollRequest {
-                person,
-                unit,
-                scheme_id: row.get("scheme_id").into(),
-                category: gongshang_app::parse_category(row.get("category"))
-                    .map_err(at("category"))?,
-                start: date("start_date", row.get("start_date")).map_err(at("start_date"))?,
-                labour_relation: flag("labour_relation", row.get("labour_relation"))
-                    .map_err(at("labour_relation"))?,
-            };
-            // People and units of the same run are not stored yet: checked when stored.
-            let eligibility = app
-                .check_enrollment(actor, &req)
-                .map_err(at("resident_id"))?;
-            if let Some(f) = eligibility.failure() {
-                return Err((
-                    "scheme_id",
-                    AppError::NotEligible {
-                        scheme: req.scheme_id.clone(),
-                        rule: f.rule.into(),
-                        value: f.value.clone(),
-                        allowed: f.allowed.clone(),
-                    },
-                ));
-            }
-            Ok(Item::Enrollment(req))
-        }
-        ImportKind::Payments => {
-            let reference = row.get("bill_reference");
-            let bill = app
-                .bill_by_reference(actor, reference)
-                .map_err(at("bill_reference"))?
-                .ok_or_else(|| {
-                    (
-                        "bill_reference",
-                        AppError::invalid("bill_reference", format!("no bill {reference:?}")),
-                    )
-                })?;
-            let key = row.get("idempotency_key");
-            dup("idempotency_key", key, seen)?;
-            Ok(Item::Payment(PaymentRequest {
-                bill_id: bill.bill_id,
-                amount: money("amount", row.get("amount")).map_err(at("amount"))?,
-                paid_on: date("paid_on", row.get("paid_on")).map_err(at("paid_on"))?,
-                idempotency_key: key.into(),
-                payer: payer(row.get("payer")).map_err(at("payer"))?,
-            }))
-        }
-        ImportKind::Declarations | ImportKind::Orders => {
-            unreachable!("imported by their own paths")
-        }
-    }
-}
-
-fn apply(app: &App, item: &Item, actor: &Actor) -> Result<(), AppError> {
-    match item {
-        Item::Unit(u) => app.register_unit(actor, u).map(drop),
-        Item::Person(id, name) => app.register_person(actor, id, name).map(drop),
-        Item::Enrollment(req) => {
-            // An employee enrolled by a unit has a labour relation with it:
-            // recorded, so that its other schemes can exclude them.
-            if req.category == Category::Employee
-                && let Some(unit) = req.unit
-            {
-                app.add_engagement(
-                    actor,
-                    &NewEngagement {
-                        person: req.person,
-                        unit,
-                        category: Category::Employee,
-                        start: req.start,
-                        end: None,
-                    },
-                )?;
-            }
-            app.enroll(actor, req).map(drop)
-        }
-        Item::Payment(p) => app.record_payment(actor, p).map(drop),
-    }
-}
-
-/// Declarations: one bill per (unit, scheme, month), with its rows.
-fn import_declarations(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError> {
-    let actor = crate::db::cli_actor(app, args.actor.as_deref())?;
-    let (header_line, lines) = read_lines(&args.file)?;
-    let file = args.file.display().to_string();
-    let header = Header::parse(&header_line, required(ImportKind::Declarations), &file)?;
-    type Key = (String, String, String);
-    type Parsed = (Key, CreditCode, Month, ResidentId, Money);
-    let mut groups: BTreeMap<Key, Vec<(u64, String, ResidentId, Money)>> = BTreeMap::new();
-    let mut errors = Vec::new();
-    let mut keys: HashSet<(Key, ResidentId)> = HashSet::new();
-    for (line, text) in &lines {
-        let row = Row {
-            header: &header,
-            fields: split_line(text),
-        };
-        let parsed = (|| -> Result<Parsed, (&'static str, AppError)> {
-            let unit =
-                CreditCode::parse(row.get("credit_code")).map_err(|e| ("credit_code", e.into()))?;
-            let month = Month::parse(row.get("month")).map_err(|e| ("month", e.into()))?;
-            let person =
-                ResidentId::parse(row.get("resident_id")).map_err(|e| ("resident_id", e.into()))?;
-            let wage = money("declared_wage", row.get("declared_wage"))
-                .map_err(|e| ("declared_wage", e))?;
-            let key = (
-                unit.as_str().to_owned(),
-                row.get("scheme_id").to_owned(),
-                month.to_string(),
-            );
-            Ok((key, unit, month, person, wage))
-        })();
-        match parsed {
-            Ok((key, _, _, person, wage)) => {
-                if !keys.insert((key.clone(), person)) {
-                    errors.push(row_error(
-                        *line,
-                        text,
-                        "resident_id",
-                        &AppError::invalid(
-                            "resident_id",
-                            "declared twice for the month in the file",
-                        ),
-                    ));
-                    continue;
-                }
-                groups
-                    .entry(key)
-                    .or_default()
-                    .push((*line, text.clone(), person, wage));
-            }
-            Err((field, e)) => errors.push(row_error(*line, text, field, &e)),
-        }
-    }
-    // A bill that its rules refuse takes all its rows with it. The check is a
-    // computation without storing: a bill already issued is found by reference.
-    let mut good = Vec::new();
-    for (key, rows) in groups {
-        let unit = CreditCode::parse(&key.0).map_err(|e| CliError(e.to_string()))?;
-        let month = Month::parse(&key.2).map_err(|e| CliError(e.to_string()))?;
-        let reference = format!(
-            "M{:04}{:02}-{}-{}",
-            month.year(),
-            month.month(),
-            key.0,
-            key.1
-        );
-        let mut reference = reference;
-        reference.truncate(60);
-        let problem = match app.bill_by_reference(&actor, &reference) {
-            Ok(Some(_)) => Some(AppError::Conflict {
-                entity: "declaration",
-                reason: format!(
-                    "{} of unit {} in {} was already declared (bill {reference}); supplementary declarations are not accepted",
-                    key.2, key.0, key.1
-                ),
-            }),
-            Ok(None) => None,
-            Err(e) => Some(e),
-        };
-        match problem {
-            Some(e) => errors.extend(
-                rows.iter()
-                    .map(|(l, t, _, _)| row_error(*l, t, "month", &e)),
-            ),
-            None => good.push((unit, key.1, month, rows)),
-        }
-    }
-    settle_errors(args, &errors, lines.len() as u64)?;
-    let mut summary = ImportSummary {
-        read: lines.len() as u64,
-        rejected: errors.len() as u64,
-        ..ImportSummary::default()
-    };
-    let mut late = Vec::new();
-    for (unit, scheme, month, rows) in &good {
-        let declared: Vec<(ResidentId, Money)> = rows.iter().map(|(_, _, p, w)| (*p, *w)).collect();
-        match app.declare_month(&actor, unit, scheme, *month, &declared) {
-            Ok(bill) => {
-                summary.imported += rows.len() as u64;
-                summary.notes.push(format!(
-                    "bill {} {} yuan due {}{}",
-                    bill.reference,
-                    bill.amount,
-                    bill.due_date,
-                    provisional_note(bill.due_provisional)
-                ));
-            }
-            Err(e) if args.skip_invalid => {
-                late.extend(rows.iter().map(|(l, t, _, _)| row_error(*l, t, "row", &e)))
-            }
-            Err(e) => {
-                return Err(CliError(format!(
-                    "{file}: rows {}: {e} ({} rows before them were imported)",
-                    rows.iter()
-                        .map(|r| r.0.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    summary.imported
-                )));
-            }
-        }
-    }
-    if !late.is_empty() {
-        errors.extend(late);
-        summary.rejected = errors.len() as u64;
-        settle_errors(args, &errors, summary.read)?;
-    }
-    Ok(summary)
+    let report: ImportReport = app.import_table(&actor, kind, &table, &options)?;
+    let errors: Vec<RowError> = report
+        .problems
+        .iter()
+        .cloned()
+        .map(RowError::from)
+        .collect();
+    settle_errors(args, &errors, report.rows_read)?;
+    Ok(ImportSummary {
+        read: report.rows_read,
+        imported: report.added,
+        duplicate: report.already_there,
+        conflicts: report.conflicts,
+        rejected: report.rejected(),
+        notes: report.bills.iter().map(bill_note).collect(),
+    })
 }
 
 fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError> {
+    let path = args.path()?;
     let actor = crate::db::cli_actor(app, args.actor.as_deref())?;
-    let path = &args.file;
     let len = std::fs::metadata(path)
         .map_err(|e| CliError(format!("cannot open {}: {e}", path.display())))?
         .len();
@@ -638,7 +342,7 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
     // PostgreSQL takes two streams on connections of their own (a server
     // process each). With two streams, which copy of an order repeated in
     // two batches of one file is kept is not defined (the counts are).
-    let import = app.begin_order_import(&actor, &path.display().to_string())?;
+    let import = app.begin_orders_import(&actor, &path.display().to_string())?;
     let streams = if app.store().backend_name() == "postgres" {
         2
     } else {
@@ -648,35 +352,45 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
     let mut touched: BTreeSet<(String, Month)> = BTreeSet::new();
     let mut summary = ImportSummary {
         read: rows,
-        rejected: errors.len() as u64,
         ..ImportSummary::default()
     };
-    let actor = &actor;
-    let stored = std::thread::scope(|scope| -> Result<(u64, u64), CliError> {
-        let (to_store, batches) = sync_channel::<Vec<OrderRecord>>(streams);
+    type Batch = (Vec<OrderRecord>, Vec<u64>);
+    let stored = std::thread::scope(|scope| -> Result<(u64, u64, Vec<RowError>), CliError> {
+        let (to_store, batches) = sync_channel::<Batch>(streams);
         let batches = Arc::new(Mutex::new(batches));
         let storers: Vec<_> = (0..streams)
             .map(|_| {
                 let batches = Arc::clone(&batches);
-                scope.spawn(move || -> Result<(u64, u64), CliError> {
-                    let (mut added, mut duplicate) = (0, 0);
+                let actor = &actor;
+                scope.spawn(move || -> Result<(u64, u64, Vec<RowError>), CliError> {
+                    let (mut added, mut duplicate, mut conflicts) = (0, 0, Vec::new());
                     loop {
                         let next = batches.lock().map(|rx| rx.recv());
-                        let Ok(Ok(batch)) = next else {
-                            return Ok((added, duplicate));
+                        let Ok(Ok((batch, lines))) = next else {
+                            return Ok((added, duplicate, conflicts));
                         };
-                        let counts = app.import_order_batch(actor, import, &batch)?;
+                        let counts = app.import_orders_batch(actor, import, &batch)?;
                         added += counts.added;
                         duplicate += counts.duplicate;
+                        conflicts.extend(counts.conflicts.iter().map(|c| {
+                            RowError::from(order_conflict_problem(
+                                lines[c.index],
+                                &batch[c.index],
+                                c,
+                            ))
+                        }));
                     }
                 })
             })
             .collect();
         drop(batches);
-        let mut batch: Vec<OrderRecord> = Vec::with_capacity(batch_rows);
-        let mut hand_over = |batch: Vec<OrderRecord>| -> Result<(), CliError> {
+        let mut batch: Batch = (
+            Vec::with_capacity(batch_rows),
+            Vec::with_capacity(batch_rows),
+        );
+        let mut hand_over = |batch: Batch| -> Result<(), CliError> {
             let mut last: Option<(&str, Month)> = None;
-            for o in &batch {
+            for o in &batch.0 {
                 let month = Month::of(o.day);
                 if last != Some((o.platform.as_str(), month)) {
                     touched.insert((o.platform.as_str().to_owned(), month));
@@ -688,18 +402,24 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
                 .map_err(|_| CliError("storing stopped".to_owned()))
         };
         let read = read_orders(app, path, cores.saturating_sub(1).max(1), |chunk| {
-            batch.extend(chunk.rows.into_iter().filter_map(Result::ok));
-            if batch.len() >= batch_rows {
+            for (line, o) in chunk.rows.into_iter().filter_map(Result::ok) {
+                batch.0.push(o);
+                batch.1.push(line);
+            }
+            if batch.0.len() >= batch_rows {
                 hand_over(std::mem::replace(
                     &mut batch,
-                    Vec::with_capacity(batch_rows),
+                    (
+                        Vec::with_capacity(batch_rows),
+                        Vec::with_capacity(batch_rows),
+                    ),
                 ))?;
             }
             progress.update(len + chunk.bytes_end);
             Ok(())
         })
         .and_then(|()| {
-            if batch.is_empty() {
+            if batch.0.is_empty() {
                 Ok(())
             } else {
                 hand_over(std::mem::take(&mut batch))
@@ -707,13 +427,14 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
         });
         drop(to_store);
         // A storing thread's own error says more than "storing stopped".
-        let mut total = (0, 0);
+        let mut total = (0, 0, Vec::new());
         let mut failure = None;
         for s in storers {
             match s.join() {
-                Ok(Ok((a, d))) => {
+                Ok(Ok((a, d, c))) => {
                     total.0 += a;
                     total.1 += d;
+                    total.2.extend(c);
                 }
                 Ok(Err(e)) => failure = failure.or(Some(e)),
                 Err(_) => failure = failure.or(Some(CliError("a storing thread panicked".into()))),
@@ -723,30 +444,42 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
             (Some(e), _) | (None, Err(e)) => Err(e),
             (None, Ok(())) => Ok(total),
         }
-    })?;
-    summary.imported = stored.0;
-    summary.duplicate = stored.1;
+    });
     progress.finish();
-    app.finish_order_import(actor, import, rows, errors.len() as u64)?;
-    // Bill each platform's month for what is not billed yet (the agency
-    // bills; a platform importing its own file leaves that to the agency).
-    if !actor.may(gongshang_app::accounts::Action::BillOrders) {
-        summary
-            .notes
-            .push("the months are billed by the agency, not by this account".into());
-        return Ok(summary);
-    }
+    let (added, duplicate, mut conflicts) = match stored {
+        Ok(s) => s,
+        Err(e) => {
+            // Shown as failed, not running; the same file again completes it.
+            let _ = app.fail_orders_import(&actor, import, &e.0);
+            return Err(e);
+        }
+    };
+    conflicts.sort_by_key(|c| c.line);
+    summary.imported = added;
+    summary.duplicate = duplicate;
+    summary.conflicts = conflicts.len() as u64;
+    errors.extend(conflicts);
+    errors.sort_by_key(|e| e.line);
+    summary.rejected = errors.len() as u64;
+    app.finish_orders_import(&actor, import, rows, errors.len() as u64)?;
+    // Bill each platform's month for what is not billed yet.
     for (platform, month) in touched {
         let platform = PlatformId::parse(&platform).map_err(|e| CliError(e.to_string()))?;
-        if let Some(bill) = app.bill_orders(actor, &platform, month)? {
-            summary.notes.push(format!(
-                "bill {} {} yuan due {}{}",
-                bill.reference,
-                bill.amount,
-                bill.due_date,
-                provisional_note(bill.due_provisional)
-            ));
+        if let Some(bill) = app.bill_orders(&actor, &platform, month)? {
+            summary.notes.push(bill_note(&bill));
         }
+    }
+    if summary.conflicts > 0 {
+        // The other orders are stored (batches commit as they go); the
+        // conflicting ones were not, and are reported like bad rows.
+        settle_errors(args, &errors, rows).map_err(|e| {
+            CliError(format!(
+                "{}\n  ({} orders were imported, {} already there; the conflicting orders were not, and the stored ones are kept)",
+                e.0.replace("the file was rejected and nothing was imported", "they were not imported"),
+                summary.imported,
+                summary.duplicate
+            ))
+        })?;
     }
     Ok(summary)
 }

@@ -8,7 +8,6 @@ mod bench;
 mod bench_import;
 mod calc;
 mod cases_cmds;
-mod csvin;
 mod db;
 mod demo;
 mod holiday_cmds;

@@ -6,6 +6,10 @@
 //! it can store one batch while the next ones are being parsed. Orders come
 //! by the ten million and parsing costs about as much as storing, so
 //! overlapping the two is what makes an import fit its time.
+//!
+//! Lines are split into fields by `gongshang-csv`, the reader of every
+//! import (quoting, CRLF, a byte-order mark, the refusals with row and
+//! column); a record is one line, so the file can be cut at line breaks.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -13,32 +17,24 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use gongshang_app::{App, AppError, OrderInput, OrderPricer};
-use gongshang_domain::ids::{OrderId, PlatformId, ResidentId};
-use gongshang_rules::scheme::OrderIndustry;
+use gongshang_app::imports::{ImportKind, RowProblem, order_input};
+use gongshang_app::{App, OrderPricer};
+use gongshang_csv::{Header, Splitter};
 use gongshang_store::OrderRecord;
 
 use crate::CliError;
-use crate::csvin::{Header, split_line};
-use crate::import::{RowError, row_error};
+use crate::import::RowError;
 
 /// Lines per chunk: big enough that the channels cost nothing, small enough
 /// that a few in flight take little memory.
 const CHUNK_LINES: usize = 16_384;
 
-/// The columns an order file must have.
-pub const ORDER_COLUMNS: &[&str] = &[
-    "platform",
-    "order_id",
-    "resident_id",
-    "ordered_at",
-    "industry",
-    "province",
-];
+use gongshang_app::imports::ORDER_COLUMNS;
 
-/// A parsed chunk: its rows in file order, and how far into the file it ends.
+/// A parsed chunk: its rows in file order (with their line), and how far
+/// into the file it ends.
 pub struct Chunk {
-    pub rows: Vec<Result<OrderRecord, RowError>>,
+    pub rows: Vec<Result<(u64, OrderRecord), RowError>>,
     pub bytes_end: u64,
 }
 
@@ -46,7 +42,7 @@ struct RawChunk {
     seq: u64,
     /// The line number of the first line (the header is line 1).
     first_line: u64,
-    lines: Vec<String>,
+    lines: Vec<Vec<u8>>,
     bytes_end: u64,
 }
 
@@ -62,11 +58,15 @@ pub fn read_orders(
     let file = std::fs::File::open(path)
         .map_err(|e| CliError(format!("cannot open {}: {e}", path.display())))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut header_line = String::new();
+    let mut header_line = Vec::new();
     reader
-        .read_line(&mut header_line)
+        .read_until(b'\n', &mut header_line)
         .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
-    let header = Header::parse(&header_line, ORDER_COLUMNS, &path.display().to_string())?;
+    let header = Header::parse(
+        header_line.strip_suffix(b"\n").unwrap_or(&header_line),
+        ImportKind::Orders.columns(),
+    )
+    .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     let cols = OrderColumns(std::array::from_fn(|i| {
         header.index(ORDER_COLUMNS[i]).expect("checked")
     }));
@@ -83,10 +83,10 @@ pub fn read_orders(
         for _ in 0..parsers {
             let raw_rx = Arc::clone(&raw_rx);
             let parsed_tx = parsed_tx.clone();
-            let cols = &cols;
-            workers.push(scope.spawn(move || -> Result<(), AppError> {
+            let (cols, header) = (&cols, &header);
+            workers.push(scope.spawn(move || -> Result<(), gongshang_app::AppError> {
                 let mut pricer = app.order_pricer()?;
-                parse_chunks(&raw_rx, &parsed_tx, cols, &mut pricer);
+                parse_chunks(&raw_rx, &parsed_tx, cols, header, &mut pricer);
                 Ok(())
             }));
         }
@@ -135,8 +135,8 @@ fn read_chunks(
         let first_line = line_number + 1;
         let mut lines = Vec::with_capacity(CHUNK_LINES);
         for _ in 0..CHUNK_LINES {
-            let mut line = String::new();
-            let n = reader.read_line(&mut line)?;
+            let mut line = Vec::new();
+            let n = reader.read_until(b'\n', &mut line)?;
             if n == 0 {
                 break;
             }
@@ -165,8 +165,10 @@ fn parse_chunks(
     input: &Mutex<Receiver<RawChunk>>,
     out: &SyncSender<(u64, Chunk)>,
     cols: &OrderColumns,
+    header: &Header,
     pricer: &mut OrderPricer<'_>,
 ) {
+    let mut splitter = Splitter::default();
     loop {
         let raw = match input.lock() {
             Ok(rx) => rx.recv(),
@@ -175,15 +177,28 @@ fn parse_chunks(
         let Ok(raw) = raw else { return };
         let mut rows = Vec::with_capacity(raw.lines.len());
         for (i, line) in raw.lines.iter().enumerate() {
-            let text = line.trim_end_matches(['\n', '\r']);
-            if text.trim().is_empty() {
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
+            if gongshang_csv::is_blank(line) {
                 continue;
             }
             let number = raw.first_line + i as u64;
-            rows.push(
-                parse_order(cols, text, pricer)
-                    .map_err(|(field, e)| row_error(number, text, field, &e)),
-            );
+            let row = match splitter.split(line, number, Some(header)) {
+                Ok(fields) => {
+                    let get = |k: usize| fields.get(cols.0[k]);
+                    order_input([get(0), get(1), get(2), get(3), get(4), get(5)])
+                        .and_then(|input| pricer.price(input))
+                        .map(|o| (number, o))
+                        .map_err(|e| {
+                            let text = String::from_utf8_lossy(line);
+                            RowError::from(RowProblem::of(number, text.trim_end(), "row", &e))
+                        })
+                }
+                Err(e) => Err(RowError::from(RowProblem::of_csv(
+                    &e,
+                    &String::from_utf8_lossy(line),
+                ))),
+            };
+            rows.push(row);
         }
         let chunk = Chunk {
             rows,
@@ -195,52 +210,5 @@ fn parse_chunks(
     }
 }
 
-fn industry(text: &str) -> Result<OrderIndustry, AppError> {
-    match text {
-        "ride_hailing" => Ok(OrderIndustry::RideHailing),
-        "instant_delivery" => Ok(OrderIndustry::InstantDelivery),
-        "intra_city_freight" => Ok(OrderIndustry::IntraCityFreight),
-        _ => Err(AppError::invalid(
-            "industry",
-            format!("{text:?}; expected ride_hailing, instant_delivery or intra_city_freight"),
-        )),
-    }
-}
-
-/// Column positions of the order file.
+/// Column positions of the order file, in [`ORDER_COLUMNS`] order.
 struct OrderColumns([usize; 6]);
-
-fn parse_order(
-    cols: &OrderColumns,
-    line: &str,
-    pricer: &mut OrderPricer<'_>,
-) -> Result<OrderRecord, (&'static str, AppError)> {
-    let owned;
-    let fields: Vec<&str> = if line.contains('"') {
-        owned = split_line(line);
-        owned.iter().map(String::as_str).collect()
-    } else {
-        line.split(',').collect()
-    };
-    let get = |i: usize| fields.get(cols.0[i]).map_or("", |s| s.trim());
-    let input = OrderInput {
-        platform: PlatformId::parse(get(0)).map_err(|e| ("platform", e.into()))?,
-        order_id: OrderId::parse(get(1)).map_err(|e| ("order_id", e.into()))?,
-        resident_id: ResidentId::parse(get(2)).map_err(|e| ("resident_id", e.into()))?,
-        ordered_at: get(3).parse().map_err(|_| {
-            (
-                "ordered_at",
-                AppError::invalid(
-                    "ordered_at",
-                    format!(
-                        "{:?} is not an instant; expected RFC 3339 with an offset, e.g. 2025-07-01T12:30:00+08:00",
-                        get(3)
-                    ),
-                ),
-            )
-        })?,
-        industry: industry(get(4)).map_err(|e| ("industry", e))?,
-        province: get(5).to_owned(),
-    };
-    pricer.price(input).map_err(|e| ("row", e))
-}

@@ -974,9 +974,9 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             if batch.is_empty() {
                 continue;
             }
-            let import = app.begin_order_import(&seeder(), &format!("{alias}-{month}.csv"))?;
-            let counts = app.import_order_batch(&seeder(), import, &batch)?;
-            app.finish_order_import(&seeder(), import, batch.len() as u64, 0)?;
+            let import = app.begin_orders_import(&seeder(), &format!("{alias}-{month}.csv"))?;
+            let counts = app.import_orders_batch(&seeder(), import, &batch)?;
+            app.finish_orders_import(&seeder(), import, batch.len() as u64, 0)?;
             report.orders += counts.added;
             clock.set(china_instant(month.next().first_day(), 10));
             if let Some(bill) = app.bill_orders(&seeder(), &platform, month)? {

@@ -63,7 +63,7 @@ pub(crate) fn category_text(c: Category) -> String {
     }
 }
 
-fn parse_category(text: &str) -> Result<Category, String> {
+pub(crate) fn parse_category(text: &str) -> Result<Category, String> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| e.to_string())
 }
 
@@ -96,15 +96,15 @@ fn parse_account(text: &str) -> Result<Account, String> {
         .ok_or_else(|| format!("{text:?} is not an account"))
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
     text.parse::<Date>().map_err(|e| e.to_string())
 }
 
-fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
+pub(crate) fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
     text.parse::<Timestamp>().map_err(|e| e.to_string())
 }
 
-fn sex_text(s: Sex) -> &'static str {
+pub(crate) fn sex_text(s: Sex) -> &'static str {
     match s {
         Sex::Male => "male",
         Sex::Female => "female",
@@ -156,7 +156,7 @@ pub(crate) fn audit(
 
 // ---- lookups ----------------------------------------------------------------
 
-fn person_id(db: &mut dyn Db, person: &ResidentId) -> Result<i64, StoreError> {
+pub(crate) fn person_id(db: &mut dyn Db, person: &ResidentId) -> Result<i64, StoreError> {
     let row = db.opt_row(
         "looking up a person",
         "SELECT id FROM people WHERE resident_id = $1",
@@ -171,7 +171,7 @@ fn person_id(db: &mut dyn Db, person: &ResidentId) -> Result<i64, StoreError> {
     }
 }
 
-fn unit_id(db: &mut dyn Db, unit: &CreditCode) -> Result<i64, StoreError> {
+pub(crate) fn unit_id(db: &mut dyn Db, unit: &CreditCode) -> Result<i64, StoreError> {
     let row = db.opt_row(
         "looking up a unit",
         "SELECT id FROM units WHERE credit_code = $1",
@@ -186,10 +186,10 @@ fn unit_id(db: &mut dyn Db, unit: &CreditCode) -> Result<i64, StoreError> {
     }
 }
 
-const UNIT_COLUMNS: &str =
+pub(crate) const UNIT_COLUMNS: &str =
     "id, credit_code, name, kind, region, industry_class, floating_tier, created_at";
 
-fn unit_from_row(row: &[Value]) -> Result<Unit, StoreError> {
+pub(crate) fn unit_from_row(row: &[Value]) -> Result<Unit, StoreError> {
     let c = Cols::new(row);
     let class = c.int(5)?;
     Ok(Unit {
@@ -212,10 +212,10 @@ fn unit_from_row(row: &[Value]) -> Result<Unit, StoreError> {
     })
 }
 
-const ENROLLMENT_SELECT: &str = "SELECT e.id, p.resident_id, u.credit_code, e.scheme_id, e.category, e.start_date, e.end_date \
+pub(crate) const ENROLLMENT_SELECT: &str = "SELECT e.id, p.resident_id, u.credit_code, e.scheme_id, e.category, e.start_date, e.end_date \
      FROM enrollments e JOIN people p ON p.id = e.person_id LEFT JOIN units u ON u.id = e.unit_id";
 
-fn enrollment_from_row(row: &[Value]) -> Result<StoredEnrollment, StoreError> {
+pub(crate) fn enrollment_from_row(row: &[Value]) -> Result<StoredEnrollment, StoreError> {
     let c = Cols::new(row);
     Ok(StoredEnrollment {
         id: c.int(0)?,
@@ -495,7 +495,7 @@ pub(crate) fn finish_order_batch(
     db: &mut dyn Db,
     import_id: i64,
     rows: usize,
-    counts: ImportCounts,
+    counts: &ImportCounts,
     months: &MonthTotals,
     actor: &str,
     at: Timestamp,
@@ -503,11 +503,14 @@ pub(crate) fn finish_order_batch(
     add_month_totals(db, months)?;
     let changed = db.exec(
         "counting an import batch",
-        "UPDATE imports SET rows_added = rows_added + $1, rows_duplicate = rows_duplicate + $2 \
-         WHERE id = $3 AND finished_at IS NULL",
+        "UPDATE imports SET rows_added = rows_added + $1, rows_duplicate = rows_duplicate + $2, \
+         rows_conflict = rows_conflict + $3, heartbeat_at = $4 \
+         WHERE id = $5 AND finished_at IS NULL",
         &[
             i(i64::try_from(counts.added).unwrap_or(i64::MAX)),
             i(i64::try_from(counts.duplicate).unwrap_or(i64::MAX)),
+            i(i64::try_from(counts.conflict).unwrap_or(i64::MAX)),
+            t(at),
             i(import_id),
         ],
     )?;
@@ -521,7 +524,10 @@ pub(crate) fn finish_order_batch(
         "import_orders",
         "import",
         &import_id.to_string(),
-        json!({"rows": rows, "added": counts.added, "duplicate": counts.duplicate}),
+        json!({
+            "rows": rows, "added": counts.added, "duplicate": counts.duplicate,
+            "conflict": counts.conflict,
+        }),
     )
 }
 
@@ -568,17 +574,11 @@ fn add_month_totals(db: &mut dyn Db, months: &MonthTotals) -> Result<(), StoreEr
     Ok(())
 }
 
-fn import_summary(db: &mut dyn Db, import_id: i64) -> Result<ImportSummary, StoreError> {
-    let row = db.opt_row(
-        "reading an import",
-        "SELECT id, kind, source, rows_read, rows_added, rows_duplicate, rows_rejected, started_at, finished_at \
-         FROM imports WHERE id = $1",
-        &[i(import_id)],
-    )?;
-    let Some(row) = row else {
-        return Err(StoreError::not_found("import", import_id));
-    };
-    let c = Cols::new(&row);
+pub(crate) const IMPORT_COLUMNS: &str = "id, kind, source, rows_read, rows_added, rows_duplicate, rows_rejected, \
+     started_at, finished_at, rows_conflict, COALESCE(heartbeat_at, started_at), failure";
+
+pub(crate) fn import_from_row(row: &[Value]) -> Result<ImportSummary, StoreError> {
+    let c = Cols::new(row);
     Ok(ImportSummary {
         id: c.int(0)?,
         kind: c.text(1)?.to_owned(),
@@ -589,7 +589,18 @@ fn import_summary(db: &mut dyn Db, import_id: i64) -> Result<ImportSummary, Stor
         rows_rejected: count(c.int(6)?),
         started_at: c.parsed(7, "started_at", parse_timestamp)?,
         finished_at: c.opt_parsed(8, "finished_at", parse_timestamp)?,
+        rows_conflict: count(c.int(9)?),
+        heartbeat_at: c.parsed(10, "heartbeat_at", parse_timestamp)?,
+        failure: c.opt_text(11)?.map(str::to_owned),
     })
+}
+
+fn import_summary(db: &mut dyn Db, import_id: i64) -> Result<ImportSummary, StoreError> {
+    let sql = format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE id = $1");
+    match db.opt_row("reading an import", &sql, &[i(import_id)])? {
+        Some(row) => import_from_row(&row),
+        None => Err(StoreError::not_found("import", import_id)),
+    }
 }
 
 // ---- coverage ---------------------------------------------------------------
@@ -703,6 +714,282 @@ fn insert_enrollment(
         }),
     )?;
     Ok(id)
+}
+
+/// The checks of a bill before any database work.
+pub(crate) fn check_new_bill(bill: &NewBill, actor: &str) -> Result<(), StoreError> {
+    require_text("reference", &bill.reference)?;
+    require_text("scheme_id", &bill.scheme_id)?;
+    require_text("period", &bill.period)?;
+    require_text("actor", actor)?;
+    let amount = bill.amount.fen();
+    let fiscal = bill.fiscal_share.fen();
+    if amount <= 0 {
+        return Err(StoreError::invalid(
+            "amount",
+            format!("{} yuan; a bill must be more than 0.00", bill.amount),
+        ));
+    }
+    if !(0..=amount).contains(&fiscal) {
+        return Err(StoreError::invalid(
+            "fiscal_share",
+            format!(
+                "{} yuan is outside 0.00 to the bill's {} yuan",
+                bill.fiscal_share, bill.amount
+            ),
+        ));
+    }
+    if !bill.declarations.is_empty() {
+        let total: i64 = bill.declarations.iter().map(|d| d.premium.fen()).sum();
+        if total != amount {
+            return Err(StoreError::invalid(
+                "declarations",
+                format!(
+                    "their premiums add up to {} yuan, not the bill's {} yuan",
+                    Money::from_fen(total),
+                    bill.amount
+                ),
+            ));
+        }
+    }
+    if bill.ledger.reason() != ReasonCode::BillIssued || bill.ledger.amount() != bill.amount {
+        return Err(StoreError::invalid(
+            "ledger",
+            format!(
+                "transaction {} must be a bill_issued of {} yuan (found {} of {} yuan)",
+                bill.ledger.idempotency_key().as_str(),
+                bill.amount,
+                reason_text(bill.ledger.reason()),
+                bill.ledger.amount()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Issues a bill (its declarations, its ledger transaction, the audit row)
+/// in the caller's transaction; [`check_new_bill`] first.
+pub(crate) fn issue_bill_in(
+    db: &mut dyn Db,
+    bill: &NewBill,
+    actor: &str,
+    at: Timestamp,
+) -> Result<i64, StoreError> {
+    let (amount, fiscal) = (bill.amount.fen(), bill.fiscal_share.fen());
+    let unit = match &bill.unit {
+        Some(u) => Some(unit_id(db, u)?),
+        None => None,
+    };
+    let person = match &bill.person {
+        Some(p) => Some(person_id(db, p)?),
+        None => None,
+    };
+    let reference = bill.reference.as_str();
+    let id = db.insert_id(
+        "issuing a bill",
+        "INSERT INTO bills (unit_id, person_id, reference, scheme_id, kind, period, amount_fen, fiscal_fen, due_date, created_at, due_provisional) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        &[
+            Value::opt_int(unit),
+            Value::opt_int(person),
+            t(reference),
+            t(&bill.scheme_id),
+            t(bill.kind.as_str()),
+            t(&bill.period),
+            i(amount),
+            i(fiscal),
+            t(bill.due_date),
+            t(at),
+            i(i64::from(bill.due_provisional)),
+        ],
+        || StoreError::duplicate("bill", format!("with reference {reference}")),
+    )?;
+    for d in &bill.declarations {
+        let month = d.month.to_string();
+        let e = db.opt_row(
+            "reading an enrollment",
+            "SELECT id FROM enrollments WHERE id = $1",
+            &[i(d.enrollment_id)],
+        )?;
+        if e.is_none() {
+            return Err(StoreError::not_found("enrollment", d.enrollment_id));
+        }
+        let key = format!("for enrollment {} in {month}", d.enrollment_id);
+        if let Some(prev) = db.opt_row(
+            "reading a declaration",
+            "SELECT bill_id FROM declarations WHERE enrollment_id = $1 AND month = $2",
+            &[i(d.enrollment_id), t(&month)],
+        )? {
+            return Err(StoreError::conflict(
+                "declaration",
+                &key,
+                format!(
+                    "it was already declared on bill {}; supplementary declarations are not accepted",
+                    Cols::new(&prev).int(0)?
+                ),
+            ));
+        }
+        db.insert_id(
+            "storing a declaration",
+            "INSERT INTO declarations (enrollment_id, month, declared_wage_fen, base_fen, rate, premium_fen, bill_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            &[
+                i(d.enrollment_id),
+                t(&month),
+                fen(d.declared_wage),
+                fen(d.base),
+                t(d.rate),
+                fen(d.premium),
+                i(id),
+                t(at),
+            ],
+            || {
+                StoreError::conflict(
+                    "declaration",
+                    &key,
+                    "it was already declared; supplementary declarations are not accepted",
+                )
+            },
+        )?;
+    }
+    post_new(db, &bill.ledger, "bill", actor, at)?;
+    audit(
+        db,
+        actor,
+        at,
+        "issue",
+        "bill",
+        reference,
+        json!({
+            "id": id, "kind": bill.kind.as_str(), "scheme_id": bill.scheme_id,
+            "period": bill.period, "amount_fen": amount, "fiscal_fen": fiscal,
+            "due_date": bill.due_date.to_string(),
+            "due_provisional": bill.due_provisional,
+            "declarations": bill.declarations.len(),
+            "ledger": bill.ledger.idempotency_key().as_str(),
+        }),
+    )?;
+    Ok(id)
+}
+
+/// The checks of a payment before any database work.
+pub(crate) fn check_new_payment(p: &NewPayment, actor: &str) -> Result<(), StoreError> {
+    require_text("idempotency_key", &p.idempotency_key)?;
+    require_text("actor", actor)?;
+    if p.amount.fen() <= 0 {
+        return Err(StoreError::invalid(
+            "amount",
+            format!("{} yuan; a payment must be more than 0.00", p.amount),
+        ));
+    }
+    if p.ledger.reason() != ReasonCode::PaymentReceived || p.ledger.amount() != p.amount {
+        return Err(StoreError::invalid(
+            "ledger",
+            format!(
+                "transaction {} must be a payment_received of {} yuan (found {} of {} yuan)",
+                p.ledger.idempotency_key().as_str(),
+                p.amount,
+                reason_text(p.ledger.reason()),
+                p.ledger.amount()
+            ),
+        ));
+    }
+    for c in &p.coverage {
+        if c.end < c.start {
+            return Err(StoreError::invalid(
+                "coverage",
+                format!(
+                    "a cover from {} to {} ends before it starts",
+                    c.start, c.end
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Records a payment (cover, ledger, audit) in the caller's transaction;
+/// [`check_new_payment`] first.
+pub(crate) fn record_payment_in(
+    db: &mut dyn Db,
+    p: &NewPayment,
+    actor: &str,
+    at: Timestamp,
+) -> Result<PaymentOutcome, StoreError> {
+    let key = p.idempotency_key.as_str();
+    if let Some(row) = db.opt_row(
+        "reading a payment",
+        "SELECT id, bill_id, amount_fen, paid_on FROM payments WHERE idempotency_key = $1",
+        &[t(key)],
+    )? {
+        let c = Cols::new(&row);
+        let same = c.int(1)? == p.bill_id
+            && c.int(2)? == p.amount.fen()
+            && c.text(3)? == p.paid_on.to_string();
+        return if same {
+            Ok(PaymentOutcome::AlreadyRecorded(c.int(0)?))
+        } else {
+            Err(StoreError::IdempotencyMismatch {
+                entity: "payment",
+                key: key.to_owned(),
+            })
+        };
+    }
+    let status = bill_status(db, p.bill_id)?;
+    if p.amount > status.outstanding {
+        return Err(StoreError::conflict(
+            "bill",
+            p.bill_id,
+            format!(
+                "a payment of {} yuan is more than the {} yuan outstanding",
+                p.amount, status.outstanding
+            ),
+        ));
+    }
+    let id = db.insert_id(
+        "recording a payment",
+        "INSERT INTO payments (bill_id, amount_fen, paid_on, idempotency_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[i(p.bill_id), fen(p.amount), t(p.paid_on), t(key), t(at)],
+        || StoreError::duplicate("payment", format!("with idempotency key {key}")),
+    )?;
+    for c in &p.coverage {
+        let person = person_id(db, &c.person)?;
+        let unit = match &c.unit {
+            Some(u) => Some(unit_id(db, u)?),
+            None => None,
+        };
+        db.exec(
+            "storing coverage",
+            "INSERT INTO coverage (person_id, unit_id, scheme_id, enrollment_id, payment_id, basis, start_date, end_date) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                i(person),
+                Value::opt_int(unit),
+                t(&c.scheme_id),
+                Value::opt_int(c.enrollment_id),
+                i(id),
+                t(&c.basis),
+                t(c.start),
+                t(c.end),
+            ],
+        )?;
+    }
+    post_new(db, &p.ledger, "payment", actor, at)?;
+    audit(
+        db,
+        actor,
+        at,
+        "record",
+        "payment",
+        key,
+        json!({
+            "id": id, "bill_id": p.bill_id, "amount_fen": p.amount.fen(),
+            "paid_on": p.paid_on.to_string(), "coverage_rows": p.coverage.len(),
+            "ledger": p.ledger.idempotency_key().as_str(),
+        }),
+    )?;
+    Ok(PaymentOutcome::Recorded(id))
 }
 
 // ---- the Store --------------------------------------------------------------
@@ -1038,148 +1325,8 @@ impl<B: Backend> Store for SqlStore<B> {
     }
 
     fn issue_bill(&self, bill: &NewBill, actor: &str, at: Timestamp) -> Result<i64, StoreError> {
-        require_text("reference", &bill.reference)?;
-        require_text("scheme_id", &bill.scheme_id)?;
-        require_text("period", &bill.period)?;
-        require_text("actor", actor)?;
-        let amount = bill.amount.fen();
-        let fiscal = bill.fiscal_share.fen();
-        if amount <= 0 {
-            return Err(StoreError::invalid(
-                "amount",
-                format!("{} yuan; a bill must be more than 0.00", bill.amount),
-            ));
-        }
-        if !(0..=amount).contains(&fiscal) {
-            return Err(StoreError::invalid(
-                "fiscal_share",
-                format!(
-                    "{} yuan is outside 0.00 to the bill's {} yuan",
-                    bill.fiscal_share, bill.amount
-                ),
-            ));
-        }
-        if !bill.declarations.is_empty() {
-            let total: i64 = bill.declarations.iter().map(|d| d.premium.fen()).sum();
-            if total != amount {
-                return Err(StoreError::invalid(
-                    "declarations",
-                    format!(
-                        "their premiums add up to {} yuan, not the bill's {} yuan",
-                        Money::from_fen(total),
-                        bill.amount
-                    ),
-                ));
-            }
-        }
-        if bill.ledger.reason() != ReasonCode::BillIssued || bill.ledger.amount() != bill.amount {
-            return Err(StoreError::invalid(
-                "ledger",
-                format!(
-                    "transaction {} must be a bill_issued of {} yuan (found {} of {} yuan)",
-                    bill.ledger.idempotency_key().as_str(),
-                    bill.amount,
-                    reason_text(bill.ledger.reason()),
-                    bill.ledger.amount()
-                ),
-            ));
-        }
-        self.write(|db| {
-            let unit = match &bill.unit {
-                Some(u) => Some(unit_id(db, u)?),
-                None => None,
-            };
-            let person = match &bill.person {
-                Some(p) => Some(person_id(db, p)?),
-                None => None,
-            };
-            let reference = bill.reference.as_str();
-            let id = db.insert_id(
-                "issuing a bill",
-                "INSERT INTO bills (unit_id, person_id, reference, scheme_id, kind, period, amount_fen, fiscal_fen, due_date, created_at, due_provisional) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                &[
-                    Value::opt_int(unit),
-                    Value::opt_int(person),
-                    t(reference),
-                    t(&bill.scheme_id),
-                    t(bill.kind.as_str()),
-                    t(&bill.period),
-                    i(amount),
-                    i(fiscal),
-                    t(bill.due_date),
-                    t(at),
-                    i(i64::from(bill.due_provisional)),
-                ],
-                || StoreError::duplicate("bill", format!("with reference {reference}")),
-            )?;
-            for d in &bill.declarations {
-                let month = d.month.to_string();
-                let e = db.opt_row(
-                    "reading an enrollment",
-                    "SELECT id FROM enrollments WHERE id = $1",
-                    &[i(d.enrollment_id)],
-                )?;
-                if e.is_none() {
-                    return Err(StoreError::not_found("enrollment", d.enrollment_id));
-                }
-                let key = format!("for enrollment {} in {month}", d.enrollment_id);
-                if let Some(prev) = db.opt_row(
-                    "reading a declaration",
-                    "SELECT bill_id FROM declarations WHERE enrollment_id = $1 AND month = $2",
-                    &[i(d.enrollment_id), t(&month)],
-                )? {
-                    return Err(StoreError::conflict(
-                        "declaration",
-                        &key,
-                        format!(
-                            "it was already declared on bill {}; supplementary declarations are not accepted",
-                            Cols::new(&prev).int(0)?
-                        ),
-                    ));
-                }
-                db.insert_id(
-                    "storing a declaration",
-                    "INSERT INTO declarations (enrollment_id, month, declared_wage_fen, base_fen, rate, premium_fen, bill_id, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                    &[
-                        i(d.enrollment_id),
-                        t(&month),
-                        fen(d.declared_wage),
-                        fen(d.base),
-                        t(d.rate),
-                        fen(d.premium),
-                        i(id),
-                        t(at),
-                    ],
-                    || {
-                        StoreError::conflict(
-                            "declaration",
-                            &key,
-                            "it was already declared; supplementary declarations are not accepted",
-                        )
-                    },
-                )?;
-            }
-            post_new(db, &bill.ledger, "bill", actor, at)?;
-            audit(
-                db,
-                actor,
-                at,
-                "issue",
-                "bill",
-                reference,
-                json!({
-                    "id": id, "kind": bill.kind.as_str(), "scheme_id": bill.scheme_id,
-                    "period": bill.period, "amount_fen": amount, "fiscal_fen": fiscal,
-                    "due_date": bill.due_date.to_string(),
-                    "due_provisional": bill.due_provisional,
-                    "declarations": bill.declarations.len(),
-                    "ledger": bill.ledger.idempotency_key().as_str(),
-                }),
-            )?;
-            Ok(id)
-        })
+        check_new_bill(bill, actor)?;
+        self.write(|db| issue_bill_in(db, bill, actor, at))
     }
 
     fn declarations_of_bill(&self, bill_id: i64) -> Result<Vec<Declaration>, StoreError> {
@@ -1250,113 +1397,8 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &str,
         at: Timestamp,
     ) -> Result<PaymentOutcome, StoreError> {
-        require_text("idempotency_key", &p.idempotency_key)?;
-        require_text("actor", actor)?;
-        if p.amount.fen() <= 0 {
-            return Err(StoreError::invalid(
-                "amount",
-                format!("{} yuan; a payment must be more than 0.00", p.amount),
-            ));
-        }
-        if p.ledger.reason() != ReasonCode::PaymentReceived || p.ledger.amount() != p.amount {
-            return Err(StoreError::invalid(
-                "ledger",
-                format!(
-                    "transaction {} must be a payment_received of {} yuan (found {} of {} yuan)",
-                    p.ledger.idempotency_key().as_str(),
-                    p.amount,
-                    reason_text(p.ledger.reason()),
-                    p.ledger.amount()
-                ),
-            ));
-        }
-        for c in &p.coverage {
-            if c.end < c.start {
-                return Err(StoreError::invalid(
-                    "coverage",
-                    format!(
-                        "a cover from {} to {} ends before it starts",
-                        c.start, c.end
-                    ),
-                ));
-            }
-        }
-        let key = p.idempotency_key.as_str();
-        self.write(|db| {
-            if let Some(row) = db.opt_row(
-                "reading a payment",
-                "SELECT id, bill_id, amount_fen, paid_on FROM payments WHERE idempotency_key = $1",
-                &[t(key)],
-            )? {
-                let c = Cols::new(&row);
-                let same = c.int(1)? == p.bill_id
-                    && c.int(2)? == p.amount.fen()
-                    && c.text(3)? == p.paid_on.to_string();
-                return if same {
-                    Ok(PaymentOutcome::AlreadyRecorded(c.int(0)?))
-                } else {
-                    Err(StoreError::IdempotencyMismatch {
-                        entity: "payment",
-                        key: key.to_owned(),
-                    })
-                };
-            }
-            let status = bill_status(db, p.bill_id)?;
-            if p.amount > status.outstanding {
-                return Err(StoreError::conflict(
-                    "bill",
-                    p.bill_id,
-                    format!(
-                        "a payment of {} yuan is more than the {} yuan outstanding",
-                        p.amount, status.outstanding
-                    ),
-                ));
-            }
-            let id = db.insert_id(
-                "recording a payment",
-                "INSERT INTO payments (bill_id, amount_fen, paid_on, idempotency_key, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[i(p.bill_id), fen(p.amount), t(p.paid_on), t(key), t(at)],
-                || StoreError::duplicate("payment", format!("with idempotency key {key}")),
-            )?;
-            for c in &p.coverage {
-                let person = person_id(db, &c.person)?;
-                let unit = match &c.unit {
-                    Some(u) => Some(unit_id(db, u)?),
-                    None => None,
-                };
-                db.exec(
-                    "storing coverage",
-                    "INSERT INTO coverage (person_id, unit_id, scheme_id, enrollment_id, payment_id, basis, start_date, end_date) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    &[
-                        i(person),
-                        Value::opt_int(unit),
-                        t(&c.scheme_id),
-                        Value::opt_int(c.enrollment_id),
-                        i(id),
-                        t(&c.basis),
-                        t(c.start),
-                        t(c.end),
-                    ],
-                )?;
-            }
-            post_new(db, &p.ledger, "payment", actor, at)?;
-            audit(
-                db,
-                actor,
-                at,
-                "record",
-                "payment",
-                key,
-                json!({
-                    "id": id, "bill_id": p.bill_id, "amount_fen": p.amount.fen(),
-                    "paid_on": p.paid_on.to_string(), "coverage_rows": p.coverage.len(),
-                    "ledger": p.ledger.idempotency_key().as_str(),
-                }),
-            )?;
-            Ok(PaymentOutcome::Recorded(id))
-        })
+        check_new_payment(p, actor)?;
+        self.write(|db| record_payment_in(db, p, actor, at))
     }
 
     fn begin_import(
@@ -1371,7 +1413,7 @@ impl<B: Backend> Store for SqlStore<B> {
         self.write(|db| {
             let id = db.insert_id(
                 "beginning an import",
-                "INSERT INTO imports (kind, source, started_at, actor) VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO imports (kind, source, started_at, actor, heartbeat_at) VALUES ($1, $2, $3, $4, $3) RETURNING id",
                 &[t(kind), t(source), t(at), t(actor)],
                 || StoreError::duplicate("import", "with these values"),
             )?;

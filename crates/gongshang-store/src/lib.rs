@@ -22,6 +22,7 @@ pub mod cases;
 pub mod db;
 pub mod engine;
 pub mod error;
+pub mod imports;
 pub mod migrations;
 pub mod model;
 pub mod postgres;
@@ -37,6 +38,7 @@ use jiff::civil::Date;
 pub use accounts::{AccountStore, NewUser, StoredResponse, StoredSession, User};
 pub use cases::CaseStore;
 pub use error::StoreError;
+pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
 pub use model::*;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -46,7 +48,7 @@ pub use views::ViewStore;
 /// backend, chosen by [`open`]. Eligibility, billing amounts and coverage
 /// intervals are decided by the caller (with the rules engine and the domain);
 /// the store records them, enforces keys and idempotency, and answers.
-pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore {
+pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore {
     /// `sqlite` or `postgres`.
     fn backend_name(&self) -> &'static str;
 

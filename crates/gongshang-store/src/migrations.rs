@@ -51,6 +51,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_event_format.sql"),
         postgres: include_str!("../migrations/postgres/0007_event_format.sql"),
     },
+    // 8 and 9 are free; numbers need not be
+    // contiguous, only increasing.
+    Migration {
+        version: 10,
+        name: "import_state",
+        sqlite: include_str!("../migrations/sqlite/0010_import_state.sql"),
+        postgres: include_str!("../migrations/postgres/0010_import_state.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

@@ -339,10 +339,82 @@ pub struct OrderRecord {
 }
 
 /// What one batch of an import did.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportCounts {
     pub added: u64,
+    /// Stored before with the same content: unchanged.
     pub duplicate: u64,
+    /// Stored before (or earlier in the batch) with other content: the
+    /// stored order is kept, and these are in `conflicts`.
+    pub conflict: u64,
+    pub conflicts: Vec<OrderConflict>,
+}
+
+/// An order whose key (platform, order id) is stored with other content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderConflict {
+    /// Its position in the batch (0-based).
+    pub index: usize,
+    /// The first field that differs: `resident_id`, `ordered_at`,
+    /// `industry` or `province`.
+    pub field: &'static str,
+    pub stored: String,
+    pub given: String,
+}
+
+impl OrderConflict {
+    /// Compares a stored order's (worker, instant, industry, province), as
+    /// text, with `given`'s; `None` when they are the same order.
+    pub fn between(index: usize, stored: [&str; 4], given: &OrderRecord) -> Option<OrderConflict> {
+        let ordered_at = given.ordered_at.to_string();
+        let given_fields = [
+            given.resident_id.as_str(),
+            ordered_at.as_str(),
+            crate::engine::industry_text(given.industry),
+            given.province.as_str(),
+        ];
+        let names = ["resident_id", "ordered_at", "industry", "province"];
+        (0..4)
+            .find(|&k| {
+                if k == 1 {
+                    // Instants compare as instants, whatever their text.
+                    stored[1].parse::<Timestamp>().ok() != Some(given.ordered_at)
+                } else {
+                    stored[k] != given_fields[k]
+                }
+            })
+            .map(|k| OrderConflict {
+                index,
+                field: names[k],
+                stored: stored[k].to_owned(),
+                given: given_fields[k].to_owned(),
+            })
+    }
+}
+
+/// Where an import stands.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportState {
+    /// Its batches are still coming in.
+    Running,
+    Finished,
+    /// The run saw itself fail (the reason is kept).
+    Failed,
+    /// No batch for longer than the lease and not finished: the process
+    /// stopped (killed, crashed). Running the same file again completes it.
+    Interrupted,
+}
+
+impl ImportState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportState::Running => "running",
+            ImportState::Finished => "finished",
+            ImportState::Failed => "failed",
+            ImportState::Interrupted => "interrupted",
+        }
+    }
 }
 
 /// An import as recorded: counts are accumulated by each committed batch.
@@ -355,8 +427,30 @@ pub struct ImportSummary {
     pub rows_added: u64,
     pub rows_duplicate: u64,
     pub rows_rejected: u64,
+    /// Rows whose key is stored with other content (kept as stored).
+    pub rows_conflict: u64,
     pub started_at: Timestamp,
     pub finished_at: Option<Timestamp>,
+    /// When the last batch committed (or the import began).
+    pub heartbeat_at: Timestamp,
+    /// Why the run stopped, when it saw itself fail.
+    pub failure: Option<String>,
+}
+
+impl ImportSummary {
+    /// Its state at `now`: an unfinished import with no batch for `lease`
+    /// is interrupted.
+    pub fn state(&self, now: Timestamp, lease: jiff::SignedDuration) -> ImportState {
+        if self.finished_at.is_some() {
+            ImportState::Finished
+        } else if self.failure.is_some() {
+            ImportState::Failed
+        } else if now.duration_since(self.heartbeat_at) > lease {
+            ImportState::Interrupted
+        } else {
+            ImportState::Running
+        }
+    }
 }
 
 /// A platform's month of orders as stored, to compare with its declaration.

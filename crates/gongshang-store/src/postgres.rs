@@ -22,7 +22,7 @@ use crate::engine::{
 };
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
-use crate::model::{ImportCounts, OrderRecord};
+use crate::model::{ImportCounts, OrderConflict, OrderRecord};
 
 const NAME: &str = "postgres";
 
@@ -455,6 +455,55 @@ fn copy_orders(
     copy.finish()
 }
 
+/// The staged orders whose key is stored (by an earlier import, or by this
+/// statement from an earlier row of the batch) with other content, as
+/// positions in `batch`.
+fn staged_conflicts(
+    tx: &mut postgres::Transaction<'_>,
+    batch: &[OrderRecord],
+) -> Result<Vec<OrderConflict>, ImportFailure> {
+    let rows = tx.query(
+        "SELECT s.platform, s.order_id, s.resident_id, s.ordered_at, s.industry, s.province, \
+                o.resident_id, o.ordered_at, o.industry, o.province \
+         FROM orders_staging s JOIN orders o ON o.platform = s.platform AND o.order_id = s.order_id \
+         WHERE o.resident_id <> s.resident_id OR o.ordered_at <> s.ordered_at \
+            OR o.industry <> s.industry OR o.province <> s.province",
+        &[],
+    )?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut at: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (index, o) in batch.iter().enumerate() {
+        at.entry((o.platform.as_str(), o.order_id.as_str()))
+            .or_default()
+            .push(index);
+    }
+    let mut conflicts = Vec::new();
+    for r in &rows {
+        let (platform, order_id): (&str, &str) = (r.try_get(0)?, r.try_get(1)?);
+        let given: [&str; 4] = [r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?];
+        let stored: [&str; 4] = [r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?];
+        let Some(indices) = at.get(&(platform, order_id)) else {
+            continue;
+        };
+        // The row of the batch with these fields; the same fields twice
+        // are the same conflict twice.
+        for &index in indices {
+            let o = &batch[index];
+            let same_row = OrderConflict::between(index, given, o).is_none();
+            if same_row
+                && !conflicts.iter().any(|c: &OrderConflict| c.index == index)
+                && let Some(c) = OrderConflict::between(index, stored, o)
+            {
+                conflicts.push(c);
+            }
+        }
+    }
+    conflicts.sort_by_key(|c| c.index);
+    Ok(conflicts)
+}
+
 /// Adds the order days of a batch whose orders were all added: the distinct
 /// (worker, day, platform) of the batch, found here rather than by the
 /// server, and inserted in key order (index pages are visited in order, and
@@ -654,19 +703,23 @@ fn import_batch(
     };
     // The month totals: all of the batch on the fast path; on the slow one
     // the statement adds those of the orders that went in.
-    let (added, months) = match fast {
-        Some(n) => (n, month_totals(batch.iter())),
+    let mut counts = ImportCounts::default();
+    let months = match fast {
+        Some(n) => {
+            counts.added = n;
+            month_totals(batch.iter())
+        }
         None => {
             copy_orders(&mut tx, "orders_staging", batch, import_id)?;
             let row = tx.query_one(INSERT_STAGED, &[])?;
             let n: i64 = row.try_get(0)?;
-            (u64::try_from(n).unwrap_or(0), MonthTotals::new())
+            counts.added = u64::try_from(n).unwrap_or(0);
+            counts.conflicts = staged_conflicts(&mut tx, batch)?;
+            MonthTotals::new()
         }
     };
-    let counts = ImportCounts {
-        added,
-        duplicate: batch.len() as u64 - added,
-    };
+    counts.conflict = counts.conflicts.len() as u64;
+    counts.duplicate = batch.len() as u64 - counts.added - counts.conflict;
     finish_order_batch(
         &mut PgDb {
             tx: &mut tx,
@@ -674,7 +727,7 @@ fn import_batch(
         },
         import_id,
         batch.len(),
-        counts,
+        &counts,
         &months,
         actor,
         at,

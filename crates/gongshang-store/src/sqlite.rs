@@ -16,7 +16,7 @@ use crate::db::{Db, DbError, Row, Value, values_list};
 use crate::engine::{Backend, SqlStore, finish_order_batch, industry_text, month_totals};
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
-use crate::model::{ImportCounts, OrderRecord};
+use crate::model::{ImportCounts, OrderConflict, OrderRecord};
 
 const NAME: &str = "sqlite";
 
@@ -250,14 +250,25 @@ impl Backend for SqliteBackend {
             // In key order, stable so that the first of a repeated key wins:
             // the inserts walk the B-tree in one direction instead of jumping
             // about. A key repeated within the batch is a duplicate at once.
-            let mut sorted: Vec<&OrderRecord> = batch.iter().collect();
-            sorted.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
-            let mut unique: Vec<&OrderRecord> = Vec::with_capacity(sorted.len());
-            for o in sorted {
-                if unique.last().is_some_and(|l| order_key(l) == order_key(o)) {
-                    counts.duplicate += 1;
-                } else {
-                    unique.push(o);
+            let mut sorted: Vec<(usize, &OrderRecord)> = batch.iter().enumerate().collect();
+            sorted.sort_by(|a, b| order_key(a.1).cmp(&order_key(b.1)));
+            let mut unique: Vec<(usize, &OrderRecord)> = Vec::with_capacity(sorted.len());
+            for (index, o) in sorted {
+                match unique.last() {
+                    Some((_, first)) if order_key(first) == order_key(o) => {
+                        let at = first.ordered_at.to_string();
+                        let stored = [
+                            first.resident_id.as_str(),
+                            at.as_str(),
+                            industry_text(first.industry),
+                            first.province.as_str(),
+                        ];
+                        match OrderConflict::between(index, stored, o) {
+                            Some(c) => counts.conflicts.push(c),
+                            None => counts.duplicate += 1,
+                        }
+                    }
+                    _ => unique.push((index, o)),
                 }
             }
             let mut added: Vec<&OrderRecord> = Vec::with_capacity(unique.len());
@@ -268,7 +279,7 @@ impl Backend for SqliteBackend {
                 )
                 .map_err(|e| backend_err(ctx, e))?;
             let mut at_text = String::with_capacity(32);
-            for o in &unique {
+            for &(index, o) in &unique {
                 at_text.clear();
                 let _ = write!(at_text, "{}", o.ordered_at);
                 let n = insert_order
@@ -286,10 +297,34 @@ impl Backend for SqliteBackend {
                     .map_err(|e| backend_err(ctx, e))?;
                 if n > 0 {
                     added.push(o);
+                    continue;
+                }
+                // Stored before: the same order, or another under its key.
+                let stored: (String, String, String, String) = tx
+                    .prepare_cached(
+                        "SELECT resident_id, ordered_at, industry, province FROM orders \
+                         WHERE platform = ?1 AND order_id = ?2",
+                    )
+                    .and_then(|mut s| {
+                        s.query_row(params![o.platform.as_str(), o.order_id.as_str()], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        })
+                    })
+                    .map_err(|e| backend_err(ctx, e))?;
+                let stored = [
+                    stored.0.as_str(),
+                    stored.1.as_str(),
+                    stored.2.as_str(),
+                    stored.3.as_str(),
+                ];
+                match OrderConflict::between(index, stored, o) {
+                    Some(c) => counts.conflicts.push(c),
+                    None => counts.duplicate += 1,
                 }
             }
+            counts.conflicts.sort_by_key(|c| c.index);
+            counts.conflict = counts.conflicts.len() as u64;
             counts.added = added.len() as u64;
-            counts.duplicate += (unique.len() - added.len()) as u64;
             months = month_totals(added.iter().copied());
             // In the table's key order: day, worker, platform.
             let mut days: Vec<(Date, &str, &str)> = added
@@ -306,7 +341,7 @@ impl Backend for SqliteBackend {
             &mut SqliteDb { conn: &tx },
             import_id,
             batch.len(),
-            counts,
+            &counts,
             &months,
             actor,
             at,

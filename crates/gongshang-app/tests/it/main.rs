@@ -4,6 +4,7 @@
 
 mod cases;
 mod events;
+mod imports;
 mod payroll_props;
 mod permissions;
 mod scheme_claims;
@@ -880,9 +881,9 @@ fn orders_cover_their_days_bill_the_platform_and_reconcile() {
         drop(pricer);
 
         for _ in 0..2 {
-            let import = app.begin_order_import(&ACTOR, "test.csv").unwrap();
-            app.import_order_batch(&ACTOR, import, &records).unwrap();
-            app.finish_order_import(&ACTOR, import, 3, 0).unwrap();
+            let import = app.begin_orders_import(&ACTOR, "test.csv").unwrap();
+            app.import_orders_batch(&ACTOR, import, &records).unwrap();
+            app.finish_orders_import(&ACTOR, import, 3, 0).unwrap();
         }
         let july = Month::parse("2025-07").unwrap();
         let bill = app.bill_orders(&ACTOR, &platform, july).unwrap().unwrap();

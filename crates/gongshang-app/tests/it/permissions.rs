@@ -276,7 +276,7 @@ fn every_use_case_asks_the_table_for_its_action() {
         (
             Action::ImportOrders,
             "begin_order_import",
-            Box::new(|a, x| ok(a.begin_order_import(x, "test"))),
+            Box::new(|a, x| ok(a.begin_orders_import(x, "test"))),
         ),
         (
             Action::Reconcile,

@@ -82,9 +82,9 @@ fn rider_with_an_order(app: &App) -> (ResidentId, PlatformId) {
         })
         .unwrap();
     drop(pricer);
-    let import = app.begin_order_import(&ACTOR, "orders.csv").unwrap();
-    app.import_order_batch(&ACTOR, import, &[record]).unwrap();
-    app.finish_order_import(&ACTOR, import, 1, 0).unwrap();
+    let import = app.begin_orders_import(&ACTOR, "orders.csv").unwrap();
+    app.import_orders_batch(&ACTOR, import, &[record]).unwrap();
+    app.finish_orders_import(&ACTOR, import, 1, 0).unwrap();
     (rider, platform)
 }
 

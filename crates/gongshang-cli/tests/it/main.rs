@@ -654,3 +654,98 @@ fn art35_3_the_pension_column_offsets_a_grade_1_4_allowance() {
         "{errors}"
     );
 }
+
+/// The batch calculator parses its files itself (in place, for speed); it
+/// must accept exactly what `gongshang-csv`, the reader of every import,
+/// accepts, and read the same values. Both get the same files, quoted,
+/// CRLF, with a byte-order mark, and malformed; the rows each accepts and
+/// the case ids they read are compared.
+#[test]
+fn the_batch_parser_accepts_exactly_what_the_import_reader_accepts() {
+    let numbers = "8500.00,9000,2500,49283,5,0,0,0,0,0,0,6";
+    let rows: Vec<String> = vec![
+        format!("A-1,{numbers}"),
+        format!("\"A-2\",{numbers}"),
+        format!("\"A, 3 \"\"quoted\"\"\",{numbers}"),
+        format!("\"王伟\",{numbers}"),
+        format!("A-5,\"8500.00\",9000,2500,49283,5,0,0,0,0,0,0,\"6\""),
+        format!("\"A-6,{numbers}"),
+        format!("A\"7,{numbers}"),
+        format!("\"A-8\"x,{numbers}"),
+        format!("A-9\0,{numbers}"),
+        format!("A-10\rx,{numbers}"),
+        format!("A-11,{numbers},extra"),
+        "A-12,8500.00,9000".to_owned(),
+        format!("\"\"\"\",{numbers}"),
+        String::new(),
+        format!("A-14 ,{numbers}"),
+    ];
+    let dir = TempDir::new("same-dialect");
+    for (name, bom, eol) in [
+        ("lf", "", "\n"),
+        ("crlf", "", "\r\n"),
+        ("bom-crlf", "\u{feff}", "\r\n"),
+        ("bom-lf-no-final-break", "\u{feff}", "\n"),
+    ] {
+        let mut text = format!("{bom}{HEADER}{eol}");
+        for (i, row) in rows.iter().enumerate() {
+            text.push_str(row);
+            if i + 1 < rows.len() || !name.ends_with("no-final-break") {
+                text.push_str(eol);
+            }
+        }
+        let input = dir.write(&format!("{name}.csv"), &text);
+        // The import reader.
+        let columns: Vec<&str> = HEADER.split(',').collect();
+        let table =
+            gongshang_csv::read_table(text.as_bytes(), gongshang_csv::Columns::new(&columns, &[]))
+                .unwrap();
+        let accepted: Vec<(u64, String)> = table
+            .rows
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|r| (r.line, r.fields[0].clone()))
+            .collect();
+        let refused: Vec<u64> = table
+            .rows
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .map(|e| e.line)
+            .collect();
+        // The batch calculator.
+        let out = dir.path(&format!("{name}.out.csv"));
+        let report = dir.path(&format!("{name}.errors.csv"));
+        let output = batch(&input, &out, &["--skip-invalid", "--errors", s(&report)]);
+        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        let results = std::fs::read(&out).unwrap();
+        let results = gongshang_csv::read_table(
+            &results,
+            gongshang_csv::Columns::new(&RESULT_HEADER.split(',').collect::<Vec<_>>(), &[]),
+        )
+        .unwrap();
+        let batch_ids: Vec<String> = results
+            .rows
+            .iter()
+            .map(|r| r.as_ref().unwrap().fields[0].clone())
+            .collect();
+        // The report's values are the bad ones as they were (NUL, CR): only
+        // its first column, the row, is read here.
+        let errors = std::fs::read_to_string(&report).unwrap();
+        let batch_refused: Vec<u64> = errors
+            .split('\n')
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .map(|l| l.split(',').next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(
+            batch_ids,
+            accepted
+                .iter()
+                .map(|(_, id)| id.clone())
+                .collect::<Vec<_>>(),
+            "{name}: the rows accepted and their case ids"
+        );
+        assert_eq!(batch_refused, refused, "{name}: the rows refused");
+        assert_eq!(accepted.len(), 7, "{name}: {accepted:?}");
+    }
+}

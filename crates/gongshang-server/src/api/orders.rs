@@ -6,9 +6,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongshang_app::OrderInput;
-use gongshang_app::model::OrderRecord;
-use gongshang_domain::ids::{OrderId, PlatformId, ResidentId};
-use gongshang_rules::scheme::OrderIndustry;
+use gongshang_app::imports::{ImportKind, ImportOptions, RowProblem, order_input};
+use gongshang_domain::ids::PlatformId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -62,44 +61,52 @@ pub struct ImportView {
     pub import_id: i64,
     pub rows_read: u64,
     pub rows_added: u64,
-    /// Orders stored before (same platform and order id): unchanged.
+    /// Orders stored before (same platform and order id, same content): unchanged.
     pub rows_duplicate: u64,
+    /// Orders stored before under the same key with other content: not
+    /// imported (the stored order is kept), and listed in `rejected`.
+    pub rows_conflict: u64,
+    /// Every row not imported, conflicts included.
     pub rows_rejected: u64,
     pub rejected: Vec<RejectedRow>,
 }
 
-fn industry(text: &str) -> Result<OrderIndustry, ApiError> {
-    match text {
-        "ride_hailing" => Ok(OrderIndustry::RideHailing),
-        "instant_delivery" => Ok(OrderIndustry::InstantDelivery),
-        "intra_city_freight" => Ok(OrderIndustry::IntraCityFreight),
-        _ => Err(ApiError::invalid(
-            "industry",
-            format!("{text:?}; expected ride_hailing, instant_delivery or intra_city_freight"),
-        )),
-    }
+/// The rows of a CSV body, read by `gongshang-csv` (the reader of every
+/// import, `gongshang import orders` included): a header naming the six
+/// columns in any order, RFC 4180 quoting, a record a line. A body that is
+/// not UTF-8 or whose header is wrong is refused whole; a malformed row is
+/// reported and skipped like any bad row. Rows are numbered from 1 after
+/// the header.
+fn csv_rows(body: &[u8]) -> ApiResult<Vec<(u64, Result<OrderInput, RowProblem>)>> {
+    let table = gongshang_csv::read_table(body, ImportKind::Orders.columns()).map_err(|e| {
+        let err = ApiError::new("malformed_request", format!("the CSV: {e}"));
+        match &e.column_name {
+            Some(name) => err.with_field(name.clone()),
+            None => err,
+        }
+    })?;
+    let h = &table.header;
+    Ok(table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let n = i as u64 + 1;
+            let input = match row {
+                Ok(r) => order_input(ORDER_COLUMNS.map(|c| r.get(h, c)))
+                    .map_err(|e| RowProblem::of(n, &r.text, "row", &e)),
+                Err(e) => Err(RowProblem {
+                    line: n,
+                    ..RowProblem::of_csv(e, "")
+                }),
+            };
+            (n, input)
+        })
+        .collect())
 }
 
-fn order_input(row: &OrderRow) -> Result<OrderInput, ApiError> {
-    let field = |f: &'static str| {
-        move |e: gongshang_domain::DomainError| ApiError::invalid(f, e.to_string())
-    };
-    Ok(OrderInput {
-        platform: PlatformId::parse(row.platform.trim()).map_err(field("platform"))?,
-        order_id: OrderId::parse(row.order_id.trim()).map_err(field("order_id"))?,
-        resident_id: ResidentId::parse(row.resident_id.trim()).map_err(field("resident_id"))?,
-        ordered_at: row.ordered_at.trim().parse().map_err(|_| {
-            ApiError::invalid(
-                "ordered_at",
-                format!("{:?} is not an instant; expected RFC 3339 with an offset, e.g. 2025-07-01T12:30:00+08:00", row.ordered_at),
-            )
-        })?,
-        industry: industry(row.industry.trim())?,
-        province: row.province.trim().to_owned(),
-    })
-}
-
-const CSV_COLUMNS: [&str; 6] = [
+/// The columns of an order file, in the order `order_input` takes them.
+const ORDER_COLUMNS: [&str; 6] = [
     "platform",
     "order_id",
     "resident_id",
@@ -108,56 +115,12 @@ const CSV_COLUMNS: [&str; 6] = [
     "province",
 ];
 
-/// A CSV with a header naming the six columns (in any order; quotes are
-/// not used by any field).
-fn csv_rows(body: &[u8]) -> ApiResult<Vec<OrderRow>> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| ApiError::new("malformed_request", "the CSV is not UTF-8"))?;
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header_line = lines.next().ok_or_else(|| {
-        ApiError::new(
-            "malformed_request",
-            "the CSV is empty; expected a header row",
-        )
-    })?;
-    let names: Vec<&str> = header_line
-        .trim_start_matches('\u{feff}')
-        .split(',')
-        .map(str::trim)
-        .collect();
-    let mut positions = [0usize; 6];
-    for (i, col) in CSV_COLUMNS.iter().enumerate() {
-        positions[i] = names.iter().position(|n| n == col).ok_or_else(|| {
-            ApiError::new(
-                "malformed_request",
-                format!(
-                    "the CSV header has no column {col}; expected {}",
-                    CSV_COLUMNS.join(",")
-                ),
-            )
-            .with_field(*col)
-        })?;
-    }
-    Ok(lines
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').collect();
-            let get = |i: usize| fields.get(positions[i]).map_or("", |s| s.trim()).to_owned();
-            OrderRow {
-                platform: get(0),
-                order_id: get(1),
-                resident_id: get(2),
-                ordered_at: get(3),
-                industry: get(4),
-                province: get(5),
-            }
-        })
-        .collect())
-}
-
 /// Import a batch of orders: `application/json` (`{"orders": [...]}`) or
 /// `text/csv` with a header row. Each order is priced at its date; orders
 /// stored before are counted as duplicates and change nothing (so a batch
-/// may be sent again). Bad rows are reported and skipped. A platform's unit
+/// may be sent again); an order stored before under the same key with
+/// another worker, time, industry or province is a conflict (reported, the
+/// stored one kept). Bad rows are reported and skipped. A platform's unit
 /// user imports its own platform's orders only. Honours `Idempotency-Key`.
 #[utoipa::path(post, path = "/orders/imports", tag = "orders",
     request_body(content((OrderImportRequest = "application/json"), (String = "text/csv"))),
@@ -176,7 +139,27 @@ pub async fn import_orders(
     let rows = if csv {
         csv_rows(&body)
     } else {
-        parse_body::<OrderImportRequest>(&headers, &body).map(|r| r.orders)
+        parse_body::<OrderImportRequest>(&headers, &body).map(|r| {
+            r.orders
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    let n = i as u64 + 1;
+                    let fields = [
+                        o.platform.as_str(),
+                        o.order_id.as_str(),
+                        o.resident_id.as_str(),
+                        o.ordered_at.as_str(),
+                        o.industry.as_str(),
+                        o.province.as_str(),
+                    ];
+                    (
+                        n,
+                        order_input(fields).map_err(|e| RowProblem::of(n, "", "row", &e)),
+                    )
+                })
+                .collect()
+        })
     };
     let rows = match rows {
         Ok(r) => r,
@@ -185,47 +168,35 @@ pub async fn import_orders(
     let st = state.clone();
     let actor = user.actor();
     idempotent(&state, &user, &headers, &body, false, move |_| async move {
-        let view = st
-            .run(move |app| -> ApiResult<ImportView> {
-                let mut pricer = app.order_pricer()?;
-                let mut records: Vec<OrderRecord> = Vec::with_capacity(rows.len());
-                let mut rejected = Vec::new();
-                for (i, row) in rows.iter().enumerate() {
-                    let priced = order_input(row)
-                        .and_then(|input| pricer.price(input).map_err(ApiError::from));
-                    match priced {
-                        Ok(r) => records.push(r),
-                        Err(e) => rejected.push(RejectedRow {
-                            row: i as u64 + 1,
-                            field: e.field.clone().unwrap_or_else(|| "row".into()),
-                            detail: e.detail,
-                        }),
-                    }
-                }
-                let import_id = app.begin_order_import(&actor, "api")?;
-                let mut added = 0;
-                let mut duplicate = 0;
-                for batch in records.chunks(10_000) {
-                    let counts = app.import_order_batch(&actor, import_id, batch)?;
-                    added += counts.added;
-                    duplicate += counts.duplicate;
-                }
-                let summary = app.finish_order_import(
+        let report = st
+            .run(move |app| {
+                app.import_orders(
                     &actor,
-                    import_id,
-                    rows.len() as u64,
-                    rejected.len() as u64,
-                )?;
-                Ok(ImportView {
-                    import_id: summary.id,
-                    rows_read: rows.len() as u64,
-                    rows_added: added,
-                    rows_duplicate: duplicate,
-                    rows_rejected: rejected.len() as u64,
-                    rejected,
-                })
+                    rows,
+                    &ImportOptions {
+                        source: "api".into(),
+                        skip_invalid: true,
+                    },
+                )
             })
             .await?;
+        let view = ImportView {
+            import_id: report.import_id.unwrap_or(0),
+            rows_read: report.rows_read,
+            rows_added: report.added,
+            rows_duplicate: report.already_there,
+            rows_conflict: report.conflicts,
+            rows_rejected: report.rejected(),
+            rejected: report
+                .problems
+                .into_iter()
+                .map(|p| RejectedRow {
+                    row: p.line,
+                    field: p.field,
+                    detail: p.reason,
+                })
+                .collect(),
+        };
         Ok((StatusCode::CREATED, to_value(&view)?))
     })
     .await

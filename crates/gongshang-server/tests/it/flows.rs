@@ -1063,3 +1063,76 @@ fn a_unit_learns_nothing_of_another_units_worker() {
         );
     });
 }
+
+/// `text/csv` is read by the reader of `gongshang import orders`: quoted
+/// fields, CRLF and a byte-order mark go in; an order stored before under
+/// the same key with another worker is a conflict, not "already there"; an
+/// unterminated quote is reported as one.
+#[test]
+fn orders_as_csv_are_read_as_the_command_line_reads_them_and_conflicts_are_reported() {
+    each_backend(|s| {
+        let platform = s.token("unit_a");
+        let csv = format!(
+            "\u{feff}\"platform\",order_id,resident_id,ordered_at,industry,province\r\n\"meituan\",\"q-1\",{r},\"2025-07-02T12:30:00+08:00\",instant_delivery,\"44\"\r\nmeituan,q-2,{r},2025-07-03T09:00:00+08:00,instant_delivery,44\r\n",
+            r = resident(1).as_str()
+        );
+        let r = s.send(
+            req("POST", "/api/v1/orders/imports")
+                .bearer(platform)
+                .raw("text/csv", &csv),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(
+            (
+                r.json()["rows_added"].as_u64(),
+                r.json()["rows_rejected"].as_u64()
+            ),
+            (Some(2), Some(0)),
+            "{}",
+            r.body
+        );
+        let other = format!(
+            "platform,order_id,resident_id,ordered_at,industry,province\nmeituan,q-1,{},2025-07-02T12:30:00+08:00,instant_delivery,44\nmeituan,q-2,{},2025-07-03T09:00:00+08:00,instant_delivery,44\n",
+            resident(2).as_str(),
+            resident(1).as_str()
+        );
+        let r = s.send(
+            req("POST", "/api/v1/orders/imports")
+                .bearer(platform)
+                .raw("text/csv", &other),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let v = r.json();
+        assert_eq!(
+            (
+                v["rows_added"].as_u64(),
+                v["rows_duplicate"].as_u64(),
+                v["rows_conflict"].as_u64()
+            ),
+            (Some(0), Some(1), Some(1)),
+            "{}",
+            r.body
+        );
+        assert_eq!(v["rejected"][0]["row"], 1);
+        assert_eq!(v["rejected"][0]["field"], "resident_id");
+        let broken = format!(
+            "platform,order_id,resident_id,ordered_at,industry,province\nmeituan,\"q-3,{},2025-07-03T09:00:00+08:00,instant_delivery,44\n",
+            resident(1).as_str()
+        );
+        let r = s.send(
+            req("POST", "/api/v1/orders/imports")
+                .bearer(platform)
+                .raw("text/csv", &broken),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.json()["rejected"][0]["field"], "order_id", "{}", r.body);
+        assert!(
+            r.json()["rejected"][0]["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("unterminated quote"),
+            "{}",
+            r.body
+        );
+    });
+}

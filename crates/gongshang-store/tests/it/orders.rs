@@ -1,6 +1,6 @@
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
-use gongshang_store::{ImportCounts, OrderMonthTotals, OrderReconciliation, Store};
+use gongshang_store::{ImportCounts, OrderConflict, OrderMonthTotals, OrderReconciliation, Store};
 
 use crate::common::*;
 
@@ -78,7 +78,8 @@ fn importing_the_same_orders_twice_adds_nothing_the_second_time() {
             c,
             ImportCounts {
                 added: 0,
-                duplicate: 3_501
+                duplicate: 3_501,
+                ..ImportCounts::default()
             }
         );
         assert_eq!(
@@ -163,7 +164,8 @@ fn the_same_order_twice_in_one_batch_is_stored_once() {
             c,
             ImportCounts {
                 added: 10,
-                duplicate: 1
+                duplicate: 1,
+                ..ImportCounts::default()
             },
             "{}",
             db.name
@@ -190,12 +192,12 @@ fn a_batch_partly_stored_adds_the_rest_and_only_their_order_days() {
             s.import_orders(&all[..40], import, ACTOR, now()).unwrap(),
             ImportCounts {
                 added: 40,
-                duplicate: 0
+                ..ImportCounts::default()
             }
         );
         // All again (40 stored already), and a second copy of a new order
-        // that names another worker: the first of a key wins, and the copy
-        // gives its worker no order day.
+        // that names another worker: the first of a key wins, the copy is a
+        // conflict (not "already there") and gives its worker no order day.
         let mut batch = all.clone();
         let mut copy = all[70].clone();
         copy.resident_id = resident(999);
@@ -204,11 +206,19 @@ fn a_batch_partly_stored_adds_the_rest_and_only_their_order_days() {
             s.import_orders(&batch, import, ACTOR, now()).unwrap(),
             ImportCounts {
                 added: 60,
-                duplicate: 41
+                duplicate: 40,
+                conflict: 1,
+                conflicts: vec![OrderConflict {
+                    index: 100,
+                    field: "resident_id",
+                    stored: all[70].resident_id.as_str().to_owned(),
+                    given: resident(999).as_str().to_owned(),
+                }],
             },
             "{}",
             db.name
         );
+        assert_eq!(s.import_summary(import).unwrap().rows_conflict, 1);
         let march = Month::parse("2025-03").unwrap();
         let r = s.reconcile_orders(&platform("meituan"), march).unwrap();
         assert_eq!((r.orders, r.workers), (100, 100), "{}", db.name);
@@ -270,5 +280,75 @@ fn two_threads_importing_the_same_orders_at_once_store_each_once() {
             "{}",
             db.name
         );
+    });
+}
+
+/// The same key with another worker, instant, industry or province is a
+/// conflict against what an earlier import stored, in whichever batch it
+/// comes; the same content is already there.
+#[test]
+fn an_order_stored_before_with_other_content_is_a_conflict() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let first = s.begin_import("orders", "first.csv", ACTOR, now()).unwrap();
+        let all = orders("meituan", 0, 20, 10);
+        s.import_orders(&all, first, ACTOR, now()).unwrap();
+        let again = s
+            .begin_import("orders", "second.csv", ACTOR, now())
+            .unwrap();
+        let mut batch = vec![
+            all[0].clone(),
+            all[1].clone(),
+            all[2].clone(),
+            all[3].clone(),
+        ];
+        batch[1].ordered_at += jiff::SignedDuration::from_secs(60);
+        batch[2].province = "32".into();
+        batch[3].industry = gongshang_rules::scheme::OrderIndustry::RideHailing;
+        let c = s.import_orders(&batch, again, ACTOR, now()).unwrap();
+        assert_eq!((c.added, c.duplicate, c.conflict), (0, 1, 3), "{}", db.name);
+        let fields: Vec<(usize, &str)> = c.conflicts.iter().map(|c| (c.index, c.field)).collect();
+        assert_eq!(
+            fields,
+            vec![(1, "ordered_at"), (2, "province"), (3, "industry")],
+            "{}",
+            db.name
+        );
+        let summary = s.import_summary(again).unwrap();
+        assert_eq!(
+            (summary.rows_duplicate, summary.rows_conflict),
+            (1, 3),
+            "{}",
+            db.name
+        );
+    });
+}
+
+/// An import whose process stops between batches is interrupted once no
+/// batch came for the lease; one that saw itself fail says why.
+#[test]
+fn an_unfinished_import_shows_as_interrupted_after_its_lease() {
+    use gongshang_store::ImportState;
+    each_backend(|db| {
+        let s = &*db.store;
+        let import = s
+            .begin_import("orders", "killed.csv", ACTOR, now())
+            .unwrap();
+        s.import_orders(&orders("meituan", 0, 5, 5), import, ACTOR, now())
+            .unwrap();
+        let lease = jiff::SignedDuration::from_mins(5);
+        let summary = s.import_summary(import).unwrap();
+        assert_eq!(summary.state(now(), lease), ImportState::Running);
+        let later = now() + jiff::SignedDuration::from_mins(6);
+        assert_eq!(summary.state(later, lease), ImportState::Interrupted);
+        let failed = s.begin_import("orders", "bad.csv", ACTOR, now()).unwrap();
+        s.fail_import(failed, "the disk is full").unwrap();
+        let listed = s.recent_imports(10).unwrap();
+        assert_eq!(
+            listed.iter().map(|i| i.id).collect::<Vec<_>>(),
+            vec![failed, import]
+        );
+        assert_eq!(listed[0].state(now(), lease), ImportState::Failed);
+        assert_eq!(listed[0].failure.as_deref(), Some("the disk is full"));
     });
 }

@@ -240,3 +240,43 @@ fn enrollments_in_several_units_and_ending_one() {
         assert_eq!(list[1].unit, None);
     });
 }
+
+/// A bulk import on PostgreSQL leaves the planner's statistics current
+/// (the next import's lookups depend on them).
+#[test]
+fn a_bulk_import_leaves_postgres_statistics_current() {
+    each_backend(|db| {
+        if db.name != "postgres" {
+            return;
+        }
+        let people: Vec<gongshang_store::NewPerson> = (0..10_000)
+            .map(|n| gongshang_store::NewPerson {
+                resident_id: resident(n),
+                name: "张三".into(),
+            })
+            .collect();
+        let import = gongshang_store::RegistryImport {
+            kind: "people".into(),
+            source: "people.csv".into(),
+            rows_read: 10_000,
+            people,
+            ..Default::default()
+        };
+        db.store
+            .write_registry_import(&import, ACTOR, now())
+            .unwrap();
+        let Location::Postgres { url, schema } = &db.location else {
+            return;
+        };
+        let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        let row = client
+            .query_one(
+                "SELECT reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = $1 AND c.relname = 'people'",
+                &[schema],
+            )
+            .unwrap();
+        let tuples: i64 = row.get(0);
+        assert_eq!(tuples, 10_000);
+    });
+}
