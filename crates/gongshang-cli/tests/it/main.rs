@@ -662,13 +662,13 @@ fn art35_3_the_pension_column_offsets_a_grade_1_4_allowance() {
 /// the case ids they read are compared.
 #[test]
 fn the_batch_parser_accepts_exactly_what_the_import_reader_accepts() {
-    let numbers = "8500.00,9000,2500,49283,5,0,0,0,0,0,0,6";
+    let numbers = "8500.00,9000,2500,49283,5,0,0,0,0,0,0,6,";
     let rows: Vec<String> = vec![
         format!("A-1,{numbers}"),
         format!("\"A-2\",{numbers}"),
         format!("\"A, 3 \"\"quoted\"\"\",{numbers}"),
         format!("\"王伟\",{numbers}"),
-        format!("A-5,\"8500.00\",9000,2500,49283,5,0,0,0,0,0,0,\"6\""),
+        format!("A-5,\"8500.00\",9000,2500,49283,5,0,0,0,0,0,0,\"6\","),
         format!("\"A-6,{numbers}"),
         format!("A\"7,{numbers}"),
         format!("\"A-8\"x,{numbers}"),

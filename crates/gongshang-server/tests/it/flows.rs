@@ -85,7 +85,7 @@ fn a_clerk_registers_enrols_declares_and_a_payment_buys_nothing_twice() {
                 req("POST", "/api/v1/payments")
                     .bearer(clerk)
                     .header("Idempotency-Key", key)
-                    .json(&json!({"bill_id": bill_id, "amount": amount, "paid_on": "2025-05-10"})),
+                    .json(&json!({"bill_id": bill_id, "amount": amount, "paid_on": "2025-06-20"})),
             )
         };
         let first = pay("pay-1", "32.00");
@@ -102,7 +102,7 @@ fn a_clerk_registers_enrols_declares_and_a_payment_buys_nothing_twice() {
         let missing = s.send(
             req("POST", "/api/v1/payments")
                 .bearer(clerk)
-                .json(&json!({"bill_id": bill_id, "amount": "1.00", "paid_on": "2025-05-10"})),
+                .json(&json!({"bill_id": bill_id, "amount": "1.00", "paid_on": "2025-06-20"})),
         );
         assert_eq!(
             (missing.status, missing.code()),

@@ -165,7 +165,7 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "POST",
             "/api/v1/payments".into(),
             Some(json!({"bill_id": f.bill_a, "amount": "1.00",
-            "paid_on": "2025-04-02"})),
+            "paid_on": "2025-06-20"})),
             "clerk=ok administrator=ok",
         ),
         r(

@@ -29,6 +29,9 @@ fn the_overview_counts_enrolments_premiums_cases_and_the_fund_without_personal_d
             r.json()["amount_fen"].as_i64().unwrap()
         };
         let billed_march = amount(f.bill_a) + amount(f.bill_b);
+        // The payment arrives on 2025-04-02 (the clock is put back after).
+        let now = s.clock.now();
+        s.clock.set("2025-04-02T02:00:00Z".parse().unwrap());
         let paid = s.send(
             req("POST", "/api/v1/payments")
                 .bearer(clerk)
@@ -36,6 +39,7 @@ fn the_overview_counts_enrolments_premiums_cases_and_the_fund_without_personal_d
                 .json(&json!({"bill_id": f.bill_a, "amount": "1.23", "paid_on": "2025-04-02"})),
         );
         assert_eq!(paid.status, 201, "{}", paid.body);
+        s.clock.set(now);
         // A case filed on 2025-03-20 for an accident of 2025-03-10.
         let case: FileCaseRequest = serde_json::from_value(json!({
             "person": f.person_1.as_str(), "unit": f.unit_a.as_str(),
