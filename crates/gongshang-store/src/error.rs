@@ -32,6 +32,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Every code [`StoreError::code`] can give, for the API's error table
+    /// (a test there fails when one is missing from it).
+    pub const ALL_CODES: &[&str] = &[
+        "not_found",
+        "duplicate",
+        "conflict",
+        "idempotency_mismatch",
+        "invalid_data",
+        "backend",
+    ];
+
     /// A stable code for the API's error table.
     pub fn code(&self) -> &'static str {
         match self {
@@ -103,3 +114,49 @@ impl fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    /// One error of each variant: a new variant does not compile until it
+    /// has a sample here, and the test checks that [`StoreError::ALL_CODES`]
+    /// lists its code.
+    fn one_of_each() -> Vec<StoreError> {
+        let all = vec![
+            StoreError::not_found("x", 1),
+            StoreError::duplicate("x", 1),
+            StoreError::conflict("x", 1, "y"),
+            StoreError::IdempotencyMismatch {
+                entity: "x",
+                key: String::new(),
+            },
+            StoreError::invalid("x", "y"),
+            StoreError::Backend {
+                backend: "sqlite",
+                context: String::new(),
+                detail: String::new(),
+            },
+        ];
+        for e in &all {
+            match e {
+                StoreError::NotFound { .. }
+                | StoreError::Duplicate { .. }
+                | StoreError::Conflict { .. }
+                | StoreError::IdempotencyMismatch { .. }
+                | StoreError::InvalidData { .. }
+                | StoreError::Backend { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn all_codes_lists_the_code_of_every_variant() {
+        let mut codes: Vec<&str> = one_of_each().iter().map(StoreError::code).collect();
+        codes.sort_unstable();
+        let mut listed = StoreError::ALL_CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(codes, listed);
+    }
+}
