@@ -253,7 +253,14 @@ pub fn parse_unit(input: &UnitInput) -> Result<NewUnit, AppError> {
     if name.is_empty() {
         return Err(AppError::invalid("name", "empty; a unit needs its name"));
     }
-    let kind = UnitKind::parse(input.kind.trim())?;
+    // The store's refusal is `invalid_data` (stored data that does not read
+    // back, a 500); here it is the caller's input.
+    let kind = UnitKind::parse(input.kind.trim()).map_err(|e| match e {
+        gongshang_store::StoreError::InvalidData { reason, .. } => {
+            AppError::invalid("kind", reason)
+        }
+        other => AppError::Store(other),
+    })?;
     let region = RegionCode::parse(input.region.trim())?;
     let class: u8 = input.industry_class.trim().parse().map_err(|_| {
         AppError::invalid(
