@@ -128,7 +128,9 @@ impl AppError {
             AppError::Rejected(Rejection::MaterialsIncomplete { .. }) => Some("materials"),
             AppError::Rules(e) => e.field(),
             AppError::Domain(e) => e.field(),
-            AppError::Store(StoreError::InvalidData { field, .. }) => Some(field),
+            AppError::Store(
+                StoreError::InvalidInput { field, .. } | StoreError::InvalidData { field, .. },
+            ) => Some(field),
             _ => None,
         }
     }

@@ -253,10 +253,10 @@ pub fn parse_unit(input: &UnitInput) -> Result<NewUnit, AppError> {
     if name.is_empty() {
         return Err(AppError::invalid("name", "empty; a unit needs its name"));
     }
-    // The store's refusal is `invalid_data` (stored data that does not read
-    // back, a 500); here it is the caller's input.
+    // The field is `kind` in every form and request (the store says
+    // `unit_kind`).
     let kind = UnitKind::parse(input.kind.trim()).map_err(|e| match e {
-        gongshang_store::StoreError::InvalidData { reason, .. } => {
+        gongshang_store::StoreError::InvalidInput { reason, .. } => {
             AppError::invalid("kind", reason)
         }
         other => AppError::Store(other),

@@ -120,6 +120,11 @@ pub const ERROR_TABLE: &[ErrorKind] = &[
         title: "the transaction cannot be reversed",
     },
     ErrorKind {
+        code: "method_not_allowed",
+        status: 405,
+        title: "this path does not take that method",
+    },
+    ErrorKind {
         code: "payload_too_large",
         status: 413,
         title: "the request body is too large",
@@ -428,18 +433,27 @@ impl IntoResponse for ApiError {
 /// The answer of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// The refusals of the plumbing (tower-http's body limit and timeout, axum's
-/// body reader) come as plain text or without a body; they become problems
-/// of the table like every other refusal. Problems are left alone.
+/// The refusals of the plumbing come as plain text or without a body:
+/// tower-http's body limit and timeout, axum's extractors (a path segment
+/// that is not a number, a form that does not parse), a route that does not
+/// exist or does not take the method. They become problems of the table like
+/// every other refusal; answers that already are problems, pages and
+/// documents are left alone.
 pub async fn problem_for_bare_refusal(response: Response) -> Response {
-    if response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes() == b"application/problem+json")
-    {
+    let plain = match response.headers().get(header::CONTENT_TYPE) {
+        None => true,
+        Some(v) => v.as_bytes().starts_with(b"text/plain"),
+    };
+    if !plain || !(response.status().is_client_error() || response.status().is_server_error()) {
         return response;
     }
-    let error = match response.status() {
+    let status = response.status();
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let detail = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
+        Ok(b) if !b.is_empty() => String::from_utf8_lossy(&b).into_owned(),
+        _ => String::new(),
+    };
+    let error = match status {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
             "payload_too_large",
             format!(
@@ -454,48 +468,39 @@ pub async fn problem_for_bare_refusal(response: Response) -> Response {
                 crate::REQUEST_TIMEOUT.as_secs()
             ),
         ),
-        _ => return response,
+        StatusCode::NOT_FOUND => ApiError::new("not_found", "no such page or resource"),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            "method_not_allowed",
+            format!(
+                "this path does not take that method; allowed: {}",
+                allow
+                    .as_ref()
+                    .and_then(|a| a.to_str().ok())
+                    .unwrap_or("see the API's document")
+            ),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            "unsupported_media_type",
+            if detail.is_empty() {
+                "this content type is not accepted here".to_owned()
+            } else {
+                detail.to_lowercase()
+            },
+        ),
+        // A path segment or a form that does not parse.
+        s if s.is_client_error() => ApiError::new(
+            "malformed_request",
+            if detail.is_empty() {
+                "the request is not valid".to_owned()
+            } else {
+                detail
+            },
+        ),
+        _ => ApiError::internal(format!("{status}: {detail}")),
     };
-    error.into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{ERROR_TABLE, kind};
-    use gongshang_app::AppError;
-
-    #[test]
-    fn every_code_of_the_crates_has_a_row() {
-        let missing: Vec<&str> = AppError::all_codes()
-            .into_iter()
-            .filter(|c| !ERROR_TABLE.iter().any(|k| k.code == *c))
-            .collect();
-        assert!(
-            missing.is_empty(),
-            "codes without a row in ERROR_TABLE: {missing:?}"
-        );
+    let mut answer = error.into_response();
+    if let Some(allow) = allow {
+        answer.headers_mut().insert(header::ALLOW, allow);
     }
-
-    #[test]
-    fn codes_are_unique_and_statuses_are_errors() {
-        for (i, k) in ERROR_TABLE.iter().enumerate() {
-            assert!(
-                !ERROR_TABLE[..i].iter().any(|o| o.code == k.code),
-                "{} twice",
-                k.code
-            );
-            assert!((400..600).contains(&k.status), "{}", k.code);
-            assert!(!k.title.is_empty() && !k.title.ends_with('.'), "{}", k.code);
-        }
-    }
-
-    #[test]
-    fn state_conflicts_are_409_and_bad_input_422() {
-        for code in ["command_not_allowed", "already_done", "case_closed"] {
-            assert_eq!(kind(code).status, 409, "{code}");
-        }
-        for code in ["invalid_input", "input_out_of_range", "identifier_invalid"] {
-            assert_eq!(kind(code).status, 422, "{code}");
-        }
-    }
+    answer
 }

@@ -21,7 +21,12 @@ pub enum StoreError {
     },
     /// The idempotency key was used before for different content.
     IdempotencyMismatch { entity: &'static str, key: String },
-    /// A value the store will not keep (or found stored and cannot read).
+    /// A value the store will not keep: the caller's input (an empty name,
+    /// an end before the start, an unknown kind). Code `invalid`, like the
+    /// app's own input errors.
+    InvalidInput { field: &'static str, reason: String },
+    /// A value found stored that cannot be read back: ours, not the
+    /// caller's (logged, never shown).
     InvalidData { field: &'static str, reason: String },
     /// The database itself failed: the detail is for the logs, not for users.
     Backend {
@@ -39,6 +44,7 @@ impl StoreError {
         "duplicate",
         "conflict",
         "idempotency_mismatch",
+        "invalid",
         "invalid_data",
         "backend",
     ];
@@ -50,6 +56,7 @@ impl StoreError {
             StoreError::Duplicate { .. } => "duplicate",
             StoreError::Conflict { .. } => "conflict",
             StoreError::IdempotencyMismatch { .. } => "idempotency_mismatch",
+            StoreError::InvalidInput { .. } => "invalid",
             StoreError::InvalidData { .. } => "invalid_data",
             StoreError::Backend { .. } => "backend",
         }
@@ -81,7 +88,16 @@ impl StoreError {
         }
     }
 
+    /// The caller's input refused.
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
+        StoreError::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// Stored data that does not read back.
+    pub(crate) fn stored(field: &'static str, reason: impl Into<String>) -> StoreError {
         StoreError::InvalidData {
             field,
             reason: reason.into(),
@@ -103,7 +119,10 @@ impl fmt::Display for StoreError {
                 f,
                 "{entity} idempotency key {key} was already used for different content"
             ),
-            StoreError::InvalidData { field, reason } => write!(f, "{field}: {reason}"),
+            StoreError::InvalidInput { field, reason }
+            | StoreError::InvalidData { field, reason } => {
+                write!(f, "{field}: {reason}")
+            }
             StoreError::Backend {
                 backend,
                 context,
@@ -132,6 +151,7 @@ mod tests {
                 key: String::new(),
             },
             StoreError::invalid("x", "y"),
+            StoreError::stored("x", "y"),
             StoreError::Backend {
                 backend: "sqlite",
                 context: String::new(),
@@ -144,6 +164,7 @@ mod tests {
                 | StoreError::Duplicate { .. }
                 | StoreError::Conflict { .. }
                 | StoreError::IdempotencyMismatch { .. }
+                | StoreError::InvalidInput { .. }
                 | StoreError::InvalidData { .. }
                 | StoreError::Backend { .. } => {}
             }

@@ -258,7 +258,9 @@ pub struct AwardDetailView {
     /// The rules engine's trace: every step with its article and formula.
     #[schema(value_type = Object)]
     pub trace: serde_json::Value,
-    #[schema(value_type = Object)]
+    /// Item by item, what changes from the approved award this one would
+    /// replace; null for the first award of a case.
+    #[schema(value_type = Option<Object>)]
     pub difference: Option<serde_json::Value>,
     #[schema(value_type = Vec<Object>)]
     pub benefits: Vec<serde_json::Value>,
