@@ -52,6 +52,8 @@ done
 [ -n "$addr" ] || { echo "the server did not start" >&2; cat "$work/serve.err" >&2; exit 1; }
 
 status=0
+# schemathesis keeps a cache in the folder it runs in: the work folder.
+cd "$work"
 for who in clerk admin; do
   token=$clerk
   [ "$who" = admin ] && token=$admin
