@@ -170,15 +170,15 @@ async fn credentials(parts: &Parts, state: &AppState) -> ApiResult<Option<Curren
             credential: Credential::Token,
         }));
     }
-    if let Some(id) = cookie(&parts.headers, SESSION_COOKIE) {
-        if let Some(session) = state.run(move |app| app.session(&id)).await? {
-            return Ok(Some(CurrentUser {
-                account: session.account,
-                credential: Credential::Session {
-                    csrf_token: session.csrf_token,
-                },
-            }));
-        }
+    if let Some(id) = cookie(&parts.headers, SESSION_COOKIE)
+        && let Some(session) = state.run(move |app| app.session(&id)).await?
+    {
+        return Ok(Some(CurrentUser {
+            account: session.account,
+            credential: Credential::Session {
+                csrf_token: session.csrf_token,
+            },
+        }));
     }
     Ok(None)
 }
