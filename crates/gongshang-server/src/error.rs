@@ -504,3 +504,57 @@ pub async fn problem_for_bare_refusal(response: Response) -> Response {
     }
     answer
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{ERROR_TABLE, kind};
+    use gongshang_app::AppError;
+
+    #[test]
+    fn every_code_of_the_crates_has_a_row() {
+        let missing: Vec<&str> = AppError::all_codes()
+            .into_iter()
+            .filter(|c| !ERROR_TABLE.iter().any(|k| k.code == *c))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "codes without a row in ERROR_TABLE: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn codes_are_unique_and_statuses_are_errors() {
+        for (i, k) in ERROR_TABLE.iter().enumerate() {
+            assert!(
+                !ERROR_TABLE[..i].iter().any(|o| o.code == k.code),
+                "{} twice",
+                k.code
+            );
+            assert!((400..600).contains(&k.status), "{}", k.code);
+            assert!(!k.title.is_empty() && !k.title.ends_with('.'), "{}", k.code);
+        }
+    }
+
+    #[test]
+    fn the_plumbings_codes_have_rows() {
+        for (code, status) in [
+            ("timeout", 503),
+            ("method_not_allowed", 405),
+            ("payload_too_large", 413),
+            ("malformed_request", 400),
+        ] {
+            assert_eq!(kind(code).status, status, "{code}");
+            assert_eq!(kind(code).code, code);
+        }
+    }
+
+    #[test]
+    fn state_conflicts_are_409_and_bad_input_422() {
+        for code in ["command_not_allowed", "already_done", "case_closed"] {
+            assert_eq!(kind(code).status, 409, "{code}");
+        }
+        for code in ["invalid_input", "input_out_of_range", "identifier_invalid"] {
+            assert_eq!(kind(code).status, 422, "{code}");
+        }
+    }
+}
