@@ -14,7 +14,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use blake2::{Blake2s256, Digest};
 use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
-use gongshang_store::{NewUser, Page, StoredResponse, User};
+use gongshang_store::{ApiToken, NewUser, Page, StoredResponse, User};
 use jiff::{SignedDuration, Timestamp};
 use password_hash::rand_core::{OsRng, RngCore};
 use serde::Serialize;
@@ -178,6 +178,35 @@ pub enum PasswordCost {
     Minimal,
 }
 
+/// An account as an administrator lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountListing {
+    pub account: Account,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+    pub tokens: Vec<TokenInfo>,
+}
+
+/// An API token as an administrator sees it (never the secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl From<&ApiToken> for TokenInfo {
+    fn from(t: &ApiToken) -> Self {
+        TokenInfo {
+            id: t.id,
+            label: t.label.clone(),
+            created_at: t.created_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
 /// A session just started: `session_id` goes in the cookie and is never
 /// stored; the form posts of the session carry `csrf_token`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -221,6 +250,12 @@ fn random_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     format!("{prefix}{}", hex(&bytes))
+}
+
+/// A fresh random token for a form without a session (the login form's
+/// CSRF token): 256 random bits as hex.
+pub fn new_form_token() -> String {
+    random_secret("")
 }
 
 fn argon2(cost: PasswordCost) -> Argon2<'static> {
@@ -372,13 +407,81 @@ impl App {
             .transpose()
     }
 
-    pub fn list_accounts(&self, actor: &Actor, page: Page) -> Result<Vec<Account>, AppError> {
+    /// A page of accounts, each with whether it is disabled and its API
+    /// tokens (administrators).
+    pub fn list_accounts(
+        &self,
+        actor: &Actor,
+        page: Page,
+    ) -> Result<Vec<AccountListing>, AppError> {
         actor.authorize(Action::ManageAccounts)?;
-        self.store
-            .list_users(page)?
-            .into_iter()
-            .map(Account::from_user)
-            .collect()
+        let users = self.store.list_users(page)?;
+        let (Some(first), Some(last)) = (users.first(), users.last()) else {
+            return Ok(Vec::new());
+        };
+        let mut tokens = self.store.api_tokens_of_users(first.id, last.id)?;
+        let mut out = Vec::with_capacity(users.len());
+        for user in users {
+            let disabled = user.disabled;
+            let created_at = user.created_at;
+            let account = Account::from_user(user)?;
+            let mine: Vec<TokenInfo> = tokens
+                .iter()
+                .filter(|t| t.user_id == account.id)
+                .map(TokenInfo::from)
+                .collect();
+            tokens.retain(|t| t.user_id != account.id);
+            out.push(AccountListing {
+                account,
+                disabled,
+                created_at,
+                tokens: mine,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Disables (`true`) or enables an account (administrators), at once:
+    /// a disabled account cannot sign in, its sessions are ended, and its
+    /// tokens are refused until it is enabled again. An administrator may
+    /// not disable their own account (someone must be left to enable it).
+    pub fn set_account_disabled(
+        &self,
+        actor: &Actor,
+        login: &str,
+        disabled: bool,
+    ) -> Result<AccountListing, AppError> {
+        actor.authorize(Action::ManageAccounts)?;
+        let login = login.trim();
+        if disabled && login == actor.login {
+            return Err(AppError::invalid(
+                "login",
+                format!("{login} is your own account; another administrator may disable it"),
+            ));
+        }
+        let user = self
+            .store
+            .set_user_disabled(login, disabled, &actor.audit_name(), self.now())
+            .map_err(|e| match e {
+                gongshang_store::StoreError::NotFound { .. } => AppError::NotFound {
+                    entity: "user",
+                    key: login.to_owned(),
+                },
+                other => AppError::Store(other),
+            })?;
+        let tokens = self
+            .store
+            .api_tokens_of_users(user.id, user.id)?
+            .iter()
+            .map(TokenInfo::from)
+            .collect();
+        let created_at = user.created_at;
+        Ok(AccountListing {
+            disabled: user.disabled,
+            created_at,
+            account: Account::from_user(user)?,
+            tokens,
+        })
     }
 
     /// Checks the password and starts a session of [`SESSION_HOURS`];
@@ -452,6 +555,16 @@ impl App {
         label: &str,
     ) -> Result<(i64, String), AppError> {
         actor.authorize(Action::ManageAccounts)?;
+        let label = label.trim();
+        if label.is_empty() || label.chars().count() > 100 {
+            return Err(AppError::invalid(
+                "label",
+                format!(
+                    "{} characters; a token's label says what it is for, 1 to 100 characters",
+                    label.chars().count()
+                ),
+            ));
+        }
         let user = self
             .store
             .user_by_login(login.trim())?

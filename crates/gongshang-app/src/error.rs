@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::actor::Action;
 use gongshang_domain::DomainError;
+use gongshang_domain::determination::Rejection;
 use gongshang_rules::RulesError;
 use gongshang_store::StoreError;
 
@@ -47,6 +48,10 @@ pub enum AppError {
         award_id: i64,
         maker: String,
     },
+    /// A case's flow refused a command (determination, confirmation,
+    /// claim, appraisal): its own stable code (`command_not_allowed`,
+    /// `already_done`, `case_closed`, ...), a conflict with the case's state.
+    Rejected(Rejection),
     Rules(RulesError),
     Domain(DomainError),
     Store(StoreError),
@@ -60,6 +65,33 @@ impl AppError {
         }
     }
 
+    /// The codes of the app's own variants; [`AppError::all_codes`] adds
+    /// those of the errors it wraps.
+    pub const OWN_CODES: &[&str] = &[
+        "invalid",
+        "not_found",
+        "conflict",
+        "not_eligible",
+        "forbidden",
+        "maker_checker",
+    ];
+
+    /// Every code [`AppError::code`] can give, the wrapped errors' included:
+    /// the API's error table must have a row for each (a test checks it).
+    pub fn all_codes() -> Vec<&'static str> {
+        let mut all: Vec<&'static str> = [
+            AppError::OWN_CODES,
+            Rejection::ALL_CODES,
+            DomainError::ALL_CODES,
+            RulesError::ALL_CODES,
+            StoreError::ALL_CODES,
+        ]
+        .concat();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Invalid { .. } => "invalid",
@@ -69,6 +101,7 @@ impl AppError {
             AppError::Forbidden { .. } => "forbidden",
             AppError::MakerChecker { .. } => "maker_checker",
             AppError::OutOfScope { .. } => "forbidden",
+            AppError::Rejected(r) => r.code(),
             AppError::Rules(e) => e.code(),
             AppError::Domain(e) => e.code(),
             AppError::Store(e) => e.code(),
@@ -90,9 +123,14 @@ impl AppError {
         match self {
             AppError::Invalid { field, .. } | AppError::OutOfScope { field, .. } => Some(field),
             AppError::NotEligible { .. } => Some("scheme_id"),
+            AppError::Rejected(Rejection::InvalidInput { field, .. }) => Some(field),
+            AppError::Rejected(Rejection::Calendar(e)) => e.field(),
+            AppError::Rejected(Rejection::MaterialsIncomplete { .. }) => Some("materials"),
             AppError::Rules(e) => e.field(),
             AppError::Domain(e) => e.field(),
-            AppError::Store(StoreError::InvalidData { field, .. }) => Some(field),
+            AppError::Store(
+                StoreError::InvalidInput { field, .. } | StoreError::InvalidData { field, .. },
+            ) => Some(field),
             _ => None,
         }
     }
@@ -119,6 +157,8 @@ impl fmt::Display for AppError {
                 f,
                 "award {award_id} was computed by {maker}; another person must approve it (maker-checker)"
             ),
+            // The code stays in the text too: people and older scripts read it.
+            AppError::Rejected(r) => write!(f, "case: {r} ({})", r.code()),
             AppError::Rules(e) => write!(f, "{e}"),
             AppError::Domain(e) => write!(f, "{e}"),
             AppError::Store(e) => write!(f, "{e}"),
@@ -143,5 +183,73 @@ impl From<DomainError> for AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         AppError::Store(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+    use crate::actor::Action;
+
+    /// One error of each of the app's own variants: a new variant does not
+    /// compile until it has a sample here (or is a wrapper whose codes
+    /// [`AppError::all_codes`] adds), and the test checks that
+    /// [`AppError::OWN_CODES`] lists its code.
+    fn one_of_each() -> Vec<AppError> {
+        let all = vec![
+            AppError::invalid("x", "y"),
+            AppError::NotFound {
+                entity: "x",
+                key: String::new(),
+            },
+            AppError::Conflict {
+                entity: "x",
+                reason: String::new(),
+            },
+            AppError::NotEligible {
+                scheme: String::new(),
+                rule: String::new(),
+                value: String::new(),
+                allowed: String::new(),
+            },
+            AppError::Forbidden {
+                action: Action::ReadRegistry,
+            },
+            AppError::OutOfScope {
+                field: "x",
+                reason: String::new(),
+            },
+            AppError::MakerChecker {
+                award_id: 1,
+                maker: String::new(),
+            },
+        ];
+        for e in &all {
+            match e {
+                AppError::Invalid { .. }
+                | AppError::NotFound { .. }
+                | AppError::Conflict { .. }
+                | AppError::NotEligible { .. }
+                | AppError::Forbidden { .. }
+                | AppError::OutOfScope { .. }
+                | AppError::MakerChecker { .. } => {}
+                // Wrappers: their crates list their codes.
+                AppError::Rejected(_)
+                | AppError::Rules(_)
+                | AppError::Domain(_)
+                | AppError::Store(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn own_codes_lists_the_code_of_every_variant() {
+        let mut codes: Vec<&str> = one_of_each().iter().map(AppError::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let mut listed = AppError::OWN_CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(codes, listed);
     }
 }

@@ -258,7 +258,14 @@ pub fn parse_unit(input: &UnitInput) -> Result<NewUnit, AppError> {
     if name.is_empty() {
         return Err(AppError::invalid("name", "empty; a unit needs its name"));
     }
-    let kind = UnitKind::parse(input.kind.trim())?;
+    // The field is `kind` in every form and request (the store says
+    // `unit_kind`).
+    let kind = UnitKind::parse(input.kind.trim()).map_err(|e| match e {
+        gongshang_store::StoreError::InvalidInput { reason, .. } => {
+            AppError::invalid("kind", reason)
+        }
+        other => AppError::Store(other),
+    })?;
     let region = RegionCode::parse(input.region.trim())?;
     let class: u8 = input.industry_class.trim().parse().map_err(|_| {
         AppError::invalid(

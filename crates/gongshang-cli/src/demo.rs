@@ -121,7 +121,9 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         .build()?;
     runtime.block_on(async {
         let state = gongshang_server::AppState::new(app);
-        let (addr, task) = gongshang_server::bind(args.addr, state).await?;
+        let (addr, task) =
+            gongshang_server::bind_until(args.addr, state, gongshang_server::shutdown_signal())
+                .await?;
         println!("listening after {:.1}s\n", started.elapsed().as_secs_f64());
         println!("  open http://{addr}/   (the calculator needs no login: http://{addr}/calc)\n");
         println!("  login      role           password         sees");
@@ -143,15 +145,11 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
             );
         }
         println!(
-            "\n  Ctrl-C stops the server; the database stays in {}.",
+            "\n  Ctrl-C (or SIGTERM) stops the server once the requests in flight are answered; the database stays in {}.",
             path.display()
         );
-        tokio::select! {
-            r = task => r.map_err(|e| CliError(e.to_string()))?.map_err(CliError::from),
-            _ = tokio::signal::ctrl_c() => {
-                println!("gongshang: stopping");
-                Ok(())
-            }
-        }
+        task.await.map_err(|e| CliError(e.to_string()))??;
+        println!("gongshang: stopped");
+        Ok(())
     })
 }

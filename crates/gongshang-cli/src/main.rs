@@ -3,6 +3,26 @@
 //! Thin by design: each command parses its arguments, reads its files, calls
 //! the rules engine (or another crate) and prints. No rule lives here.
 
+// `print!` and `println!` for every module of this crate (a macro defined
+// here, before the modules, shadows std's): they end the process quietly
+// when the reader of standard output has gone (`gongshang openapi | head`)
+// instead of panicking, see `output.rs`.
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::output::print_fmt(format_args!($($arg)*))
+    };
+}
+
+macro_rules! println {
+    () => {
+        $crate::output::print_fmt(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::print_fmt(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+mod account_cmds;
 mod batch;
 mod bench;
 mod bench_import;
@@ -14,6 +34,7 @@ mod holiday_cmds;
 mod import;
 mod notice_cmds;
 mod order_reader;
+mod output;
 mod payroll_cmds;
 mod policy_files;
 mod registry_cmds;
@@ -122,15 +143,15 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Serve the HTTP API (/api/v1, docs at /docs) and the web UI
     Serve(serve::ServeArgs),
-    /// Accounts: `user add --role R --login L [--unit CODE|--person ID]`
+    /// Accounts: `user add --role R --login L [--unit CODE|--person ID]`, `user disable|enable --login L`, `user list`
     User {
         #[command(subcommand)]
-        command: serve::UserCommand,
+        command: account_cmds::UserCommand,
     },
-    /// API tokens for platforms: `token create --login L`
+    /// API tokens for platforms: `token create --login L`, `token revoke --id N`
     Token {
         #[command(subcommand)]
-        command: serve::TokenCommand,
+        command: account_cmds::TokenCommand,
     },
     /// Print the API's OpenAPI document (the committed openapi.json)
     Openapi,
@@ -257,8 +278,38 @@ impl<E: std::fmt::Display> From<E> for CliError {
     }
 }
 
+impl Command {
+    /// The batch jobs that log a start and an end line: what runs, and on
+    /// what (the kind of import and its file, the month of a payroll run).
+    fn job(&self) -> Option<(&'static str, String)> {
+        match self {
+            Command::Import(args) => Some((
+                "import",
+                format!(
+                    "{} {}",
+                    format!("{:?}", args.kind).to_lowercase(),
+                    args.file
+                        .as_ref()
+                        .map_or_else(|| "-".to_owned(), |f| f.display().to_string())
+                ),
+            )),
+            Command::Payroll {
+                command: payroll_cmds::PayrollCmd::Run { month },
+                ..
+            } => Some(("payroll_run", month.clone())),
+            _ => None,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    gongshang_server::log::init();
+    let job = cli.command.job();
+    let started = std::time::Instant::now();
+    if let Some((job, what)) = &job {
+        tracing::info!(target: "gongshang::job", job, what = what.as_str(), "started");
+    }
     let result = match cli.command {
         Command::Calc(args) if args.batch.is_some() => batch::run(&args),
         Command::Calc(args) => calc::run(&args),
@@ -306,14 +357,27 @@ fn main() -> ExitCode {
         } => payroll_cmds::bench(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::serve(&args),
-        Command::User { command } => serve::user(&command),
-        Command::Token { command } => serve::token(&command),
+        Command::User { command } => account_cmds::user(&command),
+        Command::Token { command } => account_cmds::token(&command),
         Command::Openapi => serve::openapi(),
         Command::Notice { command } => notice_cmds::run(&command),
         Command::Holidays(args) => holiday_cmds::run(&args),
     };
+    if let Some((job, what)) = &job {
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        match &result {
+            Ok(()) => {
+                tracing::info!(target: "gongshang::job", job, what = what.as_str(), outcome = "done", elapsed_ms, "finished")
+            }
+            Err(e) => {
+                tracing::warn!(target: "gongshang::job", job, what = what.as_str(), outcome = "failed", error = e.0.as_str(), elapsed_ms, "finished")
+            }
+        }
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of standard output went away: it has what it wanted.
+        Err(CliError(message)) if output::is_broken_pipe(&message) => ExitCode::SUCCESS,
         Err(CliError(message)) => {
             eprintln!("gongshang: {message}");
             ExitCode::FAILURE

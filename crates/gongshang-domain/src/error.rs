@@ -133,6 +133,19 @@ impl DomainError {
         }
     }
 
+    /// Every code [`DomainError::code`] can give besides the rules engine's
+    /// ([`RulesError::ALL_CODES`]), for the API's error table (a test there
+    /// fails when one is missing from it).
+    pub const ALL_CODES: &[&str] = &[
+        "identifier_invalid",
+        "input_out_of_range",
+        "input_conflict",
+        "holiday_file_invalid",
+        "ledger_unbalanced",
+        "ledger_key_conflict",
+        "ledger_reversal_invalid",
+    ];
+
     /// A stable machine code for the API's error table.
     pub fn code(&self) -> &'static str {
         match self {
@@ -218,5 +231,65 @@ impl std::error::Error for DomainError {
 impl From<RulesError> for DomainError {
     fn from(e: RulesError) -> Self {
         DomainError::Rules(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DomainError, IdProblem};
+
+    /// One error of each variant (but the rules engine's): a new variant
+    /// does not compile until it has a sample here, and the test checks that
+    /// [`DomainError::ALL_CODES`] lists its code.
+    fn one_of_each() -> Vec<DomainError> {
+        let all = vec![
+            DomainError::InvalidIdentifier {
+                field: "x",
+                shown: String::new(),
+                problem: IdProblem::Region {
+                    code: String::new(),
+                },
+            },
+            DomainError::out_of_range("x", 1, "0"),
+            DomainError::InputConflict {
+                field: "x",
+                reason: String::new(),
+            },
+            DomainError::HolidayFileInvalid {
+                file: String::new(),
+                reason: String::new(),
+            },
+            DomainError::LedgerUnbalanced {
+                reason: String::new(),
+            },
+            DomainError::LedgerKeyConflict { key: String::new() },
+            DomainError::LedgerReversalInvalid {
+                key: String::new(),
+                reason: String::new(),
+            },
+        ];
+        for e in &all {
+            match e {
+                DomainError::InvalidIdentifier { .. }
+                | DomainError::InputOutOfRange { .. }
+                | DomainError::InputConflict { .. }
+                | DomainError::HolidayFileInvalid { .. }
+                | DomainError::LedgerUnbalanced { .. }
+                | DomainError::LedgerKeyConflict { .. }
+                | DomainError::LedgerReversalInvalid { .. } => {}
+                // Its codes are the rules engine's ALL_CODES.
+                DomainError::Rules(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn all_codes_lists_the_code_of_every_variant() {
+        let mut codes: Vec<&str> = one_of_each().iter().map(DomainError::code).collect();
+        codes.sort_unstable();
+        let mut listed = DomainError::ALL_CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(codes, listed);
     }
 }

@@ -76,6 +76,18 @@ impl RulesError {
         }
     }
 
+    /// Every code [`RulesError::code`] can give, for the API's error table
+    /// (a test there fails when one is missing from it).
+    pub const ALL_CODES: &[&str] = &[
+        "input_missing",
+        "input_out_of_range",
+        "input_conflict",
+        "parameter_missing",
+        "not_eligible",
+        "unknown_scheme",
+        "policy_invalid",
+    ];
+
     /// A stable machine code for the API's error table.
     pub fn code(&self) -> &'static str {
         match self {
@@ -140,3 +152,64 @@ impl fmt::Display for RulesError {
 }
 
 impl std::error::Error for RulesError {}
+
+#[cfg(test)]
+mod tests {
+    use super::RulesError;
+
+    /// One error of each variant: the match has no wildcard, so a new variant
+    /// does not compile until it is added here, and then the test below
+    /// checks that [`RulesError::ALL_CODES`] lists its code.
+    fn one_of_each() -> Vec<RulesError> {
+        let all = vec![
+            RulesError::missing("x", "y"),
+            RulesError::out_of_range("x", 1, "0"),
+            RulesError::InputConflict {
+                input: "x",
+                reason: String::new(),
+            },
+            RulesError::ParameterMissing {
+                parameter: String::new(),
+                scope: String::new(),
+                at: String::new(),
+                available: String::new(),
+            },
+            RulesError::NotEligible {
+                scheme: String::new(),
+                rule: "x",
+                value: String::new(),
+                allowed: String::new(),
+            },
+            RulesError::UnknownScheme {
+                scheme: String::new(),
+                available: String::new(),
+            },
+            RulesError::PolicyInvalid {
+                file: String::new(),
+                location: String::new(),
+                reason: String::new(),
+            },
+        ];
+        for e in &all {
+            match e {
+                RulesError::MissingInput { .. }
+                | RulesError::InputOutOfRange { .. }
+                | RulesError::InputConflict { .. }
+                | RulesError::ParameterMissing { .. }
+                | RulesError::NotEligible { .. }
+                | RulesError::UnknownScheme { .. }
+                | RulesError::PolicyInvalid { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn all_codes_lists_the_code_of_every_variant() {
+        let mut codes: Vec<&str> = one_of_each().iter().map(RulesError::code).collect();
+        codes.sort_unstable();
+        let mut listed = RulesError::ALL_CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(codes, listed);
+    }
+}

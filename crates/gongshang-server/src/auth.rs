@@ -25,7 +25,9 @@
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use gongshang_app::accounts::{Account, Actor, NewSession, Role, Scope};
+use subtle::ConstantTimeEq;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -77,14 +79,12 @@ impl CurrentUser {
     }
 }
 
-/// Checks a submitted CSRF token against the session's, in constant time.
-fn csrf_matches(expected: &str, submitted: &str) -> bool {
-    expected.len() == submitted.len()
-        && expected
-            .bytes()
-            .zip(submitted.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+/// Whether a submitted secret (a CSRF token) is the expected one, in time
+/// that does not depend on where they differ (`subtle`; only the length
+/// shows, and every token has the same length). An empty expected secret
+/// matches nothing.
+pub fn secret_matches(expected: &str, submitted: &str) -> bool {
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(submitted.as_bytes()))
 }
 
 /// A signed-in caller of a plain HTML form post: like [`CurrentUser`] but
@@ -100,7 +100,9 @@ impl FormUser {
     pub fn check_csrf(self, submitted: &str) -> ApiResult<CurrentUser> {
         match &self.0.credential {
             Credential::Token => Ok(self.0),
-            Credential::Session { csrf_token } if csrf_matches(csrf_token, submitted) => Ok(self.0),
+            Credential::Session { csrf_token } if secret_matches(csrf_token, submitted) => {
+                Ok(self.0)
+            }
             Credential::Session { .. } => Err(ApiError::new(
                 "csrf",
                 "the form's csrf_token does not match the session; reload the page",
@@ -113,20 +115,25 @@ impl FormUser {
 #[derive(Clone, Debug)]
 pub struct MaybeUser(pub Option<CurrentUser>);
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name).then_some(v)
-        })
+/// The value of the request's cookie `name` (parsed by the `cookie` crate,
+/// through axum-extra's jar).
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_owned())
 }
 
-/// Who the request's credentials name, without the CSRF check.
+/// Who the request's credentials name, without the CSRF check; the
+/// request's log line learns the actor.
 async fn authenticate(parts: &Parts, state: &AppState) -> ApiResult<Option<CurrentUser>> {
+    let user = credentials(parts, state).await?;
+    if let (Some(u), Some(slot)) = (&user, parts.extensions.get::<crate::log::ActorSlot>()) {
+        slot.set(u.account.audit_name());
+    }
+    Ok(user)
+}
+
+async fn credentials(parts: &Parts, state: &AppState) -> ApiResult<Option<CurrentUser>> {
     if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
         let token = value
             .to_str()
@@ -163,16 +170,15 @@ async fn authenticate(parts: &Parts, state: &AppState) -> ApiResult<Option<Curre
             credential: Credential::Token,
         }));
     }
-    if let Some(id) = cookie(&parts.headers, SESSION_COOKIE) {
-        let id = id.to_owned();
-        if let Some(session) = state.run(move |app| app.session(&id)).await? {
-            return Ok(Some(CurrentUser {
-                account: session.account,
-                credential: Credential::Session {
-                    csrf_token: session.csrf_token,
-                },
-            }));
-        }
+    if let Some(id) = cookie(&parts.headers, SESSION_COOKIE)
+        && let Some(session) = state.run(move |app| app.session(&id)).await?
+    {
+        return Ok(Some(CurrentUser {
+            account: session.account,
+            credential: Credential::Session {
+                csrf_token: session.csrf_token,
+            },
+        }));
     }
     Ok(None)
 }
@@ -196,7 +202,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 .get(CSRF_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            if !csrf_matches(csrf_token, submitted) {
+            if !secret_matches(csrf_token, submitted) {
                 return Err(ApiError::new(
                     "csrf",
                     "a request made with the session cookie must carry the session's X-CSRF-Token header",
@@ -238,20 +244,55 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
     }
 }
 
+fn set_cookie(cookie: Cookie<'_>) -> HeaderValue {
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
 /// The `Set-Cookie` value of a new session.
 pub fn session_cookie(session: &NewSession, secure: bool) -> HeaderValue {
     let max_age = gongshang_app::accounts::SESSION_HOURS * 3600;
-    let value = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        session.session_id,
-        if secure { "; Secure" } else { "" }
-    );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    set_cookie(
+        Cookie::build((SESSION_COOKIE, session.session_id.as_str()))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(cookie::time::Duration::seconds(max_age))
+            .secure(secure)
+            .build(),
+    )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn cleared_cookie() -> HeaderValue {
-    HeaderValue::from_static("gongshang_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+    set_cookie(
+        Cookie::build((SESSION_COOKIE, ""))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(cookie::time::Duration::ZERO)
+            .build(),
+    )
+}
+
+/// The cookie of the login form's CSRF token (double submit: the form
+/// carries the same value in `login_csrf`). There is no session before
+/// signing in, so this pre-session token is what stops another site from
+/// signing a browser in under the other site's account ("login CSRF").
+pub const LOGIN_CSRF_COOKIE: &str = "gongshang_login_csrf";
+
+/// The `Set-Cookie` value of a login form's token: `SameSite=Strict` (a
+/// cross-site post never carries it), `HttpOnly`, for the login page only,
+/// for an hour.
+pub fn login_csrf_cookie(token: &str, secure: bool) -> HeaderValue {
+    set_cookie(
+        Cookie::build((LOGIN_CSRF_COOKIE, token))
+            .path("/login")
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .max_age(cookie::time::Duration::hours(1))
+            .secure(secure)
+            .build(),
+    )
 }
 
 /// The client's address (the TCP peer), for the login throttle; `None`
@@ -303,7 +344,6 @@ pub async fn start_session(
 /// `Set-Cookie` header that clears the cookie.
 pub async fn end_session(state: &AppState, headers: &HeaderMap) -> ApiResult<HeaderValue> {
     if let Some(id) = cookie(headers, SESSION_COOKIE) {
-        let id = id.to_owned();
         state.run(move |app| app.logout(&id)).await?;
     }
     Ok(cleared_cookie())

@@ -19,8 +19,9 @@ pub struct ErrorKind {
 }
 
 /// THE error table: every `code` the API answers with, its status and its
-/// title. Codes of the rules engine and the domain that are not listed here
-/// are input errors (422, "the input is not valid").
+/// title. Every code the app, the domain, the rules engine and the store can
+/// give has its row (`tests::every_code_of_the_crates_has_a_row`); a code
+/// not found here would be answered as 422 `invalid`.
 pub const ERROR_TABLE: &[ErrorKind] = &[
     ErrorKind {
         code: "malformed_request",
@@ -77,6 +78,52 @@ pub const ERROR_TABLE: &[ErrorKind] = &[
         status: 409,
         title: "the idempotency key was used before for a different request",
     },
+    // A case's flow refused a command: the case's state does not allow it.
+    ErrorKind {
+        code: "case_closed",
+        status: 409,
+        title: "the case is closed",
+    },
+    ErrorKind {
+        code: "command_not_allowed",
+        status: 409,
+        title: "the case's state does not allow this command",
+    },
+    ErrorKind {
+        code: "already_done",
+        status: 409,
+        title: "this was done before and may be done once",
+    },
+    ErrorKind {
+        code: "before_last_event",
+        status: 409,
+        title: "the command's day is before the case's last event",
+    },
+    ErrorKind {
+        code: "materials_incomplete",
+        status: 409,
+        title: "materials are missing from the case",
+    },
+    ErrorKind {
+        code: "accident_already_recognised",
+        status: 409,
+        title: "the accident is already recognised in another case",
+    },
+    ErrorKind {
+        code: "ledger_key_conflict",
+        status: 409,
+        title: "the idempotency key is used by another ledger transaction",
+    },
+    ErrorKind {
+        code: "ledger_reversal_invalid",
+        status: 409,
+        title: "the transaction cannot be reversed",
+    },
+    ErrorKind {
+        code: "method_not_allowed",
+        status: 405,
+        title: "this path does not take that method",
+    },
     ErrorKind {
         code: "payload_too_large",
         status: 413,
@@ -91,6 +138,26 @@ pub const ERROR_TABLE: &[ErrorKind] = &[
         code: "invalid",
         status: 422,
         title: "the input is not valid",
+    },
+    ErrorKind {
+        code: "invalid_input",
+        status: 422,
+        title: "the input is not valid",
+    },
+    ErrorKind {
+        code: "input_out_of_range",
+        status: 422,
+        title: "an input is out of range",
+    },
+    ErrorKind {
+        code: "input_conflict",
+        status: 422,
+        title: "two inputs contradict each other",
+    },
+    ErrorKind {
+        code: "ledger_unbalanced",
+        status: 422,
+        title: "the ledger transaction does not balance",
     },
     ErrorKind {
         code: "not_eligible",
@@ -131,6 +198,28 @@ pub const ERROR_TABLE: &[ErrorKind] = &[
         code: "internal",
         status: 500,
         title: "internal error; it was logged",
+    },
+    // Failures that are ours: logged, and answered as `internal` without
+    // their detail; listed so that every code of the crates has its row.
+    ErrorKind {
+        code: "policy_invalid",
+        status: 500,
+        title: "internal error; it was logged",
+    },
+    ErrorKind {
+        code: "invalid_data",
+        status: 500,
+        title: "internal error; it was logged",
+    },
+    ErrorKind {
+        code: "backend",
+        status: 500,
+        title: "internal error; it was logged",
+    },
+    ErrorKind {
+        code: "timeout",
+        status: 503,
+        title: "the request took too long and was stopped; try again",
     },
     ErrorKind {
         code: "unavailable",
@@ -232,7 +321,7 @@ impl ApiError {
 
     /// An internal failure: logged with `detail`, answered without it.
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
-        eprintln!("gongshang-server: internal error: {detail}");
+        tracing::error!(target: "gongshang::http", %detail, "internal error");
         ApiError::new("internal", "internal error; it was logged")
     }
 
@@ -343,3 +432,129 @@ impl IntoResponse for ApiError {
 
 /// The answer of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The refusals of the plumbing come as plain text or without a body:
+/// tower-http's body limit and timeout, axum's extractors (a path segment
+/// that is not a number, a form that does not parse), a route that does not
+/// exist or does not take the method. They become problems of the table like
+/// every other refusal; answers that already are problems, pages and
+/// documents are left alone.
+pub async fn problem_for_bare_refusal(response: Response) -> Response {
+    let plain = match response.headers().get(header::CONTENT_TYPE) {
+        None => true,
+        Some(v) => v.as_bytes().starts_with(b"text/plain"),
+    };
+    if !plain || !(response.status().is_client_error() || response.status().is_server_error()) {
+        return response;
+    }
+    let status = response.status();
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let detail = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
+        Ok(b) if !b.is_empty() => String::from_utf8_lossy(&b).into_owned(),
+        _ => String::new(),
+    };
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            "payload_too_large",
+            format!(
+                "the body is larger than {} MiB",
+                crate::BODY_LIMIT_BYTES / (1024 * 1024)
+            ),
+        ),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => ApiError::new(
+            "timeout",
+            format!(
+                "no answer within {} s; what was asked may still complete, so retry a payment under the same Idempotency-Key",
+                crate::REQUEST_TIMEOUT.as_secs()
+            ),
+        ),
+        StatusCode::NOT_FOUND => ApiError::new("not_found", "no such page or resource"),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            "method_not_allowed",
+            format!(
+                "this path does not take that method; allowed: {}",
+                allow
+                    .as_ref()
+                    .and_then(|a| a.to_str().ok())
+                    .unwrap_or("see the API's document")
+            ),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            "unsupported_media_type",
+            if detail.is_empty() {
+                "this content type is not accepted here".to_owned()
+            } else {
+                detail.to_lowercase()
+            },
+        ),
+        // A path segment or a form that does not parse.
+        s if s.is_client_error() => ApiError::new(
+            "malformed_request",
+            if detail.is_empty() {
+                "the request is not valid".to_owned()
+            } else {
+                detail
+            },
+        ),
+        _ => ApiError::internal(format!("{status}: {detail}")),
+    };
+    let mut answer = error.into_response();
+    if let Some(allow) = allow {
+        answer.headers_mut().insert(header::ALLOW, allow);
+    }
+    answer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ERROR_TABLE, kind};
+    use gongshang_app::AppError;
+
+    #[test]
+    fn every_code_of_the_crates_has_a_row() {
+        let missing: Vec<&str> = AppError::all_codes()
+            .into_iter()
+            .filter(|c| !ERROR_TABLE.iter().any(|k| k.code == *c))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "codes without a row in ERROR_TABLE: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn codes_are_unique_and_statuses_are_errors() {
+        for (i, k) in ERROR_TABLE.iter().enumerate() {
+            assert!(
+                !ERROR_TABLE[..i].iter().any(|o| o.code == k.code),
+                "{} twice",
+                k.code
+            );
+            assert!((400..600).contains(&k.status), "{}", k.code);
+            assert!(!k.title.is_empty() && !k.title.ends_with('.'), "{}", k.code);
+        }
+    }
+
+    #[test]
+    fn the_plumbings_codes_have_rows() {
+        for (code, status) in [
+            ("timeout", 503),
+            ("method_not_allowed", 405),
+            ("payload_too_large", 413),
+            ("malformed_request", 400),
+        ] {
+            assert_eq!(kind(code).status, status, "{code}");
+            assert_eq!(kind(code).code, code);
+        }
+    }
+
+    #[test]
+    fn state_conflicts_are_409_and_bad_input_422() {
+        for code in ["command_not_allowed", "already_done", "case_closed"] {
+            assert_eq!(kind(code).status, 409, "{code}");
+        }
+        for code in ["invalid_input", "input_out_of_range", "identifier_invalid"] {
+            assert_eq!(kind(code).status, 422, "{code}");
+        }
+    }
+}

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod log;
 pub mod metrics;
 pub mod openapi;
 pub mod throttle;
@@ -40,6 +41,17 @@ pub const BLOCKING_CALLS: usize = 4;
 /// The largest request body accepted (an order import of about 100,000
 /// orders as CSV).
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024 * 1024;
+
+/// How long a request may take before it is answered 503 `timeout`. Long
+/// enough for a payroll run of a million beneficiaries on PostgreSQL (about
+/// 18 s) or an order import at the body limit; a store call already on the
+/// blocking pool still finishes (and commits) after the answer went out,
+/// which is why the POSTs that move money take an `Idempotency-Key`.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How long a stopping server waits for the requests in flight before it
+/// stops anyway.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -108,6 +120,16 @@ impl AppState {
         }
     }
 
+    /// Forgets every remembered bearer token, so that a token revoked or an
+    /// account disabled through this server stops working on its next
+    /// request (called by those use cases' handlers).
+    pub fn forget_tokens(&self) {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
     pub(crate) fn cached_token(&self, token: &str) -> Option<Account> {
         let tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
         let (account, at) = tokens.get(&secret_hash(token))?;
@@ -123,8 +145,20 @@ impl AppState {
     }
 }
 
-/// The whole application: API, API docs, UI and the probes.
+/// The whole application: API, API docs, UI and the probes, with the
+/// plumbing every request goes through (outermost first): a request id
+/// (`x-request-id`, kept when the client sent one, echoed on the answer),
+/// gzip or brotli compression when the client accepts it, one log line
+/// ([`log::log_request`]), a timeout ([`REQUEST_TIMEOUT`]) and the body
+/// limit ([`BODY_LIMIT_BYTES`]); their bare refusals become problems of the
+/// error table ([`error::problem_for_bare_refusal`]).
 pub fn router(state: AppState) -> Router {
+    use axum::http::StatusCode;
+    use tower_http::compression::CompressionLayer;
+    use tower_http::limit::RequestBodyLimitLayer;
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    use tower_http::timeout::TimeoutLayer;
+
     let (api, doc) = api::router().split_for_parts();
     let doc = openapi::finish(doc);
     Router::new()
@@ -138,6 +172,19 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        // Layers added later wrap those added before.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(axum::middleware::map_response(
+            error::problem_for_bare_refusal,
+        ))
+        .layer(axum::middleware::from_fn(log::log_request))
+        .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 
@@ -152,11 +199,68 @@ pub async fn bind(
     addr: SocketAddr,
     state: AppState,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    bind_until(addr, state, std::future::pending()).await
+}
+
+/// Like [`bind`], but stops when `shutdown` completes: no new connection is
+/// accepted, the requests in flight are finished and answered (for at most
+/// [`SHUTDOWN_GRACE`]), idle connections are closed, then the task ends.
+pub async fn bind_until<F>(
+    addr: SocketAddr,
+    state: AppState,
+    shutdown: F,
+) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let app = router(state);
     // With the peer's address, for the per-address login throttle.
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move { axum::serve(listener, app).await });
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        shutdown.await;
+        tracing::info!(target: log::HTTP_TARGET, "shutting down: finishing the requests in flight");
+        let _ = stopping.send(true);
+    };
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, app).with_graceful_shutdown(signal);
+        tokio::select! {
+            r = server.into_future() => r,
+            _ = async {
+                let _ = stopped.wait_for(|s| *s).await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => {
+                tracing::warn!(target: log::HTTP_TARGET, grace_s = SHUTDOWN_GRACE.as_secs(), "stopped with requests still in flight");
+                Ok(())
+            }
+        }
+    });
     Ok((local, task))
+}
+
+/// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM: what `gongshang
+/// serve` and `demo` stop on.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
 }

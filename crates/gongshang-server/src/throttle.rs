@@ -1,12 +1,18 @@
-//! Login throttling: failed sign-ins of one login name, and from one client
-//! address, are slowed down and then refused for a while (429
-//! `too_many_attempts` with `Retry-After`), so that passwords cannot be
-//! guessed at the speed of the server.
+//! Login throttling: failed sign-ins of one login name from one client
+//! address, and from one address on any login, are slowed down and then
+//! refused for a while (429 `too_many_attempts` with `Retry-After`), so that
+//! passwords cannot be guessed at the speed of the server; and failures of
+//! one login from everywhere together only slow it down, never lock it.
 //!
-//! Kept in memory (DESIGN.md, FAQ "Login throttling"): a restart forgets
-//! the counts, and several server processes count separately. Time is the
-//! caller's `now` (the [`gongshang_app::App`]'s injected clock), so tests
-//! move the clock instead of sleeping.
+//! A login is not locked by its name alone: whoever fails a login from their
+//! own address locks that login for that address only, so that a third party
+//! cannot lock a person out by failing their login from elsewhere (DESIGN.md,
+//! FAQ "Login throttling").
+//!
+//! Kept in memory (DESIGN.md): a restart forgets the counts, and several
+//! server processes count separately. Time is the caller's `now` (the
+//! [`gongshang_app::App`]'s injected clock), so tests move the clock instead
+//! of sleeping.
 //!
 //! Every attempt is counted as a failure *before* the password is checked
 //! ([`LoginThrottle::begin`]) and forgiven when it succeeds
@@ -33,9 +39,9 @@ pub struct Limits {
     pub forget: SignedDuration,
 }
 
-/// A login name: 3 free tries, then 1, 2, 4, ... 32 s between tries, then
-/// 15 minutes from the 10th failure on (each further failure after a lockout
-/// locks again).
+/// A login name tried from one address: 3 free tries, then 1, 2, 4, ... 32 s
+/// between tries, then 15 minutes from the 10th failure on (each further
+/// failure after a lockout locks again).
 pub const PER_LOGIN: Limits = Limits {
     free: 3,
     lock_at: 10,
@@ -52,6 +58,20 @@ pub const PER_ADDRESS: Limits = Limits {
     lockout: SignedDuration::from_mins(15),
     forget: SignedDuration::from_hours(1),
 };
+
+/// A login name from every address together: generous, and it only slows
+/// (a wait of at most [`LOGIN_CEILING_WAIT_MAX`] between tries, never a
+/// lockout), so that many addresses together cannot try passwords on one
+/// login at full speed, while its owner is at worst asked to wait seconds.
+pub const LOGIN_CEILING: Limits = Limits {
+    free: 100,
+    lock_at: u32::MAX,
+    lockout: LOGIN_CEILING_WAIT_MAX,
+    forget: SignedDuration::from_hours(1),
+};
+
+/// The longest wait the per-login ceiling asks for.
+pub const LOGIN_CEILING_WAIT_MAX: SignedDuration = SignedDuration::from_secs(4);
 
 /// Entries kept before expired ones are swept.
 const SWEEP_AT: usize = 10_000;
@@ -139,15 +159,19 @@ impl<K: std::hash::Hash + Eq + Clone> Table<K> {
 
 #[derive(Default)]
 struct Tables {
-    logins: Table<String>,
+    /// By (login, address): what locks.
+    pairs: Table<(String, Option<IpAddr>)>,
     addresses: Table<IpAddr>,
+    /// By login from everywhere: what only slows.
+    logins: Table<String>,
 }
 
-/// The failed sign-ins of this server process, by login name and by client
-/// address.
+/// The failed sign-ins of this server process, by login and address, by
+/// address, and by login.
 pub struct LoginThrottle {
     per_login: Limits,
     per_address: Limits,
+    login_ceiling: Limits,
     tables: Mutex<Tables>,
 }
 
@@ -164,27 +188,33 @@ fn login_key(login: &str) -> String {
 }
 
 impl LoginThrottle {
+    /// `per_login` applies to a login tried from one address; the ceiling
+    /// over every address is [`LOGIN_CEILING`].
     pub fn new(per_login: Limits, per_address: Limits) -> LoginThrottle {
         LoginThrottle {
             per_login,
             per_address,
+            login_ceiling: LOGIN_CEILING,
             tables: Mutex::default(),
         }
     }
 
     /// Before checking a password: `Err(seconds)` to wait when the login
-    /// or the address must not try now (nothing is counted then); otherwise
-    /// the attempt is counted as a failure until [`LoginThrottle::succeeded`]
-    /// forgives it.
+    /// from this address, the address, or the login from everywhere must
+    /// not try now (nothing is counted then); otherwise the attempt is
+    /// counted as a failure until [`LoginThrottle::succeeded`] forgives it.
     pub fn begin(&self, login: &str, client: Option<IpAddr>, now: Timestamp) -> Result<(), u64> {
         let key = login_key(login);
+        let pair = (key.clone(), client);
         let mut t = self.tables.lock().unwrap_or_else(|e| e.into_inner());
-        let by_login = t.logins.refused(&self.per_login, &key, now);
+        let by_pair = t.pairs.refused(&self.per_login, &pair, now);
         let by_address = client.and_then(|ip| t.addresses.refused(&self.per_address, &ip, now));
-        if let Some(wait) = by_login.max(by_address) {
+        let by_login = t.logins.refused(&self.login_ceiling, &key, now);
+        if let Some(wait) = by_pair.max(by_address).max(by_login) {
             return Err(wait);
         }
-        t.logins.fail(&self.per_login, key, now);
+        t.pairs.fail(&self.per_login, pair, now);
+        t.logins.fail(&self.login_ceiling, key, now);
         if let Some(ip) = client {
             t.addresses.fail(&self.per_address, ip, now);
         }
@@ -194,19 +224,24 @@ impl LoginThrottle {
     /// The password could not be checked (a store failure): the attempt is
     /// not held against the login or the address.
     pub fn abandoned(&self, login: &str, client: Option<IpAddr>) {
+        let key = login_key(login);
         let mut t = self.tables.lock().unwrap_or_else(|e| e.into_inner());
-        t.logins.forgive_one(&login_key(login));
+        t.pairs.forgive_one(&(key.clone(), client));
+        t.logins.forgive_one(&key);
         if let Some(ip) = client {
             t.addresses.forgive_one(&ip);
         }
     }
 
-    /// After a successful sign-in: the login's count starts again; the
-    /// address only gets this attempt back (one account of an attacker must
-    /// not clear the failures it made on other logins).
+    /// After a successful sign-in: the login's counts start again (the
+    /// password's holder signed in); the address only gets this attempt
+    /// back (one account of an attacker must not clear the failures it made
+    /// on other logins).
     pub fn succeeded(&self, login: &str, client: Option<IpAddr>) {
+        let key = login_key(login);
         let mut t = self.tables.lock().unwrap_or_else(|e| e.into_inner());
-        t.logins.entries.remove(&login_key(login));
+        t.pairs.entries.remove(&(key.clone(), client));
+        t.logins.entries.remove(&key);
         if let Some(ip) = client {
             t.addresses.forgive_one(&ip);
         }
@@ -252,6 +287,44 @@ mod tests {
         t.abandoned("x", Some(ip));
         assert_eq!(t.begin("x", Some(ip), at(0)), Ok(()));
         assert_eq!(t.begin("x", Some(ip), at(0)), Err(1));
+    }
+
+    #[test]
+    fn failures_from_one_address_do_not_lock_the_login_for_another() {
+        let t = LoginThrottle::default();
+        let attacker: IpAddr = "192.0.2.66".parse().unwrap();
+        let owner: IpAddr = "198.51.100.7".parse().unwrap();
+        let mut refused = 0;
+        for n in 0..12 {
+            if t.begin("clerk", Some(attacker), at(n)).is_err() {
+                refused += 1;
+            }
+        }
+        assert!(refused > 0, "the attacker's address is slowed on the login");
+        assert_eq!(t.begin("clerk", Some(owner), at(12)), Ok(()));
+        t.succeeded("clerk", Some(owner));
+        assert_eq!(t.begin("clerk", Some(owner), at(12)), Ok(()));
+    }
+
+    #[test]
+    fn many_addresses_on_one_login_only_slow_it_within_the_ceiling() {
+        let t = LoginThrottle::default();
+        let mut waits = Vec::new();
+        // 300 addresses, one failure each, all at the same instant.
+        for n in 0..300u32 {
+            let ip = IpAddr::from([10, 0, (n / 256) as u8, (n % 256) as u8]);
+            if let Err(w) = t.begin("clerk", Some(ip), at(0)) {
+                waits.push(w);
+            }
+        }
+        assert!(!waits.is_empty(), "the login is slowed past the ceiling");
+        let max = u64::try_from(LOGIN_CEILING_WAIT_MAX.as_secs()).unwrap();
+        assert!(waits.iter().all(|w| *w <= max), "{waits:?}");
+        // Its owner, from an address of their own, waits at most that long.
+        let owner: IpAddr = "198.51.100.7".parse().unwrap();
+        let wait = t.begin("clerk", Some(owner), at(0)).unwrap_err();
+        assert!(wait <= max);
+        assert_eq!(t.begin("clerk", Some(owner), at(max as i64)), Ok(()));
     }
 
     #[test]

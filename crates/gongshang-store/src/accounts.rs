@@ -49,6 +49,16 @@ pub struct User {
     pub created_at: Timestamp,
 }
 
+/// An API token as an administrator sees it (never the secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
 /// A running session and its user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredSession {
@@ -109,6 +119,24 @@ pub trait AccountStore {
     fn user_by_api_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
     fn revoke_api_token(&self, token_id: i64, actor: &str, at: Timestamp)
     -> Result<(), StoreError>;
+    /// Disables or enables the user of `login` (`not_found` when there is
+    /// none). Disabling also ends the user's sessions, so that enabling
+    /// again does not bring them back; the tokens stay (unusable while the
+    /// user is disabled) until revoked.
+    fn set_user_disabled(
+        &self,
+        login: &str,
+        disabled: bool,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<User, StoreError>;
+    /// The tokens of the users whose ids lie from `first_user_id` to
+    /// `last_user_id` (a page of [`AccountStore::list_users`]), by user and id.
+    fn api_tokens_of_users(
+        &self,
+        first_user_id: i64,
+        last_user_id: i64,
+    ) -> Result<Vec<ApiToken>, StoreError>;
     /// People in order of id after `page.after_id`: all of them, or only
     /// those with an enrolment of `unit` (what a unit user
     /// may see).
@@ -414,6 +442,78 @@ impl<B: Backend> AccountStore for SqlStore<B> {
                 &token_id.to_string(),
                 json!({}),
             )
+        })
+    }
+
+    fn set_user_disabled(
+        &self,
+        login: &str,
+        disabled: bool,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<User, StoreError> {
+        require("actor", actor)?;
+        self.backend.transaction(|db| {
+            let n = db.exec(
+                "disabling or enabling a user",
+                "UPDATE users SET disabled = $1 WHERE login = $2",
+                &[Value::Int(i64::from(disabled)), text(login)],
+            )?;
+            if n == 0 {
+                return Err(StoreError::not_found("user", login));
+            }
+            let row = db.one_row(
+                "reading a user",
+                &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.login = $1"),
+                &[text(login)],
+            )?;
+            let user = user_from_row(&row)?;
+            let ended = if disabled {
+                db.exec(
+                    "ending a disabled user's sessions",
+                    "DELETE FROM sessions WHERE user_id = $1",
+                    &[Value::Int(user.id)],
+                )?
+            } else {
+                0
+            };
+            audit(
+                db,
+                actor,
+                at,
+                if disabled { "disable" } else { "enable" },
+                "user",
+                login,
+                json!({ "id": user.id, "sessions_ended": ended }),
+            )?;
+            Ok(user)
+        })
+    }
+
+    fn api_tokens_of_users(
+        &self,
+        first_user_id: i64,
+        last_user_id: i64,
+    ) -> Result<Vec<ApiToken>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "listing API tokens",
+                "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens \
+                 WHERE user_id >= $1 AND user_id <= $2 ORDER BY user_id, id",
+                &[Value::Int(first_user_id), Value::Int(last_user_id)],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok(ApiToken {
+                    id: c.int(0)?,
+                    user_id: c.int(1)?,
+                    label: c.text(2)?.to_owned(),
+                    created_at: c.parsed(3, "created_at", |s: &str| s.parse::<Timestamp>())?,
+                    revoked_at: c.opt_parsed(4, "revoked_at", |s: &str| s.parse::<Timestamp>())?,
+                })
+            })
+            .collect()
         })
     }
 

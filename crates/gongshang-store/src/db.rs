@@ -133,7 +133,7 @@ impl<'a> Cols<'a> {
     pub fn int(&self, i: usize) -> Result<i64, StoreError> {
         match self.get(i) {
             Value::Int(v) => Ok(*v),
-            other => Err(StoreError::invalid(
+            other => Err(StoreError::stored(
                 "stored_value",
                 format!("column {i} should be an integer, found {other:?}"),
             )),
@@ -150,7 +150,7 @@ impl<'a> Cols<'a> {
     pub fn text(&self, i: usize) -> Result<&'a str, StoreError> {
         match self.row.get(i) {
             Some(Value::Text(v)) => Ok(v),
-            other => Err(StoreError::invalid(
+            other => Err(StoreError::stored(
                 "stored_value",
                 format!("column {i} should be text, found {other:?}"),
             )),
@@ -172,7 +172,7 @@ impl<'a> Cols<'a> {
         parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Result<T, StoreError> {
         let t = self.text(i)?;
-        parse(t).map_err(|e| StoreError::invalid(field, format!("stored value {t:?}: {e}")))
+        parse(t).map_err(|e| StoreError::stored(field, format!("stored value {t:?}: {e}")))
     }
 
     pub fn opt_parsed<T, E: std::fmt::Display>(
@@ -185,7 +185,7 @@ impl<'a> Cols<'a> {
             None => Ok(None),
             Some(t) => parse(t)
                 .map(Some)
-                .map_err(|e| StoreError::invalid(field, format!("stored value {t:?}: {e}"))),
+                .map_err(|e| StoreError::stored(field, format!("stored value {t:?}: {e}"))),
         }
     }
 }

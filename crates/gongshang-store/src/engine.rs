@@ -202,7 +202,7 @@ pub(crate) fn unit_from_row(row: &[Value]) -> Result<Unit, StoreError> {
             .ok()
             .and_then(|c| IndustryClass::new(c).ok())
             .ok_or_else(|| {
-                StoreError::invalid(
+                StoreError::stored(
                     "industry_class",
                     format!("stored value {class} is not 1 to 8"),
                 )

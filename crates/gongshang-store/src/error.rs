@@ -21,7 +21,12 @@ pub enum StoreError {
     },
     /// The idempotency key was used before for different content.
     IdempotencyMismatch { entity: &'static str, key: String },
-    /// A value the store will not keep (or found stored and cannot read).
+    /// A value the store will not keep: the caller's input (an empty name,
+    /// an end before the start, an unknown kind). Code `invalid`, like the
+    /// app's own input errors.
+    InvalidInput { field: &'static str, reason: String },
+    /// A value found stored that cannot be read back: ours, not the
+    /// caller's (logged, never shown).
     InvalidData { field: &'static str, reason: String },
     /// The database itself failed: the detail is for the logs, not for users.
     Backend {
@@ -32,6 +37,18 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Every code [`StoreError::code`] can give, for the API's error table
+    /// (a test there fails when one is missing from it).
+    pub const ALL_CODES: &[&str] = &[
+        "not_found",
+        "duplicate",
+        "conflict",
+        "idempotency_mismatch",
+        "invalid",
+        "invalid_data",
+        "backend",
+    ];
+
     /// A stable code for the API's error table.
     pub fn code(&self) -> &'static str {
         match self {
@@ -39,6 +56,7 @@ impl StoreError {
             StoreError::Duplicate { .. } => "duplicate",
             StoreError::Conflict { .. } => "conflict",
             StoreError::IdempotencyMismatch { .. } => "idempotency_mismatch",
+            StoreError::InvalidInput { .. } => "invalid",
             StoreError::InvalidData { .. } => "invalid_data",
             StoreError::Backend { .. } => "backend",
         }
@@ -70,7 +88,16 @@ impl StoreError {
         }
     }
 
+    /// The caller's input refused.
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
+        StoreError::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// Stored data that does not read back.
+    pub(crate) fn stored(field: &'static str, reason: impl Into<String>) -> StoreError {
         StoreError::InvalidData {
             field,
             reason: reason.into(),
@@ -92,7 +119,10 @@ impl fmt::Display for StoreError {
                 f,
                 "{entity} idempotency key {key} was already used for different content"
             ),
-            StoreError::InvalidData { field, reason } => write!(f, "{field}: {reason}"),
+            StoreError::InvalidInput { field, reason }
+            | StoreError::InvalidData { field, reason } => {
+                write!(f, "{field}: {reason}")
+            }
             StoreError::Backend {
                 backend,
                 context,
@@ -103,3 +133,51 @@ impl fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    /// One error of each variant: a new variant does not compile until it
+    /// has a sample here, and the test checks that [`StoreError::ALL_CODES`]
+    /// lists its code.
+    fn one_of_each() -> Vec<StoreError> {
+        let all = vec![
+            StoreError::not_found("x", 1),
+            StoreError::duplicate("x", 1),
+            StoreError::conflict("x", 1, "y"),
+            StoreError::IdempotencyMismatch {
+                entity: "x",
+                key: String::new(),
+            },
+            StoreError::invalid("x", "y"),
+            StoreError::stored("x", "y"),
+            StoreError::Backend {
+                backend: "sqlite",
+                context: String::new(),
+                detail: String::new(),
+            },
+        ];
+        for e in &all {
+            match e {
+                StoreError::NotFound { .. }
+                | StoreError::Duplicate { .. }
+                | StoreError::Conflict { .. }
+                | StoreError::IdempotencyMismatch { .. }
+                | StoreError::InvalidInput { .. }
+                | StoreError::InvalidData { .. }
+                | StoreError::Backend { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn all_codes_lists_the_code_of_every_variant() {
+        let mut codes: Vec<&str> = one_of_each().iter().map(StoreError::code).collect();
+        codes.sort_unstable();
+        let mut listed = StoreError::ALL_CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(codes, listed);
+    }
+}

@@ -35,7 +35,7 @@ use gongshang_domain::month::Month;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-pub use accounts::{AccountStore, NewUser, StoredResponse, StoredSession, User};
+pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
 pub use cases::CaseStore;
 pub use error::StoreError;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};

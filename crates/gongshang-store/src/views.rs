@@ -192,7 +192,7 @@ fn unit_from(c: &Cols<'_>) -> Result<Unit, StoreError> {
             .ok()
             .and_then(|v| IndustryClass::new(v).ok())
             .ok_or_else(|| {
-                StoreError::invalid(
+                StoreError::stored(
                     "industry_class",
                     format!("stored value {class} is not 1 to 8"),
                 )

@@ -251,10 +251,8 @@ fn rejection(e: Rejection) -> AppError {
     match e {
         Rejection::InvalidInput { field, reason } => AppError::Invalid { field, reason },
         Rejection::Calendar(d) => AppError::Domain(d),
-        other => AppError::Conflict {
-            entity: "case",
-            reason: format!("{} ({})", other, other.code()),
-        },
+        // Its own code reaches the caller (409 at the API: the case's state).
+        other => AppError::Rejected(other),
     }
 }
 

@@ -210,7 +210,7 @@ fn single_risk_scheme_an_uncovered_person_is_inadmissible_with_that_reason() {
             date(2025, 3, 25),
         )
         .unwrap_err();
-        assert_eq!(err.code(), "conflict");
+        assert_eq!(err.code(), "case_closed");
         assert!(err.to_string().contains("case_closed"), "{err}");
     });
 }

@@ -6,6 +6,7 @@
 
 mod cases;
 mod notices;
+mod plumbing;
 mod registry;
 
 use std::path::{Path, PathBuf};

@@ -55,6 +55,19 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// Every code [`Rejection::code`] can give besides the calendar's
+    /// ([`DomainError::ALL_CODES`]), for the API's error table (a test
+    /// there fails when one is missing from it).
+    pub const ALL_CODES: &[&str] = &[
+        "case_closed",
+        "command_not_allowed",
+        "already_done",
+        "before_last_event",
+        "invalid_input",
+        "materials_incomplete",
+        "accident_already_recognised",
+    ];
+
     pub fn code(&self) -> &'static str {
         match self {
             Rejection::Closed { .. } => "case_closed",
@@ -623,4 +636,69 @@ fn check_inadmissible_reason(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod rejection_codes {
+    use super::{AccidentKey, Rejection};
+    use jiff::civil::date;
+
+    /// One rejection of each variant (but the calendar's): a new variant
+    /// does not compile until it has a sample here, and the test checks that
+    /// [`Rejection::ALL_CODES`] lists its code.
+    fn one_of_each() -> Vec<Rejection> {
+        let all = vec![
+            Rejection::Closed {
+                state: "decided",
+                command: "accept",
+            },
+            Rejection::NotAllowed {
+                state: "filed",
+                command: "decide",
+                reason: String::new(),
+            },
+            Rejection::AlreadyDone {
+                command: "deliver",
+                on: date(2025, 1, 1),
+                article: "Art 1",
+            },
+            Rejection::BeforeLastEvent {
+                now: date(2025, 1, 1),
+                last_event_on: date(2025, 1, 2),
+            },
+            Rejection::InvalidInput {
+                field: "x",
+                reason: String::new(),
+            },
+            Rejection::MaterialsIncomplete {
+                missing: Vec::new(),
+            },
+            Rejection::AccidentAlreadyRecognised {
+                accident_key: AccidentKey::parse("a").unwrap(),
+            },
+        ];
+        for r in &all {
+            match r {
+                Rejection::Closed { .. }
+                | Rejection::NotAllowed { .. }
+                | Rejection::AlreadyDone { .. }
+                | Rejection::BeforeLastEvent { .. }
+                | Rejection::InvalidInput { .. }
+                | Rejection::MaterialsIncomplete { .. }
+                | Rejection::AccidentAlreadyRecognised { .. } => {}
+                // Its codes are DomainError::ALL_CODES.
+                Rejection::Calendar(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn all_codes_lists_the_code_of_every_variant() {
+        let mut codes: Vec<&str> = one_of_each().iter().map(Rejection::code).collect();
+        codes.sort_unstable();
+        let mut listed = Rejection::ALL_CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(codes, listed);
+    }
 }

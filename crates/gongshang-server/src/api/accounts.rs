@@ -4,13 +4,15 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use gongshang_app::accounts::{Account, AccountInput, PasswordCost, Scope};
+use gongshang_app::accounts::{
+    Account, AccountInput, AccountListing, PasswordCost, Scope, TokenInfo,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiJson, json};
+use super::{ApiJson, ApiQuery, PageQuery, Paged, json};
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser, end_session, start_session};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -19,8 +21,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
         .routes(routes!(login, logout))
-        .routes(routes!(create_account))
+        .routes(routes!(list_accounts, create_account))
         .routes(routes!(create_token))
+        .routes(routes!(disable_account))
+        .routes(routes!(enable_account))
+        .routes(routes!(revoke_token))
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -199,4 +204,128 @@ pub async fn create_token(
         .run(move |app| app.create_api_token(&actor, &login, &req.label))
         .await?;
     Ok(json(StatusCode::CREATED, &TokenView { id, token }))
+}
+
+/// An API token as an administrator sees it (never the secret).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct TokenInfoView {
+    pub id: i64,
+    pub label: String,
+    pub created_at: String,
+    /// When it was revoked; a revoked token is refused.
+    pub revoked_at: Option<String>,
+}
+
+impl From<&TokenInfo> for TokenInfoView {
+    fn from(t: &TokenInfo) -> Self {
+        TokenInfoView {
+            id: t.id,
+            label: t.label.clone(),
+            created_at: t.created_at.to_string(),
+            revoked_at: t.revoked_at.map(|r| r.to_string()),
+        }
+    }
+}
+
+/// An account with its state and its tokens (administrators).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AccountListingView {
+    #[serde(flatten)]
+    pub account: AccountView,
+    /// A disabled account cannot sign in and its tokens are refused.
+    pub disabled: bool,
+    pub created_at: String,
+    pub tokens: Vec<TokenInfoView>,
+}
+
+impl From<&AccountListing> for AccountListingView {
+    fn from(a: &AccountListing) -> Self {
+        AccountListingView {
+            account: AccountView::from(&a.account),
+            disabled: a.disabled,
+            created_at: a.created_at.to_string(),
+            tokens: a.tokens.iter().map(TokenInfoView::from).collect(),
+        }
+    }
+}
+
+/// The accounts, with whether each is disabled and its API tokens
+/// (administrators). Pages by `?limit=&after=`.
+#[utoipa::path(get, path = "/accounts", tag = "accounts", params(PageQuery),
+    responses((status = 200, body = Paged<AccountListingView>), (status = "4XX", body = Problem)))]
+pub async fn list_accounts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Response> {
+    let page = q.page()?;
+    let actor = user.actor();
+    let accounts = state
+        .run(move |app| app.list_accounts(&actor, page))
+        .await?;
+    let views: Vec<AccountListingView> = accounts.iter().map(AccountListingView::from).collect();
+    Ok(json(
+        StatusCode::OK,
+        &Paged::new(views, page.limit, |a| a.account.id),
+    ))
+}
+
+async fn set_disabled(
+    state: AppState,
+    user: CurrentUser,
+    login: String,
+    disabled: bool,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let listing = state
+        .run(move |app| app.set_account_disabled(&actor, &login, disabled))
+        .await?;
+    // The account's tokens must not outlive the change in this server's
+    // cache of tokens (its sessions are read on every request anyway).
+    state.forget_tokens();
+    Ok(json(StatusCode::OK, &AccountListingView::from(&listing)))
+}
+
+/// Disable an account (administrators), at once: it cannot sign in, its
+/// sessions end, and its tokens are refused from the next request on.
+#[utoipa::path(post, path = "/accounts/{login}/disable", tag = "accounts",
+    params(("login" = String, Path, description = "the account's login")),
+    responses((status = 200, body = AccountListingView), (status = "4XX", body = Problem)))]
+pub async fn disable_account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(login): Path<String>,
+) -> ApiResult<Response> {
+    set_disabled(state, user, login, true).await
+}
+
+/// Enable a disabled account again (administrators); its tokens that were
+/// not revoked work again, its sessions do not come back.
+#[utoipa::path(post, path = "/accounts/{login}/enable", tag = "accounts",
+    params(("login" = String, Path, description = "the account's login")),
+    responses((status = 200, body = AccountListingView), (status = "4XX", body = Problem)))]
+pub async fn enable_account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(login): Path<String>,
+) -> ApiResult<Response> {
+    set_disabled(state, user, login, false).await
+}
+
+/// Revoke an API token (administrators): refused from the next request on.
+/// 404 for a token unknown or already revoked.
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "the token's id")),
+    responses((status = 204), (status = "4XX", body = Problem)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    state
+        .run(move |app| app.revoke_api_token(&actor, id))
+        .await?;
+    state.forget_tokens();
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

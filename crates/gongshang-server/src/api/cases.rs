@@ -548,6 +548,8 @@ pub struct AwardDetailView {
     /// values it used (with their dates and citations) and its formula.
     #[schema(value_type = Object)]
     pub trace: serde_json::Value,
+    /// Item by item, what changes from the approved award this one would
+    /// replace; null for the first award of a case.
     pub difference: Option<DifferenceView>,
     pub benefits: Vec<BenefitView>,
     pub payments: Vec<OneTimePaymentView>,
@@ -620,6 +622,9 @@ pub struct PayrollRunView {
     pub started_at: String,
     pub actor: String,
     /// `[item, lines, total in yuan]`.
+    // Described as arrays of any value: utoipa writes a tuple as 3.1's
+    // `prefixItems`, which schemathesis 4 refuses as a schema error.
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub by_item: Vec<(String, u64, String)>,
 }
 
@@ -736,6 +741,7 @@ pub struct OneTimePaidView {
 pub struct OneTimePayoutView {
     pub paid: Vec<OneTimePaidView>,
     /// `[item, beneficiary, yuan]` paid before above what the approved award says.
+    #[schema(value_type = Vec<Vec<String>>)]
     pub to_recover: Vec<(String, String, String)>,
 }
 

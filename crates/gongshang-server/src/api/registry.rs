@@ -32,12 +32,14 @@ pub struct UnitRequest {
     /// The 18-character unified social credit code.
     pub credit_code: String,
     pub name: String,
-    /// enterprise, public_institution, government, social_organisation,
-    /// individual_business, platform or other.
+    /// enterprise, public_body, village_committee, platform, school,
+    /// domestic_service_agency or volunteer_organisation.
     pub kind: String,
     /// GB/T 2260 region code of the pooling region.
+    #[schema(pattern = "^[0-9]{6}$", min_length = 6, max_length = 6)]
     pub region: String,
     /// Industry risk class, 1 to 8.
+    #[schema(minimum = 1, maximum = 8)]
     pub industry_class: u8,
     /// The unit's floating rate tier as a factor, e.g. "1.2"; 1 when absent.
     #[serde(default)]

@@ -11,7 +11,7 @@ use axum::routing::get;
 use crate::AppState;
 
 /// Bumped when an asset changes, so cached copies are not reused.
-const VERSION: &str = "1";
+const VERSION: &str = "2";
 
 pub const CSS_PATH: &str = "/assets/1/app.css";
 pub const APP_JS_PATH: &str = "/assets/1/app.js";

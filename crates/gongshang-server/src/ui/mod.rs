@@ -9,6 +9,7 @@
 //! Language: `?lang=en` or `?lang=zh` on any page, else the `lang` cookie
 //! (set by `/lang/{zh|en}`), else Chinese.
 
+mod accounts;
 mod assets;
 mod bills;
 mod calc;
@@ -45,27 +46,22 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(cases::router())
         .merge(holidays::router())
+        .merge(accounts::router())
 }
 
 pub use gongshang_app::Lang;
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+/// The `lang` of a page's query string (parsed by `serde_urlencoded`; other
+/// parameters are the page's own).
+#[derive(serde::Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
 }
 
-fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
-    query?
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+fn query_lang(query: Option<&str>) -> Option<String> {
+    serde_urlencoded::from_str::<LangQuery>(query?)
+        .ok()
+        .and_then(|q| q.lang)
 }
 
 /// What every page needs: the language, who is looking, and where we are.
@@ -95,8 +91,8 @@ impl FromRequestParts<AppState> for Ctx {
         state: &AppState,
     ) -> Result<Ctx, Self::Rejection> {
         let chosen =
-            query_param(parts.uri.query(), "lang").or_else(|| cookie(&parts.headers, "lang"));
-        let lang = match chosen {
+            query_lang(parts.uri.query()).or_else(|| crate::auth::cookie(&parts.headers, "lang"));
+        let lang = match chosen.as_deref() {
             Some("en") => Lang::En,
             _ => Lang::Zh,
         };
@@ -126,7 +122,12 @@ async fn set_lang(
         .filter(|p| p.starts_with('/') && !p.starts_with("//"))
         .unwrap_or_else(|| "/".to_owned());
     let mut response = Redirect::to(&back).into_response();
-    if let Ok(v) = format!("lang={lang}; Path=/; Max-Age=31536000; SameSite=Lax").parse() {
+    let cookie = axum_extra::extract::cookie::Cookie::build(("lang", lang))
+        .path("/")
+        .max_age(cookie::time::Duration::days(365))
+        .same_site(axum_extra::extract::cookie::SameSite::Lax)
+        .build();
+    if let Ok(v) = cookie.to_string().parse() {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     response
@@ -170,6 +171,12 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "节假日",
         "Holidays",
         Shown::May(Action::ManageCalendar),
+    ),
+    (
+        "/admin/accounts",
+        "账号",
+        "Accounts",
+        Shown::May(Action::ManageAccounts),
     ),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),
@@ -251,20 +258,15 @@ pub fn error_box(ctx: &Ctx, e: &AppError) -> Markup {
     }
 }
 
+/// The status of the error's code in the API's one error table.
+pub fn error_status(e: &AppError) -> StatusCode {
+    StatusCode::from_u16(crate::error::kind(e.code()).status)
+        .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+}
+
 /// An error page with the status the error deserves.
 pub fn error_page(ctx: &Ctx, e: &AppError) -> Response {
-    let status = match e {
-        AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-        AppError::Store(s) if s.code() == "not_found" => StatusCode::NOT_FOUND,
-        AppError::Invalid { .. }
-        | AppError::NotEligible { .. }
-        | AppError::Rules(_)
-        | AppError::Domain(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Conflict { .. } => StatusCode::CONFLICT,
-        AppError::Forbidden { .. } | AppError::OutOfScope { .. } => StatusCode::FORBIDDEN,
-        AppError::MakerChecker { .. } => StatusCode::CONFLICT,
-        AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    };
+    let status = error_status(e);
     let title = ctx.t("出错了", "Something went wrong");
     (
         status,

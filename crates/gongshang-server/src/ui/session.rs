@@ -12,7 +12,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use gongshang_app::accounts::{Action, Actor, Role, Scope};
@@ -22,7 +22,10 @@ use serde::Deserialize;
 
 use super::{Ctx, page};
 use crate::AppState;
-use crate::auth::{ClientAddr, CurrentUser, MaybeUser, end_session, start_session};
+use crate::auth::{
+    ClientAddr, CurrentUser, LOGIN_CSRF_COOKIE, MaybeUser, cookie, end_session, login_csrf_cookie,
+    secret_matches, start_session,
+};
 
 /// The signed-in user, or nobody.
 #[derive(Clone, Debug, Default)]
@@ -105,15 +108,7 @@ pub fn forbidden(ctx: &Ctx) -> Response {
 // The refusal is the response the handler returns at once: boxing it buys nothing.
 #[allow(clippy::result_large_err)]
 pub fn check_csrf(ctx: &Ctx, submitted: &str) -> Result<(), Response> {
-    let expected = ctx.viewer.csrf();
-    let ok = !expected.is_empty()
-        && expected.len() == submitted.len()
-        && expected
-            .bytes()
-            .zip(submitted.bytes())
-            .fold(0u8, |a, (x, y)| a | (x ^ y))
-            == 0;
-    if ok {
+    if crate::auth::secret_matches(ctx.viewer.csrf(), submitted) {
         Ok(())
     } else {
         Err((
@@ -183,12 +178,12 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
-fn login_page(ctx: &Ctx, next: &str, failed: bool) -> Markup {
+fn login_page(ctx: &Ctx, next: &str, form_token: &str, failed: bool) -> Markup {
     let wrong = ctx.t("账号或密码不正确。", "The login or the password is wrong.");
-    login_page_alert(ctx, next, failed.then(|| wrong.to_owned()))
+    login_page_alert(ctx, next, form_token, failed.then(|| wrong.to_owned()))
 }
 
-fn login_page_alert(ctx: &Ctx, next: &str, alert: Option<String>) -> Markup {
+fn login_page_alert(ctx: &Ctx, next: &str, form_token: &str, alert: Option<String>) -> Markup {
     let title = ctx.t("登录", "Sign in");
     page(
         ctx,
@@ -201,6 +196,7 @@ fn login_page_alert(ctx: &Ctx, next: &str, alert: Option<String>) -> Markup {
                 }
                 form method="post" action="/login" hx-boost="false" {
                     input type="hidden" name="next" value=(next);
+                    input type="hidden" name="login_csrf" value=(form_token);
                     label for="login" { (ctx.t("账号", "Login")) }
                     input #login name="login" autocomplete="username" required autofocus;
                     label for="password" { (ctx.t("密码", "Password")) }
@@ -213,11 +209,37 @@ fn login_page_alert(ctx: &Ctx, next: &str, alert: Option<String>) -> Markup {
     )
 }
 
+/// The login form's CSRF token: the one of the browser's cookie, or a new
+/// one (with the `Set-Cookie` to send).
+fn login_form_token(state: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+    match cookie(headers, LOGIN_CSRF_COOKIE).filter(|t| t.len() == 64) {
+        Some(token) => (token, None),
+        None => {
+            let token = gongshang_app::accounts::new_form_token();
+            let set = login_csrf_cookie(&token, state.secure_cookies);
+            (token, Some(set))
+        }
+    }
+}
+
+/// A login page answer, with the form token's cookie when it is new.
+fn login_response(status: StatusCode, page: Markup, set_cookie: Option<HeaderValue>) -> Response {
+    let mut r = (status, Html(page.into_string())).into_response();
+    if let Some(c) = set_cookie {
+        r.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    r
+}
+
 async fn login_form(
+    State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     axum::extract::Query(q): axum::extract::Query<LoginQuery>,
-) -> Html<String> {
-    Html(login_page(&ctx, &safe_next(q.next.as_deref()), false).into_string())
+) -> Response {
+    let (token, set) = login_form_token(&state, &headers);
+    let page = login_page(&ctx, &safe_next(q.next.as_deref()), &token, false);
+    login_response(StatusCode::OK, page, set)
 }
 
 #[derive(Deserialize)]
@@ -226,6 +248,9 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     next: Option<String>,
+    /// The double-submitted token of [`LOGIN_CSRF_COOKIE`].
+    #[serde(default)]
+    login_csrf: String,
 }
 
 /// Only paths of this site.
@@ -251,11 +276,24 @@ async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
     client: ClientAddr,
+    headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
+    let next = safe_next(f.next.as_deref());
+    // Login CSRF: the form's token must be the cookie's (a page of another
+    // site can post the form, but cannot read or set the cookie). Checked
+    // before the throttle: a forged post costs the login nothing.
+    let (token, set) = login_form_token(&state, &headers);
+    if set.is_some() || !secret_matches(&token, &f.login_csrf) {
+        let alert = ctx.t(
+            "登录表单已过期，请重新输入。",
+            "The sign-in form has expired; please sign in again.",
+        );
+        let page = login_page_alert(&ctx, &next, &token, Some(alert.to_owned()));
+        return login_response(StatusCode::FORBIDDEN, page, set);
+    }
     match start_session(&state, f.login, f.password, client).await {
         Ok(Some((cookie, session))) => {
-            let next = safe_next(f.next.as_deref());
             let to = if next.is_empty() {
                 home(session.account.role).to_owned()
             } else {
@@ -265,11 +303,11 @@ async fn login(
             r.headers_mut().insert(header::SET_COOKIE, cookie);
             r
         }
-        Ok(None) => (
+        Ok(None) => login_response(
             StatusCode::UNAUTHORIZED,
-            Html(login_page(&ctx, &safe_next(f.next.as_deref()), true).into_string()),
-        )
-            .into_response(),
+            login_page(&ctx, &next, &token, true),
+            None,
+        ),
         // Throttled (crate::throttle): the page again, saying how long to wait.
         Err(e) if e.code == "too_many_attempts" => {
             let secs = e.retry_after.unwrap_or(1);
@@ -281,13 +319,12 @@ async fn login(
                 ),
                 ctx.t("秒。", "s.")
             );
-            let page = login_page_alert(&ctx, &safe_next(f.next.as_deref()), Some(alert));
-            (
-                StatusCode::TOO_MANY_REQUESTS,
-                [(header::RETRY_AFTER, secs.to_string())],
-                Html(page.into_string()),
-            )
-                .into_response()
+            let page = login_page_alert(&ctx, &next, &token, Some(alert));
+            let mut r = login_response(StatusCode::TOO_MANY_REQUESTS, page, None);
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
         }
         Err(e) => e.into_response(),
     }

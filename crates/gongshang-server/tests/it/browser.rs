@@ -437,6 +437,17 @@ fn in_headless_chromium_roles_sign_in_a_clerk_enrols_a_case_reaches_an_approved_
     b.screenshot("award");
     b.sign_out();
 
+    // The administrator's accounts page: every account with its state and
+    // its tokens, each with the button that changes it.
+    b.sign_in("admin");
+    b.go("/admin/accounts");
+    b.wait_text("main h1", "账号与令牌");
+    let table = b.text("#accounts");
+    assert!(table.contains("clerk") && table.contains("停用"), "{table}");
+    b.find("form[action='/admin/accounts/clerk/disable'] button");
+    b.screenshot("accounts");
+    b.sign_out();
+
     // The worker's phone page: cover today, buy days.
     b.resize(412, 915);
     b.sign_in("worker");

@@ -211,18 +211,40 @@ pub struct Session {
     pub csrf: String,
 }
 
-/// Signs in with a demo login over plain HTTP.
+/// The login form's CSRF token: its cookie (`name=value`) and the form's
+/// hidden field, as a browser gets them from `GET /login`.
+pub fn login_form_token(addr: SocketAddr) -> (String, String) {
+    let page = request(addr, "GET", "/login", &[], None);
+    assert_eq!(page.status, 200, "{}", page.body);
+    let cookie = page
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("the login form's cookie")
+        .to_owned();
+    let field = page
+        .body
+        .split("name=\"login_csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the login form's hidden field")
+        .to_owned();
+    (cookie, field)
+}
+
+/// Signs in with a demo login over plain HTTP, through the login form.
 pub fn sign_in(login: &str) -> Session {
     let d = demo();
+    let (form_cookie, token) = login_form_token(d.addr);
     let body = form(&[
         ("login", login),
         ("password", gongshang_demo::DEMO_PASSWORD),
+        ("login_csrf", &token),
     ]);
     let r = request(
         d.addr,
         "POST",
         "/login",
-        &[],
+        &[("Cookie", &form_cookie)],
         Some(("application/x-www-form-urlencoded", body.as_bytes())),
     );
     assert_eq!(r.status, 303, "{login} signs in: {}", r.body);

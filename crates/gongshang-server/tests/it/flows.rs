@@ -542,7 +542,8 @@ fn art14_a_case_from_application_to_an_approved_award_paid_once_and_a_payroll_ru
             s.send(req("GET", format!("/api/v1/cases/{number}")).bearer(s.token("unit_b")));
         assert_eq!((hidden.status, hidden.code()), (404, "not_found".into()));
 
-        // A command the state does not allow names the state.
+        // A command the state does not allow: 409 with the flow's own code
+        // (the decided case is closed), not only in the text.
         let again = s.send(
             req("POST", format!("/api/v1/cases/{number}/determination"))
                 .bearer(clerk)
@@ -550,7 +551,7 @@ fn art14_a_case_from_application_to_an_approved_award_paid_once_and_a_payroll_ru
         );
         assert_eq!(
             (again.status, again.code()),
-            (409, "conflict".into()),
+            (409, "case_closed".into()),
             "{}",
             again.body
         );

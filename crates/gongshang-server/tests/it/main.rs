@@ -2,11 +2,13 @@
 
 // The API's tests (api_common.rs: a fresh server and database per test, on
 // SQLite and PostgreSQL) and the UI's (common.rs: one demo server per binary).
+mod accounts;
 mod api_common;
 mod browser;
 mod common;
 mod flows;
 mod openapi;
+mod plumbing;
 mod roles;
 mod stats;
 mod throttle;

@@ -48,9 +48,13 @@ fn failed_sign_ins_are_slowed_then_refused_and_a_success_resets_the_count() {
         let first_wait = retry_after(&sign_in(s, "clerk", "wrong password"));
         retry_after(&sign_in(s, "clerk", PASSWORD));
         // The web UI's form shares the count.
-        let form = s.send(req("POST", "/login").raw(
+        let (cookie, token) = crate::common::login_form_token(s.addr);
+        let form = s.send(req("POST", "/login").header("Cookie", &cookie).raw(
             "application/x-www-form-urlencoded",
-            &format!("login=clerk&password={}", PASSWORD.replace(' ', "+")),
+            &format!(
+                "login=clerk&password={}&login_csrf={token}",
+                PASSWORD.replace(' ', "+")
+            ),
         ));
         assert_eq!(form.status, 429, "{form:?}");
         assert!(form.header("retry-after").is_some(), "{form:?}");

@@ -344,3 +344,149 @@ fn the_administrator_sees_the_holiday_calendar_and_a_refused_file_keeps_its_text
     let clerk = sign_in("clerk");
     assert_eq!(get("/admin/holidays", Some(&clerk)).status, 403);
 }
+
+#[test]
+fn the_login_form_needs_its_pre_session_token() {
+    let d = demo();
+    let password = gongshang_demo::DEMO_PASSWORD;
+    // A post from another site carries neither the cookie nor the field.
+    let forged = form(&[("login", "clerk"), ("password", password)]);
+    let r = request(
+        d.addr,
+        "POST",
+        "/login",
+        &[],
+        Some(("application/x-www-form-urlencoded", forged.as_bytes())),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(
+        r.header("set-cookie")
+            .is_none_or(|c| !c.starts_with("gongshang_session"))
+    );
+    // The field without its cookie (or with another's) is refused too.
+    let (cookie, token) = crate::common::login_form_token(d.addr);
+    let (other_cookie, _) = crate::common::login_form_token(d.addr);
+    let body = form(&[
+        ("login", "clerk"),
+        ("password", password),
+        ("login_csrf", &token),
+    ]);
+    for headers in [vec![], vec![("Cookie", other_cookie.as_str())]] {
+        let r = request(
+            d.addr,
+            "POST",
+            "/login",
+            &headers,
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        );
+        assert_eq!(r.status, 403, "{}", r.body);
+    }
+    let r = request(
+        d.addr,
+        "POST",
+        "/login",
+        &[("Cookie", &cookie)],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        r.header("set-cookie")
+            .is_some_and(|c| c.starts_with("gongshang_session="))
+    );
+    // The token's cookie: only for the login page, never sent cross-site.
+    let page = request(d.addr, "GET", "/login", &[], None);
+    let set = page.header("set-cookie").unwrap_or_default();
+    assert!(
+        set.contains("Path=/login") && set.contains("SameSite=Strict") && set.contains("HttpOnly"),
+        "{set}"
+    );
+}
+
+#[test]
+fn an_administrator_disables_and_enables_an_account_and_revokes_a_token_on_the_accounts_page() {
+    let d = demo();
+    let admin = sign_in("admin");
+    let post = |path: &str, body: &str, s: &Session| {
+        request(
+            d.addr,
+            "POST",
+            path,
+            &[("Cookie", &s.cookie), ("X-CSRF-Token", &s.csrf)],
+            Some(("application/json", body.as_bytes())),
+        )
+    };
+    // An account of this test's own, with a token.
+    let r = post(
+        "/api/v1/accounts",
+        &serde_json::json!({"login": "ui-disable", "role": "analyst",
+            "password": gongshang_demo::DEMO_PASSWORD})
+        .to_string(),
+        &admin,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = post(
+        "/api/v1/accounts/ui-disable/tokens",
+        r#"{"label": "ui test"}"#,
+        &admin,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let created: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let (token_id, token) = (
+        created["id"].as_i64().unwrap(),
+        created["token"].as_str().unwrap().to_owned(),
+    );
+    let bearer = format!("Bearer {token}");
+    let me = || {
+        request(
+            d.addr,
+            "GET",
+            "/api/v1/me",
+            &[("Authorization", &bearer)],
+            None,
+        )
+    };
+    assert_eq!(me().status, 200);
+
+    let page = get("/admin/accounts?after=0", Some(&admin));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("data-login=\"ui-disable\""), "listed");
+    assert!(page.body.contains("/admin/accounts/ui-disable/disable"));
+    assert!(
+        page.body
+            .contains(&format!("/admin/tokens/{token_id}/revoke"))
+    );
+    // Not for other roles.
+    let clerk = sign_in("clerk");
+    assert_eq!(get("/admin/accounts", Some(&clerk)).status, 403);
+
+    let submit = |path: &str, csrf: &str| {
+        let body = form(&[("csrf_token", csrf)]);
+        request(
+            d.addr,
+            "POST",
+            path,
+            &[("Cookie", &admin.cookie)],
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        )
+    };
+    assert_eq!(
+        submit("/admin/accounts/ui-disable/disable", "forged").status,
+        403
+    );
+    assert_eq!(me().status, 200);
+    let r = submit("/admin/accounts/ui-disable/disable", &admin.csrf);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(me().status, 401, "disabled at once");
+    let page = get("/admin/accounts", Some(&admin));
+    assert!(page.body.contains("/admin/accounts/ui-disable/enable"));
+    let r = submit("/admin/accounts/ui-disable/enable", &admin.csrf);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(me().status, 200, "enabled again");
+    let r = submit(&format!("/admin/tokens/{token_id}/revoke"), &admin.csrf);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(me().status, 401, "revoked at once");
+    // Disabling oneself is refused on the page, with the reason.
+    let r = submit("/admin/accounts/admin/disable", &admin.csrf);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("role=\"alert\""), "{}", r.body);
+}

@@ -116,7 +116,7 @@ fn declarations_cannot_be_supplemented_and_a_refused_bill_leaves_nothing() {
         wrong.amount = yuan("50.00");
         assert_eq!(
             s.issue_bill(&wrong, ACTOR, now()).unwrap_err().code(),
-            "invalid_data"
+            "invalid"
         );
         assert_balanced(db);
     });

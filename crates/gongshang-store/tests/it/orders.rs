@@ -115,7 +115,7 @@ fn a_bad_order_refuses_the_whole_batch() {
         let mut batch = orders("meituan", 0, 10, 5);
         batch[7].premium = Money::from_fen(-1);
         let err = s.import_orders(&batch, import, ACTOR, now()).unwrap_err();
-        assert_eq!(err.code(), "invalid_data");
+        assert_eq!(err.code(), "invalid");
         assert!(
             err.to_string().contains("order o-7 (row 8 of the batch)"),
             "{err}"
@@ -126,7 +126,7 @@ fn a_bad_order_refuses_the_whole_batch() {
             s.import_orders(&batch, import, ACTOR, now())
                 .unwrap_err()
                 .code(),
-            "invalid_data"
+            "invalid"
         );
         let march = Month::parse("2025-03").unwrap();
         assert_eq!(

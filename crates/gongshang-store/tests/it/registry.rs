@@ -33,7 +33,7 @@ fn migrations_are_idempotent_and_open_picks_the_backend() {
             .err()
             .unwrap()
             .code(),
-        "invalid_data"
+        "invalid"
     );
 }
 
@@ -109,7 +109,7 @@ fn people_get_sex_and_birth_date_from_their_number() {
             ACTOR,
             now(),
         );
-        assert_eq!(empty.unwrap_err().code(), "invalid_data");
+        assert_eq!(empty.unwrap_err().code(), "invalid");
     });
 }
 
@@ -157,7 +157,7 @@ fn engagements_link_people_and_units() {
             s.add_engagement(&backwards, ACTOR, now())
                 .unwrap_err()
                 .code(),
-            "invalid_data"
+            "invalid"
         );
     });
 }
@@ -207,7 +207,7 @@ fn enrollments_in_several_units_and_ending_one() {
             s.end_enrollment(a, d(2024, 12, 1), ACTOR, now())
                 .unwrap_err()
                 .code(),
-            "invalid_data"
+            "invalid"
         );
         assert_eq!(
             s.end_enrollment(999, d(2025, 12, 1), ACTOR, now())
