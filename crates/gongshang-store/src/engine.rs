@@ -29,8 +29,16 @@ pub trait Backend: Send + Sync {
         &self,
         f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError>;
-    /// Runs read-only `f`.
+    /// Runs read-only `f`. It never waits for a transaction of this store
+    /// to end (SQLite: on a read-only connection of its own, in one read
+    /// transaction; PostgreSQL: on a pooled connection).
     fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError>;
+    /// Runs `f` outside any transaction, for a statement that cannot run
+    /// inside one (`VACUUM INTO`).
+    fn outside_transaction<T>(
         &self,
         f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError>;

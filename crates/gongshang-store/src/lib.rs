@@ -24,6 +24,7 @@ pub mod engine;
 pub mod error;
 pub mod migrations;
 pub mod model;
+mod pool;
 pub mod postgres;
 pub mod sqlite;
 pub mod views;
