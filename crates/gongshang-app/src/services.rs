@@ -920,7 +920,7 @@ impl App {
             payer,
             req.amount,
         )?;
-        let outcome = self.store.record_payment(
+        let recorded = self.store.record_payment_if_paid(
             &NewPayment {
                 bill_id: req.bill_id,
                 amount: req.amount,
@@ -929,9 +929,22 @@ impl App {
                 coverage: covers.clone(),
                 ledger: tx,
             },
+            status.paid,
             actor,
             self.now(),
-        )?;
+        );
+        let outcome = match recorded {
+            // Another payment of the bill was recorded since it was read
+            // (another process, another request): whether this one settles
+            // the bill, and so buys the cover, is decided again on what that
+            // one left. Each time round another payment went in, so this ends.
+            Err(StoreError::Conflict { entity: "bill", .. })
+                if self.store.bill_status(req.bill_id)?.paid != status.paid =>
+            {
+                return self.record_payment(req, actor);
+            }
+            other => other?,
+        };
         let (payment_id, already_recorded) = match outcome {
             PaymentOutcome::Recorded(id) => (id, false),
             PaymentOutcome::AlreadyRecorded(id) => (id, true),

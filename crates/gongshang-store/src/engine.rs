@@ -624,6 +624,148 @@ impl<B: Backend> SqlStore<B> {
     ) -> Result<T, StoreError> {
         self.backend.transaction(f)
     }
+
+    /// A payment, in one transaction that first locks its bill: two
+    /// payments of one bill take turns from there, so the second sees the
+    /// first (what is outstanding, whether it is settled) and a bill is
+    /// never paid more than its amount. `paid_before`: what the bill had
+    /// been paid when the caller decided the payment's cover; if it was
+    /// paid more since, the decision is stale and nothing is written.
+    fn record_payment_decided_on(
+        &self,
+        p: &NewPayment,
+        paid_before: Option<Money>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<PaymentOutcome, StoreError> {
+        require_text("idempotency_key", &p.idempotency_key)?;
+        require_text("actor", actor)?;
+        if p.amount.fen() <= 0 {
+            return Err(StoreError::invalid(
+                "amount",
+                format!("{} yuan; a payment must be more than 0.00", p.amount),
+            ));
+        }
+        if p.ledger.reason() != ReasonCode::PaymentReceived || p.ledger.amount() != p.amount {
+            return Err(StoreError::invalid(
+                "ledger",
+                format!(
+                    "transaction {} must be a payment_received of {} yuan (found {} of {} yuan)",
+                    p.ledger.idempotency_key().as_str(),
+                    p.amount,
+                    reason_text(p.ledger.reason()),
+                    p.ledger.amount()
+                ),
+            ));
+        }
+        for c in &p.coverage {
+            if c.end < c.start {
+                return Err(StoreError::invalid(
+                    "coverage",
+                    format!(
+                        "a cover from {} to {} ends before it starts",
+                        c.start, c.end
+                    ),
+                ));
+            }
+        }
+        let key = p.idempotency_key.as_str();
+        self.write(|db| {
+            // Before anything is read: a payment of the same bill (or the
+            // same payment sent twice) waits here until this one commits,
+            // then reads what it left.
+            let lock = format!("SELECT id FROM bills WHERE id = $1{}", db.for_update());
+            if db.opt_row("locking a bill", &lock, &[i(p.bill_id)])?.is_none() {
+                return Err(StoreError::not_found("bill", p.bill_id));
+            }
+            if let Some(row) = db.opt_row(
+                "reading a payment",
+                "SELECT id, bill_id, amount_fen, paid_on FROM payments WHERE idempotency_key = $1",
+                &[t(key)],
+            )? {
+                let c = Cols::new(&row);
+                let same = c.int(1)? == p.bill_id
+                    && c.int(2)? == p.amount.fen()
+                    && c.text(3)? == p.paid_on.to_string();
+                return if same {
+                    Ok(PaymentOutcome::AlreadyRecorded(c.int(0)?))
+                } else {
+                    Err(StoreError::IdempotencyMismatch {
+                        entity: "payment",
+                        key: key.to_owned(),
+                    })
+                };
+            }
+            let status = bill_status(db, p.bill_id)?;
+            if let Some(before) = paid_before
+                && before != status.paid
+            {
+                return Err(StoreError::conflict(
+                    "bill",
+                    p.bill_id,
+                    format!(
+                        "{} yuan was paid when this payment was decided and {} yuan is now; \
+                         another payment came first, decide again",
+                        before, status.paid
+                    ),
+                ));
+            }
+            if p.amount > status.outstanding {
+                return Err(StoreError::conflict(
+                    "bill",
+                    p.bill_id,
+                    format!(
+                        "a payment of {} yuan is more than the {} yuan outstanding",
+                        p.amount, status.outstanding
+                    ),
+                ));
+            }
+            let id = db.insert_id(
+                "recording a payment",
+                "INSERT INTO payments (bill_id, amount_fen, paid_on, idempotency_key, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[i(p.bill_id), fen(p.amount), t(p.paid_on), t(key), t(at)],
+                || StoreError::duplicate("payment", format!("with idempotency key {key}")),
+            )?;
+            for c in &p.coverage {
+                let person = person_id(db, &c.person)?;
+                let unit = match &c.unit {
+                    Some(u) => Some(unit_id(db, u)?),
+                    None => None,
+                };
+                db.exec(
+                    "storing coverage",
+                    "INSERT INTO coverage (person_id, unit_id, scheme_id, enrollment_id, payment_id, basis, start_date, end_date) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &[
+                        i(person),
+                        Value::opt_int(unit),
+                        t(&c.scheme_id),
+                        Value::opt_int(c.enrollment_id),
+                        i(id),
+                        t(&c.basis),
+                        t(c.start),
+                        t(c.end),
+                    ],
+                )?;
+            }
+            post_new(db, &p.ledger, "payment", actor, at)?;
+            audit(
+                db,
+                actor,
+                at,
+                "record",
+                "payment",
+                key,
+                json!({
+                    "id": id, "bill_id": p.bill_id, "amount_fen": p.amount.fen(),
+                    "paid_on": p.paid_on.to_string(), "coverage_rows": p.coverage.len(),
+                    "ledger": p.ledger.idempotency_key().as_str(),
+                }),
+            )?;
+            Ok(PaymentOutcome::Recorded(id))
+        })
+    }
 }
 
 impl<B: Backend> Store for SqlStore<B> {
@@ -1207,113 +1349,17 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &str,
         at: Timestamp,
     ) -> Result<PaymentOutcome, StoreError> {
-        require_text("idempotency_key", &p.idempotency_key)?;
-        require_text("actor", actor)?;
-        if p.amount.fen() <= 0 {
-            return Err(StoreError::invalid(
-                "amount",
-                format!("{} yuan; a payment must be more than 0.00", p.amount),
-            ));
-        }
-        if p.ledger.reason() != ReasonCode::PaymentReceived || p.ledger.amount() != p.amount {
-            return Err(StoreError::invalid(
-                "ledger",
-                format!(
-                    "transaction {} must be a payment_received of {} yuan (found {} of {} yuan)",
-                    p.ledger.idempotency_key().as_str(),
-                    p.amount,
-                    reason_text(p.ledger.reason()),
-                    p.ledger.amount()
-                ),
-            ));
-        }
-        for c in &p.coverage {
-            if c.end < c.start {
-                return Err(StoreError::invalid(
-                    "coverage",
-                    format!(
-                        "a cover from {} to {} ends before it starts",
-                        c.start, c.end
-                    ),
-                ));
-            }
-        }
-        let key = p.idempotency_key.as_str();
-        self.write(|db| {
-            if let Some(row) = db.opt_row(
-                "reading a payment",
-                "SELECT id, bill_id, amount_fen, paid_on FROM payments WHERE idempotency_key = $1",
-                &[t(key)],
-            )? {
-                let c = Cols::new(&row);
-                let same = c.int(1)? == p.bill_id
-                    && c.int(2)? == p.amount.fen()
-                    && c.text(3)? == p.paid_on.to_string();
-                return if same {
-                    Ok(PaymentOutcome::AlreadyRecorded(c.int(0)?))
-                } else {
-                    Err(StoreError::IdempotencyMismatch {
-                        entity: "payment",
-                        key: key.to_owned(),
-                    })
-                };
-            }
-            let status = bill_status(db, p.bill_id)?;
-            if p.amount > status.outstanding {
-                return Err(StoreError::conflict(
-                    "bill",
-                    p.bill_id,
-                    format!(
-                        "a payment of {} yuan is more than the {} yuan outstanding",
-                        p.amount, status.outstanding
-                    ),
-                ));
-            }
-            let id = db.insert_id(
-                "recording a payment",
-                "INSERT INTO payments (bill_id, amount_fen, paid_on, idempotency_key, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[i(p.bill_id), fen(p.amount), t(p.paid_on), t(key), t(at)],
-                || StoreError::duplicate("payment", format!("with idempotency key {key}")),
-            )?;
-            for c in &p.coverage {
-                let person = person_id(db, &c.person)?;
-                let unit = match &c.unit {
-                    Some(u) => Some(unit_id(db, u)?),
-                    None => None,
-                };
-                db.exec(
-                    "storing coverage",
-                    "INSERT INTO coverage (person_id, unit_id, scheme_id, enrollment_id, payment_id, basis, start_date, end_date) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    &[
-                        i(person),
-                        Value::opt_int(unit),
-                        t(&c.scheme_id),
-                        Value::opt_int(c.enrollment_id),
-                        i(id),
-                        t(&c.basis),
-                        t(c.start),
-                        t(c.end),
-                    ],
-                )?;
-            }
-            post_new(db, &p.ledger, "payment", actor, at)?;
-            audit(
-                db,
-                actor,
-                at,
-                "record",
-                "payment",
-                key,
-                json!({
-                    "id": id, "bill_id": p.bill_id, "amount_fen": p.amount.fen(),
-                    "paid_on": p.paid_on.to_string(), "coverage_rows": p.coverage.len(),
-                    "ledger": p.ledger.idempotency_key().as_str(),
-                }),
-            )?;
-            Ok(PaymentOutcome::Recorded(id))
-        })
+        self.record_payment_decided_on(p, None, actor, at)
+    }
+
+    fn record_payment_if_paid(
+        &self,
+        p: &NewPayment,
+        paid_before: Money,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<PaymentOutcome, StoreError> {
+        self.record_payment_decided_on(p, Some(paid_before), actor, at)
     }
 
     fn begin_import(

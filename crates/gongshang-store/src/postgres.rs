@@ -214,6 +214,10 @@ impl<C: GenericClient> Db for PgDb<'_, C> {
         NAME
     }
 
+    fn for_update(&self) -> &'static str {
+        " FOR UPDATE"
+    }
+
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
         let stmt = self.statement(sql)?;
         self.client

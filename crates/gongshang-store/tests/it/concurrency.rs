@@ -1,8 +1,138 @@
-//! Many threads at once on one store: a read does not wait for a write.
+//! Two stores over one database (two servers, two processes) and many
+//! threads at once: payments of one bill take turns, a payment decided on a
+//! stale amount writes nothing, and a read does not wait for a write.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use gongshang_rules::Money;
+use gongshang_store::{NewPayment, PaymentOutcome, Store};
+
 use crate::common::*;
+
+fn payment(bill_id: i64, bill_ref: &str, key_text: &str, amount: Money) -> NewPayment {
+    NewPayment {
+        bill_id,
+        amount,
+        paid_on: d(2025, 3, 10),
+        idempotency_key: key_text.into(),
+        coverage: Vec::new(),
+        ledger: payment_ledger(key_text, bill_ref, amount),
+    }
+}
+
+#[test]
+fn payments_of_the_same_bills_from_two_stores_and_many_threads_never_overpay() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let e = enrolled(s, 1, 1, "guangdong.specific_persons");
+        let bills: Vec<(i64, String)> = (0..12)
+            .map(|n| {
+                let reference = format!("B-{n}");
+                // One declaration per enrolment and month: a month each.
+                let month = format!("2024-{:02}", n + 1);
+                let bill = monthly_bill(&reference, 1, e, &month, yuan("100.00"));
+                (s.issue_bill(&bill, ACTOR, now()).unwrap(), reference)
+            })
+            .collect();
+        // A second store on the same database: another server's.
+        let other = db.reopen();
+        let stores: [&dyn Store; 2] = [s, &*other];
+        // Four payers (two per store), each paying every bill half its
+        // amount in the same order: four halves meet on each bill.
+        let recorded: usize = std::thread::scope(|scope| {
+            let payers: Vec<_> = (0..4)
+                .map(|payer| {
+                    let (store, bills) = (stores[payer % 2], &bills);
+                    scope.spawn(move || {
+                        let mut recorded = 0;
+                        for (bill, reference) in bills {
+                            let key = format!("payer{payer}-{reference}");
+                            match store.record_payment(
+                                &payment(*bill, reference, &key, yuan("50.00")),
+                                ACTOR,
+                                now(),
+                            ) {
+                                Ok(PaymentOutcome::Recorded(_)) => recorded += 1,
+                                Ok(other) => panic!("{key}: {other:?}"),
+                                Err(e) => {
+                                    assert_eq!(e.code(), "conflict", "{key}: {e}");
+                                    assert!(e.to_string().contains("outstanding"), "{e}");
+                                }
+                            }
+                        }
+                        recorded
+                    })
+                })
+                .collect();
+            payers.into_iter().map(|p| p.join().unwrap()).sum()
+        });
+        assert_eq!(
+            recorded,
+            2 * bills.len(),
+            "{}: two halves per bill",
+            db.name
+        );
+        for (bill, reference) in &bills {
+            let status = s.bill_status(*bill).unwrap();
+            assert_eq!(
+                (status.paid, status.outstanding),
+                (yuan("100.00"), Money::ZERO),
+                "{}: {reference}",
+                db.name
+            );
+        }
+        assert_balanced(db);
+    });
+}
+
+#[test]
+fn a_payment_decided_on_what_was_paid_before_another_writes_nothing() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let e = enrolled(s, 1, 1, "guangdong.specific_persons");
+        let bill = s
+            .issue_bill(
+                &monthly_bill("B-1", 1, e, "2025-03", yuan("100.00")),
+                ACTOR,
+                now(),
+            )
+            .unwrap();
+        let first = payment(bill, "B-1", "pay-1", yuan("40.00"));
+        assert!(matches!(
+            s.record_payment_if_paid(&first, Money::ZERO, ACTOR, now())
+                .unwrap(),
+            PaymentOutcome::Recorded(_)
+        ));
+        // Decided when nothing was paid: whether it settles the bill was
+        // decided on the wrong amount.
+        let stale = payment(bill, "B-1", "pay-2", yuan("60.00"));
+        let err = s
+            .record_payment_if_paid(&stale, Money::ZERO, ACTOR, now())
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert!(
+            err.to_string()
+                .contains("0.00 yuan was paid when this payment was decided and 40.00 yuan is now"),
+            "{err}"
+        );
+        assert!(s.audit_entries("payment", "pay-2").unwrap().is_empty());
+        assert_eq!(s.bill_status(bill).unwrap().paid, yuan("40.00"));
+        // The first again under its key is the same payment, however stale.
+        assert!(matches!(
+            s.record_payment_if_paid(&first, Money::ZERO, ACTOR, now())
+                .unwrap(),
+            PaymentOutcome::AlreadyRecorded(_)
+        ));
+        // Decided again on what is paid now, it goes in.
+        assert!(matches!(
+            s.record_payment_if_paid(&stale, yuan("40.00"), ACTOR, now())
+                .unwrap(),
+            PaymentOutcome::Recorded(_)
+        ));
+        assert_eq!(s.bill_status(bill).unwrap().outstanding, Money::ZERO);
+        assert_balanced(db);
+    });
+}
 
 /// A write of the store is made to wait on a lock held by another
 /// connection (SQLite: the database's write lock; PostgreSQL: the units
