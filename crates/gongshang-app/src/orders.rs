@@ -15,7 +15,7 @@ use gongshang_rules::scheme::{OrderIndustry, PremiumPayer, Scheme};
 use gongshang_rules::{Money, PolicySet};
 use gongshang_store::{
     BillKind, ImportCounts, ImportSummary, NewBill, ORDER_SCHEME_ID, OrderReconciliation,
-    OrderRecord,
+    OrderRecord, StoreError,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -242,7 +242,7 @@ impl App {
             &shares,
         )?;
         let due = self.due_date(month)?;
-        let bill_id = self.store.issue_bill(
+        let issued = self.store.issue_bill(
             &NewBill {
                 reference: reference_text.clone(),
                 unit: None,
@@ -259,7 +259,19 @@ impl App {
             },
             actor,
             self.now(),
-        )?;
+        );
+        let bill_id = match issued {
+            // Another import of the month issued this bill since the bills
+            // were read: what is left to bill is counted again after it.
+            // The reference is the store's unique key, so two can never both
+            // issue it, and each time round one more bill exists: this ends.
+            Err(StoreError::Duplicate { entity: "bill", .. })
+                if self.order_bills(platform, month)?.len() > previous.len() =>
+            {
+                return self.bill_orders(platform, month, actor);
+            }
+            other => other?,
+        };
         Ok(Some(IssuedBill {
             bill_id,
             reference: reference_text,

@@ -1,15 +1,16 @@
 //! Several `gongshang` processes on one database at once (issue 10): two
 //! payments imports, or two servers, paying the same bills under different
 //! keys never pay a bill more than its amount, and the payment that settles
-//! a bill buys its cover exactly once. SQLite always; PostgreSQL when
-//! GONGSHANG_TEST_POSTGRES_URL is set.
+//! a bill buys its cover exactly once; imports of orders of the same months
+//! all succeed and bill each month exactly once over. SQLite always;
+//! PostgreSQL when GONGSHANG_TEST_POSTGRES_URL is set.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 
 use gongshang_domain::ids::{
-    CreditCode, ResidentId, credit_check_character, organisation_check_character,
+    CreditCode, PlatformId, ResidentId, credit_check_character, organisation_check_character,
     resident_check_character,
 };
 use gongshang_domain::month::Month;
@@ -382,5 +383,89 @@ fn two_servers_paying_the_same_bills_never_overpay_and_buy_each_cover_once() {
         );
         drop(servers);
         assert_paid_once_and_covered_once(db, first, &bills);
+    });
+}
+
+#[test]
+fn imports_of_the_same_months_at_once_all_succeed_and_bill_each_month_exactly() {
+    Shared::each("orders-at-once", |db| {
+        db.ok(&["db", "init"]);
+        let all = db.dir.path("orders.csv");
+        gongshang(&[
+            "synth",
+            "orders",
+            "--count",
+            "3000",
+            "--seed",
+            "5",
+            "--out",
+            s(&all),
+        ]);
+        let text = std::fs::read_to_string(&all).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let (header, rows) = (lines[0], &lines[1..]);
+        // Four files, each overlapping the next by half: every month of
+        // every platform is in several files, imported at the same time.
+        let files: Vec<_> = (0..4)
+            .map(|i| {
+                let part = &rows[i * 600..(i * 600 + 1200).min(rows.len())];
+                db.dir.write(
+                    &format!("part{i}.csv"),
+                    &format!("{header}\n{}\n", part.join("\n")),
+                )
+            })
+            .collect();
+        let children: Vec<Child> = files
+            .iter()
+            .map(|f| db.spawn(&["import", "orders", s(f)]))
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}: {}",
+                db.name,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        // Each month billed exactly what its stored orders cost, over one
+        // or more bills numbered from 1.
+        let store = db.store();
+        let mut months: Vec<(String, String)> = rows
+            .iter()
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0].to_owned(), f[3][..7].to_owned())
+            })
+            .collect();
+        months.sort();
+        months.dedup();
+        let mut orders = 0;
+        for (platform_text, month_text) in &months {
+            let platform = PlatformId::parse(platform_text).unwrap();
+            let month = Month::parse(month_text).unwrap();
+            let totals = store.order_month_totals(&platform, month).unwrap();
+            orders += totals.orders;
+            let mut billed = Money::ZERO;
+            for n in 1.. {
+                let reference = format!("O{}-{platform_text}-{n}", month_text.replace('-', ""));
+                match store.bill_by_reference(&reference).unwrap() {
+                    Some(b) => billed = billed.checked_add(b.status.amount).unwrap(),
+                    None => break,
+                }
+            }
+            assert_eq!(
+                billed, totals.premium,
+                "{}: {platform_text} {month_text} billed",
+                db.name
+            );
+        }
+        assert_eq!(orders, 3000, "{}: every order once", db.name);
+        assert_eq!(
+            store.trial_balance().unwrap(),
+            0,
+            "{}: trial balance",
+            db.name
+        );
     });
 }
