@@ -24,6 +24,10 @@ struct State<C> {
     idle: Vec<C>,
     /// Idle, lent out, or being opened.
     opened: usize,
+    /// Callers waiting for a connection: only then is the condition
+    /// variable notified (std's `notify_one` is a system call each time,
+    /// and a pool's connection comes back twice per coverage lookup).
+    waiting: usize,
 }
 
 impl<C> Pool<C> {
@@ -32,6 +36,7 @@ impl<C> Pool<C> {
             state: Mutex::new(State {
                 idle: Vec::new(),
                 opened: 0,
+                waiting: 0,
             }),
             returned: Condvar::new(),
             max: max.max(1),
@@ -44,8 +49,16 @@ impl<C> Pool<C> {
         let mut state = self.state();
         state.opened += 1;
         state.idle.push(conn);
+        self.notify(state);
+    }
+
+    /// Wakes a waiting caller, if there is one, after unlocking.
+    fn notify(&self, state: MutexGuard<'_, State<C>>) {
+        let waiting = state.waiting > 0;
         drop(state);
-        self.returned.notify_one();
+        if waiting {
+            self.returned.notify_one();
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State<C>> {
@@ -71,7 +84,9 @@ impl<C> Pool<C> {
                 state.opened += 1;
                 break;
             }
+            state.waiting += 1;
             state = self.returned.wait(state).unwrap_or_else(|e| e.into_inner());
+            state.waiting -= 1;
         }
         drop(state);
         // Opened outside the lock: connecting to PostgreSQL takes a few
@@ -82,8 +97,9 @@ impl<C> Pool<C> {
                 pool: self,
             }),
             Err(e) => {
-                self.state().opened -= 1;
-                self.returned.notify_one();
+                let mut state = self.state();
+                state.opened -= 1;
+                self.notify(state);
                 Err(e)
             }
         }
@@ -94,12 +110,12 @@ impl<C> Pool<C> {
         let mut state = self.state();
         if usable {
             state.idle.push(conn);
+            self.notify(state);
         } else {
             state.opened -= 1;
-            drop(state);
+            self.notify(state);
             drop(conn);
         }
-        self.returned.notify_one();
     }
 }
 
