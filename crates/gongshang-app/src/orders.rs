@@ -14,7 +14,9 @@ use gongshang_domain::month::Month;
 use gongshang_rules::billing;
 use gongshang_rules::scheme::{OrderIndustry, PremiumPayer, Scheme};
 use gongshang_rules::{Money, PolicySet};
-use gongshang_store::{BillKind, NewBill, ORDER_SCHEME_ID, OrderReconciliation, OrderRecord};
+use gongshang_store::{
+    BillKind, NewBill, ORDER_SCHEME_ID, OrderReconciliation, OrderRecord, StoreError,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -211,7 +213,7 @@ impl App {
             &shares,
         )?;
         let due = self.due_date(month)?;
-        let bill_id = self.store.issue_bill(
+        let issued = self.store.issue_bill(
             &NewBill {
                 reference: reference_text.clone(),
                 unit: None,
@@ -228,7 +230,19 @@ impl App {
             },
             &actor.audit_name(),
             self.now(),
-        )?;
+        );
+        let bill_id = match issued {
+            // Another import of the month issued this bill since the bills
+            // were read: what is left to bill is counted again after it.
+            // The reference is the store's unique key, so two can never both
+            // issue it, and each time round one more bill exists: this ends.
+            Err(StoreError::Duplicate { entity: "bill", .. })
+                if self.order_bills(platform, month)?.len() > previous.len() =>
+            {
+                return self.bill_orders(actor, platform, month);
+            }
+            other => other?,
+        };
         Ok(Some(IssuedBill {
             bill_id,
             reference: reference_text,

@@ -1041,7 +1041,21 @@ impl App {
         let (status, record) = self.bill_record(req.bill_id)?;
         let payment = self.payment_of(req, &status, &record)?;
         let covers = payment.coverage.clone();
-        let outcome = self.store.record_payment(&payment, who, self.now())?;
+        let recorded = self
+            .store
+            .record_payment_if_paid(&payment, status.paid, who, self.now());
+        let outcome = match recorded {
+            // Another payment of the bill was recorded since it was read
+            // (another process, another request): whether this one settles
+            // the bill, and so buys the cover, is decided again on what that
+            // one left. Each time round another payment went in, so this ends.
+            Err(StoreError::Conflict { entity: "bill", .. })
+                if self.store.bill_status(req.bill_id)?.paid != status.paid =>
+            {
+                return self.record_payment_as(who, req);
+            }
+            other => other?,
+        };
         let (payment_id, already_recorded) = match outcome {
             PaymentOutcome::Recorded(id) => (id, false),
             PaymentOutcome::AlreadyRecorded(id) => (id, true),

@@ -43,6 +43,14 @@ pub trait Db {
     fn backend(&self) -> &'static str;
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError>;
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError>;
+    /// What ends a `SELECT` that locks the rows it reads until the
+    /// transaction ends, so that two transactions deciding on the same row
+    /// take turns: ` FOR UPDATE` on PostgreSQL. Nothing on SQLite, whose
+    /// write transactions take the database's one write lock when they
+    /// begin (`BEGIN IMMEDIATE`), so that they take turns anyway.
+    fn for_update(&self) -> &'static str {
+        ""
+    }
 }
 
 /// Turns a database failure into a backend error, saying what was being done.

@@ -30,8 +30,16 @@ pub trait Backend: Send + Sync {
         &self,
         f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError>;
-    /// Runs read-only `f`.
+    /// Runs read-only `f`. It never waits for a transaction of this store
+    /// to end (SQLite: on a read-only connection of its own, in one read
+    /// transaction; PostgreSQL: on a pooled connection).
     fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError>;
+    /// Runs `f` outside any transaction, for a statement that cannot run
+    /// inside one (`VACUUM INTO`).
+    fn outside_transaction<T>(
         &self,
         f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError>;
@@ -910,13 +918,28 @@ pub(crate) fn check_new_payment(p: &NewPayment, actor: &str) -> Result<(), Store
 
 /// Records a payment (cover, ledger, audit) in the caller's transaction;
 /// [`check_new_payment`] first.
+///
+/// With `paid_before`, what the bill had been paid when the payment (and its
+/// cover) was decided: when another payment went in since, nothing is
+/// written and the conflict says to decide again.
 pub(crate) fn record_payment_in(
     db: &mut dyn Db,
     p: &NewPayment,
+    paid_before: Option<Money>,
     actor: &str,
     at: Timestamp,
 ) -> Result<PaymentOutcome, StoreError> {
     let key = p.idempotency_key.as_str();
+    // Before anything is read: a payment of the same bill (or the same
+    // payment sent twice) waits here until this one commits, then reads what
+    // it left.
+    let lock = format!("SELECT id FROM bills WHERE id = $1{}", db.for_update());
+    if db
+        .opt_row("locking a bill", &lock, &[i(p.bill_id)])?
+        .is_none()
+    {
+        return Err(StoreError::not_found("bill", p.bill_id));
+    }
     if let Some(row) = db.opt_row(
         "reading a payment",
         "SELECT id, bill_id, amount_fen, paid_on FROM payments WHERE idempotency_key = $1",
@@ -936,6 +959,19 @@ pub(crate) fn record_payment_in(
         };
     }
     let status = bill_status(db, p.bill_id)?;
+    if let Some(before) = paid_before
+        && before != status.paid
+    {
+        return Err(StoreError::conflict(
+            "bill",
+            p.bill_id,
+            format!(
+                "{} yuan was paid when this payment was decided and {} yuan is now; \
+                 another payment came first, decide again",
+                before, status.paid
+            ),
+        ));
+    }
     if p.amount > status.outstanding {
         return Err(StoreError::conflict(
             "bill",
@@ -1000,6 +1036,23 @@ impl<B: Backend> SqlStore<B> {
         f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.backend.transaction(f)
+    }
+
+    /// A payment, in one transaction that first locks its bill: two
+    /// payments of one bill take turns from there, so the second sees the
+    /// first (what is outstanding, whether it is settled) and a bill is
+    /// never paid more than its amount. `paid_before`: what the bill had
+    /// been paid when the caller decided the payment's cover; if it was
+    /// paid more since, the decision is stale and nothing is written.
+    fn record_payment_decided_on(
+        &self,
+        p: &NewPayment,
+        paid_before: Option<Money>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<PaymentOutcome, StoreError> {
+        check_new_payment(p, actor)?;
+        self.write(|db| record_payment_in(db, p, paid_before, actor, at))
     }
 }
 
@@ -1397,8 +1450,17 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &str,
         at: Timestamp,
     ) -> Result<PaymentOutcome, StoreError> {
-        check_new_payment(p, actor)?;
-        self.write(|db| record_payment_in(db, p, actor, at))
+        self.record_payment_decided_on(p, None, actor, at)
+    }
+
+    fn record_payment_if_paid(
+        &self,
+        p: &NewPayment,
+        paid_before: Money,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<PaymentOutcome, StoreError> {
+        self.record_payment_decided_on(p, Some(paid_before), actor, at)
     }
 
     fn begin_import(

@@ -690,7 +690,7 @@ impl<B: Backend> ImportStore for SqlStore<B> {
                 written.bill_ids.push(issue_bill_in(db, b, actor, at)?);
             }
             for p in &import.payments {
-                match record_payment_in(db, p, actor, at)? {
+                match record_payment_in(db, p, None, actor, at)? {
                     PaymentOutcome::Recorded(id) => written.payment_ids.push(id),
                     // The check pass counted it as already there; a second
                     // run in between stored it: still one payment.

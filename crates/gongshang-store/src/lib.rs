@@ -25,6 +25,7 @@ pub mod error;
 pub mod imports;
 pub mod migrations;
 pub mod model;
+mod pool;
 pub mod postgres;
 pub mod sqlite;
 pub mod views;
@@ -32,6 +33,7 @@ pub mod views;
 use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
 use gongshang_domain::ledger::{Account, Transaction};
 use gongshang_domain::month::Month;
+use gongshang_rules::Money;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -129,6 +131,20 @@ pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore + ImportStor
     fn record_payment(
         &self,
         payment: &NewPayment,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<PaymentOutcome, StoreError>;
+    /// [`Store::record_payment`] of a payment whose cover was decided on the
+    /// bill having been paid `paid_before`: if another payment of the bill
+    /// came first, the decision is stale, nothing is written and the answer
+    /// is a `conflict` on the bill (the caller reads the bill again and
+    /// decides again). Payments of one bill take turns in the store (the
+    /// bill is locked first), so a bill is never paid more than its amount
+    /// and exactly one payment settles it.
+    fn record_payment_if_paid(
+        &self,
+        payment: &NewPayment,
+        paid_before: Money,
         actor: &str,
         at: Timestamp,
     ) -> Result<PaymentOutcome, StoreError>;

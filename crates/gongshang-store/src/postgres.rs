@@ -1,20 +1,20 @@
-//! The PostgreSQL backend, chosen by a `postgres://` URL. One client behind
-//! a mutex with a cache of prepared statements; batches of orders imported
-//! from several threads at once take more connections (see
-//! [`PostgresBackend`]'s `import_orders`), so that each runs in a server
-//! process of its own. A store may live in a schema
-//! of its own ([`PostgresStore::open_in_schema`]), which tests use to run in
-//! parallel on one database; `?options=-csearch_path%3D...` in the URL works
-//! too.
+//! The PostgreSQL backend, chosen by a `postgres://` URL. A pool of
+//! connections (see [`crate::pool`]), each with its own cache of prepared
+//! statements: transactions, reads and batches of imported orders run at
+//! the same time on connections of their own, each served by a server
+//! process of its own. Connections are opened when calls overlap, up to
+//! [`max_connections`]. A store may live in a schema of its own
+//! ([`PostgresStore::open_in_schema`], which tests use to run in parallel
+//! on one database): every connection of the pool works in it.
+//! `?options=-csearch_path%3D...` in the URL works too.
 
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use jiff::Timestamp;
 use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, GenericClient, NoTls, Statement};
 
 use crate::db::{Db, DbError, Row, Value};
 use crate::engine::{
@@ -23,6 +23,7 @@ use crate::engine::{
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
 use crate::model::{ImportCounts, OrderConflict, OrderRecord};
+use crate::pool::{Pool, Pooled};
 
 const NAME: &str = "postgres";
 
@@ -34,27 +35,21 @@ struct Conn {
 }
 
 pub struct PostgresBackend {
-    conn: Mutex<Conn>,
-    /// How to open more connections (the URL, and the schema of
-    /// [`PostgresStore::open_in_schema`]), for imports that run while the
-    /// main connection is busy.
+    pool: Pool<Conn>,
+    /// How to open more connections: the URL, and the schema of
+    /// [`PostgresStore::open_in_schema`].
     url: String,
     schema: Option<String>,
-    importers: Mutex<Importers>,
 }
 
-/// Connections for batches of orders imported at the same time as another
-/// (from several threads): each batch is still one transaction, on one
-/// connection, but two run on two server processes (and cores).
-#[derive(Default)]
-struct Importers {
-    idle: Vec<Conn>,
-    opened: usize,
+/// At most this many connections per store: enough for a server's
+/// concurrent calls and an import's streams at once, far below
+/// PostgreSQL's default `max_connections` (100). Opened only when that
+/// many calls overlap.
+fn max_connections() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    (cores * 2 + 4).min(32)
 }
-
-/// At most this many connections besides the main one import at once; more
-/// callers wait for the main connection.
-const MAX_IMPORTERS: usize = 3;
 
 /// The PostgreSQL store.
 pub type PostgresStore = SqlStore<PostgresBackend>;
@@ -142,12 +137,13 @@ impl SqlStore<PostgresBackend> {
     ) -> Result<PostgresStore, StoreError> {
         let store = SqlStore {
             backend: PostgresBackend {
-                conn: Mutex::new(Conn::new(client)),
+                pool: Pool::new(max_connections(), |c: &Conn| !c.client.is_closed()),
                 url: url.to_owned(),
                 schema: schema.map(str::to_owned),
-                importers: Mutex::new(Importers::default()),
             },
         };
+        // The connection that made the schema is the pool's first.
+        store.backend.pool.add(Conn::new(client));
         crate::Store::migrate(&store)?;
         Ok(store)
     }
@@ -164,66 +160,18 @@ impl Conn {
 }
 
 impl PostgresBackend {
-    fn lock(&self) -> MutexGuard<'_, Conn> {
-        // A panic inside a transaction dropped it, which rolls it back.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn importers(&self) -> MutexGuard<'_, Importers> {
-        self.importers.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Runs `f` on the main connection if it is free, else on another (idle,
-    /// or opened now, up to [`MAX_IMPORTERS`]), else waits for the main one.
-    fn with_import_conn<T>(
-        &self,
-        f: impl Fn(&mut Conn) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        match self.conn.try_lock() {
-            Ok(mut main) => return f(&mut main),
-            Err(TryLockError::Poisoned(e)) => return f(&mut e.into_inner()),
-            Err(TryLockError::WouldBlock) => {}
-        }
-        let spare = {
-            let mut importers = self.importers();
-            match importers.idle.pop() {
-                Some(conn) => Some(conn),
-                None if importers.opened < MAX_IMPORTERS => {
-                    importers.opened += 1;
-                    None
-                }
-                None => return f(&mut self.lock()),
+    /// A connection of the pool (a new one works in the store's schema).
+    fn conn(&self) -> Result<Pooled<'_, Conn>, StoreError> {
+        self.pool.get(|| {
+            let mut client = connect(&self.url)?;
+            if let Some(schema) = &self.schema {
+                // Checked by open_in_schema.
+                client
+                    .batch_execute(&format!("SET search_path TO {schema}"))
+                    .map_err(|e| backend_err("opening a connection", &e))?;
             }
-        };
-        let mut conn = match spare {
-            Some(conn) => conn,
-            None => match self.connect_importer() {
-                Ok(conn) => conn,
-                Err(e) => {
-                    self.importers().opened -= 1;
-                    return Err(e);
-                }
-            },
-        };
-        let result = f(&mut conn);
-        let mut importers = self.importers();
-        if conn.client.is_closed() {
-            importers.opened -= 1;
-        } else {
-            importers.idle.push(conn);
-        }
-        result
-    }
-
-    fn connect_importer(&self) -> Result<Conn, StoreError> {
-        let mut client = connect(&self.url)?;
-        if let Some(schema) = &self.schema {
-            // Checked by open_in_schema.
-            client
-                .batch_execute(&format!("SET search_path TO {schema}"))
-                .map_err(|e| backend_err("opening an import connection", &e))?;
-        }
-        Ok(Conn::new(client))
+            Ok(Conn::new(client))
+        })
     }
 }
 
@@ -244,35 +192,45 @@ fn sql_params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
         .collect()
 }
 
-struct PgDb<'a, 't> {
-    tx: &'a mut postgres::Transaction<'t>,
+/// A [`Db`] over a transaction, or over a connection outside one (reads).
+struct PgDb<'a, C: GenericClient> {
+    client: &'a mut C,
     statements: &'a mut HashMap<String, Statement>,
 }
 
-impl PgDb<'_, '_> {
+impl<C: GenericClient> PgDb<'_, C> {
     fn statement(&mut self, sql: &str) -> Result<Statement, DbError> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.tx.prepare(sql).map_err(db_err)?;
+        let s = self.client.prepare(sql).map_err(db_err)?;
         self.statements.insert(sql.to_owned(), s.clone());
         Ok(s)
     }
 }
 
-impl Db for PgDb<'_, '_> {
+impl<C: GenericClient> Db for PgDb<'_, C> {
     fn backend(&self) -> &'static str {
         NAME
     }
 
+    fn for_update(&self) -> &'static str {
+        " FOR UPDATE"
+    }
+
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
         let stmt = self.statement(sql)?;
-        self.tx.execute(&stmt, &sql_params(params)).map_err(db_err)
+        self.client
+            .execute(&stmt, &sql_params(params))
+            .map_err(db_err)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
         let stmt = self.statement(sql)?;
-        let rows = self.tx.query(&stmt, &sql_params(params)).map_err(db_err)?;
+        let rows = self
+            .client
+            .query(&stmt, &sql_params(params))
+            .map_err(db_err)?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let mut row = Vec::with_capacity(r.len());
@@ -546,14 +504,14 @@ impl Backend for PostgresBackend {
         &self,
         f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut guard = self.lock();
+        let mut guard = self.conn()?;
         let conn = &mut *guard;
         let mut tx = conn
             .client
             .transaction()
             .map_err(|e| backend_err("beginning a transaction", &e))?;
         let value = f(&mut PgDb {
-            tx: &mut tx,
+            client: &mut tx,
             statements: &mut conn.statements,
         })?;
         tx.commit()
@@ -561,16 +519,31 @@ impl Backend for PostgresBackend {
         Ok(value)
     }
 
+    /// Outside a transaction: each statement sees what was committed when
+    /// it started, which is what a READ COMMITTED transaction (PostgreSQL's
+    /// default) would give too, without the two round trips of BEGIN and
+    /// COMMIT.
     fn read<T>(
         &self,
         f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        // A read-only transaction: one snapshot for the whole read.
-        self.transaction(f)
+        self.outside_transaction(f)
+    }
+
+    fn outside_transaction<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut guard = self.conn()?;
+        let conn = &mut *guard;
+        f(&mut PgDb {
+            client: &mut conn.client,
+            statements: &mut conn.statements,
+        })
     }
 
     fn migrate(&self) -> Result<Vec<i64>, StoreError> {
-        let mut guard = self.lock();
+        let mut guard = self.conn()?;
         let mut tx = guard
             .client
             .transaction()
@@ -620,19 +593,21 @@ impl Backend for PostgresBackend {
         actor: &str,
         at: Timestamp,
     ) -> Result<ImportCounts, StoreError> {
-        self.with_import_conn(|conn| {
-            // Two imports of the same orders at once may deadlock (the
-            // server then undoes one of them): it is tried again.
-            let mut tries = 0;
-            loop {
-                tries += 1;
-                match import_batch(conn, batch, import_id, actor, at) {
-                    Err(ImportFailure::Db(e))
-                        if tries < 3 && e.code() == Some(&SqlState::T_R_DEADLOCK_DETECTED) => {}
-                    result => return result.map_err(|e| e.into_store("importing orders")),
-                }
+        // Batches imported from several threads at once each take a
+        // connection: each batch is still one transaction, on one
+        // connection, but two run on two server processes (and cores).
+        let mut conn = self.conn()?;
+        // Two imports of the same orders at once may deadlock (the server
+        // then undoes one of them): it is tried again.
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match import_batch(&mut conn, batch, import_id, actor, at) {
+                Err(ImportFailure::Db(e))
+                    if tries < 3 && e.code() == Some(&SqlState::T_R_DEADLOCK_DETECTED) => {}
+                result => return result.map_err(|e| e.into_store("importing orders")),
             }
-        })
+        }
     }
 }
 
@@ -722,7 +697,7 @@ fn import_batch(
     counts.duplicate = batch.len() as u64 - counts.added - counts.conflict;
     finish_order_batch(
         &mut PgDb {
-            tx: &mut tx,
+            client: &mut tx,
             statements: &mut conn.statements,
         },
         import_id,

@@ -1,8 +1,16 @@
-//! The SQLite backend: the embedded default. One connection behind a mutex
-//! (SQLite has one writer anyway), WAL, `synchronous=NORMAL` (a committed
-//! transaction survives a crash of the process; the last ones may be lost
-//! only on a power failure), foreign keys on, a busy timeout for other
-//! processes. Statements are prepared once and cached.
+//! The SQLite backend: the embedded default. WAL, `synchronous=NORMAL` (a
+//! committed transaction survives a crash of the process; the last ones may
+//! be lost only on a power failure), foreign keys on, a busy timeout for
+//! other processes. Statements are prepared once per connection and cached.
+//!
+//! One writer connection behind a mutex (SQLite has one writer anyway, and
+//! `BEGIN IMMEDIATE` makes other processes queue too), and a pool of
+//! read-only connections for [`Backend::read`]: in WAL mode a reader sees
+//! the last committed state and never waits for the writer, so a lookup
+//! does not wait behind an import's batch. Each read is one deferred
+//! transaction on its reader: one snapshot, and one WAL read lock, for all
+//! its statements. A private in-memory database (`sqlite::memory:`) cannot
+//! be opened twice, so there the reads use the writer, as before.
 
 use std::fmt::Write as _;
 use std::sync::{Mutex, MutexGuard};
@@ -10,18 +18,29 @@ use std::sync::{Mutex, MutexGuard};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, ToSql, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, ToSql, TransactionBehavior, params};
 
 use crate::db::{Db, DbError, Row, Value, values_list};
 use crate::engine::{Backend, SqlStore, finish_order_batch, industry_text, month_totals};
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
 use crate::model::{ImportCounts, OrderConflict, OrderRecord};
+use crate::pool::Pool;
 
 const NAME: &str = "sqlite";
 
 pub struct SqliteBackend {
-    conn: Mutex<Connection>,
+    /// Declared before the writer so that they close first: the last
+    /// connection to close checkpoints the WAL and removes it, and only
+    /// the writer may.
+    readers: Option<Readers>,
+    writer: Mutex<Connection>,
+}
+
+/// Read-only connections to the database file, opened when reads overlap.
+struct Readers {
+    path: String,
+    pool: Pool<Connection>,
 }
 
 /// The SQLite store.
@@ -35,6 +54,14 @@ fn backend_err(context: &str, e: rusqlite::Error) -> StoreError {
     }
 }
 
+/// At most this many reader connections: the async workers of a server
+/// (one per core) that run reads in place, and the blocking pool's calls.
+/// They are opened only when that many reads overlap.
+fn max_readers() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    (cores * 2 + 4).min(64)
+}
+
 impl SqlStore<SqliteBackend> {
     /// Opens `sqlite::memory:`, `sqlite:PATH`, `sqlite://PATH` or a plain
     /// path, creating the file and migrating it on first use.
@@ -43,7 +70,8 @@ impl SqlStore<SqliteBackend> {
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
             .unwrap_or(url);
-        let conn = if path == ":memory:" {
+        let memory = path == ":memory:";
+        let conn = if memory {
             Connection::open_in_memory()
         } else {
             Connection::open(path)
@@ -66,7 +94,11 @@ impl SqlStore<SqliteBackend> {
         conn.set_prepared_statement_cache_capacity(64);
         let store = SqlStore {
             backend: SqliteBackend {
-                conn: Mutex::new(conn),
+                readers: (!memory).then(|| Readers {
+                    path: path.to_owned(),
+                    pool: Pool::new(max_readers(), |_| true),
+                }),
+                writer: Mutex::new(conn),
             },
         };
         crate::Store::migrate(&store)?;
@@ -74,29 +106,90 @@ impl SqlStore<SqliteBackend> {
     }
 }
 
+impl Readers {
+    /// A reader: opened read-only (it cannot write, whatever it is asked),
+    /// and `query_only` besides, which also covers temporary tables.
+    fn open(&self) -> Result<Connection, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags)
+            .map_err(|e| backend_err(&format!("opening {} to read", self.path), e))?;
+        // A smaller page cache than the writer's: readers share the
+        // operating system's cache of the file, and there may be several.
+        conn.execute_batch(
+            "PRAGMA query_only = ON;
+             PRAGMA busy_timeout = 10000;
+             PRAGMA cache_size = -65536;",
+        )
+        .map_err(|e| backend_err("setting a reader's pragmas", e))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    }
+}
+
 impl SqliteBackend {
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic inside a transaction rolled it back (rusqlite's Transaction
         // rolls back on drop), so the connection is usable.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-/// `$1` → `?1`: SQL is written once in PostgreSQL's parameter style.
+/// `$1` → `?1`: SQL is written once in PostgreSQL's parameter style. On
+/// bytes, since `$` and `?` are both ASCII: this runs for every statement
+/// (a few percent of a lookup's CPU when it went character by character).
 fn sqlite_sql(sql: &str) -> std::borrow::Cow<'_, str> {
-    if !sql.contains('$') {
+    let bytes = sql.as_bytes();
+    let Some(first) = bytes.iter().position(|b| *b == b'$') else {
         return sql.into();
-    }
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push('?');
-        } else {
-            out.push(c);
+    };
+    let mut out = bytes.to_vec();
+    for i in first..out.len() - 1 {
+        if out[i] == b'$' && out[i + 1].is_ascii_digit() {
+            out[i] = b'?';
         }
     }
-    out.into()
+    // One ASCII byte replaced by another: still UTF-8.
+    String::from_utf8(out).map_or_else(|_| sql.into(), Into::into)
+}
+
+/// A deferred transaction on a reader (the snapshot is taken at its first
+/// statement), by cached statements: rusqlite's `Transaction` parses
+/// `BEGIN` and `ROLLBACK` again each time. Rolled back when ended (there is
+/// nothing to commit), or when dropped if the read panicked, so that the
+/// connection goes back to the pool outside a transaction.
+struct ReadTransaction<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> ReadTransaction<'c> {
+    fn begin(conn: &'c Connection) -> Result<ReadTransaction<'c>, StoreError> {
+        conn.prepare_cached("BEGIN DEFERRED")
+            .and_then(|mut s| s.execute([]))
+            .map_err(|e| backend_err("beginning a read", e))?;
+        Ok(ReadTransaction { conn })
+    }
+
+    fn end(self) -> Result<(), StoreError> {
+        // Then autocommit again, and dropping it does nothing.
+        self.rollback().map_err(|e| backend_err("ending a read", e))
+    }
+
+    fn rollback(&self) -> rusqlite::Result<()> {
+        self.conn
+            .prepare_cached("ROLLBACK")
+            .and_then(|mut s| s.execute([]))
+            .map(drop)
+    }
+}
+
+impl Drop for ReadTransaction<'_> {
+    fn drop(&mut self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.rollback();
+        }
+    }
 }
 
 impl ToSql for Value {
@@ -183,6 +276,21 @@ impl Backend for SqliteBackend {
     }
 
     fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let Some(readers) = &self.readers else {
+            return self.outside_transaction(f);
+        };
+        let conn = readers.pool.get(|| readers.open())?;
+        let read = ReadTransaction::begin(&conn)?;
+        let value = f(&mut SqliteDb { conn: read.conn });
+        read.end()?;
+        value
+    }
+
+    /// On the writer: `VACUUM INTO` cannot run on a read-only connection.
+    fn outside_transaction<T>(
         &self,
         f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -413,5 +521,117 @@ impl IsoDay {
             IsoDay::Short(b) => std::str::from_utf8(b).unwrap_or(""),
             IsoDay::Other(s) => s,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::DbExt;
+
+    fn temp_path(name: &str) -> String {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        std::env::temp_dir()
+            .join(format!(
+                "gongshang_sqlite_{}_{nanos}_{name}.db",
+                std::process::id()
+            ))
+            .display()
+            .to_string()
+    }
+
+    fn remove(path: &str) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    }
+
+    #[test]
+    fn a_read_cannot_write_and_sees_what_the_writer_committed() {
+        let path = temp_path("reader");
+        let store = SqliteStore::open(&path).unwrap();
+        let backend = &store.backend;
+        let written = backend.read(|db| {
+            db.exec(
+                "writing where only reading is allowed",
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9998, 'test', '')",
+                &[],
+            )
+        });
+        let refused = written.unwrap_err().to_string();
+        assert!(refused.contains("readonly"), "{refused}");
+        backend
+            .transaction(|db| {
+                db.exec(
+                    "a test write",
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'test', '')",
+                    &[],
+                )
+            })
+            .unwrap();
+        let seen = backend
+            .read(|db| {
+                db.rows(
+                    "a test read",
+                    "SELECT name FROM schema_migrations WHERE version = 9999",
+                    &[],
+                )
+            })
+            .unwrap();
+        assert_eq!(seen, vec![vec![Value::text("test")]]);
+        drop(store);
+        remove(&path);
+    }
+
+    #[test]
+    fn parameters_are_rewritten_and_the_rest_is_kept() {
+        assert_eq!(
+            sqlite_sql("SELECT '€$', $1, $12 FROM t WHERE a = $2$"),
+            "SELECT '€$', ?1, ?12 FROM t WHERE a = ?2$"
+        );
+        assert!(matches!(
+            sqlite_sql("SELECT 1"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn a_read_that_panics_leaves_its_reader_outside_a_transaction() {
+        let path = temp_path("panic");
+        let store = SqliteStore::open(&path).unwrap();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _: Result<(), StoreError> = store.backend.read(|db| {
+                db.rows("a test read", "SELECT 1", &[])?;
+                panic!("in the middle of a read")
+            });
+        }));
+        assert!(panicked.is_err());
+        // The same reader (the only idle one) begins a read again: it would
+        // refuse to if the one that panicked were still open.
+        store
+            .backend
+            .read(|db| db.rows("a test read", "SELECT 1", &[]))
+            .unwrap();
+        drop(store);
+        remove(&path);
+    }
+
+    #[test]
+    fn a_private_in_memory_database_is_read_on_its_writer() {
+        let store = SqliteStore::open("sqlite::memory:").unwrap();
+        assert!(store.backend.readers.is_none());
+        let version = store
+            .backend
+            .read(|db| {
+                db.one_row(
+                    "a test read",
+                    "SELECT CAST(MAX(version) AS BIGINT) FROM schema_migrations",
+                    &[],
+                )
+            })
+            .unwrap();
+        assert!(matches!(version[0], Value::Int(v) if v > 0));
     }
 }

@@ -431,7 +431,7 @@ impl<B: Backend> ViewStore for SqlStore<B> {
                 format!("{path} exists; the copy goes to a new file"),
             ));
         }
-        self.backend.read(|db| {
+        self.backend.outside_transaction(|db| {
             db.exec(
                 "copying the database into a file",
                 "VACUUM INTO $1",

@@ -5,6 +5,7 @@
 //! so a bug in the engine shows up as a difference.
 
 mod cases;
+mod concurrency;
 mod notices;
 mod plumbing;
 mod registry;

@@ -5,6 +5,7 @@
 mod bills;
 mod cases;
 mod common;
+mod concurrency;
 mod coverage;
 mod fault;
 mod ledger;
