@@ -619,6 +619,13 @@ impl App {
             .map(Account::from_user)
             .transpose()
     }
+
+    /// The counter every revocation, disabling and enabling raises, wherever
+    /// it is done: an account remembered for a token is trusted only while
+    /// this is unchanged (the server reads it on every bearer request).
+    pub fn credentials_epoch(&self) -> Result<i64, AppError> {
+        Ok(self.store.credentials_epoch()?)
+    }
 }
 
 /// A hash of a random password at the standard cost, checked when the login

@@ -29,7 +29,9 @@ fi
 if [ ! -x "$work/venv/bin/schemathesis" ] ||
   ! "$work/venv/bin/schemathesis" --version | grep -q "$schemathesis_version"; then
   python3 -m venv "$work/venv"
-  "$work/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+  # Twice: a registry hiccup should not fail the run.
+  "$work/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version" ||
+    "$work/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
 
 db="$work/fuzz.db"

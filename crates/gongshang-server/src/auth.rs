@@ -148,7 +148,10 @@ async fn credentials(parts: &Parts, state: &AppState) -> ApiResult<Option<Curren
                 )
             })?
             .to_owned();
-        if let Some(account) = state.cached_token(&token) {
+        // Read before the token: a revocation committed after this read
+        // raises the epoch, so the account read below is not trusted again.
+        let epoch = state.run_read(|app| app.credentials_epoch()).await?;
+        if let Some(account) = state.cached_token(&token, epoch) {
             return Ok(Some(CurrentUser {
                 account,
                 credential: Credential::Token,
@@ -164,7 +167,7 @@ async fn credentials(parts: &Parts, state: &AppState) -> ApiResult<Option<Curren
                     "the bearer token is unknown or revoked; ask an administrator for a new one",
                 )
             })?;
-        state.cache_token(&token, &account);
+        state.cache_token(&token, &account, epoch);
         return Ok(Some(CurrentUser {
             account,
             credential: Credential::Token,

@@ -30,7 +30,9 @@ use gongshang_app::App;
 use gongshang_app::accounts::{Account, secret_hash};
 
 /// How long a bearer token's account is remembered before it is looked up
-/// again (a revoked token keeps working for at most this long).
+/// again. A revocation or a disabled account takes effect at once anyway:
+/// every request reads the store's credentials epoch and trusts a remembered
+/// account only while it is unchanged.
 pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(10);
 
 /// How many service calls run on the blocking pool at once on SQLite (see
@@ -68,7 +70,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed sign-ins by login and by address ([`throttle`]).
     pub throttle: Arc<throttle::LoginThrottle>,
-    tokens: Arc<Mutex<HashMap<String, (Account, Instant)>>>,
+    /// token hash -> (account, credentials epoch when read, when read).
+    tokens: Arc<Mutex<HashMap<String, (Account, i64, Instant)>>>,
     /// At most this many service calls at once on the blocking pool
     /// ([`BLOCKING_CALLS`], [`POSTGRES_BLOCKING_CALLS`]): 64 threads
     /// queueing on the store cost more in futex wake-ups than the queries
@@ -141,18 +144,22 @@ impl AppState {
             .clear();
     }
 
-    pub(crate) fn cached_token(&self, token: &str) -> Option<Account> {
+    /// The account remembered for `token`, if read under the credentials
+    /// epoch `epoch` (nothing was revoked or disabled since) and recently.
+    pub(crate) fn cached_token(&self, token: &str, epoch: i64) -> Option<Account> {
         let tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
-        let (account, at) = tokens.get(&secret_hash(token))?;
-        (at.elapsed() < TOKEN_CACHE_TTL).then(|| account.clone())
+        let (account, read_under, at) = tokens.get(&secret_hash(token))?;
+        (*read_under == epoch && at.elapsed() < TOKEN_CACHE_TTL).then(|| account.clone())
     }
 
-    pub(crate) fn cache_token(&self, token: &str, account: &Account) {
+    pub(crate) fn cache_token(&self, token: &str, account: &Account, epoch: i64) {
         let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
         if tokens.len() > 10_000 {
-            tokens.retain(|_, (_, at)| at.elapsed() < TOKEN_CACHE_TTL);
+            tokens.retain(|_, (_, read_under, at)| {
+                *read_under == epoch && at.elapsed() < TOKEN_CACHE_TTL
+            });
         }
-        tokens.insert(secret_hash(token), (account.clone(), Instant::now()));
+        tokens.insert(secret_hash(token), (account.clone(), epoch, Instant::now()));
     }
 }
 

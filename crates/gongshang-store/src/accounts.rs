@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use serde_json::json;
 
 use crate::Store;
-use crate::db::{Cols, DbExt, Value};
+use crate::db::{Cols, Db, DbExt, Value};
 use crate::engine::{Backend, SqlStore, audit};
 use crate::error::StoreError;
 use crate::model::{Page, Person};
@@ -117,6 +117,10 @@ pub trait AccountStore {
     ) -> Result<i64, StoreError>;
     /// The user of a token not revoked, if not disabled.
     fn user_by_api_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
+    /// A counter raised by every revocation, disabling and enabling: a
+    /// server trusts an account it remembers for a token only while this is
+    /// unchanged.
+    fn credentials_epoch(&self) -> Result<i64, StoreError>;
     fn revoke_api_token(&self, token_id: i64, actor: &str, at: Timestamp)
     -> Result<(), StoreError>;
     /// Disables or enables the user of `login` (`not_found` when there is
@@ -418,6 +422,17 @@ impl<B: Backend> AccountStore for SqlStore<B> {
         })
     }
 
+    fn credentials_epoch(&self) -> Result<i64, StoreError> {
+        self.backend.read(|db| {
+            let row = db.one_row(
+                "reading the credentials epoch",
+                "SELECT epoch FROM credentials_epoch WHERE id = 1",
+                &[],
+            )?;
+            Cols::new(&row).int(0)
+        })
+    }
+
     fn revoke_api_token(
         &self,
         token_id: i64,
@@ -425,6 +440,7 @@ impl<B: Backend> AccountStore for SqlStore<B> {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         self.backend.transaction(|db| {
+            raise_credentials_epoch(db)?;
             let n = db.exec(
                 "revoking an API token",
                 "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
@@ -454,6 +470,7 @@ impl<B: Backend> AccountStore for SqlStore<B> {
     ) -> Result<User, StoreError> {
         require("actor", actor)?;
         self.backend.transaction(|db| {
+            raise_credentials_epoch(db)?;
             let n = db.exec(
                 "disabling or enabling a user",
                 "UPDATE users SET disabled = $1 WHERE login = $2",
@@ -637,3 +654,14 @@ impl<B: Backend> AccountStore for SqlStore<B> {
 
 #[allow(dead_code)]
 fn _object_safe(_: &dyn Store) {}
+
+/// Raises the counter a server checks before trusting an account it
+/// remembers, in the caller's transaction.
+fn raise_credentials_epoch(db: &mut dyn Db) -> Result<(), StoreError> {
+    db.exec(
+        "raising the credentials epoch",
+        "UPDATE credentials_epoch SET epoch = epoch + 1 WHERE id = 1",
+        &[],
+    )?;
+    Ok(())
+}

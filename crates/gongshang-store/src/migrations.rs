@@ -59,6 +59,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_import_state.sql"),
         postgres: include_str!("../migrations/postgres/0010_import_state.sql"),
     },
+    Migration {
+        version: 11,
+        name: "credentials_epoch",
+        sqlite: include_str!("../migrations/sqlite/0011_credentials_epoch.sql"),
+        postgres: include_str!("../migrations/postgres/0011_credentials_epoch.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

@@ -114,6 +114,34 @@ fn a_revoked_token_stops_on_the_next_request() {
     });
 }
 
+/// A revocation or a disabling done elsewhere (the command line, another
+/// server process: here the application behind this server's back, so that
+/// its token cache is not emptied) stops the token on the next request too.
+#[test]
+fn a_token_revoked_or_an_account_disabled_elsewhere_stops_on_the_next_request() {
+    each_backend(|s| {
+        let feed = s.token("unit_a");
+        let clerk = s.token("clerk");
+        // Both accounts are remembered by the server now.
+        assert_eq!(s.send(req("GET", "/api/v1/me").bearer(feed)).status, 200);
+        assert_eq!(s.send(req("GET", "/api/v1/me").bearer(clerk)).status, 200);
+        let elsewhere = gongshang_app::accounts::Actor::local_administrator("cli");
+        let (id, _) = token_ids(s, "unit_a")[0];
+        s.app.revoke_api_token(&elsewhere, id).unwrap();
+        let r = s.send(req("GET", "/api/v1/me").bearer(feed));
+        assert_eq!((r.status, r.code()), (401, "unauthenticated".into()));
+        s.app
+            .set_account_disabled(&elsewhere, "clerk", true)
+            .unwrap();
+        let r = s.send(req("GET", "/api/v1/me").bearer(clerk));
+        assert_eq!((r.status, r.code()), (401, "unauthenticated".into()));
+        s.app
+            .set_account_disabled(&elsewhere, "clerk", false)
+            .unwrap();
+        assert_eq!(s.send(req("GET", "/api/v1/me").bearer(clerk)).status, 200);
+    });
+}
+
 #[test]
 fn only_administrators_manage_accounts_and_not_their_own_disabling() {
     each_backend(|s| {
