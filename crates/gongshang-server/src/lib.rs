@@ -70,8 +70,7 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed sign-ins by login and by address ([`throttle`]).
     pub throttle: Arc<throttle::LoginThrottle>,
-    /// token hash -> (account, credentials epoch when read, when read).
-    tokens: Arc<Mutex<HashMap<String, (Account, i64, Instant)>>>,
+    tokens: Arc<Mutex<HashMap<String, RememberedToken>>>,
     /// At most this many service calls at once on the blocking pool
     /// ([`BLOCKING_CALLS`], [`POSTGRES_BLOCKING_CALLS`]): 64 threads
     /// queueing on the store cost more in futex wake-ups than the queries
@@ -80,6 +79,10 @@ pub struct AppState {
     /// [`AppState::run_read`] runs on the async worker (SQLite).
     inline_reads: bool,
 }
+
+/// What a server remembers of a bearer token: its account, the credentials
+/// epoch it was read under, and when.
+type RememberedToken = (Account, i64, Instant);
 
 impl AppState {
     pub fn new(app: App) -> AppState {
