@@ -65,6 +65,9 @@ impl AppError {
         }
     }
 
+    /// The code of a change that contradicts what is stored.
+    pub const CONFLICT: &str = "conflict";
+
     /// The codes of the app's own variants; [`AppError::all_codes`] adds
     /// those of the errors it wraps.
     pub const OWN_CODES: &[&str] = &[
@@ -96,7 +99,7 @@ impl AppError {
         match self {
             AppError::Invalid { .. } => "invalid",
             AppError::NotFound { .. } => "not_found",
-            AppError::Conflict { .. } => "conflict",
+            AppError::Conflict { .. } => AppError::CONFLICT,
             AppError::NotEligible { .. } => "not_eligible",
             AppError::Forbidden { .. } => "forbidden",
             AppError::MakerChecker { .. } => "maker_checker",

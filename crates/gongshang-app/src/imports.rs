@@ -138,6 +138,10 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
 }
 
+/// The code of a row the CSV reader could not read (a quote, an encoding,
+/// a field count): a row problem only, never an API error.
+pub const MALFORMED_CSV: &str = "malformed_csv";
+
 /// A refused row: where, which field, why, and the line as it was.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RowProblem {
@@ -145,8 +149,9 @@ pub struct RowProblem {
     /// request's list.
     pub line: u64,
     pub field: String,
-    /// The stable code (`invalid`, `conflict`, `not_found`, ...).
-    pub code: String,
+    /// The stable code of the error table (`invalid`, `conflict`,
+    /// `not_found`, ...).
+    pub code: &'static str,
     pub reason: String,
     pub text: String,
 }
@@ -156,7 +161,7 @@ impl RowProblem {
         RowProblem {
             line,
             field: e.field().unwrap_or(default_field).to_owned(),
-            code: e.code().to_owned(),
+            code: e.code(),
             reason: e.to_string(),
             text: text.to_owned(),
         }
@@ -166,17 +171,22 @@ impl RowProblem {
         RowProblem {
             line: e.line,
             field: e.field(),
-            code: "malformed_csv".to_owned(),
+            code: MALFORMED_CSV,
             reason: e.problem.to_string(),
             text: text.to_owned(),
         }
+    }
+
+    /// The row contradicts a stored record (same key, different values).
+    pub fn is_conflict(&self) -> bool {
+        self.code == AppError::CONFLICT
     }
 
     fn conflict(line: u64, text: &str, field: &str, reason: String) -> RowProblem {
         RowProblem {
             line,
             field: field.to_owned(),
-            code: "conflict".to_owned(),
+            code: AppError::CONFLICT,
             reason,
             text: text.to_owned(),
         }
@@ -405,11 +415,7 @@ impl App {
             }
         }
         report.problems.sort_by_key(|p| p.line);
-        report.conflicts = report
-            .problems
-            .iter()
-            .filter(|p| p.code == "conflict")
-            .count() as u64;
+        report.conflicts = report.problems.iter().filter(|p| p.is_conflict()).count() as u64;
         if !report.problems.is_empty() && !options.skip_invalid {
             return Ok(report);
         }
@@ -1092,37 +1098,30 @@ impl App {
         let mut records = Vec::with_capacity(rows.len());
         let mut lines = Vec::with_capacity(rows.len());
         for (line, row) in rows {
-            let priced = row.and_then(|input| {
-                if !actor.reaches_platform(&input.platform) {
-                    // Another platform's orders: the whole request is refused.
-                    return Err(RowProblem {
-                        line,
-                        field: "platform".into(),
-                        code: "forbidden".into(),
-                        reason: format!(
-                            "this account imports for {}, not {}",
-                            actor.platform().map_or("no platform", |p| p.as_str()),
-                            input.platform.as_str()
-                        ),
-                        text: String::new(),
-                    });
+            let input = match row {
+                Ok(input) => input,
+                Err(p) => {
+                    report.problems.push(p);
+                    continue;
                 }
-                pricer
-                    .price(input)
-                    .map_err(|e| RowProblem::of(line, "", "row", &e))
-            });
-            match priced {
+            };
+            if !actor.reaches_platform(&input.platform) {
+                // Another platform's orders: the whole request is refused.
+                return Err(AppError::OutOfScope {
+                    field: "platform",
+                    reason: format!(
+                        "this account imports for {}, not {}",
+                        actor.platform().map_or("no platform", |p| p.as_str()),
+                        input.platform.as_str()
+                    ),
+                });
+            }
+            match pricer.price(input) {
                 Ok(r) => {
                     records.push(r);
                     lines.push(line);
                 }
-                Err(p) if p.code == "forbidden" => {
-                    return Err(AppError::OutOfScope {
-                        field: "platform",
-                        reason: p.reason,
-                    });
-                }
-                Err(p) => report.problems.push(p),
+                Err(e) => report.problems.push(RowProblem::of(line, "", "row", &e)),
             }
         }
         if !report.problems.is_empty() && !options.skip_invalid {
@@ -1148,11 +1147,7 @@ impl App {
             }
         }
         report.problems.sort_by_key(|p| p.line);
-        report.conflicts = report
-            .problems
-            .iter()
-            .filter(|p| p.code == "conflict")
-            .count() as u64;
+        report.conflicts = report.problems.iter().filter(|p| p.is_conflict()).count() as u64;
         self.finish_orders_import(actor, import_id, report.rows_read, report.rejected())?;
         report.import_id = Some(import_id);
         report.stored = true;

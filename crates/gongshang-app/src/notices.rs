@@ -288,7 +288,8 @@ impl App {
                 },
                 payer: it.payer,
                 article: it.citation.clone(),
-                note: (it.beneficiary != "worker").then(|| format!("受益人：{}", it.beneficiary)),
+                note: (it.beneficiary != crate::cases::THE_WORKER)
+                    .then(|| format!("受益人：{}", it.beneficiary)),
             });
         }
         let trace: serde_json::Value = serde_json::from_str(&award.trace).unwrap_or_default();
@@ -298,11 +299,11 @@ impl App {
         for s in &steps {
             let text = |k: &str| s[k].as_str().unwrap_or_default().to_owned();
             let amount: Money = serde_json::from_value(s["amount"].clone()).unwrap_or(Money::ZERO);
-            let item = match serde_json::from_value(s["item"].clone()) {
+            let item: gongshang_rules::Item = match serde_json::from_value(s["item"].clone()) {
                 Ok(i) => i,
                 Err(_) => continue,
             };
-            if s["item"] == "benefit_wage" {
+            if item == gongshang_rules::Item::BenefitWage {
                 benefit_wage = Some(amount);
             }
             trace_views.push(TraceStepView {

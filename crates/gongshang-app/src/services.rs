@@ -371,6 +371,12 @@ impl App {
         self.store.backend_name()
     }
 
+    /// Which database answers (the server reads SQLite inline and sends
+    /// PostgreSQL's round trips to blocking threads).
+    pub fn backend(&self) -> gongshang_store::BackendKind {
+        self.store.backend()
+    }
+
     pub fn policy(&self) -> &PolicySet {
         &self.policy
     }

@@ -343,7 +343,7 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
     // process each). With two streams, which copy of an order repeated in
     // two batches of one file is kept is not defined (the counts are).
     let import = app.begin_orders_import(&actor, &path.display().to_string())?;
-    let streams = if app.store().backend_name() == "postgres" {
+    let streams = if app.backend() == gongshang_store::BackendKind::Postgres {
         2
     } else {
         1

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use gongshang_rules::params::{ParamUse, Status};
 use gongshang_rules::scheme_award::{Comparison, SchemeResult};
-use gongshang_rules::{CaseResult, Item, Money, Periodicity, PolicySet, Trace};
+use gongshang_rules::{CaseResult, Item, Money, Periodicity, PolicySet, Relation, Trace};
 
 use crate::Lang;
 
@@ -211,10 +211,10 @@ pub fn award_sheet(result: &CaseResult, policy: &PolicySet, lang: Lang) -> Strin
         );
         for (i, s) in result.survivors.iter().enumerate() {
             let who = match (s.relation, zh) {
-                ("spouse", true) => "配偶",
-                ("spouse", false) => "spouse",
-                (_, true) => "其他供养亲属",
-                (_, false) => "other dependant",
+                (Relation::Spouse, true) => "配偶",
+                (Relation::Spouse, false) => "spouse",
+                (Relation::Other, true) => "其他供养亲属",
+                (Relation::Other, false) => "other dependant",
             };
             let extra = match (s.extra10, zh) {
                 (true, true) => "（孤寡老人或孤儿，加发10%）",

@@ -554,11 +554,35 @@ impl Dependants {
     }
 }
 
+/// Who a survivor's pension is for (Art 39(1)(2)): the spouse, or any other
+/// dependant (each at the other dependants' rate).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    Spouse,
+    Other,
+}
+
+impl Relation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Spouse => "spouse",
+            Relation::Other => "other",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Relation::Spouse => "配偶",
+            Relation::Other => "其他供养亲属",
+        }
+    }
+}
+
 /// One dependant's pension in an award.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DependantPension {
-    /// `spouse` or `other`.
-    pub relation: &'static str,
+    pub relation: Relation,
     pub extra10: bool,
     /// The dependant's rate of the benefit wage, rounded to the fen.
     pub computed: Money,
@@ -629,10 +653,10 @@ pub fn survivor_pensions(
         } else {
             format!("{} = {total}", terms.join(" + "))
         };
-        let shares: Vec<String> = parts.iter().map(|p| format!("{}: {}", p.relation, p.paid)).collect();
+        let shares: Vec<String> = parts.iter().map(|p| format!("{}: {}", p.relation.as_str(), p.paid)).collect();
         let shares_zh: Vec<String> = parts
             .iter()
-            .map(|p| format!("{}{}", if p.relation == "spouse" { "配偶" } else { "其他亲属" }, p.paid))
+            .map(|p| format!("{}{}", match p.relation { Relation::Spouse => "配偶", Relation::Other => "其他亲属" }, p.paid))
             .collect();
         if deps.count() == 0 {
             s.explain_zh = "无供养亲属".into();
@@ -671,7 +695,7 @@ pub fn survivor_parts(
         let r = rules.survivor_rate_spouse.rate();
         let computed = benefit_wage.mul_rate(if with_extra { add(r) } else { r });
         parts.push(DependantPension {
-            relation: "spouse",
+            relation: Relation::Spouse,
             extra10: with_extra,
             computed,
             paid: computed,
@@ -682,7 +706,7 @@ pub fn survivor_parts(
         let with_extra = i < others_extra;
         let computed = benefit_wage.mul_rate(if with_extra { add(other) } else { other });
         parts.push(DependantPension {
-            relation: "other",
+            relation: Relation::Other,
             extra10: with_extra,
             computed,
             paid: computed,

@@ -32,7 +32,7 @@ pub mod trace;
 pub use award::{
     AwardAmounts, AwardFacts, AwardInput, AwardLine, Fact, Periodicity, compute_award,
 };
-pub use benefits::{BenefitRules, Dependants, Grade, NursingLevel, Payer};
+pub use benefits::{BenefitRules, Dependants, Grade, NursingLevel, Payer, Relation};
 pub use case::{CaseInput, CaseResult, calculate_case};
 pub use contribution::{ContributionRules, IndustryClass, monthly_contribution};
 pub use error::RulesError;

@@ -302,10 +302,6 @@ impl ApiError {
         ApiError::new("invalid", detail).with_field(field)
     }
 
-    pub fn forbidden(what: &str) -> ApiError {
-        ApiError::new("forbidden", format!("your role may not {what}"))
-    }
-
     /// Also what a caller gets for a record outside their scope, so that
     /// its existence does not leak.
     pub fn not_found(entity: &str, key: &str) -> ApiError {

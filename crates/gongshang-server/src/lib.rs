@@ -86,7 +86,7 @@ type RememberedToken = (Account, i64, Instant);
 
 impl AppState {
     pub fn new(app: App) -> AppState {
-        let inline_reads = app.backend_name() == "sqlite";
+        let inline_reads = matches!(app.backend(), gongshang_app::model::BackendKind::Sqlite);
         let calls = if inline_reads {
             BLOCKING_CALLS
         } else {

@@ -23,7 +23,7 @@ use crate::model::*;
 
 /// What a backend provides; the rest is [`SqlStore`].
 pub trait Backend: Send + Sync {
-    fn name(&self) -> &'static str;
+    fn kind(&self) -> crate::BackendKind;
     /// Runs `f` in one database transaction: committed if `f` returns `Ok`,
     /// rolled back otherwise.
     fn transaction<T>(
@@ -1057,8 +1057,8 @@ impl<B: Backend> SqlStore<B> {
 }
 
 impl<B: Backend> Store for SqlStore<B> {
-    fn backend_name(&self) -> &'static str {
-        self.backend.name()
+    fn backend(&self) -> crate::BackendKind {
+        self.backend.kind()
     }
 
     fn migrate(&self) -> Result<Vec<i64>, StoreError> {

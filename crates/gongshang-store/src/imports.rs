@@ -717,7 +717,7 @@ impl<B: Backend> ImportStore for SqlStore<B> {
         // one transaction leave far behind until autovacuum comes by: the
         // next import's lookups of 500 keys then scan whole tables (171 ms
         // instead of 1.5 ms each, measured). SQLite's planner needs none.
-        if self.backend.name() == "postgres" {
+        if self.backend.kind() == crate::BackendKind::Postgres {
             let mut tables = Vec::new();
             if !import.units.is_empty() {
                 tables.push("units");

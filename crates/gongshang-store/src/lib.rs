@@ -37,6 +37,24 @@ use gongshang_rules::Money;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+/// The two databases a store runs on.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BackendKind {
+    /// The embedded default: one file, one writer and reader connections.
+    Sqlite,
+    /// The path past one machine: a pool of connections, server processes.
+    Postgres,
+}
+
+impl BackendKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendKind::Sqlite => "sqlite",
+            BackendKind::Postgres => "postgres",
+        }
+    }
+}
+
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
 pub use cases::CaseStore;
 pub use error::StoreError;
@@ -51,8 +69,13 @@ pub use views::ViewStore;
 /// intervals are decided by the caller (with the rules engine and the domain);
 /// the store records them, enforces keys and idempotency, and answers.
 pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore {
+    /// Which database answers.
+    fn backend(&self) -> BackendKind;
+
     /// `sqlite` or `postgres`.
-    fn backend_name(&self) -> &'static str;
+    fn backend_name(&self) -> &'static str {
+        self.backend().as_str()
+    }
 
     /// Applies the pending migrations in order, each in a transaction;
     /// returns the versions applied (none when up to date).

@@ -496,8 +496,8 @@ fn add_order_days(
 }
 
 impl Backend for PostgresBackend {
-    fn name(&self) -> &'static str {
-        NAME
+    fn kind(&self) -> crate::BackendKind {
+        crate::BackendKind::Postgres
     }
 
     fn transaction<T>(

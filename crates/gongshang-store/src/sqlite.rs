@@ -257,8 +257,8 @@ impl Db for SqliteDb<'_> {
 }
 
 impl Backend for SqliteBackend {
-    fn name(&self) -> &'static str {
-        NAME
+    fn kind(&self) -> crate::BackendKind {
+        crate::BackendKind::Sqlite
     }
 
     fn transaction<T>(

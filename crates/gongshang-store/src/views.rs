@@ -416,12 +416,12 @@ impl<B: Backend> ViewStore for SqlStore<B> {
     }
 
     fn copy_into_file(&self, path: &str) -> Result<(), StoreError> {
-        if self.backend.name() != "sqlite" {
+        if self.backend.kind() != crate::BackendKind::Sqlite {
             return Err(StoreError::invalid(
                 "backend",
                 format!(
                     "{}: only a SQLite database is copied into a file",
-                    self.backend.name()
+                    self.backend.kind().as_str()
                 ),
             ));
         }

@@ -102,7 +102,7 @@ impl App {
                 item: line.item,
                 periodicity: line.periodicity,
                 payer: line.payer,
-                beneficiary: "worker".into(),
+                beneficiary: super::THE_WORKER.into(),
                 amount: line.amount,
                 citation,
             };
@@ -113,7 +113,7 @@ impl App {
             {
                 let mut others = 0;
                 for s in &result.survivors {
-                    let beneficiary = if s.relation == "spouse" {
+                    let beneficiary = if s.relation == gongshang_rules::Relation::Spouse {
                         "spouse".to_owned()
                     } else {
                         others += 1;

@@ -39,6 +39,10 @@ use crate::services::{App, At};
 
 // ---- requests and answers -------------------------------------------------------
 
+/// The beneficiary of the items paid to the injured worker themself; a
+/// survivor's pension names `spouse` or `dependant-N` instead.
+pub const THE_WORKER: &str = "worker";
+
 /// An application for injury determination as a clerk enters it.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -38,7 +38,7 @@ fn outcome(r: &ImportReport) -> (u64, u64, u64, Vec<(u64, String, String)>) {
         r.conflicts,
         r.problems
             .iter()
-            .map(|p| (p.line, p.field.clone(), p.code.clone()))
+            .map(|p| (p.line, p.field.clone(), p.code.to_owned()))
             .collect(),
     )
 }

@@ -6,6 +6,7 @@
 
 mod cases;
 mod concurrency;
+mod house;
 mod notices;
 mod plumbing;
 mod registry;
