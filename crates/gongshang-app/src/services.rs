@@ -1385,10 +1385,13 @@ impl App {
             At::Instant(t) => coverage::date_in_china(t),
             At::Day(d) => d,
         };
-        // A platform worker covered by order days need not be registered.
-        let enrollments: Vec<StoredEnrollment> = self
+        // One statement: the enrolments and the stored covers (a platform
+        // worker covered by order days need not be registered).
+        let read = self
             .store
-            .enrollments_of_person(person)?
+            .coverage_of_person(person, day, unit, platform_only)?;
+        let enrollments: Vec<StoredEnrollment> = read
+            .enrollments
             .into_iter()
             .filter(|e| unit.is_none() || e.unit.as_ref() == unit)
             .collect();
@@ -1410,16 +1413,7 @@ impl App {
                 });
             }
         }
-        let mut stored = self.store.coverage_at(person, day, unit)?;
-        if let Some(own) = platform_only {
-            stored.extend(
-                self.store
-                    .coverage_at(person, day, None)?
-                    .into_iter()
-                    .filter(|c| matches!(&c.proof, CoverProof::OrdersOnPlatform(p) if p == own)),
-            );
-        }
-        for c in stored {
+        for c in read.covers {
             let (payment_id, platform) = match &c.proof {
                 CoverProof::Payment(id) => (Some(*id), None),
                 CoverProof::OrdersOnPlatform(p) => (None, Some(p.as_str().to_owned())),

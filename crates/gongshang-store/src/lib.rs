@@ -224,6 +224,18 @@ pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore + ImportStor
         unit: Option<&CreditCode>,
     ) -> Result<Vec<StoredCover>, StoreError>;
 
+    /// Everything a coverage answer needs, in one statement (one round trip
+    /// on PostgreSQL): the person's enrolments (all of them), and their
+    /// covers on the day, of one unit if given, with order days of no
+    /// platform when a unit is given unless `platform` names its own.
+    fn coverage_of_person(
+        &self,
+        person: &ResidentId,
+        day: Date,
+        unit: Option<&CreditCode>,
+        platform: Option<&PlatformId>,
+    ) -> Result<PersonCoverage, StoreError>;
+
     // ---- ledger ----
     fn post(&self, tx: &Transaction, actor: &str, at: Timestamp) -> Result<Posted, StoreError>;
     /// Debit positive, by account.

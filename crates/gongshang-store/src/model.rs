@@ -482,6 +482,14 @@ pub struct StoredCover {
     pub end: Date,
 }
 
+/// A person's enrolments and covers on a day, read together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonCoverage {
+    pub enrollments: Vec<StoredEnrollment>,
+    /// Ordered by start, then scheme.
+    pub covers: Vec<StoredCover>,
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Posted {
     Posted,

@@ -90,6 +90,54 @@ fn coverage_answers_by_day_and_unit_from_payments_and_order_days() {
                 .unwrap()
                 .is_empty()
         );
+
+        // The one-statement read answers what the two reads answer.
+        for (person, day, unit) in [
+            (1, d(2025, 3, 2), None),
+            (1, d(2025, 3, 31), Some(credit(2))),
+            (1, d(2025, 4, 1), None),
+            (0, d(2025, 3, 1), None),
+            (0, d(2025, 3, 1), Some(credit(1))),
+            (9, d(2025, 3, 1), None),
+        ] {
+            let read = s
+                .coverage_of_person(&resident(person), day, unit.as_ref(), None)
+                .unwrap();
+            assert_eq!(
+                read.covers,
+                s.coverage_at(&resident(person), day, unit.as_ref())
+                    .unwrap(),
+                "person {person} on {day}"
+            );
+            assert_eq!(
+                read.enrollments,
+                s.enrollments_of_person(&resident(person)).unwrap()
+            );
+        }
+        // A platform's own order days show beside its unit's covers; another
+        // platform's do not.
+        let own = s
+            .coverage_of_person(
+                &resident(0),
+                d(2025, 3, 1),
+                Some(&credit(1)),
+                Some(&platform("meituan")),
+            )
+            .unwrap();
+        assert_eq!(own.covers.len(), 1);
+        assert_eq!(
+            own.covers[0].proof,
+            CoverProof::OrdersOnPlatform(platform("meituan"))
+        );
+        let other = s
+            .coverage_of_person(
+                &resident(0),
+                d(2025, 3, 1),
+                Some(&credit(1)),
+                Some(&platform("eleme")),
+            )
+            .unwrap();
+        assert!(other.covers.is_empty());
         assert_balanced(db);
     });
 }
