@@ -39,16 +39,28 @@ pub enum Role {
     Worker,
     /// An analyst: statistics only, read-only.
     Analyst,
+    /// The service centre's front desk (综合受理窗口): files and triages
+    /// tickets, refers, closes.
+    FrontDesk,
+    /// A mediator of the service centre (即时调解): records sessions,
+    /// settles, refers, closes.
+    Mediator,
+    /// A partner body (arbitration, inspection, legal aid, a union
+    /// station...): only the tickets referred to it, and their status.
+    Partner,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 9] = [
         Role::Clerk,
         Role::Reviewer,
         Role::Administrator,
         Role::Unit,
         Role::Worker,
         Role::Analyst,
+        Role::FrontDesk,
+        Role::Mediator,
+        Role::Partner,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -59,6 +71,9 @@ impl Role {
             Role::Unit => "unit",
             Role::Worker => "worker",
             Role::Analyst => "analyst",
+            Role::FrontDesk => "front_desk",
+            Role::Mediator => "mediator",
+            Role::Partner => "partner",
         }
     }
 
@@ -70,7 +85,7 @@ impl Role {
                 AppError::invalid(
                     "role",
                     format!(
-                        "{text:?} is not a role; expected one of clerk, reviewer, administrator, unit, worker, analyst"
+                        "{text:?} is not a role; expected one of clerk, reviewer, administrator, unit, worker, analyst, front_desk, mediator, partner"
                     ),
                 )
             })
@@ -108,6 +123,12 @@ impl Account {
                     .ok_or_else(|| AppError::invalid("person", "a worker without a person"))?,
             ),
             Role::Analyst => Scope::StatisticsOnly,
+            // The centre's staff reach every ticket; their actions are
+            // only the ticket ones (the table).
+            Role::FrontDesk | Role::Mediator => Scope::All,
+            Role::Partner => Scope::Partner(u.partner_body.ok_or_else(|| {
+                AppError::invalid("partner_body", "a partner user without a body")
+            })?),
         };
         Ok(Account {
             id: u.id,
@@ -167,6 +188,9 @@ pub struct AccountInput {
     pub person: Option<String>,
     /// At least 10 characters; `None` for an account that uses tokens only.
     pub password: Option<String>,
+    /// The body (`xm-arbitration`, ...) a partner user acts for
+    /// (`policies/xiamen/rights/service_centre.toml`).
+    pub partner_body: Option<String>,
 }
 
 /// How costly a password hash is.
@@ -369,6 +393,24 @@ impl App {
             }
             (None, _) => None,
         };
+        let partner_body = match (&input.partner_body, role) {
+            (Some(body), Role::Partner) => {
+                Some(crate::tickets::catalogue().body(body.trim())?.key.clone())
+            }
+            (None, Role::Partner) => {
+                return Err(AppError::invalid(
+                    "partner_body",
+                    "missing; a partner user needs the key of its body",
+                ));
+            }
+            (Some(_), _) => {
+                return Err(AppError::invalid(
+                    "partner_body",
+                    format!("only a partner user has a body, not a {}", role.as_str()),
+                ));
+            }
+            (None, _) => None,
+        };
         let password_hash = match &input.password {
             Some(p) if p.chars().count() < 10 => {
                 return Err(AppError::invalid(
@@ -393,6 +435,7 @@ impl App {
                 person,
                 platform,
                 password_hash,
+                partner_body,
             },
             &actor.audit_name(),
             self.now(),

@@ -32,6 +32,8 @@ pub enum Scope {
     Person(ResidentId),
     /// No personal records at all (analysts).
     StatisticsOnly,
+    /// A partner body of the service centre: the tickets referred to it.
+    Partner(String),
 }
 
 /// Someone doing something: who (for the audit log), their role, and the
@@ -103,10 +105,31 @@ pub enum Action {
     // ---- statistics
     /// Aggregates without personal data (dashboards, reconciliations).
     ReadStatistics,
+    // ---- the rights-protection service centre (tickets, 诉求)
+    /// File a ticket (at the window, by phone, from one's own page).
+    FileTicket,
+    /// Tickets in the actor's scope, and the queue.
+    ReadTickets,
+    /// Accept a ticket at the front, in a category.
+    TriageTicket,
+    /// Record a mediation session, extend mediation, settle.
+    MediateTicket,
+    /// Refer a ticket to a named body.
+    ReferTicket,
+    /// Report a referral's status (the body, or staff for it).
+    ReportReferral,
+    /// Close a ticket with its resolution and rating, or reopen it.
+    CloseTicket,
+    /// Run the escalation of tickets whose deadline is near or passed.
+    EscalateTickets,
+    /// The worker's agreement that the other party sees who complained.
+    ConsentToDisclosure,
+    /// The service centre's dashboard (no personal data).
+    ReadTicketStatistics,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 39] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -136,6 +159,16 @@ impl Action {
         Action::ManageAccounts,
         Action::ManageCalendar,
         Action::ReadStatistics,
+        Action::FileTicket,
+        Action::ReadTickets,
+        Action::TriageTicket,
+        Action::MediateTicket,
+        Action::ReferTicket,
+        Action::ReportReferral,
+        Action::CloseTicket,
+        Action::EscalateTickets,
+        Action::ConsentToDisclosure,
+        Action::ReadTicketStatistics,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -170,6 +203,16 @@ impl Action {
             Action::ManageAccounts => "manage accounts",
             Action::ManageCalendar => "load a holiday calendar",
             Action::ReadStatistics => "read statistics",
+            Action::FileTicket => "file a ticket",
+            Action::ReadTickets => "read tickets",
+            Action::TriageTicket => "accept a ticket",
+            Action::MediateTicket => "mediate a ticket",
+            Action::ReferTicket => "refer a ticket",
+            Action::ReportReferral => "report a referral's status",
+            Action::CloseTicket => "close or reopen a ticket",
+            Action::EscalateTickets => "escalate overdue tickets",
+            Action::ConsentToDisclosure => "agree to show the complainant",
+            Action::ReadTicketStatistics => "read the service centre's statistics",
         }
     }
 }
@@ -214,6 +257,26 @@ impl Role {
             ReadPayroll => matches!(self, Clerk | Reviewer | Administrator | Analyst),
             ManageAccounts | ManageCalendar => matches!(self, Administrator),
             ReadStatistics => matches!(self, Clerk | Reviewer | Administrator | Analyst),
+            // The service centre: anyone files (a worker or a unit for
+            // itself, staff for a caller); the front desk triages, refers
+            // and closes; a mediator mediates, refers and closes; a partner
+            // body reports on what was referred to it (its scope); the
+            // worker alone agrees to be shown to the other party.
+            FileTicket => matches!(self, Clerk | Administrator | Unit | Worker | FrontDesk),
+            ReadTickets => matches!(
+                self,
+                Clerk | Reviewer | Administrator | Unit | Worker | FrontDesk | Mediator | Partner
+            ),
+            TriageTicket => matches!(self, Administrator | FrontDesk),
+            MediateTicket => matches!(self, Administrator | Mediator),
+            ReferTicket | CloseTicket => matches!(self, Administrator | FrontDesk | Mediator),
+            ReportReferral => matches!(self, Administrator | FrontDesk | Mediator | Partner),
+            EscalateTickets => matches!(self, Administrator | FrontDesk | Mediator),
+            ConsentToDisclosure => matches!(self, Worker),
+            ReadTicketStatistics => matches!(
+                self,
+                Clerk | Reviewer | Administrator | Analyst | FrontDesk | Mediator
+            ),
         }
     }
 }
@@ -273,6 +336,14 @@ impl Actor {
         }
     }
 
+    /// The body a partner user acts for.
+    pub fn partner_body(&self) -> Option<&str> {
+        match &self.scope {
+            Scope::Partner(b) => Some(b),
+            _ => None,
+        }
+    }
+
     /// The person a worker is.
     pub fn person(&self) -> Option<&ResidentId> {
         match &self.scope {
@@ -286,7 +357,7 @@ impl Actor {
         match &self.scope {
             Scope::All => true,
             Scope::Unit { unit: own, .. } => unit == Some(own),
-            Scope::Person(_) | Scope::StatisticsOnly => false,
+            Scope::Person(_) | Scope::StatisticsOnly | Scope::Partner(_) => false,
         }
     }
 
@@ -296,7 +367,7 @@ impl Actor {
             Scope::All => true,
             Scope::Unit { unit: own, .. } => unit == Some(own),
             Scope::Person(me) => me == person,
-            Scope::StatisticsOnly => false,
+            Scope::StatisticsOnly | Scope::Partner(_) => false,
         }
     }
 
@@ -306,7 +377,7 @@ impl Actor {
         match &self.scope {
             Scope::All | Scope::StatisticsOnly => true,
             Scope::Unit { platform: own, .. } => own.as_ref() == Some(platform),
-            Scope::Person(_) => false,
+            Scope::Person(_) | Scope::Partner(_) => false,
         }
     }
 

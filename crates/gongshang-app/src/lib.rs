@@ -19,6 +19,7 @@ pub mod notices;
 mod orders;
 pub mod payroll;
 mod services;
+pub mod tickets;
 pub mod views;
 
 pub use clock::{Clock, FixedClock, SystemClock};

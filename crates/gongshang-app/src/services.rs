@@ -433,7 +433,7 @@ impl App {
             Scope::All => true,
             Scope::Unit { unit, .. } => self.store.person_of_unit(id, unit)?,
             Scope::Person(me) => me == id,
-            Scope::StatisticsOnly => false,
+            Scope::StatisticsOnly | Scope::Partner(_) => false,
         })
     }
 
@@ -477,9 +477,11 @@ impl App {
         match &actor.scope {
             Scope::All => Ok(self.store.list_people(page, None)?),
             Scope::Unit { unit, .. } => Ok(self.store.list_people(page, Some(unit))?),
-            Scope::Person(_) | Scope::StatisticsOnly => Err(AppError::Forbidden {
-                action: Action::ListUnits,
-            }),
+            Scope::Person(_) | Scope::StatisticsOnly | Scope::Partner(_) => {
+                Err(AppError::Forbidden {
+                    action: Action::ListUnits,
+                })
+            }
         }
     }
 
@@ -1363,7 +1365,7 @@ impl App {
                 actor.require_reach(me == person, "person", person.masked())?;
                 unit
             }
-            Scope::StatisticsOnly => {
+            Scope::StatisticsOnly | Scope::Partner(_) => {
                 return Err(AppError::Forbidden {
                     action: Action::ReadCoverage,
                 });

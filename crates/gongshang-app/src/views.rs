@@ -59,7 +59,7 @@ fn scoped(actor: &Actor, q: &ListQuery) -> Result<ListQuery, AppError> {
             q.person = Some(*p);
             q.unit = None;
         }
-        Scope::StatisticsOnly => {
+        Scope::StatisticsOnly | Scope::Partner(_) => {
             return Err(AppError::Forbidden {
                 action: Action::ReadRegistry,
             });

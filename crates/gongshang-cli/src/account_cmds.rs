@@ -59,6 +59,10 @@ pub struct UserAddArgs {
     /// A worker's identity number
     #[arg(long, value_name = "ID")]
     pub person: Option<String>,
+    /// A partner user's body (xm-arbitration, ...; see
+    /// policies/xiamen/rights/service_centre.toml)
+    #[arg(long, value_name = "KEY")]
+    pub partner_body: Option<String>,
     /// No password: the account signs in with API tokens only
     #[arg(long)]
     pub no_password: bool,
@@ -132,6 +136,7 @@ pub fn user(command: &UserCommand) -> Result<(), CliError> {
             platform: args.platform.clone(),
             person: args.person.clone(),
             password,
+            partner_body: args.partner_body.clone(),
         },
         PasswordCost::Standard,
     )?;

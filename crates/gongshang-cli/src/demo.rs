@@ -100,6 +100,7 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
     for (scheme, n) in &report.by_scheme {
         println!("  {scheme:<40} {n:>6}");
     }
+    let tickets = report.tickets;
     for note in &report.notes {
         println!("  note: {note}");
     }
@@ -125,12 +126,20 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
             gongshang_server::bind_until(args.addr, state, gongshang_server::shutdown_signal())
                 .await?;
         println!("listening after {:.1}s\n", started.elapsed().as_secs_f64());
-        println!("  open http://{addr}/   (the calculator needs no login: http://{addr}/calc)\n");
+        println!("  open http://{addr}/   (the calculator needs no login: http://{addr}/calc)");
+        println!(
+            "  the service centre's QR form needs none either: http://{addr}/q ({} demo tickets)\n",
+            tickets
+        );
         println!("  login      role           password         sees");
         for l in &logins {
             let sees = if l.scope.is_empty() {
                 match l.role {
                     gongshang_app::accounts::Role::Analyst => "statistics only".to_owned(),
+                    gongshang_app::accounts::Role::FrontDesk
+                    | gongshang_app::accounts::Role::Mediator => {
+                        "every ticket of the service centre".to_owned()
+                    }
                     _ => "everything".to_owned(),
                 }
             } else {

@@ -42,6 +42,7 @@ mod render;
 mod serve;
 mod synth;
 mod synth_registry;
+mod ticket_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -136,6 +137,13 @@ enum Command {
     Payroll {
         #[command(subcommand)]
         command: payroll_cmds::PayrollCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// The rights-protection service centre's tickets: escalate, queue, show
+    Ticket {
+        #[command(subcommand)]
+        command: ticket_cmds::TicketCmd,
         #[command(flatten)]
         out: cases_cmds::Out,
     },
@@ -351,6 +359,7 @@ fn main() -> ExitCode {
         Command::Appraisal { command, out } => cases_cmds::run_appraisal(&command, &out),
         Command::Award { command, out } => cases_cmds::run_award(&command, &out),
         Command::Payroll { command, out } => payroll_cmds::run(&command, &out),
+        Command::Ticket { command, out } => ticket_cmds::run(&command, &out),
         Command::Bench {
             what: Some(BenchCommand::Payroll(args)),
             ..

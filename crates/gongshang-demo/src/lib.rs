@@ -36,6 +36,8 @@ use jiff::tz::Offset;
 use jiff::{Timestamp, ToSpan};
 
 use gongshang_app::actor::Actor;
+
+mod tickets;
 use gongshang_app::{App, AppError, Clock, EnrollRequest, OrderInput, PaymentRequest, UnitInput};
 
 /// "Today" in the demo.
@@ -144,6 +146,8 @@ pub struct DemoReport {
     pub cases: u64,
     pub awards_approved: u64,
     pub payroll_runs: u64,
+    /// Tickets of the rights-protection service centre.
+    pub tickets: u64,
 }
 
 impl DemoReport {
@@ -1037,6 +1041,20 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
         }
     }
     lap(&mut report, "cases and awards");
+    // ---- the rights-protection service centre's tickets ---------------------
+    let rider = report
+        .samples
+        .iter()
+        .find(|(k, _)| *k == "yilubao_worker")
+        .and_then(|(_, v)| ResidentId::parse(v).ok());
+    let employer = units.first().map(|u| u.code);
+    if let Err(e) = tickets::seed_tickets(app, clock, rider, employer, &mut report) {
+        report
+            .notes
+            .push(format!("service centre tickets stopped: {e}"));
+    }
+    clock.set(china_instant(DEMO_TODAY, 9));
+    lap(&mut report, "service centre tickets");
     if let Some(u) = units.first() {
         report
             .samples
@@ -1134,6 +1152,7 @@ pub fn create_demo_logins(app: &App, report: &DemoReport) -> Result<Vec<DemoLogi
                 platform,
                 person,
                 password: Some(DEMO_PASSWORD.to_owned()),
+                partner_body: None,
             },
             PasswordCost::Minimal,
         )?;
@@ -1142,6 +1161,37 @@ pub fn create_demo_logins(app: &App, report: &DemoReport) -> Result<Vec<DemoLogi
             role: account.role,
             display_name,
             scope,
+        });
+    }
+    // The service centre: the front desk, a mediator, and the arbitration
+    // court as a partner body (it sees only what was referred to it).
+    for (login, role, name, body) in [
+        ("front", "front_desk", "综合窗口受理员", None),
+        ("mediator", "mediator", "即时调解员", None),
+        (
+            "arbitration",
+            "partner",
+            "仲裁院对接人",
+            Some("xm-arbitration"),
+        ),
+    ] {
+        let account = app.create_account(
+            &seeder(),
+            &AccountInput {
+                login: login.to_owned(),
+                display_name: name.to_owned(),
+                role: role.to_owned(),
+                password: Some(DEMO_PASSWORD.to_owned()),
+                partner_body: body.map(str::to_owned),
+                ..AccountInput::default()
+            },
+            PasswordCost::Minimal,
+        )?;
+        out.push(DemoLogin {
+            login: account.login,
+            role: account.role,
+            display_name: name.to_owned(),
+            scope: body.map_or_else(String::new, |b| format!("tickets referred to {b}")),
         });
     }
     Ok(out)

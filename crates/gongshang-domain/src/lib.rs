@@ -27,6 +27,7 @@ pub mod ids;
 pub mod insurer_claim;
 pub mod ledger;
 pub mod month;
+pub mod ticket;
 
 pub use coverage::{
     CoverBasis, CoverInterval, CoverPiece, CoverReason, CoverSource, Coverage, DerivedCoverage,

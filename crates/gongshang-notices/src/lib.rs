@@ -9,6 +9,7 @@
 //! by both renderers, so the HTML and the PDF say the same thing. The PDF
 //! embeds a subset of the CJK font compiled into the crate ([`font`]).
 
+pub mod centre;
 pub mod doc;
 mod examples;
 pub mod font;

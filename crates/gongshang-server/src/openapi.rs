@@ -28,7 +28,8 @@ use crate::error::Problem;
         (name = "accounts", description = "sign-in, accounts, API tokens"),
         (name = "cases", description = "injury determination, appraisal, awards (maker-checker), one-time payments"),
         (name = "payroll", description = "the monthly payroll of periodic benefits (Idempotency-Key required)"),
-        (name = "stats", description = "read-only statistics without personal data (agency staff, analysts)")
+        (name = "stats", description = "read-only statistics without personal data (agency staff, analysts)"),
+        (name = "tickets", description = "the rights-protection service centre: tickets (诉求) from the QR form (public), the window, the phone and one's own page; triage, mediation, referral, settlement, closing, escalation")
     ),
     modifiers(&Security)
 )]
@@ -97,7 +98,10 @@ fn constraint(name: &str) -> Option<serde_json::Value> {
             "domestic_service_agency", "volunteer_organisation"
         ] }),
         "role" => {
-            json!({ "enum": ["clerk", "reviewer", "administrator", "unit", "worker", "analyst"] })
+            json!({ "enum": [
+                "clerk", "reviewer", "administrator", "unit", "worker", "analyst",
+                "front_desk", "mediator", "partner"
+            ] })
         }
         "label" => json!({ "minLength": 1, "maxLength": 100 }),
         "login" => json!({ "minLength": 1, "maxLength": 64 }),

@@ -33,6 +33,8 @@ pub struct NewUser {
     pub platform: Option<PlatformId>,
     /// The argon2 PHC string; `None` for a user who signs in by token only.
     pub password_hash: Option<String>,
+    /// The partner body (`xm-arbitration`, ...) a `partner` user acts for.
+    pub partner_body: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +47,8 @@ pub struct User {
     pub person: Option<ResidentId>,
     pub platform: Option<PlatformId>,
     pub password_hash: Option<String>,
+    /// The partner body a `partner` user acts for.
+    pub partner_body: Option<String>,
     pub disabled: bool,
     pub created_at: Timestamp,
 }
@@ -167,7 +171,15 @@ pub trait AccountStore {
     fn person_of_unit(&self, person: &ResidentId, unit: &CreditCode) -> Result<bool, StoreError>;
 }
 
-const USER_COLUMNS: &str = "u.id, u.login, u.display_name, u.role, u.unit_code, u.resident_id, u.platform, u.password_hash, u.disabled, u.created_at";
+/// The service centre's roles live in `user_centre_roles` (migration 0020),
+/// whose row overrides `users.role` ('analyst' there).
+const USER_COLUMNS: &str = "u.id, u.login, u.display_name, \
+     COALESCE((SELECT r.role FROM user_centre_roles r WHERE r.user_id = u.id), u.role), \
+     u.unit_code, u.resident_id, u.platform, u.password_hash, u.disabled, u.created_at, \
+     (SELECT r.partner_body FROM user_centre_roles r WHERE r.user_id = u.id)";
+
+/// The roles kept in `user_centre_roles`.
+const CENTRE_ROLES: [&str; 3] = ["front_desk", "mediator", "partner"];
 
 fn text(v: impl Into<String>) -> Value {
     Value::Text(v.into())
@@ -186,6 +198,7 @@ fn user_from_row(row: &[Value]) -> Result<User, StoreError> {
         password_hash: c.opt_text(7)?.map(str::to_owned),
         disabled: c.int(8)? != 0,
         created_at: c.parsed(9, "created_at", |s: &str| s.parse::<Timestamp>())?,
+        partner_body: c.opt_text(10)?.map(str::to_owned),
     })
 }
 
@@ -213,6 +226,13 @@ impl<B: Backend> AccountStore for SqlStore<B> {
                 "a worker needs a person, and only a worker has one",
             ));
         }
+        let centre_role = CENTRE_ROLES.contains(&user.role.as_str());
+        if (user.role == "partner") != user.partner_body.is_some() {
+            return Err(StoreError::invalid(
+                "partner_body",
+                "a partner user needs a body, and only a partner user has one",
+            ));
+        }
         self.backend.transaction(|db| {
             let id = db.insert_id(
                 "creating a user",
@@ -221,7 +241,11 @@ impl<B: Backend> AccountStore for SqlStore<B> {
                 &[
                     text(user.login.as_str()),
                     text(user.display_name.as_str()),
-                    text(user.role.as_str()),
+                    text(if centre_role {
+                        "analyst"
+                    } else {
+                        user.role.as_str()
+                    }),
                     Value::opt_text(user.unit.map(|u| u.as_str().to_owned())),
                     Value::opt_text(user.person.map(|p| p.as_str().to_owned())),
                     Value::opt_text(user.platform.as_ref().map(|p| p.as_str().to_owned())),
@@ -230,6 +254,17 @@ impl<B: Backend> AccountStore for SqlStore<B> {
                 ],
                 || StoreError::duplicate("user", &user.login),
             )?;
+            if centre_role {
+                db.exec(
+                    "recording a service-centre role",
+                    "INSERT INTO user_centre_roles (user_id, role, partner_body) VALUES ($1, $2, $3)",
+                    &[
+                        Value::Int(id),
+                        text(user.role.as_str()),
+                        Value::opt_text(user.partner_body.clone()),
+                    ],
+                )?;
+            }
             audit(
                 db,
                 actor,
@@ -253,6 +288,7 @@ impl<B: Backend> AccountStore for SqlStore<B> {
                 person: user.person,
                 platform: user.platform.clone(),
                 password_hash: user.password_hash.clone(),
+                partner_body: user.partner_body.clone(),
                 disabled: false,
                 created_at: at,
             })
@@ -347,8 +383,8 @@ impl<B: Backend> AccountStore for SqlStore<B> {
             let c = Cols::new(&row);
             Ok(Some(StoredSession {
                 user,
-                csrf_token: c.text(10)?.to_owned(),
-                expires_at: c.parsed(11, "expires_at", |s: &str| s.parse::<Timestamp>())?,
+                csrf_token: c.text(11)?.to_owned(),
+                expires_at: c.parsed(12, "expires_at", |s: &str| s.parse::<Timestamp>())?,
             }))
         })
     }

@@ -28,6 +28,7 @@ pub mod model;
 mod pool;
 pub mod postgres;
 pub mod sqlite;
+pub mod tickets;
 pub mod views;
 
 use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
@@ -62,13 +63,16 @@ pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPaym
 pub use model::*;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use tickets::TicketStore;
 pub use views::ViewStore;
 
 /// Everything the application keeps. Synchronous; one implementation per
 /// backend, chosen by [`open`]. Eligibility, billing amounts and coverage
 /// intervals are decided by the caller (with the rules engine and the domain);
 /// the store records them, enforces keys and idempotency, and answers.
-pub trait Store: Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore {
+pub trait Store:
+    Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore + TicketStore
+{
     /// Which database answers.
     fn backend(&self) -> BackendKind;
 

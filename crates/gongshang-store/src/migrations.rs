@@ -65,6 +65,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_credentials_epoch.sql"),
         postgres: include_str!("../migrations/postgres/0011_credentials_epoch.sql"),
     },
+    Migration {
+        version: 20,
+        name: "tickets",
+        sqlite: include_str!("../migrations/sqlite/0020_tickets.sql"),
+        postgres: include_str!("../migrations/postgres/0020_tickets.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

@@ -148,7 +148,7 @@ impl App {
             Scope::All => true,
             Scope::Unit { .. } => actor.reaches_platform(&req.platform),
             Scope::Person(me) => *me == req.person,
-            Scope::StatisticsOnly => false,
+            Scope::StatisticsOnly | Scope::Partner(_) => false,
         };
         actor.require_own(
             own,

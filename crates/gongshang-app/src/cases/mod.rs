@@ -544,7 +544,7 @@ pub(crate) fn reaches_case(actor: &Actor, row: &CaseRow) -> bool {
         Scope::All => true,
         Scope::Unit { unit, .. } => row.unit.as_ref() == Some(unit),
         Scope::Person(p) => row.person == *p,
-        Scope::StatisticsOnly => false,
+        Scope::StatisticsOnly | Scope::Partner(_) => false,
     }
 }
 

@@ -8,6 +8,7 @@ mod imports;
 mod payroll_props;
 mod permissions;
 mod scheme_claims;
+mod tickets;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::PathBuf;

@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use gongshang_app::accounts::{Action, Actor, Role, Scope};
 use gongshang_app::cases::{AwardRequest, CaseCommand, FileCaseRequest};
+use gongshang_app::tickets::{TicketAction, TicketInput};
 use gongshang_app::{App, AppError, At, EnrollRequest, FixedClock, PaymentRequest};
 use gongshang_domain::determination::{self, ApplicantRole, Ground};
 use gongshang_domain::ids::PlatformId;
 use gongshang_domain::month::Month;
+use gongshang_domain::ticket::ReferralReport;
 use gongshang_rules::scheme::Category;
 use gongshang_store::{NewEngagement, Page, SqliteStore};
 use jiff::civil::date;
@@ -18,7 +20,8 @@ use jiff::civil::date;
 use super::{ACTOR, credit, person, resident, ts, unit, yuan};
 
 /// The table: for each action, the roles that may (c clerk, r reviewer,
-/// a administrator, u unit, w worker, s analyst). Changing who may do what
+/// a administrator, u unit, w worker, s analyst, f front desk, m mediator,
+/// p partner body). Changing who may do what
 /// is a change here, reviewed like the code.
 const TABLE: &[(Action, &str)] = &[
     (Action::ReadRegistry, "c r a u w"),
@@ -50,6 +53,16 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ManageAccounts, "a"),
     (Action::ManageCalendar, "a"),
     (Action::ReadStatistics, "c r a s"),
+    (Action::FileTicket, "c a u w f"),
+    (Action::ReadTickets, "c r a u w f m p"),
+    (Action::TriageTicket, "a f"),
+    (Action::MediateTicket, "a m"),
+    (Action::ReferTicket, "a f m"),
+    (Action::ReportReferral, "a f m p"),
+    (Action::CloseTicket, "a f m"),
+    (Action::EscalateTickets, "a f m"),
+    (Action::ConsentToDisclosure, "w"),
+    (Action::ReadTicketStatistics, "c r a s f m"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -60,6 +73,9 @@ fn letter(role: Role) -> &'static str {
         Role::Unit => "u",
         Role::Worker => "w",
         Role::Analyst => "s",
+        Role::FrontDesk => "f",
+        Role::Mediator => "m",
+        Role::Partner => "p",
     }
 }
 
@@ -133,6 +149,8 @@ fn every_use_case_asks_the_table_for_its_action() {
                 },
                 Role::Worker => Scope::Person(p),
                 Role::Analyst => Scope::StatisticsOnly,
+                Role::FrontDesk | Role::Mediator => Scope::All,
+                Role::Partner => Scope::Partner("xm-arbitration".into()),
             },
         })
         .collect();
@@ -380,6 +398,92 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadStatistics,
             "dashboard",
             Box::new(|a, x| ok(a.dashboard(x))),
+        ),
+        (
+            Action::FileTicket,
+            "file_ticket",
+            Box::new(|a, x| ok(a.file_ticket(x, &TicketInput::default()))),
+        ),
+        (
+            Action::ReadTickets,
+            "ticket_list",
+            Box::new(|a, x| ok(a.ticket_list(x, true, 10))),
+        ),
+        (
+            Action::TriageTicket,
+            "triage",
+            Box::new(|a, x| {
+                ok(a.act_on_ticket(
+                    x,
+                    "SQ-none",
+                    TicketAction::Triage {
+                        category: "complaint".into(),
+                        note: String::new(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::MediateTicket,
+            "extend_mediation",
+            Box::new(|a, x| {
+                ok(a.act_on_ticket(
+                    x,
+                    "SQ-none",
+                    TicketAction::ExtendMediation {
+                        days: 1,
+                        reason: "x".into(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::ReferTicket,
+            "refer",
+            Box::new(|a, x| {
+                ok(a.act_on_ticket(
+                    x,
+                    "SQ-none",
+                    TicketAction::Refer {
+                        body: "xm-arbitration".into(),
+                        appointment_on: date(2025, 7, 1),
+                        note: String::new(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::ReportReferral,
+            "report_referral",
+            Box::new(|a, x| {
+                ok(a.act_on_ticket(
+                    x,
+                    "SQ-none",
+                    TicketAction::ReportReferral(ReferralReport::Accepted),
+                ))
+            }),
+        ),
+        (
+            Action::CloseTicket,
+            "close",
+            Box::new(|a, x| {
+                ok(a.act_on_ticket(x, "SQ-none", TicketAction::Reopen { reason: "x".into() }))
+            }),
+        ),
+        (
+            Action::EscalateTickets,
+            "escalate_tickets",
+            Box::new(|a, x| ok(a.escalate_tickets(x))),
+        ),
+        (
+            Action::ConsentToDisclosure,
+            "consent",
+            Box::new(|a, x| ok(a.act_on_ticket(x, "SQ-none", TicketAction::ConsentToDisclosure))),
+        ),
+        (
+            Action::ReadTicketStatistics,
+            "ticket_dashboard",
+            Box::new(|a, x| ok(a.ticket_dashboard(x))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

@@ -13,6 +13,7 @@ mod determination;
 mod holidays;
 mod ids;
 mod ledger;
+mod ticket;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -33,7 +33,8 @@ pub struct AccountView {
     pub id: i64,
     pub login: String,
     pub display_name: String,
-    /// clerk, reviewer, administrator, unit, worker or analyst.
+    /// clerk, reviewer, administrator, unit, worker, analyst, front_desk,
+    /// mediator or partner.
     pub role: String,
     /// The unit a unit user acts for.
     pub unit: Option<String>,
@@ -52,7 +53,7 @@ impl From<&Account> for AccountView {
                 None,
             ),
             Scope::Person(p) => (None, None, Some(p.masked())),
-            Scope::All | Scope::StatisticsOnly => (None, None, None),
+            Scope::All | Scope::StatisticsOnly | Scope::Partner(_) => (None, None, None),
         };
         AccountView {
             id: a.id,
@@ -148,6 +149,9 @@ pub struct AccountRequest {
     /// only.
     #[serde(default)]
     pub password: Option<String>,
+    /// A partner user's body (`xm-arbitration`, ...).
+    #[serde(default)]
+    pub partner_body: Option<String>,
 }
 
 /// Create an account (administrators).
@@ -166,6 +170,7 @@ pub async fn create_account(
         platform: req.platform,
         person: req.person,
         password: req.password,
+        partner_body: req.partner_body,
     };
     let actor = user.actor();
     let account = state

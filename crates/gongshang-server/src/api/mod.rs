@@ -16,6 +16,7 @@ pub mod orders;
 pub mod payments;
 pub mod registry;
 pub mod stats;
+pub mod tickets;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -45,7 +46,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(cases::router())
         .merge(benefits::router())
         .merge(stats::router())
-        .merge(holidays::router());
+        .merge(holidays::router())
+        .merge(tickets::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

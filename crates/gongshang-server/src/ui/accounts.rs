@@ -54,6 +54,7 @@ fn scope_text(ctx: &Ctx, scope: &Scope) -> String {
         },
         Scope::Person(p) => p.masked(),
         Scope::StatisticsOnly => ctx.t("仅统计", "statistics only").to_owned(),
+        Scope::Partner(body) => format!("{} {body}", ctx.t("转介单位", "partner body")),
     }
 }
 

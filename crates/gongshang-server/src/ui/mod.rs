@@ -19,6 +19,7 @@ mod format;
 mod holidays;
 mod registry;
 mod session;
+mod tickets;
 mod worker;
 
 use axum::Router;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::router())
         .merge(holidays::router())
         .merge(accounts::router())
+        .merge(tickets::router())
 }
 
 pub use gongshang_app::Lang;
@@ -177,6 +179,12 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "账号",
         "Accounts",
         Shown::May(Action::ManageAccounts),
+    ),
+    (
+        "/tickets",
+        "权益服务",
+        "Rights service",
+        Shown::May(Action::ReadTickets),
     ),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),

@@ -144,6 +144,9 @@ pub fn role_label(ctx: &Ctx, role: Role) -> &'static str {
         Role::Unit => ctx.lang.t("单位用户", "Unit user"),
         Role::Worker => ctx.lang.t("个人", "Worker"),
         Role::Analyst => ctx.lang.t("分析员", "Analyst"),
+        Role::FrontDesk => ctx.lang.t("综合受理窗口", "Front desk"),
+        Role::Mediator => ctx.lang.t("调解员", "Mediator"),
+        Role::Partner => ctx.lang.t("转介单位", "Partner body"),
     }
 }
 
@@ -268,6 +271,7 @@ fn home(role: Role) -> &'static str {
     match role {
         Role::Worker => "/me",
         Role::Unit => "/units/mine",
+        Role::FrontDesk | Role::Mediator | Role::Partner => "/tickets",
         _ => "/",
     }
 }

@@ -74,7 +74,8 @@ pub struct Fixture {
     pub bill_a: i64,
     pub bill_b: i64,
     /// (role label, bearer token): clerk, reviewer, administrator, unit_a,
-    /// unit_b, worker_1, analyst.
+    /// unit_b, worker_1, analyst, front_desk, mediator, arbitration and
+    /// inspection (partner bodies).
     pub tokens: Vec<(&'static str, String)>,
 }
 
@@ -180,6 +181,30 @@ fn seed(app: &App) -> Fixture {
                 platform,
                 person,
                 password: Some(PASSWORD.into()),
+                partner_body: None,
+            },
+            PasswordCost::Minimal,
+        )
+        .unwrap();
+        let (_, token) = app.create_api_token(actor, login, "tests").unwrap();
+        tokens.push((login, token));
+    }
+    // The service centre's roles: the front desk, a mediator, and two
+    // partner bodies (arbitration, inspection).
+    for (login, role, body) in [
+        ("front_desk", "front_desk", None),
+        ("mediator", "mediator", None),
+        ("arbitration", "partner", Some("xm-arbitration")),
+        ("inspection", "partner", Some("xm-inspection")),
+    ] {
+        app.create_account(
+            actor,
+            &AccountInput {
+                login: login.into(),
+                role: role.into(),
+                password: Some(PASSWORD.into()),
+                partner_body: body.map(str::to_owned),
+                ..AccountInput::default()
             },
             PasswordCost::Minimal,
         )

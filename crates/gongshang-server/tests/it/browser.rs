@@ -456,3 +456,107 @@ fn in_headless_chromium_roles_sign_in_a_clerk_enrols_a_case_reaches_an_approved_
     b.click("form[action='/me/days'] button[type=submit]");
     b.wait_text("#me", "已购买");
 }
+
+/// The service centre in a real browser: a worker files by the QR code's
+/// form on a phone (390x844) without a login and follows the ticket with
+/// its number and lookup code; the front desk accepts it, a mediator
+/// settles and closes it; the arbitration court (a partner body) sees only
+/// what was referred to it and reports its award back; the front desk's
+/// escalation marks the overdue ticket.
+#[test]
+fn in_headless_chromium_a_worker_files_by_qr_code_on_a_phone_a_mediator_settles_and_arbitration_reports_back()
+ {
+    let Some(chromedriver) = on_path("chromedriver") else {
+        if std::env::var("GONGSHANG_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("GONGSHANG_REQUIRE_BROWSER=1 but chromedriver is not on PATH");
+        }
+        println!("browser tests skipped: chromedriver is not on PATH");
+        return;
+    };
+    let d = demo();
+    let b = Browser::start(&chromedriver, format!("http://{}", d.addr));
+
+    // On a phone, no login: a form sent without a name says so under the field.
+    b.resize(390, 844);
+    b.go("/q");
+    b.set_value("#category", "platform_worker_dispute");
+    b.fill("#summary", "送餐途中摔伤，平台不支付停工期间的报酬");
+    b.click("form[action='/q'] button[type=submit]");
+    let error = b.wait_text("#complainant_name-error", "姓名");
+    assert!(!error.is_empty());
+    b.screenshot("qr-form-error-phone");
+    // What was typed is kept.
+    b.wait_text("#summary", "送餐途中摔伤");
+    b.fill("#complainant_name", "浏览器骑手");
+    b.fill("#complainant_phone", "13700001234");
+    b.click("form[action='/q'] button[type=submit]");
+    let number = b.wait_text("#ticket-number", "SQ");
+    let code = b.text("#lookup-code");
+    assert_eq!(code.len(), 8, "{code}");
+    b.screenshot("qr-filed-phone");
+    b.click("#qr-done button[type=submit]");
+    b.wait_text("#ticket", &number);
+    b.wait_text("#ticket", "已登记");
+
+    // The front desk accepts it; a mediator settles and closes it.
+    b.resize(1280, 1000);
+    b.sign_in("front");
+    b.go(&format!("/tickets/{number}"));
+    b.click("form input[name=command][value=triage] ~ button[type=submit]");
+    b.wait_text("#ticket h1", "已受理");
+    b.sign_out();
+    b.sign_in("mediator");
+    b.go(&format!("/tickets/{number}"));
+    b.click("form input[name=command][value=record_session] ~ button[type=submit]");
+    b.wait_text("#ticket h1", "调解中");
+    b.fill("#agreement", "平台于 5 日内支付 3000 元");
+    b.click("form input[name=command][value=settle] ~ button[type=submit]");
+    b.wait_text("#ticket h1", "已达成调解协议");
+    // Closing without a resolution is refused under the field.
+    b.click("form input[name=command][value=close] ~ button[type=submit]");
+    b.wait_text("#resolution-error", "办理结果");
+    b.fill("#resolution-input", "协议已履行");
+    b.click("form input[name=command][value=close] ~ button[type=submit]");
+    b.wait_text("#ticket h1", "已办结");
+    b.screenshot("ticket-closed");
+    b.sign_out();
+
+    // The worker follows it on the phone with the number and the code.
+    b.resize(390, 844);
+    b.go("/q/follow");
+    b.fill("#number", &number);
+    b.fill("#lookup_code", &code);
+    b.click("form[action='/q/follow'] button[type=submit]");
+    b.wait_text("#resolution", "协议已履行");
+    b.screenshot("qr-follow-phone");
+
+    // The arbitration court sees only what was referred to it, and reports
+    // its award back.
+    b.resize(1280, 1000);
+    b.sign_in("arbitration");
+    b.go("/tickets");
+    let inbox = b.wait_text("#ticket-queue", "SQ");
+    assert!(inbox.contains("SQ2026-000005"), "{inbox}");
+    assert!(
+        !inbox.contains("SQ2026-000006"),
+        "inspection's ticket leaked: {inbox}"
+    );
+    assert!(!inbox.contains(&number), "{inbox}");
+    b.go("/tickets/SQ2026-000005");
+    b.set_value("#status", "concluded");
+    b.fill("#outcome", "裁决单位支付停工留薪期工资");
+    b.click("form input[name=command][value=report_referral] ~ button[type=submit]");
+    b.wait_text("#referrals", "concluded");
+    b.screenshot("referral-reported");
+    b.sign_out();
+
+    // The front desk's escalation marks the overdue ticket; the dashboard
+    // lists it.
+    b.sign_in("front");
+    b.go("/tickets");
+    b.click("form[action='/tickets/escalate'] button");
+    b.wait_text("#escalation-result", "检查");
+    b.go("/tickets/dashboard");
+    b.wait_text("#overdue", "SQ2026-000007");
+    b.screenshot("tickets-dashboard");
+}

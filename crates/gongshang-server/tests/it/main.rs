@@ -12,4 +12,5 @@ mod plumbing;
 mod roles;
 mod stats;
 mod throttle;
+mod tickets;
 mod ui;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::api_common::{TestServer, credit, each_backend, req, resident};
 
-const ROLES: [&str; 8] = [
+const ROLES: [&str; 12] = [
     "clerk",
     "reviewer",
     "administrator",
@@ -16,6 +16,10 @@ const ROLES: [&str; 8] = [
     "unit_b",
     "worker_1",
     "analyst",
+    "front_desk",
+    "mediator",
+    "arbitration",
+    "inspection",
     "anonymous",
 ];
 
@@ -32,8 +36,11 @@ fn expected(row: &Row, role: &str) -> &'static str {
         .split_whitespace()
         .find_map(|pair| {
             let (r, e) = pair.split_once('=')?;
-            (r == role || (r == "agency" && ["clerk", "reviewer", "administrator"].contains(&role)))
-                .then_some(e)
+            (r == role
+                || (r == "agency" && ["clerk", "reviewer", "administrator"].contains(&role))
+                || (r == "centre"
+                    && ["front_desk", "mediator", "arbitration", "inspection"].contains(&role)))
+            .then_some(e)
         })
         .unwrap_or(if role == "anonymous" { "401" } else { "403" })
 }
@@ -57,7 +64,7 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "GET",
             "/api/v1/me".into(),
             None,
-            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok",
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok centre=ok",
         ),
         r("GET", "/api/v1/units".into(), None, "agency=ok"),
         r(
@@ -229,14 +236,14 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "/api/v1/calculate".into(),
             Some(json!({"injury_date": "2025-01-10", "own_wage": "8000",
             "region": "440100", "grade": 5, "appraisal_date": "2025-06-01"})),
-            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok anonymous=ok",
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok centre=ok anonymous=ok",
         ),
         r(
             "POST",
             "/api/v1/compare".into(),
             Some(json!({"injury_date": "2025-01-10", "own_wage": "8000",
             "region": "440100", "grade": 5, "appraisal_date": "2025-06-01"})),
-            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok anonymous=ok",
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok centre=ok anonymous=ok",
         ),
         // Statistics: agency staff and analysts; units and workers refused.
         r(
@@ -390,11 +397,136 @@ fn case_rows(s: &TestServer) -> Vec<Row> {
     ]
 }
 
+/// The service centre's rows: a ticket of worker 1 against unit A,
+/// referred to arbitration (a partner body sees nothing it was not sent:
+/// inspection gets 404 on it), and one of worker 2 against unit B, never
+/// referred.
+fn ticket_rows(s: &TestServer) -> Vec<Row> {
+    let f = &s.fixture;
+    let (a, b) = (f.unit_a.as_str(), f.unit_b.as_str());
+    let (p1, p2) = (f.person_1.as_str(), f.person_2.as_str());
+    let file = |person: &str, unit: &str| {
+        let r = s.send(
+            req("POST", "/api/v1/tickets")
+                .bearer(s.token("front_desk"))
+                .json(
+                    &json!({"category": "share_dispute", "summary": "单位不支付应付部分",
+                    "complainant_name": "工人", "resident_id": person, "unit": unit,
+                    "sensitive": true}),
+                ),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["number"].as_str().unwrap().to_owned()
+    };
+    let ta = file(p1, a);
+    let tb = file(p2, b);
+    for body in [
+        json!({"command": "triage", "category": "share_dispute"}),
+        json!({"command": "refer", "body": "xm-arbitration", "appointment_on": "2025-07-02"}),
+    ] {
+        let r = s.send(
+            req("POST", format!("/api/v1/tickets/{ta}/commands"))
+                .bearer(s.token("front_desk"))
+                .json(&body),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let r = |method, path: String, body: Option<Value>, expect| Row {
+        method,
+        path,
+        body,
+        expect,
+    };
+    vec![
+        r(
+            "POST",
+            "/api/v1/public/tickets".into(),
+            Some(
+                json!({"category": "consultation", "summary": "咨询", "complainant_name": "某人"}),
+            ),
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok centre=ok anonymous=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/public/service-points".into(),
+            None,
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok centre=ok anonymous=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/tickets".into(),
+            Some(
+                json!({"category": "consultation", "summary": "咨询", "complainant_name": "某人"}),
+            ),
+            "clerk=ok administrator=ok unit_a=ok unit_b=ok worker_1=ok front_desk=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/tickets".into(),
+            None,
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok front_desk=ok mediator=ok arbitration=ok inspection=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/tickets/{ta}"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok front_desk=ok mediator=ok arbitration=ok inspection=404",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/tickets/{tb}"),
+            None,
+            "agency=ok unit_a=404 unit_b=ok worker_1=404 front_desk=ok mediator=ok arbitration=404 inspection=404",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/tickets/{ta}/commands"),
+            Some(json!({"command": "report_referral", "status": "accepted"})),
+            "administrator=ok front_desk=ok mediator=ok arbitration=ok inspection=404",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/tickets/{tb}/commands"),
+            Some(json!({"command": "triage", "category": "share_dispute"})),
+            "administrator=ok front_desk=ok",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/tickets/{tb}/commands"),
+            Some(json!({"command": "extend_mediation", "days": 1, "reason": "同意"})),
+            "administrator=ok mediator=ok",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/tickets/{tb}/commands"),
+            Some(json!({"command": "consent_to_disclosure"})),
+            // Worker 1 may consent, but not on worker 2's ticket.
+            "worker_1=404",
+        ),
+        r(
+            "POST",
+            "/api/v1/tickets/escalations".into(),
+            None,
+            "administrator=ok front_desk=ok mediator=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/tickets/dashboard".into(),
+            None,
+            "agency=ok analyst=ok front_desk=ok mediator=ok",
+        ),
+    ]
+}
+
 #[test]
 fn every_role_is_refused_what_it_must_not_see_or_do() {
     each_backend(|s| {
         let mut failures = Vec::new();
-        let all: Vec<Row> = rows(s).into_iter().chain(case_rows(s)).collect();
+        let all: Vec<Row> = rows(s)
+            .into_iter()
+            .chain(case_rows(s))
+            .chain(ticket_rows(s))
+            .collect();
         for (n, row) in all.iter().enumerate() {
             for role in ROLES {
                 let mut r = req(row.method, row.path.clone())

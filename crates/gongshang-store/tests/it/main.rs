@@ -11,4 +11,5 @@ mod fault;
 mod ledger;
 mod orders;
 mod registry;
+mod tickets;
 mod views;
