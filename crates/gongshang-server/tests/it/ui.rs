@@ -118,21 +118,27 @@ fn assets_are_embedded() {
 #[test]
 fn every_role_signs_in_and_reaches_its_home() {
     let d = demo();
-    assert_eq!(d.logins.len(), 7, "one login per role");
+    assert_eq!(d.logins.len(), 10, "one login per role");
     for (login, page, expect) in [
         ("clerk", "/", "data-chart"),
         ("reviewer", "/", "data-chart"),
-        ("admin", "/units", "credit"),
+        ("admin", "/units", "参保单位"),
         ("analyst", "/", "data-chart"),
-        ("unit", "/people", "people"),
-        ("platform", "/bills", "O2026"),
-        ("worker", "/me", "cover"),
+        ("unit", "/people", "人员"),
+        ("platform", "/bills", "征缴账单"),
+        ("worker", "/me", "我的保障"),
+        ("front", "/tickets", "诉求"),
+        ("mediator", "/tickets", "诉求"),
+        ("arbitration", "/tickets", "诉求"),
     ] {
         let s = sign_in(login);
         let r = get(page, Some(&s));
         assert_eq!(r.status, 200, "{login} on {page}");
         assert!(!s.csrf.is_empty(), "{login} has a CSRF token");
-        let _ = expect;
+        assert!(
+            r.body.to_lowercase().contains(expect),
+            "{login} on {page} shows {expect}"
+        );
     }
 }
 
