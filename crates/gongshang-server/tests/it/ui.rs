@@ -127,9 +127,9 @@ fn every_role_signs_in_and_reaches_its_home() {
         ("unit", "/people", "人员"),
         ("platform", "/bills", "征缴账单"),
         ("worker", "/me", "我的保障"),
-        ("front", "/tickets", "诉求"),
-        ("mediator", "/tickets", "诉求"),
-        ("arbitration", "/tickets", "诉求"),
+        ("front", "/tickets", "受理队列"),
+        ("mediator", "/tickets", "调解队列"),
+        ("arbitration", "/tickets", "转介收件箱"),
     ] {
         let s = sign_in(login);
         let r = get(page, Some(&s));
