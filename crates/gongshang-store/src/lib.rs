@@ -26,6 +26,7 @@ pub mod imports;
 pub mod migrations;
 pub mod model;
 mod pool;
+pub mod pg_settings;
 pub mod postgres;
 pub mod sqlite;
 pub mod tickets;
