@@ -46,3 +46,21 @@
   document.addEventListener("DOMContentLoaded", function () { load(document); });
   document.addEventListener("htmx:afterSettle", function (e) { load(e.target || document); });
 })();
+// Issue 13: every table becomes cards under 600 px (app.css); a cell without
+// its own data-label is labelled with its column's heading.
+(function () {
+  "use strict";
+  function label(root) {
+    root.querySelectorAll(".table-wrap table").forEach(function (t) {
+      var heads = Array.prototype.map.call(t.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      if (!heads.length) { return; }
+      t.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (!td.hasAttribute("data-label") && heads[i] && !td.hasAttribute("colspan")) { td.setAttribute("data-label", heads[i]); }
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { label(document); });
+  document.addEventListener("htmx:afterSettle", function (e) { label(e.target || document); });
+})();

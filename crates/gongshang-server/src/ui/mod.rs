@@ -17,8 +17,11 @@ mod cases;
 mod dashboard;
 mod format;
 mod holidays;
+mod queue;
 mod registry;
+mod review;
 mod session;
+mod staff_words;
 mod tickets;
 mod worker;
 
@@ -37,7 +40,7 @@ pub use session::Viewer;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(dashboard::page))
+        .route("/", get(queue::home))
         .route("/lang/{lang}", get(set_lang))
         .merge(assets::router())
         .merge(registry::router())
@@ -49,6 +52,9 @@ pub fn router() -> Router<AppState> {
         .merge(holidays::router())
         .merge(accounts::router())
         .merge(tickets::router())
+        // Issue 13: the agency staff's daily work.
+        .merge(queue::router())
+        .merge(review::router())
 }
 
 pub use gongshang_app::Lang;
@@ -147,7 +153,26 @@ enum Shown {
 
 /// One navigation entry: path, Chinese, English, who sees it.
 const NAV: &[(&str, &str, &str, Shown)] = &[
-    ("/", "概览", "Dashboard", Shown::May(Action::ReadStatistics)),
+    ("/", "首页", "Home", Shown::May(Action::ReadStatistics)),
+    // Issue 13: the clerk's queue, the reviewer's awards, the statistics.
+    (
+        "/queue",
+        "待办",
+        "Work queue",
+        Shown::StaffMay(Action::ReadWorkQueue),
+    ),
+    (
+        "/review",
+        "待复核",
+        "Review",
+        Shown::May(Action::ApproveAward),
+    ),
+    (
+        "/dashboard",
+        "统计",
+        "Statistics",
+        Shown::May(Action::ReadStatistics),
+    ),
     ("/units", "参保单位", "Units", Shown::May(Action::ListUnits)),
     (
         "/people",
