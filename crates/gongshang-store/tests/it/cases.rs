@@ -677,7 +677,6 @@ fn a_payroll_run_whose_posting_fails_pays_nothing() {
 
 #[test]
 fn a_checker_returns_an_award_with_a_reason_and_the_maker_cannot() {
-    use gongshang_store::cases::StaffStore;
     each_backend(|db| {
         let s = &*db.store;
         let case = filed(s, 1, "2025-03-27");
@@ -723,7 +722,7 @@ fn a_checker_returns_an_award_with_a_reason_and_the_maker_cannot() {
 
 #[test]
 fn the_work_queue_lists_open_cases_by_due_date_and_finds_them_by_number() {
-    use gongshang_store::cases::{StaffStore, WorkQueueQuery};
+    use gongshang_store::cases::WorkQueueQuery;
     each_backend(|db| {
         let s = &*db.store;
         filed(s, 1, "2025-04-20");
