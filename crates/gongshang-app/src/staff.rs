@@ -173,3 +173,210 @@ impl App {
         })?)
     }
 }
+
+impl App {
+    /// The names of a case's worker and unit (as registered), for its page.
+    pub fn case_parties(
+        &self,
+        actor: &Actor,
+        number: &str,
+    ) -> Result<(Option<String>, Option<String>), AppError> {
+        actor.authorize(Action::ReadCase)?;
+        let row = self
+            .store
+            .case_by_number(number)?
+            .filter(|row| crate::cases::reaches_case(actor, row))
+            .ok_or_else(|| AppError::NotFound {
+                entity: "case",
+                key: number.to_owned(),
+            })?;
+        let person = self
+            .store
+            .person_by_resident_id(&row.person)?
+            .map(|p| p.name);
+        let unit = match &row.unit {
+            Some(u) => self.store.unit_by_code(u)?.map(|u| u.name),
+            None => None,
+        };
+        Ok((person, unit))
+    }
+}
+
+/// The roles an administrator moves an agency account between.
+pub use gongshang_store::cases::PLAIN_ROLES;
+
+impl App {
+    /// Moves an agency account to another agency role (clerk, reviewer,
+    /// administrator, analyst); never one's own (an administrator does not
+    /// lock themself out). In force on the account's next request.
+    pub fn change_role(
+        &self,
+        actor: &Actor,
+        login: &str,
+        role: &str,
+    ) -> Result<crate::accounts::Account, AppError> {
+        actor.authorize(Action::ManageAccounts)?;
+        let login = login.trim();
+        if login == actor.login {
+            return Err(AppError::invalid(
+                "role",
+                "your own role is changed by another administrator",
+            ));
+        }
+        let role = crate::accounts::Role::parse(role.trim())?;
+        let user =
+            self.store
+                .set_user_role(login, role.as_str(), &actor.audit_name(), self.now())?;
+        crate::accounts::Account::from_user(user)
+    }
+}
+
+/// One dated value of a parameter, as the parameters page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParameterInForce {
+    pub id: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub unit_zh: &'static str,
+    pub unit_en: &'static str,
+    /// The value in force on the day, or none (not yet, or lapsed).
+    pub value: Option<String>,
+    /// `from 2025-01-01`, `year 2025`, with `until` where it lapses.
+    pub validity: Option<String>,
+    pub instrument: String,
+    pub article: String,
+    pub source: String,
+    pub confidence: String,
+    pub status: gongshang_rules::params::Status,
+    pub note: Option<String>,
+    /// Dated values of the parameter in all.
+    pub values: usize,
+}
+
+impl App {
+    /// The parameters with the value in force on `as_of` (the last value
+    /// whose validity began on or before it), its citation, confidence,
+    /// status and note; narrowed by part of the id or the label.
+    pub fn parameters_in_force(
+        &self,
+        actor: &Actor,
+        as_of: jiff::civil::Date,
+        search: Option<&str>,
+    ) -> Result<Vec<ParameterInForce>, AppError> {
+        use gongshang_rules::params::Validity;
+        actor.authorize(Action::ReadParameters)?;
+        let search = search.map(str::trim).filter(|s| !s.is_empty());
+        let mut out = Vec::new();
+        for p in self.policy().parameters() {
+            let id = p.id.to_string();
+            if let Some(s) = search
+                && !id.contains(s)
+                && !p.label_zh.contains(s)
+                && !p.label_en.to_lowercase().contains(&s.to_lowercase())
+            {
+                continue;
+            }
+            let in_force = p.values.iter().rev().find(|v| match v.validity {
+                Validity::From(d) => d <= as_of && v.until.is_none_or(|u| as_of < u),
+                Validity::Year(y) => y == as_of.year(),
+            });
+            let shown = in_force.or(p.values.last());
+            let Some(v) = shown else { continue };
+            out.push(ParameterInForce {
+                id,
+                label_zh: p.label_zh.clone(),
+                label_en: p.label_en.clone(),
+                unit_zh: p.unit.label_zh(),
+                unit_en: p.unit.label_en(),
+                value: in_force.map(|v| v.value.to_string()),
+                validity: Some(match v.until {
+                    Some(u) => format!("{} until {u}", v.validity),
+                    None => v.validity.to_string(),
+                }),
+                instrument: v.citation.instrument.clone(),
+                article: v.citation.article.clone(),
+                source: v.citation.source.clone(),
+                confidence: v.citation.confidence.to_string(),
+                status: v.citation.status,
+                note: v.citation.note.clone(),
+                values: p.values.len(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The analyst's filters as typed: months `YYYY-MM`, a region code or its
+/// first digits, a scheme id, an industry class 1 to 8 (empty: all).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnalysisFilters {
+    pub from_month: String,
+    pub to_month: String,
+    pub region: String,
+    pub scheme_id: String,
+    pub industry_class: String,
+}
+
+pub use gongshang_store::cases::{AnalysisFigures, MonthPremiums, RegionPremiums};
+
+impl App {
+    /// The analyst's aggregates (premiums by month and region, enrolments by
+    /// scheme, cases by state) under the filters; no personal data.
+    pub fn analysis(
+        &self,
+        actor: &Actor,
+        f: &AnalysisFilters,
+    ) -> Result<AnalysisFigures, AppError> {
+        use gongshang_domain::month::Month;
+        actor.authorize(Action::ReadStatistics)?;
+        let month = |field: &'static str, text: &str| {
+            Month::parse(text.trim()).map_err(|e| AppError::invalid(field, e.to_string()))
+        };
+        let from = month("from_month", &f.from_month)?;
+        let to = month("to_month", &f.to_month)?;
+        if to < from {
+            return Err(AppError::invalid(
+                "to_month",
+                format!("{to} is before {from}; the period ends on or after it starts"),
+            ));
+        }
+        let region = f.region.trim();
+        if !region.is_empty() && (region.len() > 6 || !region.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(AppError::invalid(
+                "region",
+                format!("{region:?}; a GB/T 2260 code or its first digits (e.g. 4401)"),
+            ));
+        }
+        let scheme = f.scheme_id.trim();
+        if !scheme.is_empty() {
+            self.policy().scheme(scheme)?;
+        }
+        let industry_class = match f.industry_class.trim() {
+            "" => None,
+            c => match c.parse::<i64>() {
+                Ok(n) if (1..=8).contains(&n) => Some(n),
+                _ => {
+                    return Err(AppError::invalid(
+                        "industry_class",
+                        format!("{c:?}; an industry class 1 to 8"),
+                    ));
+                }
+            },
+        };
+        let end_day = to
+            .next()
+            .first_day()
+            .yesterday()
+            .map_err(|e| AppError::invalid("to_month", e.to_string()))?;
+        Ok(self
+            .store
+            .analysis(&gongshang_store::cases::AnalysisQuery {
+                from_month: from.to_string(),
+                to_month: to.to_string(),
+                end_day,
+                region_prefix: (!region.is_empty()).then(|| region.to_owned()),
+                scheme_id: (!scheme.is_empty()).then(|| scheme.to_owned()),
+                industry_class,
+            })?)
+    }
+}

@@ -20,13 +20,20 @@
                      label: { formatter: "{b}\n{c}" } }]
         };
       } else {
+        // Every category label shown (issue 13): turned when many, or the
+        // bars laid across (data-series "horizontal") for long names.
+        var many = spec.x && spec.x.length > 6;
+        var categories = { type: "category", data: spec.x,
+                           axisLabel: { interval: 0, rotate: many && !spec.horizontal ? 35 : 0 } };
+        var values = { type: "value", name: spec.unit || "" };
         option = {
           color: palette, tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: grid,
-          xAxis: { type: "category", data: spec.x },
-          yAxis: { type: "value", name: spec.unit || "" },
+          xAxis: spec.horizontal ? values : categories,
+          yAxis: spec.horizontal ? categories : values,
           series: spec.series.map(function (s) {
             return { name: s.name, type: s.type || el.dataset.chart, data: s.data, smooth: true,
-                     stack: s.stack, areaStyle: s.area ? {} : undefined };
+                     stack: s.stack, areaStyle: s.area ? {} : undefined,
+                     label: spec.labels ? { show: true, position: spec.horizontal ? "right" : "top" } : undefined };
           })
         };
       }

@@ -139,6 +139,8 @@ pub struct CasePage {
     awards: Vec<gongshang_app::model::AwardRow>,
     returns: Vec<gongshang_app::model::AwardReturn>,
     offers: Vec<Offer>,
+    /// The worker's and the unit's names.
+    names: (Option<String>, Option<String>),
 }
 
 /// A command the state allows now, with what it does to the deadlines.
@@ -155,6 +157,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
             let view = app.case_view(&actor, &n)?;
             let awards = app.awards_of_case(&actor, &n)?;
             let returns = app.award_returns(&actor, &n)?;
+            let names = app.case_parties(&actor, &n)?;
             let mut offers = Vec::new();
             if actor.may(Action::ActOnCase) {
                 let candidates: Vec<(&'static str, CaseCommand)> = ACTIONS
@@ -177,6 +180,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 awards,
                 returns,
                 offers,
+                names,
             })
         })
         .await
@@ -212,8 +216,8 @@ fn case_body(
         div.grid.two {
             section.card {
                 dl.facts {
-                    dt { (ctx.t("受伤人员", "Person")) } dd { code { (r.person.masked()) } }
-                    dt { (ctx.t("单位", "Unit")) } dd { code { (r.unit.as_ref().map_or("—", |u| u.as_str())) } }
+                    dt { (ctx.t("受伤人员", "Person")) } dd { (page.names.0.as_deref().unwrap_or("")) " " code { (r.person.masked()) } }
+                    dt { (ctx.t("单位", "Unit")) } dd { (page.names.1.as_deref().unwrap_or("")) " " code { (r.unit.as_ref().map_or("—", |u| u.as_str())) } }
                     dt { (ctx.t("方案", "Scheme")) } dd { (state.app.scheme_name(&r.scheme_id, ctx.zh())) }
                     dt { (ctx.t("事故日期", "Accident")) } dd { (r.accident_date) }
                     dt { (ctx.t("立案", "Opened")) } dd { (r.opened_at.strftime("%Y-%m-%d")) }

@@ -10,6 +10,8 @@
 //! (set by `/lang/{zh|en}`), else Chinese.
 
 mod accounts;
+mod admin;
+mod analyst;
 mod assets;
 mod bills;
 mod calc;
@@ -24,6 +26,7 @@ mod session;
 mod staff_words;
 mod tickets;
 mod worker;
+mod xlsx;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -55,6 +58,8 @@ pub fn router() -> Router<AppState> {
         // Issue 13: the agency staff's daily work.
         .merge(queue::router())
         .merge(review::router())
+        .merge(admin::router())
+        .merge(analyst::router())
 }
 
 pub use gongshang_app::Lang;
@@ -173,6 +178,12 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "Statistics",
         Shown::May(Action::ReadStatistics),
     ),
+    (
+        "/analysis",
+        "分析",
+        "Analysis",
+        Shown::May(Action::ReadStatistics),
+    ),
     ("/units", "参保单位", "Units", Shown::May(Action::ListUnits)),
     (
         "/people",
@@ -203,6 +214,18 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "/admin/accounts",
         "账号",
         "Accounts",
+        Shown::May(Action::ManageAccounts),
+    ),
+    (
+        "/admin/parameters",
+        "参数",
+        "Parameters",
+        Shown::May(Action::ReadParameters),
+    ),
+    (
+        "/admin/audit",
+        "审计",
+        "Audit",
         Shown::May(Action::ManageAccounts),
     ),
     (

@@ -316,8 +316,8 @@ pub use awards::AwardStore;
 pub use log::CaseLogStore;
 pub use payroll::BenefitStore;
 pub use staff::{
-    AuditQuery, AwardReturn, RETURN_REASON_MAX_CHARS, ReviewRow, StaffStore, WorkQueueQuery,
-    WorkQueueRow,
+    AnalysisFigures, AnalysisQuery, AuditQuery, AwardReturn, MonthPremiums, PLAIN_ROLES,
+    RETURN_REASON_MAX_CHARS, RegionPremiums, ReviewRow, StaffStore, WorkQueueQuery, WorkQueueRow,
 };
 
 /// Injury cases, appraisals, awards and the payroll of periodic benefits. A

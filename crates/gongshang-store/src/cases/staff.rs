@@ -5,6 +5,7 @@
 
 use super::awards::award_by_id;
 use super::*;
+use crate::accounts::{USER_COLUMNS, User, raise_credentials_epoch, user_from_row};
 use crate::model::AuditEntry;
 
 /// The clerk's queue: open cases, the most urgent deadline first.
@@ -114,7 +115,66 @@ pub trait StaffStore {
     fn award_returns(&self, case_id: i64) -> Result<Vec<AwardReturn>, StoreError>;
     /// The audit log, newest first.
     fn search_audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Moves an agency account (clerk, reviewer, administrator, analyst) to
+    /// another of these roles, which need no unit, person or body; raises
+    /// the credentials epoch so that every server reads the account again.
+    fn set_user_role(
+        &self,
+        login: &str,
+        role: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<User, StoreError>;
+    /// The analyst's aggregates under the filters (no personal data).
+    fn analysis(&self, q: &AnalysisQuery) -> Result<AnalysisFigures, StoreError>;
 }
+
+/// The analyst's filters: a period of months, and optionally a region (a
+/// GB/T 2260 code or its first digits), a scheme, an industry class.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnalysisQuery {
+    /// `YYYY-MM`, inclusive.
+    pub from_month: String,
+    /// `YYYY-MM`, inclusive.
+    pub to_month: String,
+    /// The last day of `to_month`: enrolments running on it are counted.
+    pub end_day: Date,
+    pub region_prefix: Option<String>,
+    pub scheme_id: Option<String>,
+    pub industry_class: Option<i64>,
+}
+
+/// Premiums of a month (by the bill's period): billed, paid on those bills.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthPremiums {
+    pub month: String,
+    pub bills: u64,
+    pub billed: Money,
+    pub paid: Money,
+}
+
+/// Premiums of a region (the unit's GB/T 2260 code, first four digits).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionPremiums {
+    pub region: String,
+    pub units: u64,
+    pub billed: Money,
+    pub paid: Money,
+}
+
+/// What the analyst's tables show, for one set of filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnalysisFigures {
+    pub premiums_by_month: Vec<MonthPremiums>,
+    pub premiums_by_region: Vec<RegionPremiums>,
+    /// Enrolments running on the end day, by scheme.
+    pub enrolled_by_scheme: Vec<(String, u64)>,
+    /// Cases whose accident falls in the period, by state: (state, cases, open).
+    pub cases_by_state: Vec<(CaseState, u64, u64)>,
+}
+
+/// The roles an administrator moves an account between.
+pub const PLAIN_ROLES: [&str; 4] = ["clerk", "reviewer", "administrator", "analyst"];
 
 impl<B: Backend> StaffStore for SqlStore<B> {
     fn work_queue_rows(&self, q: &WorkQueueQuery) -> Result<Vec<WorkQueueRow>, StoreError> {
@@ -338,6 +398,169 @@ impl<B: Backend> StaffStore for SqlStore<B> {
                     })
                 })
                 .collect()
+        })
+    }
+
+    fn set_user_role(
+        &self,
+        login: &str,
+        role: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<User, StoreError> {
+        require_actor(actor)?;
+        if !PLAIN_ROLES.contains(&role) {
+            return Err(StoreError::invalid(
+                "role",
+                format!("{role:?}; an account moves to clerk, reviewer, administrator or analyst"),
+            ));
+        }
+        self.backend.transaction(|db| {
+            let row = db
+                .opt_row(
+                    "reading a user",
+                    &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.login = $1"),
+                    &[t(login)],
+                )?
+                .ok_or_else(|| StoreError::not_found("user", login))?;
+            let before = user_from_row(&row)?;
+            if !PLAIN_ROLES.contains(&before.role.as_str()) {
+                return Err(StoreError::conflict(
+                    "user",
+                    login,
+                    format!(
+                        "it is a {} account, tied to its unit, person or body; create a new account instead",
+                        before.role
+                    ),
+                ));
+            }
+            raise_credentials_epoch(db)?;
+            db.exec(
+                "changing a user's role",
+                "UPDATE users SET role = $1 WHERE login = $2",
+                &[t(role), t(login)],
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "change_role",
+                "user",
+                login,
+                json!({"from": before.role, "to": role}),
+            )?;
+            let row = db.one_row(
+                "reading a user",
+                &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.login = $1"),
+                &[t(login)],
+            )?;
+            user_from_row(&row)
+        })
+    }
+
+    fn analysis(&self, q: &AnalysisQuery) -> Result<AnalysisFigures, StoreError> {
+        self.backend.read(|db| {
+            // The unit filters, with their parameters after `first`.
+            let unit_filter = |first: usize, params: &mut Vec<Value>| -> String {
+                let mut f = String::new();
+                if let Some(r) = q.region_prefix.as_deref().filter(|r| !r.is_empty()) {
+                    params.push(t(format!("{r}%")));
+                    f.push_str(&format!(" AND u.region LIKE ${}", first + params.len()));
+                }
+                if let Some(c) = q.industry_class {
+                    params.push(i(c));
+                    f.push_str(&format!(" AND u.industry_class = ${}", first + params.len()));
+                }
+                f
+            };
+            let scheme = |col: &str, first: usize, params: &mut Vec<Value>| -> String {
+                match q.scheme_id.as_deref().filter(|s| !s.is_empty()) {
+                    Some(s) => {
+                        params.push(t(s));
+                        format!(" AND {col} = ${}", first + params.len())
+                    }
+                    None => String::new(),
+                }
+            };
+            let mut out = AnalysisFigures::default();
+
+            // Premiums by month and by region: bills of the period, and what
+            // was paid on them.
+            let mut params = vec![t(&q.from_month), t(&q.to_month)];
+            let mut extra = Vec::new();
+            let mut filter = scheme("b.scheme_id", 2, &mut extra);
+            filter.push_str(&unit_filter(2, &mut extra));
+            params.extend(extra);
+            let paid = "(SELECT CAST(COALESCE(SUM(p.amount_fen), 0) AS BIGINT) FROM payments p WHERE p.bill_id = b.id)";
+            let sql = format!(
+                "SELECT SUBSTR(b.period, 1, 7) AS m, CAST(COUNT(*) AS BIGINT), CAST(SUM(b.amount_fen) AS BIGINT), CAST(SUM({paid}) AS BIGINT) \
+                 FROM bills b LEFT JOIN units u ON u.id = b.unit_id \
+                 WHERE SUBSTR(b.period, 1, 7) >= $1 AND SUBSTR(b.period, 1, 7) <= $2{filter} \
+                 GROUP BY SUBSTR(b.period, 1, 7) ORDER BY m"
+            );
+            for r in db.rows("summing premiums by month", &sql, &params)? {
+                let c = Cols::new(&r);
+                out.premiums_by_month.push(MonthPremiums {
+                    month: c.text(0)?.to_owned(),
+                    bills: count(c.int(1)?),
+                    billed: Money::from_fen(c.int(2)?),
+                    paid: Money::from_fen(c.int(3)?),
+                });
+            }
+            let sql = format!(
+                "SELECT COALESCE(SUBSTR(u.region, 1, 4), '') AS r, CAST(COUNT(DISTINCT b.unit_id) AS BIGINT), \
+                 CAST(SUM(b.amount_fen) AS BIGINT), CAST(SUM({paid}) AS BIGINT) \
+                 FROM bills b LEFT JOIN units u ON u.id = b.unit_id \
+                 WHERE SUBSTR(b.period, 1, 7) >= $1 AND SUBSTR(b.period, 1, 7) <= $2{filter} \
+                 GROUP BY COALESCE(SUBSTR(u.region, 1, 4), '') ORDER BY r"
+            );
+            for r in db.rows("summing premiums by region", &sql, &params)? {
+                let c = Cols::new(&r);
+                out.premiums_by_region.push(RegionPremiums {
+                    region: c.text(0)?.to_owned(),
+                    units: count(c.int(1)?),
+                    billed: Money::from_fen(c.int(2)?),
+                    paid: Money::from_fen(c.int(3)?),
+                });
+            }
+
+            // Enrolments running on the end day.
+            let mut params = vec![t(q.end_day)];
+            let mut extra = Vec::new();
+            let mut filter = scheme("e.scheme_id", 1, &mut extra);
+            filter.push_str(&unit_filter(1, &mut extra));
+            params.extend(extra);
+            let sql = format!(
+                "SELECT e.scheme_id, CAST(COUNT(*) AS BIGINT) FROM enrollments e LEFT JOIN units u ON u.id = e.unit_id \
+                 WHERE e.start_date <= $1 AND (e.end_date IS NULL OR e.end_date >= $1){filter} \
+                 GROUP BY e.scheme_id ORDER BY e.scheme_id"
+            );
+            for r in db.rows("counting enrolments by scheme", &sql, &params)? {
+                let c = Cols::new(&r);
+                out.enrolled_by_scheme.push((c.text(0)?.to_owned(), count(c.int(1)?)));
+            }
+
+            // Cases by state, by the accident's month.
+            let mut params = vec![t(&q.from_month), t(&q.to_month)];
+            let mut extra = Vec::new();
+            let mut filter = scheme("c.scheme_id", 2, &mut extra);
+            filter.push_str(&unit_filter(2, &mut extra));
+            params.extend(extra);
+            let sql = format!(
+                "SELECT c.state, CAST(COUNT(*) AS BIGINT), CAST(SUM(CASE WHEN c.closed = 0 THEN 1 ELSE 0 END) AS BIGINT) \
+                 FROM cases c LEFT JOIN units u ON u.credit_code = c.unit_code \
+                 WHERE SUBSTR(c.accident_date, 1, 7) >= $1 AND SUBSTR(c.accident_date, 1, 7) <= $2{filter} \
+                 GROUP BY c.state ORDER BY c.state"
+            );
+            for r in db.rows("counting cases by state", &sql, &params)? {
+                let c = Cols::new(&r);
+                out.cases_by_state.push((
+                    c.parsed(0, "state", str::parse::<CaseState>)?,
+                    count(c.int(1)?),
+                    count(c.int(2)?),
+                ));
+            }
+            Ok(out)
         })
     }
 }
