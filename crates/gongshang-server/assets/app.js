@@ -71,3 +71,14 @@
   document.addEventListener("DOMContentLoaded", function () { label(document); });
   document.addEventListener("htmx:afterSettle", function (e) { label(e.target || document); });
 })();
+// Issue 13: a refused form comes back as its page with the refusal at its
+// fields and a 4xx status; htmx swaps it in like any page (by default it
+// would keep the old page and show nothing).
+document.addEventListener("htmx:beforeSwap", function (e) {
+  var xhr = e.detail.xhr;
+  var type = (xhr && xhr.getResponseHeader("Content-Type")) || "";
+  if (xhr && xhr.status >= 400 && xhr.status < 500 && type.indexOf("text/html") === 0) {
+    e.detail.shouldSwap = true;
+    e.detail.isError = false;
+  }
+});

@@ -33,6 +33,72 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "role" => lang.t("角色", "role"),
         "password" => lang.t("密码", "password"),
         "display_name" => lang.t("姓名", "name"),
+        "explanation" => lang.t("不予认定的理由", "reason for not recognising"),
+        "basis" => lang.t("重新核定的原因", "why it is computed again"),
+        "confirm_replace" => lang.t("替换现行核定", "replacing the award in force"),
+        "job_arranged" => lang.t("单位是否安排工作", "work arranged"),
+        "from_month" => lang.t("起始月份", "from month"),
+        "to_month" => lang.t("截止月份", "to month"),
+        "region" => lang.t("地区", "region"),
+        "industry_class" => lang.t("行业风险类别", "industry class"),
+        "platform" => lang.t("平台标识", "platform id"),
+        "on" => lang.t("日期", "date"),
+        _ => return None,
+    })
+}
+
+/// What to enter instead, for a field refused as not valid.
+fn hint(lang: Lang, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "own_wage" => lang.t(
+            "请填写每月金额（元），如 6500.00，最多两位小数，大于0",
+            "enter the monthly amount in yuan, e.g. 6500.00, at most two decimals, above 0",
+        ),
+        "suspension_months" | "hospital_days" => {
+            lang.t("请填写不小于0的整数", "enter a whole number, 0 or more")
+        }
+        "person" | "resident_id" => lang.t(
+            "请填写18位公民身份号码，校验位须正确",
+            "enter the 18-character identity number with a correct check character",
+        ),
+        "unit" | "credit_code" => lang.t(
+            "请填写已登记单位的18位统一社会信用代码",
+            "enter the 18-character credit code of a registered unit",
+        ),
+        "accident_date" | "filed_on" | "on" => lang.t("请选择日期", "choose a date"),
+        "grade" => lang.t(
+            "请选择鉴定结论（伤残等级或未达到伤残等级）",
+            "choose the conclusion: a grade, or no grade",
+        ),
+        "reason" => lang.t(
+            "请写明退回理由（最多500字）",
+            "say why it goes back (at most 500 characters)",
+        ),
+        "explanation" => lang.t("请写明不予认定的理由", "say why it is not recognised"),
+        "basis" => lang.t("请选择重新核定的原因", "choose why it is computed again"),
+        "confirm_replace" => lang.t(
+            "本案已有核准的核定单，请勾选确认以新核定替换它",
+            "an approved award exists: tick to confirm that a new one replaces it",
+        ),
+        "region" => lang.t(
+            "请填写行政区划代码或其前几位数字，如 4401",
+            "enter a region code or its first digits, e.g. 4401",
+        ),
+        "from_month" | "to_month" => lang.t(
+            "请选择月份；截止月份不早于起始月份",
+            "choose a month; the period ends on or after it starts",
+        ),
+        "industry_class" => lang.t("请选择1至8类", "choose a class 1 to 8"),
+        "login" => lang.t(
+            "1至64个字母、数字或 . _ - @，不含空格",
+            "1 to 64 letters, digits or . _ - @, no spaces",
+        ),
+        "password" => lang.t("至少10个字符", "at least 10 characters"),
+        "label" => lang.t(
+            "请写明令牌用途（1至100字）",
+            "say what the token is for (1 to 100 characters)",
+        ),
+        "scheme_id" | "applicant" | "ground_claimed" | "role" => lang.t("请选择", "please choose"),
         _ => return None,
     })
 }
@@ -82,6 +148,9 @@ pub fn problem(lang: Lang, e: &AppError) -> String {
             "the person was not covered at the time of the accident",
         ),
         "missing_input" => lang.t("缺少计算所需的信息", "an input the calculation needs is missing"),
+        _ if e.field().and_then(|f| hint(lang, f)).is_some() => {
+            e.field().and_then(|f| hint(lang, f)).unwrap_or_default()
+        }
         _ => match e.field() {
             Some(_) => lang.t("填写有误，请检查", "is not valid; please check it"),
             None => lang.t("未能完成，请检查填写内容", "not done; please check what was entered"),
