@@ -14,10 +14,11 @@ use gongshang_app::AppError;
 use gongshang_app::accounts::{Action, Actor};
 use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView, CommandPreview};
 use gongshang_app::model::{CaseListRow, ListQuery};
-use gongshang_domain::appraisal;
 use gongshang_domain::case::{AwardBasis, AwardStatus, CaseState};
 use gongshang_domain::deadline::DeadlineKind;
+use gongshang_domain::determination::Flow;
 use gongshang_domain::determination::{Command, Finding, Ground, NotRecognisedReason};
+use gongshang_domain::{appraisal, confirmation, insurer_claim};
 use gongshang_rules::award::Periodicity;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -320,7 +321,7 @@ fn award_status(ctx: &Ctx, s: AwardStatus) -> Markup {
 
 /// The actions a case page may offer, in the order shown; each is offered
 /// only when the domain allows it now (`App::preview_commands`).
-const ACTIONS: [&str; 15] = [
+const ACTIONS: [&str; 20] = [
     "request_materials",
     "supply",
     "accept",
@@ -336,6 +337,12 @@ const ACTIONS: [&str; 15] = [
     "receive",
     "reappraise",
     "review",
+    // The platform pilot's confirmation and the insurer's claim.
+    "confirm",
+    "deny",
+    "approve_claim",
+    "decline_claim",
+    "pay_claim",
 ];
 
 fn action_words(ctx: &Ctx, action: &str) -> &'static str {
@@ -364,6 +371,14 @@ fn action_words(ctx: &Ctx, action: &str) -> &'static str {
         ),
         "reappraise" => ctx.t("申请再次鉴定", "Apply for a re-appraisal"),
         "review" => ctx.t("申请复查鉴定", "Apply for a review appraisal"),
+        "confirm" => ctx.t("确认为职业伤害", "Confirm the occupational injury"),
+        "deny" => ctx.t("不予确认", "Do not confirm"),
+        "approve_claim" => ctx.t(
+            "核准理赔（按赔付标准）",
+            "Approve the claim (by the schedule)",
+        ),
+        "decline_claim" => ctx.t("拒赔", "Decline the claim"),
+        "pay_claim" => ctx.t("登记已赔付", "Record the payout"),
         _ => ctx.t("办理", "Act"),
     }
 }
@@ -401,7 +416,31 @@ fn command_of(action: &str, v: &CaseView, f: &ActForm) -> Option<CaseCommand> {
                 },
             },
         }),
-        "withdraw" => CaseCommand::Determination(Command::Withdraw),
+        "withdraw" => match v.row.flow {
+            Flow::Determination => CaseCommand::Determination(Command::Withdraw),
+            Flow::Confirmation => CaseCommand::Confirmation(confirmation::Command::Withdraw),
+            Flow::InsurerClaim => CaseCommand::Claim(insurer_claim::Command::Withdraw),
+        },
+        "confirm" => CaseCommand::Confirmation(confirmation::Command::Confirm {
+            ground: Ground::Art14WorkAccident,
+        }),
+        "deny" => CaseCommand::Confirmation(confirmation::Command::Deny {
+            exclusion: None,
+            explanation: f.explanation.trim().to_owned(),
+        }),
+        "approve_claim" => CaseCommand::Claim(insurer_claim::Command::Approve {
+            amount: v.claim_assessed?,
+        }),
+        "decline_claim" => CaseCommand::Claim(insurer_claim::Command::Decline {
+            explanation: f.explanation.trim().to_owned(),
+        }),
+        "pay_claim" => {
+            let claim = v.claim.as_ref()?;
+            let (_, approved) = claim.approved?;
+            CaseCommand::Claim(insurer_claim::Command::Pay {
+                amount: approved.checked_sub(claim.paid)?,
+            })
+        }
         "deliver" => CaseCommand::Determination(Command::Deliver),
         "appraisal_apply" => CaseCommand::Appraisal(appraisal::Command::Apply),
         "conclude" => CaseCommand::Appraisal(appraisal::Command::Conclude {
@@ -498,12 +537,12 @@ fn next_actions(ctx: &Ctx, page: &CasePage, failed: Option<(&AppError, &ActForm)
                         }
                     }))
                 }
-                "not_recognised" => {
+                "not_recognised" | "deny" | "decline_claim" => {
                     details.action {
-                        summary { (action_words(ctx, "not_recognised")) "…" }
+                        summary { (action_words(ctx, offer.action)) "…" }
                         (action_form(ctx, number, offer, html! {
                             label for="explanation" { (ctx.t("不予认定的理由（写入决定书）", "Why not (written into the decision)")) }
-                            textarea #explanation name="explanation" rows="2" maxlength="500" { (typed_for("not_recognised").map_or("", |f| f.explanation.as_str())) }
+                            textarea #explanation name="explanation" rows="2" maxlength="500" { (typed_for(offer.action).map_or("", |f| f.explanation.as_str())) }
                             (at_field(ctx, "explanation", error))
                         }))
                     }
@@ -667,7 +706,11 @@ async fn act(
                     "choose the grade concluded, or no grade",
                 ));
             }
-            if form.action == "not_recognised" && form.explanation.trim().is_empty() {
+            if matches!(
+                form.action.as_str(),
+                "not_recognised" | "deny" | "decline_claim"
+            ) && form.explanation.trim().is_empty()
+            {
                 return Err(AppError::invalid(
                     "explanation",
                     "say why the injury is not recognised",

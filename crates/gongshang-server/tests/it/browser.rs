@@ -747,7 +747,10 @@ fn in_headless_chromium_the_clerk_reviewer_administrator_and_analyst_do_their_da
     let csv = csv.as_str().unwrap_or("");
     // UTF-8 with a byte-order mark (which the decoder takes off), so that
     // a spreadsheet reads the Chinese.
-    assert!(csv.starts_with("239,187,191|月份,账单数,应缴（元）"), "{csv}");
+    assert!(
+        csv.starts_with("239,187,191|月份,账单数,应缴（元）"),
+        "{csv}"
+    );
 
     // On a phone the queue's table is a list of cards.
     b.sign_out();
