@@ -126,10 +126,13 @@ pub enum Action {
     ConsentToDisclosure,
     /// The service centre's dashboard (no personal data).
     ReadTicketStatistics,
+    // ---- issue 13: agency staff's daily work
+    /// The parameters in force, with their dates, sources and notes.
+    ReadParameters,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -169,6 +172,8 @@ impl Action {
         Action::EscalateTickets,
         Action::ConsentToDisclosure,
         Action::ReadTicketStatistics,
+        // Issue 13.
+        Action::ReadParameters,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -213,6 +218,7 @@ impl Action {
             Action::EscalateTickets => "escalate overdue tickets",
             Action::ConsentToDisclosure => "agree to show the complainant",
             Action::ReadTicketStatistics => "read the service centre's statistics",
+            Action::ReadParameters => "read the parameters in force",
         }
     }
 }
@@ -277,6 +283,9 @@ impl Role {
                 self,
                 Clerk | Reviewer | Administrator | Analyst | FrontDesk | Mediator
             ),
+            // Issue 13: agency staff and analysts read the parameters with
+            // their notes and marks (never workers nor units).
+            ReadParameters => matches!(self, Clerk | Reviewer | Administrator | Analyst),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod notices;
 mod orders;
 pub mod payroll;
 mod services;
+pub mod staff;
 pub mod tickets;
 pub mod views;
 

@@ -58,7 +58,7 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
-pub use cases::CaseStore;
+pub use cases::{CaseStore, StaffStore};
 pub use error::StoreError;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
 pub use model::*;
@@ -72,7 +72,7 @@ pub use views::ViewStore;
 /// intervals are decided by the caller (with the rules engine and the domain);
 /// the store records them, enforces keys and idempotency, and answers.
 pub trait Store:
-    Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore + TicketStore
+    Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore + TicketStore + StaffStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

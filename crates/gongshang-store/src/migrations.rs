@@ -71,6 +71,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_tickets.sql"),
         postgres: include_str!("../migrations/postgres/0020_tickets.sql"),
     },
+    // Issue 13 (agency staff): 45-49.
+    Migration {
+        version: 45,
+        name: "award_returns",
+        sqlite: include_str!("../migrations/sqlite/0045_award_returns.sql"),
+        postgres: include_str!("../migrations/postgres/0045_award_returns.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

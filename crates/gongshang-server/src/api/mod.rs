@@ -15,6 +15,7 @@ pub mod holidays;
 pub mod orders;
 pub mod payments;
 pub mod registry;
+pub mod review;
 pub mod stats;
 pub mod tickets;
 
@@ -47,7 +48,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(benefits::router())
         .merge(stats::router())
         .merge(holidays::router())
-        .merge(tickets::router());
+        .merge(tickets::router())
+        // Issue 13: the checker's side of awards.
+        .merge(review::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

@@ -10,6 +10,8 @@
 //! (set by `/lang/{zh|en}`), else Chinese.
 
 mod accounts;
+mod admin;
+mod analyst;
 mod assets;
 mod bills;
 mod calc;
@@ -17,10 +19,14 @@ mod cases;
 mod dashboard;
 mod format;
 mod holidays;
+mod queue;
 mod registry;
+mod review;
 mod session;
+mod staff_words;
 mod tickets;
 mod worker;
+mod xlsx;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -37,7 +43,7 @@ pub use session::Viewer;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(dashboard::page))
+        .route("/", get(queue::home))
         .route("/lang/{lang}", get(set_lang))
         .merge(assets::router())
         .merge(registry::router())
@@ -49,6 +55,11 @@ pub fn router() -> Router<AppState> {
         .merge(holidays::router())
         .merge(accounts::router())
         .merge(tickets::router())
+        // Issue 13: the agency staff's daily work.
+        .merge(queue::router())
+        .merge(review::router())
+        .merge(admin::router())
+        .merge(analyst::router())
 }
 
 pub use gongshang_app::Lang;
@@ -147,7 +158,32 @@ enum Shown {
 
 /// One navigation entry: path, Chinese, English, who sees it.
 const NAV: &[(&str, &str, &str, Shown)] = &[
-    ("/", "概览", "Dashboard", Shown::May(Action::ReadStatistics)),
+    ("/", "首页", "Home", Shown::May(Action::ReadStatistics)),
+    // Issue 13: the clerk's queue, the reviewer's awards, the statistics.
+    (
+        "/queue",
+        "待办",
+        "Work queue",
+        Shown::StaffMay(Action::ReadWorkQueue),
+    ),
+    (
+        "/review",
+        "待复核",
+        "Review",
+        Shown::May(Action::ApproveAward),
+    ),
+    (
+        "/dashboard",
+        "统计",
+        "Statistics",
+        Shown::May(Action::ReadStatistics),
+    ),
+    (
+        "/analysis",
+        "分析",
+        "Analysis",
+        Shown::May(Action::ReadStatistics),
+    ),
     ("/units", "参保单位", "Units", Shown::May(Action::ListUnits)),
     (
         "/people",
@@ -178,6 +214,18 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "/admin/accounts",
         "账号",
         "Accounts",
+        Shown::May(Action::ManageAccounts),
+    ),
+    (
+        "/admin/parameters",
+        "参数",
+        "Parameters",
+        Shown::May(Action::ReadParameters),
+    ),
+    (
+        "/admin/audit",
+        "审计",
+        "Audit",
         Shown::May(Action::ManageAccounts),
     ),
     (

@@ -10,6 +10,8 @@ mod flows;
 mod openapi;
 mod plumbing;
 mod roles;
+mod staff_api;
+mod staff_ui;
 mod stats;
 mod throttle;
 mod tickets;
