@@ -126,10 +126,17 @@ pub enum Action {
     ConsentToDisclosure,
     /// The service centre's dashboard (no personal data).
     ReadTicketStatistics,
+    // ---- the fund (issue 14)
+    /// The fund's income-expenditure statements and reserve (aggregates).
+    ReadFund,
+    /// Run the month's transfer into the reserve.
+    RunReserve,
+    /// Project the fund under a reform (no personal data).
+    RunSimulation,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 42] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -169,6 +176,10 @@ impl Action {
         Action::EscalateTickets,
         Action::ConsentToDisclosure,
         Action::ReadTicketStatistics,
+        // issue 14
+        Action::ReadFund,
+        Action::RunReserve,
+        Action::RunSimulation,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -213,6 +224,10 @@ impl Action {
             Action::EscalateTickets => "escalate overdue tickets",
             Action::ConsentToDisclosure => "agree to show the complainant",
             Action::ReadTicketStatistics => "read the service centre's statistics",
+            // issue 14
+            Action::ReadFund => "read the fund's accounts",
+            Action::RunReserve => "run the reserve transfer",
+            Action::RunSimulation => "run a reform simulation",
         }
     }
 }
@@ -273,6 +288,10 @@ impl Role {
             ReportReferral => matches!(self, Administrator | FrontDesk | Mediator | Partner),
             EscalateTickets => matches!(self, Administrator | FrontDesk | Mediator),
             ConsentToDisclosure => matches!(self, Worker),
+            // The fund (issue 14): the agency and analysts read the accounts
+            // and simulate; the agency's clerks run the reserve, as the payroll.
+            ReadFund | RunSimulation => matches!(self, Clerk | Reviewer | Administrator | Analyst),
+            RunReserve => matches!(self, Clerk | Administrator),
             ReadTicketStatistics => matches!(
                 self,
                 Clerk | Reviewer | Administrator | Analyst | FrontDesk | Mediator
