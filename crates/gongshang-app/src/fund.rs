@@ -334,16 +334,51 @@ impl App {
         scheme: Option<&str>,
     ) -> Result<FundStatement, AppError> {
         actor.authorize(Action::ReadFund)?;
+        let flows = self.store.fund_flows(&period.last())?;
+        self.statement_of(&flows, period, region, scheme)
+    }
+
+    /// The twelve monthly statements of a year (totals over the regions and
+    /// schemes asked for), from one read of the ledger: the page's chart.
+    pub fn fund_months(
+        &self,
+        actor: &Actor,
+        year: i16,
+        region: Option<&str>,
+        scheme: Option<&str>,
+    ) -> Result<Vec<StatementLine>, AppError> {
+        actor.authorize(Action::ReadFund)?;
+        let flows = self.store.fund_flows(&StatementPeriod::Year(year).last())?;
+        (1..=12)
+            .map(|mo| {
+                let month = Month::new(year, mo)?;
+                Ok(self
+                    .statement_of(&flows, StatementPeriod::Month(month), region, scheme)?
+                    .total)
+            })
+            .collect()
+    }
+
+    fn statement_of(
+        &self,
+        flows: &[FundFlow],
+        period: StatementPeriod,
+        region: Option<&str>,
+        scheme: Option<&str>,
+    ) -> Result<FundStatement, AppError> {
         let (first, last) = (period.first(), period.last());
-        let flows = self.store.fund_flows(&last)?;
         let mut by_key: BTreeMap<(String, String), Acc> = BTreeMap::new();
         for f in flows
             .iter()
-            .filter(|f| region.is_none_or(|r| f.region == r))
+            .filter(|f| f.month.as_str() <= last.as_str())
+            .filter(|f| region.is_none_or(|r| self.pooling_region(&f.region, &f.scheme_id) == r))
             .filter(|f| scheme.is_none_or(|s| f.scheme_id == s))
         {
             by_key
-                .entry((f.region.clone(), f.scheme_id.clone()))
+                .entry((
+                    self.pooling_region(&f.region, &f.scheme_id),
+                    f.scheme_id.clone(),
+                ))
                 .or_default()
                 .add_flow(f, &first, &last)?;
         }
@@ -359,6 +394,26 @@ impl App {
             lines,
             total: total.line(String::new(), "合计".into(), String::new(), label)?,
         })
+    }
+
+    /// The pooling region of a flow: its record's, or for a record without
+    /// one (a person's day bill) the one region of the scheme's
+    /// jurisdiction when it has exactly one (益鹭保: 厦门, 350200); else none.
+    fn pooling_region(&self, region: &str, scheme_id: &str) -> String {
+        if !region.is_empty() {
+            return region.to_owned();
+        }
+        let Ok(scheme) = self.policy.scheme(scheme_id) else {
+            return String::new();
+        };
+        let mut of_jurisdiction = self
+            .policy
+            .regions()
+            .filter(|r| r.jurisdiction == scheme.jurisdiction);
+        match (of_jurisdiction.next(), of_jurisdiction.next()) {
+            (Some(only), None) => only.code.clone(),
+            _ => String::new(),
+        }
     }
 
     fn region_name(&self, code: &str) -> String {
@@ -414,7 +469,10 @@ impl App {
         let mut facts: BTreeMap<(String, String), Facts> = BTreeMap::new();
         for f in self.store.fund_flows(&m)? {
             let e = facts
-                .entry((f.region.clone(), f.scheme_id.clone()))
+                .entry((
+                    self.pooling_region(&f.region, &f.scheme_id),
+                    f.scheme_id.clone(),
+                ))
                 .or_default();
             match f.kind {
                 FlowKind::Collected if f.month == m => e.collected = plus(e.collected, f.amount)?,

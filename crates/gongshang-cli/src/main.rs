@@ -30,6 +30,7 @@ mod calc;
 mod cases_cmds;
 mod db;
 mod demo;
+mod fund_cmds;
 mod holiday_cmds;
 mod import;
 mod notice_cmds;
@@ -144,6 +145,13 @@ enum Command {
     Ticket {
         #[command(subcommand)]
         command: ticket_cmds::TicketCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// The fund: income-expenditure statements and the monthly reserve run (issue 14)
+    Fund {
+        #[command(subcommand)]
+        command: fund_cmds::FundCmd,
         #[command(flatten)]
         out: cases_cmds::Out,
     },
@@ -360,6 +368,7 @@ fn main() -> ExitCode {
         Command::Award { command, out } => cases_cmds::run_award(&command, &out),
         Command::Payroll { command, out } => payroll_cmds::run(&command, &out),
         Command::Ticket { command, out } => ticket_cmds::run(&command, &out),
+        Command::Fund { command, out } => fund_cmds::run(&command, &out),
         Command::Bench {
             what: Some(BenchCommand::Payroll(args)),
             ..

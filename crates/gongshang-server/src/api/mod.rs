@@ -11,6 +11,7 @@ pub mod calculate;
 pub mod cases;
 pub mod coverage;
 pub mod enrollment;
+pub mod fund;
 pub mod holidays;
 pub mod orders;
 pub mod payments;
@@ -47,7 +48,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(benefits::router())
         .merge(stats::router())
         .merge(holidays::router())
-        .merge(tickets::router());
+        .merge(tickets::router())
+        .merge(fund::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

@@ -16,6 +16,7 @@ mod calc;
 mod cases;
 mod dashboard;
 mod format;
+mod fund;
 mod holidays;
 mod registry;
 mod session;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(holidays::router())
         .merge(accounts::router())
         .merge(tickets::router())
+        .merge(fund::router())
 }
 
 pub use gongshang_app::Lang;
@@ -186,6 +188,8 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "Rights service",
         Shown::May(Action::ReadTickets),
     ),
+    // issue 14
+    ("/fund", "基金收支", "Fund", Shown::May(Action::ReadFund)),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),
 ];
