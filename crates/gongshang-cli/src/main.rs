@@ -41,6 +41,7 @@ mod policy_files;
 mod registry_cmds;
 mod render;
 mod serve;
+mod sim_cmds;
 mod synth;
 mod synth_registry;
 mod ticket_cmds;
@@ -148,6 +149,8 @@ enum Command {
         #[command(flatten)]
         out: cases_cmds::Out,
     },
+    /// Project the fund under the baseline and a reform, side by side (issue 14)
+    Simulate(sim_cmds::SimulateArgs),
     /// The fund: income-expenditure statements and the monthly reserve run (issue 14)
     Fund {
         #[command(subcommand)]
@@ -250,6 +253,8 @@ enum SynthCommand {
     Registry(synth_registry::SynthRegistryArgs),
     /// Synthetic platform orders
     Orders(synth_registry::SynthOrdersArgs),
+    /// A synthetic population for `simulate --population` (issue 14)
+    Population(sim_cmds::SynthPopulationArgs),
 }
 
 #[derive(Subcommand)]
@@ -369,6 +374,10 @@ fn main() -> ExitCode {
         Command::Payroll { command, out } => payroll_cmds::run(&command, &out),
         Command::Ticket { command, out } => ticket_cmds::run(&command, &out),
         Command::Fund { command, out } => fund_cmds::run(&command, &out),
+        Command::Simulate(args) => sim_cmds::simulate(&args),
+        Command::Synth {
+            what: SynthCommand::Population(args),
+        } => sim_cmds::synth_population(&args),
         Command::Bench {
             what: Some(BenchCommand::Payroll(args)),
             ..

@@ -121,7 +121,8 @@ pub struct Attribution {
     pub reserve_end: Money,
 }
 
-/// Who gains and who loses, in the first year: averages per insured.
+/// Who gains and who loses, in the first year the reform differs from the
+/// baseline: averages per insured a year, at the start's wages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Group {
     pub group: String,
@@ -135,7 +136,7 @@ pub struct Group {
     pub benefit_wage_reform: Money,
 }
 
-/// How the figures arose for one record, in the first year.
+/// How the figures arose for one record, in the year of [`Group`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Sample {
     pub record: usize,
@@ -356,8 +357,11 @@ pub fn project(
         .collect();
     let avg: Vec<i64> = pop.regions.iter().map(|r| r.avg_wage.fen()).collect();
     let billing: Vec<SchemeBilling> = pop.schemes.iter().map(|s| s.billing).collect();
-    // The reform's first-year set, for winners and losers.
-    let (first_b, first_r) = (set_of[0], set_of[1]);
+    // Winners and losers in the first year the reform differs (else the first).
+    let compare_year = (0..years)
+        .find(|&y| set_of[y * n_s] != set_of[y * n_s + 1])
+        .unwrap_or(0);
+    let (first_b, first_r) = (set_of[compare_year * n_s], set_of[compare_year * n_s + 1]);
 
     let run_chunk = |lo: usize, hi: usize| -> Acc {
         let mut acc = Acc {
