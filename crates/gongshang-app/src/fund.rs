@@ -642,3 +642,88 @@ pub fn statement_table(s: &FundStatement) -> crate::export::Table {
             .collect(),
     }
 }
+
+/// What an analyst asks the projection for (issue 14). The population is
+/// synthetic and made for the request; the API answers at once, so it is
+/// bounded (`people` at most 1,000,000).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimulationRequest {
+    /// The reform as TOML (none: the baseline against itself).
+    pub reform: Option<String>,
+    pub people: u64,
+    pub seed: u64,
+    pub start_year: i16,
+    pub years: u16,
+    pub replicates: u16,
+}
+
+/// The most people the API projects in a request.
+pub const SIMULATION_MAX_PEOPLE: u64 = 1_000_000;
+
+fn sim_error(e: gongshang_sim::SimError) -> AppError {
+    AppError::Invalid {
+        field: e.field,
+        reason: e.reason,
+    }
+}
+
+impl App {
+    /// Projects the fund under the baseline and the reform, side by side,
+    /// over a synthetic population (analysts and agency staff).
+    pub fn simulate(
+        &self,
+        actor: &Actor,
+        req: &SimulationRequest,
+    ) -> Result<gongshang_sim::Projection, AppError> {
+        actor.authorize(Action::RunSimulation)?;
+        if !(1..=SIMULATION_MAX_PEOPLE).contains(&req.people) {
+            return Err(AppError::invalid(
+                "people",
+                format!(
+                    "{}: allowed 1 to {SIMULATION_MAX_PEOPLE} (larger populations: gongshang simulate)",
+                    req.people
+                ),
+            ));
+        }
+        if !(1..=30).contains(&req.years) {
+            return Err(AppError::invalid(
+                "years",
+                format!("{}: allowed 1 to 30", req.years),
+            ));
+        }
+        if req.replicates > 200 {
+            return Err(AppError::invalid(
+                "replicates",
+                format!("{}: allowed 0 to 200", req.replicates),
+            ));
+        }
+        if !(2000..=2100).contains(&req.start_year) {
+            return Err(AppError::invalid(
+                "start_year",
+                format!("{}: allowed 2000 to 2100", req.start_year),
+            ));
+        }
+        let reform = match &req.reform {
+            Some(text) => gongshang_sim::Reform::parse(text, &self.policy).map_err(sim_error)?,
+            None => gongshang_sim::Reform::none(),
+        };
+        let start = jiff::civil::date(req.start_year, 1, 1);
+        let pop = gongshang_sim::Population::synthetic(&self.policy, req.people, req.seed, start)
+            .map_err(sim_error)?;
+        gongshang_sim::project(
+            &pop,
+            &self.policy,
+            &reform,
+            &gongshang_sim::Options {
+                start_year: req.start_year,
+                years: req.years,
+                replicates: req.replicates,
+                seed: req.seed,
+                threads: 2,
+                initial_reserve: None,
+                attribution: true,
+            },
+        )
+        .map_err(sim_error)
+    }
+}

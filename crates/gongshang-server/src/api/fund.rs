@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::bills::parse_month;
-use super::{ApiQuery, idempotent, json, parse_body, to_value};
+use super::{ApiJson, ApiQuery, idempotent, json, parse_body, to_value};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(statement))
         .routes(routes!(run_reserve))
+        .routes(routes!(simulate))
 }
 
 #[derive(Clone, Debug, Deserialize, IntoParams)]
@@ -303,4 +304,221 @@ pub async fn run_reserve(
         },
     )
     .await
+}
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationBody {
+    /// The reform as TOML: `name`, `[[override]]` entries (`key`, `from`,
+    /// `value`, `note`) and `[assumptions.KEY]` tables (`value`, `label`);
+    /// absent: the baseline against itself.
+    pub reform: Option<String>,
+    /// Synthetic insured to project (1 to 1,000,000).
+    pub people: u64,
+    pub seed: Option<u64>,
+    /// The first year [default 2026].
+    pub start_year: Option<i16>,
+    /// 1 to 30 [default 10].
+    pub years: Option<u16>,
+    /// 0 to 200 [default 0: no bands].
+    pub replicates: Option<u16>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimYearView {
+    pub year: i16,
+    pub insured: i64,
+    pub wage_base_fen: i64,
+    pub income_unit_fen: i64,
+    pub income_worker_fen: i64,
+    pub income_city_fen: i64,
+    pub income_fen: i64,
+    pub claims: i64,
+    pub one_time_disability_fen: i64,
+    pub allowances_fen: i64,
+    pub death_fen: i64,
+    pub expenditure_fen: i64,
+    pub reserve_fen: i64,
+    pub months_of_reserve: Option<String>,
+    pub payg_cost_rate: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimScenarioView {
+    pub name: String,
+    pub break_even_rate: String,
+    pub years: Vec<SimYearView>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimBandView {
+    pub year: i16,
+    /// P10, P50, P90.
+    pub expenditure_fen: [i64; 3],
+    pub reserve_fen: [i64; 3],
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimAttributionView {
+    pub provision: String,
+    pub from: String,
+    pub value: String,
+    pub income_fen: i64,
+    pub expenditure_fen: i64,
+    pub reserve_end_fen: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimGroupView {
+    pub group: String,
+    pub insured: i64,
+    pub premium_baseline_fen: i64,
+    pub premium_reform_fen: i64,
+    pub paying_more: i64,
+    pub paying_less: i64,
+    pub benefit_wage_baseline_fen: i64,
+    pub benefit_wage_reform_fen: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimAssumptionView {
+    pub key: String,
+    /// Parts per million for a rate; the number for a whole assumption.
+    pub value: i64,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimulationView {
+    pub reform: String,
+    pub start_year: i16,
+    pub records: u64,
+    pub insured: u64,
+    pub baseline: SimScenarioView,
+    pub reformed: SimScenarioView,
+    pub attribution: Vec<SimAttributionView>,
+    pub bands_baseline: Vec<SimBandView>,
+    pub bands_reform: Vec<SimBandView>,
+    pub by_decile: Vec<SimGroupView>,
+    pub by_scheme: Vec<SimGroupView>,
+    pub by_region: Vec<SimGroupView>,
+    pub assumptions: Vec<SimAssumptionView>,
+    pub overrides: Vec<String>,
+}
+
+impl From<&gongshang_sim::Projection> for SimulationView {
+    fn from(p: &gongshang_sim::Projection) -> Self {
+        use gongshang_sim::project as sp;
+        let scenario = |s: &sp::ScenarioRun| SimScenarioView {
+            name: s.name.clone(),
+            break_even_rate: s.break_even_rate.clone(),
+            years: s
+                .years
+                .iter()
+                .map(|y| SimYearView {
+                    year: y.year,
+                    insured: y.insured,
+                    wage_base_fen: y.wage_base.fen(),
+                    income_unit_fen: y.income_unit.fen(),
+                    income_worker_fen: y.income_worker.fen(),
+                    income_city_fen: y.income_city.fen(),
+                    income_fen: y.income.fen(),
+                    claims: y.claims,
+                    one_time_disability_fen: y.one_time_disability.fen(),
+                    allowances_fen: y.allowances.fen(),
+                    death_fen: y.death.fen(),
+                    expenditure_fen: y.expenditure.fen(),
+                    reserve_fen: y.reserve.fen(),
+                    months_of_reserve: y.months_of_reserve.clone(),
+                    payg_cost_rate: y.payg_cost_rate.clone(),
+                })
+                .collect(),
+        };
+        let bands = |b: &[sp::Band]| {
+            b.iter()
+                .map(|b| SimBandView {
+                    year: b.year,
+                    expenditure_fen: b.expenditure.map(|m| m.fen()),
+                    reserve_fen: b.reserve.map(|m| m.fen()),
+                })
+                .collect()
+        };
+        let groups = |g: &[sp::Group]| {
+            g.iter()
+                .map(|g| SimGroupView {
+                    group: g.group.clone(),
+                    insured: g.insured,
+                    premium_baseline_fen: g.premium_baseline.fen(),
+                    premium_reform_fen: g.premium_reform.fen(),
+                    paying_more: g.paying_more,
+                    paying_less: g.paying_less,
+                    benefit_wage_baseline_fen: g.benefit_wage_baseline.fen(),
+                    benefit_wage_reform_fen: g.benefit_wage_reform.fen(),
+                })
+                .collect()
+        };
+        SimulationView {
+            reform: p.reform.clone(),
+            start_year: p.start_year,
+            records: u64::try_from(p.records).unwrap_or(u64::MAX),
+            insured: p.insured,
+            baseline: scenario(&p.baseline),
+            reformed: scenario(&p.reformed),
+            attribution: p
+                .attribution
+                .iter()
+                .chain(p.interaction.iter())
+                .map(|a| SimAttributionView {
+                    provision: a.provision.clone(),
+                    from: a.from.clone(),
+                    value: a.value.clone(),
+                    income_fen: a.income.fen(),
+                    expenditure_fen: a.expenditure.fen(),
+                    reserve_end_fen: a.reserve_end.fen(),
+                })
+                .collect(),
+            bands_baseline: bands(&p.bands_baseline),
+            bands_reform: bands(&p.bands_reform),
+            by_decile: groups(&p.by_decile),
+            by_scheme: groups(&p.by_scheme),
+            by_region: groups(&p.by_region),
+            assumptions: p
+                .assumptions
+                .iter()
+                .map(|a| SimAssumptionView {
+                    key: a.key.clone(),
+                    value: a.value_ppm,
+                    label: a.label.clone(),
+                })
+                .collect(),
+            overrides: p.overrides.clone(),
+        }
+    }
+}
+
+/// Project the fund under the baseline and a reform, year by year, over a
+/// synthetic population made for the request (analysts and agency staff):
+/// income, expenditure by item, reserve and months, PAYG cost and
+/// break-even rates, the difference by provision, premiums by decile,
+/// scheme and region, and P10/P50/P90 bands when replicates are asked for.
+/// Answered at once (at most 1,000,000 people); larger runs:
+/// `gongshang simulate`.
+#[utoipa::path(post, path = "/fund/simulations", tag = "fund", request_body = SimulationBody,
+    responses((status = 200, body = SimulationView), (status = "4XX", body = Problem)))]
+pub async fn simulate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<SimulationBody>,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let req = gongshang_app::fund::SimulationRequest {
+        reform: body.reform,
+        people: body.people,
+        seed: body.seed.unwrap_or(1),
+        start_year: body.start_year.unwrap_or(2026),
+        years: body.years.unwrap_or(10),
+        replicates: body.replicates.unwrap_or(0),
+    };
+    let p = state.run(move |app| app.simulate(&actor, &req)).await?;
+    Ok(json(StatusCode::OK, &SimulationView::from(&p)))
 }

@@ -70,3 +70,41 @@ fn the_statement_reads_a_payment_from_the_ledger_in_json_and_csv() {
         );
     });
 }
+
+#[test]
+fn an_analyst_projects_a_reform_and_a_refused_file_names_what_is_wrong() {
+    each_backend(|s| {
+        let analyst = s.token("analyst");
+        let reform = "name = \"ceiling 350%\"\n[[override]]\nkey = \"benefit_wage.ceiling_share\"\nfrom = 2027-01-01\nvalue = \"350%\"\nnote = \"raised\"\n";
+        let r = s.send(
+            req("POST", "/api/v1/fund/simulations")
+                .bearer(analyst)
+                .json(&json!({"reform": reform, "people": 5000, "years": 3, "replicates": 5, "seed": 3})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["baseline"]["years"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            v["baseline"]["years"][0], v["reformed"]["years"][0],
+            "the reform starts in 2027"
+        );
+        assert_eq!(v["bands_reform"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            v["attribution"][0]["provision"],
+            "benefit_wage.ceiling_share"
+        );
+        let bad = s.send(
+            req("POST", "/api/v1/fund/simulations")
+                .bearer(analyst)
+                .json(&json!({"reform": "name = \"x\"\n[[override]]\nkey = \"no.such\"\nfrom = 2027-01-01\nvalue = \"1%\"\nnote = \"n\"\n", "people": 10})),
+        );
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        assert!(bad.body.contains("no such parameter"), "{}", bad.body);
+        let big = s.send(
+            req("POST", "/api/v1/fund/simulations")
+                .bearer(analyst)
+                .json(&json!({"people": 2_000_000})),
+        );
+        assert_eq!(big.status, 422, "{}", big.body);
+    });
+}

@@ -274,6 +274,12 @@ fn rows(s: &TestServer) -> Vec<Row> {
         ),
         r(
             "POST",
+            "/api/v1/fund/simulations".into(),
+            Some(json!({"people": 500, "years": 2})),
+            "agency=ok analyst=ok",
+        ),
+        r(
+            "POST",
             "/api/v1/fund/reserve/runs".into(),
             Some(json!({"month": "2025-07"})),
             "clerk=ok administrator=ok",
