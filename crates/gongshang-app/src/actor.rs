@@ -129,10 +129,17 @@ pub enum Action {
     // ---- issue 13: agency staff's daily work
     /// The parameters in force, with their dates, sources and notes.
     ReadParameters,
+    // ---- the fund (issue 14)
+    /// The fund's income-expenditure statements and reserve (aggregates).
+    ReadFund,
+    /// Run the month's transfer into the reserve.
+    RunReserve,
+    /// Project the fund under a reform (no personal data).
+    RunSimulation,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 43] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -174,6 +181,10 @@ impl Action {
         Action::ReadTicketStatistics,
         // Issue 13.
         Action::ReadParameters,
+        // issue 14
+        Action::ReadFund,
+        Action::RunReserve,
+        Action::RunSimulation,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -219,6 +230,10 @@ impl Action {
             Action::ConsentToDisclosure => "agree to show the complainant",
             Action::ReadTicketStatistics => "read the service centre's statistics",
             Action::ReadParameters => "read the parameters in force",
+            // issue 14
+            Action::ReadFund => "read the fund's accounts",
+            Action::RunReserve => "run the reserve transfer",
+            Action::RunSimulation => "run a reform simulation",
         }
     }
 }
@@ -279,6 +294,10 @@ impl Role {
             ReportReferral => matches!(self, Administrator | FrontDesk | Mediator | Partner),
             EscalateTickets => matches!(self, Administrator | FrontDesk | Mediator),
             ConsentToDisclosure => matches!(self, Worker),
+            // The fund (issue 14): the agency and analysts read the accounts
+            // and simulate; the agency's clerks run the reserve, as the payroll.
+            ReadFund | RunSimulation => matches!(self, Clerk | Reviewer | Administrator | Analyst),
+            RunReserve => matches!(self, Clerk | Administrator),
             ReadTicketStatistics => matches!(
                 self,
                 Clerk | Reviewer | Administrator | Analyst | FrontDesk | Mediator

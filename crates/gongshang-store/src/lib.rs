@@ -22,6 +22,7 @@ pub mod cases;
 pub mod db;
 pub mod engine;
 pub mod error;
+pub mod fund;
 pub mod imports;
 pub mod migrations;
 pub mod model;
@@ -60,6 +61,7 @@ impl BackendKind {
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
 pub use cases::{CaseStore, StaffStore};
 pub use error::StoreError;
+pub use fund::FundStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
 pub use model::*;
 pub use postgres::PostgresStore;
@@ -72,7 +74,7 @@ pub use views::ViewStore;
 /// intervals are decided by the caller (with the rules engine and the domain);
 /// the store records them, enforces keys and idempotency, and answers.
 pub trait Store:
-    Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore + TicketStore + StaffStore
+    Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore + TicketStore + StaffStore + FundStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

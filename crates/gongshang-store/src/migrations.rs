@@ -71,6 +71,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_tickets.sql"),
         postgres: include_str!("../migrations/postgres/0020_tickets.sql"),
     },
+    // issue 14
+    Migration {
+        version: 30,
+        name: "fund",
+        sqlite: include_str!("../migrations/sqlite/0030_fund.sql"),
+        postgres: include_str!("../migrations/postgres/0030_fund.sql"),
+    },
     // Issue 13 (agency staff): 45-49.
     Migration {
         version: 45,

@@ -11,6 +11,7 @@ pub mod calculate;
 pub mod cases;
 pub mod coverage;
 pub mod enrollment;
+pub mod fund;
 pub mod holidays;
 pub mod orders;
 pub mod payments;
@@ -50,7 +51,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(holidays::router())
         .merge(tickets::router())
         // Issue 13: the checker's side of awards.
-        .merge(review::router());
+        .merge(review::router())
+        .merge(fund::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

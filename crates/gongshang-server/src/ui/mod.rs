@@ -18,6 +18,7 @@ mod calc;
 mod cases;
 mod dashboard;
 mod format;
+mod fund;
 mod holidays;
 mod queue;
 mod registry;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .merge(review::router())
         .merge(admin::router())
         .merge(analyst::router())
+        .merge(fund::router())
 }
 
 pub use gongshang_app::Lang;
@@ -234,6 +236,8 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "Rights service",
         Shown::May(Action::ReadTickets),
     ),
+    // issue 14
+    ("/fund", "基金收支", "Fund", Shown::May(Action::ReadFund)),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),
 ];

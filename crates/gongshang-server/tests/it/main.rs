@@ -7,6 +7,7 @@ mod api_common;
 mod browser;
 mod common;
 mod flows;
+mod fund;
 mod openapi;
 mod plumbing;
 mod roles;

@@ -499,3 +499,23 @@ fn an_administrator_disables_and_enables_an_account_and_revokes_a_token_on_the_a
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("role=\"alert\""), "{}", r.body);
 }
+
+/// Issue 14: the fund's page shows the demo's statement per region and
+/// scheme with its chart and exports; a unit user is refused it.
+#[test]
+fn the_analyst_reads_the_fund_statement_with_its_chart() {
+    let s = sign_in("analyst");
+    let r = get("/fund?period=2026", Some(&s));
+    assert_eq!(r.status, 200, "{}", r.body);
+    for text in [
+        "工伤保险基金收支表",
+        "<svg",
+        "format=xlsx",
+        "jiangsu.employees",
+        "xiamen.yilubao",
+    ] {
+        assert!(r.body.contains(text), "the fund page shows {text}");
+    }
+    let unit = sign_in("unit");
+    assert_eq!(get("/fund", Some(&unit)).status, 403);
+}
