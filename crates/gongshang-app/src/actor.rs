@@ -126,10 +126,14 @@ pub enum Action {
     ConsentToDisclosure,
     /// The service centre's dashboard (no personal data).
     ReadTicketStatistics,
+    // ---- issue 13: people outside the agency
+    /// A unit pays its own bill online (recorded as received through the
+    /// online channel).
+    PayOwnBill,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -169,6 +173,8 @@ impl Action {
         Action::EscalateTickets,
         Action::ConsentToDisclosure,
         Action::ReadTicketStatistics,
+        // issue 13
+        Action::PayOwnBill,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -213,6 +219,7 @@ impl Action {
             Action::EscalateTickets => "escalate overdue tickets",
             Action::ConsentToDisclosure => "agree to show the complainant",
             Action::ReadTicketStatistics => "read the service centre's statistics",
+            Action::PayOwnBill => "pay a bill of its own online",
         }
     }
 }
@@ -277,6 +284,8 @@ impl Role {
                 self,
                 Clerk | Reviewer | Administrator | Analyst | FrontDesk | Mediator
             ),
+            // Issue 13: a unit pays its own bills online.
+            PayOwnBill => matches!(self, Unit),
         }
     }
 }

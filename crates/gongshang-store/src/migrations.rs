@@ -71,6 +71,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_tickets.sql"),
         postgres: include_str!("../migrations/postgres/0020_tickets.sql"),
     },
+    // issue 13
+    Migration {
+        version: 40,
+        name: "platform_units",
+        sqlite: include_str!("../migrations/sqlite/0040_platform_units.sql"),
+        postgres: include_str!("../migrations/postgres/0040_platform_units.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

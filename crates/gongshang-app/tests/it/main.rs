@@ -6,6 +6,7 @@ mod cases;
 mod events;
 mod imports;
 mod payroll_props;
+mod people;
 mod permissions;
 mod scheme_claims;
 mod tickets;

@@ -63,6 +63,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::EscalateTickets, "a f m"),
     (Action::ConsentToDisclosure, "w"),
     (Action::ReadTicketStatistics, "c r a s f m"),
+    // issue 13
+    (Action::PayOwnBill, "u"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -484,6 +486,12 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadTicketStatistics,
             "ticket_dashboard",
             Box::new(|a, x| ok(a.ticket_dashboard(x))),
+        ),
+        // issue 13
+        (
+            Action::PayOwnBill,
+            "pay_own_bill",
+            Box::new(|a, x| ok(a.pay_own_bill(x, 1, gongshang_rules::Money::from_fen(1)))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

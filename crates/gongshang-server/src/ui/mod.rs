@@ -17,6 +17,7 @@ mod cases;
 mod dashboard;
 mod format;
 mod holidays;
+mod plain;
 mod registry;
 mod session;
 mod tickets;

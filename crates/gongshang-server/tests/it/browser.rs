@@ -453,7 +453,10 @@ fn in_headless_chromium_roles_sign_in_a_clerk_enrols_a_case_reaches_an_approved_
     b.sign_in("worker");
     b.wait_text("main", "今天");
     b.screenshot("phone");
-    b.click("form[action='/me/days'] button[type=submit]");
+    b.set_value("#first_day", "2026-10-01");
+    b.click("form[action='/me/days/quote'] button[type=submit]");
+    b.wait_text("#quote", "您本人支付");
+    b.click("#confirm-pay");
     b.wait_text("#me", "已购买");
 }
 

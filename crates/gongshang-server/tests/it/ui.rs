@@ -292,7 +292,7 @@ fn a_worker_files_a_yilubao_claim_from_the_phone_page() {
         ("medical_expenses", ""),
     ]);
     assert!(
-        empty.body.contains("hospital_days") && !empty.body.contains("已提交理赔申请"),
+        empty.body.contains("hospital_days-error") && !empty.body.contains("已收到您的理赔申请"),
         "a claim for nothing is refused naming the field: {}",
         empty.body
     );
@@ -305,7 +305,7 @@ fn a_worker_files_a_yilubao_claim_from_the_phone_page() {
         ("medical_expenses", ""),
     ]);
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("已提交理赔申请"), "{}", r.body);
+    assert!(r.body.contains("已收到您的理赔申请"), "{}", r.body);
     let forged = post(&[
         ("csrf_token", "forged"),
         ("scheme_id", "xiamen.yilubao"),
