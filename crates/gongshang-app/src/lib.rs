@@ -27,5 +27,5 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
 pub use lang::Lang;
 pub use orders::{OrderInput, OrderPricer, PLATFORM_ALIASES, Reconciliation};
-pub use people::{DaysQuote, PlatformDay, UnitOverview};
+pub use people::{DaysQuote, DeclarationDraft, DraftLine, PlatformDay, UnitMember, UnitOverview};
 pub use services::*;

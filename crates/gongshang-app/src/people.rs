@@ -46,6 +46,36 @@ pub struct UnitOverview {
     pub outstanding: Money,
 }
 
+/// One person of a unit's declaration: the enrolment, the name, and the
+/// wage declared for them the month before (if any), to start from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftLine {
+    pub enrollment_id: i64,
+    pub person: ResidentId,
+    pub name: String,
+    pub last_wage: Option<Money>,
+}
+
+/// A unit's month to declare in one scheme billed monthly on wages: who is
+/// enrolled in it that month; already declared or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclarationDraft {
+    pub scheme_id: String,
+    pub month: Month,
+    /// The bill's reference when the month is declared already.
+    pub declared: Option<String>,
+    /// The scheme takes no wage (a fixed base).
+    pub fixed_base: bool,
+    pub lines: Vec<DraftLine>,
+}
+
+/// A running enrolment of a unit with the person's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnitMember {
+    pub enrollment: gongshang_store::StoredEnrollment,
+    pub name: String,
+}
+
 /// A platform's day: orders and the workers they covered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PlatformDay {
@@ -274,15 +304,125 @@ impl App {
                 bill_id,
                 amount,
                 paid_on: today,
+                // Short (a key has at most 60 characters): the bill, what
+                // it had been paid, and this amount.
                 idempotency_key: format!(
-                    "online-{}-{}-{}",
-                    status.reference,
+                    "online-bill-{bill_id}-{}-{}",
                     status.paid.fen(),
                     amount.fen()
                 ),
                 payer: None,
             },
         )
+    }
+
+    /// The month a unit declares next in each scheme it pays monthly on
+    /// wages: the people enrolled in it that month, with last month's wage.
+    pub fn declaration_drafts(
+        &self,
+        actor: &Actor,
+        unit_code: &CreditCode,
+        month: Month,
+    ) -> Result<Vec<DeclarationDraft>, AppError> {
+        actor.authorize(Action::Declare)?;
+        actor.require_own(
+            actor.reaches_unit(Some(unit_code)),
+            "unit",
+            "a unit declares its own months only",
+        )?;
+        let enrolments = self.store.enrollments_of_unit(unit_code, None)?;
+        let mut schemes: Vec<String> = enrolments.iter().map(|e| e.scheme_id.clone()).collect();
+        schemes.sort();
+        schemes.dedup();
+        let previous = Month::of(
+            month
+                .first_day()
+                .yesterday()
+                .map_err(|e| AppError::invalid("month", e.to_string()))?,
+        );
+        let mut out = Vec::new();
+        for scheme_id in schemes {
+            let scheme = self.scheme(&scheme_id)?;
+            let gongshang_rules::scheme::Billing::MonthlyWage { base, .. } = &scheme.billing else {
+                continue;
+            };
+            let fixed_base = matches!(base, gongshang_rules::scheme::WageBase::Fixed { .. });
+            let reference =
+                gongshang_domain::declaration::monthly_bill_reference(month, unit_code, &scheme_id);
+            let declared = self.store.bill_by_reference(&reference)?.map(|_| reference);
+            let last: Vec<(i64, Money)> = match self.store.bill_by_reference(
+                &gongshang_domain::declaration::monthly_bill_reference(
+                    previous, unit_code, &scheme_id,
+                ),
+            )? {
+                Some(b) => self
+                    .store
+                    .declarations_of_bill(b.status.bill_id)?
+                    .into_iter()
+                    .map(|d| (d.enrollment_id, d.declared_wage))
+                    .collect(),
+                None => Vec::new(),
+            };
+            let mut lines = Vec::new();
+            for e in enrolments.iter().filter(|e| {
+                e.scheme_id == scheme_id
+                    && e.start <= month.last_day()
+                    && e.last_day.is_none_or(|l| l >= month.first_day())
+            }) {
+                let name = self
+                    .store
+                    .person_by_resident_id(&e.person)?
+                    .map(|p| p.name)
+                    .unwrap_or_default();
+                lines.push(DraftLine {
+                    enrollment_id: e.id,
+                    person: e.person,
+                    name,
+                    last_wage: last.iter().find(|(id, _)| *id == e.id).map(|(_, w)| *w),
+                });
+            }
+            if !lines.is_empty() {
+                out.push(DeclarationDraft {
+                    scheme_id,
+                    month,
+                    declared,
+                    fixed_base,
+                    lines,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// A unit's running enrolments with the people's names (its own only).
+    pub fn unit_members(
+        &self,
+        actor: &Actor,
+        unit_code: &CreditCode,
+    ) -> Result<Vec<UnitMember>, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        actor.require_reach(
+            actor.reaches_unit(Some(unit_code)),
+            "unit",
+            unit_code.as_str(),
+        )?;
+        let today = self.today();
+        let mut out = Vec::new();
+        for e in self.store.enrollments_of_unit(unit_code, None)? {
+            if e.last_day.is_some_and(|l| l < today) {
+                continue;
+            }
+            let name = self
+                .store
+                .person_by_resident_id(&e.person)?
+                .map(|p| p.name)
+                .unwrap_or_default();
+            out.push(UnitMember {
+                enrollment: e,
+                name,
+            });
+        }
+        Ok(out)
     }
 
     /// A platform's days of a month: orders, workers covered and premium

@@ -290,3 +290,84 @@ fn a_platforms_order_bills_are_charged_to_its_unit() {
         assert!(app.platform_days(&platform_user, &eleme, july).is_err());
     });
 }
+
+#[test]
+fn a_unit_declares_its_month_and_pays_it_online_in_parts_but_not_another_units() {
+    each_backend(|app, clock| {
+        let u = unit(app, 51, "440106");
+        let other = unit(app, 52, "440106");
+        let worker = person(app, "440106", date(1990, 1, 1), 74);
+        app.enroll(
+            &ACTOR,
+            &EnrollRequest {
+                labour_relation: true,
+                ..request(
+                    worker,
+                    Some(u),
+                    "guangdong.employees",
+                    Category::Employee,
+                    date(2025, 1, 1),
+                )
+            },
+        )
+        .unwrap();
+        let employer = Actor {
+            login: "u".into(),
+            role: Role::Unit,
+            scope: Scope::Unit {
+                unit: u,
+                platform: None,
+            },
+        };
+        let june = Month::parse("2025-06").unwrap();
+        let drafts = app.declaration_drafts(&employer, &u, june).unwrap();
+        assert_eq!(drafts.len(), 1);
+        assert_eq!(drafts[0].lines.len(), 1);
+        assert!(drafts[0].declared.is_none());
+        assert!(app.declaration_drafts(&employer, &other, june).is_err());
+        let bill = app
+            .declare_month(
+                &employer,
+                &u,
+                "guangdong.employees",
+                june,
+                &[(worker, yuan("8000.00"))],
+            )
+            .unwrap();
+        assert!(
+            app.declaration_drafts(&employer, &u, june).unwrap()[0]
+                .declared
+                .is_some()
+        );
+        clock.set(ts("2025-07-20T02:00:00Z"));
+        let overview = app.unit_overview(&employer, &u).unwrap();
+        assert_eq!(overview.arrears, bill.amount, "past its due date");
+        let part = yuan("0.01");
+        app.pay_own_bill(&employer, bill.bill_id, part).unwrap();
+        let too_much = app
+            .pay_own_bill(&employer, bill.bill_id, bill.amount)
+            .unwrap_err();
+        assert_eq!(too_much.field(), Some("amount"));
+        app.pay_own_bill(
+            &employer,
+            bill.bill_id,
+            bill.amount.checked_sub(part).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            app.unit_overview(&employer, &u).unwrap().outstanding,
+            yuan("0")
+        );
+        // Another unit cannot pay (nor see) this bill.
+        let stranger = Actor {
+            login: "o".into(),
+            role: Role::Unit,
+            scope: Scope::Unit {
+                unit: other,
+                platform: None,
+            },
+        };
+        assert!(app.pay_own_bill(&stranger, bill.bill_id, part).is_err());
+        assert!(app.unit_overview(&stranger, &u).is_err());
+    });
+}

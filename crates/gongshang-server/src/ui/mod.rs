@@ -15,9 +15,11 @@ mod bills;
 mod calc;
 mod cases;
 mod dashboard;
+mod employer;
 mod format;
 mod holidays;
 mod plain;
+mod platform;
 mod registry;
 mod session;
 mod tickets;
@@ -50,6 +52,9 @@ pub fn router() -> Router<AppState> {
         .merge(holidays::router())
         .merge(accounts::router())
         .merge(tickets::router())
+        // issue 13: the employer's and the platform's pages
+        .merge(employer::router())
+        .merge(platform::router())
 }
 
 pub use gongshang_app::Lang;
@@ -189,6 +194,13 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
     ),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),
+    // issue 13: a unit's own page (a platform's goes on to /platform)
+    (
+        "/employer",
+        "本单位",
+        "My unit",
+        Shown::May(Action::PayOwnBill),
+    ),
 ];
 
 fn shown(ctx: &Ctx, s: Shown) -> bool {

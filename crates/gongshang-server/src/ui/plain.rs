@@ -134,6 +134,10 @@ pub fn say(ctx: &Ctx, e: &AppError) -> String {
                 "公民身份号码不正确（18位，末位可为X，校验码须正确）。",
                 "The identity number is not right (18 characters, the last may be X, and it must check).",
             ),
+            (_, Some("declarations")) => t(
+                "请为每位人员填写本月工资（元，如 6500.00）。",
+                "Give each person's wage of the month (yuan, such as 6500.00).",
+            ),
             (_, Some("month")) => t(
                 "请选择申报月份（如 2026-06）。",
                 "Choose the month (for example 2026-06).",
