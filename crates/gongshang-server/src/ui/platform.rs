@@ -235,7 +235,15 @@ async fn upload(State(state): State<AppState>, ctx: Ctx, Form(f): Form<UploadFor
         },
         Err(e) => Shown {
             month,
-            upload_error: Some(plain::say(&ctx, &e)),
+            upload_error: Some(if e.field() == Some("platform") {
+                ctx.t(
+                    "文件中有其他平台的订单；只能上传本平台的订单，整个文件未导入。",
+                    "The file has orders of another platform: only this platform's orders may be uploaded, and nothing was imported.",
+                )
+                .to_owned()
+            } else {
+                plain::say(&ctx, &e)
+            }),
             ..Shown::default()
         },
     };
@@ -305,7 +313,7 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                         input #declared_orders name="declared_orders" inputmode="numeric" value=(s.declared_orders); }
                     div { label for="declared_premium" { (ctx.t("平台申报的保费（元）", "Premium the platform declared (yuan)")) }
                         input #declared_premium name="declared_premium" inputmode="decimal" value=(s.declared_premium); }
-                    div { button type="submit" { (ctx.t("核对", "Check")) } }
+                    div { button #reconcile-submit type="submit" { (ctx.t("核对", "Check")) } }
                 }
                 @if r.declared_orders.is_some() || r.declared_premium.is_some() {
                     @if r.matches {

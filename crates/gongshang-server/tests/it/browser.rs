@@ -245,7 +245,7 @@ impl Browser {
                 panic!(
                     "{css:?} never said {needle:?}; it says {t:?} on {}; the page: {}",
                     self.url(),
-                    &main[..main.len().min(3000)]
+                    &main[..main.char_indices().nth(3000).map_or(main.len(), |(i, _)| i)]
                 );
             }
             std::thread::sleep(Duration::from_millis(150));
@@ -563,3 +563,7 @@ fn in_headless_chromium_a_worker_files_by_qr_code_on_a_phone_a_mediator_settles_
     b.wait_text("#overdue", "SQ2026-000007");
     b.screenshot("tickets-dashboard");
 }
+
+// Issue 13: the worker's, the employer's and the platform's days.
+#[path = "browser_people.rs"]
+mod people;
