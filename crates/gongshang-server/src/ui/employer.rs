@@ -424,7 +424,7 @@ const MATERIALS: &[(&str, &str, &str)] = &[
 /// Register and enrol in one step: the schemes whose area includes the unit.
 fn enrol_form(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
     let ee = s.error(Which::Enrol);
-    let invalid = |f: &str| ee.filter(|e| plain::field_of(e) == Some(f)).map(|_| "true");
+    let invalid = |f: &str| plain::invalid(ee, f).then_some("true");
     let today = state.app.today().to_string();
     let start = if s.typed("start").is_empty() {
         today.as_str()
@@ -440,12 +440,12 @@ fn enrol_form(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
                 (session::csrf_field(ctx))
                 div {
                     label for="resident_id" { (ctx.t("公民身份号码", "Identity number")) }
-                    input #resident_id name="resident_id" required maxlength="18" autocomplete="off" value=(s.typed("resident_id")) aria-invalid=[invalid("resident_id")];
+                    input #resident_id name="resident_id" required maxlength="18" autocomplete="off" value=(s.typed("resident_id")) aria-invalid=[invalid("resident_id")] autofocus[plain::invalid(ee, "resident_id")];
                     (field_error(ctx, ee, "resident_id"))
                 }
                 div {
                     label for="name" { (ctx.t("姓名", "Name")) }
-                    input #name name="name" required value=(s.typed("name")) aria-invalid=[invalid("name")];
+                    input #name name="name" required value=(s.typed("name")) aria-invalid=[invalid("name")] autofocus[plain::invalid(ee, "name")];
                     (field_error(ctx, ee, "name"))
                 }
                 div {
@@ -500,7 +500,7 @@ fn date(field: &'static str, text: &str) -> Result<jiff::civil::Date, AppError> 
 }
 
 fn ok_notice(text: String) -> Markup {
-    html! { div.alert.ok #done role="status" { (text) } }
+    html! { div.alert.ok #done role="status" tabindex="-1" autofocus { (text) } }
 }
 
 async fn declare(
@@ -704,7 +704,7 @@ async fn injury(
     let shown = match result {
         Ok(row) => Shown {
             notice: Some(
-                html! { div.alert.ok[!plain::is_refusal(row.state)] .alert.error[plain::is_refusal(row.state)] #done role="status" {
+                html! { div.alert.ok[!plain::is_refusal(row.state)] .alert.error[plain::is_refusal(row.state)] #done role="status" tabindex="-1" autofocus {
                     (ctx.t("已提交工伤认定申请 ", "Application filed: ")) a href=(format!("/cases/{}", row.number)) { (row.number) }
                     " · " (plain::case_state(&ctx, row.state))
                 } },

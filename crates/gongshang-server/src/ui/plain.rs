@@ -168,6 +168,12 @@ pub fn say(ctx: &Ctx, e: &AppError) -> String {
     }
 }
 
+/// Whether `error` is the field's: its input is then marked invalid and
+/// focused (`aria-invalid`, `autofocus`), so a long page scrolls to it.
+pub fn invalid(error: Option<&AppError>, field: &str) -> bool {
+    error.is_some_and(|e| field_of(e) == Some(field))
+}
+
 /// The error under its field (`id="{field}-error"`), if it is that field's.
 pub fn field_error(ctx: &Ctx, error: Option<&AppError>, field: &str) -> Markup {
     html! {
@@ -181,7 +187,8 @@ pub fn field_error(ctx: &Ctx, error: Option<&AppError>, field: &str) -> Markup {
 pub fn form_error(ctx: &Ctx, error: Option<&AppError>, fields: &[&str]) -> Markup {
     html! {
         @if let Some(e) = error.filter(|e| field_of(e).is_none_or(|f| !fields.contains(&f))) {
-            div.alert.error role="alert" { (say(ctx, e)) }
+            // Focused (and so scrolled to) when the page comes back refused.
+            div.alert.error role="alert" tabindex="-1" autofocus { (say(ctx, e)) }
         }
     }
 }

@@ -374,7 +374,7 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                 h2 style="margin-top:0" { (ctx.t("上传订单文件", "Upload an order file")) }
                 p.muted { (ctx.t("CSV（UTF-8），首行为列名：", "CSV (UTF-8) with a header row: ")) code { "platform,order_id,resident_id,ordered_at,industry,province" } (ctx.t("。已导入的订单再次上传不会重复计算；有问题的行会列出，其余照常导入。", ". Orders sent again are not counted twice; bad rows are listed and the rest imported.")) }
                 @if let Some(e) = &s.upload_error {
-                    div.alert.error #upload-error role="alert" { (ctx.t("文件无法导入：", "The file was not imported: ")) (e) }
+                    div.alert.error #upload-error role="alert" tabindex="-1" autofocus { (ctx.t("文件无法导入：", "The file was not imported: ")) (e) }
                 }
                 form method="post" action="/platform/orders" {
                     (session::csrf_field(ctx))
@@ -387,7 +387,7 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                     button.primary #upload-submit type="submit" { (ctx.t("上传并导入", "Upload and import")) } " " span.spinner aria-hidden="true" {}
                 }
                 @if let Some(rep) = &s.report {
-                    div.alert.ok[rep.problems.is_empty()] .alert.warn[!rep.problems.is_empty()] #import-report role="status" {
+                    div.alert.ok[rep.problems.is_empty()] .alert.warn[!rep.problems.is_empty()] #import-report role="status" tabindex="-1" autofocus {
                         strong { (ctx.t("导入完成：", "Imported: ")) }
                         (ctx.t("读取 ", "read ")) (rep.rows_read) (ctx.t(" 行，新增 ", " rows, added ")) (rep.added)
                         (ctx.t(" 笔，已存在 ", ", already there ")) (rep.already_there)

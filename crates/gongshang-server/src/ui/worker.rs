@@ -199,23 +199,6 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s:
                     h2 style="margin-top:0" { (ctx.t("购买保障天数", "Buy days of cover")) }
                     p.muted { (state.app.scheme_name(scheme, ctx.zh())) " · " (ctx.t("先看价格再付款；付款后所选日期起在保，不能补买已过去的日子。", "See the price before you pay; you are covered on the days you choose, never on days already past.")) }
                     (form_error(ctx, de, &["first_day", "days"]))
-                    form method="post" action="/me/days/quote" hx-post="/me/days/quote" hx-target="#me" hx-swap="outerHTML" {
-                        (session::csrf_field(ctx))
-                        input type="hidden" name="scheme_id" value=(scheme);
-                        label for="first_day" { (ctx.t("第一天", "First day")) }
-                        input #first_day name="first_day" type="date" required value=(first_day) min=(tomorrow.to_string())
-                            aria-invalid=[de.filter(|e| plain::field_of(e) == Some("first_day")).map(|_| "true")];
-                        (field_error(ctx, de, "first_day"))
-                        @if let Some(l) = covered_until.filter(|l| *l >= today) {
-                            span.hint #covered-until { (ctx.t("已购买至 ", "Bought up to ")) (l) }
-                        }
-                        label for="days" { (ctx.t("天数", "Days")) }
-                        select #days name="days" {
-                            @for n in ["1", "3", "7", "15", "30"] { option value=(n) selected[n == days] { (n) } }
-                        }
-                        (field_error(ctx, de, "days"))
-                        button.primary type="submit" { (ctx.t("查看价格", "See the price")) }
-                    }
                     @if let Some(q) = &s.quote {
                         div.alert.warn #quote role="status" {
                             strong { (ctx.t("请确认：", "Please confirm: ")) }
@@ -230,9 +213,26 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s:
                                 input type="hidden" name="scheme_id" value=(q.scheme_id);
                                 input type="hidden" name="first_day" value=(q.first_day.to_string());
                                 input type="hidden" name="days" value=(q.days);
-                                button.primary #confirm-pay type="submit" { (ctx.t("确认并支付 ", "Confirm and pay ")) (yuan(q.own)) (ctx.t(" 元", " yuan")) }
+                                button.primary #confirm-pay type="submit" autofocus { (ctx.t("确认并支付 ", "Confirm and pay ")) (yuan(q.own)) (ctx.t(" 元", " yuan")) }
                             }
                         }
+                    }
+                    form method="post" action="/me/days/quote" hx-post="/me/days/quote" hx-target="#me" hx-swap="outerHTML" {
+                        (session::csrf_field(ctx))
+                        input type="hidden" name="scheme_id" value=(scheme);
+                        label for="first_day" { (ctx.t("第一天", "First day")) }
+                        input #first_day name="first_day" type="date" required value=(first_day) min=(tomorrow.to_string())
+                            aria-invalid=[plain::invalid(de, "first_day").then_some("true")] autofocus[plain::invalid(de, "first_day")];
+                        (field_error(ctx, de, "first_day"))
+                        @if let Some(l) = covered_until.filter(|l| *l >= today) {
+                            span.hint #covered-until { (ctx.t("已购买至 ", "Bought up to ")) (l) }
+                        }
+                        label for="days" { (ctx.t("天数", "Days")) }
+                        select #days name="days" {
+                            @for n in ["1", "3", "7", "15", "30"] { option value=(n) selected[n == days] { (n) } }
+                        }
+                        (field_error(ctx, de, "days"))
+                        button.primary type="submit" { (ctx.t("查看价格", "See the price")) }
                     }
                 }
             }
@@ -246,14 +246,15 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s:
                         input type="hidden" name="scheme_id" value=(scheme);
                         label for="accident_date" { (ctx.t("事故日期", "Day of the accident")) }
                         input #accident_date name="accident_date" type="date" required max=(today.to_string()) value=(s.claim.accident_date)
-                            aria-invalid=[ce.filter(|e| plain::field_of(e) == Some("accident_date")).map(|_| "true")];
+                            aria-invalid=[plain::invalid(ce, "accident_date").then_some("true")] autofocus[plain::invalid(ce, "accident_date")];
                         (field_error(ctx, ce, "accident_date"))
                         label for="hospital_days" { (ctx.t("住院天数", "Days in hospital")) }
                         input #hospital_days name="hospital_days" type="number" min="0" inputmode="numeric" value=(s.claim.hospital_days)
-                            aria-invalid=[ce.filter(|e| plain::field_of(e) == Some("hospital_days")).map(|_| "true")];
+                            aria-invalid=[plain::invalid(ce, "hospital_days").then_some("true")] autofocus[plain::invalid(ce, "hospital_days")];
                         (field_error(ctx, ce, "hospital_days"))
                         label for="medical_expenses" { (ctx.t("医疗费用（元）", "Medical expenses (yuan)")) }
-                        input #medical_expenses name="medical_expenses" inputmode="decimal" placeholder="0.00" value=(s.claim.medical_expenses);
+                        input #medical_expenses name="medical_expenses" inputmode="decimal" placeholder="0.00" value=(s.claim.medical_expenses)
+                            aria-invalid=[plain::invalid(ce, "medical_expenses").then_some("true")] autofocus[plain::invalid(ce, "medical_expenses")];
                         (field_error(ctx, ce, "medical_expenses"))
                         button.primary type="submit" { (ctx.t("提交理赔申请", "File the claim")) }
                     }
@@ -351,7 +352,7 @@ async fn buy_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysFor
                 .unwrap_or(first);
             Shown {
                 notice: Some(
-                    html! { div.alert.ok #bought role="status" style="margin-top:1rem" {
+                    html! { div.alert.ok #bought role="status" tabindex="-1" autofocus style="margin-top:1rem" {
                         strong { (ctx.t("已购买：", "Bought: ")) } (first) " — " (last) " · "
                         (ctx.t("您已支付 ", "you paid ")) (yuan(own)) (ctx.t(" 元，财政补贴 ", " yuan, the city pays ")) (yuan(b.fiscal_share)) (ctx.t(" 元", " yuan"))
                     } },
@@ -438,13 +439,13 @@ fn filed_notice(ctx: &Ctx, view: &CaseView) -> Markup {
     let row = &view.row;
     let href = format!("/me/cases/{}", row.number);
     if plain::is_refusal(row.state) {
-        html! { div.alert.error #claim-result role="alert" style="margin-top:1rem" {
+        html! { div.alert.error #claim-result role="alert" tabindex="-1" autofocus style="margin-top:1rem" {
             strong { (ctx.t("理赔申请未受理。", "Your claim was not accepted.")) } " "
             (refusal_reason(ctx, view))
             " " a href=(href) { (ctx.t("查看详情", "See it")) }
         } }
     } else {
-        html! { div.alert.ok #claim-result role="status" style="margin-top:1rem" {
+        html! { div.alert.ok #claim-result role="status" tabindex="-1" autofocus style="margin-top:1rem" {
             strong { (ctx.t("已收到您的理赔申请。", "Your claim is received.")) } " "
             (plain::case_state(ctx, row.state)) " · "
             a href=(href) { (ctx.t("查看进度", "Follow it")) }

@@ -359,8 +359,8 @@ fn in_headless_chromium_roles_sign_in_a_clerk_enrols_a_case_reaches_an_approved_
         ("reviewer", "/", "概览"),
         ("admin", "/", "概览"),
         ("analyst", "/", "概览"),
-        ("unit", "/units/", "人员"),
-        ("platform", "/units/", "人员"),
+        ("unit", "/employer", "月度申报"),
+        ("platform", "/platform", "本月对账"),
         ("worker", "/me", "今天"),
     ] {
         b.sign_in(login);

@@ -23,6 +23,16 @@ fn browser() -> Option<(Browser, &'static crate::common::DemoServer)> {
     ))
 }
 
+/// Brings an element into the viewport for a screenshot.
+fn scroll_to(b: &Browser, css: &str) {
+    b.find(css);
+    b.cmd(
+        "POST",
+        "/execute/sync",
+        Some(serde_json::json!({"script": "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});", "args": [css]})),
+    );
+}
+
 /// What a worker must never see: internal states, codes, policy notes.
 fn no_internals(source: &str) {
     for word in [
@@ -63,6 +73,7 @@ fn in_headless_chromium_a_worker_on_a_phone_sees_the_price_before_buying_days_an
     let own = b.text("#own-share");
     let city = b.text("#city-share");
     assert!(own.contains("元") && city.contains("元"), "{own} / {city}");
+    scroll_to(&b, "#quote");
     b.screenshot("worker-quote-phone");
     b.click("#confirm-pay");
     let bought = b.wait_text("#bought", "已购买");
@@ -75,6 +86,7 @@ fn in_headless_chromium_a_worker_on_a_phone_sees_the_price_before_buying_days_an
     b.set_value("#first_day", "2026-09-03");
     b.click("form[action='/me/days/quote'] button[type=submit]");
     b.wait_text("#first_day-error", "已购买的天数");
+    scroll_to(&b, "#first_day");
     b.screenshot("worker-days-already-covered-phone");
 
     // A claim for the demo day (covered), then the same accident again.
@@ -100,6 +112,7 @@ fn in_headless_chromium_a_worker_on_a_phone_sees_the_price_before_buying_days_an
     b.fill("#hospital_days", "999");
     b.click("form[action='/me/claims'] button[type=submit]");
     b.wait_text("#hospital_days-error", "住院天数不合理");
+    scroll_to(&b, "#hospital_days");
     b.screenshot("worker-claim-refused-phone");
 
     // A claim of a day not covered: a rejection, in red, with its reason.
@@ -176,6 +189,7 @@ fn in_headless_chromium_an_employer_declares_and_pays_and_a_child_or_a_500_chara
     b.fill("#name", &"张".repeat(500));
     b.click("#enrol-submit");
     b.wait_text("#name-error", "1至60个字");
+    scroll_to(&b, "#enrol-form");
     b.screenshot("employer-refused");
     // On a phone the tables are cards.
     b.resize(390, 844);
@@ -219,6 +233,7 @@ fn in_headless_chromium_a_platform_uploads_orders_sees_the_rows_refused_and_reco
     let report = b.wait_text("#import-report", "新增 1");
     assert!(report.contains("有问题 1"), "{report}");
     b.wait_text("#import-problems", "身份号码不正确");
+    scroll_to(&b, "#import-report");
     b.screenshot("platform-upload");
     let after: u64 = b.text("#rec-orders").trim().parse().unwrap_or(0);
     assert_eq!(after, before + 1, "the month counts the new order");
