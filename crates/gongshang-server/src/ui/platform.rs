@@ -56,10 +56,11 @@ fn platform_user(ctx: &Ctx) -> Result<(Actor, CreditCode, PlatformId), Response>
     }
 }
 
-fn platform_name(p: &PlatformId) -> &str {
+/// The platform's Chinese name on a Chinese page, its id otherwise.
+fn platform_name<'a>(ctx: &Ctx, p: &'a PlatformId) -> &'a str {
     PLATFORM_ALIASES
         .iter()
-        .find(|(a, _)| *a == p.as_str())
+        .find(|(a, _)| *a == p.as_str() && ctx.zh())
         .map_or(p.as_str(), |(_, n)| n)
 }
 
@@ -92,7 +93,7 @@ async fn render(
     match loaded {
         Ok(l) => respond(
             ctx,
-            platform_name(&platform),
+            platform_name(ctx, &platform),
             body(ctx, state, &platform, &l, &shown),
         ),
         Err(e) => error_page(ctx, &e),
@@ -289,7 +290,7 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
     let month_text = l.month.to_string();
     html! {
         div #platform {
-            h1 { (platform_name(platform)) " · " (l.overview.unit.name) }
+            h1 { (platform_name(ctx, platform)) " · " (l.overview.unit.name) }
             form.toolbar method="get" action="/platform" {
                 label for="month-pick" { (ctx.t("月份", "Month")) }
                 select #month-pick name="month" style="max-width:10rem" {
