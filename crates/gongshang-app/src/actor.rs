@@ -136,10 +136,14 @@ pub enum Action {
     RunReserve,
     /// Project the fund under a reform (no personal data).
     RunSimulation,
+    // ---- issue 13: people outside the agency
+    /// A unit pays its own bill online (recorded as received through the
+    /// online channel).
+    PayOwnBill,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -185,6 +189,8 @@ impl Action {
         Action::ReadFund,
         Action::RunReserve,
         Action::RunSimulation,
+        // issue 13
+        Action::PayOwnBill,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -234,6 +240,7 @@ impl Action {
             Action::ReadFund => "read the fund's accounts",
             Action::RunReserve => "run the reserve transfer",
             Action::RunSimulation => "run a reform simulation",
+            Action::PayOwnBill => "pay a bill of its own online",
         }
     }
 }
@@ -305,6 +312,8 @@ impl Role {
             // Issue 13: agency staff and analysts read the parameters with
             // their notes and marks (never workers nor units).
             ReadParameters => matches!(self, Clerk | Reviewer | Administrator | Analyst),
+            // Issue 13: a unit pays its own bills online.
+            PayOwnBill => matches!(self, Unit),
         }
     }
 }

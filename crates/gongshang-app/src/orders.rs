@@ -216,7 +216,8 @@ impl App {
         let issued = self.store.issue_bill(
             &NewBill {
                 reference: reference_text.clone(),
-                unit: None,
+                // Issue 13: charged to the platform's unit, when it is known.
+                unit: self.store.platform_unit(platform)?,
                 person: None,
                 scheme_id: ORDER_SCHEME_ID.to_owned(),
                 kind: BillKind::Orders,
@@ -252,6 +253,29 @@ impl App {
             due_provisional: due.provisional,
             lines: Vec::new(),
         }))
+    }
+
+    /// Issue 13: the unit a platform is registered as; its order bills are
+    /// charged to that unit from then on.
+    pub fn link_platform_unit(
+        &self,
+        actor: &Actor,
+        platform: &PlatformId,
+        unit: &gongshang_domain::ids::CreditCode,
+    ) -> Result<(), AppError> {
+        actor.authorize(Action::RegisterUnit)?;
+        if !PLATFORM_ALIASES
+            .iter()
+            .any(|(a, _)| *a == platform.as_str())
+        {
+            return Err(AppError::invalid(
+                "platform",
+                format!("{} is not a platform of the pilot", platform.as_str()),
+            ));
+        }
+        Ok(self
+            .store
+            .link_platform_unit(platform, unit, &actor.audit_name(), self.now())?)
     }
 
     /// A platform's month as stored (orders, workers, premium, billed),

@@ -290,6 +290,11 @@ pub fn parse_unit(input: &UnitInput) -> Result<NewUnit, AppError> {
     })
 }
 
+/// The longest name a person may be registered with, in characters (the
+/// longest names of the resident registry, transliterated minority names
+/// with their separators, stay well under it).
+pub const PERSON_NAME_MAX_CHARS: usize = 60;
+
 /// Parses a person: the identity number (checksum, region, birth date) and a name.
 pub fn parse_person(resident_id: &str, name: &str) -> Result<NewPerson, AppError> {
     let resident_id = ResidentId::parse(resident_id.trim())?;
@@ -298,6 +303,17 @@ pub fn parse_person(resident_id: &str, name: &str) -> Result<NewPerson, AppError
         return Err(AppError::invalid(
             "name",
             "empty; a person needs a real name",
+        ));
+    }
+    // Issue 13: a name is at most PERSON_NAME_MAX_CHARS characters, with no
+    // control characters (a 500-character name was accepted).
+    let chars = name.chars().count();
+    if chars > PERSON_NAME_MAX_CHARS || name.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "name",
+            format!(
+                "{chars} characters; a name has 1 to {PERSON_NAME_MAX_CHARS} characters and no control characters"
+            ),
         ));
     }
     Ok(NewPerson {
@@ -385,7 +401,7 @@ impl App {
         self.clock.now()
     }
 
-    fn scheme(&self, id: &str) -> Result<&Scheme, AppError> {
+    pub(crate) fn scheme(&self, id: &str) -> Result<&Scheme, AppError> {
         Ok(self.policy.scheme(id)?)
     }
 
@@ -904,6 +920,8 @@ impl App {
         let last_day = first_day
             .checked_add(i64::from(days - 1).days())
             .map_err(|e| AppError::invalid("days", e.to_string()))?;
+        // Issue 13: days already bought are not sold again.
+        self.refuse_days_bought(person, scheme_id, first_day, last_day)?;
         let reference_text = declaration::days_bill_reference(first_day, enrollment.id, days);
         let tx = ledger::bill_issued(
             IdempotencyKey::parse(&format!("bill:{reference_text}"))?,
@@ -1041,7 +1059,7 @@ impl App {
         Ok(bill)
     }
 
-    fn record_payment_as(
+    pub(crate) fn record_payment_as(
         &self,
         who: &str,
         req: &PaymentRequest,

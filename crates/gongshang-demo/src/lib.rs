@@ -661,8 +661,8 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
     }
     // The platforms, registered as units.
     let mut platform_codes = Vec::new();
-    for &(_, name, _, _, region) in PLATFORMS {
-        platform_codes.push(register(
+    for &(alias, name, _, _, region) in PLATFORMS {
+        let code = register(
             app,
             &mut rng,
             region,
@@ -670,7 +670,10 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             "platform",
             3,
             &mut report,
-        )?);
+        )?;
+        // Its order bills are charged to this unit (issue 13).
+        app.link_platform_unit(&seeder(), &PlatformId::parse(alias)?, &code)?;
+        platform_codes.push(code);
     }
     lap(&mut report, "units and people");
 

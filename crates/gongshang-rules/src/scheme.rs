@@ -704,6 +704,21 @@ impl Scheme {
             Some(self.citation.clone()),
         );
         let age = retirement::age_on(who.birth_date, on);
+        // Issue 13: nobody under the lowest working age is insured for work
+        // (Labour Law Art 15, the national floor), whatever the category;
+        // a category with a lowest age of its own is checked against that.
+        if let Some(rule) = rule
+            && rule.min_age.is_none()
+        {
+            let p = policy.at("national", MIN_WORKING_AGE, on)?;
+            push(
+                "min_age",
+                i64::from(age) >= p.whole(),
+                format!("age {age}"),
+                format!("{} or older", p.whole()),
+                Some(p.citation),
+            );
+        }
         if let Some(rule) = rule {
             if let Some(key) = &rule.min_age {
                 let p = self.param(policy, key, on)?;
@@ -770,6 +785,10 @@ impl Scheme {
         })
     }
 }
+
+/// The national lowest working age (Labour Law Art 15), the floor of every
+/// category without a lowest age of its own.
+pub const MIN_WORKING_AGE: &str = "national.employees.min_age";
 
 /// The part of a GB/T 2260 code that its subdivisions share: a province
 /// (`440000`) covers `44....`, a city (`350200`) covers `3502..`.

@@ -1647,6 +1647,82 @@ impl<B: Backend> Store for SqlStore<B> {
         })
     }
 
+    fn link_platform_unit(
+        &self,
+        platform: &PlatformId,
+        unit: &CreditCode,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        require_text("actor", actor)?;
+        self.write(|db| {
+            let row = db.opt_row(
+                "reading a unit",
+                "SELECT id FROM units WHERE credit_code = $1",
+                &[t(unit.as_str())],
+            )?;
+            let Some(row) = row else {
+                return Err(StoreError::not_found("unit", unit.as_str()));
+            };
+            let unit_id = Cols::new(&row).int(0)?;
+            db.exec(
+                "linking a platform to its unit",
+                "INSERT INTO platform_units (platform, unit_id) VALUES ($1, $2) \
+                 ON CONFLICT (platform) DO UPDATE SET unit_id = excluded.unit_id",
+                &[t(platform.as_str()), i(unit_id)],
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "link",
+                "platform",
+                platform.as_str(),
+                json!({"unit": unit.as_str()}),
+            )
+        })
+    }
+
+    fn platform_unit(&self, platform: &PlatformId) -> Result<Option<CreditCode>, StoreError> {
+        self.backend.read(|db| {
+            db.opt_row(
+                "reading a platform's unit",
+                "SELECT n.credit_code FROM platform_units p JOIN units n ON n.id = p.unit_id \
+                 WHERE p.platform = $1",
+                &[t(platform.as_str())],
+            )?
+            .map(|r| Cols::new(&r).parsed(0, "credit_code", CreditCode::parse))
+            .transpose()
+        })
+    }
+
+    fn platform_days(
+        &self,
+        platform: &PlatformId,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(Date, u64, u64, Money)>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading a platform's days",
+                "SELECT day, COUNT(*), COUNT(DISTINCT resident_id), CAST(SUM(premium_fen) AS BIGINT) \
+                 FROM orders WHERE platform = $1 AND day >= $2 AND day <= $3 GROUP BY day ORDER BY day",
+                &[t(platform.as_str()), t(from), t(to)],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok((
+                    c.parsed(0, "day", parse_date)?,
+                    count(c.int(1)?),
+                    count(c.int(2)?),
+                    Money::from_fen(c.int(3)?),
+                ))
+            })
+            .collect()
+        })
+    }
+
     fn coverage_at(
         &self,
         person: &ResidentId,

@@ -220,6 +220,24 @@ pub trait Store:
         platform: &PlatformId,
         month: Month,
     ) -> Result<OrderMonthTotals, StoreError>;
+    /// Issue 13: the unit a platform is registered as (its order bills are
+    /// charged to it); linking again moves the platform to the new unit.
+    fn link_platform_unit(
+        &self,
+        platform: &PlatformId,
+        unit: &CreditCode,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    fn platform_unit(&self, platform: &PlatformId) -> Result<Option<CreditCode>, StoreError>;
+    /// A platform's orders per day from `from` to `to`: (day, orders,
+    /// distinct workers, premium).
+    fn platform_days(
+        &self,
+        platform: &PlatformId,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(Date, u64, u64, Money)>, StoreError>;
 
     // ---- coverage ----
     /// The covers of a person on a day (of one unit if given; order days

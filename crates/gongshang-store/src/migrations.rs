@@ -78,6 +78,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0030_fund.sql"),
         postgres: include_str!("../migrations/postgres/0030_fund.sql"),
     },
+    // issue 13
+    Migration {
+        version: 40,
+        name: "platform_units",
+        sqlite: include_str!("../migrations/sqlite/0040_platform_units.sql"),
+        postgres: include_str!("../migrations/postgres/0040_platform_units.sql"),
+    },
     // Issue 13 (agency staff): 45-49.
     Migration {
         version: 45,

@@ -405,6 +405,45 @@ impl App {
         )?;
         let accident_key =
             Self::accident_key_of(req.accident_key.as_ref(), &req.person, req.accident_date)?;
+        // Issue 13: the same accident claimed again for the same items
+        // (hospital days, medical expenses, a death, a disability) while a
+        // claim of it for any of them is open under the scheme is refused,
+        // and nothing is stored; a claim of other items (the death after the
+        // hospital stay) or after the first one ended may follow.
+        if let Some(facts) = &req.facts {
+            let asked = claimed_items(facts);
+            for row in self.store.cases_of_person(&req.person)? {
+                if row.flow != Flow::InsurerClaim
+                    || row.scheme_id != req.scheme_id
+                    || row.accident_key != accident_key.as_str()
+                    || row.closed
+                {
+                    continue;
+                }
+                let before: BTreeSet<&str> = self
+                    .store
+                    .awards_of_case(row.id)?
+                    .iter()
+                    .filter(|a| a.basis == AwardBasis::InsurerSchedule)
+                    .filter_map(|a| serde_json::from_str::<serde_json::Value>(&a.input).ok())
+                    .flat_map(|v| claimed_items(&v["case"]))
+                    .collect();
+                if before.is_empty() || !before.is_disjoint(&asked) {
+                    return Err(AppError::Conflict {
+                        entity: "claim",
+                        reason: format!(
+                            "the accident of {} is already claimed in case {} ({}); follow that claim instead of filing it again",
+                            req.accident_date,
+                            row.number,
+                            row.state.as_str()
+                        ),
+                    });
+                }
+            }
+        }
+        if let Some(facts) = &req.facts {
+            claim_facts_in_range(facts, req.accident_date, limits.claim_days)?;
+        }
         // Computed before anything is stored: a fault in the facts files nothing.
         let payout = match (&req.facts, covered) {
             (Some(facts), true) => Some(self.claim_payout(req, facts)?),
@@ -524,4 +563,55 @@ impl App {
             }
         }
     }
+}
+
+/// The facts of a claim that cannot be true are refused before anything is
+/// stored (issue 13): more days in hospital than the whole period in which
+/// the accident may be claimed (the scheme's dated claim limit, counted from
+/// the accident), or a negative sum. A claim may be filed while the worker
+/// is still in hospital, so the days are not bounded by the filing day.
+fn claim_facts_in_range(
+    facts: &serde_json::Value,
+    accident_date: Date,
+    claim_days: i64,
+) -> Result<(), AppError> {
+    if let Some(days) = facts.get("hospital_days") {
+        let n = days.as_i64().unwrap_or(-1);
+        if n < 0 || n > claim_days {
+            return Err(AppError::invalid(
+                "hospital_days",
+                format!(
+                    "{days} days in hospital; between 0 and {claim_days}, the days in which an accident of {accident_date} may be claimed"
+                ),
+            ));
+        }
+    }
+    if let Some(text) = facts.get("medical_expenses").and_then(|v| v.as_str())
+        && text.trim().starts_with('-')
+    {
+        return Err(AppError::invalid(
+            "medical_expenses",
+            format!("{text}; a sum of 0 or more"),
+        ));
+    }
+    Ok(())
+}
+
+/// The items a claim's facts ask for: hospital days, medical expenses, a
+/// death, a disability grade.
+fn claimed_items(facts: &serde_json::Value) -> BTreeSet<&'static str> {
+    let mut items = BTreeSet::new();
+    if facts["hospital_days"].as_u64().is_some_and(|d| d > 0) {
+        items.insert("hospital_days");
+    }
+    if !facts["medical_expenses"].is_null() {
+        items.insert("medical_expenses");
+    }
+    if !facts["death_date"].is_null() {
+        items.insert("death");
+    }
+    if !facts["grade"].is_null() {
+        items.insert("grade");
+    }
+    items
 }

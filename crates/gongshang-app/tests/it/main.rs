@@ -7,6 +7,7 @@ mod events;
 mod fund;
 mod imports;
 mod payroll_props;
+mod people;
 mod permissions;
 mod scheme_claims;
 mod tickets;

@@ -65,6 +65,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadTicketStatistics, "c r a s f m"),
     // Issue 13.
     (Action::ReadParameters, "c r a s"),
+    // issue 13
+    (Action::PayOwnBill, "u"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -538,6 +540,12 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadParameters,
             "parameters_in_force",
             Box::new(|a, x| ok(a.parameters_in_force(x, date(2025, 6, 30), None))),
+        ),
+        // issue 13
+        (
+            Action::PayOwnBill,
+            "pay_own_bill",
+            Box::new(|a, x| ok(a.pay_own_bill(x, 1, gongshang_rules::Money::from_fen(1)))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

@@ -77,7 +77,7 @@ pub struct ImportView {
 /// not UTF-8 or whose header is wrong is refused whole; a malformed row is
 /// reported and skipped like any bad row. Rows are numbered from 1 after
 /// the header.
-fn csv_rows(body: &[u8]) -> ApiResult<Vec<(u64, Result<OrderInput, RowProblem>)>> {
+pub(crate) fn csv_rows(body: &[u8]) -> ApiResult<Vec<(u64, Result<OrderInput, RowProblem>)>> {
     let table = gongshang_csv::read_table(body, ImportKind::Orders.columns()).map_err(|e| {
         let err = ApiError::new("malformed_request", format!("the CSV: {e}"));
         match &e.column_name {

@@ -17,10 +17,13 @@ mod bills;
 mod calc;
 mod cases;
 mod dashboard;
+mod employer;
 mod format;
 mod fund;
 mod holidays;
 mod queue;
+mod plain;
+mod platform;
 mod registry;
 mod review;
 mod session;
@@ -62,6 +65,9 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(analyst::router())
         .merge(fund::router())
+        // issue 13: the employer's and the platform's pages
+        .merge(employer::router())
+        .merge(platform::router())
 }
 
 pub use gongshang_app::Lang;
@@ -240,6 +246,13 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
     ("/fund", "基金收支", "Fund", Shown::May(Action::ReadFund)),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),
+    // issue 13: a unit's own page (a platform's goes on to /platform)
+    (
+        "/employer",
+        "本单位",
+        "My unit",
+        Shown::May(Action::PayOwnBill),
+    ),
 ];
 
 fn shown(ctx: &Ctx, s: Shown) -> bool {

@@ -270,7 +270,7 @@ fn safe_next(next: Option<&str>) -> String {
 fn home(role: Role) -> &'static str {
     match role {
         Role::Worker => "/me",
-        Role::Unit => "/units/mine",
+        Role::Unit => "/employer",
         Role::FrontDesk | Role::Mediator | Role::Partner => "/tickets",
         _ => "/",
     }

@@ -1,71 +1,136 @@
-//! The worker's phone-sized page: am I covered today, buy 益鹭保 days (the
-//! worker's half paid at once, the city's half billed to the fiscal payer),
-//! and file a claim with the insurer (益鹭保's claims: claim, review, payout
-//! within the cap).
+//! The worker's phone-sized pages (issue 13): am I covered today and what
+//! cover I had; buy 益鹭保 days with the price shown before paying (my share
+//! and the city's, by the scheme's dated parameters) and days already
+//! covered refused; claim with the insurer, a duplicate of the same accident
+//! and impossible values refused; my cases first, each in plain words, a
+//! rejection with its reason. Nothing internal (codes, policy notes, field
+//! names) reaches the worker: every message comes from [`super::plain`].
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use gongshang_app::AppError;
 use gongshang_app::accounts::Actor;
+use gongshang_app::cases::CaseView;
+use gongshang_app::model::CaseListRow;
 use gongshang_app::views::PersonDetail;
+use gongshang_app::{AppError, DaysQuote};
+use gongshang_domain::ids::ResidentId;
 use gongshang_rules::scheme::CoverStart;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::format::yuan;
-use super::{Ctx, error_box, error_page, respond, session};
+use super::plain::{self, field_error, form_error};
+use super::{Ctx, error_page, respond, session};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me", get(me))
+        .route("/me/days/quote", post(quote_days))
         .route("/me/days", post(buy_days))
         .route("/me/claims", post(file_claim))
+        .route("/me/cases/{number}", get(my_case))
 }
 
-async fn me(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let Some(actor) = ctx.viewer.actor() else {
-        return Redirect::to("/login?next=/me").into_response();
-    };
-    let Some(person) = ctx.viewer.person() else {
-        return match ctx.viewer.user() {
-            None => Redirect::to("/login?next=/me").into_response(),
-            Some(_) => respond(
-                &ctx,
-                ctx.t("我的保障", "My cover"),
-                html! {
-                    section.phone.card {
-                        h1 { (ctx.t("我的保障", "My cover")) }
-                        p { (ctx.t("此页面供参保个人使用：请以个人账号登录。经办人员可在“参保人员”中查看任何人的保障。",
-                                   "This page is for workers: sign in with a worker's login. Agency staff see anyone's cover under People.")) }
-                    }
-                },
-            ),
-        };
-    };
-    let viewer = actor.clone();
-    match state
-        .run(move |app| app.person_detail_by_resident_id(&actor, &person))
-        .await
-    {
-        Ok(d) => {
-            let title = ctx.t("我的保障", "My cover");
-            let cases = my_cases(&state, &viewer).await;
-            respond(
-                &ctx,
-                title,
-                html! { (body(&ctx, &state, &d, None)) (cases_box(&ctx, &cases)) },
-            )
-        }
-        Err(e) => error_page(&ctx, &e),
+/// What the worker typed in the days form (kept when refused).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct DaysForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    scheme_id: String,
+    #[serde(default)]
+    first_day: String,
+    #[serde(default)]
+    days: String,
+}
+
+/// What the worker typed in the claim form (kept when refused).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ClaimForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    scheme_id: String,
+    #[serde(default)]
+    accident_date: String,
+    #[serde(default)]
+    hospital_days: String,
+    #[serde(default)]
+    medical_expenses: String,
+}
+
+/// Everything the page shows besides the records: the forms as typed, the
+/// price to confirm, the errors, a notice.
+#[derive(Default)]
+struct Shown {
+    days: DaysForm,
+    days_error: Option<AppError>,
+    quote: Option<DaysQuote>,
+    claim: ClaimForm,
+    claim_error: Option<AppError>,
+    notice: Option<Markup>,
+}
+
+/// The worker's actor and identity, or the answer for anyone else.
+// The refusal is the response the handler returns at once: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
+fn worker(ctx: &Ctx) -> Result<(Actor, ResidentId), Response> {
+    match (ctx.viewer.actor(), ctx.viewer.person()) {
+        (Some(a), Some(p)) => Ok((a.clone(), p)),
+        (None, _) => Err(Redirect::to("/login?next=/me").into_response()),
+        (Some(_), None) => Err(respond(
+            ctx,
+            ctx.t("我的保障", "My cover"),
+            html! {
+                section.phone.card {
+                    h1 { (ctx.t("我的保障", "My cover")) }
+                    p { (ctx.t("此页面供参保个人使用：请以个人账号登录。经办人员可在“参保人员”中查看任何人的保障。",
+                               "This page is for workers: sign in with a worker's login. Agency staff see anyone's cover under People.")) }
+                }
+            },
+        )),
     }
 }
 
+/// The page with the worker's records read again.
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: Actor,
+    person: ResidentId,
+    shown: Shown,
+) -> Response {
+    let a = actor.clone();
+    let detail = state
+        .run(move |app| app.person_detail_by_resident_id(&a, &person))
+        .await;
+    let cases = my_cases(state, &actor).await;
+    match detail {
+        Ok(d) => respond(
+            ctx,
+            ctx.t("我的保障", "My cover"),
+            body(ctx, state, &d, &cases, &shown),
+        ),
+        Err(e) => error_page(ctx, &e),
+    }
+}
+
+async fn me(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let (actor, person) = match worker(&ctx) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    render(&state, &ctx, actor, person, Shown::default()).await
+}
+
+/// The schemes billed by the day the worker is enrolled in today.
 fn day_schemes(state: &AppState, d: &PersonDetail) -> Vec<String> {
     let today = state.app.today();
-    d.enrollments
+    let mut out: Vec<String> = d
+        .enrollments
         .iter()
         .filter(|e| e.start <= today && e.last_day.is_none_or(|l| l >= today))
         .filter(|e| {
@@ -76,69 +141,139 @@ fn day_schemes(state: &AppState, d: &PersonDetail) -> Vec<String> {
                 .is_ok_and(|s| s.cover_starts == CoverStart::DaysBought)
         })
         .map(|e| e.scheme_id.clone())
-        .collect()
+        .collect();
+    out.dedup();
+    out
 }
 
-fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, notice: Option<Markup>) -> Markup {
+fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s: &Shown) -> Markup {
     let c = &d.coverage;
-    let days = day_schemes(state, d);
-    let tomorrow = state.app.today().tomorrow().unwrap_or(state.app.today());
+    let schemes = day_schemes(state, d);
+    let today = state.app.today();
+    let tomorrow = today.tomorrow().unwrap_or(today);
+    // The last day already bought, and the first day one may buy after it.
+    let covered_until = d
+        .bills
+        .iter()
+        .filter_map(|b| {
+            b.status
+                .period
+                .split_once("..")
+                .and_then(|(_, l)| l.parse::<jiff::civil::Date>().ok())
+        })
+        .max();
+    let first_free = covered_until
+        .and_then(|l| l.tomorrow().ok())
+        .filter(|f| *f > tomorrow)
+        .unwrap_or(tomorrow);
+    let first_day = if s.days.first_day.is_empty() {
+        first_free.to_string()
+    } else {
+        s.days.first_day.clone()
+    };
+    let days = if s.days.days.is_empty() {
+        "7".to_owned()
+    } else {
+        s.days.days.clone()
+    };
+    let de = s.days_error.as_ref();
+    let ce = s.claim_error.as_ref();
     html! {
         div.phone #me {
-            p.muted { (d.person.name) " · " code { (d.person.resident_id.masked()) } }
-            div.cover.no[!c.covered] role="status" {
+            p.muted { (d.person.name) " · " (d.person.resident_id.masked()) }
+            div.cover.no[!c.covered] role="status" #cover-now {
                 div { (ctx.t("今天", "Today")) " " (c.day) }
                 div.big { (if c.covered { ctx.t("✓ 在保", "✓ Covered") } else { ctx.t("✗ 不在保", "✗ Not covered") }) }
                 @if !c.covered { div { (if ctx.zh() { c.reason.text_zh() } else { c.reason.text_en() }) } }
                 @for cover in &c.covers {
                     div { (state.app.scheme_name(&cover.scheme_id, ctx.zh())) }
-                    div.muted style="color:#e6f4ea" {
+                    div style="color:#e6f4ea" {
                         (cover.start) " — " @if cover.end.year() == 9999 { (ctx.t("持续", "open")) } @else { (cover.end) }
                     }
                 }
             }
-            @if let Some(n) = notice { (n) }
-            @for scheme in &days {
-                section.card style="margin-top:1rem" {
+            @if let Some(n) = &s.notice { (n) }
+            (cases_box(ctx, cases))
+            @for scheme in &schemes {
+                section.card #buy-days style="margin-top:1rem" {
                     h2 style="margin-top:0" { (ctx.t("购买保障天数", "Buy days of cover")) }
-                    p.muted { (state.app.scheme_name(scheme, ctx.zh())) " · " (ctx.t("个人缴一半，财政补贴一半；付款次日起可保，不追溯。", "You pay half, the city pays half; days must be bought before they start.")) }
-                    form method="post" action="/me/days" hx-post="/me/days" hx-target="#me" hx-swap="outerHTML" {
+                    p.muted { (state.app.scheme_name(scheme, ctx.zh())) " · " (ctx.t("先看价格再付款；付款后所选日期起在保，不能补买已过去的日子。", "See the price before you pay; you are covered on the days you choose, never on days already past.")) }
+                    (form_error(ctx, de, &["first_day", "days"]))
+                    @if let Some(q) = &s.quote {
+                        div.alert.warn #quote role="status" {
+                            strong { (ctx.t("请确认：", "Please confirm: ")) }
+                            (q.first_day) " — " (q.last_day) " · " (q.days) (ctx.t(" 天", " days"))
+                            dl.facts style="margin-top:.5rem" {
+                                dt { (ctx.t("保费合计", "Premium")) } dd { (yuan(q.gross)) (ctx.t(" 元", " yuan")) }
+                                dt { (ctx.t("您本人支付", "You pay")) } dd #own-share { strong { (yuan(q.own)) (ctx.t(" 元", " yuan")) } }
+                                dt { (ctx.t("财政补贴", "The city pays")) } dd #city-share { (yuan(q.fiscal)) (ctx.t(" 元", " yuan")) }
+                            }
+                            form method="post" action="/me/days" hx-post="/me/days" hx-target="#me" hx-swap="outerHTML" {
+                                (session::csrf_field(ctx))
+                                input type="hidden" name="scheme_id" value=(q.scheme_id);
+                                input type="hidden" name="first_day" value=(q.first_day.to_string());
+                                input type="hidden" name="days" value=(q.days);
+                                button.primary #confirm-pay type="submit" autofocus { (ctx.t("确认并支付 ", "Confirm and pay ")) (yuan(q.own)) (ctx.t(" 元", " yuan")) }
+                            }
+                        }
+                    }
+                    form method="post" action="/me/days/quote" hx-post="/me/days/quote" hx-target="#me" hx-swap="outerHTML" {
                         (session::csrf_field(ctx))
                         input type="hidden" name="scheme_id" value=(scheme);
                         label for="first_day" { (ctx.t("第一天", "First day")) }
-                        input #first_day name="first_day" type="date" required value=(tomorrow.to_string()) min=(tomorrow.to_string());
+                        input #first_day name="first_day" type="date" required value=(first_day) min=(tomorrow.to_string())
+                            aria-invalid=[plain::invalid(de, "first_day").then_some("true")] autofocus[plain::invalid(de, "first_day")];
+                        (field_error(ctx, de, "first_day"))
+                        @if let Some(l) = covered_until.filter(|l| *l >= today) {
+                            span.hint #covered-until { (ctx.t("已购买至 ", "Bought up to ")) (l) }
+                        }
                         label for="days" { (ctx.t("天数", "Days")) }
                         select #days name="days" {
-                            @for n in [1u32, 3, 7, 15, 30] { option value=(n) selected[n == 7] { (n) } }
+                            @for n in ["1", "3", "7", "15", "30"] { option value=(n) selected[n == days] { (n) } }
                         }
-                        button.primary type="submit" { (ctx.t("支付并购买", "Pay and buy")) }
+                        (field_error(ctx, de, "days"))
+                        button.primary type="submit" { (ctx.t("查看价格", "See the price")) }
                     }
                 }
             }
-            @for scheme in &days {
-                section.card style="margin-top:1rem" {
-                    h2 style="margin-top:0" { (ctx.t("申请理赔", "File a claim")) }
-                    p.muted { (state.app.scheme_name(scheme, ctx.zh())) " · " (ctx.t("事故当天须在保；保险公司按方案审核并在限额内赔付。", "You must have been covered on the day of the accident; the insurer reviews the claim and pays within the limit.")) }
+            @for scheme in &schemes {
+                section.card #claim style="margin-top:1rem" {
+                    h2 style="margin-top:0" { (ctx.t("报告受伤 / 申请理赔", "Report an injury / claim")) }
+                    p.muted { (state.app.scheme_name(scheme, ctx.zh())) " · " (ctx.t("事故当天须在保；保险公司审核后在限额内赔付。", "You must have been covered on the day of the accident; the insurer reviews the claim and pays within the limit.")) }
+                    (form_error(ctx, ce, &["accident_date", "hospital_days", "medical_expenses"]))
                     form method="post" action="/me/claims" hx-post="/me/claims" hx-target="#me" hx-swap="outerHTML" {
                         (session::csrf_field(ctx))
                         input type="hidden" name="scheme_id" value=(scheme);
                         label for="accident_date" { (ctx.t("事故日期", "Day of the accident")) }
-                        input #accident_date name="accident_date" type="date" required max=(state.app.today().to_string());
+                        input #accident_date name="accident_date" type="date" required max=(today.to_string()) value=(s.claim.accident_date)
+                            aria-invalid=[plain::invalid(ce, "accident_date").then_some("true")] autofocus[plain::invalid(ce, "accident_date")];
+                        (field_error(ctx, ce, "accident_date"))
                         label for="hospital_days" { (ctx.t("住院天数", "Days in hospital")) }
-                        input #hospital_days name="hospital_days" type="number" min="0" max="365" value="0";
+                        input #hospital_days name="hospital_days" type="number" min="0" inputmode="numeric" value=(s.claim.hospital_days)
+                            aria-invalid=[plain::invalid(ce, "hospital_days").then_some("true")] autofocus[plain::invalid(ce, "hospital_days")];
+                        (field_error(ctx, ce, "hospital_days"))
                         label for="medical_expenses" { (ctx.t("医疗费用（元）", "Medical expenses (yuan)")) }
-                        input #medical_expenses name="medical_expenses" inputmode="decimal" placeholder="0.00";
+                        input #medical_expenses name="medical_expenses" inputmode="decimal" placeholder="0.00" value=(s.claim.medical_expenses)
+                            aria-invalid=[plain::invalid(ce, "medical_expenses").then_some("true")] autofocus[plain::invalid(ce, "medical_expenses")];
+                        (field_error(ctx, ce, "medical_expenses"))
                         button.primary type="submit" { (ctx.t("提交理赔申请", "File the claim")) }
                     }
                 }
             }
-            @if !d.bills.is_empty() {
-                section.card style="margin-top:1rem" {
-                    h2 style="margin-top:0" { (ctx.t("我的购买记录", "What I bought")) }
-                    ul {
-                        @for b in d.bills.iter().take(10) {
-                            li { (b.status.period) " · " (yuan(b.status.amount)) (ctx.t(" 元", " yuan"))
-                                @if b.status.outstanding.fen() > 0 { " " span.tag.warn { (ctx.t("财政部分待拨付", "city share pending")) } } }
+            section.card #history style="margin-top:1rem" {
+                h2 style="margin-top:0" { (ctx.t("我的保障记录", "My cover over time")) }
+                ul {
+                    @for e in &d.enrollments {
+                        li { (state.app.scheme_name(&e.scheme_id, ctx.zh())) " · " (ctx.t("参保 ", "enrolled ")) (e.start)
+                            " — " @match e.last_day { Some(l) => (l), None => (ctx.t("至今", "now")) } }
+                    }
+                }
+                @if !d.bills.is_empty() {
+                    h3 { (ctx.t("已购买的天数", "Days bought")) }
+                    ul #days-bought {
+                        @for b in d.bills.iter().take(12) {
+                            li { (b.status.period.replace("..", " — ")) " · " (yuan(b.status.amount)) (ctx.t(" 元", " yuan"))
+                                @if b.status.outstanding.fen() > 0 { " " span.tag.warn { (ctx.t("财政补贴待拨付", "city share pending")) } } }
                         }
                     }
                 }
@@ -147,106 +282,120 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, notice: Option<Markup>) -
     }
 }
 
-#[derive(Deserialize)]
-pub struct DaysForm {
-    #[serde(default)]
-    csrf_token: String,
-    scheme_id: String,
-    first_day: String,
-    days: u32,
+fn parse_date(field: &'static str, text: &str) -> Result<jiff::civil::Date, AppError> {
+    text.trim().parse().map_err(|e: jiff::Error| {
+        AppError::invalid(field, format!("{text:?}: {e}; expected YYYY-MM-DD"))
+    })
 }
 
-async fn buy_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysForm>) -> Response {
-    let Some(person) = ctx.viewer.person() else {
-        return session::forbidden(&ctx);
+fn parse_days(text: &str) -> Result<u32, AppError> {
+    text.trim()
+        .parse()
+        .map_err(|_| AppError::invalid("days", format!("{text:?}; 1 to 366")))
+}
+
+/// Step one: the price of the days, nothing bought yet.
+async fn quote_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysForm>) -> Response {
+    let (actor, person) = match worker(&ctx) {
+        Ok(w) => w,
+        Err(r) => return r,
     };
     if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
         return r;
     }
-    let Some(actor) = ctx.viewer.actor() else {
-        return session::forbidden(&ctx);
-    };
-    let viewer = actor.clone();
+    let (a, form) = (actor.clone(), f.clone());
     let result = state
-        .run(move |app| -> Result<gongshang_app::IssuedBill, AppError> {
-            let first: jiff::civil::Date =
-                f.first_day.trim().parse().map_err(|e: jiff::Error| {
-                    AppError::invalid(
-                        "first_day",
-                        format!("{:?}: {e}; expected YYYY-MM-DD", f.first_day),
-                    )
-                })?;
-            app.buy_and_pay_days(&actor, &person, &f.scheme_id, first, f.days)
+        .run(move |app| {
+            let first = parse_date("first_day", &form.first_day)?;
+            let days = parse_days(&form.days)?;
+            app.quote_days(&a, &person, &form.scheme_id, first, days)
         })
         .await;
-    let notice = match &result {
-        Ok(b) => html! { div.alert.ok role="status" style="margin-top:1rem" {
-            (ctx.t("已购买：", "Bought: ")) (b.reference) " · " (ctx.t("应付 ", "premium ")) (yuan(b.amount))
-            (ctx.t(" 元，其中财政补贴 ", " yuan, of which the city pays ")) (yuan(b.fiscal_share)) (ctx.t(" 元", " yuan"))
-        } },
-        Err(e) => html! { div style="margin-top:1rem" { (error_box(&ctx, e)) } },
+    let shown = match result {
+        Ok(q) => Shown {
+            days: f,
+            quote: Some(q),
+            ..Shown::default()
+        },
+        Err(e) => Shown {
+            days: f,
+            days_error: Some(e),
+            ..Shown::default()
+        },
     };
-    match state
-        .run(move |app| app.person_detail_by_resident_id(&viewer, &person))
-        .await
-    {
-        Ok(d) => respond(
-            &ctx,
-            ctx.t("我的保障", "My cover"),
-            body(&ctx, &state, &d, Some(notice)),
-        ),
-        Err(e) => error_page(&ctx, &e),
-    }
+    render(&state, &ctx, actor, person, shown).await
 }
 
-#[derive(Deserialize)]
-pub struct ClaimForm {
-    #[serde(default)]
-    csrf_token: String,
-    scheme_id: String,
-    accident_date: String,
-    #[serde(default)]
-    hospital_days: String,
-    #[serde(default)]
-    medical_expenses: String,
+/// Step two: the days confirmed, bought and the worker's share paid.
+async fn buy_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysForm>) -> Response {
+    let (actor, person) = match worker(&ctx) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    let (a, form) = (actor.clone(), f.clone());
+    let result = state
+        .run(move |app| {
+            let first = parse_date("first_day", &form.first_day)?;
+            let days = parse_days(&form.days)?;
+            let bill = app.buy_and_pay_days(&a, &person, &form.scheme_id, first, days)?;
+            Ok::<_, AppError>((bill, first, days))
+        })
+        .await;
+    let shown = match result {
+        Ok((b, first, days)) => {
+            let own = b.amount.checked_sub(b.fiscal_share).unwrap_or(b.amount);
+            let last = first
+                .checked_add(jiff::Span::new().days(i64::from(days) - 1))
+                .unwrap_or(first);
+            Shown {
+                notice: Some(
+                    html! { div.alert.ok #bought role="status" tabindex="-1" autofocus style="margin-top:1rem" {
+                        strong { (ctx.t("已购买：", "Bought: ")) } (first) " — " (last) " · "
+                        (ctx.t("您已支付 ", "you paid ")) (yuan(own)) (ctx.t(" 元，财政补贴 ", " yuan, the city pays ")) (yuan(b.fiscal_share)) (ctx.t(" 元", " yuan"))
+                    } },
+                ),
+                ..Shown::default()
+            }
+        }
+        Err(e) => Shown {
+            days: f,
+            days_error: Some(e),
+            ..Shown::default()
+        },
+    };
+    render(&state, &ctx, actor, person, shown).await
 }
 
 /// A worker's own claim under a scheme paid by an insurer: the facts go to
 /// the insurer's schedule, which computes the payout within the cap; not
-/// covered on the day, the claim is filed and closed with that reason.
+/// covered on the day, the claim is filed and not accepted, with that reason.
 async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ClaimForm>) -> Response {
-    let Some(person) = ctx.viewer.person() else {
-        return session::forbidden(&ctx);
+    let (actor, person) = match worker(&ctx) {
+        Ok(w) => w,
+        Err(r) => return r,
     };
     if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
         return r;
     }
-    let Some(actor) = ctx.viewer.actor() else {
-        return session::forbidden(&ctx);
-    };
-    let viewer = actor.clone();
+    let (a, form) = (actor.clone(), f.clone());
     let result = state
-        .run(move |app| {
-            let accident_date: jiff::civil::Date =
-                f.accident_date.trim().parse().map_err(|e: jiff::Error| {
-                    AppError::invalid(
-                        "accident_date",
-                        format!("{:?}: {e}; expected YYYY-MM-DD", f.accident_date),
-                    )
-                })?;
+        .run(move |app| -> Result<CaseView, AppError> {
+            let accident_date = parse_date("accident_date", &form.accident_date)?;
             let mut facts = serde_json::Map::new();
-            let days = f.hospital_days.trim();
+            let days = form.hospital_days.trim();
             if !days.is_empty() && days != "0" {
                 let n: u32 = days.parse().map_err(|_| {
-                    AppError::invalid(
-                        "hospital_days",
-                        format!("{days:?}: a whole number of days, 0 to 365"),
-                    )
+                    AppError::invalid("hospital_days", format!("{days:?}: a whole number of days"))
                 })?;
                 facts.insert("hospital_days".into(), n.into());
             }
-            let expenses = f.medical_expenses.trim();
+            let expenses = form.medical_expenses.trim();
             if !expenses.is_empty() {
+                gongshang_rules::Money::parse_yuan(expenses)
+                    .map_err(|e| AppError::invalid("medical_expenses", e.to_string()))?;
                 facts.insert("medical_expenses".into(), expenses.into());
             }
             if facts.is_empty() {
@@ -258,7 +407,7 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
             let request = gongshang_app::cases::ClaimRequest {
                 number: None,
                 person,
-                scheme_id: f.scheme_id.clone(),
+                scheme_id: form.scheme_id.clone(),
                 region: None,
                 accident_date,
                 injured_at: None,
@@ -267,61 +416,146 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
                 claimed: None,
                 facts: Some(serde_json::Value::Object(facts)),
             };
-            app.file_claim(&actor, &request)
+            let row = app.file_claim(&a, &request)?;
+            app.case_view(&a, &row.number)
         })
         .await;
-    let notice = match &result {
-        Ok(case) => html! { div.alert.ok role="status" style="margin-top:1rem" {
-            (ctx.t("已提交理赔申请 ", "Claim filed: ")) a href=(format!("/cases/{}", case.number)) { code { (case.number) } }
-            " · " (super::cases::state_label(&ctx, case.state))
-        } },
-        Err(e) => html! { div style="margin-top:1rem" { (error_box(&ctx, e)) } },
+    let shown = match result {
+        Ok(view) => Shown {
+            notice: Some(filed_notice(&ctx, &view)),
+            ..Shown::default()
+        },
+        Err(e) => Shown {
+            claim: f,
+            claim_error: Some(e),
+            ..Shown::default()
+        },
     };
-    let actor = viewer.clone();
-    match state
-        .run(move |app| app.person_detail_by_resident_id(&actor, &person))
-        .await
-    {
-        Ok(d) => {
-            let cases = my_cases(&state, &viewer).await;
-            respond(
-                &ctx,
-                ctx.t("我的保障", "My cover"),
-                html! { (body(&ctx, &state, &d, Some(notice))) (cases_box(&ctx, &cases)) },
-            )
-        }
-        Err(e) => error_page(&ctx, &e),
+    render(&state, &ctx, actor, person, shown).await
+}
+
+/// The answer to a claim just filed: received, or not accepted with why.
+fn filed_notice(ctx: &Ctx, view: &CaseView) -> Markup {
+    let row = &view.row;
+    let href = format!("/me/cases/{}", row.number);
+    if plain::is_refusal(row.state) {
+        html! { div.alert.error #claim-result role="alert" tabindex="-1" autofocus style="margin-top:1rem" {
+            strong { (ctx.t("理赔申请未受理。", "Your claim was not accepted.")) } " "
+            (refusal_reason(ctx, view))
+            " " a href=(href) { (ctx.t("查看详情", "See it")) }
+        } }
+    } else {
+        html! { div.alert.ok #claim-result role="status" tabindex="-1" autofocus style="margin-top:1rem" {
+            strong { (ctx.t("已收到您的理赔申请。", "Your claim is received.")) } " "
+            (plain::case_state(ctx, row.state)) " · "
+            a href=(href) { (ctx.t("查看进度", "Follow it")) }
+        } }
     }
 }
 
+fn refusal_reason(ctx: &Ctx, view: &CaseView) -> String {
+    if let Some(k) = &view.claim {
+        if let Some(r) = &k.rejection {
+            return plain::claim_rejection(ctx, r);
+        }
+        if let Some(why) = &k.declined_because {
+            return format!("{}{why}", ctx.t("保险公司的说明：", "The insurer says: "));
+        }
+    }
+    ctx.t("请联系经办机构了解原因。", "Ask the agency why.")
+        .to_owned()
+}
+
 /// The worker's own cases (their state and the running deadline).
-async fn my_cases(state: &AppState, actor: &Actor) -> Vec<gongshang_app::model::CaseListRow> {
+async fn my_cases(state: &AppState, actor: &Actor) -> Vec<CaseListRow> {
     let q = gongshang_app::model::ListQuery {
         limit: 20,
         ..Default::default()
     };
     let actor = actor.clone();
-    state
+    let mut rows = state
         .run(move |app| app.case_rows(&actor, &q, false))
         .await
-        .unwrap_or_default()
+        .unwrap_or_default();
+    // The newest first.
+    rows.reverse();
+    rows
 }
 
-fn cases_box(ctx: &Ctx, cases: &[gongshang_app::model::CaseListRow]) -> Markup {
+fn cases_box(ctx: &Ctx, cases: &[CaseListRow]) -> Markup {
     html! {
         @if !cases.is_empty() {
-            section.phone.card style="margin-top:1rem" {
-                h2 style="margin-top:0" { (ctx.t("我的工伤案件", "My injury cases")) }
-                ul {
+            section.card #my-cases style="margin-top:1rem" {
+                h2 style="margin-top:0" { (ctx.t("我的案件", "My cases")) }
+                ul.plain {
                     @for c in cases {
-                        li {
-                            a href=(format!("/cases/{}", c.number)) { code { (c.number) } }
-                            " · " (super::cases::state_label(ctx, c.state))
-                            @if let Some((_, due, _)) = &c.deadline { " · " (ctx.t("时限 ", "due ")) (due) }
+                        li style="padding:.35rem 0;border-bottom:1px solid var(--line)" {
+                            a href=(format!("/me/cases/{}", c.number)) { (c.accident_date) (ctx.t(" 的事故", " accident")) }
+                            " · "
+                            @if plain::is_refusal(c.state) { span.tag.bad { (plain::case_state(ctx, c.state)) } }
+                            @else { span.tag { (plain::case_state(ctx, c.state)) } }
+                            @if let Some((_, due, _)) = &c.deadline { br; span.muted { (ctx.t("下一步最迟 ", "next step by ")) (due) } }
                         }
                     }
                 }
             }
         }
     }
+}
+
+/// One of the worker's cases, in plain words.
+async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<String>) -> Response {
+    let (actor, _) = match worker(&ctx) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let view = match state.run(move |app| app.case_view(&actor, &number)).await {
+        Ok(v) => v,
+        Err(e) => return error_page(&ctx, &e),
+    };
+    let row = &view.row;
+    let title = ctx.t("我的案件", "My case");
+    let refused = plain::is_refusal(row.state);
+    respond(
+        &ctx,
+        title,
+        html! {
+            div.phone #case {
+                p { a href="/me" { (ctx.t("← 我的保障", "← My cover")) } }
+                h1 { (state.app.scheme_name(&row.scheme_id, ctx.zh())) }
+                p.muted { (ctx.t("事故日期 ", "Accident on ")) (row.accident_date) " · " (ctx.t("编号 ", "number ")) (row.number) }
+                @if refused {
+                    div.alert.error #case-state role="alert" {
+                        strong { (plain::case_state(&ctx, row.state)) } br;
+                        (refusal_reason(&ctx, &view))
+                    }
+                } @else {
+                    div.alert.ok[row.state == gongshang_domain::case::CaseState::Paid] .alert.warn[row.state != gongshang_domain::case::CaseState::Paid] #case-state role="status" {
+                        strong { (plain::case_state(&ctx, row.state)) }
+                        @if let Some(d) = view.deadlines.first() {
+                            br; (ctx.t("下一步最迟在 ", "The next step is due by ")) (d.due)
+                        }
+                    }
+                }
+                @if let Some(k) = &view.claim {
+                    section.card {
+                        dl.facts {
+                            @if let Some(c) = &k.claim {
+                                dt { (ctx.t("申请日期", "Filed on")) } dd { (c.filed_on) }
+                            }
+                            @if let (Some(a), false) = (view.claim_assessed, refused) {
+                                dt { (ctx.t("按方案可赔", "The scheme pays up to")) } dd { (yuan(a)) (ctx.t(" 元", " yuan")) }
+                            }
+                            @if let Some((on, amount)) = k.approved {
+                                dt { (ctx.t("同意赔付", "Approved")) } dd { (yuan(amount)) (ctx.t(" 元（", " yuan (")) (on) (ctx.t("）", ")")) }
+                            }
+                            @if k.paid.fen() > 0 {
+                                dt { (ctx.t("已付款", "Paid")) } dd { (yuan(k.paid)) (ctx.t(" 元", " yuan")) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
 }

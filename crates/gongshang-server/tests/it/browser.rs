@@ -245,7 +245,7 @@ impl Browser {
                 panic!(
                     "{css:?} never said {needle:?}; it says {t:?} on {}; the page: {}",
                     self.url(),
-                    &main[..main.len().min(3000)]
+                    &main[..main.char_indices().nth(3000).map_or(main.len(), |(i, _)| i)]
                 );
             }
             std::thread::sleep(Duration::from_millis(150));
@@ -361,8 +361,8 @@ fn in_headless_chromium_roles_sign_in_a_clerk_enrols_a_case_reaches_an_approved_
         ("reviewer", "/", "待我复核"),
         ("admin", "/", "概览"),
         ("analyst", "/", "概览"),
-        ("unit", "/units/", "人员"),
-        ("platform", "/units/", "人员"),
+        ("unit", "/employer", "月度申报"),
+        ("platform", "/platform", "本月对账"),
         ("worker", "/me", "今天"),
     ] {
         b.sign_in(login);
@@ -459,7 +459,10 @@ fn in_headless_chromium_roles_sign_in_a_clerk_enrols_a_case_reaches_an_approved_
     b.sign_in("worker");
     b.wait_text("main", "今天");
     b.screenshot("phone");
-    b.click("form[action='/me/days'] button[type=submit]");
+    b.set_value("#first_day", "2026-10-01");
+    b.click("form[action='/me/days/quote'] button[type=submit]");
+    b.wait_text("#quote", "您本人支付");
+    b.click("#confirm-pay");
     b.wait_text("#me", "已购买");
 }
 
@@ -765,3 +768,6 @@ fn in_headless_chromium_the_clerk_reviewer_administrator_and_analyst_do_their_da
     assert_eq!(head.as_str(), Some("absolute"), "the heading row is hidden");
     b.screenshot("staff-queue-phone");
 }
+// Issue 13: the worker's, the employer's and the platform's days.
+#[path = "browser_people.rs"]
+mod people;

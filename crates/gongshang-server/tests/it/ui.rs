@@ -221,7 +221,7 @@ fn a_worker_buys_yilubao_days() {
     let body = form(&[
         ("csrf_token", &s.csrf),
         ("scheme_id", "xiamen.yilubao"),
-        ("first_day", "2026-07-05"),
+        ("first_day", "2026-08-05"),
         ("days", "3"),
     ]);
     let r = request(
@@ -232,7 +232,17 @@ fn a_worker_buys_yilubao_days() {
         Some(("application/x-www-form-urlencoded", body.as_bytes())),
     );
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("已购买"), "{}", r.body);
+    assert!(r.body.contains("id=\"bought\""), "{}", r.body);
+    // The same days again: already covered, said under the field.
+    let again = request(
+        d.addr,
+        "POST",
+        "/me/days",
+        &[("Cookie", &s.cookie), ("HX-Request", "true")],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert!(again.body.contains("first_day-error"), "{}", again.body);
+    assert!(!again.body.contains("id=\"bought\""));
 }
 
 #[test]
@@ -301,7 +311,7 @@ fn a_worker_files_a_yilubao_claim_from_the_phone_page() {
         ("medical_expenses", ""),
     ]);
     assert!(
-        empty.body.contains("hospital_days") && !empty.body.contains("已提交理赔申请"),
+        empty.body.contains("hospital_days-error") && !empty.body.contains("已收到您的理赔申请"),
         "a claim for nothing is refused naming the field: {}",
         empty.body
     );
@@ -314,7 +324,7 @@ fn a_worker_files_a_yilubao_claim_from_the_phone_page() {
         ("medical_expenses", ""),
     ]);
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("已提交理赔申请"), "{}", r.body);
+    assert!(r.body.contains("已收到您的理赔申请"), "{}", r.body);
     let forged = post(&[
         ("csrf_token", "forged"),
         ("scheme_id", "xiamen.yilubao"),
