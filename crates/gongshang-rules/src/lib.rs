@@ -12,6 +12,7 @@
 //! - [`contribution`]: the monthly contribution.
 //! - [`trace`]: the explanation every result carries.
 
+pub mod article_map;
 pub mod articles;
 pub mod award;
 pub mod benefits;
