@@ -68,6 +68,18 @@ pub struct EnrollRequest {
     /// A labour relation with the unit known otherwise than from the
     /// engagements (an employee engagement of the unit counts anyway).
     pub labour_relation: bool,
+    /// The unit's commitment, for a scheme that asks for one (粤人社规〔2020〕55号
+    /// Art 6 and Annex 1, issue 17): the text is the scheme's, who and when
+    /// are the actor and the clock.
+    pub commitment: Option<CommitmentInput>,
+}
+
+/// What the person enrolling says of the commitment: how it was made and
+/// that the insured were informed of their rights and obligations.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct CommitmentInput {
+    pub form: gongshang_store::CommitmentForm,
+    pub persons_informed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -452,6 +464,26 @@ impl App {
             .collect())
     }
 
+    /// The commitments kept with the person's enrolments the actor may see
+    /// (粤人社规〔2020〕55号 Art 6, issue 17).
+    pub fn commitments_of_person(
+        &self,
+        actor: &Actor,
+        id: &ResidentId,
+    ) -> Result<Vec<crate::model::StoredCommitment>, AppError> {
+        let seen: Vec<i64> = self
+            .enrollments_of_person(actor, id)?
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        Ok(self
+            .store
+            .commitments_of_person(id)?
+            .into_iter()
+            .filter(|c| seen.contains(&c.enrollment_id))
+            .collect())
+    }
+
     /// A unit by credit code, in the actor's scope.
     pub fn unit(&self, actor: &Actor, code: &CreditCode) -> Result<Unit, AppError> {
         actor.authorize(Action::ReadRegistry)?;
@@ -523,6 +555,66 @@ impl App {
             });
         }
         self.eligibility_of(req)
+    }
+
+    /// The commitment a scheme asks of the enrolling unit (粤人社规〔2020〕55号
+    /// Art 6, Annex 1), made by this actor now: required where the scheme
+    /// has a text, refused where it has none; the insured must have been
+    /// informed; a unit commits electronically, and a paper commitment is
+    /// entered by the agency's staff who received it.
+    fn commitment_of(
+        &self,
+        actor: &Actor,
+        req: &EnrollRequest,
+    ) -> Result<Option<gongshang_store::NewCommitment>, AppError> {
+        let scheme = self.scheme(&req.scheme_id)?;
+        match (&scheme.commitment, req.commitment) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(AppError::invalid(
+                "commitment",
+                format!("{} asks for no commitment on enrolment", scheme.id),
+            )),
+            (Some(text), None) => Err(AppError::invalid(
+                "commitment",
+                format!(
+                    "{} asks the unit's commitment on enrolment ({}): electronic or paper, and that the insured were informed of their rights and obligations",
+                    scheme.id, text.citation.article
+                ),
+            )),
+            (Some(_), Some(c)) if !c.persons_informed => Err(AppError::invalid(
+                "commitment",
+                "the unit commits that it informed the insured of their rights and obligations; inform them first",
+            )),
+            (Some(_), Some(c))
+                if c.form == gongshang_store::CommitmentForm::Paper && !actor.is_agency() =>
+            {
+                Err(AppError::invalid(
+                    "commitment",
+                    "a unit commits electronically; a paper commitment is entered by the agency that received it",
+                ))
+            }
+            (Some(text), Some(c)) => Ok(Some(gongshang_store::NewCommitment {
+                text: text.text_zh.clone(),
+                article: format!("{}{}", text.citation.instrument, text.citation.article),
+                form: c.form,
+                persons_informed: true,
+            })),
+        }
+    }
+
+    /// The scheme texts shown where one enrols (the commitment) and on the
+    /// unit's pages and notices (what enrolment does not prove).
+    pub fn scheme_texts(
+        &self,
+        scheme_id: &str,
+    ) -> (
+        Option<&gongshang_rules::scheme::SchemeText>,
+        Option<&gongshang_rules::scheme::SchemeText>,
+    ) {
+        match self.policy.scheme(scheme_id) {
+            Ok(s) => (s.commitment.as_ref(), s.labour_relation_statement.as_ref()),
+            Err(_) => (None, None),
+        }
     }
 
     /// The action table and the scope: a unit enrols in its own name.
@@ -618,6 +710,7 @@ impl App {
                 allowed: f.allowed.clone(),
             });
         }
+        let commitment = self.commitment_of(actor, req)?;
         let (stored, id) = self.store.create_person_and_enrollment(
             &person,
             &NewEnrollment {
@@ -626,6 +719,7 @@ impl App {
                 scheme_id: req.scheme_id.clone(),
                 category: req.category,
                 start: req.start,
+                commitment,
             },
             &actor.audit_name(),
             self.now(),
@@ -667,6 +761,7 @@ impl App {
                 ),
             });
         }
+        let commitment = self.commitment_of(actor, req)?;
         let id = self.store.create_enrollment(
             &NewEnrollment {
                 person: req.person,
@@ -674,6 +769,7 @@ impl App {
                 scheme_id: req.scheme_id.clone(),
                 category: req.category,
                 start: req.start,
+                commitment,
             },
             &actor.audit_name(),
             self.now(),

@@ -131,6 +131,7 @@ fn every_use_case_asks_the_table_for_its_action() {
             category: Category::Employee,
             start: date(2025, 1, 1),
             labour_relation: true,
+            commitment: None,
         },
     )
     .unwrap();
@@ -239,6 +240,7 @@ fn every_use_case_asks_the_table_for_its_action() {
                         category: Category::Employee,
                         start: date(2025, 7, 1),
                         labour_relation: true,
+                        commitment: None,
                     },
                 ))
             }),

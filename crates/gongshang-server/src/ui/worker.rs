@@ -98,6 +98,8 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, notice: Option<Markup>) -
                 }
             }
             @if let Some(n) = notice { (n) }
+            (super::registry::commitments_box(ctx, state, d))
+            (super::registry::statements_box(ctx, state, d.enrollments.iter().map(|e| e.scheme_id.as_str())))
             @for scheme in &days {
                 section.card style="margin-top:1rem" {
                     h2 style="margin-top:0" { (ctx.t("购买保障天数", "Buy days of cover")) }
