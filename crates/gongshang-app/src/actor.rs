@@ -126,10 +126,13 @@ pub enum Action {
     ConsentToDisclosure,
     /// The service centre's dashboard (no personal data).
     ReadTicketStatistics,
+    // ---- issue 17: the map of articles
+    /// The map of each instrument's articles to what carries them out.
+    ReadArticleMap,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -169,6 +172,8 @@ impl Action {
         Action::EscalateTickets,
         Action::ConsentToDisclosure,
         Action::ReadTicketStatistics,
+        // issue 17
+        Action::ReadArticleMap,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -213,6 +218,7 @@ impl Action {
             Action::EscalateTickets => "escalate overdue tickets",
             Action::ConsentToDisclosure => "agree to show the complainant",
             Action::ReadTicketStatistics => "read the service centre's statistics",
+            Action::ReadArticleMap => "read the map of articles",
         }
     }
 }
@@ -277,6 +283,8 @@ impl Role {
                 self,
                 Clerk | Reviewer | Administrator | Analyst | FrontDesk | Mediator
             ),
+            // issue 17: the map of articles, for the agency's staff.
+            ReadArticleMap => matches!(self, Clerk | Reviewer | Administrator | Analyst),
         }
     }
 }

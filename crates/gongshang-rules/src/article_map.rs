@@ -551,9 +551,27 @@ fn paragraph_key(article: &str) -> Vec<u32> {
         .collect()
 }
 
-/// `第三十五条第三款第（二）项...` → `"35(3)(2)"`; `第十五条` → `"15"`.
+/// `第三十五条第三款第（二）项...` → `"35(3)"`; `第十五条` → `"15"`;
+/// `第39条` → `"39"`; ` Art 20(1)` → `"20(1)"` (the domain's deadlines).
 pub fn parse_chinese_article(text: &str) -> Option<String> {
     let text = text.trim_start();
+    if let Some(rest) = text.strip_prefix("Art") {
+        let rest = rest.trim_start();
+        let number: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if number.is_empty() {
+            return None;
+        }
+        let mut out = number.clone();
+        let after = &rest[number.len()..];
+        if let Some(inner) = after.strip_prefix('(')
+            && let Some((para, _)) = inner.split_once(')')
+            && !para.is_empty()
+            && para.chars().all(|c| c.is_ascii_digit())
+        {
+            out.push_str(&format!("({para})"));
+        }
+        return Some(out);
+    }
     let rest = text.strip_prefix('第')?;
     let (number, rest) = rest.split_once('条')?;
     let mut out = chinese_number(number)?.to_string();
@@ -573,6 +591,9 @@ fn chinese_number(text: &str) -> Option<u32> {
     let mut current = 0u32;
     if text.is_empty() {
         return None;
+    }
+    if text.chars().all(|c| c.is_ascii_digit()) {
+        return text.parse().ok();
     }
     for c in text.chars() {
         if let Some(d) = digit(c) {
@@ -607,5 +628,11 @@ mod tests {
         );
         assert_eq!(parse_chinese_article("第一百零二条"), None);
         assert_eq!(parse_chinese_article("第九条").as_deref(), Some("9"));
+        assert_eq!(parse_chinese_article("第39条").as_deref(), Some("39"));
+        assert_eq!(
+            parse_chinese_article(" Art 20(1)").as_deref(),
+            Some("20(1)")
+        );
+        assert_eq!(parse_chinese_article(" Art 26, 29").as_deref(), Some("26"));
     }
 }

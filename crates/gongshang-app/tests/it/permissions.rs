@@ -63,6 +63,7 @@ const TABLE: &[(Action, &str)] = &[
     (Action::EscalateTickets, "a f m"),
     (Action::ConsentToDisclosure, "w"),
     (Action::ReadTicketStatistics, "c r a s f m"),
+    (Action::ReadArticleMap, "c r a s"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -486,6 +487,11 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadTicketStatistics,
             "ticket_dashboard",
             Box::new(|a, x| ok(a.ticket_dashboard(x))),
+        ),
+        (
+            Action::ReadArticleMap,
+            "article_map",
+            Box::new(|a, x| ok(a.article_map(x))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

@@ -10,6 +10,7 @@
 //! (set by `/lang/{zh|en}`), else Chinese.
 
 mod accounts;
+mod articles;
 mod assets;
 mod bills;
 mod calc;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::router())
         .merge(holidays::router())
         .merge(accounts::router())
+        .merge(articles::router())
         .merge(tickets::router())
 }
 
@@ -179,6 +181,12 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "账号",
         "Accounts",
         Shown::May(Action::ManageAccounts),
+    ),
+    (
+        "/admin/articles",
+        "条文对照",
+        "Articles",
+        Shown::StaffMay(Action::ReadArticleMap),
     ),
     (
         "/tickets",
