@@ -20,6 +20,7 @@ pub mod billing;
 pub mod case;
 pub mod contribution;
 pub mod error;
+pub mod late_fee;
 pub mod missing_and_repeat;
 pub mod money;
 pub mod params;

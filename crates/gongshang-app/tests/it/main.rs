@@ -630,6 +630,13 @@ fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
         let late = app.arrears(&ACTOR, date(2021, 5, 18)).unwrap();
         assert_eq!(late.len(), 1);
         assert_eq!(late[0].outstanding, rest);
+        // Art 62(1) with 社会保险法 Art 86 (issue 17): 0.05% a day from the
+        // day after the (moved) due date.
+        let fees = app
+            .arrears_with_late_fees(&ACTOR, date(2021, 5, 27))
+            .unwrap();
+        let expected = rest.mul_rate(gongshang_rules::rate::Rate::new(10, 2_000));
+        assert_eq!(fees[0].1, expected, "ten days late");
 
         let day = |d: i8| At::Day(date(2021, 4, d));
         let before = app.coverage(&ACTOR, &p, day(12), None).unwrap();
