@@ -140,10 +140,13 @@ pub enum Action {
     /// A unit pays its own bill online (recorded as received through the
     /// online channel).
     PayOwnBill,
+    // ---- issue 17: the map of articles
+    /// The map of each instrument's articles to what carries them out.
+    ReadArticleMap,
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -191,6 +194,8 @@ impl Action {
         Action::RunSimulation,
         // issue 13
         Action::PayOwnBill,
+        // issue 17
+        Action::ReadArticleMap,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -241,6 +246,7 @@ impl Action {
             Action::RunReserve => "run the reserve transfer",
             Action::RunSimulation => "run a reform simulation",
             Action::PayOwnBill => "pay a bill of its own online",
+            Action::ReadArticleMap => "read the map of articles",
         }
     }
 }
@@ -314,6 +320,8 @@ impl Role {
             ReadParameters => matches!(self, Clerk | Reviewer | Administrator | Analyst),
             // Issue 13: a unit pays its own bills online.
             PayOwnBill => matches!(self, Unit),
+            // issue 17: the map of articles, for the agency's staff.
+            ReadArticleMap => matches!(self, Clerk | Reviewer | Administrator | Analyst),
         }
     }
 }

@@ -590,6 +590,9 @@ impl App {
                     start: date("start_date", r.get(h, "start_date")).map_err(at("start_date"))?,
                     labour_relation: flag("labour_relation", r.get(h, "labour_relation"))
                         .map_err(at("labour_relation"))?,
+                    // An imported enrolment carries no commitment (the file
+                    // has no column for one; issue 17).
+                    commitment: None,
                 })
             })();
             match req {
@@ -637,6 +640,7 @@ impl App {
                     scheme_id: e.scheme_id,
                     category: e.category,
                     start: e.start,
+                    commitment: None,
                 },
                 e.last_day,
             ));
@@ -767,6 +771,7 @@ impl App {
             scheme_id: req.scheme_id.clone(),
             category: req.category,
             start: req.start,
+            commitment: None,
         };
         enrolled.push((enrollment.clone(), None));
         if let Some(g) = &new_engagement {

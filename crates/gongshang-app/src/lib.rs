@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod actor;
+mod article_map;
 pub mod cases;
 pub mod clock;
 pub mod error;

@@ -14,6 +14,7 @@ pub use gongshang_store::views::{
     BillRow, CaseListRow, DashboardCounts, ListQuery, PersonRow, UnitRow,
 };
 pub use gongshang_store::{
-    BackendKind, BillKind, BillStatus, Engagement, ImportCounts, ImportSummary, NewEngagement,
-    ORDER_SCHEME_ID, OrderRecord, Page, Person, StoredEnrollment, StoredResponse, Unit, UnitKind,
+    BackendKind, BillKind, BillStatus, CommitmentForm, Engagement, ImportCounts, ImportSummary,
+    NewEngagement, ORDER_SCHEME_ID, OrderRecord, Page, Person, StoredCommitment, StoredEnrollment,
+    StoredResponse, Unit, UnitKind,
 };

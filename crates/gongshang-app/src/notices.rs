@@ -138,6 +138,17 @@ impl App {
             .policy()
             .scheme(&row.scheme_id)
             .map_or_else(|_| row.scheme_id.clone(), |s| s.name_zh.clone());
+        // 粤人社规〔2020〕55号 Art 13 (issue 17): in the instrument's words.
+        let statement = self.scheme_texts(&row.scheme_id).1.map(|t| {
+            let short = t
+                .citation
+                .instrument
+                .rsplit_once('（')
+                .map_or(t.citation.instrument.as_str(), |(_, s)| {
+                    s.trim_end_matches('）')
+                });
+            format!("{}（{short}{}）", t.text_zh, t.citation.article)
+        });
         Ok(Parties {
             worker,
             unit,
@@ -145,6 +156,7 @@ impl App {
                 id: row.scheme_id.clone(),
                 name_zh,
                 kind,
+                statement,
             },
             authority: authority(row.region.as_deref()),
         })

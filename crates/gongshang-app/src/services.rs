@@ -68,6 +68,18 @@ pub struct EnrollRequest {
     /// A labour relation with the unit known otherwise than from the
     /// engagements (an employee engagement of the unit counts anyway).
     pub labour_relation: bool,
+    /// The unit's commitment, for a scheme that asks for one (粤人社规〔2020〕55号
+    /// Art 6 and Annex 1, issue 17): the text is the scheme's, who and when
+    /// are the actor and the clock.
+    pub commitment: Option<CommitmentInput>,
+}
+
+/// What the person enrolling says of the commitment: how it was made and
+/// that the insured were informed of their rights and obligations.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct CommitmentInput {
+    pub form: gongshang_store::CommitmentForm,
+    pub persons_informed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -468,6 +480,26 @@ impl App {
             .collect())
     }
 
+    /// The commitments kept with the person's enrolments the actor may see
+    /// (粤人社规〔2020〕55号 Art 6, issue 17).
+    pub fn commitments_of_person(
+        &self,
+        actor: &Actor,
+        id: &ResidentId,
+    ) -> Result<Vec<crate::model::StoredCommitment>, AppError> {
+        let seen: Vec<i64> = self
+            .enrollments_of_person(actor, id)?
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        Ok(self
+            .store
+            .commitments_of_person(id)?
+            .into_iter()
+            .filter(|c| seen.contains(&c.enrollment_id))
+            .collect())
+    }
+
     /// A unit by credit code, in the actor's scope.
     pub fn unit(&self, actor: &Actor, code: &CreditCode) -> Result<Unit, AppError> {
         actor.authorize(Action::ReadRegistry)?;
@@ -539,6 +571,66 @@ impl App {
             });
         }
         self.eligibility_of(req)
+    }
+
+    /// The commitment a scheme asks of the enrolling unit (粤人社规〔2020〕55号
+    /// Art 6, Annex 1), made by this actor now: required where the scheme
+    /// has a text, refused where it has none; the insured must have been
+    /// informed; a unit commits electronically, and a paper commitment is
+    /// entered by the agency's staff who received it.
+    fn commitment_of(
+        &self,
+        actor: &Actor,
+        req: &EnrollRequest,
+    ) -> Result<Option<gongshang_store::NewCommitment>, AppError> {
+        let scheme = self.scheme(&req.scheme_id)?;
+        match (&scheme.commitment, req.commitment) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(AppError::invalid(
+                "commitment",
+                format!("{} asks for no commitment on enrolment", scheme.id),
+            )),
+            (Some(text), None) => Err(AppError::invalid(
+                "commitment",
+                format!(
+                    "{} asks the unit's commitment on enrolment ({}): electronic or paper, and that the insured were informed of their rights and obligations",
+                    scheme.id, text.citation.article
+                ),
+            )),
+            (Some(_), Some(c)) if !c.persons_informed => Err(AppError::invalid(
+                "commitment",
+                "the unit commits that it informed the insured of their rights and obligations; inform them first",
+            )),
+            (Some(_), Some(c))
+                if c.form == gongshang_store::CommitmentForm::Paper && !actor.is_agency() =>
+            {
+                Err(AppError::invalid(
+                    "commitment",
+                    "a unit commits electronically; a paper commitment is entered by the agency that received it",
+                ))
+            }
+            (Some(text), Some(c)) => Ok(Some(gongshang_store::NewCommitment {
+                text: text.text_zh.clone(),
+                article: format!("{}{}", text.citation.instrument, text.citation.article),
+                form: c.form,
+                persons_informed: true,
+            })),
+        }
+    }
+
+    /// The scheme texts shown where one enrols (the commitment) and on the
+    /// unit's pages and notices (what enrolment does not prove).
+    pub fn scheme_texts(
+        &self,
+        scheme_id: &str,
+    ) -> (
+        Option<&gongshang_rules::scheme::SchemeText>,
+        Option<&gongshang_rules::scheme::SchemeText>,
+    ) {
+        match self.policy.scheme(scheme_id) {
+            Ok(s) => (s.commitment.as_ref(), s.labour_relation_statement.as_ref()),
+            Err(_) => (None, None),
+        }
     }
 
     /// The action table and the scope: a unit enrols in its own name.
@@ -634,6 +726,7 @@ impl App {
                 allowed: f.allowed.clone(),
             });
         }
+        let commitment = self.commitment_of(actor, req)?;
         let (stored, id) = self.store.create_person_and_enrollment(
             &person,
             &NewEnrollment {
@@ -642,6 +735,7 @@ impl App {
                 scheme_id: req.scheme_id.clone(),
                 category: req.category,
                 start: req.start,
+                commitment,
             },
             &actor.audit_name(),
             self.now(),
@@ -683,6 +777,7 @@ impl App {
                 ),
             });
         }
+        let commitment = self.commitment_of(actor, req)?;
         let id = self.store.create_enrollment(
             &NewEnrollment {
                 person: req.person,
@@ -690,6 +785,7 @@ impl App {
                 scheme_id: req.scheme_id.clone(),
                 category: req.category,
                 start: req.start,
+                commitment,
             },
             &actor.audit_name(),
             self.now(),
@@ -1283,6 +1379,34 @@ impl App {
     pub fn arrears(&self, actor: &Actor, as_of: Date) -> Result<Vec<BillStatus>, AppError> {
         actor.authorize(Action::ReadArrears)?;
         Ok(self.store.arrears(as_of)?)
+    }
+
+    /// The bills in arrears with the late fee each has run up by `as_of`
+    /// (工伤保险条例 Art 62(1), 社会保险法 Art 86: 0.05% a day of what is
+    /// outstanding, from the day after the due date; issue 17). A unit's
+    /// bills only: a worker's own days are bought before they start.
+    /// Whether the platform pilot charges the same fee was not verified.
+    pub fn arrears_with_late_fees(
+        &self,
+        actor: &Actor,
+        as_of: Date,
+    ) -> Result<Vec<(BillStatus, Money)>, AppError> {
+        let bills = self.arrears(actor, as_of)?;
+        let rate = self
+            .policy
+            .at("national", "contribution.late_fee_daily_rate", as_of)?
+            .rate();
+        Ok(bills
+            .into_iter()
+            .map(|b| {
+                let fee = if b.unit.is_some() {
+                    gongshang_rules::late_fee::late_fee(b.outstanding, b.due_date, as_of, rate)
+                } else {
+                    Money::ZERO
+                };
+                (b, fee)
+            })
+            .collect())
     }
 
     /// The monthly and order bills of a month (of one unit, or of every unit

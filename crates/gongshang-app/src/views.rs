@@ -32,6 +32,8 @@ pub struct UnitDetail {
 pub struct PersonDetail {
     pub person: Person,
     pub enrollments: Vec<StoredEnrollment>,
+    /// The units' commitments kept with those enrolments (issue 17).
+    pub commitments: Vec<crate::model::StoredCommitment>,
     pub engagements: Vec<Engagement>,
     /// Cover today (in China).
     pub coverage: CoverageAnswer,
@@ -186,13 +188,21 @@ impl App {
         bills.reverse();
         bills.truncate(24);
         bills.retain(|b| mine(b.status.unit.as_ref()));
+        let enrollments: Vec<StoredEnrollment> = self
+            .store
+            .enrollments_of_person(&rid)?
+            .into_iter()
+            .filter(|e| mine(e.unit.as_ref()))
+            .collect();
+        let commitments = self
+            .store
+            .commitments_of_person(&rid)?
+            .into_iter()
+            .filter(|c| enrollments.iter().any(|e| e.id == c.enrollment_id))
+            .collect();
         Ok(PersonDetail {
-            enrollments: self
-                .store
-                .enrollments_of_person(&rid)?
-                .into_iter()
-                .filter(|e| mine(e.unit.as_ref()))
-                .collect(),
+            enrollments,
+            commitments,
             engagements: self
                 .store
                 .engagements_of_person(&rid)?

@@ -23,6 +23,7 @@ macro_rules! println {
 }
 
 mod account_cmds;
+mod article_cmds;
 mod batch;
 mod bench;
 mod bench_import;
@@ -287,6 +288,15 @@ enum PolicyCommand {
         /// Only keys that start with this
         prefix: Option<String>,
     },
+    /// The map of each instrument's articles to what carries them out, with
+    /// counts by status (issue 17); without INSTRUMENT the counts and what is missing
+    Articles {
+        /// Only this instrument, its whole map (e.g. national.regulations)
+        instrument: Option<String>,
+        /// Only entries of this status: carried, partly, not_for_system, missing
+        #[arg(long)]
+        status: Option<String>,
+    },
 }
 
 /// An error the CLI reports and exits 1 for.
@@ -367,6 +377,12 @@ fn main() -> ExitCode {
             Some(PolicyCommand::Params { prefix }) => {
                 policy_files::list(policies.as_deref(), prefix.as_deref(), lang)
             }
+            Some(PolicyCommand::Articles { instrument, status }) => article_cmds::articles(
+                policies.as_deref(),
+                instrument.as_deref(),
+                status.as_deref(),
+                lang,
+            ),
         },
         Command::Case { command, out } => cases_cmds::run_case(&command, &out),
         Command::Appraisal { command, out } => cases_cmds::run_appraisal(&command, &out),

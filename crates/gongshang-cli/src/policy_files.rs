@@ -61,9 +61,20 @@ pub fn check(dir: Option<&Path>) -> Result<(), CliError> {
         .flat_map(|p| &p.values)
         .filter(|v| v.citation.status != Status::Confirmed)
         .count();
+    // The article maps (issue 17): their shape, and the parameters,
+    // commands, notices and actions they name.
+    let map = crate::article_cmds::load(dir)?;
+    let unresolved = crate::article_cmds::unresolved(&map, &policy);
+    if !unresolved.is_empty() {
+        return Err(CliError(format!(
+            "article maps name what does not exist:\n{}",
+            unresolved.join("\n")
+        )));
+    }
     println!(
-        "ok: {params} parameters, {values} dated values ({assumed} assumed or illustrative), {} regions",
-        policy.regions().count()
+        "ok: {params} parameters, {values} dated values ({assumed} assumed or illustrative), {} regions, {} article maps",
+        policy.regions().count(),
+        map.instruments.len()
     );
     Ok(())
 }

@@ -713,6 +713,13 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                     category,
                     start: joined,
                     labour_relation: employees,
+                    // 粤人社规〔2020〕55号 Art 6: the unit commits online.
+                    commitment: app.scheme_texts(scheme).0.map(|_| {
+                        gongshang_app::CommitmentInput {
+                            form: gongshang_app::model::CommitmentForm::Electronic,
+                            persons_informed: true,
+                        }
+                    }),
                 };
                 match app.enroll(&seeder(), &request) {
                     Ok(_) => {
@@ -853,6 +860,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             category,
             start: joined,
             labour_relation: false,
+            commitment: None,
         };
         match app.enroll(&seeder(), &request) {
             Ok(_) => report.count_scheme("xiamen.yilubao"),

@@ -238,6 +238,9 @@ pub fn decision(n: &DecisionNotice) -> Document {
         &n.remedy_bodies,
     )));
     blocks.push(signature(&n.authority, n.issued_on));
+    if let Some(statement) = &n.scheme.statement {
+        blocks.push(Block::Note(statement.clone()));
+    }
     blocks.push(Block::Note(format!(
         "本决定书送达申请人、受伤害职工（或者其近亲属）和用人单位，并抄送社会保险经办机构\
          （{REGULATIONS}第二十条第一款；{MEASURES}第二十二条）。"

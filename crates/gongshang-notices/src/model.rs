@@ -56,6 +56,10 @@ pub struct SchemeView {
     /// e.g. 广东省特定人员单项参加工伤保险.
     pub name_zh: String,
     pub kind: SchemeKind,
+    /// What enrolment under the scheme does not prove, in the instrument's
+    /// words with its citation (粤人社规〔2020〕55号 Art 13, issue 17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
 }
 
 /// Who filed the application (条例 Art 17).

@@ -12,6 +12,7 @@
 //! - [`contribution`]: the monthly contribution.
 //! - [`trace`]: the explanation every result carries.
 
+pub mod article_map;
 pub mod articles;
 pub mod award;
 pub mod benefits;
@@ -19,6 +20,7 @@ pub mod billing;
 pub mod case;
 pub mod contribution;
 pub mod error;
+pub mod late_fee;
 pub mod missing_and_repeat;
 pub mod money;
 pub mod params;

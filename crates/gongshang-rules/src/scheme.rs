@@ -394,7 +394,23 @@ pub struct Scheme {
     /// The time limits of the claim procedure, where it is not the
     /// Regulations' determination (whose limits are statutory, in the domain).
     pub procedure: Option<Procedure>,
+    /// The commitment the insuring unit makes on enrolling someone
+    /// (粤人社规〔2020〕55号 Art 6 and Annex 1), kept with the enrolment
+    /// (issue 17).
+    pub commitment: Option<SchemeText>,
+    /// What enrolment does not prove (粤人社规〔2020〕55号 Art 13: no basis
+    /// for a labour relation), shown on notices and the unit's pages.
+    pub labour_relation_statement: Option<SchemeText>,
     pub file: String,
+}
+
+/// A text of the instrument that people are shown or agree to, in Chinese
+/// (the text that counts) and English, with its citation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SchemeText {
+    pub text_zh: String,
+    pub text_en: String,
+    pub citation: Citation,
 }
 
 /// The time limits of a scheme's own claim procedure, as parameter keys
@@ -854,6 +870,20 @@ pub(crate) struct SchemeDoc {
     platform: Vec<PlatformDoc>,
     #[serde(default)]
     procedure: Option<ProcedureDoc>,
+    #[serde(default)]
+    commitment: Option<TextDoc>,
+    #[serde(default)]
+    labour_relation_statement: Option<TextDoc>,
+}
+
+/// `[scheme.commitment]`, `[scheme.labour_relation_statement]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextDoc {
+    text_zh: String,
+    text_en: String,
+    #[serde(flatten)]
+    cite: CiteDoc,
 }
 
 /// `[scheme.procedure]`: parameter keys of the procedure's time limits.
@@ -1147,6 +1177,21 @@ impl SchemeDoc {
                 citation: cite(i.cite)?,
             });
         }
+        let text = |doc: Option<TextDoc>| -> Result<Option<SchemeText>, String> {
+            doc.map(|d| {
+                if d.text_zh.trim().is_empty() || d.text_en.trim().is_empty() {
+                    return Err("a scheme text needs text_zh and text_en".to_owned());
+                }
+                Ok(SchemeText {
+                    text_zh: d.text_zh,
+                    text_en: d.text_en,
+                    citation: cite(d.cite)?,
+                })
+            })
+            .transpose()
+        };
+        let commitment = text(self.commitment)?;
+        let labour_relation_statement = text(self.labour_relation_statement)?;
         let rules = self
             .rule
             .into_iter()
@@ -1309,6 +1354,8 @@ impl SchemeDoc {
             areas,
             platforms,
             procedure,
+            commitment,
+            labour_relation_statement,
             file: file.to_owned(),
         })
     }

@@ -752,6 +752,29 @@ fn insert_enrollment(
         ],
         || StoreError::duplicate("enrollment", "with these values"),
     )?;
+    if let Some(c) = &e.commitment {
+        if !c.persons_informed {
+            return Err(StoreError::invalid(
+                "persons_informed",
+                "a commitment is made only once the insured were informed of their rights and obligations",
+            ));
+        }
+        require_text("commitment text", &c.text)?;
+        db.exec(
+            "keeping an enrollment's commitment",
+            "INSERT INTO enrollment_commitments (enrollment_id, text, article, form, persons_informed, made_by, made_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                i(id),
+                t(&c.text),
+                t(&c.article),
+                t(c.form.as_str()),
+                i(1),
+                t(actor),
+                t(at),
+            ],
+        )?;
+    }
     audit(
         db,
         actor,
@@ -763,6 +786,7 @@ fn insert_enrollment(
             "person": e.person.as_str(), "unit": e.unit.as_ref().map(|u| u.as_str()),
             "scheme_id": e.scheme_id, "category": category_text(e.category),
             "start": e.start.to_string(),
+            "commitment": e.commitment.as_ref().map(|c| c.form.as_str()),
         }),
     )?;
     Ok(id)
@@ -1389,6 +1413,32 @@ impl<B: Backend> Store for SqlStore<B> {
                 .iter()
                 .map(|r| enrollment_from_row(r))
                 .collect()
+        })
+    }
+
+    fn commitments_of_person(&self, rid: &ResidentId) -> Result<Vec<StoredCommitment>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading commitments",
+                "SELECT c.enrollment_id, c.text, c.article, c.form, c.made_by, c.made_at \
+                 FROM enrollment_commitments c JOIN enrollments e ON e.id = c.enrollment_id \
+                 JOIN people p ON p.id = e.person_id WHERE p.resident_id = $1 ORDER BY c.enrollment_id",
+                &[t(rid.as_str())],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok(StoredCommitment {
+                    enrollment_id: c.int(0)?,
+                    text: c.text(1)?.to_owned(),
+                    article: c.text(2)?.to_owned(),
+                    form: c.parsed(3, "form", CommitmentForm::parse)?,
+                    persons_informed: true,
+                    made_by: c.text(4)?.to_owned(),
+                    made_at: c.parsed(5, "made_at", parse_timestamp)?,
+                })
+            })
+            .collect()
         })
     }
 

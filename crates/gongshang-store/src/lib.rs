@@ -135,6 +135,9 @@ pub trait Store:
     ) -> Result<(), StoreError>;
     fn enrollments_of_person(&self, id: &ResidentId) -> Result<Vec<StoredEnrollment>, StoreError>;
     fn enrollment(&self, enrollment_id: i64) -> Result<Option<StoredEnrollment>, StoreError>;
+    /// The commitments kept with a person's enrolments (issue 17), by
+    /// enrolment.
+    fn commitments_of_person(&self, id: &ResidentId) -> Result<Vec<StoredCommitment>, StoreError>;
     fn enrollments_of_unit(
         &self,
         unit: &CreditCode,

@@ -92,6 +92,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0045_award_returns.sql"),
         postgres: include_str!("../migrations/postgres/0045_award_returns.sql"),
     },
+    // issue 17: the enrolment commitment of 粤人社规〔2020〕55号 Art 6.
+    Migration {
+        version: 50,
+        name: "enrollment_commitments",
+        sqlite: include_str!("../migrations/sqlite/0050_enrollment_commitments.sql"),
+        postgres: include_str!("../migrations/postgres/0050_enrollment_commitments.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

@@ -12,7 +12,7 @@ use gongshang_rules::retirement::Sex;
 use gongshang_rules::scheme::{Category, OrderIndustry};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::StoreError;
 
@@ -158,6 +158,60 @@ pub struct NewEnrollment {
     pub scheme_id: String,
     pub category: Category,
     pub start: Date,
+    /// The unit's commitment, for a scheme that asks for one (issue 17),
+    /// written in the same transaction.
+    pub commitment: Option<NewCommitment>,
+}
+
+/// Electronically (the unit's own pages, the API) or on paper (at the
+/// agency's window, entered by staff).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentForm {
+    Electronic,
+    Paper,
+}
+
+impl CommitmentForm {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CommitmentForm::Electronic => "electronic",
+            CommitmentForm::Paper => "paper",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<CommitmentForm, String> {
+        match text {
+            "electronic" => Ok(CommitmentForm::Electronic),
+            "paper" => Ok(CommitmentForm::Paper),
+            other => Err(format!(
+                "{other:?} is not a form of commitment; allowed: electronic, paper"
+            )),
+        }
+    }
+}
+
+/// A commitment as the caller made it (粤人社规〔2020〕55号 Art 6, Annex 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCommitment {
+    /// The text agreed, as it stood that day.
+    pub text: String,
+    pub article: String,
+    pub form: CommitmentForm,
+    /// The insured were informed of their rights and obligations.
+    pub persons_informed: bool,
+}
+
+/// A commitment kept with its enrolment: who made it and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoredCommitment {
+    pub enrollment_id: i64,
+    pub text: String,
+    pub article: String,
+    pub form: CommitmentForm,
+    pub persons_informed: bool,
+    pub made_by: String,
+    pub made_at: Timestamp,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -199,6 +199,13 @@ fn request(
         category,
         start,
         labour_relation: false,
+        // 粤人社规〔2020〕55号 Art 6: the unit's commitment, where asked.
+        commitment: (scheme == "guangdong.specific_persons").then_some(
+            gongshang_app::CommitmentInput {
+                form: gongshang_app::model::CommitmentForm::Electronic,
+                persons_informed: true,
+            },
+        ),
     }
 }
 
@@ -625,6 +632,13 @@ fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
         let late = app.arrears(&ACTOR, date(2021, 5, 18)).unwrap();
         assert_eq!(late.len(), 1);
         assert_eq!(late[0].outstanding, rest);
+        // Art 62(1) with 社会保险法 Art 86 (issue 17): 0.05% a day from the
+        // day after the (moved) due date.
+        let fees = app
+            .arrears_with_late_fees(&ACTOR, date(2021, 5, 27))
+            .unwrap();
+        let expected = rest.mul_rate(gongshang_rules::rate::Rate::new(10, 2_000));
+        assert_eq!(fees[0].1, expected, "ten days late");
 
         let day = |d: i8| At::Day(date(2021, 4, d));
         let before = app.coverage(&ACTOR, &p, day(12), None).unwrap();
@@ -932,4 +946,82 @@ fn orders_cover_their_days_bill_the_platform_and_reconcile() {
 /// An enum of the rules engine by its serde name (`fund`, `monthly`, ...).
 pub fn named<T: serde::de::DeserializeOwned>(text: &str) -> T {
     serde_json::from_value(serde_json::Value::String(text.into())).unwrap()
+}
+
+/// 粤人社规〔2020〕55号 Art 6 and Annex 1 (issue 17): enrolling a specific
+/// person takes the unit's commitment, kept with the enrolment with its text,
+/// who made it, when and how; without it, without informing the insured, on
+/// paper by a unit, or for a scheme that asks none, the enrolment is refused.
+#[test]
+fn gd55_art6_enrolment_keeps_the_units_commitment_and_refuses_without_it() {
+    each_backend(|app, _clock| {
+        let u = unit(app, 1, "440106");
+        let old = person(app, "440106", date(1950, 5, 1), 31);
+        let mut req = request(
+            old,
+            Some(u),
+            "guangdong.specific_persons",
+            Category::OverRetirementAge,
+            date(2025, 3, 1),
+        );
+        let refused = |req: &gongshang_app::EnrollRequest, actor: &Actor| {
+            let err = app.enroll(actor, req).unwrap_err();
+            assert_eq!(
+                (err.code(), err.field()),
+                ("invalid", Some("commitment")),
+                "{err}"
+            );
+        };
+        let with = req.commitment;
+        req.commitment = None;
+        refused(&req, &ACTOR);
+        req.commitment = with.map(|c| gongshang_app::CommitmentInput {
+            persons_informed: false,
+            ..c
+        });
+        refused(&req, &ACTOR);
+        let unit_actor = Actor {
+            login: "unit-1".into(),
+            role: Role::Unit,
+            scope: Scope::Unit {
+                unit: u,
+                platform: None,
+            },
+        };
+        req.commitment = Some(gongshang_app::CommitmentInput {
+            form: gongshang_app::model::CommitmentForm::Paper,
+            persons_informed: true,
+        });
+        refused(&req, &unit_actor);
+        let mut employee = request(
+            old,
+            Some(u),
+            "guangdong.employees",
+            Category::Employee,
+            date(2025, 3, 1),
+        );
+        employee.commitment = req.commitment;
+        refused(&employee, &ACTOR);
+
+        // On paper, entered by the clerk who received it.
+        let enrolled = app.enroll(&ACTOR, &req).unwrap();
+        let kept = app.commitments_of_person(&ACTOR, &old).unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].enrollment_id, enrolled.enrollment_id);
+        assert_eq!(kept[0].made_by, ACTOR.audit_name());
+        assert_eq!(kept[0].form, gongshang_app::model::CommitmentForm::Paper);
+        assert!(
+            kept[0].text.contains("粤人社规〔2020〕55号"),
+            "{}",
+            kept[0].text
+        );
+        assert!(kept[0].article.contains("第六条"), "{}", kept[0].article);
+        let (commitment, statement) = app.scheme_texts("guangdong.specific_persons");
+        assert_eq!(
+            commitment.map(|c| c.text_zh.as_str()),
+            Some(kept[0].text.as_str())
+        );
+        assert!(statement.is_some_and(|s| s.text_zh.contains("不作为确认双方存在劳动关系的依据")));
+        assert_eq!(app.scheme_texts("guangdong.employees"), (None, None));
+    });
 }

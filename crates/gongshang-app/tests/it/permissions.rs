@@ -67,6 +67,7 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadParameters, "c r a s"),
     // issue 13
     (Action::PayOwnBill, "u"),
+    (Action::ReadArticleMap, "c r a s"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -135,6 +136,7 @@ fn every_use_case_asks_the_table_for_its_action() {
             category: Category::Employee,
             start: date(2025, 1, 1),
             labour_relation: true,
+            commitment: None,
         },
     )
     .unwrap();
@@ -243,6 +245,7 @@ fn every_use_case_asks_the_table_for_its_action() {
                         category: Category::Employee,
                         start: date(2025, 7, 1),
                         labour_relation: true,
+                        commitment: None,
                     },
                 ))
             }),
@@ -546,6 +549,11 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::PayOwnBill,
             "pay_own_bill",
             Box::new(|a, x| ok(a.pay_own_bill(x, 1, gongshang_rules::Money::from_fen(1)))),
+        ),
+        (
+            Action::ReadArticleMap,
+            "article_map",
+            Box::new(|a, x| ok(a.article_map(x))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

@@ -4,6 +4,7 @@
 //! Regulations with plain i128 arithmetic, independently of the rules crate,
 //! so a bug in the engine shows up as a difference.
 
+mod articles;
 mod cases;
 mod concurrency;
 mod house;

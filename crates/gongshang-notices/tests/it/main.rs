@@ -87,6 +87,20 @@ fn art14_decision_names_ground_scheme_school_and_remedies() {
     }
 }
 
+/// 粤人社规〔2020〕55号 Art 13 (issue 17): a determination under the
+/// specific-persons scheme says that enrolment is no basis for a labour
+/// relation; one under the Regulations says nothing of it.
+#[test]
+fn gd55_art13_decision_states_enrolment_is_no_basis_for_a_labour_relation() {
+    let words = "不作为确认双方存在劳动关系的依据";
+    let html = Notice::from(decision()).html();
+    assert!(html.contains(words), "missing the Art 13 statement");
+    assert!(html.contains("粤人社规〔2020〕55号第十三条第一款"));
+    let mut n = decision();
+    n.scheme.statement = None;
+    assert!(!Notice::from(n).html().contains(words));
+}
+
 #[test]
 fn art15_ground_is_deemed() {
     let mut n = decision();

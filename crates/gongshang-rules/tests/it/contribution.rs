@@ -144,3 +144,35 @@ fn benchmark_rates_of_the_eight_classes_follow_2015_no_71() {
         assert_eq!(rate, Rate::parse(want).unwrap(), "class {class}");
     }
 }
+
+/// 工伤保险条例 Art 62(1) with 社会保险法 Art 86 (issue 17): 0.05% of what is
+/// outstanding for each day after the due date, rounded once to the fen.
+#[test]
+fn art62_late_fee_is_five_in_ten_thousand_a_day_after_the_due_date() {
+    use gongshang_rules::late_fee::{days_late, late_fee};
+    use jiff::civil::date;
+    let rate = crate::policy()
+        .at(
+            "national",
+            "contribution.late_fee_daily_rate",
+            date(2025, 6, 1),
+        )
+        .expect("the late fee rate is a parameter")
+        .rate();
+    let owed = gongshang_rules::Money::from_fen(1_234_567);
+    let due = date(2025, 5, 15);
+    for (on, days, fee_fen) in [
+        (date(2025, 5, 14), 0, 0),
+        (date(2025, 5, 15), 0, 0),
+        (date(2025, 5, 16), 1, 617), // 12,345.67 × 0.05% = 6.172835 → 6.17
+        (date(2025, 6, 14), 30, 18_519), // × 30 = 185.18505 → 185.19
+        (date(2026, 5, 15), 365, 225_308), // 2,253.084775 → 2,253.08
+    ] {
+        assert_eq!(days_late(due, on), days, "{on}");
+        assert_eq!(late_fee(owed, due, on, rate).fen(), fee_fen, "{on}");
+    }
+    assert_eq!(
+        late_fee(gongshang_rules::Money::ZERO, due, date(2026, 1, 1), rate).fen(),
+        0
+    );
+}

@@ -135,6 +135,10 @@ pub struct BillStatusView {
     pub amount_fen: i64,
     pub paid_fen: i64,
     pub outstanding_fen: i64,
+    /// In the arrears list: the late fee run up by `as_of` (0.05% a day after
+    /// the due date; 工伤保险条例 Art 62(1), 社会保险法 Art 86).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_fee_fen: Option<i64>,
     /// monthly, daily or orders (absent where unknown).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -154,6 +158,7 @@ impl From<&BillStatus> for BillStatusView {
             amount_fen: s.amount.fen(),
             paid_fen: s.paid.fen(),
             outstanding_fen: s.outstanding.fen(),
+            late_fee_fen: None,
             kind: None,
             scheme_id: None,
         }
@@ -304,7 +309,15 @@ pub async fn arrears(
 ) -> ApiResult<Response> {
     let as_of = parse_date("as_of", &q.as_of)?;
     let actor = user.actor();
-    let list = state.run(move |app| app.arrears(&actor, as_of)).await?;
-    let views: Vec<BillStatusView> = list.iter().map(BillStatusView::from).collect();
+    let list = state
+        .run(move |app| app.arrears_with_late_fees(&actor, as_of))
+        .await?;
+    let views: Vec<BillStatusView> = list
+        .iter()
+        .map(|(b, fee)| BillStatusView {
+            late_fee_fen: Some(fee.fen()),
+            ..BillStatusView::from(b)
+        })
+        .collect();
     Ok(json(StatusCode::OK, &views))
 }

@@ -42,6 +42,46 @@ pub struct EnrollmentRequest {
     /// engagements.
     #[serde(default)]
     pub labour_relation: bool,
+    /// The unit's commitment, for a scheme that asks for one
+    /// (guangdong.specific_persons: 粤人社规〔2020〕55号 Art 6 and Annex 1).
+    /// The text is the scheme's (`gongshang policies schemes ID`); who made
+    /// it and when are the caller and the time of the request.
+    #[serde(default)]
+    pub commitment: Option<CommitmentRequest>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentRequest {
+    /// electronic (a unit's own request) or paper (entered by agency staff).
+    pub form: String,
+    /// The insured were informed of their rights and obligations (must be
+    /// true).
+    pub persons_informed: bool,
+}
+
+/// A commitment kept with its enrolment.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CommitmentView {
+    pub text: String,
+    pub article: String,
+    pub form: String,
+    pub persons_informed: bool,
+    pub made_by: String,
+    pub made_at: String,
+}
+
+impl From<&gongshang_app::model::StoredCommitment> for CommitmentView {
+    fn from(c: &gongshang_app::model::StoredCommitment) -> Self {
+        CommitmentView {
+            text: c.text.clone(),
+            article: c.article.clone(),
+            form: c.form.as_str().to_owned(),
+            persons_informed: c.persons_informed,
+            made_by: c.made_by.clone(),
+            made_at: c.made_at.to_string(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
@@ -59,6 +99,9 @@ pub struct EnrollmentView {
     pub category: String,
     pub start: String,
     pub last_day: Option<String>,
+    /// The unit's commitment kept with the enrolment, where one was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<CommitmentView>,
 }
 
 impl From<&AppEnrollment> for EnrollmentView {
@@ -73,6 +116,7 @@ impl From<&AppEnrollment> for EnrollmentView {
                 .unwrap_or_default(),
             start: e.start.to_string(),
             last_day: e.last_day.map(|d| d.to_string()),
+            commitment: None,
         }
     }
 }
@@ -124,6 +168,17 @@ fn enroll_request(req: EnrollmentRequest) -> ApiResult<EnrollRequest> {
         category: gongshang_app::parse_category(&req.category)?,
         start: parse_date("start", &req.start)?,
         labour_relation: req.labour_relation,
+        commitment: req
+            .commitment
+            .map(|c| {
+                Ok::<_, crate::error::ApiError>(gongshang_app::CommitmentInput {
+                    form: gongshang_app::model::CommitmentForm::parse(&c.form).map_err(
+                        |reason| gongshang_app::AppError::invalid("commitment.form", reason),
+                    )?,
+                    persons_informed: c.persons_informed,
+                })
+            })
+            .transpose()?,
     })
 }
 
@@ -195,9 +250,23 @@ pub async fn enrollments_of_person(
 ) -> ApiResult<Response> {
     let rid = parse_resident("resident_id", &rid)?;
     let actor = user.actor();
-    let list = state
-        .run(move |app| app.enrollments_of_person(&actor, &rid))
+    let (list, commitments) = state
+        .run(move |app| {
+            Ok::<_, gongshang_app::AppError>((
+                app.enrollments_of_person(&actor, &rid)?,
+                app.commitments_of_person(&actor, &rid)?,
+            ))
+        })
         .await?;
-    let views: Vec<EnrollmentView> = list.iter().map(EnrollmentView::from).collect();
+    let views: Vec<EnrollmentView> = list
+        .iter()
+        .map(|e| EnrollmentView {
+            commitment: commitments
+                .iter()
+                .find(|c| c.enrollment_id == e.id)
+                .map(CommitmentView::from),
+            ..EnrollmentView::from(e)
+        })
+        .collect();
     Ok(json(StatusCode::OK, &views))
 }

@@ -235,7 +235,7 @@ fn case_body(
                             "：" (d.due) (provisional_tag(ctx.lang, d.provisional)) " "
                             @if left < 0 { span.tag.bad { (ctx.t("逾期 ", "overdue by ")) (-left) (ctx.t(" 天", " days")) } }
                             @else { span.tag.warn { (ctx.t("剩 ", "")) (left) (ctx.t(" 天", " days left")) } }
-                            br; span.muted { (d.article) }
+                            br; span.muted { (super::articles::cited(ctx, &d.article)) }
                         }
                     }
                 }
@@ -983,7 +983,7 @@ fn award_body(
                 td { @if it.periodicity == Periodicity::Monthly { span.tag { (ctx.t("每月", "monthly")) } } @else { span.tag.grey { (ctx.t("一次性", "once")) } } }
                 td { (ctx.t(it.payer.label_zh(), it.payer.label_en())) } td { (it.beneficiary) }
                 td.num { strong { (yuan(it.amount)) } }
-                td { (it.citation) }
+                td { (super::articles::cited(ctx, &it.citation)) }
             } } }
         } }
         p.amount-total { (ctx.t("合计：一次性 ", "Total: ")) (yuan(a.one_time)) (ctx.t(" 元；每月 ", " yuan once; ")) (yuan(a.monthly)) (ctx.t(" 元", " yuan a month")) }
@@ -1012,7 +1012,8 @@ fn award_body(
                 @for step in trace["steps"].as_array().into_iter().flatten() {
                     li {
                         strong { (step_item_label(&step["item"], zh)) } " — "
-                        (step["article"][if zh { "zh" } else { "en" }].as_str().unwrap_or(""))
+                        (super::articles::cited(ctx, step["article"]["zh"].as_str().unwrap_or("")))
+                        @if !zh { " " span.muted { (step["article"]["en"].as_str().unwrap_or("")) } }
                         br; (step[if zh { "explain_zh" } else { "explain_en" }].as_str().unwrap_or(""))
                         br; span.formula { (step["formula"].as_str().unwrap_or("")) }
                     }

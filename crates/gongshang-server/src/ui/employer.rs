@@ -435,7 +435,7 @@ fn enrol_form(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
         details open[ee.is_some()] style="margin-bottom:1rem" {
             summary { strong { (ctx.t("登记并参保新人员", "Register and enrol a person")) } }
             p.muted { (ctx.t("登记与参保一次完成：不符合参保条件时不保存任何信息。", "Registered and enrolled in one step: when the person is not eligible nothing is saved.")) }
-            (form_error(ctx, ee, &["resident_id", "name", "scheme_id", "category", "start"]))
+            (form_error(ctx, ee, &["resident_id", "name", "scheme_id", "category", "start", "commitment"]))
             form.cols #enrol-form method="post" action="/employer/enrol" {
                 (session::csrf_field(ctx))
                 div {
@@ -470,6 +470,18 @@ fn enrol_form(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
                     input #start name="start" type="date" required value=(start);
                     (field_error(ctx, ee, "start"))
                 }
+                @for id in &l.schemes {
+                    @if let (Some(text), _) = state.app.scheme_texts(id) {
+                        fieldset.full.commitment data-scheme=(id) {
+                            legend { (ctx.t("参保承诺", "Commitment")) "：" (state.app.scheme_name(id, ctx.zh())) "（" (text.citation.article) "）" }
+                            blockquote { (if ctx.zh() { &text.text_zh } else { &text.text_en }) }
+                            label { input type="checkbox" name="commitment" value="on" checked[s.typed("commitment") == "on"]; (ctx.t("本单位作出上述承诺（选择此方案时必填）", "This unit makes the commitment above (required for this scheme)")) }
+                            label { input type="checkbox" name="persons_informed" value="on" checked[s.typed("persons_informed") == "on"]; (ctx.t("已告知参保人员其工伤保险权利和义务", "The insured were informed of their rights and obligations")) }
+                            (field_error(ctx, ee, "commitment"))
+                        }
+                    }
+                }
+                div.full { (super::registry::statements_box(ctx, state, l.schemes.iter().map(|s| s.as_str()))) }
                 div.full { button.primary #enrol-submit type="submit" { (ctx.t("登记并参保", "Register and enrol")) } }
             }
         }
@@ -756,6 +768,24 @@ async fn enrol(
                     category,
                     start,
                     labour_relation: category == gongshang_rules::scheme::Category::Employee,
+                    // 粤人社规〔2020〕55号 Art 6 (issue 17): the unit's commitment,
+                    // where the scheme asks for one (the app refuses its absence).
+                    commitment: match (
+                        value(&f, "commitment"),
+                        app.scheme_texts(value(&f, "scheme_id")).0,
+                    ) {
+                        ("on", Some(_)) => Some(gongshang_app::CommitmentInput {
+                            form: gongshang_app::model::CommitmentForm::parse(
+                                match value(&f, "commitment_form") {
+                                    "" => "electronic",
+                                    other => other,
+                                },
+                            )
+                            .map_err(|reason| AppError::invalid("commitment", reason))?,
+                            persons_informed: value(&f, "persons_informed") == "on",
+                        }),
+                        _ => None,
+                    },
                 },
             )
         })

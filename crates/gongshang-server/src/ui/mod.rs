@@ -12,6 +12,7 @@
 mod accounts;
 mod admin;
 mod analyst;
+mod articles;
 mod assets;
 mod bills;
 mod calc;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::router())
         .merge(holidays::router())
         .merge(accounts::router())
+        .merge(articles::router())
         .merge(tickets::router())
         // Issue 13: the agency staff's daily work.
         .merge(queue::router())
@@ -235,6 +237,12 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "审计",
         "Audit",
         Shown::May(Action::ManageAccounts),
+    ),
+    (
+        "/admin/articles",
+        "条文对照",
+        "Articles",
+        Shown::StaffMay(Action::ReadArticleMap),
     ),
     (
         "/tickets",

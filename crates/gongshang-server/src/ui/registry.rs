@@ -190,6 +190,7 @@ fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail) -> Markup {
                 }
             }
         }
+        (statements_box(ctx, state, d.enrollments.iter().map(|e| e.scheme_id.as_str())))
         h2 { (ctx.t("近期账单", "Recent bills")) }
         (super::bills::bill_table(ctx, state, &d.bills))
         h2 { (ctx.t("人员", "People")) }
@@ -357,6 +358,8 @@ fn person_body(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup {
                 @if d.enrollments.is_empty() { tr { td colspan="5" .muted { (ctx.t("无参保记录（平台劳动者按接单日保障）。", "No enrolments (platform workers are covered on their order days).")) } } }
             }
         } }
+        (commitments_box(ctx, state, d))
+        (statements_box(ctx, state, d.enrollments.iter().map(|e| e.scheme_id.as_str())))
         @if !d.bills.is_empty() {
             h2 { (ctx.t("个人账单", "Own bills")) }
             (super::bills::bill_table(ctx, state, &d.bills))
@@ -390,6 +393,15 @@ pub struct EnrollFormData {
     start: String,
     #[serde(default)]
     labour_relation: Option<String>,
+    /// The unit makes the scheme's commitment (粤人社规〔2020〕55号 Art 6).
+    #[serde(default)]
+    commitment: Option<String>,
+    /// And informed the insured of their rights and obligations.
+    #[serde(default)]
+    persons_informed: Option<String>,
+    /// electronic or paper.
+    #[serde(default)]
+    commitment_form: String,
 }
 
 fn enroll_form_markup(
@@ -463,6 +475,23 @@ fn enroll_form_markup(
             div.full {
                 label { input type="checkbox" name="labour_relation" value="on" checked[f.labour_relation.is_some()]; (ctx.t("与单位建立劳动关系", "Has a labour relation with the unit")) }
             }
+            @for s in schemes.iter().filter(|s| s.commitment.is_some()) {
+                @if let Some(text) = &s.commitment {
+                    fieldset.full.commitment {
+                        legend { (ctx.t("参保承诺", "Commitment")) "：" (if ctx.zh() { &s.name_zh } else { &s.name_en }) "（" (text.citation.article) "）" }
+                        p.hint { (ctx.t("选择此方案时，单位须作出以下承诺，承诺文本、作出人、时间和方式随参保记录保存。", "Enrolling under this scheme, the unit makes this commitment; its text, who made it, when and how are kept with the enrolment.")) }
+                        blockquote { (if ctx.zh() { &text.text_zh } else { &text.text_en }) }
+                        label { input type="checkbox" name="commitment" value="on" checked[f.commitment.is_some()]; (ctx.t("本单位作出上述承诺", "This unit makes the commitment above")) }
+                        label { input type="checkbox" name="persons_informed" value="on" checked[f.persons_informed.is_some()]; (ctx.t("已告知参保人员其工伤保险权利和义务", "The insured were informed of their rights and obligations")) }
+                        label for="commitment_form" { (ctx.t("承诺方式", "Made")) }
+                        select #commitment_form name="commitment_form" {
+                            option value="electronic" selected[f.commitment_form != "paper"] { (ctx.t("电子（本页提交）", "electronically (this page)")) }
+                            option value="paper" selected[f.commitment_form == "paper"] { (ctx.t("纸质（经办窗口收取）", "on paper (received at the window)")) }
+                        }
+                    }
+                }
+            }
+            div.full { (statements_box(ctx, state, schemes.iter().map(|s| s.id.as_str()))) }
             div.full { button.primary type="submit" { (ctx.t("检查资格并登记", "Check eligibility and enrol")) } " " span.spinner aria-hidden="true" {} }
         }
     }
@@ -541,6 +570,20 @@ async fn enroll(
                         category,
                         start,
                         labour_relation: form.labour_relation.is_some(),
+                        commitment: match (&form.commitment, app.scheme_texts(&form.scheme_id).0) {
+                            (Some(_), Some(_)) => Some(gongshang_app::CommitmentInput {
+                                form: gongshang_app::model::CommitmentForm::parse(
+                                    if form.commitment_form.is_empty() {
+                                        "electronic"
+                                    } else {
+                                        &form.commitment_form
+                                    },
+                                )
+                                .map_err(|reason| AppError::invalid("commitment", reason))?,
+                                persons_informed: form.persons_informed.is_some(),
+                            }),
+                            _ => None,
+                        },
                     },
                 )?;
                 Ok((stored.id, enrolled.enrollment_id, enrolled.eligibility))
@@ -572,5 +615,52 @@ async fn enroll(
             title,
             html! { h1 { (title) } (enroll_form_markup(&ctx, &state, &f, own.as_deref())) div #enroll-result { (fragment) } },
         )
+    }
+}
+
+// ---- the commitment and the statement of 粤人社规〔2020〕55号 (issue 17) -------
+
+/// The units' commitments kept with these enrolments (Art 6, Annex 1): the
+/// text, who made it, when, electronically or on paper.
+pub fn commitments_box(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup {
+    html! {
+        @for c in &d.commitments {
+            @let scheme = d.enrollments.iter().find(|e| e.id == c.enrollment_id).map(|e| state.app.scheme_name(&e.scheme_id, ctx.zh())).unwrap_or_default();
+            section.card.commitment style="margin-top:1rem" {
+                h2 style="margin-top:0" { (ctx.t("单位参保承诺", "The unit's commitment")) }
+                p.muted {
+                    (scheme) " · " (c.article) " · "
+                    (match c.form { gongshang_app::model::CommitmentForm::Electronic => ctx.t("电子承诺", "made electronically"), gongshang_app::model::CommitmentForm::Paper => ctx.t("纸质承诺", "made on paper") })
+                    " · " (ctx.t("作出人", "by")) " " (c.made_by) " · " (c.made_at.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                }
+                blockquote { (c.text) }
+                @if c.persons_informed { p { (ctx.t("单位已承诺告知参保人员其工伤保险权利和义务。", "The unit committed that it informed the insured of their rights and obligations.")) } }
+            }
+        }
+    }
+}
+
+/// What enrolment under these schemes does not prove (Art 13), once per
+/// scheme that states it.
+pub fn statements_box<'a>(
+    ctx: &Ctx,
+    state: &AppState,
+    scheme_ids: impl Iterator<Item = &'a str>,
+) -> Markup {
+    let mut seen: Vec<&str> = Vec::new();
+    for id in scheme_ids {
+        if !seen.contains(&id) && state.app.scheme_texts(id).1.is_some() {
+            seen.push(id);
+        }
+    }
+    html! {
+        @for id in &seen {
+            @if let Some(text) = state.app.scheme_texts(id).1 {
+                div.alert.statement role="note" {
+                    strong { (state.app.scheme_name(id, ctx.zh())) "（" (text.citation.article) "）：" }
+                    (if ctx.zh() { &text.text_zh } else { &text.text_en })
+                }
+            }
+        }
     }
 }

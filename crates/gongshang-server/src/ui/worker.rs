@@ -194,6 +194,8 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s:
             }
             @if let Some(n) = &s.notice { (n) }
             (cases_box(ctx, cases))
+            (super::registry::commitments_box(ctx, state, d))
+            (super::registry::statements_box(ctx, state, d.enrollments.iter().map(|e| e.scheme_id.as_str())))
             @for scheme in &schemes {
                 section.card #buy-days style="margin-top:1rem" {
                     h2 style="margin-top:0" { (ctx.t("购买保障天数", "Buy days of cover")) }

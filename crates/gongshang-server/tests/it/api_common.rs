@@ -133,6 +133,7 @@ fn seed(app: &App) -> Fixture {
                     category: Category::Employee,
                     start: date(2025, 1, 1),
                     labour_relation: true,
+                    commitment: None,
                 },
             )
             .unwrap();

@@ -529,3 +529,96 @@ fn the_analyst_reads_the_fund_statement_with_its_chart() {
     let unit = sign_in("unit");
     assert_eq!(get("/fund", Some(&unit)).status, 403);
 }
+
+/// Issue 17: the agency's staff read the map of articles with its counts by
+/// status; a worker may not; an award's trace lines link to their entries.
+#[test]
+fn the_map_of_articles_shows_every_instrument_and_award_lines_link_to_it() {
+    let admin = sign_in("admin");
+    let page = get("/admin/articles", Some(&admin));
+    assert_eq!(page.status, 200);
+    for expected in [
+        "条文对照表",
+        r#"id="national.regulations""#,
+        r#"id="national.regulations-a64-2""#,
+        r#"id="guangdong.specific-persons-2020-55-a6""#,
+        r#"data-instrument="xiamen.yilubao""#,
+        "fn:benefit_wage",
+    ] {
+        assert!(page.body.contains(expected), "missing {expected}");
+    }
+    assert_eq!(get("/admin/articles", Some(&sign_in("worker"))).status, 403);
+    let award = (1..40)
+        .map(|id| get(&format!("/awards/{id}"), Some(&admin)))
+        .find(|r| r.status == 200)
+        .expect("the demo has an award");
+    assert!(
+        award
+            .body
+            .contains(r#"href="/admin/articles#national.regulations-a"#),
+        "an award's trace links to the map"
+    );
+}
+
+/// 粤人社规〔2020〕55号 Art 6 and Art 13 (issue 17): enrolling a specific person
+/// from the form takes the unit's commitment; the person's page shows it and
+/// says that enrolment is no basis for a labour relation.
+#[test]
+fn gd55_art6_the_enrolment_form_takes_the_commitment_and_the_person_shows_it() {
+    let d = demo();
+    let s = sign_in("clerk");
+    let unit = d
+        .report
+        .samples
+        .iter()
+        .find(|(w, _)| *w == "enterprise")
+        .map(|(_, c)| c.clone())
+        .expect("an enterprise");
+    let form_page = get("/enroll", Some(&s));
+    assert!(
+        form_page.body.contains("粤人社规〔2020〕55号"),
+        "the commitment's text is on the form"
+    );
+    assert!(form_page.body.contains("不作为确认双方存在劳动关系的依据"));
+    let rid = gongshang_demo::demo_resident_id("440100", jiff::civil::date(1980, 3, 7), 177);
+    let post = |extra: &[(&str, &str)]| {
+        let mut fields = vec![
+            ("csrf_token", s.csrf.as_str()),
+            ("resident_id", rid.as_str()),
+            ("name", "承诺测试"),
+            ("unit", unit.as_str()),
+            ("scheme_id", "guangdong.specific_persons"),
+            ("category", "domestic_worker"),
+            ("start", "2026-07-01"),
+        ];
+        fields.extend_from_slice(extra);
+        request(
+            d.addr,
+            "POST",
+            "/enroll",
+            &[("Cookie", &s.cookie), ("HX-Request", "true")],
+            Some((
+                "application/x-www-form-urlencoded",
+                form(&fields).as_bytes(),
+            )),
+        )
+    };
+    let refused = post(&[]);
+    assert!(refused.body.contains("commitment"), "{}", refused.body);
+    let enrolled = post(&[
+        ("commitment", "on"),
+        ("persons_informed", "on"),
+        ("commitment_form", "paper"),
+    ]);
+    assert!(enrolled.body.contains("已登记参保"), "{}", enrolled.body);
+    let person = enrolled
+        .body
+        .split("href=\"/people/")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("a link to the person");
+    let page = get(&format!("/people/{person}"), Some(&s));
+    assert!(page.body.contains("单位参保承诺"), "{}", page.body);
+    assert!(page.body.contains("纸质承诺"));
+    assert!(page.body.contains("不作为确认双方存在劳动关系的依据"));
+}

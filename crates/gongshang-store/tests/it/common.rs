@@ -237,6 +237,7 @@ pub fn enrolled(store: &dyn Store, unit: u32, person: u32, scheme: &str) -> i64 
                 scheme_id: scheme.into(),
                 category: Category::Employee,
                 start: date(2025, 1, 1),
+                commitment: None,
             },
             ACTOR,
             now(),

@@ -230,6 +230,7 @@ fn enrollments_in_several_units_and_ending_one() {
                     scheme_id: "xiamen.yilubao".into(),
                     category: Category::FlexibleWorker,
                     start: d(2025, 3, 1),
+                    commitment: None,
                 },
                 ACTOR,
                 now(),
@@ -278,5 +279,59 @@ fn a_bulk_import_leaves_postgres_statistics_current() {
             .unwrap();
         let tuples: i64 = row.get(0);
         assert_eq!(tuples, 10_000);
+    });
+}
+
+/// 粤人社规〔2020〕55号 Art 6 and Annex 1 (issue 17): the unit's commitment is
+/// written with its enrolment, kept with who made it and when, and read back
+/// by the person; one not informing the insured is refused and leaves nothing.
+#[test]
+fn gd55_art6_a_commitment_is_kept_with_its_enrolment_or_nothing_is_written() {
+    each_backend(|db| {
+        let s = &*db.store;
+        enrolled(s, 1, 1, "guangdong.employees");
+        let commitment = gongshang_store::NewCommitment {
+            text: "本单位承诺……".into(),
+            article: "第六条；附件1".into(),
+            form: gongshang_store::CommitmentForm::Paper,
+            persons_informed: true,
+        };
+        let request = NewEnrollment {
+            person: resident(1),
+            unit: Some(credit(1)),
+            scheme_id: "guangdong.specific_persons".into(),
+            category: Category::OverRetirementAge,
+            start: d(2025, 3, 1),
+            commitment: Some(commitment.clone()),
+        };
+        let id = s.create_enrollment(&request, ACTOR, now()).unwrap();
+        let kept = s.commitments_of_person(&resident(1)).unwrap();
+        assert_eq!(
+            kept.len(),
+            1,
+            "only the enrolment with a commitment has one"
+        );
+        assert_eq!(kept[0].enrollment_id, id);
+        assert_eq!(kept[0].text, "本单位承诺……");
+        assert_eq!(kept[0].form, gongshang_store::CommitmentForm::Paper);
+        assert_eq!(kept[0].made_by, ACTOR);
+        assert_eq!(kept[0].made_at, now());
+
+        let uninformed = NewEnrollment {
+            start: d(2025, 6, 1),
+            commitment: Some(gongshang_store::NewCommitment {
+                persons_informed: false,
+                ..commitment
+            }),
+            ..request
+        };
+        let before = s.enrollments_of_person(&resident(1)).unwrap().len();
+        assert_eq!(
+            s.create_enrollment(&uninformed, ACTOR, now())
+                .unwrap_err()
+                .code(),
+            "invalid"
+        );
+        assert_eq!(s.enrollments_of_person(&resident(1)).unwrap().len(), before);
     });
 }
