@@ -267,3 +267,16 @@ pub fn actor_words(ctx: &Ctx, audit_name: &str) -> String {
         None => audit_name.to_owned(),
     }
 }
+
+/// Who receives an award's item, in words: the worker, the spouse, the
+/// n-th dependant.
+pub fn beneficiary_words(lang: Lang, who: &str) -> String {
+    match who {
+        "worker" => lang.t("职工本人", "the worker").to_owned(),
+        "spouse" => lang.t("配偶", "the spouse").to_owned(),
+        other => match other.strip_prefix("dependant-") {
+            Some(n) => format!("{}{n}", lang.t("供养亲属", "dependant ")),
+            None => other.to_owned(),
+        },
+    }
+}
