@@ -152,6 +152,7 @@ fn tables(ctx: &Ctx, state: &AppState, a: &AnalysisFigures) -> Vec<Table> {
             ),
             head: vec![
                 t("地区代码", "Region"),
+                t("地区", "Name"),
                 t("单位数", "Units"),
                 t("应缴（元）", "Billed (yuan)"),
                 t("实缴（元）", "Paid (yuan)"),
@@ -166,13 +167,25 @@ fn tables(ctx: &Ctx, state: &AppState, a: &AnalysisFigures) -> Vec<Table> {
                         } else {
                             format!("{}00", r.region)
                         },
+                        state
+                            .app
+                            .policy()
+                            .region(&format!("{}00", r.region))
+                            .map(|x| {
+                                if ctx.zh() {
+                                    x.name_zh.clone()
+                                } else {
+                                    x.name_en.clone()
+                                }
+                            })
+                            .unwrap_or_default(),
                         r.units.to_string(),
                         r.billed.to_string(),
                         r.paid.to_string(),
                     ]
                 })
                 .collect(),
-            numeric: vec![false, true, true, true],
+            numeric: vec![false, false, true, true, true],
         },
         Table {
             key: "schemes",

@@ -930,7 +930,7 @@ fn difference_table(ctx: &Ctx, v: &AwardView) -> Markup {
                         } }
                         tbody { @for l in &d.lines { tr {
                             td data-label=(ctx.t("项目", "Item")) { (item_label(l.item, zh)) @if l.periodicity == Periodicity::Monthly { " " span.tag { (ctx.t("每月", "monthly")) } } }
-                            td data-label=(ctx.t("受领人", "Beneficiary")) { (l.beneficiary) }
+                            td data-label=(ctx.t("受领人", "Beneficiary")) { (super::staff_words::beneficiary_words(ctx.lang, &l.beneficiary)) }
                             td.num data-label=(ctx.t("现行（元）", "In force (yuan)")) { (yuan(l.before)) }
                             td.num data-label=(ctx.t("本次（元）", "This award (yuan)")) { (yuan(l.after)) }
                             td.num data-label=(ctx.t("已发月数", "Months paid")) { (l.months_paid) }
@@ -981,7 +981,7 @@ fn award_body(
             tbody { @for it in &a.items { tr {
                 td { (item_label(it.item, zh)) }
                 td { @if it.periodicity == Periodicity::Monthly { span.tag { (ctx.t("每月", "monthly")) } } @else { span.tag.grey { (ctx.t("一次性", "once")) } } }
-                td { (ctx.t(it.payer.label_zh(), it.payer.label_en())) } td { (it.beneficiary) }
+                td { (ctx.t(it.payer.label_zh(), it.payer.label_en())) } td { (super::staff_words::beneficiary_words(ctx.lang, &it.beneficiary)) }
                 td.num { strong { (yuan(it.amount)) } }
                 td { (super::articles::cited(ctx, &it.citation)) }
             } } }
@@ -1004,7 +1004,7 @@ fn award_body(
         }
         @if !v.benefits.is_empty() {
             h2 { (ctx.t("按月待遇（已列入发放）", "Monthly benefits (on the payroll)")) }
-            ul { @for b in &v.benefits { li { (item_label(b.item, zh)) " · " (b.beneficiary) " · " (ctx.t("自 ", "from ")) (b.start_month.to_string()) } } }
+            ul { @for b in &v.benefits { li { (item_label(b.item, zh)) " · " (super::staff_words::beneficiary_words(ctx.lang, &b.beneficiary)) " · " (ctx.t("自 ", "from ")) (b.start_month.to_string()) } } }
         }
         section.card #trace {
             h2 style="margin-top:0" { (ctx.t("计算过程与依据", "How each amount was computed")) }

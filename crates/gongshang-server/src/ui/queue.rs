@@ -150,6 +150,12 @@ pub struct IntakeForm {
     accident_date: String,
     filed_on: String,
     ground_claimed: String,
+    /// `determination` (the default), `confirmation` (the platform pilot's
+    /// 职业伤害确认) or `claim` (an insurer's claim, 益鹭保).
+    kind: String,
+    platform: String,
+    hospital_days: String,
+    medical_expenses: String,
     /// The materials ticked, by name (a form sends a name once per box).
     materials: Vec<String>,
 }
@@ -259,7 +265,28 @@ const INTAKE_FIELDS: [&str; 8] = [
     "materials",
 ];
 
+/// The three intakes, as tabs.
+fn kind_tabs(ctx: &Ctx, kind: &str) -> Markup {
+    html! {
+        nav.tabs aria-label=(ctx.t("申请类别", "Kind of application")) {
+            @for (k, zh, en) in [
+                ("", "工伤认定申请", "Injury determination"),
+                ("confirmation", "职业伤害确认（平台）", "Occupational-injury confirmation (platforms)"),
+                ("claim", "保险理赔（益鹭保等）", "Insurer claim (益鹭保, ...)"),
+            ] {
+                a.button href=(if k.is_empty() { "/cases/new".to_owned() } else { format!("/cases/new?kind={k}") })
+                    aria-current=[(kind == k || (k.is_empty() && kind == "determination")).then_some("page")] { (ctx.t(zh, en)) }
+                " "
+            }
+        }
+    }
+}
+
 fn intake_body(ctx: &Ctx, state: &AppState, f: &IntakeForm, error: Option<&AppError>) -> Markup {
+    match f.kind.as_str() {
+        "confirmation" | "claim" => return other_intake_body(ctx, state, f, error),
+        _ => {}
+    }
     let policy = state.app.policy();
     let mut schemes: Vec<_> = policy
         .schemes()
@@ -269,6 +296,7 @@ fn intake_body(ctx: &Ctx, state: &AppState, f: &IntakeForm, error: Option<&AppEr
     let invalid = |field: &str| error.is_some_and(|e| e.field() == Some(field));
     html! {
         h1 { (ctx.t("受理工伤认定申请", "New application for injury determination")) }
+        (kind_tabs(ctx, &f.kind))
         p.muted { (ctx.t(
             "依据《工伤保险条例》第十七条、第十八条及《工伤认定办法》：单位应在事故之日起30日内申请，职工或其近亲属、工会组织可在1年内申请。材料不全的，先立案，再一次性书面告知补正。",
             "Regulations Arts 17-18 and the Measures: the unit applies within 30 days of the accident, the worker, a close relative or the union within a year. With materials missing the case is opened and the missing ones are requested once, in writing."
@@ -337,16 +365,26 @@ fn intake_body(ctx: &Ctx, state: &AppState, f: &IntakeForm, error: Option<&AppEr
     }
 }
 
-async fn intake_page(State(state): State<AppState>, ctx: Ctx) -> Response {
+#[derive(Deserialize, Default)]
+pub struct KindQuery {
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+async fn intake_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<KindQuery>,
+) -> Response {
     if let Err(r) = session::require(&ctx, Action::FileCase) {
         return r;
     }
     let title = ctx.t("受理工伤认定申请", "New injury application");
-    respond(
-        &ctx,
-        title,
-        intake_body(&ctx, &state, &IntakeForm::default(), None),
-    )
+    let f = IntakeForm {
+        kind: q.kind.unwrap_or_default(),
+        ..IntakeForm::default()
+    };
+    respond(&ctx, title, intake_body(&ctx, &state, &f, None))
 }
 
 /// The form's text as the app's request; a field that does not read is
@@ -406,6 +444,201 @@ fn request_of(f: &IntakeForm) -> Result<FileCaseRequest, AppError> {
     })
 }
 
+const OTHER_FIELDS: [&str; 8] = [
+    "person",
+    "scheme_id",
+    "platform",
+    "applicant",
+    "accident_date",
+    "filed_on",
+    "hospital_days",
+    "medical_expenses",
+];
+
+/// The intake of a platform pilot's confirmation or an insurer's claim.
+fn other_intake_body(
+    ctx: &Ctx,
+    state: &AppState,
+    f: &IntakeForm,
+    error: Option<&AppError>,
+) -> Markup {
+    let confirmation = f.kind == "confirmation";
+    let procedure = if confirmation {
+        ClaimProcedure::OccupationalInjuryConfirmation
+    } else {
+        ClaimProcedure::InsurerClaim
+    };
+    let mut schemes: Vec<_> = state
+        .app
+        .policy()
+        .schemes()
+        .filter(|s| s.claim_procedure == procedure)
+        .collect();
+    schemes.sort_by(|a, b| a.id.cmp(&b.id));
+    let bad = |field: &str| {
+        error
+            .is_some_and(|e| e.field() == Some(field))
+            .then_some("true")
+    };
+    html! {
+        h1 { @if confirmation { (ctx.t("受理职业伤害确认申请", "New occupational-injury confirmation")) } @else { (ctx.t("受理保险理赔申请", "New insurer claim")) } }
+        (kind_tabs(ctx, &f.kind))
+        p.muted { @if confirmation {
+            (ctx.t("新就业形态人员职业伤害保障：事故当日须有平台订单保障；平台、本人或近亲属申请。",
+                   "The platform pilot: the worker was covered by an order day on the platform; the platform, the worker or a close relative applies."))
+        } @else {
+            (ctx.t("按方案的赔付标准核定，受保障上限约束；事故当日须在保障期内。",
+                   "Assessed by the scheme's schedule, within its cap; the worker was covered on the day."))
+        } }
+        (at_form(ctx, &OTHER_FIELDS, error))
+        form.stack #intake method="post" action="/cases/new" novalidate {
+            (session::csrf_field(ctx))
+            input type="hidden" name="kind" value=(f.kind);
+            div.cols {
+                div {
+                    label for="person" { (ctx.t("受伤人员身份证号", "Injured person's identity number")) }
+                    input #person name="person" value=(f.person) maxlength="18" autocomplete="off" aria-invalid=[bad("person")];
+                    (at_field(ctx, "person", error))
+                }
+                div {
+                    label for="scheme_id" { (ctx.t("保障方案", "Scheme")) }
+                    select #scheme_id name="scheme_id" aria-invalid=[bad("scheme_id")] {
+                        option value="" selected[f.scheme_id.is_empty()] { (ctx.t("请选择", "Please choose")) }
+                        @for s in &schemes {
+                            option value=(s.id) selected[s.id == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) }
+                        }
+                    }
+                    (at_field(ctx, "scheme_id", error))
+                }
+                @if confirmation {
+                    div {
+                        label for="platform" { (ctx.t("平台", "Platform")) }
+                        select #platform name="platform" aria-invalid=[bad("platform")] {
+                            option value="" selected[f.platform.is_empty()] { (ctx.t("请选择", "Please choose")) }
+                            @for (id, name) in gongshang_app::PLATFORM_ALIASES {
+                                option value=(id) selected[f.platform == *id] { (name) " (" (id) ")" }
+                            }
+                        }
+                        (at_field(ctx, "platform", error))
+                    }
+                    div {
+                        label for="applicant" { (ctx.t("申请人", "Applicant")) }
+                        select #applicant name="applicant" aria-invalid=[bad("applicant")] {
+                            option value="" selected[f.applicant.is_empty()] { (ctx.t("请选择", "Please choose")) }
+                            @for (v, zh, en) in [("platform", "平台企业", "the platform"), ("worker", "本人", "the worker"), ("close_relative", "近亲属", "a close relative")] {
+                                option value=(v) selected[f.applicant == v] { (ctx.t(zh, en)) }
+                            }
+                        }
+                        (at_field(ctx, "applicant", error))
+                    }
+                }
+                div {
+                    label for="accident_date" { (ctx.t("事故日期", "Date of the accident")) }
+                    input #accident_date name="accident_date" type="date" value=(f.accident_date) aria-invalid=[bad("accident_date")];
+                    (at_field(ctx, "accident_date", error))
+                }
+                div {
+                    label for="filed_on" { (ctx.t("收到申请日期（空为今天）", "Day the application came in (empty: today)")) }
+                    input #filed_on name="filed_on" type="date" value=(f.filed_on) aria-invalid=[bad("filed_on")];
+                    (at_field(ctx, "filed_on", error))
+                }
+                @if !confirmation {
+                    div {
+                        label for="hospital_days" { (ctx.t("住院天数", "Days in hospital")) }
+                        input #hospital_days name="hospital_days" inputmode="numeric" value=(f.hospital_days) aria-invalid=[bad("hospital_days")];
+                        (at_field(ctx, "hospital_days", error))
+                    }
+                    div {
+                        label for="medical_expenses" { (ctx.t("医疗费用（元）", "Medical expenses (yuan)")) }
+                        input #medical_expenses name="medical_expenses" inputmode="decimal" value=(f.medical_expenses) aria-invalid=[bad("medical_expenses")];
+                        (at_field(ctx, "medical_expenses", error))
+                    }
+                }
+            }
+            div { button.primary type="submit" { (ctx.t("登记申请", "Register the application")) } }
+        }
+    }
+}
+
+/// Files a confirmation or a claim from the form, through the app.
+fn file_other(
+    app: &gongshang_app::App,
+    actor: &gongshang_app::accounts::Actor,
+    f: &IntakeForm,
+) -> Result<gongshang_app::model::CaseRow, AppError> {
+    let need = |field: &'static str, v: &str| {
+        if v.trim().is_empty() {
+            Err(AppError::invalid(field, "is empty"))
+        } else {
+            Ok(v.trim().to_owned())
+        }
+    };
+    let person = ResidentId::parse(&need("person", &f.person)?)
+        .map_err(|e| AppError::invalid("person", e.to_string()))?;
+    let scheme_id = need("scheme_id", &f.scheme_id)?;
+    let accident_date: jiff::civil::Date = need("accident_date", &f.accident_date)?
+        .parse()
+        .map_err(|e: jiff::Error| AppError::invalid("accident_date", e.to_string()))?;
+    let filed_on = match f.filed_on.trim() {
+        "" => None,
+        d => Some(
+            d.parse()
+                .map_err(|e: jiff::Error| AppError::invalid("filed_on", e.to_string()))?,
+        ),
+    };
+    if f.kind == "confirmation" {
+        let platform = gongshang_domain::ids::PlatformId::parse(&need("platform", &f.platform)?)
+            .map_err(|e| AppError::invalid("platform", e.to_string()))?;
+        let applicant =
+            serde_json::from_value(serde_json::Value::String(need("applicant", &f.applicant)?))
+                .map_err(|e| AppError::invalid("applicant", e.to_string()))?;
+        return app.file_confirmation(
+            actor,
+            &gongshang_app::cases::ConfirmationRequest {
+                number: None,
+                person,
+                scheme_id,
+                platform,
+                region: None,
+                applicant,
+                accident_date,
+                injured_at: None,
+                filed_on,
+                accident_key: None,
+            },
+        );
+    }
+    let mut facts = serde_json::Map::new();
+    if !f.hospital_days.trim().is_empty() {
+        let days: u32 = f
+            .hospital_days
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("hospital_days", "a whole number of 0 or more"))?;
+        facts.insert("hospital_days".into(), days.into());
+    }
+    if !f.medical_expenses.trim().is_empty() {
+        let m = gongshang_rules::Money::parse_yuan(f.medical_expenses.trim())
+            .map_err(|e| AppError::invalid("medical_expenses", e.to_string()))?;
+        facts.insert("medical_expenses".into(), m.to_string().into());
+    }
+    app.file_claim(
+        actor,
+        &gongshang_app::cases::ClaimRequest {
+            number: None,
+            person,
+            scheme_id,
+            region: None,
+            accident_date,
+            injured_at: None,
+            filed_on,
+            accident_key: None,
+            claimed: None,
+            facts: (!facts.is_empty()).then_some(serde_json::Value::Object(facts)),
+        },
+    )
+}
+
 async fn intake(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
     let actor = match session::require(&ctx, Action::FileCase) {
         Ok(u) => u.actor(),
@@ -424,6 +657,10 @@ async fn intake(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes
             "accident_date" => f.accident_date = v,
             "filed_on" => f.filed_on = v,
             "ground_claimed" => f.ground_claimed = v,
+            "kind" => f.kind = v,
+            "platform" => f.platform = v,
+            "hospital_days" => f.hospital_days = v,
+            "medical_expenses" => f.medical_expenses = v,
             "material" => f.materials.push(v),
             _ => {}
         }
@@ -432,6 +669,17 @@ async fn intake(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes
         return r;
     }
     let title = ctx.t("受理工伤认定申请", "New injury application");
+    if matches!(f.kind.as_str(), "confirmation" | "claim") {
+        let form = f.clone();
+        return match state.run(move |app| file_other(app, &actor, &form)).await {
+            Ok(row) => Redirect::to(&format!("/cases/{}", row.number)).into_response(),
+            Err(e) => (
+                super::error_status(&e),
+                respond(&ctx, title, intake_body(&ctx, &state, &f, Some(&e))),
+            )
+                .into_response(),
+        };
+    }
     let req = match request_of(&f) {
         Ok(r) => r,
         Err(e) => {

@@ -41,7 +41,8 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "to_month" => lang.t("截止月份", "to month"),
         "region" => lang.t("地区", "region"),
         "industry_class" => lang.t("行业风险类别", "industry class"),
-        "platform" => lang.t("平台标识", "platform id"),
+        "platform" => lang.t("平台", "platform"),
+        "medical_expenses" => lang.t("医疗费用", "medical expenses"),
         "on" => lang.t("日期", "date"),
         _ => return None,
     })
@@ -89,6 +90,11 @@ fn hint(lang: Lang, field: &str) -> Option<&'static str> {
             "choose a month; the period ends on or after it starts",
         ),
         "industry_class" => lang.t("请选择1至8类", "choose a class 1 to 8"),
+        "medical_expenses" => lang.t(
+            "请填写金额（元），如 1200.00",
+            "enter an amount in yuan, e.g. 1200.00",
+        ),
+        "platform" => lang.t("请选择平台", "choose the platform"),
         "login" => lang.t(
             "1至64个字母、数字或 . _ - @，不含空格",
             "1 to 64 letters, digits or . _ - @, no spaces",
@@ -265,5 +271,18 @@ pub fn actor_words(ctx: &Ctx, audit_name: &str) -> String {
             Err(_) => audit_name.to_owned(),
         },
         None => audit_name.to_owned(),
+    }
+}
+
+/// Who receives an award's item, in words: the worker, the spouse, the
+/// n-th dependant.
+pub fn beneficiary_words(lang: Lang, who: &str) -> String {
+    match who {
+        "worker" => lang.t("职工本人", "the worker").to_owned(),
+        "spouse" => lang.t("配偶", "the spouse").to_owned(),
+        other => match other.strip_prefix("dependant-") {
+            Some(n) => format!("{}{n}", lang.t("供养亲属", "dependant ")),
+            None => other.to_owned(),
+        },
     }
 }

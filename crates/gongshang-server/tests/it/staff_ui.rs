@@ -327,3 +327,62 @@ fn a_reviewer_returns_an_award_with_a_reason_and_approves_the_next() {
     assert!(page.contains("与现行核定的比较"), "{page}");
     assert!(page.contains("id=\"difference\""));
 }
+
+#[test]
+fn the_clerk_takes_a_platform_confirmation_and_an_insurer_claim_with_refusals_at_their_fields() {
+    let clerk = sign_in("clerk");
+    let tabs = get("/cases/new?kind=confirmation", &clerk);
+    assert_eq!(tabs.status, 200);
+    assert!(tabs.body.contains("受理职业伤害确认申请"), "{}", tabs.body);
+    let (_, person) = applicant(6);
+    // No platform chosen: said at the field, in Chinese.
+    let r = post(
+        "/cases/new",
+        &clerk,
+        &[
+            ("kind", "confirmation"),
+            ("person", &person),
+            ("scheme_id", "national.platform_occupational_injury"),
+            ("applicant", "worker"),
+            ("accident_date", "2026-06-20"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"platform-error\""), "{}", r.body);
+    assert!(r.body.contains("请选择平台"));
+    // With the platform: the case is opened (the domain decides the rest).
+    let r = post(
+        "/cases/new",
+        &clerk,
+        &[
+            ("kind", "confirmation"),
+            ("person", &person),
+            ("scheme_id", "national.platform_occupational_injury"),
+            ("platform", "meituan"),
+            ("applicant", "worker"),
+            ("accident_date", "2026-06-20"),
+        ],
+    );
+    let case = location(&r);
+    let page = get(&case, &clerk).body;
+    assert!(page.contains("职业伤害确认"), "{page}");
+    // A claim with medical expenses that are not an amount.
+    let r = post(
+        "/cases/new",
+        &clerk,
+        &[
+            ("kind", "claim"),
+            ("person", &person),
+            ("scheme_id", "xiamen.yilubao"),
+            ("accident_date", "2026-06-20"),
+            ("medical_expenses", "一千"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"medical_expenses-error\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"一千\""));
+}
