@@ -136,6 +136,7 @@ fn in_headless_chromium_a_worker_on_a_phone_sees_the_price_before_buying_days_an
     b.screenshot("worker-cases-phone");
     b.click("#my-cases li:first-child a");
     b.wait_text("#case-state", "没有保障");
+    b.wait_text("#case-history", "提交理赔申请");
     let source = b.cmd("GET", "/source", None);
     no_internals(source.as_str().unwrap_or(""));
     b.screenshot("worker-case-rejected-phone");
