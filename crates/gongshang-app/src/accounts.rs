@@ -108,7 +108,7 @@ pub struct Account {
 }
 
 impl Account {
-    fn from_user(u: User) -> Result<Account, AppError> {
+    pub(crate) fn from_user(u: User) -> Result<Account, AppError> {
         let role = Role::parse(&u.role)?;
         let scope = match role {
             Role::Clerk | Role::Reviewer | Role::Administrator => Scope::All,

@@ -126,6 +126,16 @@ pub enum Action {
     ConsentToDisclosure,
     /// The service centre's dashboard (no personal data).
     ReadTicketStatistics,
+    // ---- issue 13: agency staff's daily work
+    /// The parameters in force, with their dates, sources and notes.
+    ReadParameters,
+    // ---- the fund (issue 14)
+    /// The fund's income-expenditure statements and reserve (aggregates).
+    ReadFund,
+    /// Run the month's transfer into the reserve.
+    RunReserve,
+    /// Project the fund under a reform (no personal data).
+    RunSimulation,
     // ---- issue 13: people outside the agency
     /// A unit pays its own bill online (recorded as received through the
     /// online channel).
@@ -133,7 +143,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 44] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -173,6 +183,12 @@ impl Action {
         Action::EscalateTickets,
         Action::ConsentToDisclosure,
         Action::ReadTicketStatistics,
+        // Issue 13.
+        Action::ReadParameters,
+        // issue 14
+        Action::ReadFund,
+        Action::RunReserve,
+        Action::RunSimulation,
         // issue 13
         Action::PayOwnBill,
     ];
@@ -219,6 +235,11 @@ impl Action {
             Action::EscalateTickets => "escalate overdue tickets",
             Action::ConsentToDisclosure => "agree to show the complainant",
             Action::ReadTicketStatistics => "read the service centre's statistics",
+            Action::ReadParameters => "read the parameters in force",
+            // issue 14
+            Action::ReadFund => "read the fund's accounts",
+            Action::RunReserve => "run the reserve transfer",
+            Action::RunSimulation => "run a reform simulation",
             Action::PayOwnBill => "pay a bill of its own online",
         }
     }
@@ -280,10 +301,17 @@ impl Role {
             ReportReferral => matches!(self, Administrator | FrontDesk | Mediator | Partner),
             EscalateTickets => matches!(self, Administrator | FrontDesk | Mediator),
             ConsentToDisclosure => matches!(self, Worker),
+            // The fund (issue 14): the agency and analysts read the accounts
+            // and simulate; the agency's clerks run the reserve, as the payroll.
+            ReadFund | RunSimulation => matches!(self, Clerk | Reviewer | Administrator | Analyst),
+            RunReserve => matches!(self, Clerk | Administrator),
             ReadTicketStatistics => matches!(
                 self,
                 Clerk | Reviewer | Administrator | Analyst | FrontDesk | Mediator
             ),
+            // Issue 13: agency staff and analysts read the parameters with
+            // their notes and marks (never workers nor units).
+            ReadParameters => matches!(self, Clerk | Reviewer | Administrator | Analyst),
             // Issue 13: a unit pays its own bills online.
             PayOwnBill => matches!(self, Unit),
         }

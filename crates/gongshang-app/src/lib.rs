@@ -11,6 +11,8 @@ pub mod actor;
 pub mod cases;
 pub mod clock;
 pub mod error;
+pub mod export;
+pub mod fund;
 pub mod holidays;
 pub mod imports;
 mod lang;
@@ -20,6 +22,7 @@ mod orders;
 pub mod payroll;
 mod people;
 mod services;
+pub mod staff;
 pub mod tickets;
 pub mod views;
 

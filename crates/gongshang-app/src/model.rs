@@ -7,6 +7,9 @@ pub use gongshang_store::cases::{
     AwardItemRow, AwardRow, CaseRow, ConclusionRow, OneTimePaymentRow, PayrollRunRow,
     PeriodicBenefitRow, StoredDeadline,
 };
+// Issue 13: what agency staff work from.
+pub use gongshang_store::cases::{AwardReturn, RETURN_REASON_MAX_CHARS, ReviewRow, WorkQueueRow};
+pub use gongshang_store::model::AuditEntry;
 pub use gongshang_store::views::{
     BillRow, CaseListRow, DashboardCounts, ListQuery, PersonRow, UnitRow,
 };

@@ -30,6 +30,7 @@ mod calc;
 mod cases_cmds;
 mod db;
 mod demo;
+mod fund_cmds;
 mod holiday_cmds;
 mod import;
 mod notice_cmds;
@@ -40,6 +41,7 @@ mod policy_files;
 mod registry_cmds;
 mod render;
 mod serve;
+mod sim_cmds;
 mod synth;
 mod synth_registry;
 mod ticket_cmds;
@@ -147,6 +149,15 @@ enum Command {
         #[command(flatten)]
         out: cases_cmds::Out,
     },
+    /// Project the fund under the baseline and a reform, side by side (issue 14)
+    Simulate(sim_cmds::SimulateArgs),
+    /// The fund: income-expenditure statements and the monthly reserve run (issue 14)
+    Fund {
+        #[command(subcommand)]
+        command: fund_cmds::FundCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
     /// The demo: a fresh SQLite database with a realistic data set, one login per role, and the server (--print: the calculator's example cases)
     Demo(demo::DemoArgs),
     /// Serve the HTTP API (/api/v1, docs at /docs) and the web UI
@@ -242,6 +253,8 @@ enum SynthCommand {
     Registry(synth_registry::SynthRegistryArgs),
     /// Synthetic platform orders
     Orders(synth_registry::SynthOrdersArgs),
+    /// A synthetic population for `simulate --population` (issue 14)
+    Population(sim_cmds::SynthPopulationArgs),
 }
 
 #[derive(Subcommand)]
@@ -360,6 +373,11 @@ fn main() -> ExitCode {
         Command::Award { command, out } => cases_cmds::run_award(&command, &out),
         Command::Payroll { command, out } => payroll_cmds::run(&command, &out),
         Command::Ticket { command, out } => ticket_cmds::run(&command, &out),
+        Command::Fund { command, out } => fund_cmds::run(&command, &out),
+        Command::Simulate(args) => sim_cmds::simulate(&args),
+        Command::Synth {
+            what: SynthCommand::Population(args),
+        } => sim_cmds::synth_population(&args),
         Command::Bench {
             what: Some(BenchCommand::Payroll(args)),
             ..

@@ -38,10 +38,14 @@ pub enum Account {
     SubsidyIncome,
     /// 应付待遇: benefits awarded, not yet paid out.
     BenefitsPayable,
+    // issue 14: the reserve.
+    /// 储备金: premiums set aside by the monthly reserve run (Jiangsu measures
+    /// Art 11), an asset of the fund kept apart from the bank account.
+    Reserve,
 }
 
 impl Account {
-    pub const ALL: [Account; 7] = [
+    pub const ALL: [Account; 8] = [
         Account::PremiumReceivable,
         Account::SubsidyReceivable,
         Account::Bank,
@@ -49,6 +53,7 @@ impl Account {
         Account::PremiumIncome,
         Account::SubsidyIncome,
         Account::BenefitsPayable,
+        Account::Reserve,
     ];
 
     pub const fn name_zh(self) -> &'static str {
@@ -60,6 +65,7 @@ impl Account {
             Account::PremiumIncome => "保费收入",
             Account::SubsidyIncome => "财政补贴收入",
             Account::BenefitsPayable => "应付待遇",
+            Account::Reserve => "储备金",
         }
     }
 
@@ -70,7 +76,8 @@ impl Account {
             Account::PremiumReceivable
             | Account::SubsidyReceivable
             | Account::Bank
-            | Account::BenefitsExpense => Side::Debit,
+            | Account::BenefitsExpense
+            | Account::Reserve => Side::Debit,
             Account::PremiumIncome | Account::SubsidyIncome | Account::BenefitsPayable => {
                 Side::Credit
             }
@@ -88,6 +95,7 @@ impl fmt::Display for Account {
             Account::PremiumIncome => "premium_income",
             Account::SubsidyIncome => "subsidy_income",
             Account::BenefitsPayable => "benefits_payable",
+            Account::Reserve => "reserve",
         };
         f.write_str(name)
     }
@@ -207,6 +215,9 @@ pub enum ReasonCode {
     AwardRevised,
     /// Reversal: any other entry made in error (including undoing a reversal).
     EntryCorrected,
+    // issue 14
+    /// The monthly transfer of premiums collected into the reserve.
+    ReserveTransferred,
 }
 
 impl ReasonCode {
@@ -229,6 +240,9 @@ pub enum SubjectKind {
     Payment,
     Award,
     Case,
+    // issue 14
+    /// A monthly reserve run (`reserve-<region>-<scheme>-<month>`).
+    ReserveRun,
 }
 
 /// What a transaction is about (a bill, a payment...), for finding it again.
@@ -582,6 +596,26 @@ pub fn periodic_benefits_paid(
             Posting::credit(Account::Bank, amount)?,
         ],
         vec![SubjectRef::new(SubjectKind::Payment, run)],
+    )
+}
+
+/// The month's transfer into the reserve (Jiangsu measures Art 11): money
+/// moves from the bank account to the reserve, both assets of the fund, so
+/// the fund's balance is unchanged and the reserve is the balance of
+/// [`Account::Reserve`].
+pub fn reserve_transferred(
+    idempotency_key: IdempotencyKey,
+    run: ReferenceId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    Transaction::new(
+        idempotency_key,
+        ReasonCode::ReserveTransferred,
+        vec![
+            Posting::debit(Account::Reserve, amount)?,
+            Posting::credit(Account::Bank, amount)?,
+        ],
+        vec![SubjectRef::new(SubjectKind::ReserveRun, run)],
     )
 }
 

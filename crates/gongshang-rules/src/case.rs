@@ -163,7 +163,23 @@ pub(crate) struct Regime {
 }
 
 /// Computes the award of a case under the national Regulations.
+///
+/// The one-time subsidies on the end of employment (Regulations Arts 36(2)
+/// and 37(2)) are "set by the people's government of the province": the
+/// Regulations alone have no amount for them, so a case that states a
+/// termination is refused here, naming the input, rather than answered
+/// without them. It is computed under the province's scheme
+/// ([`crate::scheme_award::calculate_under_scheme`]).
 pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult, RulesError> {
+    if case.termination.is_some() {
+        return Err(RulesError::InputConflict {
+            input: "termination",
+            reason: "the one-time subsidies on ending employment are set by each province \
+                     (Regulations Arts 36-37): calculate the case under its province's scheme \
+                     (gongshang calc --jurisdiction PROVINCE, or --scheme ID)"
+                .into(),
+        });
+    }
     calculate_case_in(policy, case, &Regime::default())
 }
 

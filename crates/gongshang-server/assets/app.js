@@ -20,13 +20,20 @@
                      label: { formatter: "{b}\n{c}" } }]
         };
       } else {
+        // Every category label shown (issue 13): turned when many, or the
+        // bars laid across (data-series "horizontal") for long names.
+        var many = spec.x && spec.x.length > 6;
+        var categories = { type: "category", data: spec.x,
+                           axisLabel: { interval: 0, rotate: many && !spec.horizontal ? 35 : 0 } };
+        var values = { type: "value", name: spec.unit || "" };
         option = {
           color: palette, tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: grid,
-          xAxis: { type: "category", data: spec.x },
-          yAxis: { type: "value", name: spec.unit || "" },
+          xAxis: spec.horizontal ? values : categories,
+          yAxis: spec.horizontal ? categories : values,
           series: spec.series.map(function (s) {
             return { name: s.name, type: s.type || el.dataset.chart, data: s.data, smooth: true,
-                     stack: s.stack, areaStyle: s.area ? {} : undefined };
+                     stack: s.stack, areaStyle: s.area ? {} : undefined,
+                     label: spec.labels ? { show: true, position: spec.horizontal ? "right" : "top" } : undefined };
           })
         };
       }
@@ -46,3 +53,32 @@
   document.addEventListener("DOMContentLoaded", function () { load(document); });
   document.addEventListener("htmx:afterSettle", function (e) { load(e.target || document); });
 })();
+// Issue 13: every table becomes cards under 600 px (app.css); a cell without
+// its own data-label is labelled with its column's heading.
+(function () {
+  "use strict";
+  function label(root) {
+    root.querySelectorAll(".table-wrap table").forEach(function (t) {
+      var heads = Array.prototype.map.call(t.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      if (!heads.length) { return; }
+      t.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (!td.hasAttribute("data-label") && heads[i] && !td.hasAttribute("colspan")) { td.setAttribute("data-label", heads[i]); }
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { label(document); });
+  document.addEventListener("htmx:afterSettle", function (e) { label(e.target || document); });
+})();
+// Issue 13: a refused form comes back as its page with the refusal at its
+// fields and a 4xx status; htmx swaps it in like any page (by default it
+// would keep the old page and show nothing).
+document.addEventListener("htmx:beforeSwap", function (e) {
+  var xhr = e.detail.xhr;
+  var type = (xhr && xhr.getResponseHeader("Content-Type")) || "";
+  if (xhr && xhr.status >= 400 && xhr.status < 500 && type.indexOf("text/html") === 0) {
+    e.detail.shouldSwap = true;
+    e.detail.isError = false;
+  }
+});

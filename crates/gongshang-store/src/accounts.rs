@@ -173,7 +173,7 @@ pub trait AccountStore {
 
 /// The service centre's roles live in `user_centre_roles` (migration 0020),
 /// whose row overrides `users.role` ('analyst' there).
-const USER_COLUMNS: &str = "u.id, u.login, u.display_name, \
+pub(crate) const USER_COLUMNS: &str = "u.id, u.login, u.display_name, \
      COALESCE((SELECT r.role FROM user_centre_roles r WHERE r.user_id = u.id), u.role), \
      u.unit_code, u.resident_id, u.platform, u.password_hash, u.disabled, u.created_at, \
      (SELECT r.partner_body FROM user_centre_roles r WHERE r.user_id = u.id)";
@@ -185,7 +185,7 @@ fn text(v: impl Into<String>) -> Value {
     Value::Text(v.into())
 }
 
-fn user_from_row(row: &[Value]) -> Result<User, StoreError> {
+pub(crate) fn user_from_row(row: &[Value]) -> Result<User, StoreError> {
     let c = Cols::new(row);
     Ok(User {
         id: c.int(0)?,
@@ -693,7 +693,7 @@ fn _object_safe(_: &dyn Store) {}
 
 /// Raises the counter a server checks before trusting an account it
 /// remembers, in the caller's transaction.
-fn raise_credentials_epoch(db: &mut dyn Db) -> Result<(), StoreError> {
+pub(crate) fn raise_credentials_epoch(db: &mut dyn Db) -> Result<(), StoreError> {
     db.exec(
         "raising the credentials epoch",
         "UPDATE credentials_epoch SET epoch = epoch + 1 WHERE id = 1",

@@ -22,9 +22,11 @@ pub mod cases;
 pub mod db;
 pub mod engine;
 pub mod error;
+pub mod fund;
 pub mod imports;
 pub mod migrations;
 pub mod model;
+pub mod pg_settings;
 mod pool;
 pub mod postgres;
 pub mod sqlite;
@@ -57,8 +59,9 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
-pub use cases::CaseStore;
+pub use cases::{CaseStore, StaffStore};
 pub use error::StoreError;
+pub use fund::FundStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
 pub use model::*;
 pub use postgres::PostgresStore;
@@ -71,7 +74,7 @@ pub use views::ViewStore;
 /// intervals are decided by the caller (with the rules engine and the domain);
 /// the store records them, enforces keys and idempotency, and answers.
 pub trait Store:
-    Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore + TicketStore
+    Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore + TicketStore + StaffStore + FundStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

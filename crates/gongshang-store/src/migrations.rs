@@ -71,12 +71,26 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_tickets.sql"),
         postgres: include_str!("../migrations/postgres/0020_tickets.sql"),
     },
+    // issue 14
+    Migration {
+        version: 30,
+        name: "fund",
+        sqlite: include_str!("../migrations/sqlite/0030_fund.sql"),
+        postgres: include_str!("../migrations/postgres/0030_fund.sql"),
+    },
     // issue 13
     Migration {
         version: 40,
         name: "platform_units",
         sqlite: include_str!("../migrations/sqlite/0040_platform_units.sql"),
         postgres: include_str!("../migrations/postgres/0040_platform_units.sql"),
+    },
+    // Issue 13 (agency staff): 45-49.
+    Migration {
+        version: 45,
+        name: "award_returns",
+        sqlite: include_str!("../migrations/sqlite/0045_award_returns.sql"),
+        postgres: include_str!("../migrations/postgres/0045_award_returns.sql"),
     },
 ];
 

@@ -3,7 +3,8 @@
 //! statements: transactions, reads and batches of imported orders run at
 //! the same time on connections of their own, each served by a server
 //! process of its own. Connections are opened when calls overlap, up to
-//! [`max_connections`]. A store may live in a schema of its own
+//! the pool size of [`PgSettings`] (from the URL or the environment, with
+//! the statement and migration lock time limits). A store may live in a schema of its own
 //! ([`PostgresStore::open_in_schema`], which tests use to run in parallel
 //! on one database): every connection of the pool works in it.
 //! `?options=-csearch_path%3D...` in the URL works too.
@@ -23,6 +24,7 @@ use crate::engine::{
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
 use crate::model::{ImportCounts, OrderConflict, OrderRecord};
+use crate::pg_settings::PgSettings;
 use crate::pool::{Pool, Pooled};
 
 const NAME: &str = "postgres";
@@ -36,19 +38,10 @@ struct Conn {
 
 pub struct PostgresBackend {
     pool: Pool<Conn>,
-    /// How to open more connections: the URL, and the schema of
-    /// [`PostgresStore::open_in_schema`].
-    url: String,
+    /// How to open more connections: the URL and its settings, and the
+    /// schema of [`PostgresStore::open_in_schema`].
+    settings: PgSettings,
     schema: Option<String>,
-}
-
-/// At most this many connections per store: enough for a server's
-/// concurrent calls and an import's streams at once, far below
-/// PostgreSQL's default `max_connections` (100). Opened only when that
-/// many calls overlap.
-fn max_connections() -> usize {
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    (cores * 2 + 4).min(32)
 }
 
 /// The PostgreSQL store.
@@ -99,46 +92,57 @@ fn check_schema_name(schema: &str) -> Result<(), StoreError> {
     }
 }
 
-fn connect(url: &str) -> Result<Client, StoreError> {
-    Client::connect(url, NoTls).map_err(|e| backend_err("connecting", &e))
+/// A connection with the settings applied: the driver's URL, and the
+/// statement time limit when one is set.
+fn connect(settings: &PgSettings) -> Result<Client, StoreError> {
+    let mut client =
+        Client::connect(&settings.driver_url, NoTls).map_err(|e| backend_err("connecting", &e))?;
+    if let Some(ms) = settings.statement_timeout_ms {
+        client
+            .batch_execute(&format!("SET statement_timeout = {ms}"))
+            .map_err(|e| backend_err("setting statement_timeout", &e))?;
+    }
+    Ok(client)
 }
 
 impl SqlStore<PostgresBackend> {
     /// Connects to the URL and migrates the database (in the schema the
     /// URL's `search_path` names, `public` by default).
     pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
-        Self::from_client(connect(url)?, url, None)
+        let settings = PgSettings::from_url(url)?;
+        Self::from_client(connect(&settings)?, settings, None)
     }
 
     /// Connects, creates `schema` if need be, works in it only, and migrates it.
     pub fn open_in_schema(url: &str, schema: &str) -> Result<PostgresStore, StoreError> {
         check_schema_name(schema)?;
-        let mut client = connect(url)?;
+        let settings = PgSettings::from_url(url)?;
+        let mut client = connect(&settings)?;
         client
             .batch_execute(&format!(
                 "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"
             ))
             .map_err(|e| backend_err("creating the schema", &e))?;
-        Self::from_client(client, url, Some(schema))
+        Self::from_client(client, settings, Some(schema))
     }
 
     /// Drops a schema made by [`PostgresStore::open_in_schema`] and all in it.
     pub fn drop_schema(url: &str, schema: &str) -> Result<(), StoreError> {
         check_schema_name(schema)?;
-        connect(url)?
+        connect(&PgSettings::from_url(url)?)?
             .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
             .map_err(|e| backend_err("dropping the schema", &e))
     }
 
     fn from_client(
         client: Client,
-        url: &str,
+        settings: PgSettings,
         schema: Option<&str>,
     ) -> Result<PostgresStore, StoreError> {
         let store = SqlStore {
             backend: PostgresBackend {
-                pool: Pool::new(max_connections(), |c: &Conn| !c.client.is_closed()),
-                url: url.to_owned(),
+                pool: Pool::new(settings.pool_size, |c: &Conn| !c.client.is_closed()),
+                settings,
                 schema: schema.map(str::to_owned),
             },
         };
@@ -163,7 +167,7 @@ impl PostgresBackend {
     /// A connection of the pool (a new one works in the store's schema).
     fn conn(&self) -> Result<Pooled<'_, Conn>, StoreError> {
         self.pool.get(|| {
-            let mut client = connect(&self.url)?;
+            let mut client = connect(&self.settings)?;
             if let Some(schema) = &self.schema {
                 // Checked by open_in_schema.
                 client
@@ -542,24 +546,35 @@ impl Backend for PostgresBackend {
         })
     }
 
+    /// Each pending migration in a transaction of its own, under the
+    /// schema's advisory lock (two processes migrating wait for each
+    /// other) and a `lock_timeout`: on a live database a migration that
+    /// cannot take a table's lock in time fails, naming itself, and leaves
+    /// that migration unapplied (the earlier ones stay), instead of making
+    /// every request queue behind it. Run `gongshang db migrate` again.
     fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        let lock_ms = self.settings.migration_lock_timeout_ms;
         let mut guard = self.conn()?;
-        let mut tx = guard
-            .client
-            .transaction()
-            .map_err(|e| backend_err("beginning the migration", &e))?;
-        // Two processes migrating the same schema wait for each other.
-        tx.batch_execute(
-            "SELECT pg_advisory_xact_lock(hashtext(current_schema()));
-             CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    BIGINT PRIMARY KEY,
-                 name       TEXT NOT NULL,
-                 applied_at TEXT NOT NULL
-             )",
-        )
-        .map_err(|e| backend_err("creating schema_migrations", &e))?;
+        let client = &mut guard.client;
+        client
+            .batch_execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                     version    BIGINT PRIMARY KEY,
+                     name       TEXT NOT NULL,
+                     applied_at TEXT NOT NULL
+                 )",
+            )
+            .map_err(|e| backend_err("creating schema_migrations", &e))?;
         let mut applied = Vec::new();
         for m in MIGRATIONS {
+            let mut tx = client
+                .transaction()
+                .map_err(|e| backend_err("beginning a migration", &e))?;
+            tx.batch_execute(&format!(
+                "SELECT pg_advisory_xact_lock(hashtext(current_schema()));
+                 SET LOCAL lock_timeout = {lock_ms}"
+            ))
+            .map_err(|e| backend_err("locking the schema for migration", &e))?;
             let done = tx
                 .query_opt(
                     "SELECT version FROM schema_migrations WHERE version = $1",
@@ -570,8 +585,20 @@ impl Backend for PostgresBackend {
             if done {
                 continue;
             }
-            tx.batch_execute(m.postgres)
-                .map_err(|e| backend_err(&format!("applying migration {}", m.version), &e))?;
+            tx.batch_execute(m.postgres).map_err(|e| {
+                let context = if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
+                    format!(
+                        "applying migration {} ({}): a table it changes stayed locked by \
+                         other work for {lock_ms} ms; nothing of it was applied, run the \
+                         migration again when the database is quieter, or raise \
+                         lock_timeout",
+                        m.version, m.name
+                    )
+                } else {
+                    format!("applying migration {} ({})", m.version, m.name)
+                };
+                backend_err(&context, &e)
+            })?;
             // The database's clock: a migration is not a domain event.
             tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) \
@@ -579,10 +606,10 @@ impl Backend for PostgresBackend {
                 &[&m.version, &m.name],
             )
             .map_err(|e| backend_err("recording a migration", &e))?;
+            tx.commit()
+                .map_err(|e| backend_err("committing a migration", &e))?;
             applied.push(m.version);
         }
-        tx.commit()
-            .map_err(|e| backend_err("committing the migration", &e))?;
         Ok(applied)
     }
 

@@ -404,9 +404,11 @@ mod awards;
 mod commands;
 pub mod events;
 mod filing;
+mod preview;
 mod reading;
 
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
+pub use preview::CommandPreview;
 
 impl App {
     /// Today in China: the day a command is recorded on unless given.

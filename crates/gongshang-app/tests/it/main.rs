@@ -4,6 +4,7 @@
 
 mod cases;
 mod events;
+mod fund;
 mod imports;
 mod payroll_props;
 mod people;

@@ -63,6 +63,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::EscalateTickets, "a f m"),
     (Action::ConsentToDisclosure, "w"),
     (Action::ReadTicketStatistics, "c r a s f m"),
+    // Issue 13.
+    (Action::ReadParameters, "c r a s"),
     // issue 13
     (Action::PayOwnBill, "u"),
 ];
@@ -486,6 +488,58 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadTicketStatistics,
             "ticket_dashboard",
             Box::new(|a, x| ok(a.ticket_dashboard(x))),
+        ),
+        // Issue 13: the agency staff's daily work.
+        (
+            Action::ReadWorkQueue,
+            "clerk_queue",
+            Box::new(|a, x| ok(a.clerk_queue(x, Some("张")))),
+        ),
+        (
+            Action::ActOnCase,
+            "preview_commands",
+            Box::new(|a, x| {
+                ok(a.preview_commands(
+                    x,
+                    "GS-NONE",
+                    &[CaseCommand::Determination(determination::Command::Accept)],
+                ))
+            }),
+        ),
+        (
+            Action::ReadCase,
+            "case_parties",
+            Box::new(|a, x| ok(a.case_parties(x, "GS-NONE"))),
+        ),
+        (
+            Action::ReadCase,
+            "award_returns",
+            Box::new(|a, x| ok(a.award_returns(x, "GS-NONE"))),
+        ),
+        (
+            Action::ApproveAward,
+            "review_queue",
+            Box::new(|a, x| ok(a.review_queue(x))),
+        ),
+        (
+            Action::ApproveAward,
+            "return_award",
+            Box::new(|a, x| ok(a.return_award(x, 999_999, "a reason"))),
+        ),
+        (
+            Action::ManageAccounts,
+            "search_audit",
+            Box::new(|a, x| ok(a.search_audit(x, Some("award"), None, 10))),
+        ),
+        (
+            Action::ManageAccounts,
+            "change_role",
+            Box::new(|a, x| ok(a.change_role(x, "nobody", "clerk"))),
+        ),
+        (
+            Action::ReadParameters,
+            "parameters_in_force",
+            Box::new(|a, x| ok(a.parameters_in_force(x, date(2025, 6, 30), None))),
         ),
         // issue 13
         (

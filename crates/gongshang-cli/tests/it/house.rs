@@ -93,6 +93,8 @@ fn the_rules_engine_and_the_domain_do_no_io_and_depend_on_nothing_above_them() {
     for (krate, allowed) in [
         ("gongshang-rules", &[][..]),
         ("gongshang-domain", &["gongshang-rules"][..]),
+        // issue 14: the projection is pure too.
+        ("gongshang-sim", &["gongshang-rules"][..]),
     ] {
         for dep in dependencies(krate) {
             assert!(

@@ -11,10 +11,12 @@ pub mod calculate;
 pub mod cases;
 pub mod coverage;
 pub mod enrollment;
+pub mod fund;
 pub mod holidays;
 pub mod orders;
 pub mod payments;
 pub mod registry;
+pub mod review;
 pub mod stats;
 pub mod tickets;
 
@@ -47,7 +49,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(benefits::router())
         .merge(stats::router())
         .merge(holidays::router())
-        .merge(tickets::router());
+        .merge(tickets::router())
+        // Issue 13: the checker's side of awards.
+        .merge(review::router())
+        .merge(fund::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

@@ -15,7 +15,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::session::{self, csrf_field, role_label};
-use super::{Ctx, error_box, respond};
+use super::{Ctx, respond};
 use crate::AppState;
 
 /// Accounts shown on one page.
@@ -58,7 +58,17 @@ fn scope_text(ctx: &Ctx, scope: &Scope) -> String {
     }
 }
 
-fn body(ctx: &Ctx, accounts: &[AccountListing], after: i64, error: Option<&AppError>) -> Markup {
+fn body(
+    ctx: &Ctx,
+    accounts: &[AccountListing],
+    after: i64,
+    error: Option<&AppError>,
+    typed: Option<&super::admin::NewAccountForm>,
+    shown: Option<Markup>,
+) -> Markup {
+    // Issue 13: a refusal of the new-account form is shown at its fields.
+    let new_account_error = error.filter(|_| typed.is_some());
+    let error = error.filter(|_| typed.is_none());
     let next = (accounts.len() == PAGE as usize)
         .then(|| accounts.last().map(|a| a.account.id))
         .flatten();
@@ -68,7 +78,10 @@ fn body(ctx: &Ctx, accounts: &[AccountListing], after: i64, error: Option<&AppEr
             "停用账号后，该账号立即无法登录，已登录的会话结束，其 API 令牌在下一次请求即被拒绝；重新启用后令牌恢复，会话不恢复。吊销的令牌不能恢复。",
             "Disabling an account stops it at once: it cannot sign in, its sessions end, and its API tokens are refused from the next request on; enabling it again restores the tokens, not the sessions. A revoked token cannot be restored."
         )) }
-        @if let Some(e) = error { (error_box(ctx, e)) }
+        @if let Some(e) = error { (super::staff_words::at_form(ctx, &[], Some(e))) }
+        @if let Some(m) = shown { (m) }
+        p { a href="/admin/audit" { (ctx.t("审计日志", "Audit log")) } " · " a href="/admin/parameters" { (ctx.t("现行参数", "Parameters in force")) } }
+        (super::admin::new_account_form(ctx, &typed.cloned().unwrap_or_default(), new_account_error))
         div.table-wrap { table #accounts {
             thead { tr {
                 th { (ctx.t("账号", "Login")) }
@@ -83,7 +96,7 @@ fn body(ctx: &Ctx, accounts: &[AccountListing], after: i64, error: Option<&AppEr
                     tr data-login=(a.account.login) {
                         td { code { (a.account.login) } }
                         td { (a.account.display_name) }
-                        td { (role_label(ctx, a.account.role)) }
+                        td { (role_label(ctx, a.account.role)) br; (super::admin::role_control(ctx, &a.account.login, a.account.role)) }
                         td { (scope_text(ctx, &a.account.scope)) }
                         td {
                             @if a.disabled {
@@ -118,6 +131,7 @@ fn body(ctx: &Ctx, accounts: &[AccountListing], after: i64, error: Option<&AppEr
                                     }
                                 }
                             }
+                            (super::admin::token_control(ctx, &a.account.login))
                         }
                     }
                 }
@@ -132,6 +146,34 @@ fn body(ctx: &Ctx, accounts: &[AccountListing], after: i64, error: Option<&AppEr
 }
 
 async fn render(state: &AppState, ctx: &Ctx, after: i64, error: Option<&AppError>) -> Response {
+    render_page(state, ctx, after, error, None, None).await
+}
+
+/// The accounts page with a refusal (at the new-account form's fields when
+/// `typed` is its text) or a message (a token's secret, shown once).
+pub async fn render_with(
+    state: &AppState,
+    ctx: &Ctx,
+    error: Option<&AppError>,
+    typed: Option<&super::admin::NewAccountForm>,
+    shown: Option<Markup>,
+) -> Response {
+    let status = error.map_or(axum::http::StatusCode::OK, super::error_status);
+    (
+        status,
+        render_page(state, ctx, 0, error, typed, shown).await,
+    )
+        .into_response()
+}
+
+async fn render_page(
+    state: &AppState,
+    ctx: &Ctx,
+    after: i64,
+    error: Option<&AppError>,
+    typed: Option<&super::admin::NewAccountForm>,
+    shown: Option<Markup>,
+) -> Response {
     let Some(actor) = ctx.viewer.actor() else {
         return Redirect::to("/login?next=/admin/accounts").into_response();
     };
@@ -140,7 +182,11 @@ async fn render(state: &AppState, ctx: &Ctx, after: i64, error: Option<&AppError
         limit: PAGE,
     };
     match state.run(move |app| app.list_accounts(&actor, page)).await {
-        Ok(accounts) => respond(ctx, title(ctx), body(ctx, &accounts, after, error)),
+        Ok(accounts) => respond(
+            ctx,
+            title(ctx),
+            body(ctx, &accounts, after, error, typed, shown),
+        ),
         Err(e) => super::error_page(ctx, &e),
     }
 }

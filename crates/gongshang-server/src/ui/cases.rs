@@ -12,18 +12,20 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use gongshang_app::AppError;
 use gongshang_app::accounts::{Action, Actor};
-use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView};
+use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView, CommandPreview};
 use gongshang_app::model::{CaseListRow, ListQuery};
-use gongshang_domain::appraisal;
-use gongshang_domain::case::{AwardStatus, CaseState};
+use gongshang_domain::case::{AwardBasis, AwardStatus, CaseState};
 use gongshang_domain::deadline::DeadlineKind;
-use gongshang_domain::determination::{Command, Finding, Ground};
+use gongshang_domain::determination::Flow;
+use gongshang_domain::determination::{Command, Finding, Ground, NotRecognisedReason};
+use gongshang_domain::{appraisal, confirmation, insurer_claim};
 use gongshang_rules::award::Periodicity;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::format::{provisional_tag, yuan};
-use super::{Ctx, error_box, error_page, respond, session};
+use super::staff_words::{actor_words, at_field, basis_words, event_words, stream_words};
+use super::{Ctx, error_page, respond, session};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -131,21 +133,69 @@ fn case_table(
     }
 }
 
+/// What a case page shows: the case, its awards, the returns of its awards,
+/// and (for those who act on cases) the commands its state allows now.
+pub struct CasePage {
+    view: CaseView,
+    awards: Vec<gongshang_app::model::AwardRow>,
+    returns: Vec<gongshang_app::model::AwardReturn>,
+    offers: Vec<Offer>,
+    /// The worker's and the unit's names.
+    names: (Option<String>, Option<String>),
+}
+
+/// A command the state allows now, with what it does to the deadlines.
+struct Offer {
+    action: &'static str,
+    preview: CommandPreview,
+}
+
+async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<CasePage, AppError> {
+    let n = number.to_owned();
+    let actor = actor.clone();
+    state
+        .run(move |app| {
+            let view = app.case_view(&actor, &n)?;
+            let awards = app.awards_of_case(&actor, &n)?;
+            let returns = app.award_returns(&actor, &n)?;
+            let names = app.case_parties(&actor, &n)?;
+            let mut offers = Vec::new();
+            if actor.may(Action::ActOnCase) {
+                let candidates: Vec<(&'static str, CaseCommand)> = ACTIONS
+                    .iter()
+                    .filter_map(|a| command_of(a, &view, &ActForm::preview()).map(|c| (*a, c)))
+                    .collect();
+                let commands: Vec<CaseCommand> =
+                    candidates.iter().map(|(_, c)| c.clone()).collect();
+                for ((action, _), result) in candidates
+                    .iter()
+                    .zip(app.preview_commands(&actor, &n, &commands)?)
+                {
+                    if let Ok(preview) = result {
+                        offers.push(Offer { action, preview });
+                    }
+                }
+            }
+            Ok::<_, AppError>(CasePage {
+                view,
+                awards,
+                returns,
+                offers,
+                names,
+            })
+        })
+        .await
+}
+
 async fn case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<String>) -> Response {
     let actor = match session::signed_in(&ctx) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let n = number.clone();
-    let result = state
-        .run(move |app| {
-            Ok::<_, AppError>((app.case_view(&actor, &n)?, app.awards_of_case(&actor, &n)?))
-        })
-        .await;
-    match result {
-        Ok((view, awards)) => {
-            let title = format!("{} {}", ctx.t("案件", "Case"), view.row.number);
-            respond(&ctx, &title, case_body(&ctx, &state, &view, &awards, None))
+    match load_page(&state, &actor, &number).await {
+        Ok(page) => {
+            let title = format!("{} {}", ctx.t("案件", "Case"), page.view.row.number);
+            respond(&ctx, &title, case_body(&ctx, &state, &page, None))
         }
         Err(e) => error_page(&ctx, &e),
     }
@@ -154,21 +204,21 @@ async fn case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<String
 fn case_body(
     ctx: &Ctx,
     state: &AppState,
-    v: &CaseView,
-    awards: &[gongshang_app::model::AwardRow],
-    notice: Option<Markup>,
+    page: &CasePage,
+    failed: Option<(&AppError, &ActForm)>,
 ) -> Markup {
+    let v = &page.view;
+    let awards = &page.awards;
     let r = &v.row;
     let today = state.app.today();
     let agency = ctx.viewer.may(Action::ActOnCase);
     html! {
         h1 { (ctx.t("案件", "Case")) " " code { (r.number) } " " span.tag { (state_label(ctx, r.state)) } }
-        @if let Some(n) = notice { (n) }
         div.grid.two {
             section.card {
                 dl.facts {
-                    dt { (ctx.t("受伤人员", "Person")) } dd { code { (r.person.masked()) } }
-                    dt { (ctx.t("单位", "Unit")) } dd { code { (r.unit.as_ref().map_or("—", |u| u.as_str())) } }
+                    dt { (ctx.t("受伤人员", "Person")) } dd { (page.names.0.as_deref().unwrap_or("")) " " code { (r.person.masked()) } }
+                    dt { (ctx.t("单位", "Unit")) } dd { (page.names.1.as_deref().unwrap_or("")) " " code { (r.unit.as_ref().map_or("—", |u| u.as_str())) } }
                     dt { (ctx.t("方案", "Scheme")) } dd { (state.app.scheme_name(&r.scheme_id, ctx.zh())) }
                     dt { (ctx.t("事故日期", "Accident")) } dd { (r.accident_date) }
                     dt { (ctx.t("立案", "Opened")) } dd { (r.opened_at.strftime("%Y-%m-%d")) }
@@ -193,29 +243,35 @@ fn case_body(
         }
         (notice_links(ctx, v, awards))
         @if agency {
-            section.card {
+            section.card #next {
                 h2 style="margin-top:0" { (ctx.t("下一步", "Next action")) }
-                (next_actions(ctx, &r.number, r.state))
+                (next_actions(ctx, page, failed))
             }
         }
         @if !awards.is_empty() {
             h2 { (ctx.t("待遇核定", "Awards")) }
             div.table-wrap { table {
                 thead { tr { th { "#" } th { (ctx.t("状态", "Status")) } th { (ctx.t("依据", "Basis")) } th.num { (ctx.t("一次性", "One-time")) } th.num { (ctx.t("每月", "Monthly")) } } }
-                tbody { @for a in awards { tr {
+                tbody { @for a in awards.iter() { tr {
                     td { a href=(format!("/awards/{}", a.id)) { (ctx.t("核定单 ", "award ")) (a.id) } }
-                    td { (award_status(ctx, a.status)) } td { (a.basis) }
+                    td { (award_status(ctx, a.status))
+                        @if let Some(ret) = page.returns.iter().find(|x| x.award_id == a.id) {
+                            " " span.tag.bad { (ctx.t("已退回", "returned")) } br;
+                            span.muted { (ctx.t("退回理由：", "Reason: ")) (ret.reason) " — " (actor_words(ctx, &ret.returned_by)) }
+                        }
+                    }
+                    td { (basis_words(ctx.lang, a.basis)) }
                     td.num { (yuan(a.one_time)) } td.num { (yuan(a.monthly)) }
                 } } }
             } }
         }
         h2 { (ctx.t("办理记录", "History")) }
-        ol {
+        ol.history {
             @for e in &v.events {
                 li {
-                    (e.on) " · " (e.stream.as_str()) " · "
-                    strong { (e.kind.replace('_', " ")) }
-                    " · " span.muted { (e.actor) }
+                    (e.on) " · " (stream_words(ctx.lang, e.stream)) " · "
+                    strong { (event_words(ctx.lang, e.stream, &e.kind)) }
+                    " · " span.muted { (actor_words(ctx, &e.actor)) }
                 }
             }
         }
@@ -263,59 +319,366 @@ fn award_status(ctx: &Ctx, s: AwardStatus) -> Markup {
     html! { span class=(class) { (ctx.t(s.label_zh(), s.label_en())) } }
 }
 
-fn action_button(ctx: &Ctx, number: &str, action: &str, zh: &str, en: &str) -> Markup {
+/// The actions a case page may offer, in the order shown; each is offered
+/// only when the domain allows it now (`App::preview_commands`).
+const ACTIONS: [&str; 20] = [
+    "request_materials",
+    "supply",
+    "accept",
+    "simple",
+    "investigate",
+    "unit_disputes",
+    "recognise",
+    "not_recognised",
+    "withdraw",
+    "deliver",
+    "appraisal_apply",
+    "conclude",
+    "receive",
+    "reappraise",
+    "review",
+    // The platform pilot's confirmation and the insurer's claim.
+    "confirm",
+    "deny",
+    "approve_claim",
+    "decline_claim",
+    "pay_claim",
+];
+
+fn action_words(ctx: &Ctx, action: &str) -> &'static str {
+    match action {
+        "request_materials" => ctx.t("一次性告知补正材料", "Request the missing materials"),
+        "supply" => ctx.t("登记补正材料已收到", "Record the materials as supplied"),
+        "accept" => ctx.t("受理", "Accept the application"),
+        "simple" => ctx.t(
+            "按简易程序办理（15日内决定）",
+            "Handle as a simple case (decide in 15 days)",
+        ),
+        "investigate" => ctx.t("开始调查核实", "Start the investigation"),
+        "unit_disputes" => ctx.t(
+            "单位不认为是工伤（由单位举证）",
+            "The unit disputes (burden of proof on the unit)",
+        ),
+        "recognise" => ctx.t("认定为工伤", "Recognise as a work injury"),
+        "not_recognised" => ctx.t("不予认定为工伤", "Do not recognise"),
+        "withdraw" => ctx.t("申请人撤回申请", "The applicant withdraws"),
+        "deliver" => ctx.t("送达认定决定", "Deliver the decision"),
+        "appraisal_apply" => ctx.t("申请劳动能力鉴定", "Apply for the work-capacity appraisal"),
+        "conclude" => ctx.t("记录鉴定结论", "Record the appraisal's conclusion"),
+        "receive" => ctx.t(
+            "鉴定结论已送达申请人",
+            "Conclusion received by the applicant",
+        ),
+        "reappraise" => ctx.t("申请再次鉴定", "Apply for a re-appraisal"),
+        "review" => ctx.t("申请复查鉴定", "Apply for a review appraisal"),
+        "confirm" => ctx.t("确认为职业伤害", "Confirm the occupational injury"),
+        "deny" => ctx.t("不予确认", "Do not confirm"),
+        "approve_claim" => ctx.t(
+            "核准理赔（按赔付标准）",
+            "Approve the claim (by the schedule)",
+        ),
+        "decline_claim" => ctx.t("拒赔", "Decline the claim"),
+        "pay_claim" => ctx.t("登记已赔付", "Record the payout"),
+        _ => ctx.t("办理", "Act"),
+    }
+}
+
+/// The command an action names for this case, with what the form gives.
+fn command_of(action: &str, v: &CaseView, f: &ActForm) -> Option<CaseCommand> {
+    let d = &v.determination;
+    Some(match action {
+        "request_materials" => {
+            let missing = d.missing_materials();
+            if missing.is_empty() {
+                return None;
+            }
+            CaseCommand::Determination(Command::RequestMaterials { missing })
+        }
+        "supply" => CaseCommand::Determination(Command::SupplyMaterials {
+            materials: d.materials_requested.as_ref()?.1.clone(),
+        }),
+        "accept" => CaseCommand::Determination(Command::Accept),
+        "simple" => CaseCommand::Determination(Command::MarkSimpleCase),
+        "investigate" => CaseCommand::Determination(Command::StartInvestigation),
+        "unit_disputes" => CaseCommand::Determination(Command::UnitDisputes),
+        "recognise" => CaseCommand::Determination(Command::Decide {
+            finding: Finding::Recognised {
+                ground: d
+                    .application
+                    .as_ref()
+                    .map_or(Ground::Art14WorkAccident, |a| a.ground_claimed),
+            },
+        }),
+        "not_recognised" => CaseCommand::Determination(Command::Decide {
+            finding: Finding::NotRecognised {
+                reason: NotRecognisedReason::NoGround {
+                    explanation: f.explanation.trim().to_owned(),
+                },
+            },
+        }),
+        "withdraw" => match v.row.flow {
+            Flow::Determination => CaseCommand::Determination(Command::Withdraw),
+            Flow::Confirmation => CaseCommand::Confirmation(confirmation::Command::Withdraw),
+            Flow::InsurerClaim => CaseCommand::Claim(insurer_claim::Command::Withdraw),
+        },
+        "confirm" => CaseCommand::Confirmation(confirmation::Command::Confirm {
+            ground: Ground::Art14WorkAccident,
+        }),
+        "deny" => CaseCommand::Confirmation(confirmation::Command::Deny {
+            exclusion: None,
+            explanation: f.explanation.trim().to_owned(),
+        }),
+        "approve_claim" => CaseCommand::Claim(insurer_claim::Command::Approve {
+            amount: v.claim_assessed?,
+        }),
+        "decline_claim" => CaseCommand::Claim(insurer_claim::Command::Decline {
+            explanation: f.explanation.trim().to_owned(),
+        }),
+        "pay_claim" => {
+            let claim = v.claim.as_ref()?;
+            let (_, approved) = claim.approved?;
+            CaseCommand::Claim(insurer_claim::Command::Pay {
+                amount: approved.checked_sub(claim.paid)?,
+            })
+        }
+        "deliver" => CaseCommand::Determination(Command::Deliver),
+        "appraisal_apply" => CaseCommand::Appraisal(appraisal::Command::Apply),
+        "conclude" => CaseCommand::Appraisal(appraisal::Command::Conclude {
+            grade: match f.grade.trim() {
+                "" | "none" => None,
+                g => g.parse().ok(),
+            },
+            nursing: match f.nursing.trim() {
+                "" => None,
+                n => serde_json::from_value(serde_json::Value::String(n.to_owned())).ok(),
+            },
+        }),
+        "receive" => CaseCommand::Appraisal(appraisal::Command::Receive),
+        "reappraise" => CaseCommand::Appraisal(appraisal::Command::ApplyReappraisal),
+        "review" => CaseCommand::Appraisal(appraisal::Command::ApplyReview),
+        _ => return None,
+    })
+}
+
+fn deadline_list(ctx: &Ctx, list: &[gongshang_domain::deadline::Deadline]) -> Markup {
     html! {
-        form.inline method="post" action=(format!("/cases/{number}/act")) style="margin-right:.5rem" {
+        @for (i, d) in list.iter().enumerate() {
+            @if i > 0 { "；" }
+            (deadline_label(ctx, d.kind)) " " (d.due)
+        }
+    }
+}
+
+/// The effect of an action on the deadlines, in words.
+fn effect(ctx: &Ctx, p: &CommandPreview) -> Markup {
+    html! {
+        @if !p.starts.is_empty() || !p.stops.is_empty() {
+            span.effect.muted {
+                @if !p.stops.is_empty() { (ctx.t("结束时限：", "stops: ")) (deadline_list(ctx, &p.stops)) }
+                @if !p.stops.is_empty() && !p.starts.is_empty() { " · " }
+                @if !p.starts.is_empty() { (ctx.t("开始时限：", "starts: ")) (deadline_list(ctx, &p.starts)) }
+            }
+        }
+    }
+}
+
+fn action_form(ctx: &Ctx, number: &str, offer: &Offer, inner: Markup) -> Markup {
+    html! {
+        form.action method="post" action=(format!("/cases/{number}/act")) data-action=(offer.action) {
             (session::csrf_field(ctx))
-            input type="hidden" name="action" value=(action);
-            button.primary type="submit" { (ctx.t(zh, en)) }
+            input type="hidden" name="action" value=(offer.action);
+            (inner)
+            button.primary type="submit" { (action_words(ctx, offer.action)) }
+            " " (effect(ctx, &offer.preview))
         }
     }
 }
 
-fn next_actions(ctx: &Ctx, number: &str, state: CaseState) -> Markup {
+fn next_actions(ctx: &Ctx, page: &CasePage, failed: Option<(&AppError, &ActForm)>) -> Markup {
+    let r = &page.view.row;
+    let number = &r.number;
+    let error = failed.map(|(e, _)| e);
+    let typed = failed.map(|(_, f)| f);
+    let typed_for = |action: &str| typed.filter(|f| f.action == action);
+    let pending = page
+        .awards
+        .iter()
+        .find(|a| a.status == AwardStatus::Proposed);
+    let approved = page
+        .awards
+        .iter()
+        .find(|a| a.status == AwardStatus::Approved);
+    let may_award = matches!(r.state, CaseState::Appraised) && ctx.viewer.may(Action::ComputeAward);
     html! {
-        @match state {
-            CaseState::CompletenessReview => { (action_button(ctx, number, "accept", "受理", "Accept")) }
-            CaseState::AwaitingMaterials => { p.muted { (ctx.t("等待申请人补正材料。", "Waiting for the applicant's materials.")) } (action_button(ctx, number, "supply", "材料已补正", "Materials supplied")) }
-            CaseState::Accepted => {
-                (action_button(ctx, number, "investigate", "开始调查核实", "Start investigation"))
-                (action_button(ctx, number, "recognise", "认定为工伤（第十四条）", "Recognise (Art 14)"))
-            }
-            CaseState::Decided => {
-                (action_button(ctx, number, "deliver", "送达认定决定", "Deliver the decision"))
-                (action_button(ctx, number, "appraisal_apply", "申请劳动能力鉴定", "Apply for appraisal"))
-            }
-            CaseState::AppraisalPending => {
-                form.inline method="post" action=(format!("/cases/{number}/act")) {
-                    (session::csrf_field(ctx))
-                    input type="hidden" name="action" value="conclude";
-                    label for="grade" style="display:inline" { (ctx.t("鉴定伤残等级", "Grade concluded")) }
-                    select #grade name="grade" style="width:auto;margin:0 .5rem" { @for g in 1..=10u8 { option value=(g) selected[g == 7] { (g) } } }
-                    button.primary type="submit" { (ctx.t("记录鉴定结论", "Record the conclusion")) }
+        (super::staff_words::at_form(ctx, &["grade", "nursing", "explanation", "own_wage", "suspension_months", "hospital_days", "confirm_replace", "basis"], error))
+        @for offer in &page.offers {
+            @match offer.action {
+                "conclude" => {
+                    @let f = typed_for("conclude");
+                    (action_form(ctx, number, offer, html! {
+                        div.cols {
+                            div {
+                                label for="grade" { (ctx.t("鉴定结论：伤残等级", "Conclusion: disability grade")) }
+                                select #grade name="grade" aria-invalid=[error.is_some_and(|e| e.field() == Some("grade")).then_some("true")] {
+                                    option value="" selected[f.is_none_or(|f| f.grade.is_empty())] { (ctx.t("请选择", "Please choose")) }
+                                    option value="none" selected[f.is_some_and(|f| f.grade == "none")] { (ctx.t("未达到伤残等级", "No disability grade")) }
+                                    @for g in 1..=10u8 { option value=(g) selected[f.is_some_and(|f| f.grade == g.to_string())] { (ctx.t("", "grade ")) (g) (ctx.t(" 级", "")) } }
+                                }
+                                (at_field(ctx, "grade", error))
+                            }
+                            div {
+                                label for="nursing" { (ctx.t("生活自理障碍等级", "Nursing level")) }
+                                select #nursing name="nursing" {
+                                    @for (v, zh, en) in [("", "无", "none"), ("partly", "部分不能自理", "partly"), ("mostly", "大部分不能自理", "mostly"), ("fully", "完全不能自理", "fully")] {
+                                        option value=(v) selected[f.is_some_and(|f| f.nursing == v)] { (ctx.t(zh, en)) }
+                                    }
+                                }
+                            }
+                        }
+                    }))
                 }
-            }
-            CaseState::Appraised => {
-                form.cols method="post" action=(format!("/cases/{number}/award")) {
-                    (session::csrf_field(ctx))
-                    div { label for="own_wage" { (ctx.t("本人工资（元/月）", "Own wage (yuan a month)")) } input #own_wage name="own_wage" required value="8000.00"; }
-                    div { label for="suspension_months" { (ctx.t("停工留薪期（月）", "Paid suspension (months)")) } input #suspension_months name="suspension_months" type="number" min="0" value="3"; }
-                    div { label for="hospital_days" { (ctx.t("住院天数", "Days in hospital")) } input #hospital_days name="hospital_days" type="number" min="0" value="10"; }
-                    div { button.primary type="submit" { (ctx.t("计算待遇（提交复核）", "Compute the award (for review)")) } }
+                "not_recognised" | "deny" | "decline_claim" => {
+                    details.action {
+                        summary { (action_words(ctx, offer.action)) "…" }
+                        (action_form(ctx, number, offer, html! {
+                            label for="explanation" { (ctx.t("不予认定的理由（写入决定书）", "Why not (written into the decision)")) }
+                            textarea #explanation name="explanation" rows="2" maxlength="500" { (typed_for(offer.action).map_or("", |f| f.explanation.as_str())) }
+                            (at_field(ctx, "explanation", error))
+                        }))
+                    }
                 }
+                _ => { (action_form(ctx, number, offer, html! {})) }
             }
-            _ => { p.muted { (ctx.t("案件已结束，无待办事项。", "The case is closed; nothing to do.")) } }
+        }
+        @if may_award {
+            @if let Some(p) = pending {
+                p { (ctx.t("核定单 ", "Award ")) a href=(format!("/awards/{}", p.id)) { (p.id) } (ctx.t(" 待复核，复核前不能再计算。", " is awaiting review; no other award is computed before it is checked.")) }
+            } @else {
+                (award_form(ctx, number, approved.map(|a| a.id), failed.and_then(|(e, f)| (f.action == "award").then_some((e, f)))))
+            }
+        }
+        @if page.offers.is_empty() && !may_award {
+            @if r.closed {
+                p.muted { (ctx.t("案件已办结，无待办事项。", "The case is closed; nothing to do.")) }
+            } @else if pending.is_some() {
+                p.muted { (ctx.t("待遇核定单待复核。", "The award is awaiting review.")) }
+            } @else {
+                p.muted { (ctx.t("当前没有可办理的事项，等待申请人或其他部门。", "Nothing to do now: waiting for the applicant or another body.")) }
+            }
         }
     }
 }
 
-#[derive(Deserialize)]
+/// The award form: nothing preset; what was typed stays; replacing an
+/// approved award needs its basis and an explicit confirmation.
+fn award_form(
+    ctx: &Ctx,
+    number: &str,
+    replaces: Option<i64>,
+    failed: Option<(&AppError, &ActForm)>,
+) -> Markup {
+    let error = failed.map(|(e, _)| e);
+    let f = failed.map(|(_, f)| f);
+    let bad = |field: &str| {
+        error
+            .is_some_and(|e| e.field() == Some(field))
+            .then_some("true")
+    };
+    html! {
+        form.stack #award-form method="post" action=(format!("/cases/{number}/award")) novalidate {
+            (session::csrf_field(ctx))
+            h3 { (ctx.t("计算待遇核定（提交复核）", "Compute the award (for review)")) }
+            @if let Some(id) = replaces {
+                div.alert.warn role="note" {
+                    strong { (ctx.t("注意：", "Note: ")) }
+                    (ctx.t("本案已有核准的核定单 ", "This case has an approved award, "))
+                    a href=(format!("/awards/{id}")) { (id) }
+                    (ctx.t("。新的核定经复核通过后将替换它，已发放的差额按月补发或追回。", ". A new one replaces it once checked; differences of months already paid are paid or recovered."))
+                }
+            }
+            div.cols {
+                div {
+                    label for="own_wage" { (ctx.t("本人工资（元/月）", "Own wage (yuan a month)")) }
+                    input #own_wage name="own_wage" inputmode="decimal" value=(f.map_or("", |f| f.own_wage.as_str())) aria-invalid=[bad("own_wage")] placeholder=(ctx.t("例如 6500.00", "e.g. 6500.00"));
+                    (at_field(ctx, "own_wage", error))
+                }
+                div {
+                    label for="suspension_months" { (ctx.t("停工留薪期（月）", "Paid suspension (months)")) }
+                    input #suspension_months name="suspension_months" inputmode="numeric" value=(f.map_or("", |f| f.suspension_months.as_str())) aria-invalid=[bad("suspension_months")];
+                    (at_field(ctx, "suspension_months", error))
+                }
+                div {
+                    label for="hospital_days" { (ctx.t("住院天数", "Days in hospital")) }
+                    input #hospital_days name="hospital_days" inputmode="numeric" value=(f.map_or("", |f| f.hospital_days.as_str())) aria-invalid=[bad("hospital_days")];
+                    (at_field(ctx, "hospital_days", error))
+                }
+                div {
+                    label for="job_arranged" { (ctx.t("五至六级：单位是否安排工作", "Grades 5-6: work arranged by the unit")) }
+                    select #job_arranged name="job_arranged" aria-invalid=[bad("job_arranged")] {
+                        option value="" selected[f.is_none_or(|f| f.job_arranged.is_empty())] { (ctx.t("不适用", "not applicable")) }
+                        option value="true" selected[f.is_some_and(|f| f.job_arranged == "true")] { (ctx.t("安排工作", "arranged")) }
+                        option value="false" selected[f.is_some_and(|f| f.job_arranged == "false")] { (ctx.t("难以安排", "not arranged")) }
+                    }
+                    (at_field(ctx, "job_arranged", error))
+                }
+            }
+            @if replaces.is_some() {
+                div {
+                    label for="basis" { (ctx.t("重新核定的原因", "Why it is computed again")) }
+                    select #basis name="basis" aria-invalid=[bad("basis")] {
+                        option value="" { (ctx.t("请选择", "Please choose")) }
+                        @for b in [AwardBasis::NewAppraisal, AwardBasis::ParameterCorrection, AwardBasis::FactsCorrected] {
+                            option value=(b.as_str()) selected[f.is_some_and(|f| f.basis == b.as_str())] { (basis_words(ctx.lang, b)) }
+                        }
+                    }
+                    (at_field(ctx, "basis", error))
+                }
+                label.check { input type="checkbox" name="confirm_replace" value="1" aria-invalid=[bad("confirm_replace")]; " " (ctx.t("我确认要计算新的核定单以替换现行核定", "I confirm: compute a new award to replace the one in force")) }
+                (at_field(ctx, "confirm_replace", error))
+            }
+            input type="hidden" name="action" value="award";
+            div { button.primary type="submit" { (ctx.t("计算待遇（提交复核）", "Compute the award (for review)")) } }
+        }
+    }
+}
+
+/// A case action's form as typed (and the award form's fields, kept as
+/// typed when the server refuses them).
+#[derive(Deserialize, Default, Clone)]
 pub struct ActForm {
     #[serde(default)]
     csrf_token: String,
+    #[serde(default)]
     action: String,
     #[serde(default)]
-    grade: Option<u8>,
+    grade: String,
+    #[serde(default)]
+    nursing: String,
+    #[serde(default)]
+    explanation: String,
+    #[serde(default)]
+    own_wage: String,
+    #[serde(default)]
+    suspension_months: String,
+    #[serde(default)]
+    hospital_days: String,
+    #[serde(default)]
+    job_arranged: String,
+    #[serde(default)]
+    basis: String,
+    #[serde(default)]
+    confirm_replace: String,
+}
+
+impl ActForm {
+    /// What a preview gives the commands that take a value.
+    fn preview() -> ActForm {
+        ActForm {
+            grade: "5".into(),
+            explanation: "preview".into(),
+            ..ActForm::default()
+        }
+    }
 }
 
 async fn act(
@@ -331,88 +694,129 @@ async fn act(
     if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
         return r;
     }
-    let command = match f.action.as_str() {
-        "accept" => CaseCommand::Determination(Command::Accept),
-        "supply" => CaseCommand::Determination(Command::SupplyMaterials {
-            materials: vec![gongshang_domain::determination::MaterialKind::LabourRelationProof],
-        }),
-        "investigate" => CaseCommand::Determination(Command::StartInvestigation),
-        "recognise" => CaseCommand::Determination(Command::Decide {
-            finding: Finding::Recognised {
-                ground: Ground::Art14WorkAccident,
-            },
-        }),
-        "deliver" => CaseCommand::Determination(Command::Deliver),
-        "appraisal_apply" => CaseCommand::Appraisal(appraisal::Command::Apply),
-        "conclude" => CaseCommand::Appraisal(appraisal::Command::Conclude {
-            grade: f.grade,
-            nursing: None,
-        }),
-        other => {
-            return error_page(
-                &ctx,
-                &AppError::invalid("action", format!("{other:?} is not an action of a case")),
-            );
-        }
-    };
     let n = number.clone();
     let viewer = actor.clone();
+    let form = f.clone();
     let result = state
-        .run(move |app| app.act(&actor, &n, command, None))
+        .run(move |app| {
+            let view = app.case_view(&actor, &n)?;
+            if form.action == "conclude" && form.grade.trim().is_empty() {
+                return Err(AppError::invalid(
+                    "grade",
+                    "choose the grade concluded, or no grade",
+                ));
+            }
+            if matches!(
+                form.action.as_str(),
+                "not_recognised" | "deny" | "decline_claim"
+            ) && form.explanation.trim().is_empty()
+            {
+                return Err(AppError::invalid(
+                    "explanation",
+                    "say why the injury is not recognised",
+                ));
+            }
+            let command = command_of(&form.action, &view, &form).ok_or_else(|| {
+                AppError::invalid(
+                    "action",
+                    format!("{:?} is not an action of this case now", form.action),
+                )
+            })?;
+            app.act(&actor, &n, command, None)
+        })
         .await;
-    after_change(&state, &ctx, &viewer, &number, result.err()).await
+    after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
 }
 
 /// Back to the case: a redirect when all went well, the page with the
-/// refusal otherwise.
+/// refusal next to its field (and what was typed) otherwise.
 async fn after_change(
     state: &AppState,
     ctx: &Ctx,
     actor: &Actor,
     number: &str,
-    error: Option<AppError>,
+    error: Option<(AppError, ActForm)>,
 ) -> Response {
     match error {
         None => Redirect::to(&format!("/cases/{number}")).into_response(),
-        Some(e) => {
-            let n = number.to_owned();
-            let actor = actor.clone();
-            match state
-                .run(move |app| {
-                    Ok::<_, AppError>((app.case_view(&actor, &n)?, app.awards_of_case(&actor, &n)?))
-                })
-                .await
-            {
-                Ok((view, awards)) => {
-                    let title = format!("{} {}", ctx.t("案件", "Case"), number);
-                    respond(
-                        ctx,
-                        &title,
-                        case_body(ctx, state, &view, &awards, Some(error_box(ctx, &e))),
-                    )
-                }
-                Err(e2) => error_page(ctx, &e2),
+        Some((e, form)) => match load_page(state, actor, number).await {
+            Ok(page) => {
+                let title = format!("{} {}", ctx.t("案件", "Case"), number);
+                (
+                    super::error_status(&e),
+                    respond(ctx, &title, case_body(ctx, state, &page, Some((&e, &form)))),
+                )
+                    .into_response()
             }
-        }
+            Err(e2) => error_page(ctx, &e2),
+        },
     }
 }
 
-#[derive(Deserialize)]
-pub struct AwardForm {
-    #[serde(default)]
-    csrf_token: String,
-    own_wage: String,
-    #[serde(default)]
-    suspension_months: Option<u32>,
-    #[serde(default)]
-    hospital_days: Option<u32>,
+/// The award form's text as the rules engine's facts; a field that does
+/// not read is refused naming it (the engine checks the rest).
+fn award_request(f: &ActForm, replacing: bool) -> Result<AwardRequest, AppError> {
+    let wage = f.own_wage.trim();
+    if wage.is_empty() {
+        return Err(AppError::invalid(
+            "own_wage",
+            "is empty; the monthly wage in yuan",
+        ));
+    }
+    let wage = gongshang_rules::Money::parse_yuan(wage)
+        .map_err(|e| AppError::invalid("own_wage", e.to_string()))?;
+    if wage <= gongshang_rules::Money::ZERO {
+        return Err(AppError::invalid("own_wage", "must be more than 0"));
+    }
+    let count = |field: &'static str, text: &str| -> Result<u32, AppError> {
+        match text.trim() {
+            "" => Ok(0),
+            t => t.parse::<u32>().map_err(|_| {
+                AppError::invalid(field, format!("{t:?} is not a whole number of 0 or more"))
+            }),
+        }
+    };
+    let mut facts = serde_json::json!({
+        "own_wage": wage.to_string(),
+        "suspension_months": count("suspension_months", &f.suspension_months)?,
+        "hospital_days": count("hospital_days", &f.hospital_days)?,
+    });
+    match f.job_arranged.as_str() {
+        "true" => facts["job_arranged"] = true.into(),
+        "false" => facts["job_arranged"] = false.into(),
+        _ => {}
+    }
+    let basis = if replacing {
+        if f.basis.is_empty() {
+            return Err(AppError::invalid(
+                "basis",
+                "choose why the award is computed again",
+            ));
+        }
+        if f.confirm_replace != "1" {
+            return Err(AppError::invalid(
+                "confirm_replace",
+                "an approved award exists; confirm that a new one replaces it",
+            ));
+        }
+        f.basis
+            .parse::<AwardBasis>()
+            .map_err(|e| AppError::invalid("basis", e.to_string()))?
+    } else {
+        AwardBasis::Initial
+    };
+    Ok(AwardRequest {
+        facts,
+        basis,
+        dependant_birth_dates: Vec::new(),
+    })
 }
 
 async fn compute(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(number): Path<String>,
-    Form(f): Form<AwardForm>,
+    Form(mut f): Form<ActForm>,
 ) -> Response {
     let actor = match session::signed_in(&ctx) {
         Ok(a) => a,
@@ -421,24 +825,50 @@ async fn compute(
     if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
         return r;
     }
+    f.action = "award".into();
     let n = number.clone();
     let viewer = actor.clone();
-    let req = AwardRequest {
-        facts: serde_json::json!({
-            "own_wage": f.own_wage.trim(),
-            "suspension_months": f.suspension_months.unwrap_or(0),
-            "hospital_days": f.hospital_days.unwrap_or(0),
-        }),
-        basis: gongshang_domain::case::AwardBasis::Initial,
-        dependant_birth_dates: Vec::new(),
-    };
-    match state
-        .run(move |app| app.compute_award(&actor, &n, &req))
-        .await
-    {
+    let form = f.clone();
+    let result = state
+        .run(move |app| {
+            let awards = app.awards_of_case(&actor, &n)?;
+            if let Some(p) = awards.iter().find(|a| a.status == AwardStatus::Proposed) {
+                return Err(AppError::Conflict {
+                    entity: "award",
+                    reason: format!(
+                        "award {} of the case is awaiting review; it is checked first",
+                        p.id
+                    ),
+                });
+            }
+            let replacing = awards.iter().any(|a| a.status == AwardStatus::Approved);
+            let req = award_request(&form, replacing)?;
+            app.compute_award(&actor, &n, &req)
+        })
+        .await;
+    match result {
         Ok(v) => Redirect::to(&format!("/awards/{}", v.award.id)).into_response(),
-        Err(e) => after_change(&state, &ctx, &viewer, &number, Some(e)).await,
+        Err(e) => after_change(&state, &ctx, &viewer, &number, Some((e, f))).await,
     }
+}
+
+/// An award with the return of it, if it was returned.
+async fn load_award(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+) -> Result<(AwardView, Option<gongshang_app::model::AwardReturn>), AppError> {
+    let actor = actor.clone();
+    state
+        .run(move |app| {
+            let v = app.award_view(&actor, id)?;
+            let returned = app
+                .award_returns(&actor, &v.case_number)?
+                .into_iter()
+                .find(|r| r.award_id == id);
+            Ok::<_, AppError>((v, returned))
+        })
+        .await
 }
 
 async fn award(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
@@ -446,25 +876,98 @@ async fn award(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
         Ok(a) => a,
         Err(r) => return r,
     };
-    match state.run(move |app| app.award_view(&actor, id)).await {
-        Ok(v) => {
+    match load_award(&state, &actor, id).await {
+        Ok((v, returned)) => {
             let title = format!("{} {}", ctx.t("待遇核定单", "Award"), v.award.id);
-            respond(&ctx, &title, award_body(&ctx, &v, None))
+            respond(&ctx, &title, award_body(&ctx, &v, returned.as_ref(), None))
         }
         Err(e) => error_page(&ctx, &e),
     }
 }
 
-fn award_body(ctx: &Ctx, v: &AwardView, notice: Option<Markup>) -> Markup {
+/// The award page after a refused approval or return: the refusal next to
+/// its field, the reason as typed.
+pub async fn award_refused(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i64,
+    error: &AppError,
+    typed_reason: &str,
+) -> Response {
+    match load_award(state, actor, id).await {
+        Ok((v, returned)) => (
+            super::error_status(error),
+            respond(
+                ctx,
+                ctx.t("待遇核定单", "Award"),
+                award_body(ctx, &v, returned.as_ref(), Some((error, typed_reason))),
+            ),
+        )
+            .into_response(),
+        Err(e2) => error_page(ctx, &e2),
+    }
+}
+
+/// The difference between the award and the one it replaces, per item.
+fn difference_table(ctx: &Ctx, v: &AwardView) -> Markup {
+    let zh = ctx.zh();
+    html! {
+        @if let Some(d) = &v.difference {
+            section.card #difference {
+                h2 style="margin-top:0" {
+                    @if v.award.status == AwardStatus::Proposed { (ctx.t("与现行核定的比较", "Beside the award in force")) }
+                    @else { (ctx.t("与被替换核定的比较", "Beside the award it replaced")) }
+                }
+                @if d.lines.is_empty() {
+                    p.muted { (ctx.t("各项金额均无变化。", "No item changes.")) }
+                } @else {
+                    div.table-wrap { table.cards {
+                        thead { tr {
+                            th { (ctx.t("项目", "Item")) } th { (ctx.t("受领人", "Beneficiary")) }
+                            th.num { (ctx.t("现行（元）", "In force (yuan)")) } th.num { (ctx.t("本次（元）", "This award (yuan)")) }
+                            th.num { (ctx.t("已发月数", "Months paid")) } th.num { (ctx.t("差额（元）", "Difference (yuan)")) }
+                        } }
+                        tbody { @for l in &d.lines { tr {
+                            td data-label=(ctx.t("项目", "Item")) { (item_label(l.item, zh)) @if l.periodicity == Periodicity::Monthly { " " span.tag { (ctx.t("每月", "monthly")) } } }
+                            td data-label=(ctx.t("受领人", "Beneficiary")) { (l.beneficiary) }
+                            td.num data-label=(ctx.t("现行（元）", "In force (yuan)")) { (yuan(l.before)) }
+                            td.num data-label=(ctx.t("本次（元）", "This award (yuan)")) { (yuan(l.after)) }
+                            td.num data-label=(ctx.t("已发月数", "Months paid")) { (l.months_paid) }
+                            td.num data-label=(ctx.t("差额（元）", "Difference (yuan)")) { strong { (yuan(l.difference)) } }
+                        } } }
+                    } }
+                    p { (ctx.t("应补发 ", "To pay: ")) strong { (yuan(d.arrears)) } (ctx.t(" 元；应追回 ", " yuan; to recover: ")) strong { (yuan(d.to_recover)) } (ctx.t(" 元", " yuan")) }
+                }
+            }
+        }
+    }
+}
+
+fn award_body(
+    ctx: &Ctx,
+    v: &AwardView,
+    returned: Option<&gongshang_app::model::AwardReturn>,
+    failed: Option<(&AppError, &str)>,
+) -> Markup {
     let a = &v.award;
+    let error = failed.map(|(e, _)| e);
     let trace: serde_json::Value = serde_json::from_str(&a.trace).unwrap_or_default();
     let zh = ctx.zh();
     let may_approve = ctx.viewer.may(Action::ApproveAward) && a.status == AwardStatus::Proposed;
     html! {
         h1 { (ctx.t("待遇核定单", "Award")) " " (a.id) " " (award_status(ctx, a.status)) }
         p { (ctx.t("案件", "Case")) " " a href=(format!("/cases/{}", v.case_number)) { code { (v.case_number) } }
-            " · " (ctx.t("规则日期", "Rules as of")) " " (a.legal_date) " · " (ctx.t("经办", "Made by")) " " (a.made_by) }
-        @if let Some(n) = notice { (n) }
+            " · " (basis_words(ctx.lang, a.basis))
+            " · " (ctx.t("规则日期", "Rules as of")) " " (a.legal_date) " · " (ctx.t("经办", "Made by")) " " (actor_words(ctx, &a.made_by))
+            " · " a href="#trace" { (ctx.t("查看计算过程", "See the computation")) } }
+        (super::staff_words::at_form(ctx, &["reason"], error))
+        @if let Some(r) = returned {
+            div.alert.warn role="note" #returned {
+                strong { (ctx.t("已退回经办人：", "Returned to the maker: ")) } (r.reason)
+                " — " (actor_words(ctx, &r.returned_by)) " " (r.returned_at.strftime("%Y-%m-%d"))
+            }
+        }
         @if a.status == AwardStatus::Approved {
             p #award-notice { (ctx.t("核定表：", "Award sheet: "))
                 a href=(format!("/api/v1/cases/{}/notices/award", v.case_number)) target="_blank" { "HTML" }
@@ -484,11 +987,19 @@ fn award_body(ctx: &Ctx, v: &AwardView, notice: Option<Markup>) -> Markup {
             } } }
         } }
         p.amount-total { (ctx.t("合计：一次性 ", "Total: ")) (yuan(a.one_time)) (ctx.t(" 元；每月 ", " yuan once; ")) (yuan(a.monthly)) (ctx.t(" 元", " yuan a month")) }
+        (difference_table(ctx, v))
         @if may_approve {
-            form method="post" action=(format!("/awards/{}/approve", a.id)) {
-                (session::csrf_field(ctx))
-                button.primary type="submit" { (ctx.t("复核通过（核准）", "Approve (second person)")) }
-                " " span.muted { (ctx.t("经办人与复核人须为不同人员。", "The maker may not approve their own award.")) }
+            section.card #decide {
+                h2 style="margin-top:0" { (ctx.t("复核", "Check")) }
+                form method="post" action=(format!("/awards/{}/approve", a.id)) {
+                    (session::csrf_field(ctx))
+                    @if v.difference.is_some() {
+                        p.muted { (ctx.t("核准后将替换现行核定，差额按上表补发或追回。", "Approving replaces the award in force; the differences above are paid or recovered.")) }
+                    }
+                    button.primary #approve type="submit" { (ctx.t("复核通过（核准）", "Approve (second person)")) }
+                    " " span.muted { (ctx.t("经办人与复核人须为不同人员。", "The maker may not approve their own award.")) }
+                }
+                (super::review::return_form(ctx, a.id, failed.map_or("", |(_, t)| t), error))
             }
         }
         @if !v.benefits.is_empty() {
@@ -545,13 +1056,6 @@ async fn approve(
     let viewer = actor.clone();
     match state.run(move |app| app.approve_award(&actor, id)).await {
         Ok(_) => Redirect::to(&format!("/awards/{id}")).into_response(),
-        Err(e) => match state.run(move |app| app.award_view(&viewer, id)).await {
-            Ok(v) => respond(
-                &ctx,
-                ctx.t("待遇核定单", "Award"),
-                award_body(&ctx, &v, Some(error_box(&ctx, &e))),
-            ),
-            Err(e2) => error_page(&ctx, &e2),
-        },
+        Err(e) => award_refused(&state, &ctx, &viewer, id, &e, "").await,
     }
 }

@@ -10,6 +10,8 @@
 //! (set by `/lang/{zh|en}`), else Chinese.
 
 mod accounts;
+mod admin;
+mod analyst;
 mod assets;
 mod bills;
 mod calc;
@@ -17,13 +19,18 @@ mod cases;
 mod dashboard;
 mod employer;
 mod format;
+mod fund;
 mod holidays;
+mod queue;
 mod plain;
 mod platform;
 mod registry;
+mod review;
 mod session;
+mod staff_words;
 mod tickets;
 mod worker;
+mod xlsx;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -40,7 +47,7 @@ pub use session::Viewer;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(dashboard::page))
+        .route("/", get(queue::home))
         .route("/lang/{lang}", get(set_lang))
         .merge(assets::router())
         .merge(registry::router())
@@ -52,6 +59,12 @@ pub fn router() -> Router<AppState> {
         .merge(holidays::router())
         .merge(accounts::router())
         .merge(tickets::router())
+        // Issue 13: the agency staff's daily work.
+        .merge(queue::router())
+        .merge(review::router())
+        .merge(admin::router())
+        .merge(analyst::router())
+        .merge(fund::router())
         // issue 13: the employer's and the platform's pages
         .merge(employer::router())
         .merge(platform::router())
@@ -153,7 +166,32 @@ enum Shown {
 
 /// One navigation entry: path, Chinese, English, who sees it.
 const NAV: &[(&str, &str, &str, Shown)] = &[
-    ("/", "概览", "Dashboard", Shown::May(Action::ReadStatistics)),
+    ("/", "首页", "Home", Shown::May(Action::ReadStatistics)),
+    // Issue 13: the clerk's queue, the reviewer's awards, the statistics.
+    (
+        "/queue",
+        "待办",
+        "Work queue",
+        Shown::StaffMay(Action::ReadWorkQueue),
+    ),
+    (
+        "/review",
+        "待复核",
+        "Review",
+        Shown::May(Action::ApproveAward),
+    ),
+    (
+        "/dashboard",
+        "统计",
+        "Statistics",
+        Shown::May(Action::ReadStatistics),
+    ),
+    (
+        "/analysis",
+        "分析",
+        "Analysis",
+        Shown::May(Action::ReadStatistics),
+    ),
     ("/units", "参保单位", "Units", Shown::May(Action::ListUnits)),
     (
         "/people",
@@ -187,11 +225,25 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         Shown::May(Action::ManageAccounts),
     ),
     (
+        "/admin/parameters",
+        "参数",
+        "Parameters",
+        Shown::May(Action::ReadParameters),
+    ),
+    (
+        "/admin/audit",
+        "审计",
+        "Audit",
+        Shown::May(Action::ManageAccounts),
+    ),
+    (
         "/tickets",
         "权益服务",
         "Rights service",
         Shown::May(Action::ReadTickets),
     ),
+    // issue 14
+    ("/fund", "基金收支", "Fund", Shown::May(Action::ReadFund)),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),
     // issue 13: a unit's own page (a platform's goes on to /platform)

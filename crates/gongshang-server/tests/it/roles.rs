@@ -258,6 +258,32 @@ fn rows(s: &TestServer) -> Vec<Row> {
             None,
             "agency=ok analyst=ok",
         ),
+        // The fund (issue 14): agency staff and analysts read; clerks and
+        // administrators run the reserve.
+        r(
+            "GET",
+            "/api/v1/fund/statement?period=2025".into(),
+            None,
+            "agency=ok analyst=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/fund/statement?period=2025-07&format=csv".into(),
+            None,
+            "agency=ok analyst=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/fund/simulations".into(),
+            Some(json!({"people": 500, "years": 2})),
+            "agency=ok analyst=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/fund/reserve/runs".into(),
+            Some(json!({"month": "2025-07"})),
+            "clerk=ok administrator=ok",
+        ),
         // Last: it ends an enrolment of unit A.
         r(
             "POST",

@@ -118,21 +118,30 @@ fn assets_are_embedded() {
 #[test]
 fn every_role_signs_in_and_reaches_its_home() {
     let d = demo();
-    assert_eq!(d.logins.len(), 7, "one login per role");
+    // The service centre's front desk, mediator and partner came with issue 15.
+    assert_eq!(d.logins.len(), 10, "one login per role");
     for (login, page, expect) in [
-        ("clerk", "/", "data-chart"),
-        ("reviewer", "/", "data-chart"),
-        ("admin", "/units", "credit"),
+        // Issue 13: the clerk's home is the work queue, the reviewer's the
+        // awards awaiting review.
+        ("clerk", "/", "我的待办"),
+        ("reviewer", "/", "待我复核"),
+        ("admin", "/units", "参保单位"),
         ("analyst", "/", "data-chart"),
-        ("unit", "/people", "people"),
-        ("platform", "/bills", "O2026"),
-        ("worker", "/me", "cover"),
+        ("unit", "/people", "人员"),
+        ("platform", "/bills", "征缴账单"),
+        ("worker", "/me", "我的保障"),
+        ("front", "/tickets", "受理队列"),
+        ("mediator", "/tickets", "调解队列"),
+        ("arbitration", "/tickets", "转介收件箱"),
     ] {
         let s = sign_in(login);
         let r = get(page, Some(&s));
         assert_eq!(r.status, 200, "{login} on {page}");
         assert!(!s.csrf.is_empty(), "{login} has a CSRF token");
-        let _ = expect;
+        assert!(
+            r.body.to_lowercase().contains(expect),
+            "{login} on {page} shows {expect}"
+        );
     }
 }
 
@@ -499,4 +508,24 @@ fn an_administrator_disables_and_enables_an_account_and_revokes_a_token_on_the_a
     let r = submit("/admin/accounts/admin/disable", &admin.csrf);
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("role=\"alert\""), "{}", r.body);
+}
+
+/// Issue 14: the fund's page shows the demo's statement per region and
+/// scheme with its chart and exports; a unit user is refused it.
+#[test]
+fn the_analyst_reads_the_fund_statement_with_its_chart() {
+    let s = sign_in("analyst");
+    let r = get("/fund?period=2026", Some(&s));
+    assert_eq!(r.status, 200, "{}", r.body);
+    for text in [
+        "工伤保险基金收支表",
+        "<svg",
+        "format=xlsx",
+        "jiangsu.employees",
+        "xiamen.yilubao",
+    ] {
+        assert!(r.body.contains(text), "the fund page shows {text}");
+    }
+    let unit = sign_in("unit");
+    assert_eq!(get("/fund", Some(&unit)).status, 403);
 }

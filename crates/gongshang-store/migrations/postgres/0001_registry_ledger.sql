@@ -1,3 +1,4 @@
+-- Large tables: none yet; it creates the first tables of an empty schema.
 -- gongshang schema, PostgreSQL dialect. Money is BIGINT fen; dates are ISO text
 -- (YYYY-MM-DD), instants RFC 3339 text in UTC. Keep in step with
 -- ../sqlite/0001_registry_ledger.sql: the same tables, columns and rules.

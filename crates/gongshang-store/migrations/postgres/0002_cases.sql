@@ -1,3 +1,4 @@
+-- Large tables: none; it only creates new tables.
 -- Injury cases, appraisals, awards and the payroll of periodic benefits,
 -- PostgreSQL dialect. Keep in step with ../sqlite/0002_cases.sql. Money is
 -- BIGINT fen, dates ISO text, months 'YYYY-MM' (which sort as text),

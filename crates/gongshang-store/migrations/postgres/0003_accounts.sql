@@ -1,3 +1,4 @@
+-- Large tables: none; it only creates new tables.
 -- Accounts, sessions and API tokens, PostgreSQL dialect. Keep in step with
 -- ../sqlite/0003_accounts.sql: the same tables, columns and rules.
 --

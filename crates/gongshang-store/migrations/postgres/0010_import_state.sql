@@ -1,3 +1,5 @@
+-- Large tables: adds columns to imports (one row per import file: small) and an
+-- index on it.
 -- Where an import stands (crates/gongshang-store/src/imports.rs): rows whose
 -- key is stored with other content (conflicts), when its last batch
 -- committed (an unfinished import with no batch for a while was

@@ -1,3 +1,4 @@
+-- Large tables: none; one new table of one row.
 -- A counter raised in the transaction that revokes a token or disables or
 -- enables an account, wherever that happens (the CLI, any server): a server
 -- reads it on every bearer request and trusts the accounts it remembers only

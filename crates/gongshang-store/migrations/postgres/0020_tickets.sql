@@ -1,3 +1,5 @@
+-- Large tables: none; it only creates new tables (their foreign keys take a brief
+-- SHARE ROW EXCLUSIVE lock on people and units, no scan: the new tables are empty).
 -- The rights-protection service centre's tickets (诉求), PostgreSQL dialect. Keep
 -- in step with ../sqlite/0020_tickets.sql. Dates ISO text, instants RFC
 -- 3339 text in UTC.

@@ -1,3 +1,5 @@
+-- Large tables: updates the order bills that have no unit (kind = 'orders': one a
+-- platform-month, thousands at most) under row locks; bills is scanned once.
 -- The unit a platform (as its order files name it) is registered as (issue
 -- 13): the platform's order bills are charged to that unit, not to a name.
 CREATE TABLE platform_units (

@@ -54,7 +54,7 @@ fn award_from_row(db: &mut dyn Db, row: &[Value]) -> Result<AwardRow, StoreError
     })
 }
 
-fn award_by_id(db: &mut dyn Db, award_id: i64) -> Result<Option<AwardRow>, StoreError> {
+pub(super) fn award_by_id(db: &mut dyn Db, award_id: i64) -> Result<Option<AwardRow>, StoreError> {
     let sql = format!("SELECT {AWARD_COLUMNS} FROM awards WHERE id = $1");
     match db.opt_row("reading an award", &sql, &[i(award_id)])? {
         Some(r) => award_from_row(db, &r).map(Some),

@@ -310,10 +310,15 @@ pub type PayrollPosting<'a> =
 mod awards;
 mod log;
 mod payroll;
+mod staff;
 
 pub use awards::AwardStore;
 pub use log::CaseLogStore;
 pub use payroll::BenefitStore;
+pub use staff::{
+    AnalysisFigures, AnalysisQuery, AuditQuery, AwardReturn, MonthPremiums, PLAIN_ROLES,
+    RETURN_REASON_MAX_CHARS, RegionPremiums, ReviewRow, StaffStore, WorkQueueQuery, WorkQueueRow,
+};
 
 /// Injury cases, appraisals, awards and the payroll of periodic benefits. A
 /// part of [`Store`], in three parts by use case: the case's event log and

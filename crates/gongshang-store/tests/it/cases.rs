@@ -672,3 +672,88 @@ fn a_payroll_run_whose_posting_fails_pays_nothing() {
         assert_balanced(db);
     });
 }
+
+// ---- issue 13: what agency staff work from ----------------------------------
+
+#[test]
+fn a_checker_returns_an_award_with_a_reason_and_the_maker_cannot() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let case = filed(s, 1, "2025-03-27");
+        let id = s
+            .create_award(&award(case, 100_000, 5_000), "maker", now())
+            .unwrap();
+        assert_eq!(s.awards_awaiting_review(50).unwrap().len(), 1);
+        let err = s.return_award(id, "  ", "checker", now()).unwrap_err();
+        assert_eq!(err.code(), "invalid", "{err}");
+        let err = s
+            .return_award(id, "wrong wage", "maker", now())
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict", "{err}");
+        let back = s
+            .return_award(
+                id,
+                "the wage is the month's, not the year's",
+                "checker",
+                now(),
+            )
+            .unwrap();
+        assert_eq!(back.returned_by, "checker");
+        assert_eq!(s.award(id).unwrap().unwrap().status, AwardStatus::Withdrawn);
+        assert!(s.awards_awaiting_review(50).unwrap().is_empty());
+        let returns = s.award_returns(case).unwrap();
+        assert_eq!(returns.len(), 1);
+        assert_eq!(returns[0].reason, "the wage is the month's, not the year's");
+        // Once only, and never an approved one.
+        let err = s.return_award(id, "again", "checker", now()).unwrap_err();
+        assert_eq!(err.code(), "conflict", "{err}");
+        // The audit log has it, found by a search.
+        let found = s
+            .search_audit(&gongshang_store::cases::AuditQuery {
+                search: Some("return_award".into()),
+                before_id: None,
+                limit: 10,
+            })
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].entity_id, id.to_string());
+    });
+}
+
+#[test]
+fn the_work_queue_lists_open_cases_by_due_date_and_finds_them_by_number() {
+    use gongshang_store::cases::WorkQueueQuery;
+    each_backend(|db| {
+        let s = &*db.store;
+        filed(s, 1, "2025-04-20");
+        filed(s, 2, "2025-03-27");
+        let all = s
+            .work_queue_rows(&WorkQueueQuery {
+                limit: 10,
+                ..WorkQueueQuery::default()
+            })
+            .unwrap();
+        let dues: Vec<_> = all.iter().map(|r| r.deadline.as_ref().unwrap().1).collect();
+        assert_eq!(dues, vec![date(2025, 3, 27), date(2025, 4, 20)]);
+        let due_by = s
+            .work_queue_rows(&WorkQueueQuery {
+                due_by: Some(date(2025, 4, 1)),
+                limit: 10,
+                ..WorkQueueQuery::default()
+            })
+            .unwrap();
+        assert_eq!(due_by.len(), 1);
+        let number = all[1].number.clone();
+        let found = s
+            .work_queue_rows(&WorkQueueQuery {
+                search: Some(number.clone()),
+                limit: 10,
+                ..WorkQueueQuery::default()
+            })
+            .unwrap();
+        assert_eq!(
+            found.iter().map(|r| &r.number).collect::<Vec<_>>(),
+            vec![&number]
+        );
+    });
+}

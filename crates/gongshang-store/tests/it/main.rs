@@ -9,6 +9,7 @@ mod concurrency;
 mod coverage;
 mod fault;
 mod ledger;
+mod migrations;
 mod orders;
 mod registry;
 mod tickets;

@@ -1,0 +1,729 @@
+//! The fund's accounts (issue 14): the income-expenditure statement (收支表)
+//! per pooling region and scheme, by month or year, read from the ledger by
+//! one aggregation of the store; and the monthly reserve run (Jiangsu
+//! measures Art 11), posted to the ledger once per region, scheme and month.
+
+use std::collections::BTreeMap;
+
+use gongshang_domain::ids::{IdempotencyKey, ReferenceId};
+use gongshang_domain::ledger;
+use gongshang_domain::month::Month;
+use gongshang_rules::Money;
+use gongshang_rules::params::ParamUse;
+use gongshang_store::fund::{FlowKind, FundFlow, NewReserveRun};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::actor::{Action, Actor};
+use crate::error::AppError;
+use crate::services::App;
+
+/// The period of a statement.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StatementPeriod {
+    Month(Month),
+    /// A calendar year (to December, or to the month given as `through`).
+    Year(i16),
+}
+
+impl StatementPeriod {
+    /// `2025-03` (a month) or `2025` (a year).
+    pub fn parse(text: &str) -> Result<StatementPeriod, AppError> {
+        let text = text.trim();
+        if text.len() == 4 {
+            return text
+                .parse::<i16>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .map(StatementPeriod::Year)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "period",
+                        format!("{text:?}: a year 2000 to 2100 or a month YYYY-MM"),
+                    )
+                });
+        }
+        Month::parse(text).map(StatementPeriod::Month).map_err(|e| {
+            AppError::invalid(
+                "period",
+                format!("{text:?}: a year YYYY or a month YYYY-MM ({e})"),
+            )
+        })
+    }
+
+    fn first(self) -> String {
+        match self {
+            StatementPeriod::Month(m) => m.to_string(),
+            StatementPeriod::Year(y) => format!("{y:04}-01"),
+        }
+    }
+
+    fn last(self) -> String {
+        match self {
+            StatementPeriod::Month(m) => m.to_string(),
+            StatementPeriod::Year(y) => format!("{y:04}-12"),
+        }
+    }
+
+    fn label(self) -> String {
+        match self {
+            StatementPeriod::Month(m) => m.to_string(),
+            StatementPeriod::Year(y) => format!("{y:04}"),
+        }
+    }
+}
+
+/// Premiums split by who pays them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ByPayer {
+    /// 单位 (an employer, a village committee...).
+    pub unit: Money,
+    /// 个人 (a worker's own days or months).
+    pub worker: Money,
+    /// 平台 (a platform's orders).
+    pub platform: Money,
+    /// 财政 (the city's share, e.g. of 益鹭保's daily price).
+    pub city: Money,
+    pub total: Money,
+}
+
+impl ByPayer {
+    fn add(&mut self, payer: &str, amount: Money) -> Result<(), AppError> {
+        let slot = match payer {
+            "unit" => &mut self.unit,
+            "worker" => &mut self.worker,
+            "platform" => &mut self.platform,
+            _ => &mut self.city,
+        };
+        *slot = plus(*slot, amount)?;
+        self.total = plus(self.total, amount)?;
+        Ok(())
+    }
+}
+
+/// Benefits paid of one item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ItemAmount {
+    pub item: String,
+    pub amount: Money,
+}
+
+/// One line of the statement: a pooling region and a scheme over the period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatementLine {
+    /// GB/T 2260 code; empty for records without a region.
+    pub region: String,
+    pub region_name: String,
+    pub scheme_id: String,
+    /// `YYYY-MM` or `YYYY`.
+    pub period: String,
+    /// The fund's balance (bank and reserve) before the period.
+    pub opening_balance: Money,
+    pub billed: ByPayer,
+    /// Income: premiums collected.
+    pub collected: ByPayer,
+    /// Expenditure: benefits paid by the fund, by item.
+    pub benefits: Vec<ItemAmount>,
+    pub benefits_total: Money,
+    /// Income less expenditure.
+    pub surplus: Money,
+    pub closing_balance: Money,
+    /// Transferred into the reserve in the period.
+    pub reserve_transfer: Money,
+    /// The reserve at the end of the period (part of the closing balance).
+    pub reserve_balance: Money,
+    /// The reserve in months of the expenditure of the twelve months to the
+    /// end of the period (`7.3`), rounded down to a tenth; none without
+    /// expenditure.
+    pub months_of_reserve: Option<String>,
+}
+
+/// The income-expenditure statement (收支表).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FundStatement {
+    pub period: String,
+    pub lines: Vec<StatementLine>,
+    /// The sums of the lines (region and scheme empty).
+    pub total: StatementLine,
+}
+
+fn plus(a: Money, b: Money) -> Result<Money, AppError> {
+    a.checked_add(b)
+        .ok_or_else(|| AppError::invalid("amount", "the sum overflows i64 fen"))
+}
+
+fn minus(a: Money, b: Money) -> Result<Money, AppError> {
+    a.checked_sub(b)
+        .ok_or_else(|| AppError::invalid("amount", "the difference overflows i64 fen"))
+}
+
+/// `reserve` in months of `expenditure_12` / 12, rounded down to a tenth.
+pub fn months_of(reserve: Money, expenditure_12: Money) -> Option<String> {
+    if expenditure_12.fen() <= 0 {
+        return None;
+    }
+    let tenths = i128::from(reserve.fen()) * 120 / i128::from(expenditure_12.fen());
+    Some(format!("{}.{}", tenths / 10, (tenths % 10).abs()))
+}
+
+/// The month `n` months before `m` (`YYYY-MM`).
+fn months_back(m: &str, n: i32) -> String {
+    let y: i32 = m[..4].parse().unwrap_or(0);
+    let mo: i32 = m[5..7].parse().unwrap_or(1);
+    let k = y * 12 + (mo - 1) - n;
+    format!("{:04}-{:02}", k.div_euclid(12), k.rem_euclid(12) + 1)
+}
+
+#[derive(Default)]
+struct Acc {
+    opening: Money,
+    billed: ByPayer,
+    collected: ByPayer,
+    benefits: BTreeMap<String, Money>,
+    benefits_total: Money,
+    reserve_transfer: Money,
+    reserve_balance: Money,
+    expenditure_12: Money,
+}
+
+impl Acc {
+    fn add_flow(&mut self, f: &FundFlow, first: &str, last: &str) -> Result<(), AppError> {
+        let window_start = months_back(last, 11);
+        if f.kind == FlowKind::BenefitPaid && f.month.as_str() >= window_start.as_str() {
+            self.expenditure_12 = plus(self.expenditure_12, f.amount)?;
+        }
+        if f.kind == FlowKind::ReserveTransfer {
+            self.reserve_balance = plus(self.reserve_balance, f.amount)?;
+        }
+        if f.month.as_str() < first {
+            match f.kind {
+                FlowKind::Collected => self.opening = plus(self.opening, f.amount)?,
+                FlowKind::BenefitPaid => self.opening = minus(self.opening, f.amount)?,
+                FlowKind::Billed | FlowKind::ReserveTransfer => {}
+            }
+            return Ok(());
+        }
+        match f.kind {
+            FlowKind::Billed => self.billed.add(&f.payer, f.amount)?,
+            FlowKind::Collected => self.collected.add(&f.payer, f.amount)?,
+            FlowKind::BenefitPaid => {
+                let e = self.benefits.entry(f.item.clone()).or_insert(Money::ZERO);
+                *e = plus(*e, f.amount)?;
+                self.benefits_total = plus(self.benefits_total, f.amount)?;
+            }
+            FlowKind::ReserveTransfer => {
+                self.reserve_transfer = plus(self.reserve_transfer, f.amount)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn line(
+        &self,
+        region: String,
+        region_name: String,
+        scheme_id: String,
+        period: String,
+    ) -> Result<StatementLine, AppError> {
+        let surplus = minus(self.collected.total, self.benefits_total)?;
+        Ok(StatementLine {
+            region,
+            region_name,
+            scheme_id,
+            period,
+            opening_balance: self.opening,
+            billed: self.billed,
+            collected: self.collected,
+            benefits: self
+                .benefits
+                .iter()
+                .map(|(item, amount)| ItemAmount {
+                    item: item.clone(),
+                    amount: *amount,
+                })
+                .collect(),
+            benefits_total: self.benefits_total,
+            surplus,
+            closing_balance: plus(self.opening, surplus)?,
+            reserve_transfer: self.reserve_transfer,
+            reserve_balance: self.reserve_balance,
+            months_of_reserve: months_of(self.reserve_balance, self.expenditure_12),
+        })
+    }
+
+    fn merge(&mut self, o: &Acc) -> Result<(), AppError> {
+        self.opening = plus(self.opening, o.opening)?;
+        for (payer, v) in [
+            ("unit", o.billed.unit),
+            ("worker", o.billed.worker),
+            ("platform", o.billed.platform),
+            ("city", o.billed.city),
+        ] {
+            self.billed.add(payer, v)?;
+        }
+        for (payer, v) in [
+            ("unit", o.collected.unit),
+            ("worker", o.collected.worker),
+            ("platform", o.collected.platform),
+            ("city", o.collected.city),
+        ] {
+            self.collected.add(payer, v)?;
+        }
+        for (item, v) in &o.benefits {
+            let e = self.benefits.entry(item.clone()).or_insert(Money::ZERO);
+            *e = plus(*e, *v)?;
+        }
+        self.benefits_total = plus(self.benefits_total, o.benefits_total)?;
+        self.reserve_transfer = plus(self.reserve_transfer, o.reserve_transfer)?;
+        self.reserve_balance = plus(self.reserve_balance, o.reserve_balance)?;
+        self.expenditure_12 = plus(self.expenditure_12, o.expenditure_12)?;
+        Ok(())
+    }
+}
+
+/// What a reserve run did for one region and scheme.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReserveRunLine {
+    pub region: String,
+    pub scheme_id: String,
+    pub month: String,
+    /// Premiums collected in the month.
+    pub collected: Money,
+    /// The reserve before the month's transfer.
+    pub reserve_before: Money,
+    /// The reserve at which transfers stop: the previous year's expenditure.
+    pub cap: Money,
+    pub amount: Money,
+    pub reserve_after: Money,
+    pub months_of_reserve: Option<String>,
+    pub ledger_key: Option<String>,
+    /// Recorded by this run (false: the month had been run before and
+    /// nothing changed).
+    pub recorded_now: bool,
+}
+
+/// A region and scheme the run left alone, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReserveSkipped {
+    pub region: String,
+    pub scheme_id: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReserveRunReport {
+    pub month: String,
+    pub lines: Vec<ReserveRunLine>,
+    pub skipped: Vec<ReserveSkipped>,
+}
+
+/// The reserve rule's parameters in force for a jurisdiction on a day.
+struct ReserveRule {
+    rate: ParamUse,
+    cap_years: ParamUse,
+}
+
+impl App {
+    /// The income-expenditure statement of a month or a year, per pooling
+    /// region and scheme (narrowed by `region` and `scheme` when given).
+    pub fn fund_statement(
+        &self,
+        actor: &Actor,
+        period: StatementPeriod,
+        region: Option<&str>,
+        scheme: Option<&str>,
+    ) -> Result<FundStatement, AppError> {
+        actor.authorize(Action::ReadFund)?;
+        let flows = self.store.fund_flows(&period.last())?;
+        self.statement_of(&flows, period, region, scheme)
+    }
+
+    /// The twelve monthly statements of a year (totals over the regions and
+    /// schemes asked for), from one read of the ledger: the page's chart.
+    pub fn fund_months(
+        &self,
+        actor: &Actor,
+        year: i16,
+        region: Option<&str>,
+        scheme: Option<&str>,
+    ) -> Result<Vec<StatementLine>, AppError> {
+        actor.authorize(Action::ReadFund)?;
+        let flows = self.store.fund_flows(&StatementPeriod::Year(year).last())?;
+        (1..=12)
+            .map(|mo| {
+                let month = Month::new(year, mo)?;
+                Ok(self
+                    .statement_of(&flows, StatementPeriod::Month(month), region, scheme)?
+                    .total)
+            })
+            .collect()
+    }
+
+    fn statement_of(
+        &self,
+        flows: &[FundFlow],
+        period: StatementPeriod,
+        region: Option<&str>,
+        scheme: Option<&str>,
+    ) -> Result<FundStatement, AppError> {
+        let (first, last) = (period.first(), period.last());
+        let mut by_key: BTreeMap<(String, String), Acc> = BTreeMap::new();
+        for f in flows
+            .iter()
+            .filter(|f| f.month.as_str() <= last.as_str())
+            .filter(|f| region.is_none_or(|r| self.pooling_region(&f.region, &f.scheme_id) == r))
+            .filter(|f| scheme.is_none_or(|s| f.scheme_id == s))
+        {
+            by_key
+                .entry((
+                    self.pooling_region(&f.region, &f.scheme_id),
+                    f.scheme_id.clone(),
+                ))
+                .or_default()
+                .add_flow(f, &first, &last)?;
+        }
+        let label = period.label();
+        let mut total = Acc::default();
+        let mut lines = Vec::with_capacity(by_key.len());
+        for ((r, s), acc) in &by_key {
+            total.merge(acc)?;
+            lines.push(acc.line(r.clone(), self.region_name(r), s.clone(), label.clone())?);
+        }
+        Ok(FundStatement {
+            period: label.clone(),
+            lines,
+            total: total.line(String::new(), "合计".into(), String::new(), label)?,
+        })
+    }
+
+    /// The pooling region of a flow: its record's, or for a record without
+    /// one (a person's day bill) the one region of the scheme's
+    /// jurisdiction when it has exactly one (益鹭保: 厦门, 350200); else none.
+    fn pooling_region(&self, region: &str, scheme_id: &str) -> String {
+        if !region.is_empty() {
+            return region.to_owned();
+        }
+        let Ok(scheme) = self.policy.scheme(scheme_id) else {
+            return String::new();
+        };
+        let mut of_jurisdiction = self
+            .policy
+            .regions()
+            .filter(|r| r.jurisdiction == scheme.jurisdiction);
+        match (of_jurisdiction.next(), of_jurisdiction.next()) {
+            (Some(only), None) => only.code.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn region_name(&self, code: &str) -> String {
+        self.policy
+            .region(code)
+            .map(|r| r.name_zh.clone())
+            .unwrap_or_default()
+    }
+
+    fn reserve_rule(
+        &self,
+        region: &str,
+        scheme_id: &str,
+        month: Month,
+    ) -> Result<ReserveRule, String> {
+        let jurisdiction = match self.policy.region(region) {
+            Some(r) => r.jurisdiction.clone(),
+            None => match self.policy.scheme(scheme_id) {
+                Ok(s) => s.jurisdiction.clone(),
+                Err(e) => return Err(e.to_string()),
+            },
+        };
+        let day = month.first_day();
+        let rate = self
+            .policy
+            .at(&jurisdiction, "fund.reserve.transfer_rate", day)
+            .map_err(|_| format!("no reserve rule (fund.reserve.transfer_rate) in the policies of {jurisdiction} on {day}"))?;
+        let cap_years = self
+            .policy
+            .at(&jurisdiction, "fund.reserve.cap_years_of_expenditure", day)
+            .map_err(|e| e.to_string())?;
+        Ok(ReserveRule { rate, cap_years })
+    }
+
+    /// The month's transfer into the reserve for every region and scheme
+    /// that collected premiums in it: the rate of the premiums collected,
+    /// no more than brings the reserve to the previous year's expenditure
+    /// (Jiangsu measures Art 11; `policies/jiangsu/fund.toml`). Each region,
+    /// scheme and month is posted once: running the month again changes
+    /// nothing and answers what was recorded.
+    pub fn run_reserve(&self, actor: &Actor, month: Month) -> Result<ReserveRunReport, AppError> {
+        actor.authorize(Action::RunReserve)?;
+        let m = month.to_string();
+        let prev_year = format!("{:04}", month.year() - 1);
+        let window_start = months_back(&m, 11);
+        #[derive(Default)]
+        struct Facts {
+            collected: Money,
+            reserve_before: Money,
+            prev_year_expenditure: Money,
+            expenditure_12: Money,
+        }
+        let mut facts: BTreeMap<(String, String), Facts> = BTreeMap::new();
+        for f in self.store.fund_flows(&m)? {
+            let e = facts
+                .entry((
+                    self.pooling_region(&f.region, &f.scheme_id),
+                    f.scheme_id.clone(),
+                ))
+                .or_default();
+            match f.kind {
+                FlowKind::Collected if f.month == m => e.collected = plus(e.collected, f.amount)?,
+                FlowKind::ReserveTransfer if f.month < m => {
+                    e.reserve_before = plus(e.reserve_before, f.amount)?;
+                }
+                FlowKind::BenefitPaid => {
+                    if f.month.starts_with(&prev_year) {
+                        e.prev_year_expenditure = plus(e.prev_year_expenditure, f.amount)?;
+                    }
+                    if f.month >= window_start {
+                        e.expenditure_12 = plus(e.expenditure_12, f.amount)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut report = ReserveRunReport {
+            month: m.clone(),
+            lines: Vec::new(),
+            skipped: Vec::new(),
+        };
+        for ((region, scheme_id), f) in facts {
+            if f.collected.fen() <= 0 {
+                continue;
+            }
+            let rule = match self.reserve_rule(&region, &scheme_id, month) {
+                Ok(r) => r,
+                Err(reason) => {
+                    report.skipped.push(ReserveSkipped {
+                        region,
+                        scheme_id,
+                        reason,
+                    });
+                    continue;
+                }
+            };
+            let cap = f.prev_year_expenditure.times(rule.cap_years.whole());
+            let room = minus(cap, f.reserve_before)?.max(Money::ZERO);
+            let share = f.collected.mul_rate(rule.rate.rate());
+            let amount = share.min(room);
+            let key_text = format!(
+                "reserve-{}-{}-{}",
+                if region.is_empty() { "none" } else { &region },
+                scheme_id,
+                m
+            );
+            let tx = if amount.fen() > 0 {
+                Some(ledger::reserve_transferred(
+                    IdempotencyKey::parse(&key_text)?,
+                    ReferenceId::parse(&key_text)?,
+                    amount,
+                )?)
+            } else {
+                None
+            };
+            let basis = json!({
+                "rule": "min(rate × collected, max(0, cap_years × previous year's expenditure − reserve before))",
+                "rate": rule.rate.rate().to_string(),
+                "cap_years": rule.cap_years.whole(),
+                "previous_year_expenditure_fen": f.prev_year_expenditure.fen(),
+                "citation": format!("{} {}", rule.rate.citation.instrument, rule.rate.citation.article),
+                "status": format!("{:?}", rule.rate.citation.status),
+            });
+            let row = self.store.record_reserve_run(
+                &NewReserveRun {
+                    region: region.clone(),
+                    scheme_id: scheme_id.clone(),
+                    month: m.clone(),
+                    collected: f.collected,
+                    reserve_before: f.reserve_before,
+                    cap,
+                    amount,
+                    basis,
+                },
+                tx.as_ref(),
+                &actor.audit_name(),
+                self.now(),
+            )?;
+            let reserve_after = plus(row.reserve_before, row.amount)?;
+            report.lines.push(ReserveRunLine {
+                region: row.region,
+                scheme_id: row.scheme_id,
+                month: row.month,
+                collected: row.collected,
+                reserve_before: row.reserve_before,
+                cap: row.cap,
+                amount: row.amount,
+                reserve_after,
+                months_of_reserve: months_of(reserve_after, f.expenditure_12),
+                ledger_key: row.ledger_key,
+                recorded_now: row.recorded_now,
+            });
+        }
+        Ok(report)
+    }
+}
+
+/// The statement as a table (CSV, xlsx): one row per region and scheme, and
+/// the total; benefits by item in one column (`item=amount; ...`).
+pub fn statement_table(s: &FundStatement) -> crate::export::Table {
+    use crate::export::Cell;
+    let headers = [
+        "统筹地区",
+        "地区名称",
+        "保障方案",
+        "期间",
+        "期初余额",
+        "应征保费-单位",
+        "应征保费-个人",
+        "应征保费-平台",
+        "应征保费-财政",
+        "应征保费合计",
+        "实征保费-单位",
+        "实征保费-个人",
+        "实征保费-平台",
+        "实征保费-财政",
+        "收入合计",
+        "待遇支出合计",
+        "待遇支出明细",
+        "当期结余",
+        "期末余额",
+        "提取储备金",
+        "储备金余额",
+        "储备金可支付月数",
+    ];
+    let row = |l: &StatementLine| {
+        vec![
+            Cell::Text(l.region.clone()),
+            Cell::Text(l.region_name.clone()),
+            Cell::Text(l.scheme_id.clone()),
+            Cell::Text(l.period.clone()),
+            Cell::Money(l.opening_balance),
+            Cell::Money(l.billed.unit),
+            Cell::Money(l.billed.worker),
+            Cell::Money(l.billed.platform),
+            Cell::Money(l.billed.city),
+            Cell::Money(l.billed.total),
+            Cell::Money(l.collected.unit),
+            Cell::Money(l.collected.worker),
+            Cell::Money(l.collected.platform),
+            Cell::Money(l.collected.city),
+            Cell::Money(l.collected.total),
+            Cell::Money(l.benefits_total),
+            Cell::Text(
+                l.benefits
+                    .iter()
+                    .map(|b| format!("{}={}", b.item, b.amount))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            Cell::Money(l.surplus),
+            Cell::Money(l.closing_balance),
+            Cell::Money(l.reserve_transfer),
+            Cell::Money(l.reserve_balance),
+            Cell::Text(l.months_of_reserve.clone().unwrap_or_default()),
+        ]
+    };
+    crate::export::Table {
+        name: format!("收支表 {}", s.period),
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows: s
+            .lines
+            .iter()
+            .chain(std::iter::once(&s.total))
+            .map(row)
+            .collect(),
+    }
+}
+
+/// What an analyst asks the projection for (issue 14). The population is
+/// synthetic and made for the request; the API answers at once, so it is
+/// bounded (`people` at most 1,000,000).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimulationRequest {
+    /// The reform as TOML (none: the baseline against itself).
+    pub reform: Option<String>,
+    pub people: u64,
+    pub seed: u64,
+    pub start_year: i16,
+    pub years: u16,
+    pub replicates: u16,
+}
+
+/// The most people the API projects in a request.
+pub const SIMULATION_MAX_PEOPLE: u64 = 1_000_000;
+
+fn sim_error(e: gongshang_sim::SimError) -> AppError {
+    AppError::Invalid {
+        field: e.field,
+        reason: e.reason,
+    }
+}
+
+impl App {
+    /// Projects the fund under the baseline and the reform, side by side,
+    /// over a synthetic population (analysts and agency staff).
+    pub fn simulate(
+        &self,
+        actor: &Actor,
+        req: &SimulationRequest,
+    ) -> Result<gongshang_sim::Projection, AppError> {
+        actor.authorize(Action::RunSimulation)?;
+        if !(1..=SIMULATION_MAX_PEOPLE).contains(&req.people) {
+            return Err(AppError::invalid(
+                "people",
+                format!(
+                    "{}: allowed 1 to {SIMULATION_MAX_PEOPLE} (larger populations: gongshang simulate)",
+                    req.people
+                ),
+            ));
+        }
+        if !(1..=30).contains(&req.years) {
+            return Err(AppError::invalid(
+                "years",
+                format!("{}: allowed 1 to 30", req.years),
+            ));
+        }
+        if req.replicates > 200 {
+            return Err(AppError::invalid(
+                "replicates",
+                format!("{}: allowed 0 to 200", req.replicates),
+            ));
+        }
+        if !(2000..=2100).contains(&req.start_year) {
+            return Err(AppError::invalid(
+                "start_year",
+                format!("{}: allowed 2000 to 2100", req.start_year),
+            ));
+        }
+        let reform = match &req.reform {
+            Some(text) => gongshang_sim::Reform::parse(text, &self.policy).map_err(sim_error)?,
+            None => gongshang_sim::Reform::none(),
+        };
+        let start = jiff::civil::date(req.start_year, 1, 1);
+        let pop = gongshang_sim::Population::synthetic(&self.policy, req.people, req.seed, start)
+            .map_err(sim_error)?;
+        gongshang_sim::project(
+            &pop,
+            &self.policy,
+            &reform,
+            &gongshang_sim::Options {
+                start_year: req.start_year,
+                years: req.years,
+                replicates: req.replicates,
+                seed: req.seed,
+                threads: 2,
+                initial_reserve: None,
+                attribution: true,
+            },
+        )
+        .map_err(sim_error)
+    }
+}

@@ -1,0 +1,375 @@
+//! `gongshang simulate` and `gongshang synth population` (issue 14): the
+//! fund projected under the baseline and a reform, over a synthetic
+//! population in memory or one read from a file, with the phases timed.
+
+// Floating point only to print durations; no money is computed with it.
+#![allow(clippy::float_arithmetic)]
+
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use gongshang_app::export::{Cell, Table, csv, xlsx};
+use gongshang_rules::{Money, PolicySet};
+use gongshang_sim::population::{RegionInfo, SchemeInfo};
+use gongshang_sim::project::{Band, ScenarioRun};
+use gongshang_sim::{Options, Population, Projection, Reform, SchemeBilling, project};
+use jiff::civil::date;
+
+use crate::CliError;
+
+#[derive(clap::Args)]
+pub struct SimulateArgs {
+    /// The reform: a TOML file of dated overrides and assumptions [default: none, the baseline against itself]
+    #[arg(long, value_name = "FILE")]
+    pub reform: Option<PathBuf>,
+    /// A population written by `gongshang synth population`
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["people", "db"])]
+    pub population: Option<PathBuf>,
+    /// The insured as stored (not yet: see DESIGN.md)
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
+    /// A synthetic population of this many people, made in memory
+    #[arg(long, default_value_t = 100_000)]
+    pub people: u64,
+    /// The seed of the synthetic population and of the replicates
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 10)]
+    pub years: u16,
+    #[arg(long, default_value_t = 2026)]
+    pub start: i16,
+    /// Replicates for the P10/P50/P90 bands (0: none)
+    #[arg(long, default_value_t = 0)]
+    pub replicates: u16,
+    /// Threads [default: the machine's cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Skip the runs of each override alone
+    #[arg(long)]
+    pub no_attribution: bool,
+    /// Write PREFIX.csv, PREFIX.json and PREFIX.xlsx
+    #[arg(long, value_name = "PREFIX")]
+    pub out: Option<PathBuf>,
+    /// Print the whole projection as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct SynthPopulationArgs {
+    #[arg(long, default_value_t = 100_000)]
+    pub people: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 2026)]
+    pub start: i16,
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+const HEADER: &str = "region,jurisdiction,regional_avg_wage,scheme,billing,class,age,wage,weight";
+
+pub fn synth_population(args: &SynthPopulationArgs) -> Result<(), CliError> {
+    let policy = PolicySet::embedded()?;
+    let t = Instant::now();
+    let pop = Population::synthetic(&policy, args.people, args.seed, date(args.start, 1, 1))?;
+    let mut w = BufWriter::new(std::fs::File::create(&args.out)?);
+    writeln!(w, "{HEADER}")?;
+    for i in 0..pop.len() {
+        let r = &pop.regions[usize::from(pop.region[i])];
+        let s = &pop.schemes[usize::from(pop.scheme[i])];
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{},{},{}",
+            r.code,
+            r.jurisdiction,
+            r.avg_wage,
+            s.id,
+            match s.billing {
+                SchemeBilling::MonthlyWage => "monthly_wage",
+                SchemeBilling::PerDay => "per_day",
+            },
+            pop.class[i],
+            pop.age[i],
+            Money::from_fen(i64::from(pop.wage_fen[i])),
+            pop.weight[i]
+        )?;
+    }
+    w.flush()?;
+    eprintln!(
+        "{} people written to {} in {:.2} s",
+        pop.len(),
+        args.out.display(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Reads the file `synth population` writes (its own columns, one record a
+/// line; a line that does not read is refused with its number).
+fn read_population(path: &PathBuf) -> Result<Population, CliError> {
+    let f = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut pop = Population::default();
+    for (n, line) in f.lines().enumerate() {
+        let line = line?;
+        if n == 0 {
+            if line.trim_start_matches('\u{feff}') != HEADER {
+                return Err(CliError(format!(
+                    "{}: the header must be {HEADER}",
+                    path.display()
+                )));
+            }
+            continue;
+        }
+        let bad = |what: &str| CliError(format!("{} line {}: {what}", path.display(), n + 1));
+        let f: Vec<&str> = line.split(',').collect();
+        if f.len() != 9 {
+            return Err(bad("9 fields expected"));
+        }
+        let money = |t: &str| Money::parse_yuan(t).map_err(|e| bad(&e.to_string()));
+        let r = pop.region_index(RegionInfo {
+            code: f[0].into(),
+            jurisdiction: f[1].into(),
+            avg_wage: money(f[2])?,
+        })?;
+        let billing = match f[4] {
+            "monthly_wage" => SchemeBilling::MonthlyWage,
+            "per_day" => SchemeBilling::PerDay,
+            _ => return Err(bad("billing: monthly_wage or per_day")),
+        };
+        let s = pop.scheme_index(SchemeInfo {
+            id: f[3].into(),
+            billing,
+        })?;
+        let num = |t: &str, what: &str| t.parse::<u16>().map_err(|_| bad(what));
+        pop.push(
+            r,
+            s,
+            u8::try_from(num(f[5], "class")?).map_err(|_| bad("class"))?,
+            u8::try_from(num(f[6], "age")?).map_err(|_| bad("age"))?,
+            money(f[7])?,
+            num(f[8], "weight")?,
+        )?;
+    }
+    Ok(pop)
+}
+
+fn years_table(p: &Projection) -> Table {
+    let headers = [
+        "scenario",
+        "year",
+        "insured",
+        "wage_base",
+        "income_unit",
+        "income_worker",
+        "income_city",
+        "income",
+        "claims",
+        "one_time_disability",
+        "allowances",
+        "death",
+        "expenditure",
+        "reserve",
+        "months_of_reserve",
+        "payg_cost_rate",
+        "expenditure_p10",
+        "expenditure_p50",
+        "expenditure_p90",
+        "reserve_p10",
+        "reserve_p50",
+        "reserve_p90",
+    ];
+    let mut rows = Vec::new();
+    for (run, bands) in [
+        (&p.baseline, &p.bands_baseline),
+        (&p.reformed, &p.bands_reform),
+    ] {
+        for (i, y) in run.years.iter().enumerate() {
+            let band: Option<&Band> = bands.get(i);
+            let b = |f: &dyn Fn(&Band) -> Money| {
+                band.map_or(Cell::Text(String::new()), |b| Cell::Money(f(b)))
+            };
+            rows.push(vec![
+                Cell::Text(run.name.clone()),
+                Cell::Int(i64::from(y.year)),
+                Cell::Int(y.insured),
+                Cell::Money(y.wage_base),
+                Cell::Money(y.income_unit),
+                Cell::Money(y.income_worker),
+                Cell::Money(y.income_city),
+                Cell::Money(y.income),
+                Cell::Int(y.claims),
+                Cell::Money(y.one_time_disability),
+                Cell::Money(y.allowances),
+                Cell::Money(y.death),
+                Cell::Money(y.expenditure),
+                Cell::Money(y.reserve),
+                Cell::Text(y.months_of_reserve.clone().unwrap_or_default()),
+                Cell::Text(y.payg_cost_rate.clone()),
+                b(&|b| b.expenditure[0]),
+                b(&|b| b.expenditure[1]),
+                b(&|b| b.expenditure[2]),
+                b(&|b| b.reserve[0]),
+                b(&|b| b.reserve[1]),
+                b(&|b| b.reserve[2]),
+            ]);
+        }
+    }
+    Table {
+        name: "projection".into(),
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows,
+    }
+}
+
+fn print_side_by_side(b: &ScenarioRun, r: &ScenarioRun) {
+    println!(
+        "{:<6} {:>16} {:>16} {:>16} {:>16} {:>18} {:>18} {:>7} {:>7} {:>7} {:>7}",
+        "year",
+        "income",
+        "income (r)",
+        "expend.",
+        "expend. (r)",
+        "reserve",
+        "reserve (r)",
+        "months",
+        "(r)",
+        "payg",
+        "(r)"
+    );
+    for (x, y) in b.years.iter().zip(&r.years) {
+        println!(
+            "{:<6} {:>16} {:>16} {:>16} {:>16} {:>18} {:>18} {:>7} {:>7} {:>7} {:>7}",
+            x.year,
+            x.income.to_string(),
+            y.income.to_string(),
+            x.expenditure.to_string(),
+            y.expenditure.to_string(),
+            x.reserve.to_string(),
+            y.reserve.to_string(),
+            x.months_of_reserve.as_deref().unwrap_or("-"),
+            y.months_of_reserve.as_deref().unwrap_or("-"),
+            x.payg_cost_rate,
+            y.payg_cost_rate,
+        );
+    }
+    println!(
+        "break-even rate over the horizon: baseline {}, reform {}",
+        b.break_even_rate, r.break_even_rate
+    );
+}
+
+pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
+    if args.db.is_some() {
+        return Err(CliError(
+            "--db: reading the insured as stored is not built yet (issue 14 leaves it open); use --people N or --population FILE".into(),
+        ));
+    }
+    let policy = PolicySet::embedded()?;
+    let reform = match &args.reform {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+            Reform::parse(&text, &policy)
+                .map_err(|e| CliError(format!("{}: {e}", path.display())))?
+        }
+        None => Reform::none(),
+    };
+    let t0 = Instant::now();
+    eprint!("[1/3] population ... ");
+    let pop = match &args.population {
+        Some(path) => read_population(path)?,
+        None => Population::synthetic(&policy, args.people, args.seed, date(args.start, 1, 1))?,
+    };
+    let t_pop = t0.elapsed();
+    eprintln!(
+        "{} records, {} insured, {:.2} s",
+        pop.len(),
+        pop.insured(),
+        t_pop.as_secs_f64()
+    );
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    eprint!(
+        "[2/3] projection: {} years, baseline and reform, {} replicates, {threads} threads ... ",
+        args.years, args.replicates
+    );
+    let t1 = Instant::now();
+    let p = project(
+        &pop,
+        &policy,
+        &reform,
+        &Options {
+            start_year: args.start,
+            years: args.years,
+            replicates: args.replicates,
+            seed: args.seed,
+            threads,
+            initial_reserve: None,
+            attribution: !args.no_attribution,
+        },
+    )?;
+    let t_proj = t1.elapsed();
+    eprintln!("{:.2} s", t_proj.as_secs_f64());
+    eprintln!("[3/3] output");
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&p)?);
+    } else {
+        println!(
+            "reform: {} ({} records, {} insured, from {})",
+            p.reform, p.records, p.insured, p.start_year
+        );
+        for o in &p.overrides {
+            println!("  override {o}");
+        }
+        print_side_by_side(&p.baseline, &p.reformed);
+        if !p.attribution.is_empty() {
+            println!(
+                "difference over the horizon by provision (income, expenditure, fund at the end):"
+            );
+            for a in p.attribution.iter().chain(p.interaction.iter()) {
+                println!(
+                    "  {:<44} {:>16} {:>16} {:>18}",
+                    a.provision,
+                    a.income.to_string(),
+                    a.expenditure.to_string(),
+                    a.reserve_end.to_string()
+                );
+            }
+        }
+        println!(
+            "premiums a year per insured by wage decile (baseline → reform; paying more / less):"
+        );
+        for g in &p.by_decile {
+            println!(
+                "  {:<4} {:>12} → {:>12}  {:>10} / {:>10}",
+                g.group,
+                g.premium_baseline.to_string(),
+                g.premium_reform.to_string(),
+                g.paying_more,
+                g.paying_less
+            );
+        }
+    }
+    if let Some(prefix) = &args.out {
+        let table = years_table(&p);
+        let with = |ext: &str| {
+            let mut s = prefix.clone().into_os_string();
+            s.push(ext);
+            PathBuf::from(s)
+        };
+        std::fs::write(with(".csv"), csv(&table))?;
+        std::fs::write(with(".xlsx"), xlsx(&table))?;
+        std::fs::write(with(".json"), serde_json::to_vec_pretty(&p)?)?;
+        eprintln!("wrote {}.csv, .xlsx, .json", prefix.display());
+    }
+    eprintln!(
+        "timing: population {:.2} s, projection {:.2} s, total {:.2} s",
+        t_pop.as_secs_f64(),
+        t_proj.as_secs_f64(),
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,524 @@
+//! The fund (issue 14): the income-expenditure statement (收支表) per pooling
+//! region and scheme as JSON, CSV or Excel; the monthly reserve run.
+//!
+//! Who: agency staff and analysts read the statement; the agency's clerks and
+//! administrators run the reserve (the app's permission table decides).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gongshang_app::fund::{
+    FundStatement, ReserveRunReport, StatementLine, StatementPeriod, statement_table,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::bills::parse_month;
+use super::{ApiJson, ApiQuery, idempotent, json, parse_body, to_value};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult, Problem};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(statement))
+        .routes(routes!(run_reserve))
+        .routes(routes!(simulate))
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StatementQuery {
+    /// A month `YYYY-MM` or a year `YYYY`.
+    pub period: String,
+    /// Only this pooling region (GB/T 2260 code).
+    pub region: Option<String>,
+    /// Only this scheme id.
+    pub scheme: Option<String>,
+    /// `json` (the default), `csv` or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// Premiums by payer, in fen.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ByPayerView {
+    pub unit_fen: i64,
+    pub worker_fen: i64,
+    pub platform_fen: i64,
+    /// The city's share (财政), e.g. of 益鹭保's daily price.
+    pub city_fen: i64,
+    pub total_fen: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ItemView {
+    pub item: String,
+    pub amount_fen: i64,
+}
+
+/// One line of the statement: a region and a scheme over the period.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct StatementLineView {
+    pub region: String,
+    pub region_name: String,
+    pub scheme_id: String,
+    /// `YYYY-MM` or `YYYY`.
+    pub period: String,
+    pub opening_balance_fen: i64,
+    pub billed: ByPayerView,
+    /// Income: premiums collected.
+    pub collected: ByPayerView,
+    /// Expenditure: benefits paid by the fund, by item.
+    pub benefits: Vec<ItemView>,
+    pub benefits_total_fen: i64,
+    pub surplus_fen: i64,
+    pub closing_balance_fen: i64,
+    pub reserve_transfer_fen: i64,
+    pub reserve_balance_fen: i64,
+    /// The reserve in months of the last twelve months' expenditure
+    /// (`7.3`); absent without expenditure.
+    pub months_of_reserve: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct FundStatementView {
+    pub period: String,
+    pub lines: Vec<StatementLineView>,
+    pub total: StatementLineView,
+}
+
+impl From<&StatementLine> for StatementLineView {
+    fn from(l: &StatementLine) -> Self {
+        let payer = |b: &gongshang_app::fund::ByPayer| ByPayerView {
+            unit_fen: b.unit.fen(),
+            worker_fen: b.worker.fen(),
+            platform_fen: b.platform.fen(),
+            city_fen: b.city.fen(),
+            total_fen: b.total.fen(),
+        };
+        StatementLineView {
+            region: l.region.clone(),
+            region_name: l.region_name.clone(),
+            scheme_id: l.scheme_id.clone(),
+            period: l.period.clone(),
+            opening_balance_fen: l.opening_balance.fen(),
+            billed: payer(&l.billed),
+            collected: payer(&l.collected),
+            benefits: l
+                .benefits
+                .iter()
+                .map(|b| ItemView {
+                    item: b.item.clone(),
+                    amount_fen: b.amount.fen(),
+                })
+                .collect(),
+            benefits_total_fen: l.benefits_total.fen(),
+            surplus_fen: l.surplus.fen(),
+            closing_balance_fen: l.closing_balance.fen(),
+            reserve_transfer_fen: l.reserve_transfer.fen(),
+            reserve_balance_fen: l.reserve_balance.fen(),
+            months_of_reserve: l.months_of_reserve.clone(),
+        }
+    }
+}
+
+impl From<&FundStatement> for FundStatementView {
+    fn from(s: &FundStatement) -> Self {
+        FundStatementView {
+            period: s.period.clone(),
+            lines: s.lines.iter().map(StatementLineView::from).collect(),
+            total: StatementLineView::from(&s.total),
+        }
+    }
+}
+
+/// A file download.
+fn attachment(content_type: &'static str, filename: String, body: Vec<u8>) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The income-expenditure statement of a month or a year, per pooling region
+/// and scheme, read from the ledger: premiums billed and collected by payer,
+/// benefits paid by item, the balance and the reserve (agency staff and
+/// analysts). `format=csv` or `format=xlsx` downloads the same table.
+#[utoipa::path(get, path = "/fund/statement", tag = "fund", params(StatementQuery),
+    responses(
+        (status = 200, content(
+            (FundStatementView = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = "4XX", body = Problem)))]
+pub async fn statement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<StatementQuery>,
+) -> ApiResult<Response> {
+    let format = q.format.clone().unwrap_or_else(|| "json".into());
+    if !matches!(format.as_str(), "json" | "csv" | "xlsx") {
+        return Err(ApiError::new(
+            "malformed_query",
+            "format must be json, csv or xlsx".to_owned(),
+        ));
+    }
+    let actor = user.actor();
+    let s = state
+        .run(move |app| {
+            let period = StatementPeriod::parse(&q.period)?;
+            app.fund_statement(&actor, period, q.region.as_deref(), q.scheme.as_deref())
+        })
+        .await?;
+    Ok(match format.as_str() {
+        "csv" => attachment(
+            "text/csv; charset=utf-8",
+            format!("fund-statement-{}.csv", s.period),
+            gongshang_app::export::csv(&statement_table(&s)).into_bytes(),
+        ),
+        "xlsx" => attachment(
+            XLSX,
+            format!("fund-statement-{}.xlsx", s.period),
+            gongshang_app::export::xlsx(&statement_table(&s)),
+        ),
+        _ => json(StatusCode::OK, &FundStatementView::from(&s)),
+    })
+}
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReserveRunBody {
+    /// YYYY-MM.
+    pub month: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReserveLineView {
+    pub region: String,
+    pub scheme_id: String,
+    pub month: String,
+    pub collected_fen: i64,
+    pub reserve_before_fen: i64,
+    /// The reserve at which transfers stop (the previous year's expenditure).
+    pub cap_fen: i64,
+    pub amount_fen: i64,
+    pub reserve_after_fen: i64,
+    pub months_of_reserve: Option<String>,
+    pub ledger_key: Option<String>,
+    /// False when the month had been run before (nothing changed).
+    pub recorded_now: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReserveSkippedView {
+    pub region: String,
+    pub scheme_id: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReserveRunView {
+    pub month: String,
+    pub lines: Vec<ReserveLineView>,
+    /// Regions and schemes without a reserve rule in the policies.
+    pub skipped: Vec<ReserveSkippedView>,
+}
+
+impl From<&ReserveRunReport> for ReserveRunView {
+    fn from(r: &ReserveRunReport) -> Self {
+        ReserveRunView {
+            month: r.month.clone(),
+            lines: r
+                .lines
+                .iter()
+                .map(|l| ReserveLineView {
+                    region: l.region.clone(),
+                    scheme_id: l.scheme_id.clone(),
+                    month: l.month.clone(),
+                    collected_fen: l.collected.fen(),
+                    reserve_before_fen: l.reserve_before.fen(),
+                    cap_fen: l.cap.fen(),
+                    amount_fen: l.amount.fen(),
+                    reserve_after_fen: l.reserve_after.fen(),
+                    months_of_reserve: l.months_of_reserve.clone(),
+                    ledger_key: l.ledger_key.clone(),
+                    recorded_now: l.recorded_now,
+                })
+                .collect(),
+            skipped: r
+                .skipped
+                .iter()
+                .map(|s| ReserveSkippedView {
+                    region: s.region.clone(),
+                    scheme_id: s.scheme_id.clone(),
+                    reason: s.reason.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Run the month's transfer into the reserve (agency clerks): for every
+/// region and scheme that collected premiums, the province's share of them
+/// until the reserve equals the previous year's expenditure. Requires
+/// `Idempotency-Key`; a month is posted once per region and scheme, so
+/// running it again (under any key) changes nothing.
+#[utoipa::path(post, path = "/fund/reserve/runs", tag = "fund", request_body = ReserveRunBody,
+    params(("Idempotency-Key" = String, Header, description = "1 to 60 visible ASCII characters; the same key and body answer the same")),
+    responses((status = 201, body = ReserveRunView), (status = "4XX", body = Problem)))]
+pub async fn run_reserve(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let req: ReserveRunBody = match parse_body(&headers, &body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let st = state.clone();
+    let actor = user.actor();
+    idempotent(
+        &state,
+        &user,
+        &headers,
+        &body,
+        true,
+        move |_key| async move {
+            let month = parse_month("month", &req.month)?;
+            let run = st.run(move |app| app.run_reserve(&actor, month)).await?;
+            Ok((StatusCode::CREATED, to_value(&ReserveRunView::from(&run))?))
+        },
+    )
+    .await
+}
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationBody {
+    /// The reform as TOML: `name`, `[[override]]` entries (`key`, `from`,
+    /// `value`, `note`) and `[assumptions.KEY]` tables (`value`, `label`);
+    /// absent: the baseline against itself.
+    pub reform: Option<String>,
+    /// Synthetic insured to project (1 to 1,000,000).
+    pub people: u64,
+    pub seed: Option<u64>,
+    /// The first year [default 2026].
+    pub start_year: Option<i16>,
+    /// 1 to 30 [default 10].
+    pub years: Option<u16>,
+    /// 0 to 200 [default 0: no bands].
+    pub replicates: Option<u16>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimYearView {
+    pub year: i16,
+    pub insured: i64,
+    pub wage_base_fen: i64,
+    pub income_unit_fen: i64,
+    pub income_worker_fen: i64,
+    pub income_city_fen: i64,
+    pub income_fen: i64,
+    pub claims: i64,
+    pub one_time_disability_fen: i64,
+    pub allowances_fen: i64,
+    pub death_fen: i64,
+    pub expenditure_fen: i64,
+    pub reserve_fen: i64,
+    pub months_of_reserve: Option<String>,
+    pub payg_cost_rate: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimScenarioView {
+    pub name: String,
+    pub break_even_rate: String,
+    pub years: Vec<SimYearView>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimBandView {
+    pub year: i16,
+    /// P10, P50, P90.
+    pub expenditure_fen: [i64; 3],
+    pub reserve_fen: [i64; 3],
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimAttributionView {
+    pub provision: String,
+    pub from: String,
+    pub value: String,
+    pub income_fen: i64,
+    pub expenditure_fen: i64,
+    pub reserve_end_fen: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimGroupView {
+    pub group: String,
+    pub insured: i64,
+    pub premium_baseline_fen: i64,
+    pub premium_reform_fen: i64,
+    pub paying_more: i64,
+    pub paying_less: i64,
+    pub benefit_wage_baseline_fen: i64,
+    pub benefit_wage_reform_fen: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimAssumptionView {
+    pub key: String,
+    /// Parts per million for a rate; the number for a whole assumption.
+    pub value: i64,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimulationView {
+    pub reform: String,
+    pub start_year: i16,
+    pub records: u64,
+    pub insured: u64,
+    pub baseline: SimScenarioView,
+    pub reformed: SimScenarioView,
+    pub attribution: Vec<SimAttributionView>,
+    pub bands_baseline: Vec<SimBandView>,
+    pub bands_reform: Vec<SimBandView>,
+    pub by_decile: Vec<SimGroupView>,
+    pub by_scheme: Vec<SimGroupView>,
+    pub by_region: Vec<SimGroupView>,
+    pub assumptions: Vec<SimAssumptionView>,
+    pub overrides: Vec<String>,
+}
+
+impl From<&gongshang_sim::Projection> for SimulationView {
+    fn from(p: &gongshang_sim::Projection) -> Self {
+        use gongshang_sim::project as sp;
+        let scenario = |s: &sp::ScenarioRun| SimScenarioView {
+            name: s.name.clone(),
+            break_even_rate: s.break_even_rate.clone(),
+            years: s
+                .years
+                .iter()
+                .map(|y| SimYearView {
+                    year: y.year,
+                    insured: y.insured,
+                    wage_base_fen: y.wage_base.fen(),
+                    income_unit_fen: y.income_unit.fen(),
+                    income_worker_fen: y.income_worker.fen(),
+                    income_city_fen: y.income_city.fen(),
+                    income_fen: y.income.fen(),
+                    claims: y.claims,
+                    one_time_disability_fen: y.one_time_disability.fen(),
+                    allowances_fen: y.allowances.fen(),
+                    death_fen: y.death.fen(),
+                    expenditure_fen: y.expenditure.fen(),
+                    reserve_fen: y.reserve.fen(),
+                    months_of_reserve: y.months_of_reserve.clone(),
+                    payg_cost_rate: y.payg_cost_rate.clone(),
+                })
+                .collect(),
+        };
+        let bands = |b: &[sp::Band]| {
+            b.iter()
+                .map(|b| SimBandView {
+                    year: b.year,
+                    expenditure_fen: b.expenditure.map(|m| m.fen()),
+                    reserve_fen: b.reserve.map(|m| m.fen()),
+                })
+                .collect()
+        };
+        let groups = |g: &[sp::Group]| {
+            g.iter()
+                .map(|g| SimGroupView {
+                    group: g.group.clone(),
+                    insured: g.insured,
+                    premium_baseline_fen: g.premium_baseline.fen(),
+                    premium_reform_fen: g.premium_reform.fen(),
+                    paying_more: g.paying_more,
+                    paying_less: g.paying_less,
+                    benefit_wage_baseline_fen: g.benefit_wage_baseline.fen(),
+                    benefit_wage_reform_fen: g.benefit_wage_reform.fen(),
+                })
+                .collect()
+        };
+        SimulationView {
+            reform: p.reform.clone(),
+            start_year: p.start_year,
+            records: u64::try_from(p.records).unwrap_or(u64::MAX),
+            insured: p.insured,
+            baseline: scenario(&p.baseline),
+            reformed: scenario(&p.reformed),
+            attribution: p
+                .attribution
+                .iter()
+                .chain(p.interaction.iter())
+                .map(|a| SimAttributionView {
+                    provision: a.provision.clone(),
+                    from: a.from.clone(),
+                    value: a.value.clone(),
+                    income_fen: a.income.fen(),
+                    expenditure_fen: a.expenditure.fen(),
+                    reserve_end_fen: a.reserve_end.fen(),
+                })
+                .collect(),
+            bands_baseline: bands(&p.bands_baseline),
+            bands_reform: bands(&p.bands_reform),
+            by_decile: groups(&p.by_decile),
+            by_scheme: groups(&p.by_scheme),
+            by_region: groups(&p.by_region),
+            assumptions: p
+                .assumptions
+                .iter()
+                .map(|a| SimAssumptionView {
+                    key: a.key.clone(),
+                    value: a.value_ppm,
+                    label: a.label.clone(),
+                })
+                .collect(),
+            overrides: p.overrides.clone(),
+        }
+    }
+}
+
+/// Project the fund under the baseline and a reform, year by year, over a
+/// synthetic population made for the request (analysts and agency staff):
+/// income, expenditure by item, reserve and months, PAYG cost and
+/// break-even rates, the difference by provision, premiums by decile,
+/// scheme and region, and P10/P50/P90 bands when replicates are asked for.
+/// Answered at once (at most 1,000,000 people); larger runs:
+/// `gongshang simulate`.
+#[utoipa::path(post, path = "/fund/simulations", tag = "fund", request_body = SimulationBody,
+    responses((status = 200, body = SimulationView), (status = "4XX", body = Problem)))]
+pub async fn simulate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<SimulationBody>,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let req = gongshang_app::fund::SimulationRequest {
+        reform: body.reform,
+        people: body.people,
+        seed: body.seed.unwrap_or(1),
+        start_year: body.start_year.unwrap_or(2026),
+        years: body.years.unwrap_or(10),
+        replicates: body.replicates.unwrap_or(0),
+    };
+    let p = state.run(move |app| app.simulate(&actor, &req)).await?;
+    Ok(json(StatusCode::OK, &SimulationView::from(&p)))
+}

@@ -1,0 +1,264 @@
+//! The fund's page (issue 14): the income-expenditure statement (收支表) of
+//! a year or a month per pooling region and scheme, the year's months as an
+//! inline SVG chart (income, expenditure, reserve), and the exports (CSV,
+//! xlsx) through the API.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use gongshang_app::accounts::Action;
+use gongshang_app::fund::{FundStatement, StatementLine, StatementPeriod};
+use gongshang_rules::Money;
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+
+use super::format::yuan;
+use super::{Ctx, error_page, respond, session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/fund", get(page))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FundQuery {
+    period: Option<String>,
+    region: Option<String>,
+    scheme: Option<String>,
+}
+
+fn blank_none(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FundQuery>) -> Response {
+    let actor = match session::require(&ctx, Action::ReadFund) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    let region = blank_none(q.region);
+    let scheme = blank_none(q.scheme);
+    let (r2, s2) = (region.clone(), scheme.clone());
+    let period_text = blank_none(q.period);
+    let result = state
+        .run(move |app| {
+            let period = match period_text {
+                Some(p) => StatementPeriod::parse(&p)?,
+                None => StatementPeriod::Year(app.today().year()),
+            };
+            let year = match period {
+                StatementPeriod::Month(m) => m.year(),
+                StatementPeriod::Year(y) => y,
+            };
+            let statement = app.fund_statement(&actor, period, r2.as_deref(), s2.as_deref())?;
+            let months = app.fund_months(&actor, year, r2.as_deref(), s2.as_deref())?;
+            Ok::<_, gongshang_app::AppError>((statement, months))
+        })
+        .await;
+    match result {
+        Ok((statement, months)) => {
+            let title = ctx.t("基金收支", "Fund accounts");
+            respond(
+                &ctx,
+                title,
+                body(
+                    &ctx,
+                    &statement,
+                    &months,
+                    region.as_deref(),
+                    scheme.as_deref(),
+                ),
+            )
+        }
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+fn export_link(period: &str, region: Option<&str>, scheme: Option<&str>, format: &str) -> String {
+    let mut q = vec![("period", period), ("format", format)];
+    if let Some(r) = region {
+        q.push(("region", r));
+    }
+    if let Some(s) = scheme {
+        q.push(("scheme", s));
+    }
+    format!(
+        "/api/v1/fund/statement?{}",
+        serde_urlencoded::to_string(q).unwrap_or_default()
+    )
+}
+
+fn body(
+    ctx: &Ctx,
+    s: &FundStatement,
+    months: &[StatementLine],
+    region: Option<&str>,
+    scheme: Option<&str>,
+) -> Markup {
+    html! {
+        h1 { (ctx.t("工伤保险基金收支表", "Fund income and expenditure")) " " (s.period) }
+        form.filters method="get" action="/fund" {
+            label { (ctx.t("期间（年或月）", "Period (year or month)")) " "
+                input name="period" value=(s.period) placeholder="2025 / 2025-03"; }
+            label { (ctx.t("统筹地区", "Region")) " " input name="region" value=(region.unwrap_or("")); }
+            label { (ctx.t("保障方案", "Scheme")) " " input name="scheme" value=(scheme.unwrap_or("")); }
+            button type="submit" { (ctx.t("查询", "Show")) }
+        }
+        div.toolbar {
+            a.button href=(export_link(&s.period, region, scheme, "csv")) hx-boost="false" { (ctx.t("导出 CSV", "Export CSV")) }
+            " "
+            a.button href=(export_link(&s.period, region, scheme, "xlsx")) hx-boost="false" { (ctx.t("导出 Excel", "Export Excel")) }
+        }
+        (chart(ctx, months))
+        div.table-wrap {
+            table.fund-statement {
+                thead { tr {
+                    th { (ctx.t("统筹地区", "Region")) }
+                    th { (ctx.t("保障方案", "Scheme")) }
+                    th.num { (ctx.t("期初余额", "Opening")) }
+                    th.num { (ctx.t("应征保费", "Billed")) }
+                    th.num { (ctx.t("实征：单位", "Collected: units")) }
+                    th.num { (ctx.t("个人", "workers")) }
+                    th.num { (ctx.t("平台", "platforms")) }
+                    th.num { (ctx.t("财政", "city")) }
+                    th.num { (ctx.t("收入合计", "Income")) }
+                    th.num { (ctx.t("待遇支出", "Benefits paid")) }
+                    th.num { (ctx.t("当期结余", "Surplus")) }
+                    th.num { (ctx.t("期末余额", "Closing")) }
+                    th.num { (ctx.t("提取储备金", "To reserve")) }
+                    th.num { (ctx.t("储备金", "Reserve")) }
+                    th.num { (ctx.t("可支付月数", "Months")) }
+                } }
+                tbody {
+                    @for l in &s.lines { (row(ctx, l, false)) }
+                    (row(ctx, &s.total, true))
+                }
+            }
+        }
+        @if s.lines.is_empty() {
+            p.empty { (ctx.t("该期间没有收支。", "Nothing was collected or paid in this period.")) }
+        }
+        p.note { (ctx.t(
+            "收入为实际征缴（按到账日）；支出为基金支付的待遇（一次性待遇按支付日，定期待遇按所属月份）；储备金按《江苏省实施〈工伤保险条例〉办法》第十一条按月提取（比例为待核实的假设值）。",
+            "Income is premiums collected (by the day received); expenditure is benefits paid by the fund (one-time items by the day paid, periodic ones by their month); the reserve follows Art 11 of the Jiangsu measures monthly (the rate is an assumed value awaiting verification)."
+        )) }
+    }
+}
+
+fn row(ctx: &Ctx, l: &StatementLine, total: bool) -> Markup {
+    let region = if total {
+        ctx.t("合计", "Total").to_owned()
+    } else if l.region_name.is_empty() {
+        l.region.clone()
+    } else {
+        format!("{} {}", l.region, l.region_name)
+    };
+    html! {
+        tr.total[total] {
+            td { (region) }
+            td { (l.scheme_id) }
+            td.num { (yuan(l.opening_balance)) }
+            td.num { (yuan(l.billed.total)) }
+            td.num { (yuan(l.collected.unit)) }
+            td.num { (yuan(l.collected.worker)) }
+            td.num { (yuan(l.collected.platform)) }
+            td.num { (yuan(l.collected.city)) }
+            td.num { (yuan(l.collected.total)) }
+            td.num title=(l.benefits.iter().map(|b| format!("{} {}", b.item, yuan(b.amount))).collect::<Vec<_>>().join("\n")) { (yuan(l.benefits_total)) }
+            td.num { (yuan(l.surplus)) }
+            td.num { (yuan(l.closing_balance)) }
+            td.num { (yuan(l.reserve_transfer)) }
+            td.num { (yuan(l.reserve_balance)) }
+            td.num { (l.months_of_reserve.as_deref().unwrap_or("—")) }
+        }
+    }
+}
+
+/// Bars of income and expenditure per month and the reserve as a line, in
+/// an SVG drawn here (integer geometry: no script, no floating point).
+fn chart(ctx: &Ctx, months: &[StatementLine]) -> Markup {
+    const W: i64 = 720;
+    const H: i64 = 220;
+    const LEFT: i64 = 40;
+    const BOTTOM: i64 = 24;
+    let max = months
+        .iter()
+        .flat_map(|m| [m.collected.total, m.benefits_total, m.reserve_balance])
+        .map(Money::fen)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let plot_h = H - BOTTOM - 10;
+    let scale = |fen: i64| -> i64 {
+        i64::try_from(i128::from(fen.max(0)) * i128::from(plot_h) / i128::from(max)).unwrap_or(0)
+    };
+    let n = i64::try_from(months.len()).unwrap_or(12).max(1);
+    let slot = (W - LEFT) / n;
+    let mut svg = format!(
+        "<svg class=\"fund-chart\" viewBox=\"0 0 {W} {H}\" width=\"100%\" role=\"img\" aria-label=\"{}\">",
+        ctx.t(
+            "每月收入、支出与储备金",
+            "Income, expenditure and reserve by month"
+        )
+    );
+    svg.push_str(&format!(
+        "<line x1=\"{LEFT}\" y1=\"{y}\" x2=\"{W}\" y2=\"{y}\" stroke=\"#888\"/>",
+        y = H - BOTTOM
+    ));
+    let mut reserve_points = Vec::new();
+    for (i, m) in months.iter().enumerate() {
+        let x0 = LEFT + i64::try_from(i).unwrap_or(0) * slot;
+        let bar = (slot - 8) / 2;
+        for (k, (fen, color, label)) in [
+            (m.collected.total.fen(), "#3a7d44", ctx.t("收入", "income")),
+            (
+                m.benefits_total.fen(),
+                "#b5443a",
+                ctx.t("支出", "expenditure"),
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let h = scale(fen);
+            let x = x0 + 4 + i64::try_from(k).unwrap_or(0) * bar;
+            svg.push_str(&format!(
+                "<rect x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{h}\" fill=\"{color}\"><title>{} {label} {}</title></rect>",
+                H - BOTTOM - h,
+                m.period,
+                yuan(Money::from_fen(fen))
+            ));
+        }
+        reserve_points.push(format!(
+            "{},{}",
+            x0 + slot / 2,
+            H - BOTTOM - scale(m.reserve_balance.fen())
+        ));
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            x0 + slot / 2,
+            H - 8,
+            m.period.get(5..).unwrap_or(&m.period)
+        ));
+    }
+    svg.push_str(&format!(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2b5fa8\" stroke-width=\"2\"/>",
+        reserve_points.join(" ")
+    ));
+    svg.push_str(&format!(
+        "<text x=\"{LEFT}\" y=\"12\" font-size=\"11\">{} {}</text></svg>",
+        ctx.t("最高", "max"),
+        yuan(Money::from_fen(max))
+    ));
+    html! {
+        figure.chart {
+            (PreEscaped(svg))
+            figcaption {
+                span style="color:#3a7d44" { "■ " (ctx.t("收入（实征保费）", "income (premiums collected)")) } " "
+                span style="color:#b5443a" { "■ " (ctx.t("支出（待遇）", "expenditure (benefits)")) } " "
+                span style="color:#2b5fa8" { "— " (ctx.t("储备金余额", "reserve")) }
+            }
+        }
+    }
+}

@@ -1,0 +1,453 @@
+//! The clerk's day (issue 13): the home page is the work queue, the open
+//! cases whose running deadline is passed, due today or due within a week,
+//! with the worker's and the unit's names, searchable by name, identity
+//! number, case number or unit; and the intake of an application for injury
+//! determination (工伤认定申请) with its materials checklist, filed through
+//! the app's `file_case`.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use gongshang_app::AppError;
+use gongshang_app::accounts::{Action, Role};
+use gongshang_app::cases::FileCaseRequest;
+use gongshang_app::staff::{QueueEntry, WEEK_DAYS, WorkQueue};
+use gongshang_domain::determination::{ApplicantRole, Ground, MaterialKind};
+use gongshang_domain::ids::{CreditCode, ResidentId};
+use gongshang_rules::scheme::ClaimProcedure;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::format::provisional_tag;
+use super::staff_words::{at_field, at_form};
+use super::{Ctx, error_page, respond, session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/queue", get(queue_page))
+        .route("/dashboard", get(super::dashboard::page))
+        .route("/cases/new", get(intake_page).post(intake))
+}
+
+/// `/`: each role's own home (the clerk's queue, the reviewer's awards
+/// awaiting review; the dashboard for the others).
+pub async fn home(state: State<AppState>, ctx: Ctx, q: Query<QueueParams>) -> Response {
+    match ctx.viewer.role() {
+        Some(Role::Clerk) => queue_page(state, ctx, q).await,
+        Some(Role::Reviewer) => super::review::page(state, ctx).await,
+        _ => super::dashboard::page(state, ctx).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct QueueParams {
+    #[serde(default)]
+    q: Option<String>,
+}
+
+async fn queue_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<QueueParams>,
+) -> Response {
+    let actor = match session::require(&ctx, Action::ReadWorkQueue) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    let search = p.q.clone();
+    match state
+        .run(move |app| app.clerk_queue(&actor, search.as_deref()))
+        .await
+    {
+        Ok(queue) => {
+            let title = ctx.t("我的待办", "My work queue");
+            respond(
+                &ctx,
+                title,
+                queue_body(&ctx, &state, &queue, p.q.as_deref()),
+            )
+        }
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+fn queue_body(ctx: &Ctx, state: &AppState, q: &WorkQueue, typed: Option<&str>) -> Markup {
+    html! {
+        div.page-head {
+            h1 { (ctx.t("我的待办", "My work queue")) }
+            @if ctx.viewer.may(Action::FileCase) {
+                a.button.primary href="/cases/new" { (ctx.t("受理工伤认定申请", "New injury application")) }
+            }
+        }
+        form.toolbar method="get" action="/queue" role="search" {
+            label for="qq" { (ctx.t("查找案件", "Find a case")) }
+            input #qq type="search" name="q" value=[typed] maxlength="100"
+                placeholder=(ctx.t("姓名、身份证号、案件号或单位", "Name, identity number, case number or unit"));
+            button type="submit" { (ctx.t("查找", "Search")) }
+            @if q.search.is_some() { a href="/queue" { (ctx.t("清除", "Clear")) } }
+        }
+        @if let Some(s) = &q.search {
+            p.muted { (ctx.t("在办案件中查找：", "Open cases matching: ")) strong { (s) } }
+        }
+        @if q.is_empty() {
+            p.empty { @if q.search.is_some() { (ctx.t("没有符合的在办案件。", "No open case matches.")) } @else { (ctx.t("一周内没有到期的案件。", "Nothing is due within a week.")) } }
+        }
+        (section(ctx, state, "overdue", ctx.t("已逾期", "Overdue"), &q.overdue))
+        (section(ctx, state, "today", ctx.t("今天到期", "Due today"), &q.today))
+        (section(ctx, state, "week", &format!("{}{}{}", ctx.t("", "Due within "), WEEK_DAYS, ctx.t(" 天内到期", " days")), &q.this_week))
+        (section(ctx, state, "later", ctx.t("其他在办案件", "Other open cases"), &q.later))
+    }
+}
+
+fn section(ctx: &Ctx, state: &AppState, id: &str, title: &str, rows: &[QueueEntry]) -> Markup {
+    html! {
+        @if !rows.is_empty() {
+            section.queue #(id) {
+                h2 { (title) " " span.count { (rows.len()) } }
+                div.table-wrap { table.cards {
+                    thead { tr {
+                        th { (ctx.t("案件号", "Case")) } th { (ctx.t("受伤职工", "Worker")) } th { (ctx.t("单位", "Unit")) }
+                        th { (ctx.t("办理阶段", "Stage")) } th { (ctx.t("到期事项", "What is due")) } th { (ctx.t("期限", "Due")) }
+                    } }
+                    tbody { @for e in rows {
+                        @let r = &e.row;
+                        tr {
+                            td data-label=(ctx.t("案件号", "Case")) { a href=(format!("/cases/{}", r.number)) { code { (r.number) } } }
+                            td data-label=(ctx.t("受伤职工", "Worker")) { (r.person_name.as_deref().unwrap_or("—")) " " span.muted { (r.person.masked()) } }
+                            td data-label=(ctx.t("单位", "Unit")) { (r.unit_name.as_deref().unwrap_or("—")) }
+                            td data-label=(ctx.t("办理阶段", "Stage")) { (super::cases::state_label(ctx, r.state)) " " span.muted { (state.app.scheme_name(&r.scheme_id, ctx.zh())) } }
+                            td data-label=(ctx.t("到期事项", "What is due")) {
+                                @if let Some((kind, _, article)) = &r.deadline { (ctx.t(kind.label_zh(), kind.label_en())) br; span.muted { (article) } } @else { "—" }
+                            }
+                            td data-label=(ctx.t("期限", "Due")) {
+                                @if let (Some((_, due, _)), Some(left)) = (&r.deadline, e.days_left) {
+                                    (due) (provisional_tag(ctx.lang, e.provisional)) " "
+                                    @if left < 0 { span.tag.bad { (ctx.t("逾期 ", "overdue by ")) (-left) (ctx.t(" 天", " days")) } }
+                                    @else if left == 0 { span.tag.warn { (ctx.t("今天", "today")) } }
+                                    @else { span.tag.grey { (ctx.t("剩 ", "")) (left) (ctx.t(" 天", " days left")) } }
+                                } @else { span.muted { "—" } }
+                            }
+                        }
+                    } }
+                } }
+            }
+        }
+    }
+}
+
+// ---- intake of an application -------------------------------------------------
+
+/// The application as typed (kept as typed when the server refuses it).
+#[derive(Default, Clone)]
+pub struct IntakeForm {
+    csrf_token: String,
+    person: String,
+    unit: String,
+    scheme_id: String,
+    applicant: String,
+    accident_date: String,
+    filed_on: String,
+    ground_claimed: String,
+    /// The materials ticked, by name (a form sends a name once per box).
+    materials: Vec<String>,
+}
+
+const APPLICANTS: [(&str, &str, &str); 4] = [
+    ("unit", "用人单位", "the unit"),
+    ("worker", "受伤职工本人", "the injured worker"),
+    ("close_relative", "近亲属", "a close relative"),
+    ("union", "工会组织", "the trade union"),
+];
+
+const GROUNDS: [(&str, &str, &str); 10] = [
+    (
+        "art14_1_work_accident",
+        "工作时间和工作场所内，因工作原因受到事故伤害（第十四条第一项）",
+        "At work, at the workplace, for work (Art 14(1))",
+    ),
+    (
+        "art14_2_preparatory_or_closing_work",
+        "工作前后在工作场所内从事预备性或收尾性工作受到事故伤害（第十四条第二项）",
+        "Preparatory or closing work (Art 14(2))",
+    ),
+    (
+        "art14_3_violence_while_on_duty",
+        "因履行工作职责受到暴力等意外伤害（第十四条第三项）",
+        "Violence while on duty (Art 14(3))",
+    ),
+    (
+        "art14_4_occupational_disease",
+        "患职业病（第十四条第四项）",
+        "Occupational disease (Art 14(4))",
+    ),
+    (
+        "art14_5_business_trip",
+        "因工外出期间受到伤害（第十四条第五项）",
+        "On a business trip (Art 14(5))",
+    ),
+    (
+        "art14_6_commuting",
+        "上下班途中非本人主要责任的交通事故等（第十四条第六项）",
+        "Commuting, not mainly at fault (Art 14(6))",
+    ),
+    (
+        "art14_7_other_by_law",
+        "法律、行政法规规定的其他情形（第十四条第七项）",
+        "Other cases set by law (Art 14(7))",
+    ),
+    (
+        "art15_1_sudden_illness_death",
+        "工作时间和岗位突发疾病死亡或48小时内抢救无效死亡（第十五条第一项）",
+        "Sudden illness at work, death within 48 hours (Art 15(1))",
+    ),
+    (
+        "art15_2_disaster_relief_or_public_interest",
+        "抢险救灾等维护国家利益、公共利益活动中受到伤害（第十五条第二项）",
+        "Disaster relief or public interest (Art 15(2))",
+    ),
+    (
+        "art15_3_veteran_old_wound",
+        "因战、因公负伤致残的转业、复员军人旧伤复发（第十五条第三项）",
+        "Veteran's old wound (Art 15(3))",
+    ),
+];
+
+const MATERIALS: [(&str, &str, &str); 7] = [
+    ("application_form", "工伤认定申请表", "Application form"),
+    (
+        "labour_relation_proof",
+        "劳动关系（含事实劳动关系）证明材料",
+        "Proof of the labour relation",
+    ),
+    ("medical_diagnosis", "医疗诊断证明", "Medical diagnosis"),
+    (
+        "occupational_disease_diagnosis",
+        "职业病诊断证明书（职业病时）",
+        "Occupational-disease diagnosis (for a disease)",
+    ),
+    (
+        "traffic_accident_finding",
+        "交通事故认定书等责任认定（上下班途中时）",
+        "Traffic-accident finding (commuting)",
+    ),
+    (
+        "death_certificate",
+        "死亡证明（死亡时）",
+        "Death certificate (a death)",
+    ),
+    (
+        "veteran_disability_certificate",
+        "革命伤残军人证（旧伤复发时）",
+        "Veteran's disability certificate",
+    ),
+];
+
+fn material_of(name: &str) -> Option<MaterialKind> {
+    serde_json::from_value(serde_json::json!({ "kind": name })).ok()
+}
+
+const INTAKE_FIELDS: [&str; 8] = [
+    "person",
+    "unit",
+    "scheme_id",
+    "applicant",
+    "accident_date",
+    "filed_on",
+    "ground_claimed",
+    "materials",
+];
+
+fn intake_body(ctx: &Ctx, state: &AppState, f: &IntakeForm, error: Option<&AppError>) -> Markup {
+    let policy = state.app.policy();
+    let mut schemes: Vec<_> = policy
+        .schemes()
+        .filter(|s| s.claim_procedure == ClaimProcedure::InjuryDetermination)
+        .collect();
+    schemes.sort_by(|a, b| a.id.cmp(&b.id));
+    let invalid = |field: &str| error.is_some_and(|e| e.field() == Some(field));
+    html! {
+        h1 { (ctx.t("受理工伤认定申请", "New application for injury determination")) }
+        p.muted { (ctx.t(
+            "依据《工伤保险条例》第十七条、第十八条及《工伤认定办法》：单位应在事故之日起30日内申请，职工或其近亲属、工会组织可在1年内申请。材料不全的，先立案，再一次性书面告知补正。",
+            "Regulations Arts 17-18 and the Measures: the unit applies within 30 days of the accident, the worker, a close relative or the union within a year. With materials missing the case is opened and the missing ones are requested once, in writing."
+        )) }
+        (at_form(ctx, &INTAKE_FIELDS, error))
+        form.stack #intake method="post" action="/cases/new" novalidate {
+            (session::csrf_field(ctx))
+            div.cols {
+                div {
+                    label for="person" { (ctx.t("受伤职工身份证号", "Injured worker's identity number")) }
+                    input #person name="person" value=(f.person) maxlength="18" autocomplete="off" aria-invalid=[invalid("person").then_some("true")];
+                    (at_field(ctx, "person", error))
+                }
+                div {
+                    label for="unit" { (ctx.t("用人单位统一社会信用代码", "Unit's unified social credit code")) }
+                    input #unit name="unit" value=(f.unit) maxlength="18" autocomplete="off" aria-invalid=[invalid("unit").then_some("true")];
+                    (at_field(ctx, "unit", error))
+                }
+                div {
+                    label for="scheme_id" { (ctx.t("保障方案", "Scheme")) }
+                    select #scheme_id name="scheme_id" aria-invalid=[invalid("scheme_id").then_some("true")] {
+                        option value="" selected[f.scheme_id.is_empty()] { (ctx.t("请选择", "Please choose")) }
+                        @for s in &schemes {
+                            option value=(s.id) selected[s.id == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) }
+                        }
+                    }
+                    (at_field(ctx, "scheme_id", error))
+                }
+                div {
+                    label for="applicant" { (ctx.t("申请人", "Applicant")) }
+                    select #applicant name="applicant" aria-invalid=[invalid("applicant").then_some("true")] {
+                        option value="" selected[f.applicant.is_empty()] { (ctx.t("请选择", "Please choose")) }
+                        @for (v, zh, en) in APPLICANTS { option value=(v) selected[f.applicant == v] { (ctx.t(zh, en)) } }
+                    }
+                    (at_field(ctx, "applicant", error))
+                }
+                div {
+                    label for="accident_date" { (ctx.t("事故（或职业病诊断）日期", "Date of the accident (or diagnosis)")) }
+                    input #accident_date name="accident_date" type="date" value=(f.accident_date) aria-invalid=[invalid("accident_date").then_some("true")];
+                    (at_field(ctx, "accident_date", error))
+                }
+                div {
+                    label for="filed_on" { (ctx.t("收到申请日期（空为今天）", "Day the application came in (empty: today)")) }
+                    input #filed_on name="filed_on" type="date" value=(f.filed_on) aria-invalid=[invalid("filed_on").then_some("true")];
+                    (at_field(ctx, "filed_on", error))
+                }
+            }
+            div {
+                label for="ground_claimed" { (ctx.t("申请认定的情形", "Ground claimed")) }
+                select #ground_claimed name="ground_claimed" aria-invalid=[invalid("ground_claimed").then_some("true")] {
+                    option value="" selected[f.ground_claimed.is_empty()] { (ctx.t("请选择", "Please choose")) }
+                    @for (v, zh, en) in GROUNDS { option value=(v) selected[f.ground_claimed == v] { (ctx.t(zh, en)) } }
+                }
+                (at_field(ctx, "ground_claimed", error))
+            }
+            fieldset #materials {
+                legend { (ctx.t("已提交的材料（条例第十八条）", "Materials handed in (Art 18)")) }
+                @for (v, zh, en) in MATERIALS {
+                    label.check { input type="checkbox" name="material" value=(v) checked[f.materials.iter().any(|m| m == v)]; " " (ctx.t(zh, en)) }
+                }
+                p.muted { (ctx.t("缺少的材料将在受理审查时一次性告知补正。", "Missing materials are requested once at the completeness review.")) }
+                (at_field(ctx, "materials", error))
+            }
+            div { button.primary type="submit" { (ctx.t("登记申请", "Register the application")) } }
+        }
+    }
+}
+
+async fn intake_page(State(state): State<AppState>, ctx: Ctx) -> Response {
+    if let Err(r) = session::require(&ctx, Action::FileCase) {
+        return r;
+    }
+    let title = ctx.t("受理工伤认定申请", "New injury application");
+    respond(
+        &ctx,
+        title,
+        intake_body(&ctx, &state, &IntakeForm::default(), None),
+    )
+}
+
+/// The form's text as the app's request; a field that does not read is
+/// refused naming it (the app checks the rest).
+fn request_of(f: &IntakeForm) -> Result<FileCaseRequest, AppError> {
+    let need = |field: &'static str, v: &str| {
+        if v.trim().is_empty() {
+            Err(AppError::invalid(field, "is empty"))
+        } else {
+            Ok(v.trim().to_owned())
+        }
+    };
+    let person = ResidentId::parse(&need("person", &f.person)?)
+        .map_err(|e| AppError::invalid("person", e.to_string()))?;
+    let unit = CreditCode::parse(&need("unit", &f.unit)?)
+        .map_err(|e| AppError::invalid("unit", e.to_string()))?;
+    let scheme_id = need("scheme_id", &f.scheme_id)?;
+    let applicant: ApplicantRole =
+        serde_json::from_value(serde_json::Value::String(need("applicant", &f.applicant)?))
+            .map_err(|e| AppError::invalid("applicant", e.to_string()))?;
+    let accident_date = need("accident_date", &f.accident_date)?
+        .parse()
+        .map_err(|e: jiff::Error| AppError::invalid("accident_date", e.to_string()))?;
+    let filed_on = match f.filed_on.trim() {
+        "" => None,
+        d => Some(
+            d.parse()
+                .map_err(|e: jiff::Error| AppError::invalid("filed_on", e.to_string()))?,
+        ),
+    };
+    let ground_claimed: Ground = serde_json::from_value(serde_json::Value::String(need(
+        "ground_claimed",
+        &f.ground_claimed,
+    )?))
+    .map_err(|e| AppError::invalid("ground_claimed", e.to_string()))?;
+    let mut materials = std::collections::BTreeSet::new();
+    for m in &f.materials {
+        materials.insert(
+            material_of(m).ok_or_else(|| {
+                AppError::invalid("materials", format!("{m:?} is not a material"))
+            })?,
+        );
+    }
+    Ok(FileCaseRequest {
+        number: None,
+        person,
+        unit,
+        scheme_id,
+        region: None,
+        applicant,
+        accident_date,
+        filed_on,
+        ground_claimed,
+        materials,
+        accident_key: None,
+        intern_school: None,
+    })
+}
+
+async fn intake(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
+    let actor = match session::require(&ctx, Action::FileCase) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    // Repeated checkboxes: read the body as a list of pairs.
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let mut f = IntakeForm::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "csrf_token" => f.csrf_token = v,
+            "person" => f.person = v,
+            "unit" => f.unit = v,
+            "scheme_id" => f.scheme_id = v,
+            "applicant" => f.applicant = v,
+            "accident_date" => f.accident_date = v,
+            "filed_on" => f.filed_on = v,
+            "ground_claimed" => f.ground_claimed = v,
+            "material" => f.materials.push(v),
+            _ => {}
+        }
+    }
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    let title = ctx.t("受理工伤认定申请", "New injury application");
+    let req = match request_of(&f) {
+        Ok(r) => r,
+        Err(e) => {
+            return (
+                super::error_status(&e),
+                respond(&ctx, title, intake_body(&ctx, &state, &f, Some(&e))),
+            )
+                .into_response();
+        }
+    };
+    match state.run(move |app| app.file_case(&actor, &req)).await {
+        Ok(row) => Redirect::to(&format!("/cases/{}", row.number)).into_response(),
+        Err(e) => (
+            super::error_status(&e),
+            respond(&ctx, title, intake_body(&ctx, &state, &f, Some(&e))),
+        )
+            .into_response(),
+    }
+}

@@ -1,0 +1,269 @@
+//! Words for agency staff's forms (issue 13): each field's name, each
+//! refusal in the page's language from the error table's code, shown next
+//! to its field; the app's own (English, technical) text only behind a
+//! toggle. Event and command names of a case's history in words.
+
+use gongshang_app::AppError;
+use gongshang_domain::case::{AwardBasis, EventStream};
+use maud::{Markup, html};
+
+use super::{Ctx, Lang};
+
+/// A form field's name, by the name the app's errors give it.
+pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "own_wage" => lang.t("本人工资", "own wage"),
+        "suspension_months" => lang.t("停工留薪期", "paid suspension"),
+        "hospital_days" => lang.t("住院天数", "days in hospital"),
+        "grade" => lang.t("伤残等级", "disability grade"),
+        "nursing" => lang.t("生活自理障碍", "nursing level"),
+        "facts" => lang.t("案件事实", "facts of the case"),
+        "person" | "resident_id" => lang.t("受伤职工身份证号", "injured worker's identity number"),
+        "unit" | "credit_code" => lang.t("用人单位统一社会信用代码", "unit's credit code"),
+        "scheme_id" => lang.t("保障方案", "scheme"),
+        "accident_date" => lang.t("事故日期", "accident date"),
+        "filed_on" => lang.t("申请日期", "date of the application"),
+        "applicant" => lang.t("申请人", "applicant"),
+        "ground_claimed" => lang.t("申请认定的情形", "ground claimed"),
+        "materials" => lang.t("申请材料", "materials"),
+        "reason" => lang.t("退回理由", "reason"),
+        "q" => lang.t("搜索", "search"),
+        "login" => lang.t("账号", "login"),
+        "label" => lang.t("令牌用途", "token label"),
+        "role" => lang.t("角色", "role"),
+        "password" => lang.t("密码", "password"),
+        "display_name" => lang.t("姓名", "name"),
+        "explanation" => lang.t("不予认定的理由", "reason for not recognising"),
+        "basis" => lang.t("重新核定的原因", "why it is computed again"),
+        "confirm_replace" => lang.t("替换现行核定", "replacing the award in force"),
+        "job_arranged" => lang.t("单位是否安排工作", "work arranged"),
+        "from_month" => lang.t("起始月份", "from month"),
+        "to_month" => lang.t("截止月份", "to month"),
+        "region" => lang.t("地区", "region"),
+        "industry_class" => lang.t("行业风险类别", "industry class"),
+        "platform" => lang.t("平台标识", "platform id"),
+        "on" => lang.t("日期", "date"),
+        _ => return None,
+    })
+}
+
+/// What to enter instead, for a field refused as not valid.
+fn hint(lang: Lang, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "own_wage" => lang.t(
+            "请填写每月金额（元），如 6500.00，最多两位小数，大于0",
+            "enter the monthly amount in yuan, e.g. 6500.00, at most two decimals, above 0",
+        ),
+        "suspension_months" | "hospital_days" => {
+            lang.t("请填写不小于0的整数", "enter a whole number, 0 or more")
+        }
+        "person" | "resident_id" => lang.t(
+            "请填写18位公民身份号码，校验位须正确",
+            "enter the 18-character identity number with a correct check character",
+        ),
+        "unit" | "credit_code" => lang.t(
+            "请填写已登记单位的18位统一社会信用代码",
+            "enter the 18-character credit code of a registered unit",
+        ),
+        "accident_date" | "filed_on" | "on" => lang.t("请选择日期", "choose a date"),
+        "grade" => lang.t(
+            "请选择鉴定结论（伤残等级或未达到伤残等级）",
+            "choose the conclusion: a grade, or no grade",
+        ),
+        "reason" => lang.t(
+            "请写明退回理由（最多500字）",
+            "say why it goes back (at most 500 characters)",
+        ),
+        "explanation" => lang.t("请写明不予认定的理由", "say why it is not recognised"),
+        "basis" => lang.t("请选择重新核定的原因", "choose why it is computed again"),
+        "confirm_replace" => lang.t(
+            "本案已有核准的核定单，请勾选确认以新核定替换它",
+            "an approved award exists: tick to confirm that a new one replaces it",
+        ),
+        "region" => lang.t(
+            "请填写行政区划代码或其前几位数字，如 4401",
+            "enter a region code or its first digits, e.g. 4401",
+        ),
+        "from_month" | "to_month" => lang.t(
+            "请选择月份；截止月份不早于起始月份",
+            "choose a month; the period ends on or after it starts",
+        ),
+        "industry_class" => lang.t("请选择1至8类", "choose a class 1 to 8"),
+        "login" => lang.t(
+            "1至64个字母、数字或 . _ - @，不含空格",
+            "1 to 64 letters, digits or . _ - @, no spaces",
+        ),
+        "password" => lang.t("至少10个字符", "at least 10 characters"),
+        "label" => lang.t(
+            "请写明令牌用途（1至100字）",
+            "say what the token is for (1 to 100 characters)",
+        ),
+        "scheme_id" | "applicant" | "ground_claimed" | "role" => lang.t("请选择", "please choose"),
+        _ => return None,
+    })
+}
+
+/// What went wrong, in words a person acts on, by the error's code (the
+/// error table's) and field.
+pub fn problem(lang: Lang, e: &AppError) -> String {
+    let label = e.field().and_then(|f| field_label(lang, f));
+    let code = e.code();
+    let zh = lang.zh();
+    let what = match code {
+        "forbidden" => lang.t("您的角色不能办理此事项", "your role may not do this"),
+        "not_found" => lang.t("没有找到该记录", "no such record"),
+        "maker_checker" => lang.t(
+            "经办人不能复核自己的核定单，请由另一位复核人员办理",
+            "the maker may not check their own award; another reviewer does",
+        ),
+        "conflict" => lang.t(
+            "与已登记的情况不符（可能已被他人办理），请刷新后再试",
+            "it contradicts what is stored (someone may have done it meanwhile); reload and try again",
+        ),
+        "case_closed" => lang.t("案件已办结，不能再办理此事项", "the case is closed to this"),
+        "command_not_allowed" => lang.t(
+            "案件当前状态不允许此操作",
+            "the case's state does not allow this",
+        ),
+        "already_done" => lang.t("此事项已经办理过", "this was done already"),
+        "before_last_event" => lang.t(
+            "日期早于案件的上一条记录",
+            "the date is before the case's last record",
+        ),
+        "materials_incomplete" => lang.t(
+            "申请材料不齐全，请先补正",
+            "materials are missing; request them first",
+        ),
+        "accident_already_recognised" => lang.t(
+            "该事故已在另一案件中认定",
+            "the accident is recognised in another case",
+        ),
+        "duplicate" => lang.t("已经存在相同的记录", "the same record exists already"),
+        "not_eligible" => lang.t(
+            "该人员不符合所选方案的参保条件",
+            "the person is not eligible under the chosen scheme",
+        ),
+        "not_covered" | "inadmissible" => lang.t(
+            "事故发生时该人员不在保障范围内",
+            "the person was not covered at the time of the accident",
+        ),
+        "missing_input" => lang.t("缺少计算所需的信息", "an input the calculation needs is missing"),
+        _ if e.field().and_then(|f| hint(lang, f)).is_some() => {
+            e.field().and_then(|f| hint(lang, f)).unwrap_or_default()
+        }
+        _ => match e.field() {
+            Some(_) => lang.t("填写有误，请检查", "is not valid; please check it"),
+            None => lang.t("未能完成，请检查填写内容", "not done; please check what was entered"),
+        },
+    };
+    match label {
+        Some(l) if zh => format!("{l}：{what}"),
+        Some(l) => format!("{l}: {what}"),
+        None => what.to_owned(),
+    }
+}
+
+/// The technical text behind a toggle, for agency staff only.
+fn detail(ctx: &Ctx, e: &AppError) -> Markup {
+    html! {
+        @if ctx.viewer.role().is_some_and(|r| r.is_agency()) {
+            details.tech {
+                summary { (ctx.t("技术细节", "Technical detail")) }
+                code { (e.code()) } " " (e.to_string())
+            }
+        }
+    }
+}
+
+/// The message shown next to `field` when the error is about it.
+pub fn at_field(ctx: &Ctx, field: &str, e: Option<&AppError>) -> Markup {
+    html! {
+        @if let Some(e) = e.filter(|e| e.field() == Some(field)) {
+            p.field-error role="alert" id=(format!("{field}-error")) {
+                (problem(ctx.lang, e))
+                (detail(ctx, e))
+            }
+        }
+    }
+}
+
+/// A refusal not about one of the form's `fields`: at the top of the form.
+pub fn at_form(ctx: &Ctx, fields: &[&str], e: Option<&AppError>) -> Markup {
+    html! {
+        @if let Some(e) = e.filter(|e| e.field().is_none_or(|f| !fields.contains(&f))) {
+            div.alert.error role="alert" {
+                strong { (ctx.t("未能完成：", "Not done: ")) }
+                (problem(ctx.lang, e))
+                (detail(ctx, e))
+            }
+        }
+    }
+}
+
+/// An event of a case's history, in words.
+pub fn event_words(lang: Lang, stream: EventStream, kind: &str) -> &'static str {
+    match (stream, kind) {
+        (EventStream::Appraisal, "applied") => lang.t("申请劳动能力鉴定", "appraisal applied for"),
+        (EventStream::Appraisal, "extended") => lang.t("鉴定期限延长", "appraisal extended"),
+        (EventStream::Appraisal, "concluded") => lang.t("作出鉴定结论", "appraisal concluded"),
+        (EventStream::Appraisal, "received") => lang.t("鉴定结论已送达", "conclusion received"),
+        (_, "filed") => lang.t("提出申请", "application filed"),
+        (_, "late_unit_filing") => lang.t("单位逾期申请", "unit filed late"),
+        (_, "late_platform_application") => lang.t("平台逾期申请", "platform applied late"),
+        (_, "materials_requested") => lang.t("一次性告知补正材料", "materials requested"),
+        (_, "materials_supplied") => lang.t("补正材料", "materials supplied"),
+        (_, "materials_completed") => lang.t("材料齐全", "materials complete"),
+        (_, "accepted") => lang.t("受理", "accepted"),
+        (_, "application_rejected") | (_, "rejected") => lang.t("不予受理", "not admitted"),
+        (_, "investigation_started") => lang.t("开始调查核实", "investigation started"),
+        (_, "burden_of_proof_on_unit") => lang.t(
+            "单位不认为是工伤，由单位举证",
+            "the unit disputes: burden of proof on the unit",
+        ),
+        (_, "suspended") => lang.t("中止", "suspended"),
+        (_, "resumed") => lang.t("恢复", "resumed"),
+        (_, "withdrawn") => lang.t("撤回申请", "withdrawn"),
+        (_, "terminated_no_grounds") => lang.t("终止（无认定依据）", "terminated: no grounds"),
+        (_, "simple_case_marked") => lang.t("按简易程序办理", "handled as a simple case"),
+        (_, "decided") => lang.t("作出认定决定", "decision made"),
+        (_, "delivered") => lang.t("送达认定决定", "decision delivered"),
+        (_, "confirmed") => lang.t("确认为职业伤害", "occupational injury confirmed"),
+        (_, "denied") => lang.t("不予确认", "not confirmed"),
+        (_, "claimed") => lang.t("提出理赔", "claim made"),
+        (_, "approved") => lang.t("核准理赔", "claim approved"),
+        (_, "declined") => lang.t("拒赔", "claim declined"),
+        (_, "paid") => lang.t("已赔付", "paid"),
+        _ => lang.t("办理记录", "record"),
+    }
+}
+
+/// Which part of the case an event belongs to.
+pub fn stream_words(lang: Lang, stream: EventStream) -> &'static str {
+    match stream {
+        EventStream::Determination => lang.t("工伤认定", "determination"),
+        EventStream::Appraisal => lang.t("劳动能力鉴定", "appraisal"),
+        EventStream::Confirmation => lang.t("职业伤害确认", "confirmation"),
+        EventStream::InsurerClaim => lang.t("理赔", "claim"),
+    }
+}
+
+pub fn basis_words(lang: Lang, b: AwardBasis) -> &'static str {
+    match b {
+        AwardBasis::Initial => lang.t("首次核定", "initial"),
+        AwardBasis::NewAppraisal => lang.t("重新鉴定后", "after a new appraisal"),
+        AwardBasis::ParameterCorrection => lang.t("参数更正", "parameter corrected"),
+        AwardBasis::FactsCorrected => lang.t("事实更正", "facts corrected"),
+        AwardBasis::InsurerSchedule => lang.t("保险赔付标准", "insurer's schedule"),
+    }
+}
+
+/// Who recorded something: `role:login` as the role in words and the login.
+pub fn actor_words(ctx: &Ctx, audit_name: &str) -> String {
+    match audit_name.split_once(':') {
+        Some((role, login)) => match gongshang_app::accounts::Role::parse(role) {
+            Ok(r) => format!("{} {login}", super::session::role_label(ctx, r)),
+            Err(_) => audit_name.to_owned(),
+        },
+        None => audit_name.to_owned(),
+    }
+}

@@ -1,0 +1,329 @@
+//! The agency staff's daily work over HTTP (issue 13): the clerk's queue,
+//! intake to decision to award, the reviewer's return and approval, the
+//! refusals as a person sees them (in Chinese, next to their field), on
+//! the demo server shared by this binary. Each test makes its own case, so
+//! the tests do not depend on each other's order.
+
+use crate::common::{Response, Session, demo, form, request, sign_in};
+
+fn get(path: &str, s: &Session) -> Response {
+    request(demo().addr, "GET", path, &[("Cookie", &s.cookie)], None)
+}
+
+fn post(path: &str, s: &Session, pairs: &[(&str, &str)]) -> Response {
+    let mut all: Vec<(&str, &str)> = vec![("csrf_token", &s.csrf)];
+    all.extend_from_slice(pairs);
+    let body = form(&all);
+    request(
+        demo().addr,
+        "POST",
+        path,
+        &[("Cookie", &s.cookie)],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    )
+}
+
+fn location(r: &Response) -> String {
+    assert_eq!(r.status, 303, "a redirect: {}", r.body);
+    r.header("location").expect("a location").to_owned()
+}
+
+/// An enterprise of the demo in Guangzhou and a fresh identity number.
+fn applicant(sequence: u64) -> (String, String) {
+    let unit = demo()
+        .report
+        .samples
+        .iter()
+        .find(|(w, _)| *w == "enterprise")
+        .map(|(_, c)| c.clone())
+        .expect("an enterprise");
+    let person =
+        gongshang_demo::demo_resident_id("440100", jiff::civil::date(1988, 4, 9), 800 + sequence);
+    (unit, person.as_str().to_owned())
+}
+
+/// Files an application with every material through the intake form, and
+/// answers the new case's number.
+pub fn intake(clerk: &Session, sequence: u64) -> String {
+    let (unit, person) = applicant(sequence);
+    let r = post(
+        "/cases/new",
+        clerk,
+        &[
+            ("person", &person),
+            ("unit", &unit),
+            ("scheme_id", "guangdong.employees"),
+            ("applicant", "unit"),
+            ("accident_date", "2026-06-10"),
+            ("ground_claimed", "art14_1_work_accident"),
+            ("material", "application_form"),
+            ("material", "labour_relation_proof"),
+            ("material", "medical_diagnosis"),
+        ],
+    );
+    location(&r).trim_start_matches("/cases/").to_owned()
+}
+
+/// The case page's actions, by their `data-action`.
+fn offered(page: &str) -> Vec<String> {
+    page.split("data-action=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next().map(str::to_owned))
+        .collect()
+}
+
+fn act(clerk: &Session, number: &str, action: &str, extra: &[(&str, &str)]) {
+    let mut pairs = vec![("action", action)];
+    pairs.extend_from_slice(extra);
+    let r = post(&format!("/cases/{number}/act"), clerk, &pairs);
+    assert_eq!(location(&r), format!("/cases/{number}"), "{action}");
+}
+
+/// Intake to decision to appraisal: the case waits for its award.
+pub fn appraised_case(clerk: &Session, sequence: u64) -> String {
+    let number = intake(clerk, sequence);
+    let page = get(&format!("/cases/{number}"), clerk).body;
+    assert!(
+        offered(&page).contains(&"accept".to_owned()),
+        "{:?}",
+        offered(&page)
+    );
+    for action in ["accept", "recognise", "appraisal_apply"] {
+        act(clerk, &number, action, &[]);
+    }
+    act(
+        clerk,
+        &number,
+        "conclude",
+        &[("grade", "7"), ("nursing", "")],
+    );
+    number
+}
+
+#[test]
+fn the_clerks_home_is_the_queue_with_names_and_search() {
+    let clerk = sign_in("clerk");
+    let home = get("/", &clerk);
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("我的待办"), "{}", home.body);
+    assert!(home.body.contains("已逾期"));
+    // Found by name, by identity number and by unit.
+    let number = intake(&clerk, 1);
+    let (unit, person) = applicant(1);
+    for q in [person.as_str(), number.as_str(), unit.as_str()] {
+        let found = get(&format!("/queue?q={q}"), &clerk);
+        assert!(found.body.contains(&number), "{q} finds {number}");
+    }
+    // A worker's name from the queue finds their case.
+    let name = home
+        .body
+        .split("data-label=\"受伤职工\">")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .expect("a name in the queue")
+        .to_owned();
+    let found = get(
+        &format!("/queue?q={}", crate::common::encode(&name)),
+        &clerk,
+    );
+    assert!(found.body.contains(&name), "{name}");
+}
+
+#[test]
+fn the_case_page_offers_only_what_the_state_allows_in_words() {
+    let clerk = sign_in("clerk");
+    let number = intake(&clerk, 2);
+    let page = get(&format!("/cases/{number}"), &clerk).body;
+    let actions = offered(&page);
+    assert!(actions.contains(&"accept".to_owned()), "{actions:?}");
+    // Not before acceptance: a decision, a delivery, an appraisal.
+    for never in ["recognise", "deliver", "appraisal_apply", "conclude"] {
+        assert!(
+            !actions.contains(&never.to_owned()),
+            "{never} in {actions:?}"
+        );
+    }
+    assert!(page.contains("受理"));
+    // Each action says which deadlines it stops and starts.
+    assert!(page.contains("结束时限"), "{page}");
+    // The history in words, never blank nor raw.
+    assert!(page.contains("提出申请"));
+    assert!(!page.contains("under_review") && !page.contains("completeness_review"));
+    assert!(!page.contains("案件已办结"));
+}
+
+#[test]
+fn an_intake_with_bad_inputs_is_refused_next_to_the_field_in_chinese() {
+    let clerk = sign_in("clerk");
+    let (unit, _) = applicant(3);
+    let r = post(
+        "/cases/new",
+        &clerk,
+        &[
+            ("person", "440100198804091234"),
+            ("unit", &unit),
+            ("scheme_id", "guangdong.employees"),
+            ("applicant", "unit"),
+            ("accident_date", "2026-06-10"),
+            ("ground_claimed", "art14_1_work_accident"),
+            ("material", "medical_diagnosis"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    // The message is next to the identity number, in Chinese; what was
+    // typed stays; the English detail only behind the toggle.
+    let near = r
+        .body
+        .split("id=\"person-error\"")
+        .nth(1)
+        .expect("an error at the field");
+    assert!(near.contains("受伤职工身份证号"), "{near}");
+    assert!(r.body.contains("value=\"440100198804091234\""));
+    assert!(r.body.contains("<details class=\"tech\">"));
+    // An empty accident date.
+    let (_, person) = applicant(3);
+    let r = post(
+        "/cases/new",
+        &clerk,
+        &[
+            ("person", &person),
+            ("unit", &unit),
+            ("scheme_id", "guangdong.employees"),
+            ("applicant", "unit"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"accident_date-error\""), "{}", r.body);
+    assert!(r.body.contains("事故日期"));
+}
+
+#[test]
+fn the_award_form_has_no_preset_values_and_keeps_what_was_typed() {
+    let clerk = sign_in("clerk");
+    let number = appraised_case(&clerk, 4);
+    let page = get(&format!("/cases/{number}"), &clerk).body;
+    let form = page
+        .split("id=\"award-form\"")
+        .nth(1)
+        .expect("the award form");
+    assert!(
+        form.contains("name=\"own_wage\" inputmode=\"decimal\" value=\"\""),
+        "{form}"
+    );
+    assert!(!form.contains("8000.00"));
+    // A wage that is not an amount: refused at the field, in Chinese, as typed.
+    let r = post(
+        &format!("/cases/{number}/award"),
+        &clerk,
+        &[
+            ("own_wage", "八千"),
+            ("suspension_months", "3"),
+            ("hospital_days", "10"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let near = r
+        .body
+        .split("id=\"own_wage-error\"")
+        .nth(1)
+        .expect("at the field");
+    assert!(near.contains("本人工资"), "{near}");
+    assert!(r.body.contains("value=\"八千\""));
+    assert!(r.body.contains("value=\"3\""));
+    let shown = near.split("<details").next().unwrap_or("");
+    assert!(
+        !shown.contains("facts") && !shown.contains("own_wage"),
+        "no internal names: {shown}"
+    );
+}
+
+#[test]
+fn a_reviewer_returns_an_award_with_a_reason_and_approves_the_next() {
+    let clerk = sign_in("clerk");
+    let reviewer = sign_in("reviewer");
+    let number = appraised_case(&clerk, 5);
+    let first = location(&post(
+        &format!("/cases/{number}/award"),
+        &clerk,
+        &[
+            ("own_wage", "6500.00"),
+            ("suspension_months", "3"),
+            ("hospital_days", "10"),
+        ],
+    ));
+    let id = first.trim_start_matches("/awards/").to_owned();
+    // No second award while one waits.
+    let page = get(&format!("/cases/{number}"), &clerk).body;
+    assert!(!page.contains("id=\"award-form\""));
+    // The reviewer's home lists it.
+    let home = get("/", &reviewer).body;
+    assert!(home.contains("待我复核"));
+    assert!(home.contains(&format!("data-award=\"{id}\"")), "{home}");
+    // A return needs a reason.
+    let r = post(
+        &format!("/awards/{id}/return"),
+        &reviewer,
+        &[("reason", "  ")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"reason-error\""), "{}", r.body);
+    assert!(r.body.contains("退回理由"));
+    // The clerk cannot return their own.
+    let r = post(&format!("/awards/{id}/return"), &clerk, &[("reason", "x")]);
+    assert_eq!(r.status, 403);
+    let r = post(
+        &format!("/awards/{id}/return"),
+        &reviewer,
+        &[("reason", "停工留薪期应为6个月")],
+    );
+    assert_eq!(location(&r), "/review");
+    let case = get(&format!("/cases/{number}"), &clerk).body;
+    assert!(
+        case.contains("停工留薪期应为6个月"),
+        "the reason is on the case"
+    );
+    assert!(
+        !get("/review", &reviewer)
+            .body
+            .contains(&format!("data-award=\"{id}\""))
+    );
+    // The clerk computes again; the reviewer approves.
+    let second = location(&post(
+        &format!("/cases/{number}/award"),
+        &clerk,
+        &[
+            ("own_wage", "6500.00"),
+            ("suspension_months", "6"),
+            ("hospital_days", "10"),
+        ],
+    ));
+    let id2 = second.trim_start_matches("/awards/").to_owned();
+    let r = post(&format!("/awards/{id2}/approve"), &reviewer, &[]);
+    assert_eq!(location(&r), second);
+    assert!(get(&second, &reviewer).body.contains("已核准"));
+    // A third award is computed only with a basis and a confirmation.
+    let r = post(
+        &format!("/cases/{number}/award"),
+        &clerk,
+        &[("own_wage", "7000.00"), ("basis", "facts_corrected")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"confirm_replace-error\""),
+        "{}",
+        r.body
+    );
+    let third = location(&post(
+        &format!("/cases/{number}/award"),
+        &clerk,
+        &[
+            ("own_wage", "7000.00"),
+            ("basis", "facts_corrected"),
+            ("confirm_replace", "1"),
+        ],
+    ));
+    // Beside the award in force, item by item.
+    let page = get(&third, &reviewer).body;
+    assert!(page.contains("与现行核定的比较"), "{page}");
+    assert!(page.contains("id=\"difference\""));
+}

@@ -1,0 +1,353 @@
+//! The fund's accounts (issue 14): its flows read from the ledger in one
+//! aggregation, and the monthly reserve runs.
+//!
+//! The ledger's transactions carry no region or scheme; each is joined to the
+//! record it posts by its idempotency key (a bill's `bill:<reference>`, a
+//! payment's `pay:<key>`, a one-time payment's own key, a payroll run's
+//! `ledger_key`, a reserve run's `ledger_key`), which gives the pooling region
+//! (the unit's, or the case's), the scheme and the month. Amounts are the
+//! ledger's postings, except a payroll run, whose one transaction is split by
+//! its lines (they sum to it: the run is posted in the same database
+//! transaction as its lines). A bill or payment reversed in the ledger counts
+//! negative in the month of the record it reverses.
+
+use gongshang_rules::Money;
+use jiff::Timestamp;
+use serde_json::json;
+
+use gongshang_domain::ledger::Transaction;
+
+use crate::db::{Cols, Db, DbExt, Value};
+use crate::engine::{Backend, SqlStore, audit, post};
+use crate::error::StoreError;
+use crate::model::Posted;
+
+/// What a flow of the fund is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FlowKind {
+    /// Premiums billed (by the bill's period).
+    Billed,
+    /// Premiums collected (by the day paid).
+    Collected,
+    /// Benefits paid out of the fund (by the day paid; the payroll by its month).
+    BenefitPaid,
+    /// Premiums set aside into the reserve (by the run's month).
+    ReserveTransfer,
+}
+
+impl FlowKind {
+    fn parse(s: &str) -> Result<FlowKind, StoreError> {
+        Ok(match s {
+            "billed" => FlowKind::Billed,
+            "collected" => FlowKind::Collected,
+            "benefit" => FlowKind::BenefitPaid,
+            "reserve" => FlowKind::ReserveTransfer,
+            other => {
+                return Err(StoreError::InvalidData {
+                    field: "flow",
+                    reason: format!("{other:?} is not a flow kind"),
+                });
+            }
+        })
+    }
+}
+
+/// One aggregated flow: a region, a scheme, a month, a kind, who paid (for
+/// premiums: `unit`, `worker`, `platform`, `city`; for benefits and the
+/// reserve: `fund`) and, for benefits, the item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FundFlow {
+    /// GB/T 2260 code of the pooling region; empty when the record has none
+    /// (a person's day bill, a case without a region).
+    pub region: String,
+    pub scheme_id: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub kind: FlowKind,
+    pub payer: String,
+    pub item: String,
+    pub amount: Money,
+}
+
+/// A reserve run to record: the month's transfer for a region and scheme,
+/// and how it was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewReserveRun {
+    pub region: String,
+    pub scheme_id: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub collected: Money,
+    pub reserve_before: Money,
+    pub cap: Money,
+    pub amount: Money,
+    /// The parameters and the arithmetic, as JSON.
+    pub basis: serde_json::Value,
+}
+
+/// A reserve run as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReserveRunRow {
+    pub id: i64,
+    pub region: String,
+    pub scheme_id: String,
+    pub month: String,
+    pub collected: Money,
+    pub reserve_before: Money,
+    pub cap: Money,
+    pub amount: Money,
+    pub ledger_key: Option<String>,
+    pub basis: String,
+    /// Recorded by this call (false: the month had been run before).
+    pub recorded_now: bool,
+}
+
+/// The fund's accounts. A part of [`crate::Store`].
+pub trait FundStore {
+    /// Every flow of the fund up to and including `to_month` (`YYYY-MM`),
+    /// summed by region, scheme, month, kind, payer and item: one statement.
+    fn fund_flows(&self, to_month: &str) -> Result<Vec<FundFlow>, StoreError>;
+
+    /// Records a month's reserve run with its ledger transaction (none when
+    /// the amount is zero) and the audit row, in one transaction. A month
+    /// already run for the region and scheme is answered with the stored row
+    /// (`recorded_now` false) and nothing is written.
+    fn record_reserve_run(
+        &self,
+        run: &NewReserveRun,
+        tx: Option<&Transaction>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<ReserveRunRow, StoreError>;
+
+    /// The reserve runs of a month, by region and scheme.
+    fn reserve_runs(&self, month: &str) -> Result<Vec<ReserveRunRow>, StoreError>;
+}
+
+fn t(v: impl ToString) -> Value {
+    Value::Text(v.to_string())
+}
+
+/// The premium's payer of a bill's posting, in SQL: the fiscal share is the
+/// city's; otherwise an order bill is the platform's, a day bill or a bill
+/// with no unit the worker's, and a monthly bill the unit's.
+const PAYER_OF_BILL: &str = "CASE WHEN p.account IN ('subsidy_income', 'subsidy_receivable') THEN 'city' \
+     WHEN b.kind = 'orders' THEN 'platform' \
+     WHEN b.kind = 'daily' OR b.unit_id IS NULL THEN 'worker' ELSE 'unit' END";
+
+/// The flows' one statement. The premium branches are written twice: once
+/// for the transaction under the record's key, once for its reversal (which
+/// `reverses` it; its postings are on the other side, so it counts negative).
+fn flows_sql() -> String {
+    let branch = |join: &str| {
+        format!(
+            // premiums billed: income credited
+            "SELECT COALESCE(u.region, '') AS region, b.scheme_id AS scheme_id, SUBSTR(b.period, 1, 7) AS month, \
+             'billed' AS kind, {PAYER_OF_BILL} AS payer, '' AS item, \
+             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) AS fen \
+             FROM bills b LEFT JOIN units u ON u.id = b.unit_id \
+             JOIN ledger_transactions lt ON lt.{join} = 'bill:' || b.reference \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account IN ('premium_income', 'subsidy_income') \
+             WHERE SUBSTR(b.period, 1, 7) <= $1 GROUP BY 1, 2, 3, 4, 5 \
+             UNION ALL \
+             SELECT COALESCE(u.region, ''), b.scheme_id, SUBSTR(py.paid_on, 1, 7), 'collected', {PAYER_OF_BILL}, '', \
+             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+             FROM payments py JOIN bills b ON b.id = py.bill_id LEFT JOIN units u ON u.id = b.unit_id \
+             JOIN ledger_transactions lt ON lt.{join} = 'pay:' || py.idempotency_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account IN ('premium_receivable', 'subsidy_receivable') \
+             WHERE SUBSTR(py.paid_on, 1, 7) <= $1 GROUP BY 1, 2, 3, 4, 5"
+        )
+    };
+    format!(
+        "SELECT region, scheme_id, month, kind, payer, item, CAST(SUM(fen) AS BIGINT) FROM ( \
+         {} UNION ALL {} \
+         UNION ALL \
+         SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(o.paid_on, 1, 7), 'benefit', 'fund', o.item, \
+         SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+         FROM one_time_payments o JOIN cases c ON c.id = o.case_id \
+         JOIN ledger_transactions lt ON lt.idempotency_key = o.idempotency_key \
+         JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
+         WHERE SUBSTR(o.paid_on, 1, 7) <= $1 GROUP BY 1, 2, 3, 4, 5, 6 \
+         UNION ALL \
+         SELECT COALESCE(c.region, ''), c.scheme_id, pl.month, 'benefit', 'fund', pb.item, SUM(pl.amount_fen) \
+         FROM payroll_lines pl JOIN payroll_runs r ON r.id = pl.run_id \
+         JOIN ledger_transactions lt ON lt.idempotency_key = r.ledger_key \
+         JOIN periodic_benefits pb ON pb.id = pl.benefit_id JOIN cases c ON c.id = pb.case_id \
+         WHERE pl.month <= $1 GROUP BY 1, 2, 3, 4, 5, 6 \
+         UNION ALL \
+         SELECT rr.region, rr.scheme_id, rr.month, 'reserve', 'fund', '', \
+         SUM(CASE WHEN p.side = 'debit' THEN p.amount_fen ELSE -p.amount_fen END) \
+         FROM reserve_runs rr JOIN ledger_transactions lt ON lt.idempotency_key = rr.ledger_key \
+         JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'reserve' \
+         WHERE rr.month <= $1 GROUP BY 1, 2, 3, 4, 5, 6 \
+         ) f GROUP BY region, scheme_id, month, kind, payer, item \
+         ORDER BY region, scheme_id, month, kind, payer, item",
+        branch("idempotency_key"),
+        branch("reverses"),
+    )
+}
+
+fn reserve_row(r: &[Value], recorded_now: bool) -> Result<ReserveRunRow, StoreError> {
+    let c = Cols::new(r);
+    Ok(ReserveRunRow {
+        id: c.int(0)?,
+        region: c.text(1)?.to_owned(),
+        scheme_id: c.text(2)?.to_owned(),
+        month: c.text(3)?.to_owned(),
+        collected: Money::from_fen(c.int(4)?),
+        reserve_before: Money::from_fen(c.int(5)?),
+        cap: Money::from_fen(c.int(6)?),
+        amount: Money::from_fen(c.int(7)?),
+        ledger_key: c.opt_text(8)?.map(str::to_owned),
+        basis: c.text(9)?.to_owned(),
+        recorded_now,
+    })
+}
+
+const RESERVE_COLUMNS: &str = "id, region, scheme_id, month, collected_fen, reserve_before_fen, cap_fen, amount_fen, ledger_key, basis";
+
+fn stored_run(
+    db: &mut dyn Db,
+    region: &str,
+    scheme_id: &str,
+    month: &str,
+) -> Result<Option<ReserveRunRow>, StoreError> {
+    db.opt_row(
+        "reading a reserve run",
+        &format!(
+            "SELECT {RESERVE_COLUMNS} FROM reserve_runs WHERE region = $1 AND scheme_id = $2 AND month = $3"
+        ),
+        &[t(region), t(scheme_id), t(month)],
+    )?
+    .map(|r| reserve_row(&r, false))
+    .transpose()
+}
+
+impl<B: Backend> FundStore for SqlStore<B> {
+    fn fund_flows(&self, to_month: &str) -> Result<Vec<FundFlow>, StoreError> {
+        let sql = flows_sql();
+        self.backend.read(|db| {
+            let rows = db.rows("summing the fund's flows", &sql, &[t(to_month)])?;
+            rows.iter()
+                .map(|r| {
+                    let c = Cols::new(r);
+                    Ok(FundFlow {
+                        region: c.text(0)?.to_owned(),
+                        scheme_id: c.text(1)?.to_owned(),
+                        month: c.text(2)?.to_owned(),
+                        kind: FlowKind::parse(c.text(3)?)?,
+                        payer: c.text(4)?.to_owned(),
+                        item: c.text(5)?.to_owned(),
+                        amount: Money::from_fen(c.int(6)?),
+                    })
+                })
+                .filter(|f| f.as_ref().map_or(true, |f| f.amount != Money::ZERO))
+                .collect()
+        })
+    }
+
+    fn record_reserve_run(
+        &self,
+        run: &NewReserveRun,
+        tx: Option<&Transaction>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<ReserveRunRow, StoreError> {
+        if tx.map(Transaction::amount).unwrap_or(Money::ZERO) != run.amount {
+            return Err(StoreError::invalid(
+                "ledger",
+                format!(
+                    "the reserve run's amount {} yuan and its ledger transaction differ",
+                    run.amount
+                ),
+            ));
+        }
+        self.backend.transaction(|db| {
+            if let Some(existing) = stored_run(db, &run.region, &run.scheme_id, &run.month)? {
+                return Ok(existing);
+            }
+            let key = match tx {
+                Some(tx) => match post(db, tx, actor, at)? {
+                    Posted::Posted => Some(tx.idempotency_key().as_str().to_owned()),
+                    Posted::AlreadyPosted => {
+                        return Err(StoreError::conflict(
+                            "ledger transaction",
+                            tx.idempotency_key().as_str(),
+                            "it is already posted without its reserve run".to_owned(),
+                        ));
+                    }
+                },
+                None => None,
+            };
+            let basis = run.basis.to_string();
+            let id = db.insert_id(
+                "recording a reserve run",
+                "INSERT INTO reserve_runs (region, scheme_id, month, collected_fen, reserve_before_fen, cap_fen, \
+                 amount_fen, ledger_key, basis, created_at, actor) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                &[
+                    t(&run.region),
+                    t(&run.scheme_id),
+                    t(&run.month),
+                    Value::Int(run.collected.fen()),
+                    Value::Int(run.reserve_before.fen()),
+                    Value::Int(run.cap.fen()),
+                    Value::Int(run.amount.fen()),
+                    Value::opt_text(key.clone()),
+                    t(&basis),
+                    t(at),
+                    t(actor),
+                ],
+                || {
+                    StoreError::duplicate(
+                        "reserve run",
+                        format!("{} {} {}", run.region, run.scheme_id, run.month),
+                    )
+                },
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "run",
+                "reserve_run",
+                &id.to_string(),
+                json!({
+                    "region": run.region,
+                    "scheme_id": run.scheme_id,
+                    "month": run.month,
+                    "amount_fen": run.amount.fen(),
+                    "ledger": key,
+                }),
+            )?;
+            Ok(ReserveRunRow {
+                id,
+                region: run.region.clone(),
+                scheme_id: run.scheme_id.clone(),
+                month: run.month.clone(),
+                collected: run.collected,
+                reserve_before: run.reserve_before,
+                cap: run.cap,
+                amount: run.amount,
+                ledger_key: key,
+                basis,
+                recorded_now: true,
+            })
+        })
+    }
+
+    fn reserve_runs(&self, month: &str) -> Result<Vec<ReserveRunRow>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading reserve runs",
+                &format!(
+                    "SELECT {RESERVE_COLUMNS} FROM reserve_runs WHERE month = $1 ORDER BY region, scheme_id"
+                ),
+                &[t(month)],
+            )?
+            .iter()
+            .map(|r| reserve_row(r, false))
+            .collect()
+        })
+    }
+}

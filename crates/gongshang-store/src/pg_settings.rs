@@ -1,0 +1,168 @@
+//! How the PostgreSQL backend connects: the pool's size, the statement and
+//! lock time limits, and the name it shows in `pg_stat_activity`.
+//!
+//! Each setting comes from the database URL's query (gongshang's own keys
+//! are taken out before the URL reaches the driver, which refuses keys it
+//! does not know), else from the environment, else a default:
+//!
+//! | URL key             | environment                        | default                         |
+//! |---------------------|------------------------------------|---------------------------------|
+//! | `pool_size`         | `GONGSHANG_PG_POOL_SIZE`           | 2 × cores + 4, at most 32       |
+//! | `statement_timeout` | `GONGSHANG_PG_STATEMENT_TIMEOUT_MS`| none (the server's own)         |
+//! | `lock_timeout`      | `GONGSHANG_PG_LOCK_TIMEOUT_MS`     | 10000 for migrations, else none |
+//!
+//! Times are in milliseconds. The driver's own keys (`connect_timeout`,
+//! `application_name`, `options`, `keepalives`, ...) pass through; when
+//! the URL names no `application_name`, `gongshang` is used.
+
+use crate::error::StoreError;
+
+/// The settings of one store's connections.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PgSettings {
+    /// The URL handed to the driver: gongshang's keys taken out.
+    pub driver_url: String,
+    pub pool_size: usize,
+    /// `SET statement_timeout` on every connection, when given.
+    pub statement_timeout_ms: Option<u64>,
+    /// `SET LOCAL lock_timeout` in each migration's transaction: a
+    /// migration that cannot take its locks in time fails and can be run
+    /// again, instead of queueing every request behind it.
+    pub migration_lock_timeout_ms: u64,
+}
+
+const KEYS: [&str; 3] = ["pool_size", "statement_timeout", "lock_timeout"];
+const ENV: [&str; 3] = [
+    "GONGSHANG_PG_POOL_SIZE",
+    "GONGSHANG_PG_STATEMENT_TIMEOUT_MS",
+    "GONGSHANG_PG_LOCK_TIMEOUT_MS",
+];
+
+/// The default pool: enough for a server's concurrent calls and an
+/// import's streams at once, far below PostgreSQL's default
+/// `max_connections` (100). Connections open only when calls overlap.
+fn default_pool_size() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    (cores * 2 + 4).min(32)
+}
+
+impl PgSettings {
+    /// Reads the URL and the process environment.
+    pub fn from_url(url: &str) -> Result<PgSettings, StoreError> {
+        Self::parse(url, |k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads the URL and an environment given as a function (for tests).
+    pub fn parse(
+        url: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<PgSettings, StoreError> {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            // A key=value connection string: the driver's own, unchanged.
+            return Ok(PgSettings {
+                driver_url: url.to_owned(),
+                pool_size: default_pool_size(),
+                statement_timeout_ms: None,
+                migration_lock_timeout_ms: 10_000,
+            });
+        }
+        let (base, query) = match url.split_once('?') {
+            Some((b, q)) => (b, q),
+            None => (url, ""),
+        };
+        let mut ours: [Option<String>; 3] = [None, None, None];
+        let mut kept = Vec::new();
+        let mut has_name = false;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            match KEYS.iter().position(|key| *key == k) {
+                Some(i) => ours[i] = Some(v.to_owned()),
+                None => {
+                    has_name |= k == "application_name";
+                    kept.push(pair);
+                }
+            }
+        }
+        if !has_name {
+            kept.push("application_name=gongshang");
+        }
+        let value = |i: usize| ours[i].clone().or_else(|| env(ENV[i]));
+        let number = |i: usize| -> Result<Option<u64>, StoreError> {
+            match value(i) {
+                None => Ok(None),
+                Some(v) => v.parse::<u64>().map(Some).map_err(|_| {
+                    StoreError::invalid(
+                        KEYS[i],
+                        format!(
+                            "{v:?} is not a whole number (the URL's {} or {})",
+                            KEYS[i], ENV[i]
+                        ),
+                    )
+                }),
+            }
+        };
+        let pool_size = match number(0)? {
+            None => default_pool_size(),
+            Some(n @ 1..=1000) => n as usize,
+            Some(n) => {
+                return Err(StoreError::invalid(
+                    "pool_size",
+                    format!("{n} connections: give 1 to 1000"),
+                ));
+            }
+        };
+        Ok(PgSettings {
+            driver_url: format!("{base}?{}", kept.join("&")),
+            pool_size,
+            statement_timeout_ms: number(1)?.filter(|ms| *ms > 0),
+            migration_lock_timeout_ms: number(2)?.unwrap_or(10_000),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn our_keys_are_taken_out_and_the_driver_keeps_its_own() {
+        let s = PgSettings::parse(
+            "postgres://u@h/db?pool_size=8&connect_timeout=5&statement_timeout=30000",
+            no_env,
+        )
+        .unwrap();
+        assert_eq!(
+            s.driver_url,
+            "postgres://u@h/db?connect_timeout=5&application_name=gongshang"
+        );
+        assert_eq!(s.pool_size, 8);
+        assert_eq!(s.statement_timeout_ms, Some(30_000));
+        assert_eq!(s.migration_lock_timeout_ms, 10_000);
+    }
+
+    #[test]
+    fn the_url_wins_over_the_environment() {
+        let env = |k: &str| match k {
+            "GONGSHANG_PG_POOL_SIZE" => Some("4".to_owned()),
+            "GONGSHANG_PG_LOCK_TIMEOUT_MS" => Some("2000".to_owned()),
+            _ => None,
+        };
+        let s = PgSettings::parse("postgres://h/db?pool_size=16&application_name=x", env).unwrap();
+        assert_eq!(s.pool_size, 16);
+        assert_eq!(s.migration_lock_timeout_ms, 2000);
+        assert_eq!(s.driver_url, "postgres://h/db?application_name=x");
+        assert_eq!(s.statement_timeout_ms, None);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let e = PgSettings::parse("postgres://h/db?pool_size=many", no_env).unwrap_err();
+        assert!(e.to_string().contains("pool_size"), "{e}");
+        let e = PgSettings::parse("postgres://h/db?pool_size=0", no_env).unwrap_err();
+        assert!(e.to_string().contains("1 to 1000"), "{e}");
+    }
+}
