@@ -259,3 +259,31 @@ pub fn claim_rejection(ctx: &Ctx, r: &Inadmissible) -> String {
         }
     }
 }
+
+/// What happened in a case, as the person it concerns would say it (never
+/// the stored event's name).
+pub fn case_event(ctx: &Ctx, kind: &str) -> &'static str {
+    let (zh, en) = match kind {
+        "filed" => ("提交申请", "application filed"),
+        "materials_requested" => ("要求补充材料", "more materials asked for"),
+        "materials_supplied" => ("已补充材料", "materials supplied"),
+        "accepted" => ("已受理", "accepted"),
+        "investigation_started" => ("开始调查", "investigation started"),
+        "suspended" => ("暂停办理", "paused"),
+        "resumed" => ("恢复办理", "resumed"),
+        "decided" => ("作出认定决定", "decision made"),
+        "delivered" => ("决定书已送达", "decision delivered"),
+        "withdrawn" => ("已撤回", "withdrawn"),
+        "application_rejected" | "rejected" => ("未受理", "not accepted"),
+        "applied" => ("申请劳动能力鉴定", "appraisal applied for"),
+        "concluded" => ("作出鉴定结论", "appraisal concluded"),
+        "claimed" => ("提交理赔申请", "claim filed"),
+        "approved" => ("同意赔付", "approved"),
+        "declined" => ("不予赔付", "declined"),
+        "paid" => ("已付款", "paid"),
+        "confirmed" => ("确认为职业伤害", "confirmed"),
+        "denied" => ("未予确认", "not confirmed"),
+        _ => ("办理进展", "progress"),
+    };
+    ctx.t(zh, en)
+}

@@ -377,7 +377,10 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                 @if let Some(e) = &s.upload_error {
                     div.alert.error #upload-error role="alert" tabindex="-1" autofocus { (ctx.t("文件无法导入：", "The file was not imported: ")) (e) }
                 }
-                form method="post" action="/platform/orders" {
+                // The upload's progress (htmx's xhr progress events; the
+                // page works without it).
+                form method="post" action="/platform/orders"
+                    "hx-on::xhr:progress"="var p=document.getElementById('upload-progress');if(p&&event.detail.total){p.hidden=false;p.value=Math.round(100*event.detail.loaded/event.detail.total);}" {
                     (session::csrf_field(ctx))
                     input type="hidden" name="month" value=(month_text);
                     label for="file" { (ctx.t("选择文件", "Choose a file")) }
@@ -386,6 +389,7 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                     label for="csv" { (ctx.t("或粘贴文件内容", "or paste its content")) }
                     textarea #csv name="csv" rows="5" required style="font-family:ui-monospace,monospace" {}
                     button.primary #upload-submit type="submit" { (ctx.t("上传并导入", "Upload and import")) } " " span.spinner aria-hidden="true" {}
+                    progress #upload-progress max="100" value="0" hidden aria-label=(ctx.t("上传进度", "Upload progress")) style="width:100%;margin-top:.5rem" {}
                 }
                 @if let Some(rep) = &s.report {
                     div.alert.ok[rep.problems.is_empty()] .alert.warn[!rep.problems.is_empty()] #import-report role="status" tabindex="-1" autofocus {

@@ -411,9 +411,16 @@ fn enroll_form_markup(
     own_unit: Option<&str>,
 ) -> Markup {
     let policy = state.app.policy();
+    // Issue 13: a unit is offered the schemes whose area includes it.
+    let offered = own_unit.and_then(|u| {
+        let actor = ctx.viewer.actor()?;
+        let code = CreditCode::parse(u).ok()?;
+        state.app.schemes_for_unit(&actor, &code).ok()
+    });
     let mut schemes: Vec<_> = policy
         .schemes()
         .filter(|s| s.cover_starts != CoverStart::OrderDays)
+        .filter(|s| offered.as_ref().is_none_or(|o| o.contains(&s.id)))
         .collect();
     schemes.sort_by(|a, b| a.id.cmp(&b.id));
     let categories = [

@@ -539,6 +539,16 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
                         }
                     }
                 }
+                @if !view.events.is_empty() {
+                    section.card #case-history {
+                        h2 style="margin-top:0" { (ctx.t("办理经过", "What happened")) }
+                        ul.plain {
+                            @for e in &view.events {
+                                li { (e.on) " · " (plain::case_event(&ctx, &e.kind)) }
+                            }
+                        }
+                    }
+                }
                 @if let Some(k) = &view.claim {
                     section.card {
                         dl.facts {

@@ -136,6 +136,7 @@ fn in_headless_chromium_a_worker_on_a_phone_sees_the_price_before_buying_days_an
     b.screenshot("worker-cases-phone");
     b.click("#my-cases li:first-child a");
     b.wait_text("#case-state", "没有保障");
+    b.wait_text("#case-history", "提交理赔申请");
     let source = b.cmd("GET", "/source", None);
     no_internals(source.as_str().unwrap_or(""));
     b.screenshot("worker-case-rejected-phone");
@@ -159,6 +160,15 @@ fn in_headless_chromium_an_employer_declares_and_pays_and_a_child_or_a_500_chara
         !schemes.contains("江苏") && !schemes.contains("厦门") && !schemes.contains("山东"),
         "{schemes}"
     );
+    // The agency's enrolment form offers a unit the same.
+    b.go("/enroll");
+    let schemes = b.text("#scheme_id");
+    assert!(
+        schemes.contains("广东") && !schemes.contains("江苏") && !schemes.contains("厦门"),
+        "{schemes}"
+    );
+    b.go("/employer");
+    b.wait_text("#declare", "月度申报");
 
     // The month declared from last month's wages (a person enrolled since,
     // by another test, has none yet: the employer types it), then paid online.
