@@ -68,6 +68,10 @@ const TABLE: &[(Action, &str)] = &[
     // issue 13
     (Action::PayOwnBill, "u"),
     (Action::ReadArticleMap, "c r a s"),
+    // issue 14
+    (Action::ReadFund, "c r a s"),
+    (Action::RunReserve, "c a"),
+    (Action::RunSimulation, "c r a s"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -554,6 +558,46 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadArticleMap,
             "article_map",
             Box::new(|a, x| ok(a.article_map(x))),
+        ),
+        // issue 14
+        (
+            Action::ReadFund,
+            "fund_statement",
+            Box::new(|a, x| {
+                ok(a.fund_statement(
+                    x,
+                    gongshang_app::fund::StatementPeriod::Year(2025),
+                    None,
+                    None,
+                ))
+            }),
+        ),
+        (
+            Action::ReadFund,
+            "fund_months",
+            Box::new(|a, x| ok(a.fund_months(x, 2025, None, None))),
+        ),
+        (
+            Action::RunReserve,
+            "run_reserve",
+            Box::new(|a, x| ok(a.run_reserve(x, Month::parse("2025-05").unwrap()))),
+        ),
+        (
+            Action::RunSimulation,
+            "simulate",
+            Box::new(|a, x| {
+                ok(a.simulate(
+                    x,
+                    &gongshang_app::fund::SimulationRequest {
+                        reform: None,
+                        people: 100,
+                        seed: 1,
+                        start_year: 2026,
+                        years: 1,
+                        replicates: 0,
+                    },
+                ))
+            }),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

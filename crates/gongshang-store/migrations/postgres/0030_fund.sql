@@ -22,3 +22,6 @@ CREATE TRIGGER reserve_runs_no_delete BEFORE DELETE ON reserve_runs
     FOR EACH ROW EXECUTE FUNCTION gongshang_refuse_change('reserve runs are append-only');
 
 CREATE INDEX IF NOT EXISTS payroll_runs_ledger_key ON payroll_runs(ledger_key);
+-- The statement reads a transaction's postings by account from the index
+-- alone (a covering index: no table lookups over millions of postings).
+CREATE INDEX IF NOT EXISTS ledger_postings_fund ON ledger_postings(transaction_id, account, side, amount_fen);

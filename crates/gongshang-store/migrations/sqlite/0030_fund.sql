@@ -25,3 +25,6 @@ BEGIN SELECT RAISE(ABORT, 'reserve runs are append-only'); END;
 
 -- The statement joins a payroll run to its ledger transaction by key.
 CREATE INDEX IF NOT EXISTS payroll_runs_ledger_key ON payroll_runs(ledger_key);
+-- The statement reads a transaction's postings by account from the index
+-- alone (a covering index: no table lookups over millions of postings).
+CREATE INDEX IF NOT EXISTS ledger_postings_fund ON ledger_postings(transaction_id, account, side, amount_fen);
