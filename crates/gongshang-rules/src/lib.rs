@@ -21,6 +21,7 @@ pub mod contribution;
 pub mod error;
 pub mod missing_and_repeat;
 pub mod money;
+pub mod monitoring;
 pub mod params;
 pub mod rate;
 pub mod recovery;

@@ -151,8 +151,7 @@ mod tests {
             "GONGSHANG_PG_LOCK_TIMEOUT_MS" => Some("2000".to_owned()),
             _ => None,
         };
-        let s = PgSettings::parse("postgres://h/db?pool_size=16&application_name=x", env)
-            .unwrap();
+        let s = PgSettings::parse("postgres://h/db?pool_size=16&application_name=x", env).unwrap();
         assert_eq!(s.pool_size, 16);
         assert_eq!(s.migration_lock_timeout_ms, 2000);
         assert_eq!(s.driver_url, "postgres://h/db?application_name=x");

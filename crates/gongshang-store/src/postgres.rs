@@ -95,8 +95,8 @@ fn check_schema_name(schema: &str) -> Result<(), StoreError> {
 /// A connection with the settings applied: the driver's URL, and the
 /// statement time limit when one is set.
 fn connect(settings: &PgSettings) -> Result<Client, StoreError> {
-    let mut client = Client::connect(&settings.driver_url, NoTls)
-        .map_err(|e| backend_err("connecting", &e))?;
+    let mut client =
+        Client::connect(&settings.driver_url, NoTls).map_err(|e| backend_err("connecting", &e))?;
     if let Some(ms) = settings.statement_timeout_ms {
         client
             .batch_execute(&format!("SET statement_timeout = {ms}"))

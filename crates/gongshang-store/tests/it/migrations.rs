@@ -39,7 +39,10 @@ fn a_migration_that_cannot_lock_gives_up_and_can_run_again() {
     assert!(refused.contains("lock"), "{refused}");
     tx.rollback().unwrap();
     // Once the lock is gone, the same migration runs and finds nothing to do.
-    assert_eq!(gongshang_store::Store::migrate(&store).unwrap(), Vec::<i64>::new());
+    assert_eq!(
+        gongshang_store::Store::migrate(&store).unwrap(),
+        Vec::<i64>::new()
+    );
     drop(store);
     PostgresStore::drop_schema(&url, &schema).unwrap();
 }
