@@ -25,6 +25,7 @@ pub mod error;
 pub mod imports;
 pub mod migrations;
 pub mod model;
+pub mod monitor;
 pub mod pg_settings;
 mod pool;
 pub mod postgres;
@@ -62,6 +63,7 @@ pub use cases::CaseStore;
 pub use error::StoreError;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
 pub use model::*;
+pub use monitor::MonitorStore;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use tickets::TicketStore;
@@ -72,7 +74,7 @@ pub use views::ViewStore;
 /// intervals are decided by the caller (with the rules engine and the domain);
 /// the store records them, enforces keys and idempotency, and answers.
 pub trait Store:
-    Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore + TicketStore
+    Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore + TicketStore + MonitorStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;
