@@ -126,10 +126,17 @@ pub enum Action {
     ConsentToDisclosure,
     /// The service centre's dashboard (no personal data).
     ReadTicketStatistics,
+    // issue 16
+    /// Run the monitoring rules over everything stored.
+    RunMonitor,
+    /// The monitoring rules, the alerts and their flags.
+    ReadAlerts,
+    /// Investigate, refer or close an alert.
+    HandleAlert,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 42] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -169,6 +176,10 @@ impl Action {
         Action::EscalateTickets,
         Action::ConsentToDisclosure,
         Action::ReadTicketStatistics,
+        // issue 16
+        Action::RunMonitor,
+        Action::ReadAlerts,
+        Action::HandleAlert,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -213,6 +224,10 @@ impl Action {
             Action::EscalateTickets => "escalate overdue tickets",
             Action::ConsentToDisclosure => "agree to show the complainant",
             Action::ReadTicketStatistics => "read the service centre's statistics",
+            // issue 16
+            Action::RunMonitor => "run the monitoring rules",
+            Action::ReadAlerts => "read monitoring alerts",
+            Action::HandleAlert => "handle a monitoring alert",
         }
     }
 }
@@ -277,6 +292,11 @@ impl Role {
                 self,
                 Clerk | Reviewer | Administrator | Analyst | FrontDesk | Mediator
             ),
+            // issue 16: agency staff run the rules and handle the alerts,
+            // analysts read them too; a unit, a platform or a worker never
+            // sees an alert (it may be about them).
+            RunMonitor | HandleAlert => self.is_agency(),
+            ReadAlerts => matches!(self, Clerk | Reviewer | Administrator | Analyst),
         }
     }
 }

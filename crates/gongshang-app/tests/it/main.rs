@@ -5,6 +5,7 @@
 mod cases;
 mod events;
 mod imports;
+mod monitor;
 mod payroll_props;
 mod permissions;
 mod scheme_claims;
