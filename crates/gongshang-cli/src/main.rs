@@ -43,6 +43,7 @@ mod serve;
 mod synth;
 mod synth_registry;
 mod ticket_cmds;
+mod monitor_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -144,6 +145,13 @@ enum Command {
     Ticket {
         #[command(subcommand)]
         command: ticket_cmds::TicketCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// Monitoring and early warning: rules, run, alerts, show, handle, declare
+    Monitor {
+        #[command(subcommand)]
+        command: monitor_cmds::MonitorCmd,
         #[command(flatten)]
         out: cases_cmds::Out,
     },
@@ -360,6 +368,7 @@ fn main() -> ExitCode {
         Command::Award { command, out } => cases_cmds::run_award(&command, &out),
         Command::Payroll { command, out } => payroll_cmds::run(&command, &out),
         Command::Ticket { command, out } => ticket_cmds::run(&command, &out),
+        Command::Monitor { command, out } => monitor_cmds::run(&command, &out),
         Command::Bench {
             what: Some(BenchCommand::Payroll(args)),
             ..

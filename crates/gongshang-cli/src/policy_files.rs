@@ -61,9 +61,14 @@ pub fn check(dir: Option<&Path>) -> Result<(), CliError> {
         .flat_map(|p| &p.values)
         .filter(|v| v.citation.status != Status::Confirmed)
         .count();
+    // The monitoring rules (issue 16): each one the domain evaluates, with
+    // the parameters it needs.
+    gongshang_domain::monitor::check_rules(policy.monitor_rules())
+        .map_err(|e| CliError(e.to_string()))?;
     println!(
-        "ok: {params} parameters, {values} dated values ({assumed} assumed or illustrative), {} regions",
-        policy.regions().count()
+        "ok: {params} parameters, {values} dated values ({assumed} assumed or illustrative), {} regions, {} monitoring rules",
+        policy.regions().count(),
+        policy.monitor_rules().count()
     );
     Ok(())
 }
