@@ -13,9 +13,10 @@ use gongshang_domain::monitor::{self, AlertCommand, Outcome, Precision};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
 use gongshang_rules::monitoring::MonitorRule;
-use gongshang_store::monitor::{
-    AlertEventRow, AlertFilter, AlertRow, FactFilter, FlagRow, MonitorRunRow, PlatformDeclaration,
+pub use gongshang_store::monitor::{
+    AlertEventRow, AlertRow, FlagRow, MonitorRunRow, PlatformDeclaration,
 };
+use gongshang_store::monitor::{AlertFilter, FactFilter};
 use jiff::civil::Date;
 use serde::Serialize;
 

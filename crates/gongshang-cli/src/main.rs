@@ -32,6 +32,7 @@ mod db;
 mod demo;
 mod holiday_cmds;
 mod import;
+mod monitor_cmds;
 mod notice_cmds;
 mod order_reader;
 mod output;
@@ -43,7 +44,6 @@ mod serve;
 mod synth;
 mod synth_registry;
 mod ticket_cmds;
-mod monitor_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

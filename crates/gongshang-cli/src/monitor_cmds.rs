@@ -4,8 +4,8 @@
 //! flags and records, an alert's next step, and a platform's declared month.
 
 use gongshang_domain::ids::PlatformId;
-use gongshang_domain::month::Month;
 use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo};
+use gongshang_domain::month::Month;
 use gongshang_rules::Money;
 
 use crate::CliError;
@@ -125,10 +125,7 @@ pub fn run(cmd: &MonitorCmd, out: &Out) -> Result<(), CliError> {
                         " [assumed]"
                     }
                 );
-                println!(
-                    "    {}",
-                    if zh { &r.rule.name_zh } else { &r.rule.name_en }
-                );
+                println!("    {}", if zh { &r.rule.name_zh } else { &r.rule.name_en });
             }
         }
         MonitorCmd::Run => {
@@ -211,7 +208,10 @@ pub fn run(cmd: &MonitorCmd, out: &Out) -> Result<(), CliError> {
                 );
             }
             for e in &d.events {
-                println!("  {} {} → {} {} ({})", e.seq, e.kind, e.to_state, e.note, e.actor);
+                println!(
+                    "  {} {} → {} {} ({})",
+                    e.seq, e.kind, e.to_state, e.note, e.actor
+                );
             }
         }
         MonitorCmd::Handle {
@@ -246,7 +246,12 @@ pub fn run(cmd: &MonitorCmd, out: &Out) -> Result<(), CliError> {
                 json(&a);
                 return Ok(());
             }
-            println!("alert {} is {} (version {})", a.id, state_text(a.state), a.version);
+            println!(
+                "alert {} is {} (version {})",
+                a.id,
+                state_text(a.state),
+                a.version
+            );
         }
         MonitorCmd::Declare {
             platform,

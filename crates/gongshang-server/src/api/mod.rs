@@ -12,6 +12,7 @@ pub mod cases;
 pub mod coverage;
 pub mod enrollment;
 pub mod holidays;
+pub mod monitor;
 pub mod orders;
 pub mod payments;
 pub mod registry;
@@ -47,7 +48,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(benefits::router())
         .merge(stats::router())
         .merge(holidays::router())
-        .merge(tickets::router());
+        .merge(tickets::router())
+        .merge(monitor::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 
