@@ -258,6 +258,8 @@ enum BenchCommand {
     Import(bench_import::BenchImportArgs),
     /// Time the monthly payroll of N periodic beneficiaries, and a second run of the month
     Payroll(payroll_cmds::BenchPayrollArgs),
+    /// Time a full monitoring run over a database filled by `bench import` (issue 16)
+    Monitor(monitor_cmds::BenchMonitorArgs),
 }
 
 #[derive(Subcommand)]
@@ -373,6 +375,10 @@ fn main() -> ExitCode {
             what: Some(BenchCommand::Payroll(args)),
             ..
         } => payroll_cmds::bench(&args),
+        Command::Bench {
+            what: Some(BenchCommand::Monitor(args)),
+            ..
+        } => monitor_cmds::bench(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::serve(&args),
         Command::User { command } => account_cmds::user(&command),

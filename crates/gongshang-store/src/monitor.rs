@@ -154,6 +154,16 @@ pub trait MonitorStore {
     ) -> Result<AlertRow, StoreError>;
     /// (rule, outcome) of every closed alert.
     fn closed_alert_outcomes(&self) -> Result<Vec<(String, String)>, StoreError>;
+    /// For `gongshang bench monitor` only: a filed case for each of the
+    /// first `count` people, all on `accident_date`, and a second case for
+    /// every hundredth of them (the same accident claimed twice). Returns
+    /// the cases added.
+    fn seed_benchmark_cases(
+        &self,
+        count: i64,
+        accident_date: Date,
+        at: Timestamp,
+    ) -> Result<u64, StoreError>;
 }
 
 fn t(v: impl ToString) -> Value {
@@ -774,6 +784,32 @@ impl<B: Backend> MonitorStore for SqlStore<B> {
                 json!({"kind": event.kind, "to": to.as_str(), "referred_to": referred, "outcome": outcome}),
             )?;
             alert_by_id(db, id)?.ok_or_else(|| StoreError::not_found("alert", id))
+        })
+    }
+
+    fn seed_benchmark_cases(
+        &self,
+        count: i64,
+        accident_date: Date,
+        at: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.backend.transaction(|db| {
+            let mut added = 0;
+            for (prefix, filter) in [("BENCH-", "WHERE 1 = 1"), ("BENCH-TWICE-", "WHERE id % 100 = 0")] {
+                added += db.exec(
+                    "seeding benchmark cases",
+                    &format!(
+                        "INSERT INTO cases (number, flow, resident_id, scheme_id, jurisdiction, accident_key, accident_date, \
+                         state, closed, version, opened_at, updated_at) \
+                         SELECT '{prefix}' || CAST(id AS TEXT), 'determination', resident_id, 'guangdong.employees', 'guangdong', \
+                         '{prefix}' || CAST(id AS TEXT), $1, 'filed', 0, 0, $2, $2 \
+                         FROM (SELECT id, resident_id FROM people ORDER BY id LIMIT $3) p {filter} \
+                         ON CONFLICT DO NOTHING"
+                    ),
+                    &[t(accident_date), t(at), i(count)],
+                )?;
+            }
+            Ok(added)
         })
     }
 
