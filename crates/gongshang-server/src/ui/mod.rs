@@ -17,6 +17,7 @@ mod cases;
 mod dashboard;
 mod format;
 mod holidays;
+mod monitor;
 mod registry;
 mod session;
 mod tickets;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(holidays::router())
         .merge(accounts::router())
         .merge(tickets::router())
+        .merge(monitor::router())
 }
 
 pub use gongshang_app::Lang;
@@ -185,6 +187,12 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "权益服务",
         "Rights service",
         Shown::May(Action::ReadTickets),
+    ),
+    (
+        "/monitor",
+        "监测预警",
+        "Monitoring",
+        Shown::May(Action::ReadAlerts),
     ),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),
