@@ -143,10 +143,17 @@ pub enum Action {
     // ---- issue 17: the map of articles
     /// The map of each instrument's articles to what carries them out.
     ReadArticleMap,
+    // issue 16
+    /// Run the monitoring rules over everything stored.
+    RunMonitor,
+    /// The monitoring rules, the alerts and their flags.
+    ReadAlerts,
+    /// Investigate, refer or close an alert.
+    HandleAlert,
 }
 
 impl Action {
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 48] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -196,6 +203,10 @@ impl Action {
         Action::PayOwnBill,
         // issue 17
         Action::ReadArticleMap,
+        // issue 16
+        Action::RunMonitor,
+        Action::ReadAlerts,
+        Action::HandleAlert,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -247,6 +258,10 @@ impl Action {
             Action::RunSimulation => "run a reform simulation",
             Action::PayOwnBill => "pay a bill of its own online",
             Action::ReadArticleMap => "read the map of articles",
+            // issue 16
+            Action::RunMonitor => "run the monitoring rules",
+            Action::ReadAlerts => "read monitoring alerts",
+            Action::HandleAlert => "handle a monitoring alert",
         }
     }
 }
@@ -322,6 +337,11 @@ impl Role {
             PayOwnBill => matches!(self, Unit),
             // issue 17: the map of articles, for the agency's staff.
             ReadArticleMap => matches!(self, Clerk | Reviewer | Administrator | Analyst),
+            // issue 16: agency staff run the rules and handle the alerts,
+            // analysts read them too; a unit, a platform or a worker never
+            // sees an alert (it may be about them).
+            RunMonitor | HandleAlert => self.is_agency(),
+            ReadAlerts => matches!(self, Clerk | Reviewer | Administrator | Analyst),
         }
     }
 }

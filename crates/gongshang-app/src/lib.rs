@@ -18,6 +18,7 @@ pub mod holidays;
 pub mod imports;
 mod lang;
 pub mod model;
+pub mod monitor;
 pub mod notices;
 mod orders;
 pub mod payroll;

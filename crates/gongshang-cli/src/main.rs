@@ -34,6 +34,7 @@ mod demo;
 mod fund_cmds;
 mod holiday_cmds;
 mod import;
+mod monitor_cmds;
 mod notice_cmds;
 mod order_reader;
 mod output;
@@ -159,6 +160,13 @@ enum Command {
         #[command(flatten)]
         out: cases_cmds::Out,
     },
+    /// Monitoring and early warning: rules, run, alerts, show, handle, declare
+    Monitor {
+        #[command(subcommand)]
+        command: monitor_cmds::MonitorCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
     /// The demo: a fresh SQLite database with a realistic data set, one login per role, and the server (--print: the calculator's example cases)
     Demo(demo::DemoArgs),
     /// Serve the HTTP API (/api/v1, docs at /docs) and the web UI
@@ -264,6 +272,8 @@ enum BenchCommand {
     Import(bench_import::BenchImportArgs),
     /// Time the monthly payroll of N periodic beneficiaries, and a second run of the month
     Payroll(payroll_cmds::BenchPayrollArgs),
+    /// Time a full monitoring run over a database filled by `bench import` (issue 16)
+    Monitor(monitor_cmds::BenchMonitorArgs),
 }
 
 #[derive(Subcommand)]
@@ -394,10 +404,15 @@ fn main() -> ExitCode {
         Command::Synth {
             what: SynthCommand::Population(args),
         } => sim_cmds::synth_population(&args),
+        Command::Monitor { command, out } => monitor_cmds::run(&command, &out),
         Command::Bench {
             what: Some(BenchCommand::Payroll(args)),
             ..
         } => payroll_cmds::bench(&args),
+        Command::Bench {
+            what: Some(BenchCommand::Monitor(args)),
+            ..
+        } => monitor_cmds::bench(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::serve(&args),
         Command::User { command } => account_cmds::user(&command),

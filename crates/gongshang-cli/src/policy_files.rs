@@ -71,10 +71,15 @@ pub fn check(dir: Option<&Path>) -> Result<(), CliError> {
             unresolved.join("\n")
         )));
     }
+    // The monitoring rules (issue 16): each one the domain evaluates, with
+    // the parameters it needs.
+    gongshang_domain::monitor::check_rules(policy.monitor_rules())
+        .map_err(|e| CliError(e.to_string()))?;
     println!(
-        "ok: {params} parameters, {values} dated values ({assumed} assumed or illustrative), {} regions, {} article maps",
+        "ok: {params} parameters, {values} dated values ({assumed} assumed or illustrative), {} regions, {} article maps, {} monitoring rules",
         policy.regions().count(),
-        map.instruments.len()
+        map.instruments.len(),
+        policy.monitor_rules().count()
     );
     Ok(())
 }

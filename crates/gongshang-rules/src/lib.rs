@@ -23,6 +23,7 @@ pub mod error;
 pub mod late_fee;
 pub mod missing_and_repeat;
 pub mod money;
+pub mod monitoring;
 pub mod params;
 pub mod rate;
 pub mod recovery;

@@ -289,6 +289,8 @@ struct PolicySetInner {
     params: BTreeMap<ParamId, Parameter>,
     regions: BTreeMap<String, Region>,
     schemes: BTreeMap<String, Scheme>,
+    /// Monitoring rules by id, each id's versions in order (issue 16).
+    monitor_rules: BTreeMap<String, Vec<crate::monitoring::MonitorRule>>,
 }
 
 /// One policy file's text and the path it is known by (for messages).
@@ -316,6 +318,8 @@ struct FileDoc {
     parameter: Vec<ParameterDoc>,
     #[serde(default)]
     scheme: Vec<crate::scheme::SchemeDoc>,
+    #[serde(default)]
+    monitor_rule: Vec<crate::monitoring::MonitorRuleDoc>,
 }
 
 #[derive(Deserialize, Default)]
@@ -413,7 +417,9 @@ impl PolicySet {
             .iter()
             .filter(|(path, text)| {
                 let folder = path.split('/').next().unwrap_or_default();
-                (folder == "national" || folders.contains(&folder)) && !text.contains("[[scheme]]")
+                (folder == "national" || folders.contains(&folder))
+                    && !text.contains("[[scheme]]")
+                    && !text.contains("[[monitor_rule]]")
             })
             .map(|(path, text)| PolicyFile { path, text })
             .collect();
@@ -476,6 +482,19 @@ impl PolicySet {
 
     pub fn schemes(&self) -> impl Iterator<Item = &Scheme> {
         self.inner.schemes.values()
+    }
+
+    /// Every version of every monitoring rule, by id then version.
+    pub fn monitor_rules(&self) -> impl Iterator<Item = &crate::monitoring::MonitorRule> {
+        self.inner.monitor_rules.values().flatten()
+    }
+
+    /// The version of each monitoring rule that applies on `day`.
+    pub fn monitor_rules_on(
+        &self,
+        day: Date,
+    ) -> impl Iterator<Item = &crate::monitoring::MonitorRule> {
+        self.monitor_rules().filter(move |r| r.applies_on(day))
     }
 
     /// A scheme by id, or an error listing the schemes loaded.
@@ -663,6 +682,14 @@ fn load_file(
     }
     for scheme in doc.scheme {
         schemes.push((file.path.to_owned(), doc.jurisdiction.clone(), scheme));
+    }
+    for rule in doc.monitor_rule {
+        let location = format!("monitor_rule {}", rule.id());
+        let rule = rule
+            .build(file.path)
+            .map_err(|reason| invalid(location.clone(), reason))?;
+        crate::monitoring::insert_rule(&mut inner.monitor_rules, rule)
+            .map_err(|reason| invalid(location, reason))?;
     }
     for r in doc.region {
         check_region_code(&r.code).map_err(|e| invalid(format!("region {}", r.code), e))?;

@@ -26,6 +26,7 @@ pub mod fund;
 pub mod imports;
 pub mod migrations;
 pub mod model;
+pub mod monitor;
 pub mod pg_settings;
 mod pool;
 pub mod postgres;
@@ -64,6 +65,7 @@ pub use error::StoreError;
 pub use fund::FundStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
 pub use model::*;
+pub use monitor::MonitorStore;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use tickets::TicketStore;
@@ -74,7 +76,16 @@ pub use views::ViewStore;
 /// intervals are decided by the caller (with the rules engine and the domain);
 /// the store records them, enforces keys and idempotency, and answers.
 pub trait Store:
-    Send + Sync + CaseStore + AccountStore + ViewStore + ImportStore + TicketStore + StaffStore + FundStore
+    Send
+    + Sync
+    + CaseStore
+    + AccountStore
+    + ViewStore
+    + ImportStore
+    + TicketStore
+    + StaffStore
+    + FundStore
+    + MonitorStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

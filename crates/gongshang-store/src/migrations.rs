@@ -99,6 +99,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0050_enrollment_commitments.sql"),
         postgres: include_str!("../migrations/postgres/0050_enrollment_commitments.sql"),
     },
+    Migration {
+        version: 60,
+        name: "monitor",
+        sqlite: include_str!("../migrations/sqlite/0060_monitor.sql"),
+        postgres: include_str!("../migrations/postgres/0060_monitor.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

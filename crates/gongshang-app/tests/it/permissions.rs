@@ -72,6 +72,10 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadFund, "c r a s"),
     (Action::RunReserve, "c a"),
     (Action::RunSimulation, "c r a s"),
+    // issue 16
+    (Action::RunMonitor, "c r a"),
+    (Action::ReadAlerts, "c r a s"),
+    (Action::HandleAlert, "c r a"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -596,6 +600,52 @@ fn every_use_case_asks_the_table_for_its_action() {
                         years: 1,
                         replicates: 0,
                     },
+                ))
+            }),
+        ),
+        // issue 16
+        (
+            Action::RunMonitor,
+            "run_monitor",
+            Box::new(|a, x| ok(a.run_monitor(x))),
+        ),
+        (
+            Action::ReadAlerts,
+            "alerts",
+            Box::new(|a, x| ok(a.alerts(x, None, None, None))),
+        ),
+        (
+            Action::ReadAlerts,
+            "monitor_rules",
+            Box::new(|a, x| ok(a.monitor_rules(x))),
+        ),
+        (
+            Action::ReadAlerts,
+            "alert_detail",
+            Box::new(|a, x| ok(a.alert_detail(x, 999))),
+        ),
+        (
+            Action::HandleAlert,
+            "handle_alert",
+            Box::new(|a, x| {
+                ok(a.handle_alert(
+                    x,
+                    999,
+                    None,
+                    gongshang_domain::monitor::AlertCommand::Investigate { note: "n".into() },
+                ))
+            }),
+        ),
+        (
+            Action::Declare,
+            "declare_platform_month",
+            Box::new(|a, x| {
+                ok(a.declare_platform_month(
+                    x,
+                    &PlatformId::parse("meituan").unwrap(),
+                    Month::parse("2025-07").unwrap(),
+                    1,
+                    gongshang_rules::Money::from_fen(1),
                 ))
             }),
         ),

@@ -13,6 +13,7 @@ mod determination;
 mod holidays;
 mod ids;
 mod ledger;
+mod monitor;
 mod ticket;
 
 use std::path::{Path, PathBuf};

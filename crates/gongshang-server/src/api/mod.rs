@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod enrollment;
 pub mod fund;
 pub mod holidays;
+pub mod monitor;
 pub mod orders;
 pub mod payments;
 pub mod registry;
@@ -52,7 +53,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(tickets::router())
         // Issue 13: the checker's side of awards.
         .merge(review::router())
-        .merge(fund::router());
+        .merge(fund::router())
+        .merge(monitor::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

@@ -22,9 +22,10 @@ mod employer;
 mod format;
 mod fund;
 mod holidays;
-mod queue;
+mod monitor;
 mod plain;
 mod platform;
+mod queue;
 mod registry;
 mod review;
 mod session;
@@ -70,6 +71,7 @@ pub fn router() -> Router<AppState> {
         // issue 13: the employer's and the platform's pages
         .merge(employer::router())
         .merge(platform::router())
+        .merge(monitor::router())
 }
 
 pub use gongshang_app::Lang;
@@ -252,6 +254,12 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
     ),
     // issue 14
     ("/fund", "基金收支", "Fund", Shown::May(Action::ReadFund)),
+    (
+        "/monitor",
+        "监测预警",
+        "Monitoring",
+        Shown::May(Action::ReadAlerts),
+    ),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),
     // issue 13: a unit's own page (a platform's goes on to /platform)

@@ -284,6 +284,33 @@ fn rows(s: &TestServer) -> Vec<Row> {
             Some(json!({"month": "2025-07"})),
             "clerk=ok administrator=ok",
         ),
+        // Monitoring (issue 16): agency staff run and handle, analysts read;
+        // a unit, a platform or a worker never sees an alert.
+        r(
+            "GET",
+            "/api/v1/monitor/rules".into(),
+            None,
+            "agency=ok analyst=ok",
+        ),
+        r("POST", "/api/v1/monitor/runs".into(), None, "agency=ok"),
+        r(
+            "GET",
+            "/api/v1/monitor/alerts?state=active".into(),
+            None,
+            "agency=ok analyst=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/monitor/alerts/999999".into(),
+            None,
+            "agency=404 analyst=404",
+        ),
+        r(
+            "POST",
+            "/api/v1/monitor/alerts/999999/events".into(),
+            Some(json!({"command": "investigate", "note": "checking"})),
+            "agency=404",
+        ),
         // Last: it ends an enrolment of unit A.
         r(
             "POST",

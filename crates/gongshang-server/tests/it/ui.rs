@@ -622,3 +622,50 @@ fn gd55_art6_the_enrolment_form_takes_the_commitment_and_the_person_shows_it() {
     assert!(page.body.contains("纸质承诺"));
     assert!(page.body.contains("不作为确认双方存在劳动关系的依据"));
 }
+
+#[test]
+fn agency_staff_run_the_monitoring_rules_and_advance_an_alert_on_the_monitoring_page() {
+    let d = demo();
+    let clerk = sign_in("clerk");
+    let submit = |path: &str, fields: &[(&str, &str)]| {
+        let body = form(fields);
+        request(
+            d.addr,
+            "POST",
+            path,
+            &[("Cookie", &clerk.cookie)],
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        )
+    };
+    assert_eq!(
+        submit("/monitor/run", &[("csrf_token", "forged")]).status,
+        403
+    );
+    let r = submit("/monitor/run", &[("csrf_token", &clerk.csrf)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = get("/monitor", Some(&clerk));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("监测预警"));
+    assert!(page.body.contains("action=\"/monitor/run\""));
+    // An alert, if the demo raised one, is advanced with a note.
+    if let Some(i) = page.body.find("action=\"/monitor/alerts/") {
+        let rest = &page.body[i + "action=\"".len()..];
+        let path = &rest[..rest.find('"').unwrap()];
+        let r = submit(
+            path,
+            &[
+                ("csrf_token", &clerk.csrf),
+                ("command", "close"),
+                ("outcome", "unfounded"),
+                ("note", "checked against the payroll"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    // Analysts read without the forms; a worker or a unit is refused.
+    let analyst = get("/monitor", Some(&sign_in("analyst")));
+    assert_eq!(analyst.status, 200);
+    assert!(!analyst.body.contains("action=\"/monitor/run\""));
+    assert_eq!(get("/monitor", Some(&sign_in("worker"))).status, 403);
+    assert_eq!(get("/monitor", Some(&sign_in("unit"))).status, 403);
+}

@@ -10,6 +10,7 @@ mod coverage;
 mod fault;
 mod ledger;
 mod migrations;
+mod monitor;
 mod orders;
 mod registry;
 mod tickets;

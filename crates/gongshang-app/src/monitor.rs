@@ -1,0 +1,249 @@
+//! Monitoring and early warning (issue 16) as use cases: the rules in force,
+//! a full run (the store gathers each rule's facts set-wise, the domain
+//! evaluates and plans, the store writes the plan in one transaction), the
+//! alerts, one alert with its flags and records, and an alert's next step.
+//! A platform's (or the agency's) monthly declaration of orders and premium
+//! is recorded here too: the rule `platform_declared_vs_stored` reads it.
+
+use std::collections::BTreeMap;
+
+use gongshang_domain::coverage;
+use gongshang_domain::ids::PlatformId;
+use gongshang_domain::monitor::{self, AlertCommand, Outcome, Precision};
+use gongshang_domain::month::Month;
+use gongshang_rules::Money;
+use gongshang_rules::monitoring::MonitorRule;
+pub use gongshang_store::monitor::{
+    AlertEventRow, AlertRow, FlagRow, MonitorRunRow, PlatformDeclaration,
+};
+use gongshang_store::monitor::{AlertFilter, FactFilter};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::actor::{Action, Actor};
+use crate::error::AppError;
+use crate::services::App;
+
+/// A rule in force, with its precision from closed alerts.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleView {
+    pub rule: MonitorRule,
+    pub precision: Precision,
+    /// Confirmed per ten thousand closed, when any closed.
+    pub precision_bp: Option<u64>,
+}
+
+/// One alert with its rule, flags (and the records each fired on) and history.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlertDetail {
+    pub alert: AlertRow,
+    pub rule: Option<MonitorRule>,
+    pub flags: Vec<FlagRow>,
+    pub events: Vec<AlertEventRow>,
+}
+
+/// What a run did, and how long each part took (milliseconds).
+#[derive(Clone, Debug, Serialize)]
+pub struct RunReport {
+    pub run: MonitorRunRow,
+    pub gather_ms: u64,
+    pub evaluate_ms: u64,
+    pub write_ms: u64,
+    /// Facts gathered per rule.
+    pub facts: BTreeMap<String, usize>,
+}
+
+impl App {
+    fn today_in_china(&self) -> Date {
+        coverage::date_in_china(self.now())
+    }
+
+    /// The monitoring rules in force today, with each one's precision.
+    pub fn monitor_rules(&self, actor: &Actor) -> Result<Vec<RuleView>, AppError> {
+        actor.authorize(Action::ReadAlerts)?;
+        let closed = self.store.closed_alert_outcomes()?;
+        let outcomes: Vec<(&str, Outcome)> = closed
+            .iter()
+            .filter_map(|(r, o)| Outcome::parse(o).ok().map(|o| (r.as_str(), o)))
+            .collect();
+        let precision = monitor::precision(outcomes);
+        Ok(self
+            .policy
+            .monitor_rules_on(self.today_in_china())
+            .map(|r| {
+                let p = precision.get(&r.id).cloned().unwrap_or_default();
+                RuleView {
+                    rule: r.clone(),
+                    precision_bp: p.basis_points(),
+                    precision: p,
+                }
+            })
+            .collect())
+    }
+
+    /// A full run of the rules in force today over everything stored. Runs
+    /// again over the same data open nothing new (flags are keyed).
+    pub fn run_monitor(&self, actor: &Actor) -> Result<RunReport, AppError> {
+        actor.authorize(Action::RunMonitor)?;
+        let today = self.today_in_china();
+        let rules: Vec<&MonitorRule> = self.policy.monitor_rules_on(today).collect();
+        monitor::check_rules(rules.iter().copied())?;
+        let max_span_minutes = rules
+            .iter()
+            .find(|r| r.id == "hours_in_day")
+            .and_then(|r| r.params.get("max_span_hours"))
+            .map(|h| h * 60);
+        // Timing for the report only (the clock of the process, not the
+        // app's: durations are not legal dates).
+        let started = std::time::Instant::now();
+        let facts = self.store.monitor_facts(FactFilter { max_span_minutes })?;
+        let gather_ms = started.elapsed().as_millis() as u64;
+        let started = std::time::Instant::now();
+        let flags = monitor::evaluate(&rules, &facts)?;
+        let found = flags.len() as i64;
+        let known = self.store.monitor_known()?;
+        let plan = monitor::plan_run(flags, &rules, &known);
+        let evaluate_ms = started.elapsed().as_millis() as u64;
+        let started = std::time::Instant::now();
+        let ids: Vec<String> = rules
+            .iter()
+            .map(|r| format!("{}@{}", r.id, r.version))
+            .collect();
+        let run = self.store.write_monitor_run(
+            today,
+            &ids,
+            found,
+            &plan,
+            &actor.audit_name(),
+            self.now(),
+        )?;
+        let write_ms = started.elapsed().as_millis() as u64;
+        let facts = BTreeMap::from([
+            (
+                "cover_after_accident".to_owned(),
+                facts.covers_at_accident.len(),
+            ),
+            (
+                "overlapping_unit_enrolments".to_owned(),
+                facts.overlapping_enrolments.len(),
+            ),
+            ("hours_in_day".to_owned(), facts.long_days.len()),
+            ("duplicate_claim".to_owned(), facts.same_accidents.len()),
+            (
+                "platform_declared_vs_stored".to_owned(),
+                facts.platform_months.len(),
+            ),
+            (
+                "wages_clamped_to_floor".to_owned(),
+                facts.unit_wage_months.len(),
+            ),
+        ]);
+        Ok(RunReport {
+            run,
+            gather_ms,
+            evaluate_ms,
+            write_ms,
+            facts,
+        })
+    }
+
+    /// Alerts, most severe first: `state` is `open`, `investigating`,
+    /// `referred`, `closed`, or `active` (all but closed).
+    pub fn alerts(
+        &self,
+        actor: &Actor,
+        state: Option<&str>,
+        rule_id: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<Vec<AlertRow>, AppError> {
+        actor.authorize(Action::ReadAlerts)?;
+        if let Some(s) = state
+            && !["open", "investigating", "referred", "closed", "active"].contains(&s)
+        {
+            return Err(AppError::invalid(
+                "state",
+                format!("{s:?} is not one of open, investigating, referred, closed, active"),
+            ));
+        }
+        Ok(self.store.list_alerts(&AlertFilter {
+            state: state.map(str::to_owned),
+            rule_id: rule_id.map(str::to_owned),
+            limit: limit.unwrap_or(200),
+        })?)
+    }
+
+    /// One alert with its rule, its flags and the records they fired on,
+    /// and its history.
+    pub fn alert_detail(&self, actor: &Actor, id: i64) -> Result<AlertDetail, AppError> {
+        actor.authorize(Action::ReadAlerts)?;
+        let alert = self.store.alert(id)?.ok_or_else(|| AppError::NotFound {
+            entity: "alert",
+            key: id.to_string(),
+        })?;
+        let rule = self
+            .policy
+            .monitor_rules()
+            .find(|r| r.id == alert.rule_id && i64::from(r.version) == alert.rule_version)
+            .cloned();
+        Ok(AlertDetail {
+            flags: self.store.alert_flags(id)?,
+            events: self.store.alert_events(id)?,
+            rule,
+            alert,
+        })
+    }
+
+    /// Investigate, refer or close an alert. `expected_version`, when
+    /// given, is the version the caller saw (`conflict` if it moved on).
+    pub fn handle_alert(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        command: AlertCommand,
+    ) -> Result<AlertRow, AppError> {
+        actor.authorize(Action::HandleAlert)?;
+        let alert = self.store.alert(id)?.ok_or_else(|| AppError::NotFound {
+            entity: "alert",
+            key: id.to_string(),
+        })?;
+        let version = expected_version.unwrap_or(alert.version);
+        let event = monitor::decide(alert.state, &command).map_err(AppError::Rejected)?;
+        Ok(self
+            .store
+            .append_alert_event(id, version, &event, &actor.audit_name(), self.now())?)
+    }
+
+    /// A platform's declared orders and premium for a month (the platform
+    /// itself, or agency staff for it); once per platform and month.
+    pub fn declare_platform_month(
+        &self,
+        actor: &Actor,
+        platform: &PlatformId,
+        month: Month,
+        orders: u64,
+        premium: Money,
+    ) -> Result<PlatformDeclaration, AppError> {
+        actor.authorize(Action::Declare)?;
+        actor.require_reach(
+            actor.reaches_platform(platform),
+            "platform",
+            platform.as_str(),
+        )?;
+        if premium.fen() < 0 {
+            return Err(AppError::invalid("premium", "a premium is not negative"));
+        }
+        let declaration = PlatformDeclaration {
+            platform: platform.as_str().to_owned(),
+            month: month.to_string(),
+            orders: i64::try_from(orders)
+                .map_err(|_| AppError::invalid("orders", "too many orders"))?,
+            premium_fen: premium.fen(),
+            declared_at: Some(self.now()),
+            actor: Some(actor.audit_name()),
+        };
+        self.store
+            .declare_platform_month(&declaration, &actor.audit_name(), self.now())?;
+        Ok(declaration)
+    }
+}

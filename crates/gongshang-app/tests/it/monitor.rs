@@ -1,0 +1,262 @@
+//! Monitoring end to end (issue 16), on each backend: a platform that hides
+//! 1 % of its orders (declares more than it sent) and a unit that pays its
+//! worker's cover the day before the accident (cover starting on the accident
+//! day) are both flagged and open alerts; a clean data set raises nothing; a
+//! second run opens nothing new; an alert is handled to its close and feeds
+//! its rule's precision; a unit, a platform or a worker never sees alerts.
+
+use gongshang_app::accounts::{Actor, Role, Scope};
+use gongshang_app::cases::FileCaseRequest;
+use gongshang_app::{App, FixedClock, OrderInput, PaymentRequest};
+use gongshang_domain::determination::{ApplicantRole, Ground, MaterialKind};
+use gongshang_domain::ids::{OrderId, PlatformId};
+use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo, SubjectKind};
+use gongshang_domain::month::Month;
+use gongshang_rules::Money;
+use gongshang_rules::scheme::OrderIndustry;
+use jiff::civil::date;
+
+use super::{ACTOR, each_backend, enrolled_intern, person, ts};
+
+/// `count` orders of a platform in July 2025, one a day at 10:00 China time
+/// for each of ten riders.
+fn import_orders(app: &App, platform: &str, count: u32) {
+    let riders: Vec<_> = (0..10)
+        .map(|n| {
+            person(
+                app,
+                "440106",
+                date(1994, 1, 1),
+                500 + n + if platform == "eleme" { 20 } else { 0 },
+            )
+        })
+        .collect();
+    let mut pricer = app.order_pricer().unwrap();
+    let records: Vec<_> = (0..count)
+        .map(|i| {
+            pricer
+                .price(OrderInput {
+                    platform: PlatformId::parse(platform).unwrap(),
+                    order_id: OrderId::parse(&format!("{platform}-{i}")).unwrap(),
+                    resident_id: riders[(i % 10) as usize],
+                    ordered_at: ts(&format!("2025-07-{:02}T02:00:00Z", 1 + (i / 10) % 28)),
+                    industry: OrderIndustry::InstantDelivery,
+                    province: "44".into(),
+                })
+                .unwrap()
+        })
+        .collect();
+    drop(pricer);
+    let import = app.begin_orders_import(&ACTOR, "orders.csv").unwrap();
+    app.import_orders_batch(&ACTOR, import, &records).unwrap();
+    app.finish_orders_import(&ACTOR, import, u64::from(count), 0)
+        .unwrap();
+}
+
+/// Two platforms that declare July 2025 (eleme declaring 1 % more than it
+/// sent when `dirty`), and a unit's intern covered from the day after the
+/// unit paid, injured 10 days later (clean) or on the first covered day
+/// (dirty).
+fn scenario(app: &App, clock: &FixedClock, dirty: bool) {
+    import_orders(app, "meituan", 200);
+    import_orders(app, "eleme", 200);
+    let july = Month::parse("2025-07").unwrap();
+    for platform in ["meituan", "eleme"] {
+        let id = PlatformId::parse(platform).unwrap();
+        let stored = app.reconcile(&ACTOR, &id, july, None, None).unwrap();
+        let (orders, premium) = if dirty && platform == "eleme" {
+            // 202 declared, 200 sent: the platform kept back 1 % of them.
+            (202, Money::from_fen(stored.premium.fen() * 101 / 100))
+        } else {
+            (stored.orders, stored.premium)
+        };
+        app.declare_platform_month(&ACTOR, &id, july, orders, premium)
+            .unwrap();
+    }
+
+    let (u, p, _) = enrolled_intern(app, date(2021, 4, 1));
+    let bill = app
+        .declare_month(
+            &ACTOR,
+            &u,
+            "guangdong.specific_persons",
+            Month::parse("2021-04").unwrap(),
+            &[(p, super::yuan("6000"))],
+        )
+        .unwrap();
+    clock.set(ts("2021-04-10T02:00:00Z"));
+    app.record_payment(
+        &ACTOR,
+        &PaymentRequest {
+            bill_id: bill.bill_id,
+            amount: bill.amount,
+            paid_on: date(2021, 4, 10),
+            idempotency_key: "intern-april".into(),
+            payer: None,
+        },
+    )
+    .unwrap();
+    let accident = if dirty {
+        date(2021, 4, 11)
+    } else {
+        date(2021, 4, 20)
+    };
+    clock.set(ts("2021-04-25T02:00:00Z"));
+    app.file_case(
+        &ACTOR,
+        &FileCaseRequest {
+            number: None,
+            person: p,
+            unit: u,
+            scheme_id: "guangdong.specific_persons".into(),
+            region: Some("440100".into()),
+            applicant: ApplicantRole::Unit,
+            accident_date: accident,
+            filed_on: Some(date(2021, 4, 25)),
+            ground_claimed: Ground::Art14WorkAccident,
+            materials: [
+                MaterialKind::ApplicationForm,
+                MaterialKind::LabourRelationProof,
+                MaterialKind::MedicalDiagnosis,
+            ]
+            .into(),
+            accident_key: None,
+            intern_school: None,
+        },
+    )
+    .unwrap();
+    clock.set(ts("2026-06-30T02:00:00Z"));
+}
+
+#[test]
+fn a_clean_data_set_raises_nothing() {
+    each_backend(|app, clock| {
+        scenario(app, clock, false);
+        let report = app.run_monitor(&ACTOR).unwrap();
+        assert_eq!(report.run.flags_found, 0, "{report:?}");
+        assert!(app.alerts(&ACTOR, None, None, None).unwrap().is_empty());
+        // The facts were there to look at.
+        assert_eq!(report.facts["platform_declared_vs_stored"], 2);
+        assert_eq!(report.facts["cover_after_accident"], 1);
+    });
+}
+
+#[test]
+fn a_platform_hiding_one_percent_and_cover_paid_the_day_before_the_accident_are_flagged() {
+    each_backend(|app, clock| {
+        scenario(app, clock, true);
+        let report = app.run_monitor(&ACTOR).unwrap();
+        assert_eq!(report.run.alerts_opened, 2, "{report:?}");
+        let alerts = app.alerts(&ACTOR, Some("open"), None, None).unwrap();
+        let mut seen: Vec<(&str, SubjectKind, &str)> = alerts
+            .iter()
+            .map(|a| (a.rule_id.as_str(), a.subject.kind, a.subject.key.as_str()))
+            .collect();
+        seen.sort();
+        assert_eq!(seen[0].0, "cover_after_accident");
+        assert_eq!(seen[0].1, SubjectKind::Person);
+        assert_eq!(
+            (seen[1].0, seen[1].1, seen[1].2),
+            (
+                "platform_declared_vs_stored",
+                SubjectKind::Platform,
+                "eleme"
+            )
+        );
+
+        // Running again on the same data opens nothing and adds no flag.
+        let again = app.run_monitor(&ACTOR).unwrap();
+        assert_eq!((again.run.flags_new, again.run.alerts_opened), (0, 0));
+        assert_eq!(app.alerts(&ACTOR, None, None, None).unwrap().len(), 2);
+
+        // The alert shows its flag and the records it fired on.
+        let cover = alerts
+            .iter()
+            .find(|a| a.rule_id == "cover_after_accident")
+            .unwrap();
+        let detail = app.alert_detail(&ACTOR, cover.id).unwrap();
+        assert_eq!(detail.flags.len(), 1);
+        let kinds: Vec<&str> = detail.flags[0]
+            .records
+            .iter()
+            .map(|r| r.kind.as_str())
+            .collect();
+        assert_eq!(kinds, ["case", "cover", "payment"]);
+        assert!(detail.rule.is_some());
+
+        // Handled to its close; the rule's precision counts it.
+        let refer = AlertCommand::Refer {
+            to: ReferTo::Inspection,
+            note: "the unit paid the day before the accident".into(),
+        };
+        let referred = app.handle_alert(&ACTOR, cover.id, Some(1), refer).unwrap();
+        assert_eq!(
+            referred.state,
+            AlertState::Referred {
+                to: ReferTo::Inspection
+            }
+        );
+        let stale = app
+            .handle_alert(
+                &ACTOR,
+                cover.id,
+                Some(1),
+                AlertCommand::Close {
+                    outcome: Outcome::Confirmed,
+                    note: "x".into(),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(stale.code(), "conflict");
+        app.handle_alert(
+            &ACTOR,
+            cover.id,
+            None,
+            AlertCommand::Close {
+                outcome: Outcome::Confirmed,
+                note: "inspection found the accident before the payment".into(),
+            },
+        )
+        .unwrap();
+        let rules = app.monitor_rules(&ACTOR).unwrap();
+        let rule = rules
+            .iter()
+            .find(|r| r.rule.id == "cover_after_accident")
+            .unwrap();
+        assert_eq!((rule.precision.confirmed, rule.precision.closed), (1, 1));
+        assert_eq!(rule.precision_bp, Some(10_000));
+
+        // A unit, a platform and a worker never see alerts; an analyst reads.
+        for (role, scope) in [
+            (
+                Role::Unit,
+                Scope::Unit {
+                    unit: super::credit(7, "440106"),
+                    platform: None,
+                },
+            ),
+            (
+                Role::Worker,
+                Scope::Person(super::resident("440106", date(2003, 6, 1), 31)),
+            ),
+        ] {
+            let who = Actor {
+                login: "someone".into(),
+                role,
+                scope,
+            };
+            assert_eq!(
+                app.alerts(&who, None, None, None).unwrap_err().code(),
+                "forbidden"
+            );
+            assert_eq!(app.run_monitor(&who).unwrap_err().code(), "forbidden");
+        }
+        let analyst = Actor {
+            login: "analyst".into(),
+            role: Role::Analyst,
+            scope: Scope::StatisticsOnly,
+        };
+        assert_eq!(app.alerts(&analyst, None, None, None).unwrap().len(), 2);
+        assert_eq!(app.run_monitor(&analyst).unwrap_err().code(), "forbidden");
+    });
+}

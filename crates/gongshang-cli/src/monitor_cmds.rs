@@ -1,0 +1,350 @@
+//! `gongshang monitor rules|run|alerts|show|handle|declare` (issue 16): the
+//! monitoring rules in force, a full run (for a nightly job; running it
+//! again on the same data opens nothing), the alerts, one alert with its
+//! flags and records, an alert's next step, and a platform's declared month.
+
+use gongshang_domain::ids::PlatformId;
+use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo};
+use gongshang_domain::month::Month;
+use gongshang_rules::Money;
+
+use crate::CliError;
+use crate::cases_cmds::Out;
+use crate::render::display_width;
+
+#[derive(clap::Subcommand)]
+pub enum MonitorCmd {
+    /// The rules in force today: severity, threshold, parameters, source, precision
+    Rules,
+    /// Run every rule in force over everything stored (prints the timing)
+    Run,
+    /// The alerts, most severe first
+    Alerts {
+        /// open, investigating, referred, closed, or active (all but closed)
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        rule: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// One alert: its rule, its flags with their records, its history
+    Show { id: i64 },
+    /// Investigate, refer or close an alert
+    Handle {
+        id: i64,
+        /// investigate, refer or close
+        action: String,
+        /// Where to refer: complaints_centre, inspection, police
+        #[arg(long)]
+        to: Option<String>,
+        /// How it ended: confirmed or unfounded
+        #[arg(long)]
+        outcome: Option<String>,
+        /// What was found or done
+        #[arg(long)]
+        note: String,
+        /// The version you saw (refused if the alert moved on)
+        #[arg(long)]
+        version: Option<i64>,
+    },
+    /// Record a platform's declared orders and premium (yuan) for a month
+    Declare {
+        platform: String,
+        month: String,
+        orders: u64,
+        premium: String,
+    },
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = display_width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn state_text(state: AlertState) -> String {
+    match state {
+        AlertState::Referred { to } => format!("referred:{}", to.as_str()),
+        AlertState::Closed { outcome } => format!("closed:{}", outcome.as_str()),
+        s => s.as_str().to_owned(),
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+pub fn run(cmd: &MonitorCmd, out: &Out) -> Result<(), CliError> {
+    let app = crate::db::open_app(out.db.as_deref())?;
+    let actor = crate::db::cli_actor(&app, out.actor.as_deref())?;
+    let zh = out.lang == crate::Lang::Zh;
+    match cmd {
+        MonitorCmd::Rules => {
+            let rules = app.monitor_rules(&actor)?;
+            if out.json {
+                json(&rules);
+                return Ok(());
+            }
+            println!(
+                "{}{}{}{}{}",
+                pad("rule", 30),
+                pad("v", 3),
+                pad("severity", 9),
+                pad("alert at", 9),
+                "parameters · precision · source"
+            );
+            for r in &rules {
+                let params: Vec<String> = r
+                    .rule
+                    .params
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                let precision = match r.precision_bp {
+                    Some(bp) => format!(
+                        "{}/{} ({}.{:02} %)",
+                        r.precision.confirmed,
+                        r.precision.closed,
+                        bp / 100,
+                        bp % 100
+                    ),
+                    None => "—".into(),
+                };
+                println!(
+                    "{}{}{}{}{} · {precision} · {} {}{}",
+                    pad(&r.rule.id, 30),
+                    pad(&r.rule.version.to_string(), 3),
+                    pad(r.rule.severity.as_str(), 9),
+                    pad(&r.rule.alert_threshold.to_string(), 9),
+                    params.join(" "),
+                    r.rule.instrument,
+                    r.rule.article,
+                    if r.rule.status == gongshang_rules::params::Status::Confirmed {
+                        ""
+                    } else {
+                        " [assumed]"
+                    }
+                );
+                println!("    {}", if zh { &r.rule.name_zh } else { &r.rule.name_en });
+            }
+        }
+        MonitorCmd::Run => {
+            let report = app.run_monitor(&actor)?;
+            if out.json {
+                json(&report);
+                return Ok(());
+            }
+            let r = &report.run;
+            println!(
+                "run {} on {}: {} flags found, {} new; {} alerts opened, {} grown",
+                r.id, r.as_of, r.flags_found, r.flags_new, r.alerts_opened, r.alerts_grown
+            );
+            println!(
+                "time: gather {} ms, evaluate {} ms, write {} ms",
+                report.gather_ms, report.evaluate_ms, report.write_ms
+            );
+            for (rule, n) in &report.facts {
+                println!("  {} {n} facts", pad(rule, 30));
+            }
+        }
+        MonitorCmd::Alerts { state, rule, limit } => {
+            let alerts = app.alerts(&actor, state.as_deref(), rule.as_deref(), Some(*limit))?;
+            if out.json {
+                json(&alerts);
+                return Ok(());
+            }
+            println!(
+                "{}{}{}{}{}{}",
+                pad("id", 7),
+                pad("rule", 30),
+                pad("severity", 9),
+                pad("subject", 30),
+                pad("flags", 6),
+                "state"
+            );
+            for a in &alerts {
+                println!(
+                    "{}{}{}{}{}{}",
+                    pad(&a.id.to_string(), 7),
+                    pad(&a.rule_id, 30),
+                    pad(a.severity.as_str(), 9),
+                    pad(&a.subject.to_string(), 30),
+                    pad(&a.flags.to_string(), 6),
+                    state_text(a.state)
+                );
+            }
+        }
+        MonitorCmd::Show { id } => {
+            let d = app.alert_detail(&actor, *id)?;
+            if out.json {
+                json(&d);
+                return Ok(());
+            }
+            let a = &d.alert;
+            println!(
+                "alert {} · {} v{} · {} · {} · {} (version {})",
+                a.id,
+                a.rule_id,
+                a.rule_version,
+                a.severity,
+                a.subject,
+                state_text(a.state),
+                a.version
+            );
+            if let Some(rule) = &d.rule {
+                println!("  {}", if zh { &rule.reason_zh } else { &rule.reason_en });
+                println!("  {} {}", rule.instrument, rule.article);
+            }
+            for f in &d.flags {
+                let records: Vec<String> = f
+                    .records
+                    .iter()
+                    .map(|r| format!("{}:{}", r.kind, r.key))
+                    .collect();
+                println!(
+                    "  · {} [{}]",
+                    if zh { &f.text_zh } else { &f.text_en },
+                    records.join(" ")
+                );
+            }
+            for e in &d.events {
+                println!(
+                    "  {} {} → {} {} ({})",
+                    e.seq, e.kind, e.to_state, e.note, e.actor
+                );
+            }
+        }
+        MonitorCmd::Handle {
+            id,
+            action,
+            to,
+            outcome,
+            note,
+            version,
+        } => {
+            let note = note.clone();
+            let command = match action.as_str() {
+                "investigate" => AlertCommand::Investigate { note },
+                "refer" => AlertCommand::Refer {
+                    to: ReferTo::parse(to.as_deref().unwrap_or_default())
+                        .map_err(|e| CliError(format!("--to: {e}")))?,
+                    note,
+                },
+                "close" => AlertCommand::Close {
+                    outcome: Outcome::parse(outcome.as_deref().unwrap_or_default())
+                        .map_err(|e| CliError(format!("--outcome: {e}")))?,
+                    note,
+                },
+                other => {
+                    return Err(CliError(format!(
+                        "{other:?} is not one of investigate, refer, close"
+                    )));
+                }
+            };
+            let a = app.handle_alert(&actor, *id, *version, command)?;
+            if out.json {
+                json(&a);
+                return Ok(());
+            }
+            println!(
+                "alert {} is {} (version {})",
+                a.id,
+                state_text(a.state),
+                a.version
+            );
+        }
+        MonitorCmd::Declare {
+            platform,
+            month,
+            orders,
+            premium,
+        } => {
+            let platform = PlatformId::parse(platform).map_err(|e| CliError(e.to_string()))?;
+            let month = Month::parse(month).map_err(|e| CliError(e.to_string()))?;
+            let premium = Money::parse_yuan(premium).map_err(|e| CliError(e.to_string()))?;
+            let d = app.declare_platform_month(&actor, &platform, month, *orders, premium)?;
+            if out.json {
+                json(&d);
+                return Ok(());
+            }
+            println!(
+                "{} {}: {} orders, {} yuan declared",
+                d.platform,
+                d.month,
+                d.orders,
+                Money::from_fen(d.premium_fen)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `gongshang bench monitor --db URL [--cases N]`: over a database filled by
+/// `gongshang bench import --orders N --people M --db URL`, adds `cases`
+/// filed cases (one person in a hundred claiming the same accident twice)
+/// and each platform's declared months (eleme declaring 1 % more orders and
+/// premium than it sent), then times a full monitoring run and a second run
+/// over the same data (which opens nothing). Prints figures; asserts nothing.
+#[derive(clap::Args)]
+pub struct BenchMonitorArgs {
+    /// A PostgreSQL URL or SQLite path already filled by `bench import`
+    #[arg(long, value_name = "URL")]
+    pub db: String,
+    #[arg(long, default_value_t = 100_000)]
+    pub cases: i64,
+}
+
+pub fn bench(args: &BenchMonitorArgs) -> Result<(), CliError> {
+    let app = crate::db::open_app(Some(&args.db))?;
+    let actor = gongshang_app::accounts::Actor::system();
+    let store = app.store();
+    println!("database: {}", store.backend_name());
+    let added =
+        store.seed_benchmark_cases(args.cases, jiff::civil::date(2025, 8, 15), app.now())?;
+    println!("cases added: {added}");
+    let mut declared = 0;
+    for (platform, _) in gongshang_app::PLATFORM_ALIASES {
+        let id = PlatformId::parse(platform).map_err(|e| CliError(e.to_string()))?;
+        for m in 1..=12 {
+            let month =
+                Month::parse(&format!("2025-{m:02}")).map_err(|e| CliError(e.to_string()))?;
+            let stored = store.order_month_totals(&id, month)?;
+            if stored.orders == 0 {
+                continue;
+            }
+            let (orders, premium) = if *platform == "eleme" {
+                (
+                    stored.orders * 101 / 100,
+                    Money::from_fen(stored.premium.fen() * 101 / 100),
+                )
+            } else {
+                (stored.orders, stored.premium)
+            };
+            match app.declare_platform_month(&actor, &id, month, orders, premium) {
+                Ok(_) => declared += 1,
+                Err(e) if e.code() == "duplicate" => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    println!("platform months declared: {declared}");
+    for pass in ["first run", "second run (same data)"] {
+        let started = std::time::Instant::now();
+        let report = app.run_monitor(&actor)?;
+        let total = started.elapsed().as_millis();
+        let r = &report.run;
+        println!(
+            "{pass}: {total} ms (gather {} ms, evaluate and plan {} ms, write {} ms); {} flags, {} new, {} alerts opened",
+            report.gather_ms,
+            report.evaluate_ms,
+            report.write_ms,
+            r.flags_found,
+            r.flags_new,
+            r.alerts_opened
+        );
+        for (rule, n) in &report.facts {
+            println!("    {} {n} facts", pad(rule, 30));
+        }
+    }
+    Ok(())
+}

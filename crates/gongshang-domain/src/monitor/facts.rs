@@ -1,0 +1,94 @@
+//! The facts the monitoring rules read: plain records, gathered set-wise by
+//! the store (its SQL groups and joins; nothing here is loaded row by row).
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// The cover a case relies on: a cover row of the person that includes the
+/// accident day, with the payment behind it (if any).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverAtAccident {
+    pub case_number: String,
+    pub person: String,
+    pub scheme_id: String,
+    pub accident_date: Date,
+    pub cover_id: i64,
+    pub cover_start: Date,
+    pub cover_end: Date,
+    /// The payment behind the cover and the day the agency received it.
+    pub payment_id: Option<i64>,
+    pub paid_on: Option<Date>,
+    /// The latest end of an earlier cover of the person under the scheme
+    /// (starting before this one): when it ends the day before this one
+    /// starts, this cover only continues it.
+    pub earlier_end: Option<Date>,
+}
+
+/// Two enrolments of one person by two different units whose periods
+/// overlap (an open end runs on).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverlappingEnrolments {
+    pub person: String,
+    pub first_enrolment: i64,
+    pub first_unit: String,
+    pub first_start: Date,
+    pub first_end: Option<Date>,
+    pub second_enrolment: i64,
+    pub second_unit: String,
+    pub second_start: Date,
+    pub second_end: Option<Date>,
+}
+
+/// One person's orders on one day (China time), across all platforms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonDay {
+    pub person: String,
+    pub day: Date,
+    /// Minutes after midnight (China time) of the first and last order.
+    pub first_minute: i64,
+    pub last_minute: i64,
+    pub orders: i64,
+    pub platforms: i64,
+}
+
+/// The cases of one person with one accident day (two or more).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SameAccident {
+    pub person: String,
+    pub accident_date: Date,
+    /// (case number, scheme id), in case-number order.
+    pub cases: Vec<(String, String)>,
+}
+
+/// A platform's declared month beside its stored orders of the month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformMonth {
+    pub platform: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub declared_orders: i64,
+    pub declared_premium_fen: i64,
+    pub stored_orders: i64,
+    pub stored_premium_fen: i64,
+}
+
+/// A unit's declaration lines of one month: how many, and how many had a
+/// declared wage under the band's lower limit (the base clamped up to it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitWageMonth {
+    pub unit: String,
+    pub month: String,
+    pub lines: i64,
+    pub clamped_lines: i64,
+}
+
+/// Every fact of one run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitorFacts {
+    pub covers_at_accident: Vec<CoverAtAccident>,
+    pub overlapping_enrolments: Vec<OverlappingEnrolments>,
+    pub long_days: Vec<PersonDay>,
+    pub same_accidents: Vec<SameAccident>,
+    pub platform_months: Vec<PlatformMonth>,
+    pub unit_wage_months: Vec<UnitWageMonth>,
+}

@@ -1,0 +1,410 @@
+//! One function per monitoring rule: its facts and its parameters to flags.
+//! The thresholds are the rule's parameters (`policies/national/monitoring.toml`),
+//! never constants here.
+
+use gongshang_rules::RulesError;
+use gongshang_rules::monitoring::MonitorRule;
+use jiff::ToSpan;
+
+use super::facts::{
+    CoverAtAccident, MonitorFacts, OverlappingEnrolments, PersonDay, PlatformMonth, SameAccident,
+    UnitWageMonth,
+};
+use super::{Flag, RecordRef, Subject};
+use crate::error::DomainError;
+
+/// Every rule id the domain evaluates.
+pub const RULE_IDS: &[&str] = &[
+    "cover_after_accident",
+    "overlapping_unit_enrolments",
+    "hours_in_day",
+    "duplicate_claim",
+    "platform_declared_vs_stored",
+    "wages_clamped_to_floor",
+];
+
+/// The parameters each rule needs.
+fn needs(id: &str) -> &'static [&'static str] {
+    match id {
+        "cover_after_accident" => &["start_window_days"],
+        "overlapping_unit_enrolments" => &["min_units"],
+        "hours_in_day" => &["max_span_hours"],
+        "duplicate_claim" => &["min_claims"],
+        "platform_declared_vs_stored" => &["tolerance_bp"],
+        "wages_clamped_to_floor" => &["max_share_bp", "min_lines"],
+        _ => &[],
+    }
+}
+
+fn invalid(rule: &MonitorRule, reason: String) -> DomainError {
+    DomainError::Rules(RulesError::PolicyInvalid {
+        file: rule.file.clone(),
+        location: format!("monitor_rule {} v{}", rule.id, rule.version),
+        reason,
+    })
+}
+
+/// Checks that every rule is one the domain knows and has the parameters it
+/// needs (run when the policies are checked, and before every run).
+pub fn check_rules<'a>(
+    rules: impl IntoIterator<Item = &'a MonitorRule>,
+) -> Result<(), DomainError> {
+    for rule in rules {
+        if !RULE_IDS.contains(&rule.id.as_str()) {
+            return Err(invalid(
+                rule,
+                format!(
+                    "is not a rule gongshang evaluates (known: {})",
+                    RULE_IDS.join(", ")
+                ),
+            ));
+        }
+        for name in needs(&rule.id) {
+            rule.param(name).map_err(|e| invalid(rule, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Every rule of `rules` over `facts`, in rule order then fact order.
+pub fn evaluate(rules: &[&MonitorRule], facts: &MonitorFacts) -> Result<Vec<Flag>, DomainError> {
+    check_rules(rules.iter().copied())?;
+    let mut flags = Vec::new();
+    for rule in rules {
+        let p = |name: &str| rule.param(name).map_err(|e| invalid(rule, e));
+        match rule.id.as_str() {
+            "cover_after_accident" => flags.extend(cover_after_accident(
+                rule,
+                &facts.covers_at_accident,
+                p("start_window_days")?,
+            )),
+            "overlapping_unit_enrolments" => flags.extend(overlapping_unit_enrolments(
+                rule,
+                &facts.overlapping_enrolments,
+                p("min_units")?,
+            )),
+            "hours_in_day" => {
+                flags.extend(hours_in_day(rule, &facts.long_days, p("max_span_hours")?))
+            }
+            "duplicate_claim" => {
+                flags.extend(duplicate_claim(
+                    rule,
+                    &facts.same_accidents,
+                    p("min_claims")?,
+                ));
+            }
+            "platform_declared_vs_stored" => flags.extend(platform_declared_vs_stored(
+                rule,
+                &facts.platform_months,
+                p("tolerance_bp")?,
+            )),
+            "wages_clamped_to_floor" => flags.extend(wages_clamped_to_floor(
+                rule,
+                &facts.unit_wage_months,
+                p("max_share_bp")?,
+                p("min_lines")?,
+            )),
+            _ => unreachable!("check_rules refused unknown ids"),
+        }
+    }
+    Ok(flags)
+}
+
+fn flag(
+    rule: &MonitorRule,
+    subject: Subject,
+    key: String,
+    records: Vec<RecordRef>,
+    text_zh: String,
+    text_en: String,
+) -> Flag {
+    Flag {
+        rule_id: rule.id.clone(),
+        rule_version: rule.version,
+        subject,
+        key,
+        records,
+        text_zh,
+        text_en,
+    }
+}
+
+/// Cover bought on or after the accident day, or starting within
+/// `start_window_days` before it (seed 002 Art 14; Decree 765 Art 55). A
+/// cover that merely continues an earlier one is not new cover; the store
+/// says where the earlier one ended (`CoverAtAccident::earlier_end`).
+pub fn cover_after_accident(
+    rule: &MonitorRule,
+    facts: &[CoverAtAccident],
+    start_window_days: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        let paid_after = f.paid_on.is_some_and(|p| p >= f.accident_date);
+        let window_start = f
+            .accident_date
+            .checked_sub(start_window_days.days())
+            .unwrap_or(f.accident_date);
+        let continues = f.earlier_end.is_some_and(|end| {
+            end.checked_add(1.day())
+                .is_ok_and(|next| next >= f.cover_start)
+        });
+        let starts_late = f.cover_start >= window_start && !continues;
+        if !(paid_after || starts_late) {
+            continue;
+        }
+        let mut records = vec![
+            RecordRef::new("case", &f.case_number),
+            RecordRef::new("cover", f.cover_id),
+        ];
+        if let Some(p) = f.payment_id {
+            records.push(RecordRef::new("payment", p));
+        }
+        let (zh, en) = if paid_after {
+            let paid = f.paid_on.map(|d| d.to_string()).unwrap_or_default();
+            (
+                format!(
+                    "案件 {} 事故日 {}，所依据的 {} 保障于 {paid} 才缴费到账",
+                    f.case_number, f.accident_date, f.scheme_id
+                ),
+                format!(
+                    "case {}: accident on {}, the {} cover it relies on was paid on {paid}",
+                    f.case_number, f.accident_date, f.scheme_id
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "案件 {} 事故日 {}，{} 保障自 {} 起（事故前 {start_window_days} 日以内）",
+                    f.case_number, f.accident_date, f.scheme_id, f.cover_start
+                ),
+                format!(
+                    "case {}: accident on {}, the {} cover starts on {} (within {start_window_days} day(s) before it)",
+                    f.case_number, f.accident_date, f.scheme_id, f.cover_start
+                ),
+            )
+        };
+        out.push(flag(
+            rule,
+            Subject::person(&f.person),
+            format!("{}/{}", f.case_number, f.cover_id),
+            records,
+            zh,
+            en,
+        ));
+    }
+    out
+}
+
+/// One person enrolled by `min_units` or more units over overlapping
+/// periods (Decree 765 Arts 8-9: compare with shared data). The store gives
+/// each overlapping pair once; with `min_units` above 2 a pair alone does not
+/// fire.
+pub fn overlapping_unit_enrolments(
+    rule: &MonitorRule,
+    facts: &[OverlappingEnrolments],
+    min_units: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        let overlaps = f.first_end.is_none_or(|e| e >= f.second_start)
+            && f.second_end.is_none_or(|e| e >= f.first_start);
+        if f.first_unit == f.second_unit || !overlaps || min_units > 2 {
+            continue;
+        }
+        let show = |d: Option<jiff::civil::Date>| d.map_or("—".to_owned(), |d| d.to_string());
+        out.push(flag(
+            rule,
+            Subject::person(&f.person),
+            format!("{}/{}", f.first_enrolment, f.second_enrolment),
+            vec![
+                RecordRef::new("enrolment", f.first_enrolment),
+                RecordRef::new("enrolment", f.second_enrolment),
+            ],
+            format!(
+                "单位 {}（{} 至 {}）与单位 {}（{} 至 {}）同期为其参保",
+                f.first_unit,
+                f.first_start,
+                show(f.first_end),
+                f.second_unit,
+                f.second_start,
+                show(f.second_end)
+            ),
+            format!(
+                "enrolled by unit {} ({} to {}) and unit {} ({} to {}) at the same time",
+                f.first_unit,
+                f.first_start,
+                show(f.first_end),
+                f.second_unit,
+                f.second_start,
+                show(f.second_end)
+            ),
+        ));
+    }
+    out
+}
+
+/// A person's orders on one day spanning more than `max_span_hours`.
+pub fn hours_in_day(rule: &MonitorRule, facts: &[PersonDay], max_span_hours: i64) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        let span = f.last_minute - f.first_minute;
+        if span <= max_span_hours * 60 {
+            continue;
+        }
+        let (h, m) = (span / 60, span % 60);
+        out.push(flag(
+            rule,
+            Subject::person(&f.person),
+            format!("{}/{}", f.person, f.day),
+            vec![RecordRef::new("order_day", format!("{}/{}", f.person, f.day))],
+            format!(
+                "{} 在 {} 个平台共 {} 单，首末单相隔 {h} 小时 {m} 分（上限 {max_span_hours} 小时）",
+                f.day, f.platforms, f.orders
+            ),
+            format!(
+                "on {}, {} orders on {} platform(s) span {h} h {m} min (more than {max_span_hours} h)",
+                f.day, f.orders, f.platforms
+            ),
+        ));
+    }
+    out
+}
+
+/// One person's accident day claimed in `min_claims` or more cases.
+pub fn duplicate_claim(rule: &MonitorRule, facts: &[SameAccident], min_claims: i64) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        if (f.cases.len() as i64) < min_claims {
+            continue;
+        }
+        let numbers: Vec<&str> = f.cases.iter().map(|(n, _)| n.as_str()).collect();
+        let mut schemes: Vec<&str> = f.cases.iter().map(|(_, s)| s.as_str()).collect();
+        schemes.sort_unstable();
+        schemes.dedup();
+        out.push(flag(
+            rule,
+            Subject::person(&f.person),
+            format!("{}/{}", f.person, f.accident_date),
+            numbers.iter().map(|n| RecordRef::new("case", n)).collect(),
+            format!(
+                "事故日 {} 有 {} 件案件（{}），涉及方案 {}",
+                f.accident_date,
+                f.cases.len(),
+                numbers.join("、"),
+                schemes.join("、")
+            ),
+            format!(
+                "{} cases for the accident of {} ({}), under {}",
+                f.cases.len(),
+                f.accident_date,
+                numbers.join(", "),
+                schemes.join(", ")
+            ),
+        ));
+    }
+    out
+}
+
+/// Whether `stored` differs from `declared` by more than `tolerance_bp`
+/// basis points of what was declared (integers only).
+fn beyond(declared: i64, stored: i64, tolerance_bp: i64) -> bool {
+    let diff = i128::from((declared - stored).abs());
+    diff * 10_000 > i128::from(declared.abs()) * i128::from(tolerance_bp)
+}
+
+/// A platform's declared month against its stored orders and premium (seed
+/// 002 Art 17).
+pub fn platform_declared_vs_stored(
+    rule: &MonitorRule,
+    facts: &[PlatformMonth],
+    tolerance_bp: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        let orders_off = beyond(f.declared_orders, f.stored_orders, tolerance_bp);
+        let premium_off = beyond(f.declared_premium_fen, f.stored_premium_fen, tolerance_bp);
+        if !(orders_off || premium_off) {
+            continue;
+        }
+        let yuan = |fen: i64| gongshang_rules::Money::from_fen(fen).to_string();
+        out.push(flag(
+            rule,
+            Subject::platform(&f.platform),
+            format!("{}/{}", f.platform, f.month),
+            vec![RecordRef::new(
+                "platform_declaration",
+                format!("{}/{}", f.platform, f.month),
+            )],
+            format!(
+                "{} 申报 {} 单、保费 {} 元；入库 {} 单、保费 {} 元（容差 {} 个基点）",
+                f.month,
+                f.declared_orders,
+                yuan(f.declared_premium_fen),
+                f.stored_orders,
+                yuan(f.stored_premium_fen),
+                tolerance_bp
+            ),
+            format!(
+                "{}: declared {} orders and {} yuan of premium; stored {} orders and {} yuan (tolerance {} bp)",
+                f.month,
+                f.declared_orders,
+                yuan(f.declared_premium_fen),
+                f.stored_orders,
+                yuan(f.stored_premium_fen),
+                tolerance_bp
+            ),
+        ));
+    }
+    out
+}
+
+/// A unit whose month has at least `min_lines` declaration lines and more
+/// than `max_share_bp` of them under the band's lower limit.
+pub fn wages_clamped_to_floor(
+    rule: &MonitorRule,
+    facts: &[UnitWageMonth],
+    max_share_bp: i64,
+    min_lines: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        if f.lines < min_lines || f.lines == 0 {
+            continue;
+        }
+        if i128::from(f.clamped_lines) * 10_000 <= i128::from(f.lines) * i128::from(max_share_bp) {
+            continue;
+        }
+        out.push(flag(
+            rule,
+            Subject::unit(&f.unit),
+            format!("{}/{}", f.unit, f.month),
+            vec![RecordRef::new(
+                "declaration_month",
+                format!("{}/{}", f.unit, f.month),
+            )],
+            format!(
+                "{} 申报 {} 人，其中 {} 人工资低于缴费基数下限",
+                f.month, f.lines, f.clamped_lines
+            ),
+            format!(
+                "{}: {} of {} declared wages are under the band's lower limit",
+                f.month, f.clamped_lines, f.lines
+            ),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beyond_counts_basis_points_of_the_declared_figure() {
+        assert!(!beyond(10_000, 9_950, 50));
+        assert!(beyond(10_000, 9_949, 50));
+        assert!(beyond(10_000, 9_900, 50));
+        assert!(!beyond(0, 0, 50));
+    }
+}

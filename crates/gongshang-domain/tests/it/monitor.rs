@@ -1,0 +1,426 @@
+//! Monitoring rules (issue 16): for each rule of
+//! `policies/national/monitoring.toml`, records that fire it and near misses
+//! that do not, through `evaluate` with the shipped parameters; then the
+//! alert's transitions, the grouping by threshold and a run's idempotency.
+
+use gongshang_domain::monitor::facts::{
+    CoverAtAccident, OverlappingEnrolments, PersonDay, PlatformMonth, SameAccident, UnitWageMonth,
+};
+use gongshang_domain::monitor::{
+    AlertCommand, AlertState, Known, MonitorFacts, Outcome, ReferTo, SubjectKind, check_rules,
+    decide, evaluate, plan_run, precision,
+};
+use gongshang_rules::monitoring::MonitorRule;
+use jiff::civil::{Date, date};
+
+use crate::policy;
+
+fn rules() -> Vec<&'static MonitorRule> {
+    policy().monitor_rules_on(date(2026, 1, 1)).collect()
+}
+
+/// Runs every shipped rule over `facts` and returns the keys of the flags of `rule`.
+fn fired(rule: &str, facts: &MonitorFacts) -> Vec<String> {
+    evaluate(&rules(), facts)
+        .expect("the shipped rules evaluate")
+        .into_iter()
+        .filter(|f| f.rule_id == rule)
+        .map(|f| f.key)
+        .collect()
+}
+
+fn check<T: Clone>(rule: &str, cases: &[(&str, T, bool)], put: impl Fn(&mut MonitorFacts, T)) {
+    for (name, fact, expected) in cases {
+        let mut facts = MonitorFacts::default();
+        put(&mut facts, fact.clone());
+        let got = fired(rule, &facts);
+        assert_eq!(
+            !got.is_empty(),
+            *expected,
+            "{rule}: {name}: expected fired = {expected}, got {got:?}"
+        );
+    }
+}
+
+#[test]
+fn shipped_monitoring_rules_are_all_known_with_their_parameters() {
+    let all: Vec<&MonitorRule> = policy().monitor_rules().collect();
+    check_rules(all.iter().copied()).expect("every shipped rule is evaluated by the domain");
+    for id in gongshang_domain::monitor::RULE_IDS {
+        assert!(all.iter().any(|r| r.id == *id), "{id} is shipped");
+    }
+    // A threshold we chose is marked assumed with a note.
+    for r in &all {
+        if r.status != gongshang_rules::params::Status::Confirmed {
+            assert!(r.note.as_deref().is_some_and(|n| !n.is_empty()), "{}", r.id);
+        }
+    }
+}
+
+fn cover(
+    accident: Date,
+    start: Date,
+    paid_on: Option<Date>,
+    earlier_end: Option<Date>,
+) -> CoverAtAccident {
+    CoverAtAccident {
+        case_number: "GS2025-000001".into(),
+        person: "350203199001011234".into(),
+        scheme_id: "xiamen.yilubao".into(),
+        accident_date: accident,
+        cover_id: 7,
+        cover_start: start,
+        cover_end: date(2025, 12, 31),
+        payment_id: paid_on.map(|_| 3),
+        paid_on,
+        earlier_end,
+    }
+}
+
+#[test]
+fn cover_after_accident_fires_on_payment_on_or_after_the_accident_and_cover_from_the_day_before() {
+    let d = date(2025, 8, 10);
+    check(
+        "cover_after_accident",
+        &[
+            (
+                "paid on the accident day",
+                cover(d, date(2025, 8, 1), Some(d), None),
+                true,
+            ),
+            (
+                "paid after the accident (arrears)",
+                cover(d, date(2025, 8, 1), Some(date(2025, 8, 20)), None),
+                true,
+            ),
+            (
+                "cover starting the day before",
+                cover(d, date(2025, 8, 9), Some(date(2025, 8, 8)), None),
+                true,
+            ),
+            (
+                "cover starting on the accident day",
+                cover(d, d, Some(date(2025, 8, 9)), None),
+                true,
+            ),
+            (
+                "near miss: cover from two days before",
+                cover(d, date(2025, 8, 8), Some(date(2025, 8, 7)), None),
+                false,
+            ),
+            (
+                "near miss: paid the day before, cover from long ago",
+                cover(d, date(2025, 7, 1), Some(date(2025, 8, 9)), None),
+                false,
+            ),
+            (
+                "near miss: a new row that continues an earlier cover",
+                cover(
+                    d,
+                    date(2025, 8, 10),
+                    Some(date(2025, 8, 1)),
+                    Some(date(2025, 8, 9)),
+                ),
+                false,
+            ),
+            (
+                "an enrolment's cover with no payment, from the day before",
+                cover(d, date(2025, 8, 9), None, None),
+                true,
+            ),
+        ],
+        |f, c| f.covers_at_accident.push(c),
+    );
+}
+
+fn pair(first_unit: &str, first_end: Option<Date>, second_start: Date) -> OverlappingEnrolments {
+    OverlappingEnrolments {
+        person: "350203199001011234".into(),
+        first_enrolment: 1,
+        first_unit: first_unit.into(),
+        first_start: date(2025, 1, 1),
+        first_end,
+        second_enrolment: 2,
+        second_unit: "91350200MA2XXXXX0B".into(),
+        second_start,
+        second_end: None,
+    }
+}
+
+#[test]
+fn overlapping_unit_enrolments_fire_on_two_units_at_once_and_not_one_after_the_other() {
+    check(
+        "overlapping_unit_enrolments",
+        &[
+            (
+                "two units, both running",
+                pair("A", None, date(2025, 6, 1)),
+                true,
+            ),
+            (
+                "two units, overlapping by one day",
+                pair("A", Some(date(2025, 6, 1)), date(2025, 6, 1)),
+                true,
+            ),
+            (
+                "near miss: the second starts the day after the first ends",
+                pair("A", Some(date(2025, 5, 31)), date(2025, 6, 1)),
+                false,
+            ),
+            (
+                "near miss: the same unit twice",
+                pair("91350200MA2XXXXX0B", None, date(2025, 6, 1)),
+                false,
+            ),
+        ],
+        |f, c| f.overlapping_enrolments.push(c),
+    );
+}
+
+fn day(first: i64, last: i64) -> PersonDay {
+    PersonDay {
+        person: "350203199001011234".into(),
+        day: date(2025, 8, 1),
+        first_minute: first,
+        last_minute: last,
+        orders: 30,
+        platforms: 2,
+    }
+}
+
+#[test]
+fn hours_in_day_fires_past_the_parameters_hours_between_first_and_last_order() {
+    // max_span_hours = 16 in monitoring.toml.
+    check(
+        "hours_in_day",
+        &[
+            ("06:00 to 23:00, 17 hours", day(6 * 60, 23 * 60), true),
+            ("16 hours and one minute", day(6 * 60, 22 * 60 + 1), true),
+            ("near miss: exactly 16 hours", day(6 * 60, 22 * 60), false),
+            ("near miss: a normal day", day(11 * 60, 20 * 60), false),
+        ],
+        |f, c| f.long_days.push(c),
+    );
+}
+
+fn same(cases: &[(&str, &str)]) -> SameAccident {
+    SameAccident {
+        person: "350203199001011234".into(),
+        accident_date: date(2025, 8, 1),
+        cases: cases
+            .iter()
+            .map(|(n, s)| ((*n).into(), (*s).into()))
+            .collect(),
+    }
+}
+
+#[test]
+fn duplicate_claim_fires_on_two_cases_for_one_accident_day() {
+    check(
+        "duplicate_claim",
+        &[
+            (
+                "twice under one scheme",
+                same(&[
+                    ("GS1", "national.regulations"),
+                    ("GS2", "national.regulations"),
+                ]),
+                true,
+            ),
+            (
+                "under two schemes",
+                same(&[
+                    ("GS1", "xiamen.yilubao"),
+                    ("GS2", "national.platform_pilot"),
+                ]),
+                true,
+            ),
+            (
+                "near miss: one case",
+                same(&[("GS1", "national.regulations")]),
+                false,
+            ),
+        ],
+        |f, c| f.same_accidents.push(c),
+    );
+}
+
+fn month(declared: i64, stored: i64, declared_fen: i64, stored_fen: i64) -> PlatformMonth {
+    PlatformMonth {
+        platform: "meituan".into(),
+        month: "2025-08".into(),
+        declared_orders: declared,
+        declared_premium_fen: declared_fen,
+        stored_orders: stored,
+        stored_premium_fen: stored_fen,
+    }
+}
+
+#[test]
+fn platform_declared_vs_stored_fires_past_the_tolerance_in_orders_or_premium() {
+    // tolerance_bp = 50 (0.5 %).
+    check(
+        "platform_declared_vs_stored",
+        &[
+            (
+                "1 % of orders hidden",
+                month(100_000, 99_000, 500_000, 500_000),
+                true,
+            ),
+            (
+                "premium short by 1 %",
+                month(100_000, 100_000, 500_000, 495_000),
+                true,
+            ),
+            (
+                "more stored than declared",
+                month(100_000, 101_000, 500_000, 505_000),
+                true,
+            ),
+            (
+                "near miss: 0.5 % off",
+                month(100_000, 99_500, 500_000, 497_500),
+                false,
+            ),
+            (
+                "near miss: exact",
+                month(100_000, 100_000, 500_000, 500_000),
+                false,
+            ),
+        ],
+        |f, c| f.platform_months.push(c),
+    );
+}
+
+fn wages(lines: i64, clamped: i64) -> UnitWageMonth {
+    UnitWageMonth {
+        unit: "91350200MA2XXXXX0B".into(),
+        month: "2025-08".into(),
+        lines,
+        clamped_lines: clamped,
+    }
+}
+
+#[test]
+fn wages_clamped_to_floor_fires_when_most_of_a_units_month_is_under_the_band() {
+    // max_share_bp = 5000, min_lines = 3.
+    check(
+        "wages_clamped_to_floor",
+        &[
+            ("3 of 4 under the band", wages(4, 3), true),
+            ("all of 3", wages(3, 3), true),
+            ("near miss: exactly half", wages(4, 2), false),
+            ("near miss: too few lines", wages(2, 2), false),
+        ],
+        |f, c| f.unit_wage_months.push(c),
+    );
+}
+
+#[test]
+fn an_alert_moves_open_investigating_referred_closed_and_nothing_after() {
+    let note = |s: &str| s.to_owned();
+    let mut state = AlertState::Open;
+    for command in [
+        AlertCommand::Investigate {
+            note: note("called the unit"),
+        },
+        AlertCommand::Refer {
+            to: ReferTo::Inspection,
+            note: note("payroll records missing"),
+        },
+        AlertCommand::Close {
+            outcome: Outcome::Confirmed,
+            note: note("arrears paid after the accident"),
+        },
+    ] {
+        state = decide(state, &command).expect("allowed").to;
+    }
+    assert_eq!(
+        state,
+        AlertState::Closed {
+            outcome: Outcome::Confirmed
+        }
+    );
+    let again = decide(state, &AlertCommand::Investigate { note: note("x") }).unwrap_err();
+    assert_eq!(again.code(), "case_closed");
+    let back = decide(
+        AlertState::Referred {
+            to: ReferTo::Police,
+        },
+        &AlertCommand::Investigate { note: note("x") },
+    )
+    .unwrap_err();
+    assert_eq!(back.code(), "command_not_allowed");
+    let silent = decide(
+        AlertState::Open,
+        &AlertCommand::Investigate { note: " ".into() },
+    )
+    .unwrap_err();
+    assert_eq!(silent.code(), "invalid_input");
+    // Open straight to closed (unfounded) is allowed.
+    let closed = decide(
+        AlertState::Open,
+        &AlertCommand::Close {
+            outcome: Outcome::Unfounded,
+            note: note("new job, enrolled the day before"),
+        },
+    )
+    .unwrap();
+    assert_eq!(closed.to.outcome(), Some(Outcome::Unfounded));
+}
+
+#[test]
+fn precision_is_confirmed_over_closed_per_rule() {
+    let p = precision([
+        ("hours_in_day", Outcome::Confirmed),
+        ("hours_in_day", Outcome::Unfounded),
+        ("hours_in_day", Outcome::Unfounded),
+        ("hours_in_day", Outcome::Unfounded),
+        ("duplicate_claim", Outcome::Confirmed),
+    ]);
+    assert_eq!(p["hours_in_day"].basis_points(), Some(2500));
+    assert_eq!(p["duplicate_claim"].basis_points(), Some(10_000));
+}
+
+#[test]
+fn an_alert_opens_at_the_rules_threshold_and_a_second_run_opens_nothing() {
+    // hours_in_day opens an alert at 3 flags; two long days stay pending.
+    let mut facts = MonitorFacts::default();
+    for d in 1..=2 {
+        facts.long_days.push(PersonDay {
+            day: date(2025, 8, d),
+            ..day(5 * 60, 23 * 60)
+        });
+    }
+    let rules = rules();
+    let flags = evaluate(&rules, &facts).unwrap();
+    let plan = plan_run(flags.clone(), &rules, &Known::default());
+    assert!(plan.new_alerts.is_empty());
+    assert_eq!(plan.pending.len(), 2);
+    // The two are now known and pending; a third day opens the alert.
+    let mut known = Known::default();
+    for f in &plan.pending {
+        known.flags.insert((f.rule_id.clone(), f.key.clone()));
+    }
+    known
+        .pending
+        .insert(("hours_in_day".into(), plan.pending[0].subject.clone()), 2);
+    facts.long_days.push(PersonDay {
+        day: date(2025, 8, 3),
+        ..day(5 * 60, 23 * 60)
+    });
+    let plan = plan_run(evaluate(&rules, &facts).unwrap(), &rules, &known);
+    assert_eq!(plan.new_alerts.len(), 1);
+    assert_eq!(plan.new_alerts[0].subject.kind, SubjectKind::Person);
+    assert_eq!(plan.new_alerts[0].flags.len(), 1);
+    assert_eq!(plan.known, 2);
+    // Everything known: nothing to write.
+    for f in &plan.new_alerts[0].flags {
+        known.flags.insert((f.rule_id.clone(), f.key.clone()));
+    }
+    let plan = plan_run(evaluate(&rules, &facts).unwrap(), &rules, &known);
+    assert!(
+        plan.new_alerts.is_empty() && plan.pending.is_empty() && plan.to_open_alerts.is_empty()
+    );
+    assert_eq!(plan.known, 3);
+}

@@ -1,0 +1,240 @@
+//! The monitoring page (issue 16) for agency staff: the alerts still open
+//! with their rule, subject, severity, state and flags, a form to advance
+//! each one (investigate, refer, close with an outcome), and a button for a
+//! full run. Analysts see the list without the forms.
+
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use gongshang_app::AppError;
+use gongshang_app::accounts::Action;
+use gongshang_app::monitor::AlertRow;
+use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::session::{self, csrf_field};
+use super::{Ctx, error_box, respond};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/monitor", get(page))
+        .route("/monitor/run", post(run))
+        .route("/monitor/alerts/{id}/advance", post(advance))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AdvanceForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    command: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+fn title(ctx: &Ctx) -> &str {
+    ctx.t("监测预警", "Monitoring and alerts")
+}
+
+fn severity(ctx: &Ctx, a: &AlertRow) -> Markup {
+    let (zh, en, class) = match a.severity.as_str() {
+        "high" => ("高", "high", "tag red"),
+        "medium" => ("中", "medium", "tag orange"),
+        _ => ("低", "low", "tag grey"),
+    };
+    html! { span class=(class) { (ctx.t(zh, en)) } }
+}
+
+fn state_text(ctx: &Ctx, s: AlertState) -> String {
+    match s {
+        AlertState::Open => ctx.t("待处理", "open").to_owned(),
+        AlertState::Investigating => ctx.t("调查中", "investigating").to_owned(),
+        AlertState::Referred { to } => format!(
+            "{} {}",
+            ctx.t("已移送", "referred to"),
+            match to {
+                ReferTo::ComplaintsCentre => ctx.t("投诉中心", "the complaints centre"),
+                ReferTo::Inspection => ctx.t("劳动保障监察", "labour inspection"),
+                ReferTo::Police => ctx.t("公安机关", "the police"),
+            }
+        ),
+        AlertState::Closed { outcome } => match outcome {
+            Outcome::Confirmed => ctx.t("已结案（属实）", "closed (confirmed)").to_owned(),
+            Outcome::Unfounded => ctx.t("已结案（不属实）", "closed (unfounded)").to_owned(),
+        },
+    }
+}
+
+fn body(ctx: &Ctx, alerts: &[AlertRow], handle: bool, error: Option<&AppError>) -> Markup {
+    html! {
+        h1 { (title(ctx)) }
+        p.muted { (ctx.t(
+            "规则与阈值见 policies/national/monitoring.toml；同一规则对同一对象的线索达到阈值即生成预警。再次运行不会重复生成。",
+            "The rules and their thresholds are in policies/national/monitoring.toml; an alert opens when one rule's flags on one subject reach its threshold. Running again opens nothing twice."
+        )) }
+        @if let Some(e) = error { (error_box(ctx, e)) }
+        @if handle {
+            form.inline method="post" action="/monitor/run" {
+                (csrf_field(ctx))
+                button type="submit" { (ctx.t("立即运行全部规则", "Run every rule now")) }
+            }
+        }
+        div.table-wrap { table #alerts {
+            thead { tr {
+                th { "#" }
+                th { (ctx.t("规则", "Rule")) }
+                th { (ctx.t("对象", "Subject")) }
+                th { (ctx.t("等级", "Severity")) }
+                th { (ctx.t("线索", "Flags")) }
+                th { (ctx.t("状态", "State")) }
+                @if handle { th { (ctx.t("处理", "Next step")) } }
+            } }
+            tbody {
+                @if alerts.is_empty() {
+                    tr { td colspan="7" { span.muted { (ctx.t("没有未结预警", "No open alerts")) } } }
+                }
+                @for a in alerts {
+                    tr data-alert=(a.id) {
+                        td { a href=(format!("/api/v1/monitor/alerts/{}", a.id)) { (a.id) } }
+                        td { code { (a.rule_id) } }
+                        td { (a.subject.kind.as_str()) " " code { (a.subject.key) } }
+                        td { (severity(ctx, a)) }
+                        td { (a.flags) }
+                        td { (state_text(ctx, a.state)) }
+                        @if handle {
+                            td {
+                                form method="post" action=(format!("/monitor/alerts/{}/advance", a.id)) {
+                                    (csrf_field(ctx))
+                                    input type="hidden" name="version" value=(a.version);
+                                    select name="command" {
+                                        @if a.state == AlertState::Open {
+                                            option value="investigate" { (ctx.t("调查", "investigate")) }
+                                        }
+                                        @if a.state.referred_to().is_none() {
+                                            option value="refer" { (ctx.t("移送", "refer")) }
+                                        }
+                                        option value="close" { (ctx.t("结案", "close")) }
+                                    }
+                                    select name="to" {
+                                        option value="" { "—" }
+                                        option value="complaints_centre" { (ctx.t("投诉中心", "complaints centre")) }
+                                        option value="inspection" { (ctx.t("劳动保障监察", "inspection")) }
+                                        option value="police" { (ctx.t("公安机关", "police")) }
+                                    }
+                                    select name="outcome" {
+                                        option value="" { "—" }
+                                        option value="confirmed" { (ctx.t("属实", "confirmed")) }
+                                        option value="unfounded" { (ctx.t("不属实", "unfounded")) }
+                                    }
+                                    input type="text" name="note" required placeholder=(ctx.t("说明", "note"));
+                                    button type="submit" { (ctx.t("提交", "Submit")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } }
+    }
+}
+
+async fn render(state: &AppState, ctx: &Ctx, error: Option<&AppError>) -> Response {
+    let Some(actor) = ctx.viewer.actor() else {
+        return Redirect::to("/login?next=/monitor").into_response();
+    };
+    let handle = ctx.viewer.may(Action::HandleAlert);
+    match state
+        .run(move |app| app.alerts(&actor, Some("active"), None, Some(500)))
+        .await
+    {
+        Ok(alerts) => respond(ctx, title(ctx), body(ctx, &alerts, handle, error)),
+        Err(e) => super::error_page(ctx, &e),
+    }
+}
+
+async fn page(State(state): State<AppState>, ctx: Ctx) -> Response {
+    if let Err(r) = session::require(&ctx, Action::ReadAlerts) {
+        return r;
+    }
+    render(&state, &ctx, None).await
+}
+
+async fn change<F>(state: AppState, ctx: Ctx, csrf: String, action: Action, run: F) -> Response
+where
+    F: FnOnce(&gongshang_app::App, &gongshang_app::accounts::Actor) -> Result<(), AppError>
+        + Send
+        + 'static,
+{
+    let actor = match session::require(&ctx, action) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &csrf) {
+        return r;
+    }
+    match state.run(move |app| run(app, &actor)).await {
+        Ok(()) => Redirect::to("/monitor").into_response(),
+        Err(e) => {
+            let status = super::error_status(&e);
+            (status, render(&state, &ctx, Some(&e)).await).into_response()
+        }
+    }
+}
+
+async fn run(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>) -> Response {
+    change(
+        state,
+        ctx,
+        f.csrf_token,
+        Action::RunMonitor,
+        |app, actor| app.run_monitor(actor).map(|_| ()),
+    )
+    .await
+}
+
+async fn advance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<AdvanceForm>,
+) -> Response {
+    let csrf = f.csrf_token.clone();
+    change(state, ctx, csrf, Action::HandleAlert, move |app, actor| {
+        let note = f.note;
+        let command = match f.command.as_str() {
+            "investigate" => AlertCommand::Investigate { note },
+            "refer" => AlertCommand::Refer {
+                to: ReferTo::parse(&f.to).map_err(|e| AppError::invalid("to", e))?,
+                note,
+            },
+            "close" => AlertCommand::Close {
+                outcome: Outcome::parse(&f.outcome).map_err(|e| AppError::invalid("outcome", e))?,
+                note,
+            },
+            other => {
+                return Err(AppError::invalid(
+                    "command",
+                    format!("{other:?} is not one of investigate, refer, close"),
+                ));
+            }
+        };
+        app.handle_alert(actor, id, f.version, command).map(|_| ())
+    })
+    .await
+}

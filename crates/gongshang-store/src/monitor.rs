@@ -1,0 +1,831 @@
+//! `MonitorStore` (issue 16): the facts of the monitoring rules gathered
+//! set-wise (each rule's facts one statement that groups or joins in the
+//! database: a person's day of orders by `GROUP BY`, overlapping enrolments
+//! by a self-join on the person; nothing loads every order), platforms'
+//! monthly declarations, the runs, and alerts with their flags and their
+//! append-only events.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use gongshang_domain::monitor::facts::{
+    CoverAtAccident, OverlappingEnrolments, PersonDay, PlatformMonth, SameAccident, UnitWageMonth,
+};
+use gongshang_domain::monitor::{
+    AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunPlan, Subject, SubjectKind,
+};
+use gongshang_rules::monitoring::Severity;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::db::{Cols, Db, DbExt, Value};
+use crate::engine::{Backend, SqlStore, audit};
+use crate::error::StoreError;
+
+/// What a platform declares for a month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlatformDeclaration {
+    pub platform: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub orders: i64,
+    pub premium_fen: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+}
+
+/// A run as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MonitorRunRow {
+    pub id: i64,
+    pub as_of: Date,
+    pub started_at: Timestamp,
+    pub actor: String,
+    pub rules: Vec<String>,
+    pub flags_found: i64,
+    pub flags_new: i64,
+    pub alerts_opened: i64,
+    pub alerts_grown: i64,
+}
+
+/// An alert's current state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlertRow {
+    pub id: i64,
+    pub rule_id: String,
+    pub rule_version: i64,
+    pub severity: Severity,
+    pub subject: Subject,
+    pub state: AlertState,
+    pub flags: i64,
+    pub opened_run: i64,
+    pub version: i64,
+    pub opened_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A stored flag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FlagRow {
+    pub id: i64,
+    pub rule_id: String,
+    pub rule_version: i64,
+    pub key: String,
+    pub subject: Subject,
+    pub alert_id: Option<i64>,
+    pub run_id: i64,
+    pub records: Vec<RecordRef>,
+    pub text_zh: String,
+    pub text_en: String,
+}
+
+/// An event of an alert's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlertEventRow {
+    pub seq: i64,
+    pub kind: String,
+    pub to_state: String,
+    pub referred_to: Option<String>,
+    pub outcome: Option<String>,
+    pub note: String,
+    pub at: Timestamp,
+    pub actor: String,
+}
+
+/// Which alerts to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AlertFilter {
+    /// `open`, `investigating`, `referred`, `closed`; `active` for every
+    /// state but closed; none for all.
+    pub state: Option<String>,
+    pub rule_id: Option<String>,
+    pub limit: i64,
+}
+
+/// The parameters the store's queries filter by, so that only rows that may
+/// fire come back (the domain checks them again).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct FactFilter {
+    /// hours_in_day's `max_span_hours`, in minutes; `None` skips the rule.
+    pub max_span_minutes: Option<i64>,
+}
+
+pub trait MonitorStore {
+    /// A platform's declared month; declared once (`duplicate` otherwise).
+    fn declare_platform_month(
+        &self,
+        declaration: &PlatformDeclaration,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    fn platform_declarations(&self, platform: &str)
+    -> Result<Vec<PlatformDeclaration>, StoreError>;
+    /// Every rule's facts, each by one set-wise statement, in one read.
+    fn monitor_facts(&self, filter: FactFilter) -> Result<MonitorFacts, StoreError>;
+    /// The flags stored, the open alerts and the pending flags' counts.
+    fn monitor_known(&self) -> Result<Known, StoreError>;
+    /// A run's plan, written in one transaction with its audit row.
+    #[allow(clippy::too_many_arguments)]
+    fn write_monitor_run(
+        &self,
+        as_of: Date,
+        rules: &[String],
+        flags_found: i64,
+        plan: &RunPlan,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<MonitorRunRow, StoreError>;
+    fn list_alerts(&self, filter: &AlertFilter) -> Result<Vec<AlertRow>, StoreError>;
+    fn alert(&self, id: i64) -> Result<Option<AlertRow>, StoreError>;
+    fn alert_flags(&self, id: i64) -> Result<Vec<FlagRow>, StoreError>;
+    fn alert_events(&self, id: i64) -> Result<Vec<AlertEventRow>, StoreError>;
+    /// Appends an event decided on `expected_version` (`conflict` if the
+    /// alert moved on) and rewrites the alert's state.
+    fn append_alert_event(
+        &self,
+        id: i64,
+        expected_version: i64,
+        event: &AlertEvent,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<AlertRow, StoreError>;
+    /// (rule, outcome) of every closed alert.
+    fn closed_alert_outcomes(&self) -> Result<Vec<(String, String)>, StoreError>;
+    /// For `gongshang bench monitor` only: a filed case for each of the
+    /// first `count` people, all on `accident_date`, and a second case for
+    /// every hundredth of them (the same accident claimed twice). Returns
+    /// the cases added.
+    fn seed_benchmark_cases(
+        &self,
+        count: i64,
+        accident_date: Date,
+        at: Timestamp,
+    ) -> Result<u64, StoreError>;
+}
+
+fn t(v: impl ToString) -> Value {
+    Value::Text(v.to_string())
+}
+
+fn i(v: i64) -> Value {
+    Value::Int(v)
+}
+
+fn date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>().map_err(|e| e.to_string())
+}
+
+fn ts(s: &str) -> Result<Timestamp, String> {
+    s.parse::<Timestamp>().map_err(|e| e.to_string())
+}
+
+fn subject(kind: &str, key: &str) -> Result<Subject, StoreError> {
+    Ok(Subject {
+        kind: SubjectKind::parse(kind).map_err(|e| StoreError::stored("subject_kind", e))?,
+        key: key.to_owned(),
+    })
+}
+
+const ALERT_COLUMNS: &str = "id, rule_id, rule_version, severity, subject_kind, subject_key, state, referred_to, outcome, \
+     flags, opened_run, version, opened_at, updated_at";
+
+fn alert_from_row(row: &[Value]) -> Result<AlertRow, StoreError> {
+    let c = Cols::new(row);
+    Ok(AlertRow {
+        id: c.int(0)?,
+        rule_id: c.text(1)?.to_owned(),
+        rule_version: c.int(2)?,
+        severity: c.parsed(3, "severity", Severity::parse)?,
+        subject: subject(c.text(4)?, c.text(5)?)?,
+        state: AlertState::from_columns(c.text(6)?, c.opt_text(7)?, c.opt_text(8)?)
+            .map_err(|e| StoreError::stored("state", e))?,
+        flags: c.int(9)?,
+        opened_run: c.int(10)?,
+        version: c.int(11)?,
+        opened_at: c.parsed(12, "opened_at", ts)?,
+        updated_at: c.parsed(13, "updated_at", ts)?,
+    })
+}
+
+fn alert_by_id(db: &mut dyn Db, id: i64) -> Result<Option<AlertRow>, StoreError> {
+    db.opt_row(
+        "reading an alert",
+        &format!("SELECT {ALERT_COLUMNS} FROM monitor_alerts WHERE id = $1"),
+        &[i(id)],
+    )?
+    .as_deref()
+    .map(alert_from_row)
+    .transpose()
+}
+
+fn insert_flag(
+    db: &mut dyn Db,
+    flag: &Flag,
+    alert: Option<i64>,
+    run: i64,
+) -> Result<u64, StoreError> {
+    let records = serde_json::to_string(&flag.records)
+        .map_err(|e| StoreError::invalid("records", e.to_string()))?;
+    db.exec(
+        "recording a flag",
+        "INSERT INTO monitor_flags (rule_id, rule_version, flag_key, subject_kind, subject_key, alert_id, run_id, records, text_zh, text_en) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (rule_id, flag_key) DO NOTHING",
+        &[
+            t(&flag.rule_id),
+            i(i64::from(flag.rule_version)),
+            t(&flag.key),
+            t(flag.subject.kind.as_str()),
+            t(&flag.subject.key),
+            Value::opt_int(alert),
+            i(run),
+            t(records),
+            t(&flag.text_zh),
+            t(&flag.text_en),
+        ],
+    )
+}
+
+fn recount(db: &mut dyn Db, alert: i64, at: Timestamp) -> Result<(), StoreError> {
+    db.exec(
+        "counting an alert's flags",
+        "UPDATE monitor_alerts SET flags = (SELECT COUNT(*) FROM monitor_flags WHERE alert_id = $1), updated_at = $2 WHERE id = $1",
+        &[i(alert), t(at)],
+    )?;
+    Ok(())
+}
+
+/// Minutes after midnight, China time (UTC+8), of an instant stored as RFC
+/// 3339 UTC text (`2025-07-01T04:30:00Z`): the same expression on both
+/// dialects. Within one China day the value only grows, so max - min is the
+/// day's span.
+const CHINA_MINUTE: &str = "((CAST(substr(ordered_at, 12, 2) AS BIGINT) * 60 + CAST(substr(ordered_at, 15, 2) AS BIGINT) + 480) % 1440)";
+
+fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreError> {
+    let mut facts = MonitorFacts::default();
+    // The cover each case relies on: the person's cover under the case's
+    // scheme that includes the accident day, its payment, and where the
+    // person's earlier cover under that scheme ended.
+    for r in db.rows(
+        "gathering the cover at each accident",
+        "SELECT c.number, c.resident_id, c.scheme_id, c.accident_date, cv.id, cv.start_date, cv.end_date, cv.payment_id, pay.paid_on, \
+                (SELECT MAX(e.end_date) FROM coverage e WHERE e.person_id = cv.person_id AND e.scheme_id = cv.scheme_id AND e.start_date < cv.start_date) \
+         FROM cases c \
+         JOIN people pe ON pe.resident_id = c.resident_id \
+         JOIN coverage cv ON cv.person_id = pe.id AND cv.scheme_id = c.scheme_id \
+              AND cv.start_date <= c.accident_date AND cv.end_date >= c.accident_date \
+         LEFT JOIN payments pay ON pay.id = cv.payment_id \
+         ORDER BY c.number, cv.id",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        facts.covers_at_accident.push(CoverAtAccident {
+            case_number: c.text(0)?.to_owned(),
+            person: c.text(1)?.to_owned(),
+            scheme_id: c.text(2)?.to_owned(),
+            accident_date: c.parsed(3, "accident_date", date)?,
+            cover_id: c.int(4)?,
+            cover_start: c.parsed(5, "start_date", date)?,
+            cover_end: c.parsed(6, "end_date", date)?,
+            payment_id: c.opt_int(7)?,
+            paid_on: c.opt_parsed(8, "paid_on", date)?,
+            earlier_end: c.opt_parsed(9, "end_date", date)?,
+        });
+    }
+    // Enrolments of one person by two units over overlapping periods.
+    for r in db.rows(
+        "gathering overlapping enrolments",
+        "SELECT pe.resident_id, a.id, ua.credit_code, a.start_date, a.end_date, b.id, ub.credit_code, b.start_date, b.end_date \
+         FROM enrollments a \
+         JOIN enrollments b ON b.person_id = a.person_id AND b.id > a.id AND b.unit_id <> a.unit_id \
+              AND (a.end_date IS NULL OR a.end_date >= b.start_date) \
+              AND (b.end_date IS NULL OR b.end_date >= a.start_date) \
+         JOIN people pe ON pe.id = a.person_id \
+         JOIN units ua ON ua.id = a.unit_id \
+         JOIN units ub ON ub.id = b.unit_id \
+         ORDER BY a.id, b.id",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        facts.overlapping_enrolments.push(OverlappingEnrolments {
+            person: c.text(0)?.to_owned(),
+            first_enrolment: c.int(1)?,
+            first_unit: c.text(2)?.to_owned(),
+            first_start: c.parsed(3, "start_date", date)?,
+            first_end: c.opt_parsed(4, "end_date", date)?,
+            second_enrolment: c.int(5)?,
+            second_unit: c.text(6)?.to_owned(),
+            second_start: c.parsed(7, "start_date", date)?,
+            second_end: c.opt_parsed(8, "end_date", date)?,
+        });
+    }
+    // A person's day of orders on every platform, grouped in the database;
+    // only the days longer than the rule's span come back.
+    if let Some(max_span) = filter.max_span_minutes {
+        for r in db.rows(
+            "gathering long days of orders",
+            &format!(
+                "SELECT resident_id, day, MIN(m), MAX(m), COUNT(*), COUNT(DISTINCT platform) \
+                 FROM (SELECT resident_id, day, platform, {CHINA_MINUTE} AS m FROM orders) o \
+                 GROUP BY resident_id, day HAVING MAX(m) - MIN(m) > $1 ORDER BY resident_id, day"
+            ),
+            &[i(max_span)],
+        )? {
+            let c = Cols::new(&r);
+            facts.long_days.push(PersonDay {
+                person: c.text(0)?.to_owned(),
+                day: c.parsed(1, "day", date)?,
+                first_minute: c.int(2)?,
+                last_minute: c.int(3)?,
+                orders: c.int(4)?,
+                platforms: c.int(5)?,
+            });
+        }
+    }
+    // Cases of one person with one accident day, two or more.
+    let mut same: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    for r in db.rows(
+        "gathering cases of one accident day",
+        "SELECT c.resident_id, c.accident_date, c.number, c.scheme_id FROM cases c \
+         JOIN (SELECT resident_id, accident_date FROM cases GROUP BY resident_id, accident_date HAVING COUNT(*) > 1) d \
+           ON d.resident_id = c.resident_id AND d.accident_date = c.accident_date \
+         ORDER BY c.resident_id, c.accident_date, c.number",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        same.entry((c.text(0)?.to_owned(), c.text(1)?.to_owned()))
+            .or_default()
+            .push((c.text(2)?.to_owned(), c.text(3)?.to_owned()));
+    }
+    for ((person, day), cases) in same {
+        facts.same_accidents.push(SameAccident {
+            person,
+            accident_date: date(&day).map_err(|e| StoreError::stored("accident_date", e))?,
+            cases,
+        });
+    }
+    // Declared months beside the stored month totals (order_months is kept
+    // by every import).
+    for r in db.rows(
+        "gathering declared platform months",
+        "SELECT d.platform, d.month, d.orders, d.premium_fen, COALESCE(m.orders, 0), COALESCE(m.premium_fen, 0) \
+         FROM platform_declarations d LEFT JOIN order_months m ON m.platform = d.platform AND m.month = d.month \
+         ORDER BY d.platform, d.month",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        facts.platform_months.push(PlatformMonth {
+            platform: c.text(0)?.to_owned(),
+            month: c.text(1)?.to_owned(),
+            declared_orders: c.int(2)?,
+            declared_premium_fen: c.int(3)?,
+            stored_orders: c.int(4)?,
+            stored_premium_fen: c.int(5)?,
+        });
+    }
+    // A unit's month of declarations: lines, and lines whose base was
+    // clamped up to the band's lower limit.
+    for r in db.rows(
+        "gathering units' declared wages",
+        "SELECT u.credit_code, d.month, COUNT(*), SUM(CASE WHEN d.base_fen > d.declared_wage_fen THEN 1 ELSE 0 END) \
+         FROM declarations d JOIN enrollments e ON e.id = d.enrollment_id JOIN units u ON u.id = e.unit_id \
+         GROUP BY u.credit_code, d.month \
+         HAVING SUM(CASE WHEN d.base_fen > d.declared_wage_fen THEN 1 ELSE 0 END) > 0 \
+         ORDER BY u.credit_code, d.month",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        facts.unit_wage_months.push(UnitWageMonth {
+            unit: c.text(0)?.to_owned(),
+            month: c.text(1)?.to_owned(),
+            lines: c.int(2)?,
+            clamped_lines: c.int(3)?,
+        });
+    }
+    Ok(facts)
+}
+
+impl<B: Backend> MonitorStore for SqlStore<B> {
+    fn declare_platform_month(
+        &self,
+        d: &PlatformDeclaration,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        if d.platform.trim().is_empty() {
+            return Err(StoreError::invalid("platform", "a platform is required"));
+        }
+        if d.orders < 0 || d.premium_fen < 0 {
+            return Err(StoreError::invalid(
+                "orders",
+                "orders and premium are not negative",
+            ));
+        }
+        self.backend.transaction(|db| {
+            let added = db.exec(
+                "declaring a platform's month",
+                "INSERT INTO platform_declarations (platform, month, orders, premium_fen, declared_at, actor) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, month) DO NOTHING",
+                &[
+                    t(&d.platform),
+                    t(&d.month),
+                    i(d.orders),
+                    i(d.premium_fen),
+                    t(at),
+                    t(actor),
+                ],
+            )?;
+            if added == 0 {
+                return Err(StoreError::duplicate(
+                    "platform_declaration",
+                    format!("{}/{}", d.platform, d.month),
+                ));
+            }
+            audit(
+                db,
+                actor,
+                at,
+                "declare_platform_month",
+                "platform_declaration",
+                &format!("{}/{}", d.platform, d.month),
+                json!({"orders": d.orders, "premium_fen": d.premium_fen}),
+            )
+        })
+    }
+
+    fn platform_declarations(
+        &self,
+        platform: &str,
+    ) -> Result<Vec<PlatformDeclaration>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading a platform's declarations",
+                "SELECT platform, month, orders, premium_fen, declared_at, actor FROM platform_declarations \
+                 WHERE platform = $1 ORDER BY month",
+                &[t(platform)],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok(PlatformDeclaration {
+                    platform: c.text(0)?.to_owned(),
+                    month: c.text(1)?.to_owned(),
+                    orders: c.int(2)?,
+                    premium_fen: c.int(3)?,
+                    declared_at: Some(c.parsed(4, "declared_at", ts)?),
+                    actor: Some(c.text(5)?.to_owned()),
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn monitor_facts(&self, filter: FactFilter) -> Result<MonitorFacts, StoreError> {
+        self.backend.read(|db| gather(db, filter))
+    }
+
+    fn monitor_known(&self) -> Result<Known, StoreError> {
+        self.backend.read(|db| {
+            let mut known = Known::default();
+            let mut flags = BTreeSet::new();
+            for r in db.rows(
+                "reading known flags",
+                "SELECT rule_id, flag_key FROM monitor_flags",
+                &[],
+            )? {
+                let c = Cols::new(&r);
+                flags.insert((c.text(0)?.to_owned(), c.text(1)?.to_owned()));
+            }
+            known.flags = flags;
+            for r in db.rows(
+                "reading open alerts",
+                "SELECT rule_id, subject_kind, subject_key, id FROM monitor_alerts WHERE state <> 'closed'",
+                &[],
+            )? {
+                let c = Cols::new(&r);
+                known
+                    .open_alerts
+                    .insert((c.text(0)?.to_owned(), subject(c.text(1)?, c.text(2)?)?), c.int(3)?);
+            }
+            for r in db.rows(
+                "counting pending flags",
+                "SELECT rule_id, subject_kind, subject_key, COUNT(*) FROM monitor_flags WHERE alert_id IS NULL \
+                 GROUP BY rule_id, subject_kind, subject_key",
+                &[],
+            )? {
+                let c = Cols::new(&r);
+                known.pending.insert(
+                    (c.text(0)?.to_owned(), subject(c.text(1)?, c.text(2)?)?),
+                    u64::try_from(c.int(3)?).unwrap_or(0),
+                );
+            }
+            Ok(known)
+        })
+    }
+
+    fn write_monitor_run(
+        &self,
+        as_of: Date,
+        rules: &[String],
+        flags_found: i64,
+        plan: &RunPlan,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<MonitorRunRow, StoreError> {
+        let flags_new = (plan.to_open_alerts.len()
+            + plan.pending.len()
+            + plan.new_alerts.iter().map(|a| a.flags.len()).sum::<usize>())
+            as i64;
+        let grown: BTreeSet<i64> = plan.to_open_alerts.iter().map(|(a, _)| *a).collect();
+        let row = MonitorRunRow {
+            id: 0,
+            as_of,
+            started_at: at,
+            actor: actor.to_owned(),
+            rules: rules.to_vec(),
+            flags_found,
+            flags_new,
+            alerts_opened: plan.new_alerts.len() as i64,
+            alerts_grown: grown.len() as i64,
+        };
+        self.backend.transaction(|db| {
+            let run = db.insert_id(
+                "recording a monitoring run",
+                "INSERT INTO monitor_runs (as_of, started_at, actor, rules, flags_found, flags_new, alerts_opened, alerts_grown) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &[
+                    t(as_of),
+                    t(at),
+                    t(actor),
+                    t(rules.join(",")),
+                    i(flags_found),
+                    i(flags_new),
+                    i(row.alerts_opened),
+                    i(row.alerts_grown),
+                ],
+                || StoreError::duplicate("monitor_run", at),
+            )?;
+            for alert in &plan.new_alerts {
+                let id = db.insert_id(
+                    "opening an alert",
+                    "INSERT INTO monitor_alerts (rule_id, rule_version, severity, subject_kind, subject_key, state, flags, opened_run, version, opened_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, 'open', 0, $6, 1, $7, $7) RETURNING id",
+                    &[
+                        t(&alert.rule_id),
+                        i(i64::from(alert.rule_version)),
+                        t(alert.severity.as_str()),
+                        t(alert.subject.kind.as_str()),
+                        t(&alert.subject.key),
+                        i(run),
+                        t(at),
+                    ],
+                    || {
+                        StoreError::conflict(
+                            "alert",
+                            format!("{}/{}", alert.rule_id, alert.subject),
+                            "an alert of this rule and subject is already open: run again",
+                        )
+                    },
+                )?;
+                db.exec(
+                    "attaching pending flags",
+                    "UPDATE monitor_flags SET alert_id = $1 WHERE rule_id = $2 AND subject_kind = $3 AND subject_key = $4 AND alert_id IS NULL",
+                    &[
+                        i(id),
+                        t(&alert.rule_id),
+                        t(alert.subject.kind.as_str()),
+                        t(&alert.subject.key),
+                    ],
+                )?;
+                for f in &alert.flags {
+                    insert_flag(db, f, Some(id), run)?;
+                }
+                db.exec(
+                    "recording an alert's opening",
+                    "INSERT INTO monitor_alert_events (alert_id, seq, kind, to_state, note, at, actor) VALUES ($1, 1, 'opened', 'open', $2, $3, $4)",
+                    &[i(id), t(format!("opened by run {run}")), t(at), t(actor)],
+                )?;
+                recount(db, id, at)?;
+            }
+            for (alert, f) in &plan.to_open_alerts {
+                insert_flag(db, f, Some(*alert), run)?;
+            }
+            for alert in &grown {
+                recount(db, *alert, at)?;
+            }
+            for f in &plan.pending {
+                insert_flag(db, f, None, run)?;
+            }
+            audit(
+                db,
+                actor,
+                at,
+                "monitor_run",
+                "monitor_run",
+                &run.to_string(),
+                json!({"as_of": as_of.to_string(), "flags_found": flags_found, "flags_new": flags_new,
+                       "alerts_opened": row.alerts_opened, "alerts_grown": row.alerts_grown}),
+            )?;
+            Ok(MonitorRunRow { id: run, ..row.clone() })
+        })
+    }
+
+    fn list_alerts(&self, filter: &AlertFilter) -> Result<Vec<AlertRow>, StoreError> {
+        let mut sql = format!("SELECT {ALERT_COLUMNS} FROM monitor_alerts WHERE 1 = 1");
+        let mut params = Vec::new();
+        match filter.state.as_deref() {
+            None => {}
+            Some("active") => sql.push_str(" AND state <> 'closed'"),
+            Some(state) => {
+                params.push(t(state));
+                sql.push_str(&format!(" AND state = ${}", params.len()));
+            }
+        }
+        if let Some(rule) = &filter.rule_id {
+            params.push(t(rule));
+            sql.push_str(&format!(" AND rule_id = ${}", params.len()));
+        }
+        params.push(i(filter.limit.clamp(1, 1000)));
+        sql.push_str(&format!(
+            " ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id DESC LIMIT ${}",
+            params.len()
+        ));
+        self.backend.read(|db| {
+            db.rows("listing alerts", &sql, &params)?
+                .iter()
+                .map(|r| alert_from_row(r))
+                .collect()
+        })
+    }
+
+    fn alert(&self, id: i64) -> Result<Option<AlertRow>, StoreError> {
+        self.backend.read(|db| alert_by_id(db, id))
+    }
+
+    fn alert_flags(&self, id: i64) -> Result<Vec<FlagRow>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading an alert's flags",
+                "SELECT id, rule_id, rule_version, flag_key, subject_kind, subject_key, alert_id, run_id, records, text_zh, text_en \
+                 FROM monitor_flags WHERE alert_id = $1 ORDER BY id",
+                &[i(id)],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok(FlagRow {
+                    id: c.int(0)?,
+                    rule_id: c.text(1)?.to_owned(),
+                    rule_version: c.int(2)?,
+                    key: c.text(3)?.to_owned(),
+                    subject: subject(c.text(4)?, c.text(5)?)?,
+                    alert_id: c.opt_int(6)?,
+                    run_id: c.int(7)?,
+                    records: c.parsed(8, "records", |s: &str| {
+                        serde_json::from_str::<Vec<RecordRef>>(s)
+                    })?,
+                    text_zh: c.text(9)?.to_owned(),
+                    text_en: c.text(10)?.to_owned(),
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn alert_events(&self, id: i64) -> Result<Vec<AlertEventRow>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading an alert's events",
+                "SELECT seq, kind, to_state, referred_to, outcome, note, at, actor FROM monitor_alert_events \
+                 WHERE alert_id = $1 ORDER BY seq",
+                &[i(id)],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok(AlertEventRow {
+                    seq: c.int(0)?,
+                    kind: c.text(1)?.to_owned(),
+                    to_state: c.text(2)?.to_owned(),
+                    referred_to: c.opt_text(3)?.map(str::to_owned),
+                    outcome: c.opt_text(4)?.map(str::to_owned),
+                    note: c.text(5)?.to_owned(),
+                    at: c.parsed(6, "at", ts)?,
+                    actor: c.text(7)?.to_owned(),
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn append_alert_event(
+        &self,
+        id: i64,
+        expected_version: i64,
+        event: &AlertEvent,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<AlertRow, StoreError> {
+        let to = event.to;
+        let referred = to.referred_to().map(|r| r.as_str());
+        let outcome = to.outcome().map(|o| o.as_str());
+        self.backend.transaction(|db| {
+            let Some(alert) = alert_by_id(db, id)? else {
+                return Err(StoreError::not_found("alert", id));
+            };
+            let moved = db.exec(
+                "moving an alert",
+                "UPDATE monitor_alerts SET state = $1, referred_to = COALESCE($2, referred_to), outcome = $3, \
+                 version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
+                &[
+                    t(to.as_str()),
+                    Value::opt_text(referred.map(str::to_owned)),
+                    Value::opt_text(outcome.map(str::to_owned)),
+                    t(at),
+                    i(id),
+                    i(expected_version),
+                ],
+            )?;
+            if moved == 0 {
+                return Err(StoreError::conflict(
+                    "alert",
+                    id,
+                    format!(
+                        "the event was decided on version {expected_version}, but the alert is at version {}; read it again",
+                        alert.version
+                    ),
+                ));
+            }
+            db.exec(
+                "recording an alert event",
+                "INSERT INTO monitor_alert_events (alert_id, seq, kind, to_state, referred_to, outcome, note, at, actor) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                &[
+                    i(id),
+                    i(expected_version + 1),
+                    t(event.kind),
+                    t(to.as_str()),
+                    Value::opt_text(referred.map(str::to_owned)),
+                    Value::opt_text(outcome.map(str::to_owned)),
+                    t(&event.note),
+                    t(at),
+                    t(actor),
+                ],
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "alert_event",
+                "alert",
+                &id.to_string(),
+                json!({"kind": event.kind, "to": to.as_str(), "referred_to": referred, "outcome": outcome}),
+            )?;
+            alert_by_id(db, id)?.ok_or_else(|| StoreError::not_found("alert", id))
+        })
+    }
+
+    fn seed_benchmark_cases(
+        &self,
+        count: i64,
+        accident_date: Date,
+        at: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.backend.transaction(|db| {
+            let mut added = 0;
+            for (prefix, filter) in [("BENCH-", "WHERE 1 = 1"), ("BENCH-TWICE-", "WHERE id % 100 = 0")] {
+                added += db.exec(
+                    "seeding benchmark cases",
+                    &format!(
+                        "INSERT INTO cases (number, flow, resident_id, scheme_id, jurisdiction, accident_key, accident_date, \
+                         state, closed, version, opened_at, updated_at) \
+                         SELECT '{prefix}' || CAST(id AS TEXT), 'determination', resident_id, 'guangdong.employees', 'guangdong', \
+                         '{prefix}' || CAST(id AS TEXT), $1, 'filed', 0, 0, $2, $2 \
+                         FROM (SELECT id, resident_id FROM people ORDER BY id LIMIT $3) p {filter} \
+                         ON CONFLICT DO NOTHING"
+                    ),
+                    &[t(accident_date), t(at), i(count)],
+                )?;
+            }
+            Ok(added)
+        })
+    }
+
+    fn closed_alert_outcomes(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading closed alerts",
+                "SELECT rule_id, outcome FROM monitor_alerts WHERE state = 'closed' ORDER BY id",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok((c.text(0)?.to_owned(), c.text(1)?.to_owned()))
+            })
+            .collect()
+        })
+    }
+}

@@ -1,0 +1,206 @@
+//! Monitoring (issue 16): the facts come back grouped by the database (a
+//! person's day of orders across platforms, a platform's declared month
+//! against its stored one), a run's plan is written once, and an alert's
+//! events are append-only.
+
+use gongshang_domain::monitor::{
+    AlertCommand, AlertState, Flag, Outcome, PlannedAlert, RecordRef, RunPlan, Subject, decide,
+};
+use gongshang_rules::monitoring::Severity;
+use gongshang_store::monitor::{AlertFilter, FactFilter, PlatformDeclaration};
+
+use crate::common::*;
+
+fn order_at(
+    platform_text: &str,
+    n: u32,
+    person: u32,
+    day: jiff::civil::Date,
+    h: i8,
+    m: i8,
+) -> gongshang_store::OrderRecord {
+    let mut o = orders(platform_text, n, 1, 1).remove(0);
+    o.resident_id = resident(person);
+    o.day = day;
+    o.ordered_at = day
+        .at(h, m, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .unwrap()
+        .timestamp();
+    o
+}
+
+fn flag(key: &str, person: u32) -> Flag {
+    Flag {
+        rule_id: "hours_in_day".into(),
+        rule_version: 1,
+        subject: Subject::person(resident(person).as_str()),
+        key: key.into(),
+        records: vec![RecordRef::new("order_day", key)],
+        text_zh: "长".into(),
+        text_en: "long".into(),
+    }
+}
+
+#[test]
+fn a_persons_day_of_orders_is_grouped_across_platforms_in_the_database() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let import = s.begin_import("orders", "day.csv", ACTOR, now()).unwrap();
+        let day = d(2025, 3, 2);
+        let batch = vec![
+            // Person 1: 05:50 on one platform, 23:10 on another: 17 h 20 min.
+            order_at("meituan", 1, 1, day, 5, 50),
+            order_at("eleme", 2, 1, day, 23, 10),
+            order_at("meituan", 3, 1, day, 12, 0),
+            // Person 2: 08:00 to 22:00, 14 hours: a near miss.
+            order_at("meituan", 4, 2, day, 8, 0),
+            order_at("meituan", 5, 2, day, 22, 0),
+            // Person 3: 00:30 to 23:59 on two different days: no day is long.
+            order_at("meituan", 6, 3, day, 0, 30),
+            order_at("meituan", 7, 3, d(2025, 3, 3), 23, 59),
+        ];
+        s.import_orders(&batch, import, ACTOR, now()).unwrap();
+        let facts = s
+            .monitor_facts(FactFilter {
+                max_span_minutes: Some(16 * 60),
+            })
+            .unwrap();
+        assert_eq!(facts.long_days.len(), 1, "{:?}", facts.long_days);
+        let long = &facts.long_days[0];
+        assert_eq!(long.person, resident(1).as_str());
+        assert_eq!(
+            (long.first_minute, long.last_minute),
+            (5 * 60 + 50, 23 * 60 + 10)
+        );
+        assert_eq!((long.orders, long.platforms), (3, 2));
+
+        // A platform's declaration beside its stored month.
+        let decl = PlatformDeclaration {
+            platform: "meituan".into(),
+            month: "2025-03".into(),
+            orders: 10,
+            premium_fen: 30,
+            declared_at: None,
+            actor: None,
+        };
+        s.declare_platform_month(&decl, ACTOR, now()).unwrap();
+        let again = s.declare_platform_month(&decl, ACTOR, now()).unwrap_err();
+        assert_eq!(again.code(), "duplicate");
+        let facts = s
+            .monitor_facts(FactFilter {
+                max_span_minutes: None,
+            })
+            .unwrap();
+        assert!(facts.long_days.is_empty());
+        let m = &facts.platform_months[0];
+        assert_eq!((m.declared_orders, m.stored_orders), (10, 6));
+        assert_eq!((m.declared_premium_fen, m.stored_premium_fen), (30, 18));
+        assert_eq!(s.platform_declarations("meituan").unwrap().len(), 1);
+    });
+}
+
+#[test]
+fn a_runs_plan_is_written_once_and_an_alerts_events_are_append_only() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let rules = vec!["hours_in_day".to_owned()];
+        // Two pending flags of person 1.
+        let plan = RunPlan {
+            pending: vec![flag("p1/d1", 1), flag("p1/d2", 1)],
+            ..RunPlan::default()
+        };
+        let run = s
+            .write_monitor_run(d(2026, 1, 1), &rules, 2, &plan, ACTOR, now())
+            .unwrap();
+        assert_eq!((run.flags_new, run.alerts_opened), (2, 0));
+        let known = s.monitor_known().unwrap();
+        assert_eq!(known.flags.len(), 2);
+        let group = (
+            "hours_in_day".to_owned(),
+            Subject::person(resident(1).as_str()),
+        );
+        assert_eq!(known.pending[&group], 2);
+        // A third opens the alert, which takes the two pending with it.
+        let plan = RunPlan {
+            new_alerts: vec![PlannedAlert {
+                rule_id: "hours_in_day".into(),
+                rule_version: 1,
+                severity: Severity::Medium,
+                subject: group.1.clone(),
+                flags: vec![flag("p1/d3", 1)],
+            }],
+            ..RunPlan::default()
+        };
+        let run = s
+            .write_monitor_run(d(2026, 1, 2), &rules, 3, &plan, ACTOR, now())
+            .unwrap();
+        assert_eq!(run.alerts_opened, 1);
+        let alerts = s
+            .list_alerts(&AlertFilter {
+                state: Some("active".into()),
+                rule_id: None,
+                limit: 50,
+            })
+            .unwrap();
+        assert_eq!(alerts.len(), 1);
+        let alert = &alerts[0];
+        assert_eq!(
+            (alert.flags, alert.state, alert.version),
+            (3, AlertState::Open, 1)
+        );
+        assert_eq!(s.alert_flags(alert.id).unwrap().len(), 3);
+        let known = s.monitor_known().unwrap();
+        assert_eq!(known.open_alerts[&group], alert.id);
+        assert!(known.pending.is_empty());
+        // The same flag again adds nothing (the key is unique).
+        let plan = RunPlan {
+            to_open_alerts: vec![(alert.id, flag("p1/d3", 1))],
+            ..RunPlan::default()
+        };
+        s.write_monitor_run(d(2026, 1, 3), &rules, 3, &plan, ACTOR, now())
+            .unwrap();
+        assert_eq!(s.alert(alert.id).unwrap().unwrap().flags, 3);
+
+        // Investigate, then close; a stale version is a conflict.
+        let ev = decide(
+            alert.state,
+            &AlertCommand::Investigate {
+                note: "asked the platforms".into(),
+            },
+        )
+        .unwrap();
+        let moved = s
+            .append_alert_event(alert.id, 1, &ev, ACTOR, now())
+            .unwrap();
+        assert_eq!((moved.state, moved.version), (AlertState::Investigating, 2));
+        let stale = s
+            .append_alert_event(alert.id, 1, &ev, ACTOR, now())
+            .unwrap_err();
+        assert_eq!(stale.code(), "conflict");
+        let close = decide(
+            moved.state,
+            &AlertCommand::Close {
+                outcome: Outcome::Unfounded,
+                note: "two riders share a phone".into(),
+            },
+        )
+        .unwrap();
+        s.append_alert_event(alert.id, 2, &close, ACTOR, now())
+            .unwrap();
+        let events = s.alert_events(alert.id).unwrap();
+        assert_eq!(
+            events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+            ["opened", "investigate", "close"]
+        );
+        assert_eq!(
+            s.closed_alert_outcomes().unwrap(),
+            [("hours_in_day".to_owned(), "unfounded".to_owned())]
+        );
+        assert!(
+            db.raw_execute("UPDATE monitor_alert_events SET note = 'x'")
+                .is_err()
+        );
+        assert!(db.raw_execute("DELETE FROM monitor_alert_events").is_err());
+    });
+}
