@@ -10,13 +10,20 @@ use axum::routing::get;
 
 use crate::AppState;
 
-/// Bumped when an asset changes, so cached copies are not reused.
-const VERSION: &str = "2";
+/// The version in the assets' paths, bumped when an asset changes so that
+/// cached copies are not reused: the pages link this version, which is
+/// cached for a year; any other version is served `no-cache`.
+macro_rules! version {
+    () => {
+        "3"
+    };
+}
+const VERSION: &str = version!();
 
-pub const CSS_PATH: &str = "/assets/1/app.css";
-pub const APP_JS_PATH: &str = "/assets/1/app.js";
-pub const HTMX_PATH: &str = "/assets/1/htmx.min.js";
-pub const ECHARTS_PATH: &str = "/assets/1/echarts.common.min.js";
+pub const CSS_PATH: &str = concat!("/assets/", version!(), "/app.css");
+pub const APP_JS_PATH: &str = concat!("/assets/", version!(), "/app.js");
+pub const HTMX_PATH: &str = concat!("/assets/", version!(), "/htmx.min.js");
+pub const ECHARTS_PATH: &str = concat!("/assets/", version!(), "/echarts.common.min.js");
 
 /// (name, content type, bytes).
 const FILES: &[(&str, &str, &[u8])] = &[

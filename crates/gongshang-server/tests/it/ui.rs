@@ -102,17 +102,37 @@ fn pages_need_a_login_and_the_language_switches() {
 
 #[test]
 fn assets_are_embedded() {
-    for path in [
-        "/assets/1/htmx.min.js",
-        "/assets/1/echarts.common.min.js",
-        "/assets/1/app.css",
-        "/assets/1/app.js",
-    ] {
-        let r = get(path, None);
+    // The pages link the current version, cached for a year; another
+    // version is still served, but not cached.
+    let page = get("/login", None);
+    let css = page
+        .body
+        .split("href=\"")
+        .find_map(|t| t.split('"').next().filter(|h| h.ends_with("/app.css")))
+        .expect("the page links its stylesheet")
+        .to_owned();
+    let version = css
+        .trim_start_matches("/assets/")
+        .trim_end_matches("/app.css");
+    for name in ["htmx.min.js", "echarts.common.min.js", "app.css", "app.js"] {
+        let path = format!("/assets/{version}/{name}");
+        let r = get(&path, None);
         assert_eq!(r.status, 200, "{path}");
         assert!(r.body.len() > 1000, "{path} has content");
+        assert_eq!(
+            r.header("cache-control"),
+            Some("public, max-age=31536000, immutable"),
+            "{path}"
+        );
     }
-    assert_eq!(get("/assets/1/nothing.js", None).status, 404);
+    assert_eq!(
+        get("/assets/0/app.css", None).header("cache-control"),
+        Some("no-cache")
+    );
+    assert_eq!(
+        get(&format!("/assets/{version}/nothing.js"), None).status,
+        404
+    );
 }
 
 #[test]
