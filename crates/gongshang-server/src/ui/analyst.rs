@@ -434,7 +434,7 @@ async fn export(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FilterQ
         t.key, filters.from_month, filters.to_month
     );
     let bytes = match format {
-        "xlsx" => super::xlsx::workbook(&t.title, &t.head, &t.rows, &t.numeric),
+        "xlsx" => gongshang_app::export::xlsx(&workbook_table(&t)),
         _ => csv_of(&t.head, &t.rows),
     };
     download(&name, format, bytes)
@@ -514,4 +514,35 @@ async fn parameters_csv(
         "csv",
         csv_of(&head, &body),
     )
+}
+
+/// The page's table as the app's export table (one xlsx writer for the
+/// whole house): numeric columns become numbers, amounts in yuan money.
+fn workbook_table(t: &Table) -> gongshang_app::export::Table {
+    use gongshang_app::export::Cell;
+    let cell = |numeric: bool, v: &String| {
+        if numeric {
+            if let Ok(n) = v.parse::<i64>() {
+                return Cell::Int(n);
+            }
+            if let Ok(m) = gongshang_rules::Money::parse_yuan(v) {
+                return Cell::Money(m);
+            }
+        }
+        Cell::Text(v.clone())
+    };
+    gongshang_app::export::Table {
+        name: t.title.clone(),
+        headers: t.head.clone(),
+        rows: t
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .map(|(i, v)| cell(t.numeric.get(i).copied().unwrap_or(false), v))
+                    .collect()
+            })
+            .collect(),
+    }
 }

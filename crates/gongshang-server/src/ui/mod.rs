@@ -32,7 +32,6 @@ mod session;
 mod staff_words;
 mod tickets;
 mod worker;
-mod xlsx;
 
 use axum::Router;
 use axum::extract::FromRequestParts;

@@ -386,3 +386,22 @@ fn the_clerk_takes_a_platform_confirmation_and_an_insurer_claim_with_refusals_at
     );
     assert!(r.body.contains("value=\"一千\""));
 }
+
+/// The analyst's tables export as a workbook through the house's one xlsx
+/// writer (gongshang_app::export): a zip whose sheet holds the table.
+#[test]
+fn the_analysts_table_exports_as_an_excel_workbook() {
+    let analyst = sign_in("analyst");
+    let r = get("/analysis/export?table=months&format=xlsx", &analyst);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.header("content-type")
+            .is_some_and(|t| t.contains("spreadsheetml")),
+        "{:?}",
+        r.header("content-type")
+    );
+    // A stored zip: its local header, then the parts' names in clear.
+    assert!(r.body.starts_with("PK"), "a zip");
+    assert!(r.body.contains("xl/worksheets/sheet1.xml"));
+    assert!(r.body.contains("月份"), "the header row is in the sheet");
+}
