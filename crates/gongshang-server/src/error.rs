@@ -293,6 +293,17 @@ impl ApiError {
         e
     }
 
+    /// 429 `too_many_attempts`: tickets filed without a login from this
+    /// address refused for `seconds` more.
+    pub fn too_many_filings(seconds: u64) -> ApiError {
+        let mut e = ApiError::new(
+            "too_many_attempts",
+            format!("too many tickets filed from this address; try again in {seconds} s"),
+        );
+        e.retry_after = Some(seconds);
+        e
+    }
+
     pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
         self.field = Some(field.into());
         self

@@ -70,6 +70,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed sign-ins by login and by address ([`throttle`]).
     pub throttle: Arc<throttle::LoginThrottle>,
+    /// Tickets filed without a login, by address ([`throttle::FilingThrottle`]).
+    pub filings: Arc<throttle::FilingThrottle>,
     tokens: Arc<Mutex<HashMap<String, RememberedToken>>>,
     /// At most this many service calls at once on the blocking pool
     /// ([`BLOCKING_CALLS`], [`POSTGRES_BLOCKING_CALLS`]): 64 threads
@@ -98,6 +100,7 @@ impl AppState {
             metrics: Arc::default(),
             secure_cookies: false,
             throttle: Arc::default(),
+            filings: Arc::default(),
             tokens: Arc::default(),
             blocking: Arc::new(tokio::sync::Semaphore::new(calls)),
         }

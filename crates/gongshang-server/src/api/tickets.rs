@@ -292,11 +292,17 @@ pub struct FollowRequest {
 /// lookup code follow it.
 #[utoipa::path(post, path = "/public/tickets", tag = "tickets", request_body = TicketRequest,
     security(()),
-    responses((status = 201, body = FiledTicketResponse), (status = "4XX", body = Problem)))]
+    responses((status = 201, body = FiledTicketResponse), (status = "4XX", body = Problem,
+        description = "refused; 429 `too_many_attempts` with Retry-After when one address files too many")))]
 pub async fn submit_public(
     State(state): State<AppState>,
+    client: crate::auth::ClientAddr,
     ApiJson(req): ApiJson<TicketRequest>,
 ) -> ApiResult<Response> {
+    state
+        .filings
+        .begin(client.0, state.app.now())
+        .map_err(crate::error::ApiError::too_many_filings)?;
     let input = TicketInput::from(req);
     let filed = state.run(move |app| app.submit_qr_ticket(&input)).await?;
     Ok(json_sized(

@@ -204,7 +204,37 @@ async fn qr_form(ctx: Ctx) -> Response {
     )
 }
 
-async fn qr_submit(State(state): State<AppState>, ctx: Ctx, Form(f): Form<QrForm>) -> Response {
+async fn qr_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    client: crate::auth::ClientAddr,
+    Form(f): Form<QrForm>,
+) -> Response {
+    if let Err(wait) = state.filings.begin(client.0, state.app.now()) {
+        let minutes = wait.div_ceil(60);
+        let notice = if ctx.zh() {
+            format!(
+                "此网络提交的诉求过多，请{minutes}分钟后再试，或到服务中心窗口、拨打服务电话求助。"
+            )
+        } else {
+            format!(
+                "Too many tickets were filed from this network; try again in {minutes} min, or ask at the centre's window or by phone."
+            )
+        };
+        return (
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, wait.to_string())],
+            respond(
+                &ctx,
+                ctx.t("提交诉求", "Ask for help"),
+                html! {
+                    div.alert.error role="alert" #qr-throttled { (notice) }
+                    (qr_form_markup(&ctx, &f, None))
+                },
+            ),
+        )
+            .into_response();
+    }
     let input = f.input();
     match state.run(move |app| app.submit_qr_ticket(&input)).await {
         Ok(filed) => respond(

@@ -116,3 +116,36 @@ fn one_address_failing_on_many_logins_is_refused_too() {
         assert_eq!(sign_in(s, "analyst", PASSWORD).status, 200);
     });
 }
+
+/// Tickets filed without a login (issue 15's QR form and the public API):
+/// 30 an hour from one address go through, the next is refused with 429
+/// and Retry-After, on the phone form in the person's language too; once
+/// the wait is over the address files again.
+#[test]
+fn one_address_filing_tickets_without_a_login_is_slowed() {
+    each_backend(|s| {
+        let file = || {
+            s.send(req("POST", "/api/v1/public/tickets").json(&json!({
+                "category": "consultation",
+                "summary": "想了解平台骑手的职业伤害保障",
+                "complainant_name": "王五",
+                "complainant_phone": "13900003333",
+                "district": "思明区"
+            })))
+        };
+        for n in 1..=30 {
+            let r = file();
+            assert_eq!(r.status, 201, "filing {n}: {r:?}");
+        }
+        let secs = retry_after(&file());
+        let form = s.send(req("POST", "/q").raw(
+            "application/x-www-form-urlencoded",
+            "category=consultation&summary=x&complainant_name=x&complainant_phone=13900003333",
+        ));
+        assert_eq!(form.status, 429, "{form:?}");
+        assert!(form.body.contains("qr-throttled"), "{}", form.body);
+        assert!(form.body.contains("请"), "in Chinese: {}", form.body);
+        wait(s, secs);
+        assert_eq!(file().status, 201, "filed again after the wait");
+    });
+}
