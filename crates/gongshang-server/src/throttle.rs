@@ -248,6 +248,56 @@ impl LoginThrottle {
     }
 }
 
+/// Tickets filed without a login (the QR form and `POST /public/tickets`)
+/// from one client address. Generous, because a whole service centre's
+/// wifi, a factory's or a mobile carrier's NAT is one address: 30 an hour
+/// go through at once, then each waits twice as long as the one before,
+/// and from the 120th the address waits 30 minutes. It stops a script from
+/// filling the centre's queue, not a crowd at the window (the figures are
+/// this project's choice, not an instrument's).
+pub const PUBLIC_FILINGS_PER_ADDRESS: Limits = Limits {
+    // The 30th filing is counted as the 30th: the next one waits.
+    free: 29,
+    lock_at: 120,
+    lockout: SignedDuration::from_mins(30),
+    forget: SignedDuration::from_hours(1),
+};
+
+/// Counts the filings without a login of this server process by address
+/// (in memory, like the login throttle).
+pub struct FilingThrottle {
+    limits: Limits,
+    addresses: Mutex<Table<IpAddr>>,
+}
+
+impl Default for FilingThrottle {
+    fn default() -> Self {
+        FilingThrottle::new(PUBLIC_FILINGS_PER_ADDRESS)
+    }
+}
+
+impl FilingThrottle {
+    pub fn new(limits: Limits) -> FilingThrottle {
+        FilingThrottle {
+            limits,
+            addresses: Mutex::default(),
+        }
+    }
+
+    /// Before filing: `Err(seconds)` to wait when the address has filed too
+    /// many; otherwise the filing is counted. An unknown address (a server
+    /// run without connect info) is not limited.
+    pub fn begin(&self, client: Option<IpAddr>, now: Timestamp) -> Result<(), u64> {
+        let Some(ip) = client else { return Ok(()) };
+        let mut t = self.addresses.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(wait) = t.refused(&self.limits, &ip, now) {
+            return Err(wait);
+        }
+        t.fail(&self.limits, ip, now);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,55 +386,5 @@ mod tests {
         assert!(t.begin("x", None, at(1000)).is_err());
         assert_eq!(t.begin("x", None, at(900 + 3600)), Ok(()));
         assert_eq!(t.begin("x", None, at(900 + 3600)), Ok(()));
-    }
-}
-
-/// Tickets filed without a login (the QR form and `POST /public/tickets`)
-/// from one client address. Generous, because a whole service centre's
-/// wifi, a factory's or a mobile carrier's NAT is one address: 30 an hour
-/// go through at once, then each waits twice as long as the one before,
-/// and from the 120th the address waits 30 minutes. It stops a script from
-/// filling the centre's queue, not a crowd at the window (the figures are
-/// this project's choice, not an instrument's).
-pub const PUBLIC_FILINGS_PER_ADDRESS: Limits = Limits {
-    // The 30th filing is counted as the 30th: the next one waits.
-    free: 29,
-    lock_at: 120,
-    lockout: SignedDuration::from_mins(30),
-    forget: SignedDuration::from_hours(1),
-};
-
-/// Counts the filings without a login of this server process by address
-/// (in memory, like the login throttle).
-pub struct FilingThrottle {
-    limits: Limits,
-    addresses: Mutex<Table<IpAddr>>,
-}
-
-impl Default for FilingThrottle {
-    fn default() -> Self {
-        FilingThrottle::new(PUBLIC_FILINGS_PER_ADDRESS)
-    }
-}
-
-impl FilingThrottle {
-    pub fn new(limits: Limits) -> FilingThrottle {
-        FilingThrottle {
-            limits,
-            addresses: Mutex::default(),
-        }
-    }
-
-    /// Before filing: `Err(seconds)` to wait when the address has filed too
-    /// many; otherwise the filing is counted. An unknown address (a server
-    /// run without connect info) is not limited.
-    pub fn begin(&self, client: Option<IpAddr>, now: Timestamp) -> Result<(), u64> {
-        let Some(ip) = client else { return Ok(()) };
-        let mut t = self.addresses.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(wait) = t.refused(&self.limits, &ip, now) {
-            return Err(wait);
-        }
-        t.fail(&self.limits, ip, now);
-        Ok(())
     }
 }
