@@ -93,7 +93,7 @@ impl From<TicketRequest> for TicketInput {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct DeadlineView {
+pub struct TicketDeadlineView {
     /// acceptance, mediation, referral_acceptance, referral_decision or
     /// review_request.
     pub deadline: String,
@@ -108,7 +108,7 @@ pub struct DeadlineView {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct SessionView {
+pub struct MediationSessionView {
     pub mediator: String,
     pub held_on: String,
     pub channel: String,
@@ -167,8 +167,8 @@ pub struct TicketResponse {
     pub satisfaction: Option<String>,
     pub filed_on: String,
     pub closed_on: Option<String>,
-    pub deadlines: Vec<DeadlineView>,
-    pub sessions: Vec<SessionView>,
+    pub deadlines: Vec<TicketDeadlineView>,
+    pub sessions: Vec<MediationSessionView>,
     pub referrals: Vec<ReferralView>,
     pub history: Vec<HistoryLineView>,
     pub agreement: Option<String>,
@@ -210,7 +210,7 @@ impl From<&TicketView> for TicketResponse {
             deadlines: v
                 .deadlines
                 .iter()
-                .map(|d| DeadlineView {
+                .map(|d| TicketDeadlineView {
                     deadline: d.kind.as_str().to_owned(),
                     name_zh: d.kind.name_zh().to_owned(),
                     from: d.from.to_string(),
@@ -225,7 +225,7 @@ impl From<&TicketView> for TicketResponse {
             sessions: v
                 .sessions
                 .iter()
-                .map(|s| SessionView {
+                .map(|s| MediationSessionView {
                     mediator: s.mediator.clone(),
                     held_on: s.held_on.to_string(),
                     channel: s.channel.clone(),

@@ -15,3 +15,56 @@ fn the_committed_openapi_json_is_the_generated_one() {
          UPDATE_OPENAPI=1 cargo test -p gongshang-server openapi\nand commit it"
     );
 }
+
+/// utoipa names a component by its type's name alone: two `ToSchema` types
+/// of one name in two modules become one schema in the document, and the
+/// answers of one of them then violate it (schemathesis found the tickets'
+/// `DeadlineView` and `SessionView` described as the cases' and the
+/// accounts'). Every schema type of the API has a name of its own.
+#[test]
+fn every_schema_type_of_the_api_has_a_name_of_its_own() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut files = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(dir)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    let mut seen: std::collections::HashMap<String, String> = Default::default();
+    let mut clashes = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(rest) = line
+                .trim_start()
+                .strip_prefix("pub struct ")
+                .or_else(|| line.trim_start().strip_prefix("pub enum "))
+            else {
+                continue;
+            };
+            // The derive sits a few lines above, after the doc comments.
+            let derives_schema = lines[i.saturating_sub(8)..i]
+                .iter()
+                .any(|l| l.contains("#[derive(") && l.contains("ToSchema"));
+            if !derives_schema {
+                continue;
+            }
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let at = f.display().to_string();
+            if let Some(before) = seen.insert(name.clone(), at.clone()) {
+                clashes.push(format!("{name}: {before} and {at}"));
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "schema names used twice: {clashes:#?}");
+}
