@@ -15,11 +15,34 @@ pub struct DemoServer {
     pub logins: Vec<DemoLogin>,
 }
 
+/// The demo database lives as long as the test process, which cannot
+/// remove it at its end (the server is a static): the next run removes the
+/// files of runs whose process is gone (on Linux, where /proc says so).
+fn sweep_earlier_runs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("gongshang-ui-test-") else {
+            continue;
+        };
+        let pid: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if !pid.is_empty() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// The demo server of this test binary: a small demo data set in a fresh
 /// SQLite file, served on a free port by a runtime of its own.
 pub fn demo() -> &'static DemoServer {
     static DEMO: OnceLock<DemoServer> = OnceLock::new();
     DEMO.get_or_init(|| {
+        sweep_earlier_runs();
         let path =
             std::env::temp_dir().join(format!("gongshang-ui-test-{}.db", std::process::id()));
         for suffix in ["", "-wal", "-shm"] {
