@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets", get(queue).post(file_at_window))
         .route("/tickets/dashboard", get(dashboard))
         .route("/tickets/dashboard.csv", get(dashboard_csv))
+        .route("/tickets/dashboard.xlsx", get(dashboard_xlsx))
         .route("/tickets/escalate", post(escalate))
         .route("/tickets/{number}", get(ticket_page).post(ticket_command))
         .route("/tickets/{number}/papers/{kind}", get(paper))
@@ -911,7 +912,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
         ctx.t("服务中心统计", "Service centre dashboard"),
         html! {
             h1 { (ctx.t("服务中心统计", "Service centre dashboard")) }
-            div.toolbar { a.button href="/tickets/dashboard.csv" hx-boost="false" { (ctx.t("导出 CSV", "Export CSV")) } }
+            div.toolbar { a.button href="/tickets/dashboard.csv" hx-boost="false" { (ctx.t("导出 CSV", "Export CSV")) } " " a.button href="/tickets/dashboard.xlsx" hx-boost="false" { "Excel" } }
             div.grid {
                 div.stat { div.label { (ctx.t("诉求总数", "Tickets")) } div.value { (s.total) } }
                 div.stat { div.label { (ctx.t("办理中", "Open")) } div.value { (s.open) } }
@@ -936,22 +937,25 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
     )
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
+async fn dashboard_csv(state: State<AppState>, ctx: Ctx) -> Response {
+    dashboard_export(state, ctx, "csv").await
 }
 
-async fn dashboard_csv(State(state): State<AppState>, ctx: Ctx) -> Response {
+async fn dashboard_xlsx(state: State<AppState>, ctx: Ctx) -> Response {
+    dashboard_export(state, ctx, "xlsx").await
+}
+
+/// The dashboard's figures as one table (dimension, key, count), written
+/// by the house's one exporter as CSV or as an Excel workbook.
+async fn dashboard_export(State(state): State<AppState>, ctx: Ctx, format: &str) -> Response {
+    use gongshang_app::export::{Cell, Table};
     let d = match load_dashboard(&state, &ctx).await {
         Ok(d) => d,
         Err(r) => return r,
     };
     let s = &d.stats;
-    let mut out = String::from("dimension,key,count\n");
-    for (dim, rows) in [
+    let mut rows = Vec::new();
+    for (dim, by) in [
         ("category", &s.by_category),
         ("channel", &s.by_channel),
         ("district", &s.by_district),
@@ -959,8 +963,12 @@ async fn dashboard_csv(State(state): State<AppState>, ctx: Ctx) -> Response {
         ("platform", &s.by_platform),
         ("month", &s.by_month),
     ] {
-        for (k, n) in rows {
-            out.push_str(&format!("{dim},{},{n}\n", csv_field(k)));
+        for (k, n) in by {
+            rows.push(vec![
+                Cell::Text(dim.to_owned()),
+                Cell::Text(k.clone()),
+                Cell::Int(i64::try_from(*n).unwrap_or(i64::MAX)),
+            ]);
         }
     }
     for (k, n) in [
@@ -972,18 +980,38 @@ async fn dashboard_csv(State(state): State<AppState>, ctx: Ctx) -> Response {
         ("settled", s.settled),
         ("overdue_now", s.overdue_now),
     ] {
-        out.push_str(&format!("summary,{k},{n}\n"));
+        rows.push(vec![
+            Cell::Text("summary".to_owned()),
+            Cell::Text(k.to_owned()),
+            Cell::Int(i64::try_from(n).unwrap_or(i64::MAX)),
+        ]);
     }
+    let table = Table {
+        name: "tickets".to_owned(),
+        headers: vec!["dimension".into(), "key".into(), "count".into()],
+        rows,
+    };
+    let (body, content_type) = if format == "xlsx" {
+        (
+            gongshang_app::export::xlsx(&table),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    } else {
+        (
+            gongshang_app::export::csv(&table).into_bytes(),
+            "text/csv; charset=utf-8",
+        )
+    };
     (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"tickets-dashboard.csv\"",
+                format!("attachment; filename=\"tickets-dashboard.{format}\""),
             ),
         ],
-        out,
+        body,
     )
         .into_response()
 }

@@ -689,3 +689,22 @@ fn agency_staff_run_the_monitoring_rules_and_advance_an_alert_on_the_monitoring_
     assert_eq!(get("/monitor", Some(&sign_in("worker"))).status, 403);
     assert_eq!(get("/monitor", Some(&sign_in("unit"))).status, 403);
 }
+
+/// Issue 15: the service centre's dashboard exports as CSV and as an Excel
+/// workbook, through the house's one exporter; a worker may not.
+#[test]
+fn the_centre_dashboard_exports_as_csv_and_excel() {
+    let front = sign_in("front");
+    let csv = get("/tickets/dashboard.csv", Some(&front));
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.body.contains("dimension,key,count"), "{}", csv.body);
+    assert!(csv.body.contains("summary,total,"), "{}", csv.body);
+    let xlsx = get("/tickets/dashboard.xlsx", Some(&front));
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.body.starts_with("PK"), "a zip");
+    assert!(xlsx.body.contains("xl/worksheets/sheet1.xml"));
+    assert_eq!(
+        get("/tickets/dashboard.xlsx", Some(&sign_in("worker"))).status,
+        403
+    );
+}
