@@ -497,24 +497,42 @@ async fn queue(State(state): State<AppState>, ctx: Ctx) -> Response {
                 h2 { (ctx.t("窗口或电话登记", "File at the window or by phone")) }
                 (window_form(&ctx, &QrForm::default(), None))
             }
+            @if ctx.viewer.may(Action::FileTicket) && own_filer(&ctx).is_some() {
+                h2 { (ctx.t("提交诉求：咨询、投诉或争议", "Ask for help: a question, a complaint or a dispute")) }
+                (window_form(&ctx, &QrForm::default(), None))
+            }
         },
     )
 }
 
+/// Whose form it is: staff file for a caller (the channel chosen); a
+/// worker or a unit files for themself from their own page (the app takes
+/// their identity from the login, so the form does not ask for it).
+fn own_filer(ctx: &Ctx) -> Option<Role> {
+    ctx.viewer
+        .role()
+        .filter(|r| matches!(r, Role::Worker | Role::Unit))
+}
+
 fn window_form(ctx: &Ctx, f: &QrForm, error: Option<&AppError>) -> Markup {
+    let own = own_filer(ctx);
     html! {
-        form.cols.card method="post" action="/tickets" hx-boost="false" {
+        form.cols.card #file method="post" action="/tickets" hx-boost="false" {
             (session::csrf_field(ctx))
+            @if own.is_none() {
             div { label for="w-channel" { (ctx.t("渠道", "Channel")) }
                 select #w-channel name="channel" { option value="window" { (ctx.t("窗口", "Window")) } option value="phone" selected[f.channel == "phone"] { (ctx.t("电话（代为登记）", "Phone (on the caller's behalf)")) } } }
+            }
             div { label for="w-category" { (ctx.t("诉求类别", "Category")) }
                 select #w-category name="category" { (category_options(ctx, &f.category)) } (field_error(ctx, error, "category")) }
             div { label for="w-name" { (ctx.t("申请人姓名", "Complainant")) }
                 input #w-name name="complainant_name" value=(f.complainant_name); (field_error(ctx, error, "complainant_name")) }
             div { label for="w-phone" { (ctx.t("电话", "Phone")) }
                 input #w-phone name="complainant_phone" value=(f.complainant_phone); (field_error(ctx, error, "complainant_phone")) }
-            div { label for="w-rid" { (ctx.t("公民身份号码", "Identity number")) }
+            @if own != Some(Role::Worker) {
+            div { label for="w-rid" { (if own == Some(Role::Unit) { ctx.t("涉及职工的身份号码", "The worker's identity number") } else { ctx.t("公民身份号码", "Identity number") }) }
                 input #w-rid name="resident_id" value=(f.resident_id); (field_error(ctx, error, "resident_id")) }
+            }
             div { label for="w-unit" { (ctx.t("对方单位信用代码", "Other party's credit code")) }
                 input #w-unit name="unit" value=(f.unit); (field_error(ctx, error, "unit")) }
             div { label for="w-district" { (ctx.t("所在区", "District")) } select #w-district name="district" { (district_options(&f.district)) } }

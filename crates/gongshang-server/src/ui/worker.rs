@@ -194,6 +194,7 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s:
             }
             @if let Some(n) = &s.notice { (n) }
             (cases_box(ctx, cases))
+            p #ask-for-help { a.button href="/tickets#file" { (ctx.t("遇到问题？向权益服务中心提交诉求", "A problem? Ask the rights service centre")) } }
             (super::registry::commitments_box(ctx, state, d))
             (super::registry::statements_box(ctx, state, d.enrollments.iter().map(|e| e.scheme_id.as_str())))
             @for scheme in &schemes {

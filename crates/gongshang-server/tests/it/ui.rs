@@ -708,3 +708,39 @@ fn the_centre_dashboard_exports_as_csv_and_excel() {
         403
     );
 }
+
+/// Issue 15: a worker files a ticket from their own pages (the centre
+/// knows who they are from the login: the form asks no identity), and sees
+/// it among their tickets; the form never offers the staff's channels.
+#[test]
+fn a_worker_files_a_ticket_from_their_own_pages() {
+    let d = demo();
+    let s = sign_in("worker");
+    let me = get("/me", Some(&s));
+    assert!(me.body.contains("/tickets#file"), "{}", me.body);
+    let page = get("/tickets", Some(&s));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"file\""), "{}", page.body);
+    assert!(!page.body.contains("name=\"channel\""));
+    assert!(!page.body.contains("name=\"resident_id\""));
+    let body = form(&[
+        ("csrf_token", s.csrf.as_str()),
+        ("category", "consultation"),
+        ("complainant_name", "测试工人"),
+        ("complainant_phone", "13900004444"),
+        ("district", "思明区"),
+        ("summary", "想了解益鹭保的理赔材料"),
+    ]);
+    let r = request(
+        d.addr,
+        "POST",
+        "/tickets",
+        &[("Cookie", &s.cookie)],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let ticket = r.header("location").expect("the ticket's page").to_owned();
+    let shown = get(&ticket, Some(&s));
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert!(shown.body.contains("想了解益鹭保的理赔材料"));
+}
