@@ -187,6 +187,7 @@ fn body(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
         div #employer {
             h1 { (o.unit.name) }
             p.muted { (ctx.t("统一社会信用代码 ", "Credit code ")) (o.unit.credit_code.as_str()) " · " (super::registry::region_name(ctx, state, o.unit.region.as_str())) }
+            p #ask-for-help { a href="/tickets#file" { (ctx.t("向权益服务中心提交诉求或申请调解", "Ask the rights service centre for help or mediation")) } }
             @if let Some(n) = &s.notice { (n) }
             div.grid #overview {
                 div.stat { div.label { (ctx.t("在保人数", "People enrolled")) } div.value { (o.enrolled) } }

@@ -743,4 +743,7 @@ fn a_worker_files_a_ticket_from_their_own_pages() {
     let shown = get(&ticket, Some(&s));
     assert_eq!(shown.status, 200, "{}", shown.body);
     assert!(shown.body.contains("想了解益鹭保的理赔材料"));
+    // The employer's overview links to the same form.
+    let unit = sign_in("unit");
+    assert!(get("/employer", Some(&unit)).body.contains("/tickets#file"));
 }
