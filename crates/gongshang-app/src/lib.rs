@@ -11,6 +11,7 @@ pub mod actor;
 mod article_map;
 pub mod cases;
 pub mod clock;
+pub mod database;
 pub mod error;
 pub mod export;
 pub mod fund;

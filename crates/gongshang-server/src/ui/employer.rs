@@ -83,6 +83,16 @@ fn employer(ctx: &Ctx) -> Result<(Actor, CreditCode), Response> {
     }
 }
 
+/// A form the employer posted: signed in as a unit, with the session's
+/// CSRF token.
+// The refusal is the response the handler returns at once: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
+fn posted(ctx: &Ctx, fields: &[(String, String)]) -> Result<(Actor, CreditCode), Response> {
+    let signed = employer(ctx)?;
+    csrf_ok(ctx, fields)?;
+    Ok(signed)
+}
+
 struct Loaded {
     overview: UnitOverview,
     members: Vec<UnitMember>,
@@ -521,13 +531,10 @@ async fn declare(
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (actor, unit) = match employer(&ctx) {
+    let (actor, unit) = match posted(&ctx, &fields) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Err(r) = csrf_ok(&ctx, &fields) {
-        return r;
-    }
     let month = Month::parse(value(&fields, "month")).ok();
     let (a, f) = (actor.clone(), fields.clone());
     let result = state
@@ -584,13 +591,10 @@ async fn pay(
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (actor, unit) = match employer(&ctx) {
+    let (actor, unit) = match posted(&ctx, &fields) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Err(r) = csrf_ok(&ctx, &fields) {
-        return r;
-    }
     let bill_id: i64 = value(&fields, "bill_id").parse().unwrap_or(0);
     let (a, f) = (actor.clone(), fields.clone());
     let result = state
@@ -621,13 +625,10 @@ async fn end(
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (actor, unit) = match employer(&ctx) {
+    let (actor, unit) = match posted(&ctx, &fields) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Err(r) = csrf_ok(&ctx, &fields) {
-        return r;
-    }
     let id: i64 = value(&fields, "enrollment_id").parse().unwrap_or(0);
     let (a, f) = (actor.clone(), fields.clone());
     let result = state
@@ -664,13 +665,10 @@ async fn injury(
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (actor, unit) = match employer(&ctx) {
+    let (actor, unit) = match posted(&ctx, &fields) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Err(r) = csrf_ok(&ctx, &fields) {
-        return r;
-    }
     let (a, f) = (actor.clone(), fields.clone());
     let result = state
         .run(move |app| {
@@ -738,13 +736,10 @@ async fn enrol(
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (actor, unit) = match employer(&ctx) {
+    let (actor, unit) = match posted(&ctx, &fields) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Err(r) = csrf_ok(&ctx, &fields) {
-        return r;
-    }
     let (a, f) = (actor.clone(), fields.clone());
     let result = state
         .run(move |app| {

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use gongshang_app::accounts::{AccountInput, PasswordCost};
+use gongshang_app::database::{self, Store};
 use gongshang_app::{App, EnrollRequest, FixedClock, UnitInput};
 use gongshang_domain::ids::{
     CreditCode, ResidentId, credit_check_character, organisation_check_character,
@@ -21,7 +22,6 @@ use gongshang_domain::month::Month;
 use gongshang_rules::Money;
 use gongshang_rules::scheme::Category;
 use gongshang_server::AppState;
-use gongshang_store::{PostgresStore, SqliteStore, Store};
 use jiff::civil::date;
 use serde_json::Value;
 
@@ -254,7 +254,7 @@ impl Drop for TestServer {
                 }
             }
             Location::Postgres { url, schema } => {
-                let _ = PostgresStore::drop_schema(url, schema);
+                let _ = database::drop_schema(url, schema);
             }
         }
     }
@@ -262,14 +262,10 @@ impl Drop for TestServer {
 
 fn boot(location: Location) -> TestServer {
     let (backend, store): (&'static str, Box<dyn Store>) = match &location {
-        Location::Sqlite(path) => (
-            "sqlite",
-            Box::new(SqliteStore::open(path.to_str().unwrap()).unwrap()),
-        ),
-        Location::Postgres { url, schema } => (
-            "postgres",
-            Box::new(PostgresStore::open_in_schema(url, schema).unwrap()),
-        ),
+        Location::Sqlite(path) => ("sqlite", database::open(path.to_str().unwrap()).unwrap()),
+        Location::Postgres { url, schema } => {
+            ("postgres", database::open_in_schema(url, schema).unwrap())
+        }
     };
     let clock = Arc::new(FixedClock::new("2025-07-01T02:00:00Z".parse().unwrap()));
     let app = App::new(store, clock.clone()).unwrap();

@@ -50,7 +50,8 @@ pub fn demo() -> &'static DemoServer {
             p.push(suffix);
             let _ = std::fs::remove_file(p);
         }
-        let store = gongshang_store::open(path.to_str().expect("utf-8 temp path")).expect("store");
+        let store =
+            gongshang_app::database::open(path.to_str().expect("utf-8 temp path")).expect("store");
         let options = DemoOptions {
             seed: 11,
             people: 400,

@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use gongshang_app::{App, FixedClock};
 use gongshang_server::AppState;
-use gongshang_store::SqliteStore;
 
 use crate::api_common::{TestServer, each_backend, req};
 
@@ -132,9 +131,9 @@ fn the_probes_answer_plainly() {
 fn a_stop_finishes_the_request_in_flight_then_refuses_new_connections() {
     let path = std::env::temp_dir().join(format!("gongshang_shutdown_{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+    let store = gongshang_app::database::open(path.to_str().unwrap()).unwrap();
     let clock = Arc::new(FixedClock::new("2025-07-01T02:00:00Z".parse().unwrap()));
-    let app = App::new(Box::new(store), clock).unwrap();
+    let app = App::new(store, clock).unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
