@@ -183,6 +183,13 @@ impl From<DomainError> for AppError {
     }
 }
 
+/// A scheme id that is not one: the field at fault is always `scheme_id`.
+impl From<gongshang_rules::scheme_id::SchemeIdError> for AppError {
+    fn from(e: gongshang_rules::scheme_id::SchemeIdError) -> Self {
+        AppError::invalid("scheme_id", e.to_string())
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         AppError::Store(e)

@@ -3,6 +3,7 @@
 //! one aggregation of the store; and the monthly reserve run (Jiangsu
 //! measures Art 11), posted to the ledger once per region, scheme and month.
 
+use gongshang_rules::SchemeId;
 use std::collections::BTreeMap;
 
 use gongshang_domain::ids::{IdempotencyKey, ReferenceId};
@@ -114,7 +115,8 @@ pub struct StatementLine {
     /// GB/T 2260 code; empty for records without a region.
     pub region: String,
     pub region_name: String,
-    pub scheme_id: String,
+    /// None on the total line.
+    pub scheme_id: Option<SchemeId>,
     /// `YYYY-MM` or `YYYY`.
     pub period: String,
     /// The fund's balance (bank and reserve) before the period.
@@ -222,7 +224,7 @@ impl Acc {
         &self,
         region: String,
         region_name: String,
-        scheme_id: String,
+        scheme_id: Option<SchemeId>,
         period: String,
     ) -> Result<StatementLine, AppError> {
         let surplus = minus(self.collected.total, self.benefits_total)?;
@@ -285,7 +287,7 @@ impl Acc {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReserveRunLine {
     pub region: String,
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     pub month: String,
     /// Premiums collected in the month.
     pub collected: Money,
@@ -306,7 +308,7 @@ pub struct ReserveRunLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReserveSkipped {
     pub region: String,
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     pub reason: String,
 }
 
@@ -331,7 +333,7 @@ impl App {
         actor: &Actor,
         period: StatementPeriod,
         region: Option<&str>,
-        scheme: Option<&str>,
+        scheme: Option<&SchemeId>,
     ) -> Result<FundStatement, AppError> {
         actor.authorize(Action::ReadFund)?;
         let flows = self.store.fund_flows(&period.last())?;
@@ -345,7 +347,7 @@ impl App {
         actor: &Actor,
         year: i16,
         region: Option<&str>,
-        scheme: Option<&str>,
+        scheme: Option<&SchemeId>,
     ) -> Result<Vec<StatementLine>, AppError> {
         actor.authorize(Action::ReadFund)?;
         let flows = self.store.fund_flows(&StatementPeriod::Year(year).last())?;
@@ -364,15 +366,15 @@ impl App {
         flows: &[FundFlow],
         period: StatementPeriod,
         region: Option<&str>,
-        scheme: Option<&str>,
+        scheme: Option<&SchemeId>,
     ) -> Result<FundStatement, AppError> {
         let (first, last) = (period.first(), period.last());
-        let mut by_key: BTreeMap<(String, String), Acc> = BTreeMap::new();
+        let mut by_key: BTreeMap<(String, SchemeId), Acc> = BTreeMap::new();
         for f in flows
             .iter()
             .filter(|f| f.month.as_str() <= last.as_str())
             .filter(|f| region.is_none_or(|r| self.pooling_region(&f.region, &f.scheme_id) == r))
-            .filter(|f| scheme.is_none_or(|s| f.scheme_id == s))
+            .filter(|f| scheme.is_none_or(|s| &f.scheme_id == s))
         {
             by_key
                 .entry((
@@ -387,19 +389,24 @@ impl App {
         let mut lines = Vec::with_capacity(by_key.len());
         for ((r, s), acc) in &by_key {
             total.merge(acc)?;
-            lines.push(acc.line(r.clone(), self.region_name(r), s.clone(), label.clone())?);
+            lines.push(acc.line(
+                r.clone(),
+                self.region_name(r),
+                Some(s.clone()),
+                label.clone(),
+            )?);
         }
         Ok(FundStatement {
             period: label.clone(),
             lines,
-            total: total.line(String::new(), "合计".into(), String::new(), label)?,
+            total: total.line(String::new(), "合计".into(), None, label)?,
         })
     }
 
     /// The pooling region of a flow: its record's, or for a record without
     /// one (a person's day bill) the one region of the scheme's
     /// jurisdiction when it has exactly one (益鹭保: 厦门, 350200); else none.
-    fn pooling_region(&self, region: &str, scheme_id: &str) -> String {
+    fn pooling_region(&self, region: &str, scheme_id: &SchemeId) -> String {
         if !region.is_empty() {
             return region.to_owned();
         }
@@ -426,7 +433,7 @@ impl App {
     fn reserve_rule(
         &self,
         region: &str,
-        scheme_id: &str,
+        scheme_id: &SchemeId,
         month: Month,
     ) -> Result<ReserveRule, String> {
         let jurisdiction = match self.policy.region(region) {
@@ -466,7 +473,7 @@ impl App {
             prev_year_expenditure: Money,
             expenditure_12: Money,
         }
-        let mut facts: BTreeMap<(String, String), Facts> = BTreeMap::new();
+        let mut facts: BTreeMap<(String, SchemeId), Facts> = BTreeMap::new();
         for f in self.store.fund_flows(&m)? {
             let e = facts
                 .entry((
@@ -603,7 +610,12 @@ pub fn statement_table(s: &FundStatement) -> crate::export::Table {
         vec![
             Cell::Text(l.region.clone()),
             Cell::Text(l.region_name.clone()),
-            Cell::Text(l.scheme_id.clone()),
+            Cell::Text(
+                l.scheme_id
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+            ),
             Cell::Text(l.period.clone()),
             Cell::Money(l.opening_balance),
             Cell::Money(l.billed.unit),

@@ -14,6 +14,7 @@
 //! commit per batch; they are keyed by (platform, order id), so a run again
 //! after a crash adds what is missing and nothing twice.
 
+use gongshang_rules::SchemeId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use gongshang_csv::{Columns, CsvError, Record, Table};
@@ -584,7 +585,8 @@ impl App {
                 Ok(EnrollRequest {
                     person,
                     unit,
-                    scheme_id: r.get(h, "scheme_id").into(),
+                    scheme_id: SchemeId::parse(r.get(h, "scheme_id").trim())
+                        .map_err(|e| ("scheme_id", e.into()))?,
                     category: crate::parse_category(r.get(h, "category"))
                         .map_err(at("category"))?,
                     start: date("start_date", r.get(h, "start_date")).map_err(at("start_date"))?,
@@ -759,7 +761,7 @@ impl App {
         let eligibility: Eligibility = scheme.eligibility(&self.policy, &applicant, req.start)?;
         if let Some(f) = eligibility.failure() {
             return Err(AppError::NotEligible {
-                scheme: req.scheme_id.clone(),
+                scheme: req.scheme_id.to_string(),
                 rule: f.rule.into(),
                 value: f.value.clone(),
                 allowed: f.allowed.clone(),
@@ -794,10 +796,10 @@ impl App {
         report: &mut ImportReport,
     ) -> Result<Vec<(Vec<BillLine>, u64)>, AppError> {
         let h = &table.header;
-        type Key = (CreditCode, String, Month);
+        type Key = (CreditCode, SchemeId, Month);
         type Rows<'r> = Vec<(&'r Record, ResidentId, Money)>;
-        let mut groups: BTreeMap<(String, String, String), (Key, Rows<'_>)> = BTreeMap::new();
-        let mut seen: HashSet<(String, String, String, ResidentId)> = HashSet::new();
+        let mut groups: BTreeMap<(String, SchemeId, String), (Key, Rows<'_>)> = BTreeMap::new();
+        let mut seen: HashSet<(String, SchemeId, String, ResidentId)> = HashSet::new();
         for r in rows {
             let parsed = (|| -> Result<(Key, ResidentId, Money), (&'static str, AppError)> {
                 let unit = CreditCode::parse(r.get(h, "credit_code"))
@@ -808,7 +810,12 @@ impl App {
                 let wage = money("declared_wage", r.get(h, "declared_wage"))
                     .map_err(|e| ("declared_wage", e))?;
                 Ok((
-                    (unit, r.get(h, "scheme_id").to_owned(), month),
+                    (
+                        unit,
+                        SchemeId::parse(r.get(h, "scheme_id").trim())
+                            .map_err(|e| ("scheme_id", e.into()))?,
+                        month,
+                    ),
                     person,
                     wage,
                 ))
@@ -1206,7 +1213,7 @@ fn category_name(c: Category) -> String {
 
 /// The reference of a unit's monthly bill, as [`App::declare_month`]
 /// gives it: `M202503-<credit code>-<scheme>`, at most 60 characters.
-fn monthly_bill_reference(unit: &CreditCode, scheme_id: &str, month: Month) -> String {
+fn monthly_bill_reference(unit: &CreditCode, scheme_id: &SchemeId, month: Month) -> String {
     let mut text = format!(
         "M{:04}{:02}-{}-{scheme_id}",
         month.year(),

@@ -137,7 +137,7 @@ impl App {
         let name_zh = self
             .policy()
             .scheme(&row.scheme_id)
-            .map_or_else(|_| row.scheme_id.clone(), |s| s.name_zh.clone());
+            .map_or_else(|_| row.scheme_id.to_string(), |s| s.name_zh.clone());
         // 粤人社规〔2020〕55号 Art 13 (issue 17): in the instrument's words.
         let statement = self.scheme_texts(&row.scheme_id).1.map(|t| {
             let short = t
@@ -153,7 +153,7 @@ impl App {
             worker,
             unit,
             scheme: SchemeView {
-                id: row.scheme_id.clone(),
+                id: row.scheme_id.to_string(),
                 name_zh,
                 kind,
                 statement,

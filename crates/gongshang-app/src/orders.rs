@@ -152,7 +152,7 @@ pub struct Reconciliation {
 
 impl App {
     pub fn order_pricer(&self) -> Result<OrderPricer<'_>, AppError> {
-        let scheme = self.policy.scheme(ORDER_SCHEME_ID)?;
+        let scheme = self.policy.scheme(&ORDER_SCHEME_ID)?;
         let mut platforms = HashMap::new();
         for (alias, name) in PLATFORM_ALIASES {
             if let Some(i) = scheme.platforms.iter().position(|p| p.name == *name) {
@@ -219,7 +219,7 @@ impl App {
                 // Issue 13: charged to the platform's unit, when it is known.
                 unit: self.store.platform_unit(platform)?,
                 person: None,
-                scheme_id: ORDER_SCHEME_ID.to_owned(),
+                scheme_id: ORDER_SCHEME_ID,
                 kind: BillKind::Orders,
                 period: month.to_string(),
                 amount,

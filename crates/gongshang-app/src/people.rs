@@ -6,6 +6,7 @@ use gongshang_domain::coverage;
 use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
+use gongshang_rules::SchemeId;
 use gongshang_rules::billing;
 use gongshang_rules::scheme::{CoverStart, PremiumPayer};
 use gongshang_store::views::{BillRow, ListQuery};
@@ -23,7 +24,7 @@ use crate::services::{App, PaymentRequest};
 /// parameters on the first day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DaysQuote {
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     pub first_day: Date,
     pub last_day: Date,
     pub days: u32,
@@ -60,7 +61,7 @@ pub struct DraftLine {
 /// enrolled in it that month; already declared or not.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeclarationDraft {
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     pub month: Month,
     /// The bill's reference when the month is declared already.
     pub declared: Option<String>,
@@ -93,7 +94,7 @@ impl App {
         &self,
         actor: &Actor,
         person: &ResidentId,
-        scheme_id: &str,
+        scheme_id: &SchemeId,
         first_day: Date,
         days: u32,
     ) -> Result<DaysQuote, AppError> {
@@ -120,7 +121,7 @@ impl App {
         }
         let scheme = self.scheme(scheme_id)?;
         if !self.store.enrollments_of_person(person)?.iter().any(|e| {
-            e.scheme_id == scheme_id
+            &e.scheme_id == scheme_id
                 && e.start <= first_day
                 && e.last_day.is_none_or(|l| first_day <= l)
         }) {
@@ -159,7 +160,7 @@ impl App {
     pub(crate) fn refuse_days_bought(
         &self,
         person: &ResidentId,
-        scheme_id: &str,
+        scheme_id: &SchemeId,
         first_day: Date,
         last_day: Date,
     ) -> Result<(), AppError> {
@@ -172,7 +173,7 @@ impl App {
                 ..ListQuery::default()
             })?;
             for row in &rows {
-                if row.kind != BillKind::Daily || row.scheme_id != scheme_id {
+                if row.kind != BillKind::Daily || &row.scheme_id != scheme_id {
                     continue;
                 }
                 let Some((a, b)) = row.status.period.split_once("..") else {
@@ -207,12 +208,12 @@ impl App {
         &self,
         actor: &Actor,
         unit_code: &CreditCode,
-    ) -> Result<Vec<String>, AppError> {
+    ) -> Result<Vec<SchemeId>, AppError> {
         actor.authorize(Action::Enrol)?;
         let unit = self.unit(actor, unit_code)?;
         let today = self.today();
         let region = unit.region.as_str().to_owned();
-        let mut ids: Vec<String> = self
+        let mut ids: Vec<SchemeId> = self
             .policy
             .schemes()
             .filter(|s| s.is_in_force(today))
@@ -331,7 +332,7 @@ impl App {
             "a unit declares its own months only",
         )?;
         let enrolments = self.store.enrollments_of_unit(unit_code, None)?;
-        let mut schemes: Vec<String> = enrolments.iter().map(|e| e.scheme_id.clone()).collect();
+        let mut schemes: Vec<SchemeId> = enrolments.iter().map(|e| e.scheme_id.clone()).collect();
         schemes.sort();
         schemes.dedup();
         let previous = Month::of(

@@ -1,3 +1,4 @@
+use gongshang_rules::SchemeId;
 use std::sync::{Arc, RwLock};
 
 use gongshang_domain::coverage::{self, CoverSource, Enrollment};
@@ -62,7 +63,7 @@ pub struct EnrollRequest {
     pub person: ResidentId,
     /// `None` for people who enrol themselves.
     pub unit: Option<CreditCode>,
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     pub category: Category,
     pub start: Date,
     /// A labour relation with the unit known otherwise than from the
@@ -118,7 +119,7 @@ pub struct BillRecord {
     pub bill_id: i64,
     pub reference: String,
     pub kind: BillKind,
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     pub period: String,
     pub fiscal_share: Money,
 }
@@ -193,7 +194,7 @@ impl CoverageReason {
 pub struct EnrollmentView {
     pub id: i64,
     pub unit: Option<String>,
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     pub category: Category,
     pub start: Date,
     pub last_day: Option<Date>,
@@ -215,7 +216,7 @@ impl From<&StoredEnrollment> for EnrollmentView {
 /// One cover holding the day, and what it rests on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CoverFound {
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     pub unit: Option<String>,
     pub enrollment: Option<EnrollmentView>,
     /// The payment behind the cover (`month_paid`, `days_bought`).
@@ -246,7 +247,7 @@ pub struct CoverageAnswer {
 pub struct BillView {
     pub status: BillStatus,
     pub kind: BillKind,
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
 }
 
 fn category_from_text(text: &str) -> Result<Category, AppError> {
@@ -413,7 +414,7 @@ impl App {
         self.clock.now()
     }
 
-    pub(crate) fn scheme(&self, id: &str) -> Result<&Scheme, AppError> {
+    pub(crate) fn scheme(&self, id: &SchemeId) -> Result<&Scheme, AppError> {
         Ok(self.policy.scheme(id)?)
     }
 
@@ -622,7 +623,7 @@ impl App {
     /// unit's pages and notices (what enrolment does not prove).
     pub fn scheme_texts(
         &self,
-        scheme_id: &str,
+        scheme_id: &SchemeId,
     ) -> (
         Option<&gongshang_rules::scheme::SchemeText>,
         Option<&gongshang_rules::scheme::SchemeText>,
@@ -720,7 +721,7 @@ impl App {
         let eligibility = self.eligibility_of(req)?;
         if let Some(f) = eligibility.failure() {
             return Err(AppError::NotEligible {
-                scheme: req.scheme_id.clone(),
+                scheme: req.scheme_id.to_string(),
                 rule: f.rule.to_owned(),
                 value: f.value.clone(),
                 allowed: f.allowed.clone(),
@@ -753,7 +754,7 @@ impl App {
         let eligibility = self.check_enrollment(actor, req)?;
         if let Some(f) = eligibility.failure() {
             return Err(AppError::NotEligible {
-                scheme: req.scheme_id.clone(),
+                scheme: req.scheme_id.to_string(),
                 rule: f.rule.to_owned(),
                 value: f.value.clone(),
                 allowed: f.allowed.clone(),
@@ -832,7 +833,7 @@ impl App {
         &self,
         actor: &Actor,
         unit_code: &CreditCode,
-        scheme_id: &str,
+        scheme_id: &SchemeId,
         month: Month,
         declarations: &[(ResidentId, Money)],
     ) -> Result<IssuedBill, AppError> {
@@ -875,7 +876,7 @@ impl App {
     pub(crate) fn monthly_bill(
         &self,
         unit_code: &CreditCode,
-        scheme_id: &str,
+        scheme_id: &SchemeId,
         month: Month,
         declarations: &[(ResidentId, Money)],
     ) -> Result<(NewBill, Vec<BillLine>), AppError> {
@@ -967,7 +968,7 @@ impl App {
         &self,
         actor: &Actor,
         person: &ResidentId,
-        scheme_id: &str,
+        scheme_id: &SchemeId,
         first_day: Date,
         days: u32,
     ) -> Result<IssuedBill, AppError> {
@@ -997,7 +998,7 @@ impl App {
             .store
             .enrollments_of_person(person)?
             .into_iter()
-            .find(|e| e.scheme_id == scheme_id && contains(e, first_day))
+            .find(|e| &e.scheme_id == scheme_id && contains(e, first_day))
             .ok_or_else(|| {
                 AppError::invalid(
                     "first_day",
@@ -1131,7 +1132,7 @@ impl App {
         &self,
         actor: &Actor,
         person: &ResidentId,
-        scheme_id: &str,
+        scheme_id: &SchemeId,
         first_day: Date,
         days: u32,
     ) -> Result<IssuedBill, AppError> {

@@ -5,6 +5,7 @@
 //! administrator's audit log, searchable.
 
 use gongshang_domain::deadline::days_between;
+use gongshang_rules::SchemeId;
 use gongshang_store::cases::{AuditQuery, AwardReturn, ReviewRow, WorkQueueQuery, WorkQueueRow};
 use gongshang_store::model::AuditEntry;
 
@@ -347,10 +348,10 @@ impl App {
                 format!("{region:?}; a GB/T 2260 code or its first digits (e.g. 4401)"),
             ));
         }
-        let scheme = f.scheme_id.trim();
-        if !scheme.is_empty() {
-            self.policy().scheme(scheme)?;
-        }
+        let scheme = match f.scheme_id.trim() {
+            "" => None,
+            text => Some(self.policy().scheme(&SchemeId::parse(text)?)?.id.clone()),
+        };
         let industry_class = match f.industry_class.trim() {
             "" => None,
             c => match c.parse::<i64>() {
@@ -375,7 +376,7 @@ impl App {
                 to_month: to.to_string(),
                 end_day,
                 region_prefix: (!region.is_empty()).then(|| region.to_owned()),
-                scheme_id: (!scheme.is_empty()).then(|| scheme.to_owned()),
+                scheme_id: scheme,
                 industry_class,
             })?)
     }

@@ -232,11 +232,12 @@ impl App {
     }
 
     /// A scheme's name in Chinese or English (its id when unknown).
-    pub fn scheme_name(&self, id: &str, zh: bool) -> String {
+    /// (A display helper: it takes the ids aggregates carry as text too.)
+    pub fn scheme_name<S: AsRef<str> + ?Sized>(&self, id: &S, zh: bool) -> String {
         match self.policy.scheme(id) {
             Ok(s) if zh => s.name_zh.clone(),
             Ok(s) => s.name_en.clone(),
-            Err(_) => id.to_owned(),
+            Err(_) => id.as_ref().to_owned(),
         }
     }
 }

@@ -111,7 +111,7 @@ pub struct BatchOptions {
     pub policies: Option<PathBuf>,
     /// Calculate under this scheme: the items it does not pay are zero, and
     /// its benefit wage basis applies. None: the national Regulations.
-    pub scheme: Option<String>,
+    pub scheme: Option<gongshang_rules::SchemeId>,
     /// Draw a progress bar on stderr.
     pub progress: bool,
 }
@@ -1023,10 +1023,13 @@ impl SchemeMask {
 }
 
 /// `--scheme ID` or `--jurisdiction J` (its employees' scheme) for a batch.
-fn scheme_of(args: &CalcArgs) -> Result<Option<String>, CliError> {
+fn scheme_of(args: &CalcArgs) -> Result<Option<gongshang_rules::SchemeId>, CliError> {
     Ok(match (&args.scheme, &args.jurisdiction) {
         (Some(id), _) => Some(id.clone()),
-        (None, Some(j)) => Some(format!("{j}.employees")),
+        (None, Some(j)) => Some(
+            gongshang_rules::SchemeId::parse(&format!("{j}.employees"))
+                .map_err(|e| CliError(format!("--jurisdiction {j:?}: {e}")))?,
+        ),
         (None, None) => None,
     })
 }

@@ -30,7 +30,7 @@ pub struct BenchArgs {
     pub dir: Option<PathBuf>,
     /// Calculate under this scheme (see `gongshang policies schemes`)
     #[arg(long, value_name = "ID")]
-    pub scheme: Option<String>,
+    pub scheme: Option<gongshang_rules::SchemeId>,
 }
 
 pub fn run(args: &BenchArgs) -> Result<(), CliError> {

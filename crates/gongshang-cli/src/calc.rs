@@ -21,7 +21,10 @@ fn read_case(path: &Path) -> Result<CaseInput, CliError> {
 }
 
 /// The scheme asked for: `--scheme ID`, or `--jurisdiction J` for `J.employees`.
-fn chosen_scheme(policy: &PolicySet, args: &CalcArgs) -> Result<Option<String>, CliError> {
+fn chosen_scheme(
+    policy: &PolicySet,
+    args: &CalcArgs,
+) -> Result<Option<gongshang_rules::SchemeId>, CliError> {
     match (&args.scheme, &args.jurisdiction) {
         (None, None) => Ok(None),
         (Some(id), jurisdiction) => {
@@ -37,9 +40,8 @@ fn chosen_scheme(policy: &PolicySet, args: &CalcArgs) -> Result<Option<String>, 
             Ok(Some(id.clone()))
         }
         (None, Some(j)) => {
-            let id = format!("{j}.employees");
-            if policy.scheme(&id).is_ok() {
-                return Ok(Some(id));
+            if let Ok(s) = policy.scheme(&format!("{j}.employees")) {
+                return Ok(Some(s.id.clone()));
             }
             let theirs: Vec<&str> = policy
                 .schemes()

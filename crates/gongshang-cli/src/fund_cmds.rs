@@ -19,7 +19,7 @@ pub enum FundCmd {
         #[arg(long, value_name = "CODE")]
         region: Option<String>,
         #[arg(long, value_name = "ID")]
-        scheme: Option<String>,
+        scheme: Option<gongshang_rules::SchemeId>,
         /// table (the default), csv or xlsx
         #[arg(long, default_value = "table", value_parser = ["table", "csv", "xlsx"])]
         format: String,
@@ -59,7 +59,7 @@ pub fn run(cmd: &FundCmd, out: &Out) -> Result<(), CliError> {
                 &actor,
                 StatementPeriod::parse(period)?,
                 region.as_deref(),
-                scheme.as_deref(),
+                scheme.as_ref(),
             )?;
             if out.json {
                 println!("{}", serde_json::to_string_pretty(&s)?);
@@ -105,12 +105,12 @@ pub fn run(cmd: &FundCmd, out: &Out) -> Result<(), CliError> {
                     for l in s.lines.iter().chain(std::iter::once(&s.total)) {
                         println!(
                             "{:<8} {:<34} {:>14} {:>14} {:>14} {:>14} {:>14} {:>12} {:>6}",
-                            if l.scheme_id.is_empty() {
+                            if l.scheme_id.is_none() {
                                 "total"
                             } else {
                                 l.region.as_str()
                             },
-                            l.scheme_id,
+                            l.scheme_id.as_ref().map_or("", |s| s.as_str()),
                             l.opening_balance.to_string(),
                             l.collected.total.to_string(),
                             l.benefits_total.to_string(),

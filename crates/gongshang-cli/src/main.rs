@@ -236,7 +236,7 @@ pub struct CalcArgs {
     pub policies: Option<PathBuf>,
     /// Calculate under this scheme (see `gongshang policies schemes`)
     #[arg(long, value_name = "ID")]
-    pub scheme: Option<String>,
+    pub scheme: Option<gongshang_rules::SchemeId>,
     /// Calculate under this jurisdiction's scheme for employees (e.g. guangdong)
     #[arg(long, value_name = "NAME")]
     pub jurisdiction: Option<String>,

@@ -265,7 +265,7 @@ fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliErro
             flow: gongshang_domain::case::Flow::Determination,
             person,
             unit: None,
-            scheme_id: "national.employees".into(),
+            scheme_id: gongshang_rules::SchemeId::known("national.employees"),
             jurisdiction: "national".into(),
             region: None,
             accident_key: format!("bench-{}", at.as_nanosecond()),

@@ -334,7 +334,7 @@ pub fn registry(args: &SynthRegistryArgs) -> Result<(), CliError> {
 /// Writes `count` orders of seed `seed` to `path` (under a temporary name).
 pub fn write_orders(path: &Path, count: u64, seed: u64) -> Result<(), CliError> {
     let policy = PolicySet::embedded()?;
-    let scheme = policy.scheme(ORDER_SCHEME_ID)?;
+    let scheme = policy.scheme(&ORDER_SCHEME_ID)?;
     let platforms: Vec<(&str, Vec<OrderIndustry>, Date)> = gongshang_app::PLATFORM_ALIASES
         .iter()
         .filter_map(|(alias, name)| {

@@ -29,7 +29,11 @@ use gongshang_domain::ids::{
 };
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
+use gongshang_rules::SchemeId;
 use gongshang_rules::scheme::{Category, OrderIndustry, PremiumPayer};
+
+/// 益鹭保, the per-day scheme Xiamen's workers buy.
+const YILUBAO: SchemeId = SchemeId::known("xiamen.yilubao");
 use gongshang_store::Store;
 use jiff::civil::{Date, date};
 use jiff::tz::Offset;
@@ -709,12 +713,12 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                 let request = EnrollRequest {
                     person,
                     unit: Some(unit.code),
-                    scheme_id: (*scheme).to_owned(),
+                    scheme_id: SchemeId::parse(scheme)?,
                     category,
                     start: joined,
                     labour_relation: employees,
                     // 粤人社规〔2020〕55号 Art 6: the unit commits online.
-                    commitment: app.scheme_texts(scheme).0.map(|_| {
+                    commitment: app.scheme_texts(&SchemeId::parse(scheme)?).0.map(|_| {
                         gongshang_app::CommitmentInput {
                             form: gongshang_app::model::CommitmentForm::Electronic,
                             persons_informed: true,
@@ -750,27 +754,28 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                     continue;
                 }
                 clock.set(china_instant(month.last_day(), 16));
-                let bill = match app.declare_month(&seeder(), &unit.code, scheme, month, &declared)
-                {
-                    Ok(b) => b,
-                    // A scheme whose billing parameters are not loaded for
-                    // the month: its people stay enrolled but unbilled (and,
-                    // where cover follows payment, uncovered); said once.
-                    Err(AppError::Rules(
-                        e @ gongshang_rules::RulesError::ParameterMissing { .. },
-                    )) => {
-                        let note = format!("{scheme} not billed from {month}: {e}");
-                        if !report
-                            .notes
-                            .iter()
-                            .any(|n| n.starts_with(&format!("{scheme} ")))
-                        {
-                            report.notes.push(note);
+                let scheme_id = SchemeId::parse(scheme)?;
+                let bill =
+                    match app.declare_month(&seeder(), &unit.code, &scheme_id, month, &declared) {
+                        Ok(b) => b,
+                        // A scheme whose billing parameters are not loaded for
+                        // the month: its people stay enrolled but unbilled (and,
+                        // where cover follows payment, uncovered); said once.
+                        Err(AppError::Rules(
+                            e @ gongshang_rules::RulesError::ParameterMissing { .. },
+                        )) => {
+                            let note = format!("{scheme} not billed from {month}: {e}");
+                            if !report
+                                .notes
+                                .iter()
+                                .any(|n| n.starts_with(&format!("{scheme} ")))
+                            {
+                                report.notes.push(note);
+                            }
+                            continue;
                         }
-                        continue;
-                    }
-                    Err(e) => return Err(e),
-                };
+                        Err(e) => return Err(e),
+                    };
                 report.bills += 1;
                 let mut prng = Rng::new(seed ^ 0x7061, (ui as u64) << 8 | k as u64);
                 let due = bill.due_date;
@@ -856,7 +861,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
         let request = EnrollRequest {
             person,
             unit: None,
-            scheme_id: "xiamen.yilubao".to_owned(),
+            scheme_id: YILUBAO,
             category,
             start: joined,
             labour_relation: false,
@@ -880,7 +885,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             // never backdated, nor does it start on the day of payment.
             let paid_on = first.yesterday().unwrap_or(first);
             clock.set(china_instant(paid_on, 20));
-            let bill = app.buy_days(&seeder(), &person, "xiamen.yilubao", first, days)?;
+            let bill = app.buy_days(&seeder(), &person, &YILUBAO, first, days)?;
             report.bills += 1;
             report.day_purchases += 1;
             let worker_share = bill.amount.checked_sub(bill.fiscal_share).expect("fen");
@@ -1267,7 +1272,7 @@ fn demo_case(
             number: None,
             person,
             unit,
-            scheme_id: scheme.to_owned(),
+            scheme_id: SchemeId::parse(scheme)?,
             region: None,
             applicant: ApplicantRole::Unit,
             accident_date: day(accident),

@@ -54,7 +54,7 @@ pub struct ConfirmationApplication {
     pub injury_date: Date,
     pub filed_on: Date,
     pub platform: PlatformId,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     /// Answered by the coverage layer (an order in progress, a day bought).
     pub covered_at_injury: bool,
     pub accident_key: AccidentKey,

@@ -38,7 +38,7 @@ pub struct Enrollment {
     pub id: ReferenceId,
     pub person: ResidentId,
     pub unit: CreditCode,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub starts_on: Date,
     /// The last day enrolled (inclusive); `None` while it runs.
     pub last_day: Option<Date>,

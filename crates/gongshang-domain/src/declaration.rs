@@ -183,7 +183,11 @@ fn bounded(mut text: String) -> String {
 
 /// The reference of a unit's monthly bill: `M202503-<unit>-<scheme>`, at most
 /// 60 characters (so a month of a unit in a scheme is billed once).
-pub fn monthly_bill_reference(month: Month, unit: &CreditCode, scheme_id: &str) -> String {
+pub fn monthly_bill_reference(
+    month: Month,
+    unit: &CreditCode,
+    scheme_id: &gongshang_rules::SchemeId,
+) -> String {
     bounded(format!(
         "M{:04}{:02}-{}-{scheme_id}",
         month.year(),

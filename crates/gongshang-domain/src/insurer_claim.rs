@@ -33,7 +33,7 @@ pub struct ClaimLimits {
 pub struct Claim {
     pub accident_date: Date,
     pub filed_on: Date,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     /// Answered by the coverage layer (a day bought).
     pub covered_on_accident_day: bool,
     pub accident_key: AccidentKey,

@@ -157,7 +157,7 @@ pub fn inadmissible() -> InadmissibleNotice {
         accident_date: d(2025, 6, 21),
         filed_on: d(2025, 7, 1),
         reason: InadmissibleReason::NotCoveredAtInjury {
-            scheme: "national.platform_occupational_injury".into(),
+            scheme: "national.platform_occupational_injury".parse().unwrap(),
         },
         remedies: Remedies::statutory(),
         remedy_bodies: bodies(),

@@ -156,7 +156,7 @@ pub fn inadmissible(
 ) -> String {
     match reason {
         InadmissibleReason::NotCoveredAtInjury { scheme } => {
-            let name = scheme_name.unwrap_or(scheme);
+            let name = scheme_name.unwrap_or(scheme.as_str());
             format!(
                 "{worker}受到伤害时不在{name}的保障期内（未参保或者未缴费）。按照该方案的规定，\
                  受到伤害时已参保并处于保障期内，方可申请工伤认定，本申请不符合受理条件。"

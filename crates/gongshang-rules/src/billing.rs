@@ -19,7 +19,7 @@ use crate::trace::{Article, Item, Step, Trace, q};
 /// A premium and how it is shared between payers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Premium {
-    pub scheme_id: String,
+    pub scheme_id: crate::SchemeId,
     pub item: Item,
     /// The wage base, for monthly premiums.
     pub base: Option<Money>,

@@ -30,6 +30,7 @@ pub mod recovery;
 pub mod retirement;
 pub mod scheme;
 pub mod scheme_award;
+pub mod scheme_id;
 pub mod trace;
 
 pub use award::{
@@ -42,4 +43,5 @@ pub use error::RulesError;
 pub use money::Money;
 pub use params::PolicySet;
 pub use rate::Rate;
+pub use scheme_id::SchemeId;
 pub use trace::{Item, NoTrace, Step, Trace, Tracer};

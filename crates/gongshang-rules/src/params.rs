@@ -288,7 +288,7 @@ pub struct PolicySet {
 struct PolicySetInner {
     params: BTreeMap<ParamId, Parameter>,
     regions: BTreeMap<String, Region>,
-    schemes: BTreeMap<String, Scheme>,
+    schemes: BTreeMap<crate::SchemeId, Scheme>,
     /// Monitoring rules by id, each id's versions in order (issue 16).
     monitor_rules: BTreeMap<String, Vec<crate::monitoring::MonitorRule>>,
 }
@@ -497,8 +497,10 @@ impl PolicySet {
         self.monitor_rules().filter(move |r| r.applies_on(day))
     }
 
-    /// A scheme by id, or an error listing the schemes loaded.
-    pub fn scheme(&self, id: &str) -> Result<&Scheme, RulesError> {
+    /// A scheme by id (a [`crate::SchemeId`], or a text still to be checked
+    /// against the schemes loaded), or an error listing the schemes loaded.
+    pub fn scheme<S: AsRef<str> + ?Sized>(&self, id: &S) -> Result<&Scheme, RulesError> {
+        let id = id.as_ref();
         self.inner
             .schemes
             .get(id)
@@ -508,7 +510,7 @@ impl PolicySet {
                     .inner
                     .schemes
                     .keys()
-                    .cloned()
+                    .map(|k| k.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
             })

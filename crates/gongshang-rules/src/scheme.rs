@@ -351,7 +351,7 @@ impl Scheme {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Scheme {
-    pub id: String,
+    pub id: crate::SchemeId,
     pub jurisdiction: String,
     pub name_zh: String,
     pub name_en: String,
@@ -540,7 +540,7 @@ pub struct EligibilityCheck {
 /// Yes (with the checks passed), or no (with the rule and the value that failed).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Eligibility {
-    pub scheme: String,
+    pub scheme: crate::SchemeId,
     pub on: Date,
     pub eligible: bool,
     pub checks: Vec<EligibilityCheck>,
@@ -556,7 +556,7 @@ impl Eligibility {
         match self.failure() {
             None => Ok(self),
             Some(f) => Err(RulesError::NotEligible {
-                scheme: self.scheme.clone(),
+                scheme: self.scheme.to_string(),
                 rule: f.rule,
                 value: f.value.clone(),
                 allowed: f.allowed.clone(),
@@ -1034,7 +1034,8 @@ impl SchemeDoc {
         file: &str,
         has_key: &dyn Fn(&str) -> bool,
     ) -> Result<Scheme, String> {
-        if !self.id.starts_with(&format!("{jurisdiction}.")) {
+        let id = crate::SchemeId::parse(&self.id).map_err(|e| e.to_string())?;
+        if id.jurisdiction() != jurisdiction || !self.id.contains('.') {
             return Err(format!(
                 "scheme id {:?} must start with the jurisdiction \"{jurisdiction}.\"",
                 self.id
@@ -1325,7 +1326,7 @@ impl SchemeDoc {
             return Err("until must come after from".into());
         }
         Ok(Scheme {
-            id: self.id,
+            id,
             jurisdiction: jurisdiction.to_owned(),
             name_zh: self.name_zh,
             name_en: self.name_en,

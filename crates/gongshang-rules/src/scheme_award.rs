@@ -76,7 +76,7 @@ pub struct ExcludedItem {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SchemeResult {
-    pub scheme_id: String,
+    pub scheme_id: crate::SchemeId,
     pub scheme_name_zh: String,
     pub scheme_name_en: String,
     pub case_id: Option<String>,
@@ -164,7 +164,7 @@ pub fn check_eligibility(
         None if employees_only => {
             if !scheme.is_in_force(case.injury_date) {
                 return Err(RulesError::NotEligible {
-                    scheme: scheme.id.clone(),
+                    scheme: scheme.id.to_string(),
                     rule: "scheme_in_force",
                     value: case.injury_date.to_string(),
                     allowed: format!("from {}", scheme.from),
@@ -195,7 +195,7 @@ pub fn check_eligibility(
 /// Computes the award of `case` under scheme `scheme_id`.
 pub fn calculate_under_scheme(
     policy: &PolicySet,
-    scheme_id: &str,
+    scheme_id: &crate::SchemeId,
     case: &CaseInput,
 ) -> Result<SchemeResult, RulesError> {
     let scheme = policy.scheme(scheme_id)?;
@@ -1726,7 +1726,7 @@ fn insurer_award(
 /// One scheme's answer in a comparison: its award, or why it does not apply.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ComparedScheme {
-    pub scheme_id: String,
+    pub scheme_id: crate::SchemeId,
     pub scheme_name_zh: String,
     pub scheme_name_en: String,
     pub result: Result<SchemeResult, ComparisonRefusal>,

@@ -165,6 +165,12 @@ impl<'a> Cols<'a> {
         }
     }
 
+    /// A scheme id column, checked as the policy files check it.
+    pub fn scheme_id(&self, i: usize) -> Result<gongshang_rules::SchemeId, StoreError> {
+        gongshang_rules::SchemeId::parse(self.text(i)?)
+            .map_err(|e| StoreError::stored("scheme_id", e.to_string()))
+    }
+
     pub fn opt_text(&self, i: usize) -> Result<Option<&'a str>, StoreError> {
         match self.row.get(i) {
             Some(Value::NullInt | Value::NullText) | None => Ok(None),

@@ -229,7 +229,7 @@ pub(crate) fn enrollment_from_row(row: &[Value]) -> Result<StoredEnrollment, Sto
         id: c.int(0)?,
         person: c.parsed(1, "resident_id", ResidentId::parse)?,
         unit: c.opt_parsed(2, "credit_code", CreditCode::parse)?,
-        scheme_id: c.text(3)?.to_owned(),
+        scheme_id: c.scheme_id(3)?,
         category: c.parsed(4, "category", parse_category)?,
         start: c.parsed(5, "start_date", parse_date)?,
         last_day: c.opt_parsed(6, "end_date", parse_date)?,
@@ -268,7 +268,7 @@ fn stored_bill_from_row(row: &[Value]) -> Result<StoredBill, StoreError> {
     Ok(StoredBill {
         status: bill_status_from_row(row)?,
         kind: c.parsed(8, "kind", BillKind::parse)?,
-        scheme_id: c.text(9)?.to_owned(),
+        scheme_id: c.scheme_id(9)?,
         fiscal_share: Money::from_fen(c.int(10)?),
         person: c.opt_parsed(11, "resident_id", ResidentId::parse)?,
     })
@@ -678,7 +678,7 @@ fn cover_from_row(row: &[Value]) -> Result<StoredCover, StoreError> {
         (None, None) => CoverProof::None,
     };
     Ok(StoredCover {
-        scheme_id: c.text(0)?.to_owned(),
+        scheme_id: c.scheme_id(0)?,
         unit: c.opt_parsed(1, "credit_code", CreditCode::parse)?,
         enrollment_id: c.opt_int(2)?,
         proof,
@@ -795,7 +795,6 @@ fn insert_enrollment(
 /// The checks of a bill before any database work.
 pub(crate) fn check_new_bill(bill: &NewBill, actor: &str) -> Result<(), StoreError> {
     require_text("reference", &bill.reference)?;
-    require_text("scheme_id", &bill.scheme_id)?;
     require_text("period", &bill.period)?;
     require_text("actor", actor)?;
     let amount = bill.amount.fen();
@@ -1233,7 +1232,6 @@ impl<B: Backend> Store for SqlStore<B> {
         at: Timestamp,
     ) -> Result<(Person, i64), StoreError> {
         require_text("person name", &person.name)?;
-        require_text("scheme_id", &enrollment.scheme_id)?;
         require_text("actor", actor)?;
         self.write(|db| {
             let stored = insert_person(db, person, actor, at)?;
@@ -1350,7 +1348,6 @@ impl<B: Backend> Store for SqlStore<B> {
         actor: &str,
         at: Timestamp,
     ) -> Result<i64, StoreError> {
-        require_text("scheme_id", &e.scheme_id)?;
         require_text("actor", actor)?;
         self.write(|db| insert_enrollment(db, e, actor, at))
     }
@@ -1454,7 +1451,7 @@ impl<B: Backend> Store for SqlStore<B> {
     fn enrollments_of_unit(
         &self,
         unit: &CreditCode,
-        scheme_id: Option<&str>,
+        scheme_id: Option<&gongshang_rules::SchemeId>,
     ) -> Result<Vec<StoredEnrollment>, StoreError> {
         self.backend.read(|db| {
             let sql = format!(
@@ -1463,7 +1460,7 @@ impl<B: Backend> Store for SqlStore<B> {
             db.rows(
                 "reading enrollments",
                 &sql,
-                &[t(unit.as_str()), t(scheme_id.unwrap_or(""))],
+                &[t(unit.as_str()), t(scheme_id.map_or("", |s| s.as_str()))],
             )?
             .iter()
             .map(|r| enrollment_from_row(r))

@@ -60,7 +60,7 @@ pub struct FundFlow {
     /// GB/T 2260 code of the pooling region; empty when the record has none
     /// (a person's day bill, a case without a region).
     pub region: String,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     /// `YYYY-MM`.
     pub month: String,
     pub kind: FlowKind,
@@ -74,7 +74,7 @@ pub struct FundFlow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewReserveRun {
     pub region: String,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     /// `YYYY-MM`.
     pub month: String,
     pub collected: Money,
@@ -90,7 +90,7 @@ pub struct NewReserveRun {
 pub struct ReserveRunRow {
     pub id: i64,
     pub region: String,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub month: String,
     pub collected: Money,
     pub reserve_before: Money,
@@ -192,7 +192,7 @@ fn reserve_row(r: &[Value], recorded_now: bool) -> Result<ReserveRunRow, StoreEr
     Ok(ReserveRunRow {
         id: c.int(0)?,
         region: c.text(1)?.to_owned(),
-        scheme_id: c.text(2)?.to_owned(),
+        scheme_id: c.scheme_id(2)?,
         month: c.text(3)?.to_owned(),
         collected: Money::from_fen(c.int(4)?),
         reserve_before: Money::from_fen(c.int(5)?),
@@ -209,7 +209,7 @@ const RESERVE_COLUMNS: &str = "id, region, scheme_id, month, collected_fen, rese
 fn stored_run(
     db: &mut dyn Db,
     region: &str,
-    scheme_id: &str,
+    scheme_id: &gongshang_rules::SchemeId,
     month: &str,
 ) -> Result<Option<ReserveRunRow>, StoreError> {
     db.opt_row(
@@ -233,7 +233,7 @@ impl<B: Backend> FundStore for SqlStore<B> {
                     let c = Cols::new(r);
                     Ok(FundFlow {
                         region: c.text(0)?.to_owned(),
-                        scheme_id: c.text(1)?.to_owned(),
+                        scheme_id: c.scheme_id(1)?,
                         month: c.text(2)?.to_owned(),
                         kind: FlowKind::parse(c.text(3)?)?,
                         payer: c.text(4)?.to_owned(),

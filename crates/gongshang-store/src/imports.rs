@@ -466,9 +466,6 @@ fn write_engagements_and_enrollments(
     }
     let mut values = Vec::with_capacity(import.enrollments.len() * 6);
     for e in &import.enrollments {
-        if e.scheme_id.trim().is_empty() {
-            return Err(StoreError::invalid("scheme_id", "must not be empty"));
-        }
         values.extend([
             i(lookup(&people, "person", e.person.as_str())?),
             Value::opt_int(
@@ -496,7 +493,7 @@ fn write_engagements_and_enrollments(
     let mut enrollment_ids = std::collections::HashMap::new();
     for r in &rows {
         let c = Cols::new(r);
-        enrollment_ids.insert((c.int(1)?, c.opt_int(2)?, c.text(3)?.to_owned()), c.int(0)?);
+        enrollment_ids.insert((c.int(1)?, c.opt_int(2)?, c.scheme_id(3)?), c.int(0)?);
     }
     for e in &import.enrollments {
         let key = (

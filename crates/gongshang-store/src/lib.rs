@@ -152,7 +152,7 @@ pub trait Store:
     fn enrollments_of_unit(
         &self,
         unit: &CreditCode,
-        scheme_id: Option<&str>,
+        scheme_id: Option<&gongshang_rules::SchemeId>,
     ) -> Result<Vec<StoredEnrollment>, StoreError>;
 
     // ---- contributions ----

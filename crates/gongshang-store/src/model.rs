@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::StoreError;
 
 /// The scheme id under which order days cover a platform worker.
-pub const ORDER_SCHEME_ID: &str = "national.platform_occupational_injury";
+pub const ORDER_SCHEME_ID: gongshang_rules::SchemeId =
+    gongshang_rules::SchemeId::known("national.platform_occupational_injury");
 
 /// The kinds of unit that may insure people.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -155,7 +156,7 @@ pub struct Engagement {
 pub struct NewEnrollment {
     pub person: ResidentId,
     pub unit: Option<CreditCode>,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub category: Category,
     pub start: Date,
     /// The unit's commitment, for a scheme that asks for one (issue 17),
@@ -219,7 +220,7 @@ pub struct StoredEnrollment {
     pub id: i64,
     pub person: ResidentId,
     pub unit: Option<CreditCode>,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub category: Category,
     pub start: Date,
     /// The last day enrolled (inclusive), once ended.
@@ -288,7 +289,7 @@ pub struct NewBill {
     pub reference: String,
     pub unit: Option<CreditCode>,
     pub person: Option<ResidentId>,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub kind: BillKind,
     /// `YYYY-MM` for a month, `YYYY-MM-DD..YYYY-MM-DD` for days bought, ...
     pub period: String,
@@ -322,7 +323,7 @@ pub struct BillStatus {
 pub struct StoredBill {
     pub status: BillStatus,
     pub kind: BillKind,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     /// The part billed to the fiscal payer (益鹭保's city subsidy).
     pub fiscal_share: Money,
     /// The person billed (days bought), if the bill is a person's.
@@ -343,7 +344,7 @@ pub struct OrderMonthTotals {
 pub struct NewCover {
     pub person: ResidentId,
     pub unit: Option<CreditCode>,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub enrollment_id: Option<i64>,
     /// Why: `month_paid`, `days_bought`, `enrollment`, ...
     pub basis: String,
@@ -527,7 +528,7 @@ pub enum CoverProof {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCover {
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub unit: Option<CreditCode>,
     pub enrollment_id: Option<i64>,
     pub proof: CoverProof,

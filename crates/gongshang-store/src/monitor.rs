@@ -284,7 +284,7 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
         facts.covers_at_accident.push(CoverAtAccident {
             case_number: c.text(0)?.to_owned(),
             person: c.text(1)?.to_owned(),
-            scheme_id: c.text(2)?.to_owned(),
+            scheme_id: c.scheme_id(2)?,
             accident_date: c.parsed(3, "accident_date", date)?,
             cover_id: c.int(4)?,
             cover_start: c.parsed(5, "start_date", date)?,

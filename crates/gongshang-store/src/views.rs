@@ -56,7 +56,7 @@ pub struct PersonRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BillRow {
     pub status: BillStatus,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub kind: BillKind,
     /// The unit's name (monthly bills), none for a person's day bill.
     pub unit_name: Option<String>,
@@ -109,7 +109,7 @@ pub struct CaseListRow {
     pub id: i64,
     pub number: String,
     pub state: CaseState,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub person: ResidentId,
     pub unit: Option<CreditCode>,
     pub accident_date: Date,
@@ -384,7 +384,7 @@ impl<B: Backend> ViewStore for SqlStore<B> {
                             paid: Money::from_fen(paid),
                             outstanding: Money::from_fen(amount - paid),
                         },
-                        scheme_id: c.text(7)?.to_owned(),
+                        scheme_id: c.scheme_id(7)?,
                         kind: c.parsed(8, "kind", BillKind::parse)?,
                         unit_name: c.opt_text(9)?.map(str::to_owned),
                         person: c.opt_parsed(10, "resident_id", ResidentId::parse)?,
@@ -625,7 +625,7 @@ impl<B: Backend> SqlStore<B> {
                         id: c.int(0)?,
                         number: c.text(1)?.to_owned(),
                         state: c.parsed(2, "state", str::parse::<CaseState>)?,
-                        scheme_id: c.text(3)?.to_owned(),
+                        scheme_id: c.scheme_id(3)?,
                         person: c.parsed(4, "resident_id", ResidentId::parse)?,
                         unit: c.opt_parsed(5, "unit_code", CreditCode::parse)?,
                         accident_date: c.parsed(6, "accident_date", |s: &str| s.parse::<Date>())?,

@@ -2,6 +2,7 @@
 //! pilot's confirmation, an insurer's claim, or any of them as JSON.
 
 use super::*;
+use gongshang_rules::SchemeId;
 
 impl App {
     /// Files an application. Under single-risk and platform schemes the
@@ -239,7 +240,7 @@ impl App {
     pub(super) fn applicant_for(
         &self,
         person: &ResidentId,
-        scheme_id: &str,
+        scheme_id: &SchemeId,
         on: Date,
         region: Option<&String>,
     ) -> Result<Option<Applicant>, AppError> {
@@ -250,7 +251,7 @@ impl App {
             .store
             .enrollments_of_person(person)?
             .into_iter()
-            .rfind(|e| e.scheme_id == scheme_id && e.start <= on)
+            .rfind(|e| &e.scheme_id == scheme_id && e.start <= on)
         else {
             return Ok(None);
         };

@@ -9,6 +9,7 @@
 //! admissibility and appraisal limits are the domain's, amounts the rules
 //! engine's.
 
+use gongshang_rules::SchemeId;
 use std::collections::{BTreeMap, BTreeSet};
 
 use gongshang_domain::case::{AwardBasis, AwardStatus, CaseState, EventStream};
@@ -52,7 +53,7 @@ pub struct FileCaseRequest {
     pub person: ResidentId,
     /// The insured unit (registered).
     pub unit: CreditCode,
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     /// GB/T 2260 code of the pooling region; the unit's region if absent.
     #[serde(default)]
     pub region: Option<String>,
@@ -79,7 +80,7 @@ pub struct ConfirmationRequest {
     #[serde(default)]
     pub number: Option<String>,
     pub person: ResidentId,
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     /// The platform whose order the worker was on.
     pub platform: PlatformId,
     /// GB/T 2260 code of the place of the injury.
@@ -105,7 +106,7 @@ pub struct ClaimRequest {
     #[serde(default)]
     pub number: Option<String>,
     pub person: ResidentId,
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     #[serde(default)]
     pub region: Option<String>,
     pub accident_date: Date,
@@ -170,7 +171,7 @@ pub struct CaseView {
 pub struct QueueItem {
     pub number: String,
     pub state: CaseState,
-    pub scheme_id: String,
+    pub scheme_id: SchemeId,
     pub deadline: StoredDeadline,
     pub days_left: i64,
     pub overdue: bool,
@@ -611,7 +612,7 @@ impl App {
     fn covered_at_injury(
         &self,
         person: &ResidentId,
-        scheme_id: &str,
+        scheme_id: &SchemeId,
         accident_date: Date,
         injured_at: Option<Timestamp>,
         platform: Option<&PlatformId>,
@@ -636,7 +637,7 @@ impl App {
             .covers
             .iter()
             .any(|c| {
-                c.scheme_id == scheme_id
+                &c.scheme_id == scheme_id
                     && platform
                         .is_none_or(|p| c.platform.as_deref().is_none_or(|cp| cp == p.as_str()))
             }))

@@ -100,7 +100,7 @@ fn application(u: CreditCode, p: ResidentId, scheme: &str, accident: Date) -> Fi
         number: None,
         person: p,
         unit: u,
-        scheme_id: scheme.into(),
+        scheme_id: scheme.parse().unwrap(),
         region: Some("440100".into()),
         applicant: ApplicantRole::Unit,
         accident_date: accident,
@@ -199,7 +199,7 @@ fn single_risk_scheme_an_uncovered_person_is_inadmissible_with_that_reason() {
         assert_eq!(
             view.determination.rejected,
             Some(determination::InadmissibleReason::NotCoveredAtInjury {
-                scheme: "guangdong.specific_persons".into()
+                scheme: "guangdong.specific_persons".parse().unwrap()
             })
         );
         // A closed case accepts nothing.

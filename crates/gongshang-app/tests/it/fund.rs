@@ -10,7 +10,7 @@ use jiff::civil::date;
 
 use super::{ACTOR, each_backend, named, person, request, ts, unit, yuan};
 
-const SCHEME: &str = "jiangsu.employees";
+const SCHEME: gongshang_rules::SchemeId = gongshang_rules::SchemeId::known("jiangsu.employees");
 
 fn m(text: &str) -> Month {
     Month::parse(text).unwrap()
@@ -68,7 +68,13 @@ fn jiangsu_art_11_statement_and_reserve_of_a_small_fund() {
         for p in [a, b] {
             app.enroll(
                 &ACTOR,
-                &request(p, Some(u), SCHEME, Category::Employee, date(2024, 12, 1)),
+                &request(
+                    p,
+                    Some(u),
+                    SCHEME.as_str(),
+                    Category::Employee,
+                    date(2024, 12, 1),
+                ),
             )
             .unwrap();
         }
@@ -77,7 +83,7 @@ fn jiangsu_art_11_statement_and_reserve_of_a_small_fund() {
                 .declare_month(
                     &ACTOR,
                     &u,
-                    SCHEME,
+                    &SCHEME,
                     m(month),
                     &[(a, yuan("8000")), (b, yuan("12000"))],
                 )
@@ -95,7 +101,7 @@ fn jiangsu_art_11_statement_and_reserve_of_a_small_fund() {
                         flow: "determination".parse().unwrap(),
                         person: a,
                         unit: Some(u),
-                        scheme_id: SCHEME.into(),
+                        scheme_id: SCHEME,
                         jurisdiction: "jiangsu".into(),
                         region: Some("320100".into()),
                         accident_key: "f-1".into(),
@@ -154,10 +160,7 @@ fn jiangsu_art_11_statement_and_reserve_of_a_small_fund() {
         let run = app.run_reserve(&ACTOR, m("2025-01")).unwrap();
         assert_eq!(run.lines.len(), 1, "{run:?}");
         let l = &run.lines[0];
-        assert_eq!(
-            (l.region.as_str(), l.scheme_id.as_str()),
-            ("320100", SCHEME)
-        );
+        assert_eq!((l.region.as_str(), &l.scheme_id), ("320100", &SCHEME));
         assert_eq!(
             (l.collected, l.cap, l.amount),
             (yuan("50.00"), yuan("30.00"), yuan("10.00"))
@@ -233,7 +236,7 @@ fn jiangsu_art_11_statement_and_reserve_of_a_small_fund() {
                 &ACTOR,
                 StatementPeriod::parse("2025").unwrap(),
                 Some("320100"),
-                Some(SCHEME),
+                Some(&SCHEME),
             )
             .unwrap();
         let l = &y.lines[0];

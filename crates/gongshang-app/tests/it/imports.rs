@@ -159,7 +159,7 @@ fn a_payments_file_whose_third_row_overpays_keeps_nothing() {
             .declare_month(
                 &ACTOR,
                 &u,
-                "guangdong.specific_persons",
+                &"guangdong.specific_persons".parse().unwrap(),
                 Month::parse("2021-04").unwrap(),
                 &[(p, yuan("6000"))],
             )

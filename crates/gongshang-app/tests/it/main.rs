@@ -196,7 +196,7 @@ fn request(
     EnrollRequest {
         person,
         unit,
-        scheme_id: scheme.into(),
+        scheme_id: scheme.parse().unwrap(),
         category,
         start,
         labour_relation: false,
@@ -363,7 +363,7 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
             .declare_month(
                 &ACTOR,
                 &u,
-                "guangdong.specific_persons",
+                &"guangdong.specific_persons".parse().unwrap(),
                 early,
                 &[(p, yuan("5000"))],
             )
@@ -375,7 +375,7 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
             .declare_month(
                 &ACTOR,
                 &u,
-                "guangdong.specific_persons",
+                &"guangdong.specific_persons".parse().unwrap(),
                 september,
                 &[(p, yuan("1000"))],
             )
@@ -392,7 +392,7 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
             .declare_month(
                 &ACTOR,
                 &u,
-                "guangdong.specific_persons",
+                &"guangdong.specific_persons".parse().unwrap(),
                 september,
                 &[(p, yuan("1000"))],
             )
@@ -423,7 +423,7 @@ fn a_declaration_bills_with_a_due_date_moved_past_the_national_day() {
             .declare_month(
                 &ACTOR,
                 &u,
-                "guangdong.employees",
+                &"guangdong.employees".parse().unwrap(),
                 Month::parse("2025-09").unwrap(),
                 &[(worker, yuan("8000"))],
             )
@@ -459,7 +459,7 @@ fn a_year_without_a_holiday_calendar_bills_provisionally_until_it_is_loaded() {
             .declare_month(
                 &ACTOR,
                 &u,
-                "guangdong.employees",
+                &"guangdong.employees".parse().unwrap(),
                 december,
                 &[(worker, yuan("8000"))],
             )
@@ -476,7 +476,7 @@ fn a_year_without_a_holiday_calendar_bills_provisionally_until_it_is_loaded() {
             .declare_month(
                 &ACTOR,
                 &u,
-                "guangdong.employees",
+                &"guangdong.employees".parse().unwrap(),
                 Month::parse("2026-11").unwrap(),
                 &[(worker, yuan("8000"))],
             )
@@ -606,7 +606,7 @@ fn payment_covers_from_the_next_day_once_and_partial_payments_leave_arrears() {
             .declare_month(
                 &ACTOR,
                 &u,
-                "guangdong.specific_persons",
+                &"guangdong.specific_persons".parse().unwrap(),
                 march,
                 &[(p, yuan("6000"))],
             )
@@ -720,7 +720,7 @@ fn a_backdated_paid_on_buys_no_earlier_cover_and_an_impossible_one_is_refused() 
             .declare_month(
                 &ACTOR,
                 &u,
-                "guangdong.specific_persons",
+                &"guangdong.specific_persons".parse().unwrap(),
                 may,
                 &[(p, yuan("6000"))],
             )
@@ -788,7 +788,7 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
             .declare_month(
                 &ACTOR,
                 &u,
-                "guangdong.employees",
+                &"guangdong.employees".parse().unwrap(),
                 Month::parse("2025-03").unwrap(),
                 &[(worker, yuan("8000"))],
             )
@@ -809,7 +809,13 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
         )
         .unwrap();
         let days = app
-            .buy_days(&ACTOR, &rider, "xiamen.yilubao", date(2025, 3, 10), 5)
+            .buy_days(
+                &ACTOR,
+                &rider,
+                &"xiamen.yilubao".parse().unwrap(),
+                date(2025, 3, 10),
+                5,
+            )
             .unwrap();
         assert!(days.fiscal_share.fen() > 0);
         let buyer = days.amount.checked_sub(days.fiscal_share).unwrap();
@@ -940,7 +946,10 @@ fn orders_cover_their_days_bill_the_platform_and_reconcile() {
         );
         let bills = app.bills_of_month(&ACTOR, july, None).unwrap();
         assert_eq!(bills.len(), 1);
-        assert_eq!(bills[0].scheme_id, "national.platform_occupational_injury");
+        assert_eq!(
+            bills[0].scheme_id.as_str(),
+            "national.platform_occupational_injury"
+        );
     });
 }
 
@@ -1017,12 +1026,16 @@ fn gd55_art6_enrolment_keeps_the_units_commitment_and_refuses_without_it() {
             kept[0].text
         );
         assert!(kept[0].article.contains("第六条"), "{}", kept[0].article);
-        let (commitment, statement) = app.scheme_texts("guangdong.specific_persons");
+        let (commitment, statement) =
+            app.scheme_texts(&"guangdong.specific_persons".parse().unwrap());
         assert_eq!(
             commitment.map(|c| c.text_zh.as_str()),
             Some(kept[0].text.as_str())
         );
         assert!(statement.is_some_and(|s| s.text_zh.contains("不作为确认双方存在劳动关系的依据")));
-        assert_eq!(app.scheme_texts("guangdong.employees"), (None, None));
+        assert_eq!(
+            app.scheme_texts(&"guangdong.employees".parse().unwrap()),
+            (None, None)
+        );
     });
 }

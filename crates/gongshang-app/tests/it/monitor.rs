@@ -79,7 +79,7 @@ fn scenario(app: &App, clock: &FixedClock, dirty: bool) {
         .declare_month(
             &ACTOR,
             &u,
-            "guangdong.specific_persons",
+            &"guangdong.specific_persons".parse().unwrap(),
             Month::parse("2021-04").unwrap(),
             &[(p, super::yuan("6000"))],
         )
@@ -108,7 +108,7 @@ fn scenario(app: &App, clock: &FixedClock, dirty: bool) {
             number: None,
             person: p,
             unit: u,
-            scheme_id: "guangdong.specific_persons".into(),
+            scheme_id: "guangdong.specific_persons".parse().unwrap(),
             region: Some("440100".into()),
             applicant: ApplicantRole::Unit,
             accident_date: accident,

@@ -87,7 +87,7 @@ fn app_with_benefits(benefits: &[(u8, i64)]) -> (App, Vec<i64>) {
                 flow: "determination".parse().unwrap(),
                 person: ResidentId::parse("11010519491231002X").unwrap(),
                 unit: None,
-                scheme_id: "national.employees".into(),
+                scheme_id: "national.employees".parse().unwrap(),
                 jurisdiction: "national".into(),
                 region: None,
                 accident_key: "p-1".into(),

@@ -14,7 +14,7 @@ use jiff::civil::date;
 
 use super::{ACTOR, each_backend, person, request, resident, ts, unit, yuan};
 
-const YILUBAO: &str = "xiamen.yilubao";
+const YILUBAO: gongshang_rules::SchemeId = gongshang_rules::SchemeId::known("xiamen.yilubao");
 
 fn worker(person: ResidentId) -> Actor {
     Actor {
@@ -33,7 +33,7 @@ fn yilubao_days_are_priced_before_paying_and_days_already_bought_are_refused() {
             &request(
                 rider,
                 None,
-                YILUBAO,
+                YILUBAO.as_str(),
                 Category::FlexibleWorker,
                 date(2025, 3, 1),
             ),
@@ -42,13 +42,13 @@ fn yilubao_days_are_priced_before_paying_and_days_already_bought_are_refused() {
         clock.set(ts("2025-03-09T02:00:00Z"));
         let me = worker(rider);
         let quote = app
-            .quote_days(&me, &rider, YILUBAO, date(2025, 3, 10), 7)
+            .quote_days(&me, &rider, &YILUBAO, date(2025, 3, 10), 7)
             .unwrap();
         assert_eq!(quote.last_day, date(2025, 3, 16));
         assert_eq!(quote.own.checked_add(quote.fiscal).unwrap(), quote.gross);
         assert!(quote.fiscal.fen() > 0, "the city pays a share: {quote:?}");
         let bill = app
-            .buy_and_pay_days(&me, &rider, YILUBAO, date(2025, 3, 10), 7)
+            .buy_and_pay_days(&me, &rider, &YILUBAO, date(2025, 3, 10), 7)
             .unwrap();
         assert_eq!(
             (bill.amount, bill.fiscal_share),
@@ -61,8 +61,8 @@ fn yilubao_days_are_priced_before_paying_and_days_already_bought_are_refused() {
             (date(2025, 3, 12), 30),
         ] {
             for refused in [
-                app.quote_days(&me, &rider, YILUBAO, first, days).map(drop),
-                app.buy_and_pay_days(&me, &rider, YILUBAO, first, days)
+                app.quote_days(&me, &rider, &YILUBAO, first, days).map(drop),
+                app.buy_and_pay_days(&me, &rider, &YILUBAO, first, days)
                     .map(drop),
             ] {
                 assert!(
@@ -78,7 +78,7 @@ fn yilubao_days_are_priced_before_paying_and_days_already_bought_are_refused() {
             }
         }
         // The day after the last one bought is free.
-        app.quote_days(&me, &rider, YILUBAO, date(2025, 3, 17), 3)
+        app.quote_days(&me, &rider, &YILUBAO, date(2025, 3, 17), 3)
             .unwrap();
     });
 }
@@ -87,7 +87,7 @@ fn claim(rider: ResidentId, accident: jiff::civil::Date, facts: &str) -> ClaimRe
     ClaimRequest {
         number: None,
         person: rider,
-        scheme_id: YILUBAO.into(),
+        scheme_id: YILUBAO,
         region: Some("350203".into()),
         accident_date: accident,
         injured_at: None,
@@ -107,7 +107,7 @@ fn insurance_law_art26_one_claim_per_accident_at_a_time_and_no_impossible_hospit
             &request(
                 rider,
                 None,
-                YILUBAO,
+                YILUBAO.as_str(),
                 Category::FlexibleWorker,
                 date(2025, 3, 1),
             ),
@@ -115,7 +115,7 @@ fn insurance_law_art26_one_claim_per_accident_at_a_time_and_no_impossible_hospit
         .unwrap();
         clock.set(ts("2025-03-09T02:00:00Z"));
         let me = worker(rider);
-        app.buy_and_pay_days(&me, &rider, YILUBAO, date(2025, 3, 10), 7)
+        app.buy_and_pay_days(&me, &rider, &YILUBAO, date(2025, 3, 10), 7)
             .unwrap();
         clock.set(ts("2025-03-20T02:00:00Z"));
         let absurd = app
@@ -329,7 +329,7 @@ fn a_unit_declares_its_month_and_pays_it_online_in_parts_but_not_another_units()
             .declare_month(
                 &employer,
                 &u,
-                "guangdong.employees",
+                &"guangdong.employees".parse().unwrap(),
                 june,
                 &[(worker, yuan("8000.00"))],
             )

@@ -140,7 +140,7 @@ fn every_use_case_asks_the_table_for_its_action() {
         &EnrollRequest {
             person: p,
             unit: Some(u),
-            scheme_id: "guangdong.employees".into(),
+            scheme_id: "guangdong.employees".parse().unwrap(),
             category: Category::Employee,
             start: date(2025, 1, 1),
             labour_relation: true,
@@ -174,7 +174,7 @@ fn every_use_case_asks_the_table_for_its_action() {
         number: None,
         person: p,
         unit: u,
-        scheme_id: "guangdong.employees".into(),
+        scheme_id: "guangdong.employees".parse().unwrap(),
         region: None,
         applicant: ApplicantRole::Unit,
         accident_date: date(2025, 6, 1),
@@ -249,7 +249,7 @@ fn every_use_case_asks_the_table_for_its_action() {
                     &EnrollRequest {
                         person: p,
                         unit: Some(u),
-                        scheme_id: "guangdong.employees".into(),
+                        scheme_id: "guangdong.employees".parse().unwrap(),
                         category: Category::Employee,
                         start: date(2025, 7, 1),
                         labour_relation: true,
@@ -277,13 +277,27 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::Declare,
             "declare_month",
             Box::new(move |a, x| {
-                ok(a.declare_month(x, &u, "guangdong.employees", month, &[(p, yuan("8000"))]))
+                ok(a.declare_month(
+                    x,
+                    &u,
+                    &"guangdong.employees".parse().unwrap(),
+                    month,
+                    &[(p, yuan("8000"))],
+                ))
             }),
         ),
         (
             Action::BuyDays,
             "buy_days",
-            Box::new(move |a, x| ok(a.buy_days(x, &p, "xiamen.yilubao", date(2025, 7, 1), 3))),
+            Box::new(move |a, x| {
+                ok(a.buy_days(
+                    x,
+                    &p,
+                    &"xiamen.yilubao".parse().unwrap(),
+                    date(2025, 7, 1),
+                    3,
+                ))
+            }),
         ),
         (
             Action::RecordPayment,

@@ -21,8 +21,9 @@ use jiff::civil::{Date, date};
 
 use super::{ACTOR, Location, TestApp, named, person, request, ts, unique, yuan};
 
-const PILOT: &str = "national.platform_occupational_injury";
-const YILUBAO: &str = "xiamen.yilubao";
+const PILOT: gongshang_rules::SchemeId =
+    gongshang_rules::SchemeId::known("national.platform_occupational_injury");
+const YILUBAO: gongshang_rules::SchemeId = gongshang_rules::SchemeId::known("xiamen.yilubao");
 
 /// A fresh app on each backend with the clock at 2026-06-30 (China).
 fn each_backend(test: impl Fn(&App, &FixedClock)) {
@@ -99,7 +100,7 @@ fn confirmation_request(
     ConfirmationRequest {
         number: None,
         person: rider,
-        scheme_id: PILOT.into(),
+        scheme_id: PILOT,
         platform: platform.clone(),
         region: Some("440106".into()),
         applicant,
@@ -309,7 +310,7 @@ fn rider_with_days_bought(app: &App, clock: &FixedClock) -> ResidentId {
         &request(
             rider,
             None,
-            YILUBAO,
+            YILUBAO.as_str(),
             Category::FlexibleWorker,
             date(2024, 3, 1),
         ),
@@ -319,7 +320,7 @@ fn rider_with_days_bought(app: &App, clock: &FixedClock) -> ResidentId {
         // Bought and paid the day before the first day.
         clock.set(ts(&format!("{year}-03-09T02:00:00Z")));
         let days = app
-            .buy_days(&ACTOR, &rider, YILUBAO, date(year, 3, 10), 5)
+            .buy_days(&ACTOR, &rider, &YILUBAO, date(year, 3, 10), 5)
             .unwrap();
         let buyer = days.amount.checked_sub(days.fiscal_share).unwrap();
         for (key, amount, payer) in [
@@ -347,7 +348,7 @@ fn claim(rider: ResidentId, accident: Date, filed: Date, facts: &str) -> ClaimRe
     ClaimRequest {
         number: None,
         person: rider,
-        scheme_id: YILUBAO.into(),
+        scheme_id: YILUBAO,
         region: Some("350203".into()),
         accident_date: accident,
         injured_at: None,

@@ -519,11 +519,9 @@ fn apply_for(app: Application, now: Date, ctx: &Context<'_>) -> Result<Vec<Event
             ),
         ));
     }
-    if app.insured_unit.name.trim().is_empty() || app.scheme.id.trim().is_empty() {
-        return Err(invalid(
-            "insured_unit",
-            "the unit's name and the scheme id are needed",
-        ));
+    // The scheme id cannot be empty: a `SchemeId` is checked when it is made.
+    if app.insured_unit.name.trim().is_empty() {
+        return Err(invalid("insured_unit", "the unit's name is needed"));
     }
     match app.scheme.kind {
         SchemeKind::Regulations if !app.labour_relation_proof_needed => {

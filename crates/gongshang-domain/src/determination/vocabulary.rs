@@ -215,7 +215,7 @@ impl SchemeKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SchemeRef {
-    pub id: String,
+    pub id: gongshang_rules::SchemeId,
     pub kind: SchemeKind,
 }
 
@@ -286,7 +286,7 @@ impl Application {
 pub enum InadmissibleReason {
     /// Not covered at the moment of injury under a single-risk or platform
     /// scheme.
-    NotCoveredAtInjury { scheme: String },
+    NotCoveredAtInjury { scheme: gongshang_rules::SchemeId },
     /// Filed by the worker, relatives or union after the year of Art 17(2).
     PastOneYearLimit { last_day: Date },
     /// The accident is already recognised in another case.

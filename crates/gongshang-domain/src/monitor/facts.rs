@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub struct CoverAtAccident {
     pub case_number: String,
     pub person: String,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub accident_date: Date,
     pub cover_id: i64,
     pub cover_start: Date,

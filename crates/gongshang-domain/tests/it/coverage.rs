@@ -67,7 +67,7 @@ fn enrollment(scheme: &str, starts_on: Date, last_day: Option<Date>) -> Enrollme
         id: ReferenceId::parse("E1").unwrap(),
         person: ResidentId::parse("11010519491231002X").unwrap(),
         unit: CreditCode::parse("91350100M000100Y43").unwrap(),
-        scheme_id: scheme.to_owned(),
+        scheme_id: scheme.parse().unwrap(),
         starts_on,
         last_day,
     }

@@ -201,7 +201,7 @@ fn the_flow_follows_the_schemes_claim_procedure() {
     let kind = |id: &str| {
         let scheme = policy
             .schemes()
-            .find(|s| s.id == id)
+            .find(|s| s.id.as_str() == id)
             .unwrap_or_else(|| panic!("scheme {id}"));
         (
             SchemeKind::of(scheme),
@@ -416,7 +416,7 @@ fn insurer_claim_pays_within_the_cap() {
         insurer_claim::Command::Claim(insurer_claim::Claim {
             accident_date: date(2025, 3, 3),
             filed_on: date(2025, 3, 10),
-            scheme_id: "xiamen.yilubao".into(),
+            scheme_id: "xiamen.yilubao".parse().unwrap(),
             covered_on_accident_day: covered,
             accident_key: AccidentKey::parse("Y1").unwrap(),
             claimed: Money::from_yuan(claimed),
@@ -515,9 +515,9 @@ fn random_application(p: u8, q: u8, accident: Date, filed_on: Date) -> Applicati
         },
         scheme: SchemeRef {
             id: if single_risk {
-                "guangdong.specific_persons".into()
+                "guangdong.specific_persons".parse().unwrap()
             } else {
-                "national.employees".into()
+                "national.employees".parse().unwrap()
             },
             kind: if single_risk {
                 SchemeKind::SingleRisk

@@ -66,7 +66,7 @@ fn cover(
     CoverAtAccident {
         case_number: "GS2025-000001".into(),
         person: "350203199001011234".into(),
-        scheme_id: "xiamen.yilubao".into(),
+        scheme_id: "xiamen.yilubao".parse().unwrap(),
         accident_date: accident,
         cover_id: 7,
         cover_start: start,

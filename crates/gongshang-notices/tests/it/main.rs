@@ -263,7 +263,7 @@ fn the_decision_view_takes_the_domains_decision() {
             name: "厦门某物流有限公司".into(),
         },
         scheme: SchemeRef {
-            id: "national.employees".into(),
+            id: "national.employees".parse().unwrap(),
             kind: SchemeKind::Regulations,
         },
         intern_school: None,

@@ -42,7 +42,7 @@ struct SchemeCase {
     name: String,
     instrument: String,
     article: String,
-    scheme: String,
+    scheme: gongshang_rules::SchemeId,
     why: String,
     input: Value,
     #[serde(default)]
@@ -270,7 +270,7 @@ fn scheme_case_files_are_named_after_their_instrument() {
         let text = fs::read_to_string(&path).expect("readable");
         let case: SchemeCase = serde_json::from_str(&text).expect("a scheme case file");
         let stem = path.file_stem().expect("a stem").to_string_lossy();
-        let jurisdiction = case.scheme.split('.').next().unwrap_or_default();
+        let jurisdiction = case.scheme.jurisdiction();
         let ok = match jurisdiction {
             "national" => {
                 stem.starts_with("national_regs_")

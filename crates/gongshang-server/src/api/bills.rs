@@ -169,7 +169,7 @@ impl From<&AppBill> for BillStatusView {
     fn from(b: &AppBill) -> Self {
         BillStatusView {
             kind: Some(b.kind.as_str().to_owned()),
-            scheme_id: Some(b.scheme_id.clone()),
+            scheme_id: Some(b.scheme_id.to_string()),
             ..BillStatusView::from(&b.status)
         }
     }
@@ -203,7 +203,7 @@ pub async fn declare(
                 parse_yuan(&format!("lines[{i}].wage"), &l.wage)?,
             ));
         }
-        let scheme = req.scheme_id;
+        let scheme = super::registry::parse_scheme("scheme_id", &req.scheme_id)?;
         let bill = st
             .run(move |app| app.declare_month(&actor, &unit, &scheme, month, &lines))
             .await?;
@@ -235,7 +235,7 @@ pub async fn buy_days(
     let actor = user.actor();
     idempotent(&state, &user, &headers, &body, false, move |_| async move {
         let first_day = parse_date("first_day", &req.first_day)?;
-        let scheme = req.scheme_id;
+        let scheme = super::registry::parse_scheme("scheme_id", &req.scheme_id)?;
         let days = req.days;
         let bill = st
             .run(move |app| app.buy_days(&actor, &person, &scheme, first_day, days))

@@ -64,7 +64,11 @@ pub async fn calculate(
     Ok(match q.scheme {
         Some(id) => json_sized(
             StatusCode::OK,
-            &calculate_under_scheme(policy, &id, &case)?,
+            &calculate_under_scheme(
+                policy,
+                &super::registry::parse_scheme("scheme", &id)?,
+                &case,
+            )?,
             ANSWER_BYTES,
         ),
         None => json_sized(

@@ -79,7 +79,7 @@ impl From<&CoverageAnswer> for CoverageView {
                 .covers
                 .iter()
                 .map(|c| CoverView {
-                    scheme_id: c.scheme_id.clone(),
+                    scheme_id: c.scheme_id.to_string(),
                     unit: c.unit.clone(),
                     enrollment: c.enrollment.as_ref().map(EnrollmentView::from),
                     payment_id: c.payment_id,

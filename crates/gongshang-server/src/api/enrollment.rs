@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::registry::{parse_credit, parse_date, parse_resident};
+use super::registry::{parse_credit, parse_date, parse_resident, parse_scheme};
 use super::{ApiJson, json, to_value};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -109,7 +109,7 @@ impl From<&AppEnrollment> for EnrollmentView {
         EnrollmentView {
             id: e.id,
             unit: e.unit.clone(),
-            scheme_id: e.scheme_id.clone(),
+            scheme_id: e.scheme_id.to_string(),
             category: serde_json::to_value(e.category)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
@@ -141,7 +141,7 @@ pub struct EligibilityView {
 impl EligibilityView {
     fn new(e: &gongshang_rules::scheme::Eligibility) -> ApiResult<EligibilityView> {
         Ok(EligibilityView {
-            scheme: e.scheme.clone(),
+            scheme: e.scheme.to_string(),
             on: e.on.to_string(),
             eligible: e.eligible,
             checks: to_value(&e.checks)?,
@@ -164,7 +164,7 @@ fn enroll_request(req: EnrollmentRequest) -> ApiResult<EnrollRequest> {
     Ok(EnrollRequest {
         person: parse_resident("resident_id", &req.resident_id)?,
         unit,
-        scheme_id: req.scheme_id,
+        scheme_id: parse_scheme("scheme_id", &req.scheme_id)?,
         category: gongshang_app::parse_category(&req.category)?,
         start: parse_date("start", &req.start)?,
         labour_relation: req.labour_relation,

@@ -103,7 +103,12 @@ impl From<&StatementLine> for StatementLineView {
         StatementLineView {
             region: l.region.clone(),
             region_name: l.region_name.clone(),
-            scheme_id: l.scheme_id.clone(),
+            // Empty on the total line.
+            scheme_id: l
+                .scheme_id
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
             period: l.period.clone(),
             opening_balance_fen: l.opening_balance.fen(),
             billed: payer(&l.billed),
@@ -180,7 +185,12 @@ pub async fn statement(
     let s = state
         .run(move |app| {
             let period = StatementPeriod::parse(&q.period)?;
-            app.fund_statement(&actor, period, q.region.as_deref(), q.scheme.as_deref())
+            let scheme = q
+                .scheme
+                .as_deref()
+                .map(gongshang_rules::SchemeId::parse)
+                .transpose()?;
+            app.fund_statement(&actor, period, q.region.as_deref(), scheme.as_ref())
         })
         .await?;
     Ok(match format.as_str() {
@@ -246,7 +256,7 @@ impl From<&ReserveRunReport> for ReserveRunView {
                 .iter()
                 .map(|l| ReserveLineView {
                     region: l.region.clone(),
-                    scheme_id: l.scheme_id.clone(),
+                    scheme_id: l.scheme_id.to_string(),
                     month: l.month.clone(),
                     collected_fen: l.collected.fen(),
                     reserve_before_fen: l.reserve_before.fen(),
@@ -263,7 +273,7 @@ impl From<&ReserveRunReport> for ReserveRunView {
                 .iter()
                 .map(|s| ReserveSkippedView {
                     region: s.region.clone(),
-                    scheme_id: s.scheme_id.clone(),
+                    scheme_id: s.scheme_id.to_string(),
                     reason: s.reason.clone(),
                 })
                 .collect(),

@@ -105,7 +105,7 @@ pub async fn record_payment(
                     .coverage
                     .iter()
                     .map(|c| CoverBoughtView {
-                        scheme_id: c.scheme_id.clone(),
+                        scheme_id: c.scheme_id.to_string(),
                         enrollment_id: c.enrollment_id,
                         basis: c.basis.clone(),
                         start: c.start.to_string(),

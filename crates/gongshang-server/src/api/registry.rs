@@ -140,6 +140,12 @@ pub(crate) fn parse_resident(field: &str, text: &str) -> ApiResult<ResidentId> {
     ResidentId::parse(text.trim()).map_err(|e| ApiError::invalid(field, e.to_string()))
 }
 
+/// A scheme id as a client wrote it, e.g. `xiamen.yilubao`.
+pub(crate) fn parse_scheme(field: &str, text: &str) -> ApiResult<gongshang_rules::SchemeId> {
+    gongshang_rules::SchemeId::parse(text.trim())
+        .map_err(|e| ApiError::invalid(field, e.to_string()))
+}
+
 pub(crate) fn parse_credit(field: &str, text: &str) -> ApiResult<CreditCode> {
     CreditCode::parse(text.trim()).map_err(|e| ApiError::invalid(field, e.to_string()))
 }

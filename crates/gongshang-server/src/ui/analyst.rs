@@ -288,7 +288,7 @@ fn body(
             div { label for="scheme" { (ctx.t("保障方案", "Scheme")) }
                 select #scheme name="scheme" aria-invalid=[bad("scheme_id")] {
                     option value="" { (ctx.t("全部", "All")) }
-                    @for s in &schemes { option value=(s.id) selected[s.id == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) } }
+                    @for s in &schemes { option value=(s.id) selected[s.id.as_str() == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) } }
                 }
                 (at_field(ctx, "scheme_id", error)) }
             div { label for="industry" { (ctx.t("行业风险类别", "Industry class")) }

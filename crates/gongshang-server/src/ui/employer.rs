@@ -98,7 +98,7 @@ struct Loaded {
     members: Vec<UnitMember>,
     drafts: Vec<DeclarationDraft>,
     cases: Vec<CaseListRow>,
-    schemes: Vec<String>,
+    schemes: Vec<gongshang_rules::SchemeId>,
     month: Month,
 }
 
@@ -462,7 +462,7 @@ fn enrol_form(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
                 div {
                     label for="scheme_id" { (ctx.t("保障方案", "Scheme")) }
                     select #scheme_id name="scheme_id" required {
-                        @for id in &l.schemes { option value=(id) selected[s.typed("scheme_id") == id] { (state.app.scheme_name(id, ctx.zh())) } }
+                        @for id in &l.schemes { option value=(id) selected[s.typed("scheme_id") == id.as_str()] { (state.app.scheme_name(id, ctx.zh())) } }
                     }
                     (field_error(ctx, ee, "scheme_id"))
                 }
@@ -492,7 +492,7 @@ fn enrol_form(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
                         }
                     }
                 }
-                div.full { (super::registry::statements_box(ctx, state, l.schemes.iter().map(|s| s.as_str()))) }
+                div.full { (super::registry::statements_box(ctx, state, l.schemes.iter())) }
                 div.full { button.primary #enrol-submit type="submit" { (ctx.t("登记并参保", "Register and enrol")) } }
             }
         }
@@ -553,7 +553,8 @@ async fn declare(
                     lines.push((person, wage));
                 }
             }
-            app.declare_month(&a, &unit, value(&f, "scheme_id"), month, &lines)
+            let scheme = gongshang_rules::SchemeId::parse(value(&f, "scheme_id").trim())?;
+            app.declare_month(&a, &unit, &scheme, month, &lines)
         })
         .await;
     let shown = match result {
@@ -744,7 +745,7 @@ async fn enrol(
     let result = state
         .run(move |app| {
             let person = ResidentId::parse(value(&f, "resident_id").trim())?;
-            let scheme_id = value(&f, "scheme_id").to_owned();
+            let scheme_id = gongshang_rules::SchemeId::parse(value(&f, "scheme_id").trim())?;
             // Only the schemes offered to the unit (its area) are taken.
             if !app.schemes_for_unit(&a, &unit)?.contains(&scheme_id) {
                 return Err(AppError::invalid(
@@ -760,16 +761,13 @@ async fn enrol(
                 &EnrollRequest {
                     person,
                     unit: Some(unit),
-                    scheme_id,
+                    scheme_id: scheme_id.clone(),
                     category,
                     start,
                     labour_relation: category == gongshang_rules::scheme::Category::Employee,
                     // 粤人社规〔2020〕55号 Art 6 (issue 17): the unit's commitment,
                     // where the scheme asks for one (the app refuses its absence).
-                    commitment: match (
-                        value(&f, "commitment"),
-                        app.scheme_texts(value(&f, "scheme_id")).0,
-                    ) {
+                    commitment: match (value(&f, "commitment"), app.scheme_texts(&scheme_id).0) {
                         ("on", Some(_)) => Some(gongshang_app::CommitmentInput {
                             form: gongshang_app::model::CommitmentForm::parse(
                                 match value(&f, "commitment_form") {

@@ -51,8 +51,12 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FundQuery
                 StatementPeriod::Month(m) => m.year(),
                 StatementPeriod::Year(y) => y,
             };
-            let statement = app.fund_statement(&actor, period, r2.as_deref(), s2.as_deref())?;
-            let months = app.fund_months(&actor, year, r2.as_deref(), s2.as_deref())?;
+            let s2 = s2
+                .as_deref()
+                .map(gongshang_rules::SchemeId::parse)
+                .transpose()?;
+            let statement = app.fund_statement(&actor, period, r2.as_deref(), s2.as_ref())?;
+            let months = app.fund_months(&actor, year, r2.as_deref(), s2.as_ref())?;
             Ok::<_, gongshang_app::AppError>((statement, months))
         })
         .await;
@@ -157,7 +161,7 @@ fn row(ctx: &Ctx, l: &StatementLine, total: bool) -> Markup {
     html! {
         tr.total[total] {
             td { (region) }
-            td { (l.scheme_id) }
+            td { (l.scheme_id.as_ref().map(|s| s.as_str()).unwrap_or_default()) }
             td.num { (yuan(l.opening_balance)) }
             td.num { (yuan(l.billed.total)) }
             td.num { (yuan(l.collected.unit)) }

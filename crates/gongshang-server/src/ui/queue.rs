@@ -320,7 +320,7 @@ fn intake_body(ctx: &Ctx, state: &AppState, f: &IntakeForm, error: Option<&AppEr
                     select #scheme_id name="scheme_id" aria-invalid=[invalid("scheme_id").then_some("true")] {
                         option value="" selected[f.scheme_id.is_empty()] { (ctx.t("请选择", "Please choose")) }
                         @for s in &schemes {
-                            option value=(s.id) selected[s.id == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) }
+                            option value=(s.id) selected[s.id.as_str() == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) }
                         }
                     }
                     (at_field(ctx, "scheme_id", error))
@@ -401,7 +401,7 @@ fn request_of(f: &IntakeForm) -> Result<FileCaseRequest, AppError> {
         .map_err(|e| AppError::invalid("person", e.to_string()))?;
     let unit = CreditCode::parse(&need("unit", &f.unit)?)
         .map_err(|e| AppError::invalid("unit", e.to_string()))?;
-    let scheme_id = need("scheme_id", &f.scheme_id)?;
+    let scheme_id = gongshang_rules::SchemeId::parse(&need("scheme_id", &f.scheme_id)?)?;
     let applicant: ApplicantRole =
         serde_json::from_value(serde_json::Value::String(need("applicant", &f.applicant)?))
             .map_err(|e| AppError::invalid("applicant", e.to_string()))?;
@@ -505,7 +505,7 @@ fn other_intake_body(
                     select #scheme_id name="scheme_id" aria-invalid=[bad("scheme_id")] {
                         option value="" selected[f.scheme_id.is_empty()] { (ctx.t("请选择", "Please choose")) }
                         @for s in &schemes {
-                            option value=(s.id) selected[s.id == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) }
+                            option value=(s.id) selected[s.id.as_str() == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) }
                         }
                     }
                     (at_field(ctx, "scheme_id", error))
@@ -575,7 +575,7 @@ fn file_other(
     };
     let person = ResidentId::parse(&need("person", &f.person)?)
         .map_err(|e| AppError::invalid("person", e.to_string()))?;
-    let scheme_id = need("scheme_id", &f.scheme_id)?;
+    let scheme_id = gongshang_rules::SchemeId::parse(&need("scheme_id", &f.scheme_id)?)?;
     let accident_date: jiff::civil::Date = need("accident_date", &f.accident_date)?
         .parse()
         .map_err(|e: jiff::Error| AppError::invalid("accident_date", e.to_string()))?;

@@ -160,7 +160,7 @@ async fn unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
 
 fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail) -> Markup {
     let u = &d.unit;
-    let mut by_scheme: Vec<(String, usize)> = Vec::new();
+    let mut by_scheme: Vec<(gongshang_rules::SchemeId, usize)> = Vec::new();
     for e in d.enrollments.iter().filter(|e| e.last_day.is_none()) {
         match by_scheme.iter_mut().find(|(s, _)| *s == e.scheme_id) {
             Some((_, n)) => *n += 1,
@@ -190,7 +190,7 @@ fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail) -> Markup {
                 }
             }
         }
-        (statements_box(ctx, state, d.enrollments.iter().map(|e| e.scheme_id.as_str())))
+        (statements_box(ctx, state, d.enrollments.iter().map(|e| &e.scheme_id)))
         h2 { (ctx.t("近期账单", "Recent bills")) }
         (super::bills::bill_table(ctx, state, &d.bills))
         h2 { (ctx.t("人员", "People")) }
@@ -359,7 +359,7 @@ fn person_body(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup {
             }
         } }
         (commitments_box(ctx, state, d))
-        (statements_box(ctx, state, d.enrollments.iter().map(|e| e.scheme_id.as_str())))
+        (statements_box(ctx, state, d.enrollments.iter().map(|e| &e.scheme_id)))
         @if !d.bills.is_empty() {
             h2 { (ctx.t("个人账单", "Own bills")) }
             (super::bills::bill_table(ctx, state, &d.bills))
@@ -462,7 +462,7 @@ fn enroll_form_markup(
                 label for="scheme_id" { (ctx.t("保障方案", "Scheme")) }
                 select #scheme_id name="scheme_id" required {
                     @for s in &schemes {
-                        option value=(s.id) selected[s.id == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) }
+                        option value=(s.id) selected[s.id.as_str() == f.scheme_id] { (if ctx.zh() { &s.name_zh } else { &s.name_en }) }
                     }
                 }
             }
@@ -498,7 +498,7 @@ fn enroll_form_markup(
                     }
                 }
             }
-            div.full { (statements_box(ctx, state, schemes.iter().map(|s| s.id.as_str()))) }
+            div.full { (statements_box(ctx, state, schemes.iter().map(|s| &s.id))) }
             div.full { button.primary type="submit" { (ctx.t("检查资格并登记", "Check eligibility and enrol")) } " " span.spinner aria-hidden="true" {} }
         }
     }
@@ -567,17 +567,18 @@ async fn enroll(
                         )
                     })?;
                 let category = parse_category(&form.category)?;
+                let scheme_id = gongshang_rules::SchemeId::parse(form.scheme_id.trim())?;
                 let (stored, enrolled) = app.register_and_enroll(
                     &actor,
                     &form.name,
                     &EnrollRequest {
                         person,
                         unit,
-                        scheme_id: form.scheme_id.clone(),
+                        scheme_id: scheme_id.clone(),
                         category,
                         start,
                         labour_relation: form.labour_relation.is_some(),
-                        commitment: match (&form.commitment, app.scheme_texts(&form.scheme_id).0) {
+                        commitment: match (&form.commitment, app.scheme_texts(&scheme_id).0) {
                             (Some(_), Some(_)) => Some(gongshang_app::CommitmentInput {
                                 form: gongshang_app::model::CommitmentForm::parse(
                                     if form.commitment_form.is_empty() {
@@ -652,9 +653,9 @@ pub fn commitments_box(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup 
 pub fn statements_box<'a>(
     ctx: &Ctx,
     state: &AppState,
-    scheme_ids: impl Iterator<Item = &'a str>,
+    scheme_ids: impl Iterator<Item = &'a gongshang_rules::SchemeId>,
 ) -> Markup {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<&gongshang_rules::SchemeId> = Vec::new();
     for id in scheme_ids {
         if !seen.contains(&id) && state.app.scheme_texts(id).1.is_some() {
             seen.push(id);

@@ -127,9 +127,9 @@ async fn me(State(state): State<AppState>, ctx: Ctx) -> Response {
 }
 
 /// The schemes billed by the day the worker is enrolled in today.
-fn day_schemes(state: &AppState, d: &PersonDetail) -> Vec<String> {
+fn day_schemes(state: &AppState, d: &PersonDetail) -> Vec<gongshang_rules::SchemeId> {
     let today = state.app.today();
-    let mut out: Vec<String> = d
+    let mut out: Vec<gongshang_rules::SchemeId> = d
         .enrollments
         .iter()
         .filter(|e| e.start <= today && e.last_day.is_none_or(|l| l >= today))
@@ -196,7 +196,7 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s:
             (cases_box(ctx, cases))
             p #ask-for-help { a.button href="/tickets#file" { (ctx.t("遇到问题？向权益服务中心提交诉求", "A problem? Ask the rights service centre")) } }
             (super::registry::commitments_box(ctx, state, d))
-            (super::registry::statements_box(ctx, state, d.enrollments.iter().map(|e| e.scheme_id.as_str())))
+            (super::registry::statements_box(ctx, state, d.enrollments.iter().map(|e| &e.scheme_id)))
             @for scheme in &schemes {
                 section.card #buy-days style="margin-top:1rem" {
                     h2 style="margin-top:0" { (ctx.t("购买保障天数", "Buy days of cover")) }
@@ -311,7 +311,8 @@ async fn quote_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysF
         .run(move |app| {
             let first = parse_date("first_day", &form.first_day)?;
             let days = parse_days(&form.days)?;
-            app.quote_days(&a, &person, &form.scheme_id, first, days)
+            let scheme = gongshang_rules::SchemeId::parse(form.scheme_id.trim())?;
+            app.quote_days(&a, &person, &scheme, first, days)
         })
         .await;
     let shown = match result {
@@ -343,7 +344,8 @@ async fn buy_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysFor
         .run(move |app| {
             let first = parse_date("first_day", &form.first_day)?;
             let days = parse_days(&form.days)?;
-            let bill = app.buy_and_pay_days(&a, &person, &form.scheme_id, first, days)?;
+            let scheme = gongshang_rules::SchemeId::parse(form.scheme_id.trim())?;
+            let bill = app.buy_and_pay_days(&a, &person, &scheme, first, days)?;
             Ok::<_, AppError>((bill, first, days))
         })
         .await;
@@ -410,7 +412,7 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
             let request = gongshang_app::cases::ClaimRequest {
                 number: None,
                 person,
-                scheme_id: form.scheme_id.clone(),
+                scheme_id: gongshang_rules::SchemeId::parse(form.scheme_id.trim())?,
                 region: None,
                 accident_date,
                 injured_at: None,

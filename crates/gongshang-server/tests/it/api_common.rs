@@ -129,7 +129,7 @@ fn seed(app: &App) -> Fixture {
                 &EnrollRequest {
                     person: p,
                     unit: Some(*unit),
-                    scheme_id: "guangdong.employees".into(),
+                    scheme_id: "guangdong.employees".parse().unwrap(),
                     category: Category::Employee,
                     start: date(2025, 1, 1),
                     labour_relation: true,
@@ -142,7 +142,7 @@ fn seed(app: &App) -> Fixture {
             .declare_month(
                 actor,
                 unit,
-                "guangdong.employees",
+                &"guangdong.employees".parse().unwrap(),
                 Month::parse("2025-03").unwrap(),
                 &[(p, Money::parse_yuan("8000").unwrap())],
             )

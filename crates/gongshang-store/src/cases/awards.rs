@@ -38,7 +38,7 @@ fn award_from_row(db: &mut dyn Db, row: &[Value]) -> Result<AwardRow, StoreError
         status: c.parsed(2, "status", str::parse::<AwardStatus>)?,
         basis: c.parsed(3, "basis", str::parse::<AwardBasis>)?,
         legal_date: c.parsed(4, "legal_date", parse_date)?,
-        scheme_id: c.text(5)?.to_owned(),
+        scheme_id: c.scheme_id(5)?,
         jurisdiction: c.text(6)?.to_owned(),
         one_time: Money::from_fen(c.int(7)?),
         monthly: Money::from_fen(c.int(8)?),

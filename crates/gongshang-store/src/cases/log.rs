@@ -31,7 +31,7 @@ fn case_from_row(row: &[Value]) -> Result<CaseRow, StoreError> {
         flow: c.parsed(2, "flow", str::parse::<Flow>)?,
         person: c.parsed(3, "resident_id", ResidentId::parse)?,
         unit: c.opt_parsed(4, "unit_code", CreditCode::parse)?,
-        scheme_id: c.text(5)?.to_owned(),
+        scheme_id: c.scheme_id(5)?,
         jurisdiction: c.text(6)?.to_owned(),
         region: c.opt_text(7)?.map(str::to_owned),
         accident_key: c.text(8)?.to_owned(),

@@ -26,7 +26,7 @@ pub struct WorkQueueRow {
     pub number: String,
     pub flow: Flow,
     pub state: CaseState,
-    pub scheme_id: String,
+    pub scheme_id: gongshang_rules::SchemeId,
     pub person: ResidentId,
     pub person_name: Option<String>,
     pub unit: Option<CreditCode>,
@@ -140,7 +140,7 @@ pub struct AnalysisQuery {
     /// The last day of `to_month`: enrolments running on it are counted.
     pub end_day: Date,
     pub region_prefix: Option<String>,
-    pub scheme_id: Option<String>,
+    pub scheme_id: Option<gongshang_rules::SchemeId>,
     pub industry_class: Option<i64>,
 }
 
@@ -222,7 +222,7 @@ impl<B: Backend> StaffStore for SqlStore<B> {
                         number: c.text(0)?.to_owned(),
                         flow: c.parsed(1, "flow", str::parse::<Flow>)?,
                         state: c.parsed(2, "state", str::parse::<CaseState>)?,
-                        scheme_id: c.text(3)?.to_owned(),
+                        scheme_id: c.scheme_id(3)?,
                         person: c.parsed(4, "resident_id", ResidentId::parse)?,
                         person_name: c.opt_text(5)?.map(str::to_owned),
                         unit: c.opt_parsed(6, "unit_code", CreditCode::parse)?,
@@ -474,7 +474,7 @@ impl<B: Backend> StaffStore for SqlStore<B> {
                 f
             };
             let scheme = |col: &str, first: usize, params: &mut Vec<Value>| -> String {
-                match q.scheme_id.as_deref().filter(|s| !s.is_empty()) {
+                match q.scheme_id.as_ref().map(|s| s.as_str()) {
                     Some(s) => {
                         params.push(t(s));
                         format!(" AND {col} = ${}", first + params.len())

@@ -160,7 +160,7 @@ fn payments_partial_full_idempotent_and_arrears() {
         let cover = NewCover {
             person: resident(1),
             unit: Some(credit(1)),
-            scheme_id: "guangdong.specific_persons".into(),
+            scheme_id: "guangdong.specific_persons".parse().unwrap(),
             enrollment_id: Some(e1),
             basis: "month_paid".into(),
             start: d(2025, 3, 11),

@@ -67,7 +67,7 @@ fn new_case(n: u32, number: Option<&str>) -> NewCase {
         flow: Flow::Determination,
         person: resident(n),
         unit: Some(credit(1)),
-        scheme_id: "guangdong.employees".into(),
+        scheme_id: "guangdong.employees".parse().unwrap(),
         jurisdiction: "guangdong".into(),
         region: Some("440106".into()),
         accident_key: format!("acc-{n}"),
@@ -303,7 +303,7 @@ fn award(case_id: i64, one_time: i64, monthly: i64) -> NewAward {
         case_id,
         basis: "initial".parse().unwrap(),
         legal_date: date(2025, 3, 10),
-        scheme_id: "guangdong.employees".into(),
+        scheme_id: "guangdong.employees".parse().unwrap(),
         jurisdiction: "guangdong".into(),
         items: vec![
             AwardItemRow {

@@ -234,7 +234,7 @@ pub fn enrolled(store: &dyn Store, unit: u32, person: u32, scheme: &str) -> i64 
             &NewEnrollment {
                 person: resident(person),
                 unit: Some(credit(unit)),
-                scheme_id: scheme.into(),
+                scheme_id: scheme.parse().unwrap(),
                 category: Category::Employee,
                 start: date(2025, 1, 1),
                 commitment: None,
@@ -266,7 +266,7 @@ pub fn monthly_bill(
         reference: reference_text.into(),
         unit: Some(credit(unit)),
         person: None,
-        scheme_id: "guangdong.employees".into(),
+        scheme_id: "guangdong.employees".parse().unwrap(),
         kind: BillKind::Monthly,
         period: month.into(),
         amount: premium,

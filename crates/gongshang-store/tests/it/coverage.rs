@@ -29,7 +29,7 @@ fn coverage_answers_by_day_and_unit_from_payments_and_order_days() {
                         coverage: vec![NewCover {
                             person: resident(1),
                             unit: Some(credit(unit)),
-                            scheme_id: "guangdong.specific_persons".into(),
+                            scheme_id: "guangdong.specific_persons".parse().unwrap(),
                             enrollment_id: Some(enrollment),
                             basis: "month_paid".into(),
                             start: d(2025, 3, 2),

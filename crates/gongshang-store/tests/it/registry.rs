@@ -178,13 +178,13 @@ fn enrollments_in_several_units_and_ending_one() {
         let of_unit = s.enrollments_of_unit(&credit(2), None).unwrap();
         assert_eq!(of_unit.len(), 2);
         assert_eq!(
-            s.enrollments_of_unit(&credit(2), Some("guangdong.employees"))
+            s.enrollments_of_unit(&credit(2), Some(&"guangdong.employees".parse().unwrap()))
                 .unwrap()
                 .len(),
             0
         );
         assert_eq!(
-            s.enrollments_of_unit(&credit(1), Some("guangdong.employees"))
+            s.enrollments_of_unit(&credit(1), Some(&"guangdong.employees".parse().unwrap()))
                 .unwrap()
                 .len(),
             1
@@ -227,7 +227,7 @@ fn enrollments_in_several_units_and_ending_one() {
                 &NewEnrollment {
                     person: resident(2),
                     unit: None,
-                    scheme_id: "xiamen.yilubao".into(),
+                    scheme_id: "xiamen.yilubao".parse().unwrap(),
                     category: Category::FlexibleWorker,
                     start: d(2025, 3, 1),
                     commitment: None,
@@ -299,7 +299,7 @@ fn gd55_art6_a_commitment_is_kept_with_its_enrolment_or_nothing_is_written() {
         let request = NewEnrollment {
             person: resident(1),
             unit: Some(credit(1)),
-            scheme_id: "guangdong.specific_persons".into(),
+            scheme_id: "guangdong.specific_persons".parse().unwrap(),
             category: Category::OverRetirementAge,
             start: d(2025, 3, 1),
             commitment: Some(commitment.clone()),

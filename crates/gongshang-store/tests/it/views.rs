@@ -115,7 +115,7 @@ fn bills_and_the_dashboard_add_up_from_the_ledger() {
         assert_eq!(bills.len(), 2);
         assert_eq!(bills[0].status.outstanding, yuan("0.00"));
         assert_eq!(bills[1].status.outstanding, yuan("50.00"));
-        assert_eq!(bills[0].scheme_id, "guangdong.employees");
+        assert_eq!(bills[0].scheme_id.as_str(), "guangdong.employees");
         let open = s
             .bill_rows(&ListQuery {
                 outstanding_only: true,

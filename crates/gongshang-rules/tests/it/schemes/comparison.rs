@@ -43,7 +43,7 @@ fn outcomes(c: &Comparison) -> Vec<(String, Outcome)> {
                     Err((refusal.code.to_owned(), rule))
                 }
             };
-            (s.scheme_id.clone(), r)
+            (s.scheme_id.to_string(), r)
         })
         .collect()
 }
@@ -77,9 +77,13 @@ fn platform_rider_death_applies_and_refusals() {
         ]
     );
     // Shandong, Jiangsu and Xiamen schemes do not apply in 440100 at all.
-    assert!(c.schemes.iter().all(|s| !s.scheme_id.starts_with("jiangsu")
-        && !s.scheme_id.starts_with("shandong")
-        && !s.scheme_id.starts_with("xiamen")));
+    assert!(
+        c.schemes
+            .iter()
+            .all(|s| !s.scheme_id.as_str().starts_with("jiangsu")
+                && !s.scheme_id.as_str().starts_with("shandong")
+                && !s.scheme_id.as_str().starts_with("xiamen"))
+    );
     let items: Vec<Item> = c.differences.iter().map(|d| d.item).collect();
     assert_eq!(
         items,
@@ -196,7 +200,7 @@ fn a_case_without_a_person_is_refused_by_non_employee_schemes() {
 fn platform_pilot_lines_are_assumed_and_cite_the_handling_rules() {
     let r = gongshang_rules::scheme_award::calculate_under_scheme(
         policy(),
-        "national.platform_occupational_injury",
+        &"national.platform_occupational_injury".parse().unwrap(),
         &example("platform-rider-death.json"),
     )
     .expect("the pilot applies");
@@ -262,7 +266,7 @@ values = [ { from = 2024-07-01, until = 2025-07-01, value = "12000.00", instrume
     .unwrap();
     let r = gongshang_rules::scheme_award::calculate_under_scheme(
         &policy,
-        "guangdong.employees",
+        &"guangdong.employees".parse().unwrap(),
         &case,
     )
     .unwrap();
