@@ -134,9 +134,7 @@ impl TicketAction {
             TicketAction::RecordSession { .. }
             | TicketAction::ExtendMediation { .. }
             | TicketAction::Settle { .. } => Action::MediateTicket,
-            TicketAction::Refer { .. } | TicketAction::RequestReview { .. } => {
-                Action::ReferTicket
-            }
+            TicketAction::Refer { .. } | TicketAction::RequestReview { .. } => Action::ReferTicket,
             TicketAction::ReportReferral(_) => Action::ReportReferral,
             TicketAction::Close { .. } | TicketAction::Reopen { .. } => Action::CloseTicket,
             TicketAction::ConsentToDisclosure => Action::ConsentToDisclosure,
@@ -615,7 +613,14 @@ impl App {
                 )
             }
         };
-        self.new_ticket(Some(actor), input, channel, person, unit, &actor.audit_name())
+        self.new_ticket(
+            Some(actor),
+            input,
+            channel,
+            person,
+            unit,
+            &actor.audit_name(),
+        )
     }
 
     /// The QR code's form: no login. The answer carries the number and the

@@ -774,7 +774,9 @@ impl State {
             .then(|| self.referrals.last())
             .flatten()
             .filter(|r| {
-                r.purpose == ReferralPurpose::Review && r.declined.is_none() && r.concluded.is_none()
+                r.purpose == ReferralPurpose::Review
+                    && r.declined.is_none()
+                    && r.concluded.is_none()
             })
     }
 

@@ -629,7 +629,13 @@ fn a_court_that_does_not_confirm_the_agreement_says_why_and_the_ticket_closes() 
     )
     .unwrap_err();
     assert!(
-        matches!(empty, Rejection::InvalidInput { field: "outcome", .. }),
+        matches!(
+            empty,
+            Rejection::InvalidInput {
+                field: "outcome",
+                ..
+            }
+        ),
         "{empty}"
     );
     steps.push((
