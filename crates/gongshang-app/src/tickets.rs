@@ -1051,9 +1051,13 @@ impl App {
                 .document()
             }
             TicketPaper::Referral => {
+                // The letter of the latest referral of the dispute (an
+                // agreement sent for review is not a referral letter).
                 let referral = state
                     .referrals
-                    .last()
+                    .iter()
+                    .rev()
+                    .find(|r| r.purpose == ticket::ReferralPurpose::Dispute)
                     .ok_or_else(|| conflict("not referred"))?;
                 let mut limits = Vec::new();
                 if let Some(a) = &referral.kind.accept {

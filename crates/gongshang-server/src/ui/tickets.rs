@@ -352,8 +352,13 @@ fn ticket_summary(ctx: &Ctx, v: &TicketView) -> Markup {
                 dt { (ctx.t("类别", "Category")) } dd { (if ctx.zh() { &v.category_name_zh } else { &v.category_name_en }) }
                 dt { (ctx.t("登记日期", "Filed on")) } dd { (r.filed_on) }
                 dt { (ctx.t("问题", "Summary")) } dd { (r.summary) }
-                @if let Some(b) = &r.referred_body {
-                    dt { (ctx.t("转介至", "Referred to")) } dd { (catalogue().body(b).map_or(b.clone(), |b| if ctx.zh() { b.name_zh.clone() } else { b.name_en.clone() })) }
+                @if let Some(x) = v.referrals.iter().rev().find(|x| x.purpose == "dispute") {
+                    dt { (ctx.t("转介至", "Referred to")) } dd { (body_name(ctx, &x.body)) " · " (referral_status(ctx, x)) }
+                }
+                @if let Some(x) = v.referrals.iter().rev().find(|x| x.purpose == "review") {
+                    dt { (ctx.t("协议审查", "Agreement review")) }
+                    dd #review-result { (body_name(ctx, &x.body)) " · " strong { (referral_status(ctx, x)) }
+                        @if let Some(o) = &x.outcome { br; span.hint { (o) } } }
                 }
                 @if let Some((on, text, _)) = &v.agreement {
                     dt { (ctx.t("调解协议", "Agreement")) } dd { (text) " (" (on) ")" }
@@ -830,7 +835,7 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
                 (ctx.t("文书：", "Papers: "))
                 @for (kind, zh, en, shown) in [
                     ("receipt", "受理回执", "Acceptance receipt", true),
-                    ("referral", "转介函", "Referral letter", !v.referrals.is_empty()),
+                    ("referral", "转介函", "Referral letter", v.referrals.iter().any(|x| x.purpose == "dispute")),
                     ("agreement", "调解协议书", "Mediation agreement", v.agreement.is_some()),
                 ] {
                     @if shown {

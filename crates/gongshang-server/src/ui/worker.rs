@@ -554,18 +554,18 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
                             }
                         }
                     }
-                }
-                @if !tickets.is_empty() {
-                    section.card #case-tickets {
-                        h2 style="margin-top:0" { (ctx.t("我就此案提出的诉求", "My tickets about this case")) }
-                        (super::tickets::tickets_of_subject(&ctx, &tickets, "case", &row.number))
-                    }
                 } @else {
                     div.alert.ok[row.state == gongshang_domain::case::CaseState::Paid] .alert.warn[row.state != gongshang_domain::case::CaseState::Paid] #case-state role="status" {
                         strong { (plain::case_state(&ctx, row.state)) }
                         @if let Some(d) = view.deadlines.first() {
                             br; (ctx.t("下一步最迟在 ", "The next step is due by ")) (d.due)
                         }
+                    }
+                }
+                @if !tickets.is_empty() {
+                    section.card #case-tickets {
+                        h2 style="margin-top:0" { (ctx.t("我就此案提出的诉求", "My tickets about this case")) }
+                        (super::tickets::tickets_of_subject(&ctx, &tickets, "case", &row.number))
                     }
                 }
                 @if !view.events.is_empty() {
