@@ -276,6 +276,18 @@ pub fn seed_tickets(
             ],
         ),
         (
+            date(2026, 6, 22),
+            "qr",
+            input(
+                "over_age_dispute",
+                "超龄保洁员加班费未付",
+                "郑阿姨",
+                "同安区",
+                "",
+            ),
+            vec![],
+        ),
+        (
             date(2026, 6, 19),
             "front",
             input(
@@ -314,18 +326,6 @@ pub fn seed_tickets(
                     },
                 ),
             ],
-        ),
-        (
-            date(2026, 6, 22),
-            "qr",
-            input(
-                "over_age_dispute",
-                "超龄保洁员加班费未付",
-                "郑阿姨",
-                "同安区",
-                "",
-            ),
-            vec![],
         ),
     ];
     for (filed_on, channel, ticket, steps) in plan {
