@@ -119,6 +119,16 @@ impl Channel {
             Channel::System => "系统生成",
         }
     }
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            Channel::Window => "window",
+            Channel::Phone => "phone",
+            Channel::WorkerPage => "worker's page",
+            Channel::UnitPage => "employer's page",
+            Channel::QrForm => "QR code",
+            Channel::System => "raised by the system",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -286,6 +296,16 @@ impl Satisfaction {
             Satisfaction::NoAnswer => "未评价",
         }
     }
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            Satisfaction::VerySatisfied => "very satisfied",
+            Satisfaction::Satisfied => "satisfied",
+            Satisfaction::Neutral => "neutral",
+            Satisfaction::Dissatisfied => "dissatisfied",
+            Satisfaction::VeryDissatisfied => "very dissatisfied",
+            Satisfaction::NoAnswer => "no answer",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -323,6 +343,16 @@ impl DeadlineKind {
             DeadlineKind::ReferralDecision => "转介办结时限",
             DeadlineKind::ReviewRequest => "仲裁审查申请时限",
             DeadlineKind::ReviewDecision => "协议审查确认时限",
+        }
+    }
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            DeadlineKind::Acceptance => "acceptance",
+            DeadlineKind::Mediation => "mediation",
+            DeadlineKind::ReferralAcceptance => "the body's acceptance",
+            DeadlineKind::ReferralDecision => "the body's decision",
+            DeadlineKind::ReviewRequest => "request for arbitration review",
+            DeadlineKind::ReviewDecision => "review of the agreement",
         }
     }
 }

@@ -371,7 +371,7 @@ fn ticket_summary(ctx: &Ctx, v: &TicketView) -> Markup {
                 h2 { (ctx.t("办理时限", "Time limits")) }
                 ul.plain {
                     @for d in &v.deadlines {
-                        li { (d.kind.name_zh()) "：" strong.due { (d.due) } " " span.hint { (d.citation) } }
+                        li { (if ctx.zh() { d.kind.name_zh() } else { d.kind.name_en() }) "：" strong.due { (d.due) } " " span.hint { (d.citation) } }
                     }
                 }
             }
@@ -579,13 +579,13 @@ async fn queue(
                                 td { a href=(format!("/tickets/{}", r.number)) { (r.number) } }
                                 td { (catalogue().category(&r.category).map_or(r.category.clone(), |c| if ctx.zh() { c.name_zh.clone() } else { c.name_en.clone() })) }
                                 td { (state_tag(&ctx, r.state)) }
-                                td { (r.channel.name_zh()) }
+                                td { (if ctx.zh() { r.channel.name_zh() } else { r.channel.name_en() }) }
                                 td { (r.complainant_name) }
                                 td {
                                     @if let Some(d) = &r.deadline {
                                         @let overdue = d.due < today;
                                         span class=(if overdue { "tag bad" } else if r.escalation.is_some() { "tag warn" } else { "tag grey" }) { (d.due) }
-                                        " " span.hint { (d.kind.name_zh()) }
+                                        " " span.hint { (if ctx.zh() { d.kind.name_zh() } else { d.kind.name_en() }) }
                                     }
                                 }
                             }
@@ -730,7 +730,7 @@ async fn escalate(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CsrfOnl
                 h1 { (ctx.t("时限预警", "Escalation")) }
                 p #escalation-result { (ctx.t("检查", "Checked")) " " (run.checked) " · " (ctx.t("预警", "escalated")) " " (run.escalated.len()) }
                 ul { @for (n, k, l, d) in &run.escalated {
-                    li { a href=(format!("/tickets/{n}")) { (n) } " " (k.name_zh()) " " (d) " "
+                    li { a href=(format!("/tickets/{n}")) { (n) } " " (if ctx.zh() { k.name_zh() } else { k.name_en() }) " " (d) " "
                         span class=(if l.as_str() == "overdue" { "tag bad" } else { "tag warn" }) { (if l.as_str() == "overdue" { ctx.t("已超期", "overdue") } else { ctx.t("临近", "near") }) } }
                 } }
                 a href="/tickets" { (ctx.t("返回队列", "Back to the queue")) }
@@ -811,7 +811,7 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
                 @if let Some(u) = &r.unit { dt { (ctx.t("对方单位", "Other party")) } dd { code { (u.as_str()) } } }
                 @if let Some(p) = &r.platform { dt { (ctx.t("平台", "Platform")) } dd { (p) } }
                 @if let Some(d) = &r.district { dt { (ctx.t("区", "District")) } dd { (d) } }
-                dt { (ctx.t("渠道", "Channel")) } dd { (r.channel.name_zh()) }
+                dt { (ctx.t("渠道", "Channel")) } dd { (if ctx.zh() { r.channel.name_zh() } else { r.channel.name_en() }) }
                 @if let Some((kind, key)) = &r.subject { (subject_link(ctx, *kind, key)) }
                 @if r.sensitive { dt { (ctx.t("身份保护", "Identity")) } dd { (if r.disclosed { ctx.t("已同意披露", "disclosed with consent") } else { ctx.t("对被投诉方保密", "hidden from the other party") }) } }
             }
@@ -931,7 +931,7 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
                         textarea #resolution-input name="resolution" rows="2" {}
                         (field_error(ctx, error, "resolution"))
                         label for="satisfaction" { (ctx.t("满意度", "Satisfaction")) }
-                        select #satisfaction name="satisfaction" { @for s in Satisfaction::ALL { option value=(s.as_str()) { (s.name_zh()) } } }
+                        select #satisfaction name="satisfaction" { @for s in Satisfaction::ALL { option value=(s.as_str()) { (if ctx.zh() { s.name_zh() } else { s.name_en() }) } } }
                     }, ctx.t("办结", "Close")))
                 }
             }
@@ -1131,7 +1131,9 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
     };
     let channel_name = |k: &str| {
         k.parse::<gongshang_domain::ticket::Channel>()
-            .map_or(k.to_owned(), |c| c.name_zh().to_owned())
+            .map_or(k.to_owned(), |c| {
+                if ctx.zh() { c.name_zh() } else { c.name_en() }.to_owned()
+            })
     };
     let plain = |k: &str| k.to_owned();
     respond(
@@ -1158,7 +1160,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
             h2 { (ctx.t("超期清单", "Overdue")) }
             ul #overdue { @for r in &d.overdue {
                 li { a href=(format!("/tickets/{}", r.number)) { (r.number) } " " (category_name(&r.category)) " "
-                    @if let Some(dl) = &r.deadline { span.tag.bad { (dl.kind.name_zh()) " " (dl.due) } } }
+                    @if let Some(dl) = &r.deadline { span.tag.bad { (if ctx.zh() { dl.kind.name_zh() } else { dl.kind.name_en() }) " " (dl.due) } } }
             } }
         },
     )
