@@ -527,8 +527,18 @@ fn in_headless_chromium_a_worker_files_by_qr_code_on_a_phone_a_mediator_settles_
     b.click("form input[name=command][value=record_session] ~ button[type=submit]");
     b.wait_text("#ticket h1", "调解中");
     b.fill("#agreement", "平台于 5 日内支付 3000 元");
+    b.set_value("#confirmation", "arbitration_review");
     b.click("form input[name=command][value=settle] ~ button[type=submit]");
     b.wait_text("#ticket h1", "已达成调解协议");
+    // The parties want arbitration review: the page offers to send it, to
+    // an arbitration body only, within Order 17 Art 29's 15 days.
+    b.find("form input[name=command][value=request_review]");
+    let bodies = b.text("#rv-body");
+    assert!(
+        bodies.contains("仲裁") && !bodies.contains("法院"),
+        "{bodies}"
+    );
+    b.wait_text("main", "15日内");
     // Closing without a resolution is refused under the field.
     b.click("form input[name=command][value=close] ~ button[type=submit]");
     b.wait_text("#resolution-error", "办理结果");
