@@ -1136,6 +1136,17 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
             })
     };
     let plain = |k: &str| k.to_owned();
+    let month_series = serde_json::json!({
+        "x": s.by_month.iter().map(|(m, _)| m.clone()).collect::<Vec<_>>(),
+        "labels": true,
+        "series": [{
+            "name": ctx.t("诉求数", "Tickets"),
+            "data": s.by_month.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+        }],
+    });
+    let category_series = serde_json::json!({
+        "data": s.by_category.iter().map(|(k, n)| serde_json::json!({"name": category_name(k), "value": n})).collect::<Vec<_>>(),
+    });
     respond(
         &ctx,
         ctx.t("服务中心统计", "Service centre dashboard"),
@@ -1148,6 +1159,18 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
                 div.stat.bad[s.overdue_now > 0] { div.label { (ctx.t("已超期", "Overdue")) } div.value #overdue-count { (s.overdue_now) } }
                 div.stat { div.label { (ctx.t("按时办结率", "Closed on time")) } div.value { (rate(d.on_time_per_mille)) } }
                 div.stat { div.label { (ctx.t("调解成功率", "Mediation success")) } div.value { (rate(d.mediation_success_per_mille)) } }
+            }
+            div.grid.two {
+                section.card {
+                    h2 { (ctx.t("诉求趋势（按月）", "Tickets by month")) }
+                    div.chart #tickets-by-month data-chart="bar" data-series=(month_series.to_string()) role="img"
+                        aria-label=(ctx.t("按月诉求数柱状图", "Bar chart of tickets filed by month")) {}
+                }
+                section.card {
+                    h2 { (ctx.t("诉求类别", "Tickets by category")) }
+                    div.chart #tickets-by-category data-chart="pie" data-series=(category_series.to_string()) role="img"
+                        aria-label=(ctx.t("按类别诉求数饼图", "Pie chart of tickets by category")) {}
+                }
             }
             div.grid.two {
                 (table(ctx.t("按类别", "By category"), &s.by_category, &category_name))

@@ -585,6 +585,9 @@ fn in_headless_chromium_a_worker_files_by_qr_code_on_a_phone_a_mediator_settles_
     b.wait_text("#escalation-result", "检查");
     b.go("/tickets/dashboard");
     b.wait_text("#overdue", "SQ2026-000007");
+    // The trend by month and the categories are drawn as charts.
+    b.find("#tickets-by-month canvas");
+    b.find("#tickets-by-category canvas");
     b.screenshot("tickets-dashboard");
 }
 
