@@ -1106,6 +1106,32 @@ impl App {
                         Confirmation::ArbitrationReview => Some("申请仲裁审查".into()),
                         Confirmation::CourtConfirmation => Some("申请司法确认".into()),
                     },
+                    review: state
+                        .referrals
+                        .iter()
+                        .rev()
+                        .find(|r| {
+                            r.purpose == ticket::ReferralPurpose::Review && r.referred_on >= s.on
+                        })
+                        .map(|r| {
+                            let answer = match (r.confirmed, &r.declined) {
+                                (Some(true), _) => "协议已确认".to_owned(),
+                                (Some(false), _) => "不予确认".to_owned(),
+                                (None, Some(_)) => "不予受理".to_owned(),
+                                (None, None) => "审查中".to_owned(),
+                            };
+                            let note = r
+                                .concluded
+                                .as_ref()
+                                .map(|(_, n)| n.clone())
+                                .or_else(|| r.declined.clone())
+                                .unwrap_or_default();
+                            format!(
+                                "{}：{answer}{}{note}",
+                                r.body.name_zh,
+                                if note.is_empty() { "" } else { "，" }
+                            )
+                        }),
                     settled_on: s.on,
                 }
                 .document()

@@ -580,7 +580,7 @@ async fn queue(
                                 td { (catalogue().category(&r.category).map_or(r.category.clone(), |c| if ctx.zh() { c.name_zh.clone() } else { c.name_en.clone() })) }
                                 td { (state_tag(&ctx, r.state)) }
                                 td { (if ctx.zh() { r.channel.name_zh() } else { r.channel.name_en() }) }
-                                td { (r.complainant_name) }
+                                td { @if r.sensitive && !r.disclosed && role == Some(Role::Unit) { (ctx.t("（申请人信息已保护）", "(the complainant is protected)")) } @else { (r.complainant_name) } }
                                 td {
                                     @if let Some(d) = &r.deadline {
                                         @let overdue = d.due < today;
@@ -807,7 +807,7 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
         @if let Some(e) = error { (error_box(ctx, e)) }
         div.card {
             dl.facts {
-                dt { (ctx.t("申请人", "Complainant")) } dd #complainant { (r.complainant_name) @if let Some(p) = &r.complainant_phone { " · " (p) } }
+                dt { (ctx.t("申请人", "Complainant")) } dd #complainant { @if v.complainant_hidden { (ctx.t("（申请人信息已保护）", "(the complainant is protected until they agree)")) } @else { (r.complainant_name) } @if let Some(p) = &r.complainant_phone { " · " (p) } }
                 @if let Some(u) = &r.unit { dt { (ctx.t("对方单位", "Other party")) } dd { code { (u.as_str()) } } }
                 @if let Some(p) = &r.platform { dt { (ctx.t("平台", "Platform")) } dd { (p) } }
                 @if let Some(d) = &r.district { dt { (ctx.t("区", "District")) } dd { (d) } }

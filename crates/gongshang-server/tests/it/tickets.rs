@@ -391,6 +391,14 @@ fn an_agreement_sent_for_arbitration_review_within_15_days_order17_art29_comes_b
                 .json(&json!({"number": number, "lookup_code": code})),
         );
         assert_eq!(r.json()["referrals"][0]["confirmed"], true);
+        // The mediation agreement's paper carries the answer.
+        let paper = s.send(
+            req("GET", format!("/api/v1/tickets/{number}/papers/agreement"))
+                .bearer(s.token("arbitration")),
+        );
+        assert_eq!(paper.status, 200, "{}", paper.body);
+        assert!(paper.body.contains("审查结果"), "{}", paper.body);
+        assert!(paper.body.contains("协议已确认"), "{}", paper.body);
         let v = command(
             s,
             "mediator",
