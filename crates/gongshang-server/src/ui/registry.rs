@@ -433,6 +433,7 @@ async fn enrollment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
                 }
             }
             h2 { (ctx.t("关于此参保记录的诉求", "Tickets about this enrolment")) }
+            @if tickets.is_empty() { p.muted { (ctx.t("暂无。", "None yet.")) } }
             p #enrollment-tickets { (super::tickets::tickets_of_subject(&ctx, &tickets, "enrollment", &e.id.to_string())) }
         },
     )
