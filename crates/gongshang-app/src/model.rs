@@ -18,3 +18,5 @@ pub use gongshang_store::{
     NewEngagement, ORDER_SCHEME_ID, OrderRecord, Page, Person, StoredCommitment, StoredEnrollment,
     StoredResponse, Unit, UnitKind,
 };
+// Issue 15: a ticket's row and what it is about.
+pub use gongshang_store::tickets::{ReferralRow, SubjectKind, TicketRow};

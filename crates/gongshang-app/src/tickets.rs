@@ -67,6 +67,10 @@ pub struct TicketInput {
     pub industry: Option<String>,
     /// A case number this ticket is about.
     pub case_number: Option<String>,
+    /// Or a bill's reference.
+    pub bill: Option<String>,
+    /// Or an enrolment's number.
+    pub enrollment: Option<String>,
     pub sensitive: bool,
 }
 
@@ -101,6 +105,13 @@ pub enum TicketAction {
         note: String,
     },
     ReportReferral(ReferralReport),
+    /// Send the mediation agreement to a named body for review or
+    /// confirmation, as the parties want.
+    RequestReview {
+        body: String,
+        appointment_on: Date,
+        note: String,
+    },
     Settle {
         agreement: String,
         confirmation: Confirmation,
@@ -123,7 +134,7 @@ impl TicketAction {
             TicketAction::RecordSession { .. }
             | TicketAction::ExtendMediation { .. }
             | TicketAction::Settle { .. } => Action::MediateTicket,
-            TicketAction::Refer { .. } => Action::ReferTicket,
+            TicketAction::Refer { .. } | TicketAction::RequestReview { .. } => Action::ReferTicket,
             TicketAction::ReportReferral(_) => Action::ReportReferral,
             TicketAction::Close { .. } | TicketAction::Reopen { .. } => Action::CloseTicket,
             TicketAction::ConsentToDisclosure => Action::ConsentToDisclosure,
@@ -210,6 +221,7 @@ fn event_kind(e: &Event) -> &'static str {
         Change::MediationExtended { .. } => "mediation_extended",
         Change::Referred { .. } => "referred",
         Change::ReferralReported { .. } => "referral_reported",
+        Change::ReviewRequested { .. } => "review_requested",
         Change::Settled { .. } => "settled",
         Change::Closed { .. } => "closed",
         Change::Reopened { .. } => "reopened",
@@ -319,6 +331,8 @@ impl App {
                         .as_ref()
                         .map(|(_, o)| o.clone())
                         .or_else(|| r.declined.clone()),
+                    purpose: r.purpose.as_str().to_owned(),
+                    confirmed: r.confirmed,
                 })
                 .collect(),
             sessions: state
@@ -414,8 +428,72 @@ impl App {
         matches!(actor.scope, Scope::Unit { .. })
     }
 
+    /// What the ticket is about (a case, a bill or an enrolment, at most
+    /// one), checked to exist and, for a worker or a unit filing, to be
+    /// theirs (answered as not found otherwise, like any record out of
+    /// scope). `by` is `None` for the system's own tickets.
+    fn ticket_subject(
+        &self,
+        by: Option<&Actor>,
+        input: &TicketInput,
+    ) -> Result<Option<(SubjectKind, String)>, AppError> {
+        let given: Vec<(SubjectKind, String)> = [
+            (SubjectKind::Case, opt(&input.case_number)),
+            (SubjectKind::Bill, opt(&input.bill)),
+            (SubjectKind::Enrollment, opt(&input.enrollment)),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+        let (kind, key) = match given.as_slice() {
+            [] => return Ok(None),
+            [one] => one.clone(),
+            _ => {
+                return Err(AppError::invalid(
+                    "subject",
+                    "a case, a bill and an enrolment at once; allowed: at most one of case_number, bill, enrollment",
+                ));
+            }
+        };
+        let reached = match kind {
+            SubjectKind::Case => self
+                .store
+                .case_by_number(&key)?
+                .is_some_and(|c| by.is_none_or(|a| crate::cases::reaches_case(a, &c))),
+            SubjectKind::Bill => self.store.bill_by_reference(&key)?.is_some_and(|b| {
+                by.is_none_or(|a| match &b.person {
+                    Some(p) => a.reaches(p, b.status.unit.as_ref()),
+                    None => a.reaches_unit(b.status.unit.as_ref()),
+                })
+            }),
+            SubjectKind::Enrollment => {
+                let id = key.parse::<i64>().map_err(|_| {
+                    AppError::invalid(
+                        "enrollment",
+                        format!("{key:?}; allowed: an enrolment's number"),
+                    )
+                })?;
+                self.store
+                    .enrollment(id)?
+                    .is_some_and(|e| by.is_none_or(|a| a.reaches(&e.person, e.unit.as_ref())))
+            }
+        };
+        if !reached {
+            return Err(AppError::NotFound {
+                entity: match kind {
+                    SubjectKind::Case => "case",
+                    SubjectKind::Bill => "bill",
+                    SubjectKind::Enrollment => "enrollment",
+                },
+                key,
+            });
+        }
+        Ok(Some((kind, key)))
+    }
+
     fn new_ticket(
         &self,
+        by: Option<&Actor>,
         input: &TicketInput,
         channel: Channel,
         person: Option<ResidentId>,
@@ -439,18 +517,7 @@ impl App {
                 format!("{p:?}; allowed: 5 to 20 digits or -"),
             ));
         }
-        let subject = match opt(&input.case_number) {
-            Some(n) => {
-                if self.store.case_by_number(&n)?.is_none() {
-                    return Err(AppError::NotFound {
-                        entity: "case",
-                        key: n,
-                    });
-                }
-                Some((SubjectKind::Case, n))
-            }
-            None => None,
-        };
+        let subject = self.ticket_subject(by, input)?;
         let district = opt(&input.district);
         if let Some(d) = &district
             && d.chars().count() > 20
@@ -546,7 +613,14 @@ impl App {
                 )
             }
         };
-        self.new_ticket(input, channel, person, unit, &actor.audit_name())
+        self.new_ticket(
+            Some(actor),
+            input,
+            channel,
+            person,
+            unit,
+            &actor.audit_name(),
+        )
     }
 
     /// The QR code's form: no login. The answer carries the number and the
@@ -559,9 +633,12 @@ impl App {
             .map(|s| CreditCode::parse(&s))
             .transpose()?;
         let mut input = input.clone();
-        // A case number is not checked against anything the public may read.
+        // A case, bill or enrolment is not checked against anything the
+        // public may read: the staff link it once they know who asks.
         input.case_number = None;
-        self.new_ticket(&input, Channel::QrForm, person, unit, QR_FORM_ACTOR)
+        input.bill = None;
+        input.enrollment = None;
+        self.new_ticket(None, &input, Channel::QrForm, person, unit, QR_FORM_ACTOR)
     }
 
     /// Follows a ticket by its number and lookup code (no login); a wrong
@@ -601,6 +678,42 @@ impl App {
         let mut filter = TicketFilter {
             open_only,
             limit,
+            ..TicketFilter::default()
+        };
+        match &actor.scope {
+            Scope::All => {}
+            Scope::Unit { unit, .. } => filter.unit = Some(*unit),
+            Scope::Person(p) => filter.person = Some(*p),
+            Scope::Partner(body) => filter.referred_to = Some(body.clone()),
+            Scope::StatisticsOnly => {
+                return Err(AppError::Forbidden {
+                    action: Action::ReadTickets,
+                });
+            }
+        }
+        let mut rows = self.store.list_tickets(&filter)?;
+        if Self::hides_complainant_from(actor) {
+            for r in rows.iter_mut().filter(|r| r.sensitive && !r.disclosed) {
+                r.complainant_name = "（申请人信息已保护）".into();
+                r.complainant_phone = None;
+                r.person = None;
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The tickets in the actor's scope about some cases, bills or
+    /// enrolments (for the subject's own page), the most urgent first.
+    pub fn tickets_about(
+        &self,
+        actor: &Actor,
+        kind: SubjectKind,
+        keys: &[String],
+    ) -> Result<Vec<TicketRow>, AppError> {
+        actor.authorize(Action::ReadTickets)?;
+        let mut filter = TicketFilter {
+            subject: Some((kind, keys.to_vec())),
+            limit: 500,
             ..TicketFilter::default()
         };
         match &actor.scope {
@@ -682,6 +795,15 @@ impl App {
                 note,
             },
             TicketAction::ReportReferral(report) => Command::ReportReferral { report },
+            TicketAction::RequestReview {
+                body,
+                appointment_on,
+                note,
+            } => Command::RequestReview {
+                body,
+                appointment_on,
+                note,
+            },
             TicketAction::Settle {
                 agreement,
                 confirmation,
@@ -811,6 +933,7 @@ impl App {
             ..TicketInput::default()
         };
         self.new_ticket(
+            Some(actor),
             &input,
             Channel::System,
             Some(case.person),
@@ -928,9 +1051,13 @@ impl App {
                 .document()
             }
             TicketPaper::Referral => {
+                // The letter of the latest referral of the dispute (an
+                // agreement sent for review is not a referral letter).
                 let referral = state
                     .referrals
-                    .last()
+                    .iter()
+                    .rev()
+                    .find(|r| r.purpose == ticket::ReferralPurpose::Dispute)
                     .ok_or_else(|| conflict("not referred"))?;
                 let mut limits = Vec::new();
                 if let Some(a) = &referral.kind.accept {
@@ -979,6 +1106,32 @@ impl App {
                         Confirmation::ArbitrationReview => Some("申请仲裁审查".into()),
                         Confirmation::CourtConfirmation => Some("申请司法确认".into()),
                     },
+                    review: state
+                        .referrals
+                        .iter()
+                        .rev()
+                        .find(|r| {
+                            r.purpose == ticket::ReferralPurpose::Review && r.referred_on >= s.on
+                        })
+                        .map(|r| {
+                            let answer = match (r.confirmed, &r.declined) {
+                                (Some(true), _) => "协议已确认".to_owned(),
+                                (Some(false), _) => "不予确认".to_owned(),
+                                (None, Some(_)) => "不予受理".to_owned(),
+                                (None, None) => "审查中".to_owned(),
+                            };
+                            let note = r
+                                .concluded
+                                .as_ref()
+                                .map(|(_, n)| n.clone())
+                                .or_else(|| r.declined.clone())
+                                .unwrap_or_default();
+                            format!(
+                                "{}：{answer}{}{note}",
+                                r.body.name_zh,
+                                if note.is_empty() { "" } else { "，" }
+                            )
+                        }),
                     settled_on: s.on,
                 }
                 .document()

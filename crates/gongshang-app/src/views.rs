@@ -164,6 +164,32 @@ impl App {
         self.person_detail_of(actor, person)
     }
 
+    /// One enrolment in the actor's scope, with its person (a unit sees
+    /// its own enrolments, a worker their own): the enrolment's page, and
+    /// the tickets about it (issue 15).
+    pub fn enrollment_view(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(StoredEnrollment, Person), AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        let not_found = || AppError::NotFound {
+            entity: "enrollment",
+            key: id.to_string(),
+        };
+        let e = self.store.enrollment(id)?.ok_or_else(not_found)?;
+        actor.require_reach(
+            actor.reaches(&e.person, e.unit.as_ref()),
+            "enrollment",
+            id.to_string(),
+        )?;
+        let person = self
+            .store
+            .person_by_resident_id(&e.person)?
+            .ok_or_else(not_found)?;
+        Ok((e, person))
+    }
+
     /// The detail of a person found by identity number.
     pub fn person_detail_by_resident_id(
         &self,

@@ -79,6 +79,26 @@ pub fn run(cmd: &TicketCmd, out: &Out) -> Result<(), CliError> {
                     v.row.state.name_en()
                 }
             );
+            if let Some((kind, key)) = &v.row.subject {
+                println!(
+                    "  {} {key}",
+                    if zh { "关于" } else { "about" }.to_owned() + " " + kind.as_str()
+                );
+            }
+            for x in &v.referrals {
+                println!(
+                    "  {} {} {} {}{}",
+                    x.purpose,
+                    x.body,
+                    x.status,
+                    match x.confirmed {
+                        Some(true) => "confirmed ",
+                        Some(false) => "not_confirmed ",
+                        None => "",
+                    },
+                    x.outcome.as_deref().unwrap_or("")
+                );
+            }
             for d in &v.deadlines {
                 println!("  {} {} ({})", d.kind.as_str(), d.due, d.citation);
             }

@@ -1,6 +1,7 @@
 //! The service centre's demo tickets: a few in every state (received by the
 //! QR form, accepted, in mediation, settled and closed, referred to
-//! arbitration and to inspection, one overdue and escalated), filed on
+//! arbitration and to inspection, agreements sent for arbitration review
+//! (one confirmed, one waiting), one overdue and escalated), filed on
 //! their days in June 2026 so that the deadlines run as they would.
 
 use gongshang_app::accounts::Role;
@@ -156,6 +157,28 @@ pub fn seed_tickets(
                     },
                 ),
                 Step::Act(
+                    date(2026, 6, 8),
+                    "mediator",
+                    TicketAction::RequestReview {
+                        body: "xm-arbitration".into(),
+                        appointment_on: date(2026, 6, 9),
+                        note: "双方共同申请仲裁审查".into(),
+                    },
+                ),
+                Step::Act(
+                    date(2026, 6, 9),
+                    "arbitration",
+                    TicketAction::ReportReferral(ReferralReport::Accepted),
+                ),
+                Step::Act(
+                    date(2026, 6, 11),
+                    "arbitration",
+                    TicketAction::ReportReferral(ReferralReport::Reviewed {
+                        confirmed: true,
+                        note: "调解协议合法有效，已出具仲裁调解书".into(),
+                    }),
+                ),
+                Step::Act(
                     date(2026, 6, 20),
                     "mediator",
                     TicketAction::Close {
@@ -264,6 +287,46 @@ pub fn seed_tickets(
             ),
             vec![],
         ),
+        (
+            date(2026, 6, 19),
+            "front",
+            input(
+                "platform_worker_dispute",
+                "配送途中摔伤，站点拒付医疗费垫付款",
+                "许骑手",
+                "湖里区",
+                "meituan",
+            ),
+            vec![
+                Step::Act(
+                    date(2026, 6, 22),
+                    "front",
+                    triage("platform_worker_dispute"),
+                ),
+                Step::Act(
+                    date(2026, 6, 26),
+                    "mediator",
+                    session(SessionOutcome::Agreed),
+                ),
+                Step::Act(
+                    date(2026, 6, 26),
+                    "mediator",
+                    TicketAction::Settle {
+                        agreement: "站点于 7 月 10 日前支付医疗费 2,400 元".into(),
+                        confirmation: Confirmation::ArbitrationReview,
+                    },
+                ),
+                Step::Act(
+                    date(2026, 6, 29),
+                    "mediator",
+                    TicketAction::RequestReview {
+                        body: "xm-arbitration".into(),
+                        appointment_on: date(2026, 7, 1),
+                        note: "双方约定 7 月 1 日到仲裁院窗口".into(),
+                    },
+                ),
+            ],
+        ),
     ];
     for (filed_on, channel, ticket, steps) in plan {
         clock.set(china_instant(filed_on, 10));
@@ -279,7 +342,50 @@ pub fn seed_tickets(
         report.tickets += 1;
         report.samples.push(("ticket", filed.number));
     }
+    // The worker login's 益鹭保 claim, declined by the insurer: their case
+    // page offers "dispute this" (a ticket the system raises for them).
+    if let Some(w) = worker
+        && let Err(e) = declined_claim(app, clock, w)
+    {
+        report
+            .notes
+            .push(format!("the worker's declined claim not seeded: {e}"));
+    }
     clock.set(china_instant(DEMO_TODAY, 9));
     app.escalate_tickets(&front)?;
+    Ok(())
+}
+
+fn declined_claim(app: &App, clock: &DemoClock, worker: ResidentId) -> Result<(), AppError> {
+    use gongshang_app::cases::{CaseCommand, ClaimRequest};
+    use gongshang_domain::insurer_claim;
+    let clerk = staff("clerk", Role::Clerk);
+    clock.set(china_instant(date(2026, 6, 12), 10));
+    let mut facts = serde_json::Map::new();
+    facts.insert("hospital_days".into(), 2.into());
+    let row = app.file_claim(
+        &clerk,
+        &ClaimRequest {
+            number: None,
+            person: worker,
+            scheme_id: "xiamen.yilubao".into(),
+            region: None,
+            accident_date: date(2026, 6, 10),
+            injured_at: None,
+            filed_on: Some(date(2026, 6, 12)),
+            accident_key: None,
+            claimed: None,
+            facts: Some(serde_json::Value::Object(facts)),
+        },
+    )?;
+    clock.set(china_instant(date(2026, 6, 19), 10));
+    app.act(
+        &clerk,
+        &row.number,
+        CaseCommand::Claim(insurer_claim::Command::Decline {
+            explanation: "保险人核查：事故发生时未在接单配送途中".into(),
+        }),
+        None,
+    )?;
     Ok(())
 }

@@ -61,6 +61,8 @@ pub struct MediationAgreement {
     pub agreement: String,
     /// 申请仲裁审查 / 申请司法确认 / none.
     pub confirmation: Option<String>,
+    /// The reviewing body's answer, once given (审查结果).
+    pub review: Option<String>,
     pub settled_on: Date,
 }
 
@@ -185,10 +187,14 @@ impl MediationAgreement {
             )]));
         }
         match self.confirmation.as_deref() {
-            Some(c) if !c.is_empty() => blocks.push(Block::Para(format!(
+            Some(c) if c.contains("仲裁") => blocks.push(Block::Para(format!(
                 "双方同意{c}。双方可自本协议生效之日起十五日内共同向仲裁委员会提出仲裁审查申请（《企业劳动争议协商调解规定》第二十九条）。"
             ))),
+            Some(c) if !c.is_empty() => blocks.push(Block::Para(format!("双方同意{c}。"))),
             _ => {}
+        }
+        if let Some(r) = self.review.as_deref().filter(|r| !r.trim().is_empty()) {
+            blocks.push(Block::Fields(vec![("审查结果".to_owned(), r.to_owned())]));
         }
         blocks.push(Block::Para(
             "本协议自双方当事人签名或者盖章、经调解员签名并加盖调解组织印章后生效，对双方当事人具有约束力，当事人应当履行（《中华人民共和国劳动争议调解仲裁法》第十四条）。".into(),
@@ -265,6 +271,8 @@ mod tests {
                 mediators: vec!["mediator".into()],
                 agreement: "单位于6月12日前支付停工留薪期工资6000元。".into(),
                 confirmation: Some("申请仲裁审查".into()),
+                // Every answer the app writes (confirmed, not, declined, pending).
+                review: Some("厦门市劳动人事争议仲裁院：协议已确认，不予确认，不予受理，审查中（出具仲裁调解书）".into()),
                 settled_on: date(2026, 6, 5),
             }
             .document()
@@ -287,6 +295,7 @@ mod tests {
                 mediators: vec![],
                 agreement: String::new(),
                 confirmation: None,
+                review: None,
                 settled_on: date(2026, 6, 5),
             }
         };

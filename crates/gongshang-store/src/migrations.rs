@@ -105,6 +105,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0060_monitor.sql"),
         postgres: include_str!("../migrations/postgres/0060_monitor.sql"),
     },
+    // issue 15: tickets about bills and enrolments, agreements sent for review.
+    Migration {
+        version: 70,
+        name: "ticket_subjects_reviews",
+        sqlite: include_str!("../migrations/sqlite/0070_ticket_subjects_reviews.sql"),
+        postgres: include_str!("../migrations/postgres/0070_ticket_subjects_reviews.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

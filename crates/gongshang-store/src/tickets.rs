@@ -89,6 +89,11 @@ pub struct ReferralRow {
     pub status: String,
     pub accepted_on: Option<Date>,
     pub outcome: Option<String>,
+    /// `dispute` (referred to the body) or `review` (a mediation agreement
+    /// sent for review or confirmation).
+    pub purpose: String,
+    /// A review's answer: the agreement confirmed or not.
+    pub confirmed: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -183,6 +188,8 @@ pub struct TicketFilter {
     pub unit: Option<CreditCode>,
     /// Tickets ever referred to this body.
     pub referred_to: Option<String>,
+    /// Tickets about one of these cases, bills or enrolments.
+    pub subject: Option<(SubjectKind, Vec<String>)>,
     pub state: Option<Phase>,
     /// Only tickets whose running deadline is due on or before this day.
     pub due_by: Option<Date>,
@@ -428,8 +435,8 @@ fn write_append(
     for r in &s.referrals {
         db.exec(
             "recording a referral",
-            "INSERT INTO ticket_referrals (ticket_id, n, body, body_kind, referred_on, appointment_on, status, accepted_on, outcome) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO ticket_referrals (ticket_id, n, body, body_kind, referred_on, appointment_on, status, accepted_on, outcome, purpose, confirmed) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             &[
                 i(ticket_id),
                 i(r.n),
@@ -440,6 +447,8 @@ fn write_append(
                 t(&r.status),
                 opt_t(r.accepted_on),
                 opt_t(r.outcome.as_ref()),
+                t(&r.purpose),
+                Value::opt_int(r.confirmed.map(i64::from)),
             ],
         )?;
     }
@@ -629,7 +638,7 @@ impl<B: Backend> TicketStore for SqlStore<B> {
         self.backend.read(|db| {
             db.rows(
                 "reading a ticket's referrals",
-                "SELECT n, body, body_kind, referred_on, appointment_on, status, accepted_on, outcome \
+                "SELECT n, body, body_kind, referred_on, appointment_on, status, accepted_on, outcome, purpose, confirmed \
                  FROM ticket_referrals WHERE ticket_id = $1 ORDER BY n",
                 &[i(ticket_id)],
             )?
@@ -645,6 +654,8 @@ impl<B: Backend> TicketStore for SqlStore<B> {
                     status: c.text(5)?.to_owned(),
                     accepted_on: c.opt_parsed(6, "accepted_on", date)?,
                     outcome: c.opt_text(7)?.map(str::to_owned),
+                    purpose: c.text(8)?.to_owned(),
+                    confirmed: c.opt_int(9)?.map(|v| v != 0),
                 })
             })
             .collect()
@@ -701,6 +712,19 @@ impl<B: Backend> TicketStore for SqlStore<B> {
         }
         if let Some(d) = filter.due_by {
             add(" AND deadline_due <= ?", t(d), &mut params);
+        }
+        if let Some((kind, keys)) = &filter.subject {
+            if keys.is_empty() {
+                return Ok(Vec::new());
+            }
+            params.push(t(kind.as_str()));
+            sql.push_str(&format!(" AND subject_kind = ${}", params.len()));
+            let mut marks = Vec::new();
+            for k in keys {
+                params.push(t(k));
+                marks.push(format!("${}", params.len()));
+            }
+            sql.push_str(&format!(" AND subject_ref IN ({})", marks.join(", ")));
         }
         let limit = if filter.limit == 0 { 200 } else { filter.limit };
         params.push(i(i64::from(limit)));

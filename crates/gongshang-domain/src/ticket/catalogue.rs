@@ -103,6 +103,18 @@ pub struct BodyKind {
     pub accept: Option<TimeLimit>,
     /// The body concludes within, from its acceptance.
     pub decide: TimeLimit,
+    /// The body reviews a mediation agreement sent to it (an arbitration
+    /// commission's review, a court's confirmation) within, from the
+    /// request; `decide` when absent.
+    #[serde(default)]
+    pub review: Option<TimeLimit>,
+}
+
+impl BodyKind {
+    /// The limit of a review of a mediation agreement by this kind of body.
+    pub fn review_limit(&self) -> &TimeLimit {
+        self.review.as_ref().unwrap_or(&self.decide)
+    }
 }
 
 /// A named partner body (an arbitration commission, a legal-aid station...).
@@ -308,6 +320,9 @@ impl Catalogue {
                 check_limit(&format!("body kind {} accept", k.key), a)?;
             }
             check_limit(&format!("body kind {} decide", k.key), &k.decide)?;
+            if let Some(r) = &k.review {
+                check_limit(&format!("body kind {} review", k.key), r)?;
+            }
         }
         let mut bodies = BTreeSet::new();
         for b in &self.bodies {

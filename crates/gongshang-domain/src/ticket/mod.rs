@@ -119,6 +119,16 @@ impl Channel {
             Channel::System => "系统生成",
         }
     }
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            Channel::Window => "window",
+            Channel::Phone => "phone",
+            Channel::WorkerPage => "worker's page",
+            Channel::UnitPage => "employer's page",
+            Channel::QrForm => "QR code",
+            Channel::System => "raised by the system",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -218,6 +228,10 @@ pub enum ReferralReport {
     Extended { days: i64 },
     /// The body concluded (an award, an inspection's finding...).
     Concluded { outcome: String },
+    /// The body reviewed a mediation agreement sent to it: confirmed (an
+    /// arbitration commission's mediation award, a court's confirmation) or
+    /// not (the parties may then apply for arbitration or sue).
+    Reviewed { confirmed: bool, note: String },
 }
 
 impl ReferralReport {
@@ -227,6 +241,7 @@ impl ReferralReport {
             ReferralReport::Declined { .. } => "declined",
             ReferralReport::Extended { .. } => "extended",
             ReferralReport::Concluded { .. } => "concluded",
+            ReferralReport::Reviewed { .. } => "reviewed",
         }
     }
 }
@@ -281,6 +296,16 @@ impl Satisfaction {
             Satisfaction::NoAnswer => "未评价",
         }
     }
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            Satisfaction::VerySatisfied => "very satisfied",
+            Satisfaction::Satisfied => "satisfied",
+            Satisfaction::Neutral => "neutral",
+            Satisfaction::Dissatisfied => "dissatisfied",
+            Satisfaction::VeryDissatisfied => "very dissatisfied",
+            Satisfaction::NoAnswer => "no answer",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -296,6 +321,8 @@ pub enum DeadlineKind {
     ReferralDecision,
     /// The parties' joint request for arbitration review of an agreement.
     ReviewRequest,
+    /// The reviewing body's decision on an agreement sent to it.
+    ReviewDecision,
 }
 
 text_enum!(DeadlineKind, "deadline_kind", {
@@ -304,6 +331,7 @@ text_enum!(DeadlineKind, "deadline_kind", {
     ReferralAcceptance => "referral_acceptance",
     ReferralDecision => "referral_decision",
     ReviewRequest => "review_request",
+    ReviewDecision => "review_decision",
 });
 
 impl DeadlineKind {
@@ -314,6 +342,17 @@ impl DeadlineKind {
             DeadlineKind::ReferralAcceptance => "转介受理时限",
             DeadlineKind::ReferralDecision => "转介办结时限",
             DeadlineKind::ReviewRequest => "仲裁审查申请时限",
+            DeadlineKind::ReviewDecision => "协议审查确认时限",
+        }
+    }
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            DeadlineKind::Acceptance => "acceptance",
+            DeadlineKind::Mediation => "mediation",
+            DeadlineKind::ReferralAcceptance => "the body's acceptance",
+            DeadlineKind::ReferralDecision => "the body's decision",
+            DeadlineKind::ReviewRequest => "request for arbitration review",
+            DeadlineKind::ReviewDecision => "review of the agreement",
         }
     }
 }
@@ -436,6 +475,14 @@ pub enum Command {
     ReportReferral {
         report: ReferralReport,
     },
+    /// Send the mediation agreement, as the parties want, to a named body
+    /// for review: an arbitration commission (Order 17 Art 29) or a court
+    /// (judicial confirmation).
+    RequestReview {
+        body: String,
+        appointment_on: Date,
+        note: String,
+    },
     Settle {
         agreement: String,
         confirmation: Confirmation,
@@ -464,6 +511,7 @@ impl Command {
             Command::ExtendMediation { .. } => "extend_mediation",
             Command::Refer { .. } => "refer",
             Command::ReportReferral { .. } => "report_referral",
+            Command::RequestReview { .. } => "request_review",
             Command::Settle { .. } => "settle",
             Command::Close { .. } => "close",
             Command::Reopen { .. } => "reopen",
@@ -484,6 +532,9 @@ pub struct Session {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Referral {
+    /// A dispute referred, or an agreement sent for review.
+    #[serde(default)]
+    pub purpose: ReferralPurpose,
     pub body: Body,
     pub kind: BodyKind,
     pub referred_on: Date,
@@ -493,7 +544,28 @@ pub struct Referral {
     pub extended_days: i64,
     pub declined: Option<String>,
     pub concluded: Option<(Date, String)>,
+    /// A review's result: the agreement confirmed or not.
+    #[serde(default)]
+    pub confirmed: Option<bool>,
 }
+
+/// Why a ticket went to a body.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralPurpose {
+    /// The matter is referred to the body to handle (the back of the
+    /// centre).
+    #[default]
+    Dispute,
+    /// A mediation agreement is sent to the body for review or
+    /// confirmation.
+    Review,
+}
+
+text_enum!(ReferralPurpose, "purpose", {
+    Dispute => "dispute",
+    Review => "review",
+});
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -530,6 +602,12 @@ pub enum Change {
     },
     ReferralReported {
         report: ReferralReport,
+    },
+    ReviewRequested {
+        body: Body,
+        kind: BodyKind,
+        appointment_on: Date,
+        note: String,
     },
     Settled {
         agreement: String,
@@ -621,6 +699,7 @@ impl State {
             } => {
                 self.phase = Some(Phase::Referred);
                 self.referrals.push(Referral {
+                    purpose: ReferralPurpose::Dispute,
                     body: body.clone(),
                     kind: kind.clone(),
                     referred_on: event.on,
@@ -630,6 +709,27 @@ impl State {
                     extended_days: 0,
                     declined: None,
                     concluded: None,
+                    confirmed: None,
+                });
+            }
+            Change::ReviewRequested {
+                body,
+                kind,
+                appointment_on,
+                note,
+            } => {
+                self.referrals.push(Referral {
+                    purpose: ReferralPurpose::Review,
+                    body: body.clone(),
+                    kind: kind.clone(),
+                    referred_on: event.on,
+                    appointment_on: *appointment_on,
+                    note: note.clone(),
+                    accepted_on: None,
+                    extended_days: 0,
+                    declined: None,
+                    concluded: None,
+                    confirmed: None,
                 });
             }
             Change::ReferralReported { report } => {
@@ -640,6 +740,10 @@ impl State {
                         ReferralReport::Extended { days } => r.extended_days += days,
                         ReferralReport::Concluded { outcome } => {
                             r.concluded = Some((event.on, outcome.clone()))
+                        }
+                        ReferralReport::Reviewed { confirmed, note } => {
+                            r.concluded = Some((event.on, note.clone()));
+                            r.confirmed = Some(*confirmed);
                         }
                     }
                 }
@@ -691,6 +795,29 @@ impl State {
         (self.phase == Some(Phase::Referred))
             .then(|| self.referrals.last())
             .flatten()
+    }
+
+    /// The review of the agreement running with a body (settled, sent for
+    /// review, not yet answered).
+    pub fn running_review(&self) -> Option<&Referral> {
+        (self.phase == Some(Phase::Settled))
+            .then(|| self.referrals.last())
+            .flatten()
+            .filter(|r| {
+                r.purpose == ReferralPurpose::Review
+                    && r.declined.is_none()
+                    && r.concluded.is_none()
+            })
+    }
+
+    /// Whether the agreement was ever sent for review since it was made.
+    pub fn review_requested(&self) -> bool {
+        let Some(s) = &self.settlement else {
+            return false;
+        };
+        self.referrals
+            .iter()
+            .any(|r| r.purpose == ReferralPurpose::Review && r.referred_on >= s.on)
     }
 
     /// Whether the other party may see who complained.
@@ -771,8 +898,17 @@ pub fn deadlines(
             }
         }
         Phase::Settled => {
-            if let Some(s) = &state.settlement
+            if let Some(r) = state.running_review() {
+                out.push(TicketDeadline::count(
+                    calendar,
+                    DeadlineKind::ReviewDecision,
+                    r.referred_on,
+                    r.kind.review_limit(),
+                    0,
+                )?);
+            } else if let Some(s) = &state.settlement
                 && s.confirmation == Confirmation::ArbitrationReview
+                && !state.review_requested()
             {
                 out.push(TicketDeadline::count(
                     calendar,
@@ -1043,7 +1179,114 @@ pub fn decide(
                         });
                     }
                 }
+                ReferralReport::Reviewed { .. } => {
+                    return Err(not_allowed(
+                        "only a mediation agreement sent for review is confirmed or not",
+                    ));
+                }
                 ReferralReport::Accepted => {}
+            }
+            ev(Change::ReferralReported {
+                report: report.clone(),
+            })
+        }
+        (
+            Phase::Settled,
+            Command::RequestReview {
+                body,
+                appointment_on,
+                note,
+            },
+        ) => {
+            let s = state
+                .settlement
+                .as_ref()
+                .ok_or_else(|| not_allowed("no mediation agreement"))?;
+            let wanted = match s.confirmation {
+                Confirmation::None => {
+                    return Err(not_allowed(
+                        "the parties did not ask for the agreement to be reviewed or confirmed",
+                    ));
+                }
+                Confirmation::ArbitrationReview => "labour_arbitration",
+                Confirmation::CourtConfirmation => "court",
+            };
+            if state.running_review().is_some()
+                || state.referrals.iter().any(|r| {
+                    r.purpose == ReferralPurpose::Review
+                        && r.referred_on >= s.on
+                        && r.confirmed == Some(true)
+                })
+            {
+                return Err(not_allowed(
+                    "the agreement is already with a body or already confirmed",
+                ));
+            }
+            if s.confirmation == Confirmation::ArbitrationReview {
+                let limit = review_request_limit();
+                let last = TicketDeadline::count(
+                    ctx.calendar,
+                    DeadlineKind::ReviewRequest,
+                    s.on,
+                    &limit,
+                    0,
+                )?
+                .due;
+                if now > last {
+                    return Err(not_allowed(&format!(
+                        "the joint request for arbitration review had to be made by {last} ({})",
+                        limit.citation()
+                    )));
+                }
+            }
+            if *appointment_on < now {
+                return Err(Rejection::InvalidInput {
+                    field: "appointment_on",
+                    reason: format!("{appointment_on}; allowed: today ({now}) or later"),
+                });
+            }
+            let body = ctx.catalogue.body(body)?.clone();
+            if body.kind != wanted {
+                return Err(Rejection::InvalidInput {
+                    field: "body",
+                    reason: format!(
+                        "{} is a {}; allowed: a body of kind {wanted} for this agreement",
+                        body.key, body.kind
+                    ),
+                });
+            }
+            let kind = ctx.catalogue.body_kind(&body.kind)?.clone();
+            ev(Change::ReviewRequested {
+                body,
+                kind,
+                appointment_on: *appointment_on,
+                note: note.clone(),
+            })
+        }
+        (Phase::Settled, Command::ReportReferral { report }) => {
+            let r = state
+                .running_review()
+                .ok_or_else(|| not_allowed("no review of the agreement is running"))?;
+            match report {
+                ReferralReport::Accepted if r.accepted_on.is_some() => {
+                    return Err(Rejection::AlreadyDone {
+                        command: "report_referral accepted",
+                        on: r.accepted_on.unwrap_or(now),
+                        article: "once per referral",
+                    });
+                }
+                ReferralReport::Accepted => {}
+                ReferralReport::Declined { reason } => text_required("reason", reason)?,
+                ReferralReport::Reviewed { confirmed, note } => {
+                    if !confirmed {
+                        text_required("outcome", note)?;
+                    }
+                }
+                ReferralReport::Extended { .. } | ReferralReport::Concluded { .. } => {
+                    return Err(not_allowed(
+                        "a review is answered by accepting it, confirming the agreement or not, or declining it",
+                    ));
+                }
             }
             ev(Change::ReferralReported {
                 report: report.clone(),
@@ -1079,6 +1322,11 @@ pub fn decide(
             },
         ) => {
             text_required("resolution", resolution)?;
+            if state.running_review().is_some() {
+                return Err(not_allowed(
+                    "the body reviewing the agreement has not answered",
+                ));
+            }
             if phase == Phase::Referred
                 && state
                     .referral()

@@ -3,6 +3,7 @@
 //! `check()` per limit, named after the article that sets it; then the
 //! shape of the flow.
 
+use gongshang_domain::determination::Rejection;
 use gongshang_domain::holidays::HolidayCalendar;
 use gongshang_domain::ticket::catalogue::ValueStatus;
 use gongshang_domain::ticket::{
@@ -468,4 +469,190 @@ fn the_catalogue_marks_every_unconfirmed_value_and_has_the_service_points() {
         .replacen("priority = 3", "priority = 9", 1)
         .parse::<Catalogue>();
     assert!(bad.is_err(), "a priority out of range is refused");
+}
+
+fn settled_for(confirmation: Confirmation) -> Vec<(Date, Command)> {
+    vec![
+        (date(2026, 4, 13), file("platform_worker_dispute")),
+        (date(2026, 4, 13), triage("platform_worker_dispute")),
+        (
+            date(2026, 4, 20),
+            session(date(2026, 4, 20), SessionOutcome::Agreed),
+        ),
+        (
+            date(2026, 4, 20),
+            Command::Settle {
+                agreement: "平台于五日内支付停工留薪期工资 3,000 元".into(),
+                confirmation,
+            },
+        ),
+    ]
+}
+
+fn request_review(body: &str, on: Date) -> Command {
+    Command::RequestReview {
+        body: body.into(),
+        appointment_on: on,
+        note: String::new(),
+    }
+}
+
+#[test]
+fn an_agreement_sent_for_arbitration_review_within_15_days_order17_art29_comes_back_confirmed() {
+    let mut steps = settled_for(Confirmation::ArbitrationReview);
+    steps.push((
+        date(2026, 4, 24),
+        request_review("xm-arbitration", date(2026, 4, 27)),
+    ));
+    let (state, _) = run(&steps);
+    assert_eq!(state.phase, Some(Phase::Settled));
+    assert!(state.running_review().is_some());
+    // The request deadline stops; the review's own (assumed) limit runs.
+    let running = deadlines(&state, calendar()).unwrap();
+    assert_eq!(running.len(), 1, "{running:?}");
+    assert_eq!(running[0].kind, DeadlineKind::ReviewDecision);
+    assert_eq!(running[0].due, date(2026, 4, 29));
+    // Nobody closes the ticket while the commission has the agreement.
+    let close = Command::Close {
+        resolution: "协议已确认".into(),
+        satisfaction: Satisfaction::Satisfied,
+    };
+    assert_eq!(
+        decide(&state, close.clone(), date(2026, 4, 25), &ctx())
+            .unwrap_err()
+            .code(),
+        "command_not_allowed"
+    );
+    // A review is confirmed or not; it is not "concluded" like a dispute.
+    assert!(
+        decide(
+            &state,
+            report(ReferralReport::Concluded {
+                outcome: "x".into()
+            }),
+            date(2026, 4, 25),
+            &ctx()
+        )
+        .is_err()
+    );
+    steps.push((date(2026, 4, 27), report(ReferralReport::Accepted)));
+    steps.push((
+        date(2026, 4, 28),
+        report(ReferralReport::Reviewed {
+            confirmed: true,
+            note: "出具仲裁调解书".into(),
+        }),
+    ));
+    let (state, log) = run(&steps);
+    let review = state.referrals.last().unwrap();
+    assert_eq!(review.confirmed, Some(true));
+    assert!(deadlines(&state, calendar()).unwrap().is_empty());
+    // Confirmed once: it is not sent again.
+    assert!(
+        decide(
+            &state,
+            request_review("xm-arbitration", date(2026, 4, 29)),
+            date(2026, 4, 29),
+            &ctx()
+        )
+        .is_err()
+    );
+    steps.push((date(2026, 4, 29), close));
+    let (closed, _) = run(&steps);
+    assert_eq!(closed.phase, Some(Phase::Closed));
+    assert_eq!(State::from_events(&log), state);
+}
+
+#[test]
+fn arbitration_review_refused_after_the_15_days_of_order17_art29_and_only_by_a_commission() {
+    let steps = settled_for(Confirmation::ArbitrationReview);
+    let (state, _) = run(&steps);
+    // 20 April + 15 days is 5 May, a holiday: 6 May is the last day.
+    let late = decide(
+        &state,
+        request_review("xm-arbitration", date(2026, 5, 8)),
+        date(2026, 5, 7),
+        &ctx(),
+    )
+    .unwrap_err();
+    assert_eq!(late.code(), "command_not_allowed");
+    assert!(late.to_string().contains("2026-05-06"), "{late}");
+    assert!(
+        decide(
+            &state,
+            request_review("xm-arbitration", date(2026, 5, 6)),
+            date(2026, 5, 6),
+            &ctx()
+        )
+        .is_ok()
+    );
+    let wrong = decide(
+        &state,
+        request_review("xm-siming-court", date(2026, 4, 22)),
+        date(2026, 4, 22),
+        &ctx(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(wrong, Rejection::InvalidInput { field: "body", .. }),
+        "{wrong}"
+    );
+    // Without the parties' wish, nothing is sent.
+    let (plain, _) = run(&settled_for(Confirmation::None));
+    assert!(
+        decide(
+            &plain,
+            request_review("xm-arbitration", date(2026, 4, 22)),
+            date(2026, 4, 22),
+            &ctx()
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn a_court_that_does_not_confirm_the_agreement_says_why_and_the_ticket_closes() {
+    let mut steps = settled_for(Confirmation::CourtConfirmation);
+    steps.push((
+        date(2026, 4, 21),
+        request_review("xm-siming-court", date(2026, 4, 23)),
+    ));
+    let (state, _) = run(&steps);
+    let empty = decide(
+        &state,
+        report(ReferralReport::Reviewed {
+            confirmed: false,
+            note: " ".into(),
+        }),
+        date(2026, 4, 30),
+        &ctx(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            empty,
+            Rejection::InvalidInput {
+                field: "outcome",
+                ..
+            }
+        ),
+        "{empty}"
+    );
+    steps.push((
+        date(2026, 4, 30),
+        report(ReferralReport::Reviewed {
+            confirmed: false,
+            note: "协议内容超出调解范围，不予确认".into(),
+        }),
+    ));
+    steps.push((
+        date(2026, 4, 30),
+        Command::Close {
+            resolution: "法院不予确认，已告知可申请仲裁".into(),
+            satisfaction: Satisfaction::Neutral,
+        },
+    ));
+    let (state, _) = run(&steps);
+    assert_eq!(state.phase, Some(Phase::Closed));
+    assert_eq!(state.referrals.last().unwrap().confirmed, Some(false));
 }

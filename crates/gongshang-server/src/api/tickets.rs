@@ -6,6 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use gongshang_app::model::SubjectKind;
 use gongshang_app::tickets::{
     EscalationRun, FiledTicket, TicketAction, TicketDashboard, TicketInput, TicketView,
 };
@@ -62,9 +63,16 @@ pub struct TicketRequest {
     pub district: Option<String>,
     #[serde(default)]
     pub industry: Option<String>,
-    /// A case number the ticket is about (signed-in only).
+    /// A case number the ticket is about (signed-in only; at most one of
+    /// case_number, bill, enrollment).
     #[serde(default)]
     pub case_number: Option<String>,
+    /// A bill's reference the ticket is about (signed-in only).
+    #[serde(default)]
+    pub bill: Option<String>,
+    /// An enrolment's number the ticket is about (signed-in only).
+    #[serde(default)]
+    pub enrollment: Option<String>,
     /// Hide the complainant from the other party until they agree.
     #[serde(default)]
     pub sensitive: bool,
@@ -87,6 +95,8 @@ impl From<TicketRequest> for TicketInput {
             district: r.district,
             industry: r.industry,
             case_number: r.case_number,
+            bill: r.bill,
+            enrollment: r.enrollment,
             sensitive: r.sensitive,
         }
     }
@@ -125,6 +135,11 @@ pub struct ReferralView {
     pub status: String,
     pub accepted_on: Option<String>,
     pub outcome: Option<String>,
+    /// dispute (referred to the body) or review (the mediation agreement
+    /// sent for arbitration review or court confirmation).
+    pub purpose: String,
+    /// A review's answer: the agreement confirmed or not.
+    pub confirmed: Option<bool>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -159,6 +174,10 @@ pub struct TicketResponse {
     pub district: Option<String>,
     pub industry: Option<String>,
     pub case_number: Option<String>,
+    /// case, bill or enrollment: what the ticket is about.
+    pub subject_kind: Option<String>,
+    /// The case number, bill reference or enrolment number.
+    pub subject: Option<String>,
     pub summary: String,
     pub sensitive: bool,
     /// near or overdue, when the running deadline was escalated.
@@ -199,7 +218,13 @@ impl From<&TicketView> for TicketResponse {
             platform: r.platform.clone(),
             district: r.district.clone(),
             industry: r.industry.clone(),
-            case_number: r.subject.as_ref().map(|(_, n)| n.clone()),
+            case_number: r
+                .subject
+                .as_ref()
+                .filter(|(k, _)| *k == SubjectKind::Case)
+                .map(|(_, n)| n.clone()),
+            subject_kind: r.subject.as_ref().map(|(k, _)| k.as_str().to_owned()),
+            subject: r.subject.as_ref().map(|(_, n)| n.clone()),
             summary: r.summary.clone(),
             sensitive: r.sensitive,
             escalation: r.escalation.map(|e| e.as_str().to_owned()),
@@ -243,6 +268,8 @@ impl From<&TicketView> for TicketResponse {
                     status: x.status.clone(),
                     accepted_on: x.accepted_on.map(|d| d.to_string()),
                     outcome: x.outcome.clone(),
+                    purpose: x.purpose.clone(),
+                    confirmed: x.confirmed,
                 })
                 .collect(),
             history: v
@@ -401,6 +428,11 @@ pub struct TicketListQuery {
     pub open: Option<bool>,
     /// 1 to 1000 (default 200).
     pub limit: Option<u32>,
+    /// With `subject`: the tickets about a case, a bill or an enrolment
+    /// (open and closed): case, bill or enrollment.
+    pub subject_kind: Option<String>,
+    /// The case number, bill reference or enrolment number.
+    pub subject: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -436,9 +468,27 @@ pub async fn list_tickets(
             format!("{limit}; allowed: 1 to 1000"),
         )));
     }
+    let about = match (q.subject_kind.as_deref(), q.subject.clone()) {
+        (None, None) => None,
+        (Some(kind), Some(key)) => Some((
+            SubjectKind::parse(kind.trim()).map_err(|reason| {
+                ApiError::from(gongshang_app::AppError::invalid("subject_kind", reason))
+            })?,
+            key.trim().to_owned(),
+        )),
+        _ => {
+            return Err(ApiError::from(gongshang_app::AppError::invalid(
+                "subject",
+                "subject_kind and subject go together",
+            )));
+        }
+    };
     let actor = user.actor();
     let rows = state
-        .run(move |app| app.ticket_list(&actor, q.open.unwrap_or(true), limit))
+        .run(move |app| match about {
+            Some((kind, key)) => app.tickets_about(&actor, kind, &[key]),
+            None => app.ticket_list(&actor, q.open.unwrap_or(true), limit),
+        })
         .await?;
     let lines: Vec<TicketLine> = rows
         .iter()
@@ -533,8 +583,18 @@ pub enum TicketCommandRequest {
         #[serde(default)]
         note: String,
     },
+    /// Send the mediation agreement, as the parties want, for arbitration
+    /// review (a labour arbitration body, within 15 days of the agreement:
+    /// Order 17 Art 29) or court confirmation (a court).
+    RequestReview {
+        body: String,
+        appointment_on: String,
+        #[serde(default)]
+        note: String,
+    },
     /// The body's report: accepted, declined (with a reason), extended (by
-    /// days) or concluded (with the outcome).
+    /// days) or concluded (with the outcome); on an agreement sent for
+    /// review: confirmed or not_confirmed (with the outcome).
     ReportReferral {
         status: String,
         #[serde(default)]
@@ -619,13 +679,32 @@ impl TryFrom<TicketCommandRequest> for TicketAction {
                 "concluded" => ReferralReport::Concluded {
                     outcome: outcome.unwrap_or_default(),
                 },
+                "confirmed" => ReferralReport::Reviewed {
+                    confirmed: true,
+                    note: outcome.unwrap_or_default(),
+                },
+                "not_confirmed" => ReferralReport::Reviewed {
+                    confirmed: false,
+                    note: outcome.unwrap_or_default(),
+                },
                 other => {
                     return Err(ApiError::from(gongshang_app::AppError::invalid(
                         "status",
-                        format!("{other:?}; allowed: accepted, declined, extended, concluded"),
+                        format!(
+                            "{other:?}; allowed: accepted, declined, extended, concluded, confirmed, not_confirmed"
+                        ),
                     )));
                 }
             }),
+            TicketCommandRequest::RequestReview {
+                body,
+                appointment_on,
+                note,
+            } => TicketAction::RequestReview {
+                body,
+                appointment_on: parse_date("appointment_on", &appointment_on)?,
+                note,
+            },
             TicketCommandRequest::Settle {
                 agreement,
                 confirmation,

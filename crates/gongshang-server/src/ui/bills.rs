@@ -44,6 +44,14 @@ async fn bills(State(state): State<AppState>, ctx: Ctx, Query(p): Query<BillPara
     let actor = user.actor();
     match state.run(move |app| app.bill_rows(&actor, &q)).await {
         Ok(rows) => {
+            let refs = rows.iter().map(|b| b.status.reference.clone()).collect();
+            let tickets = super::tickets::tickets_about(
+                &state,
+                &ctx,
+                gongshang_app::model::SubjectKind::Bill,
+                refs,
+            )
+            .await;
             let title = ctx.t("征缴账单", "Bills");
             let full = rows.len() as u32 == gongshang_app::views::PAGE_ROWS;
             let next = rows.last().map(|r| {
@@ -67,7 +75,7 @@ async fn bills(State(state): State<AppState>, ctx: Ctx, Query(p): Query<BillPara
                         label { input type="checkbox" name="outstanding" value="1" checked[outstanding]; (ctx.t("只看未结清", "Outstanding only")) }
                         button type="submit" { (ctx.t("筛选", "Filter")) }
                     }
-                    (bill_table(&ctx, &state, &rows))
+                    (bill_table(&ctx, &state, &rows, &tickets))
                     @if let (true, Some(href)) = (full, next) {
                         div.pager { span {} a.button href=(href) { (ctx.t("下一页 →", "Next page →")) } }
                     }
@@ -78,7 +86,14 @@ async fn bills(State(state): State<AppState>, ctx: Ctx, Query(p): Query<BillPara
     }
 }
 
-pub fn bill_table(ctx: &Ctx, state: &AppState, rows: &[BillRow]) -> Markup {
+/// The bills, each with the tickets about it (`tickets`, those the viewer
+/// may read) and a link to ask about it.
+pub fn bill_table(
+    ctx: &Ctx,
+    state: &AppState,
+    rows: &[BillRow],
+    tickets: &[gongshang_app::model::TicketRow],
+) -> Markup {
     let today = state.app.today();
     html! {
         div.table-wrap {
@@ -98,7 +113,8 @@ pub fn bill_table(ctx: &Ctx, state: &AppState, rows: &[BillRow]) -> Markup {
                         @let s = &b.status;
                         @let late = s.outstanding.fen() > 0 && s.due_date < today;
                         tr {
-                            td { code { (s.reference) } br; span.tag.grey { (bill_kind(ctx.lang, b.kind)) } }
+                            td { code { (s.reference) } br; span.tag.grey { (bill_kind(ctx.lang, b.kind)) }
+                                br; (super::tickets::tickets_of_subject(ctx, tickets, "bill", &s.reference)) }
                             td {
                                 @if let Some(n) = &b.unit_name { (n) }
                                 @else if let Some(p) = &b.person { code { (p.masked()) } }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use gongshang_app::accounts::Action;
-use gongshang_app::model::{ListQuery, PersonRow, UnitRow};
+use gongshang_app::model::{ListQuery, PersonRow, SubjectKind, TicketRow, UnitRow};
 use gongshang_app::views::{PersonDetail, UnitDetail};
 use gongshang_app::{AppError, EnrollRequest, parse_category};
 use gongshang_domain::ids::{CreditCode, ResidentId};
@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/units/mine", get(my_unit))
         .route("/units/{id}", get(unit))
         .route("/people", get(people))
+        .route("/enrollments/{id}", get(enrollment))
         .route("/people/{id}", get(person))
         .route("/enroll", get(enroll_form).post(enroll))
 }
@@ -153,12 +154,21 @@ async fn unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
     };
     let actor = user.actor();
     match state.run(move |app| app.unit_detail(&actor, id)).await {
-        Ok(d) => respond(&ctx, &d.unit.name.clone(), unit_body(&ctx, &state, &d)),
+        Ok(d) => {
+            let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
+            let tickets =
+                super::tickets::tickets_about(&state, &ctx, SubjectKind::Bill, refs).await;
+            respond(
+                &ctx,
+                &d.unit.name.clone(),
+                unit_body(&ctx, &state, &d, &tickets),
+            )
+        }
         Err(e) => error_page(&ctx, &e),
     }
 }
 
-fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail) -> Markup {
+fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail, tickets: &[TicketRow]) -> Markup {
     let u = &d.unit;
     let mut by_scheme: Vec<(gongshang_rules::SchemeId, usize)> = Vec::new();
     for e in d.enrollments.iter().filter(|e| e.last_day.is_none()) {
@@ -192,7 +202,7 @@ fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail) -> Markup {
         }
         (statements_box(ctx, state, d.enrollments.iter().map(|e| &e.scheme_id)))
         h2 { (ctx.t("近期账单", "Recent bills")) }
-        (super::bills::bill_table(ctx, state, &d.bills))
+        (super::bills::bill_table(ctx, state, &d.bills, tickets))
         h2 { (ctx.t("人员", "People")) }
         (people_table(ctx, state, &d.people))
         @if d.people.len() as u32 == gongshang_app::views::PAGE_ROWS {
@@ -291,7 +301,19 @@ async fn person(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     };
     let actor = user.actor();
     match state.run(move |app| app.person_detail(&actor, id)).await {
-        Ok(d) => respond(&ctx, &d.person.name.clone(), person_body(&ctx, &state, &d)),
+        Ok(d) => {
+            let ids = d.enrollments.iter().map(|e| e.id.to_string()).collect();
+            let about_enrolments =
+                super::tickets::tickets_about(&state, &ctx, SubjectKind::Enrollment, ids).await;
+            let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
+            let about_bills =
+                super::tickets::tickets_about(&state, &ctx, SubjectKind::Bill, refs).await;
+            respond(
+                &ctx,
+                &d.person.name.clone(),
+                person_body(&ctx, &state, &d, &about_enrolments, &about_bills),
+            )
+        }
         Err(e) => error_page(&ctx, &e),
     }
 }
@@ -322,7 +344,13 @@ fn basis(ctx: &Ctx, b: &str) -> String {
     }
 }
 
-fn person_body(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup {
+fn person_body(
+    ctx: &Ctx,
+    state: &AppState,
+    d: &PersonDetail,
+    about_enrolments: &[TicketRow],
+    about_bills: &[TicketRow],
+) -> Markup {
     let p = &d.person;
     html! {
         h1 { (p.name) }
@@ -343,28 +371,72 @@ fn person_body(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup {
         div.table-wrap { table {
             thead { tr {
                 th { (ctx.t("方案", "Scheme")) } th { (ctx.t("单位", "Unit")) } th { (ctx.t("人员类别", "Category")) }
-                th { (ctx.t("起始", "From")) } th { (ctx.t("终止", "To")) }
+                th { (ctx.t("起始", "From")) } th { (ctx.t("终止", "To")) } th { (ctx.t("诉求", "Tickets")) }
             } }
             tbody {
                 @for e in &d.enrollments {
                     tr {
-                        td { (state.app.scheme_name(&e.scheme_id, ctx.zh())) }
+                        td { a href=(format!("/enrollments/{}", e.id)) { (state.app.scheme_name(&e.scheme_id, ctx.zh())) } }
                         td { @if let Some(u) = &e.unit { code { (u.as_str()) } } @else { span.muted { (ctx.t("个人参保", "self-enrolled")) } } }
                         td { (category(ctx.lang, e.category)) }
                         td { (e.start) }
                         td { @if let Some(l) = e.last_day { (l) } @else { span.tag { (ctx.t("在保", "running")) } } }
+                        td { (super::tickets::tickets_of_subject(ctx, about_enrolments, "enrollment", &e.id.to_string())) }
                     }
                 }
-                @if d.enrollments.is_empty() { tr { td colspan="5" .muted { (ctx.t("无参保记录（平台劳动者按接单日保障）。", "No enrolments (platform workers are covered on their order days).")) } } }
+                @if d.enrollments.is_empty() { tr { td colspan="6" .muted { (ctx.t("无参保记录（平台劳动者按接单日保障）。", "No enrolments (platform workers are covered on their order days).")) } } }
             }
         } }
         (commitments_box(ctx, state, d))
         (statements_box(ctx, state, d.enrollments.iter().map(|e| &e.scheme_id)))
         @if !d.bills.is_empty() {
             h2 { (ctx.t("个人账单", "Own bills")) }
-            (super::bills::bill_table(ctx, state, &d.bills))
+            (super::bills::bill_table(ctx, state, &d.bills, about_bills))
         }
     }
+}
+
+/// An enrolment's page: what it is, whose, and the tickets about it
+/// (issue 15).
+async fn enrollment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    let user = match session::require(&ctx, Action::ReadRegistry) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let actor = user.actor();
+    let (e, person) = match state.run(move |app| app.enrollment_view(&actor, id)).await {
+        Ok(v) => v,
+        Err(e) => return error_page(&ctx, &e),
+    };
+    let tickets =
+        super::tickets::tickets_about(&state, &ctx, SubjectKind::Enrollment, vec![id.to_string()])
+            .await;
+    let title = ctx.t("参保记录", "Enrolment");
+    let person_href = if ctx.viewer.actor().is_some_and(|a| a.person().is_some()) {
+        "/me".to_owned()
+    } else {
+        format!("/people/{}", person.id)
+    };
+    respond(
+        &ctx,
+        title,
+        html! {
+            h1 { (title) " " code { (e.id) } }
+            section.card #enrollment {
+                dl.facts {
+                    dt { (ctx.t("参保人", "Insured")) } dd { a href=(person_href) { (person.name) } " " code { (person.resident_id.masked()) } }
+                    dt { (ctx.t("方案", "Scheme")) } dd { (state.app.scheme_name(&e.scheme_id, ctx.zh())) }
+                    dt { (ctx.t("单位", "Unit")) } dd { @if let Some(u) = &e.unit { code { (u.as_str()) } } @else { (ctx.t("个人参保", "self-enrolled")) } }
+                    dt { (ctx.t("人员类别", "Category")) } dd { (category(ctx.lang, e.category)) }
+                    dt { (ctx.t("起始", "From")) } dd { (e.start) }
+                    dt { (ctx.t("终止", "To")) } dd { @if let Some(l) = e.last_day { (l) } @else { span.tag { (ctx.t("在保", "running")) } } }
+                }
+            }
+            h2 { (ctx.t("关于此参保记录的诉求", "Tickets about this enrolment")) }
+            @if tickets.is_empty() { p.muted { (ctx.t("暂无。", "None yet.")) } }
+            p #enrollment-tickets { (super::tickets::tickets_of_subject(&ctx, &tickets, "enrollment", &e.id.to_string())) }
+        },
+    )
 }
 
 // ---- enrolment -------------------------------------------------------------

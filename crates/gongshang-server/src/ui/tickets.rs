@@ -134,6 +134,14 @@ pub struct QrForm {
     channel: String,
     #[serde(default)]
     unit: String,
+    /// What the ticket is about (signed-in filers only): a case number, a
+    /// bill's reference or an enrolment's number.
+    #[serde(default)]
+    case_number: String,
+    #[serde(default)]
+    bill: String,
+    #[serde(default)]
+    enrollment: String,
     #[serde(default)]
     csrf_token: String,
 }
@@ -152,7 +160,9 @@ impl QrForm {
             platform: some(&self.platform),
             district: some(&self.district),
             industry: None,
-            case_number: None,
+            case_number: some(&self.case_number),
+            bill: some(&self.bill),
+            enrollment: some(&self.enrollment),
             sensitive: self.sensitive.is_some(),
         }
     }
@@ -342,8 +352,13 @@ fn ticket_summary(ctx: &Ctx, v: &TicketView) -> Markup {
                 dt { (ctx.t("类别", "Category")) } dd { (if ctx.zh() { &v.category_name_zh } else { &v.category_name_en }) }
                 dt { (ctx.t("登记日期", "Filed on")) } dd { (r.filed_on) }
                 dt { (ctx.t("问题", "Summary")) } dd { (r.summary) }
-                @if let Some(b) = &r.referred_body {
-                    dt { (ctx.t("转介至", "Referred to")) } dd { (catalogue().body(b).map_or(b.clone(), |b| if ctx.zh() { b.name_zh.clone() } else { b.name_en.clone() })) }
+                @if let Some(x) = v.referrals.iter().rev().find(|x| x.purpose == "dispute") {
+                    dt { (ctx.t("转介至", "Referred to")) } dd { (body_name(ctx, &x.body)) " · " (referral_status(ctx, x)) }
+                }
+                @if let Some(x) = v.referrals.iter().rev().find(|x| x.purpose == "review") {
+                    dt { (ctx.t("协议审查", "Agreement review")) }
+                    dd #review-result { (body_name(ctx, &x.body)) " · " strong { (referral_status(ctx, x)) }
+                        @if let Some(o) = &x.outcome { br; span.hint { (o) } } }
                 }
                 @if let Some((on, text, _)) = &v.agreement {
                     dt { (ctx.t("调解协议", "Agreement")) } dd { (text) " (" (on) ")" }
@@ -356,7 +371,7 @@ fn ticket_summary(ctx: &Ctx, v: &TicketView) -> Markup {
                 h2 { (ctx.t("办理时限", "Time limits")) }
                 ul.plain {
                     @for d in &v.deadlines {
-                        li { (d.kind.name_zh()) "：" strong.due { (d.due) } " " span.hint { (d.citation) } }
+                        li { (if ctx.zh() { d.kind.name_zh() } else { d.kind.name_en() }) "：" strong.due { (d.due) } " " span.hint { (d.citation) } }
                     }
                 }
             }
@@ -368,6 +383,65 @@ fn ticket_summary(ctx: &Ctx, v: &TicketView) -> Markup {
     }
 }
 
+fn body_name(ctx: &Ctx, key: &str) -> String {
+    catalogue().body(key).map_or(key.to_owned(), |b| {
+        if ctx.zh() {
+            b.name_zh.clone()
+        } else {
+            b.name_en.clone()
+        }
+    })
+}
+
+/// A referral's status in words; a review's answer says confirmed or not.
+fn referral_status(ctx: &Ctx, x: &gongshang_app::model::ReferralRow) -> &'static str {
+    match (x.status.as_str(), x.confirmed) {
+        (_, Some(true)) => ctx.t("协议已确认", "agreement confirmed"),
+        (_, Some(false)) => ctx.t("协议未获确认", "agreement not confirmed"),
+        ("referred", _) => ctx.t("已转送，待受理", "sent, awaiting acceptance"),
+        ("accepted", _) => ctx.t("已受理", "accepted"),
+        ("declined", _) => ctx.t("不予受理", "declined"),
+        ("concluded", _) => ctx.t("已办结", "concluded"),
+        _ => "—",
+    }
+}
+
+/// What the ticket is about, linked to its page for whoever may open it.
+fn subject_link(ctx: &Ctx, kind: gongshang_app::model::SubjectKind, key: &str) -> Markup {
+    use gongshang_app::model::SubjectKind;
+    let worker = ctx.viewer.role() == Some(Role::Worker);
+    let (label, href) = match kind {
+        SubjectKind::Case => (
+            ctx.t("关联案件", "About the case"),
+            if worker {
+                format!("/me/cases/{key}")
+            } else {
+                format!("/cases/{key}")
+            },
+        ),
+        SubjectKind::Bill => (
+            ctx.t("关联账单", "About the bill"),
+            if worker {
+                "/me".to_owned()
+            } else {
+                format!("/bills?q={}", super::registry::urlencode(key))
+            },
+        ),
+        SubjectKind::Enrollment => (
+            ctx.t("关联参保记录", "About the enrolment"),
+            if worker {
+                "/me".to_owned()
+            } else {
+                format!("/enrollments/{key}")
+            },
+        ),
+    };
+    html! {
+        dt { (label) }
+        dd #ticket-subject { a href=(href) { code { (key) } } }
+    }
+}
+
 fn event_label<'a>(ctx: &Ctx, kind: &'a str) -> &'a str {
     match kind {
         "filed" => ctx.t("登记", "filed"),
@@ -376,6 +450,7 @@ fn event_label<'a>(ctx: &Ctx, kind: &'a str) -> &'a str {
         "mediation_extended" => ctx.t("延长调解期", "mediation extended"),
         "referred" => ctx.t("转介", "referred"),
         "referral_reported" => ctx.t("转介单位反馈", "the body reported"),
+        "review_requested" => ctx.t("调解协议送审查确认", "agreement sent for review"),
         "settled" => ctx.t("达成调解协议", "settled"),
         "closed" => ctx.t("办结", "closed"),
         "reopened" => ctx.t("重新办理", "reopened"),
@@ -429,7 +504,32 @@ async fn service_points(
 
 // ---- the queue ----------------------------------------------------------------
 
-async fn queue(State(state): State<AppState>, ctx: Ctx) -> Response {
+/// `/tickets?bill=REF#file` and the like: the form prefilled with what the
+/// ticket is about (from the bill's, the enrolment's or the case's page).
+#[derive(Debug, Default, Deserialize)]
+pub struct AboutQuery {
+    #[serde(default)]
+    case: Option<String>,
+    #[serde(default)]
+    bill: Option<String>,
+    #[serde(default)]
+    enrollment: Option<String>,
+    #[allow(dead_code)]
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(about): Query<AboutQuery>,
+) -> Response {
+    let prefilled = QrForm {
+        case_number: about.case.unwrap_or_default(),
+        bill: about.bill.unwrap_or_default(),
+        enrollment: about.enrollment.unwrap_or_default(),
+        ..QrForm::default()
+    };
     let user = match session::require(&ctx, Action::ReadTickets) {
         Ok(u) => u,
         Err(r) => return r,
@@ -479,13 +579,13 @@ async fn queue(State(state): State<AppState>, ctx: Ctx) -> Response {
                                 td { a href=(format!("/tickets/{}", r.number)) { (r.number) } }
                                 td { (catalogue().category(&r.category).map_or(r.category.clone(), |c| if ctx.zh() { c.name_zh.clone() } else { c.name_en.clone() })) }
                                 td { (state_tag(&ctx, r.state)) }
-                                td { (r.channel.name_zh()) }
-                                td { (r.complainant_name) }
+                                td { (if ctx.zh() { r.channel.name_zh() } else { r.channel.name_en() }) }
+                                td { @if r.sensitive && !r.disclosed && role == Some(Role::Unit) { (ctx.t("（申请人信息已保护）", "(the complainant is protected)")) } @else { (r.complainant_name) } }
                                 td {
                                     @if let Some(d) = &r.deadline {
                                         @let overdue = d.due < today;
                                         span class=(if overdue { "tag bad" } else if r.escalation.is_some() { "tag warn" } else { "tag grey" }) { (d.due) }
-                                        " " span.hint { (d.kind.name_zh()) }
+                                        " " span.hint { (if ctx.zh() { d.kind.name_zh() } else { d.kind.name_en() }) }
                                     }
                                 }
                             }
@@ -495,11 +595,11 @@ async fn queue(State(state): State<AppState>, ctx: Ctx) -> Response {
             }
             @if ctx.viewer.may(Action::FileTicket) && matches!(role, Some(Role::FrontDesk | Role::Administrator | Role::Clerk)) {
                 h2 { (ctx.t("窗口或电话登记", "File at the window or by phone")) }
-                (window_form(&ctx, &QrForm::default(), None))
+                (window_form(&ctx, &prefilled, None))
             }
             @if ctx.viewer.may(Action::FileTicket) && own_filer(&ctx).is_some() {
                 h2 { (ctx.t("提交诉求：咨询、投诉或争议", "Ask for help: a question, a complaint or a dispute")) }
-                (window_form(&ctx, &QrForm::default(), None))
+                (window_form(&ctx, &prefilled, None))
             }
         },
     )
@@ -512,6 +612,33 @@ fn own_filer(ctx: &Ctx) -> Option<Role> {
     ctx.viewer
         .role()
         .filter(|r| matches!(r, Role::Worker | Role::Unit))
+}
+
+/// A case, bill or enrolment that is not there or not the filer's, said
+/// for a person (not found, to a worker or a unit, also means not theirs).
+fn subject_error(ctx: &Ctx, error: Option<&AppError>) -> Option<&'static str> {
+    match error? {
+        AppError::NotFound { entity: "case", .. } => Some(ctx.t(
+            "找不到这个案件编号，或不是您的案件",
+            "No such case number, or not your case",
+        )),
+        AppError::NotFound { entity: "bill", .. } => Some(ctx.t(
+            "找不到这个账单号，或不是您的账单",
+            "No such bill reference, or not your bill",
+        )),
+        AppError::NotFound {
+            entity: "enrollment",
+            ..
+        } => Some(ctx.t(
+            "找不到这条参保记录，或不是您的参保记录",
+            "No such enrolment, or not yours",
+        )),
+        e if e.field() == Some("subject") => Some(ctx.t(
+            "一件诉求只能关联一个案件、账单或参保记录",
+            "A ticket is about one case, bill or enrolment at most",
+        )),
+        _ => None,
+    }
 }
 
 fn window_form(ctx: &Ctx, f: &QrForm, error: Option<&AppError>) -> Markup {
@@ -537,6 +664,15 @@ fn window_form(ctx: &Ctx, f: &QrForm, error: Option<&AppError>) -> Markup {
                 input #w-unit name="unit" value=(f.unit); (field_error(ctx, error, "unit")) }
             div { label for="w-district" { (ctx.t("所在区", "District")) } select #w-district name="district" { (district_options(&f.district)) } }
             div { label for="w-platform" { (ctx.t("平台", "Platform")) } input #w-platform name="platform" value=(f.platform); }
+            div { label for="w-case" { (ctx.t("关于案件（编号）", "About a case (number)")) } span.hint { (ctx.t("（选填）", "(optional)")) }
+                input #w-case name="case_number" value=(f.case_number); (field_error(ctx, error, "case_number")) }
+            div { label for="w-bill" { (ctx.t("关于账单（账单号）", "About a bill (reference)")) } span.hint { (ctx.t("（选填）", "(optional)")) }
+                input #w-bill name="bill" value=(f.bill); (field_error(ctx, error, "bill")) }
+            div { label for="w-enrollment" { (ctx.t("关于参保记录（编号）", "About an enrolment (number)")) } span.hint { (ctx.t("（选填）", "(optional)")) }
+                input #w-enrollment name="enrollment" value=(f.enrollment); (field_error(ctx, error, "enrollment")) }
+            @if let Some(text) = subject_error(ctx, error) {
+                div.full { p.field-error role="alert" #subject-error { (text) } }
+            }
             div.full { label for="w-summary" { (ctx.t("诉求内容", "Summary")) }
                 textarea #w-summary name="summary" rows="3" { (f.summary) } (field_error(ctx, error, "summary")) }
             div.full { label { input type="checkbox" name="sensitive" value="on" checked[f.sensitive.is_some()]; (ctx.t("对被投诉方保密申请人身份", "Hide the complainant from the other party")) } }
@@ -566,7 +702,11 @@ async fn file_at_window(
             respond(
                 &ctx,
                 ctx.t("登记诉求", "File a ticket"),
-                html! { h1 { (ctx.t("登记诉求", "File a ticket")) } (window_form(&ctx, &f, Some(&e))) },
+                html! {
+                    h1 { (ctx.t("登记诉求", "File a ticket")) }
+                    @if e.field().is_none() && subject_error(&ctx, Some(&e)).is_none() { (error_box(&ctx, &e)) }
+                    (window_form(&ctx, &f, Some(&e)))
+                },
             ),
         )
             .into_response(),
@@ -590,7 +730,7 @@ async fn escalate(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CsrfOnl
                 h1 { (ctx.t("时限预警", "Escalation")) }
                 p #escalation-result { (ctx.t("检查", "Checked")) " " (run.checked) " · " (ctx.t("预警", "escalated")) " " (run.escalated.len()) }
                 ul { @for (n, k, l, d) in &run.escalated {
-                    li { a href=(format!("/tickets/{n}")) { (n) } " " (k.name_zh()) " " (d) " "
+                    li { a href=(format!("/tickets/{n}")) { (n) } " " (if ctx.zh() { k.name_zh() } else { k.name_en() }) " " (d) " "
                         span class=(if l.as_str() == "overdue" { "tag bad" } else { "tag warn" }) { (if l.as_str() == "overdue" { ctx.t("已超期", "overdue") } else { ctx.t("临近", "near") }) } }
                 } }
                 a href="/tickets" { (ctx.t("返回队列", "Back to the queue")) }
@@ -645,6 +785,19 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
             }
         }
     };
+    let review_running = r.state == Phase::Settled
+        && v.referrals.last().is_some_and(|x| {
+            x.purpose == "review" && (x.status == "referred" || x.status == "accepted")
+        });
+    let review_wanted = v
+        .agreement
+        .as_ref()
+        .map(|(_, _, c)| *c)
+        .filter(|c| *c != Confirmation::None);
+    let review_done = v
+        .referrals
+        .iter()
+        .any(|x| x.purpose == "review" && x.confirmed == Some(true));
     let referral_running = r.state == Phase::Referred
         && v.referrals
             .last()
@@ -654,12 +807,12 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
         @if let Some(e) = error { (error_box(ctx, e)) }
         div.card {
             dl.facts {
-                dt { (ctx.t("申请人", "Complainant")) } dd #complainant { (r.complainant_name) @if let Some(p) = &r.complainant_phone { " · " (p) } }
+                dt { (ctx.t("申请人", "Complainant")) } dd #complainant { @if v.complainant_hidden { (ctx.t("（申请人信息已保护）", "(the complainant is protected until they agree)")) } @else { (r.complainant_name) } @if let Some(p) = &r.complainant_phone { " · " (p) } }
                 @if let Some(u) = &r.unit { dt { (ctx.t("对方单位", "Other party")) } dd { code { (u.as_str()) } } }
                 @if let Some(p) = &r.platform { dt { (ctx.t("平台", "Platform")) } dd { (p) } }
                 @if let Some(d) = &r.district { dt { (ctx.t("区", "District")) } dd { (d) } }
-                dt { (ctx.t("渠道", "Channel")) } dd { (r.channel.name_zh()) }
-                @if let Some((_, n)) = &r.subject { dt { (ctx.t("关联案件", "Case")) } dd { (n) } }
+                dt { (ctx.t("渠道", "Channel")) } dd { (if ctx.zh() { r.channel.name_zh() } else { r.channel.name_en() }) }
+                @if let Some((kind, key)) = &r.subject { (subject_link(ctx, *kind, key)) }
                 @if r.sensitive { dt { (ctx.t("身份保护", "Identity")) } dd { (if r.disclosed { ctx.t("已同意披露", "disclosed with consent") } else { ctx.t("对被投诉方保密", "hidden from the other party") }) } }
             }
             @if !v.sessions.is_empty() {
@@ -669,14 +822,20 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
             }
             @if !v.referrals.is_empty() {
                 h2 { (ctx.t("转介记录", "Referrals")) }
-                table #referrals { thead { tr { th { (ctx.t("单位", "Body")) } th { (ctx.t("转介日", "Referred")) } th { (ctx.t("预约日", "Appointment")) } th { (ctx.t("状态", "Status")) } th { (ctx.t("结果", "Outcome")) } } }
-                    tbody { @for x in &v.referrals { tr { td { (x.body) } td { (x.referred_on) } td { (x.appointment_on) } td.referral-status { (x.status) } td { (x.outcome.clone().unwrap_or_default()) } } } } }
+                div.table-wrap { table #referrals { thead { tr { th { (ctx.t("单位", "Body")) } th { (ctx.t("事由", "For")) } th { (ctx.t("转介日", "Referred")) } th { (ctx.t("预约日", "Appointment")) } th { (ctx.t("状态", "Status")) } th { (ctx.t("结果", "Outcome")) } } }
+                    tbody { @for x in &v.referrals { tr {
+                        td { (body_name(ctx, &x.body)) }
+                        td { (if x.purpose == "review" { ctx.t("调解协议审查确认", "agreement review") } else { ctx.t("转介办理", "referral") }) }
+                        td { (x.referred_on) } td { (x.appointment_on) }
+                        td.referral-status { (referral_status(ctx, x)) }
+                        td { (x.outcome.clone().unwrap_or_default()) }
+                    } } } } }
             }
             p.papers {
                 (ctx.t("文书：", "Papers: "))
                 @for (kind, zh, en, shown) in [
                     ("receipt", "受理回执", "Acceptance receipt", true),
-                    ("referral", "转介函", "Referral letter", !v.referrals.is_empty()),
+                    ("referral", "转介函", "Referral letter", v.referrals.iter().any(|x| x.purpose == "dispute")),
                     ("agreement", "调解协议书", "Mediation agreement", v.agreement.is_some()),
                 ] {
                     @if shown {
@@ -732,13 +891,47 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
                         (field_error(ctx, error, "outcome"))
                     }, ctx.t("反馈", "Report")))
                 }
-                @if may(Action::CloseTicket) && phase != Phase::Received && !referral_running {
+                @if may(Action::ReferTicket) && phase == Phase::Settled && !review_running && !review_done
+                    && let Some(c) = review_wanted {
+                    @let kind = if c == Confirmation::ArbitrationReview { "labour_arbitration" } else { "court" };
+                    (form("request_review", html! {
+                        p.hint { (if c == Confirmation::ArbitrationReview {
+                            ctx.t("双方共同申请仲裁审查：须在协议生效之日起15日内提出（企业劳动争议协商调解规定第29条）。", "A joint request for arbitration review, within 15 days of the agreement (Order 17 Art 29).")
+                        } else {
+                            ctx.t("双方共同申请司法确认。", "A joint request for judicial confirmation.")
+                        }) }
+                        label for="rv-body" { (ctx.t("审查机构", "Reviewing body")) }
+                        select #rv-body name="body" { @for b in catalogue().bodies.iter().filter(|b| b.kind == kind) { option value=(b.key) { (if ctx.zh() { &b.name_zh } else { &b.name_en }) } } }
+                        (field_error(ctx, error, "body"))
+                        label for="rv-on" { (ctx.t("预约日期", "Appointment")) }
+                        input #rv-on name="appointment_on" type="date" value=(today.to_string()) min=(today.to_string());
+                        (field_error(ctx, error, "appointment_on"))
+                        label for="rv-note" { (ctx.t("备注", "Note")) } input #rv-note name="note";
+                    }, if c == Confirmation::ArbitrationReview { ctx.t("送仲裁审查", "Send for arbitration review") } else { ctx.t("送司法确认", "Send for court confirmation") }))
+                }
+                @if may(Action::ReportReferral) && review_running {
+                    (form("report_referral", html! {
+                        p.hint { (ctx.t("调解协议审查结果：确认的，出具调解书；不予确认的，请写明理由。", "The review's answer: confirmed (a mediation award is issued) or not, with the reason.")) }
+                        label for="rv-status" { (ctx.t("审查结果", "Answer")) }
+                        select #rv-status name="status" {
+                            option value="confirmed" { (ctx.t("确认协议（出具调解书）", "Confirmed (mediation award)")) }
+                            option value="not_confirmed" { (ctx.t("不予确认", "Not confirmed")) }
+                            option value="accepted" { (ctx.t("已受理审查申请", "Request accepted")) }
+                            option value="declined" { (ctx.t("不予受理", "Declined")) }
+                        }
+                        label for="rv-outcome" { (ctx.t("说明或理由", "Note or reason")) }
+                        input #rv-outcome name="outcome";
+                        (field_error(ctx, error, "outcome"))
+                        (field_error(ctx, error, "reason"))
+                    }, ctx.t("反馈审查结果", "Report the answer")))
+                }
+                @if may(Action::CloseTicket) && phase != Phase::Received && !referral_running && !review_running {
                     (form("close", html! {
                         label for="resolution" { (ctx.t("办理结果", "Resolution")) }
                         textarea #resolution-input name="resolution" rows="2" {}
                         (field_error(ctx, error, "resolution"))
                         label for="satisfaction" { (ctx.t("满意度", "Satisfaction")) }
-                        select #satisfaction name="satisfaction" { @for s in Satisfaction::ALL { option value=(s.as_str()) { (s.name_zh()) } } }
+                        select #satisfaction name="satisfaction" { @for s in Satisfaction::ALL { option value=(s.as_str()) { (if ctx.zh() { s.name_zh() } else { s.name_en() }) } } }
                     }, ctx.t("办结", "Close")))
                 }
             }
@@ -814,10 +1007,26 @@ fn to_action(f: &CommandForm) -> Result<TicketAction, AppError> {
                 .map_err(|e| AppError::invalid("appointment_on", format!("{e}")))?,
             note: f.note.clone(),
         },
+        "request_review" => TicketAction::RequestReview {
+            body: f.body.clone(),
+            appointment_on: f
+                .appointment_on
+                .parse()
+                .map_err(|e| AppError::invalid("appointment_on", format!("{e}")))?,
+            note: f.note.clone(),
+        },
         "report_referral" => TicketAction::ReportReferral(match f.status.as_str() {
             "accepted" => ReferralReport::Accepted,
             "declined" => ReferralReport::Declined {
                 reason: f.outcome.clone(),
+            },
+            "confirmed" => ReferralReport::Reviewed {
+                confirmed: true,
+                note: f.outcome.clone(),
+            },
+            "not_confirmed" => ReferralReport::Reviewed {
+                confirmed: false,
+                note: f.outcome.clone(),
             },
             _ => ReferralReport::Concluded {
                 outcome: f.outcome.clone(),
@@ -922,9 +1131,22 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
     };
     let channel_name = |k: &str| {
         k.parse::<gongshang_domain::ticket::Channel>()
-            .map_or(k.to_owned(), |c| c.name_zh().to_owned())
+            .map_or(k.to_owned(), |c| {
+                if ctx.zh() { c.name_zh() } else { c.name_en() }.to_owned()
+            })
     };
     let plain = |k: &str| k.to_owned();
+    let month_series = serde_json::json!({
+        "x": s.by_month.iter().map(|(m, _)| m.clone()).collect::<Vec<_>>(),
+        "labels": true,
+        "series": [{
+            "name": ctx.t("诉求数", "Tickets"),
+            "data": s.by_month.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+        }],
+    });
+    let category_series = serde_json::json!({
+        "data": s.by_category.iter().map(|(k, n)| serde_json::json!({"name": category_name(k), "value": n})).collect::<Vec<_>>(),
+    });
     respond(
         &ctx,
         ctx.t("服务中心统计", "Service centre dashboard"),
@@ -939,6 +1161,18 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
                 div.stat { div.label { (ctx.t("调解成功率", "Mediation success")) } div.value { (rate(d.mediation_success_per_mille)) } }
             }
             div.grid.two {
+                section.card {
+                    h2 { (ctx.t("诉求趋势（按月）", "Tickets by month")) }
+                    div.chart #tickets-by-month data-chart="bar" data-series=(month_series.to_string()) role="img"
+                        aria-label=(ctx.t("按月诉求数柱状图", "Bar chart of tickets filed by month")) {}
+                }
+                section.card {
+                    h2 { (ctx.t("诉求类别", "Tickets by category")) }
+                    div.chart #tickets-by-category data-chart="pie" data-series=(category_series.to_string()) role="img"
+                        aria-label=(ctx.t("按类别诉求数饼图", "Pie chart of tickets by category")) {}
+                }
+            }
+            div.grid.two {
                 (table(ctx.t("按类别", "By category"), &s.by_category, &category_name))
                 (table(ctx.t("按渠道", "By channel"), &s.by_channel, &channel_name))
                 (table(ctx.t("按区", "By district"), &s.by_district, &plain))
@@ -949,7 +1183,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
             h2 { (ctx.t("超期清单", "Overdue")) }
             ul #overdue { @for r in &d.overdue {
                 li { a href=(format!("/tickets/{}", r.number)) { (r.number) } " " (category_name(&r.category)) " "
-                    @if let Some(dl) = &r.deadline { span.tag.bad { (dl.kind.name_zh()) " " (dl.due) } } }
+                    @if let Some(dl) = &r.deadline { span.tag.bad { (if ctx.zh() { dl.kind.name_zh() } else { dl.kind.name_en() }) " " (dl.due) } } }
             } }
         },
     )
@@ -1063,5 +1297,56 @@ async fn paper(
     {
         Ok(p) => crate::api::tickets::paper_response(p),
         Err(e) => error_page(&ctx, &e),
+    }
+}
+
+// ---- tickets on the pages of what they are about ------------------------------
+
+/// The tickets about some cases, bills or enrolments that the viewer may
+/// read (none for a viewer who may not read tickets).
+pub async fn tickets_about(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: gongshang_app::model::SubjectKind,
+    keys: Vec<String>,
+) -> Vec<gongshang_app::model::TicketRow> {
+    let Some(actor) = ctx.viewer.actor() else {
+        return Vec::new();
+    };
+    if keys.is_empty() || !ctx.viewer.may(Action::ReadTickets) {
+        return Vec::new();
+    }
+    state
+        .run(move |app| app.tickets_about(&actor, kind, &keys))
+        .await
+        .unwrap_or_default()
+}
+
+/// The tickets about `key` among `rows`, each linked, and a link to file
+/// one about it (`param`: case, bill or enrollment) for a viewer who may.
+pub fn tickets_of_subject(
+    ctx: &Ctx,
+    rows: &[gongshang_app::model::TicketRow],
+    param: &str,
+    key: &str,
+) -> Markup {
+    let mine: Vec<&gongshang_app::model::TicketRow> = rows
+        .iter()
+        .filter(|r| r.subject.as_ref().is_some_and(|(_, k)| k == key))
+        .collect();
+    html! {
+        span.subject-tickets {
+            @for r in &mine {
+                a.tag.warn[r.state != Phase::Closed].tag.grey[r.state == Phase::Closed] href=(format!("/tickets/{}", r.number)) {
+                    (ctx.t("诉求 ", "Ticket ")) (r.number) " · " (if ctx.zh() { r.state.name_zh() } else { r.state.name_en() })
+                }
+                " "
+            }
+            @if ctx.viewer.may(Action::FileTicket) {
+                a.hint href=(format!("/tickets?{param}={}#file", super::registry::urlencode(key))) {
+                    (ctx.t("有疑问？提出诉求", "A problem? Ask for help"))
+                }
+            }
+        }
     }
 }

@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/days", post(buy_days))
         .route("/me/claims", post(file_claim))
         .route("/me/cases/{number}", get(my_case))
+        .route("/me/cases/{number}/dispute", post(dispute_case))
 }
 
 /// What the worker typed in the days form (kept when refused).
@@ -514,10 +515,18 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
         Ok(w) => w,
         Err(r) => return r,
     };
-    let view = match state.run(move |app| app.case_view(&actor, &number)).await {
+    let n = number.clone();
+    let view = match state.run(move |app| app.case_view(&actor, &n)).await {
         Ok(v) => v,
         Err(e) => return error_page(&ctx, &e),
     };
+    let tickets = super::tickets::tickets_about(
+        &state,
+        &ctx,
+        gongshang_app::model::SubjectKind::Case,
+        vec![number.clone()],
+    )
+    .await;
     let row = &view.row;
     let title = ctx.t("我的案件", "My case");
     let refused = plain::is_refusal(row.state);
@@ -534,12 +543,31 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
                         strong { (plain::case_state(&ctx, row.state)) } br;
                         (refusal_reason(&ctx, &view))
                     }
+                    @if tickets.is_empty() {
+                        section.card #dispute {
+                            h2 style="margin-top:0" { (ctx.t("不同意这个结果？", "Disagree with this result?")) }
+                            p.muted { (ctx.t("权益服务中心会联系您，帮您申请复议、法律援助或调解。对单位保密您的身份，您同意后才告知。",
+                                             "The rights service centre will contact you and help with a review, legal aid or mediation. Your identity is kept from your employer until you agree.")) }
+                            form.stack method="post" action=(format!("/me/cases/{}/dispute", row.number)) hx-boost="false" {
+                                (session::csrf_field(&ctx))
+                                label for="dispute-summary" { (ctx.t("您的意见（选填）", "What you disagree with (optional)")) }
+                                textarea #dispute-summary name="summary" rows="3" maxlength="4000" {}
+                                button.primary #dispute-this type="submit" { (ctx.t("我要申诉，请中心帮助", "Dispute this: ask the centre for help")) }
+                            }
+                        }
+                    }
                 } @else {
                     div.alert.ok[row.state == gongshang_domain::case::CaseState::Paid] .alert.warn[row.state != gongshang_domain::case::CaseState::Paid] #case-state role="status" {
                         strong { (plain::case_state(&ctx, row.state)) }
                         @if let Some(d) = view.deadlines.first() {
                             br; (ctx.t("下一步最迟在 ", "The next step is due by ")) (d.due)
                         }
+                    }
+                }
+                @if !tickets.is_empty() {
+                    section.card #case-tickets {
+                        h2 style="margin-top:0" { (ctx.t("我就此案提出的诉求", "My tickets about this case")) }
+                        (super::tickets::tickets_of_subject(&ctx, &tickets, "case", &row.number))
                     }
                 }
                 @if !view.events.is_empty() {
@@ -573,4 +601,37 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
             }
         },
     )
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DisputeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    summary: String,
+}
+
+/// "Dispute this": the worker asks the service centre for help with a
+/// case's result; the system raises a ticket linked to the case (the
+/// identity hidden from the employer until the worker agrees).
+async fn dispute_case(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    axum::Form(f): axum::Form<DisputeForm>,
+) -> Response {
+    let (actor, _) = match worker(&ctx) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    match state
+        .run(move |app| app.dispute_case(&actor, &number, &f.summary))
+        .await
+    {
+        Ok(filed) => Redirect::to(&format!("/tickets/{}", filed.number)).into_response(),
+        Err(e) => error_page(&ctx, &e),
+    }
 }

@@ -220,6 +220,14 @@ impl Browser {
             .to_owned()
     }
 
+    /// An input's current value.
+    fn value(&self, css: &str) -> String {
+        self.element_cmd(css, "GET", "/property/value", None)
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+
     fn url(&self) -> String {
         self.cmd("GET", "/url", None)
             .as_str()
@@ -519,8 +527,18 @@ fn in_headless_chromium_a_worker_files_by_qr_code_on_a_phone_a_mediator_settles_
     b.click("form input[name=command][value=record_session] ~ button[type=submit]");
     b.wait_text("#ticket h1", "调解中");
     b.fill("#agreement", "平台于 5 日内支付 3000 元");
+    b.set_value("#confirmation", "arbitration_review");
     b.click("form input[name=command][value=settle] ~ button[type=submit]");
     b.wait_text("#ticket h1", "已达成调解协议");
+    // The parties want arbitration review: the page offers to send it, to
+    // an arbitration body only, within Order 17 Art 29's 15 days.
+    b.find("form input[name=command][value=request_review]");
+    let bodies = b.text("#rv-body");
+    assert!(
+        bodies.contains("仲裁") && !bodies.contains("法院"),
+        "{bodies}"
+    );
+    b.wait_text("main", "15日内");
     // Closing without a resolution is refused under the field.
     b.click("form input[name=command][value=close] ~ button[type=submit]");
     b.wait_text("#resolution-error", "办理结果");
@@ -555,7 +573,7 @@ fn in_headless_chromium_a_worker_files_by_qr_code_on_a_phone_a_mediator_settles_
     b.set_value("#status", "concluded");
     b.fill("#outcome", "裁决单位支付停工留薪期工资");
     b.click("form input[name=command][value=report_referral] ~ button[type=submit]");
-    b.wait_text("#referrals", "concluded");
+    b.wait_text("#referrals", "已办结");
     b.screenshot("referral-reported");
     b.sign_out();
 
@@ -567,7 +585,79 @@ fn in_headless_chromium_a_worker_files_by_qr_code_on_a_phone_a_mediator_settles_
     b.wait_text("#escalation-result", "检查");
     b.go("/tickets/dashboard");
     b.wait_text("#overdue", "SQ2026-000007");
+    // The trend by month and the categories are drawn as charts.
+    b.find("#tickets-by-month canvas");
+    b.find("#tickets-by-category canvas");
     b.screenshot("tickets-dashboard");
+}
+
+/// What a ticket is about, in a real browser (issue 15): the worker on a
+/// phone disputes a declined claim from the case's page (a ticket the
+/// system raises, linked back to the case); the arbitration court confirms
+/// a mediation agreement sent to it for review and the answer shows on the
+/// ticket; a unit asks about one of its bills from the bill's row and the
+/// ticket is listed with the bill.
+#[test]
+fn in_headless_chromium_a_worker_disputes_a_refused_claim_arbitration_reviews_an_agreement_a_unit_asks_about_a_bill()
+ {
+    let Some(chromedriver) = on_path("chromedriver") else {
+        if std::env::var("GONGSHANG_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("GONGSHANG_REQUIRE_BROWSER=1 but chromedriver is not on PATH");
+        }
+        println!("browser tests skipped: chromedriver is not on PATH");
+        return;
+    };
+    let d = demo();
+    let b = Browser::start(&chromedriver, format!("http://{}", d.addr));
+
+    // The worker's declined claim offers "dispute this" on the phone.
+    b.resize(390, 844);
+    b.sign_in("worker");
+    b.go("/me");
+    b.click("#my-cases a");
+    b.wait_text("#case-state", "不予赔付");
+    b.fill("#dispute-summary", "我当时正在送餐途中，有平台订单记录");
+    b.screenshot("case-dispute-phone");
+    b.click("#dispute-this");
+    let page = b.wait_text("#ticket", "工伤认定或待遇争议");
+    assert!(page.contains("我当时正在送餐途中"), "{page}");
+    let case = b.wait_text("#ticket-subject", "GS");
+    b.screenshot("dispute-ticket-phone");
+    // The case's page now lists the ticket instead of offering another.
+    b.go(&format!("/me/cases/{case}"));
+    b.wait_text("#case-tickets", "SQ");
+    b.sign_out();
+
+    // The arbitration court confirms the agreement referred to it for
+    // review; the answer is on the ticket.
+    b.resize(1280, 1000);
+    b.sign_in("arbitration");
+    b.go("/tickets");
+    let inbox = b.wait_text("#ticket-queue", "SQ");
+    assert!(inbox.contains("SQ2026-000008"), "{inbox}");
+    b.go("/tickets/SQ2026-000008");
+    b.wait_text("#ticket", "站点于 7 月 10 日前支付医疗费");
+    b.set_value("#rv-status", "confirmed");
+    b.fill("#rv-outcome", "调解协议合法有效，出具仲裁调解书");
+    b.click("form input[name=command][value=report_referral] ~ button[type=submit]");
+    b.wait_text("#review-result", "协议已确认");
+    b.screenshot("agreement-reviewed");
+    b.sign_out();
+
+    // A unit asks about one of its bills from the bills page.
+    b.sign_in("unit");
+    b.go("/bills");
+    b.click(".subject-tickets a[href*='bill=']");
+    let bill = b.value("#w-bill");
+    assert!(!bill.is_empty());
+    b.set_value("#w-category", "share_dispute");
+    b.fill("#w-name", "单位经办人");
+    b.fill("#w-summary", "账单金额与申报工资不符");
+    b.click("form#file button[type=submit]");
+    b.wait_text("#ticket-subject", &bill);
+    b.go(&format!("/bills?q={bill}"));
+    b.wait_text(".subject-tickets", "SQ");
+    b.screenshot("bill-tickets");
 }
 
 /// The agency staff's day in a real browser (issue 13): the clerk takes an

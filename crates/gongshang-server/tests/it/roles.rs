@@ -484,6 +484,12 @@ fn ticket_rows(s: &TestServer) -> Vec<Row> {
         );
         assert_eq!(r.status, 200, "{}", r.body);
     }
+    let bill_a = {
+        let r = s.send(req("GET", format!("/api/v1/bills/{}", f.bill_a)).bearer(s.token("clerk")));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["reference"].as_str().unwrap().to_owned()
+    };
+    let e1 = f.enrollment_1.to_string();
     let r = |method, path: String, body: Option<Value>, expect| Row {
         method,
         path,
@@ -491,6 +497,39 @@ fn ticket_rows(s: &TestServer) -> Vec<Row> {
         expect,
     };
     vec![
+        // A ticket about unit A's bill or worker 1's enrolment: filed by
+        // whoever may file and reaches it; another unit or worker is
+        // answered as if it did not exist.
+        r(
+            "POST",
+            "/api/v1/tickets".into(),
+            Some(
+                json!({"category": "share_dispute", "summary": "账单有误", "complainant_name": "某人", "bill": bill_a}),
+            ),
+            "clerk=ok administrator=ok unit_a=ok unit_b=404 worker_1=404 front_desk=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/tickets".into(),
+            Some(
+                json!({"category": "consultation", "summary": "参保记录有误", "complainant_name": "某人", "enrollment": e1}),
+            ),
+            "clerk=ok administrator=ok unit_a=ok unit_b=404 worker_1=ok front_desk=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/tickets?subject_kind=bill&subject={bill_a}"),
+            None,
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok front_desk=ok mediator=ok arbitration=ok inspection=ok",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/tickets/{tb}/commands"),
+            Some(
+                json!({"command": "request_review", "body": "xm-arbitration", "appointment_on": "2025-07-02"}),
+            ),
+            "administrator=ok front_desk=ok mediator=ok",
+        ),
         r(
             "POST",
             "/api/v1/public/tickets".into(),

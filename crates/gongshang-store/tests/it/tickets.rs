@@ -71,6 +71,8 @@ fn referral(body: &str, status: &str) -> ReferralRow {
         status: status.into(),
         accepted_on: None,
         outcome: None,
+        purpose: "dispute".into(),
+        confirmed: None,
     }
 }
 
@@ -280,5 +282,81 @@ fn a_service_centre_role_is_kept_beside_the_users_row() {
             now(),
         );
         assert_eq!(no_body.unwrap_err().code(), "invalid");
+    });
+}
+
+#[test]
+fn tickets_are_listed_by_the_bill_or_enrolment_they_are_about_and_a_review_keeps_its_answer() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let mut about_bill = new_ticket(1, Channel::UnitPage);
+        about_bill.subject = Some((SubjectKind::Bill, "GS-BILL-1".into()));
+        let mut about_enrolment = new_ticket(2, Channel::WorkerPage);
+        about_enrolment.subject = Some((SubjectKind::Enrollment, "7".into()));
+        let mut ids = Vec::new();
+        for t in [about_bill, about_enrolment] {
+            ids.push(
+                s.create_ticket(
+                    &t,
+                    &TicketAppend {
+                        expected_version: 0,
+                        events: vec![ev("filed", d(2026, 3, 2))],
+                        snapshot: snapshot(Phase::Received),
+                    },
+                    "unit:u1",
+                    now(),
+                )
+                .unwrap(),
+            );
+        }
+        let about = |kind, keys: &[&str]| {
+            s.list_tickets(&TicketFilter {
+                subject: Some((kind, keys.iter().map(|k| (*k).to_owned()).collect())),
+                ..TicketFilter::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|r| r.number)
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            about(SubjectKind::Bill, &["GS-BILL-1", "GS-BILL-2"]),
+            vec![ids[0].number.clone()]
+        );
+        assert_eq!(
+            about(SubjectKind::Enrollment, &["7"]),
+            vec![ids[1].number.clone()]
+        );
+        // The same key under another kind is another subject.
+        assert!(about(SubjectKind::Case, &["7"]).is_empty());
+        assert!(about(SubjectKind::Bill, &[]).is_empty());
+        // A mediation agreement sent for review: the body sees it, and its
+        // answer is kept with the referral.
+        let mut snap = snapshot(Phase::Settled);
+        let mut review = referral("xm-arbitration", "concluded");
+        review.purpose = "review".into();
+        review.confirmed = Some(true);
+        review.outcome = Some("出具仲裁调解书".into());
+        snap.referrals = vec![review.clone()];
+        s.append_ticket_events(
+            ids[0].id,
+            &TicketAppend {
+                expected_version: 1,
+                events: vec![ev("review_requested", d(2026, 3, 4))],
+                snapshot: snap,
+            },
+            "partner:arbitration",
+            now(),
+        )
+        .unwrap();
+        assert_eq!(s.ticket_referrals(ids[0].id).unwrap(), vec![review]);
+        let inbox = s
+            .list_tickets(&TicketFilter {
+                referred_to: Some("xm-arbitration".into()),
+                ..TicketFilter::default()
+            })
+            .unwrap();
+        assert_eq!(inbox.len(), 1);
+        assert_eq!(inbox[0].referred_body.as_deref(), Some("xm-arbitration"));
     });
 }
