@@ -105,6 +105,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0060_monitor.sql"),
         postgres: include_str!("../migrations/postgres/0060_monitor.sql"),
     },
+    // issue 17: recusals (Regulations Art 20(4)).
+    Migration {
+        version: 75,
+        name: "case_recusals",
+        sqlite: include_str!("../migrations/sqlite/0075_case_recusals.sql"),
+        postgres: include_str!("../migrations/postgres/0075_case_recusals.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

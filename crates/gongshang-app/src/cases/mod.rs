@@ -406,6 +406,7 @@ pub mod events;
 mod filing;
 mod preview;
 mod reading;
+mod recusal;
 
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
 pub use preview::CommandPreview;
