@@ -409,6 +409,7 @@ mod reading;
 mod recusal;
 
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
+pub use gongshang_store::cases::Recusal;
 pub use preview::CommandPreview;
 
 impl App {

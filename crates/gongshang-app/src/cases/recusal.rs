@@ -5,7 +5,7 @@
 //! official's actions on the case: commands, previews, awards, the check of
 //! an award and the one-time payment. A recusal is never undone.
 
-use gongshang_store::cases::Recusal;
+use gongshang_store::cases::{RECUSAL_REASON_MAX_CHARS, Recusal};
 
 use crate::accounts::Role;
 
@@ -23,13 +23,27 @@ impl App {
     ) -> Result<Recusal, AppError> {
         actor.authorize(Action::RecordRecusal)?;
         let row = self.case_row(actor, number)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::invalid(
+                "recusal_reason",
+                "is empty; say what interest the official has in the case",
+            ));
+        }
+        let chars = reason.chars().count();
+        if chars > RECUSAL_REASON_MAX_CHARS {
+            return Err(AppError::invalid(
+                "recusal_reason",
+                format!("has {chars} characters; at most {RECUSAL_REASON_MAX_CHARS}"),
+            ));
+        }
         let official = match official.map(str::trim).filter(|o| !o.is_empty()) {
             None => actor.login.clone(),
             Some(o) if o == actor.login => o.to_owned(),
             Some(o) => {
                 if actor.role != Role::Administrator {
                     return Err(AppError::OutOfScope {
-                        field: "official",
+                        field: "recusal_official",
                         reason: format!(
                             "you record your own withdrawal only; an administrator records {o}'s"
                         ),
@@ -37,13 +51,13 @@ impl App {
                 }
                 let user = self.store.user_by_login(o)?.ok_or_else(|| {
                     AppError::invalid(
-                        "official",
+                        "recusal_official",
                         format!("{o:?} is not an account; name the official by their login"),
                     )
                 })?;
                 if !Role::parse(&user.role).is_ok_and(Role::is_agency) {
                     return Err(AppError::invalid(
-                        "official",
+                        "recusal_official",
                         format!(
                             "{o} is not an official of the agency (a clerk, reviewer or administrator)"
                         ),

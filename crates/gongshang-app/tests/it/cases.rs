@@ -683,12 +683,15 @@ fn regs_art20_4_a_recused_official_may_no_longer_act_on_the_case() {
         assert!(app.recusals(&MAKER, &number).unwrap().is_empty());
         // An empty reason is refused, naming the field.
         let err = app.record_recusal(&MAKER, &number, None, "  ").unwrap_err();
-        assert_eq!(err.field(), Some("reason"), "{err}");
+        assert_eq!(err.field(), Some("recusal_reason"), "{err}");
         // A clerk records their own withdrawal, not a colleague's.
         let err = app
             .record_recusal(&MAKER, &number, Some("clerk-1"), "a relative")
             .unwrap_err();
-        assert_eq!((err.code(), err.field()), ("forbidden", Some("official")));
+        assert_eq!(
+            (err.code(), err.field()),
+            ("forbidden", Some("recusal_official"))
+        );
         let r = app
             .record_recusal(
                 &MAKER,
@@ -741,7 +744,7 @@ fn regs_art20_4_a_recused_official_may_no_longer_act_on_the_case() {
         let err = app
             .record_recusal(&ADMIN, &number, Some("nobody"), "a relative")
             .unwrap_err();
-        assert_eq!(err.field(), Some("official"), "{err}");
+        assert_eq!(err.field(), Some("recusal_official"), "{err}");
         app.create_account(
             &ADMIN,
             &gongshang_app::accounts::AccountInput {
