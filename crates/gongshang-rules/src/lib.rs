@@ -31,6 +31,7 @@ pub mod retirement;
 pub mod scheme;
 pub mod scheme_award;
 pub mod trace;
+pub mod unlicensed;
 
 pub use award::{
     AwardAmounts, AwardFacts, AwardInput, AwardLine, Fact, Periodicity, compute_award,

@@ -343,3 +343,39 @@ fn regs_art20_4_case_recuse_refuses_the_recused_officials_commands() {
         "{list}"
     );
 }
+
+/// Regulations Art 66(1) with Order No. 9 Art 5: an unlicensed unit's
+/// compensation is printed with its base, its multiple and their marks, and
+/// a day without the region's average wage is refused naming it.
+#[test]
+fn regs_art66_1_unlicensed_prints_the_compensation_and_refuses_a_gap() {
+    let out = ok(gongshang(&[
+        "unlicensed",
+        "--region",
+        "440100",
+        "--on",
+        "2025-10-15",
+        "--grade",
+        "5",
+        "--lang",
+        "en",
+    ]));
+    assert!(out.contains("9183.00 × 12 = 110196.00"), "{out}");
+    assert!(out.contains("110196.00 × 8 = 881568.00"), "{out}");
+    assert!(out.contains("assumed"), "{out}");
+    let refused = gongshang(&[
+        "unlicensed",
+        "--region",
+        "440100",
+        "--on",
+        "2022-10-15",
+        "--grade",
+        "5",
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("regional.avg_monthly_wage"),
+        "{}",
+        stderr(&refused)
+    );
+}
