@@ -150,10 +150,16 @@ pub enum Action {
     ReadAlerts,
     /// Investigate, refer or close an alert.
     HandleAlert,
+    // issue 17: recusal (Regulations Art 20(4))
+    /// Record that an official withdraws from a case (their own, or any
+    /// official's for an administrator).
+    RecordRecusal,
+    /// The officials who withdrew from a case.
+    ReadRecusals,
 }
 
 impl Action {
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 50] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -207,6 +213,9 @@ impl Action {
         Action::RunMonitor,
         Action::ReadAlerts,
         Action::HandleAlert,
+        // issue 17
+        Action::RecordRecusal,
+        Action::ReadRecusals,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -262,6 +271,9 @@ impl Action {
             Action::RunMonitor => "run the monitoring rules",
             Action::ReadAlerts => "read monitoring alerts",
             Action::HandleAlert => "handle a monitoring alert",
+            // issue 17
+            Action::RecordRecusal => "record a withdrawal from a case",
+            Action::ReadRecusals => "read the withdrawals from a case",
         }
     }
 }
@@ -342,6 +354,10 @@ impl Role {
             // sees an alert (it may be about them).
             RunMonitor | HandleAlert => self.is_agency(),
             ReadAlerts => matches!(self, Clerk | Reviewer | Administrator | Analyst),
+            // issue 17: the officials who handle cases withdraw from one
+            // (Regulations Art 20(4)); what they declared stays inside the
+            // agency.
+            RecordRecusal | ReadRecusals => matches!(self, Clerk | Reviewer | Administrator),
         }
     }
 }

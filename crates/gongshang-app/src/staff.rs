@@ -130,6 +130,7 @@ impl App {
                 entity: "award",
                 key: award_id.to_string(),
             })?;
+        self.refuse_if_recused(actor, award.case_id)?;
         if award.made_by == actor.audit_name() {
             return Err(AppError::MakerChecker {
                 award_id,

@@ -1,4 +1,4 @@
-//! `gongshang case file|show|act|queue`, `gongshang appraisal ...` and
+//! `gongshang case file|show|act|queue|recuse|recusals`, `gongshang appraisal ...` and
 //! `gongshang award compute|approve|show|pay`: thin views over the case
 //! services. Chinese by default, `--lang en`, `--json`.
 
@@ -57,6 +57,19 @@ pub enum CaseCmd {
         #[arg(long, value_name = "YYYY-MM-DD")]
         on: Option<Date>,
     },
+    /// Withdraw from a case (回避, Regulations Art 20(4)): your own, or, for an
+    /// administrator, another official's; their actions on the case are refused from then on
+    Recuse {
+        number: String,
+        /// The interest in the case (a relative of the worker, a shareholder of the unit, ...)
+        #[arg(long)]
+        reason: String,
+        /// The official's login [default: the actor]
+        #[arg(long, value_name = "LOGIN")]
+        official: Option<String>,
+    },
+    /// The officials who withdrew from a case
+    Recusals { number: String },
     /// Open cases by days left, the overdue first
     Queue {
         #[arg(long, default_value_t = 100)]
@@ -368,6 +381,44 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
                         .write_all(&notice.body)
                         .map_err(|e| CliError(format!("stdout: {e}")))?;
                 }
+            }
+        }
+        CaseCmd::Recuse {
+            number,
+            reason,
+            official,
+        } => {
+            let r = app.record_recusal(&actor, number, official.as_deref(), reason)?;
+            if out.json {
+                return print_json(&r);
+            }
+            if out.zh() {
+                println!("已登记：{} 回避案件 {number}（{}）", r.official, r.reason);
+            } else {
+                println!(
+                    "recorded: {} withdraws from case {number} ({})",
+                    r.official, r.reason
+                );
+            }
+        }
+        CaseCmd::Recusals { number } => {
+            let list = app.recusals(&actor, number)?;
+            if out.json {
+                return print_json(&list);
+            }
+            if out.zh() {
+                println!("回避人员,理由,登记人,登记时间");
+            } else {
+                println!("official,reason,recorded_by,recorded_at");
+            }
+            for r in &list {
+                println!(
+                    "{},{},{},{}",
+                    r.official,
+                    r.reason.replace(',', "，"),
+                    r.recorded_by,
+                    r.recorded_at
+                );
             }
         }
         CaseCmd::Queue { limit } => {

@@ -47,6 +47,7 @@ mod sim_cmds;
 mod synth;
 mod synth_registry;
 mod ticket_cmds;
+mod unlicensed_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -102,6 +103,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Was a person covered at a time? Yes or no, the reason, the enrollment and the payment
     Coverage(registry_cmds::CoverageArgs),
+    /// The one-time compensation an unlicensed unit pays a disabled worker (Regulations Art 66(1), Order No. 9)
+    Unlicensed(unlicensed_cmds::UnlicensedArgs),
     /// The bills of a month, paid and outstanding
     Bill(registry_cmds::BillArgs),
     /// A platform's month: stored orders, workers and premium against what it declared
@@ -373,6 +376,7 @@ fn main() -> ExitCode {
         Command::Import(args) => import::run(&args),
         Command::Coverage(args) => registry_cmds::coverage(&args),
         Command::Bill(args) => registry_cmds::bill(&args),
+        Command::Unlicensed(args) => unlicensed_cmds::run(&args),
         Command::Reconcile(args) => registry_cmds::reconcile(&args),
         Command::Policies {
             command,

@@ -32,6 +32,7 @@ pub mod scheme;
 pub mod scheme_award;
 pub mod scheme_id;
 pub mod trace;
+pub mod unlicensed;
 
 pub use award::{
     AwardAmounts, AwardFacts, AwardInput, AwardLine, Fact, Periodicity, compute_award,

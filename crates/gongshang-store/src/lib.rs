@@ -60,7 +60,7 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
-pub use cases::{CaseStore, StaffStore};
+pub use cases::{CaseStore, RecusalStore, StaffStore};
 pub use error::StoreError;
 pub use fund::FundStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
@@ -86,6 +86,7 @@ pub trait Store:
     + StaffStore
     + FundStore
     + MonitorStore
+    + RecusalStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

@@ -112,6 +112,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0070_ticket_subjects_reviews.sql"),
         postgres: include_str!("../migrations/postgres/0070_ticket_subjects_reviews.sql"),
     },
+    // issue 17: recusals (Regulations Art 20(4)).
+    Migration {
+        version: 75,
+        name: "case_recusals",
+        sqlite: include_str!("../migrations/sqlite/0075_case_recusals.sql"),
+        postgres: include_str!("../migrations/postgres/0075_case_recusals.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

@@ -227,6 +227,7 @@ impl App {
     ) -> Result<AwardView, AppError> {
         actor.authorize(Action::ComputeAward)?;
         let loaded = self.load_case(actor, number)?;
+        self.refuse_if_recused(actor, loaded.row.id)?;
         let input = self.award_input(&loaded, &req.facts)?;
         let result = calculate_under_scheme(&self.policy, &loaded.row.scheme_id, &input)?;
         let items = Self::award_items(&result);
@@ -338,6 +339,7 @@ impl App {
                 entity: "award",
                 key: award_id.to_string(),
             })?;
+        self.refuse_if_recused(actor, award.case_id)?;
         if award.made_by == actor.audit_name() {
             return Err(AppError::MakerChecker {
                 award_id,
@@ -462,6 +464,7 @@ impl App {
     ) -> Result<OneTimePayout, AppError> {
         actor.authorize(Action::PayOneTime)?;
         let row = self.case_row(actor, number)?;
+        self.refuse_if_recused(actor, row.id)?;
         let award = self
             .store
             .awards_of_case(row.id)?

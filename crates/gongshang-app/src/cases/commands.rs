@@ -15,6 +15,7 @@ impl App {
     ) -> Result<CaseRow, AppError> {
         actor.authorize(Action::ActOnCase)?;
         let loaded = self.load_case(actor, number)?;
+        self.refuse_if_recused(actor, loaded.row.id)?;
         let today = self.case_today();
         let on = on.unwrap_or(today);
         if on > today {

@@ -407,8 +407,10 @@ pub mod events;
 mod filing;
 mod preview;
 mod reading;
+mod recusal;
 
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
+pub use gongshang_store::cases::Recusal;
 pub use preview::CommandPreview;
 
 impl App {

@@ -26,6 +26,7 @@ impl App {
     ) -> Result<Vec<Result<CommandPreview, AppError>>, AppError> {
         actor.authorize(Action::ActOnCase)?;
         let loaded = self.load_case(actor, number)?;
+        self.refuse_if_recused(actor, loaded.row.id)?;
         let on = self.case_today();
         let recognised_in = self
             .store

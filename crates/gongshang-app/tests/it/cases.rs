@@ -672,3 +672,140 @@ fn art26_a_reappraisal_changes_the_allowance_from_its_month_and_shows_the_months
         assert_eq!(b.amounts.last().unwrap().from_month, month("2026-03"));
     });
 }
+
+// ---- issue 17: recusal (Regulations Art 20(4)) ---------------------------------
+
+#[test]
+fn regs_art20_4_a_recused_official_may_no_longer_act_on_the_case() {
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        let other = recognised(app, 2);
+        assert!(app.recusals(&MAKER, &number).unwrap().is_empty());
+        // An empty reason is refused, naming the field.
+        let err = app.record_recusal(&MAKER, &number, None, "  ").unwrap_err();
+        assert_eq!(err.field(), Some("recusal_reason"), "{err}");
+        // A clerk records their own withdrawal, not a colleague's.
+        let err = app
+            .record_recusal(&MAKER, &number, Some("clerk-1"), "a relative")
+            .unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            ("forbidden", Some("recusal_official"))
+        );
+        let r = app
+            .record_recusal(
+                &MAKER,
+                &number,
+                None,
+                "the injured worker is my brother-in-law",
+            )
+            .unwrap();
+        assert_eq!(r.official, "clerk-maker");
+        // Once only.
+        let err = app
+            .record_recusal(&MAKER, &number, None, "again")
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict", "{err}");
+        // The recused clerk's commands, previews, awards and payments on the
+        // case are refused; nothing is recorded.
+        let before = app.case_view(&ACTOR, &number).unwrap().events.len();
+        let err = app
+            .act(
+                &MAKER,
+                &number,
+                CaseCommand::Appraisal(appraisal::Command::Apply),
+                Some(date(2025, 8, 1)),
+            )
+            .unwrap_err();
+        assert_eq!((err.code(), err.field()), ("forbidden", Some("recused")));
+        assert!(err.to_string().contains("Art 20(4)"), "{err}");
+        assert_eq!(app.case_view(&ACTOR, &number).unwrap().events.len(), before);
+        let err = app
+            .preview_commands(
+                &MAKER,
+                &number,
+                &[CaseCommand::Appraisal(appraisal::Command::Apply)],
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("recused"));
+        let err = app
+            .pay_one_time(&MAKER, &number, date(2025, 11, 1))
+            .unwrap_err();
+        assert_eq!(err.field(), Some("recused"));
+        // Another clerk carries on; the recused clerk still works other cases.
+        let by_clerk_1 = |n: &str, cmd: appraisal::Command, on: Date| {
+            app.act(&ACTOR, n, CaseCommand::Appraisal(cmd), Some(on))
+                .unwrap()
+        };
+        by_clerk_1(&number, appraisal::Command::Apply, date(2025, 8, 1));
+        appr(app, &other, appraisal::Command::Apply, date(2025, 8, 1));
+        // An administrator records a reviewer's withdrawal; the reviewer may
+        // then neither approve nor return the case's award.
+        let err = app
+            .record_recusal(&ADMIN, &number, Some("nobody"), "a relative")
+            .unwrap_err();
+        assert_eq!(err.field(), Some("recusal_official"), "{err}");
+        app.create_account(
+            &ADMIN,
+            &gongshang_app::accounts::AccountInput {
+                login: "reviewer-checker".into(),
+                display_name: "复核员".into(),
+                role: "reviewer".into(),
+                unit: None,
+                platform: None,
+                person: None,
+                password: None,
+                partner_body: None,
+            },
+            gongshang_app::accounts::PasswordCost::Minimal,
+        )
+        .unwrap();
+        app.record_recusal(
+            &ADMIN,
+            &number,
+            Some("reviewer-checker"),
+            "a shareholder of the unit",
+        )
+        .unwrap();
+        let officials: Vec<String> = app
+            .recusals(&CHECKER, &number)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.official)
+            .collect();
+        assert_eq!(officials, ["clerk-maker", "reviewer-checker"]);
+        by_clerk_1(
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(7),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+        let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6, "hospital_days": 0, "job_arranged": false});
+        let err = app
+            .compute_award(&MAKER, &number, &award_request(facts.clone(), "initial"))
+            .unwrap_err();
+        assert_eq!(err.field(), Some("recused"));
+        let proposed = app
+            .compute_award(&ACTOR, &number, &award_request(facts, "initial"))
+            .unwrap();
+        let err = app.approve_award(&CHECKER, proposed.award.id).unwrap_err();
+        assert_eq!(err.field(), Some("recused"));
+        let err = app
+            .return_award(&CHECKER, proposed.award.id, "wrong wage")
+            .unwrap_err();
+        assert_eq!(err.field(), Some("recused"));
+        // The worker and the unit never see who withdrew or why.
+        let worker = Actor {
+            login: "worker".into(),
+            role: Role::Worker,
+            scope: Scope::Person(app.case_view(&ACTOR, &number).unwrap().row.person),
+        };
+        assert_eq!(
+            app.recusals(&worker, &number).unwrap_err().code(),
+            "forbidden"
+        );
+        app.approve_award(&ADMIN, proposed.award.id).unwrap();
+    });
+}

@@ -76,6 +76,9 @@ const TABLE: &[(Action, &str)] = &[
     (Action::RunMonitor, "c r a"),
     (Action::ReadAlerts, "c r a s"),
     (Action::HandleAlert, "c r a"),
+    // issue 17: recusal (Regulations Art 20(4))
+    (Action::RecordRecusal, "c r a"),
+    (Action::ReadRecusals, "c r a"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -649,6 +652,17 @@ fn every_use_case_asks_the_table_for_its_action() {
                     gongshang_domain::monitor::AlertCommand::Investigate { note: "n".into() },
                 ))
             }),
+        ),
+        // issue 17
+        (
+            Action::RecordRecusal,
+            "record_recusal",
+            Box::new(|a, x| ok(a.record_recusal(x, "GS-NONE", None, "a relative"))),
+        ),
+        (
+            Action::ReadRecusals,
+            "recusals",
+            Box::new(|a, x| ok(a.recusals(x, "GS-NONE"))),
         ),
         (
             Action::Declare,

@@ -231,3 +231,151 @@ fn bench_payroll_pays_a_month_once() {
     assert!(out.contains("run 2:    0 lines, 0.00 yuan"), "{out}");
     assert!(out.contains("trial balance: 0"), "{out}");
 }
+
+/// Regulations Art 20(4): an official who withdraws from a case may no
+/// longer act on it; another official carries on.
+#[test]
+fn regs_art20_4_case_recuse_refuses_the_recused_officials_commands() {
+    let dir = TempDir::new("recuse");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    let units = dir.write(
+        "units.csv",
+        &format!("credit_code,name,kind,region,industry_class,floating_tier\n{UNIT},华南科技2有限公司,enterprise,440100,5,1.0\n"),
+    );
+    let people = dir.write(
+        "people.csv",
+        &format!("resident_id,name\n{PERSON},朱海燕\n"),
+    );
+    let enrollments = dir.write(
+        "enrollments.csv",
+        &format!("resident_id,credit_code,scheme_id,category,start_date,labour_relation\n{PERSON},{UNIT},guangdong.employees,employee,2024-01-01,true\n"),
+    );
+    for (kind, file) in [
+        ("units", &units),
+        ("people", &people),
+        ("enrollments", &enrollments),
+    ] {
+        ok(gongshang(&[
+            "import",
+            kind,
+            s(file),
+            "--db",
+            db,
+            "--actor",
+            "tester",
+        ]));
+    }
+    let application = dir.write(
+        "application.json",
+        &format!(
+            r#"{{"person":"{PERSON}","unit":"{UNIT}","scheme_id":"guangdong.employees","region":"440100",
+               "applicant":"unit","accident_date":"2025-03-10","filed_on":"2025-03-20",
+               "ground_claimed":"art14_1_work_accident",
+               "materials":[{{"kind":"application_form"}},{{"kind":"labour_relation_proof"}},{{"kind":"medical_diagnosis"}}]}}"#
+        ),
+    );
+    ok(gongshang(&[
+        "case",
+        "file",
+        s(&application),
+        "--db",
+        db,
+        "--actor",
+        "clerk",
+    ]));
+    let n = "GS2025-000001";
+    let empty = gongshang(&[
+        "case", "recuse", n, "--reason", " ", "--db", db, "--actor", "li",
+    ]);
+    assert!(!empty.status.success());
+    assert!(stderr(&empty).contains("reason"), "{}", stderr(&empty));
+    let recorded = ok(gongshang(&[
+        "case",
+        "recuse",
+        n,
+        "--reason",
+        "受伤职工是本人亲属",
+        "--db",
+        db,
+        "--actor",
+        "li",
+    ]));
+    assert!(recorded.contains("li 回避案件"), "{recorded}");
+    let refused = gongshang(&[
+        "case",
+        "act",
+        n,
+        "accept",
+        "--on",
+        "2025-03-25",
+        "--db",
+        db,
+        "--actor",
+        "li",
+        "--lang",
+        "en",
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("Art 20(4)"),
+        "{}",
+        stderr(&refused)
+    );
+    // Another official carries on.
+    ok(gongshang(&[
+        "case",
+        "act",
+        n,
+        "accept",
+        "--on",
+        "2025-03-25",
+        "--db",
+        db,
+        "--actor",
+        "wang",
+    ]));
+    let list = ok(gongshang(&[
+        "case", "recusals", n, "--db", db, "--lang", "en",
+    ]));
+    assert!(
+        list.contains("li,受伤职工是本人亲属,administrator:li,"),
+        "{list}"
+    );
+}
+
+/// Regulations Art 66(1) with Order No. 9 Art 5: an unlicensed unit's
+/// compensation is printed with its base, its multiple and their marks, and
+/// a day without the region's average wage is refused naming it.
+#[test]
+fn regs_art66_1_unlicensed_prints_the_compensation_and_refuses_a_gap() {
+    let out = ok(gongshang(&[
+        "unlicensed",
+        "--region",
+        "440100",
+        "--on",
+        "2025-10-15",
+        "--grade",
+        "5",
+        "--lang",
+        "en",
+    ]));
+    assert!(out.contains("9183.00 × 12 = 110196.00"), "{out}");
+    assert!(out.contains("110196.00 × 8 = 881568.00"), "{out}");
+    assert!(out.contains("assumed"), "{out}");
+    let refused = gongshang(&[
+        "unlicensed",
+        "--region",
+        "440100",
+        "--on",
+        "2022-10-15",
+        "--grade",
+        "5",
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("regional.avg_monthly_wage"),
+        "{}",
+        stderr(&refused)
+    );
+}

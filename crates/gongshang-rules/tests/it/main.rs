@@ -16,6 +16,7 @@ mod properties;
 mod scheme_procedures;
 mod smoke;
 mod snapshots;
+mod unlicensed;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{number}", get(case))
         .route("/cases/{number}/act", post(act))
         .route("/cases/{number}/award", post(compute))
+        .route("/cases/{number}/recuse", post(recuse))
         .route("/awards/{id}", get(award))
         .route("/awards/{id}/approve", post(approve))
 }
@@ -140,6 +141,9 @@ pub struct CasePage {
     awards: Vec<gongshang_app::model::AwardRow>,
     returns: Vec<gongshang_app::model::AwardReturn>,
     offers: Vec<Offer>,
+    /// The officials who withdrew from the case (Regulations Art 20(4)),
+    /// for agency staff.
+    recusals: Vec<gongshang_app::cases::Recusal>,
     /// The worker's and the unit's names.
     names: (Option<String>, Option<String>),
 }
@@ -159,8 +163,14 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
             let awards = app.awards_of_case(&actor, &n)?;
             let returns = app.award_returns(&actor, &n)?;
             let names = app.case_parties(&actor, &n)?;
+            let recusals = if actor.may(Action::ReadRecusals) {
+                app.recusals(&actor, &n)?
+            } else {
+                Vec::new()
+            };
+            let recused = recusals.iter().any(|r| r.official == actor.login);
             let mut offers = Vec::new();
-            if actor.may(Action::ActOnCase) {
+            if actor.may(Action::ActOnCase) && !recused {
                 let candidates: Vec<(&'static str, CaseCommand)> = ACTIONS
                     .iter()
                     .filter_map(|a| command_of(a, &view, &ActForm::preview()).map(|c| (*a, c)))
@@ -181,6 +191,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 awards,
                 returns,
                 offers,
+                recusals,
                 names,
             })
         })
@@ -245,8 +256,11 @@ fn case_body(
         @if agency {
             section.card #next {
                 h2 style="margin-top:0" { (ctx.t("下一步", "Next action")) }
-                (next_actions(ctx, page, failed))
+                (next_actions(ctx, page, failed.filter(|(_, f)| f.action != "recuse")))
             }
+        }
+        @if ctx.viewer.may(Action::RecordRecusal) {
+            (recusal_section(ctx, page, failed))
         }
         @if !awards.is_empty() {
             h2 { (ctx.t("待遇核定", "Awards")) }
@@ -668,6 +682,10 @@ pub struct ActForm {
     basis: String,
     #[serde(default)]
     confirm_replace: String,
+    #[serde(default)]
+    recusal_reason: String,
+    #[serde(default)]
+    recusal_official: String,
 }
 
 impl ActForm {
@@ -1059,4 +1077,85 @@ async fn approve(
         Ok(_) => Redirect::to(&format!("/awards/{id}")).into_response(),
         Err(e) => award_refused(&state, &ctx, &viewer, id, &e, "").await,
     }
+}
+
+/// Regulations Art 20(4): who withdrew from the case, and the form by which
+/// an official withdraws (an administrator may name another official).
+fn recusal_section(ctx: &Ctx, page: &CasePage, failed: Option<(&AppError, &ActForm)>) -> Markup {
+    let number = &page.view.row.number;
+    let typed = failed.filter(|(_, f)| f.action == "recuse");
+    let error = typed.map(|(e, _)| e);
+    let form = typed.map(|(_, f)| f);
+    let me = ctx.viewer.actor().map(|a| a.login).unwrap_or_default();
+    let recused = page.recusals.iter().any(|r| r.official == me);
+    let admin = ctx.viewer.role() == Some(gongshang_app::accounts::Role::Administrator);
+    html! {
+        section.card #recusal {
+            h2 style="margin-top:0" { (ctx.t("回避", "Withdrawal (recusal)")) }
+            p.muted { (ctx.t("与本案有利害关系的工作人员应当回避（《工伤保险条例》第二十条第四款）。登记后，该人员不能再办理本案件。",
+                "An official with an interest in the case withdraws from it (Regulations Art 20(4)); once recorded, their actions on the case are refused.")) }
+            @if page.recusals.is_empty() {
+                p { (ctx.t("无人回避。", "No one has withdrawn.")) }
+            } @else {
+                ul {
+                    @for r in &page.recusals {
+                        li {
+                            strong { (r.official) } " — " (r.reason)
+                            br; span.muted { (ctx.t("登记：", "Recorded by ")) (actor_words(ctx, &r.recorded_by)) " · " (r.recorded_at.strftime("%Y-%m-%d")) }
+                        }
+                    }
+                }
+            }
+            @if recused {
+                p.alert.error role="status" { (ctx.t("您已回避本案件，本案由其他工作人员办理。", "You withdrew from this case; another official acts on it.")) }
+            }
+            @if !recused || admin {
+                form method="post" action=(format!("/cases/{number}/recuse")) {
+                    (session::csrf_field(ctx))
+                    input type="hidden" name="action" value="recuse";
+                    @let fields: &[&str] = if admin { &["recusal_reason", "recusal_official"] } else { &["recusal_reason"] };
+                    (super::staff_words::at_form(ctx, fields, error))
+                    @if admin {
+                        label for="recusal_official" { (ctx.t("回避人员账号（留空为本人）", "Official's login (empty: yourself)")) }
+                        input #recusal_official name="recusal_official" value=(form.map_or("", |f| f.recusal_official.as_str()))
+                            aria-invalid=[error.is_some_and(|e| e.field() == Some("recusal_official")).then_some("true")];
+                        (at_field(ctx, "recusal_official", error))
+                    }
+                    label for="recusal_reason" { (ctx.t("利害关系", "Interest in the case")) }
+                    textarea #recusal_reason name="recusal_reason" rows="2" maxlength="500" required
+                        aria-invalid=[error.is_some_and(|e| e.field() == Some("recusal_reason")).then_some("true")] {
+                        (form.map_or("", |f| f.recusal_reason.as_str()))
+                    }
+                    (at_field(ctx, "recusal_reason", error))
+                    button type="submit" { (ctx.t("登记回避", "Record the withdrawal")) }
+                }
+            }
+        }
+    }
+}
+
+async fn recuse(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(mut f): Form<ActForm>,
+) -> Response {
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    f.action = "recuse".into();
+    let n = number.clone();
+    let viewer = actor.clone();
+    let form = f.clone();
+    let result = state
+        .run(move |app| {
+            let official = Some(form.recusal_official.as_str()).filter(|o| !o.trim().is_empty());
+            app.record_recusal(&actor, &n, official, &form.recusal_reason)
+        })
+        .await;
+    after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
 }

@@ -27,6 +27,8 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "ground_claimed" => lang.t("申请认定的情形", "ground claimed"),
         "materials" => lang.t("申请材料", "materials"),
         "reason" => lang.t("退回理由", "reason"),
+        "recusal_reason" => lang.t("回避理由", "interest declared"),
+        "recusal_official" => lang.t("回避人员", "official withdrawing"),
         "q" => lang.t("搜索", "search"),
         "login" => lang.t("账号", "login"),
         "label" => lang.t("令牌用途", "token label"),
@@ -70,6 +72,14 @@ fn hint(lang: Lang, field: &str) -> Option<&'static str> {
         "grade" => lang.t(
             "请选择鉴定结论（伤残等级或未达到伤残等级）",
             "choose the conclusion: a grade, or no grade",
+        ),
+        "recusal_reason" => lang.t(
+            "请写明与本案的利害关系（最多500字）",
+            "say what interest the official has in the case (at most 500 characters)",
+        ),
+        "recusal_official" => lang.t(
+            "请填写回避人员的账号（须为经办、复核或管理人员）",
+            "enter the official's login (a clerk, reviewer or administrator)",
         ),
         "reason" => lang.t(
             "请写明退回理由（最多500字）",
@@ -116,6 +126,14 @@ pub fn problem(lang: Lang, e: &AppError) -> String {
     let code = e.code();
     let zh = lang.zh();
     let what = match code {
+        "forbidden" if e.field() == Some("recused") => lang.t(
+            "您已声明回避本案件（《工伤保险条例》第二十条第四款），请由其他工作人员办理",
+            "you withdrew from this case (Regulations Art 20(4)); another official acts on it",
+        ),
+        "forbidden" if e.field() == Some("recusal_official") => lang.t(
+            "只能登记本人回避；其他人员的回避由管理员登记",
+            "you record your own withdrawal only; an administrator records another official's",
+        ),
         "forbidden" => lang.t("您的角色不能办理此事项", "your role may not do this"),
         "not_found" => lang.t("没有找到该记录", "no such record"),
         "maker_checker" => lang.t(

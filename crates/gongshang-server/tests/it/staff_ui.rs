@@ -405,3 +405,65 @@ fn the_analysts_table_exports_as_an_excel_workbook() {
     assert!(r.body.contains("xl/worksheets/sheet1.xml"));
     assert!(r.body.contains("月份"), "the header row is in the sheet");
 }
+
+/// Regulations Art 20(4): a clerk with an interest withdraws from a case on
+/// its page; the case offers them no action any more and refuses one posted
+/// anyway, in Chinese; the administrator records a colleague's withdrawal;
+/// the worker's side never shows it.
+#[test]
+fn regs_art20_4_a_clerk_withdraws_from_a_case_and_may_no_longer_act_on_it() {
+    let clerk = sign_in("clerk");
+    let admin = sign_in("admin");
+    let number = intake(&clerk, 20);
+    let page = get(&format!("/cases/{number}"), &clerk).body;
+    assert!(page.contains("id=\"recusal\""), "{page}");
+    assert!(!offered(&page).is_empty());
+    // A withdrawal needs the interest, said next to the field.
+    let r = post(
+        &format!("/cases/{number}/recuse"),
+        &clerk,
+        &[("recusal_reason", " ")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"recusal_reason-error\""), "{}", r.body);
+    assert!(r.body.contains("请写明与本案的利害关系"), "{}", r.body);
+    // A clerk does not record a colleague's.
+    let r = post(
+        &format!("/cases/{number}/recuse"),
+        &clerk,
+        &[("recusal_reason", "亲属"), ("recusal_official", "reviewer")],
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("只能登记本人回避"), "{}", r.body);
+    let r = post(
+        &format!("/cases/{number}/recuse"),
+        &clerk,
+        &[("recusal_reason", "受伤职工是本人的表兄")],
+    );
+    assert_eq!(location(&r), format!("/cases/{number}"));
+    let page = get(&format!("/cases/{number}"), &clerk).body;
+    assert!(page.contains("受伤职工是本人的表兄"));
+    assert!(page.contains("您已回避本案件"), "{page}");
+    assert!(offered(&page).is_empty(), "{:?}", offered(&page));
+    let r = post(
+        &format!("/cases/{number}/act"),
+        &clerk,
+        &[("action", "accept")],
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("第二十条第四款"), "{}", r.body);
+    // The administrator records the reviewer's withdrawal too, and still
+    // acts on the case.
+    let r = post(
+        &format!("/cases/{number}/recuse"),
+        &admin,
+        &[
+            ("recusal_reason", "单位的股东"),
+            ("recusal_official", "reviewer"),
+        ],
+    );
+    assert_eq!(location(&r), format!("/cases/{number}"));
+    let page = get(&format!("/cases/{number}"), &admin).body;
+    assert!(page.contains("单位的股东"));
+    assert!(offered(&page).contains(&"accept".to_owned()));
+}

@@ -310,11 +310,13 @@ pub type PayrollPosting<'a> =
 mod awards;
 mod log;
 mod payroll;
+mod recusals;
 mod staff;
 
 pub use awards::AwardStore;
 pub use log::CaseLogStore;
 pub use payroll::BenefitStore;
+pub use recusals::{RECUSAL_REASON_MAX_CHARS, Recusal, RecusalStore};
 pub use staff::{
     AnalysisFigures, AnalysisQuery, AuditQuery, AwardReturn, MonthPremiums, PLAIN_ROLES,
     RETURN_REASON_MAX_CHARS, RegionPremiums, ReviewRow, StaffStore, WorkQueueQuery, WorkQueueRow,

@@ -757,3 +757,62 @@ fn the_work_queue_lists_open_cases_by_due_date_and_finds_them_by_number() {
         );
     });
 }
+
+// ---- issue 17: recusals (Regulations Art 20(4)) -------------------------------
+
+#[test]
+fn regs_art20_4_a_recusal_is_kept_once_with_its_reason_and_never_changed() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let case = filed(s, 1, "2025-03-27");
+        let err = s
+            .record_recusal(case, "clerk-2", "  ", "clerk:clerk-2", now())
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid", "{err}");
+        let err = s
+            .record_recusal(case, " ", "a relative", "clerk:clerk-2", now())
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid", "{err}");
+        let err = s
+            .record_recusal(999_999, "clerk-2", "a relative", "clerk:clerk-2", now())
+            .unwrap_err();
+        assert_eq!(err.code(), "not_found", "{err}");
+        assert!(s.recusals_of_case(case).unwrap().is_empty());
+        let r = s
+            .record_recusal(
+                case,
+                "clerk-2",
+                "the injured worker is my brother-in-law",
+                "clerk:clerk-2",
+                now(),
+            )
+            .unwrap();
+        assert_eq!(r.official, "clerk-2");
+        // Once per official and case.
+        let err = s
+            .record_recusal(case, "clerk-2", "again", "administrator:boss", now())
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict", "{err}");
+        let kept = s.recusals_of_case(case).unwrap();
+        assert_eq!(kept, vec![r]);
+        // Another case is untouched.
+        let other = filed(s, 2, "2025-03-27");
+        assert!(s.recusals_of_case(other).unwrap().is_empty());
+        // The audit log has it; the table refuses change.
+        assert_eq!(
+            s.audit_entries("case", &case.to_string())
+                .unwrap()
+                .iter()
+                .filter(|e| e.action == "record_recusal")
+                .count(),
+            1
+        );
+        for sql in [
+            "UPDATE case_recusals SET reason = 'x'",
+            "DELETE FROM case_recusals",
+        ] {
+            let err = db.raw_execute(sql).unwrap_err();
+            assert!(err.contains("append-only"), "{}: {sql}: {err}", db.name);
+        }
+    });
+}
