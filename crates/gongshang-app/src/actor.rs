@@ -150,10 +150,17 @@ pub enum Action {
     ReadAlerts,
     /// Investigate, refer or close an alert.
     HandleAlert,
+    // issue 12: Decree 765 Art 46
+    /// Record an overpaid benefit and how it is recovered.
+    RecordOverpayment,
+    /// Record an instalment of an overpayment as recovered.
+    RecoverOverpayment,
+    /// A case's overpayments and what came back.
+    ReadOverpayments,
 }
 
 impl Action {
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 51] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -207,6 +214,10 @@ impl Action {
         Action::RunMonitor,
         Action::ReadAlerts,
         Action::HandleAlert,
+        // issue 12
+        Action::RecordOverpayment,
+        Action::RecoverOverpayment,
+        Action::ReadOverpayments,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -262,6 +273,10 @@ impl Action {
             Action::RunMonitor => "run the monitoring rules",
             Action::ReadAlerts => "read monitoring alerts",
             Action::HandleAlert => "handle a monitoring alert",
+            // issue 12
+            Action::RecordOverpayment => "record an overpaid benefit",
+            Action::RecoverOverpayment => "record an overpayment recovered",
+            Action::ReadOverpayments => "read overpayments",
         }
     }
 }
@@ -342,6 +357,11 @@ impl Role {
             // sees an alert (it may be about them).
             RunMonitor | HandleAlert => self.is_agency(),
             ReadAlerts => matches!(self, Clerk | Reviewer | Administrator | Analyst),
+            // issue 12: overpayments (Decree 765 Art 46) are the payroll
+            // clerks' work, like the benefits they correct; reviewers read
+            // them. The reason is an internal note: no worker or unit reads it.
+            RecordOverpayment | RecoverOverpayment => matches!(self, Clerk | Administrator),
+            ReadOverpayments => matches!(self, Clerk | Reviewer | Administrator),
         }
     }
 }

@@ -18,3 +18,5 @@ pub use gongshang_store::{
     NewEngagement, ORDER_SCHEME_ID, OrderRecord, Page, Person, StoredCommitment, StoredEnrollment,
     StoredResponse, Unit, UnitKind,
 };
+// Issue 12: overpayments recovered (Decree 765 Art 46).
+pub use gongshang_store::recovery::{InstalmentRow, OverpaymentRow, RecoveryMethod};

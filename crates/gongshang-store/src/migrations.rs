@@ -105,6 +105,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0060_monitor.sql"),
         postgres: include_str!("../migrations/postgres/0060_monitor.sql"),
     },
+    // issue 12: overpayments recovered (Decree No. 765 Art 46).
+    Migration {
+        version: 80,
+        name: "overpayments",
+        sqlite: include_str!("../migrations/sqlite/0080_overpayments.sql"),
+        postgres: include_str!("../migrations/postgres/0080_overpayments.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.
