@@ -765,7 +765,6 @@ fn the_work_queue_lists_open_cases_by_due_date_and_finds_them_by_number() {
 /// change leaves nothing behind, and the rows cannot be rewritten.
 #[test]
 fn decree765_art46_an_overpayment_is_recovered_instalment_by_instalment_once() {
-    use gongshang_store::RecoveryStore;
     use gongshang_store::recovery::{NewOverpayment, RecoveryMethod};
     each_backend(|db| {
         let s = &*db.store;
