@@ -156,10 +156,17 @@ pub enum Action {
     RecordRecusal,
     /// The officials who withdrew from a case.
     ReadRecusals,
+    // issue 12: Decree 765 Art 46
+    /// Record an overpaid benefit and how it is recovered.
+    RecordOverpayment,
+    /// Record an instalment of an overpayment as recovered.
+    RecoverOverpayment,
+    /// A case's overpayments and what came back.
+    ReadOverpayments,
 }
 
 impl Action {
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 53] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -216,6 +223,10 @@ impl Action {
         // issue 17
         Action::RecordRecusal,
         Action::ReadRecusals,
+        // issue 12
+        Action::RecordOverpayment,
+        Action::RecoverOverpayment,
+        Action::ReadOverpayments,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -274,6 +285,10 @@ impl Action {
             // issue 17
             Action::RecordRecusal => "record a withdrawal from a case",
             Action::ReadRecusals => "read the withdrawals from a case",
+            // issue 12
+            Action::RecordOverpayment => "record an overpaid benefit",
+            Action::RecoverOverpayment => "record an overpayment recovered",
+            Action::ReadOverpayments => "read overpayments",
         }
     }
 }
@@ -358,6 +373,11 @@ impl Role {
             // (Regulations Art 20(4)); what they declared stays inside the
             // agency.
             RecordRecusal | ReadRecusals => matches!(self, Clerk | Reviewer | Administrator),
+            // issue 12: overpayments (Decree 765 Art 46) are the payroll
+            // clerks' work, like the benefits they correct; reviewers read
+            // them. The reason is an internal note: no worker or unit reads it.
+            RecordOverpayment | RecoverOverpayment => matches!(self, Clerk | Administrator),
+            ReadOverpayments => matches!(self, Clerk | Reviewer | Administrator),
         }
     }
 }

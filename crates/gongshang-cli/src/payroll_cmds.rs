@@ -1,4 +1,4 @@
-//! `gongshang payroll run|runs|index|suspend|resume|end|retire` and
+//! `gongshang payroll run|runs|index|suspend|resume|end|retire|overpay|recover|overpayments` and
 //! `gongshang bench payroll --beneficiaries N`.
 
 // Floating point only to print durations and rates; no money is computed with it.
@@ -72,6 +72,75 @@ pub enum PayrollCmd {
         #[arg(long, value_name = "YUAN")]
         pension: String,
     },
+    /// Record a benefit paid when it was not owed (Decree 765 Art 46) and how it comes back:
+    /// --refund, --instalments N, or --offset-benefit ID --share 50% (kept back from a later benefit)
+    Overpay {
+        benefit: i64,
+        #[arg(long, value_name = "YUAN")]
+        amount: String,
+        /// Why it was not owed
+        #[arg(long)]
+        reason: String,
+        /// The month of the first instalment
+        #[arg(long, value_name = "YYYY-MM")]
+        from: String,
+        #[arg(long, conflicts_with_all = ["instalments", "offset_benefit"])]
+        refund: bool,
+        #[arg(long, value_name = "N", conflicts_with = "offset_benefit")]
+        instalments: Option<u32>,
+        #[arg(long, value_name = "ID", requires = "share")]
+        offset_benefit: Option<i64>,
+        #[arg(long, value_name = "RATE")]
+        share: Option<String>,
+    },
+    /// Record the next instalment of an overpayment as recovered (--on YYYY-MM-DD, default today)
+    Recover {
+        overpayment: i64,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<String>,
+    },
+    /// A case's overpayments, their schedules and what came back
+    Overpayments { case: String },
+}
+
+fn render_overpayment(o: &gongshang_app::model::OverpaymentRow, out: &Out) {
+    if out.json {
+        if let Ok(s) = serde_json::to_string_pretty(o) {
+            println!("{s}");
+        }
+        return;
+    }
+    let zh = out.lang == crate::Lang::Zh;
+    if zh {
+        println!(
+            "多发待遇 #{} {}（定期待遇 #{}）：{} 元，已追回 {} 元，尚欠 {} 元（《社会保险经办条例》第四十六条）",
+            o.id,
+            o.reference,
+            o.benefit_id,
+            o.amount,
+            o.recovered(),
+            o.outstanding()
+        );
+    } else {
+        println!(
+            "overpayment #{} {} (benefit #{}): {} yuan, {} recovered, {} outstanding (Decree 765 Art 46)",
+            o.id,
+            o.reference,
+            o.benefit_id,
+            o.amount,
+            o.recovered(),
+            o.outstanding()
+        );
+    }
+    for i in &o.instalments {
+        let state = match (i.recovered_on, zh) {
+            (Some(d), true) => format!("{d} 已追回"),
+            (Some(d), false) => format!("recovered {d}"),
+            (None, true) => "待追回".to_owned(),
+            (None, false) => "due".to_owned(),
+        };
+        println!("  {} {} {} {state}", i.seq, i.month, i.amount);
+    }
 }
 
 fn month(text: &str) -> Result<Month, CliError> {
@@ -135,6 +204,61 @@ pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
         }
     };
     match cmd {
+        PayrollCmd::Overpay {
+            benefit,
+            amount,
+            reason,
+            from,
+            refund,
+            instalments,
+            offset_benefit,
+            share,
+        } => {
+            let plan = match (refund, instalments, offset_benefit, share) {
+                (true, None, None, _) => gongshang_app::RecoveryPlan::Refund,
+                (false, Some(n), None, _) => {
+                    gongshang_app::RecoveryPlan::Instalments { months: *n }
+                }
+                (false, None, Some(b), Some(s)) => gongshang_app::RecoveryPlan::Offset {
+                    benefit_id: *b,
+                    share: Rate::parse(s.trim())
+                        .map_err(|e| CliError(format!("--share {s:?}: {e}")))?,
+                },
+                _ => {
+                    return Err(CliError(
+                        "give one of --refund, --instalments N, or --offset-benefit ID with --share RATE"
+                            .into(),
+                    ));
+                }
+            };
+            let o = app.record_overpayment(
+                &actor,
+                &gongshang_app::OverpaymentInput {
+                    benefit_id: *benefit,
+                    amount: yuan("--amount", amount)?,
+                    reason: reason.clone(),
+                    plan,
+                    first_month: month(from)?,
+                },
+            )?;
+            render_overpayment(&o, out);
+        }
+        PayrollCmd::Recover { overpayment, on } => {
+            let on = on
+                .as_deref()
+                .map(|d| {
+                    d.trim()
+                        .parse::<jiff::civil::Date>()
+                        .map_err(|e| CliError(format!("--on {d:?}: {e}")))
+                })
+                .transpose()?;
+            render_overpayment(&app.recover_overpayment(&actor, *overpayment, on)?, out);
+        }
+        PayrollCmd::Overpayments { case } => {
+            for o in app.overpayments_of_case(&actor, case)? {
+                render_overpayment(&o, out);
+            }
+        }
         PayrollCmd::Run { month: m } => render_run(&app.run_payroll(&actor, month(m)?)?, out),
         PayrollCmd::Runs { month: m } => {
             for r in app.payroll_runs(&actor, month(m)?)? {

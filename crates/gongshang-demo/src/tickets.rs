@@ -368,7 +368,7 @@ fn declined_claim(app: &App, clock: &DemoClock, worker: ResidentId) -> Result<()
         &ClaimRequest {
             number: None,
             person: worker,
-            scheme_id: "xiamen.yilubao".into(),
+            scheme_id: "xiamen.yilubao".parse().unwrap(),
             region: None,
             accident_date: date(2026, 6, 10),
             injured_at: None,

@@ -42,10 +42,14 @@ pub enum Account {
     /// 储备金: premiums set aside by the monthly reserve run (Jiangsu measures
     /// Art 11), an asset of the fund kept apart from the bank account.
     Reserve,
+    // issue 12: Decree 765 Art 46.
+    /// 应收多发待遇: benefits paid that were not owed (after a death, say),
+    /// to be refunded or set against later benefits.
+    OverpaymentReceivable,
 }
 
 impl Account {
-    pub const ALL: [Account; 8] = [
+    pub const ALL: [Account; 9] = [
         Account::PremiumReceivable,
         Account::SubsidyReceivable,
         Account::Bank,
@@ -54,6 +58,7 @@ impl Account {
         Account::SubsidyIncome,
         Account::BenefitsPayable,
         Account::Reserve,
+        Account::OverpaymentReceivable,
     ];
 
     pub const fn name_zh(self) -> &'static str {
@@ -66,6 +71,7 @@ impl Account {
             Account::SubsidyIncome => "财政补贴收入",
             Account::BenefitsPayable => "应付待遇",
             Account::Reserve => "储备金",
+            Account::OverpaymentReceivable => "应收多发待遇",
         }
     }
 
@@ -77,7 +83,8 @@ impl Account {
             | Account::SubsidyReceivable
             | Account::Bank
             | Account::BenefitsExpense
-            | Account::Reserve => Side::Debit,
+            | Account::Reserve
+            | Account::OverpaymentReceivable => Side::Debit,
             Account::PremiumIncome | Account::SubsidyIncome | Account::BenefitsPayable => {
                 Side::Credit
             }
@@ -96,6 +103,7 @@ impl fmt::Display for Account {
             Account::SubsidyIncome => "subsidy_income",
             Account::BenefitsPayable => "benefits_payable",
             Account::Reserve => "reserve",
+            Account::OverpaymentReceivable => "overpayment_receivable",
         };
         f.write_str(name)
     }
@@ -218,6 +226,13 @@ pub enum ReasonCode {
     // issue 14
     /// The monthly transfer of premiums collected into the reserve.
     ReserveTransferred,
+    // issue 12: Decree 765 Art 46.
+    /// Benefits found paid that were not owed: the expense undone, a claim on
+    /// the beneficiary.
+    OverpaymentFound,
+    /// An overpayment recovered (refunded, an instalment, or an offset
+    /// against a later benefit).
+    OverpaymentRecovered,
 }
 
 impl ReasonCode {
@@ -243,6 +258,9 @@ pub enum SubjectKind {
     // issue 14
     /// A monthly reserve run (`reserve-<region>-<scheme>-<month>`).
     ReserveRun,
+    // issue 12
+    /// An overpayment (`overpayment-<id>`), Decree 765 Art 46.
+    Overpayment,
 }
 
 /// What a transaction is about (a bill, a payment...), for finding it again.
@@ -616,6 +634,44 @@ pub fn reserve_transferred(
             Posting::credit(Account::Bank, amount)?,
         ],
         vec![SubjectRef::new(SubjectKind::ReserveRun, run)],
+    )
+}
+
+/// Benefits found paid that were not owed (社会保险经办条例 Art 46): the
+/// fund's expense is undone and the beneficiary owes the amount back.
+pub fn overpayment_found(
+    idempotency_key: IdempotencyKey,
+    overpayment: ReferenceId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    Transaction::new(
+        idempotency_key,
+        ReasonCode::OverpaymentFound,
+        vec![
+            Posting::debit(Account::OverpaymentReceivable, amount)?,
+            Posting::credit(Account::BenefitsExpense, amount)?,
+        ],
+        vec![SubjectRef::new(SubjectKind::Overpayment, overpayment)],
+    )
+}
+
+/// Part of an overpayment recovered: refunded into the bank account, or kept
+/// back from a later benefit (the payroll paid the month in full out of the
+/// bank, and the amount kept back comes back to it), so one posting serves
+/// both.
+pub fn overpayment_recovered(
+    idempotency_key: IdempotencyKey,
+    overpayment: ReferenceId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    Transaction::new(
+        idempotency_key,
+        ReasonCode::OverpaymentRecovered,
+        vec![
+            Posting::debit(Account::Bank, amount)?,
+            Posting::credit(Account::OverpaymentReceivable, amount)?,
+        ],
+        vec![SubjectRef::new(SubjectKind::Overpayment, overpayment)],
     )
 }
 

@@ -30,6 +30,7 @@ pub mod monitor;
 pub mod pg_settings;
 mod pool;
 pub mod postgres;
+pub mod recovery;
 pub mod sqlite;
 pub mod tickets;
 pub mod views;
@@ -67,6 +68,7 @@ pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPaym
 pub use model::*;
 pub use monitor::MonitorStore;
 pub use postgres::PostgresStore;
+pub use recovery::RecoveryStore;
 pub use sqlite::SqliteStore;
 pub use tickets::TicketStore;
 pub use views::ViewStore;
@@ -87,6 +89,7 @@ pub trait Store:
     + FundStore
     + MonitorStore
     + RecusalStore
+    + RecoveryStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

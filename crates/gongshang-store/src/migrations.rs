@@ -119,6 +119,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0075_case_recusals.sql"),
         postgres: include_str!("../migrations/postgres/0075_case_recusals.sql"),
     },
+    // issue 12: overpayments recovered (Decree No. 765 Art 46).
+    Migration {
+        version: 80,
+        name: "overpayments",
+        sqlite: include_str!("../migrations/sqlite/0080_overpayments.sql"),
+        postgres: include_str!("../migrations/postgres/0080_overpayments.sql"),
+    },
 ];
 
 /// The latest schema version this build knows.

@@ -421,7 +421,7 @@ impl App {
 
     /// The case's row, if it is in the actor's scope (otherwise not found:
     /// its existence does not leak).
-    fn case_row(&self, actor: &Actor, number: &str) -> Result<CaseRow, AppError> {
+    pub(crate) fn case_row(&self, actor: &Actor, number: &str) -> Result<CaseRow, AppError> {
         self.store
             .case_by_number(number)?
             .filter(|row| reaches_case(actor, row))

@@ -809,3 +809,132 @@ fn regs_art20_4_a_recused_official_may_no_longer_act_on_the_case() {
         app.approve_award(&ADMIN, proposed.award.id).unwrap();
     });
 }
+/// Decree 765 Art 46 (社会保险经办条例第四十六条): benefits paid that were not
+/// owed are refunded at once, by an instalment agreement, or set against
+/// later benefits. A spouse's pension paid for June and July 2025 after a
+/// remarriage reported late: 1,000.00 yuan recovered in 3 instalments, and
+/// 1,000.00 more kept back from the child's pension.
+#[test]
+fn decree765_art46_overpayments_are_recovered_by_instalments_and_by_offset_each_once() {
+    use gongshang_app::{OverpaymentInput, RecoveryPlan};
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        let facts = serde_json::json!({
+            "own_wage": "8500.00",
+            "death_date": "2025-04-25",
+            "dependants": {"spouse": true, "others": 1}
+        });
+        let mut req = award_request(facts, "initial");
+        req.dependant_birth_dates = vec![Some(date(2008, 2, 15))];
+        let award = app.compute_award(&MAKER, &number, &req).unwrap();
+        let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+        let benefit = |who: &str| {
+            view.benefits
+                .iter()
+                .find(|b| b.beneficiary == who)
+                .unwrap()
+                .clone()
+        };
+        let (spouse, child) = (benefit("spouse"), benefit("dependant-1"));
+        // Art 39: the child's pension is 30% of the worker's wage, 8,500.00
+        // × 30% = 2,550.00 a month.
+        assert_eq!(child.amounts[0].amount, yuan("2550.00"));
+        // Nothing paid yet: nothing can have been overpaid.
+        let input = OverpaymentInput {
+            benefit_id: spouse.id,
+            amount: yuan("1000.00"),
+            reason: "remarried 2025-05, reported 2025-08".into(),
+            plan: RecoveryPlan::Instalments { months: 3 },
+            first_month: month("2025-08"),
+        };
+        let err = app.record_overpayment(&ACTOR, &input).unwrap_err();
+        assert_eq!((err.code(), err.field()), ("invalid", Some("amount")));
+        for m in ["2025-05", "2025-06", "2025-07"] {
+            app.run_payroll(&ACTOR, month(m)).unwrap();
+        }
+        let err = app
+            .record_overpayment(
+                &ACTOR,
+                &OverpaymentInput {
+                    reason: "  ".into(),
+                    ..input.clone()
+                },
+            )
+            .unwrap_err();
+        assert_eq!((err.code(), err.field()), ("invalid", Some("reason")));
+
+        // 1,000.00 in 3 instalments: 100,000 fen ÷ 3 = 33,333 r 1, the first
+        // month one fen more: 333.34 + 333.33 + 333.33.
+        let op = app.record_overpayment(&ACTOR, &input).unwrap();
+        assert_eq!(op.reference, format!("OP-{}-1", spouse.id));
+        let schedule: Vec<(String, Money)> = op
+            .instalments
+            .iter()
+            .map(|i| (i.month.to_string(), i.amount))
+            .collect();
+        assert_eq!(
+            schedule,
+            vec![
+                ("2025-08".to_owned(), yuan("333.34")),
+                ("2025-09".to_owned(), yuan("333.33")),
+                ("2025-10".to_owned(), yuan("333.33")),
+            ]
+        );
+        let err = app
+            .recover_overpayment(&ACTOR, op.id, Some(date(2026, 7, 1)))
+            .unwrap_err();
+        assert_eq!((err.code(), err.field()), ("invalid", Some("recovered_on")));
+        for (n, day) in [date(2025, 8, 20), date(2025, 9, 20), date(2025, 10, 20)]
+            .into_iter()
+            .enumerate()
+        {
+            let after = app.recover_overpayment(&ACTOR, op.id, Some(day)).unwrap();
+            assert_eq!(after.instalments[n].recovered_on, Some(day));
+        }
+        let done = app.recover_overpayment(&ACTOR, op.id, None).unwrap_err();
+        assert_eq!(done.code(), "conflict");
+
+        // Kept back from the child's pension, at most half of each month:
+        // 2,550.00 × 50% = 1,275.00 ≥ 1,000.00, so one month (2025-08).
+        let offset = app
+            .record_overpayment(
+                &ACTOR,
+                &OverpaymentInput {
+                    plan: RecoveryPlan::Offset {
+                        benefit_id: child.id,
+                        share: Rate::parse("50%").unwrap(),
+                    },
+                    ..input.clone()
+                },
+            )
+            .unwrap();
+        assert_eq!(offset.instalments.len(), 1);
+        assert_eq!(offset.instalments[0].amount, yuan("1000.00"));
+        // 3 × 3,400.00 paid (8,500.00 × 40%), 2,000.00 recorded: 8,200.00
+        // is left, so 8,200.01 more is refused.
+        assert_eq!(spouse.amounts[0].amount, yuan("3400.00"));
+        let err = app
+            .record_overpayment(
+                &ACTOR,
+                &OverpaymentInput {
+                    amount: yuan("8200.01"),
+                    plan: RecoveryPlan::Refund,
+                    ..input.clone()
+                },
+            )
+            .unwrap_err();
+        assert_eq!((err.code(), err.field()), ("invalid", Some("amount")));
+        // The offset comes out of August's payment: not before it is paid.
+        let early = app
+            .recover_overpayment(&ACTOR, offset.id, None)
+            .unwrap_err();
+        assert_eq!(early.code(), "conflict");
+        app.run_payroll(&ACTOR, month("2025-08")).unwrap();
+        let kept = app.recover_overpayment(&ACTOR, offset.id, None).unwrap();
+        assert_eq!(kept.outstanding(), Money::ZERO);
+
+        let listed = app.overpayments_of_case(&ACTOR, &number).unwrap();
+        assert_eq!(listed.len(), 2);
+        assert!(listed.iter().all(|o| o.outstanding() == Money::ZERO));
+    });
+}

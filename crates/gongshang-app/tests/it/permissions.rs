@@ -79,6 +79,10 @@ const TABLE: &[(Action, &str)] = &[
     // issue 17: recusal (Regulations Art 20(4))
     (Action::RecordRecusal, "c r a"),
     (Action::ReadRecusals, "c r a"),
+    // issue 12
+    (Action::RecordOverpayment, "c a"),
+    (Action::RecoverOverpayment, "c a"),
+    (Action::ReadOverpayments, "c r a"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -676,6 +680,33 @@ fn every_use_case_asks_the_table_for_its_action() {
                     gongshang_rules::Money::from_fen(1),
                 ))
             }),
+        ),
+        // issue 12
+        (
+            Action::RecordOverpayment,
+            "record_overpayment",
+            Box::new(move |a, x| {
+                ok(a.record_overpayment(
+                    x,
+                    &gongshang_app::OverpaymentInput {
+                        benefit_id: 999_999,
+                        amount: gongshang_rules::Money::from_fen(100),
+                        reason: "test".into(),
+                        plan: gongshang_app::RecoveryPlan::Refund,
+                        first_month: month,
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::RecoverOverpayment,
+            "recover_overpayment",
+            Box::new(|a, x| ok(a.recover_overpayment(x, 999_999, None))),
+        ),
+        (
+            Action::ReadOverpayments,
+            "overpayments_of_case",
+            Box::new(|a, x| ok(a.overpayments_of_case(x, "GS2025-999999"))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

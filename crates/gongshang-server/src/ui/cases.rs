@@ -144,6 +144,9 @@ pub struct CasePage {
     /// The officials who withdrew from the case (Regulations Art 20(4)),
     /// for agency staff.
     recusals: Vec<gongshang_app::cases::Recusal>,
+    /// Issue 12: overpaid benefits and their recovery (Decree 765 Art 46),
+    /// for the agency's staff only.
+    overpayments: Vec<gongshang_app::model::OverpaymentRow>,
     /// The worker's and the unit's names.
     names: (Option<String>, Option<String>),
 }
@@ -169,6 +172,11 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 Vec::new()
             };
             let recused = recusals.iter().any(|r| r.official == actor.login);
+            let overpayments = if actor.may(Action::ReadOverpayments) {
+                app.overpayments_of_case(&actor, &n)?
+            } else {
+                Vec::new()
+            };
             let mut offers = Vec::new();
             if actor.may(Action::ActOnCase) && !recused {
                 let candidates: Vec<(&'static str, CaseCommand)> = ACTIONS
@@ -192,6 +200,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 returns,
                 offers,
                 recusals,
+                overpayments,
                 names,
             })
         })
@@ -276,6 +285,29 @@ fn case_body(
                     }
                     td { (basis_words(ctx.lang, a.basis)) }
                     td.num { (yuan(a.one_time)) } td.num { (yuan(a.monthly)) }
+                } } }
+            } }
+        }
+        @if !page.overpayments.is_empty() {
+            h2 #overpayments { (ctx.t("多发待遇追回", "Overpayments recovered")) }
+            p.muted { (ctx.t("《社会保险经办条例》第四十六条：一次退还、分期退还或从后续待遇中抵扣。", "Decree 765 Art 46: refunded at once, by instalments, or set against later benefits.")) }
+            div.table-wrap { table {
+                thead { tr { th { (ctx.t("编号", "Reference")) } th { (ctx.t("原因", "Reason")) } th { (ctx.t("方式", "Method")) }
+                    th.num { (ctx.t("多发（元）", "Overpaid (yuan)")) } th.num { (ctx.t("已追回", "Recovered")) } th.num { (ctx.t("尚欠", "Outstanding")) } th { (ctx.t("分期", "Instalments")) } } }
+                tbody { @for o in &page.overpayments { tr {
+                    td { code { (o.reference) } }
+                    td { (o.reason) }
+                    td { (match o.method {
+                        gongshang_app::model::RecoveryMethod::Refund => ctx.t("一次退还", "refund"),
+                        gongshang_app::model::RecoveryMethod::Instalments => ctx.t("分期退还", "instalments"),
+                        gongshang_app::model::RecoveryMethod::Offset => ctx.t("从后续待遇中抵扣", "offset"),
+                    }) }
+                    td.num { (yuan(o.amount)) } td.num { (yuan(o.recovered())) } td.num { strong { (yuan(o.outstanding())) } }
+                    td { @for i in &o.instalments {
+                        (i.month.to_string()) " " (yuan(i.amount)) " "
+                        @if i.recovered_on.is_some() { span.tag { (ctx.t("已追回", "recovered")) } } @else { span.tag.grey { (ctx.t("待追回", "due")) } }
+                        br;
+                    } }
                 } } }
             } }
         }

@@ -816,3 +816,99 @@ fn regs_art20_4_a_recusal_is_kept_once_with_its_reason_and_never_changed() {
         }
     });
 }
+// ---- issue 12: overpayments recovered (Decree 765 Art 46) -------------------
+
+/// Decree 765 Art 46: an overpayment is stored with its schedule and ledger
+/// transaction, each instalment is recovered once and in order, a refused
+/// change leaves nothing behind, and the rows cannot be rewritten.
+#[test]
+fn decree765_art46_an_overpayment_is_recovered_instalment_by_instalment_once() {
+    use gongshang_store::recovery::{NewOverpayment, RecoveryMethod};
+    each_backend(|db| {
+        let s = &*db.store;
+        let case = filed(s, 1, "2025-03-27");
+        s.create_periodic_benefits(
+            &[benefit(
+                case,
+                "spouse",
+                "monthly_survivor_pensions",
+                "2025-01",
+                340_000,
+            )],
+            ACTOR,
+            now(),
+        )
+        .unwrap();
+        let b = s.periodic_benefits_of_case(case).unwrap()[0].id;
+        let found = |amount: &str| {
+            ledger::overpayment_found(key("overpay:OP-t-1"), reference("OP-t-1"), yuan(amount))
+                .unwrap()
+        };
+        let op = NewOverpayment {
+            reference: "OP-t-1".into(),
+            case_id: case,
+            benefit_id: b,
+            offset_benefit_id: None,
+            amount: yuan("1000.00"),
+            reason: "remarried".into(),
+            method: RecoveryMethod::Instalments,
+            basis: serde_json::json!({}),
+            schedule: vec![
+                (month("2025-08"), yuan("500.00")),
+                (month("2025-09"), yuan("500.00")),
+            ],
+        };
+        // A schedule that does not add up is refused, and nothing is posted.
+        let mut short = op.clone();
+        short.schedule.pop();
+        let err = s
+            .record_overpayment(&short, &found("1000.00"), ACTOR, now())
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        assert_eq!(s.overpayment_count_of_benefit(b).unwrap(), 0);
+        let stored = s
+            .record_overpayment(&op, &found("1000.00"), ACTOR, now())
+            .unwrap();
+        assert_eq!(stored.outstanding(), yuan("1000.00"));
+        let back = |seq: u32| {
+            ledger::overpayment_recovered(
+                key(&format!("recover:OP-t-1:{seq}")),
+                reference("OP-t-1"),
+                yuan("500.00"),
+            )
+            .unwrap()
+        };
+        // The second before the first: a conflict, nothing posted.
+        let err = s
+            .record_recovery(stored.id, 2, date(2025, 8, 20), &back(2), ACTOR, now())
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        s.record_recovery(stored.id, 1, date(2025, 8, 20), &back(1), ACTOR, now())
+            .unwrap();
+        let err = s
+            .record_recovery(stored.id, 1, date(2025, 8, 21), &back(1), ACTOR, now())
+            .unwrap_err();
+        assert_eq!(err.code(), "duplicate");
+        let done = s
+            .record_recovery(stored.id, 2, date(2025, 9, 20), &back(2), ACTOR, now())
+            .unwrap();
+        assert_eq!(done.outstanding(), Money::ZERO);
+        assert_eq!(s.overpayments_of_case(case).unwrap(), vec![done]);
+        // Receivable found and recovered: its balance is nothing again.
+        // and the bank got 1,000.00 back.
+        let balances = s.ledger_balances().unwrap();
+        assert!(
+            balances.contains(&(Account::OverpaymentReceivable, 0))
+                && balances.contains(&(Account::Bank, 100_000)),
+            "{balances:?}"
+        );
+        for sql in [
+            "UPDATE overpayments SET amount_fen = 1",
+            "UPDATE overpayment_instalments SET amount_fen = 1",
+            "UPDATE overpayment_recoveries SET recovered_on = '2025-01-01'",
+        ] {
+            assert!(db.raw_execute(sql).is_err(), "{sql}");
+        }
+        assert_balanced(db);
+    });
+}
