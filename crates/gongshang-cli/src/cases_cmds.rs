@@ -140,6 +140,10 @@ pub enum AwardCmd {
         /// Birth dates of the non-spouse dependants, in order (YYYY-MM-DD,...)
         #[arg(long, value_delimiter = ',')]
         dependant_birth_dates: Vec<Date>,
+        /// The id of the approved award the new one replaces (required, as the
+        /// confirmation, when the case has an approved award)
+        #[arg(long, value_name = "AWARD_ID")]
+        replaces: Option<i64>,
     },
     /// Approve a proposed award (a second person: not its maker)
     Approve { award_id: i64 },
@@ -660,6 +664,7 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
             facts,
             basis,
             dependant_birth_dates,
+            replaces,
         } => {
             let text = read_text(facts)?;
             let facts: serde_json::Value = serde_json::from_str(&text)
@@ -673,6 +678,7 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
                         CliError(format!("--basis: {e}"))
                     })?,
                 dependant_birth_dates: dependant_birth_dates.iter().copied().map(Some).collect(),
+                replaces: *replaces,
             };
             app.compute_award(&actor, number, &req)?
         }

@@ -1402,6 +1402,7 @@ fn demo_case(
             facts,
             basis: gongshang_domain::case::AwardBasis::Initial,
             dependant_birth_dates: Vec::new(),
+            replaces: None,
         },
     )?;
     if stage == 12 {

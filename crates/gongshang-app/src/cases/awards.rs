@@ -228,6 +228,7 @@ impl App {
         actor.authorize(Action::ComputeAward)?;
         let loaded = self.load_case(actor, number)?;
         self.refuse_if_recused(actor, loaded.row.id)?;
+        self.check_replacement(&loaded, req)?;
         let input = self.award_input(&loaded, &req.facts)?;
         let result = calculate_under_scheme(&self.policy, &loaded.row.scheme_id, &input)?;
         let items = Self::award_items(&result);
@@ -249,6 +250,38 @@ impl App {
             .store
             .create_award(&award, &actor.audit_name(), self.now())?;
         self.award_view(actor, id)
+    }
+
+    /// Replacing an approved award is never silent (issue 13): the request
+    /// names the award approved now (`replaces`) and says why it is computed
+    /// again (a basis other than `initial`); a request naming no award, or
+    /// one that is no longer the approved award, is a `conflict` and nothing
+    /// is stored.
+    fn check_replacement(&self, loaded: &Loaded, req: &AwardRequest) -> Result<(), AppError> {
+        let awards = self.store.awards_of_case(loaded.row.id)?;
+        let approved = awards.iter().find(|a| a.status == AwardStatus::Approved);
+        match (approved, req.replaces) {
+            (None, None) => Ok(()),
+            (None, Some(named)) => Err(AppError::Conflict {
+                entity: "award",
+                reason: format!(
+                    "case {} has no approved award; award {named} named in `replaces` is not in force",
+                    loaded.row.number
+                ),
+            }),
+            (Some(a), named) if named != Some(a.id) => Err(AppError::Conflict {
+                entity: "award",
+                reason: format!(
+                    "award {} of case {} is approved; a new award replaces it only when `replaces` names it",
+                    a.id, loaded.row.number
+                ),
+            }),
+            (Some(_), _) if req.basis == AwardBasis::Initial => Err(AppError::invalid(
+                "basis",
+                "an approved award exists; say why it is computed again (new_appraisal, parameter_correction, facts_corrected)",
+            )),
+            _ => Ok(()),
+        }
     }
 
     pub fn award_view(&self, actor: &Actor, award_id: i64) -> Result<AwardView, AppError> {

@@ -197,6 +197,11 @@ pub struct AwardRequest {
     /// engine's survivors: their pensions end the month before they turn 18.
     #[serde(default)]
     pub dependant_birth_dates: Vec<Option<Date>>,
+    /// The approved award this one replaces, named to confirm the
+    /// replacement: required (and checked to be the award approved now)
+    /// whenever the case has an approved award (issue 13).
+    #[serde(default)]
+    pub replaces: Option<i64>,
 }
 
 fn initial() -> AwardBasis {

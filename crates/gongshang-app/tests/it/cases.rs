@@ -167,7 +167,91 @@ fn award_request(facts: serde_json::Value, basis: &str) -> AwardRequest {
         facts,
         basis: basis.parse().unwrap(),
         dependant_birth_dates: Vec::new(),
+        replaces: None,
     }
+}
+
+fn replacing(mut req: AwardRequest, approved: i64) -> AwardRequest {
+    req.replaces = Some(approved);
+    req
+}
+
+/// Issue 13: replacing an approved award is confirmed in the app, not only
+/// in the UI: without naming the award in force, naming another one, or
+/// with the basis `initial`, the new award is refused and nothing is stored.
+#[test]
+fn art26_replacing_an_approved_award_needs_the_award_in_force_named_and_a_basis() {
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(7),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+        let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6});
+        // Naming an award to replace when none is approved is refused too.
+        let err = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(award_request(facts.clone(), "initial"), 1),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        let first = app
+            .compute_award(&MAKER, &number, &award_request(facts.clone(), "initial"))
+            .unwrap();
+        let approved = app.approve_award(&CHECKER, first.award.id).unwrap();
+        let before = app.awards_of_case(&ACTOR, &number).unwrap().len();
+
+        let silent = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &award_request(facts.clone(), "facts_corrected"),
+            )
+            .unwrap_err();
+        assert_eq!(silent.code(), "conflict", "{silent}");
+        let other = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(
+                    award_request(facts.clone(), "facts_corrected"),
+                    approved.award.id + 1000,
+                ),
+            )
+            .unwrap_err();
+        assert_eq!(other.code(), "conflict", "{other}");
+        let initial = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(award_request(facts.clone(), "initial"), approved.award.id),
+            )
+            .unwrap_err();
+        assert_eq!(initial.field(), Some("basis"), "{initial}");
+        assert_eq!(app.awards_of_case(&ACTOR, &number).unwrap().len(), before);
+
+        let confirmed = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(award_request(facts, "facts_corrected"), approved.award.id),
+            )
+            .unwrap();
+        assert_eq!(confirmed.award.status.as_str(), "proposed");
+        assert!(confirmed.difference.is_some());
+        assert_eq!(
+            app.awards_of_case(&ACTOR, &number).unwrap().len(),
+            before + 1
+        );
+    });
 }
 
 #[test]
@@ -413,7 +497,11 @@ fn art26_award_follows_the_grade_maker_checker_recalculation_and_one_time_paid_o
         );
 
         let second = app
-            .compute_award(&MAKER, &number, &award_request(facts, "new_appraisal"))
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(award_request(facts, "new_appraisal"), approved.award.id),
+            )
             .unwrap();
         let d = second.difference.clone().unwrap();
         let subsidy3 = second
@@ -648,7 +736,11 @@ fn art26_a_reappraisal_changes_the_allowance_from_its_month_and_shows_the_months
             date(2025, 12, 10),
         );
         let second = app
-            .compute_award(&MAKER, &number, &award_request(facts, "new_appraisal"))
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(award_request(facts, "new_appraisal"), first.award.id),
+            )
             .unwrap();
         let d = second.difference.unwrap();
         let line = d

@@ -391,6 +391,7 @@ fn every_use_case_asks_the_table_for_its_action() {
                         facts: serde_json::json!({"own_wage": "8000"}),
                         basis: "initial".parse().unwrap(),
                         dependant_birth_dates: Vec::new(),
+                        replaces: None,
                     },
                 ))
             }),

@@ -718,6 +718,11 @@ pub struct AwardBody {
     /// the engine's survivors.
     #[serde(default)]
     pub dependant_birth_dates: Vec<Option<String>>,
+    /// The id of the approved award this one replaces: required when the
+    /// case has an approved award (the explicit confirmation), refused when
+    /// it names another award (409).
+    #[serde(default)]
+    pub replaces: Option<i64>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
@@ -1009,6 +1014,7 @@ pub async fn compute_award(
                     .transpose()
             })
             .collect::<ApiResult<_>>()?,
+        replaces: body.replaces,
     };
     let maker = user.actor();
     let view = state

@@ -805,7 +805,8 @@ async fn after_change(
 
 /// The award form's text as the rules engine's facts; a field that does
 /// not read is refused naming it (the engine checks the rest).
-fn award_request(f: &ActForm, replacing: bool) -> Result<AwardRequest, AppError> {
+/// `replacing`: the award approved now, which a confirmed form replaces.
+fn award_request(f: &ActForm, replacing: Option<i64>) -> Result<AwardRequest, AppError> {
     let wage = f.own_wage.trim();
     if wage.is_empty() {
         return Err(AppError::invalid(
@@ -836,7 +837,7 @@ fn award_request(f: &ActForm, replacing: bool) -> Result<AwardRequest, AppError>
         "false" => facts["job_arranged"] = false.into(),
         _ => {}
     }
-    let basis = if replacing {
+    let basis = if replacing.is_some() {
         if f.basis.is_empty() {
             return Err(AppError::invalid(
                 "basis",
@@ -859,6 +860,7 @@ fn award_request(f: &ActForm, replacing: bool) -> Result<AwardRequest, AppError>
         facts,
         basis,
         dependant_birth_dates: Vec::new(),
+        replaces: replacing,
     })
 }
 
@@ -891,7 +893,10 @@ async fn compute(
                     ),
                 });
             }
-            let replacing = awards.iter().any(|a| a.status == AwardStatus::Approved);
+            let replacing = awards
+                .iter()
+                .find(|a| a.status == AwardStatus::Approved)
+                .map(|a| a.id);
             let req = award_request(&form, replacing)?;
             app.compute_award(&actor, &n, &req)
         })

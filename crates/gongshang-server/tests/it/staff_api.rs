@@ -93,3 +93,38 @@ fn a_reviewer_lists_the_awards_awaiting_review_and_returns_one_with_a_reason() {
         );
     });
 }
+
+/// Issue 13: a second award beside an approved one is a `conflict` unless
+/// the request names the approved award it replaces (`replaces`), and a
+/// `basis` other than `initial`; the app enforces it for every caller.
+#[test]
+fn art26_an_approved_award_is_replaced_only_when_the_request_names_it() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let (clerk, reviewer) = (s.token("clerk"), s.token("reviewer"));
+        let number = "GS-2025-R2";
+        recognised_case(s, number, f.unit_a.as_str(), f.person_1.as_str());
+        let award_id = computed_award(s, number);
+        let ok = s.send(req("POST", format!("/api/v1/awards/{award_id}/approve")).bearer(reviewer));
+        assert_eq!(ok.status, 200, "{}", ok.body);
+        let facts = json!({"own_wage": "9000.00", "suspension_months": 3});
+        let silent = s.send(
+            req("POST", format!("/api/v1/cases/{number}/awards"))
+                .bearer(clerk)
+                .json(&json!({"facts": facts, "basis": "facts_corrected"})),
+        );
+        assert_eq!(
+            (silent.status, silent.code()),
+            (409, "conflict".into()),
+            "{}",
+            silent.body
+        );
+        let confirmed = s.send(
+            req("POST", format!("/api/v1/cases/{number}/awards"))
+                .bearer(clerk)
+                .json(&json!({"facts": facts, "basis": "facts_corrected", "replaces": award_id})),
+        );
+        assert_eq!(confirmed.status, 201, "{}", confirmed.body);
+        assert_eq!(confirmed.json()["award"]["status"], "proposed");
+    });
+}
