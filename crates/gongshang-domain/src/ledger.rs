@@ -565,14 +565,13 @@ pub fn benefit_award_approved(
     award: ReferenceId,
     amount: Money,
 ) -> Result<Transaction, DomainError> {
-    Transaction::new(
+    one_movement(
         idempotency_key,
         ReasonCode::BenefitAwarded,
-        vec![
-            Posting::debit(Account::BenefitsExpense, amount)?,
-            Posting::credit(Account::BenefitsPayable, amount)?,
-        ],
-        vec![SubjectRef::new(SubjectKind::Award, award)],
+        Account::BenefitsExpense,
+        Account::BenefitsPayable,
+        amount,
+        SubjectRef::new(SubjectKind::Award, award),
     )
 }
 
@@ -606,14 +605,13 @@ pub fn periodic_benefits_paid(
     run: ReferenceId,
     amount: Money,
 ) -> Result<Transaction, DomainError> {
-    Transaction::new(
+    one_movement(
         idempotency_key,
         ReasonCode::BenefitPaid,
-        vec![
-            Posting::debit(Account::BenefitsExpense, amount)?,
-            Posting::credit(Account::Bank, amount)?,
-        ],
-        vec![SubjectRef::new(SubjectKind::Payment, run)],
+        Account::BenefitsExpense,
+        Account::Bank,
+        amount,
+        SubjectRef::new(SubjectKind::Payment, run),
     )
 }
 
@@ -626,14 +624,13 @@ pub fn reserve_transferred(
     run: ReferenceId,
     amount: Money,
 ) -> Result<Transaction, DomainError> {
-    Transaction::new(
+    one_movement(
         idempotency_key,
         ReasonCode::ReserveTransferred,
-        vec![
-            Posting::debit(Account::Reserve, amount)?,
-            Posting::credit(Account::Bank, amount)?,
-        ],
-        vec![SubjectRef::new(SubjectKind::ReserveRun, run)],
+        Account::Reserve,
+        Account::Bank,
+        amount,
+        SubjectRef::new(SubjectKind::ReserveRun, run),
     )
 }
 
@@ -644,14 +641,13 @@ pub fn overpayment_found(
     overpayment: ReferenceId,
     amount: Money,
 ) -> Result<Transaction, DomainError> {
-    Transaction::new(
+    one_movement(
         idempotency_key,
         ReasonCode::OverpaymentFound,
-        vec![
-            Posting::debit(Account::OverpaymentReceivable, amount)?,
-            Posting::credit(Account::BenefitsExpense, amount)?,
-        ],
-        vec![SubjectRef::new(SubjectKind::Overpayment, overpayment)],
+        Account::OverpaymentReceivable,
+        Account::BenefitsExpense,
+        amount,
+        SubjectRef::new(SubjectKind::Overpayment, overpayment),
     )
 }
 
@@ -664,14 +660,34 @@ pub fn overpayment_recovered(
     overpayment: ReferenceId,
     amount: Money,
 ) -> Result<Transaction, DomainError> {
-    Transaction::new(
+    one_movement(
         idempotency_key,
         ReasonCode::OverpaymentRecovered,
+        Account::Bank,
+        Account::OverpaymentReceivable,
+        amount,
+        SubjectRef::new(SubjectKind::Overpayment, overpayment),
+    )
+}
+
+/// A transaction that moves `amount` from one account to another: the shape
+/// of most of the rules above.
+fn one_movement(
+    idempotency_key: IdempotencyKey,
+    reason: ReasonCode,
+    debit: Account,
+    credit: Account,
+    amount: Money,
+    subject: SubjectRef,
+) -> Result<Transaction, DomainError> {
+    Transaction::new(
+        idempotency_key,
+        reason,
         vec![
-            Posting::debit(Account::Bank, amount)?,
-            Posting::credit(Account::OverpaymentReceivable, amount)?,
+            Posting::debit(debit, amount)?,
+            Posting::credit(credit, amount)?,
         ],
-        vec![SubjectRef::new(SubjectKind::Overpayment, overpayment)],
+        vec![subject],
     )
 }
 
