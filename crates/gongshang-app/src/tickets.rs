@@ -315,23 +315,14 @@ impl App {
                     body_kind: r.kind.key.clone(),
                     referred_on: r.referred_on,
                     appointment_on: r.appointment_on,
-                    status: if r.concluded.is_some() {
-                        "concluded"
-                    } else if r.declined.is_some() {
-                        "declined"
-                    } else if r.accepted_on.is_some() {
-                        "accepted"
-                    } else {
-                        "referred"
-                    }
-                    .to_owned(),
+                    status: r.status(),
                     accepted_on: r.accepted_on,
                     outcome: r
                         .concluded
                         .as_ref()
                         .map(|(_, o)| o.clone())
                         .or_else(|| r.declined.clone()),
-                    purpose: r.purpose.as_str().to_owned(),
+                    purpose: r.purpose,
                     confirmed: r.confirmed,
                 })
                 .collect(),
@@ -343,8 +334,8 @@ impl App {
                     n: i64::try_from(n).unwrap_or(0) + 1,
                     mediator: s.mediator.clone(),
                     held_on: s.held_on,
-                    channel: s.channel.as_str().to_owned(),
-                    outcome: s.outcome.as_str().to_owned(),
+                    channel: s.channel,
+                    outcome: s.outcome,
                 })
                 .collect(),
         })

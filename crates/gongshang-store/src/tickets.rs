@@ -6,7 +6,10 @@
 //! hands over the snapshot.
 
 use gongshang_domain::ids::{CreditCode, ResidentId};
-use gongshang_domain::ticket::{Channel, DeadlineKind, EscalationLevel, Phase, Satisfaction, Tier};
+use gongshang_domain::ticket::{
+    Channel, DeadlineKind, EscalationLevel, Phase, ReferralPurpose, ReferralStatus, Satisfaction,
+    SessionChannel, SessionOutcome, Tier,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -85,13 +88,12 @@ pub struct ReferralRow {
     pub body_kind: String,
     pub referred_on: Date,
     pub appointment_on: Date,
-    /// `referred`, `accepted`, `declined` or `concluded`.
-    pub status: String,
+    pub status: ReferralStatus,
     pub accepted_on: Option<Date>,
     pub outcome: Option<String>,
-    /// `dispute` (referred to the body) or `review` (a mediation agreement
-    /// sent for review or confirmation).
-    pub purpose: String,
+    /// A dispute referred to the body, or a mediation agreement sent for
+    /// review or confirmation.
+    pub purpose: ReferralPurpose,
     /// A review's answer: the agreement confirmed or not.
     pub confirmed: Option<bool>,
 }
@@ -101,8 +103,8 @@ pub struct SessionRow {
     pub n: i64,
     pub mediator: String,
     pub held_on: Date,
-    pub channel: String,
-    pub outcome: String,
+    pub channel: SessionChannel,
+    pub outcome: SessionOutcome,
 }
 
 /// What the ticket's events say after an append, as the caller folded them.
@@ -444,10 +446,10 @@ fn write_append(
                 t(&r.body_kind),
                 t(r.referred_on),
                 t(r.appointment_on),
-                t(&r.status),
+                t(r.status),
                 opt_t(r.accepted_on),
                 opt_t(r.outcome.as_ref()),
-                t(&r.purpose),
+                t(r.purpose),
                 Value::opt_int(r.confirmed.map(i64::from)),
             ],
         )?;
@@ -466,8 +468,8 @@ fn write_append(
                 i(m.n),
                 t(&m.mediator),
                 t(m.held_on),
-                t(&m.channel),
-                t(&m.outcome),
+                t(m.channel),
+                t(m.outcome),
             ],
         )?;
     }
@@ -651,10 +653,10 @@ impl<B: Backend> TicketStore for SqlStore<B> {
                     body_kind: c.text(2)?.to_owned(),
                     referred_on: c.parsed(3, "referred_on", date)?,
                     appointment_on: c.parsed(4, "appointment_on", date)?,
-                    status: c.text(5)?.to_owned(),
+                    status: c.parsed(5, "status", str::parse::<ReferralStatus>)?,
                     accepted_on: c.opt_parsed(6, "accepted_on", date)?,
                     outcome: c.opt_text(7)?.map(str::to_owned),
-                    purpose: c.text(8)?.to_owned(),
+                    purpose: c.parsed(8, "purpose", str::parse::<ReferralPurpose>)?,
                     confirmed: c.opt_int(9)?.map(|v| v != 0),
                 })
             })
@@ -676,8 +678,8 @@ impl<B: Backend> TicketStore for SqlStore<B> {
                     n: c.int(0)?,
                     mediator: c.text(1)?.to_owned(),
                     held_on: c.parsed(2, "held_on", date)?,
-                    channel: c.text(3)?.to_owned(),
-                    outcome: c.text(4)?.to_owned(),
+                    channel: c.parsed(3, "channel", str::parse::<SessionChannel>)?,
+                    outcome: c.parsed(4, "outcome", str::parse::<SessionOutcome>)?,
                 })
             })
             .collect()

@@ -227,7 +227,10 @@ fn a_referral_to_arbitration_comes_back_and_a_partner_sees_only_what_it_was_sent
                 },
             )
             .unwrap();
-        assert_eq!(v.referrals[0].status, "concluded");
+        assert_eq!(
+            v.referrals[0].status,
+            gongshang_domain::ticket::ReferralStatus::Concluded
+        );
         // The partner still sees what it was sent, closed.
         assert_eq!(app.ticket_list(&arbitration, false, 50).unwrap().len(), 1);
         // The unit is the other party: the sensitive ticket hides the worker.

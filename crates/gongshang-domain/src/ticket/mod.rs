@@ -216,6 +216,44 @@ text_enum!(SessionOutcome, "outcome", {
     NoShow => "no_show",
 });
 
+impl SessionChannel {
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            SessionChannel::InPerson => "现场",
+            SessionChannel::Phone => "电话",
+            SessionChannel::Online => "线上",
+        }
+    }
+
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            SessionChannel::InPerson => "in person",
+            SessionChannel::Phone => "by phone",
+            SessionChannel::Online => "online",
+        }
+    }
+}
+
+impl SessionOutcome {
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            SessionOutcome::Continued => "继续调解",
+            SessionOutcome::Agreed => "达成一致",
+            SessionOutcome::Failed => "调解不成",
+            SessionOutcome::NoShow => "一方未到场",
+        }
+    }
+
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            SessionOutcome::Continued => "to be continued",
+            SessionOutcome::Agreed => "agreed",
+            SessionOutcome::Failed => "no agreement",
+            SessionOutcome::NoShow => "a party did not come",
+        }
+    }
+}
+
 /// What a body reports back about a referral.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
@@ -566,6 +604,67 @@ text_enum!(ReferralPurpose, "purpose", {
     Dispute => "dispute",
     Review => "review",
 });
+
+/// Where a referral stands, as its events say.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralStatus {
+    /// Sent; the body has not answered.
+    Referred,
+    /// The body took it on.
+    Accepted,
+    /// The body would not take it.
+    Declined,
+    /// The body reported its outcome.
+    Concluded,
+}
+
+text_enum!(ReferralStatus, "referral_status", {
+    Referred => "referred",
+    Accepted => "accepted",
+    Declined => "declined",
+    Concluded => "concluded",
+});
+
+impl ReferralStatus {
+    /// Still with the body: sent or accepted, not yet answered.
+    pub const fn is_pending(self) -> bool {
+        matches!(self, ReferralStatus::Referred | ReferralStatus::Accepted)
+    }
+
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            ReferralStatus::Referred => "已转介",
+            ReferralStatus::Accepted => "已受理",
+            ReferralStatus::Declined => "不予受理",
+            ReferralStatus::Concluded => "已办结",
+        }
+    }
+
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            ReferralStatus::Referred => "referred",
+            ReferralStatus::Accepted => "accepted",
+            ReferralStatus::Declined => "declined",
+            ReferralStatus::Concluded => "concluded",
+        }
+    }
+}
+
+impl Referral {
+    /// Where the referral stands: concluded over declined over accepted.
+    pub fn status(&self) -> ReferralStatus {
+        if self.concluded.is_some() {
+            ReferralStatus::Concluded
+        } else if self.declined.is_some() {
+            ReferralStatus::Declined
+        } else if self.accepted_on.is_some() {
+            ReferralStatus::Accepted
+        } else {
+            ReferralStatus::Referred
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {

@@ -253,8 +253,8 @@ impl From<&TicketView> for TicketResponse {
                 .map(|s| MediationSessionView {
                     mediator: s.mediator.clone(),
                     held_on: s.held_on.to_string(),
-                    channel: s.channel.clone(),
-                    outcome: s.outcome.clone(),
+                    channel: s.channel.as_str().to_owned(),
+                    outcome: s.outcome.as_str().to_owned(),
                 })
                 .collect(),
             referrals: v
@@ -265,10 +265,10 @@ impl From<&TicketView> for TicketResponse {
                     body_kind: x.body_kind.clone(),
                     referred_on: x.referred_on.to_string(),
                     appointment_on: x.appointment_on.to_string(),
-                    status: x.status.clone(),
+                    status: x.status.as_str().to_owned(),
                     accepted_on: x.accepted_on.map(|d| d.to_string()),
                     outcome: x.outcome.clone(),
-                    purpose: x.purpose.clone(),
+                    purpose: x.purpose.as_str().to_owned(),
                     confirmed: x.confirmed,
                 })
                 .collect(),

@@ -313,8 +313,10 @@ async fn login(
             None,
         ),
         // Throttled (crate::throttle): the page again, saying how long to wait.
-        Err(e) if e.code == "too_many_attempts" => {
-            let secs = e.retry_after.unwrap_or(1);
+        Err(crate::error::ApiError {
+            retry_after: Some(secs),
+            ..
+        }) => {
             let alert = format!(
                 "{} {secs} {}",
                 ctx.t(

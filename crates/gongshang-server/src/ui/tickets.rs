@@ -21,7 +21,8 @@ use gongshang_app::AppError;
 use gongshang_app::accounts::{Action, Role};
 use gongshang_app::tickets::{TicketAction, TicketDashboard, TicketInput, TicketView, catalogue};
 use gongshang_domain::ticket::{
-    Confirmation, Phase, ReferralReport, Satisfaction, SessionChannel, SessionOutcome,
+    Confirmation, EscalationLevel, Phase, ReferralPurpose, ReferralReport, ReferralStatus,
+    Satisfaction, SessionChannel, SessionOutcome,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -352,10 +353,10 @@ fn ticket_summary(ctx: &Ctx, v: &TicketView) -> Markup {
                 dt { (ctx.t("类别", "Category")) } dd { (if ctx.zh() { &v.category_name_zh } else { &v.category_name_en }) }
                 dt { (ctx.t("登记日期", "Filed on")) } dd { (r.filed_on) }
                 dt { (ctx.t("问题", "Summary")) } dd { (r.summary) }
-                @if let Some(x) = v.referrals.iter().rev().find(|x| x.purpose == "dispute") {
+                @if let Some(x) = v.referrals.iter().rev().find(|x| x.purpose == ReferralPurpose::Dispute) {
                     dt { (ctx.t("转介至", "Referred to")) } dd { (body_name(ctx, &x.body)) " · " (referral_status(ctx, x)) }
                 }
-                @if let Some(x) = v.referrals.iter().rev().find(|x| x.purpose == "review") {
+                @if let Some(x) = v.referrals.iter().rev().find(|x| x.purpose == ReferralPurpose::Review) {
                     dt { (ctx.t("协议审查", "Agreement review")) }
                     dd #review-result { (body_name(ctx, &x.body)) " · " strong { (referral_status(ctx, x)) }
                         @if let Some(o) = &x.outcome { br; span.hint { (o) } } }
@@ -395,14 +396,11 @@ fn body_name(ctx: &Ctx, key: &str) -> String {
 
 /// A referral's status in words; a review's answer says confirmed or not.
 fn referral_status(ctx: &Ctx, x: &gongshang_app::model::ReferralRow) -> &'static str {
-    match (x.status.as_str(), x.confirmed) {
+    match (x.status, x.confirmed) {
         (_, Some(true)) => ctx.t("协议已确认", "agreement confirmed"),
         (_, Some(false)) => ctx.t("协议未获确认", "agreement not confirmed"),
-        ("referred", _) => ctx.t("已转送，待受理", "sent, awaiting acceptance"),
-        ("accepted", _) => ctx.t("已受理", "accepted"),
-        ("declined", _) => ctx.t("不予受理", "declined"),
-        ("concluded", _) => ctx.t("已办结", "concluded"),
-        _ => "—",
+        (ReferralStatus::Referred, _) => ctx.t("已转送，待受理", "sent, awaiting acceptance"),
+        (s, _) => ctx.t(s.name_zh(), s.name_en()),
     }
 }
 
@@ -731,7 +729,7 @@ async fn escalate(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CsrfOnl
                 p #escalation-result { (ctx.t("检查", "Checked")) " " (run.checked) " · " (ctx.t("预警", "escalated")) " " (run.escalated.len()) }
                 ul { @for (n, k, l, d) in &run.escalated {
                     li { a href=(format!("/tickets/{n}")) { (n) } " " (if ctx.zh() { k.name_zh() } else { k.name_en() }) " " (d) " "
-                        span class=(if l.as_str() == "overdue" { "tag bad" } else { "tag warn" }) { (if l.as_str() == "overdue" { ctx.t("已超期", "overdue") } else { ctx.t("临近", "near") }) } }
+                        span class=(if *l == EscalationLevel::Overdue { "tag bad" } else { "tag warn" }) { (if *l == EscalationLevel::Overdue { ctx.t("已超期", "overdue") } else { ctx.t("临近", "near") }) } }
                 } }
                 a href="/tickets" { (ctx.t("返回队列", "Back to the queue")) }
             },
@@ -786,9 +784,9 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
         }
     };
     let review_running = r.state == Phase::Settled
-        && v.referrals.last().is_some_and(|x| {
-            x.purpose == "review" && (x.status == "referred" || x.status == "accepted")
-        });
+        && v.referrals
+            .last()
+            .is_some_and(|x| x.purpose == ReferralPurpose::Review && x.status.is_pending());
     let review_wanted = v
         .agreement
         .as_ref()
@@ -797,11 +795,9 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
     let review_done = v
         .referrals
         .iter()
-        .any(|x| x.purpose == "review" && x.confirmed == Some(true));
-    let referral_running = r.state == Phase::Referred
-        && v.referrals
-            .last()
-            .is_some_and(|x| x.status == "referred" || x.status == "accepted");
+        .any(|x| x.purpose == ReferralPurpose::Review && x.confirmed == Some(true));
+    let referral_running =
+        r.state == Phase::Referred && v.referrals.last().is_some_and(|x| x.status.is_pending());
     html! {
         (ticket_summary(ctx, v))
         @if let Some(e) = error { (error_box(ctx, e)) }
@@ -818,14 +814,14 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
             @if !v.sessions.is_empty() {
                 h2 { (ctx.t("调解记录", "Mediation sessions")) }
                 table { thead { tr { th { (ctx.t("日期", "Date")) } th { (ctx.t("调解员", "Mediator")) } th { (ctx.t("方式", "Channel")) } th { (ctx.t("结果", "Outcome")) } } }
-                    tbody { @for s in &v.sessions { tr { td { (s.held_on) } td { (s.mediator) } td { (s.channel) } td { (s.outcome) } } } } }
+                    tbody { @for s in &v.sessions { tr { td { (s.held_on) } td { (s.mediator) } td { (ctx.t(s.channel.name_zh(), s.channel.name_en())) } td { (ctx.t(s.outcome.name_zh(), s.outcome.name_en())) } } } } }
             }
             @if !v.referrals.is_empty() {
                 h2 { (ctx.t("转介记录", "Referrals")) }
                 div.table-wrap { table #referrals { thead { tr { th { (ctx.t("单位", "Body")) } th { (ctx.t("事由", "For")) } th { (ctx.t("转介日", "Referred")) } th { (ctx.t("预约日", "Appointment")) } th { (ctx.t("状态", "Status")) } th { (ctx.t("结果", "Outcome")) } } }
                     tbody { @for x in &v.referrals { tr {
                         td { (body_name(ctx, &x.body)) }
-                        td { (if x.purpose == "review" { ctx.t("调解协议审查确认", "agreement review") } else { ctx.t("转介办理", "referral") }) }
+                        td { (if x.purpose == ReferralPurpose::Review { ctx.t("调解协议审查确认", "agreement review") } else { ctx.t("转介办理", "referral") }) }
                         td { (x.referred_on) } td { (x.appointment_on) }
                         td.referral-status { (referral_status(ctx, x)) }
                         td { (x.outcome.clone().unwrap_or_default()) }
@@ -835,7 +831,7 @@ fn ticket_body(ctx: &Ctx, state: &AppState, v: &TicketView, error: Option<&AppEr
                 (ctx.t("文书：", "Papers: "))
                 @for (kind, zh, en, shown) in [
                     ("receipt", "受理回执", "Acceptance receipt", true),
-                    ("referral", "转介函", "Referral letter", v.referrals.iter().any(|x| x.purpose == "dispute")),
+                    ("referral", "转介函", "Referral letter", v.referrals.iter().any(|x| x.purpose == ReferralPurpose::Dispute)),
                     ("agreement", "调解协议书", "Mediation agreement", v.agreement.is_some()),
                 ] {
                     @if shown {

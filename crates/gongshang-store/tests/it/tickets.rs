@@ -3,7 +3,10 @@
 //! scoped listings (a partner body sees what was referred to it) and the
 //! dashboard's counts; on SQLite and PostgreSQL.
 
-use gongshang_domain::ticket::{Channel, DeadlineKind, EscalationLevel, Phase, Satisfaction, Tier};
+use gongshang_domain::ticket::{
+    Channel, DeadlineKind, EscalationLevel, Phase, ReferralPurpose, ReferralStatus, Satisfaction,
+    SessionChannel, SessionOutcome, Tier,
+};
 use gongshang_store::tickets::{
     NewTicket, NewTicketEvent, ReferralRow, SessionRow, SubjectKind, TicketAppend,
     TicketDeadlineRow, TicketFilter, TicketSnapshot,
@@ -61,17 +64,17 @@ fn ev(kind: &str, on: jiff::civil::Date) -> NewTicketEvent {
     }
 }
 
-fn referral(body: &str, status: &str) -> ReferralRow {
+fn referral(body: &str, status: ReferralStatus) -> ReferralRow {
     ReferralRow {
         n: 1,
         body: body.into(),
         body_kind: "labour_arbitration".into(),
         referred_on: d(2026, 3, 4),
         appointment_on: d(2026, 3, 6),
-        status: status.into(),
+        status,
         accepted_on: None,
         outcome: None,
-        purpose: "dispute".into(),
+        purpose: ReferralPurpose::Dispute,
         confirmed: None,
     }
 }
@@ -105,10 +108,10 @@ fn a_ticket_is_an_event_log_with_a_snapshot_and_its_referrals_and_sessions() {
             n: 1,
             mediator: "mediator1".into(),
             held_on: d(2026, 3, 3),
-            channel: "phone".into(),
-            outcome: "failed".into(),
+            channel: SessionChannel::Phone,
+            outcome: SessionOutcome::Failed,
         }];
-        snap.referrals = vec![referral("xm-arbitration", "referred")];
+        snap.referrals = vec![referral("xm-arbitration", ReferralStatus::Referred)];
         snap.deadline = Some(TicketDeadlineRow {
             kind: DeadlineKind::ReferralAcceptance,
             due: d(2026, 3, 9),
@@ -170,7 +173,7 @@ fn a_partner_body_lists_only_what_was_referred_to_it_and_the_dashboard_counts() 
         let b = file(s, 2);
         let c = file(s, 3);
         let mut to_arbitration = snapshot(Phase::Referred);
-        to_arbitration.referrals = vec![referral("xm-arbitration", "accepted")];
+        to_arbitration.referrals = vec![referral("xm-arbitration", ReferralStatus::Accepted)];
         s.append_ticket_events(
             a.id,
             &TicketAppend {
@@ -333,8 +336,8 @@ fn tickets_are_listed_by_the_bill_or_enrolment_they_are_about_and_a_review_keeps
         // A mediation agreement sent for review: the body sees it, and its
         // answer is kept with the referral.
         let mut snap = snapshot(Phase::Settled);
-        let mut review = referral("xm-arbitration", "concluded");
-        review.purpose = "review".into();
+        let mut review = referral("xm-arbitration", ReferralStatus::Concluded);
+        review.purpose = ReferralPurpose::Review;
         review.confirmed = Some(true);
         review.outcome = Some("出具仲裁调解书".into());
         snap.referrals = vec![review.clone()];
