@@ -9,8 +9,10 @@
 pub mod accounts;
 pub mod actor;
 mod article_map;
+mod billing;
 pub mod cases;
 pub mod clock;
+mod coverage;
 pub mod database;
 pub mod error;
 pub mod export;

@@ -1,0 +1,214 @@
+//! Coverage: whether a person was covered at an instant or on a day, and
+//! what the cover rests on (an enrolment and its payment, or orders).
+
+use gongshang_rules::SchemeId;
+
+use gongshang_domain::PlatformId;
+use gongshang_domain::coverage;
+use gongshang_domain::ids::{CreditCode, ResidentId};
+use gongshang_rules::scheme::CoverStart;
+use gongshang_store::{CoverProof, StoredEnrollment};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::actor::{Action, Actor, Scope};
+use crate::error::AppError;
+
+use crate::services::*;
+
+/// The instant or the day asked about.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum At {
+    Instant(Timestamp),
+    Day(Date),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageReason {
+    Covered,
+    NotEnrolled,
+    BeforeEnrollment,
+    AfterEnrollment,
+    /// Enrolled, but nothing paid (or worked) covers the day.
+    NotPaid,
+}
+
+impl CoverageReason {
+    pub fn text_zh(self) -> &'static str {
+        match self {
+            CoverageReason::Covered => "在保",
+            CoverageReason::NotEnrolled => "未参保",
+            CoverageReason::BeforeEnrollment => "参保开始之前",
+            CoverageReason::AfterEnrollment => "参保已终止",
+            CoverageReason::NotPaid => {
+                "已参保但该日无缴费（或接单）对应的保障；缴费次日起保障，不追溯"
+            }
+        }
+    }
+
+    pub fn text_en(self) -> &'static str {
+        match self {
+            CoverageReason::Covered => "covered",
+            CoverageReason::NotEnrolled => "not enrolled in any scheme",
+            CoverageReason::BeforeEnrollment => "before the enrolment started",
+            CoverageReason::AfterEnrollment => "after the enrolment ended",
+            CoverageReason::NotPaid => {
+                "enrolled, but nothing paid (or worked) covers the day; cover starts the day after payment and is never backdated"
+            }
+        }
+    }
+}
+
+/// One cover holding the day, and what it rests on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CoverFound {
+    pub scheme_id: SchemeId,
+    pub unit: Option<String>,
+    pub enrollment: Option<EnrollmentView>,
+    /// The payment behind the cover (`month_paid`, `days_bought`).
+    pub payment_id: Option<i64>,
+    /// The platform whose orders cover the day (`order_day`).
+    pub platform: Option<String>,
+    /// `enrollment`, `month_paid`, `days_bought` or `order_day`.
+    pub basis: String,
+    pub start: Date,
+    /// `9999-12-31` when open-ended.
+    pub end: Date,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CoverageAnswer {
+    pub person: String,
+    pub day: Date,
+    pub unit: Option<String>,
+    pub covered: bool,
+    pub reason: CoverageReason,
+    pub covers: Vec<CoverFound>,
+    /// The person's enrolments (of the unit, if one was asked for).
+    pub enrollments: Vec<EnrollmentView>,
+}
+
+impl App {
+    // ---- coverage ----------------------------------------------------------
+
+    /// Whether the person was covered at an instant (its date in China,
+    /// UTC+8) or on a day, by any unit or by one: yes or no, the reason, and
+    /// the enrolment and payment (or orders) behind it.
+    pub fn coverage(
+        &self,
+        actor: &Actor,
+        person: &ResidentId,
+        at: At,
+        unit: Option<&CreditCode>,
+    ) -> Result<CoverageAnswer, AppError> {
+        actor.authorize(Action::ReadCoverage)?;
+        // A unit asks of its own cover only (its enrolments and, for a
+        // platform, its order days): nothing of the person's other units
+        // shows. A worker asks of themself.
+        let platform_only = actor.platform().cloned();
+        let unit = match &actor.scope {
+            Scope::All => unit,
+            Scope::Unit { unit: own, .. } => {
+                if let Some(u) = unit {
+                    actor.require_reach(own == u, "unit", u.as_str())?;
+                }
+                Some(own)
+            }
+            Scope::Person(me) => {
+                actor.require_reach(me == person, "person", person.masked())?;
+                unit
+            }
+            Scope::StatisticsOnly | Scope::Partner(_) => {
+                return Err(AppError::Forbidden {
+                    action: Action::ReadCoverage,
+                });
+            }
+        };
+        self.coverage_answer(person, at, unit, platform_only.as_ref())
+    }
+
+    /// The coverage answer of a person (of one unit's enrolments and one
+    /// platform's order days if given), for the use cases here.
+    pub(crate) fn coverage_answer(
+        &self,
+        person: &ResidentId,
+        at: At,
+        unit: Option<&CreditCode>,
+        platform_only: Option<&PlatformId>,
+    ) -> Result<CoverageAnswer, AppError> {
+        let day = match at {
+            At::Instant(t) => coverage::date_in_china(t),
+            At::Day(d) => d,
+        };
+        // One statement: the enrolments and the stored covers (a platform
+        // worker covered by order days need not be registered).
+        let read = self
+            .store
+            .coverage_of_person(person, day, unit, platform_only)?;
+        let enrollments: Vec<StoredEnrollment> = read
+            .enrollments
+            .into_iter()
+            .filter(|e| unit.is_none() || e.unit.as_ref() == unit)
+            .collect();
+        let mut covers = Vec::new();
+        for e in &enrollments {
+            let Ok(scheme) = self.policy.scheme(&e.scheme_id) else {
+                continue;
+            };
+            if scheme.cover_starts == CoverStart::Enrollment && contains(e, day) {
+                covers.push(CoverFound {
+                    scheme_id: e.scheme_id.clone(),
+                    unit: e.unit.map(|u| u.as_str().to_owned()),
+                    enrollment: Some(e.into()),
+                    payment_id: None,
+                    platform: None,
+                    basis: "enrollment".into(),
+                    start: e.start,
+                    end: e.last_day.unwrap_or(coverage::OPEN_END),
+                });
+            }
+        }
+        for c in read.covers {
+            let (payment_id, platform) = match &c.proof {
+                CoverProof::Payment(id) => (Some(*id), None),
+                CoverProof::OrdersOnPlatform(p) => (None, Some(p.as_str().to_owned())),
+                CoverProof::None => (None, None),
+            };
+            covers.push(CoverFound {
+                scheme_id: c.scheme_id.clone(),
+                unit: c.unit.map(|u| u.as_str().to_owned()),
+                enrollment: c
+                    .enrollment_id
+                    .and_then(|id| enrollments.iter().find(|e| e.id == id))
+                    .map(EnrollmentView::from),
+                payment_id,
+                platform,
+                basis: c.basis,
+                start: c.start,
+                end: c.end,
+            });
+        }
+        let reason = if !covers.is_empty() {
+            CoverageReason::Covered
+        } else if enrollments.is_empty() {
+            CoverageReason::NotEnrolled
+        } else if enrollments.iter().any(|e| contains(e, day)) {
+            CoverageReason::NotPaid
+        } else if enrollments.iter().all(|e| day < e.start) {
+            CoverageReason::BeforeEnrollment
+        } else {
+            CoverageReason::AfterEnrollment
+        };
+        Ok(CoverageAnswer {
+            person: person.masked(),
+            day,
+            unit: unit.map(|u| u.as_str().to_owned()),
+            covered: !covers.is_empty(),
+            reason,
+            covers,
+            enrollments: enrollments.iter().map(EnrollmentView::from).collect(),
+        })
+    }
+}
