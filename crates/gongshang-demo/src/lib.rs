@@ -1102,8 +1102,8 @@ pub struct DemoLogin {
 }
 
 /// One login per role (clerk, reviewer, administrator, a unit user, a
-/// platform's user, a worker, an analyst), all with [`DEMO_PASSWORD`],
-/// hashed with the minimal argon2 parameters (demo logins only).
+/// platform's user, a worker buying days, a platform's rider, an
+/// analyst), all with [`DEMO_PASSWORD`], hashed with the minimal argon2 parameters (demo logins only).
 pub fn create_demo_logins(app: &App, report: &DemoReport) -> Result<Vec<DemoLogin>, AppError> {
     use gongshang_app::accounts::{AccountInput, PasswordCost};
     let sample = |what: &str| {
@@ -1116,6 +1116,7 @@ pub fn create_demo_logins(app: &App, report: &DemoReport) -> Result<Vec<DemoLogi
     let enterprise = sample("enterprise");
     let platform = sample("platform");
     let worker = sample("yilubao_worker");
+    let rider = sample("platform_worker");
     // (login, role, display name, unit, platform, person)
     #[allow(clippy::type_complexity)]
     let plan: Vec<(
@@ -1139,6 +1140,7 @@ pub fn create_demo_logins(app: &App, report: &DemoReport) -> Result<Vec<DemoLogi
             None,
         ),
         ("worker", "worker", "灵活就业人员", None, None, worker),
+        ("rider", "worker", "平台骑手", None, None, rider),
         ("analyst", "analyst", "数据分析员", None, None, None),
     ];
     let mut out = Vec::new();

@@ -15,7 +15,7 @@ use gongshang_app::model::CaseListRow;
 use gongshang_app::{
     AppError, DeclarationDraft, EnrollRequest, UnitMember, UnitOverview, parse_category,
 };
-use gongshang_domain::determination::{ApplicantRole, Ground, MaterialKind};
+use gongshang_domain::determination::ApplicantRole;
 use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
@@ -23,6 +23,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::format::yuan;
+use super::intake::{GROUNDS, MATERIALS, ground_of, materials_of};
 use super::plain::{self, field_error, form_error};
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
@@ -69,6 +70,11 @@ impl Shown {
             .iter()
             .find(|(k, _)| k == field)
             .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Whether a box of a repeated field was ticked.
+    fn ticked(&self, field: &str, value: &str) -> bool {
+        self.typed.iter().any(|(k, v)| k == field && v == value)
     }
 }
 
@@ -342,7 +348,7 @@ fn body(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
                 h2 style="margin-top:0" { (ctx.t("报告工伤（工伤认定申请）", "Report an injury (apply for determination)")) }
                 p.muted { (ctx.t("用人单位应自事故发生之日起30日内提出工伤认定申请（《工伤保险条例》第十七条）。", "The unit applies within 30 days of the accident (Art 17 of the Regulations).")) }
                 @let ie = s.error(Which::Injury);
-                (form_error(ctx, ie, &["person", "accident_date", "scheme_id"]))
+                (form_error(ctx, ie, &["person", "accident_date", "scheme_id", "ground", "materials"]))
                 form.cols method="post" action="/employer/injury" {
                     (session::csrf_field(ctx))
                     div {
@@ -363,13 +369,13 @@ fn body(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
                     div {
                         label for="ground" { (ctx.t("情形", "What happened")) }
                         select #ground name="ground" required {
-                            @for (v, zh, en) in GROUNDS { option value=(v) selected[s.typed("ground") == *v] { (ctx.t(zh, en)) } }
+                            @for (v, zh, en) in GROUNDS { option value=(v) selected[s.typed("ground") == v] { (ctx.t(zh, en)) } }
                         }
                     }
                     div.full {
                         (ctx.t("已备材料：", "Materials at hand: "))
                         @for (v, zh, en) in MATERIALS {
-                            label style="display:inline;font-weight:400;margin-right:1rem" { input type="checkbox" name="materials" value=(v); (ctx.t(zh, en)) }
+                            label style="display:inline;font-weight:400;margin-right:1rem" { input type="checkbox" name="materials" value=(v) checked[s.ticked("materials", v)]; (ctx.t(zh, en)) }
                         }
                     }
                     div.full { button.primary #injury-submit type="submit" { (ctx.t("提交工伤认定申请", "Apply for injury determination")) } }
@@ -393,44 +399,6 @@ fn body(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
         }
     }
 }
-
-const GROUNDS: &[(&str, &str, &str)] = &[
-    (
-        "art14_1_work_accident",
-        "工作时间在工作场所内因工作原因受伤",
-        "Injured at work, at the workplace, because of the work",
-    ),
-    (
-        "art14_2_preparatory_or_closing_work",
-        "工作前后从事与工作有关的准备或收尾工作受伤",
-        "Injured preparing or finishing work",
-    ),
-    (
-        "art14_5_business_trip",
-        "因工外出期间受伤",
-        "Injured on a business trip",
-    ),
-    (
-        "art14_6_commuting",
-        "上下班途中受到非本人主要责任的交通事故伤害",
-        "Injured commuting, not mainly at fault",
-    ),
-    (
-        "art14_4_occupational_disease",
-        "患职业病",
-        "An occupational disease",
-    ),
-];
-
-const MATERIALS: &[(&str, &str, &str)] = &[
-    ("application_form", "工伤认定申请表", "application form"),
-    (
-        "labour_relation_proof",
-        "劳动关系证明",
-        "proof of the labour relation",
-    ),
-    ("medical_diagnosis", "医疗诊断证明", "medical diagnosis"),
-];
 
 /// Register and enrol in one step: the schemes whose area includes the unit.
 fn enrol_form(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
@@ -682,18 +650,13 @@ async fn injury(
                 .find(|m| m.enrollment.id == id)
                 .ok_or_else(|| AppError::invalid("person", "choose the injured person"))?;
             let accident_date = date("accident_date", value(&f, "accident_date"))?;
-            let ground: Ground =
-                serde_json::from_value(serde_json::Value::String(value(&f, "ground").to_owned()))
-                    .map_err(|e| AppError::invalid("ground", e.to_string()))?;
-            let mut materials = std::collections::BTreeSet::new();
-            for (k, v) in &f {
-                if k == "materials"
-                    && let Ok(m) =
-                        serde_json::from_value::<MaterialKind>(serde_json::Value::String(v.clone()))
-                {
-                    materials.insert(m);
-                }
-            }
+            let ground = ground_of("ground", value(&f, "ground"))?;
+            let ticked: Vec<&str> = f
+                .iter()
+                .filter(|(k, _)| k == "materials")
+                .map(|(_, v)| v.as_str())
+                .collect();
+            let materials = materials_of(&ticked)?;
             app.file_case(
                 &a,
                 &FileCaseRequest {

@@ -22,6 +22,7 @@ mod employer;
 mod format;
 mod fund;
 mod holidays;
+mod intake;
 mod monitor;
 mod plain;
 mod platform;

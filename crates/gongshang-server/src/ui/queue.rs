@@ -13,13 +13,14 @@ use gongshang_app::AppError;
 use gongshang_app::accounts::{Action, Role};
 use gongshang_app::cases::FileCaseRequest;
 use gongshang_app::staff::{QueueEntry, WEEK_DAYS, WorkQueue};
-use gongshang_domain::determination::{ApplicantRole, Ground, MaterialKind};
+use gongshang_domain::determination::ApplicantRole;
 use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_rules::scheme::ClaimProcedure;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::format::provisional_tag;
+use super::intake::{GROUNDS, MATERIALS, ground_of, materials_of};
 use super::staff_words::{at_field, at_form};
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
@@ -166,93 +167,6 @@ const APPLICANTS: [(&str, &str, &str); 4] = [
     ("close_relative", "近亲属", "a close relative"),
     ("union", "工会组织", "the trade union"),
 ];
-
-const GROUNDS: [(&str, &str, &str); 10] = [
-    (
-        "art14_1_work_accident",
-        "工作时间和工作场所内，因工作原因受到事故伤害（第十四条第一项）",
-        "At work, at the workplace, for work (Art 14(1))",
-    ),
-    (
-        "art14_2_preparatory_or_closing_work",
-        "工作前后在工作场所内从事预备性或收尾性工作受到事故伤害（第十四条第二项）",
-        "Preparatory or closing work (Art 14(2))",
-    ),
-    (
-        "art14_3_violence_while_on_duty",
-        "因履行工作职责受到暴力等意外伤害（第十四条第三项）",
-        "Violence while on duty (Art 14(3))",
-    ),
-    (
-        "art14_4_occupational_disease",
-        "患职业病（第十四条第四项）",
-        "Occupational disease (Art 14(4))",
-    ),
-    (
-        "art14_5_business_trip",
-        "因工外出期间受到伤害（第十四条第五项）",
-        "On a business trip (Art 14(5))",
-    ),
-    (
-        "art14_6_commuting",
-        "上下班途中非本人主要责任的交通事故等（第十四条第六项）",
-        "Commuting, not mainly at fault (Art 14(6))",
-    ),
-    (
-        "art14_7_other_by_law",
-        "法律、行政法规规定的其他情形（第十四条第七项）",
-        "Other cases set by law (Art 14(7))",
-    ),
-    (
-        "art15_1_sudden_illness_death",
-        "工作时间和岗位突发疾病死亡或48小时内抢救无效死亡（第十五条第一项）",
-        "Sudden illness at work, death within 48 hours (Art 15(1))",
-    ),
-    (
-        "art15_2_disaster_relief_or_public_interest",
-        "抢险救灾等维护国家利益、公共利益活动中受到伤害（第十五条第二项）",
-        "Disaster relief or public interest (Art 15(2))",
-    ),
-    (
-        "art15_3_veteran_old_wound",
-        "因战、因公负伤致残的转业、复员军人旧伤复发（第十五条第三项）",
-        "Veteran's old wound (Art 15(3))",
-    ),
-];
-
-const MATERIALS: [(&str, &str, &str); 7] = [
-    ("application_form", "工伤认定申请表", "Application form"),
-    (
-        "labour_relation_proof",
-        "劳动关系（含事实劳动关系）证明材料",
-        "Proof of the labour relation",
-    ),
-    ("medical_diagnosis", "医疗诊断证明", "Medical diagnosis"),
-    (
-        "occupational_disease_diagnosis",
-        "职业病诊断证明书（职业病时）",
-        "Occupational-disease diagnosis (for a disease)",
-    ),
-    (
-        "traffic_accident_finding",
-        "交通事故认定书等责任认定（上下班途中时）",
-        "Traffic-accident finding (commuting)",
-    ),
-    (
-        "death_certificate",
-        "死亡证明（死亡时）",
-        "Death certificate (a death)",
-    ),
-    (
-        "veteran_disability_certificate",
-        "革命伤残军人证（旧伤复发时）",
-        "Veteran's disability certificate",
-    ),
-];
-
-fn material_of(name: &str) -> Option<MaterialKind> {
-    serde_json::from_value(serde_json::json!({ "kind": name })).ok()
-}
 
 const INTAKE_FIELDS: [&str; 8] = [
     "person",
@@ -415,19 +329,11 @@ fn request_of(f: &IntakeForm) -> Result<FileCaseRequest, AppError> {
                 .map_err(|e: jiff::Error| AppError::invalid("filed_on", e.to_string()))?,
         ),
     };
-    let ground_claimed: Ground = serde_json::from_value(serde_json::Value::String(need(
+    let ground_claimed = ground_of(
         "ground_claimed",
-        &f.ground_claimed,
-    )?))
-    .map_err(|e| AppError::invalid("ground_claimed", e.to_string()))?;
-    let mut materials = std::collections::BTreeSet::new();
-    for m in &f.materials {
-        materials.insert(
-            material_of(m).ok_or_else(|| {
-                AppError::invalid("materials", format!("{m:?} is not a material"))
-            })?,
-        );
-    }
+        &need("ground_claimed", &f.ground_claimed)?,
+    )?;
+    let materials = materials_of(&f.materials)?;
     Ok(FileCaseRequest {
         number: None,
         person,

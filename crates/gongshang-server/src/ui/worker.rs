@@ -16,11 +16,12 @@ use gongshang_app::model::CaseListRow;
 use gongshang_app::views::PersonDetail;
 use gongshang_app::{AppError, DaysQuote};
 use gongshang_domain::ids::ResidentId;
-use gongshang_rules::scheme::CoverStart;
+use gongshang_rules::scheme::{ClaimProcedure, CoverStart};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::format::yuan;
+use super::intake::{GROUNDS, MATERIALS, ground_of, materials_of};
 use super::plain::{self, field_error, form_error};
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/days/quote", post(quote_days))
         .route("/me/days", post(buy_days))
         .route("/me/claims", post(file_claim))
+        .route("/me/injury", post(report_injury))
         .route("/me/cases/{number}", get(my_case))
         .route("/me/cases/{number}/dispute", post(dispute_case))
 }
@@ -72,7 +74,60 @@ struct Shown {
     quote: Option<DaysQuote>,
     claim: ClaimForm,
     claim_error: Option<AppError>,
+    /// The injury report as typed (a repeated field for the materials).
+    injury: Vec<(String, String)>,
+    injury_error: Option<AppError>,
     notice: Option<Markup>,
+}
+
+impl Shown {
+    fn typed(&self, field: &str) -> &str {
+        self.injury
+            .iter()
+            .find(|(k, _)| k == field)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn ticked(&self, value: &str) -> bool {
+        self.injury
+            .iter()
+            .any(|(k, v)| k == "materials" && v == value)
+    }
+}
+
+/// The value of the injury form's choice for the platform pilot.
+const PILOT: &str = "pilot";
+
+/// What a worker may report an injury under: their enrolments with a unit
+/// in a scheme whose claims go to injury determination (the unit's
+/// insurance; Regulations Art 17(2): the worker applies within a year), as
+/// (`enrollment:<id>`, scheme, unit); the platform pilot is offered
+/// besides, its platform found from the orders of the day.
+fn injury_covers(
+    state: &AppState,
+    d: &PersonDetail,
+) -> Vec<(String, gongshang_rules::SchemeId, String)> {
+    let today = state.app.today();
+    let year_ago = today.saturating_sub(jiff::Span::new().years(1));
+    d.enrollments
+        .iter()
+        .filter(|e| e.start <= today && e.last_day.is_none_or(|l| l >= year_ago))
+        .filter(|e| {
+            state
+                .app
+                .policy()
+                .scheme(&e.scheme_id)
+                .is_ok_and(|s| s.claim_procedure == ClaimProcedure::InjuryDetermination)
+        })
+        .filter_map(|e| {
+            let unit = e.unit?;
+            Some((
+                format!("enrollment:{}", e.id),
+                e.scheme_id.clone(),
+                unit.as_str().to_owned(),
+            ))
+        })
+        .collect()
 }
 
 /// The worker's actor and identity, or the answer for anyone else.
@@ -152,21 +207,18 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s:
     let schemes = day_schemes(state, d);
     let today = state.app.today();
     let tomorrow = today.tomorrow().unwrap_or(today);
-    // The last day already bought, and the first day one may buy after it.
-    let covered_until = d
+    // The days already bought, and the first day from tomorrow that none of
+    // them covers: the first gap, not the end of the latest purchase.
+    let bought: Vec<(jiff::civil::Date, jiff::civil::Date)> = d
         .bills
         .iter()
         .filter_map(|b| {
-            b.status
-                .period
-                .split_once("..")
-                .and_then(|(_, l)| l.parse::<jiff::civil::Date>().ok())
+            let (f, l) = b.status.period.split_once("..")?;
+            Some((f.parse().ok()?, l.parse().ok()?))
         })
-        .max();
-    let first_free = covered_until
-        .and_then(|l| l.tomorrow().ok())
-        .filter(|f| *f > tomorrow)
-        .unwrap_or(tomorrow);
+        .collect();
+    let first_free = first_gap(&bought, tomorrow);
+    let covered_until = first_free.yesterday().ok().filter(|l| *l >= tomorrow);
     let first_day = if s.days.first_day.is_empty() {
         first_free.to_string()
     } else {
@@ -228,7 +280,7 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s:
                         input #first_day name="first_day" type="date" required value=(first_day) min=(tomorrow.to_string())
                             aria-invalid=[plain::invalid(de, "first_day").then_some("true")] autofocus[plain::invalid(de, "first_day")];
                         (field_error(ctx, de, "first_day"))
-                        @if let Some(l) = covered_until.filter(|l| *l >= today) {
+                        @if let Some(l) = covered_until {
                             span.hint #covered-until { (ctx.t("已购买至 ", "Bought up to ")) (l) }
                         }
                         label for="days" { (ctx.t("天数", "Days")) }
@@ -264,6 +316,45 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s:
                     }
                 }
             }
+            @let covers = injury_covers(state, d);
+            @let ie = s.injury_error.as_ref();
+            section.card #injury style="margin-top:1rem" {
+                h2 style="margin-top:0" { (ctx.t("报告工伤", "Report an injury at work")) }
+                p.muted { (ctx.t("单位未申请的，您本人或近亲属可在事故发生之日起1年内申请工伤认定（《工伤保险条例》第十七条）；在平台接单时受伤的，申请职业伤害确认。",
+                                 "If your unit has not applied, you or a close relative may apply for injury determination within a year of the accident (Art 17 of the Regulations); hurt while on a platform's order, apply for occupational-injury confirmation.")) }
+                (form_error(ctx, ie, &["cover", "accident_date", "ground", "materials", "platform"]))
+                form method="post" action="/me/injury" hx-post="/me/injury" hx-target="#me" hx-swap="outerHTML" {
+                    (session::csrf_field(ctx))
+                    label for="injury_cover" { (ctx.t("受伤时", "When you were hurt")) }
+                    select #injury_cover name="cover" required aria-invalid=[plain::invalid(ie, "cover").then_some("true")] {
+                        @for (v, scheme, unit) in &covers {
+                            option value=(v) selected[s.typed("cover") == v] {
+                                (ctx.t("为单位工作 · ", "Working for a unit · ")) (state.app.scheme_name(scheme, ctx.zh())) " · " (unit)
+                            }
+                        }
+                        option value=(PILOT) selected[s.typed("cover") == PILOT] { (ctx.t("在平台接单时（新就业形态职业伤害保障）", "On a platform's order (the occupational-injury pilot)")) }
+                    }
+                    (field_error(ctx, ie, "cover"))
+                    label for="injury_date" { (ctx.t("事故日期", "Day of the accident")) }
+                    input #injury_date name="accident_date" type="date" required max=(today.to_string()) value=(s.typed("accident_date"))
+                        aria-invalid=[plain::invalid(ie, "accident_date").then_some("true")];
+                    (field_error(ctx, ie, "accident_date"))
+                    (field_error(ctx, ie, "platform"))
+                    label for="injury_ground" { (ctx.t("怎么受的伤（为单位工作时）", "What happened (working for a unit)")) }
+                    select #injury_ground name="ground" aria-invalid=[plain::invalid(ie, "ground").then_some("true")] {
+                        @for (v, zh, en) in GROUNDS { option value=(v) selected[s.typed("ground") == v] { (ctx.t(zh, en)) } }
+                    }
+                    (field_error(ctx, ie, "ground"))
+                    fieldset #injury-materials {
+                        legend { (ctx.t("已备材料（缺少的会一次性告知补正）", "Materials you have (anything missing is asked for once)")) }
+                        @for (v, zh, en) in MATERIALS {
+                            label.check { input type="checkbox" name="materials" value=(v) checked[s.ticked(v)]; " " (ctx.t(zh, en)) }
+                        }
+                    }
+                    (field_error(ctx, ie, "materials"))
+                    button.primary #injury-submit type="submit" { (ctx.t("提交申请", "Apply")) }
+                }
+            }
             section.card #history style="margin-top:1rem" {
                 h2 style="margin-top:0" { (ctx.t("我的保障记录", "My cover over time")) }
                 ul {
@@ -284,6 +375,21 @@ fn body(ctx: &Ctx, state: &AppState, d: &PersonDetail, cases: &[CaseListRow], s:
             }
         }
     }
+}
+
+/// The first day on or after `from` that no bought period covers.
+fn first_gap(
+    bought: &[(jiff::civil::Date, jiff::civil::Date)],
+    from: jiff::civil::Date,
+) -> jiff::civil::Date {
+    let mut day = from;
+    while let Some(&(_, last)) = bought.iter().find(|(f, l)| *f <= day && day <= *l) {
+        match last.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+    day
 }
 
 fn parse_date(field: &'static str, text: &str) -> Result<jiff::civil::Date, AppError> {
@@ -438,6 +544,159 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
         },
     };
     render(&state, &ctx, actor, person, shown).await
+}
+
+/// A worker's own application: injury determination under a unit's
+/// insurance (Regulations Art 17(2), as the worker), or the pilot's
+/// occupational-injury confirmation, its platform the one whose order
+/// covered the day (人社厅函〔2025〕79号).
+async fn report_injury(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let (actor, person) = match worker(&ctx) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let token = fields
+        .iter()
+        .find(|(k, _)| k == "csrf_token")
+        .map_or("", |(_, v)| v.as_str());
+    if let Err(r) = session::check_csrf(&ctx, token) {
+        return r;
+    }
+    let (a, f) = (actor.clone(), fields.clone());
+    let result = state
+        .run(move |app| -> Result<CaseView, AppError> {
+            let value = |k: &str| f.iter().find(|(n, _)| n == k).map_or("", |(_, v)| v.trim());
+            let accident_date = parse_date("accident_date", value("accident_date"))?;
+            let cover = value("cover");
+            let row = if cover == PILOT {
+                let answer =
+                    app.coverage(&a, &person, gongshang_app::At::Day(accident_date), None)?;
+                let mut platforms: Vec<String> = answer
+                    .covers
+                    .iter()
+                    .filter_map(|c| c.platform.clone())
+                    .collect();
+                platforms.dedup();
+                let platform = match platforms.as_slice() {
+                    [] => {
+                        return Err(AppError::invalid(
+                            "accident_date",
+                            "no platform's order covered you on that day",
+                        ));
+                    }
+                    [one] => one.clone(),
+                    _ => match value("platform") {
+                        "" => {
+                            return Err(AppError::invalid(
+                                "platform",
+                                format!(
+                                    "orders of several platforms that day: {}",
+                                    platforms.join(", ")
+                                ),
+                            ));
+                        }
+                        p => p.to_owned(),
+                    },
+                };
+                let scheme_id = answer
+                    .covers
+                    .iter()
+                    .find(|c| c.platform.as_deref() == Some(platform.as_str()))
+                    .map(|c| c.scheme_id.clone())
+                    .ok_or_else(|| AppError::invalid("platform", "not a platform of that day"))?;
+                app.file_confirmation(
+                    &a,
+                    &gongshang_app::cases::ConfirmationRequest {
+                        number: None,
+                        person,
+                        scheme_id,
+                        platform: gongshang_domain::ids::PlatformId::parse(&platform)
+                            .map_err(|e| AppError::invalid("platform", e.to_string()))?,
+                        region: None,
+                        applicant: gongshang_domain::confirmation::ConfirmationApplicant::Worker,
+                        accident_date,
+                        injured_at: None,
+                        filed_on: None,
+                        accident_key: None,
+                    },
+                )?
+            } else {
+                let id: i64 = cover
+                    .strip_prefix("enrollment:")
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(|| AppError::invalid("cover", "choose when you were hurt"))?;
+                let detail = app.person_detail_by_resident_id(&a, &person)?;
+                let enrollment = detail
+                    .enrollments
+                    .iter()
+                    .find(|e| e.id == id)
+                    .ok_or_else(|| AppError::invalid("cover", "choose when you were hurt"))?;
+                let unit = enrollment
+                    .unit
+                    .ok_or_else(|| AppError::invalid("cover", "this cover has no unit"))?;
+                let ticked: Vec<&str> = f
+                    .iter()
+                    .filter(|(k, _)| k == "materials")
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                app.file_case(
+                    &a,
+                    &gongshang_app::cases::FileCaseRequest {
+                        number: None,
+                        person,
+                        unit,
+                        scheme_id: enrollment.scheme_id.clone(),
+                        region: None,
+                        applicant: gongshang_domain::determination::ApplicantRole::Worker,
+                        accident_date,
+                        filed_on: None,
+                        ground_claimed: ground_of("ground", value("ground"))?,
+                        materials: materials_of(&ticked)?,
+                        accident_key: None,
+                        intern_school: None,
+                    },
+                )?
+            };
+            app.case_view(&a, &row.number)
+        })
+        .await;
+    let shown = match result {
+        Ok(view) => Shown {
+            notice: Some(applied_notice(&ctx, &view)),
+            ..Shown::default()
+        },
+        Err(e) => Shown {
+            injury: fields,
+            injury_error: Some(e),
+            ..Shown::default()
+        },
+    };
+    render(&state, &ctx, actor, person, shown).await
+}
+
+/// The answer to an application just filed: received with the next step
+/// and its deadline, or not admissible with why.
+fn applied_notice(ctx: &Ctx, view: &CaseView) -> Markup {
+    let row = &view.row;
+    let href = format!("/me/cases/{}", row.number);
+    if plain::is_refusal(row.state) {
+        html! { div.alert.error #injury-result role="alert" tabindex="-1" autofocus style="margin-top:1rem" {
+            strong { (ctx.t("申请未受理。", "Your application was not admitted.")) } " "
+            (refusal_reason(ctx, view))
+            " " a href=(href) { (ctx.t("查看详情", "See it")) }
+        } }
+    } else {
+        html! { div.alert.ok #injury-result role="status" tabindex="-1" autofocus style="margin-top:1rem" {
+            strong { (ctx.t("已收到您的申请。", "Your application is received.")) } " "
+            (ctx.t("案件号 ", "Case ")) (row.number) " · "
+            (plain::case_state(ctx, row.state)) " · "
+            a href=(href) { (ctx.t("查看进度", "Follow it")) }
+        } }
+    }
 }
 
 /// The answer to a claim just filed: received, or not accepted with why.
@@ -633,5 +892,25 @@ async fn dispute_case(
     {
         Ok(filed) => Redirect::to(&format!("/tickets/{}", filed.number)).into_response(),
         Err(e) => error_page(&ctx, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_gap;
+    use jiff::civil::date;
+
+    #[test]
+    fn the_first_day_to_buy_is_the_first_gap_not_the_latest_end() {
+        let bought = [
+            (date(2026, 7, 1), date(2026, 7, 7)),
+            (date(2026, 7, 20), date(2026, 7, 26)),
+            (date(2026, 7, 8), date(2026, 7, 10)),
+        ];
+        // Bought 1-10 and 20-26: the gap starts on the 11th.
+        assert_eq!(first_gap(&bought, date(2026, 7, 2)), date(2026, 7, 11));
+        assert_eq!(first_gap(&bought, date(2026, 7, 15)), date(2026, 7, 15));
+        assert_eq!(first_gap(&bought, date(2026, 7, 21)), date(2026, 7, 27));
+        assert_eq!(first_gap(&[], date(2026, 7, 2)), date(2026, 7, 2));
     }
 }

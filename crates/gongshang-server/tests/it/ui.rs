@@ -747,3 +747,68 @@ fn a_worker_files_a_ticket_from_their_own_pages() {
     let unit = sign_in("unit");
     assert!(get("/employer", Some(&unit)).body.contains("/tickets#file"));
 }
+
+/// Regulations Art 17(2) and the pilot's confirmation (人社厅函〔2025〕79号):
+/// a worker applies from their own phone page. A rider hurt on a day without
+/// an order is told so at the date, with nothing filed; on a day of orders the
+/// confirmation is filed against the platform of that day's orders, and a
+/// choice that is not theirs is refused at its field.
+#[test]
+fn art17_a_rider_reports_an_injury_from_the_phone_page() {
+    let d = demo();
+    let s = sign_in("rider");
+    let me = get("/me", Some(&s));
+    assert!(
+        me.body
+            .contains("form method=\"post\" action=\"/me/injury\""),
+        "{}",
+        me.body
+    );
+    let post = |fields: &[(&str, &str)]| {
+        let body = form(fields);
+        request(
+            d.addr,
+            "POST",
+            "/me/injury",
+            &[("Cookie", &s.cookie), ("HX-Request", "true")],
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        )
+    };
+    let wrong = post(&[
+        ("csrf_token", &s.csrf),
+        ("cover", "enrollment:1"),
+        ("accident_date", "2026-06-01"),
+        ("ground", "art14_1_work_accident"),
+    ]);
+    assert!(
+        wrong.body.contains("cover-error") && !wrong.body.contains("injury-result"),
+        "another's enrolment is refused at the field: {}",
+        wrong.body
+    );
+    // The rider's order days are random: try the days of June until one
+    // had an order. A day without one is refused at the date.
+    let mut filed = None;
+    for day in 1..=30 {
+        let date = format!("2026-06-{day:02}");
+        let r = post(&[
+            ("csrf_token", &s.csrf),
+            ("cover", "pilot"),
+            ("accident_date", &date),
+        ]);
+        assert_eq!(r.status, 200);
+        if r.body.contains("injury-result") {
+            filed = Some(r.body);
+            break;
+        }
+        assert!(r.body.contains("accident_date-error"), "{}", r.body);
+    }
+    let body = filed.expect("a rider with orders in June has a day of orders");
+    assert!(body.contains("已收到您的申请"), "{body}");
+    assert!(!body.contains("confirmation_"), "no internal codes: {body}");
+    let forged = post(&[
+        ("csrf_token", "forged"),
+        ("cover", "pilot"),
+        ("accident_date", "2026-06-01"),
+    ]);
+    assert_eq!(forged.status, 403);
+}
