@@ -139,7 +139,8 @@ fn assets_are_embedded() {
 fn every_role_signs_in_and_reaches_its_home() {
     let d = demo();
     // The service centre's front desk, mediator and partner came with issue 15.
-    assert_eq!(d.logins.len(), 10, "one login per role");
+    // The rider (a platform's worker) came with the worker's injury report.
+    assert_eq!(d.logins.len(), 11, "one login per role");
     for (login, page, expect) in [
         // Issue 13: the clerk's home is the work queue, the reviewer's the
         // awards awaiting review.
@@ -150,6 +151,7 @@ fn every_role_signs_in_and_reaches_its_home() {
         ("unit", "/people", "人员"),
         ("platform", "/bills", "征缴账单"),
         ("worker", "/me", "我的保障"),
+        ("rider", "/me", "报告工伤"),
         ("front", "/tickets", "受理队列"),
         ("mediator", "/tickets", "调解队列"),
         ("arbitration", "/tickets", "转介收件箱"),
