@@ -534,7 +534,7 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
         .await;
     let shown = match result {
         Ok(view) => Shown {
-            notice: Some(filed_notice(&ctx, &view)),
+            notice: Some(filed_notice(&ctx, &view, "claim-result", CLAIM_WORDS)),
             ..Shown::default()
         },
         Err(e) => Shown {
@@ -666,7 +666,12 @@ async fn report_injury(
         .await;
     let shown = match result {
         Ok(view) => Shown {
-            notice: Some(applied_notice(&ctx, &view)),
+            notice: Some(filed_notice(
+                &ctx,
+                &view,
+                "injury-result",
+                APPLICATION_WORDS,
+            )),
             ..Shown::default()
         },
         Err(e) => Shown {
@@ -678,20 +683,22 @@ async fn report_injury(
     render(&state, &ctx, actor, person, shown).await
 }
 
-/// The answer to an application just filed: received with the next step
-/// and its deadline, or not admissible with why.
-fn applied_notice(ctx: &Ctx, view: &CaseView) -> Markup {
+/// The answer to a claim or an application just filed: received, or not
+/// accepted with why. `id` names the element; the words are (refused,
+/// received) in Chinese and English.
+fn filed_notice(ctx: &Ctx, view: &CaseView, id: &str, words: [(&str, &str); 2]) -> Markup {
     let row = &view.row;
     let href = format!("/me/cases/{}", row.number);
+    let [(refused_zh, refused_en), (received_zh, received_en)] = words;
     if plain::is_refusal(row.state) {
-        html! { div.alert.error #injury-result role="alert" tabindex="-1" autofocus style="margin-top:1rem" {
-            strong { (ctx.t("申请未受理。", "Your application was not admitted.")) } " "
+        html! { div.alert.error id=(id) role="alert" tabindex="-1" autofocus style="margin-top:1rem" {
+            strong { (ctx.t(refused_zh, refused_en)) } " "
             (refusal_reason(ctx, view))
             " " a href=(href) { (ctx.t("查看详情", "See it")) }
         } }
     } else {
-        html! { div.alert.ok #injury-result role="status" tabindex="-1" autofocus style="margin-top:1rem" {
-            strong { (ctx.t("已收到您的申请。", "Your application is received.")) } " "
+        html! { div.alert.ok id=(id) role="status" tabindex="-1" autofocus style="margin-top:1rem" {
+            strong { (ctx.t(received_zh, received_en)) } " "
             (ctx.t("案件号 ", "Case ")) (row.number) " · "
             (plain::case_state(ctx, row.state)) " · "
             a href=(href) { (ctx.t("查看进度", "Follow it")) }
@@ -699,24 +706,17 @@ fn applied_notice(ctx: &Ctx, view: &CaseView) -> Markup {
     }
 }
 
-/// The answer to a claim just filed: received, or not accepted with why.
-fn filed_notice(ctx: &Ctx, view: &CaseView) -> Markup {
-    let row = &view.row;
-    let href = format!("/me/cases/{}", row.number);
-    if plain::is_refusal(row.state) {
-        html! { div.alert.error #claim-result role="alert" tabindex="-1" autofocus style="margin-top:1rem" {
-            strong { (ctx.t("理赔申请未受理。", "Your claim was not accepted.")) } " "
-            (refusal_reason(ctx, view))
-            " " a href=(href) { (ctx.t("查看详情", "See it")) }
-        } }
-    } else {
-        html! { div.alert.ok #claim-result role="status" tabindex="-1" autofocus style="margin-top:1rem" {
-            strong { (ctx.t("已收到您的理赔申请。", "Your claim is received.")) } " "
-            (plain::case_state(ctx, row.state)) " · "
-            a href=(href) { (ctx.t("查看进度", "Follow it")) }
-        } }
-    }
-}
+/// The words of a claim's answer.
+const CLAIM_WORDS: [(&str, &str); 2] = [
+    ("理赔申请未受理。", "Your claim was not accepted."),
+    ("已收到您的理赔申请。", "Your claim is received."),
+];
+
+/// The words of an injury application's answer.
+const APPLICATION_WORDS: [(&str, &str); 2] = [
+    ("申请未受理。", "Your application was not admitted."),
+    ("已收到您的申请。", "Your application is received."),
+];
 
 fn refusal_reason(ctx: &Ctx, view: &CaseView) -> String {
     if let Some(k) = &view.claim {
