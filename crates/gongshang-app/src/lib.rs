@@ -28,6 +28,7 @@ pub mod payroll;
 mod people;
 mod recovery;
 mod services;
+pub mod simulation;
 pub mod staff;
 pub mod tickets;
 pub mod views;

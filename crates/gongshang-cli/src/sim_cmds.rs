@@ -9,11 +9,11 @@ use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use gongshang_app::export::{Cell, Table, csv, xlsx};
+use gongshang_app::export::{csv, xlsx};
 use gongshang_rules::{Money, PolicySet};
 use gongshang_sim::population::{RegionInfo, SchemeInfo};
-use gongshang_sim::project::{Band, ScenarioRun};
-use gongshang_sim::{Options, Population, Projection, Reform, SchemeBilling, project};
+use gongshang_sim::project::ScenarioRun;
+use gongshang_sim::{Options, Population, Reform, SchemeBilling, project};
 use jiff::civil::date;
 
 use crate::CliError;
@@ -26,9 +26,18 @@ pub struct SimulateArgs {
     /// A population written by `gongshang synth population`
     #[arg(long, value_name = "FILE", conflicts_with_all = ["people", "db"])]
     pub population: Option<PathBuf>,
-    /// The insured as stored (not yet: see DESIGN.md)
+    /// The insured as stored in this database: the enrolments running on `--on`
     #[arg(long, value_name = "URL")]
     pub db: Option<String>,
+    /// With --db: the day the insured are counted on [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "db")]
+    pub on: Option<jiff::civil::Date>,
+    /// With --db: the industry class (1-8) to count enrolments without a unit in [default: leave them out]
+    #[arg(long, value_name = "CLASS", requires = "db")]
+    pub unitless_class: Option<u8>,
+    /// With --db: who runs it (an account's login, or a local administrator's name) [default: $USER]
+    #[arg(long, value_name = "NAME", requires = "db")]
+    pub actor: Option<String>,
     /// A synthetic population of this many people, made in memory
     #[arg(long, default_value_t = 100_000)]
     pub people: u64,
@@ -155,74 +164,6 @@ fn read_population(path: &PathBuf) -> Result<Population, CliError> {
     Ok(pop)
 }
 
-fn years_table(p: &Projection) -> Table {
-    let headers = [
-        "scenario",
-        "year",
-        "insured",
-        "wage_base",
-        "income_unit",
-        "income_worker",
-        "income_city",
-        "income",
-        "claims",
-        "one_time_disability",
-        "allowances",
-        "death",
-        "expenditure",
-        "reserve",
-        "months_of_reserve",
-        "payg_cost_rate",
-        "expenditure_p10",
-        "expenditure_p50",
-        "expenditure_p90",
-        "reserve_p10",
-        "reserve_p50",
-        "reserve_p90",
-    ];
-    let mut rows = Vec::new();
-    for (run, bands) in [
-        (&p.baseline, &p.bands_baseline),
-        (&p.reformed, &p.bands_reform),
-    ] {
-        for (i, y) in run.years.iter().enumerate() {
-            let band: Option<&Band> = bands.get(i);
-            let b = |f: &dyn Fn(&Band) -> Money| {
-                band.map_or(Cell::Text(String::new()), |b| Cell::Money(f(b)))
-            };
-            rows.push(vec![
-                Cell::Text(run.name.clone()),
-                Cell::Int(i64::from(y.year)),
-                Cell::Int(y.insured),
-                Cell::Money(y.wage_base),
-                Cell::Money(y.income_unit),
-                Cell::Money(y.income_worker),
-                Cell::Money(y.income_city),
-                Cell::Money(y.income),
-                Cell::Int(y.claims),
-                Cell::Money(y.one_time_disability),
-                Cell::Money(y.allowances),
-                Cell::Money(y.death),
-                Cell::Money(y.expenditure),
-                Cell::Money(y.reserve),
-                Cell::Text(y.months_of_reserve.clone().unwrap_or_default()),
-                Cell::Text(y.payg_cost_rate.clone()),
-                b(&|b| b.expenditure[0]),
-                b(&|b| b.expenditure[1]),
-                b(&|b| b.expenditure[2]),
-                b(&|b| b.reserve[0]),
-                b(&|b| b.reserve[1]),
-                b(&|b| b.reserve[2]),
-            ]);
-        }
-    }
-    Table {
-        name: "projection".into(),
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-        rows,
-    }
-}
-
 fn print_side_by_side(b: &ScenarioRun, r: &ScenarioRun) {
     println!(
         "{:<6} {:>16} {:>16} {:>16} {:>16} {:>18} {:>18} {:>7} {:>7} {:>7} {:>7}",
@@ -260,12 +201,28 @@ fn print_side_by_side(b: &ScenarioRun, r: &ScenarioRun) {
     );
 }
 
-pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
-    if args.db.is_some() {
-        return Err(CliError(
-            "--db: reading the insured as stored is not built yet (issue 14 leaves it open); use --people N or --population FILE".into(),
-        ));
+/// The insured as stored, through the app (its permission table and the
+/// reasons a record is left out); the counts left out are printed.
+fn stored_population(args: &SimulateArgs, url: &str) -> Result<Population, CliError> {
+    let app = crate::db::open_app(Some(url))?;
+    let actor = crate::db::cli_actor(&app, args.actor.as_deref())?;
+    let on = args.on.unwrap_or_else(|| app.today());
+    let (pop, summary) = app.stored_population(&actor, on, args.unitless_class)?;
+    for (why, n) in &summary.left_out {
+        eprintln!(
+            "  left out: {n} enrolment(s): {}",
+            why.text(gongshang_app::Lang::En)
+        );
     }
+    if pop.is_empty() {
+        return Err(CliError(format!(
+            "--db: no enrolment that can be projected runs on {on}"
+        )));
+    }
+    Ok(pop)
+}
+
+pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
     let policy = PolicySet::embedded()?;
     let reform = match &args.reform {
         Some(path) => {
@@ -278,9 +235,12 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
     };
     let t0 = Instant::now();
     eprint!("[1/3] population ... ");
-    let pop = match &args.population {
-        Some(path) => read_population(path)?,
-        None => Population::synthetic(&policy, args.people, args.seed, date(args.start, 1, 1))?,
+    let pop = match (&args.population, &args.db) {
+        (Some(path), _) => read_population(path)?,
+        (None, Some(url)) => stored_population(args, url)?,
+        (None, None) => {
+            Population::synthetic(&policy, args.people, args.seed, date(args.start, 1, 1))?
+        }
     };
     let t_pop = t0.elapsed();
     eprintln!(
@@ -354,7 +314,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
         }
     }
     if let Some(prefix) = &args.out {
-        let table = years_table(&p);
+        let table = gongshang_app::simulation::years_table(&p);
         let with = |ext: &str| {
             let mut s = prefix.clone().into_os_string();
             s.push(ext);

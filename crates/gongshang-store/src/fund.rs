@@ -122,6 +122,25 @@ pub trait FundStore {
 
     /// The reserve runs of a month, by region and scheme.
     fn reserve_runs(&self, month: &str) -> Result<Vec<ReserveRunRow>, StoreError>;
+
+    /// Every enrolment running on `on` (`YYYY-MM-DD`), with what a projection
+    /// reads of it: the unit's region and industry class, the person's birth
+    /// date and the wage of the latest declaration up to `on`'s month.
+    fn insured_on(&self, on: &str) -> Result<Vec<InsuredRow>, StoreError>;
+}
+
+/// An enrolment running on a day, as the fund's projection reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InsuredRow {
+    pub scheme_id: gongshang_rules::SchemeId,
+    /// The unit's pooling region (none: an enrolment without a unit).
+    pub region: Option<String>,
+    /// The unit's industry class, 1 to 8 (none without a unit).
+    pub industry_class: Option<i64>,
+    /// `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// The latest declared wage up to the day's month (none: never declared).
+    pub declared_wage: Option<Money>,
 }
 
 fn t(v: impl ToString) -> Value {
@@ -347,6 +366,35 @@ impl<B: Backend> FundStore for SqlStore<B> {
             )?
             .iter()
             .map(|r| reserve_row(r, false))
+            .collect()
+        })
+    }
+
+    fn insured_on(&self, on: &str) -> Result<Vec<InsuredRow>, StoreError> {
+        let month = on.get(..7).unwrap_or(on);
+        self.backend.read(|db| {
+            db.rows(
+                "reading the insured on a day",
+                "SELECT e.scheme_id, u.region, u.industry_class, p.birth_date, \
+                 (SELECT d.declared_wage_fen FROM declarations d \
+                  WHERE d.enrollment_id = e.id AND d.month <= $2 ORDER BY d.month DESC LIMIT 1) \
+                 FROM enrollments e JOIN people p ON p.id = e.person_id \
+                 LEFT JOIN units u ON u.id = e.unit_id \
+                 WHERE e.start_date <= $1 AND (e.end_date IS NULL OR e.end_date >= $1) \
+                 ORDER BY e.id",
+                &[t(on), t(month)],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok(InsuredRow {
+                    scheme_id: c.scheme_id(0)?,
+                    region: c.opt_text(1)?.map(str::to_owned),
+                    industry_class: c.opt_int(2)?,
+                    birth_date: c.text(3)?.to_owned(),
+                    declared_wage: c.opt_int(4)?.map(Money::from_fen),
+                })
+            })
             .collect()
         })
     }

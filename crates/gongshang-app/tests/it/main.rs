@@ -11,6 +11,7 @@ mod payroll_props;
 mod people;
 mod permissions;
 mod scheme_claims;
+mod simulation;
 mod tickets;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};

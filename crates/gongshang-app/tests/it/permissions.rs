@@ -614,9 +614,11 @@ fn every_use_case_asks_the_table_for_its_action() {
             Box::new(|a, x| {
                 ok(a.simulate(
                     x,
-                    &gongshang_app::fund::SimulationRequest {
+                    &gongshang_app::simulation::SimulationRequest {
                         reform: None,
-                        people: 100,
+                        population: gongshang_app::simulation::PopulationSource::Synthetic {
+                            people: 100,
+                        },
                         seed: 1,
                         start_year: 2026,
                         years: 1,

@@ -323,8 +323,14 @@ pub struct SimulationBody {
     /// `value`, `note`) and `[assumptions.KEY]` tables (`value`, `label`);
     /// absent: the baseline against itself.
     pub reform: Option<String>,
-    /// Synthetic insured to project (1 to 1,000,000).
-    pub people: u64,
+    /// Synthetic insured to project (1 to 1,000,000); or give `stored_on`.
+    pub people: Option<u64>,
+    /// Project the insured as stored: the enrolments running on this day
+    /// (`YYYY-MM-DD`) instead of a synthetic population.
+    pub stored_on: Option<String>,
+    /// With `stored_on`: the industry class (1 to 8) to count enrolments
+    /// without a unit in; absent, they are left out and counted.
+    pub unitless_class: Option<u8>,
     pub seed: Option<u64>,
     /// The first year [default 2026].
     pub start_year: Option<i16>,
@@ -400,6 +406,7 @@ pub struct SimAssumptionView {
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct SimulationView {
+    pub population: SimPopulationView,
     pub reform: String,
     pub start_year: i16,
     pub records: u64,
@@ -416,9 +423,30 @@ pub struct SimulationView {
     pub overrides: Vec<String>,
 }
 
-impl From<&gongshang_sim::Projection> for SimulationView {
-    fn from(p: &gongshang_sim::Projection) -> Self {
+/// Where the projected records came from.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimPopulationView {
+    /// `synthetic` or `stored`.
+    pub source: String,
+    /// The day the stored insured were counted on.
+    pub on: Option<String>,
+    pub records: u64,
+    /// Stored enrolments not projected, by reason (`per_order`,
+    /// `no_declared_wage`, `no_industry_class`, `no_region`,
+    /// `no_regional_wage`, `unknown_scheme`).
+    pub left_out: Vec<SimLeftOutView>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimLeftOutView {
+    pub reason: String,
+    pub count: u64,
+}
+
+impl From<&gongshang_app::simulation::Simulation> for SimulationView {
+    fn from(s: &gongshang_app::simulation::Simulation) -> Self {
         use gongshang_sim::project as sp;
+        let p = &s.projection;
         let scenario = |s: &sp::ScenarioRun| SimScenarioView {
             name: s.name.clone(),
             break_even_rate: s.break_even_rate.clone(),
@@ -468,6 +496,23 @@ impl From<&gongshang_sim::Projection> for SimulationView {
                 .collect()
         };
         SimulationView {
+            population: SimPopulationView {
+                source: s.population.source.to_owned(),
+                on: s.population.on.map(|d| d.to_string()),
+                records: s.population.records,
+                left_out: s
+                    .population
+                    .left_out
+                    .iter()
+                    .map(|(why, n)| SimLeftOutView {
+                        reason: serde_json::to_value(why)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        count: *n,
+                    })
+                    .collect(),
+            },
             reform: p.reform.clone(),
             start_year: p.start_year,
             records: u64::try_from(p.records).unwrap_or(u64::MAX),
@@ -507,7 +552,8 @@ impl From<&gongshang_sim::Projection> for SimulationView {
 }
 
 /// Project the fund under the baseline and a reform, year by year, over a
-/// synthetic population made for the request (analysts and agency staff):
+/// synthetic population made for the request, or over the insured as
+/// stored on a day (`stored_on`) (analysts and agency staff):
 /// income, expenditure by item, reserve and months, PAYG cost and
 /// break-even rates, the difference by provision, premiums by decile,
 /// scheme and region, and P10/P50/P90 bands when replicates are asked for.
@@ -520,10 +566,30 @@ pub async fn simulate(
     user: CurrentUser,
     ApiJson(body): ApiJson<SimulationBody>,
 ) -> ApiResult<Response> {
+    use gongshang_app::simulation::{PopulationSource, SimulationRequest};
     let actor = user.actor();
-    let req = gongshang_app::fund::SimulationRequest {
+    if body.unitless_class.is_some() && body.stored_on.is_none() {
+        return Err(ApiError::invalid(
+            "unitless_class",
+            "only with stored_on: a synthetic population has a class for everyone",
+        ));
+    }
+    let population = match (body.people, &body.stored_on) {
+        (Some(people), None) => PopulationSource::Synthetic { people },
+        (None, Some(on)) => PopulationSource::Stored {
+            on: super::registry::parse_date("stored_on", on)?,
+            unitless_class: body.unitless_class,
+        },
+        _ => {
+            return Err(ApiError::invalid(
+                "people",
+                "give either people (a synthetic population) or stored_on (the insured as stored), not both",
+            ));
+        }
+    };
+    let req = SimulationRequest {
         reform: body.reform,
-        people: body.people,
+        population,
         seed: body.seed.unwrap_or(1),
         start_year: body.start_year.unwrap_or(2026),
         years: body.years.unwrap_or(10),

@@ -106,5 +106,23 @@ fn an_analyst_projects_a_reform_and_a_refused_file_names_what_is_wrong() {
                 .json(&json!({"people": 2_000_000})),
         );
         assert_eq!(big.status, 422, "{}", big.body);
+        // The insured as stored: the fixture's enrolments running on the day.
+        let stored = s.send(
+            req("POST", "/api/v1/fund/simulations")
+                .bearer(analyst)
+                .json(&json!({"stored_on": "2025-06-15", "years": 2})),
+        );
+        assert_eq!(stored.status, 200, "{}", stored.body);
+        let v = stored.json();
+        assert_eq!(v["population"]["source"], "stored", "{v}");
+        assert_eq!(v["population"]["on"], "2025-06-15", "{v}");
+        assert_eq!(v["population"]["records"], v["records"], "{v}");
+        let both = s.send(
+            req("POST", "/api/v1/fund/simulations")
+                .bearer(analyst)
+                .json(&json!({"stored_on": "2025-06-15", "people": 10})),
+        );
+        assert_eq!(both.status, 422, "{}", both.body);
+        assert!(both.body.contains("people"), "{}", both.body);
     });
 }

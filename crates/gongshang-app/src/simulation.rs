@@ -1,0 +1,457 @@
+//! The fund's projection as a use case (issue 14): a reform projected over
+//! a synthetic population made for the request, or over the insured as
+//! stored on a day (`gongshang simulate --db`, the analyst's page, the API).
+//!
+//! A stored enrolment becomes one record of weight 1: the scheme's billing,
+//! the unit's pooling region and industry class, the person's age on the
+//! day and the wage of the latest declaration. What a projection cannot
+//! read from a record is not guessed: the record is left out and counted
+//! under its reason, and the counts travel with the result.
+
+use std::collections::BTreeMap;
+
+use gongshang_rules::Money;
+use gongshang_rules::scheme::Billing;
+use gongshang_sim::population::{RegionInfo, SchemeInfo};
+use gongshang_sim::{Population, SchemeBilling};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::actor::{Action, Actor};
+use crate::error::AppError;
+use crate::export::{Cell, Table};
+use crate::services::App;
+
+/// Whom the projection is run over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PopulationSource {
+    /// `people` synthetic records of weight 1, made from the seed.
+    Synthetic { people: u64 },
+    /// The enrolments running on `on`, as stored. `unitless_class` is the
+    /// industry class to count enrolments without a unit in (none: they are
+    /// left out, with their count).
+    Stored {
+        on: Date,
+        unitless_class: Option<u8>,
+    },
+}
+
+/// What an analyst asks the projection for. The API answers at once, so a
+/// synthetic population is bounded (`people` at most 1,000,000).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimulationRequest {
+    /// The reform as TOML (none: the baseline against itself).
+    pub reform: Option<String>,
+    pub population: PopulationSource,
+    pub seed: u64,
+    pub start_year: i16,
+    pub years: u16,
+    pub replicates: u16,
+}
+
+/// The most people the API projects in a request.
+pub const SIMULATION_MAX_PEOPLE: u64 = 1_000_000;
+
+/// Why a stored enrolment is not in the projection.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftOut {
+    /// A per-order scheme (the platform pilot): its cover is by the order,
+    /// which the projection does not model.
+    PerOrder,
+    /// A monthly-wage enrolment with no declaration up to the day.
+    NoDeclaredWage,
+    /// No unit, so no industry class, and none was given.
+    NoIndustryClass,
+    /// No pooling region (no unit, and the scheme's areas name not exactly
+    /// one region of the policies).
+    NoRegion,
+    /// The region has no average wage on the day in the policies.
+    NoRegionalWage,
+    /// The scheme is not in the policies.
+    UnknownScheme,
+}
+
+impl LeftOut {
+    pub fn text(self, lang: crate::Lang) -> &'static str {
+        let zh = lang == crate::Lang::Zh;
+        match self {
+            LeftOut::PerOrder => {
+                if zh {
+                    "按单缴费的参保（平台职业伤害保障），测算不含"
+                } else {
+                    "per-order cover (the platform pilot), not projected"
+                }
+            }
+            LeftOut::NoDeclaredWage => {
+                if zh {
+                    "按月缴费但截至当日未申报工资"
+                } else {
+                    "a monthly-wage enrolment with no declared wage up to the day"
+                }
+            }
+            LeftOut::NoIndustryClass => {
+                if zh {
+                    "无参保单位，因而无行业类别（可指定无单位者的行业类别）"
+                } else {
+                    "no unit and so no industry class (give one for enrolments without a unit)"
+                }
+            }
+            LeftOut::NoRegion => {
+                if zh {
+                    "无法确定统筹地区"
+                } else {
+                    "no pooling region"
+                }
+            }
+            LeftOut::NoRegionalWage => {
+                if zh {
+                    "统筹地区当日无社平工资参数"
+                } else {
+                    "the region has no average wage on the day"
+                }
+            }
+            LeftOut::UnknownScheme => {
+                if zh {
+                    "方案不在政策文件中"
+                } else {
+                    "the scheme is not in the policies"
+                }
+            }
+        }
+    }
+}
+
+/// Where the projected records came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PopulationSummary {
+    /// `synthetic` or `stored`.
+    pub source: &'static str,
+    /// The day the stored insured were counted on.
+    pub on: Option<Date>,
+    pub records: u64,
+    /// Stored enrolments left out, by reason.
+    pub left_out: BTreeMap<LeftOut, u64>,
+}
+
+/// A projection and the population it ran over.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    pub projection: gongshang_sim::Projection,
+    pub population: PopulationSummary,
+}
+
+fn sim_error(e: gongshang_sim::SimError) -> AppError {
+    AppError::Invalid {
+        field: e.field,
+        reason: e.reason,
+    }
+}
+
+/// Whole years from `birth` to `on`.
+fn age_on(birth: Date, on: Date) -> i64 {
+    let mut years = i64::from(on.year()) - i64::from(birth.year());
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years
+}
+
+impl App {
+    /// The insured as stored on `on`, as a projection's population
+    /// (analysts and agency staff).
+    pub fn stored_population(
+        &self,
+        actor: &Actor,
+        on: Date,
+        unitless_class: Option<u8>,
+    ) -> Result<(Population, PopulationSummary), AppError> {
+        actor.authorize(Action::RunSimulation)?;
+        if let Some(c) = unitless_class
+            && !(1..=8).contains(&c)
+        {
+            return Err(AppError::invalid(
+                "unitless_class",
+                format!("{c}: allowed 1 to 8"),
+            ));
+        }
+        let rows = self.store.insured_on(&on.to_string())?;
+        let mut pop = Population::with_capacity(rows.len());
+        let mut left_out: BTreeMap<LeftOut, u64> = BTreeMap::new();
+        let mut leave = |why: LeftOut| *left_out.entry(why).or_insert(0) += 1;
+        for row in rows {
+            let Ok(scheme) = self.policy.scheme(&row.scheme_id) else {
+                leave(LeftOut::UnknownScheme);
+                continue;
+            };
+            let billing = match scheme.billing {
+                Billing::MonthlyWage { .. } => SchemeBilling::MonthlyWage,
+                Billing::PerDay { .. } => SchemeBilling::PerDay,
+                Billing::PerOrder { .. } => {
+                    leave(LeftOut::PerOrder);
+                    continue;
+                }
+            };
+            let region = match &row.region {
+                Some(r) => Some(r.clone()),
+                None => {
+                    let mut found = self
+                        .policy
+                        .regions()
+                        .filter(|r| scheme.applies_in(&self.policy, &r.code, on));
+                    match (found.next(), found.next()) {
+                        (Some(r), None) => Some(r.code.clone()),
+                        _ => None,
+                    }
+                }
+            };
+            let Some(region) = region else {
+                leave(LeftOut::NoRegion);
+                continue;
+            };
+            // A district's unit is in its city's pooling region (统筹地区):
+            // the region itself if the policies have its average wage, else
+            // its city's, else its province's.
+            let found = [
+                region.clone(),
+                format!("{}00", region.get(..4).unwrap_or("")),
+                format!("{}0000", region.get(..2).unwrap_or("")),
+            ]
+            .into_iter()
+            .find_map(|code| {
+                self.policy
+                    .regional(&code, "regional.avg_monthly_wage", on)
+                    .ok()
+                    .map(|avg| (code, avg))
+            });
+            let Some((region, avg)) = found else {
+                leave(LeftOut::NoRegionalWage);
+                continue;
+            };
+            let class = match (row.industry_class, unitless_class) {
+                (Some(c), _) => u8::try_from(c).unwrap_or(0),
+                (None, Some(c)) => c,
+                (None, None) => {
+                    leave(LeftOut::NoIndustryClass);
+                    continue;
+                }
+            };
+            // A per-day scheme's premium does not read the wage; its benefit
+            // wage is held at the band's floor (project.rs).
+            let wage = match (billing, row.declared_wage) {
+                (_, Some(w)) => w,
+                (SchemeBilling::PerDay, None) => Money::ZERO,
+                (SchemeBilling::MonthlyWage, None) => {
+                    leave(LeftOut::NoDeclaredWage);
+                    continue;
+                }
+            };
+            let birth: Date = row
+                .birth_date
+                .parse()
+                .map_err(|e| AppError::invalid("birth_date", format!("{}: {e}", row.birth_date)))?;
+            let age = u8::try_from(age_on(birth, on).clamp(0, 255)).unwrap_or(0);
+            let jurisdiction = self
+                .policy
+                .region(&region)
+                .map(|r| r.jurisdiction.clone())
+                .unwrap_or_default();
+            let r = pop
+                .region_index(RegionInfo {
+                    code: region,
+                    jurisdiction,
+                    avg_wage: avg.money(),
+                })
+                .map_err(sim_error)?;
+            let s = pop
+                .scheme_index(SchemeInfo {
+                    id: row.scheme_id.to_string(),
+                    billing,
+                })
+                .map_err(sim_error)?;
+            pop.push(r, s, class, age, wage, 1).map_err(sim_error)?;
+        }
+        let summary = PopulationSummary {
+            source: "stored",
+            on: Some(on),
+            records: u64::try_from(pop.len()).unwrap_or(u64::MAX),
+            left_out,
+        };
+        Ok((pop, summary))
+    }
+
+    /// Projects the fund under the baseline and the reform, side by side
+    /// (analysts and agency staff).
+    pub fn simulate(&self, actor: &Actor, req: &SimulationRequest) -> Result<Simulation, AppError> {
+        actor.authorize(Action::RunSimulation)?;
+        if !(1..=30).contains(&req.years) {
+            return Err(AppError::invalid(
+                "years",
+                format!("{}: allowed 1 to 30", req.years),
+            ));
+        }
+        if req.replicates > 200 {
+            return Err(AppError::invalid(
+                "replicates",
+                format!("{}: allowed 0 to 200", req.replicates),
+            ));
+        }
+        if !(2000..=2100).contains(&req.start_year) {
+            return Err(AppError::invalid(
+                "start_year",
+                format!("{}: allowed 2000 to 2100", req.start_year),
+            ));
+        }
+        let (pop, summary) = match req.population {
+            PopulationSource::Synthetic { people } => {
+                if !(1..=SIMULATION_MAX_PEOPLE).contains(&people) {
+                    return Err(AppError::invalid(
+                        "people",
+                        format!(
+                            "{people}: allowed 1 to {SIMULATION_MAX_PEOPLE} (larger populations: gongshang simulate)"
+                        ),
+                    ));
+                }
+                let start = jiff::civil::date(req.start_year, 1, 1);
+                let pop = Population::synthetic(&self.policy, people, req.seed, start)
+                    .map_err(sim_error)?;
+                let summary = PopulationSummary {
+                    source: "synthetic",
+                    on: None,
+                    records: people,
+                    left_out: BTreeMap::new(),
+                };
+                (pop, summary)
+            }
+            PopulationSource::Stored { on, unitless_class } => {
+                self.stored_population(actor, on, unitless_class)?
+            }
+        };
+        if pop.is_empty() {
+            return Err(AppError::invalid(
+                "population",
+                match summary.on {
+                    Some(on) if summary.left_out.is_empty() => {
+                        format!("no enrolment runs on {on}")
+                    }
+                    Some(on) => format!(
+                        "no enrolment running on {on} can be projected; left out: {}",
+                        summary
+                            .left_out
+                            .iter()
+                            .map(|(why, n)| format!("{n} {}", why.text(crate::Lang::En)))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                    None => "no records".to_owned(),
+                },
+            ));
+        }
+        let reform = match &req.reform {
+            Some(text) => gongshang_sim::Reform::parse(text, &self.policy).map_err(sim_error)?,
+            None => gongshang_sim::Reform::none(),
+        };
+        let projection = gongshang_sim::project(
+            &pop,
+            &self.policy,
+            &reform,
+            &gongshang_sim::Options {
+                start_year: req.start_year,
+                years: req.years,
+                replicates: req.replicates,
+                seed: req.seed,
+                threads: 2,
+                initial_reserve: None,
+                attribution: true,
+            },
+        )
+        .map_err(sim_error)?;
+        Ok(Simulation {
+            projection,
+            population: summary,
+        })
+    }
+}
+
+/// The projection's years, baseline then reform, with the bands: the table
+/// the CLI writes as CSV and xlsx and the analyst's page exports.
+pub fn years_table(p: &gongshang_sim::Projection) -> Table {
+    let headers = [
+        "scenario",
+        "year",
+        "insured",
+        "wage_base",
+        "income_unit",
+        "income_worker",
+        "income_city",
+        "income",
+        "claims",
+        "one_time_disability",
+        "allowances",
+        "death",
+        "expenditure",
+        "reserve",
+        "months_of_reserve",
+        "payg_cost_rate",
+        "expenditure_p10",
+        "expenditure_p50",
+        "expenditure_p90",
+        "reserve_p10",
+        "reserve_p50",
+        "reserve_p90",
+    ];
+    let mut rows = Vec::new();
+    for (run, bands) in [
+        (&p.baseline, &p.bands_baseline),
+        (&p.reformed, &p.bands_reform),
+    ] {
+        for (i, y) in run.years.iter().enumerate() {
+            let band: Option<&gongshang_sim::project::Band> = bands.get(i);
+            let b = |f: &dyn Fn(&gongshang_sim::project::Band) -> Money| {
+                band.map_or(Cell::Text(String::new()), |b| Cell::Money(f(b)))
+            };
+            rows.push(vec![
+                Cell::Text(run.name.clone()),
+                Cell::Int(i64::from(y.year)),
+                Cell::Int(y.insured),
+                Cell::Money(y.wage_base),
+                Cell::Money(y.income_unit),
+                Cell::Money(y.income_worker),
+                Cell::Money(y.income_city),
+                Cell::Money(y.income),
+                Cell::Int(y.claims),
+                Cell::Money(y.one_time_disability),
+                Cell::Money(y.allowances),
+                Cell::Money(y.death),
+                Cell::Money(y.expenditure),
+                Cell::Money(y.reserve),
+                Cell::Text(y.months_of_reserve.clone().unwrap_or_default()),
+                Cell::Text(y.payg_cost_rate.clone()),
+                b(&|b| b.expenditure[0]),
+                b(&|b| b.expenditure[1]),
+                b(&|b| b.expenditure[2]),
+                b(&|b| b.reserve[0]),
+                b(&|b| b.reserve[1]),
+                b(&|b| b.reserve[2]),
+            ]);
+        }
+    }
+    Table {
+        name: "projection".into(),
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::age_on;
+    use jiff::civil::date;
+
+    #[test]
+    fn age_counts_whole_years_to_the_birthday() {
+        assert_eq!(age_on(date(1990, 6, 15), date(2026, 6, 14)), 35);
+        assert_eq!(age_on(date(1990, 6, 15), date(2026, 6, 15)), 36);
+        assert_eq!(age_on(date(2000, 2, 29), date(2026, 2, 28)), 25);
+    }
+}
