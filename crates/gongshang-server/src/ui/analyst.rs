@@ -386,7 +386,7 @@ pub fn csv_of(head: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn download(name: &str, format: &str, bytes: Vec<u8>) -> Response {
+pub(super) fn download(name: &str, format: &str, bytes: Vec<u8>) -> Response {
     let content_type = match format {
         "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _ => "text/csv; charset=utf-8",

@@ -15,7 +15,7 @@ use crate::AppState;
 /// cached for a year; any other version is served `no-cache`.
 macro_rules! version {
     () => {
-        "3"
+        "4"
     };
 }
 const VERSION: &str = version!();

@@ -30,6 +30,7 @@ mod queue;
 mod registry;
 mod review;
 mod session;
+mod simulate;
 mod staff_words;
 mod tickets;
 mod worker;
@@ -68,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(analyst::router())
         .merge(fund::router())
+        .merge(simulate::router())
         // issue 13: the employer's and the platform's pages
         .merge(employer::router())
         .merge(platform::router())

@@ -552,6 +552,50 @@ fn the_analyst_reads_the_fund_statement_with_its_chart() {
     assert_eq!(get("/fund", Some(&unit)).status, 403);
 }
 
+/// Issue 14: the analyst projects a reform over the demo's insured as
+/// stored, sees baseline and reform side by side with the chart and what was
+/// left out, exports the years, and a refused entry comes back under its
+/// field in Chinese with what was typed; a unit user is refused the page.
+#[test]
+fn the_analyst_simulates_a_reform_over_the_stored_insured_and_exports_it() {
+    let s = sign_in("analyst");
+    let empty = get("/fund/simulate", Some(&s));
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert!(
+        empty.body.contains("benefit_wage.floor_share"),
+        "the form starts with the shipped reform"
+    );
+    let q = "/fund/simulate?run=1&source=stored&years=3&reform=name+%3D+%22ceiling%22%0A%5B%5Boverride%5D%5D%0Akey+%3D+%22benefit_wage.ceiling_share%22%0Afrom+%3D+2027-01-01%0Avalue+%3D+%22350%25%22%0Anote+%3D+%22raised%22%0A";
+    let r = get(q, Some(&s));
+    assert_eq!(r.status, 200, "{}", r.body);
+    for text in [
+        "在保的参保记录",
+        "<svg",
+        "benefit_wage.ceiling_share",
+        "盈亏平衡费率",
+        "未计入",
+        "format=xlsx",
+    ] {
+        assert!(r.body.contains(text), "the results show {text}: {}", r.body);
+    }
+    let csv = get(&format!("{q}&format=csv"), Some(&s));
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.contains("scenario,year,insured"), "{}", csv.body);
+    let bad = get(
+        "/fund/simulate?run=1&source=synthetic&people=100&years=99",
+        Some(&s),
+    );
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("id=\"years-error\""), "{}", bad.body);
+    assert!(bad.body.contains("测算年数应为 1 至 30"), "{}", bad.body);
+    assert!(
+        bad.body.contains("value=\"99\""),
+        "the entry comes back as typed"
+    );
+    let unit = sign_in("unit");
+    assert_eq!(get("/fund/simulate", Some(&unit)).status, 403);
+}
+
 /// Issue 17: the agency's staff read the map of articles with its counts by
 /// status; a worker may not; an award's trace lines link to their entries.
 #[test]
