@@ -419,11 +419,15 @@ impl App {
             .filter(|i| i.periodicity == Periodicity::Monthly)
         {
             let start = benefit_start(&facts, it.item);
+            // A benefit still runs when nothing ended it, or when its end is
+            // only scheduled ahead (a child's pension ends the month before
+            // the 18th birthday, set when it starts, Art 39(1)(2)): the new
+            // award changes its amount and never starts it a second time.
             if let Some(b) = existing.iter().find(|b| {
                 b.item == it.item
                     && b.beneficiary == it.beneficiary
                     && b.payer == it.payer
-                    && b.end_reason.is_none()
+                    && (b.end_reason.is_none() || b.end_month.is_some_and(|end| end >= start))
             }) {
                 continuing.insert(b.id);
                 // The new amount applies from its own start, but never to a
