@@ -467,10 +467,10 @@ impl App {
                 monthly: it.amount,
             });
         }
-        for b in existing
-            .iter()
-            .filter(|b| b.end_reason.is_none() && !continuing.contains(&b.id))
-        {
+        // A benefit the new award no longer has ends, also one whose end was
+        // only scheduled ahead (a child's pension at 18); one already ended
+        // by then stays as it is.
+        for b in existing.iter().filter(|b| !continuing.contains(&b.id)) {
             // Paid up to the last month paid; never paid: ended before it began.
             let last = match self.store.payroll_lines_of_benefit(b.id)?.last() {
                 Some((m, _)) => *m,
@@ -481,6 +481,9 @@ impl App {
                         .map_err(|e| AppError::invalid("start_month", e.to_string()))?,
                 ),
             };
+            if b.end_reason.is_some() && b.end_month.is_none_or(|end| end <= last) {
+                continue;
+            }
             approval
                 .endings
                 .push((b.id, last, format!("not in award {award_id}")));

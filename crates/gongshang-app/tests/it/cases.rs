@@ -679,6 +679,36 @@ fn art39_a_childs_pension_does_not_start_twice_when_the_award_is_replaced() {
         assert_eq!(june.lines, 2);
         // 9,000.00 × 40% + 9,000.00 × 30% = 3,600.00 + 2,700.00.
         assert_eq!(june.total, yuan("6300.00"));
+        // A third award without the child (the dependency was wrongly
+        // recorded): the child's pension ends after June, the last month
+        // paid, instead of running on to January 2026.
+        let third = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(
+                    award_request(
+                        serde_json::json!({
+                            "own_wage": "9000.00",
+                            "death_date": "2025-04-25",
+                            "dependants": {"spouse": true, "others": 0}
+                        }),
+                        "facts_corrected",
+                    ),
+                    second.award.id,
+                ),
+            )
+            .unwrap();
+        let view = app.approve_award(&CHECKER, third.award.id).unwrap();
+        let child = view
+            .benefits
+            .iter()
+            .find(|b| b.beneficiary == "dependant-1")
+            .unwrap();
+        assert_eq!(child.end_month, Some(month("2025-06")));
+        // July pays the spouse alone: 9,000.00 × 40% = 3,600.00.
+        let july = app.run_payroll(&ACTOR, month("2025-07")).unwrap();
+        assert_eq!((july.lines, july.total), (1, yuan("3600.00")));
     });
 }
 
