@@ -419,11 +419,15 @@ impl App {
             .filter(|i| i.periodicity == Periodicity::Monthly)
         {
             let start = benefit_start(&facts, it.item);
+            // A benefit still runs when nothing ended it, or when its end is
+            // only scheduled ahead (a child's pension ends the month before
+            // the 18th birthday, set when it starts, Art 39(1)(2)): the new
+            // award changes its amount and never starts it a second time.
             if let Some(b) = existing.iter().find(|b| {
                 b.item == it.item
                     && b.beneficiary == it.beneficiary
                     && b.payer == it.payer
-                    && b.end_reason.is_none()
+                    && (b.end_reason.is_none() || b.end_month.is_some_and(|end| end >= start))
             }) {
                 continuing.insert(b.id);
                 // The new amount applies from its own start, but never to a
@@ -463,10 +467,10 @@ impl App {
                 monthly: it.amount,
             });
         }
-        for b in existing
-            .iter()
-            .filter(|b| b.end_reason.is_none() && !continuing.contains(&b.id))
-        {
+        // A benefit the new award no longer has ends, also one whose end was
+        // only scheduled ahead (a child's pension at 18); one already ended
+        // by then stays as it is.
+        for b in existing.iter().filter(|b| !continuing.contains(&b.id)) {
             // Paid up to the last month paid; never paid: ended before it began.
             let last = match self.store.payroll_lines_of_benefit(b.id)?.last() {
                 Some((m, _)) => *m,
@@ -477,6 +481,9 @@ impl App {
                         .map_err(|e| AppError::invalid("start_month", e.to_string()))?,
                 ),
             };
+            if b.end_reason.is_some() && b.end_month.is_none_or(|end| end <= last) {
+                continue;
+            }
             approval
                 .endings
                 .push((b.id, last, format!("not in award {award_id}")));

@@ -634,6 +634,84 @@ fn art39_survivors_pensions_end_at_18_remarriage_and_are_indexed_suspended_and_p
     });
 }
 
+/// Art 39 (条例第三十九条第一款第二项) with a replaced award: the child's
+/// pension, which has a known end (the month before the 18th birthday), is
+/// the same running benefit after the award is computed again; it never
+/// starts a second time. Own wage 8,500.00 → 9,000.00 (facts corrected): the
+/// child's 30% is 2,550.00, then 2,700.00 from the first month unpaid (June
+/// 2025, May having been paid); paid to January 2026 as before.
+#[test]
+fn art39_a_childs_pension_does_not_start_twice_when_the_award_is_replaced() {
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        let facts = |wage: &str| {
+            serde_json::json!({
+                "own_wage": wage,
+                "death_date": "2025-04-25",
+                "dependants": {"spouse": true, "others": 1}
+            })
+        };
+        let mut req = award_request(facts("8500.00"), "initial");
+        req.dependant_birth_dates = vec![Some(date(2008, 2, 15))];
+        let first = app.compute_award(&MAKER, &number, &req).unwrap();
+        app.approve_award(&CHECKER, first.award.id).unwrap();
+        let may = app.run_payroll(&ACTOR, month("2025-05")).unwrap();
+        assert_eq!(may.lines, 2);
+        let mut again = replacing(
+            award_request(facts("9000.00"), "facts_corrected"),
+            first.award.id,
+        );
+        again.dependant_birth_dates = vec![Some(date(2008, 2, 15))];
+        let second = app.compute_award(&MAKER, &number, &again).unwrap();
+        let view = app.approve_award(&CHECKER, second.award.id).unwrap();
+        let children: Vec<_> = view
+            .benefits
+            .iter()
+            .filter(|b| b.beneficiary == "dependant-1")
+            .collect();
+        assert_eq!(children.len(), 1, "{children:#?}");
+        let child = children[0];
+        assert_eq!(child.end_month, Some(month("2026-01")));
+        assert_eq!(child.amounts.last().unwrap().amount, yuan("2700.00"));
+        assert_eq!(child.amounts.last().unwrap().from_month, month("2025-06"));
+        // June pays the spouse and the child once each (not the child twice).
+        let june = app.run_payroll(&ACTOR, month("2025-06")).unwrap();
+        assert_eq!(june.lines, 2);
+        // 9,000.00 × 40% + 9,000.00 × 30% = 3,600.00 + 2,700.00.
+        assert_eq!(june.total, yuan("6300.00"));
+        // A third award without the child (the dependency was wrongly
+        // recorded): the child's pension ends after June, the last month
+        // paid, instead of running on to January 2026.
+        let third = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(
+                    award_request(
+                        serde_json::json!({
+                            "own_wage": "9000.00",
+                            "death_date": "2025-04-25",
+                            "dependants": {"spouse": true, "others": 0}
+                        }),
+                        "facts_corrected",
+                    ),
+                    second.award.id,
+                ),
+            )
+            .unwrap();
+        let view = app.approve_award(&CHECKER, third.award.id).unwrap();
+        let child = view
+            .benefits
+            .iter()
+            .find(|b| b.beneficiary == "dependant-1")
+            .unwrap();
+        assert_eq!(child.end_month, Some(month("2025-06")));
+        // July pays the spouse alone: 9,000.00 × 40% = 3,600.00.
+        let july = app.run_payroll(&ACTOR, month("2025-07")).unwrap();
+        assert_eq!((july.lines, july.total), (1, yuan("3600.00")));
+    });
+}
+
 #[test]
 fn art35_grade_1_to_4_at_retirement_the_fund_pays_only_the_difference_above_the_pension() {
     each_backend(|app, _| {
