@@ -137,6 +137,7 @@ impl App {
                 "wages_clamped_to_floor".to_owned(),
                 facts.unit_wage_months.len(),
             ),
+            ("repeated_injuries".to_owned(), facts.person_injuries.len()),
         ]);
         Ok(RunReport {
             run,

@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use gongshang_domain::monitor::facts::{
-    CoverAtAccident, OverlappingEnrolments, PersonDay, PlatformMonth, SameAccident, UnitWageMonth,
+    CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth, SameAccident,
+    UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunPlan, Subject, SubjectKind,
@@ -365,6 +366,27 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
             accident_date: date(&day).map_err(|e| StoreError::stored("accident_date", e))?,
             cases,
         });
+    }
+    // Cases of people with two or more different accident days
+    // (repeated_injuries): grouped in the database, so a person with one
+    // accident never comes back.
+    let mut injuries: BTreeMap<String, Vec<(String, Date)>> = BTreeMap::new();
+    for r in db.rows(
+        "gathering people with several accident days",
+        "SELECT c.resident_id, c.number, c.accident_date FROM cases c \
+         JOIN (SELECT resident_id FROM cases GROUP BY resident_id HAVING COUNT(DISTINCT accident_date) > 1) d \
+           ON d.resident_id = c.resident_id \
+         ORDER BY c.resident_id, c.accident_date, c.number",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        injuries
+            .entry(c.text(0)?.to_owned())
+            .or_default()
+            .push((c.text(1)?.to_owned(), c.parsed(2, "accident_date", date)?));
+    }
+    for (person, cases) in injuries {
+        facts.person_injuries.push(PersonInjuries { person, cases });
     }
     // Declared months beside the stored month totals (order_months is kept
     // by every import).

@@ -60,6 +60,15 @@ pub struct SameAccident {
     pub cases: Vec<(String, String)>,
 }
 
+/// The cases of one person with two or more different accident days, in
+/// accident-day then case-number order (repeated_injuries).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonInjuries {
+    pub person: String,
+    /// (case number, accident day).
+    pub cases: Vec<(String, Date)>,
+}
+
 /// A platform's declared month beside its stored orders of the month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformMonth {
@@ -91,4 +100,6 @@ pub struct MonitorFacts {
     pub same_accidents: Vec<SameAccident>,
     pub platform_months: Vec<PlatformMonth>,
     pub unit_wage_months: Vec<UnitWageMonth>,
+    #[serde(default)]
+    pub person_injuries: Vec<PersonInjuries>,
 }

@@ -7,8 +7,8 @@ use gongshang_rules::monitoring::MonitorRule;
 use jiff::ToSpan;
 
 use super::facts::{
-    CoverAtAccident, MonitorFacts, OverlappingEnrolments, PersonDay, PlatformMonth, SameAccident,
-    UnitWageMonth,
+    CoverAtAccident, MonitorFacts, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
+    SameAccident, UnitWageMonth,
 };
 use super::{Flag, RecordRef, Subject};
 use crate::error::DomainError;
@@ -21,6 +21,7 @@ pub const RULE_IDS: &[&str] = &[
     "duplicate_claim",
     "platform_declared_vs_stored",
     "wages_clamped_to_floor",
+    "repeated_injuries",
 ];
 
 /// The parameters each rule needs.
@@ -32,6 +33,7 @@ fn needs(id: &str) -> &'static [&'static str] {
         "duplicate_claim" => &["min_claims"],
         "platform_declared_vs_stored" => &["tolerance_bp"],
         "wages_clamped_to_floor" => &["max_share_bp", "min_lines"],
+        "repeated_injuries" => &["min_injuries", "window_days"],
         _ => &[],
     }
 }
@@ -103,6 +105,12 @@ pub fn evaluate(rules: &[&MonitorRule], facts: &MonitorFacts) -> Result<Vec<Flag
                 &facts.unit_wage_months,
                 p("max_share_bp")?,
                 p("min_lines")?,
+            )),
+            "repeated_injuries" => flags.extend(repeated_injuries(
+                rule,
+                &facts.person_injuries,
+                p("min_injuries")?,
+                p("window_days")?,
             )),
             _ => unreachable!("check_rules refused unknown ids"),
         }
@@ -390,6 +398,56 @@ pub fn wages_clamped_to_floor(
             format!(
                 "{}: {} of {} declared wages are under the band's lower limit",
                 f.month, f.clamped_lines, f.lines
+            ),
+        ));
+    }
+    out
+}
+
+/// One person injured on `min_injuries` or more different accident days
+/// within `window_days` days (first to last day inclusive; seed 002 Art 14,
+/// fabricated accidents). One flag per person, for the earliest such window;
+/// several cases of one accident day count once (duplicate_claim sees those).
+pub fn repeated_injuries(
+    rule: &MonitorRule,
+    facts: &[PersonInjuries],
+    min_injuries: i64,
+    window_days: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        let mut days: Vec<jiff::civil::Date> = f.cases.iter().map(|(_, d)| *d).collect();
+        days.sort_unstable();
+        days.dedup();
+        let need = usize::try_from(min_injuries.max(1)).unwrap_or(usize::MAX);
+        let window = (0..days.len()).find_map(|start| {
+            let end = start.checked_add(need - 1)?;
+            let last = *days.get(end)?;
+            let span = (last - days[start]).get_days();
+            (i64::from(span) < window_days).then_some((days[start], last))
+        });
+        let Some((first, last)) = window else {
+            continue;
+        };
+        let in_window: Vec<&str> = f
+            .cases
+            .iter()
+            .filter(|(_, d)| *d >= first && *d <= last)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let count = days.iter().filter(|d| **d >= first && **d <= last).count();
+        out.push(flag(
+            rule,
+            Subject::person(&f.person),
+            format!("{}/{first}", f.person),
+            in_window.iter().map(|n| RecordRef::new("case", n)).collect(),
+            format!(
+                "{first} 至 {last} 有 {count} 个不同事故日的案件（{}；{window_days} 日内 {min_injuries} 次即预警）",
+                in_window.join("、")
+            ),
+            format!(
+                "{count} accidents on different days from {first} to {last} ({}; {min_injuries} within {window_days} days opens a flag)",
+                in_window.join(", ")
             ),
         ));
     }
