@@ -138,6 +138,10 @@ impl App {
                 facts.unit_wage_months.len(),
             ),
             ("repeated_injuries".to_owned(), facts.person_injuries.len()),
+            (
+                "small_unit_disability_claims".to_owned(),
+                facts.unit_disability_claims.len(),
+            ),
         ]);
         Ok(RunReport {
             run,

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use gongshang_domain::monitor::facts::{
     CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth, SameAccident,
-    UnitWageMonth,
+    UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunPlan, Subject, SubjectKind,
@@ -387,6 +387,34 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     }
     for (person, cases) in injuries {
         facts.person_injuries.push(PersonInjuries { person, cases });
+    }
+    // Units with two or more cases whose appraisal gave a disability grade,
+    // with how many people each unit has ever enrolled
+    // (small_unit_disability_claims).
+    let mut graded: BTreeMap<String, (i64, Vec<String>)> = BTreeMap::new();
+    for r in db.rows(
+        "gathering units' graded cases",
+        "SELECT c.unit_code, c.number, \
+                (SELECT COUNT(DISTINCT e.person_id) FROM enrollments e JOIN units u ON u.id = e.unit_id WHERE u.credit_code = c.unit_code) \
+         FROM cases c \
+         WHERE c.unit_code IS NOT NULL \
+           AND EXISTS (SELECT 1 FROM appraisal_conclusions a WHERE a.case_id = c.id AND a.grade IS NOT NULL) \
+         ORDER BY c.unit_code, c.number",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        let entry = graded
+            .entry(c.text(0)?.to_owned())
+            .or_insert_with(|| (0, Vec::new()));
+        entry.0 = c.int(2)?;
+        entry.1.push(c.text(1)?.to_owned());
+    }
+    for (unit, (headcount, cases)) in graded {
+        facts.unit_disability_claims.push(UnitDisabilityClaims {
+            unit,
+            headcount,
+            cases,
+        });
     }
     // Declared months beside the stored month totals (order_months is kept
     // by every import).

@@ -69,6 +69,18 @@ pub struct PersonInjuries {
     pub cases: Vec<(String, Date)>,
 }
 
+/// A unit's cases with a disability grade (an appraisal concluded with a
+/// grade 1-10), beside how many people the unit has ever enrolled
+/// (small_unit_disability_claims).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitDisabilityClaims {
+    pub unit: String,
+    /// Distinct people the unit has ever enrolled.
+    pub headcount: i64,
+    /// Case numbers with a disability grade, in order.
+    pub cases: Vec<String>,
+}
+
 /// A platform's declared month beside its stored orders of the month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformMonth {
@@ -102,4 +114,6 @@ pub struct MonitorFacts {
     pub unit_wage_months: Vec<UnitWageMonth>,
     #[serde(default)]
     pub person_injuries: Vec<PersonInjuries>,
+    #[serde(default)]
+    pub unit_disability_claims: Vec<UnitDisabilityClaims>,
 }

@@ -8,7 +8,7 @@ use jiff::ToSpan;
 
 use super::facts::{
     CoverAtAccident, MonitorFacts, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
-    SameAccident, UnitWageMonth,
+    SameAccident, UnitDisabilityClaims, UnitWageMonth,
 };
 use super::{Flag, RecordRef, Subject};
 use crate::error::DomainError;
@@ -22,6 +22,7 @@ pub const RULE_IDS: &[&str] = &[
     "platform_declared_vs_stored",
     "wages_clamped_to_floor",
     "repeated_injuries",
+    "small_unit_disability_claims",
 ];
 
 /// The parameters each rule needs.
@@ -34,6 +35,7 @@ fn needs(id: &str) -> &'static [&'static str] {
         "platform_declared_vs_stored" => &["tolerance_bp"],
         "wages_clamped_to_floor" => &["max_share_bp", "min_lines"],
         "repeated_injuries" => &["min_injuries", "window_days"],
+        "small_unit_disability_claims" => &["max_headcount", "min_claims"],
         _ => &[],
     }
 }
@@ -111,6 +113,12 @@ pub fn evaluate(rules: &[&MonitorRule], facts: &MonitorFacts) -> Result<Vec<Flag
                 &facts.person_injuries,
                 p("min_injuries")?,
                 p("window_days")?,
+            )),
+            "small_unit_disability_claims" => flags.extend(small_unit_disability_claims(
+                rule,
+                &facts.unit_disability_claims,
+                p("max_headcount")?,
+                p("min_claims")?,
             )),
             _ => unreachable!("check_rules refused unknown ids"),
         }
@@ -448,6 +456,43 @@ pub fn repeated_injuries(
             format!(
                 "{count} accidents on different days from {first} to {last} ({}; {min_injuries} within {window_days} days opens a flag)",
                 in_window.join(", ")
+            ),
+        ));
+    }
+    out
+}
+
+/// A unit that has enrolled at most `max_headcount` people and has
+/// `min_claims` or more cases with a disability grade (seed 002 Art 14:
+/// false materials; Decree 765 Art 55). The key is the unit and the number
+/// of such cases, so a further graded case flags again (the alert groups
+/// them by the unit).
+pub fn small_unit_disability_claims(
+    rule: &MonitorRule,
+    facts: &[UnitDisabilityClaims],
+    max_headcount: i64,
+    min_claims: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        let claims = f.cases.len() as i64;
+        if f.headcount > max_headcount || claims < min_claims {
+            continue;
+        }
+        out.push(flag(
+            rule,
+            Subject::unit(&f.unit),
+            format!("{}/{claims}", f.unit),
+            f.cases.iter().map(|n| RecordRef::new("case", n)).collect(),
+            format!(
+                "单位累计参保 {} 人，却有 {claims} 件评定伤残等级的案件（{}）",
+                f.headcount,
+                f.cases.join("、")
+            ),
+            format!(
+                "a unit that has enrolled {} people has {claims} cases with a disability grade ({})",
+                f.headcount,
+                f.cases.join(", ")
             ),
         ));
     }

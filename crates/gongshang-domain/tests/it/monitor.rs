@@ -5,7 +5,7 @@
 
 use gongshang_domain::monitor::facts::{
     CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth, SameAccident,
-    UnitWageMonth,
+    UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertCommand, AlertState, Known, MonitorFacts, Outcome, ReferTo, SubjectKind, check_rules,
@@ -490,5 +490,27 @@ fn repeated_injuries_fires_on_three_accident_days_within_a_year() {
     assert_eq!(
         fired("repeated_injuries", &facts),
         vec!["350203199001011234/2025-02-01".to_owned()]
+    );
+}
+
+fn graded(headcount: i64, cases: &[&str]) -> UnitDisabilityClaims {
+    UnitDisabilityClaims {
+        unit: "91350200MA2XXXXX1A".into(),
+        headcount,
+        cases: cases.iter().map(|n| (*n).to_owned()).collect(),
+    }
+}
+
+#[test]
+fn small_unit_disability_claims_fires_on_three_graded_cases_in_a_unit_of_twenty() {
+    check(
+        "small_unit_disability_claims",
+        &[
+            ("20 people, 3 graded", graded(20, &["GS1", "GS2", "GS3"]), true),
+            ("5 people, 4 graded", graded(5, &["GS1", "GS2", "GS3", "GS4"]), true),
+            ("near miss: 21 people", graded(21, &["GS1", "GS2", "GS3"]), false),
+            ("near miss: 2 graded", graded(3, &["GS1", "GS2"]), false),
+        ],
+        |f, c| f.unit_disability_claims.push(c),
     );
 }
