@@ -142,6 +142,7 @@ impl App {
                 "small_unit_disability_claims".to_owned(),
                 facts.unit_disability_claims.len(),
             ),
+            ("clustered_claims".to_owned(), facts.unit_cases.len()),
         ]);
         Ok(RunReport {
             run,

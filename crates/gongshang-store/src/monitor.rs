@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use gongshang_domain::monitor::facts::{
     CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth, SameAccident,
-    UnitDisabilityClaims, UnitWageMonth,
+    UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunPlan, Subject, SubjectKind,
@@ -415,6 +415,26 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
             headcount,
             cases,
         });
+    }
+    // Units with cases of two or more people (clustered_claims).
+    let mut by_unit: BTreeMap<String, Vec<(String, String, Date)>> = BTreeMap::new();
+    for r in db.rows(
+        "gathering units' cases",
+        "SELECT c.unit_code, c.number, c.resident_id, c.accident_date FROM cases c \
+         JOIN (SELECT unit_code FROM cases WHERE unit_code IS NOT NULL GROUP BY unit_code HAVING COUNT(DISTINCT resident_id) > 1) d \
+           ON d.unit_code = c.unit_code \
+         ORDER BY c.unit_code, c.accident_date, c.number",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        by_unit.entry(c.text(0)?.to_owned()).or_default().push((
+            c.text(1)?.to_owned(),
+            c.text(2)?.to_owned(),
+            c.parsed(3, "accident_date", date)?,
+        ));
+    }
+    for (unit, cases) in by_unit {
+        facts.unit_cases.push(UnitCases { unit, cases });
     }
     // Declared months beside the stored month totals (order_months is kept
     // by every import).

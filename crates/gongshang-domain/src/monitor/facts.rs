@@ -81,6 +81,15 @@ pub struct UnitDisabilityClaims {
     pub cases: Vec<String>,
 }
 
+/// The cases of one unit (the place of work) with two or more cases, in
+/// accident-day then case-number order (clustered_claims).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitCases {
+    pub unit: String,
+    /// (case number, person, accident day).
+    pub cases: Vec<(String, String, Date)>,
+}
+
 /// A platform's declared month beside its stored orders of the month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformMonth {
@@ -116,4 +125,6 @@ pub struct MonitorFacts {
     pub person_injuries: Vec<PersonInjuries>,
     #[serde(default)]
     pub unit_disability_claims: Vec<UnitDisabilityClaims>,
+    #[serde(default)]
+    pub unit_cases: Vec<UnitCases>,
 }

@@ -8,7 +8,7 @@ use jiff::ToSpan;
 
 use super::facts::{
     CoverAtAccident, MonitorFacts, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
-    SameAccident, UnitDisabilityClaims, UnitWageMonth,
+    SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use super::{Flag, RecordRef, Subject};
 use crate::error::DomainError;
@@ -23,6 +23,7 @@ pub const RULE_IDS: &[&str] = &[
     "wages_clamped_to_floor",
     "repeated_injuries",
     "small_unit_disability_claims",
+    "clustered_claims",
 ];
 
 /// The parameters each rule needs.
@@ -36,6 +37,7 @@ fn needs(id: &str) -> &'static [&'static str] {
         "wages_clamped_to_floor" => &["max_share_bp", "min_lines"],
         "repeated_injuries" => &["min_injuries", "window_days"],
         "small_unit_disability_claims" => &["max_headcount", "min_claims"],
+        "clustered_claims" => &["min_people", "window_days"],
         _ => &[],
     }
 }
@@ -119,6 +121,12 @@ pub fn evaluate(rules: &[&MonitorRule], facts: &MonitorFacts) -> Result<Vec<Flag
                 &facts.unit_disability_claims,
                 p("max_headcount")?,
                 p("min_claims")?,
+            )),
+            "clustered_claims" => flags.extend(clustered_claims(
+                rule,
+                &facts.unit_cases,
+                p("min_people")?,
+                p("window_days")?,
             )),
             _ => unreachable!("check_rules refused unknown ids"),
         }
@@ -495,6 +503,59 @@ pub fn small_unit_disability_claims(
                 f.cases.join(", ")
             ),
         ));
+    }
+    out
+}
+
+/// Cases of `min_people` or more different people of one unit (one place of
+/// work) whose accident days lie within `window_days` days, first to last
+/// inclusive (seed 002 Art 14: fabricated accidents). One flag per unit and
+/// window start; each case opens at most the earliest window it is in.
+pub fn clustered_claims(
+    rule: &MonitorRule,
+    facts: &[UnitCases],
+    min_people: i64,
+    window_days: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    let need = usize::try_from(min_people.max(1)).unwrap_or(usize::MAX);
+    for f in facts {
+        let mut cases = f.cases.clone();
+        cases.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+        let mut start = 0;
+        while start < cases.len() {
+            let first = cases[start].2;
+            let in_window: Vec<&(String, String, jiff::civil::Date)> = cases[start..]
+                .iter()
+                .take_while(|c| i64::from((c.2 - first).get_days()) < window_days)
+                .collect();
+            let mut people: Vec<&str> = in_window.iter().map(|c| c.1.as_str()).collect();
+            people.sort_unstable();
+            people.dedup();
+            if people.len() < need {
+                start += 1;
+                continue;
+            }
+            let last = in_window.last().map_or(first, |c| c.2);
+            let numbers: Vec<&str> = in_window.iter().map(|c| c.0.as_str()).collect();
+            out.push(flag(
+                rule,
+                Subject::unit(&f.unit),
+                format!("{}/{first}", f.unit),
+                numbers.iter().map(|n| RecordRef::new("case", n)).collect(),
+                format!(
+                    "{first} 至 {last}，{} 人在同一单位受伤（{}；{window_days} 日内 {min_people} 人即预警）",
+                    people.len(),
+                    numbers.join("、")
+                ),
+                format!(
+                    "{} people of one unit injured from {first} to {last} ({}; {min_people} within {window_days} days opens a flag)",
+                    people.len(),
+                    numbers.join(", ")
+                ),
+            ));
+            start += in_window.len();
+        }
     }
     out
 }

@@ -5,7 +5,7 @@
 
 use gongshang_domain::monitor::facts::{
     CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth, SameAccident,
-    UnitDisabilityClaims, UnitWageMonth,
+    UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertCommand, AlertState, Known, MonitorFacts, Outcome, ReferTo, SubjectKind, check_rules,
@@ -512,5 +512,52 @@ fn small_unit_disability_claims_fires_on_three_graded_cases_in_a_unit_of_twenty(
             ("near miss: 2 graded", graded(3, &["GS1", "GS2"]), false),
         ],
         |f, c| f.unit_disability_claims.push(c),
+    );
+}
+
+fn unit_cases(cases: &[(&str, &str, Date)]) -> UnitCases {
+    UnitCases {
+        unit: "91350200MA2XXXXX1A".into(),
+        cases: cases
+            .iter()
+            .map(|(n, p, d)| ((*n).to_owned(), (*p).to_owned(), *d))
+            .collect(),
+    }
+}
+
+#[test]
+fn clustered_claims_fires_on_three_people_of_one_unit_within_seven_days() {
+    check(
+        "clustered_claims",
+        &[
+            (
+                "three people within 7 days",
+                unit_cases(&[
+                    ("GS1", "A", date(2025, 5, 1)),
+                    ("GS2", "B", date(2025, 5, 4)),
+                    ("GS3", "C", date(2025, 5, 7)),
+                ]),
+                true,
+            ),
+            (
+                "near miss: the third on the 8th day",
+                unit_cases(&[
+                    ("GS1", "A", date(2025, 5, 1)),
+                    ("GS2", "B", date(2025, 5, 4)),
+                    ("GS3", "C", date(2025, 5, 8)),
+                ]),
+                false,
+            ),
+            (
+                "near miss: three cases of two people",
+                unit_cases(&[
+                    ("GS1", "A", date(2025, 5, 1)),
+                    ("GS2", "B", date(2025, 5, 2)),
+                    ("GS3", "A", date(2025, 5, 3)),
+                ]),
+                false,
+            ),
+        ],
+        |f, c| f.unit_cases.push(c),
     );
 }
