@@ -144,7 +144,7 @@ fn file_again(app: &App, clock: &FixedClock, who: &Injured, accident: jiff::civi
         &FileCaseRequest {
             number: None,
             person: who.person,
-            unit: who.unit.clone(),
+            unit: who.unit,
             scheme_id: "guangdong.specific_persons".parse().unwrap(),
             region: Some("440100".into()),
             applicant: ApplicantRole::Unit,

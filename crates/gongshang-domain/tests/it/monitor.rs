@@ -506,9 +506,21 @@ fn small_unit_disability_claims_fires_on_three_graded_cases_in_a_unit_of_twenty(
     check(
         "small_unit_disability_claims",
         &[
-            ("20 people, 3 graded", graded(20, &["GS1", "GS2", "GS3"]), true),
-            ("5 people, 4 graded", graded(5, &["GS1", "GS2", "GS3", "GS4"]), true),
-            ("near miss: 21 people", graded(21, &["GS1", "GS2", "GS3"]), false),
+            (
+                "20 people, 3 graded",
+                graded(20, &["GS1", "GS2", "GS3"]),
+                true,
+            ),
+            (
+                "5 people, 4 graded",
+                graded(5, &["GS1", "GS2", "GS3", "GS4"]),
+                true,
+            ),
+            (
+                "near miss: 21 people",
+                graded(21, &["GS1", "GS2", "GS3"]),
+                false,
+            ),
             ("near miss: 2 graded", graded(3, &["GS1", "GS2"]), false),
         ],
         |f, c| f.unit_disability_claims.push(c),
