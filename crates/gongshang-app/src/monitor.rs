@@ -137,6 +137,12 @@ impl App {
                 "wages_clamped_to_floor".to_owned(),
                 facts.unit_wage_months.len(),
             ),
+            ("repeated_injuries".to_owned(), facts.person_injuries.len()),
+            (
+                "small_unit_disability_claims".to_owned(),
+                facts.unit_disability_claims.len(),
+            ),
+            ("clustered_claims".to_owned(), facts.unit_cases.len()),
         ]);
         Ok(RunReport {
             run,

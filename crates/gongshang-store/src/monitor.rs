@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use gongshang_domain::monitor::facts::{
-    CoverAtAccident, OverlappingEnrolments, PersonDay, PlatformMonth, SameAccident, UnitWageMonth,
+    CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth, SameAccident,
+    UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunPlan, Subject, SubjectKind,
@@ -365,6 +366,75 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
             accident_date: date(&day).map_err(|e| StoreError::stored("accident_date", e))?,
             cases,
         });
+    }
+    // Cases of people with two or more different accident days
+    // (repeated_injuries): grouped in the database, so a person with one
+    // accident never comes back.
+    let mut injuries: BTreeMap<String, Vec<(String, Date)>> = BTreeMap::new();
+    for r in db.rows(
+        "gathering people with several accident days",
+        "SELECT c.resident_id, c.number, c.accident_date FROM cases c \
+         JOIN (SELECT resident_id FROM cases GROUP BY resident_id HAVING COUNT(DISTINCT accident_date) > 1) d \
+           ON d.resident_id = c.resident_id \
+         ORDER BY c.resident_id, c.accident_date, c.number",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        injuries
+            .entry(c.text(0)?.to_owned())
+            .or_default()
+            .push((c.text(1)?.to_owned(), c.parsed(2, "accident_date", date)?));
+    }
+    for (person, cases) in injuries {
+        facts.person_injuries.push(PersonInjuries { person, cases });
+    }
+    // Units with two or more cases whose appraisal gave a disability grade,
+    // with how many people each unit has ever enrolled
+    // (small_unit_disability_claims).
+    let mut graded: BTreeMap<String, (i64, Vec<String>)> = BTreeMap::new();
+    for r in db.rows(
+        "gathering units' graded cases",
+        "SELECT c.unit_code, c.number, \
+                (SELECT COUNT(DISTINCT e.person_id) FROM enrollments e JOIN units u ON u.id = e.unit_id WHERE u.credit_code = c.unit_code) \
+         FROM cases c \
+         WHERE c.unit_code IS NOT NULL \
+           AND EXISTS (SELECT 1 FROM appraisal_conclusions a WHERE a.case_id = c.id AND a.grade IS NOT NULL) \
+         ORDER BY c.unit_code, c.number",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        let entry = graded
+            .entry(c.text(0)?.to_owned())
+            .or_insert_with(|| (0, Vec::new()));
+        entry.0 = c.int(2)?;
+        entry.1.push(c.text(1)?.to_owned());
+    }
+    for (unit, (headcount, cases)) in graded {
+        facts.unit_disability_claims.push(UnitDisabilityClaims {
+            unit,
+            headcount,
+            cases,
+        });
+    }
+    // Units with cases of two or more people (clustered_claims).
+    let mut by_unit: BTreeMap<String, Vec<(String, String, Date)>> = BTreeMap::new();
+    for r in db.rows(
+        "gathering units' cases",
+        "SELECT c.unit_code, c.number, c.resident_id, c.accident_date FROM cases c \
+         JOIN (SELECT unit_code FROM cases WHERE unit_code IS NOT NULL GROUP BY unit_code HAVING COUNT(DISTINCT resident_id) > 1) d \
+           ON d.unit_code = c.unit_code \
+         ORDER BY c.unit_code, c.accident_date, c.number",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        by_unit.entry(c.text(0)?.to_owned()).or_default().push((
+            c.text(1)?.to_owned(),
+            c.text(2)?.to_owned(),
+            c.parsed(3, "accident_date", date)?,
+        ));
+    }
+    for (unit, cases) in by_unit {
+        facts.unit_cases.push(UnitCases { unit, cases });
     }
     // Declared months beside the stored month totals (order_months is kept
     // by every import).

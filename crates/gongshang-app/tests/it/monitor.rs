@@ -57,7 +57,7 @@ fn import_orders(app: &App, platform: &str, count: u32) {
 /// sent when `dirty`), and a unit's intern covered from the day after the
 /// unit paid, injured 10 days later (clean) or on the first covered day
 /// (dirty).
-fn scenario(app: &App, clock: &FixedClock, dirty: bool) {
+fn scenario(app: &App, clock: &FixedClock, dirty: bool) -> Injured {
     import_orders(app, "meituan", 200);
     import_orders(app, "eleme", 200);
     let july = Month::parse("2025-07").unwrap();
@@ -126,6 +126,63 @@ fn scenario(app: &App, clock: &FixedClock, dirty: bool) {
     )
     .unwrap();
     clock.set(ts("2026-06-30T02:00:00Z"));
+    Injured { unit: u, person: p }
+}
+
+/// The unit and the intern of the scenario.
+struct Injured {
+    unit: gongshang_domain::ids::CreditCode,
+    person: gongshang_domain::ids::ResidentId,
+}
+
+/// A further case of the scenario's intern, filed the day after `accident`.
+fn file_again(app: &App, clock: &FixedClock, who: &Injured, accident: jiff::civil::Date) {
+    let filed = accident.tomorrow().unwrap();
+    clock.set(ts(&format!("{filed}T02:00:00Z")));
+    app.file_case(
+        &ACTOR,
+        &FileCaseRequest {
+            number: None,
+            person: who.person,
+            unit: who.unit,
+            scheme_id: "guangdong.specific_persons".parse().unwrap(),
+            region: Some("440100".into()),
+            applicant: ApplicantRole::Unit,
+            accident_date: accident,
+            filed_on: Some(filed),
+            ground_claimed: Ground::Art14WorkAccident,
+            materials: [
+                MaterialKind::ApplicationForm,
+                MaterialKind::LabourRelationProof,
+                MaterialKind::MedicalDiagnosis,
+            ]
+            .into(),
+            accident_key: None,
+            intern_school: None,
+        },
+    )
+    .unwrap();
+    clock.set(ts("2026-06-30T02:00:00Z"));
+}
+
+#[test]
+fn a_worker_injured_on_three_days_within_a_year_is_flagged_from_the_stored_cases() {
+    each_backend(|app, clock| {
+        let who = scenario(app, clock, false);
+        // Two accident days: the store gathers the person, the rule waits.
+        file_again(app, clock, &who, date(2021, 9, 1));
+        let report = app.run_monitor(&ACTOR).unwrap();
+        assert_eq!(report.facts["repeated_injuries"], 1, "{report:?}");
+        assert_eq!(report.run.flags_found, 0, "{report:?}");
+        // A third day within 365 days of the first fires.
+        file_again(app, clock, &who, date(2022, 4, 1));
+        let report = app.run_monitor(&ACTOR).unwrap();
+        assert_eq!(report.run.alerts_opened, 1, "{report:?}");
+        let alerts = app.alerts(&ACTOR, Some("open"), None, None).unwrap();
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].rule_id, "repeated_injuries");
+        assert_eq!(alerts[0].subject.kind, SubjectKind::Person);
+    });
 }
 
 #[test]

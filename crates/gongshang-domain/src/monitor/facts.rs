@@ -60,6 +60,36 @@ pub struct SameAccident {
     pub cases: Vec<(String, String)>,
 }
 
+/// The cases of one person with two or more different accident days, in
+/// accident-day then case-number order (repeated_injuries).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonInjuries {
+    pub person: String,
+    /// (case number, accident day).
+    pub cases: Vec<(String, Date)>,
+}
+
+/// A unit's cases with a disability grade (an appraisal concluded with a
+/// grade 1-10), beside how many people the unit has ever enrolled
+/// (small_unit_disability_claims).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitDisabilityClaims {
+    pub unit: String,
+    /// Distinct people the unit has ever enrolled.
+    pub headcount: i64,
+    /// Case numbers with a disability grade, in order.
+    pub cases: Vec<String>,
+}
+
+/// The cases of one unit (the place of work) with two or more cases, in
+/// accident-day then case-number order (clustered_claims).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitCases {
+    pub unit: String,
+    /// (case number, person, accident day).
+    pub cases: Vec<(String, String, Date)>,
+}
+
 /// A platform's declared month beside its stored orders of the month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformMonth {
@@ -91,4 +121,10 @@ pub struct MonitorFacts {
     pub same_accidents: Vec<SameAccident>,
     pub platform_months: Vec<PlatformMonth>,
     pub unit_wage_months: Vec<UnitWageMonth>,
+    #[serde(default)]
+    pub person_injuries: Vec<PersonInjuries>,
+    #[serde(default)]
+    pub unit_disability_claims: Vec<UnitDisabilityClaims>,
+    #[serde(default)]
+    pub unit_cases: Vec<UnitCases>,
 }

@@ -7,8 +7,8 @@ use gongshang_rules::monitoring::MonitorRule;
 use jiff::ToSpan;
 
 use super::facts::{
-    CoverAtAccident, MonitorFacts, OverlappingEnrolments, PersonDay, PlatformMonth, SameAccident,
-    UnitWageMonth,
+    CoverAtAccident, MonitorFacts, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
+    SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use super::{Flag, RecordRef, Subject};
 use crate::error::DomainError;
@@ -21,6 +21,9 @@ pub const RULE_IDS: &[&str] = &[
     "duplicate_claim",
     "platform_declared_vs_stored",
     "wages_clamped_to_floor",
+    "repeated_injuries",
+    "small_unit_disability_claims",
+    "clustered_claims",
 ];
 
 /// The parameters each rule needs.
@@ -32,6 +35,9 @@ fn needs(id: &str) -> &'static [&'static str] {
         "duplicate_claim" => &["min_claims"],
         "platform_declared_vs_stored" => &["tolerance_bp"],
         "wages_clamped_to_floor" => &["max_share_bp", "min_lines"],
+        "repeated_injuries" => &["min_injuries", "window_days"],
+        "small_unit_disability_claims" => &["max_headcount", "min_claims"],
+        "clustered_claims" => &["min_people", "window_days"],
         _ => &[],
     }
 }
@@ -103,6 +109,24 @@ pub fn evaluate(rules: &[&MonitorRule], facts: &MonitorFacts) -> Result<Vec<Flag
                 &facts.unit_wage_months,
                 p("max_share_bp")?,
                 p("min_lines")?,
+            )),
+            "repeated_injuries" => flags.extend(repeated_injuries(
+                rule,
+                &facts.person_injuries,
+                p("min_injuries")?,
+                p("window_days")?,
+            )),
+            "small_unit_disability_claims" => flags.extend(small_unit_disability_claims(
+                rule,
+                &facts.unit_disability_claims,
+                p("max_headcount")?,
+                p("min_claims")?,
+            )),
+            "clustered_claims" => flags.extend(clustered_claims(
+                rule,
+                &facts.unit_cases,
+                p("min_people")?,
+                p("window_days")?,
             )),
             _ => unreachable!("check_rules refused unknown ids"),
         }
@@ -392,6 +416,146 @@ pub fn wages_clamped_to_floor(
                 f.month, f.clamped_lines, f.lines
             ),
         ));
+    }
+    out
+}
+
+/// One person injured on `min_injuries` or more different accident days
+/// within `window_days` days (first to last day inclusive; seed 002 Art 14,
+/// fabricated accidents). One flag per person, for the earliest such window;
+/// several cases of one accident day count once (duplicate_claim sees those).
+pub fn repeated_injuries(
+    rule: &MonitorRule,
+    facts: &[PersonInjuries],
+    min_injuries: i64,
+    window_days: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        let mut days: Vec<jiff::civil::Date> = f.cases.iter().map(|(_, d)| *d).collect();
+        days.sort_unstable();
+        days.dedup();
+        let need = usize::try_from(min_injuries.max(1)).unwrap_or(usize::MAX);
+        let window = (0..days.len()).find_map(|start| {
+            let end = start.checked_add(need - 1)?;
+            let last = *days.get(end)?;
+            let span = (last - days[start]).get_days();
+            (i64::from(span) < window_days).then_some((days[start], last))
+        });
+        let Some((first, last)) = window else {
+            continue;
+        };
+        let in_window: Vec<&str> = f
+            .cases
+            .iter()
+            .filter(|(_, d)| *d >= first && *d <= last)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let count = days.iter().filter(|d| **d >= first && **d <= last).count();
+        out.push(flag(
+            rule,
+            Subject::person(&f.person),
+            format!("{}/{first}", f.person),
+            in_window.iter().map(|n| RecordRef::new("case", n)).collect(),
+            format!(
+                "{first} 至 {last} 有 {count} 个不同事故日的案件（{}；{window_days} 日内 {min_injuries} 次即预警）",
+                in_window.join("、")
+            ),
+            format!(
+                "{count} accidents on different days from {first} to {last} ({}; {min_injuries} within {window_days} days opens a flag)",
+                in_window.join(", ")
+            ),
+        ));
+    }
+    out
+}
+
+/// A unit that has enrolled at most `max_headcount` people and has
+/// `min_claims` or more cases with a disability grade (seed 002 Art 14:
+/// false materials; Decree 765 Art 55). The key is the unit and the number
+/// of such cases, so a further graded case flags again (the alert groups
+/// them by the unit).
+pub fn small_unit_disability_claims(
+    rule: &MonitorRule,
+    facts: &[UnitDisabilityClaims],
+    max_headcount: i64,
+    min_claims: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        let claims = f.cases.len() as i64;
+        if f.headcount > max_headcount || claims < min_claims {
+            continue;
+        }
+        out.push(flag(
+            rule,
+            Subject::unit(&f.unit),
+            format!("{}/{claims}", f.unit),
+            f.cases.iter().map(|n| RecordRef::new("case", n)).collect(),
+            format!(
+                "单位累计参保 {} 人，却有 {claims} 件评定伤残等级的案件（{}）",
+                f.headcount,
+                f.cases.join("、")
+            ),
+            format!(
+                "a unit that has enrolled {} people has {claims} cases with a disability grade ({})",
+                f.headcount,
+                f.cases.join(", ")
+            ),
+        ));
+    }
+    out
+}
+
+/// Cases of `min_people` or more different people of one unit (one place of
+/// work) whose accident days lie within `window_days` days, first to last
+/// inclusive (seed 002 Art 14: fabricated accidents). One flag per unit and
+/// window start; each case opens at most the earliest window it is in.
+pub fn clustered_claims(
+    rule: &MonitorRule,
+    facts: &[UnitCases],
+    min_people: i64,
+    window_days: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    let need = usize::try_from(min_people.max(1)).unwrap_or(usize::MAX);
+    for f in facts {
+        let mut cases = f.cases.clone();
+        cases.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+        let mut start = 0;
+        while start < cases.len() {
+            let first = cases[start].2;
+            let in_window: Vec<&(String, String, jiff::civil::Date)> = cases[start..]
+                .iter()
+                .take_while(|c| i64::from((c.2 - first).get_days()) < window_days)
+                .collect();
+            let mut people: Vec<&str> = in_window.iter().map(|c| c.1.as_str()).collect();
+            people.sort_unstable();
+            people.dedup();
+            if people.len() < need {
+                start += 1;
+                continue;
+            }
+            let last = in_window.last().map_or(first, |c| c.2);
+            let numbers: Vec<&str> = in_window.iter().map(|c| c.0.as_str()).collect();
+            out.push(flag(
+                rule,
+                Subject::unit(&f.unit),
+                format!("{}/{first}", f.unit),
+                numbers.iter().map(|n| RecordRef::new("case", n)).collect(),
+                format!(
+                    "{first} 至 {last}，{} 人在同一单位受伤（{}；{window_days} 日内 {min_people} 人即预警）",
+                    people.len(),
+                    numbers.join("、")
+                ),
+                format!(
+                    "{} people of one unit injured from {first} to {last} ({}; {min_people} within {window_days} days opens a flag)",
+                    people.len(),
+                    numbers.join(", ")
+                ),
+            ));
+            start += in_window.len();
+        }
     }
     out
 }

@@ -4,7 +4,8 @@
 //! alert's transitions, the grouping by threshold and a run's idempotency.
 
 use gongshang_domain::monitor::facts::{
-    CoverAtAccident, OverlappingEnrolments, PersonDay, PlatformMonth, SameAccident, UnitWageMonth,
+    CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth, SameAccident,
+    UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertCommand, AlertState, Known, MonitorFacts, Outcome, ReferTo, SubjectKind, check_rules,
@@ -423,4 +424,152 @@ fn an_alert_opens_at_the_rules_threshold_and_a_second_run_opens_nothing() {
         plan.new_alerts.is_empty() && plan.pending.is_empty() && plan.to_open_alerts.is_empty()
     );
     assert_eq!(plan.known, 3);
+}
+
+fn injuries(days: &[(&str, Date)]) -> PersonInjuries {
+    PersonInjuries {
+        person: "350203199001011234".into(),
+        cases: days.iter().map(|(n, d)| ((*n).to_owned(), *d)).collect(),
+    }
+}
+
+#[test]
+fn repeated_injuries_fires_on_three_accident_days_within_a_year() {
+    check(
+        "repeated_injuries",
+        &[
+            (
+                "three days within 365",
+                injuries(&[
+                    ("GS1", date(2025, 1, 10)),
+                    ("GS2", date(2025, 6, 1)),
+                    ("GS3", date(2026, 1, 9)),
+                ]),
+                true,
+            ),
+            (
+                "the earliest window fires among older injuries",
+                injuries(&[
+                    ("GS1", date(2020, 3, 1)),
+                    ("GS2", date(2025, 2, 1)),
+                    ("GS3", date(2025, 3, 1)),
+                    ("GS4", date(2025, 4, 1)),
+                ]),
+                true,
+            ),
+            (
+                "near miss: the third a day past the window",
+                injuries(&[
+                    ("GS1", date(2025, 1, 10)),
+                    ("GS2", date(2025, 6, 1)),
+                    ("GS3", date(2026, 1, 10)),
+                ]),
+                false,
+            ),
+            (
+                "near miss: three cases but two accident days",
+                injuries(&[
+                    ("GS1", date(2025, 1, 10)),
+                    ("GS2", date(2025, 1, 10)),
+                    ("GS3", date(2025, 6, 1)),
+                ]),
+                false,
+            ),
+        ],
+        |f, c| f.person_injuries.push(c),
+    );
+    let facts = MonitorFacts {
+        person_injuries: vec![injuries(&[
+            ("GS1", date(2020, 3, 1)),
+            ("GS2", date(2025, 2, 1)),
+            ("GS3", date(2025, 3, 1)),
+            ("GS4", date(2025, 4, 1)),
+        ])],
+        ..MonitorFacts::default()
+    };
+    assert_eq!(
+        fired("repeated_injuries", &facts),
+        vec!["350203199001011234/2025-02-01".to_owned()]
+    );
+}
+
+fn graded(headcount: i64, cases: &[&str]) -> UnitDisabilityClaims {
+    UnitDisabilityClaims {
+        unit: "91350200MA2XXXXX1A".into(),
+        headcount,
+        cases: cases.iter().map(|n| (*n).to_owned()).collect(),
+    }
+}
+
+#[test]
+fn small_unit_disability_claims_fires_on_three_graded_cases_in_a_unit_of_twenty() {
+    check(
+        "small_unit_disability_claims",
+        &[
+            (
+                "20 people, 3 graded",
+                graded(20, &["GS1", "GS2", "GS3"]),
+                true,
+            ),
+            (
+                "5 people, 4 graded",
+                graded(5, &["GS1", "GS2", "GS3", "GS4"]),
+                true,
+            ),
+            (
+                "near miss: 21 people",
+                graded(21, &["GS1", "GS2", "GS3"]),
+                false,
+            ),
+            ("near miss: 2 graded", graded(3, &["GS1", "GS2"]), false),
+        ],
+        |f, c| f.unit_disability_claims.push(c),
+    );
+}
+
+fn unit_cases(cases: &[(&str, &str, Date)]) -> UnitCases {
+    UnitCases {
+        unit: "91350200MA2XXXXX1A".into(),
+        cases: cases
+            .iter()
+            .map(|(n, p, d)| ((*n).to_owned(), (*p).to_owned(), *d))
+            .collect(),
+    }
+}
+
+#[test]
+fn clustered_claims_fires_on_three_people_of_one_unit_within_seven_days() {
+    check(
+        "clustered_claims",
+        &[
+            (
+                "three people within 7 days",
+                unit_cases(&[
+                    ("GS1", "A", date(2025, 5, 1)),
+                    ("GS2", "B", date(2025, 5, 4)),
+                    ("GS3", "C", date(2025, 5, 7)),
+                ]),
+                true,
+            ),
+            (
+                "near miss: the third on the 8th day",
+                unit_cases(&[
+                    ("GS1", "A", date(2025, 5, 1)),
+                    ("GS2", "B", date(2025, 5, 4)),
+                    ("GS3", "C", date(2025, 5, 8)),
+                ]),
+                false,
+            ),
+            (
+                "near miss: three cases of two people",
+                unit_cases(&[
+                    ("GS1", "A", date(2025, 5, 1)),
+                    ("GS2", "B", date(2025, 5, 2)),
+                    ("GS3", "A", date(2025, 5, 3)),
+                ]),
+                false,
+            ),
+        ],
+        |f, c| f.unit_cases.push(c),
+    );
 }
