@@ -585,7 +585,8 @@ impl Backend for PostgresBackend {
             if done {
                 continue;
             }
-            tx.batch_execute(m.postgres).map_err(|e| {
+            let sql = crate::migrations::postgres_sql(m, self.settings.partitioned);
+            tx.batch_execute(sql).map_err(|e| {
                 let context = if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
                     format!(
                         "applying migration {} ({}): a table it changes stayed locked by \
@@ -650,11 +651,18 @@ const CREATE_STAGING: &str = "\
 
 /// The orders of the staging table not stored yet (the first of each key),
 /// and the order days of those only, in one statement; the number added.
+/// "Not stored yet" is a probe by (platform, order id) and not only the
+/// key's ON CONFLICT: on the partitioned schema the key also holds the
+/// province (a partitioned table's unique keys contain its partition key),
+/// and an order stored in another province is a conflict, not a new order.
+/// The probe is correlated, not NOT EXISTS, for the reason the payroll's is.
 const INSERT_STAGED: &str = "\
     WITH added AS ( \
         INSERT INTO orders (platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id) \
         SELECT platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id \
-        FROM orders_staging ON CONFLICT DO NOTHING \
+        FROM orders_staging s \
+        WHERE (SELECT 1 FROM orders o WHERE o.platform = s.platform AND o.order_id = s.order_id LIMIT 1) IS NULL \
+        ON CONFLICT DO NOTHING \
         RETURNING resident_id, day, platform, premium_fen), \
     days AS ( \
         INSERT INTO order_days (resident_id, day, platform) \
