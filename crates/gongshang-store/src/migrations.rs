@@ -149,12 +149,10 @@ pub const PARTITIONED_POSTGRES: &[(i64, &str)] = &[(
 
 /// The PostgreSQL text of a migration on the plain or the partitioned schema.
 pub fn postgres_sql(m: &Migration, partitioned: bool) -> &'static str {
-    if partitioned {
-        if let Some((_, sql)) = PARTITIONED_POSTGRES.iter().find(|(v, _)| *v == m.version) {
-            return sql;
-        }
+    match PARTITIONED_POSTGRES.iter().find(|(v, _)| *v == m.version) {
+        Some((_, sql)) if partitioned => sql,
+        _ => m.postgres,
     }
-    m.postgres
 }
 
 /// The latest schema version this build knows.
