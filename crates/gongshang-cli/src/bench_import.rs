@@ -30,9 +30,11 @@ pub struct BenchImportArgs {
     /// How many coverage lookups to time
     #[arg(long, default_value_t = 10_000)]
     pub lookups: u64,
-    /// A PostgreSQL URL or SQLite path [default: a fresh SQLite file in a temporary folder]
+    /// A PostgreSQL URL, a SQLite path, or `sqlite` (a fresh file); give it
+    /// more than once to measure each and print them side by side
+    /// [default: a fresh SQLite file in a temporary folder]
     #[arg(long, value_name = "URL")]
-    pub db: Option<String>,
+    pub db: Vec<String>,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
 }
@@ -41,12 +43,27 @@ pub fn run(args: &BenchImportArgs) -> Result<(), CliError> {
     let dir = std::env::temp_dir().join(format!("gongshang-bench-import-{}", std::process::id()));
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
-    let result = measure(args, &dir);
+    let mut all = Vec::new();
+    let mut result = Ok(());
+    for (kind, url) in crate::bench_compare::databases(&args.db, &dir) {
+        let mut figures = crate::bench_compare::Figures::new(kind);
+        result = measure(args, &dir, &url, &mut figures);
+        all.push(figures);
+        if result.is_err() {
+            break;
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
+    crate::bench_compare::print_side_by_side(&all);
     result
 }
 
-fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError> {
+fn measure(
+    args: &BenchImportArgs,
+    dir: &std::path::Path,
+    url: &str,
+    figures: &mut crate::bench_compare::Figures,
+) -> Result<(), CliError> {
     let orders = dir.join("orders.csv");
     let started = Instant::now();
     crate::synth_registry::write_orders(&orders, args.orders, args.seed)?;
@@ -55,17 +72,14 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
         args.orders,
         started.elapsed().as_secs_f64()
     );
-    let url = args
-        .db
-        .clone()
-        .unwrap_or_else(|| dir.join("bench.db").display().to_string());
-    let app = crate::db::open_app(Some(&url))?;
+    let app = crate::db::open_app(Some(url))?;
+    let figures = std::cell::RefCell::new(figures);
     println!("database: {}", app.store().backend_name());
-    let import = |kind: ImportKind, file: &std::path::Path| -> Result<f64, CliError> {
+    let import = |kind: ImportKind, file: &std::path::Path, label: &str| -> Result<f64, CliError> {
         let args = ImportArgs {
             kind,
             file: Some(file.to_owned()),
-            db: Some(url.clone()),
+            db: Some(url.to_owned()),
             skip_invalid: false,
             errors: None,
             actor: Some("bench".into()),
@@ -83,10 +97,14 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
             summary.duplicate,
             summary.read as f64 / elapsed
         );
+        figures.borrow_mut().add(
+            label,
+            format!("{elapsed:.2} s, {:.0}/s", summary.read as f64 / elapsed),
+        );
         Ok(elapsed)
     };
     if args.orders > 0 {
-        import(ImportKind::Orders, &orders)?;
+        import(ImportKind::Orders, &orders, "orders")?;
     }
     let _ = std::fs::remove_file(&orders);
 
@@ -99,11 +117,19 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
         args.people,
         started.elapsed().as_secs_f64()
     );
-    import(ImportKind::Units, &dir.join("units.csv"))?;
-    import(ImportKind::People, &dir.join("people.csv"))?;
-    import(ImportKind::Enrollments, &dir.join("enrollments.csv"))?;
+    import(ImportKind::Units, &dir.join("units.csv"), "units")?;
+    import(ImportKind::People, &dir.join("people.csv"), "people")?;
+    import(
+        ImportKind::Enrollments,
+        &dir.join("enrollments.csv"),
+        "enrolments",
+    )?;
     print!("again: ");
-    import(ImportKind::Enrollments, &dir.join("enrollments.csv"))?;
+    import(
+        ImportKind::Enrollments,
+        &dir.join("enrollments.csv"),
+        "enrolments again",
+    )?;
     let bench = gongshang_app::accounts::Actor::local_administrator("bench");
     let mut rng = crate::synth::SplitMix64::for_row(args.seed, 99);
     let started = Instant::now();
@@ -118,6 +144,9 @@ fn measure(args: &BenchImportArgs, dir: &std::path::Path) -> Result<(), CliError
         }
     }
     let per = started.elapsed().as_secs_f64() * 1e6 / args.lookups.max(1) as f64;
+    figures
+        .borrow_mut()
+        .add("coverage through the app", format!("{per:.1} us"));
     println!(
         "coverage: {} lookups through the app, {per:.1} us each ({covered} covered), {} people enrolled",
         args.lookups, args.people

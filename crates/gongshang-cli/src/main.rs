@@ -26,6 +26,7 @@ mod account_cmds;
 mod article_cmds;
 mod batch;
 mod bench;
+mod bench_compare;
 mod bench_import;
 mod calc;
 mod cases_cmds;

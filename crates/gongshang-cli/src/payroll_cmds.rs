@@ -353,9 +353,11 @@ pub struct BenchPayrollArgs {
     /// How many periodic beneficiaries
     #[arg(long, default_value_t = 1_000_000)]
     pub beneficiaries: u64,
-    /// A PostgreSQL URL or SQLite path [default: a fresh SQLite file in a temporary folder]
+    /// A PostgreSQL URL, a SQLite path, or `sqlite` (a fresh file); give it
+    /// more than once to measure each and print them side by side
+    /// [default: a fresh SQLite file in a temporary folder]
     #[arg(long, value_name = "URL")]
-    pub db: Option<String>,
+    pub db: Vec<String>,
     /// The month paid
     #[arg(long, default_value = "2026-01")]
     pub month: String,
@@ -367,18 +369,28 @@ pub fn bench(args: &BenchPayrollArgs) -> Result<(), CliError> {
     let dir = std::env::temp_dir().join(format!("gongshang-bench-payroll-{}", std::process::id()));
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
-    let result = measure(args, &dir);
+    let mut all = Vec::new();
+    let mut result = Ok(());
+    for (kind, url) in crate::bench_compare::databases(&args.db, &dir) {
+        let mut figures = crate::bench_compare::Figures::new(kind);
+        result = measure(args, &url, &mut figures);
+        all.push(figures);
+        if result.is_err() {
+            break;
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
+    crate::bench_compare::print_side_by_side(&all);
     result
 }
 
-fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliError> {
+fn measure(
+    args: &BenchPayrollArgs,
+    url: &str,
+    figures: &mut crate::bench_compare::Figures,
+) -> Result<(), CliError> {
     let m = month(&args.month)?;
-    let url = args
-        .db
-        .clone()
-        .unwrap_or_else(|| dir.join("bench.db").display().to_string());
-    let app = crate::db::open_app(Some(&url))?;
+    let app = crate::db::open_app(Some(url))?;
     let store = app.store();
     println!("database: {}", store.backend_name());
     let at = app.now();
@@ -458,6 +470,12 @@ fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliErro
         m,
     )?;
     let run_s = started.elapsed().as_secs_f64();
+    figures.add("seed benefits (s)", format!("{seed_s:.2}"));
+    figures.add("run 1: pay the month (s)", format!("{run_s:.2}"));
+    figures.add(
+        "run 1: lines/s",
+        format!("{:.0}", first.lines as f64 / run_s.max(1e-9)),
+    );
     println!(
         "run 1:    {} lines, {} yuan in {:.2} s ({:.0} lines/s), posted {}",
         first.lines,
@@ -471,11 +489,11 @@ fn measure(args: &BenchPayrollArgs, dir: &std::path::Path) -> Result<(), CliErro
         &gongshang_app::accounts::Actor::local_administrator("bench"),
         m,
     )?;
+    let again_s = started.elapsed().as_secs_f64();
+    figures.add("run 2: the same month again (s)", format!("{again_s:.2}"));
     println!(
-        "run 2:    {} lines, {} yuan in {:.2} s (the same month: nothing paid twice)",
-        second.lines,
-        second.total,
-        started.elapsed().as_secs_f64()
+        "run 2:    {} lines, {} yuan in {again_s:.2} s (the same month: nothing paid twice)",
+        second.lines, second.total,
     );
     println!("trial balance: {}", store.trial_balance()?);
     Ok(())

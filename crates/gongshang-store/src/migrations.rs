@@ -126,7 +126,34 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0080_overpayments.sql"),
         postgres: include_str!("../migrations/postgres/0080_overpayments.sql"),
     },
+    // issue 18: 140-149. The distribution catalogue; on the partitioned
+    // schema (`?partitioned=1`) also orders, order days and payroll lines
+    // partitioned (`PARTITIONED_POSTGRES`).
+    Migration {
+        version: 140,
+        name: "region_distribution",
+        sqlite: include_str!("../migrations/sqlite/0140_region_distribution.sql"),
+        postgres: include_str!("../migrations/postgres/0140_region_distribution.sql"),
+    },
 ];
+
+/// The PostgreSQL migrations that differ on the partitioned schema (issue
+/// 18), by version: a store opened with `partitioned=1` (URL) or
+/// `GONGSHANG_PG_PARTITIONED=1` runs these instead of the plain files. The
+/// choice is made once, when the migration runs: a database keeps the
+/// schema it was created with whatever later URLs say.
+pub const PARTITIONED_POSTGRES: &[(i64, &str)] = &[(
+    140,
+    include_str!("../migrations/postgres/0140_region_distribution_partitioned.sql"),
+)];
+
+/// The PostgreSQL text of a migration on the plain or the partitioned schema.
+pub fn postgres_sql(m: &Migration, partitioned: bool) -> &'static str {
+    match PARTITIONED_POSTGRES.iter().find(|(v, _)| *v == m.version) {
+        Some((_, sql)) if partitioned => sql,
+        _ => m.postgres,
+    }
+}
 
 /// The latest schema version this build knows.
 pub fn latest_version() -> i64 {

@@ -10,7 +10,11 @@
 //! | `pool_size`         | `GONGSHANG_PG_POOL_SIZE`           | 2 × cores + 4, at most 32       |
 //! | `statement_timeout` | `GONGSHANG_PG_STATEMENT_TIMEOUT_MS`| none (the server's own)         |
 //! | `lock_timeout`      | `GONGSHANG_PG_LOCK_TIMEOUT_MS`     | 10000 for migrations, else none |
+//! | `partitioned`       | `GONGSHANG_PG_PARTITIONED`         | 0 (the plain schema)            |
 //!
+//! `partitioned=1` creates the partitioned schema (orders by province,
+//! order days and payroll lines by year; `migrations::PARTITIONED_POSTGRES`)
+//! when migration 140 runs; a database keeps the schema it was made with.
 //! Times are in milliseconds. The driver's own keys (`connect_timeout`,
 //! `application_name`, `options`, `keepalives`, ...) pass through; when
 //! the URL names no `application_name`, `gongshang` is used.
@@ -29,13 +33,21 @@ pub struct PgSettings {
     /// migration that cannot take its locks in time fails and can be run
     /// again, instead of queueing every request behind it.
     pub migration_lock_timeout_ms: u64,
+    /// Migrations create the partitioned schema (issue 18).
+    pub partitioned: bool,
 }
 
-const KEYS: [&str; 3] = ["pool_size", "statement_timeout", "lock_timeout"];
-const ENV: [&str; 3] = [
+const KEYS: [&str; 4] = [
+    "pool_size",
+    "statement_timeout",
+    "lock_timeout",
+    "partitioned",
+];
+const ENV: [&str; 4] = [
     "GONGSHANG_PG_POOL_SIZE",
     "GONGSHANG_PG_STATEMENT_TIMEOUT_MS",
     "GONGSHANG_PG_LOCK_TIMEOUT_MS",
+    "GONGSHANG_PG_PARTITIONED",
 ];
 
 /// The default pool: enough for a server's concurrent calls and an
@@ -64,13 +76,14 @@ impl PgSettings {
                 pool_size: default_pool_size(),
                 statement_timeout_ms: None,
                 migration_lock_timeout_ms: 10_000,
+                partitioned: env(ENV[3]).is_some_and(|v| v == "1"),
             });
         }
         let (base, query) = match url.split_once('?') {
             Some((b, q)) => (b, q),
             None => (url, ""),
         };
-        let mut ours: [Option<String>; 3] = [None, None, None];
+        let mut ours: [Option<String>; 4] = [None, None, None, None];
         let mut kept = Vec::new();
         let mut has_name = false;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -116,6 +129,16 @@ impl PgSettings {
             pool_size,
             statement_timeout_ms: number(1)?.filter(|ms| *ms > 0),
             migration_lock_timeout_ms: number(2)?.unwrap_or(10_000),
+            partitioned: match number(3)? {
+                None | Some(0) => false,
+                Some(1) => true,
+                Some(n) => {
+                    return Err(StoreError::invalid(
+                        "partitioned",
+                        format!("{n}: give 0 (the plain schema) or 1 (partitioned)"),
+                    ));
+                }
+            },
         })
     }
 }
@@ -156,6 +179,27 @@ mod tests {
         assert_eq!(s.migration_lock_timeout_ms, 2000);
         assert_eq!(s.driver_url, "postgres://h/db?application_name=x");
         assert_eq!(s.statement_timeout_ms, None);
+        assert!(!s.partitioned);
+    }
+
+    #[test]
+    fn partitioned_comes_from_the_url_or_the_environment() {
+        let s = PgSettings::parse("postgres://h/db?partitioned=1", no_env).unwrap();
+        assert!(s.partitioned);
+        assert_eq!(s.driver_url, "postgres://h/db?application_name=gongshang");
+        let env = |k: &str| (k == "GONGSHANG_PG_PARTITIONED").then(|| "1".to_owned());
+        assert!(
+            PgSettings::parse("postgres://h/db", env)
+                .unwrap()
+                .partitioned
+        );
+        assert!(
+            !PgSettings::parse("postgres://h/db?partitioned=0", env)
+                .unwrap()
+                .partitioned
+        );
+        let e = PgSettings::parse("postgres://h/db?partitioned=yes", no_env).unwrap_err();
+        assert!(e.to_string().contains("partitioned"), "{e}");
     }
 
     #[test]

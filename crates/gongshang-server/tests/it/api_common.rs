@@ -26,6 +26,7 @@ use jiff::civil::date;
 use serde_json::Value;
 
 pub const PG_ENV: &str = "GONGSHANG_TEST_POSTGRES_URL";
+pub const PG_PARTITIONED_ENV: &str = "GONGSHANG_TEST_POSTGRES_PARTITIONED";
 pub const PASSWORD: &str = "correct horse battery";
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -297,10 +298,22 @@ fn boot(location: Location) -> TestServer {
 /// Runs `test` against a fresh server on every backend; a failure names the
 /// backend.
 pub fn each_backend(test: impl Fn(&TestServer)) {
-    let mut locations = vec![Location::Sqlite(
-        std::env::temp_dir().join(format!("gongshang_server_{}.db", unique())),
-    )];
+    // GONGSHANG_TEST_POSTGRES_PARTITIONED=1: PostgreSQL on the partitioned
+    // schema (issue 18) only; SQLite is left to the run without it.
+    let partitioned = std::env::var(PG_PARTITIONED_ENV).is_ok_and(|v| v == "1");
+    let mut locations = Vec::new();
+    if !partitioned {
+        locations.push(Location::Sqlite(
+            std::env::temp_dir().join(format!("gongshang_server_{}.db", unique())),
+        ));
+    }
     if let Some(url) = std::env::var(PG_ENV).ok().filter(|u| !u.is_empty()) {
+        let url = if partitioned {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}partitioned=1")
+        } else {
+            url
+        };
         locations.push(Location::Postgres {
             url,
             schema: format!("gs_srv_{}", unique()),

@@ -60,3 +60,83 @@ fn each_postgres_migration_says_how_it_behaves_on_a_large_table() {
         );
     }
 }
+
+/// Every table is named in the distribution catalogue (migration 140), as
+/// distributed by pooling region or as a reference table, so that a table
+/// added later without a place in a sharded deployment fails here.
+#[test]
+fn every_table_has_a_place_in_the_distribution_catalogue() {
+    each_backend(|db| {
+        let missing: Vec<String> = match &db.location {
+            Location::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).unwrap();
+                let mut stmt = conn
+                    .prepare(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' \
+                         AND name NOT LIKE 'sqlite_%' \
+                         AND name NOT IN (SELECT table_name FROM schema_distribution) \
+                         ORDER BY name",
+                    )
+                    .unwrap();
+                stmt.query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            }
+            Location::Postgres { url, schema } => {
+                let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+                client
+                    .batch_execute(&format!("SET search_path TO {schema}"))
+                    .unwrap();
+                client
+                    .query(
+                        "SELECT c.relname::text FROM pg_class c \
+                         JOIN pg_namespace n ON n.oid = c.relnamespace \
+                         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') \
+                         AND NOT c.relispartition \
+                         AND c.relname NOT IN (SELECT table_name FROM schema_distribution) \
+                         ORDER BY 1",
+                        &[schema],
+                    )
+                    .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+                    .unwrap()
+            }
+        };
+        assert_eq!(missing, Vec::<String>::new(), "{}", db.name);
+    });
+}
+
+/// On the partitioned schema the tables that grow with orders and the
+/// payroll are partitioned, and an order goes to its province's partition.
+#[test]
+fn the_partitioned_schema_partitions_orders_by_province() {
+    if !crate::common::partitioned() {
+        return;
+    }
+    each_backend(|db| {
+        let Location::Postgres { url, schema } = &db.location else {
+            return;
+        };
+        let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        let rows = client
+            .query(
+                "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = $1 AND c.relkind = 'p' ORDER BY 1",
+                &[schema],
+            )
+            .unwrap();
+        let partitioned: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        assert_eq!(partitioned, ["order_days", "orders", "payroll_lines"]);
+        client
+            .batch_execute(&format!(
+                "SET search_path TO {schema}; \
+                 INSERT INTO orders VALUES ('p', 'o1', 'r', 't', '2025-03-01', 'i', '44', 1, 1)"
+            ))
+            .unwrap();
+        let where_: String = client
+            .query_one("SELECT tableoid::regclass::text FROM orders", &[])
+            .unwrap()
+            .get(0);
+        assert!(where_.ends_with("orders_p44"), "{where_}");
+    });
+}
