@@ -5,7 +5,7 @@
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongshang_app::AppError;
@@ -14,6 +14,7 @@ use gongshang_app::model::Page;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::UrlQuery;
 use super::session::{self, csrf_field, role_label};
 use super::{Ctx, respond};
 use crate::AppState;
@@ -191,7 +192,11 @@ async fn render_page(
     }
 }
 
-async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(q): UrlQuery<PageQuery>,
+) -> Response {
     if let Err(r) = session::require(&ctx, Action::ManageAccounts) {
         return r;
     }

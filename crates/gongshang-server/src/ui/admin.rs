@@ -5,7 +5,7 @@
 //! audit log, searchable. Every change goes through the app's use cases
 //! and is in the audit log.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -17,6 +17,7 @@ use gongshang_rules::params::Status;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::UrlQuery;
 use super::session::{self, csrf_field, role_label};
 use super::staff_words::{actor_words, at_field};
 use super::{Ctx, error_page, respond};
@@ -271,7 +272,7 @@ pub fn status_badge(ctx: &Ctx, status: Status, note: Option<&str>) -> Markup {
 async fn parameters(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<ParamQuery>,
+    UrlQuery(q): UrlQuery<ParamQuery>,
 ) -> Response {
     let actor = match session::require(&ctx, Action::ReadParameters) {
         Ok(u) => u.actor(),
@@ -361,7 +362,11 @@ pub struct AuditParams {
 
 const AUDIT_PAGE: u32 = 100;
 
-async fn audit(State(state): State<AppState>, ctx: Ctx, Query(p): Query<AuditParams>) -> Response {
+async fn audit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(p): UrlQuery<AuditParams>,
+) -> Response {
     let actor = match session::require(&ctx, Action::ManageAccounts) {
         Ok(u) => u.actor(),
         Err(r) => return r,

@@ -6,7 +6,7 @@
 //! by `xlsx.rs`). Aggregates only: no personal data.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,6 +17,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::UrlQuery;
 use super::format::{whole_yuan, yuan};
 use super::staff_words::{at_field, at_form};
 use super::{Ctx, error_page, respond, session};
@@ -234,7 +235,11 @@ fn tables(ctx: &Ctx, state: &AppState, a: &AnalysisFigures) -> Vec<Table> {
     ]
 }
 
-async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FilterQuery>) -> Response {
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(q): UrlQuery<FilterQuery>,
+) -> Response {
     let actor = match session::require(&ctx, Action::ReadStatistics) {
         Ok(u) => u.actor(),
         Err(r) => return r,
@@ -404,7 +409,11 @@ pub(super) fn download(name: &str, format: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-async fn export(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FilterQuery>) -> Response {
+async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(q): UrlQuery<FilterQuery>,
+) -> Response {
     let actor = match session::require(&ctx, Action::ReadStatistics) {
         Ok(u) => u.actor(),
         Err(r) => return r,
@@ -451,7 +460,7 @@ pub struct ParamCsvQuery {
 async fn parameters_csv(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<ParamCsvQuery>,
+    UrlQuery(q): UrlQuery<ParamCsvQuery>,
 ) -> Response {
     let actor = match session::require(&ctx, Action::ReadParameters) {
         Ok(u) => u.actor(),

@@ -2,7 +2,7 @@
 //! is paid and outstanding, and arrears marked.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use gongshang_app::accounts::Action;
@@ -10,6 +10,7 @@ use gongshang_app::model::{BillRow, ListQuery};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::UrlQuery;
 use super::format::{bill_kind, provisional_tag, yuan};
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
@@ -28,7 +29,11 @@ pub struct BillParams {
     outstanding: Option<String>,
 }
 
-async fn bills(State(state): State<AppState>, ctx: Ctx, Query(p): Query<BillParams>) -> Response {
+async fn bills(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(p): UrlQuery<BillParams>,
+) -> Response {
     let user = match session::require(&ctx, Action::ReadBills) {
         Ok(u) => u.clone(),
         Err(r) => return r,

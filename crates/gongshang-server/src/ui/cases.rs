@@ -6,7 +6,7 @@
 //! `approve_award`): the domain decides what a state allows, and a refusal
 //! is shown with its reason.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -23,6 +23,7 @@ use gongshang_rules::award::Periodicity;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::UrlQuery;
 use super::format::{provisional_tag, yuan};
 use super::staff_words::{actor_words, at_field, basis_words, event_words, stream_words};
 use super::{Ctx, error_page, respond, session};
@@ -57,7 +58,11 @@ pub struct CaseParams {
     overdue: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx, Query(p): Query<CaseParams>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(p): UrlQuery<CaseParams>,
+) -> Response {
     let actor = match session::signed_in(&ctx) {
         Ok(a) => a,
         Err(r) => return r,

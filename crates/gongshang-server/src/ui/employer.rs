@@ -5,7 +5,7 @@
 //! with only the schemes whose area includes the unit offered. Every refusal
 //! is said in the page's language under its field ([`super::plain`]).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -22,6 +22,7 @@ use gongshang_rules::Money;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::UrlQuery;
 use super::format::yuan;
 use super::intake::{GROUNDS, MATERIALS, ground_of, materials_of};
 use super::plain::{self, field_error, form_error};
@@ -168,7 +169,11 @@ pub struct HomeParams {
     month: Option<String>,
 }
 
-async fn home(State(state): State<AppState>, ctx: Ctx, Query(p): Query<HomeParams>) -> Response {
+async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(p): UrlQuery<HomeParams>,
+) -> Response {
     let (actor, unit) = match employer(&ctx) {
         Ok(x) => x,
         Err(r) => return r,

@@ -4,7 +4,7 @@
 //! xlsx) through the API.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use gongshang_app::accounts::Action;
@@ -13,6 +13,7 @@ use gongshang_rules::Money;
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
+use super::UrlQuery;
 use super::format::yuan;
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
@@ -32,7 +33,11 @@ fn blank_none(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty())
 }
 
-async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FundQuery>) -> Response {
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(q): UrlQuery<FundQuery>,
+) -> Response {
     let actor = match session::require(&ctx, Action::ReadFund) {
         Ok(u) => u.actor(),
         Err(r) => return r,

@@ -135,6 +135,36 @@ impl FromRequestParts<AppState> for Ctx {
     }
 }
 
+/// A page's query string, read into `T`. An address whose parameters do
+/// not read (a field given twice, a word where a number goes) gets a page in
+/// the person's language saying so, not the API's JSON problem.
+pub struct UrlQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for UrlQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match serde_urlencoded::from_str(parts.uri.query().unwrap_or("")) {
+            Ok(v) => Ok(UrlQuery(v)),
+            Err(_) => {
+                let ctx = match Ctx::from_request_parts(parts, state).await {
+                    Ok(ctx) => ctx,
+                    Err(never) => match never {},
+                };
+                let title = ctx.t("网址无法识别", "This address cannot be read");
+                let body = html! {
+                    h1 { (title) }
+                    div.alert.error role="alert" { (ctx.t(
+                        "网址中的参数无法识别（可能被改动或重复）。请从页面上的链接或表单重新进入。",
+                        "The address's parameters cannot be read (changed or repeated). Go back to the page's links or form and try again."
+                    )) }
+                };
+                Err((StatusCode::BAD_REQUEST, respond(&ctx, title, body)).into_response())
+            }
+        }
+    }
+}
+
 async fn set_lang(
     axum::extract::Path(lang): axum::extract::Path<String>,
     headers: HeaderMap,

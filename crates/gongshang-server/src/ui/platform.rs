@@ -3,7 +3,7 @@
 //! the order bills charged to its unit, and uploading an order file with the
 //! report of the rows refused, in the page's language.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -17,6 +17,7 @@ use gongshang_rules::Money;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::UrlQuery;
 use super::format::yuan;
 use super::plain::{self, form_error};
 use super::{Ctx, error_page, respond, session};
@@ -106,7 +107,11 @@ pub struct MonthParams {
     month: Option<String>,
 }
 
-async fn home(State(state): State<AppState>, ctx: Ctx, Query(p): Query<MonthParams>) -> Response {
+async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(p): UrlQuery<MonthParams>,
+) -> Response {
     let who = match platform_user(&ctx) {
         Ok(x) => x,
         Err(r) => return r,

@@ -6,7 +6,7 @@
 //! the app's `file_case`.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use gongshang_app::AppError;
@@ -19,6 +19,7 @@ use gongshang_rules::scheme::ClaimProcedure;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::UrlQuery;
 use super::format::provisional_tag;
 use super::intake::{GROUNDS, MATERIALS, ground_of, materials_of};
 use super::staff_words::{at_field, at_form};
@@ -34,7 +35,7 @@ pub fn router() -> Router<AppState> {
 
 /// `/`: each role's own home (the clerk's queue, the reviewer's awards
 /// awaiting review; the dashboard for the others).
-pub async fn home(state: State<AppState>, ctx: Ctx, q: Query<QueueParams>) -> Response {
+pub async fn home(state: State<AppState>, ctx: Ctx, q: UrlQuery<QueueParams>) -> Response {
     match ctx.viewer.role() {
         Some(Role::Clerk) => queue_page(state, ctx, q).await,
         Some(Role::Reviewer) => super::review::page(state, ctx).await,
@@ -51,7 +52,7 @@ pub struct QueueParams {
 async fn queue_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(p): Query<QueueParams>,
+    UrlQuery(p): UrlQuery<QueueParams>,
 ) -> Response {
     let actor = match session::require(&ctx, Action::ReadWorkQueue) {
         Ok(u) => u.actor(),
@@ -288,7 +289,7 @@ pub struct KindQuery {
 async fn intake_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<KindQuery>,
+    UrlQuery(q): UrlQuery<KindQuery>,
 ) -> Response {
     if let Err(r) = session::require(&ctx, Action::FileCase) {
         return r;

@@ -2,7 +2,7 @@
 //! pages, and the enrolment form (register the person if new, check the
 //! scheme's eligibility, enrol).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -15,6 +15,7 @@ use gongshang_rules::scheme::CoverStart;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::UrlQuery;
 use super::format::{category, sex, unit_kind};
 use super::{Ctx, error_box, error_page, respond, session};
 use crate::AppState;
@@ -82,7 +83,11 @@ pub fn urlencode(s: &str) -> String {
 
 // ---- units ---------------------------------------------------------------
 
-async fn units(State(state): State<AppState>, ctx: Ctx, Query(p): Query<ListParams>) -> Response {
+async fn units(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(p): UrlQuery<ListParams>,
+) -> Response {
     let actor = match session::require(&ctx, Action::ListUnits) {
         Ok(u) => u.actor(),
         Err(r) => return r,
@@ -234,7 +239,7 @@ pub struct PeopleParams {
 async fn people(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(p): Query<PeopleParams>,
+    UrlQuery(p): UrlQuery<PeopleParams>,
 ) -> Response {
     let user = match session::require(&ctx, Action::ReadRegistry) {
         Ok(u) => u.clone(),
@@ -579,7 +584,7 @@ fn enroll_form_markup(
 async fn enroll_form(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(p): Query<EnrollParams>,
+    UrlQuery(p): UrlQuery<EnrollParams>,
 ) -> Response {
     let user = match session::require(&ctx, Action::Enrol) {
         Ok(u) => u.clone(),

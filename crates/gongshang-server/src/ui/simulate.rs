@@ -9,7 +9,7 @@
 //! its field in the page's language.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongshang_app::AppError;
@@ -20,6 +20,7 @@ use gongshang_sim::project::ScenarioRun;
 use maud::{Markup, PreEscaped, html};
 use serde::{Deserialize, Serialize};
 
+use super::UrlQuery;
 use super::format::yuan;
 use super::{Ctx, respond, session};
 use crate::AppState;
@@ -171,7 +172,11 @@ fn field_error(ctx: &Ctx, error: Option<&AppError>, field: &str) -> Markup {
     }
 }
 
-async fn page(State(state): State<AppState>, ctx: Ctx, Query(form): Query<SimForm>) -> Response {
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(form): UrlQuery<SimForm>,
+) -> Response {
     let actor = match session::require(&ctx, Action::RunSimulation) {
         Ok(u) => u.actor(),
         Err(r) => return r,

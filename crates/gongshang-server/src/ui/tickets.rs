@@ -12,7 +12,7 @@
 //! the QR form is anonymous even when a session cookie is present), so a
 //! forged post gains nothing a direct post would not.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -27,6 +27,7 @@ use gongshang_domain::ticket::{
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::UrlQuery;
 use super::{Ctx, error_box, error_page, error_status, respond, session};
 use crate::AppState;
 
@@ -470,7 +471,7 @@ pub struct DistrictQuery {
 async fn service_points(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<DistrictQuery>,
+    UrlQuery(q): UrlQuery<DistrictQuery>,
 ) -> Response {
     let district = q.district.clone().unwrap_or_default();
     let points = state.app.service_points(Some(&district));
@@ -520,7 +521,7 @@ pub struct AboutQuery {
 async fn queue(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(about): Query<AboutQuery>,
+    UrlQuery(about): UrlQuery<AboutQuery>,
 ) -> Response {
     let prefilled = QrForm {
         case_number: about.case.unwrap_or_default(),
@@ -1275,7 +1276,7 @@ async fn paper(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((number, kind)): Path<(String, String)>,
-    Query(q): Query<PaperQuery>,
+    UrlQuery(q): UrlQuery<PaperQuery>,
 ) -> Response {
     let user = match session::require(&ctx, Action::ReadTickets) {
         Ok(u) => u,

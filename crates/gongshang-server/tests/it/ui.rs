@@ -603,6 +603,12 @@ fn the_analyst_simulates_a_reform_over_the_stored_insured_and_exports_it() {
     );
     let unit = sign_in("unit");
     assert_eq!(get("/fund/simulate", Some(&unit)).status, 403);
+    // An address whose parameters do not read is a page in the person's
+    // language, not the API's JSON problem.
+    let twice = get("/fund/simulate?run=1&years=3&years=4", Some(&s));
+    assert_eq!(twice.status, 400, "{}", twice.body);
+    assert!(twice.body.contains("网址无法识别"), "{}", twice.body);
+    assert!(!twice.body.contains("about:blank"), "{}", twice.body);
 }
 
 /// Issue 17: the agency's staff read the map of articles with its counts by
