@@ -8,7 +8,7 @@
 //! read from a record is not guessed: the record is left out and counted
 //! under its reason, and the counts travel with the result.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use gongshang_rules::Money;
 use gongshang_rules::scheme::Billing;
@@ -141,6 +141,15 @@ pub struct Simulation {
     pub population: PopulationSummary,
 }
 
+/// A scheme as the projection reads it: its billing, its index in the
+/// population once a record of it is kept, and the region of an enrolment
+/// without a unit (the one region the scheme applies in, if exactly one).
+struct ProjectedScheme {
+    info: SchemeInfo,
+    index: Option<u8>,
+    sole_region: Option<String>,
+}
+
 fn sim_error(e: gongshang_sim::SimError) -> AppError {
     AppError::Invalid {
         field: e.field,
@@ -167,6 +176,79 @@ impl App {
         unitless_class: Option<u8>,
     ) -> Result<(Population, PopulationSummary), AppError> {
         actor.authorize(Action::RunSimulation)?;
+        self.population_on(on, unitless_class)
+    }
+
+    /// The pooling region a record is projected in: a district's unit is in
+    /// its city's pooling region (统筹地区), the first of the region itself,
+    /// its city and its province that has an average wage on `on`; none when
+    /// none has.
+    fn projected_region(&self, region: &str, on: Date) -> Option<RegionInfo> {
+        [
+            region.to_owned(),
+            format!("{}00", region.get(..4).unwrap_or("")),
+            format!("{}0000", region.get(..2).unwrap_or("")),
+        ]
+        .into_iter()
+        .find_map(|code| {
+            let avg = self
+                .policy
+                .regional(&code, "regional.avg_monthly_wage", on)
+                .ok()?;
+            let jurisdiction = self
+                .policy
+                .region(&code)
+                .map(|r| r.jurisdiction.clone())
+                .unwrap_or_default();
+            Some(RegionInfo {
+                code,
+                jurisdiction,
+                avg_wage: avg.money(),
+            })
+        })
+    }
+
+    /// A scheme as the projection reads it, or the reason its enrolments
+    /// are left out.
+    fn projected_scheme(
+        &self,
+        scheme_id: &gongshang_rules::SchemeId,
+        on: Date,
+    ) -> Result<ProjectedScheme, LeftOut> {
+        let scheme = self
+            .policy
+            .scheme(scheme_id)
+            .map_err(|_| LeftOut::UnknownScheme)?;
+        let billing = match scheme.billing {
+            Billing::MonthlyWage { .. } => SchemeBilling::MonthlyWage,
+            Billing::PerDay { .. } => SchemeBilling::PerDay,
+            Billing::PerOrder { .. } => return Err(LeftOut::PerOrder),
+        };
+        let mut applies = self
+            .policy
+            .regions()
+            .filter(|r| scheme.applies_in(&self.policy, &r.code, on));
+        let sole_region = match (applies.next(), applies.next()) {
+            (Some(r), None) => Some(r.code.clone()),
+            _ => None,
+        };
+        Ok(ProjectedScheme {
+            info: SchemeInfo {
+                id: scheme_id.to_string(),
+                billing,
+            },
+            index: None,
+            sole_region,
+        })
+    }
+
+    /// [`App::stored_population`] once authorized. Schemes and regions are
+    /// resolved once each, not once per record.
+    fn population_on(
+        &self,
+        on: Date,
+        unitless_class: Option<u8>,
+    ) -> Result<(Population, PopulationSummary), AppError> {
         if let Some(c) = unitless_class
             && !(1..=8).contains(&c)
         {
@@ -178,98 +260,60 @@ impl App {
         let rows = self.store.insured_on(&on.to_string())?;
         let mut pop = Population::with_capacity(rows.len());
         let mut left_out: BTreeMap<LeftOut, u64> = BTreeMap::new();
-        let mut leave = |why: LeftOut| *left_out.entry(why).or_insert(0) += 1;
-        for row in rows {
-            let Ok(scheme) = self.policy.scheme(&row.scheme_id) else {
-                leave(LeftOut::UnknownScheme);
-                continue;
+        // Resolved once per scheme and per region; indexed in the population
+        // when the first record of it is kept.
+        let mut schemes: HashMap<gongshang_rules::SchemeId, Result<ProjectedScheme, LeftOut>> =
+            HashMap::new();
+        let mut regions: HashMap<String, Option<(RegionInfo, Option<u8>)>> = HashMap::new();
+        'rows: for row in rows {
+            let scheme = schemes
+                .entry(row.scheme_id.clone())
+                .or_insert_with(|| self.projected_scheme(&row.scheme_id, on));
+            let why = 'read: {
+                let scheme = match scheme {
+                    Ok(s) => s,
+                    Err(why) => break 'read *why,
+                };
+                let Some(region) = row.region.as_ref().or(scheme.sole_region.as_ref()) else {
+                    break 'read LeftOut::NoRegion;
+                };
+                let region = regions
+                    .entry(region.clone())
+                    .or_insert_with(|| self.projected_region(region, on).map(|info| (info, None)));
+                let Some((region_info, region_index)) = region else {
+                    break 'read LeftOut::NoRegionalWage;
+                };
+                let class = match (row.industry_class, unitless_class) {
+                    (Some(c), _) => u8::try_from(c).unwrap_or(0),
+                    (None, Some(c)) => c,
+                    (None, None) => break 'read LeftOut::NoIndustryClass,
+                };
+                // A per-day scheme's premium does not read the wage; its
+                // benefit wage is held at the band's floor (project.rs).
+                let wage = match (scheme.info.billing, row.declared_wage) {
+                    (_, Some(w)) => w,
+                    (SchemeBilling::PerDay, None) => Money::ZERO,
+                    (SchemeBilling::MonthlyWage, None) => break 'read LeftOut::NoDeclaredWage,
+                };
+                let birth: Date = row.birth_date.parse().map_err(|e| {
+                    AppError::invalid("birth_date", format!("{}: {e}", row.birth_date))
+                })?;
+                let age = u8::try_from(age_on(birth, on).clamp(0, 255)).unwrap_or(0);
+                let r = match region_index {
+                    Some(i) => *i,
+                    None => *region_index
+                        .insert(pop.region_index(region_info.clone()).map_err(sim_error)?),
+                };
+                let s = match scheme.index {
+                    Some(i) => i,
+                    None => *scheme
+                        .index
+                        .insert(pop.scheme_index(scheme.info.clone()).map_err(sim_error)?),
+                };
+                pop.push(r, s, class, age, wage, 1).map_err(sim_error)?;
+                continue 'rows;
             };
-            let billing = match scheme.billing {
-                Billing::MonthlyWage { .. } => SchemeBilling::MonthlyWage,
-                Billing::PerDay { .. } => SchemeBilling::PerDay,
-                Billing::PerOrder { .. } => {
-                    leave(LeftOut::PerOrder);
-                    continue;
-                }
-            };
-            let region = match &row.region {
-                Some(r) => Some(r.clone()),
-                None => {
-                    let mut found = self
-                        .policy
-                        .regions()
-                        .filter(|r| scheme.applies_in(&self.policy, &r.code, on));
-                    match (found.next(), found.next()) {
-                        (Some(r), None) => Some(r.code.clone()),
-                        _ => None,
-                    }
-                }
-            };
-            let Some(region) = region else {
-                leave(LeftOut::NoRegion);
-                continue;
-            };
-            // A district's unit is in its city's pooling region (统筹地区):
-            // the region itself if the policies have its average wage, else
-            // its city's, else its province's.
-            let found = [
-                region.clone(),
-                format!("{}00", region.get(..4).unwrap_or("")),
-                format!("{}0000", region.get(..2).unwrap_or("")),
-            ]
-            .into_iter()
-            .find_map(|code| {
-                self.policy
-                    .regional(&code, "regional.avg_monthly_wage", on)
-                    .ok()
-                    .map(|avg| (code, avg))
-            });
-            let Some((region, avg)) = found else {
-                leave(LeftOut::NoRegionalWage);
-                continue;
-            };
-            let class = match (row.industry_class, unitless_class) {
-                (Some(c), _) => u8::try_from(c).unwrap_or(0),
-                (None, Some(c)) => c,
-                (None, None) => {
-                    leave(LeftOut::NoIndustryClass);
-                    continue;
-                }
-            };
-            // A per-day scheme's premium does not read the wage; its benefit
-            // wage is held at the band's floor (project.rs).
-            let wage = match (billing, row.declared_wage) {
-                (_, Some(w)) => w,
-                (SchemeBilling::PerDay, None) => Money::ZERO,
-                (SchemeBilling::MonthlyWage, None) => {
-                    leave(LeftOut::NoDeclaredWage);
-                    continue;
-                }
-            };
-            let birth: Date = row
-                .birth_date
-                .parse()
-                .map_err(|e| AppError::invalid("birth_date", format!("{}: {e}", row.birth_date)))?;
-            let age = u8::try_from(age_on(birth, on).clamp(0, 255)).unwrap_or(0);
-            let jurisdiction = self
-                .policy
-                .region(&region)
-                .map(|r| r.jurisdiction.clone())
-                .unwrap_or_default();
-            let r = pop
-                .region_index(RegionInfo {
-                    code: region,
-                    jurisdiction,
-                    avg_wage: avg.money(),
-                })
-                .map_err(sim_error)?;
-            let s = pop
-                .scheme_index(SchemeInfo {
-                    id: row.scheme_id.to_string(),
-                    billing,
-                })
-                .map_err(sim_error)?;
-            pop.push(r, s, class, age, wage, 1).map_err(sim_error)?;
+            *left_out.entry(why).or_insert(0) += 1;
         }
         let summary = PopulationSummary {
             source: "stored",
@@ -324,7 +368,7 @@ impl App {
                 (pop, summary)
             }
             PopulationSource::Stored { on, unitless_class } => {
-                self.stored_population(actor, on, unitless_class)?
+                self.population_on(on, unitless_class)?
             }
         };
         if pop.is_empty() {

@@ -10,10 +10,11 @@ use axum::routing::get;
 use gongshang_app::accounts::Action;
 use gongshang_app::fund::{FundStatement, StatementLine, StatementPeriod};
 use gongshang_rules::Money;
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::UrlQuery;
+use super::chart::{BOTTOM, H, LEFT, Svg, W};
 use super::format::yuan;
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
@@ -191,10 +192,6 @@ fn row(ctx: &Ctx, l: &StatementLine, total: bool) -> Markup {
 /// Bars of income and expenditure per month and the reserve as a line, in
 /// an SVG drawn here (integer geometry: no script, no floating point).
 fn chart(ctx: &Ctx, months: &[StatementLine]) -> Markup {
-    const W: i64 = 720;
-    const H: i64 = 220;
-    const LEFT: i64 = 40;
-    const BOTTOM: i64 = 24;
     let max = months
         .iter()
         .flat_map(|m| [m.collected.total, m.benefits_total, m.reserve_balance])
@@ -208,17 +205,11 @@ fn chart(ctx: &Ctx, months: &[StatementLine]) -> Markup {
     };
     let n = i64::try_from(months.len()).unwrap_or(12).max(1);
     let slot = (W - LEFT) / n;
-    let mut svg = format!(
-        "<svg class=\"fund-chart\" viewBox=\"0 0 {W} {H}\" width=\"100%\" role=\"img\" aria-label=\"{}\">",
-        ctx.t(
-            "每月收入、支出与储备金",
-            "Income, expenditure and reserve by month"
-        )
-    );
-    svg.push_str(&format!(
-        "<line x1=\"{LEFT}\" y1=\"{y}\" x2=\"{W}\" y2=\"{y}\" stroke=\"#888\"/>",
-        y = H - BOTTOM
+    let mut svg = Svg::new(ctx.t(
+        "每月收入、支出与储备金",
+        "Income, expenditure and reserve by month",
     ));
+    svg.axis(H - BOTTOM);
     let mut reserve_points = Vec::new();
     for (i, m) in months.iter().enumerate() {
         let x0 = LEFT + i64::try_from(i).unwrap_or(0) * slot;
@@ -236,7 +227,7 @@ fn chart(ctx: &Ctx, months: &[StatementLine]) -> Markup {
         {
             let h = scale(fen);
             let x = x0 + 4 + i64::try_from(k).unwrap_or(0) * bar;
-            svg.push_str(&format!(
+            svg.push(&format!(
                 "<rect x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{h}\" fill=\"{color}\"><title>{} {label} {}</title></rect>",
                 H - BOTTOM - h,
                 m.period,
@@ -248,25 +239,12 @@ fn chart(ctx: &Ctx, months: &[StatementLine]) -> Markup {
             x0 + slot / 2,
             H - BOTTOM - scale(m.reserve_balance.fen())
         ));
-        svg.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
-            x0 + slot / 2,
-            H - 8,
-            m.period.get(5..).unwrap_or(&m.period)
-        ));
+        svg.x_label(x0 + slot / 2, m.period.get(5..).unwrap_or(&m.period));
     }
-    svg.push_str(&format!(
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2b5fa8\" stroke-width=\"2\"/>",
-        reserve_points.join(" ")
-    ));
-    svg.push_str(&format!(
-        "<text x=\"{LEFT}\" y=\"12\" font-size=\"11\">{} {}</text></svg>",
-        ctx.t("最高", "max"),
-        yuan(Money::from_fen(max))
-    ));
+    svg.line(&reserve_points.join(" "), "#2b5fa8", None);
     html! {
         figure.chart {
-            (PreEscaped(svg))
+            (svg.finish(ctx, Money::from_fen(max)))
             figcaption {
                 span style="color:#3a7d44" { "■ " (ctx.t("收入（实征保费）", "income (premiums collected)")) } " "
                 span style="color:#b5443a" { "■ " (ctx.t("支出（待遇）", "expenditure (benefits)")) } " "

@@ -17,6 +17,7 @@ mod assets;
 mod bills;
 mod calc;
 mod cases;
+mod chart;
 mod dashboard;
 mod employer;
 mod format;

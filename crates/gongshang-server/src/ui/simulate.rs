@@ -17,10 +17,11 @@ use gongshang_app::accounts::Action;
 use gongshang_app::simulation::{PopulationSource, Simulation, SimulationRequest, years_table};
 use gongshang_rules::Money;
 use gongshang_sim::project::ScenarioRun;
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
 
 use super::UrlQuery;
+use super::chart::{BOTTOM, H, LEFT, Svg, W};
 use super::format::yuan;
 use super::{Ctx, respond, session};
 use crate::AppState;
@@ -431,10 +432,6 @@ fn chart(
     reform: &ScenarioRun,
     bands: &[gongshang_sim::project::Band],
 ) -> Markup {
-    const W: i64 = 720;
-    const H: i64 = 220;
-    const LEFT: i64 = 40;
-    const BOTTOM: i64 = 24;
     let values = baseline
         .years
         .iter()
@@ -460,13 +457,10 @@ fn chart(
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let mut svg = format!(
-        "<svg class=\"fund-chart\" viewBox=\"0 0 {W} {H}\" width=\"100%\" role=\"img\" aria-label=\"{}\">",
-        ctx.t(
-            "基金年末余额：基准与改革",
-            "The fund at year end: baseline and reform"
-        )
-    );
+    let mut svg = Svg::new(ctx.t(
+        "基金年末余额：基准与改革",
+        "The fund at year end: baseline and reform",
+    ));
     if !bands.is_empty() {
         let upper: Vec<String> = bands
             .iter()
@@ -479,41 +473,22 @@ fn chart(
             .rev()
             .map(|(i, b)| format!("{},{}", x_of(i), y_of(b.reserve[0].fen())))
             .collect();
-        svg.push_str(&format!(
+        svg.push(&format!(
             "<polygon points=\"{} {}\" fill=\"#c9732f\" fill-opacity=\"0.18\"><title>{}</title></polygon>",
             upper.join(" "),
             lower.join(" "),
             ctx.t("改革 P10–P90", "reform P10–P90")
         ));
     }
-    svg.push_str(&format!(
-        "<line x1=\"{LEFT}\" y1=\"{y}\" x2=\"{W}\" y2=\"{y}\" stroke=\"#888\"/>",
-        y = y_of(0)
-    ));
-    svg.push_str(&format!(
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2b5fa8\" stroke-width=\"2\"/>",
-        line(baseline)
-    ));
-    svg.push_str(&format!(
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"#c9732f\" stroke-width=\"2\" stroke-dasharray=\"6 3\"/>",
-        line(reform)
-    ));
+    svg.axis(y_of(0));
+    svg.line(&line(baseline), "#2b5fa8", None);
+    svg.line(&line(reform), "#c9732f", Some("6 3"));
     for (i, y) in baseline.years.iter().enumerate() {
-        svg.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
-            x_of(i),
-            H - 8,
-            y.year
-        ));
+        svg.x_label(x_of(i), &y.year.to_string());
     }
-    svg.push_str(&format!(
-        "<text x=\"{LEFT}\" y=\"12\" font-size=\"11\">{} {}</text></svg>",
-        ctx.t("最高", "max"),
-        yuan(Money::from_fen(max))
-    ));
     html! {
         figure.chart {
-            (PreEscaped(svg))
+            (svg.finish(ctx, Money::from_fen(max)))
             figcaption {
                 span style="color:#2b5fa8" { "— " (ctx.t("基准", "baseline")) } " "
                 span style="color:#c9732f" { "- - " (ctx.t("改革", "reform")) }
