@@ -19,6 +19,10 @@ pub const REG_35_3: Article = reg(
     "Regulations Art 35(3); Social Insurance Law Art 40",
 );
 pub const REG_36: Article = reg("《工伤保险条例》第三十六条", "Regulations Art 36");
+pub const REG_45: Article = Article {
+    zh: "《工伤保险条例》第四十五条",
+    en: "Regulations Art 45",
+};
 pub const REG_37: Article = reg("《工伤保险条例》第三十七条", "Regulations Art 37");
 pub const REG_39_1_1: Article = reg(
     "《工伤保险条例》第三十九条第一款第（一）项",

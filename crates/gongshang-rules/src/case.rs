@@ -119,6 +119,15 @@ pub struct CaseInput {
     /// Medical expenses of the accident (an insurer's schedule).
     #[serde(default)]
     pub medical_expenses: Option<Money>,
+    /// The worker's earlier injuries with their concluded grades (Regulations
+    /// Art 45; Jiangsu measures Arts 32-33). This case's grade is the
+    /// conclusion after the new injury.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_injuries: Vec<crate::missing_and_repeat::EarlierInjury>,
+    /// The conclusion followed is a review (复查鉴定) of an earlier one on this
+    /// injury (Jiangsu Art 33: the one-time disability subsidy is not recomputed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::missing_and_repeat::ReviewOf>,
 }
 
 /// The computed award of a case, with everything needed to explain it.

@@ -4,7 +4,7 @@
 //! injuries and the dates; these functions say what is due.
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::benefits::{self, BenefitRules, Dependants, Grade, Payer};
 use crate::error::RulesError;
@@ -16,15 +16,12 @@ const REG_41: Article = Article {
     zh: "《工伤保险条例》第四十一条",
     en: "Regulations Art 41",
 };
-const REG_45: Article = Article {
-    zh: "《工伤保险条例》第四十五条",
-    en: "Regulations Art 45",
-};
+use crate::articles::REG_45;
 const JS_32: Article = Article {
     zh: "《江苏省实施〈工伤保险条例〉办法》第三十二条",
     en: "Jiangsu implementation measures Art 32",
 };
-const JS_33: Article = Article {
+pub(crate) const JS_33: Article = Article {
     zh: "《江苏省实施〈工伤保险条例〉办法》第三十三条",
     en: "Jiangsu implementation measures Art 33",
 };
@@ -159,38 +156,77 @@ pub fn declared_dead(
     Ok(rest)
 }
 
-/// One injury of a worker's history, at a unit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct InjuryRecord {
+/// An earlier injury of the same worker, as its appraisal concluded
+/// (Regulations Art 45; Jiangsu measures Arts 32-33). A case written for
+/// `gongshang calc` lists them under `earlier_injuries`; the application
+/// fills them from the worker's other recognised cases.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EarlierInjury {
     pub injury_date: Date,
-    pub grade: Grade,
-    /// The unit's identifier (a credit code, for example).
-    pub unit: String,
+    /// The disability grade concluded for it (1-10).
+    pub grade: u8,
+    /// Whether it happened while working for the same unit, without a break
+    /// (Jiangsu Art 32: 在同一用人单位连续工作期间).
+    #[serde(default)]
+    pub same_unit: bool,
+    /// The worker's own wage at that injury (Jiangsu Art 33: the allowance
+    /// is computed on it when it is higher than the wage at the new one).
+    #[serde(default)]
+    pub own_wage: Option<Money>,
+}
+
+/// The conclusion the award follows is a review (复查鉴定, Regulations
+/// Art 28) of an earlier conclusion on the same injury, on which the
+/// one-time disability subsidy was determined (Jiangsu Art 33).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewOf {
+    /// The grade of the conclusion reviewed.
+    pub previous_grade: u8,
+    /// The one-time disability subsidy determined on it.
+    pub disability_subsidy: Money,
 }
 
 /// Jiangsu Art 32: a worker injured several times while working for the same
 /// unit gets the one-time medical and employment subsidies once, by the
-/// highest (most severe) grade of the injuries at that unit.
+/// highest (most severe) grade of the injuries at that unit. Only grades
+/// 5-10 carry these subsidies (Regulations Arts 36-37), so the highest is
+/// taken among those; `grade` is the grade of the injury terminated on.
 pub fn termination_subsidy_grade(
-    injuries: &[InjuryRecord],
-    unit: &str,
+    grade: Grade,
+    earlier: &[EarlierInjury],
     t: &mut impl Tracer,
-) -> Option<Grade> {
-    let at_unit: Vec<&InjuryRecord> = injuries.iter().filter(|i| i.unit == unit).collect();
-    let highest = at_unit.iter().map(|i| i.grade).min();
-    t.record(|| {
-        let mut s = step(Item::OneTimeMedicalSubsidy, "jiangsu.art32.highest_grade", JS_32);
-        let grades: Vec<String> = at_unit.iter().map(|i| i.grade.get().to_string()).collect();
-        s.inputs = vec![q("unit", unit), q("grades", grades.join(", "))];
-        s.formula = format!(
-            "min({}) = {}",
-            grades.join(", "),
-            highest.map_or("none".into(), |g| g.get().to_string())
-        );
-        s.explain_zh = "同一用人单位多次工伤，按最高伤残等级支付一次性工伤医疗补助金和一次性伤残就业补助金".into();
-        s.explain_en = "several injuries at the same unit: the termination subsidies once, by the highest grade".into();
-        s
-    });
+) -> Grade {
+    let at_unit: Vec<u8> = earlier
+        .iter()
+        .filter(|i| i.same_unit && (5..=10).contains(&i.grade))
+        .map(|i| i.grade)
+        .collect();
+    let highest = at_unit
+        .iter()
+        .filter_map(|g| Grade::new(*g).ok())
+        .chain([grade])
+        .min()
+        .unwrap_or(grade);
+    if !at_unit.is_empty() {
+        t.record(|| {
+            let mut s = step(Item::OneTimeMedicalSubsidy, "jiangsu.art32.highest_grade", JS_32);
+            let mut grades: Vec<String> = at_unit.iter().map(|g| g.to_string()).collect();
+            grades.push(grade.get().to_string());
+            s.inputs = vec![q("grades_at_the_unit", grades.join(", "))];
+            s.formula = format!("min({}) = {}", grades.join(", "), highest.get());
+            s.explain_zh = format!(
+                "在同一用人单位连续工作期间多次发生工伤，一次性工伤医疗补助金和一次性伤残就业补助金按最高伤残等级（{}级）支付一次",
+                highest.get()
+            );
+            s.explain_en = format!(
+                "several injuries while working for the same unit: the termination subsidies are paid once, by the highest grade ({})",
+                highest.get()
+            );
+            s
+        });
+    }
     highest
 }
 
@@ -227,9 +263,12 @@ pub fn allowance_at_new_grade(
     )
 }
 
-/// Jiangsu Art 33: after a review (复查鉴定) the one-time disability subsidy
-/// is not computed again, whatever the new grade: nothing more is due.
-pub fn subsidy_after_review(paid_before: Money, new_grade: Grade, t: &mut impl Tracer) -> Money {
+/// Jiangsu Art 33: after a review (复查鉴定) that changes the grade the
+/// one-time disability subsidy is not computed again: it stays what was
+/// determined on the conclusion reviewed, whatever the new grade, so nothing
+/// more is paid and nothing is recovered.
+pub fn subsidy_after_review(review: &ReviewOf, new_grade: Grade, t: &mut impl Tracer) -> Money {
+    let kept = review.disability_subsidy;
     t.record(|| {
         let mut s = step(
             Item::OneTimeDisabilitySubsidy,
@@ -237,15 +276,23 @@ pub fn subsidy_after_review(paid_before: Money, new_grade: Grade, t: &mut impl T
             JS_33,
         );
         s.inputs = vec![
-            q("paid_before", paid_before),
+            q("previous_grade", review.previous_grade),
+            q("determined_before", kept),
             q("new_grade", new_grade.get()),
         ];
-        s.formula = "0.00".into();
-        s.explain_zh = "复查鉴定伤残等级变化的，不重新计算一次性伤残补助金".into();
-        s.explain_en =
-            "a review that changes the grade does not recompute the one-time disability subsidy"
-                .into();
+        s.formula = format!("{kept}");
+        s.explain_zh = format!(
+            "复查鉴定伤残等级由{}级变为{}级，不重新计发一次性伤残补助金，仍为原核定的{kept}元",
+            review.previous_grade,
+            new_grade.get()
+        );
+        s.explain_en = format!(
+            "the review changed the grade from {} to {}: the one-time disability subsidy is not recomputed and stays {kept}",
+            review.previous_grade,
+            new_grade.get()
+        );
+        s.amount = kept;
         s
     });
-    Money::ZERO
+    kept
 }

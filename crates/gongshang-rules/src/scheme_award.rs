@@ -373,6 +373,32 @@ fn regulations_award(
         let care = guangdong_living_care(policy, &case, grade, level, &mut trace)?;
         set(&mut amounts, Item::MonthlyLivingCare, care);
     }
+    // A second injury (Regulations Art 45; Jiangsu Art 33, second sentence).
+    let mut allowance_base = base.amounts.benefit_wage;
+    if !case.earlier_injuries.is_empty() && grade.is_some() && case.death_date.is_none() {
+        let allowance = amounts
+            .iter()
+            .find(|(i, _)| *i == Item::MonthlyDisabilityAllowance)
+            .map(|(_, m)| *m);
+        if let Some((amount, wage)) =
+            second_injury_allowance(policy, &case, &regime, jiangsu, allowance, &mut trace)?
+        {
+            set(&mut amounts, Item::MonthlyDisabilityAllowance, amount);
+            allowance_base = wage;
+        }
+    }
+    // Jiangsu Art 33: a review does not recompute the one-time disability subsidy.
+    if jiangsu
+        && let Some(review) = &case.review
+        && let Some(g) = grade
+    {
+        let kept = crate::missing_and_repeat::subsidy_after_review(
+            review,
+            crate::Grade::new(g)?,
+            &mut trace,
+        );
+        set(&mut amounts, Item::OneTimeDisabilitySubsidy, kept);
+    }
     // Only where the scheme pays the employer's allowance (not, e.g., the
     // single-line scheme, which excludes it): an excluded item asks for nothing.
     if jiangsu
@@ -387,7 +413,7 @@ fn regulations_award(
             policy,
             &case,
             grade.unwrap_or(5),
-            base.amounts.benefit_wage,
+            allowance_base,
             &mut trace,
         )?;
         set(&mut amounts, Item::MonthlyDisabilityAllowance, allowance);
@@ -493,7 +519,13 @@ fn regulations_award(
                         guangdong_subsidies(policy, &case, term, g, &mut trace)?
                     }
                     TerminationSubsidies::Jiangsu => {
-                        jiangsu_subsidies(policy, &case, term, g, &mut trace)?
+                        // Art 32: by the highest grade of the injuries at the unit.
+                        let highest = crate::missing_and_repeat::termination_subsidy_grade(
+                            crate::Grade::new(g)?,
+                            &case.earlier_injuries,
+                            &mut trace,
+                        );
+                        jiangsu_subsidies(policy, &case, term, highest.get(), &mut trace)?
                     }
                     TerminationSubsidies::Shandong => (
                         shandong_medical_subsidy(policy, &case, term, g, &mut trace)?,
@@ -1033,6 +1065,108 @@ fn guangdong_living_care(
     s.formula = format!("{avg} × {pct} = {amount}");
     trace.steps.push(s);
     Ok(amount)
+}
+
+/// Regulations Art 45: a worker injured again draws the disability
+/// allowance of the grade concluded after the new injury (the allowance of
+/// the earlier injury ends where the new one starts: the application ends
+/// it). Jiangsu Art 33 (second sentence): the allowance is computed on the
+/// own wage at the earlier injury, or at the new one where that is higher.
+/// Returns the allowance and the benefit wage it was computed on, when the
+/// earlier wage changes it.
+fn second_injury_allowance(
+    policy: &PolicySet,
+    case: &CaseInput,
+    regime: &Regime,
+    jiangsu: bool,
+    allowance: Option<Money>,
+    trace: &mut Trace,
+) -> Result<Option<(Money, Money)>, RulesError> {
+    let Some(allowance) = allowance else {
+        return Ok(None);
+    };
+    let grade = case.grade.unwrap_or_default();
+    let mut s = step(
+        Item::MonthlyDisabilityAllowance,
+        "art45.new_grade",
+        crate::articles::REG_45,
+        format!(
+            "再次发生工伤，按新认定的伤残等级（{grade}级）享受伤残津贴，原伤残津贴自新伤残津贴发放之月起停发"
+        ),
+        format!(
+            "injured again: the allowance follows the grade concluded now (grade {grade}); the earlier allowance stops when this one starts"
+        ),
+        allowance,
+    );
+    s.inputs = vec![
+        q("earlier_injuries", case.earlier_injuries.len()),
+        q("new_grade", grade),
+    ];
+    trace.steps.push(s);
+    if !jiangsu {
+        return Ok(None);
+    }
+    let Some(earlier) = case
+        .earlier_injuries
+        .iter()
+        .filter(|i| i.own_wage.is_some())
+        .max_by_key(|i| i.injury_date)
+    else {
+        return Ok(None);
+    };
+    let old = earlier.own_wage.expect("filtered");
+    if old <= case.own_wage {
+        let mut s = step(
+            Item::MonthlyDisabilityAllowance,
+            "jiangsu.art33.earlier_wage",
+            crate::missing_and_repeat::JS_33,
+            format!(
+                "原工伤（{}）时本人工资{old}元不高于新工伤时本人工资{}元，按新工伤时本人工资计发伤残津贴",
+                earlier.injury_date, case.own_wage
+            ),
+            format!(
+                "the own wage at the earlier injury ({}), {old}, is not above the wage at the new one, {}: the allowance is on the new wage",
+                earlier.injury_date, case.own_wage
+            ),
+            allowance,
+        );
+        s.inputs = vec![q("earlier_own_wage", old), q("own_wage", case.own_wage)];
+        trace.steps.push(s);
+        return Ok(None);
+    }
+    let mut on_old = case.clone();
+    on_old.own_wage = old;
+    let again = calculate_case_in(policy, &on_old, regime)?;
+    let amount = again
+        .lines
+        .iter()
+        .find(|l| l.item == Item::MonthlyDisabilityAllowance)
+        .map_or(Money::ZERO, |l| l.amount);
+    let mut s = step(
+        Item::MonthlyDisabilityAllowance,
+        "jiangsu.art33.earlier_wage",
+        crate::missing_and_repeat::JS_33,
+        format!(
+            "以原工伤（{}）时本人工资{old}元为基数计发伤残津贴（新工伤时本人工资{}元较低）：计发基数{}元，伤残津贴{amount}元",
+            earlier.injury_date, case.own_wage, again.amounts.benefit_wage
+        ),
+        format!(
+            "the allowance is computed on the own wage at the earlier injury ({}), {old} (the wage at the new one, {}, is lower): base {}, allowance {amount}",
+            earlier.injury_date, case.own_wage, again.amounts.benefit_wage
+        ),
+        amount,
+    );
+    s.inputs = vec![q("earlier_own_wage", old), q("own_wage", case.own_wage)];
+    s.formula = format!("{allowance} → {amount}");
+    trace.steps.push(s);
+    trace.steps.extend(
+        again
+            .trace
+            .steps
+            .into_iter()
+            .filter(|st| st.item == Item::MonthlyDisabilityAllowance),
+    );
+    Ok(Some((amount, again.amounts.benefit_wage)))
 }
 
 /// Jiangsu Arts 26 and 40: the grade 5-6 allowance is computed on the wage of

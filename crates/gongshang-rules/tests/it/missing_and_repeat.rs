@@ -2,7 +2,7 @@
 //! re-appraisal), each case computed by hand in its comment.
 
 use gongshang_rules::missing_and_repeat::{
-    InjuryRecord, MissingWorker, allowance_at_new_grade, declared_dead, missing_worker,
+    EarlierInjury, MissingWorker, ReviewOf, allowance_at_new_grade, declared_dead, missing_worker,
     subsidy_after_review, termination_subsidy_grade,
 };
 use gongshang_rules::{BenefitRules, Dependants, Grade, Money, Payer, Trace};
@@ -64,33 +64,42 @@ fn art41_missing_worker_three_months_of_wages_then_pensions_and_half_advance() {
     assert!(declared_dead(yuan("100.00"), yuan("100.01"), &mut Trace::default()).is_err());
 }
 
-/// Jiangsu Art 32: injuries of grade 8 and grade 6 at unit A and grade 3 at
-/// unit B: the termination subsidies at unit A follow grade 6, once.
+/// Jiangsu Art 32: injuries of grade 8 and grade 6 at the unit and grade 3
+/// at another: the termination subsidies at the unit follow grade 6, once; a
+/// grade 1-4 injury carries no such subsidy and is not counted.
 #[test]
 fn jiangsu_art32_several_injuries_at_one_unit_pay_the_subsidies_by_the_highest_grade() {
-    let injuries = [
-        InjuryRecord {
+    let earlier = [
+        EarlierInjury {
             injury_date: date(2020, 5, 1),
-            grade: Grade::new(8).unwrap(),
-            unit: "A".into(),
+            grade: 6,
+            same_unit: true,
+            own_wage: None,
         },
-        InjuryRecord {
-            injury_date: date(2024, 5, 1),
-            grade: Grade::new(6).unwrap(),
-            unit: "A".into(),
-        },
-        InjuryRecord {
+        EarlierInjury {
             injury_date: date(2025, 5, 1),
-            grade: Grade::new(3).unwrap(),
-            unit: "B".into(),
+            grade: 3,
+            same_unit: false,
+            own_wage: None,
+        },
+        EarlierInjury {
+            injury_date: date(2023, 5, 1),
+            grade: 2,
+            same_unit: true,
+            own_wage: None,
         },
     ];
     let mut t = Trace::default();
+    let g8 = Grade::new(8).unwrap();
     assert_eq!(
-        termination_subsidy_grade(&injuries, "A", &mut t),
-        Some(Grade::new(6).unwrap())
+        termination_subsidy_grade(g8, &earlier, &mut t),
+        Grade::new(6).unwrap()
     );
-    assert_eq!(termination_subsidy_grade(&injuries, "C", &mut t), None);
+    assert_eq!(termination_subsidy_grade(g8, &[], &mut t), g8);
+    assert_eq!(
+        termination_subsidy_grade(Grade::new(5).unwrap(), &earlier, &mut t),
+        Grade::new(5).unwrap()
+    );
 }
 
 /// Art 45 with Jiangsu Art 33: a grade 6 worker (wage at the first injury
@@ -119,9 +128,13 @@ fn art45_jiangsu_art33_allowance_at_the_new_grade_on_the_old_wage_and_no_new_sub
         &mut t,
     );
     assert_eq!((amount, payer), (Money::ZERO, None));
+    let review = ReviewOf {
+        previous_grade: 6,
+        disability_subsidy: yuan("112000.00"),
+    };
     assert_eq!(
-        subsidy_after_review(yuan("112000.00"), Grade::new(4).unwrap(), &mut t),
-        Money::ZERO
+        subsidy_after_review(&review, Grade::new(4).unwrap(), &mut t),
+        yuan("112000.00")
     );
     assert!(
         t.steps
