@@ -2,7 +2,9 @@
 //! a second person (maker-checker), recalculated with the difference as
 //! arrears or an amount to recover, and their one-time items paid once.
 
+use gongshang_domain::appraisal::AppraisalKind;
 use gongshang_rules::award::Periodicity;
+use gongshang_rules::missing_and_repeat::{EarlierInjury, ReviewOf};
 use gongshang_rules::{Item, Payer};
 
 use super::*;
@@ -32,7 +34,14 @@ impl App {
                 "a JSON object (the rules engine's case)",
             ));
         };
-        for field in ["injury_date", "grade", "nursing", "appraisal_date"] {
+        for field in [
+            "injury_date",
+            "grade",
+            "nursing",
+            "appraisal_date",
+            "earlier_injuries",
+            "review",
+        ] {
             if given.contains_key(field) {
                 return Err(AppError::invalid(
                     "facts",
@@ -59,11 +68,92 @@ impl App {
             input.grade = c.grade.map(|g| g.get());
             input.nursing = c.nursing;
             input.appraisal_date = Some(c.concluded_on);
+            if c.kind == AppraisalKind::Review {
+                input.review = self.reviewed(loaded, &a)?;
+            }
         }
+        input.earlier_injuries = self.earlier_injuries(loaded)?;
         if input.person.is_none() {
             input.person = self.applicant_of(&loaded.row)?;
         }
         Ok(input)
+    }
+
+    /// The worker's injuries before this one (Regulations Art 45; Jiangsu
+    /// Arts 32-33): every other recognised case of the person with an earlier
+    /// accident and a concluded grade, at the same unit when both cases name
+    /// the same one; its own wage is the one its approved award was computed
+    /// on (none when no award is approved).
+    fn earlier_injuries(&self, loaded: &Loaded) -> Result<Vec<EarlierInjury>, AppError> {
+        let mut out = Vec::new();
+        for row in self.store.cases_of_person(&loaded.row.person)? {
+            if row.id == loaded.row.id || row.accident_date >= loaded.row.accident_date {
+                continue;
+            }
+            let other = self.load_row(row)?;
+            if !other.injury_recognised() {
+                continue;
+            }
+            let Some(grade) = other.appraisal_state().current_grade() else {
+                continue;
+            };
+            let own_wage = match self.approved_award(other.row.id)? {
+                Some(award) => Some(Self::facts_of(&award)?.own_wage),
+                None => None,
+            };
+            out.push(EarlierInjury {
+                injury_date: other.row.accident_date,
+                grade: grade.get(),
+                same_unit: other.row.unit.is_some() && other.row.unit == loaded.row.unit,
+                own_wage,
+            });
+        }
+        out.sort_by_key(|i| i.injury_date);
+        Ok(out)
+    }
+
+    /// A review (复查鉴定) of a conclusion on which an approved award
+    /// determined the one-time disability subsidy (Jiangsu Art 33): the grade
+    /// reviewed and that subsidy. None before any award was approved.
+    fn reviewed(
+        &self,
+        loaded: &Loaded,
+        a: &appraisal::State,
+    ) -> Result<Option<ReviewOf>, AppError> {
+        let Some(previous) = a.history.iter().rev().nth(1) else {
+            return Ok(None);
+        };
+        let Some(award) = self.approved_award(loaded.row.id)? else {
+            return Ok(None);
+        };
+        let mut subsidy = Money::ZERO;
+        for it in award
+            .items
+            .iter()
+            .filter(|i| i.item == Item::OneTimeDisabilitySubsidy && i.beneficiary == "worker")
+        {
+            subsidy = sum(subsidy, it.amount)?;
+        }
+        Ok(Some(ReviewOf {
+            previous_grade: previous.grade.map_or(0, |g| g.get()),
+            disability_subsidy: subsidy,
+        }))
+    }
+
+    fn approved_award(&self, case_id: i64) -> Result<Option<AwardRow>, AppError> {
+        Ok(self
+            .store
+            .awards_of_case(case_id)?
+            .into_iter()
+            .find(|a| a.status == AwardStatus::Approved))
+    }
+
+    /// The rules engine's case an award was computed on.
+    fn facts_of(award: &AwardRow) -> Result<CaseInput, AppError> {
+        let input: serde_json::Value = serde_json::from_str(&award.input)
+            .map_err(|e| AppError::invalid("input", e.to_string()))?;
+        serde_json::from_value(input["case"].clone())
+            .map_err(|e| AppError::invalid("input", e.to_string()))
     }
 
     /// The person as a scheme's eligibility sees them, from the registry and
@@ -407,8 +497,7 @@ impl App {
             approval.ledger.push(tx);
         }
         let input: serde_json::Value = serde_json::from_str(&award.input).unwrap_or_default();
-        let facts: CaseInput = serde_json::from_value(input["case"].clone())
-            .map_err(|e| AppError::invalid("input", e.to_string()))?;
+        let facts = Self::facts_of(&award)?;
         let births: Vec<Option<Date>> =
             serde_json::from_value(input["dependant_birth_dates"].clone()).unwrap_or_default();
         let existing = self.store.periodic_benefits_of_case(award.case_id)?;
@@ -488,9 +577,76 @@ impl App {
                 .endings
                 .push((b.id, last, format!("not in award {award_id}")));
         }
+        approval
+            .endings
+            .extend(self.allowances_ended_by(&award, &facts)?);
         self.store
             .approve_award(award_id, &approval, &actor.audit_name(), self.now())?;
         self.award_view(actor, award_id)
+    }
+
+    /// Regulations Art 45: a worker injured again draws the allowance of the
+    /// grade concluded after the new injury, so the allowances running on the
+    /// worker's earlier cases end the month before this award's starts (a
+    /// month already paid stays paid: the difference is the new award's
+    /// arrears to settle by hand).
+    fn allowances_ended_by(
+        &self,
+        award: &AwardRow,
+        facts: &CaseInput,
+    ) -> Result<Vec<(i64, Month, String)>, AppError> {
+        let Some(new) = award.items.iter().find(|i| {
+            i.item == Item::MonthlyDisabilityAllowance
+                && i.periodicity == Periodicity::Monthly
+                && i.beneficiary == "worker"
+        }) else {
+            return Ok(Vec::new());
+        };
+        let start = benefit_start(facts, new.item);
+        let last = previous_month(start)?;
+        let this = self
+            .store
+            .case_by_id(award.case_id)?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "case",
+                key: award.case_id.to_string(),
+            })?;
+        let mut out = Vec::new();
+        for other in self.store.cases_of_person(&this.person)? {
+            if other.id == this.id || other.accident_date >= this.accident_date {
+                continue;
+            }
+            for b in self.store.periodic_benefits_of_case(other.id)? {
+                let running = b.end_reason.is_none() || b.end_month.is_some_and(|end| end > last);
+                if b.item != Item::MonthlyDisabilityAllowance
+                    || b.beneficiary != "worker"
+                    || !running
+                {
+                    continue;
+                }
+                let paid = self
+                    .store
+                    .payroll_lines_of_benefit(b.id)?
+                    .last()
+                    .map(|(m, _)| *m);
+                let reason = match paid {
+                    // Months already paid stay paid; both allowances then ran
+                    // for them, which the clerk records as an overpayment.
+                    Some(p) if p > last => format!(
+                        "art45: case {} award {}; paid {}-{p} also under the new award: record the overpayment",
+                        this.number,
+                        award.id,
+                        last.next()
+                    ),
+                    _ => format!("art45: case {} award {}", this.number, award.id),
+                };
+                let end = last
+                    .max(paid.unwrap_or(last))
+                    .max(previous_month(b.start_month)?);
+                out.push((b.id, end, reason));
+            }
+        }
+        Ok(out)
     }
 
     /// Pays the fund's one-time items of the approved award that are not paid
@@ -598,6 +754,14 @@ pub(super) fn short_item(item: Item) -> String {
 /// month after death for survivors' pensions (Art 39). An assumption written
 /// down in DESIGN.md: the instruments say "from" the conclusion and the death
 /// without naming the month.
+fn previous_month(m: Month) -> Result<Month, AppError> {
+    let day = m
+        .first_day()
+        .yesterday()
+        .map_err(|e| AppError::invalid("start_month", e.to_string()))?;
+    Ok(Month::of(day))
+}
+
 pub(super) fn benefit_start(facts: &CaseInput, item: Item) -> Month {
     let from = if item == Item::MonthlySurvivorPensions {
         facts.death_date.or(facts.appraisal_date)

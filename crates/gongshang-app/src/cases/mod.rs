@@ -465,6 +465,11 @@ impl App {
 
     fn load_case(&self, actor: &Actor, number: &str) -> Result<Loaded, AppError> {
         let row = self.case_row(actor, number)?;
+        self.load_row(row)
+    }
+
+    /// A case's events, for a row the caller may already read.
+    fn load_row(&self, row: CaseRow) -> Result<Loaded, AppError> {
         let mut loaded = Loaded {
             determination: Vec::new(),
             appraisal: Vec::new(),

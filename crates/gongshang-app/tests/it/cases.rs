@@ -1108,3 +1108,169 @@ fn decree765_art46_overpayments_are_recovered_by_instalments_and_by_offset_each_
         assert!(listed.iter().all(|o| o.outstanding() == Money::ZERO));
     });
 }
+
+/// Recognises an accident of a Suzhou employee under Jiangsu's insurance and
+/// concludes its appraisal at `grade`; returns the number.
+fn jiangsu_case(
+    app: &App,
+    u: CreditCode,
+    p: ResidentId,
+    accident: Date,
+    concluded: Date,
+    grade: u8,
+) -> String {
+    let mut req = application(u, p, "jiangsu.employees", accident);
+    req.region = Some("320500".into());
+    let case = app.file_case(&MAKER, &req).unwrap();
+    let on = |days: i64| accident.checked_add(jiff::Span::new().days(days)).unwrap();
+    det(app, &case.number, determination::Command::Accept, on(15)).unwrap();
+    let decide = determination::Command::Decide {
+        finding: Finding::Recognised {
+            ground: Ground::Art14WorkAccident,
+        },
+    };
+    assert_eq!(det(app, &case.number, decide, on(40)).unwrap(), "decided");
+    appr(app, &case.number, appraisal::Command::Apply, on(45));
+    let conclude = appraisal::Command::Conclude {
+        grade: Some(grade),
+        nursing: None,
+    };
+    appr(app, &case.number, conclude, concluded);
+    case.number
+}
+
+/// Regulations Art 45 with Jiangsu Arts 32-33, through the application. A
+/// Suzhou worker (regional average 9,000.00: band 5,400.00-27,000.00) is
+/// injured on 2024-09-02 at an own wage of 8,000.00 and concluded grade 4 on
+/// 2025-01-10: allowance 75% × 8,000.00 = 6,000.00 from February 2025, paid
+/// for February and March. Injured again at the same unit on 2025-03-03 at
+/// 7,000.00, the conclusion of 2025-06-05 is grade 3: one-time disability
+/// 23 × 7,000.00 = 161,000.00 on the new wage; the allowance follows grade 3
+/// on the higher earlier wage (Jiangsu Art 33): 80% × 8,000.00 = 6,400.00
+/// from July 2025, and the first case's allowance ends with June (Art 45).
+/// July pays 6,400.00 once. A review concluded on 2026-06-20 at grade 2
+/// keeps the one-time subsidy at 161,000.00 (grade 2 would be 25 × 7,000.00
+/// = 175,000.00) and raises the allowance to 85% × 8,000.00 = 6,800.00.
+#[test]
+fn art45_jiangsu_art33_a_second_injury_and_a_review_through_the_application() {
+    each_backend(|app, _| {
+        let u = unit(app, 31, "320505");
+        let p = person(app, "320505", date(1980, 4, 1), 31);
+        let mut enrol = request(
+            p,
+            Some(u),
+            "jiangsu.employees",
+            Category::Employee,
+            date(2024, 1, 1),
+        );
+        enrol.labour_relation = true;
+        app.enroll(&ACTOR, &enrol).unwrap();
+        let first = jiangsu_case(app, u, p, date(2024, 9, 2), date(2025, 1, 10), 4);
+        let a = app
+            .compute_award(
+                &MAKER,
+                &first,
+                &award_request(serde_json::json!({"own_wage": "8000.00"}), "initial"),
+            )
+            .unwrap();
+        let a = app.approve_award(&CHECKER, a.award.id).unwrap();
+        let old = a
+            .benefits
+            .iter()
+            .find(|b| b.item == named("monthly_disability_allowance"))
+            .unwrap()
+            .clone();
+        assert_eq!(old.amounts[0].amount, yuan("6000.00"));
+        assert_eq!(old.start_month, month("2025-02"));
+        for m in ["2025-02", "2025-03"] {
+            assert_eq!(
+                app.run_payroll(&ACTOR, month(m)).unwrap().total,
+                yuan("6000.00")
+            );
+        }
+
+        let second = jiangsu_case(app, u, p, date(2025, 3, 3), date(2025, 6, 5), 3);
+        let b = app
+            .compute_award(
+                &MAKER,
+                &second,
+                &award_request(serde_json::json!({"own_wage": "7000.00"}), "initial"),
+            )
+            .unwrap();
+        let amount = |view: &gongshang_app::cases::AwardView, item: &str| {
+            view.award
+                .items
+                .iter()
+                .find(|i| i.item == named(item))
+                .map(|i| i.amount)
+        };
+        assert_eq!(
+            amount(&b, "one_time_disability_subsidy"),
+            Some(yuan("161000.00"))
+        );
+        assert_eq!(
+            amount(&b, "monthly_disability_allowance"),
+            Some(yuan("6400.00"))
+        );
+        let trace = b.award.trace.as_str();
+        assert!(trace.contains("art45.new_grade"), "{trace}");
+        assert!(trace.contains("jiangsu.art33.earlier_wage"), "{trace}");
+        app.approve_award(&CHECKER, b.award.id).unwrap();
+        let view = app.award_view(&ACTOR, a.award.id).unwrap();
+        let old = view.benefits.iter().find(|x| x.id == old.id).unwrap();
+        assert_eq!(old.end_month, Some(month("2025-06")));
+        assert!(old.end_reason.as_deref().unwrap().starts_with("art45"));
+        let july = app.run_payroll(&ACTOR, month("2025-07")).unwrap();
+        assert_eq!((july.lines, july.total), (1, yuan("6400.00")));
+
+        appr(
+            app,
+            &second,
+            appraisal::Command::ApplyReview,
+            date(2026, 6, 8),
+        );
+        appr(
+            app,
+            &second,
+            appraisal::Command::Conclude {
+                grade: Some(2),
+                nursing: None,
+            },
+            date(2026, 6, 20),
+        );
+        let c = app
+            .compute_award(
+                &MAKER,
+                &second,
+                &replacing(
+                    award_request(serde_json::json!({"own_wage": "7000.00"}), "new_appraisal"),
+                    b.award.id,
+                ),
+            )
+            .unwrap();
+        assert_eq!(
+            amount(&c, "one_time_disability_subsidy"),
+            Some(yuan("161000.00"))
+        );
+        assert_eq!(
+            amount(&c, "monthly_disability_allowance"),
+            Some(yuan("6800.00"))
+        );
+        assert!(c.award.trace.contains("jiangsu.art33.no_new_subsidy"));
+        // Facts that come from the case records are refused when typed.
+        let err = app
+            .compute_award(
+                &MAKER,
+                &second,
+                &replacing(
+                    award_request(
+                        serde_json::json!({"own_wage": "7000.00", "earlier_injuries": []}),
+                        "new_appraisal",
+                    ),
+                    b.award.id,
+                ),
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("facts"));
+    });
+}
