@@ -3,7 +3,7 @@
 
 use gongshang_rules::SchemeId;
 
-use gongshang_domain::coverage::{self, CoverSource, Enrollment};
+use gongshang_domain::coverage::{self, CoverKind, CoverSource, Enrollment};
 use gongshang_domain::declaration::{self, EnrolmentTerm};
 use gongshang_domain::ids::{CreditCode, IdempotencyKey, ResidentId};
 use gongshang_domain::ledger;
@@ -553,7 +553,7 @@ impl App {
                         month: d.month,
                         paid_on: received_on,
                     };
-                    covers.extend(self.covers_of(scheme, e, source, "month_paid")?);
+                    covers.extend(self.covers_of(scheme, e, source, CoverKind::MonthPaid)?);
                 }
             }
             (BillKind::Daily, CoverStart::DaysBought) if payer != PremiumPayer::Fiscal => {
@@ -586,7 +586,7 @@ impl App {
                         days,
                         paid_on: received_on,
                     };
-                    covers.extend(self.covers_of(scheme, &e, source, "days_bought")?);
+                    covers.extend(self.covers_of(scheme, &e, source, CoverKind::DaysBought)?);
                 }
             }
             _ => {}
@@ -615,7 +615,7 @@ impl App {
         scheme: &Scheme,
         e: &StoredEnrollment,
         source: CoverSource,
-        basis: &str,
+        basis: CoverKind,
     ) -> Result<Vec<NewCover>, AppError> {
         // FIXME(domain): `coverage::Enrollment.unit` is required, but people
         // may enrol themselves (no unit); their cover is derived under a
@@ -644,7 +644,7 @@ impl App {
                 unit: e.unit,
                 scheme_id: e.scheme_id.clone(),
                 enrollment_id: Some(e.id),
-                basis: basis.to_owned(),
+                basis,
                 start: i.first_day,
                 end: i.last_day,
             })

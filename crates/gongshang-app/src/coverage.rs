@@ -4,7 +4,7 @@
 use gongshang_rules::SchemeId;
 
 use gongshang_domain::PlatformId;
-use gongshang_domain::coverage;
+use gongshang_domain::coverage::{self, CoverKind};
 use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_rules::scheme::CoverStart;
 use gongshang_store::{CoverProof, StoredEnrollment};
@@ -71,8 +71,7 @@ pub struct CoverFound {
     pub payment_id: Option<i64>,
     /// The platform whose orders cover the day (`order_day`).
     pub platform: Option<String>,
-    /// `enrollment`, `month_paid`, `days_bought` or `order_day`.
-    pub basis: String,
+    pub basis: CoverKind,
     pub start: Date,
     /// `9999-12-31` when open-ended.
     pub end: Date,
@@ -164,7 +163,7 @@ impl App {
                     enrollment: Some(e.into()),
                     payment_id: None,
                     platform: None,
-                    basis: "enrollment".into(),
+                    basis: CoverKind::Enrollment,
                     start: e.start,
                     end: e.last_day.unwrap_or(coverage::OPEN_END),
                 });

@@ -75,6 +75,56 @@ pub enum CoverSource {
     },
 }
 
+/// The kind of a stored run of cover: what earned it, as kept in the
+/// `covers.basis` column and shown to people.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverKind {
+    /// The enrolment itself (ordinary insurance).
+    Enrollment,
+    /// A month's premium paid.
+    MonthPaid,
+    /// Days bought (益鹭保).
+    DaysBought,
+    /// A day with orders on a platform.
+    OrderDay,
+}
+
+impl CoverKind {
+    pub const ALL: [CoverKind; 4] = [
+        CoverKind::Enrollment,
+        CoverKind::MonthPaid,
+        CoverKind::DaysBought,
+        CoverKind::OrderDay,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoverKind::Enrollment => "enrollment",
+            CoverKind::MonthPaid => "month_paid",
+            CoverKind::DaysBought => "days_bought",
+            CoverKind::OrderDay => "order_day",
+        }
+    }
+}
+
+impl std::fmt::Display for CoverKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CoverKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CoverKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("{s:?} is not a kind of cover"))
+    }
+}
+
 /// What a covered day rests on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -682,7 +682,7 @@ fn cover_from_row(row: &[Value]) -> Result<StoredCover, StoreError> {
         unit: c.opt_parsed(1, "credit_code", CreditCode::parse)?,
         enrollment_id: c.opt_int(2)?,
         proof,
-        basis: c.text(4)?.to_owned(),
+        basis: c.parsed(4, "basis", str::parse)?,
         start: c.parsed(5, "start_date", parse_date)?,
         end: c.parsed(6, "end_date", parse_date)?,
     })

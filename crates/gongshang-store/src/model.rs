@@ -346,8 +346,8 @@ pub struct NewCover {
     pub unit: Option<CreditCode>,
     pub scheme_id: gongshang_rules::SchemeId,
     pub enrollment_id: Option<i64>,
-    /// Why: `month_paid`, `days_bought`, `enrollment`, ...
-    pub basis: String,
+    /// What earned it.
+    pub basis: gongshang_domain::coverage::CoverKind,
     pub start: Date,
     /// Inclusive; `9999-12-31` is open-ended.
     pub end: Date,
@@ -532,7 +532,7 @@ pub struct StoredCover {
     pub unit: Option<CreditCode>,
     pub enrollment_id: Option<i64>,
     pub proof: CoverProof,
-    pub basis: String,
+    pub basis: gongshang_domain::coverage::CoverKind,
     pub start: Date,
     pub end: Date,
 }

@@ -784,7 +784,10 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
             .coverage(&ACTOR, &worker, At::Day(date(2025, 3, 1)), None)
             .unwrap();
         assert!(answer.covered);
-        assert_eq!(answer.covers[0].basis, "enrollment");
+        assert_eq!(
+            answer.covers[0].basis,
+            gongshang_domain::coverage::CoverKind::Enrollment
+        );
         let bill = app
             .declare_month(
                 &ACTOR,
@@ -923,7 +926,10 @@ fn orders_cover_their_days_bill_the_platform_and_reconcile() {
             .coverage(&ACTOR, &w1, At::Day(date(2025, 7, 3)), None)
             .unwrap();
         assert!(covered.covered);
-        assert_eq!(covered.covers[0].basis, "order_day");
+        assert_eq!(
+            covered.covers[0].basis,
+            gongshang_domain::coverage::CoverKind::OrderDay
+        );
         assert_eq!(covered.covers[0].platform.as_deref(), Some("meituan"));
         assert!(
             !app.coverage(&ACTOR, &w1, At::Day(date(2025, 7, 4)), None)

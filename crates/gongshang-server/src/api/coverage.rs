@@ -84,7 +84,7 @@ impl From<&CoverageAnswer> for CoverageView {
                     enrollment: c.enrollment.as_ref().map(EnrollmentView::from),
                     payment_id: c.payment_id,
                     platform: c.platform.clone(),
-                    basis: c.basis.clone(),
+                    basis: c.basis.to_string(),
                     start: c.start.to_string(),
                     end: c.end.to_string(),
                 })

@@ -107,7 +107,7 @@ pub async fn record_payment(
                     .map(|c| CoverBoughtView {
                         scheme_id: c.scheme_id.to_string(),
                         enrollment_id: c.enrollment_id,
-                        basis: c.basis.clone(),
+                        basis: c.basis.to_string(),
                         start: c.start.to_string(),
                         end: c.end.to_string(),
                     })

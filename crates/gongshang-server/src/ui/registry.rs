@@ -10,6 +10,7 @@ use gongshang_app::accounts::Action;
 use gongshang_app::model::{ListQuery, PersonRow, SubjectKind, TicketRow, UnitRow};
 use gongshang_app::views::{PersonDetail, UnitDetail};
 use gongshang_app::{AppError, EnrollRequest, parse_category};
+use gongshang_domain::coverage::CoverKind;
 use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_rules::scheme::CoverStart;
 use maud::{Markup, html};
@@ -332,20 +333,19 @@ pub fn cover_box(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup {
             @for cover in &c.covers {
                 br;
                 (state.app.scheme_name(&cover.scheme_id, ctx.zh())) " · "
-                (basis(ctx, &cover.basis)) " · " (cover.start) " — "
+                (basis(ctx, cover.basis)) " · " (cover.start) " — "
                 @if cover.end.year() == 9999 { (ctx.t("持续", "open")) } @else { (cover.end) }
             }
         }
     }
 }
 
-fn basis(ctx: &Ctx, b: &str) -> String {
+fn basis(ctx: &Ctx, b: CoverKind) -> &'static str {
     match b {
-        "enrollment" => ctx.t("参保即保障", "enrolment").to_owned(),
-        "month_paid" => ctx.t("按月缴费", "month paid").to_owned(),
-        "days_bought" => ctx.t("按日购买", "days bought").to_owned(),
-        "order_day" => ctx.t("当日接单", "order day").to_owned(),
-        other => other.to_owned(),
+        CoverKind::Enrollment => ctx.t("参保即保障", "enrolment"),
+        CoverKind::MonthPaid => ctx.t("按月缴费", "month paid"),
+        CoverKind::DaysBought => ctx.t("按日购买", "days bought"),
+        CoverKind::OrderDay => ctx.t("当日接单", "order day"),
     }
 }
 

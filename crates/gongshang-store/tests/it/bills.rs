@@ -162,7 +162,7 @@ fn payments_partial_full_idempotent_and_arrears() {
             unit: Some(credit(1)),
             scheme_id: "guangdong.specific_persons".parse().unwrap(),
             enrollment_id: Some(e1),
-            basis: "month_paid".into(),
+            basis: gongshang_domain::coverage::CoverKind::MonthPaid,
             start: d(2025, 3, 11),
             end: d(2025, 3, 31),
         };

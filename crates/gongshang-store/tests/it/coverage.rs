@@ -31,7 +31,7 @@ fn coverage_answers_by_day_and_unit_from_payments_and_order_days() {
                             unit: Some(credit(unit)),
                             scheme_id: "guangdong.specific_persons".parse().unwrap(),
                             enrollment_id: Some(enrollment),
-                            basis: "month_paid".into(),
+                            basis: gongshang_domain::coverage::CoverKind::MonthPaid,
                             start: d(2025, 3, 2),
                             end: d(2025, 3, 31),
                         }],
@@ -79,7 +79,10 @@ fn coverage_answers_by_day_and_unit_from_payments_and_order_days() {
             CoverProof::OrdersOnPlatform(platform("meituan"))
         );
         assert_eq!(covers[0].scheme_id, ORDER_SCHEME_ID);
-        assert_eq!(covers[0].basis, "order_day");
+        assert_eq!(
+            covers[0].basis,
+            gongshang_domain::coverage::CoverKind::OrderDay
+        );
         assert!(
             s.coverage_at(&resident(0), d(2025, 3, 2), None)
                 .unwrap()
