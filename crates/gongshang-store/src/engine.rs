@@ -1072,7 +1072,7 @@ pub(crate) fn record_payment_in(
                 t(&c.scheme_id),
                 Value::opt_int(c.enrollment_id),
                 i(id),
-                t(&c.basis),
+                t(c.basis),
                 t(c.start),
                 t(c.end),
             ],
