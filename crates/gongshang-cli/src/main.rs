@@ -27,6 +27,7 @@ mod article_cmds;
 mod batch;
 mod bench;
 mod bench_compare;
+mod bench_http;
 mod bench_import;
 mod calc;
 mod cases_cmds;
@@ -278,6 +279,8 @@ enum BenchCommand {
     Payroll(payroll_cmds::BenchPayrollArgs),
     /// Time a full monitoring run over a database filled by `bench import` (issue 16)
     Monitor(monitor_cmds::BenchMonitorArgs),
+    /// Coverage lookups over HTTP at many keep-alive connections (issue 18)
+    Http(bench_http::BenchHttpArgs),
 }
 
 #[derive(Subcommand)]
@@ -418,6 +421,10 @@ fn main() -> ExitCode {
             what: Some(BenchCommand::Monitor(args)),
             ..
         } => monitor_cmds::bench(&args),
+        Command::Bench {
+            what: Some(BenchCommand::Http(args)),
+            ..
+        } => bench_http::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::serve(&args),
         Command::User { command } => account_cmds::user(&command),
