@@ -83,6 +83,7 @@ const TABLE: &[(Action, &str)] = &[
     (Action::RecordOverpayment, "c a"),
     (Action::RecoverOverpayment, "c a"),
     (Action::ReadOverpayments, "c r a"),
+    (Action::ReadPayoutRatios, "c r a u s"),
 ];
 
 fn letter(role: Role) -> &'static str {
