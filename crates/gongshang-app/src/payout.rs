@@ -231,3 +231,38 @@ impl App {
         })
     }
 }
+
+/// The ratios as an exported table (CSV, xlsx): the months, then the years.
+pub fn payout_table(r: &PayoutRatios) -> crate::export::Table {
+    use crate::export::Cell;
+    let headers = [
+        "平台",
+        "平台名称",
+        "期间",
+        "应缴保费",
+        "实缴保费",
+        "待遇支出",
+        "支缴率",
+    ];
+    let rows = r
+        .months
+        .iter()
+        .chain(&r.years)
+        .map(|x| {
+            vec![
+                Cell::Text(x.platform.clone()),
+                Cell::Text(x.platform_name.clone()),
+                Cell::Text(x.period.clone()),
+                Cell::Money(x.billed),
+                Cell::Money(x.collected),
+                Cell::Money(x.benefits),
+                Cell::Text(x.ratio_text()),
+            ]
+        })
+        .collect();
+    crate::export::Table {
+        name: format!("支缴率 {}~{}", r.from, r.to),
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows,
+    }
+}

@@ -1,3 +1,8 @@
+-- Large tables: cases (one row per claim: hundreds of thousands, not millions).
+-- ADD COLUMN without a default changes the catalogue only (a brief ACCESS
+-- EXCLUSIVE lock); the backfill updates the confirmation cases once, reading
+-- each one's first event by its primary key; the partial index is built under a
+-- SHARE lock over the rows with a platform, in moments.
 -- The platform whose order a confirmation case (the platform pilot's
 -- 职业伤害确认) was on, as a column (issue 12): the payout ratio (支缴率) of a
 -- platform sums the benefits of its cases set-wise, so the platform cannot
