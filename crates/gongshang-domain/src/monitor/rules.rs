@@ -568,19 +568,6 @@ pub fn clustered_claims(
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn beyond_counts_basis_points_of_the_declared_figure() {
-        assert!(!beyond(10_000, 9_950, 50));
-        assert!(beyond(10_000, 9_949, 50));
-        assert!(beyond(10_000, 9_900, 50));
-        assert!(!beyond(0, 0, 50));
-    }
-}
-
 /// A platform's month whose payout ratio (支缴率 = benefits paid ÷ premiums
 /// collected) is over `max_ratio_bp` basis points, once at least
 /// `min_collected_fen` was collected in the month (a month with benefits and
@@ -637,4 +624,17 @@ pub fn payout_ratio(
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beyond_counts_basis_points_of_the_declared_figure() {
+        assert!(!beyond(10_000, 9_950, 50));
+        assert!(beyond(10_000, 9_949, 50));
+        assert!(beyond(10_000, 9_900, 50));
+        assert!(!beyond(0, 0, 50));
+    }
 }

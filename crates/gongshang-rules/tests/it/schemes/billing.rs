@@ -538,15 +538,17 @@ fn mohrss_2025_24_art_9_platform_month_floats_by_the_prior_year_payout_ratio() {
     use gongshang_rules::billing::{float_month_premium, payout_ratio};
     let yuan = |s: &str| Money::parse_yuan(s).unwrap();
     let ratio = |b: &str, c: &str| payout_ratio(yuan(b), yuan(c));
-    let cases: &[(
-        &str,
-        &str,
+    /// (region, base, prior-year ratio, months contributed, date, premium, band)
+    type Case = (
+        &'static str,
+        &'static str,
         Option<Rate>,
         u32,
         jiff::civil::Date,
-        &str,
+        &'static str,
         Option<usize>,
-    )] = &[
+    );
+    let cases: &[Case] = &[
         (
             "370000",
             "70.00",
