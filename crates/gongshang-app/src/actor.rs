@@ -163,10 +163,13 @@ pub enum Action {
     RecoverOverpayment,
     /// A case's overpayments and what came back.
     ReadOverpayments,
+    /// Platforms' payout ratios (支缴率) by month: premiums against the
+    /// benefits paid on their cases (a platform its own only).
+    ReadPayoutRatios,
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 54] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -227,6 +230,7 @@ impl Action {
         Action::RecordOverpayment,
         Action::RecoverOverpayment,
         Action::ReadOverpayments,
+        Action::ReadPayoutRatios,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -289,6 +293,7 @@ impl Action {
             Action::RecordOverpayment => "record an overpaid benefit",
             Action::RecoverOverpayment => "record an overpayment recovered",
             Action::ReadOverpayments => "read overpayments",
+            Action::ReadPayoutRatios => "read platforms' payout ratios",
         }
     }
 }
@@ -378,6 +383,9 @@ impl Role {
             // them. The reason is an internal note: no worker or unit reads it.
             RecordOverpayment | RecoverOverpayment => matches!(self, Clerk | Administrator),
             ReadOverpayments => matches!(self, Clerk | Reviewer | Administrator),
+            // issue 12: the agency and analysts read every platform's payout
+            // ratio (it floats the platform's rate); a platform its own.
+            ReadPayoutRatios => matches!(self, Clerk | Reviewer | Administrator | Analyst | Unit),
         }
     }
 }

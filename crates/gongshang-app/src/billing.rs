@@ -47,6 +47,9 @@ pub struct IssuedBill {
     /// arrangement is not loaded: weekends only, counted again later.
     pub due_provisional: bool,
     pub lines: Vec<BillLine>,
+    /// How an order bill's premium was found (the yearly float, or why none
+    /// applied); empty for other bills.
+    pub trace: Vec<gongshang_rules::trace::Step>,
 }
 
 /// A bill: its id, reference, kind, scheme, period and fiscal share.
@@ -143,6 +146,7 @@ impl App {
             due_date,
             due_provisional,
             lines,
+            trace: Vec::new(),
         })
     }
 
@@ -325,6 +329,7 @@ impl App {
             due_date: first_day,
             due_provisional: false,
             lines: Vec::new(),
+            trace: Vec::new(),
         })
     }
 

@@ -441,6 +441,7 @@ impl App {
                 due_date: bill.due_date,
                 due_provisional: bill.due_provisional,
                 lines,
+                trace: Vec::new(),
             });
         }
         Ok(report)

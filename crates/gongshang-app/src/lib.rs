@@ -24,6 +24,7 @@ pub mod model;
 pub mod monitor;
 pub mod notices;
 mod orders;
+pub mod payout;
 pub mod payroll;
 mod people;
 mod recovery;

@@ -143,6 +143,7 @@ impl App {
                 facts.unit_disability_claims.len(),
             ),
             ("clustered_claims".to_owned(), facts.unit_cases.len()),
+            ("payout_ratio".to_owned(), facts.platform_payouts.len()),
         ]);
         Ok(RunReport {
             run,

@@ -201,7 +201,8 @@ impl App {
                 .expect("fen");
         }
         let stored = self.store.order_month_totals(platform, month)?;
-        let amount = stored.premium.checked_sub(billed).expect("fen");
+        let (premium, trace) = self.floated_month(platform, month, stored.premium)?;
+        let amount = premium.checked_sub(billed).expect("fen");
         if amount.fen() <= 0 {
             return Ok(None);
         }
@@ -252,7 +253,64 @@ impl App {
             due_date: due.date,
             due_provisional: due.provisional,
             lines: Vec::new(),
+            trace,
         }))
+    }
+
+    /// The premium of a platform's month after the yearly float (issue 12;
+    /// 人社部发〔2025〕24号 Art 9, 人社厅函〔2025〕79号), with its trace:
+    /// the month's orders at the benchmark (as priced when imported), each
+    /// province's part multiplied by the factor of its float table for the
+    /// band of the platform's prior-year payout ratio (from the ledger),
+    /// never before 12 months of contributions. Where no province has a
+    /// table in force on the month's first day the stored premium is the
+    /// bill, with one step saying so (no orders are read again).
+    ///
+    /// FIXME(policies): the ratio is the platform's over every province, as
+    /// its bills are per platform and month; a province that floats by the
+    /// platform's ratio in that province alone needs bills per province.
+    fn floated_month(
+        &self,
+        platform: &PlatformId,
+        month: Month,
+        stored: Money,
+    ) -> Result<(Money, Vec<gongshang_rules::trace::Step>), AppError> {
+        let on = month.first_day();
+        let in_force = self.policy.regions().any(|r| {
+            self.policy
+                .regional(&r.code, "platform.float.payout_ratio_bounds", on)
+                .is_ok()
+        });
+        if !in_force {
+            let step = billing::float_month_premium(&self.policy, "", stored, None, 0, on)?;
+            return Ok((stored, vec![step.step]));
+        }
+        let inputs = self.float_inputs(platform, month)?;
+        let mut total = Money::ZERO;
+        let mut steps = Vec::new();
+        for (province, _orders, premium) in self.store.order_month_provinces(platform, month)? {
+            let region = format!("{province}0000");
+            let floated = billing::float_month_premium(
+                &self.policy,
+                &region,
+                premium,
+                inputs.prior_year_ratio,
+                inputs.months_contributed,
+                on,
+            )?;
+            total = total.checked_add(floated.amount).expect("fen");
+            let mut step = floated.step;
+            step.inputs.push(gongshang_rules::trace::q(
+                "prior_year_benefits",
+                inputs.prior_year_benefits,
+            ));
+            step.inputs.push(gongshang_rules::trace::q(
+                "prior_year_collected",
+                inputs.prior_year_collected,
+            ));
+            steps.push(step);
+        }
+        Ok((total, steps))
     }
 
     /// Issue 13: the unit a platform is registered as; its order bills are

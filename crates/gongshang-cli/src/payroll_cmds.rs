@@ -406,6 +406,7 @@ fn measure(
             region: None,
             accident_key: format!("bench-{}", at.as_nanosecond()),
             accident_date: date(2025, 1, 1),
+            platform: None,
         },
         &CaseAppend {
             expected_version: 0,

@@ -389,6 +389,7 @@ pub fn floated_order_premium(
         return Ok(FloatedPremium {
             amount: gross_benchmark,
             factor: Rate::ONE,
+            tier: None,
             step,
         });
     }
@@ -433,6 +434,7 @@ pub fn floated_order_premium(
     Ok(FloatedPremium {
         amount,
         factor,
+        tier: Some(tier + 1),
         step,
     })
 }
@@ -443,6 +445,9 @@ pub struct FloatedPremium {
     pub amount: Money,
     /// The share of the benchmark applied (100% when not floated).
     pub factor: Rate,
+    /// The band of the float table the ratio fell in, from 1 (none when not
+    /// floated).
+    pub tier: Option<usize>,
     pub step: Step,
 }
 
@@ -450,3 +455,155 @@ const FLOAT: Article = Article {
     zh: "人社部发〔2025〕24号；各省职业伤害保障费率浮动办法",
     en: "MOHRSS 2025 No. 24; the provinces' rate-floating rules",
 };
+
+const FLOAT_ART9: Article = Article {
+    zh: "新就业形态人员职业伤害保障办法（人社部发〔2025〕24号）第九条；职业伤害保障业务经办和征收管理规程（人社厅函〔2025〕79号）；省级费率浮动表",
+    en: "Occupational injury protection measures (MOHRSS 2025 No. 24) Art 9; handling rules (MOHRSS Office 2025 No. 79); the province's float table",
+};
+
+/// The payout ratio (支缴率) of a platform: benefits paid ÷ premiums
+/// collected, exact; none when nothing was collected (the ratio is not
+/// defined). Negative sums (more reversed than paid) count as zero.
+pub fn payout_ratio(benefits: Money, collected: Money) -> Option<Rate> {
+    (collected.fen() > 0).then(|| Rate::new(benefits.fen().max(0), collected.fen()))
+}
+
+/// The yearly float of a platform's month of order premiums in one province
+/// (人社部发〔2025〕24号 Art 9; 人社厅函〔2025〕79号; the province's notice):
+/// `base_premium` is what the month's orders cost at the benchmark; it is
+/// multiplied by the factor of the band the prior calendar year's payout
+/// ratio falls in, rounded once half away from zero to the fen. The base
+/// applies, and the trace says why, when the province (`region`, its
+/// six-digit code) has no float table in force on `date`, when the platform
+/// has contributed for fewer than 12 months, or when it paid nothing in the
+/// prior year (no ratio). The table is `platform.float.payout_ratio_bounds`
+/// (increasing upper bounds, a ratio equal to a bound falls in the band
+/// above) and `platform.float.factors` (one more factor than bounds). An
+/// empty `region` stands for every province (none has a table in force).
+pub fn float_month_premium(
+    policy: &PolicySet,
+    region: &str,
+    base_premium: Money,
+    prior_year_payout_ratio: Option<Rate>,
+    months_contributed: u32,
+    date: Date,
+) -> Result<FloatedPremium, RulesError> {
+    let ratio_text =
+        prior_year_payout_ratio.map_or_else(|| "—".to_owned(), Rate::to_percent_string);
+    let mut step = Step {
+        item: Item::OrderPremium,
+        rule: "platform.float",
+        article: FLOAT_ART9,
+        inputs: vec![
+            q("region", region),
+            q("base_premium", base_premium),
+            q("prior_year_payout_ratio", ratio_text.clone()),
+            q("months_contributed", months_contributed),
+            q("date", date),
+        ],
+        params: Vec::new(),
+        formula: format!("{base_premium} × 100% = {base_premium}"),
+        explain_zh: String::new(),
+        explain_en: String::new(),
+        amount: base_premium,
+    };
+    let not_floated = |mut step: Step, zh: String, en: String| {
+        step.explain_zh = zh;
+        step.explain_en = en;
+        FloatedPremium {
+            amount: base_premium,
+            factor: Rate::ONE,
+            tier: None,
+            step,
+        }
+    };
+    let bounds = match policy.regional(region, "platform.float.payout_ratio_bounds", date) {
+        Ok(b) => b,
+        Err(RulesError::ParameterMissing { .. }) => {
+            let (zh, en) = if region.is_empty() {
+                (
+                    format!("各省在{date}均无在用的费率浮动表，按基准费率"),
+                    format!(
+                        "no province has a float table in force on {date}: the benchmark applies"
+                    ),
+                )
+            } else {
+                (
+                    format!("{region}在{date}无在用的费率浮动表，按基准费率"),
+                    format!(
+                        "no float table of {region} is in force on {date}: the benchmark applies"
+                    ),
+                )
+            };
+            return Ok(not_floated(step, zh, en));
+        }
+        Err(e) => return Err(e),
+    };
+    let factors = policy.regional(region, "platform.float.factors", date)?;
+    if factors.rates().len() != bounds.rates().len() + 1 {
+        return Err(RulesError::PolicyInvalid {
+            file: format!("region {region}"),
+            location: "platform.float.factors".into(),
+            reason: format!(
+                "{} factors for {} bounds: one more factor than bounds is needed",
+                factors.rates().len(),
+                bounds.rates().len()
+            ),
+        });
+    }
+    if months_contributed < 12 {
+        step.params = vec![bounds];
+        return Ok(not_floated(
+            step,
+            format!("缴费不满12个月（{months_contributed}个月），不浮动，按基准费率"),
+            format!(
+                "fewer than 12 months of contributions ({months_contributed}): not floated, the benchmark applies"
+            ),
+        ));
+    }
+    let Some(ratio) = prior_year_payout_ratio else {
+        step.params = vec![bounds];
+        return Ok(not_floated(
+            step,
+            "上年度未缴费，支缴率无从计算，不浮动，按基准费率".to_owned(),
+            "nothing was collected in the prior year, so there is no payout ratio: not floated, the benchmark applies".to_owned(),
+        ));
+    };
+    let tier = bounds
+        .rates()
+        .iter()
+        .position(|b| ratio < *b)
+        .unwrap_or(bounds.rates().len());
+    let factor = factors.rates()[tier];
+    let band = {
+        let r = bounds.rates();
+        let lo = tier.checked_sub(1).map(|i| r[i].to_percent_string());
+        let hi = r.get(tier).map(|b| b.to_percent_string());
+        match (lo, hi) {
+            (None, Some(h)) => format!("< {h}"),
+            (Some(l), Some(h)) => format!("{l} – {h}"),
+            (Some(l), None) => format!("≥ {l}"),
+            (None, None) => "all".to_owned(),
+        }
+    };
+    let amount = base_premium.mul_rate(factor);
+    step.formula = format!("{base_premium} × {} = {amount}", factor.to_percent_string());
+    step.explain_zh = format!(
+        "上年度支缴率{ratio_text}，落在第{}档（{band}），按基准费率的{}浮动",
+        tier + 1,
+        factor.to_percent_string()
+    );
+    step.explain_en = format!(
+        "prior-year payout ratio {ratio_text}: band {} ({band}), {} of the benchmark",
+        tier + 1,
+        factor.to_percent_string()
+    );
+    step.params = vec![bounds, factors];
+    step.amount = amount;
+    Ok(FloatedPremium {
+        amount,
+        factor,
+        tier: Some(tier + 1),
+        step,
+    })
+}

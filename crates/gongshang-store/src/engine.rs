@@ -1672,6 +1672,36 @@ impl<B: Backend> Store for SqlStore<B> {
         })
     }
 
+    fn order_month_provinces(
+        &self,
+        platform: &PlatformId,
+        month: Month,
+    ) -> Result<Vec<(String, u64, Money)>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "summing a platform's month by province",
+                "SELECT province, COUNT(*), CAST(COALESCE(SUM(premium_fen), 0) AS BIGINT) \
+                 FROM orders WHERE platform = $1 AND day >= $2 AND day <= $3 \
+                 GROUP BY province ORDER BY province",
+                &[
+                    t(platform.as_str()),
+                    t(month.first_day()),
+                    t(month.last_day()),
+                ],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok((
+                    c.text(0)?.to_owned(),
+                    count(c.int(1)?),
+                    Money::from_fen(c.int(2)?),
+                ))
+            })
+            .collect()
+        })
+    }
+
     fn order_month_totals(
         &self,
         platform: &PlatformId,

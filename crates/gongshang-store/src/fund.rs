@@ -127,6 +127,11 @@ pub trait FundStore {
     /// reads of it: the unit's region and industry class, the person's birth
     /// date and the wage of the latest declaration up to `on`'s month.
     fn insured_on(&self, on: &str) -> Result<Vec<InsuredRow>, StoreError>;
+
+    /// Every platform's months in the platform pilot up to and including
+    /// `to_month`: premiums billed and collected, benefits paid on its cases
+    /// (issue 12, the payout ratio). One statement.
+    fn platform_payouts(&self, to_month: &str) -> Result<Vec<PlatformPayoutMonth>, StoreError>;
 }
 
 /// An enrolment running on a day, as the fund's projection reads it.
@@ -243,6 +248,10 @@ fn stored_run(
 }
 
 impl<B: Backend> FundStore for SqlStore<B> {
+    fn platform_payouts(&self, to_month: &str) -> Result<Vec<PlatformPayoutMonth>, StoreError> {
+        self.backend.read(|db| platform_payouts(db, to_month))
+    }
+
     fn fund_flows(&self, to_month: &str) -> Result<Vec<FundFlow>, StoreError> {
         let sql = flows_sql();
         self.backend.read(|db| {
@@ -398,4 +407,112 @@ impl<B: Backend> FundStore for SqlStore<B> {
             .collect()
         })
     }
+}
+
+/// A platform's month in the platform pilot's scheme, read from the ledger
+/// (issue 12: the payout ratio, 支缴率): the premiums billed to the platform
+/// (by the bill's month), collected from it (by the day paid), and the
+/// benefits paid out of the fund on the cases confirmed on its orders (by the
+/// day paid; the payroll by its month). A reversal counts negative in the
+/// month of what it reverses. The platform is the order files' id, which a
+/// renamed platform keeps.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PlatformPayoutMonth {
+    pub platform: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub billed: Money,
+    pub collected: Money,
+    pub benefits: Money,
+}
+
+/// The platform of an order bill's reference (`O202507-meituan-1` is
+/// `meituan`), if it is one.
+fn platform_of_order_bill(reference: &str) -> Option<&str> {
+    let rest = reference.strip_prefix('O')?;
+    let (month, rest) = rest.split_at_checked(6)?;
+    if !month.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (platform, n) = rest.strip_prefix('-')?.rsplit_once('-')?;
+    (!platform.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(platform)
+}
+
+/// The statement of [`platform_payouts`]: premiums by bill (an order bill's
+/// reference names its platform), benefits by the case's platform; each
+/// branch grouped in the database.
+const PAYOUT_SQL: &str = "\
+    SELECT 'billed', b.reference, SUBSTR(b.period, 1, 7), \
+           CAST(SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) AS BIGINT) \
+    FROM bills b \
+    JOIN ledger_transactions lt ON lt.idempotency_key = 'bill:' || b.reference OR lt.reverses = 'bill:' || b.reference \
+    JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'premium_income' \
+    WHERE b.kind = 'orders' AND SUBSTR(b.period, 1, 7) <= $1 \
+    GROUP BY b.reference, SUBSTR(b.period, 1, 7) \
+    UNION ALL \
+    SELECT 'collected', b.reference, SUBSTR(py.paid_on, 1, 7), \
+           CAST(SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) AS BIGINT) \
+    FROM payments py JOIN bills b ON b.id = py.bill_id \
+    JOIN ledger_transactions lt ON lt.idempotency_key = 'pay:' || py.idempotency_key OR lt.reverses = 'pay:' || py.idempotency_key \
+    JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'premium_receivable' \
+    WHERE b.kind = 'orders' AND SUBSTR(py.paid_on, 1, 7) <= $1 \
+    GROUP BY b.reference, SUBSTR(py.paid_on, 1, 7) \
+    UNION ALL \
+    SELECT 'benefit', c.platform, SUBSTR(o.paid_on, 1, 7), \
+           CAST(SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) AS BIGINT) \
+    FROM one_time_payments o JOIN cases c ON c.id = o.case_id \
+    JOIN ledger_transactions lt ON lt.idempotency_key = o.idempotency_key \
+    JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
+    WHERE c.platform IS NOT NULL AND SUBSTR(o.paid_on, 1, 7) <= $1 \
+    GROUP BY c.platform, SUBSTR(o.paid_on, 1, 7) \
+    UNION ALL \
+    SELECT 'benefit', c.platform, pl.month, CAST(SUM(pl.amount_fen) AS BIGINT) \
+    FROM payroll_lines pl JOIN payroll_runs r ON r.id = pl.run_id \
+    JOIN ledger_transactions lt ON lt.idempotency_key = r.ledger_key \
+    JOIN periodic_benefits pb ON pb.id = pl.benefit_id JOIN cases c ON c.id = pb.case_id \
+    WHERE c.platform IS NOT NULL AND pl.month <= $1 \
+    GROUP BY c.platform, pl.month";
+
+/// Every platform's months up to and including `to_month`, in platform then
+/// month order: one statement (see [`PlatformPayoutMonth`]).
+pub(crate) fn platform_payouts(
+    db: &mut dyn Db,
+    to_month: &str,
+) -> Result<Vec<PlatformPayoutMonth>, StoreError> {
+    let mut months: std::collections::BTreeMap<(String, String), PlatformPayoutMonth> =
+        std::collections::BTreeMap::new();
+    for r in db.rows(
+        "summing the platforms' premiums and benefits",
+        PAYOUT_SQL,
+        &[t(to_month)],
+    )? {
+        let c = Cols::new(&r);
+        let kind = c.text(0)?;
+        let key = c.text(1)?;
+        let platform = match kind {
+            "benefit" => key,
+            _ => match platform_of_order_bill(key) {
+                Some(p) => p,
+                None => continue,
+            },
+        };
+        let month = c.text(2)?.to_owned();
+        let fen = Money::from_fen(c.int(3)?);
+        let row = months
+            .entry((platform.to_owned(), month.clone()))
+            .or_insert_with(|| PlatformPayoutMonth {
+                platform: platform.to_owned(),
+                month,
+                billed: Money::ZERO,
+                collected: Money::ZERO,
+                benefits: Money::ZERO,
+            });
+        let slot = match kind {
+            "billed" => &mut row.billed,
+            "collected" => &mut row.collected,
+            _ => &mut row.benefits,
+        };
+        *slot = slot.checked_add(fen).expect("fen");
+    }
+    Ok(months.into_values().collect())
 }

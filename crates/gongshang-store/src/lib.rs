@@ -238,6 +238,14 @@ pub trait Store:
         platform: &PlatformId,
         month: Month,
     ) -> Result<OrderMonthTotals, StoreError>;
+    /// A platform's month of orders by the province they were taken in
+    /// (issue 12: the rate float is the province's), grouped in the
+    /// database, in province order: (province, orders, premium).
+    fn order_month_provinces(
+        &self,
+        platform: &PlatformId,
+        month: Month,
+    ) -> Result<Vec<(String, u64, Money)>, StoreError>;
     /// Issue 13: the unit a platform is registered as (its order bills are
     /// charged to it); linking again moves the platform to the new unit.
     fn link_platform_unit(

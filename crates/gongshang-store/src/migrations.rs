@@ -135,6 +135,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0140_region_distribution.sql"),
         postgres: include_str!("../migrations/postgres/0140_region_distribution.sql"),
     },
+    Migration {
+        version: 150,
+        name: "case_platform",
+        sqlite: include_str!("../migrations/sqlite/0150_case_platform.sql"),
+        postgres: include_str!("../migrations/postgres/0150_case_platform.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use gongshang_domain::monitor::facts::{
-    CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth, SameAccident,
-    UnitCases, UnitDisabilityClaims, UnitWageMonth,
+    CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
+    PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunPlan, Subject, SubjectKind,
@@ -454,6 +454,19 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
             stored_orders: c.int(4)?,
             stored_premium_fen: c.int(5)?,
         });
+    }
+    // Each platform's months of premiums collected and benefits paid on its
+    // cases, from the ledger (payout_ratio; the same statement as the
+    // platforms' payout ratios): only months with benefits can fire.
+    for m in crate::fund::platform_payouts(db, "9999-12")? {
+        if m.benefits.fen() > 0 {
+            facts.platform_payouts.push(PlatformPayout {
+                platform: m.platform,
+                month: m.month,
+                collected_fen: m.collected.fen(),
+                benefits_fen: m.benefits.fen(),
+            });
+        }
     }
     // A unit's month of declarations: lines, and lines whose base was
     // clamped up to the band's lower limit.

@@ -127,6 +127,7 @@ impl App {
                 .or_else(|| Some(unit.region.as_str().to_owned())),
             accident_key: accident_key.as_str().to_owned(),
             accident_date: req.accident_date,
+            platform: None,
         };
         Ok(self
             .store
@@ -229,6 +230,7 @@ impl App {
             region: req.region.clone(),
             accident_key: accident_key.as_str().to_owned(),
             accident_date: req.accident_date,
+            platform: Some(req.platform.clone()),
         };
         Ok(self
             .store
@@ -513,6 +515,7 @@ impl App {
             region: req.region.clone(),
             accident_key: accident_key.as_str().to_owned(),
             accident_date: req.accident_date,
+            platform: None,
         };
         let row = self
             .store

@@ -106,6 +106,7 @@ fn jiangsu_art_11_statement_and_reserve_of_a_small_fund() {
                         region: Some("320100".into()),
                         accident_key: "f-1".into(),
                         accident_date: date(2024, 10, 1),
+                        platform: None,
                     },
                     &CaseAppend {
                         expected_version: 0,

@@ -7,6 +7,7 @@ mod events;
 mod fund;
 mod imports;
 mod monitor;
+mod payout;
 mod payroll_props;
 mod people;
 mod permissions;

@@ -92,6 +92,7 @@ fn app_with_benefits(benefits: &[(u8, i64)]) -> (App, Vec<i64>) {
                 region: None,
                 accident_key: "p-1".into(),
                 accident_date: date(2024, 12, 1),
+                platform: None,
             },
             &CaseAppend {
                 expected_version: 0,

@@ -83,6 +83,7 @@ const TABLE: &[(Action, &str)] = &[
     (Action::RecordOverpayment, "c a"),
     (Action::RecoverOverpayment, "c a"),
     (Action::ReadOverpayments, "c r a"),
+    (Action::ReadPayoutRatios, "c r a u s"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -710,6 +711,18 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadOverpayments,
             "overpayments_of_case",
             Box::new(|a, x| ok(a.overpayments_of_case(x, "GS2025-999999"))),
+        ),
+        (
+            Action::ReadPayoutRatios,
+            "payout_ratios",
+            Box::new(|a, x| {
+                ok(a.payout_ratios(
+                    x,
+                    Month::parse("2025-01").unwrap(),
+                    Month::parse("2025-12").unwrap(),
+                    None,
+                ))
+            }),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

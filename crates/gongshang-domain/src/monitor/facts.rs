@@ -112,6 +112,18 @@ pub struct UnitWageMonth {
     pub clamped_lines: i64,
 }
 
+/// A platform's month in the platform pilot's scheme: premiums collected
+/// from it and benefits paid on the cases confirmed on its orders, read from
+/// the ledger (payout_ratio; issue 12).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformPayout {
+    pub platform: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub collected_fen: i64,
+    pub benefits_fen: i64,
+}
+
 /// Every fact of one run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonitorFacts {
@@ -127,4 +139,6 @@ pub struct MonitorFacts {
     pub unit_disability_claims: Vec<UnitDisabilityClaims>,
     #[serde(default)]
     pub unit_cases: Vec<UnitCases>,
+    #[serde(default)]
+    pub platform_payouts: Vec<PlatformPayout>,
 }

@@ -8,7 +8,7 @@ use jiff::ToSpan;
 
 use super::facts::{
     CoverAtAccident, MonitorFacts, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
-    SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
+    PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use super::{Flag, RecordRef, Subject};
 use crate::error::DomainError;
@@ -24,6 +24,7 @@ pub const RULE_IDS: &[&str] = &[
     "repeated_injuries",
     "small_unit_disability_claims",
     "clustered_claims",
+    "payout_ratio",
 ];
 
 /// The parameters each rule needs.
@@ -38,6 +39,7 @@ fn needs(id: &str) -> &'static [&'static str] {
         "repeated_injuries" => &["min_injuries", "window_days"],
         "small_unit_disability_claims" => &["max_headcount", "min_claims"],
         "clustered_claims" => &["min_people", "window_days"],
+        "payout_ratio" => &["max_ratio_bp", "min_collected_fen"],
         _ => &[],
     }
 }
@@ -127,6 +129,12 @@ pub fn evaluate(rules: &[&MonitorRule], facts: &MonitorFacts) -> Result<Vec<Flag
                 &facts.unit_cases,
                 p("min_people")?,
                 p("window_days")?,
+            )),
+            "payout_ratio" => flags.extend(payout_ratio(
+                rule,
+                &facts.platform_payouts,
+                p("max_ratio_bp")?,
+                p("min_collected_fen")?,
             )),
             _ => unreachable!("check_rules refused unknown ids"),
         }
@@ -556,6 +564,64 @@ pub fn clustered_claims(
             ));
             start += in_window.len();
         }
+    }
+    out
+}
+
+/// A platform's month whose payout ratio (支缴率 = benefits paid ÷ premiums
+/// collected) is over `max_ratio_bp` basis points, once at least
+/// `min_collected_fen` was collected in the month (a month with benefits and
+/// less collected than that is flagged too: its ratio is not meaningful but
+/// the fund paid out). The same ratio by year drives the platform's rate
+/// float (人社部发〔2025〕24号; 人社厅函〔2025〕79号); no instrument sets a
+/// monthly threshold, so the rule's parameters are assumed.
+pub fn payout_ratio(
+    rule: &MonitorRule,
+    facts: &[PlatformPayout],
+    max_ratio_bp: i64,
+    min_collected_fen: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        if f.benefits_fen <= 0 {
+            continue;
+        }
+        let over = f.collected_fen < min_collected_fen.max(1)
+            || i128::from(f.benefits_fen) * 10_000
+                > i128::from(f.collected_fen) * i128::from(max_ratio_bp);
+        if !over {
+            continue;
+        }
+        let yuan = |fen: i64| gongshang_rules::Money::from_fen(fen).to_string();
+        let ratio = if f.collected_fen > 0 {
+            let r = gongshang_rules::Rate::new(f.benefits_fen, f.collected_fen);
+            let bp = gongshang_rules::Money::from_fen(10_000).mul_rate(r).fen();
+            format!("{}.{:02}%", bp / 100, bp % 100)
+        } else {
+            "—".to_owned()
+        };
+        let limit = format!("{}.{:02}%", max_ratio_bp / 100, max_ratio_bp % 100);
+        out.push(flag(
+            rule,
+            Subject::platform(&f.platform),
+            format!("{}/{}", f.platform, f.month),
+            vec![RecordRef::new(
+                "platform_payout_month",
+                format!("{}/{}", f.platform, f.month),
+            )],
+            format!(
+                "{} 支出待遇 {} 元，收缴保费 {} 元，支缴率 {ratio}（预警线 {limit}）",
+                f.month,
+                yuan(f.benefits_fen),
+                yuan(f.collected_fen)
+            ),
+            format!(
+                "{}: benefits paid {} yuan, premiums collected {} yuan, payout ratio {ratio} (threshold {limit})",
+                f.month,
+                yuan(f.benefits_fen),
+                yuan(f.collected_fen)
+            ),
+        ));
     }
     out
 }

@@ -4,8 +4,8 @@
 //! alert's transitions, the grouping by threshold and a run's idempotency.
 
 use gongshang_domain::monitor::facts::{
-    CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth, SameAccident,
-    UnitCases, UnitDisabilityClaims, UnitWageMonth,
+    CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
+    PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertCommand, AlertState, Known, MonitorFacts, Outcome, ReferTo, SubjectKind, check_rules,
@@ -572,4 +572,51 @@ fn clustered_claims_fires_on_three_people_of_one_unit_within_seven_days() {
         ],
         |f, c| f.unit_cases.push(c),
     );
+}
+
+fn payout(collected_fen: i64, benefits_fen: i64) -> PlatformPayout {
+    PlatformPayout {
+        platform: "eleme".into(),
+        month: "2026-08".into(),
+        collected_fen,
+        benefits_fen,
+    }
+}
+
+/// payout_ratio (人社部发〔2025〕24号 Art 9: the ratio that floats the rate;
+/// the monthly threshold is assumed, no instrument sets one): a month whose
+/// benefits are over 120% (max_ratio_bp 12000) of the premiums collected, once
+/// 100.00 yuan (min_collected_fen 10000) was collected, or with benefits and
+/// less collected than that. 1,200.01 / 1,000.00 = 120.001% fires; 1,200.00 /
+/// 1,000.00 = 120% exactly does not; 50.00 of benefits on 99.99 collected
+/// fires (too little collected to weigh them); no benefits never fires.
+#[test]
+fn payout_ratio_fires_over_120_percent_of_the_month_s_premiums_mohrss_2025_24_art_9() {
+    check(
+        "payout_ratio",
+        &[
+            ("120.001%", payout(100_000, 120_001), true),
+            ("near miss: 120% exactly", payout(100_000, 120_000), false),
+            ("near miss: 20%", payout(100_000, 20_000), false),
+            ("benefits, little collected", payout(9_999, 5_000), true),
+            ("benefits, nothing collected", payout(0, 5_000), true),
+            ("near miss: no benefits", payout(0, 0), false),
+        ],
+        |f, c| f.platform_payouts.push(c),
+    );
+    let facts = MonitorFacts {
+        platform_payouts: vec![payout(100_000, 150_000)],
+        ..MonitorFacts::default()
+    };
+    assert_eq!(
+        fired("payout_ratio", &facts),
+        vec!["eleme/2026-08".to_owned()]
+    );
+    let flag = evaluate(&rules(), &facts)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.rule_id == "payout_ratio")
+        .unwrap();
+    assert_eq!(flag.subject.kind, SubjectKind::Platform);
+    assert!(flag.text_zh.contains("支缴率 150.00%"), "{}", flag.text_zh);
 }

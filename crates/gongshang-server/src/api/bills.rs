@@ -96,6 +96,13 @@ pub struct IssuedBillView {
     /// not loaded (weekends only); it is counted again when the year is loaded.
     pub due_date_provisional: bool,
     pub lines: Vec<BillLineView>,
+    /// An order bill's trace (issue 12): the yearly float of each province's
+    /// part by the platform's prior-year payout ratio (the ratio, the band,
+    /// the factor and the float table cited), or why the base rate applies.
+    /// Absent for other bills.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub trace: Option<serde_json::Value>,
 }
 
 impl From<&IssuedBill> for IssuedBillView {
@@ -119,6 +126,8 @@ impl From<&IssuedBill> for IssuedBillView {
                     premium_fen: l.premium.fen(),
                 })
                 .collect(),
+            trace: (!b.trace.is_empty())
+                .then(|| serde_json::to_value(&b.trace).unwrap_or(serde_json::Value::Null)),
         }
     }
 }

@@ -25,6 +25,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(statement))
+        .routes(routes!(payout_ratios))
         .routes(routes!(run_reserve))
         .routes(routes!(simulate))
 }
@@ -597,4 +598,125 @@ pub async fn simulate(
     };
     let p = state.run(move |app| app.simulate(&actor, &req)).await?;
     Ok(json(StatusCode::OK, &SimulationView::from(&p)))
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PayoutQuery {
+    /// The first month, `YYYY-MM`.
+    pub from: String,
+    /// The last month, `YYYY-MM`.
+    pub to: String,
+    /// Only this platform (its order files' id, e.g. `eleme`).
+    pub platform: Option<String>,
+    /// `json` (the default), `csv` or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// A platform's month or year: premiums, benefits and the payout ratio.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PayoutRowView {
+    /// The order files' id: the platform's identity, kept across renames.
+    pub platform: String,
+    /// Its name in the scheme at the period's end (淘宝闪购 from 2026-07).
+    pub platform_name: String,
+    /// `YYYY-MM` or `YYYY`.
+    pub period: String,
+    pub billed_fen: i64,
+    pub collected_fen: i64,
+    pub benefits_fen: i64,
+    /// Benefits ÷ collected, exact (`1/2`, `3/7`); absent when nothing was
+    /// collected.
+    pub ratio: Option<String>,
+    /// The ratio as a percentage to two decimals (`50.00%`), `—` without one.
+    pub ratio_percent: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PayoutRatiosView {
+    pub from: String,
+    pub to: String,
+    pub months: Vec<PayoutRowView>,
+    /// Calendar years over the same months (the float reads the prior year's).
+    pub years: Vec<PayoutRowView>,
+}
+
+impl From<&gongshang_app::payout::PayoutRatioRow> for PayoutRowView {
+    fn from(r: &gongshang_app::payout::PayoutRatioRow) -> Self {
+        PayoutRowView {
+            platform: r.platform.clone(),
+            platform_name: r.platform_name.clone(),
+            period: r.period.clone(),
+            billed_fen: r.billed.fen(),
+            collected_fen: r.collected.fen(),
+            benefits_fen: r.benefits.fen(),
+            ratio: r
+                .ratio
+                .map(|x| format!("{}/{}", x.numerator(), x.denominator())),
+            ratio_percent: r.ratio_text(),
+        }
+    }
+}
+
+/// The platform pilot's payout ratio (支缴率 = benefits paid ÷ premiums
+/// collected) of each platform by month and by calendar year, read from the
+/// ledger: the figure that floats a platform's per-order rate the next year
+/// (人社部发〔2025〕24号 Art 9). Agency staff and analysts read every
+/// platform; a platform's users their own. `format=csv` or `xlsx` downloads
+/// the table.
+#[utoipa::path(get, path = "/fund/payout-ratios", tag = "fund", params(PayoutQuery),
+    responses(
+        (status = 200, content(
+            (PayoutRatiosView = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = "4XX", body = Problem)))]
+pub async fn payout_ratios(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<PayoutQuery>,
+) -> ApiResult<Response> {
+    let format = q.format.clone().unwrap_or_else(|| "json".into());
+    if !matches!(format.as_str(), "json" | "csv" | "xlsx") {
+        return Err(ApiError::new(
+            "malformed_query",
+            "format must be json, csv or xlsx".to_owned(),
+        ));
+    }
+    let actor = user.actor();
+    let r = state
+        .run(move |app| {
+            let from = gongshang_domain::month::Month::parse(&q.from)?;
+            let to = gongshang_domain::month::Month::parse(&q.to)?;
+            let platform = q
+                .platform
+                .as_deref()
+                .map(gongshang_domain::ids::PlatformId::parse)
+                .transpose()?;
+            app.payout_ratios(&actor, from, to, platform.as_ref())
+        })
+        .await?;
+    let table = || gongshang_app::payout::payout_table(&r);
+    Ok(match format.as_str() {
+        "csv" => attachment(
+            "text/csv; charset=utf-8",
+            format!("payout-ratios-{}-{}.csv", r.from, r.to),
+            gongshang_app::export::csv(&table()).into_bytes(),
+        ),
+        "xlsx" => attachment(
+            XLSX,
+            format!("payout-ratios-{}-{}.xlsx", r.from, r.to),
+            gongshang_app::export::xlsx(&table()),
+        ),
+        _ => json(
+            StatusCode::OK,
+            &PayoutRatiosView {
+                from: r.from.clone(),
+                to: r.to.clone(),
+                months: r.months.iter().map(PayoutRowView::from).collect(),
+                years: r.years.iter().map(PayoutRowView::from).collect(),
+            },
+        ),
+    })
 }

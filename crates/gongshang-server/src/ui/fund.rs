@@ -119,6 +119,10 @@ fn body(
             a.button href=(export_link(&s.period, region, scheme, "csv")) hx-boost="false" { (ctx.t("导出 CSV", "Export CSV")) }
             " "
             a.button href=(export_link(&s.period, region, scheme, "xlsx")) hx-boost="false" { (ctx.t("导出 Excel", "Export Excel")) }
+            @if ctx.viewer.may(Action::ReadPayoutRatios) {
+                " "
+                a.button href="/fund/payout-ratios" { (ctx.t("平台支缴率", "Platforms' payout ratios")) }
+            }
             @if ctx.viewer.may(Action::RunSimulation) {
                 " "
                 a.button href="/fund/simulate" { (ctx.t("改革测算", "Simulate a reform")) }

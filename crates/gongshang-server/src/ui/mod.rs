@@ -25,6 +25,7 @@ mod fund;
 mod holidays;
 mod intake;
 mod monitor;
+mod payout;
 mod plain;
 mod platform;
 mod queue;
@@ -70,6 +71,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(analyst::router())
         .merge(fund::router())
+        .merge(payout::router())
         .merge(simulate::router())
         // issue 13: the employer's and the platform's pages
         .merge(employer::router())

@@ -375,6 +375,7 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                         }
                     }
                 }
+                p { a href="/fund/payout-ratios" { (ctx.t("本平台支缴率（决定次年费率浮动）", "This platform's payout ratio (it floats next year's rate)")) } }
             }
             section.card #upload {
                 h2 style="margin-top:0" { (ctx.t("上传订单文件", "Upload an order file")) }

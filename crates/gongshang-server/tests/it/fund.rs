@@ -126,3 +126,54 @@ fn an_analyst_projects_a_reform_and_a_refused_file_names_what_is_wrong() {
         assert!(both.body.contains("people"), "{}", both.body);
     });
 }
+
+/// Issue 12: the platforms' payout ratios (人社部发〔2025〕24号 Art 9) over the
+/// API as JSON and CSV; a platform's user reads its own (meituan) and is
+/// refused another's; a worker is refused; a malformed month names `from`.
+#[test]
+fn mohrss_2025_24_art_9_payout_ratios_over_the_api_a_platform_its_own() {
+    each_backend(|s| {
+        let analyst = s.token("analyst");
+        let r = s
+            .send(req("GET", "/api/v1/fund/payout-ratios?from=2025-01&to=2025-12").bearer(analyst));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["from"], "2025-01");
+        assert!(v["months"].is_array() && v["years"].is_array(), "{v}");
+        let csv = s.send(
+            req(
+                "GET",
+                "/api/v1/fund/payout-ratios?from=2025-01&to=2025-12&format=csv",
+            )
+            .bearer(analyst),
+        );
+        assert_eq!(csv.status, 200);
+        assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+        assert!(
+            csv.body
+                .contains("平台,平台名称,期间,应缴保费,实缴保费,待遇支出,支缴率"),
+            "{}",
+            csv.body
+        );
+        let platform = s.token("unit_a");
+        let own = s.send(
+            req("GET", "/api/v1/fund/payout-ratios?from=2025-01&to=2025-12").bearer(platform),
+        );
+        assert_eq!(own.status, 200, "{}", own.body);
+        let other = s.send(
+            req(
+                "GET",
+                "/api/v1/fund/payout-ratios?from=2025-01&to=2025-12&platform=eleme",
+            )
+            .bearer(platform),
+        );
+        assert_eq!(other.status, 404, "{}", other.body);
+        let worker = s.token("worker_1");
+        let refused =
+            s.send(req("GET", "/api/v1/fund/payout-ratios?from=2025-01&to=2025-12").bearer(worker));
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        let bad =
+            s.send(req("GET", "/api/v1/fund/payout-ratios?from=25&to=2025-12").bearer(analyst));
+        assert_eq!(bad.status, 422, "{}", bad.body);
+    });
+}

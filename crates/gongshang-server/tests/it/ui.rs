@@ -561,6 +561,32 @@ fn the_analyst_reads_the_fund_statement_with_its_chart() {
     assert_eq!(get("/fund", Some(&unit)).status, 403);
 }
 
+/// Issue 12: the platforms' payout ratios page (人社部发〔2025〕24号 Art 9):
+/// the demo's platforms by year and month with the exports, linked from the
+/// fund's page; a worker is refused it.
+#[test]
+fn the_analyst_reads_the_platforms_payout_ratios() {
+    let s = sign_in("analyst");
+    let fund = get("/fund?period=2026", Some(&s));
+    assert!(
+        fund.body.contains("/fund/payout-ratios"),
+        "linked from the fund page"
+    );
+    let r = get("/fund/payout-ratios?from=2025-07&to=2026-12", Some(&s));
+    assert_eq!(r.status, 200, "{}", r.body);
+    for text in [
+        "平台职业伤害保障支缴率",
+        "支缴率",
+        "format=csv",
+        "format=xlsx",
+        "按月",
+    ] {
+        assert!(r.body.contains(text), "the page shows {text}");
+    }
+    let worker = sign_in("worker");
+    assert_eq!(get("/fund/payout-ratios", Some(&worker)).status, 403);
+}
+
 /// Issue 14: the analyst projects a reform over the demo's insured as
 /// stored, sees baseline and reform side by side with the chart and what was
 /// left out, exports the years, and a refused entry comes back under its

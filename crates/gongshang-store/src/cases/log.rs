@@ -243,8 +243,8 @@ impl<B: Backend> CaseLogStore for SqlStore<B> {
             let id = db.insert_id(
                 "creating a case",
                 "INSERT INTO cases (number, flow, resident_id, unit_code, scheme_id, jurisdiction, region, accident_key, accident_date, \
-                 state, closed, version, opened_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', 0, 0, $10, $10) RETURNING id",
+                 state, closed, version, opened_at, updated_at, platform) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', 0, 0, $10, $10, $11) RETURNING id",
                 &[
                     t(&provisional),
                     t(case.flow),
@@ -256,6 +256,7 @@ impl<B: Backend> CaseLogStore for SqlStore<B> {
                     t(&case.accident_key),
                     t(case.accident_date),
                     t(at),
+                    opt_t(case.platform.as_ref().map(|p| p.as_str())),
                 ],
                 || StoreError::duplicate("case", &provisional),
             )?;

@@ -45,6 +45,9 @@ pub struct NewCase {
     pub region: Option<String>,
     pub accident_key: String,
     pub accident_date: Date,
+    /// The platform whose order the case was on (the platform pilot's
+    /// confirmation): its benefits count in the platform's payout ratio.
+    pub platform: Option<gongshang_domain::ids::PlatformId>,
 }
 
 /// One domain event to append, already serialized by the caller.

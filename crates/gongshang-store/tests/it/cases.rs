@@ -72,6 +72,7 @@ fn new_case(n: u32, number: Option<&str>) -> NewCase {
         region: Some("440106".into()),
         accident_key: format!("acc-{n}"),
         accident_date: date(2025, 3, 10),
+        platform: None,
     }
 }
 

@@ -510,3 +510,184 @@ fn guangdong_55hao_art5_band_of_each_july_june_year() {
         assert_eq!(e.code(), "parameter_missing", "{gap}");
     }
 }
+
+/// 人社部发〔2025〕24号 (the 办法) Art 9 with 人社厅函〔2025〕79号: the province
+/// floats a platform's month of order premiums by the band of its prior
+/// calendar year's payout ratio (支缴率 = benefits ÷ premiums collected),
+/// never with fewer than 12 months of contributions; where the province has
+/// no table in force the benchmark applies. Shandong's illustrative table
+/// from 2027-01-01: bounds 20% / 60% / 80% / 120%, factors 50% / 80% / 100%
+/// / 120% / 150%. Base 1,000 orders × 0.07 = 70.00:
+///
+/// | ratio (benefits/collected) | months | band        | factor | premium            |
+/// |----------------------------|--------|-------------|--------|--------------------|
+/// | 10/100 = 10%               | 12     | 1 (< 20%)   | 50%    | 70.00 × 0.5 = 35.00 |
+/// | 20/100 = 20% (on a bound)  | 12     | 2 (20–60%)  | 80%    | 56.00              |
+/// | 70/100 = 70%               | 24     | 3 (60–80%)  | 100%   | 70.00              |
+/// | 1/1 = 100%                 | 13     | 4 (80–120%) | 120%   | 84.00              |
+/// | 5/4 = 125%                 | 12     | 5 (≥ 120%)  | 150%   | 105.00             |
+/// | 10%                        | 11     | —           | 100%   | 70.00 (< 12 months) |
+/// | none (nothing collected)   | 12     | —           | 100%   | 70.00              |
+/// | 10% on 2026-12-01          | 12     | —           | 100%   | 70.00 (no table)   |
+/// | 10% in Guangdong (440000)  | 12     | —           | 100%   | 70.00 (no table)   |
+///
+/// A premium of 0.35 at 125% is 0.35 × 1.5 = 0.525, rounded once half away
+/// from zero: 0.53.
+#[test]
+fn mohrss_2025_24_art_9_platform_month_floats_by_the_prior_year_payout_ratio() {
+    use gongshang_rules::billing::{float_month_premium, payout_ratio};
+    let yuan = |s: &str| Money::parse_yuan(s).unwrap();
+    let ratio = |b: &str, c: &str| payout_ratio(yuan(b), yuan(c));
+    /// (region, base, prior-year ratio, months contributed, date, premium, band)
+    type Case = (
+        &'static str,
+        &'static str,
+        Option<Rate>,
+        u32,
+        jiff::civil::Date,
+        &'static str,
+        Option<usize>,
+    );
+    let cases: &[Case] = &[
+        (
+            "370000",
+            "70.00",
+            ratio("10", "100"),
+            12,
+            date(2027, 3, 1),
+            "35.00",
+            Some(1),
+        ),
+        (
+            "370000",
+            "70.00",
+            ratio("20", "100"),
+            12,
+            date(2027, 3, 1),
+            "56.00",
+            Some(2),
+        ),
+        (
+            "370000",
+            "70.00",
+            ratio("70", "100"),
+            24,
+            date(2027, 3, 1),
+            "70.00",
+            Some(3),
+        ),
+        (
+            "370000",
+            "70.00",
+            ratio("1", "1"),
+            13,
+            date(2027, 3, 1),
+            "84.00",
+            Some(4),
+        ),
+        (
+            "370000",
+            "70.00",
+            ratio("5", "4"),
+            12,
+            date(2027, 3, 1),
+            "105.00",
+            Some(5),
+        ),
+        (
+            "370000",
+            "70.00",
+            ratio("10", "100"),
+            11,
+            date(2027, 3, 1),
+            "70.00",
+            None,
+        ),
+        (
+            "370000",
+            "70.00",
+            ratio("10", "0"),
+            12,
+            date(2027, 3, 1),
+            "70.00",
+            None,
+        ),
+        (
+            "370000",
+            "70.00",
+            ratio("10", "100"),
+            12,
+            date(2026, 12, 1),
+            "70.00",
+            None,
+        ),
+        (
+            "440000",
+            "70.00",
+            ratio("10", "100"),
+            12,
+            date(2027, 3, 1),
+            "70.00",
+            None,
+        ),
+        (
+            "370000",
+            "0.35",
+            ratio("5", "4"),
+            12,
+            date(2027, 3, 1),
+            "0.53",
+            Some(5),
+        ),
+    ];
+    for (region, base, r, months, on, expected, tier) in cases {
+        let f = float_month_premium(policy(), region, yuan(base), *r, *months, *on).unwrap();
+        let case = format!("{region} {base} {r:?} {months} {on}");
+        assert_eq!(f.amount.to_string(), *expected, "{case}");
+        assert_eq!(f.tier, *tier, "{case}");
+        assert_eq!(f.step.amount, f.amount, "{case}");
+        assert!(f.step.article.zh.contains("人社部发〔2025〕24号"), "{case}");
+        match tier {
+            Some(_) => {
+                let cited: Vec<&str> = f.step.params.iter().map(|p| p.id.key.as_str()).collect();
+                assert_eq!(
+                    cited,
+                    [
+                        "platform.float.payout_ratio_bounds",
+                        "platform.float.factors"
+                    ],
+                    "{case}"
+                );
+            }
+            None => assert_eq!(f.factor, Rate::ONE, "{case}"),
+        }
+    }
+    let no_table = float_month_premium(
+        policy(),
+        "370000",
+        yuan("70.00"),
+        ratio("10", "100"),
+        12,
+        date(2026, 12, 1),
+    )
+    .unwrap();
+    assert!(
+        no_table.step.explain_en.contains("no float table"),
+        "{}",
+        no_table.step.explain_en
+    );
+    let young = float_month_premium(
+        policy(),
+        "370000",
+        yuan("70.00"),
+        ratio("10", "100"),
+        11,
+        date(2027, 3, 1),
+    )
+    .unwrap();
+    assert!(
+        young.step.explain_zh.contains("不满12个月"),
+        "{}",
+        young.step.explain_zh
+    );
+}
