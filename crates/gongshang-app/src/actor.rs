@@ -163,10 +163,14 @@ pub enum Action {
     RecoverOverpayment,
     /// A case's overpayments and what came back.
     ReadOverpayments,
+    // issue 12: Regulations Art 41
+    /// Record that the worker went missing after the accident, the advance
+    /// applied for, the court's declaration of death, or the reappearance.
+    RecordMissingWorker,
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 54] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -227,6 +231,8 @@ impl Action {
         Action::RecordOverpayment,
         Action::RecoverOverpayment,
         Action::ReadOverpayments,
+        // issue 12: Art 41
+        Action::RecordMissingWorker,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -289,6 +295,7 @@ impl Action {
             Action::RecordOverpayment => "record an overpaid benefit",
             Action::RecoverOverpayment => "record an overpayment recovered",
             Action::ReadOverpayments => "read overpayments",
+            Action::RecordMissingWorker => "record a missing worker's events",
         }
     }
 }
@@ -378,6 +385,9 @@ impl Role {
             // them. The reason is an internal note: no worker or unit reads it.
             RecordOverpayment | RecoverOverpayment => matches!(self, Clerk | Administrator),
             ReadOverpayments => matches!(self, Clerk | Reviewer | Administrator),
+            // issue 12: Regulations Art 41. The clerk who acts on cases records
+            // what happened; the money follows an award a reviewer approves.
+            RecordMissingWorker => matches!(self, Clerk | Administrator),
         }
     }
 }
