@@ -802,14 +802,13 @@ fn run_missing(
             circumstance,
             on,
         } => {
-            let circumstance = serde_json::from_value(serde_json::Value::String(
-                circumstance.trim().to_owned(),
-            ))
-            .map_err(|_| {
-                CliError(format!(
-                    "--circumstance {circumstance:?}: allowed work_trip, disaster_relief"
-                ))
-            })?;
+            let circumstance =
+                serde_json::from_value(serde_json::Value::String(circumstance.trim().to_owned()))
+                    .map_err(|_| {
+                    CliError(format!(
+                        "--circumstance {circumstance:?}: allowed work_trip, disaster_relief"
+                    ))
+                })?;
             app.record_missing(
                 actor,
                 number,
@@ -891,7 +890,11 @@ fn render_missing(v: &MissingView, zh: bool) -> String {
         s.push_str(&format!("{}: {d}\n", t("下落不明自", "missing since")));
     }
     if !v.employer_wage_months.is_empty() {
-        let months: Vec<String> = v.employer_wage_months.iter().map(|m| m.to_string()).collect();
+        let months: Vec<String> = v
+            .employer_wage_months
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
         s.push_str(&format!(
             "{}: {}\n",
             t(
@@ -917,13 +920,23 @@ fn render_missing(v: &MissingView, zh: bool) -> String {
         s.push_str(&format!("{}: {d}\n", t("申请预支", "advance applied for")));
     }
     if let Some(d) = v.declared_dead_on {
-        s.push_str(&format!("{}: {d}\n", t("宣告死亡判决日", "judgment declaring death")));
+        s.push_str(&format!(
+            "{}: {d}\n",
+            t("宣告死亡判决日", "judgment declaring death")
+        ));
     }
     for e in &v.events {
-        s.push_str(&format!("  {} {} {} {}\n", e.seq, e.on, e.kind, e.recorded_by));
+        s.push_str(&format!(
+            "  {} {} {} {}\n",
+            e.seq, e.on, e.kind, e.recorded_by
+        ));
     }
     if !v.allowed.is_empty() {
-        s.push_str(&format!("{}: {}\n", t("可登记", "may record"), v.allowed.join(", ")));
+        s.push_str(&format!(
+            "{}: {}\n",
+            t("可登记", "may record"),
+            v.allowed.join(", ")
+        ));
     }
     s
 }

@@ -236,7 +236,9 @@ pub fn missing_worker_under_scheme(
             .ok_or_else(|| {
                 RulesError::missing(
                     "one_time_death_benefit",
-                    format!("the advance of Art 41: scheme {scheme_id} pays no one-time death benefit"),
+                    format!(
+                        "the advance of Art 41: scheme {scheme_id} pays no one-time death benefit"
+                    ),
                 )
             })?;
         let whole = line.amount;

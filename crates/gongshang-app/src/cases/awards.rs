@@ -347,7 +347,11 @@ impl App {
     /// again (a basis other than `initial`); a request naming no award, or
     /// one that is no longer the approved award, is a `conflict` and nothing
     /// is stored.
-    pub(super) fn check_replacement(&self, loaded: &Loaded, req: &AwardRequest) -> Result<(), AppError> {
+    pub(super) fn check_replacement(
+        &self,
+        loaded: &Loaded,
+        req: &AwardRequest,
+    ) -> Result<(), AppError> {
         let awards = self.store.awards_of_case(loaded.row.id)?;
         let approved = awards.iter().find(|a| a.status == AwardStatus::Approved);
         match (approved, req.replaces) {

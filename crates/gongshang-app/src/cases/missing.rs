@@ -241,25 +241,32 @@ impl App {
                 });
             }
         }
-        let mut after = i64::try_from(stored.len()).unwrap_or(i64::MAX);
-        for e in &events {
-            let body = serde_json::to_string(e)
-                .map_err(|x| AppError::invalid("event", format!("cannot be stored: {x}")))?;
-            self.store.append_missing_event(
-                row.id,
-                after,
-                &NewMissingEvent {
-                    kind: kind_of(e).into(),
-                    on: event_on(e),
-                    format: MISSING_EVENT_FORMAT,
-                    body,
-                },
-                &endings,
-                &actor.audit_name(),
-                self.now(),
-            )?;
-            after += 1;
-        }
+        // Each command records one event (the domain's decide), appended
+        // with the endings it causes in one transaction.
+        let [event] = events.as_slice() else {
+            return Err(AppError::invalid(
+                "command",
+                format!(
+                    "recorded {} events; a missing-worker command records one",
+                    events.len()
+                ),
+            ));
+        };
+        let body = serde_json::to_string(event)
+            .map_err(|x| AppError::invalid("event", format!("cannot be stored: {x}")))?;
+        self.store.append_missing_event(
+            row.id,
+            i64::try_from(stored.len()).unwrap_or(i64::MAX),
+            &NewMissingEvent {
+                kind: kind_of(event).into(),
+                on: event_on(event),
+                format: MISSING_EVENT_FORMAT,
+                body,
+            },
+            &endings,
+            &actor.audit_name(),
+            self.now(),
+        )?;
         self.missing_worker(actor, number)
     }
 
@@ -268,8 +275,8 @@ impl App {
     /// approve: while missing, the survivors' pensions of Art 39 from the
     /// fourth month (and half of the one-time death benefit once the family
     /// applied for it); once a court declared the worker dead, Art 39 in
-    /// full, dated the judgment, with the advance paid set against the death
-    /// benefit. `facts` is the rules engine's case (own wage, dependants,
+    /// full, the death dated the accident (Civil Code Art 48), with the
+    /// advance paid set against the death benefit. `facts` is the rules engine's case (own wage, dependants,
     /// ...), as for [`App::compute_award`].
     pub fn compute_missing_award(
         &self,
@@ -311,9 +318,11 @@ impl App {
         let mut input = self.award_input(&loaded, &req.facts)?;
         let scheme = &loaded.row.scheme_id;
         let (result, pensions_from) = match state.declared_dead_on {
-            Some(judgment_on) => {
-                // Civil Code Art 48: the day of the judgment is the day of death.
-                input.death_date = Some(judgment_on);
+            Some(_) => {
+                // Civil Code Art 48: a person declared dead after going
+                // missing in an accident (意外事件) is deemed to have died on
+                // the day of the accident, not of the judgment.
+                input.death_date = Some(loaded.row.accident_date);
                 let mut result = calculate_under_scheme(&self.policy, scheme, &input)?;
                 let whole = result.amount(Item::OneTimeDeathBenefit);
                 let mut advance_paid = Money::ZERO;
@@ -334,7 +343,10 @@ impl App {
                     &input,
                     state.advance_applied_on.is_some(),
                 )?;
-                (result, Some(missing::pensions_from(loaded.row.accident_date)))
+                (
+                    result,
+                    Some(missing::pensions_from(loaded.row.accident_date)),
+                )
             }
         };
         let items = Self::award_items(&result);

@@ -416,11 +416,11 @@ mod reading;
 mod recusal;
 
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
+pub use gongshang_store::cases::Recusal;
 pub use missing::{
     MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,
     decode_missing,
 };
-pub use gongshang_store::cases::Recusal;
 pub use preview::CommandPreview;
 
 impl App {

@@ -13,17 +13,16 @@
 //! - The advance: 20 × 54,188 (national urban income of 2024, the year
 //!   before the accident's) = 1,083,760.00, half = 541,880.00.
 //! - Declared dead by a court on 2026-05-20: Art 39 in full, the death
-//!   benefit on 2025's income, 20 × 56,502 = 1,130,040.00, less the
-//!   541,880.00 advanced = 588,160.00 paid.
+//!   deemed on the day of the accident (Civil Code Art 48: missing in an
+//!   accident), so the death benefit is again on 2024's income,
+//!   1,083,760.00, less the 541,880.00 advanced = 541,880.00 paid.
 
 use gongshang_app::AppError;
 use gongshang_app::cases::{MissingRequest, MissingStatus};
 use gongshang_domain::missing::Circumstance;
 use jiff::civil::date;
 
-use super::cases::{
-    CHECKER, MAKER, award_request, each_backend, month, recognised, replacing,
-};
+use super::cases::{CHECKER, MAKER, award_request, each_backend, month, recognised, replacing};
 use super::{ACTOR, named, yuan};
 
 fn facts() -> serde_json::Value {
@@ -33,7 +32,10 @@ fn facts() -> serde_json::Value {
     })
 }
 
-fn item_amount(view: &gongshang_app::cases::AwardView, item: &str) -> Option<gongshang_rules::Money> {
+fn item_amount(
+    view: &gongshang_app::cases::AwardView,
+    item: &str,
+) -> Option<gongshang_rules::Money> {
     view.award
         .items
         .iter()
@@ -43,7 +45,7 @@ fn item_amount(view: &gongshang_app::cases::AwardView, item: &str) -> Option<gon
 
 /// Missing on 2025-03-12 → pensions in payroll from June 2025 (none in May)
 /// → the advance of 541,880.00 paid once → declared dead → the death
-/// benefit 1,130,040.00 − 541,880.00 = 588,160.00 paid, pensions go on.
+/// benefit 1,083,760.00 − 541,880.00 = 541,880.00 paid, pensions go on.
 #[test]
 fn art41_missing_worker_advance_pensions_from_the_fourth_month_then_declared_dead() {
     each_backend(|app, _| {
@@ -66,18 +68,18 @@ fn art41_missing_worker_advance_pensions_from_the_fourth_month_then_declared_dea
         assert_eq!(later.field(), Some("on"), "{later}");
         // The advance before the worker is recorded missing: refused at `missing`.
         let early = app
-            .record_missing(&MAKER, &number, &MissingRequest::ApplyForAdvance { on: None })
+            .record_missing(
+                &MAKER,
+                &number,
+                &MissingRequest::ApplyForAdvance { on: None },
+            )
             .unwrap_err();
         assert_eq!(early.field(), Some("missing"), "{early}");
         // A reviewer may not record it (the clerk's work).
         assert_eq!(
-            app.record_missing(
-                &CHECKER,
-                &number,
-                &MissingRequest::Reappear { on: None }
-            )
-            .unwrap_err()
-            .code(),
+            app.record_missing(&CHECKER, &number, &MissingRequest::Reappear { on: None })
+                .unwrap_err()
+                .code(),
             "forbidden"
         );
 
@@ -102,7 +104,7 @@ fn art41_missing_worker_advance_pensions_from_the_fourth_month_then_declared_dea
         let first = app
             .compute_missing_award(&MAKER, &number, &award_request(facts(), "initial"))
             .unwrap();
-        assert_eq!(item_amount(&first, "monthly_survivor_pensions").is_some(), true);
+        assert!(item_amount(&first, "monthly_survivor_pensions").is_some());
         assert_eq!(first.award.monthly, yuan("6300.00"));
         assert_eq!(first.award.one_time, yuan("0.00"));
         assert!(item_amount(&first, "funeral_subsidy").is_none());
@@ -167,12 +169,16 @@ fn art41_missing_worker_advance_pensions_from_the_fourth_month_then_declared_dea
             "forbidden"
         );
         app.approve_award(&CHECKER, second.award.id).unwrap();
-        let paid = app.pay_one_time(&ACTOR, &number, date(2025, 6, 20)).unwrap();
+        let paid = app
+            .pay_one_time(&ACTOR, &number, date(2025, 6, 20))
+            .unwrap();
         assert_eq!(paid.paid.len(), 1, "{paid:?}");
         assert_eq!(paid.paid[0].amount, yuan("541880.00"));
         assert!(!paid.paid[0].already_paid);
         // Paid once: paying again pays nothing more.
-        let again = app.pay_one_time(&ACTOR, &number, date(2025, 6, 21)).unwrap();
+        let again = app
+            .pay_one_time(&ACTOR, &number, date(2025, 6, 21))
+            .unwrap();
         assert!(again.paid.iter().all(|p| p.already_paid), "{again:?}");
         // The pensions run on (one benefit each, not started twice).
         let july = app.run_payroll(&ACTOR, month("2025-07")).unwrap();
@@ -200,12 +206,15 @@ fn art41_missing_worker_advance_pensions_from_the_fourth_month_then_declared_dea
             .unwrap();
         assert_eq!(
             item_amount(&third, "one_time_death_benefit"),
-            Some(yuan("1130040.00"))
+            Some(yuan("1083760.00"))
         );
         assert!(item_amount(&third, "funeral_subsidy").is_some());
         assert!(
             third.award.trace.contains("art41.declared_dead")
-                && third.award.trace.contains("588160.00"),
+                && third
+                    .award
+                    .trace
+                    .contains("1083760.00 - 541880.00 = 541880.00"),
             "{}",
             third.award.trace
         );
@@ -224,8 +233,8 @@ fn art41_missing_worker_advance_pensions_from_the_fourth_month_then_declared_dea
             .iter()
             .find(|p| p.item == named("one_time_death_benefit"))
             .unwrap();
-        // 1,130,040.00 − 541,880.00 advanced.
-        assert_eq!(death.amount, yuan("588160.00"));
+        // 1,083,760.00 − 541,880.00 advanced.
+        assert_eq!(death.amount, yuan("541880.00"));
         assert!(
             paid.paid.iter().any(|p| p.item == named("funeral_subsidy")),
             "{paid:?}"

@@ -37,7 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{number}/award", post(compute))
         .route("/cases/{number}/recuse", post(recuse))
         .route("/cases/{number}/missing", post(super::missing::record))
-        .route("/cases/{number}/missing/award", post(super::missing::compute))
+        .route(
+            "/cases/{number}/missing/award",
+            post(super::missing::compute),
+        )
         .route("/awards/{id}", get(award))
         .route("/awards/{id}/approve", post(approve))
 }

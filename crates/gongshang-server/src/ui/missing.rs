@@ -5,9 +5,9 @@
 //! and the form computing the missing worker's award for review. Refusals
 //! appear at their field, in the page's language, with what was typed.
 
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
 use gongshang_app::cases::{MissingRequest, MissingStatus, MissingView};
@@ -44,7 +44,10 @@ fn command_words(ctx: &Ctx, command: &str) -> &'static str {
             "the family in hardship applies for 50% of the one-time death benefit in advance",
         ),
         "declare_dead" => ctx.t("人民法院宣告死亡", "declared dead by a court"),
-        "reappear" => ctx.t("职工重新出现（停发供养亲属抚恤金）", "the worker reappeared (pensions stop)"),
+        "reappear" => ctx.t(
+            "职工重新出现（停发供养亲属抚恤金）",
+            "the worker reappeared (pensions stop)",
+        ),
         _ => ctx.t("其他", "other"),
     }
 }
@@ -73,8 +76,12 @@ pub(super) fn section(ctx: &Ctx, m: &MissingView, failed: Option<(&AppError, &Ac
     };
     let may_record = ctx.viewer.may(Action::RecordMissingWorker);
     let may_compute = ctx.viewer.may(Action::ComputeAward)
-        && matches!(m.status, MissingStatus::Missing | MissingStatus::DeclaredDead);
-    let open = m.status != MissingStatus::NotReported || failed.is_some_and(|(_, f)| f.action.starts_with("missing"));
+        && matches!(
+            m.status,
+            MissingStatus::Missing | MissingStatus::DeclaredDead
+        );
+    let open = m.status != MissingStatus::NotReported
+        || failed.is_some_and(|(_, f)| f.action.starts_with("missing"));
     html! {
         section.card #missing {
             details open[open] {
@@ -158,7 +165,12 @@ pub(super) fn section(ctx: &Ctx, m: &MissingView, failed: Option<(&AppError, &Ac
     }
 }
 
-fn award_form(ctx: &Ctx, number: &str, m: &MissingView, failed: Option<(&AppError, &ActForm)>) -> Markup {
+fn award_form(
+    ctx: &Ctx,
+    number: &str,
+    m: &MissingView,
+    failed: Option<(&AppError, &ActForm)>,
+) -> Markup {
     let error = failed.map(|(e, _)| e);
     let f = failed.map(|(_, f)| f);
     let bad = |field: &str| {
@@ -333,7 +345,10 @@ pub(super) async fn compute(
             let others: u32 = match form.others.trim() {
                 "" => 0,
                 t => t.parse().map_err(|_| {
-                    AppError::invalid("others", format!("{t:?} is not a whole number of 0 or more"))
+                    AppError::invalid(
+                        "others",
+                        format!("{t:?} is not a whole number of 0 or more"),
+                    )
                 })?,
             };
             let mut req = award_request(&form, replacing)?;

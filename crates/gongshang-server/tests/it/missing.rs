@@ -30,7 +30,12 @@ fn art41_the_api_records_a_missing_worker_and_computes_the_pensions_from_the_fou
                 .bearer(clerk)
                 .json(&json!({"command": "report_missing"})),
         );
-        assert_eq!((r.status, r.json()["field"].clone()), (422, json!("circumstance")), "{}", r.body);
+        assert_eq!(
+            (r.status, r.json()["field"].clone()),
+            (422, json!("circumstance")),
+            "{}",
+            r.body
+        );
         // The worker's side may not record it.
         let r = s.send(req("POST", &path).bearer(s.token("worker_1")).json(
             &json!({"command": "report_missing", "circumstance": "work_trip", "on": "2025-03-12"}),
@@ -42,19 +47,32 @@ fn art41_the_api_records_a_missing_worker_and_computes_the_pensions_from_the_fou
         assert_eq!(r.status, 200, "{}", r.body);
         let v = r.json();
         assert_eq!(v["status"], "missing");
-        assert_eq!(v["employer_wage_months"], json!(["2025-03", "2025-04", "2025-05"]));
+        assert_eq!(
+            v["employer_wage_months"],
+            json!(["2025-03", "2025-04", "2025-05"])
+        );
         assert_eq!(v["pensions_from"], "2025-06");
-        assert_eq!(v["allowed"], json!(["apply_for_advance", "declare_dead", "reappear"]));
+        assert_eq!(
+            v["allowed"],
+            json!(["apply_for_advance", "declare_dead", "reappear"])
+        );
         // Declared dead before the worker went missing: refused at the field.
         let r = s.send(req("POST", &path).bearer(clerk).json(
             &json!({"command": "declare_dead", "judgment_on": "2025-03-01", "on": "2025-06-01"}),
         ));
-        assert_eq!((r.status, r.json()["field"].clone()), (422, json!("judgment_on")), "{}", r.body);
+        assert_eq!(
+            (r.status, r.json()["field"].clone()),
+            (422, json!("judgment_on")),
+            "{}",
+            r.body
+        );
 
         let r = s.send(
-            req("POST", format!("{path}/awards")).bearer(clerk).json(&json!({
-                "facts": {"own_wage": "9000.00", "dependants": {"spouse": true, "others": 1}}
-            })),
+            req("POST", format!("{path}/awards"))
+                .bearer(clerk)
+                .json(&json!({
+                    "facts": {"own_wage": "9000.00", "dependants": {"spouse": true, "others": 1}}
+                })),
         );
         assert_eq!(r.status, 201, "{}", r.body);
         let award = r.json();
@@ -62,7 +80,9 @@ fn art41_the_api_records_a_missing_worker_and_computes_the_pensions_from_the_fou
         assert_eq!(award["award"]["monthly"], "6300.00");
         let steps = award["trace"]["steps"].as_array().unwrap();
         assert!(
-            steps.iter().any(|s| s["rule"] == "art41.wages_three_months"),
+            steps
+                .iter()
+                .any(|s| s["rule"] == "art41.wages_three_months"),
             "{}",
             award["trace"]
         );
@@ -104,7 +124,11 @@ fn art41_the_clerks_case_page_records_a_missing_worker_with_refusals_at_the_fiel
     let clerk = sign_in("clerk");
     let number = crate::staff_ui::intake(&clerk, 41);
     for action in ["accept", "recognise"] {
-        let r = post(&format!("/cases/{number}/act"), &clerk, &[("action", action)]);
+        let r = post(
+            &format!("/cases/{number}/act"),
+            &clerk,
+            &[("action", action)],
+        );
         assert_eq!(location(&r), format!("/cases/{number}"), "{action}");
     }
     let page = get(&format!("/cases/{number}"), &clerk).body;
@@ -120,7 +144,11 @@ fn art41_the_clerks_case_page_records_a_missing_worker_with_refusals_at_the_fiel
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"circumstance-error\""), "{}", r.body);
-    assert!(r.body.contains("因工外出期间发生事故，或在抢险救灾中"), "{}", r.body);
+    assert!(
+        r.body.contains("因工外出期间发生事故，或在抢险救灾中"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("value=\"2026-06-10\""));
     let r = post(
         &missing,
@@ -138,15 +166,25 @@ fn art41_the_clerks_case_page_records_a_missing_worker_with_refusals_at_the_fiel
     assert!(page.contains("2026-09"));
     assert!(page.contains("在抢险救灾中"));
     // The advance once: a second application is refused at the command.
-    let advance = [("missing_command", "apply_for_advance"), ("on", "2026-06-20")];
-    assert_eq!(location(&post(&missing, &clerk, &advance)), format!("/cases/{number}"));
+    let advance = [
+        ("missing_command", "apply_for_advance"),
+        ("on", "2026-06-20"),
+    ];
+    assert_eq!(
+        location(&post(&missing, &clerk, &advance)),
+        format!("/cases/{number}")
+    );
     let r = post(&missing, &clerk, &advance);
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"advance-error\""), "{}", r.body);
     assert!(r.body.contains("只能预支一次"), "{}", r.body);
     // The award: no wage is refused at it; then proposed for review.
     let award = format!("/cases/{number}/missing/award");
-    let r = post(&award, &clerk, &[("own_wage", ""), ("spouse", "true"), ("others", "1")]);
+    let r = post(
+        &award,
+        &clerk,
+        &[("own_wage", ""), ("spouse", "true"), ("others", "1")],
+    );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"own_wage-error\""), "{}", r.body);
     assert!(r.body.contains("value=\"1\""));
@@ -168,5 +206,9 @@ fn art41_the_clerks_case_page_records_a_missing_worker_with_refusals_at_the_fiel
     let r = post(&missing, &english, &advance);
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"advance-error\""), "{}", r.body);
-    assert!(r.body.contains("half the death benefit is advanced once"), "{}", r.body);
+    assert!(
+        r.body.contains("half the death benefit is advanced once"),
+        "{}",
+        r.body
+    );
 }
