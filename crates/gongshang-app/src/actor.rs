@@ -166,10 +166,14 @@ pub enum Action {
     /// Platforms' payout ratios (支缴率) by month: premiums against the
     /// benefits paid on their cases (a platform its own only).
     ReadPayoutRatios,
+    // issue 12: Regulations Art 41
+    /// Record that the worker went missing after the accident, the advance
+    /// applied for, the court's declaration of death, or the reappearance.
+    RecordMissingWorker,
 }
 
 impl Action {
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 55] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -231,6 +235,8 @@ impl Action {
         Action::RecoverOverpayment,
         Action::ReadOverpayments,
         Action::ReadPayoutRatios,
+        // issue 12: Art 41
+        Action::RecordMissingWorker,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -294,6 +300,7 @@ impl Action {
             Action::RecoverOverpayment => "record an overpayment recovered",
             Action::ReadOverpayments => "read overpayments",
             Action::ReadPayoutRatios => "read platforms' payout ratios",
+            Action::RecordMissingWorker => "record a missing worker's events",
         }
     }
 }
@@ -386,6 +393,9 @@ impl Role {
             // issue 12: the agency and analysts read every platform's payout
             // ratio (it floats the platform's rate); a platform its own.
             ReadPayoutRatios => matches!(self, Clerk | Reviewer | Administrator | Analyst | Unit),
+            // issue 12: Regulations Art 41. The clerk who acts on cases records
+            // what happened; the money follows an award a reviewer approves.
+            RecordMissingWorker => matches!(self, Clerk | Administrator),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! `gongshang case file|show|act|queue|recuse|recusals`, `gongshang appraisal ...` and
+//! `gongshang case file|show|act|queue|recuse|recusals|missing`, `gongshang appraisal ...` and
 //! `gongshang award compute|approve|show|pay`: thin views over the case
 //! services. Chinese by default, `--lang en`, `--json`.
 
@@ -6,7 +6,9 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use gongshang_app::accounts::Actor;
-use gongshang_app::cases::{AwardRequest, AwardView, CaseCommand, CaseView};
+use gongshang_app::cases::{
+    AwardRequest, AwardView, CaseCommand, CaseView, MissingRequest, MissingStatus, MissingView,
+};
 use gongshang_domain::appraisal;
 use gongshang_domain::case::{AwardStatus, CaseState};
 use gongshang_domain::deadline::DeadlineKind;
@@ -70,6 +72,12 @@ pub enum CaseCmd {
     },
     /// The officials who withdrew from a case
     Recusals { number: String },
+    /// A worker missing after an accident (Regulations Art 41): the record,
+    /// what the clerk records, and the missing worker's award
+    Missing {
+        #[command(subcommand)]
+        command: MissingCmd,
+    },
     /// Open cases by days left, the overdue first
     Queue {
         #[arg(long, default_value_t = 100)]
@@ -86,6 +94,56 @@ pub enum CaseCmd {
         /// Where to write it [default: stdout for html; NUMBER-KIND.pdf for pdf]
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+}
+
+/// `gongshang case missing ...` (Regulations Art 41).
+#[derive(clap::Subcommand)]
+pub enum MissingCmd {
+    /// The case's missing-worker record: status, the employer's three months,
+    /// the first month of the survivors' pensions, the events
+    Show { number: String },
+    /// The worker went missing in the accident, on a work trip or in disaster relief
+    Report {
+        number: String,
+        /// work_trip (因工外出期间发生事故) or disaster_relief (在抢险救灾中)
+        #[arg(long)]
+        circumstance: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<Date>,
+    },
+    /// The family in hardship applies for 50% of the one-time death benefit (once)
+    Advance {
+        number: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<Date>,
+    },
+    /// A court declared the worker dead (Art 39 applies, less the advance)
+    DeclareDead {
+        number: String,
+        /// The day of the judgment
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        judgment_on: Date,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<Date>,
+    },
+    /// The worker reappeared: the survivors' pensions stop after this month
+    Reappear {
+        number: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<Date>,
+    },
+    /// Compute the missing worker's award from a facts file (JSON: own_wage,
+    /// dependants), proposed for review
+    Award {
+        number: String,
+        facts: PathBuf,
+        /// initial, facts_corrected, parameter_correction, ...
+        #[arg(long, default_value = "initial")]
+        basis: String,
+        /// The id of the approved award the new one replaces
+        #[arg(long, value_name = "AWARD_ID")]
+        replaces: Option<i64>,
     },
 }
 
@@ -425,6 +483,7 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
                 );
             }
         }
+        CaseCmd::Missing { command } => return run_missing(&app, &actor, command, out),
         CaseCmd::Queue { limit } => {
             let queue = app.work_queue(&actor, *limit)?;
             if out.json {
@@ -728,6 +787,158 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
     }
     print!("{}", render_award(&view, out));
     Ok(())
+}
+
+fn run_missing(
+    app: &gongshang_app::App,
+    actor: &Actor,
+    cmd: &MissingCmd,
+    out: &Out,
+) -> Result<(), CliError> {
+    let view = match cmd {
+        MissingCmd::Show { number } => app.missing_worker(actor, number)?,
+        MissingCmd::Report {
+            number,
+            circumstance,
+            on,
+        } => {
+            let circumstance =
+                serde_json::from_value(serde_json::Value::String(circumstance.trim().to_owned()))
+                    .map_err(|_| {
+                    CliError(format!(
+                        "--circumstance {circumstance:?}: allowed work_trip, disaster_relief"
+                    ))
+                })?;
+            app.record_missing(
+                actor,
+                number,
+                &MissingRequest::ReportMissing {
+                    circumstance,
+                    on: *on,
+                },
+            )?
+        }
+        MissingCmd::Advance { number, on } => {
+            app.record_missing(actor, number, &MissingRequest::ApplyForAdvance { on: *on })?
+        }
+        MissingCmd::DeclareDead {
+            number,
+            judgment_on,
+            on,
+        } => app.record_missing(
+            actor,
+            number,
+            &MissingRequest::DeclareDead {
+                judgment_on: *judgment_on,
+                on: *on,
+            },
+        )?,
+        MissingCmd::Reappear { number, on } => {
+            app.record_missing(actor, number, &MissingRequest::Reappear { on: *on })?
+        }
+        MissingCmd::Award {
+            number,
+            facts,
+            basis,
+            replaces,
+        } => {
+            let text = read_text(facts)?;
+            let facts: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| CliError(format!("{}: {e}", facts.display())))?;
+            let req = AwardRequest {
+                facts,
+                basis: basis
+                    .trim()
+                    .parse()
+                    .map_err(|e: gongshang_domain::DomainError| {
+                        CliError(format!("--basis: {e}"))
+                    })?,
+                dependant_birth_dates: Vec::new(),
+                replaces: *replaces,
+            };
+            let award = app.compute_missing_award(actor, number, &req)?;
+            if out.json {
+                return print_json(&award);
+            }
+            print!("{}", render_award(&award, out));
+            return Ok(());
+        }
+    };
+    if out.json {
+        return print_json(&view);
+    }
+    print!("{}", render_missing(&view, out.zh()));
+    Ok(())
+}
+
+fn render_missing(v: &MissingView, zh: bool) -> String {
+    let t = |a: &'static str, b: &'static str| if zh { a } else { b };
+    let mut s = String::new();
+    let status = match v.status {
+        MissingStatus::NotReported => t("未登记", "not reported"),
+        MissingStatus::Missing => t("下落不明", "missing"),
+        MissingStatus::DeclaredDead => t("已被人民法院宣告死亡", "declared dead by a court"),
+        MissingStatus::Reappeared => t("已重新出现", "reappeared"),
+    };
+    s.push_str(&format!(
+        "{} {}  {}\n",
+        t("案件", "case"),
+        v.case_number,
+        status
+    ));
+    if let Some(d) = v.missing_since {
+        s.push_str(&format!("{}: {d}\n", t("下落不明自", "missing since")));
+    }
+    if !v.employer_wage_months.is_empty() {
+        let months: Vec<String> = v
+            .employer_wage_months
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        s.push_str(&format!(
+            "{}: {}\n",
+            t(
+                "用人单位照发工资（基金不支付）",
+                "wages paid by the employer (not the fund)"
+            ),
+            months.join(", ")
+        ));
+    }
+    if let Some(m) = v.pensions_from {
+        s.push_str(&format!(
+            "{}: {m}\n",
+            t("供养亲属抚恤金起始月", "survivors' pensions from")
+        ));
+    }
+    if let Some(m) = v.pensions_last_month {
+        s.push_str(&format!(
+            "{}: {m}\n",
+            t("供养亲属抚恤金最后一个月", "last month of the pensions")
+        ));
+    }
+    if let Some(d) = v.advance_applied_on {
+        s.push_str(&format!("{}: {d}\n", t("申请预支", "advance applied for")));
+    }
+    if let Some(d) = v.declared_dead_on {
+        s.push_str(&format!(
+            "{}: {d}\n",
+            t("宣告死亡判决日", "judgment declaring death")
+        ));
+    }
+    for e in &v.events {
+        s.push_str(&format!(
+            "  {} {} {} {}\n",
+            e.seq, e.on, e.kind, e.recorded_by
+        ));
+    }
+    if !v.allowed.is_empty() {
+        s.push_str(&format!(
+            "{}: {}\n",
+            t("可登记", "may record"),
+            v.allowed.join(", ")
+        ));
+    }
+    s
 }
 
 /// The confirmation's or the claim's own lines in `case show`.

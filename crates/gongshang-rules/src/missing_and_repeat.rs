@@ -156,6 +156,112 @@ pub fn declared_dead(
     Ok(rest)
 }
 
+/// Art 41 under a case's scheme: what the fund pays while the worker is
+/// missing, as the lines of an award. The survivors' pensions are Art 39's
+/// (the scheme's dependants rules on its benefit wage) computed as if the
+/// worker had died on the day of the accident, paid from `pensions_from`
+/// (the fourth month); the funeral grant is not due (nobody is buried), and
+/// the one-time death benefit only as the advance, half of it, when the
+/// family in hardship applied for it. The wages of the first three months
+/// are the employer's: a step of the trace says so, no line of the fund
+/// pays them. `case.death_date` must be empty (a worker declared dead is
+/// Art 39's, [`declared_dead`]).
+pub fn missing_worker_under_scheme(
+    policy: &crate::PolicySet,
+    scheme_id: &crate::SchemeId,
+    case: &crate::CaseInput,
+    advance_requested: bool,
+) -> Result<crate::scheme_award::SchemeResult, RulesError> {
+    use crate::award::Periodicity;
+    if let Some(d) = case.death_date {
+        return Err(RulesError::InputConflict {
+            input: "death_date",
+            reason: format!(
+                "{d}: a missing worker has no death date; when a court declares them dead, Art 39 applies"
+            ),
+        });
+    }
+    if case.dependants.is_none() {
+        return Err(RulesError::missing(
+            "dependants",
+            "the missing worker's dependants, for the survivors' pensions (write {} when there are none)",
+        ));
+    }
+    let mut as_if_dead = case.clone();
+    as_if_dead.death_date = Some(case.injury_date);
+    let full = crate::scheme_award::calculate_under_scheme(policy, scheme_id, &as_if_dead)?;
+    // The wages step of Art 41 (the employer's three months), from the rule.
+    let rules = BenefitRules::resolve(policy, case.injury_date)?;
+    let d = case.dependants.clone().unwrap_or_default();
+    let mut art41 = crate::trace::Trace::default();
+    missing_worker(
+        &MissingWorker {
+            accident_date: case.injury_date,
+            own_wage: case.own_wage,
+            benefit_wage: full.benefit_wage.unwrap_or(case.own_wage),
+            dependants: Dependants::new(d.spouse, d.others, d.extra10)?,
+            advance_requested: false,
+            national_income: Money::ZERO,
+        },
+        &rules,
+        &mut art41,
+    )?;
+    let mut out = full.clone();
+    out.lines = full
+        .lines
+        .iter()
+        .filter(|l| l.item == Item::MonthlySurvivorPensions)
+        .cloned()
+        .collect();
+    out.trace.steps = art41
+        .steps
+        .into_iter()
+        .filter(|s| s.rule.starts_with("art41."))
+        .collect();
+    out.trace.steps.extend(
+        full.trace
+            .steps
+            .iter()
+            .filter(|s| {
+                s.item != Item::FuneralSubsidy
+                    && (advance_requested || s.item != Item::OneTimeDeathBenefit)
+            })
+            .cloned(),
+    );
+    if advance_requested {
+        let line = full
+            .lines
+            .iter()
+            .find(|l| l.item == Item::OneTimeDeathBenefit && l.periodicity == Periodicity::OneTime)
+            .ok_or_else(|| {
+                RulesError::missing(
+                    "one_time_death_benefit",
+                    format!(
+                        "the advance of Art 41: scheme {scheme_id} pays no one-time death benefit"
+                    ),
+                )
+            })?;
+        let whole = line.amount;
+        let half = whole.mul_rate(Rate::new(1, 2));
+        out.trace.steps.push({
+            let mut s = step(Item::OneTimeDeathBenefit, "art41.advance_half", REG_41);
+            s.inputs = vec![q("one_time_death_benefit", whole)];
+            s.formula = format!("{whole} × 50% = {half}");
+            s.explain_zh = "生活有困难的，预支一次性工亡补助金的50%".into();
+            s.explain_en =
+                "a family in hardship is advanced 50% of the one-time death benefit".into();
+            s.amount = half;
+            s
+        });
+        let mut advance = line.clone();
+        advance.amount = half;
+        advance.citation.instrument = REG_41.zh.into();
+        advance.citation.article = "（预支一次性工亡补助金的50%）".into();
+        out.lines.push(advance);
+    }
+    Ok(out)
+}
+
 /// An earlier injury of the same worker, as its appraisal concluded
 /// (Regulations Art 45; Jiangsu measures Arts 32-33). A case written for
 /// `gongshang calc` lists them under `earlier_injuries`; the application

@@ -61,7 +61,7 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
-pub use cases::{CaseStore, RecusalStore, StaffStore};
+pub use cases::{CaseStore, MissingWorkerStore, RecusalStore, StaffStore};
 pub use error::StoreError;
 pub use fund::FundStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
@@ -89,6 +89,7 @@ pub trait Store:
     + FundStore
     + MonitorStore
     + RecusalStore
+    + MissingWorkerStore
     + RecoveryStore
 {
     /// Which database answers.

@@ -126,6 +126,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0080_overpayments.sql"),
         postgres: include_str!("../migrations/postgres/0080_overpayments.sql"),
     },
+    // issue 12: a worker missing after an accident (Regulations Art 41): 120-129.
+    Migration {
+        version: 120,
+        name: "missing_worker_events",
+        sqlite: include_str!("../migrations/sqlite/0120_missing_worker_events.sql"),
+        postgres: include_str!("../migrations/postgres/0120_missing_worker_events.sql"),
+    },
     // issue 18: 140-149. The distribution catalogue; on the partitioned
     // schema (`?partitioned=1`) also orders, order days and payroll lines
     // partitioned (`PARTITIONED_POSTGRES`).

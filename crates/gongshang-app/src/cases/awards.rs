@@ -347,7 +347,11 @@ impl App {
     /// again (a basis other than `initial`); a request naming no award, or
     /// one that is no longer the approved award, is a `conflict` and nothing
     /// is stored.
-    fn check_replacement(&self, loaded: &Loaded, req: &AwardRequest) -> Result<(), AppError> {
+    pub(super) fn check_replacement(
+        &self,
+        loaded: &Loaded,
+        req: &AwardRequest,
+    ) -> Result<(), AppError> {
         let awards = self.store.awards_of_case(loaded.row.id)?;
         let approved = awards.iter().find(|a| a.status == AwardStatus::Approved);
         match (approved, req.replaces) {
@@ -507,7 +511,8 @@ impl App {
             .iter()
             .filter(|i| i.periodicity == Periodicity::Monthly)
         {
-            let start = benefit_start(&facts, it.item);
+            let start = super::missing::missing_pensions_from(&input, it.item)
+                .unwrap_or_else(|| benefit_start(&facts, it.item));
             // A benefit still runs when nothing ended it, or when its end is
             // only scheduled ahead (a child's pension ends the month before
             // the 18th birthday, set when it starts, Art 39(1)(2)): the new

@@ -410,12 +410,17 @@ mod awards;
 mod commands;
 pub mod events;
 mod filing;
+mod missing;
 mod preview;
 mod reading;
 mod recusal;
 
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
 pub use gongshang_store::cases::Recusal;
+pub use missing::{
+    MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,
+    decode_missing,
+};
 pub use preview::CommandPreview;
 
 impl App {

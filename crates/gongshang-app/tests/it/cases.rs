@@ -21,12 +21,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use super::{ACTOR, ADMIN, Location, TestApp, named, person, request, ts, unique, unit, yuan};
 
 /// The clerk who computes awards, and the reviewer who approves them.
-static MAKER: LazyLock<Actor> = LazyLock::new(|| Actor {
+pub(super) static MAKER: LazyLock<Actor> = LazyLock::new(|| Actor {
     login: "clerk-maker".into(),
     role: Role::Clerk,
     scope: Scope::All,
 });
-static CHECKER: LazyLock<Actor> = LazyLock::new(|| Actor {
+pub(super) static CHECKER: LazyLock<Actor> = LazyLock::new(|| Actor {
     login: "reviewer-checker".into(),
     role: Role::Reviewer,
     scope: Scope::All,
@@ -34,7 +34,7 @@ static CHECKER: LazyLock<Actor> = LazyLock::new(|| Actor {
 
 /// Runs `test` on a fresh app over each backend with the clock at
 /// 2026-06-30, then checks the trial balance.
-fn each_backend(test: impl Fn(&App, &FixedClock)) {
+pub(super) fn each_backend(test: impl Fn(&App, &FixedClock)) {
     let mut locations = vec![Location::Sqlite(
         std::env::temp_dir().join(format!("gongshang_cases_{}.db", unique())),
     )];
@@ -75,7 +75,7 @@ fn each_backend(test: impl Fn(&App, &FixedClock)) {
     }
 }
 
-fn month(text: &str) -> Month {
+pub(super) fn month(text: &str) -> Month {
     Month::parse(text).unwrap()
 }
 
@@ -131,7 +131,7 @@ fn appr(app: &App, number: &str, cmd: appraisal::Command, on: Date) -> String {
 }
 
 /// Files, accepts and recognises an accident of 2025-03-10; returns the number.
-fn recognised(app: &App, n: u32) -> String {
+pub(super) fn recognised(app: &App, n: u32) -> String {
     let (u, p) = employee(app, n);
     let case = app
         .file_case(
@@ -162,7 +162,7 @@ fn recognised(app: &App, n: u32) -> String {
     case.number
 }
 
-fn award_request(facts: serde_json::Value, basis: &str) -> AwardRequest {
+pub(super) fn award_request(facts: serde_json::Value, basis: &str) -> AwardRequest {
     AwardRequest {
         facts,
         basis: basis.parse().unwrap(),
@@ -171,7 +171,7 @@ fn award_request(facts: serde_json::Value, basis: &str) -> AwardRequest {
     }
 }
 
-fn replacing(mut req: AwardRequest, approved: i64) -> AwardRequest {
+pub(super) fn replacing(mut req: AwardRequest, approved: i64) -> AwardRequest {
     req.replaces = Some(approved);
     req
 }

@@ -6,6 +6,7 @@ mod cases;
 mod events;
 mod fund;
 mod imports;
+mod missing;
 mod monitor;
 mod payout;
 mod payroll_props;

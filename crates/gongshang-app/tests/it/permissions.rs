@@ -84,6 +84,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::RecoverOverpayment, "c a"),
     (Action::ReadOverpayments, "c r a"),
     (Action::ReadPayoutRatios, "c r a u s"),
+    // issue 12: Regulations Art 41
+    (Action::RecordMissingWorker, "c a"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -671,6 +673,18 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadRecusals,
             "recusals",
             Box::new(|a, x| ok(a.recusals(x, "GS-NONE"))),
+        ),
+        // issue 12: Regulations Art 41
+        (
+            Action::RecordMissingWorker,
+            "record_missing",
+            Box::new(|a, x| {
+                ok(a.record_missing(
+                    x,
+                    "GS-NONE",
+                    &gongshang_app::cases::MissingRequest::Reappear { on: None },
+                ))
+            }),
         ),
         (
             Action::Declare,

@@ -994,7 +994,21 @@ pub async fn compute_award(
     Path(number): Path<String>,
     ApiJson(body): ApiJson<AwardBody>,
 ) -> ApiResult<Response> {
-    let req = AwardRequest {
+    let req = award_request(body)?;
+    let maker = user.actor();
+    let view = state
+        .run(move |app| app.compute_award(&maker, &number, &req))
+        .await?;
+    Ok(json_sized(
+        StatusCode::CREATED,
+        &AwardDetailView::from(&view),
+        8192,
+    ))
+}
+
+/// The app's award request from the body.
+pub(super) fn award_request(body: AwardBody) -> ApiResult<AwardRequest> {
+    Ok(AwardRequest {
         facts: body.facts,
         basis: match body.basis.as_deref() {
             Some(b) => b
@@ -1015,16 +1029,7 @@ pub async fn compute_award(
             })
             .collect::<ApiResult<_>>()?,
         replaces: body.replaces,
-    };
-    let maker = user.actor();
-    let view = state
-        .run(move |app| app.compute_award(&maker, &number, &req))
-        .await?;
-    Ok(json_sized(
-        StatusCode::CREATED,
-        &AwardDetailView::from(&view),
-        8192,
-    ))
+    })
 }
 
 /// The awards of a case, oldest first (without their traces).

@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod enrollment;
 pub mod fund;
 pub mod holidays;
+pub mod missing;
 pub mod monitor;
 pub mod orders;
 pub mod payments;
@@ -47,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(calculate::router())
         .merge(accounts::router())
         .merge(cases::router())
+        .merge(missing::router())
         .merge(benefits::router())
         .merge(stats::router())
         .merge(holidays::router())

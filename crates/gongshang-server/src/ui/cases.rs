@@ -36,6 +36,11 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{number}/act", post(act))
         .route("/cases/{number}/award", post(compute))
         .route("/cases/{number}/recuse", post(recuse))
+        .route("/cases/{number}/missing", post(super::missing::record))
+        .route(
+            "/cases/{number}/missing/award",
+            post(super::missing::compute),
+        )
         .route("/awards/{id}", get(award))
         .route("/awards/{id}/approve", post(approve))
 }
@@ -154,6 +159,8 @@ pub struct CasePage {
     overpayments: Vec<gongshang_app::model::OverpaymentRow>,
     /// The worker's and the unit's names.
     names: (Option<String>, Option<String>),
+    /// Regulations Art 41: the missing-worker record.
+    missing: gongshang_app::cases::MissingView,
 }
 
 /// A command the state allows now, with what it does to the deadlines.
@@ -182,6 +189,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
             } else {
                 Vec::new()
             };
+            let missing = app.missing_worker(&actor, &n)?;
             let mut offers = Vec::new();
             if actor.may(Action::ActOnCase) && !recused {
                 let candidates: Vec<(&'static str, CaseCommand)> = ACTIONS
@@ -207,6 +215,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 recusals,
                 overpayments,
                 names,
+                missing,
             })
         })
         .await
@@ -270,8 +279,11 @@ fn case_body(
         @if agency {
             section.card #next {
                 h2 style="margin-top:0" { (ctx.t("下一步", "Next action")) }
-                (next_actions(ctx, page, failed.filter(|(_, f)| f.action != "recuse")))
+                (next_actions(ctx, page, failed.filter(|(_, f)| !matches!(f.action.as_str(), "recuse" | "missing" | "missing_award"))))
             }
+        }
+        @if ctx.viewer.may(Action::RecordMissingWorker) || page.missing.status != gongshang_app::cases::MissingStatus::NotReported {
+            (super::missing::section(ctx, &page.missing, failed))
         }
         @if ctx.viewer.may(Action::RecordRecusal) {
             (recusal_section(ctx, page, failed))
@@ -698,9 +710,9 @@ fn award_form(
 #[derive(Deserialize, Default, Clone)]
 pub struct ActForm {
     #[serde(default)]
-    csrf_token: String,
+    pub(super) csrf_token: String,
     #[serde(default)]
-    action: String,
+    pub(super) action: String,
     #[serde(default)]
     grade: String,
     #[serde(default)]
@@ -708,7 +720,7 @@ pub struct ActForm {
     #[serde(default)]
     explanation: String,
     #[serde(default)]
-    own_wage: String,
+    pub(super) own_wage: String,
     #[serde(default)]
     suspension_months: String,
     #[serde(default)]
@@ -716,13 +728,26 @@ pub struct ActForm {
     #[serde(default)]
     job_arranged: String,
     #[serde(default)]
-    basis: String,
+    pub(super) basis: String,
     #[serde(default)]
-    confirm_replace: String,
+    pub(super) confirm_replace: String,
     #[serde(default)]
     recusal_reason: String,
     #[serde(default)]
     recusal_official: String,
+    // Regulations Art 41 (ui/missing.rs).
+    #[serde(default)]
+    pub(super) missing_command: String,
+    #[serde(default)]
+    pub(super) circumstance: String,
+    #[serde(default)]
+    pub(super) judgment_on: String,
+    #[serde(default)]
+    pub(super) on: String,
+    #[serde(default)]
+    pub(super) spouse: String,
+    #[serde(default)]
+    pub(super) others: String,
 }
 
 impl ActForm {
@@ -785,7 +810,7 @@ async fn act(
 
 /// Back to the case: a redirect when all went well, the page with the
 /// refusal next to its field (and what was typed) otherwise.
-async fn after_change(
+pub(super) async fn after_change(
     state: &AppState,
     ctx: &Ctx,
     actor: &Actor,
@@ -811,7 +836,7 @@ async fn after_change(
 /// The award form's text as the rules engine's facts; a field that does
 /// not read is refused naming it (the engine checks the rest).
 /// `replacing`: the award approved now, which a confirmed form replaces.
-fn award_request(f: &ActForm, replacing: Option<i64>) -> Result<AwardRequest, AppError> {
+pub(super) fn award_request(f: &ActForm, replacing: Option<i64>) -> Result<AwardRequest, AppError> {
     let wage = f.own_wage.trim();
     if wage.is_empty() {
         return Err(AppError::invalid(

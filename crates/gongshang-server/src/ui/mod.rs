@@ -24,6 +24,7 @@ mod format;
 mod fund;
 mod holidays;
 mod intake;
+mod missing;
 mod monitor;
 mod payout;
 mod plain;

@@ -46,6 +46,14 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "platform" => lang.t("平台", "platform"),
         "medical_expenses" => lang.t("医疗费用", "medical expenses"),
         "on" => lang.t("日期", "date"),
+        // Regulations Art 41 (ui/missing.rs).
+        "missing_command" => lang.t("登记事项", "what to record"),
+        "missing" => lang.t("下落不明登记", "missing-worker record"),
+        "advance" => lang.t("预支一次性工亡补助金", "advance of the death benefit"),
+        "circumstance" => lang.t("情形", "circumstance"),
+        "judgment_on" => lang.t("宣告死亡判决日期", "date of the judgment"),
+        "spouse" => lang.t("配偶", "spouse"),
+        "others" | "dependants" => lang.t("供养亲属", "dependants"),
         _ => return None,
     })
 }
@@ -115,6 +123,29 @@ fn hint(lang: Lang, field: &str) -> Option<&'static str> {
             "say what the token is for (1 to 100 characters)",
         ),
         "scheme_id" | "applicant" | "ground_claimed" | "role" => lang.t("请选择", "please choose"),
+        // Regulations Art 41 (ui/missing.rs).
+        "missing_command" => lang.t("请选择要登记的事项", "choose what to record"),
+        "missing" => lang.t(
+            "下落不明登记的当前状态不允许此项（尚未登记下落不明，或已宣告死亡、已重新出现）",
+            "the missing-worker record does not allow this now (not recorded missing, or declared dead, or reappeared)",
+        ),
+        "advance" => lang.t(
+            "一次性工亡补助金的50%只能预支一次，已经申请过",
+            "half the death benefit is advanced once; it was applied for already",
+        ),
+        "circumstance" => lang.t(
+            "请选择：因工外出期间发生事故，或在抢险救灾中",
+            "choose: an accident on a work trip, or disaster relief",
+        ),
+        "judgment_on" => lang.t(
+            "请选择判决日期：不早于登记下落不明之日，不晚于登记之日",
+            "choose the judgment's date: not before the worker went missing, not after the day it is recorded",
+        ),
+        "spouse" => lang.t("请选择配偶是否为供养亲属", "choose whether the spouse is a dependant"),
+        "others" | "dependants" => lang.t(
+            "请填写配偶以外的供养亲属人数（0至20的整数）",
+            "enter the number of dependants other than the spouse (0 to 20)",
+        ),
         _ => return None,
     })
 }

@@ -25,7 +25,7 @@
 -- that region, co-located. `reference`: small, read by every region
 -- (parameters, calendars, units, accounts); on Citus a reference table,
 -- copied to every node. A test refuses a table missing from this list.
-CREATE TABLE schema_distribution (
+CREATE TABLE IF NOT EXISTS schema_distribution (
     table_name      TEXT    NOT NULL PRIMARY KEY,
     distribution    TEXT    NOT NULL CHECK (distribution IN ('region', 'reference')),
     region_key      TEXT    NOT NULL

@@ -312,12 +312,14 @@ pub type PayrollPosting<'a> =
     &'a dyn Fn(i64, &PayrollTotals) -> Result<Option<Transaction>, StoreError>;
 mod awards;
 mod log;
+mod missing;
 mod payroll;
 mod recusals;
 mod staff;
 
 pub use awards::AwardStore;
 pub use log::CaseLogStore;
+pub use missing::{BenefitEnding, MissingWorkerStore, NewMissingEvent, StoredMissingEvent};
 pub use payroll::BenefitStore;
 pub use recusals::{RECUSAL_REASON_MAX_CHARS, Recusal, RecusalStore};
 pub use staff::{
