@@ -343,8 +343,16 @@ pub enum Revision {
     },
 }
 
-/// The event of a revision of the conclusion in force (Order No. 55 Art 31),
-/// recorded on `now` (the day it is applied). Pure; refused when no
+/// The event of a revision of the conclusion in force, recorded on `now`
+/// (the day it is applied). 劳动能力鉴定管理办法（令第55号）第三十一条:
+/// "以伪造诊断证明、病历资料、工伤认定结论等申请材料或者以冒名顶替检查等手段
+/// 骗取的劳动能力鉴定结论，原作出鉴定结论的劳动能力鉴定委员会应当予以撤销。
+/// 劳动能力鉴定结论存在与伤病情、鉴定标准不符以及超出工伤认定范围等严重错误的，
+/// 原作出鉴定结论的劳动能力鉴定委员会应当及时予以纠正。" (a conclusion obtained
+/// by forged diagnoses, medical records or determination conclusions, or by
+/// impersonation at the examination, is revoked by the committee that made
+/// it; one seriously wrong, at odds with the injury or the standard or beyond
+/// the determined injury, is corrected by it without delay.) Pure; refused when no
 /// conclusion is in force, when an application is pending, when the decision
 /// lacks its reason or number or is dated before the conclusion or after
 /// `now`, or when a correction gives the grade and nursing level in force.

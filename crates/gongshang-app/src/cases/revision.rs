@@ -9,6 +9,12 @@
 //! conclusion owes (`recovery::revised_conclusion_balance`): what was paid
 //! over becomes an overpayment with its schedule (Decree 765 Art 46,
 //! recovered by the overpayment use cases), what was paid short a payable.
+//!
+//! Art 31 has the committee revoke a conclusion "以伪造诊断证明、病历资料、工伤认定
+//! 结论等申请材料或者以冒名顶替检查等手段骗取的" and correct one with "与伤病情、鉴定
+//! 标准不符以及超出工伤认定范围等严重错误"; the money follows Art 37 (骗取的社会保险金
+//! 责令退回, by Social Insurance Law Art 88; the fine of 2 to 5 times is the
+//! department's, not recorded here) and Decree 765 Art 46.
 
 use gongshang_domain::appraisal::{Revision, RevisionDecision};
 use gongshang_rules::recovery::{Recovery, recovery_schedule, revised_conclusion_balance};
@@ -115,6 +121,27 @@ impl App {
             &actor.audit_name(),
             self.now(),
         )?)
+    }
+
+    /// A revision with the number of its case (not found outside the actor's
+    /// scope).
+    pub fn appraisal_revision(
+        &self,
+        actor: &Actor,
+        revision_id: i64,
+    ) -> Result<(RevisionRow, String), AppError> {
+        actor.authorize(Action::ReadCase)?;
+        let not_found = || AppError::NotFound {
+            entity: "appraisal revision",
+            key: revision_id.to_string(),
+        };
+        let rev = self.store.revision(revision_id)?.ok_or_else(not_found)?;
+        let case = self
+            .store
+            .case_by_id(rev.case_id)?
+            .filter(|row| reaches_case(actor, row))
+            .ok_or_else(not_found)?;
+        Ok((rev, case.number))
     }
 
     /// The revisions of a case, oldest first.
