@@ -1494,3 +1494,44 @@ fn order55_art31_corrected_grade_pays_the_new_amount_from_the_next_month_and_rec
         );
     });
 }
+
+/// Order No. 55 Art 31, a correction upwards: the grade 3 conclusion
+/// (6,800.00 a month, paid 2025-11 to 2026-04) corrected to grade 2 (Art 35:
+/// 85% of 8,500.00 = 7,225.00): each month was paid 425.00 short, so
+/// 6 × 425.00 = 2,550.00 is owed (posted as payable), nothing is recovered,
+/// and the allowance is 7,225.00 from 2026-05.
+#[test]
+fn order55_art31_corrected_upwards_owes_the_months_paid_short_and_recovers_nothing() {
+    each_backend(|app, _| {
+        let (number, _) = grade3_allowance_paid_six_months(app);
+        let input = revision(serde_json::json!({
+            "revision": {"kind": "correct", "grade": 2},
+            "reason": "the conclusion understated the impairment",
+            "decision_no": "粤劳鉴更〔2026〕8号",
+            "decided_on": "2026-06-01",
+        }));
+        let recorded = app
+            .record_appraisal_revision(&MAKER, &number, &input)
+            .unwrap();
+        let done = app
+            .apply_appraisal_revision(&CHECKER, recorded.id)
+            .unwrap()
+            .applied
+            .unwrap();
+        assert_eq!(
+            (done.overpaid, done.underpaid),
+            (Money::ZERO, yuan("2550.00"))
+        );
+        assert_eq!(
+            done.underpaid_ledger_key,
+            Some(format!("revision-{}-underpaid", recorded.id))
+        );
+        assert!(
+            app.overpayments_of_case(&ACTOR, &number)
+                .unwrap()
+                .is_empty()
+        );
+        let may = app.run_payroll(&ACTOR, month("2026-05")).unwrap();
+        assert_eq!(may.total, yuan("7225.00"));
+    });
+}
