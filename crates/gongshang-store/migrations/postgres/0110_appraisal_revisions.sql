@@ -50,3 +50,15 @@ CREATE TRIGGER appraisal_revision_applications_no_update BEFORE UPDATE ON apprai
     FOR EACH ROW EXECUTE FUNCTION gongshang_refuse_change('appraisal revision applications are append-only');
 CREATE TRIGGER appraisal_revision_applications_no_delete BEFORE DELETE ON appraisal_revision_applications
     FOR EACH ROW EXECUTE FUNCTION gongshang_refuse_change('appraisal revision applications are append-only');
+-- Their place in the distribution catalogue. On a new database this runs before
+-- migration 140 creates the catalogue, so the catalogue is created here when it
+-- is not there yet (140 creates it only if not exists) and these rows kept.
+CREATE TABLE IF NOT EXISTS schema_distribution (
+    table_name      TEXT    NOT NULL PRIMARY KEY,
+    distribution    TEXT    NOT NULL CHECK (distribution IN ('region', 'reference')),
+    region_key      TEXT    NOT NULL
+);
+INSERT INTO schema_distribution (table_name, distribution, region_key) VALUES
+    ('appraisal_revisions', 'region', 'case_id'),
+    ('appraisal_revision_applications', 'region', 'revision_id')
+ON CONFLICT (table_name) DO NOTHING;

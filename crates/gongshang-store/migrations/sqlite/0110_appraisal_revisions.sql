@@ -48,3 +48,14 @@ CREATE TRIGGER appraisal_revision_applications_no_update BEFORE UPDATE ON apprai
 BEGIN SELECT RAISE(ABORT, 'appraisal revision applications are append-only'); END;
 CREATE TRIGGER appraisal_revision_applications_no_delete BEFORE DELETE ON appraisal_revision_applications
 BEGIN SELECT RAISE(ABORT, 'appraisal revision applications are append-only'); END;
+-- Their place in the distribution catalogue. On a new database this runs before
+-- migration 140 creates the catalogue, so the catalogue is created here when it
+-- is not there yet (140 creates it only if not exists) and these rows kept.
+CREATE TABLE IF NOT EXISTS schema_distribution (
+    table_name      TEXT    NOT NULL PRIMARY KEY,
+    distribution    TEXT    NOT NULL CHECK (distribution IN ('region', 'reference')),
+    region_key      TEXT    NOT NULL
+);
+INSERT OR IGNORE INTO schema_distribution (table_name, distribution, region_key) VALUES
+    ('appraisal_revisions', 'region', 'case_id'),
+    ('appraisal_revision_applications', 'region', 'revision_id');
