@@ -496,9 +496,11 @@ impl App {
             award_id,
             award.case_id,
             &award.items,
-            &input,
-            &facts,
-            &births,
+            AwardInput {
+                input: &input,
+                facts: &facts,
+                births: &births,
+            },
             previous.as_ref(),
             &existing,
         )?;
@@ -751,6 +753,15 @@ pub(super) fn end_terms(
     }
 }
 
+/// What an award was computed on: its stored input (JSON), the rules
+/// engine's case in it, and the dependants' birth dates.
+#[derive(Copy, Clone)]
+pub(super) struct AwardInput<'a> {
+    pub input: &'a serde_json::Value,
+    pub facts: &'a CaseInput,
+    pub births: &'a [Option<Date>],
+}
+
 /// What approving an award writes: the previous award's posting reversed and
 /// this one's posted, the periodic items as benefits (a running benefit
 /// changes from its next month unpaid; one the award no longer has ends).
@@ -759,12 +770,15 @@ pub(super) fn approval_plan(
     award_id: i64,
     case_id: i64,
     items: &[AwardItemRow],
-    input: &serde_json::Value,
-    facts: &CaseInput,
-    births: &[Option<Date>],
+    computed_on: AwardInput<'_>,
     previous: Option<&AwardRow>,
     existing: &[(PeriodicBenefitRow, Option<Month>)],
 ) -> Result<AwardApproval, AppError> {
+    let AwardInput {
+        input,
+        facts,
+        births,
+    } = computed_on;
     let mut approval = AwardApproval::default();
     if let Some(prev) = previous
         && let Some(tx) = App::approval_transaction(prev.id, &prev.items)?

@@ -25,7 +25,7 @@ use gongshang_store::cases::{
 };
 use gongshang_store::recovery::{NewOverpayment, RecoveryMethod};
 
-use super::awards::approval_plan;
+use super::awards::{AwardInput, approval_plan};
 use super::*;
 
 /// The committee's decision as a clerk records it.
@@ -413,9 +413,11 @@ impl App {
                 id,
                 case.id,
                 &award.items,
-                input,
-                facts,
-                births,
+                AwardInput {
+                    input,
+                    facts,
+                    births,
+                },
                 approved.as_ref(),
                 &existing,
             )
