@@ -170,10 +170,17 @@ pub enum Action {
     /// Record that the worker went missing after the accident, the advance
     /// applied for, the court's declaration of death, or the reappearance.
     RecordMissingWorker,
+    // issue 17: Order No. 55 Art 31
+    /// Record the committee's decision revoking or correcting an appraisal
+    /// conclusion.
+    RecordAppraisalRevision,
+    /// Apply a recorded revision (a second person): awards, benefits and
+    /// overpayments follow it.
+    ApplyAppraisalRevision,
 }
 
 impl Action {
-    pub const ALL: [Action; 55] = [
+    pub const ALL: [Action; 57] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -237,6 +244,9 @@ impl Action {
         Action::ReadPayoutRatios,
         // issue 12: Art 41
         Action::RecordMissingWorker,
+        // issue 17: Order No. 55 Art 31
+        Action::RecordAppraisalRevision,
+        Action::ApplyAppraisalRevision,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -297,6 +307,10 @@ impl Action {
             Action::ReadRecusals => "read the withdrawals from a case",
             // issue 12
             Action::RecordOverpayment => "record an overpaid benefit",
+            Action::RecordAppraisalRevision => {
+                "record an appraisal conclusion revoked or corrected"
+            }
+            Action::ApplyAppraisalRevision => "apply an appraisal conclusion revoked or corrected",
             Action::RecoverOverpayment => "record an overpayment recovered",
             Action::ReadOverpayments => "read overpayments",
             Action::ReadPayoutRatios => "read platforms' payout ratios",
@@ -396,6 +410,11 @@ impl Role {
             // issue 12: Regulations Art 41. The clerk who acts on cases records
             // what happened; the money follows an award a reviewer approves.
             RecordMissingWorker => matches!(self, Clerk | Administrator),
+            // issue 17: Order No. 55 Art 31. The clerk records the
+            // committee's decision; applying it changes awards and benefits,
+            // so a reviewer does, as for an award (maker-checker).
+            RecordAppraisalRevision => matches!(self, Clerk | Administrator),
+            ApplyAppraisalRevision => matches!(self, Reviewer | Administrator),
         }
     }
 }

@@ -21,4 +21,7 @@ pub use gongshang_store::{
 // Issue 15: a ticket's row and what it is about.
 pub use gongshang_store::tickets::{ReferralRow, SubjectKind, TicketRow};
 // Issue 12: overpayments recovered (Decree 765 Art 46).
+pub use gongshang_store::cases::{
+    RevisionApplied, RevisionKind, RevisionRecovery, RevisionRow, RevisionStatus,
+};
 pub use gongshang_store::recovery::{InstalmentRow, OverpaymentRow, RecoveryMethod};

@@ -177,6 +177,107 @@ pub enum AppraisalCmd {
     Review(AppraisalArgs),
     /// The conclusions of a case
     History { number: String },
+    /// Record the committee's decision revoking the conclusion in force, obtained by forged
+    /// records or impersonation (Order No. 55 Art 31(1)); a reviewer applies it
+    Revoke(RevisionArgs),
+    /// Record the committee's decision correcting the conclusion in force to another grade
+    /// (Order No. 55 Art 31(2)); a reviewer applies it
+    Correct {
+        #[command(flatten)]
+        args: RevisionArgs,
+        /// 1 (most severe) to 10; none when no grade is reached
+        #[arg(long)]
+        grade: Option<u8>,
+        /// partly, mostly or fully
+        #[arg(long)]
+        nursing: Option<String>,
+    },
+    /// Apply a recorded revision (a second person): the award superseded, the benefits stopped
+    /// or changed from the next month unpaid, the overpayment recorded for recovery
+    ApplyRevision { revision_id: i64 },
+    /// The revisions of a case's conclusions
+    Revisions { number: String },
+}
+
+#[derive(clap::Args)]
+pub struct RevisionArgs {
+    pub number: String,
+    /// Why the committee revised it
+    #[arg(long)]
+    pub reason: String,
+    /// The number of the committee's decision (文号)
+    #[arg(long)]
+    pub decision_no: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub decided_on: Date,
+    /// Recover the overpayment in so many monthly instalments [default: a refund at once]
+    #[arg(long)]
+    pub instalments: Option<u32>,
+}
+
+fn revision_input(
+    a: &RevisionArgs,
+    revision: appraisal::Revision,
+) -> gongshang_app::cases::RevisionInput {
+    gongshang_app::cases::RevisionInput {
+        revision,
+        reason: a.reason.clone(),
+        decision_no: a.decision_no.clone(),
+        decided_on: a.decided_on,
+        recovery: match a.instalments {
+            None => gongshang_app::model::RevisionRecovery::Refund,
+            Some(months) => gongshang_app::model::RevisionRecovery::Instalments { months },
+        },
+    }
+}
+
+fn render_revision(r: &gongshang_app::model::RevisionRow, out: &Out) {
+    let zh = out.zh();
+    let kind = match (r.kind, zh) {
+        (gongshang_app::model::RevisionKind::Revoke, true) => "撤销".to_owned(),
+        (gongshang_app::model::RevisionKind::Revoke, false) => "revoked".to_owned(),
+        (gongshang_app::model::RevisionKind::Correct, true) => format!(
+            "纠正为{}",
+            r.grade
+                .map_or_else(|| "未达级".to_owned(), |g| format!("{g}级"))
+        ),
+        (gongshang_app::model::RevisionKind::Correct, false) => format!(
+            "corrected to grade {}",
+            r.grade.map_or_else(|| "none".to_owned(), |g| g.to_string())
+        ),
+    };
+    match (&r.applied, zh) {
+        (None, true) => println!(
+            "{} #{}  鉴定结论{}{}（{} {}），已登记，待复核人执行",
+            r.reference, r.id, r.conclusion, kind, r.decision_no, r.decided_on
+        ),
+        (None, false) => println!(
+            "{} #{}  conclusion {} {} ({} of {}), recorded, awaiting a reviewer",
+            r.reference, r.id, r.conclusion, kind, r.decision_no, r.decided_on
+        ),
+        (Some(a), true) => println!(
+            "{} #{}  鉴定结论{}{}（{} {}），已执行：多发 {} 元追回，少发 {} 元补发（《劳动能力鉴定管理办法》第三十一条）",
+            r.reference,
+            r.id,
+            r.conclusion,
+            kind,
+            r.decision_no,
+            r.decided_on,
+            a.overpaid,
+            a.underpaid
+        ),
+        (Some(a), false) => println!(
+            "{} #{}  conclusion {} {} ({} of {}), applied: {} yuan overpaid to recover, {} yuan underpaid to pay (Order No. 55 Art 31)",
+            r.reference,
+            r.id,
+            r.conclusion,
+            kind,
+            r.decision_no,
+            r.decided_on,
+            a.overpaid,
+            a.underpaid
+        ),
+    }
 }
 
 #[derive(clap::Args)]
@@ -551,6 +652,56 @@ pub fn run_appraisal(cmd: &AppraisalCmd, out: &Out) -> Result<(), CliError> {
         AppraisalCmd::Receive(a) => (a, appraisal::Command::Receive),
         AppraisalCmd::Reappraise(a) => (a, appraisal::Command::ApplyReappraisal),
         AppraisalCmd::Review(a) => (a, appraisal::Command::ApplyReview),
+        AppraisalCmd::Revoke(a) => {
+            let r = app.record_appraisal_revision(
+                &actor,
+                &a.number,
+                &revision_input(a, appraisal::Revision::Revoke),
+            )?;
+            if out.json {
+                return print_json(&r);
+            }
+            render_revision(&r, out);
+            return Ok(());
+        }
+        AppraisalCmd::Correct {
+            args,
+            grade,
+            nursing,
+        } => {
+            let revision = appraisal::Revision::Correct {
+                grade: *grade,
+                nursing: nursing.as_deref().map(parse_nursing).transpose()?,
+            };
+            let r = app.record_appraisal_revision(
+                &actor,
+                &args.number,
+                &revision_input(args, revision),
+            )?;
+            if out.json {
+                return print_json(&r);
+            }
+            render_revision(&r, out);
+            return Ok(());
+        }
+        AppraisalCmd::ApplyRevision { revision_id } => {
+            let r = app.apply_appraisal_revision(&actor, *revision_id)?;
+            if out.json {
+                return print_json(&r);
+            }
+            render_revision(&r, out);
+            return Ok(());
+        }
+        AppraisalCmd::Revisions { number } => {
+            let rows = app.appraisal_revisions(&actor, number)?;
+            if out.json {
+                return print_json(&rows);
+            }
+            for r in &rows {
+                render_revision(r, out);
+            }
+            return Ok(());
+        }
         AppraisalCmd::History { number } => {
             let history = app.appraisal_history(&actor, number)?;
             if out.json {

@@ -304,6 +304,166 @@ pub enum Change {
     Received {
         conclusion: usize,
     },
+    /// The conclusion in force revoked by the appraisal committee (Order
+    /// No. 55 Art 31): it obtained by forgery or impersonation; no
+    /// conclusion is in force afterwards.
+    Revoked {
+        conclusion: usize,
+        decision: RevisionDecision,
+    },
+    /// The conclusion in force corrected to another grade (Order No. 55
+    /// Art 31): the corrected conclusion replaces it from its own date.
+    Corrected {
+        of: usize,
+        conclusion: Conclusion,
+        decision: RevisionDecision,
+    },
+}
+
+/// The committee's decision revoking or correcting a conclusion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionDecision {
+    pub reason: String,
+    /// The decision's document number (文号).
+    pub decision_no: String,
+    pub decided_on: Date,
+}
+
+/// What the committee decided of the conclusion in force (Order No. 55 Art 31).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
+pub enum Revision {
+    /// Revoked: obtained by forgery, impersonation or other fraud.
+    Revoke,
+    /// Corrected to another grade (None: no grade reached) and nursing level.
+    Correct {
+        grade: Option<u8>,
+        #[serde(default)]
+        nursing: Option<NursingLevel>,
+    },
+}
+
+/// The event of a revision of the conclusion in force, recorded on `now`
+/// (the day it is applied). 劳动能力鉴定管理办法（令第55号）第三十一条:
+/// "以伪造诊断证明、病历资料、工伤认定结论等申请材料或者以冒名顶替检查等手段
+/// 骗取的劳动能力鉴定结论，原作出鉴定结论的劳动能力鉴定委员会应当予以撤销。
+/// 劳动能力鉴定结论存在与伤病情、鉴定标准不符以及超出工伤认定范围等严重错误的，
+/// 原作出鉴定结论的劳动能力鉴定委员会应当及时予以纠正。" (a conclusion obtained
+/// by forged diagnoses, medical records or determination conclusions, or by
+/// impersonation at the examination, is revoked by the committee that made
+/// it; one seriously wrong, at odds with the injury or the standard or beyond
+/// the determined injury, is corrected by it without delay.) Pure; refused when no
+/// conclusion is in force, when an application is pending, when the decision
+/// lacks its reason or number or is dated before the conclusion or after
+/// `now`, or when a correction gives the grade and nursing level in force.
+pub fn revise(
+    state: &State,
+    revision: &Revision,
+    decision: &RevisionDecision,
+    now: Date,
+) -> Result<Event, Rejection> {
+    let name = match revision {
+        Revision::Revoke => "revoke",
+        Revision::Correct { .. } => "correct",
+    };
+    if let Some(last) = state.last_event_on
+        && now < last
+    {
+        return Err(Rejection::BeforeLastEvent {
+            now,
+            last_event_on: last,
+        });
+    }
+    let not_allowed = |reason: String| Rejection::NotAllowed {
+        state: if state.pending.is_some() {
+            "pending"
+        } else {
+            "concluded"
+        },
+        command: name,
+        reason,
+    };
+    if state.pending.is_some() {
+        return Err(not_allowed(
+            "an application is pending; a conclusion is revised once it is in force".into(),
+        ));
+    }
+    let Some(current) = state.current() else {
+        return Err(Rejection::NotAllowed {
+            state: "not_concluded",
+            command: name,
+            reason: "no conclusion is in force (none yet, or it was revoked)".into(),
+        });
+    };
+    if decision.reason.trim().is_empty() {
+        return Err(Rejection::InvalidInput {
+            field: "reason",
+            reason: "say why the committee revised the conclusion (e.g. forged medical records)"
+                .into(),
+        });
+    }
+    if decision.decision_no.trim().is_empty() {
+        return Err(Rejection::InvalidInput {
+            field: "decision_no",
+            reason: "the number of the committee's decision (文号)".into(),
+        });
+    }
+    if decision.decided_on < current.concluded_on || decision.decided_on > now {
+        return Err(Rejection::InvalidInput {
+            field: "decided_on",
+            reason: format!(
+                "{}; between the conclusion of {} and today ({now})",
+                decision.decided_on, current.concluded_on
+            ),
+        });
+    }
+    let decision = RevisionDecision {
+        reason: decision.reason.trim().to_owned(),
+        decision_no: decision.decision_no.trim().to_owned(),
+        decided_on: decision.decided_on,
+    };
+    let change = match revision {
+        Revision::Revoke => Change::Revoked {
+            conclusion: current.number,
+            decision,
+        },
+        Revision::Correct { grade, nursing } => {
+            let grade = grade
+                .map(|g| {
+                    Grade::new(g).map_err(|_| Rejection::InvalidInput {
+                        field: "grade",
+                        reason: format!("{g}; allowed 1 to 10, or none"),
+                    })
+                })
+                .transpose()?;
+            if grade.is_none() && nursing.is_some() {
+                return Err(Rejection::InvalidInput {
+                    field: "nursing",
+                    reason: "a nursing level comes with a disability grade".into(),
+                });
+            }
+            if grade == current.grade && *nursing == current.nursing {
+                return Err(Rejection::InvalidInput {
+                    field: "grade",
+                    reason: format!(
+                        "{} is the grade in force; a correction gives another",
+                        grade.map_or_else(|| "none".to_owned(), |g| g.get().to_string())
+                    ),
+                });
+            }
+            Change::Corrected {
+                of: current.number,
+                conclusion: Conclusion {
+                    number: state.history.len() + 1,
+                    grade,
+                    nursing: *nursing,
+                    ..current.clone()
+                },
+                decision,
+            }
+        }
+    };
+    Ok(Event { on: now, change })
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -313,6 +473,9 @@ pub struct State {
     pub received_on: Vec<Option<Date>>,
     pub pending: Option<Pending>,
     pub last_event_on: Option<Date>,
+    /// The numbers of conclusions revoked (Order No. 55 Art 31).
+    #[serde(default)]
+    pub revoked: Vec<usize>,
 }
 
 impl State {
@@ -342,6 +505,17 @@ impl State {
                 self.history.push(conclusion.clone());
                 self.received_on.push(None);
             }
+            Change::Revoked { conclusion, .. } => self.revoked.push(*conclusion),
+            Change::Corrected { of, conclusion, .. } => {
+                // The corrected conclusion stands in the place of the one it
+                // corrects: received when that one was.
+                let received = of
+                    .checked_sub(1)
+                    .and_then(|i| self.received_on.get(i).copied())
+                    .flatten();
+                self.history.push(conclusion.clone());
+                self.received_on.push(received);
+            }
             Change::Received { conclusion } => {
                 if let Some(r) = conclusion
                     .checked_sub(1)
@@ -361,9 +535,12 @@ impl State {
         s
     }
 
-    /// The conclusion in force: the latest one.
+    /// The conclusion in force: the latest one, unless it was revoked
+    /// (Order No. 55 Art 31: then none is).
     pub fn current(&self) -> Option<&Conclusion> {
-        self.history.last()
+        self.history
+            .last()
+            .filter(|c| !self.revoked.contains(&c.number))
     }
 
     /// The grade an award follows (None: no conclusion, or no grade reached).

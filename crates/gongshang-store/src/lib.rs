@@ -61,7 +61,7 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
-pub use cases::{CaseStore, MissingWorkerStore, RecusalStore, StaffStore};
+pub use cases::{CaseStore, MissingWorkerStore, RecusalStore, RevisionStore, StaffStore};
 pub use error::StoreError;
 pub use fund::FundStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
@@ -91,6 +91,7 @@ pub trait Store:
     + RecusalStore
     + MissingWorkerStore
     + RecoveryStore
+    + RevisionStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

@@ -126,6 +126,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0080_overpayments.sql"),
         postgres: include_str!("../migrations/postgres/0080_overpayments.sql"),
     },
+    // issue 17: appraisal conclusions revoked or corrected (Order No. 55 Art 31).
+    Migration {
+        version: 110,
+        name: "appraisal_revisions",
+        sqlite: include_str!("../migrations/sqlite/0110_appraisal_revisions.sql"),
+        postgres: include_str!("../migrations/postgres/0110_appraisal_revisions.sql"),
+    },
     // issue 12: a worker missing after an accident (Regulations Art 41): 120-129.
     Migration {
         version: 120,

@@ -204,7 +204,7 @@ fn read_one(db: &mut dyn Db, row: &[Value]) -> Result<OverpaymentRow, StoreError
     })
 }
 
-fn by_id(db: &mut dyn Db, id: i64) -> Result<Option<OverpaymentRow>, StoreError> {
+pub(crate) fn by_id(db: &mut dyn Db, id: i64) -> Result<Option<OverpaymentRow>, StoreError> {
     match db.opt_row(
         "reading an overpayment",
         &format!("SELECT {COLUMNS} FROM overpayments WHERE id = $1"),
@@ -231,6 +231,98 @@ fn post_new(
     }
 }
 
+/// Checks and records an overpayment, its schedule, its ledger transaction
+/// and the audit row in the caller's transaction; its id.
+pub(crate) fn insert_overpayment(
+    db: &mut dyn Db,
+    op: &NewOverpayment,
+    tx: &Transaction,
+    actor: &str,
+    at: Timestamp,
+) -> Result<i64, StoreError> {
+    if op.reason.trim().is_empty() {
+        return Err(StoreError::invalid(
+            "reason",
+            "an overpayment needs its reason",
+        ));
+    }
+    let scheduled = op
+        .schedule
+        .iter()
+        .try_fold(Money::ZERO, |a, (_, m)| a.checked_add(*m));
+    if op.amount <= Money::ZERO
+        || scheduled != Some(op.amount)
+        || op.schedule.iter().any(|(_, m)| *m <= Money::ZERO)
+    {
+        return Err(StoreError::invalid(
+            "schedule",
+            format!(
+                "the instalments must be positive and add up to the overpayment of {} yuan",
+                op.amount
+            ),
+        ));
+    }
+    if tx.amount() != op.amount {
+        return Err(StoreError::invalid(
+            "ledger",
+            format!(
+                "the overpayment of {} yuan and its ledger transaction differ",
+                op.amount
+            ),
+        ));
+    }
+    post_new(db, tx, actor, at)?;
+    let id = db.insert_id(
+            "recording an overpayment",
+            "INSERT INTO overpayments (reference, case_id, benefit_id, offset_benefit_id, amount_fen, reason, method, basis, ledger_key, created_at, actor) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            &[
+                t(&op.reference),
+                Value::Int(op.case_id),
+                Value::Int(op.benefit_id),
+                Value::opt_int(op.offset_benefit_id),
+                Value::Int(op.amount.fen()),
+                t(op.reason.trim()),
+                t(op.method.as_str()),
+                t(op.basis.to_string()),
+                t(tx.idempotency_key().as_str()),
+                t(at),
+                t(actor),
+            ],
+            || StoreError::duplicate("overpayment", &op.reference),
+        )?;
+    for (n, (month, amount)) in op.schedule.iter().enumerate() {
+        db.exec(
+                "recording an overpayment's schedule",
+                "INSERT INTO overpayment_instalments (overpayment_id, seq, month, amount_fen) VALUES ($1, $2, $3, $4)",
+                &[
+                    Value::Int(id),
+                    Value::Int(i64::try_from(n + 1).unwrap_or(i64::MAX)),
+                    t(month),
+                    Value::Int(amount.fen()),
+                ],
+            )?;
+    }
+    audit(
+        db,
+        actor,
+        at,
+        "record_overpayment",
+        "overpayment",
+        &id.to_string(),
+        json!({
+            "reference": op.reference,
+            "case_id": op.case_id,
+            "benefit_id": op.benefit_id,
+            "amount_fen": op.amount.fen(),
+            "method": op.method.as_str(),
+            "instalments": op.schedule.len(),
+            "ledger": tx.idempotency_key().as_str(),
+        }),
+    )?;
+    Ok(id)
+}
+
 impl<B: Backend> RecoveryStore for SqlStore<B> {
     fn record_overpayment(
         &self,
@@ -239,87 +331,8 @@ impl<B: Backend> RecoveryStore for SqlStore<B> {
         actor: &str,
         at: Timestamp,
     ) -> Result<OverpaymentRow, StoreError> {
-        if op.reason.trim().is_empty() {
-            return Err(StoreError::invalid(
-                "reason",
-                "an overpayment needs its reason",
-            ));
-        }
-        let scheduled = op
-            .schedule
-            .iter()
-            .try_fold(Money::ZERO, |a, (_, m)| a.checked_add(*m));
-        if op.amount <= Money::ZERO
-            || scheduled != Some(op.amount)
-            || op.schedule.iter().any(|(_, m)| *m <= Money::ZERO)
-        {
-            return Err(StoreError::invalid(
-                "schedule",
-                format!(
-                    "the instalments must be positive and add up to the overpayment of {} yuan",
-                    op.amount
-                ),
-            ));
-        }
-        if tx.amount() != op.amount {
-            return Err(StoreError::invalid(
-                "ledger",
-                format!(
-                    "the overpayment of {} yuan and its ledger transaction differ",
-                    op.amount
-                ),
-            ));
-        }
         self.backend.transaction(|db| {
-            post_new(db, tx, actor, at)?;
-            let id = db.insert_id(
-                "recording an overpayment",
-                "INSERT INTO overpayments (reference, case_id, benefit_id, offset_benefit_id, amount_fen, reason, method, basis, ledger_key, created_at, actor) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                &[
-                    t(&op.reference),
-                    Value::Int(op.case_id),
-                    Value::Int(op.benefit_id),
-                    Value::opt_int(op.offset_benefit_id),
-                    Value::Int(op.amount.fen()),
-                    t(op.reason.trim()),
-                    t(op.method.as_str()),
-                    t(op.basis.to_string()),
-                    t(tx.idempotency_key().as_str()),
-                    t(at),
-                    t(actor),
-                ],
-                || StoreError::duplicate("overpayment", &op.reference),
-            )?;
-            for (n, (month, amount)) in op.schedule.iter().enumerate() {
-                db.exec(
-                    "recording an overpayment's schedule",
-                    "INSERT INTO overpayment_instalments (overpayment_id, seq, month, amount_fen) VALUES ($1, $2, $3, $4)",
-                    &[
-                        Value::Int(id),
-                        Value::Int(i64::try_from(n + 1).unwrap_or(i64::MAX)),
-                        t(month),
-                        Value::Int(amount.fen()),
-                    ],
-                )?;
-            }
-            audit(
-                db,
-                actor,
-                at,
-                "record_overpayment",
-                "overpayment",
-                &id.to_string(),
-                json!({
-                    "reference": op.reference,
-                    "case_id": op.case_id,
-                    "benefit_id": op.benefit_id,
-                    "amount_fen": op.amount.fen(),
-                    "method": op.method.as_str(),
-                    "instalments": op.schedule.len(),
-                    "ledger": tx.idempotency_key().as_str(),
-                }),
-            )?;
+            let id = insert_overpayment(db, op, tx, actor, at)?;
             by_id(db, id)?.ok_or_else(|| StoreError::not_found("overpayment", id))
         })
     }

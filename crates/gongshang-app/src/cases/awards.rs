@@ -426,10 +426,9 @@ impl App {
         Ok(self.store.awards_of_case(row.id)?)
     }
 
-    pub(super) fn fund_one_time(award: &AwardRow) -> Result<Money, AppError> {
+    pub(super) fn fund_one_time(items: &[AwardItemRow]) -> Result<Money, AppError> {
         let mut total = Money::ZERO;
-        for it in award
-            .items
+        for it in items
             .iter()
             .filter(|i| i.periodicity == Periodicity::OneTime && i.payer == Payer::Fund)
         {
@@ -439,15 +438,16 @@ impl App {
     }
 
     pub(super) fn approval_transaction(
-        award: &AwardRow,
+        award_id: i64,
+        items: &[AwardItemRow],
     ) -> Result<Option<ledger::Transaction>, AppError> {
-        let total = Self::fund_one_time(award)?;
+        let total = Self::fund_one_time(items)?;
         if total == Money::ZERO {
             return Ok(None);
         }
         Ok(Some(ledger::benefit_award_approved(
-            key(&format!("award-{}-approved", award.id))?,
-            reference(&format!("award-{}", award.id))?,
+            key(&format!("award-{award_id}-approved"))?,
+            reference(&format!("award-{award_id}"))?,
             total,
         )?))
     }
@@ -487,101 +487,23 @@ impl App {
             .awards_of_case(award.case_id)?
             .into_iter()
             .find(|a| a.status == AwardStatus::Approved);
-        let mut approval = AwardApproval::default();
-        if let Some(prev) = &previous
-            && let Some(tx) = Self::approval_transaction(prev)?
-        {
-            approval.ledger.push(tx.reversal(
-                key(&format!("award-{}-revised", prev.id))?,
-                ledger::ReasonCode::AwardRevised,
-            )?);
-        }
-        if let Some(tx) = Self::approval_transaction(&award)? {
-            approval.ledger_key = Some(tx.idempotency_key().as_str().to_owned());
-            approval.ledger.push(tx);
-        }
         let input: serde_json::Value = serde_json::from_str(&award.input).unwrap_or_default();
         let facts = Self::facts_of(&award)?;
         let births: Vec<Option<Date>> =
             serde_json::from_value(input["dependant_birth_dates"].clone()).unwrap_or_default();
-        let existing = self.store.periodic_benefits_of_case(award.case_id)?;
-        let mut continuing = BTreeSet::new();
-        for it in award
-            .items
-            .iter()
-            .filter(|i| i.periodicity == Periodicity::Monthly)
-        {
-            let start = super::missing::missing_pensions_from(&input, it.item)
-                .unwrap_or_else(|| benefit_start(&facts, it.item));
-            // A benefit still runs when nothing ended it, or when its end is
-            // only scheduled ahead (a child's pension ends the month before
-            // the 18th birthday, set when it starts, Art 39(1)(2)): the new
-            // award changes its amount and never starts it a second time.
-            if let Some(b) = existing.iter().find(|b| {
-                b.item == it.item
-                    && b.beneficiary == it.beneficiary
-                    && b.payer == it.payer
-                    && (b.end_reason.is_none() || b.end_month.is_some_and(|end| end >= start))
-            }) {
-                continuing.insert(b.id);
-                // The new amount applies from its own start, but never to a
-                // month already paid (those differences are arrears).
-                let next_unpaid = match self.store.payroll_lines_of_benefit(b.id)?.last() {
-                    Some((m, _)) => m.next(),
-                    None => b.start_month,
-                }
-                .max(start);
-                let current = b
-                    .amounts
-                    .iter()
-                    .rfind(|a| a.from_month <= next_unpaid)
-                    .map(|a| a.amount);
-                if current != Some(it.amount) {
-                    approval.amounts.push(NewBenefitAmount {
-                        benefit_id: b.id,
-                        from_month: next_unpaid,
-                        amount: it.amount,
-                        reason: format!("award {award_id}"),
-                    });
-                }
-                continue;
-            }
-            let (end_month, end_reason, end_condition) =
-                end_terms(&facts, it.item, &it.beneficiary, &births);
-            approval.new_benefits.push(NewPeriodicBenefit {
-                case_id: award.case_id,
-                award_id: Some(award_id),
-                beneficiary: it.beneficiary.clone(),
-                item: it.item,
-                payer: it.payer,
-                start_month: start,
-                end_month,
-                end_reason,
-                end_condition,
-                monthly: it.amount,
-            });
-        }
-        // A benefit the new award no longer has ends, also one whose end was
-        // only scheduled ahead (a child's pension at 18); one already ended
-        // by then stays as it is.
-        for b in existing.iter().filter(|b| !continuing.contains(&b.id)) {
-            // Paid up to the last month paid; never paid: ended before it began.
-            let last = match self.store.payroll_lines_of_benefit(b.id)?.last() {
-                Some((m, _)) => *m,
-                None => Month::of(
-                    b.start_month
-                        .first_day()
-                        .yesterday()
-                        .map_err(|e| AppError::invalid("start_month", e.to_string()))?,
-                ),
-            };
-            if b.end_reason.is_some() && b.end_month.is_none_or(|end| end <= last) {
-                continue;
-            }
-            approval
-                .endings
-                .push((b.id, last, format!("not in award {award_id}")));
-        }
+        let existing = self.benefits_with_last_paid(award.case_id)?;
+        let mut approval = approval_plan(
+            award_id,
+            award.case_id,
+            &award.items,
+            AwardInput {
+                input: &input,
+                facts: &facts,
+                births: &births,
+            },
+            previous.as_ref(),
+            &existing,
+        )?;
         approval
             .endings
             .extend(self.allowances_ended_by(&award, &facts)?);
@@ -650,6 +572,24 @@ impl App {
                     .max(previous_month(b.start_month)?);
                 out.push((b.id, end, reason));
             }
+        }
+        Ok(out)
+    }
+
+    /// The case's periodic benefits, each with the last month the payroll
+    /// paid it.
+    pub(super) fn benefits_with_last_paid(
+        &self,
+        case_id: i64,
+    ) -> Result<Vec<(PeriodicBenefitRow, Option<Month>)>, AppError> {
+        let mut out = Vec::new();
+        for b in self.store.periodic_benefits_of_case(case_id)? {
+            let last = self
+                .store
+                .payroll_lines_of_benefit(b.id)?
+                .last()
+                .map(|(m, _)| *m);
+            out.push((b, last));
         }
         Ok(out)
     }
@@ -811,4 +751,122 @@ pub(super) fn end_terms(
         ),
         _ => (None, None, Some("death".into())),
     }
+}
+
+/// What an award was computed on: its stored input (JSON), the rules
+/// engine's case in it, and the dependants' birth dates.
+#[derive(Copy, Clone)]
+pub(super) struct AwardInput<'a> {
+    pub input: &'a serde_json::Value,
+    pub facts: &'a CaseInput,
+    pub births: &'a [Option<Date>],
+}
+
+/// What approving an award writes: the previous award's posting reversed and
+/// this one's posted, the periodic items as benefits (a running benefit
+/// changes from its next month unpaid; one the award no longer has ends).
+/// Pure over the case's benefits with the last month each was paid.
+pub(super) fn approval_plan(
+    award_id: i64,
+    case_id: i64,
+    items: &[AwardItemRow],
+    computed_on: AwardInput<'_>,
+    previous: Option<&AwardRow>,
+    existing: &[(PeriodicBenefitRow, Option<Month>)],
+) -> Result<AwardApproval, AppError> {
+    let AwardInput {
+        input,
+        facts,
+        births,
+    } = computed_on;
+    let mut approval = AwardApproval::default();
+    if let Some(prev) = previous
+        && let Some(tx) = App::approval_transaction(prev.id, &prev.items)?
+    {
+        approval.ledger.push(tx.reversal(
+            key(&format!("award-{}-revised", prev.id))?,
+            ledger::ReasonCode::AwardRevised,
+        )?);
+    }
+    if let Some(tx) = App::approval_transaction(award_id, items)? {
+        approval.ledger_key = Some(tx.idempotency_key().as_str().to_owned());
+        approval.ledger.push(tx);
+    }
+    let mut continuing = BTreeSet::new();
+    for it in items
+        .iter()
+        .filter(|i| i.periodicity == Periodicity::Monthly)
+    {
+        let start = super::missing::missing_pensions_from(input, it.item)
+            .unwrap_or_else(|| benefit_start(facts, it.item));
+        // A benefit still runs when nothing ended it, or when its end is
+        // only scheduled ahead (a child's pension ends the month before
+        // the 18th birthday, set when it starts, Art 39(1)(2)): the new
+        // award changes its amount and never starts it a second time.
+        if let Some((b, last_paid)) = existing.iter().find(|(b, _)| {
+            b.item == it.item
+                && b.beneficiary == it.beneficiary
+                && b.payer == it.payer
+                && (b.end_reason.is_none() || b.end_month.is_some_and(|end| end >= start))
+        }) {
+            continuing.insert(b.id);
+            // The new amount applies from its own start, but never to a
+            // month already paid (those differences are arrears).
+            let next_unpaid = match last_paid {
+                Some(m) => m.next(),
+                None => b.start_month,
+            }
+            .max(start);
+            let current = b
+                .amounts
+                .iter()
+                .rfind(|a| a.from_month <= next_unpaid)
+                .map(|a| a.amount);
+            if current != Some(it.amount) {
+                approval.amounts.push(NewBenefitAmount {
+                    benefit_id: b.id,
+                    from_month: next_unpaid,
+                    amount: it.amount,
+                    reason: format!("award {award_id}"),
+                });
+            }
+            continue;
+        }
+        let (end_month, end_reason, end_condition) =
+            end_terms(facts, it.item, &it.beneficiary, births);
+        approval.new_benefits.push(NewPeriodicBenefit {
+            case_id,
+            award_id: Some(award_id),
+            beneficiary: it.beneficiary.clone(),
+            item: it.item,
+            payer: it.payer,
+            start_month: start,
+            end_month,
+            end_reason,
+            end_condition,
+            monthly: it.amount,
+        });
+    }
+    // A benefit the new award no longer has ends, also one whose end was
+    // only scheduled ahead (a child's pension at 18); one already ended
+    // by then stays as it is.
+    for (b, last_paid) in existing.iter().filter(|(b, _)| !continuing.contains(&b.id)) {
+        // Paid up to the last month paid; never paid: ended before it began.
+        let last = match last_paid {
+            Some(m) => *m,
+            None => Month::of(
+                b.start_month
+                    .first_day()
+                    .yesterday()
+                    .map_err(|e| AppError::invalid("start_month", e.to_string()))?,
+            ),
+        };
+        if b.end_reason.is_some() && b.end_month.is_none_or(|end| end <= last) {
+            continue;
+        }
+        approval
+            .endings
+            .push((b.id, last, format!("not in award {award_id}")));
+    }
+    Ok(approval)
 }

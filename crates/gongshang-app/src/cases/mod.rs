@@ -414,6 +414,7 @@ mod missing;
 mod preview;
 mod reading;
 mod recusal;
+mod revision;
 
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
 pub use gongshang_store::cases::Recusal;
@@ -422,6 +423,7 @@ pub use missing::{
     decode_missing,
 };
 pub use preview::CommandPreview;
+pub use revision::RevisionInput;
 
 impl App {
     /// Today in China: the day a command is recorded on unless given.

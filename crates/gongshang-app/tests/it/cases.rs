@@ -1274,3 +1274,264 @@ fn art45_jiangsu_art33_a_second_injury_and_a_review_through_the_application() {
         assert_eq!(err.field(), Some("facts"));
     });
 }
+
+/// A grade 3 conclusion of 2025-10-15 and its approved award (own wage
+/// 8,500.00), its disability allowance paid by the payroll for 2025-11 to
+/// 2026-04; returns the case number and the allowance's benefit id.
+fn grade3_allowance_paid_six_months(app: &App) -> (String, i64) {
+    let number = recognised(app, 1);
+    appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+    appr(
+        app,
+        &number,
+        appraisal::Command::Conclude {
+            grade: Some(3),
+            nursing: None,
+        },
+        date(2025, 10, 15),
+    );
+    let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6, "hospital_days": 0, "job_arranged": false});
+    let award = app
+        .compute_award(&MAKER, &number, &award_request(facts, "initial"))
+        .unwrap();
+    let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+    let allowance = view
+        .benefits
+        .iter()
+        .find(|b| b.item == named("monthly_disability_allowance"))
+        .unwrap()
+        .clone();
+    // Art 35: grade 3, 80% of the own wage, paid by the fund from the month
+    // after the conclusion: 8,500.00 × 80% = 6,800.00 from 2025-11.
+    assert_eq!(allowance.amounts[0].amount, yuan("6800.00"));
+    assert_eq!(allowance.start_month, month("2025-11"));
+    for m in [
+        "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04",
+    ] {
+        app.run_payroll(&ACTOR, month(m)).unwrap();
+    }
+    (number, allowance.id)
+}
+
+fn revision(json: serde_json::Value) -> gongshang_app::cases::RevisionInput {
+    serde_json::from_value(json).unwrap()
+}
+
+/// Order No. 55 Art 31 (劳动能力鉴定管理办法第三十一条): a conclusion obtained
+/// by forgery or impersonation is revoked, and what was paid on it comes
+/// back. A grade 3 allowance of 6,800.00 paid for 2025-11 to 2026-04, the
+/// conclusion revoked by the committee on 2026-05-20: nothing was owed, so
+/// 6 × 6,800.00 = 40,800.00 is overpaid, recovered in 10 instalments of
+/// 4,080.00 from 2026-07 (the month after the revocation is applied on
+/// 2026-06-30); the allowance ends after 2026-04 and the award is superseded.
+#[test]
+fn order55_art31_revoked_conclusion_stops_the_allowance_and_recovers_every_payment() {
+    use gongshang_store::cases::RevisionStatus;
+    each_backend(|app, _| {
+        let (number, allowance) = grade3_allowance_paid_six_months(app);
+        let input = revision(serde_json::json!({
+            "revision": {"kind": "revoke"},
+            "reason": "forged hospital records (伪造病历)",
+            "decision_no": "粤劳鉴撤〔2026〕3号",
+            "decided_on": "2026-05-20",
+            "recovery": {"method": "instalments", "months": 10},
+        }));
+        // Field-level refusals: no decision number; a decision dated before
+        // the conclusion.
+        let mut no_number = input.clone();
+        no_number.decision_no = " ".into();
+        let err = app
+            .record_appraisal_revision(&MAKER, &number, &no_number)
+            .unwrap_err();
+        assert_eq!(err.field(), Some("decision_no"));
+        let mut early = input.clone();
+        early.decided_on = date(2025, 10, 1);
+        let err = app
+            .record_appraisal_revision(&MAKER, &number, &early)
+            .unwrap_err();
+        assert_eq!(err.field(), Some("decided_on"));
+        // A reviewer does not record it; the clerk does.
+        let err = app
+            .record_appraisal_revision(&CHECKER, &number, &input)
+            .unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+        let recorded = app
+            .record_appraisal_revision(&MAKER, &number, &input)
+            .unwrap();
+        assert_eq!(recorded.status(), RevisionStatus::Recorded);
+        // Recorded only: nothing changed yet, and one at a time.
+        assert!(
+            app.overpayments_of_case(&ACTOR, &number)
+                .unwrap()
+                .is_empty()
+        );
+        let err = app
+            .record_appraisal_revision(&MAKER, &number, &input)
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        // The clerk may not apply it; a reviewer does.
+        let err = app
+            .apply_appraisal_revision(&MAKER, recorded.id)
+            .unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+        let applied = app.apply_appraisal_revision(&CHECKER, recorded.id).unwrap();
+        let done = applied.applied.clone().unwrap();
+        assert_eq!(done.overpaid, yuan("40800.00"));
+        assert_eq!(done.underpaid, Money::ZERO);
+        assert!(done.superseded_award_id.is_some() && done.new_award_id.is_none());
+        let err = app
+            .apply_appraisal_revision(&CHECKER, recorded.id)
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+
+        // The award is superseded with none in its place; no conclusion is
+        // in force.
+        let awards = app.awards_of_case(&ACTOR, &number).unwrap();
+        assert!(awards.iter().all(|a| a.status.as_str() != "approved"));
+        let view = app.case_view(&ACTOR, &number).unwrap();
+        assert!(view.appraisal.current().is_none());
+        // The allowance stops: ended after 2026-04, so May pays nothing.
+        let b = app.store().periodic_benefit(allowance).unwrap().unwrap();
+        assert_eq!(b.end_month, Some(month("2026-04")));
+        let may = app.run_payroll(&ACTOR, month("2026-05")).unwrap();
+        assert_eq!(may.total, Money::ZERO);
+
+        // The overpayment: 40,800.00 ÷ 10 = 4,080.00 a month from 2026-07,
+        // recovered by the overpayment use case (Decree 765 Art 46).
+        let ops = app.overpayments_of_case(&ACTOR, &number).unwrap();
+        assert_eq!(ops.len(), 1);
+        let op = &ops[0];
+        assert_eq!((op.benefit_id, op.amount), (allowance, yuan("40800.00")));
+        assert!(op.reason.contains("第三十一条"), "{}", op.reason);
+        assert_eq!(op.instalments.len(), 10);
+        assert!(op.instalments.iter().all(|i| i.amount == yuan("4080.00")));
+        assert_eq!(op.instalments[0].month, month("2026-07"));
+        let after = app
+            .recover_overpayment(&ACTOR, op.id, Some(date(2026, 6, 30)))
+            .unwrap();
+        assert_eq!(after.outstanding(), yuan("36720.00"));
+        // A second revision: no conclusion is in force to revise.
+        let err = app
+            .record_appraisal_revision(&MAKER, &number, &input)
+            .unwrap_err();
+        assert_eq!(err.code(), "command_not_allowed");
+    });
+}
+
+/// Order No. 55 Art 31: a conclusion corrected to another grade. The grade 3
+/// conclusion (80%: 6,800.00 a month, paid 2025-11 to 2026-04) corrected to
+/// grade 4 (Art 35: 75% of 8,500.00 = 6,375.00): each month paid was 425.00
+/// over, 6 × 425.00 = 2,550.00 is recovered (a refund due 2026-07); the
+/// allowance continues at 6,375.00 from 2026-05, the next month unpaid,
+/// under a new award computed by the rules engine on grade 4 that supersedes
+/// the grade 3 award.
+#[test]
+fn order55_art31_corrected_grade_pays_the_new_amount_from_the_next_month_and_recovers_the_difference()
+ {
+    each_backend(|app, _| {
+        let (number, allowance) = grade3_allowance_paid_six_months(app);
+        let input = revision(serde_json::json!({
+            "revision": {"kind": "correct", "grade": 4},
+            "reason": "the grade misread the functional impairment",
+            "decision_no": "粤劳鉴更〔2026〕7号",
+            "decided_on": "2026-05-20",
+        }));
+        let mut same = input.clone();
+        same.revision = appraisal::Revision::Correct {
+            grade: Some(3),
+            nursing: None,
+        };
+        let err = app
+            .record_appraisal_revision(&MAKER, &number, &same)
+            .unwrap_err();
+        assert_eq!(err.field(), Some("grade"));
+        let recorded = app
+            .record_appraisal_revision(&MAKER, &number, &input)
+            .unwrap();
+        let applied = app.apply_appraisal_revision(&CHECKER, recorded.id).unwrap();
+        let done = applied.applied.clone().unwrap();
+        assert_eq!(done.overpaid, yuan("2550.00"));
+        assert_eq!(done.underpaid, Money::ZERO);
+
+        let history = app.appraisal_history(&ACTOR, &number).unwrap();
+        assert_eq!(
+            history.iter().map(|c| c.grade).collect::<Vec<_>>(),
+            vec![Some(3), Some(4)]
+        );
+        let awards = app.awards_of_case(&ACTOR, &number).unwrap();
+        let new = awards
+            .iter()
+            .find(|a| Some(a.id) == done.new_award_id)
+            .unwrap();
+        assert_eq!(new.status.as_str(), "approved");
+        assert_eq!(new.supersedes, done.superseded_award_id);
+        let b = app.store().periodic_benefit(allowance).unwrap().unwrap();
+        let amounts: Vec<(String, Money)> = b
+            .amounts
+            .iter()
+            .map(|a| (a.from_month.to_string(), a.amount))
+            .collect();
+        assert_eq!(
+            amounts,
+            vec![
+                ("2025-11".to_owned(), yuan("6800.00")),
+                ("2026-05".to_owned(), yuan("6375.00")),
+            ]
+        );
+        assert_eq!(b.end_month, None);
+        let may = app.run_payroll(&ACTOR, month("2026-05")).unwrap();
+        assert_eq!(may.total, yuan("6375.00"));
+        let ops = app.overpayments_of_case(&ACTOR, &number).unwrap();
+        assert_eq!(ops.len(), 1);
+        assert_eq!(ops[0].amount, yuan("2550.00"));
+        assert_eq!(
+            ops[0]
+                .instalments
+                .iter()
+                .map(|i| (i.month.to_string(), i.amount))
+                .collect::<Vec<_>>(),
+            vec![("2026-07".to_owned(), yuan("2550.00"))]
+        );
+    });
+}
+
+/// Order No. 55 Art 31, a correction upwards: the grade 3 conclusion
+/// (6,800.00 a month, paid 2025-11 to 2026-04) corrected to grade 2 (Art 35:
+/// 85% of 8,500.00 = 7,225.00): each month was paid 425.00 short, so
+/// 6 × 425.00 = 2,550.00 is owed (posted as payable), nothing is recovered,
+/// and the allowance is 7,225.00 from 2026-05.
+#[test]
+fn order55_art31_corrected_upwards_owes_the_months_paid_short_and_recovers_nothing() {
+    each_backend(|app, _| {
+        let (number, _) = grade3_allowance_paid_six_months(app);
+        let input = revision(serde_json::json!({
+            "revision": {"kind": "correct", "grade": 2},
+            "reason": "the conclusion understated the impairment",
+            "decision_no": "粤劳鉴更〔2026〕8号",
+            "decided_on": "2026-06-01",
+        }));
+        let recorded = app
+            .record_appraisal_revision(&MAKER, &number, &input)
+            .unwrap();
+        let done = app
+            .apply_appraisal_revision(&CHECKER, recorded.id)
+            .unwrap()
+            .applied
+            .unwrap();
+        assert_eq!(
+            (done.overpaid, done.underpaid),
+            (Money::ZERO, yuan("2550.00"))
+        );
+        assert_eq!(
+            done.underpaid_ledger_key,
+            Some(format!("revision-{}-underpaid", recorded.id))
+        );
+        assert!(
+            app.overpayments_of_case(&ACTOR, &number)
+                .unwrap()
+                .is_empty()
+        );
+        let may = app.run_payroll(&ACTOR, month("2026-05")).unwrap();
+        assert_eq!(may.total, yuan("7225.00"));
+    });
+}

@@ -86,6 +86,9 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadPayoutRatios, "c r a u s"),
     // issue 12: Regulations Art 41
     (Action::RecordMissingWorker, "c a"),
+    // issue 17: Order No. 55 Art 31
+    (Action::RecordAppraisalRevision, "c a"),
+    (Action::ApplyAppraisalRevision, "r a"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -737,6 +740,29 @@ fn every_use_case_asks_the_table_for_its_action() {
                     None,
                 ))
             }),
+        ),
+        // issue 17: Order No. 55 Art 31
+        (
+            Action::RecordAppraisalRevision,
+            "record_appraisal_revision",
+            Box::new(|a, x| {
+                ok(a.record_appraisal_revision(
+                    x,
+                    "GS2025-999999",
+                    &serde_json::from_value(serde_json::json!({
+                        "revision": {"kind": "revoke"},
+                        "reason": "test",
+                        "decision_no": "1",
+                        "decided_on": "2025-07-01",
+                    }))
+                    .unwrap(),
+                ))
+            }),
+        ),
+        (
+            Action::ApplyAppraisalRevision,
+            "apply_appraisal_revision",
+            Box::new(|a, x| ok(a.apply_appraisal_revision(x, 999_999))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

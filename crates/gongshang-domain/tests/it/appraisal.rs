@@ -226,3 +226,79 @@ fn order55_art12_a_rescheduled_examination_moves_the_conclusion_deadline() {
     assert_eq!(due.due, date(2025, 9, 18));
     assert!(due.article.contains("Art 12"), "{}", due.article);
 }
+
+/// Order No. 55 Art 31 (劳动能力鉴定管理办法第三十一条): the conclusion in
+/// force is revoked (none is in force afterwards) or corrected (a new
+/// conclusion of the same dates with the corrected grade); a decision
+/// without its number, dated before the conclusion or after today, or a
+/// correction to the grade in force, is refused naming the field; an event
+/// read back is the event written.
+#[test]
+fn order55_art31_revise_revokes_or_corrects_the_conclusion_in_force() {
+    use gongshang_domain::appraisal::{Revision, RevisionDecision, revise};
+    let mut state = State::default();
+    for (cmd, on) in [
+        (Command::Apply, date(2025, 8, 1)),
+        (
+            Command::Conclude {
+                grade: Some(3),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        ),
+    ] {
+        for e in decide(&state, cmd, on, calendar()).unwrap() {
+            state.apply(&e);
+        }
+    }
+    let decision = RevisionDecision {
+        reason: "forged records".into(),
+        decision_no: "粤劳鉴撤〔2026〕3号".into(),
+        decided_on: date(2026, 5, 20),
+    };
+    let today = date(2026, 6, 30);
+    let refused = |d: RevisionDecision, r: Revision| match revise(&state, &r, &d, today) {
+        Err(gongshang_domain::determination::Rejection::InvalidInput { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    let no_number = RevisionDecision {
+        decision_no: " ".into(),
+        ..decision.clone()
+    };
+    assert_eq!(refused(no_number, Revision::Revoke), "decision_no");
+    let before = RevisionDecision {
+        decided_on: date(2025, 10, 14),
+        ..decision.clone()
+    };
+    assert_eq!(refused(before, Revision::Revoke), "decided_on");
+    let same = Revision::Correct {
+        grade: Some(3),
+        nursing: None,
+    };
+    assert_eq!(refused(decision.clone(), same), "grade");
+
+    let revoked = revise(&state, &Revision::Revoke, &decision, today).unwrap();
+    let back: Event = serde_json::from_value(serde_json::to_value(&revoked).unwrap()).unwrap();
+    assert_eq!(back, revoked);
+    let mut after = state.clone();
+    after.apply(&revoked);
+    assert!(after.current().is_none());
+    assert_eq!(after.history.len(), 1, "the revoked conclusion is kept");
+
+    let corrected = revise(
+        &state,
+        &Revision::Correct {
+            grade: Some(4),
+            nursing: None,
+        },
+        &decision,
+        today,
+    )
+    .unwrap();
+    let mut after = state.clone();
+    after.apply(&corrected);
+    let c = after.current().unwrap();
+    assert_eq!((c.number, c.grade.map(|g| g.get())), (2, Some(4)));
+    assert_eq!(c.concluded_on, date(2025, 10, 15));
+    assert!(matches!(corrected.change, Change::Corrected { of: 1, .. }));
+}

@@ -19,6 +19,7 @@ pub mod orders;
 pub mod payments;
 pub mod registry;
 pub mod review;
+pub mod revisions;
 pub mod stats;
 pub mod tickets;
 
@@ -49,6 +50,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(accounts::router())
         .merge(cases::router())
         .merge(missing::router())
+        .merge(revisions::router())
         .merge(benefits::router())
         .merge(stats::router())
         .merge(holidays::router())

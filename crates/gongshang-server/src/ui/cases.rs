@@ -41,6 +41,8 @@ pub fn router() -> Router<AppState> {
             "/cases/{number}/missing/award",
             post(super::missing::compute),
         )
+        .route("/cases/{number}/revise", post(revise))
+        .route("/appraisal-revisions/{id}/apply", post(apply_revision))
         .route("/awards/{id}", get(award))
         .route("/awards/{id}/approve", post(approve))
 }
@@ -157,6 +159,8 @@ pub struct CasePage {
     /// Issue 12: overpaid benefits and their recovery (Decree 765 Art 46),
     /// for the agency's staff only.
     overpayments: Vec<gongshang_app::model::OverpaymentRow>,
+    /// Issue 17: the conclusions revoked or corrected (Order No. 55 Art 31).
+    revisions: Vec<gongshang_app::model::RevisionRow>,
     /// The worker's and the unit's names.
     names: (Option<String>, Option<String>),
     /// Regulations Art 41: the missing-worker record.
@@ -190,6 +194,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 Vec::new()
             };
             let missing = app.missing_worker(&actor, &n)?;
+            let revisions = app.appraisal_revisions(&actor, &n)?;
             let mut offers = Vec::new();
             if actor.may(Action::ActOnCase) && !recused {
                 let candidates: Vec<(&'static str, CaseCommand)> = ACTIONS
@@ -214,6 +219,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 offers,
                 recusals,
                 overpayments,
+                revisions,
                 names,
                 missing,
             })
@@ -287,6 +293,9 @@ fn case_body(
         }
         @if ctx.viewer.may(Action::RecordRecusal) {
             (recusal_section(ctx, page, failed))
+        }
+        @if ctx.viewer.may(Action::RecordAppraisalRevision) || ctx.viewer.may(Action::ApplyAppraisalRevision) {
+            (revision_section(ctx, page, failed))
         }
         @if !awards.is_empty() {
             h2 { (ctx.t("待遇核定", "Awards")) }
@@ -748,6 +757,18 @@ pub struct ActForm {
     pub(super) spouse: String,
     #[serde(default)]
     pub(super) others: String,
+    #[serde(default)]
+    revision_kind: String,
+    #[serde(default)]
+    revision_grade: String,
+    #[serde(default)]
+    revision_reason: String,
+    #[serde(default)]
+    decision_no: String,
+    #[serde(default)]
+    decided_on: String,
+    #[serde(default)]
+    instalments: String,
 }
 
 impl ActForm {
@@ -1223,6 +1244,219 @@ async fn recuse(
             let official = Some(form.recusal_official.as_str()).filter(|o| !o.trim().is_empty());
             app.record_recusal(&actor, &n, official, &form.recusal_reason)
         })
+        .await;
+    after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
+}
+
+/// Order No. 55 Art 31: the committee's decision revoking or correcting the
+/// conclusion in force, recorded by a clerk; a reviewer (not the clerk)
+/// applies it, and the page says what applying it starts and ends.
+fn revision_section(ctx: &Ctx, page: &CasePage, failed: Option<(&AppError, &ActForm)>) -> Markup {
+    use gongshang_app::model::{RevisionKind, RevisionRecovery};
+    let number = &page.view.row.number;
+    let typed = failed.filter(|(_, f)| f.action == "revise");
+    let error = typed.map(|(e, _)| e);
+    let form = typed.map(|(_, f)| f);
+    let apply_error = failed
+        .filter(|(_, f)| f.action == "apply_revision")
+        .map(|(e, _)| e);
+    let me = ctx.viewer.actor().map(|a| a.login).unwrap_or_default();
+    let current = page.view.appraisal.current();
+    let open = page.revisions.iter().any(|r| r.applied.is_none());
+    let invalid = |field: &str| {
+        error
+            .is_some_and(|e| e.field() == Some(field))
+            .then_some("true")
+    };
+    let typed_text = |pick: fn(&ActForm) -> &str| form.map_or("", pick);
+    html! {
+        section.card #revision {
+            h2 style="margin-top:0" { (ctx.t("鉴定结论撤销或纠正", "Conclusion revoked or corrected")) }
+            p.muted { (ctx.t(
+                "《劳动能力鉴定管理办法》第三十一条：以伪造诊断证明、病历资料、工伤认定结论等申请材料或者以冒名顶替检查等手段骗取的鉴定结论，原鉴定委员会予以撤销；与伤病情、鉴定标准不符以及超出工伤认定范围等严重错误的，及时予以纠正。",
+                "Order No. 55 Art 31: a conclusion obtained by forged diagnoses, medical records or determination conclusions, or by impersonation at the examination, is revoked by the committee that made it; a seriously wrong one (at odds with the injury or the standard, or beyond the determined injury) is corrected.")) }
+            @for r in &page.revisions {
+                @let what = match (r.kind, r.grade) {
+                    (RevisionKind::Revoke, _) => ctx.t("撤销", "revoked").to_owned(),
+                    (RevisionKind::Correct, Some(g)) => if ctx.zh() { format!("纠正为{g}级") } else { format!("corrected to grade {g}") },
+                    (RevisionKind::Correct, None) => ctx.t("纠正为未达级", "corrected to no grade").to_owned(),
+                };
+                div.alert.warn[r.applied.is_none()] .alert.ok[r.applied.is_some()] role="status" {
+                    strong { code { (r.reference) } " " (ctx.t("鉴定结论", "conclusion ")) (r.conclusion) " " (what) }
+                    " — " (r.decision_no) " · " (r.decided_on) br;
+                    span.muted { (ctx.t("理由：", "Reason: ")) (r.reason) " · " (ctx.t("登记：", "recorded by ")) (actor_words(ctx, &r.made_by)) }
+                    br;
+                    @if let Some(a) = &r.applied {
+                        (ctx.t("已执行：多发 ", "Applied: overpaid ")) strong { (yuan(a.overpaid)) } (ctx.t(" 元转入多发待遇追回，少发 ", " yuan to recover (see overpayments), underpaid ")) strong { (yuan(a.underpaid)) } (ctx.t(" 元待补发。", " yuan to pay."))
+                        " " span.muted { (ctx.t("执行：", "applied by ")) (actor_words(ctx, &a.checked_by)) }
+                    } @else {
+                        (ctx.t("已登记，待复核人员执行。执行后：原核定作废，", "Recorded, awaiting a reviewer. Applying it supersedes the award, "))
+                        (match r.kind {
+                            RevisionKind::Revoke => ctx.t("依据该结论的定期待遇自下月起停发，已发待遇全部追回", "stops the benefits on the conclusion from the next month unpaid and recovers every payment made on it"),
+                            RevisionKind::Correct => ctx.t("按纠正后的等级重新核定，定期待遇自下月起按新标准发放，每月多发部分追回、少发部分补发", "recomputes the award on the corrected grade: the benefits change from the next month unpaid, each month paid over is recovered and each month paid short is owed"),
+                        })
+                        (match r.recovery {
+                            RevisionRecovery::Refund => ctx.t("（一次退还）。", " (refunded at once)."),
+                            RevisionRecovery::Instalments { .. } => ctx.t("（分期退还）。", " (by instalments)."),
+                        })
+                        @if ctx.viewer.may(Action::ApplyAppraisalRevision) && r.made_by != me {
+                            form method="post" action=(format!("/appraisal-revisions/{}/apply", r.id)) {
+                                (session::csrf_field(ctx))
+                                input type="hidden" name="action" value="apply_revision";
+                                @if let Some(e) = apply_error { (super::staff_words::at_form(ctx, &[], Some(e))) }
+                                button.primary type="submit" { (ctx.t("复核并执行", "Check and apply")) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if ctx.viewer.may(Action::RecordAppraisalRevision) && current.is_some() && !open {
+                form method="post" action=(format!("/cases/{number}/revise")) {
+                    (session::csrf_field(ctx))
+                    input type="hidden" name="action" value="revise";
+                    (super::staff_words::at_form(ctx, &["revision_kind", "grade", "nursing", "reason", "decision_no", "decided_on", "instalments"], error))
+                    fieldset {
+                        legend { (ctx.t("鉴定委员会的决定", "The committee's decision")) }
+                        @let kind = typed_text(|f| f.revision_kind.as_str());
+                        label { input type="radio" name="revision_kind" value="revoke" checked[kind == "revoke"] required; " " (ctx.t("撤销（骗取的结论）", "revoke (obtained by fraud)")) }
+                        label { input type="radio" name="revision_kind" value="correct" checked[kind == "correct"]; " " (ctx.t("纠正为另一等级", "correct to another grade")) }
+                        (at_field(ctx, "revision_kind", error))
+                    }
+                    label for="revision_grade" { (ctx.t("纠正后的伤残等级（仅纠正时填写）", "Corrected grade (correction only)")) }
+                    @let g = typed_text(|f| f.revision_grade.as_str());
+                    select #revision_grade name="revision_grade" aria-invalid=[invalid("grade")] {
+                        option value="" selected[g.is_empty()] { (ctx.t("— 请选择 —", "— choose —")) }
+                        option value="none" selected[g == "none"] { (ctx.t("未达级", "no grade reached")) }
+                        @for n in 1..=10u8 {
+                            option value=(n) selected[g == n.to_string()] { (n) (ctx.t(" 级", "")) }
+                        }
+                    }
+                    (at_field(ctx, "grade", error))
+                    label for="revision_reason" { (ctx.t("理由", "Reason")) }
+                    textarea #revision_reason name="revision_reason" rows="2" maxlength="500" required aria-invalid=[invalid("reason")] {
+                        (typed_text(|f| f.revision_reason.as_str()))
+                    }
+                    (at_field(ctx, "reason", error))
+                    label for="decision_no" { (ctx.t("决定文号", "Decision number")) }
+                    input #decision_no name="decision_no" required value=(typed_text(|f| f.decision_no.as_str())) aria-invalid=[invalid("decision_no")];
+                    (at_field(ctx, "decision_no", error))
+                    label for="decided_on" { (ctx.t("决定日期", "Date of the decision")) }
+                    input #decided_on name="decided_on" type="date" required value=(typed_text(|f| f.decided_on.as_str())) aria-invalid=[invalid("decided_on")];
+                    (at_field(ctx, "decided_on", error))
+                    label for="instalments" { (ctx.t("多发待遇分期退还月数（留空为一次退还）", "Months to repay an overpayment in (empty: at once)")) }
+                    input #instalments name="instalments" type="number" min="1" max="120" value=(typed_text(|f| f.instalments.as_str())) aria-invalid=[invalid("instalments")];
+                    (at_field(ctx, "instalments", error))
+                    button type="submit" { (ctx.t("登记决定", "Record the decision")) }
+                }
+            }
+        }
+    }
+}
+
+/// The form's text as the app's input; a field that does not read is
+/// refused naming it.
+fn revision_input(f: &ActForm) -> Result<gongshang_app::cases::RevisionInput, AppError> {
+    use gongshang_app::model::RevisionRecovery;
+    let revision =
+        match f.revision_kind.trim() {
+            "revoke" => appraisal::Revision::Revoke,
+            "correct" => appraisal::Revision::Correct {
+                grade: match f.revision_grade.trim() {
+                    "" => {
+                        return Err(AppError::invalid(
+                            "grade",
+                            "choose the corrected grade, or no grade reached",
+                        ));
+                    }
+                    "none" => None,
+                    g => Some(g.parse::<u8>().map_err(|_| {
+                        AppError::invalid("grade", format!("{g:?}; 1 to 10, or none"))
+                    })?),
+                },
+                nursing: None,
+            },
+            _ => {
+                return Err(AppError::invalid(
+                    "revision_kind",
+                    "choose revoke or correct",
+                ));
+            }
+        };
+    let decided_on = f.decided_on.trim().parse().map_err(|_| {
+        AppError::invalid(
+            "decided_on",
+            format!("{:?} is not a date; YYYY-MM-DD", f.decided_on),
+        )
+    })?;
+    let recovery = match f.instalments.trim() {
+        "" => RevisionRecovery::Refund,
+        n => RevisionRecovery::Instalments {
+            months: n
+                .parse()
+                .map_err(|_| AppError::invalid("instalments", format!("{n:?}; 1 to 120")))?,
+        },
+    };
+    Ok(gongshang_app::cases::RevisionInput {
+        revision,
+        reason: f.revision_reason.clone(),
+        decision_no: f.decision_no.clone(),
+        decided_on,
+        recovery,
+    })
+}
+
+async fn revise(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(mut f): Form<ActForm>,
+) -> Response {
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    f.action = "revise".into();
+    let n = number.clone();
+    let viewer = actor.clone();
+    let result = match revision_input(&f) {
+        Ok(input) => state
+            .run(move |app| app.record_appraisal_revision(&actor, &n, &input))
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
+}
+
+async fn apply_revision(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(mut f): Form<ActForm>,
+) -> Response {
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    f.action = "apply_revision".into();
+    let viewer = actor.clone();
+    let checker = actor.clone();
+    let reader = actor.clone();
+    let number = state
+        .run(move |app| app.appraisal_revision(&reader, id).map(|(_, n)| n))
+        .await;
+    let number = match number {
+        Ok(n) => n,
+        Err(e) => return error_page(&ctx, &e),
+    };
+    let result = state
+        .run(move |app| app.apply_appraisal_revision(&checker, id))
         .await;
     after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
 }

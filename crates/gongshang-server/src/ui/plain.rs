@@ -277,6 +277,8 @@ pub fn case_event(ctx: &Ctx, kind: &str) -> &'static str {
         "application_rejected" | "rejected" => ("未受理", "not accepted"),
         "applied" => ("申请劳动能力鉴定", "appraisal applied for"),
         "concluded" => ("作出鉴定结论", "appraisal concluded"),
+        "revoked" => ("鉴定结论被撤销", "the appraisal conclusion was revoked"),
+        "corrected" => ("鉴定结论被纠正", "the appraisal conclusion was corrected"),
         "claimed" => ("提交理赔申请", "claim filed"),
         "approved" => ("同意赔付", "approved"),
         "declined" => ("不予赔付", "declined"),

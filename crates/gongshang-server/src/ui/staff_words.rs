@@ -26,7 +26,11 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "applicant" => lang.t("申请人", "applicant"),
         "ground_claimed" => lang.t("申请认定的情形", "ground claimed"),
         "materials" => lang.t("申请材料", "materials"),
-        "reason" => lang.t("退回理由", "reason"),
+        "reason" => lang.t("理由", "reason"),
+        "revision_kind" => lang.t("撤销或纠正", "revoke or correct"),
+        "decision_no" => lang.t("鉴定委员会决定文号", "committee's decision number"),
+        "decided_on" => lang.t("决定日期", "date of the decision"),
+        "instalments" => lang.t("分期退还月数", "monthly instalments"),
         "recusal_reason" => lang.t("回避理由", "interest declared"),
         "recusal_official" => lang.t("回避人员", "official withdrawing"),
         "q" => lang.t("搜索", "search"),
@@ -61,6 +65,18 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
 /// What to enter instead, for a field refused as not valid.
 fn hint(lang: Lang, field: &str) -> Option<&'static str> {
     Some(match field {
+        "decision_no" => lang.t(
+            "请填写鉴定委员会撤销或纠正决定的文号",
+            "enter the number of the committee's decision revoking or correcting it",
+        ),
+        "decided_on" => lang.t(
+            "决定日期应在原鉴定结论作出之后、今天或之前",
+            "the decision is dated after the conclusion and on or before today",
+        ),
+        "instalments" => lang.t(
+            "请填写1至120之间的整数",
+            "enter a whole number from 1 to 120",
+        ),
         "own_wage" => lang.t(
             "请填写每月金额（元），如 6500.00，最多两位小数，大于0",
             "enter the monthly amount in yuan, e.g. 6500.00, at most two decimals, above 0",
@@ -262,6 +278,8 @@ pub fn event_words(lang: Lang, stream: EventStream, kind: &str) -> &'static str 
         (EventStream::Appraisal, "extended") => lang.t("鉴定期限延长", "appraisal extended"),
         (EventStream::Appraisal, "concluded") => lang.t("作出鉴定结论", "appraisal concluded"),
         (EventStream::Appraisal, "received") => lang.t("鉴定结论已送达", "conclusion received"),
+        (EventStream::Appraisal, "revoked") => lang.t("鉴定结论被撤销", "conclusion revoked"),
+        (EventStream::Appraisal, "corrected") => lang.t("鉴定结论被纠正", "conclusion corrected"),
         (_, "filed") => lang.t("提出申请", "application filed"),
         (_, "late_unit_filing") => lang.t("单位逾期申请", "unit filed late"),
         (_, "late_platform_application") => lang.t("平台逾期申请", "platform applied late"),

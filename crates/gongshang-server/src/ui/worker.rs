@@ -775,7 +775,15 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
         Err(r) => return r,
     };
     let n = number.clone();
-    let view = match state.run(move |app| app.case_view(&actor, &n)).await {
+    let (view, revisions) = match state
+        .run(move |app| {
+            Ok::<_, gongshang_app::AppError>((
+                app.case_view(&actor, &n)?,
+                app.appraisal_revisions(&actor, &n)?,
+            ))
+        })
+        .await
+    {
         Ok(v) => v,
         Err(e) => return error_page(&ctx, &e),
     };
@@ -823,6 +831,9 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
                         }
                     }
                 }
+                @for r in revisions.iter().filter(|r| r.applied.is_some()) {
+                    (revision_outcome(&ctx, r))
+                }
                 @if !tickets.is_empty() {
                     section.card #case-tickets {
                         h2 style="margin-top:0" { (ctx.t("我就此案提出的诉求", "My tickets about this case")) }
@@ -860,6 +871,57 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
             }
         },
     )
+}
+
+/// A conclusion revoked or corrected (Order No. 55 Art 31), as the worker
+/// reads it: what the committee decided, what happens to the allowance, and
+/// what is to be paid back or paid.
+fn revision_outcome(ctx: &Ctx, r: &gongshang_app::model::RevisionRow) -> Markup {
+    use gongshang_app::model::RevisionKind;
+    let Some(a) = &r.applied else {
+        return html! {};
+    };
+    html! {
+        section.card #case-revision {
+            h2 style="margin-top:0" { (ctx.t("劳动能力鉴定结论有变化", "Your appraisal conclusion changed")) }
+            p {
+                @match r.kind {
+                    RevisionKind::Revoke => {
+                        (ctx.t("劳动能力鉴定委员会于 ", "On ")) (r.decided_on)
+                        (ctx.t(" 撤销了您的鉴定结论（", ", the appraisal committee revoked your conclusion ("))
+                        (r.decision_no)
+                        (ctx.t("）。依据该结论发放的按月待遇已停发。", "). The monthly benefits paid on it have stopped."))
+                    }
+                    RevisionKind::Correct => {
+                        (ctx.t("劳动能力鉴定委员会于 ", "On ")) (r.decided_on)
+                        (ctx.t(" 纠正了您的鉴定结论（", ", the appraisal committee corrected your conclusion ("))
+                        (r.decision_no) (ctx.t("），", "): "))
+                        @match r.grade {
+                            Some(g) => { (ctx.t("伤残等级改为 ", "the disability grade is now ")) (g) (ctx.t(" 级。", ".")) }
+                            None => { (ctx.t("改为未达到伤残等级。", "no disability grade is reached.")) }
+                        }
+                        (ctx.t("按月待遇自下月起按新等级发放。", " Monthly benefits follow the new grade from next month."))
+                    }
+                }
+            }
+            @if a.overpaid.fen() > 0 {
+                p.alert.warn role="status" {
+                    (ctx.t("依据原结论多发的待遇 ", "Benefits paid beyond what you were owed: "))
+                    strong { (yuan(a.overpaid)) (ctx.t(" 元", " yuan")) }
+                    (ctx.t("，需要退回（《社会保险经办条例》第四十六条）。经办机构会告知您退还的方式和期限。",
+                           ", to be paid back (Decree 765 Art 46). The agency will tell you how and by when."))
+                }
+            }
+            @if a.underpaid.fen() > 0 {
+                p.alert.ok role="status" {
+                    (ctx.t("少发的待遇 ", "Benefits still owed to you: "))
+                    strong { (yuan(a.underpaid)) (ctx.t(" 元", " yuan")) }
+                    (ctx.t("，将予补发。", ", to be paid."))
+                }
+            }
+            p.muted { (ctx.t("如不服，可以依法申请行政复议或者提起行政诉讼。", "If you disagree, you may apply for administrative review or bring an administrative suit.")) }
+        }
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

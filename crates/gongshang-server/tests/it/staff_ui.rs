@@ -467,3 +467,67 @@ fn regs_art20_4_a_clerk_withdraws_from_a_case_and_may_no_longer_act_on_it() {
     assert!(page.contains("单位的股东"));
     assert!(offered(&page).contains(&"accept".to_owned()));
 }
+
+/// Order No. 55 Art 31 (劳动能力鉴定管理办法第三十一条) on the case page: the
+/// clerk records the committee's revocation (a decision without its number
+/// is refused next to the field, in Chinese, keeping what was typed); the
+/// page says what applying it will do; the reviewer applies it, and the
+/// history says the conclusion was revoked in words.
+#[test]
+fn order55_art31_the_clerk_records_a_revocation_and_the_reviewer_applies_it() {
+    let clerk = sign_in("clerk");
+    let reviewer = sign_in("reviewer");
+    let number = appraised_case(&clerk, 71);
+    let page = get(&format!("/cases/{number}"), &clerk).body;
+    assert!(page.contains("id=\"revision\""), "{page}");
+    // The day of the conclusion, from the history: the decision follows it.
+    let at = page
+        .find("作出鉴定结论")
+        .expect("the conclusion in the history");
+    let li = page[..at].rsplit("<li>").next().unwrap().trim();
+    let day = li[..10].to_owned();
+    let r = post(
+        &format!("/cases/{number}/revise"),
+        &clerk,
+        &[
+            ("revision_kind", "revoke"),
+            ("revision_reason", "冒名顶替检查"),
+            ("decision_no", " "),
+            ("decided_on", &day),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"decision_no-error\""), "{}", r.body);
+    assert!(
+        r.body.contains("请填写鉴定委员会撤销或纠正决定的文号"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("冒名顶替检查"), "what was typed is kept");
+    let r = post(
+        &format!("/cases/{number}/revise"),
+        &clerk,
+        &[
+            ("revision_kind", "revoke"),
+            ("revision_reason", "冒名顶替检查"),
+            ("decision_no", "穗劳鉴撤〔2026〕1号"),
+            ("decided_on", &day),
+        ],
+    );
+    assert_eq!(location(&r), format!("/cases/{number}"));
+    let page = get(&format!("/cases/{number}"), &clerk).body;
+    assert!(page.contains("待复核人员执行"), "{page}");
+    assert!(!page.contains("复核并执行"), "the clerk does not apply it");
+    let page = get(&format!("/cases/{number}"), &reviewer).body;
+    let id = page
+        .split("/appraisal-revisions/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("the apply form")
+        .to_owned();
+    let r = post(&format!("/appraisal-revisions/{id}/apply"), &reviewer, &[]);
+    assert_eq!(location(&r), format!("/cases/{number}"));
+    let page = get(&format!("/cases/{number}"), &clerk).body;
+    assert!(page.contains("已执行"), "{page}");
+    assert!(page.contains("鉴定结论被撤销"), "{page}");
+}

@@ -93,6 +93,190 @@ pub trait AwardStore {
     fn one_time_payments(&self, case_id: i64) -> Result<Vec<OneTimePaymentRow>, StoreError>;
 }
 
+/// Inserts a proposed award and its items, with the audit row, in the
+/// caller's transaction.
+pub(super) fn insert_award(
+    db: &mut dyn Db,
+    award: &NewAward,
+    maker: &str,
+    at: Timestamp,
+) -> Result<i64, StoreError> {
+    require_actor(maker)?;
+    let mut one_time: i64 = 0;
+    let mut monthly: i64 = 0;
+    for it in &award.items {
+        if it.amount.fen() < 0 {
+            return Err(StoreError::invalid(
+                "amount",
+                format!(
+                    "{}: {} yuan is negative; 0.00 or more",
+                    col(&it.item),
+                    it.amount
+                ),
+            ));
+        }
+        let total = match it.periodicity {
+            Periodicity::OneTime => &mut one_time,
+            Periodicity::Monthly => &mut monthly,
+        };
+        *total = total
+            .checked_add(it.amount.fen())
+            .ok_or_else(|| StoreError::invalid("amount", "a total beyond i64 fen"))?;
+    }
+    if case_by(db, "id", i(award.case_id))?.is_none() {
+        return Err(StoreError::not_found("case", award.case_id));
+    }
+    let id = db.insert_id(
+            "creating an award",
+            "INSERT INTO awards (case_id, status, basis, legal_date, scheme_id, jurisdiction, one_time_fen, monthly_fen, input, trace, made_by, made_at) \
+             VALUES ($1, 'proposed', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            &[
+                i(award.case_id),
+                t(award.basis),
+                t(award.legal_date),
+                t(&award.scheme_id),
+                t(&award.jurisdiction),
+                i(one_time),
+                i(monthly),
+                t(&award.input),
+                t(&award.trace),
+                t(maker),
+                t(at),
+            ],
+            || StoreError::duplicate("award", award.case_id),
+        )?;
+    for (n, it) in award.items.iter().enumerate() {
+        db.exec(
+                "storing an award item",
+                "INSERT INTO award_items (award_id, line, item, periodicity, payer, beneficiary, amount_fen, citation) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    i(id),
+                    i(i64::try_from(n).unwrap_or(i64::MAX) + 1),
+                    t(col(&it.item)),
+                    t(col(&it.periodicity)),
+                    t(col(&it.payer)),
+                    t(&it.beneficiary),
+                    i(it.amount.fen()),
+                    t(&it.citation),
+                ],
+            )?;
+    }
+    audit(
+        db,
+        maker,
+        at,
+        "propose_award",
+        "award",
+        &id.to_string(),
+        json!({"case_id": award.case_id, "basis": award.basis, "one_time_fen": one_time, "monthly_fen": monthly}),
+    )?;
+    Ok(id)
+}
+
+/// Approves a proposed award (superseding the approved one, withdrawing
+/// stale proposals), posts its ledger and writes its benefits, with the
+/// audit row, in the caller's transaction.
+pub(super) fn approve_award_in(
+    db: &mut dyn Db,
+    award_id: i64,
+    approval: &AwardApproval,
+    checker: &str,
+    at: Timestamp,
+) -> Result<AwardRow, StoreError> {
+    require_actor(checker)?;
+    let Some(award) = award_by_id(db, award_id)? else {
+        return Err(StoreError::not_found("award", award_id));
+    };
+    if award.status != AwardStatus::Proposed {
+        return Err(StoreError::conflict(
+            "award",
+            award_id.to_string(),
+            format!("it is {}; only a proposed award is approved", award.status),
+        ));
+    }
+    if award.made_by == checker {
+        return Err(StoreError::conflict(
+            "award",
+            award_id.to_string(),
+            format!("{checker} made it; a second person approves (maker-checker)"),
+        ));
+    }
+    let previous = db.opt_row(
+        "reading the approved award",
+        "SELECT id FROM awards WHERE case_id = $1 AND status = 'approved'",
+        &[i(award.case_id)],
+    )?;
+    let supersedes = match previous {
+        Some(r) => Some(Cols::new(&r).int(0)?),
+        None => None,
+    };
+    if let Some(prev) = supersedes {
+        db.exec(
+            "superseding an award",
+            "UPDATE awards SET status = 'superseded' WHERE id = $1",
+            &[i(prev)],
+        )?;
+    }
+    let n = db.exec(
+            "approving an award",
+            "UPDATE awards SET status = 'approved', checked_by = $1, checked_at = $2, supersedes = $3, ledger_key = $4 \
+             WHERE id = $5 AND status = 'proposed'",
+            &[
+                t(checker),
+                t(at),
+                Value::opt_int(supersedes),
+                opt_t(approval.ledger_key.as_ref()),
+                i(award_id),
+            ],
+        )?;
+    if n == 0 {
+        return Err(StoreError::conflict(
+            "award",
+            award_id.to_string(),
+            "it was approved meanwhile",
+        ));
+    }
+    // Other proposals of the case are now stale.
+    db.exec(
+        "withdrawing stale proposals",
+        "UPDATE awards SET status = 'withdrawn' WHERE case_id = $1 AND status = 'proposed'",
+        &[i(award.case_id)],
+    )?;
+    for tx in &approval.ledger {
+        if post(db, tx, checker, at)? == Posted::AlreadyPosted {
+            return Err(StoreError::conflict(
+                "ledger transaction",
+                tx.idempotency_key().as_str(),
+                "it is already posted, so it cannot also record this approval",
+            ));
+        }
+    }
+    for (benefit_id, last, reason) in &approval.endings {
+        end_benefit_in(db, *benefit_id, *last, reason)?;
+    }
+    insert_amounts(db, &approval.amounts, None)?;
+    let created = insert_benefits(db, &approval.new_benefits, at)?;
+    audit(
+        db,
+        checker,
+        at,
+        "approve_award",
+        "award",
+        &award_id.to_string(),
+        json!({
+            "case_id": award.case_id,
+            "maker": award.made_by,
+            "supersedes": supersedes,
+            "ledger": approval.ledger.iter().map(|t| t.idempotency_key().as_str().to_owned()).collect::<Vec<_>>(),
+            "benefits_created": created,
+            "amounts_changed": approval.amounts.len(),
+            "benefits_ended": approval.endings.len(),
+        }),
+    )?;
+    award_by_id(db, award_id)?.ok_or_else(|| StoreError::not_found("award", award_id))
+}
+
 impl<B: Backend> AwardStore for SqlStore<B> {
     fn create_award(
         &self,
@@ -100,79 +284,8 @@ impl<B: Backend> AwardStore for SqlStore<B> {
         maker: &str,
         at: Timestamp,
     ) -> Result<i64, StoreError> {
-        require_actor(maker)?;
-        let mut one_time: i64 = 0;
-        let mut monthly: i64 = 0;
-        for it in &award.items {
-            if it.amount.fen() < 0 {
-                return Err(StoreError::invalid(
-                    "amount",
-                    format!(
-                        "{}: {} yuan is negative; 0.00 or more",
-                        col(&it.item),
-                        it.amount
-                    ),
-                ));
-            }
-            let total = match it.periodicity {
-                Periodicity::OneTime => &mut one_time,
-                Periodicity::Monthly => &mut monthly,
-            };
-            *total = total
-                .checked_add(it.amount.fen())
-                .ok_or_else(|| StoreError::invalid("amount", "a total beyond i64 fen"))?;
-        }
-        self.backend.transaction(|db| {
-            if case_by(db, "id", i(award.case_id))?.is_none() {
-                return Err(StoreError::not_found("case", award.case_id));
-            }
-            let id = db.insert_id(
-                "creating an award",
-                "INSERT INTO awards (case_id, status, basis, legal_date, scheme_id, jurisdiction, one_time_fen, monthly_fen, input, trace, made_by, made_at) \
-                 VALUES ($1, 'proposed', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                &[
-                    i(award.case_id),
-                    t(award.basis),
-                    t(award.legal_date),
-                    t(&award.scheme_id),
-                    t(&award.jurisdiction),
-                    i(one_time),
-                    i(monthly),
-                    t(&award.input),
-                    t(&award.trace),
-                    t(maker),
-                    t(at),
-                ],
-                || StoreError::duplicate("award", award.case_id),
-            )?;
-            for (n, it) in award.items.iter().enumerate() {
-                db.exec(
-                    "storing an award item",
-                    "INSERT INTO award_items (award_id, line, item, periodicity, payer, beneficiary, amount_fen, citation) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    &[
-                        i(id),
-                        i(i64::try_from(n).unwrap_or(i64::MAX) + 1),
-                        t(col(&it.item)),
-                        t(col(&it.periodicity)),
-                        t(col(&it.payer)),
-                        t(&it.beneficiary),
-                        i(it.amount.fen()),
-                        t(&it.citation),
-                    ],
-                )?;
-            }
-            audit(
-                db,
-                maker,
-                at,
-                "propose_award",
-                "award",
-                &id.to_string(),
-                json!({"case_id": award.case_id, "basis": award.basis, "one_time_fen": one_time, "monthly_fen": monthly}),
-            )?;
-            Ok(id)
-        })
+        self.backend
+            .transaction(|db| insert_award(db, award, maker, at))
     }
 
     fn award(&self, award_id: i64) -> Result<Option<AwardRow>, StoreError> {
@@ -194,101 +307,8 @@ impl<B: Backend> AwardStore for SqlStore<B> {
         checker: &str,
         at: Timestamp,
     ) -> Result<AwardRow, StoreError> {
-        require_actor(checker)?;
-        self.backend.transaction(|db| {
-            let Some(award) = award_by_id(db, award_id)? else {
-                return Err(StoreError::not_found("award", award_id));
-            };
-            if award.status != AwardStatus::Proposed {
-                return Err(StoreError::conflict(
-                    "award",
-                    award_id.to_string(),
-                    format!("it is {}; only a proposed award is approved", award.status),
-                ));
-            }
-            if award.made_by == checker {
-                return Err(StoreError::conflict(
-                    "award",
-                    award_id.to_string(),
-                    format!(
-                        "{checker} made it; a second person approves (maker-checker)"
-                    ),
-                ));
-            }
-            let previous = db.opt_row(
-                "reading the approved award",
-                "SELECT id FROM awards WHERE case_id = $1 AND status = 'approved'",
-                &[i(award.case_id)],
-            )?;
-            let supersedes = match previous {
-                Some(r) => Some(Cols::new(&r).int(0)?),
-                None => None,
-            };
-            if let Some(prev) = supersedes {
-                db.exec(
-                    "superseding an award",
-                    "UPDATE awards SET status = 'superseded' WHERE id = $1",
-                    &[i(prev)],
-                )?;
-            }
-            let n = db.exec(
-                "approving an award",
-                "UPDATE awards SET status = 'approved', checked_by = $1, checked_at = $2, supersedes = $3, ledger_key = $4 \
-                 WHERE id = $5 AND status = 'proposed'",
-                &[
-                    t(checker),
-                    t(at),
-                    Value::opt_int(supersedes),
-                    opt_t(approval.ledger_key.as_ref()),
-                    i(award_id),
-                ],
-            )?;
-            if n == 0 {
-                return Err(StoreError::conflict(
-                    "award",
-                    award_id.to_string(),
-                    "it was approved meanwhile",
-                ));
-            }
-            // Other proposals of the case are now stale.
-            db.exec(
-                "withdrawing stale proposals",
-                "UPDATE awards SET status = 'withdrawn' WHERE case_id = $1 AND status = 'proposed'",
-                &[i(award.case_id)],
-            )?;
-            for tx in &approval.ledger {
-                if post(db, tx, checker, at)? == Posted::AlreadyPosted {
-                    return Err(StoreError::conflict(
-                        "ledger transaction",
-                        tx.idempotency_key().as_str(),
-                        "it is already posted, so it cannot also record this approval",
-                    ));
-                }
-            }
-            for (benefit_id, last, reason) in &approval.endings {
-                end_benefit_in(db, *benefit_id, *last, reason)?;
-            }
-            insert_amounts(db, &approval.amounts, None)?;
-            let created = insert_benefits(db, &approval.new_benefits, at)?;
-            audit(
-                db,
-                checker,
-                at,
-                "approve_award",
-                "award",
-                &award_id.to_string(),
-                json!({
-                    "case_id": award.case_id,
-                    "maker": award.made_by,
-                    "supersedes": supersedes,
-                    "ledger": approval.ledger.iter().map(|t| t.idempotency_key().as_str().to_owned()).collect::<Vec<_>>(),
-                    "benefits_created": created,
-                    "amounts_changed": approval.amounts.len(),
-                    "benefits_ended": approval.endings.len(),
-                }),
-            )?;
-            award_by_id(db, award_id)?.ok_or_else(|| StoreError::not_found("award", award_id))
-        })
+        self.backend
+            .transaction(|db| approve_award_in(db, award_id, approval, checker, at))
     }
 
     fn record_one_time_payment(

@@ -56,7 +56,7 @@ pub(super) fn case_by(
         .transpose()
 }
 
-fn validate_append(append: &CaseAppend) -> Result<(), StoreError> {
+pub(super) fn validate_append(append: &CaseAppend) -> Result<(), StoreError> {
     if append.expected_version < 0 {
         return Err(StoreError::invalid(
             "expected_version",
@@ -72,7 +72,7 @@ fn validate_append(append: &CaseAppend) -> Result<(), StoreError> {
 
 /// Writes the events, snapshot, recognition and conclusions of an append to
 /// case `case_id`, whose version is known to be `append.expected_version`.
-fn write_append(
+pub(super) fn write_append(
     db: &mut dyn Db,
     case_id: i64,
     number: &str,

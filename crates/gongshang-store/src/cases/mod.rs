@@ -315,6 +315,7 @@ mod log;
 mod missing;
 mod payroll;
 mod recusals;
+mod revisions;
 mod staff;
 
 pub use awards::AwardStore;
@@ -322,6 +323,10 @@ pub use log::CaseLogStore;
 pub use missing::{BenefitEnding, MissingWorkerStore, NewMissingEvent, StoredMissingEvent};
 pub use payroll::BenefitStore;
 pub use recusals::{RECUSAL_REASON_MAX_CHARS, Recusal, RecusalStore};
+pub use revisions::{
+    ApprovalPlan, NewRevision, RevisionApplication, RevisionApplied, RevisionKind,
+    RevisionRecovery, RevisionRow, RevisionStatus, RevisionStore,
+};
 pub use staff::{
     AnalysisFigures, AnalysisQuery, AuditQuery, AwardReturn, MonthPremiums, PLAIN_ROLES,
     RETURN_REASON_MAX_CHARS, RegionPremiums, ReviewRow, StaffStore, WorkQueueQuery, WorkQueueRow,

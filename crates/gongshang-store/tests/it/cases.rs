@@ -913,3 +913,124 @@ fn decree765_art46_an_overpayment_is_recovered_instalment_by_instalment_once() {
         assert_balanced(db);
     });
 }
+
+/// Order No. 55 Art 31: a revision is recorded once, then applied in one
+/// transaction. An application that fails at its last step (the overpayment
+/// does not match its ledger transaction) leaves nothing: not the case's
+/// event, not the ending of the benefit, not the application row; the same
+/// application made right lands whole, once, and never by its maker.
+#[test]
+fn order55_art31_a_revision_is_applied_whole_or_not_at_all() {
+    use gongshang_store::cases::{
+        NewRevision, RevisionApplication, RevisionKind, RevisionRecovery, RevisionStatus,
+    };
+    use gongshang_store::recovery::{NewOverpayment, RecoveryMethod};
+    each_backend(|db| {
+        let s = &*db.store;
+        let case = filed(s, 1, "2025-03-27");
+        s.create_periodic_benefits(
+            &[benefit(
+                case,
+                "worker",
+                "monthly_disability_allowance",
+                "2025-11",
+                680_000,
+            )],
+            ACTOR,
+            now(),
+        )
+        .unwrap();
+        let b = s.periodic_benefits_of_case(case).unwrap()[0].id;
+        let rev = s
+            .record_revision(
+                &NewRevision {
+                    case_id: case,
+                    kind: RevisionKind::Revoke,
+                    conclusion: 1,
+                    grade: None,
+                    nursing: None,
+                    reason: "forged records".into(),
+                    decision_no: "穗劳鉴撤〔2026〕1号".into(),
+                    decided_on: date(2026, 5, 20),
+                    recovery: RevisionRecovery::Refund,
+                },
+                "clerk-1",
+                now(),
+            )
+            .unwrap();
+        assert_eq!(rev.reference, format!("REV-{case}-1"));
+        assert_eq!(rev.status(), RevisionStatus::Recorded);
+        let version = s.case_by_id(case).unwrap().unwrap().version;
+        let op = |amount: &str| {
+            (
+                NewOverpayment {
+                    reference: format!("OP-{b}-1"),
+                    case_id: case,
+                    benefit_id: b,
+                    offset_benefit_id: None,
+                    amount: yuan("6800.00"),
+                    reason: "Order No. 55 Art 31".into(),
+                    method: RecoveryMethod::Refund,
+                    basis: serde_json::json!({}),
+                    schedule: vec![(month("2026-07"), yuan("6800.00"))],
+                },
+                ledger::overpayment_found(
+                    key(&format!("overpay:OP-{b}-1")),
+                    reference(&format!("OP-{b}-1")),
+                    yuan(amount),
+                )
+                .unwrap(),
+            )
+        };
+        let application = |amount: &str| RevisionApplication {
+            append: append(
+                version,
+                vec![event("appraisal", "revoked", date(2026, 6, 30))],
+                "completeness_review",
+                Some("2025-03-27"),
+            ),
+            supersede_award: None,
+            new_award: None,
+            endings: vec![(b, month("2025-11"), "revoked".into())],
+            overpayments: vec![op(amount)],
+            underpaid: None,
+            overpaid_total: yuan("6800.00"),
+            underpaid_total: Money::ZERO,
+            basis: serde_json::json!({}),
+        };
+        // 6,800.00 recorded against a ledger transaction of 6,799.99: refused
+        // at the last step, and nothing before it stays.
+        let err = s
+            .apply_revision(rev.id, &application("6799.99"), "reviewer-1", now())
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid", "{err}");
+        assert_eq!(s.case_by_id(case).unwrap().unwrap().version, version);
+        assert_eq!(s.periodic_benefit(b).unwrap().unwrap().end_month, None);
+        assert!(s.overpayments_of_case(case).unwrap().is_empty());
+        assert_eq!(
+            s.revision(rev.id).unwrap().unwrap().status(),
+            RevisionStatus::Recorded
+        );
+        // Its maker does not apply it.
+        let err = s
+            .apply_revision(rev.id, &application("6800.00"), "clerk-1", now())
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        let applied = s
+            .apply_revision(rev.id, &application("6800.00"), "reviewer-1", now())
+            .unwrap();
+        assert_eq!(applied.status(), RevisionStatus::Applied);
+        assert_eq!(applied.applied.as_ref().unwrap().overpaid, yuan("6800.00"));
+        assert_eq!(s.case_by_id(case).unwrap().unwrap().version, version + 1);
+        assert_eq!(
+            s.periodic_benefit(b).unwrap().unwrap().end_month,
+            Some(month("2025-11"))
+        );
+        assert_eq!(s.overpayments_of_case(case).unwrap().len(), 1);
+        let err = s
+            .apply_revision(rev.id, &application("6800.00"), "reviewer-1", now())
+            .unwrap_err();
+        assert_eq!(err.code(), "duplicate");
+        assert_eq!(s.revisions_of_case(case).unwrap().len(), 1);
+    });
+}
