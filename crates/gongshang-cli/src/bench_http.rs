@@ -9,6 +9,9 @@
 //! server share the machine's cores, as they would on one box; the figures
 //! are printed with the machine, never asserted.
 
+// Rates and percentiles of a measurement, never money.
+#![allow(clippy::float_arithmetic)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
