@@ -928,6 +928,7 @@ pub(crate) fn issue_bill_in(
         )?;
     }
     post_new(db, &bill.ledger, "bill", actor, at)?;
+    crate::fund::add_to_fund_summary(db, &bill.ledger)?;
     audit(
         db,
         actor,
@@ -1079,6 +1080,7 @@ pub(crate) fn record_payment_in(
         )?;
     }
     post_new(db, &p.ledger, "payment", actor, at)?;
+    crate::fund::add_to_fund_summary(db, &p.ledger)?;
     audit(
         db,
         actor,
@@ -1849,7 +1851,14 @@ impl<B: Backend> Store for SqlStore<B> {
 
     fn post(&self, tx: &Transaction, actor: &str, at: Timestamp) -> Result<Posted, StoreError> {
         require_text("actor", actor)?;
-        self.write(|db| post(db, tx, actor, at))
+        self.write(|db| {
+            let posted = post(db, tx, actor, at)?;
+            if posted == Posted::Posted {
+                // a reversal of a bill or a payment changes the fund's flows
+                crate::fund::add_to_fund_summary(db, tx)?;
+            }
+            Ok(posted)
+        })
     }
 
     fn ledger_balances(&self) -> Result<Vec<(Account, i64)>, StoreError> {

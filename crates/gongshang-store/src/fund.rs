@@ -106,7 +106,18 @@ pub struct ReserveRunRow {
 pub trait FundStore {
     /// Every flow of the fund up to and including `to_month` (`YYYY-MM`),
     /// summed by region, scheme, month, kind, payer and item: one statement.
+    /// Read from the monthly summary (`fund_flow_months`), which every
+    /// writer of a flow keeps in the same database transaction.
     fn fund_flows(&self, to_month: &str) -> Result<Vec<FundFlow>, StoreError>;
+
+    /// The same flows recomputed from the ledger and the records it posts
+    /// (the summary's definition; slow on a large ledger).
+    fn fund_flows_from_ledger(&self, to_month: &str) -> Result<Vec<FundFlow>, StoreError>;
+
+    /// Empties the monthly summary and fills it again from the ledger, in
+    /// one transaction; answers the number of rows. For a ledger written
+    /// around the store (the accounts bench's bulk load) or a repair.
+    fn rebuild_fund_summary(&self) -> Result<u64, StoreError>;
 
     /// Records a month's reserve run with its ledger transaction (none when
     /// the amount is zero) and the audit row, in one transaction. A month
@@ -159,56 +170,180 @@ const PAYER_OF_BILL: &str = "CASE WHEN p.account IN ('subsidy_income', 'subsidy_
      WHEN b.kind = 'orders' THEN 'platform' \
      WHEN b.kind = 'daily' OR b.unit_id IS NULL THEN 'worker' ELSE 'unit' END";
 
-/// The flows' one statement. The premium branches are written twice: once
-/// for the transaction under the record's key, once for its reversal (which
-/// `reverses` it; its postings are on the other side, so it counts negative).
-fn flows_sql() -> String {
-    let branch = |join: &str| {
-        format!(
-            // premiums billed: income credited
-            "SELECT COALESCE(u.region, '') AS region, b.scheme_id AS scheme_id, SUBSTR(b.period, 1, 7) AS month, \
-             'billed' AS kind, {PAYER_OF_BILL} AS payer, '' AS item, \
-             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) AS fen \
-             FROM bills b LEFT JOIN units u ON u.id = b.unit_id \
-             JOIN ledger_transactions lt ON lt.{join} = 'bill:' || b.reference \
-             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account IN ('premium_income', 'subsidy_income') \
-             WHERE SUBSTR(b.period, 1, 7) <= $1 GROUP BY 1, 2, 3, 4, 5 \
-             UNION ALL \
-             SELECT COALESCE(u.region, ''), b.scheme_id, SUBSTR(py.paid_on, 1, 7), 'collected', {PAYER_OF_BILL}, '', \
-             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
-             FROM payments py JOIN bills b ON b.id = py.bill_id LEFT JOIN units u ON u.id = b.unit_id \
-             JOIN ledger_transactions lt ON lt.{join} = 'pay:' || py.idempotency_key \
-             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account IN ('premium_receivable', 'subsidy_receivable') \
-             WHERE SUBSTR(py.paid_on, 1, 7) <= $1 GROUP BY 1, 2, 3, 4, 5"
+/// Which records a branch of the flows' statement reads: all of them up to a
+/// month (the recomputation from the ledger), or the one record of one
+/// ledger transaction (the summary's increment).
+#[derive(Clone, Copy)]
+enum Scope {
+    /// `$1` is the last month (`YYYY-MM`).
+    UpTo,
+    /// `$1` is the record's own key (and for a premium, `$2` the
+    /// transaction's key).
+    OneTransaction,
+}
+
+/// A branch for bills (`billed`) or payments (`collected`), joining the
+/// ledger transaction under the record's key (`join` = `idempotency_key`)
+/// or its reversal (`join` = `reverses`; its postings are on the other
+/// side, so it counts negative).
+fn premium_branch(kind: &str, join: &str, scope: Scope) -> String {
+    let (from, key, month, accounts, record_key) = if kind == "billed" {
+        (
+            "bills b",
+            "'bill:' || b.reference",
+            "SUBSTR(b.period, 1, 7)",
+            "'premium_income', 'subsidy_income'",
+            "b.reference",
+        )
+    } else {
+        (
+            "payments py JOIN bills b ON b.id = py.bill_id",
+            "'pay:' || py.idempotency_key",
+            "SUBSTR(py.paid_on, 1, 7)",
+            "'premium_receivable', 'subsidy_receivable'",
+            "py.idempotency_key",
         )
     };
+    let filter = match scope {
+        Scope::UpTo => format!("{month} <= $1"),
+        Scope::OneTransaction => format!("{record_key} = $1 AND lt.idempotency_key = $2"),
+    };
     format!(
-        "SELECT region, scheme_id, month, kind, payer, item, CAST(SUM(fen) AS BIGINT) FROM ( \
-         {} UNION ALL {} \
-         UNION ALL \
-         SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(o.paid_on, 1, 7), 'benefit', 'fund', o.item, \
-         SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
-         FROM one_time_payments o JOIN cases c ON c.id = o.case_id \
-         JOIN ledger_transactions lt ON lt.idempotency_key = o.idempotency_key \
-         JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
-         WHERE SUBSTR(o.paid_on, 1, 7) <= $1 GROUP BY 1, 2, 3, 4, 5, 6 \
-         UNION ALL \
-         SELECT COALESCE(c.region, ''), c.scheme_id, pl.month, 'benefit', 'fund', pb.item, SUM(pl.amount_fen) \
-         FROM payroll_lines pl JOIN payroll_runs r ON r.id = pl.run_id \
-         JOIN ledger_transactions lt ON lt.idempotency_key = r.ledger_key \
-         JOIN periodic_benefits pb ON pb.id = pl.benefit_id JOIN cases c ON c.id = pb.case_id \
-         WHERE pl.month <= $1 GROUP BY 1, 2, 3, 4, 5, 6 \
-         UNION ALL \
-         SELECT rr.region, rr.scheme_id, rr.month, 'reserve', 'fund', '', \
-         SUM(CASE WHEN p.side = 'debit' THEN p.amount_fen ELSE -p.amount_fen END) \
-         FROM reserve_runs rr JOIN ledger_transactions lt ON lt.idempotency_key = rr.ledger_key \
-         JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'reserve' \
-         WHERE rr.month <= $1 GROUP BY 1, 2, 3, 4, 5, 6 \
-         ) f GROUP BY region, scheme_id, month, kind, payer, item \
-         ORDER BY region, scheme_id, month, kind, payer, item",
-        branch("idempotency_key"),
-        branch("reverses"),
+        // premiums billed: income credited; collected: the receivable credited
+        "SELECT COALESCE(u.region, '') AS region, b.scheme_id AS scheme_id, {month} AS month, \
+         '{kind}' AS kind, {PAYER_OF_BILL} AS payer, '' AS item, \
+         SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) AS fen \
+         FROM {from} LEFT JOIN units u ON u.id = b.unit_id \
+         JOIN ledger_transactions lt ON lt.{join} = {key} \
+         JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account IN ({accounts}) \
+         WHERE {filter} GROUP BY 1, 2, 3, 4, 5"
     )
+}
+
+/// The branches of the fund's expenditure and the reserve: one-time
+/// benefits, payroll runs (split by their lines), reserve runs and appraisal
+/// fees paid by the fund, each joined to its ledger transaction by key.
+fn expenditure_branches(scope: Scope) -> Vec<String> {
+    let f = |month: &str, record_key: &str| match scope {
+        Scope::UpTo => format!("{month} <= $1"),
+        Scope::OneTransaction => format!("{record_key} = $1"),
+    };
+    vec![
+        format!(
+            "SELECT COALESCE(c.region, '') AS region, c.scheme_id AS scheme_id, SUBSTR(o.paid_on, 1, 7) AS month, \
+             'benefit' AS kind, 'fund' AS payer, o.item AS item, \
+             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) AS fen \
+             FROM one_time_payments o JOIN cases c ON c.id = o.case_id \
+             JOIN ledger_transactions lt ON lt.idempotency_key = o.idempotency_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            f("SUBSTR(o.paid_on, 1, 7)", "o.idempotency_key")
+        ),
+        format!(
+            "SELECT COALESCE(c.region, ''), c.scheme_id, pl.month, 'benefit', 'fund', pb.item, SUM(pl.amount_fen) \
+             FROM payroll_lines pl JOIN payroll_runs r ON r.id = pl.run_id \
+             JOIN ledger_transactions lt ON lt.idempotency_key = r.ledger_key \
+             JOIN periodic_benefits pb ON pb.id = pl.benefit_id JOIN cases c ON c.id = pb.case_id \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            f("pl.month", "r.ledger_key")
+        ),
+        format!(
+            "SELECT rr.region, rr.scheme_id, rr.month, 'reserve', 'fund', '', \
+             SUM(CASE WHEN p.side = 'debit' THEN p.amount_fen ELSE -p.amount_fen END) \
+             FROM reserve_runs rr JOIN ledger_transactions lt ON lt.idempotency_key = rr.ledger_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'reserve' \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            f("rr.month", "rr.ledger_key")
+        ),
+    ]
+}
+
+/// The summary's columns, in the order every branch gives them.
+const FLOW_COLUMNS: &str = "region, scheme_id, month, kind, payer, item";
+
+/// The flows recomputed from the ledger: every branch over every record up
+/// to the month `$1`, summed. The summary (`fund_flow_months`) must always
+/// equal this (a test checks it on both backends); migration 155 fills the
+/// summary with it.
+pub(crate) fn flows_from_ledger_sql() -> String {
+    let mut branches = vec![
+        premium_branch("billed", "idempotency_key", Scope::UpTo),
+        premium_branch("billed", "reverses", Scope::UpTo),
+        premium_branch("collected", "idempotency_key", Scope::UpTo),
+        premium_branch("collected", "reverses", Scope::UpTo),
+    ];
+    branches.extend(expenditure_branches(Scope::UpTo));
+    format!(
+        "SELECT {FLOW_COLUMNS}, CAST(SUM(fen) AS BIGINT) FROM ( {} ) f \
+         GROUP BY {FLOW_COLUMNS} ORDER BY {FLOW_COLUMNS}",
+        branches.join(" UNION ALL ")
+    )
+}
+
+/// Adds what one ledger transaction contributes to the fund's flows to the
+/// monthly summary, in the caller's database transaction: called by every
+/// writer of a record the flows read (a bill, a payment, a one-time payment,
+/// a payroll run, a reserve run, an appraisal fee, a reversal posted through
+/// [`crate::Store::post`]) once the record and its transaction are both
+/// written. A transaction the flows do not read adds nothing.
+///
+/// The branch is the one of the record the transaction posts (or reverses):
+/// a bill's `bill:<reference>`, a payment's `pay:<key>`, else the
+/// expenditure and reserve records keyed by the transaction itself. Each
+/// reads its record by a unique index, so an increment costs a few index
+/// lookups however large the ledger.
+pub(crate) fn add_to_fund_summary(db: &mut dyn Db, tx: &Transaction) -> Result<(), StoreError> {
+    let key = tx.idempotency_key().as_str();
+    let record = tx.reverses().map_or(key, |k| k.as_str());
+    let join = if tx.reverses().is_some() {
+        "reverses"
+    } else {
+        "idempotency_key"
+    };
+    let (branches, params) = if let Some(reference) = record.strip_prefix("bill:") {
+        (
+            vec![premium_branch("billed", join, Scope::OneTransaction)],
+            vec![t(reference), t(key)],
+        )
+    } else if let Some(payment) = record.strip_prefix("pay:") {
+        (
+            vec![premium_branch("collected", join, Scope::OneTransaction)],
+            vec![t(payment), t(key)],
+        )
+    } else if tx.reverses().is_none() {
+        (expenditure_branches(Scope::OneTransaction), vec![t(key)])
+    } else {
+        // a reversal of anything else: the flows read no reversal of an
+        // expenditure record, so the summary does not either
+        return Ok(());
+    };
+    let sql = format!(
+        "INSERT INTO fund_flow_months ({FLOW_COLUMNS}, amount_fen) \
+         SELECT {FLOW_COLUMNS}, CAST(SUM(fen) AS BIGINT) FROM ( {} ) f WHERE true \
+         GROUP BY {FLOW_COLUMNS} ORDER BY {FLOW_COLUMNS} \
+         ON CONFLICT ({FLOW_COLUMNS}) DO UPDATE SET amount_fen = fund_flow_months.amount_fen + excluded.amount_fen",
+        branches.join(" UNION ALL ")
+    );
+    db.exec("adding to the fund's monthly summary", &sql, &params)?;
+    Ok(())
+}
+
+fn flow_rows(rows: &[crate::db::Row]) -> Result<Vec<FundFlow>, StoreError> {
+    rows.iter()
+        .map(|r| {
+            let c = Cols::new(r);
+            Ok(FundFlow {
+                region: c.text(0)?.to_owned(),
+                scheme_id: c.scheme_id(1)?,
+                month: c.text(2)?.to_owned(),
+                kind: FlowKind::parse(c.text(3)?)?,
+                payer: c.text(4)?.to_owned(),
+                item: c.text(5)?.to_owned(),
+                amount: Money::from_fen(c.int(6)?),
+            })
+        })
+        .filter(|f| f.as_ref().map_or(true, |f| f.amount != Money::ZERO))
+        .collect()
 }
 
 fn reserve_row(r: &[Value], recorded_now: bool) -> Result<ReserveRunRow, StoreError> {
@@ -253,24 +388,47 @@ impl<B: Backend> FundStore for SqlStore<B> {
     }
 
     fn fund_flows(&self, to_month: &str) -> Result<Vec<FundFlow>, StoreError> {
-        let sql = flows_sql();
         self.backend.read(|db| {
-            let rows = db.rows("summing the fund's flows", &sql, &[t(to_month)])?;
-            rows.iter()
-                .map(|r| {
-                    let c = Cols::new(r);
-                    Ok(FundFlow {
-                        region: c.text(0)?.to_owned(),
-                        scheme_id: c.scheme_id(1)?,
-                        month: c.text(2)?.to_owned(),
-                        kind: FlowKind::parse(c.text(3)?)?,
-                        payer: c.text(4)?.to_owned(),
-                        item: c.text(5)?.to_owned(),
-                        amount: Money::from_fen(c.int(6)?),
-                    })
-                })
-                .filter(|f| f.as_ref().map_or(true, |f| f.amount != Money::ZERO))
-                .collect()
+            let rows = db.rows(
+                "reading the fund's monthly summary",
+                &format!(
+                    "SELECT {FLOW_COLUMNS}, amount_fen FROM fund_flow_months \
+                     WHERE month <= $1 AND amount_fen <> 0 ORDER BY {FLOW_COLUMNS}"
+                ),
+                &[t(to_month)],
+            )?;
+            flow_rows(&rows)
+        })
+    }
+
+    fn fund_flows_from_ledger(&self, to_month: &str) -> Result<Vec<FundFlow>, StoreError> {
+        let sql = flows_from_ledger_sql();
+        self.backend.read(|db| {
+            let rows = db.rows(
+                "summing the fund's flows from the ledger",
+                &sql,
+                &[t(to_month)],
+            )?;
+            flow_rows(&rows)
+        })
+    }
+
+    fn rebuild_fund_summary(&self) -> Result<u64, StoreError> {
+        let sql = format!(
+            "INSERT INTO fund_flow_months ({FLOW_COLUMNS}, amount_fen) {}",
+            flows_from_ledger_sql()
+        );
+        self.backend.transaction(|db| {
+            db.exec(
+                "emptying the fund's monthly summary",
+                "DELETE FROM fund_flow_months",
+                &[],
+            )?;
+            db.exec(
+                "rebuilding the fund's monthly summary",
+                &sql,
+                &[t("9999-12")],
+            )
         })
     }
 
@@ -333,6 +491,9 @@ impl<B: Backend> FundStore for SqlStore<B> {
                     )
                 },
             )?;
+            if let Some(tx) = tx {
+                add_to_fund_summary(db, tx)?;
+            }
             audit(
                 db,
                 actor,
@@ -515,4 +676,28 @@ pub(crate) fn platform_payouts(
         *slot = slot.checked_add(fen).expect("fen");
     }
     Ok(months.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migration 155 fills the summary with the very statement the store
+    /// recomputes the flows with, so the summary starts equal to the ledger.
+    #[test]
+    fn migration_155_fills_the_summary_with_the_flows_recomputed_from_the_ledger() {
+        let backfill = format!(
+            "INSERT INTO fund_flow_months ({FLOW_COLUMNS}, amount_fen) {};",
+            flows_from_ledger_sql().replace("$1", "'9999-12'")
+        );
+        for sql in [
+            include_str!("../migrations/sqlite/0155_fund_flow_months.sql"),
+            include_str!("../migrations/postgres/0155_fund_flow_months.sql"),
+        ] {
+            assert!(
+                sql.contains(&backfill),
+                "migration 155 ends with:\n{backfill}"
+            );
+        }
+    }
 }

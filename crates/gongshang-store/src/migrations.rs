@@ -155,6 +155,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0150_case_platform.sql"),
         postgres: include_str!("../migrations/postgres/0150_case_platform.sql"),
     },
+    // issue 14 (the fund's accounts at scale, appraisal fees): 155-159.
+    Migration {
+        version: 155,
+        name: "fund_flow_months",
+        sqlite: include_str!("../migrations/sqlite/0155_fund_flow_months.sql"),
+        postgres: include_str!("../migrations/postgres/0155_fund_flow_months.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -196,6 +196,14 @@ fn jiangsu_art_11_statement_and_reserve_of_a_small_fund() {
             .map(|(_, fen)| fen);
         assert_eq!(reserve, Some(3000), "10.00 + 20.00 once each");
 
+        // The monthly summary the statement reads equals the flows
+        // recomputed from the ledger, and a rebuild changes nothing.
+        let recomputed = app.store().fund_flows_from_ledger("9999-12").unwrap();
+        assert_eq!(app.store().fund_flows("9999-12").unwrap(), recomputed);
+        assert!(recomputed.len() >= 9, "{recomputed:?}");
+        app.store().rebuild_fund_summary().unwrap();
+        assert_eq!(app.store().fund_flows("9999-12").unwrap(), recomputed);
+
         let s = app
             .fund_statement(
                 &ACTOR,

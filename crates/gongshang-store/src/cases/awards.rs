@@ -370,6 +370,7 @@ impl<B: Backend> AwardStore for SqlStore<B> {
                     "it is already posted, so it cannot also record this payment",
                 ));
             }
+            crate::fund::add_to_fund_summary(db, tx)?;
             audit(
                 db,
                 actor,

@@ -653,6 +653,9 @@ impl<B: Backend> BenefitStore for SqlStore<B> {
                     i(run_id),
                 ],
             )?;
+            if let Some(tx) = &tx {
+                crate::fund::add_to_fund_summary(db, tx)?;
+            }
             audit(
                 db,
                 actor,

@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod coverage;
 mod fault;
+mod fund;
 mod ledger;
 mod migrations;
 mod monitor;
