@@ -177,10 +177,15 @@ pub enum Action {
     /// Apply a recorded revision (a second person): awards, benefits and
     /// overpayments follow it.
     ApplyAppraisalRevision,
+    // issue 14: Regulations Art 12
+    /// Record an appraisal's fee on a case and who paid it.
+    RecordAppraisalFee,
+    /// A case's appraisal fees.
+    ReadAppraisalFees,
 }
 
 impl Action {
-    pub const ALL: [Action; 57] = [
+    pub const ALL: [Action; 59] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -247,6 +252,9 @@ impl Action {
         // issue 17: Order No. 55 Art 31
         Action::RecordAppraisalRevision,
         Action::ApplyAppraisalRevision,
+        // issue 14
+        Action::RecordAppraisalFee,
+        Action::ReadAppraisalFees,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -311,6 +319,9 @@ impl Action {
                 "record an appraisal conclusion revoked or corrected"
             }
             Action::ApplyAppraisalRevision => "apply an appraisal conclusion revoked or corrected",
+            // issue 14
+            Action::RecordAppraisalFee => "record an appraisal fee",
+            Action::ReadAppraisalFees => "read appraisal fees",
             Action::RecoverOverpayment => "record an overpayment recovered",
             Action::ReadOverpayments => "read overpayments",
             Action::ReadPayoutRatios => "read platforms' payout ratios",
@@ -415,6 +426,10 @@ impl Role {
             // so a reviewer does, as for an award (maker-checker).
             RecordAppraisalRevision => matches!(self, Clerk | Administrator),
             ApplyAppraisalRevision => matches!(self, Reviewer | Administrator),
+            // issue 14: the fund pays appraisals (Regulations Art 12); its
+            // clerks record the fee as they pay the benefits, reviewers read.
+            RecordAppraisalFee => matches!(self, Clerk | Administrator),
+            ReadAppraisalFees => matches!(self, Clerk | Reviewer | Administrator),
         }
     }
 }

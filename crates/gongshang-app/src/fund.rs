@@ -127,6 +127,11 @@ pub struct StatementLine {
     /// Expenditure: benefits paid by the fund, by item.
     pub benefits: Vec<ItemAmount>,
     pub benefits_total: Money,
+    /// Expenditure: work-capacity appraisal fees the fund paid (劳动能力鉴定费,
+    /// Regulations Art 12), a line of their own.
+    pub appraisal_fees: Money,
+    /// Expenditure: benefits and appraisal fees.
+    pub expenditure_total: Money,
     /// Income less expenditure.
     pub surplus: Money,
     pub closing_balance: Money,
@@ -183,6 +188,7 @@ struct Acc {
     collected: ByPayer,
     benefits: BTreeMap<String, Money>,
     benefits_total: Money,
+    appraisal_fees: Money,
     reserve_transfer: Money,
     reserve_balance: Money,
     expenditure_12: Money,
@@ -191,7 +197,8 @@ struct Acc {
 impl Acc {
     fn add_flow(&mut self, f: &FundFlow, first: &str, last: &str) -> Result<(), AppError> {
         let window_start = months_back(last, 11);
-        if f.kind == FlowKind::BenefitPaid && f.month.as_str() >= window_start.as_str() {
+        let expenditure = matches!(f.kind, FlowKind::BenefitPaid | FlowKind::AppraisalFee);
+        if expenditure && f.month.as_str() >= window_start.as_str() {
             self.expenditure_12 = plus(self.expenditure_12, f.amount)?;
         }
         if f.kind == FlowKind::ReserveTransfer {
@@ -200,7 +207,9 @@ impl Acc {
         if f.month.as_str() < first {
             match f.kind {
                 FlowKind::Collected => self.opening = plus(self.opening, f.amount)?,
-                FlowKind::BenefitPaid => self.opening = minus(self.opening, f.amount)?,
+                FlowKind::BenefitPaid | FlowKind::AppraisalFee => {
+                    self.opening = minus(self.opening, f.amount)?;
+                }
                 FlowKind::Billed | FlowKind::ReserveTransfer => {}
             }
             return Ok(());
@@ -216,6 +225,9 @@ impl Acc {
             FlowKind::ReserveTransfer => {
                 self.reserve_transfer = plus(self.reserve_transfer, f.amount)?;
             }
+            FlowKind::AppraisalFee => {
+                self.appraisal_fees = plus(self.appraisal_fees, f.amount)?;
+            }
         }
         Ok(())
     }
@@ -227,7 +239,8 @@ impl Acc {
         scheme_id: Option<SchemeId>,
         period: String,
     ) -> Result<StatementLine, AppError> {
-        let surplus = minus(self.collected.total, self.benefits_total)?;
+        let expenditure_total = plus(self.benefits_total, self.appraisal_fees)?;
+        let surplus = minus(self.collected.total, expenditure_total)?;
         Ok(StatementLine {
             region,
             region_name,
@@ -245,6 +258,8 @@ impl Acc {
                 })
                 .collect(),
             benefits_total: self.benefits_total,
+            appraisal_fees: self.appraisal_fees,
+            expenditure_total,
             surplus,
             closing_balance: plus(self.opening, surplus)?,
             reserve_transfer: self.reserve_transfer,
@@ -276,6 +291,7 @@ impl Acc {
             *e = plus(*e, *v)?;
         }
         self.benefits_total = plus(self.benefits_total, o.benefits_total)?;
+        self.appraisal_fees = plus(self.appraisal_fees, o.appraisal_fees)?;
         self.reserve_transfer = plus(self.reserve_transfer, o.reserve_transfer)?;
         self.reserve_balance = plus(self.reserve_balance, o.reserve_balance)?;
         self.expenditure_12 = plus(self.expenditure_12, o.expenditure_12)?;
@@ -486,7 +502,7 @@ impl App {
                 FlowKind::ReserveTransfer if f.month < m => {
                     e.reserve_before = plus(e.reserve_before, f.amount)?;
                 }
-                FlowKind::BenefitPaid => {
+                FlowKind::BenefitPaid | FlowKind::AppraisalFee => {
                     if f.month.starts_with(&prev_year) {
                         e.prev_year_expenditure = plus(e.prev_year_expenditure, f.amount)?;
                     }
@@ -600,6 +616,8 @@ pub fn statement_table(s: &FundStatement) -> crate::export::Table {
         "收入合计",
         "待遇支出合计",
         "待遇支出明细",
+        "劳动能力鉴定费",
+        "支出合计",
         "当期结余",
         "期末余额",
         "提取储备金",
@@ -636,6 +654,8 @@ pub fn statement_table(s: &FundStatement) -> crate::export::Table {
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
+            Cell::Money(l.appraisal_fees),
+            Cell::Money(l.expenditure_total),
             Cell::Money(l.surplus),
             Cell::Money(l.closing_balance),
             Cell::Money(l.reserve_transfer),

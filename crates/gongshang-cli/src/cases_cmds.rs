@@ -197,6 +197,23 @@ pub enum AppraisalCmd {
     ApplyRevision { revision_id: i64 },
     /// The revisions of a case's conclusions
     Revisions { number: String },
+    /// Record an appraisal's fee and who paid it (the fund: Regulations Art 12, posted to the ledger)
+    Fee {
+        number: String,
+        /// The appraisal: its conclusion's number on the case (see `appraisal history`)
+        #[arg(long)]
+        appraisal: Option<i64>,
+        /// Yuan, e.g. 350.00
+        #[arg(long)]
+        amount: Option<gongshang_rules::Money>,
+        /// fund, unit or worker
+        #[arg(long)]
+        payer: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        paid_on: Option<Date>,
+    },
+    /// The appraisal fees of a case
+    Fees { number: String },
 }
 
 #[derive(clap::Args)]
@@ -631,6 +648,73 @@ pub fn run_appraisal(cmd: &AppraisalCmd, out: &Out) -> Result<(), CliError> {
     let app = crate::db::open_app(out.db.as_deref())?;
     let actor = out.actor(&app)?;
     let (args, command) = match cmd {
+        AppraisalCmd::Fee {
+            number,
+            appraisal,
+            amount,
+            payer,
+            paid_on,
+        } => {
+            let payer = payer
+                .as_deref()
+                .map(|p| {
+                    gongshang_app::cases::AppraisalFeePayer::parse(p).ok_or_else(|| {
+                        CliError(format!("--payer {p:?}: one of fund, unit, worker"))
+                    })
+                })
+                .transpose()?;
+            let fee = app.record_appraisal_fee(
+                &actor,
+                number,
+                &gongshang_app::cases::AppraisalFeeInput {
+                    appraisal: *appraisal,
+                    amount: *amount,
+                    payer,
+                    paid_on: *paid_on,
+                },
+            )?;
+            if out.json {
+                return print_json(&fee);
+            }
+            println!(
+                "{} #{} ({}): {} yuan paid by the {} on {}{}{}",
+                fee.case_number,
+                fee.fee.conclusion_number,
+                fee.appraisal_kind,
+                fee.fee.amount,
+                fee.fee.payer.as_str(),
+                fee.fee.paid_on,
+                fee.fee
+                    .ledger_key
+                    .as_deref()
+                    .map_or(String::new(), |k| format!("; ledger {k}")),
+                if fee.fee.recorded_now {
+                    ""
+                } else {
+                    " (already recorded; nothing changed)"
+                }
+            );
+            return Ok(());
+        }
+        AppraisalCmd::Fees { number } => {
+            let fees = app.appraisal_fees(&actor, number)?;
+            if out.json {
+                return print_json(&fees);
+            }
+            println!("appraisal,kind,amount,payer,paid_on,ledger_key");
+            for f in &fees {
+                println!(
+                    "{},{},{},{},{},{}",
+                    f.fee.conclusion_number,
+                    f.appraisal_kind,
+                    f.fee.amount,
+                    f.fee.payer.as_str(),
+                    f.fee.paid_on,
+                    f.fee.ledger_key.as_deref().unwrap_or("")
+                );
+            }
+            return Ok(());
+        }
         AppraisalCmd::Apply(a) => (a, appraisal::Command::Apply),
         AppraisalCmd::Extend { args, reason } => (
             args,

@@ -91,12 +91,13 @@ pub fn run(cmd: &FundCmd, out: &Out) -> Result<(), CliError> {
                         }
                     );
                     println!(
-                        "{:<8} {:<34} {:>14} {:>14} {:>14} {:>14} {:>14} {:>12} {:>6}",
+                        "{:<8} {:<34} {:>14} {:>14} {:>14} {:>14} {:>14} {:>14} {:>12} {:>6}",
                         "region",
                         "scheme",
                         "opening",
                         "income",
                         "benefits",
+                        "appraisal fees",
                         "closing",
                         "to reserve",
                         "reserve",
@@ -104,7 +105,7 @@ pub fn run(cmd: &FundCmd, out: &Out) -> Result<(), CliError> {
                     );
                     for l in s.lines.iter().chain(std::iter::once(&s.total)) {
                         println!(
-                            "{:<8} {:<34} {:>14} {:>14} {:>14} {:>14} {:>14} {:>12} {:>6}",
+                            "{:<8} {:<34} {:>14} {:>14} {:>14} {:>14} {:>14} {:>14} {:>12} {:>6}",
                             if l.scheme_id.is_none() {
                                 "total"
                             } else {
@@ -114,6 +115,7 @@ pub fn run(cmd: &FundCmd, out: &Out) -> Result<(), CliError> {
                             l.opening_balance.to_string(),
                             l.collected.total.to_string(),
                             l.benefits_total.to_string(),
+                            l.appraisal_fees.to_string(),
                             l.closing_balance.to_string(),
                             l.reserve_transfer.to_string(),
                             l.reserve_balance.to_string(),

@@ -26,6 +26,7 @@ mod account_cmds;
 mod article_cmds;
 mod batch;
 mod bench;
+mod bench_accounts;
 mod bench_compare;
 mod bench_http;
 mod bench_import;
@@ -281,6 +282,8 @@ enum BenchCommand {
     Monitor(monitor_cmds::BenchMonitorArgs),
     /// Coverage lookups over HTTP at many keep-alive connections (issue 18)
     Http(bench_http::BenchHttpArgs),
+    /// Time the fund's income-expenditure statement over a year of 1,000,000 insured (issue 14)
+    Accounts(bench_accounts::BenchAccountsArgs),
 }
 
 #[derive(Subcommand)]
@@ -375,6 +378,10 @@ fn main() -> ExitCode {
             what: Some(BenchCommand::Import(args)),
             ..
         } => bench_import::run(&args),
+        Command::Bench {
+            what: Some(BenchCommand::Accounts(args)),
+            ..
+        } => bench_accounts::run(&args),
         Command::Bench { what: None, args } => bench::run(&args),
         Command::Db { command: _, db } => db::migrate(db.as_deref()),
         Command::Import(args) => import::run(&args),

@@ -46,10 +46,14 @@ pub enum Account {
     /// 应收多发待遇: benefits paid that were not owed (after a death, say),
     /// to be refunded or set against later benefits.
     OverpaymentReceivable,
+    // issue 14: Regulations Art 12 (the fund pays 劳动能力鉴定).
+    /// 劳动能力鉴定费支出: appraisal fees the fund paid, an expenditure of its
+    /// own beside the benefits.
+    AppraisalFeeExpense,
 }
 
 impl Account {
-    pub const ALL: [Account; 9] = [
+    pub const ALL: [Account; 10] = [
         Account::PremiumReceivable,
         Account::SubsidyReceivable,
         Account::Bank,
@@ -59,6 +63,7 @@ impl Account {
         Account::BenefitsPayable,
         Account::Reserve,
         Account::OverpaymentReceivable,
+        Account::AppraisalFeeExpense,
     ];
 
     pub const fn name_zh(self) -> &'static str {
@@ -72,6 +77,7 @@ impl Account {
             Account::BenefitsPayable => "应付待遇",
             Account::Reserve => "储备金",
             Account::OverpaymentReceivable => "应收多发待遇",
+            Account::AppraisalFeeExpense => "劳动能力鉴定费支出",
         }
     }
 
@@ -84,7 +90,8 @@ impl Account {
             | Account::Bank
             | Account::BenefitsExpense
             | Account::Reserve
-            | Account::OverpaymentReceivable => Side::Debit,
+            | Account::OverpaymentReceivable
+            | Account::AppraisalFeeExpense => Side::Debit,
             Account::PremiumIncome | Account::SubsidyIncome | Account::BenefitsPayable => {
                 Side::Credit
             }
@@ -104,6 +111,7 @@ impl fmt::Display for Account {
             Account::BenefitsPayable => "benefits_payable",
             Account::Reserve => "reserve",
             Account::OverpaymentReceivable => "overpayment_receivable",
+            Account::AppraisalFeeExpense => "appraisal_fee_expense",
         };
         f.write_str(name)
     }
@@ -233,6 +241,9 @@ pub enum ReasonCode {
     /// An overpayment recovered (refunded, an instalment, or an offset
     /// against a later benefit).
     OverpaymentRecovered,
+    // issue 14
+    /// A work-capacity appraisal's fee paid by the fund (Regulations Art 12).
+    AppraisalFeePaid,
 }
 
 impl ReasonCode {
@@ -261,6 +272,9 @@ pub enum SubjectKind {
     // issue 12
     /// An overpayment (`overpayment-<id>`), Decree 765 Art 46.
     Overpayment,
+    // issue 14
+    /// An appraisal fee (`appraisal-fee-<case>-<n>`), Regulations Art 12.
+    AppraisalFee,
 }
 
 /// What a transaction is about (a bill, a payment...), for finding it again.
@@ -667,6 +681,25 @@ pub fn overpayment_recovered(
         Account::OverpaymentReceivable,
         amount,
         SubjectRef::new(SubjectKind::Overpayment, overpayment),
+    )
+}
+
+/// A work-capacity appraisal's fee paid out of the fund's bank account
+/// (Regulations Art 12: the fund pays "劳动能力鉴定" among its expenditures),
+/// under an expense account of its own so that the accounts show it apart
+/// from the benefits.
+pub fn appraisal_fee_paid(
+    idempotency_key: IdempotencyKey,
+    fee: ReferenceId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    one_movement(
+        idempotency_key,
+        ReasonCode::AppraisalFeePaid,
+        Account::AppraisalFeeExpense,
+        Account::Bank,
+        amount,
+        SubjectRef::new(SubjectKind::AppraisalFee, fee),
     )
 }
 

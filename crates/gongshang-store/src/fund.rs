@@ -33,6 +33,8 @@ pub enum FlowKind {
     BenefitPaid,
     /// Premiums set aside into the reserve (by the run's month).
     ReserveTransfer,
+    /// Appraisal fees paid by the fund (Regulations Art 12; by the day paid).
+    AppraisalFee,
 }
 
 impl FlowKind {
@@ -42,6 +44,7 @@ impl FlowKind {
             "collected" => FlowKind::Collected,
             "benefit" => FlowKind::BenefitPaid,
             "reserve" => FlowKind::ReserveTransfer,
+            "appraisal" => FlowKind::AppraisalFee,
             other => {
                 return Err(StoreError::InvalidData {
                     field: "flow",
@@ -102,6 +105,68 @@ pub struct ReserveRunRow {
     pub recorded_now: bool,
 }
 
+/// Who paid a work-capacity appraisal's fee.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppraisalFeePayer {
+    /// The fund (Regulations Art 12), posted to the ledger.
+    Fund,
+    /// The unit (e.g. the applicant of a re-appraisal that confirmed the
+    /// conclusion, where a provincial rule says so).
+    Unit,
+    /// The worker (likewise).
+    Worker,
+}
+
+impl AppraisalFeePayer {
+    pub const ALL: [AppraisalFeePayer; 3] = [
+        AppraisalFeePayer::Fund,
+        AppraisalFeePayer::Unit,
+        AppraisalFeePayer::Worker,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AppraisalFeePayer::Fund => "fund",
+            AppraisalFeePayer::Unit => "unit",
+            AppraisalFeePayer::Worker => "worker",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AppraisalFeePayer> {
+        AppraisalFeePayer::ALL
+            .into_iter()
+            .find(|p| p.as_str() == text.trim())
+    }
+}
+
+/// An appraisal fee to record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAppraisalFee {
+    pub case_id: i64,
+    /// The appraisal: its conclusion's number on the case (1: the first).
+    pub conclusion_number: i64,
+    pub amount: Money,
+    pub payer: AppraisalFeePayer,
+    pub paid_on: jiff::civil::Date,
+}
+
+/// An appraisal fee as stored.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AppraisalFeeRow {
+    pub id: i64,
+    pub conclusion_number: i64,
+    pub amount: Money,
+    pub payer: AppraisalFeePayer,
+    pub paid_on: jiff::civil::Date,
+    /// The ledger transaction (a fee the fund paid).
+    pub ledger_key: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: Timestamp,
+    /// Recorded by this call (false: the same fee had been recorded).
+    pub recorded_now: bool,
+}
+
 /// The fund's accounts. A part of [`crate::Store`].
 pub trait FundStore {
     /// Every flow of the fund up to and including `to_month` (`YYYY-MM`),
@@ -119,6 +184,14 @@ pub trait FundStore {
     /// around the store (the accounts bench's bulk load) or a repair.
     fn rebuild_fund_summary(&self) -> Result<u64, StoreError>;
 
+    /// Bench only (`gongshang bench accounts`): fills an empty database with
+    /// a year of accounts for `units` units of 20 insured and `cases`
+    /// periodic benefits (`bench/fund-1m.sql`), set-wise, in one
+    /// transaction, around the posting paths (so the summary is not kept:
+    /// [`FundStore::rebuild_fund_summary`] after it). A database that has
+    /// bills already is refused.
+    fn fill_accounts_bench(&self, units: u32, cases: u32) -> Result<(), StoreError>;
+
     /// Records a month's reserve run with its ledger transaction (none when
     /// the amount is zero) and the audit row, in one transaction. A month
     /// already run for the region and scheme is answered with the stored row
@@ -133,6 +206,22 @@ pub trait FundStore {
 
     /// The reserve runs of a month, by region and scheme.
     fn reserve_runs(&self, month: &str) -> Result<Vec<ReserveRunRow>, StoreError>;
+
+    /// Records an appraisal's fee, with its ledger transaction when the fund
+    /// paid it (none otherwise), the summary's increment and the audit row,
+    /// in one transaction. The same fee again answers the stored row
+    /// (`recorded_now` false); another fee for the same appraisal is a
+    /// `conflict`.
+    fn record_appraisal_fee(
+        &self,
+        fee: &NewAppraisalFee,
+        tx: Option<&Transaction>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<AppraisalFeeRow, StoreError>;
+
+    /// The appraisal fees of a case, by appraisal.
+    fn appraisal_fees_of_case(&self, case_id: i64) -> Result<Vec<AppraisalFeeRow>, StoreError>;
 
     /// Every enrolment running on `on` (`YYYY-MM-DD`), with what a projection
     /// reads of it: the unit's region and industry class, the person's birth
@@ -255,6 +344,15 @@ fn expenditure_branches(scope: Scope) -> Vec<String> {
              WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
             f("rr.month", "rr.ledger_key")
         ),
+        format!(
+            "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(af.paid_on, 1, 7), 'appraisal', 'fund', '', \
+             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+             FROM appraisal_fees af JOIN cases c ON c.id = af.case_id \
+             JOIN ledger_transactions lt ON lt.idempotency_key = af.ledger_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            f("SUBSTR(af.paid_on, 1, 7)", "af.ledger_key")
+        ),
     ]
 }
 
@@ -363,6 +461,27 @@ fn reserve_row(r: &[Value], recorded_now: bool) -> Result<ReserveRunRow, StoreEr
     })
 }
 
+const FEE_COLUMNS: &str =
+    "id, conclusion_number, amount_fen, payer, paid_on, ledger_key, recorded_by, recorded_at";
+
+fn fee_row(r: &[Value], recorded_now: bool) -> Result<AppraisalFeeRow, StoreError> {
+    let c = Cols::new(r);
+    Ok(AppraisalFeeRow {
+        id: c.int(0)?,
+        conclusion_number: c.int(1)?,
+        amount: Money::from_fen(c.int(2)?),
+        payer: AppraisalFeePayer::parse(c.text(3)?).ok_or_else(|| StoreError::InvalidData {
+            field: "payer",
+            reason: format!("{:?} is not a payer of an appraisal fee", c.text(3).unwrap_or("")),
+        })?,
+        paid_on: c.parsed(4, "paid_on", crate::engine::parse_date)?,
+        ledger_key: c.opt_text(5)?.map(str::to_owned),
+        recorded_by: c.text(6)?.to_owned(),
+        recorded_at: c.parsed(7, "recorded_at", crate::engine::parse_timestamp)?,
+        recorded_now,
+    })
+}
+
 const RESERVE_COLUMNS: &str = "id, region, scheme_id, month, collected_fen, reserve_before_fen, cap_fen, amount_fen, ledger_key, basis";
 
 fn stored_run(
@@ -429,6 +548,37 @@ impl<B: Backend> FundStore for SqlStore<B> {
                 &sql,
                 &[t("9999-12")],
             )
+        })
+    }
+
+    fn fill_accounts_bench(&self, units: u32, cases: u32) -> Result<(), StoreError> {
+        let script = include_str!("../bench/fund-1m.sql")
+            .replace("{units}", &units.to_string())
+            .replace("{cases}", &cases.to_string());
+        self.backend.transaction(|db| {
+            let bills = db.one_row(
+                "counting bills",
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM bills",
+                &[],
+            )?;
+            if Cols::new(&bills).int(0)? != 0 {
+                return Err(StoreError::conflict(
+                    "database",
+                    "bench",
+                    "it has bills already; the accounts bench fills an empty database only",
+                ));
+            }
+            for statement in script.split(";\n") {
+                let sql: String = statement
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("--"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                if !sql.trim().is_empty() {
+                    db.exec("filling the accounts bench", &sql, &[])?;
+                }
+            }
+            Ok(())
         })
     }
 
@@ -536,6 +686,150 @@ impl<B: Backend> FundStore for SqlStore<B> {
             )?
             .iter()
             .map(|r| reserve_row(r, false))
+            .collect()
+        })
+    }
+
+    fn record_appraisal_fee(
+        &self,
+        fee: &NewAppraisalFee,
+        tx: Option<&Transaction>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<AppraisalFeeRow, StoreError> {
+        if fee.amount.fen() <= 0 {
+            return Err(StoreError::invalid(
+                "amount",
+                format!("{} yuan; a fee is more than 0.00", fee.amount),
+            ));
+        }
+        let posted = tx.map(Transaction::amount);
+        let expected = (fee.payer == AppraisalFeePayer::Fund).then_some(fee.amount);
+        if posted != expected {
+            return Err(StoreError::invalid(
+                "ledger",
+                format!(
+                    "a fee paid by the {} posts {}; the transaction given posts {}",
+                    fee.payer.as_str(),
+                    expected.map_or("nothing".to_owned(), |a| format!("{a} yuan")),
+                    posted.map_or("nothing".to_owned(), |a| format!("{a} yuan")),
+                ),
+            ));
+        }
+        self.backend.transaction(|db| {
+            let conclusion = db.opt_row(
+                "reading the appraisal of a fee",
+                "SELECT number FROM appraisal_conclusions WHERE case_id = $1 AND number = $2",
+                &[Value::Int(fee.case_id), Value::Int(fee.conclusion_number)],
+            )?;
+            if conclusion.is_none() {
+                return Err(StoreError::not_found(
+                    "appraisal conclusion",
+                    format!("{} of case {}", fee.conclusion_number, fee.case_id),
+                ));
+            }
+            if let Some(r) = db.opt_row(
+                "reading an appraisal fee",
+                &format!(
+                    "SELECT {FEE_COLUMNS} FROM appraisal_fees WHERE case_id = $1 AND conclusion_number = $2"
+                ),
+                &[Value::Int(fee.case_id), Value::Int(fee.conclusion_number)],
+            )? {
+                let stored = fee_row(&r, false)?;
+                return if (stored.amount, stored.payer, stored.paid_on)
+                    == (fee.amount, fee.payer, fee.paid_on)
+                {
+                    Ok(stored)
+                } else {
+                    Err(StoreError::conflict(
+                        "appraisal fee",
+                        format!("{} of case {}", fee.conclusion_number, fee.case_id),
+                        format!(
+                            "its fee is already recorded: {} yuan paid by the {} on {}",
+                            stored.amount,
+                            stored.payer.as_str(),
+                            stored.paid_on
+                        ),
+                    ))
+                };
+            }
+            let key = match tx {
+                Some(tx) => match post(db, tx, actor, at)? {
+                    Posted::Posted => Some(tx.idempotency_key().as_str().to_owned()),
+                    Posted::AlreadyPosted => {
+                        return Err(StoreError::conflict(
+                            "ledger transaction",
+                            tx.idempotency_key().as_str(),
+                            "it is already posted without its appraisal fee".to_owned(),
+                        ));
+                    }
+                },
+                None => None,
+            };
+            let id = db.insert_id(
+                "recording an appraisal fee",
+                "INSERT INTO appraisal_fees (case_id, conclusion_number, amount_fen, payer, paid_on, ledger_key, \
+                 recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &[
+                    Value::Int(fee.case_id),
+                    Value::Int(fee.conclusion_number),
+                    Value::Int(fee.amount.fen()),
+                    t(fee.payer.as_str()),
+                    t(fee.paid_on),
+                    Value::opt_text(key.clone()),
+                    t(actor),
+                    t(at),
+                ],
+                || {
+                    StoreError::duplicate(
+                        "appraisal fee",
+                        format!("{} of case {}", fee.conclusion_number, fee.case_id),
+                    )
+                },
+            )?;
+            if let Some(tx) = tx {
+                add_to_fund_summary(db, tx)?;
+            }
+            audit(
+                db,
+                actor,
+                at,
+                "record_appraisal_fee",
+                "case",
+                &fee.case_id.to_string(),
+                json!({
+                    "appraisal": fee.conclusion_number,
+                    "amount_fen": fee.amount.fen(),
+                    "payer": fee.payer.as_str(),
+                    "paid_on": fee.paid_on.to_string(),
+                    "ledger": key,
+                }),
+            )?;
+            Ok(AppraisalFeeRow {
+                id,
+                conclusion_number: fee.conclusion_number,
+                amount: fee.amount,
+                payer: fee.payer,
+                paid_on: fee.paid_on,
+                ledger_key: key,
+                recorded_by: actor.to_owned(),
+                recorded_at: at,
+                recorded_now: true,
+            })
+        })
+    }
+
+    fn appraisal_fees_of_case(&self, case_id: i64) -> Result<Vec<AppraisalFeeRow>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading the appraisal fees of a case",
+                &format!(
+                    "SELECT {FEE_COLUMNS} FROM appraisal_fees WHERE case_id = $1 ORDER BY conclusion_number"
+                ),
+                &[Value::Int(case_id)],
+            )?
+            .iter()
+            .map(|r| fee_row(r, false))
             .collect()
         })
     }
@@ -691,8 +985,8 @@ mod tests {
             flows_from_ledger_sql().replace("$1", "'9999-12'")
         );
         for sql in [
-            include_str!("../migrations/sqlite/0155_fund_flow_months.sql"),
-            include_str!("../migrations/postgres/0155_fund_flow_months.sql"),
+            include_str!("../migrations/sqlite/0155_fund_summary_appraisal_fees.sql"),
+            include_str!("../migrations/postgres/0155_fund_summary_appraisal_fees.sql"),
         ] {
             assert!(
                 sql.contains(&backfill),

@@ -158,9 +158,9 @@ pub const MIGRATIONS: &[Migration] = &[
     // issue 14 (the fund's accounts at scale, appraisal fees): 155-159.
     Migration {
         version: 155,
-        name: "fund_flow_months",
-        sqlite: include_str!("../migrations/sqlite/0155_fund_flow_months.sql"),
-        postgres: include_str!("../migrations/postgres/0155_fund_flow_months.sql"),
+        name: "fund_summary_appraisal_fees",
+        sqlite: include_str!("../migrations/sqlite/0155_fund_summary_appraisal_fees.sql"),
+        postgres: include_str!("../migrations/postgres/0155_fund_summary_appraisal_fees.sql"),
     },
 ];
 

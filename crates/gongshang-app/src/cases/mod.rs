@@ -406,6 +406,7 @@ fn claim_limits(
     }
 }
 
+mod appraisal_fee;
 mod awards;
 mod commands;
 pub mod events;
@@ -416,7 +417,9 @@ mod reading;
 mod recusal;
 mod revision;
 
+pub use appraisal_fee::{APPRAISAL_FEE_ARTICLE, AppraisalFeeInput, AppraisalFeeView};
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
+pub use gongshang_store::fund::{AppraisalFeePayer, AppraisalFeeRow};
 pub use gongshang_store::cases::Recusal;
 pub use missing::{
     MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,

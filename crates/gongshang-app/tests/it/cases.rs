@@ -1275,6 +1275,154 @@ fn art45_jiangsu_art33_a_second_injury_and_a_review_through_the_application() {
     });
 }
 
+/// Regulations Art 12: the fund pays for work-capacity appraisals. A case's
+/// first appraisal (applied for 2025-08-01, grade 5 on 2025-10-15) costs
+/// 350.00, paid by the fund on 2025-10-20: posted to the ledger under its
+/// own expense account, so the statement of October shows an appraisal-fee
+/// line of 350.00 and an expenditure of benefits + 350.00. The unit's
+/// re-appraisal (applied 2025-10-30, the same grade 5 on 2025-12-10) costs
+/// 500.00 borne by the unit (the applicant) on 2025-12-12: recorded, not
+/// posted, so December's statement shows no fee. The year: 350.00.
+#[test]
+fn regulations_art_12_the_fund_pays_an_appraisal_fee_shown_apart_in_the_statement() {
+    use gongshang_app::cases::{AppraisalFeeInput, AppraisalFeePayer};
+    use gongshang_app::fund::StatementPeriod;
+    each_backend(|app, clock| {
+        clock.set(ts("2026-01-10T08:00:00Z"));
+        let number = recognised(app, 12);
+        let fee = |appraisal: i64, amount: &str, payer: Option<AppraisalFeePayer>, on: Date| {
+            AppraisalFeeInput {
+                appraisal: Some(appraisal),
+                amount: Some(yuan(amount)),
+                payer,
+                paid_on: Some(on),
+            }
+        };
+        let none = app
+            .record_appraisal_fee(&MAKER, &number, &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .unwrap_err();
+        assert_eq!(
+            (none.code(), none.field()),
+            ("invalid", Some("fee_appraisal")),
+            "no conclusion yet: {none}"
+        );
+        appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(5),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+
+        // A missing payer is refused by name, never assumed to be the fund.
+        let err = app
+            .record_appraisal_fee(&MAKER, &number, &fee(1, "350.00", None, date(2025, 10, 20)))
+            .unwrap_err();
+        assert_eq!(err.field(), Some("fee_payer"), "{err}");
+        let err = app
+            .record_appraisal_fee(&MAKER, &number, &fee(2, "350.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .unwrap_err();
+        assert_eq!(err.field(), Some("fee_appraisal"), "{err}");
+        let err = app
+            .record_appraisal_fee(&MAKER, &number, &fee(1, "0.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .unwrap_err();
+        assert_eq!(err.field(), Some("fee_amount"), "{err}");
+        let err = app
+            .record_appraisal_fee(&MAKER, &number, &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2026, 2, 1)))
+            .unwrap_err();
+        assert_eq!(err.field(), Some("fee_paid_on"), "after today: {err}");
+        // A reviewer reads the fees but does not record them.
+        let err = app
+            .record_appraisal_fee(&CHECKER, &number, &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+
+        let paid = app
+            .record_appraisal_fee(&MAKER, &number, &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .unwrap();
+        assert!(paid.fee.recorded_now);
+        assert_eq!(paid.appraisal_kind, "initial");
+        let key = paid.fee.ledger_key.clone().unwrap();
+        assert!(key.starts_with("appraisal-fee-"), "{key}");
+        assert!(paid.article.unwrap().contains("第十二条"));
+        // The same fee again changes nothing; another for the appraisal is a conflict.
+        let again = app
+            .record_appraisal_fee(&MAKER, &number, &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .unwrap();
+        assert!(!again.fee.recorded_now);
+        let err = app
+            .record_appraisal_fee(&MAKER, &number, &fee(1, "400.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict", "{err}");
+
+        appr(app, &number, appraisal::Command::Receive, date(2025, 10, 20));
+        appr(app, &number, appraisal::Command::ApplyReappraisal, date(2025, 10, 30));
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(5),
+                nursing: None,
+            },
+            date(2025, 12, 10),
+        );
+        let unit_paid = app
+            .record_appraisal_fee(&MAKER, &number, &fee(2, "500.00", Some(AppraisalFeePayer::Unit), date(2025, 12, 12)))
+            .unwrap();
+        assert_eq!(unit_paid.fee.ledger_key, None, "the fund paid nothing");
+        assert_eq!(unit_paid.article, None);
+        let fees = app.appraisal_fees(&CHECKER, &number).unwrap();
+        assert_eq!(
+            fees.iter()
+                .map(|f| (f.fee.conclusion_number, f.fee.amount, f.fee.payer))
+                .collect::<Vec<_>>(),
+            vec![
+                (1, yuan("350.00"), AppraisalFeePayer::Fund),
+                (2, yuan("500.00"), AppraisalFeePayer::Unit)
+            ]
+        );
+
+        let statement = |period: &str| {
+            app.fund_statement(&ACTOR, StatementPeriod::parse(period).unwrap(), None, None)
+                .unwrap()
+                .total
+        };
+        let october = statement("2025-10");
+        assert_eq!(october.appraisal_fees, yuan("350.00"));
+        assert_eq!(
+            october.expenditure_total,
+            october.benefits_total.checked_add(yuan("350.00")).unwrap()
+        );
+        assert_eq!(statement("2025-12").appraisal_fees, Money::ZERO);
+        let year = statement("2025");
+        assert_eq!(year.appraisal_fees, yuan("350.00"));
+        assert_eq!(
+            year.surplus,
+            year.collected
+                .total
+                .checked_sub(year.benefits_total)
+                .and_then(|m| m.checked_sub(yuan("350.00")))
+                .unwrap()
+        );
+        assert_eq!(
+            app.store().fund_flows("9999-12").unwrap(),
+            app.store().fund_flows_from_ledger("9999-12").unwrap()
+        );
+        assert_eq!(app.store().trial_balance().unwrap(), 0);
+        let expense = app
+            .store()
+            .ledger_balances()
+            .unwrap()
+            .into_iter()
+            .find(|(a, _)| *a == gongshang_domain::ledger::Account::AppraisalFeeExpense)
+            .map(|(_, fen)| fen);
+        assert_eq!(expense, Some(35_000));
+    });
+}
+
 /// A grade 3 conclusion of 2025-10-15 and its approved award (own wage
 /// 8,500.00), its disability allowance paid by the payroll for 2025-11 to
 /// 2026-04; returns the case number and the allowance's benefit id.

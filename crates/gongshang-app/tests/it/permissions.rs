@@ -89,6 +89,9 @@ const TABLE: &[(Action, &str)] = &[
     // issue 17: Order No. 55 Art 31
     (Action::RecordAppraisalRevision, "c a"),
     (Action::ApplyAppraisalRevision, "r a"),
+    // issue 14: Regulations Art 12
+    (Action::RecordAppraisalFee, "c a"),
+    (Action::ReadAppraisalFees, "c r a"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -763,6 +766,22 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ApplyAppraisalRevision,
             "apply_appraisal_revision",
             Box::new(|a, x| ok(a.apply_appraisal_revision(x, 999_999))),
+        ),
+        (
+            Action::RecordAppraisalFee,
+            "record_appraisal_fee",
+            Box::new(|a, x| {
+                ok(a.record_appraisal_fee(
+                    x,
+                    "GS-NONE",
+                    &gongshang_app::cases::AppraisalFeeInput::default(),
+                ))
+            }),
+        ),
+        (
+            Action::ReadAppraisalFees,
+            "appraisal_fees",
+            Box::new(|a, x| ok(a.appraisal_fees(x, "GS-NONE"))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

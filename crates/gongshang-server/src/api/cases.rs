@@ -45,6 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_award))
         .routes(routes!(approve_award))
         .routes(routes!(pay_one_time))
+        .routes(routes!(record_appraisal_fee, appraisal_fees))
         .routes(routes!(run_payroll, list_payroll_runs))
         .routes(routes!(case_notice))
 }
@@ -1257,4 +1258,144 @@ pub async fn case_notice(
         notice.body,
     )
         .into_response())
+}
+
+// ---- appraisal fees (Regulations Art 12) -------------------------------------------
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppraisalFeeBody {
+    /// The appraisal: its conclusion's number on the case (1: the first).
+    pub appraisal: Option<i64>,
+    /// Yuan, e.g. `"350.00"`.
+    pub amount: Option<String>,
+    /// `fund` (Regulations Art 12: posted to the fund's ledger), `unit` or
+    /// `worker`.
+    pub payer: Option<String>,
+    /// YYYY-MM-DD.
+    pub paid_on: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AppraisalFeeApiView {
+    pub case_number: String,
+    pub appraisal: i64,
+    /// `initial`, `reappraisal` or `review`.
+    pub appraisal_kind: String,
+    /// Yuan.
+    pub amount: String,
+    /// `fund`, `unit` or `worker`.
+    pub payer: String,
+    pub paid_on: String,
+    /// The ledger transaction of a fee the fund paid.
+    pub ledger_key: Option<String>,
+    /// Why the fund paid it.
+    pub article: Option<String>,
+    pub recorded_by: String,
+    /// False: the same fee had been recorded before; nothing changed.
+    pub recorded_now: bool,
+}
+
+impl From<&gongshang_app::cases::AppraisalFeeView> for AppraisalFeeApiView {
+    fn from(v: &gongshang_app::cases::AppraisalFeeView) -> Self {
+        AppraisalFeeApiView {
+            case_number: v.case_number.clone(),
+            appraisal: v.fee.conclusion_number,
+            appraisal_kind: v.appraisal_kind.clone(),
+            amount: v.fee.amount.to_string(),
+            payer: v.fee.payer.as_str().to_owned(),
+            paid_on: v.fee.paid_on.to_string(),
+            ledger_key: v.fee.ledger_key.clone(),
+            article: v.article.map(str::to_owned),
+            recorded_by: v.fee.recorded_by.clone(),
+            recorded_now: v.fee.recorded_now,
+        }
+    }
+}
+
+/// Record the fee of one of the case's work-capacity appraisals and who
+/// paid it (agency clerks). A fee the fund paid (Regulations Art 12) is
+/// posted to the ledger and shows in the fund's statement as its own
+/// expenditure line. Requires `Idempotency-Key`; the same fee again
+/// changes nothing, another fee for the same appraisal is a conflict.
+#[utoipa::path(post, path = "/cases/{number}/appraisal-fees", tag = "cases",
+    params(("number" = String, Path, description = "the case number"),
+        ("Idempotency-Key" = String, Header, description = "1 to 60 visible ASCII characters; the same key and body answer the same")),
+    request_body = AppraisalFeeBody,
+    responses((status = 201, body = AppraisalFeeApiView), (status = "4XX", body = Problem)))]
+pub async fn record_appraisal_fee(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let req: AppraisalFeeBody = match parse_body(&headers, &body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let st = state.clone();
+    let actor = user.actor();
+    let keyed = Bytes::from(format!("{number}\n{}", String::from_utf8_lossy(&body)));
+    idempotent(
+        &state,
+        &user,
+        &headers,
+        &keyed,
+        true,
+        move |_key| async move {
+            let input = gongshang_app::cases::AppraisalFeeInput {
+                appraisal: req.appraisal,
+                amount: req
+                    .amount
+                    .as_deref()
+                    .map(|a| super::bills::parse_yuan("fee_amount", a))
+                    .transpose()?,
+                payer: req
+                    .payer
+                    .as_deref()
+                    .map(|p| {
+                        gongshang_app::cases::AppraisalFeePayer::parse(p).ok_or_else(|| {
+                            ApiError::invalid(
+                                "fee_payer",
+                                format!("{p:?}: one of fund, unit, worker"),
+                            )
+                        })
+                    })
+                    .transpose()?,
+                paid_on: req
+                    .paid_on
+                    .as_deref()
+                    .map(|d| parse_date("fee_paid_on", d))
+                    .transpose()?,
+            };
+            let view = st
+                .run(move |app| app.record_appraisal_fee(&actor, &number, &input))
+                .await?;
+            let status = if view.fee.recorded_now {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            Ok((status, to_value(&AppraisalFeeApiView::from(&view))?))
+        },
+    )
+    .await
+}
+
+/// The appraisal fees of a case (agency staff).
+#[utoipa::path(get, path = "/cases/{number}/appraisal-fees", tag = "cases",
+    params(("number" = String, Path, description = "the case number")),
+    responses((status = 200, body = Vec<AppraisalFeeApiView>), (status = "4XX", body = Problem)))]
+pub async fn appraisal_fees(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let fees = state
+        .run(move |app| app.appraisal_fees(&actor, &number))
+        .await?;
+    let views: Vec<AppraisalFeeApiView> = fees.iter().map(AppraisalFeeApiView::from).collect();
+    Ok(json(StatusCode::OK, &views))
 }

@@ -76,6 +76,11 @@ pub struct StatementLineView {
     /// Expenditure: benefits paid by the fund, by item.
     pub benefits: Vec<ItemView>,
     pub benefits_total_fen: i64,
+    /// Expenditure: work-capacity appraisal fees the fund paid
+    /// (Regulations Art 12).
+    pub appraisal_fees_fen: i64,
+    /// Benefits and appraisal fees.
+    pub expenditure_total_fen: i64,
     pub surplus_fen: i64,
     pub closing_balance_fen: i64,
     pub reserve_transfer_fen: i64,
@@ -123,6 +128,8 @@ impl From<&StatementLine> for StatementLineView {
                 })
                 .collect(),
             benefits_total_fen: l.benefits_total.fen(),
+            appraisal_fees_fen: l.appraisal_fees.fen(),
+            expenditure_total_fen: l.expenditure_total.fen(),
             surplus_fen: l.surplus.fen(),
             closing_balance_fen: l.closing_balance.fen(),
             reserve_transfer_fen: l.reserve_transfer.fen(),

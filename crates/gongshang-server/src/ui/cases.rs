@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{number}/revise", post(revise))
         .route("/appraisal-revisions/{id}/apply", post(apply_revision))
+        .route("/cases/{number}/appraisal-fee", post(record_appraisal_fee))
         .route("/awards/{id}", get(award))
         .route("/awards/{id}/approve", post(approve))
 }
@@ -161,6 +162,10 @@ pub struct CasePage {
     overpayments: Vec<gongshang_app::model::OverpaymentRow>,
     /// Issue 17: the conclusions revoked or corrected (Order No. 55 Art 31).
     revisions: Vec<gongshang_app::model::RevisionRow>,
+    /// Issue 14: the case's appraisals and their fees (Regulations Art 12),
+    /// for the agency's staff.
+    conclusions: Vec<gongshang_app::model::ConclusionRow>,
+    fees: Vec<gongshang_app::cases::AppraisalFeeView>,
     /// The worker's and the unit's names.
     names: (Option<String>, Option<String>),
     /// Regulations Art 41: the missing-worker record.
@@ -195,6 +200,14 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
             };
             let missing = app.missing_worker(&actor, &n)?;
             let revisions = app.appraisal_revisions(&actor, &n)?;
+            let (conclusions, fees) = if actor.may(Action::ReadAppraisalFees) {
+                (
+                    app.appraisal_history(&actor, &n)?,
+                    app.appraisal_fees(&actor, &n)?,
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            };
             let mut offers = Vec::new();
             if actor.may(Action::ActOnCase) && !recused {
                 let candidates: Vec<(&'static str, CaseCommand)> = ACTIONS
@@ -220,6 +233,8 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 recusals,
                 overpayments,
                 revisions,
+                conclusions,
+                fees,
                 names,
                 missing,
             })
@@ -285,7 +300,7 @@ fn case_body(
         @if agency {
             section.card #next {
                 h2 style="margin-top:0" { (ctx.t("下一步", "Next action")) }
-                (next_actions(ctx, page, failed.filter(|(_, f)| !matches!(f.action.as_str(), "recuse" | "missing" | "missing_award"))))
+                (next_actions(ctx, page, failed.filter(|(_, f)| !matches!(f.action.as_str(), "recuse" | "missing" | "missing_award" | "appraisal_fee"))))
             }
         }
         @if ctx.viewer.may(Action::RecordMissingWorker) || page.missing.status != gongshang_app::cases::MissingStatus::NotReported {
@@ -296,6 +311,9 @@ fn case_body(
         }
         @if ctx.viewer.may(Action::RecordAppraisalRevision) || ctx.viewer.may(Action::ApplyAppraisalRevision) {
             (revision_section(ctx, page, failed))
+        }
+        @if ctx.viewer.may(Action::ReadAppraisalFees) {
+            (appraisal_fee_section(ctx, page, failed))
         }
         @if !awards.is_empty() {
             h2 { (ctx.t("待遇核定", "Awards")) }
@@ -769,6 +787,15 @@ pub struct ActForm {
     decided_on: String,
     #[serde(default)]
     instalments: String,
+    // issue 14: an appraisal's fee (Regulations Art 12)
+    #[serde(default)]
+    fee_appraisal: String,
+    #[serde(default)]
+    fee_amount: String,
+    #[serde(default)]
+    fee_payer: String,
+    #[serde(default)]
+    fee_paid_on: String,
 }
 
 impl ActForm {
@@ -1457,6 +1484,153 @@ async fn apply_revision(
     };
     let result = state
         .run(move |app| app.apply_appraisal_revision(&checker, id))
+        .await;
+    after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
+}
+
+/// Regulations Art 12: the fees of the case's appraisals, and the form by
+/// which a clerk records one and who paid it. Nothing is preset: the clerk
+/// chooses the appraisal, the payer and the day.
+fn appraisal_fee_section(
+    ctx: &Ctx,
+    page: &CasePage,
+    failed: Option<(&AppError, &ActForm)>,
+) -> Markup {
+    let number = &page.view.row.number;
+    let typed = failed.filter(|(_, f)| f.action == "appraisal_fee");
+    let error = typed.map(|(e, _)| e);
+    let form = typed.map(|(_, f)| f);
+    let value = |get: fn(&ActForm) -> &str| form.map_or("", get);
+    let invalid = |field: &str| error.is_some_and(|e| e.field() == Some(field)).then_some("true");
+    let payer_words = |p: gongshang_app::cases::AppraisalFeePayer| match p {
+        gongshang_app::cases::AppraisalFeePayer::Fund => ctx.t("工伤保险基金", "the fund"),
+        gongshang_app::cases::AppraisalFeePayer::Unit => ctx.t("用人单位", "the unit"),
+        gongshang_app::cases::AppraisalFeePayer::Worker => ctx.t("职工本人", "the worker"),
+    };
+    html! {
+        section.card #appraisal-fee {
+            h2 style="margin-top:0" { (ctx.t("劳动能力鉴定费", "Appraisal fees")) }
+            p.muted { (ctx.t("工伤保险基金支付劳动能力鉴定费用（《工伤保险条例》第十二条）；由基金支付的鉴定费记入基金账目，在收支表中单列为支出。由单位或职工负担的，请据实选择付款方。",
+                "The fund pays for work-capacity appraisals (Regulations Art 12); a fee the fund paid is posted to its ledger and shown as its own expenditure line in the statement. Where the unit or the worker bore it, choose them as the payer.")) }
+            @if page.fees.is_empty() {
+                p { (ctx.t("尚未登记鉴定费。", "No appraisal fee recorded.")) }
+            } @else {
+                div.table-wrap { table {
+                    thead { tr {
+                        th { (ctx.t("鉴定", "Appraisal")) }
+                        th.num { (ctx.t("金额", "Amount")) }
+                        th { (ctx.t("付款方", "Paid by")) }
+                        th { (ctx.t("支付日期", "Paid on")) }
+                    } }
+                    tbody { @for f in &page.fees { tr {
+                        td { "#" (f.fee.conclusion_number) " " (f.appraisal_kind) }
+                        td.num { (f.fee.amount) }
+                        td { (payer_words(f.fee.payer)) }
+                        td { (f.fee.paid_on) }
+                    } } }
+                } }
+            }
+            @if ctx.viewer.may(Action::RecordAppraisalFee) {
+                @if page.conclusions.is_empty() {
+                    p.muted { (ctx.t("本案尚无鉴定结论，作出结论后可登记鉴定费。", "The case has no appraisal conclusion yet; a fee is recorded against one.")) }
+                } @else {
+                    form method="post" action=(format!("/cases/{number}/appraisal-fee")) {
+                        (session::csrf_field(ctx))
+                        input type="hidden" name="action" value="appraisal_fee";
+                        (super::staff_words::at_form(ctx, &["fee_appraisal", "fee_amount", "fee_payer", "fee_paid_on"], error))
+                        label for="fee_appraisal" { (ctx.t("鉴定", "Appraisal")) }
+                        select #fee_appraisal name="fee_appraisal" required aria-invalid=[invalid("fee_appraisal")] {
+                            option value="" { (ctx.t("请选择", "choose")) }
+                            @for c in &page.conclusions {
+                                @let n = c.number.to_string();
+                                option value=(n) selected[value(|f| f.fee_appraisal.as_str()) == n] {
+                                    "#" (c.number) " " (c.kind) " · " (c.concluded_on)
+                                }
+                            }
+                        }
+                        (at_field(ctx, "fee_appraisal", error))
+                        label for="fee_amount" { (ctx.t("金额（元）", "Amount (yuan)")) }
+                        input #fee_amount name="fee_amount" inputmode="decimal" required
+                            value=(value(|f| f.fee_amount.as_str())) aria-invalid=[invalid("fee_amount")];
+                        (at_field(ctx, "fee_amount", error))
+                        label for="fee_payer" { (ctx.t("付款方", "Paid by")) }
+                        select #fee_payer name="fee_payer" required aria-invalid=[invalid("fee_payer")] {
+                            option value="" { (ctx.t("请选择", "choose")) }
+                            @for p in gongshang_app::cases::AppraisalFeePayer::ALL {
+                                option value=(p.as_str()) selected[value(|f| f.fee_payer.as_str()) == p.as_str()] { (payer_words(p)) }
+                            }
+                        }
+                        (at_field(ctx, "fee_payer", error))
+                        label for="fee_paid_on" { (ctx.t("支付日期", "Paid on")) }
+                        input #fee_paid_on type="date" name="fee_paid_on" required
+                            value=(value(|f| f.fee_paid_on.as_str())) aria-invalid=[invalid("fee_paid_on")];
+                        (at_field(ctx, "fee_paid_on", error))
+                        button type="submit" { (ctx.t("登记鉴定费", "Record the fee")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What the form's text says, for the app: an empty field is missing (the
+/// app names it); a value that does not read is refused under its field.
+fn appraisal_fee_input(f: &ActForm) -> Result<gongshang_app::cases::AppraisalFeeInput, AppError> {
+    let text = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_owned);
+    Ok(gongshang_app::cases::AppraisalFeeInput {
+        appraisal: text(&f.fee_appraisal)
+            .map(|a| {
+                a.parse::<i64>().map_err(|_| {
+                    AppError::invalid("fee_appraisal", format!("{a:?} is not an appraisal number"))
+                })
+            })
+            .transpose()?,
+        amount: text(&f.fee_amount)
+            .map(|a| {
+                gongshang_rules::Money::parse_yuan(&a).map_err(|e| {
+                    AppError::invalid("fee_amount", format!("{a:?} is not an amount in yuan ({e})"))
+                })
+            })
+            .transpose()?,
+        payer: text(&f.fee_payer)
+            .map(|p| {
+                gongshang_app::cases::AppraisalFeePayer::parse(&p).ok_or_else(|| {
+                    AppError::invalid("fee_payer", format!("{p:?}: one of fund, unit, worker"))
+                })
+            })
+            .transpose()?,
+        paid_on: text(&f.fee_paid_on)
+            .map(|d| {
+                d.parse::<jiff::civil::Date>().map_err(|_| {
+                    AppError::invalid("fee_paid_on", format!("{d:?} is not a date (YYYY-MM-DD)"))
+                })
+            })
+            .transpose()?,
+    })
+}
+
+async fn record_appraisal_fee(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(mut f): Form<ActForm>,
+) -> Response {
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    f.action = "appraisal_fee".into();
+    let n = number.clone();
+    let viewer = actor.clone();
+    let form = f.clone();
+    let result = state
+        .run(move |app| {
+            let input = appraisal_fee_input(&form)?;
+            app.record_appraisal_fee(&actor, &n, &input)
+        })
         .await;
     after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
 }

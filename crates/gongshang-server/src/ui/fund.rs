@@ -142,6 +142,8 @@ fn body(
                     th.num { (ctx.t("财政", "city")) }
                     th.num { (ctx.t("收入合计", "Income")) }
                     th.num { (ctx.t("待遇支出", "Benefits paid")) }
+                    th.num { (ctx.t("劳动能力鉴定费", "Appraisal fees")) }
+                    th.num { (ctx.t("支出合计", "Expenditure")) }
                     th.num { (ctx.t("当期结余", "Surplus")) }
                     th.num { (ctx.t("期末余额", "Closing")) }
                     th.num { (ctx.t("提取储备金", "To reserve")) }
@@ -158,8 +160,8 @@ fn body(
             p.empty { (ctx.t("该期间没有收支。", "Nothing was collected or paid in this period.")) }
         }
         p.note { (ctx.t(
-            "收入为实际征缴（按到账日）；支出为基金支付的待遇（一次性待遇按支付日，定期待遇按所属月份）；储备金按《江苏省实施〈工伤保险条例〉办法》第十一条按月提取（比例为待核实的假设值）。",
-            "Income is premiums collected (by the day received); expenditure is benefits paid by the fund (one-time items by the day paid, periodic ones by their month); the reserve follows Art 11 of the Jiangsu measures monthly (the rate is an assumed value awaiting verification)."
+            "收入为实际征缴（按到账日）；支出为基金支付的待遇（一次性待遇按支付日，定期待遇按所属月份）和劳动能力鉴定费（《工伤保险条例》第十二条，按支付日）；储备金按《江苏省实施〈工伤保险条例〉办法》第十一条按月提取（比例为待核实的假设值）。",
+            "Income is premiums collected (by the day received); expenditure is benefits paid by the fund (one-time items by the day paid, periodic ones by their month) and work-capacity appraisal fees (Regulations Art 12, by the day paid); the reserve follows Art 11 of the Jiangsu measures monthly (the rate is an assumed value awaiting verification)."
         )) }
     }
 }
@@ -184,6 +186,8 @@ fn row(ctx: &Ctx, l: &StatementLine, total: bool) -> Markup {
             td.num { (yuan(l.collected.city)) }
             td.num { (yuan(l.collected.total)) }
             td.num title=(l.benefits.iter().map(|b| format!("{} {}", b.item, yuan(b.amount))).collect::<Vec<_>>().join("\n")) { (yuan(l.benefits_total)) }
+            td.num { (yuan(l.appraisal_fees)) }
+            td.num { (yuan(l.expenditure_total)) }
             td.num { (yuan(l.surplus)) }
             td.num { (yuan(l.closing_balance)) }
             td.num { (yuan(l.reserve_transfer)) }

@@ -33,6 +33,10 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "instalments" => lang.t("分期退还月数", "monthly instalments"),
         "recusal_reason" => lang.t("回避理由", "interest declared"),
         "recusal_official" => lang.t("回避人员", "official withdrawing"),
+        "fee_appraisal" => lang.t("鉴定", "appraisal"),
+        "fee_amount" => lang.t("鉴定费金额", "fee"),
+        "fee_payer" => lang.t("付款方", "payer"),
+        "fee_paid_on" => lang.t("支付日期", "day paid"),
         "q" => lang.t("搜索", "search"),
         "login" => lang.t("账号", "login"),
         "label" => lang.t("令牌用途", "token label"),
@@ -100,6 +104,22 @@ fn hint(lang: Lang, field: &str) -> Option<&'static str> {
         "recusal_reason" => lang.t(
             "请写明与本案的利害关系（最多500字）",
             "say what interest the official has in the case (at most 500 characters)",
+        ),
+        "fee_appraisal" => lang.t(
+            "请选择本案的一次鉴定（鉴定结论）",
+            "choose one of the case's appraisals (its conclusion)",
+        ),
+        "fee_amount" => lang.t(
+            "请填写大于0的金额（元，最多两位小数）",
+            "enter an amount in yuan above 0.00 (at most two decimals)",
+        ),
+        "fee_payer" => lang.t(
+            "请选择付款方：工伤保险基金、用人单位或职工本人",
+            "choose who paid: the fund, the unit or the worker",
+        ),
+        "fee_paid_on" => lang.t(
+            "请选择支付日期（不晚于今天，不早于申请鉴定之日）",
+            "choose the day paid (not after today, not before the appraisal was applied for)",
         ),
         "recusal_official" => lang.t(
             "请填写回避人员的账号（须为经办、复核或管理人员）",
