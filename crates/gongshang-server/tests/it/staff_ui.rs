@@ -531,3 +531,64 @@ fn order55_art31_the_clerk_records_a_revocation_and_the_reviewer_applies_it() {
     assert!(page.contains("已执行"), "{page}");
     assert!(page.contains("鉴定结论被撤销"), "{page}");
 }
+
+/// Regulations Art 12: the fund pays for work-capacity appraisals. On an
+/// appraised case's page a clerk records the appraisal's fee; a value left
+/// out is refused next to its field, in Chinese and in English, and what was
+/// typed stays; the fee recorded is listed with who paid it.
+#[test]
+fn regs_art12_a_clerk_records_an_appraisal_fee_on_the_case_page() {
+    let clerk = sign_in("clerk");
+    let number = appraised_case(&clerk, 140);
+    let page = get(&format!("/cases/{number}"), &clerk).body;
+    assert!(page.contains("id=\"appraisal-fee\""), "{page}");
+    assert!(page.contains("尚未登记鉴定费"), "{page}");
+    // The day the appraisal was concluded, as the form offers it.
+    let day = page
+        .split("#1 initial · ")
+        .nth(1)
+        .map(|s| s[..10].to_owned())
+        .expect("the appraisal is offered");
+    let path = format!("/cases/{number}/appraisal-fee");
+    let no_payer = [
+        ("fee_appraisal", "1"),
+        ("fee_amount", "350.00"),
+        ("fee_payer", ""),
+        ("fee_paid_on", day.as_str()),
+    ];
+    let r = post(&path, &clerk, &no_payer);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"fee_payer-error\""), "{}", r.body);
+    assert!(r.body.contains("请选择付款方"), "{}", r.body);
+    assert!(r.body.contains("value=\"350.00\""), "what was typed stays");
+    let r = post(&format!("{path}?lang=en"), &clerk, &no_payer);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("choose who paid"), "{}", r.body);
+    let r = post(
+        &path,
+        &clerk,
+        &[
+            ("fee_appraisal", "1"),
+            ("fee_amount", "三百"),
+            ("fee_payer", "fund"),
+            ("fee_paid_on", day.as_str()),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"fee_amount-error\""), "{}", r.body);
+
+    let r = post(
+        &path,
+        &clerk,
+        &[
+            ("fee_appraisal", "1"),
+            ("fee_amount", "350.00"),
+            ("fee_payer", "fund"),
+            ("fee_paid_on", day.as_str()),
+        ],
+    );
+    assert_eq!(location(&r), format!("/cases/{number}"), "{}", r.body);
+    let page = get(&format!("/cases/{number}"), &clerk).body;
+    assert!(page.contains("350.00"), "{page}");
+    assert!(page.contains("工伤保险基金"), "{page}");
+}
