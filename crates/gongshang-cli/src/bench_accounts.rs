@@ -38,8 +38,7 @@ pub fn run(args: &BenchAccountsArgs) -> Result<(), CliError> {
     if args.runs == 0 {
         return Err(CliError("--runs must be at least 1".into()));
     }
-    let dir =
-        std::env::temp_dir().join(format!("gongshang-bench-accounts-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("gongshang-bench-accounts-{}", std::process::id()));
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
     let mut all = Vec::new();
@@ -97,28 +96,47 @@ fn measure(
     let rows = store.rebuild_fund_summary()?;
     let rebuild = started.elapsed().as_secs_f64();
     println!("summary:   rebuilt from the ledger, {rows} rows, in {rebuild:.2} s");
-    figures.add("summary rebuilt from the ledger (s)", format!("{rebuild:.2}"));
+    figures.add(
+        "summary rebuilt from the ledger (s)",
+        format!("{rebuild:.2}"),
+    );
 
     let year = StatementPeriod::Year(2025);
-    let (best, median, statement) =
-        time(args.runs, || Ok(app.fund_statement(&actor, year, None, None)?))?;
+    let (best, median, statement) = time(args.runs, || {
+        Ok(app.fund_statement(&actor, year, None, None)?)
+    })?;
     println!(
-        "statement: 2025, {} lines, income {} yuan, expenditure {} yuan: best {best:.3} s, median {median:.3} s",
+        "statement: 2025, {} lines, income {} yuan, expenditure {} yuan: best {:.2} ms, median {:.2} ms",
         statement.lines.len(),
         statement.total.collected.total,
-        statement.total.benefits_total
+        statement.total.expenditure_total,
+        best * 1000.0,
+        median * 1000.0
     );
-    figures.add("statement of 2025, median (s)", format!("{median:.3}"));
+    figures.add(
+        "statement of 2025, median (ms)",
+        format!("{:.2}", median * 1000.0),
+    );
     let (_, months, _) = time(args.runs, || Ok(app.fund_months(&actor, 2025, None, None)?))?;
-    println!("months:    the twelve months of 2025 (the chart): median {months:.3} s");
-    figures.add("twelve months (chart), median (s)", format!("{months:.3}"));
+    println!(
+        "months:    the twelve months of 2025 (the chart): median {:.2} ms",
+        months * 1000.0
+    );
+    figures.add(
+        "twelve months (chart), median (ms)",
+        format!("{:.2}", months * 1000.0),
+    );
 
-    let (best_l, median_l, recomputed) =
-        time(args.runs.min(2), || Ok(store.fund_flows_from_ledger("2025-12")?))?;
+    let (best_l, median_l, recomputed) = time(args.runs.min(2), || {
+        Ok(store.fund_flows_from_ledger("2025-12")?)
+    })?;
     println!(
         "ledger:    the same flows recomputed from the ledger (before the summary): best {best_l:.3} s, median {median_l:.3} s"
     );
-    figures.add("flows recomputed from the ledger, median (s)", format!("{median_l:.3}"));
+    figures.add(
+        "flows recomputed from the ledger, median (s)",
+        format!("{median_l:.3}"),
+    );
     let summary = store.fund_flows("2025-12")?;
     let same = summary == recomputed;
     println!(

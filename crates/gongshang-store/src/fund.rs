@@ -472,7 +472,10 @@ fn fee_row(r: &[Value], recorded_now: bool) -> Result<AppraisalFeeRow, StoreErro
         amount: Money::from_fen(c.int(2)?),
         payer: AppraisalFeePayer::parse(c.text(3)?).ok_or_else(|| StoreError::InvalidData {
             field: "payer",
-            reason: format!("{:?} is not a payer of an appraisal fee", c.text(3).unwrap_or("")),
+            reason: format!(
+                "{:?} is not a payer of an appraisal fee",
+                c.text(3).unwrap_or("")
+            ),
         })?,
         paid_on: c.parsed(4, "paid_on", crate::engine::parse_date)?,
         ledger_key: c.opt_text(5)?.map(str::to_owned),

@@ -1299,7 +1299,16 @@ fn regulations_art_12_the_fund_pays_an_appraisal_fee_shown_apart_in_the_statemen
             }
         };
         let none = app
-            .record_appraisal_fee(&MAKER, &number, &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .record_appraisal_fee(
+                &MAKER,
+                &number,
+                &fee(
+                    1,
+                    "350.00",
+                    Some(AppraisalFeePayer::Fund),
+                    date(2025, 10, 20),
+                ),
+            )
             .unwrap_err();
         assert_eq!(
             (none.code(), none.field()),
@@ -1323,25 +1332,60 @@ fn regulations_art_12_the_fund_pays_an_appraisal_fee_shown_apart_in_the_statemen
             .unwrap_err();
         assert_eq!(err.field(), Some("fee_payer"), "{err}");
         let err = app
-            .record_appraisal_fee(&MAKER, &number, &fee(2, "350.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .record_appraisal_fee(
+                &MAKER,
+                &number,
+                &fee(
+                    2,
+                    "350.00",
+                    Some(AppraisalFeePayer::Fund),
+                    date(2025, 10, 20),
+                ),
+            )
             .unwrap_err();
         assert_eq!(err.field(), Some("fee_appraisal"), "{err}");
         let err = app
-            .record_appraisal_fee(&MAKER, &number, &fee(1, "0.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .record_appraisal_fee(
+                &MAKER,
+                &number,
+                &fee(1, "0.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)),
+            )
             .unwrap_err();
         assert_eq!(err.field(), Some("fee_amount"), "{err}");
         let err = app
-            .record_appraisal_fee(&MAKER, &number, &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2026, 2, 1)))
+            .record_appraisal_fee(
+                &MAKER,
+                &number,
+                &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2026, 2, 1)),
+            )
             .unwrap_err();
         assert_eq!(err.field(), Some("fee_paid_on"), "after today: {err}");
         // A reviewer reads the fees but does not record them.
         let err = app
-            .record_appraisal_fee(&CHECKER, &number, &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .record_appraisal_fee(
+                &CHECKER,
+                &number,
+                &fee(
+                    1,
+                    "350.00",
+                    Some(AppraisalFeePayer::Fund),
+                    date(2025, 10, 20),
+                ),
+            )
             .unwrap_err();
         assert_eq!(err.code(), "forbidden");
 
         let paid = app
-            .record_appraisal_fee(&MAKER, &number, &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .record_appraisal_fee(
+                &MAKER,
+                &number,
+                &fee(
+                    1,
+                    "350.00",
+                    Some(AppraisalFeePayer::Fund),
+                    date(2025, 10, 20),
+                ),
+            )
             .unwrap();
         assert!(paid.fee.recorded_now);
         assert_eq!(paid.appraisal_kind, "initial");
@@ -1350,16 +1394,44 @@ fn regulations_art_12_the_fund_pays_an_appraisal_fee_shown_apart_in_the_statemen
         assert!(paid.article.unwrap().contains("第十二条"));
         // The same fee again changes nothing; another for the appraisal is a conflict.
         let again = app
-            .record_appraisal_fee(&MAKER, &number, &fee(1, "350.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .record_appraisal_fee(
+                &MAKER,
+                &number,
+                &fee(
+                    1,
+                    "350.00",
+                    Some(AppraisalFeePayer::Fund),
+                    date(2025, 10, 20),
+                ),
+            )
             .unwrap();
         assert!(!again.fee.recorded_now);
         let err = app
-            .record_appraisal_fee(&MAKER, &number, &fee(1, "400.00", Some(AppraisalFeePayer::Fund), date(2025, 10, 20)))
+            .record_appraisal_fee(
+                &MAKER,
+                &number,
+                &fee(
+                    1,
+                    "400.00",
+                    Some(AppraisalFeePayer::Fund),
+                    date(2025, 10, 20),
+                ),
+            )
             .unwrap_err();
         assert_eq!(err.code(), "conflict", "{err}");
 
-        appr(app, &number, appraisal::Command::Receive, date(2025, 10, 20));
-        appr(app, &number, appraisal::Command::ApplyReappraisal, date(2025, 10, 30));
+        appr(
+            app,
+            &number,
+            appraisal::Command::Receive,
+            date(2025, 10, 20),
+        );
+        appr(
+            app,
+            &number,
+            appraisal::Command::ApplyReappraisal,
+            date(2025, 10, 30),
+        );
         appr(
             app,
             &number,
@@ -1370,7 +1442,16 @@ fn regulations_art_12_the_fund_pays_an_appraisal_fee_shown_apart_in_the_statemen
             date(2025, 12, 10),
         );
         let unit_paid = app
-            .record_appraisal_fee(&MAKER, &number, &fee(2, "500.00", Some(AppraisalFeePayer::Unit), date(2025, 12, 12)))
+            .record_appraisal_fee(
+                &MAKER,
+                &number,
+                &fee(
+                    2,
+                    "500.00",
+                    Some(AppraisalFeePayer::Unit),
+                    date(2025, 12, 12),
+                ),
+            )
             .unwrap();
         assert_eq!(unit_paid.fee.ledger_key, None, "the fund paid nothing");
         assert_eq!(unit_paid.article, None);

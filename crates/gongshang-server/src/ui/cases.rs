@@ -1501,7 +1501,11 @@ fn appraisal_fee_section(
     let error = typed.map(|(e, _)| e);
     let form = typed.map(|(_, f)| f);
     let value = |get: fn(&ActForm) -> &str| form.map_or("", get);
-    let invalid = |field: &str| error.is_some_and(|e| e.field() == Some(field)).then_some("true");
+    let invalid = |field: &str| {
+        error
+            .is_some_and(|e| e.field() == Some(field))
+            .then_some("true")
+    };
     let payer_words = |p: gongshang_app::cases::AppraisalFeePayer| match p {
         gongshang_app::cases::AppraisalFeePayer::Fund => ctx.t("工伤保险基金", "the fund"),
         gongshang_app::cases::AppraisalFeePayer::Unit => ctx.t("用人单位", "the unit"),
@@ -1588,7 +1592,10 @@ fn appraisal_fee_input(f: &ActForm) -> Result<gongshang_app::cases::AppraisalFee
         amount: text(&f.fee_amount)
             .map(|a| {
                 gongshang_rules::Money::parse_yuan(&a).map_err(|e| {
-                    AppError::invalid("fee_amount", format!("{a:?} is not an amount in yuan ({e})"))
+                    AppError::invalid(
+                        "fee_amount",
+                        format!("{a:?} is not an amount in yuan ({e})"),
+                    )
                 })
             })
             .transpose()?,
