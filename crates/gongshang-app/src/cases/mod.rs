@@ -420,11 +420,11 @@ mod revision;
 pub use appraisal_fee::{APPRAISAL_FEE_ARTICLE, AppraisalFeeInput, AppraisalFeeView};
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
 pub use gongshang_store::cases::Recusal;
+pub use gongshang_store::fund::{AppraisalFeePayer, AppraisalFeeRow};
 pub use missing::{
     MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,
     decode_missing,
 };
-pub use gongshang_store::fund::{AppraisalFeePayer, AppraisalFeeRow};
 pub use preview::CommandPreview;
 pub use revision::RevisionInput;
 
