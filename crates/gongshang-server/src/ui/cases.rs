@@ -856,6 +856,35 @@ async fn act(
     after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
 }
 
+/// A case form's post that comes back to the case page: signed in, CSRF
+/// checked, the use case run off the async workers, then the page again,
+/// with a refusal next to its field (`action` names the form it came from).
+pub(super) async fn case_post<T: Send + 'static>(
+    state: &AppState,
+    ctx: &Ctx,
+    number: String,
+    mut f: ActForm,
+    action: &str,
+    run: impl FnOnce(&gongshang_app::App, &Actor, &str, &ActForm) -> Result<T, AppError>
+    + Send
+    + 'static,
+) -> Response {
+    let actor = match session::signed_in(ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(ctx, &f.csrf_token) {
+        return r;
+    }
+    f.action = action.into();
+    let viewer = actor.clone();
+    let (n, form) = (number.clone(), f.clone());
+    let result = state
+        .run(move |app| run(app, &actor, &n, &form).map(|_| ()))
+        .await;
+    after_change(state, ctx, &viewer, &number, result.err().map(|e| (e, f))).await
+}
+
 /// Back to the case: a redirect when all went well, the page with the
 /// refusal next to its field (and what was typed) otherwise.
 pub(super) async fn after_change(
@@ -1253,26 +1282,13 @@ async fn recuse(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(number): Path<String>,
-    Form(mut f): Form<ActForm>,
+    Form(f): Form<ActForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
-    f.action = "recuse".into();
-    let n = number.clone();
-    let viewer = actor.clone();
-    let form = f.clone();
-    let result = state
-        .run(move |app| {
-            let official = Some(form.recusal_official.as_str()).filter(|o| !o.trim().is_empty());
-            app.record_recusal(&actor, &n, official, &form.recusal_reason)
-        })
-        .await;
-    after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
+    case_post(&state, &ctx, number, f, "recuse", |app, actor, n, form| {
+        let official = Some(form.recusal_official.as_str()).filter(|o| !o.trim().is_empty());
+        app.record_recusal(actor, n, official, &form.recusal_reason)
+    })
+    .await
 }
 
 /// Order No. 55 Art 31: the committee's decision revoking or correcting the
@@ -1436,26 +1452,13 @@ async fn revise(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(number): Path<String>,
-    Form(mut f): Form<ActForm>,
+    Form(f): Form<ActForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
-    f.action = "revise".into();
-    let n = number.clone();
-    let viewer = actor.clone();
-    let result = match revision_input(&f) {
-        Ok(input) => state
-            .run(move |app| app.record_appraisal_revision(&actor, &n, &input))
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
+    case_post(&state, &ctx, number, f, "revise", |app, actor, n, form| {
+        let input = revision_input(form)?;
+        app.record_appraisal_revision(actor, n, &input)
+    })
+    .await
 }
 
 async fn apply_revision(
@@ -1620,24 +1623,18 @@ async fn record_appraisal_fee(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(number): Path<String>,
-    Form(mut f): Form<ActForm>,
+    Form(f): Form<ActForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
-    f.action = "appraisal_fee".into();
-    let n = number.clone();
-    let viewer = actor.clone();
-    let form = f.clone();
-    let result = state
-        .run(move |app| {
-            let input = appraisal_fee_input(&form)?;
-            app.record_appraisal_fee(&actor, &n, &input)
-        })
-        .await;
-    after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
+    case_post(
+        &state,
+        &ctx,
+        number,
+        f,
+        "appraisal_fee",
+        |app, actor, n, form| {
+            let input = appraisal_fee_input(form)?;
+            app.record_appraisal_fee(actor, n, &input)
+        },
+    )
+    .await
 }

@@ -15,7 +15,7 @@ use gongshang_domain::case::{AwardBasis, AwardStatus};
 use gongshang_domain::missing::Circumstance;
 use maud::{Markup, html};
 
-use super::cases::{ActForm, after_change, award_request};
+use super::cases::{ActForm, after_change, award_request, case_post};
 use super::staff_words::{actor_words, at_field, at_form, basis_words};
 use super::{Ctx, session};
 use crate::AppState;
@@ -277,26 +277,13 @@ pub(super) async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(number): Path<String>,
-    Form(mut f): Form<ActForm>,
+    Form(f): Form<ActForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
-    f.action = "missing".into();
-    let n = number.clone();
-    let viewer = actor.clone();
-    let form = f.clone();
-    let result = state
-        .run(move |app| {
-            let req = missing_request(&form)?;
-            app.record_missing(&actor, &n, &req)
-        })
-        .await;
-    after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
+    case_post(&state, &ctx, number, f, "missing", |app, actor, n, form| {
+        let req = missing_request(form)?;
+        app.record_missing(actor, n, &req)
+    })
+    .await
 }
 
 pub(super) async fn compute(
