@@ -598,9 +598,21 @@ fn next_actions(ctx: &Ctx, page: &CasePage, failed: Option<(&AppError, &ActForm)
         .awards
         .iter()
         .find(|a| a.status == AwardStatus::Approved);
-    let may_award = matches!(r.state, CaseState::Appraised) && ctx.viewer.may(Action::ComputeAward);
+    // An award follows the appraisal, or a recognised death, which has no
+    // appraisal (Regulations Art 39).
+    let recognised = matches!(
+        page.view
+            .determination
+            .decision
+            .as_ref()
+            .map(|d| &d.finding),
+        Some(Finding::Recognised { .. })
+    );
+    let may_award = (matches!(r.state, CaseState::Appraised)
+        || (matches!(r.state, CaseState::Decided) && recognised))
+        && ctx.viewer.may(Action::ComputeAward);
     html! {
-        (super::staff_words::at_form(ctx, &["grade", "nursing", "explanation", "own_wage", "suspension_months", "hospital_days", "confirm_replace", "basis"], error))
+        (super::staff_words::at_form(ctx, &["grade", "nursing", "explanation", "own_wage", "suspension_months", "hospital_days", "death_date", "spouse", "others", "extra10", "birth_dates", "dependants", "confirm_replace", "basis"], error))
         @for offer in &page.offers {
             @match offer.action {
                 "conclude" => {
@@ -712,6 +724,40 @@ fn award_form(
                     (at_field(ctx, "job_arranged", error))
                 }
             }
+            fieldset.stack {
+                legend { (ctx.t("因工死亡（无则留空）", "Death from the injury (leave empty if none)")) }
+                div.cols {
+                    div {
+                        label for="death_date" { (ctx.t("死亡日期", "Date of death")) }
+                        input #death_date name="death_date" type="date" value=(f.map_or("", |f| f.death_date.as_str())) aria-invalid=[bad("death_date")];
+                        (at_field(ctx, "death_date", error))
+                    }
+                    div {
+                        label for="award_spouse" { (ctx.t("配偶是否为供养亲属", "Spouse a dependant")) }
+                        select #award_spouse name="spouse" aria-invalid=[bad("spouse")] {
+                            option value="" selected[f.is_none_or(|f| f.spouse.is_empty())] { (ctx.t("请选择", "Please choose")) }
+                            option value="true" selected[f.is_some_and(|f| f.spouse == "true")] { (ctx.t("是", "yes")) }
+                            option value="false" selected[f.is_some_and(|f| f.spouse == "false")] { (ctx.t("否", "no")) }
+                        }
+                        (at_field(ctx, "spouse", error))
+                    }
+                    div {
+                        label for="award_others" { (ctx.t("配偶以外的供养亲属人数", "Dependants other than the spouse")) }
+                        input #award_others name="others" inputmode="numeric" value=(f.map_or("", |f| f.others.as_str())) aria-invalid=[bad("others")];
+                        (at_field(ctx, "others", error))
+                    }
+                    div {
+                        label for="extra10" { (ctx.t("其中孤寡老人或孤儿人数（各加发10%）", "Of whom lone elders or orphans (10% more each)")) }
+                        input #extra10 name="extra10" inputmode="numeric" value=(f.map_or("", |f| f.extra10.as_str())) aria-invalid=[bad("extra10")];
+                        (at_field(ctx, "extra10", error))
+                    }
+                }
+                div {
+                    label for="birth_dates" { (ctx.t("配偶以外供养亲属的出生日期（按顺序，逗号分隔；子女的抚恤金发至年满18岁前一个月）", "Birth dates of the dependants other than the spouse, in order, separated by commas (a child's pension runs to the month before 18)")) }
+                    input #birth_dates name="birth_dates" value=(f.map_or("", |f| f.birth_dates.as_str())) aria-invalid=[bad("birth_dates")] placeholder=(ctx.t("例如 2012-05-01, 1950-03-02", "e.g. 2012-05-01, 1950-03-02"));
+                    (at_field(ctx, "birth_dates", error))
+                }
+            }
             @if replaces.is_some() {
                 div {
                     label for="basis" { (ctx.t("重新核定的原因", "Why it is computed again")) }
@@ -787,6 +833,13 @@ pub struct ActForm {
     decided_on: String,
     #[serde(default)]
     instalments: String,
+    // A death on the award form (Regulations Art 39).
+    #[serde(default)]
+    pub(super) death_date: String,
+    #[serde(default)]
+    pub(super) extra10: String,
+    #[serde(default)]
+    pub(super) birth_dates: String,
     // issue 14: an appraisal's fee (Regulations Art 12)
     #[serde(default)]
     fee_appraisal: String,
@@ -971,6 +1024,95 @@ pub(super) fn award_request(f: &ActForm, replacing: Option<i64>) -> Result<Award
     })
 }
 
+/// The survivors as the award form gives them (Regulations Art 39(1)(2)):
+/// whether the spouse is a dependant (required), how many others, how many of
+/// them are lone elders or orphans (10% more each), and the others' birth
+/// dates in order (a child's pension ends the month before 18).
+pub(super) fn dependants_of(
+    f: &ActForm,
+) -> Result<(serde_json::Value, Vec<Option<jiff::civil::Date>>), AppError> {
+    let spouse = match f.spouse.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return Err(AppError::invalid(
+                "spouse",
+                "choose whether the spouse is a dependant",
+            ));
+        }
+    };
+    let count = |field: &'static str, text: &str| -> Result<u32, AppError> {
+        match text.trim() {
+            "" => Ok(0),
+            t => t.parse::<u32>().map_err(|_| {
+                AppError::invalid(field, format!("{t:?} is not a whole number of 0 or more"))
+            }),
+        }
+    };
+    let others = count("others", &f.others)?;
+    let extra10 = count("extra10", &f.extra10)?;
+    if extra10 > others + u32::from(spouse) {
+        return Err(AppError::invalid(
+            "extra10",
+            format!("{extra10} is more than the dependants given"),
+        ));
+    }
+    let mut births = Vec::new();
+    for text in f.birth_dates.split([',', '，', ' ']).map(str::trim) {
+        if text.is_empty() {
+            continue;
+        }
+        let day = text.parse::<jiff::civil::Date>().map_err(|_| {
+            AppError::invalid(
+                "birth_dates",
+                format!("{text:?} is not a date (YYYY-MM-DD)"),
+            )
+        })?;
+        births.push(Some(day));
+    }
+    if births.len() > others as usize {
+        return Err(AppError::invalid(
+            "birth_dates",
+            format!(
+                "{} birth dates for {others} dependants other than the spouse",
+                births.len()
+            ),
+        ));
+    }
+    Ok((
+        serde_json::json!({"spouse": spouse, "others": others, "extra10": extra10}),
+        births,
+    ))
+}
+
+/// The award form's death: the date and the survivors, or nothing at all
+/// (survivors without a date of death are refused, not ignored).
+fn death_facts(f: &ActForm, req: &mut AwardRequest) -> Result<(), AppError> {
+    let day = f.death_date.trim();
+    if day.is_empty() {
+        let given = [&f.spouse, &f.others, &f.extra10, &f.birth_dates]
+            .iter()
+            .any(|t| !t.trim().is_empty());
+        if given {
+            return Err(AppError::invalid(
+                "death_date",
+                "dependants are given for a death: enter the date of death, or clear them",
+            ));
+        }
+        return Ok(());
+    }
+    let day = day.parse::<jiff::civil::Date>().map_err(|_| {
+        AppError::invalid("death_date", format!("{day:?} is not a date (YYYY-MM-DD)"))
+    })?;
+    let (dependants, births) = dependants_of(f)?;
+    if let Some(facts) = req.facts.as_object_mut() {
+        facts.insert("death_date".into(), day.to_string().into());
+        facts.insert("dependants".into(), dependants);
+    }
+    req.dependant_birth_dates = births;
+    Ok(())
+}
+
 async fn compute(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1004,7 +1146,8 @@ async fn compute(
                 .iter()
                 .find(|a| a.status == AwardStatus::Approved)
                 .map(|a| a.id);
-            let req = award_request(&form, replacing)?;
+            let mut req = award_request(&form, replacing)?;
+            death_facts(&form, &mut req)?;
             app.compute_award(&actor, &n, &req)
         })
         .await;

@@ -15,7 +15,7 @@ use gongshang_domain::case::{AwardBasis, AwardStatus};
 use gongshang_domain::missing::Circumstance;
 use maud::{Markup, html};
 
-use super::cases::{ActForm, after_change, award_request, case_post};
+use super::cases::{ActForm, after_change, award_request, case_post, dependants_of};
 use super::staff_words::{actor_words, at_field, at_form, basis_words};
 use super::{Ctx, session};
 use crate::AppState;
@@ -319,34 +319,14 @@ pub(super) async fn compute(
                 .iter()
                 .find(|a| a.status == AwardStatus::Approved)
                 .map(|a| a.id);
-            let spouse = match form.spouse.as_str() {
-                "true" => true,
-                "false" => false,
-                _ => {
-                    return Err(AppError::invalid(
-                        "spouse",
-                        "choose whether the spouse is a dependant",
-                    ));
-                }
-            };
-            let others: u32 = match form.others.trim() {
-                "" => 0,
-                t => t.parse().map_err(|_| {
-                    AppError::invalid(
-                        "others",
-                        format!("{t:?} is not a whole number of 0 or more"),
-                    )
-                })?,
-            };
+            let (dependants, births) = dependants_of(&form)?;
             let mut req = award_request(&form, replacing)?;
             if let Some(facts) = req.facts.as_object_mut() {
                 facts.remove("suspension_months");
                 facts.remove("hospital_days");
-                facts.insert(
-                    "dependants".into(),
-                    serde_json::json!({"spouse": spouse, "others": others}),
-                );
+                facts.insert("dependants".into(), dependants);
             }
+            req.dependant_birth_dates = births;
             app.compute_missing_award(&actor, &n, &req)
         })
         .await;

@@ -62,6 +62,10 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "judgment_on" => lang.t("宣告死亡判决日期", "date of the judgment"),
         "spouse" => lang.t("配偶", "spouse"),
         "others" | "dependants" => lang.t("供养亲属", "dependants"),
+        // A death on the award form (Regulations Art 39).
+        "death_date" => lang.t("死亡日期", "date of death"),
+        "extra10" => lang.t("孤寡老人或孤儿人数", "lone elders or orphans"),
+        "birth_dates" => lang.t("供养亲属出生日期", "dependants' birth dates"),
         _ => return None,
     })
 }
@@ -181,6 +185,18 @@ fn hint(lang: Lang, field: &str) -> Option<&'static str> {
         "others" | "dependants" => lang.t(
             "请填写配偶以外的供养亲属人数（0至20的整数）",
             "enter the number of dependants other than the spouse (0 to 20)",
+        ),
+        "death_date" => lang.t(
+            "请选择死亡日期（不早于事故日期）；填写了供养亲属时必须填写",
+            "choose the date of death (not before the accident); required when dependants are given",
+        ),
+        "extra10" => lang.t(
+            "请填写孤寡老人或孤儿人数，不超过供养亲属人数",
+            "enter how many are lone elders or orphans, at most the dependants given",
+        ),
+        "birth_dates" => lang.t(
+            "请按顺序填写配偶以外供养亲属的出生日期（YYYY-MM-DD，逗号分隔），不多于其人数",
+            "enter the birth dates of the dependants other than the spouse in order (YYYY-MM-DD, separated by commas), no more than their number",
         ),
         _ => return None,
     })

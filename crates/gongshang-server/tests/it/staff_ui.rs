@@ -592,3 +592,46 @@ fn regs_art12_a_clerk_records_an_appraisal_fee_on_the_case_page() {
     assert!(page.contains("350.00"), "{page}");
     assert!(page.contains("工伤保险基金"), "{page}");
 }
+
+/// Regulations Art 39 from the case page: the clerk computes a death award
+/// with the survivors and a child's birth date; dependants without a date of
+/// death are refused at the date's field, in Chinese, with what was typed.
+#[test]
+fn art39_a_clerk_computes_a_death_award_with_the_survivors_on_the_case_page() {
+    let clerk = sign_in("clerk");
+    let number = intake(&clerk, 61);
+    for action in ["accept", "recognise"] {
+        act(&clerk, &number, action, &[]);
+    }
+    let r = post(
+        &format!("/cases/{number}/award"),
+        &clerk,
+        &[("own_wage", "9000.00"), ("spouse", "true"), ("others", "1")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let near = r
+        .body
+        .split("id=\"death_date-error\"")
+        .nth(1)
+        .expect("at the date of death");
+    assert!(near.contains("死亡日期"), "{near}");
+    assert!(r.body.contains("value=\"9000.00\""));
+    let r = post(
+        &format!("/cases/{number}/award"),
+        &clerk,
+        &[
+            ("own_wage", "9000.00"),
+            ("death_date", "2026-06-12"),
+            ("spouse", "true"),
+            ("others", "1"),
+            ("birth_dates", "2015-03-01"),
+        ],
+    );
+    let award = location(&r);
+    assert!(award.starts_with("/awards/"), "{}", r.body);
+    let page = get(&award, &clerk).body;
+    // The spouse's 40% and the child's 30% of the wage, and the child's
+    // pension ends the month before the 18th birthday (2033-02).
+    assert!(page.contains("3600.00"), "{page}");
+    assert!(page.contains("2700.00"), "{page}");
+}
