@@ -1448,6 +1448,10 @@ fn revision_section(ctx: &Ctx, page: &CasePage, failed: Option<(&AppError, &ActF
         .map(|(e, _)| e);
     let me = ctx.viewer.actor().map(|a| a.login).unwrap_or_default();
     let current = page.view.appraisal.current();
+    // Nothing to revoke or correct before a conclusion, and nothing recorded.
+    if current.is_none() && page.revisions.is_empty() {
+        return html! {};
+    }
     let open = page.revisions.iter().any(|r| r.applied.is_none());
     let invalid = |field: &str| {
         error
@@ -1657,6 +1661,10 @@ fn appraisal_fee_section(
         gongshang_app::cases::AppraisalFeePayer::Unit => ctx.t("用人单位", "the unit"),
         gongshang_app::cases::AppraisalFeePayer::Worker => ctx.t("职工本人", "the worker"),
     };
+    // No appraisal yet and no fee: the section would only explain.
+    if page.view.appraisal.history.is_empty() && page.fees.is_empty() {
+        return html! {};
+    }
     html! {
         section.card #appraisal-fee {
             h2 style="margin-top:0" { (ctx.t("劳动能力鉴定费", "Appraisal fees")) }
