@@ -1024,6 +1024,29 @@ pub(super) fn award_request(f: &ActForm, replacing: Option<i64>) -> Result<Award
     })
 }
 
+/// The award a new one would replace, if one is approved; a new award waits
+/// while another is awaiting review (it is checked first).
+pub(super) fn award_in_force(
+    app: &gongshang_app::App,
+    actor: &Actor,
+    number: &str,
+) -> Result<Option<i64>, AppError> {
+    let awards = app.awards_of_case(actor, number)?;
+    if let Some(p) = awards.iter().find(|a| a.status == AwardStatus::Proposed) {
+        return Err(AppError::Conflict {
+            entity: "award",
+            reason: format!(
+                "award {} of the case is awaiting review; it is checked first",
+                p.id
+            ),
+        });
+    }
+    Ok(awards
+        .iter()
+        .find(|a| a.status == AwardStatus::Approved)
+        .map(|a| a.id))
+}
+
 /// The survivors as the award form gives them (Regulations Art 39(1)(2)):
 /// whether the spouse is a dependant (required), how many others, how many of
 /// them are lone elders or orphans (10% more each), and the others' birth
@@ -1132,20 +1155,7 @@ async fn compute(
     let form = f.clone();
     let result = state
         .run(move |app| {
-            let awards = app.awards_of_case(&actor, &n)?;
-            if let Some(p) = awards.iter().find(|a| a.status == AwardStatus::Proposed) {
-                return Err(AppError::Conflict {
-                    entity: "award",
-                    reason: format!(
-                        "award {} of the case is awaiting review; it is checked first",
-                        p.id
-                    ),
-                });
-            }
-            let replacing = awards
-                .iter()
-                .find(|a| a.status == AwardStatus::Approved)
-                .map(|a| a.id);
+            let replacing = award_in_force(app, &actor, &n)?;
             let mut req = award_request(&form, replacing)?;
             death_facts(&form, &mut req)?;
             app.compute_award(&actor, &n, &req)

@@ -11,11 +11,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
 use gongshang_app::cases::{MissingRequest, MissingStatus, MissingView};
-use gongshang_domain::case::{AwardBasis, AwardStatus};
+use gongshang_domain::case::AwardBasis;
 use gongshang_domain::missing::Circumstance;
 use maud::{Markup, html};
 
-use super::cases::{ActForm, after_change, award_request, case_post, dependants_of};
+use super::cases::{
+    ActForm, after_change, award_in_force, award_request, case_post, dependants_of,
+};
 use super::staff_words::{actor_words, at_field, at_form, basis_words};
 use super::{Ctx, session};
 use crate::AppState;
@@ -305,20 +307,7 @@ pub(super) async fn compute(
     let form = f.clone();
     let result = state
         .run(move |app| {
-            let awards = app.awards_of_case(&actor, &n)?;
-            if let Some(p) = awards.iter().find(|a| a.status == AwardStatus::Proposed) {
-                return Err(AppError::Conflict {
-                    entity: "award",
-                    reason: format!(
-                        "award {} of the case is awaiting review; it is checked first",
-                        p.id
-                    ),
-                });
-            }
-            let replacing = awards
-                .iter()
-                .find(|a| a.status == AwardStatus::Approved)
-                .map(|a| a.id);
+            let replacing = award_in_force(app, &actor, &n)?;
             let (dependants, births) = dependants_of(&form)?;
             let mut req = award_request(&form, replacing)?;
             if let Some(facts) = req.facts.as_object_mut() {
