@@ -25,7 +25,7 @@ use gongshang_domain::ids::{
 };
 use gongshang_rules::Money;
 use gongshang_rules::scheme::OrderIndustry;
-use gongshang_store::{OrderRecord, PostgresStore, SqliteStore, Store};
+use gongshang_store::{CoverageStore, OrderRecord, PostgresStore, SqliteStore, Store};
 use jiff::civil::{Date, date};
 use jiff::{Span, Timestamp};
 
