@@ -44,6 +44,15 @@ impl<C> Pool<C> {
         }
     }
 
+    /// Takes the idle connections out (when the pool's owner closes them
+    /// itself).
+    pub(crate) fn take_idle(&self) -> Vec<C> {
+        let mut state = self.state();
+        let idle = std::mem::take(&mut state.idle);
+        state.opened -= idle.len();
+        idle
+    }
+
     /// Adds a connection opened before (it counts towards the maximum).
     pub(crate) fn add(&self, conn: C) {
         let mut state = self.state();

@@ -48,6 +48,20 @@ pub struct PostgresBackend {
     generic_plans: std::sync::atomic::AtomicBool,
 }
 
+/// The synchronous client closes its connection by blocking on a runtime of
+/// its own, which panics (and, in a destructor, aborts the process) when the
+/// store is dropped on an async runtime's thread, as the server drops it
+/// when it shuts down. The connections are closed on a thread of their own.
+impl Drop for PostgresBackend {
+    fn drop(&mut self) {
+        let idle = self.pool.take_idle();
+        if !idle.is_empty() {
+            // A panic while closing is the client's; the store is gone.
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
+
 /// On the partitioned schema, PostgreSQL's choice between a cached
 /// statement's generic plan and a fresh plan for each call goes wrong: the
 /// generic plan's cost counts every partition (pruning at execution is not

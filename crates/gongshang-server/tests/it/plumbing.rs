@@ -201,3 +201,47 @@ fn a_stop_finishes_the_request_in_flight_then_refuses_new_connections() {
         let _ = std::fs::remove_file(p);
     }
 }
+
+/// A server on PostgreSQL stops like one on SQLite: its task ends and the
+/// store's connections close. (The synchronous PostgreSQL client closing on
+/// the runtime's thread used to abort the whole process at the stop.)
+#[test]
+fn a_server_on_postgresql_stops_and_closes_its_connections() {
+    let Ok(url) = std::env::var(crate::api_common::PG_ENV) else {
+        return;
+    };
+    let schema = format!("gs_stop_{}", std::process::id());
+    let store = gongshang_app::database::open_in_schema(&url, &schema).unwrap();
+    let clock = Arc::new(FixedClock::new("2025-07-01T02:00:00Z".parse().unwrap()));
+    let app = App::new(store, clock).unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (addr, task) = runtime
+        .block_on(gongshang_server::bind_until(
+            "127.0.0.1:0".parse().unwrap(),
+            AppState::new(app),
+            async {
+                let _ = stopped.await;
+            },
+        ))
+        .unwrap();
+    // The app opened (and migrated) through a pooled connection, now idle.
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    stop.send(()).unwrap();
+    let ended = runtime.block_on(task).unwrap();
+    assert!(ended.is_ok(), "{ended:?}");
+    drop(runtime);
+    gongshang_app::database::drop_schema(&url, &schema).unwrap();
+}
