@@ -61,7 +61,7 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
-pub use cases::{CaseStore, MissingWorkerStore, RecusalStore, RevisionStore, StaffStore};
+pub use cases::{CaseStore, MatchingStore, MissingWorkerStore, RecusalStore, RevisionStore, StaffStore};
 pub use error::StoreError;
 pub use fund::FundStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
@@ -90,6 +90,7 @@ pub trait Store:
     + MonitorStore
     + RecusalStore
     + MissingWorkerStore
+    + MatchingStore
     + RecoveryStore
     + RevisionStore
 {
