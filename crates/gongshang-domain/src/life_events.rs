@@ -179,8 +179,12 @@ impl MatchRule {
     pub const fn article(self) -> &'static str {
         match self {
             MatchRule::Death => "工伤保险条例 Art 42; 劳社部令第18号 Art 5(5) (death)",
-            MatchRule::Remarriage => "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Art 5(4) (remarriage)",
-            MatchRule::TurnedEighteen => "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Arts 3, 5(1) (age 18)",
+            MatchRule::Remarriage => {
+                "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Art 5(4) (remarriage)"
+            }
+            MatchRule::TurnedEighteen => {
+                "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Arts 3, 5(1) (age 18)"
+            }
             MatchRule::PensionStart => "工伤保险条例 Art 35(3) (basic pension: the difference)",
         }
     }
@@ -271,11 +275,9 @@ pub fn decide(b: &BenefitInPayment, events: &[LifeEvent]) -> Option<MatchDecisio
         let month = Month::of(e.on);
         let d = match (e.kind, b.role, b.item) {
             (LifeEventKind::Death, _, _) => ending(b, MatchRule::Death, Some(e.id), e.on, month),
-            (
-                LifeEventKind::Marriage,
-                BeneficiaryRole::Spouse,
-                Item::MonthlySurvivorPensions,
-            ) => ending(b, MatchRule::Remarriage, Some(e.id), e.on, month),
+            (LifeEventKind::Marriage, BeneficiaryRole::Spouse, Item::MonthlySurvivorPensions) => {
+                ending(b, MatchRule::Remarriage, Some(e.id), e.on, month)
+            }
             (
                 LifeEventKind::PensionStart,
                 BeneficiaryRole::Worker,

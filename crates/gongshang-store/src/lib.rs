@@ -61,7 +61,9 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
-pub use cases::{CaseStore, MatchingStore, MissingWorkerStore, RecusalStore, RevisionStore, StaffStore};
+pub use cases::{
+    CaseStore, MatchingStore, MissingWorkerStore, RecusalStore, RevisionStore, StaffStore,
+};
 pub use error::StoreError;
 pub use fund::FundStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};

@@ -180,7 +180,11 @@ pub trait MatchingStore {
     ) -> Result<(u64, u64), StoreError>;
     /// The events with an id in (after, through], or of everyone when
     /// `after` is 0; oldest first.
-    fn life_events_between(&self, after: i64, through: i64) -> Result<Vec<LifeEventRow>, StoreError>;
+    fn life_events_between(
+        &self,
+        after: i64,
+        through: i64,
+    ) -> Result<Vec<LifeEventRow>, StoreError>;
     /// The events of some people, oldest first.
     fn life_events_of(&self, resident_ids: &[String]) -> Result<Vec<LifeEventRow>, StoreError>;
     /// The highest event id (0 when none).
@@ -263,7 +267,8 @@ fn run_from_row(row: &[Value]) -> Result<MatchRunRow, StoreError> {
     })
 }
 
-const MATCHED_ITEMS: &str = "('monthly_disability_allowance', 'monthly_living_care', 'monthly_survivor_pensions')";
+const MATCHED_ITEMS: &str =
+    "('monthly_disability_allowance', 'monthly_living_care', 'monthly_survivor_pensions')";
 
 impl<B: Backend> MatchingStore for SqlStore<B> {
     fn add_life_events(
@@ -309,7 +314,11 @@ impl<B: Backend> MatchingStore for SqlStore<B> {
         })
     }
 
-    fn life_events_between(&self, after: i64, through: i64) -> Result<Vec<LifeEventRow>, StoreError> {
+    fn life_events_between(
+        &self,
+        after: i64,
+        through: i64,
+    ) -> Result<Vec<LifeEventRow>, StoreError> {
         self.backend.read(|db| {
             db.rows(
                 "reading life events",
@@ -588,7 +597,7 @@ impl<B: Backend> MatchingStore for SqlStore<B> {
                  h.overpayment_id, o.reference, h.article \
                  FROM match_hits h JOIN cases c ON c.id = h.case_id JOIN periodic_benefits b ON b.id = h.benefit_id \
                  LEFT JOIN overpayments o ON o.id = h.overpayment_id \
-                 WHERE ($1 = 0 OR h.run_id = $1) ORDER BY h.id",
+                 WHERE (CAST($1 AS BIGINT) = 0 OR h.run_id = CAST($1 AS BIGINT)) ORDER BY h.id",
                 &[i(run_id.unwrap_or(0))],
             )?
             .iter()

@@ -322,8 +322,8 @@ mod staff;
 pub use awards::AwardStore;
 pub use log::CaseLogStore;
 pub use matching::{
-    BenefitToMatch, LifeEventRow, MatchHitRow, MatchRunRow, MatchingStore, NewLifeEvent, NewMatchHit,
-    NewMatchRun, VerificationDue, VerificationMethod,
+    BenefitToMatch, LifeEventRow, MatchHitRow, MatchRunRow, MatchingStore, NewLifeEvent,
+    NewMatchHit, NewMatchRun, VerificationDue, VerificationMethod,
 };
 pub use missing::{BenefitEnding, MissingWorkerStore, NewMissingEvent, StoredMissingEvent};
 pub use payroll::BenefitStore;

@@ -141,7 +141,10 @@ pub(super) fn insert_amounts(
     Ok(())
 }
 
-pub(super) fn benefit_from_row(db: &mut dyn Db, row: &[Value]) -> Result<PeriodicBenefitRow, StoreError> {
+pub(super) fn benefit_from_row(
+    db: &mut dyn Db,
+    row: &[Value],
+) -> Result<PeriodicBenefitRow, StoreError> {
     let c = Cols::new(row);
     let id = c.int(0)?;
     let amounts = db
