@@ -247,6 +247,29 @@ fn decree765_art9_shared_data_ends_benefits_and_records_the_overpayments_once() 
         assert_eq!(paid(allowance.id), Some(yuan("1000.00")));
         assert_eq!((paid(spouse.id), paid(child.id)), (None, None));
 
+        // Issue 16: each hit with months paid after the event opens an alert
+        // on the beneficiary that a clerk works (the existing workflow).
+        app.run_monitor(&ACTOR).unwrap();
+        let alerts = app
+            .alerts(&ACTOR, Some("open"), Some("benefit_after_life_event"), None)
+            .unwrap();
+        let mut subjects: Vec<String> = alerts.iter().map(|a| a.subject.key.clone()).collect();
+        subjects.sort();
+        let mut expected = vec![
+            spouse_id.to_string(),
+            child_id.to_string(),
+            other_case.person.to_string(),
+        ];
+        expected.sort();
+        assert_eq!(subjects, expected);
+        app.run_monitor(&ACTOR).unwrap();
+        assert_eq!(
+            app.alerts(&ACTOR, None, Some("benefit_after_life_event"), None)
+                .unwrap()
+                .len(),
+            3
+        );
+
         // A run again, full or incremental, does nothing twice.
         let again = app
             .run_matching(&ACTOR, MatchMode::Full, MatchRecovery::Refund)
