@@ -33,10 +33,8 @@ use gongshang_domain::month::Month;
 use gongshang_rules::Money;
 use gongshang_rules::recovery::{Recovery, recovery_schedule};
 use gongshang_rules::trace::Trace;
-use gongshang_store::cases::{
-    LifeEventRow, MatchHitRow, MatchRunRow, NewLifeEvent, NewMatchHit, NewMatchRun,
-    VerificationDue, VerificationMethod,
-};
+use gongshang_store::cases::{LifeEventRow, NewLifeEvent, NewMatchHit, NewMatchRun};
+pub use gongshang_store::cases::{MatchHitRow, MatchRunRow, VerificationDue, VerificationMethod};
 use gongshang_store::recovery::{NewOverpayment, RecoveryMethod};
 use jiff::civil::Date;
 use serde::Serialize;
