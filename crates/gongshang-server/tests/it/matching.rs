@@ -95,3 +95,48 @@ fn decree765_art9_the_api_imports_life_events_and_runs_the_matching() {
         );
     });
 }
+
+fn get(path: &str, s: &crate::common::Session) -> crate::common::Response {
+    use crate::common::{demo, request};
+    request(demo().addr, "GET", path, &[("Cookie", &s.cookie)], None)
+}
+
+/// Decree 765 Arts 9, 26: the clerk's matching page (demo server) offers the
+/// run with the recovery to choose (nothing preset); a run without it is
+/// refused next to the field in Chinese with the mode kept as chosen; the
+/// hits and the verification queue (12 months, said to be assumed) are
+/// listed. A reviewer reads the page without the form; a worker may not.
+#[test]
+fn decree765_art26_the_clerks_matching_page_refuses_a_run_without_a_recovery_at_the_field() {
+    use crate::common::{demo, form, request, sign_in};
+    let clerk = sign_in("clerk");
+    let page = get("/matching", &clerk);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("共享数据比对"), "{}", page.body);
+    assert!(page.body.contains("id=\"run-matching\""));
+    assert!(page.body.contains("认证周期 12 个月，为假定值"));
+    let body = form(&[
+        ("csrf_token", &clerk.csrf),
+        ("mode", "full"),
+        ("recovery", ""),
+        ("months", ""),
+    ]);
+    let r = request(
+        demo().addr,
+        "POST",
+        "/matching/run",
+        &[("Cookie", &clerk.cookie)],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"recovery-error\""), "{}", r.body);
+    assert!(r.body.contains("请选择追回方式"), "{}", r.body);
+    assert!(r.body.contains("value=\"full\" selected"), "{}", r.body);
+    let reviewer = sign_in("reviewer");
+    let page = get("/matching", &reviewer);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(!page.body.contains("id=\"run-matching\""));
+    let worker = sign_in("worker");
+    let page = get("/matching", &worker);
+    assert!(matches!(page.status, 403 | 404), "{}", page.status);
+}
