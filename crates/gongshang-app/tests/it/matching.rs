@@ -10,6 +10,9 @@ use jiff::civil::date;
 use super::cases::{CHECKER, MAKER, award_request, each_backend, month, recognised};
 use super::{ACTOR, resident, ts, yuan};
 
+/// (benefit, rule, last month, new amount, overpaid, months overpaid).
+type Hit = (i64, MatchRule, Option<String>, Option<Money>, Money, u32);
+
 /// A death case of 2025-04-25 (own wage 8,500.00) with a spouse (40% =
 /// 3,400.00 a month) and a child whose birth date the award did not know
 /// (30% = 2,550.00, no end set), and a grade 1-4 worker's allowance of
@@ -151,7 +154,7 @@ fn decree765_art9_shared_data_ends_benefits_and_records_the_overpayments_once() 
                 MatchRecovery::Instalments { months: 3 },
             )
             .unwrap();
-        let mut hits: Vec<(i64, MatchRule, Option<String>, Option<Money>, Money, u32)> = run
+        let mut hits: Vec<Hit> = run
             .hits
             .iter()
             .map(|h| {
