@@ -123,7 +123,8 @@ fn decree765_art9_life_events_are_stored_once_and_append_only() {
             pension_monthly: None,
         };
         assert_eq!(
-            s.add_life_events(&[death.clone()], ACTOR, now()).unwrap(),
+            s.add_life_events(std::slice::from_ref(&death), ACTOR, now())
+                .unwrap(),
             (1, 0)
         );
         let other_source = NewLifeEvent {
