@@ -170,6 +170,17 @@ pub enum Action {
     /// Record that the worker went missing after the accident, the advance
     /// applied for, the court's declaration of death, or the reappearance.
     RecordMissingWorker,
+    // issues 16, 12, 17: shared-data matching (Decree 765 Arts 9, 26)
+    /// Import life events other bodies report (deaths, marriages, pensions).
+    ImportLifeEvents,
+    /// Record a survivor's resident id (and an exception to age 18) on a benefit.
+    RecordBeneficiary,
+    /// Run the matching: end benefits and record their overpayments.
+    RunMatching,
+    /// The matching runs and their hits.
+    ReadMatching,
+    /// Record an eligibility verification (资格认证).
+    RecordVerification,
     // issue 17: Order No. 55 Art 31
     /// Record the committee's decision revoking or correcting an appraisal
     /// conclusion.
@@ -185,7 +196,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 64] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -249,6 +260,12 @@ impl Action {
         Action::ReadPayoutRatios,
         // issue 12: Art 41
         Action::RecordMissingWorker,
+        // issues 16, 12, 17: Decree 765 Arts 9, 26
+        Action::ImportLifeEvents,
+        Action::RecordBeneficiary,
+        Action::RunMatching,
+        Action::ReadMatching,
+        Action::RecordVerification,
         // issue 17: Order No. 55 Art 31
         Action::RecordAppraisalRevision,
         Action::ApplyAppraisalRevision,
@@ -326,6 +343,11 @@ impl Action {
             Action::ReadOverpayments => "read overpayments",
             Action::ReadPayoutRatios => "read platforms' payout ratios",
             Action::RecordMissingWorker => "record a missing worker's events",
+            Action::ImportLifeEvents => "import life events from shared data",
+            Action::RecordBeneficiary => "record a beneficiary's resident id",
+            Action::RunMatching => "run the matching of shared data",
+            Action::ReadMatching => "read the matching's runs and hits",
+            Action::RecordVerification => "record an eligibility verification",
         }
     }
 }
@@ -421,6 +443,15 @@ impl Role {
             // issue 12: Regulations Art 41. The clerk who acts on cases records
             // what happened; the money follows an award a reviewer approves.
             RecordMissingWorker => matches!(self, Clerk | Administrator),
+            // issues 16, 12, 17: Decree 765 Arts 9, 26. The payroll clerks
+            // import shared data, run the matching (which ends benefits and
+            // records overpayments, like RecordOverpayment) and verify
+            // eligibility; reviewers read what it did. A worker or a unit
+            // never reads another body's data about a person.
+            ImportLifeEvents | RecordBeneficiary | RunMatching | RecordVerification => {
+                matches!(self, Clerk | Administrator)
+            }
+            ReadMatching => matches!(self, Clerk | Reviewer | Administrator),
             // issue 17: Order No. 55 Art 31. The clerk records the
             // committee's decision; applying it changes awards and benefits,
             // so a reviewer does, as for an award (maker-checker).

@@ -144,6 +144,10 @@ impl App {
             ),
             ("clustered_claims".to_owned(), facts.unit_cases.len()),
             ("payout_ratio".to_owned(), facts.platform_payouts.len()),
+            (
+                "benefit_after_life_event".to_owned(),
+                facts.paid_after_life_events.len(),
+            ),
         ]);
         Ok(RunReport {
             run,

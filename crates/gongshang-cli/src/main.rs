@@ -37,6 +37,7 @@ mod demo;
 mod fund_cmds;
 mod holiday_cmds;
 mod import;
+mod match_cmds;
 mod monitor_cmds;
 mod notice_cmds;
 mod order_reader;
@@ -170,6 +171,13 @@ enum Command {
     Monitor {
         #[command(subcommand)]
         command: monitor_cmds::MonitorCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// Shared-data matching (Decree 765 Arts 9, 26): import, run, hits, beneficiary, verify, due
+    Match {
+        #[command(subcommand)]
+        command: match_cmds::MatchCmd,
         #[command(flatten)]
         out: cases_cmds::Out,
     },
@@ -420,6 +428,7 @@ fn main() -> ExitCode {
             what: SynthCommand::Population(args),
         } => sim_cmds::synth_population(&args),
         Command::Monitor { command, out } => monitor_cmds::run(&command, &out),
+        Command::Match { command, out } => match_cmds::run(&command, &out),
         Command::Bench {
             what: Some(BenchCommand::Payroll(args)),
             ..

@@ -26,6 +26,7 @@ pub mod holidays;
 pub mod ids;
 pub mod insurer_claim;
 pub mod ledger;
+pub mod life_events;
 pub mod missing;
 pub mod monitor;
 pub mod month;

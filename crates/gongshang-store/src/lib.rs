@@ -54,7 +54,9 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
-pub use cases::{CaseStore, MissingWorkerStore, RecusalStore, RevisionStore, StaffStore};
+pub use cases::{
+    CaseStore, MatchingStore, MissingWorkerStore, RecusalStore, RevisionStore, StaffStore,
+};
 pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryStore};
 pub use error::StoreError;
 pub use fund::FundStore;
@@ -84,6 +86,7 @@ pub trait Store:
     + MonitorStore
     + RecusalStore
     + MissingWorkerStore
+    + MatchingStore
     + RecoveryStore
     + RevisionStore
     + RegistryStore

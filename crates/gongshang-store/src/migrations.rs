@@ -140,6 +140,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0120_missing_worker_events.sql"),
         postgres: include_str!("../migrations/postgres/0120_missing_worker_events.sql"),
     },
+    // issues 16, 12, 17: shared-data matching (Decree No. 765 Arts 9, 26): 130-139.
+    Migration {
+        version: 130,
+        name: "life_events",
+        sqlite: include_str!("../migrations/sqlite/0130_life_events.sql"),
+        postgres: include_str!("../migrations/postgres/0130_life_events.sql"),
+    },
     // issue 18: 140-149. The distribution catalogue; on the partitioned
     // schema (`?partitioned=1`) also orders, order days and payroll lines
     // partitioned (`PARTITIONED_POSTGRES`).

@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use gongshang_domain::monitor::facts::{
-    CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
-    PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
+    CoverAtAccident, OverlappingEnrolments, PaidAfterLifeEvent, PersonDay, PersonInjuries,
+    PlatformMonth, PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunPlan, Subject, SubjectKind,
@@ -467,6 +467,28 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
                 benefits_fen: m.benefits.fen(),
             });
         }
+    }
+    // The matching's hits with months paid after the event
+    // (benefit_after_life_event; Decree 765 Arts 9, 46).
+    for r in db.rows(
+        "gathering benefits paid after a life event",
+        "SELECT h.id, h.resident_id, c.number, h.benefit_id, h.rule, h.on_date, h.overpaid_fen, h.overpaid_months, o.reference \
+         FROM match_hits h JOIN cases c ON c.id = h.case_id LEFT JOIN overpayments o ON o.id = h.overpayment_id \
+         WHERE h.overpaid_months > 0 ORDER BY h.id",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        facts.paid_after_life_events.push(PaidAfterLifeEvent {
+            hit_id: c.int(0)?,
+            person: c.text(1)?.to_owned(),
+            case_number: c.text(2)?.to_owned(),
+            benefit_id: c.int(3)?,
+            rule: c.text(4)?.to_owned(),
+            on: c.parsed(5, "on_date", date)?,
+            overpaid_fen: c.int(6)?,
+            overpaid_months: c.int(7)?,
+            overpayment_reference: c.opt_text(8)?.map(str::to_owned),
+        });
     }
     // A unit's month of declarations: lines, and lines whose base was
     // clamped up to the band's lower limit.

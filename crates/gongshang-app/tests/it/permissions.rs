@@ -86,6 +86,12 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadPayoutRatios, "c r a u s"),
     // issue 12: Regulations Art 41
     (Action::RecordMissingWorker, "c a"),
+    // issues 16, 12, 17: Decree 765 Arts 9, 26
+    (Action::ImportLifeEvents, "c a"),
+    (Action::RecordBeneficiary, "c a"),
+    (Action::RunMatching, "c a"),
+    (Action::ReadMatching, "c r a"),
+    (Action::RecordVerification, "c a"),
     // issue 17: Order No. 55 Art 31
     (Action::RecordAppraisalRevision, "c a"),
     (Action::ApplyAppraisalRevision, "r a"),
@@ -679,6 +685,38 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadRecusals,
             "recusals",
             Box::new(|a, x| ok(a.recusals(x, "GS-NONE"))),
+        ),
+        // issues 16, 12, 17: Decree 765 Arts 9, 26
+        (
+            Action::ImportLifeEvents,
+            "import_life_events",
+            Box::new(|a, x| ok(a.import_life_events(x, &[]))),
+        ),
+        (
+            Action::RecordBeneficiary,
+            "record_beneficiary",
+            Box::new(|a, x| ok(a.record_beneficiary(x, 0, "", None))),
+        ),
+        (
+            Action::RunMatching,
+            "run_matching",
+            Box::new(|a, x| {
+                ok(a.run_matching(
+                    x,
+                    gongshang_app::matching::MatchMode::Full,
+                    gongshang_app::matching::MatchRecovery::Refund,
+                ))
+            }),
+        ),
+        (
+            Action::ReadMatching,
+            "match_runs",
+            Box::new(|a, x| ok(a.match_runs(x))),
+        ),
+        (
+            Action::RecordVerification,
+            "record_verification",
+            Box::new(|a, x| ok(a.record_verification(x, 0, "self", None, ""))),
         ),
         // issue 12: Regulations Art 41
         (

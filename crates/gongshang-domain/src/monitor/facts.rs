@@ -124,6 +124,25 @@ pub struct PlatformPayout {
     pub benefits_fen: i64,
 }
 
+/// A periodic benefit the payroll paid for months after a life event that
+/// ended or reduced it, as a shared-data matching run found it (a hit with
+/// months overpaid; Decree 765 Arts 9, 26, 46; benefit_after_life_event).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaidAfterLifeEvent {
+    /// The matching hit.
+    pub hit_id: i64,
+    /// The beneficiary's resident id.
+    pub person: String,
+    pub case_number: String,
+    pub benefit_id: i64,
+    /// `death`, `remarriage`, `dependant_turns_18`, `pension_start`.
+    pub rule: String,
+    pub on: Date,
+    pub overpaid_fen: i64,
+    pub overpaid_months: i64,
+    pub overpayment_reference: Option<String>,
+}
+
 /// Every fact of one run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonitorFacts {
@@ -141,4 +160,6 @@ pub struct MonitorFacts {
     pub unit_cases: Vec<UnitCases>,
     #[serde(default)]
     pub platform_payouts: Vec<PlatformPayout>,
+    #[serde(default)]
+    pub paid_after_life_events: Vec<PaidAfterLifeEvent>,
 }

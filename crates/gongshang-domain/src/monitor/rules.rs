@@ -7,8 +7,9 @@ use gongshang_rules::monitoring::MonitorRule;
 use jiff::ToSpan;
 
 use super::facts::{
-    CoverAtAccident, MonitorFacts, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
-    PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
+    CoverAtAccident, MonitorFacts, OverlappingEnrolments, PaidAfterLifeEvent, PersonDay,
+    PersonInjuries, PlatformMonth, PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims,
+    UnitWageMonth,
 };
 use super::{Flag, RecordRef, Subject};
 use crate::error::DomainError;
@@ -25,6 +26,7 @@ pub const RULE_IDS: &[&str] = &[
     "small_unit_disability_claims",
     "clustered_claims",
     "payout_ratio",
+    "benefit_after_life_event",
 ];
 
 /// The parameters each rule needs.
@@ -40,6 +42,7 @@ fn needs(id: &str) -> &'static [&'static str] {
         "small_unit_disability_claims" => &["max_headcount", "min_claims"],
         "clustered_claims" => &["min_people", "window_days"],
         "payout_ratio" => &["max_ratio_bp", "min_collected_fen"],
+        "benefit_after_life_event" => &["min_overpaid_months"],
         _ => &[],
     }
 }
@@ -135,6 +138,11 @@ pub fn evaluate(rules: &[&MonitorRule], facts: &MonitorFacts) -> Result<Vec<Flag
                 &facts.platform_payouts,
                 p("max_ratio_bp")?,
                 p("min_collected_fen")?,
+            )),
+            "benefit_after_life_event" => flags.extend(benefit_after_life_event(
+                rule,
+                &facts.paid_after_life_events,
+                p("min_overpaid_months")?,
             )),
             _ => unreachable!("check_rules refused unknown ids"),
         }
@@ -620,6 +628,57 @@ pub fn payout_ratio(
                 f.month,
                 yuan(f.benefits_fen),
                 yuan(f.collected_fen)
+            ),
+        ));
+    }
+    out
+}
+
+/// A periodic benefit paid for `min_overpaid_months` or more months after a
+/// death, a remarriage, an 18th birthday or a pension start that shared data
+/// shows (Decree 765 Arts 9, 26: data matching; Art 46: the overpayment to
+/// recover). The matching run already ended the benefit and recorded the
+/// overpayment; the alert is the clerk's to check the recovery and why the
+/// event was not reported within 20 working days (Art 25). One flag per hit.
+pub fn benefit_after_life_event(
+    rule: &MonitorRule,
+    facts: &[PaidAfterLifeEvent],
+    min_overpaid_months: i64,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for f in facts {
+        if f.overpaid_months < min_overpaid_months.max(1) {
+            continue;
+        }
+        let yuan = gongshang_rules::Money::from_fen(f.overpaid_fen).to_string();
+        let (what_zh, what_en) = match f.rule.as_str() {
+            "death" => ("死亡", "death"),
+            "remarriage" => ("再婚", "remarriage"),
+            "dependant_turns_18" => ("年满18周岁", "18th birthday"),
+            "pension_start" => ("领取基本养老金", "basic pension start"),
+            other => (other, other),
+        };
+        let reference = f.overpayment_reference.clone().unwrap_or_default();
+        let mut records = vec![
+            RecordRef::new("case", &f.case_number),
+            RecordRef::new("periodic_benefit", f.benefit_id),
+            RecordRef::new("match_hit", f.hit_id),
+        ];
+        if !reference.is_empty() {
+            records.push(RecordRef::new("overpayment", &reference));
+        }
+        out.push(flag(
+            rule,
+            Subject::person(&f.person),
+            format!("hit/{}", f.hit_id),
+            records,
+            format!(
+                "案件 {} 待遇 {}：{} {what_zh}后仍发放 {} 个月，多发 {yuan} 元（{reference}）",
+                f.case_number, f.benefit_id, f.on, f.overpaid_months
+            ),
+            format!(
+                "case {} benefit {}: still paid for {} month(s) after the {what_en} of {}, {yuan} yuan overpaid ({reference})",
+                f.case_number, f.benefit_id, f.overpaid_months, f.on
             ),
         ));
     }

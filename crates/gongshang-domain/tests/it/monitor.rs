@@ -620,3 +620,53 @@ fn payout_ratio_fires_over_120_percent_of_the_month_s_premiums_mohrss_2025_24_ar
     assert_eq!(flag.subject.kind, SubjectKind::Platform);
     assert!(flag.text_zh.contains("支缴率 150.00%"), "{}", flag.text_zh);
 }
+
+fn paid_after(rule: &str, months: i64) -> gongshang_domain::monitor::facts::PaidAfterLifeEvent {
+    gongshang_domain::monitor::facts::PaidAfterLifeEvent {
+        hit_id: 7,
+        person: "440106200802150919".into(),
+        case_number: "GS2025-000001".into(),
+        benefit_id: 3,
+        rule: rule.into(),
+        on: jiff::civil::date(2026, 2, 15),
+        overpaid_fen: months * 255_000,
+        overpaid_months: months,
+        overpayment_reference: Some("OP-3-1".into()),
+    }
+}
+
+/// benefit_after_life_event (Decree 765 Arts 9, 26, 46): a matching hit with
+/// a month or more paid after the event opens a flag on the beneficiary
+/// (min_overpaid_months 1, assumed); a hit found in time (0 months) does not.
+#[test]
+fn benefit_after_life_event_fires_on_months_paid_after_the_event_decree765_art9() {
+    check(
+        "benefit_after_life_event",
+        &[
+            (
+                "2 months after an 18th birthday",
+                paid_after("dependant_turns_18", 2),
+                true,
+            ),
+            ("1 month after a death", paid_after("death", 1), true),
+            ("near miss: found in time", paid_after("death", 0), false),
+        ],
+        |f, c| f.paid_after_life_events.push(c),
+    );
+    let facts = MonitorFacts {
+        paid_after_life_events: vec![paid_after("remarriage", 3)],
+        ..MonitorFacts::default()
+    };
+    let flag = evaluate(&rules(), &facts)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.rule_id == "benefit_after_life_event")
+        .unwrap();
+    assert_eq!(flag.subject.kind, SubjectKind::Person);
+    assert_eq!(flag.key, "hit/7");
+    assert!(
+        flag.text_zh.contains("再婚后仍发放 3 个月"),
+        "{}",
+        flag.text_zh
+    );
+}

@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod enrollment;
 pub mod fund;
 pub mod holidays;
+pub mod matching;
 pub mod missing;
 pub mod monitor;
 pub mod orders;
@@ -58,7 +59,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         // Issue 13: the checker's side of awards.
         .merge(review::router())
         .merge(fund::router())
-        .merge(monitor::router());
+        .merge(monitor::router())
+        .merge(matching::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

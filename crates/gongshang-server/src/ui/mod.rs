@@ -24,6 +24,7 @@ mod format;
 mod fund;
 mod holidays;
 mod intake;
+mod matching;
 mod missing;
 mod monitor;
 mod payout;
@@ -78,6 +79,7 @@ pub fn router() -> Router<AppState> {
         .merge(employer::router())
         .merge(platform::router())
         .merge(monitor::router())
+        .merge(matching::router())
 }
 
 pub use gongshang_app::Lang;
@@ -295,6 +297,12 @@ const NAV: &[(&str, &str, &str, Shown)] = &[
         "监测预警",
         "Monitoring",
         Shown::May(Action::ReadAlerts),
+    ),
+    (
+        "/matching",
+        "数据比对",
+        "Matching",
+        Shown::StaffMay(Action::ReadMatching),
     ),
     ("/calc", "待遇计算器", "Calculator", Shown::Everyone),
     ("/me", "我的保障", "My cover", Shown::Workers),

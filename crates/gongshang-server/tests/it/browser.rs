@@ -692,6 +692,16 @@ fn in_headless_chromium_the_clerk_reviewer_administrator_and_analyst_do_their_da
     b.wait_text("main h1", "我的待办");
     b.wait_text("#overdue", "逾期");
     b.screenshot("staff-queue");
+    // Shared-data matching (Decree 765 Arts 9, 26): a run without the
+    // recovery chosen is refused next to the field, the mode kept.
+    b.go("/matching");
+    b.wait_text("main h1", "共享数据比对");
+    b.set_value("#mode", "full");
+    b.click("#run-matching button[type=submit]");
+    b.wait_text("#recovery-error", "请选择追回方式");
+    b.screenshot("staff-matching");
+    b.go("/queue");
+    b.wait_text("main h1", "我的待办");
     b.click("a[href='/cases/new']");
     b.wait_text("main h1", "受理工伤认定申请");
     b.fill("#person", "440100199102030000");

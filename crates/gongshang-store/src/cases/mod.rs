@@ -312,6 +312,7 @@ pub type PayrollPosting<'a> =
     &'a dyn Fn(i64, &PayrollTotals) -> Result<Option<Transaction>, StoreError>;
 mod awards;
 mod log;
+mod matching;
 mod missing;
 mod payroll;
 mod recusals;
@@ -320,6 +321,10 @@ mod staff;
 
 pub use awards::AwardStore;
 pub use log::CaseLogStore;
+pub use matching::{
+    BenefitToMatch, LifeEventRow, MatchHitRow, MatchRunRow, MatchingStore, NewLifeEvent,
+    NewMatchHit, NewMatchRun, VerificationDue, VerificationMethod,
+};
 pub use missing::{BenefitEnding, MissingWorkerStore, NewMissingEvent, StoredMissingEvent};
 pub use payroll::BenefitStore;
 pub use recusals::{RECUSAL_REASON_MAX_CHARS, Recusal, RecusalStore};

@@ -141,7 +141,10 @@ pub(super) fn insert_amounts(
     Ok(())
 }
 
-fn benefit_from_row(db: &mut dyn Db, row: &[Value]) -> Result<PeriodicBenefitRow, StoreError> {
+pub(super) fn benefit_from_row(
+    db: &mut dyn Db,
+    row: &[Value],
+) -> Result<PeriodicBenefitRow, StoreError> {
     let c = Cols::new(row);
     let id = c.int(0)?;
     let amounts = db
@@ -176,7 +179,7 @@ fn benefit_from_row(db: &mut dyn Db, row: &[Value]) -> Result<PeriodicBenefitRow
     })
 }
 
-const BENEFIT_COLUMNS: &str = "id, case_id, award_id, beneficiary, item, payer, start_month, end_month, end_reason, end_condition, suspended";
+pub(super) const BENEFIT_COLUMNS: &str = "id, case_id, award_id, beneficiary, item, payer, start_month, end_month, end_reason, end_condition, suspended";
 
 fn last_paid_month(db: &mut dyn Db, benefit_id: i64) -> Result<Option<Month>, StoreError> {
     let row = db.opt_row(

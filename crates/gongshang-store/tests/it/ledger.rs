@@ -106,3 +106,46 @@ fn ledger_and_audit_tables_refuse_update_and_delete() {
         assert_balanced(db);
     });
 }
+
+/// Decree 765 Art 9: life events are stored once per (person, kind, day,
+/// source) and never changed or deleted (migration 0130).
+#[test]
+fn decree765_art9_life_events_are_stored_once_and_append_only() {
+    use gongshang_domain::life_events::LifeEventKind;
+    use gongshang_store::cases::NewLifeEvent;
+    each_backend(|db| {
+        let s = &*db.store;
+        let death = NewLifeEvent {
+            resident_id: resident(1),
+            kind: LifeEventKind::Death,
+            on: jiff::civil::date(2026, 1, 3),
+            source: "public security".into(),
+            pension_monthly: None,
+        };
+        assert_eq!(
+            s.add_life_events(std::slice::from_ref(&death), ACTOR, now())
+                .unwrap(),
+            (1, 0)
+        );
+        let other_source = NewLifeEvent {
+            source: "civil affairs".into(),
+            ..death.clone()
+        };
+        assert_eq!(
+            s.add_life_events(&[death, other_source], ACTOR, now())
+                .unwrap(),
+            (1, 1)
+        );
+        // PostgreSQL spends an id on the row already there: ids may have gaps.
+        let last = s.last_life_event_id().unwrap();
+        assert_eq!(s.life_events_between(0, last).unwrap().len(), 2);
+        assert!(s.life_events_between(last, last + 10).unwrap().is_empty());
+        for sql in [
+            "UPDATE life_events SET source = 'x'",
+            "DELETE FROM life_events",
+        ] {
+            let err = db.raw_execute(sql).unwrap_err();
+            assert!(err.contains("append-only"), "{}: {sql}: {err}", db.name);
+        }
+    });
+}

@@ -1,0 +1,331 @@
+//! Shared-data matching (Decree No. 765 Arts 9, 26, 46; Regulations Arts 35(3),
+//! 39, 42; 劳社部令第18号 Art 5), on SQLite and PostgreSQL.
+
+use gongshang_app::matching::{LIFE_EVENT_COLUMNS, MatchMode, MatchRecovery};
+use gongshang_domain::life_events::MatchRule;
+use gongshang_rules::{Item, Money, Payer};
+use gongshang_store::cases::NewPeriodicBenefit;
+use jiff::civil::date;
+
+use super::cases::{CHECKER, MAKER, award_request, each_backend, month, recognised};
+use super::{ACTOR, resident, ts, yuan};
+
+/// (benefit, rule, last month, new amount, overpaid, months overpaid).
+type Hit = (i64, MatchRule, Option<String>, Option<Money>, Money, u32);
+
+/// A death case of 2025-04-25 (own wage 8,500.00) with a spouse (40% =
+/// 3,400.00 a month) and a child whose birth date the award did not know
+/// (30% = 2,550.00, no end set), and a grade 1-4 worker's allowance of
+/// 3,000.00 on another case; all paid by the payroll from 2025-05 to 2026-03.
+///
+/// Shared data then says: the spouse remarried on 2025-12-10 (civil
+/// affairs); the worker draws a basic pension of 2,000.00 from 2025-12-01
+/// (the pension agency); the child's resident id (recorded by a clerk) says
+/// born 2008-02-15, so 18 on 2026-02-15.
+///
+/// The run (instalments over 3 months from the clock's month, 2026-06):
+/// - spouse: paid up to 2025-12; 2026-01..03 not owed = 3 × 3,400.00 = 10,200.00
+///   (3 × 3,400.00);
+/// - child: paid up to 2026-01; 2026-02..03 = 2 × 2,550.00 = 5,100.00 (1,700.00 × 3);
+/// - worker: from 2026-04 the difference 3,000.00 − 2,000.00 = 1,000.00;
+///   2025-12..2026-03 overpaid by 2,000.00 each = 8,000.00 (2,666.67 + 2,666.67 + 2,666.66).
+#[test]
+fn decree765_art9_shared_data_ends_benefits_and_records_the_overpayments_once() {
+    each_backend(|app, clock| {
+        let number = recognised(app, 1);
+        let facts = serde_json::json!({
+            "own_wage": "8500.00",
+            "death_date": "2025-04-25",
+            "dependants": {"spouse": true, "others": 1}
+        });
+        let mut req = award_request(facts, "initial");
+        req.dependant_birth_dates = vec![None];
+        let award = app.compute_award(&MAKER, &number, &req).unwrap();
+        let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+        let benefit = |who: &str| {
+            view.benefits
+                .iter()
+                .find(|b| b.beneficiary == who)
+                .unwrap()
+                .clone()
+        };
+        let (spouse, child) = (benefit("spouse"), benefit("dependant-1"));
+        assert_eq!(child.end_month, None);
+
+        let other = recognised(app, 2);
+        let other_case = app.case_view(&ACTOR, &other).unwrap().row;
+        app.store()
+            .create_periodic_benefits(
+                &[NewPeriodicBenefit {
+                    case_id: other_case.id,
+                    award_id: None,
+                    beneficiary: "worker".into(),
+                    item: Item::MonthlyDisabilityAllowance,
+                    payer: Payer::Fund,
+                    start_month: month("2025-05"),
+                    end_month: None,
+                    end_reason: None,
+                    end_condition: None,
+                    monthly: yuan("3000.00"),
+                }],
+                "tester",
+                ts("2025-05-01T00:00:00Z"),
+            )
+            .unwrap();
+        let allowance = app
+            .store()
+            .periodic_benefits_of_case(other_case.id)
+            .unwrap()[0]
+            .clone();
+        let mut m = month("2025-05");
+        while m <= month("2026-03") {
+            app.run_payroll(&ACTOR, m).unwrap();
+            m = m.next();
+        }
+
+        // The child's resident id: the case knows only the worker's.
+        let child_id = resident("440106", date(2008, 2, 15), 91);
+        let err = app
+            .record_beneficiary(&ACTOR, child.id, "44010620080215", None)
+            .unwrap_err();
+        assert_eq!((err.code(), err.field()), ("invalid", Some("resident_id")));
+        let err = app
+            .record_beneficiary(&ACTOR, allowance.id, child_id.as_str(), None)
+            .unwrap_err();
+        assert_eq!(err.field(), Some("benefit_id"));
+        app.record_beneficiary(&ACTOR, child.id, child_id.as_str(), None)
+            .unwrap();
+        let spouse_id = resident("440106", date(1986, 7, 1), 92);
+        app.record_beneficiary(&ACTOR, spouse.id, spouse_id.as_str(), None)
+            .unwrap();
+
+        // A file with bad rows is refused whole, each row at its field.
+        let bad = format!(
+            "resident_id,kind,event_date,source,pension_monthly\n\
+             {spouse_id},divorce,2025-12-10,civil affairs,\n\
+             {worker},pension_start,2025-12-01,pension agency,\n\
+             4401061986,death,2025-12-01,public security,\n",
+            worker = other_case.person
+        );
+        let table = gongshang_csv::read_table(bad.as_bytes(), LIFE_EVENT_COLUMNS).unwrap();
+        let report = app.import_life_event_table(&ACTOR, &table).unwrap();
+        assert!(!report.stored);
+        let fields: Vec<(u64, &str)> = report
+            .problems
+            .iter()
+            .map(|p| (p.line, p.field.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [(2, "kind"), (3, "pension_monthly"), (4, "resident_id")]
+        );
+        assert_eq!(app.store().last_life_event_id().unwrap(), 0);
+
+        let good = format!(
+            "resident_id,kind,event_date,source,pension_monthly\n\
+             {spouse_id},marriage,2025-12-10,civil affairs,\n\
+             {worker},pension_start,2025-12-01,pension agency,2000.00\n\
+             {stranger},death,2026-01-03,public security,\n",
+            worker = other_case.person,
+            stranger = resident("110101", date(1950, 1, 1), 93)
+        );
+        let table = gongshang_csv::read_table(good.as_bytes(), LIFE_EVENT_COLUMNS).unwrap();
+        let report = app.import_life_event_table(&ACTOR, &table).unwrap();
+        assert_eq!(
+            (report.stored, report.added, report.already_there),
+            (true, 3, 0)
+        );
+        // The same file again: already there.
+        let report = app.import_life_event_table(&ACTOR, &table).unwrap();
+        assert_eq!((report.added, report.already_there), (0, 3));
+
+        let err = app
+            .run_matching(
+                &ACTOR,
+                MatchMode::Full,
+                MatchRecovery::Instalments { months: 0 },
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("months"));
+        let run = app
+            .run_matching(
+                &ACTOR,
+                MatchMode::Full,
+                MatchRecovery::Instalments { months: 3 },
+            )
+            .unwrap();
+        let mut hits: Vec<Hit> = run
+            .hits
+            .iter()
+            .map(|h| {
+                (
+                    h.benefit_id,
+                    h.rule,
+                    h.last_month.map(|m| m.to_string()),
+                    h.new_amount,
+                    h.overpaid,
+                    h.overpaid_months,
+                )
+            })
+            .collect();
+        hits.sort_by_key(|h| h.0);
+        let mut want = vec![
+            (
+                spouse.id,
+                MatchRule::Remarriage,
+                Some("2025-12".to_owned()),
+                None,
+                yuan("10200.00"),
+                3,
+            ),
+            (
+                child.id,
+                MatchRule::TurnedEighteen,
+                Some("2026-01".to_owned()),
+                None,
+                yuan("5100.00"),
+                2,
+            ),
+            (
+                allowance.id,
+                MatchRule::PensionStart,
+                None,
+                Some(yuan("1000.00")),
+                yuan("8000.00"),
+                4,
+            ),
+        ];
+        want.sort_by_key(|h| h.0);
+        assert_eq!(hits, want);
+        assert!(run.hits.iter().all(|h| h.overpayment_reference.is_some()));
+
+        // The benefits ended with the existing reasons; the overpayments are
+        // the Art 46 ones, with their schedules.
+        let ended = app.store().periodic_benefit(spouse.id).unwrap().unwrap();
+        assert_eq!(
+            (ended.end_month, ended.end_reason.as_deref()),
+            (Some(month("2025-12")), Some("remarriage"))
+        );
+        let ops = app.overpayments_of_case(&ACTOR, &number).unwrap();
+        let schedules: Vec<(i64, Vec<(String, Money)>)> = ops
+            .iter()
+            .map(|o| {
+                (
+                    o.benefit_id,
+                    o.instalments
+                        .iter()
+                        .map(|i| (i.month.to_string(), i.amount))
+                        .collect(),
+                )
+            })
+            .collect();
+        assert!(schedules.contains(&(
+            child.id,
+            vec![
+                ("2026-06".to_owned(), yuan("1700.00")),
+                ("2026-07".to_owned(), yuan("1700.00")),
+                ("2026-08".to_owned(), yuan("1700.00")),
+            ]
+        )));
+        let ops = app.overpayments_of_case(&ACTOR, &other).unwrap();
+        assert_eq!(
+            ops[0]
+                .instalments
+                .iter()
+                .map(|i| i.amount)
+                .collect::<Vec<_>>(),
+            [yuan("2666.67"), yuan("2666.67"), yuan("2666.66")]
+        );
+
+        // The next payroll pays the difference only, and nothing ended.
+        app.run_payroll(&ACTOR, month("2026-04")).unwrap();
+        let paid = |id: i64| {
+            app.store()
+                .payroll_lines_of_benefit(id)
+                .unwrap()
+                .into_iter()
+                .find(|(m, _)| *m == month("2026-04"))
+                .map(|(_, a)| a)
+        };
+        assert_eq!(paid(allowance.id), Some(yuan("1000.00")));
+        assert_eq!((paid(spouse.id), paid(child.id)), (None, None));
+
+        // Issue 16: each hit with months paid after the event opens an alert
+        // on the beneficiary that a clerk works (the existing workflow).
+        app.run_monitor(&ACTOR).unwrap();
+        let alerts = app
+            .alerts(&ACTOR, Some("open"), Some("benefit_after_life_event"), None)
+            .unwrap();
+        let mut subjects: Vec<String> = alerts.iter().map(|a| a.subject.key.clone()).collect();
+        subjects.sort();
+        let mut expected = vec![
+            spouse_id.to_string(),
+            child_id.to_string(),
+            other_case.person.to_string(),
+        ];
+        expected.sort();
+        assert_eq!(subjects, expected);
+        app.run_monitor(&ACTOR).unwrap();
+        assert_eq!(
+            app.alerts(&ACTOR, None, Some("benefit_after_life_event"), None)
+                .unwrap()
+                .len(),
+            3
+        );
+
+        // A run again, full or incremental, does nothing twice.
+        let again = app
+            .run_matching(&ACTOR, MatchMode::Full, MatchRecovery::Refund)
+            .unwrap();
+        assert!(again.hits.is_empty());
+        let again = app
+            .run_matching(&ACTOR, MatchMode::Incremental, MatchRecovery::Refund)
+            .unwrap();
+        assert!(again.hits.is_empty());
+        assert_eq!(app.match_hits(&ACTOR, None).unwrap().len(), 3);
+
+        // Art 26: the allowance in payment has never been verified.
+        clock.set(ts("2026-06-30T02:00:00Z"));
+        let queue = app.verifications_due(&ACTOR).unwrap();
+        assert_eq!((queue.period_months, queue.cutoff), (12, date(2025, 6, 30)));
+        assert_eq!(
+            queue.due.iter().map(|d| d.benefit_id).collect::<Vec<_>>(),
+            [allowance.id]
+        );
+        // A sign of life in the shared data verifies it by data matching.
+        let alive = format!(
+            "resident_id,kind,event_date,source\n{},alive,2026-05-20,medical insurance settlement\n",
+            other_case.person
+        );
+        let table = gongshang_csv::read_table(alive.as_bytes(), LIFE_EVENT_COLUMNS).unwrap();
+        app.import_life_event_table(&ACTOR, &table).unwrap();
+        let run = app
+            .run_matching(&ACTOR, MatchMode::Incremental, MatchRecovery::Refund)
+            .unwrap();
+        assert_eq!((run.hits.len(), run.verified), (0, 1));
+        assert!(app.verifications_due(&ACTOR).unwrap().due.is_empty());
+        let err = app
+            .record_verification(&ACTOR, allowance.id, "neighbour", None, "seen")
+            .unwrap_err();
+        assert_eq!(err.field(), Some("method"));
+        let err = app
+            .record_verification(&ACTOR, allowance.id, "self", Some(date(2026, 7, 1)), "app")
+            .unwrap_err();
+        assert_eq!(err.field(), Some("verified_on"));
+        app.record_verification(&ACTOR, allowance.id, "self", None, "粤省事 face check")
+            .unwrap();
+    });
+}
+
+/// Decree 765 Art 26: a reviewer reads the matching but may not run it, and
+/// a worker may not read it.
+#[test]
+fn decree765_art26_only_clerks_run_the_matching() {
+    each_backend(|app, _| {
+        let err = app
+            .run_matching(&CHECKER, MatchMode::Full, MatchRecovery::Refund)
+            .unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+        assert!(app.match_runs(&CHECKER).unwrap().is_empty());
+    });
+}
