@@ -61,7 +61,9 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
-pub use cases::{CaseStore, MissingWorkerStore, RecusalStore, RevisionStore, StaffStore};
+pub use cases::{
+    CaseStore, MissingWorkerStore, RecurrenceStore, RecusalStore, RevisionStore, StaffStore,
+};
 pub use error::StoreError;
 pub use fund::FundStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
@@ -92,6 +94,7 @@ pub trait Store:
     + MissingWorkerStore
     + RecoveryStore
     + RevisionStore
+    + RecurrenceStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

@@ -314,6 +314,7 @@ mod awards;
 mod log;
 mod missing;
 mod payroll;
+mod recurrences;
 mod recusals;
 mod revisions;
 mod staff;
@@ -322,6 +323,10 @@ pub use awards::AwardStore;
 pub use log::CaseLogStore;
 pub use missing::{BenefitEnding, MissingWorkerStore, NewMissingEvent, StoredMissingEvent};
 pub use payroll::BenefitStore;
+pub use recurrences::{
+    NewRecurrence, NewRecurrenceAward, RecurrenceAwardRow, RecurrenceAwardStatus, RecurrenceRow,
+    RecurrenceStore,
+};
 pub use recusals::{RECUSAL_REASON_MAX_CHARS, Recusal, RecusalStore};
 pub use revisions::{
     ApprovalPlan, NewRevision, RevisionApplication, RevisionApplied, RevisionKind,
