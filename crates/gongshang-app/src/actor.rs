@@ -170,6 +170,10 @@ pub enum Action {
     /// Record that the worker went missing after the accident, the advance
     /// applied for, the court's declaration of death, or the reappearance.
     RecordMissingWorker,
+    // issue 17: Regulations Art 38
+    /// Record a recurrence of a recognised injury (旧伤复发) on its case,
+    /// with who confirmed it needs treatment and when.
+    RecordRecurrence,
     // issue 17: Order No. 55 Art 31
     /// Record the committee's decision revoking or correcting an appraisal
     /// conclusion.
@@ -185,7 +189,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 60] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -249,6 +253,8 @@ impl Action {
         Action::ReadPayoutRatios,
         // issue 12: Art 41
         Action::RecordMissingWorker,
+        // issue 17: Regulations Art 38
+        Action::RecordRecurrence,
         // issue 17: Order No. 55 Art 31
         Action::RecordAppraisalRevision,
         Action::ApplyAppraisalRevision,
@@ -326,6 +332,7 @@ impl Action {
             Action::ReadOverpayments => "read overpayments",
             Action::ReadPayoutRatios => "read platforms' payout ratios",
             Action::RecordMissingWorker => "record a missing worker's events",
+            Action::RecordRecurrence => "record a recurrence of an injury",
         }
     }
 }
@@ -421,6 +428,10 @@ impl Role {
             // issue 12: Regulations Art 41. The clerk who acts on cases records
             // what happened; the money follows an award a reviewer approves.
             RecordMissingWorker => matches!(self, Clerk | Administrator),
+            // issue 17: Regulations Art 38. The clerk records the
+            // confirmation; its suspension wages are an award a reviewer
+            // approves (ComputeAward, ApproveAward).
+            RecordRecurrence => matches!(self, Clerk | Administrator),
             // issue 17: Order No. 55 Art 31. The clerk records the
             // committee's decision; applying it changes awards and benefits,
             // so a reviewer does, as for an award (maker-checker).

@@ -27,9 +27,9 @@ pub mod ids;
 pub mod insurer_claim;
 pub mod ledger;
 pub mod missing;
-pub mod recurrence;
 pub mod monitor;
 pub mod month;
+pub mod recurrence;
 pub mod ticket;
 
 pub use coverage::{

@@ -173,10 +173,19 @@ mod tests {
             Err(DomainError::InputOutOfRange { field, .. }) => field,
             other => panic!("{other:?}"),
         };
-        assert_eq!(field(&confirmation(accident, date(2026, 4, 8)), &[]), "recurred_on");
+        assert_eq!(
+            field(&confirmation(accident, date(2026, 4, 8)), &[]),
+            "recurred_on"
+        );
         assert_eq!(field(&ok, &[date(2026, 4, 1)]), "recurred_on");
-        assert_eq!(field(&confirmation(date(2026, 4, 1), date(2026, 3, 31)), &[]), "confirmed_on");
-        assert_eq!(field(&confirmation(date(2026, 4, 1), date(2026, 7, 1)), &[]), "confirmed_on");
+        assert_eq!(
+            field(&confirmation(date(2026, 4, 1), date(2026, 3, 31)), &[]),
+            "confirmed_on"
+        );
+        assert_eq!(
+            field(&confirmation(date(2026, 4, 1), date(2026, 7, 1)), &[]),
+            "confirmed_on"
+        );
         let mut unnamed = ok.clone();
         unnamed.confirming_body_name = "  ".into();
         assert_eq!(field(&unnamed, &[]), "confirming_body_name");

@@ -127,7 +127,9 @@ fn award_of(row: &[Value]) -> Result<RecurrenceAwardRow, StoreError> {
 fn recurrence_of(db: &mut dyn Db, row: &[Value]) -> Result<RecurrenceRow, StoreError> {
     let c = Cols::new(row);
     let id = c.int(0)?;
-    let sql = format!("SELECT {AWARD_COLUMNS} FROM recurrence_awards WHERE recurrence_id = $1 ORDER BY id");
+    let sql = format!(
+        "SELECT {AWARD_COLUMNS} FROM recurrence_awards WHERE recurrence_id = $1 ORDER BY id"
+    );
     let awards = db
         .rows("reading a recurrence's awards", &sql, &[i(id)])?
         .iter()
@@ -259,7 +261,9 @@ impl<B: Backend> RecurrenceStore for SqlStore<B> {
 
     fn recurrences_of_case(&self, case_id: i64) -> Result<Vec<RecurrenceRow>, StoreError> {
         self.backend.read(|db| {
-            let sql = format!("SELECT {RECURRENCE_COLUMNS} FROM case_recurrences WHERE case_id = $1 ORDER BY seq");
+            let sql = format!(
+                "SELECT {RECURRENCE_COLUMNS} FROM case_recurrences WHERE case_id = $1 ORDER BY seq"
+            );
             let rows = db.rows("reading the recurrences of a case", &sql, &[i(case_id)])?;
             rows.iter().map(|r| recurrence_of(db, r)).collect()
         })
