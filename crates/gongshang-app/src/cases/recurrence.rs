@@ -229,3 +229,18 @@ impl App {
             .approve_recurrence_award(award_id, &actor.audit_name(), self.now())?)
     }
 }
+
+impl CaseView {
+    /// Whether the case's injury is recognised (a determination recognising
+    /// it, or the platform pilot's confirmation): what a recurrence
+    /// (Art 38) and an award follow.
+    pub fn injury_recognised(&self) -> bool {
+        matches!(
+            self.determination.decision.as_ref().map(|x| &x.finding),
+            Some(Finding::Recognised { .. })
+        ) || self
+            .confirmation
+            .as_ref()
+            .is_some_and(|c| c.phase == confirmation::Phase::Confirmed)
+    }
+}

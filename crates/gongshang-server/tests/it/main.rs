@@ -11,6 +11,7 @@ mod fund;
 mod missing;
 mod openapi;
 mod plumbing;
+mod recurrence;
 mod roles;
 mod staff_api;
 mod staff_ui;
