@@ -96,6 +96,11 @@ fn regs_art38_the_api_records_a_recurrence_on_the_old_case_and_its_suspension_wa
         assert_eq!(r.json()["status"], "approved");
         let all = s.send(req("GET", &path).bearer(reviewer)).json();
         assert_eq!(all[0]["awards"][0]["status"], "approved");
+        // The worker reads the recurrence of their own case and what the
+        // employer owes.
+        let own = s.send(req("GET", &path).bearer(s.token("worker_1")));
+        assert_eq!(own.status, 200, "{}", own.body);
+        assert_eq!(own.json()[0]["awards"][0]["suspension_wages"], "23400.00");
     });
 }
 
