@@ -181,6 +181,10 @@ pub enum Action {
     ReadMatching,
     /// Record an eligibility verification (资格认证).
     RecordVerification,
+    // issue 17: Regulations Art 38
+    /// Record a recurrence of a recognised injury (旧伤复发) on its case,
+    /// with who confirmed it needs treatment and when.
+    RecordRecurrence,
     // issue 17: Order No. 55 Art 31
     /// Record the committee's decision revoking or correcting an appraisal
     /// conclusion.
@@ -196,7 +200,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 64] = [
+    pub const ALL: [Action; 65] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -266,6 +270,8 @@ impl Action {
         Action::RunMatching,
         Action::ReadMatching,
         Action::RecordVerification,
+        // issue 17: Regulations Art 38
+        Action::RecordRecurrence,
         // issue 17: Order No. 55 Art 31
         Action::RecordAppraisalRevision,
         Action::ApplyAppraisalRevision,
@@ -348,6 +354,7 @@ impl Action {
             Action::RunMatching => "run the matching of shared data",
             Action::ReadMatching => "read the matching's runs and hits",
             Action::RecordVerification => "record an eligibility verification",
+            Action::RecordRecurrence => "record a recurrence of an injury",
         }
     }
 }
@@ -452,6 +459,10 @@ impl Role {
                 matches!(self, Clerk | Administrator)
             }
             ReadMatching => matches!(self, Clerk | Reviewer | Administrator),
+            // issue 17: Regulations Art 38. The clerk records the
+            // confirmation; its suspension wages are an award a reviewer
+            // approves (ComputeAward, ApproveAward).
+            RecordRecurrence => matches!(self, Clerk | Administrator),
             // issue 17: Order No. 55 Art 31. The clerk records the
             // committee's decision; applying it changes awards and benefits,
             // so a reviewer does, as for an award (maker-checker).

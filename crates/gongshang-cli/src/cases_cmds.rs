@@ -78,6 +78,12 @@ pub enum CaseCmd {
         #[command(subcommand)]
         command: MissingCmd,
     },
+    /// A recurrence of a recognised injury (旧伤复发, Regulations Art 38):
+    /// recorded on the old case, its suspension wages for review
+    Recurrence {
+        #[command(subcommand)]
+        command: RecurrenceCmd,
+    },
     /// Open cases by days left, the overdue first
     Queue {
         #[arg(long, default_value_t = 100)]
@@ -95,6 +101,49 @@ pub enum CaseCmd {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+}
+
+/// `gongshang case recurrence ...` (Regulations Art 38).
+#[derive(clap::Subcommand)]
+pub enum RecurrenceCmd {
+    /// The case's recurrences with their awards
+    List { number: String },
+    /// Record a recurrence and who confirmed it needs treatment
+    Record {
+        number: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        recurred_on: Date,
+        /// agreement_institution (协议医疗机构) or appraisal_committee (劳动能力鉴定委员会)
+        #[arg(long)]
+        confirmed_by: String,
+        /// The institution's or committee's name
+        #[arg(long)]
+        body_name: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        confirmed_on: Date,
+        /// The confirmation's document number
+        #[arg(long)]
+        document: String,
+        /// The medical costs (Art 30), as a note
+        #[arg(long, default_value = "")]
+        medical_note: String,
+    },
+    /// Compute recurrence SEQ's suspension wages (Art 33 on the wage at the
+    /// recurrence), proposed for review
+    Award {
+        number: String,
+        seq: i64,
+        /// Yuan a month, e.g. 7800.00
+        #[arg(long)]
+        wage: String,
+        #[arg(long)]
+        months: u32,
+        /// The committee confirmed an extension beyond 12 months
+        #[arg(long)]
+        extension_confirmed: bool,
+    },
+    /// Approve a recurrence's proposed award (a second person)
+    Approve { award_id: i64 },
 }
 
 /// `gongshang case missing ...` (Regulations Art 41).
@@ -602,6 +651,7 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
             }
         }
         CaseCmd::Missing { command } => return run_missing(&app, &actor, command, out),
+        CaseCmd::Recurrence { command } => return run_recurrence(&app, &actor, command, out),
         CaseCmd::Queue { limit } => {
             let queue = app.work_queue(&actor, *limit)?;
             if out.json {
@@ -1021,6 +1071,117 @@ pub fn run_award(cmd: &AwardCmd, out: &Out) -> Result<(), CliError> {
         return print_json(&view);
     }
     print!("{}", render_award(&view, out));
+    Ok(())
+}
+
+fn run_recurrence(
+    app: &gongshang_app::App,
+    actor: &Actor,
+    cmd: &RecurrenceCmd,
+    out: &Out,
+) -> Result<(), CliError> {
+    use gongshang_app::cases::{RecurrenceAwardRequest, RecurrenceRequest};
+    let award = match cmd {
+        RecurrenceCmd::List { number } => {
+            let rows = app.recurrences(actor, number)?;
+            if out.json {
+                return print_json(&rows);
+            }
+            for r in &rows {
+                println!(
+                    "{} {} {} {} {} {}",
+                    r.seq,
+                    r.recurred_on,
+                    r.confirmed_by,
+                    r.confirming_body_name,
+                    r.confirmed_on,
+                    r.document
+                );
+                for a in &r.awards {
+                    println!(
+                        "  award {} {} {} × {} = {} ({})",
+                        a.id,
+                        a.status.as_str(),
+                        a.wage_at_recurrence,
+                        a.suspension_months,
+                        a.suspension_wages,
+                        if out.zh() {
+                            "用人单位支付"
+                        } else {
+                            "paid by the employer"
+                        }
+                    );
+                }
+            }
+            return Ok(());
+        }
+        RecurrenceCmd::Record {
+            number,
+            recurred_on,
+            confirmed_by,
+            body_name,
+            confirmed_on,
+            document,
+            medical_note,
+        } => {
+            let confirmed_by =
+                confirmed_by
+                    .trim()
+                    .parse()
+                    .map_err(|e: gongshang_domain::DomainError| {
+                        CliError(format!("--confirmed-by: {e}"))
+                    })?;
+            let r = app.record_recurrence(
+                actor,
+                number,
+                &RecurrenceRequest {
+                    recurred_on: *recurred_on,
+                    confirmed_by,
+                    confirming_body_name: body_name.clone(),
+                    confirmed_on: *confirmed_on,
+                    document: document.clone(),
+                    medical_note: medical_note.clone(),
+                },
+            )?;
+            if out.json {
+                return print_json(&r);
+            }
+            println!("{} {} {}", number, r.seq, r.recurred_on);
+            return Ok(());
+        }
+        RecurrenceCmd::Award {
+            number,
+            seq,
+            wage,
+            months,
+            extension_confirmed,
+        } => {
+            let wage = gongshang_rules::Money::parse_yuan(wage.trim())
+                .map_err(|e| CliError(format!("--wage {wage:?}: {e}")))?;
+            app.compute_recurrence_award(
+                actor,
+                number,
+                *seq,
+                &RecurrenceAwardRequest {
+                    wage_at_recurrence: wage,
+                    suspension_months: *months,
+                    suspension_extension_confirmed: *extension_confirmed,
+                },
+            )?
+        }
+        RecurrenceCmd::Approve { award_id } => app.approve_recurrence_award(actor, *award_id)?,
+    };
+    if out.json {
+        return print_json(&award);
+    }
+    println!(
+        "award {} {} {} × {} = {}",
+        award.id,
+        award.status.as_str(),
+        award.wage_at_recurrence,
+        award.suspension_months,
+        award.suspension_wages
+    );
     Ok(())
 }
 

@@ -30,6 +30,7 @@ pub mod life_events;
 pub mod missing;
 pub mod monitor;
 pub mod month;
+pub mod recurrence;
 pub mod ticket;
 
 pub use coverage::{

@@ -27,6 +27,7 @@ pub mod monitoring;
 pub mod params;
 pub mod rate;
 pub mod recovery;
+pub mod recurrence;
 pub mod retirement;
 pub mod scheme;
 pub mod scheme_award;

@@ -55,7 +55,8 @@ impl BackendKind {
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
 pub use cases::{
-    CaseStore, MatchingStore, MissingWorkerStore, RecusalStore, RevisionStore, StaffStore,
+    CaseStore, MatchingStore, MissingWorkerStore, RecurrenceStore, RecusalStore, RevisionStore,
+    StaffStore,
 };
 pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryStore};
 pub use error::StoreError;
@@ -94,6 +95,7 @@ pub trait Store:
     + OrderStore
     + CoverageStore
     + LedgerStore
+    + RecurrenceStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

@@ -169,6 +169,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0155_fund_summary_appraisal_fees.sql"),
         postgres: include_str!("../migrations/postgres/0155_fund_summary_appraisal_fees.sql"),
     },
+    // issue 17 (articles the map marks missing): 180-189.
+    Migration {
+        version: 180,
+        name: "case_recurrences",
+        sqlite: include_str!("../migrations/sqlite/0180_case_recurrences.sql"),
+        postgres: include_str!("../migrations/postgres/0180_case_recurrences.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -414,18 +414,21 @@ mod filing;
 mod missing;
 mod preview;
 mod reading;
+mod recurrence;
 mod recusal;
 mod revision;
 
 pub use appraisal_fee::{APPRAISAL_FEE_ARTICLE, AppraisalFeeInput, AppraisalFeeView};
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
 pub use gongshang_store::cases::Recusal;
+pub use gongshang_store::cases::{RecurrenceAwardRow, RecurrenceAwardStatus, RecurrenceRow};
 pub use gongshang_store::fund::{AppraisalFeePayer, AppraisalFeeRow};
 pub use missing::{
     MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,
     decode_missing,
 };
 pub use preview::CommandPreview;
+pub use recurrence::{MEDICAL_NOTE_MAX_CHARS, RecurrenceAwardRequest, RecurrenceRequest};
 pub use revision::RevisionInput;
 
 impl App {

@@ -80,7 +80,7 @@ pub(super) fn month(text: &str) -> Month {
 }
 
 /// An employee of a Guangzhou unit enrolled in Guangdong's insurance.
-fn employee(app: &App, n: u32) -> (CreditCode, ResidentId) {
+pub(super) fn employee(app: &App, n: u32) -> (CreditCode, ResidentId) {
     let u = unit(app, n, "440106");
     let p = person(app, "440106", date(1985, 4, 1), n);
     let mut req = request(
@@ -95,7 +95,12 @@ fn employee(app: &App, n: u32) -> (CreditCode, ResidentId) {
     (u, p)
 }
 
-fn application(u: CreditCode, p: ResidentId, scheme: &str, accident: Date) -> FileCaseRequest {
+pub(super) fn application(
+    u: CreditCode,
+    p: ResidentId,
+    scheme: &str,
+    accident: Date,
+) -> FileCaseRequest {
     FileCaseRequest {
         number: None,
         person: p,

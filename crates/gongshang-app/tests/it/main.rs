@@ -13,6 +13,7 @@ mod payout;
 mod payroll_props;
 mod people;
 mod permissions;
+mod recurrence;
 mod scheme_claims;
 mod simulation;
 mod tickets;

@@ -92,6 +92,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::RunMatching, "c a"),
     (Action::ReadMatching, "c r a"),
     (Action::RecordVerification, "c a"),
+    // issue 17: Regulations Art 38
+    (Action::RecordRecurrence, "c a"),
     // issue 17: Order No. 55 Art 31
     (Action::RecordAppraisalRevision, "c a"),
     (Action::ApplyAppraisalRevision, "r a"),
@@ -727,6 +729,26 @@ fn every_use_case_asks_the_table_for_its_action() {
                     x,
                     "GS-NONE",
                     &gongshang_app::cases::MissingRequest::Reappear { on: None },
+                ))
+            }),
+        ),
+        // issue 17: Regulations Art 38
+        (
+            Action::RecordRecurrence,
+            "record_recurrence",
+            Box::new(|a, x| {
+                ok(a.record_recurrence(
+                    x,
+                    "GS-NONE",
+                    &gongshang_app::cases::RecurrenceRequest {
+                        recurred_on: jiff::civil::date(2026, 4, 1),
+                        confirmed_by:
+                            gongshang_domain::recurrence::ConfirmingBody::AgreementInstitution,
+                        confirming_body_name: "h".into(),
+                        confirmed_on: jiff::civil::date(2026, 4, 8),
+                        document: "d".into(),
+                        medical_note: String::new(),
+                    },
                 ))
             }),
         ),

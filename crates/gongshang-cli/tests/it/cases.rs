@@ -222,6 +222,78 @@ fn a_case_goes_from_application_to_the_monthly_payroll() {
         second.contains("2025-11 run 2: 0 lines, 0.00 yuan, nothing new to pay"),
         "{second}"
     );
+
+    // Regulations Art 38: the injury recurs on 2026-04-01, recorded on the
+    // same case; 7,800.00 × 3 = 23,400.00 of suspension wages, the
+    // employer's, approved by a second person.
+    let recorded = ok(gongshang(&[
+        "case",
+        "recurrence",
+        "record",
+        n,
+        "--recurred-on",
+        "2026-04-01",
+        "--confirmed-by",
+        "agreement_institution",
+        "--body-name",
+        "广州市红十字会医院",
+        "--confirmed-on",
+        "2026-04-08",
+        "--document",
+        "穗复发确〔2026〕0408号",
+        "--db",
+        db,
+        "--actor",
+        "clerk",
+    ]));
+    assert!(recorded.contains(" 1 2026-04-01"), "{recorded}");
+    let award: serde_json::Value = serde_json::from_str(&ok(gongshang(&[
+        "case",
+        "recurrence",
+        "award",
+        n,
+        "1",
+        "--wage",
+        "7800.00",
+        "--months",
+        "3",
+        "--db",
+        db,
+        "--actor",
+        "maker",
+        "--json",
+    ])))
+    .unwrap();
+    assert_eq!(award["suspension_wages"], "23400.00");
+    let id = award["id"].as_i64().unwrap().to_string();
+    let own = gongshang(&[
+        "case",
+        "recurrence",
+        "approve",
+        &id,
+        "--db",
+        db,
+        "--actor",
+        "maker",
+    ]);
+    assert!(!own.status.success());
+    assert!(stderr(&own).contains("maker-checker"), "{}", stderr(&own));
+    let approved = ok(gongshang(&[
+        "case",
+        "recurrence",
+        "approve",
+        &id,
+        "--db",
+        db,
+        "--actor",
+        "checker",
+    ]));
+    assert!(
+        approved.contains("approved 7800.00 × 3 = 23400.00"),
+        "{approved}"
+    );
+    let listed = ok(gongshang(&["case", "recurrence", "list", n, "--db", db]));
+    assert!(listed.contains("agreement_institution"), "{listed}");
 }
 
 #[test]

@@ -18,6 +18,7 @@ pub mod missing;
 pub mod monitor;
 pub mod orders;
 pub mod payments;
+pub mod recurrences;
 pub mod registry;
 pub mod review;
 pub mod revisions;
@@ -51,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(accounts::router())
         .merge(cases::router())
         .merge(missing::router())
+        .merge(recurrences::router())
         .merge(revisions::router())
         .merge(benefits::router())
         .merge(stats::router())

@@ -38,6 +38,18 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{number}/recuse", post(recuse))
         .route("/cases/{number}/missing", post(super::missing::record))
         .route(
+            "/cases/{number}/recurrence",
+            post(super::recurrence::record),
+        )
+        .route(
+            "/cases/{number}/recurrence/award",
+            post(super::recurrence::compute),
+        )
+        .route(
+            "/cases/{number}/recurrence/approve",
+            post(super::recurrence::approve),
+        )
+        .route(
             "/cases/{number}/missing/award",
             post(super::missing::compute),
         )
@@ -170,6 +182,8 @@ pub struct CasePage {
     names: (Option<String>, Option<String>),
     /// Regulations Art 41: the missing-worker record.
     missing: gongshang_app::cases::MissingView,
+    /// Regulations Art 38: the recurrences recorded on the case.
+    recurrences: Vec<gongshang_app::cases::RecurrenceRow>,
 }
 
 /// A command the state allows now, with what it does to the deadlines.
@@ -199,6 +213,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 Vec::new()
             };
             let missing = app.missing_worker(&actor, &n)?;
+            let recurrences = app.recurrences(&actor, &n)?;
             let revisions = app.appraisal_revisions(&actor, &n)?;
             let (conclusions, fees) = if actor.may(Action::ReadAppraisalFees) {
                 (
@@ -237,6 +252,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 fees,
                 names,
                 missing,
+                recurrences,
             })
         })
         .await
@@ -300,11 +316,14 @@ fn case_body(
         @if agency {
             section.card #next {
                 h2 style="margin-top:0" { (ctx.t("下一步", "Next action")) }
-                (next_actions(ctx, page, failed.filter(|(_, f)| !matches!(f.action.as_str(), "recuse" | "missing" | "missing_award" | "appraisal_fee"))))
+                (next_actions(ctx, page, failed.filter(|(_, f)| !matches!(f.action.as_str(), "recuse" | "missing" | "missing_award" | "appraisal_fee" | "recurrence" | "recurrence_award" | "recurrence_approve"))))
             }
         }
         @if ctx.viewer.may(Action::RecordMissingWorker) || page.missing.status != gongshang_app::cases::MissingStatus::NotReported {
             (super::missing::section(ctx, &page.missing, failed))
+        }
+        @if ctx.viewer.may(Action::RecordRecurrence) || !page.recurrences.is_empty() {
+            (super::recurrence::section(ctx, &r.number, v.injury_recognised(), &page.recurrences, failed))
         }
         @if ctx.viewer.may(Action::RecordRecusal) {
             (recusal_section(ctx, page, failed))
@@ -795,7 +814,7 @@ pub struct ActForm {
     #[serde(default)]
     pub(super) own_wage: String,
     #[serde(default)]
-    suspension_months: String,
+    pub(super) suspension_months: String,
     #[serde(default)]
     hospital_days: String,
     #[serde(default)]
@@ -849,6 +868,27 @@ pub struct ActForm {
     fee_payer: String,
     #[serde(default)]
     fee_paid_on: String,
+    // issue 17: a recurrence (Regulations Art 38, ui/recurrence.rs)
+    #[serde(default)]
+    pub(super) recurred_on: String,
+    #[serde(default)]
+    pub(super) confirmed_by: String,
+    #[serde(default)]
+    pub(super) confirming_body_name: String,
+    #[serde(default)]
+    pub(super) confirmed_on: String,
+    #[serde(default)]
+    pub(super) document: String,
+    #[serde(default)]
+    pub(super) medical_note: String,
+    #[serde(default)]
+    pub(super) recurrence: String,
+    #[serde(default)]
+    pub(super) wage_at_recurrence: String,
+    #[serde(default)]
+    pub(super) extension_confirmed: String,
+    #[serde(default)]
+    pub(super) recurrence_award: String,
 }
 
 impl ActForm {

@@ -31,6 +31,7 @@ mod payout;
 mod plain;
 mod platform;
 mod queue;
+mod recurrence;
 mod registry;
 mod review;
 mod session;

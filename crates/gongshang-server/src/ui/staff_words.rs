@@ -58,6 +58,16 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "missing_command" => lang.t("登记事项", "what to record"),
         "missing" => lang.t("下落不明登记", "missing-worker record"),
         "advance" => lang.t("预支一次性工亡补助金", "advance of the death benefit"),
+        // Regulations Art 38 (ui/recurrence.rs).
+        "recurred_on" => lang.t("复发日期", "day it recurred"),
+        "confirmed_by" => lang.t("确认机构", "confirmed by"),
+        "confirming_body_name" => lang.t("机构名称", "name of the confirming body"),
+        "confirmed_on" => lang.t("确认日期", "day confirmed"),
+        "document" => lang.t("确认文书编号", "document number"),
+        "medical_note" => lang.t("医疗费用说明", "medical costs"),
+        "wage_at_recurrence" => lang.t("复发时本人工资", "wage at the recurrence"),
+        "recurrence" => lang.t("复发", "recurrence"),
+        "recurrence_award" => lang.t("停工留薪期工资核定", "suspension wages award"),
         "circumstance" => lang.t("情形", "circumstance"),
         "judgment_on" => lang.t("宣告死亡判决日期", "date of the judgment"),
         "spouse" => lang.t("配偶", "spouse"),
@@ -194,6 +204,29 @@ fn hint(lang: Lang, field: &str) -> Option<&'static str> {
             "请填写孤寡老人或孤儿人数，不超过供养亲属人数",
             "enter how many are lone elders or orphans, at most the dependants given",
         ),
+        // Regulations Art 38 (ui/recurrence.rs).
+        "recurred_on" => lang.t(
+            "请选择复发日期：晚于事故日期，且晚于本案上一次复发",
+            "choose the day it recurred: after the accident and after the case's last recurrence",
+        ),
+        "confirmed_by" => lang.t(
+            "请选择确认机构：协议医疗机构，或（有争议时）劳动能力鉴定委员会",
+            "choose who confirmed it: the agreement institution, or (on a dispute) the appraisal committee",
+        ),
+        "confirming_body_name" | "document" => lang.t(
+            "请填写（1至200字）",
+            "fill this in (1 to 200 characters)",
+        ),
+        "confirmed_on" => lang.t(
+            "请选择确认日期：不早于复发日期，不晚于今天",
+            "choose the day confirmed: not before the recurrence, not after today",
+        ),
+        "medical_note" => lang.t("最多1000字", "at most 1000 characters"),
+        "wage_at_recurrence" => lang.t(
+            "请填写复发时的月工资（元），大于0，如 7800.00",
+            "enter the monthly wage at the recurrence in yuan, above 0.00, e.g. 7800.00",
+        ),
+        "recurrence_award" => lang.t("请选择待复核的核定", "choose an award awaiting review"),
         "birth_dates" => lang.t(
             "请按顺序填写配偶以外供养亲属的出生日期（YYYY-MM-DD，逗号分隔），不多于其人数",
             "enter the birth dates of the dependants other than the spouse in order (YYYY-MM-DD, separated by commas), no more than their number",

@@ -775,11 +775,12 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
         Err(r) => return r,
     };
     let n = number.clone();
-    let (view, revisions) = match state
+    let (view, revisions, recurrences) = match state
         .run(move |app| {
             Ok::<_, gongshang_app::AppError>((
                 app.case_view(&actor, &n)?,
                 app.appraisal_revisions(&actor, &n)?,
+                app.recurrences(&actor, &n)?,
             ))
         })
         .await
@@ -831,6 +832,9 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
                         }
                     }
                 }
+                @if !recurrences.is_empty() {
+                    (recurrence_outcome(&ctx, &recurrences))
+                }
                 @for r in revisions.iter().filter(|r| r.applied.is_some()) {
                     (revision_outcome(&ctx, r))
                 }
@@ -871,6 +875,35 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
             }
         },
     )
+}
+
+/// A recurrence of the injury (Regulations Art 38), as the worker reads
+/// it: who confirmed it needs treatment, and the suspension wages the
+/// employer owes once approved. No internal note (the medical note stays
+/// with the agency).
+fn recurrence_outcome(ctx: &Ctx, rows: &[gongshang_app::cases::RecurrenceRow]) -> Markup {
+    use gongshang_app::cases::RecurrenceAwardStatus;
+    html! {
+        section.card #case-recurrence {
+            h2 style="margin-top:0" { (ctx.t("旧伤复发", "Your injury recurred")) }
+            @for r in rows {
+                p {
+                    (r.recurred_on) (ctx.t(" 旧伤复发，", ": the injury recurred; "))
+                    (ctx.t(r.confirmed_by.label_zh(), r.confirmed_by.label_en()))
+                    (ctx.t(" 于 ", " confirmed on ")) (r.confirmed_on)
+                    (ctx.t(" 确认需要治疗。治疗费用按规定由工伤保险基金支付。", " that it needs treatment. The fund pays the treatment under the rules."))
+                }
+                @for a in r.awards.iter().filter(|a| a.status == RecurrenceAwardStatus::Approved) {
+                    p.alert role="status" {
+                        (ctx.t("停工留薪期 ", "Paid suspension: "))
+                        (a.suspension_months) (ctx.t(" 个月，原工资福利待遇不变，由用人单位按月支付，共 ", " months at your wage, paid monthly by your employer, in all "))
+                        strong { (yuan(a.suspension_wages)) (ctx.t(" 元", " yuan")) }
+                        (ctx.t("（《工伤保险条例》第三十八条、第三十三条）。", " (Regulations Arts 38 and 33)."))
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A conclusion revoked or corrected (Order No. 55 Art 31), as the worker

@@ -12,6 +12,7 @@ mod matching;
 mod missing;
 mod openapi;
 mod plumbing;
+mod recurrence;
 mod roles;
 mod staff_api;
 mod staff_ui;

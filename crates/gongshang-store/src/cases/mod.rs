@@ -315,6 +315,7 @@ mod log;
 mod matching;
 mod missing;
 mod payroll;
+mod recurrences;
 mod recusals;
 mod revisions;
 mod staff;
@@ -327,6 +328,10 @@ pub use matching::{
 };
 pub use missing::{BenefitEnding, MissingWorkerStore, NewMissingEvent, StoredMissingEvent};
 pub use payroll::BenefitStore;
+pub use recurrences::{
+    NewRecurrence, NewRecurrenceAward, RecurrenceAwardRow, RecurrenceAwardStatus, RecurrenceRow,
+    RecurrenceStore,
+};
 pub use recusals::{RECUSAL_REASON_MAX_CHARS, Recusal, RecusalStore};
 pub use revisions::{
     ApprovalPlan, NewRevision, RevisionApplication, RevisionApplied, RevisionKind,
