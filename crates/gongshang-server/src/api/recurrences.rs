@@ -77,6 +77,7 @@ pub struct RecurrenceAwardView {
     /// `employer` (Art 33: paid by the unit).
     pub payer: String,
     /// The rules engine's trace (JSON).
+    #[schema(value_type = Object)]
     pub trace: serde_json::Value,
     pub made_by: String,
     pub made_at: String,

@@ -68,3 +68,38 @@ fn every_schema_type_of_the_api_has_a_name_of_its_own() {
     }
     assert!(clashes.is_empty(), "schema names used twice: {clashes:#?}");
 }
+
+/// The refinements (problem+json errors, patterns) are applied to the whole
+/// document: if the refined document does not read back as OpenAPI (a field
+/// typed `serde_json::Value` without `#[schema(value_type = Object)]` has no
+/// type, which utoipa cannot read), `openapi::finish` falls back to the bare
+/// document, silently, for every path. Every error answer naming `Problem`
+/// must therefore be `application/problem+json`.
+#[test]
+fn every_error_answer_of_the_document_is_problem_json() {
+    let doc: serde_json::Value = serde_json::from_str(&gongshang_server::openapi::json()).unwrap();
+    let mut plain = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(responses) = op.get("responses").and_then(|r| r.as_object()) else {
+                continue;
+            };
+            for (status, r) in responses {
+                let Some(content) = r.get("content").and_then(|c| c.as_object()) else {
+                    continue;
+                };
+                for (media, body) in content {
+                    if body.to_string().contains("#/components/schemas/Problem")
+                        && media != "application/problem+json"
+                    {
+                        plain.push(format!("{method} {path} {status} {media}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        plain.is_empty(),
+        "errors not refined to problem+json: {plain:?}"
+    );
+}
