@@ -18,6 +18,7 @@
 
 pub mod alert;
 pub mod facts;
+pub mod grading;
 pub mod rules;
 
 use std::fmt;
