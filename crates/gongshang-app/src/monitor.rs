@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use gongshang_domain::coverage;
 use gongshang_domain::ids::PlatformId;
+use gongshang_domain::monitor::grading::{self, Grade, Graded, GradingParams, GroupWarning};
 use gongshang_domain::monitor::{self, AlertCommand, Outcome, Precision};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
@@ -51,6 +52,22 @@ pub struct RunReport {
     pub write_ms: u64,
     /// Facts gathered per rule.
     pub facts: BTreeMap<String, usize>,
+}
+
+/// Every unit and platform graded on a day, most points first, and the
+/// warnings of their groups (issue 16).
+#[derive(Clone, Debug, Serialize)]
+pub struct GradingReport {
+    pub as_of: Date,
+    /// The first day of the year counted (cases, confirmed alerts).
+    pub since: Date,
+    pub graded: Vec<Graded>,
+    /// Warned groups first, red before orange before yellow.
+    pub warnings: Vec<GroupWarning>,
+    /// How many subjects have each grade, A to D.
+    pub by_grade: BTreeMap<Grade, usize>,
+    /// The parameters in force (key, value as written).
+    pub parameters: Vec<(String, String)>,
 }
 
 impl App {
@@ -256,5 +273,75 @@ impl App {
         self.store
             .declare_platform_month(&declaration, &actor.audit_name(), self.now())?;
         Ok(declaration)
+    }
+
+    /// Units and platforms graded A-D on `as_of` (today when none) from
+    /// what is counted against each in the year up to it, with the red,
+    /// orange and yellow warnings by industry, district and platform. The
+    /// weights and thresholds are `monitoring.grading.*` in force that day.
+    pub fn grading(&self, actor: &Actor, as_of: Option<Date>) -> Result<GradingReport, AppError> {
+        actor.authorize(Action::ReadAlerts)?;
+        let as_of = as_of.unwrap_or_else(|| self.today_in_china());
+        let since = as_of
+            .checked_sub(jiff::Span::new().years(1))
+            .and_then(|d| d.tomorrow())
+            .map_err(|e| AppError::invalid("as_of", e.to_string()))?;
+        let (params, parameters) = self.grading_params(as_of)?;
+        let mut graded: Vec<Graded> = self
+            .store
+            .grading_subjects(since, as_of)?
+            .into_iter()
+            .map(|s| grading::grade(s, &params))
+            .collect();
+        graded.sort_by(|a, b| {
+            b.points
+                .cmp(&a.points)
+                .then_with(|| a.subject.subject.cmp(&b.subject.subject))
+        });
+        let mut warnings = grading::warnings(&graded, &params);
+        warnings.sort_by(|a, b| {
+            b.warning
+                .cmp(&a.warning)
+                .then_with(|| (a.kind, &a.key).cmp(&(b.kind, &b.key)))
+        });
+        let mut by_grade = BTreeMap::new();
+        for g in &graded {
+            *by_grade.entry(g.grade).or_insert(0) += 1;
+        }
+        Ok(GradingReport {
+            as_of,
+            since,
+            graded,
+            warnings,
+            by_grade,
+            parameters,
+        })
+    }
+
+    fn grading_params(
+        &self,
+        day: Date,
+    ) -> Result<(GradingParams, Vec<(String, String)>), AppError> {
+        let mut shown = Vec::new();
+        let mut at = |name: &str| -> Result<gongshang_rules::params::ParamUse, AppError> {
+            let key = format!("monitoring.grading.{name}");
+            let p = self.policy().at("national", &key, day)?;
+            shown.push((key, p.value.to_string()));
+            Ok(p)
+        };
+        let params = GradingParams {
+            points_high_alert: at("points_high_alert")?.whole(),
+            points_medium_alert: at("points_medium_alert")?.whole(),
+            points_low_alert: at("points_low_alert")?.whole(),
+            points_overdue_bill: at("points_overdue_bill")?.whole(),
+            points_case: at("points_case")?.whole(),
+            b_from: at("b_from")?.whole(),
+            c_from: at("c_from")?.whole(),
+            d_from: at("d_from")?.whole(),
+            red_share: at("red_share")?.rate(),
+            orange_share: at("orange_share")?.rate(),
+            yellow_share: at("yellow_share")?.rate(),
+        };
+        Ok((params, shown))
     }
 }

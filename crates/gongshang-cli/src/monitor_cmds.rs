@@ -1,7 +1,8 @@
-//! `gongshang monitor rules|run|alerts|show|handle|declare` (issue 16): the
+//! `gongshang monitor rules|run|alerts|show|handle|grading|declare` (issue 16): the
 //! monitoring rules in force, a full run (for a nightly job; running it
 //! again on the same data opens nothing), the alerts, one alert with its
-//! flags and records, an alert's next step, and a platform's declared month.
+//! flags and records, an alert's next step, the grades of units and
+//! platforms with the warnings of their groups, and a platform's declared month.
 
 use gongshang_domain::ids::PlatformId;
 use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo};
@@ -47,6 +48,16 @@ pub enum MonitorCmd {
         /// The version you saw (refused if the alert moved on)
         #[arg(long)]
         version: Option<i64>,
+    },
+    /// Units and platforms graded A-D with the reasons, and the warnings by
+    /// industry, district and platform
+    Grading {
+        /// The day graded, YYYY-MM-DD (today when absent)
+        #[arg(long)]
+        at: Option<String>,
+        /// Also list the subjects graded A
+        #[arg(long)]
+        all: bool,
     },
     /// Record a platform's declared orders and premium (yuan) for a month
     Declare {
@@ -145,6 +156,58 @@ pub fn run(cmd: &MonitorCmd, out: &Out) -> Result<(), CliError> {
             );
             for (rule, n) in &report.facts {
                 println!("  {} {n} facts", pad(rule, 30));
+            }
+        }
+        MonitorCmd::Grading { at, all } => {
+            let as_of = at
+                .as_deref()
+                .map(|t| {
+                    t.parse::<jiff::civil::Date>()
+                        .map_err(|_| CliError(format!("--at {t:?} is not a date (YYYY-MM-DD)")))
+                })
+                .transpose()?;
+            let r = app.grading(&actor, as_of)?;
+            if out.json {
+                json(&r);
+                return Ok(());
+            }
+            let counts: Vec<String> = r
+                .by_grade
+                .iter()
+                .map(|(g, n)| format!("{} {n}", g.as_str()))
+                .collect();
+            println!("{} – {}: {}", r.since, r.as_of, counts.join(", "));
+            for w in r.warnings.iter().filter(|w| w.warning.is_some()) {
+                let label = w
+                    .warning
+                    .map(|w| if zh { w.label_zh() } else { w.label_en() });
+                println!(
+                    "{}{}{}",
+                    pad(&format!("{:?} {}", w.kind, w.key).to_lowercase(), 30),
+                    pad(
+                        &format!("C {} D {} / {}", w.graded_c, w.graded_d, w.subjects),
+                        18
+                    ),
+                    label.unwrap_or_default()
+                );
+            }
+            for g in r
+                .graded
+                .iter()
+                .filter(|g| *all || g.grade != gongshang_domain::monitor::grading::Grade::A)
+            {
+                let why: Vec<&str> = g
+                    .reasons
+                    .iter()
+                    .map(|p| if zh { p.zh.as_str() } else { p.en.as_str() })
+                    .collect();
+                println!(
+                    "{} {}{}{}",
+                    g.grade.as_str(),
+                    pad(&g.points.to_string(), 5),
+                    pad(&g.subject.subject.to_string(), 34),
+                    why.join("; ")
+                );
             }
         }
         MonitorCmd::Alerts { state, rule, limit } => {

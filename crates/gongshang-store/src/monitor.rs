@@ -11,9 +11,11 @@ use gongshang_domain::monitor::facts::{
     CoverAtAccident, OverlappingEnrolments, PaidAfterLifeEvent, PersonDay, PersonInjuries,
     PlatformMonth, PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
+use gongshang_domain::monitor::grading::{GradingSubject, SubjectCounts};
 use gongshang_domain::monitor::{
     AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunPlan, Subject, SubjectKind,
 };
+use gongshang_rules::Money;
 use gongshang_rules::monitoring::Severity;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -155,6 +157,14 @@ pub trait MonitorStore {
     ) -> Result<AlertRow, StoreError>;
     /// (rule, outcome) of every closed alert.
     fn closed_alert_outcomes(&self) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Every unit and platform with what grading counts against it: its
+    /// alerts still active, or closed as confirmed since `since`, by
+    /// severity; its bills due before `as_of` with something outstanding (a
+    /// platform's are its registered unit's); its cases with an accident
+    /// from `since` to `as_of`. Each count one grouped statement.
+    fn grading_subjects(&self, since: Date, as_of: Date)
+    -> Result<Vec<GradingSubject>, StoreError>;
     /// For `gongshang bench monitor` only: a filed case for each of the
     /// first `count` people, all on `accident_date`, and a second case for
     /// every hundredth of them (the same accident claimed twice). Returns
@@ -263,6 +273,120 @@ fn recount(db: &mut dyn Db, alert: i64, at: Timestamp) -> Result<(), StoreError>
 /// dialects. Within one China day the value only grows, so max - min is the
 /// day's span.
 const CHINA_MINUTE: &str = "((CAST(substr(ordered_at, 12, 2) AS BIGINT) * 60 + CAST(substr(ordered_at, 15, 2) AS BIGINT) + 480) % 1440)";
+
+/// See [`MonitorStore::grading_subjects`].
+fn gather_grading(
+    db: &mut dyn Db,
+    since: Date,
+    as_of: Date,
+) -> Result<Vec<GradingSubject>, StoreError> {
+    let mut subjects: BTreeMap<Subject, GradingSubject> = BTreeMap::new();
+    for r in db.rows(
+        "reading the units to grade",
+        "SELECT credit_code, name, region, industry_class FROM units",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        let subject = Subject::unit(c.text(0)?);
+        subjects.insert(
+            subject.clone(),
+            GradingSubject {
+                subject,
+                name: c.text(1)?.to_owned(),
+                industry_class: u8::try_from(c.int(3)?).ok(),
+                district: Some(c.text(2)?.to_owned()),
+                counts: SubjectCounts::default(),
+            },
+        );
+    }
+    // Platforms: registered as a unit, declaring, named by a case or an
+    // alert. The unit a platform is registered as is the payer of its bills.
+    let mut platform_unit: BTreeMap<String, String> = BTreeMap::new();
+    for r in db.rows(
+        "reading the platforms to grade",
+        "SELECT p.platform, u.credit_code, u.name FROM platform_units p JOIN units u ON u.id = p.unit_id \
+         UNION SELECT platform, NULL, NULL FROM platform_declarations \
+         UNION SELECT platform, NULL, NULL FROM cases WHERE platform IS NOT NULL \
+         UNION SELECT subject_key, NULL, NULL FROM monitor_alerts WHERE subject_kind = 'platform'",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        let key = c.text(0)?.to_owned();
+        let unit = c.opt_text(1)?.map(str::to_owned);
+        let name = c.opt_text(2)?.map(str::to_owned);
+        let subject = Subject::platform(key.clone());
+        let entry = subjects
+            .entry(subject.clone())
+            .or_insert_with(|| GradingSubject {
+                subject,
+                name: key.clone(),
+                industry_class: None,
+                district: None,
+                counts: SubjectCounts::default(),
+            });
+        if let (Some(unit), Some(name)) = (unit, name) {
+            entry.name = name;
+            platform_unit.insert(unit, key);
+        }
+    }
+    for r in db.rows(
+        "counting the alerts of each subject",
+        "SELECT subject_kind, subject_key, severity, COUNT(*) FROM monitor_alerts \
+         WHERE subject_kind <> 'person' AND (state <> 'closed' OR (outcome = 'confirmed' AND updated_at >= $1)) \
+         GROUP BY subject_kind, subject_key, severity",
+        &[t(since)],
+    )? {
+        let c = Cols::new(&r);
+        let s = subject(c.text(0)?, c.text(1)?)?;
+        let n = c.int(3)?;
+        if let Some(g) = subjects.get_mut(&s) {
+            let a = &mut g.counts.alerts;
+            match c.text(2)? {
+                "high" => a.0 += n,
+                "medium" => a.1 += n,
+                _ => a.2 += n,
+            }
+        }
+    }
+    for r in db.rows(
+        "counting each unit's overdue bills",
+        "SELECT credit_code, COUNT(*), CAST(SUM(amount_fen - paid_fen) AS BIGINT) FROM ( \
+           SELECT u.credit_code, b.amount_fen, \
+                  COALESCE((SELECT SUM(p.amount_fen) FROM payments p WHERE p.bill_id = b.id), 0) AS paid_fen \
+           FROM bills b JOIN units u ON u.id = b.unit_id WHERE b.due_date < $1) x \
+         WHERE paid_fen < amount_fen GROUP BY credit_code",
+        &[t(as_of)],
+    )? {
+        let c = Cols::new(&r);
+        let unit = c.text(0)?.to_owned();
+        let (n, fen) = (c.int(1)?, c.int(2)?);
+        let mut add = |s: Subject| {
+            if let Some(g) = subjects.get_mut(&s) {
+                g.counts.overdue_bills += n;
+                g.counts.outstanding = Money::from_fen(g.counts.outstanding.fen() + fen);
+            }
+        };
+        if let Some(platform) = platform_unit.get(&unit) {
+            add(Subject::platform(platform.clone()));
+        }
+        add(Subject::unit(unit));
+    }
+    for r in db.rows(
+        "counting the cases of each unit and platform",
+        "SELECT 'unit', unit_code, COUNT(*) FROM cases \
+           WHERE unit_code IS NOT NULL AND accident_date >= $1 AND accident_date <= $2 GROUP BY unit_code \
+         UNION ALL SELECT 'platform', platform, COUNT(*) FROM cases \
+           WHERE platform IS NOT NULL AND accident_date >= $1 AND accident_date <= $2 GROUP BY platform",
+        &[t(since), t(as_of)],
+    )? {
+        let c = Cols::new(&r);
+        let s = subject(c.text(0)?, c.text(1)?)?;
+        if let Some(g) = subjects.get_mut(&s) {
+            g.counts.cases += c.int(2)?;
+        }
+    }
+    Ok(subjects.into_values().collect())
+}
 
 fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreError> {
     let mut facts = MonitorFacts::default();
@@ -916,6 +1040,14 @@ impl<B: Backend> MonitorStore for SqlStore<B> {
             }
             Ok(added)
         })
+    }
+
+    fn grading_subjects(
+        &self,
+        since: Date,
+        as_of: Date,
+    ) -> Result<Vec<GradingSubject>, StoreError> {
+        self.backend.read(|db| gather_grading(db, since, as_of))
     }
 
     fn closed_alert_outcomes(&self) -> Result<Vec<(String, String)>, StoreError> {

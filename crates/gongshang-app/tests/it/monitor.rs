@@ -317,3 +317,82 @@ fn a_platform_hiding_one_percent_and_cover_paid_the_day_before_the_accident_are_
         assert_eq!(app.run_monitor(&analyst).unwrap_err().code(), "forbidden");
     });
 }
+
+/// Grading (issue 16): a platform is graded by its alerts (the hidden 1 %
+/// is a high alert: 3 points, grade B, a yellow warning of the platform), a
+/// unit with nothing in the year is A (its 2021 case is long past); an alert closed as
+/// confirmed still counts for the year (the store test checks that one
+/// closed unfounded counts nothing); a unit never
+/// reads the grades.
+#[test]
+fn grading_follows_the_alerts_arrears_and_cases_of_each_unit_and_platform() {
+    use gongshang_domain::monitor::grading::{Grade, GroupKind, Warning};
+    each_backend(|app, clock| {
+        let who = scenario(app, clock, true);
+        app.run_monitor(&ACTOR).unwrap();
+        let report = app.grading(&ACTOR, None).unwrap();
+        assert_eq!(report.as_of, date(2026, 6, 30));
+        assert_eq!(report.since, date(2025, 7, 1));
+        let grade_of = |r: &gongshang_app::monitor::GradingReport, key: &str| {
+            let g = r
+                .graded
+                .iter()
+                .find(|g| g.subject.subject.key == key)
+                .unwrap_or_else(|| panic!("{key} graded"));
+            (g.points, g.grade)
+        };
+        assert_eq!(grade_of(&report, "eleme"), (3, Grade::B));
+        assert_eq!(grade_of(&report, "meituan"), (0, Grade::A));
+        assert_eq!(grade_of(&report, who.unit.as_str()), (0, Grade::A));
+        let eleme = report
+            .warnings
+            .iter()
+            .find(|w| w.kind == GroupKind::Platform && w.key == "eleme")
+            .unwrap();
+        assert_eq!(eleme.warning, Some(Warning::Yellow));
+        assert_eq!(report.warnings[0].key, "eleme", "warned groups first");
+        assert_eq!(report.parameters.len(), 11);
+
+        // Before the scale was in force (2023-12-01, Decree 765) there is
+        // no grading: the error names the parameter missing.
+        let before = app.grading(&ACTOR, Some(date(2021, 6, 30))).unwrap_err();
+        assert!(
+            before.to_string().contains("monitoring.grading."),
+            "{before}"
+        );
+
+        // Closed as unfounded the platform's alert counts nothing; closed
+        // as confirmed it counts for the year.
+        let alert = app
+            .alerts(
+                &ACTOR,
+                Some("open"),
+                Some("platform_declared_vs_stored"),
+                None,
+            )
+            .unwrap()
+            .remove(0);
+        app.handle_alert(
+            &ACTOR,
+            alert.id,
+            None,
+            AlertCommand::Close {
+                outcome: Outcome::Confirmed,
+                note: "the platform sent the missing orders".into(),
+            },
+        )
+        .unwrap();
+        let report = app.grading(&ACTOR, None).unwrap();
+        assert_eq!(grade_of(&report, "eleme"), (3, Grade::B));
+
+        let unit = Actor {
+            login: "unit".into(),
+            role: Role::Unit,
+            scope: Scope::Unit {
+                unit: who.unit.clone(),
+                platform: None,
+            },
+        };
+        assert_eq!(app.grading(&unit, None).unwrap_err().code(), "forbidden");
+    });
+}

@@ -181,7 +181,7 @@ pub fn grade(subject: GradingSubject, p: &GradingParams) -> Graded {
             c.overdue_bills, c.outstanding, p.points_overdue_bill
         ),
         format!(
-            "{} bill(s) overdue ({} outstanding), {} each",
+            "{} bill(s) overdue ({} yuan outstanding), {} each",
             c.overdue_bills, c.outstanding, p.points_overdue_bill
         ),
     );
@@ -365,7 +365,7 @@ mod tests {
             en,
             [
                 "1 high alert(s), 3 each",
-                "2 bill(s) overdue (200.00 outstanding), 2 each",
+                "2 bill(s) overdue (200.00 yuan outstanding), 2 each",
                 "1 case(s) in the year, 1 each",
             ]
         );

@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongshang_app::AppError;
-use gongshang_app::monitor::{AlertDetail, RuleView as AppRuleView, RunReport};
+use gongshang_app::monitor::{AlertDetail, GradingReport, RuleView as AppRuleView, RunReport};
 use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(alerts))
         .routes(routes!(alert))
         .routes(routes!(alert_event))
+        .routes(routes!(grading))
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -386,4 +387,175 @@ pub async fn alert_event(
         .run(move |app| app.handle_alert(&actor, id, version, command))
         .await?;
     Ok(json(StatusCode::CREATED, &AlertView::from(&row)))
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct GradingQuery {
+    /// The day graded, YYYY-MM-DD (today when absent).
+    pub as_of: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PointsView {
+    pub points: i64,
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct GradedView {
+    /// unit or platform.
+    pub subject_kind: String,
+    /// A credit code or a platform id.
+    pub subject_key: String,
+    pub name: String,
+    /// 1-8, for a unit.
+    pub industry_class: Option<u8>,
+    /// The unit's region code.
+    pub district: Option<String>,
+    pub alerts_high: i64,
+    pub alerts_medium: i64,
+    pub alerts_low: i64,
+    pub overdue_bills: i64,
+    pub outstanding_fen: i64,
+    pub cases: i64,
+    pub points: i64,
+    /// A, B, C or D.
+    pub grade: String,
+    pub reasons: Vec<PointsView>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct GroupWarningView {
+    /// industry, district or platform.
+    pub kind: String,
+    /// The industry class, the region code or the platform id.
+    pub key: String,
+    pub subjects: i64,
+    pub graded_c: i64,
+    pub graded_d: i64,
+    /// red, orange or yellow; none when not warned.
+    pub warning: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct GradingParamView {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct GradingView {
+    /// YYYY-MM-DD.
+    pub as_of: String,
+    /// The first day counted, YYYY-MM-DD.
+    pub since: String,
+    /// Subjects per grade.
+    pub by_grade: BTreeMap<String, usize>,
+    /// Most points first.
+    pub graded: Vec<GradedView>,
+    /// Red first, then orange, yellow, and groups not warned.
+    pub warnings: Vec<GroupWarningView>,
+    /// The weights and thresholds in force that day (monitoring.grading.*).
+    pub parameters: Vec<GradingParamView>,
+}
+
+fn snake<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl From<&GradingReport> for GradingView {
+    fn from(r: &GradingReport) -> Self {
+        GradingView {
+            as_of: r.as_of.to_string(),
+            since: r.since.to_string(),
+            by_grade: r
+                .by_grade
+                .iter()
+                .map(|(g, n)| (g.as_str().to_owned(), *n))
+                .collect(),
+            graded: r
+                .graded
+                .iter()
+                .map(|g| {
+                    let s = &g.subject;
+                    let c = &s.counts;
+                    GradedView {
+                        subject_kind: s.subject.kind.as_str().to_owned(),
+                        subject_key: s.subject.key.clone(),
+                        name: s.name.clone(),
+                        industry_class: s.industry_class,
+                        district: s.district.clone(),
+                        alerts_high: c.alerts.0,
+                        alerts_medium: c.alerts.1,
+                        alerts_low: c.alerts.2,
+                        overdue_bills: c.overdue_bills,
+                        outstanding_fen: c.outstanding.fen(),
+                        cases: c.cases,
+                        points: g.points,
+                        grade: g.grade.as_str().to_owned(),
+                        reasons: g
+                            .reasons
+                            .iter()
+                            .map(|p| PointsView {
+                                points: p.points,
+                                zh: p.zh.clone(),
+                                en: p.en.clone(),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+            warnings: r
+                .warnings
+                .iter()
+                .map(|w| GroupWarningView {
+                    kind: snake(&w.kind),
+                    key: w.key.clone(),
+                    subjects: w.subjects,
+                    graded_c: w.graded_c,
+                    graded_d: w.graded_d,
+                    warning: w.warning.map(|w| snake(&w)),
+                })
+                .collect(),
+            parameters: r
+                .parameters
+                .iter()
+                .map(|(key, value)| GradingParamView {
+                    key: key.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Units and platforms graded A-D from their alerts, arrears and cases in
+/// the year up to the day, with red, orange and yellow warnings by industry,
+/// district and platform (the scale: `monitoring.grading.*`, assumed).
+#[utoipa::path(get, path = "/monitor/grading", tag = "monitor", params(GradingQuery),
+    responses((status = 200, body = GradingView), (status = "4XX", body = Problem)))]
+pub async fn grading(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<GradingQuery>,
+) -> ApiResult<Response> {
+    let as_of = q
+        .as_of
+        .as_deref()
+        .map(|t| super::registry::parse_date("as_of", t))
+        .transpose()?;
+    let actor = user.actor();
+    let report = state.run(move |app| app.grading(&actor, as_of)).await?;
+    let view = GradingView::from(&report);
+    Ok(json_sized(
+        StatusCode::OK,
+        &view,
+        512 * view.graded.len().max(4),
+    ))
 }

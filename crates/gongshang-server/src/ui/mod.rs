@@ -22,6 +22,7 @@ mod dashboard;
 mod employer;
 mod format;
 mod fund;
+mod grading;
 mod holidays;
 mod intake;
 mod matching;
@@ -80,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .merge(employer::router())
         .merge(platform::router())
         .merge(monitor::router())
+        .merge(grading::router())
         .merge(matching::router())
 }
 

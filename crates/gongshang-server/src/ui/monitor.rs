@@ -88,6 +88,7 @@ fn body(ctx: &Ctx, alerts: &[AlertRow], handle: bool, error: Option<&AppError>) 
             "规则与阈值见 policies/national/monitoring.toml；同一规则对同一对象的线索达到阈值即生成预警。再次运行不会重复生成。",
             "The rules and their thresholds are in policies/national/monitoring.toml; an alert opens when one rule's flags on one subject reach its threshold. Running again opens nothing twice."
         )) }
+        p { a href="/monitor/grading" { (ctx.t("单位与平台分级、行业和区域预警 →", "Grading of units and platforms, warnings by industry and district →")) } }
         @if let Some(e) = error { (error_box(ctx, e)) }
         @if handle {
             form.inline method="post" action="/monitor/run" {

@@ -311,6 +311,12 @@ fn rows(s: &TestServer) -> Vec<Row> {
             Some(json!({"command": "investigate", "note": "checking"})),
             "agency=404",
         ),
+        r(
+            "GET",
+            "/api/v1/monitor/grading?as_of=2025-06-30".into(),
+            None,
+            "agency=ok analyst=ok",
+        ),
         // Last: it ends an enrolment of unit A.
         r(
             "POST",

@@ -777,6 +777,36 @@ fn agency_staff_run_the_monitoring_rules_and_advance_an_alert_on_the_monitoring_
     assert_eq!(get("/monitor", Some(&sign_in("unit"))).status, 403);
 }
 
+/// Issue 16: agency staff and analysts read the grades with the reasons
+/// for their points and the warnings of the groups; a date that is not one
+/// is refused at its field; a worker or a unit is refused the page.
+#[test]
+fn the_grading_page_shows_grades_with_reasons_and_refuses_a_bad_day_at_the_field() {
+    let _d = demo();
+    let clerk = sign_in("clerk");
+    let page = get("/monitor/grading", Some(&clerk));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("分级与预警"));
+    assert!(page.body.contains("id=\"warnings\""), "{}", page.body);
+    assert!(page.body.contains("monitoring.grading.d_from"));
+    let monitor = get("/monitor", Some(&clerk));
+    assert!(monitor.body.contains("href=\"/monitor/grading\""));
+    let bad = get("/monitor/grading?as_of=2025-13-40", Some(&clerk));
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("id=\"as_of-error\""), "{}", bad.body);
+    assert!(bad.body.contains("aria-invalid=\"true\""));
+    let analyst = get(
+        "/monitor/grading?as_of=2025-06-30",
+        Some(&sign_in("analyst")),
+    );
+    assert_eq!(analyst.status, 200, "{}", analyst.body);
+    assert_eq!(
+        get("/monitor/grading", Some(&sign_in("worker"))).status,
+        403
+    );
+    assert_eq!(get("/monitor/grading", Some(&sign_in("unit"))).status, 403);
+}
+
 /// Issue 15: the service centre's dashboard exports as CSV and as an Excel
 /// workbook, through the house's one exporter; a worker may not.
 #[test]

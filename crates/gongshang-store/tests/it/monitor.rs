@@ -204,3 +204,163 @@ fn a_runs_plan_is_written_once_and_an_alerts_events_are_append_only() {
         assert!(db.raw_execute("DELETE FROM monitor_alert_events").is_err());
     });
 }
+
+fn unit_alert(key: &str, severity: Severity, subject: Subject) -> PlannedAlert {
+    // One alert per rule and subject is open at a time: a rule per alert.
+    PlannedAlert {
+        rule_id: format!("rule_{key}"),
+        rule_version: 1,
+        severity,
+        subject,
+        flags: vec![Flag {
+            rule_id: format!("rule_{key}"),
+            rule_version: 1,
+            subject: Subject::unit("x"),
+            key: key.into(),
+            records: vec![RecordRef::new("case", key)],
+            text_zh: "聚集".into(),
+            text_en: "clustered".into(),
+        }],
+    }
+}
+
+/// Grading (issue 16) counts, per unit and platform, the alerts still
+/// active or closed as confirmed in the year, the bills overdue with
+/// something outstanding, and the cases with an accident in the year; a
+/// closed unfounded alert, a paid bill and an older case count nothing.
+#[test]
+fn grading_counts_each_subjects_alerts_arrears_and_cases_in_the_database() {
+    use gongshang_store::cases::{CaseAppend, CaseSnapshot, NewCase, NewCaseEvent};
+    each_backend(|db| {
+        let s = &*db.store;
+        let e1 = enrolled(s, 1, 1, "guangdong.employees");
+        enrolled(s, 2, 2, "guangdong.employees");
+        // Unit 1: two bills due 2025-04-15, one paid in full.
+        for (r, month) in [("M1", "2025-03"), ("M2", "2025-02")] {
+            s.issue_bill(&monthly_bill(r, 1, e1, month, yuan("100")), ACTOR, now())
+                .unwrap();
+        }
+        let paid = s.bill_by_reference("M2").unwrap().unwrap();
+        s.record_payment(
+            &gongshang_store::NewPayment {
+                idempotency_key: "pay-M2".into(),
+                bill_id: paid.status.bill_id,
+                amount: yuan("100"),
+                paid_on: d(2025, 4, 1),
+                coverage: Vec::new(),
+                ledger: payment_ledger("pay-M2", "M2", yuan("100")),
+            },
+            ACTOR,
+            now(),
+        )
+        .unwrap();
+        // Alerts: unit 1 high (open) and medium (closed confirmed), unit 2
+        // low (closed unfounded), platform meituan medium (open).
+        let plan = RunPlan {
+            new_alerts: vec![
+                unit_alert("a1", Severity::High, Subject::unit(credit(1).as_str())),
+                unit_alert("a2", Severity::Medium, Subject::unit(credit(1).as_str())),
+                unit_alert("a3", Severity::Low, Subject::unit(credit(2).as_str())),
+                unit_alert("a4", Severity::Medium, Subject::platform("meituan")),
+            ],
+            ..RunPlan::default()
+        };
+        s.write_monitor_run(d(2025, 6, 1), &[], 4, &plan, ACTOR, now())
+            .unwrap();
+        let alerts = s
+            .list_alerts(&AlertFilter {
+                state: None,
+                rule_id: None,
+                limit: 10,
+            })
+            .unwrap();
+        for (subject, severity, outcome) in [
+            (credit(1).to_string(), Severity::Medium, Outcome::Confirmed),
+            (credit(2).to_string(), Severity::Low, Outcome::Unfounded),
+        ] {
+            let a = alerts
+                .iter()
+                .find(|a| a.subject.key == subject && a.severity == severity)
+                .unwrap();
+            let close = decide(
+                a.state,
+                &AlertCommand::Close {
+                    outcome,
+                    note: "checked".into(),
+                },
+            )
+            .unwrap();
+            s.append_alert_event(a.id, a.version, &close, ACTOR, now())
+                .unwrap();
+        }
+        // Cases: two of unit 1 in the year, one of unit 1 before it, one
+        // on meituan's order.
+        for (n, unit, on, platform) in [
+            (1, Some(1), d(2025, 3, 10), None),
+            (2, Some(1), d(2025, 5, 10), None),
+            (3, Some(1), d(2024, 1, 10), None),
+            (4, None, d(2025, 5, 1), Some("meituan")),
+        ] {
+            s.create_case(
+                &NewCase {
+                    number: None,
+                    flow: gongshang_domain::case::Flow::Determination,
+                    person: resident(n),
+                    unit: unit.map(credit),
+                    scheme_id: "guangdong.employees".parse().unwrap(),
+                    jurisdiction: "guangdong".into(),
+                    region: Some("440106".into()),
+                    accident_key: format!("acc-{n}"),
+                    accident_date: on,
+                    platform: platform.map(crate::common::platform),
+                },
+                &CaseAppend {
+                    expected_version: 0,
+                    events: vec![NewCaseEvent {
+                        stream: "determination".parse().unwrap(),
+                        kind: "filed".into(),
+                        format: 1,
+                        on,
+                        body: r#"{"event":"filed"}"#.into(),
+                    }],
+                    snapshot: CaseSnapshot {
+                        state: "completeness_review".parse().unwrap(),
+                        closed: false,
+                        deadline: None,
+                    },
+                    recognises: None,
+                    conclusions: Vec::new(),
+                },
+                ACTOR,
+                now(),
+            )
+            .unwrap();
+        }
+
+        let graded = s.grading_subjects(d(2024, 6, 2), d(2025, 6, 1)).unwrap();
+        let find = |k: &str| {
+            graded
+                .iter()
+                .find(|g| g.subject.key == k)
+                .unwrap_or_else(|| panic!("{k} graded"))
+        };
+        let u1 = find(credit(1).as_str());
+        assert_eq!(u1.counts.alerts, (1, 1, 0), "open high, confirmed medium");
+        assert_eq!(
+            (u1.counts.overdue_bills, u1.counts.outstanding),
+            (1, yuan("100"))
+        );
+        assert_eq!(u1.counts.cases, 2, "the 2024 case is outside the year");
+        assert_eq!(u1.district.as_deref(), Some("440106"));
+        assert_eq!(u1.industry_class, Some(2));
+        let u2 = find(credit(2).as_str());
+        assert_eq!(u2.counts, Default::default(), "unfounded counts nothing");
+        let p = find("meituan");
+        assert_eq!(
+            p.subject.kind,
+            gongshang_domain::monitor::SubjectKind::Platform
+        );
+        assert_eq!((p.counts.alerts, p.counts.cases), ((0, 1, 0), 1));
+        assert_eq!(graded.len(), 3);
+    });
+}
