@@ -700,6 +700,11 @@ fn in_headless_chromium_the_clerk_reviewer_administrator_and_analyst_do_their_da
     b.click("#run-matching button[type=submit]");
     b.wait_text("#recovery-error", "请选择追回方式");
     b.screenshot("staff-matching");
+    // Grading (issue 16): the grades with their reasons, and the warnings.
+    b.go("/monitor/grading");
+    b.wait_text("main h1", "分级与预警");
+    b.wait_text("#warnings", "预警");
+    b.screenshot("staff-grading");
     b.go("/queue");
     b.wait_text("main h1", "我的待办");
     b.click("a[href='/cases/new']");
