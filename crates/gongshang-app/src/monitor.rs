@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use gongshang_domain::coverage;
 use gongshang_domain::ids::PlatformId;
 use gongshang_domain::monitor::grading::{self, Grade, Graded, GradingParams, GroupWarning};
+use gongshang_domain::monitor::sample::{self, Drawn, Population, SAMPLE_RULE};
 use gongshang_domain::monitor::{self, AlertCommand, Outcome, Precision};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
@@ -69,6 +70,26 @@ pub struct GradingReport {
     /// The parameters in force (key, value as written).
     pub parameters: Vec<(String, String)>,
 }
+
+/// A random audit sample as drawn: the records chosen and the alerts they
+/// opened, with the base rate of samples closed before.
+#[derive(Clone, Debug, Serialize)]
+pub struct SampleReport {
+    pub run: MonitorRunRow,
+    pub population: Population,
+    /// Records in the population when drawn.
+    pub population_size: usize,
+    pub seed: u64,
+    /// `{day}-{population}-{seed}`: the same draw again adds nothing.
+    pub draw_id: String,
+    pub drawn: Vec<Drawn>,
+    /// Samples closed before (confirmed of closed): the rate a rule's
+    /// precision is compared with.
+    pub base_rate: Precision,
+}
+
+/// The most records one sample draws.
+pub const MAX_SAMPLE: usize = 1000;
 
 impl App {
     fn today_in_china(&self) -> Date {
@@ -343,5 +364,70 @@ impl App {
             yellow_share: at("yellow_share")?.rate(),
         };
         Ok((params, shown))
+    }
+
+    /// Draws `size` records at random from a population (Decree 765 Art 42)
+    /// and opens them as alerts of [`SAMPLE_RULE`], worked like any alert
+    /// (Art 44). The same seed on the same day draws the same records and
+    /// writes nothing new; without one the seed comes from the clock.
+    pub fn draw_audit_sample(
+        &self,
+        actor: &Actor,
+        population: Population,
+        size: usize,
+        seed: Option<u64>,
+    ) -> Result<SampleReport, AppError> {
+        actor.authorize(Action::RunMonitor)?;
+        if size == 0 || size > MAX_SAMPLE {
+            return Err(AppError::invalid(
+                "size",
+                format!("a sample draws 1 to {MAX_SAMPLE} records, not {size}"),
+            ));
+        }
+        let today = self.today_in_china();
+        let seed = seed.unwrap_or_else(|| self.now().as_nanosecond().unsigned_abs() as u64);
+        let ids = self.store.audit_population_ids(population)?;
+        let chosen: Vec<i64> = sample::draw(ids.len(), size, seed)
+            .into_iter()
+            .map(|i| ids[i])
+            .collect();
+        let drawn = self.store.audit_records(population, &chosen)?;
+        let draw_id = format!("{today}-{}-{seed}", population.as_str());
+        let known = self.store.monitor_known()?;
+        let plan = sample::sample_plan(population, &draw_id, &drawn, &known);
+        let run = self.store.write_monitor_run(
+            today,
+            &[format!("{SAMPLE_RULE}:{draw_id}")],
+            drawn.len() as i64,
+            &plan,
+            &actor.audit_name(),
+            self.now(),
+        )?;
+        Ok(SampleReport {
+            run,
+            population,
+            population_size: ids.len(),
+            seed,
+            draw_id,
+            drawn,
+            base_rate: self.sample_base_rate_unchecked()?,
+        })
+    }
+
+    /// The base rate: random samples closed, and how many were confirmed.
+    pub fn sample_base_rate(&self, actor: &Actor) -> Result<Precision, AppError> {
+        actor.authorize(Action::ReadAlerts)?;
+        self.sample_base_rate_unchecked()
+    }
+
+    fn sample_base_rate_unchecked(&self) -> Result<Precision, AppError> {
+        let closed = self.store.closed_alert_outcomes()?;
+        let outcomes = closed
+            .iter()
+            .filter(|(r, _)| r == SAMPLE_RULE)
+            .filter_map(|(r, o)| Outcome::parse(o).ok().map(|o| (r.as_str(), o)));
+        Ok(monitor::precision(outcomes)
+            .remove(SAMPLE_RULE)
+            .unwrap_or_default())
     }
 }

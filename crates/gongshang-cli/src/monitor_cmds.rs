@@ -1,4 +1,4 @@
-//! `gongshang monitor rules|run|alerts|show|handle|grading|declare` (issue 16): the
+//! `gongshang monitor rules|run|alerts|show|handle|grading|sample|declare` (issue 16): the
 //! monitoring rules in force, a full run (for a nightly job; running it
 //! again on the same data opens nothing), the alerts, one alert with its
 //! flags and records, an alert's next step, the grades of units and
@@ -58,6 +58,18 @@ pub enum MonitorCmd {
         /// Also list the subjects graded A
         #[arg(long)]
         all: bool,
+    },
+    /// Draw a random audit sample (Decree 765 Art 42): its records open
+    /// alerts of audit_sample, worked like any alert
+    Sample {
+        /// enrolments, cases or benefits (periodic benefits in payment)
+        population: String,
+        /// Records to draw, 1 to 1000
+        #[arg(long, default_value_t = 20)]
+        size: usize,
+        /// The same seed on the same day draws the same records again
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Record a platform's declared orders and premium (yuan) for a month
     Declare {
@@ -157,6 +169,35 @@ pub fn run(cmd: &MonitorCmd, out: &Out) -> Result<(), CliError> {
             for (rule, n) in &report.facts {
                 println!("  {} {n} facts", pad(rule, 30));
             }
+        }
+        MonitorCmd::Sample {
+            population,
+            size,
+            seed,
+        } => {
+            let population = gongshang_domain::monitor::sample::Population::parse(population)
+                .map_err(CliError)?;
+            let r = app.draw_audit_sample(&actor, population, *size, *seed)?;
+            if out.json {
+                json(&r);
+                return Ok(());
+            }
+            println!(
+                "draw {} (seed {}): {} of {} {}, {} alert(s) opened",
+                r.draw_id,
+                r.seed,
+                r.drawn.len(),
+                r.population_size,
+                population.as_str(),
+                r.run.alerts_opened
+            );
+            for d in &r.drawn {
+                println!("  {} {}  {}", d.record.kind, d.record.key, d.subject);
+            }
+            println!(
+                "base rate: {} confirmed of {} samples closed",
+                r.base_rate.confirmed, r.base_rate.closed
+            );
         }
         MonitorCmd::Grading { at, all } => {
             let as_of = at

@@ -12,6 +12,7 @@ use gongshang_domain::monitor::facts::{
     PlatformMonth, PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::grading::{GradingSubject, SubjectCounts};
+use gongshang_domain::monitor::sample::{Drawn, Population};
 use gongshang_domain::monitor::{
     AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunPlan, Subject, SubjectKind,
 };
@@ -165,6 +166,14 @@ pub trait MonitorStore {
     /// from `since` to `as_of`. Each count one grouped statement.
     fn grading_subjects(&self, since: Date, as_of: Date)
     -> Result<Vec<GradingSubject>, StoreError>;
+    /// The ids of a sampling population, ascending: every enrolment, every
+    /// case, or every periodic benefit still in payment.
+    fn audit_population_ids(&self, population: Population) -> Result<Vec<i64>, StoreError>;
+
+    /// The records of a population by id, with the subject each one's
+    /// sample alert is about, in the order of `ids`.
+    fn audit_records(&self, population: Population, ids: &[i64]) -> Result<Vec<Drawn>, StoreError>;
+
     /// For `gongshang bench monitor` only: a filed case for each of the
     /// first `count` people, all on `accident_date`, and a second case for
     /// every hundredth of them (the same accident claimed twice). Returns
@@ -1048,6 +1057,62 @@ impl<B: Backend> MonitorStore for SqlStore<B> {
         as_of: Date,
     ) -> Result<Vec<GradingSubject>, StoreError> {
         self.backend.read(|db| gather_grading(db, since, as_of))
+    }
+
+    fn audit_population_ids(&self, population: Population) -> Result<Vec<i64>, StoreError> {
+        let sql = match population {
+            Population::Enrolments => "SELECT id FROM enrollments ORDER BY id",
+            Population::Cases => "SELECT id FROM cases ORDER BY id",
+            Population::Benefits => {
+                "SELECT id FROM periodic_benefits WHERE end_month IS NULL ORDER BY id"
+            }
+        };
+        self.backend.read(|db| {
+            db.rows("reading a sampling population", sql, &[])?
+                .iter()
+                .map(|r| Cols::new(r).int(0))
+                .collect()
+        })
+    }
+
+    fn audit_records(&self, population: Population, ids: &[i64]) -> Result<Vec<Drawn>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Integers only: the list is written into the statement.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = match population {
+            Population::Enrolments => format!(
+                "SELECT e.id, 'enrolment', CAST(e.id AS TEXT), u.credit_code, pe.resident_id \
+                 FROM enrollments e JOIN people pe ON pe.id = e.person_id \
+                 LEFT JOIN units u ON u.id = e.unit_id WHERE e.id IN ({list})"
+            ),
+            Population::Cases => format!(
+                "SELECT id, 'case', number, NULL, resident_id FROM cases WHERE id IN ({list})"
+            ),
+            Population::Benefits => format!(
+                "SELECT b.id, 'benefit', CAST(b.id AS TEXT), NULL, c.resident_id \
+                 FROM periodic_benefits b JOIN cases c ON c.id = b.case_id WHERE b.id IN ({list})"
+            ),
+        };
+        self.backend.read(|db| {
+            let mut by_id = BTreeMap::new();
+            for r in db.rows("reading sampled records", &sql, &[])? {
+                let c = Cols::new(&r);
+                let subject = match c.opt_text(3)? {
+                    Some(unit) => Subject::unit(unit),
+                    None => Subject::person(c.text(4)?),
+                };
+                by_id.insert(
+                    c.int(0)?,
+                    Drawn {
+                        record: RecordRef::new(c.text(1)?, c.text(2)?),
+                        subject,
+                    },
+                );
+            }
+            Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+        })
     }
 
     fn closed_alert_outcomes(&self) -> Result<Vec<(String, String)>, StoreError> {

@@ -389,10 +389,79 @@ fn grading_follows_the_alerts_arrears_and_cases_of_each_unit_and_platform() {
             login: "unit".into(),
             role: Role::Unit,
             scope: Scope::Unit {
-                unit: who.unit.clone(),
+                unit: who.unit,
                 platform: None,
             },
         };
         assert_eq!(app.grading(&unit, None).unwrap_err().code(), "forbidden");
+    });
+}
+
+/// Decree 765 Arts 42 and 44: a random sample of enrolments opens alerts
+/// worked like any other; the same draw again writes nothing; a closed
+/// sample counts in the base rate; a size out of bounds is refused at its
+/// field; a unit may not draw.
+#[test]
+fn decree765_art42_random_samples_open_alerts_once_and_their_outcomes_give_the_base_rate() {
+    use gongshang_domain::monitor::sample::{Population, SAMPLE_RULE};
+    each_backend(|app, clock| {
+        let who = scenario(app, clock, false);
+        let first = app
+            .draw_audit_sample(&ACTOR, Population::Enrolments, 5, Some(42))
+            .unwrap();
+        assert!(first.population_size >= 1);
+        assert_eq!(first.drawn.len(), first.population_size.min(5));
+        assert!(first.run.alerts_opened >= 1, "{first:?}");
+        let sampled = app
+            .alerts(&ACTOR, Some("open"), Some(SAMPLE_RULE), None)
+            .unwrap();
+        assert_eq!(sampled.len() as i64, first.run.alerts_opened);
+        let again = app
+            .draw_audit_sample(&ACTOR, Population::Enrolments, 5, Some(42))
+            .unwrap();
+        assert_eq!(again.drawn, first.drawn, "the same seed draws the same");
+        assert_eq!((again.run.flags_new, again.run.alerts_opened), (0, 0));
+
+        let cases = app
+            .draw_audit_sample(&ACTOR, Population::Cases, 3, Some(7))
+            .unwrap();
+        assert_eq!(cases.drawn.len(), 1, "the scenario has one case");
+        assert_eq!(cases.drawn[0].record.kind, "case");
+        assert_eq!(cases.drawn[0].subject.key, who.person.as_str());
+
+        let alert = &sampled[0];
+        let detail = app.alert_detail(&ACTOR, alert.id).unwrap();
+        assert!(detail.flags[0].text_zh.contains("随机抽查参保登记"));
+        app.handle_alert(
+            &ACTOR,
+            alert.id,
+            None,
+            AlertCommand::Close {
+                outcome: Outcome::Confirmed,
+                note: "the intern's wage was declared below the band".into(),
+            },
+        )
+        .unwrap();
+        let base = app.sample_base_rate(&ACTOR).unwrap();
+        assert_eq!((base.confirmed, base.closed), (1, 1));
+
+        let too_many = app
+            .draw_audit_sample(&ACTOR, Population::Cases, 1001, None)
+            .unwrap_err();
+        assert_eq!(too_many.field(), Some("size"));
+        let unit = Actor {
+            login: "unit".into(),
+            role: Role::Unit,
+            scope: Scope::Unit {
+                unit: who.unit,
+                platform: None,
+            },
+        };
+        assert_eq!(
+            app.draw_audit_sample(&unit, Population::Cases, 1, None)
+                .unwrap_err()
+                .code(),
+            "forbidden"
+        );
     });
 }

@@ -323,13 +323,16 @@ mod tests {
         }
     }
 
+    /// Alerts (high, medium, low), overdue bills, cases -> points, grade.
+    type Row = ((i64, i64, i64), i64, i64, i64, Grade);
+
     /// Points are alerts by severity, overdue bills and cases, each times
     /// its weight; the grade is the band the sum falls in, each edge
     /// belonging to the worse grade.
     #[test]
     fn grading_points_and_grade_from_alerts_arrears_and_cases() {
         #[rustfmt::skip]
-        let table: &[((i64, i64, i64), i64, i64, i64, Grade)] = &[
+        let table: &[Row] = &[
             // alerts (h, m, l), overdue bills, cases -> points, grade
             ((0, 0, 0), 0, 0, 0, Grade::A),
             ((0, 0, 1), 0, 0, 1, Grade::B),  // b_from itself is B

@@ -20,6 +20,7 @@ pub mod alert;
 pub mod facts;
 pub mod grading;
 pub mod rules;
+pub mod sample;
 
 use std::fmt;
 

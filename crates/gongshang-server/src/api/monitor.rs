@@ -12,7 +12,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongshang_app::AppError;
-use gongshang_app::monitor::{AlertDetail, GradingReport, RuleView as AppRuleView, RunReport};
+use gongshang_app::monitor::{
+    AlertDetail, GradingReport, RuleView as AppRuleView, RunReport, SampleReport,
+};
+use gongshang_domain::monitor::sample::Population;
 use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -32,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(alert))
         .routes(routes!(alert_event))
         .routes(routes!(grading))
+        .routes(routes!(sample))
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -557,5 +561,94 @@ pub async fn grading(
         StatusCode::OK,
         &view,
         512 * view.graded.len().max(4),
+    ))
+}
+
+/// A random audit sample to draw.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SampleRequest {
+    /// enrolments, cases or benefits (periodic benefits in payment).
+    pub population: String,
+    /// 1 to 1000 records.
+    pub size: usize,
+    /// The same seed on the same day draws the same records (and writes
+    /// nothing new); absent, one is chosen and returned.
+    pub seed: Option<u64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct DrawnView {
+    /// enrolment, case or benefit.
+    pub record_kind: String,
+    pub record_key: String,
+    /// person or unit.
+    pub subject_kind: String,
+    pub subject_key: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SampleView {
+    pub run_id: i64,
+    pub population: String,
+    pub population_size: usize,
+    pub seed: u64,
+    pub draw_id: String,
+    pub drawn: Vec<DrawnView>,
+    /// Alerts the draw opened (records of a subject with an open sample
+    /// alert join it).
+    pub alerts_opened: i64,
+    /// Samples closed before, and how many of them were confirmed.
+    pub base_rate_confirmed: u64,
+    pub base_rate_closed: u64,
+}
+
+impl From<&SampleReport> for SampleView {
+    fn from(r: &SampleReport) -> Self {
+        SampleView {
+            run_id: r.run.id,
+            population: r.population.as_str().to_owned(),
+            population_size: r.population_size,
+            seed: r.seed,
+            draw_id: r.draw_id.clone(),
+            drawn: r
+                .drawn
+                .iter()
+                .map(|d| DrawnView {
+                    record_kind: d.record.kind.clone(),
+                    record_key: d.record.key.clone(),
+                    subject_kind: d.subject.kind.as_str().to_owned(),
+                    subject_key: d.subject.key.clone(),
+                })
+                .collect(),
+            alerts_opened: r.run.alerts_opened,
+            base_rate_confirmed: r.base_rate.confirmed,
+            base_rate_closed: r.base_rate.closed,
+        }
+    }
+}
+
+/// Draw a random audit sample (Decree 765 Arts 42, 44): its records open
+/// alerts of `audit_sample`, worked like any alert; their outcomes are the
+/// base rate each rule's precision is compared with.
+#[utoipa::path(post, path = "/monitor/samples", tag = "monitor",
+    request_body = SampleRequest,
+    responses((status = 201, body = SampleView), (status = "4XX", body = Problem)))]
+pub async fn sample(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<SampleRequest>,
+) -> ApiResult<Response> {
+    let population =
+        Population::parse(&req.population).map_err(|e| AppError::invalid("population", e))?;
+    let actor = user.actor();
+    let report = state
+        .run(move |app| app.draw_audit_sample(&actor, population, req.size, req.seed))
+        .await?;
+    let view = SampleView::from(&report);
+    Ok(json_sized(
+        StatusCode::CREATED,
+        &view,
+        160 * view.drawn.len().max(4),
     ))
 }

@@ -11,11 +11,13 @@ use axum::routing::{get, post};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
 use gongshang_app::monitor::AlertRow;
-use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo};
+use gongshang_domain::monitor::sample::Population;
+use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, Precision, ReferTo};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::session::{self, csrf_field};
+use super::staff_words::at_field;
 use super::{Ctx, error_box, respond};
 use crate::AppState;
 
@@ -23,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/monitor", get(page))
         .route("/monitor/run", post(run))
+        .route("/monitor/sample", post(sample))
         .route("/monitor/alerts/{id}/advance", post(advance))
 }
 
@@ -30,6 +33,18 @@ pub fn router() -> Router<AppState> {
 struct CsrfForm {
     #[serde(default)]
     csrf_token: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SampleForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    population: String,
+    #[serde(default)]
+    size: String,
+    #[serde(default)]
+    seed: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -81,7 +96,59 @@ fn state_text(ctx: &Ctx, s: AlertState) -> String {
     }
 }
 
-fn body(ctx: &Ctx, alerts: &[AlertRow], handle: bool, error: Option<&AppError>) -> Markup {
+fn base_rate(ctx: &Ctx, p: &Precision) -> Markup {
+    html! {
+        p #base-rate {
+            (ctx.t("随机抽查基准：已结 ", "Random samples as the base rate: closed "))
+            (p.closed) (ctx.t("，属实 ", ", confirmed ")) (p.confirmed)
+            @if let Some(bp) = p.basis_points() {
+                " (" (bp / 100) "." (format!("{:02}", bp % 100)) "%)"
+            }
+            (ctx.t("。规则的准确率高于此基准才有意义。", ". A rule is worth its alerts when it confirms more often than this."))
+        }
+    }
+}
+
+fn sample_form(ctx: &Ctx, error: Option<&AppError>) -> Markup {
+    let bad = |f: &str| {
+        error
+            .is_some_and(|e| e.field() == Some(f))
+            .then_some("true")
+    };
+    html! {
+        form.cols #sample method="post" action="/monitor/sample" novalidate {
+            (csrf_field(ctx))
+            div {
+                label for="population" { (ctx.t("随机抽查（社会保险经办条例第42条）", "Random audit sample (Decree 765 Art 42)")) }
+                select #population name="population" aria-invalid=[bad("population")] {
+                    @for p in Population::ALL {
+                        option value=(p.as_str()) { (ctx.t(p.label_zh(), p.as_str())) }
+                    }
+                }
+                (at_field(ctx, "population", error))
+            }
+            div {
+                label for="size" { (ctx.t("抽取条数（1-1000）", "Records to draw (1-1000)")) }
+                input #size name="size" type="number" min="1" max="1000" value="20" inputmode="numeric" aria-invalid=[bad("size")];
+                (at_field(ctx, "size", error))
+            }
+            div {
+                label for="seed" { (ctx.t("随机种子（可空，用于复现）", "Seed (optional, to draw the same again)")) }
+                input #seed name="seed" inputmode="numeric" aria-invalid=[bad("seed")];
+                (at_field(ctx, "seed", error))
+            }
+            div { button type="submit" { (ctx.t("抽取", "Draw")) } }
+        }
+    }
+}
+
+fn body(
+    ctx: &Ctx,
+    alerts: &[AlertRow],
+    base: &Precision,
+    handle: bool,
+    error: Option<&AppError>,
+) -> Markup {
     html! {
         h1 { (title(ctx)) }
         p.muted { (ctx.t(
@@ -89,13 +156,15 @@ fn body(ctx: &Ctx, alerts: &[AlertRow], handle: bool, error: Option<&AppError>) 
             "The rules and their thresholds are in policies/national/monitoring.toml; an alert opens when one rule's flags on one subject reach its threshold. Running again opens nothing twice."
         )) }
         p { a href="/monitor/grading" { (ctx.t("单位与平台分级、行业和区域预警 →", "Grading of units and platforms, warnings by industry and district →")) } }
-        @if let Some(e) = error { (error_box(ctx, e)) }
+        @if let Some(e) = error.filter(|e| !matches!(e.field(), Some("population" | "size" | "seed"))) { (error_box(ctx, e)) }
         @if handle {
             form.inline method="post" action="/monitor/run" {
                 (csrf_field(ctx))
                 button type="submit" { (ctx.t("立即运行全部规则", "Run every rule now")) }
             }
+            (sample_form(ctx, error))
         }
+        (base_rate(ctx, base))
         div.table-wrap { table #alerts {
             thead { tr {
                 th { "#" }
@@ -161,10 +230,13 @@ async fn render(state: &AppState, ctx: &Ctx, error: Option<&AppError>) -> Respon
     };
     let handle = ctx.viewer.may(Action::HandleAlert);
     match state
-        .run(move |app| app.alerts(&actor, Some("active"), None, Some(500)))
+        .run(move |app| {
+            let alerts = app.alerts(&actor, Some("active"), None, Some(500))?;
+            Ok::<_, AppError>((alerts, app.sample_base_rate(&actor)?))
+        })
         .await
     {
-        Ok(alerts) => respond(ctx, title(ctx), body(ctx, &alerts, handle, error)),
+        Ok((alerts, base)) => respond(ctx, title(ctx), body(ctx, &alerts, &base, handle, error)),
         Err(e) => super::error_page(ctx, &e),
     }
 }
@@ -206,6 +278,27 @@ async fn run(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>) -
         Action::RunMonitor,
         |app, actor| app.run_monitor(actor).map(|_| ()),
     )
+    .await
+}
+
+async fn sample(State(state): State<AppState>, ctx: Ctx, Form(f): Form<SampleForm>) -> Response {
+    let csrf = f.csrf_token.clone();
+    change(state, ctx, csrf, Action::RunMonitor, move |app, actor| {
+        let population =
+            Population::parse(&f.population).map_err(|e| AppError::invalid("population", e))?;
+        let size: usize = f.size.trim().parse().map_err(|_| {
+            AppError::invalid("size", format!("{:?} is not a whole number", f.size))
+        })?;
+        let seed =
+            match f.seed.trim() {
+                "" => None,
+                t => Some(t.parse::<u64>().map_err(|_| {
+                    AppError::invalid("seed", format!("{t:?} is not a whole number"))
+                })?),
+            };
+        app.draw_audit_sample(actor, population, size, seed)
+            .map(|_| ())
+    })
     .await
 }
 

@@ -317,6 +317,12 @@ fn rows(s: &TestServer) -> Vec<Row> {
             None,
             "agency=ok analyst=ok",
         ),
+        r(
+            "POST",
+            "/api/v1/monitor/samples".into(),
+            Some(json!({"population": "cases", "size": 2, "seed": 5})),
+            "agency=ok",
+        ),
         // Last: it ends an enrolment of unit A.
         r(
             "POST",

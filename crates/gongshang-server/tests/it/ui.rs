@@ -769,10 +769,36 @@ fn agency_staff_run_the_monitoring_rules_and_advance_an_alert_on_the_monitoring_
         );
         assert_eq!(r.status, 303, "{}", r.body);
     }
+    // A random audit sample (Decree 765 Art 42): a size out of bounds is
+    // refused at its field; a good one opens sample alerts.
+    let bad = submit(
+        "/monitor/sample",
+        &[
+            ("csrf_token", &clerk.csrf),
+            ("population", "cases"),
+            ("size", "0"),
+        ],
+    );
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("id=\"size-error\""), "{}", bad.body);
+    let r = submit(
+        "/monitor/sample",
+        &[
+            ("csrf_token", &clerk.csrf),
+            ("population", "cases"),
+            ("size", "3"),
+            ("seed", "11"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = get("/monitor", Some(&clerk));
+    assert!(page.body.contains("audit_sample"), "{}", page.body);
+    assert!(page.body.contains("id=\"base-rate\""));
     // Analysts read without the forms; a worker or a unit is refused.
     let analyst = get("/monitor", Some(&sign_in("analyst")));
     assert_eq!(analyst.status, 200);
     assert!(!analyst.body.contains("action=\"/monitor/run\""));
+    assert!(!analyst.body.contains("action=\"/monitor/sample\""));
     assert_eq!(get("/monitor", Some(&sign_in("worker"))).status, 403);
     assert_eq!(get("/monitor", Some(&sign_in("unit"))).status, 403);
 }
