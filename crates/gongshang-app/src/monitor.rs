@@ -186,6 +186,10 @@ impl App {
                 "benefit_after_life_event".to_owned(),
                 facts.paid_after_life_events.len(),
             ),
+            (
+                "industry_class_vs_cases".to_owned(),
+                facts.unit_class_cases.len(),
+            ),
         ]);
         Ok(RunReport {
             run,

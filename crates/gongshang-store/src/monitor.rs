@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use gongshang_domain::monitor::facts::{
     CoverAtAccident, OverlappingEnrolments, PaidAfterLifeEvent, PersonDay, PersonInjuries,
-    PlatformMonth, PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
+    PlatformMonth, PlatformPayout, SameAccident, UnitCases, UnitClassCases, UnitDisabilityClaims,
+    UnitWageMonth,
 };
 use gongshang_domain::monitor::grading::{GradingSubject, SubjectCounts};
 use gongshang_domain::monitor::sample::{Drawn, Population};
@@ -569,6 +570,37 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     for (unit, cases) in by_unit {
         facts.unit_cases.push(UnitCases { unit, cases });
     }
+    // Units with two or more cases, with their industry class and how many
+    // people they have ever enrolled (industry_class_vs_cases).
+    let mut by_class: BTreeMap<String, UnitClassCases> = BTreeMap::new();
+    for r in db.rows(
+        "gathering units' cases by industry class",
+        "SELECT c.unit_code, u.industry_class, \
+                (SELECT COUNT(DISTINCT e.person_id) FROM enrollments e WHERE e.unit_id = u.id), \
+                c.number, c.accident_date \
+         FROM cases c JOIN units u ON u.credit_code = c.unit_code \
+         JOIN (SELECT unit_code FROM cases WHERE unit_code IS NOT NULL GROUP BY unit_code HAVING COUNT(*) > 1) d \
+           ON d.unit_code = c.unit_code \
+         ORDER BY c.unit_code, c.accident_date, c.number",
+        &[],
+    )? {
+        let c = Cols::new(&r);
+        let unit = c.text(0)?.to_owned();
+        let entry = by_class
+            .entry(unit.clone())
+            .or_insert_with(|| UnitClassCases {
+                unit,
+                industry_class: 0,
+                headcount: 0,
+                cases: Vec::new(),
+            });
+        entry.industry_class = c.int(1)?;
+        entry.headcount = c.int(2)?;
+        entry
+            .cases
+            .push((c.text(3)?.to_owned(), c.parsed(4, "accident_date", date)?));
+    }
+    facts.unit_class_cases.extend(by_class.into_values());
     // Declared months beside the stored month totals (order_months is kept
     // by every import).
     for r in db.rows(

@@ -174,14 +174,26 @@ fn a_worker_injured_on_three_days_within_a_year_is_flagged_from_the_stored_cases
         let report = app.run_monitor(&ACTOR).unwrap();
         assert_eq!(report.facts["repeated_injuries"], 1, "{report:?}");
         assert_eq!(report.run.flags_found, 0, "{report:?}");
-        // A third day within 365 days of the first fires.
+        // A third day within 365 days of the first fires; the intern's
+        // unit, rated in a low-risk class with one person enrolled and
+        // three cases in the year, fires industry_class_vs_cases too.
         file_again(app, clock, &who, date(2022, 4, 1));
         let report = app.run_monitor(&ACTOR).unwrap();
-        assert_eq!(report.run.alerts_opened, 1, "{report:?}");
-        let alerts = app.alerts(&ACTOR, Some("open"), None, None).unwrap();
-        assert_eq!(alerts.len(), 1);
-        assert_eq!(alerts[0].rule_id, "repeated_injuries");
-        assert_eq!(alerts[0].subject.kind, SubjectKind::Person);
+        assert_eq!(report.run.alerts_opened, 2, "{report:?}");
+        let mut alerts: Vec<(String, SubjectKind)> = app
+            .alerts(&ACTOR, Some("open"), None, None)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.rule_id, a.subject.kind))
+            .collect();
+        alerts.sort();
+        assert_eq!(
+            alerts,
+            [
+                ("industry_class_vs_cases".to_owned(), SubjectKind::Unit),
+                ("repeated_injuries".to_owned(), SubjectKind::Person),
+            ]
+        );
     });
 }
 

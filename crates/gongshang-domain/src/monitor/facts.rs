@@ -90,6 +90,20 @@ pub struct UnitCases {
     pub cases: Vec<(String, String, Date)>,
 }
 
+/// A unit's industry class, how many people it has ever enrolled, and its
+/// cases with their accident days, for units with two or more cases
+/// (industry_class_vs_cases).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitClassCases {
+    pub unit: String,
+    /// The risk class 1-8 the unit is rated in (人社部发〔2015〕71号).
+    pub industry_class: i64,
+    /// Distinct people the unit has ever enrolled.
+    pub headcount: i64,
+    /// (case number, accident day), in accident-day then number order.
+    pub cases: Vec<(String, Date)>,
+}
+
 /// A platform's declared month beside its stored orders of the month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformMonth {
@@ -162,4 +176,6 @@ pub struct MonitorFacts {
     pub platform_payouts: Vec<PlatformPayout>,
     #[serde(default)]
     pub paid_after_life_events: Vec<PaidAfterLifeEvent>,
+    #[serde(default)]
+    pub unit_class_cases: Vec<UnitClassCases>,
 }

@@ -8,8 +8,8 @@ use jiff::ToSpan;
 
 use super::facts::{
     CoverAtAccident, MonitorFacts, OverlappingEnrolments, PaidAfterLifeEvent, PersonDay,
-    PersonInjuries, PlatformMonth, PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims,
-    UnitWageMonth,
+    PersonInjuries, PlatformMonth, PlatformPayout, SameAccident, UnitCases, UnitClassCases,
+    UnitDisabilityClaims, UnitWageMonth,
 };
 use super::{Flag, RecordRef, Subject};
 use crate::error::DomainError;
@@ -27,6 +27,7 @@ pub const RULE_IDS: &[&str] = &[
     "clustered_claims",
     "payout_ratio",
     "benefit_after_life_event",
+    "industry_class_vs_cases",
 ];
 
 /// The parameters each rule needs.
@@ -43,6 +44,7 @@ fn needs(id: &str) -> &'static [&'static str] {
         "clustered_claims" => &["min_people", "window_days"],
         "payout_ratio" => &["max_ratio_bp", "min_collected_fen"],
         "benefit_after_life_event" => &["min_overpaid_months"],
+        "industry_class_vs_cases" => &["max_class", "min_cases", "window_days", "min_per_thousand"],
         _ => &[],
     }
 }
@@ -126,6 +128,16 @@ pub fn evaluate(rules: &[&MonitorRule], facts: &MonitorFacts) -> Result<Vec<Flag
                 &facts.unit_disability_claims,
                 p("max_headcount")?,
                 p("min_claims")?,
+            )),
+            "industry_class_vs_cases" => flags.extend(industry_class_vs_cases(
+                rule,
+                &facts.unit_class_cases,
+                ClassCaseLimits {
+                    max_class: p("max_class")?,
+                    min_cases: p("min_cases")?,
+                    window_days: p("window_days")?,
+                    min_per_thousand: p("min_per_thousand")?,
+                },
             )),
             "clustered_claims" => flags.extend(clustered_claims(
                 rule,
@@ -519,6 +531,78 @@ pub fn small_unit_disability_claims(
                 f.cases.join(", ")
             ),
         ));
+    }
+    out
+}
+
+/// The parameters of [`industry_class_vs_cases`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ClassCaseLimits {
+    /// Units rated in this class or a lower one are looked at.
+    pub max_class: i64,
+    pub min_cases: i64,
+    /// First to last accident day inclusive.
+    pub window_days: i64,
+    /// Cases in the window per thousand people ever enrolled.
+    pub min_per_thousand: i64,
+}
+
+/// A unit rated in a low-risk industry class (at most `max_class`) with
+/// `min_cases` or more cases within `window_days`, at least
+/// `min_per_thousand` per thousand people it has ever enrolled: its injuries
+/// do not look like its class, so its rate may be too low (人社部发〔2015〕71号
+/// rates a unit by its industry; seed 002 Art 14, Decree 765 Art 55). One
+/// flag per unit and window start; a case is in at most one flagged window.
+pub fn industry_class_vs_cases(
+    rule: &MonitorRule,
+    facts: &[UnitClassCases],
+    limits: ClassCaseLimits,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    let need = usize::try_from(limits.min_cases.max(1)).unwrap_or(usize::MAX);
+    for f in facts {
+        if f.industry_class > limits.max_class || f.cases.len() < need {
+            continue;
+        }
+        let mut cases = f.cases.clone();
+        cases.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        let mut start = 0;
+        while start < cases.len() {
+            let first = cases[start].1;
+            let in_window: Vec<&(String, jiff::civil::Date)> = cases[start..]
+                .iter()
+                .take_while(|c| i64::from((c.1 - first).get_days()) < limits.window_days)
+                .collect();
+            let n = in_window.len() as i64;
+            // n / headcount >= min_per_thousand / 1000, compared exactly.
+            if n < limits.min_cases || n * 1000 < limits.min_per_thousand * f.headcount.max(1) {
+                start += 1;
+                continue;
+            }
+            let numbers: Vec<&str> = in_window.iter().map(|c| c.0.as_str()).collect();
+            out.push(flag(
+                rule,
+                Subject::unit(&f.unit),
+                format!("{}/{first}", f.unit),
+                numbers.iter().map(|c| RecordRef::new("case", c)).collect(),
+                format!(
+                    "按第{}类行业（低风险）参保的单位，自{first}起{}天内有{n}件工伤案件（累计参保{}人）：{}",
+                    f.industry_class,
+                    limits.window_days,
+                    f.headcount,
+                    numbers.join("、")
+                ),
+                format!(
+                    "a unit rated in industry class {} (low risk) has {n} cases within {} days from {first} (it has enrolled {} people): {}",
+                    f.industry_class,
+                    limits.window_days,
+                    f.headcount,
+                    numbers.join(", ")
+                ),
+            ));
+            // The next window starts after this one's cases.
+            start += in_window.len();
+        }
     }
     out
 }

@@ -5,7 +5,7 @@
 
 use gongshang_domain::monitor::facts::{
     CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
-    PlatformPayout, SameAccident, UnitCases, UnitDisabilityClaims, UnitWageMonth,
+    PlatformPayout, SameAccident, UnitCases, UnitClassCases, UnitDisabilityClaims, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
     AlertCommand, AlertState, Known, MonitorFacts, Outcome, ReferTo, SubjectKind, check_rules,
@@ -571,6 +571,64 @@ fn clustered_claims_fires_on_three_people_of_one_unit_within_seven_days() {
             ),
         ],
         |f, c| f.unit_cases.push(c),
+    );
+}
+
+fn class_cases(class: i64, headcount: i64, days: &[Date]) -> UnitClassCases {
+    UnitClassCases {
+        unit: "91440106MA5XXXXX2B".into(),
+        industry_class: class,
+        headcount,
+        cases: days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (format!("GS{i}"), *d))
+            .collect(),
+    }
+}
+
+/// industry_class_vs_cases (人社部发〔2015〕71号 rates a unit by its class;
+/// the numbers are assumed): a class 1 or 2 unit with 3 cases within 365
+/// days, at least 50 per thousand people ever enrolled, fires; a class 3
+/// unit, the third case on day 366, or 61 people (3 / 61 < 5 %) do not.
+#[test]
+fn industry_class_vs_cases_fires_on_a_low_class_unit_with_many_cases_for_its_size() {
+    let three = [date(2025, 1, 10), date(2025, 6, 1), date(2026, 1, 9)];
+    check(
+        "industry_class_vs_cases",
+        &[
+            (
+                "class 2, 3 cases in 365 days, 60 people",
+                class_cases(2, 60, &three),
+                true,
+            ),
+            (
+                "class 1, 3 cases, 10 people",
+                class_cases(1, 10, &three),
+                true,
+            ),
+            ("near miss: class 3", class_cases(3, 10, &three), false),
+            (
+                "near miss: 61 people, 4.9 %",
+                class_cases(2, 61, &three),
+                false,
+            ),
+            (
+                "near miss: the third case on day 366",
+                class_cases(
+                    2,
+                    10,
+                    &[date(2025, 1, 10), date(2025, 6, 1), date(2026, 1, 10)],
+                ),
+                false,
+            ),
+            (
+                "near miss: two cases",
+                class_cases(1, 5, &three[..2]),
+                false,
+            ),
+        ],
+        |f, c| f.unit_class_cases.push(c),
     );
 }
 
