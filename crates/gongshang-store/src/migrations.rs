@@ -176,6 +176,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0180_case_recurrences.sql"),
         postgres: include_str!("../migrations/postgres/0180_case_recurrences.sql"),
     },
+    // issue 16 (monitoring at scale): 190-199.
+    Migration {
+        version: 190,
+        name: "order_day_spans",
+        sqlite: include_str!("../migrations/sqlite/0190_order_day_spans.sql"),
+        postgres: include_str!("../migrations/postgres/0190_order_day_spans.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -278,12 +278,6 @@ fn recount(db: &mut dyn Db, alert: i64, at: Timestamp) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Minutes after midnight, China time (UTC+8), of an instant stored as RFC
-/// 3339 UTC text (`2025-07-01T04:30:00Z`): the same expression on both
-/// dialects. Within one China day the value only grows, so max - min is the
-/// day's span.
-const CHINA_MINUTE: &str = "((CAST(substr(ordered_at, 12, 2) AS BIGINT) * 60 + CAST(substr(ordered_at, 15, 2) AS BIGINT) + 480) % 1440)";
-
 /// See [`MonitorStore::grading_subjects`].
 fn gather_grading(
     db: &mut dyn Db,
@@ -461,11 +455,13 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     if let Some(max_span) = filter.max_span_minutes {
         for r in db.rows(
             "gathering long days of orders",
-            &format!(
-                "SELECT resident_id, day, MIN(m), MAX(m), COUNT(*), COUNT(DISTINCT platform) \
-                 FROM (SELECT resident_id, day, platform, {CHINA_MINUTE} AS m FROM orders) o \
-                 GROUP BY resident_id, day HAVING MAX(m) - MIN(m) > $1 ORDER BY resident_id, day"
-            ),
+            // Each worker's day on each platform keeps its first and last
+            // minute (China time; within one China day the minute only
+            // grows, so max - min is the day's span), kept by the import:
+            // grouped in the table's key order, no order is read.
+            "SELECT resident_id, day, MIN(first_minute), MAX(last_minute), CAST(SUM(orders) AS BIGINT), COUNT(*) \
+             FROM order_days \
+             GROUP BY day, resident_id HAVING MAX(last_minute) - MIN(first_minute) > $1 ORDER BY resident_id, day",
             &[i(max_span)],
         )? {
             let c = Cols::new(&r);

@@ -19,7 +19,8 @@ use postgres::{Client, GenericClient, NoTls, Statement};
 
 use crate::db::{Db, DbError, Row, Value};
 use crate::engine::{
-    Backend, MonthTotals, SqlStore, finish_order_batch, industry_text, month_totals,
+    Backend, MonthTotals, ORDER_DAYS_UPSERT, SqlStore, day_spans, finish_order_batch,
+    industry_text, month_totals,
 };
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
@@ -534,26 +535,27 @@ fn add_order_days(
     tx: &mut postgres::Transaction<'_>,
     batch: &[OrderRecord],
 ) -> Result<(), ImportFailure> {
-    let mut days: Vec<(jiff::civil::Date, &str, &str)> = batch
-        .iter()
-        .map(|o| (o.day, o.resident_id.as_str(), o.platform.as_str()))
-        .collect();
-    days.sort_unstable();
-    days.dedup();
     let writer = tx.copy_in(
-        "COPY order_days_staging (resident_id, day, platform) FROM STDIN (FORMAT binary)",
+        "COPY order_days_staging (resident_id, day, platform, first_minute, last_minute, orders) \
+         FROM STDIN (FORMAT binary)",
     )?;
     let mut copy = BinaryCopy::new(writer);
-    for (day, resident_id, platform) in days {
-        copy.row(3)?;
+    for ((day, resident_id, platform), (first, last, orders)) in day_spans(batch.iter()) {
+        copy.row(6)?;
         copy.text(resident_id);
         copy.display(day);
         copy.text(platform);
+        copy.int8(first);
+        copy.int8(last);
+        copy.int8(orders);
     }
     copy.finish()?;
     tx.execute(
-        "INSERT INTO order_days (resident_id, day, platform) \
-         SELECT resident_id, day, platform FROM order_days_staging ON CONFLICT DO NOTHING",
+        &format!(
+            "INSERT INTO order_days (resident_id, day, platform, first_minute, last_minute, orders) \
+             SELECT resident_id, day, platform, first_minute, last_minute, orders FROM order_days_staging \
+             ORDER BY day, resident_id, platform {ORDER_DAYS_UPSERT}"
+        ),
         &[],
     )?;
     Ok(())
@@ -706,7 +708,8 @@ const CREATE_STAGING: &str = "\
         industry TEXT, province TEXT, premium_fen BIGINT, import_id BIGINT \
     ) ON COMMIT DELETE ROWS; \
     CREATE TEMP TABLE IF NOT EXISTS order_days_staging ( \
-        resident_id TEXT, day TEXT, platform TEXT \
+        resident_id TEXT, day TEXT, platform TEXT, \
+        first_minute BIGINT, last_minute BIGINT, orders BIGINT \
     ) ON COMMIT DELETE ROWS";
 
 /// The orders of the staging table not stored yet (the first of each key),
@@ -723,11 +726,16 @@ const INSERT_STAGED: &str = "\
         FROM orders_staging s \
         WHERE (SELECT 1 FROM orders o WHERE o.platform = s.platform AND o.order_id = s.order_id LIMIT 1) IS NULL \
         ON CONFLICT DO NOTHING \
-        RETURNING resident_id, day, platform, premium_fen), \
+        RETURNING resident_id, day, platform, premium_fen, \
+            (CAST(substr(ordered_at, 12, 2) AS BIGINT) * 60 + CAST(substr(ordered_at, 15, 2) AS BIGINT) + 480) % 1440 AS m), \
     days AS ( \
-        INSERT INTO order_days (resident_id, day, platform) \
-        SELECT DISTINCT resident_id, day, platform FROM added ORDER BY 2, 1, 3 \
-        ON CONFLICT DO NOTHING), \
+        INSERT INTO order_days (resident_id, day, platform, first_minute, last_minute, orders) \
+        SELECT resident_id, day, platform, MIN(m), MAX(m), COUNT(*) FROM added \
+        GROUP BY resident_id, day, platform ORDER BY 2, 1, 3 \
+        ON CONFLICT (day, resident_id, platform) DO UPDATE SET \
+        first_minute = CASE WHEN excluded.first_minute < order_days.first_minute THEN excluded.first_minute ELSE order_days.first_minute END, \
+        last_minute = CASE WHEN excluded.last_minute > order_days.last_minute THEN excluded.last_minute ELSE order_days.last_minute END, \
+        orders = order_days.orders + excluded.orders), \
     months AS ( \
         INSERT INTO order_months (platform, month, orders, premium_fen) \
         SELECT platform, substr(day, 1, 7), COUNT(*), SUM(premium_fen) FROM added \

@@ -21,7 +21,10 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql, TransactionBehavior, params};
 
 use crate::db::{Db, DbError, Row, Value, values_list};
-use crate::engine::{Backend, SqlStore, finish_order_batch, industry_text, month_totals};
+use crate::engine::{
+    Backend, ORDER_DAYS_UPSERT, SqlStore, day_spans, finish_order_batch, industry_text,
+    month_totals,
+};
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
 use crate::model::{ImportCounts, OrderConflict, OrderRecord};
@@ -435,12 +438,7 @@ impl Backend for SqliteBackend {
             counts.added = added.len() as u64;
             months = month_totals(added.iter().copied());
             // In the table's key order: day, worker, platform.
-            let mut days: Vec<(Date, &str, &str)> = added
-                .iter()
-                .map(|o| (o.day, o.resident_id.as_str(), o.platform.as_str()))
-                .collect();
-            days.sort_unstable();
-            days.dedup();
+            let days: Vec<_> = day_spans(added.iter().copied()).into_iter().collect();
             for group in days.chunks(ROWS_PER_INSERT) {
                 insert_order_days(&tx, group).map_err(|e| backend_err(ctx, e))?;
             }
@@ -469,19 +467,24 @@ fn order_key(o: &OrderRecord) -> (&str, &str) {
     (o.platform.as_str(), o.order_id.as_str())
 }
 
+type DaySpan<'a> = ((Date, &'a str, &'a str), (i64, i64, i64));
+
 fn insert_order_days(
     tx: &rusqlite::Transaction<'_>,
-    group: &[(Date, &str, &str)],
+    group: &[DaySpan<'_>],
 ) -> rusqlite::Result<()> {
     let sql = format!(
-        "INSERT INTO order_days (day, resident_id, platform) VALUES {} ON CONFLICT DO NOTHING",
-        values_list(group.len(), 3, '?')
+        "INSERT INTO order_days (day, resident_id, platform, first_minute, last_minute, orders) VALUES {} {ORDER_DAYS_UPSERT}",
+        values_list(group.len(), 6, '?')
     );
     let mut stmt = tx.prepare_cached(&sql)?;
-    for (r, (day, resident, platform)) in group.iter().enumerate() {
-        stmt.raw_bind_parameter(r * 3 + 1, IsoDay::new(*day).as_str())?;
-        stmt.raw_bind_parameter(r * 3 + 2, *resident)?;
-        stmt.raw_bind_parameter(r * 3 + 3, *platform)?;
+    for (r, ((day, resident, platform), (first, last, orders))) in group.iter().enumerate() {
+        stmt.raw_bind_parameter(r * 6 + 1, IsoDay::new(*day).as_str())?;
+        stmt.raw_bind_parameter(r * 6 + 2, *resident)?;
+        stmt.raw_bind_parameter(r * 6 + 3, *platform)?;
+        stmt.raw_bind_parameter(r * 6 + 4, *first)?;
+        stmt.raw_bind_parameter(r * 6 + 5, *last)?;
+        stmt.raw_bind_parameter(r * 6 + 6, *orders)?;
     }
     stmt.raw_execute()?;
     Ok(())

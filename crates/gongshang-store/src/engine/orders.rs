@@ -185,6 +185,40 @@ pub(crate) fn month_totals<'a>(added: impl Iterator<Item = &'a OrderRecord>) -> 
     totals
 }
 
+/// The minute of the day in China time (UTC+8, no daylight saving) of an
+/// instant: what `order_days.first_minute` and `last_minute` hold, the same
+/// as the migration's `(hour * 60 + minute + 480) % 1440` over the stored
+/// UTC text.
+pub(crate) fn china_minute(at: Timestamp) -> i64 {
+    (at.as_second().rem_euclid(86_400) / 60 + 480) % 1440
+}
+
+/// A batch's order days: (day, worker, platform) to (first minute, last
+/// minute, orders), in the table's key order.
+pub(crate) type DaySpans<'a> = BTreeMap<(Date, &'a str, &'a str), (i64, i64, i64)>;
+
+/// The order days of the orders of a batch that went in.
+pub(crate) fn day_spans<'a>(added: impl Iterator<Item = &'a OrderRecord>) -> DaySpans<'a> {
+    let mut spans = DaySpans::new();
+    for o in added {
+        let m = china_minute(o.ordered_at);
+        let e = spans
+            .entry((o.day, o.resident_id.as_str(), o.platform.as_str()))
+            .or_insert((m, m, 0));
+        e.0 = e.0.min(m);
+        e.1 = e.1.max(m);
+        e.2 += 1;
+    }
+    spans
+}
+
+/// The upsert that adds a batch's spans to the order days stored (the same
+/// text in both dialects: `excluded` and CASE rather than LEAST or MIN).
+pub(crate) const ORDER_DAYS_UPSERT: &str = "ON CONFLICT (day, resident_id, platform) DO UPDATE SET \
+     first_minute = CASE WHEN excluded.first_minute < order_days.first_minute THEN excluded.first_minute ELSE order_days.first_minute END, \
+     last_minute = CASE WHEN excluded.last_minute > order_days.last_minute THEN excluded.last_minute ELSE order_days.last_minute END, \
+     orders = order_days.orders + excluded.orders";
+
 fn add_month_totals(db: &mut dyn Db, months: &MonthTotals) -> Result<(), StoreError> {
     for ((platform, month), (orders, premium)) in months {
         db.exec(

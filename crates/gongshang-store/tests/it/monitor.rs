@@ -75,6 +75,39 @@ fn a_persons_day_of_orders_is_grouped_across_platforms_in_the_database() {
         );
         assert_eq!((long.orders, long.platforms), (3, 2));
 
+        // The same file again with one more order (person 2 at 05:30: a 16 h
+        // 30 min day): the orders stored before count once, the new one
+        // widens its day (on PostgreSQL the batch takes the staging path).
+        let import = s.begin_import("orders", "day-2.csv", ACTOR, now()).unwrap();
+        let mut again = batch.clone();
+        again.push(order_at("eleme", 8, 2, day, 5, 30));
+        s.import_orders(&again, import, ACTOR, now()).unwrap();
+        let facts = s
+            .monitor_facts(FactFilter {
+                max_span_minutes: Some(16 * 60),
+            })
+            .unwrap();
+        let days: Vec<(String, i64, i64, i64, i64)> = facts
+            .long_days
+            .iter()
+            .map(|d| {
+                (
+                    d.person.clone(),
+                    d.first_minute,
+                    d.last_minute,
+                    d.orders,
+                    d.platforms,
+                )
+            })
+            .collect();
+        assert_eq!(
+            days,
+            [
+                (resident(1).to_string(), 5 * 60 + 50, 23 * 60 + 10, 3, 2),
+                (resident(2).to_string(), 5 * 60 + 30, 22 * 60, 3, 2),
+            ]
+        );
+
         // A platform's declaration beside its stored month.
         let decl = PlatformDeclaration {
             platform: "meituan".into(),
