@@ -22,6 +22,6 @@ pub use gongshang_store::{
 pub use gongshang_store::tickets::{ReferralRow, SubjectKind, TicketRow};
 // Issue 12: overpayments recovered (Decree 765 Art 46).
 pub use gongshang_store::cases::{
-    RevisionApplied, RevisionKind, RevisionRecovery, RevisionRow, RevisionStatus,
+    ArrearsPaid, RevisionApplied, RevisionKind, RevisionRecovery, RevisionRow, RevisionStatus,
 };
 pub use gongshang_store::recovery::{InstalmentRow, OverpaymentRow, RecoveryMethod};

@@ -244,6 +244,14 @@ pub enum AppraisalCmd {
     /// Apply a recorded revision (a second person): the award superseded, the benefits stopped
     /// or changed from the next month unpaid, the overpayment recorded for recovery
     ApplyRevision { revision_id: i64 },
+    /// Pay an applied correction's arrears (what the months paid fell short of the corrected
+    /// conclusion), once
+    PayArrears {
+        revision_id: i64,
+        /// The day paid, YYYY-MM-DD (not before the revision was applied)
+        #[arg(long)]
+        paid_on: Date,
+    },
     /// The revisions of a case's conclusions
     Revisions { number: String },
     /// Record an appraisal's fee and who paid it (the fund: Regulations Art 12, posted to the ledger)
@@ -343,6 +351,19 @@ fn render_revision(r: &gongshang_app::model::RevisionRow, out: &Out) {
             a.overpaid,
             a.underpaid
         ),
+    }
+    if let Some(p) = &r.arrears_paid {
+        if zh {
+            println!(
+                "  少发 {} 元已于 {} 补发（{}）",
+                p.amount, p.paid_on, p.paid_by
+            );
+        } else {
+            println!(
+                "  the {} yuan underpaid were paid on {} ({})",
+                p.amount, p.paid_on, p.paid_by
+            );
+        }
     }
 }
 
@@ -820,6 +841,17 @@ pub fn run_appraisal(cmd: &AppraisalCmd, out: &Out) -> Result<(), CliError> {
         }
         AppraisalCmd::ApplyRevision { revision_id } => {
             let r = app.apply_appraisal_revision(&actor, *revision_id)?;
+            if out.json {
+                return print_json(&r);
+            }
+            render_revision(&r, out);
+            return Ok(());
+        }
+        AppraisalCmd::PayArrears {
+            revision_id,
+            paid_on,
+        } => {
+            let r = app.pay_revision_arrears(&actor, *revision_id, *paid_on)?;
             if out.json {
                 return print_json(&r);
             }

@@ -336,6 +336,18 @@ fn expenditure_branches(scope: Scope) -> Vec<String> {
              WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
             f("pl.month", "r.ledger_key")
         ),
+        // A corrected conclusion's arrears (migration 0195): benefits owed
+        // on months already paid, paid at once under their own item.
+        format!(
+            "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(ap.paid_on, 1, 7), 'benefit', 'fund', 'revision_arrears', \
+             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+             FROM revision_arrears_payments ap JOIN appraisal_revisions ar ON ar.id = ap.revision_id \
+             JOIN cases c ON c.id = ar.case_id \
+             JOIN ledger_transactions lt ON lt.idempotency_key = ap.ledger_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            f("SUBSTR(ap.paid_on, 1, 7)", "ap.ledger_key")
+        ),
         format!(
             "SELECT rr.region, rr.scheme_id, rr.month, 'reserve', 'fund', '', \
              SUM(CASE WHEN p.side = 'debit' THEN p.amount_fen ELSE -p.amount_fen END) \

@@ -183,6 +183,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0190_order_day_spans.sql"),
         postgres: include_str!("../migrations/postgres/0190_order_day_spans.sql"),
     },
+    Migration {
+        version: 195,
+        name: "revision_arrears",
+        sqlite: include_str!("../migrations/sqlite/0195_revision_arrears.sql"),
+        postgres: include_str!("../migrations/postgres/0195_revision_arrears.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -450,3 +450,80 @@ impl App {
             .apply_revision(rev.id, &application, &actor.audit_name(), self.now())?)
     }
 }
+
+impl App {
+    /// Pays an applied correction's arrears: what the months already paid
+    /// fell short of the corrected award (the payable posted when the
+    /// revision was applied), out of the bank account, once (issue 12). Who
+    /// may pay one-time items may pay these; the day paid may not be before
+    /// the revision was applied.
+    pub fn pay_revision_arrears(
+        &self,
+        actor: &Actor,
+        revision_id: i64,
+        paid_on: Date,
+    ) -> Result<RevisionRow, AppError> {
+        actor.authorize(Action::PayOneTime)?;
+        let not_found = || AppError::NotFound {
+            entity: "appraisal revision",
+            key: revision_id.to_string(),
+        };
+        let rev = self.store.revision(revision_id)?.ok_or_else(not_found)?;
+        let case = self
+            .store
+            .case_by_id(rev.case_id)?
+            .filter(|row| reaches_case(actor, row))
+            .ok_or_else(not_found)?;
+        self.refuse_if_recused(actor, case.id)?;
+        let Some(applied) = &rev.applied else {
+            return Err(AppError::Conflict {
+                entity: "appraisal revision",
+                reason: format!(
+                    "{} is not applied yet; nothing is owed on it until a second person applies it",
+                    rev.reference
+                ),
+            });
+        };
+        if let Some(paid) = &rev.arrears_paid {
+            return Err(AppError::Conflict {
+                entity: "appraisal revision",
+                reason: format!(
+                    "the arrears of {} ({} yuan) were paid on {} by {}",
+                    rev.reference, paid.amount, paid.paid_on, paid.paid_by
+                ),
+            });
+        }
+        if applied.underpaid <= Money::ZERO {
+            return Err(AppError::Conflict {
+                entity: "appraisal revision",
+                reason: format!(
+                    "{}: the months paid did not fall short of the revised conclusion; no arrears are owed",
+                    rev.reference
+                ),
+            });
+        }
+        let applied_on = coverage::date_in_china(applied.checked_at);
+        if paid_on < applied_on {
+            return Err(AppError::invalid(
+                "paid_on",
+                format!("{paid_on} is before the revision was applied ({applied_on})"),
+            ));
+        }
+        let award = applied
+            .new_award_id
+            .map_or_else(|| rev.reference.clone(), |id| format!("award-{id}"));
+        let tx = ledger::benefit_paid(
+            key(&format!("revision-{}-arrears-paid", rev.id))?,
+            super::reference(&format!("{}-arrears", rev.reference))?,
+            super::reference(&award)?,
+            applied.underpaid,
+        )?;
+        Ok(self.store.pay_revision_arrears(
+            rev.id,
+            paid_on,
+            &tx,
+            &actor.audit_name(),
+            self.now(),
+        )?)
+    }
+}

@@ -1686,6 +1686,13 @@ fn order55_art31_corrected_grade_pays_the_new_amount_from_the_next_month_and_rec
         let done = applied.applied.clone().unwrap();
         assert_eq!(done.overpaid, yuan("2550.00"));
         assert_eq!(done.underpaid, Money::ZERO);
+        let none_owed = app
+            .pay_revision_arrears(&ACTOR, recorded.id, app.today())
+            .unwrap_err();
+        assert!(
+            format!("{none_owed}").contains("no arrears are owed"),
+            "{none_owed}"
+        );
 
         let history = app.appraisal_history(&ACTOR, &number).unwrap();
         assert_eq!(
@@ -1767,5 +1774,47 @@ fn order55_art31_corrected_upwards_owes_the_months_paid_short_and_recovers_nothi
         );
         let may = app.run_payroll(&ACTOR, month("2026-05")).unwrap();
         assert_eq!(may.total, yuan("7225.00"));
+
+        // The arrears are paid once, from the day the revision was applied,
+        // and show in the fund's statement as benefits paid that month.
+        let today = app.today();
+        let err = app
+            .pay_revision_arrears(&ACTOR, recorded.id, today.yesterday().unwrap())
+            .unwrap_err();
+        assert!(
+            format!("{err}").contains("before the revision was applied"),
+            "{err}"
+        );
+        let paid = app
+            .pay_revision_arrears(&ACTOR, recorded.id, today)
+            .unwrap()
+            .arrears_paid
+            .unwrap();
+        assert_eq!((paid.amount, paid.paid_on), (yuan("2550.00"), today));
+        assert_eq!(
+            paid.ledger_key,
+            format!("revision-{}-arrears-paid", recorded.id)
+        );
+        let again = app
+            .pay_revision_arrears(&ACTOR, recorded.id, today)
+            .unwrap_err();
+        assert!(format!("{again}").contains("were paid on"), "{again}");
+        let this_month = today.strftime("%Y-%m").to_string();
+        let line = app
+            .fund_statement(
+                &ACTOR,
+                gongshang_app::fund::StatementPeriod::parse(&this_month).unwrap(),
+                None,
+                None,
+            )
+            .unwrap()
+            .total;
+        assert!(
+            line.benefits
+                .iter()
+                .any(|b| b.item == "revision_arrears" && b.amount == yuan("2550.00")),
+            "{:?}",
+            line.benefits
+        );
     });
 }

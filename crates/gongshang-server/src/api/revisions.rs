@@ -24,6 +24,15 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(record_revision, list_revisions))
         .routes(routes!(apply_revision))
+        .routes(routes!(pay_arrears))
+}
+
+/// The day a correction's arrears are paid.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArrearsBody {
+    /// YYYY-MM-DD; not before the revision was applied.
+    pub paid_on: String,
 }
 
 /// The committee's decision revoking or correcting the conclusion in force.
@@ -73,6 +82,10 @@ pub struct RevisionView {
     /// Owed by the revised conclusion beyond what was paid, in yuan: to pay.
     pub underpaid: Option<String>,
     pub applied_by: Option<String>,
+    /// The arrears paid (in yuan), once: when, and by whom.
+    pub arrears_paid: Option<String>,
+    pub arrears_paid_on: Option<String>,
+    pub arrears_paid_by: Option<String>,
 }
 
 impl From<&RevisionRow> for RevisionView {
@@ -101,6 +114,9 @@ impl From<&RevisionRow> for RevisionView {
             overpaid: a.map(|a| a.overpaid.to_string()),
             underpaid: a.map(|a| a.underpaid.to_string()),
             applied_by: a.map(|a| a.checked_by.clone()),
+            arrears_paid: r.arrears_paid.as_ref().map(|p| p.amount.to_string()),
+            arrears_paid_on: r.arrears_paid.as_ref().map(|p| p.paid_on.to_string()),
+            arrears_paid_by: r.arrears_paid.as_ref().map(|p| p.paid_by.clone()),
         }
     }
 }
@@ -200,6 +216,28 @@ pub async fn apply_revision(
     let actor = user.actor();
     let row = state
         .run(move |app| app.apply_appraisal_revision(&actor, id))
+        .await?;
+    Ok(json(StatusCode::OK, &RevisionView::from(&row)))
+}
+
+/// Pay an applied correction's arrears: what the months already paid fell
+/// short of the corrected conclusion (the payable posted when it was
+/// applied), from the fund's bank account, once (409 when nothing is owed,
+/// it is not applied, or it is paid already).
+#[utoipa::path(post, path = "/appraisal-revisions/{id}/arrears", tag = "cases",
+    params(("id" = i64, Path, description = "the revision's id")),
+    request_body = ArrearsBody,
+    responses((status = 200, body = RevisionView), (status = "4XX", body = Problem)))]
+pub async fn pay_arrears(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ArrearsBody>,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let paid_on = parse_date("paid_on", &body.paid_on)?;
+    let row = state
+        .run(move |app| app.pay_revision_arrears(&actor, id, paid_on))
         .await?;
     Ok(json(StatusCode::OK, &RevisionView::from(&row)))
 }

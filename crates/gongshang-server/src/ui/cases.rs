@@ -55,6 +55,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{number}/revise", post(revise))
         .route("/appraisal-revisions/{id}/apply", post(apply_revision))
+        .route("/appraisal-revisions/{id}/arrears", post(pay_arrears))
         .route("/cases/{number}/appraisal-fee", post(record_appraisal_fee))
         .route("/awards/{id}", get(award))
         .route("/awards/{id}/approve", post(approve))
@@ -868,6 +869,9 @@ pub struct ActForm {
     fee_payer: String,
     #[serde(default)]
     fee_paid_on: String,
+    // issue 12: a correction's arrears paid
+    #[serde(default)]
+    arrears_paid_on: String,
     // issue 17: a recurrence (Regulations Art 38, ui/recurrence.rs)
     #[serde(default)]
     pub(super) recurred_on: String,
@@ -1496,6 +1500,9 @@ fn revision_section(ctx: &Ctx, page: &CasePage, failed: Option<(&AppError, &ActF
     let apply_error = failed
         .filter(|(_, f)| f.action == "apply_revision")
         .map(|(e, _)| e);
+    let arrears = failed.filter(|(_, f)| f.action == "pay_arrears");
+    let arrears_error = arrears.map(|(e, _)| e);
+    let arrears_typed = arrears.map(|(_, f)| f);
     let me = ctx.viewer.actor().map(|a| a.login).unwrap_or_default();
     let current = page.view.appraisal.current();
     // Nothing to revoke or correct before a conclusion, and nothing recorded.
@@ -1529,6 +1536,22 @@ fn revision_section(ctx: &Ctx, page: &CasePage, failed: Option<(&AppError, &ActF
                     @if let Some(a) = &r.applied {
                         (ctx.t("已执行：多发 ", "Applied: overpaid ")) strong { (yuan(a.overpaid)) } (ctx.t(" 元转入多发待遇追回，少发 ", " yuan to recover (see overpayments), underpaid ")) strong { (yuan(a.underpaid)) } (ctx.t(" 元待补发。", " yuan to pay."))
                         " " span.muted { (ctx.t("执行：", "applied by ")) (actor_words(ctx, &a.checked_by)) }
+                        @if let Some(p) = &r.arrears_paid {
+                            br; (ctx.t("少发部分已于 ", "The underpaid amount was paid on ")) (p.paid_on) (ctx.t(" 补发 ", ": ")) strong { (yuan(p.amount)) } (ctx.t(" 元", " yuan"))
+                            " " span.muted { (ctx.t("经办：", "by ")) (actor_words(ctx, &p.paid_by)) }
+                        } @else if a.underpaid > gongshang_rules::Money::ZERO && ctx.viewer.may(Action::PayOneTime) {
+                            form method="post" action=(format!("/appraisal-revisions/{}/arrears", r.id)) {
+                                (session::csrf_field(ctx))
+                                input type="hidden" name="action" value="pay_arrears";
+                                (super::staff_words::at_form(ctx, &["paid_on"], arrears_error))
+                                label for=(format!("arrears_paid_on-{}", r.id)) { (ctx.t("补发日期", "Day paid")) }
+                                input id=(format!("arrears_paid_on-{}", r.id)) name="arrears_paid_on" type="date" required
+                                    value=(arrears_typed.map_or("", |f| f.arrears_paid_on.as_str()))
+                                    aria-invalid=[arrears_error.is_some_and(|e| e.field() == Some("paid_on")).then_some("true")];
+                                (at_field(ctx, "paid_on", arrears_error))
+                                button.primary type="submit" { (ctx.t("补发少发待遇 ", "Pay the underpaid ")) (yuan(a.underpaid)) (ctx.t(" 元", " yuan")) }
+                            }
+                        }
                     } @else {
                         (ctx.t("已登记，待复核人员执行。执行后：原核定作废，", "Recorded, awaiting a reviewer. Applying it supersedes the award, "))
                         (match r.kind {
@@ -1684,6 +1707,46 @@ async fn apply_revision(
     };
     let result = state
         .run(move |app| app.apply_appraisal_revision(&checker, id))
+        .await;
+    after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
+}
+
+/// A correction's arrears paid on the day the clerk names (issue 12).
+async fn pay_arrears(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(mut f): Form<ActForm>,
+) -> Response {
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    f.action = "pay_arrears".into();
+    let viewer = actor.clone();
+    let payer = actor.clone();
+    let reader = actor.clone();
+    let number = state
+        .run(move |app| app.appraisal_revision(&reader, id).map(|(_, n)| n))
+        .await;
+    let number = match number {
+        Ok(n) => n,
+        Err(e) => return error_page(&ctx, &e),
+    };
+    let day = f.arrears_paid_on.trim().to_owned();
+    let result = state
+        .run(move |app| {
+            let paid_on = day.parse().map_err(|_| {
+                AppError::invalid(
+                    "paid_on",
+                    format!("{day:?} is not a date; expected YYYY-MM-DD"),
+                )
+            })?;
+            app.pay_revision_arrears(&payer, id, paid_on)
+        })
         .await;
     after_change(&state, &ctx, &viewer, &number, result.err().map(|e| (e, f))).await
 }

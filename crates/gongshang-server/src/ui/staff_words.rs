@@ -37,6 +37,7 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "fee_amount" => lang.t("鉴定费金额", "fee"),
         "fee_payer" => lang.t("付款方", "payer"),
         "fee_paid_on" => lang.t("支付日期", "day paid"),
+        "paid_on" => lang.t("支付日期", "day paid"),
         "q" => lang.t("搜索", "search"),
         "login" => lang.t("账号", "login"),
         "label" => lang.t("令牌用途", "token label"),
@@ -134,6 +135,10 @@ fn hint(lang: Lang, field: &str) -> Option<&'static str> {
         "fee_paid_on" => lang.t(
             "请选择支付日期（不晚于今天，不早于申请鉴定之日）",
             "choose the day paid (not after today, not before the appraisal was applied for)",
+        ),
+        "paid_on" => lang.t(
+            "请选择支付日期（不早于纠正决定执行之日）",
+            "choose the day paid (not before the revision was applied)",
         ),
         "recusal_official" => lang.t(
             "请填写回避人员的账号（须为经办、复核或管理人员）",

@@ -1137,3 +1137,74 @@ fn orders_as_csv_are_read_as_the_command_line_reads_them_and_conflicts_are_repor
         );
     });
 }
+
+/// Order No. 55 Art 31 over the API: a grade 2 conclusion corrected to
+/// grade 1 after July was paid owes July's difference (90% - 85% of
+/// 8,500.00 = 425.00); the clerk pays it once, not before the day the
+/// revision was applied, and a unit may not pay it.
+#[test]
+fn order55_art31_a_correction_upwards_pays_its_arrears_once() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let (clerk, reviewer) = (s.token("clerk"), s.token("reviewer"));
+        let number = "GS-2025-ARR";
+        recognised_case(s, number, f.unit_a.as_str(), f.person_1.as_str());
+        let award = computed_award(s, number);
+        let r = s.send(req("POST", format!("/api/v1/awards/{award}/approve")).bearer(reviewer));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = s.send(
+            req("POST", "/api/v1/payroll/runs")
+                .bearer(clerk)
+                .header("Idempotency-Key", "arrears-payroll-2025-07")
+                .json(&json!({"month": "2025-07"})),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let r = s.send(
+            req(
+                "POST",
+                format!("/api/v1/cases/{number}/appraisal/revisions"),
+            )
+            .bearer(clerk)
+            .json(&json!({
+                "kind": "correct", "grade": 1,
+                "reason": "the conclusion understated the impairment",
+                "decision_no": "穗劳鉴更〔2025〕3号", "decided_on": "2025-07-01"
+            })),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        let pay = |token: &str, day: &str| {
+            s.send(
+                req("POST", format!("/api/v1/appraisal-revisions/{id}/arrears"))
+                    .bearer(token)
+                    .json(&json!({"paid_on": day})),
+            )
+        };
+        let early = pay(clerk, "2025-07-01");
+        assert_eq!(
+            (early.status, early.code()),
+            (409, "conflict".into()),
+            "{}",
+            early.body
+        );
+        let r =
+            s.send(req("POST", format!("/api/v1/appraisal-revisions/{id}/apply")).bearer(reviewer));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["underpaid"], "425.00", "{}", r.body);
+        let unit = pay(s.token("unit_a"), "2025-07-01");
+        assert_eq!(unit.status, 403, "{}", unit.body);
+        let before = pay(clerk, "2025-06-30");
+        assert_eq!(before.status, 422, "{}", before.body);
+        assert_eq!(before.json()["field"], "paid_on");
+        let paid = pay(clerk, "2025-07-01");
+        assert_eq!(paid.status, 200, "{}", paid.body);
+        let paid = paid.json();
+        assert_eq!(
+            (&paid["arrears_paid"], &paid["arrears_paid_on"]),
+            (&json!("425.00"), &json!("2025-07-01")),
+            "{paid}"
+        );
+        let again = pay(clerk, "2025-07-01");
+        assert_eq!(again.status, 409, "{}", again.body);
+    });
+}

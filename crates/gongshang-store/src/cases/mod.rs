@@ -334,7 +334,7 @@ pub use recurrences::{
 };
 pub use recusals::{RECUSAL_REASON_MAX_CHARS, Recusal, RecusalStore};
 pub use revisions::{
-    ApprovalPlan, NewRevision, RevisionApplication, RevisionApplied, RevisionKind,
+    ApprovalPlan, ArrearsPaid, NewRevision, RevisionApplication, RevisionApplied, RevisionKind,
     RevisionRecovery, RevisionRow, RevisionStatus, RevisionStore,
 };
 pub use staff::{

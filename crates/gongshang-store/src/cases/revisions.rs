@@ -119,6 +119,19 @@ pub struct RevisionRow {
     pub made_by: String,
     pub made_at: Timestamp,
     pub applied: Option<RevisionApplied>,
+    /// A correction's arrears (what the months paid fell short of the
+    /// corrected award), paid out once (migration 0195).
+    pub arrears_paid: Option<ArrearsPaid>,
+}
+
+/// The payment of a correction's arrears.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ArrearsPaid {
+    pub amount: Money,
+    pub paid_on: Date,
+    pub ledger_key: String,
+    pub paid_by: String,
+    pub paid_at: Timestamp,
 }
 
 impl RevisionRow {
@@ -182,13 +195,27 @@ pub trait RevisionStore {
 
     /// The revisions of a case, oldest first.
     fn revisions_of_case(&self, case_id: i64) -> Result<Vec<RevisionRow>, StoreError>;
+
+    /// Pays an applied correction's arrears with its ledger transaction
+    /// (the payable settled from the bank account), once: refused when the
+    /// revision is not applied or owes nothing (`conflict`), or is paid
+    /// already (`duplicate`); nothing is written then.
+    fn pay_revision_arrears(
+        &self,
+        revision_id: i64,
+        paid_on: Date,
+        tx: &Transaction,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<RevisionRow, StoreError>;
 }
 
 const COLUMNS: &str = "r.id, r.reference, r.case_id, r.kind, r.conclusion, r.grade, r.nursing, r.reason, r.decision_no, r.decided_on, r.recovery, r.instalments, r.made_by, r.made_at, \
-    a.superseded_award_id, a.new_award_id, a.overpaid_fen, a.underpaid_fen, a.underpaid_ledger_key, a.basis, a.checked_by, a.checked_at";
+    a.superseded_award_id, a.new_award_id, a.overpaid_fen, a.underpaid_fen, a.underpaid_ledger_key, a.basis, a.checked_by, a.checked_at, \
+    p.amount_fen, p.paid_on, p.ledger_key, p.paid_by, p.paid_at";
 
-const FROM: &str =
-    "appraisal_revisions r LEFT JOIN appraisal_revision_applications a ON a.revision_id = r.id";
+const FROM: &str = "appraisal_revisions r LEFT JOIN appraisal_revision_applications a ON a.revision_id = r.id \
+     LEFT JOIN revision_arrears_payments p ON p.revision_id = r.id";
 
 fn from_row(row: &[Value]) -> Result<RevisionRow, StoreError> {
     let c = Cols::new(row);
@@ -218,6 +245,16 @@ fn from_row(row: &[Value]) -> Result<RevisionRow, StoreError> {
         }),
         None => None,
     };
+    let arrears_paid = match c.opt_text(25)? {
+        Some(paid_by) => Some(ArrearsPaid {
+            amount: Money::from_fen(c.int(22)?),
+            paid_on: c.parsed(23, "paid_on", parse_date)?,
+            ledger_key: c.text(24)?.to_owned(),
+            paid_by: paid_by.to_owned(),
+            paid_at: c.parsed(26, "paid_at", parse_ts)?,
+        }),
+        None => None,
+    };
     Ok(RevisionRow {
         id: c.int(0)?,
         reference: c.text(1)?.to_owned(),
@@ -236,6 +273,7 @@ fn from_row(row: &[Value]) -> Result<RevisionRow, StoreError> {
         made_by: c.text(12)?.to_owned(),
         made_at: c.parsed(13, "made_at", parse_ts)?,
         applied,
+        arrears_paid,
     })
 }
 
@@ -450,6 +488,79 @@ impl<B: Backend> RevisionStore for SqlStore<B> {
 
     fn revision(&self, id: i64) -> Result<Option<RevisionRow>, StoreError> {
         self.backend.read(|db| by_id(db, id))
+    }
+
+    fn pay_revision_arrears(
+        &self,
+        revision_id: i64,
+        paid_on: Date,
+        tx: &Transaction,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<RevisionRow, StoreError> {
+        require_actor(actor)?;
+        self.backend.transaction(|db| {
+            let rev = by_id(db, revision_id)?
+                .ok_or_else(|| StoreError::not_found("appraisal revision", revision_id))?;
+            if rev.arrears_paid.is_some() {
+                return Err(StoreError::duplicate("arrears payment", &rev.reference));
+            }
+            let owed = rev.applied.as_ref().map_or(Money::ZERO, |a| a.underpaid);
+            if owed <= Money::ZERO {
+                return Err(StoreError::conflict(
+                    "appraisal revision",
+                    &rev.reference,
+                    if rev.applied.is_none() {
+                        "it is not applied yet, so nothing is owed on it".to_owned()
+                    } else {
+                        "the months paid did not fall short of the revised conclusion: no arrears are owed".to_owned()
+                    },
+                ));
+            }
+            if tx.amount() != owed {
+                return Err(StoreError::invalid(
+                    "amount",
+                    format!("{} yuan, but the revision owes {owed} yuan", tx.amount()),
+                ));
+            }
+            if post(db, tx, actor, at)? == Posted::AlreadyPosted {
+                return Err(StoreError::conflict(
+                    "ledger transaction",
+                    tx.idempotency_key().as_str(),
+                    "it is already posted, so it cannot also pay these arrears",
+                ));
+            }
+            db.exec(
+                "paying a revision's arrears",
+                "INSERT INTO revision_arrears_payments (revision_id, amount_fen, paid_on, ledger_key, paid_by, paid_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    i(revision_id),
+                    i(owed.fen()),
+                    t(paid_on),
+                    t(tx.idempotency_key().as_str()),
+                    t(actor),
+                    t(at),
+                ],
+            )?;
+            crate::fund::add_to_fund_summary(db, tx)?;
+            audit(
+                db,
+                actor,
+                at,
+                "pay_revision_arrears",
+                "appraisal_revision",
+                &revision_id.to_string(),
+                json!({
+                    "reference": rev.reference,
+                    "amount_fen": owed.fen(),
+                    "paid_on": paid_on.to_string(),
+                    "ledger_key": tx.idempotency_key().as_str(),
+                }),
+            )?;
+            by_id(db, revision_id)?
+                .ok_or_else(|| StoreError::not_found("appraisal revision", revision_id))
+        })
     }
 
     fn revisions_of_case(&self, case_id: i64) -> Result<Vec<RevisionRow>, StoreError> {
