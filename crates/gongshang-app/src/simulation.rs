@@ -49,6 +49,10 @@ pub struct SimulationRequest {
     pub replicates: u16,
 }
 
+/// The years of accidents the claim experience of a stored projection
+/// reads, before the day counted.
+pub const EXPERIENCE_YEARS: i16 = 3;
+
 /// The most people the API projects in a request.
 pub const SIMULATION_MAX_PEOPLE: u64 = 1_000_000;
 
@@ -244,6 +248,83 @@ impl App {
 
     /// [`App::stored_population`] once authorized. Schemes and regions are
     /// resolved once each, not once per record.
+    /// The claim experience of the three years before `on` (accident days
+    /// `[on - 3 years, on)`), as the stored enrolments and cases show it
+    /// (issue 14; `gongshang_sim::experience`).
+    pub fn claim_experience(
+        &self,
+        actor: &Actor,
+        on: Date,
+    ) -> Result<gongshang_sim::experience::Observed, AppError> {
+        actor.authorize(Action::RunSimulation)?;
+        self.observed_experience(on)
+    }
+
+    /// A reform's assumptions blended with the claim experience of the
+    /// three years before `on` (for a projection over the insured stored on
+    /// `on`): what the reform file sets itself stays.
+    pub fn stored_experience(
+        &self,
+        actor: &Actor,
+        on: Date,
+        reform: &mut gongshang_sim::Reform,
+    ) -> Result<(), AppError> {
+        actor.authorize(Action::RunSimulation)?;
+        self.blend_experience(on, reform)
+    }
+
+    fn blend_experience(
+        &self,
+        on: Date,
+        reform: &mut gongshang_sim::Reform,
+    ) -> Result<(), AppError> {
+        let observed = self.observed_experience(on)?;
+        let defaults = gongshang_sim::Assumptions::default();
+        let file = reform.assumptions.clone();
+        let file_set = |key: &str| file.items.get(key) != defaults.items.get(key);
+        reform.assumptions = observed.blend(&file, &file_set);
+        Ok(())
+    }
+
+    fn observed_experience(
+        &self,
+        on: Date,
+    ) -> Result<gongshang_sim::experience::Observed, AppError> {
+        use gongshang_sim::experience::{Claim, Enrolled, Observed, Outcome};
+        let from = on
+            .checked_sub(jiff::Span::new().years(EXPERIENCE_YEARS))
+            .map_err(|e| AppError::invalid("on", e.to_string()))?;
+        let read = self
+            .store
+            .claim_experience(&from.to_string(), &on.to_string())?;
+        let class = |c: i64| u8::try_from(c).unwrap_or(0);
+        let mut enrolled = Vec::with_capacity(read.enrolled.len());
+        for e in &read.enrolled {
+            enrolled.push(Enrolled {
+                class: class(e.industry_class),
+                start: e.start,
+                end: e.end,
+                count: u64::try_from(e.count).unwrap_or(0),
+            });
+        }
+        let claims: Vec<Claim> = read
+            .claims
+            .iter()
+            .filter_map(|c| {
+                let outcome = if c.death {
+                    Outcome::Death
+                } else {
+                    Outcome::Grade(u8::try_from(c.grade?).ok()?)
+                };
+                Some(Claim {
+                    class: class(c.industry_class),
+                    outcome,
+                })
+            })
+            .collect();
+        Ok(Observed::count(from, on, &enrolled, &claims))
+    }
+
     fn population_on(
         &self,
         on: Date,
@@ -391,10 +472,16 @@ impl App {
                 },
             ));
         }
-        let reform = match &req.reform {
+        let mut reform = match &req.reform {
             Some(text) => gongshang_sim::Reform::parse(text, &self.policy).map_err(sim_error)?,
             None => gongshang_sim::Reform::none(),
         };
+        // Over the insured as stored, the incidence and the outcome mix
+        // follow the stored cases too, as far as they are credible; what the
+        // reform file sets stays as it says.
+        if let PopulationSource::Stored { on, .. } = req.population {
+            self.blend_experience(on, &mut reform)?;
+        }
         let projection = gongshang_sim::project(
             &pop,
             &self.policy,

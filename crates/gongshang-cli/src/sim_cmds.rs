@@ -203,7 +203,13 @@ fn print_side_by_side(b: &ScenarioRun, r: &ScenarioRun) {
 
 /// The insured as stored, through the app (its permission table and the
 /// reasons a record is left out); the counts left out are printed.
-fn stored_population(args: &SimulateArgs, url: &str) -> Result<Population, CliError> {
+/// The reform's assumptions then follow the stored cases as far as they are
+/// credible (`App::stored_experience`).
+fn stored_population(
+    args: &SimulateArgs,
+    url: &str,
+    reform: &mut Reform,
+) -> Result<Population, CliError> {
     let app = crate::db::open_app(Some(url))?;
     let actor = crate::db::cli_actor(&app, args.actor.as_deref())?;
     let on = args.on.unwrap_or_else(|| app.today());
@@ -219,12 +225,23 @@ fn stored_population(args: &SimulateArgs, url: &str) -> Result<Population, CliEr
             "--db: no enrolment that can be projected runs on {on}"
         )));
     }
+    app.stored_experience(&actor, on, reform)?;
+    for a in reform.assumptions.items.values() {
+        if a.label.starts_with("estimated from the stored cases") {
+            eprintln!(
+                "  {} = {}: {}",
+                a.key,
+                gongshang_sim::percent_text(a.value_ppm),
+                a.label
+            );
+        }
+    }
     Ok(pop)
 }
 
 pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
     let policy = PolicySet::embedded()?;
-    let reform = match &args.reform {
+    let mut reform = match &args.reform {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
@@ -237,7 +254,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
     eprint!("[1/3] population ... ");
     let pop = match (&args.population, &args.db) {
         (Some(path), _) => read_population(path)?,
-        (None, Some(url)) => stored_population(args, url)?,
+        (None, Some(url)) => stored_population(args, url, &mut reform)?,
         (None, None) => {
             Population::synthetic(&policy, args.people, args.seed, date(args.start, 1, 1))?
         }

@@ -8,6 +8,8 @@
 //!   each labelled.
 //! - [`population`]: the insured as struct-of-arrays with weights (ten bytes
 //!   a person), synthetic (seeded) or filled by the caller.
+//! - [`experience`]: claim incidence and the outcome mix observed in the
+//!   stored cases, blended with the defaults by credibility.
 //! - [`project`]: baseline and reform side by side: income by payer,
 //!   expenditure by item, reserve and months of reserve, the pay-as-you-go
 //!   cost rate and the break-even rate; the difference attributed to each
@@ -19,6 +21,7 @@
 //! and rates are parts per million in the hot loop (exact for every rate the
 //! policy files hold, which are whole hundredths of a percent or coarser).
 
+pub mod experience;
 pub mod population;
 pub mod project;
 pub mod reform;

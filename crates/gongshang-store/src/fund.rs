@@ -228,6 +228,14 @@ pub trait FundStore {
     /// date and the wage of the latest declaration up to `on`'s month.
     fn insured_on(&self, on: &str) -> Result<Vec<InsuredRow>, StoreError>;
 
+    /// The claim experience of the accident days `[from, to)` (`YYYY-MM-DD`;
+    /// issue 14): the enrolments of units overlapping the window, grouped by
+    /// the unit's industry class and their first and last day, and the cases
+    /// of units whose accident day is in it, with the grade of the latest
+    /// appraisal conclusion and whether an approved award pays the one-time
+    /// death benefit. Two statements.
+    fn claim_experience(&self, from: &str, to: &str) -> Result<ClaimExperience, StoreError>;
+
     /// Every platform's months in the platform pilot up to and including
     /// `to_month`: premiums billed and collected, benefits paid on its cases
     /// (issue 12, the payout ratio). One statement.
@@ -246,6 +254,34 @@ pub struct InsuredRow {
     pub birth_date: String,
     /// The latest declared wage up to the day's month (none: never declared).
     pub declared_wage: Option<Money>,
+}
+
+/// Enrolments of one industry class with the same first and last day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrolledSpan {
+    pub industry_class: i64,
+    pub start: jiff::civil::Date,
+    /// The last day enrolled (none: still running).
+    pub end: Option<jiff::civil::Date>,
+    pub count: i64,
+}
+
+/// A case of a unit, with what it ended in so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimOutcomeRow {
+    pub industry_class: i64,
+    /// The latest appraisal conclusion's grade (none: no grade reached or no
+    /// conclusion yet).
+    pub grade: Option<i64>,
+    /// An approved award pays the one-time death benefit.
+    pub death: bool,
+}
+
+/// See [`FundStore::claim_experience`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClaimExperience {
+    pub enrolled: Vec<EnrolledSpan>,
+    pub claims: Vec<ClaimOutcomeRow>,
 }
 
 fn t(v: impl ToString) -> Value {
@@ -846,6 +882,61 @@ impl<B: Backend> FundStore for SqlStore<B> {
             .iter()
             .map(|r| fee_row(r, false))
             .collect()
+        })
+    }
+
+    fn claim_experience(&self, from: &str, to: &str) -> Result<ClaimExperience, StoreError> {
+        self.backend.read(|db| {
+            let enrolled = db
+                .rows(
+                    "reading the enrolments of a window",
+                    "SELECT u.industry_class, e.start_date, e.end_date, CAST(COUNT(*) AS BIGINT) \
+                     FROM enrollments e JOIN units u ON u.id = e.unit_id \
+                     WHERE e.start_date < $2 AND (e.end_date IS NULL OR e.end_date >= $1) \
+                     GROUP BY u.industry_class, e.start_date, e.end_date \
+                     ORDER BY u.industry_class, e.start_date, e.end_date",
+                    &[t(from), t(to)],
+                )?
+                .iter()
+                .map(|r| {
+                    let c = Cols::new(r);
+                    Ok(EnrolledSpan {
+                        industry_class: c.int(0)?,
+                        start: c.parsed(1, "start_date", crate::engine::parse_date)?,
+                        end: c
+                            .opt_text(2)?
+                            .map(|d| {
+                                crate::engine::parse_date(d)
+                                    .map_err(|e| StoreError::stored("end_date", e))
+                            })
+                            .transpose()?,
+                        count: c.int(3)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let claims = db
+                .rows(
+                    "reading the cases of a window",
+                    "SELECT u.industry_class, \
+                     (SELECT a.grade FROM appraisal_conclusions a WHERE a.case_id = c.id ORDER BY a.number DESC LIMIT 1), \
+                     CASE WHEN EXISTS (SELECT 1 FROM awards aw JOIN award_items ai ON ai.award_id = aw.id \
+                        WHERE aw.case_id = c.id AND aw.status = 'approved' AND ai.item = 'one_time_death_benefit') THEN 1 ELSE 0 END \
+                     FROM cases c JOIN units u ON u.credit_code = c.unit_code \
+                     WHERE c.accident_date >= $1 AND c.accident_date < $2 \
+                     ORDER BY c.id",
+                    &[t(from), t(to)],
+                )?
+                .iter()
+                .map(|r| {
+                    let c = Cols::new(r);
+                    Ok(ClaimOutcomeRow {
+                        industry_class: c.int(0)?,
+                        grade: c.opt_int(1)?,
+                        death: c.int(2)? == 1,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(ClaimExperience { enrolled, claims })
         })
     }
 

@@ -1818,3 +1818,56 @@ fn order55_art31_corrected_upwards_owes_the_months_paid_short_and_recovers_nothi
         );
     });
 }
+
+/// Issue 14: the claim experience a projection over the stored insured
+/// reads. Two employees of class 2 units enrolled from 2024-01-01, each with
+/// an accident on 2025-03-10: one concluded at grade 3, the other not yet
+/// appraised. Counted on 2026-01-01 over the accident days 2023-01-01 to
+/// 2025-12-31: 2 × 731 insured-days (2024 has 366 days, 2025 365) and one
+/// claim, grade 3; the case without a conclusion counts as nothing yet.
+/// Blended, class 2's incidence is Z × observed + (1 - Z) × 0.3% with
+/// observed 1 × 365 × 10^6 / 1462 = 249658.0 → 249658 ppm and Z = isqrt(10^12
+/// / 1082) = 30400 ppm (30400² = 924,160,000 ≤ 924,214,417 < 30401²):
+/// (30400 × 249658 + 969600 × 3000) / 10^6 = (7,589,603,200 +
+/// 2,908,800,000) / 10^6 = 10498.4032 → 10498 ppm.
+#[test]
+fn the_claim_experience_counts_the_stored_insured_days_and_concluded_cases_by_class() {
+    each_backend(|app, _| {
+        grade3_allowance_paid_six_months(app);
+        recognised(app, 2);
+        let observed = app.claim_experience(&ACTOR, date(2026, 1, 1)).unwrap();
+        assert_eq!(
+            (observed.from, observed.to),
+            (date(2023, 1, 1), date(2026, 1, 1))
+        );
+        assert_eq!(observed.days[1], 2 * 731);
+        assert_eq!(observed.claims_of(1), 1);
+        assert_eq!(observed.claims[1][2], 1);
+        assert_eq!(observed.days.iter().sum::<u128>(), 2 * 731);
+        let base = gongshang_sim::Assumptions::default();
+        let blended = observed.blend(&base, &|_: &str| false);
+        assert_eq!(blended.get("incidence.class_2"), 10_498);
+        assert_eq!(
+            blended.get("incidence.class_1"),
+            base.get("incidence.class_1")
+        );
+        // An analyst reads it (aggregates only); a worker may not.
+        let analyst = gongshang_app::accounts::Actor {
+            login: "analyst".into(),
+            role: gongshang_app::accounts::Role::Analyst,
+            scope: gongshang_app::accounts::Scope::StatisticsOnly,
+        };
+        assert!(app.claim_experience(&analyst, date(2026, 1, 1)).is_ok());
+        let worker = gongshang_app::accounts::Actor {
+            login: "worker".into(),
+            role: gongshang_app::accounts::Role::Worker,
+            scope: gongshang_app::accounts::Scope::Person(person(
+                app,
+                "440106",
+                date(1990, 1, 1),
+                99,
+            )),
+        };
+        assert!(app.claim_experience(&worker, date(2026, 1, 1)).is_err());
+    });
+}
