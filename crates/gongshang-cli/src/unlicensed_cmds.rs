@@ -1,26 +1,30 @@
 //! `gongshang unlicensed`: the one-time compensation an unlicensed unit pays
 //! a worker disabled by a work injury (Regulations Art 66(1); MOHRSS Order
-//! No. 9 Art 5), with the dated parameters it used.
+//! No. 9 Art 5) or the close relatives of one who died of it (Art 6), with
+//! the dated parameters it used.
 
 use std::path::PathBuf;
 
 use gongshang_rules::Grade;
-use gongshang_rules::unlicensed::unlicensed_unit_compensation;
+use gongshang_rules::unlicensed::{unlicensed_death_compensation, unlicensed_unit_compensation};
 use jiff::civil::Date;
 
 use crate::{CliError, Lang, policy_files};
 
 #[derive(clap::Args)]
 pub struct UnlicensedArgs {
-    /// The unit's region (GB/T 2260 code, e.g. 440100)
-    #[arg(long)]
-    pub region: String,
-    /// The day the amount is fixed: the appraisal conclusion (Order 9 Art 4)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub on: Date,
+    /// The unit's region (GB/T 2260 code, e.g. 440100); with --grade
+    #[arg(long, required_unless_present = "died_on")]
+    pub region: Option<String>,
+    /// The day the amount is fixed: the appraisal conclusion (Order 9 Art 3); with --grade
+    #[arg(long, value_name = "YYYY-MM-DD", required_unless_present = "died_on")]
+    pub on: Option<Date>,
     /// The disability grade concluded, 1 (most severe) to 10
-    #[arg(long)]
-    pub grade: u8,
+    #[arg(long, required_unless_present = "died_on", conflicts_with = "died_on")]
+    pub grade: Option<u8>,
+    /// The day of death instead of a grade (Order 9 Art 6)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub died_on: Option<Date>,
     #[arg(long, default_value = "zh", value_parser = crate::parse_lang)]
     pub lang: Lang,
     #[arg(long)]
@@ -31,8 +35,16 @@ pub struct UnlicensedArgs {
 
 pub fn run(args: &UnlicensedArgs) -> Result<(), CliError> {
     let policy = policy_files::load(args.policies.as_deref())?;
-    let grade = Grade::new(args.grade)?;
-    let c = unlicensed_unit_compensation(&policy, &args.region, args.on, grade)?;
+    if let Some(died_on) = args.died_on {
+        return death(args, &policy, died_on);
+    }
+    let (Some(region), Some(on), Some(grade)) = (&args.region, args.on, args.grade) else {
+        return Err(CliError(
+            "--region, --on and --grade are needed for a disability; --died-on for a death".into(),
+        ));
+    };
+    let grade = Grade::new(grade)?;
+    let c = unlicensed_unit_compensation(&policy, region, on, grade)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&c)?);
         return Ok(());
@@ -40,17 +52,7 @@ pub fn run(args: &UnlicensedArgs) -> Result<(), CliError> {
     let avg = c.monthly_average.money();
     let times = c.multiple.whole();
     let zh = args.lang == Lang::Zh;
-    let status = |c: &gongshang_rules::params::Citation| {
-        use gongshang_rules::params::Status;
-        match (c.status, zh) {
-            (Status::Confirmed, true) => "已核实",
-            (Status::Assumed, true) => "假定值",
-            (Status::Illustrative, true) => "示例值",
-            (Status::Confirmed, false) => "confirmed",
-            (Status::Assumed, false) => "assumed",
-            (Status::Illustrative, false) => "illustrative",
-        }
-    };
+    let status = |c: &gongshang_rules::params::Citation| status_text(c, zh);
     if zh {
         println!(
             "非法用工单位一次性赔偿金（《工伤保险条例》第六十六条第一款；人社部令第9号第五条）"
@@ -104,6 +106,62 @@ pub fn run(args: &UnlicensedArgs) -> Result<(), CliError> {
         );
         println!(
             "besides: the costs of treatment before the appraisal (medical, living, nursing, hospital food, travel) are paid by the unit at the Regulations' standards; not included"
+        );
+    }
+    Ok(())
+}
+
+fn status_text(c: &gongshang_rules::params::Citation, zh: bool) -> &'static str {
+    use gongshang_rules::params::Status;
+    match (c.status, zh) {
+        (Status::Confirmed, true) => "已核实",
+        (Status::Assumed, true) => "假定值",
+        (Status::Illustrative, true) => "示例值",
+        (Status::Confirmed, false) => "confirmed",
+        (Status::Assumed, false) => "assumed",
+        (Status::Illustrative, false) => "illustrative",
+    }
+}
+
+/// Order 9 Art 6: a death, 20 + 10 times the previous year's national income.
+fn death(
+    args: &UnlicensedArgs,
+    policy: &gongshang_rules::PolicySet,
+    died_on: Date,
+) -> Result<(), CliError> {
+    let c = unlicensed_death_compensation(policy, died_on)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+        return Ok(());
+    }
+    let zh = args.lang == Lang::Zh;
+    let income = c.national_income.money();
+    let year = died_on.year() - 1;
+    let (n, m) = (c.compensation_multiple.whole(), c.other_multiple.whole());
+    let mark = status_text(&c.national_income.citation, zh);
+    if zh {
+        println!(
+            "非法用工单位伤亡人员死亡的一次性赔偿（《工伤保险条例》第六十六条第一款；人社部令第9号第六条）"
+        );
+        println!("死亡日 {died_on}；{year}年全国城镇居民人均可支配收入 {income}（{mark}）");
+        println!("一次性赔偿金：{income} × {n} = {}", c.compensation);
+        println!("丧葬补助等其他赔偿金：{income} × {m} = {}", c.other);
+        println!("合计：{}（由单位向死亡职工或童工的近亲属支付）", c.total);
+    } else {
+        println!(
+            "Compensation for a death by an unlicensed unit (Regulations Art 66(1); MOHRSS Order No. 9 Art 6)"
+        );
+        println!(
+            "died on {died_on}; national urban per-capita disposable income of {year}: {income} ({mark})"
+        );
+        println!("one-time compensation: {income} × {n} = {}", c.compensation);
+        println!(
+            "funeral subsidy and other compensation: {income} × {m} = {}",
+            c.other
+        );
+        println!(
+            "total: {} (paid by the unit to the close relatives)",
+            c.total
         );
     }
     Ok(())

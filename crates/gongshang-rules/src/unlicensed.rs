@@ -4,9 +4,11 @@
 //! by a work injury receives from the unit a multiple, by grade, of the
 //! base: the pooling area's average annual wage of the previous year, taken
 //! as 12 × `regional.avg_monthly_wage` of the unit's region on the day the
-//! amount is fixed (the appraisal conclusion, Order 9 Art 4). Exact: whole
-//! multiples of fen, no rounding. Death (Order 9 Art 6) is not computed: its
-//! text was not read (see `policies/national/unlicensed.toml`).
+//! amount is fixed (the appraisal conclusion, Order 9 Art 3). A death (Order
+//! 9 Art 6): 20 × the national urban per-capita disposable income of the year
+//! before the year of death as the one-time compensation, and 10 × the same
+//! for the funeral subsidy and other compensation, paid to the close
+//! relatives. Exact: whole multiples of fen, no rounding.
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -55,5 +57,66 @@ pub fn unlicensed_unit_compensation(
         multiple,
         base,
         amount,
+    })
+}
+
+/// The compensation for a death (Order 9 Art 6), with the parameters it
+/// used.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnlicensedDeathCompensation {
+    pub died_on: Date,
+    /// The national urban per-capita disposable income of the year before
+    /// the year of death (上一年度).
+    pub national_income: ParamUse,
+    /// 20: the one-time compensation's multiple.
+    pub compensation_multiple: ParamUse,
+    /// 10: the funeral subsidy and other compensation's multiple.
+    pub other_multiple: ParamUse,
+    pub compensation: Money,
+    pub other: Money,
+    pub total: Money,
+}
+
+/// The compensation for a worker (or child) of an unlicensed unit who died
+/// of a work injury or occupational disease on `died_on`. A year whose
+/// national income is not loaded is an error naming the parameter, never
+/// the nearest year.
+pub fn unlicensed_death_compensation(
+    policy: &PolicySet,
+    died_on: Date,
+) -> Result<UnlicensedDeathCompensation, RulesError> {
+    let national_income = policy.for_year(
+        "national",
+        crate::case::KEY_NATIONAL_INCOME,
+        died_on.year() - 1,
+    )?;
+    let compensation_multiple = policy.at(
+        "national",
+        "unlicensed.death_compensation_income_multiple",
+        died_on,
+    )?;
+    let other_multiple = policy.at(
+        "national",
+        "unlicensed.death_other_income_multiple",
+        died_on,
+    )?;
+    let income = national_income.money();
+    let compensation = income.times(compensation_multiple.whole());
+    let other = income.times(other_multiple.whole());
+    let total = compensation
+        .checked_add(other)
+        .ok_or_else(|| RulesError::InputOutOfRange {
+            input: "statistics.urban_disposable_income_per_capita",
+            value: income.to_string(),
+            allowed: "an amount whose 30 times fit in fen".into(),
+        })?;
+    Ok(UnlicensedDeathCompensation {
+        died_on,
+        national_income,
+        compensation_multiple,
+        other_multiple,
+        compensation,
+        other,
+        total,
     })
 }

@@ -435,6 +435,17 @@ fn regs_art66_1_unlicensed_prints_the_compensation_and_refuses_a_gap() {
     assert!(out.contains("9183.00 × 12 = 110196.00"), "{out}");
     assert!(out.contains("110196.00 × 8 = 881568.00"), "{out}");
     assert!(out.contains("assumed"), "{out}");
+    // Order 9 Art 6: a death in 2026, on 2025's national income.
+    let out = ok(gongshang(&[
+        "unlicensed",
+        "--died-on",
+        "2026-03-01",
+        "--lang",
+        "en",
+    ]));
+    assert!(out.contains("56502.00 × 20 = 1130040.00"), "{out}");
+    assert!(out.contains("56502.00 × 10 = 565020.00"), "{out}");
+    assert!(out.contains("total: 1695060.00"), "{out}");
     let refused = gongshang(&[
         "unlicensed",
         "--region",
