@@ -349,11 +349,17 @@ fn premium_branch(kind: &str, join: &str, scope: Scope) -> String {
 /// benefits, payroll runs (split by their lines), reserve runs and appraisal
 /// fees paid by the fund, each joined to its ledger transaction by key.
 fn expenditure_branches(scope: Scope) -> Vec<String> {
+    expenditure_branches_of(scope, true)
+}
+
+/// The expenditure branches; `arrears`: with the corrected conclusions'
+/// arrears (migration 0195, after the summary's backfill of 0155).
+fn expenditure_branches_of(scope: Scope, arrears: bool) -> Vec<String> {
     let f = |month: &str, record_key: &str| match scope {
         Scope::UpTo => format!("{month} <= $1"),
         Scope::OneTransaction => format!("{record_key} = $1"),
     };
-    vec![
+    let mut branches = vec![
         format!(
             "SELECT COALESCE(c.region, '') AS region, c.scheme_id AS scheme_id, SUBSTR(o.paid_on, 1, 7) AS month, \
              'benefit' AS kind, 'fund' AS payer, o.item AS item, \
@@ -372,18 +378,6 @@ fn expenditure_branches(scope: Scope) -> Vec<String> {
              WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
             f("pl.month", "r.ledger_key")
         ),
-        // A corrected conclusion's arrears (migration 0195): benefits owed
-        // on months already paid, paid at once under their own item.
-        format!(
-            "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(ap.paid_on, 1, 7), 'benefit', 'fund', 'revision_arrears', \
-             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
-             FROM revision_arrears_payments ap JOIN appraisal_revisions ar ON ar.id = ap.revision_id \
-             JOIN cases c ON c.id = ar.case_id \
-             JOIN ledger_transactions lt ON lt.idempotency_key = ap.ledger_key \
-             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
-             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
-            f("SUBSTR(ap.paid_on, 1, 7)", "ap.ledger_key")
-        ),
         format!(
             "SELECT rr.region, rr.scheme_id, rr.month, 'reserve', 'fund', '', \
              SUM(CASE WHEN p.side = 'debit' THEN p.amount_fen ELSE -p.amount_fen END) \
@@ -401,7 +395,24 @@ fn expenditure_branches(scope: Scope) -> Vec<String> {
              WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
             f("SUBSTR(af.paid_on, 1, 7)", "af.ledger_key")
         ),
-    ]
+    ];
+    if arrears {
+        branches.push(
+            // A corrected conclusion's arrears (migration 0195): benefits owed
+            // on months already paid, paid at once under their own item.
+            format!(
+                "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(ap.paid_on, 1, 7), 'benefit', 'fund', 'revision_arrears', \
+                 SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+                 FROM revision_arrears_payments ap JOIN appraisal_revisions ar ON ar.id = ap.revision_id \
+                 JOIN cases c ON c.id = ar.case_id \
+                 JOIN ledger_transactions lt ON lt.idempotency_key = ap.ledger_key \
+                 JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
+                 WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+                f("SUBSTR(ap.paid_on, 1, 7)", "ap.ledger_key")
+            ),
+        );
+    }
+    branches
 }
 
 /// The summary's columns, in the order every branch gives them.
@@ -412,13 +423,17 @@ const FLOW_COLUMNS: &str = "region, scheme_id, month, kind, payer, item";
 /// equal this (a test checks it on both backends); migration 155 fills the
 /// summary with it.
 pub(crate) fn flows_from_ledger_sql() -> String {
+    flows_from_ledger_sql_of(true)
+}
+
+fn flows_from_ledger_sql_of(arrears: bool) -> String {
     let mut branches = vec![
         premium_branch("billed", "idempotency_key", Scope::UpTo),
         premium_branch("billed", "reverses", Scope::UpTo),
         premium_branch("collected", "idempotency_key", Scope::UpTo),
         premium_branch("collected", "reverses", Scope::UpTo),
     ];
-    branches.extend(expenditure_branches(Scope::UpTo));
+    branches.extend(expenditure_branches_of(Scope::UpTo, arrears));
     format!(
         "SELECT {FLOW_COLUMNS}, CAST(SUM(fen) AS BIGINT) FROM ( {} ) f \
          GROUP BY {FLOW_COLUMNS} ORDER BY {FLOW_COLUMNS}",
@@ -1088,7 +1103,7 @@ mod tests {
     fn migration_155_fills_the_summary_with_the_flows_recomputed_from_the_ledger() {
         let backfill = format!(
             "INSERT INTO fund_flow_months ({FLOW_COLUMNS}, amount_fen) {};",
-            flows_from_ledger_sql().replace("$1", "'9999-12'")
+            flows_from_ledger_sql_of(false).replace("$1", "'9999-12'")
         );
         for sql in [
             include_str!("../migrations/sqlite/0155_fund_summary_appraisal_fees.sql"),
