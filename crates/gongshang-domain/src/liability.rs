@@ -296,13 +296,13 @@ const CHAIN_MAX: usize = 32;
 /// (Regulations Art 43(1)-(3), Jiangsu measures Arts 35-36).
 pub fn liable_unit(q: &LiabilityQuestion<'_>) -> LiabilityAnswer {
     let mut steps = vec![LiabilityStep {
-        unit: q.engagement_unit.clone(),
+        unit: *q.engagement_unit,
         rule: LiabilityRule::Engagement,
         from: q.injury_date,
         document: None,
         articles: Vec::new(),
     }];
-    let mut current = q.engagement_unit.clone();
+    let mut current = *q.engagement_unit;
     let mut agreed_compensation = None;
     // Art 43(3): the engagement is the seconded worker's own unit; a
     // secondment recorded on it during the injury says so in the answer.
@@ -311,7 +311,7 @@ pub fn liable_unit(q: &LiabilityQuestion<'_>) -> LiabilityAnswer {
         .iter()
         .find(|s| s.contains(q.injury_date) && (s.from_unit == current || s.to_unit == current))
     {
-        current = s.from_unit.clone();
+        current = s.from_unit;
         steps.push(step(
             &current,
             LiabilityRule::SecondmentOriginalEmployer,
@@ -321,7 +321,7 @@ pub fn liable_unit(q: &LiabilityQuestion<'_>) -> LiabilityAnswer {
         agreed_compensation = s
             .agreed_compensation_percent
             .map(|percent| AgreedCompensation {
-                by_unit: s.to_unit.clone(),
+                by_unit: s.to_unit,
                 percent,
             });
     }
@@ -333,7 +333,7 @@ pub fn liable_unit(q: &LiabilityQuestion<'_>) -> LiabilityAnswer {
             && c.effective_on <= q.injury_date
     });
     if let Some(c) = unqualified {
-        current = c.predecessor.clone();
+        current = c.predecessor;
         steps.push(step(
             &current,
             LiabilityRule::UnqualifiedContractor,
@@ -396,7 +396,7 @@ pub fn liable_unit(q: &LiabilityQuestion<'_>) -> LiabilityAnswer {
                 went[0]
             } else {
                 let mut candidates: Vec<CreditCode> =
-                    same_day.iter().map(|c| c.successor.clone()).collect();
+                    same_day.iter().map(|c| c.successor).collect();
                 candidates.dedup();
                 return LiabilityAnswer {
                     liable: Liable::Undetermined { candidates },
@@ -405,7 +405,7 @@ pub fn liable_unit(q: &LiabilityQuestion<'_>) -> LiabilityAnswer {
                 };
             }
         };
-        current = chosen.successor.clone();
+        current = chosen.successor;
         steps.push(step(
             &current,
             LiabilityRule::Successor(chosen.kind),
@@ -427,7 +427,7 @@ fn step(
     document: Option<String>,
 ) -> LiabilityStep {
     LiabilityStep {
-        unit: unit.clone(),
+        unit: *unit,
         rule,
         from,
         document,

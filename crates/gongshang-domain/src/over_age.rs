@@ -142,7 +142,8 @@ mod tests {
                 .map(str::to_owned)
         };
         // (what is changed, the field refused)
-        let rows: Vec<(Box<dyn Fn(&mut OverAgeAgreement)>, &str)> = vec![
+        type Change = Box<dyn Fn(&mut OverAgeAgreement)>;
+        let rows: Vec<(Change, &str)> = vec![
             (Box::new(|a| a.work_content.clear()), "work_content"),
             (Box::new(|a| a.work_place = " ".into()), "work_place"),
             (Box::new(|a| a.working_hours.clear()), "working_hours"),
