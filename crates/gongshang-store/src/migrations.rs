@@ -176,6 +176,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0180_case_recurrences.sql"),
         postgres: include_str!("../migrations/postgres/0180_case_recurrences.sql"),
     },
+    Migration {
+        version: 210,
+        name: "unit_successions",
+        sqlite: include_str!("../migrations/sqlite/0210_unit_successions.sql"),
+        postgres: include_str!("../migrations/postgres/0210_unit_successions.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue
