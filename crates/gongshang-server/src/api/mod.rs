@@ -18,6 +18,7 @@ pub mod missing;
 pub mod monitor;
 pub mod orders;
 pub mod payments;
+pub mod liability;
 pub mod recurrences;
 pub mod registry;
 pub mod review;
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(cases::router())
         .merge(missing::router())
         .merge(recurrences::router())
+        .merge(liability::router())
         .merge(revisions::router())
         .merge(benefits::router())
         .merge(stats::router())
