@@ -194,3 +194,20 @@ fn regs_art43_44_the_api_records_successions_secondments_and_postings_and_answer
         assert_eq!(r.json().as_array().unwrap().len(), 1);
     });
 }
+
+/// The pages: the case page names the liable unit (Art 43), the unit page
+/// has its section of successions.
+#[test]
+fn regs_art43_the_case_page_names_the_liable_unit_and_the_unit_page_its_successions() {
+    use crate::common::{Session, demo, request, sign_in};
+    let get =
+        |path: &str, s: &Session| request(demo().addr, "GET", path, &[("Cookie", &s.cookie)], None);
+    let clerk = sign_in("clerk");
+    let number = crate::staff_ui::intake(&clerk, 4301);
+    let page = get(&format!("/cases/{number}?lang=en"), &clerk).body;
+    assert!(page.contains("id=\"liable-unit\""), "{page}");
+    assert!(page.contains("Liable unit"), "{page}");
+    let unit = get("/units/1?lang=en", &clerk).body;
+    assert!(unit.contains("id=\"successions\""), "{unit}");
+    assert!(unit.contains("Regulations Art 43"), "{unit}");
+}
