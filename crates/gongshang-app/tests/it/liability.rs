@@ -17,7 +17,9 @@ use gongshang_rules::scheme::Category;
 use gongshang_store::NewEngagement;
 use jiff::civil::date;
 
-use super::cases::{each_backend, employee, month, recognised};
+use super::cases::{
+    CHECKER, MAKER, appr, award_request, each_backend, employee, month, recognised,
+};
 use super::{ADMIN, unit};
 
 fn unit_actor(u: CreditCode) -> Actor {
@@ -70,6 +72,48 @@ fn regs_art43_1_a_case_s_liability_moves_to_the_successor_from_the_merger() {
         };
         assert!(app.case_liability(&worker, &number, None).is_ok());
         assert!(app.case_liability(&unit_actor(u1), &number, None).is_ok());
+
+        // The award sheet says who pays the employer's items (Art 43(1)).
+        appr(
+            app,
+            &number,
+            gongshang_domain::appraisal::Command::Apply,
+            date(2025, 8, 1),
+        );
+        appr(
+            app,
+            &number,
+            gongshang_domain::appraisal::Command::Conclude {
+                grade: Some(7),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+        let award = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &award_request(
+                    serde_json::json!({"own_wage": "8500.00", "suspension_months": 6}),
+                    "initial",
+                ),
+            )
+            .unwrap();
+        app.approve_award(&CHECKER, award.award.id).unwrap();
+        let gongshang_app::notices::Notice::Award(sheet) = app
+            .case_notice(&ADMIN, &number, gongshang_app::notices::NoticeKind::Award)
+            .unwrap()
+        else {
+            panic!("an award sheet")
+        };
+        assert!(
+            sheet
+                .notes
+                .iter()
+                .any(|n| n.contains(u2.as_str()) && n.contains("第四十三条第一款")),
+            "{:?}",
+            sheet.notes
+        );
 
         // Twice, backwards (a cycle), in the future, by a unit: refused.
         let again = app
