@@ -197,10 +197,21 @@ pub enum Action {
     RecordAppraisalFee,
     /// A case's appraisal fees.
     ReadAppraisalFees,
+    // Regulations Arts 43-44, Jiangsu Arts 35-36, Order No. 56 Art 6
+    /// Record a unit's division, merger, transfer or contracting out (the
+    /// agency's change of registration).
+    RecordSuccession,
+    /// Record a worker's posting abroad under the local insurance (the
+    /// enrolment suspended) and the return.
+    RecordPosting,
+    /// Record a secondment of a unit's own worker to another unit.
+    RecordSecondment,
+    /// Keep the written agreement with an over-age worker.
+    RecordOverAgeAgreement,
 }
 
 impl Action {
-    pub const ALL: [Action; 65] = [
+    pub const ALL: [Action; 69] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -278,6 +289,11 @@ impl Action {
         // issue 14
         Action::RecordAppraisalFee,
         Action::ReadAppraisalFees,
+        // Regulations Arts 43-44, Jiangsu Arts 35-36, Order No. 56 Art 6
+        Action::RecordSuccession,
+        Action::RecordPosting,
+        Action::RecordSecondment,
+        Action::RecordOverAgeAgreement,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -345,6 +361,10 @@ impl Action {
             // issue 14
             Action::RecordAppraisalFee => "record an appraisal fee",
             Action::ReadAppraisalFees => "read appraisal fees",
+            Action::RecordSuccession => "record a unit's succession",
+            Action::RecordPosting => "record a posting abroad",
+            Action::RecordSecondment => "record a secondment",
+            Action::RecordOverAgeAgreement => "record an over-age worker's agreement",
             Action::RecoverOverpayment => "record an overpayment recovered",
             Action::ReadOverpayments => "read overpayments",
             Action::ReadPayoutRatios => "read platforms' payout ratios",
@@ -472,6 +492,15 @@ impl Role {
             // clerks record the fee as they pay the benefits, reviewers read.
             RecordAppraisalFee => matches!(self, Clerk | Administrator),
             ReadAppraisalFees => matches!(self, Clerk | Reviewer | Administrator),
+            // Regulations Arts 43-44: a unit's change of registration and a
+            // posting abroad are registered at the agency; a unit records
+            // the secondments and over-age agreements of its own people
+            // (Order No. 56 Art 6), as its engagements. Reading them is
+            // ReadRegistry (in scope), a case's liable unit ReadCase.
+            RecordSuccession | RecordPosting => matches!(self, Clerk | Administrator),
+            RecordSecondment | RecordOverAgeAgreement => {
+                matches!(self, Clerk | Administrator | Unit)
+            }
         }
     }
 }

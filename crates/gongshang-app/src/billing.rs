@@ -167,10 +167,15 @@ impl App {
                 entity: "unit",
                 key: unit_code.as_str().to_owned(),
             })?;
+        // Regulations Art 44: an enrolment suspended for the whole month
+        // (the worker posted abroad under the local insurance) owes nothing
+        // and is not declared.
+        let paused = self.paused_enrollments(unit_code, month)?;
         let terms: Vec<EnrolmentTerm> = self
             .store
             .enrollments_of_unit(unit_code, Some(scheme_id))?
             .iter()
+            .filter(|e| !paused.contains(&e.id))
             .map(|e| EnrolmentTerm {
                 id: e.id,
                 person: e.person,

@@ -33,6 +33,9 @@ pub enum CoverageReason {
     AfterEnrollment,
     /// Enrolled, but nothing paid (or worked) covers the day.
     NotPaid,
+    /// Enrolled, but suspended: the worker is posted abroad under the local
+    /// insurance (Regulations Art 44).
+    Suspended,
 }
 
 impl CoverageReason {
@@ -45,6 +48,9 @@ impl CoverageReason {
             CoverageReason::NotPaid => {
                 "已参保但该日无缴费（或接单）对应的保障；缴费次日起保障，不追溯"
             }
+            CoverageReason::Suspended => {
+                "派遣出境参加当地工伤保险，国内工伤保险关系中止（《工伤保险条例》第四十四条）"
+            }
         }
     }
 
@@ -56,6 +62,9 @@ impl CoverageReason {
             CoverageReason::AfterEnrollment => "after the enrolment ended",
             CoverageReason::NotPaid => {
                 "enrolled, but nothing paid (or worked) covers the day; cover starts the day after payment and is never backdated"
+            }
+            CoverageReason::Suspended => {
+                "posted abroad under the local insurance: the domestic enrolment is suspended (Regulations Art 44)"
             }
         }
     }
@@ -189,8 +198,31 @@ impl App {
                 end: c.end,
             });
         }
+        // Regulations Art 44: an enrolment suspended on the day covers
+        // nothing, whatever was paid for it.
+        let suspended: Vec<i64> = if enrollments.is_empty() {
+            Vec::new()
+        } else {
+            self.suspensions_by_enrollment(person)?
+                .into_iter()
+                .filter(|(_, s)| s.contains(day))
+                .map(|(id, _)| id)
+                .collect()
+        };
+        let before = covers.len();
+        covers.retain(|c| {
+            c.enrollment
+                .as_ref()
+                .is_none_or(|e| !suspended.contains(&e.id))
+        });
         let reason = if !covers.is_empty() {
             CoverageReason::Covered
+        } else if before > 0
+            || enrollments
+                .iter()
+                .any(|e| contains(e, day) && suspended.contains(&e.id))
+        {
+            CoverageReason::Suspended
         } else if enrollments.is_empty() {
             CoverageReason::NotEnrolled
         } else if enrollments.iter().any(|e| contains(e, day)) {

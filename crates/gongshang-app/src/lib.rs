@@ -20,6 +20,7 @@ pub mod fund;
 pub mod holidays;
 pub mod imports;
 mod lang;
+pub mod liability;
 pub mod matching;
 pub mod model;
 pub mod monitor;

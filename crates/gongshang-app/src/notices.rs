@@ -361,6 +361,42 @@ impl App {
             });
         let input: serde_json::Value = serde_json::from_str(&award.input).unwrap_or_default();
         let death_date = serde_json::from_value(input["case"]["death_date"].clone()).ok();
+        let mut notes = vec![format!(
+            "核定依据：{}；审核人：{}。",
+            award.basis,
+            award.checked_by.clone().unwrap_or_default()
+        )];
+        // Regulations Art 43: the items the employer pays fall on the unit
+        // liable on the day of issue, when a succession or a secondment
+        // moved it away from the case's unit.
+        if let Some(unit) = view.row.unit {
+            let issued = award.checked_at.map_or_else(|| day(award.made_at), day);
+            let liability = self.liability_answer(
+                unit,
+                view.row.accident_date,
+                Some(issued),
+                Some(&view.row.person),
+            )?;
+            if let Some(liable) = liability.answer.liable_unit()
+                && *liable != unit
+            {
+                let name = self
+                    .store()
+                    .unit_by_code(liable)?
+                    .map_or_else(String::new, |u| u.name);
+                let articles: Vec<&str> = liability
+                    .answer
+                    .steps
+                    .iter()
+                    .flat_map(|s| s.articles.iter().map(|a| a.zh))
+                    .collect();
+                notes.push(format!(
+                    "由用人单位支付的项目由{name}（统一社会信用代码 {}）承担（{}）。",
+                    liable.as_str(),
+                    articles.join("、")
+                ));
+            }
+        }
         Ok(AwardNotice {
             case_number: view.row.number.clone(),
             authority: p.authority,
@@ -376,11 +412,7 @@ impl App {
             benefit_wage,
             lines,
             trace: trace_views,
-            notes: vec![format!(
-                "核定依据：{}；审核人：{}。",
-                award.basis,
-                award.checked_by.clone().unwrap_or_default()
-            )],
+            notes,
         })
     }
 

@@ -365,8 +365,11 @@ impl App {
                 None => Vec::new(),
             };
             let mut lines = Vec::new();
+            // Art 44: an enrolment suspended all month is not declared.
+            let paused = self.paused_enrollments(unit_code, month)?;
             for e in enrolments.iter().filter(|e| {
                 e.scheme_id == scheme_id
+                    && !paused.contains(&e.id)
                     && e.start <= month.last_day()
                     && e.last_day.is_none_or(|l| l >= month.first_day())
             }) {

@@ -51,6 +51,7 @@ mod sim_cmds;
 mod synth;
 mod synth_registry;
 mod ticket_cmds;
+mod unit_cmds;
 mod unlicensed_cmds;
 
 use std::path::PathBuf;
@@ -178,6 +179,13 @@ enum Command {
     Match {
         #[command(subcommand)]
         command: match_cmds::MatchCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// Units changing and workers lent out (Regulations Arts 43-44, Order 56 Art 6): succession, liability, secondment, posting, agreement
+    Unit {
+        #[command(subcommand)]
+        command: unit_cmds::UnitCmd,
         #[command(flatten)]
         out: cases_cmds::Out,
     },
@@ -429,6 +437,7 @@ fn main() -> ExitCode {
         } => sim_cmds::synth_population(&args),
         Command::Monitor { command, out } => monitor_cmds::run(&command, &out),
         Command::Match { command, out } => match_cmds::run(&command, &out),
+        Command::Unit { command, out } => unit_cmds::run(&command, &out),
         Command::Bench {
             what: Some(BenchCommand::Payroll(args)),
             ..

@@ -26,10 +26,13 @@ pub mod holidays;
 pub mod ids;
 pub mod insurer_claim;
 pub mod ledger;
+pub mod liability;
 pub mod life_events;
 pub mod missing;
 pub mod monitor;
 pub mod month;
+pub mod over_age;
+pub mod posting;
 pub mod recurrence;
 pub mod ticket;
 

@@ -24,6 +24,7 @@ pub mod engine;
 pub mod error;
 pub mod fund;
 pub mod imports;
+pub mod liability;
 pub mod migrations;
 pub mod model;
 pub mod monitor;
@@ -62,6 +63,7 @@ pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryS
 pub use error::StoreError;
 pub use fund::FundStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
+pub use liability::LiabilityStore;
 pub use model::*;
 pub use monitor::MonitorStore;
 pub use postgres::PostgresStore;
@@ -96,6 +98,7 @@ pub trait Store:
     + CoverageStore
     + LedgerStore
     + RecurrenceStore
+    + LiabilityStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

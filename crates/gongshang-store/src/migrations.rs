@@ -176,7 +176,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0180_case_recurrences.sql"),
         postgres: include_str!("../migrations/postgres/0180_case_recurrences.sql"),
     },
-    // issue 16 (monitoring at scale): 190-199.
+    // 190: issue 16 (monitoring at scale); 195: issue 12 (arrears); 210: issue 17 (liability).
     Migration {
         version: 190,
         name: "order_day_spans",
@@ -188,6 +188,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "revision_arrears",
         sqlite: include_str!("../migrations/sqlite/0195_revision_arrears.sql"),
         postgres: include_str!("../migrations/postgres/0195_revision_arrears.sql"),
+    },
+    Migration {
+        version: 210,
+        name: "unit_successions",
+        sqlite: include_str!("../migrations/sqlite/0210_unit_successions.sql"),
+        postgres: include_str!("../migrations/postgres/0210_unit_successions.sql"),
     },
 ];
 

@@ -127,7 +127,7 @@ fn det(app: &App, number: &str, cmd: determination::Command, on: Date) -> Result
         .map(|c| c.state.as_str().to_owned())
 }
 
-fn appr(app: &App, number: &str, cmd: appraisal::Command, on: Date) -> String {
+pub(super) fn appr(app: &App, number: &str, cmd: appraisal::Command, on: Date) -> String {
     app.act(&MAKER, number, CaseCommand::Appraisal(cmd), Some(on))
         .unwrap()
         .state

@@ -6,6 +6,7 @@ mod cases;
 mod events;
 mod fund;
 mod imports;
+mod liability;
 mod matching;
 mod missing;
 mod monitor;

@@ -100,6 +100,11 @@ const TABLE: &[(Action, &str)] = &[
     // issue 14: Regulations Art 12
     (Action::RecordAppraisalFee, "c a"),
     (Action::ReadAppraisalFees, "c r a"),
+    // Regulations Arts 43-44, Jiangsu Arts 35-36, Order No. 56 Art 6
+    (Action::RecordSuccession, "c a"),
+    (Action::RecordPosting, "c a"),
+    (Action::RecordSecondment, "c a u"),
+    (Action::RecordOverAgeAgreement, "c a u"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -842,6 +847,86 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadAppraisalFees,
             "appraisal_fees",
             Box::new(|a, x| ok(a.appraisal_fees(x, "GS-NONE"))),
+        ),
+        // Regulations Arts 43-44, Jiangsu Arts 35-36, Order No. 56 Art 6
+        (
+            Action::RecordSuccession,
+            "record_succession",
+            Box::new(move |a, x| {
+                ok(a.record_succession(
+                    x,
+                    &u,
+                    &serde_json::from_value(serde_json::json!({
+                        "successor": credit(9, "440106").as_str(), "kind": "merger",
+                        "effective_on": "2025-06-01", "document": "d",
+                    }))
+                    .unwrap(),
+                ))
+            }),
+        ),
+        (
+            Action::RecordPosting,
+            "suspend_enrollment",
+            Box::new(|a, x| {
+                ok(a.suspend_enrollment(
+                    x,
+                    999_999,
+                    &serde_json::from_value(serde_json::json!({
+                        "from": "2025-06-01", "country": "SG", "document": "d",
+                    }))
+                    .unwrap(),
+                ))
+            }),
+        ),
+        (
+            Action::RecordPosting,
+            "resume_enrollment",
+            Box::new(|a, x| ok(a.resume_enrollment(x, 999_999, date(2025, 6, 1)))),
+        ),
+        (
+            Action::RecordSecondment,
+            "record_secondment",
+            Box::new(move |a, x| {
+                ok(a.record_secondment(
+                    x,
+                    999_999,
+                    &serde_json::from_value(serde_json::json!({
+                        "to_unit": credit(9, "440106").as_str(), "start": "2025-06-01",
+                    }))
+                    .unwrap(),
+                ))
+            }),
+        ),
+        (
+            Action::RecordSecondment,
+            "end_secondment",
+            Box::new(|a, x| ok(a.end_secondment(x, 999_999, date(2025, 6, 1)))),
+        ),
+        (
+            Action::RecordOverAgeAgreement,
+            "record_over_age_agreement",
+            Box::new(|a, x| {
+                ok(a.record_over_age_agreement(
+                    x,
+                    999_999,
+                    &serde_json::from_value(serde_json::json!({
+                        "signed_on": "2025-06-01", "term_start": "2025-06-01", "term_end": null,
+                        "work_content": "w", "work_place": "p", "working_hours": "h",
+                        "pay": "1", "social_insurance": "s", "labour_protection": "l",
+                    }))
+                    .unwrap(),
+                ))
+            }),
+        ),
+        (
+            Action::ReadRegistry,
+            "successions_of_unit",
+            Box::new(move |a, x| ok(a.successions_of_unit(x, &u))),
+        ),
+        (
+            Action::ReadCase,
+            "case_liability",
+            Box::new(|a, x| ok(a.case_liability(x, "GS-NONE", None))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

@@ -549,3 +549,118 @@ fn an_import_killed_at_a_random_moment_is_completed_by_running_it_again() {
         "{listed}"
     );
 }
+
+/// Regulations Art 43(1): `unit succession record|list` and `unit
+/// liability` on units imported from a synthetic registry.
+#[test]
+fn regs_art43_1_a_merger_recorded_on_the_command_line_moves_the_liability() {
+    let dir = TempDir::new("succession");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    ok(gongshang(&[
+        "synth",
+        "registry",
+        "--units",
+        "3",
+        "--people",
+        "5",
+        "--seed",
+        "7",
+        "--out",
+        s(&dir.0),
+    ]));
+    ok(gongshang(&["db", "init", "--db", db]));
+    ok(gongshang(&[
+        "import",
+        "units",
+        s(&dir.path("units.csv")),
+        "--db",
+        db,
+        "--actor",
+        "tester",
+    ]));
+    let units = std::fs::read_to_string(dir.path("units.csv")).unwrap();
+    let header: Vec<&str> = units.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "credit_code").unwrap();
+    let codes: Vec<String> = units
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(col).unwrap().to_owned())
+        .collect();
+    let (a, b) = (codes[0].as_str(), codes[1].as_str());
+    ok(gongshang(&[
+        "unit",
+        "succession",
+        "record",
+        a,
+        "--successor",
+        b,
+        "--kind",
+        "merger",
+        "--effective-on",
+        "2025-01-01",
+        "--document",
+        "变更登记1号",
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    let list = ok(gongshang(&[
+        "unit",
+        "succession",
+        "list",
+        b,
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert!(list.contains("merger") && list.contains(a), "{list}");
+    let before = ok(gongshang(&[
+        "unit",
+        "liability",
+        a,
+        "--injury-date",
+        "2024-06-01",
+        "--on",
+        "2024-12-31",
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert!(before.contains(&format!("liable unit: {a}")), "{before}");
+    let after = ok(gongshang(&[
+        "unit",
+        "liability",
+        a,
+        "--injury-date",
+        "2024-06-01",
+        "--on",
+        "2025-01-01",
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert!(after.contains(&format!("liable unit: {b}")), "{after}");
+    assert!(after.contains("Regulations Art 43(1)"), "{after}");
+    let twice = gongshang(&[
+        "unit",
+        "succession",
+        "record",
+        a,
+        "--successor",
+        b,
+        "--kind",
+        "merger",
+        "--effective-on",
+        "2025-01-01",
+        "--document",
+        "变更登记1号",
+        "--db",
+        db,
+    ]);
+    assert!(!twice.status.success());
+}

@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod enrollment;
 pub mod fund;
 pub mod holidays;
+pub mod liability;
 pub mod matching;
 pub mod missing;
 pub mod monitor;
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(cases::router())
         .merge(missing::router())
         .merge(recurrences::router())
+        .merge(liability::router())
         .merge(revisions::router())
         .merge(benefits::router())
         .merge(stats::router())

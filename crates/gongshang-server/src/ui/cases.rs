@@ -185,6 +185,9 @@ pub struct CasePage {
     missing: gongshang_app::cases::MissingView,
     /// Regulations Art 38: the recurrences recorded on the case.
     recurrences: Vec<gongshang_app::cases::RecurrenceRow>,
+    /// Regulations Art 43: who bears the case's liability today (none for
+    /// a case without an employer).
+    liability: Option<gongshang_app::liability::LiabilityView>,
 }
 
 /// A command the state allows now, with what it does to the deadlines.
@@ -215,6 +218,12 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
             };
             let missing = app.missing_worker(&actor, &n)?;
             let recurrences = app.recurrences(&actor, &n)?;
+            let liability = match app.case_liability(&actor, &n, None) {
+                Ok(v) => Some(v),
+                // A case without an employer: Art 43 has no unit to answer.
+                Err(AppError::Conflict { .. }) => None,
+                Err(e) => return Err(e),
+            };
             let revisions = app.appraisal_revisions(&actor, &n)?;
             let (conclusions, fees) = if actor.may(Action::ReadAppraisalFees) {
                 (
@@ -254,6 +263,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 names,
                 missing,
                 recurrences,
+                liability,
             })
         })
         .await
@@ -294,6 +304,7 @@ fn case_body(
                     dt { (ctx.t("方案", "Scheme")) } dd { (state.app.scheme_name(&r.scheme_id, ctx.zh())) }
                     dt { (ctx.t("事故日期", "Accident")) } dd { (r.accident_date) }
                     dt { (ctx.t("立案", "Opened")) } dd { (r.opened_at.strftime("%Y-%m-%d")) }
+                    @if let Some(l) = &page.liability { (super::liability::liable_unit_facts(ctx, l)) }
                 }
             }
             section.card {

@@ -25,6 +25,7 @@ mod fund;
 mod grading;
 mod holidays;
 mod intake;
+mod liability;
 mod matching;
 mod missing;
 mod monitor;

@@ -159,16 +159,24 @@ async fn unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
         Err(r) => return r,
     };
     let actor = user.actor();
-    match state.run(move |app| app.unit_detail(&actor, id)).await {
-        Ok(d) => {
+    let loaded = state
+        .run(move |app| {
+            let d = app.unit_detail(&actor, id)?;
+            // Regulations Art 43: the unit's divisions, mergers, transfers.
+            let successions = app.successions_of_unit(&actor, &d.unit.credit_code)?;
+            Ok::<_, gongshang_app::AppError>((d, successions))
+        })
+        .await;
+    match loaded {
+        Ok((d, successions)) => {
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
             let tickets =
                 super::tickets::tickets_about(&state, &ctx, SubjectKind::Bill, refs).await;
-            respond(
-                &ctx,
-                &d.unit.name.clone(),
-                unit_body(&ctx, &state, &d, &tickets),
-            )
+            let body = html! {
+                (unit_body(&ctx, &state, &d, &tickets))
+                (super::liability::successions_section(&ctx, d.unit.credit_code.as_str(), &successions))
+            };
+            respond(&ctx, &d.unit.name.clone(), body)
         }
         Err(e) => error_page(&ctx, &e),
     }

@@ -8,6 +8,7 @@ mod browser;
 mod common;
 mod flows;
 mod fund;
+mod liability;
 mod matching;
 mod missing;
 mod openapi;

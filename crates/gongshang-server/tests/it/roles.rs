@@ -104,6 +104,64 @@ fn rows(s: &TestServer) -> Vec<Row> {
             Some(json!({"resident_id": resident(60).as_str(), "name": "新人"})),
             "clerk=ok administrator=ok unit_a=ok unit_b=ok",
         ),
+        // Regulations Arts 43-44, Order No. 56 Art 6: the agency records
+        // successions and postings, a unit its own secondments and
+        // agreements; each reads its own.
+        r(
+            "GET",
+            format!("/api/v1/units/{a}/successions"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=404",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/units/{a}/successions"),
+            Some(
+                json!({"successor": b, "kind": "transfer", "effective_on": "2025-06-01",
+            "document": "变更登记"}),
+            ),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/units/{a}/liability?injury_date=2025-05-01"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=404",
+        ),
+        r(
+            "POST",
+            "/api/v1/engagements/999999/secondments".into(),
+            Some(json!({"to_unit": b, "start": "2025-04-01"})),
+            "clerk=404 administrator=404 unit_a=404 unit_b=404",
+        ),
+        r(
+            "POST",
+            "/api/v1/engagements/999999/over-age-agreements".into(),
+            Some(
+                json!({"signed_on": "2025-06-01", "term_start": "2025-06-01",
+            "work_content": "w", "work_place": "p", "working_hours": "h", "pay": "1",
+            "social_insurance": "s", "labour_protection": "l"}),
+            ),
+            "clerk=404 administrator=404 unit_a=404 unit_b=404",
+        ),
+        r(
+            "POST",
+            "/api/v1/suspensions/999999/resume".into(),
+            Some(json!({"returned_on": "2025-06-01"})),
+            "clerk=404 administrator=404",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/people/{p1}/suspensions"),
+            None,
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/people/{p1}/secondments"),
+            None,
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok",
+        ),
         r(
             "POST",
             "/api/v1/engagements".into(),
@@ -373,6 +431,13 @@ fn case_rows(s: &TestServer) -> Vec<Row> {
             format!("/api/v1/cases/{cb}"),
             None,
             "agency=ok unit_a=404 unit_b=ok worker_1=404",
+        ),
+        // Regulations Art 43: whoever reads the case reads who is liable.
+        r(
+            "GET",
+            format!("/api/v1/cases/{ca}/liability"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
         ),
         r(
             "POST",

@@ -1,0 +1,579 @@
+//! Who bears the work-injury liability when units change or workers are
+//! lent out (Regulations Arts 43-44, Jiangsu measures Arts 35-36), and the
+//! written agreement with an over-age worker (Order No. 56 Art 6).
+//!
+//! - The agency's clerks record a unit's division, merger, transfer or
+//!   contracting out (`record_succession`, the 变更登记 of Art 43(1)) and a
+//!   worker's posting abroad under the local insurance, which suspends the
+//!   enrolment until the return (`suspend_enrollment`, `resume_enrollment`,
+//!   Art 44): no cover and no premium while it holds.
+//! - A unit records the secondments and over-age agreements of its own
+//!   people (`record_secondment`, `record_over_age_agreement`).
+//! - Anyone who reads a case asks who bears it (`case_liability`): the
+//!   domain's `liability::liable_unit` over the case's unit and accident
+//!   date, the person's secondments and the successions reachable from them.
+
+use gongshang_domain::ids::{CreditCode, ResidentId};
+use gongshang_domain::liability::{
+    self, LiabilityAnswer, LiabilityQuestion, Succession, SuccessionKind,
+};
+use gongshang_domain::over_age::{self, OverAgeAgreement};
+use gongshang_domain::posting::{self, CountryCode, Suspension, SuspensionReason};
+use gongshang_store::StoreError;
+use gongshang_store::liability::{
+    NewOverAgeAgreement, NewSecondment, NewSuccession, NewSuspension,
+};
+pub use gongshang_store::liability::{
+    OverAgeAgreementRow, SecondmentRow, SuccessionRow, SuspensionRow,
+};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::actor::{Action, Actor, Scope};
+use crate::error::AppError;
+use crate::services::App;
+
+/// A unit's change, as the clerk records it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuccessionRequest {
+    pub successor: CreditCode,
+    pub kind: SuccessionKind,
+    pub effective_on: Date,
+    pub document: String,
+    /// For a contracting out: whether the contractor has an employer's
+    /// standing (default yes).
+    #[serde(default)]
+    pub contractor_qualified: Option<bool>,
+}
+
+/// A secondment of an engagement's worker.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecondmentRequest {
+    pub to_unit: CreditCode,
+    pub start: Date,
+    #[serde(default)]
+    pub end: Option<Date>,
+    /// The seconded-to unit's agreed share, 0 to 100 percent.
+    #[serde(default)]
+    pub agreed_compensation_percent: Option<u8>,
+    #[serde(default)]
+    pub agreement: Option<String>,
+}
+
+/// A posting abroad under the local insurance (Art 44).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuspensionRequest {
+    pub from: Date,
+    #[serde(default)]
+    pub until: Option<Date>,
+    pub country: CountryCode,
+    pub document: String,
+}
+
+/// The question asked without a case: a unit, an injury date, the day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiabilityQuery {
+    pub unit: CreditCode,
+    pub injury_date: Date,
+    /// Today when not given.
+    pub on: Option<Date>,
+    /// The worker, whose secondments and later engagements count.
+    pub person: Option<ResidentId>,
+}
+
+/// Who bears a case's liability on a day, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LiabilityView {
+    /// The case asked about, if one was.
+    pub case: Option<String>,
+    /// The unit the case was filed under (or the unit asked about).
+    pub unit: CreditCode,
+    pub injury_date: Date,
+    pub on: Date,
+    pub answer: LiabilityAnswer,
+}
+
+const DOCUMENT_MAX_CHARS: usize = liability::TEXT_MAX_CHARS;
+
+fn check_document(text: &str) -> Result<(), AppError> {
+    let n = text.trim().chars().count();
+    if n == 0 || n > DOCUMENT_MAX_CHARS {
+        return Err(AppError::invalid(
+            "document",
+            format!("{n} characters; 1 to {DOCUMENT_MAX_CHARS} allowed"),
+        ));
+    }
+    Ok(())
+}
+
+impl App {
+    // ---- successions (Art 43(1)-(2), Jiangsu Arts 35-36(1)) -------------
+
+    /// Records a unit's division, merger, transfer or contracting out
+    /// (agency staff): both units registered, checked by the domain against
+    /// what is recorded (no duplicate, no cycle, not in the future).
+    pub fn record_succession(
+        &self,
+        actor: &Actor,
+        predecessor: &CreditCode,
+        req: &SuccessionRequest,
+    ) -> Result<SuccessionRow, AppError> {
+        actor.authorize(Action::RecordSuccession)?;
+        let succession = Succession {
+            predecessor: *predecessor,
+            successor: req.successor,
+            kind: req.kind,
+            effective_on: req.effective_on,
+            document: req.document.trim().to_owned(),
+            contractor_qualified: req.contractor_qualified.unwrap_or(true),
+        };
+        for code in [predecessor, &req.successor] {
+            if self.store.unit_by_code(code)?.is_none() {
+                return Err(AppError::NotFound {
+                    entity: "unit",
+                    key: code.as_str().to_owned(),
+                });
+            }
+        }
+        let recorded: Vec<Succession> = self
+            .store
+            .successions_from(&[*predecessor, req.successor])?
+            .iter()
+            .map(SuccessionRow::succession)
+            .collect();
+        liability::check_succession(&succession, &recorded, self.today())?;
+        self.store
+            .record_succession(
+                &NewSuccession { succession },
+                &actor.audit_name(),
+                self.now(),
+            )
+            .map_err(|e| match e {
+                StoreError::Duplicate { .. } => AppError::Conflict {
+                    entity: "unit succession",
+                    reason: "this change of the unit is already recorded".into(),
+                },
+                other => other.into(),
+            })
+    }
+
+    /// The successions a unit took part in (a unit reads its own).
+    pub fn successions_of_unit(
+        &self,
+        actor: &Actor,
+        unit: &CreditCode,
+    ) -> Result<Vec<SuccessionRow>, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        actor.require_reach(actor.reaches_unit(Some(unit)), "unit", unit.as_str())?;
+        Ok(self.store.successions_of_unit(unit)?)
+    }
+
+    // ---- liability -----------------------------------------------------------
+
+    /// Who bears a case's work-injury liability on `on` (today when not
+    /// given): Regulations Art 43, Jiangsu Arts 35-36. Whoever reads the
+    /// case reads this.
+    pub fn case_liability(
+        &self,
+        actor: &Actor,
+        number: &str,
+        on: Option<Date>,
+    ) -> Result<LiabilityView, AppError> {
+        actor.authorize(Action::ReadCase)?;
+        let row = self.case_row(actor, number)?;
+        let Some(unit) = row.unit else {
+            return Err(AppError::Conflict {
+                entity: "case",
+                reason: format!(
+                    "case {number} names no employer (a platform's or a person's own cover): Art 43 has no unit to answer for"
+                ),
+            });
+        };
+        let mut view = self.liability_answer(unit, row.accident_date, on, Some(&row.person))?;
+        view.case = Some(row.number);
+        Ok(view)
+    }
+
+    /// The unit that bears an injury's liability at `query.unit` (agency
+    /// staff, or a unit of itself).
+    pub fn liability(
+        &self,
+        actor: &Actor,
+        query: &LiabilityQuery,
+    ) -> Result<LiabilityView, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        actor.require_reach(
+            actor.reaches_unit(Some(&query.unit)),
+            "unit",
+            query.unit.as_str(),
+        )?;
+        if self.store.unit_by_code(&query.unit)?.is_none() {
+            return Err(AppError::NotFound {
+                entity: "unit",
+                key: query.unit.as_str().to_owned(),
+            });
+        }
+        self.liability_answer(
+            query.unit,
+            query.injury_date,
+            query.on,
+            query.person.as_ref(),
+        )
+    }
+
+    /// The liable unit of an injury at `unit` (for the case page and the
+    /// award's payer): no permission check, the caller has done it.
+    pub(crate) fn liability_answer(
+        &self,
+        unit: CreditCode,
+        injury_date: Date,
+        on: Option<Date>,
+        person: Option<&ResidentId>,
+    ) -> Result<LiabilityView, AppError> {
+        let on = on.unwrap_or_else(|| self.today());
+        let secondments: Vec<liability::Secondment> = match person {
+            Some(p) => self
+                .store
+                .secondments_of_person(p)?
+                .iter()
+                .map(SecondmentRow::secondment)
+                .collect(),
+            None => Vec::new(),
+        };
+        let later_units: Vec<CreditCode> = match person {
+            Some(p) => self
+                .store
+                .engagements_of_person(p)?
+                .into_iter()
+                .filter(|e| e.unit != unit && e.start >= injury_date)
+                .map(|e| e.unit)
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut roots = vec![unit];
+        roots.extend(secondments.iter().map(|s| s.from_unit));
+        let successions: Vec<Succession> = self
+            .store
+            .successions_from(&roots)?
+            .iter()
+            .map(SuccessionRow::succession)
+            .collect();
+        let answer = liability::liable_unit(&LiabilityQuestion {
+            engagement_unit: &unit,
+            injury_date,
+            on,
+            secondments: &secondments,
+            successions: &successions,
+            later_units: &later_units,
+        });
+        Ok(LiabilityView {
+            case: None,
+            unit,
+            injury_date,
+            on,
+            answer,
+        })
+    }
+
+    // ---- secondments (Art 43(3), Jiangsu Art 36(2)) ----------------------
+
+    /// Records a secondment of an engagement's worker (the unit of the
+    /// engagement, or agency staff), checked against the person's others.
+    pub fn record_secondment(
+        &self,
+        actor: &Actor,
+        engagement_id: i64,
+        req: &SecondmentRequest,
+    ) -> Result<SecondmentRow, AppError> {
+        actor.authorize(Action::RecordSecondment)?;
+        let engagement = self.own_engagement(actor, engagement_id)?;
+        if req.start < engagement.start || engagement.end.is_some_and(|end| req.start > end) {
+            return Err(AppError::invalid(
+                "start",
+                format!(
+                    "{} is outside the engagement ({} to {}); a secondment lends a worker while engaged",
+                    req.start,
+                    engagement.start,
+                    engagement.end.map_or("open".to_owned(), |d| d.to_string())
+                ),
+            ));
+        }
+        if self.store.unit_by_code(&req.to_unit)?.is_none() {
+            return Err(AppError::NotFound {
+                entity: "unit",
+                key: req.to_unit.as_str().to_owned(),
+            });
+        }
+        let secondment = liability::Secondment {
+            from_unit: engagement.unit,
+            to_unit: req.to_unit,
+            start: req.start,
+            end: req.end,
+            agreed_compensation_percent: req.agreed_compensation_percent,
+            agreement: req.agreement.as_ref().map(|a| a.trim().to_owned()),
+        };
+        let others: Vec<liability::Secondment> = self
+            .store
+            .secondments_of_person(&engagement.person)?
+            .iter()
+            .map(SecondmentRow::secondment)
+            .collect();
+        liability::check_secondment(&secondment, &others)?;
+        Ok(self.store.record_secondment(
+            &NewSecondment {
+                engagement_id,
+                to_unit: req.to_unit,
+                start: req.start,
+                end: req.end,
+                agreed_compensation_percent: req.agreed_compensation_percent,
+                agreement: secondment.agreement,
+            },
+            &actor.audit_name(),
+            self.now(),
+        )?)
+    }
+
+    /// Sets the last day of an open secondment.
+    pub fn end_secondment(
+        &self,
+        actor: &Actor,
+        secondment_id: i64,
+        end: Date,
+    ) -> Result<SecondmentRow, AppError> {
+        actor.authorize(Action::RecordSecondment)?;
+        let row = self
+            .store
+            .secondment(secondment_id)?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "secondment",
+                key: secondment_id.to_string(),
+            })?;
+        self.own_engagement(actor, row.engagement_id)?;
+        Ok(self
+            .store
+            .end_secondment(secondment_id, end, &actor.audit_name(), self.now())?)
+    }
+
+    /// A person's secondments: agency staff all, the worker theirs, a unit
+    /// those from or to it.
+    pub fn secondments(
+        &self,
+        actor: &Actor,
+        person: &ResidentId,
+    ) -> Result<Vec<SecondmentRow>, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        let rows = self.store.secondments_of_person(person)?;
+        Ok(match &actor.scope {
+            Scope::All => rows,
+            Scope::Person(me) => {
+                actor.require_reach(me == person, "person", person.masked())?;
+                rows
+            }
+            Scope::Unit { unit, .. } => rows
+                .into_iter()
+                .filter(|r| &r.from_unit == unit || &r.to_unit == unit)
+                .collect(),
+            Scope::StatisticsOnly | Scope::Partner(_) => {
+                return Err(AppError::Forbidden {
+                    action: Action::ReadRegistry,
+                });
+            }
+        })
+    }
+
+    /// The engagement, if the actor may change it (agency staff, or its unit).
+    fn own_engagement(
+        &self,
+        actor: &Actor,
+        engagement_id: i64,
+    ) -> Result<gongshang_store::Engagement, AppError> {
+        let engagement = self
+            .store
+            .engagement_by_id(engagement_id)?
+            .filter(|e| actor.reaches(&e.person, Some(&e.unit)))
+            .ok_or_else(|| AppError::NotFound {
+                entity: "engagement",
+                key: engagement_id.to_string(),
+            })?;
+        Ok(engagement)
+    }
+
+    // ---- posting abroad (Art 44) -------------------------------------------
+
+    /// Suspends an enrolment while its worker is posted abroad under the
+    /// local insurance (agency staff): no cover and no premium while it holds.
+    pub fn suspend_enrollment(
+        &self,
+        actor: &Actor,
+        enrollment_id: i64,
+        req: &SuspensionRequest,
+    ) -> Result<SuspensionRow, AppError> {
+        actor.authorize(Action::RecordPosting)?;
+        check_document(&req.document)?;
+        let enrollment =
+            self.store
+                .enrollment(enrollment_id)?
+                .ok_or_else(|| AppError::NotFound {
+                    entity: "enrollment",
+                    key: enrollment_id.to_string(),
+                })?;
+        let suspension = Suspension {
+            from: req.from,
+            until: req.until,
+            country: req.country.clone(),
+            reason: SuspensionReason::PostedAbroadLocalInsurance,
+        };
+        let others: Vec<Suspension> = self
+            .store
+            .suspensions_of_person(&enrollment.person)?
+            .into_iter()
+            .filter(|s| s.enrollment_id == enrollment_id)
+            .map(|s| s.suspension)
+            .collect();
+        posting::check_suspension(&suspension, &others, enrollment.start, enrollment.last_day)?;
+        Ok(self.store.record_suspension(
+            &NewSuspension {
+                enrollment_id,
+                suspension,
+                document: req.document.trim().to_owned(),
+            },
+            &actor.audit_name(),
+            self.now(),
+        )?)
+    }
+
+    /// The worker returned on `returned_on`: the suspension's last day is
+    /// the day before, and cover resumes that day.
+    pub fn resume_enrollment(
+        &self,
+        actor: &Actor,
+        suspension_id: i64,
+        returned_on: Date,
+    ) -> Result<SuspensionRow, AppError> {
+        actor.authorize(Action::RecordPosting)?;
+        let row = self
+            .store
+            .suspension(suspension_id)?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "suspension",
+                key: suspension_id.to_string(),
+            })?;
+        let until = posting::check_return(&row.suspension, returned_on)?;
+        Ok(self
+            .store
+            .end_suspension(suspension_id, until, &actor.audit_name(), self.now())?)
+    }
+
+    /// A person's suspensions (agency staff, the worker, the enrolment's unit).
+    pub fn suspensions(
+        &self,
+        actor: &Actor,
+        person: &ResidentId,
+    ) -> Result<Vec<SuspensionRow>, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        let rows = self.store.suspensions_of_person(person)?;
+        Ok(match &actor.scope {
+            Scope::All => rows,
+            Scope::Person(me) => {
+                actor.require_reach(me == person, "person", person.masked())?;
+                rows
+            }
+            Scope::Unit { unit, .. } => rows
+                .into_iter()
+                .filter(|r| r.unit.as_ref() == Some(unit))
+                .collect(),
+            Scope::StatisticsOnly | Scope::Partner(_) => {
+                return Err(AppError::Forbidden {
+                    action: Action::ReadRegistry,
+                });
+            }
+        })
+    }
+
+    /// The suspensions of a person's enrolments (no permission check: the
+    /// coverage answer and the bills ask).
+    pub(crate) fn suspensions_by_enrollment(
+        &self,
+        person: &ResidentId,
+    ) -> Result<Vec<(i64, Suspension)>, AppError> {
+        Ok(self
+            .store
+            .suspensions_of_person(person)?
+            .into_iter()
+            .map(|s| (s.enrollment_id, s.suspension))
+            .collect())
+    }
+
+    /// The unit's enrolments suspended for every day of `month` (Art 44):
+    /// they are not declared and owe no premium that month.
+    pub(crate) fn paused_enrollments(
+        &self,
+        unit: &CreditCode,
+        month: gongshang_domain::month::Month,
+    ) -> Result<Vec<i64>, AppError> {
+        let rows = self.store.suspensions_of_unit(unit)?;
+        let mut ids: Vec<i64> = rows.iter().map(|r| r.enrollment_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids
+            .into_iter()
+            .filter(|id| {
+                let of: Vec<Suspension> = rows
+                    .iter()
+                    .filter(|r| r.enrollment_id == *id)
+                    .map(|r| r.suspension.clone())
+                    .collect();
+                posting::month_paused(&of, month)
+            })
+            .collect())
+    }
+
+    // ---- Order No. 56 Art 6 ------------------------------------------------------
+
+    /// Keeps the written agreement with an over-age worker with the
+    /// engagement (its unit, or agency staff).
+    pub fn record_over_age_agreement(
+        &self,
+        actor: &Actor,
+        engagement_id: i64,
+        agreement: &OverAgeAgreement,
+    ) -> Result<OverAgeAgreementRow, AppError> {
+        actor.authorize(Action::RecordOverAgeAgreement)?;
+        let engagement = self.own_engagement(actor, engagement_id)?;
+        over_age::check_agreement(agreement, engagement.start, engagement.end, self.today())?;
+        Ok(self.store.record_over_age_agreement(
+            &NewOverAgeAgreement {
+                engagement_id,
+                agreement: agreement.clone(),
+            },
+            &actor.audit_name(),
+            self.now(),
+        )?)
+    }
+
+    /// A person's over-age agreements (agency staff, the worker, their unit).
+    pub fn over_age_agreements(
+        &self,
+        actor: &Actor,
+        person: &ResidentId,
+    ) -> Result<Vec<OverAgeAgreementRow>, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        let rows = self.store.over_age_agreements_of_person(person)?;
+        Ok(match &actor.scope {
+            Scope::All => rows,
+            Scope::Person(me) => {
+                actor.require_reach(me == person, "person", person.masked())?;
+                rows
+            }
+            Scope::Unit { unit, .. } => rows.into_iter().filter(|r| &r.unit == unit).collect(),
+            Scope::StatisticsOnly | Scope::Partner(_) => {
+                return Err(AppError::Forbidden {
+                    action: Action::ReadRegistry,
+                });
+            }
+        })
+    }
+}

@@ -1,0 +1,414 @@
+//! `gongshang unit succession|liability|secondment|posting|agreement`
+//! (Regulations Arts 43-44, Jiangsu measures Arts 35-36, Order No. 56
+//! Art 6): a unit's division, merger, transfer or contracting out; who
+//! bears an injury's or a case's liability on a day; secondments; postings
+//! abroad that suspend an enrolment; the over-age worker's agreement.
+
+use gongshang_app::liability::{
+    LiabilityQuery, LiabilityView, SecondmentRequest, SuccessionRequest, SuspensionRequest,
+};
+use gongshang_domain::ids::{CreditCode, ResidentId};
+use gongshang_domain::liability::Liable;
+use gongshang_domain::over_age::OverAgeAgreement;
+use gongshang_domain::posting::CountryCode;
+use jiff::civil::Date;
+
+use crate::CliError;
+use crate::cases_cmds::Out;
+
+#[derive(clap::Subcommand)]
+pub enum UnitCmd {
+    /// A unit's division, merger, transfer or contracting out (Art 43(1)-(2))
+    Succession {
+        #[command(subcommand)]
+        command: SuccessionCmd,
+    },
+    /// Who bears the work-injury liability: of a case (--case), or of an injury at a unit
+    Liability {
+        /// The unit where the worker was injured (not with --case)
+        unit: Option<String>,
+        /// A case number instead of a unit
+        #[arg(long)]
+        case: Option<String>,
+        /// The day of the injury (with a unit)
+        #[arg(long)]
+        injury_date: Option<Date>,
+        /// The day asked about [default: today]
+        #[arg(long)]
+        on: Option<Date>,
+        /// The worker, whose secondments count (with a unit)
+        #[arg(long)]
+        person: Option<String>,
+    },
+    /// A worker seconded to another unit (Art 43(3))
+    Secondment {
+        #[command(subcommand)]
+        command: SecondmentCmd,
+    },
+    /// A worker posted abroad under the local insurance: the enrolment suspended (Art 44)
+    Posting {
+        #[command(subcommand)]
+        command: PostingCmd,
+    },
+    /// The written agreement with an over-age worker (Order No. 56 Art 6)
+    Agreement {
+        #[command(subcommand)]
+        command: AgreementCmd,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum SuccessionCmd {
+    /// Record that PREDECESSOR divided, merged, was transferred or contracted out
+    Record {
+        predecessor: String,
+        #[arg(long)]
+        successor: String,
+        /// division, merger, transfer or contracting_out
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        effective_on: Date,
+        /// The change of registration's number, or the agreement's
+        #[arg(long)]
+        document: String,
+        /// A contracting out to a party without an employer's standing (Jiangsu Art 36(1))
+        #[arg(long)]
+        unqualified_contractor: bool,
+    },
+    /// The successions a unit took part in
+    List { unit: String },
+}
+
+#[derive(clap::Subcommand)]
+pub enum SecondmentCmd {
+    /// Record a secondment of an engagement's worker
+    Record {
+        engagement_id: i64,
+        #[arg(long)]
+        to_unit: String,
+        #[arg(long)]
+        start: Date,
+        #[arg(long)]
+        end: Option<Date>,
+        /// The seconded-to unit's agreed share, 0 to 100
+        #[arg(long)]
+        share_percent: Option<u8>,
+        /// The units' agreement (required with a share)
+        #[arg(long)]
+        agreement: Option<String>,
+    },
+    /// Set the last day of an open secondment
+    End {
+        secondment_id: i64,
+        #[arg(long)]
+        end: Date,
+    },
+    /// A person's secondments
+    List { resident_id: String },
+}
+
+#[derive(clap::Subcommand)]
+pub enum PostingCmd {
+    /// Suspend an enrolment from --from (Art 44)
+    Suspend {
+        enrollment_id: i64,
+        #[arg(long)]
+        from: Date,
+        #[arg(long)]
+        until: Option<Date>,
+        /// ISO 3166-1 alpha-2, e.g. SG
+        #[arg(long)]
+        country: String,
+        #[arg(long)]
+        document: String,
+    },
+    /// The worker returned: the suspension ends the day before
+    Resume {
+        suspension_id: i64,
+        #[arg(long)]
+        returned_on: Date,
+    },
+    /// A person's suspensions
+    List { resident_id: String },
+}
+
+#[derive(clap::Subcommand)]
+pub enum AgreementCmd {
+    /// Keep the written agreement with the engagement
+    Record {
+        engagement_id: i64,
+        #[arg(long)]
+        signed_on: Date,
+        #[arg(long)]
+        term_start: Date,
+        #[arg(long)]
+        term_end: Option<Date>,
+        #[arg(long)]
+        work_content: String,
+        #[arg(long)]
+        work_place: String,
+        #[arg(long)]
+        working_hours: String,
+        #[arg(long)]
+        pay: String,
+        #[arg(long)]
+        social_insurance: String,
+        #[arg(long)]
+        labour_protection: String,
+    },
+    /// A person's agreements
+    List { resident_id: String },
+}
+
+fn credit(field: &str, text: &str) -> Result<CreditCode, CliError> {
+    CreditCode::parse(text.trim()).map_err(|e| CliError(format!("{field}: {e}")))
+}
+
+fn resident(text: &str) -> Result<ResidentId, CliError> {
+    ResidentId::parse(text.trim()).map_err(|e| CliError(format!("resident id: {e}")))
+}
+
+fn json<T: serde::Serialize>(v: &T) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+fn print_liability(v: &LiabilityView, zh: bool) {
+    match &v.answer.liable {
+        Liable::Unit { unit } => println!(
+            "{} {}",
+            if zh {
+                "承担工伤保险责任的单位："
+            } else {
+                "liable unit:"
+            },
+            unit.as_str()
+        ),
+        Liable::Undetermined { candidates } => println!(
+            "{} {}",
+            if zh {
+                "分立后须由经办机构确定职工转入的单位，候选："
+            } else {
+                "a division: the agency names the unit the worker went to, among:"
+            },
+            candidates
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+    for s in &v.answer.steps {
+        let articles: Vec<&str> = s
+            .articles
+            .iter()
+            .map(|a| if zh { a.zh } else { a.en })
+            .collect();
+        println!(
+            "  {} {} {:<30} {}",
+            s.from,
+            s.unit.as_str(),
+            s.rule.as_str(),
+            articles.join("; ")
+        );
+    }
+    if let Some(c) = &v.answer.agreed_compensation {
+        println!(
+            "  {} {} {}%",
+            if zh {
+                "借调单位约定补偿："
+            } else {
+                "agreed compensation by the seconded-to unit:"
+            },
+            c.by_unit.as_str(),
+            c.percent
+        );
+    }
+}
+
+pub fn run(cmd: &UnitCmd, out: &Out) -> Result<(), CliError> {
+    let app = crate::db::open_app(out.db.as_deref())?;
+    let actor = crate::db::cli_actor(&app, out.actor.as_deref())?;
+    let zh = out.lang == crate::Lang::Zh;
+    match cmd {
+        UnitCmd::Succession { command } => match command {
+            SuccessionCmd::Record {
+                predecessor,
+                successor,
+                kind,
+                effective_on,
+                document,
+                unqualified_contractor,
+            } => {
+                let req = SuccessionRequest {
+                    successor: credit("successor", successor)?,
+                    kind: kind.trim().parse()?,
+                    effective_on: *effective_on,
+                    document: document.clone(),
+                    contractor_qualified: Some(!unqualified_contractor),
+                };
+                let row =
+                    app.record_succession(&actor, &credit("predecessor", predecessor)?, &req)?;
+                if out.json {
+                    json(&row);
+                } else {
+                    println!(
+                        "{} {} {} → {} {}",
+                        row.id,
+                        if zh {
+                            row.kind.label_zh()
+                        } else {
+                            row.kind.label_en()
+                        },
+                        row.predecessor.as_str(),
+                        row.successor.as_str(),
+                        row.effective_on
+                    );
+                }
+            }
+            SuccessionCmd::List { unit } => {
+                let rows = app.successions_of_unit(&actor, &credit("unit", unit)?)?;
+                if out.json {
+                    json(&rows);
+                } else {
+                    for r in &rows {
+                        println!(
+                            "{} {} {} {} → {} {} {}",
+                            r.id,
+                            r.effective_on,
+                            if zh {
+                                r.kind.label_zh()
+                            } else {
+                                r.kind.label_en()
+                            },
+                            r.predecessor.as_str(),
+                            r.successor.as_str(),
+                            r.successor_name,
+                            r.document
+                        );
+                    }
+                }
+            }
+        },
+        UnitCmd::Liability {
+            unit,
+            case,
+            injury_date,
+            on,
+            person,
+        } => {
+            let view = match (case, unit) {
+                (Some(number), None) => app.case_liability(&actor, number, *on)?,
+                (None, Some(unit)) => {
+                    let injury_date = injury_date
+                        .ok_or_else(|| CliError("--injury-date is needed with a unit".into()))?;
+                    app.liability(
+                        &actor,
+                        &LiabilityQuery {
+                            unit: credit("unit", unit)?,
+                            injury_date,
+                            on: *on,
+                            person: person.as_deref().map(resident).transpose()?,
+                        },
+                    )?
+                }
+                _ => return Err(CliError("name a unit or --case NUMBER, not both".into())),
+            };
+            if out.json {
+                json(&view);
+            } else {
+                print_liability(&view, zh);
+            }
+        }
+        UnitCmd::Secondment { command } => match command {
+            SecondmentCmd::Record {
+                engagement_id,
+                to_unit,
+                start,
+                end,
+                share_percent,
+                agreement,
+            } => {
+                let row = app.record_secondment(
+                    &actor,
+                    *engagement_id,
+                    &SecondmentRequest {
+                        to_unit: credit("to_unit", to_unit)?,
+                        start: *start,
+                        end: *end,
+                        agreed_compensation_percent: *share_percent,
+                        agreement: agreement.clone(),
+                    },
+                )?;
+                json(&row);
+            }
+            SecondmentCmd::End { secondment_id, end } => {
+                json(&app.end_secondment(&actor, *secondment_id, *end)?);
+            }
+            SecondmentCmd::List { resident_id } => {
+                json(&app.secondments(&actor, &resident(resident_id)?)?);
+            }
+        },
+        UnitCmd::Posting { command } => match command {
+            PostingCmd::Suspend {
+                enrollment_id,
+                from,
+                until,
+                country,
+                document,
+            } => {
+                let row = app.suspend_enrollment(
+                    &actor,
+                    *enrollment_id,
+                    &SuspensionRequest {
+                        from: *from,
+                        until: *until,
+                        country: CountryCode::parse(country)?,
+                        document: document.clone(),
+                    },
+                )?;
+                json(&row);
+            }
+            PostingCmd::Resume {
+                suspension_id,
+                returned_on,
+            } => {
+                json(&app.resume_enrollment(&actor, *suspension_id, *returned_on)?);
+            }
+            PostingCmd::List { resident_id } => {
+                json(&app.suspensions(&actor, &resident(resident_id)?)?);
+            }
+        },
+        UnitCmd::Agreement { command } => match command {
+            AgreementCmd::Record {
+                engagement_id,
+                signed_on,
+                term_start,
+                term_end,
+                work_content,
+                work_place,
+                working_hours,
+                pay,
+                social_insurance,
+                labour_protection,
+            } => {
+                let agreement = OverAgeAgreement {
+                    signed_on: *signed_on,
+                    term_start: *term_start,
+                    term_end: *term_end,
+                    work_content: work_content.clone(),
+                    work_place: work_place.clone(),
+                    working_hours: working_hours.clone(),
+                    pay: pay.clone(),
+                    social_insurance: social_insurance.clone(),
+                    labour_protection: labour_protection.clone(),
+                };
+                json(&app.record_over_age_agreement(&actor, *engagement_id, &agreement)?);
+            }
+            AgreementCmd::List { resident_id } => {
+                json(&app.over_age_agreements(&actor, &resident(resident_id)?)?);
+            }
+        },
+    }
+    Ok(())
+}
