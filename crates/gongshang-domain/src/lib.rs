@@ -27,6 +27,7 @@ pub mod ids;
 pub mod insurer_claim;
 pub mod ledger;
 pub mod life_events;
+pub mod medical;
 pub mod missing;
 pub mod monitor;
 pub mod month;
