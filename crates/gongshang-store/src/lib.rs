@@ -55,8 +55,8 @@ impl BackendKind {
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
 pub use cases::{
-    CaseStore, MatchingStore, MissingWorkerStore, RecurrenceStore, RecusalStore, RevisionStore,
-    StaffStore,
+    CaseStore, MatchingStore, MedicalStore, MissingWorkerStore, RecurrenceStore, RecusalStore,
+    RevisionStore, StaffStore,
 };
 pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryStore};
 pub use error::StoreError;
@@ -96,6 +96,7 @@ pub trait Store:
     + CoverageStore
     + LedgerStore
     + RecurrenceStore
+    + MedicalStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

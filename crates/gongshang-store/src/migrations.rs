@@ -176,6 +176,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0180_case_recurrences.sql"),
         postgres: include_str!("../migrations/postgres/0180_case_recurrences.sql"),
     },
+    // medical, rehabilitation and assistive-device costs: 200-209.
+    Migration {
+        version: 200,
+        name: "medical_bills",
+        sqlite: include_str!("../migrations/sqlite/0200_medical_bills.sql"),
+        postgres: include_str!("../migrations/postgres/0200_medical_bills.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

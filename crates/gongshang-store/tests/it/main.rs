@@ -10,6 +10,7 @@ mod coverage;
 mod fault;
 mod fund;
 mod ledger;
+mod medical;
 mod migrations;
 mod monitor;
 mod orders;
