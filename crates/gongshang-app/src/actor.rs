@@ -197,10 +197,24 @@ pub enum Action {
     RecordAppraisalFee,
     /// A case's appraisal fees.
     ReadAppraisalFees,
+    // Regulations Arts 30-32, 47-48; Decree 765 Arts 22, 43
+    /// Register an agreement institution, renew its agreement, suspend or
+    /// resume payments to it.
+    RegisterInstitution,
+    /// The published list of agreement institutions.
+    ReadInstitutions,
+    /// File a provider's medical, rehabilitation or device bill on a case.
+    FileMedicalBill,
+    /// File a claim for costs the worker advanced (manual reimbursement).
+    ClaimReimbursement,
+    /// Settle a case's bill: what the fund pays, what it refuses.
+    SettleMedicalBill,
+    /// A case's medical bills.
+    ReadMedicalBills,
 }
 
 impl Action {
-    pub const ALL: [Action; 65] = [
+    pub const ALL: [Action; 71] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -278,6 +292,13 @@ impl Action {
         // issue 14
         Action::RecordAppraisalFee,
         Action::ReadAppraisalFees,
+        // Regulations Arts 30-32, 47-48; Decree 765 Arts 22, 43
+        Action::RegisterInstitution,
+        Action::ReadInstitutions,
+        Action::FileMedicalBill,
+        Action::ClaimReimbursement,
+        Action::SettleMedicalBill,
+        Action::ReadMedicalBills,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -355,6 +376,12 @@ impl Action {
             Action::ReadMatching => "read the matching's runs and hits",
             Action::RecordVerification => "record an eligibility verification",
             Action::RecordRecurrence => "record a recurrence of an injury",
+            Action::RegisterInstitution => "register or change an agreement institution",
+            Action::ReadInstitutions => "read the agreement institutions",
+            Action::FileMedicalBill => "file a provider's medical bill",
+            Action::ClaimReimbursement => "claim a reimbursement of medical costs",
+            Action::SettleMedicalBill => "settle a medical bill",
+            Action::ReadMedicalBills => "read a case's medical bills",
         }
     }
 }
@@ -472,6 +499,17 @@ impl Role {
             // clerks record the fee as they pay the benefits, reviewers read.
             RecordAppraisalFee => matches!(self, Clerk | Administrator),
             ReadAppraisalFees => matches!(self, Clerk | Reviewer | Administrator),
+            // Regulations Arts 30-32, 47-48; Decree 765 Arts 22, 43. The
+            // agency's clerks keep the register and settle the bills; the
+            // register is published (Art 47), so everybody signed in reads
+            // it; a worker claims back what they advanced on their own case
+            // and, like their unit, reads the case's bills.
+            RegisterInstitution | FileMedicalBill | SettleMedicalBill => {
+                matches!(self, Clerk | Administrator)
+            }
+            ReadInstitutions => true,
+            ClaimReimbursement => matches!(self, Clerk | Administrator | Worker),
+            ReadMedicalBills => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
         }
     }
 }

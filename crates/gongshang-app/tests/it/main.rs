@@ -7,6 +7,7 @@ mod events;
 mod fund;
 mod imports;
 mod matching;
+mod medical;
 mod missing;
 mod monitor;
 mod payout;
