@@ -14,6 +14,7 @@ pub mod enrollment;
 pub mod fund;
 pub mod holidays;
 pub mod matching;
+pub mod medical;
 pub mod missing;
 pub mod monitor;
 pub mod orders;
@@ -62,7 +63,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(review::router())
         .merge(fund::router())
         .merge(monitor::router())
-        .merge(matching::router());
+        .merge(matching::router())
+        .merge(medical::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

@@ -9,6 +9,7 @@ mod common;
 mod flows;
 mod fund;
 mod matching;
+mod medical;
 mod missing;
 mod openapi;
 mod plumbing;
