@@ -26,6 +26,7 @@ mod grading;
 mod holidays;
 mod intake;
 mod matching;
+mod medical;
 mod missing;
 mod monitor;
 mod payout;
@@ -83,6 +84,7 @@ pub fn router() -> Router<AppState> {
         .merge(monitor::router())
         .merge(grading::router())
         .merge(matching::router())
+        .merge(medical::router())
 }
 
 pub use gongshang_app::Lang;

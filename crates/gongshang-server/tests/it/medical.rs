@@ -115,3 +115,98 @@ fn regs_art30_art47_decree765_art22_the_api_registers_files_and_settles_bills() 
         assert_eq!(r.json().as_array().unwrap().len(), 2);
     });
 }
+
+mod page {
+    use crate::common::{Response, Session, demo, form, request, sign_in};
+
+    fn get(path: &str, s: &Session) -> Response {
+        request(demo().addr, "GET", path, &[("Cookie", &s.cookie)], None)
+    }
+
+    fn post(path: &str, s: &Session, content_type: &str, body: &str) -> Response {
+        request(
+            demo().addr,
+            "POST",
+            path,
+            &[("Cookie", &s.cookie), ("X-CSRF-Token", &s.csrf)],
+            Some((content_type, body.as_bytes())),
+        )
+    }
+
+    /// The clerk's page of a case's bills: a bill filed (over the API with
+    /// the session) is shown with its lines, settled from the page with the
+    /// reason and article of the refused part; a dispute that is not one is
+    /// refused; the register of institutions is a page of its own; English
+    /// with `lang=en`.
+    #[test]
+    fn regs_art30_art48_the_case_page_of_medical_bills_settles_a_bill() {
+        let clerk = sign_in("clerk");
+        let number = crate::staff_ui::intake(&clerk, 30);
+        for action in ["accept", "recognise"] {
+            let body = form(&[("csrf_token", &clerk.csrf), ("action", action)]);
+            let r = post(
+                &format!("/cases/{number}/act"),
+                &clerk,
+                "application/x-www-form-urlencoded",
+                &body,
+            );
+            assert_eq!(r.status, 303, "{action}: {}", r.body);
+        }
+        let case_page = get(&format!("/cases/{number}"), &clerk).body;
+        assert!(
+            case_page.contains(&format!("/cases/{number}/medical")),
+            "{case_page}"
+        );
+        let bill = serde_json::json!({"kind": "medical", "provider_name": "就近医院",
+            "service_from": "2026-06-10", "service_until": "2026-06-12", "emergency": true,
+            "lines": [{"description": "急诊抢救", "within_catalogue": "3000.00", "outside_catalogue": "200.00"}]});
+        let r = post(
+            &format!("/api/v1/cases/{number}/medical-bills"),
+            &clerk,
+            "application/json",
+            &bill.to_string(),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let page = get(&format!("/cases/{number}/medical"), &clerk).body;
+        assert!(
+            page.contains("急诊抢救") && page.contains("待结算"),
+            "{page}"
+        );
+        let settle = format!("/cases/{number}/medical/{id}/settle");
+        let r = post(
+            &settle,
+            &clerk,
+            "application/x-www-form-urlencoded",
+            &form(&[("csrf_token", &clerk.csrf), ("dispute", "appeal")]),
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        let r = post(
+            &settle,
+            &clerk,
+            "application/x-www-form-urlencoded",
+            &form(&[("csrf_token", &clerk.csrf), ("dispute", "")]),
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = get(&format!("/cases/{number}/medical"), &clerk).body;
+        assert!(page.contains("已结算"), "{page}");
+        assert!(
+            page.contains("3000.00") && page.contains("第三十条第二款"),
+            "{page}"
+        );
+        let english = Session {
+            cookie: format!("{}; lang=en", clerk.cookie),
+            csrf: clerk.csrf.clone(),
+        };
+        let en = get(&format!("/cases/{number}/medical"), &english).body;
+        assert!(
+            en.contains("The fund pays") && en.contains("settled"),
+            "{en}"
+        );
+        let register = get("/institutions", &clerk);
+        assert_eq!(register.status, 200, "{}", register.body);
+        assert!(register.body.contains("协议机构名单"), "{}", register.body);
+    }
+}
