@@ -12,19 +12,22 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
-use gongshang_app::cases::{InstitutionRow, MedicalBillStatus, MedicalBillView, SettleRequest};
-use gongshang_domain::medical::Dispute;
+use gongshang_app::cases::{
+    InstitutionRow, MedicalBillRequest, MedicalBillStatus, MedicalBillView, SettleRequest,
+};
+use gongshang_domain::medical::{BillLine, Dispute, Route, ServiceKind};
+use gongshang_rules::Money;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::staff_words::actor_words;
+use super::staff_words::{actor_words, at_field, at_form};
 use super::{Ctx, error_box, error_page, respond, session};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/institutions", get(institutions_page))
-        .route("/cases/{number}/medical", get(bills_page))
+        .route("/cases/{number}/medical", get(bills_page).post(file_bill))
         .route("/cases/{number}/medical/{id}/settle", post(settle))
 }
 
@@ -45,6 +48,7 @@ fn bills_body(
     number: &str,
     bills: &[MedicalBillView],
     error: Option<&AppError>,
+    filing: Option<(&AppError, &FileForm)>,
 ) -> Markup {
     let may_settle = ctx.viewer.may(Action::SettleMedicalBill);
     html! {
@@ -120,6 +124,228 @@ fn bills_body(
                 }
             }
         }
+        @if ctx.viewer.may(Action::FileMedicalBill) || ctx.viewer.may(Action::ClaimReimbursement) {
+            (file_form(ctx, number, filing))
+        }
+    }
+}
+
+/// What the filing form sends: one line of a bill (a bill of several
+/// lines comes over the API or the command line).
+#[derive(Clone, Debug, Default, Deserialize)]
+struct FileForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    route: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    institution: String,
+    #[serde(default)]
+    provider_name: String,
+    #[serde(default)]
+    service_from: String,
+    #[serde(default)]
+    service_until: String,
+    #[serde(default)]
+    emergency: String,
+    #[serde(default)]
+    confirmation: String,
+    #[serde(default)]
+    received_on: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    within_catalogue: String,
+    #[serde(default)]
+    outside_catalogue: String,
+}
+
+const FILE_FIELDS: [&str; 12] = [
+    "kind",
+    "institution",
+    "provider_name",
+    "service_from",
+    "service_until",
+    "emergency",
+    "confirmation",
+    "received_on",
+    "description",
+    "within_catalogue",
+    "outside_catalogue",
+    "lines",
+];
+
+fn file_form(ctx: &Ctx, number: &str, failed: Option<(&AppError, &FileForm)>) -> Markup {
+    let error = failed.map(|(e, _)| e);
+    let empty = FileForm::default();
+    let f = failed.map_or(&empty, |(_, f)| f);
+    let bad = |field: &str| {
+        error
+            .is_some_and(|e| e.field() == Some(field))
+            .then_some("true")
+    };
+    let may_file = ctx.viewer.may(Action::FileMedicalBill);
+    let text = |id: &'static str, label: Markup, value: &str, kind: &'static str| {
+        html! {
+            div {
+                label for=(id) { (label) }
+                input id=(id) type=(kind) name=(id) value=(value) aria-invalid=[bad(id)];
+                (at_field(ctx, id, error))
+            }
+        }
+    };
+    html! {
+        section.card #medical-file {
+            h2 { (if may_file { ctx.t("登记费用单据", "File a bill") } else { ctx.t("申请报销个人垫付的费用", "Claim back costs you paid") }) }
+            form.stack #medical-file-form method="post" action=(format!("/cases/{number}/medical")) novalidate {
+                (session::csrf_field(ctx))
+                (at_form(ctx, &FILE_FIELDS, error))
+                div.cols {
+                    @if may_file {
+                        div {
+                            label for="route" { (ctx.t("结算方式", "Route")) }
+                            select #route name="route" {
+                                @for r in Route::ALL {
+                                    option value=(r.as_str()) selected[f.route == r.as_str()] { (ctx.t(r.label_zh(), r.label_en())) }
+                                }
+                            }
+                        }
+                    } @else {
+                        input type="hidden" name="route" value="manual_reimbursement";
+                    }
+                    div {
+                        label for="kind" { (ctx.t("费用类别", "Kind")) }
+                        select #kind name="kind" aria-invalid=[bad("kind")] {
+                            @for k in ServiceKind::ALL {
+                                option value=(k.as_str()) selected[f.kind == k.as_str()] { (ctx.t(k.label_zh(), k.label_en())) }
+                            }
+                        }
+                        (at_field(ctx, "kind", error))
+                    }
+                    (text("institution", html! { (ctx.t("协议机构编码（非协议机构留空）", "Institution code (empty if none)")) }, &f.institution, "text"))
+                    (text("provider_name", html! { (ctx.t("机构名称", "Provider")) }, &f.provider_name, "text"))
+                    (text("service_from", html! { (ctx.t("服务开始日期", "First day")) }, &f.service_from, "date"))
+                    (text("service_until", html! { (ctx.t("服务结束日期", "Last day")) }, &f.service_until, "date"))
+                    div {
+                        label { input type="checkbox" name="emergency" value="on" checked[f.emergency == "on"]; " " (ctx.t("急诊（就近急救，第三十条第二款）", "Emergency at the nearest hospital (Art 30(2))")) }
+                        (at_field(ctx, "emergency", error))
+                    }
+                    (text("confirmation", html! { (ctx.t("确认文书编号（康复、辅助器具）", "Confirmation (rehabilitation, device)")) }, &f.confirmation, "text"))
+                    @if may_file {
+                        (text("received_on", html! { (ctx.t("受理日期（默认今天）", "Received on (default today)")) }, &f.received_on, "date"))
+                    }
+                    (text("description", html! { (ctx.t("项目", "Item")) }, &f.description, "text"))
+                    (text("within_catalogue", html! { (ctx.t("目录内金额（元）", "Within the catalogues (yuan)")) }, &f.within_catalogue, "text"))
+                    (text("outside_catalogue", html! { (ctx.t("目录外金额（元）", "Outside them (yuan)")) }, &f.outside_catalogue, "text"))
+                }
+                (at_field(ctx, "lines", error))
+                button.primary type="submit" { (ctx.t("提交", "File")) }
+            }
+        }
+    }
+}
+
+fn opt(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+fn date_of(field: &'static str, text: &str) -> Result<jiff::civil::Date, AppError> {
+    text.trim()
+        .parse()
+        .map_err(|_| AppError::invalid(field, format!("{text:?} is not a date (YYYY-MM-DD)")))
+}
+
+fn money_of(field: &'static str, text: &str) -> Result<Money, AppError> {
+    if text.trim().is_empty() {
+        return Ok(Money::ZERO);
+    }
+    Money::parse_yuan(text.trim()).map_err(|e| AppError::invalid(field, format!("{text:?}: {e}")))
+}
+
+impl FileForm {
+    fn request(&self) -> Result<(Route, MedicalBillRequest), AppError> {
+        let route = self
+            .route
+            .trim()
+            .parse::<Route>()
+            .map_err(|e| AppError::invalid("route", e.to_string()))?;
+        let kind = self
+            .kind
+            .trim()
+            .parse::<ServiceKind>()
+            .map_err(|e| AppError::invalid("kind", e.to_string()))?;
+        let institution = match opt(&self.institution) {
+            Some(c) => Some(c.parse().map_err(|e: gongshang_domain::DomainError| {
+                AppError::invalid("institution", e.to_string())
+            })?),
+            None => None,
+        };
+        let received_on = match opt(&self.received_on) {
+            Some(d) => Some(date_of("received_on", &d)?),
+            None => None,
+        };
+        Ok((
+            route,
+            MedicalBillRequest {
+                kind,
+                institution,
+                provider_name: opt(&self.provider_name),
+                service_from: date_of("service_from", &self.service_from)?,
+                service_until: date_of("service_until", &self.service_until)?,
+                emergency: self.emergency == "on",
+                confirmation: opt(&self.confirmation),
+                received_on,
+                lines: vec![BillLine {
+                    description: self.description.clone(),
+                    within_catalogue: money_of("within_catalogue", &self.within_catalogue)?,
+                    outside_catalogue: money_of("outside_catalogue", &self.outside_catalogue)?,
+                }],
+            },
+        ))
+    }
+}
+
+async fn file_bill(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<FileForm>,
+) -> Response {
+    let actor = match session::require(&ctx, Action::ReadMedicalBills) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    let n = number.clone();
+    let form = f.clone();
+    let result = state
+        .run(move |app| {
+            let filed = form.request().and_then(|(route, req)| match route {
+                Route::Direct => app.file_medical_bill(&actor, &n, &req),
+                Route::ManualReimbursement => app.claim_reimbursement(&actor, &n, &req),
+            });
+            let bills = app.medical_bills(&actor, &n)?;
+            Ok::<_, AppError>((filed, bills))
+        })
+        .await;
+    match result {
+        Ok((Ok(v), _)) => {
+            Redirect::to(&format!("/cases/{number}/medical#bill-{}", v.bill.id)).into_response()
+        }
+        Ok((Err(e), bills)) if !e.is_internal() => (
+            super::error_status(&e),
+            respond(
+                &ctx,
+                title(&ctx),
+                bills_body(&ctx, &number, &bills, None, Some((&e, &f))),
+            ),
+        )
+            .into_response(),
+        Ok((Err(e), _)) | Err(e) => error_page(&ctx, &e),
     }
 }
 
@@ -141,7 +367,11 @@ async fn bills_page(
     };
     let n = number.clone();
     match state.run(move |app| app.medical_bills(&actor, &n)).await {
-        Ok(bills) => respond(&ctx, title(&ctx), bills_body(&ctx, &number, &bills, None)),
+        Ok(bills) => respond(
+            &ctx,
+            title(&ctx),
+            bills_body(&ctx, &number, &bills, None, None),
+        ),
         Err(e) => error_page(&ctx, &e),
     }
 }
@@ -200,7 +430,7 @@ async fn settle(
             respond(
                 &ctx,
                 title(&ctx),
-                bills_body(&ctx, &number, &bills, Some(&e)),
+                bills_body(&ctx, &number, &bills, Some(&e), None),
             ),
         )
             .into_response(),

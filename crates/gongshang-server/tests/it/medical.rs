@@ -157,6 +157,39 @@ mod page {
             case_page.contains(&format!("/cases/{number}/medical")),
             "{case_page}"
         );
+        // The filing form: a refusal at its field, with what was typed.
+        let page = get(&format!("/cases/{number}/medical"), &clerk).body;
+        assert!(page.contains("id=\"medical-file-form\""), "{page}");
+        let fields = |from: &'static str| {
+            form(&[
+                ("csrf_token", &clerk.csrf),
+                ("route", "direct"),
+                ("kind", "medical"),
+                ("provider_name", "市急救中心"),
+                ("service_from", from),
+                ("service_until", "2026-06-11"),
+                ("emergency", "on"),
+                ("description", "院前急救"),
+                ("within_catalogue", "450.00"),
+            ])
+        };
+        let url = format!("/cases/{number}/medical");
+        let r = post(
+            &url,
+            &clerk,
+            "application/x-www-form-urlencoded",
+            &fields("2026-06-01"),
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("id=\"service_from-error\""), "{}", r.body);
+        assert!(r.body.contains("value=\"市急救中心\""), "{}", r.body);
+        let r = post(
+            &url,
+            &clerk,
+            "application/x-www-form-urlencoded",
+            &fields("2026-06-10"),
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
         let bill = serde_json::json!({"kind": "medical", "provider_name": "就近医院",
             "service_from": "2026-06-10", "service_until": "2026-06-12", "emergency": true,
             "lines": [{"description": "急诊抢救", "within_catalogue": "3000.00", "outside_catalogue": "200.00"}]});
