@@ -353,6 +353,17 @@ fn expenditure_branches(scope: Scope) -> Vec<String> {
              WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
             f("SUBSTR(af.paid_on, 1, 7)", "af.ledger_key")
         ),
+        // medical, rehabilitation and device bills the fund settled
+        // (migration 0200): a benefit item of their own
+        format!(
+            "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(mb.settled_on, 1, 7), 'benefit', 'fund', 'medical_costs', \
+             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+             FROM medical_bills mb JOIN cases c ON c.id = mb.case_id \
+             JOIN ledger_transactions lt ON lt.idempotency_key = mb.ledger_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            f("SUBSTR(mb.settled_on, 1, 7)", "mb.ledger_key")
+        ),
     ]
 }
 

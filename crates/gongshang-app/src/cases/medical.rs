@@ -17,9 +17,10 @@
 //!   review or in court, Art 31, which the clerk names; undecided; not
 //!   recognised); a bill that must wait is held with its reason.
 //!
-//! The fund's ledger: a settled bill records what the fund pays, but nothing
-//! is posted to the ledger yet (the ledger has no account for medical costs
-//! and the fund's statement no flow for them; see DESIGN.md).
+//! The fund's ledger: what a settled bill pays is posted in the settlement's
+//! transaction (`ledger::medical_costs_paid`: benefits expense to bank, key
+//! `medical-bill-<id>`) and counted in the fund's statement as the benefit
+//! item `medical_costs` of the month it was settled.
 
 use gongshang_domain::ids::RegionCode;
 use gongshang_domain::medical::{
@@ -379,26 +380,40 @@ impl App {
         };
         let today = self.case_today();
         let row = match medical::settle(&bill, institution.as_ref(), standing) {
-            Ok(settlement) => self.store.settle_medical_bill(
-                bill_id,
-                &MedicalSettlementIn {
-                    lines: settlement
-                        .lines
-                        .iter()
-                        .map(|l| SettledLineIn {
-                            line: i64::from(l.line),
-                            payable: l.payable,
-                            refused: l.refused,
-                            refusal_code: l.refusal.as_ref().map(|r| r.code().to_owned()),
-                            refusal_reason: l.refusal.as_ref().map(|r| r.reason_en()),
-                            article: l.article.to_owned(),
-                        })
-                        .collect(),
-                    dispute: req.dispute,
-                },
-                &actor.audit_name(),
-                self.now(),
-            )?,
+            Ok(settlement) => {
+                let ledger = if settlement.payable.fen() > 0 {
+                    let key = format!("medical-bill-{bill_id}");
+                    Some(ledger::medical_costs_paid(
+                        IdempotencyKey::parse(&key)?,
+                        ReferenceId::parse(&key)?,
+                        settlement.payable,
+                    )?)
+                } else {
+                    None
+                };
+                self.store.settle_medical_bill(
+                    bill_id,
+                    &MedicalSettlementIn {
+                        lines: settlement
+                            .lines
+                            .iter()
+                            .map(|l| SettledLineIn {
+                                line: i64::from(l.line),
+                                payable: l.payable,
+                                refused: l.refused,
+                                refusal_code: l.refusal.as_ref().map(|r| r.code().to_owned()),
+                                refusal_reason: l.refusal.as_ref().map(|r| r.reason_en()),
+                                article: l.article.to_owned(),
+                            })
+                            .collect(),
+                        dispute: req.dispute,
+                        settled_on: today,
+                        ledger,
+                    },
+                    &actor.audit_name(),
+                    self.now(),
+                )?
+            }
             Err(hold) => self.store.hold_medical_bill(
                 bill_id,
                 hold.code(),

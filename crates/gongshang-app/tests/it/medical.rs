@@ -122,6 +122,12 @@ fn regs_art30_and_art48_a_providers_bill_is_settled_within_the_catalogues() {
         assert_eq!(settled.bill.status, MedicalBillStatus::Settled);
         assert_eq!(settled.bill.payable, Some(yuan("8000.00")));
         assert_eq!(settled.bill.refused, Some(yuan("500.00")));
+        // Paid through the fund's ledger in the settlement's transaction.
+        assert_eq!(
+            settled.bill.ledger_key,
+            Some(format!("medical-bill-{}", filed.bill.id))
+        );
+        assert_eq!(settled.bill.settled_on, Some(date(2026, 6, 30)));
         assert_eq!(
             settled.bill.lines[0].refusal_code.as_deref(),
             Some("outside_catalogue")
@@ -170,6 +176,7 @@ fn regs_art30_and_art48_a_providers_bill_is_settled_within_the_catalogues() {
             device.bill.lines[0].refusal_code.as_deref(),
             Some("wrong_kind")
         );
+        assert_eq!(device.bill.ledger_key, None, "nothing paid, nothing posted");
     });
 }
 

@@ -171,6 +171,10 @@ pub struct CaseMedicalBill {
     pub filed_at: String,
     pub settled_by: Option<String>,
     pub settled_at: Option<String>,
+    /// YYYY-MM-DD: the day in China it was settled (the fund's flow's month).
+    pub settled_on: Option<String>,
+    /// The fund's ledger transaction of what it paid (none when nothing).
+    pub ledger_key: Option<String>,
     pub lines: Vec<MedicalBillLineView>,
 }
 
@@ -222,6 +226,8 @@ impl From<&MedicalBillView> for CaseMedicalBill {
             filed_at: b.filed_at.to_string(),
             settled_by: b.settled_by.clone(),
             settled_at: b.settled_at.map(|t| t.to_string()),
+            settled_on: b.settled_on.map(|d| d.to_string()),
+            ledger_key: b.ledger_key.clone(),
             lines: b
                 .lines
                 .iter()

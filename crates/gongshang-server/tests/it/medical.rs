@@ -64,6 +64,7 @@ fn regs_art30_art47_decree765_art22_the_api_registers_files_and_settles_bills() 
         assert_eq!(r.json()["status"], "settled");
         assert_eq!(r.json()["payable"], "8000.00");
         assert_eq!(r.json()["lines"][0]["refusal_code"], "outside_catalogue");
+        assert_eq!(r.json()["ledger_key"], format!("medical-bill-{id}"));
         let r = s.send(
             req("POST", format!("{path}/{id}/settle"))
                 .bearer(clerk)

@@ -10,7 +10,9 @@
 -- working days, Decree 765 Art 22); received -> held (waiting) -> settled,
 -- settled once. `medical_bill_lines`: each line's within- and
 -- outside-catalogue amounts and, once settled, what the fund pays, what it
--- refuses, why and under which article.
+-- refuses, why and under which article. A settlement the fund pays is posted
+-- to the ledger (`ledger_key`, benefits expense to bank) and counted in the
+-- fund's flows as the benefit item `medical_costs` of the month `settled_on`.
 -- SQLite dialect; keep in step with ../postgres/0200_medical_bills.sql.
 CREATE TABLE agreement_institutions (
     id                INTEGER PRIMARY KEY,
@@ -52,6 +54,8 @@ CREATE TABLE medical_bills (
     filed_at          TEXT    NOT NULL,
     settled_by        TEXT,
     settled_at        TEXT,
+    settled_on        TEXT,
+    ledger_key        TEXT    UNIQUE,
     CHECK ((status = 'settled') = (payable_fen IS NOT NULL AND refused_fen IS NOT NULL AND settled_by IS NOT NULL))
 );
 CREATE INDEX medical_bills_case ON medical_bills(case_id);

@@ -9,6 +9,8 @@
 use gongshang_domain::ids::RegionCode;
 use gongshang_domain::medical::{Dispute, Institution, InstitutionCode, Route, ServiceKind};
 
+use crate::fund::add_to_fund_summary;
+
 use super::*;
 
 /// A registered institution and who registered and last changed it.
@@ -122,6 +124,10 @@ pub struct MedicalBillRow {
     pub filed_at: Timestamp,
     pub settled_by: Option<String>,
     pub settled_at: Option<Timestamp>,
+    /// The day in China it was settled (the month of the fund's flow).
+    pub settled_on: Option<Date>,
+    /// The ledger transaction of what the fund paid (none when it pays nothing).
+    pub ledger_key: Option<String>,
     pub lines: Vec<MedicalBillLineRow>,
 }
 
@@ -142,10 +148,15 @@ pub struct SettledLineIn {
 pub struct MedicalSettlementIn {
     pub lines: Vec<SettledLineIn>,
     pub dispute: Option<Dispute>,
+    /// The day in China it is settled.
+    pub settled_on: Date,
+    /// What the fund pays, posted with the settlement: present exactly when
+    /// the lines pay more than 0.00, for their sum.
+    pub ledger: Option<Transaction>,
 }
 
 const INSTITUTION_COLUMNS: &str = "code, name, kind, region, agreement_from, agreement_until, suspended_reason, recorded_by, recorded_at, changed_by, changed_at";
-const BILL_COLUMNS: &str = "id, case_id, kind, route, institution_code, provider_name, service_from, service_until, emergency, confirmation, received_on, due_on, due_provisional, total_fen, status, hold_code, hold_reason, payable_fen, refused_fen, dispute, filed_by, filed_at, settled_by, settled_at";
+const BILL_COLUMNS: &str = "id, case_id, kind, route, institution_code, provider_name, service_from, service_until, emergency, confirmation, received_on, due_on, due_provisional, total_fen, status, hold_code, hold_reason, payable_fen, refused_fen, dispute, filed_by, filed_at, settled_by, settled_at, settled_on, ledger_key";
 const LINE_COLUMNS: &str = "line_no, description, within_fen, outside_fen, payable_fen, refused_fen, refusal_code, refusal_reason, article";
 
 fn institution_of(row: &[Value]) -> Result<InstitutionRow, StoreError> {
@@ -224,6 +235,8 @@ fn bill_of(db: &mut dyn Db, row: &[Value]) -> Result<MedicalBillRow, StoreError>
         filed_at: c.parsed(21, "filed_at", parse_ts)?,
         settled_by: c.opt_text(22)?.map(str::to_owned),
         settled_at: c.opt_parsed(23, "settled_at", parse_ts)?,
+        settled_on: c.opt_parsed(24, "settled_on", parse_date)?,
+        ledger_key: c.opt_text(25)?.map(str::to_owned),
         lines,
     })
 }
@@ -592,19 +605,48 @@ impl<B: Backend> MedicalStore for SqlStore<B> {
                     ],
                 )?;
             }
+            let posted = s.ledger.as_ref().map(Transaction::amount);
+            let expected = (payable.fen() > 0).then_some(payable);
+            if posted != expected {
+                return Err(StoreError::invalid(
+                    "ledger",
+                    format!(
+                        "the fund pays {payable} yuan; the transaction given posts {}",
+                        posted.map_or("nothing".to_owned(), |a| format!("{a} yuan"))
+                    ),
+                ));
+            }
+            let key = match &s.ledger {
+                Some(tx) => match post(db, tx, actor, at)? {
+                    Posted::Posted => Some(tx.idempotency_key().as_str().to_owned()),
+                    Posted::AlreadyPosted => {
+                        return Err(StoreError::conflict(
+                            "ledger transaction",
+                            tx.idempotency_key().as_str(),
+                            "it is already posted without its medical bill",
+                        ));
+                    }
+                },
+                None => None,
+            };
             db.exec(
                 "settling a medical bill",
                 "UPDATE medical_bills SET status = 'settled', hold_code = NULL, hold_reason = NULL, payable_fen = $1, refused_fen = $2, \
-                 dispute = $3, settled_by = $4, settled_at = $5 WHERE id = $6",
+                 dispute = $3, settled_by = $4, settled_at = $5, settled_on = $6, ledger_key = $7 WHERE id = $8",
                 &[
                     i(payable.fen()),
                     i(refused.fen()),
                     opt_t(s.dispute.map(Dispute::as_str)),
                     t(actor),
                     t(at),
+                    t(s.settled_on),
+                    opt_t(key.as_deref()),
                     i(id),
                 ],
             )?;
+            if let Some(tx) = &s.ledger {
+                add_to_fund_summary(db, tx)?;
+            }
             audit(
                 db,
                 actor,
@@ -614,7 +656,7 @@ impl<B: Backend> MedicalStore for SqlStore<B> {
                 &bill.case_id.to_string(),
                 json!({
                     "bill": id, "payable_fen": payable.fen(), "refused_fen": refused.fen(),
-                    "dispute": s.dispute.map(Dispute::as_str),
+                    "dispute": s.dispute.map(Dispute::as_str), "ledger": key,
                 }),
             )?;
             bill_by_id(db, id)?.ok_or_else(|| StoreError::not_found("medical bill", id))

@@ -153,17 +153,44 @@ fn decree765_art22_a_bill_is_filed_held_and_settled_once() {
             refusal_reason: Some("outside".into()),
             article: "工伤保险条例 第三十条第三款".into(),
         };
+        let paid = |amount: &str| {
+            Some(
+                gongshang_domain::ledger::medical_costs_paid(
+                    key("medical-bill-1"),
+                    reference("medical-bill-1"),
+                    yuan(amount),
+                )
+                .unwrap(),
+            )
+        };
         let wrong = MedicalSettlementIn {
             lines: vec![line(1, "8000.00", "400.00"), line(2, "0.00", "300.00")],
             dispute: None,
+            settled_on: date(2026, 3, 20),
+            ledger: paid("8000.00"),
         };
         assert!(matches!(
             s.settle_medical_bill(filed.id, &wrong, "clerk-2", now()),
             Err(StoreError::InvalidInput { field: "lines", .. })
         ));
+        let unposted = MedicalSettlementIn {
+            lines: vec![line(1, "8000.00", "500.00"), line(2, "0.00", "300.00")],
+            dispute: None,
+            settled_on: date(2026, 3, 20),
+            ledger: paid("7000.00"),
+        };
+        assert!(matches!(
+            s.settle_medical_bill(filed.id, &unposted, "clerk-2", now()),
+            Err(StoreError::InvalidInput {
+                field: "ledger",
+                ..
+            })
+        ));
         let right = MedicalSettlementIn {
             lines: vec![line(1, "8000.00", "500.00"), line(2, "0.00", "300.00")],
             dispute: Some(Dispute::AdministrativeReview),
+            settled_on: date(2026, 3, 20),
+            ledger: paid("8000.00"),
         };
         let settled = s
             .settle_medical_bill(filed.id, &right, "clerk-2", now())
@@ -173,6 +200,18 @@ fn decree765_art22_a_bill_is_filed_held_and_settled_once() {
         assert_eq!(settled.refused, Some(yuan("800.00")));
         assert_eq!(settled.dispute, Some(Dispute::AdministrativeReview));
         assert_eq!(settled.hold_code, None);
+        assert_eq!(settled.ledger_key.as_deref(), Some("medical-bill-1"));
+        // The fund's flows: a benefit item of its own in the month settled,
+        // the same in the summary and recomputed from the ledger.
+        let flows = s.fund_flows("2026-12").unwrap();
+        let medical: Vec<_> = flows.iter().filter(|f| f.item == "medical_costs").collect();
+        assert_eq!(medical.len(), 1, "{flows:?}");
+        assert_eq!(
+            (medical[0].month.as_str(), medical[0].amount),
+            ("2026-03", yuan("8000.00"))
+        );
+        assert_eq!(flows, s.fund_flows_from_ledger("2026-12").unwrap());
+        assert_balanced(db);
         assert_eq!(settled.lines[0].payable, Some(yuan("8000.00")));
         assert!(matches!(
             s.settle_medical_bill(filed.id, &right, "clerk-2", now()),
