@@ -208,10 +208,24 @@ pub enum Action {
     RecordSecondment,
     /// Keep the written agreement with an over-age worker.
     RecordOverAgeAgreement,
+    // Regulations Arts 30-32, 47-48; Decree 765 Arts 22, 43
+    /// Register an agreement institution, renew its agreement, suspend or
+    /// resume payments to it.
+    RegisterInstitution,
+    /// The published list of agreement institutions.
+    ReadInstitutions,
+    /// File a provider's medical, rehabilitation or device bill on a case.
+    FileMedicalBill,
+    /// File a claim for costs the worker advanced (manual reimbursement).
+    ClaimReimbursement,
+    /// Settle a case's bill: what the fund pays, what it refuses.
+    SettleMedicalBill,
+    /// A case's medical bills.
+    ReadMedicalBills,
 }
 
 impl Action {
-    pub const ALL: [Action; 69] = [
+    pub const ALL: [Action; 75] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -294,6 +308,13 @@ impl Action {
         Action::RecordPosting,
         Action::RecordSecondment,
         Action::RecordOverAgeAgreement,
+        // Regulations Arts 30-32, 47-48; Decree 765 Arts 22, 43
+        Action::RegisterInstitution,
+        Action::ReadInstitutions,
+        Action::FileMedicalBill,
+        Action::ClaimReimbursement,
+        Action::SettleMedicalBill,
+        Action::ReadMedicalBills,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -375,6 +396,12 @@ impl Action {
             Action::ReadMatching => "read the matching's runs and hits",
             Action::RecordVerification => "record an eligibility verification",
             Action::RecordRecurrence => "record a recurrence of an injury",
+            Action::RegisterInstitution => "register or change an agreement institution",
+            Action::ReadInstitutions => "read the agreement institutions",
+            Action::FileMedicalBill => "file a provider's medical bill",
+            Action::ClaimReimbursement => "claim a reimbursement of medical costs",
+            Action::SettleMedicalBill => "settle a medical bill",
+            Action::ReadMedicalBills => "read a case's medical bills",
         }
     }
 }
@@ -501,6 +528,17 @@ impl Role {
             RecordSecondment | RecordOverAgeAgreement => {
                 matches!(self, Clerk | Administrator | Unit)
             }
+            // Regulations Arts 30-32, 47-48; Decree 765 Arts 22, 43. The
+            // agency's clerks keep the register and settle the bills; the
+            // register is published (Art 47), so everybody signed in reads
+            // it; a worker claims back what they advanced on their own case
+            // and, like their unit, reads the case's bills.
+            RegisterInstitution | FileMedicalBill | SettleMedicalBill => {
+                matches!(self, Clerk | Administrator)
+            }
+            ReadInstitutions => true,
+            ClaimReimbursement => matches!(self, Clerk | Administrator | Worker),
+            ReadMedicalBills => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
         }
     }
 }

@@ -84,6 +84,12 @@ pub enum CaseCmd {
         #[command(subcommand)]
         command: RecurrenceCmd,
     },
+    /// Medical, rehabilitation and assistive-device bills of a case
+    /// (Regulations Arts 30-32, 48; Decree 765 Art 22): list, file, claim, settle
+    Medical {
+        #[command(subcommand)]
+        command: crate::medical_cmds::MedicalCmd,
+    },
     /// Open cases by days left, the overdue first
     Queue {
         #[arg(long, default_value_t = 100)]
@@ -673,6 +679,9 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
         }
         CaseCmd::Missing { command } => return run_missing(&app, &actor, command, out),
         CaseCmd::Recurrence { command } => return run_recurrence(&app, &actor, command, out),
+        CaseCmd::Medical { command } => {
+            return crate::medical_cmds::run_medical(&app, &actor, command, out);
+        }
         CaseCmd::Queue { limit } => {
             let queue = app.work_queue(&actor, *limit)?;
             if out.json {

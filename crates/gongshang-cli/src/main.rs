@@ -38,6 +38,7 @@ mod fund_cmds;
 mod holiday_cmds;
 mod import;
 mod match_cmds;
+mod medical_cmds;
 mod monitor_cmds;
 mod notice_cmds;
 mod order_reader;
@@ -128,6 +129,13 @@ enum Command {
     Case {
         #[command(subcommand)]
         command: cases_cmds::CaseCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// The register of agreement institutions (Regulations Art 47): list, register, update
+    Institution {
+        #[command(subcommand)]
+        command: medical_cmds::InstitutionCmd,
         #[command(flatten)]
         out: cases_cmds::Out,
     },
@@ -426,6 +434,7 @@ fn main() -> ExitCode {
             ),
         },
         Command::Case { command, out } => cases_cmds::run_case(&command, &out),
+        Command::Institution { command, out } => medical_cmds::run_institution(&command, &out),
         Command::Appraisal { command, out } => cases_cmds::run_appraisal(&command, &out),
         Command::Award { command, out } => cases_cmds::run_award(&command, &out),
         Command::Payroll { command, out } => payroll_cmds::run(&command, &out),

@@ -67,6 +67,7 @@ text_enum!(DeadlineKind, "deadline_kind", {
     ClaimPayout => "claim_payout",
     AppraisalConclusion => "appraisal_conclusion",
     ReappraisalApplication => "reappraisal_application",
+    ReimbursementDecision => "reimbursement_decision",
 });
 
 impl DeadlineKind {
@@ -83,6 +84,7 @@ impl DeadlineKind {
             DeadlineKind::ClaimPayout => "理赔支付时限",
             DeadlineKind::AppraisalConclusion => "鉴定结论时限",
             DeadlineKind::ReappraisalApplication => "再次鉴定申请时限",
+            DeadlineKind::ReimbursementDecision => "手工报销核定时限",
         }
     }
 
@@ -99,6 +101,7 @@ impl DeadlineKind {
             DeadlineKind::ClaimPayout => "claim payout",
             DeadlineKind::AppraisalConclusion => "appraisal conclusion",
             DeadlineKind::ReappraisalApplication => "re-appraisal application",
+            DeadlineKind::ReimbursementDecision => "manual reimbursement decision",
         }
     }
 }

@@ -40,6 +40,9 @@ pub enum DeadlineKind {
     AppraisalConclusion,
     /// The last day to apply for a provincial re-appraisal (条例 Art 26).
     ReappraisalApplication,
+    /// A worker's manual reimbursement of medical, rehabilitation or device
+    /// costs decided (社会保险经办条例 Art 22).
+    ReimbursementDecision,
 }
 
 /// A due date, the event it runs from and the article that sets it.

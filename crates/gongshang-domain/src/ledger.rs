@@ -629,6 +629,24 @@ pub fn periodic_benefits_paid(
     )
 }
 
+/// A settled medical, rehabilitation or assistive-device bill paid by the
+/// fund (Regulations Arts 30-32; Decree 765 Art 22): the expense and the
+/// payment at once, as the fund settles such a bill when it pays it.
+pub fn medical_costs_paid(
+    idempotency_key: IdempotencyKey,
+    bill: ReferenceId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    one_movement(
+        idempotency_key,
+        ReasonCode::BenefitPaid,
+        Account::BenefitsExpense,
+        Account::Bank,
+        amount,
+        SubjectRef::new(SubjectKind::Payment, bill),
+    )
+}
+
 /// The month's transfer into the reserve (Jiangsu measures Art 11): money
 /// moves from the bank account to the reserve, both assets of the fund, so
 /// the fund's balance is unchanged and the reserve is the balance of

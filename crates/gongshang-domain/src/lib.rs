@@ -28,6 +28,7 @@ pub mod insurer_claim;
 pub mod ledger;
 pub mod liability;
 pub mod life_events;
+pub mod medical;
 pub mod missing;
 pub mod monitor;
 pub mod month;

@@ -32,7 +32,8 @@ use crate::error::Problem;
         (name = "tickets", description = "the rights-protection service centre: tickets (诉求) from the QR form (public), the window, the phone and one's own page; triage, mediation, referral, settlement, closing, escalation"),
         (name = "fund", description = "the fund: income-expenditure statements (JSON, CSV, xlsx), the reserve run, reform simulations (agency staff, analysts)"),
         (name = "monitor", description = "monitoring and early warning: rules as dated data, runs, alerts and their handling (agency staff; analysts read)"),
-        (name = "matching", description = "shared-data matching (Decree 765 Arts 9, 26, 46): life events from other bodies, matching runs that end benefits and record overpayments, eligibility verification")
+        (name = "matching", description = "shared-data matching (Decree 765 Arts 9, 26, 46): life events from other bodies, matching runs that end benefits and record overpayments, eligibility verification"),
+        (name = "medical", description = "medical, rehabilitation and assistive-device costs (Regulations Arts 30-32, 47, 48; Decree 765 Arts 22, 43): the register of agreement institutions, a case's bills, a worker's reimbursement claim, settlement against the agreements and catalogues")
     ),
     modifiers(&Security)
 )]

@@ -348,18 +348,12 @@ fn premium_branch(kind: &str, join: &str, scope: Scope) -> String {
 /// The branches of the fund's expenditure and the reserve: one-time
 /// benefits, payroll runs (split by their lines), reserve runs and appraisal
 /// fees paid by the fund, each joined to its ledger transaction by key.
-fn expenditure_branches(scope: Scope) -> Vec<String> {
-    expenditure_branches_of(scope, true)
-}
-
-/// The expenditure branches; `arrears`: with the corrected conclusions'
-/// arrears (migration 0195, after the summary's backfill of 0155).
-fn expenditure_branches_of(scope: Scope, arrears: bool) -> Vec<String> {
+fn expenditure_branches_of_migration_155(scope: Scope) -> Vec<String> {
     let f = |month: &str, record_key: &str| match scope {
         Scope::UpTo => format!("{month} <= $1"),
         Scope::OneTransaction => format!("{record_key} = $1"),
     };
-    let mut branches = vec![
+    vec![
         format!(
             "SELECT COALESCE(c.region, '') AS region, c.scheme_id AS scheme_id, SUBSTR(o.paid_on, 1, 7) AS month, \
              'benefit' AS kind, 'fund' AS payer, o.item AS item, \
@@ -395,45 +389,67 @@ fn expenditure_branches_of(scope: Scope, arrears: bool) -> Vec<String> {
              WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
             f("SUBSTR(af.paid_on, 1, 7)", "af.ledger_key")
         ),
-    ];
-    if arrears {
-        branches.push(
-            // A corrected conclusion's arrears (migration 0195): benefits owed
-            // on months already paid, paid at once under their own item.
-            format!(
-                "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(ap.paid_on, 1, 7), 'benefit', 'fund', 'revision_arrears', \
-                 SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
-                 FROM revision_arrears_payments ap JOIN appraisal_revisions ar ON ar.id = ap.revision_id \
-                 JOIN cases c ON c.id = ar.case_id \
-                 JOIN ledger_transactions lt ON lt.idempotency_key = ap.ledger_key \
-                 JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
-                 WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
-                f("SUBSTR(ap.paid_on, 1, 7)", "ap.ledger_key")
-            ),
-        );
-    }
-    branches
+    ]
 }
 
 /// The summary's columns, in the order every branch gives them.
 const FLOW_COLUMNS: &str = "region, scheme_id, month, kind, payer, item";
 
-/// The flows recomputed from the ledger: every branch over every record up
-/// to the month `$1`, summed. The summary (`fund_flow_months`) must always
-/// equal this (a test checks it on both backends); migration 155 fills the
-/// summary with it.
-pub(crate) fn flows_from_ledger_sql() -> String {
-    flows_from_ledger_sql_of(true)
+/// The expenditure records the flows read: those of migration 155 (whose
+/// backfill is frozen with them) and the ones added since: the medical,
+/// rehabilitation and device bills the fund settled (migration 0200), a
+/// benefit item of their own, and a corrected conclusion's arrears paid
+/// (migration 0195).
+fn expenditure_branches(scope: Scope) -> Vec<String> {
+    let mut branches = expenditure_branches_of_migration_155(scope);
+    let on = match scope {
+        Scope::UpTo => "SUBSTR(mb.settled_on, 1, 7) <= $1",
+        Scope::OneTransaction => "mb.ledger_key = $1",
+    };
+    branches.push(format!(
+        "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(mb.settled_on, 1, 7), 'benefit', 'fund', 'medical_costs', \
+         SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+         FROM medical_bills mb JOIN cases c ON c.id = mb.case_id \
+         JOIN ledger_transactions lt ON lt.idempotency_key = mb.ledger_key \
+         JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
+         WHERE {on} GROUP BY 1, 2, 3, 4, 5, 6"
+    ));
+    branches.push(
+        // A corrected conclusion's arrears (migration 0195): benefits owed
+        // on months already paid, paid at once under their own item.
+        format!(
+            "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(ap.paid_on, 1, 7), 'benefit', 'fund', 'revision_arrears', \
+             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+             FROM revision_arrears_payments ap JOIN appraisal_revisions ar ON ar.id = ap.revision_id \
+             JOIN cases c ON c.id = ar.case_id \
+             JOIN ledger_transactions lt ON lt.idempotency_key = ap.ledger_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            match scope {
+                Scope::UpTo => "SUBSTR(ap.paid_on, 1, 7) <= $1",
+                Scope::OneTransaction => "ap.ledger_key = $1",
+            }
+        ),
+    );
+    branches
 }
 
-fn flows_from_ledger_sql_of(arrears: bool) -> String {
+/// The flows recomputed from the ledger: every branch over every record up
+/// to the month `$1`, summed. The summary (`fund_flow_months`) must always
+/// equal this (a test checks it on both backends); migration 155 filled
+/// the summary with the branches of its day.
+pub(crate) fn flows_from_ledger_sql() -> String {
+    flows_sql(expenditure_branches(Scope::UpTo))
+}
+
+fn flows_sql(expenditure: Vec<String>) -> String {
     let mut branches = vec![
         premium_branch("billed", "idempotency_key", Scope::UpTo),
         premium_branch("billed", "reverses", Scope::UpTo),
         premium_branch("collected", "idempotency_key", Scope::UpTo),
         premium_branch("collected", "reverses", Scope::UpTo),
     ];
-    branches.extend(expenditure_branches_of(Scope::UpTo, arrears));
+    branches.extend(expenditure);
     format!(
         "SELECT {FLOW_COLUMNS}, CAST(SUM(fen) AS BIGINT) FROM ( {} ) f \
          GROUP BY {FLOW_COLUMNS} ORDER BY {FLOW_COLUMNS}",
@@ -1103,7 +1119,8 @@ mod tests {
     fn migration_155_fills_the_summary_with_the_flows_recomputed_from_the_ledger() {
         let backfill = format!(
             "INSERT INTO fund_flow_months ({FLOW_COLUMNS}, amount_fen) {};",
-            flows_from_ledger_sql_of(false).replace("$1", "'9999-12'")
+            flows_sql(expenditure_branches_of_migration_155(Scope::UpTo))
+                .replace("$1", "'9999-12'")
         );
         for sql in [
             include_str!("../migrations/sqlite/0155_fund_summary_appraisal_fees.sql"),

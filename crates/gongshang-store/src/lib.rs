@@ -56,8 +56,8 @@ impl BackendKind {
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
 pub use cases::{
-    CaseStore, MatchingStore, MissingWorkerStore, RecurrenceStore, RecusalStore, RevisionStore,
-    StaffStore,
+    CaseStore, MatchingStore, MedicalStore, MissingWorkerStore, RecurrenceStore, RecusalStore,
+    RevisionStore, StaffStore,
 };
 pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryStore};
 pub use error::StoreError;
@@ -99,6 +99,7 @@ pub trait Store:
     + LedgerStore
     + RecurrenceStore
     + LiabilityStore
+    + MedicalStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

@@ -176,7 +176,8 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0180_case_recurrences.sql"),
         postgres: include_str!("../migrations/postgres/0180_case_recurrences.sql"),
     },
-    // 190: issue 16 (monitoring at scale); 195: issue 12 (arrears); 210: issue 17 (liability).
+    // 190: issue 16 (monitoring at scale); 195: issue 12 (arrears); 200: medical costs; 210:
+    // issue 17 (liability).
     Migration {
         version: 190,
         name: "order_day_spans",
@@ -188,6 +189,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "revision_arrears",
         sqlite: include_str!("../migrations/sqlite/0195_revision_arrears.sql"),
         postgres: include_str!("../migrations/postgres/0195_revision_arrears.sql"),
+    },
+    Migration {
+        version: 200,
+        name: "medical_bills",
+        sqlite: include_str!("../migrations/sqlite/0200_medical_bills.sql"),
+        postgres: include_str!("../migrations/postgres/0200_medical_bills.sql"),
     },
     Migration {
         version: 210,

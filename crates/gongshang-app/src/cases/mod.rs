@@ -411,6 +411,7 @@ mod awards;
 mod commands;
 pub mod events;
 mod filing;
+mod medical;
 mod missing;
 mod preview;
 mod reading;
@@ -421,8 +422,15 @@ mod revision;
 pub use appraisal_fee::{APPRAISAL_FEE_ARTICLE, AppraisalFeeInput, AppraisalFeeView};
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
 pub use gongshang_store::cases::Recusal;
+pub use gongshang_store::cases::{
+    InstitutionRow, MedicalBillLineRow, MedicalBillRow, MedicalBillStatus,
+};
 pub use gongshang_store::cases::{RecurrenceAwardRow, RecurrenceAwardStatus, RecurrenceRow};
 pub use gongshang_store::fund::{AppraisalFeePayer, AppraisalFeeRow};
+pub use medical::{
+    InstitutionRequest, MedicalBillRequest, MedicalBillView, REIMBURSEMENT_DAYS_PARAMETER,
+    SettleRequest,
+};
 pub use missing::{
     MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,
     decode_missing,

@@ -8,6 +8,7 @@ mod fund;
 mod imports;
 mod liability;
 mod matching;
+mod medical;
 mod missing;
 mod monitor;
 mod payout;

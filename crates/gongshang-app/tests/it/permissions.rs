@@ -105,6 +105,13 @@ const TABLE: &[(Action, &str)] = &[
     (Action::RecordPosting, "c a"),
     (Action::RecordSecondment, "c a u"),
     (Action::RecordOverAgeAgreement, "c a u"),
+    // Regulations Arts 30-32, 47-48; Decree 765 Arts 22, 43
+    (Action::RegisterInstitution, "c a"),
+    (Action::ReadInstitutions, "c r a u w s f m p"),
+    (Action::FileMedicalBill, "c a"),
+    (Action::ClaimReimbursement, "c a w"),
+    (Action::SettleMedicalBill, "c a"),
+    (Action::ReadMedicalBills, "c r a u w"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -928,6 +935,48 @@ fn every_use_case_asks_the_table_for_its_action() {
             "case_liability",
             Box::new(|a, x| ok(a.case_liability(x, "GS-NONE", None))),
         ),
+        (
+            Action::RegisterInstitution,
+            "register_institution",
+            Box::new(|a, x| ok(a.register_institution(x, &medical_institution()))),
+        ),
+        (
+            Action::RegisterInstitution,
+            "update_institution",
+            Box::new(|a, x| ok(a.update_institution(x, &medical_institution()))),
+        ),
+        (
+            Action::ReadInstitutions,
+            "institutions",
+            Box::new(|a, x| ok(a.institutions(x))),
+        ),
+        (
+            Action::FileMedicalBill,
+            "file_medical_bill",
+            Box::new(|a, x| ok(a.file_medical_bill(x, "GS-NONE", &medical_bill()))),
+        ),
+        (
+            Action::ClaimReimbursement,
+            "claim_reimbursement",
+            Box::new(|a, x| ok(a.claim_reimbursement(x, "GS-NONE", &medical_bill()))),
+        ),
+        (
+            Action::SettleMedicalBill,
+            "settle_medical_bill",
+            Box::new(|a, x| {
+                ok(a.settle_medical_bill(
+                    x,
+                    "GS-NONE",
+                    1,
+                    &gongshang_app::cases::SettleRequest::default(),
+                ))
+            }),
+        ),
+        (
+            Action::ReadMedicalBills,
+            "medical_bills",
+            Box::new(|a, x| ok(a.medical_bills(x, "GS-NONE"))),
+        ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();
     covered.sort();
@@ -956,4 +1005,34 @@ fn every_use_case_asks_the_table_for_its_action() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+fn medical_institution() -> gongshang_app::cases::InstitutionRequest {
+    gongshang_app::cases::InstitutionRequest {
+        code: gongshang_domain::medical::InstitutionCode::parse("PERM-1").unwrap(),
+        name: "协议医院".into(),
+        kind: gongshang_domain::medical::ServiceKind::Medical,
+        region: gongshang_domain::ids::RegionCode::parse("440100").unwrap(),
+        agreement_from: date(2025, 1, 1),
+        agreement_until: None,
+        suspended: None,
+    }
+}
+
+fn medical_bill() -> gongshang_app::cases::MedicalBillRequest {
+    gongshang_app::cases::MedicalBillRequest {
+        kind: gongshang_domain::medical::ServiceKind::Medical,
+        institution: None,
+        provider_name: Some("医院".into()),
+        service_from: date(2025, 6, 1),
+        service_until: date(2025, 6, 2),
+        emergency: true,
+        confirmation: None,
+        received_on: None,
+        lines: vec![gongshang_domain::medical::BillLine {
+            description: "急诊".into(),
+            within_catalogue: gongshang_rules::Money::from_fen(100),
+            outside_catalogue: gongshang_rules::Money::ZERO,
+        }],
+    }
 }

@@ -8,6 +8,7 @@ mod articles;
 mod cases;
 mod concurrency;
 mod house;
+mod medical;
 mod notices;
 mod plumbing;
 mod registry;

@@ -15,6 +15,7 @@ pub mod fund;
 pub mod holidays;
 pub mod liability;
 pub mod matching;
+pub mod medical;
 pub mod missing;
 pub mod monitor;
 pub mod orders;
@@ -64,7 +65,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(review::router())
         .merge(fund::router())
         .merge(monitor::router())
-        .merge(matching::router());
+        .merge(matching::router())
+        .merge(medical::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

@@ -337,6 +337,12 @@ fn case_body(
         @if ctx.viewer.may(Action::RecordRecurrence) || !page.recurrences.is_empty() {
             (super::recurrence::section(ctx, &r.number, v.injury_recognised(), &page.recurrences, failed))
         }
+        @if ctx.viewer.may(Action::ReadMedicalBills) {
+            section.card #medical {
+                h2 { (ctx.t("工伤医疗费用（第三十条至第三十二条）", "Medical costs (Arts 30-32)")) }
+                p { a href=(format!("/cases/{}/medical", r.number)) { (ctx.t("医疗、康复、辅助器具费用单据及结算", "Medical, rehabilitation and device bills and their settlement")) } }
+            }
+        }
         @if ctx.viewer.may(Action::RecordRecusal) {
             (recusal_section(ctx, page, failed))
         }

@@ -27,6 +27,7 @@ mod holidays;
 mod intake;
 mod liability;
 mod matching;
+mod medical;
 mod missing;
 mod monitor;
 mod payout;
@@ -84,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .merge(monitor::router())
         .merge(grading::router())
         .merge(matching::router())
+        .merge(medical::router())
 }
 
 pub use gongshang_app::Lang;

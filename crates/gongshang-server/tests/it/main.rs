@@ -10,6 +10,7 @@ mod flows;
 mod fund;
 mod liability;
 mod matching;
+mod medical;
 mod missing;
 mod openapi;
 mod plumbing;

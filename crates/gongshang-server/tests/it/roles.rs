@@ -524,6 +524,51 @@ fn case_rows(s: &TestServer) -> Vec<Row> {
             None,
             "agency=ok analyst=ok",
         ),
+        // Regulations Arts 30-32, 47-48; Decree 765 Arts 22, 43: the
+        // register is published to everybody signed in; clerks keep it and
+        // settle; the case's worker claims back what they advanced.
+        r(
+            "GET",
+            "/api/v1/institutions".into(),
+            None,
+            "agency=ok unit_a=ok unit_b=ok worker_1=ok analyst=ok centre=ok",
+        ),
+        r(
+            "POST",
+            "/api/v1/institutions".into(),
+            Some(medical_institution()),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "PUT",
+            "/api/v1/institutions/ROLES-1".into(),
+            Some(medical_institution()),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/cases/{ca}/medical-bills"),
+            Some(medical_bill()),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/cases/{ca}/medical-bills/1/settle"),
+            Some(json!({})),
+            "clerk=ok administrator=ok",
+        ),
+        r(
+            "POST",
+            format!("/api/v1/cases/{ca}/medical-bills/reimbursements"),
+            Some(medical_bill()),
+            "clerk=ok administrator=ok worker_1=ok",
+        ),
+        r(
+            "GET",
+            format!("/api/v1/cases/{ca}/medical-bills"),
+            None,
+            "agency=ok unit_a=ok unit_b=404 worker_1=ok",
+        ),
     ]
 }
 
@@ -685,6 +730,17 @@ fn ticket_rows(s: &TestServer) -> Vec<Row> {
             "agency=ok analyst=ok front_desk=ok mediator=ok",
         ),
     ]
+}
+
+fn medical_institution() -> Value {
+    json!({"code": "ROLES-1", "name": "协议医院", "kind": "medical", "region": "440100",
+        "agreement_from": "2025-01-01"})
+}
+
+fn medical_bill() -> Value {
+    json!({"kind": "medical", "provider_name": "就近医院", "service_from": "2025-03-10",
+        "service_until": "2025-03-12", "emergency": true,
+        "lines": [{"description": "急诊", "within_catalogue": "300.00"}]})
 }
 
 #[test]

@@ -313,6 +313,7 @@ pub type PayrollPosting<'a> =
 mod awards;
 mod log;
 mod matching;
+mod medical;
 mod missing;
 mod payroll;
 mod recurrences;
@@ -325,6 +326,10 @@ pub use log::CaseLogStore;
 pub use matching::{
     BenefitToMatch, LifeEventRow, MatchHitRow, MatchRunRow, MatchingStore, NewLifeEvent,
     NewMatchHit, NewMatchRun, VerificationDue, VerificationMethod,
+};
+pub use medical::{
+    InstitutionRow, MedicalBillLineRow, MedicalBillRow, MedicalBillStatus, MedicalSettlementIn,
+    MedicalStore, NewMedicalBill, NewMedicalBillLine, SettledLineIn,
 };
 pub use missing::{BenefitEnding, MissingWorkerStore, NewMissingEvent, StoredMissingEvent};
 pub use payroll::BenefitStore;

@@ -11,6 +11,7 @@ mod fault;
 mod fund;
 mod ledger;
 mod liability;
+mod medical;
 mod migrations;
 mod monitor;
 mod orders;
