@@ -86,7 +86,7 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
     let app = gongshang_app::App::new(gongshang_store::open(url)?, clock)?;
     let seeded = started.elapsed();
     println!(
-        "demo data: {} units, {} people, {} enrolments, {} bills, {} payments, {} 益鹭保 purchases, {} platform orders, {} cases ({} awards approved); today is {DEMO_TODAY} in the demo",
+        "demo data: {} units, {} people, {} enrolments, {} bills, {} payments, {} 益鹭保 purchases, {} platform orders, {} cases ({} awards approved, {} medical bills); today is {DEMO_TODAY} in the demo",
         report.units,
         report.people,
         report.enrollments,
@@ -95,7 +95,8 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         report.day_purchases,
         report.orders,
         report.cases,
-        report.awards_approved
+        report.awards_approved,
+        report.medical_bills
     );
     for (scheme, n) in &report.by_scheme {
         println!("  {scheme:<40} {n:>6}");

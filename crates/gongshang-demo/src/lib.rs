@@ -149,6 +149,8 @@ pub struct DemoReport {
     pub notes: Vec<String>,
     pub cases: u64,
     pub awards_approved: u64,
+    /// Medical bills filed on the cases (Regulations Art 30), settled or not.
+    pub medical_bills: u64,
     pub payroll_runs: u64,
     /// Tickets of the rights-protection service centre.
     pub tickets: u64,
@@ -1025,6 +1027,33 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
     }
     lap(&mut report, "platform orders");
 
+    // ---- agreement institutions (Regulations Art 47): a hospital in every
+    // region, a rehabilitation centre and a device supplier in Guangzhou ----
+    clock.set(china_instant(date(2025, 12, 20), 10));
+    for r in REGIONS {
+        demo_institution(
+            app,
+            &format!("{}-H1", r.code),
+            &format!("{}市工伤协议医院", r.city),
+            "medical",
+            r.code,
+        )?;
+    }
+    demo_institution(
+        app,
+        "440100-R1",
+        "广州市工伤康复中心",
+        "rehabilitation",
+        "440100",
+    )?;
+    demo_institution(
+        app,
+        "440100-D1",
+        "广州市假肢矫形辅助器具中心",
+        "assistive_device",
+        "440100",
+    )?;
+
     // ---- injury cases in every state, awards approved and on the payroll ----
     clock.set(china_instant(DEMO_TODAY, 9));
     let mut employees: Vec<(CreditCode, ResidentId, Money, &'static str)> = Vec::new();
@@ -1375,9 +1404,30 @@ fn demo_case(
         "2026-03-02",
     )?;
     det(maker, Command::Deliver, "2026-03-06")?;
+    // The hospital's bill of the first weeks (Art 30): settled on the cases
+    // that go on to an award, waiting for the clerk on the others.
+    let region = case.region.clone().unwrap_or_else(|| "440100".to_owned());
+    let bill = app.file_medical_bill(
+        maker,
+        &n,
+        &serde_json::from_value(serde_json::json!({
+            "kind": "medical",
+            "institution": format!("{region}-H1"),
+            "service_from": accident,
+            "service_until": "2026-01-30",
+            "received_on": "2026-03-10",
+            "lines": [
+                {"description": "住院治疗（目录内）", "within_catalogue": "8650.00", "outside_catalogue": "0.00"},
+                {"description": "自费药品", "within_catalogue": "0.00", "outside_catalogue": "420.00"},
+            ],
+        }))
+        .map_err(|e| AppError::invalid("medical bill", e.to_string()))?,
+    )?;
+    report.medical_bills += 1;
     if stage == 8 {
         return Ok(());
     }
+    app.settle_medical_bill(maker, &n, bill.bill.id, &Default::default())?;
     appr(appraisal::Command::Apply, "2026-03-20")?;
     if stage == 11 {
         return Ok(());
@@ -1412,5 +1462,25 @@ fn demo_case(
     }
     app.approve_award(checker, view.award.id)?;
     report.awards_approved += 1;
+    Ok(())
+}
+
+/// Registers an agreement institution of the demo (its agreement from 2025).
+fn demo_institution(
+    app: &App,
+    code: &str,
+    name: &str,
+    kind: &str,
+    region: &str,
+) -> Result<(), AppError> {
+    let req = serde_json::from_value(serde_json::json!({
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "region": region,
+        "agreement_from": "2025-01-01",
+    }))
+    .map_err(|e| AppError::invalid("institution", e.to_string()))?;
+    app.register_institution(&clerk(), &req)?;
     Ok(())
 }
