@@ -40,6 +40,10 @@ pub struct WorkQueue {
     pub later: Vec<QueueEntry>,
     /// What was searched for, if anything.
     pub search: Option<String>,
+    /// Workers' reimbursement claims still to decide (Decree 765 Art 22:
+    /// within 20 working days), the earliest due first; not filtered by a
+    /// search.
+    pub reimbursements: Vec<crate::cases::MedicalBillView>,
 }
 
 impl WorkQueue {
@@ -48,6 +52,7 @@ impl WorkQueue {
             && self.today.is_empty()
             && self.this_week.is_empty()
             && self.later.is_empty()
+            && self.reimbursements.is_empty()
     }
 }
 
@@ -103,6 +108,14 @@ impl App {
                 Some(n) if n <= WEEK_DAYS => queue.this_week.push(entry),
                 _ => queue.later.push(entry),
             }
+        }
+        if actor.may(Action::SettleMedicalBill) {
+            queue.reimbursements = self
+                .store
+                .open_reimbursement_claims(QUEUE_ROWS)?
+                .into_iter()
+                .map(|(number, bill)| crate::cases::medical_bill_view(&number, bill, today))
+                .collect();
         }
         Ok(queue)
     }

@@ -169,7 +169,7 @@ impl App {
             .store
             .medical_bills_of_case(row.id)?
             .into_iter()
-            .map(|bill| bill_view(&row.number, bill, today))
+            .map(|bill| medical_bill_view(&row.number, bill, today))
             .collect())
     }
 
@@ -311,7 +311,7 @@ impl App {
             &actor.audit_name(),
             self.now(),
         )?;
-        Ok(bill_view(&row.number, stored, today))
+        Ok(medical_bill_view(&row.number, stored, today))
     }
 
     /// Settles a bill of a case (Regulations Arts 30-32, 48; Jiangsu
@@ -422,7 +422,7 @@ impl App {
                 self.now(),
             )?,
         };
-        Ok(bill_view(&loaded.row.number, row, today))
+        Ok(medical_bill_view(&loaded.row.number, row, today))
     }
 }
 
@@ -452,7 +452,12 @@ fn standing_of(loaded: &Loaded) -> CaseStanding {
     }
 }
 
-fn bill_view(number: &str, bill: MedicalBillRow, today: Date) -> MedicalBillView {
+/// A bill with its case's number and the days left to decide it.
+pub(crate) fn medical_bill_view(
+    number: &str,
+    bill: MedicalBillRow,
+    today: Date,
+) -> MedicalBillView {
     let days_left = match (bill.status, bill.due_on) {
         (MedicalBillStatus::Settled, _) | (_, None) => None,
         (_, Some(due)) => Some(days_between(today, due)),

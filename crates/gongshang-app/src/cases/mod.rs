@@ -427,6 +427,7 @@ pub use gongshang_store::cases::{
 };
 pub use gongshang_store::cases::{RecurrenceAwardRow, RecurrenceAwardStatus, RecurrenceRow};
 pub use gongshang_store::fund::{AppraisalFeePayer, AppraisalFeeRow};
+pub(crate) use medical::medical_bill_view;
 pub use medical::{
     InstitutionRequest, MedicalBillRequest, MedicalBillView, REIMBURSEMENT_DAYS_PARAMETER,
     SettleRequest,

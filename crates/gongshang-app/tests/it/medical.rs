@@ -217,6 +217,17 @@ fn decree765_art22_a_workers_claim_is_decided_within_20_working_days() {
             .unwrap_err();
         assert_eq!(e.field(), Some("received_on"), "{e}");
         assert_eq!(app.medical_bills(&worker(1), &number).unwrap().len(), 1);
+        // The claim waits on the clerk's queue, with its days left, until
+        // it is settled.
+        let queue = app.clerk_queue(&MAKER, None).unwrap();
+        assert_eq!(
+            queue
+                .reimbursements
+                .iter()
+                .map(|c| (c.case_number.as_str(), c.bill.id, c.days_left))
+                .collect::<Vec<_>>(),
+            vec![(number.as_str(), filed.bill.id, Some(28))]
+        );
         // Settled: the emergency at the nearest hospital is paid (Art 30(2)).
         let settled = app
             .settle_medical_bill(&MAKER, &number, filed.bill.id, &SettleRequest::default())
@@ -230,6 +241,12 @@ fn decree765_art22_a_workers_claim_is_decided_within_20_working_days() {
                 .contains("第三十条第二款")
         );
         assert_eq!(settled.days_left, None);
+        assert!(
+            app.clerk_queue(&MAKER, None)
+                .unwrap()
+                .reimbursements
+                .is_empty()
+        );
     });
 }
 

@@ -100,6 +100,44 @@ fn queue_body(ctx: &Ctx, state: &AppState, q: &WorkQueue, typed: Option<&str>) -
         (section(ctx, state, "today", ctx.t("今天到期", "Due today"), &q.today))
         (section(ctx, state, "week", &format!("{}{}{}", ctx.t("", "Due within "), WEEK_DAYS, ctx.t(" 天内到期", " days")), &q.this_week))
         (section(ctx, state, "later", ctx.t("其他在办案件", "Other open cases"), &q.later))
+        (reimbursements(ctx, &q.reimbursements))
+    }
+}
+
+/// Workers' reimbursement claims to decide within 20 working days (Decree
+/// 765 Art 22), the earliest due first; each opens its case's bills.
+fn reimbursements(ctx: &Ctx, claims: &[gongshang_app::cases::MedicalBillView]) -> Markup {
+    html! {
+        @if !claims.is_empty() {
+            section.queue #reimbursements {
+                h2 { (ctx.t("待核定的工伤医疗费报销申请", "Reimbursement claims to decide")) " " span.count { (claims.len()) } }
+                p.muted { (ctx.t("《社会保险经办条例》第二十二条：手工报销自受理之日起20个工作日内核定。", "Decree 765 Art 22: a manual reimbursement is decided within 20 working days of its receipt.")) }
+                div.table-wrap { table.cards {
+                    thead { tr {
+                        th { (ctx.t("案件号", "Case")) } th { (ctx.t("服务机构", "Provider")) } th.num { (ctx.t("金额（元）", "Amount (yuan)")) }
+                        th { (ctx.t("受理日", "Received")) } th { (ctx.t("核定期限", "Decide by")) }
+                    } }
+                    tbody { @for c in claims {
+                        @let b = &c.bill;
+                        tr {
+                            td data-label=(ctx.t("案件号", "Case")) { a href=(format!("/cases/{}/medical", c.case_number)) { code { (c.case_number) } } }
+                            td data-label=(ctx.t("服务机构", "Provider")) { (b.provider_name) }
+                            td.num data-label=(ctx.t("金额（元）", "Amount (yuan)")) { (super::format::yuan(b.total)) }
+                            td data-label=(ctx.t("受理日", "Received")) { (b.received_on) }
+                            td data-label=(ctx.t("核定期限", "Decide by")) {
+                                @if let Some(due) = b.due_on { (due) (provisional_tag(ctx.lang, b.due_provisional)) " " }
+                                @match c.days_left {
+                                    Some(n) if n < 0 => { span.tag.bad { (ctx.t("逾期 ", "overdue by ")) (-n) (ctx.t(" 天", " days")) } }
+                                    Some(0) => { span.tag.warn { (ctx.t("今天", "today")) } }
+                                    Some(n) => { span.muted { (ctx.t("还有 ", "")) (n) (ctx.t(" 天", " days left")) } }
+                                    None => {}
+                                }
+                            }
+                        }
+                    } }
+                } }
+            }
+        }
     }
 }
 

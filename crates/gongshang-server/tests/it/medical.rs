@@ -191,6 +191,17 @@ mod page {
             &fields("2026-06-10"),
         );
         assert_eq!(r.status, 303, "{}", r.body);
+        // A claim for costs the worker advanced, received at the counter,
+        // waits on the clerk's home (the work queue) with its case.
+        let claim = fields("2026-06-10").replace("route=direct", "route=manual_reimbursement");
+        let r = post(&url, &clerk, "application/x-www-form-urlencoded", &claim);
+        assert_eq!(r.status, 303, "{}", r.body);
+        let home = get("/", &clerk).body;
+        assert!(home.contains("id=\"reimbursements\""), "{home}");
+        assert!(
+            home.contains(&format!("href=\"/cases/{number}/medical\"")),
+            "{home}"
+        );
         let bill = serde_json::json!({"kind": "medical", "provider_name": "就近医院",
             "service_from": "2026-06-10", "service_until": "2026-06-12", "emergency": true,
             "lines": [{"description": "急诊抢救", "within_catalogue": "3000.00", "outside_catalogue": "200.00"}]});

@@ -300,6 +300,14 @@ pub trait MedicalStore {
     fn medical_bill(&self, id: i64) -> Result<Option<MedicalBillRow>, StoreError>;
     /// The case's bills, oldest first.
     fn medical_bills_of_case(&self, case_id: i64) -> Result<Vec<MedicalBillRow>, StoreError>;
+
+    /// The workers' reimbursement claims not settled yet (Decree 765 Art
+    /// 22), the earliest due first, with their case's number: the clerk's
+    /// queue. At most `limit`.
+    fn open_reimbursement_claims(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(String, MedicalBillRow)>, StoreError>;
     /// Holds a bill that is not settled (its code and reason), with the audit row.
     fn hold_medical_bill(
         &self,
@@ -512,6 +520,31 @@ impl<B: Backend> MedicalStore for SqlStore<B> {
                 format!("SELECT {BILL_COLUMNS} FROM medical_bills WHERE case_id = $1 ORDER BY id");
             let rows = db.rows("reading a case's medical bills", &sql, &[i(case_id)])?;
             rows.iter().map(|r| bill_of(db, r)).collect()
+        })
+    }
+
+    fn open_reimbursement_claims(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(String, MedicalBillRow)>, StoreError> {
+        self.backend.read(|db| {
+            let columns = BILL_COLUMNS
+                .split(',')
+                .map(|c| format!("mb.{}", c.trim()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT {columns}, c.number FROM medical_bills mb JOIN cases c ON c.id = mb.case_id \
+                 WHERE mb.route = 'manual_reimbursement' AND mb.status <> 'settled' \
+                 ORDER BY mb.due_on, mb.id LIMIT $1"
+            );
+            let rows = db.rows("reading the open reimbursement claims", &sql, &[i(i64::from(limit))])?;
+            rows.iter()
+                .map(|r| {
+                    let number = Cols::new(r).text(r.len() - 1)?.to_owned();
+                    Ok((number, bill_of(db, r)?))
+                })
+                .collect()
         })
     }
 
