@@ -200,15 +200,8 @@ impl App {
         }
         // Regulations Art 44: an enrolment suspended on the day covers
         // nothing, whatever was paid for it.
-        let suspended: Vec<i64> = if enrollments.is_empty() {
-            Vec::new()
-        } else {
-            self.suspensions_by_enrollment(person)?
-                .into_iter()
-                .filter(|(_, s)| s.contains(day))
-                .map(|(id, _)| id)
-                .collect()
-        };
+        // Read in the same statement as the enrolments and covers.
+        let suspended = &read.suspended;
         let before = covers.len();
         covers.retain(|c| {
             c.enrollment

@@ -493,20 +493,6 @@ impl App {
         })
     }
 
-    /// The suspensions of a person's enrolments (no permission check: the
-    /// coverage answer and the bills ask).
-    pub(crate) fn suspensions_by_enrollment(
-        &self,
-        person: &ResidentId,
-    ) -> Result<Vec<(i64, Suspension)>, AppError> {
-        Ok(self
-            .store
-            .suspensions_of_person(person)?
-            .into_iter()
-            .map(|s| (s.enrollment_id, s.suspension))
-            .collect())
-    }
-
     /// The unit's enrolments suspended for every day of `month` (Art 44):
     /// they are not declared and owe no premium that month.
     pub(crate) fn paused_enrollments(

@@ -543,6 +543,9 @@ pub struct PersonCoverage {
     pub enrollments: Vec<StoredEnrollment>,
     /// Ordered by start, then scheme.
     pub covers: Vec<StoredCover>,
+    /// The enrolments suspended on the day (posted abroad, Regulations Art
+    /// 44): they cover nothing that day.
+    pub suspended: Vec<i64>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

@@ -37,8 +37,9 @@ const COVERAGE_AT: &str = "SELECT c.scheme_id, u.credit_code, c.enrollment_id, c
      SELECT 'national.platform_occupational_injury', CAST(NULL AS TEXT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), 'order_day', d.day, d.day, d.platform \
      FROM order_days d WHERE d.resident_id = $1 AND d.day = $2 AND $3 = ''";
 
-/// [`COVERAGE_AT`] and the enrolments in one statement: the first column says
-/// which (`e` an enrolment, `c` a cover). Columns 1-7 of an `e` row are
+/// [`COVERAGE_AT`], the enrolments and the enrolments suspended on the day
+/// (Regulations Art 44, migration 0210) in one statement: the first column
+/// says which (`e` an enrolment, `c` a cover, `s` a suspension). Columns 1-7 of an `e` row are
 /// [`ENROLLMENT_SELECT`]'s; a `c` row's are rearranged for [`cover_from_row`].
 const COVERAGE_OF_PERSON: &str = "SELECT 'e', e.id, p.resident_id, u.credit_code, e.scheme_id, e.category, e.start_date, e.end_date, \
      CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
@@ -52,14 +53,22 @@ const COVERAGE_OF_PERSON: &str = "SELECT 'e', e.id, p.resident_id, u.credit_code
      UNION ALL \
      SELECT 'c', CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'national.platform_occupational_injury', CAST(NULL AS TEXT), d.day, d.day, \
      CAST(NULL AS BIGINT), 'order_day', d.platform \
-     FROM order_days d WHERE d.resident_id = $1 AND d.day = $2 AND ($3 = '' OR d.platform = $4)";
+     FROM order_days d WHERE d.resident_id = $1 AND d.day = $2 AND ($3 = '' OR d.platform = $4) \
+     UNION ALL \
+     SELECT 's', s.enrollment_id, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), s.from_date, s.until_date, \
+     CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
+     FROM people p JOIN enrollments e ON e.person_id = p.id JOIN enrollment_suspensions s ON s.enrollment_id = e.id \
+     WHERE p.resident_id = $1 AND s.from_date <= $2 AND (s.until_date IS NULL OR s.until_date >= $2)";
 
 fn person_coverage_from_rows(rows: &[Vec<Value>]) -> Result<PersonCoverage, StoreError> {
     let mut out = PersonCoverage::default();
     for row in rows {
         let c = Cols::new(row);
-        if c.text(0)? == "e" {
+        let tag = c.text(0)?;
+        if tag == "e" {
             out.enrollments.push(enrollment_from_row(&row[1..8])?);
+        } else if tag == "s" {
+            out.suspended.push(c.int(1)?);
         } else {
             // scheme, unit, enrolment, payment, basis, start, end, platform
             let cover = [
