@@ -4,8 +4,9 @@
 //! `App::update_institution`, `App::medical_bills`, `App::file_medical_bill`,
 //! `App::claim_reimbursement` and `App::settle_medical_bill`.
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gongshang_app::cases::{
     InstitutionRequest, InstitutionRow, MedicalBillRequest, MedicalBillView, SettleRequest,
@@ -18,7 +19,7 @@ use utoipa_axum::routes;
 
 use super::bills::parse_yuan;
 use super::registry::parse_date;
-use super::{ApiJson, from_wire, json, wire};
+use super::{ApiJson, from_wire, idempotent, json, parse_body, to_value, wire};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -404,44 +405,83 @@ pub async fn get_medical_bills(
 }
 
 /// File a provider's bill on a case, settled directly with the provider
-/// (agency clerks; Decree 765 Art 22).
+/// (agency clerks; Decree 765 Art 22). With an `Idempotency-Key`, a retry
+/// answers the first filing instead of filing a second bill.
 #[utoipa::path(post, path = "/cases/{number}/medical-bills", tag = "medical",
-    params(("number" = String, Path, description = "the case number")),
+    params(("number" = String, Path, description = "the case number"),
+        ("Idempotency-Key" = Option<String>, Header, description = "optional, 1 to 60 visible ASCII characters: a retry with the same key and body answers the first filing instead of filing again")),
     request_body = MedicalBillBody,
     responses((status = 201, body = CaseMedicalBill), (status = "4XX", body = Problem)))]
 pub async fn file_medical_bill(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(number): Path<String>,
-    ApiJson(body): ApiJson<MedicalBillBody>,
-) -> ApiResult<Response> {
-    let req = body.into_request()?;
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    file_keyed(state, user, number, headers, body, Route::Direct).await
+}
+
+/// Which use case a filing goes to.
+#[derive(Clone, Copy)]
+enum Route {
+    Direct,
+    Reimbursement,
+}
+
+/// Files a bill or a claim; with an `Idempotency-Key`, a retry with the
+/// same key and body answers the first filing instead of filing again.
+async fn file_keyed(
+    state: AppState,
+    user: CurrentUser,
+    number: String,
+    headers: HeaderMap,
+    body: Bytes,
+    route: Route,
+) -> Response {
+    let parsed: MedicalBillBody = match parse_body(&headers, &body) {
+        Ok(b) => b,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let st = state.clone();
     let actor = user.actor();
-    let row = state
-        .run(move |app| app.file_medical_bill(&actor, &number, &req))
-        .await?;
-    Ok(json(StatusCode::CREATED, &CaseMedicalBill::from(&row)))
+    let keyed = Bytes::from(format!("{number}\n{}", String::from_utf8_lossy(&body)));
+    idempotent(
+        &state,
+        &user,
+        &headers,
+        &keyed,
+        false,
+        move |_key| async move {
+            let req = parsed.into_request()?;
+            let row = st
+                .run(move |app| match route {
+                    Route::Direct => app.file_medical_bill(&actor, &number, &req),
+                    Route::Reimbursement => app.claim_reimbursement(&actor, &number, &req),
+                })
+                .await?;
+            Ok((StatusCode::CREATED, to_value(&CaseMedicalBill::from(&row))?))
+        },
+    )
+    .await
 }
 
 /// Claim back costs the worker advanced (the worker on their own case, or
 /// a clerk at the window; Decree 765 Art 22): decided within 20 working
 /// days of the day received (`due_on`).
 #[utoipa::path(post, path = "/cases/{number}/medical-bills/reimbursements", tag = "medical",
-    params(("number" = String, Path, description = "the case number")),
+    params(("number" = String, Path, description = "the case number"),
+        ("Idempotency-Key" = Option<String>, Header, description = "optional, 1 to 60 visible ASCII characters: a retry with the same key and body answers the first filing instead of filing again")),
     request_body = MedicalBillBody,
     responses((status = 201, body = CaseMedicalBill), (status = "4XX", body = Problem)))]
 pub async fn claim_reimbursement(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(number): Path<String>,
-    ApiJson(body): ApiJson<MedicalBillBody>,
-) -> ApiResult<Response> {
-    let req = body.into_request()?;
-    let actor = user.actor();
-    let row = state
-        .run(move |app| app.claim_reimbursement(&actor, &number, &req))
-        .await?;
-    Ok(json(StatusCode::CREATED, &CaseMedicalBill::from(&row)))
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    file_keyed(state, user, number, headers, body, Route::Reimbursement).await
 }
 
 /// Settle a bill (agency clerks; Regulations Arts 30-32, 48): each line

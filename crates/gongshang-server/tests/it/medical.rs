@@ -114,6 +114,22 @@ fn regs_art30_art47_decree765_art22_the_api_registers_files_and_settles_bills() 
         let r = s.send(req("GET", &path).bearer(worker));
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.json().as_array().unwrap().len(), 2);
+        // With an Idempotency-Key, a retry answers the first filing: the
+        // claim is filed once.
+        let keyed = || {
+            s.send(
+                req("POST", &claims)
+                    .bearer(worker)
+                    .header("Idempotency-Key", "claim-taxi-1")
+                    .json(&claim("2025-03-10", "80.00")),
+            )
+        };
+        let first = keyed();
+        assert_eq!(first.status, 201, "{}", first.body);
+        let again = keyed();
+        assert_eq!(again.json()["id"], first.json()["id"], "{}", again.body);
+        let r = s.send(req("GET", &path).bearer(worker));
+        assert_eq!(r.json().as_array().unwrap().len(), 3);
     });
 }
 
