@@ -1076,6 +1076,25 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                 .push(format!("case {i} ({scheme}) stopped: {e}"));
         }
     }
+    // ---- a merger (Regulations Art 43(1)): the unit of the case with an
+    // approved award merged into another unit of its scheme on 2026-06-01,
+    // so the case page names the successor as liable today ----
+    if let Some((predecessor, _, _, scheme)) = employees.get(13)
+        && let Some(successor) = units
+            .iter()
+            .find(|u| u.code != *predecessor && u.rolls.iter().any(|(s, _)| s == scheme))
+    {
+        let req = serde_json::from_value(serde_json::json!({
+            "successor": successor.code.as_str(),
+            "kind": "merger",
+            "effective_on": "2026-06-01",
+            "document": "市场监管部门准予合并登记通知书（示例）",
+        }))
+        .map_err(|e| AppError::invalid("succession", e.to_string()))?;
+        if let Err(e) = app.record_succession(&clerk(), predecessor, &req) {
+            report.notes.push(format!("succession not recorded: {e}"));
+        }
+    }
     let month = Month::of(DEMO_TODAY);
     if report.awards_approved > 0 {
         match app.run_payroll(&clerk(), month) {
