@@ -1444,6 +1444,7 @@ fn demo_case(
     )?;
     report.medical_bills += 1;
     if stage == 8 {
+        report.samples.push(("medical_case", n.clone()));
         return Ok(());
     }
     app.settle_medical_bill(maker, &n, bill.bill.id, &Default::default())?;

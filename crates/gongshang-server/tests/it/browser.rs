@@ -705,6 +705,22 @@ fn in_headless_chromium_the_clerk_reviewer_administrator_and_analyst_do_their_da
     b.wait_text("main h1", "分级与预警");
     b.wait_text("#warnings", "预警");
     b.screenshot("staff-grading");
+    // Medical costs (Regulations Arts 30, 47): a recognised case's hospital
+    // bill waiting to be settled, and the register of agreement institutions.
+    let medical = d
+        .report
+        .samples
+        .iter()
+        .find(|(w, _)| *w == "medical_case")
+        .map(|(_, n)| n.clone())
+        .expect("a case with a bill waiting");
+    b.go(&format!("/cases/{medical}/medical"));
+    b.wait_text("main h1", "工伤医疗费用");
+    b.wait_text("main", "待结算");
+    b.screenshot("staff-medical");
+    b.go("/institutions");
+    b.wait_text("main h1", "协议机构");
+    b.screenshot("staff-institutions");
     b.go("/queue");
     b.wait_text("main h1", "我的待办");
     b.click("a[href='/cases/new']");
