@@ -806,6 +806,9 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
                 p { a href="/me" { (ctx.t("← 我的保障", "← My cover")) } }
                 h1 { (state.app.scheme_name(&row.scheme_id, ctx.zh())) }
                 p.muted { (ctx.t("事故日期 ", "Accident on ")) (row.accident_date) " · " (ctx.t("编号 ", "number ")) (row.number) }
+                @if row.flow == gongshang_domain::determination::Flow::Determination && !refused {
+                    p { a #my-medical href=(format!("/cases/{}/medical", row.number)) { (ctx.t("医疗费用与报销申请 →", "Medical costs and reimbursement claims →")) } }
+                }
                 @if refused {
                     div.alert.error #case-state role="alert" {
                         strong { (plain::case_state(&ctx, row.state)) } br;
