@@ -261,6 +261,12 @@ impl App {
             .iter()
             .map(SuccessionRow::succession)
             .collect();
+        // Jiangsu's measures (Arts 35-36) are cited where they apply: a unit
+        // registered in a Jiangsu pooling region (GB/T 2260 codes 32xxxx).
+        let jiangsu = self
+            .store
+            .unit_by_code(&unit)?
+            .is_some_and(|u| u.region.as_str().starts_with("32"));
         let answer = liability::liable_unit(&LiabilityQuestion {
             engagement_unit: &unit,
             injury_date,
@@ -268,6 +274,7 @@ impl App {
             secondments: &secondments,
             successions: &successions,
             later_units: &later_units,
+            jiangsu,
         });
         Ok(LiabilityView {
             case: None,

@@ -49,6 +49,14 @@ pub const JS_36_1: Article = Article {
     zh: "《江苏省实施〈工伤保险条例〉办法》第三十六条第一款",
     en: "Jiangsu measures Art 36(1)",
 };
+/// The same rule nationally: 《最高人民法院关于审理工伤保险行政案件若干问题的
+/// 规定》(法释〔2014〕9号) Art 3(1)(4): a unit that subcontracts, in breach of
+/// the law, to an organisation or person without an employer's standing
+/// bears the liability for the people it engages.
+pub const SPC_3_1_4: Article = Article {
+    zh: "《最高人民法院关于审理工伤保险行政案件若干问题的规定》第三条第一款第（四）项",
+    en: "Supreme People's Court provisions on work-injury administrative cases (2014) Art 3(1)(4)",
+};
 pub const JS_36_2: Article = Article {
     zh: "《江苏省实施〈工伤保险条例〉办法》第三十六条第二款",
     en: "Jiangsu measures Art 36(2)",
@@ -200,15 +208,21 @@ pub enum LiabilityRule {
 }
 
 impl LiabilityRule {
-    /// The provisions the step rests on.
-    pub fn articles(self) -> &'static [Article] {
-        match self {
-            LiabilityRule::Engagement => &[],
-            LiabilityRule::SecondmentOriginalEmployer => &[REG_43_3, JS_36_2],
-            LiabilityRule::Successor(_) => &[REG_43_1, JS_35],
-            LiabilityRule::ContractingOutStays => &[REG_43_2],
-            LiabilityRule::UnqualifiedContractor => &[JS_36_1],
+    /// The provisions the step rests on: Jiangsu's measures only where they
+    /// apply (a unit of a Jiangsu pooling region).
+    pub fn articles(self, jiangsu: bool) -> Vec<Article> {
+        let (national, provincial): (&[Article], &[Article]) = match self {
+            LiabilityRule::Engagement => (&[], &[]),
+            LiabilityRule::SecondmentOriginalEmployer => (&[REG_43_3], &[JS_36_2]),
+            LiabilityRule::Successor(_) => (&[REG_43_1], &[JS_35]),
+            LiabilityRule::ContractingOutStays => (&[REG_43_2], &[]),
+            LiabilityRule::UnqualifiedContractor => (&[SPC_3_1_4], &[JS_36_1]),
+        };
+        let mut out = national.to_vec();
+        if jiangsu {
+            out.extend_from_slice(provincial);
         }
+        out
     }
 
     pub const fn as_str(self) -> &'static str {
@@ -283,6 +297,9 @@ pub struct LiabilityQuestion<'a> {
     pub secondments: &'a [Secondment],
     /// The successions recorded (any order; those of other units are ignored).
     pub successions: &'a [Succession],
+    /// The unit is of a Jiangsu pooling region: the steps cite Jiangsu's
+    /// measures too.
+    pub jiangsu: bool,
     /// Units the worker was engaged with later: among a division's
     /// successors, the one the worker went to.
     pub later_units: &'a [CreditCode],
@@ -317,6 +334,7 @@ pub fn liable_unit(q: &LiabilityQuestion<'_>) -> LiabilityAnswer {
             LiabilityRule::SecondmentOriginalEmployer,
             s.start,
             s.agreement.clone(),
+            q.jiangsu,
         ));
         agreed_compensation = s
             .agreed_compensation_percent
@@ -339,6 +357,7 @@ pub fn liable_unit(q: &LiabilityQuestion<'_>) -> LiabilityAnswer {
             LiabilityRule::UnqualifiedContractor,
             c.effective_on,
             Some(c.document.clone()),
+            q.jiangsu,
         ));
     }
     for _ in 0..CHAIN_MAX {
@@ -370,6 +389,7 @@ pub fn liable_unit(q: &LiabilityQuestion<'_>) -> LiabilityAnswer {
                     LiabilityRule::ContractingOutStays,
                     c.effective_on,
                     Some(c.document.clone()),
+                    q.jiangsu,
                 ));
             }
         }
@@ -411,6 +431,7 @@ pub fn liable_unit(q: &LiabilityQuestion<'_>) -> LiabilityAnswer {
             LiabilityRule::Successor(chosen.kind),
             chosen.effective_on,
             Some(chosen.document.clone()),
+            q.jiangsu,
         ));
     }
     LiabilityAnswer {
@@ -425,13 +446,14 @@ fn step(
     rule: LiabilityRule,
     from: Date,
     document: Option<String>,
+    jiangsu: bool,
 ) -> LiabilityStep {
     LiabilityStep {
         unit: *unit,
         rule,
         from,
         document,
-        articles: rule.articles().to_vec(),
+        articles: rule.articles(jiangsu),
     }
 }
 
@@ -632,6 +654,7 @@ mod tests {
                 secondments: &r.secondments,
                 successions: &r.successions,
                 later_units: &later,
+                jiangsu: true,
             });
             let expected = match &r.expected {
                 Ok(u) => Liable::Unit { unit: unit(u) },
@@ -646,6 +669,37 @@ mod tests {
                 assert!(!s.articles.is_empty(), "{}: every step cites", r.name);
             }
         }
+    }
+
+    /// Jiangsu's measures are cited only for a Jiangsu unit: elsewhere a
+    /// merger rests on Art 43(1) alone, and an unqualified contractor on the
+    /// Supreme People's Court provisions (2014) Art 3(1)(4).
+    #[test]
+    fn regs_art43_jiangsu_articles_are_cited_only_in_jiangsu() {
+        let merged = date(2026, 3, 1);
+        let successions = [succession(A, B, SuccessionKind::Merger, merged)];
+        let ask = |jiangsu| {
+            liable_unit(&LiabilityQuestion {
+                engagement_unit: &unit(A),
+                injury_date: date(2025, 6, 1),
+                on: merged,
+                secondments: &[],
+                successions: &successions,
+                later_units: &[],
+                jiangsu,
+            })
+        };
+        let last = |a: LiabilityAnswer| a.steps.last().unwrap().articles.clone();
+        assert_eq!(last(ask(false)), vec![REG_43_1]);
+        assert_eq!(last(ask(true)), vec![REG_43_1, JS_35]);
+        assert_eq!(
+            LiabilityRule::UnqualifiedContractor.articles(false),
+            vec![SPC_3_1_4]
+        );
+        assert_eq!(
+            LiabilityRule::UnqualifiedContractor.articles(true),
+            vec![SPC_3_1_4, JS_36_1]
+        );
     }
 
     #[test]
@@ -857,6 +911,7 @@ mod tests {
             secondments: &[shared],
             successions: &[],
             later_units: &[],
+            jiangsu: true,
         });
         assert_eq!(
             answer.agreed_compensation,
