@@ -373,21 +373,8 @@ impl App {
     ) -> Result<Vec<SecondmentRow>, AppError> {
         actor.authorize(Action::ReadRegistry)?;
         let rows = self.store.secondments_of_person(person)?;
-        Ok(match &actor.scope {
-            Scope::All => rows,
-            Scope::Person(me) => {
-                actor.require_reach(me == person, "person", person.masked())?;
-                rows
-            }
-            Scope::Unit { unit, .. } => rows
-                .into_iter()
-                .filter(|r| &r.from_unit == unit || &r.to_unit == unit)
-                .collect(),
-            Scope::StatisticsOnly | Scope::Partner(_) => {
-                return Err(AppError::Forbidden {
-                    action: Action::ReadRegistry,
-                });
-            }
+        scoped_to_person(actor, person, rows, |r, u| {
+            &r.from_unit == u || &r.to_unit == u
         })
     }
 
@@ -482,22 +469,7 @@ impl App {
     ) -> Result<Vec<SuspensionRow>, AppError> {
         actor.authorize(Action::ReadRegistry)?;
         let rows = self.store.suspensions_of_person(person)?;
-        Ok(match &actor.scope {
-            Scope::All => rows,
-            Scope::Person(me) => {
-                actor.require_reach(me == person, "person", person.masked())?;
-                rows
-            }
-            Scope::Unit { unit, .. } => rows
-                .into_iter()
-                .filter(|r| r.unit.as_ref() == Some(unit))
-                .collect(),
-            Scope::StatisticsOnly | Scope::Partner(_) => {
-                return Err(AppError::Forbidden {
-                    action: Action::ReadRegistry,
-                });
-            }
-        })
+        scoped_to_person(actor, person, rows, |r, u| r.unit.as_ref() == Some(u))
     }
 
     /// The unit's enrolments suspended for every day of `month` (Art 44):
@@ -555,18 +527,27 @@ impl App {
     ) -> Result<Vec<OverAgeAgreementRow>, AppError> {
         actor.authorize(Action::ReadRegistry)?;
         let rows = self.store.over_age_agreements_of_person(person)?;
-        Ok(match &actor.scope {
-            Scope::All => rows,
-            Scope::Person(me) => {
-                actor.require_reach(me == person, "person", person.masked())?;
-                rows
-            }
-            Scope::Unit { unit, .. } => rows.into_iter().filter(|r| &r.unit == unit).collect(),
-            Scope::StatisticsOnly | Scope::Partner(_) => {
-                return Err(AppError::Forbidden {
-                    action: Action::ReadRegistry,
-                });
-            }
-        })
+        scoped_to_person(actor, person, rows, |r, u| &r.unit == u)
+    }
+}
+
+/// A person's records as the actor may read them: agency staff all, the
+/// person their own, a unit those `of_unit` says concern it; nobody else.
+fn scoped_to_person<R>(
+    actor: &Actor,
+    person: &ResidentId,
+    rows: Vec<R>,
+    of_unit: impl Fn(&R, &CreditCode) -> bool,
+) -> Result<Vec<R>, AppError> {
+    match &actor.scope {
+        Scope::All => Ok(rows),
+        Scope::Person(me) => {
+            actor.require_reach(me == person, "person", person.masked())?;
+            Ok(rows)
+        }
+        Scope::Unit { unit, .. } => Ok(rows.into_iter().filter(|r| of_unit(r, unit)).collect()),
+        Scope::StatisticsOnly | Scope::Partner(_) => Err(AppError::Forbidden {
+            action: Action::ReadRegistry,
+        }),
     }
 }
