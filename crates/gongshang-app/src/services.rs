@@ -112,7 +112,10 @@ fn category_from_text(text: &str) -> Result<Category, AppError> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| {
         AppError::invalid(
             "category",
-            format!("{text:?} is not a category; expected one of employee, over_retirement_age, disability_allowance_recipient, intern, work_study, trainee, medical_resident, domestic_worker, village_cadre, platform_worker, volunteer, flexible_worker, other_without_labour_relation"),
+            format!(
+                "{text:?} is not a category; expected one of {}",
+                Category::ALL.map(Category::as_str).join(", ")
+            ),
         )
     })
 }

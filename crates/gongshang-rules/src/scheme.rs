@@ -53,6 +53,44 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category, in the order forms offer them.
+    pub const ALL: [Category; 14] = [
+        Category::Employee,
+        Category::OverRetirementAge,
+        Category::EarlyRetiredRehired,
+        Category::DisabilityAllowanceRecipient,
+        Category::Intern,
+        Category::WorkStudy,
+        Category::Trainee,
+        Category::MedicalResident,
+        Category::DomesticWorker,
+        Category::VillageCadre,
+        Category::PlatformWorker,
+        Category::Volunteer,
+        Category::FlexibleWorker,
+        Category::OtherWithoutLabourRelation,
+    ];
+
+    /// The name in files, forms and requests (`employee`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Category::Employee => "employee",
+            Category::OverRetirementAge => "over_retirement_age",
+            Category::DisabilityAllowanceRecipient => "disability_allowance_recipient",
+            Category::Intern => "intern",
+            Category::WorkStudy => "work_study",
+            Category::Trainee => "trainee",
+            Category::MedicalResident => "medical_resident",
+            Category::DomesticWorker => "domestic_worker",
+            Category::VillageCadre => "village_cadre",
+            Category::PlatformWorker => "platform_worker",
+            Category::Volunteer => "volunteer",
+            Category::FlexibleWorker => "flexible_worker",
+            Category::OtherWithoutLabourRelation => "other_without_labour_relation",
+            Category::EarlyRetiredRehired => "early_retired_rehired",
+        }
+    }
+
     pub const fn label_zh(self) -> &'static str {
         match self {
             Category::Employee => "职工（建立劳动关系）",

@@ -301,3 +301,19 @@ fn every_shipped_scheme_has_at_least_one_case() {
         .collect();
     assert!(untested.is_empty(), "schemes without a case: {untested:?}");
 }
+
+/// Every category is offered by the forms under its wire name: `ALL`
+/// holds each variant once and `as_str` is what serde reads and writes.
+#[test]
+fn every_category_is_listed_once_under_its_serde_name() {
+    use gongshang_rules::scheme::Category;
+    let mut seen = std::collections::BTreeSet::new();
+    for c in Category::ALL {
+        assert!(seen.insert(c), "{c:?} listed twice");
+        let wire = serde_json::to_value(c).unwrap();
+        assert_eq!(wire, serde_json::Value::String(c.as_str().to_owned()));
+        let back: Category = serde_json::from_value(wire).unwrap();
+        assert_eq!(back, c);
+    }
+    assert!(Category::ALL.contains(&Category::EarlyRetiredRehired));
+}

@@ -94,3 +94,26 @@ mod tests {
         assert_eq!(yuan(Money::from_fen(5)), "0.05");
     }
 }
+
+/// A form's required date, refused naming its field when empty or unread.
+pub fn date_field(
+    field: &'static str,
+    text: &str,
+) -> Result<jiff::civil::Date, gongshang_app::AppError> {
+    optional_date_field(field, text)?
+        .ok_or_else(|| gongshang_app::AppError::invalid(field, "is empty; choose a date"))
+}
+
+/// A form's optional date: empty is none; anything else must read as
+/// YYYY-MM-DD or is refused naming its field.
+pub fn optional_date_field(
+    field: &'static str,
+    text: &str,
+) -> Result<Option<jiff::civil::Date>, gongshang_app::AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        t => t.parse().map(Some).map_err(|_| {
+            gongshang_app::AppError::invalid(field, format!("{t:?} is not a date (YYYY-MM-DD)"))
+        }),
+    }
+}

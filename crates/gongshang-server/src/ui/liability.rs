@@ -11,7 +11,12 @@ use super::staff_words::actor_words;
 
 /// The unit page's section: the divisions, mergers, transfers and
 /// contracting outs the unit took part in.
-pub(super) fn successions_section(ctx: &Ctx, unit: &str, rows: &[SuccessionRow]) -> Markup {
+pub(super) fn successions_section(
+    ctx: &Ctx,
+    unit: &str,
+    rows: &[SuccessionRow],
+    form: Markup,
+) -> Markup {
     html! {
         section.card #successions {
             h2 style="margin-top:0" { (ctx.t("分立、合并、转让与承包经营（《工伤保险条例》第四十三条）", "Division, merger, transfer and contracting out (Regulations Art 43)")) }
@@ -47,6 +52,7 @@ pub(super) fn successions_section(ctx: &Ctx, unit: &str, rows: &[SuccessionRow])
                     "分立、合并、转让的，承继单位自生效之日起承担原单位的工伤保险责任；承包经营的，由职工劳动关系所在单位承担。",
                     "On a division, merger or transfer the successor bears the predecessor's liability from the effective day; under contracting out, the unit of the worker's labour relation does.")) }
             }
+            (form)
         }
     }
 }

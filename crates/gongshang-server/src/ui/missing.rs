@@ -230,20 +230,10 @@ fn award_form(
     }
 }
 
-fn parse_date(field: &'static str, text: &str) -> Result<Option<jiff::civil::Date>, AppError> {
-    match text.trim() {
-        "" => Ok(None),
-        t => t
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, format!("{t:?} is not a date (YYYY-MM-DD)"))),
-    }
-}
-
 /// The record form as the app's request; a field that does not read is
 /// refused naming it.
 fn missing_request(f: &ActForm) -> Result<MissingRequest, AppError> {
-    let on = parse_date("on", &f.on)?;
+    let on = super::format::optional_date_field("on", &f.on)?;
     Ok(match f.missing_command.as_str() {
         "report_missing" => MissingRequest::ReportMissing {
             circumstance: match f.circumstance.as_str() {
@@ -260,9 +250,10 @@ fn missing_request(f: &ActForm) -> Result<MissingRequest, AppError> {
         },
         "apply_for_advance" => MissingRequest::ApplyForAdvance { on },
         "declare_dead" => MissingRequest::DeclareDead {
-            judgment_on: parse_date("judgment_on", &f.judgment_on)?.ok_or_else(|| {
-                AppError::invalid("judgment_on", "is empty; the day of the court's judgment")
-            })?,
+            judgment_on: super::format::optional_date_field("judgment_on", &f.judgment_on)?
+                .ok_or_else(|| {
+                    AppError::invalid("judgment_on", "is empty; the day of the court's judgment")
+                })?,
             on,
         },
         "reappear" => MissingRequest::Reappear { on },

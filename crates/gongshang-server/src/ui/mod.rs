@@ -20,6 +20,7 @@ mod cases;
 mod chart;
 mod dashboard;
 mod employer;
+mod engagements;
 mod format;
 mod fund;
 mod grading;
@@ -86,6 +87,8 @@ pub fn router() -> Router<AppState> {
         .merge(grading::router())
         .merge(matching::router())
         .merge(medical::router())
+        // issue 17: secondments, postings abroad, over-age agreements, successions
+        .merge(engagements::router())
 }
 
 pub use gongshang_app::Lang;

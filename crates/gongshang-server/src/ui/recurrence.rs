@@ -190,21 +190,12 @@ fn award_form(ctx: &Ctx, number: &str, seq: i64, failed: Option<(&AppError, &Act
     }
 }
 
-fn parse_date(field: &'static str, text: &str) -> Result<jiff::civil::Date, AppError> {
-    match text.trim() {
-        "" => Err(AppError::invalid(field, "is empty; choose a date")),
-        t => t
-            .parse()
-            .map_err(|_| AppError::invalid(field, format!("{t:?} is not a date (YYYY-MM-DD)"))),
-    }
-}
-
 fn recurrence_request(f: &ActForm) -> Result<RecurrenceRequest, AppError> {
     Ok(RecurrenceRequest {
-        recurred_on: parse_date("recurred_on", &f.recurred_on)?,
+        recurred_on: super::format::date_field("recurred_on", &f.recurred_on)?,
         confirmed_by: f.confirmed_by.parse()?,
         confirming_body_name: f.confirming_body_name.clone(),
-        confirmed_on: parse_date("confirmed_on", &f.confirmed_on)?,
+        confirmed_on: super::format::date_field("confirmed_on", &f.confirmed_on)?,
         document: f.document.clone(),
         medical_note: f.medical_note.clone(),
     })

@@ -12,7 +12,7 @@ use gongshang_app::views::{PersonDetail, UnitDetail};
 use gongshang_app::{AppError, EnrollRequest, parse_category};
 use gongshang_domain::coverage::CoverKind;
 use gongshang_domain::ids::{CreditCode, ResidentId};
-use gongshang_rules::scheme::CoverStart;
+use gongshang_rules::scheme::{Category, CoverStart};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -154,7 +154,18 @@ async fn my_unit(State(state): State<AppState>, ctx: Ctx) -> Response {
 }
 
 async fn unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
-    let user = match session::require(&ctx, Action::ReadRegistry) {
+    unit_page(&state, &ctx, id, None).await
+}
+
+/// The unit's page, with a refused form's error at its field when one is
+/// given (and the status of that refusal).
+pub(super) async fn unit_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    failed: super::engagements::Failed<'_>,
+) -> Response {
+    let user = match session::require(ctx, Action::ReadRegistry) {
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
@@ -170,15 +181,23 @@ async fn unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
     match loaded {
         Ok((d, successions)) => {
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
-            let tickets =
-                super::tickets::tickets_about(&state, &ctx, SubjectKind::Bill, refs).await;
+            let tickets = super::tickets::tickets_about(state, ctx, SubjectKind::Bill, refs).await;
             let body = html! {
-                (unit_body(&ctx, &state, &d, &tickets))
-                (super::liability::successions_section(&ctx, d.unit.credit_code.as_str(), &successions))
+                (unit_body(ctx, state, &d, &tickets))
+                (super::liability::successions_section(ctx, d.unit.credit_code.as_str(), &successions, super::engagements::succession_form(ctx, id, failed)))
             };
-            respond(&ctx, &d.unit.name.clone(), body)
+            let page = respond(ctx, &d.unit.name.clone(), body);
+            with_status(page, failed)
         }
-        Err(e) => error_page(&ctx, &e),
+        Err(e) => error_page(ctx, &e),
+    }
+}
+
+/// A page answered after a refused form carries the refusal's status.
+fn with_status(page: Response, failed: super::engagements::Failed<'_>) -> Response {
+    match failed {
+        Some((e, _)) => (super::error_status(e), page).into_response(),
+        None => page,
     }
 }
 
@@ -309,26 +328,44 @@ fn people_table(ctx: &Ctx, state: &AppState, rows: &[PersonRow]) -> Markup {
 }
 
 async fn person(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
-    let user = match session::require(&ctx, Action::ReadRegistry) {
+    person_page(&state, &ctx, id, None).await
+}
+
+/// The person's page, with a refused form's error at its field when one is
+/// given (and the status of that refusal).
+pub(super) async fn person_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    failed: super::engagements::Failed<'_>,
+) -> Response {
+    let user = match session::require(ctx, Action::ReadRegistry) {
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
     let actor = user.actor();
-    match state.run(move |app| app.person_detail(&actor, id)).await {
-        Ok(d) => {
+    let loaded = state
+        .run(move |app| {
+            let d = app.person_detail(&actor, id)?;
+            let changes = super::engagements::Changes::load(app, &actor, &d)?;
+            Ok::<_, gongshang_app::AppError>((d, changes))
+        })
+        .await;
+    match loaded {
+        Ok((d, changes)) => {
             let ids = d.enrollments.iter().map(|e| e.id.to_string()).collect();
             let about_enrolments =
-                super::tickets::tickets_about(&state, &ctx, SubjectKind::Enrollment, ids).await;
+                super::tickets::tickets_about(state, ctx, SubjectKind::Enrollment, ids).await;
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
             let about_bills =
-                super::tickets::tickets_about(&state, &ctx, SubjectKind::Bill, refs).await;
-            respond(
-                &ctx,
-                &d.person.name.clone(),
-                person_body(&ctx, &state, &d, &about_enrolments, &about_bills),
-            )
+                super::tickets::tickets_about(state, ctx, SubjectKind::Bill, refs).await;
+            let body = html! {
+                (person_body(ctx, state, &d, &about_enrolments, &about_bills))
+                (super::engagements::person_section(ctx, &d, &changes, failed))
+            };
+            with_status(respond(ctx, &d.person.name.clone(), body), failed)
         }
-        Err(e) => error_page(&ctx, &e),
+        Err(e) => error_page(ctx, &e),
     }
 }
 
@@ -508,21 +545,6 @@ fn enroll_form_markup(
         .filter(|s| offered.as_ref().is_none_or(|o| o.contains(&s.id)))
         .collect();
     schemes.sort_by(|a, b| a.id.cmp(&b.id));
-    let categories = [
-        "employee",
-        "over_retirement_age",
-        "disability_allowance_recipient",
-        "intern",
-        "work_study",
-        "trainee",
-        "medical_resident",
-        "domestic_worker",
-        "village_cadre",
-        "platform_worker",
-        "volunteer",
-        "flexible_worker",
-        "other_without_labour_relation",
-    ];
     html! {
         form.cols.card method="post" action="/enroll" hx-post="/enroll" hx-target="#enroll-result" hx-swap="innerHTML" {
             (session::csrf_field(ctx))
@@ -554,9 +576,8 @@ fn enroll_form_markup(
             div {
                 label for="category" { (ctx.t("人员类别", "Category")) }
                 select #category name="category" required {
-                    @for c in categories {
-                        @let label = parse_category(c).map(|k| category(ctx.lang, k)).unwrap_or(c);
-                        option value=(c) selected[c == f.category] { (label) }
+                    @for c in Category::ALL {
+                        option value=(c.as_str()) selected[c.as_str() == f.category] { (category(ctx.lang, c)) }
                     }
                 }
             }

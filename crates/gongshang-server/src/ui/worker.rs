@@ -392,12 +392,6 @@ fn first_gap(
     day
 }
 
-fn parse_date(field: &'static str, text: &str) -> Result<jiff::civil::Date, AppError> {
-    text.trim().parse().map_err(|e: jiff::Error| {
-        AppError::invalid(field, format!("{text:?}: {e}; expected YYYY-MM-DD"))
-    })
-}
-
 fn parse_days(text: &str) -> Result<u32, AppError> {
     text.trim()
         .parse()
@@ -416,7 +410,7 @@ async fn quote_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysF
     let (a, form) = (actor.clone(), f.clone());
     let result = state
         .run(move |app| {
-            let first = parse_date("first_day", &form.first_day)?;
+            let first = super::format::date_field("first_day", &form.first_day)?;
             let days = parse_days(&form.days)?;
             let scheme = gongshang_rules::SchemeId::parse(form.scheme_id.trim())?;
             app.quote_days(&a, &person, &scheme, first, days)
@@ -449,7 +443,7 @@ async fn buy_days(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DaysFor
     let (a, form) = (actor.clone(), f.clone());
     let result = state
         .run(move |app| {
-            let first = parse_date("first_day", &form.first_day)?;
+            let first = super::format::date_field("first_day", &form.first_day)?;
             let days = parse_days(&form.days)?;
             let scheme = gongshang_rules::SchemeId::parse(form.scheme_id.trim())?;
             let bill = app.buy_and_pay_days(&a, &person, &scheme, first, days)?;
@@ -495,7 +489,7 @@ async fn file_claim(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Claim
     let (a, form) = (actor.clone(), f.clone());
     let result = state
         .run(move |app| -> Result<CaseView, AppError> {
-            let accident_date = parse_date("accident_date", &form.accident_date)?;
+            let accident_date = super::format::date_field("accident_date", &form.accident_date)?;
             let mut facts = serde_json::Map::new();
             let days = form.hospital_days.trim();
             if !days.is_empty() && days != "0" {
@@ -570,7 +564,7 @@ async fn report_injury(
     let result = state
         .run(move |app| -> Result<CaseView, AppError> {
             let value = |k: &str| f.iter().find(|(n, _)| n == k).map_or("", |(_, v)| v.trim());
-            let accident_date = parse_date("accident_date", value("accident_date"))?;
+            let accident_date = super::format::date_field("accident_date", value("accident_date"))?;
             let cover = value("cover");
             let row = if cover == PILOT {
                 let answer =

@@ -288,3 +288,28 @@ pub fn sign_in(login: &str) -> Session {
         .to_owned();
     Session { cookie, csrf }
 }
+
+/// A page as a signed-in person sees it.
+pub fn get(path: &str, s: &Session) -> Response {
+    request(demo().addr, "GET", path, &[("Cookie", &s.cookie)], None)
+}
+
+/// A form sent by a signed-in person, with their CSRF token.
+pub fn post(path: &str, s: &Session, pairs: &[(&str, &str)]) -> Response {
+    let mut all: Vec<(&str, &str)> = vec![("csrf_token", &s.csrf)];
+    all.extend_from_slice(pairs);
+    let body = form(&all);
+    request(
+        demo().addr,
+        "POST",
+        path,
+        &[("Cookie", &s.cookie)],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    )
+}
+
+/// Where a form's 303 answer sends the browser.
+pub fn location(r: &Response) -> String {
+    assert_eq!(r.status, 303, "a redirect: {}", r.body);
+    r.header("location").expect("a location").to_owned()
+}

@@ -5,6 +5,7 @@
 mod accounts;
 mod api_common;
 mod browser;
+mod changes_ui;
 mod common;
 mod flows;
 mod fund;

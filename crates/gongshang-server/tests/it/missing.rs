@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::api_common::{each_backend, req};
-use crate::common::{Response, Session, demo, form, request, sign_in};
+use crate::common::{Session, get, location, post, sign_in};
 use crate::flows::recognised_case;
 
 /// The API: an accident of 2025-03-10 (recognised, see `flows`); the worker
@@ -90,28 +90,6 @@ fn art41_the_api_records_a_missing_worker_and_computes_the_pensions_from_the_fou
         assert_eq!(record["events"].as_array().unwrap().len(), 1);
         assert_eq!(record["events"][0]["kind"], "went_missing");
     });
-}
-
-fn get(path: &str, s: &Session) -> Response {
-    request(demo().addr, "GET", path, &[("Cookie", &s.cookie)], None)
-}
-
-fn post(path: &str, s: &Session, pairs: &[(&str, &str)]) -> Response {
-    let mut all: Vec<(&str, &str)> = vec![("csrf_token", &s.csrf)];
-    all.extend_from_slice(pairs);
-    let body = form(&all);
-    request(
-        demo().addr,
-        "POST",
-        path,
-        &[("Cookie", &s.cookie)],
-        Some(("application/x-www-form-urlencoded", body.as_bytes())),
-    )
-}
-
-fn location(r: &Response) -> String {
-    assert_eq!(r.status, 303, "a redirect: {}", r.body);
-    r.header("location").expect("a location").to_owned()
 }
 
 /// The clerk's case page (accident of 2026-06-10): the Art 41 section

@@ -4,29 +4,7 @@
 //! the demo server shared by this binary. Each test makes its own case, so
 //! the tests do not depend on each other's order.
 
-use crate::common::{Response, Session, demo, form, request, sign_in};
-
-fn get(path: &str, s: &Session) -> Response {
-    request(demo().addr, "GET", path, &[("Cookie", &s.cookie)], None)
-}
-
-fn post(path: &str, s: &Session, pairs: &[(&str, &str)]) -> Response {
-    let mut all: Vec<(&str, &str)> = vec![("csrf_token", &s.csrf)];
-    all.extend_from_slice(pairs);
-    let body = form(&all);
-    request(
-        demo().addr,
-        "POST",
-        path,
-        &[("Cookie", &s.cookie)],
-        Some(("application/x-www-form-urlencoded", body.as_bytes())),
-    )
-}
-
-fn location(r: &Response) -> String {
-    assert_eq!(r.status, 303, "a redirect: {}", r.body);
-    r.header("location").expect("a location").to_owned()
-}
+use crate::common::{Session, demo, get, location, post, sign_in};
 
 /// An enterprise of the demo in Guangzhou and a fresh identity number.
 fn applicant(sequence: u64) -> (String, String) {

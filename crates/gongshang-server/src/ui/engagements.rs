@@ -1,0 +1,794 @@
+//! What changes who bears a worker's liability, recorded where the person
+//! works on it (issue 17): on the person's page a secondment (Regulations
+//! Art 43(3)), a posting abroad under the local insurance and the return
+//! (Art 44), and the written agreement with an over-age worker (Order
+//! No. 56 Art 6); on the unit's page its division, merger, transfer or
+//! contracting out (Art 43(1)-(2)). Each form is refused at the field in the
+//! reader's language, keeps what was typed, and is offered only to those
+//! the app's table lets do it.
+
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use gongshang_app::AppError;
+use gongshang_app::accounts::Action;
+use gongshang_app::actor::Actor;
+use gongshang_app::liability::{
+    OverAgeAgreementRow, SecondmentRequest, SecondmentRow, SuccessionRequest, SuspensionRequest,
+    SuspensionRow,
+};
+use gongshang_app::model::NewEngagement;
+use gongshang_app::views::PersonDetail;
+use gongshang_domain::ids::CreditCode;
+use gongshang_domain::liability::SuccessionKind;
+use gongshang_domain::over_age::OverAgeAgreement;
+use gongshang_domain::posting::CountryCode;
+use gongshang_rules::scheme::Category;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::format::{date_field, optional_date_field};
+use super::staff_words::{actor_words, at_field, at_form};
+use super::{Ctx, session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/people/{id}/engagements", post(record_engagement))
+        .route("/people/{id}/secondments", post(record_secondment))
+        .route("/people/{id}/secondments/{sid}/end", post(end_secondment))
+        .route("/people/{id}/postings", post(record_posting))
+        .route("/people/{id}/postings/{sid}/return", post(record_return))
+        .route("/people/{id}/over-age-agreements", post(record_agreement))
+        .route("/units/{id}/successions", post(record_succession))
+}
+
+/// Every field of the section's forms as typed; `form` names the form
+/// (and the row, for a row's own form) so a refusal shows in the form that
+/// was sent, with what was typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ChangeForm {
+    csrf_token: String,
+    form: String,
+    engagement_id: String,
+    enrollment_id: String,
+    unit: String,
+    category: String,
+    to_unit: String,
+    start: String,
+    end: String,
+    agreed_compensation_percent: String,
+    agreement: String,
+    from: String,
+    until: String,
+    country: String,
+    document: String,
+    returned_on: String,
+    signed_on: String,
+    term_start: String,
+    term_end: String,
+    work_content: String,
+    work_place: String,
+    working_hours: String,
+    pay: String,
+    social_insurance: String,
+    labour_protection: String,
+    successor: String,
+    kind: String,
+    effective_on: String,
+    contractor_qualified: String,
+}
+
+/// What the person's page shows of these records.
+pub struct Changes {
+    pub secondments: Vec<SecondmentRow>,
+    pub suspensions: Vec<SuspensionRow>,
+    pub agreements: Vec<OverAgeAgreementRow>,
+}
+
+impl Changes {
+    /// The person's records as `actor` may read them.
+    pub fn load(
+        app: &gongshang_app::App,
+        actor: &Actor,
+        d: &PersonDetail,
+    ) -> Result<Changes, AppError> {
+        let person = &d.person.resident_id;
+        Ok(Changes {
+            secondments: app.secondments(actor, person)?,
+            suspensions: app.suspensions(actor, person)?,
+            agreements: app.over_age_agreements(actor, person)?,
+        })
+    }
+}
+
+/// A refusal and the form it came from.
+pub type Failed<'a> = Option<(&'a AppError, &'a ChangeForm)>;
+
+fn code(field: &'static str, text: &str) -> Result<CreditCode, AppError> {
+    CreditCode::parse(text.trim()).map_err(|e| AppError::invalid(field, e.to_string()))
+}
+
+fn id_field(field: &'static str, text: &str) -> Result<i64, AppError> {
+    text.trim()
+        .parse()
+        .map_err(|_| AppError::invalid(field, "is empty; choose one"))
+}
+
+fn text_field(text: &str) -> Option<String> {
+    Some(text.trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+fn secondment_request(f: &ChangeForm) -> Result<(i64, SecondmentRequest), AppError> {
+    let engagement = id_field("engagement_id", &f.engagement_id)?;
+    let percent = match f.agreed_compensation_percent.trim() {
+        "" => None,
+        t => Some(t.parse::<u8>().ok().filter(|p| *p <= 100).ok_or_else(|| {
+            AppError::invalid(
+                "agreed_compensation_percent",
+                format!("{t:?}: a whole percent from 0 to 100"),
+            )
+        })?),
+    };
+    Ok((
+        engagement,
+        SecondmentRequest {
+            to_unit: code("to_unit", &f.to_unit)?,
+            start: date_field("start", &f.start)?,
+            end: optional_date_field("end", &f.end)?,
+            agreed_compensation_percent: percent,
+            agreement: text_field(&f.agreement),
+        },
+    ))
+}
+
+fn posting_request(f: &ChangeForm) -> Result<(i64, SuspensionRequest), AppError> {
+    let enrollment = id_field("enrollment_id", &f.enrollment_id)?;
+    Ok((
+        enrollment,
+        SuspensionRequest {
+            from: date_field("from", &f.from)?,
+            until: optional_date_field("until", &f.until)?,
+            country: CountryCode::parse(&f.country.trim().to_uppercase())
+                .map_err(|e| AppError::invalid("country", e.to_string()))?,
+            document: f.document.clone(),
+        },
+    ))
+}
+
+fn agreement_request(f: &ChangeForm) -> Result<(i64, OverAgeAgreement), AppError> {
+    let engagement = id_field("engagement_id", &f.engagement_id)?;
+    Ok((
+        engagement,
+        OverAgeAgreement {
+            signed_on: date_field("signed_on", &f.signed_on)?,
+            term_start: date_field("term_start", &f.term_start)?,
+            term_end: optional_date_field("term_end", &f.term_end)?,
+            work_content: f.work_content.trim().to_owned(),
+            work_place: f.work_place.trim().to_owned(),
+            working_hours: f.working_hours.trim().to_owned(),
+            pay: f.pay.trim().to_owned(),
+            social_insurance: f.social_insurance.trim().to_owned(),
+            labour_protection: f.labour_protection.trim().to_owned(),
+        },
+    ))
+}
+
+fn succession_request(f: &ChangeForm) -> Result<SuccessionRequest, AppError> {
+    let kind: SuccessionKind = f
+        .kind
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("kind", "is empty; choose the kind of change"))?;
+    Ok(SuccessionRequest {
+        successor: code("successor", &f.successor)?,
+        kind,
+        effective_on: date_field("effective_on", &f.effective_on)?,
+        document: f.document.clone(),
+        contractor_qualified: (kind == SuccessionKind::ContractingOut)
+            .then(|| f.contractor_qualified != "no"),
+    })
+}
+
+/// The engagement or enrolment chosen must be this person's: a form sent
+/// from one person's page never changes another's.
+fn check_own(ok: bool, field: &'static str) -> Result<(), AppError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::invalid(field, "is not one of this person's"))
+    }
+}
+
+/// Runs one change for the person `id` and answers the page again: back
+/// to the section when done, the page with the refusal at its field when
+/// not (nothing stored).
+async fn person_change(
+    state: AppState,
+    ctx: Ctx,
+    id: i64,
+    form: &'static str,
+    mut f: ChangeForm,
+    change: impl FnOnce(&gongshang_app::App, &Actor, &PersonDetail, &ChangeForm) -> Result<(), AppError>
+    + Send
+    + 'static,
+) -> Response {
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    if !f.form.starts_with(form) {
+        f.form = form.to_owned();
+    }
+    let sent = f.clone();
+    let result = state
+        .run(move |app| {
+            let d = app.person_detail(&actor, id)?;
+            change(app, &actor, &d, &sent)
+        })
+        .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/people/{id}#changes")).into_response(),
+        Err(e) => super::registry::person_page(&state, &ctx, id, Some((&e, &f))).await,
+    }
+}
+
+async fn record_engagement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    person_change(state, ctx, id, "engagement", f, |app, actor, d, f| {
+        let engagement = NewEngagement {
+            person: d.person.resident_id,
+            unit: code("unit", &f.unit)?,
+            category: gongshang_app::parse_category(&f.category)?,
+            start: date_field("start", &f.start)?,
+            end: optional_date_field("end", &f.end)?,
+        };
+        app.add_engagement(actor, &engagement).map(drop)
+    })
+    .await
+}
+
+async fn record_secondment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    person_change(state, ctx, id, "secondment", f, |app, actor, d, f| {
+        let (engagement, req) = secondment_request(f)?;
+        check_own(
+            d.engagements.iter().any(|e| e.id == engagement),
+            "engagement_id",
+        )?;
+        app.record_secondment(actor, engagement, &req).map(drop)
+    })
+    .await
+}
+
+async fn end_secondment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid)): Path<(i64, i64)>,
+    Form(mut f): Form<ChangeForm>,
+) -> Response {
+    f.form = format!("end_secondment:{sid}");
+    person_change(
+        state,
+        ctx,
+        id,
+        "end_secondment",
+        f,
+        move |app, actor, d, f| {
+            let end = date_field("end", &f.end)?;
+            let mine = app.secondments(actor, &d.person.resident_id)?;
+            check_own(mine.iter().any(|s| s.id == sid), "secondment")?;
+            app.end_secondment(actor, sid, end).map(drop)
+        },
+    )
+    .await
+}
+
+async fn record_posting(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    person_change(state, ctx, id, "posting", f, |app, actor, d, f| {
+        let (enrollment, req) = posting_request(f)?;
+        check_own(
+            d.enrollments.iter().any(|e| e.id == enrollment),
+            "enrollment_id",
+        )?;
+        app.suspend_enrollment(actor, enrollment, &req).map(drop)
+    })
+    .await
+}
+
+async fn record_return(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid)): Path<(i64, i64)>,
+    Form(mut f): Form<ChangeForm>,
+) -> Response {
+    f.form = format!("return:{sid}");
+    person_change(state, ctx, id, "return", f, move |app, actor, d, f| {
+        let returned_on = date_field("returned_on", &f.returned_on)?;
+        let mine = app.suspensions(actor, &d.person.resident_id)?;
+        check_own(mine.iter().any(|s| s.id == sid), "suspension")?;
+        app.resume_enrollment(actor, sid, returned_on).map(drop)
+    })
+    .await
+}
+
+async fn record_agreement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    person_change(state, ctx, id, "agreement", f, |app, actor, d, f| {
+        let (engagement, agreement) = agreement_request(f)?;
+        check_own(
+            d.engagements.iter().any(|e| e.id == engagement),
+            "engagement_id",
+        )?;
+        app.record_over_age_agreement(actor, engagement, &agreement)
+            .map(drop)
+    })
+    .await
+}
+
+async fn record_succession(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(mut f): Form<ChangeForm>,
+) -> Response {
+    let actor = match session::signed_in(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    f.form = "succession".into();
+    let sent = f.clone();
+    let result = state
+        .run(move |app| {
+            let d = app.unit_detail(&actor, id)?;
+            let req = succession_request(&sent)?;
+            app.record_succession(&actor, &d.unit.credit_code, &req)
+                .map(drop)
+        })
+        .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/units/{id}#successions")).into_response(),
+        Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
+    }
+}
+
+// ---- the person's page ------------------------------------------------------
+
+/// The section of the person's page: the secondments, postings abroad and
+/// over-age agreements, each with its form for those who may record it.
+pub fn person_section(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed) -> Markup {
+    let may_second = ctx.viewer.may(Action::RecordSecondment) && !d.engagements.is_empty();
+    let may_post = ctx.viewer.may(Action::RecordPosting)
+        && d.enrollments
+            .iter()
+            .any(|e| e.unit.is_some() && e.last_day.is_none());
+    let may_agree = ctx.viewer.may(Action::RecordOverAgeAgreement) && !d.engagements.is_empty();
+    let may_engage = ctx.viewer.may(Action::AddEngagement);
+    let nothing = d.engagements.is_empty()
+        && c.secondments.is_empty()
+        && c.suspensions.is_empty()
+        && c.agreements.is_empty();
+    if nothing && !may_engage && !may_post {
+        return html! {};
+    }
+    html! {
+        section.card #changes {
+            h2 style="margin-top:0" { (ctx.t("用工、借调、派驻境外与超龄用工协议", "Engagements, secondments, postings abroad and over-age agreements")) }
+            (engagements_part(ctx, d, failed, may_engage))
+            (secondments_part(ctx, d, c, failed, may_second))
+            (postings_part(ctx, d, c, failed, may_post))
+            (agreements_part(ctx, d, c, failed, may_agree))
+        }
+    }
+}
+
+/// The failed form of this name, if the refusal came from it.
+fn failed_of<'a>(failed: Failed<'a>, form: &str) -> Failed<'a> {
+    failed.filter(|(_, f)| f.form == form)
+}
+
+fn invalid(e: Option<&AppError>, field: &str) -> Option<&'static str> {
+    e.is_some_and(|e| e.field() == Some(field))
+        .then_some("true")
+}
+
+fn engagement_options(ctx: &Ctx, d: &PersonDetail, chosen: &str) -> Markup {
+    html! {
+        option value="" { (ctx.t("请选择", "Choose")) }
+        @for e in &d.engagements {
+            @let v = e.id.to_string();
+            option value=(v) selected[chosen == v] {
+                (e.unit.as_str()) " · " (e.start) " — "
+                @if let Some(end) = e.end { (end) } @else { (ctx.t("至今", "open")) }
+            }
+        }
+    }
+}
+
+fn engagements_part(ctx: &Ctx, d: &PersonDetail, failed: Failed, may: bool) -> Markup {
+    let mine = failed_of(failed, "engagement");
+    let e = mine.map(|(e, _)| e);
+    let v = |get: fn(&ChangeForm) -> &str| mine.map_or("", |(_, f)| get(f));
+    // A unit records engagements with itself only: its code is the value.
+    let own_unit = ctx.viewer.actor().and_then(|a| a.unit().copied());
+    let unit_value = match (mine, own_unit) {
+        (Some((_, f)), _) => f.unit.clone(),
+        (None, Some(u)) => u.as_str().to_owned(),
+        (None, None) => String::new(),
+    };
+    html! {
+        h3 { (ctx.t("用工关系", "Engagements")) }
+        @if d.engagements.is_empty() {
+            p.muted { (ctx.t("没有登记的用工关系。借调和超龄劳动者书面协议须依附于用工关系。", "No engagement recorded. Secondments and over-age agreements are kept with an engagement.")) }
+        } @else {
+            div.table-wrap { table {
+                thead { tr {
+                    th { (ctx.t("单位", "Unit")) } th { (ctx.t("人员类别", "Category")) }
+                    th { (ctx.t("起始", "Start")) } th { (ctx.t("结束", "End")) }
+                } }
+                tbody {
+                    @for g in &d.engagements {
+                        tr {
+                            td { code { (g.unit.as_str()) } }
+                            td { (super::format::category(ctx.lang, g.category)) }
+                            td { (g.start) }
+                            td { @if let Some(end) = g.end { (end) } @else { span.tag { (ctx.t("持续", "open")) } } }
+                        }
+                    }
+                }
+            } }
+        }
+        @if may {
+            details.action open[mine.is_some()] {
+                summary { (ctx.t("登记用工关系", "Record an engagement")) }
+                form method="post" action=(format!("/people/{}/engagements", d.person.id)) novalidate {
+                    (session::csrf_field(ctx))
+                    input type="hidden" name="form" value="engagement";
+                    (at_form(ctx, &["unit", "category", "start", "end"], e))
+                    label for="engagement-unit" { (ctx.t("用工单位统一社会信用代码", "Unit's credit code")) }
+                    input id="engagement-unit" name="unit" required maxlength="18" value=(unit_value) readonly[own_unit.is_some()] aria-invalid=[invalid(e, "unit")];
+                    (at_field(ctx, "unit", e))
+                    label for="engagement-category" { (ctx.t("人员类别", "Category")) }
+                    select id="engagement-category" name="category" required aria-invalid=[invalid(e, "category")] {
+                        option value="" { (ctx.t("请选择", "Choose")) }
+                        @for c in Category::ALL {
+                            option value=(c.as_str()) selected[v(|f| &f.category) == c.as_str()] { (super::format::category(ctx.lang, c)) }
+                        }
+                    }
+                    (at_field(ctx, "category", e))
+                    label for="engagement-start" { (ctx.t("起始日", "First day")) }
+                    input id="engagement-start" name="start" type="date" required value=(v(|f| &f.start)) aria-invalid=[invalid(e, "start")];
+                    (at_field(ctx, "start", e))
+                    label for="engagement-end" { (ctx.t("结束日（可空）", "Last day (optional)")) }
+                    input id="engagement-end" name="end" type="date" value=(v(|f| &f.end)) aria-invalid=[invalid(e, "end")];
+                    (at_field(ctx, "end", e))
+                    button.primary type="submit" data-action="record_engagement" { (ctx.t("登记用工关系", "Record the engagement")) }
+                }
+            }
+        }
+    }
+}
+
+fn secondments_part(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed, may: bool) -> Markup {
+    let mine = failed_of(failed, "secondment");
+    let e = mine.map(|(e, _)| e);
+    let v = |get: fn(&ChangeForm) -> &str| mine.map_or("", |(_, f)| get(f));
+    html! {
+        h3 { (ctx.t("借调（《工伤保险条例》第四十三条第三款）", "Secondments (Regulations Art 43(3))")) }
+        @if c.secondments.is_empty() {
+            p.muted { (ctx.t("没有借调记录。", "No secondment recorded.")) }
+        } @else {
+            div.table-wrap { table {
+                thead { tr {
+                    th { (ctx.t("原用人单位", "From")) } th { (ctx.t("借调单位", "To")) }
+                    th { (ctx.t("起始", "Start")) } th { (ctx.t("结束", "End")) }
+                    th { (ctx.t("约定补偿", "Agreed share")) } th { (ctx.t("登记", "Recorded")) }
+                } }
+                tbody {
+                    @for s in &c.secondments {
+                        @let row_form = format!("end_secondment:{}", s.id);
+                        @let row_failed = failed_of(failed, &row_form);
+                        tr {
+                            td { code { (s.from_unit.as_str()) } }
+                            td { code { (s.to_unit.as_str()) } }
+                            td { (s.start) }
+                            td {
+                                @if let Some(end) = s.end { (end) }
+                                @else if ctx.viewer.may(Action::RecordSecondment) {
+                                    form.inline method="post" action=(format!("/people/{}/secondments/{}/end", d.person.id, s.id)) {
+                                        (session::csrf_field(ctx))
+                                        (at_form(ctx, &["end"], row_failed.map(|(e, _)| e)))
+                                        label.visually-hidden for=(format!("secondment-end-{}", s.id)) { (ctx.t("借调结束日", "Last day")) }
+                                        input id=(format!("secondment-end-{}", s.id)) name="end" type="date" required
+                                            value=(row_failed.map_or("", |(_, f)| f.end.as_str()))
+                                            aria-invalid=[invalid(row_failed.map(|(e, _)| e), "end")];
+                                        (at_field(ctx, "end", row_failed.map(|(e, _)| e)))
+                                        button type="submit" data-action="end_secondment" { (ctx.t("结束借调", "End")) }
+                                    }
+                                } @else { span.tag { (ctx.t("进行中", "running")) } }
+                            }
+                            td { @if let Some(p) = s.agreed_compensation_percent { (p) "%" } @else { "—" } }
+                            td { (actor_words(ctx, &s.recorded_by)) }
+                        }
+                    }
+                }
+            } }
+            p.muted { (ctx.t(
+                "借调期间受到工伤事故伤害的，由原用人单位承担工伤保险责任，原用人单位与借调单位可以约定补偿办法。",
+                "An injury during a secondment is the original employer's liability; the two units may agree on compensation.")) }
+        }
+        @if may {
+            details.action open[mine.is_some()] {
+                summary { (ctx.t("登记借调", "Record a secondment")) }
+                form method="post" action=(format!("/people/{}/secondments", d.person.id)) novalidate {
+                    (session::csrf_field(ctx))
+                    input type="hidden" name="form" value="secondment";
+                    (at_form(ctx, &["engagement_id", "to_unit", "start", "end", "agreed_compensation_percent", "agreement"], e))
+                    label for="secondment-engagement" { (ctx.t("用工关系（原用人单位）", "Engagement (the original employer)")) }
+                    select id="secondment-engagement" name="engagement_id" required aria-invalid=[invalid(e, "engagement_id")] {
+                        (engagement_options(ctx, d, v(|f| &f.engagement_id)))
+                    }
+                    (at_field(ctx, "engagement_id", e))
+                    label for="secondment-to" { (ctx.t("借调单位统一社会信用代码", "Seconded-to unit's credit code")) }
+                    input id="secondment-to" name="to_unit" required maxlength="18" value=(v(|f| &f.to_unit)) aria-invalid=[invalid(e, "to_unit")];
+                    (at_field(ctx, "to_unit", e))
+                    label for="secondment-start" { (ctx.t("起始日", "First day")) }
+                    input id="secondment-start" name="start" type="date" required value=(v(|f| &f.start)) aria-invalid=[invalid(e, "start")];
+                    (at_field(ctx, "start", e))
+                    label for="secondment-end" { (ctx.t("结束日（可空）", "Last day (optional)")) }
+                    input id="secondment-end" name="end" type="date" value=(v(|f| &f.end)) aria-invalid=[invalid(e, "end")];
+                    (at_field(ctx, "end", e))
+                    label for="secondment-percent" { (ctx.t("借调单位约定补偿比例 %（可空）", "Seconded-to unit's agreed share % (optional)")) }
+                    input id="secondment-percent" name="agreed_compensation_percent" inputmode="numeric" value=(v(|f| &f.agreed_compensation_percent)) aria-invalid=[invalid(e, "agreed_compensation_percent")];
+                    (at_field(ctx, "agreed_compensation_percent", e))
+                    label for="secondment-agreement" { (ctx.t("补偿约定（可空）", "The agreement (optional)")) }
+                    input id="secondment-agreement" name="agreement" maxlength="500" value=(v(|f| &f.agreement)) aria-invalid=[invalid(e, "agreement")];
+                    (at_field(ctx, "agreement", e))
+                    button.primary type="submit" data-action="record_secondment" { (ctx.t("登记借调", "Record the secondment")) }
+                }
+            }
+        }
+    }
+}
+
+fn postings_part(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed, may: bool) -> Markup {
+    let mine = failed_of(failed, "posting");
+    let e = mine.map(|(e, _)| e);
+    let v = |get: fn(&ChangeForm) -> &str| mine.map_or("", |(_, f)| get(f));
+    html! {
+        h3 { (ctx.t("派驻境外（《工伤保险条例》第四十四条）", "Postings abroad (Regulations Art 44)")) }
+        @if c.suspensions.is_empty() {
+            p.muted { (ctx.t("没有派驻境外记录。", "No posting abroad recorded.")) }
+        } @else {
+            div.table-wrap { table {
+                thead { tr {
+                    th { (ctx.t("参保记录", "Enrolment")) } th { (ctx.t("国家或地区", "Country")) }
+                    th { (ctx.t("中止起", "From")) } th { (ctx.t("中止至", "Until")) }
+                    th { (ctx.t("文书", "Document")) } th { (ctx.t("登记", "Recorded")) }
+                } }
+                tbody {
+                    @for s in &c.suspensions {
+                        @let row_form = format!("return:{}", s.id);
+                        @let row_failed = failed_of(failed, &row_form);
+                        tr {
+                            td { a href=(format!("/enrollments/{}", s.enrollment_id)) { (s.enrollment_id) } }
+                            td { code { (s.suspension.country.as_str()) } }
+                            td { (s.suspension.from) }
+                            td {
+                                @if let Some(u) = s.suspension.until { (u) }
+                                @else if ctx.viewer.may(Action::RecordPosting) {
+                                    form.inline method="post" action=(format!("/people/{}/postings/{}/return", d.person.id, s.id)) {
+                                        (session::csrf_field(ctx))
+                                        (at_form(ctx, &["returned_on"], row_failed.map(|(e, _)| e)))
+                                        label.visually-hidden for=(format!("returned-on-{}", s.id)) { (ctx.t("回国日", "Day returned")) }
+                                        input id=(format!("returned-on-{}", s.id)) name="returned_on" type="date" required
+                                            value=(row_failed.map_or("", |(_, f)| f.returned_on.as_str()))
+                                            aria-invalid=[invalid(row_failed.map(|(e, _)| e), "returned_on")];
+                                        (at_field(ctx, "returned_on", row_failed.map(|(e, _)| e)))
+                                        button type="submit" data-action="record_return" { (ctx.t("登记回国，恢复保障", "Record the return")) }
+                                    }
+                                } @else { span.tag { (ctx.t("派驻中", "abroad")) } }
+                            }
+                            td { (s.document) }
+                            td { (actor_words(ctx, &s.recorded_by)) }
+                        }
+                    }
+                }
+            } }
+            p.muted { (ctx.t(
+                "职工被派遣出境工作、依据前往国家或地区的法律参加当地工伤保险的，其国内工伤保险关系中止；回国之日起恢复。",
+                "A worker posted abroad and insured there under local law: the enrolment here is suspended (no cover, no premium) until the return.")) }
+        }
+        @if may {
+            details.action open[mine.is_some()] {
+                summary { (ctx.t("登记派驻境外", "Record a posting abroad")) }
+                form method="post" action=(format!("/people/{}/postings", d.person.id)) novalidate {
+                    (session::csrf_field(ctx))
+                    input type="hidden" name="form" value="posting";
+                    (at_form(ctx, &["enrollment_id", "from", "until", "country", "document"], e))
+                    label for="posting-enrollment" { (ctx.t("中止的参保记录", "Enrolment suspended")) }
+                    select id="posting-enrollment" name="enrollment_id" required aria-invalid=[invalid(e, "enrollment_id")] {
+                        option value="" { (ctx.t("请选择", "Choose")) }
+                        @for en in d.enrollments.iter().filter(|en| en.unit.is_some() && en.last_day.is_none()) {
+                            @let id = en.id.to_string();
+                            option value=(id) selected[v(|f| &f.enrollment_id) == id] {
+                                (en.unit.as_ref().map_or("", |u| u.as_str())) " · " (en.scheme_id.as_str()) " · " (en.start)
+                            }
+                        }
+                    }
+                    (at_field(ctx, "enrollment_id", e))
+                    label for="posting-from" { (ctx.t("中止起始日", "Suspended from")) }
+                    input id="posting-from" name="from" type="date" required value=(v(|f| &f.from)) aria-invalid=[invalid(e, "from")];
+                    (at_field(ctx, "from", e))
+                    label for="posting-until" { (ctx.t("预计回国前一日（可空）", "Until (optional)")) }
+                    input id="posting-until" name="until" type="date" value=(v(|f| &f.until)) aria-invalid=[invalid(e, "until")];
+                    (at_field(ctx, "until", e))
+                    label for="posting-country" { (ctx.t("国家或地区代码（两个字母，如 DE）", "Country code (two letters, e.g. DE)")) }
+                    input id="posting-country" name="country" required maxlength="2" value=(v(|f| &f.country)) aria-invalid=[invalid(e, "country")];
+                    (at_field(ctx, "country", e))
+                    label for="posting-document" { (ctx.t("派遣文书", "Posting document")) }
+                    input id="posting-document" name="document" required maxlength="500" value=(v(|f| &f.document)) aria-invalid=[invalid(e, "document")];
+                    (at_field(ctx, "document", e))
+                    button.primary type="submit" data-action="record_posting" { (ctx.t("登记并中止保障", "Record and suspend")) }
+                }
+            }
+        }
+    }
+}
+
+fn agreements_part(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed, may: bool) -> Markup {
+    let mine = failed_of(failed, "agreement");
+    let e = mine.map(|(e, _)| e);
+    let v = |get: fn(&ChangeForm) -> &str| mine.map_or("", |(_, f)| get(f));
+    let terms: [(&str, &str, &str, fn(&ChangeForm) -> &str); 6] = [
+        ("work_content", "工作内容", "Work", |f| &f.work_content),
+        ("work_place", "工作地点", "Place", |f| &f.work_place),
+        (
+            "working_hours",
+            "工作时间和休息休假",
+            "Hours and rest",
+            |f| &f.working_hours,
+        ),
+        ("pay", "劳动报酬", "Pay", |f| &f.pay),
+        (
+            "social_insurance",
+            "社会保险",
+            "Social insurance",
+            |f| &f.social_insurance,
+        ),
+        (
+            "labour_protection",
+            "劳动保护、劳动条件和职业危害防护",
+            "Labour protection",
+            |f| &f.labour_protection,
+        ),
+    ];
+    html! {
+        h3 { (ctx.t("超龄劳动者书面用工协议（第56号令第六条）", "Over-age worker's written agreement (Order No. 56 Art 6)")) }
+        @if c.agreements.is_empty() {
+            p.muted { (ctx.t("没有登记的协议。", "No agreement kept.")) }
+        } @else {
+            @for a in &c.agreements {
+                dl.facts {
+                    dt { (ctx.t("用人单位", "Unit")) } dd { code { (a.unit.as_str()) } }
+                    dt { (ctx.t("签订日", "Signed")) } dd { (a.agreement.signed_on) }
+                    dt { (ctx.t("期限", "Term")) } dd {
+                        (a.agreement.term_start) " — "
+                        @if let Some(end) = a.agreement.term_end { (end) } @else { (ctx.t("无固定期限", "no fixed end")) }
+                    }
+                    @for (field, zh, en, _) in &terms {
+                        @let text = a.agreement.texts().iter().find(|(f, _)| f == field).map_or("", |(_, t)| *t);
+                        dt { (ctx.t(zh, en)) } dd { (text) }
+                    }
+                    dt { (ctx.t("登记", "Recorded")) } dd { (actor_words(ctx, &a.recorded_by)) }
+                }
+            }
+        }
+        @if may {
+            details.action open[mine.is_some()] {
+                summary { (ctx.t("登记超龄劳动者书面协议", "Keep an over-age worker's agreement")) }
+                p.muted { (ctx.t(
+                    "招用超过法定退休年龄的劳动者，应当订立书面用工协议，明确期限、工作内容、地点、时间、报酬、社会保险和劳动保护。",
+                    "A unit engaging a worker past the statutory retirement age signs a written agreement stating term, work, place, hours, pay, social insurance and protection.")) }
+                form method="post" action=(format!("/people/{}/over-age-agreements", d.person.id)) novalidate {
+                    (session::csrf_field(ctx))
+                    input type="hidden" name="form" value="agreement";
+                    (at_form(ctx, &["engagement_id", "signed_on", "term_start", "term_end", "work_content", "work_place", "working_hours", "pay", "social_insurance", "labour_protection"], e))
+                    label for="agreement-engagement" { (ctx.t("用工关系", "Engagement")) }
+                    select id="agreement-engagement" name="engagement_id" required aria-invalid=[invalid(e, "engagement_id")] {
+                        (engagement_options(ctx, d, v(|f| &f.engagement_id)))
+                    }
+                    (at_field(ctx, "engagement_id", e))
+                    label for="agreement-signed" { (ctx.t("签订日", "Signed on")) }
+                    input id="agreement-signed" name="signed_on" type="date" required value=(v(|f| &f.signed_on)) aria-invalid=[invalid(e, "signed_on")];
+                    (at_field(ctx, "signed_on", e))
+                    label for="agreement-start" { (ctx.t("期限起", "Term from")) }
+                    input id="agreement-start" name="term_start" type="date" required value=(v(|f| &f.term_start)) aria-invalid=[invalid(e, "term_start")];
+                    (at_field(ctx, "term_start", e))
+                    label for="agreement-end" { (ctx.t("期限止（无固定期限可空）", "Term to (empty: no fixed end)")) }
+                    input id="agreement-end" name="term_end" type="date" value=(v(|f| &f.term_end)) aria-invalid=[invalid(e, "term_end")];
+                    (at_field(ctx, "term_end", e))
+                    @for (field, zh, en, get) in &terms {
+                        label for=(format!("agreement-{field}")) { (ctx.t(zh, en)) }
+                        textarea id=(format!("agreement-{field}")) name=(field) rows="2" maxlength="500" required aria-invalid=[invalid(e, field)] { (v(*get)) }
+                        (at_field(ctx, field, e))
+                    }
+                    button.primary type="submit" data-action="record_agreement" { (ctx.t("登记协议", "Keep the agreement")) }
+                }
+            }
+        }
+    }
+}
+
+// ---- the unit's page ----------------------------------------------------------
+
+/// The form on the unit's page by which a clerk records the unit's
+/// division, merger, transfer or contracting out (变更登记).
+pub fn succession_form(ctx: &Ctx, unit_id: i64, failed: Failed) -> Markup {
+    if !ctx.viewer.may(Action::RecordSuccession) {
+        return html! {};
+    }
+    let mine = failed_of(failed, "succession");
+    let e = mine.map(|(e, _)| e);
+    let v = |get: fn(&ChangeForm) -> &str| mine.map_or("", |(_, f)| get(f));
+    html! {
+        details.action #succession-form open[mine.is_some()] {
+            summary { (ctx.t("登记分立、合并、转让或承包经营", "Record a division, merger, transfer or contracting out")) }
+            form method="post" action=(format!("/units/{unit_id}/successions")) novalidate {
+                (session::csrf_field(ctx))
+                input type="hidden" name="form" value="succession";
+                (at_form(ctx, &["kind", "successor", "effective_on", "document"], e))
+                label for="succession-kind" { (ctx.t("变更类型", "Kind")) }
+                select id="succession-kind" name="kind" required aria-invalid=[invalid(e, "kind")] {
+                    option value="" { (ctx.t("请选择", "Choose")) }
+                    @for k in SuccessionKind::ALL {
+                        option value=(k.as_str()) selected[v(|f| &f.kind) == k.as_str()] { (ctx.t(k.label_zh(), k.label_en())) }
+                    }
+                }
+                (at_field(ctx, "kind", e))
+                label for="succession-successor" { (ctx.t("承继单位或承包方统一社会信用代码", "Successor's or contractor's credit code")) }
+                input id="succession-successor" name="successor" required maxlength="18" value=(v(|f| &f.successor)) aria-invalid=[invalid(e, "successor")];
+                (at_field(ctx, "successor", e))
+                label for="succession-effective" { (ctx.t("生效日期", "Effective on")) }
+                input id="succession-effective" name="effective_on" type="date" required value=(v(|f| &f.effective_on)) aria-invalid=[invalid(e, "effective_on")];
+                (at_field(ctx, "effective_on", e))
+                label for="succession-document" { (ctx.t("变更文书", "Document")) }
+                input id="succession-document" name="document" required maxlength="500" value=(v(|f| &f.document)) aria-invalid=[invalid(e, "document")];
+                (at_field(ctx, "document", e))
+                fieldset {
+                    legend { (ctx.t("承包经营时：承包方是否具备用工主体资格", "For contracting out: has the contractor an employer's standing?")) }
+                    label { input type="radio" name="contractor_qualified" value="yes" checked[v(|f| &f.contractor_qualified) != "no"]; " " (ctx.t("具备", "yes")) }
+                    label { input type="radio" name="contractor_qualified" value="no" checked[v(|f| &f.contractor_qualified) == "no"]; " " (ctx.t("不具备", "no")) }
+                }
+                button.primary type="submit" data-action="record_succession" { (ctx.t("登记变更", "Record the change")) }
+            }
+        }
+    }
+}
