@@ -636,3 +636,125 @@ mod tests {
         assert_eq!(parse_chinese_article(" Art 26, 29").as_deref(), Some("26"));
     }
 }
+
+/// The short names the engine's deadlines and decisions cite instruments
+/// by (`条例 Art 20(1)`), with each name in Chinese and English.
+const SHORT_NAMES: [(&str, &str, &str); 7] = [
+    // Longest first: `办法` is the tail of the appraisal measures' name.
+    (
+        "劳动能力鉴定管理办法",
+        "《劳动能力鉴定管理办法》",
+        "Order No. 55",
+    ),
+    (
+        "行政复议法",
+        "《行政复议法》",
+        "Administrative Reconsideration Law",
+    ),
+    (
+        "行政诉讼法",
+        "《行政诉讼法》",
+        "Administrative Procedure Law",
+    ),
+    ("社会保险法", "《社会保险法》", "Social Insurance Law"),
+    ("工伤认定办法", "《工伤认定办法》", "Order No. 8"),
+    ("条例", "《工伤保险条例》", "Regulations"),
+    ("办法", "《工伤认定办法》", "Order No. 8"),
+];
+
+/// A short citation (`条例 Art 20(1); 劳动能力鉴定管理办法 Art 10`) in the
+/// reader's language: in Chinese `《工伤保险条例》第二十条第一款；《劳动能力鉴定
+/// 管理办法》第十条`, in English `Regulations Art 20(1); Order No. 55 Art 10`.
+/// The Regulations' Arts 14-16 are lists of items (第（一）项), every other
+/// number in brackets is a paragraph (第一款). A part that does not read as
+/// `NAME Art N[, N...]` keeps its words with only the name translated.
+pub fn citation_words(zh: bool, text: &str) -> String {
+    let parts: Vec<String> = text
+        .split("; ")
+        .map(|part| part_words(zh, part.trim()))
+        .collect();
+    parts.join(if zh { "；" } else { "; " })
+}
+
+fn part_words(zh: bool, part: &str) -> String {
+    let Some(&(short, name_zh, name_en)) = SHORT_NAMES.iter().find(|(s, ..)| {
+        part.strip_prefix(s)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    }) else {
+        return part.to_owned();
+    };
+    let rest = part[short.len()..].trim_start();
+    if !zh {
+        return if rest.is_empty() {
+            name_en.to_owned()
+        } else {
+            format!("{name_en} {rest}")
+        };
+    }
+    let numbers = rest
+        .strip_prefix("Arts ")
+        .or_else(|| rest.strip_prefix("Art "));
+    let items_law = short == "条例";
+    match numbers.and_then(|n| articles_zh(n, items_law)) {
+        Some(words) => format!("{name_zh}{words}"),
+        None if rest.is_empty() => name_zh.to_owned(),
+        None => format!("{name_zh} {rest}"),
+    }
+}
+
+/// `20(1), 26` as `第二十条第一款、第二十六条`; `14-16` as `第十四条至第十六条`.
+fn articles_zh(numbers: &str, regulations: bool) -> Option<String> {
+    let mut out = Vec::new();
+    for one in numbers.split(", ") {
+        if let Some((from, to)) = one.split_once('-') {
+            let (from, to) = (from.parse::<u32>().ok()?, to.parse::<u32>().ok()?);
+            out.push(format!("第{}条至第{}条", numeral(from)?, numeral(to)?));
+            continue;
+        }
+        let (article, sub) = match one.split_once('(') {
+            Some((a, s)) => (a, Some(s.strip_suffix(')')?)),
+            None => (one, None),
+        };
+        let article: u32 = article.parse().ok()?;
+        let mut words = format!("第{}条", numeral(article)?);
+        if let Some(sub) = sub {
+            let sub = numeral(sub.parse().ok()?)?;
+            if regulations && (14..=16).contains(&article) {
+                words.push_str(&format!("第（{sub}）项"));
+            } else {
+                words.push_str(&format!("第{sub}款"));
+            }
+        }
+        out.push(words);
+    }
+    Some(out.join("、"))
+}
+
+/// 1 to 999 in Chinese numerals as statutes write them (十, 十四, 二十, 一百零五).
+fn numeral(n: u32) -> Option<String> {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let (h, t, u) = (n / 100, n / 10 % 10, n % 10);
+    if n == 0 || n > 999 {
+        return None;
+    }
+    let mut s = String::new();
+    if h > 0 {
+        s.push_str(DIGITS[h as usize]);
+        s.push('百');
+        if t == 0 && u > 0 {
+            s.push('零');
+        }
+    }
+    if t > 0 {
+        if !(h == 0 && t == 1) {
+            s.push_str(DIGITS[t as usize]);
+        } else if h > 0 {
+            s.push('一');
+        }
+        s.push('十');
+    }
+    if u > 0 {
+        s.push_str(DIGITS[u as usize]);
+    }
+    Some(s)
+}

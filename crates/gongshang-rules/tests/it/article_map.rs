@@ -145,3 +145,70 @@ fn a_trace_citation_links_to_its_entry_and_a_provincial_name_is_not_the_regulati
         "Guangdong's Regulations are not the national ones"
     );
 }
+
+/// The engine's short citations read in the reader's language: the
+/// Regulations' Arts 14-16 are lists of items (第（一）项), their other
+/// bracketed numbers paragraphs (第一款); Order No. 55 and Order No. 8 by
+/// their names.
+#[test]
+fn short_citations_read_in_chinese_and_in_english() {
+    use gongshang_rules::article_map::citation_words;
+    let cases = [
+        (
+            "条例 Art 20(1)",
+            "《工伤保险条例》第二十条第一款",
+            "Regulations Art 20(1)",
+        ),
+        (
+            "条例 Art 14(6)",
+            "《工伤保险条例》第十四条第（六）项",
+            "Regulations Art 14(6)",
+        ),
+        (
+            "条例 Art 26, 29; 劳动能力鉴定管理办法 Art 10, 19, 22",
+            "《工伤保险条例》第二十六条、第二十九条；《劳动能力鉴定管理办法》第十条、第十九条、第二十二条",
+            "Regulations Art 26, 29; Order No. 55 Art 10, 19, 22",
+        ),
+        (
+            "条例 Arts 14-16, 20; 办法 Arts 18-19",
+            "《工伤保险条例》第十四条至第十六条、第二十条；《工伤认定办法》第十八条至第十九条",
+            "Regulations Arts 14-16, 20; Order No. 8 Arts 18-19",
+        ),
+        (
+            "条例 Art 55; 行政复议法 Art 20",
+            "《工伤保险条例》第五十五条；《行政复议法》第二十条",
+            "Regulations Art 55; Administrative Reconsideration Law Art 20",
+        ),
+        // Not `NAME Art N`: the words stay, the name is translated.
+        (
+            "条例 Art 25: one extension of 30 days",
+            "《工伤保险条例》 Art 25: one extension of 30 days",
+            "Regulations Art 25: one extension of 30 days",
+        ),
+        // Not a short name at all: as it is.
+        (
+            "Decree 765 Art 22",
+            "Decree 765 Art 22",
+            "Decree 765 Art 22",
+        ),
+        (
+            "工伤认定办法 Art 8",
+            "《工伤认定办法》第八条",
+            "Order No. 8 Art 8",
+        ),
+        (
+            "条例 Art 105",
+            "《工伤保险条例》第一百零五条",
+            "Regulations Art 105",
+        ),
+        (
+            "条例 Art 110",
+            "《工伤保险条例》第一百一十条",
+            "Regulations Art 110",
+        ),
+    ];
+    for (text, zh, en) in cases {
+        assert_eq!(citation_words(true, text), zh, "{text}");
+        assert_eq!(citation_words(false, text), en, "{text}");
+    }
+}

@@ -29,19 +29,20 @@ pub fn entry_href(instrument: &Instrument, article: &str) -> String {
     )
 }
 
-/// A citation of the engine, linked to its entry where one is mapped and the
-/// viewer may read the map; plain text otherwise.
+/// A citation of the engine in the reader's language, linked to its entry
+/// where one is mapped and the viewer may read the map; plain text otherwise.
 pub fn cited(ctx: &Ctx, citation: &str) -> Markup {
     let entry = ctx
         .viewer
         .may(Action::ReadArticleMap)
         .then(|| App::article_entry(citation))
         .flatten();
+    let words = gongshang_rules::article_map::citation_words(ctx.zh(), citation);
     html! {
         @if let Some((instrument, entry)) = entry {
-            a.article-link href=(entry_href(instrument, &entry.article)) title=(status_label(ctx, entry.status)) { (citation) }
+            a.article-link href=(entry_href(instrument, &entry.article)) title=(status_label(ctx, entry.status)) { (words) }
         } @else {
-            (citation)
+            (words)
         }
     }
 }

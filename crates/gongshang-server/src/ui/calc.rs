@@ -262,7 +262,7 @@ fn result_markup(ctx: &Ctx, state: &AppState, result: &Result<CaseResult, String
             }
             @if !r.survivors.is_empty() {
                 h3 { (ctx.t("供养亲属抚恤金（每月）", "Survivors' pensions (monthly)")) }
-                ul { @for s in &r.survivors { li { (if s.relation == Relation::Spouse { ctx.t("配偶", "spouse") } else { ctx.t("其他供养亲属", "other dependant") }) "：" (yuan(s.paid)) } } }
+                ul { @for s in &r.survivors { li { (if s.relation == Relation::Spouse { ctx.t("配偶", "spouse") } else { ctx.t("其他供养亲属", "other dependant") }) (ctx.t("：", ": ")) (yuan(s.paid)) } } }
             }
         }
         section.card #trace {

@@ -315,7 +315,7 @@ fn case_body(
                         @let left = d.days_left(today);
                         li {
                             strong { (deadline_label(ctx, d.kind)) }
-                            "：" (d.due) (provisional_tag(ctx.lang, d.provisional)) " "
+                            (ctx.t("：", ": ")) (d.due) (provisional_tag(ctx.lang, d.provisional)) " "
                             @if left < 0 { span.tag.bad { (ctx.t("逾期 ", "overdue by ")) (-left) (ctx.t(" 天", " days")) } }
                             @else { span.tag.warn { (ctx.t("剩 ", "")) (left) (ctx.t(" 天", " days left")) } }
                             br; span.muted { (super::articles::cited(ctx, &d.article)) }

@@ -457,7 +457,7 @@ fn enrol_form(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
                 @for id in &l.schemes {
                     @if let (Some(text), _) = state.app.scheme_texts(id) {
                         fieldset.full.commitment data-scheme=(id) {
-                            legend { (ctx.t("参保承诺", "Commitment")) "：" (state.app.scheme_name(id, ctx.zh())) "（" (text.citation.article) "）" }
+                            legend { (ctx.t("参保承诺", "Commitment")) (ctx.t("：", ": ")) (state.app.scheme_name(id, ctx.zh())) (ctx.t("（", " (")) (text.citation.article) (ctx.t("）", ")")) }
                             blockquote { (if ctx.zh() { &text.text_zh } else { &text.text_en }) }
                             label { input type="checkbox" name="commitment" value="on" checked[s.typed("commitment") == "on"]; (ctx.t("本单位作出上述承诺（选择此方案时必填）", "This unit makes the commitment above (required for this scheme)")) }
                             label { input type="checkbox" name="persons_informed" value="on" checked[s.typed("persons_informed") == "on"]; (ctx.t("已告知参保人员其工伤保险权利和义务", "The insured were informed of their rights and obligations")) }

@@ -399,7 +399,7 @@ pub fn person_section(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed) 
         return html! {};
     }
     html! {
-        section.card #changes {
+        section.card #changes style="margin-top:1.5rem" {
             h2 style="margin-top:0" { (ctx.t("用工、借调、派驻境外与超龄用工协议", "Engagements, secondments, postings abroad and over-age agreements")) }
             (engagements_part(ctx, d, failed, may_engage))
             (secondments_part(ctx, d, c, failed, may_second))

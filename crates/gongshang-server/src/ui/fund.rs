@@ -74,6 +74,7 @@ async fn page(
                 title,
                 body(
                     &ctx,
+                    &state,
                     &statement,
                     &months,
                     region.as_deref(),
@@ -101,6 +102,7 @@ fn export_link(period: &str, region: Option<&str>, scheme: Option<&str>, format:
 
 fn body(
     ctx: &Ctx,
+    state: &AppState,
     s: &FundStatement,
     months: &[StatementLine],
     region: Option<&str>,
@@ -151,8 +153,8 @@ fn body(
                     th.num { (ctx.t("可支付月数", "Months")) }
                 } }
                 tbody {
-                    @for l in &s.lines { (row(ctx, l, false)) }
-                    (row(ctx, &s.total, true))
+                    @for l in &s.lines { (row(ctx, state, l, false)) }
+                    (row(ctx, state, &s.total, true))
                 }
             }
         }
@@ -166,13 +168,11 @@ fn body(
     }
 }
 
-fn row(ctx: &Ctx, l: &StatementLine, total: bool) -> Markup {
+fn row(ctx: &Ctx, state: &AppState, l: &StatementLine, total: bool) -> Markup {
     let region = if total {
         ctx.t("合计", "Total").to_owned()
-    } else if l.region_name.is_empty() {
-        l.region.clone()
     } else {
-        format!("{} {}", l.region, l.region_name)
+        super::registry::region_name(ctx, state, &l.region)
     };
     html! {
         tr.total[total] {

@@ -178,16 +178,17 @@ fn body(
             }
         } }
         h2 { (ctx.t("待资格认证", "Eligibility to verify")) }
-        p.muted { (format!(
-            "{} {} {}（{}）",
-            ctx.t("自", "Not verified since"),
-            queue.cutoff,
-            ctx.t("以来未认证的在发定期待遇", "— periodic benefits in payment"),
-            ctx.t(
-                &format!("认证周期 {} 个月，为假定值：《社会保险经办条例》第二十六条未规定周期", queue.period_months),
-                &format!("a period of {} months, assumed: Decree 765 Art 26 sets none", queue.period_months),
+        p.muted { (if ctx.zh() {
+            format!(
+                "自 {} 以来未认证的在发定期待遇（认证周期 {} 个月，为假定值：《社会保险经办条例》第二十六条未规定周期）",
+                queue.cutoff, queue.period_months
             )
-        )) }
+        } else {
+            format!(
+                "Periodic benefits in payment not verified since {} (a period of {} months, assumed: Decree 765 Art 26 sets none)",
+                queue.cutoff, queue.period_months
+            )
+        }) }
         div.table-wrap { table #due {
             thead { tr {
                 th { (ctx.t("案件", "Case")) }

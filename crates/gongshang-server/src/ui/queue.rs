@@ -39,6 +39,11 @@ pub async fn home(state: State<AppState>, ctx: Ctx, q: UrlQuery<QueueParams>) ->
     match ctx.viewer.role() {
         Some(Role::Clerk) => queue_page(state, ctx, q).await,
         Some(Role::Reviewer) => super::review::page(state, ctx).await,
+        // The brand link and the language switch lead here: a role whose
+        // work starts elsewhere is sent there, not refused the statistics.
+        Some(role) if session::home(role) != "/" => {
+            Redirect::to(session::home(role)).into_response()
+        }
         _ => super::dashboard::page(state, ctx).await,
     }
 }
@@ -159,7 +164,7 @@ fn section(ctx: &Ctx, state: &AppState, id: &str, title: &str, rows: &[QueueEntr
                             td data-label=(ctx.t("单位", "Unit")) { (r.unit_name.as_deref().unwrap_or("—")) }
                             td data-label=(ctx.t("办理阶段", "Stage")) { (super::cases::state_label(ctx, r.state)) " " span.muted { (state.app.scheme_name(&r.scheme_id, ctx.zh())) } }
                             td data-label=(ctx.t("到期事项", "What is due")) {
-                                @if let Some((kind, _, article)) = &r.deadline { (ctx.t(kind.label_zh(), kind.label_en())) br; span.muted { (article) } } @else { "—" }
+                                @if let Some((kind, _, article)) = &r.deadline { (ctx.t(kind.label_zh(), kind.label_en())) br; span.muted { (super::articles::cited(ctx, article)) } } @else { "—" }
                             }
                             td data-label=(ctx.t("期限", "Due")) {
                                 @if let (Some((_, due, _)), Some(left)) = (&r.deadline, e.days_left) {

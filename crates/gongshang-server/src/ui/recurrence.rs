@@ -70,7 +70,7 @@ pub(super) fn section(
                     article.recurrence {
                         h3 { (ctx.t("第", "Recurrence ")) (r.seq) (ctx.t("次复发", "")) " · " (r.recurred_on) }
                         dl.facts {
-                            dt { (ctx.t("确认机构", "Confirmed by")) } dd { (body_words(ctx, r.confirmed_by)) "：" (r.confirming_body_name) }
+                            dt { (ctx.t("确认机构", "Confirmed by")) } dd { (body_words(ctx, r.confirmed_by)) (ctx.t("：", ": ")) (r.confirming_body_name) }
                             dt { (ctx.t("确认日期", "Confirmed on")) } dd { (r.confirmed_on) }
                             dt { (ctx.t("确认文书编号", "Document")) } dd { (r.document) }
                             @if !r.medical_note.is_empty() { dt { (ctx.t("医疗费用（第三十条）", "Medical costs (Art 30)")) } dd { (r.medical_note) } }

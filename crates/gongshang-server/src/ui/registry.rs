@@ -225,7 +225,7 @@ fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail, tickets: &[TicketRow])
             section.card {
                 h2 style="margin-top:0" { (ctx.t("在保人数（按方案）", "Enrolled by scheme")) }
                 ul {
-                    @for (s, n) in &by_scheme { li { (state.app.scheme_name(s, ctx.zh())) "：" strong { (n) } } }
+                    @for (s, n) in &by_scheme { li { (state.app.scheme_name(s, ctx.zh())) (ctx.t("：", ": ")) strong { (n) } } }
                     @if by_scheme.is_empty() { li.muted { (ctx.t("暂无", "None")) } }
                 }
                 @if ctx.viewer.may(Action::Enrol) {
@@ -374,7 +374,7 @@ pub fn cover_box(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup {
     html! {
         div.alert.ok[c.covered].warn[!c.covered] role="status" {
             strong { (c.day) " " (if c.covered { ctx.t("在保", "covered") } else { ctx.t("不在保", "not covered") }) }
-            @if !c.covered { "：" (if ctx.zh() { c.reason.text_zh() } else { c.reason.text_en() }) }
+            @if !c.covered { (ctx.t("：", ": ")) (if ctx.zh() { c.reason.text_zh() } else { c.reason.text_en() }) }
             @for cover in &c.covers {
                 br;
                 (state.app.scheme_name(&cover.scheme_id, ctx.zh())) " · "
@@ -591,7 +591,7 @@ fn enroll_form_markup(
             @for s in schemes.iter().filter(|s| s.commitment.is_some()) {
                 @if let Some(text) = &s.commitment {
                     fieldset.full.commitment {
-                        legend { (ctx.t("参保承诺", "Commitment")) "：" (if ctx.zh() { &s.name_zh } else { &s.name_en }) "（" (text.citation.article) "）" }
+                        legend { (ctx.t("参保承诺", "Commitment")) (ctx.t("：", ": ")) (if ctx.zh() { &s.name_zh } else { &s.name_en }) (ctx.t("（", " (")) (text.citation.article) (ctx.t("）", ")")) }
                         p.hint { (ctx.t("选择此方案时，单位须作出以下承诺，承诺文本、作出人、时间和方式随参保记录保存。", "Enrolling under this scheme, the unit makes this commitment; its text, who made it, when and how are kept with the enrolment.")) }
                         blockquote { (if ctx.zh() { &text.text_zh } else { &text.text_en }) }
                         label { input type="checkbox" name="commitment" value="on" checked[f.commitment.is_some()]; (ctx.t("本单位作出上述承诺", "This unit makes the commitment above")) }
@@ -712,7 +712,7 @@ async fn enroll(
                 a href=(format!("/people/{person_id}")) { (ctx.t("查看人员 →", "See the person →")) }
                 ul {
                     @for c in &eligibility.checks {
-                        li { (c.rule) "：" (c.value) " （" (ctx.t("允许", "allowed")) " " (c.allowed) "）" }
+                        li { (c.rule) (ctx.t("：", ": ")) (c.value) (ctx.t(" （", " (")) (ctx.t("允许", "allowed")) " " (c.allowed) (ctx.t("）", ")")) }
                     }
                 }
             }
@@ -771,7 +771,7 @@ pub fn statements_box<'a>(
         @for id in &seen {
             @if let Some(text) = state.app.scheme_texts(id).1 {
                 div.alert.statement role="note" {
-                    strong { (state.app.scheme_name(id, ctx.zh())) "（" (text.citation.article) "）：" }
+                    strong { (state.app.scheme_name(id, ctx.zh())) (ctx.t("（", " (")) (text.citation.article) (ctx.t("）：", "): ")) }
                     (if ctx.zh() { &text.text_zh } else { &text.text_en })
                 }
             }

@@ -267,7 +267,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 /// Where a role starts.
-fn home(role: Role) -> &'static str {
+pub(super) fn home(role: Role) -> &'static str {
     match role {
         Role::Worker => "/me",
         Role::Unit => "/employer",

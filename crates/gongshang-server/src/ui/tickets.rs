@@ -373,7 +373,7 @@ fn ticket_summary(ctx: &Ctx, v: &TicketView) -> Markup {
                 h2 { (ctx.t("办理时限", "Time limits")) }
                 ul.plain {
                     @for d in &v.deadlines {
-                        li { (if ctx.zh() { d.kind.name_zh() } else { d.kind.name_en() }) "：" strong.due { (d.due) } " " span.hint { (d.citation) } }
+                        li { (if ctx.zh() { d.kind.name_zh() } else { d.kind.name_en() }) (ctx.t("：", ": ")) strong.due { (d.due) } " " span.hint { (d.citation) } }
                     }
                 }
             }

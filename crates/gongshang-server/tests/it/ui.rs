@@ -955,3 +955,29 @@ fn art17_a_rider_reports_an_injury_from_the_phone_page() {
     ]);
     assert_eq!(forged.status, 403);
 }
+
+/// The brand link and the language switch lead to `/`: each role lands on
+/// its own start page there, never on a refusal of the statistics.
+#[test]
+fn the_home_address_sends_each_role_to_its_own_start() {
+    for (login, start) in [
+        ("unit", Some("/employer")),
+        ("platform", Some("/employer")),
+        ("worker", Some("/me")),
+        ("front", Some("/tickets")),
+        ("mediator", Some("/tickets")),
+        ("clerk", None),
+        ("reviewer", None),
+        ("analyst", None),
+    ] {
+        let s = sign_in(login);
+        let r = get("/", Some(&s));
+        match start {
+            Some(path) => {
+                assert_eq!(r.status, 303, "{login}: {}", r.body);
+                assert_eq!(r.header("location"), Some(path), "{login}");
+            }
+            None => assert_eq!(r.status, 200, "{login}: {}", r.body),
+        }
+    }
+}
