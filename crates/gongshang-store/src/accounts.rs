@@ -459,6 +459,10 @@ impl<B: Backend> AccountStore for SqlStore<B> {
     }
 
     fn credentials_epoch(&self) -> Result<i64, StoreError> {
+        // PostgreSQL keeps it in memory between notifications (epoch_watch).
+        if let Some(epoch) = self.backend.known_credentials_epoch() {
+            return Ok(epoch);
+        }
         self.backend.read(|db| {
             let row = db.one_row(
                 "reading the credentials epoch",
@@ -475,7 +479,7 @@ impl<B: Backend> AccountStore for SqlStore<B> {
         actor: &str,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        self.backend.transaction(|db| {
+        self.credentials_transaction(|db| {
             raise_credentials_epoch(db)?;
             let n = db.exec(
                 "revoking an API token",
@@ -505,7 +509,7 @@ impl<B: Backend> AccountStore for SqlStore<B> {
         at: Timestamp,
     ) -> Result<User, StoreError> {
         require("actor", actor)?;
-        self.backend.transaction(|db| {
+        self.credentials_transaction(|db| {
             raise_credentials_epoch(db)?;
             let n = db.exec(
                 "disabling or enabling a user",
@@ -693,6 +697,19 @@ fn _object_safe(_: &dyn Store) {}
 
 /// Raises the counter a server checks before trusting an account it
 /// remembers, in the caller's transaction.
+impl<B: Backend> SqlStore<B> {
+    /// A transaction that raises the credentials epoch: once it is over,
+    /// the backend forgets any epoch it keeps in memory.
+    pub(crate) fn credentials_transaction<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let result = self.backend.transaction(f);
+        self.backend.credentials_changed();
+        result
+    }
+}
+
 pub(crate) fn raise_credentials_epoch(db: &mut dyn Db) -> Result<(), StoreError> {
     db.exec(
         "raising the credentials epoch",

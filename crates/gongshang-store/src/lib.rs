@@ -21,6 +21,7 @@ pub mod accounts;
 pub mod cases;
 pub mod db;
 pub mod engine;
+mod epoch_watch;
 pub mod error;
 pub mod fund;
 pub mod imports;

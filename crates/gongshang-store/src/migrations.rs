@@ -202,6 +202,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0210_unit_successions.sql"),
         postgres: include_str!("../migrations/postgres/0210_unit_successions.sql"),
     },
+    // issues 11 and 18: the credentials epoch kept in memory on PostgreSQL,
+    // told of changes by LISTEN/NOTIFY (src/epoch_watch.rs).
+    Migration {
+        version: 260,
+        name: "credentials_epoch_notify",
+        sqlite: include_str!("../migrations/sqlite/0260_credentials_epoch_notify.sql"),
+        postgres: include_str!("../migrations/postgres/0260_credentials_epoch_notify.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -35,19 +35,26 @@ pub struct PgSettings {
     pub migration_lock_timeout_ms: u64,
     /// Migrations create the partitioned schema (issue 18).
     pub partitioned: bool,
+    /// Keep the credentials epoch in memory, told of changes by `LISTEN`
+    /// (`epoch_watch`; default on). Off (`watch_credentials=0`) behind a
+    /// pooler that cannot hold a listening session (PgBouncer in
+    /// transaction mode): each bearer request then reads the epoch.
+    pub watch_credentials: bool,
 }
 
-const KEYS: [&str; 4] = [
+const KEYS: [&str; 5] = [
     "pool_size",
     "statement_timeout",
     "lock_timeout",
     "partitioned",
+    "watch_credentials",
 ];
-const ENV: [&str; 4] = [
+const ENV: [&str; 5] = [
     "GONGSHANG_PG_POOL_SIZE",
     "GONGSHANG_PG_STATEMENT_TIMEOUT_MS",
     "GONGSHANG_PG_LOCK_TIMEOUT_MS",
     "GONGSHANG_PG_PARTITIONED",
+    "GONGSHANG_PG_WATCH_CREDENTIALS",
 ];
 
 /// The default pool: enough for a server's concurrent calls and an
@@ -77,13 +84,14 @@ impl PgSettings {
                 statement_timeout_ms: None,
                 migration_lock_timeout_ms: 10_000,
                 partitioned: env(ENV[3]).is_some_and(|v| v == "1"),
+                watch_credentials: env(ENV[4]).is_none_or(|v| v != "0"),
             });
         }
         let (base, query) = match url.split_once('?') {
             Some((b, q)) => (b, q),
             None => (url, ""),
         };
-        let mut ours: [Option<String>; 4] = [None, None, None, None];
+        let mut ours: [Option<String>; 5] = [None, None, None, None, None];
         let mut kept = Vec::new();
         let mut has_name = false;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -139,6 +147,18 @@ impl PgSettings {
                     ));
                 }
             },
+            watch_credentials: match number(4)? {
+                None | Some(1) => true,
+                Some(0) => false,
+                Some(n) => {
+                    return Err(StoreError::invalid(
+                        "watch_credentials",
+                        format!(
+                            "{n}: give 1 (keep the epoch, told by LISTEN) or 0 (read it on each request)"
+                        ),
+                    ));
+                }
+            },
         })
     }
 }
@@ -180,6 +200,28 @@ mod tests {
         assert_eq!(s.driver_url, "postgres://h/db?application_name=x");
         assert_eq!(s.statement_timeout_ms, None);
         assert!(!s.partitioned);
+        assert!(s.watch_credentials);
+    }
+
+    #[test]
+    fn watching_the_credentials_epoch_can_be_turned_off() {
+        let s = PgSettings::parse("postgres://h/db?watch_credentials=0", no_env).unwrap();
+        assert!(!s.watch_credentials);
+        assert_eq!(s.driver_url, "postgres://h/db?application_name=gongshang");
+        let env = |k: &str| (k == "GONGSHANG_PG_WATCH_CREDENTIALS").then(|| "0".to_owned());
+        assert!(
+            !PgSettings::parse("postgres://h/db", env)
+                .unwrap()
+                .watch_credentials
+        );
+        let err = PgSettings::parse("postgres://h/db?watch_credentials=2", no_env).unwrap_err();
+        assert!(matches!(
+            err,
+            StoreError::InvalidInput {
+                field: "watch_credentials",
+                ..
+            }
+        ));
     }
 
     #[test]

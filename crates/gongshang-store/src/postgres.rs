@@ -47,6 +47,9 @@ pub struct PostgresBackend {
     /// cached statements once, generically (`plan_cache_mode`), see
     /// [`GENERIC_PLANS`].
     generic_plans: std::sync::atomic::AtomicBool,
+    /// The credentials epoch kept in memory, watched by a thread started on
+    /// the first read of it.
+    epoch: std::sync::Arc<crate::epoch_watch::EpochWatch>,
 }
 
 /// The synchronous client closes its connection by blocking on a runtime of
@@ -55,6 +58,7 @@ pub struct PostgresBackend {
 /// when it shuts down. The connections are closed on a thread of their own.
 impl Drop for PostgresBackend {
     fn drop(&mut self) {
+        self.epoch.stop();
         let idle = self.pool.take_idle();
         if !idle.is_empty() {
             // A panic while closing is the client's; the store is gone.
@@ -155,6 +159,13 @@ impl SqlStore<PostgresBackend> {
         Self::from_client(client, settings, Some(schema))
     }
 
+    /// The credentials epoch this store keeps in memory, if it knows it now
+    /// (`epoch_watch`): for tests and diagnostics; callers ask
+    /// [`crate::accounts::AccountStore::credentials_epoch`].
+    pub fn credentials_epoch_in_memory(&self) -> Option<i64> {
+        self.backend.epoch.known()
+    }
+
     /// Drops a schema made by [`PostgresStore::open_in_schema`] and all in it.
     pub fn drop_schema(url: &str, schema: &str) -> Result<(), StoreError> {
         check_schema_name(schema)?;
@@ -174,6 +185,7 @@ impl SqlStore<PostgresBackend> {
                 settings,
                 schema: schema.map(str::to_owned),
                 generic_plans: std::sync::atomic::AtomicBool::new(false),
+                epoch: std::sync::Arc::default(),
             },
         };
         // The connection that made the schema is the pool's first.
@@ -564,6 +576,28 @@ fn add_order_days(
 impl Backend for PostgresBackend {
     fn kind(&self) -> crate::BackendKind {
         crate::BackendKind::Postgres
+    }
+
+    fn known_credentials_epoch(&self) -> Option<i64> {
+        if self.settings.watch_credentials {
+            let settings = self.settings.clone();
+            let schema = self.schema.clone();
+            self.epoch.start(move || {
+                let mut client = connect(&settings).ok()?;
+                if let Some(schema) = &schema {
+                    // Checked by open_in_schema.
+                    client
+                        .batch_execute(&format!("SET search_path TO {schema}"))
+                        .ok()?;
+                }
+                Some(client)
+            });
+        }
+        self.epoch.known()
+    }
+
+    fn credentials_changed(&self) {
+        self.epoch.changed();
     }
 
     fn transaction<T>(

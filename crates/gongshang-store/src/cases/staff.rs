@@ -415,7 +415,7 @@ impl<B: Backend> StaffStore for SqlStore<B> {
                 format!("{role:?}; an account moves to clerk, reviewer, administrator or analyst"),
             ));
         }
-        self.backend.transaction(|db| {
+        self.credentials_transaction(|db| {
             let row = db
                 .opt_row(
                     "reading a user",

@@ -64,6 +64,13 @@ pub trait Backend: Send + Sync {
     ) -> Result<T, StoreError>;
     /// Applies the pending migrations; returns the versions applied.
     fn migrate(&self) -> Result<Vec<i64>, StoreError>;
+    /// The credentials epoch when the backend keeps it in memory and knows
+    /// it now (PostgreSQL: `epoch_watch`); `None`: read the database.
+    fn known_credentials_epoch(&self) -> Option<i64> {
+        None
+    }
+    /// A transaction that raised the credentials epoch is over.
+    fn credentials_changed(&self) {}
     /// Inserts a batch of orders and their order days in one transaction,
     /// skipping those already stored, then calls [`finish_order_batch`] in
     /// the same transaction. The batch is already validated.

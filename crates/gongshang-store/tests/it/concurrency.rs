@@ -207,3 +207,82 @@ fn a_read_answers_while_a_write_of_the_same_store_waits() {
         assert!(s.unit_by_code(&credit(2)).unwrap().is_some());
     });
 }
+
+/// The credentials epoch on PostgreSQL is kept in memory and told of
+/// changes by NOTIFY (migration 0260, src/epoch_watch.rs): a revocation
+/// through another store (another server) is seen once its notification
+/// arrives; a change through the store itself is seen at once, before the
+/// thread has read it again. The waits are bounded liveness checks (30 s),
+/// not timings. On SQLite both stores read the file.
+#[test]
+fn the_credentials_epoch_follows_changes_through_this_store_at_once_and_through_others_when_notified()
+ {
+    use gongshang_store::accounts::{AccountStore, NewUser};
+    use gongshang_store::postgres::PostgresStore;
+
+    each_backend(|db| {
+        let s = &*db.store;
+        let other = open_location(&db.location);
+        let user = other
+            .create_user(
+                &NewUser {
+                    login: "token-user".into(),
+                    display_name: "接口".into(),
+                    role: "clerk".into(),
+                    unit: None,
+                    person: None,
+                    platform: None,
+                    password_hash: None,
+                    partner_body: None,
+                },
+                ACTOR,
+                now(),
+            )
+            .unwrap();
+        let token = other
+            .create_api_token("hash-1", user.id, "batch", ACTOR, now())
+            .unwrap();
+        let e0 = s.credentials_epoch().unwrap();
+        // The PostgreSQL store of the same schema as `db`'s, to look inside.
+        let watched = match &db.location {
+            Location::Postgres { url, schema } => {
+                Some(PostgresStore::open_in_schema(&store_url(url), schema).unwrap())
+            }
+            Location::Sqlite(_) => None,
+        };
+        let until = |what: &str, done: &dyn Fn() -> bool| {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while !done() {
+                assert!(std::time::Instant::now() < deadline, "{what}");
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        };
+        if let Some(w) = &watched {
+            assert_eq!(w.credentials_epoch().unwrap(), e0);
+            until("the watch reads the epoch", &|| {
+                w.credentials_epoch_in_memory() == Some(e0)
+            });
+        }
+        other.revoke_api_token(token, ACTOR, now()).unwrap();
+        until("another store's revocation is seen", &|| {
+            s.credentials_epoch().unwrap() == e0 + 1
+        });
+        if let Some(w) = &watched {
+            until("the watch is told of another store's revocation", &|| {
+                w.credentials_epoch_in_memory() == Some(e0 + 1)
+            });
+            // Through the watched store itself: never the old value.
+            w.set_user_disabled("token-user", true, ACTOR, now())
+                .unwrap();
+            assert_ne!(w.credentials_epoch_in_memory(), Some(e0 + 1));
+            assert_eq!(w.credentials_epoch().unwrap(), e0 + 2);
+            until("the watch reads its own change again", &|| {
+                w.credentials_epoch_in_memory() == Some(e0 + 2)
+            });
+        } else {
+            s.set_user_disabled("token-user", true, ACTOR, now())
+                .unwrap();
+            assert_eq!(s.credentials_epoch().unwrap(), e0 + 2);
+        }
+    });
+}
