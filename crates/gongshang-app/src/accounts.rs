@@ -669,6 +669,13 @@ impl App {
     pub fn credentials_epoch(&self) -> Result<i64, AppError> {
         Ok(self.store.credentials_epoch()?)
     }
+
+    /// The same counter when the store knows it without a read (PostgreSQL
+    /// keeps it in memory, told of changes by NOTIFY): the server then
+    /// needs no trip to the blocking pool for it.
+    pub fn known_credentials_epoch(&self) -> Option<i64> {
+        self.store.known_credentials_epoch()
+    }
 }
 
 /// A hash of a random password at the standard cost, checked when the login

@@ -150,7 +150,10 @@ async fn credentials(parts: &Parts, state: &AppState) -> ApiResult<Option<Curren
             .to_owned();
         // Read before the token: a revocation committed after this read
         // raises the epoch, so the account read below is not trusted again.
-        let epoch = state.run_read(|app| app.credentials_epoch()).await?;
+        let epoch = match state.app.known_credentials_epoch() {
+            Some(epoch) => epoch,
+            None => state.run_read(|app| app.credentials_epoch()).await?,
+        };
         if let Some(account) = state.cached_token(&token, epoch) {
             return Ok(Some(CurrentUser {
                 account,

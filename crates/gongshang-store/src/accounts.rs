@@ -125,6 +125,9 @@ pub trait AccountStore {
     /// server trusts an account it remembers for a token only while this is
     /// unchanged.
     fn credentials_epoch(&self) -> Result<i64, StoreError>;
+    /// The credentials epoch when it is known without a read (PostgreSQL's
+    /// watch, `epoch_watch`); `None`: ask [`Self::credentials_epoch`].
+    fn known_credentials_epoch(&self) -> Option<i64>;
     fn revoke_api_token(&self, token_id: i64, actor: &str, at: Timestamp)
     -> Result<(), StoreError>;
     /// Disables or enables the user of `login` (`not_found` when there is
@@ -456,6 +459,10 @@ impl<B: Backend> AccountStore for SqlStore<B> {
             .map(|r| user_from_row(&r))
             .transpose()
         })
+    }
+
+    fn known_credentials_epoch(&self) -> Option<i64> {
+        self.backend.known_credentials_epoch()
     }
 
     fn credentials_epoch(&self) -> Result<i64, StoreError> {
