@@ -3,8 +3,7 @@
 //! page, the clerk a posting abroad and the return, and a unit's merger on
 //! its page. Each refusal comes back in Chinese next to its field with
 //! what was typed, and stores nothing. On the demo server (today
-//! 2026-06-30), with the enterprise's last listed worker, whom no other
-//! test uses.
+//! 2026-06-30), with a worker this test enrols in the enterprise.
 
 use crate::common::{Session, demo, get, location, post, sign_in};
 
@@ -28,17 +27,32 @@ fn units(clerk: &Session) -> (String, String) {
     (enterprise, other)
 }
 
-/// The last person on the unit's first page of people: their page's path.
-fn last_person(s: &Session, unit: &str) -> String {
-    let list = get(&format!("/people?unit={unit}"), s).body;
-    let last = list
+/// A person of this test's own, enrolled by the clerk in `unit` from
+/// 2026-01-01 (other tests enrol and change the demo's people): their
+/// page's path.
+fn own_person(clerk: &Session, unit: &str) -> String {
+    let rid = gongshang_demo::demo_resident_id("440100", jiff::civil::date(1961, 5, 20), 431);
+    let r = post(
+        "/enroll",
+        clerk,
+        &[
+            ("resident_id", rid.as_str()),
+            ("name", "借调测试"),
+            ("unit", unit),
+            ("scheme_id", "guangdong.employees"),
+            ("category", "employee"),
+            ("start", "2026-01-01"),
+            ("labour_relation", "on"),
+        ],
+    );
+    assert!(r.status == 200 || r.status == 303, "{}", r.body);
+    let found = get(&format!("/people?q={}", rid.as_str()), clerk).body;
+    let id = found
         .split("href=\"/people/")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .filter(|id| id.chars().all(|c| c.is_ascii_digit()))
-        .last()
-        .expect("a person of the unit");
-    format!("/people/{last}")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the person enrolled");
+    format!("/people/{id}")
 }
 
 /// The value of the first `<option>` of a `<select name=...>` that has one.
@@ -56,7 +70,7 @@ fn regs_art43_3_art44_order56_art6_the_person_page_records_secondments_postings_
     let clerk = sign_in("clerk");
     let unit = sign_in("unit");
     let (enterprise, other) = units(&clerk);
-    let person = last_person(&unit, &enterprise);
+    let person = own_person(&clerk, &enterprise);
     let page = get(&person, &unit).body;
     assert!(
         page.contains("用工、借调、派驻境外与超龄用工协议"),
