@@ -57,7 +57,7 @@ impl BackendKind {
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
 pub use cases::{
     CaseStore, MatchingStore, MedicalStore, MissingWorkerStore, RecurrenceStore, RecusalStore,
-    RevisionStore, StaffStore,
+    RevisionStore, StaffStore, StopReportStore,
 };
 pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryStore};
 pub use error::StoreError;
@@ -100,6 +100,7 @@ pub trait Store:
     + RecurrenceStore
     + LiabilityStore
     + MedicalStore
+    + StopReportStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;
