@@ -28,13 +28,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::params::{Citation, Confidence, Status};
 
-/// The sex a table is for.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    Male,
-    Female,
-}
+/// The sex a table is for (the retirement rules' own).
+pub use crate::retirement::Sex;
 
 /// One table: q at each whole age from 0, in parts per million.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -86,7 +86,10 @@ pub struct InPayment {
     pub region: u8,
     pub scheme: u8,
     pub item: PaidItem,
-    pub age: u8,
+    /// None: not recorded (a survivor whose resident id the agency does not
+    /// hold): projected at the assumed `in_payment.survivor_age` on the
+    /// female table.
+    pub age: Option<u8>,
     pub female: bool,
     pub monthly: Money,
     /// The age at whose birthday the benefit stops (a child's survivor's
@@ -222,10 +225,10 @@ impl Population {
                 ),
             ));
         }
-        if b.age > 120 {
+        if let Some(age) = b.age.filter(|a| *a > 120) {
             return Err(SimError::new(
                 "population",
-                format!("a beneficiary aged {}: allowed 0 to 120", b.age),
+                format!("a beneficiary aged {age}: allowed 0 to 120"),
             ));
         }
         self.in_payment.push(b);

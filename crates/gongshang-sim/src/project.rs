@@ -33,7 +33,9 @@
 //!
 //! The benefits in payment at the start (`Population::in_payment`: a
 //! monthly amount, an item, the beneficiary's age and sex) are projected
-//! one by one, independently of the scenario but for the indexation: in
+//! one by one, independently of the scenario but for the indexation (a
+//! survivor whose age is not recorded at the assumed
+//! `in_payment.survivor_age`, on the female table): in
 //! year `y` (0 the first) a benefit pays `monthly × 12 × m_y × F_y` where
 //! - `S_y` is the chance to be alive at the start of year `y` by the life
 //!   table of the beneficiary's sex in force on the first day (`S_0 = 1`,
@@ -361,6 +363,7 @@ fn in_payment_years(
     tables: &[&LifeTable; 2],
     retirement: i64,
     retired_share: i64,
+    unknown_age: i64,
     years: usize,
 ) -> InPaymentYears {
     let mut out = InPaymentYears {
@@ -369,7 +372,11 @@ fn in_payment_years(
         deaths: vec![0; years],
     };
     for b in &pop.in_payment {
-        let table = tables[usize::from(b.female)];
+        let (start_age, female) = match b.age {
+            Some(age) => (i64::from(age), b.female),
+            None => (unknown_age, true),
+        };
+        let table = tables[usize::from(female)];
         let w = i64::from(b.weight);
         let a_year = b.monthly.fen() * 12;
         let stop = match b.item {
@@ -378,7 +385,7 @@ fn in_payment_years(
         };
         let mut alive: i64 = 1_000_000;
         for y in 0..years {
-            let age = i64::from(b.age) + i64::try_from(y).unwrap_or(0);
+            let age = start_age + i64::try_from(y).unwrap_or(0);
             if alive == 0 || stop.is_some_and(|st| age >= st) {
                 break;
             }
@@ -500,6 +507,7 @@ pub fn project(
             &tables,
             a.get("retirement_age"),
             a.get("in_payment.retired_share"),
+            a.get("in_payment.survivor_age"),
             years,
         ))
     };
