@@ -205,13 +205,72 @@ pub(crate) fn insert_table(tables: &mut Vec<LifeTable>, table: LifeTable) -> Res
         ));
     }
     tables.push(table);
-    tables.sort_by(|a, b| (a.sex, a.from).cmp(&(b.sex, b.from)));
+    tables.sort_by_key(|t| (t.sex, t.from));
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_q;
+    use super::{Sex, parse_q};
+    use crate::params::{PolicyFile, PolicySet};
+    use jiff::civil::date;
+
+    fn table(id: &str, from: &str, qx: &str) -> String {
+        format!(
+            "[[life_table]]\nid = \"{id}\"\nsex = \"male\"\nfrom = {from}\nlabel_zh = \"表\"\nlabel_en = \"table\"\ninstrument = \"i\"\narticle = \"a\"\nsource = \"s\"\nconfidence = \"C1\"\nqx = [{qx}]\n"
+        )
+    }
+
+    fn load(text: &str) -> Result<PolicySet, crate::RulesError> {
+        let text = format!("jurisdiction = \"national\"\n{text}");
+        PolicySet::load(&[PolicyFile {
+            path: "national/t.toml",
+            text: &text,
+        }])
+    }
+
+    /// The table in force is the latest from the day or before; a table
+    /// that does not close, or two of a sex from one day, are refused.
+    #[test]
+    fn life_tables_are_dated_and_checked() {
+        let set = load(&format!(
+            "{}{}",
+            table("old", "2006-01-01", "\"0.5\", \"1\""),
+            table("new", "2020-01-01", "\"0.25\", \"0.5\", \"1\"")
+        ))
+        .unwrap();
+        let t = set.life_table(Sex::Male, date(2019, 12, 31)).unwrap();
+        assert_eq!(
+            (t.id.as_str(), t.q_ppm(0), t.q_ppm(9)),
+            ("old", 500_000, 1_000_000)
+        );
+        let t = set.life_table(Sex::Male, date(2026, 1, 1)).unwrap();
+        assert_eq!(
+            (t.id.as_str(), t.q_ppm(1), t.last_age()),
+            ("new", 500_000, 2)
+        );
+        assert!(set.life_table(Sex::Female, date(2026, 1, 1)).is_err());
+        assert!(set.life_table(Sex::Male, date(2000, 1, 1)).is_err());
+        let e = load(&table("open", "2006-01-01", "\"0.5\", \"0.9\"")).unwrap_err();
+        assert!(e.to_string().contains("q = 1"), "{e}");
+        let e = load(&format!(
+            "{}{}",
+            table("a", "2006-01-01", "\"1\""),
+            table("b", "2006-01-01", "\"1\"")
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains("never overwritten"), "{e}");
+    }
+
+    /// The shipped tables load and close at 105.
+    #[test]
+    fn the_shipped_tables_load() {
+        let set = PolicySet::embedded().unwrap();
+        for sex in [Sex::Male, Sex::Female] {
+            let t = set.life_table(sex, date(2026, 1, 1)).unwrap();
+            assert_eq!(t.last_age(), 105);
+        }
+    }
 
     #[test]
     fn q_is_read_exactly_in_parts_per_million() {
