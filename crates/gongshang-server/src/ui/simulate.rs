@@ -340,7 +340,8 @@ fn results(ctx: &Ctx, f: &SimForm, sim: &Simulation) -> Markup {
                     (ctx.t(" 项，按生命表终止：", "; ended by the life tables "))
                     @for (i, t) in p.life_tables.iter().enumerate() {
                         @if i > 0 { "; " }
-                        code { (t) }
+                        code { (t.split(" (").next().unwrap_or(t)) }
+                        @if t.ends_with("assumed)") { (ctx.t("（假设值，见政策文件的说明）", " (assumed: see the policy file's note)")) }
                     }
                     @if pop.survivors_at_assumed_age > 0 {
                         " " (ctx.t("其中未登记出生日期、按假设年龄测算的供养亲属：", "— survivors without a recorded birth date, projected at the assumed age: "))
