@@ -596,3 +596,18 @@ fn the_survivors_and_indexation_overrides_are_checked_like_the_others() {
         assert!(e.to_string().contains(needle), "{e}");
     }
 }
+
+/// The reforms shipped in `examples/reforms/` read against the policies.
+#[test]
+fn the_example_reforms_read() {
+    let policy = policy();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/reforms");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        Reform::parse(&text, &policy).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        n += 1;
+    }
+    assert!(n >= 2);
+}
