@@ -205,7 +205,7 @@ pub(crate) fn insert_table(tables: &mut Vec<LifeTable>, table: LifeTable) -> Res
         ));
     }
     tables.push(table);
-    tables.sort_by_key(|t| (t.sex, t.from));
+    tables.sort_by_key(|a| (a.sex, a.from));
     Ok(())
 }
 
