@@ -57,6 +57,21 @@ impl App {
         input: &OverpaymentInput,
     ) -> Result<OverpaymentRow, AppError> {
         actor.authorize(Action::RecordOverpayment)?;
+        let (op, tx) = self.prepare_overpayment(input)?;
+        Ok(self
+            .store
+            .record_overpayment(&op, &tx, &actor.audit_name(), self.now())?)
+    }
+
+    /// Checks an overpayment (a benefit of the fund paid by the payroll, no
+    /// more than was paid less what is already recorded on it) and builds
+    /// its schedule and ledger transaction, for [`App::record_overpayment`]
+    /// and for a use case that records one in its own transaction (a
+    /// stop-benefit report, Decree 765 Art 25).
+    pub(crate) fn prepare_overpayment(
+        &self,
+        input: &OverpaymentInput,
+    ) -> Result<(NewOverpayment, ledger::Transaction), AppError> {
         let benefit = self
             .store
             .periodic_benefit(input.benefit_id)?
@@ -176,8 +191,8 @@ impl App {
             "first_month": input.first_month.to_string(),
             "trace": trace.steps,
         });
-        Ok(self.store.record_overpayment(
-            &NewOverpayment {
+        Ok((
+            NewOverpayment {
                 reference,
                 case_id: benefit.case_id,
                 benefit_id: benefit.id,
@@ -188,10 +203,8 @@ impl App {
                 basis,
                 schedule,
             },
-            &tx,
-            &actor.audit_name(),
-            self.now(),
-        )?)
+            tx,
+        ))
     }
 
     /// Records the next instalment of an overpayment as recovered on a day

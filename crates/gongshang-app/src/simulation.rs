@@ -7,6 +7,15 @@
 //! day and the wage of the latest declaration. What a projection cannot
 //! read from a record is not guessed: the record is left out and counted
 //! under its reason, and the counts travel with the result.
+//!
+//! The periodic benefits the fund pays in the day's month (disability
+//! allowance, living care, survivors' pensions) come along as the benefits
+//! in payment at the start: the amount in force, the case's region and
+//! scheme, the beneficiary's age on the day and sex from the resident id (a
+//! survivor's as recorded; a child's pension with a known last month tells
+//! the age; otherwise the age is left to the assumption
+//! `in_payment.survivor_age`, and counted), a dependant under 18 without an
+//! exception stopping at 18. A suspended benefit is left out and counted.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -74,6 +83,8 @@ pub enum LeftOut {
     NoRegionalWage,
     /// The scheme is not in the policies.
     UnknownScheme,
+    /// A benefit in payment that is suspended (not paid until resumed).
+    Suspended,
 }
 
 impl LeftOut {
@@ -122,6 +133,13 @@ impl LeftOut {
                     "the scheme is not in the policies"
                 }
             }
+            LeftOut::Suspended => {
+                if zh {
+                    "定期待遇暂停发放中"
+                } else {
+                    "a periodic benefit suspended"
+                }
+            }
         }
     }
 }
@@ -136,6 +154,13 @@ pub struct PopulationSummary {
     pub records: u64,
     /// Stored enrolments left out, by reason.
     pub left_out: BTreeMap<LeftOut, u64>,
+    /// The periodic benefits in payment on the day the projection counts.
+    pub benefits_in_payment: u64,
+    /// Of them, survivors' pensions whose beneficiary's age is not recorded
+    /// (projected at the assumed `in_payment.survivor_age`).
+    pub survivors_at_assumed_age: u64,
+    /// Stored periodic benefits left out, by reason.
+    pub benefits_left_out: BTreeMap<LeftOut, u64>,
 }
 
 /// A projection and the population it ran over.
@@ -396,13 +421,122 @@ impl App {
             };
             *left_out.entry(why).or_insert(0) += 1;
         }
+        let (benefits_in_payment, survivors_at_assumed_age, benefits_left_out) =
+            self.add_benefits_in_payment(&mut pop, on, &mut schemes, &mut regions)?;
         let summary = PopulationSummary {
             source: "stored",
             on: Some(on),
             records: u64::try_from(pop.len()).unwrap_or(u64::MAX),
             left_out,
+            benefits_in_payment,
+            survivors_at_assumed_age,
+            benefits_left_out,
         };
         Ok((pop, summary))
+    }
+
+    /// The periodic benefits the fund pays in `on`'s month, added to `pop`
+    /// as benefits in payment (see the module's comment); the regions and
+    /// schemes already resolved are reused. Returns how many were added, how
+    /// many of them at the assumed age, and those left out by reason.
+    #[allow(clippy::type_complexity)]
+    fn add_benefits_in_payment(
+        &self,
+        pop: &mut Population,
+        on: Date,
+        schemes: &mut HashMap<gongshang_rules::SchemeId, Result<ProjectedScheme, LeftOut>>,
+        regions: &mut HashMap<String, Option<(RegionInfo, Option<u8>)>>,
+    ) -> Result<(u64, u64, BTreeMap<LeftOut, u64>), AppError> {
+        use gongshang_domain::ids::ResidentId;
+        use gongshang_rules::Item;
+        use gongshang_rules::retirement::Sex;
+        use gongshang_sim::population::{InPayment, PaidItem};
+        let month = gongshang_domain::month::Month::of(on);
+        let rows = self.store.benefits_in_payment(&month.to_string())?;
+        let mut left_out: BTreeMap<LeftOut, u64> = BTreeMap::new();
+        let (mut added, mut assumed_age) = (0u64, 0u64);
+        'rows: for row in rows {
+            let scheme = schemes
+                .entry(row.scheme_id.clone())
+                .or_insert_with(|| self.projected_scheme(&row.scheme_id, on));
+            let why = 'read: {
+                if row.suspended {
+                    break 'read LeftOut::Suspended;
+                }
+                let scheme = match scheme {
+                    Ok(s) => s,
+                    Err(why) => break 'read *why,
+                };
+                let Some(region) = row.region.as_ref().or(scheme.sole_region.as_ref()) else {
+                    break 'read LeftOut::NoRegion;
+                };
+                let region = regions
+                    .entry(region.clone())
+                    .or_insert_with(|| self.projected_region(region, on).map(|info| (info, None)));
+                let Some((region_info, region_index)) = region else {
+                    break 'read LeftOut::NoRegionalWage;
+                };
+                let item = match row.item {
+                    Item::MonthlyDisabilityAllowance => PaidItem::Allowance,
+                    Item::MonthlyLivingCare => PaidItem::LivingCare,
+                    _ => PaidItem::Survivor,
+                };
+                let person = row
+                    .resident_id
+                    .as_deref()
+                    .and_then(|r| ResidentId::parse(r).ok());
+                let dependant = row.beneficiary.starts_with("dependant-");
+                // A dependant's last month known (the month before the 18th
+                // birthday) tells the age when no resident id is recorded.
+                let birth = person.as_ref().map(ResidentId::birth_date).or_else(|| {
+                    let last: gongshang_domain::month::Month =
+                        row.end_month.as_deref()?.parse().ok()?;
+                    if !dependant {
+                        return None;
+                    }
+                    last.first_day()
+                        .checked_add(jiff::Span::new().months(1))
+                        .ok()?
+                        .checked_sub(jiff::Span::new().years(18))
+                        .ok()
+                });
+                let age = birth.map(|b| u8::try_from(age_on(b, on).clamp(0, 120)).unwrap_or(0));
+                if age.is_none() {
+                    assumed_age += 1;
+                }
+                let stops_at_age = (item == PaidItem::Survivor
+                    && dependant
+                    && row.age_exception.is_none()
+                    && age.is_some_and(|a| a < 18))
+                .then_some(18);
+                let r = match region_index {
+                    Some(i) => *i,
+                    None => *region_index
+                        .insert(pop.region_index(region_info.clone()).map_err(sim_error)?),
+                };
+                let s = match scheme.index {
+                    Some(i) => i,
+                    None => *scheme
+                        .index
+                        .insert(pop.scheme_index(scheme.info.clone()).map_err(sim_error)?),
+                };
+                pop.push_in_payment(InPayment {
+                    region: r,
+                    scheme: s,
+                    item,
+                    age,
+                    female: person.as_ref().is_none_or(|p| p.sex() == Sex::Female),
+                    monthly: row.monthly,
+                    stops_at_age,
+                    weight: 1,
+                })
+                .map_err(sim_error)?;
+                added += 1;
+                continue 'rows;
+            };
+            *left_out.entry(why).or_insert(0) += 1;
+        }
+        Ok((added, assumed_age, left_out))
     }
 
     /// Projects the fund under the baseline and the reform, side by side
@@ -445,6 +579,9 @@ impl App {
                     on: None,
                     records: people,
                     left_out: BTreeMap::new(),
+                    benefits_in_payment: 0,
+                    survivors_at_assumed_age: 0,
+                    benefits_left_out: BTreeMap::new(),
                 };
                 (pop, summary)
             }
@@ -504,10 +641,72 @@ impl App {
     }
 }
 
+/// The expenditure items of a projection's year, in the order of the
+/// table: the column's name (the CSV's, the JSON's), then its Chinese and
+/// English names for people.
+pub const EXPENDITURE_ITEMS: &[(&str, &str, &str)] = &[
+    (
+        "one_time_disability",
+        "一次性伤残补助金（新发生）",
+        "One-time disability subsidies (new claims)",
+    ),
+    (
+        "allowances",
+        "伤残津贴（新发生）",
+        "Disability allowances (new claims)",
+    ),
+    (
+        "living_care",
+        "生活护理费（新发生）",
+        "Living care (new claims)",
+    ),
+    (
+        "death",
+        "一次性工亡补助金和丧葬补助金（新发生）",
+        "One-time death benefit and funeral subsidy (new deaths)",
+    ),
+    (
+        "survivors",
+        "供养亲属抚恤金（新发生）",
+        "Survivors' pensions (new deaths)",
+    ),
+    (
+        "in_payment_allowances",
+        "伤残津贴（期初在发）",
+        "Disability allowances in payment at the start",
+    ),
+    (
+        "in_payment_living_care",
+        "生活护理费（期初在发）",
+        "Living care in payment at the start",
+    ),
+    (
+        "in_payment_survivors",
+        "供养亲属抚恤金（期初在发）",
+        "Survivors' pensions in payment at the start",
+    ),
+];
+
+/// A year's amount of an item of [`EXPENDITURE_ITEMS`] (zero for a name
+/// that is not one).
+pub fn expenditure_item(y: &gongshang_sim::project::YearRow, column: &str) -> Money {
+    match column {
+        "one_time_disability" => y.one_time_disability,
+        "allowances" => y.allowances,
+        "living_care" => y.living_care,
+        "death" => y.death,
+        "survivors" => y.survivors,
+        "in_payment_allowances" => y.in_payment_allowances,
+        "in_payment_living_care" => y.in_payment_living_care,
+        "in_payment_survivors" => y.in_payment_survivors,
+        _ => Money::ZERO,
+    }
+}
+
 /// The projection's years, baseline then reform, with the bands: the table
 /// the CLI writes as CSV and xlsx and the analyst's page exports.
 pub fn years_table(p: &gongshang_sim::Projection) -> Table {
-    let headers = [
+    let mut headers = vec![
         "scenario",
         "year",
         "insured",
@@ -517,9 +716,10 @@ pub fn years_table(p: &gongshang_sim::Projection) -> Table {
         "income_city",
         "income",
         "claims",
-        "one_time_disability",
-        "allowances",
-        "death",
+    ];
+    headers.extend(EXPENDITURE_ITEMS.iter().map(|(column, _, _)| *column));
+    headers.extend([
+        "in_payment_beneficiaries",
         "expenditure",
         "reserve",
         "months_of_reserve",
@@ -530,7 +730,7 @@ pub fn years_table(p: &gongshang_sim::Projection) -> Table {
         "reserve_p10",
         "reserve_p50",
         "reserve_p90",
-    ];
+    ]);
     let mut rows = Vec::new();
     for (run, bands) in [
         (&p.baseline, &p.bands_baseline),
@@ -541,7 +741,7 @@ pub fn years_table(p: &gongshang_sim::Projection) -> Table {
             let b = |f: &dyn Fn(&gongshang_sim::project::Band) -> Money| {
                 band.map_or(Cell::Text(String::new()), |b| Cell::Money(f(b)))
             };
-            rows.push(vec![
+            let mut row = vec![
                 Cell::Text(run.name.clone()),
                 Cell::Int(i64::from(y.year)),
                 Cell::Int(y.insured),
@@ -551,9 +751,14 @@ pub fn years_table(p: &gongshang_sim::Projection) -> Table {
                 Cell::Money(y.income_city),
                 Cell::Money(y.income),
                 Cell::Int(y.claims),
-                Cell::Money(y.one_time_disability),
-                Cell::Money(y.allowances),
-                Cell::Money(y.death),
+            ];
+            row.extend(
+                EXPENDITURE_ITEMS
+                    .iter()
+                    .map(|(column, _, _)| Cell::Money(expenditure_item(y, column))),
+            );
+            row.extend([
+                Cell::Int(y.in_payment_beneficiaries),
                 Cell::Money(y.expenditure),
                 Cell::Money(y.reserve),
                 Cell::Text(y.months_of_reserve.clone().unwrap_or_default()),
@@ -565,6 +770,7 @@ pub fn years_table(p: &gongshang_sim::Projection) -> Table {
                 b(&|b| b.reserve[1]),
                 b(&|b| b.reserve[2]),
             ]);
+            rows.push(row);
         }
     }
     Table {

@@ -79,6 +79,16 @@ pub struct SynthPopulationArgs {
 
 const HEADER: &str = "region,jurisdiction,regional_avg_wage,scheme,billing,class,age,wage,weight";
 
+/// The header of the file's optional second section, after the insured: the
+/// periodic benefits in payment at the start, one a line. `item` is
+/// `allowance`, `living_care` or `survivor`; `age` the beneficiary's whole
+/// years on the first day projected (empty: not recorded, the assumed
+/// `in_payment.survivor_age` on the female table); `sex` `male` or
+/// `female`; `monthly` the amount a month in yuan; `stops_at_age` the age
+/// at which it stops (a child's pension: 18; empty: for life).
+const IN_PAYMENT_HEADER: &str =
+    "region,jurisdiction,regional_avg_wage,scheme,billing,item,age,sex,monthly,stops_at_age,weight";
+
 pub fn synth_population(args: &SynthPopulationArgs) -> Result<(), CliError> {
     let policy = PolicySet::embedded()?;
     let t = Instant::now();
@@ -116,12 +126,23 @@ pub fn synth_population(args: &SynthPopulationArgs) -> Result<(), CliError> {
 }
 
 /// Reads the file `synth population` writes (its own columns, one record a
-/// line; a line that does not read is refused with its number).
+/// line; a line that does not read is refused with its number), and the
+/// optional section of benefits in payment that follows a line holding
+/// [`IN_PAYMENT_HEADER`].
 fn read_population(path: &PathBuf) -> Result<Population, CliError> {
     let f = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut pop = Population::default();
+    let mut in_payment = false;
     for (n, line) in f.lines().enumerate() {
         let line = line?;
+        if line == IN_PAYMENT_HEADER {
+            in_payment = true;
+            continue;
+        }
+        if in_payment {
+            read_in_payment(&mut pop, &line, path, n + 1)?;
+            continue;
+        }
         if n == 0 {
             if line.trim_start_matches('\u{feff}') != HEADER {
                 return Err(CliError(format!(
@@ -162,6 +183,83 @@ fn read_population(path: &PathBuf) -> Result<Population, CliError> {
         )?;
     }
     Ok(pop)
+}
+
+/// One line of the section of benefits in payment.
+fn read_in_payment(
+    pop: &mut Population,
+    line: &str,
+    path: &std::path::Path,
+    n: usize,
+) -> Result<(), CliError> {
+    use gongshang_sim::population::{InPayment, PaidItem};
+    let bad = |what: &str| CliError(format!("{} line {n}: {what}", path.display()));
+    let f: Vec<&str> = line.split(',').collect();
+    if f.len() != 11 {
+        return Err(bad(
+            "11 fields expected in the section of benefits in payment",
+        ));
+    }
+    let money = |t: &str| Money::parse_yuan(t).map_err(|e| bad(&e.to_string()));
+    let r = pop.region_index(RegionInfo {
+        code: f[0].into(),
+        jurisdiction: f[1].into(),
+        avg_wage: money(f[2])?,
+    })?;
+    let billing = match f[4] {
+        "monthly_wage" => SchemeBilling::MonthlyWage,
+        "per_day" => SchemeBilling::PerDay,
+        _ => return Err(bad("billing: monthly_wage or per_day")),
+    };
+    let s = pop.scheme_index(SchemeInfo {
+        id: f[3].into(),
+        billing,
+    })?;
+    let item =
+        PaidItem::parse(f[5]).ok_or_else(|| bad("item: allowance, living_care or survivor"))?;
+    let age = |t: &str, what: &str| -> Result<Option<u8>, CliError> {
+        match t.trim() {
+            "" => Ok(None),
+            t => t.parse::<u8>().map(Some).map_err(|_| bad(what)),
+        }
+    };
+    let female = match f[7] {
+        "female" => true,
+        "male" => false,
+        _ => return Err(bad("sex: male or female")),
+    };
+    pop.push_in_payment(InPayment {
+        region: r,
+        scheme: s,
+        item,
+        age: age(f[6], "age: 0 to 120, or empty")?,
+        female,
+        monthly: money(f[8])?,
+        stops_at_age: age(f[9], "stops_at_age: a whole number, or empty")?,
+        weight: f[10].parse::<u16>().map_err(|_| bad("weight"))?,
+    })?;
+    Ok(())
+}
+
+/// Expenditure by item, a year a line (baseline; the reform's after an
+/// arrow where it differs).
+fn print_items(b: &ScenarioRun, r: &ScenarioRun) {
+    use gongshang_app::simulation::{EXPENDITURE_ITEMS, expenditure_item};
+    println!("expenditure by item (baseline → reform where it differs):");
+    for (x, y) in b.years.iter().zip(&r.years) {
+        let parts: Vec<String> = EXPENDITURE_ITEMS
+            .iter()
+            .map(|(column, _, _)| {
+                let (v, w) = (expenditure_item(x, column), expenditure_item(y, column));
+                if v == w {
+                    format!("{column} {v}")
+                } else {
+                    format!("{column} {v} → {w}")
+                }
+            })
+            .collect();
+        println!("  {} {}", x.year, parts.join(", "));
+    }
 }
 
 fn print_side_by_side(b: &ScenarioRun, r: &ScenarioRun) {
@@ -220,6 +318,18 @@ fn stored_population(
             why.text(gongshang_app::Lang::En)
         );
     }
+    for (why, n) in &summary.benefits_left_out {
+        eprintln!(
+            "  left out: {n} benefit(s) in payment: {}",
+            why.text(gongshang_app::Lang::En)
+        );
+    }
+    if summary.survivors_at_assumed_age > 0 {
+        eprintln!(
+            "  {} survivor's pension(s) in payment without a recorded birth date: projected at the assumed in_payment.survivor_age",
+            summary.survivors_at_assumed_age
+        );
+    }
     if pop.is_empty() {
         return Err(CliError(format!(
             "--db: no enrolment that can be projected runs on {on}"
@@ -261,9 +371,10 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
     };
     let t_pop = t0.elapsed();
     eprintln!(
-        "{} records, {} insured, {:.2} s",
+        "{} records, {} insured, {} benefits in payment, {:.2} s",
         pop.len(),
         pop.insured(),
+        pop.benefits_in_payment(),
         t_pop.as_secs_f64()
     );
     let threads = args
@@ -302,6 +413,14 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
             println!("  override {o}");
         }
         print_side_by_side(&p.baseline, &p.reformed);
+        print_items(&p.baseline, &p.reformed);
+        if p.benefits_in_payment > 0 {
+            println!(
+                "benefits in payment at the start: {}, ended by the life tables {}",
+                p.benefits_in_payment,
+                p.life_tables.join("; ")
+            );
+        }
         if !p.attribution.is_empty() {
             println!(
                 "difference over the horizon by provision (income, expenditure, fund at the end):"

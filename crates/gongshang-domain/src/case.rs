@@ -68,6 +68,8 @@ text_enum!(DeadlineKind, "deadline_kind", {
     AppraisalConclusion => "appraisal_conclusion",
     ReappraisalApplication => "reappraisal_application",
     ReimbursementDecision => "reimbursement_decision",
+    StopBenefitReport => "stop_benefit_report",
+    RegistrationHandling => "registration_handling",
 });
 
 impl DeadlineKind {
@@ -85,6 +87,8 @@ impl DeadlineKind {
             DeadlineKind::AppraisalConclusion => "鉴定结论时限",
             DeadlineKind::ReappraisalApplication => "再次鉴定申请时限",
             DeadlineKind::ReimbursementDecision => "手工报销核定时限",
+            DeadlineKind::StopBenefitReport => "停止享受待遇情形告知时限",
+            DeadlineKind::RegistrationHandling => "参保登记办理时限",
         }
     }
 
@@ -102,6 +106,8 @@ impl DeadlineKind {
             DeadlineKind::AppraisalConclusion => "appraisal conclusion",
             DeadlineKind::ReappraisalApplication => "re-appraisal application",
             DeadlineKind::ReimbursementDecision => "manual reimbursement decision",
+            DeadlineKind::StopBenefitReport => "stop-benefit event reported",
+            DeadlineKind::RegistrationHandling => "registration handled",
         }
     }
 }

@@ -43,6 +43,12 @@ pub enum DeadlineKind {
     /// A worker's manual reimbursement of medical, rehabilitation or device
     /// costs decided (社会保险经办条例 Art 22).
     ReimbursementDecision,
+    /// A stop-benefit event (a death, a remarriage, ...) told to the agency
+    /// by the unit, the recipient or a relative (社会保险经办条例 Art 25).
+    StopBenefitReport,
+    /// A person's registration, or its change or cancellation, completed by
+    /// the agency (社会保险经办条例 Arts 6, 10).
+    RegistrationHandling,
 }
 
 /// A due date, the event it runs from and the article that sets it.

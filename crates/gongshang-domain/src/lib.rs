@@ -22,6 +22,7 @@ pub mod deadline;
 pub mod declaration;
 pub mod determination;
 pub mod error;
+pub mod handling;
 pub mod holidays;
 pub mod ids;
 pub mod insurer_claim;

@@ -7,6 +7,7 @@
 //! - [`money`]: [`Money`] in integer fen and the one rounding rule.
 //! - [`rate`]: exact [`Rate`]s.
 //! - [`params`]: dated, cited parameters loaded from `policies/`.
+//! - [`life_table`]: dated, cited life tables (the fund's projection).
 //! - [`benefits`]: one function per statutory step of the Regulations.
 //! - [`award`]: the whole award of a case; [`case`]: a case as people write it.
 //! - [`contribution`]: the monthly contribution.
@@ -21,6 +22,7 @@ pub mod case;
 pub mod contribution;
 pub mod error;
 pub mod late_fee;
+pub mod life_table;
 pub mod missing_and_repeat;
 pub mod money;
 pub mod monitoring;

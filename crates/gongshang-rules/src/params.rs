@@ -291,6 +291,8 @@ struct PolicySetInner {
     schemes: BTreeMap<crate::SchemeId, Scheme>,
     /// Monitoring rules by id, each id's versions in order (issue 16).
     monitor_rules: BTreeMap<String, Vec<crate::monitoring::MonitorRule>>,
+    /// Life tables, by sex then date (issue 14).
+    life_tables: Vec<crate::life_table::LifeTable>,
 }
 
 /// One policy file's text and the path it is known by (for messages).
@@ -320,6 +322,8 @@ struct FileDoc {
     scheme: Vec<crate::scheme::SchemeDoc>,
     #[serde(default)]
     monitor_rule: Vec<crate::monitoring::MonitorRuleDoc>,
+    #[serde(default)]
+    life_table: Vec<crate::life_table::LifeTableDoc>,
 }
 
 #[derive(Deserialize, Default)]
@@ -516,6 +520,38 @@ impl PolicySet {
             })
     }
 
+    /// Every life table, by sex then date.
+    pub fn life_tables(&self) -> impl Iterator<Item = &crate::life_table::LifeTable> {
+        self.inner.life_tables.iter()
+    }
+
+    /// The life table of `sex` in force on `on`: the latest that applies
+    /// from that day or before.
+    pub fn life_table(
+        &self,
+        sex: crate::life_table::Sex,
+        on: Date,
+    ) -> Result<&crate::life_table::LifeTable, RulesError> {
+        self.inner
+            .life_tables
+            .iter()
+            .rev()
+            .find(|t| t.sex == sex && t.from <= on)
+            .ok_or_else(|| RulesError::ParameterMissing {
+                parameter: format!("life table ({sex:?})"),
+                scope: "national".into(),
+                at: on.to_string(),
+                available: self
+                    .inner
+                    .life_tables
+                    .iter()
+                    .filter(|t| t.sex == sex)
+                    .map(|t| format!("{} from {}", t.id, t.from))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+
     pub fn regions(&self) -> impl Iterator<Item = &Region> {
         self.inner.regions.values()
     }
@@ -691,6 +727,14 @@ fn load_file(
             .build(file.path)
             .map_err(|reason| invalid(location.clone(), reason))?;
         crate::monitoring::insert_rule(&mut inner.monitor_rules, rule)
+            .map_err(|reason| invalid(location, reason))?;
+    }
+    for table in doc.life_table {
+        let location = format!("life_table {}", table.id());
+        let table = table
+            .build(file.path)
+            .map_err(|reason| invalid(location.clone(), reason))?;
+        crate::life_table::insert_table(&mut inner.life_tables, table)
             .map_err(|reason| invalid(location, reason))?;
     }
     for r in doc.region {

@@ -23,7 +23,7 @@ pub const RETIREMENT_DECISION: Article = Article {
     en: "NPC Standing Committee decision on the gradual delay of the statutory retirement age (2024-09-13), annex tables",
 };
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     Male,

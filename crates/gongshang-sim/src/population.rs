@@ -1,6 +1,8 @@
 //! The insured as struct-of-arrays: a region, a scheme, an industry class,
 //! an age, a monthly wage and a weight per record (ten bytes), so ten
-//! million people take about a hundred megabytes.
+//! million people take about a hundred megabytes. Beside them, the periodic
+//! benefits already in payment at the start ([`InPayment`]): an agency holds
+//! thousands, not millions, so they are a plain list.
 
 use gongshang_rules::{Money, PolicySet};
 use jiff::civil::Date;
@@ -31,6 +33,73 @@ pub struct RegionInfo {
     pub avg_wage: Money,
 }
 
+/// A periodic benefit's item, as the projection reads it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PaidItem {
+    /// 伤残津贴, grades 1-4 (Regulations Art 35): the worker's, ending at the
+    /// retirement age, after which the fund pays only the Art 35(3)
+    /// difference (an assumed share of it).
+    Allowance,
+    /// 生活护理费 (Art 34): the worker's, for life.
+    LivingCare,
+    /// 供养亲属抚恤金 (Art 39(1)(2)): a survivor's, for life or, for a child,
+    /// to 18.
+    Survivor,
+}
+
+impl PaidItem {
+    pub const ALL: [PaidItem; 3] = [
+        PaidItem::Allowance,
+        PaidItem::LivingCare,
+        PaidItem::Survivor,
+    ];
+
+    /// `allowance`, `living_care`, `survivor` (the population file's words).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PaidItem::Allowance => "allowance",
+            PaidItem::LivingCare => "living_care",
+            PaidItem::Survivor => "survivor",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PaidItem> {
+        PaidItem::ALL.into_iter().find(|i| i.as_str() == text)
+    }
+
+    pub(crate) const fn index(self) -> usize {
+        match self {
+            PaidItem::Allowance => 0,
+            PaidItem::LivingCare => 1,
+            PaidItem::Survivor => 2,
+        }
+    }
+}
+
+/// A periodic benefit in payment at the start of the projection: its amount
+/// a month then (what the payroll pays), the beneficiary's age in whole
+/// years on the first day projected and sex (the life table's), and when it
+/// stops short of death.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InPayment {
+    /// Indexes into the population's regions and schemes.
+    pub region: u8,
+    pub scheme: u8,
+    pub item: PaidItem,
+    /// None: not recorded (a survivor whose resident id the agency does not
+    /// hold): projected at the assumed `in_payment.survivor_age` on the
+    /// female table.
+    pub age: Option<u8>,
+    pub female: bool,
+    pub monthly: Money,
+    /// The age at whose birthday the benefit stops (a child's survivor's
+    /// pension: 18); none: for life (an allowance: the retirement age of the
+    /// assumptions applies).
+    pub stops_at_age: Option<u8>,
+    /// How many such benefits the record stands for.
+    pub weight: u16,
+}
+
 /// The population: tables of regions and schemes, and one entry per record
 /// in each column.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -46,6 +115,9 @@ pub struct Population {
     pub wage_fen: Vec<u32>,
     /// How many insured the record stands for.
     pub weight: Vec<u16>,
+    /// The periodic benefits in payment at the start (none: the projection
+    /// counts new claims only).
+    pub in_payment: Vec<InPayment>,
 }
 
 impl Population {
@@ -131,6 +203,41 @@ impl Population {
         self.wage_fen.push(wage_fen);
         self.weight.push(weight);
         Ok(())
+    }
+
+    /// Appends a benefit in payment; its region and scheme are indexes
+    /// already added.
+    pub fn push_in_payment(&mut self, b: InPayment) -> Result<(), SimError> {
+        if usize::from(b.region) >= self.regions.len()
+            || usize::from(b.scheme) >= self.schemes.len()
+        {
+            return Err(SimError::new(
+                "population",
+                "a benefit in payment names a region or scheme not in the tables",
+            ));
+        }
+        if b.monthly.is_negative() {
+            return Err(SimError::new(
+                "population",
+                format!(
+                    "a benefit in payment of {} yuan a month: 0.00 or more",
+                    b.monthly
+                ),
+            ));
+        }
+        if let Some(age) = b.age.filter(|a| *a > 120) {
+            return Err(SimError::new(
+                "population",
+                format!("a beneficiary aged {age}: allowed 0 to 120"),
+            ));
+        }
+        self.in_payment.push(b);
+        Ok(())
+    }
+
+    /// The benefits in payment the records stand for.
+    pub fn benefits_in_payment(&self) -> u64 {
+        self.in_payment.iter().map(|b| u64::from(b.weight)).sum()
     }
 
     /// A synthetic population of `people` records of weight 1, the same for

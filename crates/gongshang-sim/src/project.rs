@@ -15,24 +15,63 @@
 //! - expected claims = w × incidence of the class; each claim ends in a
 //!   grade or a death by the outcome shares: the one-time disability
 //!   subsidy months × the benefit wage (the same band), grades 1-4 a
-//!   monthly allowance (rate × benefit wage, paid from the next year, half
-//!   in the first, ending at `allowance_exit` a year), a death the income
-//!   multiple × the national income and the funeral months × the average.
+//!   monthly allowance (rate × benefit wage, half a year in the first year,
+//!   ending at `allowance_exit` a year), a death the income multiple × the
+//!   national income and the funeral months × the average;
+//! - a death also leaves survivors' pensions (Art 39(1)(2)): per death, the
+//!   assumed mix of dependants (`survivors.spouse_share` × the spouse's
+//!   rate + `survivors.others_per_death` × the other rate +
+//!   `survivors.extra_per_death` × the extra), held at 100% (the cap of the
+//!   deceased's wage), × the benefit wage; half a year in the first year,
+//!   ending at `survivors_exit` a year;
+//! - grades 1-4 also get living care (Art 34) by the assumed share of each
+//!   grade at each level (`living_care.grade_G.LEVEL`) × the level's rate ×
+//!   the regional average wage (grown with wages); half a year in the first
+//!   year, ending at `allowance_exit` a year;
+//! - these three stocks of new claims, once awarded, are adjusted each year
+//!   by the indexation rate (`periodic_benefits.indexation_rate`, Art 40).
+//!
+//! The benefits in payment at the start (`Population::in_payment`: a
+//! monthly amount, an item, the beneficiary's age and sex) are projected
+//! one by one, independently of the scenario but for the indexation (a
+//! survivor whose age is not recorded at the assumed
+//! `in_payment.survivor_age`, on the female table): in
+//! year `y` (0 the first) a benefit pays `monthly × 12 × m_y × F_y` where
+//! - `S_y` is the chance to be alive at the start of year `y` by the life
+//!   table of the beneficiary's sex in force on the first day (`S_0 = 1`,
+//!   `S_{y+1} = S_y × (1 − q(age + y))`), and `m_y = S_y − S_y × q / 2`
+//!   (a death pays half the year on average); a child's pension whose
+//!   18th birthday falls in the year pays half of it, then stops;
+//! - an allowance from the retirement age on pays only the Art 35(3)
+//!   difference, taken as `in_payment.retired_share` of it (half a year of
+//!   each in the year of the birthday); the basic pension is not modelled;
+//! - `F_0 = 1` (the amount in payment already holds the first year's
+//!   adjustments) and `F_y = F_{y−1} × (1 + the year's indexation rate)`.
+//!   Each product is rounded half away from zero (survival and year
+//!   fractions to the part per million, amounts to the fen).
+//!
+//! Replicates draw the deaths among the beneficiaries in payment too: per
+//! replicate and year one normal deviate (its own stream, common to every
+//! scenario) moves the year's deaths around their expectation by the
+//! Poisson standard deviation, and the share still alive carries into the
+//! next years.
 //!
 //! Not modelled (said in DESIGN.md): medical costs, suspension wages (the
-//! employer's), survivors' pensions, living care, the benefits in payment at
-//! the start, appraisal fees.
+//! employer's), appraisal fees, the basic pension itself (only its assumed
+//! share against the allowance), remarriage of a spouse in payment.
 
 // Years, scenarios and cells index several parallel arrays at once.
 #![allow(clippy::needless_range_loop)]
 
 use std::collections::BTreeMap;
 
+use gongshang_rules::life_table::{LifeTable, Sex};
+use gongshang_rules::params::Status;
 use gongshang_rules::{Money, PolicySet};
 use jiff::civil::date;
 use serde::Serialize;
 
-use crate::population::{Population, SchemeBilling};
+use crate::population::{PaidItem, Population, SchemeBilling};
 use crate::reform::{Assumption, Override, Params, Reform};
 use crate::rng::{SplitMix64, isqrt, stream};
 use crate::{SimError, percent_text};
@@ -82,8 +121,21 @@ pub struct YearRow {
     /// Expected claims ending in a grade or a death.
     pub claims: i64,
     pub one_time_disability: Money,
+    /// Grade 1-4 allowances of new claims.
     pub allowances: Money,
+    /// The one-time death benefit and funeral subsidy of new deaths.
     pub death: Money,
+    /// Survivors' pensions of new deaths.
+    pub survivors: Money,
+    /// Living care of new grade 1-4 claims.
+    pub living_care: Money,
+    /// The benefits in payment at the start, by item (the allowances with
+    /// the Art 35(3) difference after the retirement age).
+    pub in_payment_allowances: Money,
+    pub in_payment_living_care: Money,
+    pub in_payment_survivors: Money,
+    /// The beneficiaries in payment expected alive at the start of the year.
+    pub in_payment_beneficiaries: i64,
     pub expenditure: Money,
     /// The fund at the end of the year.
     pub reserve: Money,
@@ -158,6 +210,10 @@ pub struct Projection {
     pub start_year: i16,
     pub records: usize,
     pub insured: u64,
+    /// The benefits in payment at the start the projection counts.
+    pub benefits_in_payment: u64,
+    /// The life tables that end them (id, and its status when not confirmed).
+    pub life_tables: Vec<String>,
     pub baseline: ScenarioRun,
     pub reformed: ScenarioRun,
     pub attribution: Vec<Attribution>,
@@ -288,6 +344,81 @@ fn person(
     }
 }
 
+/// The benefits in payment at the start, year by year, at the start's
+/// amounts (the indexation is the scenario's, applied after).
+struct InPaymentYears {
+    /// Expected payments by item ([`PaidItem::index`]) and year, in fen.
+    paid: [Vec<i64>; 3],
+    /// Beneficiaries expected alive at the start of each year, millionths.
+    lives: Vec<i64>,
+    /// Expected deaths among them during each year, millionths.
+    deaths: Vec<i64>,
+}
+
+/// The expected payments of the benefits in payment (see the module's
+/// comment): survival by `tables[female]`, a child's stop at 18, an
+/// allowance's Art 35(3) share from `retirement`.
+fn in_payment_years(
+    pop: &Population,
+    tables: &[&LifeTable; 2],
+    retirement: i64,
+    retired_share: i64,
+    unknown_age: i64,
+    years: usize,
+) -> InPaymentYears {
+    let mut out = InPaymentYears {
+        paid: [vec![0; years], vec![0; years], vec![0; years]],
+        lives: vec![0; years],
+        deaths: vec![0; years],
+    };
+    for b in &pop.in_payment {
+        let (start_age, female) = match b.age {
+            Some(age) => (i64::from(age), b.female),
+            None => (unknown_age, true),
+        };
+        let table = tables[usize::from(female)];
+        let w = i64::from(b.weight);
+        let a_year = b.monthly.fen() * 12;
+        let stop = match b.item {
+            PaidItem::Allowance => None,
+            PaidItem::LivingCare | PaidItem::Survivor => b.stops_at_age.map(i64::from),
+        };
+        let mut alive: i64 = 1_000_000;
+        for y in 0..years {
+            let age = start_age + i64::try_from(y).unwrap_or(0);
+            if alive == 0 || stop.is_some_and(|st| age >= st) {
+                break;
+            }
+            let q = table.q_ppm(age);
+            let died = div(i128::from(alive) * i128::from(q), 1_000_000);
+            let mut share = alive - div(i128::from(alive) * i128::from(q), 2_000_000);
+            let stopping = stop.is_some_and(|st| age + 1 == st);
+            if stopping {
+                share = div(i128::from(share), 2);
+            }
+            let mut amount = div(i128::from(a_year) * i128::from(share), 1_000_000);
+            if b.item == PaidItem::Allowance {
+                let factor = if age >= retirement {
+                    retired_share
+                } else if age + 1 == retirement {
+                    div(i128::from(1_000_000 + retired_share), 2)
+                } else {
+                    1_000_000
+                };
+                amount = div(i128::from(amount) * i128::from(factor), 1_000_000);
+            }
+            out.paid[b.item.index()][y] += amount * w;
+            out.lives[y] += alive * w;
+            out.deaths[y] += died * w;
+            if stopping {
+                break;
+            }
+            alive -= died;
+        }
+    }
+    out
+}
+
 /// Runs the baseline and the reform (and each override alone) over
 /// `opts.years` years from `opts.start_year`.
 pub fn project(
@@ -340,6 +471,46 @@ pub fn project(
             set_of[y * n_s + s] = k;
         }
     }
+    // The indexation of each scenario: F_0 = 1, F_y = F_{y-1} × (1 + the
+    // year's rate), in parts per million.
+    let mut index_factor = vec![vec![1_000_000i64; years]; n_s];
+    for (s, f) in index_factor.iter_mut().enumerate() {
+        for y in 1..years {
+            let rate = sets[set_of[y * n_s + s]].indexation_ppm;
+            f[y] = div(
+                i128::from(f[y - 1]) * i128::from(1_000_000 + rate),
+                1_000_000,
+            );
+        }
+    }
+    // The benefits in payment at the start, by the life tables in force on
+    // the first day (read only when there are such benefits).
+    let mut life_tables = Vec::new();
+    let in_payment = if pop.in_payment.is_empty() {
+        None
+    } else {
+        let table = |sex: Sex| {
+            policy
+                .life_table(sex, start)
+                .map_err(|e| SimError::new("life_table", e.to_string()))
+        };
+        let tables = [table(Sex::Male)?, table(Sex::Female)?];
+        for t in &tables {
+            life_tables.push(match t.citation.status {
+                Status::Confirmed => format!("{} ({})", t.id, t.label_en),
+                Status::Assumed => format!("{} ({}; assumed)", t.id, t.label_en),
+                Status::Illustrative => format!("{} ({}; illustrative)", t.id, t.label_en),
+            });
+        }
+        Some(in_payment_years(
+            pop,
+            &tables,
+            a.get("retirement_age"),
+            a.get("in_payment.retired_share"),
+            a.get("in_payment.survivor_age"),
+            years,
+        ))
+    };
     let n_regions = pop.regions.len();
     let n_schemes = pop.schemes.len();
     let n_cells = n_regions * n_schemes * 8;
@@ -461,12 +632,15 @@ pub fn project(
     let g_wage = a.get("wage_growth");
     let g_enrol = a.get("enrolment_growth");
     let exit = a.get("allowance_exit");
+    let survivors_exit = a.get("survivors_exit");
     let share_death = a.get("outcome.death");
     struct CellYear {
         lam: i64,
         one_time: i64,
         death: i64,
         new_allow: i64,
+        new_surv: i64,
+        new_care: i64,
     }
     let mut cell_years: Vec<CellYear> = Vec::with_capacity(years * n_s * n_cells);
     let mut rows: Vec<Vec<YearRow>> = vec![Vec::new(); n_s];
@@ -492,6 +666,29 @@ pub fn project(
                     ) * 12
                 })
                 .sum();
+            // Per claim, a year: survivors' pensions as millionths of the
+            // benefit wage (the mix per death held at the cap of 100%), and
+            // living care as millionths of the regional average wage.
+            let part = |share: i64, rate: i64| div(i128::from(share) * i128::from(rate), 1_000_000);
+            let mix = (part(a.get("survivors.spouse_share"), p.survivor_spouse_ppm)
+                + part(a.get("survivors.others_per_death"), p.survivor_other_ppm)
+                + part(a.get("survivors.extra_per_death"), p.survivor_extra_ppm))
+            .min(1_000_000);
+            let sv = part(share_death, mix) * 12;
+            let lc: i64 = (0..4)
+                .map(|g| {
+                    let outcome = a.get(&format!("outcome.grade_{}", g + 1));
+                    ["fully", "mostly", "partly"]
+                        .iter()
+                        .enumerate()
+                        .map(|(l, level)| {
+                            let share = a.get(&format!("living_care.grade_{}.{level}", g + 1));
+                            part(outcome, part(share, p.living_care_ppm[l]))
+                        })
+                        .sum::<i64>()
+                })
+                .sum::<i64>()
+                * 12;
             let mut row = YearRow {
                 year: opts.start_year + i16::try_from(y).unwrap_or(0),
                 insured: 0,
@@ -504,6 +701,12 @@ pub fn project(
                 one_time_disability: Money::ZERO,
                 allowances: Money::ZERO,
                 death: Money::ZERO,
+                survivors: Money::ZERO,
+                living_care: Money::ZERO,
+                in_payment_allowances: Money::ZERO,
+                in_payment_living_care: Money::ZERO,
+                in_payment_survivors: Money::ZERO,
+                in_payment_beneficiaries: 0,
                 expenditure: Money::ZERO,
                 reserve: Money::ZERO,
                 months_of_reserve: None,
@@ -519,6 +722,7 @@ pub fn project(
                 mut dth,
                 mut new_allow,
             ) = (0i64, 0i64, 0i64, 0i64, 0i64, 0i64, 0i64, 0i64);
+            let (mut new_surv, mut new_care) = (0i64, 0i64);
             let mut insured = 0i64;
             for ci in 0..n_cells {
                 let c = &acc.cells[(y * n_s + s) * n_cells + ci];
@@ -541,15 +745,26 @@ pub fn project(
                         * i128::from(scale(i128::from(lump), gw)),
                     1_000_000_000_000,
                 );
+                let surv = div(lam_bw * i128::from(sv), 1_000_000_000_000);
+                let care = div(
+                    i128::from(lam)
+                        * i128::from(lc)
+                        * i128::from(scale(i128::from(avg[region]), gw)),
+                    1_000_000_000_000,
+                );
                 lam_all += lam;
                 one += one_time;
                 dth += death;
                 new_allow += allow;
+                new_surv += surv;
+                new_care += care;
                 cell_years.push(CellYear {
                     lam,
                     one_time,
                     death,
                     new_allow: allow,
+                    new_surv: surv,
+                    new_care: care,
                 });
             }
             row.insured = scale(i128::from(insured), ge);
@@ -561,35 +776,50 @@ pub fn project(
             row.claims = div(i128::from(lam_all), 1_000_000);
             row.one_time_disability = Money::from_fen(one);
             row.death = Money::from_fen(dth);
-            // Allowances: the stock of earlier years less exits, indexed with
-            // wages, and half a year of the year's new ones.
+            // The new periodic benefits of the year: the stocks (earlier years
+            // less exits, indexed, and half a year of the year's new ones)
+            // are made in the second sweep.
             row.allowances = Money::from_fen(new_allow);
+            row.survivors = Money::from_fen(new_surv);
+            row.living_care = Money::from_fen(new_care);
+            if let Some(ip) = &in_payment {
+                let f = i128::from(index_factor[s][y]);
+                let at = |item: PaidItem| {
+                    Money::from_fen(div(i128::from(ip.paid[item.index()][y]) * f, 1_000_000))
+                };
+                row.in_payment_allowances = at(PaidItem::Allowance);
+                row.in_payment_living_care = at(PaidItem::LivingCare);
+                row.in_payment_survivors = at(PaidItem::Survivor);
+                row.in_payment_beneficiaries = div(i128::from(ip.lives[y]), 1_000_000);
+            }
             rows[s].push(row);
             totals[s].0 += base;
         }
     }
-    // Allowance stocks and reserves per scenario (a second sweep, now that
-    // the new allowances of every year are known).
+    // The stocks of new periodic benefits and the reserves per scenario (a
+    // second sweep, now that the new awards of every year are known).
     let mut initial = opts.initial_reserve.map(Money::fen);
     for s in 0..n_s {
-        let mut stock: i64 = 0;
-        let mut prev_gw: i64 = 1_000_000;
+        // Allowances, survivors' pensions, living care of new claims.
+        let mut stocks = [Stock::default(); 3];
         for y in 0..years {
-            let gw = growth(g_wage, i64::try_from(y).unwrap_or(0));
-            let new = rows[s][y].allowances.fen();
-            let kept = div(
-                i128::from(div(
-                    i128::from(stock) * i128::from(1_000_000 - exit),
-                    1_000_000,
-                )) * i128::from(gw),
-                i128::from(prev_gw),
-            );
-            prev_gw = gw;
-            let paid = kept + new / 2;
-            stock = kept + new;
+            let f = index_factor[s][y];
+            let prev_f = if y == 0 { f } else { index_factor[s][y - 1] };
             let r = &mut rows[s][y];
-            r.allowances = Money::from_fen(paid);
-            let exp = r.one_time_disability.fen() + paid + r.death.fen();
+            let allow = stocks[0].year(r.allowances.fen(), exit, f, prev_f);
+            let surv = stocks[1].year(r.survivors.fen(), survivors_exit, f, prev_f);
+            let care = stocks[2].year(r.living_care.fen(), exit, f, prev_f);
+            r.allowances = Money::from_fen(allow);
+            r.survivors = Money::from_fen(surv);
+            r.living_care = Money::from_fen(care);
+            let exp = r.one_time_disability.fen()
+                + allow
+                + r.death.fen()
+                + surv
+                + care
+                + r.in_payment_allowances.fen()
+                + r.in_payment_living_care.fen()
+                + r.in_payment_survivors.fen();
             r.expenditure = Money::from_fen(exp);
             totals[s].1 += exp;
             r.payg_cost_rate = percent_text(div(
@@ -623,13 +853,15 @@ pub fn project(
             let mut res_rep = vec![vec![0i64; k]; years];
             for rep in 0..k {
                 let mut reserve = initial;
-                let mut stock: i64 = 0;
-                let mut prev_gw: i64 = 1_000_000;
+                let mut stocks = [Stock::default(); 3];
+                // The share of the expected beneficiaries in payment alive.
+                let mut alive_ratio: i64 = 1_000_000;
                 for y in 0..years {
                     let mut g = SplitMix64::new(stream(opts.seed, &[rep as u64, y as u64]));
                     let common =
                         1_000_000 + div(i128::from(noise) * i128::from(g.normal_milli()), 1000);
                     let (mut one, mut dth, mut new) = (0i64, 0i64, 0i64);
+                    let (mut new_surv, mut new_care) = (0i64, 0i64);
                     for ci in 0..n_cells {
                         let c = &cell_years[(y * n_s + s) * n_cells + ci];
                         if c.lam == 0 {
@@ -649,18 +881,28 @@ pub fn project(
                         one += ratio(c.one_time);
                         dth += ratio(c.death);
                         new += ratio(c.new_allow);
+                        new_surv += ratio(c.new_surv);
+                        new_care += ratio(c.new_care);
                     }
-                    let gw = growth(g_wage, i64::try_from(y).unwrap_or(0));
-                    let kept = div(
-                        i128::from(div(
-                            i128::from(stock) * i128::from(1_000_000 - exit),
-                            1_000_000,
-                        )) * i128::from(gw),
-                        i128::from(prev_gw),
-                    );
-                    prev_gw = gw;
-                    stock = kept + new;
-                    let exp = one + dth + kept + new / 2;
+                    let f = index_factor[s][y];
+                    let prev_f = if y == 0 { f } else { index_factor[s][y - 1] };
+                    let mut exp = one
+                        + dth
+                        + stocks[0].year(new, exit, f, prev_f)
+                        + stocks[1].year(new_surv, survivors_exit, f, prev_f)
+                        + stocks[2].year(new_care, exit, f, prev_f);
+                    if let Some(ip) = &in_payment {
+                        let row = &rows[s][y];
+                        let expected = row.in_payment_allowances.fen()
+                            + row.in_payment_living_care.fen()
+                            + row.in_payment_survivors.fen();
+                        let mut g =
+                            SplitMix64::new(stream(opts.seed, &[rep as u64, y as u64, u64::MAX]));
+                        let (paid, next) =
+                            draw_in_payment(ip, y, alive_ratio, expected, g.normal_milli());
+                        exp += paid;
+                        alive_ratio = next;
+                    }
                     reserve += rows[s][y].income.fen() - exp;
                     exp_rep[y][rep] = exp;
                     res_rep[y][rep] = reserve;
@@ -808,6 +1050,8 @@ pub fn project(
         start_year: opts.start_year,
         records: pop.len(),
         insured: pop.insured(),
+        benefits_in_payment: pop.benefits_in_payment(),
+        life_tables,
         baseline: run(0),
         reformed: run(1),
         attribution,
@@ -833,6 +1077,67 @@ pub fn project(
             .collect(),
         samples,
     })
+}
+
+/// A stock of periodic benefits of new claims: what was awarded in earlier
+/// years, less those that ended, adjusted by the indexation.
+#[derive(Clone, Copy, Default)]
+struct Stock(i64);
+
+impl Stock {
+    /// The year's payments: the stock kept (less `exit`, times this year's
+    /// indexation factor over last year's) and half a year of `new` (a
+    /// year's worth of the awards of the year).
+    fn year(&mut self, new: i64, exit: i64, f: i64, prev_f: i64) -> i64 {
+        let kept = div(
+            i128::from(div(
+                i128::from(self.0) * i128::from(1_000_000 - exit),
+                1_000_000,
+            )) * i128::from(f),
+            i128::from(prev_f),
+        );
+        self.0 = kept + new;
+        kept + new / 2
+    }
+}
+
+/// One replicate's year of the benefits in payment: the deaths drawn around
+/// their expectation (given the share `alive_ratio` of the expected
+/// beneficiaries still alive) by the Poisson standard deviation times `z`
+/// (thousandths), the year's payments (`expected` scaled by the share
+/// paid), and the share alive at the next year's start.
+fn draw_in_payment(
+    ip: &InPaymentYears,
+    y: usize,
+    alive_ratio: i64,
+    expected: i64,
+    z: i64,
+) -> (i64, i64) {
+    let (lives, deaths) = (ip.lives[y], ip.deaths[y]);
+    if lives == 0 {
+        return (0, 0);
+    }
+    let alive = div(i128::from(lives) * i128::from(alive_ratio), 1_000_000);
+    let mean = div(i128::from(deaths) * i128::from(alive_ratio), 1_000_000);
+    // Deaths in millionths: sd = sqrt(mean) deaths = isqrt(mean · 10^6) millionths.
+    let sd = isqrt(mean.saturating_mul(1_000_000).min(i64::MAX / 2));
+    let drawn = (mean + div(i128::from(sd) * i128::from(z), 1000)).clamp(0, alive);
+    let paid_ratio = div(
+        i128::from(alive - drawn / 2) * 1_000_000,
+        i128::from(lives - deaths / 2),
+    );
+    let paid = div(i128::from(expected) * i128::from(paid_ratio), 1_000_000);
+    let next_lives = ip.lives.get(y + 1).copied().unwrap_or(0);
+    let next = if next_lives > 0 {
+        let kept = div(
+            i128::from(next_lives + deaths) * i128::from(alive_ratio),
+            1_000_000,
+        ) - drawn;
+        div(i128::from(kept.max(0)) * 1_000_000, i128::from(next_lives))
+    } else {
+        0
+    };
+    (paid, next)
 }
 
 /// `reserve` in months of `expenditure` a year, to the nearest tenth.

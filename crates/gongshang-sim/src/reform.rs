@@ -55,6 +55,13 @@ pub const PROVISIONS: &[(&str, &str)] = &[
     ("national", "disability.allowance_rate.grade_4"),
     ("national", "death.one_time_benefit_income_multiple"),
     ("national", "death.funeral_subsidy_months"),
+    ("national", "death.survivor_rate.spouse"),
+    ("national", "death.survivor_rate.other"),
+    ("national", "death.survivor_rate.extra"),
+    ("national", "living_care.rate.fully"),
+    ("national", "living_care.rate.mostly"),
+    ("national", "living_care.rate.partly"),
+    ("national", "periodic_benefits.indexation_rate"),
     ("xiamen", "xiamen.yilubao.price_per_day"),
     ("xiamen", "xiamen.yilubao.subsidy_share"),
 ];
@@ -73,6 +80,17 @@ pub struct Params {
     pub funeral_months: i64,
     /// The national urban per-capita disposable income of the year before.
     pub national_income_fen: i64,
+    /// Survivors' pensions as shares of the deceased's benefit wage (Art
+    /// 39(1)(2)): the spouse, each other dependant, the extra of an orphan
+    /// or a lone elderly dependant.
+    pub survivor_spouse_ppm: i64,
+    pub survivor_other_ppm: i64,
+    pub survivor_extra_ppm: i64,
+    /// Living care by level (Art 34: fully, mostly, partly unable to look
+    /// after oneself), as shares of the regional average monthly wage.
+    pub living_care_ppm: [i64; 3],
+    /// The yearly adjustment of the benefits in payment (Art 40).
+    pub indexation_ppm: i64,
     pub yilubao_price_fen: i64,
     pub yilubao_subsidy_ppm: i64,
 }
@@ -138,6 +156,15 @@ impl Params {
                 )
                 .map(|p| p.money().fen())
                 .map_err(|e| missing("statistics.urban_disposable_income_per_capita", e))?,
+            survivor_spouse_ppm: rate("death.survivor_rate.spouse")?,
+            survivor_other_ppm: rate("death.survivor_rate.other")?,
+            survivor_extra_ppm: rate("death.survivor_rate.extra")?,
+            living_care_ppm: [
+                rate("living_care.rate.fully")?,
+                rate("living_care.rate.mostly")?,
+                rate("living_care.rate.partly")?,
+            ],
+            indexation_ppm: rate("periodic_benefits.indexation_rate")?,
             yilubao_price_fen: 0,
             yilubao_subsidy_ppm: 0,
         };
@@ -203,6 +230,13 @@ impl Params {
                 "benefit_wage.ceiling_share" => self.ceiling_ppm = v,
                 "death.one_time_benefit_income_multiple" => self.death_multiple = v,
                 "death.funeral_subsidy_months" => self.funeral_months = v,
+                "death.survivor_rate.spouse" => self.survivor_spouse_ppm = v,
+                "death.survivor_rate.other" => self.survivor_other_ppm = v,
+                "death.survivor_rate.extra" => self.survivor_extra_ppm = v,
+                "living_care.rate.fully" => self.living_care_ppm[0] = v,
+                "living_care.rate.mostly" => self.living_care_ppm[1] = v,
+                "living_care.rate.partly" => self.living_care_ppm[2] = v,
+                "periodic_benefits.indexation_rate" => self.indexation_ppm = v,
                 "xiamen.yilubao.price_per_day" => self.yilubao_price_fen = v,
                 "xiamen.yilubao.subsidy_share" => self.yilubao_subsidy_ppm = v,
                 _ => {}
@@ -278,7 +312,97 @@ pub const DEFAULT_ASSUMPTIONS: &[(&str, &str, &str)] = &[
     (
         "allowance_exit",
         "5%",
-        "allowances in payment that end a year (default, assumed)",
+        "allowances and living care of new claims that end a year (default, assumed)",
+    ),
+    (
+        "survivors.spouse_share",
+        "60%",
+        "share of deaths that leave a dependent spouse (default, assumed)",
+    ),
+    (
+        "survivors.others_per_death",
+        "80%",
+        "other dependants (children, parents) per death, on average: 80% = 0.8 (default, assumed)",
+    ),
+    (
+        "survivors.extra_per_death",
+        "10%",
+        "orphans and lone elderly dependants (the extra 10%) per death, on average (default, assumed)",
+    ),
+    (
+        "survivors_exit",
+        "6%",
+        "survivors' pensions of new deaths that end a year: children reaching 18, deaths, remarriage (default, assumed)",
+    ),
+    (
+        "living_care.grade_1.fully",
+        "50%",
+        "share of grade 1 claims completely unable to look after themselves (Art 34; default, assumed)",
+    ),
+    (
+        "living_care.grade_1.mostly",
+        "30%",
+        "grade 1, mostly unable (default, assumed)",
+    ),
+    (
+        "living_care.grade_1.partly",
+        "20%",
+        "grade 1, partly unable (default, assumed)",
+    ),
+    (
+        "living_care.grade_2.fully",
+        "20%",
+        "grade 2, completely unable (default, assumed)",
+    ),
+    (
+        "living_care.grade_2.mostly",
+        "40%",
+        "grade 2, mostly unable (default, assumed)",
+    ),
+    (
+        "living_care.grade_2.partly",
+        "30%",
+        "grade 2, partly unable (default, assumed)",
+    ),
+    (
+        "living_care.grade_3.fully",
+        "5%",
+        "grade 3, completely unable (default, assumed)",
+    ),
+    (
+        "living_care.grade_3.mostly",
+        "25%",
+        "grade 3, mostly unable (default, assumed)",
+    ),
+    (
+        "living_care.grade_3.partly",
+        "40%",
+        "grade 3, partly unable (default, assumed)",
+    ),
+    (
+        "living_care.grade_4.fully",
+        "0%",
+        "grade 4, completely unable (default, assumed)",
+    ),
+    (
+        "living_care.grade_4.mostly",
+        "10%",
+        "grade 4, mostly unable (default, assumed)",
+    ),
+    (
+        "living_care.grade_4.partly",
+        "30%",
+        "grade 4, partly unable (default, assumed)",
+    ),
+    (
+        "in_payment.retired_share",
+        "25%",
+        "after the retirement age the fund pays only the difference between the allowance and the basic pension (Art 35(3)), as this share of the allowance (default, assumed)",
+    ),
+    (
+        "in_payment.survivor_age",
+        "50",
+        "age of a survivor in payment whose birth date is not recorded, projected on the female table (default, assumed)",
     ),
     (
         "claim_noise",
@@ -298,7 +422,12 @@ pub const DEFAULT_ASSUMPTIONS: &[(&str, &str, &str)] = &[
 ];
 
 /// Whole-number assumptions (the rest are rates).
-const WHOLE: &[&str] = &["retirement_age", "yilubao_days", "initial_reserve_months"];
+const WHOLE: &[&str] = &[
+    "retirement_age",
+    "yilubao_days",
+    "initial_reserve_months",
+    "in_payment.survivor_age",
+];
 
 fn parse_assumption(key: &str, text: &str) -> Result<i64, SimError> {
     if WHOLE.contains(&key) {
@@ -516,6 +645,30 @@ impl Reform {
                 format!(
                     "the outcome shares add up to {}: at most 100%",
                     crate::percent_text(outcomes)
+                ),
+            ));
+        }
+        for g in 1..=4 {
+            let care: i64 = ["fully", "mostly", "partly"]
+                .iter()
+                .map(|level| assumptions.get(&format!("living_care.grade_{g}.{level}")))
+                .sum();
+            if care > 1_000_000 {
+                return Err(SimError::new(
+                    "assumption",
+                    format!(
+                        "the living-care shares of grade {g} add up to {}: at most 100%",
+                        crate::percent_text(care)
+                    ),
+                ));
+            }
+        }
+        if assumptions.get("in_payment.survivor_age") > 120 {
+            return Err(SimError::new(
+                "assumption",
+                format!(
+                    "in_payment.survivor_age = {}: allowed 0 to 120",
+                    assumptions.get("in_payment.survivor_age")
                 ),
             ));
         }

@@ -228,6 +228,14 @@ pub trait FundStore {
     /// date and the wage of the latest declaration up to `on`'s month.
     fn insured_on(&self, on: &str) -> Result<Vec<InsuredRow>, StoreError>;
 
+    /// Every periodic benefit the fund pays (disability allowance, living
+    /// care, survivors' pensions) running in `month` (`YYYY-MM`), with what
+    /// a projection reads of it: the case's region and scheme, the amount in
+    /// force in the month, the beneficiary's resident id (the worker's from
+    /// the case, a survivor's as recorded) and a dependant's age exception.
+    /// One statement.
+    fn benefits_in_payment(&self, month: &str) -> Result<Vec<InPaymentRow>, StoreError>;
+
     /// The claim experience of the accident days `[from, to)` (`YYYY-MM-DD`;
     /// issue 14): the enrolments of units overlapping the window, grouped by
     /// the unit's industry class and their first and last day, and the cases
@@ -254,6 +262,27 @@ pub struct InsuredRow {
     pub birth_date: String,
     /// The latest declared wage up to the day's month (none: never declared).
     pub declared_wage: Option<Money>,
+}
+
+/// A periodic benefit in payment in a month, as the fund's projection reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InPaymentRow {
+    pub benefit_id: i64,
+    pub scheme_id: gongshang_rules::SchemeId,
+    /// The case's pooling region (none: a case without one).
+    pub region: Option<String>,
+    pub item: gongshang_rules::Item,
+    /// `worker`, `spouse`, `dependant-N`.
+    pub beneficiary: String,
+    /// The amount a month in force in the month.
+    pub monthly: Money,
+    /// The last month to be paid, when already known (a dependant turning 18).
+    pub end_month: Option<String>,
+    pub suspended: bool,
+    /// The beneficiary's resident id (none: a survivor's not recorded).
+    pub resident_id: Option<String>,
+    /// `study` or `disability` (a dependant paid past 18).
+    pub age_exception: Option<String>,
 }
 
 /// Enrolments of one industry class with the same first and last day.
@@ -999,7 +1028,50 @@ impl<B: Backend> FundStore for SqlStore<B> {
             .collect()
         })
     }
+
+    fn benefits_in_payment(&self, month: &str) -> Result<Vec<InPaymentRow>, StoreError> {
+        self.backend.read(|db| {
+            let sql = format!(
+                "SELECT b.id, c.scheme_id, c.region, b.item, b.beneficiary, \
+                 (SELECT a.amount_fen FROM benefit_amounts a WHERE a.benefit_id = b.id AND a.from_month <= $1 \
+                  ORDER BY a.from_month DESC LIMIT 1), \
+                 b.end_month, b.suspended, \
+                 CASE WHEN b.beneficiary = 'worker' THEN c.resident_id ELSE \
+                   (SELECT x.resident_id FROM benefit_beneficiaries x WHERE x.benefit_id = b.id ORDER BY x.id DESC LIMIT 1) END, \
+                 (SELECT x.age_exception FROM benefit_beneficiaries x WHERE x.benefit_id = b.id ORDER BY x.id DESC LIMIT 1) \
+                 FROM periodic_benefits b JOIN cases c ON c.id = b.case_id \
+                 WHERE b.payer = 'fund' AND b.item IN {PERIODIC_ITEMS} AND b.start_month <= $1 \
+                   AND (b.end_month IS NULL OR b.end_month >= $1) \
+                 ORDER BY b.id"
+            );
+            db.rows("reading the benefits in payment", &sql, &[t(month)])?
+                .iter()
+                .map(|r| {
+                    let c = Cols::new(r);
+                    Ok(InPaymentRow {
+                        benefit_id: c.int(0)?,
+                        scheme_id: c.scheme_id(1)?,
+                        region: c.opt_text(2)?.map(str::to_owned),
+                        item: c.parsed(3, "item", |x| {
+                            serde_json::from_value(serde_json::Value::String(x.to_owned()))
+                                .map_err(|_| format!("item {x:?} is not known"))
+                        })?,
+                        beneficiary: c.text(4)?.to_owned(),
+                        monthly: Money::from_fen(c.opt_int(5)?.unwrap_or(0)),
+                        end_month: c.opt_text(6)?.map(str::to_owned),
+                        suspended: c.int(7)? != 0,
+                        resident_id: c.opt_text(8)?.map(str::to_owned),
+                        age_exception: c.opt_text(9)?.map(str::to_owned),
+                    })
+                })
+                .collect()
+        })
+    }
 }
+
+/// The items of the periodic benefits a projection reads.
+const PERIODIC_ITEMS: &str =
+    "('monthly_disability_allowance', 'monthly_living_care', 'monthly_survivor_pensions')";
 
 /// A platform's month in the platform pilot's scheme, read from the ledger
 /// (issue 12: the payout ratio, 支缴率): the premiums billed to the platform

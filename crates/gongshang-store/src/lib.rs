@@ -58,7 +58,7 @@ impl BackendKind {
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
 pub use cases::{
     CaseStore, MatchingStore, MedicalStore, MissingWorkerStore, RecurrenceStore, RecusalStore,
-    RevisionStore, StaffStore,
+    RevisionStore, StaffStore, StopReportStore,
 };
 pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryStore};
 pub use error::StoreError;
@@ -101,6 +101,7 @@ pub trait Store:
     + RecurrenceStore
     + LiabilityStore
     + MedicalStore
+    + StopReportStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

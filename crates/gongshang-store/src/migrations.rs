@@ -202,6 +202,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0210_unit_successions.sql"),
         postgres: include_str!("../migrations/postgres/0210_unit_successions.sql"),
     },
+    // Decree 765 Art 25: stop-benefit events reported, and their deadline.
+    Migration {
+        version: 230,
+        name: "stop_benefit_reports",
+        sqlite: include_str!("../migrations/sqlite/0230_stop_benefit_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0230_stop_benefit_reports.sql"),
+    },
     // issues 11 and 18: the credentials epoch kept in memory on PostgreSQL,
     // told of changes by LISTEN/NOTIFY (src/epoch_watch.rs).
     Migration {

@@ -150,3 +150,122 @@ fn the_stored_insured_are_projected_and_what_cannot_be_read_is_counted_not_guess
         assert!(err.to_string().contains("population"), "{err}");
     });
 }
+
+/// Issue 14: the survivors' pensions the fund pays on the day counted enter
+/// the projection as benefits in payment at the start. A Guangzhou worker
+/// died on 2025-04-25 leaving a spouse and a child born 2008-02-15 (paid to
+/// January 2026, the month before the 18th birthday); counted on
+/// 2025-06-15 with one insured declared:
+/// - both pensions are in payment: the child's at 17 (the age its last
+///   month tells), stopping at 18; the spouse's at the assumed age (no
+///   resident id recorded), counted as such;
+/// - the projection from 2025 pays both in 2025 (the child half the year,
+///   the 18th birthday falling in it), the spouse's alone after.
+#[test]
+fn art39_the_stored_survivors_pensions_in_payment_enter_the_projection() {
+    use super::cases::{CHECKER, MAKER, award_request, recognised};
+    use gongshang_sim::population::PaidItem;
+    // The cases' backends: the clock at 2026-06-30, after every day below.
+    super::cases::each_backend(|app, _| {
+        let number = recognised(app, 1);
+        let facts = serde_json::json!({
+            "own_wage": "8500.00",
+            "death_date": "2025-04-25",
+            "dependants": {"spouse": true, "others": 1}
+        });
+        let mut req = award_request(facts, "initial");
+        req.dependant_birth_dates = vec![Some(date(2008, 2, 15))];
+        let award = app.compute_award(&MAKER, &number, &req).unwrap();
+        let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+        let monthly = |who: &str| {
+            view.benefits
+                .iter()
+                .find(|b| b.beneficiary == who)
+                .unwrap()
+                .amounts[0]
+                .amount
+        };
+        let (spouse, child) = (monthly("spouse"), monthly("dependant-1"));
+
+        let u = unit(app, 1521, "440106");
+        let p = person(app, "440106", date(1990, 5, 5), 161);
+        app.enroll(
+            &ACTOR,
+            &request(
+                p,
+                Some(u),
+                "guangdong.employees",
+                Category::Employee,
+                date(2025, 6, 1),
+            ),
+        )
+        .unwrap();
+        app.declare_month(
+            &ACTOR,
+            &u,
+            &gongshang_rules::SchemeId::known("guangdong.employees"),
+            Month::parse("2025-06").unwrap(),
+            &[(p, yuan("9000"))],
+        )
+        .unwrap();
+
+        let on = date(2025, 6, 15);
+        let (pop, summary) = app.stored_population(&ACTOR, on, None).unwrap();
+        assert_eq!(summary.benefits_in_payment, 2);
+        assert_eq!(summary.survivors_at_assumed_age, 1);
+        assert!(summary.benefits_left_out.is_empty());
+        let mut paid: Vec<(Option<u8>, Option<u8>, gongshang_rules::Money)> = pop
+            .in_payment
+            .iter()
+            .map(|b| {
+                assert_eq!(b.item, PaidItem::Survivor);
+                (b.age, b.stops_at_age, b.monthly)
+            })
+            .collect();
+        paid.sort();
+        assert_eq!(
+            paid,
+            vec![(None, None, spouse), (Some(17), Some(18), child)]
+        );
+
+        let sim = app
+            .simulate(
+                &ACTOR,
+                &SimulationRequest {
+                    reform: None,
+                    population: PopulationSource::Stored {
+                        on,
+                        unitless_class: None,
+                    },
+                    seed: 1,
+                    start_year: 2025,
+                    years: 3,
+                    replicates: 5,
+                },
+            )
+            .unwrap();
+        let years = &sim.projection.baseline.years;
+        assert_eq!(sim.projection.benefits_in_payment, 2);
+        assert_eq!(
+            years
+                .iter()
+                .map(|y| y.in_payment_beneficiaries)
+                .collect::<Vec<_>>(),
+            vec![2, 1, 1]
+        );
+        // 2025: a year of the spouse's and half of the child's, less a
+        // little for the chance of death.
+        let full = spouse.fen() * 12 + child.fen() * 6;
+        let first = years[0].in_payment_survivors.fen();
+        assert!(first <= full && first > full * 99 / 100, "{first} {full}");
+        // 2026: the spouse's alone, indexed by 3%.
+        let second = years[1].in_payment_survivors.fen();
+        let spouse_2026 = spouse.fen() * 12 * 103 / 100;
+        assert!(
+            second <= spouse_2026 && second > spouse_2026 * 99 / 100,
+            "{second} {spouse_2026}"
+        );
+        assert!(years[0].expenditure >= years[0].in_payment_survivors);
+        assert_eq!(sim.projection.baseline.years, sim.projection.reformed.years);
+    });
+}

@@ -359,8 +359,20 @@ pub struct SimYearView {
     pub income_fen: i64,
     pub claims: i64,
     pub one_time_disability_fen: i64,
+    /// Grade 1-4 allowances of new claims.
     pub allowances_fen: i64,
+    /// The one-time death benefit and funeral subsidy of new deaths.
     pub death_fen: i64,
+    /// Survivors' pensions of new deaths.
+    pub survivors_fen: i64,
+    /// Living care of new grade 1-4 claims.
+    pub living_care_fen: i64,
+    /// The benefits in payment at the start, by item.
+    pub in_payment_allowances_fen: i64,
+    pub in_payment_living_care_fen: i64,
+    pub in_payment_survivors_fen: i64,
+    /// The beneficiaries in payment expected alive at the year's start.
+    pub in_payment_beneficiaries: i64,
     pub expenditure_fen: i64,
     pub reserve_fen: i64,
     pub months_of_reserve: Option<String>,
@@ -419,6 +431,10 @@ pub struct SimulationView {
     pub start_year: i16,
     pub records: u64,
     pub insured: u64,
+    /// The periodic benefits in payment at the start the projection counts.
+    pub benefits_in_payment: u64,
+    /// The life tables that end them (id, label; `assumed` when so marked).
+    pub life_tables: Vec<String>,
     pub baseline: SimScenarioView,
     pub reformed: SimScenarioView,
     pub attribution: Vec<SimAttributionView>,
@@ -443,12 +459,35 @@ pub struct SimPopulationView {
     /// `no_declared_wage`, `no_industry_class`, `no_region`,
     /// `no_regional_wage`, `unknown_scheme`).
     pub left_out: Vec<SimLeftOutView>,
+    /// The stored periodic benefits in payment projected.
+    pub benefits_in_payment: u64,
+    /// Of them, survivors' pensions without a recorded birth date
+    /// (projected at the assumed `in_payment.survivor_age`).
+    pub survivors_at_assumed_age: u64,
+    /// Stored periodic benefits not projected, by reason (`suspended`, ...).
+    pub benefits_left_out: Vec<SimLeftOutView>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct SimLeftOutView {
     pub reason: String,
     pub count: u64,
+}
+
+/// Counts left out by reason, the reason as its snake-case name.
+fn left_out(
+    counts: &std::collections::BTreeMap<gongshang_app::simulation::LeftOut, u64>,
+) -> Vec<SimLeftOutView> {
+    counts
+        .iter()
+        .map(|(why, n)| SimLeftOutView {
+            reason: serde_json::to_value(why)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            count: *n,
+        })
+        .collect()
 }
 
 impl From<&gongshang_app::simulation::Simulation> for SimulationView {
@@ -473,6 +512,12 @@ impl From<&gongshang_app::simulation::Simulation> for SimulationView {
                     one_time_disability_fen: y.one_time_disability.fen(),
                     allowances_fen: y.allowances.fen(),
                     death_fen: y.death.fen(),
+                    survivors_fen: y.survivors.fen(),
+                    living_care_fen: y.living_care.fen(),
+                    in_payment_allowances_fen: y.in_payment_allowances.fen(),
+                    in_payment_living_care_fen: y.in_payment_living_care.fen(),
+                    in_payment_survivors_fen: y.in_payment_survivors.fen(),
+                    in_payment_beneficiaries: y.in_payment_beneficiaries,
                     expenditure_fen: y.expenditure.fen(),
                     reserve_fen: y.reserve.fen(),
                     months_of_reserve: y.months_of_reserve.clone(),
@@ -508,23 +553,17 @@ impl From<&gongshang_app::simulation::Simulation> for SimulationView {
                 source: s.population.source.to_owned(),
                 on: s.population.on.map(|d| d.to_string()),
                 records: s.population.records,
-                left_out: s
-                    .population
-                    .left_out
-                    .iter()
-                    .map(|(why, n)| SimLeftOutView {
-                        reason: serde_json::to_value(why)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
-                        count: *n,
-                    })
-                    .collect(),
+                left_out: left_out(&s.population.left_out),
+                benefits_in_payment: s.population.benefits_in_payment,
+                survivors_at_assumed_age: s.population.survivors_at_assumed_age,
+                benefits_left_out: left_out(&s.population.benefits_left_out),
             },
             reform: p.reform.clone(),
             start_year: p.start_year,
             records: u64::try_from(p.records).unwrap_or(u64::MAX),
             insured: p.insured,
+            benefits_in_payment: p.benefits_in_payment,
+            life_tables: p.life_tables.clone(),
             baseline: scenario(&p.baseline),
             reformed: scenario(&p.reformed),
             attribution: p

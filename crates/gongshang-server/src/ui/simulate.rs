@@ -14,7 +14,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
-use gongshang_app::simulation::{PopulationSource, Simulation, SimulationRequest, years_table};
+use gongshang_app::simulation::{
+    EXPENDITURE_ITEMS, PopulationSource, Simulation, SimulationRequest, expenditure_item,
+    years_table,
+};
 use gongshang_rules::Money;
 use gongshang_sim::project::ScenarioRun;
 use maud::{Markup, html};
@@ -330,6 +333,32 @@ fn results(ctx: &Ctx, f: &SimForm, sim: &Simulation) -> Markup {
                     }
                 }
             }
+            p {
+                @if p.benefits_in_payment > 0 {
+                    (ctx.t("期初在发的定期待遇（伤残津贴、生活护理费、供养亲属抚恤金）：", "Periodic benefits in payment at the start (disability allowances, living care, survivors' pensions): "))
+                    (p.benefits_in_payment)
+                    (ctx.t(" 项，按生命表终止：", "; ended by the life tables "))
+                    @for (i, t) in p.life_tables.iter().enumerate() {
+                        @if i > 0 { "; " }
+                        code { (t.split(" (").next().unwrap_or(t)) }
+                        @if t.ends_with("assumed)") { (ctx.t("（假设值，见政策文件的说明）", " (assumed: see the policy file's note)")) }
+                    }
+                    @if pop.survivors_at_assumed_age > 0 {
+                        " " (ctx.t("其中未登记出生日期、按假设年龄测算的供养亲属：", "— survivors without a recorded birth date, projected at the assumed age: "))
+                        (pop.survivors_at_assumed_age)
+                    }
+                } @else {
+                    (ctx.t("期初无在发的定期待遇（合成人群不含；或当日无在发待遇）：支出仅为新发生的待遇。",
+                        "No periodic benefits in payment at the start (a synthetic population has none; or none was paid on the day): the expenditure is new claims only."))
+                }
+            }
+            @if !pop.benefits_left_out.is_empty() {
+                ul.left-out {
+                    @for (why, n) in &pop.benefits_left_out {
+                        li { (ctx.t("未计入的在发待遇 ", "Benefits in payment left out: ")) (n) " — " (why.text(ctx.lang)) }
+                    }
+                }
+            }
             @if !p.overrides.is_empty() {
                 ul { @for o in &p.overrides { li { code { (o) } } } }
             }
@@ -367,6 +396,35 @@ fn results(ctx: &Ctx, f: &SimForm, sim: &Simulation) -> Markup {
                                 td.num { (b.months_of_reserve.as_deref().unwrap_or("—")) } td.num { (r.months_of_reserve.as_deref().unwrap_or("—")) }
                                 td.num { (b.payg_cost_rate) } td.num { (r.payg_cost_rate) }
                             }
+                        }
+                    }
+                }
+            }
+            h3 { (ctx.t("支出按项目（基准；改革不同时另列）", "Expenditure by item (baseline; the reform beneath where it differs)")) }
+            div.table-wrap {
+                table.sim-items {
+                    thead {
+                        tr {
+                            th { (ctx.t("项目", "Item")) }
+                            @for y in &p.baseline.years { th.num { (y.year) } }
+                        }
+                    }
+                    tbody {
+                        @for (column, zh, en) in EXPENDITURE_ITEMS {
+                            tr {
+                                th scope="row" { (ctx.t(zh, en)) }
+                                @for (b, r) in p.baseline.years.iter().zip(&p.reformed.years) {
+                                    @let (vb, vr) = (expenditure_item(b, column), expenditure_item(r, column));
+                                    td.num {
+                                        (yuan(vb))
+                                        @if vr != vb { br; span.changed { (ctx.t("改革 ", "reform ")) (yuan(vr)) } }
+                                    }
+                                }
+                            }
+                        }
+                        tr {
+                            th scope="row" { (ctx.t("支出合计", "Expenditure")) }
+                            @for b in &p.baseline.years { td.num { strong { (yuan(b.expenditure)) } } }
                         }
                     }
                 }

@@ -588,8 +588,9 @@ fn the_analyst_reads_the_platforms_payout_ratios() {
 }
 
 /// Issue 14: the analyst projects a reform over the demo's insured as
-/// stored, sees baseline and reform side by side with the chart and what was
-/// left out, exports the years, and a refused entry comes back under its
+/// stored (and the periodic benefits it pays), sees baseline and reform side
+/// by side with the chart, the expenditure by item and what was left out,
+/// exports the years, and a refused entry comes back under its
 /// field in Chinese with what was typed; a unit user is refused the page.
 #[test]
 fn the_analyst_simulates_a_reform_over_the_stored_insured_and_exports_it() {
@@ -610,12 +611,19 @@ fn the_analyst_simulates_a_reform_over_the_stored_insured_and_exports_it() {
         "盈亏平衡费率",
         "未计入",
         "format=xlsx",
+        // Issue 14: the expenditure by item, the benefits in payment among them.
+        "支出按项目",
+        "供养亲属抚恤金（新发生）",
+        "伤残津贴（期初在发）",
+        // Whether the test's demo pays any on the day or not, the page says.
+        "在发的定期待遇",
     ] {
         assert!(r.body.contains(text), "the results show {text}: {}", r.body);
     }
     let csv = get(&format!("{q}&format=csv"), Some(&s));
     assert_eq!(csv.status, 200);
     assert!(csv.body.contains("scenario,year,insured"), "{}", csv.body);
+    assert!(csv.body.contains("in_payment_survivors"), "{}", csv.body);
     let bad = get(
         "/fund/simulate?run=1&source=synthetic&people=100&years=99",
         Some(&s),

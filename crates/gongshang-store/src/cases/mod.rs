@@ -320,6 +320,7 @@ mod recurrences;
 mod recusals;
 mod revisions;
 mod staff;
+mod stop_reports;
 
 pub use awards::AwardStore;
 pub use log::CaseLogStore;
@@ -346,6 +347,7 @@ pub use staff::{
     AnalysisFigures, AnalysisQuery, AuditQuery, AwardReturn, MonthPremiums, PLAIN_ROLES,
     RETURN_REASON_MAX_CHARS, RegionPremiums, ReviewRow, StaffStore, WorkQueueQuery, WorkQueueRow,
 };
+pub use stop_reports::{NewStopReport, Reporter, StopReportRow, StopReportStore};
 
 /// Injury cases, appraisals, awards and the payroll of periodic benefits. A
 /// part of [`Store`], in three parts by use case: the case's event log and
