@@ -18,6 +18,7 @@
 //! table and `INSERT ... SELECT ... ON CONFLICT DO NOTHING`).
 
 pub mod accounts;
+pub mod back_payments;
 pub mod cases;
 pub mod db;
 pub mod engine;
@@ -55,6 +56,7 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
+pub use back_payments::{BackPaymentRow, BackPaymentStore, NewBackPayment};
 pub use cases::{
     CaseStore, MatchingStore, MedicalStore, MissingWorkerStore, RecurrenceStore, RecusalStore,
     RevisionStore, StaffStore,
@@ -100,6 +102,7 @@ pub trait Store:
     + RecurrenceStore
     + LiabilityStore
     + MedicalStore
+    + BackPaymentStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;
