@@ -413,6 +413,7 @@ pub mod events;
 mod filing;
 mod medical;
 mod missing;
+mod payers;
 mod preview;
 mod reading;
 mod recurrence;
@@ -436,6 +437,7 @@ pub use missing::{
     MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,
     decode_missing,
 };
+pub use payers::{Art62Finding, BackPaymentRequest, CasePayers, PayerLine};
 pub use preview::CommandPreview;
 pub use recurrence::{MEDICAL_NOTE_MAX_CHARS, RecurrenceAwardRequest, RecurrenceRequest};
 pub use revision::RevisionInput;

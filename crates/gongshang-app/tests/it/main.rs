@@ -13,6 +13,7 @@ mod missing;
 mod monitor;
 mod payout;
 mod payroll_props;
+mod payers;
 mod people;
 mod permissions;
 mod recurrence;
