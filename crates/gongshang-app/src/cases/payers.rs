@@ -62,6 +62,7 @@ pub struct PayerLine {
 pub struct CasePayers {
     pub case_number: String,
     pub unit: Option<CreditCode>,
+    pub scheme_id: SchemeId,
     /// None where Art 62 has nothing to say (no unit, or not an injury
     /// determination under a unit's insurance).
     pub finding: Option<Art62Finding>,
@@ -316,6 +317,7 @@ impl App {
         Ok(CasePayers {
             case_number: row.number.clone(),
             unit: row.unit,
+            scheme_id: row.scheme_id.clone(),
             finding,
             lines,
             medical_fund_from,

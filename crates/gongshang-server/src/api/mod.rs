@@ -14,6 +14,7 @@ pub mod enrollment;
 pub mod fund;
 pub mod holidays;
 pub mod liability;
+pub mod payers;
 pub mod matching;
 pub mod medical;
 pub mod missing;
@@ -56,6 +57,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(missing::router())
         .merge(recurrences::router())
         .merge(liability::router())
+        .merge(payers::router())
         .merge(revisions::router())
         .merge(benefits::router())
         .merge(stats::router())

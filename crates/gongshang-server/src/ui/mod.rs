@@ -28,6 +28,7 @@ mod intake;
 mod liability;
 mod matching;
 mod medical;
+mod payers;
 mod missing;
 mod monitor;
 mod payout;
@@ -86,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .merge(grading::router())
         .merge(matching::router())
         .merge(medical::router())
+        .merge(payers::router())
 }
 
 pub use gongshang_app::Lang;
