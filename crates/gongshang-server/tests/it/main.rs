@@ -13,6 +13,7 @@ mod matching;
 mod medical;
 mod missing;
 mod openapi;
+mod payers;
 mod plumbing;
 mod recurrence;
 mod roles;
