@@ -437,6 +437,7 @@ pub use missing::{
     MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,
     decode_missing,
 };
+pub use gongshang_store::BackPaymentRow;
 pub use payers::{Art62Finding, BackPaymentRequest, CasePayers, PayerLine};
 pub use preview::CommandPreview;
 pub use recurrence::{MEDICAL_NOTE_MAX_CHARS, RecurrenceAwardRequest, RecurrenceRequest};
