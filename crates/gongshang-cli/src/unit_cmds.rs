@@ -291,7 +291,14 @@ fn print_back_payment(r: &gongshang_app::cases::BackPaymentRow, zh: bool) {
 
 fn print_payers(p: &gongshang_app::cases::CasePayers, zh: bool) {
     match &p.finding {
-        None => println!("{}", if zh { "本案不适用第六十二条" } else { "Art 62 does not apply" }),
+        None => println!(
+            "{}",
+            if zh {
+                "本案不适用第六十二条"
+            } else {
+                "Art 62 does not apply"
+            }
+        ),
         Some(f) if !f.uninsured => println!(
             "{}",
             if zh {
@@ -308,14 +315,26 @@ fn print_payers(p: &gongshang_app::cases::CasePayers, zh: bool) {
                 } else {
                     "not insured on the accident day: the unit pays (Regulations Art 62(2))"
                 },
-                if zh { f.coverage_reason.text_zh() } else { f.coverage_reason.text_en() }
+                if zh {
+                    f.coverage_reason.text_zh()
+                } else {
+                    f.coverage_reason.text_en()
+                }
             );
             if let Some(b) = &f.back_payment {
                 println!(
                     "{} {} ({})",
-                    if zh { "补缴于" } else { "back-payment settled on" },
+                    if zh {
+                        "补缴于"
+                    } else {
+                        "back-payment settled on"
+                    },
                     b.settled_on,
-                    if zh { "此后新发生的费用由基金支付，条例第六十二条第三款" } else { "new costs after it are the fund's, Art 62(3)" }
+                    if zh {
+                        "此后新发生的费用由基金支付，条例第六十二条第三款"
+                    } else {
+                        "new costs after it are the fund's, Art 62(3)"
+                    }
                 );
             }
         }
@@ -323,10 +342,20 @@ fn print_payers(p: &gongshang_app::cases::CasePayers, zh: bool) {
     for l in &p.lines {
         println!(
             "  {:<36} {:<12} {:<8} {:<8} {:<8} {}",
-            if zh { l.item.label_zh() } else { l.item.label_en() },
+            if zh {
+                l.item.label_zh()
+            } else {
+                l.item.label_en()
+            },
             l.beneficiary,
-            if zh { l.payer.label_zh() } else { l.payer.label_en() },
-            l.from_month.map(|m| m.to_string()).unwrap_or_else(|| "-".into()),
+            if zh {
+                l.payer.label_zh()
+            } else {
+                l.payer.label_en()
+            },
+            l.from_month
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "-".into()),
             l.until_month.map(|m| m.to_string()).unwrap_or_default(),
             l.article.unwrap_or("")
         );

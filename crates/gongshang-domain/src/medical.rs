@@ -668,7 +668,10 @@ impl Settlement {
         Settlement {
             lines,
             payable: Money::ZERO,
-            refused: self.refused.checked_add(self.payable).unwrap_or(self.refused),
+            refused: self
+                .refused
+                .checked_add(self.payable)
+                .unwrap_or(self.refused),
         }
     }
 }

@@ -767,8 +767,7 @@ fn monthly_segments(
     input: &serde_json::Value,
     facts: &CaseInput,
 ) -> Result<Vec<(AwardItemRow, Month, Option<Month>)>, AppError> {
-    let fund_from =
-        gongshang_rules::uninsured::first_fund_month(facts.uninsured).map(Month::of);
+    let fund_from = gongshang_rules::uninsured::first_fund_month(facts.uninsured).map(Month::of);
     let mut out = Vec::new();
     for it in items
         .iter()

@@ -422,6 +422,7 @@ mod revision;
 
 pub use appraisal_fee::{APPRAISAL_FEE_ARTICLE, AppraisalFeeInput, AppraisalFeeView};
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
+pub use gongshang_store::BackPaymentRow;
 pub use gongshang_store::cases::Recusal;
 pub use gongshang_store::cases::{
     InstitutionRow, MedicalBillLineRow, MedicalBillRow, MedicalBillStatus,
@@ -437,7 +438,6 @@ pub use missing::{
     MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,
     decode_missing,
 };
-pub use gongshang_store::BackPaymentRow;
 pub use payers::{Art62Finding, BackPaymentRequest, CasePayers, PayerLine};
 pub use preview::CommandPreview;
 pub use recurrence::{MEDICAL_NOTE_MAX_CHARS, RecurrenceAwardRequest, RecurrenceRequest};

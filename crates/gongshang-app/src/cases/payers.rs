@@ -4,9 +4,9 @@
 //! and each item's payer and since when. The rule is the rules engine's
 //! (`gongshang_rules::uninsured::payer_of`); here it is only asked.
 
-use gongshang_rules::{Item, Payer};
 use gongshang_rules::award::Periodicity;
 use gongshang_rules::uninsured::{self, Cost, Uninsured};
+use gongshang_rules::{Item, Payer};
 use gongshang_store::{BackPaymentRow, NewBackPayment};
 
 use super::*;
@@ -144,9 +144,7 @@ impl App {
             .store
             .enrollments_of_unit(&req.unit, Some(&req.scheme_id))?
             .iter()
-            .any(|e| {
-                e.start <= req.settled_on && e.last_day.is_none_or(|l| req.settled_on <= l)
-            });
+            .any(|e| e.start <= req.settled_on && e.last_day.is_none_or(|l| req.settled_on <= l));
         if !enrolled {
             return Err(AppError::Conflict {
                 entity: "back-payment",
@@ -197,12 +195,8 @@ impl App {
         if row.flow != Flow::Determination {
             return Ok(None);
         }
-        let answer = self.coverage_answer(
-            &row.person,
-            At::Day(row.accident_date),
-            Some(&unit),
-            None,
-        )?;
+        let answer =
+            self.coverage_answer(&row.person, At::Day(row.accident_date), Some(&unit), None)?;
         let covered = answer.covers.iter().any(|c| c.scheme_id == row.scheme_id);
         let uninsured = !covered && answer.reason != CoverageReason::Suspended;
         let back_payment = if uninsured {
@@ -284,7 +278,9 @@ impl App {
                 continue;
             }
             let regular_fund = b.payer == Payer::Fund
-                || b.end_reason.as_deref().is_some_and(|r| r.starts_with("art62_3"))
+                || b.end_reason
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("art62_3"))
                 || approved.as_ref().is_some_and(|a| {
                     a.items.iter().any(|i| {
                         i.item == b.item
@@ -306,13 +302,10 @@ impl App {
         // such day by the rule.
         let medical_fund_from = match uninsured {
             None => Some(row.accident_date),
-            Some(u) => u
-                .back_paid_on
-                .and_then(|d| d.tomorrow().ok())
-                .filter(|&d| {
-                    uninsured::payer_of(Some(u), Cost::MedicalCosts, Payer::Fund, d).payer
-                        == Payer::Fund
-                }),
+            Some(u) => u.back_paid_on.and_then(|d| d.tomorrow().ok()).filter(|&d| {
+                uninsured::payer_of(Some(u), Cost::MedicalCosts, Payer::Fund, d).payer
+                    == Payer::Fund
+            }),
         };
         Ok(CasePayers {
             case_number: row.number.clone(),

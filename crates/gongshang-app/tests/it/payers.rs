@@ -23,7 +23,7 @@ use gongshang_rules::{Item, Payer};
 use jiff::civil::{Date, date};
 
 use super::cases::{
-    CHECKER, MAKER, appr, application, award_request, each_backend, month, replacing,
+    CHECKER, MAKER, application, appr, award_request, each_backend, month, replacing,
 };
 use super::medical::{bill, institution};
 use super::{ACTOR, person, request, unit, yuan};
@@ -48,8 +48,13 @@ fn uninsured_case(app: &gongshang_app::App, n: u32) -> (CreditCode, ResidentId, 
         )
         .unwrap();
     let act = |cmd, on| {
-        app.act(&MAKER, &case.number, CaseCommand::Determination(cmd), Some(on))
-            .unwrap()
+        app.act(
+            &MAKER,
+            &case.number,
+            CaseCommand::Determination(cmd),
+            Some(on),
+        )
+        .unwrap()
     };
     act(determination::Command::Accept, date(2025, 3, 25));
     act(
@@ -60,7 +65,12 @@ fn uninsured_case(app: &gongshang_app::App, n: u32) -> (CreditCode, ResidentId, 
         },
         date(2025, 4, 20),
     );
-    appr(app, &case.number, appraisal::Command::Apply, date(2025, 8, 1));
+    appr(
+        app,
+        &case.number,
+        appraisal::Command::Apply,
+        date(2025, 8, 1),
+    );
     appr(
         app,
         &case.number,
@@ -135,12 +145,14 @@ fn art62_2_the_unit_that_had_not_insured_the_worker_pays_every_item() {
         );
         let approved = app.approve_award(&CHECKER, proposed.award.id).unwrap();
         assert_eq!(approved.award.ledger_key, None, "nothing owed by the fund");
-        let paid = app.pay_one_time(&MAKER, &number, date(2025, 11, 1)).unwrap();
+        let paid = app
+            .pay_one_time(&MAKER, &number, date(2025, 11, 1))
+            .unwrap();
         assert!(paid.paid.is_empty());
         app.run_payroll(&MAKER, month("2025-11")).unwrap();
-        let benefits = app.store().periodic_benefits_of_case(
-            app.store().case_by_number(&number).unwrap().unwrap().id,
-        );
+        let benefits = app
+            .store()
+            .periodic_benefits_of_case(app.store().case_by_number(&number).unwrap().unwrap().id);
         let benefits = benefits.unwrap();
         assert_eq!(benefits.len(), 1);
         assert_eq!(benefits[0].payer, Payer::Employer);
@@ -236,7 +248,10 @@ fn art62_3_after_the_back_payment_the_fund_pays_the_new_costs() {
             .record_back_payment(&MAKER, &back_payment(u, date(2026, 2, 10)))
             .unwrap();
         assert_eq!(recorded.recorded_by, "clerk:clerk-maker");
-        assert_eq!(app.back_payments(&ACTOR, &u).unwrap(), vec![recorded.clone()]);
+        assert_eq!(
+            app.back_payments(&ACTOR, &u).unwrap(),
+            vec![recorded.clone()]
+        );
 
         let payers = app.case_payers(&ACTOR, &number).unwrap();
         assert!(payers.award_to_recompute);
@@ -305,7 +320,11 @@ fn art62_3_after_the_back_payment_the_fund_pays_the_new_costs() {
         assert_eq!(
             allowance,
             vec![
-                (Payer::Employer, Some(month("2025-11")), Some(month("2026-02"))),
+                (
+                    Payer::Employer,
+                    Some(month("2025-11")),
+                    Some(month("2026-02"))
+                ),
                 (Payer::Fund, Some(month("2026-03")), None),
             ]
         );
@@ -317,7 +336,13 @@ fn art62_3_after_the_back_payment_the_fund_pays_the_new_costs() {
                 .file_medical_bill(
                     &MAKER,
                     &number,
-                    &bill(ServiceKind::Medical, Some("GZ-0001"), from, "8000.00", "0.00"),
+                    &bill(
+                        ServiceKind::Medical,
+                        Some("GZ-0001"),
+                        from,
+                        "8000.00",
+                        "0.00",
+                    ),
                 )
                 .unwrap();
             let settled = app

@@ -222,10 +222,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Path(number): Path<String
         Ok(u) => u.actor(),
         Err(r) => return r,
     };
-    match state
-        .run(move |app| app.case_payers(&actor, &number))
-        .await
-    {
+    match state.run(move |app| app.case_payers(&actor, &number)).await {
         Ok(p) => respond(&ctx, title(&ctx), body(&ctx, &p, None)),
         Err(e) => error_page(&ctx, &e),
     }

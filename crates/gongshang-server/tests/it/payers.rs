@@ -103,6 +103,14 @@ fn art62_2_the_case_page_says_the_unit_pays_and_the_form_keeps_what_was_typed() 
     let reviewer = sign_in("reviewer");
     let theirs = get(&format!("/cases/{number}/payers"), &reviewer);
     assert_eq!(theirs.status, 200, "{}", theirs.body);
-    assert!(theirs.body.contains("id=\"payers-finding\""), "{}", theirs.body);
-    assert!(!theirs.body.contains("back-payment-form"), "{}", theirs.body);
+    assert!(
+        theirs.body.contains("id=\"payers-finding\""),
+        "{}",
+        theirs.body
+    );
+    assert!(
+        !theirs.body.contains("back-payment-form"),
+        "{}",
+        theirs.body
+    );
 }
