@@ -47,8 +47,8 @@ fn finding_words(ctx: &Ctx, p: &CasePayers) -> Markup {
             Some(f) => {
                 p #payers-finding {
                     strong { (ctx.t("事故发生之日用人单位未为该职工参加工伤保险", "The unit had not insured the worker on the accident day")) }
-                    " (" (ctx.t(f.coverage_reason.text_zh(), f.coverage_reason.text_en())) ")："
-                    (ctx.t("由用人单位按照条例规定的待遇项目和标准支付（第六十二条第二款）。", "the unit pays every item at the Regulations' standards (Art 62(2)."))
+                    (ctx.t("（", " (")) (ctx.t(f.coverage_reason.text_zh(), f.coverage_reason.text_en())) (ctx.t("）：", "): "))
+                    (ctx.t("由用人单位按照条例规定的待遇项目和标准支付（第六十二条第二款）。", "the unit pays every item at the Regulations' standards (Art 62(2))."))
                 }
                 @match &f.back_payment {
                     Some(b) => {
@@ -61,7 +61,7 @@ fn finding_words(ctx: &Ctx, p: &CasePayers) -> Markup {
                             (b.premiums)
                             (ctx.t(" 元及滞纳金 ", " yuan and late fees of "))
                             (b.late_fees) (ctx.t(" 元", " yuan"))
-                            " (" (b.document) "，" (actor_words(ctx, &b.recorded_by)) ")。"
+                            (ctx.t("（", " (")) (b.document) (ctx.t("，", ", ")) (actor_words(ctx, &b.recorded_by)) (ctx.t("）。", "). "))
                             (ctx.t("此后新发生的医疗费、住院伙食补助费、生活护理费、一至四级伤残津贴、供养亲属抚恤金等由工伤保险基金支付；一次性伤残补助金、丧葬补助金、一次性工亡补助金仍由用人单位支付（第六十二条第三款；人社部发〔2016〕29号第三条）。",
                                 "From then the new costs (medical costs, the hospital food subsidy, living care, the grade 1-4 allowance, survivors' pensions) are the fund's; the one-time disability subsidy, the funeral subsidy and the one-time death benefit stay the unit's (Art 62(3); MOHRSS 2016 No. 29 item 3)."))
                         }
