@@ -357,7 +357,7 @@ fn print_payers(p: &gongshang_app::cases::CasePayers, zh: bool) {
                 .map(|m| m.to_string())
                 .unwrap_or_else(|| "-".into()),
             l.until_month.map(|m| m.to_string()).unwrap_or_default(),
-            l.article.unwrap_or("")
+            l.article.map_or("", |a| if zh { a.zh } else { a.en })
         );
     }
     if p.award_to_recompute {

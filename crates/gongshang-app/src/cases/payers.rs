@@ -54,7 +54,7 @@ pub struct PayerLine {
     pub until_month: Option<Month>,
     /// The article the payer rests on (Art 62(2) or 62(3)); none: the
     /// Regulations' own payer.
-    pub article: Option<&'static str>,
+    pub article: Option<gongshang_rules::trace::Article>,
 }
 
 /// Who pays what on a case, and since when.
@@ -242,13 +242,14 @@ impl App {
         let uninsured = finding.as_ref().filter(|f| f.uninsured).map(|f| Uninsured {
             back_paid_on: f.back_payment.as_ref().map(|b| b.settled_on),
         });
-        let article = |payer: Payer, regular_fund: bool| -> Option<&'static str> {
-            match (uninsured, payer, regular_fund) {
-                (Some(_), Payer::Employer, true) => Some(gongshang_rules::articles::REG_62_2.zh),
-                (Some(_), Payer::Fund, _) => Some(gongshang_rules::articles::REG_62_3.zh),
-                _ => None,
-            }
-        };
+        let article =
+            |payer: Payer, regular_fund: bool| -> Option<gongshang_rules::trace::Article> {
+                match (uninsured, payer, regular_fund) {
+                    (Some(_), Payer::Employer, true) => Some(gongshang_rules::articles::REG_62_2),
+                    (Some(_), Payer::Fund, _) => Some(gongshang_rules::articles::REG_62_3),
+                    _ => None,
+                }
+            };
         let approved = self.approved_award(row.id)?;
         let mut lines = Vec::new();
         let mut award_to_recompute = false;

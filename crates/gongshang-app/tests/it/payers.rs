@@ -173,7 +173,7 @@ fn art62_2_the_unit_that_had_not_insured_the_worker_pays_every_item() {
                 .lines
                 .iter()
                 .filter(|l| l.item != Item::SuspensionWages)
-                .all(|l| l.article.is_some_and(|a| a.contains("第六十二条第二款")))
+                .all(|l| l.article.is_some_and(|a| a.zh.contains("第六十二条第二款")))
         );
         // The hospital's bill of the accident: 8000.00 within the catalogues,
         // the unit's (Art 62(2)), the fund pays 0.00.

@@ -199,7 +199,7 @@ impl From<&CasePayers> for CasePayersView {
                     payer: wire(&l.payer),
                     from_month: l.from_month.map(|m| m.to_string()),
                     until_month: l.until_month.map(|m| m.to_string()),
-                    article: l.article.map(str::to_owned),
+                    article: l.article.map(|a| a.zh.to_owned()),
                 })
                 .collect(),
             medical_fund_from: p.medical_fund_from.map(|d| d.to_string()),

@@ -99,7 +99,7 @@ fn lines_table(ctx: &Ctx, p: &CasePayers) -> Markup {
                         _ => { (ctx.t("一次性", "once")) }
                     } }
                     td { @if let Some(m) = l.until_month { (m.to_string()) } }
-                    td.muted { (l.article.unwrap_or(ctx.t("《工伤保险条例》", "the Regulations"))) }
+                    td.muted { (l.article.map_or(ctx.t("《工伤保险条例》", "the Regulations"), |a| ctx.t(a.zh, a.en))) }
                 } } }
             } }
         }
