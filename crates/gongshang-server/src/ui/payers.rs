@@ -13,10 +13,11 @@ use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
 use gongshang_app::cases::{BackPaymentRequest, CasePayers};
 use gongshang_rules::award::Periodicity;
-use gongshang_rules::{Money, Payer};
+use gongshang_rules::Payer;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::medical::{date_of, money_of};
 use super::staff_words::{actor_words, at_field, at_form};
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
@@ -154,16 +155,6 @@ const FIELDS: [&str; 6] = [
     "late_fees",
     "document",
 ];
-
-fn date_of(field: &'static str, text: &str) -> Result<jiff::civil::Date, AppError> {
-    text.trim()
-        .parse()
-        .map_err(|_| AppError::invalid(field, format!("{text:?} is not a date (YYYY-MM-DD)")))
-}
-
-fn money_of(field: &'static str, text: &str) -> Result<Money, AppError> {
-    Money::parse_yuan(text.trim()).map_err(|e| AppError::invalid(field, format!("{text:?}: {e}")))
-}
 
 fn form(ctx: &Ctx, p: &CasePayers, failed: Option<(&AppError, &BackPaymentForm)>) -> Markup {
     let error = failed.map(|(e, _)| e);
