@@ -12,8 +12,8 @@ use axum::{Form, Router};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
 use gongshang_app::cases::{BackPaymentRequest, CasePayers};
-use gongshang_rules::award::Periodicity;
 use gongshang_rules::Payer;
+use gongshang_rules::award::Periodicity;
 use maud::{Markup, html};
 use serde::Deserialize;
 
