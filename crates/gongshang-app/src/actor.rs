@@ -222,10 +222,14 @@ pub enum Action {
     SettleMedicalBill,
     /// A case's medical bills.
     ReadMedicalBills,
+    // Regulations Art 62(3)
+    /// Record that a unit which had not insured its workers enrolled and
+    /// settled the back-payment of premiums and late fees.
+    RecordBackPayment,
 }
 
 impl Action {
-    pub const ALL: [Action; 75] = [
+    pub const ALL: [Action; 76] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -315,6 +319,8 @@ impl Action {
         Action::ClaimReimbursement,
         Action::SettleMedicalBill,
         Action::ReadMedicalBills,
+        // Regulations Art 62(3)
+        Action::RecordBackPayment,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -402,6 +408,7 @@ impl Action {
             Action::ClaimReimbursement => "claim a reimbursement of medical costs",
             Action::SettleMedicalBill => "settle a medical bill",
             Action::ReadMedicalBills => "read a case's medical bills",
+            Action::RecordBackPayment => "record a unit's back-payment of premiums",
         }
     }
 }
@@ -539,6 +546,10 @@ impl Role {
             ReadInstitutions => true,
             ClaimReimbursement => matches!(self, Clerk | Administrator | Worker),
             ReadMedicalBills => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
+            // Regulations Art 62(3): the agency's clerks record what the
+            // unit paid back, as they record payments; the award it changes
+            // is still made and checked by two people.
+            RecordBackPayment => matches!(self, Clerk | Administrator),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! (Regulations Arts 43-44, Jiangsu measures Arts 35-36, Order No. 56
 //! Art 6): a unit's division, merger, transfer or contracting out; who
 //! bears an injury's or a case's liability on a day; secondments; postings
-//! abroad that suspend an enrolment; the over-age worker's agreement.
+//! abroad that suspend an enrolment; the over-age worker's agreement; a
+//! unit's back-payment of its uninsured period and who pays a case's items
+//! (Regulations Art 62(2)-(3): `back-payment record|list`, `payers`).
 
 use gongshang_app::liability::{
     LiabilityQuery, LiabilityView, SecondmentRequest, SuccessionRequest, SuspensionRequest,
@@ -55,6 +57,46 @@ pub enum UnitCmd {
         #[command(subcommand)]
         command: AgreementCmd,
     },
+    /// A unit that had not insured its workers paid back premiums and late fees (Regulations Art 62(3))
+    BackPayment {
+        #[command(subcommand)]
+        command: BackPaymentCmd,
+    },
+    /// Who pays each item of a case and since when (Regulations Art 62(2)-(3))
+    Payers {
+        /// The case number
+        case: String,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum BackPaymentCmd {
+    /// Record that UNIT settled the premiums of --from..--until with the late fees on --settled-on
+    Record {
+        unit: String,
+        /// The scheme the premiums were owed in
+        #[arg(long, default_value = "national.employees")]
+        scheme: String,
+        /// The first day of the uninsured period paid back
+        #[arg(long)]
+        from: Date,
+        /// Its last day
+        #[arg(long)]
+        until: Date,
+        #[arg(long)]
+        settled_on: Date,
+        /// Yuan
+        #[arg(long)]
+        premiums: String,
+        /// Yuan (0.05% a day, Art 62(1))
+        #[arg(long)]
+        late_fees: String,
+        /// The receipt or the agency's notice
+        #[arg(long)]
+        document: String,
+    },
+    /// A unit's back-payments
+    List { unit: String },
 }
 
 #[derive(clap::Subcommand)]
@@ -226,6 +268,110 @@ fn print_liability(v: &LiabilityView, zh: bool) {
     }
 }
 
+fn yuan(field: &str, text: &str) -> Result<gongshang_rules::Money, CliError> {
+    gongshang_rules::Money::parse_yuan(text.trim()).map_err(|e| CliError(format!("{field}: {e}")))
+}
+
+fn print_back_payment(r: &gongshang_app::cases::BackPaymentRow, zh: bool) {
+    println!(
+        "{} {} {} {}..{} {} {} {} {} {} {}",
+        r.id,
+        r.unit.as_str(),
+        r.scheme_id,
+        r.period_from,
+        r.period_until,
+        if zh { "补缴于" } else { "settled on" },
+        r.settled_on,
+        r.premiums,
+        r.late_fees,
+        r.document,
+        r.recorded_by
+    );
+}
+
+fn print_payers(p: &gongshang_app::cases::CasePayers, zh: bool) {
+    match &p.finding {
+        None => println!(
+            "{}",
+            if zh {
+                "本案不适用第六十二条"
+            } else {
+                "Art 62 does not apply"
+            }
+        ),
+        Some(f) if !f.uninsured => println!(
+            "{}",
+            if zh {
+                "事故之日用人单位已参保：按条例规定支付"
+            } else {
+                "insured on the accident day: the Regulations' payers"
+            }
+        ),
+        Some(f) => {
+            println!(
+                "{} ({})",
+                if zh {
+                    "事故之日用人单位未参保，由用人单位支付（条例第六十二条第二款）"
+                } else {
+                    "not insured on the accident day: the unit pays (Regulations Art 62(2))"
+                },
+                if zh {
+                    f.coverage_reason.text_zh()
+                } else {
+                    f.coverage_reason.text_en()
+                }
+            );
+            if let Some(b) = &f.back_payment {
+                println!(
+                    "{} {} ({})",
+                    if zh {
+                        "补缴于"
+                    } else {
+                        "back-payment settled on"
+                    },
+                    b.settled_on,
+                    if zh {
+                        "此后新发生的费用由基金支付，条例第六十二条第三款"
+                    } else {
+                        "new costs after it are the fund's, Art 62(3)"
+                    }
+                );
+            }
+        }
+    }
+    for l in &p.lines {
+        println!(
+            "  {:<36} {:<12} {:<8} {:<8} {:<8} {}",
+            if zh {
+                l.item.label_zh()
+            } else {
+                l.item.label_en()
+            },
+            l.beneficiary,
+            if zh {
+                l.payer.label_zh()
+            } else {
+                l.payer.label_en()
+            },
+            l.from_month
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "-".into()),
+            l.until_month.map(|m| m.to_string()).unwrap_or_default(),
+            l.article.map_or("", |a| if zh { a.zh } else { a.en })
+        );
+    }
+    if p.award_to_recompute {
+        println!(
+            "{}",
+            if zh {
+                "已登记补缴：请以 back_payment 为依据重新核定待遇"
+            } else {
+                "a back-payment is recorded: compute the award again (basis back_payment)"
+            }
+        );
+    }
+}
+
 pub fn run(cmd: &UnitCmd, out: &Out) -> Result<(), CliError> {
     let app = crate::db::open_app(out.db.as_deref())?;
     let actor = crate::db::cli_actor(&app, out.actor.as_deref())?;
@@ -290,6 +436,56 @@ pub fn run(cmd: &UnitCmd, out: &Out) -> Result<(), CliError> {
                 }
             }
         },
+        UnitCmd::BackPayment { command } => match command {
+            BackPaymentCmd::Record {
+                unit,
+                scheme,
+                from,
+                until,
+                settled_on,
+                premiums,
+                late_fees,
+                document,
+            } => {
+                let req = gongshang_app::cases::BackPaymentRequest {
+                    unit: credit("unit", unit)?,
+                    scheme_id: scheme
+                        .trim()
+                        .parse()
+                        .map_err(|e| CliError(format!("scheme: {e}")))?,
+                    period_from: *from,
+                    period_until: *until,
+                    settled_on: *settled_on,
+                    premiums: yuan("premiums", premiums)?,
+                    late_fees: yuan("late_fees", late_fees)?,
+                    document: document.clone(),
+                };
+                let row = app.record_back_payment(&actor, &req)?;
+                if out.json {
+                    json(&row);
+                } else {
+                    print_back_payment(&row, zh);
+                }
+            }
+            BackPaymentCmd::List { unit } => {
+                let rows = app.back_payments(&actor, &credit("unit", unit)?)?;
+                if out.json {
+                    json(&rows);
+                } else {
+                    for r in &rows {
+                        print_back_payment(r, zh);
+                    }
+                }
+            }
+        },
+        UnitCmd::Payers { case } => {
+            let p = app.case_payers(&actor, case)?;
+            if out.json {
+                json(&p);
+            } else {
+                print_payers(&p, zh);
+            }
+        }
         UnitCmd::Liability {
             unit,
             case,

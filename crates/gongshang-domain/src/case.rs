@@ -300,6 +300,9 @@ pub enum AwardBasis {
     FactsCorrected,
     /// The insurer's schedule of an accident scheme (益鹭保).
     InsurerSchedule,
+    /// The unit settled the back-payment of its uninsured period: the fund
+    /// pays the new costs after it (Regulations Art 62(3)).
+    BackPayment,
 }
 
 text_enum!(AwardBasis, "basis", {
@@ -308,6 +311,7 @@ text_enum!(AwardBasis, "basis", {
     ParameterCorrection => "parameter_correction",
     FactsCorrected => "facts_corrected",
     InsurerSchedule => "insurer_schedule",
+    BackPayment => "back_payment",
 });
 
 /// Where an award stands (maker-checker: proposed by one person, approved

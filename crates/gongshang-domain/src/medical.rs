@@ -46,6 +46,7 @@ pub const ART_47: &str = "工伤保险条例 第四十七条 (Regulations Art 47
 pub const ART_48: &str = "工伤保险条例 第四十八条 (Regulations Art 48)";
 pub const JIANGSU_ART_24: &str =
     "江苏省实施《工伤保险条例》办法 第二十四条 (Jiangsu measures Art 24)";
+pub const ART_62_2: &str = "工伤保险条例 第六十二条第二款 (Regulations Art 62(2))";
 pub const DECREE_765_ART_22: &str = "社会保险经办条例 第二十二条 (Decree 765 Art 22)";
 pub const DECREE_765_ART_43: &str = "社会保险经办条例 第四十三条 (Decree 765 Art 43)";
 
@@ -547,6 +548,10 @@ pub enum Refusal {
     /// The part of a line outside the catalogues (Art 30(3)) or above the
     /// State's standard for a device (Art 32).
     OutsideCatalogue,
+    /// The unit had not insured the worker on the accident day, and the
+    /// service began before any back-payment (or on its day): the unit pays
+    /// it at the Regulations' standards, not the fund (Art 62(2)-(3)).
+    EmployerPays,
 }
 
 impl Refusal {
@@ -559,6 +564,7 @@ impl Refusal {
             Refusal::RehabilitationUnconfirmed => "rehabilitation_unconfirmed",
             Refusal::DeviceUnconfirmed => "device_unconfirmed",
             Refusal::OutsideCatalogue => "outside_catalogue",
+            Refusal::EmployerPays => "employer_pays",
         }
     }
 
@@ -588,6 +594,9 @@ impl Refusal {
             Refusal::OutsideCatalogue => {
                 "outside the catalogues and standards; the fund does not pay it".into()
             }
+            Refusal::EmployerPays => {
+                "the unit had not insured the worker on the accident day: the unit pays it (Regulations Art 62(2))".into()
+            }
         }
     }
 
@@ -602,6 +611,7 @@ impl Refusal {
             Refusal::RehabilitationUnconfirmed => "工伤康复未经专家确认".into(),
             Refusal::DeviceUnconfirmed => "辅助器具未经劳动能力鉴定委员会确认".into(),
             Refusal::OutsideCatalogue => "超出目录、标准的部分，基金不予支付".into(),
+            Refusal::EmployerPays => "事故发生时用人单位未参加工伤保险，由用人单位支付".into(),
         }
     }
 
@@ -614,6 +624,7 @@ impl Refusal {
             Refusal::RehabilitationUnconfirmed => JIANGSU_ART_24,
             Refusal::DeviceUnconfirmed => ART_32,
             Refusal::OutsideCatalogue => ART_48,
+            Refusal::EmployerPays => ART_62_2,
         }
     }
 }
@@ -638,6 +649,31 @@ pub struct Settlement {
     pub lines: Vec<SettledLine>,
     pub payable: Money,
     pub refused: Money,
+}
+
+impl Settlement {
+    /// The settlement of a bill the unit pays (Regulations Art 62(2)): what
+    /// the fund would have paid is refused to the fund and named the unit's;
+    /// what the fund refuses anyway keeps its reason.
+    pub fn payable_by_the_unit(self) -> Settlement {
+        let mut lines = self.lines;
+        for l in &mut lines {
+            if l.payable.fen() > 0 {
+                l.refused = l.refused.checked_add(l.payable).unwrap_or(l.refused);
+                l.payable = Money::ZERO;
+                l.refusal = Some(Refusal::EmployerPays);
+                l.article = ART_62_2;
+            }
+        }
+        Settlement {
+            lines,
+            payable: Money::ZERO,
+            refused: self
+                .refused
+                .checked_add(self.payable)
+                .unwrap_or(self.refused),
+        }
+    }
 }
 
 /// Settles a bill (Regulations Arts 30-32, 48; Jiangsu Art 24). `institution`

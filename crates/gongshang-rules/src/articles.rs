@@ -37,6 +37,11 @@ pub const REG_39_1_3: Article = reg(
     "Regulations Art 39(1)(3)",
 );
 pub const REG_39_3: Article = reg("《工伤保险条例》第三十九条第三款", "Regulations Art 39(3)");
+pub const REG_62_2: Article = reg("《工伤保险条例》第六十二条第二款", "Regulations Art 62(2)");
+pub const REG_62_3: Article = reg(
+    "《工伤保险条例》第六十二条第三款；人社部发〔2016〕29号第三条",
+    "Regulations Art 62(3); MOHRSS 2016 No. 29 item 3",
+);
 pub const REG_64: Article = reg("《工伤保险条例》第六十四条第二款", "Regulations Art 64(2)");
 pub const CONTRIBUTION: Article = reg(
     "《社会保险法》第三十四条、第三十五条；《工伤保险条例》第八条、第十条；人社部发〔2015〕71号",

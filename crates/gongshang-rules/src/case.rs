@@ -128,6 +128,12 @@ pub struct CaseInput {
     /// injury (Jiangsu Art 33: the one-time disability subsidy is not recomputed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<crate::missing_and_repeat::ReviewOf>,
+    /// The unit had not insured the worker on the day of the accident
+    /// (Regulations Art 62(2)), and when it settled the back-payment (Art
+    /// 62(3)): the unit pays what the fund would, the fund the new costs
+    /// after the back-payment ([`crate::uninsured`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uninsured: Option<crate::uninsured::Uninsured>,
 }
 
 /// The computed award of a case, with everything needed to explain it.

@@ -35,6 +35,7 @@ pub mod scheme;
 pub mod scheme_award;
 pub mod scheme_id;
 pub mod trace;
+pub mod uninsured;
 pub mod unlicensed;
 
 pub use award::{

@@ -199,6 +199,17 @@ pub fn calculate_under_scheme(
     case: &CaseInput,
 ) -> Result<SchemeResult, RulesError> {
     let scheme = policy.scheme(scheme_id)?;
+    if case.uninsured.is_some()
+        && scheme.claim_procedure != crate::scheme::ClaimProcedure::InjuryDetermination
+    {
+        return Err(RulesError::InputConflict {
+            input: "uninsured",
+            reason: format!(
+                "scheme {} has no employer who insures the worker; Regulations Art 62 concerns a unit's insurance",
+                scheme.id
+            ),
+        });
+    }
     let eligibility = check_eligibility(policy, scheme, case)?;
     let mut result = match scheme.benefit_family {
         BenefitFamily::Regulations
@@ -210,6 +221,7 @@ pub fn calculate_under_scheme(
         BenefitFamily::InsurerSchedule => insurer_award(policy, scheme, case)?,
     };
     result.eligibility = eligibility;
+    crate::uninsured::apply(case, &mut result);
     Ok(result)
 }
 

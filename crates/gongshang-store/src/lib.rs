@@ -18,6 +18,7 @@
 //! table and `INSERT ... SELECT ... ON CONFLICT DO NOTHING`).
 
 pub mod accounts;
+pub mod back_payments;
 pub mod cases;
 pub mod db;
 pub mod engine;
@@ -56,6 +57,7 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
+pub use back_payments::{BackPaymentRow, BackPaymentStore, NewBackPayment};
 pub use cases::{
     CaseStore, MatchingStore, MedicalStore, MissingWorkerStore, RecurrenceStore, RecusalStore,
     RevisionStore, StaffStore, StopReportStore,
@@ -102,6 +104,7 @@ pub trait Store:
     + LiabilityStore
     + MedicalStore
     + StopReportStore
+    + BackPaymentStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

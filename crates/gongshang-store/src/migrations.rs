@@ -202,6 +202,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0210_unit_successions.sql"),
         postgres: include_str!("../migrations/postgres/0210_unit_successions.sql"),
     },
+    Migration {
+        version: 220,
+        name: "back_payments",
+        sqlite: include_str!("../migrations/sqlite/0220_back_payments.sql"),
+        postgres: include_str!("../migrations/postgres/0220_back_payments.sql"),
+    },
     // Decree 765 Art 25: stop-benefit events reported, and their deadline.
     Migration {
         version: 230,

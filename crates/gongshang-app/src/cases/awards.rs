@@ -41,12 +41,13 @@ impl App {
             "appraisal_date",
             "earlier_injuries",
             "review",
+            "uninsured",
         ] {
             if given.contains_key(field) {
                 return Err(AppError::invalid(
                     "facts",
                     format!(
-                        "{field} comes from the case and its appraisal conclusion; leave it out"
+                        "{field} comes from the case, its appraisal conclusion and the unit's cover; leave it out"
                     ),
                 ));
             }
@@ -73,6 +74,9 @@ impl App {
             }
         }
         input.earlier_injuries = self.earlier_injuries(loaded)?;
+        // Regulations Art 62(2)-(3): from the stored coverage of the unit on
+        // the accident day and the unit's back-payment.
+        input.uninsured = self.uninsured_of(&loaded.row)?;
         if input.person.is_none() {
             input.person = self.applicant_of(&loaded.row)?;
         }
@@ -140,7 +144,7 @@ impl App {
         }))
     }
 
-    fn approved_award(&self, case_id: i64) -> Result<Option<AwardRow>, AppError> {
+    pub(super) fn approved_award(&self, case_id: i64) -> Result<Option<AwardRow>, AppError> {
         Ok(self
             .store
             .awards_of_case(case_id)?
@@ -149,7 +153,7 @@ impl App {
     }
 
     /// The rules engine's case an award was computed on.
-    fn facts_of(award: &AwardRow) -> Result<CaseInput, AppError> {
+    pub(super) fn facts_of(award: &AwardRow) -> Result<CaseInput, AppError> {
         let input: serde_json::Value = serde_json::from_str(&award.input)
             .map_err(|e| AppError::invalid("input", e.to_string()))?;
         serde_json::from_value(input["case"].clone())
@@ -753,6 +757,53 @@ pub(super) fn end_terms(
     }
 }
 
+/// The monthly items of an award as the benefits that pay them: each item
+/// from its first month; under Regulations Art 62(3) an item the fund took
+/// over after the back-payment is two, the unit's months up to the one
+/// before `uninsured::first_fund_month` and the fund's from it (one of them
+/// empty when the item starts after, it is left out).
+fn monthly_segments(
+    items: &[AwardItemRow],
+    input: &serde_json::Value,
+    facts: &CaseInput,
+) -> Result<Vec<(AwardItemRow, Month, Option<Month>)>, AppError> {
+    let fund_from = gongshang_rules::uninsured::first_fund_month(facts.uninsured).map(Month::of);
+    let mut out = Vec::new();
+    for it in items
+        .iter()
+        .filter(|i| i.periodicity == Periodicity::Monthly)
+    {
+        let start = super::missing::missing_pensions_from(input, it.item)
+            .unwrap_or_else(|| benefit_start(facts, it.item));
+        match fund_from {
+            // A fund item of an uninsured case is one the fund took over.
+            Some(first) if it.payer == Payer::Fund && facts.uninsured.is_some() => {
+                if start < first {
+                    let unit = AwardItemRow {
+                        payer: Payer::Employer,
+                        ..it.clone()
+                    };
+                    out.push((unit, start, Some(previous_month(first)?)));
+                }
+                out.push((it.clone(), start.max(first), None));
+            }
+            _ => out.push((it.clone(), start, None)),
+        }
+    }
+    Ok(out)
+}
+
+fn art62_3_reason(facts: &CaseInput) -> String {
+    format!(
+        "art62_3: back-payment settled {}; the fund pays from the next month",
+        facts
+            .uninsured
+            .and_then(|u| u.back_paid_on)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    )
+}
+
 /// What an award was computed on: its stored input (JSON), the rules
 /// engine's case in it, and the dependants' birth dates.
 #[derive(Copy, Clone)]
@@ -793,12 +844,7 @@ pub(super) fn approval_plan(
         approval.ledger.push(tx);
     }
     let mut continuing = BTreeSet::new();
-    for it in items
-        .iter()
-        .filter(|i| i.periodicity == Periodicity::Monthly)
-    {
-        let start = super::missing::missing_pensions_from(input, it.item)
-            .unwrap_or_else(|| benefit_start(facts, it.item));
+    for (it, start, until) in monthly_segments(items, input, facts)? {
         // A benefit still runs when nothing ended it, or when its end is
         // only scheduled ahead (a child's pension ends the month before
         // the 18th birthday, set when it starts, Art 39(1)(2)): the new
@@ -810,6 +856,12 @@ pub(super) fn approval_plan(
                 && (b.end_reason.is_none() || b.end_month.is_some_and(|end| end >= start))
         }) {
             continuing.insert(b.id);
+            // Regulations Art 62(3): the unit's months end where the fund's begin.
+            if let Some(last) = until
+                && b.end_month != Some(last)
+            {
+                approval.endings.push((b.id, last, art62_3_reason(facts)));
+            }
             // The new amount applies from its own start, but never to a
             // month already paid (those differences are arrears).
             let next_unpaid = match last_paid {
@@ -832,8 +884,17 @@ pub(super) fn approval_plan(
             }
             continue;
         }
-        let (end_month, end_reason, end_condition) =
+        let (mut end_month, mut end_reason, end_condition) =
             end_terms(facts, it.item, &it.beneficiary, births);
+        if let Some(last) = until
+            && end_month.is_none_or(|end| end > last)
+        {
+            end_month = Some(last);
+            end_reason = Some(art62_3_reason(facts));
+        }
+        if end_month.is_some_and(|end| end < start) {
+            continue;
+        }
         approval.new_benefits.push(NewPeriodicBenefit {
             case_id,
             award_id: Some(award_id),

@@ -379,8 +379,22 @@ impl App {
                 .collect(),
         };
         let today = self.case_today();
+        // Regulations Art 62(2)-(3): a bill of an uninsured unit's worker is
+        // the unit's unless its service began after the back-payment.
+        let uninsured = self.uninsured_of(&loaded.row)?;
         let row = match medical::settle(&bill, institution.as_ref(), standing) {
             Ok(settlement) => {
+                let settlement = match gongshang_rules::uninsured::payer_of(
+                    uninsured,
+                    gongshang_rules::uninsured::Cost::MedicalCosts,
+                    gongshang_rules::Payer::Fund,
+                    bill.service_from,
+                )
+                .payer
+                {
+                    gongshang_rules::Payer::Fund => settlement,
+                    _ => settlement.payable_by_the_unit(),
+                };
                 let ledger = if settlement.payable.fen() > 0 {
                     let key = format!("medical-bill-{bill_id}");
                     Some(ledger::medical_costs_paid(

@@ -413,6 +413,7 @@ pub mod events;
 mod filing;
 mod medical;
 mod missing;
+mod payers;
 mod preview;
 mod reading;
 mod recurrence;
@@ -421,6 +422,7 @@ mod revision;
 
 pub use appraisal_fee::{APPRAISAL_FEE_ARTICLE, AppraisalFeeInput, AppraisalFeeView};
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
+pub use gongshang_store::BackPaymentRow;
 pub use gongshang_store::cases::Recusal;
 pub use gongshang_store::cases::{
     InstitutionRow, MedicalBillLineRow, MedicalBillRow, MedicalBillStatus,
@@ -436,6 +438,7 @@ pub use missing::{
     MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,
     decode_missing,
 };
+pub use payers::{Art62Finding, BackPaymentRequest, CasePayers, PayerLine};
 pub use preview::CommandPreview;
 pub use recurrence::{MEDICAL_NOTE_MAX_CHARS, RecurrenceAwardRequest, RecurrenceRequest};
 pub use revision::RevisionInput;

@@ -11,6 +11,7 @@ mod matching;
 mod medical;
 mod missing;
 mod monitor;
+mod payers;
 mod payout;
 mod payroll_props;
 mod people;

@@ -22,7 +22,7 @@ use jiff::civil::{Date, date};
 use super::cases::{CHECKER, MAKER, application, each_backend, employee, recognised};
 use super::{resident, yuan};
 
-fn institution(code: &str, kind: ServiceKind) -> InstitutionRequest {
+pub(super) fn institution(code: &str, kind: ServiceKind) -> InstitutionRequest {
     InstitutionRequest {
         code: InstitutionCode::parse(code).unwrap(),
         name: format!("协议机构{code}"),
@@ -34,7 +34,7 @@ fn institution(code: &str, kind: ServiceKind) -> InstitutionRequest {
     }
 }
 
-fn bill(
+pub(super) fn bill(
     kind: ServiceKind,
     code: Option<&str>,
     from: Date,

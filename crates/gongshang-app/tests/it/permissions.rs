@@ -112,6 +112,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ClaimReimbursement, "c a w"),
     (Action::SettleMedicalBill, "c a"),
     (Action::ReadMedicalBills, "c r a u w"),
+    // Regulations Art 62(3)
+    (Action::RecordBackPayment, "c a"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -976,6 +978,25 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadMedicalBills,
             "medical_bills",
             Box::new(|a, x| ok(a.medical_bills(x, "GS-NONE"))),
+        ),
+        (
+            Action::RecordBackPayment,
+            "record_back_payment",
+            Box::new(|a, x| {
+                ok(a.record_back_payment(
+                    x,
+                    &gongshang_app::cases::BackPaymentRequest {
+                        unit: super::credit(99, "440106"),
+                        scheme_id: "national.employees".parse().unwrap(),
+                        period_from: jiff::civil::date(2025, 1, 1),
+                        period_until: jiff::civil::date(2025, 5, 31),
+                        settled_on: jiff::civil::date(2025, 6, 1),
+                        premiums: gongshang_rules::Money::from_fen(100),
+                        late_fees: gongshang_rules::Money::ZERO,
+                        document: "x".into(),
+                    },
+                ))
+            }),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

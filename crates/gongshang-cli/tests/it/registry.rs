@@ -664,3 +664,109 @@ fn regs_art43_1_a_merger_recorded_on_the_command_line_moves_the_liability() {
     ]);
     assert!(!twice.status.success());
 }
+
+/// Regulations Art 62(3): `unit back-payment record|list` on a unit of a
+/// synthetic registry whose enrolments start 2025-01-01: the premiums of
+/// 2024 paid back with the late fees on 2025-03-15 are recorded once with
+/// who recorded them; a day before the period ends is refused naming the
+/// field, and so is a unit with no enrolment running that day.
+#[test]
+fn art62_3_a_back_payment_recorded_on_the_command_line_is_listed_once() {
+    let dir = TempDir::new("backpay");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    ok(gongshang(&[
+        "synth",
+        "registry",
+        "--units",
+        "3",
+        "--people",
+        "5",
+        "--seed",
+        "7",
+        "--out",
+        s(&dir.0),
+    ]));
+    ok(gongshang(&["db", "init", "--db", db]));
+    for kind in ["units", "people", "enrollments"] {
+        ok(gongshang(&[
+            "import",
+            kind,
+            s(&dir.path(&format!("{kind}.csv"))),
+            "--db",
+            db,
+            "--actor",
+            "tester",
+        ]));
+    }
+    let enrollments = std::fs::read_to_string(dir.path("enrollments.csv")).unwrap();
+    let line = enrollments
+        .lines()
+        .skip(1)
+        .find(|l| l.contains(",employee,") && l.contains(",2025-01-01,"))
+        .unwrap();
+    let fields: Vec<&str> = line.split(',').collect();
+    let (unit, scheme) = (fields[1], fields[2]);
+    let record = |settled_on: &str| {
+        gongshang(&[
+            "unit",
+            "back-payment",
+            "record",
+            unit,
+            "--scheme",
+            scheme,
+            "--from",
+            "2024-01-01",
+            "--until",
+            "2024-12-31",
+            "--settled-on",
+            settled_on,
+            "--premiums",
+            "3600.00",
+            "--late-fees",
+            "220.00",
+            "--document",
+            "补缴凭证1号",
+            "--db",
+            db,
+            "--actor",
+            "tester",
+            "--lang",
+            "en",
+        ])
+    };
+    let early = record("2024-12-01");
+    assert!(!early.status.success());
+    assert!(
+        String::from_utf8_lossy(&early.stderr).contains("settled_on"),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+    // Enrolled only from 2025-01-01: on 2024-12-31 the unit had not enrolled.
+    let unenrolled = record("2024-12-31");
+    assert!(!unenrolled.status.success());
+    assert!(
+        String::from_utf8_lossy(&unenrolled.stderr).contains("no enrolment"),
+        "{}",
+        String::from_utf8_lossy(&unenrolled.stderr)
+    );
+    let out = ok(record("2025-03-15"));
+    assert!(out.contains("settled on 2025-03-15"), "{out}");
+    let again = record("2025-03-15");
+    assert!(!again.status.success(), "once");
+    let list = ok(gongshang(&[
+        "unit",
+        "back-payment",
+        "list",
+        unit,
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert_eq!(list.lines().count(), 1, "{list}");
+    assert!(
+        list.contains("3600.00") && list.contains("220.00") && list.contains("tester"),
+        "{list}"
+    );
+}

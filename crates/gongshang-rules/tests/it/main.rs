@@ -16,6 +16,7 @@ mod properties;
 mod scheme_procedures;
 mod smoke;
 mod snapshots;
+mod uninsured;
 mod unlicensed;
 
 use std::path::{Path, PathBuf};

@@ -19,6 +19,7 @@ pub mod medical;
 pub mod missing;
 pub mod monitor;
 pub mod orders;
+pub mod payers;
 pub mod payments;
 pub mod recurrences;
 pub mod registry;
@@ -56,6 +57,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(missing::router())
         .merge(recurrences::router())
         .merge(liability::router())
+        .merge(payers::router())
         .merge(revisions::router())
         .merge(benefits::router())
         .merge(stats::router())

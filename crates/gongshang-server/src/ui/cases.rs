@@ -188,6 +188,8 @@ pub struct CasePage {
     /// Regulations Art 43: who bears the case's liability today (none for
     /// a case without an employer).
     liability: Option<gongshang_app::liability::LiabilityView>,
+    /// Regulations Art 62(2)-(3): who pays each item and since when.
+    payers: gongshang_app::cases::CasePayers,
 }
 
 /// A command the state allows now, with what it does to the deadlines.
@@ -224,6 +226,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 Err(AppError::Conflict { .. }) => None,
                 Err(e) => return Err(e),
             };
+            let payers = app.case_payers(&actor, &n)?;
             let revisions = app.appraisal_revisions(&actor, &n)?;
             let (conclusions, fees) = if actor.may(Action::ReadAppraisalFees) {
                 (
@@ -264,6 +267,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 missing,
                 recurrences,
                 liability,
+                payers,
             })
         })
         .await
@@ -336,6 +340,9 @@ fn case_body(
         }
         @if ctx.viewer.may(Action::RecordRecurrence) || !page.recurrences.is_empty() {
             (super::recurrence::section(ctx, &r.number, v.injury_recognised(), &page.recurrences, failed))
+        }
+        @if page.payers.finding.is_some() {
+            (super::payers::section(ctx, &page.payers))
         }
         @if ctx.viewer.may(Action::ReadMedicalBills) {
             section.card #medical {
@@ -800,7 +807,7 @@ fn award_form(
                     label for="basis" { (ctx.t("重新核定的原因", "Why it is computed again")) }
                     select #basis name="basis" aria-invalid=[bad("basis")] {
                         option value="" { (ctx.t("请选择", "Please choose")) }
-                        @for b in [AwardBasis::NewAppraisal, AwardBasis::ParameterCorrection, AwardBasis::FactsCorrected] {
+                        @for b in [AwardBasis::NewAppraisal, AwardBasis::ParameterCorrection, AwardBasis::FactsCorrected, AwardBasis::BackPayment] {
                             option value=(b.as_str()) selected[f.is_some_and(|f| f.basis == b.as_str())] { (basis_words(ctx.lang, b)) }
                         }
                     }

@@ -256,13 +256,13 @@ fn opt(text: &str) -> Option<String> {
     Some(text.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-fn date_of(field: &'static str, text: &str) -> Result<jiff::civil::Date, AppError> {
+pub(super) fn date_of(field: &'static str, text: &str) -> Result<jiff::civil::Date, AppError> {
     text.trim()
         .parse()
         .map_err(|_| AppError::invalid(field, format!("{text:?} is not a date (YYYY-MM-DD)")))
 }
 
-fn money_of(field: &'static str, text: &str) -> Result<Money, AppError> {
+pub(super) fn money_of(field: &'static str, text: &str) -> Result<Money, AppError> {
     if text.trim().is_empty() {
         return Ok(Money::ZERO);
     }

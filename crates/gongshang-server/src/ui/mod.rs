@@ -31,6 +31,7 @@ mod matching;
 mod medical;
 mod missing;
 mod monitor;
+mod payers;
 mod payout;
 mod plain;
 mod platform;
@@ -87,6 +88,7 @@ pub fn router() -> Router<AppState> {
         .merge(grading::router())
         .merge(matching::router())
         .merge(medical::router())
+        .merge(payers::router())
         // issue 17: secondments, postings abroad, over-age agreements, successions
         .merge(engagements::router())
 }

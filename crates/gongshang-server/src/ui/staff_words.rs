@@ -401,6 +401,10 @@ pub fn basis_words(lang: Lang, b: AwardBasis) -> &'static str {
         AwardBasis::ParameterCorrection => lang.t("参数更正", "parameter corrected"),
         AwardBasis::FactsCorrected => lang.t("事实更正", "facts corrected"),
         AwardBasis::InsurerSchedule => lang.t("保险赔付标准", "insurer's schedule"),
+        AwardBasis::BackPayment => lang.t(
+            "用人单位补缴后（条例第六十二条第三款）",
+            "after the unit's back-payment (Art 62(3))",
+        ),
     }
 }
 

@@ -747,6 +747,28 @@ fn in_headless_chromium_the_clerk_reviewer_administrator_and_analyst_do_their_da
     b.wait_text("main h1", "材料审核中");
     let case_url = b.url();
     let number = case_url.rsplit('/').next().unwrap_or("").to_owned();
+    // Regulations Art 62(2): the demo's enterprise never enrolled this
+    // worker, so the unit pays; the back-payment form refuses a period that
+    // ends before it begins next to the field, keeping the receipt typed;
+    // on a phone the form is one column.
+    b.go(&format!("/cases/{number}/payers"));
+    b.wait_text("#payers-finding", "未为该职工参加工伤保险");
+    b.set_value("#period_from", "2026-06-01");
+    b.set_value("#period_until", "2026-05-01");
+    b.set_value("#settled_on", "2026-06-12");
+    b.fill("#premiums", "1200.00");
+    b.fill("#late_fees", "30.00");
+    b.fill("#document", "补缴凭证-777");
+    b.click("#back-payment-form button[type=submit]");
+    b.wait_text("#period_until-error", "填写有误");
+    assert!(b.try_find("#period_from-error").is_none());
+    assert_eq!(b.value("#document"), "补缴凭证-777");
+    b.screenshot("staff-payers-error");
+    b.resize(390, 844);
+    b.screenshot("staff-payers-phone");
+    b.resize(1280, 1000);
+    b.cmd("POST", "/url", Some(json!({"url": case_url})));
+    b.wait_text("#payers", "第六十二条");
     // Found in the queue by the identity number.
     b.go(&format!("/queue?q={}", person.as_str()));
     b.wait_text("main", &number);

@@ -14,6 +14,7 @@ mod matching;
 mod medical;
 mod missing;
 mod openapi;
+mod payers;
 mod plumbing;
 mod recurrence;
 mod roles;

@@ -1,0 +1,321 @@
+//! Who pays when the unit had not insured the worker (Regulations Art
+//! 62(2)-(3)): the finding read from the stored coverage of the case's unit
+//! on the accident day, the unit's back-payment as the agency records it,
+//! and each item's payer and since when. The rule is the rules engine's
+//! (`gongshang_rules::uninsured::payer_of`); here it is only asked.
+
+use gongshang_rules::award::Periodicity;
+use gongshang_rules::uninsured::{self, Cost, Uninsured};
+use gongshang_rules::{Item, Payer};
+use gongshang_store::{BackPaymentRow, NewBackPayment};
+
+use super::*;
+use crate::coverage::CoverageReason;
+
+/// A back-payment as a clerk records it (Regulations Art 62(3)).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackPaymentRequest {
+    pub unit: CreditCode,
+    pub scheme_id: SchemeId,
+    /// The first and last day of the uninsured period the premiums were owed for.
+    pub period_from: Date,
+    pub period_until: Date,
+    /// The day the premiums and the late fees were settled.
+    pub settled_on: Date,
+    pub premiums: Money,
+    pub late_fees: Money,
+    /// The receipt or the agency's notice it rests on.
+    pub document: String,
+}
+
+/// What the stored coverage says of the case's unit on the accident day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Art62Finding {
+    /// Whether Art 62 applies: the unit had not insured the worker.
+    pub uninsured: bool,
+    /// Why (the coverage answer's reason on the accident day).
+    pub coverage_reason: CoverageReason,
+    /// The unit's back-payment whose period holds the accident, the
+    /// earliest settled (Art 62(3)).
+    pub back_payment: Option<BackPaymentRow>,
+}
+
+/// One item of the case with its payer over time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PayerLine {
+    pub item: Item,
+    pub beneficiary: String,
+    pub periodicity: Periodicity,
+    pub payer: Payer,
+    /// The first month (monthly items) this payer pays; none for a one-time item.
+    pub from_month: Option<Month>,
+    /// The last month this payer pays, when it ends.
+    pub until_month: Option<Month>,
+    /// The article the payer rests on (Art 62(2) or 62(3)); none: the
+    /// Regulations' own payer.
+    pub article: Option<gongshang_rules::trace::Article>,
+}
+
+/// Who pays what on a case, and since when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CasePayers {
+    pub case_number: String,
+    pub unit: Option<CreditCode>,
+    pub scheme_id: SchemeId,
+    /// None where Art 62 has nothing to say (no unit, or not an injury
+    /// determination under a unit's insurance).
+    pub finding: Option<Art62Finding>,
+    /// The approved award's items and the periodic benefits, each with its payer.
+    pub lines: Vec<PayerLine>,
+    /// Medical, rehabilitation and device bills: the first day of service
+    /// from which the fund pays them (none: never, while uninsured and not
+    /// back-paid; the accident day when insured).
+    pub medical_fund_from: Option<Date>,
+    /// A back-payment was recorded after the approved award was computed
+    /// on no back-payment: compute the award again to move the new costs.
+    pub award_to_recompute: bool,
+}
+
+impl App {
+    /// Records a unit's back-payment of the premiums and late fees of its
+    /// uninsured period (Regulations Art 62(3)), as the agency received
+    /// proof of it. The unit must be registered and enrolled in the scheme
+    /// on the day settled (参加工伤保险并补缴); the period must end by that
+    /// day and the day must not be ahead of today.
+    pub fn record_back_payment(
+        &self,
+        actor: &Actor,
+        req: &BackPaymentRequest,
+    ) -> Result<BackPaymentRow, AppError> {
+        actor.authorize(Action::RecordBackPayment)?;
+        self.scheme(&req.scheme_id)?;
+        let today = self.case_today();
+        if req.period_until < req.period_from {
+            return Err(AppError::invalid(
+                "period_until",
+                format!(
+                    "{} is before the first day of the period, {}",
+                    req.period_until, req.period_from
+                ),
+            ));
+        }
+        if req.settled_on < req.period_until {
+            return Err(AppError::invalid(
+                "settled_on",
+                format!(
+                    "{} is before the period's last day, {}; the premiums of a period are paid back after it",
+                    req.settled_on, req.period_until
+                ),
+            ));
+        }
+        if req.settled_on > today {
+            return Err(AppError::invalid(
+                "settled_on",
+                format!("{} is after today, {today}", req.settled_on),
+            ));
+        }
+        if req.premiums.fen() <= 0 {
+            return Err(AppError::invalid(
+                "premiums",
+                format!("{} yuan; more than 0.00", req.premiums),
+            ));
+        }
+        if req.late_fees.fen() < 0 {
+            return Err(AppError::invalid(
+                "late_fees",
+                format!("{} yuan; 0.00 or more", req.late_fees),
+            ));
+        }
+        let document = req.document.trim();
+        if document.is_empty() || document.chars().count() > 200 {
+            return Err(AppError::invalid(
+                "document",
+                "the receipt or notice number, 1 to 200 characters",
+            ));
+        }
+        if self.store.unit_by_code(&req.unit)?.is_none() {
+            return Err(AppError::NotFound {
+                entity: "unit",
+                key: req.unit.as_str().to_owned(),
+            });
+        }
+        let enrolled = self
+            .store
+            .enrollments_of_unit(&req.unit, Some(&req.scheme_id))?
+            .iter()
+            .any(|e| e.start <= req.settled_on && e.last_day.is_none_or(|l| req.settled_on <= l));
+        if !enrolled {
+            return Err(AppError::Conflict {
+                entity: "back-payment",
+                reason: format!(
+                    "unit {} has no enrolment in {} running on {}; Art 62(3) asks the unit to enrol and pay back",
+                    req.unit.as_str(),
+                    req.scheme_id,
+                    req.settled_on
+                ),
+            });
+        }
+        Ok(self.store.record_back_payment(
+            &NewBackPayment {
+                unit: req.unit,
+                scheme_id: req.scheme_id.clone(),
+                period_from: req.period_from,
+                period_until: req.period_until,
+                settled_on: req.settled_on,
+                premiums: req.premiums,
+                late_fees: req.late_fees,
+                document: document.to_owned(),
+            },
+            &actor.audit_name(),
+            self.now(),
+        )?)
+    }
+
+    /// A unit's back-payments (agency staff, or the unit itself).
+    pub fn back_payments(
+        &self,
+        actor: &Actor,
+        unit: &CreditCode,
+    ) -> Result<Vec<BackPaymentRow>, AppError> {
+        actor.authorize(Action::ReadRegistry)?;
+        actor.require_reach(actor.reaches_unit(Some(unit)), "unit", unit.as_str())?;
+        Ok(self.store.back_payments_of_unit(unit)?)
+    }
+
+    /// Regulations Art 62 of a case: under an injury determination with a
+    /// unit, whether the unit covered the worker in the case's scheme on the
+    /// accident day by the stored coverage, and the back-payment whose
+    /// period holds the accident. A posting abroad (Art 44) is no failure
+    /// to insure: Art 62 does not apply.
+    pub(crate) fn art62_finding(&self, row: &CaseRow) -> Result<Option<Art62Finding>, AppError> {
+        let Some(unit) = row.unit else {
+            return Ok(None);
+        };
+        if row.flow != Flow::Determination {
+            return Ok(None);
+        }
+        let answer =
+            self.coverage_answer(&row.person, At::Day(row.accident_date), Some(&unit), None)?;
+        let covered = answer.covers.iter().any(|c| c.scheme_id == row.scheme_id);
+        let uninsured = !covered && answer.reason != CoverageReason::Suspended;
+        let back_payment = if uninsured {
+            self.store
+                .back_payments_of_unit(&unit)?
+                .into_iter()
+                .find(|b| {
+                    b.scheme_id == row.scheme_id
+                        && b.period_from <= row.accident_date
+                        && row.accident_date <= b.period_until
+                })
+        } else {
+            None
+        };
+        Ok(Some(Art62Finding {
+            uninsured,
+            coverage_reason: if covered {
+                CoverageReason::Covered
+            } else {
+                answer.reason
+            },
+            back_payment,
+        }))
+    }
+
+    /// The rules engine's finding for a case's award (none: insured).
+    pub(crate) fn uninsured_of(&self, row: &CaseRow) -> Result<Option<Uninsured>, AppError> {
+        Ok(self
+            .art62_finding(row)?
+            .filter(|f| f.uninsured)
+            .map(|f| Uninsured {
+                back_paid_on: f.back_payment.map(|b| b.settled_on),
+            }))
+    }
+
+    /// Who pays each item of a case and since when: the approved award's
+    /// one-time items, the periodic benefits with their months, and from
+    /// which day of service the fund pays the medical bills.
+    pub fn case_payers(&self, actor: &Actor, number: &str) -> Result<CasePayers, AppError> {
+        actor.authorize(Action::ReadCase)?;
+        let row = self.case_row(actor, number)?;
+        let finding = self.art62_finding(&row)?;
+        let uninsured = finding.as_ref().filter(|f| f.uninsured).map(|f| Uninsured {
+            back_paid_on: f.back_payment.as_ref().map(|b| b.settled_on),
+        });
+        let article =
+            |payer: Payer, regular_fund: bool| -> Option<gongshang_rules::trace::Article> {
+                match (uninsured, payer, regular_fund) {
+                    (Some(_), Payer::Employer, true) => Some(gongshang_rules::articles::REG_62_2),
+                    (Some(_), Payer::Fund, _) => Some(gongshang_rules::articles::REG_62_3),
+                    _ => None,
+                }
+            };
+        let approved = self.approved_award(row.id)?;
+        let mut lines = Vec::new();
+        let mut award_to_recompute = false;
+        if let Some(award) = &approved {
+            let facts = Self::facts_of(award)?;
+            award_to_recompute = uninsured.is_some_and(|u| u.back_paid_on.is_some())
+                && facts.uninsured.is_none_or(|u| u.back_paid_on.is_none());
+            for it in award
+                .items
+                .iter()
+                .filter(|i| i.periodicity == Periodicity::OneTime)
+            {
+                let regular_fund = it.citation.contains("第62条") || it.payer == Payer::Fund;
+                lines.push(PayerLine {
+                    item: it.item,
+                    beneficiary: it.beneficiary.clone(),
+                    periodicity: it.periodicity,
+                    payer: it.payer,
+                    from_month: None,
+                    until_month: None,
+                    article: article(it.payer, regular_fund),
+                });
+            }
+        }
+        for b in self.store.periodic_benefits_of_case(row.id)? {
+            if b.end_month.is_some_and(|end| end < b.start_month) {
+                continue;
+            }
+            let regular_fund = b.payer == Payer::Fund
+                || b.end_reason
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("art62_3"))
+                || approved.as_ref().is_some_and(|a| {
+                    a.items.iter().any(|i| {
+                        i.item == b.item
+                            && i.beneficiary == b.beneficiary
+                            && i.citation.contains("第62条")
+                    })
+                });
+            lines.push(PayerLine {
+                item: b.item,
+                beneficiary: b.beneficiary.clone(),
+                periodicity: Periodicity::Monthly,
+                payer: b.payer,
+                from_month: Some(b.start_month),
+                until_month: b.end_month,
+                article: article(b.payer, regular_fund),
+            });
+        }
+        // A bill is the fund's when its first day of service is: the first
+        // such day by the rule.
+        let medical_fund_from = match uninsured {
+            None => Some(row.accident_date),
+            Some(u) => u.back_paid_on.and_then(|d| d.tomorrow().ok()).filter(|&d| {
+                uninsured::payer_of(Some(u), Cost::MedicalCosts, Payer::Fund, d).payer
+                    == Payer::Fund
+            }),
+        };
+        Ok(CasePayers {
+            case_number: row.number.clone(),
+            unit: row.unit,
+            scheme_id: row.scheme_id.clone(),
+            finding,
+            lines,
+            medical_fund_from,
+            award_to_recompute,
+        })
+    }
+}

@@ -1,0 +1,384 @@
+//! Regulations Art 62(2)-(3) through the services, on each backend: who
+//! pays when the unit had not insured the worker, and after it enrolled and
+//! paid back the premiums with the late fees.
+//!
+//! The case: a worker of a Guangzhou unit injured on 2025-03-10 while the
+//! unit had not enrolled them (it enrols them from 2025-06-01), recognised,
+//! appraised grade 4 on 2025-10-15; own wage 8000.00 (regional average
+//! 10000.00 given, so the benefit wage is the own wage, within 60%-300%),
+//! 6 months of paid suspension. By hand (Regulations Arts 33 and 35, the
+//! same in Guangdong): suspension wages 6 × 8000.00 = 48000.00 (the unit's
+//! anyway); one-time disability subsidy 21 × 8000.00 = 168000.00; the
+//! grade 4 allowance 75% × 8000.00 = 6000.00 a month from 2025-11, the
+//! fund's when insured. Today is 2026-06-30.
+
+use gongshang_app::AppError;
+use gongshang_app::cases::{BackPaymentRequest, CaseCommand, SettleRequest};
+use gongshang_domain::appraisal;
+use gongshang_domain::determination::{self, Finding, Ground};
+use gongshang_domain::ids::{CreditCode, ResidentId};
+use gongshang_domain::medical::ServiceKind;
+use gongshang_rules::scheme::Category;
+use gongshang_rules::{Item, Payer};
+use jiff::civil::{Date, date};
+
+use super::cases::{
+    CHECKER, MAKER, application, appr, award_request, each_backend, month, replacing,
+};
+use super::medical::{bill, institution};
+use super::{ACTOR, person, request, unit, yuan};
+
+/// The unit and worker, enrolled only from 2025-06-01, and the recognised case.
+fn uninsured_case(app: &gongshang_app::App, n: u32) -> (CreditCode, ResidentId, String) {
+    let u = unit(app, n, "440106");
+    let p = person(app, "440106", date(1985, 4, 1), n);
+    let mut req = request(
+        p,
+        Some(u),
+        "guangdong.employees",
+        Category::Employee,
+        date(2025, 6, 1),
+    );
+    req.labour_relation = true;
+    app.enroll(&ACTOR, &req).unwrap();
+    let case = app
+        .file_case(
+            &MAKER,
+            &application(u, p, "guangdong.employees", date(2025, 3, 10)),
+        )
+        .unwrap();
+    let act = |cmd, on| {
+        app.act(
+            &MAKER,
+            &case.number,
+            CaseCommand::Determination(cmd),
+            Some(on),
+        )
+        .unwrap()
+    };
+    act(determination::Command::Accept, date(2025, 3, 25));
+    act(
+        determination::Command::Decide {
+            finding: Finding::Recognised {
+                ground: Ground::Art14WorkAccident,
+            },
+        },
+        date(2025, 4, 20),
+    );
+    appr(
+        app,
+        &case.number,
+        appraisal::Command::Apply,
+        date(2025, 8, 1),
+    );
+    appr(
+        app,
+        &case.number,
+        appraisal::Command::Conclude {
+            grade: Some(4),
+            nursing: None,
+        },
+        date(2025, 10, 15),
+    );
+    (u, p, case.number)
+}
+
+fn facts() -> serde_json::Value {
+    serde_json::json!({
+        "own_wage": "8000.00",
+        "suspension_months": 6,
+        "regional_avg_wage": "10000.00",
+        "min_wage": "2300.00",
+    })
+}
+
+fn back_payment(u: CreditCode, settled_on: Date) -> BackPaymentRequest {
+    BackPaymentRequest {
+        unit: u,
+        scheme_id: "guangdong.employees".parse().unwrap(),
+        period_from: date(2025, 1, 1),
+        period_until: date(2025, 5, 31),
+        settled_on,
+        premiums: yuan("3600.00"),
+        late_fees: yuan("220.00"),
+        document: "穗社保补缴 2026-0042".into(),
+    }
+}
+
+fn payer_of(view: &gongshang_app::cases::AwardView, item: Item) -> (gongshang_rules::Money, Payer) {
+    let it = view
+        .award
+        .items
+        .iter()
+        .find(|i| i.item == item)
+        .unwrap_or_else(|| panic!("{item:?}"));
+    (it.amount, it.payer)
+}
+
+/// Art 62(2): nothing of the award is the fund's. The one-time subsidy
+/// 168000.00 and the allowance 6000.00 a month are the unit's, with the
+/// suspension wages 48000.00; paying one-time items pays nothing, the
+/// payroll of 2025-11 pays nothing on the case, and a hospital bill of the
+/// accident day is refused to the fund as the unit's.
+#[test]
+fn art62_2_the_unit_that_had_not_insured_the_worker_pays_every_item() {
+    each_backend(|app, _| {
+        let (_, _, number) = uninsured_case(app, 41);
+        let proposed = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        assert_eq!(
+            payer_of(&proposed, Item::OneTimeDisabilitySubsidy),
+            (yuan("168000.00"), Payer::Employer)
+        );
+        assert_eq!(
+            payer_of(&proposed, Item::MonthlyDisabilityAllowance),
+            (yuan("6000.00"), Payer::Employer)
+        );
+        assert_eq!(
+            payer_of(&proposed, Item::SuspensionWages),
+            (yuan("48000.00"), Payer::Employer)
+        );
+        assert!(
+            proposed.award.trace.contains("art62_2.employer_pays"),
+            "the trace cites Art 62(2)"
+        );
+        let approved = app.approve_award(&CHECKER, proposed.award.id).unwrap();
+        assert_eq!(approved.award.ledger_key, None, "nothing owed by the fund");
+        let paid = app
+            .pay_one_time(&MAKER, &number, date(2025, 11, 1))
+            .unwrap();
+        assert!(paid.paid.is_empty());
+        app.run_payroll(&MAKER, month("2025-11")).unwrap();
+        let benefits = app
+            .store()
+            .periodic_benefits_of_case(app.store().case_by_number(&number).unwrap().unwrap().id);
+        let benefits = benefits.unwrap();
+        assert_eq!(benefits.len(), 1);
+        assert_eq!(benefits[0].payer, Payer::Employer);
+        assert!(
+            app.store()
+                .payroll_lines_of_benefit(benefits[0].id)
+                .unwrap()
+                .is_empty()
+        );
+        let payers = app.case_payers(&ACTOR, &number).unwrap();
+        let finding = payers.finding.clone().unwrap();
+        assert!(finding.uninsured);
+        assert_eq!(finding.back_payment, None);
+        assert_eq!(payers.medical_fund_from, None);
+        assert!(payers.lines.iter().all(|l| l.payer == Payer::Employer));
+        assert!(
+            payers
+                .lines
+                .iter()
+                .filter(|l| l.item != Item::SuspensionWages)
+                .all(|l| l.article.is_some_and(|a| a.zh.contains("第六十二条第二款")))
+        );
+        // The hospital's bill of the accident: 8000.00 within the catalogues,
+        // the unit's (Art 62(2)), the fund pays 0.00.
+        app.register_institution(&MAKER, &institution("GZ-0001", ServiceKind::Medical))
+            .unwrap();
+        let filed = app
+            .file_medical_bill(
+                &MAKER,
+                &number,
+                &bill(
+                    ServiceKind::Medical,
+                    Some("GZ-0001"),
+                    date(2025, 3, 10),
+                    "8000.00",
+                    "0.00",
+                ),
+            )
+            .unwrap();
+        let settled = app
+            .settle_medical_bill(&MAKER, &number, filed.bill.id, &SettleRequest::default())
+            .unwrap();
+        assert_eq!(settled.bill.payable, Some(yuan("0.00")));
+        assert_eq!(settled.bill.refused, Some(yuan("8000.00")));
+        assert_eq!(
+            settled.bill.lines[0].refusal_code.as_deref(),
+            Some("employer_pays")
+        );
+    });
+}
+
+/// Art 62(3): the unit enrolled from 2025-06-01 and settled the premiums of
+/// 2025-01-01..2025-05-31 with the late fees on 2026-02-10. The award
+/// computed again on it: the allowance, a new cost (29号 item 3), is the
+/// fund's from 2026-03 (the first month after the settlement) and the
+/// unit's from 2025-11 to 2026-02; the one-time subsidy stays the unit's.
+/// The payroll of 2026-03 pays 6000.00 on the case, that of 2026-02
+/// nothing. A bill of a stay from 2026-02-11 is the fund's (8000.00); one
+/// from 2026-02-10, the day settled, the unit's.
+#[test]
+fn art62_3_after_the_back_payment_the_fund_pays_the_new_costs() {
+    each_backend(|app, _| {
+        let (u, _, number) = uninsured_case(app, 42);
+        let first = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        let first = app.approve_award(&CHECKER, first.award.id).unwrap();
+
+        // Refusals: a unit not enrolled on the day, a day before the period
+        // ends, a day ahead of today, and a role that may not.
+        let mut early = back_payment(u, date(2025, 5, 1));
+        assert_eq!(
+            app.record_back_payment(&MAKER, &early).unwrap_err().field(),
+            Some("settled_on")
+        );
+        early.settled_on = date(2026, 7, 1);
+        assert_eq!(
+            app.record_back_payment(&MAKER, &early).unwrap_err().field(),
+            Some("settled_on")
+        );
+        let other = unit(app, 43, "440106");
+        assert_eq!(
+            app.record_back_payment(&MAKER, &back_payment(other, date(2026, 2, 10)))
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+        assert!(matches!(
+            app.record_back_payment(&CHECKER, &back_payment(u, date(2026, 2, 10))),
+            Err(AppError::Forbidden { .. })
+        ));
+        let recorded = app
+            .record_back_payment(&MAKER, &back_payment(u, date(2026, 2, 10)))
+            .unwrap();
+        assert_eq!(recorded.recorded_by, "clerk:clerk-maker");
+        assert_eq!(
+            app.back_payments(&ACTOR, &u).unwrap(),
+            vec![recorded.clone()]
+        );
+
+        let payers = app.case_payers(&ACTOR, &number).unwrap();
+        assert!(payers.award_to_recompute);
+        assert_eq!(
+            payers.finding.as_ref().unwrap().back_payment,
+            Some(recorded.clone())
+        );
+        assert_eq!(payers.medical_fund_from, Some(date(2026, 2, 11)));
+
+        let again = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(award_request(facts(), "back_payment"), first.award.id),
+            )
+            .unwrap();
+        assert_eq!(
+            payer_of(&again, Item::MonthlyDisabilityAllowance),
+            (yuan("6000.00"), Payer::Fund)
+        );
+        assert_eq!(
+            payer_of(&again, Item::OneTimeDisabilitySubsidy),
+            (yuan("168000.00"), Payer::Employer)
+        );
+        assert!(
+            again
+                .award
+                .trace
+                .contains("art62_3.fund_pays_months_after_back_payment")
+        );
+        app.approve_award(&CHECKER, again.award.id).unwrap();
+
+        let case_id = app.store().case_by_number(&number).unwrap().unwrap().id;
+        let benefits = app.store().periodic_benefits_of_case(case_id).unwrap();
+        let unit_part = benefits
+            .iter()
+            .find(|b| b.payer == Payer::Employer)
+            .unwrap();
+        assert_eq!(unit_part.start_month, month("2025-11"));
+        assert_eq!(unit_part.end_month, Some(month("2026-02")));
+        let fund_part = benefits.iter().find(|b| b.payer == Payer::Fund).unwrap();
+        assert_eq!(fund_part.start_month, month("2026-03"));
+        assert_eq!(fund_part.end_month, None);
+
+        app.run_payroll(&MAKER, month("2026-02")).unwrap();
+        assert!(
+            app.store()
+                .payroll_lines_of_benefit(fund_part.id)
+                .unwrap()
+                .is_empty()
+        );
+        app.run_payroll(&MAKER, month("2026-03")).unwrap();
+        assert_eq!(
+            app.store().payroll_lines_of_benefit(fund_part.id).unwrap(),
+            vec![(month("2026-03"), yuan("6000.00"))]
+        );
+
+        let payers = app.case_payers(&ACTOR, &number).unwrap();
+        assert!(!payers.award_to_recompute);
+        let allowance: Vec<_> = payers
+            .lines
+            .iter()
+            .filter(|l| l.item == Item::MonthlyDisabilityAllowance)
+            .map(|l| (l.payer, l.from_month, l.until_month))
+            .collect();
+        assert_eq!(
+            allowance,
+            vec![
+                (
+                    Payer::Employer,
+                    Some(month("2025-11")),
+                    Some(month("2026-02"))
+                ),
+                (Payer::Fund, Some(month("2026-03")), None),
+            ]
+        );
+
+        app.register_institution(&MAKER, &institution("GZ-0001", ServiceKind::Medical))
+            .unwrap();
+        for (from, payable) in [(date(2026, 2, 10), "0.00"), (date(2026, 2, 11), "8000.00")] {
+            let filed = app
+                .file_medical_bill(
+                    &MAKER,
+                    &number,
+                    &bill(
+                        ServiceKind::Medical,
+                        Some("GZ-0001"),
+                        from,
+                        "8000.00",
+                        "0.00",
+                    ),
+                )
+                .unwrap();
+            let settled = app
+                .settle_medical_bill(&MAKER, &number, filed.bill.id, &SettleRequest::default())
+                .unwrap();
+            assert_eq!(settled.bill.payable, Some(yuan(payable)), "{from}");
+        }
+    });
+}
+
+/// An insured worker's case is untouched: the finding says covered, and the
+/// fund pays the allowance as before (no Art 62 step).
+#[test]
+fn art62_2_an_insured_workers_award_keeps_the_regulations_payers() {
+    each_backend(|app, _| {
+        let number = super::cases::recognised(app, 44);
+        appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(4),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+        let proposed = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        assert_eq!(
+            payer_of(&proposed, Item::MonthlyDisabilityAllowance),
+            (yuan("6000.00"), Payer::Fund)
+        );
+        assert!(!proposed.award.trace.contains("art62"));
+        let payers = app.case_payers(&ACTOR, &number).unwrap();
+        assert!(!payers.finding.unwrap().uninsured);
+        assert_eq!(payers.medical_fund_from, Some(date(2025, 3, 10)));
+    });
+}
