@@ -222,10 +222,17 @@ pub enum Action {
     SettleMedicalBill,
     /// A case's medical bills.
     ReadMedicalBills,
+    // Decree 765 Art 25
+    /// Record a verified report of a stop-benefit event (a death, a
+    /// remarriage, ...): the benefit ends, the months paid after become an
+    /// overpayment, and the 20 working days are checked.
+    RecordStopReport,
+    /// The stop-benefit reports of a case, and the late ones.
+    ReadStopReports,
 }
 
 impl Action {
-    pub const ALL: [Action; 75] = [
+    pub const ALL: [Action; 77] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -315,6 +322,9 @@ impl Action {
         Action::ClaimReimbursement,
         Action::SettleMedicalBill,
         Action::ReadMedicalBills,
+        // Decree 765 Art 25
+        Action::RecordStopReport,
+        Action::ReadStopReports,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -402,6 +412,8 @@ impl Action {
             Action::ClaimReimbursement => "claim a reimbursement of medical costs",
             Action::SettleMedicalBill => "settle a medical bill",
             Action::ReadMedicalBills => "read a case's medical bills",
+            Action::RecordStopReport => "record a stop-benefit report",
+            Action::ReadStopReports => "read stop-benefit reports",
         }
     }
 }
@@ -539,6 +551,13 @@ impl Role {
             ReadInstitutions => true,
             ClaimReimbursement => matches!(self, Clerk | Administrator | Worker),
             ReadMedicalBills => matches!(self, Clerk | Reviewer | Administrator | Unit | Worker),
+            // Decree 765 Art 25: the payroll clerks record a report once they
+            // verified it (it ends the benefit and records an overpayment,
+            // like RecordOverpayment); reviewers read them. Reports are the
+            // agency's record of who told it when: not shown to units or
+            // workers, whose own page shows the benefit's end.
+            RecordStopReport => matches!(self, Clerk | Administrator),
+            ReadStopReports => matches!(self, Clerk | Reviewer | Administrator),
         }
     }
 }

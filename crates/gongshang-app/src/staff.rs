@@ -44,6 +44,10 @@ pub struct WorkQueue {
     /// within 20 working days), the earliest due first; not filtered by a
     /// search.
     pub reimbursements: Vec<crate::cases::MedicalBillView>,
+    /// Stop-benefit events reported after their 20 working days (Decree 765
+    /// Art 25) whose overpayment is still being recovered, the earliest due
+    /// first; not filtered by a search.
+    pub late_stop_reports: Vec<crate::handling::StopReportView>,
 }
 
 impl WorkQueue {
@@ -53,6 +57,7 @@ impl WorkQueue {
             && self.this_week.is_empty()
             && self.later.is_empty()
             && self.reimbursements.is_empty()
+            && self.late_stop_reports.is_empty()
     }
 }
 
@@ -116,6 +121,9 @@ impl App {
                 .into_iter()
                 .map(|(number, bill)| crate::cases::medical_bill_view(&number, bill, today))
                 .collect();
+        }
+        if actor.may(Action::ReadStopReports) {
+            queue.late_stop_reports = self.late_stop_reports(actor)?;
         }
         Ok(queue)
     }

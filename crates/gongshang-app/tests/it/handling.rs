@@ -1,0 +1,158 @@
+//! The handling deadlines and records of Decree No. 765 (Arts 6, 10, 25, 45),
+//! on SQLite and PostgreSQL.
+
+use gongshang_app::RecoveryPlan;
+use gongshang_app::accounts::{Actor, Role, Scope};
+use gongshang_app::handling::StopReportInput;
+use gongshang_app::handling::stop_reports::Reporter;
+use gongshang_domain::life_events::MatchRule;
+use jiff::civil::date;
+
+use super::cases::{CHECKER, MAKER, award_request, each_backend, month, recognised};
+use super::{ACTOR, yuan};
+
+/// A death case of 2025-04-25 (own wage 8,500.00): the spouse's pension is
+/// 3,400.00 a month and the child's 2,550.00, both paid by the payroll from
+/// 2025-05 to 2026-03. The clock says 2026-06-30.
+fn survivors_paid_to_march(app: &gongshang_app::App) -> (String, i64, i64) {
+    let number = recognised(app, 1);
+    let facts = serde_json::json!({
+        "own_wage": "8500.00",
+        "death_date": "2025-04-25",
+        "dependants": {"spouse": true, "others": 1}
+    });
+    let mut req = award_request(facts, "initial");
+    req.dependant_birth_dates = vec![None];
+    let award = app.compute_award(&MAKER, &number, &req).unwrap();
+    let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+    let id = |who: &str| {
+        view.benefits
+            .iter()
+            .find(|b| b.beneficiary == who)
+            .unwrap()
+            .id
+    };
+    let (spouse, child) = (id("spouse"), id("dependant-1"));
+    let mut m = month("2025-05");
+    while m <= month("2026-03") {
+        app.run_payroll(&ACTOR, m).unwrap();
+        m = m.next();
+    }
+    (number, spouse, child)
+}
+
+fn report(benefit_id: i64, event: MatchRule, on: jiff::civil::Date) -> StopReportInput {
+    StopReportInput {
+        benefit_id,
+        event,
+        event_on: on,
+        reported_on: None,
+        reported_by: Reporter::Relative,
+        pension_monthly: None,
+        recovery: RecoveryPlan::Refund,
+        note: None,
+    }
+}
+
+/// Decree 765 Art 25: the spouse remarried on 2025-12-10 and a relative told
+/// the agency on 2026-02-20, after the 20 working days (due 2026-01-08: the
+/// New Year holiday of 1-3 January does not count, Sunday 4 January is
+/// worked). The pension ends with 2025-12
+/// (paid for the month of the remarriage, not after); 2026-01 to 03 were
+/// paid and not owed: 3 × 3,400.00 = 10,200.00, an overpayment to refund
+/// (Art 46). The late report waits on the clerk's queue until it is
+/// recovered. The child's 18th birthday (2026-02-15) told on 2026-02-20 is in
+/// time: the pension ends with 2026-01, 2026-02 and 03 (5,100.00) come back,
+/// and nothing waits on the queue for it.
+#[test]
+fn decree765_art25_a_late_stop_report_ends_the_benefit_recovers_the_months_and_waits_on_the_queue()
+{
+    each_backend(|app, _| {
+        let (number, spouse, child) = survivors_paid_to_march(app);
+
+        // Refused: a day ahead, an event after its report, a worker.
+        let mut ahead = report(spouse, MatchRule::Remarriage, date(2025, 12, 10));
+        ahead.reported_on = Some(date(2026, 7, 1));
+        let e = app.report_stop_event(&MAKER, &number, &ahead).unwrap_err();
+        assert_eq!(e.field(), Some("reported_on"), "{e}");
+        let mut before = report(spouse, MatchRule::Remarriage, date(2026, 2, 21));
+        before.reported_on = Some(date(2026, 2, 20));
+        let e = app.report_stop_event(&MAKER, &number, &before).unwrap_err();
+        assert_eq!(e.field(), Some("event_on"), "{e}");
+        let worker = Actor {
+            login: "w".into(),
+            role: Role::Worker,
+            scope: Scope::All,
+        };
+        let e = app.report_stop_event(&worker, &number, &ahead).unwrap_err();
+        assert_eq!(e.code(), "forbidden");
+        // A remarriage does not end the child's pension.
+        let e = app
+            .report_stop_event(
+                &MAKER,
+                &number,
+                &report(child, MatchRule::Remarriage, date(2025, 12, 10)),
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), "conflict", "{e}");
+
+        let mut late = report(spouse, MatchRule::Remarriage, date(2025, 12, 10));
+        late.reported_on = Some(date(2026, 2, 20));
+        let r = app.report_stop_event(&MAKER, &number, &late).unwrap();
+        assert_eq!(r.report.due_on, date(2026, 1, 8));
+        assert!(r.report.late);
+        assert_eq!(r.days_late, 43);
+        assert_eq!(r.report.last_month, Some(month("2025-12")));
+        assert_eq!(r.report.overpaid, yuan("10200.00"));
+        assert_eq!(r.report.overpaid_months, 3);
+        assert_eq!(r.report.outstanding, Some(yuan("10200.00")));
+        assert!(
+            r.report.article.contains("第二十五条"),
+            "{}",
+            r.report.article
+        );
+        let benefit = app.store().periodic_benefit(spouse).unwrap().unwrap();
+        assert_eq!(benefit.end_month, Some(month("2025-12")));
+        // The overpayment is the Art 46 one, with its reason.
+        let ops = app.overpayments_of_case(&MAKER, &number).unwrap();
+        assert_eq!(ops.len(), 1);
+        assert_eq!(Some(ops[0].id), r.report.overpayment_id);
+        assert!(ops[0].reason.contains("late"), "{}", ops[0].reason);
+        // Reported again: the pension already ends.
+        let e = app.report_stop_event(&MAKER, &number, &late).unwrap_err();
+        assert_eq!(e.code(), "conflict", "{e}");
+
+        let mut in_time = report(child, MatchRule::TurnedEighteen, date(2026, 2, 15));
+        in_time.reported_on = Some(date(2026, 2, 20));
+        in_time.reported_by = Reporter::Recipient;
+        in_time.recovery = RecoveryPlan::Instalments { months: 2 };
+        let r2 = app.report_stop_event(&MAKER, &number, &in_time).unwrap();
+        assert!(!r2.report.late);
+        assert_eq!(r2.days_late, 0);
+        assert_eq!(r2.report.last_month, Some(month("2026-01")));
+        assert_eq!(r2.report.overpaid, yuan("5100.00"));
+
+        // The clerk's queue names the late one only.
+        let queue = app.clerk_queue(&MAKER, None).unwrap();
+        assert_eq!(
+            queue
+                .late_stop_reports
+                .iter()
+                .map(|r| (r.report.case_number.as_str(), r.report.benefit_id))
+                .collect::<Vec<_>>(),
+            vec![(number.as_str(), spouse)]
+        );
+        assert_eq!(app.stop_reports(&CHECKER, &number).unwrap().len(), 2);
+        // Refunded: off the queue.
+        app.recover_overpayment(&MAKER, r.report.overpayment_id.unwrap(), None)
+            .unwrap();
+        let queue = app.clerk_queue(&MAKER, None).unwrap();
+        assert!(queue.late_stop_reports.is_empty());
+        assert_eq!(
+            app.stop_reports(&MAKER, &number).unwrap()[0]
+                .report
+                .outstanding,
+            Some(yuan("0.00"))
+        );
+    });
+}
