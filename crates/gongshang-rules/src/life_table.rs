@@ -210,7 +210,7 @@ pub(crate) fn insert_table(tables: &mut Vec<LifeTable>, table: LifeTable) -> Res
         ));
     }
     tables.push(table);
-    tables.sort_by(|a, b| (a.sex, a.from).cmp(&(b.sex, b.from)));
+    tables.sort_by_key(|a| (a.sex, a.from));
     Ok(())
 }
 

@@ -8,4 +8,4 @@
 
 pub mod stop_reports;
 
-pub use stop_reports::{StopReportInput, StopReportView};
+pub use stop_reports::{StopReportForm, StopReportInput, StopReportView};

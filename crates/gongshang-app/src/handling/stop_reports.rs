@@ -56,6 +56,108 @@ pub struct StopReportInput {
     pub note: Option<String>,
 }
 
+/// A report as a person types it (every field text), for the API, the page
+/// and the command line alike; [`StopReportForm::parse`] names the field at
+/// fault.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct StopReportForm {
+    #[serde(default)]
+    pub benefit_id: String,
+    #[serde(default)]
+    pub event: String,
+    #[serde(default)]
+    pub event_on: String,
+    #[serde(default)]
+    pub reported_on: String,
+    #[serde(default)]
+    pub reported_by: String,
+    #[serde(default)]
+    pub pension_monthly: String,
+    #[serde(default)]
+    pub recovery: String,
+    #[serde(default)]
+    pub months: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn date_field(field: &'static str, text: &str) -> Result<Date, AppError> {
+    text.trim().parse().map_err(|_| {
+        AppError::invalid(
+            field,
+            format!("{:?} is not a date; expected YYYY-MM-DD", text.trim()),
+        )
+    })
+}
+
+impl StopReportForm {
+    pub fn parse(&self) -> Result<StopReportInput, AppError> {
+        let benefit_id = self.benefit_id.trim().parse::<i64>().map_err(|_| {
+            AppError::invalid(
+                "benefit_id",
+                format!("{:?} is not a benefit's number", self.benefit_id.trim()),
+            )
+        })?;
+        let event = match self.event.trim() {
+            "turned_eighteen" => MatchRule::TurnedEighteen,
+            other => MatchRule::parse(other).map_err(|_| {
+                AppError::invalid(
+                    "event",
+                    format!(
+                        "{other:?}; expected death, remarriage, dependant_turns_18 or pension_start"
+                    ),
+                )
+            })?,
+        };
+        let event_on = date_field("event_on", &self.event_on)?;
+        let reported_on = match self.reported_on.trim() {
+            "" => None,
+            t => Some(date_field("reported_on", t)?),
+        };
+        let reported_by = Reporter::parse(self.reported_by.trim())
+            .map_err(|e| AppError::invalid("reported_by", e))?;
+        let pension_monthly = match self.pension_monthly.trim() {
+            "" => None,
+            t => Some(Money::parse_yuan(t).map_err(|_| {
+                AppError::invalid(
+                    "pension_monthly",
+                    format!("{t:?} is not an amount in yuan, e.g. 2000.00"),
+                )
+            })?),
+        };
+        let recovery = match (self.recovery.trim(), self.months.trim()) {
+            ("refund", "") => RecoveryPlan::Refund,
+            ("refund", _) => return Err(AppError::invalid("months", "a refund takes no months")),
+            ("instalments", m) => {
+                let months = m
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=120).contains(n))
+                    .ok_or_else(|| {
+                        AppError::invalid("months", format!("{m:?}; 1 to 120 instalments"))
+                    })?;
+                RecoveryPlan::Instalments { months }
+            }
+            (other, _) => {
+                return Err(AppError::invalid(
+                    "recovery",
+                    format!("{other:?}; expected refund or instalments"),
+                ));
+            }
+        };
+        Ok(StopReportInput {
+            benefit_id,
+            event,
+            event_on,
+            reported_on,
+            reported_by,
+            pension_monthly,
+            recovery,
+            note: Some(self.note.clone()).filter(|n| !n.trim().is_empty()),
+        })
+    }
+}
+
 /// A report with how late it was.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StopReportView {
@@ -292,6 +394,23 @@ impl App {
             .stop_reports_of_case(case.id)?
             .into_iter()
             .map(view)
+            .collect())
+    }
+
+    /// The fund's periodic benefits of a case a report can name (the page's
+    /// choice), running or ended.
+    pub fn stop_report_benefits(
+        &self,
+        actor: &Actor,
+        number: &str,
+    ) -> Result<Vec<crate::model::PeriodicBenefitRow>, AppError> {
+        actor.authorize(Action::ReadStopReports)?;
+        let case = self.case_row(actor, number)?;
+        Ok(self
+            .store
+            .periodic_benefits_of_case(case.id)?
+            .into_iter()
+            .filter(|b| b.payer == Payer::Fund)
             .collect())
     }
 

@@ -23,6 +23,7 @@ mod employer;
 mod format;
 mod fund;
 mod grading;
+mod handling;
 mod holidays;
 mod intake;
 mod liability;
@@ -86,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .merge(grading::router())
         .merge(matching::router())
         .merge(medical::router())
+        .merge(handling::router())
 }
 
 pub use gongshang_app::Lang;

@@ -8,6 +8,7 @@ mod browser;
 mod common;
 mod flows;
 mod fund;
+mod handling;
 mod liability;
 mod matching;
 mod medical;

@@ -1,0 +1,321 @@
+//! The handling deadlines of Decree No. 765 (社会保险经办条例) where the clerk
+//! works them: a case's stop-benefit reports at `/cases/{number}/stop-reports`
+//! (Art 25: the event, the day it happened and the day it was told, the due
+//! day 20 working days after the event, late or in time, what it ended and
+//! the overpayment of the months paid after it), with the form that records
+//! a verified report. Chinese by default, English with `?lang=en`.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use gongshang_app::AppError;
+use gongshang_app::accounts::Action;
+use gongshang_app::handling::stop_reports::Reporter;
+use gongshang_app::handling::{StopReportForm, StopReportView};
+use gongshang_app::model::PeriodicBenefitRow;
+use gongshang_domain::life_events::MatchRule;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::format::yuan;
+use super::staff_words::{actor_words, at_field, at_form, beneficiary_words};
+use super::{Ctx, error_page, respond, session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/cases/{number}/stop-reports",
+        get(reports_page).post(record_report),
+    )
+}
+
+fn title(ctx: &Ctx) -> &str {
+    ctx.t("停止享受待遇情形告知", "Stop-benefit reports")
+}
+
+pub fn event_words(ctx: &Ctx, e: MatchRule) -> &'static str {
+    match e {
+        MatchRule::Death => ctx.t("死亡", "death"),
+        MatchRule::Remarriage => ctx.t("配偶再婚", "remarriage"),
+        MatchRule::TurnedEighteen => ctx.t("子女年满18周岁", "a dependant turned 18"),
+        MatchRule::PensionStart => ctx.t("领取基本养老金", "a basic pension started"),
+    }
+}
+
+fn reporter_words(ctx: &Ctx, r: Reporter) -> &'static str {
+    match r {
+        Reporter::Unit => ctx.t("用人单位", "the unit"),
+        Reporter::Recipient => ctx.t("待遇享受人员", "the recipient"),
+        Reporter::Relative => ctx.t("亲属", "a relative"),
+    }
+}
+
+/// "late by N days" or "in time", as a tag.
+pub fn lateness(ctx: &Ctx, v: &StopReportView) -> Markup {
+    html! {
+        @if v.report.late {
+            span.tag.bad data-late="true" { (ctx.t("逾期告知 ", "late by ")) (v.days_late) (ctx.t(" 天", " days")) }
+        } @else {
+            span.tag data-late="false" { (ctx.t("按时告知", "in time")) }
+        }
+    }
+}
+
+/// The table of reports (the case's page, and the clerk's queue with the
+/// case's number).
+pub fn reports_table(ctx: &Ctx, reports: &[StopReportView], with_case: bool) -> Markup {
+    html! {
+        div.table-wrap { table.stop-reports {
+            thead { tr {
+                @if with_case { th { (ctx.t("案件", "Case")) } }
+                th { (ctx.t("待遇", "Benefit")) }
+                th { (ctx.t("情形", "Event")) }
+                th { (ctx.t("发生日期", "Happened")) }
+                th { (ctx.t("告知日期", "Reported")) }
+                th { (ctx.t("告知人", "By")) }
+                th { (ctx.t("告知期限", "Due")) }
+                th { (ctx.t("处理", "Done")) }
+                th.num { (ctx.t("多发（元）", "Overpaid")) }
+                th.num { (ctx.t("尚欠（元）", "Outstanding")) }
+            } }
+            tbody {
+                @if reports.is_empty() {
+                    tr { td colspan=(if with_case { 10 } else { 9 }) { span.muted { (ctx.t("没有告知记录。", "No reports.")) } } }
+                }
+                @for v in reports {
+                    @let r = &v.report;
+                    tr id=(format!("report-{}", r.id)) data-report=(r.id) {
+                        @if with_case { td { a href=(format!("/cases/{}/stop-reports", r.case_number)) { code { (r.case_number) } } } }
+                        td { (ctx.t(r.item.label_zh(), r.item.label_en())) " · " (beneficiary_words(ctx.lang, &r.beneficiary)) " #" (r.benefit_id) }
+                        td { (event_words(ctx, r.event)) }
+                        td { (r.event_on) }
+                        td { (r.reported_on) }
+                        td { (reporter_words(ctx, r.reported_by)) }
+                        td { (r.due_on) " " (lateness(ctx, v)) }
+                        td {
+                            @if let Some(m) = r.last_month { (ctx.t("停发，最后发放月 ", "ended, last month paid ")) (m.to_string()) }
+                            @else if let (Some(m), Some(a)) = (r.new_from_month, r.new_amount) { (ctx.t("自 ", "from ")) (m.to_string()) (ctx.t(" 起每月 ", " a month: ")) (yuan(a)) }
+                        }
+                        td.num { (yuan(r.overpaid)) " (" (r.overpaid_months) (ctx.t(" 个月", " months")) ")" }
+                        td.num { @if let Some(o) = r.outstanding { strong { (yuan(o)) } " " span.muted { (r.overpayment_reference.as_deref().unwrap_or("")) } } @else { "—" } }
+                    }
+                }
+            }
+        } }
+    }
+}
+
+const FIELDS: [&str; 9] = [
+    "benefit_id",
+    "event",
+    "event_on",
+    "reported_on",
+    "reported_by",
+    "pension_monthly",
+    "recovery",
+    "months",
+    "note",
+];
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct ReportForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    form: StopReportForm,
+}
+
+fn report_form(
+    ctx: &Ctx,
+    number: &str,
+    benefits: &[PeriodicBenefitRow],
+    failed: Option<(&AppError, &StopReportForm)>,
+) -> Markup {
+    let error = failed.map(|(e, _)| e);
+    let empty = StopReportForm::default();
+    let f = failed.map_or(&empty, |(_, f)| f);
+    let bad = |field: &str| {
+        error
+            .is_some_and(|e| e.field() == Some(field))
+            .then_some("true")
+    };
+    html! {
+        section.card #stop-report {
+            h2 { (ctx.t("登记核实后的告知", "Record a verified report")) }
+            p.muted { (ctx.t(
+                "登记后该项待遇按情形停发（死亡、再婚当月照发，次月起停发；子女自年满18周岁当月起停发；一至四级伤残职工领取基本养老金后改为补差），情形发生后已发放的月份登记为多发待遇并追回（第四十六条）。",
+                "Recording it ends the benefit as the event says (paid for the month of a death or a remarriage, not after; a child's from the month of the 18th birthday; a grade 1-4 allowance with a basic pension becomes the difference), and the months paid after the event are recorded as an overpayment to recover (Art 46)."
+            )) }
+            form.stack #stop-report-form method="post" action=(format!("/cases/{number}/stop-reports")) novalidate {
+                (session::csrf_field(ctx))
+                (at_form(ctx, &FIELDS, error))
+                div.cols {
+                    div {
+                        label for="benefit_id" { (ctx.t("定期待遇", "Periodic benefit")) }
+                        select #benefit_id name="benefit_id" aria-invalid=[bad("benefit_id")] {
+                            option value="" { (ctx.t("请选择", "Choose")) }
+                            @for b in benefits {
+                                option value=(b.id) selected[f.benefit_id == b.id.to_string()] {
+                                    (ctx.t(b.item.label_zh(), b.item.label_en())) " · " (beneficiary_words(ctx.lang, &b.beneficiary)) " #" (b.id)
+                                    @if let Some(end) = b.end_month { " (" (ctx.t("已停发于 ", "ended ")) (end.to_string()) ")" }
+                                }
+                            }
+                        }
+                        (at_field(ctx, "benefit_id", error))
+                    }
+                    div {
+                        label for="event" { (ctx.t("情形", "Event")) }
+                        select #event name="event" aria-invalid=[bad("event")] {
+                            option value="" { (ctx.t("请选择", "Choose")) }
+                            @for e in [MatchRule::Death, MatchRule::Remarriage, MatchRule::TurnedEighteen, MatchRule::PensionStart] {
+                                option value=(e.as_str()) selected[f.event == e.as_str()] { (event_words(ctx, e)) }
+                            }
+                        }
+                        (at_field(ctx, "event", error))
+                    }
+                    div {
+                        label for="event_on" { (ctx.t("发生日期（年满18周岁：生日）", "Day it happened (age 18: the birthday)")) }
+                        input #event_on type="date" name="event_on" value=(f.event_on) aria-invalid=[bad("event_on")];
+                        (at_field(ctx, "event_on", error))
+                    }
+                    div {
+                        label for="reported_on" { (ctx.t("告知日期（默认今天）", "Day reported (default today)")) }
+                        input #reported_on type="date" name="reported_on" value=(f.reported_on) aria-invalid=[bad("reported_on")];
+                        (at_field(ctx, "reported_on", error))
+                    }
+                    div {
+                        label for="reported_by" { (ctx.t("告知人", "Reported by")) }
+                        select #reported_by name="reported_by" aria-invalid=[bad("reported_by")] {
+                            option value="" { (ctx.t("请选择", "Choose")) }
+                            @for r in Reporter::ALL {
+                                option value=(r.as_str()) selected[f.reported_by == r.as_str()] { (reporter_words(ctx, r)) }
+                            }
+                        }
+                        (at_field(ctx, "reported_by", error))
+                    }
+                    div {
+                        label for="pension_monthly" { (ctx.t("基本养老金月额（元，仅领取养老金）", "Basic pension a month (yuan, pension start only)")) }
+                        input #pension_monthly name="pension_monthly" inputmode="decimal" value=(f.pension_monthly) aria-invalid=[bad("pension_monthly")];
+                        (at_field(ctx, "pension_monthly", error))
+                    }
+                    div {
+                        label for="recovery" { (ctx.t("多发待遇追回方式", "How an overpayment comes back")) }
+                        select #recovery name="recovery" aria-invalid=[bad("recovery")] {
+                            option value="" { (ctx.t("请选择", "Choose")) }
+                            option value="refund" selected[f.recovery == "refund"] { (ctx.t("一次性退回", "Refund at once")) }
+                            option value="instalments" selected[f.recovery == "instalments"] { (ctx.t("分期退回", "By instalments")) }
+                        }
+                        (at_field(ctx, "recovery", error))
+                    }
+                    div {
+                        label for="months" { (ctx.t("分期月数（1–120）", "Instalments (1–120 months)")) }
+                        input #months name="months" inputmode="numeric" value=(f.months) aria-invalid=[bad("months")];
+                        (at_field(ctx, "months", error))
+                    }
+                    div {
+                        label for="note" { (ctx.t("核实情况", "How it was verified")) }
+                        input #note name="note" value=(f.note) aria-invalid=[bad("note")];
+                        (at_field(ctx, "note", error))
+                    }
+                }
+                button.primary type="submit" { (ctx.t("登记并停发", "Record and stop")) }
+            }
+        }
+    }
+}
+
+fn body(
+    ctx: &Ctx,
+    number: &str,
+    reports: &[StopReportView],
+    benefits: &[PeriodicBenefitRow],
+    failed: Option<(&AppError, &StopReportForm)>,
+) -> Markup {
+    html! {
+        h1 { (title(ctx)) " · " a href=(format!("/cases/{number}")) { code { (number) } } }
+        p.muted { (ctx.t(
+            "《社会保险经办条例》第二十五条：出现停止享受待遇的情形，用人单位、待遇享受人员或者其亲属应当自情形发生之日起20个工作日内告知经办机构（按节假日安排计算工作日）；经办机构核实后停止发放。逾期告知且尚未追回多发待遇的，列入经办人员的待办事项。",
+            "Decree 765 Art 25: when a benefit's condition ends, the unit, the recipient or a relative tells the agency within 20 working days of the day it happened (working days on the holiday calendar); the agency stops the benefit once verified. A late report whose overpayment is not recovered yet is on the clerk's queue."
+        )) }
+        (reports_table(ctx, reports, false))
+        @if let Some(v) = reports.iter().next_back() {
+            p.muted { (ctx.t("最近登记：", "Last recorded: ")) (actor_words(ctx, &v.report.recorded_by)) " · " (v.report.recorded_at.strftime("%Y-%m-%d")) " · " (v.report.article) }
+        }
+        @if ctx.viewer.may(Action::RecordStopReport) {
+            (report_form(ctx, number, benefits, failed))
+        }
+    }
+}
+
+async fn reports_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> Response {
+    let actor = match session::require(&ctx, Action::ReadStopReports) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    let n = number.clone();
+    match state
+        .run(move |app| {
+            Ok::<_, AppError>((
+                app.stop_reports(&actor, &n)?,
+                app.stop_report_benefits(&actor, &n)?,
+            ))
+        })
+        .await
+    {
+        Ok((reports, benefits)) => respond(
+            &ctx,
+            title(&ctx),
+            body(&ctx, &number, &reports, &benefits, None),
+        ),
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+async fn record_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<ReportForm>,
+) -> Response {
+    let actor = match session::require(&ctx, Action::RecordStopReport) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    let n = number.clone();
+    let form = f.form.clone();
+    let result = state
+        .run(move |app| {
+            let done = form
+                .parse()
+                .and_then(|input| app.report_stop_event(&actor, &n, &input));
+            let reports = app.stop_reports(&actor, &n)?;
+            let benefits = app.stop_report_benefits(&actor, &n)?;
+            Ok::<_, AppError>((done, reports, benefits))
+        })
+        .await;
+    match result {
+        Ok((Ok(v), _, _)) => Redirect::to(&format!(
+            "/cases/{number}/stop-reports#report-{}",
+            v.report.id
+        ))
+        .into_response(),
+        Ok((Err(e), reports, benefits)) if !e.is_internal() => (
+            super::error_status(&e),
+            respond(
+                &ctx,
+                title(&ctx),
+                body(&ctx, &number, &reports, &benefits, Some((&e, &f.form))),
+            ),
+        )
+            .into_response(),
+        Ok((Err(e), _, _)) | Err(e) => error_page(&ctx, &e),
+    }
+}

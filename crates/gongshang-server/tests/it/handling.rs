@@ -1,0 +1,164 @@
+//! The handling deadlines and records of Decree No. 765 (社会保险经办条例第六条、
+//! 第十条、第二十五条、第四十五条) over HTTP, on SQLite and PostgreSQL.
+
+use serde_json::json;
+
+use crate::api_common::{each_backend, req};
+use crate::flows::{computed_award, recognised_case};
+
+/// Decree 765 Art 25 over the API: the worker drawing a disability
+/// allowance from 2025-07 (paid by the July run) died on Monday 2025-06-02;
+/// the 20 working days (the Dragon Boat Festival's 2 June does not count)
+/// ended on 2025-06-30 and a relative told the agency on 2025-07-01: late by
+/// a day. The allowance ends with 2025-06, July's payment is an overpayment
+/// to refund, and the report is on the late list until it comes back. A
+/// reviewer reads but may not record; a worker reads nothing; a refused
+/// field is named.
+#[test]
+fn decree765_art25_the_api_records_a_late_stop_report_and_lists_it_until_recovered() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let (clerk, reviewer) = (s.token("clerk"), s.token("reviewer"));
+        let number = "GS-2025-STOP";
+        recognised_case(s, number, f.unit_a.as_str(), f.person_1.as_str());
+        let award = computed_award(s, number);
+        let r = s.send(req("POST", format!("/api/v1/awards/{award}/approve")).bearer(reviewer));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = s.send(
+            req("POST", "/api/v1/payroll/runs")
+                .bearer(clerk)
+                .header("Idempotency-Key", "stop-payroll-2025-07")
+                .json(&json!({"month": "2025-07"})),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let benefit = s
+            .send(req("GET", format!("/api/v1/awards/{award}")).bearer(clerk))
+            .json()["benefits"][0]["id"]
+            .as_i64()
+            .expect("a periodic benefit");
+        let path = format!("/api/v1/cases/{number}/stop-reports");
+        let body = json!({"benefit_id": benefit, "event": "death", "event_on": "2025-06-02",
+            "reported_on": "2025-07-01", "reported_by": "relative", "recovery": "refund"});
+
+        let mut bad = body.clone();
+        bad["reported_by"] = json!("neighbour");
+        let r = s.send(req("POST", &path).bearer(clerk).json(&bad));
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("reported_by".into())),
+            "{}",
+            r.body
+        );
+        let r = s.send(req("POST", &path).bearer(reviewer).json(&body));
+        assert_eq!(r.status, 403, "{}", r.body);
+
+        let r = s.send(req("POST", &path).bearer(clerk).json(&body));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["due_on"], "2025-06-30", "{v}");
+        assert_eq!(
+            (v["late"].clone(), v["days_late"].clone()),
+            (json!(true), json!(1))
+        );
+        assert_eq!(v["last_month"], "2025-06");
+        assert_eq!(v["overpaid_months"], 1);
+        assert_eq!(v["outstanding"], v["overpaid"]);
+        let r = s.send(req("POST", &path).bearer(clerk).json(&body));
+        assert_eq!(r.status, 409, "{}", r.body);
+
+        let late = s.send(req("GET", "/api/v1/stop-reports/late").bearer(reviewer));
+        assert_eq!(late.status, 200, "{}", late.body);
+        assert_eq!(late.json()[0]["case_number"], number, "{}", late.body);
+        let listed = s.send(req("GET", &path).bearer(reviewer));
+        assert_eq!(listed.json().as_array().unwrap().len(), 1);
+        let worker = s.send(req("GET", &path).bearer(s.token("worker_1")));
+        assert_eq!(worker.status, 403, "{}", worker.body);
+    });
+}
+
+mod pages {
+    use crate::common::{Response, Session, demo, form, request, sign_in};
+
+    fn get(path: &str, s: &Session) -> Response {
+        request(demo().addr, "GET", path, &[("Cookie", &s.cookie)], None)
+    }
+
+    fn post(path: &str, s: &Session, pairs: &[(&str, &str)]) -> Response {
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", &s.csrf)];
+        all.extend_from_slice(pairs);
+        let body = form(&all);
+        request(
+            demo().addr,
+            "POST",
+            path,
+            &[("Cookie", &s.cookie)],
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        )
+    }
+
+    fn allowance_case() -> String {
+        demo()
+            .report
+            .samples
+            .iter()
+            .find(|(k, _)| *k == "allowance_case")
+            .map(|(_, n)| n.clone())
+            .expect("a case with a grade 1-4 allowance")
+    }
+
+    /// Decree 765 Art 25 on the pages: the demo's late report (a death on
+    /// 2026-05-11 told on 2026-06-29) is on the clerk's queue and on the
+    /// case's reports page, in Chinese and in English; a refused report keeps
+    /// what was typed and names its field; a worker does not see the page.
+    #[test]
+    fn decree765_art25_the_clerk_sees_a_late_report_on_the_queue_and_the_case() {
+        let clerk = sign_in("clerk");
+        let number = allowance_case();
+        let home = get("/", &clerk);
+        assert_eq!(home.status, 200);
+        assert!(
+            home.body.contains("id=\"late-stop-reports\""),
+            "{}",
+            home.body
+        );
+        assert!(home.body.contains(&number));
+        assert!(home.body.contains("逾期告知停止享受待遇情形"));
+        let path = format!("/cases/{number}/stop-reports");
+        let page = get(&path, &clerk);
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("data-late=\"true\""), "{}", page.body);
+        assert!(page.body.contains("2026-05-11"));
+        assert!(page.body.contains("id=\"stop-report-form\""));
+        let en = get(&format!("{path}?lang=en"), &clerk);
+        assert!(en.body.contains("late by"), "{}", en.body);
+        let case = get(&format!("/cases/{number}"), &clerk);
+        assert!(
+            case.body.contains(&path),
+            "the case page links to its reports"
+        );
+
+        let refused = post(
+            &path,
+            &clerk,
+            &[
+                ("benefit_id", "1"),
+                ("event", "remarriage"),
+                ("event_on", "2026-06-01"),
+                ("reported_on", ""),
+                ("reported_by", ""),
+                ("recovery", "refund"),
+            ],
+        );
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(
+            refused.body.contains("id=\"reported_by-error\""),
+            "{}",
+            refused.body
+        );
+        assert!(refused.body.contains("value=\"2026-06-01\""), "typed kept");
+
+        let worker = sign_in("worker");
+        let r = get(&path, &worker);
+        assert_ne!(r.status, 200);
+    }
+}
