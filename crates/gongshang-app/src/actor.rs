@@ -229,10 +229,18 @@ pub enum Action {
     RecordStopReport,
     /// The stop-benefit reports of a case, and the late ones.
     ReadStopReports,
+    // Decree 765 Arts 6, 10
+    /// Record a unit's application to register a person, or to end it.
+    ReceiveRegistration,
+    /// Complete an application with the enrolment made or ended; the open
+    /// applications on the queue.
+    CompleteRegistration,
+    /// A unit's applications and how long each took.
+    ReadRegistrations,
 }
 
 impl Action {
-    pub const ALL: [Action; 77] = [
+    pub const ALL: [Action; 80] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -325,6 +333,10 @@ impl Action {
         // Decree 765 Art 25
         Action::RecordStopReport,
         Action::ReadStopReports,
+        // Decree 765 Arts 6, 10
+        Action::ReceiveRegistration,
+        Action::CompleteRegistration,
+        Action::ReadRegistrations,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -414,6 +426,9 @@ impl Action {
             Action::ReadMedicalBills => "read a case's medical bills",
             Action::RecordStopReport => "record a stop-benefit report",
             Action::ReadStopReports => "read stop-benefit reports",
+            Action::ReceiveRegistration => "record a registration application",
+            Action::CompleteRegistration => "complete a registration application",
+            Action::ReadRegistrations => "read registration applications",
         }
     }
 }
@@ -558,6 +573,13 @@ impl Role {
             // workers, whose own page shows the benefit's end.
             RecordStopReport => matches!(self, Clerk | Administrator),
             ReadStopReports => matches!(self, Clerk | Reviewer | Administrator),
+            // Decree 765 Arts 6, 10: a unit applies for its own people (or a
+            // clerk records the paper handed in at the window); the agency's
+            // clerks complete it within the 10 working days; the unit reads
+            // its own applications and how long the agency took.
+            ReceiveRegistration => matches!(self, Clerk | Administrator | Unit),
+            CompleteRegistration => matches!(self, Clerk | Administrator),
+            ReadRegistrations => matches!(self, Clerk | Reviewer | Administrator | Unit),
         }
     }
 }

@@ -48,6 +48,10 @@ pub struct WorkQueue {
     /// Art 25) whose overpayment is still being recovered, the earliest due
     /// first; not filtered by a search.
     pub late_stop_reports: Vec<crate::handling::StopReportView>,
+    /// Units' registration applications not completed yet (Decree 765 Arts
+    /// 6, 10: within 10 working days of their receipt), the earliest due
+    /// first, with the unit named; not filtered by a search.
+    pub registrations: Vec<crate::handling::RegistrationView>,
 }
 
 impl WorkQueue {
@@ -58,6 +62,7 @@ impl WorkQueue {
             && self.later.is_empty()
             && self.reimbursements.is_empty()
             && self.late_stop_reports.is_empty()
+            && self.registrations.is_empty()
     }
 }
 
@@ -124,6 +129,9 @@ impl App {
         }
         if actor.may(Action::ReadStopReports) {
             queue.late_stop_reports = self.late_stop_reports(actor)?;
+        }
+        if actor.may(Action::CompleteRegistration) {
+            queue.registrations = self.open_registrations(actor)?;
         }
         Ok(queue)
     }

@@ -23,6 +23,7 @@ pub mod db;
 pub mod engine;
 pub mod error;
 pub mod fund;
+pub mod handling;
 pub mod imports;
 pub mod liability;
 pub mod migrations;
@@ -62,6 +63,7 @@ pub use cases::{
 pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryStore};
 pub use error::StoreError;
 pub use fund::FundStore;
+pub use handling::RegistrationStore;
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
 pub use liability::LiabilityStore;
 pub use model::*;
@@ -101,6 +103,7 @@ pub trait Store:
     + LiabilityStore
     + MedicalStore
     + StopReportStore
+    + RegistrationStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

@@ -209,6 +209,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0230_stop_benefit_reports.sql"),
         postgres: include_str!("../migrations/postgres/0230_stop_benefit_reports.sql"),
     },
+    // Decree 765 Arts 6, 10: registration applications and their deadline.
+    Migration {
+        version: 231,
+        name: "registration_applications",
+        sqlite: include_str!("../migrations/sqlite/0231_registration_applications.sql"),
+        postgres: include_str!("../migrations/postgres/0231_registration_applications.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

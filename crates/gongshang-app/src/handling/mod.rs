@@ -5,7 +5,11 @@
 //! - [`stop_reports`]: Art 25, a stop-benefit event told within 20 working
 //!   days; a late report is on the clerk's queue while the months paid after
 //!   the event are recovered (Art 46).
+//! - [`registrations`]: Arts 6, 10, a unit's application to register a
+//!   person (or end it) completed within 10 working days of its receipt.
 
+pub mod registrations;
 pub mod stop_reports;
 
+pub use registrations::{RegistrationForm, RegistrationInput, RegistrationView};
 pub use stop_reports::{StopReportForm, StopReportInput, StopReportView};

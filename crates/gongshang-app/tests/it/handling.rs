@@ -156,3 +156,140 @@ fn decree765_art25_a_late_stop_report_ends_the_benefit_recovers_the_months_and_w
         );
     });
 }
+
+mod registration {
+    use gongshang_app::accounts::{Actor, Role, Scope};
+    use gongshang_app::handling::RegistrationInput;
+    use gongshang_domain::handling::RegistrationKind;
+    use gongshang_rules::scheme::Category;
+    use jiff::civil::date;
+
+    use crate::{ACTOR, credit, each_backend, person, request, ts, unit};
+
+    fn unit_actor(code: &gongshang_domain::ids::CreditCode) -> Actor {
+        Actor {
+            login: "unit-7".into(),
+            role: Role::Unit,
+            scope: Scope::Unit {
+                unit: code.clone(),
+                platform: None,
+            },
+        }
+    }
+
+    /// Decree 765 Arts 6(2) and 10: the unit applies on Saturday 2025-03-01
+    /// to register a person it employs from 2025-02-20; the agency's 10
+    /// working days run from that day (not from the employment) and end on
+    /// Friday 2025-03-14. The application waits on the clerk's queue with
+    /// the unit named; completed on 2025-03-20 with the enrolment made, it is
+    /// late. The end applied for on 2025-03-20 is completed the same day,
+    /// once the enrolment has its last day: in time.
+    #[test]
+    fn decree765_art6_art10_registrations_are_completed_within_10_working_days_of_the_application()
+    {
+        each_backend(|app, clock| {
+            let u = unit(app, 7, "440106");
+            let p = person(app, "440106", date(2003, 6, 1), 31);
+            let own = unit_actor(&u);
+            let start = RegistrationInput {
+                unit: u.clone(),
+                person: p.clone(),
+                kind: RegistrationKind::Start,
+                employment_on: date(2025, 2, 20),
+                received_on: None,
+                enrollment_id: None,
+            };
+            // A unit cannot date its application back, nor apply for another unit.
+            let mut back = start.clone();
+            back.received_on = Some(date(2025, 2, 25));
+            let e = app.receive_registration(&own, &back).unwrap_err();
+            assert_eq!(e.field(), Some("received_on"), "{e}");
+            let mut other = start.clone();
+            other.unit = credit(8, "440106");
+            let e = app.receive_registration(&own, &other).unwrap_err();
+            assert_eq!(e.code(), "forbidden", "{e}");
+
+            let received = app.receive_registration(&own, &start).unwrap();
+            assert_eq!(received.row.received_on, date(2025, 3, 1));
+            assert_eq!(received.row.due_on, date(2025, 3, 14));
+            assert_eq!(received.days_left, Some(13));
+            assert_eq!(received.row.late, None);
+            let e = app.receive_registration(&own, &start).unwrap_err();
+            assert_eq!(e.code(), "duplicate", "{e}");
+
+            let queue = app.clerk_queue(&ACTOR, None).unwrap();
+            assert_eq!(
+                queue
+                    .registrations
+                    .iter()
+                    .map(|r| (r.row.id, r.row.unit_name.as_str(), r.row.unit.clone()))
+                    .collect::<Vec<_>>(),
+                vec![(received.row.id, "单位7", u.clone())]
+            );
+
+            clock.set(ts("2025-03-20T02:00:00Z"));
+            let e = app
+                .complete_registration(&ACTOR, received.row.id, None)
+                .unwrap_err();
+            assert_eq!(e.field(), Some("enrollment_id"), "{e}");
+            let enrolled = app
+                .enroll(
+                    &ACTOR,
+                    &request(
+                        p.clone(),
+                        Some(u.clone()),
+                        "guangdong.specific_persons",
+                        Category::Intern,
+                        date(2025, 2, 20),
+                    ),
+                )
+                .unwrap();
+            let done = app
+                .complete_registration(&ACTOR, received.row.id, Some(enrolled.enrollment_id))
+                .unwrap();
+            assert_eq!(done.row.completed_on, Some(date(2025, 3, 20)));
+            assert_eq!(done.row.late, Some(true));
+            assert_eq!(done.days_left, None);
+            let e = app
+                .complete_registration(&ACTOR, received.row.id, Some(enrolled.enrollment_id))
+                .unwrap_err();
+            assert_eq!(e.code(), "conflict", "{e}");
+            assert!(
+                app.clerk_queue(&ACTOR, None)
+                    .unwrap()
+                    .registrations
+                    .is_empty()
+            );
+
+            // The end: named at the application, completed once ended.
+            let end = RegistrationInput {
+                kind: RegistrationKind::End,
+                employment_on: date(2025, 3, 19),
+                enrollment_id: Some(enrolled.enrollment_id),
+                ..start.clone()
+            };
+            let applied = app.receive_registration(&own, &end).unwrap();
+            let e = app
+                .complete_registration(&ACTOR, applied.row.id, None)
+                .unwrap_err();
+            assert_eq!(e.code(), "conflict", "not ended yet: {e}");
+            app.end_enrollment(&own, enrolled.enrollment_id, date(2025, 3, 19))
+                .unwrap();
+            let ended = app
+                .complete_registration(&ACTOR, applied.row.id, None)
+                .unwrap();
+            assert_eq!(ended.row.late, Some(false));
+            let mine = app.registrations_of_unit(&own, &u).unwrap();
+            assert_eq!(mine.len(), 2);
+            assert_eq!(mine[0].row.kind, RegistrationKind::End);
+            // A worker reads none.
+            let worker = Actor {
+                login: "w".into(),
+                role: Role::Worker,
+                scope: Scope::Person(p.clone()),
+            };
+            let e = app.registrations_of_unit(&worker, &u).unwrap_err();
+            assert_eq!(e.code(), "forbidden");
+        });
+    }
+}
