@@ -1140,6 +1140,29 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             }
         }
     }
+    // ---- Decree 765 Arts 6, 10: a unit's paper application to register a
+    // new employee, handed in at the window on 2026-06-10 and not completed:
+    // its 10 working days ended on 2026-06-25, so it is overdue on the
+    // clerk's queue with the unit named ----
+    if let Some(u) = units.first() {
+        let form = gongshang_app::handling::RegistrationForm {
+            resident_id: demo_resident_id("440100", date(1999, 9, 9), 990)
+                .as_str()
+                .to_owned(),
+            kind: "start".into(),
+            employment_on: "2026-06-01".into(),
+            received_on: "2026-06-10".into(),
+            enrollment_id: String::new(),
+        };
+        if let Err(e) = form
+            .parse(&u.code)
+            .and_then(|input| app.receive_registration(&clerk(), &input))
+        {
+            report
+                .notes
+                .push(format!("registration application not recorded: {e}"));
+        }
+    }
     lap(&mut report, "cases and awards");
     // ---- the rights-protection service centre's tickets ---------------------
     let rider = report

@@ -51,6 +51,8 @@ pub struct NewRegistration {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RegistrationRow {
     pub id: i64,
+    /// The unit's row (its page).
+    pub unit_id: i64,
     pub unit: CreditCode,
     pub unit_name: String,
     pub person: ResidentId,
@@ -101,12 +103,13 @@ pub trait RegistrationStore {
 
 const REGISTRATION_SELECT: &str = "SELECT r.id, u.credit_code, u.name, r.resident_id, r.kind, r.employment_on, \
      r.received_on, r.due_on, r.due_provisional, r.enrollment_id, r.completed_on, r.late, r.completed_by, \
-     r.recorded_by, r.recorded_at FROM registration_applications r JOIN units u ON u.id = r.unit_id";
+     r.recorded_by, r.recorded_at, u.id FROM registration_applications r JOIN units u ON u.id = r.unit_id";
 
 fn registration_row(row: &[Value]) -> Result<RegistrationRow, StoreError> {
     let c = Cols::new(row);
     Ok(RegistrationRow {
         id: c.int(0)?,
+        unit_id: c.int(15)?,
         unit: c.parsed(1, "credit_code", CreditCode::parse)?,
         unit_name: c.text(2)?.to_owned(),
         person: c.parsed(3, "resident_id", ResidentId::parse)?,

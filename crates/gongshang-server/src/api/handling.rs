@@ -1,11 +1,13 @@
 //! The handling deadlines and records of Decree No. 765 (社会保险经办条例):
 //! thin handlers over `App::report_stop_event`, `App::stop_reports` and
-//! `App::late_stop_reports` (Art 25).
+//! `App::late_stop_reports` (Art 25); `App::receive_registration`,
+//! `App::complete_registration`, `App::open_registrations` and
+//! `App::registrations_of_unit` (Arts 6, 10).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use gongshang_app::handling::{StopReportForm, StopReportView};
+use gongshang_app::handling::{RegistrationForm, RegistrationView, StopReportForm, StopReportView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,6 +22,168 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_stop_reports, report_stop_event))
         .routes(routes!(late_stop_reports))
+        .routes(routes!(get_registrations, receive_registration))
+        .routes(routes!(complete_registration))
+        .routes(routes!(open_registrations))
+}
+
+/// A unit's application to register a person with it, or to end that
+/// registration (Decree 765 Arts 6, 10).
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationBody {
+    /// The person's 18-character resident id.
+    pub resident_id: String,
+    /// `start` (register) or `end` (cancel).
+    pub kind: String,
+    /// YYYY-MM-DD: the employment's first day (start) or last day (end).
+    pub employment_on: String,
+    /// YYYY-MM-DD: the day the agency received it (a clerk, for a paper
+    /// handed in earlier); today when absent.
+    pub received_on: Option<String>,
+    /// An end: the enrolment it ends.
+    pub enrollment_id: Option<i64>,
+}
+
+/// Completing an application: the enrolment made (a start).
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRegistrationBody {
+    /// The enrolment made for a start; an end completes the enrolment it
+    /// named, once ended.
+    pub enrollment_id: Option<i64>,
+}
+
+/// An application with its due day and, once completed, whether late.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+pub struct RegistrationApiView {
+    pub id: i64,
+    pub unit: String,
+    pub unit_name: String,
+    /// The person's resident id, masked.
+    pub person: String,
+    pub kind: String,
+    pub employment_on: String,
+    pub received_on: String,
+    /// The 10th working day after `received_on` (Decree 765 Arts 6, 10).
+    pub due_on: String,
+    pub due_provisional: bool,
+    /// While open: days to `due_on` (negative: overdue).
+    pub days_left: Option<i64>,
+    pub enrollment_id: Option<i64>,
+    pub completed_on: Option<String>,
+    /// Completed after `due_on`.
+    pub late: Option<bool>,
+}
+
+impl From<&RegistrationView> for RegistrationApiView {
+    fn from(v: &RegistrationView) -> Self {
+        let r = &v.row;
+        RegistrationApiView {
+            id: r.id,
+            unit: r.unit.as_str().to_owned(),
+            unit_name: r.unit_name.clone(),
+            person: r.person.masked(),
+            kind: r.kind.as_str().to_owned(),
+            employment_on: r.employment_on.to_string(),
+            received_on: r.received_on.to_string(),
+            due_on: r.due_on.to_string(),
+            due_provisional: r.due_provisional,
+            days_left: v.days_left,
+            enrollment_id: r.enrollment_id,
+            completed_on: r.completed_on.map(|d| d.to_string()),
+            late: r.late,
+        }
+    }
+}
+
+fn credit_code(text: &str) -> ApiResult<gongshang_domain::ids::CreditCode> {
+    gongshang_domain::ids::CreditCode::parse(text.trim())
+        .map_err(|e| crate::error::ApiError::invalid("code", e.to_string()))
+}
+
+/// Record a unit's application (the unit for its own people, or a clerk at
+/// the window): the agency completes it within 10 working days of the day
+/// received (Decree 765 Arts 6, 10). One open application per person and
+/// kind.
+#[utoipa::path(post, path = "/units/{code}/registrations", tag = "registry",
+    params(("code" = String, Path, description = "the unit's credit code")),
+    request_body = RegistrationBody,
+    responses((status = 201, body = RegistrationApiView), (status = "4XX", body = Problem)))]
+pub async fn receive_registration(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<RegistrationBody>,
+) -> ApiResult<Response> {
+    let unit = credit_code(&code)?;
+    let form = RegistrationForm {
+        resident_id: body.resident_id,
+        kind: body.kind,
+        employment_on: body.employment_on,
+        received_on: body.received_on.unwrap_or_default(),
+        enrollment_id: body
+            .enrollment_id
+            .map(|e| e.to_string())
+            .unwrap_or_default(),
+    };
+    let input = form.parse(&unit)?;
+    let actor = user.actor();
+    let view = state
+        .run(move |app| app.receive_registration(&actor, &input))
+        .await?;
+    Ok(json(StatusCode::CREATED, &RegistrationApiView::from(&view)))
+}
+
+/// A unit's applications, the newest first (agency staff, and the unit).
+#[utoipa::path(get, path = "/units/{code}/registrations", tag = "registry",
+    params(("code" = String, Path, description = "the unit's credit code")),
+    responses((status = 200, body = Vec<RegistrationApiView>), (status = "4XX", body = Problem)))]
+pub async fn get_registrations(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> ApiResult<Response> {
+    let unit = credit_code(&code)?;
+    let actor = user.actor();
+    let rows = state
+        .run(move |app| app.registrations_of_unit(&actor, &unit))
+        .await?;
+    let views: Vec<RegistrationApiView> = rows.iter().map(RegistrationApiView::from).collect();
+    Ok(json(StatusCode::OK, &views))
+}
+
+/// Complete an application with the enrolment made or ended (agency
+/// clerks): late when after its due day.
+#[utoipa::path(post, path = "/registrations/{id}/complete", tag = "registry",
+    params(("id" = i64, Path, description = "the application")),
+    request_body = CompleteRegistrationBody,
+    responses((status = 200, body = RegistrationApiView), (status = "4XX", body = Problem)))]
+pub async fn complete_registration(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<CompleteRegistrationBody>,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let view = state
+        .run(move |app| app.complete_registration(&actor, id, body.enrollment_id))
+        .await?;
+    Ok(json(StatusCode::OK, &RegistrationApiView::from(&view)))
+}
+
+/// The applications not completed yet, the earliest due first, each with
+/// its unit (agency clerks: the queue).
+#[utoipa::path(get, path = "/registrations/open", tag = "registry",
+    responses((status = 200, body = Vec<RegistrationApiView>), (status = "4XX", body = Problem)))]
+pub async fn open_registrations(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let rows = state.run(move |app| app.open_registrations(&actor)).await?;
+    let views: Vec<RegistrationApiView> = rows.iter().map(RegistrationApiView::from).collect();
+    Ok(json(StatusCode::OK, &views))
 }
 
 /// A stop-benefit event the unit, the recipient or a relative told the

@@ -3,7 +3,11 @@
 //! (Art 25: the event, the day it happened and the day it was told, the due
 //! day 20 working days after the event, late or in time, what it ended and
 //! the overpayment of the months paid after it), with the form that records
-//! a verified report. Chinese by default, English with `?lang=en`.
+//! a verified report; and a unit's registration applications on its page
+//! (Arts 6, 10: the day received and the agency's due day 10 working days
+//! later beside the employment's day, the forms to apply and to complete),
+//! posted to `/units/{id}/registrations`. Chinese by default, English with
+//! `?lang=en`.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,8 +16,9 @@ use axum::{Form, Router};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
 use gongshang_app::handling::stop_reports::Reporter;
-use gongshang_app::handling::{StopReportForm, StopReportView};
+use gongshang_app::handling::{RegistrationForm, RegistrationView, StopReportForm, StopReportView};
 use gongshang_app::model::PeriodicBenefitRow;
+use gongshang_domain::handling::RegistrationKind;
 use gongshang_domain::life_events::MatchRule;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -24,10 +29,295 @@ use super::{Ctx, error_page, respond, session};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/cases/{number}/stop-reports",
-        get(reports_page).post(record_report),
-    )
+    Router::new()
+        .route(
+            "/cases/{number}/stop-reports",
+            get(reports_page).post(record_report),
+        )
+        .route("/units/{id}/registrations", axum::routing::post(receive))
+        .route(
+            "/units/{id}/registrations/{application}/complete",
+            axum::routing::post(complete),
+        )
+}
+
+// ---- registration applications (Arts 6, 10) -------------------------------
+
+fn kind_words(ctx: &Ctx, k: RegistrationKind) -> &'static str {
+    match k {
+        RegistrationKind::Start => ctx.t("参保登记", "registration"),
+        RegistrationKind::End => ctx.t("注销（停保）", "cancellation"),
+    }
+}
+
+/// Open: days left or overdue; completed: in time or late.
+pub fn registration_state(ctx: &Ctx, v: &RegistrationView) -> Markup {
+    html! {
+        @match (v.row.late, v.days_left) {
+            (Some(true), _) => { span.tag.bad data-late="true" { (ctx.t("逾期办结 ", "completed late ")) (v.row.completed_on.map(|d| d.to_string()).unwrap_or_default()) } }
+            (Some(false), _) => { span.tag data-late="false" { (ctx.t("按时办结 ", "completed in time ")) (v.row.completed_on.map(|d| d.to_string()).unwrap_or_default()) } }
+            (None, Some(n)) if n < 0 => { span.tag.bad data-overdue="true" { (ctx.t("已逾期 ", "overdue by ")) (-n) (ctx.t(" 天", " days")) } }
+            (None, Some(0)) => { span.tag.warn { (ctx.t("今天到期", "due today")) } }
+            (None, Some(n)) => { span.muted { (ctx.t("剩 ", "")) (n) (ctx.t(" 天", " days left")) } }
+            (None, None) => {}
+        }
+    }
+}
+
+/// The applications as a table; `with_unit` names the unit (the queue).
+pub fn registrations_table(ctx: &Ctx, regs: &[RegistrationView], with_unit: bool) -> Markup {
+    html! {
+        div.table-wrap { table.registrations {
+            thead { tr {
+                @if with_unit { th { (ctx.t("单位", "Unit")) } }
+                th { (ctx.t("人员", "Person")) }
+                th { (ctx.t("事项", "Kind")) }
+                th { (ctx.t("用工日期", "Employment")) }
+                th { (ctx.t("受理日期", "Received")) }
+                th { (ctx.t("办理期限", "Due")) }
+                th { (ctx.t("状态", "State")) }
+            } }
+            tbody {
+                @if regs.is_empty() {
+                    tr { td colspan=(if with_unit { 7 } else { 6 }) { span.muted { (ctx.t("没有登记申请。", "No applications.")) } } }
+                }
+                @for v in regs {
+                    @let r = &v.row;
+                    tr id=(format!("registration-{}", r.id)) {
+                        @if with_unit { td { a href=(format!("/units/{}#registrations", r.unit_id)) { (r.unit_name) } " " code { (r.unit.as_str()) } } }
+                        td { code { (r.person.masked()) } }
+                        td { (kind_words(ctx, r.kind)) @if let Some(e) = r.enrollment_id { " · " a href=(format!("/enrollments/{e}")) { (ctx.t("参保记录 #", "enrolment #")) (e) } } }
+                        td { (r.employment_on) }
+                        td { (r.received_on) }
+                        td { (r.due_on) }
+                        td { (registration_state(ctx, v)) }
+                    }
+                }
+            }
+        } }
+    }
+}
+
+const REGISTRATION_FIELDS: [&str; 5] = [
+    "resident_id",
+    "kind",
+    "employment_on",
+    "received_on",
+    "enrollment_id",
+];
+
+/// A unit's applications on its page, with the form to apply (the unit, or a
+/// clerk at the window) and, for the clerk, to complete an open one.
+pub fn registrations_section(
+    ctx: &Ctx,
+    unit_id: i64,
+    regs: &[RegistrationView],
+    enrollments: &[gongshang_app::model::StoredEnrollment],
+    failed: Option<(&AppError, &RegistrationForm)>,
+) -> Markup {
+    let error = failed.map(|(e, _)| e);
+    let empty = RegistrationForm::default();
+    let f = failed.map_or(&empty, |(_, f)| f);
+    let bad = |field: &str| {
+        error
+            .is_some_and(|e| e.field() == Some(field))
+            .then_some("true")
+    };
+    let clerk = ctx.viewer.may(Action::CompleteRegistration);
+    html! {
+        section.card #registrations {
+            h2 { (ctx.t("参保登记申请（《社会保险经办条例》第六条、第十条）", "Registration applications (Decree 765 Arts 6, 10)")) }
+            p.muted { (ctx.t(
+                "经办机构自收到申请之日起10个工作日内办理完毕（按节假日安排计算）；期限自受理之日起算，而非自用工之日。",
+                "The agency completes each within 10 working days of the day it received it (on the holiday calendar): the period runs from the application's receipt, not from the employment's start or end."
+            )) }
+            (registrations_table(ctx, regs, false))
+            @if clerk {
+                @for v in regs.iter().filter(|v| v.row.completed_on.is_none()) {
+                    form.inline.complete-registration method="post" action=(format!("/units/{unit_id}/registrations/{}/complete", v.row.id)) {
+                        (session::csrf_field(ctx))
+                        (kind_words(ctx, v.row.kind)) " " code { (v.row.person.masked()) } " "
+                        @if v.row.kind == RegistrationKind::Start {
+                            label for=(format!("enrollment-{}", v.row.id)) { (ctx.t("已办理的参保记录", "Enrolment made")) }
+                            " "
+                            select id=(format!("enrollment-{}", v.row.id)) name="enrollment_id" {
+                                option value="" { (ctx.t("请选择", "Choose")) }
+                                @for e in enrollments.iter().filter(|e| e.person == v.row.person) {
+                                    option value=(e.id) { "#" (e.id) " " (e.start) }
+                                }
+                            }
+                        }
+                        " "
+                        button type="submit" { (ctx.t("办结", "Complete")) }
+                    }
+                }
+            }
+            @if ctx.viewer.may(Action::ReceiveRegistration) {
+                form.stack #registration-form method="post" action=(format!("/units/{unit_id}/registrations")) novalidate {
+                    (session::csrf_field(ctx))
+                    (at_form(ctx, &REGISTRATION_FIELDS, error))
+                    div.cols {
+                        div {
+                            label for="resident_id" { (ctx.t("公民身份号码", "Resident id")) }
+                            input #resident_id name="resident_id" value=(f.resident_id) aria-invalid=[bad("resident_id")];
+                            (at_field(ctx, "resident_id", error))
+                        }
+                        div {
+                            label for="kind" { (ctx.t("事项", "Kind")) }
+                            select #kind name="kind" aria-invalid=[bad("kind")] {
+                                option value="" { (ctx.t("请选择", "Choose")) }
+                                @for k in RegistrationKind::ALL {
+                                    option value=(k.as_str()) selected[f.kind == k.as_str()] { (kind_words(ctx, k)) }
+                                }
+                            }
+                            (at_field(ctx, "kind", error))
+                        }
+                        div {
+                            label for="employment_on" { (ctx.t("用工开始或结束日期", "Employment's first or last day")) }
+                            input #employment_on type="date" name="employment_on" value=(f.employment_on) aria-invalid=[bad("employment_on")];
+                            (at_field(ctx, "employment_on", error))
+                        }
+                        @if clerk {
+                            div {
+                                label for="received_on" { (ctx.t("受理日期（默认今天）", "Received on (default today)")) }
+                                input #received_on type="date" name="received_on" value=(f.received_on) aria-invalid=[bad("received_on")];
+                                (at_field(ctx, "received_on", error))
+                            }
+                        }
+                        div {
+                            label for="enrollment_id" { (ctx.t("注销的参保记录（仅注销）", "Enrolment ended (cancellation only)")) }
+                            select #enrollment_id name="enrollment_id" aria-invalid=[bad("enrollment_id")] {
+                                option value="" { "—" }
+                                @for e in enrollments.iter().filter(|e| e.last_day.is_none()) {
+                                    option value=(e.id) selected[f.enrollment_id == e.id.to_string()] { "#" (e.id) " " code { (e.person.masked()) } " " (e.start) }
+                                }
+                            }
+                            (at_field(ctx, "enrollment_id", error))
+                        }
+                    }
+                    button.primary type="submit" { (ctx.t("提交申请", "Apply")) }
+                }
+            }
+        }
+    }
+}
+
+/// The unit's page parts this module serves after a refusal: its
+/// applications and the form with what was typed.
+async fn unit_parts(
+    state: &AppState,
+    actor: &gongshang_app::accounts::Actor,
+    id: i64,
+) -> Result<(gongshang_app::views::UnitDetail, Vec<RegistrationView>), AppError> {
+    let actor = actor.clone();
+    state
+        .run(move |app| {
+            let d = app.unit_detail(&actor, id)?;
+            let regs = app.registrations_of_unit(&actor, &d.unit.credit_code)?;
+            Ok::<_, AppError>((d, regs))
+        })
+        .await
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct ReceiveForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    form: RegistrationForm,
+}
+
+async fn receive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReceiveForm>,
+) -> Response {
+    let actor = match session::require(&ctx, Action::ReceiveRegistration) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    let (d, _) = match unit_parts(&state, &actor, id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&ctx, &e),
+    };
+    let code = d.unit.credit_code;
+    let form = f.form.clone();
+    let a = actor.clone();
+    let done = state
+        .run(move |app| {
+            form.parse(&code)
+                .and_then(|input| app.receive_registration(&a, &input))
+        })
+        .await;
+    match done {
+        Ok(v) => Redirect::to(&format!("/units/{id}#registration-{}", v.row.id)).into_response(),
+        Err(e) if !e.is_internal() => match unit_parts(&state, &actor, id).await {
+            Ok((d, regs)) => (
+                super::error_status(&e),
+                respond(
+                    &ctx,
+                    &d.unit.name,
+                    html! {
+                        h1 { a href=(format!("/units/{id}")) { (d.unit.name) } }
+                        (registrations_section(&ctx, id, &regs, &d.enrollments, Some((&e, &f.form))))
+                    },
+                ),
+            )
+                .into_response(),
+            Err(e) => error_page(&ctx, &e),
+        },
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct CompleteForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    enrollment_id: String,
+}
+
+async fn complete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, application)): Path<(i64, i64)>,
+    Form(f): Form<CompleteForm>,
+) -> Response {
+    let actor = match session::require(&ctx, Action::CompleteRegistration) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    let enrollment = match f.enrollment_id.trim() {
+        "" => None,
+        t => match t.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                return error_page(
+                    &ctx,
+                    &AppError::invalid(
+                        "enrollment_id",
+                        format!("{t:?} is not an enrolment's number"),
+                    ),
+                );
+            }
+        },
+    };
+    let a = actor.clone();
+    match state
+        .run(move |app| app.complete_registration(&a, application, enrollment))
+        .await
+    {
+        Ok(v) => Redirect::to(&format!("/units/{id}#registration-{}", v.row.id)).into_response(),
+        Err(e) => error_page(&ctx, &e),
+    }
 }
 
 fn title(ctx: &Ctx) -> &str {

@@ -102,6 +102,22 @@ fn queue_body(ctx: &Ctx, state: &AppState, q: &WorkQueue, typed: Option<&str>) -
         (section(ctx, state, "later", ctx.t("其他在办案件", "Other open cases"), &q.later))
         (reimbursements(ctx, &q.reimbursements))
         (late_stop_reports(ctx, &q.late_stop_reports))
+        (registrations(ctx, &q.registrations))
+    }
+}
+
+/// Units' registration applications to complete within 10 working days of
+/// their receipt (Decree 765 Arts 6, 10), the earliest due first, each with
+/// its unit named.
+fn registrations(ctx: &Ctx, regs: &[gongshang_app::handling::RegistrationView]) -> Markup {
+    html! {
+        @if !regs.is_empty() {
+            section.queue #registrations {
+                h2 { (ctx.t("待办理的参保登记申请", "Registration applications to complete")) " " span.count { (regs.len()) } }
+                p.muted { (ctx.t("《社会保险经办条例》第六条、第十条：自收到申请之日起10个工作日内办理完毕。", "Decree 765 Arts 6, 10: completed within 10 working days of the day the application was received.")) }
+                (super::handling::registrations_table(ctx, regs, true))
+            }
+        }
     }
 }
 

@@ -164,17 +164,26 @@ async fn unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
             let d = app.unit_detail(&actor, id)?;
             // Regulations Art 43: the unit's divisions, mergers, transfers.
             let successions = app.successions_of_unit(&actor, &d.unit.credit_code)?;
-            Ok::<_, gongshang_app::AppError>((d, successions))
+            // Decree 765 Arts 6, 10: its registration applications.
+            let registrations = if actor.may(Action::ReadRegistrations) {
+                Some(app.registrations_of_unit(&actor, &d.unit.credit_code)?)
+            } else {
+                None
+            };
+            Ok::<_, gongshang_app::AppError>((d, successions, registrations))
         })
         .await;
     match loaded {
-        Ok((d, successions)) => {
+        Ok((d, successions, registrations)) => {
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
             let tickets =
                 super::tickets::tickets_about(&state, &ctx, SubjectKind::Bill, refs).await;
             let body = html! {
                 (unit_body(&ctx, &state, &d, &tickets))
                 (super::liability::successions_section(&ctx, d.unit.credit_code.as_str(), &successions))
+                @if let Some(regs) = &registrations {
+                    (super::handling::registrations_section(&ctx, d.unit.id, regs, &d.enrollments, None))
+                }
             };
             respond(&ctx, &d.unit.name.clone(), body)
         }

@@ -76,6 +76,74 @@ fn decree765_art25_the_api_records_a_late_stop_report_and_lists_it_until_recover
     });
 }
 
+/// Decree 765 Arts 6 and 10 over the API: unit A applies on Tuesday
+/// 2025-07-01 to end person 1's enrolment (employment ended 2025-06-30); the
+/// agency's 10 working days end on 2025-07-15. The clerk's open list names
+/// the unit; completing before the enrolment ends is a conflict, after it is
+/// in time. Unit B reads nothing of unit A's; a reviewer may not complete.
+#[test]
+fn decree765_art6_art10_the_api_receives_lists_and_completes_registrations() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let (clerk, unit_a) = (s.token("clerk"), s.token("unit_a"));
+        let path = format!("/api/v1/units/{}/registrations", f.unit_a.as_str());
+        let body = json!({"resident_id": f.person_1.as_str(), "kind": "end",
+            "employment_on": "2025-06-30", "enrollment_id": f.enrollment_1});
+        let mut bad = body.clone();
+        bad["kind"] = json!("stop");
+        let r = s.send(req("POST", &path).bearer(unit_a).json(&bad));
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("kind".into())),
+            "{}",
+            r.body
+        );
+        let r = s.send(req("POST", &path).bearer(unit_a).json(&body));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let v = r.json();
+        assert_eq!(
+            (v["received_on"].clone(), v["due_on"].clone()),
+            (json!("2025-07-01"), json!("2025-07-15")),
+            "{v}"
+        );
+        assert_eq!(v["days_left"], 14);
+        let id = v["id"].as_i64().unwrap();
+
+        let open = s.send(req("GET", "/api/v1/registrations/open").bearer(clerk));
+        assert_eq!(open.status, 200, "{}", open.body);
+        assert_eq!(open.json()[0]["unit"], f.unit_a.as_str());
+        let other = s.send(req("GET", &path).bearer(s.token("unit_b")));
+        assert_eq!(other.status, 404, "{}", other.body);
+
+        let complete = format!("/api/v1/registrations/{id}/complete");
+        let r = s.send(
+            req("POST", &complete)
+                .bearer(s.token("reviewer"))
+                .json(&json!({})),
+        );
+        assert_eq!(r.status, 403, "{}", r.body);
+        let r = s.send(req("POST", &complete).bearer(clerk).json(&json!({})));
+        assert_eq!(r.status, 409, "{}", r.body);
+        let r = s.send(
+            req(
+                "POST",
+                format!("/api/v1/enrollments/{}/end", f.enrollment_1),
+            )
+            .bearer(unit_a)
+            .json(&json!({"last_day": "2025-06-30"})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = s.send(req("POST", &complete).bearer(clerk).json(&json!({})));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            (r.json()["late"].clone(), r.json()["completed_on"].clone()),
+            (json!(false), json!("2025-07-01"))
+        );
+        let mine = s.send(req("GET", &path).bearer(unit_a));
+        assert_eq!(mine.json().as_array().unwrap().len(), 1, "{}", mine.body);
+    });
+}
+
 mod pages {
     use crate::common::{Response, Session, demo, form, request, sign_in};
 
@@ -160,5 +228,68 @@ mod pages {
         let worker = sign_in("worker");
         let r = get(&path, &worker);
         assert_ne!(r.status, 200);
+    }
+
+    /// Decree 765 Arts 6, 10 on the pages: the demo's overdue application
+    /// (received 2026-06-10, due 2026-06-25) is on the clerk's queue with
+    /// its unit named; on the unit's page the clerk applies at the window: a
+    /// bad identity number is refused at its field with what was typed kept,
+    /// a good one is listed with its due day.
+    #[test]
+    fn decree765_art6_art10_the_clerk_sees_registrations_on_the_queue_and_the_unit() {
+        let clerk = sign_in("clerk");
+        let home = get("/", &clerk);
+        assert!(home.body.contains("id=\"registrations\""), "{}", home.body);
+        assert!(home.body.contains("data-overdue=\"true\""), "{}", home.body);
+        let unit_link = home
+            .body
+            .split("id=\"registrations\"")
+            .nth(1)
+            .and_then(|rest| rest.split("href=\"/units/").nth(1))
+            .and_then(|rest| rest.split('#').next())
+            .expect("the unit's link")
+            .to_owned();
+        let page = get(&format!("/units/{unit_link}"), &clerk);
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("id=\"registration-form\""),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("2026-06-25"));
+        let path = format!("/units/{unit_link}/registrations");
+        let refused = post(
+            &path,
+            &clerk,
+            &[
+                ("resident_id", "44010019990909"),
+                ("kind", "start"),
+                ("employment_on", "2026-06-22"),
+                ("received_on", ""),
+                ("enrollment_id", ""),
+            ],
+        );
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(
+            refused.body.contains("id=\"resident_id-error\""),
+            "{}",
+            refused.body
+        );
+        assert!(refused.body.contains("value=\"2026-06-22\""));
+        let person = gongshang_demo::demo_resident_id("440100", jiff::civil::date(1998, 8, 8), 991);
+        let ok = post(
+            &path,
+            &clerk,
+            &[
+                ("resident_id", person.as_str()),
+                ("kind", "start"),
+                ("employment_on", "2026-06-22"),
+                ("received_on", ""),
+                ("enrollment_id", ""),
+            ],
+        );
+        assert_eq!(ok.status, 303, "{}", ok.body);
+        let page = get(&format!("/units/{unit_link}?lang=en"), &clerk);
+        assert!(page.body.contains("days left"), "{}", page.body);
     }
 }
