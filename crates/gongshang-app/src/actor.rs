@@ -237,10 +237,15 @@ pub enum Action {
     CompleteRegistration,
     /// A unit's applications and how long each took.
     ReadRegistrations,
+    // Decree 765 Art 45
+    /// Record a dishonest act from its source, correct or withdraw it.
+    RecordCredit,
+    /// The records of dishonest acts (agency staff only).
+    ReadCredit,
 }
 
 impl Action {
-    pub const ALL: [Action; 80] = [
+    pub const ALL: [Action; 82] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -337,6 +342,9 @@ impl Action {
         Action::ReceiveRegistration,
         Action::CompleteRegistration,
         Action::ReadRegistrations,
+        // Decree 765 Art 45
+        Action::RecordCredit,
+        Action::ReadCredit,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -429,6 +437,8 @@ impl Action {
             Action::ReceiveRegistration => "record a registration application",
             Action::CompleteRegistration => "complete a registration application",
             Action::ReadRegistrations => "read registration applications",
+            Action::RecordCredit => "record a dishonest act",
+            Action::ReadCredit => "read the records of dishonest acts",
         }
     }
 }
@@ -580,6 +590,13 @@ impl Role {
             ReceiveRegistration => matches!(self, Clerk | Administrator | Unit),
             CompleteRegistration => matches!(self, Clerk | Administrator),
             ReadRegistrations => matches!(self, Clerk | Reviewer | Administrator | Unit),
+            // Decree 765 Art 45(2): the agency's officers record what they
+            // found (a reviewer as well as a clerk: the findings of an alert
+            // or a revision are theirs too); the record is the agency's,
+            // never shown to the unit, the person or the institution through
+            // these pages, nor to analysts.
+            RecordCredit => matches!(self, Clerk | Reviewer | Administrator),
+            ReadCredit => matches!(self, Clerk | Reviewer | Administrator),
         }
     }
 }

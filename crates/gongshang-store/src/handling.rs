@@ -1,10 +1,11 @@
 //! The handling records of Decree No. 765 (社会保险经办条例) kept outside a
 //! case: a unit's registration applications and their 10 working days
-//! (Arts 6, 10; migration 0231). Every change writes its audit row in the
+//! (Arts 6, 10; migration 0231), and the record of dishonest acts (Art 45;
+//! migration 0232), append-only: a correction or a withdrawal is a new row. Every change writes its audit row in the
 //! same transaction; the store decides nothing: the caller counts the
 //! deadline with the domain and checks the enrolment.
 
-use gongshang_domain::handling::RegistrationKind;
+use gongshang_domain::handling::{CreditChange, CreditSource, CreditSubjectKind, RegistrationKind};
 use gongshang_domain::ids::{CreditCode, ResidentId};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -285,6 +286,306 @@ impl<B: Backend> RegistrationStore for SqlStore<B> {
             .iter()
             .map(|r| registration_row(r))
             .collect()
+        })
+    }
+}
+
+// ---- the record of dishonest acts (Art 45) ----------------------------------
+
+/// A dishonest act to record, its source checked by the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCreditRecord {
+    pub subject_kind: CreditSubjectKind,
+    pub subject_key: String,
+    pub act: String,
+    pub article: String,
+    pub acted_on: Date,
+    pub source: CreditSource,
+    pub source_ref: String,
+}
+
+/// A change of a record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CreditChangeRow {
+    pub id: i64,
+    pub change: CreditChange,
+    pub act: Option<String>,
+    pub article: Option<String>,
+    pub reason: String,
+    pub recorded_by: String,
+    pub recorded_at: Timestamp,
+}
+
+/// A record as first written, with its changes in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CreditRecordRow {
+    pub id: i64,
+    pub subject_kind: CreditSubjectKind,
+    pub subject_key: String,
+    pub act: String,
+    pub article: String,
+    pub acted_on: Date,
+    pub source: CreditSource,
+    pub source_ref: String,
+    pub recorded_by: String,
+    pub recorded_at: Timestamp,
+    pub changes: Vec<CreditChangeRow>,
+}
+
+impl CreditRecordRow {
+    /// The act as last corrected.
+    pub fn current_act(&self) -> &str {
+        self.changes
+            .iter()
+            .rev()
+            .find_map(|c| c.act.as_deref())
+            .unwrap_or(&self.act)
+    }
+
+    /// The article as last corrected.
+    pub fn current_article(&self) -> &str {
+        self.changes
+            .iter()
+            .rev()
+            .find_map(|c| c.article.as_deref())
+            .unwrap_or(&self.article)
+    }
+
+    /// The withdrawal, if the record was withdrawn.
+    pub fn withdrawn(&self) -> Option<&CreditChangeRow> {
+        self.changes
+            .iter()
+            .find(|c| c.change == CreditChange::Withdraw)
+    }
+}
+
+/// The record of dishonest acts. A part of [`crate::Store`].
+pub trait CreditStore {
+    /// Records an act with its audit row; once per subject and source
+    /// (`duplicate`).
+    fn record_credit(
+        &self,
+        r: &NewCreditRecord,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<CreditRecordRow, StoreError>;
+
+    /// Appends a correction or the withdrawal (`conflict` once withdrawn).
+    #[allow(clippy::too_many_arguments)]
+    fn change_credit(
+        &self,
+        record_id: i64,
+        change: CreditChange,
+        act: Option<&str>,
+        article: Option<&str>,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<CreditRecordRow, StoreError>;
+
+    fn credit_record(&self, id: i64) -> Result<Option<CreditRecordRow>, StoreError>;
+
+    /// A subject's records, the newest first.
+    fn credit_records_of(
+        &self,
+        kind: CreditSubjectKind,
+        key: &str,
+    ) -> Result<Vec<CreditRecordRow>, StoreError>;
+
+    /// Every record of a kind of subject, the newest first (the register of
+    /// institutions' page).
+    fn credit_records_of_kind(
+        &self,
+        kind: CreditSubjectKind,
+        limit: u32,
+    ) -> Result<Vec<CreditRecordRow>, StoreError>;
+}
+
+const CREDIT_SELECT: &str = "SELECT id, subject_kind, subject_key, act, article, acted_on, source_kind, source_ref, \
+     recorded_by, recorded_at FROM credit_records";
+
+fn credit_row(db: &mut dyn Db, row: &[Value]) -> Result<CreditRecordRow, StoreError> {
+    let c = Cols::new(row);
+    let id = c.int(0)?;
+    let changes = db
+        .rows(
+            "reading a credit record's changes",
+            "SELECT id, change, act, article, reason, recorded_by, recorded_at FROM credit_record_changes \
+             WHERE record_id = $1 ORDER BY id",
+            &[i(id)],
+        )?
+        .iter()
+        .map(|r| {
+            let c = Cols::new(r);
+            Ok(CreditChangeRow {
+                id: c.int(0)?,
+                change: c.parsed(1, "change", CreditChange::parse)?,
+                act: c.opt_text(2)?.map(str::to_owned),
+                article: c.opt_text(3)?.map(str::to_owned),
+                reason: c.text(4)?.to_owned(),
+                recorded_by: c.text(5)?.to_owned(),
+                recorded_at: c.parsed(6, "recorded_at", parse_timestamp)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(CreditRecordRow {
+        id,
+        subject_kind: c.parsed(1, "subject_kind", CreditSubjectKind::parse)?,
+        subject_key: c.text(2)?.to_owned(),
+        act: c.text(3)?.to_owned(),
+        article: c.text(4)?.to_owned(),
+        acted_on: c.parsed(5, "acted_on", parse_date)?,
+        source: c.parsed(6, "source_kind", CreditSource::parse)?,
+        source_ref: c.text(7)?.to_owned(),
+        recorded_by: c.text(8)?.to_owned(),
+        recorded_at: c.parsed(9, "recorded_at", parse_timestamp)?,
+        changes,
+    })
+}
+
+fn credit_by_id(db: &mut dyn Db, id: i64) -> Result<Option<CreditRecordRow>, StoreError> {
+    match db.opt_row(
+        "reading a credit record",
+        &format!("{CREDIT_SELECT} WHERE id = $1"),
+        &[i(id)],
+    )? {
+        Some(r) => credit_row(db, &r).map(Some),
+        None => Ok(None),
+    }
+}
+
+impl<B: Backend> CreditStore for SqlStore<B> {
+    fn record_credit(
+        &self,
+        r: &NewCreditRecord,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<CreditRecordRow, StoreError> {
+        require_actor(actor)?;
+        self.backend.transaction(|db| {
+            let id = db.insert_id(
+                "recording a dishonest act",
+                "INSERT INTO credit_records (subject_kind, subject_key, act, article, acted_on, source_kind, \
+                 source_ref, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                &[
+                    t(r.subject_kind.as_str()),
+                    t(&r.subject_key),
+                    t(&r.act),
+                    t(&r.article),
+                    t(r.acted_on),
+                    t(r.source.as_str()),
+                    t(&r.source_ref),
+                    t(actor),
+                    t(at),
+                ],
+                || {
+                    StoreError::duplicate(
+                        "credit record",
+                        format!("of this subject on {} {}", r.source.as_str(), r.source_ref),
+                    )
+                },
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "record_credit",
+                "credit_record",
+                &id.to_string(),
+                json!({
+                    "subject_kind": r.subject_kind.as_str(),
+                    "source": r.source.as_str(),
+                    "source_ref": r.source_ref,
+                    "article": r.article,
+                    "acted_on": r.acted_on.to_string(),
+                }),
+            )?;
+            credit_by_id(db, id)?.ok_or_else(|| StoreError::not_found("credit record", id))
+        })
+    }
+
+    fn change_credit(
+        &self,
+        record_id: i64,
+        change: CreditChange,
+        act: Option<&str>,
+        article: Option<&str>,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<CreditRecordRow, StoreError> {
+        require_actor(actor)?;
+        self.backend.transaction(|db| {
+            let before = credit_by_id(db, record_id)?
+                .ok_or_else(|| StoreError::not_found("credit record", record_id))?;
+            if before.withdrawn().is_some() {
+                return Err(StoreError::conflict(
+                    "credit record",
+                    record_id.to_string(),
+                    "it is withdrawn".to_owned(),
+                ));
+            }
+            db.exec(
+                "changing a credit record",
+                "INSERT INTO credit_record_changes (record_id, change, act, article, reason, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    i(record_id),
+                    t(change.as_str()),
+                    Value::opt_text(act.map(str::to_owned)),
+                    Value::opt_text(article.map(str::to_owned)),
+                    t(reason),
+                    t(actor),
+                    t(at),
+                ],
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "change_credit",
+                "credit_record",
+                &record_id.to_string(),
+                json!({"change": change.as_str(), "reason": reason}),
+            )?;
+            credit_by_id(db, record_id)?
+                .ok_or_else(|| StoreError::not_found("credit record", record_id))
+        })
+    }
+
+    fn credit_record(&self, id: i64) -> Result<Option<CreditRecordRow>, StoreError> {
+        self.backend.read(|db| credit_by_id(db, id))
+    }
+
+    fn credit_records_of(
+        &self,
+        kind: CreditSubjectKind,
+        key: &str,
+    ) -> Result<Vec<CreditRecordRow>, StoreError> {
+        self.backend.read(|db| {
+            let rows = db.rows(
+                "reading a subject's credit records",
+                &format!(
+                    "{CREDIT_SELECT} WHERE subject_kind = $1 AND subject_key = $2 ORDER BY id DESC"
+                ),
+                &[t(kind.as_str()), t(key)],
+            )?;
+            rows.iter().map(|r| credit_row(db, r)).collect()
+        })
+    }
+
+    fn credit_records_of_kind(
+        &self,
+        kind: CreditSubjectKind,
+        limit: u32,
+    ) -> Result<Vec<CreditRecordRow>, StoreError> {
+        self.backend.read(|db| {
+            let rows = db.rows(
+                "reading credit records",
+                &format!("{CREDIT_SELECT} WHERE subject_kind = $1 ORDER BY id DESC LIMIT $2"),
+                &[t(kind.as_str()), i(i64::from(limit))],
+            )?;
+            rows.iter().map(|r| credit_row(db, r)).collect()
         })
     }
 }

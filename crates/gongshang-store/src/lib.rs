@@ -63,7 +63,7 @@ pub use cases::{
 pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryStore};
 pub use error::StoreError;
 pub use fund::FundStore;
-pub use handling::RegistrationStore;
+pub use handling::{CreditStore, RegistrationStore};
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
 pub use liability::LiabilityStore;
 pub use model::*;
@@ -104,6 +104,7 @@ pub trait Store:
     + MedicalStore
     + StopReportStore
     + RegistrationStore
+    + CreditStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

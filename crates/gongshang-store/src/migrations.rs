@@ -216,6 +216,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0231_registration_applications.sql"),
         postgres: include_str!("../migrations/postgres/0231_registration_applications.sql"),
     },
+    // Decree 765 Art 45: the record of dishonest acts.
+    Migration {
+        version: 232,
+        name: "credit_records",
+        sqlite: include_str!("../migrations/sqlite/0232_credit_records.sql"),
+        postgres: include_str!("../migrations/postgres/0232_credit_records.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -293,3 +293,174 @@ mod registration {
         });
     }
 }
+
+/// Decree 765 Art 45(2): the dishonest acts recorded from their sources. A
+/// relative's late report left 10,200.00 paid after a remarriage; the
+/// officer finds it was concealed on purpose and records the act against
+/// the spouse's case's person from that overpayment (Art 55). A hospital
+/// whose payments are suspended (Art 43) is recorded from the suspension.
+/// Refused: a source that does not exist, a subject the source does not
+/// name, an institution not suspended, a worker or an analyst. The record is
+/// corrected and withdrawn, never deleted: both changes stay with it.
+#[test]
+fn decree765_art45_dishonest_acts_are_recorded_from_their_source_and_corrected_never_deleted() {
+    use gongshang_app::cases::InstitutionRequest;
+    use gongshang_app::handling::{CreditChangeForm, CreditForm};
+    use gongshang_domain::handling::{CreditChange, CreditSubjectKind};
+    use gongshang_domain::ids::RegionCode;
+    use gongshang_domain::medical::{InstitutionCode, ServiceKind};
+
+    each_backend(|app, _| {
+        let (number, spouse, _) = survivors_paid_to_march(app);
+        let mut late = report(spouse, MatchRule::Remarriage, date(2025, 12, 10));
+        late.reported_on = Some(date(2026, 2, 20));
+        let r = app.report_stop_event(&MAKER, &number, &late).unwrap();
+        let overpayment = r.report.overpayment_id.unwrap().to_string();
+        let case = app.case_view(&ACTOR, &number).unwrap().row;
+        let person = case.person.as_str().to_owned();
+        let form = CreditForm {
+            subject_kind: "person".into(),
+            subject_key: person.clone(),
+            source: "fraud_overpayment".into(),
+            source_ref: overpayment.clone(),
+            act: "隐瞒配偶再婚继续领取供养亲属抚恤金".into(),
+            article: "社会保险经办条例第五十五条".into(),
+            acted_on: "2025-12-10".into(),
+        };
+        // Refused: no such overpayment; a subject it does not name; a worker.
+        let mut missing = form.clone();
+        missing.source_ref = "999999".into();
+        let e = app.record_credit(&CHECKER, &missing).unwrap_err();
+        assert_eq!(e.code(), "not_found", "{e}");
+        let mut stranger = form.clone();
+        stranger.subject_key = super::resident("440106", date(1970, 1, 1), 55)
+            .as_str()
+            .into();
+        let e = app.record_credit(&CHECKER, &stranger).unwrap_err();
+        assert_eq!(e.field(), Some("subject_key"), "{e}");
+        let worker = Actor {
+            login: "w".into(),
+            role: Role::Worker,
+            scope: Scope::Person(case.person.clone()),
+        };
+        assert_eq!(
+            app.record_credit(&worker, &form).unwrap_err().code(),
+            "forbidden"
+        );
+
+        let rec = app.record_credit(&CHECKER, &form).unwrap();
+        assert_eq!(rec.subject_kind, CreditSubjectKind::Person);
+        assert_eq!(rec.recorded_by, CHECKER.audit_name());
+        assert_eq!(
+            app.record_credit(&CHECKER, &form).unwrap_err().code(),
+            "duplicate"
+        );
+
+        // Corrected, then withdrawn: the first text and both changes stay.
+        let corrected = app
+            .change_credit(
+                &MAKER,
+                rec.id,
+                &CreditChangeForm {
+                    change: "correct".into(),
+                    act: "未按期告知配偶再婚，多领供养亲属抚恤金".into(),
+                    reason: "复核认定为逾期告知".into(),
+                    ..CreditChangeForm::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            corrected.current_act(),
+            "未按期告知配偶再婚，多领供养亲属抚恤金"
+        );
+        assert_eq!(corrected.act, "隐瞒配偶再婚继续领取供养亲属抚恤金");
+        let e = app
+            .change_credit(
+                &MAKER,
+                rec.id,
+                &CreditChangeForm {
+                    change: "withdraw".into(),
+                    ..CreditChangeForm::default()
+                },
+            )
+            .unwrap_err();
+        assert_eq!(e.field(), Some("reason"), "{e}");
+        let withdrawn = app
+            .change_credit(
+                &MAKER,
+                rec.id,
+                &CreditChangeForm {
+                    change: "withdraw".into(),
+                    reason: "行政复议撤销".into(),
+                    ..CreditChangeForm::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(withdrawn.changes.len(), 2);
+        assert_eq!(
+            withdrawn.withdrawn().map(|c| c.change),
+            Some(CreditChange::Withdraw)
+        );
+        let e = app
+            .change_credit(
+                &MAKER,
+                rec.id,
+                &CreditChangeForm {
+                    change: "correct".into(),
+                    act: "x".into(),
+                    reason: "y".into(),
+                    ..CreditChangeForm::default()
+                },
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), "conflict", "{e}");
+        let listed = app
+            .credit_records(&CHECKER, CreditSubjectKind::Person, &person)
+            .unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].withdrawn().is_some());
+        let analyst = Actor {
+            login: "s".into(),
+            role: Role::Analyst,
+            scope: Scope::StatisticsOnly,
+        };
+        assert_eq!(
+            app.credit_records(&analyst, CreditSubjectKind::Person, &person)
+                .unwrap_err()
+                .code(),
+            "forbidden"
+        );
+
+        // A provider: only once its payments are suspended.
+        let mut hospital = InstitutionRequest {
+            code: InstitutionCode::parse("GZ-CR1").unwrap(),
+            name: "某医院".into(),
+            kind: ServiceKind::Medical,
+            region: RegionCode::parse("440100").unwrap(),
+            agreement_from: date(2025, 1, 1),
+            agreement_until: None,
+            suspended: None,
+        };
+        app.register_institution(&MAKER, &hospital).unwrap();
+        let provider = CreditForm {
+            subject_kind: "institution".into(),
+            subject_key: "GZ-CR1".into(),
+            source: "provider_suspended".into(),
+            source_ref: "GZ-CR1".into(),
+            act: "虚构住院天数申报费用".into(),
+            article: String::new(),
+            acted_on: "2026-05-06".into(),
+        };
+        let e = app.record_credit(&MAKER, &provider).unwrap_err();
+        assert_eq!(e.code(), "conflict", "{e}");
+        hospital.suspended = Some("违反服务协议，暂停拨付".into());
+        app.update_institution(&MAKER, &hospital).unwrap();
+        let rec = app.record_credit(&MAKER, &provider).unwrap();
+        assert_eq!(rec.article, gongshang_domain::handling::DECREE_765_ART_45);
+        assert_eq!(app.institution_credit_records(&CHECKER).unwrap().len(), 1);
+        let mut as_unit = provider.clone();
+        as_unit.subject_kind = "unit".into();
+        let e = app.record_credit(&MAKER, &as_unit).unwrap_err();
+        assert_eq!(e.field(), Some("subject_kind"), "{e}");
+    });
+}

@@ -117,6 +117,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReceiveRegistration, "c a u"),
     (Action::CompleteRegistration, "c a"),
     (Action::ReadRegistrations, "c r a u"),
+    (Action::RecordCredit, "c r a"),
+    (Action::ReadCredit, "c r a"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -1043,6 +1045,32 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadRegistrations,
             "registrations_of_unit",
             Box::new(move |a, x| ok(a.registrations_of_unit(x, &credit(9, "440106")))),
+        ),
+        (
+            Action::RecordCredit,
+            "record_credit",
+            Box::new(
+                |a, x| ok(a.record_credit(x, &gongshang_app::handling::CreditForm::default())),
+            ),
+        ),
+        (
+            Action::RecordCredit,
+            "change_credit",
+            Box::new(|a, x| {
+                ok(a.change_credit(x, 1, &gongshang_app::handling::CreditChangeForm::default()))
+            }),
+        ),
+        (
+            Action::ReadCredit,
+            "credit_records",
+            Box::new(|a, x| {
+                ok(a.credit_records(x, gongshang_domain::handling::CreditSubjectKind::Unit, "x"))
+            }),
+        ),
+        (
+            Action::ReadCredit,
+            "institution_credit_records",
+            Box::new(|a, x| ok(a.institution_credit_records(x))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();
