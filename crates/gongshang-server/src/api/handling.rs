@@ -2,18 +2,23 @@
 //! thin handlers over `App::report_stop_event`, `App::stop_reports` and
 //! `App::late_stop_reports` (Art 25); `App::receive_registration`,
 //! `App::complete_registration`, `App::open_registrations` and
-//! `App::registrations_of_unit` (Arts 6, 10).
+//! `App::registrations_of_unit` (Arts 6, 10); `App::record_credit`,
+//! `App::change_credit` and `App::credit_records` (Art 45).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use gongshang_app::handling::{RegistrationForm, RegistrationView, StopReportForm, StopReportView};
+use gongshang_app::handling::credit::CreditRecordRow;
+use gongshang_app::handling::{
+    CreditChangeForm, CreditForm, RegistrationForm, RegistrationView, StopReportForm,
+    StopReportView,
+};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiJson, json};
+use super::{ApiJson, ApiQuery, json};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, Problem};
@@ -25,6 +30,185 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_registrations, receive_registration))
         .routes(routes!(complete_registration))
         .routes(routes!(open_registrations))
+        .routes(routes!(get_credit_records, record_credit))
+        .routes(routes!(change_credit))
+}
+
+/// A dishonest act to record from its source (Decree 765 Art 45(2)).
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditBody {
+    /// `unit`, `person` or `institution`.
+    pub subject_kind: String,
+    /// The unit's credit code, the person's resident id or the
+    /// institution's code.
+    pub subject_key: String,
+    /// `revoked_conclusion` (a revision's id), `fraud_overpayment` (an
+    /// overpayment's id), `alert_confirmed` (an alert's id) or
+    /// `provider_suspended` (the institution's code).
+    pub source: String,
+    pub source_ref: String,
+    /// What the subject did.
+    pub act: String,
+    /// The provision breached; Art 45(2) itself when absent.
+    pub article: Option<String>,
+    /// YYYY-MM-DD: the day of the act.
+    pub acted_on: String,
+}
+
+/// A correction (`act` or `article`) or the withdrawal of a record.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditChangeBody {
+    /// `correct` or `withdraw`.
+    pub change: String,
+    pub act: Option<String>,
+    pub article: Option<String>,
+    /// Why the record changes.
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CreditQuery {
+    /// `unit`, `person` or `institution`.
+    pub subject_kind: String,
+    pub subject_key: String,
+}
+
+/// A change of a record.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+pub struct CreditChangeView {
+    pub change: String,
+    pub act: Option<String>,
+    pub article: Option<String>,
+    pub reason: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+/// A record with its changes: the act and article as first written and as
+/// last corrected, and whether it was withdrawn.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+pub struct CreditRecordView {
+    pub id: i64,
+    pub subject_kind: String,
+    pub subject_key: String,
+    pub act: String,
+    pub article: String,
+    pub current_act: String,
+    pub current_article: String,
+    pub acted_on: String,
+    pub source: String,
+    pub source_ref: String,
+    pub withdrawn: bool,
+    pub recorded_by: String,
+    pub recorded_at: String,
+    pub changes: Vec<CreditChangeView>,
+}
+
+impl From<&CreditRecordRow> for CreditRecordView {
+    fn from(r: &CreditRecordRow) -> Self {
+        CreditRecordView {
+            id: r.id,
+            subject_kind: r.subject_kind.as_str().to_owned(),
+            subject_key: r.subject_key.clone(),
+            act: r.act.clone(),
+            article: r.article.clone(),
+            current_act: r.current_act().to_owned(),
+            current_article: r.current_article().to_owned(),
+            acted_on: r.acted_on.to_string(),
+            source: r.source.as_str().to_owned(),
+            source_ref: r.source_ref.clone(),
+            withdrawn: r.withdrawn().is_some(),
+            recorded_by: r.recorded_by.clone(),
+            recorded_at: r.recorded_at.to_string(),
+            changes: r
+                .changes
+                .iter()
+                .map(|c| CreditChangeView {
+                    change: c.change.as_str().to_owned(),
+                    act: c.act.clone(),
+                    article: c.article.clone(),
+                    reason: c.reason.clone(),
+                    recorded_by: c.recorded_by.clone(),
+                    recorded_at: c.recorded_at.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Record a dishonest act from its source (agency staff; Decree 765 Art
+/// 45(2)): the source must exist, show the act and name the subject; once
+/// per subject and source.
+#[utoipa::path(post, path = "/credit-records", tag = "handling",
+    request_body = CreditBody,
+    responses((status = 201, body = CreditRecordView), (status = "4XX", body = Problem)))]
+pub async fn record_credit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<CreditBody>,
+) -> ApiResult<Response> {
+    let form = CreditForm {
+        subject_kind: body.subject_kind,
+        subject_key: body.subject_key,
+        source: body.source,
+        source_ref: body.source_ref,
+        act: body.act,
+        article: body.article.unwrap_or_default(),
+        acted_on: body.acted_on,
+    };
+    let actor = user.actor();
+    let row = state
+        .run(move |app| app.record_credit(&actor, &form))
+        .await?;
+    Ok(json(StatusCode::CREATED, &CreditRecordView::from(&row)))
+}
+
+/// A subject's records, the newest first, withdrawn ones included (agency
+/// staff only).
+#[utoipa::path(get, path = "/credit-records", tag = "handling", params(CreditQuery),
+    responses((status = 200, body = Vec<CreditRecordView>), (status = "4XX", body = Problem)))]
+pub async fn get_credit_records(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<CreditQuery>,
+) -> ApiResult<Response> {
+    let kind = gongshang_domain::handling::CreditSubjectKind::parse(q.subject_kind.trim())
+        .map_err(|e| crate::error::ApiError::invalid("subject_kind", e))?;
+    let actor = user.actor();
+    let rows = state
+        .run(move |app| app.credit_records(&actor, kind, &q.subject_key))
+        .await?;
+    let views: Vec<CreditRecordView> = rows.iter().map(CreditRecordView::from).collect();
+    Ok(json(StatusCode::OK, &views))
+}
+
+/// Correct a record's act or article, or withdraw it, with the reason: a
+/// new row; the record as first written stays.
+#[utoipa::path(post, path = "/credit-records/{id}/changes", tag = "handling",
+    params(("id" = i64, Path, description = "the record")),
+    request_body = CreditChangeBody,
+    responses((status = 200, body = CreditRecordView), (status = "4XX", body = Problem)))]
+pub async fn change_credit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<CreditChangeBody>,
+) -> ApiResult<Response> {
+    let form = CreditChangeForm {
+        change: body.change,
+        act: body.act.unwrap_or_default(),
+        article: body.article.unwrap_or_default(),
+        reason: body.reason,
+    };
+    let actor = user.actor();
+    let row = state
+        .run(move |app| app.change_credit(&actor, id, &form))
+        .await?;
+    Ok(json(StatusCode::OK, &CreditRecordView::from(&row)))
 }
 
 /// A unit's application to register a person with it, or to end that
@@ -106,7 +290,7 @@ fn credit_code(text: &str) -> ApiResult<gongshang_domain::ids::CreditCode> {
 /// the window): the agency completes it within 10 working days of the day
 /// received (Decree 765 Arts 6, 10). One open application per person and
 /// kind.
-#[utoipa::path(post, path = "/units/{code}/registrations", tag = "registry",
+#[utoipa::path(post, path = "/units/{code}/registrations", tag = "handling",
     params(("code" = String, Path, description = "the unit's credit code")),
     request_body = RegistrationBody,
     responses((status = 201, body = RegistrationApiView), (status = "4XX", body = Problem)))]
@@ -136,7 +320,7 @@ pub async fn receive_registration(
 }
 
 /// A unit's applications, the newest first (agency staff, and the unit).
-#[utoipa::path(get, path = "/units/{code}/registrations", tag = "registry",
+#[utoipa::path(get, path = "/units/{code}/registrations", tag = "handling",
     params(("code" = String, Path, description = "the unit's credit code")),
     responses((status = 200, body = Vec<RegistrationApiView>), (status = "4XX", body = Problem)))]
 pub async fn get_registrations(
@@ -155,7 +339,7 @@ pub async fn get_registrations(
 
 /// Complete an application with the enrolment made or ended (agency
 /// clerks): late when after its due day.
-#[utoipa::path(post, path = "/registrations/{id}/complete", tag = "registry",
+#[utoipa::path(post, path = "/registrations/{id}/complete", tag = "handling",
     params(("id" = i64, Path, description = "the application")),
     request_body = CompleteRegistrationBody,
     responses((status = 200, body = RegistrationApiView), (status = "4XX", body = Problem)))]
@@ -174,7 +358,7 @@ pub async fn complete_registration(
 
 /// The applications not completed yet, the earliest due first, each with
 /// its unit (agency clerks: the queue).
-#[utoipa::path(get, path = "/registrations/open", tag = "registry",
+#[utoipa::path(get, path = "/registrations/open", tag = "handling",
     responses((status = 200, body = Vec<RegistrationApiView>), (status = "4XX", body = Problem)))]
 pub async fn open_registrations(
     State(state): State<AppState>,
@@ -286,7 +470,7 @@ impl From<&StopReportView> for StopReportApiView {
 /// overpayment, and the report keeps its due day, 20 working days from the
 /// event on the holiday calendar (Decree 765 Arts 25, 46). A benefit's event
 /// is reported once.
-#[utoipa::path(post, path = "/cases/{number}/stop-reports", tag = "payroll",
+#[utoipa::path(post, path = "/cases/{number}/stop-reports", tag = "handling",
     params(("number" = String, Path, description = "the case number")),
     request_body = StopReportBody,
     responses((status = 201, body = StopReportApiView), (status = "4XX", body = Problem)))]
@@ -316,7 +500,7 @@ pub async fn report_stop_event(
 }
 
 /// A case's stop-benefit reports, oldest first (agency clerks and reviewers).
-#[utoipa::path(get, path = "/cases/{number}/stop-reports", tag = "payroll",
+#[utoipa::path(get, path = "/cases/{number}/stop-reports", tag = "handling",
     params(("number" = String, Path, description = "the case number")),
     responses((status = 200, body = Vec<StopReportApiView>), (status = "4XX", body = Problem)))]
 pub async fn get_stop_reports(
@@ -334,7 +518,7 @@ pub async fn get_stop_reports(
 
 /// The reports made after their 20 working days whose overpayment is still
 /// being recovered, the earliest due first (the clerk's queue).
-#[utoipa::path(get, path = "/stop-reports/late", tag = "payroll",
+#[utoipa::path(get, path = "/stop-reports/late", tag = "handling",
     responses((status = 200, body = Vec<StopReportApiView>), (status = "4XX", body = Problem)))]
 pub async fn late_stop_reports(
     State(state): State<AppState>,

@@ -6,8 +6,10 @@
 //! a verified report; and a unit's registration applications on its page
 //! (Arts 6, 10: the day received and the agency's due day 10 working days
 //! later beside the employment's day, the forms to apply and to complete),
-//! posted to `/units/{id}/registrations`. Chinese by default, English with
-//! `?lang=en`.
+//! posted to `/units/{id}/registrations`; and the record of dishonest acts
+//! (Art 45(2)) on a unit's, a person's and the institutions' pages, for
+//! agency staff only (the record, correction and withdrawal forms post to
+//! `/credit-records`). Chinese by default, English with `?lang=en`.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,10 +17,12 @@ use axum::routing::get;
 use axum::{Form, Router};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
+use gongshang_app::handling::credit::CreditRecordRow;
 use gongshang_app::handling::stop_reports::Reporter;
+use gongshang_app::handling::{CreditChangeForm, CreditForm};
 use gongshang_app::handling::{RegistrationForm, RegistrationView, StopReportForm, StopReportView};
 use gongshang_app::model::PeriodicBenefitRow;
-use gongshang_domain::handling::RegistrationKind;
+use gongshang_domain::handling::{CreditChange, CreditSource, CreditSubjectKind, RegistrationKind};
 use gongshang_domain::life_events::MatchRule;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -39,6 +43,253 @@ pub fn router() -> Router<AppState> {
             "/units/{id}/registrations/{application}/complete",
             axum::routing::post(complete),
         )
+        .route("/credit-records", axum::routing::post(record_credit))
+        .route(
+            "/credit-records/{id}/change",
+            axum::routing::post(change_credit),
+        )
+}
+
+// ---- the record of dishonest acts (Art 45) ----------------------------------
+
+fn source_words(ctx: &Ctx, s: CreditSource) -> &'static str {
+    match s {
+        CreditSource::RevokedConclusion => ctx.t(
+            "鉴定结论被撤销（第55号令第三十一条）",
+            "appraisal conclusion revoked (Order 55 Art 31)",
+        ),
+        CreditSource::FraudOverpayment => {
+            ctx.t("以欺诈手段多领待遇", "overpayment obtained by fraud")
+        }
+        CreditSource::AlertConfirmed => ctx.t("监测预警核实属实", "monitoring alert confirmed"),
+        CreditSource::ProviderSuspended => {
+            ctx.t("协议机构被暂停拨付", "institution's payments suspended")
+        }
+    }
+}
+
+const CREDIT_FIELDS: [&str; 6] = [
+    "source",
+    "source_ref",
+    "act",
+    "article",
+    "acted_on",
+    "subject_key",
+];
+
+/// A subject's records with the forms to record, correct and withdraw
+/// (agency staff only: the caller shows it to `ReadCredit` alone).
+pub fn credit_section(
+    ctx: &Ctx,
+    kind: CreditSubjectKind,
+    key: &str,
+    back: &str,
+    records: &[CreditRecordRow],
+    failed: Option<(&AppError, &CreditForm)>,
+) -> Markup {
+    let error = failed.map(|(e, _)| e);
+    let empty = CreditForm::default();
+    let f = failed.map_or(&empty, |(_, f)| f);
+    let bad = |field: &str| {
+        error
+            .is_some_and(|e| e.field() == Some(field))
+            .then_some("true")
+    };
+    let sources: Vec<CreditSource> = CreditSource::ALL
+        .into_iter()
+        .filter(|s| s.subjects().contains(&kind))
+        .collect();
+    html! {
+        section.card #credit-records {
+            h2 { (ctx.t("社会保险失信行为记录（《社会保险经办条例》第四十五条，仅经办机构可见）", "Dishonest acts recorded (Decree 765 Art 45; agency staff only)")) }
+            div.table-wrap { table.credit-records {
+                thead { tr {
+                    th { (ctx.t("行为日期", "Day")) }
+                    th { (ctx.t("失信行为", "Act")) }
+                    th { (ctx.t("依据", "Article")) }
+                    th { (ctx.t("来源", "Source")) }
+                    th { (ctx.t("记录人", "Recorded by")) }
+                    th { (ctx.t("状态", "State")) }
+                } }
+                tbody {
+                    @if records.is_empty() {
+                        tr { td colspan="6" { span.muted { (ctx.t("没有记录。", "No records.")) } } }
+                    }
+                    @for r in records {
+                        tr id=(format!("credit-{}", r.id)) data-withdrawn=(r.withdrawn().is_some()) {
+                            td { (r.acted_on) }
+                            td { (r.current_act()) @if r.current_act() != r.act { br; span.muted { (ctx.t("原记录：", "first recorded: ")) (r.act) } } }
+                            td { (r.current_article()) }
+                            td { (source_words(ctx, r.source)) " " code { (r.source_ref) } }
+                            td { (actor_words(ctx, &r.recorded_by)) " · " (r.recorded_at.strftime("%Y-%m-%d")) }
+                            td {
+                                @if let Some(w) = r.withdrawn() {
+                                    span.tag.grey { (ctx.t("已撤销", "withdrawn")) } br; span.muted { (w.reason) }
+                                } @else {
+                                    span.tag.bad { (ctx.t("有效", "in force")) }
+                                    @for c in r.changes.iter().filter(|c| c.change == CreditChange::Correct) {
+                                        br; span.muted { (ctx.t("更正：", "corrected: ")) (c.reason) }
+                                    }
+                                    @if ctx.viewer.may(Action::RecordCredit) {
+                                        form.inline method="post" action=(format!("/credit-records/{}/change", r.id)) {
+                                            (session::csrf_field(ctx))
+                                            input type="hidden" name="back" value=(back);
+                                            select name="change" aria-label=(ctx.t("变更", "Change")) {
+                                                option value="withdraw" { (ctx.t("撤销", "withdraw")) }
+                                                option value="correct" { (ctx.t("更正行为描述", "correct the act")) }
+                                            }
+                                            input name="act" placeholder=(ctx.t("更正后的行为（更正时）", "the act as corrected")) aria-label=(ctx.t("更正后的行为", "the act as corrected"));
+                                            input name="reason" required placeholder=(ctx.t("理由", "reason")) aria-label=(ctx.t("理由", "reason"));
+                                            button type="submit" { (ctx.t("提交", "Submit")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            } }
+            @if ctx.viewer.may(Action::RecordCredit) {
+                form.stack #credit-form method="post" action="/credit-records" novalidate {
+                    (session::csrf_field(ctx))
+                    input type="hidden" name="back" value=(back);
+                    input type="hidden" name="subject_kind" value=(kind.as_str());
+                    input type="hidden" name="subject_key" value=(key);
+                    (at_form(ctx, &CREDIT_FIELDS, error))
+                    div.cols {
+                        div {
+                            label for="source" { (ctx.t("依据的记录", "Source")) }
+                            select #source name="source" aria-invalid=[bad("source")] {
+                                option value="" { (ctx.t("请选择", "Choose")) }
+                                @for src in &sources {
+                                    option value=(src.as_str()) selected[f.source == src.as_str()] { (source_words(ctx, *src)) }
+                                }
+                            }
+                            (at_field(ctx, "source", error))
+                        }
+                        div {
+                            label for="source_ref" { (ctx.t("记录编号（撤销决定、多发待遇、预警编号；机构编码）", "Its number (revision, overpayment, alert; the institution's code)")) }
+                            input #source_ref name="source_ref" value=(f.source_ref) aria-invalid=[bad("source_ref")];
+                            (at_field(ctx, "source_ref", error))
+                        }
+                        div {
+                            label for="act" { (ctx.t("失信行为", "The act")) }
+                            input #act name="act" value=(f.act) aria-invalid=[bad("act")];
+                            (at_field(ctx, "act", error))
+                        }
+                        div {
+                            label for="article" { (ctx.t("违反的条款（默认第四十五条第二款）", "Provision breached (default Art 45(2))")) }
+                            input #article name="article" value=(f.article) aria-invalid=[bad("article")];
+                            (at_field(ctx, "article", error))
+                        }
+                        div {
+                            label for="acted_on" { (ctx.t("行为日期", "Day of the act")) }
+                            input #acted_on type="date" name="acted_on" value=(f.acted_on) aria-invalid=[bad("acted_on")];
+                            (at_field(ctx, "acted_on", error))
+                        }
+                    }
+                    (at_field(ctx, "subject_key", error))
+                    button.primary type="submit" { (ctx.t("记录", "Record")) }
+                }
+            }
+        }
+    }
+}
+
+fn safe_back(back: &str) -> &str {
+    // Only a path of this site: never another host.
+    if back.starts_with('/') && !back.starts_with("//") && !back.contains("://") {
+        back
+    } else {
+        "/"
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct CreditPost {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    back: String,
+    #[serde(flatten)]
+    form: CreditForm,
+}
+
+async fn record_credit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<CreditPost>,
+) -> Response {
+    let actor = match session::require(&ctx, Action::RecordCredit) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    let form = f.form.clone();
+    let a = actor.clone();
+    let back = safe_back(&f.back).to_owned();
+    match state.run(move |app| app.record_credit(&a, &form)).await {
+        Ok(r) => Redirect::to(&format!("{back}#credit-{}", r.id)).into_response(),
+        Err(e) if !e.is_internal() => {
+            let kind = CreditSubjectKind::parse(f.form.subject_kind.trim())
+                .unwrap_or(CreditSubjectKind::Unit);
+            let key = f.form.subject_key.clone();
+            let k2 = key.clone();
+            let records = state
+                .run(move |app| app.credit_records(&actor, kind, &k2))
+                .await
+                .unwrap_or_default();
+            (
+                super::error_status(&e),
+                respond(
+                    &ctx,
+                    ctx.t("失信行为记录", "Dishonest acts"),
+                    html! {
+                        p { a href=(back) { (ctx.t("← 返回", "← Back")) } }
+                        (credit_section(&ctx, kind, &key, &back, &records, Some((&e, &f.form))))
+                    },
+                ),
+            )
+                .into_response()
+        }
+        Err(e) => error_page(&ctx, &e),
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct CreditChangePost {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    back: String,
+    #[serde(flatten)]
+    form: CreditChangeForm,
+}
+
+async fn change_credit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<CreditChangePost>,
+) -> Response {
+    let actor = match session::require(&ctx, Action::RecordCredit) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    let back = safe_back(&f.back).to_owned();
+    let form = f.form.clone();
+    match state
+        .run(move |app| app.change_credit(&actor, id, &form))
+        .await
+    {
+        Ok(r) => Redirect::to(&format!("{back}#credit-{}", r.id)).into_response(),
+        Err(e) => error_page(&ctx, &e),
+    }
 }
 
 // ---- registration applications (Arts 6, 10) -------------------------------
@@ -607,5 +858,25 @@ async fn record_report(
         )
             .into_response(),
         Ok((Err(e), _, _)) | Err(e) => error_page(&ctx, &e),
+    }
+}
+
+/// The institutions' records on the register's page (agency staff only):
+/// for each institution that has records or whose payments are suspended
+/// (the source a record of a provider rests on), its records and the form.
+pub fn institution_credit(
+    ctx: &Ctx,
+    institutions: &[gongshang_app::cases::InstitutionRow],
+    records: &[CreditRecordRow],
+) -> Markup {
+    html! {
+        @for i in institutions {
+            @let code = i.institution.code.as_str();
+            @let mine: Vec<CreditRecordRow> = records.iter().filter(|r| r.subject_key == code).cloned().collect();
+            @if !mine.is_empty() || i.institution.suspended.is_some() {
+                h3 { (i.institution.name) " " code { (code) } }
+                (credit_section(ctx, CreditSubjectKind::Institution, code, "/institutions", &mine, None))
+            }
+        }
     }
 }

@@ -170,11 +170,21 @@ async fn unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
             } else {
                 None
             };
-            Ok::<_, gongshang_app::AppError>((d, successions, registrations))
+            // Decree 765 Art 45: its dishonest acts, for agency staff only.
+            let credit = if actor.may(Action::ReadCredit) {
+                Some(app.credit_records(
+                    &actor,
+                    gongshang_domain::handling::CreditSubjectKind::Unit,
+                    d.unit.credit_code.as_str(),
+                )?)
+            } else {
+                None
+            };
+            Ok::<_, gongshang_app::AppError>((d, successions, registrations, credit))
         })
         .await;
     match loaded {
-        Ok((d, successions, registrations)) => {
+        Ok((d, successions, registrations, credit)) => {
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
             let tickets =
                 super::tickets::tickets_about(&state, &ctx, SubjectKind::Bill, refs).await;
@@ -183,6 +193,9 @@ async fn unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
                 (super::liability::successions_section(&ctx, d.unit.credit_code.as_str(), &successions))
                 @if let Some(regs) = &registrations {
                     (super::handling::registrations_section(&ctx, d.unit.id, regs, &d.enrollments, None))
+                }
+                @if let Some(records) = &credit {
+                    (super::handling::credit_section(&ctx, gongshang_domain::handling::CreditSubjectKind::Unit, d.unit.credit_code.as_str(), &format!("/units/{}", d.unit.id), records, None))
                 }
             };
             respond(&ctx, &d.unit.name.clone(), body)
@@ -323,19 +336,38 @@ async fn person(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         Err(r) => return r,
     };
     let actor = user.actor();
-    match state.run(move |app| app.person_detail(&actor, id)).await {
-        Ok(d) => {
+    match state
+        .run(move |app| {
+            let d = app.person_detail(&actor, id)?;
+            // Decree 765 Art 45: the person's dishonest acts, for agency
+            // staff only (never on the worker's own pages).
+            let credit = if actor.may(Action::ReadCredit) {
+                Some(app.credit_records(
+                    &actor,
+                    gongshang_domain::handling::CreditSubjectKind::Person,
+                    d.person.resident_id.as_str(),
+                )?)
+            } else {
+                None
+            };
+            Ok::<_, gongshang_app::AppError>((d, credit))
+        })
+        .await
+    {
+        Ok((d, credit)) => {
             let ids = d.enrollments.iter().map(|e| e.id.to_string()).collect();
             let about_enrolments =
                 super::tickets::tickets_about(&state, &ctx, SubjectKind::Enrollment, ids).await;
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
             let about_bills =
                 super::tickets::tickets_about(&state, &ctx, SubjectKind::Bill, refs).await;
-            respond(
-                &ctx,
-                &d.person.name.clone(),
-                person_body(&ctx, &state, &d, &about_enrolments, &about_bills),
-            )
+            let body = html! {
+                (person_body(&ctx, &state, &d, &about_enrolments, &about_bills))
+                @if let Some(records) = &credit {
+                    (super::handling::credit_section(&ctx, gongshang_domain::handling::CreditSubjectKind::Person, d.person.resident_id.as_str(), &format!("/people/{id}"), records, None))
+                }
+            };
+            respond(&ctx, &d.person.name.clone(), body)
         }
         Err(e) => error_page(&ctx, &e),
     }

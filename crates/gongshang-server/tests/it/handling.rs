@@ -144,6 +144,98 @@ fn decree765_art6_art10_the_api_receives_lists_and_completes_registrations() {
     });
 }
 
+/// Decree 765 Art 45(2) over the API: a hospital whose payments are
+/// suspended (Art 43) is recorded from its suspension; the record is listed
+/// for agency staff, corrected and withdrawn with reasons (kept, marked);
+/// a unit, a worker and an analyst read nothing; a source that does not
+/// show the act is refused.
+#[test]
+fn decree765_art45_the_api_records_corrects_and_withdraws_dishonest_acts() {
+    each_backend(|s| {
+        let (clerk, reviewer) = (s.token("clerk"), s.token("reviewer"));
+        let mut hospital = json!({"code": "GZ-CR9", "name": "某医院", "kind": "medical",
+            "region": "440100", "agreement_from": "2025-01-01"});
+        let r = s.send(
+            req("POST", "/api/v1/institutions")
+                .bearer(clerk)
+                .json(&hospital),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let record = json!({"subject_kind": "institution", "subject_key": "GZ-CR9",
+            "source": "provider_suspended", "source_ref": "GZ-CR9",
+            "act": "虚构住院天数申报费用", "acted_on": "2025-06-20"});
+        let r = s.send(
+            req("POST", "/api/v1/credit-records")
+                .bearer(clerk)
+                .json(&record),
+        );
+        assert_eq!((r.status, r.code()), (409, "conflict".into()), "{}", r.body);
+        hospital["suspended"] = json!("违反服务协议，暂停拨付");
+        let r = s.send(
+            req("PUT", "/api/v1/institutions/GZ-CR9")
+                .bearer(clerk)
+                .json(&hospital),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = s.send(
+            req("POST", "/api/v1/credit-records")
+                .bearer(s.token("unit_a"))
+                .json(&record),
+        );
+        assert_eq!(r.status, 403, "{}", r.body);
+        let r = s.send(
+            req("POST", "/api/v1/credit-records")
+                .bearer(reviewer)
+                .json(&record),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        assert_eq!(r.json()["article"], "社会保险经办条例第四十五条第二款");
+
+        let changes = format!("/api/v1/credit-records/{id}/changes");
+        let r = s.send(
+            req("POST", &changes)
+                .bearer(clerk)
+                .json(&json!({"change": "correct",
+            "article": "社会保险经办条例第五十五条", "reason": "依据条文更正"})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["current_article"], "社会保险经办条例第五十五条");
+        let r = s.send(
+            req("POST", &changes)
+                .bearer(clerk)
+                .json(&json!({"change": "withdraw", "reason": "  "})),
+        );
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("reason".into())),
+            "{}",
+            r.body
+        );
+        let r = s.send(
+            req("POST", &changes)
+                .bearer(clerk)
+                .json(&json!({"change": "withdraw", "reason": "协议机构申诉成立"})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["withdrawn"], true);
+
+        let list = "/api/v1/credit-records?subject_kind=institution&subject_key=GZ-CR9";
+        let r = s.send(req("GET", list).bearer(reviewer));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            r.json()[0]["changes"].as_array().unwrap().len(),
+            2,
+            "{}",
+            r.body
+        );
+        for who in ["unit_a", "worker_1", "analyst"] {
+            let r = s.send(req("GET", list).bearer(s.token(who)));
+            assert_eq!(r.status, 403, "{who}: {}", r.body);
+        }
+    });
+}
+
 mod pages {
     use crate::common::{Response, Session, demo, form, request, sign_in};
 
@@ -291,5 +383,59 @@ mod pages {
         assert_eq!(ok.status, 303, "{}", ok.body);
         let page = get(&format!("/units/{unit_link}?lang=en"), &clerk);
         assert!(page.body.contains("days left"), "{}", page.body);
+    }
+
+    /// Decree 765 Art 45 on the pages: the clerk sees a unit's record of
+    /// dishonest acts and its form; a record whose source does not exist is
+    /// refused with what was typed kept; the unit itself never sees the
+    /// section on its page.
+    #[test]
+    fn decree765_art45_the_record_of_dishonest_acts_is_shown_to_agency_staff_only() {
+        let clerk = sign_in("clerk");
+        let home = get("/", &clerk);
+        let unit_link = home
+            .body
+            .split("id=\"registrations\"")
+            .nth(1)
+            .and_then(|rest| rest.split("href=\"/units/").nth(1))
+            .and_then(|rest| rest.split('#').next())
+            .expect("the unit's link")
+            .to_owned();
+        let page = get(&format!("/units/{unit_link}"), &clerk);
+        assert!(page.body.contains("id=\"credit-records\""), "{}", page.body);
+        assert!(page.body.contains("id=\"credit-form\""));
+        let key = page
+            .body
+            .split("name=\"subject_key\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the unit's key")
+            .to_owned();
+        let refused = post(
+            "/credit-records",
+            &clerk,
+            &[
+                ("back", &format!("/units/{unit_link}")),
+                ("subject_kind", "unit"),
+                ("subject_key", &key),
+                ("source", "fraud_overpayment"),
+                ("source_ref", "999999"),
+                ("act", "虚报工伤骗取待遇"),
+                ("article", ""),
+                ("acted_on", "2026-05-01"),
+            ],
+        );
+        assert_eq!(refused.status, 404, "{}", refused.body);
+        assert!(refused.body.contains("虚报工伤骗取待遇"), "typed kept");
+        assert!(refused.body.contains("role=\"alert\""));
+        let unit = sign_in("unit");
+        let own = get("/units/mine", &unit);
+        let own = if own.status == 303 {
+            get(own.header("location").unwrap_or("/"), &unit)
+        } else {
+            own
+        };
+        assert!(!own.body.contains("credit-records"), "{}", own.body);
+        assert!(!own.body.contains("失信"));
     }
 }
