@@ -97,7 +97,7 @@ impl RegistrationForm {
             })?),
         };
         Ok(RegistrationInput {
-            unit: unit.clone(),
+            unit: *unit,
             person,
             kind,
             employment_on,
@@ -207,8 +207,8 @@ impl App {
         let deadline = registration_deadline(&self.calendar(), input.kind, received_on, days)?;
         let row = self.store.receive_registration(
             &NewRegistration {
-                unit: input.unit.clone(),
-                person: input.person.clone(),
+                unit: input.unit,
+                person: input.person,
                 kind: input.kind,
                 employment_on: input.employment_on,
                 received_on,

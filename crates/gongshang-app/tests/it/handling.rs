@@ -171,7 +171,7 @@ mod registration {
             login: "unit-7".into(),
             role: Role::Unit,
             scope: Scope::Unit {
-                unit: code.clone(),
+                unit: *code,
                 platform: None,
             },
         }
@@ -192,8 +192,8 @@ mod registration {
             let p = person(app, "440106", date(2003, 6, 1), 31);
             let own = unit_actor(&u);
             let start = RegistrationInput {
-                unit: u.clone(),
-                person: p.clone(),
+                unit: u,
+                person: p,
                 kind: RegistrationKind::Start,
                 employment_on: date(2025, 2, 20),
                 received_on: None,
@@ -222,9 +222,9 @@ mod registration {
                 queue
                     .registrations
                     .iter()
-                    .map(|r| (r.row.id, r.row.unit_name.as_str(), r.row.unit.clone()))
+                    .map(|r| (r.row.id, r.row.unit_name.as_str(), r.row.unit))
                     .collect::<Vec<_>>(),
-                vec![(received.row.id, "单位7", u.clone())]
+                vec![(received.row.id, "单位7", u)]
             );
 
             clock.set(ts("2025-03-20T02:00:00Z"));
@@ -236,8 +236,8 @@ mod registration {
                 .enroll(
                     &ACTOR,
                     &request(
-                        p.clone(),
-                        Some(u.clone()),
+                        p,
+                        Some(u),
                         "guangdong.specific_persons",
                         Category::Intern,
                         date(2025, 2, 20),
@@ -286,7 +286,7 @@ mod registration {
             let worker = Actor {
                 login: "w".into(),
                 role: Role::Worker,
-                scope: Scope::Person(p.clone()),
+                scope: Scope::Person(p),
             };
             let e = app.registrations_of_unit(&worker, &u).unwrap_err();
             assert_eq!(e.code(), "forbidden");
@@ -341,7 +341,7 @@ fn decree765_art45_dishonest_acts_are_recorded_from_their_source_and_corrected_n
         let worker = Actor {
             login: "w".into(),
             role: Role::Worker,
-            scope: Scope::Person(case.person.clone()),
+            scope: Scope::Person(case.person),
         };
         assert_eq!(
             app.record_credit(&worker, &form).unwrap_err().code(),
