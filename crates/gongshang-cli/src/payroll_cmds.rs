@@ -207,22 +207,29 @@ fn render_overpayment(o: &gongshang_app::model::OverpaymentRow, out: &Out) {
         return;
     }
     let zh = out.lang == crate::Lang::Zh;
+    let what = match (o.benefit_id, o.one_time_payment_id, zh) {
+        (Some(b), _, true) => format!("定期待遇 #{b}"),
+        (Some(b), _, false) => format!("benefit #{b}"),
+        (None, Some(p), true) => format!("一次性待遇支付 #{p}"),
+        (None, Some(p), false) => format!("one-time payment #{p}"),
+        (None, None, _) => String::new(),
+    };
     if zh {
         println!(
-            "多发待遇 #{} {}（定期待遇 #{}）：{} 元，已追回 {} 元，尚欠 {} 元（《社会保险经办条例》第四十六条）",
+            "多发待遇 #{} {}（{}）：{} 元，已追回 {} 元，尚欠 {} 元（《社会保险经办条例》第四十六条）",
             o.id,
             o.reference,
-            o.benefit_id,
+            what,
             o.amount,
             o.recovered(),
             o.outstanding()
         );
     } else {
         println!(
-            "overpayment #{} {} (benefit #{}): {} yuan, {} recovered, {} outstanding (Decree 765 Art 46)",
+            "overpayment #{} {} ({}): {} yuan, {} recovered, {} outstanding (Decree 765 Art 46)",
             o.id,
             o.reference,
-            o.benefit_id,
+            what,
             o.amount,
             o.recovered(),
             o.outstanding()

@@ -223,6 +223,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0232_credit_records.sql"),
         postgres: include_str!("../migrations/postgres/0232_credit_records.sql"),
     },
+    // Order No. 55 Art 31 with Decree 765 Art 46: a one-time payment can
+    // be an overpayment (SQLite: the 12-step ALTER, foreign keys off).
+    Migration {
+        version: 233,
+        name: "overpayment_one_time",
+        sqlite: include_str!("../migrations/sqlite/0233_overpayment_one_time.sql"),
+        postgres: include_str!("../migrations/postgres/0233_overpayment_one_time.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue
@@ -242,6 +250,12 @@ pub fn postgres_sql(m: &Migration, partitioned: bool) -> &'static str {
         _ => m.postgres,
     }
 }
+
+/// The line a SQLite migration carries when it must run with foreign keys
+/// off (SQLite's 12-step ALTER: a table rebuilt under its children's
+/// references); the runner turns them off before its transaction, checks
+/// them before committing and turns them on again.
+pub const SQLITE_FOREIGN_KEYS_OFF: &str = "-- sqlite: foreign_keys off";
 
 /// The latest schema version this build knows.
 pub fn latest_version() -> i64 {
