@@ -226,10 +226,30 @@ pub enum Action {
     /// Record that a unit which had not insured its workers enrolled and
     /// settled the back-payment of premiums and late fees.
     RecordBackPayment,
+    // Decree 765 Art 25
+    /// Record a verified report of a stop-benefit event (a death, a
+    /// remarriage, ...): the benefit ends, the months paid after become an
+    /// overpayment, and the 20 working days are checked.
+    RecordStopReport,
+    /// The stop-benefit reports of a case, and the late ones.
+    ReadStopReports,
+    // Decree 765 Arts 6, 10
+    /// Record a unit's application to register a person, or to end it.
+    ReceiveRegistration,
+    /// Complete an application with the enrolment made or ended; the open
+    /// applications on the queue.
+    CompleteRegistration,
+    /// A unit's applications and how long each took.
+    ReadRegistrations,
+    // Decree 765 Art 45
+    /// Record a dishonest act from its source, correct or withdraw it.
+    RecordCredit,
+    /// The records of dishonest acts (agency staff only).
+    ReadCredit,
 }
 
 impl Action {
-    pub const ALL: [Action; 76] = [
+    pub const ALL: [Action; 83] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -321,6 +341,16 @@ impl Action {
         Action::ReadMedicalBills,
         // Regulations Art 62(3)
         Action::RecordBackPayment,
+        // Decree 765 Art 25
+        Action::RecordStopReport,
+        Action::ReadStopReports,
+        // Decree 765 Arts 6, 10
+        Action::ReceiveRegistration,
+        Action::CompleteRegistration,
+        Action::ReadRegistrations,
+        // Decree 765 Art 45
+        Action::RecordCredit,
+        Action::ReadCredit,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -409,6 +439,13 @@ impl Action {
             Action::SettleMedicalBill => "settle a medical bill",
             Action::ReadMedicalBills => "read a case's medical bills",
             Action::RecordBackPayment => "record a unit's back-payment of premiums",
+            Action::RecordStopReport => "record a stop-benefit report",
+            Action::ReadStopReports => "read stop-benefit reports",
+            Action::ReceiveRegistration => "record a registration application",
+            Action::CompleteRegistration => "complete a registration application",
+            Action::ReadRegistrations => "read registration applications",
+            Action::RecordCredit => "record a dishonest act",
+            Action::ReadCredit => "read the records of dishonest acts",
         }
     }
 }
@@ -550,6 +587,27 @@ impl Role {
             // unit paid back, as they record payments; the award it changes
             // is still made and checked by two people.
             RecordBackPayment => matches!(self, Clerk | Administrator),
+            // Decree 765 Art 25: the payroll clerks record a report once they
+            // verified it (it ends the benefit and records an overpayment,
+            // like RecordOverpayment); reviewers read them. Reports are the
+            // agency's record of who told it when: not shown to units or
+            // workers, whose own page shows the benefit's end.
+            RecordStopReport => matches!(self, Clerk | Administrator),
+            ReadStopReports => matches!(self, Clerk | Reviewer | Administrator),
+            // Decree 765 Arts 6, 10: a unit applies for its own people (or a
+            // clerk records the paper handed in at the window); the agency's
+            // clerks complete it within the 10 working days; the unit reads
+            // its own applications and how long the agency took.
+            ReceiveRegistration => matches!(self, Clerk | Administrator | Unit),
+            CompleteRegistration => matches!(self, Clerk | Administrator),
+            ReadRegistrations => matches!(self, Clerk | Reviewer | Administrator | Unit),
+            // Decree 765 Art 45(2): the agency's officers record what they
+            // found (a reviewer as well as a clerk: the findings of an alert
+            // or a revision are theirs too); the record is the agency's,
+            // never shown to the unit, the person or the institution through
+            // these pages, nor to analysts.
+            RecordCredit => matches!(self, Clerk | Reviewer | Administrator),
+            ReadCredit => matches!(self, Clerk | Reviewer | Administrator),
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod database;
 pub mod error;
 pub mod export;
 pub mod fund;
+pub mod handling;
 pub mod holidays;
 pub mod imports;
 mod lang;

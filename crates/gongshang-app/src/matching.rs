@@ -480,7 +480,8 @@ impl App {
                     NewOverpayment {
                         reference,
                         case_id: b.benefit.case_id,
-                        benefit_id: b.benefit.id,
+                        benefit_id: Some(b.benefit.id),
+                        one_time_payment_id: None,
                         offset_benefit_id: None,
                         amount: total,
                         reason: format!(

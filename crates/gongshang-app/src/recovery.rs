@@ -101,7 +101,7 @@ impl App {
             .store
             .overpayments_of_case(benefit.case_id)?
             .iter()
-            .filter(|o| o.benefit_id == benefit.id)
+            .filter(|o| o.benefit_id == Some(benefit.id))
             .fold(Money::ZERO, |a, o| a.checked_add(o.amount).expect("fen"));
         let open = paid.checked_sub(recorded).expect("fen");
         if input.amount > open {
@@ -195,7 +195,8 @@ impl App {
             NewOverpayment {
                 reference,
                 case_id: benefit.case_id,
-                benefit_id: benefit.id,
+                benefit_id: Some(benefit.id),
+                one_time_payment_id: None,
                 offset_benefit_id,
                 amount: input.amount,
                 reason: input.reason.trim().to_owned(),

@@ -44,6 +44,14 @@ pub struct WorkQueue {
     /// within 20 working days), the earliest due first; not filtered by a
     /// search.
     pub reimbursements: Vec<crate::cases::MedicalBillView>,
+    /// Stop-benefit events reported after their 20 working days (Decree 765
+    /// Art 25) whose overpayment is still being recovered, the earliest due
+    /// first; not filtered by a search.
+    pub late_stop_reports: Vec<crate::handling::StopReportView>,
+    /// Units' registration applications not completed yet (Decree 765 Arts
+    /// 6, 10: within 10 working days of their receipt), the earliest due
+    /// first, with the unit named; not filtered by a search.
+    pub registrations: Vec<crate::handling::RegistrationView>,
 }
 
 impl WorkQueue {
@@ -53,6 +61,8 @@ impl WorkQueue {
             && self.this_week.is_empty()
             && self.later.is_empty()
             && self.reimbursements.is_empty()
+            && self.late_stop_reports.is_empty()
+            && self.registrations.is_empty()
     }
 }
 
@@ -116,6 +126,12 @@ impl App {
                 .into_iter()
                 .map(|(number, bill)| crate::cases::medical_bill_view(&number, bill, today))
                 .collect();
+        }
+        if actor.may(Action::ReadStopReports) {
+            queue.late_stop_reports = self.late_stop_reports(actor)?;
+        }
+        if actor.may(Action::CompleteRegistration) {
+            queue.registrations = self.open_registrations(actor)?;
         }
         Ok(queue)
     }

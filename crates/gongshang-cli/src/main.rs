@@ -32,6 +32,7 @@ mod bench_http;
 mod bench_import;
 mod calc;
 mod cases_cmds;
+mod credit_cmds;
 mod db;
 mod demo;
 mod fund_cmds;
@@ -129,6 +130,13 @@ enum Command {
     Case {
         #[command(subcommand)]
         command: cases_cmds::CaseCmd,
+        #[command(flatten)]
+        out: cases_cmds::Out,
+    },
+    /// The record of dishonest acts (Decree 765 Art 45(2)): record, change, list
+    Credit {
+        #[command(subcommand)]
+        command: credit_cmds::CreditCmd,
         #[command(flatten)]
         out: cases_cmds::Out,
     },
@@ -435,6 +443,7 @@ fn main() -> ExitCode {
         },
         Command::Case { command, out } => cases_cmds::run_case(&command, &out),
         Command::Institution { command, out } => medical_cmds::run_institution(&command, &out),
+        Command::Credit { command, out } => credit_cmds::run(&command, &out),
         Command::Appraisal { command, out } => cases_cmds::run_appraisal(&command, &out),
         Command::Award { command, out } => cases_cmds::run_award(&command, &out),
         Command::Payroll { command, out } => payroll_cmds::run(&command, &out),

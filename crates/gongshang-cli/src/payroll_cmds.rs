@@ -1,4 +1,4 @@
-//! `gongshang payroll run|runs|index|suspend|resume|end|retire|overpay|recover|overpayments` and
+//! `gongshang payroll run|runs|index|suspend|resume|end|retire|overpay|recover|overpayments|stop-report|stop-reports` and
 //! `gongshang bench payroll --beneficiaries N`.
 
 // Floating point only to print durations and rates; no money is computed with it.
@@ -101,6 +101,102 @@ pub enum PayrollCmd {
     },
     /// A case's overpayments, their schedules and what came back
     Overpayments { case: String },
+    /// Record a verified stop-benefit report (Decree 765 Art 25): the event, its day, the day
+    /// reported and by whom; the benefit ends, the months paid after become an overpayment
+    /// (--refund or --instalments N), and a report after 20 working days is late
+    StopReport {
+        case: String,
+        #[arg(long, value_name = "ID")]
+        benefit: i64,
+        #[arg(long, value_parser = ["death", "remarriage", "dependant_turns_18", "pension_start"])]
+        event: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        event_on: String,
+        /// The day the agency was told (default today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        reported_on: Option<String>,
+        #[arg(long, value_parser = ["unit", "recipient", "relative"])]
+        reported_by: String,
+        /// A basic pension's monthly amount (pension_start)
+        #[arg(long, value_name = "YUAN")]
+        pension: Option<String>,
+        #[arg(long, conflicts_with = "instalments")]
+        refund: bool,
+        #[arg(long, value_name = "N")]
+        instalments: Option<u32>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// A case's stop-benefit reports, or with --late every late report still being recovered
+    StopReports {
+        #[arg(required_unless_present = "late")]
+        case: Option<String>,
+        #[arg(long, conflicts_with = "case")]
+        late: bool,
+    },
+}
+
+fn render_stop_report(v: &gongshang_app::handling::StopReportView, out: &Out) {
+    if out.json {
+        if let Ok(s) = serde_json::to_string_pretty(v) {
+            println!("{s}");
+        }
+        return;
+    }
+    let r = &v.report;
+    let zh = out.lang == crate::Lang::Zh;
+    let when = match (r.late, zh) {
+        (true, true) => format!("逾期 {} 天", v.days_late),
+        (true, false) => format!("late by {} days", v.days_late),
+        (false, true) => "按时".to_owned(),
+        (false, false) => "in time".to_owned(),
+    };
+    let done = match (r.last_month, r.new_from_month, r.new_amount) {
+        (Some(m), _, _) if zh => format!("最后发放月 {m}"),
+        (Some(m), _, _) => format!("last month paid {m}"),
+        (None, Some(m), Some(a)) if zh => format!("自 {m} 起每月 {a} 元"),
+        (None, Some(m), Some(a)) => format!("{a} yuan a month from {m}"),
+        _ => String::new(),
+    };
+    if zh {
+        println!(
+            "停发报告 #{} 案件 {} 定期待遇 #{}：{} {}，{} 告知（时限 {}，{}）；{}；多发 {} 元（{} 个月）{}",
+            r.id,
+            r.case_number,
+            r.benefit_id,
+            r.event.as_str(),
+            r.event_on,
+            r.reported_on,
+            r.due_on,
+            when,
+            done,
+            r.overpaid,
+            r.overpaid_months,
+            r.overpayment_reference
+                .as_deref()
+                .map(|x| format!("，{x} 尚欠 {} 元", r.outstanding.unwrap_or_default()))
+                .unwrap_or_default()
+        );
+    } else {
+        println!(
+            "stop report #{} case {} benefit #{}: {} on {}, reported {} (due {}, {}); {}; overpaid {} yuan ({} months){}",
+            r.id,
+            r.case_number,
+            r.benefit_id,
+            r.event.as_str(),
+            r.event_on,
+            r.reported_on,
+            r.due_on,
+            when,
+            done,
+            r.overpaid,
+            r.overpaid_months,
+            r.overpayment_reference
+                .as_deref()
+                .map(|x| format!(", {x} outstanding {}", r.outstanding.unwrap_or_default()))
+                .unwrap_or_default()
+        );
+    }
 }
 
 fn render_overpayment(o: &gongshang_app::model::OverpaymentRow, out: &Out) {
@@ -111,22 +207,29 @@ fn render_overpayment(o: &gongshang_app::model::OverpaymentRow, out: &Out) {
         return;
     }
     let zh = out.lang == crate::Lang::Zh;
+    let what = match (o.benefit_id, o.one_time_payment_id, zh) {
+        (Some(b), _, true) => format!("定期待遇 #{b}"),
+        (Some(b), _, false) => format!("benefit #{b}"),
+        (None, Some(p), true) => format!("一次性待遇支付 #{p}"),
+        (None, Some(p), false) => format!("one-time payment #{p}"),
+        (None, None, _) => String::new(),
+    };
     if zh {
         println!(
-            "多发待遇 #{} {}（定期待遇 #{}）：{} 元，已追回 {} 元，尚欠 {} 元（《社会保险经办条例》第四十六条）",
+            "多发待遇 #{} {}（{}）：{} 元，已追回 {} 元，尚欠 {} 元（《社会保险经办条例》第四十六条）",
             o.id,
             o.reference,
-            o.benefit_id,
+            what,
             o.amount,
             o.recovered(),
             o.outstanding()
         );
     } else {
         println!(
-            "overpayment #{} {} (benefit #{}): {} yuan, {} recovered, {} outstanding (Decree 765 Art 46)",
+            "overpayment #{} {} ({}): {} yuan, {} recovered, {} outstanding (Decree 765 Art 46)",
             o.id,
             o.reference,
-            o.benefit_id,
+            what,
             o.amount,
             o.recovered(),
             o.outstanding()
@@ -253,6 +356,44 @@ pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
                 })
                 .transpose()?;
             render_overpayment(&app.recover_overpayment(&actor, *overpayment, on)?, out);
+        }
+        PayrollCmd::StopReport {
+            case,
+            benefit,
+            event,
+            event_on,
+            reported_on,
+            reported_by,
+            pension,
+            refund,
+            instalments,
+            note,
+        } => {
+            let form = gongshang_app::handling::StopReportForm {
+                benefit_id: benefit.to_string(),
+                event: event.clone(),
+                event_on: event_on.clone(),
+                reported_on: reported_on.clone().unwrap_or_default(),
+                reported_by: reported_by.clone(),
+                pension_monthly: pension.clone().unwrap_or_default(),
+                recovery: match (refund, instalments) {
+                    (_, Some(_)) => "instalments".into(),
+                    _ => "refund".into(),
+                },
+                months: instalments.map(|n| n.to_string()).unwrap_or_default(),
+                note: note.clone().unwrap_or_default(),
+            };
+            let v = app.report_stop_event(&actor, case, &form.parse()?)?;
+            render_stop_report(&v, out);
+        }
+        PayrollCmd::StopReports { case, late } => {
+            let rows = match (case, late) {
+                (Some(c), false) => app.stop_reports(&actor, c)?,
+                _ => app.late_stop_reports(&actor)?,
+            };
+            for v in &rows {
+                render_stop_report(v, out);
+            }
         }
         PayrollCmd::Overpayments { case } => {
             for o in app.overpayments_of_case(&actor, case)? {

@@ -1,4 +1,4 @@
-//! `gongshang unit succession|liability|secondment|posting|agreement`
+//! `gongshang unit succession|liability|secondment|posting|agreement|registration`
 //! (Regulations Arts 43-44, Jiangsu measures Arts 35-36, Order No. 56
 //! Art 6): a unit's division, merger, transfer or contracting out; who
 //! bears an injury's or a case's liability on a day; secondments; postings
@@ -67,6 +67,12 @@ pub enum UnitCmd {
         /// The case number
         case: String,
     },
+    /// A unit's application to register a person or end it, completed within 10 working days
+    /// of its receipt (Decree 765 Arts 6, 10)
+    Registration {
+        #[command(subcommand)]
+        command: RegistrationCmd,
+    },
 }
 
 #[derive(clap::Subcommand)]
@@ -97,6 +103,85 @@ pub enum BackPaymentCmd {
     },
     /// A unit's back-payments
     List { unit: String },
+}
+
+#[derive(clap::Subcommand)]
+pub enum RegistrationCmd {
+    /// Record an application received (--received-on: a paper handed in earlier; default today)
+    Receive {
+        unit: String,
+        #[arg(long)]
+        person: String,
+        #[arg(long, value_parser = ["start", "end"])]
+        kind: String,
+        /// The employment's first day (start) or last day (end)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        employment_on: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        received_on: Option<String>,
+        /// The enrolment an end ends
+        #[arg(long, value_name = "ID")]
+        enrollment: Option<i64>,
+    },
+    /// Complete an application with the enrolment made (start) or ended (end)
+    Complete {
+        id: i64,
+        #[arg(long, value_name = "ID")]
+        enrollment: Option<i64>,
+    },
+    /// A unit's applications, newest first
+    List { unit: String },
+    /// The applications not completed yet, the earliest due first
+    Open,
+}
+
+fn render_registration(v: &gongshang_app::handling::RegistrationView, out: &Out) {
+    if out.json {
+        json(v);
+        return;
+    }
+    let r = &v.row;
+    let zh = out.lang == crate::Lang::Zh;
+    let state = match (r.late, v.days_left, zh) {
+        (Some(true), _, true) => format!(
+            "{} 办结，逾期",
+            r.completed_on.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        (Some(true), _, false) => format!(
+            "completed {} late",
+            r.completed_on.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        (Some(false), _, true) => format!(
+            "{} 办结",
+            r.completed_on.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        (Some(false), _, false) => format!(
+            "completed {}",
+            r.completed_on.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        (None, Some(n), true) if n < 0 => format!("逾期 {} 天", -n),
+        (None, Some(n), false) if n < 0 => format!("overdue by {} days", -n),
+        (None, Some(n), true) => format!("剩 {n} 天"),
+        (None, Some(n), false) => format!("{n} days left"),
+        (None, None, _) => String::new(),
+    };
+    println!(
+        "#{} {} {} {} {} {} {} {} {} {} {state}",
+        r.id,
+        r.unit.as_str(),
+        r.unit_name,
+        r.person.masked(),
+        r.kind.as_str(),
+        if zh { "用工" } else { "employment" },
+        r.employment_on,
+        if zh { "受理" } else { "received" },
+        r.received_on,
+        if zh {
+            format!("时限 {}", r.due_on)
+        } else {
+            format!("due {}", r.due_on)
+        },
+    );
 }
 
 #[derive(clap::Subcommand)]
@@ -603,6 +688,39 @@ pub fn run(cmd: &UnitCmd, out: &Out) -> Result<(), CliError> {
             }
             AgreementCmd::List { resident_id } => {
                 json(&app.over_age_agreements(&actor, &resident(resident_id)?)?);
+            }
+        },
+        UnitCmd::Registration { command } => match command {
+            RegistrationCmd::Receive {
+                unit: u,
+                person,
+                kind,
+                employment_on,
+                received_on,
+                enrollment,
+            } => {
+                let form = gongshang_app::handling::RegistrationForm {
+                    resident_id: person.clone(),
+                    kind: kind.clone(),
+                    employment_on: employment_on.clone(),
+                    received_on: received_on.clone().unwrap_or_default(),
+                    enrollment_id: enrollment.map(|e| e.to_string()).unwrap_or_default(),
+                };
+                let input = form.parse(&credit("unit", u)?)?;
+                render_registration(&app.receive_registration(&actor, &input)?, out);
+            }
+            RegistrationCmd::Complete { id, enrollment } => {
+                render_registration(&app.complete_registration(&actor, *id, *enrollment)?, out);
+            }
+            RegistrationCmd::List { unit: u } => {
+                for v in app.registrations_of_unit(&actor, &credit("unit", u)?)? {
+                    render_registration(&v, out);
+                }
+            }
+            RegistrationCmd::Open => {
+                for v in app.open_registrations(&actor)? {
+                    render_registration(&v, out);
+                }
             }
         },
     }

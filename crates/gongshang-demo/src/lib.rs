@@ -1104,6 +1104,65 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                 .push(format!("payroll of {month} not run: {e}")),
         }
     }
+    // ---- Decree 765 Art 25: a relative tells the agency on 2026-06-29 that
+    // the worker drawing the grade 4 allowance died on 2026-05-11, after the
+    // 20 working days; June, paid by the run above, comes back as an
+    // overpayment, and the late report waits on the clerk's queue ----
+    if let Some(number) = report
+        .samples
+        .iter()
+        .find(|(k, _)| *k == "allowance_case")
+        .map(|(_, n)| n.clone())
+    {
+        let benefit = app
+            .stop_report_benefits(&clerk(), &number)?
+            .into_iter()
+            .find(|b| b.end_month.is_none());
+        if let Some(b) = benefit {
+            let form = gongshang_app::handling::StopReportForm {
+                benefit_id: b.id.to_string(),
+                event: "death".into(),
+                event_on: "2026-05-11".into(),
+                reported_on: "2026-06-29".into(),
+                reported_by: "relative".into(),
+                recovery: "instalments".into(),
+                months: "3".into(),
+                note: "死亡医学证明书核实（示例）".into(),
+                ..Default::default()
+            };
+            if let Err(e) = form
+                .parse()
+                .and_then(|input| app.report_stop_event(&clerk(), &number, &input))
+            {
+                report
+                    .notes
+                    .push(format!("stop-benefit report not recorded: {e}"));
+            }
+        }
+    }
+    // ---- Decree 765 Arts 6, 10: a unit's paper application to register a
+    // new employee, handed in at the window on 2026-06-10 and not completed:
+    // its 10 working days ended on 2026-06-25, so it is overdue on the
+    // clerk's queue with the unit named ----
+    if let Some(u) = units.first() {
+        let form = gongshang_app::handling::RegistrationForm {
+            resident_id: demo_resident_id("440100", date(1999, 9, 9), 990)
+                .as_str()
+                .to_owned(),
+            kind: "start".into(),
+            employment_on: "2026-06-01".into(),
+            received_on: "2026-06-10".into(),
+            enrollment_id: String::new(),
+        };
+        if let Err(e) = form
+            .parse(&u.code)
+            .and_then(|input| app.receive_registration(&clerk(), &input))
+        {
+            report
+                .notes
+                .push(format!("registration application not recorded: {e}"));
+        }
+    }
     lap(&mut report, "cases and awards");
     // ---- the rights-protection service centre's tickets ---------------------
     let rider = report
@@ -1452,7 +1511,7 @@ fn demo_case(
     if stage == 11 {
         return Ok(());
     }
-    let grade = [5u8, 7, 9, 4, 8, 10][i % 6];
+    let grade = [5u8, 4, 9, 7, 8, 10][i % 6];
     appr(
         appraisal::Command::Conclude {
             grade: Some(grade),
@@ -1482,6 +1541,11 @@ fn demo_case(
     }
     app.approve_award(checker, view.award.id)?;
     report.awards_approved += 1;
+    // A grade 1-4 allowance is the fund's: the demo's stop-benefit report
+    // (Decree 765 Art 25) is made on the first one.
+    if grade <= 4 && !report.samples.iter().any(|(k, _)| *k == "allowance_case") {
+        report.samples.push(("allowance_case", n.clone()));
+    }
     Ok(())
 }
 

@@ -105,6 +105,133 @@ pub fn registration_deadline(
     )
 }
 
+/// The article of the record of dishonest acts.
+pub const DECREE_765_ART_45: &str = "社会保险经办条例第四十五条第二款";
+
+/// Who a dishonest act is recorded against (Art 45(2): 用人单位、个人和社会保险
+/// 服务机构).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditSubjectKind {
+    /// A unit, by its credit code.
+    Unit,
+    /// A person, by their resident id.
+    Person,
+    /// An agreement institution (a social-insurance service provider), by
+    /// its code.
+    Institution,
+}
+
+impl CreditSubjectKind {
+    pub const ALL: [CreditSubjectKind; 3] = [
+        CreditSubjectKind::Unit,
+        CreditSubjectKind::Person,
+        CreditSubjectKind::Institution,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CreditSubjectKind::Unit => "unit",
+            CreditSubjectKind::Person => "person",
+            CreditSubjectKind::Institution => "institution",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<CreditSubjectKind, String> {
+        CreditSubjectKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+            .ok_or_else(|| {
+                format!("{text:?} is not a subject; expected unit, person or institution")
+            })
+    }
+}
+
+/// The concrete record a dishonest act rests on: an officer records none
+/// without one.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditSource {
+    /// An appraisal conclusion revoked (Order No. 55 Art 31: obtained by
+    /// fraud or forged materials), by the revision's id.
+    RevokedConclusion,
+    /// An overpayment (Decree 765 Art 46) the officer found obtained by
+    /// fraud (Art 55), by its id.
+    FraudOverpayment,
+    /// A monitoring alert closed as confirmed, by its id.
+    AlertConfirmed,
+    /// An agreement institution whose payments are suspended (Art 43), by
+    /// its code.
+    ProviderSuspended,
+}
+
+impl CreditSource {
+    pub const ALL: [CreditSource; 4] = [
+        CreditSource::RevokedConclusion,
+        CreditSource::FraudOverpayment,
+        CreditSource::AlertConfirmed,
+        CreditSource::ProviderSuspended,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CreditSource::RevokedConclusion => "revoked_conclusion",
+            CreditSource::FraudOverpayment => "fraud_overpayment",
+            CreditSource::AlertConfirmed => "alert_confirmed",
+            CreditSource::ProviderSuspended => "provider_suspended",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<CreditSource, String> {
+        CreditSource::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+            .ok_or_else(|| {
+                format!(
+                    "{text:?} is not a source; expected revoked_conclusion, fraud_overpayment, alert_confirmed or provider_suspended"
+                )
+            })
+    }
+
+    /// The subjects a source can name.
+    pub const fn subjects(self) -> &'static [CreditSubjectKind] {
+        match self {
+            CreditSource::RevokedConclusion
+            | CreditSource::FraudOverpayment
+            | CreditSource::AlertConfirmed => &[CreditSubjectKind::Unit, CreditSubjectKind::Person],
+            CreditSource::ProviderSuspended => &[CreditSubjectKind::Institution],
+        }
+    }
+}
+
+/// A change of a record: its act or article corrected, or the record
+/// withdrawn (it stays, marked withdrawn).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditChange {
+    Correct,
+    Withdraw,
+}
+
+impl CreditChange {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CreditChange::Correct => "correct",
+            CreditChange::Withdraw => "withdraw",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<CreditChange, String> {
+        match text {
+            "correct" => Ok(CreditChange::Correct),
+            "withdraw" => Ok(CreditChange::Withdraw),
+            other => Err(format!(
+                "{other:?} is not a change; expected correct or withdraw"
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,7 +33,8 @@ use crate::error::Problem;
         (name = "fund", description = "the fund: income-expenditure statements (JSON, CSV, xlsx), the reserve run, reform simulations (agency staff, analysts)"),
         (name = "monitor", description = "monitoring and early warning: rules as dated data, runs, alerts and their handling (agency staff; analysts read)"),
         (name = "matching", description = "shared-data matching (Decree 765 Arts 9, 26, 46): life events from other bodies, matching runs that end benefits and record overpayments, eligibility verification"),
-        (name = "medical", description = "medical, rehabilitation and assistive-device costs (Regulations Arts 30-32, 47, 48; Decree 765 Arts 22, 43): the register of agreement institutions, a case's bills, a worker's reimbursement claim, settlement against the agreements and catalogues")
+        (name = "medical", description = "medical, rehabilitation and assistive-device costs (Regulations Arts 30-32, 47, 48; Decree 765 Arts 22, 43): the register of agreement institutions, a case's bills, a worker's reimbursement claim, settlement against the agreements and catalogues"),
+        (name = "handling", description = "the handling deadlines and records of Decree 765: stop-benefit events reported within 20 working days (Art 25), registrations completed within 10 working days of the application (Arts 6, 10), the record of dishonest acts (Art 45; agency staff only)")
     ),
     modifiers(&Security)
 )]

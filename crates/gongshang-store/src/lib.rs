@@ -25,6 +25,7 @@ pub mod engine;
 mod epoch_watch;
 pub mod error;
 pub mod fund;
+pub mod handling;
 pub mod imports;
 pub mod liability;
 pub mod migrations;
@@ -65,6 +66,7 @@ pub use cases::{
 pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryStore};
 pub use error::StoreError;
 pub use fund::FundStore;
+pub use handling::{CreditStore, RegistrationStore};
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
 pub use liability::LiabilityStore;
 pub use model::*;
@@ -105,6 +107,8 @@ pub trait Store:
     + MedicalStore
     + StopReportStore
     + BackPaymentStore
+    + RegistrationStore
+    + CreditStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

@@ -215,6 +215,28 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0230_stop_benefit_reports.sql"),
         postgres: include_str!("../migrations/postgres/0230_stop_benefit_reports.sql"),
     },
+    // Decree 765 Arts 6, 10: registration applications and their deadline.
+    Migration {
+        version: 231,
+        name: "registration_applications",
+        sqlite: include_str!("../migrations/sqlite/0231_registration_applications.sql"),
+        postgres: include_str!("../migrations/postgres/0231_registration_applications.sql"),
+    },
+    // Decree 765 Art 45: the record of dishonest acts.
+    Migration {
+        version: 232,
+        name: "credit_records",
+        sqlite: include_str!("../migrations/sqlite/0232_credit_records.sql"),
+        postgres: include_str!("../migrations/postgres/0232_credit_records.sql"),
+    },
+    // Order No. 55 Art 31 with Decree 765 Art 46: a one-time payment can
+    // be an overpayment (SQLite: the 12-step ALTER, foreign keys off).
+    Migration {
+        version: 233,
+        name: "overpayment_one_time",
+        sqlite: include_str!("../migrations/sqlite/0233_overpayment_one_time.sql"),
+        postgres: include_str!("../migrations/postgres/0233_overpayment_one_time.sql"),
+    },
     // issues 11 and 18: the credentials epoch kept in memory on PostgreSQL,
     // told of changes by LISTEN/NOTIFY (src/epoch_watch.rs).
     Migration {
@@ -242,6 +264,12 @@ pub fn postgres_sql(m: &Migration, partitioned: bool) -> &'static str {
         _ => m.postgres,
     }
 }
+
+/// The line a SQLite migration carries when it must run with foreign keys
+/// off (SQLite's 12-step ALTER: a table rebuilt under its children's
+/// references); the runner turns them off before its transaction, checks
+/// them before committing and turns them on again.
+pub const SQLITE_FOREIGN_KEYS_OFF: &str = "-- sqlite: foreign_keys off";
 
 /// The latest schema version this build knows.
 pub fn latest_version() -> i64 {

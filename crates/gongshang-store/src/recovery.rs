@@ -61,7 +61,10 @@ pub struct NewOverpayment {
     /// `OP-<benefit>-<n>`, unique.
     pub reference: String,
     pub case_id: i64,
-    pub benefit_id: i64,
+    /// The periodic benefit overpaid; none for a one-time payment.
+    pub benefit_id: Option<i64>,
+    /// The one-time payment overpaid (migration 0233); none for a benefit.
+    pub one_time_payment_id: Option<i64>,
     /// The benefit an offset is kept back from (offset only).
     pub offset_benefit_id: Option<i64>,
     pub amount: Money,
@@ -88,7 +91,10 @@ pub struct OverpaymentRow {
     pub id: i64,
     pub reference: String,
     pub case_id: i64,
-    pub benefit_id: i64,
+    /// The periodic benefit overpaid; none for a one-time payment.
+    pub benefit_id: Option<i64>,
+    /// The one-time payment overpaid; none for a benefit.
+    pub one_time_payment_id: Option<i64>,
     pub offset_benefit_id: Option<i64>,
     pub amount: Money,
     pub reason: String,
@@ -160,7 +166,7 @@ fn t(v: impl ToString) -> Value {
     Value::Text(v.to_string())
 }
 
-const COLUMNS: &str = "id, reference, case_id, benefit_id, offset_benefit_id, amount_fen, reason, method, basis, ledger_key, created_at, actor";
+const COLUMNS: &str = "id, reference, case_id, benefit_id, offset_benefit_id, amount_fen, reason, method, basis, ledger_key, created_at, actor, one_time_payment_id";
 
 fn read_one(db: &mut dyn Db, row: &[Value]) -> Result<OverpaymentRow, StoreError> {
     let c = Cols::new(row);
@@ -191,7 +197,8 @@ fn read_one(db: &mut dyn Db, row: &[Value]) -> Result<OverpaymentRow, StoreError
         id,
         reference: c.text(1)?.to_owned(),
         case_id: c.int(2)?,
-        benefit_id: c.int(3)?,
+        benefit_id: c.opt_int(3)?,
+        one_time_payment_id: c.opt_int(12)?,
         offset_benefit_id: c.opt_int(4)?,
         amount: Money::from_fen(c.int(5)?),
         reason: c.text(6)?.to_owned(),
@@ -262,6 +269,12 @@ pub(crate) fn insert_overpayment(
             ),
         ));
     }
+    if op.benefit_id.is_some() == op.one_time_payment_id.is_some() {
+        return Err(StoreError::invalid(
+            "benefit_id",
+            "an overpayment is of a periodic benefit or of a one-time payment, not both",
+        ));
+    }
     if tx.amount() != op.amount {
         return Err(StoreError::invalid(
             "ledger",
@@ -274,12 +287,12 @@ pub(crate) fn insert_overpayment(
     post_new(db, tx, actor, at)?;
     let id = db.insert_id(
             "recording an overpayment",
-            "INSERT INTO overpayments (reference, case_id, benefit_id, offset_benefit_id, amount_fen, reason, method, basis, ledger_key, created_at, actor) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            "INSERT INTO overpayments (reference, case_id, benefit_id, offset_benefit_id, amount_fen, reason, method, basis, ledger_key, created_at, actor, one_time_payment_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             &[
                 t(&op.reference),
                 Value::Int(op.case_id),
-                Value::Int(op.benefit_id),
+                Value::opt_int(op.benefit_id),
                 Value::opt_int(op.offset_benefit_id),
                 Value::Int(op.amount.fen()),
                 t(op.reason.trim()),
@@ -288,6 +301,7 @@ pub(crate) fn insert_overpayment(
                 t(tx.idempotency_key().as_str()),
                 t(at),
                 t(actor),
+                Value::opt_int(op.one_time_payment_id),
             ],
             || StoreError::duplicate("overpayment", &op.reference),
         )?;
@@ -314,6 +328,7 @@ pub(crate) fn insert_overpayment(
             "reference": op.reference,
             "case_id": op.case_id,
             "benefit_id": op.benefit_id,
+            "one_time_payment_id": op.one_time_payment_id,
             "amount_fen": op.amount.fen(),
             "method": op.method.as_str(),
             "instalments": op.schedule.len(),

@@ -303,44 +303,31 @@ impl Backend for SqliteBackend {
 
     fn migrate(&self) -> Result<Vec<i64>, StoreError> {
         let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| backend_err("beginning the migration", e))?;
-        tx.execute_batch(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    INTEGER PRIMARY KEY,
-                 name       TEXT NOT NULL,
-                 applied_at TEXT NOT NULL
-             )",
-        )
-        .map_err(|e| backend_err("creating schema_migrations", e))?;
-        let mut applied = Vec::new();
-        for m in MIGRATIONS {
-            let done: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
-                    [m.version],
-                    |r| r.get(0),
-                )
-                .map_err(|e| backend_err("reading schema_migrations", e))?;
-            if done {
-                continue;
-            }
-            tx.execute_batch(m.sqlite)
-                .map_err(|e| backend_err(&format!("applying migration {}", m.version), e))?;
-            // The database's clock, not the application's: a migration is
-            // not a domain event.
-            tx.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) \
-                 VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-                params![m.version, m.name],
-            )
-            .map_err(|e| backend_err("recording a migration", e))?;
-            applied.push(m.version);
+        // SQLite's 12-step ALTER (step 1): foreign keys off outside the
+        // transaction when a pending migration rebuilds a referenced table.
+        let applied_before: Vec<i64> = match conn.prepare("SELECT version FROM schema_migrations") {
+            Ok(mut stmt) => stmt
+                .query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
+                .map_err(|e| backend_err("reading schema_migrations", e))?,
+            Err(_) => Vec::new(),
+        };
+        let keys_off = MIGRATIONS.iter().any(|m| {
+            !applied_before.contains(&m.version)
+                && m.sqlite
+                    .contains(crate::migrations::SQLITE_FOREIGN_KEYS_OFF)
+        });
+        if keys_off {
+            conn.execute_batch("PRAGMA foreign_keys = OFF")
+                .map_err(|e| backend_err("turning foreign keys off", e))?;
         }
-        tx.commit()
-            .map_err(|e| backend_err("committing the migration", e))?;
-        Ok(applied)
+        let result = migrate_in(&mut conn, keys_off);
+        if keys_off {
+            // Step 12, whatever happened.
+            conn.execute_batch("PRAGMA foreign_keys = ON")
+                .map_err(|e| backend_err("turning foreign keys on", e))?;
+        }
+        result
     }
 
     fn import_orders(
@@ -525,6 +512,64 @@ impl IsoDay {
             IsoDay::Other(s) => s,
         }
     }
+}
+
+/// Applies the pending migrations in one transaction (the foreign keys
+/// checked before committing when `check_keys`).
+fn migrate_in(conn: &mut rusqlite::Connection, check_keys: bool) -> Result<Vec<i64>, StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| backend_err("beginning the migration", e))?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             name       TEXT NOT NULL,
+             applied_at TEXT NOT NULL
+         )",
+    )
+    .map_err(|e| backend_err("creating schema_migrations", e))?;
+    let mut applied = Vec::new();
+    for m in MIGRATIONS {
+        let done: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                [m.version],
+                |r| r.get(0),
+            )
+            .map_err(|e| backend_err("reading schema_migrations", e))?;
+        if done {
+            continue;
+        }
+        tx.execute_batch(m.sqlite)
+            .map_err(|e| backend_err(&format!("applying migration {}", m.version), e))?;
+        // The database's clock, not the application's: a migration is
+        // not a domain event.
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) \
+             VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+            params![m.version, m.name],
+        )
+        .map_err(|e| backend_err("recording a migration", e))?;
+        applied.push(m.version);
+    }
+    if check_keys {
+        // Step 10: the rebuilt tables break no reference.
+        let broken: i64 = tx
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| backend_err("checking foreign keys", e))?;
+        if broken > 0 {
+            return Err(StoreError::Backend {
+                backend: "sqlite",
+                context: "checking foreign keys after the migration".into(),
+                detail: format!("{broken} rows refer to rows that do not exist"),
+            });
+        }
+    }
+    tx.commit()
+        .map_err(|e| backend_err("committing the migration", e))?;
+    Ok(applied)
 }
 
 #[cfg(test)]

@@ -55,6 +55,23 @@ fn rests_on_conclusion(item: Item) -> bool {
     item != Item::MonthlySurvivorPensions
 }
 
+/// The one-time items the grade of a conclusion decides (Regulations Arts
+/// 35-37 and the provinces' subsidies on ending the employment): a revoked
+/// conclusion owes none of them, so what was paid comes back (Order No. 55
+/// Art 31; Decree 765 Art 46). The other one-time items (suspension wages,
+/// the hospital food subsidy, a death's items) rest on the injury, not on
+/// the conclusion.
+fn one_time_rests_on_conclusion(item: Item) -> bool {
+    matches!(
+        item,
+        Item::OneTimeDisabilitySubsidy
+            | Item::OneTimeMedicalSubsidy
+            | Item::OneTimeEmploymentSubsidy
+            | Item::OneTimeDisabilityAllowance
+            | Item::InsuredDisabilityPayout
+    )
+}
+
 impl App {
     /// Records the committee's decision revoking or correcting the conclusion
     /// in force (Order No. 55 Art 31); nothing changes until a second person
@@ -376,7 +393,8 @@ impl App {
                     NewOverpayment {
                         reference,
                         case_id: case.id,
-                        benefit_id: b.id,
+                        benefit_id: Some(b.id),
+                        one_time_payment_id: None,
                         offset_benefit_id: None,
                         amount: balance.overpaid,
                         reason: format!(
@@ -388,6 +406,76 @@ impl App {
                             "plan": how,
                             "first_month": first_month.to_string(),
                             "revision": rev.reference,
+                            "trace": schedule_trace.steps,
+                        }),
+                        schedule,
+                    },
+                    tx,
+                ));
+            }
+        }
+        // A revocation: the one-time items paid on the conclusion's award
+        // that its grade decided come back too, each payment an overpayment
+        // of its own (migration 0233 lets an overpayment name a one-time
+        // payment instead of a benefit).
+        if let (RevisionKind::Revoke, Some(award)) = (rev.kind, &approved) {
+            for p in self
+                .store
+                .one_time_payments(case.id)?
+                .into_iter()
+                .filter(|p| p.award_id == award.id && one_time_rests_on_conclusion(p.item))
+            {
+                let (how, method) = match rev.recovery {
+                    RevisionRecovery::Refund => (Recovery::Refund, RecoveryMethod::Refund),
+                    RevisionRecovery::Instalments { months } => (
+                        Recovery::Instalments { months },
+                        RecoveryMethod::Instalments,
+                    ),
+                };
+                let mut schedule_trace = Trace::default();
+                let amounts = recovery_schedule(p.amount, how, &mut schedule_trace)?;
+                let mut month = first_month;
+                let mut schedule = Vec::with_capacity(amounts.len());
+                for x in amounts {
+                    schedule.push((month, x));
+                    month = month.next();
+                }
+                let reference = format!("OP-OT-{}", p.id);
+                let tx = ledger::overpayment_found(
+                    key(&format!("overpay:{reference}"))?,
+                    super::reference(&reference)?,
+                    p.amount,
+                )?;
+                months_json.push(serde_json::json!({
+                    "one_time_payment_id": p.id,
+                    "item": p.item,
+                    "paid_on": p.paid_on.to_string(),
+                    "overpaid": p.amount.to_string(),
+                }));
+                overpaid_total = sum(overpaid_total, p.amount)?;
+                overpayments.push((
+                    NewOverpayment {
+                        reference,
+                        case_id: case.id,
+                        benefit_id: None,
+                        one_time_payment_id: Some(p.id),
+                        offset_benefit_id: None,
+                        amount: p.amount,
+                        reason: format!(
+                            "劳动能力鉴定管理办法第三十一条 (Order No. 55 Art 31): {what} by decision {} of {} ({}): {}; {} paid {} on the revoked conclusion",
+                            rev.decision_no,
+                            rev.decided_on,
+                            rev.reference,
+                            rev.reason,
+                            p.item.label_en(),
+                            p.paid_on
+                        ),
+                        method,
+                        basis: serde_json::json!({
+                            "plan": how,
+                            "first_month": first_month.to_string(),
+                            "revision": rev.reference,
+                            "one_time_payment": p.idempotency_key,
                             "trace": schedule_trace.steps,
                         }),
                         schedule,

@@ -1635,7 +1635,10 @@ fn order55_art31_revoked_conclusion_stops_the_allowance_and_recovers_every_payme
         let ops = app.overpayments_of_case(&ACTOR, &number).unwrap();
         assert_eq!(ops.len(), 1);
         let op = &ops[0];
-        assert_eq!((op.benefit_id, op.amount), (allowance, yuan("40800.00")));
+        assert_eq!(
+            (op.benefit_id, op.amount),
+            (Some(allowance), yuan("40800.00"))
+        );
         assert!(op.reason.contains("第三十一条"), "{}", op.reason);
         assert_eq!(op.instalments.len(), 10);
         assert!(op.instalments.iter().all(|i| i.amount == yuan("4080.00")));
@@ -1649,6 +1652,70 @@ fn order55_art31_revoked_conclusion_stops_the_allowance_and_recovers_every_payme
             .record_appraisal_revision(&MAKER, &number, &input)
             .unwrap_err();
         assert_eq!(err.code(), "command_not_allowed");
+    });
+}
+
+/// Order No. 55 Art 31 with Decree 765 Art 46: a revoked conclusion owes
+/// none of the one-time items its grade decided. The grade 3 case's one-time
+/// item the fund pays, the disability subsidy (23 × 8,500.00 = 195,500.00
+/// under Art 35), was paid on 2025-11-05; revoking the conclusion recovers
+/// the allowance's six months (40,800.00) and the subsidy as an overpayment
+/// of its own that names the one-time payment (migration 0233: an
+/// overpayment no longer needs a periodic benefit), refunded at once.
+#[test]
+fn order55_art31_a_revoked_conclusion_recovers_its_one_time_items_as_overpayments() {
+    each_backend(|app, _| {
+        let (number, allowance) = grade3_allowance_paid_six_months(app);
+        let payout = app
+            .pay_one_time(&ACTOR, &number, date(2025, 11, 5))
+            .unwrap();
+        let subsidy = app
+            .store()
+            .one_time_payments(app.case_view(&ACTOR, &number).unwrap().row.id)
+            .unwrap()
+            .into_iter()
+            .find(|p| p.item == named("one_time_disability_subsidy"))
+            .expect("the disability subsidy paid");
+        assert_eq!(subsidy.amount, yuan("195500.00"));
+        assert_eq!(payout.paid.len(), 1, "{payout:?}");
+        let input = revision(serde_json::json!({
+            "revision": {"kind": "revoke"},
+            "reason": "forged hospital records (伪造病历)",
+            "decision_no": "粤劳鉴撤〔2026〕4号",
+            "decided_on": "2026-05-20",
+            "recovery": {"method": "refund"},
+        }));
+        let recorded = app
+            .record_appraisal_revision(&MAKER, &number, &input)
+            .unwrap();
+        let applied = app.apply_appraisal_revision(&CHECKER, recorded.id).unwrap();
+        let done = applied.applied.unwrap();
+        assert_eq!(done.overpaid, yuan("236300.00"), "40,800.00 + 195,500.00");
+        let ops = app.overpayments_of_case(&ACTOR, &number).unwrap();
+        assert_eq!(ops.len(), 2);
+        let on_benefit = ops.iter().find(|o| o.benefit_id.is_some()).unwrap();
+        assert_eq!(
+            (on_benefit.benefit_id, on_benefit.amount),
+            (Some(allowance), yuan("40800.00"))
+        );
+        let one_time = ops.iter().find(|o| o.benefit_id.is_none()).unwrap();
+        assert_eq!(one_time.one_time_payment_id, Some(subsidy.id));
+        assert_eq!(one_time.amount, yuan("195500.00"));
+        assert_eq!(one_time.instalments.len(), 1);
+        assert!(
+            one_time.reason.contains("One-time disability subsidy"),
+            "{}",
+            one_time.reason
+        );
+        // Recovered like any overpayment: once.
+        let back = app
+            .recover_overpayment(&ACTOR, one_time.id, Some(date(2026, 6, 30)))
+            .unwrap();
+        assert_eq!(back.outstanding(), Money::ZERO);
+        let err = app
+            .recover_overpayment(&ACTOR, one_time.id, None)
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
     });
 }
 

@@ -5,6 +5,7 @@
 mod cases;
 mod events;
 mod fund;
+mod handling;
 mod imports;
 mod liability;
 mod matching;

@@ -211,7 +211,7 @@ fn decree765_art9_shared_data_ends_benefits_and_records_the_overpayments_once() 
             .iter()
             .map(|o| {
                 (
-                    o.benefit_id,
+                    o.benefit_id.unwrap(),
                     o.instalments
                         .iter()
                         .map(|i| (i.month.to_string(), i.amount))

@@ -114,6 +114,13 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadMedicalBills, "c r a u w"),
     // Regulations Art 62(3)
     (Action::RecordBackPayment, "c a"),
+    (Action::RecordStopReport, "c a"),
+    (Action::ReadStopReports, "c r a"),
+    (Action::ReceiveRegistration, "c a u"),
+    (Action::CompleteRegistration, "c a"),
+    (Action::ReadRegistrations, "c r a u"),
+    (Action::RecordCredit, "c r a"),
+    (Action::ReadCredit, "c r a"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -997,6 +1004,94 @@ fn every_use_case_asks_the_table_for_its_action() {
                     },
                 ))
             }),
+        ),
+        (
+            Action::RecordStopReport,
+            "report_stop_event",
+            Box::new(|a, x| {
+                ok(a.report_stop_event(
+                    x,
+                    "GS-NONE",
+                    &gongshang_app::handling::StopReportInput {
+                        benefit_id: 1,
+                        event: gongshang_domain::life_events::MatchRule::Death,
+                        event_on: date(2025, 6, 1),
+                        reported_on: None,
+                        reported_by: gongshang_app::handling::stop_reports::Reporter::Unit,
+                        pension_monthly: None,
+                        recovery: gongshang_app::RecoveryPlan::Refund,
+                        note: None,
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::ReadStopReports,
+            "stop_reports",
+            Box::new(|a, x| ok(a.stop_reports(x, "GS-NONE"))),
+        ),
+        (
+            Action::ReadStopReports,
+            "late_stop_reports",
+            Box::new(|a, x| ok(a.late_stop_reports(x))),
+        ),
+        (
+            Action::ReceiveRegistration,
+            "receive_registration",
+            Box::new(move |a, x| {
+                ok(a.receive_registration(
+                    x,
+                    &gongshang_app::handling::RegistrationInput {
+                        unit: credit(9, "440106"),
+                        person: resident("440106", date(1990, 1, 1), 9),
+                        kind: gongshang_domain::handling::RegistrationKind::Start,
+                        employment_on: date(2025, 6, 1),
+                        received_on: None,
+                        enrollment_id: None,
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::CompleteRegistration,
+            "complete_registration",
+            Box::new(|a, x| ok(a.complete_registration(x, 999_999, Some(1)))),
+        ),
+        (
+            Action::CompleteRegistration,
+            "open_registrations",
+            Box::new(|a, x| ok(a.open_registrations(x))),
+        ),
+        (
+            Action::ReadRegistrations,
+            "registrations_of_unit",
+            Box::new(move |a, x| ok(a.registrations_of_unit(x, &credit(9, "440106")))),
+        ),
+        (
+            Action::RecordCredit,
+            "record_credit",
+            Box::new(
+                |a, x| ok(a.record_credit(x, &gongshang_app::handling::CreditForm::default())),
+            ),
+        ),
+        (
+            Action::RecordCredit,
+            "change_credit",
+            Box::new(|a, x| {
+                ok(a.change_credit(x, 1, &gongshang_app::handling::CreditChangeForm::default()))
+            }),
+        ),
+        (
+            Action::ReadCredit,
+            "credit_records",
+            Box::new(|a, x| {
+                ok(a.credit_records(x, gongshang_domain::handling::CreditSubjectKind::Unit, "x"))
+            }),
+        ),
+        (
+            Action::ReadCredit,
+            "institution_credit_records",
+            Box::new(|a, x| ok(a.institution_credit_records(x))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

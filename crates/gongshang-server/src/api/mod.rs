@@ -12,6 +12,7 @@ pub mod cases;
 pub mod coverage;
 pub mod enrollment;
 pub mod fund;
+pub mod handling;
 pub mod holidays;
 pub mod liability;
 pub mod matching;
@@ -68,7 +69,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(fund::router())
         .merge(monitor::router())
         .merge(matching::router())
-        .merge(medical::router());
+        .merge(medical::router())
+        .merge(handling::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

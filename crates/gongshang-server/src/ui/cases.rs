@@ -350,6 +350,12 @@ fn case_body(
                 p { a href=(format!("/cases/{}/medical", r.number)) { (ctx.t("医疗、康复、辅助器具费用单据及结算", "Medical, rehabilitation and device bills and their settlement")) } }
             }
         }
+        @if ctx.viewer.may(Action::ReadStopReports) {
+            section.card #stop-reports {
+                h2 { (ctx.t("停止享受待遇情形告知（《社会保险经办条例》第二十五条）", "Stop-benefit reports (Decree 765 Art 25)")) }
+                p { a href=(format!("/cases/{}/stop-reports", r.number)) { (ctx.t("死亡、再婚、年满18周岁、领取基本养老金的告知，告知期限及多发待遇", "Deaths, remarriages, 18th birthdays and pension starts reported, their due days and the overpayments")) } }
+            }
+        }
         @if ctx.viewer.may(Action::RecordRecusal) {
             (recusal_section(ctx, page, failed))
         }

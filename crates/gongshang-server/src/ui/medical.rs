@@ -479,11 +479,29 @@ async fn institutions_page(State(state): State<AppState>, ctx: Ctx) -> Response 
         Ok(u) => u.actor(),
         Err(r) => return r,
     };
-    match state.run(move |app| app.institutions(&actor)).await {
-        Ok(rows) => respond(
+    match state
+        .run(move |app| {
+            let rows = app.institutions(&actor)?;
+            // Decree 765 Art 45: the institutions' dishonest acts, for
+            // agency staff only; the register itself is public (Art 47).
+            let credit = if actor.may(Action::ReadCredit) {
+                Some(app.institution_credit_records(&actor)?)
+            } else {
+                None
+            };
+            Ok::<_, AppError>((rows, credit))
+        })
+        .await
+    {
+        Ok((rows, credit)) => respond(
             &ctx,
             ctx.t("协议机构名单", "Agreement institutions"),
-            institutions_body(&ctx, &rows),
+            html! {
+                (institutions_body(&ctx, &rows))
+                @if let Some(records) = &credit {
+                    (super::handling::institution_credit(&ctx, &rows, records))
+                }
+            },
         ),
         Err(e) => error_page(&ctx, &e),
     }

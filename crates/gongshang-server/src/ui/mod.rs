@@ -24,6 +24,7 @@ mod engagements;
 mod format;
 mod fund;
 mod grading;
+mod handling;
 mod holidays;
 mod intake;
 mod liability;
@@ -91,6 +92,7 @@ pub fn router() -> Router<AppState> {
         .merge(payers::router())
         // issue 17: secondments, postings abroad, over-age agreements, successions
         .merge(engagements::router())
+        .merge(handling::router())
 }
 
 pub use gongshang_app::Lang;

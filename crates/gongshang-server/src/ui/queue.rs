@@ -106,6 +106,38 @@ fn queue_body(ctx: &Ctx, state: &AppState, q: &WorkQueue, typed: Option<&str>) -
         (section(ctx, state, "week", &format!("{}{}{}", ctx.t("", "Due within "), WEEK_DAYS, ctx.t(" 天内到期", " days")), &q.this_week))
         (section(ctx, state, "later", ctx.t("其他在办案件", "Other open cases"), &q.later))
         (reimbursements(ctx, &q.reimbursements))
+        (late_stop_reports(ctx, &q.late_stop_reports))
+        (registrations(ctx, &q.registrations))
+    }
+}
+
+/// Units' registration applications to complete within 10 working days of
+/// their receipt (Decree 765 Arts 6, 10), the earliest due first, each with
+/// its unit named.
+fn registrations(ctx: &Ctx, regs: &[gongshang_app::handling::RegistrationView]) -> Markup {
+    html! {
+        @if !regs.is_empty() {
+            section.queue #registrations {
+                h2 { (ctx.t("待办理的参保登记申请", "Registration applications to complete")) " " span.count { (regs.len()) } }
+                p.muted { (ctx.t("《社会保险经办条例》第六条、第十条：自收到申请之日起10个工作日内办理完毕。", "Decree 765 Arts 6, 10: completed within 10 working days of the day the application was received.")) }
+                (super::handling::registrations_table(ctx, regs, true))
+            }
+        }
+    }
+}
+
+/// Stop-benefit events told after their 20 working days (Decree 765 Art
+/// 25) whose overpayment is still being recovered; each opens its case's
+/// reports.
+fn late_stop_reports(ctx: &Ctx, reports: &[gongshang_app::handling::StopReportView]) -> Markup {
+    html! {
+        @if !reports.is_empty() {
+            section.queue #late-stop-reports {
+                h2 { (ctx.t("逾期告知停止享受待遇情形", "Stop-benefit events reported late")) " " span.count { (reports.len()) } }
+                p.muted { (ctx.t("《社会保险经办条例》第二十五条：应自情形发生之日起20个工作日内告知；情形发生后多发的待遇按第四十六条追回，追回完毕后移出本列表。", "Decree 765 Art 25: to be told within 20 working days of the event; what was paid after it is recovered under Art 46, and the report leaves this list once recovered.")) }
+                (super::handling::reports_table(ctx, reports, true))
+            }
+        }
     }
 }
 

@@ -175,16 +175,38 @@ pub(super) async fn unit_page(
             let d = app.unit_detail(&actor, id)?;
             // Regulations Art 43: the unit's divisions, mergers, transfers.
             let successions = app.successions_of_unit(&actor, &d.unit.credit_code)?;
-            Ok::<_, gongshang_app::AppError>((d, successions))
+            // Decree 765 Arts 6, 10: its registration applications.
+            let registrations = if actor.may(Action::ReadRegistrations) {
+                Some(app.registrations_of_unit(&actor, &d.unit.credit_code)?)
+            } else {
+                None
+            };
+            // Decree 765 Art 45: its dishonest acts, for agency staff only.
+            let credit = if actor.may(Action::ReadCredit) {
+                Some(app.credit_records(
+                    &actor,
+                    gongshang_domain::handling::CreditSubjectKind::Unit,
+                    d.unit.credit_code.as_str(),
+                )?)
+            } else {
+                None
+            };
+            Ok::<_, gongshang_app::AppError>((d, successions, registrations, credit))
         })
         .await;
     match loaded {
-        Ok((d, successions)) => {
+        Ok((d, successions, registrations, credit)) => {
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
             let tickets = super::tickets::tickets_about(state, ctx, SubjectKind::Bill, refs).await;
             let body = html! {
                 (unit_body(ctx, state, &d, &tickets))
                 (super::liability::successions_section(ctx, d.unit.credit_code.as_str(), &successions, super::engagements::succession_form(ctx, id, failed)))
+                @if let Some(regs) = &registrations {
+                    (super::handling::registrations_section(ctx, d.unit.id, regs, &d.enrollments, None))
+                }
+                @if let Some(records) = &credit {
+                    (super::handling::credit_section(ctx, gongshang_domain::handling::CreditSubjectKind::Unit, d.unit.credit_code.as_str(), &format!("/units/{}", d.unit.id), records, None))
+                }
             };
             let page = respond(ctx, &d.unit.name.clone(), body);
             with_status(page, failed)
@@ -348,11 +370,22 @@ pub(super) async fn person_page(
         .run(move |app| {
             let d = app.person_detail(&actor, id)?;
             let changes = super::engagements::Changes::load(app, &actor, &d)?;
-            Ok::<_, gongshang_app::AppError>((d, changes))
+            // Decree 765 Art 45: the person's dishonest acts, for agency
+            // staff only (never on the worker's own pages).
+            let credit = if actor.may(Action::ReadCredit) {
+                Some(app.credit_records(
+                    &actor,
+                    gongshang_domain::handling::CreditSubjectKind::Person,
+                    d.person.resident_id.as_str(),
+                )?)
+            } else {
+                None
+            };
+            Ok::<_, gongshang_app::AppError>((d, changes, credit))
         })
         .await;
     match loaded {
-        Ok((d, changes)) => {
+        Ok((d, changes, credit)) => {
             let ids = d.enrollments.iter().map(|e| e.id.to_string()).collect();
             let about_enrolments =
                 super::tickets::tickets_about(state, ctx, SubjectKind::Enrollment, ids).await;
@@ -362,6 +395,9 @@ pub(super) async fn person_page(
             let body = html! {
                 (person_body(ctx, state, &d, &about_enrolments, &about_bills))
                 (super::engagements::person_section(ctx, &d, &changes, failed))
+                @if let Some(records) = &credit {
+                    (super::handling::credit_section(ctx, gongshang_domain::handling::CreditSubjectKind::Person, d.person.resident_id.as_str(), &format!("/people/{id}"), records, None))
+                }
             };
             with_status(respond(ctx, &d.person.name.clone(), body), failed)
         }

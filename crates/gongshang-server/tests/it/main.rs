@@ -9,6 +9,7 @@ mod changes_ui;
 mod common;
 mod flows;
 mod fund;
+mod handling;
 mod liability;
 mod matching;
 mod medical;

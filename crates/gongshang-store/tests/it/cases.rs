@@ -848,7 +848,8 @@ fn decree765_art46_an_overpayment_is_recovered_instalment_by_instalment_once() {
         let op = NewOverpayment {
             reference: "OP-t-1".into(),
             case_id: case,
-            benefit_id: b,
+            benefit_id: Some(b),
+            one_time_payment_id: None,
             offset_benefit_id: None,
             amount: yuan("1000.00"),
             reason: "remarried".into(),
@@ -914,6 +915,109 @@ fn decree765_art46_an_overpayment_is_recovered_instalment_by_instalment_once() {
     });
 }
 
+/// Migration 0233 (Order No. 55 Art 31 with Decree 765 Art 46): an
+/// overpayment names a periodic benefit or a one-time payment, exactly one
+/// (refused otherwise, nothing posted). On SQLite the table is rebuilt by
+/// the 12-step ALTER with foreign keys off: run again over stored
+/// overpayments, their schedules and recoveries keep pointing at them, no
+/// reference is broken, and the rebuilt table still refuses UPDATE.
+#[test]
+fn order55_art31_decree765_art46_an_overpayment_names_a_benefit_or_a_one_time_payment() {
+    use gongshang_store::recovery::{NewOverpayment, RecoveryMethod};
+    each_backend(|db| {
+        let s = &*db.store;
+        let case = filed(s, 1, "2025-03-27");
+        s.create_periodic_benefits(
+            &[benefit(
+                case,
+                "spouse",
+                "monthly_survivor_pensions",
+                "2025-01",
+                340_000,
+            )],
+            ACTOR,
+            now(),
+        )
+        .unwrap();
+        let b = s.periodic_benefits_of_case(case).unwrap()[0].id;
+        let found = |r: &str| {
+            ledger::overpayment_found(key(&format!("overpay:{r}")), reference(r), yuan("100.00"))
+                .unwrap()
+        };
+        let op = NewOverpayment {
+            reference: "OP-m-1".into(),
+            case_id: case,
+            benefit_id: Some(b),
+            one_time_payment_id: Some(1),
+            offset_benefit_id: None,
+            amount: yuan("100.00"),
+            reason: "both".into(),
+            method: RecoveryMethod::Refund,
+            basis: serde_json::json!({}),
+            schedule: vec![(month("2025-08"), yuan("100.00"))],
+        };
+        let err = s
+            .record_overpayment(&op, &found("OP-m-1"), ACTOR, now())
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid", "{err}");
+        let neither = NewOverpayment {
+            benefit_id: None,
+            one_time_payment_id: None,
+            ..op.clone()
+        };
+        assert!(
+            s.record_overpayment(&neither, &found("OP-m-1"), ACTOR, now())
+                .is_err()
+        );
+        let stored = s
+            .record_overpayment(
+                &NewOverpayment {
+                    one_time_payment_id: None,
+                    ..op.clone()
+                },
+                &found("OP-m-1"),
+                ACTOR,
+                now(),
+            )
+            .unwrap();
+        let back = ledger::overpayment_recovered(
+            key("recover:OP-m-1:1"),
+            reference("OP-m-1"),
+            yuan("100.00"),
+        )
+        .unwrap();
+        s.record_recovery(stored.id, 1, date(2025, 8, 20), &back, ACTOR, now())
+            .unwrap();
+        let before = s.overpayments_of_case(case).unwrap();
+        if let super::common::Location::Sqlite(path) = &db.location {
+            db.raw_execute("DELETE FROM schema_migrations WHERE version = 233")
+                .unwrap();
+            let again = db.reopen();
+            assert_eq!(again.overpayments_of_case(case).unwrap(), before);
+            let conn = rusqlite::Connection::open(path).unwrap();
+            let broken: i64 = conn
+                .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(broken, 0);
+            let applied: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM schema_migrations WHERE version = 233",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(applied, 1);
+        }
+        assert!(
+            db.raw_execute("UPDATE overpayments SET amount_fen = 1")
+                .is_err()
+        );
+        assert_balanced(db);
+    });
+}
+
 /// Order No. 55 Art 31: a revision is recorded once, then applied in one
 /// transaction. An application that fails at its last step (the overpayment
 /// does not match its ledger transaction) leaves nothing: not the case's
@@ -966,7 +1070,8 @@ fn order55_art31_a_revision_is_applied_whole_or_not_at_all() {
                 NewOverpayment {
                     reference: format!("OP-{b}-1"),
                     case_id: case,
-                    benefit_id: b,
+                    benefit_id: Some(b),
+                    one_time_payment_id: None,
                     offset_benefit_id: None,
                     amount: yuan("6800.00"),
                     reason: "Order No. 55 Art 31".into(),

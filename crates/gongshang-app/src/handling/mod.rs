@@ -1,0 +1,19 @@
+//! The handling duties of the Regulation on the handling of social
+//! insurance (社会保险经办条例, State Council Decree No. 765) that run on a
+//! deadline or keep a record:
+//!
+//! - [`stop_reports`]: Art 25, a stop-benefit event told within 20 working
+//!   days; a late report is on the clerk's queue while the months paid after
+//!   the event are recovered (Art 46).
+//! - [`credit`]: Art 45(2), the record of dishonest acts, each from a
+//!   concrete source, corrected or withdrawn but never deleted.
+//! - [`registrations`]: Arts 6, 10, a unit's application to register a
+//!   person (or end it) completed within 10 working days of its receipt.
+
+pub mod credit;
+pub mod registrations;
+pub mod stop_reports;
+
+pub use credit::{CreditChangeForm, CreditForm};
+pub use registrations::{RegistrationForm, RegistrationInput, RegistrationView};
+pub use stop_reports::{StopReportForm, StopReportInput, StopReportView};
