@@ -611,32 +611,6 @@ fn chinese_number(text: &str) -> Option<u32> {
     Some(total + current)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chinese_article_numbers() {
-        assert_eq!(
-            parse_chinese_article("第三十五条第三款").as_deref(),
-            Some("35(3)")
-        );
-        assert_eq!(parse_chinese_article("第十五条").as_deref(), Some("15"));
-        assert_eq!(
-            parse_chinese_article("第六十四条第二款").as_deref(),
-            Some("64(2)")
-        );
-        assert_eq!(parse_chinese_article("第一百零二条"), None);
-        assert_eq!(parse_chinese_article("第九条").as_deref(), Some("9"));
-        assert_eq!(parse_chinese_article("第39条").as_deref(), Some("39"));
-        assert_eq!(
-            parse_chinese_article(" Art 20(1)").as_deref(),
-            Some("20(1)")
-        );
-        assert_eq!(parse_chinese_article(" Art 26, 29").as_deref(), Some("26"));
-    }
-}
-
 /// The short names the engine's deadlines and decisions cite instruments
 /// by (`条例 Art 20(1)`), with each name in Chinese and English.
 const SHORT_NAMES: [(&str, &str, &str); 7] = [
@@ -757,4 +731,30 @@ fn numeral(n: u32) -> Option<String> {
         s.push_str(DIGITS[u as usize]);
     }
     Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_article_numbers() {
+        assert_eq!(
+            parse_chinese_article("第三十五条第三款").as_deref(),
+            Some("35(3)")
+        );
+        assert_eq!(parse_chinese_article("第十五条").as_deref(), Some("15"));
+        assert_eq!(
+            parse_chinese_article("第六十四条第二款").as_deref(),
+            Some("64(2)")
+        );
+        assert_eq!(parse_chinese_article("第一百零二条"), None);
+        assert_eq!(parse_chinese_article("第九条").as_deref(), Some("9"));
+        assert_eq!(parse_chinese_article("第39条").as_deref(), Some("39"));
+        assert_eq!(
+            parse_chinese_article(" Art 20(1)").as_deref(),
+            Some("20(1)")
+        );
+        assert_eq!(parse_chinese_article(" Art 26, 29").as_deref(), Some("26"));
+    }
 }

@@ -663,11 +663,20 @@ fn postings_part(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed, may: 
     }
 }
 
+/// One written term of the agreement: its field, its label in Chinese and
+/// English, and where the form keeps what was typed.
+type Term = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&ChangeForm) -> &str,
+);
+
 fn agreements_part(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed, may: bool) -> Markup {
     let mine = failed_of(failed, "agreement");
     let e = mine.map(|(e, _)| e);
     let v = |get: fn(&ChangeForm) -> &str| mine.map_or("", |(_, f)| get(f));
-    let terms: [(&str, &str, &str, fn(&ChangeForm) -> &str); 6] = [
+    let terms: [Term; 6] = [
         ("work_content", "工作内容", "Work", |f| &f.work_content),
         ("work_place", "工作地点", "Place", |f| &f.work_place),
         (

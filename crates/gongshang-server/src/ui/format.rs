@@ -83,18 +83,6 @@ pub fn provisional_tag(lang: Lang, provisional: bool) -> maud::Markup {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn yuan_groups_thousands() {
-        assert_eq!(yuan(Money::from_fen(123_456_789)), "1,234,567.89");
-        assert_eq!(yuan(Money::from_fen(-100_000)), "-1,000.00");
-        assert_eq!(yuan(Money::from_fen(5)), "0.05");
-    }
-}
-
 /// A form's required date, refused naming its field when empty or unread.
 pub fn date_field(
     field: &'static str,
@@ -115,5 +103,17 @@ pub fn optional_date_field(
         t => t.parse().map(Some).map_err(|_| {
             gongshang_app::AppError::invalid(field, format!("{t:?} is not a date (YYYY-MM-DD)"))
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuan_groups_thousands() {
+        assert_eq!(yuan(Money::from_fen(123_456_789)), "1,234,567.89");
+        assert_eq!(yuan(Money::from_fen(-100_000)), "-1,000.00");
+        assert_eq!(yuan(Money::from_fen(5)), "0.05");
     }
 }
