@@ -419,6 +419,62 @@ fn invalid(e: Option<&AppError>, field: &str) -> Option<&'static str> {
         .then_some("true")
 }
 
+/// A labelled input of a form: what was typed kept, marked invalid and
+/// followed by the refusal when the refusal names its field.
+struct Input<'a> {
+    id: &'a str,
+    name: &'static str,
+    label: &'a str,
+    date: bool,
+    required: bool,
+    max: Option<u16>,
+    value: &'a str,
+}
+
+impl<'a> Input<'a> {
+    fn text(id: &'a str, name: &'static str, label: &'a str, value: &'a str) -> Input<'a> {
+        Input {
+            id,
+            name,
+            label,
+            date: false,
+            required: false,
+            max: None,
+            value,
+        }
+    }
+
+    fn date(id: &'a str, name: &'static str, label: &'a str, value: &'a str) -> Input<'a> {
+        Input {
+            date: true,
+            ..Input::text(id, name, label, value)
+        }
+    }
+
+    fn required(self) -> Input<'a> {
+        Input {
+            required: true,
+            ..self
+        }
+    }
+
+    fn max(self, chars: u16) -> Input<'a> {
+        Input {
+            max: Some(chars),
+            ..self
+        }
+    }
+
+    fn render(&self, ctx: &Ctx, e: Option<&AppError>) -> Markup {
+        html! {
+            label for=(self.id) { (self.label) }
+            input id=(self.id) name=(self.name) type=[self.date.then_some("date")] required[self.required]
+                maxlength=[self.max] value=(self.value) aria-invalid=[invalid(e, self.name)];
+            (at_field(ctx, self.name, e))
+        }
+    }
+}
+
 fn engagement_options(ctx: &Ctx, d: &PersonDetail, chosen: &str) -> Markup {
     html! {
         option value="" { (ctx.t("请选择", "Choose")) }
@@ -483,12 +539,8 @@ fn engagements_part(ctx: &Ctx, d: &PersonDetail, failed: Failed, may: bool) -> M
                         }
                     }
                     (at_field(ctx, "category", e))
-                    label for="engagement-start" { (ctx.t("起始日", "First day")) }
-                    input id="engagement-start" name="start" type="date" required value=(v(|f| &f.start)) aria-invalid=[invalid(e, "start")];
-                    (at_field(ctx, "start", e))
-                    label for="engagement-end" { (ctx.t("结束日（可空）", "Last day (optional)")) }
-                    input id="engagement-end" name="end" type="date" value=(v(|f| &f.end)) aria-invalid=[invalid(e, "end")];
-                    (at_field(ctx, "end", e))
+                    (Input::date("engagement-start", "start", ctx.t("起始日", "First day"), v(|f| &f.start)).required().render(ctx, e))
+                    (Input::date("engagement-end", "end", ctx.t("结束日（可空）", "Last day (optional)"), v(|f| &f.end)).render(ctx, e))
                     button.primary type="submit" data-action="record_engagement" { (ctx.t("登记用工关系", "Record the engagement")) }
                 }
             }
@@ -556,21 +608,13 @@ fn secondments_part(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed, ma
                         (engagement_options(ctx, d, v(|f| &f.engagement_id)))
                     }
                     (at_field(ctx, "engagement_id", e))
-                    label for="secondment-to" { (ctx.t("借调单位统一社会信用代码", "Seconded-to unit's credit code")) }
-                    input id="secondment-to" name="to_unit" required maxlength="18" value=(v(|f| &f.to_unit)) aria-invalid=[invalid(e, "to_unit")];
-                    (at_field(ctx, "to_unit", e))
-                    label for="secondment-start" { (ctx.t("起始日", "First day")) }
-                    input id="secondment-start" name="start" type="date" required value=(v(|f| &f.start)) aria-invalid=[invalid(e, "start")];
-                    (at_field(ctx, "start", e))
-                    label for="secondment-end" { (ctx.t("结束日（可空）", "Last day (optional)")) }
-                    input id="secondment-end" name="end" type="date" value=(v(|f| &f.end)) aria-invalid=[invalid(e, "end")];
-                    (at_field(ctx, "end", e))
+                    (Input::text("secondment-to", "to_unit", ctx.t("借调单位统一社会信用代码", "Seconded-to unit's credit code"), v(|f| &f.to_unit)).required().max(18).render(ctx, e))
+                    (Input::date("secondment-start", "start", ctx.t("起始日", "First day"), v(|f| &f.start)).required().render(ctx, e))
+                    (Input::date("secondment-end", "end", ctx.t("结束日（可空）", "Last day (optional)"), v(|f| &f.end)).render(ctx, e))
                     label for="secondment-percent" { (ctx.t("借调单位约定补偿比例 %（可空）", "Seconded-to unit's agreed share % (optional)")) }
                     input id="secondment-percent" name="agreed_compensation_percent" inputmode="numeric" value=(v(|f| &f.agreed_compensation_percent)) aria-invalid=[invalid(e, "agreed_compensation_percent")];
                     (at_field(ctx, "agreed_compensation_percent", e))
-                    label for="secondment-agreement" { (ctx.t("补偿约定（可空）", "The agreement (optional)")) }
-                    input id="secondment-agreement" name="agreement" maxlength="500" value=(v(|f| &f.agreement)) aria-invalid=[invalid(e, "agreement")];
-                    (at_field(ctx, "agreement", e))
+                    (Input::text("secondment-agreement", "agreement", ctx.t("补偿约定（可空）", "The agreement (optional)"), v(|f| &f.agreement)).max(500).render(ctx, e))
                     button.primary type="submit" data-action="record_secondment" { (ctx.t("登记借调", "Record the secondment")) }
                 }
             }
@@ -644,18 +688,10 @@ fn postings_part(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed, may: 
                         }
                     }
                     (at_field(ctx, "enrollment_id", e))
-                    label for="posting-from" { (ctx.t("中止起始日", "Suspended from")) }
-                    input id="posting-from" name="from" type="date" required value=(v(|f| &f.from)) aria-invalid=[invalid(e, "from")];
-                    (at_field(ctx, "from", e))
-                    label for="posting-until" { (ctx.t("预计回国前一日（可空）", "Until (optional)")) }
-                    input id="posting-until" name="until" type="date" value=(v(|f| &f.until)) aria-invalid=[invalid(e, "until")];
-                    (at_field(ctx, "until", e))
-                    label for="posting-country" { (ctx.t("国家或地区代码（两个字母，如 DE）", "Country code (two letters, e.g. DE)")) }
-                    input id="posting-country" name="country" required maxlength="2" value=(v(|f| &f.country)) aria-invalid=[invalid(e, "country")];
-                    (at_field(ctx, "country", e))
-                    label for="posting-document" { (ctx.t("派遣文书", "Posting document")) }
-                    input id="posting-document" name="document" required maxlength="500" value=(v(|f| &f.document)) aria-invalid=[invalid(e, "document")];
-                    (at_field(ctx, "document", e))
+                    (Input::date("posting-from", "from", ctx.t("中止起始日", "Suspended from"), v(|f| &f.from)).required().render(ctx, e))
+                    (Input::date("posting-until", "until", ctx.t("预计回国前一日（可空）", "Until (optional)"), v(|f| &f.until)).render(ctx, e))
+                    (Input::text("posting-country", "country", ctx.t("国家或地区代码（两个字母，如 DE）", "Country code (two letters, e.g. DE)"), v(|f| &f.country)).required().max(2).render(ctx, e))
+                    (Input::text("posting-document", "document", ctx.t("派遣文书", "Posting document"), v(|f| &f.document)).required().max(500).render(ctx, e))
                     button.primary type="submit" data-action="record_posting" { (ctx.t("登记并中止保障", "Record and suspend")) }
                 }
             }
@@ -735,15 +771,9 @@ fn agreements_part(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed, may
                         (engagement_options(ctx, d, v(|f| &f.engagement_id)))
                     }
                     (at_field(ctx, "engagement_id", e))
-                    label for="agreement-signed" { (ctx.t("签订日", "Signed on")) }
-                    input id="agreement-signed" name="signed_on" type="date" required value=(v(|f| &f.signed_on)) aria-invalid=[invalid(e, "signed_on")];
-                    (at_field(ctx, "signed_on", e))
-                    label for="agreement-start" { (ctx.t("期限起", "Term from")) }
-                    input id="agreement-start" name="term_start" type="date" required value=(v(|f| &f.term_start)) aria-invalid=[invalid(e, "term_start")];
-                    (at_field(ctx, "term_start", e))
-                    label for="agreement-end" { (ctx.t("期限止（无固定期限可空）", "Term to (empty: no fixed end)")) }
-                    input id="agreement-end" name="term_end" type="date" value=(v(|f| &f.term_end)) aria-invalid=[invalid(e, "term_end")];
-                    (at_field(ctx, "term_end", e))
+                    (Input::date("agreement-signed", "signed_on", ctx.t("签订日", "Signed on"), v(|f| &f.signed_on)).required().render(ctx, e))
+                    (Input::date("agreement-start", "term_start", ctx.t("期限起", "Term from"), v(|f| &f.term_start)).required().render(ctx, e))
+                    (Input::date("agreement-end", "term_end", ctx.t("期限止（无固定期限可空）", "Term to (empty: no fixed end)"), v(|f| &f.term_end)).render(ctx, e))
                     @for (field, zh, en, get) in &terms {
                         label for=(format!("agreement-{field}")) { (ctx.t(zh, en)) }
                         textarea id=(format!("agreement-{field}")) name=(field) rows="2" maxlength="500" required aria-invalid=[invalid(e, field)] { (v(*get)) }
@@ -782,15 +812,9 @@ pub fn succession_form(ctx: &Ctx, unit_id: i64, failed: Failed) -> Markup {
                     }
                 }
                 (at_field(ctx, "kind", e))
-                label for="succession-successor" { (ctx.t("承继单位或承包方统一社会信用代码", "Successor's or contractor's credit code")) }
-                input id="succession-successor" name="successor" required maxlength="18" value=(v(|f| &f.successor)) aria-invalid=[invalid(e, "successor")];
-                (at_field(ctx, "successor", e))
-                label for="succession-effective" { (ctx.t("生效日期", "Effective on")) }
-                input id="succession-effective" name="effective_on" type="date" required value=(v(|f| &f.effective_on)) aria-invalid=[invalid(e, "effective_on")];
-                (at_field(ctx, "effective_on", e))
-                label for="succession-document" { (ctx.t("变更文书", "Document")) }
-                input id="succession-document" name="document" required maxlength="500" value=(v(|f| &f.document)) aria-invalid=[invalid(e, "document")];
-                (at_field(ctx, "document", e))
+                (Input::text("succession-successor", "successor", ctx.t("承继单位或承包方统一社会信用代码", "Successor's or contractor's credit code"), v(|f| &f.successor)).required().max(18).render(ctx, e))
+                (Input::date("succession-effective", "effective_on", ctx.t("生效日期", "Effective on"), v(|f| &f.effective_on)).required().render(ctx, e))
+                (Input::text("succession-document", "document", ctx.t("变更文书", "Document"), v(|f| &f.document)).required().max(500).render(ctx, e))
                 fieldset {
                     legend { (ctx.t("承包经营时：承包方是否具备用工主体资格", "For contracting out: has the contractor an employer's standing?")) }
                     label { input type="radio" name="contractor_qualified" value="yes" checked[v(|f| &f.contractor_qualified) != "no"]; " " (ctx.t("具备", "yes")) }
