@@ -942,13 +942,10 @@ async fn act(
     Path(number): Path<String>,
     Form(f): Form<ActForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
     let n = number.clone();
     let viewer = actor.clone();
     let form = f.clone();
@@ -1216,13 +1213,10 @@ async fn compute(
     Path(number): Path<String>,
     Form(mut f): Form<ActForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
     f.action = "award".into();
     let n = number.clone();
     let viewer = actor.clone();
@@ -1436,13 +1430,10 @@ async fn approve(
     Path(id): Path<i64>,
     Form(f): Form<ApproveForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
     let viewer = actor.clone();
     match state.run(move |app| app.approve_award(&actor, id)).await {
         Ok(_) => Redirect::to(&format!("/awards/{id}")).into_response(),
@@ -1717,13 +1708,10 @@ async fn apply_revision(
     Path(id): Path<i64>,
     Form(mut f): Form<ActForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
     f.action = "apply_revision".into();
     let viewer = actor.clone();
     let checker = actor.clone();
@@ -1748,13 +1736,10 @@ async fn pay_arrears(
     Path(id): Path<i64>,
     Form(mut f): Form<ActForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
     f.action = "pay_arrears".into();
     let viewer = actor.clone();
     let payer = actor.clone();

@@ -217,13 +217,10 @@ async fn person_change(
     + Send
     + 'static,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
     if !f.form.starts_with(form) {
         f.form = form.to_owned();
     }
@@ -356,13 +353,10 @@ async fn record_succession(
     Path(id): Path<i64>,
     Form(mut f): Form<ChangeForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
     f.form = "succession".into();
     let sent = f.clone();
     let result = state

@@ -285,13 +285,10 @@ pub(super) async fn compute(
     Path(number): Path<String>,
     Form(mut f): Form<ActForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
     f.action = "missing_award".into();
     let n = number.clone();
     let viewer = actor.clone();

@@ -104,6 +104,17 @@ pub fn forbidden(ctx: &Ctx) -> Response {
         .into_response()
 }
 
+/// The signed-in actor of a form that carries the session's CSRF token:
+/// to the login page when nobody is signed in, refused when the token is
+/// not the session's.
+// The refusal is the response the handler returns at once: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
+pub fn form_actor(ctx: &Ctx, submitted: &str) -> Result<Actor, Response> {
+    let actor = signed_in(ctx)?;
+    check_csrf(ctx, submitted)?;
+    Ok(actor)
+}
+
 /// 403 unless the form's token is the session's.
 // The refusal is the response the handler returns at once: boxing it buys nothing.
 #[allow(clippy::result_large_err)]

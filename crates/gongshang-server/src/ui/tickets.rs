@@ -1052,13 +1052,10 @@ async fn ticket_command(
     Path(number): Path<String>,
     Form(f): Form<CommandForm>,
 ) -> Response {
-    let actor = match session::signed_in(&ctx) {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
-        return r;
-    }
     let action = match to_action(&f) {
         Ok(a) => a,
         Err(e) => return error_page(&ctx, &e),
