@@ -96,6 +96,11 @@ impl EpochWatch {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).known = false;
     }
 
+    /// Whether the watching thread was started.
+    pub(crate) fn started(&self) -> bool {
+        self.started.load(Ordering::Acquire)
+    }
+
     /// Starts the watching thread once; `connect` opens a connection in
     /// the store's schema.
     pub(crate) fn start(self: &Arc<Self>, connect: impl Fn() -> Option<Client> + Send + 'static) {

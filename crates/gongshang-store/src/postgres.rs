@@ -579,7 +579,9 @@ impl Backend for PostgresBackend {
     }
 
     fn known_credentials_epoch(&self) -> Option<i64> {
-        if self.settings.watch_credentials {
+        // Started once; every later request only reads the value (no clone
+        // of the settings on the hot path).
+        if self.settings.watch_credentials && !self.epoch.started() {
             let settings = self.settings.clone();
             let schema = self.schema.clone();
             self.epoch.start(move || {
