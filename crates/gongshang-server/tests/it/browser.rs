@@ -51,6 +51,28 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// Whether chromedriver answers `/status` with `ready`. Any I/O error is
+/// "not yet": a driver that has just bound its port may accept and then
+/// reset the first connection (seen on CI), which must not fail the test.
+fn driver_ready(addr: SocketAddr) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let head = format!("GET /status HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(head.as_bytes()).is_err() {
+        return false;
+    }
+    let mut raw = Vec::new();
+    if stream.read_to_end(&mut raw).is_err() && raw.is_empty() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&raw);
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    serde_json::from_str::<Value>(body).is_ok_and(|v| v["value"]["ready"] == true)
+}
+
 impl Browser {
     fn start(chromedriver: &PathBuf, base: String) -> Browser {
         let port = free_port();
@@ -63,10 +85,7 @@ impl Browser {
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if std::net::TcpStream::connect(addr).is_ok()
-                && serde_json::from_str::<Value>(&request(addr, "GET", "/status", &[], None).body)
-                    .is_ok_and(|v| v["value"]["ready"] == true)
-            {
+            if driver_ready(addr) {
                 break;
             }
             assert!(
