@@ -246,10 +246,14 @@ pub enum Action {
     RecordCredit,
     /// The records of dishonest acts (agency staff only).
     ReadCredit,
+    // Regulations Art 35 para 2
+    /// The month's medical insurance bases of grade 1-4 workers (agency
+    /// staff, or the unit for its own workers).
+    ReadMedicalInsuranceBases,
 }
 
 impl Action {
-    pub const ALL: [Action; 83] = [
+    pub const ALL: [Action; 84] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -351,6 +355,8 @@ impl Action {
         // Decree 765 Art 45
         Action::RecordCredit,
         Action::ReadCredit,
+        // Regulations Art 35 para 2
+        Action::ReadMedicalInsuranceBases,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -446,6 +452,9 @@ impl Action {
             Action::ReadRegistrations => "read registration applications",
             Action::RecordCredit => "record a dishonest act",
             Action::ReadCredit => "read the records of dishonest acts",
+            Action::ReadMedicalInsuranceBases => {
+                "read the medical insurance bases of disability allowances"
+            }
         }
     }
 }
@@ -608,6 +617,10 @@ impl Role {
             // these pages, nor to analysts.
             RecordCredit => matches!(self, Clerk | Reviewer | Administrator),
             ReadCredit => matches!(self, Clerk | Reviewer | Administrator),
+            // Regulations Art 35 para 2: the unit declares its grade 1-4 workers'
+            // medical insurance on the allowance; the agency's staff list
+            // every unit's. Personal data: not for analysts.
+            ReadMedicalInsuranceBases => matches!(self, Clerk | Reviewer | Administrator | Unit),
         }
     }
 }

@@ -7,18 +7,94 @@
 //! database transaction. A line is keyed by (benefit, month), so a second run
 //! of a month pays nothing twice.
 
+use gongshang_domain::ids::CreditCode;
 use gongshang_domain::ids::{IdempotencyKey, ReferenceId};
 use gongshang_domain::ledger;
 use gongshang_domain::month::Month;
 use gongshang_rules::rate::Rate;
 use gongshang_rules::{Item, Money};
 use gongshang_store::StoreError;
-use gongshang_store::cases::{NewBenefitAmount, NewIndexation, PayrollRunRow};
+use gongshang_store::cases::{MedicalBaseRow, NewBenefitAmount, NewIndexation, PayrollRunRow};
 use serde::Serialize;
 
 use crate::actor::{Action, Actor};
 use crate::error::AppError;
+use crate::export::{Cell, Table};
+use crate::lang::Lang;
 use crate::services::App;
+
+/// The article that makes the allowance the base (条例 Art 35 para 2, the
+/// map's 35(3)).
+pub const MEDICAL_BASE_ARTICLE_ZH: &str = "《工伤保险条例》第三十五条第二款";
+pub const MEDICAL_BASE_ARTICLE_EN: &str =
+    "Regulations on Work-Related Injury Insurance Art 35, para 2";
+
+/// A month's medical insurance bases (Regulations Art 35 para 2: 职工因工致残被
+/// 鉴定为一级至四级伤残的，由用人单位和职工个人以伤残津贴为基数，缴纳基本医疗保险费).
+/// The base is the allowance in force in the month, whoever pays it; the
+/// rates and the collection are the medical insurance's, not this system's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MedicalBases {
+    pub month: Month,
+    /// The unit asked about (none: every unit).
+    pub unit: Option<CreditCode>,
+    pub rows: Vec<MedicalBaseRow>,
+    /// The sum of the bases.
+    pub total: Money,
+}
+
+impl MedicalBases {
+    /// The list as a table for CSV or xlsx: the unit declares these to the
+    /// medical insurance agency, so the resident id is written whole.
+    pub fn table(&self, lang: Lang) -> Table {
+        let t = |zh: &str, en: &str| lang.t(zh, en).to_owned();
+        Table {
+            name: t("伤残津贴医保缴费基数", "Medical insurance bases"),
+            headers: vec![
+                t("月份", "Month"),
+                t("单位代码", "Unit code"),
+                t("单位", "Unit"),
+                t("案件编号", "Case"),
+                t("姓名", "Name"),
+                t("身份证号", "Resident id"),
+                t("伤残等级", "Grade"),
+                t("伤残津贴支付方", "Allowance paid by"),
+                t("缴费基数（元）", "Base (yuan)"),
+                t("依据", "Article"),
+            ],
+            rows: self
+                .rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        Cell::Text(self.month.to_string()),
+                        Cell::Text(r.unit_code.clone().unwrap_or_default()),
+                        Cell::Text(r.unit_name.clone().unwrap_or_default()),
+                        Cell::Text(r.case_number.clone()),
+                        Cell::Text(r.name.clone().unwrap_or_default()),
+                        Cell::Text(r.resident_id.clone()),
+                        Cell::Int(r.grade),
+                        Cell::Text(payer_words(r.payer, lang).to_owned()),
+                        Cell::Money(r.base),
+                        Cell::Text(
+                            lang.t(MEDICAL_BASE_ARTICLE_ZH, MEDICAL_BASE_ARTICLE_EN)
+                                .to_owned(),
+                        ),
+                    ]
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Who pays an allowance, in words.
+pub fn payer_words(payer: gongshang_rules::Payer, lang: Lang) -> &'static str {
+    match payer {
+        gongshang_rules::Payer::Fund => lang.t("工伤保险基金", "the fund"),
+        gongshang_rules::Payer::Employer => lang.t("用人单位", "the unit"),
+        gongshang_rules::Payer::Insurer => lang.t("保险公司", "the insurer"),
+    }
+}
 
 /// An adjustment of periodic benefits from a month on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -270,17 +346,47 @@ impl App {
             .rfind(|a| a.from_month <= from_month)
             .map_or(Money::ZERO, |a| a.amount);
         let top_up = Money::from_fen((allowance.fen() - pension_monthly.fen()).max(0));
-        self.store.add_benefit_amounts(
-            &[NewBenefitAmount {
+        self.store.record_retirement(
+            &NewBenefitAmount {
                 benefit_id,
                 from_month,
                 amount: top_up,
                 reason: format!("retired: pension {pension_monthly}, Art 35(3) difference"),
-            }],
-            None,
+            },
+            pension_monthly,
             &actor.audit_name(),
             self.now(),
         )?;
         Ok(top_up)
+    }
+
+    /// The medical insurance bases of `month` (Regulations Art 35 para 2): each
+    /// grade 1-4 worker's disability allowance in force in the month,
+    /// running and not suspended, until the month the worker retires. A
+    /// unit asks for its own workers (its own code when `unit` is none);
+    /// agency staff for one unit or every unit.
+    pub fn medical_insurance_bases(
+        &self,
+        actor: &Actor,
+        month: Month,
+        unit: Option<&CreditCode>,
+    ) -> Result<MedicalBases, AppError> {
+        actor.authorize(Action::ReadMedicalInsuranceBases)?;
+        let unit = unit.or(actor.unit()).copied();
+        actor.require_reach(
+            actor.reaches_unit(unit.as_ref()),
+            "unit",
+            unit.as_ref().map_or("*", CreditCode::as_str),
+        )?;
+        let rows = self
+            .store
+            .medical_insurance_bases(month, unit.as_ref().map(CreditCode::as_str))?;
+        let total = Money::from_fen(rows.iter().map(|r| r.base.fen()).sum());
+        Ok(MedicalBases {
+            month,
+            unit,
+            rows,
+            total,
+        })
     }
 }

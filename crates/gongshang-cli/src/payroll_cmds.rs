@@ -134,6 +134,17 @@ pub enum PayrollCmd {
         #[arg(long, conflicts_with = "case")]
         late: bool,
     },
+    /// A month's medical insurance bases: each grade 1-4 worker's disability allowance
+    /// (Regulations Art 35 para 2), of every unit or --unit; --format csv for the declaration
+    MedicalBases {
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[arg(long, value_name = "CREDIT_CODE")]
+        unit: Option<String>,
+        /// table (the default) or csv
+        #[arg(long, default_value = "table", value_parser = ["table", "csv"])]
+        format: String,
+    },
 }
 
 fn render_stop_report(v: &gongshang_app::handling::StopReportView, out: &Out) {
@@ -393,6 +404,47 @@ pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
             };
             for v in &rows {
                 render_stop_report(v, out);
+            }
+        }
+        PayrollCmd::MedicalBases {
+            month: m,
+            unit,
+            format,
+        } => {
+            let unit = unit
+                .as_deref()
+                .map(gongshang_domain::ids::CreditCode::parse)
+                .transpose()?;
+            let bases = app.medical_insurance_bases(&actor, month(m)?, unit.as_ref())?;
+            if out.json {
+                println!("{}", serde_json::to_string_pretty(&bases)?);
+            } else if format == "csv" {
+                print!("{}", gongshang_app::export::csv(&bases.table(out.lang)));
+            } else {
+                let zh = out.lang == crate::Lang::Zh;
+                for r in &bases.rows {
+                    println!(
+                        "{} {} {} {} {} {} {}",
+                        r.unit_code.as_deref().unwrap_or("-"),
+                        r.case_number,
+                        r.name.as_deref().unwrap_or("-"),
+                        gongshang_domain::ids::ResidentId::parse(&r.resident_id)
+                            .map_or_else(|_| r.resident_id.clone(), |p| p.masked()),
+                        if zh {
+                            format!("{}级", r.grade)
+                        } else {
+                            format!("grade {}", r.grade)
+                        },
+                        gongshang_app::payroll::payer_words(r.payer, out.lang),
+                        r.base
+                    );
+                }
+                println!(
+                    "{} {} {}",
+                    if zh { "合计" } else { "total" },
+                    bases.rows.len(),
+                    bases.total
+                );
             }
         }
         PayrollCmd::Overpayments { case } => {

@@ -1076,6 +1076,21 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                 .push(format!("case {i} ({scheme}) stopped: {e}"));
         }
     }
+    // One more grade 4 worker whose allowance runs on (the first one dies in
+    // the stop-benefit report below): the medical insurance base of
+    // Regulations Art 35 para 2 has someone to list. Case 55 is an approved
+    // grade 4 award in `demo_case`'s cycle.
+    if let Some((unit, person, wage, scheme)) = employees.get(cases) {
+        if let Err(e) = demo_case(app, 55, *unit, *person, *wage, scheme, &mut report) {
+            report
+                .notes
+                .push(format!("case 55 ({scheme}) stopped: {e}"));
+        }
+    } else {
+        report
+            .notes
+            .push("no employee left for a second grade 4 case".to_owned());
+    }
     // ---- a merger (Regulations Art 43(1)): the unit of the case with an
     // approved award merged into another unit of its scheme on 2026-06-01,
     // so the case page names the successor as liable today ----

@@ -245,6 +245,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0260_credentials_epoch_notify.sql"),
         postgres: include_str!("../migrations/postgres/0260_credentials_epoch_notify.sql"),
     },
+    // Regulations Art 35: a grade 1-4 worker's retirement as a record, which
+    // ends the medical insurance base on the allowance (para 2).
+    Migration {
+        version: 300,
+        name: "benefit_retirements",
+        sqlite: include_str!("../migrations/sqlite/0300_benefit_retirements.sql"),
+        postgres: include_str!("../migrations/postgres/0300_benefit_retirements.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

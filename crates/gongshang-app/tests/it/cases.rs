@@ -767,6 +767,104 @@ fn art35_grade_1_to_4_at_retirement_the_fund_pays_only_the_difference_above_the_
     });
 }
 
+/// Regulations Art 35 para 2 (the map's 35(3)): 职工因工致残被鉴定为一级至四级
+/// 伤残的，由用人单位和职工个人以伤残津贴为基数，缴纳基本医疗保险费. A grade 2
+/// worker on 8,500.00: the allowance is 8,500.00 × 85% = 7,225.00, which is
+/// the base of every month it runs, until the month the worker retires
+/// (from then the fund pays the difference above the pension, which is no
+/// allowance and no base). A grade 5 worker's allowance (Art 36, the
+/// unit's, 8,500.00 × 70% = 5,950.00) is no base under Art 35. A unit reads
+/// its own workers'; another unit's are not there for it.
+#[test]
+fn art35_para2_a_grade_1_to_4_allowance_is_the_medical_insurance_base_until_retirement() {
+    each_backend(|app, _| {
+        let grade = |n: u32, g: u8| {
+            let number = recognised(app, n);
+            appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+            appr(
+                app,
+                &number,
+                appraisal::Command::Conclude {
+                    grade: Some(g),
+                    nursing: None,
+                },
+                date(2025, 10, 15),
+            );
+            let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6, "hospital_days": 0, "job_arranged": false});
+            let award = app
+                .compute_award(&MAKER, &number, &award_request(facts, "initial"))
+                .unwrap();
+            let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+            let allowance = view
+                .benefits
+                .iter()
+                .find(|b| b.item == named("monthly_disability_allowance"))
+                .unwrap()
+                .clone();
+            (number, allowance)
+        };
+        let (two, allowance) = grade(1, 2);
+        let (five, _) = grade(2, 5);
+        let start = allowance.start_month;
+        let bases = app.medical_insurance_bases(&ACTOR, start, None).unwrap();
+        let cases: Vec<&str> = bases.rows.iter().map(|r| r.case_number.as_str()).collect();
+        assert_eq!(cases, [two.as_str()], "grade 5 ({five}) is no base");
+        assert_eq!(bases.rows[0].grade, 2);
+        assert_eq!(bases.rows[0].base, yuan("7225.00"));
+        assert_eq!(bases.total, yuan("7225.00"));
+        // Before the allowance starts there is no base.
+        let before = Month::of(start.first_day().yesterday().unwrap());
+        assert!(
+            app.medical_insurance_bases(&ACTOR, before, None)
+                .unwrap()
+                .rows
+                .is_empty()
+        );
+        // Retired from March 2026: February is a base, March is not.
+        app.record_retirement(&ACTOR, allowance.id, month("2026-03"), yuan("5000.00"))
+            .unwrap();
+        let feb = app
+            .medical_insurance_bases(&ACTOR, month("2026-02"), None)
+            .unwrap();
+        assert_eq!(feb.total, yuan("7225.00"));
+        assert!(
+            app.medical_insurance_bases(&ACTOR, month("2026-03"), None)
+                .unwrap()
+                .rows
+                .is_empty()
+        );
+        // The unit reads its own workers, not another unit's.
+        let own = bases.rows[0].unit_code.clone().unwrap();
+        let unit_actor = |code: &str| Actor {
+            login: "unit".into(),
+            role: Role::Unit,
+            scope: Scope::Unit {
+                unit: CreditCode::parse(code).unwrap(),
+                platform: None,
+            },
+        };
+        let mine = app
+            .medical_insurance_bases(&unit_actor(&own), month("2026-02"), None)
+            .unwrap();
+        assert_eq!(mine.rows.len(), 1);
+        let other = app.case_view(&ACTOR, &five).unwrap().row.unit.unwrap();
+        assert_eq!(
+            app.medical_insurance_bases(&unit_actor(&own), month("2026-02"), Some(&other))
+                .unwrap_err()
+                .code(),
+            "not_found",
+            "another unit's records are not there for a unit"
+        );
+        // The unit of the grade 5 case has no base at all.
+        assert!(
+            app.medical_insurance_bases(&unit_actor(other.as_str()), month("2026-02"), None)
+                .unwrap()
+                .rows
+                .is_empty()
+        );
+    });
+}
+
 #[test]
 fn art26_a_reappraisal_changes_the_allowance_from_its_month_and_shows_the_months_paid_as_arrears() {
     each_backend(|app, _| {

@@ -121,6 +121,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadRegistrations, "c r a u"),
     (Action::RecordCredit, "c r a"),
     (Action::ReadCredit, "c r a"),
+    // Regulations Art 35 para 2
+    (Action::ReadMedicalInsuranceBases, "c r a u"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -1092,6 +1094,17 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadCredit,
             "institution_credit_records",
             Box::new(|a, x| ok(a.institution_credit_records(x))),
+        ),
+        (
+            Action::ReadMedicalInsuranceBases,
+            "medical_insurance_bases",
+            Box::new(|a, x| {
+                ok(a.medical_insurance_bases(
+                    x,
+                    gongshang_domain::month::Month::parse("2026-01").unwrap(),
+                    None,
+                ))
+            }),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

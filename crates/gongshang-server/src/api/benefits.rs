@@ -12,12 +12,13 @@ use axum::response::{IntoResponse, Response};
 use gongshang_app::payroll::{BenefitEnd, Indexation};
 use gongshang_rules::rate::Rate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::bills::{parse_month, parse_yuan};
-use super::{ApiJson, idempotent, json, parse_body, to_value};
+use super::registry::parse_credit;
+use super::{ApiJson, ApiQuery, idempotent, json, parse_body, to_value};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -29,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(resume_benefit))
         .routes(routes!(end_benefit))
         .routes(routes!(record_retirement))
+        .routes(routes!(medical_insurance_bases))
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
@@ -268,4 +270,88 @@ pub async fn record_retirement(
             difference_monthly: difference.to_string(),
         },
     ))
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MedicalBasesQuery {
+    /// The month, YYYY-MM.
+    pub month: String,
+    /// One unit's credit code (a unit's own login: its own, the default).
+    pub unit: Option<String>,
+}
+
+/// One grade 1-4 worker's allowance as the month's medical insurance base.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MedicalBaseView {
+    pub benefit_id: i64,
+    pub case_number: String,
+    pub unit: Option<String>,
+    pub unit_name: Option<String>,
+    pub resident_id: String,
+    pub name: Option<String>,
+    pub grade: i64,
+    /// Who pays the allowance: `fund`, or `employer` for an uninsured
+    /// period (Regulations Art 62).
+    pub payer: String,
+    /// The allowance in force in the month, yuan: the base.
+    pub base: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MedicalBasesView {
+    pub month: String,
+    pub unit: Option<String>,
+    /// The article that makes the allowance the base.
+    pub article: String,
+    pub rows: Vec<MedicalBaseView>,
+    /// The sum of the bases, yuan.
+    pub total: String,
+}
+
+/// The medical insurance bases of a month (Regulations Art 35 para 2): each
+/// grade 1-4 worker's disability allowance in force, running and not
+/// suspended, until the worker's retirement. The unit and the worker pay
+/// the medical insurance on it at the region's rates; agency staff list
+/// every unit's, a unit its own.
+#[utoipa::path(get, path = "/payroll/medical-insurance-bases", tag = "payroll", params(MedicalBasesQuery),
+    responses((status = 200, body = MedicalBasesView), (status = "4XX", body = Problem)))]
+pub async fn medical_insurance_bases(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<MedicalBasesQuery>,
+) -> ApiResult<Response> {
+    let month = parse_month("month", &q.month)?;
+    let unit = q
+        .unit
+        .as_deref()
+        .map(|u| parse_credit("unit", u))
+        .transpose()?;
+    let actor = user.actor();
+    let bases = state
+        .run_read(move |app| app.medical_insurance_bases(&actor, month, unit.as_ref()))
+        .await?;
+    let view = MedicalBasesView {
+        month: bases.month.to_string(),
+        unit: bases.unit.map(|u| u.as_str().to_owned()),
+        article: gongshang_app::payroll::MEDICAL_BASE_ARTICLE_ZH.to_owned(),
+        rows: bases
+            .rows
+            .iter()
+            .map(|r| MedicalBaseView {
+                benefit_id: r.benefit_id,
+                case_number: r.case_number.clone(),
+                unit: r.unit_code.clone(),
+                unit_name: r.unit_name.clone(),
+                resident_id: r.resident_id.clone(),
+                name: r.name.clone(),
+                grade: r.grade,
+                payer: super::wire(&r.payer),
+                base: r.base.to_string(),
+            })
+            .collect(),
+        total: bases.total.to_string(),
+    };
+    Ok(json(StatusCode::OK, &view))
 }

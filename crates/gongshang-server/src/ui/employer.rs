@@ -209,6 +209,7 @@ fn body(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
             h1 { (o.unit.name) }
             p.muted { (ctx.t("统一社会信用代码 ", "Credit code ")) (o.unit.credit_code.as_str()) " · " (super::registry::region_name(ctx, state, o.unit.region.as_str())) }
             p #ask-for-help { a href="/tickets#file" { (ctx.t("向权益服务中心提交诉求或申请调解", "Ask the rights service centre for help or mediation")) } }
+            p #medical-bases-link { a href="/medical-insurance-bases" { (ctx.t("一至四级伤残职工的医保缴费基数（伤残津贴）", "Medical insurance bases of grade 1-4 workers (the disability allowance)")) } }
             @if let Some(n) = &s.notice { (n) }
             div.grid #overview {
                 div.stat { div.label { (ctx.t("在保人数", "People enrolled")) } div.value { (o.enrolled) } }

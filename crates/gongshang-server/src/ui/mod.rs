@@ -30,6 +30,7 @@ mod intake;
 mod liability;
 mod matching;
 mod medical;
+mod medical_bases;
 mod missing;
 mod monitor;
 mod payers;
@@ -93,6 +94,8 @@ pub fn router() -> Router<AppState> {
         // issue 17: secondments, postings abroad, over-age agreements, successions
         .merge(engagements::router())
         .merge(handling::router())
+        // Regulations Art 35 para 2
+        .merge(medical_bases::router())
 }
 
 pub use gongshang_app::Lang;

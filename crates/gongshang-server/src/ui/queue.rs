@@ -87,6 +87,9 @@ fn queue_body(ctx: &Ctx, state: &AppState, q: &WorkQueue, typed: Option<&str>) -
             @if ctx.viewer.may(Action::FileCase) {
                 a.button.primary href="/cases/new" { (ctx.t("受理工伤认定申请", "New injury application")) }
             }
+            @if ctx.viewer.may(Action::ReadMedicalInsuranceBases) {
+                " " a.button href="/medical-insurance-bases" { (ctx.t("伤残津贴医保基数", "Medical insurance bases")) }
+            }
         }
         form.toolbar method="get" action="/queue" role="search" {
             label for="qq" { (ctx.t("查找案件", "Find a case")) }

@@ -439,3 +439,74 @@ mod pages {
         assert!(!own.body.contains("失信"));
     }
 }
+
+/// Regulations Art 35 para 2 over the API: the grade 2 worker's allowance
+/// (8,500.00 × 85% = 7,225.00 from 2025-07) is the base of the medical
+/// insurance the unit and the worker pay; unit A reads it without naming
+/// itself, unit B sees none of it, an analyst is refused, a month that is
+/// no month is named.
+#[test]
+fn regs_art35_para2_the_api_lists_the_medical_insurance_bases_to_the_agency_and_the_unit() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let number = "GS-2025-MEDB";
+        recognised_case(s, number, f.unit_a.as_str(), f.person_1.as_str());
+        let award = computed_award(s, number);
+        let r = s.send(
+            req("POST", format!("/api/v1/awards/{award}/approve")).bearer(s.token("reviewer")),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let path = "/api/v1/payroll/medical-insurance-bases?month=2025-08";
+        let r = s.send(req("GET", path).bearer(s.token("clerk")));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.json();
+        let rows = v["rows"].as_array().unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r["case_number"] == number)
+            .unwrap_or_else(|| panic!("{v}"));
+        assert_eq!(
+            (
+                row["grade"].clone(),
+                row["base"].clone(),
+                row["payer"].clone()
+            ),
+            (json!(2), json!("7225.00"), json!("fund"))
+        );
+        assert_eq!(v["article"], "《工伤保险条例》第三十五条第二款");
+        let own = s.send(req("GET", path).bearer(s.token("unit_a"))).json();
+        assert!(
+            own["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["case_number"] == number),
+            "{own}"
+        );
+        assert_eq!(own["unit"], f.unit_a.as_str());
+        let other = s.send(req("GET", path).bearer(s.token("unit_b"))).json();
+        assert!(
+            other["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["case_number"] != number),
+            "{other}"
+        );
+        let r = s.send(req("GET", path).bearer(s.token("analyst")));
+        assert_eq!(r.status, 403, "{}", r.body);
+        let r = s.send(
+            req(
+                "GET",
+                "/api/v1/payroll/medical-insurance-bases?month=2025-13",
+            )
+            .bearer(s.token("clerk")),
+        );
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("month".into())),
+            "{}",
+            r.body
+        );
+    });
+}

@@ -613,3 +613,43 @@ fn art39_a_clerk_computes_a_death_award_with_the_survivors_on_the_case_page() {
     assert!(page.contains("3600.00"), "{page}");
     assert!(page.contains("2700.00"), "{page}");
 }
+
+/// Regulations Art 35 para 2: the clerk lists the month's medical insurance
+/// bases (each grade 1-4 worker's disability allowance) with resident ids
+/// masked on the screen and whole in the CSV the unit declares from; a month
+/// that is no month is refused next to its field; the unit sees its own
+/// workers without the unit field, and an analyst is refused.
+#[test]
+fn regs_art35_para2_the_medical_insurance_bases_list_and_export() {
+    let clerk = sign_in("clerk");
+    let page = get("/medical-insurance-bases?month=2026-11", &clerk);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("以伤残津贴为基数"), "{}", page.body);
+    assert!(page.body.contains("第三十五条第二款"));
+    let csv = get("/medical-insurance-bases?month=2026-11&format=csv", &clerk);
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with('\u{feff}'), "a BOM for Excel");
+    let header = csv.body.lines().next().unwrap_or_default();
+    assert!(header.contains("缴费基数（元）"), "{header}");
+    // The demo's grade 4 workers draw their allowance: at least one line,
+    // each a grade 1-4 worker's (the grade column).
+    assert!(csv.body.lines().count() > 1, "{}", csv.body);
+    for line in csv.body.lines().skip(1) {
+        let grade: u8 = line.split(',').nth(6).unwrap().parse().unwrap();
+        assert!((1..=4).contains(&grade), "{line}");
+    }
+    let bad = get("/medical-insurance-bases?month=2026-13", &clerk);
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("id=\"month-error\""), "{}", bad.body);
+    let unit = sign_in("unit");
+    let own = get("/medical-insurance-bases?month=2026-11", &unit);
+    assert_eq!(own.status, 200, "{}", own.body);
+    assert!(
+        !own.body.contains("name=\"unit\""),
+        "a unit does not choose the unit"
+    );
+    assert_eq!(
+        get("/medical-insurance-bases", &sign_in("analyst")).status,
+        403
+    );
+}

@@ -228,6 +228,23 @@ pub struct PeriodicBenefitRow {
     pub amounts: Vec<BenefitAmountRow>,
 }
 
+/// A grade 1-4 worker's disability allowance as the base of the medical
+/// insurance contributions of a month (Regulations Art 35 para 2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MedicalBaseRow {
+    pub benefit_id: i64,
+    pub case_number: String,
+    pub unit_code: Option<String>,
+    pub unit_name: Option<String>,
+    pub resident_id: String,
+    pub name: Option<String>,
+    pub grade: i64,
+    /// Who pays the allowance (the fund; the unit for an uninsured period).
+    pub payer: Payer,
+    /// The allowance in force in the month: the base.
+    pub base: Money,
+}
+
 /// A new monthly amount of a benefit from a month on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewBenefitAmount {

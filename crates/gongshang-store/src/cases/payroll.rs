@@ -181,6 +181,26 @@ pub(super) fn benefit_from_row(
 
 pub(super) const BENEFIT_COLUMNS: &str = "id, case_id, award_id, beneficiary, item, payer, start_month, end_month, end_reason, end_condition, suspended";
 
+/// Refuses new amounts from a month already paid (a paid month is never
+/// changed: the difference is paid as arrears).
+fn refuse_paid_months(db: &mut dyn Db, amounts: &[NewBenefitAmount]) -> Result<(), StoreError> {
+    for a in amounts {
+        if let Some(paid) = last_paid_month(db, a.benefit_id)?
+            && paid >= a.from_month
+        {
+            return Err(StoreError::conflict(
+                "periodic benefit",
+                a.benefit_id.to_string(),
+                format!(
+                    "{paid} is already paid; a new amount from {} would change a month paid (pay the difference as arrears)",
+                    a.from_month
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn last_paid_month(db: &mut dyn Db, benefit_id: i64) -> Result<Option<Month>, StoreError> {
     let row = db.opt_row(
         "reading payroll lines",
@@ -368,6 +388,28 @@ pub trait BenefitStore {
         actor: &str,
         at: Timestamp,
     ) -> Result<u64, StoreError>;
+    /// A grade 1-4 worker's retirement (Regulations Art 35(2)): the
+    /// allowance's new amount from the month (the difference above the
+    /// pension) and the retirement's record, in one transaction; refused
+    /// like [`BenefitStore::add_benefit_amounts`] before a month paid.
+    fn record_retirement(
+        &self,
+        amount: &NewBenefitAmount,
+        pension: Money,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The medical insurance bases of `month` (Regulations Art 35 para 2): every
+    /// disability allowance of a worker whose case's latest appraisal
+    /// conclusion is grade 1 to 4, running and not suspended in the month,
+    /// whoever pays it, before the worker's retirement; the amount in force
+    /// is the base. Of one unit's cases when `unit` is given. One statement,
+    /// by unit and case.
+    fn medical_insurance_bases(
+        &self,
+        month: Month,
+        unit: Option<&str>,
+    ) -> Result<Vec<MedicalBaseRow>, StoreError>;
     fn set_benefit_suspended(
         &self,
         benefit_id: i64,
@@ -499,20 +541,7 @@ impl<B: Backend> BenefitStore for SqlStore<B> {
                 )?),
                 None => None,
             };
-            for a in amounts {
-                if let Some(paid) = last_paid_month(db, a.benefit_id)?
-                    && paid >= a.from_month
-                {
-                    return Err(StoreError::conflict(
-                        "periodic benefit",
-                        a.benefit_id.to_string(),
-                        format!(
-                            "{paid} is already paid; a new amount from {} would change a month paid (pay the difference as arrears)",
-                            a.from_month
-                        ),
-                    ));
-                }
-            }
+            refuse_paid_months(db, amounts)?;
             insert_amounts(db, amounts, indexation_id)?;
             audit(
                 db,
@@ -524,6 +553,93 @@ impl<B: Backend> BenefitStore for SqlStore<B> {
                 json!({"count": amounts.len(), "indexation_id": indexation_id}),
             )?;
             Ok(amounts.len() as u64)
+        })
+    }
+
+    fn record_retirement(
+        &self,
+        amount: &NewBenefitAmount,
+        pension: Money,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        require_actor(actor)?;
+        if pension.fen() < 0 {
+            return Err(StoreError::invalid(
+                "pension",
+                format!("{pension} yuan is negative; 0.00 or more"),
+            ));
+        }
+        self.backend.transaction(|db| {
+            let amounts = std::slice::from_ref(amount);
+            refuse_paid_months(db, amounts)?;
+            insert_amounts(db, amounts, None)?;
+            db.exec(
+                "recording a retirement",
+                "INSERT INTO benefit_retirements (benefit_id, from_month, pension_fen, recorded_at, actor) \
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    i(amount.benefit_id),
+                    t(amount.from_month),
+                    i(pension.fen()),
+                    t(at),
+                    t(actor),
+                ],
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "record_retirement",
+                "periodic_benefit",
+                &amount.benefit_id.to_string(),
+                json!({"from_month": amount.from_month.to_string(), "pension_fen": pension.fen(), "amount_fen": amount.amount.fen()}),
+            )?;
+            Ok(())
+        })
+    }
+
+    fn medical_insurance_bases(
+        &self,
+        month: Month,
+        unit: Option<&str>,
+    ) -> Result<Vec<MedicalBaseRow>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading the medical insurance bases",
+                "SELECT * FROM (SELECT b.id, c.number, c.unit_code, u.name, c.resident_id, p.name, \
+                 (SELECT a.grade FROM appraisal_conclusions a WHERE a.case_id = c.id ORDER BY a.number DESC LIMIT 1) AS grade, \
+                 b.payer, \
+                 (SELECT a.amount_fen FROM benefit_amounts a WHERE a.benefit_id = b.id AND a.from_month <= $1 \
+                  ORDER BY a.from_month DESC LIMIT 1) AS base \
+                 FROM periodic_benefits b JOIN cases c ON c.id = b.case_id \
+                 LEFT JOIN units u ON u.credit_code = c.unit_code \
+                 LEFT JOIN people p ON p.resident_id = c.resident_id \
+                 WHERE b.item = 'monthly_disability_allowance' AND b.beneficiary = 'worker' \
+                   AND b.suspended = 0 AND b.start_month <= $1 \
+                   AND (b.end_month IS NULL OR b.end_month >= $1) \
+                   AND ($2 = '' OR c.unit_code = $2) \
+                   AND NOT EXISTS (SELECT 1 FROM benefit_retirements r WHERE r.benefit_id = b.id AND r.from_month <= $1)) x \
+                 WHERE x.grade BETWEEN 1 AND 4 AND x.base IS NOT NULL \
+                 ORDER BY x.unit_code, x.number",
+                &[t(month), t(unit.unwrap_or_default())],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok(MedicalBaseRow {
+                    benefit_id: c.int(0)?,
+                    case_number: c.text(1)?.to_owned(),
+                    unit_code: c.opt_text(2)?.map(str::to_owned),
+                    unit_name: c.opt_text(3)?.map(str::to_owned),
+                    resident_id: c.text(4)?.to_owned(),
+                    name: c.opt_text(5)?.map(str::to_owned),
+                    grade: c.int(6)?,
+                    payer: c.parsed(7, "payer", |x| from_col("payer", x))?,
+                    base: Money::from_fen(c.int(8)?),
+                })
+            })
+            .collect()
         })
     }
 
