@@ -302,9 +302,52 @@ impl App {
     ) -> Result<(), AppError> {
         actor.authorize(Action::ManageBenefits)?;
         let (last, reason) = end.last_month_and_reason()?;
+        if let BenefitEnd::TurnedEighteen { .. } = end {
+            self.may_end_at_18(benefit_id)?;
+        }
         Ok(self
             .store
             .end_benefit(benefit_id, last, reason, &actor.audit_name(), self.now())?)
+    }
+
+    /// Only a dependant's survivors' pension ends at 18, and not when the
+    /// dependant is recorded fully unable to work (劳社部令第18号 Art 4(1):
+    /// 年满18周岁且未完全丧失劳动能力的) or under a local rule's study exception.
+    fn may_end_at_18(&self, benefit_id: i64) -> Result<(), AppError> {
+        let benefit =
+            self.store
+                .periodic_benefit(benefit_id)?
+                .ok_or_else(|| AppError::NotFound {
+                    entity: "periodic benefit",
+                    key: benefit_id.to_string(),
+                })?;
+        if benefit.item != Item::MonthlySurvivorPensions
+            || !benefit.beneficiary.starts_with("dependant-")
+        {
+            return Err(AppError::invalid(
+                "reason",
+                format!(
+                    "benefit {benefit_id} is {} of the {}; only a dependant's survivors' pension ends at 18 / 仅供养亲属（子女等）的抚恤金在年满18周岁时停发",
+                    benefit.item.label_en(),
+                    benefit.beneficiary
+                ),
+            ));
+        }
+        if let Some((_, Some(exception))) = self.store.beneficiary_of(benefit_id)? {
+            return Err(AppError::invalid(
+                "reason",
+                format!(
+                    "the dependant is recorded with the {} exception: the pension does not end at 18 (Order No. 18 Art 4(1)) / 已登记该供养亲属的例外情形（{}），年满18周岁不停发",
+                    exception.as_str(),
+                    match exception {
+                        gongshang_domain::life_events::AgeException::Disability =>
+                            "完全丧失劳动能力",
+                        gongshang_domain::life_events::AgeException::Study => "在校就读",
+                    }
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// A grade 1-4 worker retired and draws a basic pension from `from_month`:

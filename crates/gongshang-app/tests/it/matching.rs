@@ -329,3 +329,58 @@ fn decree765_art26_only_clerks_run_the_matching() {
         assert!(app.match_runs(&CHECKER).unwrap().is_empty());
     });
 }
+
+/// 劳社部令第18号 Art 4(1): a dependant's pension stops at 18 only when the
+/// dependant is not fully unable to work (年满18周岁且未完全丧失劳动能力的).
+/// A child born 2009-06-20 has the pension set to end with 2027-05 (18 on
+/// 2027-06-20); recording the child fully unable to work lifts that end,
+/// and ending the pension "at 18" by hand is then refused at the reason, as
+/// it is on the spouse's pension, which never ends at 18.
+#[test]
+fn order18_art4_1_a_dependant_fully_unable_to_work_keeps_the_pension_past_18() {
+    use gongshang_app::payroll::BenefitEnd;
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        let facts = serde_json::json!({
+            "own_wage": "8500.00",
+            "death_date": "2025-04-25",
+            "dependants": {"spouse": true, "others": 1}
+        });
+        let mut req = award_request(facts, "initial");
+        req.dependant_birth_dates = vec![Some(date(2009, 6, 20))];
+        let award = app.compute_award(&MAKER, &number, &req).unwrap();
+        let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+        let benefit = |who: &str| {
+            view.benefits
+                .iter()
+                .find(|b| b.beneficiary == who)
+                .unwrap()
+                .clone()
+        };
+        let (spouse, child) = (benefit("spouse"), benefit("dependant-1"));
+        assert_eq!(child.end_month, Some(month("2027-05")));
+        let at_18 = BenefitEnd::TurnedEighteen {
+            month: month("2027-06"),
+        };
+        let err = app.end_benefit(&ACTOR, spouse.id, &at_18).unwrap_err();
+        assert_eq!(err.field(), Some("reason"), "{err}");
+
+        let child_id = resident("440106", date(2009, 6, 20), 93);
+        app.record_beneficiary(&ACTOR, child.id, child_id.as_str(), Some("disability"))
+            .unwrap();
+        let reopened = app.store().periodic_benefit(child.id).unwrap().unwrap();
+        assert_eq!(
+            (reopened.end_month, reopened.end_reason),
+            (None, None),
+            "the end set ahead at 18 is lifted"
+        );
+        let err = app.end_benefit(&ACTOR, child.id, &at_18).unwrap_err();
+        assert_eq!(err.field(), Some("reason"), "{err}");
+        // Without the exception (a later record), it may end at 18 again.
+        app.record_beneficiary(&ACTOR, child.id, child_id.as_str(), None)
+            .unwrap();
+        app.end_benefit(&ACTOR, child.id, &at_18).unwrap();
+        let ended = app.store().periodic_benefit(child.id).unwrap().unwrap();
+        assert_eq!(ended.end_month, Some(month("2027-05")));
+    });
+}

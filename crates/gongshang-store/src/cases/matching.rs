@@ -189,7 +189,18 @@ pub trait MatchingStore {
     fn life_events_of(&self, resident_ids: &[String]) -> Result<Vec<LifeEventRow>, StoreError>;
     /// The highest event id (0 when none).
     fn last_life_event_id(&self) -> Result<i64, StoreError>;
-    /// Records a survivor's resident id (and exception) for a benefit; the latest counts.
+    /// The latest recorded survivor of a benefit: resident id and exception
+    /// to the age of 18 (none recorded: `None`).
+    fn beneficiary_of(
+        &self,
+        benefit_id: i64,
+    ) -> Result<Option<(String, Option<AgeException>)>, StoreError>;
+    /// Records a survivor's resident id (and exception) for a benefit; the
+    /// latest counts. An exception reopens a dependant's pension whose end
+    /// was set ahead at 18 (劳社部令第18号 Art 4(1): it ends at 18 only for a
+    /// dependant not fully unable to work), in the same transaction; a
+    /// pension reopened while another runs for the same person is a
+    /// `conflict`.
     fn record_beneficiary(
         &self,
         benefit_id: i64,
@@ -362,6 +373,29 @@ impl<B: Backend> MatchingStore for SqlStore<B> {
         })
     }
 
+    fn beneficiary_of(
+        &self,
+        benefit_id: i64,
+    ) -> Result<Option<(String, Option<AgeException>)>, StoreError> {
+        self.backend.read(|db| {
+            match db.opt_row(
+                "reading a beneficiary",
+                "SELECT resident_id, age_exception FROM benefit_beneficiaries \
+                 WHERE benefit_id = $1 ORDER BY id DESC LIMIT 1",
+                &[i(benefit_id)],
+            )? {
+                Some(row) => {
+                    let c = Cols::new(&row);
+                    Ok(Some((
+                        c.text(0)?.to_owned(),
+                        c.opt_parsed(1, "age_exception", AgeException::parse)?,
+                    )))
+                }
+                None => Ok(None),
+            }
+        })
+    }
+
     fn record_beneficiary(
         &self,
         benefit_id: i64,
@@ -394,6 +428,28 @@ impl<B: Backend> MatchingStore for SqlStore<B> {
                     t(at),
                 ],
             )?;
+            let reopened = if exception.is_some() {
+                let backend = db.backend();
+                db.execute(
+                    "UPDATE periodic_benefits SET end_month = NULL, end_reason = NULL \
+                     WHERE id = $1 AND end_reason = 'dependant_turns_18'",
+                    &[i(benefit_id)],
+                )
+                .map_err(|e| match e {
+                    crate::db::DbError::Unique(_) => StoreError::conflict(
+                        "periodic benefit",
+                        benefit_id.to_string(),
+                        "another pension runs for the same dependant: end it first",
+                    ),
+                    other => crate::db::backend_error(
+                        backend,
+                        "reopening a pension ended ahead at 18",
+                        other,
+                    ),
+                })?
+            } else {
+                0
+            };
             audit(
                 db,
                 actor,
@@ -401,7 +457,7 @@ impl<B: Backend> MatchingStore for SqlStore<B> {
                 "record_beneficiary",
                 "periodic_benefit",
                 &benefit_id.to_string(),
-                json!({"resident_id": resident_id.masked(), "age_exception": exception.map(AgeException::as_str)}),
+                json!({"resident_id": resident_id.masked(), "age_exception": exception.map(AgeException::as_str), "reopened": reopened > 0}),
             )
         })
     }
