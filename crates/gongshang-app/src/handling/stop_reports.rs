@@ -280,7 +280,12 @@ impl App {
             role,
             end_month: benefit.end_month,
             birth_date,
-            age_exception: None,
+            // A dependant recorded fully unable to work (or under a local
+            // study rule) does not stop at 18 (劳社部令第18号 Art 4(1)).
+            age_exception: self
+                .store
+                .beneficiary_of(benefit.id)?
+                .and_then(|(_, exception)| exception),
             paid,
             amounts: benefit
                 .amounts

@@ -332,10 +332,11 @@ fn decree765_art26_only_clerks_run_the_matching() {
 
 /// 劳社部令第18号 Art 4(1): a dependant's pension stops at 18 only when the
 /// dependant is not fully unable to work (年满18周岁且未完全丧失劳动能力的).
-/// A child born 2009-06-20 has the pension set to end with 2027-05 (18 on
-/// 2027-06-20); recording the child fully unable to work lifts that end,
-/// and ending the pension "at 18" by hand is then refused at the reason, as
-/// it is on the spouse's pension, which never ends at 18.
+/// A child born 2008-03-10 has the pension set to end with 2026-02 (18 on
+/// 2026-03-10); recording the child fully unable to work lifts that end,
+/// and ending the pension "at 18" by hand is then refused at the reason (as
+/// it is on the spouse's pension, which never ends at 18), and so is a
+/// report of the birthday.
 #[test]
 fn order18_art4_1_a_dependant_fully_unable_to_work_keeps_the_pension_past_18() {
     use gongshang_app::payroll::BenefitEnd;
@@ -347,7 +348,7 @@ fn order18_art4_1_a_dependant_fully_unable_to_work_keeps_the_pension_past_18() {
             "dependants": {"spouse": true, "others": 1}
         });
         let mut req = award_request(facts, "initial");
-        req.dependant_birth_dates = vec![Some(date(2009, 6, 20))];
+        req.dependant_birth_dates = vec![Some(date(2008, 3, 10))];
         let award = app.compute_award(&MAKER, &number, &req).unwrap();
         let view = app.approve_award(&CHECKER, award.award.id).unwrap();
         let benefit = |who: &str| {
@@ -358,14 +359,14 @@ fn order18_art4_1_a_dependant_fully_unable_to_work_keeps_the_pension_past_18() {
                 .clone()
         };
         let (spouse, child) = (benefit("spouse"), benefit("dependant-1"));
-        assert_eq!(child.end_month, Some(month("2027-05")));
+        assert_eq!(child.end_month, Some(month("2026-02")));
         let at_18 = BenefitEnd::TurnedEighteen {
-            month: month("2027-06"),
+            month: month("2026-03"),
         };
         let err = app.end_benefit(&ACTOR, spouse.id, &at_18).unwrap_err();
         assert_eq!(err.field(), Some("reason"), "{err}");
 
-        let child_id = resident("440106", date(2009, 6, 20), 93);
+        let child_id = resident("440106", date(2008, 3, 10), 93);
         app.record_beneficiary(&ACTOR, child.id, child_id.as_str(), Some("disability"))
             .unwrap();
         let reopened = app.store().periodic_benefit(child.id).unwrap().unwrap();
@@ -376,11 +377,25 @@ fn order18_art4_1_a_dependant_fully_unable_to_work_keeps_the_pension_past_18() {
         );
         let err = app.end_benefit(&ACTOR, child.id, &at_18).unwrap_err();
         assert_eq!(err.field(), Some("reason"), "{err}");
+        // Nor does a report of the 18th birthday (Decree 765 Art 25) end it.
+        let report = gongshang_app::handling::StopReportForm {
+            benefit_id: child.id.to_string(),
+            event: "dependant_turns_18".into(),
+            event_on: "2026-03-10".into(),
+            reported_on: "2026-03-20".into(),
+            reported_by: "relative".into(),
+            recovery: "refund".into(),
+            ..Default::default()
+        };
+        let err = app
+            .report_stop_event(&ACTOR, &number, &report.parse().unwrap())
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict", "{err}");
         // Without the exception (a later record), it may end at 18 again.
         app.record_beneficiary(&ACTOR, child.id, child_id.as_str(), None)
             .unwrap();
         app.end_benefit(&ACTOR, child.id, &at_18).unwrap();
         let ended = app.store().periodic_benefit(child.id).unwrap().unwrap();
-        assert_eq!(ended.end_month, Some(month("2027-05")));
+        assert_eq!(ended.end_month, Some(month("2026-02")));
     });
 }
