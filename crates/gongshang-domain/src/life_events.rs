@@ -178,12 +178,12 @@ impl MatchRule {
     /// The article the rule carries out.
     pub const fn article(self) -> &'static str {
         match self {
-            MatchRule::Death => "工伤保险条例 Art 42; 劳社部令第18号 Art 5(5) (death)",
+            MatchRule::Death => "工伤保险条例 Art 42; 劳社部令第18号 Art 4(5) (death)",
             MatchRule::Remarriage => {
-                "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Art 5(4) (remarriage)"
+                "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Art 4(3) (remarriage)"
             }
             MatchRule::TurnedEighteen => {
-                "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Arts 3, 5(1) (age 18)"
+                "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Arts 3, 4(1) (age 18)"
             }
             MatchRule::PensionStart => "工伤保险条例 Art 35(3) (basic pension: the difference)",
         }
@@ -259,12 +259,12 @@ fn ending(
 /// allowance changes it instead. `None` when nothing applies.
 ///
 /// - A death ends every benefit of the beneficiary: paid for the month of
-///   death, not after (条例 Art 42; 劳社部令第18号 Art 5).
+///   death, not after (条例 Art 42; 劳社部令第18号 Art 4(5)).
 /// - A marriage ends a spouse's survivor's pension the same way (劳社部令第18号
-///   Art 5: 再婚).
+///   Art 4(3): 再婚).
 /// - A dependant's survivor's pension ends the month before the 18th
 ///   birthday's month, read from the resident id, unless a study or
-///   disability exception is recorded (条例 Art 39; 劳社部令第18号 Arts 3, 5).
+///   disability exception is recorded (条例 Art 39; 劳社部令第18号 Arts 3, 4(1)).
 /// - A basic pension starting turns the fund's grade 1-4 disability allowance
 ///   into the difference above the pension from the pension's month (条例
 ///   Art 35(3)); the months paid at the full allowance since are overpaid by
@@ -394,7 +394,7 @@ mod tests {
     }
 
     /// The matching's decisions as data (Decree 765 Arts 9, 26; 条例 Arts
-    /// 35(3), 39, 42; 劳社部令第18号 Arts 3, 5).
+    /// 35(3), 39, 42; 劳社部令第18号 Arts 3, 4).
     #[test]
     fn decree765_art9_shared_data_ends_benefits_from_the_right_month_as_data() {
         use BeneficiaryRole::*;

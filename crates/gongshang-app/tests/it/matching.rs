@@ -1,5 +1,5 @@
 //! Shared-data matching (Decree No. 765 Arts 9, 26, 46; Regulations Arts 35(3),
-//! 39, 42; 劳社部令第18号 Art 5), on SQLite and PostgreSQL.
+//! 39, 42; 劳社部令第18号 Art 4), on SQLite and PostgreSQL.
 
 use gongshang_app::matching::{LIFE_EVENT_COLUMNS, MatchMode, MatchRecovery};
 use gongshang_domain::life_events::MatchRule;
