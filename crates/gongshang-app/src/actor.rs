@@ -250,10 +250,13 @@ pub enum Action {
     /// The month's medical insurance bases of grade 1-4 workers (agency
     /// staff, or the unit for its own workers).
     ReadMedicalInsuranceBases,
+    // Decree 765 Art 10
+    /// Cancel a unit's registration once it owes nothing and nothing runs on.
+    CancelUnit,
 }
 
 impl Action {
-    pub const ALL: [Action; 84] = [
+    pub const ALL: [Action; 85] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -357,6 +360,8 @@ impl Action {
         Action::ReadCredit,
         // Regulations Art 35 para 2
         Action::ReadMedicalInsuranceBases,
+        // Decree 765 Art 10
+        Action::CancelUnit,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -455,6 +460,7 @@ impl Action {
             Action::ReadMedicalInsuranceBases => {
                 "read the medical insurance bases of disability allowances"
             }
+            Action::CancelUnit => "cancel a unit's registration",
         }
     }
 }
@@ -621,6 +627,9 @@ impl Role {
             // medical insurance on the allowance; the agency's staff list
             // every unit's. Personal data: not for analysts.
             ReadMedicalInsuranceBases => matches!(self, Clerk | Reviewer | Administrator | Unit),
+            // Decree 765 Art 10: the agency completes a unit's cancellation
+            // (the unit applies on paper or through the registration window).
+            CancelUnit => matches!(self, Clerk | Administrator),
         }
     }
 }

@@ -121,6 +121,7 @@ impl App {
             "unit",
             "a unit declares its own months only",
         )?;
+        self.refuse_after_cancellation(unit_code, month.first_day(), "declaration")?;
         let (bill, lines) = self.monthly_bill(unit_code, scheme_id, month, declarations)?;
         let reference_text = bill.reference.clone();
         let (amount, due_date, due_provisional) =

@@ -364,6 +364,9 @@ struct Registry {
     units: HashMap<CreditCode, Unit>,
     engagements: HashMap<ResidentId, Vec<NewEngagement>>,
     enrollments: HashMap<ResidentId, Vec<(NewEnrollment, Option<Date>)>>,
+    /// The last day of the file's units whose registration was cancelled
+    /// (Decree 765 Art 10).
+    cancelled: HashMap<CreditCode, Date>,
 }
 
 impl App {
@@ -622,6 +625,13 @@ impl App {
                 .collect(),
             ..Registry::default()
         };
+        // Once per distinct unit of the file (few, against many rows).
+        let units: Vec<CreditCode> = registry.units.keys().copied().collect();
+        for code in &units {
+            if let Some(c) = self.store.unit_cancellation(code)? {
+                registry.cancelled.insert(*code, c.last_day);
+            }
+        }
         for g in self.store.engagements_of_people(&people)? {
             registry
                 .engagements
@@ -695,6 +705,19 @@ impl App {
             ),
             None => None,
         };
+        if let Some(code) = &req.unit
+            && let Some(last_day) = registry.cancelled.get(code)
+            && req.start > *last_day
+        {
+            return Err(AppError::Conflict {
+                entity: "unit",
+                reason: format!(
+                    "{}'s registration was cancelled with its last day {last_day}: no enrolment from {} / 该单位已注销社会保险登记",
+                    code.as_str(),
+                    req.start
+                ),
+            });
+        }
         let enrolled = registry.enrollments.entry(req.person).or_default();
         let same = |e: &NewEnrollment| e.unit == req.unit && e.scheme_id == req.scheme_id;
         if enrolled

@@ -432,6 +432,9 @@ impl App {
                 key: req.person.masked(),
             });
         }
+        if let Some(unit) = &req.unit {
+            self.refuse_after_cancellation(unit, req.start, "enrolment")?;
+        }
         self.eligibility_of(req)
     }
 

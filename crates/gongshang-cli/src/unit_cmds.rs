@@ -73,6 +73,23 @@ pub enum UnitCmd {
         #[command(subcommand)]
         command: RegistrationCmd,
     },
+    /// Cancel a unit's registration once it owes nothing and none of its enrolments or
+    /// benefits runs after --last-day (Decree 765 Art 10); without --last-day, show it
+    Cancel {
+        unit: String,
+        /// The unit's last day insured, YYYY-MM-DD
+        #[arg(long, value_name = "YYYY-MM-DD", requires = "reason")]
+        last_day: Option<String>,
+        /// The day the application was received [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        received_on: Option<String>,
+        /// Why the unit ends (dissolution, bankruptcy, revocation, a move)
+        #[arg(long)]
+        reason: Option<String>,
+        /// The document it rests on
+        #[arg(long)]
+        document: Option<String>,
+    },
 }
 
 #[derive(clap::Subcommand)]
@@ -563,6 +580,53 @@ pub fn run(cmd: &UnitCmd, out: &Out) -> Result<(), CliError> {
                 }
             }
         },
+        UnitCmd::Cancel {
+            unit,
+            last_day,
+            received_on,
+            reason,
+            document,
+        } => {
+            let code = credit("unit", unit)?;
+            let row = match last_day {
+                Some(last_day) => {
+                    let input = gongshang_app::handling::UnitCancellationForm {
+                        last_day: last_day.clone(),
+                        received_on: received_on.clone().unwrap_or_default(),
+                        reason: reason.clone().unwrap_or_default(),
+                        document: document.clone().unwrap_or_default(),
+                    }
+                    .parse()?;
+                    Some(app.cancel_unit(&actor, &code, &input)?)
+                }
+                None => app.unit_cancellation(&actor, &code)?,
+            };
+            match (row, out.json) {
+                (Some(c), true) => json(&c),
+                (Some(c), false) if zh => println!(
+                    "{} 已注销社会保险登记：最后参保日 {}，{} 受理，{} 办结（应于 {} 前办结{}），原因：{}",
+                    c.unit.as_str(),
+                    c.last_day,
+                    c.received_on,
+                    c.completed_on,
+                    c.due_on,
+                    if c.late { "，逾期" } else { "" },
+                    c.reason
+                ),
+                (Some(c), false) => println!(
+                    "{} cancelled: last day {}, received {}, completed {} (due {}{}), reason: {}",
+                    c.unit.as_str(),
+                    c.last_day,
+                    c.received_on,
+                    c.completed_on,
+                    c.due_on,
+                    if c.late { ", late" } else { "" },
+                    c.reason
+                ),
+                (None, _) if zh => println!("{} 未注销", code.as_str()),
+                (None, _) => println!("{} is not cancelled", code.as_str()),
+            }
+        }
         UnitCmd::Payers { case } => {
             let p = app.case_payers(&actor, case)?;
             if out.json {

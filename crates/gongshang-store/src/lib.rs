@@ -19,6 +19,7 @@
 
 pub mod accounts;
 pub mod back_payments;
+pub mod cancellations;
 pub mod cases;
 pub mod db;
 pub mod engine;
@@ -59,6 +60,9 @@ impl BackendKind {
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
 pub use back_payments::{BackPaymentRow, BackPaymentStore, NewBackPayment};
+pub use cancellations::{
+    NewUnitCancellation, RunningOn, UnitCancellationRow, UnitCancellationStore,
+};
 pub use cases::{
     CaseStore, MatchingStore, MedicalStore, MissingWorkerStore, RecurrenceStore, RecusalStore,
     RevisionStore, StaffStore, StopReportStore,
@@ -109,6 +113,7 @@ pub trait Store:
     + BackPaymentStore
     + RegistrationStore
     + CreditStore
+    + UnitCancellationStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

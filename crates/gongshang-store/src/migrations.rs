@@ -253,6 +253,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0300_benefit_retirements.sql"),
         postgres: include_str!("../migrations/postgres/0300_benefit_retirements.sql"),
     },
+    // Decree 765 Art 10: a unit's registration cancelled.
+    Migration {
+        version: 301,
+        name: "unit_cancellations",
+        sqlite: include_str!("../migrations/sqlite/0301_unit_cancellations.sql"),
+        postgres: include_str!("../migrations/postgres/0301_unit_cancellations.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -9,11 +9,15 @@
 //!   concrete source, corrected or withdrawn but never deleted.
 //! - [`registrations`]: Arts 6, 10, a unit's application to register a
 //!   person (or end it) completed within 10 working days of its receipt.
+//! - [`cancellation`]: Art 10, a unit's own registration cancelled once it
+//!   has settled what it owes and nothing of it runs on.
 
+pub mod cancellation;
 pub mod credit;
 pub mod registrations;
 pub mod stop_reports;
 
+pub use cancellation::{UnitCancellationForm, UnitCancellationInput, UnitCancellationRow};
 pub use credit::{CreditChangeForm, CreditForm};
 pub use registrations::{RegistrationForm, RegistrationInput, RegistrationView};
 pub use stop_reports::{StopReportForm, StopReportInput, StopReportView};

@@ -157,6 +157,120 @@ fn decree765_art25_a_late_stop_report_ends_the_benefit_recovers_the_months_and_w
     });
 }
 
+/// Decree 765 Art 10: a unit cancels its registration only once it has
+/// settled what it owes. Unit 7 enrolled an intern from 2025-01-01 and
+/// declared January (due 2025-02-15, a Saturday, so Monday 2025-02-17)
+/// without paying. On 2025-03-20 the cancellation (received Monday
+/// 2025-03-03, due 10 working days later on Monday 2025-03-17) is refused
+/// for the premium and its late fee; once paid, for the enrolment still
+/// running; once that has ended on 2025-02-28, it is recorded, late (20
+/// March > 17 March). The unit then takes no enrolment after its last day
+/// (2025-03-15) and declares no later month; a second cancellation is a
+/// conflict.
+mod cancellation {
+    use gongshang_app::PaymentRequest;
+    use gongshang_app::handling::UnitCancellationForm;
+    use gongshang_domain::month::Month;
+    use gongshang_rules::scheme::Category;
+    use jiff::civil::date;
+
+    use crate::{ACTOR, each_backend, person, request, ts, unit, yuan};
+
+    #[test]
+    fn decree765_art10_a_unit_cancels_only_once_it_owes_nothing_and_nothing_runs_on() {
+        each_backend(|app, clock| {
+            let u = unit(app, 7, "440106");
+            let p = person(app, "440106", date(2003, 6, 1), 31);
+            let scheme = "guangdong.specific_persons";
+            let e = app
+                .enroll(
+                    &ACTOR,
+                    &request(p, Some(u), scheme, Category::Intern, date(2025, 1, 1)),
+                )
+                .unwrap();
+            let bill = app
+                .declare_month(
+                    &ACTOR,
+                    &u,
+                    &scheme.parse().unwrap(),
+                    Month::parse("2025-01").unwrap(),
+                    &[(p, yuan("6000"))],
+                )
+                .unwrap();
+            clock.set(ts("2025-03-20T02:00:00Z"));
+            let form = |last_day: &str, reason: &str| UnitCancellationForm {
+                last_day: last_day.into(),
+                received_on: "2025-03-03".into(),
+                reason: reason.into(),
+                document: "穗市监注销字〔2025〕第12号".into(),
+            };
+            let err = form("2025-03-15", " ").parse().unwrap_err();
+            assert_eq!(err.field(), Some("reason"), "{err}");
+            let after_today = form("2025-03-21", "解散").parse().unwrap();
+            let err = app.cancel_unit(&ACTOR, &u, &after_today).unwrap_err();
+            assert_eq!(err.field(), Some("last_day"), "{err}");
+            let input = form("2025-03-15", "解散").parse().unwrap();
+
+            let err = app.cancel_unit(&ACTOR, &u, &input).unwrap_err();
+            assert_eq!(err.code(), "conflict", "{err}");
+            assert!(err.to_string().contains("late fees"), "{err}");
+
+            app.record_payment(
+                &ACTOR,
+                &PaymentRequest {
+                    bill_id: bill.bill_id,
+                    amount: bill.amount,
+                    paid_on: date(2025, 3, 20),
+                    idempotency_key: "cancel-pay-1".into(),
+                    payer: None,
+                },
+            )
+            .unwrap();
+            // Paid in full: no bill is outstanding, so no late fee runs on
+            // (the fee of the days it was late is not assessed as a debt of
+            // its own: see DESIGN, "A unit's registration cancelled").
+            let err = app.cancel_unit(&ACTOR, &u, &input).unwrap_err();
+            assert_eq!(err.code(), "conflict", "{err}");
+            assert!(err.to_string().contains("1 enrolments"), "{err}");
+
+            app.end_enrollment(&ACTOR, e.enrollment_id, date(2025, 2, 28))
+                .unwrap();
+            let done = app.cancel_unit(&ACTOR, &u, &input).unwrap();
+            assert_eq!(
+                (done.received_on, done.due_on, done.completed_on, done.late),
+                (date(2025, 3, 3), date(2025, 3, 17), date(2025, 3, 20), true)
+            );
+            assert_eq!(
+                app.unit_cancellation(&ACTOR, &u)
+                    .unwrap()
+                    .map(|c| c.last_day),
+                Some(date(2025, 3, 15))
+            );
+            let err = app.cancel_unit(&ACTOR, &u, &input).unwrap_err();
+            assert_eq!(err.code(), "conflict", "{err}");
+
+            let q = person(app, "440106", date(2003, 7, 1), 32);
+            let err = app
+                .enroll(
+                    &ACTOR,
+                    &request(q, Some(u), scheme, Category::Intern, date(2025, 3, 16)),
+                )
+                .unwrap_err();
+            assert_eq!(err.code(), "conflict", "{err}");
+            let err = app
+                .declare_month(
+                    &ACTOR,
+                    &u,
+                    &scheme.parse().unwrap(),
+                    Month::parse("2025-04").unwrap(),
+                    &[(p, yuan("6000"))],
+                )
+                .unwrap_err();
+            assert_eq!(err.code(), "conflict", "{err}");
+        });
+    }
+}
+
 mod registration {
     use gongshang_app::accounts::{Actor, Role, Scope};
     use gongshang_app::handling::RegistrationInput;

@@ -72,6 +72,12 @@ fn month(i: u8) -> Month {
 }
 
 fn app_with_benefits(benefits: &[(u8, i64)]) -> (App, Vec<i64>) {
+    app_with_items(benefits, "monthly_disability_allowance", "b")
+}
+
+/// As [`app_with_benefits`], of one item, the beneficiaries labelled
+/// `{label}{n}` (a dependant's survivors' pension: `dependant-`, from 1).
+fn app_with_items(benefits: &[(u8, i64)], item: &str, label: &str) -> (App, Vec<i64>) {
     let store = SqliteStore::open("sqlite::memory:").unwrap();
     let app = App::new(
         Box::new(store),
@@ -121,8 +127,12 @@ fn app_with_benefits(benefits: &[(u8, i64)]) -> (App, Vec<i64>) {
         .map(|(n, &(start, fen))| NewPeriodicBenefit {
             case_id: case.id,
             award_id: None,
-            beneficiary: format!("b{n}"),
-            item: super::named("monthly_disability_allowance"),
+            beneficiary: if label == "dependant-" {
+                format!("{label}{}", n + 1)
+            } else {
+                format!("{label}{n}")
+            },
+            item: super::named(item),
             payer: super::named("fund"),
             start_month: month(start),
             end_month: None,
@@ -260,7 +270,14 @@ fn art35_art39_end_conditions_and_the_retirement_offset_as_data() {
         ),
     ];
     for (name, event, expected) in cases {
-        let (app, ids) = app_with_benefits(&[(0, 100_000)]);
+        // Only a dependant's survivors' pension ends at 18 (Order No. 18
+        // Art 4(1)); the others are a grade 1-4 worker's allowance.
+        let (app, ids) = match event {
+            Event::TurnedEighteen(_) => {
+                app_with_items(&[(0, 100_000)], "monthly_survivor_pensions", "dependant-")
+            }
+            _ => app_with_benefits(&[(0, 100_000)]),
+        };
         let id = ids[0];
         let m = |t: &str| Month::parse(t).unwrap();
         match event {

@@ -123,6 +123,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadCredit, "c r a"),
     // Regulations Art 35 para 2
     (Action::ReadMedicalInsuranceBases, "c r a u"),
+    // Decree 765 Art 10
+    (Action::CancelUnit, "c a"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -1094,6 +1096,22 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadCredit,
             "institution_credit_records",
             Box::new(|a, x| ok(a.institution_credit_records(x))),
+        ),
+        (
+            Action::CancelUnit,
+            "cancel_unit",
+            Box::new(move |a, x| {
+                ok(a.cancel_unit(
+                    x,
+                    &credit(9, "440106"),
+                    &gongshang_app::handling::UnitCancellationInput {
+                        last_day: jiff::civil::date(2025, 1, 31),
+                        received_on: None,
+                        reason: "解散".into(),
+                        document: None,
+                    },
+                ))
+            }),
         ),
         (
             Action::ReadMedicalInsuranceBases,

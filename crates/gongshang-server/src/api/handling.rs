@@ -11,7 +11,7 @@ use axum::response::Response;
 use gongshang_app::handling::credit::CreditRecordRow;
 use gongshang_app::handling::{
     CreditChangeForm, CreditForm, RegistrationForm, RegistrationView, StopReportForm,
-    StopReportView,
+    StopReportView, UnitCancellationForm, UnitCancellationRow,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(open_registrations))
         .routes(routes!(get_credit_records, record_credit))
         .routes(routes!(change_credit))
+        .routes(routes!(get_cancellation, cancel_unit))
 }
 
 /// A dishonest act to record from its source (Decree 765 Art 45(2)).
@@ -528,4 +529,106 @@ pub async fn late_stop_reports(
     let rows = state.run(move |app| app.late_stop_reports(&actor)).await?;
     let views: Vec<StopReportApiView> = rows.iter().map(StopReportApiView::from).collect();
     Ok(json(StatusCode::OK, &views))
+}
+
+/// A unit's registration cancelled (Decree 765 Art 10).
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancellationBody {
+    /// YYYY-MM-DD: the unit's last day insured (not after today).
+    pub last_day: String,
+    /// YYYY-MM-DD: the day the application was received (today when absent).
+    pub received_on: Option<String>,
+    /// Why the unit ends (dissolution, bankruptcy, revocation, a move).
+    pub reason: String,
+    /// The document it rests on.
+    pub document: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+pub struct CancellationView {
+    pub id: i64,
+    pub unit: String,
+    pub last_day: String,
+    pub received_on: String,
+    /// 10 working days after the day received.
+    pub due_on: String,
+    pub due_provisional: bool,
+    pub completed_on: String,
+    pub late: bool,
+    pub reason: String,
+    pub document: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+impl From<&UnitCancellationRow> for CancellationView {
+    fn from(c: &UnitCancellationRow) -> Self {
+        CancellationView {
+            id: c.id,
+            unit: c.unit.as_str().to_owned(),
+            last_day: c.last_day.to_string(),
+            received_on: c.received_on.to_string(),
+            due_on: c.due_on.to_string(),
+            due_provisional: c.due_provisional,
+            completed_on: c.completed_on.to_string(),
+            late: c.late,
+            reason: c.reason.clone(),
+            document: c.document.clone(),
+            recorded_by: c.recorded_by.clone(),
+            recorded_at: c.recorded_at.to_string(),
+        }
+    }
+}
+
+/// Cancel a unit's registration (agency clerks; Decree 765 Art 10): refused
+/// (409) while the unit owes premiums or late fees, or while one of its
+/// enrolments or a periodic benefit of its cases runs after its last day;
+/// completed today, `late` after the 10 working days from the application.
+/// Afterwards the unit takes no enrolment and declares no month after its
+/// last day.
+#[utoipa::path(post, path = "/units/{code}/cancellation", tag = "handling",
+    params(("code" = String, Path, description = "the unit's credit code")),
+    request_body = CancellationBody,
+    responses((status = 201, body = CancellationView), (status = "4XX", body = Problem)))]
+pub async fn cancel_unit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<CancellationBody>,
+) -> ApiResult<Response> {
+    let unit = credit_code(&code)?;
+    let input = UnitCancellationForm {
+        last_day: body.last_day,
+        received_on: body.received_on.unwrap_or_default(),
+        reason: body.reason,
+        document: body.document.unwrap_or_default(),
+    }
+    .parse()?;
+    let actor = user.actor();
+    let row = state
+        .run(move |app| app.cancel_unit(&actor, &unit, &input))
+        .await?;
+    Ok(json(StatusCode::CREATED, &CancellationView::from(&row)))
+}
+
+/// A unit's cancellation (404 when it is registered).
+#[utoipa::path(get, path = "/units/{code}/cancellation", tag = "handling",
+    params(("code" = String, Path, description = "the unit's credit code")),
+    responses((status = 200, body = CancellationView), (status = "4XX", body = Problem)))]
+pub async fn get_cancellation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> ApiResult<Response> {
+    let unit = credit_code(&code)?;
+    let actor = user.actor();
+    let row = state
+        .run_read(move |app| app.unit_cancellation(&actor, &unit))
+        .await?
+        .ok_or_else(|| gongshang_app::AppError::NotFound {
+            entity: "unit cancellation",
+            key: code.clone(),
+        })?;
+    Ok(json(StatusCode::OK, &CancellationView::from(&row)))
 }

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/people/{id}/postings/{sid}/return", post(record_return))
         .route("/people/{id}/over-age-agreements", post(record_agreement))
         .route("/units/{id}/successions", post(record_succession))
+        .route("/units/{id}/cancellation", post(cancel_unit))
 }
 
 /// Every field of the section's forms as typed; `form` names the form
@@ -79,6 +80,9 @@ pub struct ChangeForm {
     kind: String,
     effective_on: String,
     contractor_qualified: String,
+    last_day: String,
+    received_on: String,
+    reason: String,
 }
 
 /// What the person's page shows of these records.
@@ -370,6 +374,92 @@ async fn record_succession(
     match result {
         Ok(()) => Redirect::to(&format!("/units/{id}#successions")).into_response(),
         Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
+    }
+}
+
+/// Decree 765 Art 10: the clerk cancels the unit's registration once it
+/// owes nothing and nothing of it runs on; refused in the form, at the
+/// field or above it (what is owed, what still runs).
+async fn cancel_unit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(mut f): Form<ChangeForm>,
+) -> Response {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    f.form = "cancellation".into();
+    let sent = f.clone();
+    let result = state
+        .run(move |app| {
+            let d = app.unit_detail(&actor, id)?;
+            let input = gongshang_app::handling::UnitCancellationForm {
+                last_day: sent.last_day.clone(),
+                received_on: sent.received_on.clone(),
+                reason: sent.reason.clone(),
+                document: sent.document.clone(),
+            }
+            .parse()?;
+            app.cancel_unit(&actor, &d.unit.credit_code, &input)
+                .map(drop)
+        })
+        .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/units/{id}#cancellation")).into_response(),
+        Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
+    }
+}
+
+/// The unit's cancellation (Decree 765 Art 10), or the clerk's form.
+pub fn cancellation_section(
+    ctx: &Ctx,
+    unit_id: i64,
+    cancelled: Option<&gongshang_app::handling::UnitCancellationRow>,
+    failed: Failed,
+) -> Markup {
+    let may = ctx.viewer.may(Action::CancelUnit);
+    if cancelled.is_none() && !may {
+        return html! {};
+    }
+    let mine = failed_of(failed, "cancellation");
+    let e = mine.map(|(e, _)| e);
+    let v = |get: fn(&ChangeForm) -> &str| mine.map_or("", |(_, f)| get(f));
+    html! {
+        section #cancellation {
+            h2 { (ctx.t("注销登记", "Cancellation of the registration")) }
+            @if let Some(c) = cancelled {
+                div.alert.warn role="status" {
+                    (ctx.t("本单位已注销社会保险登记，最后参保日 ", "This unit's registration is cancelled; its last day insured was ")) (c.last_day)
+                    (ctx.t("。此后不再参保、申报。", ". It enrols and declares nothing after it."))
+                }
+                dl.facts {
+                    dt { (ctx.t("受理日期", "Received on")) } dd { (c.received_on) }
+                    dt { (ctx.t("办结日期", "Completed on")) } dd { (c.completed_on) " " @if c.late { span.tag.warn { (ctx.t("逾期", "late")) } } }
+                    dt { (ctx.t("办结时限", "Due by")) } dd { (c.due_on) }
+                    dt { (ctx.t("原因", "Reason")) } dd { (c.reason) }
+                    @if let Some(d) = &c.document { dt { (ctx.t("文书", "Document")) } dd { (d) } }
+                }
+            } @else {
+                p.muted { (ctx.t(
+                    "单位依法终止（解散、破产、撤销、迁出统筹地区等）的，结清应缴的社会保险费、滞纳金和罚款，并为职工办理减员、处理完定期待遇后，方可注销社会保险登记；经办机构自受理之日起10个工作日内办结（《社会保险经办条例》第十条）。",
+                    "A unit that ends (dissolution, bankruptcy, revocation, a move out of the region) cancels its registration once it has settled its premiums, late fees and fines, ended its people's enrolments and seen its periodic benefits dealt with; the agency completes it within 10 working days of the application (Decree 765 Art 10)."
+                )) }
+                details.action #cancellation-form open[mine.is_some()] {
+                    summary { (ctx.t("办理注销登记", "Cancel the registration")) }
+                    form method="post" action=(format!("/units/{unit_id}/cancellation")) novalidate {
+                        (session::csrf_field(ctx))
+                        (at_form(ctx, &["last_day", "received_on", "reason", "document"], e))
+                        (Input::date("cancellation-last-day", "last_day", ctx.t("最后参保日", "Last day insured"), v(|f| &f.last_day)).required().render(ctx, e))
+                        (Input::date("cancellation-received", "received_on", ctx.t("受理日期（空：今天）", "Received on (blank: today)"), v(|f| &f.received_on)).render(ctx, e))
+                        (Input::text("cancellation-reason", "reason", ctx.t("注销原因", "Reason"), v(|f| &f.reason)).required().max(200).render(ctx, e))
+                        (Input::text("cancellation-document", "document", ctx.t("注销文书", "Document"), v(|f| &f.document)).max(200).render(ctx, e))
+                        button.primary type="submit" data-action="cancel_unit" { (ctx.t("注销登记", "Cancel the registration")) }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -191,11 +191,13 @@ pub(super) async fn unit_page(
             } else {
                 None
             };
-            Ok::<_, gongshang_app::AppError>((d, successions, registrations, credit))
+            // Decree 765 Art 10: its cancellation, if any.
+            let cancelled = app.unit_cancellation(&actor, &d.unit.credit_code)?;
+            Ok::<_, gongshang_app::AppError>((d, successions, registrations, credit, cancelled))
         })
         .await;
     match loaded {
-        Ok((d, successions, registrations, credit)) => {
+        Ok((d, successions, registrations, credit, cancelled)) => {
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
             let tickets = super::tickets::tickets_about(state, ctx, SubjectKind::Bill, refs).await;
             let body = html! {
@@ -207,6 +209,7 @@ pub(super) async fn unit_page(
                 @if let Some(records) = &credit {
                     (super::handling::credit_section(ctx, gongshang_domain::handling::CreditSubjectKind::Unit, d.unit.credit_code.as_str(), &format!("/units/{}", d.unit.id), records, None))
                 }
+                (super::engagements::cancellation_section(ctx, id, cancelled.as_ref(), failed))
             };
             let page = respond(ctx, &d.unit.name.clone(), body);
             with_status(page, failed)

@@ -274,3 +274,48 @@ fn regs_art43_1_the_unit_page_records_a_merger_for_the_clerk_only() {
     let page = get(&other_page, &clerk).body;
     assert!(page.contains("承包经营合同2026-01"), "{page}");
 }
+
+/// Decree 765 Art 10 on the unit's page: the clerk's cancellation form is
+/// refused at the reason when blank, and, for a unit whose people are still
+/// enrolled, above the form with what still runs; the unit itself is not
+/// offered the form.
+#[test]
+fn decree765_art10_the_unit_page_refuses_to_cancel_a_unit_that_still_insures_people() {
+    let clerk = sign_in("clerk");
+    let unit = sign_in("unit");
+    let mine = location(&get("/units/mine", &unit));
+    assert!(
+        !get(&mine, &unit)
+            .body
+            .contains("data-action=\"cancel_unit\""),
+        "a unit does not cancel its own registration here"
+    );
+    let page = get(&mine, &clerk).body;
+    assert!(page.contains("data-action=\"cancel_unit\""), "{page}");
+    let send = |reason: &str| {
+        post(
+            &format!("{mine}/cancellation"),
+            &clerk,
+            &[
+                ("last_day", "2026-06-15"),
+                ("received_on", "2026-06-16"),
+                ("reason", reason),
+                ("document", "注销通知书2026-06"),
+            ],
+        )
+    };
+    let r = send("");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"reason-error\""), "{}", r.body);
+    assert!(
+        r.body.contains("注销通知书2026-06"),
+        "what was typed is kept"
+    );
+    let r = send("解散");
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(
+        r.body.contains("须先办理减员") || r.body.contains("结清后方可注销"),
+        "{}",
+        r.body
+    );
+}

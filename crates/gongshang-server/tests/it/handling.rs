@@ -510,3 +510,34 @@ fn regs_art35_para2_the_api_lists_the_medical_insurance_bases_to_the_agency_and_
         );
     });
 }
+
+/// Decree 765 Art 10 over the API: unit A, whose people are enrolled and
+/// whose bills are open, cannot cancel its registration (409, the reason in
+/// words); a date that is no date is named; a reviewer may not cancel; the
+/// unit has no cancellation to read (404).
+#[test]
+fn decree765_art10_the_api_refuses_to_cancel_a_unit_that_owes_or_still_insures_people() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let path = format!("/api/v1/units/{}/cancellation", f.unit_a.as_str());
+        let body = json!({"last_day": "2025-01-31", "received_on": "2025-02-03",
+            "reason": "解散", "document": "注销通知书"});
+        let r = s.send(req("POST", &path).bearer(s.token("reviewer")).json(&body));
+        assert_eq!(r.status, 403, "{}", r.body);
+        let mut bad = body.clone();
+        bad["last_day"] = json!("2025-02-30");
+        let r = s.send(req("POST", &path).bearer(s.token("clerk")).json(&bad));
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("last_day".into())),
+            "{}",
+            r.body
+        );
+        let r = s.send(req("POST", &path).bearer(s.token("clerk")).json(&body));
+        assert_eq!(r.status, 409, "{}", r.body);
+        let r = s.send(req("GET", &path).bearer(s.token("clerk")));
+        assert_eq!(r.status, 404, "{}", r.body);
+        let r = s.send(req("GET", &path).bearer(s.token("unit_a")));
+        assert_eq!(r.status, 404, "{}", r.body);
+    });
+}
