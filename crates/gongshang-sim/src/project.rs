@@ -69,7 +69,7 @@ use gongshang_rules::life_table::{LifeTable, Sex};
 use gongshang_rules::params::Status;
 use gongshang_rules::{Money, PolicySet};
 use jiff::civil::date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::population::{PaidItem, Population, SchemeBilling};
 use crate::reform::{Assumption, Override, Params, Reform};
@@ -107,7 +107,7 @@ impl Default for Options {
 }
 
 /// A year of a scenario.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearRow {
     pub year: i16,
     /// The insured (weights, grown by enrolment).
@@ -145,7 +145,7 @@ pub struct YearRow {
     pub payg_cost_rate: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioRun {
     pub name: String,
     pub years: Vec<YearRow>,
@@ -155,7 +155,7 @@ pub struct ScenarioRun {
 }
 
 /// P10, P50 and P90 over the replicates.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Band {
     pub year: i16,
     pub expenditure: [Money; 3],
@@ -163,7 +163,7 @@ pub struct Band {
 }
 
 /// What one override does alone, against the baseline, over the horizon.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attribution {
     pub provision: String,
     pub from: String,
@@ -175,7 +175,7 @@ pub struct Attribution {
 
 /// Who gains and who loses, in the first year the reform differs from the
 /// baseline: averages per insured a year, at the start's wages.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub group: String,
     pub insured: i64,
@@ -189,7 +189,7 @@ pub struct Group {
 }
 
 /// How the figures arose for one record, in the year of [`Group`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sample {
     pub record: usize,
     pub region: String,
@@ -204,7 +204,7 @@ pub struct Sample {
     pub explanation: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Projection {
     pub reform: String,
     pub start_year: i16,
