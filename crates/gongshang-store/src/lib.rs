@@ -35,6 +35,7 @@ pub mod pg_settings;
 mod pool;
 pub mod postgres;
 pub mod recovery;
+pub mod simulations;
 pub mod sqlite;
 pub mod tickets;
 pub mod views;
@@ -73,6 +74,7 @@ pub use model::*;
 pub use monitor::MonitorStore;
 pub use postgres::PostgresStore;
 pub use recovery::RecoveryStore;
+pub use simulations::SimulationStore;
 pub use sqlite::SqliteStore;
 pub use tickets::TicketStore;
 pub use views::ViewStore;
@@ -109,6 +111,7 @@ pub trait Store:
     + BackPaymentStore
     + RegistrationStore
     + CreditStore
+    + SimulationStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;
