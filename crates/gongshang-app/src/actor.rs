@@ -246,10 +246,19 @@ pub enum Action {
     RecordCredit,
     /// The records of dishonest acts (agency staff only).
     ReadCredit,
+    // issue 14: saved scenarios and simulation jobs
+    /// Save a reform as a named scenario (a new version), or archive one.
+    SaveScenario,
+    /// The saved scenarios and their versions.
+    ReadScenarios,
+    /// Start a projection as a background job (and run the queue).
+    RunSimulationJob,
+    /// The simulation jobs, their progress and results.
+    ReadSimulationJobs,
 }
 
 impl Action {
-    pub const ALL: [Action; 83] = [
+    pub const ALL: [Action; 87] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -351,6 +360,11 @@ impl Action {
         // Decree 765 Art 45
         Action::RecordCredit,
         Action::ReadCredit,
+        // issue 14: saved scenarios and simulation jobs
+        Action::SaveScenario,
+        Action::ReadScenarios,
+        Action::RunSimulationJob,
+        Action::ReadSimulationJobs,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -446,6 +460,10 @@ impl Action {
             Action::ReadRegistrations => "read registration applications",
             Action::RecordCredit => "record a dishonest act",
             Action::ReadCredit => "read the records of dishonest acts",
+            Action::SaveScenario => "save or archive a simulation scenario",
+            Action::ReadScenarios => "read the saved simulation scenarios",
+            Action::RunSimulationJob => "start a simulation job",
+            Action::ReadSimulationJobs => "read the simulation jobs",
         }
     }
 }
@@ -608,6 +626,11 @@ impl Role {
             // these pages, nor to analysts.
             RecordCredit => matches!(self, Clerk | Reviewer | Administrator),
             ReadCredit => matches!(self, Clerk | Reviewer | Administrator),
+            // issue 14: whoever may simulate keeps scenarios and runs them as
+            // jobs; the team shares them (aggregates only, no personal data).
+            SaveScenario | ReadScenarios | RunSimulationJob | ReadSimulationJobs => {
+                matches!(self, Clerk | Reviewer | Administrator | Analyst)
+            }
         }
     }
 }
