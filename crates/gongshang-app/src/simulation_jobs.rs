@@ -14,9 +14,9 @@
 //! Who: those who may simulate (analysts and agency staff) save, read and
 //! run; the team shares the scenarios and the jobs (aggregates only).
 
-use gongshang_store::simulations::{
-    JobError, JobStatus, NewScenario, NewSimulationJob, ScenarioRow, SimulationJobRow,
-};
+/// The store's rows of scenarios and jobs, as the app returns them.
+pub use gongshang_store::simulations::{JobError, JobStatus, ScenarioRow, SimulationJobRow};
+use gongshang_store::simulations::{NewScenario, NewSimulationJob};
 use jiff::civil::Date;
 
 use crate::actor::{Action, Actor};

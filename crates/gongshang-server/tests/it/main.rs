@@ -19,6 +19,7 @@ mod payers;
 mod plumbing;
 mod recurrence;
 mod roles;
+mod simulation_jobs;
 mod staff_api;
 mod staff_ui;
 mod stats;
