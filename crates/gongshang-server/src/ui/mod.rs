@@ -40,6 +40,7 @@ mod queue;
 mod recurrence;
 mod registry;
 mod review;
+mod scenarios;
 mod session;
 mod simulate;
 mod staff_words;
@@ -82,6 +83,7 @@ pub fn router() -> Router<AppState> {
         .merge(fund::router())
         .merge(payout::router())
         .merge(simulate::router())
+        .merge(scenarios::router())
         // issue 13: the employer's and the platform's pages
         .merge(employer::router())
         .merge(platform::router())
