@@ -15,9 +15,8 @@ use gongshang_app::App;
 use gongshang_app::accounts::Actor;
 
 /// Jobs run at once per server. One: a projection already uses both cores
-/// of the reference machine (`threads: 2`), and a job of 10,000,000 people
-/// holds about 1 GB; a second would only halve the speed of each and double
-/// the memory.
+/// of the reference machine (`threads: 2`); a second job would only halve
+/// the speed of each, and double the memory (157 MB for 10,000,000 people).
 pub const SIMULATION_WORKERS: usize = 1;
 
 #[derive(Default)]
