@@ -111,6 +111,18 @@ fn an_analyst_saves_a_scenario_runs_it_as_a_job_and_reads_the_result() {
         let listed = s.send(req("GET", "/api/v1/fund/simulation-jobs").bearer(analyst));
         assert_eq!(listed.json()[0]["id"], id, "{}", listed.body);
         assert_eq!(listed.json()[0]["result"], Value::Null);
+
+        // Archived: off the list, its versions still read; nothing deleted.
+        let archived =
+            s.send(req("POST", "/api/v1/fund/scenarios/ceiling/archive").bearer(analyst));
+        assert_eq!(archived.status, 200, "{}", archived.body);
+        assert_eq!(archived.json()["version"], 2);
+        let list = s.send(req("GET", "/api/v1/fund/scenarios").bearer(analyst));
+        assert_eq!(list.json(), json!([]), "{}", list.body);
+        let all = s.send(req("GET", "/api/v1/fund/scenarios?archived=true").bearer(analyst));
+        assert_eq!(all.json()[0]["name"], "ceiling", "{}", all.body);
+        let versions = s.send(req("GET", "/api/v1/fund/scenarios/ceiling").bearer(analyst));
+        assert_eq!(versions.json()["versions"].as_array().unwrap().len(), 2);
     });
 }
 
