@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/fund/scenarios/{name}/archive", post(archive))
         .route("/fund/simulation-jobs", post(start))
         .route("/fund/simulation-jobs/{id}", get(job_page))
+        .route("/fund/simulation-jobs/compare", get(compare_page))
 }
 
 /// The save form as submitted (kept as typed when refused).
@@ -622,6 +623,11 @@ fn job_body(ctx: &Ctx, job: &SimulationJob) -> Markup {
                 div.alert.error role="alert" { (say_here(ctx, e)) }
             }
             @if let Some(sim) = &job.result {
+                form.inline method="get" action="/fund/simulation-jobs/compare" {
+                    input type="hidden" name="a" value=(j.id);
+                    label { (ctx.t("与任务比较 #", "Compare with job #")) " " input name="b" inputmode="numeric" size="6"; }
+                    " " button type="submit" { (ctx.t("比较", "Compare")) }
+                }
                 (results(ctx, &format!("{url}?format=csv"), &format!("{url}?format=xlsx"), sim))
             }
         }
@@ -631,3 +637,104 @@ fn job_body(ctx: &Ctx, job: &SimulationJob) -> Markup {
 /// A job's synthetic population bound, for the note above (kept with the
 /// app's constant).
 const _: () = assert!(SIMULATION_JOB_MAX_PEOPLE == 10_000_000);
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct CompareQuery {
+    #[serde(default)]
+    a: String,
+    #[serde(default)]
+    b: String,
+}
+
+/// Two done jobs side by side: each one's parameters, then year by year the
+/// reform's income, expenditure and fund at year end of each, and the
+/// difference in the fund (b − a); the break-even rates.
+async fn compare_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    UrlQuery(q): UrlQuery<CompareQuery>,
+) -> Response {
+    let actor = match session::require(&ctx, Action::ReadSimulationJobs) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    let title = ctx.t("比较测算任务", "Compare simulation jobs");
+    let read = state
+        .run_read(move |app| {
+            let a = number(&q.a, "a", 0i64)?;
+            let b = number(&q.b, "b", 0i64)?;
+            let done = |id: i64, which: &'static str| -> Result<SimulationJob, AppError> {
+                let job = app.simulation_job(&actor, id)?;
+                if job.result.is_none() {
+                    return Err(AppError::invalid(
+                        which,
+                        format!("job {id} has no result: it is {}", job.row.status.as_str()),
+                    ));
+                }
+                Ok(job)
+            };
+            Ok::<_, AppError>((done(a, "a")?, done(b, "b")?))
+        })
+        .await;
+    match read {
+        Ok((a, b)) => respond(&ctx, title, compare_body(&ctx, &a, &b)),
+        Err(e) => (
+            super::error_status(&e),
+            respond(
+                &ctx,
+                title,
+                html! { h1 { (title) } (super::error_box(&ctx, &e)) },
+            ),
+        )
+            .into_response(),
+    }
+}
+
+fn compare_body(ctx: &Ctx, a: &SimulationJob, b: &SimulationJob) -> Markup {
+    use super::format::yuan;
+    let label = |j: &SimulationJob| match &j.row.scenario {
+        Some((name, version)) => format!("#{} {name} v{version}", j.row.id),
+        None => format!("#{}", j.row.id),
+    };
+    let (Some(sa), Some(sb)) = (&a.result, &b.result) else {
+        return html! {};
+    };
+    let (ra, rb) = (&sa.projection.reformed, &sb.projection.reformed);
+    html! {
+        h1 { (ctx.t("比较测算任务", "Compare simulation jobs")) }
+        p { a href="/fund/scenarios" { (ctx.t("← 全部方案与任务", "← All scenarios and jobs")) } }
+        div.table-wrap { table.sim-compare-params {
+            thead { tr { th {} th { a href=(format!("/fund/simulation-jobs/{}", a.row.id)) { (label(a)) } } th { a href=(format!("/fund/simulation-jobs/{}", b.row.id)) { (label(b)) } } } }
+            tbody {
+                tr { th scope="row" { (ctx.t("改革", "Reform")) } td { (sa.projection.reform) } td { (sb.projection.reform) } }
+                tr { th scope="row" { (ctx.t("人群", "Population")) } td { (population_text(ctx, &a.row)) } td { (population_text(ctx, &b.row)) } }
+                tr { th scope="row" { (ctx.t("年数、重复次数、种子", "Years, replicates, seed")) }
+                    td { (a.row.years) ", " (a.row.replicates) ", " (a.row.seed) } td { (b.row.years) ", " (b.row.replicates) ", " (b.row.seed) } }
+                tr { th scope="row" { (ctx.t("盈亏平衡费率（改革）", "Break-even rate (reform)")) } td { (ra.break_even_rate) } td { (rb.break_even_rate) } }
+            }
+        } }
+        h2 { (ctx.t("改革情形逐年对比", "The reform year by year")) }
+        div.table-wrap { table.sim-compare {
+            thead {
+                tr {
+                    th rowspan="2" { (ctx.t("年份", "Year")) }
+                    th colspan="2" { (ctx.t("收入", "Income")) }
+                    th colspan="2" { (ctx.t("支出", "Expenditure")) }
+                    th colspan="3" { (ctx.t("基金年末", "Fund at year end")) }
+                }
+                tr { @for _ in 0..3 { th.num { (label(a)) } th.num { (label(b)) } } th.num { (ctx.t("差额", "difference")) } }
+            }
+            tbody {
+                @for (ya, yb) in ra.years.iter().zip(&rb.years) {
+                    tr {
+                        td { (ya.year) @if ya.year != yb.year { " / " (yb.year) } }
+                        td.num { (yuan(ya.income)) } td.num { (yuan(yb.income)) }
+                        td.num { (yuan(ya.expenditure)) } td.num { (yuan(yb.expenditure)) }
+                        td.num { (yuan(ya.reserve)) } td.num { (yuan(yb.reserve)) }
+                        td.num.changed[ya.reserve != yb.reserve] { (yuan(gongshang_rules::Money::from_fen(yb.reserve.fen().saturating_sub(ya.reserve.fen())))) }
+                    }
+                }
+            }
+        } }
+    }
+}

@@ -1,8 +1,8 @@
 //! Issue 14: the analyst's saved scenarios and simulation jobs in the web
 //! UI, on the demo: a refused reform comes back under its field with what
 //! was typed; a saved one is listed, its versions shown; run as a job, its
-//! page shows the result with the reform page's chart and exports; a unit
-//! user is refused the page.
+//! page shows the result with the reform page's chart and exports, and two
+//! jobs compare year by year; a unit user is refused the page.
 
 use crate::common::{Session, get, location, post, sign_in};
 
@@ -125,6 +125,35 @@ fn the_analyst_saves_a_scenario_runs_it_as_a_job_and_reads_the_result() {
         "the job is listed: {}",
         list.body
     );
+
+    // A second run, its seed changed, compared with the first.
+    let second = post(
+        "/fund/simulation-jobs",
+        &s,
+        &[
+            ("scenario", "界限测试"),
+            ("people", "2000"),
+            ("years", "3"),
+            ("seed", "2"),
+        ],
+    );
+    let second = location(&second);
+    finished_job_page(&s, &second);
+    let (a, b) = (
+        job.trim_start_matches("/fund/simulation-jobs/"),
+        second.trim_start_matches("/fund/simulation-jobs/"),
+    );
+    let compared = get(&format!("/fund/simulation-jobs/compare?a={a}&b={b}"), &s);
+    assert_eq!(compared.status, 200, "{}", compared.body);
+    for text in ["改革情形逐年对比", "差额", &format!("#{b} 界限测试 v2")] {
+        assert!(
+            compared.body.contains(text),
+            "the comparison shows {text}: {}",
+            compared.body
+        );
+    }
+    let not_a_job = get(&format!("/fund/simulation-jobs/compare?a={a}&b=999999"), &s);
+    assert_eq!(not_a_job.status, 404, "{}", not_a_job.body);
 
     let unit = sign_in("unit");
     assert_eq!(get("/fund/scenarios", &unit).status, 403);
