@@ -253,10 +253,19 @@ pub enum Action {
     // Decree 765 Art 10
     /// Cancel a unit's registration once it owes nothing and nothing runs on.
     CancelUnit,
+    // issue 14: saved scenarios and simulation jobs
+    /// Save a reform as a named scenario (a new version), or archive one.
+    SaveScenario,
+    /// The saved scenarios and their versions.
+    ReadScenarios,
+    /// Start a projection as a background job (and run the queue).
+    RunSimulationJob,
+    /// The simulation jobs, their progress and results.
+    ReadSimulationJobs,
 }
 
 impl Action {
-    pub const ALL: [Action; 85] = [
+    pub const ALL: [Action; 89] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -362,6 +371,11 @@ impl Action {
         Action::ReadMedicalInsuranceBases,
         // Decree 765 Art 10
         Action::CancelUnit,
+        // issue 14: saved scenarios and simulation jobs
+        Action::SaveScenario,
+        Action::ReadScenarios,
+        Action::RunSimulationJob,
+        Action::ReadSimulationJobs,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -461,6 +475,10 @@ impl Action {
                 "read the medical insurance bases of disability allowances"
             }
             Action::CancelUnit => "cancel a unit's registration",
+            Action::SaveScenario => "save or archive a simulation scenario",
+            Action::ReadScenarios => "read the saved simulation scenarios",
+            Action::RunSimulationJob => "start a simulation job",
+            Action::ReadSimulationJobs => "read the simulation jobs",
         }
     }
 }
@@ -630,6 +648,11 @@ impl Role {
             // Decree 765 Art 10: the agency completes a unit's cancellation
             // (the unit applies on paper or through the registration window).
             CancelUnit => matches!(self, Clerk | Administrator),
+            // issue 14: whoever may simulate keeps scenarios and runs them as
+            // jobs; the team shares them (aggregates only, no personal data).
+            SaveScenario | ReadScenarios | RunSimulationJob | ReadSimulationJobs => {
+                matches!(self, Clerk | Reviewer | Administrator | Analyst)
+            }
         }
     }
 }

@@ -33,6 +33,7 @@ mod people;
 mod recovery;
 mod services;
 pub mod simulation;
+pub mod simulation_jobs;
 pub mod staff;
 pub mod tickets;
 pub mod views;

@@ -24,7 +24,7 @@ use gongshang_rules::scheme::Billing;
 use gongshang_sim::population::{RegionInfo, SchemeInfo};
 use gongshang_sim::{Population, SchemeBilling};
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::actor::{Action, Actor};
 use crate::error::AppError;
@@ -58,6 +58,39 @@ pub struct SimulationRequest {
     pub replicates: u16,
 }
 
+/// The stages of a projection, in order, as a job reports them.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Making or reading the population.
+    Population,
+    /// Projecting baseline, reform, each override alone and the replicates.
+    Projection,
+    /// Writing the result.
+    Storing,
+}
+
+impl Stage {
+    /// Every stage, in order: a job's `total` is their count.
+    pub const ALL: [Stage; 3] = [Stage::Population, Stage::Projection, Stage::Storing];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Population => "population",
+            Stage::Projection => "projection",
+            Stage::Storing => "storing",
+        }
+    }
+
+    /// The stages finished once this one begins.
+    pub fn done_before(self) -> i64 {
+        match self {
+            Stage::Population => 0,
+            Stage::Projection => 1,
+            Stage::Storing => 2,
+        }
+    }
+}
+
 /// The years of accidents the claim experience of a stored projection
 /// reads, before the day counted.
 pub const EXPERIENCE_YEARS: i16 = 3;
@@ -66,7 +99,7 @@ pub const EXPERIENCE_YEARS: i16 = 3;
 pub const SIMULATION_MAX_PEOPLE: u64 = 1_000_000;
 
 /// Why a stored enrolment is not in the projection.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LeftOut {
     /// A per-order scheme (the platform pilot): its cover is by the order,
@@ -145,10 +178,10 @@ impl LeftOut {
 }
 
 /// Where the projected records came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PopulationSummary {
     /// `synthetic` or `stored`.
-    pub source: &'static str,
+    pub source: String,
     /// The day the stored insured were counted on.
     pub on: Option<Date>,
     pub records: u64,
@@ -163,8 +196,9 @@ pub struct PopulationSummary {
     pub benefits_left_out: BTreeMap<LeftOut, u64>,
 }
 
-/// A projection and the population it ran over.
-#[derive(Clone, Debug)]
+/// A projection and the population it ran over: what a simulation job
+/// stores as JSON and reads back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Simulation {
     pub projection: gongshang_sim::Projection,
     pub population: PopulationSummary,
@@ -424,7 +458,7 @@ impl App {
         let (benefits_in_payment, survivors_at_assumed_age, benefits_left_out) =
             self.add_benefits_in_payment(&mut pop, on, &mut schemes, &mut regions)?;
         let summary = PopulationSummary {
-            source: "stored",
+            source: "stored".to_owned(),
             on: Some(on),
             records: u64::try_from(pop.len()).unwrap_or(u64::MAX),
             left_out,
@@ -543,6 +577,13 @@ impl App {
     /// (analysts and agency staff).
     pub fn simulate(&self, actor: &Actor, req: &SimulationRequest) -> Result<Simulation, AppError> {
         actor.authorize(Action::RunSimulation)?;
+        self.project_request(req, SIMULATION_MAX_PEOPLE, &mut |_| Ok(()))
+    }
+
+    /// The bounds of a request: years, replicates, the first year, and a
+    /// synthetic population of at most `max_people` (the synchronous
+    /// endpoint's or a job's) or a class from 1 to 8.
+    pub(crate) fn check_request(req: &SimulationRequest, max_people: u64) -> Result<(), AppError> {
         if !(1..=30).contains(&req.years) {
             return Err(AppError::invalid(
                 "years",
@@ -561,21 +602,52 @@ impl App {
                 format!("{}: allowed 2000 to 2100", req.start_year),
             ));
         }
-        let (pop, summary) = match req.population {
+        match req.population {
             PopulationSource::Synthetic { people } => {
-                if !(1..=SIMULATION_MAX_PEOPLE).contains(&people) {
+                if !(1..=max_people).contains(&people) {
+                    let larger = if max_people == SIMULATION_MAX_PEOPLE {
+                        "larger populations: a simulation job, or gongshang simulate"
+                    } else {
+                        "larger populations: gongshang simulate"
+                    };
                     return Err(AppError::invalid(
                         "people",
-                        format!(
-                            "{people}: allowed 1 to {SIMULATION_MAX_PEOPLE} (larger populations: gongshang simulate)"
-                        ),
+                        format!("{people}: allowed 1 to {max_people} ({larger})"),
                     ));
                 }
+            }
+            PopulationSource::Stored {
+                unitless_class: Some(c),
+                ..
+            } if !(1..=8).contains(&c) => {
+                return Err(AppError::invalid(
+                    "unitless_class",
+                    format!("{c}: allowed 1 to 8"),
+                ));
+            }
+            PopulationSource::Stored { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// [`App::simulate`] once authorized, with a synthetic population of at
+    /// most `max_people`; `stage` is told each stage as it begins
+    /// ([`Stage`]) and may stop the run by an error.
+    pub(crate) fn project_request(
+        &self,
+        req: &SimulationRequest,
+        max_people: u64,
+        stage: &mut dyn FnMut(Stage) -> Result<(), AppError>,
+    ) -> Result<Simulation, AppError> {
+        Self::check_request(req, max_people)?;
+        stage(Stage::Population)?;
+        let (pop, summary) = match req.population {
+            PopulationSource::Synthetic { people } => {
                 let start = jiff::civil::date(req.start_year, 1, 1);
                 let pop = Population::synthetic(&self.policy, people, req.seed, start)
                     .map_err(sim_error)?;
                 let summary = PopulationSummary {
-                    source: "synthetic",
+                    source: "synthetic".to_owned(),
                     on: None,
                     records: people,
                     left_out: BTreeMap::new(),
@@ -619,6 +691,7 @@ impl App {
         if let PopulationSource::Stored { on, .. } = req.population {
             self.blend_experience(on, &mut reform)?;
         }
+        stage(Stage::Projection)?;
         let projection = gongshang_sim::project(
             &pop,
             &self.policy,

@@ -48,6 +48,7 @@ mod payroll_cmds;
 mod policy_files;
 mod registry_cmds;
 mod render;
+mod scenario_cmds;
 mod serve;
 mod sim_cmds;
 mod synth;
@@ -176,7 +177,7 @@ enum Command {
         out: cases_cmds::Out,
     },
     /// Project the fund under the baseline and a reform, side by side (issue 14)
-    Simulate(sim_cmds::SimulateArgs),
+    Simulate(sim_cmds::SimulateCmd),
     /// The fund: income-expenditure statements and the monthly reserve run (issue 14)
     Fund {
         #[command(subcommand)]
@@ -449,7 +450,11 @@ fn main() -> ExitCode {
         Command::Payroll { command, out } => payroll_cmds::run(&command, &out),
         Command::Ticket { command, out } => ticket_cmds::run(&command, &out),
         Command::Fund { command, out } => fund_cmds::run(&command, &out),
-        Command::Simulate(args) => sim_cmds::simulate(&args),
+        Command::Simulate(cmd) => match &cmd.what {
+            None => sim_cmds::simulate(&cmd.args),
+            Some(sim_cmds::SimulateWhat::Scenario { command }) => scenario_cmds::scenario(command),
+            Some(sim_cmds::SimulateWhat::Job { command }) => scenario_cmds::job(command),
+        },
         Command::Synth {
             what: SynthCommand::Population(args),
         } => sim_cmds::synth_population(&args),

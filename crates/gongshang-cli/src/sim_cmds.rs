@@ -18,6 +18,30 @@ use jiff::civil::date;
 
 use crate::CliError;
 
+/// `gongshang simulate [ARGS]`, or its saved scenarios and jobs.
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SimulateCmd {
+    #[command(subcommand)]
+    pub what: Option<SimulateWhat>,
+    #[command(flatten)]
+    pub args: SimulateArgs,
+}
+
+#[derive(clap::Subcommand)]
+pub enum SimulateWhat {
+    /// Saved reform scenarios in a database: save, list, show, archive
+    Scenario {
+        #[command(subcommand)]
+        command: crate::scenario_cmds::ScenarioCmd,
+    },
+    /// Simulation jobs in a database: start (and --wait), list, show
+    Job {
+        #[command(subcommand)]
+        command: crate::scenario_cmds::JobCmd,
+    },
+}
+
 #[derive(clap::Args)]
 pub struct SimulateArgs {
     /// The reform: a TOML file of dated overrides and assumptions [default: none, the baseline against itself]

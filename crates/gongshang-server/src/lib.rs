@@ -15,6 +15,7 @@ pub mod error;
 pub mod log;
 pub mod metrics;
 pub mod openapi;
+pub mod sim_jobs;
 pub mod throttle;
 pub mod ui;
 
@@ -80,6 +81,8 @@ pub struct AppState {
     blocking: Arc<tokio::sync::Semaphore>,
     /// [`AppState::run_read`] runs on the async worker (SQLite).
     inline_reads: bool,
+    /// The simulation jobs' workers ([`sim_jobs`]).
+    pub sim_jobs: sim_jobs::JobRunner,
 }
 
 /// What a server remembers of a bearer token: its account, the credentials
@@ -87,6 +90,9 @@ pub struct AppState {
 type RememberedToken = (Account, i64, Instant);
 
 impl AppState {
+    /// The state of a server starting: the simulation jobs left running by
+    /// the last stop are marked interrupted and the queued ones start
+    /// ([`sim_jobs::JobRunner::start`]).
     pub fn new(app: App) -> AppState {
         let inline_reads = matches!(app.backend(), gongshang_app::model::BackendKind::Sqlite);
         let calls = if inline_reads {
@@ -94,9 +100,13 @@ impl AppState {
         } else {
             POSTGRES_BLOCKING_CALLS
         };
+        let app = Arc::new(app);
+        let sim_jobs = sim_jobs::JobRunner::default();
+        sim_jobs.start(&app);
         AppState {
             inline_reads,
-            app: Arc::new(app),
+            sim_jobs,
+            app,
             metrics: Arc::default(),
             secure_cookies: false,
             throttle: Arc::default(),

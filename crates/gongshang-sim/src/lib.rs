@@ -26,6 +26,7 @@ pub mod population;
 pub mod project;
 pub mod reform;
 pub mod rng;
+pub mod stored_money;
 
 pub use population::{Population, SchemeBilling};
 pub use project::{Options, Projection, project};

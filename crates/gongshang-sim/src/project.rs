@@ -69,7 +69,7 @@ use gongshang_rules::life_table::{LifeTable, Sex};
 use gongshang_rules::params::Status;
 use gongshang_rules::{Money, PolicySet};
 use jiff::civil::date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::population::{PaidItem, Population, SchemeBilling};
 use crate::reform::{Assumption, Override, Params, Reform};
@@ -107,37 +107,52 @@ impl Default for Options {
 }
 
 /// A year of a scenario.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearRow {
     pub year: i16,
     /// The insured (weights, grown by enrolment).
     pub insured: i64,
     /// The year's wage base of the monthly-wage schemes.
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub wage_base: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub income_unit: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub income_worker: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub income_city: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub income: Money,
     /// Expected claims ending in a grade or a death.
     pub claims: i64,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub one_time_disability: Money,
     /// Grade 1-4 allowances of new claims.
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub allowances: Money,
     /// The one-time death benefit and funeral subsidy of new deaths.
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub death: Money,
     /// Survivors' pensions of new deaths.
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub survivors: Money,
     /// Living care of new grade 1-4 claims.
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub living_care: Money,
     /// The benefits in payment at the start, by item (the allowances with
     /// the Art 35(3) difference after the retirement age).
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub in_payment_allowances: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub in_payment_living_care: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub in_payment_survivors: Money,
     /// The beneficiaries in payment expected alive at the start of the year.
     pub in_payment_beneficiaries: i64,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub expenditure: Money,
     /// The fund at the end of the year.
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub reserve: Money,
     /// The fund in months of the year's expenditure (`14.2`).
     pub months_of_reserve: Option<String>,
@@ -145,7 +160,7 @@ pub struct YearRow {
     pub payg_cost_rate: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioRun {
     pub name: String,
     pub years: Vec<YearRow>,
@@ -155,56 +170,71 @@ pub struct ScenarioRun {
 }
 
 /// P10, P50 and P90 over the replicates.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Band {
     pub year: i16,
+    #[serde(deserialize_with = "crate::stored_money::bands")]
     pub expenditure: [Money; 3],
+    #[serde(deserialize_with = "crate::stored_money::bands")]
     pub reserve: [Money; 3],
 }
 
 /// What one override does alone, against the baseline, over the horizon.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attribution {
     pub provision: String,
     pub from: String,
     pub value: String,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub income: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub expenditure: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub reserve_end: Money,
 }
 
 /// Who gains and who loses, in the first year the reform differs from the
 /// baseline: averages per insured a year, at the start's wages.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub group: String,
     pub insured: i64,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub premium_baseline: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub premium_reform: Money,
     pub paying_more: i64,
     pub paying_less: i64,
     /// The average benefit wage (what a claim's benefits are counted on).
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub benefit_wage_baseline: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub benefit_wage_reform: Money,
 }
 
 /// How the figures arose for one record, in the year of [`Group`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sample {
     pub record: usize,
     pub region: String,
     pub scheme: String,
     pub class: u8,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub wage: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub regional_average: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub base_baseline: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub premium_baseline: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub base_reform: Money,
+    #[serde(deserialize_with = "crate::stored_money::money")]
     pub premium_reform: Money,
     pub explanation: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Projection {
     pub reform: String,
     pub start_year: i16,

@@ -246,7 +246,7 @@ impl Params {
 }
 
 /// An experience assumption: a value and what it rests on.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Assumption {
     pub key: String,
     pub value_ppm: i64,

@@ -36,6 +36,7 @@ pub mod pg_settings;
 mod pool;
 pub mod postgres;
 pub mod recovery;
+pub mod simulations;
 pub mod sqlite;
 pub mod tickets;
 pub mod views;
@@ -77,6 +78,7 @@ pub use model::*;
 pub use monitor::MonitorStore;
 pub use postgres::PostgresStore;
 pub use recovery::RecoveryStore;
+pub use simulations::SimulationStore;
 pub use sqlite::SqliteStore;
 pub use tickets::TicketStore;
 pub use views::ViewStore;
@@ -114,6 +116,7 @@ pub trait Store:
     + RegistrationStore
     + CreditStore
     + UnitCancellationStore
+    + SimulationStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

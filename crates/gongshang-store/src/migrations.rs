@@ -245,6 +245,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0260_credentials_epoch_notify.sql"),
         postgres: include_str!("../migrations/postgres/0260_credentials_epoch_notify.sql"),
     },
+    // issue 14: saved reform scenarios (versioned) and simulation jobs run
+    // in the background (src/simulations.rs).
+    Migration {
+        version: 280,
+        name: "simulation_scenarios_jobs",
+        sqlite: include_str!("../migrations/sqlite/0280_simulation_scenarios_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0280_simulation_scenarios_jobs.sql"),
+    },
     // Regulations Art 35: a grade 1-4 worker's retirement as a record, which
     // ends the medical insurance base on the allowance (para 2).
     Migration {

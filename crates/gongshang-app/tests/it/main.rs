@@ -20,6 +20,7 @@ mod permissions;
 mod recurrence;
 mod scheme_claims;
 mod simulation;
+mod simulation_jobs;
 mod tickets;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};

@@ -125,6 +125,11 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadMedicalInsuranceBases, "c r a u"),
     // Decree 765 Art 10
     (Action::CancelUnit, "c a"),
+    // issue 14: saved scenarios and simulation jobs
+    (Action::SaveScenario, "c r a s"),
+    (Action::ReadScenarios, "c r a s"),
+    (Action::RunSimulationJob, "c r a s"),
+    (Action::ReadSimulationJobs, "c r a s"),
 ];
 
 fn letter(role: Role) -> &'static str {
@@ -1123,6 +1128,75 @@ fn every_use_case_asks_the_table_for_its_action() {
                     None,
                 ))
             }),
+        ),
+        // issue 14: saved scenarios and simulation jobs
+        (
+            Action::SaveScenario,
+            "save_scenario",
+            Box::new(|a, x| {
+                ok(a.save_scenario(
+                    x,
+                    &gongshang_app::simulation_jobs::ScenarioInput {
+                        name: format!("perm-{}", x.login),
+                        description: String::new(),
+                        reform: "name = \"nothing\"\n".into(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::SaveScenario,
+            "archive_scenario",
+            Box::new(|a, x| ok(a.archive_scenario(x, "no such scenario"))),
+        ),
+        (
+            Action::ReadScenarios,
+            "scenarios",
+            Box::new(|a, x| ok(a.scenarios(x, true))),
+        ),
+        (
+            Action::ReadScenarios,
+            "scenario_versions",
+            Box::new(|a, x| ok(a.scenario_versions(x, "no such scenario"))),
+        ),
+        (
+            Action::RunSimulationJob,
+            "start_simulation_job",
+            Box::new(|a, x| {
+                ok(a.start_simulation_job(
+                    x,
+                    &gongshang_app::simulation_jobs::JobRequest {
+                        reform: gongshang_app::simulation_jobs::JobReform::Inline(None),
+                        population: gongshang_app::simulation::PopulationSource::Synthetic {
+                            people: 10,
+                        },
+                        seed: 1,
+                        start_year: 2026,
+                        years: 1,
+                        replicates: 0,
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::RunSimulationJob,
+            "run_next_simulation_job",
+            Box::new(|a, x| ok(a.run_next_simulation_job(x))),
+        ),
+        (
+            Action::RunSimulationJob,
+            "interrupt_simulation_jobs",
+            Box::new(|a, x| ok(a.interrupt_simulation_jobs(x))),
+        ),
+        (
+            Action::ReadSimulationJobs,
+            "simulation_jobs",
+            Box::new(|a, x| ok(a.simulation_jobs(x, 10))),
+        ),
+        (
+            Action::ReadSimulationJobs,
+            "simulation_job",
+            Box::new(|a, x| ok(a.simulation_job(x, 999))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

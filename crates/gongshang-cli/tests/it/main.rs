@@ -12,6 +12,7 @@ mod medical;
 mod notices;
 mod plumbing;
 mod registry;
+mod simulation_jobs;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -150,7 +150,7 @@ impl From<&FundStatement> for FundStatementView {
 }
 
 /// A file download.
-fn attachment(content_type: &'static str, filename: String, body: Vec<u8>) -> Response {
+pub(crate) fn attachment(content_type: &'static str, filename: String, body: Vec<u8>) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (

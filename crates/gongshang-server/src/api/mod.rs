@@ -26,6 +26,7 @@ pub mod recurrences;
 pub mod registry;
 pub mod review;
 pub mod revisions;
+pub mod simulation_jobs;
 pub mod stats;
 pub mod tickets;
 
@@ -70,7 +71,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(monitor::router())
         .merge(matching::router())
         .merge(medical::router())
-        .merge(handling::router());
+        .merge(handling::router())
+        // issue 14: saved scenarios and simulation jobs
+        .merge(simulation_jobs::router());
     OpenApiRouter::new().nest("/api/v1", v1)
 }
 

@@ -129,6 +129,10 @@ fn body(
                 " "
                 a.button href="/fund/simulate" { (ctx.t("改革测算", "Simulate a reform")) }
             }
+            @if ctx.viewer.may(Action::ReadScenarios) {
+                " "
+                a.button href="/fund/scenarios" { (ctx.t("测算方案与任务", "Scenarios and jobs")) }
+            }
         }
         (chart(ctx, months))
         div.table-wrap {

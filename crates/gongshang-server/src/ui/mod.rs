@@ -41,6 +41,7 @@ mod queue;
 mod recurrence;
 mod registry;
 mod review;
+mod scenarios;
 mod session;
 mod simulate;
 mod staff_words;
@@ -83,6 +84,7 @@ pub fn router() -> Router<AppState> {
         .merge(fund::router())
         .merge(payout::router())
         .merge(simulate::router())
+        .merge(scenarios::router())
         // issue 13: the employer's and the platform's pages
         .merge(employer::router())
         .merge(platform::router())

@@ -121,7 +121,7 @@ impl SimForm {
 
 /// The form's field an error belongs under (the reform file's own parts all
 /// go under the reform).
-fn field_of(e: &AppError) -> Option<&'static str> {
+pub(super) fn field_of(e: &AppError) -> Option<&'static str> {
     match e.field()? {
         "reform" | "assumption" | "baseline" | "override" => Some("reform"),
         "population" => Some("source"),
@@ -139,7 +139,7 @@ fn field_of(e: &AppError) -> Option<&'static str> {
 /// What was wrong, in the page's language. The allowed ranges are the
 /// app's; the reform file's own message (a parameter's key, a date) is
 /// quoted after the words.
-fn say(ctx: &Ctx, e: &AppError) -> String {
+pub(super) fn say(ctx: &Ctx, e: &AppError) -> String {
     let detail = match e {
         AppError::Invalid { reason, .. } => reason.clone(),
         other => other.to_string(),
@@ -238,6 +238,7 @@ fn body(ctx: &Ctx, f: &SimForm, sim: Option<&Simulation>, error: Option<&AppErro
     };
     html! {
         h1 { (ctx.t("基金改革测算", "Reform simulation")) }
+        p { a href="/fund/scenarios" { (ctx.t("已保存的方案与后台测算任务", "Saved scenarios and background simulation jobs")) } }
         p.note { (ctx.t(
             "将改革写成带生效日期的参数调整，与现行政策（基准）逐年对比：收入、支出、储备金及可支付月数、现收现付费率；差异按每项调整分解；按工资十分位看谁多缴谁少缴。测算不改变任何记录。",
             "Write the reform as dated parameter overrides and compare it year by year with the policy in force (the baseline): income, expenditure, the reserve and its months, the pay-as-you-go rate; the difference by each override; who pays more or less by wage decile. Nothing is changed by a projection."
@@ -303,11 +304,13 @@ fn body(ctx: &Ctx, f: &SimForm, sim: Option<&Simulation>, error: Option<&AppErro
             }
             button type="submit" { (ctx.t("测算", "Project")) }
         }
-        @if let Some(sim) = sim { (results(ctx, f, sim)) }
+        @if let Some(sim) = sim { (results(ctx, &f.link("csv"), &f.link("xlsx"), sim)) }
     }
 }
 
-fn results(ctx: &Ctx, f: &SimForm, sim: &Simulation) -> Markup {
+/// A projection's results: the population, the exports (`csv`, `xlsx`: their
+/// addresses), the chart and the tables (a simulation job's page too).
+pub(super) fn results(ctx: &Ctx, csv: &str, xlsx: &str, sim: &Simulation) -> Markup {
     let p = &sim.projection;
     let pop = &sim.population;
     html! {
@@ -363,9 +366,9 @@ fn results(ctx: &Ctx, f: &SimForm, sim: &Simulation) -> Markup {
                 ul { @for o in &p.overrides { li { code { (o) } } } }
             }
             div.toolbar {
-                a.button href=(f.link("csv")) hx-boost="false" download { (ctx.t("导出 CSV", "Export CSV")) }
+                a.button href=(csv) hx-boost="false" download { (ctx.t("导出 CSV", "Export CSV")) }
                 " "
-                a.button href=(f.link("xlsx")) hx-boost="false" download { (ctx.t("导出 Excel", "Export Excel")) }
+                a.button href=(xlsx) hx-boost="false" download { (ctx.t("导出 Excel", "Export Excel")) }
             }
             (chart(ctx, &p.baseline, &p.reformed, &p.bands_reform))
             p {

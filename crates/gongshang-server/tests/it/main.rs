@@ -19,6 +19,8 @@ mod payers;
 mod plumbing;
 mod recurrence;
 mod roles;
+mod scenarios_ui;
+mod simulation_jobs;
 mod staff_api;
 mod staff_ui;
 mod stats;

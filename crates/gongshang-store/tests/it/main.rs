@@ -17,5 +17,6 @@ mod migrations;
 mod monitor;
 mod orders;
 mod registry;
+mod simulations;
 mod tickets;
 mod views;
