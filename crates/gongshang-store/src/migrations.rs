@@ -245,6 +245,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0260_credentials_epoch_notify.sql"),
         postgres: include_str!("../migrations/postgres/0260_credentials_epoch_notify.sql"),
     },
+    // issue 16: incremental monitoring runs (order batches' days, a run's
+    // mode and watermarks).
+    Migration {
+        version: 290,
+        name: "monitor_incremental",
+        sqlite: include_str!("../migrations/sqlite/0290_monitor_incremental.sql"),
+        postgres: include_str!("../migrations/postgres/0290_monitor_incremental.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

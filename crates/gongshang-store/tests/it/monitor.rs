@@ -62,8 +62,9 @@ fn a_persons_day_of_orders_is_grouped_across_platforms_in_the_database() {
         ];
         s.import_orders(&batch, import, ACTOR, now()).unwrap();
         let facts = s
-            .monitor_facts(FactFilter {
+            .monitor_facts(&FactFilter {
                 max_span_minutes: Some(16 * 60),
+                ..FactFilter::default()
             })
             .unwrap();
         assert_eq!(facts.long_days.len(), 1, "{:?}", facts.long_days);
@@ -83,8 +84,9 @@ fn a_persons_day_of_orders_is_grouped_across_platforms_in_the_database() {
         again.push(order_at("eleme", 8, 2, day, 5, 30));
         s.import_orders(&again, import, ACTOR, now()).unwrap();
         let facts = s
-            .monitor_facts(FactFilter {
+            .monitor_facts(&FactFilter {
                 max_span_minutes: Some(16 * 60),
+                ..FactFilter::default()
             })
             .unwrap();
         let days: Vec<(String, i64, i64, i64, i64)> = facts
@@ -121,8 +123,9 @@ fn a_persons_day_of_orders_is_grouped_across_platforms_in_the_database() {
         let again = s.declare_platform_month(&decl, ACTOR, now()).unwrap_err();
         assert_eq!(again.code(), "duplicate");
         let facts = s
-            .monitor_facts(FactFilter {
+            .monitor_facts(&FactFilter {
                 max_span_minutes: None,
+                ..FactFilter::default()
             })
             .unwrap();
         assert!(facts.long_days.is_empty());
