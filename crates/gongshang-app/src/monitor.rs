@@ -172,12 +172,26 @@ impl App {
     /// import: the watermarks stay where they were, so the next run covers
     /// the import's rows.
     pub(crate) fn monitor_after_import(&self) -> Option<RunReport> {
+        if !self
+            .monitor_after_import
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return None;
+        }
         match self.store.last_monitor_watermarks() {
             Ok(Some(_)) => self
                 .run_monitor_in(&Actor::system(), RunMode::Incremental)
                 .ok(),
             _ => None,
         }
+    }
+
+    /// Turns the incremental run after each import on or off (a bulk load
+    /// of history, or a benchmark timing the run on its own); the nightly
+    /// full run, or the next incremental one, then covers what was imported.
+    pub fn set_monitor_after_import(&self, on: bool) {
+        self.monitor_after_import
+            .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn run_monitor_window(&self, actor: &Actor, window: RunWindow) -> Result<RunReport, AppError> {
