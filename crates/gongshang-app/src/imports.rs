@@ -431,6 +431,7 @@ impl App {
             .write_registry_import(&plan, &actor.audit_name(), self.now())?;
         report.import_id = Some(written.import_id);
         report.stored = true;
+        self.monitor_after_import();
         report.added =
             (plan.units.len() + plan.people.len() + plan.enrollments.len() + plan.payments.len())
                 as u64
@@ -1093,13 +1094,15 @@ impl App {
         rows_rejected: u64,
     ) -> Result<ImportSummary, AppError> {
         actor.authorize(Action::ImportOrders)?;
-        Ok(self.store.finish_import(
+        let summary = self.store.finish_import(
             import_id,
             rows_read,
             rows_rejected,
             &actor.audit_name(),
             self.now(),
-        )?)
+        )?;
+        self.monitor_after_import();
+        Ok(summary)
     }
 
     /// Records why an order import stopped; it then shows as failed. A run

@@ -257,6 +257,7 @@ impl App {
         report.added = added;
         report.already_there = already;
         report.stored = true;
+        self.monitor_after_import();
         Ok(report)
     }
 
@@ -545,6 +546,9 @@ impl App {
             self.now(),
         )?;
         let hits = self.store.match_hits(Some(run.id))?;
+        // The hits are what benefit_after_life_event reads: the life events
+        // imported reach the monitoring through them.
+        self.monitor_after_import();
         Ok(MatchRunView {
             run,
             hits,

@@ -11,14 +11,14 @@ use gongshang_domain::coverage;
 use gongshang_domain::ids::PlatformId;
 use gongshang_domain::monitor::grading::{self, Grade, Graded, GradingParams, GroupWarning};
 use gongshang_domain::monitor::sample::{self, Drawn, Population, SAMPLE_RULE};
-use gongshang_domain::monitor::{self, AlertCommand, Outcome, Precision};
+use gongshang_domain::monitor::{self, AlertCommand, Outcome, Precision, RunMode};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
 use gongshang_rules::monitoring::MonitorRule;
 pub use gongshang_store::monitor::{
-    AlertEventRow, AlertRow, FlagRow, MonitorRunRow, PlatformDeclaration,
+    AlertEventRow, AlertRow, FlagRow, MonitorRunRow, PlatformDeclaration, Watermarks,
 };
-use gongshang_store::monitor::{AlertFilter, FactFilter};
+use gongshang_store::monitor::{AlertFilter, FactFilter, FactScope, RunWindow};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -48,6 +48,9 @@ pub struct AlertDetail {
 #[derive(Clone, Debug, Serialize)]
 pub struct RunReport {
     pub run: MonitorRunRow,
+    /// The mode asked for: an incremental run with no earlier watermarks
+    /// (no run yet) runs in full, and `run.mode` says so.
+    pub asked: RunMode,
     pub gather_ms: u64,
     pub evaluate_ms: u64,
     pub write_ms: u64,
@@ -122,7 +125,76 @@ impl App {
     /// A full run of the rules in force today over everything stored. Runs
     /// again over the same data open nothing new (flags are keyed).
     pub fn run_monitor(&self, actor: &Actor) -> Result<RunReport, AppError> {
+        self.run_monitor_in(actor, RunMode::Full)
+    }
+
+    /// A run in `mode`: `full` over everything stored (the nightly
+    /// reference), or `incremental` over the facts touching the rows
+    /// written since the last run's watermarks (the people of new cases
+    /// and covers, the people and units of new enrolments, the units of new
+    /// cases, the days of new order batches, new declarations, matching
+    /// hits and ledger transactions). Both record the watermarks they read
+    /// first, so the next incremental run starts there. An incremental run
+    /// with no earlier watermarks runs in full. `sample` is not a mode to
+    /// run in (see [`App::draw_audit_sample`]).
+    pub fn run_monitor_in(&self, actor: &Actor, mode: RunMode) -> Result<RunReport, AppError> {
         actor.authorize(Action::RunMonitor)?;
+        if mode == RunMode::Sample {
+            return Err(AppError::invalid(
+                "mode",
+                "a run is full or incremental; a sample is drawn with its own command",
+            ));
+        }
+        // The watermarks first: every row at or under them is committed,
+        // and the facts read after them see those rows.
+        let watermarks = self.store.monitor_watermarks()?;
+        let since = match mode {
+            RunMode::Incremental => self.store.last_monitor_watermarks()?,
+            _ => None,
+        };
+        let window = RunWindow {
+            mode: if since.is_some() {
+                RunMode::Incremental
+            } else {
+                RunMode::Full
+            },
+            since,
+            watermarks: Some(watermarks),
+        };
+        let mut report = self.run_monitor_window(actor, window)?;
+        report.asked = mode;
+        Ok(report)
+    }
+
+    /// After an import through the app: an incremental run as the system,
+    /// once a run has recorded watermarks (until the first full run there is
+    /// nothing to be incremental after). Its failure does not undo the
+    /// import: the watermarks stay where they were, so the next run covers
+    /// the import's rows.
+    pub(crate) fn monitor_after_import(&self) -> Option<RunReport> {
+        if !self
+            .monitor_after_import
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return None;
+        }
+        match self.store.last_monitor_watermarks() {
+            Ok(Some(_)) => self
+                .run_monitor_in(&Actor::system(), RunMode::Incremental)
+                .ok(),
+            _ => None,
+        }
+    }
+
+    /// Turns the incremental run after each import on or off (a bulk load
+    /// of history, or a benchmark timing the run on its own); the nightly
+    /// full run, or the next incremental one, then covers what was imported.
+    pub fn set_monitor_after_import(&self, on: bool) {
+        self.monitor_after_import
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn run_monitor_window(&self, actor: &Actor, window: RunWindow) -> Result<RunReport, AppError> {
         let today = self.today_in_china();
         let rules: Vec<&MonitorRule> = self.policy.monitor_rules_on(today).collect();
         monitor::check_rules(rules.iter().copied())?;
@@ -134,7 +206,17 @@ impl App {
         // Timing for the report only (the clock of the process, not the
         // app's: durations are not legal dates).
         let started = std::time::Instant::now();
-        let facts = self.store.monitor_facts(FactFilter { max_span_minutes })?;
+        let scope = match (&window.since, &window.watermarks) {
+            (Some(since), Some(until)) if window.mode == RunMode::Incremental => Some(FactScope {
+                since: since.clone(),
+                until: until.clone(),
+            }),
+            _ => None,
+        };
+        let facts = self.store.monitor_facts(&FactFilter {
+            max_span_minutes,
+            scope,
+        })?;
         let gather_ms = started.elapsed().as_millis() as u64;
         let started = std::time::Instant::now();
         let flags = monitor::evaluate(&rules, &facts)?;
@@ -147,11 +229,12 @@ impl App {
             .iter()
             .map(|r| format!("{}@{}", r.id, r.version))
             .collect();
-        let run = self.store.write_monitor_run(
+        let run = self.store.record_monitor_run(
             today,
             &ids,
             found,
             &plan,
+            &window,
             &actor.audit_name(),
             self.now(),
         )?;
@@ -192,12 +275,24 @@ impl App {
             ),
         ]);
         Ok(RunReport {
+            asked: run.mode,
             run,
             gather_ms,
             evaluate_ms,
             write_ms,
             facts,
         })
+    }
+
+    /// The latest monitoring runs, newest first, with their mode and the
+    /// ids each covered.
+    pub fn monitor_runs(
+        &self,
+        actor: &Actor,
+        limit: Option<i64>,
+    ) -> Result<Vec<MonitorRunRow>, AppError> {
+        actor.authorize(Action::ReadAlerts)?;
+        Ok(self.store.monitor_runs(limit.unwrap_or(20))?)
     }
 
     /// Alerts, most severe first: `state` is `open`, `investigating`,
@@ -399,11 +494,12 @@ impl App {
         let draw_id = format!("{today}-{}-{seed}", population.as_str());
         let known = self.store.monitor_known()?;
         let plan = sample::sample_plan(population, &draw_id, &drawn, &known);
-        let run = self.store.write_monitor_run(
+        let run = self.store.record_monitor_run(
             today,
             &[format!("{SAMPLE_RULE}:{draw_id}")],
             drawn.len() as i64,
             &plan,
+            &RunWindow::unwatched(RunMode::Sample),
             &actor.audit_name(),
             self.now(),
         )?;

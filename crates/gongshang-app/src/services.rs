@@ -39,6 +39,9 @@ pub struct App {
     pub(crate) calendar: RwLock<Arc<HolidayCalendar>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) due_day: i8,
+    /// Whether an import through the app runs the monitoring incrementally
+    /// after it (on by default; a bulk load or a benchmark turns it off).
+    pub(crate) monitor_after_import: std::sync::atomic::AtomicBool,
 }
 
 /// A unit as people write it (a CSV row, a form).
@@ -230,6 +233,7 @@ impl App {
             calendar: RwLock::new(Arc::new(calendar)),
             clock,
             due_day: DEFAULT_DUE_DAY,
+            monitor_after_import: std::sync::atomic::AtomicBool::new(true),
         })
     }
 

@@ -5,7 +5,7 @@
 //! platforms with the warnings of their groups, and a platform's declared month.
 
 use gongshang_domain::ids::PlatformId;
-use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo};
+use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo, RunMode};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
 
@@ -17,8 +17,23 @@ use crate::render::display_width;
 pub enum MonitorCmd {
     /// The rules in force today: severity, threshold, parameters, source, precision
     Rules,
-    /// Run every rule in force over everything stored (prints the timing)
-    Run,
+    /// Run every rule in force: over everything stored (--full, the
+    /// default: the nightly reference) or over what was written since the
+    /// last run (--incremental); prints the timing and the ids covered
+    Run {
+        /// Only the facts touching the rows written since the last run's
+        /// watermarks (in full when no run recorded any)
+        #[arg(long, conflicts_with = "full")]
+        incremental: bool,
+        /// Everything stored (the default)
+        #[arg(long)]
+        full: bool,
+    },
+    /// The latest runs: mode, what each found, the ids each covered
+    Runs {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
     /// The alerts, most severe first
     Alerts {
         /// open, investigating, referred, closed, or active (all but closed)
@@ -151,23 +166,57 @@ pub fn run(cmd: &MonitorCmd, out: &Out) -> Result<(), CliError> {
                 println!("    {}", if zh { &r.rule.name_zh } else { &r.rule.name_en });
             }
         }
-        MonitorCmd::Run => {
-            let report = app.run_monitor(&actor)?;
+        MonitorCmd::Run { incremental, .. } => {
+            let mode = if *incremental {
+                RunMode::Incremental
+            } else {
+                RunMode::Full
+            };
+            let report = app.run_monitor_in(&actor, mode)?;
             if out.json {
                 json(&report);
                 return Ok(());
             }
             let r = &report.run;
             println!(
-                "run {} on {}: {} flags found, {} new; {} alerts opened, {} grown",
-                r.id, r.as_of, r.flags_found, r.flags_new, r.alerts_opened, r.alerts_grown
+                "run {} ({}) on {}: {} flags found, {} new; {} alerts opened, {} grown",
+                r.id,
+                r.mode.as_str(),
+                r.as_of,
+                r.flags_found,
+                r.flags_new,
+                r.alerts_opened,
+                r.alerts_grown
             );
+            if report.asked != r.mode {
+                println!("no run recorded watermarks before: this one ran in full");
+            }
+            println!("covered: {}", covered(r));
             println!(
                 "time: gather {} ms, evaluate {} ms, write {} ms",
                 report.gather_ms, report.evaluate_ms, report.write_ms
             );
             for (rule, n) in &report.facts {
                 println!("  {} {n} facts", pad(rule, 30));
+            }
+        }
+        MonitorCmd::Runs { limit } => {
+            let runs = app.monitor_runs(&actor, Some(*limit))?;
+            if out.json {
+                json(&runs);
+                return Ok(());
+            }
+            for r in &runs {
+                println!(
+                    "{:>6}  {}  {:<11} {:>6} flags {:>6} new {:>4} opened  {}",
+                    r.id,
+                    r.started_at,
+                    r.mode.as_str(),
+                    r.flags_found,
+                    r.flags_new,
+                    r.alerts_opened,
+                    covered(r)
+                );
             }
         }
         MonitorCmd::Sample {
@@ -383,6 +432,26 @@ pub fn run(cmd: &MonitorCmd, out: &Out) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The ids a run covered, by table: `cases 12..40` (after 12, up to 40).
+fn covered(r: &gongshang_app::monitor::MonitorRunRow) -> String {
+    let Some(marks) = &r.watermarks else {
+        return "no watermarks (a sample)".to_owned();
+    };
+    marks
+        .iter()
+        .map(|(table, hi)| {
+            let lo = r
+                .since
+                .as_ref()
+                .and_then(|s| s.get(table))
+                .copied()
+                .unwrap_or(0);
+            format!("{table} {lo}..{hi}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `gongshang bench monitor --db URL [--cases N]`: over a database filled by
 /// `gongshang bench import --orders N --people M --db URL`, adds `cases`
 /// filed cases (one person in a hundred claiming the same accident twice)
@@ -396,6 +465,11 @@ pub struct BenchMonitorArgs {
     pub db: String,
     #[arg(long, default_value_t = 100_000)]
     pub cases: i64,
+    /// Orders of a later import after which an incremental run is timed
+    /// (0: none); imported twice, as one day's orders (the next day) and
+    /// as orders spread over the stored half-year
+    #[arg(long, default_value_t = 100_000)]
+    pub incremental_orders: u64,
 }
 
 pub fn bench(args: &BenchMonitorArgs) -> Result<(), CliError> {
@@ -450,5 +524,73 @@ pub fn bench(args: &BenchMonitorArgs) -> Result<(), CliError> {
             println!("    {} {n} facts", pad(rule, 30));
         }
     }
+    if args.incremental_orders > 0 {
+        bench_incremental(&app, args)?;
+    }
+    Ok(())
+}
+
+/// Imports `incremental_orders` more orders (the incremental run after the
+/// import turned off, so that it is timed on its own), then times the
+/// incremental run: once for the next day's orders, once for orders spread
+/// over the half-year stored (every day's order days read again).
+fn bench_incremental(app: &gongshang_app::App, args: &BenchMonitorArgs) -> Result<(), CliError> {
+    let actor = gongshang_app::accounts::Actor::system();
+    let dir = std::env::temp_dir().join(format!("gongshang-bench-monitor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
+    let file = dir.join("more-orders.csv");
+    app.set_monitor_after_import(false);
+    let shapes = [
+        ("the next day", 9_001, jiff::civil::date(2026, 1, 1), 1),
+        (
+            "spread over the half-year",
+            9_002,
+            jiff::civil::date(2025, 7, 1),
+            184,
+        ),
+    ];
+    for (shape, seed, first_day, days) in shapes {
+        crate::synth_registry::write_orders_over(
+            &file,
+            args.incremental_orders,
+            seed,
+            first_day,
+            days,
+        )?;
+        let import = crate::import::ImportArgs {
+            kind: crate::import::ImportKind::Orders,
+            file: Some(file.clone()),
+            db: Some(args.db.clone()),
+            skip_invalid: false,
+            errors: None,
+            actor: Some("bench".into()),
+            batch: 100_000,
+            lease_secs: None,
+        };
+        let started = std::time::Instant::now();
+        let summary = crate::import::import_file(app, &import)?;
+        let imported = started.elapsed().as_millis();
+        let started = std::time::Instant::now();
+        let report = app.run_monitor_in(&actor, RunMode::Incremental)?;
+        let total = started.elapsed().as_millis();
+        let r = &report.run;
+        println!(
+            "import of {} orders ({shape}): {imported} ms; incremental run ({}): {total} ms (gather {} ms, evaluate and plan {} ms, write {} ms); {} flags, {} new, {} alerts opened",
+            summary.imported,
+            r.mode.as_str(),
+            report.gather_ms,
+            report.evaluate_ms,
+            report.write_ms,
+            r.flags_found,
+            r.flags_new,
+            r.alerts_opened
+        );
+        for (rule, n) in &report.facts {
+            println!("    {} {n} facts", pad(rule, 30));
+        }
+    }
+    app.set_monitor_after_import(true);
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

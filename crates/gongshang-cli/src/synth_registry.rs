@@ -333,6 +333,18 @@ pub fn registry(args: &SynthRegistryArgs) -> Result<(), CliError> {
 
 /// Writes `count` orders of seed `seed` to `path` (under a temporary name).
 pub fn write_orders(path: &Path, count: u64, seed: u64) -> Result<(), CliError> {
+    write_orders_over(path, count, seed, date(2025, 7, 1), 184)
+}
+
+/// As [`write_orders`], over `days` days from `first_day` (`bench monitor`
+/// writes a later import's orders with it).
+pub fn write_orders_over(
+    path: &Path,
+    count: u64,
+    seed: u64,
+    first_day: Date,
+    days: u64,
+) -> Result<(), CliError> {
     let policy = PolicySet::embedded()?;
     let scheme = policy.scheme(&ORDER_SCHEME_ID)?;
     let platforms: Vec<(&str, Vec<OrderIndustry>, Date)> = gongshang_app::PLATFORM_ALIASES
@@ -357,7 +369,6 @@ pub fn write_orders(path: &Path, count: u64, seed: u64) -> Result<(), CliError> 
         .collect();
     let provinces: Vec<&str> = scheme.areas.iter().map(|a| a.prefix.as_str()).collect();
     let workers = (count / 40).clamp(1, 2_000_000);
-    let first_day = date(2025, 7, 1);
     let mut out = Writer::create(
         path,
         "platform,order_id,resident_id,ordered_at,industry,province",
@@ -377,7 +388,7 @@ pub fn write_orders(path: &Path, count: u64, seed: u64) -> Result<(), CliError> 
         let id = resident_id(&region, birth, wrng.below(1000));
         // Days spread over July to December; lunch and dinner peaks.
         let day = first_day
-            .checked_add(Span::new().days((i * 184 / count.max(1)) as i64))
+            .checked_add(Span::new().days((i * days / count.max(1)) as i64))
             .map_err(|e| CliError(e.to_string()))?;
         let hour = match rng.below(10) {
             0..3 => rng.between(11, 13),

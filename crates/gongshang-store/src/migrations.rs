@@ -253,6 +253,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0280_simulation_scenarios_jobs.sql"),
         postgres: include_str!("../migrations/postgres/0280_simulation_scenarios_jobs.sql"),
     },
+    // issue 16: incremental monitoring runs (order batches' days, a run's
+    // mode and watermarks).
+    Migration {
+        version: 290,
+        name: "monitor_incremental",
+        sqlite: include_str!("../migrations/sqlite/0290_monitor_incremental.sql"),
+        postgres: include_str!("../migrations/postgres/0290_monitor_incremental.sql"),
+    },
     // Regulations Art 35: a grade 1-4 worker's retirement as a record, which
     // ends the medical insurance base on the allowance (para 2).
     Migration {

@@ -15,7 +15,8 @@ use gongshang_domain::monitor::facts::{
 use gongshang_domain::monitor::grading::{GradingSubject, SubjectCounts};
 use gongshang_domain::monitor::sample::{Drawn, Population};
 use gongshang_domain::monitor::{
-    AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunPlan, Subject, SubjectKind,
+    AlertEvent, AlertState, Flag, Known, MonitorFacts, RecordRef, RunMode, RunPlan, Subject,
+    SubjectKind,
 };
 use gongshang_rules::Money;
 use gongshang_rules::monitoring::Severity;
@@ -42,6 +43,46 @@ pub struct PlatformDeclaration {
     pub actor: Option<String>,
 }
 
+/// The tables an incremental run follows by the ids of their rows (every
+/// row of them is inserted, never updated in a way a rule reads): the days
+/// of order import batches, cases, covers, enrolments, wage declarations,
+/// shared-data matching hits and ledger transactions.
+pub const WATERMARK_TABLES: &[&str] = &[
+    "order_batch_days",
+    "cases",
+    "coverage",
+    "enrollments",
+    "declarations",
+    "match_hits",
+    "ledger_transactions",
+];
+
+/// For each table of [`WATERMARK_TABLES`], the highest id a run saw
+/// committed (every row at or under it is committed or never will be).
+pub type Watermarks = BTreeMap<String, i64>;
+
+/// A run's mode and the ids it covered: an incremental run covers the rows
+/// of each table with `since < id <= watermarks`; a full run everything up
+/// to its watermarks (and whatever was committed while it read).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RunWindow {
+    pub mode: RunMode,
+    /// The previous run's watermarks (an incremental run only).
+    pub since: Option<Watermarks>,
+    pub watermarks: Option<Watermarks>,
+}
+
+impl RunWindow {
+    /// A run that records no watermarks (a random sample, or a store test).
+    pub fn unwatched(mode: RunMode) -> RunWindow {
+        RunWindow {
+            mode,
+            since: None,
+            watermarks: None,
+        }
+    }
+}
+
 /// A run as written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MonitorRunRow {
@@ -54,6 +95,10 @@ pub struct MonitorRunRow {
     pub flags_new: i64,
     pub alerts_opened: i64,
     pub alerts_grown: i64,
+    pub mode: RunMode,
+    /// The ids covered, by table (`since` to `watermarks`).
+    pub since: Option<Watermarks>,
+    pub watermarks: Option<Watermarks>,
 }
 
 /// An alert's current state.
@@ -112,10 +157,71 @@ pub struct AlertFilter {
 
 /// The parameters the store's queries filter by, so that only rows that may
 /// fire come back (the domain checks them again).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FactFilter {
     /// hours_in_day's `max_span_hours`, in minutes; `None` skips the rule.
     pub max_span_minutes: Option<i64>,
+    /// An incremental run's window: only the facts touching the rows of
+    /// each table with `since < id <= until` (`None`: every fact).
+    pub scope: Option<FactScope>,
+}
+
+/// The rows an incremental run covers, by table (ids after `since`, up to
+/// `until`; a table missing from `since` starts at 0).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FactScope {
+    pub since: Watermarks,
+    pub until: Watermarks,
+}
+
+impl FactScope {
+    /// `{column} > lo AND {column} <= hi` for a table's window (integers
+    /// only: written into the statement).
+    fn window(&self, table: &str, column: &str) -> String {
+        let lo = self.since.get(table).copied().unwrap_or(0);
+        let hi = self.until.get(table).copied().unwrap_or(0);
+        format!("{column} > {lo} AND {column} <= {hi}")
+    }
+
+    fn changed(&self, table: &str) -> bool {
+        self.until.get(table).copied().unwrap_or(0) > self.since.get(table).copied().unwrap_or(0)
+    }
+
+    /// The people of new cases and new covers.
+    fn persons(&self) -> String {
+        format!(
+            "SELECT resident_id FROM cases WHERE {} \
+             UNION SELECT pe.resident_id FROM coverage cv JOIN people pe ON pe.id = cv.person_id WHERE {}",
+            self.window("cases", "id"),
+            self.window("coverage", "cv.id")
+        )
+    }
+
+    /// The people (ids) of new enrolments.
+    fn enrolled_persons(&self) -> String {
+        format!(
+            "SELECT person_id FROM enrollments WHERE {}",
+            self.window("enrollments", "id")
+        )
+    }
+
+    /// The units of new cases and of new enrolments.
+    fn units(&self) -> String {
+        format!(
+            "SELECT unit_code FROM cases WHERE {} AND unit_code IS NOT NULL \
+             UNION SELECT u.credit_code FROM enrollments e JOIN units u ON u.id = e.unit_id WHERE {}",
+            self.window("cases", "id"),
+            self.window("enrollments", "e.id")
+        )
+    }
+
+    /// The days of new order batches.
+    fn days(&self) -> String {
+        format!(
+            "SELECT day FROM order_batch_days WHERE {}",
+            self.window("order_batch_days", "id")
+        )
+    }
 }
 
 pub trait MonitorStore {
@@ -129,11 +235,11 @@ pub trait MonitorStore {
     fn platform_declarations(&self, platform: &str)
     -> Result<Vec<PlatformDeclaration>, StoreError>;
     /// Every rule's facts, each by one set-wise statement, in one read.
-    fn monitor_facts(&self, filter: FactFilter) -> Result<MonitorFacts, StoreError>;
+    fn monitor_facts(&self, filter: &FactFilter) -> Result<MonitorFacts, StoreError>;
     /// The flags stored, the open alerts and the pending flags' counts.
     fn monitor_known(&self) -> Result<Known, StoreError>;
-    /// A run's plan, written in one transaction with its audit row.
-    #[allow(clippy::too_many_arguments)]
+    /// A full run's plan that records no watermarks (see
+    /// [`MonitorStore::record_monitor_run`]).
     fn write_monitor_run(
         &self,
         as_of: Date,
@@ -142,7 +248,40 @@ pub trait MonitorStore {
         plan: &RunPlan,
         actor: &str,
         at: Timestamp,
+    ) -> Result<MonitorRunRow, StoreError> {
+        self.record_monitor_run(
+            as_of,
+            rules,
+            flags_found,
+            plan,
+            &RunWindow::unwatched(RunMode::Full),
+            actor,
+            at,
+        )
+    }
+    /// A run's plan with its mode and watermarks, written in one
+    /// transaction with its audit row.
+    #[allow(clippy::too_many_arguments)]
+    fn record_monitor_run(
+        &self,
+        as_of: Date,
+        rules: &[String],
+        flags_found: i64,
+        plan: &RunPlan,
+        window: &RunWindow,
+        actor: &str,
+        at: Timestamp,
     ) -> Result<MonitorRunRow, StoreError>;
+    /// The highest committed id of each table of [`WATERMARK_TABLES`]. On
+    /// PostgreSQL each is read under a SHARE lock on its table, taken and
+    /// released in a transaction of its own: the lock waits for every
+    /// transaction that has inserted into the table (and so drawn an id)
+    /// to end, so no id at or under the watermark can commit later.
+    fn monitor_watermarks(&self) -> Result<Watermarks, StoreError>;
+    /// The watermarks of the latest run that recorded some.
+    fn last_monitor_watermarks(&self) -> Result<Option<Watermarks>, StoreError>;
+    /// The latest runs, newest first.
+    fn monitor_runs(&self, limit: i64) -> Result<Vec<MonitorRunRow>, StoreError>;
     fn list_alerts(&self, filter: &AlertFilter) -> Result<Vec<AlertRow>, StoreError>;
     fn alert(&self, id: i64) -> Result<Option<AlertRow>, StoreError>;
     fn alert_flags(&self, id: i64) -> Result<Vec<FlagRow>, StoreError>;
@@ -392,21 +531,27 @@ fn gather_grading(
     Ok(subjects.into_values().collect())
 }
 
-fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreError> {
+fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreError> {
     let mut facts = MonitorFacts::default();
+    let scope = filter.scope.as_ref();
+    // An incremental run adds a condition to each statement: the facts of
+    // the people, units and days its rows touch (empty when none changed).
+    let only = |f: &dyn Fn(&FactScope) -> String| scope.map(f).unwrap_or_default();
     // The cover each case relies on: the person's cover under the case's
     // scheme that includes the accident day, its payment, and where the
     // person's earlier cover under that scheme ended.
     for r in db.rows(
         "gathering the cover at each accident",
-        "SELECT c.number, c.resident_id, c.scheme_id, c.accident_date, cv.id, cv.start_date, cv.end_date, cv.payment_id, pay.paid_on, \
+        &format!("SELECT c.number, c.resident_id, c.scheme_id, c.accident_date, cv.id, cv.start_date, cv.end_date, cv.payment_id, pay.paid_on, \
                 (SELECT MAX(e.end_date) FROM coverage e WHERE e.person_id = cv.person_id AND e.scheme_id = cv.scheme_id AND e.start_date < cv.start_date) \
          FROM cases c \
          JOIN people pe ON pe.resident_id = c.resident_id \
          JOIN coverage cv ON cv.person_id = pe.id AND cv.scheme_id = c.scheme_id \
               AND cv.start_date <= c.accident_date AND cv.end_date >= c.accident_date \
-         LEFT JOIN payments pay ON pay.id = cv.payment_id \
+         LEFT JOIN payments pay ON pay.id = cv.payment_id {} \
          ORDER BY c.number, cv.id",
+        only(&|s| format!("WHERE c.resident_id IN ({})", s.persons())),
+    ),
         &[],
     )? {
         let c = Cols::new(&r);
@@ -426,15 +571,17 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     // Enrolments of one person by two units over overlapping periods.
     for r in db.rows(
         "gathering overlapping enrolments",
-        "SELECT pe.resident_id, a.id, ua.credit_code, a.start_date, a.end_date, b.id, ub.credit_code, b.start_date, b.end_date \
+        &format!("SELECT pe.resident_id, a.id, ua.credit_code, a.start_date, a.end_date, b.id, ub.credit_code, b.start_date, b.end_date \
          FROM enrollments a \
          JOIN enrollments b ON b.person_id = a.person_id AND b.id > a.id AND b.unit_id <> a.unit_id \
               AND (a.end_date IS NULL OR a.end_date >= b.start_date) \
               AND (b.end_date IS NULL OR b.end_date >= a.start_date) \
          JOIN people pe ON pe.id = a.person_id \
          JOIN units ua ON ua.id = a.unit_id \
-         JOIN units ub ON ub.id = b.unit_id \
+         JOIN units ub ON ub.id = b.unit_id {} \
          ORDER BY a.id, b.id",
+        only(&|s| format!("WHERE a.person_id IN ({})", s.enrolled_persons())),
+    ),
         &[],
     )? {
         let c = Cols::new(&r);
@@ -459,9 +606,10 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
             // minute (China time; within one China day the minute only
             // grows, so max - min is the day's span), kept by the import:
             // grouped in the table's key order, no order is read.
-            "SELECT resident_id, day, MIN(first_minute), MAX(last_minute), CAST(SUM(orders) AS BIGINT), COUNT(*) \
-             FROM order_days \
+            &format!("SELECT resident_id, day, MIN(first_minute), MAX(last_minute), CAST(SUM(orders) AS BIGINT), COUNT(*) \
+             FROM order_days {} \
              GROUP BY day, resident_id HAVING MAX(last_minute) - MIN(first_minute) > $1 ORDER BY resident_id, day",
+             only(&|s| format!("WHERE day IN ({})", s.days()))),
             &[i(max_span)],
         )? {
             let c = Cols::new(&r);
@@ -479,10 +627,11 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     let mut same: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
     for r in db.rows(
         "gathering cases of one accident day",
-        "SELECT c.resident_id, c.accident_date, c.number, c.scheme_id FROM cases c \
-         JOIN (SELECT resident_id, accident_date FROM cases GROUP BY resident_id, accident_date HAVING COUNT(*) > 1) d \
+        &format!("SELECT c.resident_id, c.accident_date, c.number, c.scheme_id FROM cases c \
+         JOIN (SELECT resident_id, accident_date FROM cases {} GROUP BY resident_id, accident_date HAVING COUNT(*) > 1) d \
            ON d.resident_id = c.resident_id AND d.accident_date = c.accident_date \
          ORDER BY c.resident_id, c.accident_date, c.number",
+         only(&|s| format!("WHERE resident_id IN ({})", s.persons()))),
         &[],
     )? {
         let c = Cols::new(&r);
@@ -503,10 +652,11 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     let mut injuries: BTreeMap<String, Vec<(String, Date)>> = BTreeMap::new();
     for r in db.rows(
         "gathering people with several accident days",
-        "SELECT c.resident_id, c.number, c.accident_date FROM cases c \
-         JOIN (SELECT resident_id FROM cases GROUP BY resident_id HAVING COUNT(DISTINCT accident_date) > 1) d \
+        &format!("SELECT c.resident_id, c.number, c.accident_date FROM cases c \
+         JOIN (SELECT resident_id FROM cases {} GROUP BY resident_id HAVING COUNT(DISTINCT accident_date) > 1) d \
            ON d.resident_id = c.resident_id \
          ORDER BY c.resident_id, c.accident_date, c.number",
+         only(&|s| format!("WHERE resident_id IN ({})", s.persons()))),
         &[],
     )? {
         let c = Cols::new(&r);
@@ -550,10 +700,11 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     let mut by_unit: BTreeMap<String, Vec<(String, String, Date)>> = BTreeMap::new();
     for r in db.rows(
         "gathering units' cases",
-        "SELECT c.unit_code, c.number, c.resident_id, c.accident_date FROM cases c \
-         JOIN (SELECT unit_code FROM cases WHERE unit_code IS NOT NULL GROUP BY unit_code HAVING COUNT(DISTINCT resident_id) > 1) d \
+        &format!("SELECT c.unit_code, c.number, c.resident_id, c.accident_date FROM cases c \
+         JOIN (SELECT unit_code FROM cases WHERE unit_code IS NOT NULL {} GROUP BY unit_code HAVING COUNT(DISTINCT resident_id) > 1) d \
            ON d.unit_code = c.unit_code \
          ORDER BY c.unit_code, c.accident_date, c.number",
+         only(&|s| format!("AND unit_code IN ({})", s.units()))),
         &[],
     )? {
         let c = Cols::new(&r);
@@ -571,13 +722,14 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     let mut by_class: BTreeMap<String, UnitClassCases> = BTreeMap::new();
     for r in db.rows(
         "gathering units' cases by industry class",
-        "SELECT c.unit_code, u.industry_class, \
+        &format!("SELECT c.unit_code, u.industry_class, \
                 (SELECT COUNT(DISTINCT e.person_id) FROM enrollments e WHERE e.unit_id = u.id), \
                 c.number, c.accident_date \
          FROM cases c JOIN units u ON u.credit_code = c.unit_code \
-         JOIN (SELECT unit_code FROM cases WHERE unit_code IS NOT NULL GROUP BY unit_code HAVING COUNT(*) > 1) d \
+         JOIN (SELECT unit_code FROM cases WHERE unit_code IS NOT NULL {} GROUP BY unit_code HAVING COUNT(*) > 1) d \
            ON d.unit_code = c.unit_code \
          ORDER BY c.unit_code, c.accident_date, c.number",
+         only(&|s| format!("AND unit_code IN ({})", s.units()))),
         &[],
     )? {
         let c = Cols::new(&r);
@@ -619,7 +771,13 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     // Each platform's months of premiums collected and benefits paid on its
     // cases, from the ledger (payout_ratio; the same statement as the
     // platforms' payout ratios): only months with benefits can fire.
-    for m in crate::fund::platform_payouts(db, "9999-12")? {
+    // Read whole (a few rows a platform and month), when the ledger moved.
+    let payouts = if scope.is_none_or(|s| s.changed("ledger_transactions")) {
+        crate::fund::platform_payouts(db, "9999-12")?
+    } else {
+        Vec::new()
+    };
+    for m in payouts {
         if m.benefits.fen() > 0 {
             facts.platform_payouts.push(PlatformPayout {
                 platform: m.platform,
@@ -633,9 +791,10 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     // (benefit_after_life_event; Decree 765 Arts 9, 46).
     for r in db.rows(
         "gathering benefits paid after a life event",
-        "SELECT h.id, h.resident_id, c.number, h.benefit_id, h.rule, h.on_date, h.overpaid_fen, h.overpaid_months, o.reference \
+        &format!("SELECT h.id, h.resident_id, c.number, h.benefit_id, h.rule, h.on_date, h.overpaid_fen, h.overpaid_months, o.reference \
          FROM match_hits h JOIN cases c ON c.id = h.case_id LEFT JOIN overpayments o ON o.id = h.overpayment_id \
-         WHERE h.overpaid_months > 0 ORDER BY h.id",
+         WHERE h.overpaid_months > 0 {} ORDER BY h.id",
+         only(&|s| format!("AND {}", s.window("match_hits", "h.id")))),
         &[],
     )? {
         let c = Cols::new(&r);
@@ -655,11 +814,17 @@ fn gather(db: &mut dyn Db, filter: FactFilter) -> Result<MonitorFacts, StoreErro
     // clamped up to the band's lower limit.
     for r in db.rows(
         "gathering units' declared wages",
-        "SELECT u.credit_code, d.month, COUNT(*), SUM(CASE WHEN d.base_fen > d.declared_wage_fen THEN 1 ELSE 0 END) \
-         FROM declarations d JOIN enrollments e ON e.id = d.enrollment_id JOIN units u ON u.id = e.unit_id \
+        &format!("SELECT u.credit_code, d.month, COUNT(*), SUM(CASE WHEN d.base_fen > d.declared_wage_fen THEN 1 ELSE 0 END) \
+         FROM declarations d JOIN enrollments e ON e.id = d.enrollment_id JOIN units u ON u.id = e.unit_id {} \
          GROUP BY u.credit_code, d.month \
          HAVING SUM(CASE WHEN d.base_fen > d.declared_wage_fen THEN 1 ELSE 0 END) > 0 \
          ORDER BY u.credit_code, d.month",
+         only(&|s| format!(
+             "WHERE e.unit_id IN (SELECT e2.unit_id FROM declarations d2 JOIN enrollments e2 ON e2.id = d2.enrollment_id WHERE {}) \
+              AND d.month IN (SELECT month FROM declarations WHERE {})",
+             s.window("declarations", "d2.id"),
+             s.window("declarations", "id")
+         ))),
         &[],
     )? {
         let c = Cols::new(&r);
@@ -748,8 +913,86 @@ impl<B: Backend> MonitorStore for SqlStore<B> {
         })
     }
 
-    fn monitor_facts(&self, filter: FactFilter) -> Result<MonitorFacts, StoreError> {
+    fn monitor_facts(&self, filter: &FactFilter) -> Result<MonitorFacts, StoreError> {
         self.backend.read(|db| gather(db, filter))
+    }
+
+    fn monitor_watermarks(&self) -> Result<Watermarks, StoreError> {
+        let mut marks = Watermarks::new();
+        for table in WATERMARK_TABLES {
+            // One table at a time, each in a transaction of its own: the
+            // run never holds one lock while waiting for another, so it
+            // cannot deadlock with a writer of two of these tables.
+            let mark = self.backend.transaction(|db| {
+                if db.backend() == "postgres" {
+                    db.exec(
+                        "waiting for the writers of a table to commit",
+                        &format!("LOCK TABLE {table} IN SHARE MODE"),
+                        &[],
+                    )?;
+                }
+                let row = db.one_row(
+                    "reading a table's watermark",
+                    &format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}"),
+                    &[],
+                )?;
+                Cols::new(&row).int(0)
+            })?;
+            marks.insert((*table).to_owned(), mark);
+        }
+        Ok(marks)
+    }
+
+    fn last_monitor_watermarks(&self) -> Result<Option<Watermarks>, StoreError> {
+        self.backend.read(|db| {
+            db.opt_row(
+                "reading the last run's watermarks",
+                "SELECT watermarks FROM monitor_runs WHERE watermarks IS NOT NULL ORDER BY id DESC LIMIT 1",
+                &[],
+            )?
+            .map(|r| Cols::new(&r).parsed(0, "watermarks", |s: &str| serde_json::from_str::<Watermarks>(s)))
+            .transpose()
+        })
+    }
+
+    fn monitor_runs(&self, limit: i64) -> Result<Vec<MonitorRunRow>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "listing monitoring runs",
+                "SELECT id, as_of, started_at, actor, rules, flags_found, flags_new, alerts_opened, alerts_grown, \
+                 mode, since, watermarks FROM monitor_runs ORDER BY id DESC LIMIT $1",
+                &[i(limit.clamp(1, 1000))],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                let marks = |n: usize| {
+                    c.opt_parsed(n, "watermarks", |s: &str| {
+                        serde_json::from_str::<Watermarks>(s)
+                    })
+                };
+                Ok(MonitorRunRow {
+                    id: c.int(0)?,
+                    as_of: c.parsed(1, "as_of", date)?,
+                    started_at: c.parsed(2, "started_at", ts)?,
+                    actor: c.text(3)?.to_owned(),
+                    rules: c
+                        .text(4)?
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    flags_found: c.int(5)?,
+                    flags_new: c.int(6)?,
+                    alerts_opened: c.int(7)?,
+                    alerts_grown: c.int(8)?,
+                    mode: c.parsed(9, "mode", RunMode::parse)?,
+                    since: marks(10)?,
+                    watermarks: marks(11)?,
+                })
+            })
+            .collect()
+        })
     }
 
     fn monitor_known(&self) -> Result<Known, StoreError> {
@@ -791,15 +1034,20 @@ impl<B: Backend> MonitorStore for SqlStore<B> {
         })
     }
 
-    fn write_monitor_run(
+    fn record_monitor_run(
         &self,
         as_of: Date,
         rules: &[String],
         flags_found: i64,
         plan: &RunPlan,
+        window: &RunWindow,
         actor: &str,
         at: Timestamp,
     ) -> Result<MonitorRunRow, StoreError> {
+        let json = |w: &Option<Watermarks>| {
+            w.as_ref()
+                .map(|w| serde_json::to_string(w).unwrap_or_default())
+        };
         let flags_new = (plan.to_open_alerts.len()
             + plan.pending.len()
             + plan.new_alerts.iter().map(|a| a.flags.len()).sum::<usize>())
@@ -815,12 +1063,16 @@ impl<B: Backend> MonitorStore for SqlStore<B> {
             flags_new,
             alerts_opened: plan.new_alerts.len() as i64,
             alerts_grown: grown.len() as i64,
+            mode: window.mode,
+            since: window.since.clone(),
+            watermarks: window.watermarks.clone(),
         };
         self.backend.transaction(|db| {
             let run = db.insert_id(
                 "recording a monitoring run",
-                "INSERT INTO monitor_runs (as_of, started_at, actor, rules, flags_found, flags_new, alerts_opened, alerts_grown) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                "INSERT INTO monitor_runs (as_of, started_at, actor, rules, flags_found, flags_new, alerts_opened, alerts_grown, \
+                 mode, since, watermarks) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 &[
                     t(as_of),
                     t(at),
@@ -830,6 +1082,9 @@ impl<B: Backend> MonitorStore for SqlStore<B> {
                     i(flags_new),
                     i(row.alerts_opened),
                     i(row.alerts_grown),
+                    t(window.mode.as_str()),
+                    Value::opt_text(json(&window.since)),
+                    Value::opt_text(json(&window.watermarks)),
                 ],
                 || StoreError::duplicate("monitor_run", at),
             )?;
@@ -892,7 +1147,8 @@ impl<B: Backend> MonitorStore for SqlStore<B> {
                 "monitor_run",
                 &run.to_string(),
                 json!({"as_of": as_of.to_string(), "flags_found": flags_found, "flags_new": flags_new,
-                       "alerts_opened": row.alerts_opened, "alerts_grown": row.alerts_grown}),
+                       "alerts_opened": row.alerts_opened, "alerts_grown": row.alerts_grown,
+                       "mode": window.mode.as_str(), "since": window.since, "watermarks": window.watermarks}),
             )?;
             Ok(MonitorRunRow { id: run, ..row.clone() })
         })

@@ -840,7 +840,7 @@ fn import_batch(
             statements: &mut conn.statements,
         },
         import_id,
-        batch.len(),
+        batch,
         &counts,
         &months,
         actor,

@@ -433,7 +433,7 @@ impl Backend for SqliteBackend {
         finish_order_batch(
             &mut SqliteDb { conn: &tx },
             import_id,
-            batch.len(),
+            batch,
             &counts,
             &months,
             actor,

@@ -10,7 +10,7 @@ use gongshang_app::cases::FileCaseRequest;
 use gongshang_app::{App, FixedClock, OrderInput, PaymentRequest};
 use gongshang_domain::determination::{ApplicantRole, Ground, MaterialKind};
 use gongshang_domain::ids::{OrderId, PlatformId};
-use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo, SubjectKind};
+use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo, RunMode, SubjectKind};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
 use gongshang_rules::scheme::OrderIndustry;
@@ -474,6 +474,148 @@ fn decree765_art42_random_samples_open_alerts_once_and_their_outcomes_give_the_b
                 .unwrap_err()
                 .code(),
             "forbidden"
+        );
+    });
+}
+
+/// Orders of one rider on meituan, one at each instant, as one import
+/// through the app (which runs the monitoring incrementally after it once a
+/// run has recorded watermarks).
+fn import_rider_orders(app: &App, rider: gongshang_domain::ids::ResidentId, at: &[&str]) {
+    let mut pricer = app.order_pricer().unwrap();
+    let records: Vec<_> = at
+        .iter()
+        .map(|instant| {
+            pricer
+                .price(OrderInput {
+                    platform: PlatformId::parse("meituan").unwrap(),
+                    order_id: OrderId::parse(&format!("late-{instant}")).unwrap(),
+                    resident_id: rider,
+                    ordered_at: ts(instant),
+                    industry: OrderIndustry::InstantDelivery,
+                    province: "44".into(),
+                })
+                .unwrap()
+        })
+        .collect();
+    drop(pricer);
+    let import = app.begin_orders_import(&ACTOR, "orders.csv").unwrap();
+    app.import_orders_batch(&ACTOR, import, &records).unwrap();
+    app.finish_orders_import(&ACTOR, import, records.len() as u64, 0)
+        .unwrap();
+}
+
+/// Incremental runs (issue 16): once a full run has recorded watermarks,
+/// each import runs the rules over the days it touched; a rider's three
+/// days made longer than 16 hours by three later imports leave two pending
+/// flags and then open the alert, as a full run would; the full run after
+/// them finds nothing new, and an incremental run with nothing new reads
+/// no fact.
+#[test]
+fn incremental_runs_after_successive_imports_open_what_a_full_run_opens() {
+    each_backend(|app, _clock| {
+        let rider = person(app, "440106", date(1994, 1, 1), 700);
+        let other = person(app, "440106", date(1994, 1, 1), 701);
+        // Before any run an import runs nothing: there is no watermark.
+        import_rider_orders(
+            app,
+            rider,
+            &[
+                "2025-06-30T23:10:00Z",
+                "2025-07-01T23:10:00Z",
+                "2025-07-02T23:10:00Z",
+            ],
+        );
+        assert!(app.monitor_runs(&ACTOR, None).unwrap().is_empty());
+        let first = app.run_monitor_in(&ACTOR, RunMode::Incremental).unwrap();
+        // No earlier watermark: the incremental run asked for ran in full.
+        assert_eq!(
+            (first.asked, first.run.mode),
+            (RunMode::Incremental, RunMode::Full)
+        );
+        assert_eq!(first.run.flags_found, 0);
+
+        // 23:50 China time on each of the three days, one import each (the
+        // other rider's day is imported too, and is short).
+        let late = [
+            "2025-07-01T15:50:00Z",
+            "2025-07-02T15:50:00Z",
+            "2025-07-03T15:50:00Z",
+        ];
+        for (n, instant) in late.iter().enumerate() {
+            import_rider_orders(app, rider, &[instant]);
+            import_rider_orders(app, other, &[&instant.replace("15:50", "16:10")]);
+            let runs = app.monitor_runs(&ACTOR, Some(2)).unwrap();
+            let (after_other, after_rider) = (&runs[0], &runs[1]);
+            assert_eq!(after_rider.mode, RunMode::Incremental);
+            assert_eq!(after_rider.flags_new, 1, "{after_rider:?}");
+            assert_eq!(
+                after_rider.alerts_opened,
+                i64::from(n == 2),
+                "{after_rider:?}"
+            );
+            // Each run starts where the one before it stopped.
+            assert_eq!(after_other.since, after_rider.watermarks);
+            assert_eq!(after_other.flags_new, 0);
+        }
+        let open = app
+            .alerts(&ACTOR, Some("open"), Some("hours_in_day"), None)
+            .unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].flags, 3);
+
+        let idle = app.run_monitor_in(&ACTOR, RunMode::Incremental).unwrap();
+        assert_eq!(idle.run.mode, RunMode::Incremental);
+        assert_eq!(idle.facts["hours_in_day"], 0, "{idle:?}");
+        assert_eq!((idle.run.flags_found, idle.run.flags_new), (0, 0));
+        let full = app.run_monitor(&ACTOR).unwrap();
+        assert_eq!(full.run.flags_found, 3, "{full:?}");
+        assert_eq!((full.run.flags_new, full.run.alerts_opened), (0, 0));
+    });
+}
+
+/// The end-to-end scenario run incrementally: after a first full run on an
+/// empty store, the imports run by themselves and one incremental run
+/// after the declarations, the payment and the case opens the two alerts
+/// the full run opens over the same data; a full run after it adds nothing.
+#[test]
+fn an_incremental_run_opens_the_alerts_of_the_end_to_end_scenario() {
+    each_backend(|app, clock| {
+        let baseline = app.run_monitor(&ACTOR).unwrap();
+        assert_eq!(baseline.run.mode, RunMode::Full);
+        assert!(baseline.run.watermarks.is_some());
+        scenario(app, clock, true);
+        let after_imports = app.monitor_runs(&ACTOR, None).unwrap();
+        assert_eq!(
+            after_imports
+                .iter()
+                .filter(|r| r.mode == RunMode::Incremental)
+                .count(),
+            2,
+            "one run after each order import: {after_imports:?}"
+        );
+        let report = app.run_monitor_in(&ACTOR, RunMode::Incremental).unwrap();
+        assert_eq!(report.run.mode, RunMode::Incremental);
+        assert_eq!(report.run.alerts_opened, 2, "{report:?}");
+        let mut rules: Vec<String> = app
+            .alerts(&ACTOR, Some("open"), None, None)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.rule_id)
+            .collect();
+        rules.sort();
+        assert_eq!(
+            rules,
+            ["cover_after_accident", "platform_declared_vs_stored"]
+        );
+        let full = app.run_monitor(&ACTOR).unwrap();
+        assert_eq!(full.run.flags_found, report.run.flags_found, "{full:?}");
+        assert_eq!((full.run.flags_new, full.run.alerts_opened), (0, 0));
+        assert_eq!(
+            app.run_monitor_in(&ACTOR, RunMode::Sample)
+                .unwrap_err()
+                .field(),
+            Some("mode")
         );
     });
 }

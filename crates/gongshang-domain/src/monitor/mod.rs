@@ -33,6 +33,37 @@ pub use alert::{
 pub use facts::MonitorFacts;
 pub use rules::{RULE_IDS, check_rules, evaluate};
 
+/// How a run chose what to look at: everything stored (`full`, the nightly
+/// reference), only the records written since the last run's watermarks
+/// (`incremental`, after each import), or a random audit sample.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunMode {
+    Full,
+    Incremental,
+    Sample,
+}
+
+impl RunMode {
+    pub const ALL: &'static [RunMode] = &[RunMode::Full, RunMode::Incremental, RunMode::Sample];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RunMode::Full => "full",
+            RunMode::Incremental => "incremental",
+            RunMode::Sample => "sample",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<RunMode, String> {
+        RunMode::ALL
+            .iter()
+            .copied()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| format!("run mode {s:?} is not one of full, incremental, sample"))
+    }
+}
+
 /// What a flag is about.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

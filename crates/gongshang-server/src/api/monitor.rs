@@ -13,10 +13,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use gongshang_app::AppError;
 use gongshang_app::monitor::{
-    AlertDetail, GradingReport, RuleView as AppRuleView, RunReport, SampleReport,
+    AlertDetail, GradingReport, MonitorRunRow, RuleView as AppRuleView, RunReport, SampleReport,
 };
 use gongshang_domain::monitor::sample::Population;
-use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo};
+use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo, RunMode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -30,7 +30,7 @@ use crate::error::{ApiResult, Problem};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(rules))
-        .routes(routes!(run))
+        .routes(routes!(run, runs))
         .routes(routes!(alerts))
         .routes(routes!(alert))
         .routes(routes!(alert_event))
@@ -112,23 +112,65 @@ pub struct RunView {
     pub gather_ms: u64,
     pub evaluate_ms: u64,
     pub write_ms: u64,
+    /// How the run chose what to look at: full, incremental (or sample).
+    pub mode: String,
+    /// The mode asked for: an incremental run with no earlier watermarks
+    /// runs in full.
+    pub asked: String,
+    /// The ids covered, by table: after `since` (an incremental run), up to
+    /// `watermarks`.
+    pub since: Option<BTreeMap<String, i64>>,
+    pub watermarks: Option<BTreeMap<String, i64>>,
 }
 
 impl From<&RunReport> for RunView {
     fn from(r: &RunReport) -> Self {
         RunView {
-            id: r.run.id,
-            as_of: r.run.as_of.to_string(),
-            rules: r.run.rules.clone(),
-            flags_found: r.run.flags_found,
-            flags_new: r.run.flags_new,
-            alerts_opened: r.run.alerts_opened,
-            alerts_grown: r.run.alerts_grown,
             gather_ms: r.gather_ms,
             evaluate_ms: r.evaluate_ms,
             write_ms: r.write_ms,
+            asked: r.asked.as_str().to_owned(),
+            ..RunView::from(&r.run)
         }
     }
+}
+
+impl From<&MonitorRunRow> for RunView {
+    fn from(r: &MonitorRunRow) -> Self {
+        RunView {
+            id: r.id,
+            as_of: r.as_of.to_string(),
+            rules: r.rules.clone(),
+            flags_found: r.flags_found,
+            flags_new: r.flags_new,
+            alerts_opened: r.alerts_opened,
+            alerts_grown: r.alerts_grown,
+            gather_ms: 0,
+            evaluate_ms: 0,
+            write_ms: 0,
+            mode: r.mode.as_str().to_owned(),
+            asked: r.mode.as_str().to_owned(),
+            since: r.since.clone(),
+            watermarks: r.watermarks.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RunQuery {
+    /// full (the default: everything stored) or incremental (the facts
+    /// touching the rows written since the last run's watermarks).
+    pub mode: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RunsQuery {
+    /// 1 to 1000 (default 20).
+    pub limit: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -328,14 +370,49 @@ pub async fn rules(State(state): State<AppState>, user: CurrentUser) -> ApiResul
     Ok(json_sized(StatusCode::OK, &view, 8192))
 }
 
-/// Run every rule in force over everything stored; a run over the same data
-/// opens nothing new.
-#[utoipa::path(post, path = "/monitor/runs", tag = "monitor",
+/// Run every rule in force, over everything stored (`mode=full`, the
+/// default) or over the facts touching the rows written since the last
+/// run's watermarks (`mode=incremental`); a run over the same data opens
+/// nothing new.
+#[utoipa::path(post, path = "/monitor/runs", tag = "monitor", params(RunQuery),
     responses((status = 201, body = RunView), (status = "4XX", body = Problem)))]
-pub async fn run(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
+pub async fn run(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RunQuery>,
+) -> ApiResult<Response> {
     let actor = user.actor();
-    let report = state.run(move |app| app.run_monitor(&actor)).await?;
+    let mode = match q.mode.as_deref() {
+        None | Some("full") => RunMode::Full,
+        Some("incremental") => RunMode::Incremental,
+        Some(other) => {
+            return Err(AppError::invalid(
+                "mode",
+                format!("{other:?} is not one of full, incremental"),
+            )
+            .into());
+        }
+    };
+    let report = state
+        .run(move |app| app.run_monitor_in(&actor, mode))
+        .await?;
     Ok(json(StatusCode::CREATED, &RunView::from(&report)))
+}
+
+/// The latest runs, newest first, with their mode and the ids each covered.
+#[utoipa::path(get, path = "/monitor/runs", tag = "monitor", params(RunsQuery),
+    responses((status = 200, body = Vec<RunView>), (status = "4XX", body = Problem)))]
+pub async fn runs(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RunsQuery>,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let runs = state
+        .run(move |app| app.monitor_runs(&actor, q.limit))
+        .await?;
+    let view: Vec<RunView> = runs.iter().map(RunView::from).collect();
+    Ok(json_sized(StatusCode::OK, &view, 512 * view.len().max(1)))
 }
 
 /// The alerts, most severe first.

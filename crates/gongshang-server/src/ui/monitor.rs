@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
-use gongshang_app::monitor::AlertRow;
+use gongshang_app::monitor::{AlertRow, MonitorRunRow};
 use gongshang_domain::monitor::sample::Population;
-use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, Precision, ReferTo};
+use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, Precision, ReferTo, RunMode};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -29,10 +29,14 @@ pub fn router() -> Router<AppState> {
         .route("/monitor/alerts/{id}/advance", post(advance))
 }
 
+/// The run form: which of its two buttons was pressed.
 #[derive(Debug, Default, Deserialize)]
-struct CsrfForm {
+struct RunForm {
     #[serde(default)]
     csrf_token: String,
+    /// `incremental`, or `full` (also when absent).
+    #[serde(default)]
+    mode: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -148,6 +152,7 @@ fn body(
     base: &Precision,
     handle: bool,
     error: Option<&AppError>,
+    last_run: Option<&MonitorRunRow>,
 ) -> Markup {
     html! {
         h1 { (title(ctx)) }
@@ -160,7 +165,20 @@ fn body(
         @if handle {
             form.inline method="post" action="/monitor/run" {
                 (csrf_field(ctx))
-                button type="submit" { (ctx.t("立即运行全部规则", "Run every rule now")) }
+                button type="submit" name="mode" value="incremental" { (ctx.t("增量运行（上次运行以来的新记录）", "Run on what is new since the last run")) }
+                " "
+                button type="submit" name="mode" value="full" { (ctx.t("全量运行全部规则", "Run every rule over everything")) }
+            }
+            p.muted { (ctx.t(
+                "每次导入后自动增量运行；全量运行是每晚的基准。",
+                "An incremental run follows each import by itself; the full run is the nightly reference."
+            )) }
+            @if let Some(r) = last_run {
+                p.muted { (ctx.t("上次运行", "Last run")) " #" (r.id) "：" (match r.mode {
+                    RunMode::Full => ctx.t("全量", "full"),
+                    RunMode::Incremental => ctx.t("增量", "incremental"),
+                    RunMode::Sample => ctx.t("抽查", "sample"),
+                }) "，" (r.started_at) "，" (ctx.t("新线索 ", "new flags ")) (r.flags_new) }
             }
             (sample_form(ctx, error))
         }
@@ -232,11 +250,16 @@ async fn render(state: &AppState, ctx: &Ctx, error: Option<&AppError>) -> Respon
     match state
         .run(move |app| {
             let alerts = app.alerts(&actor, Some("active"), None, Some(500))?;
-            Ok::<_, AppError>((alerts, app.sample_base_rate(&actor)?))
+            let last = app.monitor_runs(&actor, Some(1))?.into_iter().next();
+            Ok::<_, AppError>((alerts, app.sample_base_rate(&actor)?, last))
         })
         .await
     {
-        Ok((alerts, base)) => respond(ctx, title(ctx), body(ctx, &alerts, &base, handle, error)),
+        Ok((alerts, base, last)) => respond(
+            ctx,
+            title(ctx),
+            body(ctx, &alerts, &base, handle, error, last.as_ref()),
+        ),
         Err(e) => super::error_page(ctx, &e),
     }
 }
@@ -270,13 +293,18 @@ where
     }
 }
 
-async fn run(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>) -> Response {
+async fn run(State(state): State<AppState>, ctx: Ctx, Form(f): Form<RunForm>) -> Response {
+    let mode = if f.mode == "incremental" {
+        RunMode::Incremental
+    } else {
+        RunMode::Full
+    };
     change(
         state,
         ctx,
         f.csrf_token,
         Action::RunMonitor,
-        |app, actor| app.run_monitor(actor).map(|_| ()),
+        move |app, actor| app.run_monitor_in(actor, mode).map(|_| ()),
     )
     .await
 }

@@ -14,6 +14,7 @@ mod liability;
 mod matching;
 mod medical;
 mod missing;
+mod monitor_api;
 mod openapi;
 mod payers;
 mod plumbing;

@@ -352,6 +352,18 @@ fn rows(s: &TestServer) -> Vec<Row> {
         ),
         r("POST", "/api/v1/monitor/runs".into(), None, "agency=ok"),
         r(
+            "POST",
+            "/api/v1/monitor/runs?mode=incremental".into(),
+            None,
+            "agency=ok",
+        ),
+        r(
+            "GET",
+            "/api/v1/monitor/runs".into(),
+            None,
+            "agency=ok analyst=ok",
+        ),
+        r(
             "GET",
             "/api/v1/monitor/alerts?state=active".into(),
             None,

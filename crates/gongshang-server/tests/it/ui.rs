@@ -758,10 +758,20 @@ fn agency_staff_run_the_monitoring_rules_and_advance_an_alert_on_the_monitoring_
     );
     let r = submit("/monitor/run", &[("csrf_token", &clerk.csrf)]);
     assert_eq!(r.status, 303, "{}", r.body);
+    // The form offers both modes; the incremental one follows the full.
+    let r = submit(
+        "/monitor/run",
+        &[("csrf_token", &clerk.csrf), ("mode", "incremental")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
     let page = get("/monitor", Some(&clerk));
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("监测预警"));
     assert!(page.body.contains("action=\"/monitor/run\""));
+    assert!(page.body.contains("value=\"incremental\""));
+    assert!(page.body.contains("value=\"full\""));
+    assert!(page.body.contains("上次运行"));
+    assert!(page.body.contains("增量"));
     // An alert, if the demo raised one, is advanced with a note.
     if let Some(i) = page.body.find("action=\"/monitor/alerts/") {
         let rest = &page.body[i + "action=\"".len()..];

@@ -118,13 +118,15 @@ pub(crate) fn validate_orders(batch: &[OrderRecord]) -> Result<(), StoreError> {
 pub(crate) fn finish_order_batch(
     db: &mut dyn Db,
     import_id: i64,
-    rows: usize,
+    batch: &[OrderRecord],
     counts: &ImportCounts,
     months: &MonthTotals,
     actor: &str,
     at: Timestamp,
 ) -> Result<(), StoreError> {
+    let rows = batch.len();
     add_month_totals(db, months)?;
+    add_batch_days(db, import_id, batch)?;
     let changed = db.exec(
         "counting an import batch",
         "UPDATE imports SET rows_added = rows_added + $1, rows_duplicate = rows_duplicate + $2, \
@@ -153,6 +155,35 @@ pub(crate) fn finish_order_batch(
             "conflict": counts.conflict,
         }),
     )
+}
+
+/// Records the (platform, day) pairs of a batch's rows in
+/// `order_batch_days`, in the batch's transaction: an incremental monitoring
+/// run reads the order days and platform-months of the rows past its
+/// watermark (issue 16). Every row of the batch counts, added or not: a
+/// superset only makes the run look at a day again.
+fn add_batch_days(
+    db: &mut dyn Db,
+    import_id: i64,
+    batch: &[OrderRecord],
+) -> Result<(), StoreError> {
+    let days: std::collections::BTreeSet<(&str, Date)> =
+        batch.iter().map(|o| (o.platform.as_str(), o.day)).collect();
+    let days: Vec<(&str, Date)> = days.into_iter().collect();
+    for group in days.chunks(500) {
+        let mut sql =
+            String::from("INSERT INTO order_batch_days (import_id, platform, day) VALUES ");
+        let mut params = Vec::with_capacity(group.len() * 3);
+        for (n, (platform, day)) in group.iter().enumerate() {
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${})", n * 3 + 1, n * 3 + 2, n * 3 + 3));
+            params.extend([i(import_id), t(platform), t(day)]);
+        }
+        db.exec("recording the days of an order batch", &sql, &params)?;
+    }
+    Ok(())
 }
 
 /// The orders and premium a batch added, by platform and month, in key
