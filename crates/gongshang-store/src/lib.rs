@@ -18,6 +18,7 @@
 //! table and `INSERT ... SELECT ... ON CONFLICT DO NOTHING`).
 
 pub mod accounts;
+pub mod advances;
 pub mod back_payments;
 pub mod cases;
 pub mod db;
@@ -58,6 +59,7 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
+pub use advances::{AdvanceRow, AdvanceStore};
 pub use back_payments::{BackPaymentRow, BackPaymentStore, NewBackPayment};
 pub use cases::{
     CaseStore, MatchingStore, MedicalStore, MissingWorkerStore, RecurrenceStore, RecusalStore,
@@ -107,6 +109,7 @@ pub trait Store:
     + MedicalStore
     + StopReportStore
     + BackPaymentStore
+    + AdvanceStore
     + RegistrationStore
     + CreditStore
 {
