@@ -436,14 +436,13 @@ async fn act(
             // The use case names its date fields by their own names; the
             // forms have one date field, `on`.
             let e = match e {
-                AppError::Invalid { field, reason }
-                    if matches!(field, "sent_on" | "decided_on" | "paid_on" | "received_on") =>
-                {
-                    AppError::Invalid {
-                        field: "on",
-                        reason,
-                    }
-                }
+                AppError::Invalid {
+                    field: "sent_on" | "decided_on" | "paid_on" | "received_on",
+                    reason,
+                } => AppError::Invalid {
+                    field: "on",
+                    reason,
+                },
                 other => other,
             };
             (
