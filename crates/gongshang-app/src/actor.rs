@@ -262,10 +262,22 @@ pub enum Action {
     RunSimulationJob,
     /// The simulation jobs, their progress and results.
     ReadSimulationJobs,
+    // Social Insurance Law Arts 41-42; Order No. 15
+    /// Apply for the fund's advance payment (the worker or a relative, or a
+    /// clerk recording the written application handed in).
+    ApplyAdvance,
+    /// Send the unit's notice, then grant (the amount by the rule) or
+    /// refuse an advance.
+    DecideAdvance,
+    /// Approve a granted advance and pay it out of the fund (not who
+    /// granted it).
+    PayAdvance,
+    /// Record what a unit or a third party repaid of an advance.
+    RecordAdvanceRecovery,
 }
 
 impl Action {
-    pub const ALL: [Action; 89] = [
+    pub const ALL: [Action; 93] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -376,6 +388,11 @@ impl Action {
         Action::ReadScenarios,
         Action::RunSimulationJob,
         Action::ReadSimulationJobs,
+        // Social Insurance Law Arts 41-42; Order No. 15
+        Action::ApplyAdvance,
+        Action::DecideAdvance,
+        Action::PayAdvance,
+        Action::RecordAdvanceRecovery,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -479,6 +496,10 @@ impl Action {
             Action::ReadScenarios => "read the saved simulation scenarios",
             Action::RunSimulationJob => "start a simulation job",
             Action::ReadSimulationJobs => "read the simulation jobs",
+            Action::ApplyAdvance => "apply for the fund's advance payment",
+            Action::DecideAdvance => "decide an advance payment",
+            Action::PayAdvance => "approve and pay an advance payment",
+            Action::RecordAdvanceRecovery => "record a repayment of an advance",
         }
     }
 }
@@ -653,6 +674,16 @@ impl Role {
             SaveScenario | ReadScenarios | RunSimulationJob | ReadSimulationJobs => {
                 matches!(self, Clerk | Reviewer | Administrator | Analyst)
             }
+            // Social Insurance Law Arts 41-42, Order No. 15 Arts 4, 6: the
+            // worker (or a relative, through the worker's account) applies
+            // in writing, or a clerk records the paper handed in; the
+            // agency's clerks send the unit's notice and decide; money paid
+            // out is checked by a second person, as an award is (a reviewer,
+            // not who granted it); the clerks record repayments, as they
+            // record payments.
+            ApplyAdvance => matches!(self, Clerk | Administrator | Worker),
+            DecideAdvance | RecordAdvanceRecovery => matches!(self, Clerk | Administrator),
+            PayAdvance => matches!(self, Reviewer | Administrator),
         }
     }
 }

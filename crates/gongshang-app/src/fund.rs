@@ -130,6 +130,13 @@ pub struct StatementLine {
     /// Expenditure: work-capacity appraisal fees the fund paid (劳动能力鉴定费,
     /// Regulations Art 12), a line of their own.
     pub appraisal_fees: Money,
+    /// Income: late fees an uninsured unit paid with its back-payment
+    /// (Regulations Art 62(1)); its premiums are in `billed` and `collected`.
+    pub late_fees: Money,
+    /// Income: advances repaid by units and third parties (Social Insurance
+    /// Law Arts 41-42); the advances paid are the benefit item
+    /// `advance_payment`.
+    pub advances_recovered: Money,
     /// Expenditure: benefits and appraisal fees.
     pub expenditure_total: Money,
     /// Income less expenditure.
@@ -189,6 +196,8 @@ struct Acc {
     benefits: BTreeMap<String, Money>,
     benefits_total: Money,
     appraisal_fees: Money,
+    late_fees: Money,
+    advances_recovered: Money,
     reserve_transfer: Money,
     reserve_balance: Money,
     expenditure_12: Money,
@@ -206,7 +215,9 @@ impl Acc {
         }
         if f.month.as_str() < first {
             match f.kind {
-                FlowKind::Collected => self.opening = plus(self.opening, f.amount)?,
+                FlowKind::Collected | FlowKind::LateFee | FlowKind::Recovered => {
+                    self.opening = plus(self.opening, f.amount)?;
+                }
                 FlowKind::BenefitPaid | FlowKind::AppraisalFee => {
                     self.opening = minus(self.opening, f.amount)?;
                 }
@@ -228,6 +239,10 @@ impl Acc {
             FlowKind::AppraisalFee => {
                 self.appraisal_fees = plus(self.appraisal_fees, f.amount)?;
             }
+            FlowKind::LateFee => self.late_fees = plus(self.late_fees, f.amount)?,
+            FlowKind::Recovered => {
+                self.advances_recovered = plus(self.advances_recovered, f.amount)?;
+            }
         }
         Ok(())
     }
@@ -240,7 +255,11 @@ impl Acc {
         period: String,
     ) -> Result<StatementLine, AppError> {
         let expenditure_total = plus(self.benefits_total, self.appraisal_fees)?;
-        let surplus = minus(self.collected.total, expenditure_total)?;
+        let income = plus(
+            plus(self.collected.total, self.late_fees)?,
+            self.advances_recovered,
+        )?;
+        let surplus = minus(income, expenditure_total)?;
         Ok(StatementLine {
             region,
             region_name,
@@ -259,6 +278,8 @@ impl Acc {
                 .collect(),
             benefits_total: self.benefits_total,
             appraisal_fees: self.appraisal_fees,
+            late_fees: self.late_fees,
+            advances_recovered: self.advances_recovered,
             expenditure_total,
             surplus,
             closing_balance: plus(self.opening, surplus)?,
@@ -292,6 +313,8 @@ impl Acc {
         }
         self.benefits_total = plus(self.benefits_total, o.benefits_total)?;
         self.appraisal_fees = plus(self.appraisal_fees, o.appraisal_fees)?;
+        self.late_fees = plus(self.late_fees, o.late_fees)?;
+        self.advances_recovered = plus(self.advances_recovered, o.advances_recovered)?;
         self.reserve_transfer = plus(self.reserve_transfer, o.reserve_transfer)?;
         self.reserve_balance = plus(self.reserve_balance, o.reserve_balance)?;
         self.expenditure_12 = plus(self.expenditure_12, o.expenditure_12)?;
@@ -623,6 +646,8 @@ pub fn statement_table(s: &FundStatement) -> crate::export::Table {
         "提取储备金",
         "储备金余额",
         "储备金可支付月数",
+        "滞纳金收入",
+        "先行支付追偿收入",
     ];
     let row = |l: &StatementLine| {
         vec![
@@ -661,6 +686,8 @@ pub fn statement_table(s: &FundStatement) -> crate::export::Table {
             Cell::Money(l.reserve_transfer),
             Cell::Money(l.reserve_balance),
             Cell::Text(l.months_of_reserve.clone().unwrap_or_default()),
+            Cell::Money(l.late_fees),
+            Cell::Money(l.advances_recovered),
         ]
     };
     crate::export::Table {

@@ -90,6 +90,12 @@ pub enum CaseCmd {
         #[command(subcommand)]
         command: crate::medical_cmds::MedicalCmd,
     },
+    /// The fund's advance payment (先行支付, Social Insurance Law Arts
+    /// 41-42, Order No. 15): apply, the unit's notice, decide, pay, recover
+    Advance {
+        #[command(subcommand)]
+        command: crate::advance_cmds::AdvanceCmd,
+    },
     /// Open cases by days left, the overdue first
     Queue {
         #[arg(long, default_value_t = 100)]
@@ -681,6 +687,9 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
         CaseCmd::Recurrence { command } => return run_recurrence(&app, &actor, command, out),
         CaseCmd::Medical { command } => {
             return crate::medical_cmds::run_medical(&app, &actor, command, out);
+        }
+        CaseCmd::Advance { command } => {
+            return crate::advance_cmds::run_advance(&app, &actor, command, out);
         }
         CaseCmd::Queue { limit } => {
             let queue = app.work_queue(&actor, *limit)?;

@@ -23,6 +23,7 @@ macro_rules! println {
 }
 
 mod account_cmds;
+mod advance_cmds;
 mod article_cmds;
 mod batch;
 mod bench;

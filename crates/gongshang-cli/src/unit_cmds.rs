@@ -62,6 +62,11 @@ pub enum UnitCmd {
         #[command(subcommand)]
         command: BackPaymentCmd,
     },
+    /// What the unit owes the fund on advances of its cases (Social Insurance Law Art 41)
+    AdvanceDebts {
+        /// The unit's credit code
+        unit: String,
+    },
     /// Who pays each item of a case and since when (Regulations Art 62(2)-(3))
     Payers {
         /// The case number
@@ -626,6 +631,9 @@ pub fn run(cmd: &UnitCmd, out: &Out) -> Result<(), CliError> {
                 (None, _) if zh => println!("{} 未注销", code.as_str()),
                 (None, _) => println!("{} is not cancelled", code.as_str()),
             }
+        }
+        UnitCmd::AdvanceDebts { unit } => {
+            crate::advance_cmds::run_debts(&app, &actor, unit, out)?;
         }
         UnitCmd::Payers { case } => {
             let p = app.case_payers(&actor, case)?;

@@ -1522,6 +1522,36 @@ fn demo_case(
         return Ok(());
     }
     app.settle_medical_bill(maker, &n, bill.bill.id, &Default::default())?;
+    // The fund's advance (Social Insurance Law Art 42; Order No. 15 Arts
+    // 4-5): on the first case whose bill is settled, a third party who does
+    // not pay; the worker's written application is granted by the clerk
+    // and waits for a second person's approval (an advance in progress).
+    if !report.samples.iter().any(|(k, _)| *k == "advance_case") {
+        let applied = app.apply_for_advance(
+            maker,
+            &n,
+            &gongshang_app::cases::AdvanceApplication {
+                ground: gongshang_rules::advance::Ground::ThirdParty,
+                applicant: gongshang_app::cases::AdvanceApplicant::Worker,
+                applicant_name: "伤者本人".into(),
+                circumstance: "交通事故肇事方未支付医疗费用".into(),
+                third_party: Some("肇事车辆车主".into()),
+                applied_on: None,
+                documents: "工伤认定决定书；医疗费用原始票据".into(),
+            },
+        )?;
+        app.decide_advance(
+            maker,
+            &n,
+            applied.id,
+            &gongshang_app::cases::AdvanceDecision {
+                grant: true,
+                reason: None,
+                decided_on: None,
+            },
+        )?;
+        report.samples.push(("advance_case", n.clone()));
+    }
     appr(appraisal::Command::Apply, "2026-03-20")?;
     if stage == 11 {
         return Ok(());

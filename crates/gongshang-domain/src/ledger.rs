@@ -50,10 +50,15 @@ pub enum Account {
     /// 劳动能力鉴定费支出: appraisal fees the fund paid, an expenditure of its
     /// own beside the benefits.
     AppraisalFeeExpense,
+    // issue 12/17: Social Insurance Law Arts 41-42, Regulations Art 62(1).
+    /// 滞纳金收入: late fees a unit paid with its back-payment of premiums.
+    LateFeeIncome,
+    /// 先行支付追偿收入: what a unit or a third party repaid of an advance.
+    AdvanceRecoveryIncome,
 }
 
 impl Account {
-    pub const ALL: [Account; 10] = [
+    pub const ALL: [Account; 12] = [
         Account::PremiumReceivable,
         Account::SubsidyReceivable,
         Account::Bank,
@@ -64,6 +69,8 @@ impl Account {
         Account::Reserve,
         Account::OverpaymentReceivable,
         Account::AppraisalFeeExpense,
+        Account::LateFeeIncome,
+        Account::AdvanceRecoveryIncome,
     ];
 
     pub const fn name_zh(self) -> &'static str {
@@ -78,6 +85,8 @@ impl Account {
             Account::Reserve => "储备金",
             Account::OverpaymentReceivable => "应收多发待遇",
             Account::AppraisalFeeExpense => "劳动能力鉴定费支出",
+            Account::LateFeeIncome => "滞纳金收入",
+            Account::AdvanceRecoveryIncome => "先行支付追偿收入",
         }
     }
 
@@ -92,9 +101,11 @@ impl Account {
             | Account::Reserve
             | Account::OverpaymentReceivable
             | Account::AppraisalFeeExpense => Side::Debit,
-            Account::PremiumIncome | Account::SubsidyIncome | Account::BenefitsPayable => {
-                Side::Credit
-            }
+            Account::PremiumIncome
+            | Account::SubsidyIncome
+            | Account::BenefitsPayable
+            | Account::LateFeeIncome
+            | Account::AdvanceRecoveryIncome => Side::Credit,
         }
     }
 }
@@ -112,6 +123,8 @@ impl fmt::Display for Account {
             Account::Reserve => "reserve",
             Account::OverpaymentReceivable => "overpayment_receivable",
             Account::AppraisalFeeExpense => "appraisal_fee_expense",
+            Account::LateFeeIncome => "late_fee_income",
+            Account::AdvanceRecoveryIncome => "advance_recovery_income",
         };
         f.write_str(name)
     }
@@ -244,6 +257,14 @@ pub enum ReasonCode {
     // issue 14
     /// A work-capacity appraisal's fee paid by the fund (Regulations Art 12).
     AppraisalFeePaid,
+    // issue 12/17
+    /// An uninsured unit's back-payment of premiums and late fees
+    /// (Regulations Art 62(1)).
+    BackPaymentReceived,
+    /// The fund's advance of benefits (Social Insurance Law Arts 41-42).
+    AdvancePaid,
+    /// Part of an advance repaid by the unit or the third party.
+    AdvanceRecovered,
 }
 
 impl ReasonCode {
@@ -275,6 +296,11 @@ pub enum SubjectKind {
     // issue 14
     /// An appraisal fee (`appraisal-fee-<case>-<n>`), Regulations Art 12.
     AppraisalFee,
+    // issue 12/17
+    /// A back-payment (`back-payment-<id>`), Regulations Art 62(1).
+    BackPayment,
+    /// An advance (`advance-<id>`), Social Insurance Law Arts 41-42.
+    Advance,
 }
 
 /// What a transaction is about (a bill, a payment...), for finding it again.
@@ -718,6 +744,70 @@ pub fn appraisal_fee_paid(
         Account::Bank,
         amount,
         SubjectRef::new(SubjectKind::AppraisalFee, fee),
+    )
+}
+
+/// An uninsured unit's back-payment received (Regulations Art 62(1)): the
+/// premiums billed and collected at once (the receivable opened and closed
+/// in the same transaction, so the statement shows them billed and
+/// collected) and the late fees, all into the bank account.
+pub fn back_payment_received(
+    idempotency_key: IdempotencyKey,
+    back_payment: ReferenceId,
+    premiums: Money,
+    late_fees: Money,
+) -> Result<Transaction, DomainError> {
+    let total = premiums
+        .checked_add(late_fees)
+        .ok_or_else(|| DomainError::out_of_range("late_fees", late_fees, "a sum within i64 fen"))?;
+    let mut postings = vec![
+        Posting::debit(Account::PremiumReceivable, premiums)?,
+        Posting::credit(Account::PremiumIncome, premiums)?,
+        Posting::debit(Account::Bank, total)?,
+        Posting::credit(Account::PremiumReceivable, premiums)?,
+    ];
+    if late_fees.fen() > 0 {
+        postings.push(Posting::credit(Account::LateFeeIncome, late_fees)?);
+    }
+    Transaction::new(
+        idempotency_key,
+        ReasonCode::BackPaymentReceived,
+        postings,
+        vec![SubjectRef::new(SubjectKind::BackPayment, back_payment)],
+    )
+}
+
+/// The fund's advance paid out (Social Insurance Law Arts 41-42): an
+/// expenditure of benefits, from the bank account.
+pub fn advance_paid(
+    idempotency_key: IdempotencyKey,
+    advance: ReferenceId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    one_movement(
+        idempotency_key,
+        ReasonCode::AdvancePaid,
+        Account::BenefitsExpense,
+        Account::Bank,
+        amount,
+        SubjectRef::new(SubjectKind::Advance, advance),
+    )
+}
+
+/// Part of an advance repaid by the unit or the third party: income into
+/// the bank account.
+pub fn advance_recovered(
+    idempotency_key: IdempotencyKey,
+    advance: ReferenceId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    one_movement(
+        idempotency_key,
+        ReasonCode::AdvanceRecovered,
+        Account::Bank,
+        Account::AdvanceRecoveryIncome,
+        amount,
+        SubjectRef::new(SubjectKind::Advance, advance),
     )
 }
 

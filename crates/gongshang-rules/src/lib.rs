@@ -13,6 +13,7 @@
 //! - [`contribution`]: the monthly contribution.
 //! - [`trace`]: the explanation every result carries.
 
+pub mod advance;
 pub mod article_map;
 pub mod articles;
 pub mod award;

@@ -6,6 +6,7 @@
 //! decides who pays with `gongshang_rules::uninsured`.
 
 use gongshang_domain::ids::CreditCode;
+use gongshang_domain::ledger::{ReasonCode, Transaction};
 use gongshang_rules::{Money, SchemeId};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -13,8 +14,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::db::{Cols, Db, DbExt, Value};
-use crate::engine::{Backend, SqlStore, audit, parse_date, unit_id};
+use crate::engine::{Backend, SqlStore, audit, parse_date, post_new, unit_id};
 use crate::error::StoreError;
+use crate::fund::add_to_fund_summary;
 
 /// A back-payment as the agency records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,11 +85,14 @@ fn where_(
 
 /// Back-payments (Regulations Art 62(3)). A part of [`crate::Store`].
 pub trait BackPaymentStore {
-    /// Records a back-payment (the unit registered) with its audit row; the
-    /// same unit, scheme and first day twice is a `duplicate`.
+    /// Records a back-payment (the unit registered) with its audit row and
+    /// its ledger transaction (the premiums billed and collected, the late
+    /// fees: `ledger::back_payment_received`, added to the fund's summary);
+    /// the same unit, scheme and first day twice is a `duplicate`.
     fn record_back_payment(
         &self,
         b: &NewBackPayment,
+        ledger: &Transaction,
         actor: &str,
         at: Timestamp,
     ) -> Result<BackPaymentRow, StoreError>;
@@ -99,11 +104,21 @@ impl<B: Backend> BackPaymentStore for SqlStore<B> {
     fn record_back_payment(
         &self,
         b: &NewBackPayment,
+        ledger: &Transaction,
         actor: &str,
         at: Timestamp,
     ) -> Result<BackPaymentRow, StoreError> {
         if actor.trim().is_empty() {
             return Err(StoreError::invalid("actor", "an actor is required"));
+        }
+        if ledger.reason() != ReasonCode::BackPaymentReceived {
+            return Err(StoreError::invalid(
+                "ledger",
+                format!(
+                    "a back-payment posts back_payment_received, not {:?}",
+                    ledger.reason()
+                ),
+            ));
         }
         self.backend.transaction(|db| {
             let unit = unit_id(db, &b.unit)?;
@@ -135,6 +150,18 @@ impl<B: Backend> BackPaymentStore for SqlStore<B> {
                     )
                 },
             )?;
+            // The ledger's record of the money, once: a duplicate back-payment
+            // was refused above, so the key is new.
+            post_new(db, ledger, "back-payment", actor, at)?;
+            db.exec(
+                "recording a back-payment's posting",
+                "INSERT INTO back_payment_postings (back_payment_id, ledger_key) VALUES ($1, $2)",
+                &[
+                    Value::Int(id),
+                    Value::Text(ledger.idempotency_key().as_str().to_owned()),
+                ],
+            )?;
+            add_to_fund_summary(db, ledger)?;
             audit(
                 db,
                 actor,

@@ -35,6 +35,13 @@ pub enum FlowKind {
     ReserveTransfer,
     /// Appraisal fees paid by the fund (Regulations Art 12; by the day paid).
     AppraisalFee,
+    /// Late fees an uninsured unit paid with its back-payment (Regulations
+    /// Art 62(1); by the day settled). Income.
+    LateFee,
+    /// An advance repaid by the unit or the third party (Social Insurance
+    /// Law Arts 41-42; by the day received; payer `unit` or `third_party`).
+    /// Income.
+    Recovered,
 }
 
 impl FlowKind {
@@ -45,6 +52,8 @@ impl FlowKind {
             "benefit" => FlowKind::BenefitPaid,
             "reserve" => FlowKind::ReserveTransfer,
             "appraisal" => FlowKind::AppraisalFee,
+            "late_fee" => FlowKind::LateFee,
+            "recovered" => FlowKind::Recovered,
             other => {
                 return Err(StoreError::InvalidData {
                     field: "flow",
@@ -457,6 +466,60 @@ fn expenditure_branches(scope: Scope) -> Vec<String> {
             match scope {
                 Scope::UpTo => "SUBSTR(ap.paid_on, 1, 7) <= $1",
                 Scope::OneTransaction => "ap.ledger_key = $1",
+            }
+        ),
+    );
+    branches.push(
+        // The fund's advance paid out (Social Insurance Law Arts 41-42;
+        // migration 0270): a benefit item of its own.
+        format!(
+            "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(s.on_day, 1, 7), 'benefit', 'fund', 'advance_payment', \
+             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+             FROM fund_advance_steps s JOIN fund_advances a ON a.id = s.advance_id \
+             JOIN cases c ON c.id = a.case_id \
+             JOIN ledger_transactions lt ON lt.idempotency_key = s.ledger_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'bank' \
+             WHERE s.kind = 'paid' AND {} GROUP BY 1, 2, 3, 4, 5, 6",
+            match scope {
+                Scope::UpTo => "SUBSTR(s.on_day, 1, 7) <= $1",
+                Scope::OneTransaction => "s.ledger_key = $1",
+            }
+        ),
+    );
+    branches.push(
+        // What the unit or the third party repaid of an advance: income.
+        format!(
+            "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(r.received_on, 1, 7), 'recovered', r.debtor, '', \
+             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+             FROM fund_advance_recoveries r JOIN fund_advances a ON a.id = r.advance_id \
+             JOIN cases c ON c.id = a.case_id \
+             JOIN ledger_transactions lt ON lt.idempotency_key = r.ledger_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'advance_recovery_income' \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            match scope {
+                Scope::UpTo => "SUBSTR(r.received_on, 1, 7) <= $1",
+                Scope::OneTransaction => "r.ledger_key = $1",
+            }
+        ),
+    );
+    branches.push(
+        // An uninsured unit's back-payment (Regulations Art 62(1);
+        // migration 0270): the premiums billed (income credited) and
+        // collected (the receivable credited) and the late fees, in the
+        // month settled.
+        format!(
+            "SELECT COALESCE(u.region, ''), bp.scheme_id, SUBSTR(bp.settled_on, 1, 7), \
+             CASE p.account WHEN 'premium_income' THEN 'billed' WHEN 'premium_receivable' THEN 'collected' ELSE 'late_fee' END, \
+             'unit', '', SUM(p.amount_fen) \
+             FROM back_payments bp JOIN back_payment_postings bpp ON bpp.back_payment_id = bp.id \
+             JOIN units u ON u.id = bp.unit_id \
+             JOIN ledger_transactions lt ON lt.idempotency_key = bpp.ledger_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.side = 'credit' \
+             AND p.account IN ('premium_income', 'premium_receivable', 'late_fee_income') \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            match scope {
+                Scope::UpTo => "SUBSTR(bp.settled_on, 1, 7) <= $1",
+                Scope::OneTransaction => "bpp.ledger_key = $1",
             }
         ),
     );

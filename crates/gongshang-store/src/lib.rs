@@ -18,6 +18,7 @@
 //! table and `INSERT ... SELECT ... ON CONFLICT DO NOTHING`).
 
 pub mod accounts;
+pub mod advances;
 pub mod back_payments;
 pub mod cancellations;
 pub mod cases;
@@ -60,6 +61,7 @@ impl BackendKind {
 }
 
 pub use accounts::{AccountStore, ApiToken, NewUser, StoredResponse, StoredSession, User};
+pub use advances::{AdvanceRow, AdvanceStore};
 pub use back_payments::{BackPaymentRow, BackPaymentStore, NewBackPayment};
 pub use cancellations::{
     NewUnitCancellation, RunningOn, UnitCancellationRow, UnitCancellationStore,
@@ -113,6 +115,7 @@ pub trait Store:
     + MedicalStore
     + StopReportStore
     + BackPaymentStore
+    + AdvanceStore
     + RegistrationStore
     + CreditStore
     + UnitCancellationStore

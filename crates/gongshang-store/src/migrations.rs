@@ -245,6 +245,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0260_credentials_epoch_notify.sql"),
         postgres: include_str!("../migrations/postgres/0260_credentials_epoch_notify.sql"),
     },
+    // issue 12/17: the fund's advance payment (Social Insurance Law Arts
+    // 41-42, Order No. 15) and the back-payment's ledger posting.
+    Migration {
+        version: 270,
+        name: "fund_advances",
+        sqlite: include_str!("../migrations/sqlite/0270_fund_advances.sql"),
+        postgres: include_str!("../migrations/postgres/0270_fund_advances.sql"),
+    },
     // issue 14: saved reform scenarios (versioned) and simulation jobs run
     // in the background (src/simulations.rs).
     Migration {

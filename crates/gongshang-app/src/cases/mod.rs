@@ -406,6 +406,7 @@ fn claim_limits(
     }
 }
 
+mod advances;
 mod appraisal_fee;
 mod awards;
 mod commands;
@@ -420,9 +421,14 @@ mod recurrence;
 mod recusal;
 mod revision;
 
+pub use advances::{
+    AdvanceApplication, AdvanceDecision, AdvanceLineView, AdvanceRecoveryRequest, AdvanceState,
+    AdvanceView, UnitAdvanceDebts,
+};
 pub use appraisal_fee::{APPRAISAL_FEE_ARTICLE, AppraisalFeeInput, AppraisalFeeView};
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};
 pub use gongshang_store::BackPaymentRow;
+pub use gongshang_store::advances::{AdvanceRecoveryRow, Applicant as AdvanceApplicant};
 pub use gongshang_store::cases::Recusal;
 pub use gongshang_store::cases::{
     InstitutionRow, MedicalBillLineRow, MedicalBillRow, MedicalBillStatus,

@@ -156,6 +156,21 @@ impl App {
                 ),
             });
         }
+        // Regulations Art 62(1): the premiums and late fees are the fund's
+        // income, posted once under the back-payment's own key (a unit,
+        // scheme and first day are recorded once).
+        let key = format!(
+            "bp:{}:{}:{}",
+            req.unit.as_str(),
+            req.scheme_id,
+            req.period_from
+        );
+        let posting = gongshang_domain::ledger::back_payment_received(
+            gongshang_domain::ids::IdempotencyKey::parse(&key)?,
+            gongshang_domain::ids::ReferenceId::parse(&key)?,
+            req.premiums,
+            req.late_fees,
+        )?;
         Ok(self.store.record_back_payment(
             &NewBackPayment {
                 unit: req.unit,
@@ -167,6 +182,7 @@ impl App {
                 late_fees: req.late_fees,
                 document: document.to_owned(),
             },
+            &posting,
             &actor.audit_name(),
             self.now(),
         )?)

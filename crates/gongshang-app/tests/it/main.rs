@@ -2,6 +2,7 @@
 //! GONGSHANG_TEST_POSTGRES_URL is set (each test in a fresh schema, dropped
 //! at the end). The ledger's trial balance is 0 after every test.
 
+mod advances;
 mod cases;
 mod events;
 mod fund;

@@ -29,7 +29,7 @@ use super::medical::{bill, institution};
 use super::{ACTOR, person, request, unit, yuan};
 
 /// The unit and worker, enrolled only from 2025-06-01, and the recognised case.
-fn uninsured_case(app: &gongshang_app::App, n: u32) -> (CreditCode, ResidentId, String) {
+pub(super) fn uninsured_case(app: &gongshang_app::App, n: u32) -> (CreditCode, ResidentId, String) {
     let u = unit(app, n, "440106");
     let p = person(app, "440106", date(1985, 4, 1), n);
     let mut req = request(
@@ -83,7 +83,7 @@ fn uninsured_case(app: &gongshang_app::App, n: u32) -> (CreditCode, ResidentId, 
     (u, p, case.number)
 }
 
-fn facts() -> serde_json::Value {
+pub(super) fn facts() -> serde_json::Value {
     serde_json::json!({
         "own_wage": "8000.00",
         "suspension_months": 6,

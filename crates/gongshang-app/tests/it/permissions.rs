@@ -114,6 +114,11 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadMedicalBills, "c r a u w"),
     // Regulations Art 62(3)
     (Action::RecordBackPayment, "c a"),
+    // Social Insurance Law Arts 41-42; Order No. 15
+    (Action::ApplyAdvance, "c a w"),
+    (Action::DecideAdvance, "c a"),
+    (Action::PayAdvance, "r a"),
+    (Action::RecordAdvanceRecovery, "c a"),
     (Action::RecordStopReport, "c a"),
     (Action::ReadStopReports, "c r a"),
     (Action::ReceiveRegistration, "c a u"),
@@ -1013,6 +1018,77 @@ fn every_use_case_asks_the_table_for_its_action() {
                     },
                 ))
             }),
+        ),
+        (
+            Action::ApplyAdvance,
+            "apply_for_advance",
+            Box::new(|a, x| {
+                ok(a.apply_for_advance(
+                    x,
+                    "GS-NONE",
+                    &gongshang_app::cases::AdvanceApplication {
+                        ground: gongshang_rules::advance::Ground::EmployerUnpaid,
+                        applicant: gongshang_app::cases::AdvanceApplicant::Worker,
+                        applicant_name: "x".into(),
+                        circumstance: "x".into(),
+                        third_party: None,
+                        applied_on: None,
+                        documents: "x".into(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::DecideAdvance,
+            "notify_unit_of_advance",
+            Box::new(|a, x| ok(a.notify_unit_of_advance(x, "GS-NONE", 1, None))),
+        ),
+        (
+            Action::DecideAdvance,
+            "decide_advance",
+            Box::new(|a, x| {
+                ok(a.decide_advance(
+                    x,
+                    "GS-NONE",
+                    1,
+                    &gongshang_app::cases::AdvanceDecision {
+                        grant: true,
+                        reason: None,
+                        decided_on: None,
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::PayAdvance,
+            "pay_advance",
+            Box::new(|a, x| ok(a.pay_advance(x, "GS-NONE", 1, None))),
+        ),
+        (
+            Action::RecordAdvanceRecovery,
+            "record_advance_recovery",
+            Box::new(|a, x| {
+                ok(a.record_advance_recovery(
+                    x,
+                    "GS-NONE",
+                    1,
+                    &gongshang_app::cases::AdvanceRecoveryRequest {
+                        received_on: date(2025, 6, 1),
+                        amount: gongshang_rules::Money::from_fen(100),
+                        document: "x".into(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::ReadCase,
+            "advances",
+            Box::new(|a, x| ok(a.advances(x, "GS-NONE"))),
+        ),
+        (
+            Action::ReadRegistry,
+            "unit_advance_debts",
+            Box::new(move |a, x| ok(a.unit_advance_debts(x, &credit(9, "440106")))),
         ),
         (
             Action::RecordStopReport,

@@ -769,4 +769,35 @@ fn art62_3_a_back_payment_recorded_on_the_command_line_is_listed_once() {
         list.contains("3600.00") && list.contains("220.00") && list.contains("tester"),
         "{list}"
     );
+    // Social Insurance Law Art 41: the unit's debts on advances (none), and
+    // an application on a case that does not exist, refused.
+    let debts = ok(gongshang(&[
+        "unit",
+        "advance-debts",
+        unit,
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert!(debts.contains("owes 0.00 yuan on advances"), "{debts}");
+    let none = gongshang(&[
+        "case",
+        "advance",
+        "apply",
+        "GS-NONE",
+        "--ground",
+        "employer_unpaid",
+        "--name",
+        "张三",
+        "--circumstance",
+        "拒绝支付",
+        "--documents",
+        "认定书",
+        "--db",
+        db,
+        "--actor",
+        "tester",
+    ]);
+    assert!(!none.status.success());
 }

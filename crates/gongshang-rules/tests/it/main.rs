@@ -7,6 +7,7 @@
 //! - [`snapshots`]: traces of a few cases, reviewed as insta snapshots.
 //! - [`policy_loader`]: the policy files and their validation.
 
+mod advance;
 mod article_map;
 mod contribution;
 mod legal_cases;

@@ -79,6 +79,11 @@ pub struct StatementLineView {
     /// Expenditure: work-capacity appraisal fees the fund paid
     /// (Regulations Art 12).
     pub appraisal_fees_fen: i64,
+    /// Income: late fees paid with back-payments (Regulations Art 62(1)).
+    pub late_fees_fen: i64,
+    /// Income: advances repaid by units and third parties (Social
+    /// Insurance Law Arts 41-42).
+    pub advances_recovered_fen: i64,
     /// Benefits and appraisal fees.
     pub expenditure_total_fen: i64,
     pub surplus_fen: i64,
@@ -129,6 +134,8 @@ impl From<&StatementLine> for StatementLineView {
                 .collect(),
             benefits_total_fen: l.benefits_total.fen(),
             appraisal_fees_fen: l.appraisal_fees.fen(),
+            late_fees_fen: l.late_fees.fen(),
+            advances_recovered_fen: l.advances_recovered.fen(),
             expenditure_total_fen: l.expenditure_total.fen(),
             surplus_fen: l.surplus.fen(),
             closing_balance_fen: l.closing_balance.fen(),

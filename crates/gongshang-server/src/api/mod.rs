@@ -5,6 +5,7 @@
 //! [`PageQuery`]).
 
 pub mod accounts;
+pub mod advances;
 pub mod benefits;
 pub mod bills;
 pub mod calculate;
@@ -60,6 +61,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(recurrences::router())
         .merge(liability::router())
         .merge(payers::router())
+        .merge(advances::router())
         .merge(revisions::router())
         .merge(benefits::router())
         .merge(stats::router())

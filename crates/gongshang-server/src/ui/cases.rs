@@ -190,6 +190,7 @@ pub struct CasePage {
     liability: Option<gongshang_app::liability::LiabilityView>,
     /// Regulations Art 62(2)-(3): who pays each item and since when.
     payers: gongshang_app::cases::CasePayers,
+    advances: Vec<gongshang_app::cases::AdvanceView>,
 }
 
 /// A command the state allows now, with what it does to the deadlines.
@@ -227,6 +228,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 Err(e) => return Err(e),
             };
             let payers = app.case_payers(&actor, &n)?;
+            let advances = app.advances(&actor, &n)?;
             let revisions = app.appraisal_revisions(&actor, &n)?;
             let (conclusions, fees) = if actor.may(Action::ReadAppraisalFees) {
                 (
@@ -268,6 +270,7 @@ async fn load_page(state: &AppState, actor: &Actor, number: &str) -> Result<Case
                 recurrences,
                 liability,
                 payers,
+                advances,
             })
         })
         .await
@@ -343,6 +346,9 @@ fn case_body(
         }
         @if page.payers.finding.is_some() {
             (super::payers::section(ctx, &page.payers))
+        }
+        @if ctx.viewer.may(Action::DecideAdvance) || !page.advances.is_empty() {
+            (super::advances::section(ctx, &r.number, &page.advances))
         }
         @if ctx.viewer.may(Action::ReadMedicalBills) {
             section.card #medical {

@@ -11,6 +11,7 @@
 
 mod accounts;
 mod admin;
+mod advances;
 mod analyst;
 mod articles;
 mod assets;
@@ -93,6 +94,7 @@ pub fn router() -> Router<AppState> {
         .merge(matching::router())
         .merge(medical::router())
         .merge(payers::router())
+        .merge(advances::router())
         // issue 17: secondments, postings abroad, over-age agreements, successions
         .merge(engagements::router())
         .merge(handling::router())

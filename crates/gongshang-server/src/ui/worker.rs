@@ -769,12 +769,13 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
         Err(r) => return r,
     };
     let n = number.clone();
-    let (view, revisions, recurrences) = match state
+    let (view, revisions, recurrences, advances) = match state
         .run(move |app| {
             Ok::<_, gongshang_app::AppError>((
                 app.case_view(&actor, &n)?,
                 app.appraisal_revisions(&actor, &n)?,
                 app.recurrences(&actor, &n)?,
+                app.advances(&actor, &n)?,
             ))
         })
         .await
@@ -832,6 +833,7 @@ async fn my_case(State(state): State<AppState>, ctx: Ctx, Path(number): Path<Str
                 @if !recurrences.is_empty() {
                     (recurrence_outcome(&ctx, &recurrences))
                 }
+                (super::advances::worker_section(&ctx, &advances))
                 @for r in revisions.iter().filter(|r| r.applied.is_some()) {
                     (revision_outcome(&ctx, r))
                 }

@@ -3,6 +3,7 @@
 // The API's tests (api_common.rs: a fresh server and database per test, on
 // SQLite and PostgreSQL) and the UI's (common.rs: one demo server per binary).
 mod accounts;
+mod advances;
 mod api_common;
 mod browser;
 mod changes_ui;

@@ -2,6 +2,7 @@
 //! SQLite always and on PostgreSQL when GONGSHANG_TEST_POSTGRES_URL is set
 //! (each test in a fresh schema of its own, dropped at the end).
 
+mod advances;
 mod back_payments;
 mod bills;
 mod cases;

@@ -1,0 +1,347 @@
+//! The fund's advance payment (Social Insurance Law Arts 41-42; Order No.
+//! 15) through the services, on each backend, and the back-payment's
+//! premiums and late fees in the fund's statement (Regulations Art 62(1)).
+//! Today is 2026-06-30 (the test clock).
+
+use gongshang_app::accounts::{Actor, Role, Scope};
+use gongshang_app::cases::{
+    AdvanceApplication, AdvanceDecision, AdvanceRecoveryRequest, AdvanceState, BackPaymentRequest,
+    SettleRequest,
+};
+use gongshang_app::fund::StatementPeriod;
+use gongshang_domain::medical::ServiceKind;
+use gongshang_domain::month::Month;
+use gongshang_rules::advance::Ground;
+use gongshang_store::advances::Applicant;
+use jiff::civil::date;
+
+use super::cases::{CHECKER, MAKER, award_request, each_backend};
+use super::medical::{bill, institution};
+use super::payers::{facts, uninsured_case};
+use super::{ACTOR, yuan};
+
+fn application(ground: Ground) -> AdvanceApplication {
+    AdvanceApplication {
+        ground,
+        applicant: Applicant::Worker,
+        applicant_name: "李四".into(),
+        circumstance: "用人单位拒绝支付全部费用（第六条第二款第（二）项）".into(),
+        third_party: (ground == Ground::ThirdParty).then(|| "肇事车辆驾驶人（不明）".into()),
+        applied_on: Some(date(2026, 6, 1)),
+        documents: "工伤认定决定书；医疗费原始票据".into(),
+    }
+}
+
+fn grant(on: jiff::civil::Date) -> AdvanceDecision {
+    AdvanceDecision {
+        grant: true,
+        reason: None,
+        decided_on: Some(on),
+    }
+}
+
+/// Social Insurance Law Art 41 with Order No. 15 Arts 6-8 and 13, on the
+/// uninsured case of `payers.rs` (grade 4, own wage 8000.00, the unit pays
+/// everything under Regulations Art 62(2)). The approved award's one-time
+/// items: the disability subsidy 21 × 8000.00 = 168000.00 (the fund's when
+/// insured) and the suspension wages 6 × 8000.00 = 48000.00 (the unit's
+/// own: never advanced); a hospital bill of 8000.00 within the catalogues
+/// was named the unit's. By hand the advance is 168000.00 + 8000.00 =
+/// 176000.00. Applied 2026-06-01 (a Monday); the notice on 2026-06-02 gives
+/// the unit 5 working days: 06-03, 04, 05, 08, 09, so it pays by 2026-06-09
+/// and a grant that day is refused; granted 2026-06-10, paid 2026-06-12 by
+/// a second person; the unit repays by 2026-06-22 (10 days, Art 13). It
+/// repays 100000.00 on 06-20 and 76000.00 on 06-29; 0.01 more is refused.
+/// The June statement: benefit `advance_payment` 176000.00, recovered
+/// 176000.00.
+#[test]
+fn sil_41_the_fund_advances_the_fund_s_items_and_recovers_them_from_the_unit() {
+    each_backend(|app, _| {
+        let (u, p, number) = uninsured_case(app, 61);
+        let proposed = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        app.approve_award(&CHECKER, proposed.award.id).unwrap();
+        app.register_institution(&MAKER, &institution("GZ-0061", ServiceKind::Medical))
+            .unwrap();
+        let filed = app
+            .file_medical_bill(
+                &MAKER,
+                &number,
+                &bill(
+                    ServiceKind::Medical,
+                    Some("GZ-0061"),
+                    date(2025, 3, 10),
+                    "8000.00",
+                    "0.00",
+                ),
+            )
+            .unwrap();
+        app.settle_medical_bill(&MAKER, &number, filed.bill.id, &SettleRequest::default())
+            .unwrap();
+
+        let worker = Actor {
+            login: "worker-61".into(),
+            role: Role::Worker,
+            scope: Scope::Person(p),
+        };
+        let applied = app
+            .apply_for_advance(&worker, &number, &application(Ground::EmployerUnpaid))
+            .unwrap();
+        assert_eq!(applied.state, AdvanceState::Applied);
+        assert_eq!(applied.notice_due, Some(date(2026, 6, 4)), "3 working days");
+        // A second application while this one is open: refused.
+        assert_eq!(
+            app.apply_for_advance(&MAKER, &number, &application(Ground::EmployerUnpaid))
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+        let id = applied.id;
+        // Granted before the unit was written to: refused (Art 7).
+        assert_eq!(
+            app.decide_advance(&MAKER, &number, id, &grant(date(2026, 6, 10)))
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+        let notified = app
+            .notify_unit_of_advance(&MAKER, &number, id, Some(date(2026, 6, 2)))
+            .unwrap();
+        assert_eq!(notified.unit_pay_by, Some(date(2026, 6, 9)));
+        assert_eq!(notified.state, AdvanceState::UnitNotified);
+        let early = app
+            .decide_advance(&MAKER, &number, id, &grant(date(2026, 6, 9)))
+            .unwrap_err();
+        assert_eq!(early.field(), Some("decided_on"), "{early}");
+        let granted = app
+            .decide_advance(&MAKER, &number, id, &grant(date(2026, 6, 10)))
+            .unwrap();
+        assert_eq!(granted.granted, Some(yuan("176000.00")));
+        assert_eq!(granted.lines.len(), 2, "{:?}", granted.lines);
+        assert!(granted.lines.iter().all(|l| l.paid_by_advance));
+        // Maker-checker: who granted it does not pay it.
+        assert_eq!(
+            app.pay_advance(&MAKER, &number, id, Some(date(2026, 6, 12)))
+                .unwrap_err()
+                .code(),
+            "forbidden",
+            "a clerk may not pay"
+        );
+        let paid = app
+            .pay_advance(&CHECKER, &number, id, Some(date(2026, 6, 12)))
+            .unwrap();
+        assert_eq!(paid.state, AdvanceState::Paid);
+        assert_eq!(paid.paid_out, Some(yuan("176000.00")));
+        assert_eq!(paid.repay_by, Some(date(2026, 6, 22)));
+        let recover = |on, amount: &str, doc: &str| {
+            app.record_advance_recovery(
+                &MAKER,
+                &number,
+                id,
+                &AdvanceRecoveryRequest {
+                    received_on: on,
+                    amount: yuan(amount),
+                    document: doc.into(),
+                },
+            )
+        };
+        let part = recover(date(2026, 6, 20), "100000.00", "追偿收据 001").unwrap();
+        assert_eq!(part.state, AdvanceState::PartlyRecovered);
+        assert_eq!(part.outstanding, yuan("76000.00"));
+        // The same receipt again adds nothing.
+        let again = recover(date(2026, 6, 20), "100000.00", "追偿收据 001").unwrap();
+        assert_eq!(again.recovered, yuan("100000.00"));
+        let full = recover(date(2026, 6, 29), "76000.00", "追偿收据 002").unwrap();
+        assert_eq!(full.state, AdvanceState::Recovered);
+        let over = recover(date(2026, 6, 29), "0.01", "追偿收据 003").unwrap_err();
+        assert_eq!(over.field(), Some("amount"), "{over}");
+
+        // The worker reads the state in plain words, no internal codes.
+        let seen = app.advances(&worker, &number).unwrap();
+        assert_eq!(seen.len(), 1);
+        assert!(
+            seen[0].plain_zh.contains("176000.00"),
+            "{}",
+            seen[0].plain_zh
+        );
+        for text in [&seen[0].plain_zh, &seen[0].plain_en] {
+            assert!(
+                !text.contains("employer_unpaid") && !text.contains('_'),
+                "{text}"
+            );
+        }
+        // The unit's debt shows on the unit: nothing left after the repayments.
+        let debts = app.unit_advance_debts(&ACTOR, &u).unwrap();
+        assert_eq!((debts.advances.len(), debts.outstanding), (1, yuan("0.00")));
+
+        let june = app
+            .fund_statement(
+                &ACTOR,
+                StatementPeriod::Month(Month::parse("2026-06").unwrap()),
+                None,
+                None,
+            )
+            .unwrap();
+        let advanced = june
+            .total
+            .benefits
+            .iter()
+            .find(|b| b.item == "advance_payment")
+            .map(|b| b.amount);
+        assert_eq!(advanced, Some(yuan("176000.00")));
+        assert_eq!(june.total.advances_recovered, yuan("176000.00"));
+        assert_eq!(app.store().trial_balance().unwrap(), 0);
+    });
+}
+
+/// Social Insurance Law Art 42 with Order No. 15 Arts 4-5 and 12: an
+/// insured worker injured by a third party who does not pay; the hospital
+/// bill of 8000.00 within the catalogues was settled and paid by the fund.
+/// By hand the advance is those 8000.00, already out of the fund, so paying
+/// it posts nothing more; the third party repays 8000.00, the fund's income.
+#[test]
+fn sil_42_a_third_party_s_medical_costs_are_advanced_and_recovered_from_the_third_party() {
+    each_backend(|app, _| {
+        let number = super::cases::recognised(app, 62);
+        app.register_institution(&MAKER, &institution("GZ-0062", ServiceKind::Medical))
+            .unwrap();
+        let filed = app
+            .file_medical_bill(
+                &MAKER,
+                &number,
+                &bill(
+                    ServiceKind::Medical,
+                    Some("GZ-0062"),
+                    date(2025, 3, 10),
+                    "8000.00",
+                    "0.00",
+                ),
+            )
+            .unwrap();
+        app.settle_medical_bill(&MAKER, &number, filed.bill.id, &SettleRequest::default())
+            .unwrap();
+        let a = app
+            .apply_for_advance(&MAKER, &number, &application(Ground::ThirdParty))
+            .unwrap();
+        assert_eq!(a.notice_due, None, "no notice to the unit");
+        assert_eq!(
+            app.notify_unit_of_advance(&MAKER, &number, a.id, None)
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+        let g = app
+            .decide_advance(&MAKER, &number, a.id, &grant(date(2026, 6, 2)))
+            .unwrap();
+        assert_eq!(g.granted, Some(yuan("8000.00")));
+        let before = app.store().trial_balance().unwrap();
+        let paid = app
+            .pay_advance(&CHECKER, &number, a.id, Some(date(2026, 6, 3)))
+            .unwrap();
+        assert_eq!(
+            (paid.paid_out, paid.advanced),
+            (Some(yuan("0.00")), yuan("8000.00"))
+        );
+        assert_eq!(app.store().trial_balance().unwrap(), before);
+        let back = app
+            .record_advance_recovery(
+                &MAKER,
+                &number,
+                a.id,
+                &AdvanceRecoveryRequest {
+                    received_on: date(2026, 6, 25),
+                    amount: yuan("8000.00"),
+                    document: "法院判决执行款".into(),
+                },
+            )
+            .unwrap();
+        assert_eq!(back.state, AdvanceState::Recovered);
+        assert_eq!(back.recoveries[0].debtor.as_str(), "third_party");
+    });
+}
+
+/// Order No. 15 Art 9: a refusal says why, and is shown to the worker.
+#[test]
+fn order15_9_a_refusal_is_decided_with_its_reason() {
+    each_backend(|app, _| {
+        let number = super::cases::recognised(app, 63);
+        let a = app
+            .apply_for_advance(&MAKER, &number, &application(Ground::ThirdParty))
+            .unwrap();
+        let no_reason = AdvanceDecision {
+            grant: false,
+            reason: Some("  ".into()),
+            decided_on: None,
+        };
+        assert_eq!(
+            app.decide_advance(&MAKER, &number, a.id, &no_reason)
+                .unwrap_err()
+                .field(),
+            Some("reason")
+        );
+        // Nothing settled: nothing to advance.
+        assert_eq!(
+            app.decide_advance(&MAKER, &number, a.id, &grant(date(2026, 6, 2)))
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+        let refused = app
+            .decide_advance(
+                &MAKER,
+                &number,
+                a.id,
+                &AdvanceDecision {
+                    grant: false,
+                    reason: Some("第三人已全额支付医疗费用".into()),
+                    decided_on: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(refused.state, AdvanceState::Refused);
+        assert!(refused.plain_zh.contains("第三人已全额支付医疗费用"));
+        assert_eq!(
+            refused.refusal_due,
+            date(2026, 6, 8),
+            "5 working days from 06-01"
+        );
+    });
+}
+
+/// Regulations Art 62(1): the back-payment's premiums 3600.00 and late fees
+/// 220.00, settled 2026-06-10, are the fund's income in June: billed and
+/// collected 3600.00 from the unit, late fees 220.00; the surplus of the
+/// month counts 3600.00 + 220.00 = 3820.00 of them. The ledger balances.
+#[test]
+fn art62_1_the_back_payment_s_premiums_and_late_fees_are_in_the_fund_s_statement() {
+    each_backend(|app, _| {
+        let (u, _, _) = uninsured_case(app, 64);
+        app.record_back_payment(
+            &MAKER,
+            &BackPaymentRequest {
+                unit: u,
+                scheme_id: "guangdong.employees".parse().unwrap(),
+                period_from: date(2025, 1, 1),
+                period_until: date(2025, 5, 31),
+                settled_on: date(2026, 6, 10),
+                premiums: yuan("3600.00"),
+                late_fees: yuan("220.00"),
+                document: "穗社保补缴 2026-0064".into(),
+            },
+        )
+        .unwrap();
+        let june = app
+            .fund_statement(
+                &ACTOR,
+                StatementPeriod::Month(Month::parse("2026-06").unwrap()),
+                None,
+                None,
+            )
+            .unwrap();
+        assert_eq!(june.total.late_fees, yuan("220.00"));
+        assert!(june.total.billed.unit >= yuan("3600.00"));
+        assert!(june.total.collected.unit >= yuan("3600.00"));
+        assert_eq!(app.store().trial_balance().unwrap(), 0);
+    });
+}

@@ -1,0 +1,284 @@
+//! The fund's advance payment (先行支付): Social Insurance Law Arts 41-42
+//! and 《社会保险基金先行支付暂行办法》 (MOHRSS Order No. 15, 2011-07-01,
+//! amended 2018-12-14).
+//!
+//! - SIL Art 41: a worker's unit had not paid the work-injury premiums and
+//!   does not pay the benefits: the fund advances them, the unit repays,
+//!   and the agency may recover under Art 63.
+//! - SIL Art 42: a third party caused the injury and does not pay the
+//!   medical costs, or cannot be found: the fund advances them and
+//!   recovers from the third party.
+//! - Order 15 Art 8: what the fund advances on the unit's refusal is "the
+//!   items of the benefits that the fund pays" (工伤保险待遇项目中应当由工伤保险
+//!   基金支付的项目): the unit's own items (suspension wages, the grade 5-6
+//!   allowance, the employment subsidy) are never advanced.
+//! - Order 15 Art 5(3)-(4): the medical costs of an uninsured unit's worker
+//!   are advanced after the unit's time limit passes.
+//! - Order 15 Arts 4-5(1)-(2): with a third party, the fund pays the
+//!   medical costs (the fund's own share of a bill, what the fund would pay).
+//!
+//! [`advance`] is the one rule: given the ground and the costs of a case as
+//! the award and the settled bills record them, it says which are advanced,
+//! the total, and a step per cost with its article.
+
+use serde::{Deserialize, Serialize};
+
+use crate::benefits::Payer;
+use crate::money::Money;
+use crate::trace::{Article, Item, Step, Tracer, q};
+
+pub const SIL_41: Article = Article {
+    zh: "《社会保险法》第四十一条；《社会保险基金先行支付暂行办法》第六条至第八条",
+    en: "Social Insurance Law Art 41; Order No. 15 Arts 6-8",
+};
+pub const SIL_42: Article = Article {
+    zh: "《社会保险法》第四十二条；《社会保险基金先行支付暂行办法》第四条、第五条",
+    en: "Social Insurance Law Art 42; Order No. 15 Arts 4-5",
+};
+pub const ORDER15_5: Article = Article {
+    zh: "《社会保险基金先行支付暂行办法》第五条第（三）项、第（四）项",
+    en: "Order No. 15 Art 5(3)-(4)",
+};
+
+/// Why the fund advances.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ground {
+    /// SIL Art 41; Order 15 Art 6: the unit had not paid the premiums and
+    /// does not pay the benefits.
+    EmployerUnpaid,
+    /// SIL Art 42; Order 15 Art 4: a third party caused the injury and does
+    /// not pay the medical costs, or cannot be found.
+    ThirdParty,
+}
+
+impl Ground {
+    pub const ALL: [Ground; 2] = [Ground::EmployerUnpaid, Ground::ThirdParty];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Ground::EmployerUnpaid => "employer_unpaid",
+            Ground::ThirdParty => "third_party",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Ground> {
+        Ground::ALL.into_iter().find(|g| g.as_str() == text.trim())
+    }
+
+    pub const fn article(self) -> Article {
+        match self {
+            Ground::EmployerUnpaid => SIL_41,
+            Ground::ThirdParty => SIL_42,
+        }
+    }
+
+    /// Who repays the fund.
+    pub const fn debtor(self) -> Debtor {
+        match self {
+            Ground::EmployerUnpaid => Debtor::Unit,
+            Ground::ThirdParty => Debtor::ThirdParty,
+        }
+    }
+}
+
+/// Who repays what the fund advanced.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Debtor {
+    /// The unit (SIL Art 41(2); Order 15 Art 13: within 10 days).
+    Unit,
+    /// The third party (SIL Art 42; Order 15 Art 12).
+    ThirdParty,
+}
+
+impl Debtor {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Debtor::Unit => "unit",
+            Debtor::ThirdParty => "third_party",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Debtor> {
+        [Debtor::Unit, Debtor::ThirdParty]
+            .into_iter()
+            .find(|d| d.as_str() == text.trim())
+    }
+}
+
+/// A cost of the case as the app reads it from the stored award and bills.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cost {
+    /// A one-time item of the approved award: who pays it now, and who the
+    /// Regulations name when the unit is insured.
+    AwardItem {
+        item: Item,
+        beneficiary: String,
+        payer: Payer,
+        regular_payer: Payer,
+        amount: Money,
+    },
+    /// A settled medical, rehabilitation or device bill: what the fund paid
+    /// on it, and what the fund would have paid but named the unit's
+    /// (Regulations Art 62(2)).
+    MedicalBill {
+        bill: i64,
+        fund_paid: Money,
+        unit_owes: Money,
+    },
+}
+
+/// One cost advanced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AdvanceLine {
+    /// `award:<item>:<beneficiary>` or `bill:<id>`.
+    pub source: String,
+    pub amount: Money,
+    /// Paid out of the fund by the advance (false: the fund had already
+    /// paid it when it settled the bill, and the advance is the claim on the
+    /// third party).
+    pub paid_by_advance: bool,
+    pub article: Article,
+}
+
+/// What the fund advances on a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Advance {
+    pub ground: Ground,
+    pub lines: Vec<AdvanceLine>,
+    /// Everything advanced: what the debtor owes the fund.
+    pub total: Money,
+    /// The part the advance pays out now (the rest was paid at settlement).
+    pub to_pay: Money,
+}
+
+/// The advance of a case (SIL Arts 41-42; Order 15 Arts 4-5, 8).
+///
+/// - `EmployerUnpaid`: each one-time award item the unit pays under Art
+///   62(2) whose regular payer is the fund (Order 15 Art 8), and what each
+///   settled bill names the unit's (Order 15 Art 5(3)-(4)). Paid out now.
+/// - `ThirdParty`: the medical costs the fund paid on the settled bills
+///   (Order 15 Art 5(1)-(2)): already out of the fund, so the advance pays
+///   nothing more and records the claim on the third party.
+///
+/// Exact sums, no rounding: the amounts are the award's and the bills'.
+pub fn advance(ground: Ground, costs: &[Cost], tracer: &mut impl Tracer) -> Advance {
+    let mut lines = Vec::new();
+    for cost in costs {
+        let line = match (ground, cost) {
+            (
+                Ground::EmployerUnpaid,
+                Cost::AwardItem {
+                    item,
+                    beneficiary,
+                    payer: Payer::Employer,
+                    regular_payer: Payer::Fund,
+                    amount,
+                },
+            ) if amount.fen() > 0 => Some((
+                *item,
+                AdvanceLine {
+                    source: format!("award:{}:{beneficiary}", item.name()),
+                    amount: *amount,
+                    paid_by_advance: true,
+                    article: SIL_41,
+                },
+            )),
+            (
+                Ground::EmployerUnpaid,
+                Cost::MedicalBill {
+                    bill, unit_owes, ..
+                },
+            ) if unit_owes.fen() > 0 => Some((
+                Item::InsuredMedicalPayout,
+                AdvanceLine {
+                    source: format!("bill:{bill}"),
+                    amount: *unit_owes,
+                    paid_by_advance: true,
+                    article: ORDER15_5,
+                },
+            )),
+            (
+                Ground::ThirdParty,
+                Cost::MedicalBill {
+                    bill, fund_paid, ..
+                },
+            ) if fund_paid.fen() > 0 => Some((
+                Item::InsuredMedicalPayout,
+                AdvanceLine {
+                    source: format!("bill:{bill}"),
+                    amount: *fund_paid,
+                    paid_by_advance: false,
+                    article: SIL_42,
+                },
+            )),
+            _ => None,
+        };
+        if let Some((item, line)) = line {
+            tracer.record(|| Step {
+                item,
+                rule: "advance.line",
+                article: line.article,
+                inputs: vec![
+                    q("ground", ground.as_str()),
+                    q("source", &line.source),
+                    q("paid_by_advance", line.paid_by_advance),
+                ],
+                params: vec![],
+                formula: format!("{} = {}", line.source, line.amount),
+                explain_zh: if line.paid_by_advance {
+                    format!("基金先行支付 {} 元，由用人单位偿还", line.amount)
+                } else {
+                    format!("基金已支付医疗费用 {} 元，向第三人追偿", line.amount)
+                },
+                explain_en: if line.paid_by_advance {
+                    format!("the fund advances {} yuan; the unit repays", line.amount)
+                } else {
+                    format!(
+                        "the fund paid {} yuan of medical costs; recovered from the third party",
+                        line.amount
+                    )
+                },
+                amount: line.amount,
+            });
+            lines.push(line);
+        }
+    }
+    let sum = |f: &dyn Fn(&AdvanceLine) -> bool| {
+        Money::from_fen(lines.iter().filter(|l| f(l)).map(|l| l.amount.fen()).sum())
+    };
+    let total = sum(&|_| true);
+    let to_pay = sum(&|l| l.paid_by_advance);
+    Advance {
+        ground,
+        lines,
+        total,
+        to_pay,
+    }
+}
+
+/// What is still owed on an advance after the recoveries (never negative:
+/// the app refuses a recovery above it).
+pub fn outstanding(total: Money, recovered: Money) -> Money {
+    Money::from_fen((total.fen() - recovered.fen()).max(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::Trace;
+
+    #[test]
+    fn the_unit_s_own_items_are_never_advanced() {
+        let costs = [Cost::AwardItem {
+            item: Item::SuspensionWages,
+            beneficiary: "worker".into(),
+            payer: Payer::Employer,
+            regular_payer: Payer::Employer,
+            amount: Money::from_fen(100),
+        }];
+        let a = advance(Ground::EmployerUnpaid, &costs, &mut Trace::default());
+        assert_eq!(a.total, Money::ZERO);
+    }
+}
