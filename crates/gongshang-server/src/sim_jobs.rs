@@ -38,7 +38,18 @@ impl JobRunner {
     /// At a server's start: the jobs found running are marked interrupted
     /// (logged), and the queued ones start.
     pub fn start(&self, app: &Arc<App>) {
-        match app.interrupt_simulation_jobs(&Actor::system()) {
+        // On a thread of its own and waited for: the server's state is made
+        // inside the async runtime, where the synchronous PostgreSQL client
+        // may not block (it runs a runtime of its own).
+        let interrupted = std::thread::scope(|s| {
+            s.spawn(|| app.interrupt_simulation_jobs(&Actor::system()))
+                .join()
+        });
+        let Ok(interrupted) = interrupted else {
+            tracing::error!("simulation jobs: marking interrupted jobs panicked");
+            return;
+        };
+        match interrupted {
             Ok(ids) if !ids.is_empty() => {
                 tracing::warn!(jobs = ?ids, "simulation jobs found running at the start marked interrupted");
             }

@@ -25,3 +25,5 @@ CREATE TRIGGER benefit_retirements_no_update BEFORE UPDATE ON benefit_retirement
 BEGIN SELECT RAISE(ABORT, 'retirements are append-only'); END;
 CREATE TRIGGER benefit_retirements_no_delete BEFORE DELETE ON benefit_retirements
 BEGIN SELECT RAISE(ABORT, 'retirements are append-only'); END;
+INSERT OR IGNORE INTO schema_distribution (table_name, distribution, region_key) VALUES
+    ('benefit_retirements', 'region', 'benefit_id -> periodic_benefits');
