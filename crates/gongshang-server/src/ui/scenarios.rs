@@ -48,6 +48,20 @@ pub struct ScenarioForm {
     reform: String,
 }
 
+impl ScenarioForm {
+    /// The form as first shown: the reform shipped in `examples/reforms/`,
+    /// so that an analyst starts from a working file, not a blank box.
+    fn example() -> ScenarioForm {
+        ScenarioForm {
+            name: "band-50-350-yilubao-0.6".into(),
+            description: "缴费基数上下限 50%-350%，益鹭保每日 0.6 元（示例）".into(),
+            reform: include_str!("../../../../examples/reforms/band-50-350-yilubao-0.6.toml")
+                .into(),
+            ..ScenarioForm::default()
+        }
+    }
+}
+
 /// A scenario's run form (every field text: a wrong entry comes back).
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct RunForm {
@@ -218,7 +232,7 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Response {
         &state,
         &ctx,
         ListState {
-            save: &ScenarioForm::default(),
+            save: &ScenarioForm::example(),
             save_error: None,
             run: None,
             run_error: None,
