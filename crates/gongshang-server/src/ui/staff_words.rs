@@ -261,6 +261,9 @@ pub fn problem(lang: Lang, e: &AppError) -> String {
             "经办人不能复核自己的核定单，请由另一位复核人员办理",
             "the maker may not check their own award; another reviewer does",
         ),
+        // A conflict whose reason the app wrote in both languages
+        // ("English / 中文"): the person's half says what stands in the way.
+        "conflict" if bilingual(e, zh).is_some() => return bilingual(e, zh).unwrap_or_default(),
         "conflict" => lang.t(
             "与已登记的情况不符（可能已被他人办理），请刷新后再试",
             "it contradicts what is stored (someone may have done it meanwhile); reload and try again",
@@ -306,6 +309,20 @@ pub fn problem(lang: Lang, e: &AppError) -> String {
         Some(l) => format!("{l}: {what}"),
         None => what.to_owned(),
     }
+}
+
+/// The reader's half of a conflict's reason written "English / 中文" by the
+/// app (none when the reason is in one language only).
+fn bilingual(e: &AppError, zh: bool) -> Option<String> {
+    let AppError::Conflict { reason, .. } = e else {
+        return None;
+    };
+    let (en, cn) = reason.rsplit_once(" / ")?;
+    let cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    if !cjk(cn) || cjk(en) {
+        return None;
+    }
+    Some(if zh { cn.trim() } else { en.trim() }.to_owned())
 }
 
 /// The technical text behind a toggle, for agency staff only.
