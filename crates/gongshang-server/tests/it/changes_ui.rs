@@ -318,4 +318,6 @@ fn decree765_art10_the_unit_page_refuses_to_cancel_a_unit_that_still_insures_peo
         "{}",
         r.body
     );
+    // Said in the clerk's words, not the generic "done meanwhile".
+    assert!(!r.body.contains("可能已被他人办理"), "{}", r.body);
 }
