@@ -87,13 +87,9 @@ impl MedicalBases {
     }
 }
 
-/// Who pays an allowance, in words.
+/// Who pays an allowance, in words (the rules engine's labels).
 pub fn payer_words(payer: gongshang_rules::Payer, lang: Lang) -> &'static str {
-    match payer {
-        gongshang_rules::Payer::Fund => lang.t("工伤保险基金", "the fund"),
-        gongshang_rules::Payer::Employer => lang.t("用人单位", "the unit"),
-        gongshang_rules::Payer::Insurer => lang.t("保险公司", "the insurer"),
-    }
+    lang.t(payer.label_zh(), payer.label_en())
 }
 
 /// An adjustment of periodic benefits from a month on.

@@ -17,6 +17,7 @@ pub use gongshang_store::cancellations::{RunningOn, UnitCancellationRow};
 use gongshang_store::views::ListQuery;
 use jiff::civil::Date;
 
+use super::date_field;
 use super::registrations::REGISTRATION_DAYS_PARAMETER;
 use crate::actor::{Action, Actor};
 use crate::error::AppError;
@@ -53,15 +54,6 @@ pub struct UnitCancellationInput {
     pub received_on: Option<Date>,
     pub reason: String,
     pub document: Option<String>,
-}
-
-fn date_field(field: &'static str, text: &str) -> Result<Date, AppError> {
-    text.trim().parse().map_err(|_| {
-        AppError::invalid(
-            field,
-            format!("{:?} is not a date; expected YYYY-MM-DD", text.trim()),
-        )
-    })
 }
 
 fn text_field(field: &'static str, text: &str) -> Result<Option<String>, AppError> {

@@ -21,3 +21,17 @@ pub use cancellation::{UnitCancellationForm, UnitCancellationInput, UnitCancella
 pub use credit::{CreditChangeForm, CreditForm};
 pub use registrations::{RegistrationForm, RegistrationInput, RegistrationView};
 pub use stop_reports::{StopReportForm, StopReportInput, StopReportView};
+
+use jiff::civil::Date;
+
+use crate::error::AppError;
+
+/// A day typed in a handling form (YYYY-MM-DD), refused at its field.
+fn date_field(field: &'static str, text: &str) -> Result<Date, AppError> {
+    text.trim().parse().map_err(|_| {
+        AppError::invalid(
+            field,
+            format!("{:?} is not a date; expected YYYY-MM-DD", text.trim()),
+        )
+    })
+}

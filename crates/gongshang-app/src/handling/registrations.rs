@@ -20,6 +20,7 @@ pub use gongshang_store::handling::RegistrationRow;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::date_field;
 use crate::actor::{Action, Actor};
 use crate::error::AppError;
 use crate::services::App;
@@ -65,15 +66,6 @@ pub struct RegistrationForm {
     pub received_on: String,
     #[serde(default)]
     pub enrollment_id: String,
-}
-
-fn date_field(field: &'static str, text: &str) -> Result<Date, AppError> {
-    text.trim().parse().map_err(|_| {
-        AppError::invalid(
-            field,
-            format!("{:?} is not a date; expected YYYY-MM-DD", text.trim()),
-        )
-    })
 }
 
 impl RegistrationForm {

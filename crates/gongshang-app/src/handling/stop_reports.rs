@@ -27,6 +27,7 @@ pub use gongshang_store::cases::{Reporter, StopReportRow};
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::date_field;
 use crate::actor::{Action, Actor};
 use crate::error::AppError;
 use crate::recovery::{OverpaymentInput, RecoveryPlan};
@@ -79,15 +80,6 @@ pub struct StopReportForm {
     pub months: String,
     #[serde(default)]
     pub note: String,
-}
-
-fn date_field(field: &'static str, text: &str) -> Result<Date, AppError> {
-    text.trim().parse().map_err(|_| {
-        AppError::invalid(
-            field,
-            format!("{:?} is not a date; expected YYYY-MM-DD", text.trim()),
-        )
-    })
 }
 
 impl StopReportForm {
