@@ -14,6 +14,7 @@
 //! Who: those who may simulate (analysts and agency staff) save, read and
 //! run; the team shares the scenarios and the jobs (aggregates only).
 
+use gongshang_rules::Money;
 /// The store's rows of scenarios and jobs, as the app returns them.
 pub use gongshang_store::simulations::{JobError, JobStatus, ScenarioRow, SimulationJobRow};
 use gongshang_store::simulations::{NewScenario, NewSimulationJob};
@@ -412,5 +413,80 @@ impl App {
             result,
             error,
         })
+    }
+}
+
+/// Two done jobs side by side (issue 14): each job, then year by year the
+/// reform's income, expenditure and fund at year end of each and the
+/// difference in the fund (b − a). The years are paired in order (the
+/// first year of each, then the second…), so two jobs starting in
+/// different years compare their horizons; the pairs stop at the shorter.
+#[derive(Clone, Debug)]
+pub struct JobComparison {
+    pub a: SimulationJob,
+    pub b: SimulationJob,
+    pub years: Vec<ComparedYear>,
+}
+
+/// One pair of years of a [`JobComparison`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComparedYear {
+    pub year_a: i16,
+    pub year_b: i16,
+    pub income_a: Money,
+    pub income_b: Money,
+    pub expenditure_a: Money,
+    pub expenditure_b: Money,
+    pub reserve_a: Money,
+    pub reserve_b: Money,
+    /// The fund at year end of b less a's.
+    pub reserve_difference: Money,
+}
+
+impl App {
+    /// Two done jobs compared (see [`JobComparison`]). A job that has no
+    /// result (queued, running, failed) is refused under its own field,
+    /// `a` or `b`, saying what it is.
+    pub fn compare_simulation_jobs(
+        &self,
+        actor: &Actor,
+        a: i64,
+        b: i64,
+    ) -> Result<JobComparison, AppError> {
+        let done = |id: i64, which: &'static str| -> Result<SimulationJob, AppError> {
+            let job = self.simulation_job(actor, id)?;
+            if job.result.is_none() {
+                return Err(AppError::invalid(
+                    which,
+                    format!("job {id} has no result: it is {}", job.row.status.as_str()),
+                ));
+            }
+            Ok(job)
+        };
+        let (a, b) = (done(a, "a")?, done(b, "b")?);
+        let years = match (&a.result, &b.result) {
+            (Some(ra), Some(rb)) => ra
+                .projection
+                .reformed
+                .years
+                .iter()
+                .zip(&rb.projection.reformed.years)
+                .map(|(ya, yb)| ComparedYear {
+                    year_a: ya.year,
+                    year_b: yb.year,
+                    income_a: ya.income,
+                    income_b: yb.income,
+                    expenditure_a: ya.expenditure,
+                    expenditure_b: yb.expenditure,
+                    reserve_a: ya.reserve,
+                    reserve_b: yb.reserve,
+                    reserve_difference: Money::from_fen(
+                        yb.reserve.fen().saturating_sub(ya.reserve.fen()),
+                    ),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(JobComparison { a, b, years })
     }
 }

@@ -113,6 +113,13 @@ pub enum JobCmd {
         #[command(flatten)]
         db: Db,
     },
+    /// Two done jobs side by side: the reform's income, expenditure and fund year by year
+    Compare {
+        a: i64,
+        b: i64,
+        #[command(flatten)]
+        db: Db,
+    },
 }
 
 fn open(db: &Db) -> Result<(gongshang_app::App, gongshang_app::accounts::Actor), CliError> {
@@ -335,6 +342,62 @@ pub fn job(cmd: &JobCmd) -> Result<(), CliError> {
                 std::fs::write(with(".xlsx"), gongshang_app::export::xlsx(&table))?;
                 std::fs::write(with(".json"), serde_json::to_vec_pretty(sim)?)?;
                 eprintln!("wrote {}.csv, .xlsx, .json", prefix.display());
+            }
+        }
+        JobCmd::Compare { a, b, db } => {
+            let (app, actor) = open(db)?;
+            let c = app.compare_simulation_jobs(&actor, *a, *b)?;
+            if db.json {
+                let years: Vec<serde_json::Value> = c
+                    .years
+                    .iter()
+                    .map(|y| {
+                        serde_json::json!({
+                            "year_a": y.year_a, "year_b": y.year_b,
+                            "income_a_fen": y.income_a.fen(), "income_b_fen": y.income_b.fen(),
+                            "expenditure_a_fen": y.expenditure_a.fen(), "expenditure_b_fen": y.expenditure_b.fen(),
+                            "reserve_a_fen": y.reserve_a.fen(), "reserve_b_fen": y.reserve_b.fen(),
+                            "reserve_difference_fen": y.reserve_difference.fen(),
+                        })
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "a": c.a.row, "b": c.b.row, "years": years,
+                    }))?
+                );
+            } else {
+                print_job(&c.a.row);
+                print_job(&c.b.row);
+                println!(
+                    "{:>9} {:>18} {:>18} {:>18} {:>18} {:>18} {:>18} {:>18}",
+                    "year",
+                    "income a",
+                    "income b",
+                    "expenditure a",
+                    "expenditure b",
+                    "fund a",
+                    "fund b",
+                    "fund b - a"
+                );
+                for y in &c.years {
+                    let year = if y.year_a == y.year_b {
+                        y.year_a.to_string()
+                    } else {
+                        format!("{}/{}", y.year_a, y.year_b)
+                    };
+                    println!(
+                        "{year:>9} {:>18} {:>18} {:>18} {:>18} {:>18} {:>18} {:>18}",
+                        y.income_a,
+                        y.income_b,
+                        y.expenditure_a,
+                        y.expenditure_b,
+                        y.reserve_a,
+                        y.reserve_b,
+                        y.reserve_difference
+                    );
+                }
             }
         }
     }

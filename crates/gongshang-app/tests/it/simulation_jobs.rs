@@ -267,3 +267,69 @@ fn a_job_found_running_when_a_server_starts_is_marked_interrupted() {
         );
     });
 }
+
+#[test]
+fn two_done_jobs_compare_year_by_year_and_a_job_without_a_result_is_refused_under_its_letter() {
+    each_backend(|app, _| {
+        save(app, "band", REFORM).unwrap();
+        let baseline = app
+            .start_simulation_job(
+                &analyst(),
+                &job(
+                    JobReform::Inline(None),
+                    PopulationSource::Synthetic { people: 3000 },
+                ),
+            )
+            .unwrap();
+        let reform = app
+            .start_simulation_job(
+                &analyst(),
+                &job(
+                    JobReform::Scenario {
+                        name: "band".into(),
+                        version: None,
+                    },
+                    PopulationSource::Synthetic { people: 3000 },
+                ),
+            )
+            .unwrap();
+        // Queued: nothing to compare yet, and the refusal names the first, a.
+        match app.compare_simulation_jobs(&analyst(), baseline.id, reform.id) {
+            Err(AppError::Invalid { field, reason }) => {
+                assert_eq!(field, "a");
+                assert!(reason.contains("queued"), "{reason}");
+            }
+            other => panic!("a queued job was compared: {other:?}"),
+        }
+        run_queue(app);
+        let c = app
+            .compare_simulation_jobs(&analyst(), baseline.id, reform.id)
+            .unwrap();
+        let (ra, rb) = (
+            &c.a.result.as_ref().unwrap().projection.reformed,
+            &c.b.result.as_ref().unwrap().projection.reformed,
+        );
+        assert_eq!(c.years.len(), 3);
+        for (y, (ya, yb)) in c.years.iter().zip(ra.years.iter().zip(&rb.years)) {
+            assert_eq!((y.year_a, y.year_b), (ya.year, yb.year));
+            assert_eq!((y.income_a, y.income_b), (ya.income, yb.income));
+            assert_eq!((y.reserve_a, y.reserve_b), (ya.reserve, yb.reserve));
+            assert_eq!(
+                y.reserve_difference.fen(),
+                yb.reserve.fen() - ya.reserve.fen()
+            );
+        }
+        // The reform changes the fund: the comparison is not of a job with itself.
+        assert!(c.years.iter().any(|y| y.reserve_difference.fen() != 0));
+        // Who may not read jobs may not compare them.
+        let employer = Actor {
+            login: "u1".into(),
+            role: Role::Unit,
+            scope: Scope::StatisticsOnly,
+        };
+        assert!(matches!(
+            app.compare_simulation_jobs(&employer, baseline.id, reform.id),
+            Err(AppError::Forbidden { .. })
+        ));
+    });
+}

@@ -105,3 +105,37 @@ fn a_scenario_is_saved_in_versions_and_run_as_a_job_here() {
     assert!(csv.contains("scenario,year,insured"), "{csv}");
     assert!(dir.files().contains(&"job1.xlsx".to_owned()));
 }
+
+#[test]
+fn two_jobs_run_here_are_compared_year_by_year() {
+    let dir = TempDir::new("simjobs-compare");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    let reform = dir.write("reform.toml", REFORM);
+    for extra in [&[][..], &["--reform", s(&reform)][..]] {
+        let mut args = vec![
+            "simulate", "job", "start", "--db", db, "--people", "3000", "--years", "3", "--wait",
+        ];
+        args.extend_from_slice(extra);
+        let out = gongshang(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out = gongshang(&["simulate", "job", "compare", "1", "2", "--db", db, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let years = v["years"].as_array().unwrap();
+    assert_eq!(years.len(), 3, "{v}");
+    // The ceiling is raised from 2027: the first year is the same, a later one differs.
+    assert_eq!(years[0]["reserve_difference_fen"], 0, "{v}");
+    assert!(
+        years.iter().any(|y| y["reserve_difference_fen"] != 0),
+        "{v}"
+    );
+    let missing = gongshang(&["simulate", "job", "compare", "1", "9", "--db", db]);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("not found"),
+        "{}",
+        stderr(&missing)
+    );
+}

@@ -11,7 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongshang_app::simulation_jobs::{
-    JobReform, JobRequest, ScenarioInput, ScenarioRow, SimulationJob, SimulationJobRow,
+    JobComparison, JobReform, JobRequest, ScenarioInput, ScenarioRow, SimulationJob,
+    SimulationJobRow,
 };
 
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(scenario))
         .routes(routes!(archive_scenario))
         .routes(routes!(jobs, start_job))
+        .routes(routes!(compare_jobs))
         .routes(routes!(job))
         .routes(routes!(job_result))
 }
@@ -430,4 +432,89 @@ pub async fn job_result(
         ),
         _ => json_sized(StatusCode::OK, &SimulationView::from(sim), 16 * 1024).into_response(),
     })
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CompareQuery {
+    /// The first job's id.
+    pub a: i64,
+    /// The second job's id.
+    pub b: i64,
+}
+
+/// One pair of years of a comparison: the reform's income, expenditure and
+/// fund at year end of each job, and the difference in the fund (b − a).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ComparedYearView {
+    pub year_a: i16,
+    pub year_b: i16,
+    pub income_a_fen: i64,
+    pub income_b_fen: i64,
+    pub expenditure_a_fen: i64,
+    pub expenditure_b_fen: i64,
+    pub reserve_a_fen: i64,
+    pub reserve_b_fen: i64,
+    pub reserve_difference_fen: i64,
+}
+
+/// Two done jobs compared: each job (without its result; read it at
+/// `/fund/simulation-jobs/{id}`), each reform's break-even rate, and the
+/// years paired in order.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct JobComparisonView {
+    pub a: SimulationJobView,
+    pub b: SimulationJobView,
+    pub break_even_rate_a: String,
+    pub break_even_rate_b: String,
+    pub years: Vec<ComparedYearView>,
+}
+
+fn comparison_view(c: &JobComparison) -> JobComparisonView {
+    let rate = |j: &SimulationJob| {
+        j.result
+            .as_ref()
+            .map(|r| r.projection.reformed.break_even_rate.clone())
+            .unwrap_or_default()
+    };
+    JobComparisonView {
+        a: job_view(&c.a.row, None),
+        b: job_view(&c.b.row, None),
+        break_even_rate_a: rate(&c.a),
+        break_even_rate_b: rate(&c.b),
+        years: c
+            .years
+            .iter()
+            .map(|y| ComparedYearView {
+                year_a: y.year_a,
+                year_b: y.year_b,
+                income_a_fen: y.income_a.fen(),
+                income_b_fen: y.income_b.fen(),
+                expenditure_a_fen: y.expenditure_a.fen(),
+                expenditure_b_fen: y.expenditure_b.fen(),
+                reserve_a_fen: y.reserve_a.fen(),
+                reserve_b_fen: y.reserve_b.fen(),
+                reserve_difference_fen: y.reserve_difference.fen(),
+            })
+            .collect(),
+    }
+}
+
+/// Two done jobs side by side, as the analyst's compare page shows them.
+/// A job without a result (queued, running, failed) is refused under its
+/// parameter, `a` or `b`.
+#[utoipa::path(get, path = "/fund/simulation-jobs/compare", tag = "fund",
+    params(CompareQuery),
+    responses((status = 200, body = JobComparisonView), (status = "4XX", body = Problem)))]
+pub async fn compare_jobs(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<CompareQuery>,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let c = state
+        .run_read(move |app| app.compare_simulation_jobs(&actor, q.a, q.b))
+        .await?;
+    Ok(json(StatusCode::OK, &comparison_view(&c)))
 }

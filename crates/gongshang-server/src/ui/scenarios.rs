@@ -15,8 +15,8 @@ use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
 use gongshang_app::simulation::PopulationSource;
 use gongshang_app::simulation_jobs::{
-    JobReform, JobRequest, JobStatus, SIMULATION_JOB_MAX_PEOPLE, ScenarioInput, ScenarioRow,
-    SimulationJob, SimulationJobRow,
+    JobComparison, JobReform, JobRequest, JobStatus, SIMULATION_JOB_MAX_PEOPLE, ScenarioInput,
+    ScenarioRow, SimulationJob, SimulationJobRow,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -677,21 +677,11 @@ async fn compare_page(
         .run_read(move |app| {
             let a = number(&q.a, "a", 0i64)?;
             let b = number(&q.b, "b", 0i64)?;
-            let done = |id: i64, which: &'static str| -> Result<SimulationJob, AppError> {
-                let job = app.simulation_job(&actor, id)?;
-                if job.result.is_none() {
-                    return Err(AppError::invalid(
-                        which,
-                        format!("job {id} has no result: it is {}", job.row.status.as_str()),
-                    ));
-                }
-                Ok(job)
-            };
-            Ok::<_, AppError>((done(a, "a")?, done(b, "b")?))
+            app.compare_simulation_jobs(&actor, a, b)
         })
         .await;
     match read {
-        Ok((a, b)) => respond(&ctx, title, compare_body(&ctx, &a, &b)),
+        Ok(c) => respond(&ctx, title, compare_body(&ctx, &c)),
         Err(e) => (
             super::error_status(&e),
             respond(
@@ -704,8 +694,9 @@ async fn compare_page(
     }
 }
 
-fn compare_body(ctx: &Ctx, a: &SimulationJob, b: &SimulationJob) -> Markup {
+fn compare_body(ctx: &Ctx, c: &JobComparison) -> Markup {
     use super::format::yuan;
+    let (a, b) = (&c.a, &c.b);
     let label = |j: &SimulationJob| match &j.row.scenario {
         Some((name, version)) => format!("#{} {name} v{version}", j.row.id),
         None => format!("#{}", j.row.id),
@@ -739,13 +730,13 @@ fn compare_body(ctx: &Ctx, a: &SimulationJob, b: &SimulationJob) -> Markup {
                 tr { @for _ in 0..3 { th.num { (label(a)) } th.num { (label(b)) } } th.num { (ctx.t("差额", "difference")) } }
             }
             tbody {
-                @for (ya, yb) in ra.years.iter().zip(&rb.years) {
+                @for y in &c.years {
                     tr {
-                        td { (ya.year) @if ya.year != yb.year { " / " (yb.year) } }
-                        td.num { (yuan(ya.income)) } td.num { (yuan(yb.income)) }
-                        td.num { (yuan(ya.expenditure)) } td.num { (yuan(yb.expenditure)) }
-                        td.num { (yuan(ya.reserve)) } td.num { (yuan(yb.reserve)) }
-                        td.num.changed[ya.reserve != yb.reserve] { (yuan(gongshang_rules::Money::from_fen(yb.reserve.fen().saturating_sub(ya.reserve.fen())))) }
+                        td { (y.year_a) @if y.year_a != y.year_b { " / " (y.year_b) } }
+                        td.num { (yuan(y.income_a)) } td.num { (yuan(y.income_b)) }
+                        td.num { (yuan(y.expenditure_a)) } td.num { (yuan(y.expenditure_b)) }
+                        td.num { (yuan(y.reserve_a)) } td.num { (yuan(y.reserve_b)) }
+                        td.num.changed[y.reserve_a != y.reserve_b] { (yuan(y.reserve_difference)) }
                     }
                 }
             }

@@ -185,3 +185,67 @@ fn only_those_who_may_simulate_keep_scenarios_and_run_jobs() {
         assert_eq!(r.status, 200, "{}", r.body);
     });
 }
+
+#[test]
+fn two_done_jobs_compare_over_the_api() {
+    each_backend(|s| {
+        let analyst = s.token("analyst");
+        let start = |reform: Option<&str>| {
+            let mut body = json!({"people": 3000, "years": 3, "seed": 5});
+            if let Some(r) = reform {
+                body["reform"] = json!(r);
+            }
+            let r = s.send(
+                req("POST", "/api/v1/fund/simulation-jobs")
+                    .bearer(analyst)
+                    .json(&body),
+            );
+            assert_eq!(r.status, 202, "{}", r.body);
+            r.json()["id"].as_i64().unwrap()
+        };
+        let a = start(None);
+        let b = start(Some(REFORM));
+        poll_until_finished(s, analyst, a);
+        poll_until_finished(s, analyst, b);
+        let c = s.send(
+            req(
+                "GET",
+                format!("/api/v1/fund/simulation-jobs/compare?a={a}&b={b}"),
+            )
+            .bearer(analyst),
+        );
+        assert_eq!(c.status, 200, "{}", c.body);
+        let v = c.json();
+        assert_eq!(
+            (v["a"]["id"].as_i64(), v["b"]["id"].as_i64()),
+            (Some(a), Some(b))
+        );
+        let years = v["years"].as_array().unwrap();
+        assert_eq!(years.len(), 3, "{v}");
+        for y in years {
+            assert_eq!(
+                y["reserve_difference_fen"].as_i64().unwrap(),
+                y["reserve_b_fen"].as_i64().unwrap() - y["reserve_a_fen"].as_i64().unwrap()
+            );
+        }
+        // A job that does not exist is not found (one without a result is
+        // refused under its letter: the app's test).
+        let refused = s.send(
+            req(
+                "GET",
+                format!("/api/v1/fund/simulation-jobs/compare?a={a}&b=999999"),
+            )
+            .bearer(analyst),
+        );
+        assert_eq!(refused.status, 404, "{}", refused.body);
+        let worker = s.token("worker_1");
+        let forbidden = s.send(
+            req(
+                "GET",
+                format!("/api/v1/fund/simulation-jobs/compare?a={a}&b={b}"),
+            )
+            .bearer(worker),
+        );
+        assert_eq!(forbidden.status, 403, "{}", forbidden.body);
+    });
+}
