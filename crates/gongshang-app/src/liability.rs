@@ -19,19 +19,52 @@ use gongshang_domain::liability::{
 };
 use gongshang_domain::over_age::{self, OverAgeAgreement};
 use gongshang_domain::posting::{self, CountryCode, Suspension, SuspensionReason};
-use gongshang_store::StoreError;
+use gongshang_rules::scheme::Category;
 use gongshang_store::liability::{
     NewOverAgeAgreement, NewSecondment, NewSuccession, NewSuspension,
 };
 pub use gongshang_store::liability::{
     OverAgeAgreementRow, SecondmentRow, SuccessionRow, SuspensionRow,
 };
+use gongshang_store::{EnrollmentMove, NewEnrollment, StoreError, StoredEnrollment};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Action, Actor, Scope};
 use crate::error::AppError;
-use crate::services::App;
+use crate::services::{App, CommitmentInput, EnrollRequest};
+
+/// Which enrolments move to a successor (see [`App::transfer_enrollments`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrollmentTransferRequest {
+    pub successor: CreditCode,
+    /// The people who go to this successor; `None`: everyone (a merger or
+    /// a transfer; a division must name them).
+    pub people: Option<Vec<ResidentId>>,
+    /// The successor's commitment, for the schemes that ask for one on
+    /// enrolment (粤人社规〔2020〕55号 Art 6).
+    pub commitment: Option<CommitmentInput>,
+}
+
+/// An enrolment moved to the successor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MovedEnrollment {
+    pub person: ResidentId,
+    pub scheme_id: gongshang_rules::SchemeId,
+    /// The predecessor's enrolment, ended on `last_day`.
+    pub from: i64,
+    pub last_day: Date,
+    /// The successor's enrolment, from `start` (the succession's day).
+    pub to: i64,
+    pub start: Date,
+}
+
+/// What a transfer moved.
+#[derive(Clone, Debug)]
+pub struct EnrollmentTransfer {
+    pub succession: SuccessionRow,
+    pub moved: Vec<MovedEnrollment>,
+}
 
 /// A unit's change, as the clerk records it.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -169,6 +202,186 @@ impl App {
         actor.authorize(Action::ReadRegistry)?;
         actor.require_reach(actor.reaches_unit(Some(unit)), "unit", unit.as_str())?;
         Ok(self.store.successions_of_unit(unit)?)
+    }
+
+    /// Moves the predecessor's running enrolments to the successor of a
+    /// recorded division, merger or transfer (Regulations Art 43(1): the
+    /// successor bears the liability and makes the 变更登记 of its
+    /// insurance; 劳动合同法 Art 34: the labour contracts carry on with it):
+    /// each ends the day before the succession takes effect and continues
+    /// at the successor from that day, in the same scheme and category,
+    /// checked as a new enrolment there (eligibility, the successor not
+    /// cancelled, no running enrolment of the same scheme, the commitment a
+    /// scheme asks for). A division names the people who go to this
+    /// successor; a merger or transfer moves everyone unless named. All or
+    /// nothing: one refused person refuses the transfer, naming them.
+    /// Contracting out moves nothing (Art 43(2): the unit stays liable).
+    pub fn transfer_enrollments(
+        &self,
+        actor: &Actor,
+        predecessor: &CreditCode,
+        req: &EnrollmentTransferRequest,
+    ) -> Result<EnrollmentTransfer, AppError> {
+        actor.authorize(Action::RecordSuccession)?;
+        let succession = self
+            .store
+            .successions_of_unit(predecessor)?
+            .into_iter()
+            .find(|s| &s.predecessor == predecessor && s.successor == req.successor)
+            .ok_or_else(|| AppError::NotFound {
+                entity: "unit succession",
+                key: format!("{} -> {}", predecessor.as_str(), req.successor.as_str()),
+            })?;
+        if succession.kind == SuccessionKind::ContractingOut {
+            return Err(AppError::Conflict {
+                entity: "unit succession",
+                reason: "contracting out leaves the work-injury liability with the unit (Regulations Art 43(2)); its enrolments stay / 承包经营的，工伤保险责任仍由职工劳动关系所在单位承担（《工伤保险条例》第四十三条第二款），参保关系不转移".into(),
+            });
+        }
+        if succession.kind == SuccessionKind::Division && req.people.is_none() {
+            return Err(AppError::invalid(
+                "people",
+                "a division names the people who go to this successor",
+            ));
+        }
+        let day = succession.effective_on;
+        let last_day = day
+            .yesterday()
+            .map_err(|e| AppError::invalid("effective_on", e.to_string()))?;
+        let running: Vec<StoredEnrollment> = self
+            .store
+            .enrollments_of_unit(predecessor, None)?
+            .into_iter()
+            .filter(|e| e.last_day.is_none())
+            .filter(|e| req.people.as_ref().is_none_or(|p| p.contains(&e.person)))
+            .collect();
+        if let Some(people) = &req.people {
+            if let Some(p) = people
+                .iter()
+                .find(|p| !running.iter().any(|e| &e.person == *p))
+            {
+                return Err(AppError::invalid(
+                    "people",
+                    format!(
+                        "{} has no running enrolment at {}",
+                        p.masked(),
+                        predecessor.as_str()
+                    ),
+                ));
+            }
+        }
+        if running.is_empty() {
+            return Err(AppError::Conflict {
+                entity: "unit succession",
+                reason: format!(
+                    "{0} has no running enrolment to move (moved already, or none) / {0} 没有可转移的在保参保关系（已转移或没有）",
+                    predecessor.as_str()
+                ),
+            });
+        }
+        let suspended = self.store.suspensions_of_unit(predecessor)?;
+        let mut moves = Vec::with_capacity(running.len());
+        let mut refused = Vec::new();
+        for e in &running {
+            // A posting abroad (Art 44) holds on the predecessor's enrolment:
+            // moving it would drop the suspension, so the clerk resumes it
+            // first (or moves the person after the return).
+            if let Some(s) = suspended
+                .iter()
+                .find(|s| s.enrollment_id == e.id && s.suspension.until.is_none_or(|u| u >= day))
+            {
+                refused.push(format!(
+                    "{}: enrolment {} is suspended from {} (posted abroad, Art 44); resume it first",
+                    e.person.masked(),
+                    e.id,
+                    s.suspension.from
+                ));
+                continue;
+            }
+            if e.start >= day {
+                refused.push(format!(
+                    "{}: enrolment {} starts on {}, not before the succession ({day})",
+                    e.person.masked(),
+                    e.id,
+                    e.start
+                ));
+                continue;
+            }
+            let scheme = self.scheme(&e.scheme_id)?;
+            let enrol = EnrollRequest {
+                person: e.person,
+                unit: Some(req.successor),
+                scheme_id: e.scheme_id.clone(),
+                category: e.category,
+                start: day,
+                labour_relation: e.category == Category::Employee,
+                commitment: scheme.commitment.as_ref().and(req.commitment),
+            };
+            let eligibility = self.check_enrollment(actor, &enrol)?;
+            if let Some(f) = eligibility.failure() {
+                refused.push(format!(
+                    "{}: {} at the successor: {} is {}, allowed {}",
+                    e.person.masked(),
+                    e.scheme_id,
+                    f.rule,
+                    f.value,
+                    f.allowed
+                ));
+                continue;
+            }
+            if let Some(other) = self
+                .store
+                .enrollments_of_person(&e.person)?
+                .iter()
+                .find(|o| {
+                    o.unit.as_ref() == Some(&req.successor)
+                        && o.scheme_id == e.scheme_id
+                        && o.last_day.is_none_or(|l| l >= day)
+                })
+            {
+                refused.push(format!(
+                    "{}: already enrolled in {} by the successor (enrolment {})",
+                    e.person.masked(),
+                    e.scheme_id,
+                    other.id
+                ));
+                continue;
+            }
+            let commitment = self.commitment_of(actor, &enrol)?;
+            moves.push(EnrollmentMove {
+                from: e.id,
+                last_day,
+                to: NewEnrollment {
+                    person: e.person,
+                    unit: Some(req.successor),
+                    scheme_id: e.scheme_id.clone(),
+                    category: e.category,
+                    start: day,
+                    commitment,
+                },
+            });
+        }
+        if !refused.is_empty() {
+            return Err(AppError::invalid("people", refused.join("; ")));
+        }
+        let ids = self
+            .store
+            .move_enrollments(&moves, &actor.audit_name(), self.now())?;
+        Ok(EnrollmentTransfer {
+            moved: moves
+                .iter()
+                .zip(ids)
+                .map(|(m, id)| MovedEnrollment {
+                    person: m.to.person,
+                    scheme_id: m.to.scheme_id.clone(),
+                    from: m.from,
+                    last_day: m.last_day,
+                    to: id,
+                    start: m.to.start,
+                })
+                .collect(),
+            succession,
+        })
     }
 
     // ---- liability -----------------------------------------------------------

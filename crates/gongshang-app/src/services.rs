@@ -447,7 +447,7 @@ impl App {
     /// has a text, refused where it has none; the insured must have been
     /// informed; a unit commits electronically, and a paper commitment is
     /// entered by the agency's staff who received it.
-    fn commitment_of(
+    pub(crate) fn commitment_of(
         &self,
         actor: &Actor,
         req: &EnrollRequest,

@@ -227,6 +227,21 @@ pub enum SuccessionCmd {
     },
     /// The successions a unit took part in
     List { unit: String },
+    /// Move PREDECESSOR's running enrolments to --successor of a recorded division, merger or
+    /// transfer (Regulations Art 43(1), the 变更登记): each ends the day before the
+    /// succession and continues there; all or none
+    Transfer {
+        predecessor: String,
+        #[arg(long)]
+        successor: String,
+        /// The people who go (a division names them) [default: everyone]
+        #[arg(long = "person", value_name = "RESIDENT_ID")]
+        people: Vec<String>,
+        /// The successor's paper commitment was received, its insured informed (for the
+        /// schemes that ask for one on enrolment, 粤人社规〔2020〕55号 Art 6)
+        #[arg(long)]
+        paper_commitment: bool,
+    },
 }
 
 #[derive(clap::Subcommand)]
@@ -516,6 +531,55 @@ pub fn run(cmd: &UnitCmd, out: &Out) -> Result<(), CliError> {
                         row.predecessor.as_str(),
                         row.successor.as_str(),
                         row.effective_on
+                    );
+                }
+            }
+            SuccessionCmd::Transfer {
+                predecessor,
+                successor,
+                people,
+                paper_commitment,
+            } => {
+                let req = gongshang_app::liability::EnrollmentTransferRequest {
+                    successor: credit("successor", successor)?,
+                    people: if people.is_empty() {
+                        None
+                    } else {
+                        Some(
+                            people
+                                .iter()
+                                .map(|p| resident(p))
+                                .collect::<Result<_, _>>()?,
+                        )
+                    },
+                    commitment: paper_commitment.then_some(gongshang_app::CommitmentInput {
+                        form: gongshang_app::model::CommitmentForm::Paper,
+                        persons_informed: true,
+                    }),
+                };
+                let t =
+                    app.transfer_enrollments(&actor, &credit("predecessor", predecessor)?, &req)?;
+                if out.json {
+                    json(&t.moved);
+                } else {
+                    for m in &t.moved {
+                        println!(
+                            "{} {} #{} ..{} → #{} {}..",
+                            m.person.masked(),
+                            m.scheme_id,
+                            m.from,
+                            m.last_day,
+                            m.to,
+                            m.start
+                        );
+                    }
+                    eprintln!(
+                        "{}",
+                        if zh {
+                            format!("已转移 {} 个参保关系", t.moved.len())
+                        } else {
+                            format!("{} enrolments moved", t.moved.len())
+                        }
                     );
                 }
             }

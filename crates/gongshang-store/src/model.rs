@@ -164,6 +164,15 @@ pub struct NewEnrollment {
     pub commitment: Option<NewCommitment>,
 }
 
+/// A running enrolment ended on `last_day` and continued by `to` (a unit's
+/// succession, Regulations Art 43(1)).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrollmentMove {
+    pub from: i64,
+    pub last_day: Date,
+    pub to: NewEnrollment,
+}
+
 /// Electronically (the unit's own pages, the API) or on paper (at the
 /// agency's window, entered by staff).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -6,7 +6,8 @@
 
 use gongshang_app::accounts::{Actor, Role, Scope};
 use gongshang_app::liability::{
-    LiabilityQuery, SecondmentRequest, SuccessionRequest, SuspensionRequest,
+    EnrollmentTransferRequest, LiabilityQuery, SecondmentRequest, SuccessionRequest,
+    SuspensionRequest,
 };
 use gongshang_app::{At, CoverageReason};
 use gongshang_domain::ids::CreditCode;
@@ -295,5 +296,185 @@ fn regs_art44_a_posting_abroad_suspends_cover_and_the_declaration_until_the_retu
             "input_conflict"
         );
         assert_eq!(app.suspensions(&unit_actor(u), &p).unwrap().len(), 1);
+    });
+}
+
+#[test]
+fn regs_art43_1_a_merger_moves_the_running_enrolments_to_the_successor_all_or_none() {
+    each_backend(|app, _| {
+        let (u1, p1) = employee(app, 11);
+        let u2 = unit(app, 12, "440106");
+        // A second employee of u1, and a third whose enrolment ended before.
+        let p2 = super::person(app, "440106", date(1990, 2, 3), 13);
+        let mut req = super::request(
+            p2,
+            Some(u1),
+            "guangdong.employees",
+            Category::Employee,
+            date(2025, 1, 1),
+        );
+        req.labour_relation = true;
+        app.enroll(&ADMIN, &req).unwrap();
+        let p3 = super::person(app, "440106", date(1991, 2, 3), 14);
+        let mut req = super::request(
+            p3,
+            Some(u1),
+            "guangdong.employees",
+            Category::Employee,
+            date(2025, 1, 1),
+        );
+        req.labour_relation = true;
+        let ended = app.enroll(&ADMIN, &req).unwrap().enrollment_id;
+        app.end_enrollment(&ADMIN, ended, date(2025, 6, 30))
+            .unwrap();
+        let transfer = |to: CreditCode| EnrollmentTransferRequest {
+            successor: to,
+            people: None,
+            commitment: None,
+        };
+        // No succession recorded yet: nothing to move by.
+        assert_eq!(
+            app.transfer_enrollments(&ADMIN, &u1, &transfer(u2))
+                .unwrap_err()
+                .code(),
+            "not_found"
+        );
+        app.record_succession(&ADMIN, &u1, &merger(u2, date(2026, 1, 1)))
+            .unwrap();
+        // A unit does not move its people itself: the agency's 变更登记.
+        assert_eq!(
+            app.transfer_enrollments(&unit_actor(u1), &u1, &transfer(u2))
+                .unwrap_err()
+                .code(),
+            "forbidden"
+        );
+        // p2 posted abroad (Art 44) over the merger day: all or none, refused
+        // naming the suspension; once resumed, everyone moves.
+        let p2_enrollment = app.store().enrollments_of_person(&p2).unwrap()[0].id;
+        let posting = app
+            .suspend_enrollment(
+                &ADMIN,
+                p2_enrollment,
+                &SuspensionRequest {
+                    from: date(2025, 10, 1),
+                    until: None,
+                    country: CountryCode::parse("SG").unwrap(),
+                    document: "外派函〔2025〕9号".into(),
+                },
+            )
+            .unwrap();
+        let refused = app
+            .transfer_enrollments(&ADMIN, &u1, &transfer(u2))
+            .unwrap_err();
+        assert_eq!(refused.field(), Some("people"), "{refused:?}");
+        assert!(refused.to_string().contains("suspended"), "{refused}");
+        assert_eq!(app.store().enrollments_of_person(&p1).unwrap().len(), 1);
+        app.resume_enrollment(&ADMIN, posting.id, date(2025, 12, 1))
+            .unwrap();
+        let moved = app
+            .transfer_enrollments(&ADMIN, &u1, &transfer(u2))
+            .unwrap();
+        assert_eq!(moved.moved.len(), 2, "{moved:?}");
+        for m in &moved.moved {
+            assert_eq!(m.last_day, date(2025, 12, 31));
+            assert_eq!(m.start, date(2026, 1, 1));
+        }
+        for p in [p1, p2] {
+            let es = app.store().enrollments_of_person(&p).unwrap();
+            let old = es.iter().find(|e| e.unit == Some(u1)).unwrap();
+            let new = es.iter().find(|e| e.unit == Some(u2)).unwrap();
+            assert_eq!(old.last_day, Some(date(2025, 12, 31)));
+            assert_eq!((new.start, new.last_day), (date(2026, 1, 1), None));
+            assert_eq!(new.scheme_id, old.scheme_id);
+            // Covered without a gap: by u1 on the eve, by u2 from the day.
+            let by = |day| {
+                app.coverage(&ADMIN, &p, At::Day(day), None)
+                    .unwrap()
+                    .covers
+                    .iter()
+                    .filter_map(|c| c.unit.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(by(date(2025, 12, 31)), vec![u1.as_str().to_owned()]);
+            assert_eq!(by(date(2026, 1, 1)), vec![u2.as_str().to_owned()]);
+        }
+        // The ended enrolment stayed as it was; a second transfer finds nothing.
+        assert_eq!(app.store().enrollments_of_person(&p3).unwrap().len(), 1);
+        assert_eq!(
+            app.transfer_enrollments(&ADMIN, &u1, &transfer(u2))
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+    });
+}
+
+#[test]
+fn regs_art43_a_division_names_its_people_and_contracting_out_moves_nobody() {
+    each_backend(|app, _| {
+        let (u1, p1) = employee(app, 21);
+        let u2 = unit(app, 22, "440106");
+        let u3 = unit(app, 23, "440106");
+        let division = |to: CreditCode| SuccessionRequest {
+            successor: to,
+            kind: SuccessionKind::Division,
+            effective_on: date(2026, 3, 1),
+            document: "穗人社变更〔2026〕2号".into(),
+            contractor_qualified: None,
+        };
+        app.record_succession(&ADMIN, &u1, &division(u2)).unwrap();
+        let everyone = EnrollmentTransferRequest {
+            successor: u2,
+            people: None,
+            commitment: None,
+        };
+        let refused = app
+            .transfer_enrollments(&ADMIN, &u1, &everyone)
+            .unwrap_err();
+        assert_eq!(refused.field(), Some("people"), "{refused:?}");
+        // Someone who is not u1's: refused under people, nothing moved.
+        let stranger = super::person(app, "440106", date(1988, 8, 8), 24);
+        let named = |people: Vec<gongshang_domain::ids::ResidentId>| EnrollmentTransferRequest {
+            successor: u2,
+            people: Some(people),
+            commitment: None,
+        };
+        let refused = app
+            .transfer_enrollments(&ADMIN, &u1, &named(vec![p1, stranger]))
+            .unwrap_err();
+        assert_eq!(refused.field(), Some("people"), "{refused:?}");
+        assert_eq!(app.store().enrollments_of_person(&p1).unwrap().len(), 1);
+        let moved = app
+            .transfer_enrollments(&ADMIN, &u1, &named(vec![p1]))
+            .unwrap();
+        assert_eq!(moved.moved.len(), 1);
+        // Contracting out: the unit stays liable, its enrolments stay.
+        let (u4, _) = employee(app, 25);
+        app.record_succession(
+            &ADMIN,
+            &u4,
+            &SuccessionRequest {
+                successor: u3,
+                kind: SuccessionKind::ContractingOut,
+                effective_on: date(2026, 3, 1),
+                document: "承包合同".into(),
+                contractor_qualified: Some(true),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            app.transfer_enrollments(
+                &ADMIN,
+                &u4,
+                &EnrollmentTransferRequest {
+                    successor: u3,
+                    people: None,
+                    commitment: None,
+                }
+            )
+            .unwrap_err()
+            .code(),
+            "conflict"
+        );
     });
 }

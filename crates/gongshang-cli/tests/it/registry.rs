@@ -801,3 +801,81 @@ fn art62_3_a_back_payment_recorded_on_the_command_line_is_listed_once() {
     ]);
     assert!(!none.status.success());
 }
+
+/// Regulations Art 43(1): `unit succession transfer` moves a merged unit's
+/// running enrolments only where each is a valid enrolment at the
+/// successor: a Shenzhen unit merged into a Suzhou one cannot carry the
+/// Guangdong scheme, so the transfer is refused, naming each person, and
+/// nothing moves.
+#[test]
+fn regs_art43_1_a_transfer_to_a_successor_in_another_province_is_refused_whole() {
+    let dir = TempDir::new("succession-transfer");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    ok(gongshang(&[
+        "synth",
+        "registry",
+        "--units",
+        "3",
+        "--people",
+        "5",
+        "--seed",
+        "7",
+        "--out",
+        s(&dir.0),
+    ]));
+    ok(gongshang(&["db", "init", "--db", db]));
+    for kind in ["units", "people", "enrollments"] {
+        ok(gongshang(&[
+            "import",
+            kind,
+            s(&dir.path(&format!("{kind}.csv"))),
+            "--db",
+            db,
+            "--actor",
+            "tester",
+        ]));
+    }
+    let (shenzhen, suzhou) = ("91440300070000225R", "91320500070000217A");
+    ok(gongshang(&[
+        "unit",
+        "succession",
+        "record",
+        shenzhen,
+        "--successor",
+        suzhou,
+        "--kind",
+        "merger",
+        "--effective-on",
+        "2026-01-01",
+        "--document",
+        "变更登记2号",
+        "--db",
+        db,
+    ]));
+    let refused = gongshang(&[
+        "unit",
+        "succession",
+        "transfer",
+        shenzhen,
+        "--successor",
+        suzhou,
+        "--db",
+        db,
+    ]);
+    assert!(!refused.status.success());
+    let said = stderr(&refused);
+    assert!(
+        said.contains("people:") && said.contains("allowed regions of guangdong"),
+        "{said}"
+    );
+    let conn = rusqlite::Connection::open(dir.path("g.db")).unwrap();
+    let ended: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM enrollments WHERE end_date IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(ended, 0, "all or none: nothing ended");
+}

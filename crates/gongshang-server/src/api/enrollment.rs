@@ -168,18 +168,22 @@ fn enroll_request(req: EnrollmentRequest) -> ApiResult<EnrollRequest> {
         category: gongshang_app::parse_category(&req.category)?,
         start: parse_date("start", &req.start)?,
         labour_relation: req.labour_relation,
-        commitment: req
-            .commitment
-            .map(|c| {
-                Ok::<_, crate::error::ApiError>(gongshang_app::CommitmentInput {
-                    form: gongshang_app::model::CommitmentForm::parse(&c.form).map_err(
-                        |reason| gongshang_app::AppError::invalid("commitment.form", reason),
-                    )?,
-                    persons_informed: c.persons_informed,
-                })
-            })
-            .transpose()?,
+        commitment: commitment_input(req.commitment)?,
     })
+}
+
+/// A commitment as the app takes it, its form checked.
+pub(super) fn commitment_input(
+    c: Option<CommitmentRequest>,
+) -> Result<Option<gongshang_app::CommitmentInput>, crate::error::ApiError> {
+    c.map(|c| {
+        Ok(gongshang_app::CommitmentInput {
+            form: gongshang_app::model::CommitmentForm::parse(&c.form)
+                .map_err(|reason| gongshang_app::AppError::invalid("commitment.form", reason))?,
+            persons_informed: c.persons_informed,
+        })
+    })
+    .transpose()
 }
 
 /// Would the person be eligible? Every check with its article; changes

@@ -7,8 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongshang_app::liability::{
-    LiabilityQuery, LiabilityView, OverAgeAgreementRow, SecondmentRequest, SecondmentRow,
-    SuccessionRequest, SuccessionRow, SuspensionRequest, SuspensionRow,
+    EnrollmentTransferRequest, LiabilityQuery, LiabilityView, OverAgeAgreementRow,
+    SecondmentRequest, SecondmentRow, SuccessionRequest, SuccessionRow, SuspensionRequest,
+    SuspensionRow,
 };
 use gongshang_domain::liability::Liable;
 use gongshang_domain::over_age::OverAgeAgreement;
@@ -27,6 +28,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(record_succession, unit_successions))
+        .routes(routes!(transfer_enrollments))
         .routes(routes!(unit_liability))
         .routes(routes!(case_liability))
         .routes(routes!(record_secondment))
@@ -127,6 +129,92 @@ pub async fn record_succession(
         .run(move |app| app.record_succession(&actor, &predecessor, &req))
         .await?;
     Ok(json(StatusCode::CREATED, &SuccessionView::from(&row)))
+}
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentTransferBody {
+    /// The identity numbers of the people who go to this successor; left
+    /// out: everyone with a running enrolment (a merger or a transfer; a
+    /// division must name them).
+    #[serde(default)]
+    pub people: Option<Vec<String>>,
+    /// The successor's commitment, for the schemes that ask for one on
+    /// enrolment (粤人社规〔2020〕55号 Art 6).
+    #[serde(default)]
+    pub commitment: Option<super::enrollment::CommitmentRequest>,
+}
+
+/// An enrolment moved: the predecessor's, ended on `last_day`, and the
+/// successor's, from `start`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MovedEnrollmentView {
+    pub resident_id: String,
+    pub scheme_id: String,
+    pub from_enrollment: i64,
+    pub last_day: String,
+    pub to_enrollment: i64,
+    pub start: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EnrollmentTransferView {
+    pub succession: SuccessionView,
+    pub moved: Vec<MovedEnrollmentView>,
+}
+
+/// Move the predecessor's running enrolments to the successor of a recorded
+/// division, merger or transfer (agency clerks; Regulations Art 43(1), the
+/// 变更登记): each ends the day before the succession takes effect and
+/// continues at the successor from that day, checked as a new enrolment
+/// there. All or nothing: a refused person is named under `people`.
+/// Contracting out (Art 43(2)) moves nothing: a 409.
+#[utoipa::path(post, path = "/units/{credit_code}/successions/{successor}/enrollment-transfer", tag = "registry",
+    params(("credit_code" = String, Path, description = "the predecessor unit"),
+           ("successor" = String, Path, description = "the successor unit")),
+    request_body = EnrollmentTransferBody,
+    responses((status = 200, body = EnrollmentTransferView), (status = "4XX", body = Problem)))]
+pub async fn transfer_enrollments(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((code, successor)): Path<(String, String)>,
+    ApiJson(body): ApiJson<EnrollmentTransferBody>,
+) -> ApiResult<Response> {
+    let predecessor = parse_credit("credit_code", &code)?;
+    let req = EnrollmentTransferRequest {
+        successor: parse_credit("successor", &successor)?,
+        people: body
+            .people
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| parse_resident("people", p))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?,
+        commitment: super::enrollment::commitment_input(body.commitment)?,
+    };
+    let actor = user.actor();
+    let t = state
+        .run(move |app| app.transfer_enrollments(&actor, &predecessor, &req))
+        .await?;
+    Ok(json(
+        StatusCode::OK,
+        &EnrollmentTransferView {
+            succession: SuccessionView::from(&t.succession),
+            moved: t
+                .moved
+                .iter()
+                .map(|m| MovedEnrollmentView {
+                    resident_id: m.person.as_str().to_owned(),
+                    scheme_id: m.scheme_id.to_string(),
+                    from_enrollment: m.from,
+                    last_day: m.last_day.to_string(),
+                    to_enrollment: m.to,
+                    start: m.start.to_string(),
+                })
+                .collect(),
+        },
+    ))
 }
 
 /// The successions a unit took part in, as predecessor or successor (a unit

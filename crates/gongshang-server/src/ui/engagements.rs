@@ -15,12 +15,12 @@ use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
 use gongshang_app::actor::Actor;
 use gongshang_app::liability::{
-    OverAgeAgreementRow, SecondmentRequest, SecondmentRow, SuccessionRequest, SuspensionRequest,
-    SuspensionRow,
+    OverAgeAgreementRow, SecondmentRequest, SecondmentRow, SuccessionRequest, SuccessionRow,
+    SuspensionRequest, SuspensionRow,
 };
 use gongshang_app::model::NewEngagement;
 use gongshang_app::views::PersonDetail;
-use gongshang_domain::ids::CreditCode;
+use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_domain::liability::SuccessionKind;
 use gongshang_domain::over_age::OverAgeAgreement;
 use gongshang_domain::posting::CountryCode;
@@ -42,6 +42,10 @@ pub fn router() -> Router<AppState> {
         .route("/people/{id}/postings/{sid}/return", post(record_return))
         .route("/people/{id}/over-age-agreements", post(record_agreement))
         .route("/units/{id}/successions", post(record_succession))
+        .route(
+            "/units/{id}/enrollment-transfer",
+            post(transfer_enrollments),
+        )
         .route("/units/{id}/cancellation", post(cancel_unit))
 }
 
@@ -83,6 +87,8 @@ pub struct ChangeForm {
     last_day: String,
     received_on: String,
     reason: String,
+    people: String,
+    paper_commitment: String,
 }
 
 /// What the person's page shows of these records.
@@ -373,6 +379,52 @@ async fn record_succession(
         .await;
     match result {
         Ok(()) => Redirect::to(&format!("/units/{id}#successions")).into_response(),
+        Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
+    }
+}
+
+/// Regulations Art 43(1): the clerk moves the unit's running enrolments to
+/// the successor of a recorded division, merger or transfer (the 变更登记).
+async fn transfer_enrollments(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(mut f): Form<ChangeForm>,
+) -> Response {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    f.form = "transfer".into();
+    let sent = f.clone();
+    let result = state
+        .run(move |app| {
+            let d = app.unit_detail(&actor, id)?;
+            let successor = code("successor", &sent.successor)?;
+            let people: Vec<ResidentId> = sent
+                .people
+                .split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    ResidentId::parse(p).map_err(|e| AppError::invalid("people", e.to_string()))
+                })
+                .collect::<Result<_, _>>()?;
+            let req = gongshang_app::liability::EnrollmentTransferRequest {
+                successor,
+                people: (!people.is_empty()).then_some(people),
+                commitment: (sent.paper_commitment == "yes").then_some(
+                    gongshang_app::CommitmentInput {
+                        form: gongshang_app::model::CommitmentForm::Paper,
+                        persons_informed: true,
+                    },
+                ),
+            };
+            app.transfer_enrollments(&actor, &d.unit.credit_code, &req)
+                .map(|t| t.moved.len())
+        })
+        .await;
+    match result {
+        Ok(n) => Redirect::to(&format!("/units/{id}?moved={n}#successions")).into_response(),
         Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
     }
 }
@@ -871,6 +923,58 @@ fn agreements_part(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed, may
 }
 
 // ---- the unit's page ----------------------------------------------------------
+
+/// The form on the unit's page by which a clerk moves the unit's running
+/// enrolments to a successor (Regulations Art 43(1)): one choice per
+/// recorded division, merger or transfer of which the unit is the
+/// predecessor; a division names the people who go.
+pub fn transfer_form(
+    ctx: &Ctx,
+    unit_id: i64,
+    unit: &str,
+    rows: &[SuccessionRow],
+    failed: Failed,
+) -> Markup {
+    let successors: Vec<&SuccessionRow> = rows
+        .iter()
+        .filter(|r| r.predecessor.as_str() == unit && r.kind != SuccessionKind::ContractingOut)
+        .collect();
+    let mine = failed_of(failed, "transfer");
+    if !ctx.viewer.may(Action::RecordSuccession) || successors.is_empty() {
+        // Nothing to offer, but a transfer sent anyway says why it was refused.
+        return at_form(ctx, &[], mine.map(|(e, _)| e));
+    }
+    let e = mine.map(|(e, _)| e);
+    let v = |get: fn(&ChangeForm) -> &str| mine.map_or("", |(_, f)| get(f));
+    html! {
+        details.action #transfer-form open[mine.is_some()] {
+            summary { (ctx.t("把参保关系转到承继单位", "Move the enrolments to the successor")) }
+            p.muted { (ctx.t(
+                "每个在保的参保关系在变更生效前一日终止，自生效之日起在承继单位继续（同一险种和人员类别），并按新参保重新核对；有一人不符合则全部不转。",
+                "Each running enrolment ends the day before the change takes effect and continues at the successor from that day (same scheme and category), checked as a new enrolment; if one person is refused, nothing moves.")) }
+            form method="post" action=(format!("/units/{unit_id}/enrollment-transfer")) novalidate {
+                (session::csrf_field(ctx))
+                input type="hidden" name="form" value="transfer";
+                (at_form(ctx, &["successor", "people", "commitment"], e))
+                label for="transfer-successor" { (ctx.t("承继单位", "Successor")) }
+                select id="transfer-successor" name="successor" required aria-invalid=[invalid(e, "successor")] {
+                    @for r in &successors {
+                        option value=(r.successor.as_str()) selected[v(|f| &f.successor) == r.successor.as_str()] {
+                            (r.successor_name) " " (r.successor.as_str()) " · " (ctx.t(r.kind.label_zh(), r.kind.label_en())) " " (r.effective_on)
+                        }
+                    }
+                }
+                (at_field(ctx, "successor", e))
+                label for="transfer-people" { (ctx.t("转移的人员（公民身份号码，分立时必填；不填则全部）", "The people who go (identity numbers; required for a division; empty: everyone)")) }
+                textarea id="transfer-people" name="people" rows="3" aria-invalid=[invalid(e, "people")] { (v(|f| &f.people)) }
+                (at_field(ctx, "people", e))
+                label { input type="checkbox" name="paper_commitment" value="yes" checked[v(|f| &f.paper_commitment) == "yes"]; " " (ctx.t("已收到承继单位的书面承诺，并已告知参保人员（需承诺的险种）", "The successor's paper commitment was received and its insured informed (schemes that ask for one)")) }
+                (at_field(ctx, "commitment", e))
+                button.primary type="submit" data-action="transfer_enrollments" { (ctx.t("转移参保关系", "Move the enrolments")) }
+            }
+        }
+    }
+}
 
 /// The form on the unit's page by which a clerk records the unit's
 /// division, merger, transfer or contracting out (变更登记).

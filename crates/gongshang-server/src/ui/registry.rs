@@ -202,7 +202,10 @@ pub(super) async fn unit_page(
             let tickets = super::tickets::tickets_about(state, ctx, SubjectKind::Bill, refs).await;
             let body = html! {
                 (unit_body(ctx, state, &d, &tickets))
-                (super::liability::successions_section(ctx, d.unit.credit_code.as_str(), &successions, super::engagements::succession_form(ctx, id, failed)))
+                (super::liability::successions_section(ctx, d.unit.credit_code.as_str(), &successions, html! {
+                    (super::engagements::succession_form(ctx, id, failed))
+                    (super::engagements::transfer_form(ctx, id, d.unit.credit_code.as_str(), &successions, failed))
+                }))
                 @if let Some(regs) = &registrations {
                     (super::handling::registrations_section(ctx, d.unit.id, regs, &d.enrollments, None))
                 }

@@ -273,6 +273,23 @@ fn regs_art43_1_the_unit_page_records_a_merger_for_the_clerk_only() {
     assert_eq!(location(&r), format!("{other_page}#successions"));
     let page = get(&other_page, &clerk).body;
     assert!(page.contains("承包经营合同2026-01"), "{page}");
+    // Art 43(2): contracting out moves no enrolment, so no transfer is
+    // offered, and one sent anyway is refused in the clerk's words.
+    assert!(
+        !page.contains("data-action=\"transfer_enrollments\""),
+        "{page}"
+    );
+    let r = post(
+        &format!("{other_page}/enrollment-transfer"),
+        &clerk,
+        &[("form", "transfer"), ("successor", &enterprise)],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(
+        r.body.contains("第四十三条第二款") || r.body.contains("Art 43(2)"),
+        "{}",
+        r.body
+    );
 }
 
 /// Decree 765 Art 10 on the unit's page: the clerk's cancellation form is

@@ -211,3 +211,49 @@ fn regs_art43_the_case_page_names_the_liable_unit_and_the_unit_page_its_successi
     assert!(unit.contains("id=\"successions\""), "{unit}");
     assert!(unit.contains("Regulations Art 43"), "{unit}");
 }
+
+#[test]
+fn regs_art43_1_the_api_moves_a_merged_unit_s_enrolments_to_its_successor() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let clerk = s.token("clerk");
+        let (a, b) = (f.unit_a.as_str(), f.unit_b.as_str());
+        let merger = json!({
+            "successor": b, "kind": "merger", "effective_on": "2025-06-01",
+            "document": "穗人社变更〔2025〕6号"
+        });
+        let r = s.send(
+            req("POST", format!("/api/v1/units/{a}/successions"))
+                .bearer(clerk)
+                .json(&merger),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        // The 变更登记: A's running enrolments move to B from the merger.
+        let transfer = format!("/api/v1/units/{a}/successions/{b}/enrollment-transfer");
+        let r = s.send(
+            req("POST", &transfer)
+                .bearer(s.token("unit_a"))
+                .json(&json!({})),
+        );
+        assert_eq!(r.status, 403, "{}", r.body);
+        let r = s.send(
+            req("POST", &transfer)
+                .bearer(clerk)
+                .json(&json!({"people": ["not-an-id"]})),
+        );
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("people".into())),
+            "{}",
+            r.body
+        );
+        let r = s.send(req("POST", &transfer).bearer(clerk).json(&json!({})));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let moved = r.json();
+        assert!(!moved["moved"].as_array().unwrap().is_empty(), "{moved}");
+        assert_eq!(moved["moved"][0]["last_day"], "2025-05-31");
+        assert_eq!(moved["moved"][0]["start"], "2025-06-01");
+        let r = s.send(req("POST", &transfer).bearer(clerk).json(&json!({})));
+        assert_eq!(r.status, 409, "{}", r.body);
+    });
+}

@@ -55,6 +55,17 @@ pub trait RegistryStore {
         at: Timestamp,
     ) -> Result<(), StoreError>;
 
+    /// Moves enrolments to another unit in one transaction (Regulations
+    /// Art 43(1), a unit's succession): each running enrolment ends on its
+    /// `last_day` and its successor enrolment is created; all or none.
+    /// Returns the new enrolments' ids, in the order given.
+    fn move_enrollments(
+        &self,
+        moves: &[EnrollmentMove],
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<Vec<i64>, StoreError>;
+
     fn enrollments_of_person(&self, id: &ResidentId) -> Result<Vec<StoredEnrollment>, StoreError>;
 
     fn enrollment(&self, enrollment_id: i64) -> Result<Option<StoredEnrollment>, StoreError>;
@@ -214,6 +225,55 @@ fn insert_enrollment(
         }),
     )?;
     Ok(id)
+}
+
+/// Ends a running enrolment on `last_day`, in the caller's transaction.
+fn end_enrollment_in(
+    db: &mut dyn Db,
+    enrollment_id: i64,
+    last_day: Date,
+    actor: &str,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let row = db.opt_row(
+        "reading an enrollment",
+        "SELECT start_date, end_date FROM enrollments WHERE id = $1",
+        &[i(enrollment_id)],
+    )?;
+    let Some(row) = row else {
+        return Err(StoreError::not_found("enrollment", enrollment_id));
+    };
+    let c = Cols::new(&row);
+    let start = c.parsed(0, "start_date", parse_date)?;
+    if let Some(end) = c.opt_text(1)? {
+        return Err(StoreError::conflict(
+            "enrollment",
+            enrollment_id,
+            format!("it already ended on {end}"),
+        ));
+    }
+    if last_day < start {
+        return Err(StoreError::invalid(
+            "last_day",
+            format!(
+                "{last_day} is before the start {start} of enrollment {enrollment_id}; it must be on or after it"
+            ),
+        ));
+    }
+    db.exec(
+        "ending an enrollment",
+        "UPDATE enrollments SET end_date = $1 WHERE id = $2 AND end_date IS NULL",
+        &[t(last_day), i(enrollment_id)],
+    )?;
+    audit(
+        db,
+        actor,
+        at,
+        "end",
+        "enrollment",
+        &enrollment_id.to_string(),
+        json!({"last_day": last_day.to_string()}),
+    )
 }
 
 impl<B: Backend> RegistryStore for SqlStore<B> {
@@ -434,46 +494,23 @@ impl<B: Backend> RegistryStore for SqlStore<B> {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         require_text("actor", actor)?;
+        self.write(|db| end_enrollment_in(db, enrollment_id, last_day, actor, at))
+    }
+
+    fn move_enrollments(
+        &self,
+        moves: &[EnrollmentMove],
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<Vec<i64>, StoreError> {
+        require_text("actor", actor)?;
         self.write(|db| {
-            let row = db.opt_row(
-                "reading an enrollment",
-                "SELECT start_date, end_date FROM enrollments WHERE id = $1",
-                &[i(enrollment_id)],
-            )?;
-            let Some(row) = row else {
-                return Err(StoreError::not_found("enrollment", enrollment_id));
-            };
-            let c = Cols::new(&row);
-            let start = c.parsed(0, "start_date", parse_date)?;
-            if let Some(end) = c.opt_text(1)? {
-                return Err(StoreError::conflict(
-                    "enrollment",
-                    enrollment_id,
-                    format!("it already ended on {end}"),
-                ));
+            let mut ids = Vec::with_capacity(moves.len());
+            for m in moves {
+                end_enrollment_in(db, m.from, m.last_day, actor, at)?;
+                ids.push(insert_enrollment(db, &m.to, actor, at)?);
             }
-            if last_day < start {
-                return Err(StoreError::invalid(
-                    "last_day",
-                    format!(
-                        "{last_day} is before the start {start} of enrollment {enrollment_id}; it must be on or after it"
-                    ),
-                ));
-            }
-            db.exec(
-                "ending an enrollment",
-                "UPDATE enrollments SET end_date = $1 WHERE id = $2 AND end_date IS NULL",
-                &[t(last_day), i(enrollment_id)],
-            )?;
-            audit(
-                db,
-                actor,
-                at,
-                "end",
-                "enrollment",
-                &enrollment_id.to_string(),
-                json!({"last_day": last_day.to_string()}),
-            )
+            Ok(ids)
         })
     }
 
