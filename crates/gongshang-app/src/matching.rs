@@ -3,12 +3,14 @@
 //!
 //! - Life events other bodies report (a death from public security or civil
 //!   affairs, a marriage from civil affairs, a basic pension from the pension
-//!   agency, a sign of life) are imported from a CSV file (read by
+//!   agency, a sign of life, a survivor's employment (an enrolment as an
+//!   employee), enlistment or adoption) are imported from a CSV file (read by
 //!   [`gongshang_csv`]) or a request; every row is checked first, nothing is
 //!   stored when one is refused, and a row stored before is already there.
 //! - A matching run reads every periodic benefit of the fund in payment,
 //!   asks [`gongshang_domain::life_events::decide`] what ends it (a death, a
-//!   remarriage, the 18th birthday read from the resident id) or changes it (a
+//!   remarriage, the 18th birthday read from the resident id, a survivor's
+//!   employment, enlistment or adoption: 劳社部令第18号 Art 4) or changes it (a
 //!   pension start on a grade 1-4 allowance, Art 35(3)), and writes the run
 //!   whole: each benefit ended with its reason, the months already paid
 //!   after recorded as an overpayment (Decree 765 Art 46) with its schedule
@@ -139,7 +141,7 @@ fn parse_event(input: &LifeEventInput) -> Result<NewLifeEvent, AppError> {
     let kind = LifeEventKind::parse(input.kind.trim()).map_err(|e| {
         AppError::invalid(
             "kind",
-            format!("{e} / 事件类型应为 death、marriage、pension_start 或 alive"),
+            format!("{e} / 事件类型应为 death、marriage、pension_start、alive、employment、enlistment 或 adoption"),
         )
     })?;
     let on: Date = input.event_date.trim().parse().map_err(|_| {

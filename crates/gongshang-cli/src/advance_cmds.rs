@@ -8,7 +8,7 @@ use gongshang_app::cases::{
     AdvanceApplicant, AdvanceApplication, AdvanceDecision, AdvanceRecoveryRequest, AdvanceView,
 };
 use gongshang_domain::ids::CreditCode;
-use gongshang_rules::advance::Ground;
+use gongshang_rules::advance::{Debtor, Ground};
 use jiff::civil::Date;
 
 use crate::CliError;
@@ -64,10 +64,14 @@ pub enum AdvanceCmd {
         #[arg(long, value_name = "YYYY-MM-DD")]
         on: Option<Date>,
     },
-    /// Record a repayment by the unit or the third party (Arts 12-13)
+    /// Record a repayment by the unit or the third party (Arts 12-13), or by
+    /// the worker or relative paid since by either (--from recipient, Art 11)
     Recover {
         number: String,
         id: i64,
+        /// Who repaid: the advance's debtor when not given
+        #[arg(long, value_parser = ["unit", "third_party", "recipient"])]
+        from: Option<String>,
         #[arg(long, value_name = "YYYY-MM-DD")]
         received_on: Date,
         /// Yuan
@@ -199,6 +203,7 @@ pub fn run_advance(
         AdvanceCmd::Recover {
             number,
             id,
+            from,
             received_on,
             amount,
             document,
@@ -207,6 +212,7 @@ pub fn run_advance(
             number,
             *id,
             &AdvanceRecoveryRequest {
+                from: from.as_deref().and_then(Debtor::parse),
                 received_on: *received_on,
                 amount: gongshang_rules::Money::parse_yuan(amount.trim())
                     .map_err(|e| CliError(format!("--amount: {e}")))?,

@@ -108,7 +108,7 @@ pub enum PayrollCmd {
         case: String,
         #[arg(long, value_name = "ID")]
         benefit: i64,
-        #[arg(long, value_parser = ["death", "remarriage", "dependant_turns_18", "pension_start"])]
+        #[arg(long, value_parser = ["death", "remarriage", "dependant_turns_18", "pension_start", "employment", "enlistment", "adoption"])]
         event: String,
         #[arg(long, value_name = "YYYY-MM-DD")]
         event_on: String,

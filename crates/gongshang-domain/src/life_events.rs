@@ -27,6 +27,15 @@ pub enum LifeEventKind {
     /// A sign of life in another body's data (a medical settlement, a
     /// pension drawn): eligibility verified by data matching (Art 26).
     Alive,
+    /// Employment taken up (an enrolment as an employee in the social
+    /// insurance register): a survivor's pension stops (劳社部令第18号 Art 4(2): 就业).
+    Employment,
+    /// Enlistment in the army (the military service organs): a survivor's
+    /// pension stops (劳社部令第18号 Art 4(2): 参军).
+    Enlistment,
+    /// Adoption by another person or an organisation (civil affairs): a
+    /// survivor's pension stops (劳社部令第18号 Art 4(4): 被他人或组织收养).
+    Adoption,
 }
 
 impl LifeEventKind {
@@ -35,6 +44,9 @@ impl LifeEventKind {
         LifeEventKind::Marriage,
         LifeEventKind::PensionStart,
         LifeEventKind::Alive,
+        LifeEventKind::Employment,
+        LifeEventKind::Enlistment,
+        LifeEventKind::Adoption,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -43,6 +55,9 @@ impl LifeEventKind {
             LifeEventKind::Marriage => "marriage",
             LifeEventKind::PensionStart => "pension_start",
             LifeEventKind::Alive => "alive",
+            LifeEventKind::Employment => "employment",
+            LifeEventKind::Enlistment => "enlistment",
+            LifeEventKind::Adoption => "adoption",
         }
     }
 
@@ -53,7 +68,7 @@ impl LifeEventKind {
             .find(|k| k.as_str() == text)
             .ok_or_else(|| {
                 format!(
-                    "{text:?} is not a life event; expected death, marriage, pension_start or alive"
+                    "{text:?} is not a life event; expected death, marriage, pension_start, alive, employment, enlistment or adoption"
                 )
             })
     }
@@ -151,6 +166,13 @@ pub enum MatchRule {
     /// A grade 1-4 worker draws a basic pension: the allowance becomes the
     /// difference above it (nothing when the pension is not lower).
     PensionStart,
+    /// A survivor took up employment: paid for the month, not after.
+    Employment,
+    /// A survivor enlisted in the army: paid for the month, not after.
+    Enlistment,
+    /// A survivor was adopted by another person or an organisation: paid
+    /// for the month, not after.
+    Adoption,
 }
 
 impl MatchRule {
@@ -160,19 +182,69 @@ impl MatchRule {
             MatchRule::Remarriage => "remarriage",
             MatchRule::TurnedEighteen => "dependant_turns_18",
             MatchRule::PensionStart => "pension_start",
+            MatchRule::Employment => "employment",
+            MatchRule::Enlistment => "enlistment",
+            MatchRule::Adoption => "adoption",
+        }
+    }
+
+    /// Every rule, in the order forms list them.
+    pub const ALL: &'static [MatchRule] = &[
+        MatchRule::Death,
+        MatchRule::Remarriage,
+        MatchRule::TurnedEighteen,
+        MatchRule::PensionStart,
+        MatchRule::Employment,
+        MatchRule::Enlistment,
+        MatchRule::Adoption,
+    ];
+
+    /// The life event a report of this rule stands for (none for age 18,
+    /// read from the birthday).
+    pub const fn life_event(self) -> Option<LifeEventKind> {
+        match self {
+            MatchRule::Death => Some(LifeEventKind::Death),
+            MatchRule::Remarriage => Some(LifeEventKind::Marriage),
+            MatchRule::PensionStart => Some(LifeEventKind::PensionStart),
+            MatchRule::Employment => Some(LifeEventKind::Employment),
+            MatchRule::Enlistment => Some(LifeEventKind::Enlistment),
+            MatchRule::Adoption => Some(LifeEventKind::Adoption),
+            MatchRule::TurnedEighteen => None,
+        }
+    }
+
+    /// The event in Chinese, as staff pages and alerts name it.
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            MatchRule::Death => "死亡",
+            MatchRule::Remarriage => "配偶再婚",
+            MatchRule::TurnedEighteen => "子女年满18周岁",
+            MatchRule::PensionStart => "领取基本养老金",
+            MatchRule::Employment => "就业",
+            MatchRule::Enlistment => "参军",
+            MatchRule::Adoption => "被他人或组织收养",
+        }
+    }
+
+    /// The event in English.
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            MatchRule::Death => "death",
+            MatchRule::Remarriage => "remarriage",
+            MatchRule::TurnedEighteen => "a dependant turned 18",
+            MatchRule::PensionStart => "a basic pension started",
+            MatchRule::Employment => "took up employment",
+            MatchRule::Enlistment => "enlisted in the army",
+            MatchRule::Adoption => "adopted by another person or an organisation",
         }
     }
 
     pub fn parse(text: &str) -> Result<MatchRule, String> {
-        [
-            MatchRule::Death,
-            MatchRule::Remarriage,
-            MatchRule::TurnedEighteen,
-            MatchRule::PensionStart,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == text)
-        .ok_or_else(|| format!("{text:?} is not a matching rule"))
+        MatchRule::ALL
+            .iter()
+            .copied()
+            .find(|r| r.as_str() == text)
+            .ok_or_else(|| format!("{text:?} is not a matching rule"))
     }
 
     /// The article the rule carries out.
@@ -186,6 +258,13 @@ impl MatchRule {
                 "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Arts 3, 4(1) (age 18)"
             }
             MatchRule::PensionStart => "工伤保险条例 Art 35(3) (basic pension: the difference)",
+            MatchRule::Employment => {
+                "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Art 4(2) (employment)"
+            }
+            MatchRule::Enlistment => {
+                "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Art 4(2) (enlistment)"
+            }
+            MatchRule::Adoption => "工伤保险条例 Art 39(1)(2); 劳社部令第18号 Art 4(4) (adoption)",
         }
     }
 }
@@ -262,6 +341,12 @@ fn ending(
 ///   death, not after (条例 Art 42; 劳社部令第18号 Art 4(5)).
 /// - A marriage ends a spouse's survivor's pension the same way (劳社部令第18号
 ///   Art 4(3): 再婚).
+/// - Employment, enlistment or an adoption ends any survivor's pension (a
+///   spouse's or a dependant's) the same way (劳社部令第18号 Art 4(2), 4(4)):
+///   Art 4 is about those drawing a survivor's pension (领取抚恤金人员) and
+///   makes no exception, so a dependant fully unable to work who takes up
+///   employment stops too (the Art 4(1) exception is to the age of 18 only);
+///   a worker's own employment ends none of the worker's benefits.
 /// - A dependant's survivor's pension ends the month before the 18th
 ///   birthday's month, read from the resident id, unless a study or
 ///   disability exception is recorded (条例 Art 39; 劳社部令第18号 Arts 3, 4(1)).
@@ -283,6 +368,18 @@ pub fn decide(b: &BenefitInPayment, events: &[LifeEvent]) -> Option<MatchDecisio
                 BeneficiaryRole::Worker,
                 Item::MonthlyDisabilityAllowance,
             ) => pension_start(b, e, month),
+            (
+                LifeEventKind::Employment | LifeEventKind::Enlistment | LifeEventKind::Adoption,
+                BeneficiaryRole::Spouse | BeneficiaryRole::Dependant,
+                Item::MonthlySurvivorPensions,
+            ) => {
+                let rule = match e.kind {
+                    LifeEventKind::Employment => MatchRule::Employment,
+                    LifeEventKind::Enlistment => MatchRule::Enlistment,
+                    _ => MatchRule::Adoption,
+                };
+                ending(b, rule, Some(e.id), e.on, month)
+            }
             _ => None,
         };
         candidates.extend(d);
@@ -529,6 +626,110 @@ mod tests {
                 .expected
                 .map(|(r, mo, a, n, f)| (r, mo.to_owned(), a, n, f));
             assert_eq!(got, want, "{}", row.name);
+        }
+    }
+
+    /// 劳社部令第18号 Art 4(2) (就业或参军) and 4(4) (被他人或组织收养) as
+    /// data: a survivor's pension (a spouse's or a dependant's) is paid for
+    /// the month of the event, not after; the worker's own benefits and a
+    /// benefit already ended are untouched; Art 4 has no exception for a
+    /// dependant fully unable to work (that one is to the age of 18 only).
+    #[test]
+    fn order18_art4_2_art4_4_employment_enlistment_adoption_end_a_survivors_pension_as_data() {
+        use BeneficiaryRole::*;
+        use Item::*;
+        use LifeEventKind::*;
+        let rows = vec![
+            Row {
+                // Employed 2026-02-10, paid through 2026-04: March, April.
+                name: "order18_art4_2_employment_ends_a_childs_pension",
+                benefit: benefit(MonthlySurvivorPensions, Dependant, "2026-04"),
+                events: vec![event(Employment, date(2026, 2, 10), None)],
+                expected: Some((MatchRule::Employment, "2026-02", None, 2, 510_000)),
+            },
+            Row {
+                name: "order18_art4_2_employment_ends_a_spouses_pension",
+                benefit: benefit(MonthlySurvivorPensions, Spouse, "2026-03"),
+                events: vec![event(Employment, date(2026, 3, 1), None)],
+                expected: Some((MatchRule::Employment, "2026-03", None, 0, 0)),
+            },
+            Row {
+                name: "order18_art4_2_employment_ends_it_even_for_a_dependant_unable_to_work",
+                benefit: BenefitInPayment {
+                    birth_date: Some(date(2000, 1, 1)),
+                    age_exception: Some(AgeException::Disability),
+                    ..benefit(MonthlySurvivorPensions, Dependant, "2026-04")
+                },
+                events: vec![event(Employment, date(2026, 1, 5), None)],
+                expected: Some((MatchRule::Employment, "2026-01", None, 3, 765_000)),
+            },
+            Row {
+                name: "order18_art4_2_enlistment_ends_a_childs_pension",
+                benefit: benefit(MonthlySurvivorPensions, Dependant, "2026-04"),
+                events: vec![event(Enlistment, date(2026, 4, 1), None)],
+                expected: Some((MatchRule::Enlistment, "2026-04", None, 0, 0)),
+            },
+            Row {
+                name: "order18_art4_4_adoption_ends_a_childs_pension",
+                benefit: benefit(MonthlySurvivorPensions, Dependant, "2026-04"),
+                events: vec![event(Adoption, date(2026, 1, 20), None)],
+                expected: Some((MatchRule::Adoption, "2026-01", None, 3, 765_000)),
+            },
+            Row {
+                name: "order18_art4_2_a_workers_employment_ends_no_allowance",
+                benefit: benefit(MonthlyDisabilityAllowance, Worker, "2026-04"),
+                events: vec![event(Employment, date(2026, 2, 10), None)],
+                expected: None,
+            },
+            Row {
+                name: "order18_art4_4_an_adoption_does_not_touch_living_care",
+                benefit: benefit(MonthlyLivingCare, Worker, "2026-04"),
+                events: vec![event(Adoption, date(2026, 2, 10), None)],
+                expected: None,
+            },
+            Row {
+                name: "order18_art4_2_an_end_already_recorded_is_not_ended_twice",
+                benefit: BenefitInPayment {
+                    end_month: Some(m("2026-01")),
+                    ..benefit(MonthlySurvivorPensions, Dependant, "2026-01")
+                },
+                events: vec![event(Enlistment, date(2026, 3, 1), None)],
+                expected: None,
+            },
+            Row {
+                // The earliest ending wins: employed in February, adopted in March.
+                name: "order18_art4_the_earliest_event_wins",
+                benefit: benefit(MonthlySurvivorPensions, Dependant, "2026-04"),
+                events: vec![
+                    event(Adoption, date(2026, 3, 2), None),
+                    LifeEvent {
+                        id: 2,
+                        ..event(Employment, date(2026, 2, 2), None)
+                    },
+                ],
+                expected: Some((MatchRule::Employment, "2026-02", None, 2, 510_000)),
+            },
+        ];
+        for row in rows {
+            let got = decide(&row.benefit, &row.events).map(|d| {
+                (
+                    d.rule,
+                    d.last_month.unwrap().to_string(),
+                    d.new_amount.map(|(_, a)| a.fen()),
+                    d.overpaid.len(),
+                    d.overpaid_total().fen(),
+                )
+            });
+            let want = row
+                .expected
+                .map(|(r, mo, a, n, f)| (r, mo.to_owned(), a, n, f));
+            assert_eq!(got, want, "{}", row.name);
+        }
+        for rule in MatchRule::ALL {
+            assert_eq!(MatchRule::parse(rule.as_str()), Ok(*rule));
+        }
+        for kind in LifeEventKind::ALL {
+            assert_eq!(LifeEventKind::parse(kind.as_str()), Ok(*kind));
         }
     }
 }

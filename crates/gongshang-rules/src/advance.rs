@@ -90,6 +90,10 @@ pub enum Debtor {
     Unit,
     /// The third party (SIL Art 42; Order 15 Art 12).
     ThirdParty,
+    /// The worker or the close relative the advance was paid to, once the
+    /// unit or the third party has paid them the same costs or benefits
+    /// (Order 15 Art 11: the corresponding part goes back to the fund).
+    Recipient,
 }
 
 impl Debtor {
@@ -97,13 +101,43 @@ impl Debtor {
         match self {
             Debtor::Unit => "unit",
             Debtor::ThirdParty => "third_party",
+            Debtor::Recipient => "recipient",
+        }
+    }
+
+    pub const ALL: [Debtor; 3] = [Debtor::Unit, Debtor::ThirdParty, Debtor::Recipient];
+
+    /// Who may repay an advance of `ground`: its debtor (the unit or the
+    /// third party, SIL Arts 41-42) or the person it was paid to (Order 15
+    /// Art 11); never the other ground's debtor.
+    pub const fn may_repay(self, ground: Ground) -> bool {
+        matches!(
+            (self, ground),
+            (Debtor::Recipient, _)
+                | (Debtor::Unit, Ground::EmployerUnpaid)
+                | (Debtor::ThirdParty, Ground::ThirdParty)
+        )
+    }
+
+    /// The words staff read.
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            Debtor::Unit => "用人单位",
+            Debtor::ThirdParty => "第三人",
+            Debtor::Recipient => "职工或其近亲属（已获赔偿后退还）",
+        }
+    }
+
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            Debtor::Unit => "the unit",
+            Debtor::ThirdParty => "the third party",
+            Debtor::Recipient => "the worker or relative (returned after being paid)",
         }
     }
 
     pub fn parse(text: &str) -> Option<Debtor> {
-        [Debtor::Unit, Debtor::ThirdParty]
-            .into_iter()
-            .find(|d| d.as_str() == text.trim())
+        Debtor::ALL.into_iter().find(|d| d.as_str() == text.trim())
     }
 }
 

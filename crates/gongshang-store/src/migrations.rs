@@ -284,6 +284,21 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0301_unit_cancellations.sql"),
         postgres: include_str!("../migrations/postgres/0301_unit_cancellations.sql"),
     },
+    // 劳社部令第18号 Art 4(2), 4(4): employment, enlistment and adoption end
+    // a survivor's pension (life events, matching hits, stop reports).
+    Migration {
+        version: 320,
+        name: "survivor_stop_events",
+        sqlite: include_str!("../migrations/sqlite/0320_survivor_stop_events.sql"),
+        postgres: include_str!("../migrations/postgres/0320_survivor_stop_events.sql"),
+    },
+    // Order No. 15 Art 11: the person paid an advance repays it.
+    Migration {
+        version: 321,
+        name: "advance_recipient_repayment",
+        sqlite: include_str!("../migrations/sqlite/0321_advance_recipient_repayment.sql"),
+        postgres: include_str!("../migrations/postgres/0321_advance_recipient_repayment.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

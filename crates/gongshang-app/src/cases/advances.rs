@@ -72,6 +72,11 @@ pub struct AdvanceDecision {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdvanceRecoveryRequest {
+    /// Who repaid: the advance's debtor when not given (the unit, SIL Art
+    /// 41(2); the third party, Art 42), or the person it was paid to
+    /// (`Recipient`, Order 15 Art 11) after the unit or the third party paid
+    /// them.
+    pub from: Option<Debtor>,
     pub received_on: Date,
     pub amount: Money,
     /// The receipt or the transfer's reference.
@@ -736,9 +741,11 @@ impl App {
     }
 
     /// Records a repayment of an advance by its debtor (the unit: SIL Art
-    /// 41(2), Order 15 Art 13; the third party: SIL Art 42, Art 12): the
-    /// fund's income, posted once per receipt (`advrec:<id>:<receipt
-    /// hash>`); never more than what is still owed.
+    /// 41(2), Order 15 Art 13; the third party: SIL Art 42, Art 12) or by
+    /// the worker or relative it was paid to once the unit or the third
+    /// party paid them (Order 15 Art 11): the fund's income, posted once per
+    /// receipt (`advrec:<id>:<receipt hash>`) whoever repaid; never more
+    /// than what is still owed (advanced less recovered from anyone).
     pub fn record_advance_recovery(
         &self,
         actor: &Actor,
@@ -754,6 +761,18 @@ impl App {
                 reason: "it is not paid; only an advance paid is recovered".into(),
             });
         };
+        let from = req.from.unwrap_or(a.ground.debtor());
+        if !from.may_repay(a.ground) {
+            return Err(AppError::invalid(
+                "from",
+                format!(
+                    "{}; an advance on the ground {} is repaid by the {} or by the worker or relative it was paid to (recipient)",
+                    from.as_str(),
+                    a.ground.as_str(),
+                    a.ground.debtor().as_str()
+                ),
+            ));
+        }
         if req.amount.fen() <= 0 {
             return Err(AppError::invalid(
                 "amount",
@@ -799,7 +818,7 @@ impl App {
         self.store.record_advance_recovery(
             id,
             &NewAdvanceRecovery {
-                debtor: a.ground.debtor(),
+                debtor: from,
                 received_on: req.received_on,
                 amount: req.amount,
                 document: document.to_owned(),

@@ -3,8 +3,9 @@
 //! day it happened; the agency stops the benefit once it has verified it".
 //!
 //! A clerk records the report once verified: the event (a death, a
-//! remarriage, a dependant turning 18, a basic pension starting: the events
-//! the payroll and the shared-data matching know), the day it happened, the
+//! remarriage, a dependant turning 18, a basic pension starting, a
+//! survivor's employment, enlistment or adoption: the events the payroll and
+//! the shared-data matching know), the day it happened, the
 //! day it was reported and who reported it. The 20 working days
 //! (`handling.stop_benefit_report_working_days`) are counted from the event
 //! on the holiday calendar; a report after the due day is late. What the
@@ -17,9 +18,7 @@
 
 use gongshang_domain::deadline::days_between;
 use gongshang_domain::handling::stop_report_deadline;
-use gongshang_domain::life_events::{
-    BenefitInPayment, LifeEvent, LifeEventKind, MatchRule, decide,
-};
+use gongshang_domain::life_events::{BenefitInPayment, LifeEvent, MatchRule, decide};
 use gongshang_domain::month::Month;
 use gongshang_rules::{Money, Payer};
 use gongshang_store::cases::NewStopReport;
@@ -43,7 +42,8 @@ pub const STOP_REPORT_NOTE_MAX_CHARS: usize = 500;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StopReportInput {
     pub benefit_id: i64,
-    /// death, remarriage, dependant_turns_18 or pension_start.
+    /// death, remarriage, dependant_turns_18, pension_start, employment,
+    /// enlistment or adoption.
     pub event: MatchRule,
     /// The day it happened (for age 18, the birthday).
     pub event_on: Date,
@@ -96,7 +96,7 @@ impl StopReportForm {
                 AppError::invalid(
                     "event",
                     format!(
-                        "{other:?}; expected death, remarriage, dependant_turns_18 or pension_start"
+                        "{other:?}; expected death, remarriage, dependant_turns_18, pension_start, employment, enlistment or adoption"
                     ),
                 )
             })?,
@@ -243,12 +243,9 @@ impl App {
                 ),
             )
         })?;
-        let event_kind = match input.event {
-            MatchRule::Death => Some(LifeEventKind::Death),
-            MatchRule::Remarriage => Some(LifeEventKind::Marriage),
-            MatchRule::PensionStart => Some(LifeEventKind::PensionStart),
-            MatchRule::TurnedEighteen => None,
-        };
+        // Employment, enlistment and adoption end a survivor's pension
+        // (劳社部令第18号 Art 4(2), 4(4)) as a death or a remarriage does.
+        let event_kind = input.event.life_event();
         if input.event == MatchRule::PensionStart && input.pension_monthly.is_none() {
             return Err(AppError::invalid(
                 "pension_monthly",

@@ -11,7 +11,7 @@ use gongshang_app::cases::{
 use gongshang_app::fund::StatementPeriod;
 use gongshang_domain::medical::ServiceKind;
 use gongshang_domain::month::Month;
-use gongshang_rules::advance::Ground;
+use gongshang_rules::advance::{Debtor, Ground};
 use gongshang_store::advances::Applicant;
 use jiff::civil::date;
 
@@ -140,6 +140,7 @@ fn sil_41_the_fund_advances_the_fund_s_items_and_recovers_them_from_the_unit() {
                 &number,
                 id,
                 &AdvanceRecoveryRequest {
+                    from: None,
                     received_on: on,
                     amount: yuan(amount),
                     document: doc.into(),
@@ -250,6 +251,7 @@ fn sil_42_a_third_party_s_medical_costs_are_advanced_and_recovered_from_the_thir
                 &number,
                 a.id,
                 &AdvanceRecoveryRequest {
+                    from: None,
                     received_on: date(2026, 6, 25),
                     amount: yuan("8000.00"),
                     document: "法院判决执行款".into(),
@@ -258,6 +260,124 @@ fn sil_42_a_third_party_s_medical_costs_are_advanced_and_recovered_from_the_thir
             .unwrap();
         assert_eq!(back.state, AdvanceState::Recovered);
         assert_eq!(back.recoveries[0].debtor.as_str(), "third_party");
+    });
+}
+
+/// Order No. 15 Art 11: the worker injured by a third party was advanced
+/// the 8000.00 of medical costs (as in the Art 42 test), then obtained
+/// 3000.00 from the third party's insurer and returns it to the fund
+/// (`from: recipient`); the third party repays 5000.00 later. A unit cannot
+/// repay an advance on the third party's ground (field `from`), the worker
+/// never more than is still owed (advanced less recovered from anyone); the
+/// receipts are posted to the ledger like the others (the June statement
+/// counts 8000.00 recovered) and listed with who repaid.
+#[test]
+fn order15_11_the_worker_paid_by_the_third_party_returns_the_advance() {
+    each_backend(|app, _| {
+        let number = super::cases::recognised(app, 63);
+        app.register_institution(&MAKER, &institution("GZ-0063", ServiceKind::Medical))
+            .unwrap();
+        let filed = app
+            .file_medical_bill(
+                &MAKER,
+                &number,
+                &bill(
+                    ServiceKind::Medical,
+                    Some("GZ-0063"),
+                    date(2025, 3, 10),
+                    "8000.00",
+                    "0.00",
+                ),
+            )
+            .unwrap();
+        app.settle_medical_bill(&MAKER, &number, filed.bill.id, &SettleRequest::default())
+            .unwrap();
+        let a = app
+            .apply_for_advance(&MAKER, &number, &application(Ground::ThirdParty))
+            .unwrap();
+        app.decide_advance(&MAKER, &number, a.id, &grant(date(2026, 6, 2)))
+            .unwrap();
+        app.pay_advance(&CHECKER, &number, a.id, Some(date(2026, 6, 3)))
+            .unwrap();
+        let repay = |from: Debtor, on, amount: &str, doc: &str| {
+            app.record_advance_recovery(
+                &MAKER,
+                &number,
+                a.id,
+                &AdvanceRecoveryRequest {
+                    from: Some(from),
+                    received_on: on,
+                    amount: yuan(amount),
+                    document: doc.into(),
+                },
+            )
+        };
+        let e = repay(Debtor::Unit, date(2026, 6, 10), "100.00", "单位退款").unwrap_err();
+        assert_eq!(e.field(), Some("from"), "{e}");
+        let e = repay(
+            Debtor::Recipient,
+            date(2026, 6, 10),
+            "8000.01",
+            "个人退款 01",
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("amount"), "{e}");
+        let mine = repay(
+            Debtor::Recipient,
+            date(2026, 6, 10),
+            "3000.00",
+            "个人退款 01",
+        )
+        .unwrap();
+        assert_eq!(mine.state, AdvanceState::PartlyRecovered);
+        assert_eq!(mine.outstanding, yuan("5000.00"));
+        assert_eq!(mine.recoveries[0].debtor, Debtor::Recipient);
+        // The same receipt again adds nothing.
+        let again = repay(
+            Debtor::Recipient,
+            date(2026, 6, 10),
+            "3000.00",
+            "个人退款 01",
+        )
+        .unwrap();
+        assert_eq!(again.recovered, yuan("3000.00"));
+        // Only what is still owed, whoever repays.
+        let e = repay(
+            Debtor::Recipient,
+            date(2026, 6, 11),
+            "5000.01",
+            "个人退款 02",
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("amount"), "{e}");
+        let rest = repay(
+            Debtor::ThirdParty,
+            date(2026, 6, 25),
+            "5000.00",
+            "保险公司赔款",
+        )
+        .unwrap();
+        assert_eq!(rest.state, AdvanceState::Recovered);
+        assert_eq!(
+            rest.recoveries
+                .iter()
+                .map(|r| (r.debtor, r.amount))
+                .collect::<Vec<_>>(),
+            [
+                (Debtor::Recipient, yuan("3000.00")),
+                (Debtor::ThirdParty, yuan("5000.00"))
+            ]
+        );
+        let june = app
+            .fund_statement(
+                &ACTOR,
+                StatementPeriod::Month(Month::parse("2026-06").unwrap()),
+                None,
+                None,
+            )
+            .unwrap();
+        assert_eq!(june.total.advances_recovered, yuan("8000.00"));
+        assert_eq!(app.store().trial_balance().unwrap(), 0);
     });
 }
 

@@ -157,6 +157,78 @@ fn decree765_art25_a_late_stop_report_ends_the_benefit_recovers_the_months_and_w
     });
 }
 
+/// 劳社部令第18号 Art 4(2), 4(4) reported (Decree 765 Art 25): the child
+/// was adopted on 2026-01-15 and a relative told the agency on 2026-01-20
+/// (in time): the child's pension ends with 2026-01, 2026-02 and 03 (2 ×
+/// 2,550.00 = 5,100.00) come back; the spouse took up employment on
+/// 2026-03-02, told on 2026-03-05: the pension ends with 2026-03, nothing
+/// overpaid, and a later report of the spouse's enlistment ends nothing more.
+/// An unknown event is refused at its field.
+#[test]
+fn order18_art4_2_art4_4_employment_and_adoption_reported_end_a_survivors_pension() {
+    each_backend(|app, _| {
+        let (number, spouse, child) = survivors_paid_to_march(app);
+        let form = gongshang_app::handling::StopReportForm {
+            benefit_id: child.to_string(),
+            event: "job".into(),
+            event_on: "2026-01-15".into(),
+            reported_by: "relative".into(),
+            recovery: "refund".into(),
+            ..Default::default()
+        };
+        assert_eq!(form.parse().unwrap_err().field(), Some("event"));
+        let form = gongshang_app::handling::StopReportForm {
+            event: "adoption".into(),
+            reported_on: "2026-01-20".into(),
+            ..form
+        };
+        let r = app
+            .report_stop_event(&MAKER, &number, &form.parse().unwrap())
+            .unwrap();
+        assert_eq!(r.report.event, MatchRule::Adoption);
+        assert!(!r.report.late);
+        assert_eq!(r.report.last_month, Some(month("2026-01")));
+        assert_eq!(r.report.overpaid, yuan("5100.00"));
+        assert_eq!(r.report.overpaid_months, 2);
+        assert!(
+            r.report.article.contains("Art 4(4)"),
+            "{}",
+            r.report.article
+        );
+        let ended = app.store().periodic_benefit(child).unwrap().unwrap();
+        assert_eq!(
+            (ended.end_month, ended.end_reason.as_deref()),
+            (Some(month("2026-01")), Some("adoption"))
+        );
+
+        let mut employed = report(spouse, MatchRule::Employment, date(2026, 3, 2));
+        employed.reported_on = Some(date(2026, 3, 5));
+        employed.reported_by = Reporter::Recipient;
+        let r = app.report_stop_event(&MAKER, &number, &employed).unwrap();
+        assert_eq!(r.report.last_month, Some(month("2026-03")));
+        assert_eq!(r.report.overpaid, yuan("0.00"));
+        assert_eq!(r.report.overpayment_id, None);
+        assert!(
+            r.report.article.contains("Art 4(2)"),
+            "{}",
+            r.report.article
+        );
+        let mut enlisted = report(spouse, MatchRule::Enlistment, date(2026, 4, 1));
+        enlisted.reported_on = Some(date(2026, 4, 2));
+        let e = app
+            .report_stop_event(&MAKER, &number, &enlisted)
+            .unwrap_err();
+        assert_eq!(e.code(), "conflict", "{e}");
+        let listed: Vec<MatchRule> = app
+            .stop_reports(&CHECKER, &number)
+            .unwrap()
+            .iter()
+            .map(|r| r.report.event)
+            .collect();
+        assert_eq!(listed, [MatchRule::Adoption, MatchRule::Employment]);
+    });
+}
+
 /// Decree 765 Art 10: a unit cancels its registration only once it has
 /// settled what it owes. Unit 7 enrolled an intern from 2025-01-01 and
 /// declared January (due 2025-02-15, a Saturday, so Monday 2025-02-17)

@@ -399,3 +399,177 @@ fn order18_art4_1_a_dependant_fully_unable_to_work_keeps_the_pension_past_18() {
         assert_eq!(ended.end_month, Some(month("2026-02")));
     });
 }
+
+/// 劳社部令第18号 Art 4(2) (就业或参军) and 4(4) (被他人或组织收养) through the
+/// shared data: a death case of 2025-04-25 (own wage 8,500.00) with a spouse
+/// (3,400.00 a month) and a child born 2012-05-01 (2,550.00), and a worker's
+/// grade 1-4 allowance of 3,000.00 on another case, all paid from 2025-05 to
+/// 2026-03. The social insurance register shows the spouse employed from
+/// 2025-11-03 and the worker employed from 2025-10-01; civil affairs show the
+/// child adopted on 2026-01-20. The run ends the spouse's pension with
+/// 2025-11 (2025-12..2026-03 not owed: 4 × 3,400.00 = 13,600.00) and the
+/// child's with 2026-01 (2 × 2,550.00 = 5,100.00; the adoption comes before
+/// the 18th birthday the id would set in 2030); the worker's own employment
+/// ends no allowance (Art 4 is about survivors' pensions only). An
+/// enlistment of the spouse imported later ends nothing more.
+#[test]
+fn order18_art4_2_art4_4_shared_data_employment_and_adoption_end_survivors_pensions() {
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        let facts = serde_json::json!({
+            "own_wage": "8500.00",
+            "death_date": "2025-04-25",
+            "dependants": {"spouse": true, "others": 1}
+        });
+        let mut req = award_request(facts, "initial");
+        req.dependant_birth_dates = vec![None];
+        let award = app.compute_award(&MAKER, &number, &req).unwrap();
+        let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+        let benefit = |who: &str| {
+            view.benefits
+                .iter()
+                .find(|b| b.beneficiary == who)
+                .unwrap()
+                .clone()
+        };
+        let (spouse, child) = (benefit("spouse"), benefit("dependant-1"));
+        let other = recognised(app, 2);
+        let other_case = app.case_view(&ACTOR, &other).unwrap().row;
+        app.store()
+            .create_periodic_benefits(
+                &[NewPeriodicBenefit {
+                    case_id: other_case.id,
+                    award_id: None,
+                    beneficiary: "worker".into(),
+                    item: Item::MonthlyDisabilityAllowance,
+                    payer: Payer::Fund,
+                    start_month: month("2025-05"),
+                    end_month: None,
+                    end_reason: None,
+                    end_condition: None,
+                    monthly: yuan("3000.00"),
+                }],
+                "tester",
+                ts("2025-05-01T00:00:00Z"),
+            )
+            .unwrap();
+        let allowance = app
+            .store()
+            .periodic_benefits_of_case(other_case.id)
+            .unwrap()[0]
+            .clone();
+        let mut m = month("2025-05");
+        while m <= month("2026-03") {
+            app.run_payroll(&ACTOR, m).unwrap();
+            m = m.next();
+        }
+        let child_id = resident("440106", date(2012, 5, 1), 94);
+        app.record_beneficiary(&ACTOR, child.id, child_id.as_str(), None)
+            .unwrap();
+        let spouse_id = resident("440106", date(1986, 7, 1), 95);
+        app.record_beneficiary(&ACTOR, spouse.id, spouse_id.as_str(), None)
+            .unwrap();
+
+        // A kind that is not a life event is refused at its field.
+        let bad = format!(
+            "resident_id,kind,event_date,source,pension_monthly\n\
+             {spouse_id},job,2025-11-03,social insurance register,\n"
+        );
+        let table = gongshang_csv::read_table(bad.as_bytes(), LIFE_EVENT_COLUMNS).unwrap();
+        let report = app.import_life_event_table(&ACTOR, &table).unwrap();
+        assert!(!report.stored);
+        assert_eq!(report.problems[0].field, "kind");
+        // A monthly pension belongs to a pension start only.
+        let bad = format!(
+            "resident_id,kind,event_date,source,pension_monthly\n\
+             {spouse_id},employment,2025-11-03,social insurance register,2000.00\n"
+        );
+        let table = gongshang_csv::read_table(bad.as_bytes(), LIFE_EVENT_COLUMNS).unwrap();
+        let report = app.import_life_event_table(&ACTOR, &table).unwrap();
+        assert_eq!(report.problems[0].field, "pension_monthly");
+
+        let good = format!(
+            "resident_id,kind,event_date,source,pension_monthly\n\
+             {spouse_id},employment,2025-11-03,social insurance register,\n\
+             {child_id},adoption,2026-01-20,civil affairs,\n\
+             {worker},employment,2025-10-01,social insurance register,\n",
+            worker = other_case.person,
+        );
+        let table = gongshang_csv::read_table(good.as_bytes(), LIFE_EVENT_COLUMNS).unwrap();
+        let report = app.import_life_event_table(&ACTOR, &table).unwrap();
+        assert_eq!((report.stored, report.added), (true, 3));
+
+        let run = app
+            .run_matching(&ACTOR, MatchMode::Full, MatchRecovery::Refund)
+            .unwrap();
+        let mut hits: Vec<Hit> = run
+            .hits
+            .iter()
+            .map(|h| {
+                (
+                    h.benefit_id,
+                    h.rule,
+                    h.last_month.map(|m| m.to_string()),
+                    h.new_amount,
+                    h.overpaid,
+                    h.overpaid_months,
+                )
+            })
+            .collect();
+        hits.sort_by_key(|h| h.0);
+        let mut want = vec![
+            (
+                spouse.id,
+                MatchRule::Employment,
+                Some("2025-11".to_owned()),
+                None,
+                yuan("13600.00"),
+                4,
+            ),
+            (
+                child.id,
+                MatchRule::Adoption,
+                Some("2026-01".to_owned()),
+                None,
+                yuan("5100.00"),
+                2,
+            ),
+        ];
+        want.sort_by_key(|h| h.0);
+        assert_eq!(hits, want);
+        assert!(
+            run.hits
+                .iter()
+                .all(|h| h.article.contains("劳社部令第18号 Art 4(")),
+            "{:?}",
+            run.hits
+        );
+        let ended = app.store().periodic_benefit(spouse.id).unwrap().unwrap();
+        assert_eq!(
+            (ended.end_month, ended.end_reason.as_deref()),
+            (Some(month("2025-11")), Some("employment"))
+        );
+        let ended = app.store().periodic_benefit(child.id).unwrap().unwrap();
+        assert_eq!(
+            (ended.end_month, ended.end_reason.as_deref()),
+            (Some(month("2026-01")), Some("adoption"))
+        );
+        let running = app.store().periodic_benefit(allowance.id).unwrap().unwrap();
+        assert_eq!(running.end_month, None);
+        let ops = app.overpayments_of_case(&ACTOR, &number).unwrap();
+        assert_eq!(ops.len(), 2);
+        assert!(app.overpayments_of_case(&ACTOR, &other).unwrap().is_empty());
+
+        // The spouse's enlistment later: the pension already ends.
+        let later = format!(
+            "resident_id,kind,event_date,source\n{spouse_id},enlistment,2026-02-01,military service office\n"
+        );
+        let table = gongshang_csv::read_table(later.as_bytes(), LIFE_EVENT_COLUMNS).unwrap();
+        app.import_life_event_table(&ACTOR, &table).unwrap();
+        let again = app
+            .run_matching(&ACTOR, MatchMode::Incremental, MatchRecovery::Refund)
+            .unwrap();
+        assert!(again.hits.is_empty());
+        assert_eq!(app.match_hits(&ACTOR, None).unwrap().len(), 2);
+    });
+}

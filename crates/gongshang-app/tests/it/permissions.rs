@@ -1073,6 +1073,7 @@ fn every_use_case_asks_the_table_for_its_action() {
                     "GS-NONE",
                     1,
                     &gongshang_app::cases::AdvanceRecoveryRequest {
+                        from: None,
                         received_on: date(2025, 6, 1),
                         amount: gongshang_rules::Money::from_fen(100),
                         document: "x".into(),

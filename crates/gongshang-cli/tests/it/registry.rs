@@ -879,3 +879,60 @@ fn regs_art43_1_a_transfer_to_a_successor_in_another_province_is_refused_whole()
         .unwrap();
     assert_eq!(ended, 0, "all or none: nothing ended");
 }
+
+/// 劳社部令第18号 Art 4(2), 4(4) and Order No. 15 Art 11 on the command line:
+/// `payroll stop-report --event` takes a survivor's employment, enlistment
+/// and adoption (an unknown event is refused naming them), and `case advance
+/// recover --from` takes the worker or relative's own repayment.
+#[test]
+fn order18_art4_2_art4_4_order15_11_the_commands_take_the_new_events_and_who_repaid() {
+    let help = ok(gongshang(&["payroll", "stop-report", "--help"]));
+    for event in ["employment", "enlistment", "adoption"] {
+        assert!(help.contains(event), "{help}");
+    }
+    let dir = TempDir::new("order18");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    let bad = gongshang(&[
+        "payroll",
+        "stop-report",
+        "GS-NONE",
+        "--benefit",
+        "1",
+        "--event",
+        "job",
+        "--event-on",
+        "2026-01-15",
+        "--reported-by",
+        "relative",
+        "--refund",
+        "--db",
+        db,
+    ]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("adoption"), "{}", stderr(&bad));
+    let help = ok(gongshang(&["case", "advance", "recover", "--help"]));
+    assert!(
+        help.contains("--from") && help.contains("recipient"),
+        "{help}"
+    );
+    let bad = gongshang(&[
+        "case",
+        "advance",
+        "recover",
+        "GS-NONE",
+        "1",
+        "--from",
+        "neighbour",
+        "--received-on",
+        "2026-06-01",
+        "--amount",
+        "1.00",
+        "--document",
+        "收据",
+        "--db",
+        db,
+    ]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("recipient"), "{}", stderr(&bad));
+}

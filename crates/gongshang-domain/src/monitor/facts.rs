@@ -149,7 +149,8 @@ pub struct PaidAfterLifeEvent {
     pub person: String,
     pub case_number: String,
     pub benefit_id: i64,
-    /// `death`, `remarriage`, `dependant_turns_18`, `pension_start`.
+    /// `death`, `remarriage`, `dependant_turns_18`, `pension_start`,
+    /// `employment`, `enlistment`, `adoption`.
     pub rule: String,
     pub on: Date,
     pub overpaid_fen: i64,

@@ -719,7 +719,8 @@ pub fn payout_ratio(
 }
 
 /// A periodic benefit paid for `min_overpaid_months` or more months after a
-/// death, a remarriage, an 18th birthday or a pension start that shared data
+/// death, a remarriage, an 18th birthday, a pension start or a survivor's
+/// employment, enlistment or adoption (劳社部令第18号 Art 4) that shared data
 /// shows (Decree 765 Arts 9, 26: data matching; Art 46: the overpayment to
 /// recover). The matching run already ended the benefit and recorded the
 /// overpayment; the alert is the clerk's to check the recovery and why the
@@ -740,6 +741,9 @@ pub fn benefit_after_life_event(
             "remarriage" => ("再婚", "remarriage"),
             "dependant_turns_18" => ("年满18周岁", "18th birthday"),
             "pension_start" => ("领取基本养老金", "basic pension start"),
+            "employment" => ("就业", "employment"),
+            "enlistment" => ("参军", "enlistment"),
+            "adoption" => ("被他人或组织收养", "adoption"),
             other => (other, other),
         };
         let reference = f.overpayment_reference.clone().unwrap_or_default();

@@ -11,7 +11,7 @@ use axum::response::Response;
 use gongshang_app::cases::{
     AdvanceApplicant, AdvanceApplication, AdvanceDecision, AdvanceRecoveryRequest, AdvanceView,
 };
-use gongshang_rules::advance::Ground;
+use gongshang_rules::advance::{Debtor, Ground};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -92,6 +92,12 @@ pub struct RecoveryBody {
     pub amount: String,
     /// The receipt or the transfer's reference (a repayment once per receipt).
     pub document: String,
+    /// Who repaid: `unit` or `third_party` (the advance's debtor, the
+    /// default), or `recipient`: the worker or relative the advance was paid
+    /// to, once the unit or the third party paid them (Order No. 15 Art 11).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub from: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -105,6 +111,8 @@ pub struct AdvanceLineWire {
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct AdvanceRecoveryWire {
+    /// `unit`, `third_party` or `recipient` (the worker or relative, Order
+    /// No. 15 Art 11).
     pub debtor: String,
     pub received_on: String,
     pub amount: String,
@@ -329,8 +337,9 @@ pub async fn pay_advance(
     Ok(one(StatusCode::OK, &view))
 }
 
-/// Record a repayment by the unit or the third party (never above what is
-/// owed, 422; once per receipt).
+/// Record a repayment by the unit or the third party, or by the worker or
+/// relative the advance was paid to (`from: recipient`, Order No. 15 Art 11)
+/// (never above what is owed, 422; once per receipt).
 #[utoipa::path(post, path = "/cases/{number}/advances/{id}/recoveries", tag = "cases",
     params(("number" = String, Path, description = "the case"), ("id" = i64, Path, description = "the advance")),
     request_body = RecoveryBody,
@@ -341,7 +350,17 @@ pub async fn record_recovery(
     Path((number, id)): Path<(String, i64)>,
     ApiJson(body): ApiJson<RecoveryBody>,
 ) -> ApiResult<Response> {
+    let from = match body.from.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(t) => Some(Debtor::parse(t).ok_or_else(|| {
+            ApiError::invalid(
+                "from",
+                "unit, third_party or recipient (the worker or relative)",
+            )
+        })?),
+    };
     let req = AdvanceRecoveryRequest {
+        from,
         received_on: parse_date("received_on", &body.received_on)?,
         amount: parse_yuan("amount", &body.amount)?,
         document: body.document,

@@ -378,7 +378,9 @@ pub async fn open_registrations(
 pub struct StopReportBody {
     /// The periodic benefit of the case it ends or changes.
     pub benefit_id: i64,
-    /// `death`, `remarriage`, `dependant_turns_18` or `pension_start`.
+    /// `death`, `remarriage`, `dependant_turns_18`, `pension_start`, or a
+    /// survivor's `employment`, `enlistment` or `adoption` (劳社部令第18号 Art
+    /// 4(2), 4(4)).
     pub event: String,
     /// YYYY-MM-DD: the day it happened (for age 18, the birthday).
     pub event_on: String,

@@ -38,7 +38,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct LifeEventBody {
     /// The person's 18-character resident id.
     pub resident_id: String,
-    /// `death`, `marriage`, `pension_start` or `alive` (a sign of life).
+    /// `death`, `marriage`, `pension_start`, `alive` (a sign of life), or
+    /// `employment`, `enlistment` or `adoption` (劳社部令第18号 Art 4(2), 4(4):
+    /// a survivor's pension stops).
     pub kind: String,
     /// YYYY-MM-DD.
     pub event_date: String,
@@ -175,7 +177,8 @@ pub struct MatchHitView {
     /// `worker`, `spouse`, `dependant-N`.
     pub beneficiary: String,
     pub item: String,
-    /// `death`, `remarriage`, `dependant_turns_18`, `pension_start`.
+    /// `death`, `remarriage`, `dependant_turns_18`, `pension_start`,
+    /// `employment`, `enlistment`, `adoption`.
     pub rule: String,
     pub event_id: Option<i64>,
     pub on: String,

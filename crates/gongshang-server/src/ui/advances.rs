@@ -17,7 +17,7 @@ use gongshang_app::cases::{
     AdvanceApplicant, AdvanceApplication, AdvanceDecision, AdvanceRecoveryRequest, AdvanceState,
     AdvanceView,
 };
-use gongshang_rules::advance::Ground;
+use gongshang_rules::advance::{Debtor, Ground};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -149,6 +149,9 @@ struct AdvanceForm {
     amount: String,
     #[serde(default)]
     document: String,
+    /// Who repaid (recover): unit, third_party or recipient (Order 15 Art 11).
+    #[serde(default)]
+    from: String,
 }
 
 const APPLY_FIELDS: [&str; 7] = [
@@ -249,7 +252,7 @@ fn step_forms(
                 (session::csrf_field(ctx))
                 input type="hidden" name="action" value=(action);
                 input type="hidden" name="id" value=(a.id);
-                (at_form(ctx, &["on", "reason", "amount", "document", "received_on", "decided_on", "sent_on", "paid_on"], error))
+                (at_form(ctx, &["on", "reason", "amount", "document", "from", "received_on", "decided_on", "sent_on", "paid_on"], error))
                 (body)
                 button.primary type="submit" { (button) }
             }
@@ -268,6 +271,9 @@ fn step_forms(
             @if let Some(r) = &a.refusal_reason { p { (ctx.t("不予支付理由：", "Reason refused: ")) (r) } }
             @if let Some(d) = a.repay_by { p { (ctx.t("责令用人单位于 ", "The unit ordered to repay by ")) strong { (d) } (ctx.t(" 前偿还（第十三条）。", " (Art 13).")) } }
             @if let Some(by) = &a.decided_by { p.muted { (ctx.t("核定：", "Decided by: ")) (actor_words(ctx, by)) } }
+            @if !a.recoveries.is_empty() {
+                ul.recoveries { @for r in &a.recoveries { li { (r.received_on) " · " (ctx.t(r.debtor.label_zh(), r.debtor.label_en())) " · " (r.amount) (ctx.t(" 元 · ", " yuan · ")) (r.document) } } }
+            }
             @if may_decide && a.state == AdvanceState::Applied && a.ground == Ground::EmployerUnpaid {
                 (form("notice", ctx.t("发出书面催告通知", "Send the unit's notice"), {
                     let t = typed("notice");
@@ -297,7 +303,17 @@ fn step_forms(
                 (form("recover", ctx.t("登记追偿到账", "Record a repayment"), {
                     let t = typed("recover");
                     let e = error_for("recover");
+                    let from = if t.from.is_empty() { a.ground.debtor().as_str().to_owned() } else { t.from.clone() };
                     html! {
+                        div {
+                            label for=(format!("from-{}", a.id)) { (ctx.t("退还人", "Repaid by")) }
+                            select id=(format!("from-{}", a.id)) name="from" {
+                                @for d in [a.ground.debtor(), Debtor::Recipient] {
+                                    option value=(d.as_str()) selected[from == d.as_str()] { (ctx.t(d.label_zh(), d.label_en())) }
+                                }
+                            }
+                            p.muted { (ctx.t("职工或其近亲属已从用人单位或第三人获得相应费用或待遇的，应将先行支付的相应部分退还基金（第十一条）。", "A worker or relative who has since been paid by the unit or the third party returns the corresponding part of the advance to the fund (Art 11).")) }
+                        }
                         div.cols {
                             (field(ctx, e, "amount", ctx.t("金额（元）", "Amount (yuan)"), &t.amount, "text"))
                             (field(ctx, e, "on", ctx.t("到账日期", "Received on"), &t.on, "date"))
@@ -419,6 +435,12 @@ async fn act(
                         &n,
                         id_of(&form.id)?,
                         &AdvanceRecoveryRequest {
+                            from: match form.from.trim() {
+                                "" => None,
+                                t => Some(Debtor::parse(t).ok_or_else(|| {
+                                    AppError::invalid("from", "choose who repaid")
+                                })?),
+                            },
                             received_on: date_of("on", &form.on)?,
                             amount: money_of("amount", &form.amount)?,
                             document: form.document.clone(),

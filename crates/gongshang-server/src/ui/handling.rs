@@ -576,12 +576,7 @@ fn title(ctx: &Ctx) -> &str {
 }
 
 pub fn event_words(ctx: &Ctx, e: MatchRule) -> &'static str {
-    match e {
-        MatchRule::Death => ctx.t("死亡", "death"),
-        MatchRule::Remarriage => ctx.t("配偶再婚", "remarriage"),
-        MatchRule::TurnedEighteen => ctx.t("子女年满18周岁", "a dependant turned 18"),
-        MatchRule::PensionStart => ctx.t("领取基本养老金", "a basic pension started"),
-    }
+    ctx.t(e.label_zh(), e.label_en())
 }
 
 fn reporter_words(ctx: &Ctx, r: Reporter) -> &'static str {
@@ -709,7 +704,7 @@ fn report_form(
                         label for="event" { (ctx.t("情形", "Event")) }
                         select #event name="event" aria-invalid=[bad("event")] {
                             option value="" { (ctx.t("请选择", "Choose")) }
-                            @for e in [MatchRule::Death, MatchRule::Remarriage, MatchRule::TurnedEighteen, MatchRule::PensionStart] {
+                            @for e in MatchRule::ALL.iter().copied() {
                                 option value=(e.as_str()) selected[f.event == e.as_str()] { (event_words(ctx, e)) }
                             }
                         }

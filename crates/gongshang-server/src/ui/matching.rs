@@ -80,6 +80,9 @@ fn rule_text(ctx: &Ctx, h: &MatchHitRow) -> String {
         "remarriage" => ctx.t("配偶再婚", "remarriage"),
         "dependant_turns_18" => ctx.t("年满18周岁", "turned 18"),
         "pension_start" => ctx.t("领取基本养老金", "pension start"),
+        "employment" => ctx.t("就业", "employment"),
+        "enlistment" => ctx.t("参军", "enlistment"),
+        "adoption" => ctx.t("被他人或组织收养", "adoption"),
         other => other,
     }
     .to_owned()
@@ -121,8 +124,8 @@ fn body(
     html! {
         h1 { (title(ctx)) }
         p.muted { (ctx.t(
-            "比对公安、民政、养老保险经办机构共享的死亡、婚姻、养老金领取数据，以及身份证号码中的出生日期：丧失资格的定期待遇停发（死亡、再婚当月照发，次月起停发；子女年满18周岁当月起停发；领取基本养老金的一至四级伤残津贴改为补差），已多发的月份登记为多发待遇并按《社会保险经办条例》第四十六条追回。再次运行不会重复处理。",
-            "Deaths, marriages and pension starts shared by public security, civil affairs and the pension agency, and the birth dates in resident ids, are matched against the periodic benefits in payment: a benefit whose conditions ended stops (paid for the month of a death or a remarriage, not after; a child's from the month of the 18th birthday; a grade 1-4 allowance with a basic pension becomes the difference), and the months already paid are recorded as an overpayment recovered under Decree 765 Art 46. Running again does nothing twice."
+            "比对公安、民政、养老保险经办机构、征兵部门共享的死亡、婚姻、收养、养老金领取、就业参保、参军数据，以及身份证号码中的出生日期：丧失资格的定期待遇停发（死亡、再婚当月照发，次月起停发；供养亲属就业、参军或被他人或组织收养的，当月照发，次月起停发抚恤金；子女年满18周岁当月起停发；领取基本养老金的一至四级伤残津贴改为补差），已多发的月份登记为多发待遇并按《社会保险经办条例》第四十六条追回。再次运行不会重复处理。",
+            "Deaths, marriages, adoptions, pension starts, employment and enlistment shared by public security, civil affairs, the pension agency, the social insurance register and the military service offices, and the birth dates in resident ids, are matched against the periodic benefits in payment: a benefit whose conditions ended stops (paid for the month of a death or a remarriage, not after; a survivor's pension likewise after an employment, an enlistment or an adoption; a child's from the month of the 18th birthday; a grade 1-4 allowance with a basic pension becomes the difference), and the months already paid are recorded as an overpayment recovered under Decree 765 Art 46. Running again does nothing twice."
         )) }
         @if can_run {
             form.stacked #run-matching method="post" action="/matching/run" {

@@ -105,3 +105,120 @@ fn sil_41_the_case_s_advance_page_keeps_what_was_typed() {
     assert!(r.body.contains("认定书-6202"), "{}", r.body);
     assert!(r.body.contains("id=\"ground-error\""), "{}", r.body);
 }
+
+/// Order No. 15 Art 11 over the API: who repaid is `unit`, `third_party` or
+/// `recipient` (the worker or relative); anything else is refused at `from`
+/// before anything is recorded, and an advance not paid is not repaid by
+/// anyone (409).
+#[test]
+fn order15_11_the_api_takes_who_repaid_and_names_a_bad_one() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let clerk = s.token("clerk");
+        let number = "GS-2025-ADV11";
+        recognised_case(s, number, f.unit_a.as_str(), f.person_1.as_str());
+        let path = format!("/api/v1/cases/{number}/advances");
+        let body = json!({
+            "ground": "third_party", "applicant": "worker", "applicant_name": "张三",
+            "circumstance": "肇事者未支付医疗费用", "documents": "工伤认定决定书",
+            "applied_on": "2025-06-20"
+        });
+        let r = s.send(req("POST", &path).bearer(s.token("worker_1")).json(&body));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        let recoveries = format!("/api/v1/cases/{number}/advances/{id}/recoveries");
+        let repay = |from: &str| {
+            json!({"from": from, "received_on": "2025-06-30", "amount": "100.00",
+                "document": "个人退款收据"})
+        };
+        let r = s.send(
+            req("POST", &recoveries)
+                .bearer(clerk)
+                .json(&repay("neighbour")),
+        );
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("from".into())),
+            "{}",
+            r.body
+        );
+        let r = s.send(
+            req("POST", &recoveries)
+                .bearer(clerk)
+                .json(&repay("recipient")),
+        );
+        assert_eq!(r.status, 409, "{}", r.body);
+        let r = s.send(req("GET", &path).bearer(clerk));
+        assert_eq!(r.json()[0]["recoveries"], json!([]), "{}", r.body);
+    });
+}
+
+/// Order No. 15 Art 11 on the clerk's page: the demo's advance (granted on a
+/// third party's injury) is approved and paid by the reviewer; the clerk's
+/// repayment form then asks who repaid (the third party, or the worker or
+/// relative since paid by it), in Chinese and in English; the worker's own
+/// repayment is listed under the advance with who made it.
+#[test]
+fn order15_11_the_advance_page_records_the_worker_s_own_repayment() {
+    use crate::common::{demo, get, post, sign_in};
+    let number = demo()
+        .report
+        .samples
+        .iter()
+        .find(|(k, _)| *k == "advance_case")
+        .map(|(_, n)| n.clone())
+        .expect("the demo's advance");
+    let path = format!("/cases/{number}/advances");
+    let clerk = sign_in("clerk");
+    let page = get(&path, &clerk).body;
+    let id: String = page
+        .split("id=\"advance-")
+        .nth(1)
+        .expect("an advance card")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let reviewer = sign_in("reviewer");
+    let r = post(
+        &path,
+        &reviewer,
+        &[("action", "pay"), ("id", &id), ("on", "")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = get(&path, &clerk).body;
+    assert!(page.contains("name=\"from\""), "{page}");
+    assert!(page.contains("value=\"recipient\""), "{page}");
+    assert!(page.contains("第十一条"), "{page}");
+    let en = get(&format!("{path}?lang=en"), &clerk).body;
+    assert!(en.contains("the worker or relative"), "{en}");
+    let today = gongshang_demo::DEMO_TODAY.to_string();
+    let refused = post(
+        &path,
+        &clerk,
+        &[
+            ("action", "recover"),
+            ("id", &id),
+            ("from", "neighbour"),
+            ("amount", "1.00"),
+            ("on", &today),
+            ("document", "个人退款-demo"),
+        ],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let r = post(
+        &path,
+        &clerk,
+        &[
+            ("action", "recover"),
+            ("id", &id),
+            ("from", "recipient"),
+            ("amount", "1.00"),
+            ("on", &today),
+            ("document", "个人退款-demo"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = get(&path, &clerk).body;
+    assert!(page.contains("个人退款-demo"), "{page}");
+    assert!(page.contains("职工或其近亲属"), "{page}");
+}

@@ -76,6 +76,48 @@ fn decree765_art25_the_api_records_a_late_stop_report_and_lists_it_until_recover
     });
 }
 
+/// 劳社部令第18号 Art 4(2), 4(4) over the API: the events of a report include
+/// `employment`, `enlistment` and `adoption`; an unknown one is refused at
+/// `event`, and a worker's own employment ends no disability allowance
+/// (Art 4 is about survivors' pensions): 409 with the reason, nothing
+/// recorded.
+#[test]
+fn order18_art4_2_art4_4_the_api_takes_the_survivors_events_and_refuses_a_workers() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let (clerk, reviewer) = (s.token("clerk"), s.token("reviewer"));
+        let number = "GS-2025-STOP18";
+        recognised_case(s, number, f.unit_a.as_str(), f.person_1.as_str());
+        let award = computed_award(s, number);
+        let r = s.send(req("POST", format!("/api/v1/awards/{award}/approve")).bearer(reviewer));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let benefit = s
+            .send(req("GET", format!("/api/v1/awards/{award}")).bearer(clerk))
+            .json()["benefits"][0]["id"]
+            .as_i64()
+            .expect("a periodic benefit");
+        let path = format!("/api/v1/cases/{number}/stop-reports");
+        let body = |event: &str| {
+            json!({"benefit_id": benefit, "event": event, "event_on": "2025-06-02",
+                "reported_on": "2025-06-10", "reported_by": "relative", "recovery": "refund"})
+        };
+        let r = s.send(req("POST", &path).bearer(clerk).json(&body("job")));
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("event".into())),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("employment"), "{}", r.body);
+        for event in ["employment", "enlistment", "adoption"] {
+            let r = s.send(req("POST", &path).bearer(clerk).json(&body(event)));
+            assert_eq!(r.status, 409, "{event}: {}", r.body);
+        }
+        let listed = s.send(req("GET", &path).bearer(clerk));
+        assert_eq!(listed.json(), json!([]), "{}", listed.body);
+    });
+}
+
 /// Decree 765 Arts 6 and 10 over the API: unit A applies on Tuesday
 /// 2025-07-01 to end person 1's enrolment (employment ended 2025-06-30); the
 /// agency's 10 working days end on 2025-07-15. The clerk's open list names
@@ -320,6 +362,37 @@ mod pages {
         let worker = sign_in("worker");
         let r = get(&path, &worker);
         assert_ne!(r.status, 200);
+    }
+
+    /// 劳社部令第18号 Art 4(2), 4(4) on the page: the report form offers a
+    /// survivor's employment, enlistment and adoption, in Chinese and in
+    /// English.
+    #[test]
+    fn order18_art4_2_art4_4_the_report_form_offers_employment_enlistment_and_adoption() {
+        let clerk = sign_in("clerk");
+        let path = format!("/cases/{}/stop-reports", allowance_case());
+        let page = get(&path, &clerk);
+        assert_eq!(page.status, 200);
+        for (value, zh) in [
+            ("employment", "就业"),
+            ("enlistment", "参军"),
+            ("adoption", "被他人或组织收养"),
+        ] {
+            assert!(
+                page.body.contains(&format!("value=\"{value}\"")),
+                "{}",
+                page.body
+            );
+            assert!(page.body.contains(zh), "{}", page.body);
+        }
+        let en = get(&format!("{path}?lang=en"), &clerk);
+        for words in [
+            "took up employment",
+            "enlisted in the army",
+            "adopted by another person or an organisation",
+        ] {
+            assert!(en.body.contains(words), "{}", en.body);
+        }
     }
 
     /// Decree 765 Arts 6, 10 on the pages: the demo's overdue application

@@ -140,3 +140,75 @@ fn the_partitioned_schema_partitions_orders_by_province() {
         assert!(where_.ends_with("orders_p44"), "{where_}");
     });
 }
+
+/// Migration 0320 (劳社部令第18号 Art 4(2), 4(4)): life events of the kinds
+/// employment, enlistment and adoption are stored next to the old ones; on
+/// SQLite the three tables are rebuilt by the 12-step ALTER with foreign keys
+/// off: run again over stored events, every row and id is kept, no
+/// reference is broken, and the rebuilt tables still refuse UPDATE; a kind
+/// outside the list is still refused by the CHECK.
+#[test]
+fn order18_art4_2_art4_4_migration_0320_widens_the_events_and_keeps_the_rows() {
+    use gongshang_domain::life_events::LifeEventKind;
+    use gongshang_store::cases::NewLifeEvent;
+    use jiff::civil::date;
+    each_backend(|db| {
+        let s = &*db.store;
+        let events: Vec<NewLifeEvent> = [
+            LifeEventKind::Marriage,
+            LifeEventKind::Employment,
+            LifeEventKind::Enlistment,
+            LifeEventKind::Adoption,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| NewLifeEvent {
+            resident_id: crate::common::resident(i as u32 + 1),
+            kind,
+            on: date(2026, 1, 10),
+            source: "civil affairs".into(),
+            pension_monthly: None,
+        })
+        .collect();
+        assert_eq!(
+            s.add_life_events(&events, crate::common::ACTOR, crate::common::now())
+                .unwrap(),
+            (4, 0)
+        );
+        let before = s.life_events_between(0, i64::MAX).unwrap();
+        assert_eq!(before.len(), 4);
+        if let Location::Sqlite(path) = &db.location {
+            db.raw_execute("DELETE FROM schema_migrations WHERE version = 320")
+                .unwrap();
+            let again = db.reopen();
+            assert_eq!(again.life_events_between(0, i64::MAX).unwrap(), before);
+            let conn = rusqlite::Connection::open(path).unwrap();
+            let broken: i64 = conn
+                .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(broken, 0);
+            let triggers: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN \
+                     ('life_events', 'match_hits', 'stop_benefit_reports')",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(triggers, 6, "the append-only triggers are there again");
+        }
+        assert!(
+            db.raw_execute("UPDATE life_events SET source = 'x'")
+                .is_err()
+        );
+        assert!(
+            db.raw_execute(
+                "INSERT INTO life_events (resident_id, kind, event_date, source, imported_at, imported_by) \
+                 VALUES ('110101195001010011', 'job', '2026-01-10', 'x', 'now', 'me')"
+            )
+            .is_err()
+        );
+    });
+}
