@@ -284,6 +284,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0301_unit_cancellations.sql"),
         postgres: include_str!("../migrations/postgres/0301_unit_cancellations.sql"),
     },
+    // Issue 16: a failed monitoring run (after an import) is kept, to show.
+    Migration {
+        version: 330,
+        name: "monitor_run_failures",
+        sqlite: include_str!("../migrations/sqlite/0330_monitor_run_failures.sql"),
+        postgres: include_str!("../migrations/postgres/0330_monitor_run_failures.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue
