@@ -33,6 +33,7 @@ use serde::Serialize;
 
 use crate::actor::{Action, Actor};
 use crate::error::AppError;
+use crate::monitor::AfterImportRun;
 use crate::services::{App, BillLine, BillRecord, EnrollRequest, IssuedBill, PaymentRequest};
 use crate::{OrderInput, UnitInput};
 
@@ -213,6 +214,30 @@ pub struct ImportReport {
     pub stored: bool,
     /// Bills issued (declarations; orders' monthly bills).
     pub bills: Vec<IssuedBill>,
+    /// The incremental monitoring run after the import (issue 16): none
+    /// when nothing was stored or no run has recorded watermarks yet.
+    pub monitoring: Option<AfterImportRun>,
+}
+
+/// An order import under way, as the one who began it follows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportProgress {
+    pub import_id: i64,
+    pub source: String,
+    /// Rows of the batches committed so far (stored, already there, or in
+    /// conflict).
+    pub rows_done: u64,
+    pub started_at: jiff::Timestamp,
+    /// When the last batch committed (or the import began).
+    pub heartbeat_at: jiff::Timestamp,
+}
+
+/// An order import finished: its row, and the incremental monitoring run
+/// after it (issue 16), which may have failed without undoing the import.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FinishedImport {
+    pub summary: ImportSummary,
+    pub monitoring: Option<AfterImportRun>,
 }
 
 impl ImportReport {
@@ -227,6 +252,7 @@ impl ImportReport {
             problems: Vec::new(),
             stored: false,
             bills: Vec::new(),
+            monitoring: None,
         }
     }
 
@@ -431,7 +457,7 @@ impl App {
             .write_registry_import(&plan, &actor.audit_name(), self.now())?;
         report.import_id = Some(written.import_id);
         report.stored = true;
-        self.monitor_after_import();
+        report.monitoring = self.monitor_after_import(&format!("import {}", written.import_id));
         report.added =
             (plan.units.len() + plan.people.len() + plan.enrollments.len() + plan.payments.len())
                 as u64
@@ -1053,6 +1079,26 @@ impl App {
         })
     }
 
+    /// The order import this actor began and that is still under way (issue
+    /// 13: a large file's progress while the request runs): the rows of the
+    /// batches committed so far. None when none runs.
+    pub fn my_running_order_import(
+        &self,
+        actor: &Actor,
+    ) -> Result<Option<ImportProgress>, AppError> {
+        actor.authorize(Action::ImportOrders)?;
+        Ok(self
+            .store
+            .running_import_of("orders", &actor.audit_name())?
+            .map(|s| ImportProgress {
+                import_id: s.id,
+                source: s.source.clone(),
+                rows_done: s.rows_added + s.rows_duplicate + s.rows_conflict,
+                started_at: s.started_at,
+                heartbeat_at: s.heartbeat_at,
+            }))
+    }
+
     /// Begins an order import (its `imports` row); batches follow.
     pub fn begin_orders_import(&self, actor: &Actor, source: &str) -> Result<i64, AppError> {
         actor.authorize(Action::ImportOrders)?;
@@ -1092,7 +1138,7 @@ impl App {
         import_id: i64,
         rows_read: u64,
         rows_rejected: u64,
-    ) -> Result<ImportSummary, AppError> {
+    ) -> Result<FinishedImport, AppError> {
         actor.authorize(Action::ImportOrders)?;
         let summary = self.store.finish_import(
             import_id,
@@ -1101,8 +1147,11 @@ impl App {
             &actor.audit_name(),
             self.now(),
         )?;
-        self.monitor_after_import();
-        Ok(summary)
+        let monitoring = self.monitor_after_import(&format!("import {import_id}"));
+        Ok(FinishedImport {
+            summary,
+            monitoring,
+        })
     }
 
     /// Records why an order import stopped; it then shows as failed. A run
@@ -1187,7 +1236,9 @@ impl App {
         }
         report.problems.sort_by_key(|p| p.line);
         report.conflicts = report.problems.iter().filter(|p| p.is_conflict()).count() as u64;
-        self.finish_orders_import(actor, import_id, report.rows_read, report.rejected())?;
+        report.monitoring = self
+            .finish_orders_import(actor, import_id, report.rows_read, report.rejected())?
+            .monitoring;
         report.import_id = Some(import_id);
         report.stored = true;
         Ok(report)

@@ -259,7 +259,8 @@ impl App {
         report.added = added;
         report.already_there = already;
         report.stored = true;
-        self.monitor_after_import();
+        // A failure is kept for `/monitor` to show (issue 16).
+        let _ = self.monitor_after_import("life events");
         Ok(report)
     }
 
@@ -550,7 +551,7 @@ impl App {
         let hits = self.store.match_hits(Some(run.id))?;
         // The hits are what benefit_after_life_event reads: the life events
         // imported reach the monitoring through them.
-        self.monitor_after_import();
+        let _ = self.monitor_after_import(&format!("matching run {}", run.id));
         Ok(MatchRunView {
             run,
             hits,

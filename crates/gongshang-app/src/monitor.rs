@@ -16,7 +16,8 @@ use gongshang_domain::month::Month;
 use gongshang_rules::Money;
 use gongshang_rules::monitoring::MonitorRule;
 pub use gongshang_store::monitor::{
-    AlertEventRow, AlertRow, FlagRow, MonitorRunRow, PlatformDeclaration, Watermarks,
+    AlertEventRow, AlertRow, FlagRow, MonitorFailureRow, MonitorRunRow, PlatformDeclaration,
+    Watermarks,
 };
 use gongshang_store::monitor::{AlertFilter, FactFilter, FactScope, RunWindow};
 use jiff::civil::Date;
@@ -89,6 +90,30 @@ pub struct SampleReport {
     /// Samples closed before (confirmed of closed): the rate a rule's
     /// precision is compared with.
     pub base_rate: Precision,
+}
+
+/// The incremental monitoring run after an import (issue 16), as the
+/// import's answer says it: the run it made, or why it failed (the import
+/// stands; the failure is kept and `/monitor` offers to run again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum AfterImportRun {
+    Ran {
+        run_id: i64,
+        flags_new: i64,
+        alerts_opened: i64,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// The last monitoring run, and the failure kept after it (a failure
+/// followed by a run that succeeded is over).
+#[derive(Clone, Debug, Serialize)]
+pub struct MonitorStatus {
+    pub last_run: Option<MonitorRunRow>,
+    pub failure: Option<MonitorFailureRow>,
 }
 
 /// The most records one sample draws.
@@ -170,20 +195,59 @@ impl App {
     /// once a run has recorded watermarks (until the first full run there is
     /// nothing to be incremental after). Its failure does not undo the
     /// import: the watermarks stay where they were, so the next run covers
-    /// the import's rows.
-    pub(crate) fn monitor_after_import(&self) -> Option<RunReport> {
+    /// the import's rows; the failure is kept (`cause` says which import)
+    /// and returned, for the import's answer to say it.
+    pub(crate) fn monitor_after_import(&self, cause: &str) -> Option<AfterImportRun> {
         if !self
             .monitor_after_import
             .load(std::sync::atomic::Ordering::Relaxed)
         {
             return None;
         }
-        match self.store.last_monitor_watermarks() {
-            Ok(Some(_)) => self
-                .run_monitor_in(&Actor::system(), RunMode::Incremental)
-                .ok(),
-            _ => None,
-        }
+        let result = match self.store.last_monitor_watermarks() {
+            Ok(None) => return None,
+            Ok(Some(_)) => self.run_monitor_in(&Actor::system(), RunMode::Incremental),
+            Err(e) => Err(AppError::from(e)),
+        };
+        Some(match result {
+            Ok(r) => AfterImportRun::Ran {
+                run_id: r.run.id,
+                flags_new: r.run.flags_new,
+                alerts_opened: r.run.alerts_opened,
+            },
+            Err(e) => {
+                let reason = e.to_string();
+                // Keeping it may fail too (the same broken store): the
+                // answer still says the run failed.
+                let _ = self.store.record_monitor_failure(
+                    RunMode::Incremental,
+                    cause,
+                    &reason,
+                    &Actor::system().audit_name(),
+                    self.now(),
+                );
+                AfterImportRun::Failed { reason }
+            }
+        })
+    }
+
+    /// The last run and, when the latest attempt failed, its failure
+    /// (agency staff who read alerts).
+    pub fn monitor_status(&self, actor: &Actor) -> Result<MonitorStatus, AppError> {
+        actor.authorize(Action::ReadAlerts)?;
+        let runs = self.store.monitor_runs(50)?;
+        // A random sample is no run of the rules: it ends no failure.
+        let last_rules_run = runs
+            .iter()
+            .find(|r| r.mode != RunMode::Sample)
+            .map(|r| r.id);
+        let failure = self.store.last_monitor_failure()?.filter(|f| {
+            last_rules_run.is_none_or(|id| f.after_run.is_some_and(|after| id <= after))
+        });
+        Ok(MonitorStatus {
+            last_run: runs.into_iter().next(),
+            failure,
+        })
     }
 
     /// Turns the incremental run after each import on or off (a bulk load
@@ -194,7 +258,27 @@ impl App {
             .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Makes every monitoring run fail with `reason` until called with
+    /// `None`: a store that breaks in the middle of a run cannot be had on
+    /// demand, and what people are told of a failed run is tested with it.
+    #[doc(hidden)]
+    pub fn fail_monitor_runs_with(&self, reason: Option<&str>) {
+        *self.monitor_fault.lock().unwrap_or_else(|e| e.into_inner()) = reason.map(str::to_owned);
+    }
+
     fn run_monitor_window(&self, actor: &Actor, window: RunWindow) -> Result<RunReport, AppError> {
+        if let Some(reason) = self
+            .monitor_fault
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
+            return Err(AppError::Store(gongshang_store::StoreError::Backend {
+                backend: "fault",
+                context: "running the monitoring rules".to_owned(),
+                detail: reason,
+            }));
+        }
         let today = self.today_in_china();
         let rules: Vec<&MonitorRule> = self.policy.monitor_rules_on(today).collect();
         monitor::check_rules(rules.iter().copied())?;

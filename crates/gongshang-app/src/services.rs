@@ -42,6 +42,9 @@ pub struct App {
     /// Whether an import through the app runs the monitoring incrementally
     /// after it (on by default; a bulk load or a benchmark turns it off).
     pub(crate) monitor_after_import: std::sync::atomic::AtomicBool,
+    /// A fault the next monitoring runs fail with (tests of what people see
+    /// when a run fails; see [`App::fail_monitor_runs_with`]).
+    pub(crate) monitor_fault: std::sync::Mutex<Option<String>>,
 }
 
 /// A unit as people write it (a CSV row, a form).
@@ -234,6 +237,7 @@ impl App {
             clock,
             due_day: DEFAULT_DUE_DAY,
             monitor_after_import: std::sync::atomic::AtomicBool::new(true),
+            monitor_fault: std::sync::Mutex::new(None),
         })
     }
 

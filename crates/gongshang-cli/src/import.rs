@@ -25,6 +25,7 @@ use gongshang_app::imports::{
     IMPORT_LEASE, ImportKind as AppKind, ImportOptions, ImportReport, RowProblem,
     order_conflict_problem,
 };
+use gongshang_app::monitor::AfterImportRun;
 use gongshang_app::{App, IssuedBill};
 use gongshang_domain::ids::PlatformId;
 use gongshang_domain::month::Month;
@@ -140,7 +141,30 @@ pub fn run(args: &ImportArgs) -> Result<(), CliError> {
     if summary.notes.len() > 20 {
         println!("... {} bills in all", summary.notes.len());
     }
+    if let Some(line) = summary.monitoring.as_ref().map(monitoring_note) {
+        // A failure goes to stderr as well as stdout: never silent.
+        if matches!(summary.monitoring, Some(AfterImportRun::Failed { .. })) {
+            eprintln!("{line}");
+        }
+        println!("{line}");
+    }
     Ok(())
+}
+
+/// The incremental monitoring run after an import, in a line.
+pub fn monitoring_note(m: &AfterImportRun) -> String {
+    match m {
+        AfterImportRun::Ran {
+            run_id,
+            flags_new,
+            alerts_opened,
+        } => format!(
+            "monitoring: incremental run #{run_id}, {flags_new} new flags, {alerts_opened} alerts opened"
+        ),
+        AfterImportRun::Failed { reason } => format!(
+            "monitoring FAILED after this import (the import stands; its rows are covered by the next run): {reason}; run `gongshang monitor run` again"
+        ),
+    }
 }
 
 fn list(app: &App, args: &ImportArgs) -> Result<(), CliError> {
@@ -189,6 +213,8 @@ pub struct ImportSummary {
     pub conflicts: u64,
     pub rejected: u64,
     pub notes: Vec<String>,
+    /// The incremental monitoring run after the import (issue 16).
+    pub monitoring: Option<AfterImportRun>,
 }
 
 pub fn import_file(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError> {
@@ -309,6 +335,7 @@ fn import_table(app: &App, args: &ImportArgs, kind: AppKind) -> Result<ImportSum
         conflicts: report.conflicts,
         rejected: report.rejected(),
         notes: report.bills.iter().map(bill_note).collect(),
+        monitoring: report.monitoring,
     })
 }
 
@@ -461,7 +488,9 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
     errors.extend(conflicts);
     errors.sort_by_key(|e| e.line);
     summary.rejected = errors.len() as u64;
-    app.finish_orders_import(&actor, import, rows, errors.len() as u64)?;
+    summary.monitoring = app
+        .finish_orders_import(&actor, import, rows, errors.len() as u64)?
+        .monitoring;
     // Bill each platform's month for what is not billed yet.
     for (platform, month) in touched {
         let platform = PlatformId::parse(&platform).map_err(|e| CliError(e.to_string()))?;

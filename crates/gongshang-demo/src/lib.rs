@@ -1110,6 +1110,21 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             report.notes.push(format!("succession not recorded: {e}"));
         }
     }
+    // ---- Regulations Art 62(2): a worker the demo's enterprise never
+    // enrolled, injured at work; the award is the unit's to pay, item by
+    // item, and the back-payment form of `/cases/{n}/payers` has a case ----
+    if let Some(u) = units.first()
+        && let Some((scheme, _)) = u.rolls.iter().find(|(s, _)| s.ends_with(".employees"))
+    {
+        let mut rng = Rng::new(seed, 62);
+        let region = u.code.as_str()[2..8].to_owned();
+        let person = people.register(app, &mut rng, &region, 22, 40, &mut report)?;
+        if let Err(e) = demo_uninsured_case(app, u.code, person, scheme, &mut report) {
+            report
+                .notes
+                .push(format!("uninsured case ({scheme}) stopped: {e}"));
+        }
+    }
     let month = Month::of(DEMO_TODAY);
     if report.awards_approved > 0 {
         match app.run_payroll(&clerk(), month) {
@@ -1598,6 +1613,94 @@ fn demo_case(
     if grade <= 4 && !report.samples.iter().any(|(k, _)| *k == "allowance_case") {
         report.samples.push(("allowance_case", n.clone()));
     }
+    Ok(())
+}
+
+/// Regulations Art 62(2): the worker applies himself (Art 17(2): the unit
+/// did not), the injury is recognised and appraised grade 9, and the award
+/// approved by a second person names the unit as the payer of every item;
+/// no back-payment is recorded, so the clerk's form has something to do.
+fn demo_uninsured_case(
+    app: &App,
+    unit: CreditCode,
+    person: ResidentId,
+    scheme: &str,
+    report: &mut DemoReport,
+) -> Result<(), AppError> {
+    use gongshang_app::cases::{AwardRequest, CaseCommand, FileCaseRequest};
+    use gongshang_domain::appraisal;
+    use gongshang_domain::determination::{ApplicantRole, Command, Finding, Ground, MaterialKind};
+    let checker = Actor {
+        login: "reviewer".into(),
+        role: gongshang_app::accounts::Role::Reviewer,
+        scope: gongshang_app::actor::Scope::All,
+    };
+    let maker = &clerk();
+    let case = app.file_case(
+        maker,
+        &FileCaseRequest {
+            number: None,
+            person,
+            unit,
+            scheme_id: SchemeId::parse(scheme)?,
+            region: None,
+            applicant: ApplicantRole::Worker,
+            accident_date: day("2026-02-09"),
+            filed_on: Some(day("2026-02-16")),
+            ground_claimed: Ground::Art14WorkAccident,
+            materials: [
+                MaterialKind::ApplicationForm,
+                MaterialKind::MedicalDiagnosis,
+                MaterialKind::LabourRelationProof,
+            ]
+            .into_iter()
+            .collect(),
+            accident_key: None,
+            intern_school: None,
+        },
+    )?;
+    report.cases += 1;
+    let n = case.number.clone();
+    let det =
+        |cmd: Command, on: &str| app.act(maker, &n, CaseCommand::Determination(cmd), Some(day(on)));
+    det(Command::Accept, "2026-02-18")?;
+    det(
+        Command::Decide {
+            finding: Finding::Recognised {
+                ground: Ground::Art14WorkAccident,
+            },
+        },
+        "2026-03-16",
+    )?;
+    det(Command::Deliver, "2026-03-19")?;
+    let appr = |cmd: appraisal::Command, on: &str| {
+        app.act(maker, &n, CaseCommand::Appraisal(cmd), Some(day(on)))
+    };
+    appr(appraisal::Command::Apply, "2026-04-01")?;
+    appr(
+        appraisal::Command::Conclude {
+            grade: Some(9),
+            nursing: None,
+        },
+        "2026-05-12",
+    )?;
+    let view = app.compute_award(
+        maker,
+        &n,
+        &AwardRequest {
+            facts: serde_json::json!({
+                "own_wage": "6800.00",
+                "suspension_months": 3,
+                "hospital_days": 9,
+            }),
+            basis: gongshang_domain::case::AwardBasis::Initial,
+            dependant_birth_dates: Vec::new(),
+            replaces: None,
+        },
+    )?;
+    app.approve_award(&checker, view.award.id)?;
+    report.awards_approved += 1;
+    report.samples.push(("uninsured_case", n));
     Ok(())
 }
 

@@ -82,3 +82,23 @@ document.addEventListener("htmx:beforeSwap", function (e) {
     e.detail.isError = false;
   }
 });
+// Issue 13: a refused form's page comes back at its top, while the form may
+// be far down (the unit page's cancellation): the first refusal is brought
+// into view and its field focused, so the person sees what to correct.
+(function () {
+  "use strict";
+  function show(root) {
+    var said = (root.querySelector ? root : document).querySelector("main .field-error[role=alert], main .alert.error[role=alert]");
+    if (!said) { return; }
+    var form = said.closest("form, details, section");
+    if (form && form.tagName === "DETAILS") { form.open = true; }
+    said.scrollIntoView({ block: "center" });
+    var field = (form || document).querySelector("[aria-invalid=true]");
+    if (field && field.focus) { field.focus({ preventScroll: true }); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { show(document); });
+  // A whole page swapped in (boosted), not a part polling for itself.
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (e.target === document.body) { setTimeout(function () { show(document); }, 0); }
+  });
+})();

@@ -299,6 +299,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0321_advance_recipient_repayment.sql"),
         postgres: include_str!("../migrations/postgres/0321_advance_recipient_repayment.sql"),
     },
+    // Issue 16: a failed monitoring run (after an import) is kept, to show.
+    Migration {
+        version: 330,
+        name: "monitor_run_failures",
+        sqlite: include_str!("../migrations/sqlite/0330_monitor_run_failures.sql"),
+        postgres: include_str!("../migrations/postgres/0330_monitor_run_failures.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

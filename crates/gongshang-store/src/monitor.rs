@@ -101,6 +101,21 @@ pub struct MonitorRunRow {
     pub watermarks: Option<Watermarks>,
 }
 
+/// A monitoring run that failed (issue 16): what started it (`cause`, e.g.
+/// `import 12`), the mode asked for and why it failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MonitorFailureRow {
+    pub id: i64,
+    pub mode: RunMode,
+    pub cause: String,
+    pub reason: String,
+    pub actor: String,
+    pub failed_at: Timestamp,
+    /// The latest run when it failed: the failure is over once a newer run
+    /// succeeded.
+    pub after_run: Option<i64>,
+}
+
 /// An alert's current state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AlertRow {
@@ -282,6 +297,17 @@ pub trait MonitorStore {
     fn last_monitor_watermarks(&self) -> Result<Option<Watermarks>, StoreError>;
     /// The latest runs, newest first.
     fn monitor_runs(&self, limit: i64) -> Result<Vec<MonitorRunRow>, StoreError>;
+    /// Keeps a run's failure (append-only).
+    fn record_monitor_failure(
+        &self,
+        mode: RunMode,
+        cause: &str,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<MonitorFailureRow, StoreError>;
+    /// The latest failure kept, if any.
+    fn last_monitor_failure(&self) -> Result<Option<MonitorFailureRow>, StoreError>;
     fn list_alerts(&self, filter: &AlertFilter) -> Result<Vec<AlertRow>, StoreError>;
     fn alert(&self, id: i64) -> Result<Option<AlertRow>, StoreError>;
     fn alert_flags(&self, id: i64) -> Result<Vec<FlagRow>, StoreError>;
@@ -992,6 +1018,78 @@ impl<B: Backend> MonitorStore for SqlStore<B> {
                 })
             })
             .collect()
+        })
+    }
+
+    fn record_monitor_failure(
+        &self,
+        mode: RunMode,
+        cause: &str,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<MonitorFailureRow, StoreError> {
+        // A reason is never empty (the column checks it).
+        let reason = if reason.trim().is_empty() {
+            "no reason given"
+        } else {
+            reason
+        };
+        self.backend.transaction(|db| {
+            let after_run = db
+                .opt_row(
+                    "reading the latest monitoring run",
+                    "SELECT id FROM monitor_runs ORDER BY id DESC LIMIT 1",
+                    &[],
+                )?
+                .map(|r| Cols::new(&r).int(0))
+                .transpose()?;
+            let id = db.insert_id(
+                "keeping a monitoring run's failure",
+                "INSERT INTO monitor_run_failures (mode, cause, reason, actor, failed_at, after_run) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[
+                    t(mode.as_str()),
+                    t(cause),
+                    t(reason),
+                    t(actor),
+                    t(at),
+                    Value::opt_int(after_run),
+                ],
+                || StoreError::duplicate("monitor_run_failure", at),
+            )?;
+            Ok(MonitorFailureRow {
+                id,
+                mode,
+                cause: cause.to_owned(),
+                reason: reason.to_owned(),
+                actor: actor.to_owned(),
+                failed_at: at,
+                after_run,
+            })
+        })
+    }
+
+    fn last_monitor_failure(&self) -> Result<Option<MonitorFailureRow>, StoreError> {
+        self.backend.read(|db| {
+            db.opt_row(
+                "reading the last monitoring failure",
+                "SELECT id, mode, cause, reason, actor, failed_at, after_run FROM monitor_run_failures ORDER BY id DESC LIMIT 1",
+                &[],
+            )?
+            .map(|r| {
+                let c = Cols::new(&r);
+                Ok(MonitorFailureRow {
+                    id: c.int(0)?,
+                    mode: c.parsed(1, "mode", RunMode::parse)?,
+                    cause: c.text(2)?.to_owned(),
+                    reason: c.text(3)?.to_owned(),
+                    actor: c.text(4)?.to_owned(),
+                    failed_at: c.parsed(5, "failed_at", ts)?,
+                    after_run: c.opt_int(6)?,
+                })
+            })
+            .transpose()
         })
     }
 

@@ -262,3 +262,62 @@ fn only_agency_staff_import_registry_files() {
         assert!(matches!(e, AppError::Forbidden { .. }), "{e:?}");
     });
 }
+
+/// Issue 13: a large order import shows its progress while it runs: the
+/// rows of the batches committed so far, to the one who began it only;
+/// nothing once it is finished (or failed).
+#[test]
+fn an_order_import_under_way_shows_the_rows_committed_so_far_to_its_owner() {
+    use gongshang_app::OrderInput;
+    use gongshang_domain::ids::{OrderId, PlatformId};
+    use gongshang_rules::scheme::OrderIndustry;
+    each_backend(|app, _clock| {
+        let rider = person(app, "440106", date(1994, 1, 1), 880);
+        let mut pricer = app.order_pricer().unwrap();
+        let records: Vec<_> = (0..5)
+            .map(|n| {
+                pricer
+                    .price(OrderInput {
+                        platform: PlatformId::parse("meituan").unwrap(),
+                        order_id: OrderId::parse(&format!("progress-{n}")).unwrap(),
+                        resident_id: rider,
+                        ordered_at: ts(&format!("2025-07-0{}T02:00:00Z", n + 1)),
+                        industry: OrderIndustry::InstantDelivery,
+                        province: "44".into(),
+                    })
+                    .unwrap()
+            })
+            .collect();
+        drop(pricer);
+        assert_eq!(app.my_running_order_import(&clerk()).unwrap(), None);
+        let import = app.begin_orders_import(&clerk(), "big.csv").unwrap();
+        let started = app.my_running_order_import(&clerk()).unwrap().unwrap();
+        assert_eq!((started.import_id, started.rows_done), (import, 0));
+        app.import_orders_batch(&clerk(), import, &records[..3])
+            .unwrap();
+        let so_far = app.my_running_order_import(&clerk()).unwrap().unwrap();
+        assert_eq!((so_far.rows_done, so_far.source.as_str()), (3, "big.csv"));
+        // Sent again, the rows already there count as done too.
+        app.import_orders_batch(&clerk(), import, &records).unwrap();
+        assert_eq!(
+            app.my_running_order_import(&clerk())
+                .unwrap()
+                .unwrap()
+                .rows_done,
+            8
+        );
+        // Another official follows their own imports only.
+        let other = Actor {
+            login: "clerk-2".into(),
+            ..clerk()
+        };
+        assert_eq!(app.my_running_order_import(&other).unwrap(), None);
+        app.finish_orders_import(&clerk(), import, 8, 0).unwrap();
+        assert_eq!(app.my_running_order_import(&clerk()).unwrap(), None);
+        // A failed one is not under way either.
+        let failed = app.begin_orders_import(&clerk(), "bad.csv").unwrap();
+        app.fail_orders_import(&clerk(), failed, "the disk filled")
+            .unwrap();
+        assert_eq!(app.my_running_order_import(&clerk()).unwrap(), None);
+    });
+}

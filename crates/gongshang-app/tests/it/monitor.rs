@@ -619,3 +619,85 @@ fn an_incremental_run_opens_the_alerts_of_the_end_to_end_scenario() {
         );
     });
 }
+
+/// A failed run after an import is not silent (issue 16): the import
+/// stands and its answer says the run failed and why; the failure is kept
+/// with the import that started it, shown until a run of the rules
+/// succeeds (a random sample does not end it), and the run after it covers
+/// the import's rows.
+#[test]
+fn a_failed_monitoring_run_after_an_import_is_said_and_kept_until_a_run_succeeds() {
+    use gongshang_app::imports::ImportOptions;
+    use gongshang_app::monitor::AfterImportRun;
+    use gongshang_domain::monitor::sample::Population;
+    each_backend(|app, _clock| {
+        let rider = person(app, "440106", date(1994, 1, 1), 760);
+        let order = |id: &str, at: &str| {
+            Ok(OrderInput {
+                platform: PlatformId::parse("meituan").unwrap(),
+                order_id: OrderId::parse(id).unwrap(),
+                resident_id: rider,
+                ordered_at: ts(at),
+                industry: OrderIndustry::InstantDelivery,
+                province: "44".into(),
+            })
+        };
+        let options = ImportOptions {
+            source: "orders.csv".into(),
+            skip_invalid: false,
+        };
+        // Before any run there is nothing to be incremental after.
+        let first = app
+            .import_orders(
+                &ACTOR,
+                vec![(1, order("f-1", "2025-07-01T02:00:00Z"))],
+                &options,
+            )
+            .unwrap();
+        assert_eq!(first.monitoring, None);
+        app.run_monitor(&ACTOR).unwrap();
+        let ran = app
+            .import_orders(
+                &ACTOR,
+                vec![(1, order("f-2", "2025-07-02T02:00:00Z"))],
+                &options,
+            )
+            .unwrap();
+        assert!(
+            matches!(ran.monitoring, Some(AfterImportRun::Ran { .. })),
+            "{ran:?}"
+        );
+        assert_eq!(app.monitor_status(&ACTOR).unwrap().failure, None);
+
+        app.fail_monitor_runs_with(Some("disk full"));
+        let failed = app
+            .import_orders(
+                &ACTOR,
+                vec![(1, order("f-3", "2025-07-03T02:00:00Z"))],
+                &options,
+            )
+            .unwrap();
+        assert!(failed.stored && failed.added == 1, "the import stands");
+        match &failed.monitoring {
+            Some(AfterImportRun::Failed { reason }) => {
+                assert!(reason.contains("disk full"), "{reason}")
+            }
+            other => panic!("the answer says the run failed: {other:?}"),
+        }
+        let kept = app.monitor_status(&ACTOR).unwrap().failure.expect("kept");
+        assert_eq!(kept.cause, format!("import {}", failed.import_id.unwrap()));
+        assert_eq!(kept.mode, RunMode::Incremental);
+        assert!(kept.reason.contains("disk full"));
+        app.fail_monitor_runs_with(None);
+        // A random sample is no run of the rules.
+        app.draw_audit_sample(&ACTOR, Population::Cases, 1, Some(1))
+            .unwrap();
+        assert!(app.monitor_status(&ACTOR).unwrap().failure.is_some());
+        // The run after it succeeds and covers the import's rows.
+        let again = app.run_monitor_in(&ACTOR, RunMode::Incremental).unwrap();
+        assert_eq!(again.run.mode, RunMode::Incremental);
+        let status = app.monitor_status(&ACTOR).unwrap();
+        assert_eq!(status.failure, None);
+        assert_eq!(status.last_run.map(|r| r.id), Some(again.run.id));
+    });
+}

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongshang_app::OrderInput;
 use gongshang_app::imports::{ImportKind, ImportOptions, RowProblem, order_input};
+use gongshang_app::monitor::AfterImportRun;
 use gongshang_domain::ids::PlatformId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -22,6 +23,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(import_orders))
+        .routes(routes!(running_import))
         .routes(routes!(bill_orders))
         .routes(routes!(reconcile))
 }
@@ -69,6 +71,56 @@ pub struct ImportView {
     /// Every row not imported, conflicts included.
     pub rows_rejected: u64,
     pub rejected: Vec<RejectedRow>,
+    /// The incremental monitoring run after the import (issue 16); absent
+    /// when none ran (nothing stored, or no run has been made yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<AfterImportView>,
+}
+
+/// The incremental monitoring run after an import (issue 16). A failed run
+/// does not undo the import: its rows are covered by the next run, and the
+/// failure is kept (the `/monitor` page offers to run again).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AfterImportView {
+    /// `ran` or `failed`.
+    pub outcome: String,
+    /// The run made (`ran`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<i64>,
+    /// Flags the run found that were not known before (`ran`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags_new: Option<i64>,
+    /// Alerts the run opened (`ran`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alerts_opened: Option<i64>,
+    /// Why the run failed (`failed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl From<&AfterImportRun> for AfterImportView {
+    fn from(m: &AfterImportRun) -> Self {
+        match m {
+            AfterImportRun::Ran {
+                run_id,
+                flags_new,
+                alerts_opened,
+            } => AfterImportView {
+                outcome: "ran".into(),
+                run_id: Some(*run_id),
+                flags_new: Some(*flags_new),
+                alerts_opened: Some(*alerts_opened),
+                reason: None,
+            },
+            AfterImportRun::Failed { reason } => AfterImportView {
+                outcome: "failed".into(),
+                run_id: None,
+                flags_new: None,
+                alerts_opened: None,
+                reason: Some(reason.clone()),
+            },
+        }
+    }
 }
 
 /// The rows of a CSV body, read by `gongshang-csv` (the reader of every
@@ -196,6 +248,7 @@ pub async fn import_orders(
                     detail: p.reason,
                 })
                 .collect(),
+            monitoring: report.monitoring.as_ref().map(AfterImportView::from),
         };
         Ok((StatusCode::CREATED, to_value(&view)?))
     })
@@ -315,6 +368,57 @@ pub async fn reconcile(
             orders_difference: r.orders_difference,
             premium_difference_fen: r.premium_difference.map(|m| m.fen()),
             matches: r.matches,
+        },
+    ))
+}
+
+/// The caller's order import under way (issue 13).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RunningImportView {
+    /// Whether an import the caller began is under way.
+    pub running: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Rows of the batches committed so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_done: Option<u64>,
+    /// When the last batch committed (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat_at: Option<String>,
+}
+
+/// The progress of the caller's order import while its request runs (a
+/// large `POST /orders/imports` stores its rows in batches of 10,000, each
+/// committed): the rows done so far. Asked from another connection.
+#[utoipa::path(get, path = "/orders/imports/running", tag = "orders",
+    responses((status = 200, body = RunningImportView), (status = "4XX", body = Problem)))]
+pub async fn running_import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let p = state
+        .run_read(move |app| app.my_running_order_import(&actor))
+        .await?;
+    Ok(json(
+        StatusCode::OK,
+        &match p {
+            Some(p) => RunningImportView {
+                running: true,
+                import_id: Some(p.import_id),
+                source: Some(p.source),
+                rows_done: Some(p.rows_done),
+                heartbeat_at: Some(p.heartbeat_at.to_string()),
+            },
+            None => RunningImportView {
+                running: false,
+                import_id: None,
+                source: None,
+                rows_done: None,
+                heartbeat_at: None,
+            },
         },
     ))
 }

@@ -15,7 +15,7 @@ use crate::AppState;
 /// cached for a year; any other version is served `no-cache`.
 macro_rules! version {
     () => {
-        "4"
+        "5"
     };
 }
 const VERSION: &str = version!();

@@ -29,7 +29,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::format::{date_field, optional_date_field};
-use super::staff_words::{actor_words, at_field, at_form};
+use super::staff_words::{actor_words, at_field, at_field_saying, at_form};
 use super::{Ctx, session};
 use crate::AppState;
 
@@ -505,7 +505,10 @@ pub fn cancellation_section(
                         (at_form(ctx, &["last_day", "received_on", "reason", "document"], e))
                         (Input::date("cancellation-last-day", "last_day", ctx.t("最后参保日", "Last day insured"), v(|f| &f.last_day)).required().render(ctx, e))
                         (Input::date("cancellation-received", "received_on", ctx.t("受理日期（空：今天）", "Received on (blank: today)"), v(|f| &f.received_on)).render(ctx, e))
-                        (Input::text("cancellation-reason", "reason", ctx.t("注销原因", "Reason"), v(|f| &f.reason)).required().max(200).render(ctx, e))
+                        (Input::text("cancellation-reason", "reason", ctx.t("注销原因", "Reason"), v(|f| &f.reason)).required().max(200).quiet().render(ctx, e))
+                        (at_field_saying(ctx, "reason", e,
+                            "注销原因：请写明单位终止的原因（解散、破产、撤销、迁出统筹地区等），最多200字",
+                            "Reason: say why the unit ends (dissolution, bankruptcy, revocation, a move out of the region), at most 200 characters"))
                         (Input::text("cancellation-document", "document", ctx.t("注销文书", "Document"), v(|f| &f.document)).max(200).render(ctx, e))
                         button.primary type="submit" data-action="cancel_unit" { (ctx.t("注销登记", "Cancel the registration")) }
                     }
@@ -565,6 +568,8 @@ struct Input<'a> {
     required: bool,
     max: Option<u16>,
     value: &'a str,
+    /// The refusal is said by the form itself, not under the input.
+    quiet: bool,
 }
 
 impl<'a> Input<'a> {
@@ -577,6 +582,7 @@ impl<'a> Input<'a> {
             required: false,
             max: None,
             value,
+            quiet: false,
         }
     }
 
@@ -594,6 +600,13 @@ impl<'a> Input<'a> {
         }
     }
 
+    fn quiet(self) -> Input<'a> {
+        Input {
+            quiet: true,
+            ..self
+        }
+    }
+
     fn max(self, chars: u16) -> Input<'a> {
         Input {
             max: Some(chars),
@@ -606,7 +619,7 @@ impl<'a> Input<'a> {
             label for=(self.id) { (self.label) }
             input id=(self.id) name=(self.name) type=[self.date.then_some("date")] required[self.required]
                 maxlength=[self.max] value=(self.value) aria-invalid=[invalid(e, self.name)];
-            (at_field(ctx, self.name, e))
+            @if !self.quiet { (at_field(ctx, self.name, e)) }
         }
     }
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
-use gongshang_app::monitor::{AlertRow, MonitorRunRow};
+use gongshang_app::monitor::{AlertRow, MonitorFailureRow, MonitorStatus};
 use gongshang_domain::monitor::sample::Population;
 use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, Precision, ReferTo, RunMode};
 use maud::{Markup, html};
@@ -152,16 +152,18 @@ fn body(
     base: &Precision,
     handle: bool,
     error: Option<&AppError>,
-    last_run: Option<&MonitorRunRow>,
+    status: &MonitorStatus,
 ) -> Markup {
+    let last_run = status.last_run.as_ref();
     html! {
         h1 { (title(ctx)) }
         p.muted { (ctx.t(
-            "规则与阈值见 policies/national/monitoring.toml；同一规则对同一对象的线索达到阈值即生成预警。再次运行不会重复生成。",
-            "The rules and their thresholds are in policies/national/monitoring.toml; an alert opens when one rule's flags on one subject reach its threshold. Running again opens nothing twice."
+            "监测规则及其阈值是按日期生效的政策参数，每条规则写明理由、依据和严重程度；同一规则对同一对象的线索达到阈值即生成预警。再次运行不会重复生成。",
+            "The monitoring rules and their thresholds are dated policy parameters, each with its reason, its source and a severity; an alert opens when one rule's flags on one subject reach its threshold. Running again opens nothing twice."
         )) }
         p { a href="/monitor/grading" { (ctx.t("单位与平台分级、行业和区域预警 →", "Grading of units and platforms, warnings by industry and district →")) } }
         @if let Some(e) = error.filter(|e| !matches!(e.field(), Some("population" | "size" | "seed"))) { (error_box(ctx, e)) }
+        @if let Some(f) = &status.failure { (failure_box(ctx, f)) }
         @if handle {
             form.inline method="post" action="/monitor/run" {
                 (csrf_field(ctx))
@@ -242,6 +244,40 @@ fn body(
     }
 }
 
+/// The last run failed (issue 16): when, after what, why, and a button to
+/// run again for those who may.
+fn failure_box(ctx: &Ctx, f: &MonitorFailureRow) -> Markup {
+    let cause = if let Some(id) = f.cause.strip_prefix("import ") {
+        format!("{}{id}", ctx.t("导入批次 #", "import #"))
+    } else if let Some(id) = f.cause.strip_prefix("matching run ") {
+        format!("{}{id}", ctx.t("共享数据比对 #", "data matching run #"))
+    } else if f.cause == "life events" {
+        ctx.t("生存状态信息导入", "the import of life events")
+            .to_owned()
+    } else {
+        f.cause.clone()
+    };
+    html! {
+        div.alert.error #monitor-failure role="alert" {
+            strong { (ctx.t("上次监测运行失败", "The last monitoring run failed")) }
+            (ctx.t("（", " ("))
+            (f.failed_at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8))).strftime("%Y-%m-%d %H:%M").to_string())
+            (ctx.t("，", ", "))
+            (ctx.t("在", "after ")) (cause) (ctx.t("之后自动运行", ""))
+            (ctx.t("）。", "). "))
+            (ctx.t("导入的数据已保存，尚未经过监测规则检查；请重新运行，运行会覆盖自上次成功运行以来的全部新记录。",
+                "The imported records are stored but not yet checked by the rules: run again, and the run covers every record since the last run that succeeded."))
+            details { summary { (ctx.t("失败原因", "Why it failed")) } code { (f.reason) } }
+            @if ctx.viewer.may(Action::RunMonitor) {
+                form.inline method="post" action="/monitor/run" {
+                    (csrf_field(ctx))
+                    button.primary type="submit" name="mode" value="incremental" { (ctx.t("重新运行", "Run again")) }
+                }
+            }
+        }
+    }
+}
+
 async fn render(state: &AppState, ctx: &Ctx, error: Option<&AppError>) -> Response {
     let Some(actor) = ctx.viewer.actor() else {
         return Redirect::to("/login?next=/monitor").into_response();
@@ -250,15 +286,15 @@ async fn render(state: &AppState, ctx: &Ctx, error: Option<&AppError>) -> Respon
     match state
         .run(move |app| {
             let alerts = app.alerts(&actor, Some("active"), None, Some(500))?;
-            let last = app.monitor_runs(&actor, Some(1))?.into_iter().next();
-            Ok::<_, AppError>((alerts, app.sample_base_rate(&actor)?, last))
+            let status = app.monitor_status(&actor)?;
+            Ok::<_, AppError>((alerts, app.sample_base_rate(&actor)?, status))
         })
         .await
     {
-        Ok((alerts, base, last)) => respond(
+        Ok((alerts, base, status)) => respond(
             ctx,
             title(ctx),
-            body(ctx, &alerts, &base, handle, error, last.as_ref()),
+            body(ctx, &alerts, &base, handle, error, &status),
         ),
         Err(e) => super::error_page(ctx, &e),
     }

@@ -18,7 +18,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::medical::{date_of, money_of};
-use super::staff_words::{actor_words, at_field, at_form};
+use super::staff_words::{actor_words, at_field, at_form, beneficiary_words};
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
 
@@ -93,7 +93,7 @@ fn lines_table(ctx: &Ctx, p: &CasePayers) -> Markup {
                 } }
                 tbody { @for l in &p.lines { tr {
                     td { (ctx.t(l.item.label_zh(), l.item.label_en())) }
-                    td { (l.beneficiary) }
+                    td { (beneficiary_words(ctx.lang, &l.beneficiary)) }
                     td { strong { (payer_words(ctx, l.payer)) } }
                     td { @match (l.periodicity, l.from_month) {
                         (Periodicity::Monthly, Some(m)) => { (m.to_string()) }

@@ -10,6 +10,7 @@ use axum::{Form, Router};
 use gongshang_app::accounts::Actor;
 use gongshang_app::imports::{ImportOptions, ImportReport};
 use gongshang_app::model::BillKind;
+use gongshang_app::monitor::AfterImportRun;
 use gongshang_app::{AppError, PLATFORM_ALIASES, PlatformDay, Reconciliation, UnitOverview};
 use gongshang_domain::ids::{CreditCode, PlatformId};
 use gongshang_domain::month::Month;
@@ -27,6 +28,28 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/platform", get(home).post(reconcile))
         .route("/platform/orders", post(upload))
+        .route("/platform/orders/progress", get(progress))
+}
+
+/// The platform's order import under way (issue 13): the rows stored so far,
+/// asked every second by the upload form while its request runs; empty
+/// when none runs.
+async fn progress(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let (actor, ..) = match platform_user(&ctx) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let running = state
+        .run_read(move |app| app.my_running_order_import(&actor))
+        .await;
+    let markup = match running {
+        Ok(Some(p)) => html! {
+            span #import-rows { (ctx.t("正在导入：已处理 ", "Importing: ")) strong { (p.rows_done) } (ctx.t(" 行", " rows done")) }
+        },
+        Ok(None) => html! { span.muted { (ctx.t("正在处理……", "Working…")) } },
+        Err(e) => html! { span.muted { (plain::say(&ctx, &e)) } },
+    };
+    axum::response::Html(markup.into_string()).into_response()
 }
 
 #[derive(Default)]
@@ -396,6 +419,10 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                     textarea #csv name="csv" rows="5" required style="font-family:ui-monospace,monospace" {}
                     button.primary #upload-submit type="submit" { (ctx.t("上传并导入", "Upload and import")) } " " span.spinner aria-hidden="true" {}
                     progress #upload-progress max="100" value="0" hidden aria-label=(ctx.t("上传进度", "Upload progress")) style="width:100%;margin-top:.5rem" {}
+                    // While the request runs (htmx marks the form), the rows
+                    // the server has stored so far, every second.
+                    p #import-progress role="status" aria-live="polite" hx-get="/platform/orders/progress"
+                        hx-trigger="every 1s [document.querySelector('#upload form.htmx-request')]" hx-swap="innerHTML" {}
                 }
                 @if let Some(rep) = &s.report {
                     div.alert.ok[rep.problems.is_empty()] .alert.warn[!rep.problems.is_empty()] #import-report role="status" tabindex="-1" autofocus {
@@ -403,6 +430,14 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                         (ctx.t("读取 ", "read ")) (rep.rows_read) (ctx.t(" 行，新增 ", " rows, added ")) (rep.added)
                         (ctx.t(" 笔，已存在 ", ", already there ")) (rep.already_there)
                         (ctx.t(" 笔，有问题 ", ", refused ")) (rep.problems.len()) (ctx.t(" 行。", "."))
+                    }
+                    @if let Some(AfterImportRun::Failed { reason }) = &rep.monitoring {
+                        div.alert.warn #import-monitoring role="alert" {
+                            strong { (ctx.t("导入后的自动监测未能完成：", "The monitoring run after the import failed: ")) }
+                            (ctx.t("订单已保存，不受影响；经办机构的监测页面会显示此次失败并可重新运行，下次运行会覆盖这些订单。",
+                                "the orders are stored and stand; the agency's monitoring page shows the failure and runs it again, and the next run covers these orders."))
+                            details { summary { (ctx.t("原因", "Why")) } code { (reason) } }
+                        }
                     }
                     @if !rep.problems.is_empty() {
                         div.table-wrap {

@@ -22,6 +22,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::simulate::{field_of, results, say};
+use super::staff_words::actor_words;
 use super::{Ctx, UrlQuery, respond, session};
 use crate::AppState;
 
@@ -316,7 +317,7 @@ fn list_body(
                                 td { a href=(format!("/fund/scenarios/{}", urlencoding(&sc.name))) { (sc.name) } }
                                 td.num { (sc.version) }
                                 td { (sc.description) }
-                                td { (sc.saved_by) br; span.muted { (when(sc.saved_at)) } }
+                                td { (actor_words(ctx, &sc.saved_by)) br; span.muted { (when(sc.saved_at)) } }
                                 @if may_run {
                                     td {
                                         form.inline method="post" action="/fund/simulation-jobs" {
@@ -405,7 +406,7 @@ fn jobs_section(ctx: &Ctx, jobs: &[SimulationJobRow]) -> Markup {
                                 td { (population_text(ctx, j)) }
                                 td.job-status { (status_text(ctx, j.status)) }
                                 td { progress max=(j.total) value=(j.done) { (j.done) "/" (j.total) } " " (stage_text(ctx, &j.stage)) }
-                                td { (j.requested_by) br; span.muted { (when(j.requested_at)) } }
+                                td { (actor_words(ctx, &j.requested_by)) br; span.muted { (when(j.requested_at)) } }
                             }
                         }
                     }
@@ -553,7 +554,7 @@ fn versions_body(ctx: &Ctx, name: &str, versions: &[ScenarioRow]) -> Markup {
         @for v in versions.iter().rev() {
             section.scenario-version {
                 h2 { (ctx.t("版本 ", "Version ")) (v.version) }
-                p { (v.saved_by) " · " (when(v.saved_at)) }
+                p { (actor_words(ctx, &v.saved_by)) " · " (when(v.saved_at)) }
                 @if !v.description.is_empty() { p { (v.description) } }
                 pre { code { (v.reform) } }
             }
@@ -578,10 +579,19 @@ async fn job_page(
         Err(r) => return r,
     };
     let title = ctx.t("测算任务", "Simulation job");
-    let job = match state
-        .run_read(move |app| app.simulation_job(&actor, id))
-        .await
-    {
+    let read = state
+        .run_read(move |app| {
+            let job = app.simulation_job(&actor, id)?;
+            // The other finished jobs, to compare with by name.
+            let others: Vec<SimulationJobRow> = app
+                .simulation_jobs(&actor, 50)?
+                .into_iter()
+                .filter(|o| o.id != id && o.status == JobStatus::Done)
+                .collect();
+            Ok::<_, AppError>((job, others))
+        })
+        .await;
+    let (job, others) = match read {
         Ok(j) => j,
         Err(e) => {
             return (
@@ -601,11 +611,11 @@ async fn job_page(
             };
             super::analyst::download(&format!("gongshang-simulation-job-{id}"), format, bytes)
         }
-        _ => respond(&ctx, title, job_body(&ctx, &job)),
+        _ => respond(&ctx, title, job_body(&ctx, &job, &others)),
     }
 }
 
-fn job_body(ctx: &Ctx, job: &SimulationJob) -> Markup {
+fn job_body(ctx: &Ctx, job: &SimulationJob, others: &[SimulationJobRow]) -> Markup {
     let j = &job.row;
     let live = !j.status.is_finished();
     let url = format!("/fund/simulation-jobs/{}", j.id);
@@ -627,7 +637,7 @@ fn job_body(ctx: &Ctx, job: &SimulationJob) -> Markup {
                 dt { (ctx.t("参数", "Parameters")) }
                 dd { (ctx.t("起始年份 ", "from ")) (j.start_year) (ctx.t("，年数 ", ", years ")) (j.years)
                      (ctx.t("，重复次数 ", ", replicates ")) (j.replicates) (ctx.t("，随机种子 ", ", seed ")) (j.seed) }
-                dt { (ctx.t("发起", "Started by")) } dd { (j.requested_by) " · " (when(j.requested_at)) }
+                dt { (ctx.t("发起", "Started by")) } dd { (actor_words(ctx, &j.requested_by)) " · " (when(j.requested_at)) }
             }
             @if live {
                 p.muted { (ctx.t("任务运行中，本页每 2 秒自动更新。", "The job is running: this page updates every 2 seconds.")) " "
@@ -637,10 +647,25 @@ fn job_body(ctx: &Ctx, job: &SimulationJob) -> Markup {
                 div.alert.error role="alert" { (say_here(ctx, e)) }
             }
             @if let Some(sim) = &job.result {
-                form.inline method="get" action="/fund/simulation-jobs/compare" {
-                    input type="hidden" name="a" value=(j.id);
-                    label { (ctx.t("与任务比较 #", "Compare with job #")) " " input name="b" inputmode="numeric" size="6"; }
-                    " " button type="submit" { (ctx.t("比较", "Compare")) }
+                @if !others.is_empty() {
+                    form.inline #compare method="get" action="/fund/simulation-jobs/compare" {
+                        input type="hidden" name="a" value=(j.id);
+                        label for="compare-b" { (ctx.t("与另一项已完成的任务比较", "Compare with another finished job")) }
+                        " "
+                        select #compare-b name="b" {
+                            @for o in others {
+                                option value=(o.id) {
+                                    "#" (o.id) " "
+                                    @match &o.scenario {
+                                        Some((name, version)) => { (name) " v" (version) },
+                                        None => { (ctx.t("直接填写的改革", "inline reform")) },
+                                    }
+                                    " · " (population_text(ctx, o)) (ctx.t("，种子 ", ", seed ")) (o.seed)
+                                }
+                            }
+                        }
+                        " " button type="submit" { (ctx.t("比较", "Compare")) }
+                    }
                 }
                 (results(ctx, &format!("{url}?format=csv"), &format!("{url}?format=xlsx"), sim))
             }

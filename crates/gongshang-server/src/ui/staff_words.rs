@@ -27,6 +27,11 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "ground_claimed" => lang.t("申请认定的情形", "ground claimed"),
         "materials" => lang.t("申请材料", "materials"),
         "reason" => lang.t("理由", "reason"),
+        "period_from" => lang.t("欠缴期间起", "uninsured period from"),
+        "period_until" => lang.t("欠缴期间止", "uninsured period until"),
+        "settled_on" => lang.t("补缴到账日期", "settled on"),
+        "premiums" => lang.t("补缴工伤保险费", "premiums paid back"),
+        "late_fees" => lang.t("滞纳金", "late fees"),
         "revision_kind" => lang.t("撤销或纠正", "revoke or correct"),
         "decision_no" => lang.t("鉴定委员会决定文号", "committee's decision number"),
         "decided_on" => lang.t("决定日期", "date of the decision"),
@@ -84,6 +89,23 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
 /// What to enter instead, for a field refused as not valid.
 fn hint(lang: Lang, field: &str) -> Option<&'static str> {
     Some(match field {
+        "period_from" => lang.t("请选择欠缴期间的第一天", "choose the first day of the uninsured period"),
+        "period_until" => lang.t(
+            "请选择欠缴期间的最后一天，不早于期间起",
+            "choose the last day of the uninsured period, not before its first day",
+        ),
+        "settled_on" => lang.t(
+            "请选择补缴到账日期：在欠缴期间止之后、今天或之前",
+            "choose the day settled: after the period's last day, on or before today",
+        ),
+        "premiums" => lang.t(
+            "请填写补缴的保险费（元），大于0，如 1200.00",
+            "enter the premiums paid back in yuan, above 0.00, e.g. 1200.00",
+        ),
+        "late_fees" => lang.t(
+            "请填写滞纳金（元），0 或以上，如 30.00",
+            "enter the late fees in yuan, 0.00 or more, e.g. 30.00",
+        ),
         "decision_no" => lang.t(
             "请填写鉴定委员会撤销或纠正决定的文号",
             "enter the number of the committee's decision revoking or correcting it",
@@ -343,6 +365,26 @@ pub fn at_field(ctx: &Ctx, field: &str, e: Option<&AppError>) -> Markup {
         @if let Some(e) = e.filter(|e| e.field() == Some(field)) {
             p.field-error role="alert" id=(format!("{field}-error")) {
                 (problem(ctx.lang, e))
+                (detail(ctx, e))
+            }
+        }
+    }
+}
+
+/// The refusal of `field` in this form's own words (`zh`, `en`) where the
+/// table's hint of a field shared by several forms would mislead (the
+/// cancellation's `reason` is no award's "reason to return it").
+pub fn at_field_saying(
+    ctx: &Ctx,
+    field: &str,
+    e: Option<&AppError>,
+    zh: &'static str,
+    en: &'static str,
+) -> Markup {
+    html! {
+        @if let Some(e) = e.filter(|e| e.field() == Some(field)) {
+            p.field-error role="alert" id=(format!("{field}-error")) {
+                (ctx.t(zh, en))
                 (detail(ctx, e))
             }
         }

@@ -779,7 +779,7 @@ fn in_headless_chromium_the_clerk_reviewer_administrator_and_analyst_do_their_da
     b.fill("#late_fees", "30.00");
     b.fill("#document", "补缴凭证-777");
     b.click("#back-payment-form button[type=submit]");
-    b.wait_text("#period_until-error", "填写有误");
+    b.wait_text("#period_until-error", "不早于期间起");
     assert!(b.try_find("#period_from-error").is_none());
     assert_eq!(b.value("#document"), "补缴凭证-777");
     b.screenshot("staff-payers-error");
@@ -933,3 +933,6 @@ fn in_headless_chromium_the_clerk_reviewer_administrator_and_analyst_do_their_da
 // Issue 13: the worker's, the employer's and the platform's days.
 #[path = "browser_people.rs"]
 mod people;
+// Issues 13-14: the clerk's and the analyst's forms on the demo's records.
+#[path = "browser_forms.rs"]
+mod forms;

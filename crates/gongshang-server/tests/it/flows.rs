@@ -1208,3 +1208,38 @@ fn order55_art31_a_correction_upwards_pays_its_arrears_once() {
         assert_eq!(again.status, 409, "{}", again.body);
     });
 }
+
+/// Issue 13: an order import's progress is asked from another connection
+/// while it runs: the rows of the batches committed so far, then nothing.
+#[test]
+fn the_progress_of_an_order_import_under_way_is_read_while_it_runs() {
+    each_backend(|s| {
+        let clerk = s.token("clerk");
+        let idle = s.send(req("GET", "/api/v1/orders/imports/running").bearer(clerk));
+        assert_eq!(idle.status, 200, "{}", idle.body);
+        assert_eq!(idle.json()["running"], false, "{}", idle.body);
+        // The import under way as the server's app sees it between two
+        // batches (a request's batches cannot be paused from a test).
+        let actor = s
+            .app
+            .account_by_token(clerk)
+            .unwrap()
+            .expect("the clerk's account")
+            .actor();
+        let import = s.app.begin_orders_import(&actor, "big.csv").unwrap();
+        let r = s.send(req("GET", "/api/v1/orders/imports/running").bearer(clerk));
+        let v = r.json();
+        assert_eq!(
+            (
+                v["running"].as_bool(),
+                v["import_id"].as_i64(),
+                v["rows_done"].as_u64()
+            ),
+            (Some(true), Some(import), Some(0)),
+            "{v}"
+        );
+        s.app.finish_orders_import(&actor, import, 0, 0).unwrap();
+        let r = s.send(req("GET", "/api/v1/orders/imports/running").bearer(clerk));
+        assert_eq!(r.json()["running"], false, "{}", r.body);
+    });
+}

@@ -80,3 +80,91 @@ fn an_incremental_run_covers_what_was_imported_since_the_last_run() {
         assert_eq!(unit.status, 403, "{}", unit.body);
     });
 }
+
+/// Signs in through the web UI's login form; the session cookie.
+fn ui_session(s: &TestServer, login: &str) -> String {
+    let (cookie, token) = crate::common::login_form_token(s.addr);
+    let r = s.send(req("POST", "/login").header("Cookie", &cookie).raw(
+        "application/x-www-form-urlencoded",
+        &format!(
+            "login={login}&password={}&login_csrf={token}",
+            PASSWORD.replace(' ', "+")
+        ),
+    ));
+    assert_eq!(r.status, 303, "{login} signs in: {}", r.body);
+    r.header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
+}
+
+/// Issue 16: the incremental run after an import that fails is not silent:
+/// the import stands and its answer says the run failed and why; the
+/// `/monitor` page shows the failure (in words, with no file path) and a
+/// button to run again, until a run succeeds.
+#[test]
+fn a_failed_run_after_an_import_is_in_the_answer_and_on_the_monitor_page() {
+    each_backend(|s| {
+        assert_eq!(run(s, "?mode=full").status, 201);
+        s.app.fail_monitor_runs_with(Some("disk full"));
+        let r = s.send(
+            req("POST", "/api/v1/orders/imports")
+                .bearer(s.token("clerk"))
+                .json(
+                    &json!({"orders": [{"platform": "meituan", "order_id": "fail-1",
+                    "resident_id": resident(1).as_str(), "ordered_at": "2025-07-02T10:00:00+08:00",
+                    "industry": "instant_delivery", "province": "44"}]}),
+                ),
+        );
+        s.app.fail_monitor_runs_with(None);
+        assert_eq!(r.status, 201, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["rows_added"].as_u64(), Some(1), "the import stands: {v}");
+        assert_eq!(v["monitoring"]["outcome"].as_str(), Some("failed"), "{v}");
+        assert!(
+            v["monitoring"]["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("disk full")),
+            "{v}"
+        );
+
+        let cookie = ui_session(s, "clerk");
+        let page = s.send(req("GET", "/monitor").header("Cookie", &cookie));
+        assert_eq!(page.status, 200, "{}", page.body);
+        for text in [
+            "id=\"monitor-failure\"",
+            "上次监测运行失败",
+            "导入批次 #",
+            "disk full",
+            "重新运行",
+        ] {
+            assert!(page.body.contains(text), "{text}: {}", page.body);
+        }
+        assert!(!page.body.contains("policies/"), "{}", page.body);
+
+        let again = run(s, "?mode=incremental");
+        assert_eq!(again.status, 201, "{}", again.body);
+        let ok = s.send(
+            req("POST", "/api/v1/orders/imports")
+                .bearer(s.token("clerk"))
+                .json(
+                    &json!({"orders": [{"platform": "meituan", "order_id": "fail-2",
+                    "resident_id": resident(1).as_str(), "ordered_at": "2025-07-03T10:00:00+08:00",
+                    "industry": "instant_delivery", "province": "44"}]}),
+                ),
+        );
+        assert_eq!(
+            ok.json()["monitoring"]["outcome"].as_str(),
+            Some("ran"),
+            "{}",
+            ok.body
+        );
+        let page = s.send(req("GET", "/monitor?lang=en").header("Cookie", &cookie));
+        assert!(!page.body.contains("monitor-failure"), "{}", page.body);
+        assert!(
+            page.body.contains("dated policy parameters"),
+            "{}",
+            page.body
+        );
+    });
+}

@@ -34,6 +34,14 @@ pub trait OrderStore {
 
     fn import_summary(&self, import_id: i64) -> Result<ImportSummary, StoreError>;
 
+    /// The latest unfinished import of `kind` that `actor` began (its
+    /// counts are those of the batches committed so far), if any.
+    fn running_import_of(
+        &self,
+        kind: &str,
+        actor: &str,
+    ) -> Result<Option<ImportSummary>, StoreError>;
+
     /// Counted from the orders themselves (with the distinct workers): a
     /// report, slower than [`Store::order_month_totals`] on big months.
     fn reconcile_orders(
@@ -384,6 +392,22 @@ impl<B: Backend> OrderStore for SqlStore<B> {
 
     fn import_summary(&self, import_id: i64) -> Result<ImportSummary, StoreError> {
         self.backend.read(|db| import_summary(db, import_id))
+    }
+
+    fn running_import_of(
+        &self,
+        kind: &str,
+        actor: &str,
+    ) -> Result<Option<ImportSummary>, StoreError> {
+        self.backend.read(|db| {
+            let sql = format!(
+                "SELECT {IMPORT_COLUMNS} FROM imports WHERE kind = $1 AND actor = $2 \
+                 AND finished_at IS NULL AND failure IS NULL ORDER BY id DESC LIMIT 1"
+            );
+            db.opt_row("reading a running import", &sql, &[t(kind), t(actor)])?
+                .map(|row| import_from_row(&row))
+                .transpose()
+        })
     }
 
     fn reconcile_orders(
