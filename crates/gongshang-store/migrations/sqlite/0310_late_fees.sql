@@ -1,3 +1,5 @@
+-- Large tables: none; it only creates two new tables (their foreign keys to bills and
+-- payments take a SHARE ROW EXCLUSIVE lock on those briefly, no rewrite).
 -- issue 12: the late fee of a bill paid late, as a debt of its own (Social
 -- Insurance Law Art 86; Regulations Art 62(1)).
 --   late_fee_assessments: the fee assessed with a payment of a unit's or a
