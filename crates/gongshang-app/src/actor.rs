@@ -274,10 +274,14 @@ pub enum Action {
     PayAdvance,
     /// Record what a unit or a third party repaid of an advance.
     RecordAdvanceRecovery,
+    // issue 12: Social Insurance Law Art 86, Regulations Art 62(1).
+    /// Record a unit's (or platform's) payment of the late fees assessed on
+    /// a bill it paid late.
+    RecordLateFeePayment,
 }
 
 impl Action {
-    pub const ALL: [Action; 93] = [
+    pub const ALL: [Action; 94] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -393,6 +397,7 @@ impl Action {
         Action::DecideAdvance,
         Action::PayAdvance,
         Action::RecordAdvanceRecovery,
+        Action::RecordLateFeePayment,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -500,6 +505,7 @@ impl Action {
             Action::DecideAdvance => "decide an advance payment",
             Action::PayAdvance => "approve and pay an advance payment",
             Action::RecordAdvanceRecovery => "record a repayment of an advance",
+            Action::RecordLateFeePayment => "record a payment of late fees",
         }
     }
 }
@@ -683,6 +689,9 @@ impl Role {
             // record payments.
             ApplyAdvance => matches!(self, Clerk | Administrator | Worker),
             DecideAdvance | RecordAdvanceRecovery => matches!(self, Clerk | Administrator),
+            // Late fees are money received, like a payment (Social Insurance
+            // Law Art 86).
+            RecordLateFeePayment => matches!(self, Clerk | Administrator),
             PayAdvance => matches!(self, Reviewer | Administrator),
         }
     }

@@ -450,9 +450,14 @@ impl App {
         let (status, record) = self.bill_record(req.bill_id)?;
         let payment = self.payment_of(req, &status, &record)?;
         let covers = payment.coverage.clone();
-        let recorded = self
-            .store
-            .record_payment_if_paid(&payment, status.paid, who, self.now());
+        let late_fee = self.late_fee_of_payment(req, &status, &record)?;
+        let recorded = self.store.record_payment_assessing(
+            &payment,
+            status.paid,
+            late_fee.as_ref(),
+            who,
+            self.now(),
+        );
         let outcome = match recorded {
             // Another payment of the bill was recorded since it was read
             // (another process, another request): whether this one settles

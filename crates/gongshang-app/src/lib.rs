@@ -21,6 +21,7 @@ pub mod handling;
 pub mod holidays;
 pub mod imports;
 mod lang;
+pub mod late_fees;
 pub mod liability;
 pub mod matching;
 pub mod model;

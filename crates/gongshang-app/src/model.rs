@@ -9,6 +9,7 @@ pub use gongshang_store::cases::{
 };
 // Issue 13: what agency staff work from.
 pub use gongshang_store::cases::{AwardReturn, RETURN_REASON_MAX_CHARS, ReviewRow, WorkQueueRow};
+pub use gongshang_store::late_fees::{BillLateFees, LateFeeAssessmentRow, LateFeePaymentRow};
 pub use gongshang_store::model::AuditEntry;
 pub use gongshang_store::views::{
     BillRow, CaseListRow, DashboardCounts, ListQuery, PersonRow, UnitRow,

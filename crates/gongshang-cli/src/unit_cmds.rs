@@ -4,7 +4,9 @@
 //! bears an injury's or a case's liability on a day; secondments; postings
 //! abroad that suspend an enrolment; the over-age worker's agreement; a
 //! unit's back-payment of its uninsured period and who pays a case's items
-//! (Regulations Art 62(2)-(3): `back-payment record|list`, `payers`).
+//! (Regulations Art 62(2)-(3): `back-payment record|list`, `payers`); the
+//! late fees assessed on bills paid late and their payment (Social
+//! Insurance Law Art 86: `late-fees list|pay`).
 
 use gongshang_app::liability::{
     LiabilityQuery, LiabilityView, SecondmentRequest, SuccessionRequest, SuspensionRequest,
@@ -61,6 +63,12 @@ pub enum UnitCmd {
     BackPayment {
         #[command(subcommand)]
         command: BackPaymentCmd,
+    },
+    /// Late fees assessed on the unit's bills paid after their due date, and their payment
+    /// (Social Insurance Law Art 86; Regulations Art 62(1))
+    LateFees {
+        #[command(subcommand)]
+        command: LateFeeCmd,
     },
     /// What the unit owes the fund on advances of its cases (Social Insurance Law Art 41)
     AdvanceDebts {
@@ -125,6 +133,27 @@ pub enum BackPaymentCmd {
     },
     /// A unit's back-payments
     List { unit: String },
+}
+
+#[derive(clap::Subcommand)]
+pub enum LateFeeCmd {
+    /// The unit's bills with late fees assessed: assessed, paid, owed; without UNIT every
+    /// bill's late fees still owed
+    List { unit: Option<String> },
+    /// Record that the late fees of bill --bill were paid (never more than owed)
+    Pay {
+        /// The bill's id
+        #[arg(long)]
+        bill: i64,
+        /// Yuan
+        #[arg(long)]
+        amount: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        paid_on: Date,
+        /// The payment's idempotency key (the same key again records nothing)
+        #[arg(long)]
+        key: String,
+    },
 }
 
 #[derive(clap::Subcommand)]
@@ -409,6 +438,35 @@ fn print_back_payment(r: &gongshang_app::cases::BackPaymentRow, zh: bool) {
         r.document,
         r.recorded_by
     );
+}
+
+fn print_late_fees(b: &gongshang_app::model::BillLateFees, zh: bool) {
+    println!(
+        "{} {} {} {} {} {} {} {} {} {}",
+        b.bill_id,
+        b.reference,
+        if zh { "到期" } else { "due" },
+        b.due_date,
+        if zh { "滞纳金" } else { "late fees" },
+        b.assessed,
+        if zh { "已缴" } else { "paid" },
+        b.paid,
+        if zh { "欠缴" } else { "owed" },
+        b.owed
+    );
+    for a in &b.assessments {
+        println!(
+            "  {} {} × {} × {} {} = {} ({} {})",
+            if zh { "缴费" } else { "payment" },
+            a.settled,
+            a.daily_rate,
+            a.days,
+            if zh { "天" } else { "days" },
+            a.amount,
+            if zh { "收到于" } else { "received" },
+            a.assessed_on
+        );
+    }
 }
 
 fn print_payers(p: &gongshang_app::cases::CasePayers, zh: bool) {
@@ -696,6 +754,52 @@ pub fn run(cmd: &UnitCmd, out: &Out) -> Result<(), CliError> {
                 (None, _) => println!("{} is not cancelled", code.as_str()),
             }
         }
+        UnitCmd::LateFees { command } => match command {
+            LateFeeCmd::List { unit } => {
+                let rows = match unit {
+                    Some(u) => app.late_fees_of_unit(&actor, &credit("unit", u)?)?,
+                    None => app.late_fees_owed(&actor)?,
+                };
+                if out.json {
+                    json(&rows);
+                } else {
+                    for b in &rows {
+                        print_late_fees(b, zh);
+                    }
+                }
+            }
+            LateFeeCmd::Pay {
+                bill,
+                amount,
+                paid_on,
+                key,
+            } => {
+                let receipt = app.record_late_fee_payment(
+                    &actor,
+                    &gongshang_app::late_fees::LateFeePaymentRequest {
+                        bill_id: *bill,
+                        amount: yuan("amount", amount)?,
+                        paid_on: *paid_on,
+                        idempotency_key: key.clone(),
+                    },
+                )?;
+                if out.json {
+                    json(&receipt.fees);
+                } else {
+                    if receipt.already_recorded {
+                        println!(
+                            "{}",
+                            if zh {
+                                "此前已登记"
+                            } else {
+                                "already recorded"
+                            }
+                        );
+                    }
+                    print_late_fees(&receipt.fees, zh);
+                }
+            }
+        },
         UnitCmd::AdvanceDebts { unit } => {
             crate::advance_cmds::run_debts(&app, &actor, unit, out)?;
         }

@@ -784,7 +784,15 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                 // How the unit pays this month.
                 let roll_die = prng.below(100);
                 let reliable = unit.payer_grade;
-                let plan: &[(Date, Money)] = &if due > DEMO_TODAY {
+                let plan: &[(Date, Money)] = &if ui == 0 && k == 0 {
+                    // The demo's enterprise paid its first month a month
+                    // late: the late fee (Social Insurance Law Art 86) is
+                    // assessed with the payment and owed on its page.
+                    vec![(
+                        due.checked_add(31.days()).unwrap_or(due).min(DEMO_TODAY),
+                        bill.amount,
+                    )]
+                } else if due > DEMO_TODAY {
                     // Not due yet: a third have paid already.
                     if prng.chance(35) {
                         vec![(

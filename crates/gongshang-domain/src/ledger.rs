@@ -55,10 +55,13 @@ pub enum Account {
     LateFeeIncome,
     /// 先行支付追偿收入: what a unit or a third party repaid of an advance.
     AdvanceRecoveryIncome,
+    // issue 12: Social Insurance Law Art 86, Regulations Art 62(1).
+    /// 应收滞纳金: late fees assessed on a bill paid late, not yet paid.
+    LateFeeReceivable,
 }
 
 impl Account {
-    pub const ALL: [Account; 12] = [
+    pub const ALL: [Account; 13] = [
         Account::PremiumReceivable,
         Account::SubsidyReceivable,
         Account::Bank,
@@ -71,6 +74,7 @@ impl Account {
         Account::AppraisalFeeExpense,
         Account::LateFeeIncome,
         Account::AdvanceRecoveryIncome,
+        Account::LateFeeReceivable,
     ];
 
     pub const fn name_zh(self) -> &'static str {
@@ -87,6 +91,7 @@ impl Account {
             Account::AppraisalFeeExpense => "劳动能力鉴定费支出",
             Account::LateFeeIncome => "滞纳金收入",
             Account::AdvanceRecoveryIncome => "先行支付追偿收入",
+            Account::LateFeeReceivable => "应收滞纳金",
         }
     }
 
@@ -100,7 +105,8 @@ impl Account {
             | Account::BenefitsExpense
             | Account::Reserve
             | Account::OverpaymentReceivable
-            | Account::AppraisalFeeExpense => Side::Debit,
+            | Account::AppraisalFeeExpense
+            | Account::LateFeeReceivable => Side::Debit,
             Account::PremiumIncome
             | Account::SubsidyIncome
             | Account::BenefitsPayable
@@ -125,6 +131,7 @@ impl fmt::Display for Account {
             Account::AppraisalFeeExpense => "appraisal_fee_expense",
             Account::LateFeeIncome => "late_fee_income",
             Account::AdvanceRecoveryIncome => "advance_recovery_income",
+            Account::LateFeeReceivable => "late_fee_receivable",
         };
         f.write_str(name)
     }
@@ -265,6 +272,12 @@ pub enum ReasonCode {
     AdvancePaid,
     /// Part of an advance repaid by the unit or the third party.
     AdvanceRecovered,
+    // issue 12: Social Insurance Law Art 86, Regulations Art 62(1).
+    /// The late fee on a payment of a bill made after its due date, assessed
+    /// with the payment.
+    LateFeeAssessed,
+    /// A late fee assessed on a bill, paid.
+    LateFeeReceived,
 }
 
 impl ReasonCode {
@@ -774,6 +787,52 @@ pub fn back_payment_received(
         ReasonCode::BackPaymentReceived,
         postings,
         vec![SubjectRef::new(SubjectKind::BackPayment, back_payment)],
+    )
+}
+
+/// The late fee on a payment made after the bill's due date (Social
+/// Insurance Law Art 86; Regulations Art 62(1)), assessed with the payment:
+/// the unit owes it (late fee receivable) and it is the fund's income, as a
+/// bill's premiums are when it is issued ([`bill_issued`]).
+pub fn late_fee_assessed(
+    idempotency_key: IdempotencyKey,
+    payment: ReferenceId,
+    bill: ReferenceId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    Transaction::new(
+        idempotency_key,
+        ReasonCode::LateFeeAssessed,
+        vec![
+            Posting::debit(Account::LateFeeReceivable, amount)?,
+            Posting::credit(Account::LateFeeIncome, amount)?,
+        ],
+        vec![
+            SubjectRef::new(SubjectKind::Payment, payment),
+            SubjectRef::new(SubjectKind::Bill, bill),
+        ],
+    )
+}
+
+/// A late fee assessed on a bill, paid: the bank account up, the late fee
+/// receivable down (as [`payment_received`] settles premiums).
+pub fn late_fee_received(
+    idempotency_key: IdempotencyKey,
+    fee_payment: ReferenceId,
+    bill: ReferenceId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    Transaction::new(
+        idempotency_key,
+        ReasonCode::LateFeeReceived,
+        vec![
+            Posting::debit(Account::Bank, amount)?,
+            Posting::credit(Account::LateFeeReceivable, amount)?,
+        ],
+        vec![
+            SubjectRef::new(SubjectKind::Payment, fee_payment),
+            SubjectRef::new(SubjectKind::Bill, bill),
+        ],
     )
 }
 

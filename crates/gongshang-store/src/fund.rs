@@ -523,6 +523,26 @@ fn expenditure_branches(scope: Scope) -> Vec<String> {
             }
         ),
     );
+    branches.push(
+        // A late fee paid on a bill paid late (Social Insurance Law Art 86;
+        // migration 0310): income when collected, in the month paid, as
+        // premiums are (the assessment is the ledger's receivable, not a
+        // flow).
+        format!(
+            "SELECT COALESCE(u.region, ''), b.scheme_id, SUBSTR(lp.paid_on, 1, 7), 'late_fee', \
+             CASE WHEN b.kind = 'orders' THEN 'platform' ELSE 'unit' END, '', \
+             SUM(CASE WHEN p.side = 'credit' THEN p.amount_fen ELSE -p.amount_fen END) \
+             FROM late_fee_payments lp JOIN bills b ON b.id = lp.bill_id \
+             LEFT JOIN units u ON u.id = b.unit_id \
+             JOIN ledger_transactions lt ON lt.idempotency_key = lp.ledger_key \
+             JOIN ledger_postings p ON p.transaction_id = lt.id AND p.account = 'late_fee_receivable' \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            match scope {
+                Scope::UpTo => "SUBSTR(lp.paid_on, 1, 7) <= $1",
+                Scope::OneTransaction => "lp.ledger_key = $1",
+            }
+        ),
+    );
     branches
 }
 

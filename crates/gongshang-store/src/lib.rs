@@ -29,6 +29,7 @@ pub mod error;
 pub mod fund;
 pub mod handling;
 pub mod imports;
+pub mod late_fees;
 pub mod liability;
 pub mod migrations;
 pub mod model;
@@ -75,6 +76,10 @@ pub use error::StoreError;
 pub use fund::FundStore;
 pub use handling::{CreditStore, RegistrationStore};
 pub use imports::{ImportStore, RegistryImport, RegistryImportWritten, StoredPayment};
+pub use late_fees::{
+    BillLateFees, LateFeeAssessmentRow, LateFeePaymentOutcome, LateFeePaymentRow, LateFeeStore,
+    NewLateFeeAssessment, NewLateFeePayment,
+};
 pub use liability::LiabilityStore;
 pub use model::*;
 pub use monitor::MonitorStore;
@@ -119,6 +124,7 @@ pub trait Store:
     + RegistrationStore
     + CreditStore
     + UnitCancellationStore
+    + LateFeeStore
     + SimulationStore
 {
     /// Which database answers.

@@ -284,6 +284,15 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0301_unit_cancellations.sql"),
         postgres: include_str!("../migrations/postgres/0301_unit_cancellations.sql"),
     },
+    // issue 12: the late fee of a bill paid late, assessed with the payment
+    // and paid as a debt of its own (Social Insurance Law Art 86;
+    // Regulations Art 62(1)).
+    Migration {
+        version: 310,
+        name: "late_fees",
+        sqlite: include_str!("../migrations/sqlite/0310_late_fees.sql"),
+        postgres: include_str!("../migrations/postgres/0310_late_fees.sql"),
+    },
     // 劳社部令第18号 Art 4(2), 4(4): employment, enlistment and adoption end
     // a survivor's pension (life events, matching hits, stop reports).
     Migration {

@@ -110,7 +110,8 @@ impl Owed {
 
 impl App {
     /// What the unit owes today (premiums outstanding on any of its bills,
-    /// and the late fee of each overdue one).
+    /// the late fee of each overdue one, and the late fees assessed on bills
+    /// it paid late and has not paid).
     pub(crate) fn unit_owes(&self, unit: &CreditCode) -> Result<Owed, AppError> {
         let today = self.today();
         let rate = self
@@ -141,6 +142,11 @@ impl App {
                 Some(last) if page.len() == 500 => after_id = last.status.bill_id,
                 _ => break,
             }
+        }
+        // and the late fees assessed on bills it paid late, not yet paid
+        // (Social Insurance Law Art 86; migration 0310)
+        for b in self.store.late_fees_of_unit(unit)? {
+            owed.late_fees = owed.late_fees.checked_add(b.owed).unwrap_or(owed.late_fees);
         }
         Ok(owed)
     }

@@ -298,9 +298,24 @@ mod cancellation {
                 },
             )
             .unwrap();
-            // Paid in full: no bill is outstanding, so no late fee runs on
-            // (the fee of the days it was late is not assessed as a debt of
-            // its own: see DESIGN, "A unit's registration cancelled").
+            // Paid in full but late: the late fee of the days it was late is
+            // owed as a debt of its own (Social Insurance Law Art 86) until
+            // paid.
+            let err = app.cancel_unit(&ACTOR, &u, &input).unwrap_err();
+            assert_eq!(err.code(), "conflict", "{err}");
+            assert!(err.to_string().contains("late fees"), "{err}");
+            let owed = app.late_fees_of_unit(&ACTOR, &u).unwrap()[0].owed;
+            assert!(owed.fen() > 0);
+            app.record_late_fee_payment(
+                &ACTOR,
+                &gongshang_app::late_fees::LateFeePaymentRequest {
+                    bill_id: bill.bill_id,
+                    amount: owed,
+                    paid_on: date(2025, 3, 20),
+                    idempotency_key: "cancel-fee-1".into(),
+                },
+            )
+            .unwrap();
             let err = app.cancel_unit(&ACTOR, &u, &input).unwrap_err();
             assert_eq!(err.code(), "conflict", "{err}");
             assert!(err.to_string().contains("1 enrolments"), "{err}");

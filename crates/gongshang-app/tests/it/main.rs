@@ -8,6 +8,7 @@ mod events;
 mod fund;
 mod handling;
 mod imports;
+mod late_fees;
 mod liability;
 mod matching;
 mod medical;

@@ -119,6 +119,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::DecideAdvance, "c a"),
     (Action::PayAdvance, "r a"),
     (Action::RecordAdvanceRecovery, "c a"),
+    // Social Insurance Law Art 86; Regulations Art 62(1)
+    (Action::RecordLateFeePayment, "c a"),
     (Action::RecordStopReport, "c a"),
     (Action::ReadStopReports, "c r a"),
     (Action::ReceiveRegistration, "c a u"),
@@ -378,6 +380,31 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadArrears,
             "arrears",
             Box::new(|a, x| ok(a.arrears(x, date(2025, 6, 30)))),
+        ),
+        (
+            Action::ReadArrears,
+            "late_fees_owed",
+            Box::new(|a, x| ok(a.late_fees_owed(x))),
+        ),
+        (
+            Action::ReadBills,
+            "late_fees_of_unit",
+            Box::new(move |a, x| ok(a.late_fees_of_unit(x, &credit(9, "440106")))),
+        ),
+        (
+            Action::RecordLateFeePayment,
+            "record_late_fee_payment",
+            Box::new(|a, x| {
+                ok(a.record_late_fee_payment(
+                    x,
+                    &gongshang_app::late_fees::LateFeePaymentRequest {
+                        bill_id: 999_999,
+                        amount: yuan("1"),
+                        paid_on: date(2025, 6, 30),
+                        idempotency_key: "k".into(),
+                    },
+                ))
+            }),
         ),
         (
             Action::ImportOrders,

@@ -936,3 +936,84 @@ fn order18_art4_2_art4_4_order15_11_the_commands_take_the_new_events_and_who_rep
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("recipient"), "{}", stderr(&bad));
 }
+
+/// Social Insurance Law Art 86: `unit late-fees list|pay` over the demo,
+/// whose enterprise paid its first month a month late: the fees owed are
+/// listed with how they were computed, a payment above what is owed is
+/// refused, the owed amount is paid once (the same key again records
+/// nothing) and the bill leaves the list of fees owed.
+#[test]
+fn social_insurance_law_art_86_the_command_line_lists_the_late_fees_owed_and_records_their_payment()
+{
+    let dir = TempDir::new("latefee");
+    let db = dir.path("demo.db");
+    let db = s(&db);
+    ok(gongshang(&[
+        "demo",
+        "--db",
+        db,
+        "--people",
+        "150",
+        "--seed",
+        "3",
+        "--no-serve",
+    ]));
+    let list = ok(gongshang(&[
+        "unit",
+        "late-fees",
+        "list",
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    // `<bill id> <reference> due <day> late fees <a> paid <p> owed <o>`
+    let first = list.lines().next().expect("a bill with late fees owed");
+    let words: Vec<&str> = first.split_whitespace().collect();
+    assert_eq!(words[2], "due", "{list}");
+    let (bill, owed) = (words[0].to_owned(), words[words.len() - 1].to_owned());
+    assert!(list.contains("days = "), "{list}");
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+        .to_string();
+    let pay = |amount: &str, key: &str| {
+        gongshang(&[
+            "unit",
+            "late-fees",
+            "pay",
+            "--bill",
+            &bill,
+            "--amount",
+            amount,
+            "--paid-on",
+            &today,
+            "--key",
+            key,
+            "--db",
+            db,
+            "--lang",
+            "en",
+        ])
+    };
+    let too_much = pay("99999.00", "cli-fee-0");
+    assert!(!too_much.status.success());
+    assert!(stderr(&too_much).contains("owed"), "{}", stderr(&too_much));
+    let paid = ok(pay(&owed, "cli-fee-1"));
+    assert!(paid.contains("owed 0.00"), "{paid}");
+    let again = ok(pay(&owed, "cli-fee-1"));
+    assert!(again.contains("already recorded"), "{again}");
+    let after = ok(gongshang(&[
+        "unit",
+        "late-fees",
+        "list",
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert!(
+        !after.lines().any(|l| l.starts_with(&format!("{bill} "))),
+        "{after}"
+    );
+}

@@ -15,6 +15,7 @@ pub mod enrollment;
 pub mod fund;
 pub mod handling;
 pub mod holidays;
+pub mod late_fees;
 pub mod liability;
 pub mod matching;
 pub mod medical;
@@ -52,6 +53,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(enrollment::router())
         .merge(bills::router())
         .merge(payments::router())
+        .merge(late_fees::router())
         .merge(orders::router())
         .merge(coverage::router())
         .merge(calculate::router())

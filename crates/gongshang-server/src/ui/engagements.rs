@@ -28,7 +28,7 @@ use gongshang_rules::scheme::Category;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::format::{date_field, optional_date_field};
+use super::format::{date_field, optional_date_field, yuan};
 use super::staff_words::{actor_words, at_field, at_field_saying, at_form};
 use super::{Ctx, session};
 use crate::AppState;
@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
             post(transfer_enrollments),
         )
         .route("/units/{id}/cancellation", post(cancel_unit))
+        .route("/units/{id}/late-fees", post(pay_late_fee))
 }
 
 /// Every field of the section's forms as typed; `form` names the form
@@ -89,6 +90,10 @@ pub struct ChangeForm {
     reason: String,
     people: String,
     paper_commitment: String,
+    bill_id: String,
+    amount: String,
+    paid_on: String,
+    idempotency_key: String,
 }
 
 /// What the person's page shows of these records.
@@ -461,6 +466,124 @@ async fn cancel_unit(
     match result {
         Ok(()) => Redirect::to(&format!("/units/{id}#cancellation")).into_response(),
         Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
+    }
+}
+
+/// A clerk records a payment of a bill's late fees (Social Insurance Law
+/// Art 86) from the unit's page.
+async fn pay_late_fee(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(mut f): Form<ChangeForm>,
+) -> Response {
+    let actor = match session::form_actor(&ctx, &f.csrf_token) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    f.form = format!("late_fee:{}", f.bill_id.trim());
+    let sent = f.clone();
+    let result = state
+        .run(move |app| {
+            // the unit in the actor's scope first: a bill of another unit
+            // is not paid from this page
+            let d = app.unit_detail(&actor, id)?;
+            let bill_id = id_field("bill_id", &sent.bill_id)?;
+            let fees = app.late_fees_of_unit(&actor, &d.unit.credit_code)?;
+            if !fees.iter().any(|b| b.bill_id == bill_id) {
+                return Err(AppError::invalid(
+                    "bill_id",
+                    format!("bill {bill_id} has no late fee of this unit"),
+                ));
+            }
+            let amount = gongshang_rules::Money::parse_yuan(sent.amount.trim()).map_err(|e| {
+                AppError::invalid(
+                    "amount",
+                    format!("{:?} is not an amount in yuan ({e})", sent.amount),
+                )
+            })?;
+            let req = gongshang_app::late_fees::LateFeePaymentRequest {
+                bill_id,
+                amount,
+                paid_on: date_field("paid_on", &sent.paid_on)?,
+                idempotency_key: sent.idempotency_key.clone(),
+            };
+            app.record_late_fee_payment(&actor, &req).map(drop)
+        })
+        .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/units/{id}#late-fees")).into_response(),
+        Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
+    }
+}
+
+/// The late fees assessed on the unit's bills paid late (Social Insurance
+/// Law Art 86; Regulations Art 62(1)), what is paid and owed, and for a
+/// clerk a form per bill still owing.
+pub fn late_fee_section(
+    ctx: &Ctx,
+    unit_id: i64,
+    fees: &[gongshang_app::model::BillLateFees],
+    failed: Failed,
+) -> Markup {
+    if fees.is_empty() {
+        return html! {};
+    }
+    let may = ctx.viewer.may(Action::RecordLateFeePayment);
+    html! {
+        section #late-fees {
+            h2 { (ctx.t("滞纳金", "Late fees")) }
+            p.muted { (ctx.t(
+                "逾期缴纳的账单，按每笔缴费的金额自缴费期限届满次日起至缴纳之日按日加收万分之五的滞纳金（《社会保险法》第八十六条，《工伤保险条例》第六十二条第一款）。",
+                "A bill paid after its due date owes a late fee of 0.05% a day on each payment's amount, from the day after the due date to the day paid (Social Insurance Law Art 86; Regulations Art 62(1))."
+            )) }
+            div.table-wrap { table #late-fee-table {
+                thead { tr {
+                    th { (ctx.t("账单", "Bill")) }
+                    th { (ctx.t("缴费期限", "Due")) }
+                    th { (ctx.t("计算", "Computed")) }
+                    th.num { (ctx.t("滞纳金（元）", "Late fee (yuan)")) }
+                    th.num { (ctx.t("已缴（元）", "Paid (yuan)")) }
+                    th.num { (ctx.t("欠缴（元）", "Owed (yuan)")) }
+                } }
+                tbody { @for b in fees {
+                    tr id=(format!("late-fee-{}", b.bill_id)) {
+                        td { code { (b.reference) } }
+                        td { (b.due_date) }
+                        td { @for a in &b.assessments {
+                            div { (yuan(a.settled)) " × " (a.daily_rate) " × " (a.days) (ctx.t(" 天（", " days (received ")) (a.assessed_on) (ctx.t(" 缴纳）", ")")) }
+                        } }
+                        td.num { (yuan(b.assessed)) }
+                        td.num { (yuan(b.paid)) }
+                        td.num { strong.owed { (yuan(b.owed)) } }
+                    }
+                } }
+            } }
+            @if may {
+                @for b in fees.iter().filter(|b| b.owed.fen() > 0) {
+                    @let name = format!("late_fee:{}", b.bill_id);
+                    @let mine = failed_of(failed, &name);
+                    @let e = mine.map(|(e, _)| e);
+                    @let amount_id = format!("late-fee-amount-{}", b.bill_id);
+                    @let paid_on_id = format!("late-fee-paid-on-{}", b.bill_id);
+                    @let owed = b.owed.to_string();
+                    details.action id=(format!("late-fee-form-{}", b.bill_id)) open[mine.is_some()] {
+                        summary { (ctx.t("登记滞纳金缴纳：", "Record a payment of late fees: ")) code { (b.reference) } }
+                        form method="post" action=(format!("/units/{unit_id}/late-fees")) novalidate {
+                            (session::csrf_field(ctx))
+                            input type="hidden" name="bill_id" value=(b.bill_id);
+                            // the same form sent twice is one payment; the
+                            // next payment is rendered with the next key
+                            input type="hidden" name="idempotency_key" value=(format!("ui-lf-{}-{}", b.bill_id, b.payments.len() + 1));
+                            (at_form(ctx, &["amount", "paid_on", "bill_id", "idempotency_key"], e))
+                            (Input::text(&amount_id, "amount", ctx.t("金额（元）", "Amount (yuan)"), mine.map_or(owed.as_str(), |(_, f)| f.amount.as_str())).required().render(ctx, e))
+                            (Input::date(&paid_on_id, "paid_on", ctx.t("缴纳日期", "Day paid"), mine.map_or("", |(_, f)| f.paid_on.as_str())).required().render(ctx, e))
+                            button.primary type="submit" data-action="pay_late_fee" { (ctx.t("登记缴纳", "Record the payment")) }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -193,15 +193,30 @@ pub(super) async fn unit_page(
             };
             // Decree 765 Art 10: its cancellation, if any.
             let cancelled = app.unit_cancellation(&actor, &d.unit.credit_code)?;
-            Ok::<_, gongshang_app::AppError>((d, successions, registrations, credit, cancelled))
+            // Social Insurance Law Art 86: late fees of bills paid late.
+            let late_fees =
+                if actor.may(Action::ReadBills) && actor.reaches_unit(Some(&d.unit.credit_code)) {
+                    app.late_fees_of_unit(&actor, &d.unit.credit_code)?
+                } else {
+                    Vec::new()
+                };
+            Ok::<_, gongshang_app::AppError>((
+                d,
+                successions,
+                registrations,
+                credit,
+                cancelled,
+                late_fees,
+            ))
         })
         .await;
     match loaded {
-        Ok((d, successions, registrations, credit, cancelled)) => {
+        Ok((d, successions, registrations, credit, cancelled, late_fees)) => {
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
             let tickets = super::tickets::tickets_about(state, ctx, SubjectKind::Bill, refs).await;
             let body = html! {
                 (unit_body(ctx, state, &d, &tickets))
+                (super::engagements::late_fee_section(ctx, d.unit.id, &late_fees, failed))
                 (super::liability::successions_section(ctx, d.unit.credit_code.as_str(), &successions, html! {
                     (super::engagements::succession_form(ctx, id, failed))
                     (super::engagements::transfer_form(ctx, id, d.unit.credit_code.as_str(), &successions, failed))

@@ -11,6 +11,7 @@ mod common;
 mod flows;
 mod fund;
 mod handling;
+mod late_fees;
 mod liability;
 mod matching;
 mod medical;

@@ -48,6 +48,19 @@ pub trait BillingStore {
         at: Timestamp,
     ) -> Result<PaymentOutcome, StoreError>;
 
+    /// [`Store::record_payment_if_paid`] with the late fee assessed on the
+    /// payment (Social Insurance Law Art 86; migration 0310), written in the
+    /// payment's own transaction: only when the payment is recorded now
+    /// (the same payment again assesses nothing).
+    fn record_payment_assessing(
+        &self,
+        payment: &NewPayment,
+        paid_before: Money,
+        late_fee: Option<&crate::late_fees::NewLateFeeAssessment>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<PaymentOutcome, StoreError>;
+
     /// The arrangements loaded at run time, by year.
     fn holiday_files(&self) -> Result<Vec<StoredHolidayFile>, StoreError>;
 
@@ -318,6 +331,19 @@ pub(crate) fn record_payment_in(
     actor: &str,
     at: Timestamp,
 ) -> Result<PaymentOutcome, StoreError> {
+    record_payment_assessing_in(db, p, paid_before, None, actor, at)
+}
+
+/// [`record_payment_in`] with the late fee assessed on the payment, if any
+/// ([`crate::late_fees::check_assessment`] first).
+pub(crate) fn record_payment_assessing_in(
+    db: &mut dyn Db,
+    p: &NewPayment,
+    paid_before: Option<Money>,
+    late_fee: Option<&crate::late_fees::NewLateFeeAssessment>,
+    actor: &str,
+    at: Timestamp,
+) -> Result<PaymentOutcome, StoreError> {
     let key = p.idempotency_key.as_str();
     // Before anything is read: a payment of the same bill (or the same
     // payment sent twice) waits here until this one commits, then reads what
@@ -415,6 +441,9 @@ pub(crate) fn record_payment_in(
             "ledger": p.ledger.idempotency_key().as_str(),
         }),
     )?;
+    if let Some(fee) = late_fee {
+        crate::late_fees::assess_in(db, p.bill_id, id, fee, actor, at)?;
+    }
     Ok(PaymentOutcome::Recorded(id))
 }
 
@@ -522,6 +551,21 @@ impl<B: Backend> BillingStore for SqlStore<B> {
         at: Timestamp,
     ) -> Result<PaymentOutcome, StoreError> {
         self.record_payment_decided_on(p, Some(paid_before), actor, at)
+    }
+
+    fn record_payment_assessing(
+        &self,
+        p: &NewPayment,
+        paid_before: Money,
+        late_fee: Option<&crate::late_fees::NewLateFeeAssessment>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<PaymentOutcome, StoreError> {
+        check_new_payment(p, actor)?;
+        if let Some(fee) = late_fee {
+            crate::late_fees::check_assessment(fee)?;
+        }
+        self.write(|db| record_payment_assessing_in(db, p, Some(paid_before), late_fee, actor, at))
     }
 
     fn holiday_files(&self) -> Result<Vec<StoredHolidayFile>, StoreError> {
