@@ -255,20 +255,20 @@ impl App {
             .filter(|e| e.last_day.is_none())
             .filter(|e| req.people.as_ref().is_none_or(|p| p.contains(&e.person)))
             .collect();
-        if let Some(people) = &req.people {
-            if let Some(p) = people
-                .iter()
-                .find(|p| !running.iter().any(|e| &e.person == *p))
-            {
-                return Err(AppError::invalid(
-                    "people",
-                    format!(
-                        "{} has no running enrolment at {}",
-                        p.masked(),
-                        predecessor.as_str()
-                    ),
-                ));
-            }
+        if let Some(p) = req
+            .people
+            .iter()
+            .flatten()
+            .find(|p| !running.iter().any(|e| &e.person == *p))
+        {
+            return Err(AppError::invalid(
+                "people",
+                format!(
+                    "{} has no running enrolment at {}",
+                    p.masked(),
+                    predecessor.as_str()
+                ),
+            ));
         }
         if running.is_empty() {
             return Err(AppError::Conflict {
