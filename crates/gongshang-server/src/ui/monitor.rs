@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/monitor", get(page))
         .route("/monitor/run", post(run))
         .route("/monitor/sample", post(sample))
+        .route("/monitor/alerts/{id}", get(alert_page))
         .route("/monitor/alerts/{id}/advance", post(advance))
 }
 
@@ -97,6 +98,39 @@ fn state_text(ctx: &Ctx, s: AlertState) -> String {
             Outcome::Confirmed => ctx.t("已结案（属实）", "closed (confirmed)").to_owned(),
             Outcome::Unfounded => ctx.t("已结案（不属实）", "closed (unfounded)").to_owned(),
         },
+    }
+}
+
+/// The form that advances an alert: investigate, refer, close with an
+/// outcome, each with a note; the version read guards a concurrent change.
+fn advance_form(ctx: &Ctx, a: &AlertRow) -> Markup {
+    html! {
+        form method="post" action=(format!("/monitor/alerts/{}/advance", a.id)) {
+            (csrf_field(ctx))
+            input type="hidden" name="version" value=(a.version);
+            select name="command" {
+                @if a.state == AlertState::Open {
+                    option value="investigate" { (ctx.t("调查", "investigate")) }
+                }
+                @if a.state.referred_to().is_none() {
+                    option value="refer" { (ctx.t("移送", "refer")) }
+                }
+                option value="close" { (ctx.t("结案", "close")) }
+            }
+            select name="to" {
+                option value="" { "—" }
+                option value="complaints_centre" { (ctx.t("投诉中心", "complaints centre")) }
+                option value="inspection" { (ctx.t("劳动保障监察", "inspection")) }
+                option value="police" { (ctx.t("公安机关", "police")) }
+            }
+            select name="outcome" {
+                option value="" { "—" }
+                option value="confirmed" { (ctx.t("属实", "confirmed")) }
+                option value="unfounded" { (ctx.t("不属实", "unfounded")) }
+            }
+            input type="text" name="note" required placeholder=(ctx.t("说明", "note"));
+            button type="submit" { (ctx.t("提交", "Submit")) }
+        }
     }
 }
 
@@ -201,41 +235,14 @@ fn body(
                 }
                 @for a in alerts {
                     tr data-alert=(a.id) {
-                        td { a href=(format!("/api/v1/monitor/alerts/{}", a.id)) { (a.id) } }
+                        td { a href=(format!("/monitor/alerts/{}", a.id)) { (a.id) } }
                         td { code { (a.rule_id) } }
                         td { (a.subject.kind.as_str()) " " code { (a.subject.key) } }
                         td { (severity(ctx, a)) }
                         td { (a.flags) }
                         td { (state_text(ctx, a.state)) }
                         @if handle {
-                            td {
-                                form method="post" action=(format!("/monitor/alerts/{}/advance", a.id)) {
-                                    (csrf_field(ctx))
-                                    input type="hidden" name="version" value=(a.version);
-                                    select name="command" {
-                                        @if a.state == AlertState::Open {
-                                            option value="investigate" { (ctx.t("调查", "investigate")) }
-                                        }
-                                        @if a.state.referred_to().is_none() {
-                                            option value="refer" { (ctx.t("移送", "refer")) }
-                                        }
-                                        option value="close" { (ctx.t("结案", "close")) }
-                                    }
-                                    select name="to" {
-                                        option value="" { "—" }
-                                        option value="complaints_centre" { (ctx.t("投诉中心", "complaints centre")) }
-                                        option value="inspection" { (ctx.t("劳动保障监察", "inspection")) }
-                                        option value="police" { (ctx.t("公安机关", "police")) }
-                                    }
-                                    select name="outcome" {
-                                        option value="" { "—" }
-                                        option value="confirmed" { (ctx.t("属实", "confirmed")) }
-                                        option value="unfounded" { (ctx.t("不属实", "unfounded")) }
-                                    }
-                                    input type="text" name="note" required placeholder=(ctx.t("说明", "note"));
-                                    button type="submit" { (ctx.t("提交", "Submit")) }
-                                }
-                            }
+                            td { (advance_form(ctx, a)) }
                         }
                     }
                 }
@@ -395,4 +402,137 @@ async fn advance(
         app.handle_alert(actor, id, f.version, command).map(|_| ())
     })
     .await
+}
+
+/// An alert as the investigator works it (issue 16): the rule that fired,
+/// with its reason and source; each flag in words with the records it fired
+/// on (a case links to its page); the history of its handling; and, for
+/// who may handle it, the form to advance it.
+async fn alert_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    let actor = match session::require(&ctx, Action::ReadAlerts) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    let handle = ctx.viewer.may(Action::HandleAlert);
+    match state
+        .run_read(move |app| app.alert_detail(&actor, id))
+        .await
+    {
+        Ok(d) => {
+            let heading = format!(
+                "{} #{} · {}",
+                ctx.t("预警", "Alert"),
+                d.alert.id,
+                d.rule.as_ref().map_or(d.alert.rule_id.as_str(), |r| {
+                    ctx.t(r.name_zh.as_str(), r.name_en.as_str())
+                })
+            );
+            respond(&ctx, &heading, alert_body(&ctx, &heading, &d, handle))
+        }
+        Err(e) => super::error_page(&ctx, &e),
+    }
+}
+
+fn record_link(r: &gongshang_domain::monitor::RecordRef) -> Markup {
+    html! {
+        @if r.kind == "case" {
+            a href=(format!("/cases/{}", r.key)) { code { (r.key) } }
+        } @else {
+            code { (r.key) }
+        }
+    }
+}
+
+fn record_kind<'a>(ctx: &'a Ctx, kind: &'a str) -> &'a str {
+    match kind {
+        "case" => ctx.t("案件", "case"),
+        "cover" => ctx.t("保障", "cover"),
+        "enrolment" => ctx.t("参保记录", "enrolment"),
+        "match_hit" => ctx.t("比对结果", "data-matching hit"),
+        "order_day" => ctx.t("订单日", "order day"),
+        "overpayment" => ctx.t("多发待遇", "overpayment"),
+        "payment" => ctx.t("缴费", "payment"),
+        "periodic_benefit" => ctx.t("定期待遇", "periodic benefit"),
+        other => other,
+    }
+}
+
+fn alert_body(
+    ctx: &Ctx,
+    heading: &str,
+    d: &gongshang_app::monitor::AlertDetail,
+    handle: bool,
+) -> Markup {
+    let a = &d.alert;
+    html! {
+        p { a href="/monitor" { (ctx.t("← 全部预警", "← All alerts")) } }
+        h1 { (heading) }
+        section.card {
+            dl.facts {
+                dt { (ctx.t("等级", "Severity")) } dd { (severity(ctx, a)) }
+                dt { (ctx.t("对象", "Subject")) } dd { (a.subject.kind.as_str()) " " code { (a.subject.key) } }
+                dt { (ctx.t("状态", "State")) } dd #alert-state { (state_text(ctx, a.state)) }
+                dt { (ctx.t("线索数", "Flags")) } dd { (a.flags) }
+                dt { (ctx.t("发出时间", "Opened")) } dd { (a.opened_at.strftime("%Y-%m-%d %H:%M")) " UTC" }
+                @if let Some(r) = &d.rule {
+                    dt { (ctx.t("为何预警", "Why it warns")) } dd { (ctx.t(r.reason_zh.as_str(), r.reason_en.as_str())) }
+                    dt { (ctx.t("依据", "Source")) } dd {
+                        (r.instrument) " " (r.article)
+                        @if r.status == gongshang_rules::params::Status::Assumed { " " span.tag.warn { (ctx.t("阈值为本系统设定", "threshold assumed")) } }
+                    }
+                }
+            }
+        }
+        h2 { (ctx.t("线索及所涉记录", "The flags and the records they fired on")) }
+        div.table-wrap { table #flags {
+            thead { tr { th { (ctx.t("线索", "Flag")) } th { (ctx.t("记录", "Records")) } } }
+            tbody {
+                @for f in &d.flags {
+                    tr {
+                        td { (ctx.t(f.text_zh.as_str(), f.text_en.as_str())) }
+                        td {
+                            @for r in &f.records {
+                                span.record { (record_kind(ctx, &r.kind)) " " (record_link(r)) } " "
+                            }
+                        }
+                    }
+                }
+            }
+        } }
+        h2 { (ctx.t("处理经过", "Handling")) }
+        @if d.events.is_empty() {
+            p.muted { (ctx.t("尚未处理。", "Not handled yet.")) }
+        } @else {
+            div.table-wrap { table #alert-events {
+                thead { tr {
+                    th { (ctx.t("时间", "When")) } th { (ctx.t("处理", "Step")) }
+                    th { (ctx.t("说明", "Note")) } th { (ctx.t("经办人", "By")) }
+                } }
+                tbody {
+                    @for e in &d.events {
+                        tr {
+                            td { (e.at.strftime("%Y-%m-%d %H:%M")) " UTC" }
+                            td { (step_text(ctx, &e.kind)) }
+                            td { (e.note) }
+                            td { (super::staff_words::actor_words(ctx, &e.actor)) }
+                        }
+                    }
+                }
+            } }
+        }
+        @if handle && !matches!(a.state, AlertState::Closed { .. }) {
+            h2 { (ctx.t("下一步", "Next step")) }
+            (advance_form(ctx, a))
+        }
+    }
+}
+
+fn step_text<'a>(ctx: &'a Ctx, kind: &'a str) -> &'a str {
+    match kind {
+        "opened" => ctx.t("发出预警", "opened"),
+        "investigate" | "investigated" => ctx.t("调查", "investigated"),
+        "refer" | "referred" => ctx.t("移送", "referred"),
+        "close" | "closed" => ctx.t("结案", "closed"),
+        other => other,
+    }
 }

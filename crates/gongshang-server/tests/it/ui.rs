@@ -821,6 +821,46 @@ fn agency_staff_run_the_monitoring_rules_and_advance_an_alert_on_the_monitoring_
     assert_eq!(get("/monitor", Some(&sign_in("unit"))).status, 403);
 }
 
+/// Issue 16: an alert is worked on its own page: the rule's reason and
+/// source, each flag in words with the records it fired on, the handling so
+/// far and, for agency staff, the next step; analysts read it without the
+/// form, a worker is refused, an unknown alert is not found.
+#[test]
+fn an_alert_s_page_shows_why_it_warns_and_on_what_records() {
+    let _d = demo();
+    let clerk = sign_in("clerk");
+    let list = get("/monitor", Some(&clerk)).body;
+    let id = list
+        .split("href=\"/monitor/alerts/")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("the demo's nightly run raised an alert, linked to its page")
+        .to_owned();
+    let page = get(&format!("/monitor/alerts/{id}"), Some(&clerk));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(&format!("预警 #{id}")), "{}", page.body);
+    assert!(page.body.contains("为何预警"), "{}", page.body);
+    assert!(page.body.contains("id=\"flags\""), "{}", page.body);
+    assert!(page.body.contains("class=\"record\""), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("action=\"/monitor/alerts/{id}/advance\""))
+            || page.body.contains("已结案"),
+        "{}",
+        page.body
+    );
+    let en = get(&format!("/monitor/alerts/{id}?lang=en"), Some(&clerk)).body;
+    assert!(en.contains("Why it warns"), "{en}");
+    let analyst = get(&format!("/monitor/alerts/{id}"), Some(&sign_in("analyst")));
+    assert_eq!(analyst.status, 200);
+    assert!(!analyst.body.contains("/advance\""), "{}", analyst.body);
+    assert_eq!(
+        get(&format!("/monitor/alerts/{id}"), Some(&sign_in("worker"))).status,
+        403
+    );
+    assert_eq!(get("/monitor/alerts/999999", Some(&clerk)).status, 404);
+}
+
 /// Issue 16: agency staff and analysts read the grades with the reasons
 /// for their points and the warnings of the groups; a date that is not one
 /// is refused at its field; a worker or a unit is refused the page.
