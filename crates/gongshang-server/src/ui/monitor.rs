@@ -108,7 +108,7 @@ fn advance_form(ctx: &Ctx, a: &AlertRow) -> Markup {
         form method="post" action=(format!("/monitor/alerts/{}/advance", a.id)) {
             (csrf_field(ctx))
             input type="hidden" name="version" value=(a.version);
-            select name="command" {
+            select name="command" aria-label=(ctx.t("处理", "Step")) {
                 @if a.state == AlertState::Open {
                     option value="investigate" { (ctx.t("调查", "investigate")) }
                 }
@@ -117,18 +117,18 @@ fn advance_form(ctx: &Ctx, a: &AlertRow) -> Markup {
                 }
                 option value="close" { (ctx.t("结案", "close")) }
             }
-            select name="to" {
-                option value="" { "—" }
+            select name="to" aria-label=(ctx.t("移送至", "Refer to")) {
+                option value="" { (ctx.t("移送至（仅移送时）", "refer to (when referring)")) }
                 option value="complaints_centre" { (ctx.t("投诉中心", "complaints centre")) }
                 option value="inspection" { (ctx.t("劳动保障监察", "inspection")) }
                 option value="police" { (ctx.t("公安机关", "police")) }
             }
-            select name="outcome" {
-                option value="" { "—" }
+            select name="outcome" aria-label=(ctx.t("结案结果", "Outcome")) {
+                option value="" { (ctx.t("结案结果（仅结案时）", "outcome (when closing)")) }
                 option value="confirmed" { (ctx.t("属实", "confirmed")) }
                 option value="unfounded" { (ctx.t("不属实", "unfounded")) }
             }
-            input type="text" name="note" required placeholder=(ctx.t("说明", "note"));
+            input type="text" name="note" required aria-label=(ctx.t("说明", "Note")) placeholder=(ctx.t("说明", "note"));
             button type="submit" { (ctx.t("提交", "Submit")) }
         }
     }
@@ -453,6 +453,9 @@ fn record_kind<'a>(ctx: &'a Ctx, kind: &'a str) -> &'a str {
         "overpayment" => ctx.t("多发待遇", "overpayment"),
         "payment" => ctx.t("缴费", "payment"),
         "periodic_benefit" => ctx.t("定期待遇", "periodic benefit"),
+        "declaration_month" => ctx.t("月度申报", "monthly declaration"),
+        "platform_declaration" => ctx.t("平台申报", "platform's declaration"),
+        "platform_payout_month" => ctx.t("平台月度支缴", "platform's month of payouts"),
         other => other,
     }
 }
@@ -470,7 +473,7 @@ fn alert_body(
         section.card {
             dl.facts {
                 dt { (ctx.t("等级", "Severity")) } dd { (severity(ctx, a)) }
-                dt { (ctx.t("对象", "Subject")) } dd { (a.subject.kind.as_str()) " " code { (a.subject.key) } }
+                dt { (ctx.t("对象", "Subject")) } dd { (subject_words(ctx, a)) }
                 dt { (ctx.t("状态", "State")) } dd #alert-state { (state_text(ctx, a.state)) }
                 dt { (ctx.t("线索数", "Flags")) } dd { (a.flags) }
                 dt { (ctx.t("发出时间", "Opened")) } dd { (a.opened_at.strftime("%Y-%m-%d %H:%M")) " UTC" }
@@ -523,6 +526,23 @@ fn alert_body(
         @if handle && !matches!(a.state, AlertState::Closed { .. }) {
             h2 { (ctx.t("下一步", "Next step")) }
             (advance_form(ctx, a))
+        }
+    }
+}
+
+/// The alert's subject in words; a unit links to its page (found by its
+/// code).
+fn subject_words(ctx: &Ctx, a: &AlertRow) -> Markup {
+    use gongshang_domain::monitor::SubjectKind;
+    let key = &a.subject.key;
+    html! {
+        @match a.subject.kind {
+            SubjectKind::Unit => { (ctx.t("单位", "unit")) " " a href=(format!("/units?q={key}")) { code { (key) } } }
+            SubjectKind::Platform => { (ctx.t("平台", "platform")) " " code { (key) } }
+            SubjectKind::Person => {
+                (ctx.t("人员", "person")) " "
+                code { (gongshang_domain::ids::ResidentId::parse(key).map_or_else(|_| key.clone(), |r| r.masked())) }
+            }
         }
     }
 }
