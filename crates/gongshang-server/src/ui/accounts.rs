@@ -119,7 +119,7 @@ fn body(
                             ul.plain {
                                 @for t in &a.tokens {
                                     li data-token=(t.id) {
-                                        (t.label) " " span.muted { "#" (t.id) " · " (t.created_at.strftime("%Y-%m-%d")) }
+                                        (t.label) " " span.muted { "#" (t.id) " · " (super::format::china_date(t.created_at)) }
                                         @if let Some(r) = t.revoked_at {
                                             " " span.tag.grey { (ctx.t("已吊销 ", "revoked ")) (r.strftime("%Y-%m-%d")) }
                                         } @else {

@@ -404,7 +404,7 @@ fn audit_body(ctx: &Ctx, rows: &[AuditEntry], typed: Option<&str>) -> Markup {
             } }
             tbody {
                 @for r in rows { tr {
-                    td { (r.at.strftime("%Y-%m-%d %H:%M")) }
+                    td { (super::format::china_time(r.at)) }
                     td { (actor_words(ctx, &r.actor)) }
                     td { code { (r.action) } }
                     td { (r.entity) " " code { (r.entity_id) } }

@@ -310,7 +310,7 @@ fn case_body(
                     dt { (ctx.t("单位", "Unit")) } dd { (page.names.1.as_deref().unwrap_or("")) " " code { (r.unit.as_ref().map_or("—", |u| u.as_str())) } }
                     dt { (ctx.t("方案", "Scheme")) } dd { (state.app.scheme_name(&r.scheme_id, ctx.zh())) }
                     dt { (ctx.t("事故日期", "Accident")) } dd { (r.accident_date) }
-                    dt { (ctx.t("立案", "Opened")) } dd { (r.opened_at.strftime("%Y-%m-%d")) }
+                    dt { (ctx.t("立案", "Opened")) } dd { (super::format::china_date(r.opened_at)) }
                     @if let Some(l) = &page.liability { (super::liability::liable_unit_facts(ctx, l)) }
                 }
             }
@@ -1354,7 +1354,7 @@ fn award_body(
         @if let Some(r) = returned {
             div.alert.warn role="note" #returned {
                 strong { (ctx.t("已退回经办人：", "Returned to the maker: ")) } (r.reason)
-                " — " (actor_words(ctx, &r.returned_by)) " " (r.returned_at.strftime("%Y-%m-%d"))
+                " — " (actor_words(ctx, &r.returned_by)) " " (super::format::china_date(r.returned_at))
             }
         }
         @if a.status == AwardStatus::Approved {
@@ -1469,7 +1469,7 @@ fn recusal_section(ctx: &Ctx, page: &CasePage, failed: Option<(&AppError, &ActFo
                     @for r in &page.recusals {
                         li {
                             strong { (r.official) } " — " (r.reason)
-                            br; span.muted { (ctx.t("登记：", "Recorded by ")) (actor_words(ctx, &r.recorded_by)) " · " (r.recorded_at.strftime("%Y-%m-%d")) }
+                            br; span.muted { (ctx.t("登记：", "Recorded by ")) (actor_words(ctx, &r.recorded_by)) " · " (super::format::china_date(r.recorded_at)) }
                         }
                     }
                 }

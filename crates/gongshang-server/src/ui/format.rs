@@ -5,6 +5,28 @@ use gongshang_rules::Money;
 
 use super::Lang;
 
+/// A moment as people in China read it: Beijing time (UTC+8, no daylight
+/// saving), to the minute, e.g. `2026-06-30 09:00`. Every page shows times
+/// so; the stored timestamps stay UTC.
+pub fn china_time(t: jiff::Timestamp) -> String {
+    t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The day of a moment in Beijing time (a record made at 20:00 UTC was made
+/// the next day in China).
+pub fn china_date(t: jiff::Timestamp) -> String {
+    gongshang_domain::coverage::date_in_china(t).to_string()
+}
+
+/// [`china_time`] to the second (a job's start and end, seconds apart).
+pub fn china_time_precise(t: jiff::Timestamp) -> String {
+    t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
 /// Yuan with thousands separators: `1,234,567.89`.
 pub fn yuan(m: Money) -> String {
     let text = m.to_string();
@@ -115,5 +137,15 @@ mod tests {
         assert_eq!(yuan(Money::from_fen(123_456_789)), "1,234,567.89");
         assert_eq!(yuan(Money::from_fen(-100_000)), "-1,000.00");
         assert_eq!(yuan(Money::from_fen(5)), "0.05");
+    }
+
+    #[test]
+    fn times_are_shown_in_beijing_time_and_a_late_utc_evening_is_the_next_day() {
+        let t: jiff::Timestamp = "2026-06-30T20:30:15Z".parse().unwrap();
+        assert_eq!(china_time(t), "2026-07-01 04:30");
+        assert_eq!(china_time_precise(t), "2026-07-01 04:30:15");
+        assert_eq!(china_date(t), "2026-07-01");
+        let morning: jiff::Timestamp = "2026-06-30T01:00:00Z".parse().unwrap();
+        assert_eq!(china_date(morning), "2026-06-30");
     }
 }

@@ -121,7 +121,7 @@ pub fn credit_section(
                             td { (r.current_act()) @if r.current_act() != r.act { br; span.muted { (ctx.t("原记录：", "first recorded: ")) (r.act) } } }
                             td { (r.current_article()) }
                             td { (source_words(ctx, r.source)) " " code { (r.source_ref) } }
-                            td { (actor_words(ctx, &r.recorded_by)) " · " (r.recorded_at.strftime("%Y-%m-%d")) }
+                            td { (actor_words(ctx, &r.recorded_by)) " · " (super::format::china_date(r.recorded_at)) }
                             td {
                                 @if let Some(w) = r.withdrawn() {
                                     span.tag.grey { (ctx.t("已撤销", "withdrawn")) } br; span.muted { (w.reason) }
@@ -776,7 +776,7 @@ fn body(
         )) }
         (reports_table(ctx, reports, false))
         @if let Some(v) = reports.iter().next_back() {
-            p.muted { (ctx.t("最近登记：", "Last recorded: ")) (actor_words(ctx, &v.report.recorded_by)) " · " (v.report.recorded_at.strftime("%Y-%m-%d")) " · " (v.report.article) }
+            p.muted { (ctx.t("最近登记：", "Last recorded: ")) (actor_words(ctx, &v.report.recorded_by)) " · " (super::format::china_date(v.report.recorded_at)) " · " (v.report.article) }
         }
         @if ctx.viewer.may(Action::RecordStopReport) {
             (report_form(ctx, number, benefits, failed))

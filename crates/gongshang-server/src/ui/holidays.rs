@@ -58,7 +58,7 @@ fn body(
                         td.num { (y.holidays) }
                         td {
                             @match &y.loaded_by {
-                                Some(who) => { (ctx.t("管理员载入：", "loaded by ")) (who) " " span.muted { (y.loaded_at.map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()) } }
+                                Some(who) => { (ctx.t("管理员载入：", "loaded by ")) (who) " " span.muted { (y.loaded_at.map(super::format::china_time).unwrap_or_default()) } }
                                 None => { span.tag.grey { (ctx.t("随程序发布", "shipped")) } }
                             }
                         }

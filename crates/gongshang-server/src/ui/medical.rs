@@ -88,7 +88,7 @@ fn bills_body(
                     @if let Some(d) = b.dispute { dt { (ctx.t("行政复议或诉讼", "Under dispute")) } dd { (dispute_words(ctx, d)) } }
                     // Who filed and settled is the agency's business, not the worker's.
                     @if may_settle {
-                        dt { (ctx.t("登记", "Filed")) } dd { (actor_words(ctx, &b.filed_by)) " · " (b.filed_at.strftime("%Y-%m-%d")) }
+                        dt { (ctx.t("登记", "Filed")) } dd { (actor_words(ctx, &b.filed_by)) " · " (super::format::china_date(b.filed_at)) }
                         @if let Some(s) = &b.settled_by { dt { (ctx.t("结算", "Settled")) } dd { (actor_words(ctx, s)) @if let Some(at) = b.settled_at { " · " (at.strftime("%Y-%m-%d")) } } }
                     } @else if let Some(on) = b.settled_on {
                         dt { (ctx.t("结算日期", "Settled on")) } dd { (on) }

@@ -214,7 +214,7 @@ fn body(
                     RunMode::Full => ctx.t("全量", "full"),
                     RunMode::Incremental => ctx.t("增量", "incremental"),
                     RunMode::Sample => ctx.t("抽查", "sample"),
-                }) "，" (r.started_at) "，" (ctx.t("新线索 ", "new flags ")) (r.flags_new) }
+                }) "，" (super::format::china_time(r.started_at)) "，" (ctx.t("新线索 ", "new flags ")) (r.flags_new) }
             }
             (sample_form(ctx, error))
         }
@@ -268,7 +268,7 @@ fn failure_box(ctx: &Ctx, f: &MonitorFailureRow) -> Markup {
         div.alert.error #monitor-failure role="alert" {
             strong { (ctx.t("上次监测运行失败", "The last monitoring run failed")) }
             (ctx.t("（", " ("))
-            (f.failed_at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8))).strftime("%Y-%m-%d %H:%M").to_string())
+            (super::format::china_time(f.failed_at))
             (ctx.t("，", ", "))
             (ctx.t("在", "after ")) (cause) (ctx.t("之后自动运行", ""))
             (ctx.t("）。", "). "))
@@ -476,7 +476,7 @@ fn alert_body(
                 dt { (ctx.t("对象", "Subject")) } dd { (subject_words(ctx, a)) }
                 dt { (ctx.t("状态", "State")) } dd #alert-state { (state_text(ctx, a.state)) }
                 dt { (ctx.t("线索数", "Flags")) } dd { (a.flags) }
-                dt { (ctx.t("发出时间", "Opened")) } dd { (a.opened_at.strftime("%Y-%m-%d %H:%M")) " UTC" }
+                dt { (ctx.t("发出时间", "Opened")) } dd { (super::format::china_time(a.opened_at)) }
                 @if let Some(r) = &d.rule {
                     dt { (ctx.t("为何预警", "Why it warns")) } dd { (ctx.t(r.reason_zh.as_str(), r.reason_en.as_str())) }
                     dt { (ctx.t("依据", "Source")) } dd {
@@ -514,7 +514,7 @@ fn alert_body(
                 tbody {
                     @for e in &d.events {
                         tr {
-                            td { (e.at.strftime("%Y-%m-%d %H:%M")) " UTC" }
+                            td { (super::format::china_time(e.at)) }
                             td { (step_text(ctx, &e.kind)) }
                             td { (e.note) }
                             td { (super::staff_words::actor_words(ctx, &e.actor)) }

@@ -74,7 +74,7 @@ pub(super) fn section(
                             dt { (ctx.t("确认日期", "Confirmed on")) } dd { (r.confirmed_on) }
                             dt { (ctx.t("确认文书编号", "Document")) } dd { (r.document) }
                             @if !r.medical_note.is_empty() { dt { (ctx.t("医疗费用（第三十条）", "Medical costs (Art 30)")) } dd { (r.medical_note) } }
-                            dt { (ctx.t("登记", "Recorded")) } dd { (actor_words(ctx, &r.recorded_by)) " · " (r.recorded_at.strftime("%Y-%m-%d")) }
+                            dt { (ctx.t("登记", "Recorded")) } dd { (actor_words(ctx, &r.recorded_by)) " · " (super::format::china_date(r.recorded_at)) }
                         }
                         @if !r.awards.is_empty() {
                             div.table-wrap { table {

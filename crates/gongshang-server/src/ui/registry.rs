@@ -802,7 +802,7 @@ pub fn commitments_box(ctx: &Ctx, state: &AppState, d: &PersonDetail) -> Markup 
                 p.muted {
                     (scheme) " · " (c.article) " · "
                     (match c.form { gongshang_app::model::CommitmentForm::Electronic => ctx.t("电子承诺", "made electronically"), gongshang_app::model::CommitmentForm::Paper => ctx.t("纸质承诺", "made on paper") })
-                    " · " (ctx.t("作出人", "by")) " " (c.made_by) " · " (c.made_at.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                    " · " (ctx.t("作出人", "by")) " " (c.made_by) " · " (super::format::china_time(c.made_at))
                 }
                 blockquote { (c.text) }
                 @if c.persons_informed { p { (ctx.t("单位已承诺告知参保人员其工伤保险权利和义务。", "The unit committed that it informed the insured of their rights and obligations.")) } }

@@ -72,7 +72,7 @@ fn body(ctx: &Ctx, rows: &[ReviewRow]) -> Markup {
                         td.num data-label=(ctx.t("一次性（元）", "One-time (yuan)")) { (yuan(r.one_time)) }
                         td.num data-label=(ctx.t("每月（元）", "Monthly (yuan)")) { (yuan(r.monthly)) }
                         td data-label=(ctx.t("经办", "Made by")) {
-                            (actor_words(ctx, &r.made_by)) br; span.muted { (r.made_at.strftime("%Y-%m-%d")) }
+                            (actor_words(ctx, &r.made_by)) br; span.muted { (super::format::china_date(r.made_at)) }
                             @if r.made_by == me { br; span.tag.grey { (ctx.t("本人经办，须由他人复核", "yours: another person checks it")) } }
                         }
                     }

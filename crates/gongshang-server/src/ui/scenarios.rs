@@ -218,7 +218,7 @@ fn population_text(ctx: &Ctx, j: &SimulationJobRow) -> String {
 }
 
 fn when(t: jiff::Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
+    super::format::china_time_precise(t)
 }
 
 struct ListState<'a> {
