@@ -490,6 +490,31 @@ mod tests {
         expected: Option<(MatchRule, &'static str, Option<i64>, usize, i64)>,
     }
 
+    /// Each row's decision: the rule, the last month paid (or the month the
+    /// new amount starts), the new amount, and the months and fen overpaid.
+    fn check(rows: Vec<Row>) {
+        for row in rows {
+            let got = decide(&row.benefit, &row.events).map(|d| {
+                let month = d
+                    .last_month
+                    .or(d.new_amount.map(|(m, _)| m))
+                    .unwrap()
+                    .to_string();
+                (
+                    d.rule,
+                    month,
+                    d.new_amount.map(|(_, a)| a.fen()),
+                    d.overpaid.len(),
+                    d.overpaid_total().fen(),
+                )
+            });
+            let want = row
+                .expected
+                .map(|(r, mo, a, n, f)| (r, mo.to_owned(), a, n, f));
+            assert_eq!(got, want, "{}", row.name);
+        }
+    }
+
     /// The matching's decisions as data (Decree 765 Arts 9, 26; 条例 Arts
     /// 35(3), 39, 42; 劳社部令第18号 Arts 3, 4).
     #[test]
@@ -607,26 +632,7 @@ mod tests {
                 expected: None,
             },
         ];
-        for row in rows {
-            let got = decide(&row.benefit, &row.events).map(|d| {
-                let month = d
-                    .last_month
-                    .or(d.new_amount.map(|(m, _)| m))
-                    .unwrap()
-                    .to_string();
-                (
-                    d.rule,
-                    month,
-                    d.new_amount.map(|(_, a)| a.fen()),
-                    d.overpaid.len(),
-                    d.overpaid_total().fen(),
-                )
-            });
-            let want = row
-                .expected
-                .map(|(r, mo, a, n, f)| (r, mo.to_owned(), a, n, f));
-            assert_eq!(got, want, "{}", row.name);
-        }
+        check(rows);
     }
 
     /// 劳社部令第18号 Art 4(2) (就业或参军) and 4(4) (被他人或组织收养) as
@@ -710,21 +716,7 @@ mod tests {
                 expected: Some((MatchRule::Employment, "2026-02", None, 2, 510_000)),
             },
         ];
-        for row in rows {
-            let got = decide(&row.benefit, &row.events).map(|d| {
-                (
-                    d.rule,
-                    d.last_month.unwrap().to_string(),
-                    d.new_amount.map(|(_, a)| a.fen()),
-                    d.overpaid.len(),
-                    d.overpaid_total().fen(),
-                )
-            });
-            let want = row
-                .expected
-                .map(|(r, mo, a, n, f)| (r, mo.to_owned(), a, n, f));
-            assert_eq!(got, want, "{}", row.name);
-        }
+        check(rows);
         for rule in MatchRule::ALL {
             assert_eq!(MatchRule::parse(rule.as_str()), Ok(*rule));
         }

@@ -19,7 +19,7 @@ use gongshang_app::liability::{
     SuspensionRequest, SuspensionRow,
 };
 use gongshang_app::model::NewEngagement;
-use gongshang_app::views::PersonDetail;
+use gongshang_app::views::{PersonDetail, UnitDetail};
 use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_domain::liability::SuccessionKind;
 use gongshang_domain::over_age::OverAgeAgreement;
@@ -362,30 +362,58 @@ async fn record_agreement(
     .await
 }
 
-async fn record_succession(
-    State(state): State<AppState>,
+/// A form of the unit's page: the actor from the session and its token, the
+/// unit in the actor's scope, then `change`; back to the page's `anchor`, or
+/// the page again with the refusal in the form that was sent.
+async fn unit_change(
+    state: AppState,
     ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(mut f): Form<ChangeForm>,
+    id: i64,
+    form: String,
+    anchor: &'static str,
+    mut f: ChangeForm,
+    change: impl FnOnce(&gongshang_app::App, &Actor, &UnitDetail, &ChangeForm) -> Result<(), AppError>
+    + Send
+    + 'static,
 ) -> Response {
     let actor = match session::form_actor(&ctx, &f.csrf_token) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    f.form = "succession".into();
+    f.form = form;
     let sent = f.clone();
     let result = state
         .run(move |app| {
             let d = app.unit_detail(&actor, id)?;
-            let req = succession_request(&sent)?;
-            app.record_succession(&actor, &d.unit.credit_code, &req)
-                .map(drop)
+            change(app, &actor, &d, &sent)
         })
         .await;
     match result {
-        Ok(()) => Redirect::to(&format!("/units/{id}#successions")).into_response(),
+        Ok(()) => Redirect::to(&format!("/units/{id}#{anchor}")).into_response(),
         Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
     }
+}
+
+async fn record_succession(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    let form = "succession".to_owned();
+    unit_change(
+        state,
+        ctx,
+        id,
+        form,
+        "successions",
+        f,
+        |app, actor, d, f| {
+            app.record_succession(actor, &d.unit.credit_code, &succession_request(f)?)
+                .map(drop)
+        },
+    )
+    .await
 }
 
 /// Regulations Art 43(1): the clerk moves the unit's running enrolments to
@@ -394,19 +422,18 @@ async fn transfer_enrollments(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(mut f): Form<ChangeForm>,
+    Form(f): Form<ChangeForm>,
 ) -> Response {
-    let actor = match session::form_actor(&ctx, &f.csrf_token) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    f.form = "transfer".into();
-    let sent = f.clone();
-    let result = state
-        .run(move |app| {
-            let d = app.unit_detail(&actor, id)?;
-            let successor = code("successor", &sent.successor)?;
-            let people: Vec<ResidentId> = sent
+    let form = "transfer".to_owned();
+    unit_change(
+        state,
+        ctx,
+        id,
+        form,
+        "successions",
+        f,
+        |app, actor, d, f| {
+            let people: Vec<ResidentId> = f
                 .people
                 .split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、')
                 .filter(|p| !p.is_empty())
@@ -415,23 +442,20 @@ async fn transfer_enrollments(
                 })
                 .collect::<Result<_, _>>()?;
             let req = gongshang_app::liability::EnrollmentTransferRequest {
-                successor,
+                successor: code("successor", &f.successor)?,
                 people: (!people.is_empty()).then_some(people),
-                commitment: (sent.paper_commitment == "yes").then_some(
+                commitment: (f.paper_commitment == "yes").then_some(
                     gongshang_app::CommitmentInput {
                         form: gongshang_app::model::CommitmentForm::Paper,
                         persons_informed: true,
                     },
                 ),
             };
-            app.transfer_enrollments(&actor, &d.unit.credit_code, &req)
-                .map(|t| t.moved.len())
-        })
-        .await;
-    match result {
-        Ok(n) => Redirect::to(&format!("/units/{id}?moved={n}#successions")).into_response(),
-        Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
-    }
+            app.transfer_enrollments(actor, &d.unit.credit_code, &req)
+                .map(drop)
+        },
+    )
+    .await
 }
 
 /// Decree 765 Art 10: the clerk cancels the unit's registration once it
@@ -441,32 +465,29 @@ async fn cancel_unit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(mut f): Form<ChangeForm>,
+    Form(f): Form<ChangeForm>,
 ) -> Response {
-    let actor = match session::form_actor(&ctx, &f.csrf_token) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    f.form = "cancellation".into();
-    let sent = f.clone();
-    let result = state
-        .run(move |app| {
-            let d = app.unit_detail(&actor, id)?;
+    let form = "cancellation".to_owned();
+    unit_change(
+        state,
+        ctx,
+        id,
+        form,
+        "cancellation",
+        f,
+        |app, actor, d, f| {
             let input = gongshang_app::handling::UnitCancellationForm {
-                last_day: sent.last_day.clone(),
-                received_on: sent.received_on.clone(),
-                reason: sent.reason.clone(),
-                document: sent.document.clone(),
+                last_day: f.last_day.clone(),
+                received_on: f.received_on.clone(),
+                reason: f.reason.clone(),
+                document: f.document.clone(),
             }
             .parse()?;
-            app.cancel_unit(&actor, &d.unit.credit_code, &input)
+            app.cancel_unit(actor, &d.unit.credit_code, &input)
                 .map(drop)
-        })
-        .await;
-    match result {
-        Ok(()) => Redirect::to(&format!("/units/{id}#cancellation")).into_response(),
-        Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
-    }
+        },
+    )
+    .await
 }
 
 /// A clerk records a payment of a bill's late fees (Social Insurance Law
@@ -475,46 +496,35 @@ async fn pay_late_fee(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(mut f): Form<ChangeForm>,
+    Form(f): Form<ChangeForm>,
 ) -> Response {
-    let actor = match session::form_actor(&ctx, &f.csrf_token) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    f.form = format!("late_fee:{}", f.bill_id.trim());
-    let sent = f.clone();
-    let result = state
-        .run(move |app| {
-            // the unit in the actor's scope first: a bill of another unit
-            // is not paid from this page
-            let d = app.unit_detail(&actor, id)?;
-            let bill_id = id_field("bill_id", &sent.bill_id)?;
-            let fees = app.late_fees_of_unit(&actor, &d.unit.credit_code)?;
-            if !fees.iter().any(|b| b.bill_id == bill_id) {
-                return Err(AppError::invalid(
-                    "bill_id",
-                    format!("bill {bill_id} has no late fee of this unit"),
-                ));
-            }
-            let amount = gongshang_rules::Money::parse_yuan(sent.amount.trim()).map_err(|e| {
-                AppError::invalid(
-                    "amount",
-                    format!("{:?} is not an amount in yuan ({e})", sent.amount),
-                )
-            })?;
-            let req = gongshang_app::late_fees::LateFeePaymentRequest {
-                bill_id,
-                amount,
-                paid_on: date_field("paid_on", &sent.paid_on)?,
-                idempotency_key: sent.idempotency_key.clone(),
-            };
-            app.record_late_fee_payment(&actor, &req).map(drop)
-        })
-        .await;
-    match result {
-        Ok(()) => Redirect::to(&format!("/units/{id}#late-fees")).into_response(),
-        Err(e) => super::registry::unit_page(&state, &ctx, id, Some((&e, &f))).await,
-    }
+    let form = format!("late_fee:{}", f.bill_id.trim());
+    unit_change(state, ctx, id, form, "late-fees", f, |app, actor, d, f| {
+        // the unit in the actor's scope first: a bill of another unit
+        // is not paid from this page
+        let bill_id = id_field("bill_id", &f.bill_id)?;
+        let fees = app.late_fees_of_unit(actor, &d.unit.credit_code)?;
+        if !fees.iter().any(|b| b.bill_id == bill_id) {
+            return Err(AppError::invalid(
+                "bill_id",
+                format!("bill {bill_id} has no late fee of this unit"),
+            ));
+        }
+        let amount = gongshang_rules::Money::parse_yuan(f.amount.trim()).map_err(|e| {
+            AppError::invalid(
+                "amount",
+                format!("{:?} is not an amount in yuan ({e})", f.amount),
+            )
+        })?;
+        let req = gongshang_app::late_fees::LateFeePaymentRequest {
+            bill_id,
+            amount,
+            paid_on: date_field("paid_on", &f.paid_on)?,
+            idempotency_key: f.idempotency_key.clone(),
+        };
+        app.record_late_fee_payment(actor, &req).map(drop)
+    })
+    .await
 }
 
 /// The late fees assessed on the unit's bills paid late (Social Insurance
