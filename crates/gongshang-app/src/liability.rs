@@ -456,14 +456,30 @@ impl App {
                 .collect(),
             None => Vec::new(),
         };
+        // The units the worker went to after the injury: later engagements,
+        // and the enrolments a clerk moved to a successor by name
+        // (`transfer_enrollments`: a division names its people), so that a
+        // division's successor is the one the clerk named (issue 17).
         let later_units: Vec<CreditCode> = match person {
-            Some(p) => self
-                .store
-                .engagements_of_person(p)?
-                .into_iter()
-                .filter(|e| e.unit != unit && e.start >= injury_date)
-                .map(|e| e.unit)
-                .collect(),
+            Some(p) => {
+                let mut units: Vec<CreditCode> = self
+                    .store
+                    .engagements_of_person(p)?
+                    .into_iter()
+                    .filter(|e| e.unit != unit && e.start >= injury_date)
+                    .map(|e| e.unit)
+                    .collect();
+                for e in self.store.enrollments_of_person(p)? {
+                    if let Some(u) = e.unit
+                        && u != unit
+                        && e.start >= injury_date
+                        && !units.contains(&u)
+                    {
+                        units.push(u);
+                    }
+                }
+                units
+            }
             None => Vec::new(),
         };
         let mut roots = vec![unit];

@@ -20,6 +20,7 @@ pub mod fund;
 pub mod handling;
 pub mod holidays;
 pub mod imports;
+pub mod inherited;
 mod lang;
 pub mod late_fees;
 pub mod liability;

@@ -94,14 +94,20 @@ pub trait UnitCancellationStore {
 
 fn running(db: &mut dyn Db, unit: &CreditCode, last_day: Date) -> Result<RunningOn, StoreError> {
     let month = last_day.strftime("%Y-%m").to_string();
+    // A merger or transfer taking effect by the day after the last day moved
+    // the liability of the unit's cases to its successor (Regulations Art
+    // 43(1)): their benefits run on under the successor, not this unit.
+    let day_after = last_day.tomorrow().unwrap_or(last_day);
     let row = db.one_row(
         "counting what runs after a unit's last day",
         "SELECT \
          (SELECT COUNT(*) FROM enrollments e JOIN units u ON u.id = e.unit_id \
           WHERE u.credit_code = $1 AND (e.end_date IS NULL OR e.end_date > $2)), \
          (SELECT COUNT(*) FROM periodic_benefits b JOIN cases c ON c.id = b.case_id \
-          WHERE c.unit_code = $1 AND (b.end_month IS NULL OR b.end_month > $3))",
-        &[t(unit.as_str()), t(last_day), t(month)],
+          WHERE c.unit_code = $1 AND (b.end_month IS NULL OR b.end_month > $3) \
+          AND NOT EXISTS (SELECT 1 FROM unit_successions s JOIN units p ON p.id = s.predecessor_id \
+            WHERE p.credit_code = $1 AND s.kind IN ('merger', 'transfer') AND s.effective_on <= $4))",
+        &[t(unit.as_str()), t(last_day), t(month), t(day_after)],
     )?;
     let c = Cols::new(&row);
     Ok(RunningOn {

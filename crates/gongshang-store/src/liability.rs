@@ -19,6 +19,7 @@ use crate::db::{Cols, Db, DbExt, Value};
 use crate::engine::{Backend, SqlStore, audit, parse_category, parse_date, unit_id};
 use crate::error::StoreError;
 use crate::model::Engagement;
+use gongshang_rules::Money;
 
 fn t(v: impl ToString) -> Value {
     Value::Text(v.to_string())
@@ -73,6 +74,42 @@ impl SuccessionRow {
             contractor_qualified: self.contractor_qualified,
         }
     }
+}
+
+/// A predecessor's bill taken over by a successor (migration 0340), with
+/// what it still owed then; checked by the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSuccessionDebt {
+    pub bill_id: i64,
+    pub premiums: Money,
+    pub late_fees: Money,
+}
+
+/// A bill taken over on a succession: the bill stays the unit's own (its
+/// reference, its ledger), the debt is the successor's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SuccessionDebtRow {
+    pub id: i64,
+    pub succession_id: i64,
+    pub kind: SuccessionKind,
+    pub effective_on: Date,
+    /// Who passed the debt on (the bill's unit, or a unit that took it over
+    /// before).
+    pub from_unit: CreditCode,
+    /// Who took it over.
+    pub to_unit: CreditCode,
+    pub bill_id: i64,
+    pub reference: String,
+    /// The unit the bill was issued to.
+    pub bill_unit: CreditCode,
+    pub period: String,
+    pub due_date: Date,
+    /// What the bill still owed when taken over.
+    pub premiums: Money,
+    pub late_fees: Money,
+    pub assumed_on: Date,
+    pub recorded_by: String,
+    pub recorded_at: Timestamp,
 }
 
 /// A secondment to record on an engagement (its unit is the original
@@ -256,6 +293,47 @@ fn successions_where(
         .collect()
 }
 
+const DEBT_SELECT: &str = "SELECT d.id, d.succession_id, s.kind, s.effective_on, p.credit_code, u.credit_code, \
+     d.bill_id, b.reference, bu.credit_code, b.period, b.due_date, d.premiums_fen, d.late_fees_fen, \
+     d.assumed_on, d.recorded_by, d.recorded_at \
+     FROM succession_debts d JOIN unit_successions s ON s.id = d.succession_id \
+     JOIN units p ON p.id = s.predecessor_id JOIN units u ON u.id = s.successor_id \
+     JOIN bills b ON b.id = d.bill_id JOIN units bu ON bu.id = b.unit_id";
+
+fn debt_of(row: &[Value]) -> Result<SuccessionDebtRow, StoreError> {
+    let c = Cols::new(row);
+    Ok(SuccessionDebtRow {
+        id: c.int(0)?,
+        succession_id: c.int(1)?,
+        kind: c.parsed(2, "kind", |s| s.parse::<SuccessionKind>())?,
+        effective_on: c.parsed(3, "effective_on", parse_date)?,
+        from_unit: c.parsed(4, "predecessor", CreditCode::parse)?,
+        to_unit: c.parsed(5, "successor", CreditCode::parse)?,
+        bill_id: c.int(6)?,
+        reference: c.text(7)?.to_owned(),
+        bill_unit: c.parsed(8, "bill unit", CreditCode::parse)?,
+        period: c.text(9)?.to_owned(),
+        due_date: c.parsed(10, "due_date", parse_date)?,
+        premiums: Money::from_fen(c.int(11)?),
+        late_fees: Money::from_fen(c.int(12)?),
+        assumed_on: c.parsed(13, "assumed_on", parse_date)?,
+        recorded_by: c.text(14)?.to_owned(),
+        recorded_at: c.parsed(15, "recorded_at", ts)?,
+    })
+}
+
+fn debts_where(
+    db: &mut dyn Db,
+    filter: &str,
+    params: &[Value],
+) -> Result<Vec<SuccessionDebtRow>, StoreError> {
+    let sql = format!("{DEBT_SELECT} WHERE {filter} ORDER BY d.id");
+    db.rows("reading the debts taken over on successions", &sql, params)?
+        .iter()
+        .map(|r| debt_of(r))
+        .collect()
+}
+
 fn secondment_by_id(db: &mut dyn Db, id: i64) -> Result<Option<SecondmentRow>, StoreError> {
     let sql = format!("{SECONDMENT_SELECT} WHERE s.id = $1");
     db.opt_row("reading a secondment", &sql, &[i(id)])?
@@ -341,6 +419,26 @@ pub trait LiabilityStore {
         &self,
         person: &ResidentId,
     ) -> Result<Vec<OverAgeAgreementRow>, StoreError>;
+    /// Records the bills a successor takes over on a succession, with one
+    /// audit row, in one transaction: all or none. Each bill must still be
+    /// owed by the succession's predecessor (its own, with no taking over
+    /// since, or taken over by it last): else `conflict`. A bill taken over
+    /// on the same succession before is a `duplicate`.
+    fn record_succession_debts(
+        &self,
+        succession_id: i64,
+        debts: &[NewSuccessionDebt],
+        assumed_on: Date,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<Vec<SuccessionDebtRow>, StoreError>;
+    /// Every taking over of a bill the unit was issued, passed on or took
+    /// over, in the order recorded: the bill is owed by the `to_unit` of its
+    /// last row.
+    fn succession_debts_touching(
+        &self,
+        unit: &CreditCode,
+    ) -> Result<Vec<SuccessionDebtRow>, StoreError>;
 }
 
 impl<B: Backend> LiabilityStore for SqlStore<B> {
@@ -770,6 +868,128 @@ impl<B: Backend> LiabilityStore for SqlStore<B> {
             .iter()
             .map(|r| agreement_of(r))
             .collect()
+        })
+    }
+
+    fn record_succession_debts(
+        &self,
+        succession_id: i64,
+        debts: &[NewSuccessionDebt],
+        assumed_on: Date,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<Vec<SuccessionDebtRow>, StoreError> {
+        require_actor(actor)?;
+        if debts.is_empty() {
+            return Err(StoreError::invalid("bills", "no bill to take over"));
+        }
+        if let Some(d) = debts.iter().find(|d| {
+            d.premiums.fen() < 0
+                || d.late_fees.fen() < 0
+                || d.premiums.fen() + d.late_fees.fen() <= 0
+        }) {
+            return Err(StoreError::invalid(
+                "bills",
+                format!(
+                    "bill {}: {} yuan premiums and {} yuan late fees; a debt taken over is more than 0.00",
+                    d.bill_id, d.premiums, d.late_fees
+                ),
+            ));
+        }
+        self.backend.transaction(|db| {
+            let s = successions_where(db, "s.id = $1", &[i(succession_id)])?
+                .pop()
+                .ok_or_else(|| StoreError::not_found("unit succession", succession_id))?;
+            let predecessor = unit_id(db, &s.predecessor)?;
+            let mut ids = Vec::with_capacity(debts.len());
+            for d in debts {
+                // Who owes the bill now: the successor of its last taking
+                // over, else its own unit.
+                // The bill's row lock orders two takings over of one bill.
+                let lock = format!("SELECT id FROM bills WHERE id = $1{}", db.for_update());
+                db.opt_row("locking a bill", &lock, &[i(d.bill_id)])?
+                    .ok_or_else(|| StoreError::not_found("bill", d.bill_id))?;
+                let row = db.one_row(
+                    "finding who owes a bill",
+                    "SELECT b.unit_id, (SELECT us.successor_id FROM succession_debts sd \
+                     JOIN unit_successions us ON us.id = sd.succession_id \
+                     WHERE sd.bill_id = b.id ORDER BY sd.id DESC LIMIT 1) \
+                     FROM bills b WHERE b.id = $1",
+                    &[i(d.bill_id)],
+                )?;
+                let c = Cols::new(&row);
+                let owed_by = match c.opt_int(1)? {
+                    Some(u) => u,
+                    None => c.opt_int(0)?.unwrap_or(0),
+                };
+                if owed_by != predecessor {
+                    return Err(StoreError::conflict(
+                        "bill",
+                        d.bill_id,
+                        format!(
+                            "bill {} is not owed by {} (taken over by another unit, or not its bill)",
+                            d.bill_id,
+                            s.predecessor.as_str()
+                        ),
+                    ));
+                }
+                let id = db.insert_id(
+                    "recording a bill taken over on a succession",
+                    "INSERT INTO succession_debts (succession_id, bill_id, premiums_fen, late_fees_fen, assumed_on, recorded_by, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    &[
+                        i(succession_id),
+                        i(d.bill_id),
+                        i(d.premiums.fen()),
+                        i(d.late_fees.fen()),
+                        t(assumed_on),
+                        t(actor),
+                        t(at),
+                    ],
+                    || {
+                        StoreError::duplicate(
+                            "succession debt",
+                            format!("bill {} on succession {succession_id}", d.bill_id),
+                        )
+                    },
+                )?;
+                ids.push(id);
+            }
+            audit(
+                db,
+                actor,
+                at,
+                "record_succession_debts",
+                "unit",
+                s.successor.as_str(),
+                json!({
+                    "succession": succession_id, "predecessor": s.predecessor.as_str(),
+                    "kind": s.kind.as_str(), "assumed_on": assumed_on.to_string(),
+                    "bills": debts.iter().map(|d| json!({
+                        "bill": d.bill_id, "premiums_fen": d.premiums.fen(),
+                        "late_fees_fen": d.late_fees.fen(),
+                    })).collect::<Vec<_>>(),
+                }),
+            )?;
+            let first = ids.iter().copied().min().unwrap_or(0);
+            debts_where(
+                db,
+                "d.succession_id = $1 AND d.id >= $2",
+                &[i(succession_id), i(first)],
+            )
+        })
+    }
+
+    fn succession_debts_touching(
+        &self,
+        unit: &CreditCode,
+    ) -> Result<Vec<SuccessionDebtRow>, StoreError> {
+        self.backend.read(|db| {
+            debts_where(
+                db,
+                "bu.credit_code = $1 OR p.credit_code = $1 OR u.credit_code = $1",
+                &[t(unit.as_str())],
+            )
         })
     }
 }

@@ -315,6 +315,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0330_monitor_run_failures.sql"),
         postgres: include_str!("../migrations/postgres/0330_monitor_run_failures.sql"),
     },
+    // Issue 17: a predecessor's unpaid bills taken over by its successor
+    // (Regulations Art 43(1)).
+    Migration {
+        version: 340,
+        name: "succession_debts",
+        sqlite: include_str!("../migrations/sqlite/0340_succession_debts.sql"),
+        postgres: include_str!("../migrations/postgres/0340_succession_debts.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

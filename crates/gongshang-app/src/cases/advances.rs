@@ -851,11 +851,29 @@ impl App {
     ) -> Result<UnitAdvanceDebts, AppError> {
         actor.authorize(Action::ReadRegistry)?;
         actor.require_reach(actor.reaches_unit(Some(unit)), "unit", unit.as_str())?;
-        let advances = self
-            .store
-            .advances_of_unit(unit.as_str())?
+        // Regulations Arts 43(1) and 62 (issue 17): the advances of a
+        // predecessor's cases are owed by the unit that bears their liability
+        // today, the successor of a division, merger or transfer; and no
+        // longer by the predecessor.
+        let mut rows = Vec::new();
+        for a in self.store.advances_of_unit(unit.as_str())? {
+            if a.ground == Ground::EmployerUnpaid
+                && self.advance_debtor_unit(&a)?.is_none_or(|d| &d == unit)
+            {
+                rows.push(a);
+            }
+        }
+        for p in self.predecessors_of(unit)? {
+            for a in self.store.advances_of_unit(p.as_str())? {
+                if a.ground == Ground::EmployerUnpaid
+                    && self.advance_debtor_unit(&a)?.as_ref() == Some(unit)
+                {
+                    rows.push(a);
+                }
+            }
+        }
+        let advances = rows
             .into_iter()
-            .filter(|a| a.ground == Ground::EmployerUnpaid)
             .map(|a| self.advance_view(a))
             .collect::<Result<Vec<_>, _>>()?;
         let outstanding = Money::from_fen(advances.iter().map(|a| a.outstanding.fen()).sum());
@@ -864,6 +882,22 @@ impl App {
             advances,
             outstanding,
         })
+    }
+}
+
+impl App {
+    /// The unit that owes an advance on the unit's ground today: the one
+    /// bearing the case's liability (`liability::liable_unit`); none when a
+    /// division leaves it undetermined or the case names no unit.
+    fn advance_debtor_unit(&self, a: &AdvanceRow) -> Result<Option<CreditCode>, AppError> {
+        let Some(row) = self.store.case_by_number(&a.case_number)? else {
+            return Ok(None);
+        };
+        let Some(unit) = row.unit else {
+            return Ok(None);
+        };
+        let view = self.liability_answer(unit, row.accident_date, None, Some(&row.person))?;
+        Ok(view.answer.liable_unit().copied())
     }
 }
 

@@ -55,6 +55,44 @@ pub struct PayerLine {
     /// The article the payer rests on (Art 62(2) or 62(3)); none: the
     /// Regulations' own payer.
     pub article: Option<gongshang_rules::trace::Article>,
+    /// For an employer's line: the unit that pays it (these months of a
+    /// monthly item), by `liability::liable_unit`; none when a division
+    /// leaves it undetermined, or the payer is not the employer.
+    pub unit: Option<CreditCode>,
+    /// The succession that made `unit` the payer (Regulations Art 43(1)),
+    /// when it is not the case's own unit.
+    pub succession: Option<PayerSuccession>,
+}
+
+/// A division, merger or transfer that moved an employer's line to the
+/// successor (Regulations Art 43(1)).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PayerSuccession {
+    pub kind: gongshang_domain::liability::SuccessionKind,
+    pub effective_on: Date,
+    pub document: Option<String>,
+}
+
+/// The units that pay an employer's items over time: the case's unit from
+/// the accident, then each successor from the day its succession took
+/// effect (`liability::liable_unit` asked today).
+#[derive(Clone, Debug, Default)]
+struct EmployerUnits {
+    /// (from day, unit, the succession that moved it there).
+    steps: Vec<(Date, Option<CreditCode>, Option<PayerSuccession>)>,
+}
+
+impl EmployerUnits {
+    /// The unit paying on `day`.
+    fn on(&self, day: Date) -> (Option<CreditCode>, Option<PayerSuccession>) {
+        self.steps
+            .iter()
+            .rev()
+            .find(|(from, _, _)| *from <= day)
+            .or(self.steps.first())
+            .map(|(_, u, s)| (*u, s.clone()))
+            .unwrap_or((None, None))
+    }
 }
 
 /// Who pays what on a case, and since when.
@@ -216,14 +254,30 @@ impl App {
         let covered = answer.covers.iter().any(|c| c.scheme_id == row.scheme_id);
         let uninsured = !covered && answer.reason != CoverageReason::Suspended;
         let back_payment = if uninsured {
-            self.store
-                .back_payments_of_unit(&unit)?
-                .into_iter()
-                .find(|b| {
-                    b.scheme_id == row.scheme_id
+            // The back-payment may be the successor's: after a division,
+            // merger or transfer it bears the predecessor's liability
+            // (Regulations Art 43(1)) and pays back its uninsured period
+            // (Art 62(3)); the earliest settled of any of them counts.
+            let mut units = vec![unit];
+            let view = self.liability_answer(unit, row.accident_date, None, Some(&row.person))?;
+            for s in &view.answer.steps {
+                if !units.contains(&s.unit) {
+                    units.push(s.unit);
+                }
+            }
+            let mut found: Option<BackPaymentRow> = None;
+            for u in &units {
+                for b in self.store.back_payments_of_unit(u)? {
+                    if b.scheme_id == row.scheme_id
                         && b.period_from <= row.accident_date
                         && row.accident_date <= b.period_until
-                })
+                        && found.as_ref().is_none_or(|f| b.settled_on < f.settled_on)
+                    {
+                        found = Some(b);
+                    }
+                }
+            }
+            found
         } else {
             None
         };
@@ -266,6 +320,8 @@ impl App {
                     _ => None,
                 }
             };
+        let employer = self.employer_units(&row)?;
+        let today = self.case_today();
         let approved = self.approved_award(row.id)?;
         let mut lines = Vec::new();
         let mut award_to_recompute = false;
@@ -279,6 +335,13 @@ impl App {
                 .filter(|i| i.periodicity == Periodicity::OneTime)
             {
                 let regular_fund = it.citation.contains("第62条") || it.payer == Payer::Fund;
+                // A one-time item the employer owes is owed today by the
+                // unit that bears the liability today.
+                let (unit, succession) = if it.payer == Payer::Employer {
+                    employer.on(today)
+                } else {
+                    (None, None)
+                };
                 lines.push(PayerLine {
                     item: it.item,
                     beneficiary: it.beneficiary.clone(),
@@ -287,6 +350,8 @@ impl App {
                     from_month: None,
                     until_month: None,
                     article: article(it.payer, regular_fund),
+                    unit,
+                    succession,
                 });
             }
         }
@@ -305,7 +370,7 @@ impl App {
                             && i.citation.contains("第62条")
                     })
                 });
-            lines.push(PayerLine {
+            let line = PayerLine {
                 item: b.item,
                 beneficiary: b.beneficiary.clone(),
                 periodicity: Periodicity::Monthly,
@@ -313,7 +378,14 @@ impl App {
                 from_month: Some(b.start_month),
                 until_month: b.end_month,
                 article: article(b.payer, regular_fund),
-            });
+                unit: None,
+                succession: None,
+            };
+            if b.payer == Payer::Employer {
+                lines.extend(split_by_employer(line, &employer));
+            } else {
+                lines.push(line);
+            }
         }
         // A bill is the fund's when its first day of service is: the first
         // such day by the rule.
@@ -334,4 +406,110 @@ impl App {
             award_to_recompute,
         })
     }
+
+    /// The units that pay the employer's items of a case: its unit, then
+    /// each successor of a division, merger or transfer taking effect after
+    /// the accident (Regulations Art 43(1)); a division that leaves the
+    /// worker's unit undetermined pays under no unit until the clerk says.
+    fn employer_units(&self, row: &CaseRow) -> Result<EmployerUnits, AppError> {
+        let Some(unit) = row.unit else {
+            return Ok(EmployerUnits::default());
+        };
+        let view = self.liability_answer(
+            unit,
+            row.accident_date,
+            Some(self.case_today()),
+            Some(&row.person),
+        )?;
+        let mut steps = vec![(row.accident_date, Some(unit), None)];
+        for s in &view.answer.steps {
+            match s.rule {
+                gongshang_domain::liability::LiabilityRule::Successor(kind) => {
+                    steps.push((
+                        s.from,
+                        Some(s.unit),
+                        Some(PayerSuccession {
+                            kind,
+                            effective_on: s.from,
+                            document: s.document.clone(),
+                        }),
+                    ));
+                }
+                // A secondment or an unqualified contractor: the unit the
+                // liability lies with from the injury.
+                _ if s.from <= row.accident_date || steps.len() == 1 => {
+                    steps[0].1 = Some(s.unit);
+                }
+                _ => {}
+            }
+        }
+        if let gongshang_domain::liability::Liable::Undetermined { candidates } =
+            &view.answer.liable
+        {
+            // A division into several units and the worker with none of
+            // them: no unit pays from the division's day until the clerk
+            // says which one took the worker (an engagement with it).
+            let day = self
+                .store
+                .successions_from(&[steps.last().and_then(|s| s.1).unwrap_or(unit)])?
+                .iter()
+                .filter(|s| candidates.contains(&s.successor))
+                .map(|s| s.effective_on)
+                .min();
+            if let Some(day) = day {
+                steps.push((
+                    day,
+                    None,
+                    Some(PayerSuccession {
+                        kind: gongshang_domain::liability::SuccessionKind::Division,
+                        effective_on: day,
+                        document: None,
+                    }),
+                ));
+            }
+        }
+        Ok(EmployerUnits { steps })
+    }
+}
+
+/// A monthly employer's line cut at each succession within its months: the
+/// successor pays from the month its succession takes effect (the month of
+/// the day, whatever the day; DESIGN.md).
+fn split_by_employer(line: PayerLine, employer: &EmployerUnits) -> Vec<PayerLine> {
+    let Some(start) = line.from_month else {
+        return vec![line];
+    };
+    let mut out: Vec<PayerLine> = Vec::new();
+    let mut cuts: Vec<(Month, Option<CreditCode>, Option<PayerSuccession>)> = Vec::new();
+    for (from, unit, succession) in &employer.steps {
+        let m = Month::of(*from);
+        let m = if m < start { start } else { m };
+        if line.until_month.is_some_and(|u| m > u) {
+            continue;
+        }
+        // a later step in the same month replaces the earlier one
+        cuts.retain(|(cm, _, _)| *cm < m);
+        cuts.push((m, *unit, succession.clone()));
+    }
+    if cuts.is_empty() {
+        return vec![line];
+    }
+    for (i, (m, unit, succession)) in cuts.iter().enumerate() {
+        let until = match cuts.get(i + 1) {
+            Some((next, _, _)) => Some(previous_month(*next)),
+            None => line.until_month,
+        };
+        out.push(PayerLine {
+            from_month: Some(*m),
+            until_month: until,
+            unit: *unit,
+            succession: succession.clone(),
+            ..line.clone()
+        });
+    }
+    out
+}
+
+fn previous_month(m: Month) -> Month {
+    m.first_day().yesterday().map(Month::of).unwrap_or(m)
 }

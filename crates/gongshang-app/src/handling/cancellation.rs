@@ -119,6 +119,18 @@ impl App {
             .at("national", "contribution.late_fee_daily_rate", today)?
             .rate();
         let mut owed = Owed::default();
+        // Regulations Art 43(1) (issue 17): bills a successor took over are
+        // its debts, no longer this unit's; those this unit took over are.
+        let (passed_on, taken_over) = self.debts_moved(unit)?;
+        for d in &taken_over {
+            let status = self.store.bill_status(d.bill_id)?;
+            let (premiums, late_fees) = self.bill_owes_today(&status)?;
+            owed.premiums = owed.premiums.checked_add(premiums).unwrap_or(owed.premiums);
+            owed.late_fees = owed
+                .late_fees
+                .checked_add(late_fees)
+                .unwrap_or(owed.late_fees);
+        }
         let mut after_id = 0;
         loop {
             let page = self.store.bill_rows(&ListQuery {
@@ -128,7 +140,10 @@ impl App {
                 outstanding_only: true,
                 ..ListQuery::default()
             })?;
-            for b in &page {
+            for b in page
+                .iter()
+                .filter(|b| !passed_on.contains(&b.status.bill_id))
+            {
                 let s = &b.status;
                 owed.premiums = owed
                     .premiums
@@ -145,7 +160,12 @@ impl App {
         }
         // and the late fees assessed on bills it paid late, not yet paid
         // (Social Insurance Law Art 86; migration 0310)
-        for b in self.store.late_fees_of_unit(unit)? {
+        for b in self
+            .store
+            .late_fees_of_unit(unit)?
+            .into_iter()
+            .filter(|b| !passed_on.contains(&b.bill_id))
+        {
             owed.late_fees = owed.late_fees.checked_add(b.owed).unwrap_or(owed.late_fees);
         }
         Ok(owed)

@@ -23,6 +23,7 @@ mod recurrence;
 mod scheme_claims;
 mod simulation;
 mod simulation_jobs;
+mod succession;
 mod tickets;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
