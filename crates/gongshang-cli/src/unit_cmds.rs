@@ -256,6 +256,17 @@ pub enum SuccessionCmd {
     },
     /// The successions a unit took part in
     List { unit: String },
+    /// Have --successor of a recorded merger or transfer take over PREDECESSOR's unpaid
+    /// bills and late fees (Regulations Art 43(1), Civil Code Art 67(1)); all or none;
+    /// again: only what was billed since
+    TakeOverDebts {
+        predecessor: String,
+        #[arg(long)]
+        successor: String,
+    },
+    /// What a unit took over from its predecessors: bills and late fees it owes, the
+    /// employer-paid benefits of their cases it pays, its own bills another unit took over
+    Inherited { unit: String },
     /// Move PREDECESSOR's running enrolments to --successor of a recorded division, merger or
     /// transfer (Regulations Art 43(1), the 变更登记): each ends the day before the
     /// succession and continues there; all or none
@@ -539,6 +550,42 @@ fn print_payers(p: &gongshang_app::cases::CasePayers, zh: bool) {
             l.until_month.map(|m| m.to_string()).unwrap_or_default(),
             l.article.map_or("", |a| if zh { a.zh } else { a.en })
         );
+        // Regulations Art 43(1): the unit that pays an employer's line, and
+        // the succession that made it the payer.
+        if let Some(u) = l.unit {
+            match &l.succession {
+                Some(s) => println!(
+                    "      {} {} ({} {}, {})",
+                    if zh { "支付单位" } else { "paid by" },
+                    u.as_str(),
+                    if zh {
+                        s.kind.label_zh()
+                    } else {
+                        s.kind.label_en()
+                    },
+                    s.effective_on,
+                    if zh {
+                        "承继单位，条例第四十三条第一款"
+                    } else {
+                        "successor, Regulations Art 43(1)"
+                    }
+                ),
+                None => println!(
+                    "      {} {}",
+                    if zh { "支付单位" } else { "paid by" },
+                    u.as_str()
+                ),
+            }
+        } else if l.succession.is_some() {
+            println!(
+                "      {}",
+                if zh {
+                    "分立后承继单位待定：请在转移参保关系时指明该职工"
+                } else {
+                    "after a division the successor is undetermined: name the worker in the enrolment transfer"
+                }
+            );
+        }
     }
     if p.award_to_recompute {
         println!(
@@ -639,6 +686,94 @@ pub fn run(cmd: &UnitCmd, out: &Out) -> Result<(), CliError> {
                             format!("{} enrolments moved", t.moved.len())
                         }
                     );
+                }
+            }
+            SuccessionCmd::TakeOverDebts {
+                predecessor,
+                successor,
+            } => {
+                let t = app.take_over_debts(
+                    &actor,
+                    &credit("predecessor", predecessor)?,
+                    &credit("successor", successor)?,
+                )?;
+                if out.json {
+                    json(&t);
+                } else {
+                    for d in &t.taken {
+                        println!(
+                            "{} {} {} {} {} → {}",
+                            d.bill_id,
+                            d.reference,
+                            d.premiums,
+                            d.late_fees,
+                            d.from_unit.as_str(),
+                            d.to_unit.as_str()
+                        );
+                    }
+                    eprintln!(
+                        "{}",
+                        match (t.already_recorded, zh) {
+                            (true, true) => "已全部承继，未作更改".to_owned(),
+                            (true, false) => "taken over before: nothing changed".to_owned(),
+                            (false, true) => format!("承继欠费账单 {} 张", t.taken.len()),
+                            (false, false) => format!("{} bills taken over", t.taken.len()),
+                        }
+                    );
+                }
+            }
+            SuccessionCmd::Inherited { unit } => {
+                let i = app.inherited_of_unit(&actor, &credit("unit", unit)?)?;
+                if out.json {
+                    json(&i);
+                } else {
+                    println!(
+                        "{}",
+                        if zh {
+                            "承继的欠费（社会保险费、滞纳金）"
+                        } else {
+                            "bills taken over (premiums, late fees owed today)"
+                        }
+                    );
+                    for d in &i.debts {
+                        println!(
+                            "  {} {} {} {} {} ({} {})",
+                            d.taken_over.bill_id,
+                            d.taken_over.reference,
+                            d.taken_over.bill_unit.as_str(),
+                            d.premiums,
+                            d.late_fees,
+                            if zh {
+                                d.taken_over.kind.label_zh()
+                            } else {
+                                d.taken_over.kind.label_en()
+                            },
+                            d.taken_over.effective_on
+                        );
+                    }
+                    println!(
+                        "{}",
+                        if zh {
+                            "承继支付的定期待遇（条例第四十三条第一款）"
+                        } else {
+                            "periodic benefits paid as successor (Regulations Art 43(1))"
+                        }
+                    );
+                    for b in &i.benefits {
+                        println!(
+                            "  {} {} {} {} {}.. {}",
+                            b.case_number,
+                            b.case_unit.as_str(),
+                            if zh {
+                                b.item.label_zh()
+                            } else {
+                                b.item.label_en()
+                            },
+                            b.beneficiary,
+                            b.from_month,
+                            b.amount.map(|a| a.to_string()).unwrap_or_default()
+                        );
+                    }
                 }
             }
             SuccessionCmd::List { unit } => {

@@ -1116,6 +1116,18 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
         .map_err(|e| AppError::invalid("succession", e.to_string()))?;
         if let Err(e) = app.record_succession(&clerk(), predecessor, &req) {
             report.notes.push(format!("succession not recorded: {e}"));
+        } else {
+            // Issue 17: the successor takes over the predecessor's unpaid
+            // bills and late fees, and pays the employer's items of its case
+            // from 2026-06: the successor's page shows what it inherited.
+            report
+                .samples
+                .push(("inherited_unit", successor.code.as_str().to_owned()));
+            if let Err(e) = app.take_over_debts(&clerk(), predecessor, &successor.code) {
+                report
+                    .notes
+                    .push(format!("no unpaid bill taken over on the merger: {e}"));
+            }
         }
     }
     // ---- Regulations Art 62(2): a worker the demo's enterprise never

@@ -663,6 +663,38 @@ fn regs_art43_1_a_merger_recorded_on_the_command_line_moves_the_liability() {
         db,
     ]);
     assert!(!twice.status.success());
+    // Issue 17: the successor takes over the predecessor's unpaid bills;
+    // the synthetic registry bills nothing, so nothing is owed (refused,
+    // saying so), and the successor has inherited nothing yet.
+    let nothing = gongshang(&[
+        "unit",
+        "succession",
+        "take-over-debts",
+        a,
+        "--successor",
+        b,
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]);
+    assert!(!nothing.status.success());
+    assert!(
+        String::from_utf8_lossy(&nothing.stderr).contains("owes no premiums"),
+        "{}",
+        String::from_utf8_lossy(&nothing.stderr)
+    );
+    let inherited = ok(gongshang(&[
+        "unit",
+        "succession",
+        "inherited",
+        b,
+        "--db",
+        db,
+        "--lang",
+        "en",
+    ]));
+    assert!(inherited.contains("bills taken over"), "{inherited}");
 }
 
 /// Regulations Art 62(3): `unit back-payment record|list` on a unit of a

@@ -15,6 +15,7 @@ pub mod enrollment;
 pub mod fund;
 pub mod handling;
 pub mod holidays;
+pub mod inherited;
 pub mod late_fees;
 pub mod liability;
 pub mod matching;
@@ -62,6 +63,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(missing::router())
         .merge(recurrences::router())
         .merge(liability::router())
+        .merge(inherited::router())
         .merge(payers::router())
         .merge(advances::router())
         .merge(revisions::router())

@@ -148,6 +148,16 @@ pub struct PayerLineView {
     pub until_month: Option<String>,
     /// The article the payer rests on (Regulations Art 62(2) or 62(3)).
     pub article: Option<String>,
+    /// An employer's line: the credit code of the unit that pays it (these
+    /// months), by who bears the liability (Regulations Art 43); absent
+    /// when a division leaves it undetermined.
+    pub unit: Option<String>,
+    /// When `unit` is a successor: `division`, `merger` or `transfer`.
+    pub succession_kind: Option<String>,
+    /// YYYY-MM-DD: the day that succession took effect.
+    pub succession_effective_on: Option<String>,
+    /// The succession's change of registration or agreement.
+    pub succession_document: Option<String>,
 }
 
 /// Who pays what on a case, and since when.
@@ -200,6 +210,13 @@ impl From<&CasePayers> for CasePayersView {
                     from_month: l.from_month.map(|m| m.to_string()),
                     until_month: l.until_month.map(|m| m.to_string()),
                     article: l.article.map(|a| a.zh.to_owned()),
+                    unit: l.unit.map(|u| u.as_str().to_owned()),
+                    succession_kind: l.succession.as_ref().map(|s| s.kind.as_str().to_owned()),
+                    succession_effective_on: l
+                        .succession
+                        .as_ref()
+                        .map(|s| s.effective_on.to_string()),
+                    succession_document: l.succession.as_ref().and_then(|s| s.document.clone()),
                 })
                 .collect(),
             medical_fund_from: p.medical_fund_from.map(|d| d.to_string()),

@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
             "/units/{id}/enrollment-transfer",
             post(transfer_enrollments),
         )
+        .route("/units/{id}/debt-takeover", post(take_over_debts))
         .route("/units/{id}/cancellation", post(cancel_unit))
         .route("/units/{id}/late-fees", post(pay_late_fee))
 }
@@ -94,6 +95,13 @@ pub struct ChangeForm {
     amount: String,
     paid_on: String,
     idempotency_key: String,
+}
+
+impl ChangeForm {
+    /// The successor chosen in a unit form, as typed.
+    pub fn successor(&self) -> &str {
+        &self.successor
+    }
 }
 
 /// What the person's page shows of these records.
@@ -458,6 +466,27 @@ async fn transfer_enrollments(
     .await
 }
 
+/// Regulations Art 43(1) (issue 17): the clerk has the successor of a
+/// recorded merger or transfer take over this unit's unpaid bills and late
+/// fees; back to the unit's `#inherited`, or the page with the refusal.
+async fn take_over_debts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    let form = "debt_takeover".to_owned();
+    unit_change(state, ctx, id, form, "inherited", f, |app, actor, d, f| {
+        app.take_over_debts(
+            actor,
+            &d.unit.credit_code,
+            &code("successor", &f.successor)?,
+        )
+        .map(drop)
+    })
+    .await
+}
+
 /// Decree 765 Art 10: the clerk cancels the unit's registration once it
 /// owes nothing and nothing of it runs on; refused in the form, at the
 /// field or above it (what is owed, what still runs).
@@ -682,11 +711,11 @@ pub fn person_section(ctx: &Ctx, d: &PersonDetail, c: &Changes, failed: Failed) 
 }
 
 /// The failed form of this name, if the refusal came from it.
-fn failed_of<'a>(failed: Failed<'a>, form: &str) -> Failed<'a> {
+pub(super) fn failed_of<'a>(failed: Failed<'a>, form: &str) -> Failed<'a> {
     failed.filter(|(_, f)| f.form == form)
 }
 
-fn invalid(e: Option<&AppError>, field: &str) -> Option<&'static str> {
+pub(super) fn invalid(e: Option<&AppError>, field: &str) -> Option<&'static str> {
     e.is_some_and(|e| e.field() == Some(field))
         .then_some("true")
 }

@@ -27,6 +27,7 @@ mod fund;
 mod grading;
 mod handling;
 mod holidays;
+mod inherited;
 mod intake;
 mod liability;
 mod matching;

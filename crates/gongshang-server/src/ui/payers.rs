@@ -94,7 +94,19 @@ fn lines_table(ctx: &Ctx, p: &CasePayers) -> Markup {
                 tbody { @for l in &p.lines { tr {
                     td { (ctx.t(l.item.label_zh(), l.item.label_en())) }
                     td { (beneficiary_words(ctx.lang, &l.beneficiary)) }
-                    td { strong { (payer_words(ctx, l.payer)) } }
+                    td {
+                        strong { (payer_words(ctx, l.payer)) }
+                        // Regulations Art 43(1): the unit that pays an
+                        // employer's line, a successor with its succession.
+                        @if let Some(u) = l.unit {
+                            br; code.payer-unit { (u.as_str()) }
+                            @if let Some(s) = &l.succession {
+                                " " span.tag { (ctx.t("承继单位", "successor")) " · " (ctx.t(s.kind.label_zh(), s.kind.label_en())) " " (s.effective_on) }
+                            }
+                        } @else if l.succession.is_some() {
+                            br; span.tag.warn { (ctx.t("分立后承继单位待定", "successor undetermined after a division")) }
+                        }
+                    }
                     td { @match (l.periodicity, l.from_month) {
                         (Periodicity::Monthly, Some(m)) => { (m.to_string()) }
                         _ => { (ctx.t("一次性", "once")) }

@@ -200,6 +200,13 @@ pub(super) async fn unit_page(
                 } else {
                     Vec::new()
                 };
+            // Regulations Art 43(1): what it took over from predecessors.
+            let inherited =
+                if actor.may(Action::ReadBills) && actor.reaches_unit(Some(&d.unit.credit_code)) {
+                    Some(app.inherited_of_unit(&actor, &d.unit.credit_code)?)
+                } else {
+                    None
+                };
             Ok::<_, gongshang_app::AppError>((
                 d,
                 successions,
@@ -207,11 +214,12 @@ pub(super) async fn unit_page(
                 credit,
                 cancelled,
                 late_fees,
+                inherited,
             ))
         })
         .await;
     match loaded {
-        Ok((d, successions, registrations, credit, cancelled, late_fees)) => {
+        Ok((d, successions, registrations, credit, cancelled, late_fees, inherited)) => {
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
             let tickets = super::tickets::tickets_about(state, ctx, SubjectKind::Bill, refs).await;
             let body = html! {
@@ -220,7 +228,9 @@ pub(super) async fn unit_page(
                 (super::liability::successions_section(ctx, d.unit.credit_code.as_str(), &successions, html! {
                     (super::engagements::succession_form(ctx, id, failed))
                     (super::engagements::transfer_form(ctx, id, d.unit.credit_code.as_str(), &successions, failed))
+                    (super::inherited::debt_takeover_form(ctx, id, d.unit.credit_code.as_str(), &successions, failed))
                 }))
+                (super::inherited::inherited_section(ctx, inherited.as_ref()))
                 @if let Some(regs) = &registrations {
                     (super::handling::registrations_section(ctx, d.unit.id, regs, &d.enrollments, None))
                 }

@@ -338,3 +338,39 @@ fn decree765_art10_the_unit_page_refuses_to_cancel_a_unit_that_still_insures_peo
     // Said in the clerk's words, not the generic "done meanwhile".
     assert!(!r.body.contains("可能已被他人办理"), "{}", r.body);
 }
+
+/// Regulations Art 43(1) on the unit's page (issue 17): the demo's merger
+/// (2026-06-01) had the successor take over the predecessor's unpaid bills;
+/// the successor's page lists them in `#inherited` in the reader's language,
+/// and the predecessor's page what it passed on, to the clerk; the clerk
+/// taking them over again changes nothing.
+#[test]
+fn regs_art43_1_the_successor_s_page_shows_what_it_took_over() {
+    let clerk = sign_in("clerk");
+    let report = &demo().report;
+    let successor = report
+        .samples
+        .iter()
+        .find(|(w, _)| *w == "inherited_unit")
+        .map(|(_, c)| c.clone())
+        .unwrap_or_else(|| panic!("the demo's merger: {:?}", report.notes));
+    let page_of = |code: &str| {
+        let list = get(&format!("/units?q={code}"), &clerk).body;
+        list.split("href=\"/units/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .map(|id| format!("/units/{id}"))
+            .expect("the unit's page")
+    };
+    let page = get(&page_of(&successor), &clerk).body;
+    assert!(
+        page.contains("id=\"inherited\""),
+        "{:?}\n{page}",
+        report.notes
+    );
+    assert!(page.contains("承继的责任"), "{page}");
+    assert!(page.contains("id=\"inherited-debts\""), "{page}");
+    let en = get(&format!("{}?lang=en", page_of(&successor)), &clerk).body;
+    assert!(en.contains("Taken over from predecessors"), "{en}");
+    assert!(en.contains("Unpaid bills taken over"), "{en}");
+}

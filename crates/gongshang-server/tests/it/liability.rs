@@ -257,3 +257,49 @@ fn regs_art43_1_the_api_moves_a_merged_unit_s_enrolments_to_its_successor() {
         assert_eq!(r.status, 409, "{}", r.body);
     });
 }
+
+#[test]
+fn regs_art43_1_the_api_has_the_successor_take_over_a_merged_unit_s_unpaid_bills() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let clerk = s.token("clerk");
+        let (a, b) = (f.unit_a.as_str(), f.unit_b.as_str());
+        let takeover = format!("/api/v1/units/{a}/successions/{b}/debt-takeover");
+        let r = s.send(req("POST", &takeover).bearer(clerk));
+        assert_eq!(r.status, 404, "no succession yet: {}", r.body);
+        let merger = json!({
+            "successor": b, "kind": "merger", "effective_on": "2025-06-01",
+            "document": "穗人社变更〔2025〕6号"
+        });
+        let r = s.send(
+            req("POST", format!("/api/v1/units/{a}/successions"))
+                .bearer(clerk)
+                .json(&merger),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let r = s.send(req("POST", &takeover).bearer(s.token("unit_b")));
+        assert_eq!(r.status, 403, "{}", r.body);
+        let r = s.send(req("POST", &takeover).bearer(clerk));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let t = r.json();
+        assert_eq!(t["already_recorded"], false, "{t}");
+        assert_eq!(t["taken"][0]["bill_id"], f.bill_a, "{t}");
+        assert_eq!(t["taken"][0]["to_unit"], b, "{t}");
+        assert!(t["basis"].as_str().unwrap().contains("43"), "{t}");
+        let r = s.send(req("POST", &takeover).bearer(clerk));
+        assert_eq!(r.json()["already_recorded"], true, "{}", r.body);
+        // The successor reads what it inherited; the predecessor what it
+        // passed on; another unit nothing.
+        let r =
+            s.send(req("GET", format!("/api/v1/units/{b}/inherited")).bearer(s.token("unit_b")));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let i = r.json();
+        assert_eq!(i["debts"][0]["taken_over"]["bill_unit"], a, "{i}");
+        assert_ne!(i["debts_total"], "0.00", "{i}");
+        let r = s.send(req("GET", format!("/api/v1/units/{a}/inherited")).bearer(clerk));
+        assert_eq!(r.json()["passed_on"][0]["bill_id"], f.bill_a, "{}", r.body);
+        let r =
+            s.send(req("GET", format!("/api/v1/units/{b}/inherited")).bearer(s.token("unit_a")));
+        assert_eq!(r.status, 404, "{}", r.body);
+    });
+}
