@@ -230,14 +230,16 @@ impl App {
                 _ => break,
             }
         }
-        for f in self.store.late_fees_of_unit(predecessor)? {
-            if f.owed > Money::ZERO && !candidates.contains_key(&f.bill_id) {
-                candidates.insert(f.bill_id, self.store.bill_status(f.bill_id)?);
-            }
-        }
-        for d in &owed_through {
-            if !candidates.contains_key(&d.bill_id) {
-                candidates.insert(d.bill_id, self.store.bill_status(d.bill_id)?);
+        let more = self
+            .store
+            .late_fees_of_unit(predecessor)?
+            .into_iter()
+            .filter(|f| f.owed > Money::ZERO)
+            .map(|f| f.bill_id)
+            .chain(owed_through.iter().map(|d| d.bill_id));
+        for bill in more {
+            if let std::collections::btree_map::Entry::Vacant(v) = candidates.entry(bill) {
+                v.insert(self.store.bill_status(bill)?);
             }
         }
         let before: Vec<i64> = self
