@@ -315,6 +315,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0330_monitor_run_failures.sql"),
         postgres: include_str!("../migrations/postgres/0330_monitor_run_failures.sql"),
     },
+    // Issue 13: an order import's progress has a total.
+    Migration {
+        version: 350,
+        name: "import_rows_expected",
+        sqlite: include_str!("../migrations/sqlite/0350_import_rows_expected.sql"),
+        postgres: include_str!("../migrations/postgres/0350_import_rows_expected.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue
