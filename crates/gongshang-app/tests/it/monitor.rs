@@ -725,11 +725,15 @@ fn life_events_and_matching_say_the_monitoring_run_after_them() {
             )]
         };
         // Before any run there is nothing to be incremental after.
-        let first = app.import_life_events(&ACTOR, &event("2025-07-01")).unwrap();
+        let first = app
+            .import_life_events(&ACTOR, &event("2025-07-01"))
+            .unwrap();
         assert!(first.stored, "{first:?}");
         assert_eq!(first.monitoring, None);
         app.run_monitor(&ACTOR).unwrap();
-        let ran = app.import_life_events(&ACTOR, &event("2025-07-02")).unwrap();
+        let ran = app
+            .import_life_events(&ACTOR, &event("2025-07-02"))
+            .unwrap();
         assert!(
             matches!(ran.monitoring, Some(AfterImportRun::Ran { .. })),
             "{ran:?}"
@@ -743,14 +747,20 @@ fn life_events_and_matching_say_the_monitoring_run_after_them() {
         );
 
         app.fail_monitor_runs_with(Some("disk full"));
-        let failed = app.import_life_events(&ACTOR, &event("2025-07-03")).unwrap();
+        let failed = app
+            .import_life_events(&ACTOR, &event("2025-07-03"))
+            .unwrap();
         assert!(failed.stored && failed.added == 1, "the import stands");
         assert!(
             matches!(&failed.monitoring, Some(AfterImportRun::Failed { reason }) if reason.contains("disk full")),
             "{failed:?}"
         );
         assert_eq!(
-            app.monitor_status(&ACTOR).unwrap().failure.expect("kept").cause,
+            app.monitor_status(&ACTOR)
+                .unwrap()
+                .failure
+                .expect("kept")
+                .cause,
             "life events"
         );
         let run = app
@@ -761,7 +771,11 @@ fn life_events_and_matching_say_the_monitoring_run_after_them() {
             "{run:?}"
         );
         assert_eq!(
-            app.monitor_status(&ACTOR).unwrap().failure.expect("kept").cause,
+            app.monitor_status(&ACTOR)
+                .unwrap()
+                .failure
+                .expect("kept")
+                .cause,
             format!("matching run {}", run.run.id)
         );
         app.fail_monitor_runs_with(None);
