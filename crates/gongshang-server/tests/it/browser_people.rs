@@ -321,6 +321,11 @@ fn in_headless_chromium_a_platform_follows_a_large_upload_on_a_progress_bar() {
                 "the rows in words too: {words}"
             );
             if !shot {
+                b.cmd(
+                    "POST",
+                    "/execute/sync",
+                    Some(serde_json::json!({"script": "var p=document.getElementById('import-progress');if(p){p.scrollIntoView({block:'center'});}", "args": []})),
+                );
                 b.screenshot("platform-upload-progress");
                 shot = true;
             }
