@@ -227,6 +227,10 @@ pub struct ImportProgress {
     /// Rows of the batches committed so far (stored, already there, or in
     /// conflict).
     pub rows_done: u64,
+    /// The rows the import stores in all, once known (an API request, a
+    /// page's upload and the CLI's file all set it before their first
+    /// batch; an import made batch by batch through the app may not).
+    pub rows_expected: Option<u64>,
     pub started_at: jiff::Timestamp,
     /// When the last batch committed (or the import began).
     pub heartbeat_at: jiff::Timestamp,
@@ -1094,9 +1098,22 @@ impl App {
                 import_id: s.id,
                 source: s.source.clone(),
                 rows_done: s.rows_added + s.rows_duplicate + s.rows_conflict,
+                rows_expected: s.rows_expected,
                 started_at: s.started_at,
                 heartbeat_at: s.heartbeat_at,
             }))
+    }
+
+    /// Records the rows an order import under way will store, once known
+    /// (issue 13): its progress is then rows done of these.
+    pub fn expect_orders_import_rows(
+        &self,
+        actor: &Actor,
+        import_id: i64,
+        rows_expected: u64,
+    ) -> Result<(), AppError> {
+        actor.authorize(Action::ImportOrders)?;
+        Ok(self.store.expect_import_rows(import_id, rows_expected)?)
     }
 
     /// Begins an order import (its `imports` row); batches follow.
@@ -1216,7 +1233,13 @@ impl App {
             return Ok(report);
         }
         let import_id = self.begin_orders_import(actor, &options.source)?;
-        for (batch, batch_lines) in records.chunks(10_000).zip(lines.chunks(10_000)) {
+        // Its progress is rows done of these (issue 13).
+        if let Err(e) = self.expect_orders_import_rows(actor, import_id, records.len() as u64) {
+            let _ = self.fail_orders_import(actor, import_id, &e.to_string());
+            return Err(e);
+        }
+        let batch_rows = progress_batch_rows(records.len());
+        for (batch, batch_lines) in records.chunks(batch_rows).zip(lines.chunks(batch_rows)) {
             let counts = match self.import_orders_batch(actor, import_id, batch) {
                 Ok(c) => c,
                 Err(e) => {
@@ -1258,6 +1281,13 @@ impl App {
             })
             .collect())
     }
+}
+
+/// The rows of one committed batch of an import held in memory: about a
+/// fiftieth of it, so its progress moves in steps of 2 % or less, but no
+/// fewer than 500 rows (a commit each) and no more than 10,000 (issue 13).
+pub fn progress_batch_rows(rows: usize) -> usize {
+    (rows / 50).clamp(500, 10_000)
 }
 
 /// A stored order under the same key with other content, as a row problem.

@@ -45,6 +45,7 @@ use serde_json::json;
 use crate::actor::{Action, Actor};
 use crate::error::AppError;
 use crate::imports::RowProblem;
+use crate::monitor::AfterImportRun;
 use crate::services::App;
 
 /// The columns of a life-event file.
@@ -73,6 +74,9 @@ pub struct LifeEventImport {
     /// Every refused row; when there is one, nothing was stored.
     pub problems: Vec<RowProblem>,
     pub stored: bool,
+    /// The incremental monitoring run after the import (issue 16): none
+    /// when nothing was stored or no run has recorded watermarks yet.
+    pub monitoring: Option<AfterImportRun>,
 }
 
 /// Which events a run reads.
@@ -124,6 +128,9 @@ pub struct MatchRunView {
     pub hits: Vec<MatchHitRow>,
     /// Benefits verified by data matching in this run.
     pub verified: u64,
+    /// The incremental monitoring run after the matching (issue 16), which
+    /// may have failed without undoing the run.
+    pub monitoring: Option<AfterImportRun>,
 }
 
 /// The benefits due for verification.
@@ -249,6 +256,7 @@ impl App {
             already_there: 0,
             problems,
             stored: false,
+            monitoring: None,
         };
         if !report.problems.is_empty() {
             return Ok(report);
@@ -259,8 +267,9 @@ impl App {
         report.added = added;
         report.already_there = already;
         report.stored = true;
-        // A failure is kept for `/monitor` to show (issue 16).
-        let _ = self.monitor_after_import("life events");
+        // A failure is kept for `/monitor` to show, and said in the answer
+        // (issue 16).
+        report.monitoring = self.monitor_after_import("life events");
         Ok(report)
     }
 
@@ -551,11 +560,12 @@ impl App {
         let hits = self.store.match_hits(Some(run.id))?;
         // The hits are what benefit_after_life_event reads: the life events
         // imported reach the monitoring through them.
-        let _ = self.monitor_after_import(&format!("matching run {}", run.id));
+        let monitoring = self.monitor_after_import(&format!("matching run {}", run.id));
         Ok(MatchRunView {
             run,
             hits,
             verified: verified_count,
+            monitoring,
         })
     }
 

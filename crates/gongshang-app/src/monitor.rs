@@ -261,12 +261,16 @@ impl App {
     /// Makes every monitoring run fail with `reason` until called with
     /// `None`: a store that breaks in the middle of a run cannot be had on
     /// demand, and what people are told of a failed run is tested with it.
-    #[doc(hidden)]
+    /// Only with the `fault-injection` feature, which only the test crates'
+    /// dev-dependencies turn on: the release binary has no such switch
+    /// (DESIGN.md, "How do tests make a monitoring run fail?").
+    #[cfg(feature = "fault-injection")]
     pub fn fail_monitor_runs_with(&self, reason: Option<&str>) {
         *self.monitor_fault.lock().unwrap_or_else(|e| e.into_inner()) = reason.map(str::to_owned);
     }
 
     fn run_monitor_window(&self, actor: &Actor, window: RunWindow) -> Result<RunReport, AppError> {
+        #[cfg(feature = "fault-injection")]
         if let Some(reason) = self
             .monitor_fault
             .lock()

@@ -43,7 +43,9 @@ pub struct App {
     /// after it (on by default; a bulk load or a benchmark turns it off).
     pub(crate) monitor_after_import: std::sync::atomic::AtomicBool,
     /// A fault the next monitoring runs fail with (tests of what people see
-    /// when a run fails; see [`App::fail_monitor_runs_with`]).
+    /// when a run fails; see `App::fail_monitor_runs_with`). Only with the
+    /// `fault-injection` feature, which no release build turns on.
+    #[cfg(feature = "fault-injection")]
     pub(crate) monitor_fault: std::sync::Mutex<Option<String>>,
 }
 
@@ -237,6 +239,7 @@ impl App {
             clock,
             due_day: DEFAULT_DUE_DAY,
             monitor_after_import: std::sync::atomic::AtomicBool::new(true),
+            #[cfg(feature = "fault-injection")]
             monitor_fault: std::sync::Mutex::new(None),
         })
     }

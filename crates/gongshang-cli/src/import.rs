@@ -141,14 +141,21 @@ pub fn run(args: &ImportArgs) -> Result<(), CliError> {
     if summary.notes.len() > 20 {
         println!("... {} bills in all", summary.notes.len());
     }
-    if let Some(line) = summary.monitoring.as_ref().map(monitoring_note) {
-        // A failure goes to stderr as well as stdout: never silent.
-        if matches!(summary.monitoring, Some(AfterImportRun::Failed { .. })) {
+    print_monitoring(summary.monitoring.as_ref());
+    Ok(())
+}
+
+/// Prints the incremental monitoring run after an import or a matching run
+/// (issue 16), when one ran; a failure goes to stderr as well as stdout:
+/// never silent.
+pub fn print_monitoring(m: Option<&AfterImportRun>) {
+    if let Some(m) = m {
+        let line = monitoring_note(m);
+        if matches!(m, AfterImportRun::Failed { .. }) {
             eprintln!("{line}");
         }
         println!("{line}");
     }
-    Ok(())
 }
 
 /// The incremental monitoring run after an import, in a line.
@@ -370,6 +377,9 @@ fn import_orders(app: &App, args: &ImportArgs) -> Result<ImportSummary, CliError
     // process each). With two streams, which copy of an order repeated in
     // two batches of one file is kept is not defined (the counts are).
     let import = app.begin_orders_import(&actor, &path.display().to_string())?;
+    // The rows pass 1 found good: the total of its progress for someone
+    // following it in the API or on a page (issue 13).
+    app.expect_orders_import_rows(&actor, import, rows - errors.len() as u64)?;
     let streams = if app.backend() == gongshang_store::BackendKind::Postgres {
         2
     } else {

@@ -90,6 +90,7 @@ pub fn run(cmd: &MatchCmd, out: &Out) -> Result<(), CliError> {
                         }
                     );
                 }
+                crate::import::print_monitoring(report.monitoring.as_ref());
             }
             if !report.stored {
                 return Err(CliError(format!(
@@ -131,6 +132,7 @@ pub fn run(cmd: &MatchCmd, out: &Out) -> Result<(), CliError> {
                 view.verified
             );
             print_hits(&view.hits);
+            crate::import::print_monitoring(view.monitoring.as_ref());
         }
         MatchCmd::Hits { run } => {
             let hits = app.match_hits(&actor, *run)?;

@@ -323,6 +323,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0340_succession_debts.sql"),
         postgres: include_str!("../migrations/postgres/0340_succession_debts.sql"),
     },
+    // Issue 13: an order import's progress has a total.
+    Migration {
+        version: 350,
+        name: "import_rows_expected",
+        sqlite: include_str!("../migrations/sqlite/0350_import_rows_expected.sql"),
+        postgres: include_str!("../migrations/postgres/0350_import_rows_expected.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -499,6 +499,8 @@ pub struct ImportSummary {
     pub heartbeat_at: Timestamp,
     /// Why the run stopped, when it saw itself fail.
     pub failure: Option<String>,
+    /// The rows it expects to store, when known as it began (issue 13).
+    pub rows_expected: Option<u64>,
 }
 
 impl ImportSummary {

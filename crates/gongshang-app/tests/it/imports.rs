@@ -293,6 +293,16 @@ fn an_order_import_under_way_shows_the_rows_committed_so_far_to_its_owner() {
         let import = app.begin_orders_import(&clerk(), "big.csv").unwrap();
         let started = app.my_running_order_import(&clerk()).unwrap().unwrap();
         assert_eq!((started.import_id, started.rows_done), (import, 0));
+        // No total until one is known; then rows done of rows expected.
+        assert_eq!(started.rows_expected, None);
+        app.expect_orders_import_rows(&clerk(), import, 8).unwrap();
+        assert_eq!(
+            app.my_running_order_import(&clerk())
+                .unwrap()
+                .unwrap()
+                .rows_expected,
+            Some(8)
+        );
         app.import_orders_batch(&clerk(), import, &records[..3])
             .unwrap();
         let so_far = app.my_running_order_import(&clerk()).unwrap().unwrap();
@@ -319,5 +329,11 @@ fn an_order_import_under_way_shows_the_rows_committed_so_far_to_its_owner() {
         app.fail_orders_import(&clerk(), failed, "the disk filled")
             .unwrap();
         assert_eq!(app.my_running_order_import(&clerk()).unwrap(), None);
+        // The batches of an import held in memory: a fiftieth of it, 500
+        // to 10,000 rows, so its progress moves in steps of 2 % or less.
+        assert_eq!(
+            [100, 40_000, 100_000, 2_000_000].map(gongshang_app::imports::progress_batch_rows),
+            [500, 800, 2_000, 10_000]
+        );
     });
 }

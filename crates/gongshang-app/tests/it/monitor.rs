@@ -701,3 +701,83 @@ fn a_failed_monitoring_run_after_an_import_is_said_and_kept_until_a_run_succeeds
         assert_eq!(status.last_run.map(|r| r.id), Some(again.run.id));
     });
 }
+
+/// The life-event import and the matching run say the monitoring run after
+/// them as the order import does (issue 16): ran, or failed and why, with
+/// what they stored standing; the failure is kept with its cause.
+#[test]
+fn life_events_and_matching_say_the_monitoring_run_after_them() {
+    use gongshang_app::matching::{LifeEventInput, MatchMode, MatchRecovery};
+    use gongshang_app::monitor::AfterImportRun;
+    each_backend(|app, _clock| {
+        let rider = person(app, "440106", date(1994, 1, 1), 770);
+        let event = |on: &str| {
+            vec![(
+                1,
+                String::new(),
+                LifeEventInput {
+                    resident_id: rider.to_string(),
+                    kind: "alive".into(),
+                    event_date: on.into(),
+                    source: "civil affairs".into(),
+                    pension_monthly: String::new(),
+                },
+            )]
+        };
+        // Before any run there is nothing to be incremental after.
+        let first = app
+            .import_life_events(&ACTOR, &event("2025-07-01"))
+            .unwrap();
+        assert!(first.stored, "{first:?}");
+        assert_eq!(first.monitoring, None);
+        app.run_monitor(&ACTOR).unwrap();
+        let ran = app
+            .import_life_events(&ACTOR, &event("2025-07-02"))
+            .unwrap();
+        assert!(
+            matches!(ran.monitoring, Some(AfterImportRun::Ran { .. })),
+            "{ran:?}"
+        );
+        let matched = app
+            .run_matching(&ACTOR, MatchMode::Full, MatchRecovery::Refund)
+            .unwrap();
+        assert!(
+            matches!(matched.monitoring, Some(AfterImportRun::Ran { .. })),
+            "{matched:?}"
+        );
+
+        app.fail_monitor_runs_with(Some("disk full"));
+        let failed = app
+            .import_life_events(&ACTOR, &event("2025-07-03"))
+            .unwrap();
+        assert!(failed.stored && failed.added == 1, "the import stands");
+        assert!(
+            matches!(&failed.monitoring, Some(AfterImportRun::Failed { reason }) if reason.contains("disk full")),
+            "{failed:?}"
+        );
+        assert_eq!(
+            app.monitor_status(&ACTOR)
+                .unwrap()
+                .failure
+                .expect("kept")
+                .cause,
+            "life events"
+        );
+        let run = app
+            .run_matching(&ACTOR, MatchMode::Incremental, MatchRecovery::Refund)
+            .unwrap();
+        assert!(
+            matches!(&run.monitoring, Some(AfterImportRun::Failed { reason }) if reason.contains("disk full")),
+            "{run:?}"
+        );
+        assert_eq!(
+            app.monitor_status(&ACTOR)
+                .unwrap()
+                .failure
+                .expect("kept")
+                .cause,
+            format!("matching run {}", run.run.id)
+        );
+        app.fail_monitor_runs_with(None);
+    });
+}

@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::orders::AfterImportView;
 use super::registry::parse_date;
 use super::{ApiJson, ApiQuery, json, json_sized};
 use crate::AppState;
@@ -74,6 +75,11 @@ pub struct LifeEventImportView {
     /// Stored before (same person, kind, day and source).
     pub already_there: u64,
     pub refused: Vec<RefusedEvent>,
+    /// The incremental monitoring run after the import (issue 16), as an
+    /// order import says it; absent when none ran (nothing stored, or no
+    /// run has been made yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<AfterImportView>,
 }
 
 /// Import life events from other bodies (agency clerks; Decree 765 Art 9).
@@ -124,6 +130,7 @@ pub async fn import_life_events(
                     detail: p.reason,
                 })
                 .collect(),
+            monitoring: report.monitoring.as_ref().map(AfterImportView::from),
         },
     ))
 }
@@ -224,6 +231,10 @@ pub struct MatchRunResult {
     pub hits: Vec<MatchHitView>,
     /// Benefits verified by data matching (a sign of life) in this run.
     pub verified: u64,
+    /// The incremental monitoring run after the matching (issue 16), as an
+    /// order import says it; absent when none ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<AfterImportView>,
 }
 
 impl From<&MatchRunView> for MatchRunResult {
@@ -232,6 +243,7 @@ impl From<&MatchRunView> for MatchRunResult {
             run: MatchRunSummary::from(&v.run),
             hits: v.hits.iter().map(MatchHitView::from).collect(),
             verified: v.verified,
+            monitoring: v.monitoring.as_ref().map(AfterImportView::from),
         }
     }
 }

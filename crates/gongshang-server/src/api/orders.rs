@@ -384,14 +384,20 @@ pub struct RunningImportView {
     /// Rows of the batches committed so far.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows_done: Option<u64>,
+    /// The rows the import stores in all (the rows that were not refused),
+    /// set before its first batch by a request, a page's upload or the
+    /// CLI; absent when not known. Progress is `rows_done / rows_expected`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_expected: Option<u64>,
     /// When the last batch committed (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_at: Option<String>,
 }
 
 /// The progress of the caller's order import while its request runs (a
-/// large `POST /orders/imports` stores its rows in batches of 10,000, each
-/// committed): the rows done so far. Asked from another connection.
+/// large `POST /orders/imports` stores its rows in batches of about a
+/// fiftieth of them, 500 to 10,000 rows, each committed): the rows done so
+/// far of the rows expected. Asked from another connection.
 #[utoipa::path(get, path = "/orders/imports/running", tag = "orders",
     responses((status = 200, body = RunningImportView), (status = "4XX", body = Problem)))]
 pub async fn running_import(
@@ -410,6 +416,7 @@ pub async fn running_import(
                 import_id: Some(p.import_id),
                 source: Some(p.source),
                 rows_done: Some(p.rows_done),
+                rows_expected: p.rows_expected,
                 heartbeat_at: Some(p.heartbeat_at.to_string()),
             },
             None => RunningImportView {
@@ -417,6 +424,7 @@ pub async fn running_import(
                 import_id: None,
                 source: None,
                 rows_done: None,
+                rows_expected: None,
                 heartbeat_at: None,
             },
         },

@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
 use gongshang_app::matching::{MatchHitRow, MatchMode, MatchRecovery, VerificationQueue};
+use gongshang_app::monitor::AfterImportRun;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -119,10 +120,15 @@ fn body(
     can_run: bool,
     form: &RunForm,
     error: Option<&AppError>,
+    monitoring: Option<&AfterImportRun>,
 ) -> Markup {
     let fields = ["mode", "recovery", "months"];
     html! {
         h1 { (title(ctx)) }
+        (super::monitor::after_import_failed(ctx, monitoring, &super::monitor::AfterWhat {
+            heading: ("比对后的自动监测未能完成：", "The monitoring run after the matching failed: "),
+            stored: ("比对结果（停发、补差、多发待遇）", "The matching's results (benefits ended or changed, overpayments)"),
+        }))
         p.muted { (ctx.t(
             "比对公安、民政、养老保险经办机构、征兵部门共享的死亡、婚姻、收养、养老金领取、就业参保、参军数据，以及身份证号码中的出生日期：丧失资格的定期待遇停发（死亡、再婚当月照发，次月起停发；供养亲属就业、参军或被他人或组织收养的，当月照发，次月起停发抚恤金；子女年满18周岁当月起停发；领取基本养老金的一至四级伤残津贴改为补差），已多发的月份登记为多发待遇并按《社会保险经办条例》第四十六条追回。再次运行不会重复处理。",
             "Deaths, marriages, adoptions, pension starts, employment and enlistment shared by public security, civil affairs, the pension agency, the social insurance register and the military service offices, and the birth dates in resident ids, are matched against the periodic benefits in payment: a benefit whose conditions ended stops (paid for the month of a death or a remarriage, not after; a survivor's pension likewise after an employment, an enlistment or an adoption; a child's from the month of the 18th birthday; a grade 1-4 allowance with a basic pension becomes the difference), and the months already paid are recorded as an overpayment recovered under Decree 765 Art 46. Running again does nothing twice."
@@ -214,7 +220,13 @@ fn body(
     }
 }
 
-async fn render(state: &AppState, ctx: &Ctx, form: RunForm, error: Option<&AppError>) -> Response {
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    form: RunForm,
+    error: Option<&AppError>,
+    monitoring: Option<&AfterImportRun>,
+) -> Response {
     let Some(actor) = ctx.viewer.actor() else {
         return Redirect::to("/login?next=/matching").into_response();
     };
@@ -231,7 +243,7 @@ async fn render(state: &AppState, ctx: &Ctx, form: RunForm, error: Option<&AppEr
         Ok((hits, queue)) => respond(
             ctx,
             title(ctx),
-            body(ctx, &hits, &queue, can_run, &form, error),
+            body(ctx, &hits, &queue, can_run, &form, error, monitoring),
         ),
         Err(e) => super::error_page(ctx, &e),
     }
@@ -241,7 +253,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Response {
     if let Err(r) = session::require(&ctx, Action::ReadMatching) {
         return r;
     }
-    render(&state, &ctx, RunForm::default(), None).await
+    render(&state, &ctx, RunForm::default(), None, None).await
 }
 
 fn recovery_of(form: &RunForm) -> Result<MatchRecovery, AppError> {
@@ -279,14 +291,21 @@ async fn run(State(state): State<AppState>, ctx: Ctx, Form(f): Form<RunForm>) ->
         .run(move |app| {
             let mode = MatchMode::parse(f.mode.trim())?;
             let recovery = recovery_of(&f)?;
-            app.run_matching(&actor, mode, recovery).map(|_| ())
+            app.run_matching(&actor, mode, recovery)
+                .map(|view| view.monitoring)
         })
         .await;
     match result {
-        Ok(()) => Redirect::to("/matching").into_response(),
+        // The monitoring run after it failed: the page says so at once (the
+        // run stands; a reload shows the page without the note, and the
+        // monitoring page keeps the failure).
+        Ok(Some(failed @ AfterImportRun::Failed { .. })) => {
+            render(&state, &ctx, RunForm::default(), None, Some(&failed)).await
+        }
+        Ok(_) => Redirect::to("/matching").into_response(),
         Err(e) => {
             let status = super::error_status(&e);
-            (status, render(&state, &ctx, form, Some(&e)).await).into_response()
+            (status, render(&state, &ctx, form, Some(&e), None).await).into_response()
         }
     }
 }

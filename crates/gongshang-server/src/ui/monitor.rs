@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
-use gongshang_app::monitor::{AlertRow, MonitorFailureRow, MonitorStatus};
+use gongshang_app::monitor::{AfterImportRun, AlertRow, MonitorFailureRow, MonitorStatus};
 use gongshang_domain::monitor::sample::Population;
 use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, Precision, ReferTo, RunMode};
 use maud::{Markup, html};
@@ -280,6 +280,37 @@ fn failure_box(ctx: &Ctx, f: &MonitorFailureRow) -> Markup {
                     (csrf_field(ctx))
                     button.primary type="submit" name="mode" value="incremental" { (ctx.t("重新运行", "Run again")) }
                 }
+            }
+        }
+    }
+}
+
+/// What was stored by the work the monitoring ran after (an order import,
+/// a matching run), for [`after_import_failed`] to say it stands.
+pub(super) struct AfterWhat {
+    /// The note's heading: the run after which work failed.
+    pub heading: (&'static str, &'static str),
+    /// "订单" / "The orders": what the work stored.
+    pub stored: (&'static str, &'static str),
+}
+
+/// The note on a page where records are imported (the platform's orders,
+/// the matching run): the incremental monitoring run after it failed, what
+/// it stored stands, and the monitoring page shows it and runs it again
+/// (issue 16). Nothing when the run ran or none was made.
+pub(super) fn after_import_failed(
+    ctx: &Ctx,
+    monitoring: Option<&AfterImportRun>,
+    what: &AfterWhat,
+) -> Markup {
+    html! {
+        @if let Some(AfterImportRun::Failed { reason }) = monitoring {
+            div.alert.warn #import-monitoring role="alert" {
+                strong { (ctx.t(what.heading.0, what.heading.1)) }
+                (ctx.t(what.stored.0, what.stored.1))
+                (ctx.t("已保存，不受影响；经办机构的监测页面会显示此次失败并可重新运行，下次运行会覆盖这些记录。",
+                    " are stored and stand; the agency's monitoring page shows the failure and runs it again, and the next run covers these records."))
+                details { summary { (ctx.t("原因", "Why")) } code { (reason) } }
             }
         }
     }

@@ -10,7 +10,6 @@ use axum::{Form, Router};
 use gongshang_app::accounts::Actor;
 use gongshang_app::imports::{ImportOptions, ImportReport};
 use gongshang_app::model::BillKind;
-use gongshang_app::monitor::AfterImportRun;
 use gongshang_app::{AppError, PLATFORM_ALIASES, PlatformDay, Reconciliation, UnitOverview};
 use gongshang_domain::ids::{CreditCode, PlatformId};
 use gongshang_domain::month::Month;
@@ -31,9 +30,10 @@ pub fn router() -> Router<AppState> {
         .route("/platform/orders/progress", get(progress))
 }
 
-/// The platform's order import under way (issue 13): the rows stored so far,
-/// asked every second by the upload form while its request runs; empty
-/// when none runs.
+/// The platform's order import under way (issue 13): the rows stored so far
+/// of the rows expected, as a progress bar, asked every second by the upload
+/// form while its request runs (htmx, shipped with the pages); a note when
+/// none runs yet.
 async fn progress(State(state): State<AppState>, ctx: Ctx) -> Response {
     let (actor, ..) = match platform_user(&ctx) {
         Ok(x) => x,
@@ -43,8 +43,20 @@ async fn progress(State(state): State<AppState>, ctx: Ctx) -> Response {
         .run_read(move |app| app.my_running_order_import(&actor))
         .await;
     let markup = match running {
-        Ok(Some(p)) => html! {
-            span #import-rows { (ctx.t("正在导入：已处理 ", "Importing: ")) strong { (p.rows_done) } (ctx.t(" 行", " rows done")) }
+        // Rows done of rows expected, as a bar and in words (a total is
+        // known for every upload from this page; without one, the rows).
+        Ok(Some(p)) => match p.rows_expected.filter(|total| *total > 0) {
+            Some(total) => {
+                let done = p.rows_done.min(total);
+                html! {
+                    progress #import-bar max=(total) value=(done) aria-label=(ctx.t("导入进度", "Import progress")) style="width:100%" { (done) "/" (total) }
+                    br;
+                    span #import-rows { (ctx.t("正在导入：已处理 ", "Importing: ")) strong { (done) } " / " (total) (ctx.t(" 行（", " rows done (")) (done * 100 / total) "%" (ctx.t("）", ")")) }
+                }
+            }
+            None => html! {
+                span #import-rows { (ctx.t("正在导入：已处理 ", "Importing: ")) strong { (p.rows_done) } (ctx.t(" 行", " rows done")) }
+            },
         },
         Ok(None) => html! { span.muted { (ctx.t("正在处理……", "Working…")) } },
         Err(e) => html! { span.muted { (plain::say(&ctx, &e)) } },
@@ -407,9 +419,14 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                     div.alert.error #upload-error role="alert" tabindex="-1" autofocus { (ctx.t("文件无法导入：", "The file was not imported: ")) (e) }
                 }
                 // The upload's progress (htmx's xhr progress events; the
-                // page works without it).
+                // page works without it). While the request runs, the rows
+                // the server has stored so far of the rows expected, asked
+                // every second (htmx.ajax; a polling trigger filtered on the
+                // form's htmx-request class never fired).
                 form method="post" action="/platform/orders"
-                    "hx-on::xhr:progress"="var p=document.getElementById('upload-progress');if(p&&event.detail.total){p.hidden=false;p.value=Math.round(100*event.detail.loaded/event.detail.total);}" {
+                    "hx-on::xhr:progress"="var p=document.getElementById('upload-progress');if(p&&event.detail.total){p.hidden=false;p.value=Math.round(100*event.detail.loaded/event.detail.total);}"
+                    "hx-on::before-request"="if(event.target===this){clearInterval(this.progressTimer);this.progressTimer=setInterval(function(){htmx.ajax('GET','/platform/orders/progress',{target:'#import-progress',swap:'innerHTML'});},1000);}"
+                    "hx-on::after-request"="if(event.target===this){clearInterval(this.progressTimer);}" {
                     (session::csrf_field(ctx))
                     input type="hidden" name="month" value=(month_text);
                     label for="file" { (ctx.t("选择文件", "Choose a file")) }
@@ -419,10 +436,7 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                     textarea #csv name="csv" rows="5" required style="font-family:ui-monospace,monospace" {}
                     button.primary #upload-submit type="submit" { (ctx.t("上传并导入", "Upload and import")) } " " span.spinner aria-hidden="true" {}
                     progress #upload-progress max="100" value="0" hidden aria-label=(ctx.t("上传进度", "Upload progress")) style="width:100%;margin-top:.5rem" {}
-                    // While the request runs (htmx marks the form), the rows
-                    // the server has stored so far, every second.
-                    p #import-progress role="status" aria-live="polite" hx-get="/platform/orders/progress"
-                        hx-trigger="every 1s [document.querySelector('#upload form.htmx-request')]" hx-swap="innerHTML" {}
+                    p #import-progress role="status" aria-live="polite" {}
                 }
                 @if let Some(rep) = &s.report {
                     div.alert.ok[rep.problems.is_empty()] .alert.warn[!rep.problems.is_empty()] #import-report role="status" tabindex="-1" autofocus {
@@ -431,14 +445,10 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                         (ctx.t(" 笔，已存在 ", ", already there ")) (rep.already_there)
                         (ctx.t(" 笔，有问题 ", ", refused ")) (rep.problems.len()) (ctx.t(" 行。", "."))
                     }
-                    @if let Some(AfterImportRun::Failed { reason }) = &rep.monitoring {
-                        div.alert.warn #import-monitoring role="alert" {
-                            strong { (ctx.t("导入后的自动监测未能完成：", "The monitoring run after the import failed: ")) }
-                            (ctx.t("订单已保存，不受影响；经办机构的监测页面会显示此次失败并可重新运行，下次运行会覆盖这些订单。",
-                                "the orders are stored and stand; the agency's monitoring page shows the failure and runs it again, and the next run covers these orders."))
-                            details { summary { (ctx.t("原因", "Why")) } code { (reason) } }
-                        }
-                    }
+                    (super::monitor::after_import_failed(ctx, rep.monitoring.as_ref(), &super::monitor::AfterWhat {
+                        heading: ("导入后的自动监测未能完成：", "The monitoring run after the import failed: "),
+                        stored: ("订单", "The orders"),
+                    }))
                     @if !rep.problems.is_empty() {
                         div.table-wrap {
                             table.cards #import-problems {

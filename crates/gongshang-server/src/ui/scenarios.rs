@@ -319,19 +319,32 @@ fn list_body(
                                 td { (sc.description) }
                                 td { (actor_words(ctx, &sc.saved_by)) br; span.muted { (when(sc.saved_at)) } }
                                 @if may_run {
+                                    @let here = s.run.is_some_and(|r| r.scenario == sc.name);
+                                    // A bad day, or no one in cover on it, is said next to the day.
+                                    @let on_error = s.run_error.filter(|e| here && matches!(field_of(e), Some("on" | "source")));
                                     td {
                                         form.inline method="post" action="/fund/simulation-jobs" {
                                             (session::csrf_field(ctx))
                                             input type="hidden" name="scenario" value=(sc.name);
                                             label { (ctx.t("人数", "People")) " " input name="people" inputmode="numeric" size="9" value=(run_value(|r| &r.people, "100000")); }
-                                            " " label { (ctx.t("或日期", "or day")) " " input type="date" name="on" value=(run_value(|r| &r.on, "")); }
+                                            // The day picks the population: empty, the synthetic
+                                            // people above; a day, the insured in cover on it.
+                                            " " label { (ctx.t("或改用某日在保的已登记参保人，日期", "or instead the insured as stored, in cover on"))
+                                                " " input type="date" name="on" value=(run_value(|r| &r.on, ""))
+                                                    title=(ctx.t("留空：按上面的人数合成人群；填写日期：改用该日在保的已登记参保人，人数不再使用", "Empty: a synthetic population of the people above; a day: the insured as stored who were in cover that day, and the people count is not used"))
+                                                    aria-invalid=[on_error.is_some().then_some("true")]
+                                                    aria-describedby=[on_error.is_some().then_some("run-on-error")]
+                                                    autofocus[on_error.is_some()]; }
+                                            @if let Some(e) = on_error {
+                                                " " span.field-error #run-on-error role="alert" { (say_here(ctx, e)) }
+                                            }
                                             " " label { (ctx.t("年数", "Years")) " " input name="years" inputmode="numeric" size="3" value=(run_value(|r| &r.years, "10")); }
                                             " " label { (ctx.t("重复次数", "Replicates")) " " input name="replicates" inputmode="numeric" size="4" value=(run_value(|r| &r.replicates, "0")); }
                                             " " label { (ctx.t("种子", "Seed")) " " input name="seed" inputmode="numeric" size="6" value=(run_value(|r| &r.seed, "1")); }
                                             " " button type="submit" { (ctx.t("开始测算", "Start")) }
                                         }
-                                        @if s.run.is_some_and(|r| r.scenario == sc.name) {
-                                            @for field in ["people", "on", "years", "replicates", "seed", "source", "reform"] {
+                                        @if here {
+                                            @for field in ["people", "years", "replicates", "seed", "reform"] {
                                                 (under(ctx, s.run_error, "run", field))
                                             }
                                             @if let Some(e) = s.run_error.filter(|e| field_of(e).is_none()) {

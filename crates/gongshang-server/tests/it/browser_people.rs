@@ -267,3 +267,85 @@ fn in_headless_chromium_a_platform_uploads_orders_sees_the_rows_refused_and_reco
     b.wait_text("#days", "2026-06-15");
     b.screenshot("platform-phone");
 }
+
+/// Issue 13: a large upload shows its progress on the platform's page while
+/// the request runs: a bar of rows done of rows expected, which the page
+/// fetches every second (htmx, shipped with the pages) without a reload;
+/// then the report. The orders are in March 2026, one a rider, so no other
+/// test's month or rule sees them.
+#[test]
+fn in_headless_chromium_a_platform_follows_a_large_upload_on_a_progress_bar() {
+    const ROWS: u32 = 60_000;
+    let Some((b, _d)) = browser() else { return };
+    b.sign_in("platform");
+    b.go("/platform");
+    b.find("#upload-submit");
+    // The file, made in the page (valid resident ids: ISO 7064 check digit).
+    b.cmd(
+        "POST",
+        "/execute/sync",
+        Some(serde_json::json!({"script": "
+            var W=[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2], C='10X98765432', n=arguments[0];
+            var pad=function(v,w){return String(v).padStart(w,'0');};
+            var lines=['platform,order_id,resident_id,ordered_at,industry,province'];
+            for (var i=0;i<n;i++) {
+                var d=new Date(Date.UTC(1985,0,1)+Math.floor(i/900)*86400000);
+                var id='440100'+d.getUTCFullYear()+pad(d.getUTCMonth()+1,2)+pad(d.getUTCDate(),2)+pad(100+(i%900),3);
+                var s=0; for (var k=0;k<17;k++) { s+=W[k]*(+id[k]); }
+                id+=C[s%11];
+                lines.push('meituan,progress-'+i+','+id+',2026-03-'+pad(1+(i%28),2)+'T10:00:00+08:00,instant_delivery,44');
+            }
+            document.getElementById('csv').value=lines.join('\\n')+'\\n';",
+            "args": [ROWS]})),
+    );
+    b.click("#upload-submit");
+    // The bar, while the request runs: rows done of the rows expected.
+    let bar = "var p=document.getElementById('import-bar');var t=document.getElementById('import-progress');return p?[p.max,p.value,document.getElementById('import-rows').textContent]:[null,null,t?t.textContent:''];";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    let mut seen: Vec<(u64, u64)> = Vec::new();
+    // What the progress line said without a bar (before the first batch).
+    let mut said: Vec<String> = Vec::new();
+    let mut shot = false;
+    loop {
+        let v = b.cmd(
+            "POST",
+            "/execute/sync",
+            Some(serde_json::json!({"script": bar, "args": []})),
+        );
+        if let (Some(max), Some(value)) = (v[0].as_u64(), v[1].as_u64()) {
+            assert_eq!(max, u64::from(ROWS), "the total is the rows sent: {v}");
+            assert!(value <= max, "{v}");
+            let words = v[2].as_str().unwrap_or("");
+            assert!(
+                words.contains("/ 60000") && words.contains('%'),
+                "the rows in words too: {words}"
+            );
+            if !shot {
+                b.cmd(
+                    "POST",
+                    "/execute/sync",
+                    Some(serde_json::json!({"script": "var p=document.getElementById('import-progress');if(p){p.scrollIntoView({block:'center'});}", "args": []})),
+                );
+                b.screenshot("platform-upload-progress");
+                shot = true;
+            }
+            seen.push((value, max));
+        } else if let Some(t) = v[2].as_str().filter(|t| !t.is_empty()) {
+            said.push(t.to_owned());
+        }
+        if b.try_find("#import-report").is_some() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import did not end in 180 s (bars seen: {seen:?})"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        !seen.is_empty(),
+        "the progress bar was shown while the import ran; the line said {said:?}"
+    );
+    let report = b.wait_text("#import-report", "新增 60000");
+    assert!(report.contains("有问题 0"), "{report}");
+}

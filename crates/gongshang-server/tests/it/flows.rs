@@ -1210,7 +1210,8 @@ fn order55_art31_a_correction_upwards_pays_its_arrears_once() {
 }
 
 /// Issue 13: an order import's progress is asked from another connection
-/// while it runs: the rows of the batches committed so far, then nothing.
+/// while it runs: the rows of the batches committed so far of the rows
+/// expected, then nothing.
 #[test]
 fn the_progress_of_an_order_import_under_way_is_read_while_it_runs() {
     each_backend(|s| {
@@ -1236,6 +1237,19 @@ fn the_progress_of_an_order_import_under_way_is_read_while_it_runs() {
                 v["rows_done"].as_u64()
             ),
             (Some(true), Some(import), Some(0)),
+            "{v}"
+        );
+        assert!(v.get("rows_expected").is_none(), "no total yet: {v}");
+        // Once the rows are known, the progress has a total.
+        s.app
+            .expect_orders_import_rows(&actor, import, 120)
+            .unwrap();
+        let v = s
+            .send(req("GET", "/api/v1/orders/imports/running").bearer(clerk))
+            .json();
+        assert_eq!(
+            (v["rows_done"].as_u64(), v["rows_expected"].as_u64()),
+            (Some(0), Some(120)),
             "{v}"
         );
         s.app.finish_orders_import(&actor, import, 0, 0).unwrap();

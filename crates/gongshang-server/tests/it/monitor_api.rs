@@ -168,3 +168,85 @@ fn a_failed_run_after_an_import_is_in_the_answer_and_on_the_monitor_page() {
         );
     });
 }
+
+/// Issue 16: the life-event import and the matching run say the monitoring
+/// run after them as the order import does: in the API's answer (failed,
+/// and why; ran), and on the matching page, with the note the platform's
+/// order page shows.
+#[test]
+fn life_events_and_matching_say_a_failed_run_after_them() {
+    each_backend(|s| {
+        assert_eq!(run(s, "?mode=full").status, 201);
+        let events = |on: &str| {
+            json!({"events": [{"resident_id": resident(1).as_str(), "kind": "alive",
+                "event_date": on, "source": "civil affairs"}]})
+        };
+        let matching = json!({"mode": "incremental", "recovery": "refund"});
+        s.app.fail_monitor_runs_with(Some("disk full"));
+        let imported = s.send(
+            req("POST", "/api/v1/life-events")
+                .bearer(s.token("clerk"))
+                .json(&events("2025-07-01")),
+        );
+        let matched = s.send(
+            req("POST", "/api/v1/matching/runs")
+                .bearer(s.token("clerk"))
+                .json(&matching),
+        );
+        let cookie = ui_session(s, "clerk");
+        let form = s.send(req("GET", "/matching").header("Cookie", &cookie));
+        let csrf = form
+            .body
+            .split("name=\"csrf_token\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the run form's token")
+            .to_owned();
+        let page = s.send(req("POST", "/matching/run").header("Cookie", &cookie).raw(
+            "application/x-www-form-urlencoded",
+            &format!("csrf_token={csrf}&mode=incremental&recovery=refund"),
+        ));
+        s.app.fail_monitor_runs_with(None);
+
+        assert_eq!(imported.status, 200, "{}", imported.body);
+        let v = imported.json();
+        assert_eq!(v["added"].as_u64(), Some(1), "the import stands: {v}");
+        assert_eq!(v["monitoring"]["outcome"].as_str(), Some("failed"), "{v}");
+        assert!(
+            v["monitoring"]["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("disk full")),
+            "{v}"
+        );
+        assert_eq!(matched.status, 201, "{}", matched.body);
+        let v = matched.json();
+        assert!(v["run"]["id"].is_i64(), "the run stands: {v}");
+        assert_eq!(v["monitoring"]["outcome"].as_str(), Some("failed"), "{v}");
+
+        assert_eq!(page.status, 200, "{}", page.body);
+        for text in [
+            "id=\"import-monitoring\"",
+            "比对后的自动监测未能完成",
+            "disk full",
+        ] {
+            assert!(page.body.contains(text), "{text}: {}", page.body);
+        }
+
+        let ran = s.send(
+            req("POST", "/api/v1/life-events")
+                .bearer(s.token("clerk"))
+                .json(&events("2025-07-02")),
+        );
+        assert_eq!(
+            ran.json()["monitoring"]["outcome"].as_str(),
+            Some("ran"),
+            "{}",
+            ran.body
+        );
+        let page = s.send(req("POST", "/matching/run").header("Cookie", &cookie).raw(
+            "application/x-www-form-urlencoded",
+            &format!("csrf_token={csrf}&mode=incremental&recovery=refund"),
+        ));
+        assert_eq!(page.status, 303, "a run that ran goes back to the page");
+    });
+}

@@ -93,6 +93,38 @@ fn the_analyst_saves_a_scenario_runs_it_as_a_job_and_reads_the_result() {
         "the entry comes back as typed"
     );
 
+    // The day that picks the insured as stored says what it is, and a bad
+    // one is refused next to it (issue 14's form, as an analyst reads it).
+    let bad_day = post(
+        "/fund/simulation-jobs",
+        &s,
+        &[("scenario", "界限测试"), ("on", "2026-02-30")],
+    );
+    assert_eq!(bad_day.status, 422, "{}", bad_day.body);
+    let error = bad_day
+        .body
+        .find("id=\"run-on-error\"")
+        .expect("the day's error is shown");
+    let at = bad_day.body[..error]
+        .rfind("name=\"on\"")
+        .expect("the day field is shown");
+    assert!(
+        error > at && error - at < 900,
+        "the error stands next to the day: {}",
+        bad_day.body
+    );
+    assert!(bad_day.body.contains("日期无效"), "{}", bad_day.body);
+    assert!(
+        bad_day.body.contains("或改用某日在保的已登记参保人"),
+        "{}",
+        bad_day.body
+    );
+    assert!(
+        bad_day.body.contains("aria-describedby=\"run-on-error\""),
+        "{}",
+        bad_day.body
+    );
+
     let started = post(
         "/fund/simulation-jobs",
         &s,

@@ -15,6 +15,10 @@ pub trait OrderStore {
     /// One batch in one transaction: orders already stored (same platform
     /// and order id) are skipped and counted as duplicates; the import's
     /// counts are updated in the same transaction.
+    /// The rows an unfinished import expects to store (issue 13: its
+    /// progress has a total), once they are known.
+    fn expect_import_rows(&self, import_id: i64, rows_expected: u64) -> Result<(), StoreError>;
+
     fn import_orders(
         &self,
         batch: &[OrderRecord],
@@ -272,7 +276,7 @@ fn add_month_totals(db: &mut dyn Db, months: &MonthTotals) -> Result<(), StoreEr
 }
 
 pub(crate) const IMPORT_COLUMNS: &str = "id, kind, source, rows_read, rows_added, rows_duplicate, rows_rejected, \
-     started_at, finished_at, rows_conflict, COALESCE(heartbeat_at, started_at), failure";
+     started_at, finished_at, rows_conflict, COALESCE(heartbeat_at, started_at), failure, rows_expected";
 
 pub(crate) fn import_from_row(row: &[Value]) -> Result<ImportSummary, StoreError> {
     let c = Cols::new(row);
@@ -289,6 +293,7 @@ pub(crate) fn import_from_row(row: &[Value]) -> Result<ImportSummary, StoreError
         rows_conflict: count(c.int(9)?),
         heartbeat_at: c.parsed(10, "heartbeat_at", parse_timestamp)?,
         failure: c.opt_text(11)?.map(str::to_owned),
+        rows_expected: c.opt_int(12)?.map(count),
     })
 }
 
@@ -327,6 +332,23 @@ impl<B: Backend> OrderStore for SqlStore<B> {
                 json!({"kind": kind, "source": source}),
             )?;
             Ok(id)
+        })
+    }
+
+    fn expect_import_rows(&self, import_id: i64, rows_expected: u64) -> Result<(), StoreError> {
+        self.write(|db| {
+            let changed = db.exec(
+                "setting the rows an import expects",
+                "UPDATE imports SET rows_expected = $1 WHERE id = $2 AND finished_at IS NULL",
+                &[
+                    i(i64::try_from(rows_expected).unwrap_or(i64::MAX)),
+                    i(import_id),
+                ],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::not_found("unfinished import", import_id));
+            }
+            Ok(())
         })
     }
 

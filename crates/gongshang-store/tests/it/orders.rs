@@ -352,3 +352,22 @@ fn an_unfinished_import_shows_as_interrupted_after_its_lease() {
         assert_eq!(listed[0].failure.as_deref(), Some("the disk is full"));
     });
 }
+
+/// Issue 13: an import's progress has a total once its rows are known;
+/// none before, and a finished import takes no new total.
+#[test]
+fn an_import_keeps_the_rows_it_expects() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let import = s.begin_import("orders", "total.csv", ACTOR, now()).unwrap();
+        assert_eq!(s.import_summary(import).unwrap().rows_expected, None);
+        s.expect_import_rows(import, 5).unwrap();
+        s.import_orders(&orders("meituan", 0, 5, 5), import, ACTOR, now())
+            .unwrap();
+        let running = s.running_import_of("orders", ACTOR).unwrap().unwrap();
+        assert_eq!((running.rows_expected, running.rows_added), (Some(5), 5));
+        s.finish_import(import, 5, 0, ACTOR, now()).unwrap();
+        assert_eq!(s.import_summary(import).unwrap().rows_expected, Some(5));
+        assert!(s.expect_import_rows(import, 9).is_err());
+    });
+}
