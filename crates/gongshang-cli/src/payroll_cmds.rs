@@ -134,6 +134,40 @@ pub enum PayrollCmd {
         #[arg(long, conflicts_with = "case")]
         late: bool,
     },
+    /// Stop a survivor's pension for a prison sentence (劳社部令第18号 Art 5): paused from the
+    /// month after the day taken in; the months already paid inside the pause become an
+    /// overpayment (--refund or --instalments N)
+    Imprison {
+        case: String,
+        #[arg(long, value_name = "ID")]
+        benefit: i64,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        imprisoned_on: String,
+        /// The day released, when already known
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        released_on: Option<String>,
+        /// The judgment or the prison's notice
+        #[arg(long)]
+        document: String,
+        #[arg(long, conflicts_with = "instalments")]
+        refund: bool,
+        #[arg(long, value_name = "N")]
+        instalments: Option<u32>,
+    },
+    /// Record the release of a survivor whose pension is paused (劳社部令第18号 Art 5): paid
+    /// again from the month after the release
+    Release {
+        case: String,
+        #[arg(long, value_name = "ID")]
+        benefit: i64,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        released_on: String,
+        /// The release certificate (释放证明书)
+        #[arg(long)]
+        document: String,
+    },
+    /// A case's pensions paused for a sentence
+    Pauses { case: String },
     /// A month's medical insurance bases: each grade 1-4 worker's disability allowance
     /// (Regulations Art 35 para 2), of every unit or --unit; --format csv for the declaration
     MedicalBases {
@@ -145,6 +179,42 @@ pub enum PayrollCmd {
         #[arg(long, default_value = "table", value_parser = ["table", "csv"])]
         format: String,
     },
+}
+
+fn render_pause(p: &gongshang_app::handling::BenefitPauseRow, out: &Out) {
+    if out.json {
+        if let Ok(s) = serde_json::to_string_pretty(p) {
+            println!("{s}");
+        }
+        return;
+    }
+    let zh = out.lang == crate::Lang::Zh;
+    let released = p.released_on.map(|d| d.to_string()).unwrap_or_default();
+    let months = match (p.pause.until, zh) {
+        (Some(u), true) => format!("自 {} 至 {u} 停发（{released} 刑满释放）", p.pause.from),
+        (Some(u), false) => format!(
+            "not paid from {} to {u} (released {released})",
+            p.pause.from
+        ),
+        (None, true) => format!("自 {} 起停发（服刑中）", p.pause.from),
+        (None, false) => format!("not paid from {} on (serving)", p.pause.from),
+    };
+    let op = match (p.overpayment_id, zh) {
+        (Some(id), true) => format!("；多发待遇追回 #{id}"),
+        (Some(id), false) => format!("; overpayment #{id}"),
+        (None, _) => String::new(),
+    };
+    if zh {
+        println!(
+            "定期待遇 #{} {} 收监执行，{months}，依据：{}{op}",
+            p.benefit_id, p.imprisoned_on, p.document
+        );
+    } else {
+        println!(
+            "benefit #{} imprisoned {}: {months}; documents: {}{op}",
+            p.benefit_id, p.imprisoned_on, p.document
+        );
+    }
 }
 
 fn render_stop_report(v: &gongshang_app::handling::StopReportView, out: &Out) {
@@ -404,6 +474,51 @@ pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
             };
             for v in &rows {
                 render_stop_report(v, out);
+            }
+        }
+        PayrollCmd::Imprison {
+            case,
+            benefit,
+            imprisoned_on,
+            released_on,
+            document,
+            refund: _,
+            instalments,
+        } => {
+            let form = gongshang_app::handling::ImprisonmentForm {
+                benefit_id: benefit.to_string(),
+                imprisoned_on: imprisoned_on.clone(),
+                released_on: released_on.clone().unwrap_or_default(),
+                document: document.clone(),
+                recovery: if instalments.is_some() {
+                    "instalments".into()
+                } else {
+                    "refund".into()
+                },
+                months: instalments.map(|n| n.to_string()).unwrap_or_default(),
+            };
+            render_pause(&app.record_imprisonment(&actor, case, &form.parse()?)?, out);
+        }
+        PayrollCmd::Release {
+            case,
+            benefit,
+            released_on,
+            document,
+        } => {
+            let (benefit, on, document) = gongshang_app::handling::ReleaseForm {
+                benefit_id: benefit.to_string(),
+                released_on: released_on.clone(),
+                document: document.clone(),
+            }
+            .parse()?;
+            render_pause(
+                &app.record_release(&actor, case, benefit, on, &document)?,
+                out,
+            );
+        }
+        PayrollCmd::Pauses { case } => {
+            for p in &app.benefit_pauses(&actor, case)? {
+                render_pause(p, out);
             }
         }
         PayrollCmd::MedicalBases {

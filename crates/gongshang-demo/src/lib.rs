@@ -1145,6 +1145,29 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
                 .push(format!("uninsured case ({scheme}) stopped: {e}"));
         }
     }
+    // ---- 劳社部令第18号 Art 5: a worker killed at work on 2026-03-02; the
+    // spouse's survivor's pension is on the payroll, and the spouse was taken
+    // into prison on 2026-05-20 (recorded after the June run below): June
+    // comes back as an overpayment, and the pension waits on the release ----
+    let death_case = match employees.get(cases + 1) {
+        Some((unit, person, _, scheme)) => {
+            match demo_death_case(app, *unit, *person, scheme, &mut report) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    report
+                        .notes
+                        .push(format!("death case ({scheme}) stopped: {e}"));
+                    None
+                }
+            }
+        }
+        None => {
+            report
+                .notes
+                .push("no employee left for a death case".to_owned());
+            None
+        }
+    };
     let month = Month::of(DEMO_TODAY);
     if report.awards_approved > 0 {
         match app.run_payroll(&clerk(), month) {
@@ -1152,6 +1175,27 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
             Err(e) => report
                 .notes
                 .push(format!("payroll of {month} not run: {e}")),
+        }
+    }
+    if let Some(number) = death_case {
+        let spouse = app
+            .stop_report_benefits(&clerk(), &number)?
+            .into_iter()
+            .find(|b| b.beneficiary == "spouse");
+        if let Some(b) = spouse {
+            let form = gongshang_app::handling::ImprisonmentForm {
+                benefit_id: b.id.to_string(),
+                imprisoned_on: "2026-05-20".into(),
+                document: "（2026）粤0106刑初123号刑事判决书、收监执行通知书（示例）".into(),
+                recovery: "refund".into(),
+                ..Default::default()
+            };
+            if let Err(e) = form
+                .parse()
+                .and_then(|input| app.record_imprisonment(&clerk(), &number, &input))
+            {
+                report.notes.push(format!("imprisonment not recorded: {e}"));
+            }
         }
     }
     // ---- Decree 765 Art 25: a relative tells the agency on 2026-06-29 that
@@ -1722,6 +1766,81 @@ fn demo_uninsured_case(
     report.awards_approved += 1;
     report.samples.push(("uninsured_case", n));
     Ok(())
+}
+
+/// A worker killed in a work accident on 2026-03-02, the case recognised and
+/// the award approved: the spouse's survivor's pension (Regulations Art
+/// 39(1)(2)) is paid by the fund from 2026-04. The case's number.
+fn demo_death_case(
+    app: &App,
+    unit: CreditCode,
+    person: ResidentId,
+    scheme: &str,
+    report: &mut DemoReport,
+) -> Result<String, AppError> {
+    use gongshang_app::cases::{AwardRequest, CaseCommand, FileCaseRequest};
+    use gongshang_domain::determination::{ApplicantRole, Command, Finding, Ground, MaterialKind};
+    let checker = Actor {
+        login: "reviewer".into(),
+        role: gongshang_app::accounts::Role::Reviewer,
+        scope: gongshang_app::actor::Scope::All,
+    };
+    let maker = &clerk();
+    let case = app.file_case(
+        maker,
+        &FileCaseRequest {
+            number: None,
+            person,
+            unit,
+            scheme_id: SchemeId::parse(scheme)?,
+            region: None,
+            applicant: ApplicantRole::CloseRelative,
+            accident_date: day("2026-03-02"),
+            filed_on: Some(day("2026-03-05")),
+            ground_claimed: Ground::Art14WorkAccident,
+            materials: [
+                MaterialKind::ApplicationForm,
+                MaterialKind::MedicalDiagnosis,
+                MaterialKind::LabourRelationProof,
+            ]
+            .into_iter()
+            .collect(),
+            accident_key: None,
+            intern_school: None,
+        },
+    )?;
+    report.cases += 1;
+    let n = case.number.clone();
+    let det =
+        |cmd: Command, on: &str| app.act(maker, &n, CaseCommand::Determination(cmd), Some(day(on)));
+    det(Command::Accept, "2026-03-06")?;
+    det(
+        Command::Decide {
+            finding: Finding::Recognised {
+                ground: Ground::Art14WorkAccident,
+            },
+        },
+        "2026-04-01",
+    )?;
+    det(Command::Deliver, "2026-04-03")?;
+    let view = app.compute_award(
+        maker,
+        &n,
+        &AwardRequest {
+            facts: serde_json::json!({
+                "own_wage": "7200.00",
+                "death_date": "2026-03-02",
+                "dependants": {"spouse": true, "others": 0},
+            }),
+            basis: gongshang_domain::case::AwardBasis::Initial,
+            dependant_birth_dates: Vec::new(),
+            replaces: None,
+        },
+    )?;
+    app.approve_award(&checker, view.award.id)?;
+    report.awards_approved += 1;
+    report.samples.push(("death_case", n.clone()));
+    Ok(n)
 }
 
 /// Registers an agreement institution of the demo (its agreement from 2025).

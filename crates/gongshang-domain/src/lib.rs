@@ -25,6 +25,7 @@ pub mod error;
 pub mod handling;
 pub mod holidays;
 pub mod ids;
+pub mod imprisonment;
 pub mod insurer_claim;
 pub mod ledger;
 pub mod liability;

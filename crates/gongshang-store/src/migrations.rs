@@ -330,6 +330,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0350_import_rows_expected.sql"),
         postgres: include_str!("../migrations/postgres/0350_import_rows_expected.sql"),
     },
+    // 劳社部令第18号 Art 5: a survivor's pension stopped while its recipient
+    // serves a sentence, owed again after the release.
+    Migration {
+        version: 370,
+        name: "benefit_pauses",
+        sqlite: include_str!("../migrations/sqlite/0370_benefit_pauses.sql"),
+        postgres: include_str!("../migrations/postgres/0370_benefit_pauses.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

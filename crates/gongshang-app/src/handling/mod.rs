@@ -11,20 +11,25 @@
 //!   person (or end it) completed within 10 working days of its receipt.
 //! - [`cancellation`]: Art 10, a unit's own registration cancelled once it
 //!   has settled what it owes and nothing of it runs on.
+//! - [`imprisonment`]: 劳社部令第18号 Art 5, a survivor's pension paused for a
+//!   prison sentence and paid again after the release.
 
 pub mod cancellation;
 pub mod credit;
+pub mod imprisonment;
 pub mod registrations;
 pub mod stop_reports;
 
 pub use cancellation::{UnitCancellationForm, UnitCancellationInput, UnitCancellationRow};
 pub use credit::{CreditChangeForm, CreditForm};
+pub use imprisonment::{BenefitPauseRow, ImprisonmentForm, ImprisonmentInput, ReleaseForm};
 pub use registrations::{RegistrationForm, RegistrationInput, RegistrationView};
 pub use stop_reports::{StopReportForm, StopReportInput, StopReportView};
 
 use jiff::civil::Date;
 
 use crate::error::AppError;
+use crate::recovery::RecoveryPlan;
 
 /// A day typed in a handling form (YYYY-MM-DD), refused at its field.
 fn date_field(field: &'static str, text: &str) -> Result<Date, AppError> {
@@ -34,4 +39,27 @@ fn date_field(field: &'static str, text: &str) -> Result<Date, AppError> {
             format!("{:?} is not a date; expected YYYY-MM-DD", text.trim()),
         )
     })
+}
+
+/// How an overpayment found by a handling step comes back (Decree 765 Art
+/// 46), as typed: `refund`, or `instalments` with 1 to 120 months.
+fn recovery_plan(recovery: &str, months: &str) -> Result<RecoveryPlan, AppError> {
+    match (recovery.trim(), months.trim()) {
+        ("refund", "") => Ok(RecoveryPlan::Refund),
+        ("refund", _) => Err(AppError::invalid("months", "a refund takes no months")),
+        ("instalments", m) => {
+            let months = m
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=120).contains(n))
+                .ok_or_else(|| {
+                    AppError::invalid("months", format!("{m:?}; 1 to 120 instalments"))
+                })?;
+            Ok(RecoveryPlan::Instalments { months })
+        }
+        (other, _) => Err(AppError::invalid(
+            "recovery",
+            format!("{other:?}; expected refund or instalments"),
+        )),
+    }
 }

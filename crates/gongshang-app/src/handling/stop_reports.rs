@@ -26,7 +26,7 @@ pub use gongshang_store::cases::{Reporter, StopReportRow};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::date_field;
+use super::{date_field, recovery_plan};
 use crate::actor::{Action, Actor};
 use crate::error::AppError;
 use crate::recovery::{OverpaymentInput, RecoveryPlan};
@@ -117,26 +117,7 @@ impl StopReportForm {
                 )
             })?),
         };
-        let recovery = match (self.recovery.trim(), self.months.trim()) {
-            ("refund", "") => RecoveryPlan::Refund,
-            ("refund", _) => return Err(AppError::invalid("months", "a refund takes no months")),
-            ("instalments", m) => {
-                let months = m
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| (1..=120).contains(n))
-                    .ok_or_else(|| {
-                        AppError::invalid("months", format!("{m:?}; 1 to 120 instalments"))
-                    })?;
-                RecoveryPlan::Instalments { months }
-            }
-            (other, _) => {
-                return Err(AppError::invalid(
-                    "recovery",
-                    format!("{other:?}; expected refund or instalments"),
-                ));
-            }
-        };
+        let recovery = recovery_plan(&self.recovery, &self.months)?;
         Ok(StopReportInput {
             benefit_id,
             event,

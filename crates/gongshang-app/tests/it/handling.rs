@@ -665,3 +665,114 @@ fn decree765_art45_dishonest_acts_are_recorded_from_their_source_and_corrected_n
         assert_eq!(e.field(), Some("subject_kind"), "{e}");
     });
 }
+
+/// 劳社部令第18号 Art 5: the spouse was taken into prison on 2026-01-20 and
+/// the clerk records it on 2026-06-30 from the prison's notice. January is
+/// paid; the pension is not paid from 2026-02, and 2026-02 and 03, already
+/// paid, come back: 2 × 3,400.00 = 6,800.00 (Decree 765 Art 46). The
+/// payroll of 2026-04 pays the child and not the spouse. Released on
+/// 2026-05-10: May is still not paid, June is (3,400.00), and a run of
+/// April again pays nothing: a paused month is never owed. Refused: a day
+/// ahead, no document, a release before the months already recovered, a
+/// second sentence over the first, a second release, and a worker.
+#[test]
+fn order18_art5_a_survivor_in_prison_is_not_paid_and_is_paid_again_after_the_release() {
+    use gongshang_app::handling::ImprisonmentInput;
+    each_backend(|app, _| {
+        let (number, spouse, child) = survivors_paid_to_march(app);
+        let taken_in = |on, document: &str| ImprisonmentInput {
+            benefit_id: spouse,
+            imprisoned_on: on,
+            released_on: None,
+            document: document.into(),
+            recovery: RecoveryPlan::Refund,
+        };
+        let e = app
+            .record_imprisonment(
+                &MAKER,
+                &number,
+                &taken_in(date(2026, 7, 1), "(2026)某刑初1号"),
+            )
+            .unwrap_err();
+        assert_eq!(e.field(), Some("imprisoned_on"), "{e}");
+        let e = app
+            .record_imprisonment(&MAKER, &number, &taken_in(date(2026, 1, 20), "  "))
+            .unwrap_err();
+        assert_eq!(e.field(), Some("document"), "{e}");
+        let worker = Actor {
+            login: "w".into(),
+            role: Role::Worker,
+            scope: Scope::All,
+        };
+        let e = app
+            .record_imprisonment(&worker, &number, &taken_in(date(2026, 1, 20), "x"))
+            .unwrap_err();
+        assert_eq!(e.code(), "forbidden");
+
+        let p = app
+            .record_imprisonment(
+                &MAKER,
+                &number,
+                &taken_in(date(2026, 1, 20), "(2026)某刑初1号"),
+            )
+            .unwrap();
+        assert_eq!(p.pause.from, month("2026-02"));
+        assert_eq!(p.pause.until, None);
+        let ops = app.overpayments_of_case(&MAKER, &number).unwrap();
+        assert_eq!(ops.len(), 1);
+        assert_eq!(Some(ops[0].id), p.overpayment_id);
+        assert_eq!(ops[0].amount, yuan("6800.00"));
+        assert!(ops[0].reason.contains("Art 5"), "{}", ops[0].reason);
+        // One sentence at a time.
+        let e = app
+            .record_imprisonment(
+                &MAKER,
+                &number,
+                &taken_in(date(2026, 3, 2), "(2026)某刑初2号"),
+            )
+            .unwrap_err();
+        assert_eq!(e.field(), Some("imprisoned_on"), "{e}");
+
+        app.run_payroll(&ACTOR, month("2026-04")).unwrap();
+        let paid_in = |benefit: i64, m: &str| {
+            app.store()
+                .payroll_lines_of_benefit(benefit)
+                .unwrap()
+                .into_iter()
+                .find(|(pm, _)| *pm == month(m))
+                .map(|(_, a)| a)
+        };
+        assert_eq!(paid_in(spouse, "2026-04"), None);
+        assert_eq!(paid_in(child, "2026-04"), Some(yuan("2550.00")));
+
+        // A release in February contradicts March, recovered as not owed.
+        let e = app
+            .record_release(&MAKER, &number, spouse, date(2026, 2, 10), "释放证明书1号")
+            .unwrap_err();
+        assert_eq!(e.field(), Some("released_on"), "{e}");
+        let e = app
+            .record_release(&MAKER, &number, child, date(2026, 5, 10), "释放证明书1号")
+            .unwrap_err();
+        assert_eq!(e.code(), "conflict", "{e}");
+        let r = app
+            .record_release(&MAKER, &number, spouse, date(2026, 5, 10), "释放证明书1号")
+            .unwrap();
+        assert_eq!(r.pause.until, Some(month("2026-05")));
+        assert_eq!(r.released_on, Some(date(2026, 5, 10)));
+        let e = app
+            .record_release(&MAKER, &number, spouse, date(2026, 5, 10), "释放证明书1号")
+            .unwrap_err();
+        assert_eq!(e.code(), "conflict", "{e}");
+
+        for m in ["2026-05", "2026-06", "2026-04"] {
+            app.run_payroll(&ACTOR, month(m)).unwrap();
+        }
+        assert_eq!(paid_in(spouse, "2026-04"), None);
+        assert_eq!(paid_in(spouse, "2026-05"), None);
+        assert_eq!(paid_in(spouse, "2026-06"), Some(yuan("3400.00")));
+
+        let pauses = app.benefit_pauses(&CHECKER, &number).unwrap();
+        assert_eq!(pauses.len(), 1);
+        assert_eq!(pauses[0].release_document.as_deref(), Some("释放证明书1号"));
+    });
+}

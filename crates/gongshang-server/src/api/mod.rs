@@ -23,6 +23,7 @@ pub mod medical;
 pub mod missing;
 pub mod monitor;
 pub mod orders;
+pub mod pauses;
 pub mod payers;
 pub mod payments;
 pub mod recurrences;
@@ -78,6 +79,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(matching::router())
         .merge(medical::router())
         .merge(handling::router())
+        .merge(pauses::router())
         // issue 14: saved scenarios and simulation jobs
         .merge(simulation_jobs::router());
     OpenApiRouter::new().nest("/api/v1", v1)

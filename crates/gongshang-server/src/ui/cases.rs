@@ -360,6 +360,7 @@ fn case_body(
             section.card #stop-reports {
                 h2 { (ctx.t("停止享受待遇情形告知（《社会保险经办条例》第二十五条）", "Stop-benefit reports (Decree 765 Art 25)")) }
                 p { a href=(format!("/cases/{}/stop-reports", r.number)) { (ctx.t("死亡、再婚、年满18周岁、领取基本养老金的告知，告知期限及多发待遇", "Deaths, remarriages, 18th birthdays and pension starts reported, their due days and the overpayments")) } }
+                p { a href=(format!("/cases/{}/benefit-pauses", r.number)) { (ctx.t("供养亲属收监执行期间停发抚恤金（劳社部令第18号第五条）", "A survivor's pension stopped for a prison sentence (劳社部令第18号 Art 5)")) } }
             }
         }
         @if ctx.viewer.may(Action::RecordRecusal) {

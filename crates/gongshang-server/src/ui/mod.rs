@@ -35,6 +35,7 @@ mod medical;
 mod medical_bases;
 mod missing;
 mod monitor;
+mod pauses;
 mod payers;
 mod payout;
 mod plain;
@@ -99,6 +100,7 @@ pub fn router() -> Router<AppState> {
         // issue 17: secondments, postings abroad, over-age agreements, successions
         .merge(engagements::router())
         .merge(handling::router())
+        .merge(pauses::router())
         // Regulations Art 35 para 2
         .merge(medical_bases::router())
 }

@@ -82,6 +82,9 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "death_date" => lang.t("死亡日期", "date of death"),
         "extra10" => lang.t("孤寡老人或孤儿人数", "lone elders or orphans"),
         "birth_dates" => lang.t("供养亲属出生日期", "dependants' birth dates"),
+        // 劳社部令第18号 Art 5 (ui/pauses.rs).
+        "imprisoned_on" => lang.t("收监执行日期", "day taken into prison"),
+        "released_on" => lang.t("刑满释放日期", "day released"),
         _ => return None,
     })
 }

@@ -278,6 +278,91 @@ fn decree765_art45_the_api_records_corrects_and_withdraws_dishonest_acts() {
     });
 }
 
+/// 劳社部令第18号 Art 5 over the API: the worker died on 2025-03-20 and the
+/// spouse's pension (3,400.00 a month) was paid for 2025-06; the spouse was
+/// taken into prison on 2025-05-10. June comes back (201, an overpayment);
+/// the worker's own benefits cannot be paused (the grade 2 case); the
+/// release on 2025-06-20 ends the pause with June (200), twice is 409; a
+/// reviewer reads but may not record; a refused field is named.
+#[test]
+fn order18_art5_the_api_pauses_a_survivors_pension_and_records_the_release() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let (clerk, reviewer) = (s.token("clerk"), s.token("reviewer"));
+        let number = "GS-2025-PRISON";
+        recognised_case(s, number, f.unit_a.as_str(), f.person_1.as_str());
+        let r = s.send(
+            req("POST", format!("/api/v1/cases/{number}/awards"))
+                .bearer(clerk)
+                .json(
+                    &json!({"facts": {"own_wage": "8500.00", "death_date": "2025-03-20",
+                    "dependants": {"spouse": true, "others": 0}}}),
+                ),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let award = r.json()["award"]["id"].as_i64().unwrap();
+        let r = s.send(req("POST", format!("/api/v1/awards/{award}/approve")).bearer(reviewer));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = s.send(
+            req("POST", "/api/v1/payroll/runs")
+                .bearer(clerk)
+                .header("Idempotency-Key", "prison-payroll-2025-06")
+                .json(&json!({"month": "2025-06"})),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let benefits = s
+            .send(req("GET", format!("/api/v1/awards/{award}")).bearer(clerk))
+            .json()["benefits"]
+            .clone();
+        let spouse = benefits
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["beneficiary"] == "spouse")
+            .expect("the spouse's pension")["id"]
+            .as_i64()
+            .unwrap();
+        let path = format!("/api/v1/cases/{number}/benefit-pauses");
+        let body = json!({"benefit_id": spouse, "imprisoned_on": "2025-05-10",
+            "document": "(2025)某刑初1号", "recovery": "refund"});
+        let mut bad = body.clone();
+        bad["imprisoned_on"] = json!("10/05/2025");
+        let r = s.send(req("POST", &path).bearer(clerk).json(&bad));
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("imprisoned_on".into())),
+            "{}",
+            r.body
+        );
+        let r = s.send(req("POST", &path).bearer(reviewer).json(&body));
+        assert_eq!(r.status, 403, "{}", r.body);
+
+        let r = s.send(req("POST", &path).bearer(clerk).json(&body));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["from_month"], "2025-06", "{v}");
+        assert_eq!(v["until_month"], json!(null));
+        assert!(v["overpayment_id"].is_i64(), "{v}");
+        let r = s.send(req("POST", &path).bearer(clerk).json(&body));
+        assert!(r.status == 409 || r.status == 422, "{}", r.body);
+
+        let release = format!("{path}/release");
+        let out =
+            json!({"benefit_id": spouse, "released_on": "2025-06-20", "document": "释放证明书1号"});
+        let r = s.send(req("POST", &release).bearer(clerk).json(&out));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["until_month"], "2025-06", "{}", r.body);
+        let r = s.send(req("POST", &release).bearer(clerk).json(&out));
+        assert_eq!(r.status, 409, "{}", r.body);
+
+        let listed = s.send(req("GET", &path).bearer(reviewer));
+        assert_eq!(listed.status, 200, "{}", listed.body);
+        assert_eq!(listed.json().as_array().unwrap().len(), 1);
+        let worker = s.send(req("GET", &path).bearer(s.token("worker_1")));
+        assert_eq!(worker.status, 403, "{}", worker.body);
+    });
+}
+
 mod pages {
     use crate::common::{Response, Session, demo, form, request, sign_in};
 
@@ -306,6 +391,53 @@ mod pages {
             .find(|(k, _)| *k == "allowance_case")
             .map(|(_, n)| n.clone())
             .expect("a case with a grade 1-4 allowance")
+    }
+
+    /// 劳社部令第18号 Art 5 on the page: the demo's spouse taken into prison on
+    /// 2026-05-20 is listed, paused from 2026-06 with its overpayment, in
+    /// Chinese and in English; the release form offers the pension and a
+    /// refused release keeps what was typed and names its field; a worker
+    /// does not see the page.
+    #[test]
+    fn order18_art5_the_clerk_sees_the_pause_and_the_release_form() {
+        let clerk = sign_in("clerk");
+        let number = demo()
+            .report
+            .samples
+            .iter()
+            .find(|(k, _)| *k == "death_case")
+            .map(|(_, n)| n.clone())
+            .expect("a death case");
+        let path = format!("/cases/{number}/benefit-pauses");
+        let page = get(&path, &clerk);
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("2026-05-20"), "{}", page.body);
+        assert!(page.body.contains("服刑中"), "{}", page.body);
+        assert!(page.body.contains("id=\"release-form\""), "{}", page.body);
+        let en = get(&format!("{path}?lang=en"), &clerk);
+        assert!(en.body.contains("serving"), "{}", en.body);
+        let case = get(&format!("/cases/{number}"), &clerk);
+        assert!(case.body.contains(&path), "the case page links to it");
+
+        let refused = post(
+            &format!("{path}/release"),
+            &clerk,
+            &[
+                ("benefit_id", "999999"),
+                ("released_on", "2026-13-01"),
+                ("document", "释放证明书"),
+            ],
+        );
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(
+            refused.body.contains("id=\"released_on-error\""),
+            "{}",
+            refused.body
+        );
+        assert!(refused.body.contains("value=\"2026-13-01\""), "typed kept");
+
+        let worker = sign_in("worker");
+        assert_ne!(get(&path, &worker).status, 200);
     }
 
     /// Decree 765 Art 25 on the pages: the demo's late report (a death on

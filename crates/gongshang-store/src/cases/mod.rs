@@ -332,6 +332,7 @@ mod log;
 mod matching;
 mod medical;
 mod missing;
+mod pauses;
 mod payroll;
 mod recurrences;
 mod recusals;
@@ -350,6 +351,7 @@ pub use medical::{
     MedicalStore, NewMedicalBill, NewMedicalBillLine, SettledLineIn,
 };
 pub use missing::{BenefitEnding, MissingWorkerStore, NewMissingEvent, StoredMissingEvent};
+pub use pauses::{BenefitPauseRow, BenefitPauseStore, NewBenefitPause};
 pub use payroll::BenefitStore;
 pub use recurrences::{
     NewRecurrence, NewRecurrenceAward, RecurrenceAwardRow, RecurrenceAwardStatus, RecurrenceRow,
@@ -369,10 +371,11 @@ pub use stop_reports::{NewStopReport, Reporter, StopReportRow, StopReportStore};
 /// Injury cases, appraisals, awards and the payroll of periodic benefits. A
 /// part of [`Store`], in three parts by use case: the case's event log and
 /// row ([`CaseLogStore`]), awards ([`AwardStore`]) and periodic benefits with
-/// the payroll ([`BenefitStore`]).
-pub trait CaseStore: CaseLogStore + AwardStore + BenefitStore {}
+/// the payroll ([`BenefitStore`]), with their pauses for a sentence
+/// ([`BenefitPauseStore`]).
+pub trait CaseStore: CaseLogStore + AwardStore + BenefitStore + BenefitPauseStore {}
 
-impl<T: CaseLogStore + AwardStore + BenefitStore> CaseStore for T {}
+impl<T: CaseLogStore + AwardStore + BenefitStore + BenefitPauseStore> CaseStore for T {}
 
 // ---- helpers ------------------------------------------------------------------
 

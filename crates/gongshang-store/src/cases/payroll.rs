@@ -255,6 +255,8 @@ fn pay_month_sqlite(db: &mut dyn Db, month: Month, run_id: i64) -> Result<(), St
            WHERE b.payer = 'fund' AND b.suspended = 0 AND b.start_month <= $1 \
              AND (b.end_month IS NULL OR b.end_month >= $1) \
              AND (SELECT 1 FROM payroll_lines p WHERE p.benefit_id = b.id AND p.month = $1) IS NULL \
+             AND (SELECT 1 FROM benefit_pauses s WHERE s.benefit_id = b.id AND s.from_month <= $1 \
+                  AND (s.until_month IS NULL OR s.until_month >= $1)) IS NULL \
          ) x WHERE x.amt > 0 \
          ON CONFLICT (benefit_id, month) DO NOTHING",
         &[t(month), i(run_id)],
@@ -296,7 +298,9 @@ fn pay_month_postgres(
                  WHERE from_month <= $1 ORDER BY benefit_id, from_month DESC) a ON a.benefit_id = b.id \
            WHERE b.payer = 'fund' AND b.suspended = 0 AND b.start_month <= $1 \
              AND (b.end_month IS NULL OR b.end_month >= $1) AND a.amount_fen > 0 \
-             AND NOT EXISTS (SELECT 1 FROM payroll_lines p WHERE p.benefit_id = b.id AND p.month = $1)), \
+             AND NOT EXISTS (SELECT 1 FROM payroll_lines p WHERE p.benefit_id = b.id AND p.month = $1) \
+             AND NOT EXISTS (SELECT 1 FROM benefit_pauses s WHERE s.benefit_id = b.id AND s.from_month <= $1 \
+                             AND (s.until_month IS NULL OR s.until_month >= $1))), \
          paid AS ( \
            INSERT INTO payroll_lines (benefit_id, month, run_id, amount_fen) \
            SELECT id, CAST($1 AS TEXT), CAST($2 AS BIGINT), amount_fen FROM due) \
