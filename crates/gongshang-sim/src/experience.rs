@@ -256,8 +256,7 @@ impl Observed {
                     all_mix[k]
                 } else {
                     let n_k: u64 = so.claims.iter().map(|c| c[k]).sum();
-                    let observed =
-                        div_round(u128::from(n_k) * 1_000_000, u128::from(n_scheme));
+                    let observed = div_round(u128::from(n_k) * 1_000_000, u128::from(n_scheme));
                     blend(z_scheme, observed, all_mix[k])
                 };
             }
@@ -269,13 +268,10 @@ impl Observed {
                 let class_incidence = blended.get(&key);
                 for k in 0..11 {
                     let n = so.claims[c][k];
-                    let observed =
-                        div_round(u128::from(n) * 365 * 1_000_000_000, so.days[c]);
+                    let observed = div_round(u128::from(n) * 365 * 1_000_000_000, so.days[c]);
                     let fallback = div_round(
-                        u128::try_from(
-                            i128::from(class_incidence) * i128::from(scheme_mix[k]),
-                        )
-                        .unwrap_or(0),
+                        u128::try_from(i128::from(class_incidence) * i128::from(scheme_mix[k]))
+                            .unwrap_or(0),
                         1000,
                     );
                     let z = credibility_ppm(n);
@@ -600,7 +596,12 @@ mod tests {
         };
         let g10 = cell("ordinary", "grade_10");
         assert_eq!(
-            (g10.claims, g10.insured_days, g10.observed_ppb, g10.fallback_ppb),
+            (
+                g10.claims,
+                g10.insured_days,
+                g10.observed_ppb,
+                g10.fallback_ppb
+            ),
             (9, 1_096_000, 2_997_263, 1_746_599)
         );
         assert_eq!((g10.credibility_ppm, g10.value_ppb), (91_202, 1_860_662));
@@ -609,7 +610,12 @@ mod tests {
         assert_eq!(cell("ordinary", "death").value_ppb, 139_629);
         let y9 = cell("yilubao", "grade_9");
         assert_eq!(
-            (y9.observed_ppb, y9.fallback_ppb, y9.credibility_ppm, y9.value_ppb),
+            (
+                y9.observed_ppb,
+                y9.fallback_ppb,
+                y9.credibility_ppm,
+                y9.value_ppb
+            ),
             (6_660_584, 1_084_704, 42_993, 1_324_428)
         );
         // 11 outcomes of class 3 for each of the two schemes; no other class
@@ -621,7 +627,10 @@ mod tests {
         // What a reform file sets is left to it.
         let t = o.by_grade(&blended, &|k: &str| k == "incidence.class_3");
         assert!(t.cells.is_empty());
-        assert_eq!(t.not_estimated, ["class 3: the reform file sets its incidence"]);
+        assert_eq!(
+            t.not_estimated,
+            ["class 3: the reform file sets its incidence"]
+        );
         let t = o.by_grade(&blended, &|k: &str| k == "outcome.death");
         assert!(t.cells.is_empty() && t.not_estimated.len() == 1);
     }

@@ -124,7 +124,10 @@ pub fn chain_ladder(reported: &[Reported], on: Date, quarters: usize) -> Vec<Ibn
         let entry = by_scheme
             .entry(r.scheme.as_str())
             .or_insert_with(|| (vec![vec![0; n]; n], 0));
-        let (qa, qf) = (quarter_of(r.accident), quarter_of(r.filed).max(quarter_of(r.accident)));
+        let (qa, qf) = (
+            quarter_of(r.accident),
+            quarter_of(r.filed).max(quarter_of(r.accident)),
+        );
         if qa < first || qa > last || qf > last {
             entry.1 += 1;
             continue;
@@ -162,10 +165,7 @@ pub fn chain_ladder(reported: &[Reported], on: Date, quarters: usize) -> Vec<Ibn
                         factor_ppm: if denominator == 0 {
                             1_000_000
                         } else {
-                            div_round(
-                                i128::from(numerator) * 1_000_000,
-                                i128::from(denominator),
-                            )
+                            div_round(i128::from(numerator) * 1_000_000, i128::from(denominator))
                         },
                     }
                 })
@@ -285,7 +285,14 @@ mod tests {
         let rows: Vec<(u64, i64, i64, i64)> = e
             .rows
             .iter()
-            .map(|r| (r.reported, r.to_ultimate_ppm, r.ultimate_milli, r.ibnr_milli))
+            .map(|r| {
+                (
+                    r.reported,
+                    r.to_ultimate_ppm,
+                    r.ultimate_milli,
+                    r.ibnr_milli,
+                )
+            })
             .collect();
         assert_eq!(
             rows,

@@ -554,9 +554,8 @@ pub fn project(
     // Incidence and outcome mix per scheme × class: estimated by grade
     // from the stored cases where the reform carries such an estimate,
     // else the class's assumption and the assumed mix.
-    let default_mix: [i64; 11] = std::array::from_fn(|k| {
-        a.get(&format!("outcome.{}", crate::experience::outcome_name(k)))
-    });
+    let default_mix: [i64; 11] =
+        std::array::from_fn(|k| a.get(&format!("outcome.{}", crate::experience::outcome_name(k))));
     let mut incidence: Vec<i64> = Vec::with_capacity(n_schemes * 8);
     let mut mixes: Vec<[i64; 11]> = Vec::with_capacity(n_schemes * 8);
     for scheme in &pop.schemes {

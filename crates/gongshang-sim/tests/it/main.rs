@@ -133,7 +133,10 @@ fn incidence_by_grade_sets_the_incidence_and_outcome_mix_of_its_scheme_and_class
     use gongshang_sim::experience::{IncidenceByGrade, IncidenceCell, outcome_name};
     let policy = policy();
     let mut reform = Reform::parse(
-        &format!("name = \"by grade\"\n{ASSUMPTIONS}{}", zero_other_outcomes()),
+        &format!(
+            "name = \"by grade\"\n{ASSUMPTIONS}{}",
+            zero_other_outcomes()
+        ),
         &policy,
     )
     .unwrap();
