@@ -221,6 +221,8 @@ impl Observed {
     /// `blended` (the assumptions after [`Observed::blend`]). A class whose
     /// incidence the reform file sets, and every class when the file sets
     /// an outcome share, is left to the assumptions.
+    // Outcomes and classes index several parallel arrays at once.
+    #[allow(clippy::needless_range_loop)]
     pub fn by_grade(
         &self,
         blended: &Assumptions,
