@@ -202,6 +202,10 @@ pub struct PopulationSummary {
 pub struct Simulation {
     pub projection: gongshang_sim::Projection,
     pub population: PopulationSummary,
+    /// Over the insured as stored: the claims incurred but not reported by
+    /// the day, per scheme (`gongshang_sim::ibnr`); empty otherwise.
+    #[serde(default)]
+    pub ibnr: Vec<gongshang_sim::ibnr::IbnrEstimate>,
 }
 
 /// A scheme as the projection reads it: its billing, its index in the
@@ -342,7 +346,46 @@ impl App {
         let file = reform.assumptions.clone();
         let file_set = |key: &str| file.items.get(key) != defaults.items.get(key);
         reform.assumptions = observed.blend(&file, &file_set);
+        reform.incidence = Some(observed.by_grade(&reform.assumptions, &file_set));
         Ok(())
+    }
+
+    /// The claims incurred but not reported by `on`, per scheme: the
+    /// chain ladder over the cases of the accident quarters of the three
+    /// years before `on`'s quarter and the day each was filed (in Beijing
+    /// time) (issue 14; `gongshang_sim::ibnr`). Analysts and agency staff,
+    /// as for a projection (`Action::RunSimulation`): the estimate is an
+    /// aggregate of the stored cases, as the claim experience is.
+    pub fn claims_ibnr(
+        &self,
+        actor: &Actor,
+        on: Date,
+    ) -> Result<Vec<gongshang_sim::ibnr::IbnrEstimate>, AppError> {
+        actor.authorize(Action::RunSimulation)?;
+        self.ibnr_on(on)
+    }
+
+    fn ibnr_on(&self, on: Date) -> Result<Vec<gongshang_sim::ibnr::IbnrEstimate>, AppError> {
+        use gongshang_sim::ibnr::{Reported, TRIANGLE_QUARTERS, chain_ladder};
+        // The first day of the quarter TRIANGLE_QUARTERS quarters before
+        // `on`'s.
+        let quarter_start = jiff::civil::date(on.year(), (on.month() - 1) / 3 * 3 + 1, 1);
+        let months = i64::try_from(TRIANGLE_QUARTERS).unwrap_or(12) * 3;
+        let from = quarter_start
+            .checked_sub(jiff::Span::new().months(months))
+            .map_err(|e| AppError::invalid("on", e.to_string()))?;
+        let rows = self
+            .store
+            .reported_cases(&from.to_string(), &quarter_start.to_string())?;
+        let reported: Vec<Reported> = rows
+            .into_iter()
+            .map(|r| Reported {
+                scheme: r.scheme_id.to_string(),
+                accident: r.accident_date,
+                filed: gongshang_domain::coverage::date_in_china(r.opened_at),
+            })
+            .collect();
+        Ok(chain_ladder(&reported, on, TRIANGLE_QUARTERS))
     }
 
     fn observed_experience(
@@ -360,6 +403,7 @@ impl App {
         let mut enrolled = Vec::with_capacity(read.enrolled.len());
         for e in &read.enrolled {
             enrolled.push(Enrolled {
+                scheme: e.scheme_id.to_string(),
                 class: class(e.industry_class),
                 start: e.start,
                 end: e.end,
@@ -376,6 +420,7 @@ impl App {
                     Outcome::Grade(u8::try_from(c.grade?).ok()?)
                 };
                 Some(Claim {
+                    scheme: c.scheme_id.to_string(),
                     class: class(c.industry_class),
                     outcome,
                 })
@@ -688,8 +733,10 @@ impl App {
         // Over the insured as stored, the incidence and the outcome mix
         // follow the stored cases too, as far as they are credible; what the
         // reform file sets stays as it says.
+        let mut ibnr = Vec::new();
         if let PopulationSource::Stored { on, .. } = req.population {
             self.blend_experience(on, &mut reform)?;
+            ibnr = self.ibnr_on(on)?;
         }
         stage(Stage::Projection)?;
         let projection = gongshang_sim::project(
@@ -710,6 +757,7 @@ impl App {
         Ok(Simulation {
             projection,
             population: summary,
+            ibnr,
         })
     }
 }

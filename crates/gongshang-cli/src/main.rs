@@ -455,6 +455,7 @@ fn main() -> ExitCode {
             None => sim_cmds::simulate(&cmd.args),
             Some(sim_cmds::SimulateWhat::Scenario { command }) => scenario_cmds::scenario(command),
             Some(sim_cmds::SimulateWhat::Job { command }) => scenario_cmds::job(command),
+            Some(sim_cmds::SimulateWhat::Ibnr(args)) => sim_cmds::ibnr(args),
         },
         Command::Synth {
             what: SynthCommand::Population(args),

@@ -40,6 +40,100 @@ pub enum SimulateWhat {
         #[command(subcommand)]
         command: crate::scenario_cmds::JobCmd,
     },
+    /// Claims incurred but not reported, per scheme, by the chain ladder on the stored cases' reporting delay
+    Ibnr(IbnrArgs),
+}
+
+#[derive(clap::Args)]
+pub struct IbnrArgs {
+    /// The database
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
+    /// The valuation day: the triangle ends with the quarter before this day's [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub on: Option<jiff::civil::Date>,
+    /// Who runs it (an account's login, or a local administrator's name) [default: $USER]
+    #[arg(long, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Print the estimates as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `gongshang simulate ibnr`: each scheme's triangle, factors and IBNR by
+/// accident quarter (`App::claims_ibnr`).
+pub fn ibnr(args: &IbnrArgs) -> Result<(), CliError> {
+    let app = crate::db::open_app(args.db.as_deref())?;
+    let actor = crate::db::cli_actor(&app, args.actor.as_deref())?;
+    let on = args.on.unwrap_or_else(|| app.today());
+    let estimates = app.claims_ibnr(&actor, on)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&estimates)?);
+        return Ok(());
+    }
+    if estimates.is_empty() {
+        println!("no case with an accident in the three years before {on}'s quarter");
+    }
+    for e in &estimates {
+        print_ibnr(e);
+    }
+    Ok(())
+}
+
+fn print_ibnr(e: &gongshang_sim::ibnr::IbnrEstimate) {
+    use gongshang_sim::ibnr::claims_text;
+    println!(
+        "scheme {}: {} cases reported, IBNR {} claims, valued at {} ({})",
+        e.scheme,
+        e.reported,
+        claims_text(e.ibnr_milli),
+        e.valued_at,
+        e.method
+    );
+    if e.not_counted > 0 {
+        println!(
+            "  {} case(s) not in the triangle (filed after the valuation)",
+            e.not_counted
+        );
+    }
+    println!(
+        "  age-to-age factors: {}",
+        e.factors
+            .iter()
+            .map(|f| format!(
+                "{}→{} {}/{} = {}",
+                f.from_quarter,
+                f.from_quarter + 1,
+                f.numerator,
+                f.denominator,
+                ppm_decimal(f.factor_ppm)
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    println!(
+        "  {:<8} {:>8} {:>12} {:>10} {:>8}  triangle (cumulative by development quarter)",
+        "quarter", "reported", "to ultimate", "ultimate", "IBNR"
+    );
+    for (r, row) in e.rows.iter().zip(&e.triangle) {
+        println!(
+            "  {:<8} {:>8} {:>12} {:>10} {:>8}  {}",
+            r.quarter,
+            r.reported,
+            ppm_decimal(r.to_ultimate_ppm),
+            claims_text(r.ultimate_milli),
+            claims_text(r.ibnr_milli),
+            row.iter()
+                .map_while(|c| c.map(|n| n.to_string()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+}
+
+/// Parts per million as a decimal with six places (`1.166667`).
+fn ppm_decimal(ppm: i64) -> String {
+    format!("{}.{:06}", ppm / 1_000_000, ppm % 1_000_000)
 }
 
 #[derive(clap::Args)]
@@ -370,7 +464,55 @@ fn stored_population(
             );
         }
     }
+    if let Some(t) = &reform.incidence {
+        print_incidence_by_grade(t, &pop);
+    }
+    for e in app.claims_ibnr(&actor, on)? {
+        eprintln!(
+            "  IBNR {}: {} claims on {} reported ({})",
+            e.scheme,
+            gongshang_sim::ibnr::claims_text(e.ibnr_milli),
+            e.reported,
+            e.valued_at
+        );
+    }
     Ok(pop)
+}
+
+/// Each projected scheme × class's incidence and grade mix as estimated by
+/// grade from the stored cases (`experience::IncidenceByGrade`).
+fn print_incidence_by_grade(t: &gongshang_sim::experience::IncidenceByGrade, pop: &Population) {
+    eprintln!("  incidence by grade, accidents {} ({})", t.window, t.rule);
+    for why in &t.not_estimated {
+        eprintln!("    left to the assumptions: {why}");
+    }
+    for scheme in &pop.schemes {
+        for class in 1..=8u8 {
+            let Some((incidence, mix)) = t.rates(&scheme.id, class) else {
+                continue;
+            };
+            let claims: u64 = t
+                .cells
+                .iter()
+                .filter(|c| c.scheme == scheme.id && c.class == class)
+                .map(|c| c.claims)
+                .sum();
+            eprintln!(
+                "    {} class {class}: {} a year ({claims} claims); {}",
+                scheme.id,
+                gongshang_sim::percent_text(incidence),
+                mix.iter()
+                    .enumerate()
+                    .map(|(k, m)| format!(
+                        "{} {}",
+                        gongshang_sim::experience::outcome_name(k),
+                        gongshang_sim::percent_text(*m)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
 }
 
 pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {

@@ -19,8 +19,24 @@
 //!   from zero to the part per million.
 //!
 //! An assumption a reform file sets itself is left as the file says.
+//!
+//! Incidence by grade within a class (`Observed::by_grade`): for each
+//! scheme × industry class × outcome (grades 1-10, death) cell, the claims
+//! of the cell a year per insured, `observed = n / insured-years` of the
+//! scheme's class, blended by the same limited-fluctuation rule applied to
+//! the cell's own claims, `Z = min(1, sqrt(n_cell / 1082))`, with the
+//! fallback `class incidence (as blended above) × the scheme's share of the
+//! outcome` (the scheme's own mix blended with the mix of all schemes by
+//! `Z = min(1, sqrt(n_scheme / 1082))`). A cell with few cases therefore
+//! rests almost wholly on the class's total × the scheme's grade mix; a
+//! cell with 1082 cases or more on what it observed. Rates of cells are in
+//! parts per billion (a grade-1 cell of a light class is a few parts per
+//! million).
+
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::reform::{Assumption, Assumptions};
 
@@ -31,6 +47,8 @@ pub const FULL_CREDIBILITY_CLAIMS: u64 = 1082;
 /// `start` to `end` (inclusive; none: still running).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Enrolled {
+    /// The enrolment's scheme id.
+    pub scheme: String,
     pub class: u8,
     pub start: Date,
     pub end: Option<Date>,
@@ -47,6 +65,8 @@ pub enum Outcome {
 /// A case of a unit of `class` whose accident is in the window.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Claim {
+    /// The case's scheme id.
+    pub scheme: String,
     pub class: u8,
     pub outcome: Outcome,
 }
@@ -61,6 +81,96 @@ pub struct Observed {
     pub days: [u128; 8],
     /// Claims by class 1-8 and outcome (grades 1-10, then death).
     pub claims: [[u64; 11]; 8],
+    /// The same by scheme id.
+    pub by_scheme: BTreeMap<String, SchemeObserved>,
+}
+
+/// What was observed of one scheme, by class.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SchemeObserved {
+    /// Insured-days by class 1-8.
+    pub days: [u128; 8],
+    /// Claims by class 1-8 and outcome (grades 1-10, then death).
+    pub claims: [[u64; 11]; 8],
+}
+
+/// The key of outcome slot `k` (0-9: `grade_1`-`grade_10`, 10: `death`).
+pub fn outcome_name(k: usize) -> String {
+    if k == 10 {
+        "death".to_owned()
+    } else {
+        format!("grade_{}", k + 1)
+    }
+}
+
+/// One scheme × class × outcome cell of [`IncidenceByGrade`]. Rates are
+/// claims a year per insured in parts per billion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidenceCell {
+    pub scheme: String,
+    pub class: u8,
+    /// `grade_1` … `grade_10`, `death`.
+    pub outcome: String,
+    /// The cell's claims in the window.
+    pub claims: u64,
+    /// Insured-days of the scheme's class in the window.
+    pub insured_days: u64,
+    /// `claims × 365 / insured-days`.
+    pub observed_ppb: i64,
+    /// The class's incidence × the scheme's share of the outcome.
+    pub fallback_ppb: i64,
+    /// `min(1, sqrt(claims / 1082))`, parts per million.
+    pub credibility_ppm: i64,
+    /// `Z × observed + (1 − Z) × fallback`: what the projection uses.
+    pub value_ppb: i64,
+}
+
+/// Claim incidence by scheme × industry class × outcome, as estimated from
+/// the stored cases (see the module's doc for the rule).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidenceByGrade {
+    /// The accident days read, `from – to` (inclusive).
+    pub window: String,
+    /// The credibility rule, in words.
+    pub rule: String,
+    pub cells: Vec<IncidenceCell>,
+    /// What was left to the assumptions, and why (a reform file sets it).
+    pub not_estimated: Vec<String>,
+}
+
+/// The rule of [`Observed::by_grade`], in words.
+pub const BY_GRADE_RULE: &str = "limited-fluctuation credibility per cell: Z = min(1, sqrt(cell claims / 1082)); value = Z × observed + (1 − Z) × (class incidence × the scheme's outcome share); the scheme's outcome share = Z_s × its observed mix + (1 − Z_s) × the mix of all schemes, Z_s = min(1, sqrt(scheme claims / 1082))";
+
+impl IncidenceByGrade {
+    /// A scheme's class as the projection uses it: the incidence (the sum
+    /// of the outcome cells, parts per million) and the outcome mix (each
+    /// cell's share of that sum, parts per million); none when the class of
+    /// the scheme was not estimated or sums to nothing.
+    pub fn rates(&self, scheme: &str, class: u8) -> Option<(i64, [i64; 11])> {
+        let mut values = [0i64; 11];
+        let mut found = false;
+        for c in self
+            .cells
+            .iter()
+            .filter(|c| c.scheme == scheme && c.class == class)
+        {
+            let k = (0..11).find(|&k| outcome_name(k) == c.outcome)?;
+            values[k] = c.value_ppb;
+            found = true;
+        }
+        let sum: i64 = values.iter().sum();
+        if !found || sum <= 0 {
+            return None;
+        }
+        let mut mix = [0i64; 11];
+        for (m, v) in mix.iter_mut().zip(values) {
+            *m = div_round(
+                u128::try_from(v).unwrap_or(0) * 1_000_000,
+                u128::try_from(sum).unwrap_or(1),
+            );
+        }
+        Some((div_round(u128::try_from(sum).unwrap_or(0), 1000), mix))
+    }
 }
 
 impl Observed {
@@ -68,6 +178,7 @@ impl Observed {
     /// of a class outside 1-8 are not counted.
     pub fn count(from: Date, to: Date, enrolled: &[Enrolled], claims: &[Claim]) -> Observed {
         let mut days = [0u128; 8];
+        let mut by_scheme: BTreeMap<String, SchemeObserved> = BTreeMap::new();
         for e in enrolled {
             let Some(c) = class_index(e.class) else {
                 continue;
@@ -81,6 +192,7 @@ impl Observed {
             if stop > start {
                 let n = u128::try_from((stop - start).get_days()).unwrap_or(0);
                 days[c] += n * u128::from(e.count);
+                by_scheme.entry(e.scheme.clone()).or_default().days[c] += n * u128::from(e.count);
             }
         }
         let mut counted = [[0u64; 11]; 8];
@@ -94,13 +206,92 @@ impl Observed {
                 Outcome::Death => 10,
             };
             counted[c][slot] += 1;
+            by_scheme.entry(claim.scheme.clone()).or_default().claims[c][slot] += 1;
         }
         Observed {
             from,
             to,
             days,
             claims: counted,
+            by_scheme,
         }
+    }
+
+    /// Incidence by scheme × class × outcome (the module's doc), against
+    /// `blended` (the assumptions after [`Observed::blend`]). A class whose
+    /// incidence the reform file sets, and every class when the file sets
+    /// an outcome share, is left to the assumptions.
+    // Outcomes and classes index several parallel arrays at once.
+    #[allow(clippy::needless_range_loop)]
+    pub fn by_grade(
+        &self,
+        blended: &Assumptions,
+        file_set: &dyn Fn(&str) -> bool,
+    ) -> IncidenceByGrade {
+        let mut out = IncidenceByGrade {
+            window: format!("{} – {}", self.from, self.to.yesterday().unwrap_or(self.to)),
+            rule: BY_GRADE_RULE.to_owned(),
+            ..IncidenceByGrade::default()
+        };
+        if (0..11).any(|k| file_set(&format!("outcome.{}", outcome_name(k)))) {
+            out.not_estimated
+                .push("every class: the reform file sets the outcome mix".to_owned());
+            return out;
+        }
+        for c in 0..8 {
+            if file_set(&format!("incidence.class_{}", c + 1)) {
+                out.not_estimated.push(format!(
+                    "class {}: the reform file sets its incidence",
+                    c + 1
+                ));
+            }
+        }
+        let all_mix: Vec<i64> = (0..11)
+            .map(|k| blended.get(&format!("outcome.{}", outcome_name(k))))
+            .collect();
+        for (scheme, so) in &self.by_scheme {
+            let n_scheme: u64 = so.claims.iter().flatten().sum();
+            let z_scheme = credibility_ppm(n_scheme);
+            let mut scheme_mix = [0i64; 11];
+            for k in 0..11 {
+                scheme_mix[k] = if n_scheme == 0 {
+                    all_mix[k]
+                } else {
+                    let n_k: u64 = so.claims.iter().map(|c| c[k]).sum();
+                    let observed = div_round(u128::from(n_k) * 1_000_000, u128::from(n_scheme));
+                    blend(z_scheme, observed, all_mix[k])
+                };
+            }
+            for c in 0..8 {
+                let key = format!("incidence.class_{}", c + 1);
+                if file_set(&key) || so.days[c] == 0 {
+                    continue;
+                }
+                let class_incidence = blended.get(&key);
+                for k in 0..11 {
+                    let n = so.claims[c][k];
+                    let observed = div_round(u128::from(n) * 365 * 1_000_000_000, so.days[c]);
+                    let fallback = div_round(
+                        u128::try_from(i128::from(class_incidence) * i128::from(scheme_mix[k]))
+                            .unwrap_or(0),
+                        1000,
+                    );
+                    let z = credibility_ppm(n);
+                    out.cells.push(IncidenceCell {
+                        scheme: scheme.clone(),
+                        class: u8::try_from(c + 1).unwrap_or(0),
+                        outcome: outcome_name(k),
+                        claims: n,
+                        insured_days: u64::try_from(so.days[c]).unwrap_or(u64::MAX),
+                        observed_ppb: observed,
+                        fallback_ppb: fallback,
+                        credibility_ppm: z,
+                        value_ppb: blend(z, observed, fallback),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// Claims of a class (1-8).
@@ -237,6 +428,7 @@ mod tests {
             &[
                 // 2022-06-01 .. running: 2023-01-01 .. 2025-12-31 = 1096 days, × 2
                 Enrolled {
+                    scheme: "ordinary".into(),
                     class: 1,
                     start: date(2022, 6, 1),
                     end: None,
@@ -244,6 +436,7 @@ mod tests {
                 },
                 // 2025-12-01 .. 2025-12-31 = 31 days
                 Enrolled {
+                    scheme: "ordinary".into(),
                     class: 1,
                     start: date(2025, 12, 1),
                     end: Some(date(2025, 12, 31)),
@@ -251,6 +444,7 @@ mod tests {
                 },
                 // ended before the window
                 Enrolled {
+                    scheme: "ordinary".into(),
                     class: 2,
                     start: date(2020, 1, 1),
                     end: Some(date(2022, 12, 31)),
@@ -258,6 +452,7 @@ mod tests {
                 },
                 // no such class
                 Enrolled {
+                    scheme: "ordinary".into(),
                     class: 9,
                     start: date(2023, 1, 1),
                     end: None,
@@ -299,12 +494,14 @@ mod tests {
         let (from, to) = window();
         let mut claims = vec![
             Claim {
+                scheme: "ordinary".into(),
                 class: 3,
                 outcome: Outcome::Grade(10)
             };
             9
         ];
         claims.push(Claim {
+            scheme: "ordinary".into(),
             class: 3,
             outcome: Outcome::Death,
         });
@@ -312,6 +509,7 @@ mod tests {
             from,
             to,
             &[Enrolled {
+                scheme: "ordinary".into(),
                 class: 3,
                 start: date(2020, 1, 1),
                 end: None,
@@ -335,6 +533,108 @@ mod tests {
             out.items["incidence.class_1"].label,
             base.items["incidence.class_1"].label
         );
+    }
+
+    /// By hand, incidence by grade: class 3 of two schemes over the three
+    /// years, `ordinary` 1,000 insured (1,096,000 insured-days; 9 grade 10
+    /// and 1 death) and `yilubao` 100 insured (109,600 days; 2 grade 9).
+    /// The class as a whole: 12 claims over 1,205,600 days, observed
+    /// 12 × 365 × 10^6 / 1,205,600 = 3633.04 → 3633 ppm, Z(12) = 105311,
+    /// blended with 4000: 3961.35 → 3961 ppm. The mix of all schemes, Z(12):
+    /// grade 10 (105311 × 750000 + 894689 × 350000) / 10^6 = 392124.4 →
+    /// 392124; grade 9 (105311 × 166667 + 894689 × 250000) / 10^6 =
+    /// 241224.1 → 241224; death 26670. `ordinary`'s mix, Z(10) = 96136:
+    /// grade 10 (96136 × 900000 + 903864 × 392124) / 10^6 = 440948.7 →
+    /// 440949; grade 9 903864 × 241224 / 10^6 = 218033.7 → 218034; death
+    /// (96136 × 100000 + 903864 × 26670) / 10^6 = 33720.0 → 33720.
+    /// The cell ordinary × class 3 × grade 10: observed 9 × 365 × 10^9 /
+    /// 1,096,000 = 2997262.8 → 2997263 ppb; fallback 3961 × 440949 / 1000 =
+    /// 1746599 ppb; Z(9) = isqrt(9 × 10^12 / 1082) = 91202; value
+    /// (91202 × 2997263 + 908798 × 1746599) / 10^6 = 1860661.9 → 1860662
+    /// ppb. Grade 9 (no case): Z = 0, the fallback 3961 × 218034 / 1000 =
+    /// 863632.7 → 863633. Death: observed 333029, fallback 3961 × 33720 /
+    /// 1000 = 133565, Z(1) = 30400: 139629. The cells of ordinary × class 3
+    /// sum to 4081127 ppb = 4081 ppm, grade 10 a share 455919 ppm of it.
+    /// `yilubao` × class 3 × grade 9: mix Z(2) = 42993, (42993 × 10^6 +
+    /// 957007 × 241224) / 10^6 = 273845.9 → 273846; fallback 3961 × 273846
+    /// / 1000 = 1084704; observed 2 × 365 × 10^9 / 109,600 = 6660584; Z(2)
+    /// = 42993: 1324428.4 → 1324428.
+    #[test]
+    fn incidence_by_grade_blends_each_cell_with_the_class_total_times_the_scheme_mix() {
+        let (from, to) = window();
+        let claim = |scheme: &str, outcome| Claim {
+            scheme: scheme.into(),
+            class: 3,
+            outcome,
+        };
+        let mut claims = vec![claim("ordinary", Outcome::Grade(10)); 9];
+        claims.push(claim("ordinary", Outcome::Death));
+        claims.push(claim("yilubao", Outcome::Grade(9)));
+        claims.push(claim("yilubao", Outcome::Grade(9)));
+        let enrolled = |scheme: &str, count| Enrolled {
+            scheme: scheme.into(),
+            class: 3,
+            start: date(2020, 1, 1),
+            end: None,
+            count,
+        };
+        let o = Observed::count(
+            from,
+            to,
+            &[enrolled("ordinary", 1000), enrolled("yilubao", 100)],
+            &claims,
+        );
+        let no_file = |_: &str| false;
+        let blended = o.blend(&Assumptions::default(), &no_file);
+        assert_eq!(blended.get("incidence.class_3"), 3961);
+        assert_eq!(blended.get("outcome.grade_10"), 392_124);
+        let t = o.by_grade(&blended, &no_file);
+        let cell = |scheme: &str, outcome: &str| {
+            t.cells
+                .iter()
+                .find(|c| c.scheme == scheme && c.class == 3 && c.outcome == outcome)
+                .unwrap()
+                .clone()
+        };
+        let g10 = cell("ordinary", "grade_10");
+        assert_eq!(
+            (
+                g10.claims,
+                g10.insured_days,
+                g10.observed_ppb,
+                g10.fallback_ppb
+            ),
+            (9, 1_096_000, 2_997_263, 1_746_599)
+        );
+        assert_eq!((g10.credibility_ppm, g10.value_ppb), (91_202, 1_860_662));
+        let g9 = cell("ordinary", "grade_9");
+        assert_eq!((g9.credibility_ppm, g9.value_ppb), (0, 863_633));
+        assert_eq!(cell("ordinary", "death").value_ppb, 139_629);
+        let y9 = cell("yilubao", "grade_9");
+        assert_eq!(
+            (
+                y9.observed_ppb,
+                y9.fallback_ppb,
+                y9.credibility_ppm,
+                y9.value_ppb
+            ),
+            (6_660_584, 1_084_704, 42_993, 1_324_428)
+        );
+        // 11 outcomes of class 3 for each of the two schemes; no other class
+        // has insured days.
+        assert_eq!(t.cells.len(), 22);
+        let (incidence, mix) = t.rates("ordinary", 3).unwrap();
+        assert_eq!((incidence, mix[9]), (4081, 455_919));
+        assert_eq!(t.rates("ordinary", 1), None);
+        // What a reform file sets is left to it.
+        let t = o.by_grade(&blended, &|k: &str| k == "incidence.class_3");
+        assert!(t.cells.is_empty());
+        assert_eq!(
+            t.not_estimated,
+            ["class 3: the reform file sets its incidence"]
+        );
+        let t = o.by_grade(&blended, &|k: &str| k == "outcome.death");
+        assert!(t.cells.is_empty() && t.not_estimated.len() == 1);
     }
 
     /// Nothing observed changes nothing.

@@ -10,6 +10,8 @@
 //!   a person), synthetic (seeded) or filled by the caller.
 //! - [`experience`]: claim incidence and the outcome mix observed in the
 //!   stored cases, blended with the defaults by credibility.
+//! - [`ibnr`]: claims incurred but not reported, per scheme, by the chain
+//!   ladder on the stored cases' reporting delay (accident → filed).
 //! - [`project`]: baseline and reform side by side: income by payer,
 //!   expenditure by item, reserve and months of reserve, the pay-as-you-go
 //!   cost rate and the break-even rate; the difference attributed to each
@@ -22,6 +24,7 @@
 //! policy files hold, which are whole hundredths of a percent or coarser).
 
 pub mod experience;
+pub mod ibnr;
 pub mod population;
 pub mod project;
 pub mod reform;

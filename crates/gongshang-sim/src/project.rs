@@ -13,7 +13,10 @@
 //! - a monthly-wage scheme: the unit pays base × 12 × the class's benchmark
 //!   rate; a per-day scheme (益鹭保): days × price, the city paying its share;
 //! - expected claims = w × incidence of the class; each claim ends in a
-//!   grade or a death by the outcome shares: the one-time disability
+//!   grade or a death by the outcome shares (where the reform carries an
+//!   estimate by grade from the stored cases, `Reform::incidence`, the
+//!   incidence and the shares are those of the record's scheme × class:
+//!   the sum of its outcome cells and each cell's part of it): the one-time disability
 //!   subsidy months × the benefit wage (the same band), grades 1-4 a
 //!   monthly allowance (rate × benefit wage, half a year in the first year,
 //!   ending at `allowance_exit` a year), a death the income multiple × the
@@ -255,6 +258,10 @@ pub struct Projection {
     pub by_scheme: Vec<Group>,
     pub by_region: Vec<Group>,
     pub assumptions: Vec<Assumption>,
+    /// Claim incidence by scheme × class × outcome the projection used
+    /// (none: every class by its assumption and the assumed mix).
+    #[serde(default)]
+    pub incidence_by_grade: Option<crate::experience::IncidenceByGrade>,
     pub overrides: Vec<String>,
     pub samples: Vec<Sample>,
 }
@@ -544,9 +551,31 @@ pub fn project(
     let n_regions = pop.regions.len();
     let n_schemes = pop.schemes.len();
     let n_cells = n_regions * n_schemes * 8;
-    let incidence: Vec<i64> = (1..=8)
-        .map(|c| a.get(&format!("incidence.class_{c}")))
-        .collect();
+    // Incidence and outcome mix per scheme × class: estimated by grade
+    // from the stored cases where the reform carries such an estimate,
+    // else the class's assumption and the assumed mix.
+    let default_mix: [i64; 11] =
+        std::array::from_fn(|k| a.get(&format!("outcome.{}", crate::experience::outcome_name(k))));
+    let mut incidence: Vec<i64> = Vec::with_capacity(n_schemes * 8);
+    let mut mixes: Vec<[i64; 11]> = Vec::with_capacity(n_schemes * 8);
+    for scheme in &pop.schemes {
+        for c in 1..=8u8 {
+            match reform
+                .incidence
+                .as_ref()
+                .and_then(|t| t.rates(&scheme.id, c))
+            {
+                Some((rate, mix)) => {
+                    incidence.push(rate);
+                    mixes.push(mix);
+                }
+                None => {
+                    incidence.push(a.get(&format!("incidence.class_{c}")));
+                    mixes.push(default_mix);
+                }
+            }
+        }
+    }
     let retirement = a.get("retirement_age");
     let days = a.get("yilubao_days");
     // Wage deciles of the records (a sample of at most 100,000, sorted).
@@ -583,7 +612,7 @@ pub fn project(
                 per_set[k] = person(p, billing[sc], class, wage, avg[r], days);
             }
             let cell = (r * n_schemes + sc) * 8 + class;
-            let lam = w * incidence[class];
+            let lam = w * incidence[sc * 8 + class];
             for y in 0..years {
                 if age + i64::try_from(y).unwrap_or(0) >= retirement {
                     break;
@@ -663,7 +692,14 @@ pub fn project(
     let g_enrol = a.get("enrolment_growth");
     let exit = a.get("allowance_exit");
     let survivors_exit = a.get("survivors_exit");
-    let share_death = a.get("outcome.death");
+    #[derive(Clone, Copy)]
+    struct PerClaim {
+        m: i64,
+        al: i64,
+        sv: i64,
+        lc: i64,
+        death: i64,
+    }
     struct CellYear {
         lam: i64,
         one_time: i64,
@@ -682,43 +718,49 @@ pub fn project(
         let scale = |v: i128, f: i64| div(v * i128::from(f), 1_000_000);
         for s in 0..n_s {
             let p = &sets[set_of[y * n_s + s]];
-            // Per claim: one-time months and allowance (×12), as multiples
-            // of the benefit wage in millionths.
-            let m: i64 = (0..10)
-                .map(|g| a.get(&format!("outcome.grade_{}", g + 1)) * p.one_time_months[g])
-                .sum();
-            let al: i64 = (0..4)
-                .map(|g| {
-                    div(
-                        i128::from(a.get(&format!("outcome.grade_{}", g + 1)))
-                            * i128::from(p.allowance_ppm[g]),
-                        1_000_000,
-                    ) * 12
-                })
-                .sum();
-            // Per claim, a year: survivors' pensions as millionths of the
-            // benefit wage (the mix per death held at the cap of 100%), and
-            // living care as millionths of the regional average wage.
+            // Per claim of each scheme × class (its outcome mix): one-time
+            // months and allowance (×12) as multiples of the benefit wage in
+            // millionths; survivors' pensions a year (the mix per death held
+            // at the cap of 100%) as millionths of the benefit wage; living
+            // care a year as millionths of the regional average wage.
             let part = |share: i64, rate: i64| div(i128::from(share) * i128::from(rate), 1_000_000);
-            let mix = (part(a.get("survivors.spouse_share"), p.survivor_spouse_ppm)
-                + part(a.get("survivors.others_per_death"), p.survivor_other_ppm)
-                + part(a.get("survivors.extra_per_death"), p.survivor_extra_ppm))
-            .min(1_000_000);
-            let sv = part(share_death, mix) * 12;
-            let lc: i64 = (0..4)
-                .map(|g| {
-                    let outcome = a.get(&format!("outcome.grade_{}", g + 1));
-                    ["fully", "mostly", "partly"]
-                        .iter()
-                        .enumerate()
-                        .map(|(l, level)| {
-                            let share = a.get(&format!("living_care.grade_{}.{level}", g + 1));
-                            part(outcome, part(share, p.living_care_ppm[l]))
-                        })
-                        .sum::<i64>()
-                })
-                .sum::<i64>()
-                * 12;
+            let per_claim = |mix: &[i64; 11]| -> PerClaim {
+                let m: i64 = (0..10).map(|g| mix[g] * p.one_time_months[g]).sum();
+                let al: i64 = (0..4)
+                    .map(|g| {
+                        div(
+                            i128::from(mix[g]) * i128::from(p.allowance_ppm[g]),
+                            1_000_000,
+                        ) * 12
+                    })
+                    .sum();
+                let dependants = (part(a.get("survivors.spouse_share"), p.survivor_spouse_ppm)
+                    + part(a.get("survivors.others_per_death"), p.survivor_other_ppm)
+                    + part(a.get("survivors.extra_per_death"), p.survivor_extra_ppm))
+                .min(1_000_000);
+                let sv = part(mix[10], dependants) * 12;
+                let lc: i64 = (0..4)
+                    .map(|g| {
+                        ["fully", "mostly", "partly"]
+                            .iter()
+                            .enumerate()
+                            .map(|(l, level)| {
+                                let share = a.get(&format!("living_care.grade_{}.{level}", g + 1));
+                                part(mix[g], part(share, p.living_care_ppm[l]))
+                            })
+                            .sum::<i64>()
+                    })
+                    .sum::<i64>()
+                    * 12;
+                PerClaim {
+                    m,
+                    al,
+                    sv,
+                    lc,
+                    death: mix[10],
+                }
+            };
+            let per_claims: Vec<PerClaim> = mixes.iter().map(per_claim).collect();
             let mut row = YearRow {
                 year: opts.start_year + i16::try_from(y).unwrap_or(0),
                 insured: 0,
@@ -757,6 +799,13 @@ pub fn project(
             for ci in 0..n_cells {
                 let c = &acc.cells[(y * n_s + s) * n_cells + ci];
                 let region = ci / (n_schemes * 8);
+                let PerClaim {
+                    m,
+                    al,
+                    sv,
+                    lc,
+                    death: share_death,
+                } = per_claims[ci % (n_schemes * 8)];
                 insured += c.w;
                 let both = div(i128::from(gw) * i128::from(ge), 1_000_000);
                 base += scale(i128::from(c.base) * 12, both);
@@ -1082,6 +1131,7 @@ pub fn project(
         insured: pop.insured(),
         benefits_in_payment: pop.benefits_in_payment(),
         life_tables,
+        incidence_by_grade: reform.incidence.clone(),
         baseline: run(0),
         reformed: run(1),
         attribution,

@@ -478,6 +478,9 @@ pub struct Reform {
     pub name: String,
     pub overrides: Vec<Override>,
     pub assumptions: Assumptions,
+    /// Claim incidence by scheme × class × outcome estimated from the
+    /// stored cases (none: every class follows `assumptions`).
+    pub incidence: Option<crate::experience::IncidenceByGrade>,
 }
 
 #[derive(Deserialize)]
@@ -524,6 +527,7 @@ impl Reform {
             name: "baseline".into(),
             overrides: Vec::new(),
             assumptions: Assumptions::default(),
+            incidence: None,
         }
     }
 
@@ -676,6 +680,7 @@ impl Reform {
             name: file.name,
             overrides,
             assumptions,
+            incidence: None,
         })
     }
 }

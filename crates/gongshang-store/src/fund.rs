@@ -253,6 +253,11 @@ pub trait FundStore {
     /// death benefit. Two statements.
     fn claim_experience(&self, from: &str, to: &str) -> Result<ClaimExperience, StoreError>;
 
+    /// Every case whose accident day is in `[from, to)` (`YYYY-MM-DD`), with
+    /// or without a unit, as its scheme, accident day and the moment it was
+    /// filed (the IBNR triangle of issue 14). One statement.
+    fn reported_cases(&self, from: &str, to: &str) -> Result<Vec<ReportedCaseRow>, StoreError>;
+
     /// Every platform's months in the platform pilot up to and including
     /// `to_month`: premiums billed and collected, benefits paid on its cases
     /// (issue 12, the payout ratio). One statement.
@@ -294,9 +299,20 @@ pub struct InPaymentRow {
     pub age_exception: Option<String>,
 }
 
-/// Enrolments of one industry class with the same first and last day.
+/// A case as the IBNR estimate reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportedCaseRow {
+    pub scheme_id: gongshang_rules::SchemeId,
+    pub accident_date: jiff::civil::Date,
+    /// When the case was filed (opened).
+    pub opened_at: Timestamp,
+}
+
+/// Enrolments of one scheme and industry class with the same first and
+/// last day.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnrolledSpan {
+    pub scheme_id: gongshang_rules::SchemeId,
     pub industry_class: i64,
     pub start: jiff::civil::Date,
     /// The last day enrolled (none: still running).
@@ -307,6 +323,7 @@ pub struct EnrolledSpan {
 /// A case of a unit, with what it ended in so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClaimOutcomeRow {
+    pub scheme_id: gongshang_rules::SchemeId,
     pub industry_class: i64,
     /// The latest appraisal conclusion's grade (none: no grade reached or no
     /// conclusion yet).
@@ -1033,17 +1050,18 @@ impl<B: Backend> FundStore for SqlStore<B> {
             let enrolled = db
                 .rows(
                     "reading the enrolments of a window",
-                    "SELECT u.industry_class, e.start_date, e.end_date, CAST(COUNT(*) AS BIGINT) \
+                    "SELECT u.industry_class, e.start_date, e.end_date, CAST(COUNT(*) AS BIGINT), e.scheme_id \
                      FROM enrollments e JOIN units u ON u.id = e.unit_id \
                      WHERE e.start_date < $2 AND (e.end_date IS NULL OR e.end_date >= $1) \
-                     GROUP BY u.industry_class, e.start_date, e.end_date \
-                     ORDER BY u.industry_class, e.start_date, e.end_date",
+                     GROUP BY e.scheme_id, u.industry_class, e.start_date, e.end_date \
+                     ORDER BY e.scheme_id, u.industry_class, e.start_date, e.end_date",
                     &[t(from), t(to)],
                 )?
                 .iter()
                 .map(|r| {
                     let c = Cols::new(r);
                     Ok(EnrolledSpan {
+                        scheme_id: c.scheme_id(4)?,
                         industry_class: c.int(0)?,
                         start: c.parsed(1, "start_date", crate::engine::parse_date)?,
                         end: c
@@ -1063,7 +1081,8 @@ impl<B: Backend> FundStore for SqlStore<B> {
                     "SELECT u.industry_class, \
                      (SELECT a.grade FROM appraisal_conclusions a WHERE a.case_id = c.id ORDER BY a.number DESC LIMIT 1), \
                      CASE WHEN EXISTS (SELECT 1 FROM awards aw JOIN award_items ai ON ai.award_id = aw.id \
-                        WHERE aw.case_id = c.id AND aw.status = 'approved' AND ai.item = 'one_time_death_benefit') THEN 1 ELSE 0 END \
+                        WHERE aw.case_id = c.id AND aw.status = 'approved' AND ai.item = 'one_time_death_benefit') THEN 1 ELSE 0 END, \
+                     c.scheme_id \
                      FROM cases c JOIN units u ON u.credit_code = c.unit_code \
                      WHERE c.accident_date >= $1 AND c.accident_date < $2 \
                      ORDER BY c.id",
@@ -1073,6 +1092,7 @@ impl<B: Backend> FundStore for SqlStore<B> {
                 .map(|r| {
                     let c = Cols::new(r);
                     Ok(ClaimOutcomeRow {
+                        scheme_id: c.scheme_id(3)?,
                         industry_class: c.int(0)?,
                         grade: c.opt_int(1)?,
                         death: c.int(2)? == 1,
@@ -1080,6 +1100,27 @@ impl<B: Backend> FundStore for SqlStore<B> {
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
             Ok(ClaimExperience { enrolled, claims })
+        })
+    }
+
+    fn reported_cases(&self, from: &str, to: &str) -> Result<Vec<ReportedCaseRow>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading the cases reported of a window",
+                "SELECT scheme_id, accident_date, opened_at FROM cases \
+                 WHERE accident_date >= $1 AND accident_date < $2 ORDER BY id",
+                &[t(from), t(to)],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok(ReportedCaseRow {
+                    scheme_id: c.scheme_id(0)?,
+                    accident_date: c.parsed(1, "accident_date", crate::engine::parse_date)?,
+                    opened_at: c.parsed(2, "opened_at", crate::cases::parse_ts)?,
+                })
+            })
+            .collect()
         })
     }
 

@@ -2036,3 +2036,88 @@ fn the_claim_experience_counts_the_stored_insured_days_and_concluded_cases_by_cl
         assert!(app.claim_experience(&worker, date(2026, 1, 1)).is_err());
     });
 }
+
+/// Issue 14: the same experience by scheme, and incidence by grade within
+/// the class. Both claims are of `guangdong.employees`, class 2: 2 × 731
+/// insured-days, one grade 3. The by-grade cell guangdong.employees × class
+/// 2 × grade 3: observed 1 × 365 × 10^9 / 1462 = 249,658,003 ppb; Z(1) =
+/// 30400; the all-scheme grade-3 share (30400 × 10^6 + 969600 × 15000) /
+/// 10^6 = 44,944; the scheme's (30400 × 10^6 + 969600 × 44,944) / 10^6 =
+/// 73,977.7 → 73,978; the fallback the class's incidence 10498 ppm ×
+/// 73,978 / 1000 = 776,621.0 → 776,621 ppb; the value (30400 ×
+/// 249,658,003 + 969600 × 776,621) / 10^6 = 8,342,615.0 → 8,342,615 ppb.
+#[test]
+fn the_claim_experience_by_scheme_gives_incidence_by_grade_within_the_class() {
+    each_backend(|app, _| {
+        grade3_allowance_paid_six_months(app);
+        recognised(app, 2);
+        let observed = app.claim_experience(&ACTOR, date(2026, 1, 1)).unwrap();
+        let scheme = &observed.by_scheme["guangdong.employees"];
+        assert_eq!(scheme.days[1], 2 * 731);
+        assert_eq!(scheme.claims[1][2], 1);
+        let no_file = |_: &str| false;
+        let blended = observed.blend(&gongshang_sim::Assumptions::default(), &no_file);
+        assert_eq!(blended.get("outcome.grade_3"), 44_944);
+        let t = observed.by_grade(&blended, &no_file);
+        let cell = t
+            .cells
+            .iter()
+            .find(|c| c.scheme == "guangdong.employees" && c.class == 2 && c.outcome == "grade_3")
+            .unwrap();
+        assert_eq!(
+            (
+                cell.observed_ppb,
+                cell.fallback_ppb,
+                cell.credibility_ppm,
+                cell.value_ppb
+            ),
+            (249_658_003, 776_621, 30_400, 8_342_615)
+        );
+    });
+}
+
+/// Issue 14: the IBNR triangle of the stored cases. Both accidents are of
+/// 2025-03-10 (2025Q1), filed when the test's clock says, 2026-06-30 (in
+/// Beijing time): valued on 2026-07-01 (at 2026-06-30) they sit in the row
+/// 2025Q1 at development quarter 5, and no earlier accident quarter shows
+/// any development to carry, so every factor is 1 and nothing is estimated
+/// as not reported; valued on 2026-06-30 (at 2026-03-31) both were filed
+/// after the valuation and are not in the triangle.
+#[test]
+fn the_ibnr_triangle_places_each_stored_case_by_accident_and_filing_quarter() {
+    each_backend(|app, _| {
+        grade3_allowance_paid_six_months(app);
+        recognised(app, 2);
+        let out = app.claims_ibnr(&ACTOR, date(2026, 7, 1)).unwrap();
+        assert_eq!(out.len(), 1);
+        let e = &out[0];
+        assert_eq!(e.scheme, "guangdong.employees");
+        assert_eq!(e.valued_at, date(2026, 6, 30));
+        assert_eq!(e.quarters.first().map(String::as_str), Some("2023Q3"));
+        assert_eq!(e.quarters[6], "2025Q1");
+        assert_eq!(e.triangle[6][5], Some(2));
+        assert_eq!(e.triangle[6][6], None);
+        assert_eq!((e.reported, e.ibnr_milli, e.not_counted), (2, 0, 0));
+        assert!(e.factors.iter().all(|f| f.factor_ppm == 1_000_000));
+        let earlier = app.claims_ibnr(&ACTOR, date(2026, 6, 30)).unwrap();
+        assert_eq!(
+            (
+                earlier[0].valued_at,
+                earlier[0].reported,
+                earlier[0].not_counted
+            ),
+            (date(2026, 3, 31), 0, 2)
+        );
+        let worker = gongshang_app::accounts::Actor {
+            login: "worker".into(),
+            role: gongshang_app::accounts::Role::Worker,
+            scope: gongshang_app::accounts::Scope::Person(person(
+                app,
+                "440106",
+                date(1990, 1, 1),
+                99,
+            )),
+        };
+        assert!(app.claims_ibnr(&worker, date(2026, 7, 1)).is_err());
+    });
+}

@@ -451,7 +451,116 @@ pub struct SimulationView {
     pub by_scheme: Vec<SimGroupView>,
     pub by_region: Vec<SimGroupView>,
     pub assumptions: Vec<SimAssumptionView>,
+    /// Claim incidence by scheme × class × outcome estimated from the
+    /// stored cases (a projection over the insured as stored; none
+    /// otherwise).
+    pub incidence_by_grade: Option<SimIncidenceByGradeView>,
+    /// Claims incurred but not reported, per scheme (a projection over the
+    /// insured as stored; empty otherwise).
+    pub ibnr: Vec<SimIbnrView>,
     pub overrides: Vec<String>,
+}
+
+/// Incidence by scheme × industry class × outcome, each cell blended with
+/// the class's incidence × the scheme's outcome mix by limited-fluctuation
+/// credibility (`rule`). Rates in parts per billion a year per insured.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimIncidenceByGradeView {
+    /// The accident days read, `from – to`.
+    pub window: String,
+    pub rule: String,
+    /// What was left to the assumptions, and why.
+    pub not_estimated: Vec<String>,
+    pub cells: Vec<SimIncidenceCellView>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimIncidenceCellView {
+    pub scheme: String,
+    pub class: u8,
+    /// `grade_1` … `grade_10`, `death`.
+    pub outcome: String,
+    pub claims: u64,
+    pub insured_days: u64,
+    pub observed_ppb: i64,
+    pub fallback_ppb: i64,
+    pub credibility_ppm: i64,
+    /// What the projection used.
+    pub value_ppb: i64,
+}
+
+/// A scheme's IBNR by the chain ladder on claim counts (`method`), with
+/// its triangle and factors. Counts of the ultimate and IBNR in
+/// thousandths of a claim, factors in parts per million.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimIbnrView {
+    pub scheme: String,
+    pub method: String,
+    pub valued_at: String,
+    /// Accident quarters, oldest first (`2025Q3`).
+    pub quarters: Vec<String>,
+    /// Cumulative cases by accident quarter × development quarter (null
+    /// past the latest diagonal).
+    pub triangle: Vec<Vec<Option<u64>>>,
+    pub factors: Vec<SimIbnrFactorView>,
+    pub rows: Vec<SimIbnrRowView>,
+    pub reported: u64,
+    pub ibnr_milli: i64,
+    /// Cases filed after the valuation, not in the triangle.
+    pub not_counted: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimIbnrFactorView {
+    pub from_quarter: u64,
+    pub numerator: u64,
+    pub denominator: u64,
+    pub factor_ppm: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimIbnrRowView {
+    pub quarter: String,
+    pub reported: u64,
+    pub to_ultimate_ppm: i64,
+    pub ultimate_milli: i64,
+    pub ibnr_milli: i64,
+}
+
+impl From<&gongshang_sim::ibnr::IbnrEstimate> for SimIbnrView {
+    fn from(e: &gongshang_sim::ibnr::IbnrEstimate) -> Self {
+        SimIbnrView {
+            scheme: e.scheme.clone(),
+            method: e.method.clone(),
+            valued_at: e.valued_at.to_string(),
+            quarters: e.quarters.clone(),
+            triangle: e.triangle.clone(),
+            factors: e
+                .factors
+                .iter()
+                .map(|f| SimIbnrFactorView {
+                    from_quarter: u64::try_from(f.from_quarter).unwrap_or(u64::MAX),
+                    numerator: f.numerator,
+                    denominator: f.denominator,
+                    factor_ppm: f.factor_ppm,
+                })
+                .collect(),
+            rows: e
+                .rows
+                .iter()
+                .map(|r| SimIbnrRowView {
+                    quarter: r.quarter.clone(),
+                    reported: r.reported,
+                    to_ultimate_ppm: r.to_ultimate_ppm,
+                    ultimate_milli: r.ultimate_milli,
+                    ibnr_milli: r.ibnr_milli,
+                })
+                .collect(),
+            reported: e.reported,
+            ibnr_milli: e.ibnr_milli,
+            not_counted: e.not_counted,
+        }
+    }
 }
 
 /// Where the projected records came from.
@@ -600,6 +709,30 @@ impl From<&gongshang_app::simulation::Simulation> for SimulationView {
                     label: a.label.clone(),
                 })
                 .collect(),
+            incidence_by_grade: p
+                .incidence_by_grade
+                .as_ref()
+                .map(|t| SimIncidenceByGradeView {
+                    window: t.window.clone(),
+                    rule: t.rule.clone(),
+                    not_estimated: t.not_estimated.clone(),
+                    cells: t
+                        .cells
+                        .iter()
+                        .map(|c| SimIncidenceCellView {
+                            scheme: c.scheme.clone(),
+                            class: c.class,
+                            outcome: c.outcome.clone(),
+                            claims: c.claims,
+                            insured_days: c.insured_days,
+                            observed_ppb: c.observed_ppb,
+                            fallback_ppb: c.fallback_ppb,
+                            credibility_ppm: c.credibility_ppm,
+                            value_ppb: c.value_ppb,
+                        })
+                        .collect(),
+                }),
+            ibnr: s.ibnr.iter().map(SimIbnrView::from).collect(),
             overrides: p.overrides.clone(),
         }
     }

@@ -476,10 +476,114 @@ pub(super) fn results(ctx: &Ctx, csv: &str, xlsx: &str, sim: &Simulation) -> Mar
                     }
                 }
             } }
+            @if let Some(t) = &p.incidence_by_grade {
+                (incidence_by_grade(ctx, t))
+            }
+            @if !sim.ibnr.is_empty() {
+                (ibnr(ctx, &sim.ibnr))
+            }
             @if !p.assumptions.is_empty() {
                 h3 { (ctx.t("假设", "Assumptions")) }
                 ul { @for a in &p.assumptions { li { code { (a.key) } " — " (a.label) } } }
             }
+        }
+    }
+}
+
+/// The claim incidence the projection used by scheme × class: the sum of
+/// the outcome cells and each outcome's share, as estimated by grade from
+/// the stored cases (`gongshang_sim::experience::IncidenceByGrade`).
+fn incidence_by_grade(ctx: &Ctx, t: &gongshang_sim::experience::IncidenceByGrade) -> Markup {
+    let mut keys: Vec<(&str, u8)> = t
+        .cells
+        .iter()
+        .map(|c| (c.scheme.as_str(), c.class))
+        .collect();
+    keys.dedup();
+    html! {
+        h3 { (ctx.t("按方案、行业类别和伤残等级的发生率（据已存案件估计）", "Incidence by scheme, industry class and grade (estimated from the stored cases)")) }
+        p {
+            (ctx.t("事故日期 ", "Accidents ")) (t.window) "。"
+            (ctx.t("每格按有限波动可信度与“类别发生率 × 方案等级构成”加权：",
+                "Each cell is weighed by limited-fluctuation credibility against the class's incidence × the scheme's grade mix: "))
+            code { (t.rule) }
+        }
+        @if !t.not_estimated.is_empty() {
+            ul { @for why in &t.not_estimated { li { (ctx.t("沿用假设：", "Left to the assumptions: ")) (why) } } }
+        }
+        div.table-wrap { table.sim-incidence {
+            thead { tr {
+                th { (ctx.t("方案", "Scheme")) }
+                th.num { (ctx.t("类别", "Class")) }
+                th.num { (ctx.t("案件", "Claims")) }
+                th.num { (ctx.t("年发生率", "Incidence a year")) }
+                @for g in 1..=10 { th.num { (ctx.t("等级", "grade ")) (g) } }
+                th.num { (ctx.t("死亡", "death")) }
+            } }
+            tbody {
+                @for (scheme, class) in &keys {
+                    @if let Some((incidence, mix)) = t.rates(scheme, *class) {
+                        tr {
+                            td { code { (scheme) } }
+                            td.num { (class) }
+                            td.num { (t.cells.iter().filter(|c| c.scheme == *scheme && c.class == *class).map(|c| c.claims).sum::<u64>()) }
+                            td.num { (gongshang_sim::percent_text(incidence)) }
+                            @for m in mix { td.num { (gongshang_sim::percent_text(m)) } }
+                        }
+                    }
+                }
+            }
+        } }
+    }
+}
+
+/// Each scheme's claims incurred but not reported: the chain ladder's
+/// triangle, factors and estimate by accident quarter.
+fn ibnr(ctx: &Ctx, estimates: &[gongshang_sim::ibnr::IbnrEstimate]) -> Markup {
+    use gongshang_sim::ibnr::claims_text;
+    let factor = |ppm: i64| format!("{}.{:06}", ppm / 1_000_000, ppm % 1_000_000);
+    html! {
+        h3 { (ctx.t("已发生未报告案件（IBNR）", "Claims incurred but not reported (IBNR)")) }
+        @for e in estimates {
+            p {
+                (ctx.t("方案 ", "Scheme ")) code { (e.scheme) } "："
+                (ctx.t("已报告 ", "reported ")) (e.reported)
+                (ctx.t(" 件，估计未报告 ", ", not yet reported (estimated) ")) strong { (claims_text(e.ibnr_milli)) }
+                (ctx.t(" 件；估值日 ", "; valued at ")) (e.valued_at)
+                @if e.not_counted > 0 {
+                    (ctx.t("；估值日后报告、未计入三角形的 ", "; filed after the valuation, not in the triangle: ")) (e.not_counted)
+                }
+                "。" (ctx.t("方法：", "Method: ")) code { (e.method) }
+            }
+            p {
+                (ctx.t("进展因子：", "Age-to-age factors: "))
+                @for (i, f) in e.factors.iter().enumerate() {
+                    @if i > 0 { "; " }
+                    (f.from_quarter) "→" (f.from_quarter + 1) " " (f.numerator) "/" (f.denominator) " = " (factor(f.factor_ppm))
+                }
+            }
+            div.table-wrap { table.sim-ibnr {
+                thead { tr {
+                    th { (ctx.t("事故季度", "Accident quarter")) }
+                    th.num { (ctx.t("已报告", "Reported")) }
+                    th.num { (ctx.t("至最终因子", "To ultimate")) }
+                    th.num { (ctx.t("最终", "Ultimate")) }
+                    th.num { "IBNR" }
+                    th { (ctx.t("累计报告（按进展季度）", "Cumulative reported by development quarter")) }
+                } }
+                tbody {
+                    @for (r, row) in e.rows.iter().zip(&e.triangle) {
+                        tr {
+                            td { (r.quarter) }
+                            td.num { (r.reported) }
+                            td.num { (factor(r.to_ultimate_ppm)) }
+                            td.num { (claims_text(r.ultimate_milli)) }
+                            td.num { (claims_text(r.ibnr_milli)) }
+                            td { (row.iter().map_while(|c| c.map(|n| n.to_string())).collect::<Vec<_>>().join(" ")) }
+                        }
+                    }
+                }
+            } }
         }
     }
 }

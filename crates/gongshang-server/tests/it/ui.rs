@@ -617,6 +617,8 @@ fn the_analyst_simulates_a_reform_over_the_stored_insured_and_exports_it() {
         "伤残津贴（期初在发）",
         // Whether the test's demo pays any on the day or not, the page says.
         "在发的定期待遇",
+        // Issue 14: the incidence by scheme × class × grade from the stored cases.
+        "按方案、行业类别和伤残等级的发生率",
     ] {
         assert!(r.body.contains(text), "the results show {text}: {}", r.body);
     }

@@ -123,6 +123,55 @@ fn art_64_band_one_year_of_three_insured_by_hand() {
     );
 }
 
+/// Incidence by grade: the estimate names national.employees × class 2 at
+/// 1% a year, every claim grade 9 (9 months); class 1 has no cell and
+/// keeps its assumption (1%, all grade 10, 7 months). One-time subsidies:
+/// A 0.01 × 7 × 8,000 = 560.00; B 0.02 × 9 × 30,000 = 5,400.00; in all
+/// 5,960.00 (grade 9 has no allowance), against 4,760.00 without it.
+#[test]
+fn incidence_by_grade_sets_the_incidence_and_outcome_mix_of_its_scheme_and_class() {
+    use gongshang_sim::experience::{IncidenceByGrade, IncidenceCell, outcome_name};
+    let policy = policy();
+    let mut reform = Reform::parse(
+        &format!(
+            "name = \"by grade\"\n{ASSUMPTIONS}{}",
+            zero_other_outcomes()
+        ),
+        &policy,
+    )
+    .unwrap();
+    reform.incidence = Some(IncidenceByGrade {
+        window: "2023-01-01 – 2025-12-31".into(),
+        rule: "test".into(),
+        not_estimated: Vec::new(),
+        cells: (0..11)
+            .map(|k| IncidenceCell {
+                scheme: "national.employees".into(),
+                class: 2,
+                outcome: outcome_name(k),
+                claims: 0,
+                insured_days: 1,
+                observed_ppb: 0,
+                fallback_ppb: 0,
+                credibility_ppm: 0,
+                value_ppb: if k == 8 { 10_000_000 } else { 0 },
+            })
+            .collect(),
+    });
+    let opts = Options {
+        start_year: 2026,
+        years: 1,
+        ..Options::default()
+    };
+    let p = project(&three_insured(), &policy, &reform, &opts).unwrap();
+    let b = &p.baseline.years[0];
+    assert_eq!(
+        (b.one_time_disability, b.allowances, b.expenditure),
+        (yuan("5960.00"), Money::ZERO, yuan("5960.00"))
+    );
+    assert_eq!(p.incidence_by_grade, reform.incidence);
+}
+
 #[test]
 fn a_reform_that_changes_nothing_gives_the_baseline_twice() {
     let policy = policy();
