@@ -118,6 +118,9 @@ pub enum LeftOut {
     UnknownScheme,
     /// A benefit in payment that is suspended (not paid until resumed).
     Suspended,
+    /// A survivor's pension paused for a sentence (Order No. 18 Art 5): not
+    /// owed until the month after the release, a day not known ahead.
+    Paused,
 }
 
 impl LeftOut {
@@ -171,6 +174,13 @@ impl LeftOut {
                     "定期待遇暂停发放中"
                 } else {
                     "a periodic benefit suspended"
+                }
+            }
+            LeftOut::Paused => {
+                if zh {
+                    "供养亲属服刑期间停发抚恤金（劳社部令第18号第五条）"
+                } else {
+                    "a survivor's pension paused for a sentence (Order No. 18 Art 5)"
                 }
             }
         }
@@ -541,6 +551,9 @@ impl App {
             let why = 'read: {
                 if row.suspended {
                     break 'read LeftOut::Suspended;
+                }
+                if row.paused {
+                    break 'read LeftOut::Paused;
                 }
                 let scheme = match scheme {
                     Ok(s) => s,

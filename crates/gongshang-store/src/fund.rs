@@ -241,8 +241,8 @@ pub trait FundStore {
     /// care, survivors' pensions) running in `month` (`YYYY-MM`), with what
     /// a projection reads of it: the case's region and scheme, the amount in
     /// force in the month, the beneficiary's resident id (the worker's from
-    /// the case, a survivor's as recorded) and a dependant's age exception.
-    /// One statement.
+    /// the case, a survivor's as recorded), a dependant's age exception and
+    /// whether a sentence pauses it in the month. One statement.
     fn benefits_in_payment(&self, month: &str) -> Result<Vec<InPaymentRow>, StoreError>;
 
     /// The claim experience of the accident days `[from, to)` (`YYYY-MM-DD`;
@@ -297,6 +297,8 @@ pub struct InPaymentRow {
     pub resident_id: Option<String>,
     /// `study` or `disability` (a dependant paid past 18).
     pub age_exception: Option<String>,
+    /// Paused in the month for the survivor's sentence (Order No. 18 Art 5).
+    pub paused: bool,
 }
 
 /// A case as the IBNR estimate reads it.
@@ -1162,7 +1164,9 @@ impl<B: Backend> FundStore for SqlStore<B> {
                  b.end_month, b.suspended, \
                  CASE WHEN b.beneficiary = 'worker' THEN c.resident_id ELSE \
                    (SELECT x.resident_id FROM benefit_beneficiaries x WHERE x.benefit_id = b.id ORDER BY x.id DESC LIMIT 1) END, \
-                 (SELECT x.age_exception FROM benefit_beneficiaries x WHERE x.benefit_id = b.id ORDER BY x.id DESC LIMIT 1) \
+                 (SELECT x.age_exception FROM benefit_beneficiaries x WHERE x.benefit_id = b.id ORDER BY x.id DESC LIMIT 1), \
+                 CASE WHEN EXISTS (SELECT 1 FROM benefit_pauses s WHERE s.benefit_id = b.id AND s.from_month <= $1 \
+                                   AND (s.until_month IS NULL OR s.until_month >= $1)) THEN 1 ELSE 0 END \
                  FROM periodic_benefits b JOIN cases c ON c.id = b.case_id \
                  WHERE b.payer = 'fund' AND b.item IN {PERIODIC_ITEMS} AND b.start_month <= $1 \
                    AND (b.end_month IS NULL OR b.end_month >= $1) \
@@ -1186,6 +1190,7 @@ impl<B: Backend> FundStore for SqlStore<B> {
                         suspended: c.int(7)? != 0,
                         resident_id: c.opt_text(8)?.map(str::to_owned),
                         age_exception: c.opt_text(9)?.map(str::to_owned),
+                        paused: c.int(10)? != 0,
                     })
                 })
                 .collect()

@@ -9,7 +9,7 @@ use gongshang_domain::life_events::MatchRule;
 use jiff::civil::date;
 
 use super::cases::{CHECKER, MAKER, award_request, each_backend, month, recognised};
-use super::{ACTOR, yuan};
+use super::{ACTOR, ts, yuan};
 
 /// A death case of 2025-04-25 (own wage 8,500.00): the spouse's pension is
 /// 3,400.00 a month and the child's 2,550.00, both paid by the payroll from
@@ -678,7 +678,7 @@ fn decree765_art45_dishonest_acts_are_recorded_from_their_source_and_corrected_n
 #[test]
 fn order18_art5_a_survivor_in_prison_is_not_paid_and_is_paid_again_after_the_release() {
     use gongshang_app::handling::ImprisonmentInput;
-    each_backend(|app, _| {
+    each_backend(|app, clock| {
         let (number, spouse, child) = survivors_paid_to_march(app);
         let taken_in = |on, document: &str| ImprisonmentInput {
             benefit_id: spouse,
@@ -774,5 +774,33 @@ fn order18_art5_a_survivor_in_prison_is_not_paid_and_is_paid_again_after_the_rel
         let pauses = app.benefit_pauses(&CHECKER, &number).unwrap();
         assert_eq!(pauses.len(), 1);
         assert_eq!(pauses[0].release_document.as_deref(), Some("释放证明书1号"));
+
+        // Nothing to verify while nothing is paid: the paused pension leaves
+        // the verification queue (Decree 765 Art 26) until the month after
+        // the release; the child's stays.
+        let due_in = |at: &str| {
+            clock.set(ts(at));
+            app.verifications_due(&ACTOR)
+                .unwrap()
+                .due
+                .into_iter()
+                .map(|d| d.benefit_id)
+                .collect::<Vec<_>>()
+        };
+        let may = due_in("2026-05-15T02:00:00Z");
+        assert!(!may.contains(&spouse) && may.contains(&child), "{may:?}");
+        // Nor does a projection count it as paid on a day in the pause.
+        let (_, summary) = app
+            .stored_population(&ACTOR, date(2026, 5, 15), None)
+            .unwrap();
+        assert_eq!(
+            summary
+                .benefits_left_out
+                .get(&gongshang_app::simulation::LeftOut::Paused),
+            Some(&1),
+            "{summary:?}"
+        );
+        let june = due_in("2026-06-15T02:00:00Z");
+        assert!(june.contains(&spouse) && june.contains(&child), "{june:?}");
     });
 }

@@ -236,7 +236,9 @@ pub trait MatchingStore {
         at: Timestamp,
     ) -> Result<(), StoreError>;
     /// The fund's benefits running in `month` last verified before `cutoff`
-    /// (or never), the longest unverified first.
+    /// (or never), the longest unverified first. A benefit paused for a
+    /// sentence in `month` (Order No. 18 Art 5) is not due: nothing is paid
+    /// until the release, and the release is itself the check.
     fn verifications_due(
         &self,
         month: Month,
@@ -735,6 +737,8 @@ impl<B: Backend> MatchingStore for SqlStore<B> {
                  WHERE b.payer = 'fund' AND b.item IN {MATCHED_ITEMS} AND b.start_month <= $1 \
                    AND (b.end_month IS NULL OR b.end_month >= $1) \
                    AND NOT EXISTS (SELECT 1 FROM benefit_verifications v WHERE v.benefit_id = b.id AND v.verified_on >= $2) \
+                   AND NOT EXISTS (SELECT 1 FROM benefit_pauses s WHERE s.benefit_id = b.id AND s.from_month <= $1 \
+                                   AND (s.until_month IS NULL OR s.until_month >= $1)) \
                  ORDER BY b.id"
             );
             let mut out = db
