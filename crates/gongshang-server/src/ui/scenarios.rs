@@ -286,8 +286,10 @@ fn list_body(
     let may_save = ctx.viewer.may(Action::SaveScenario);
     let may_run = ctx.viewer.may(Action::RunSimulationJob);
     let bad = |field: &str| s.save_error.is_some_and(|e| save_field(e) == Some(field));
-    let run_value = |f: fn(&RunForm) -> &String, default: &str| -> String {
+    // What was typed comes back only in the refused scenario's own row.
+    let run_value = |here: bool, f: fn(&RunForm) -> &String, default: &str| -> String {
         s.run
+            .filter(|_| here)
             .map(|r| f(r).clone())
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| default.to_owned())
@@ -326,11 +328,11 @@ fn list_body(
                                         form.inline method="post" action="/fund/simulation-jobs" {
                                             (session::csrf_field(ctx))
                                             input type="hidden" name="scenario" value=(sc.name);
-                                            label { (ctx.t("人数", "People")) " " input name="people" inputmode="numeric" size="9" value=(run_value(|r| &r.people, "100000")); }
+                                            label { (ctx.t("人数", "People")) " " input name="people" inputmode="numeric" size="9" value=(run_value(here, |r| &r.people, "100000")); }
                                             // The day picks the population: empty, the synthetic
                                             // people above; a day, the insured in cover on it.
                                             " " label { (ctx.t("或改用某日在保的已登记参保人，日期", "or instead the insured as stored, in cover on"))
-                                                " " input type="date" name="on" value=(run_value(|r| &r.on, ""))
+                                                " " input type="date" name="on" value=(run_value(here, |r| &r.on, ""))
                                                     title=(ctx.t("留空：按上面的人数合成人群；填写日期：改用该日在保的已登记参保人，人数不再使用", "Empty: a synthetic population of the people above; a day: the insured as stored who were in cover that day, and the people count is not used"))
                                                     aria-invalid=[on_error.is_some().then_some("true")]
                                                     aria-describedby=[on_error.is_some().then_some("run-on-error")]
@@ -338,9 +340,9 @@ fn list_body(
                                             @if let Some(e) = on_error {
                                                 " " span.field-error #run-on-error role="alert" { (say_here(ctx, e)) }
                                             }
-                                            " " label { (ctx.t("年数", "Years")) " " input name="years" inputmode="numeric" size="3" value=(run_value(|r| &r.years, "10")); }
-                                            " " label { (ctx.t("重复次数", "Replicates")) " " input name="replicates" inputmode="numeric" size="4" value=(run_value(|r| &r.replicates, "0")); }
-                                            " " label { (ctx.t("种子", "Seed")) " " input name="seed" inputmode="numeric" size="6" value=(run_value(|r| &r.seed, "1")); }
+                                            " " label { (ctx.t("年数", "Years")) " " input name="years" inputmode="numeric" size="3" value=(run_value(here, |r| &r.years, "10")); }
+                                            " " label { (ctx.t("重复次数", "Replicates")) " " input name="replicates" inputmode="numeric" size="4" value=(run_value(here, |r| &r.replicates, "0")); }
+                                            " " label { (ctx.t("种子", "Seed")) " " input name="seed" inputmode="numeric" size="6" value=(run_value(here, |r| &r.seed, "1")); }
                                             " " button type="submit" { (ctx.t("开始测算", "Start")) }
                                         }
                                         @if here {

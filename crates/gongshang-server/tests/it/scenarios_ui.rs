@@ -76,6 +76,17 @@ fn the_analyst_saves_a_scenario_runs_it_as_a_job_and_reads_the_result() {
         versions.body
     );
 
+    let other = post(
+        "/fund/scenarios",
+        &s,
+        &[
+            ("name", "另一方案"),
+            ("description", "不受他行输入影响"),
+            ("reform", REFORM),
+        ],
+    );
+    assert_eq!(location(&other), "/fund/scenarios");
+
     let bad = post(
         "/fund/simulation-jobs",
         &s,
@@ -88,9 +99,10 @@ fn the_analyst_saves_a_scenario_runs_it_as_a_job_and_reads_the_result() {
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert!(bad.body.contains("id=\"run-years-error\""), "{}", bad.body);
     assert!(bad.body.contains("测算年数应为 1 至 30"), "{}", bad.body);
-    assert!(
-        bad.body.contains("value=\"99\""),
-        "the entry comes back as typed"
+    assert_eq!(
+        bad.body.matches("value=\"99\"").count(),
+        1,
+        "the entry comes back as typed, in the refused scenario's row only"
     );
 
     // The day that picks the insured as stored says what it is, and a bad
