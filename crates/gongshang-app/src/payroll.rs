@@ -404,6 +404,11 @@ impl App {
     /// running and not suspended, until the month the worker retires. A
     /// unit asks for its own workers (its own code when `unit` is none);
     /// agency staff for one unit or every unit.
+    ///
+    /// The unit that pays is the one bearing the case's liability in the
+    /// month: after a division, merger or transfer, its successor from the
+    /// month the succession takes effect (Regulations Art 43(1)), which then
+    /// lists the predecessor's workers as its own.
     pub fn medical_insurance_bases(
         &self,
         actor: &Actor,
@@ -417,9 +422,7 @@ impl App {
             "unit",
             unit.as_ref().map_or("*", CreditCode::as_str),
         )?;
-        let rows = self
-            .store
-            .medical_insurance_bases(month, unit.as_ref().map(CreditCode::as_str))?;
+        let rows = self.bases_by_paying_unit(month, unit.as_ref())?;
         let total = Money::from_fen(rows.iter().map(|r| r.base.fen()).sum());
         Ok(MedicalBases {
             month,
@@ -427,5 +430,86 @@ impl App {
             rows,
             total,
         })
+    }
+
+    /// The store's bases with each row's unit the one paying in `month`.
+    /// Only the cases of units touched by a succession are looked at one by
+    /// one; a unit in none reads its own rows straight from the store.
+    fn bases_by_paying_unit(
+        &self,
+        month: Month,
+        unit: Option<&CreditCode>,
+    ) -> Result<Vec<MedicalBaseRow>, AppError> {
+        let successions = match unit {
+            // The unit's own successions, and those of its predecessors in
+            // turn: their workers may be the unit's to pay for now.
+            Some(u) => {
+                let mut found: Vec<crate::liability::SuccessionRow> = Vec::new();
+                let mut frontier = vec![*u];
+                let mut seen: Vec<CreditCode> = Vec::new();
+                while let Some(x) = frontier.pop() {
+                    if seen.contains(&x) {
+                        continue;
+                    }
+                    seen.push(x);
+                    for s in self.store.successions_of_unit(&x)? {
+                        if found.iter().any(|f| f.id == s.id) {
+                            continue;
+                        }
+                        if s.successor == x {
+                            frontier.push(s.predecessor);
+                        }
+                        found.push(s);
+                    }
+                }
+                if found.is_empty() {
+                    return Ok(self
+                        .store
+                        .medical_insurance_bases(month, Some(u.as_str()))?);
+                }
+                found
+            }
+            None => Vec::new(),
+        };
+        let mut rows = self.store.medical_insurance_bases(month, None)?;
+        let successions = if unit.is_some() {
+            successions
+        } else {
+            let mut codes: Vec<CreditCode> = rows
+                .iter()
+                .filter_map(|r| r.unit_code.as_deref())
+                .filter_map(|c| CreditCode::parse(c).ok())
+                .collect();
+            codes.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+            codes.dedup();
+            self.store.successions_from(&codes)?
+        };
+        let mut names: std::collections::HashMap<CreditCode, String> =
+            std::collections::HashMap::new();
+        for s in &successions {
+            names.insert(s.predecessor, s.predecessor_name.clone());
+            names.insert(s.successor, s.successor_name.clone());
+        }
+        for r in &mut rows {
+            let touched = r
+                .case_unit_code
+                .as_deref()
+                .and_then(|c| CreditCode::parse(c).ok())
+                .is_some_and(|c| names.contains_key(&c));
+            if !touched {
+                continue;
+            }
+            let Some(case) = self.store.case_by_number(&r.case_number)? else {
+                continue;
+            };
+            let paying = self.employer_in_month(&case, month)?;
+            r.unit_code = paying.map(|u| u.as_str().to_owned());
+            r.unit_name = paying.and_then(|u| names.get(&u).cloned());
+        }
+        if let Some(u) = unit {
+            rows.retain(|r| r.unit_code.as_deref() == Some(u.as_str()));
+        }
+        rows.sort_by(|a, b| (&a.unit_code, &a.case_number).cmp(&(&b.unit_code, &b.case_number)));
+        Ok(rows)
     }
 }

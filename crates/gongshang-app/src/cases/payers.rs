@@ -407,6 +407,18 @@ impl App {
         })
     }
 
+    /// The unit that pays a case's employer's dues in `month`: a successor
+    /// from the month its division, merger or transfer takes effect
+    /// (Regulations Art 43(1)); none: a case without a unit, or a division
+    /// not yet settled.
+    pub(crate) fn employer_in_month(
+        &self,
+        row: &CaseRow,
+        month: Month,
+    ) -> Result<Option<CreditCode>, AppError> {
+        Ok(self.employer_units(row)?.on(month.last_day()).0)
+    }
+
     /// The units that pay the employer's items of a case: its unit, then
     /// each successor of a division, merger or transfer taking effect after
     /// the accident (Regulations Art 43(1)); a division that leaves the

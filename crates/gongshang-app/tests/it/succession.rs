@@ -237,6 +237,26 @@ fn regs_art43_1_art62_the_successor_pays_the_employer_s_items_and_its_back_payme
             )
         );
 
+        // Art 35 para 2: the unit paying the medical insurance on the
+        // allowance is the one bearing the case in the month: the
+        // predecessor to December, the successor from January, which lists
+        // the worker as its own.
+        let bases = |m: &str, asked: Option<&CreditCode>| {
+            app.medical_insurance_bases(&ACTOR, Month::parse(m).unwrap(), asked)
+                .unwrap()
+                .rows
+                .into_iter()
+                .filter(|r| r.case_number == number)
+                .map(|r| (r.unit_code, r.case_unit_code))
+                .collect::<Vec<_>>()
+        };
+        let (c1, c2) = (Some(u1.as_str().to_owned()), Some(u2.as_str().to_owned()));
+        assert_eq!(bases("2025-12", None), [(c1.clone(), c1.clone())]);
+        assert_eq!(bases("2026-01", None), [(c2.clone(), c1.clone())]);
+        assert_eq!(bases("2026-01", Some(&u2)), [(c2.clone(), c1.clone())]);
+        assert_eq!(bases("2026-01", Some(&u1)), []);
+        assert_eq!(bases("2025-12", Some(&u1)), [(c1.clone(), c1.clone())]);
+
         // Art 62(3): the successor, enrolled by the 变更登记, pays back the
         // predecessor's uninsured period: it counts for the case.
         app.transfer_enrollments(

@@ -287,8 +287,13 @@ pub struct MedicalBasesQuery {
 pub struct MedicalBaseView {
     pub benefit_id: i64,
     pub case_number: String,
+    /// The unit paying in the month: the case's, or after a division,
+    /// merger or transfer its successor (Regulations Art 43(1)).
     pub unit: Option<String>,
     pub unit_name: Option<String>,
+    /// The case's own unit when another pays now (its predecessor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub succeeded_from: Option<String>,
     pub resident_id: String,
     pub name: Option<String>,
     pub grade: i64,
@@ -344,6 +349,10 @@ pub async fn medical_insurance_bases(
                 case_number: r.case_number.clone(),
                 unit: r.unit_code.clone(),
                 unit_name: r.unit_name.clone(),
+                succeeded_from: r
+                    .case_unit_code
+                    .clone()
+                    .filter(|c| r.unit_code.as_ref() != Some(c)),
                 resident_id: r.resident_id.clone(),
                 name: r.name.clone(),
                 grade: r.grade,

@@ -159,7 +159,12 @@ fn body(
                         tbody {
                             @for r in &b.rows {
                                 tr {
-                                    td title=(r.unit_code.as_deref().unwrap_or("")) { (r.unit_name.as_deref().or(r.unit_code.as_deref()).unwrap_or("")) }
+                                    td title=(r.unit_code.as_deref().unwrap_or("")) {
+                                        (r.unit_name.as_deref().or(r.unit_code.as_deref()).unwrap_or(""))
+                                        @if let Some(from) = r.case_unit_code.as_deref().filter(|c| r.unit_code.as_deref() != Some(*c)) {
+                                            br; span.muted.succeeded-from { (ctx.t("承继自 ", "succeeding ")) (from) }
+                                        }
+                                    }
                                     td { a href=(format!("/cases/{}", r.case_number)) { (r.case_number) } }
                                     td { (r.name.as_deref().unwrap_or("")) }
                                     td { (masked(&r.resident_id)) }

@@ -234,8 +234,12 @@ pub struct PeriodicBenefitRow {
 pub struct MedicalBaseRow {
     pub benefit_id: i64,
     pub case_number: String,
+    /// The unit that pays the medical insurance in the month: the case's,
+    /// or its successor's (the application layer decides).
     pub unit_code: Option<String>,
     pub unit_name: Option<String>,
+    /// The case's own unit, the worker's at the injury.
+    pub case_unit_code: Option<String>,
     pub resident_id: String,
     pub name: Option<String>,
     pub grade: i64,

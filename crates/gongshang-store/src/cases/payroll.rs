@@ -636,6 +636,7 @@ impl<B: Backend> BenefitStore for SqlStore<B> {
                     case_number: c.text(1)?.to_owned(),
                     unit_code: c.opt_text(2)?.map(str::to_owned),
                     unit_name: c.opt_text(3)?.map(str::to_owned),
+                    case_unit_code: c.opt_text(2)?.map(str::to_owned),
                     resident_id: c.text(4)?.to_owned(),
                     name: c.opt_text(5)?.map(str::to_owned),
                     grade: c.int(6)?,
