@@ -13,7 +13,8 @@
    - `gongshang calc --batch cases.csv --out ... --as-of YEAR-01-01` (all
      cores, and once more with `--threads 1`);
    - `python -m gongshang_peer.run --cases cases.csv --out ... --year YEAR`
-     (numpy, one core; the peer prints where its time went).
+     (numpy on one core, pyarrow reading and writing the CSV on every core;
+     the peer prints where its time went).
 3. The two result files are compared cell by cell, in fen.
 4. With `--reform FILE`, the same again for the reform's year: the reform's
    overrides that the batch uses are appended to a copy of policies/ for
@@ -38,7 +39,8 @@ import tomllib
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -93,9 +95,10 @@ def measure(name, command, runs, env=None, cwd=None):
 
 def read_fen(path):
     """A result file's amounts in fen (exact: two decimals through float64)."""
-    frame = pd.read_csv(path, dtype={"case_id": str}, keep_default_na=False)
-    return frame["case_id"].to_numpy(), {
-        c: np.rint(frame[c].to_numpy(dtype=np.float64) * 100).astype(np.int64) for c in OUTPUTS
+    types = {"case_id": pa.string(), **{c: pa.float64() for c in OUTPUTS}}
+    table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(column_types=types))
+    return table.column("case_id").to_numpy(zero_copy_only=False), {
+        c: np.rint(table.column(c).to_numpy() * 100).astype(np.int64) for c in OUTPUTS
     }
 
 
@@ -220,7 +223,7 @@ def run_year(args, cases, work, year, policies=None, reform=None, label="baselin
     peer = peer_command(peer_out)
     env = dict(os.environ, PYTHONPATH=str(HERE))
     print(f"{label} ({year}): OpenFisca peer", flush=True)
-    of = measure("OpenFisca peer (numpy, fen)", peer, args.peer_runs, env=env)
+    of = measure("OpenFisca peer (numpy, fen; pyarrow CSV)", peer, args.peer_runs, env=env)
     phases = json.loads(of["stdout"].strip().splitlines()[-1])
     print(f"  peer phases of the median run: " + ", ".join(f"{k} {v:.3f}" for k, v in phases.items() if k.endswith("_s")))
     if phases.get("reform_applied"):
@@ -243,7 +246,7 @@ def report(result, n):
     ratio = of["median_s"] / gs["median_s"]
     ph = result["openfisca_phases"]
     compute_ratio = ph["compute_s"] / gs["median_s"]
-    print(f"speed ratio, whole process: OpenFisca / gongshang = {ratio:.1f}x (one core each: {of['median_s'] / gs1['median_s']:.1f}x)")
+    print(f"speed ratio, whole process: OpenFisca / gongshang = {ratio:.1f}x (gongshang on one core: {of["median_s"] / gs1["median_s"]:.1f}x)")
     print(f"the peer's compute phase alone ({ph['compute_s']:.3f} s: simulation built, 8 variables calculated) "
           f"against gongshang's whole run: {compute_ratio:.1f}x")
     a = result["agreement"]
