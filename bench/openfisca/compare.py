@@ -246,7 +246,7 @@ def report(result, n):
     ratio = of["median_s"] / gs["median_s"]
     ph = result["openfisca_phases"]
     compute_ratio = ph["compute_s"] / gs["median_s"]
-    print(f"speed ratio, whole process: OpenFisca / gongshang = {ratio:.1f}x (gongshang on one core: {of["median_s"] / gs1["median_s"]:.1f}x)")
+    print(f"speed ratio, whole process: OpenFisca / gongshang = {ratio:.1f}x (gongshang on one core: {of['median_s'] / gs1['median_s']:.1f}x)")
     print(f"the peer's compute phase alone ({ph['compute_s']:.3f} s: simulation built, 8 variables calculated) "
           f"against gongshang's whole run: {compute_ratio:.1f}x")
     a = result["agreement"]
