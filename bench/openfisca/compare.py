@@ -164,6 +164,34 @@ def reformed_policies(reform_path, into):
     return applied, skipped
 
 
+def check_parameters(years):
+    """The peer's parameter YAML against policies/national/regulations.toml in
+    each year: the same value for every key the peer has, or the run stops."""
+    sys.path.insert(0, str(HERE))
+    from gongshang_peer import build_system
+    from gongshang_peer.reform import find_parameter, parse_value
+
+    parameters = build_system("fen").parameters
+    with open(REPO / "policies/national/regulations.toml", "rb") as f:
+        national = tomllib.load(f)["parameter"]
+    checked, wrong = 0, []
+    for year in years:
+        day = f"{year}-01-01"
+        for p in national:
+            peer = find_parameter(parameters, p["key"])
+            if peer is None:
+                continue
+            in_force = [v for v in p["values"] if str(v["from"]) <= day]
+            ours = parse_value(in_force[-1]["value"]) if in_force else None
+            theirs = peer(day)
+            checked += 1
+            if ours is None or abs(float(theirs) - float(ours)) > 1e-12:
+                wrong.append(f"{p['key']} on {day}: policies {ours}, peer {theirs}")
+    if wrong:
+        sys.exit("the peer's parameters differ from policies/national/regulations.toml:\n" + "\n".join(wrong))
+    return checked
+
+
 def load_average():
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -281,6 +309,8 @@ def main():
     if not args.gongshang.exists():
         sys.exit(f"{args.gongshang} not found: cargo build --release -p gongshang-cli")
 
+    checked = check_parameters([args.year])
+    print(f"parameters: the peer's {checked} values in force on {args.year}-01-01 are those of policies/national/regulations.toml")
     work = args.dir or Path(tempfile.mkdtemp(prefix="gongshang-openfisca-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}")
