@@ -313,31 +313,33 @@ def main():
     print(f"parameters: the peer's {checked} values in force on {args.year}-01-01 are those of policies/national/regulations.toml")
     work = args.dir or Path(tempfile.mkdtemp(prefix="gongshang-openfisca-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {machine()}")
-    print(f"load average before: {load_average()}")
-    cases = work / "cases.csv"
-    started = time.perf_counter()
-    subprocess.run([str(args.gongshang), "synth", "cases", "--count", str(args.rows), "--seed", str(args.seed),
-                    "--out", str(cases)], check=True, capture_output=True)
-    print(f"input: gongshang synth cases --count {args.rows} --seed {args.seed} "
-          f"({cases.stat().st_size / 2**20:.0f} MiB, {time.perf_counter() - started:.2f} s, not timed below)")
+    try:
+        print(f"machine: {machine()}")
+        print(f"load average before: {load_average()}")
+        cases = work / "cases.csv"
+        started = time.perf_counter()
+        subprocess.run([str(args.gongshang), "synth", "cases", "--count", str(args.rows), "--seed", str(args.seed),
+                        "--out", str(cases)], check=True, capture_output=True)
+        print(f"input: gongshang synth cases --count {args.rows} --seed {args.seed} "
+              f"({cases.stat().st_size / 2**20:.0f} MiB, {time.perf_counter() - started:.2f} s, not timed below)")
 
-    results = [run_year(args, cases, work, args.year)]
-    if args.reform:
-        policies = work / "policies-reformed"
-        if policies.exists():
-            shutil.rmtree(policies)
-        applied, skipped = reformed_policies(args.reform.resolve(), policies)
-        print(f"reform {args.reform}: applied to gongshang {applied}; not used by the batch {skipped}")
-        results.append(run_year(args, cases, work, args.reform_year, policies=policies,
-                                reform=args.reform.resolve(), label="reform"))
-    print(f"load average after: {load_average()}")
-    for r in results:
-        report(r, args.rows)
-    if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "rows": args.rows, "results": results}, indent=2, default=str))
-    if not args.dir:
-        shutil.rmtree(work)
+        results = [run_year(args, cases, work, args.year)]
+        if args.reform:
+            policies = work / "policies-reformed"
+            if policies.exists():
+                shutil.rmtree(policies)
+            applied, skipped = reformed_policies(args.reform.resolve(), policies)
+            print(f"reform {args.reform}: applied to gongshang {applied}; not used by the batch {skipped}")
+            results.append(run_year(args, cases, work, args.reform_year, policies=policies,
+                                    reform=args.reform.resolve(), label="reform"))
+        print(f"load average after: {load_average()}")
+        for r in results:
+            report(r, args.rows)
+        if args.json:
+            args.json.write_text(json.dumps({"machine": machine(), "rows": args.rows, "results": results}, indent=2, default=str))
+    finally:
+        if not args.dir:
+            shutil.rmtree(work, ignore_errors=True)
     if any(r["agreement"]["rows_differing"] for r in results):
         sys.exit("the fen peer model disagrees with gongshang on some rows")
 
