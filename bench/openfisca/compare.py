@@ -25,6 +25,7 @@
 """
 
 import argparse
+import filecmp
 import json
 import os
 import platform
@@ -118,6 +119,7 @@ def agreement(gongshang_csv, peer_csv):
             "max_abs_fen": int(np.abs(diff).max()) if len(diff) else 0,
         }
     return {
+        "identical_files": filecmp.cmp(gongshang_csv, peer_csv, shallow=False),
         "rows": len(ids_a),
         "rows_agreeing": int((~rows_differing).sum()),
         "rows_differing": int(rows_differing.sum()),
@@ -278,7 +280,8 @@ def report(result, n):
     print(f"the peer's compute phase alone ({ph['compute_s']:.3f} s: simulation built, 8 variables calculated) "
           f"against gongshang's whole run: {compute_ratio:.1f}x")
     a = result["agreement"]
-    print(f"agreement to the fen: {a['rows_agreeing']:,} of {a['rows']:,} rows ({a['rows_differing']:,} differ)")
+    print(f"agreement to the fen: {a['rows_agreeing']:,} of {a['rows']:,} rows ({a['rows_differing']:,} differ); "
+          f"the two result files {'are identical byte for byte' if a['identical_files'] else 'differ in their bytes'}")
     for c, s in a["columns"].items():
         if s["cells_differing"]:
             print(f"  {c}: {s['cells_differing']:,} cells differ, at most {s['max_abs_fen']} fen; first rows {a['first_differing']}")
