@@ -359,6 +359,8 @@ fn run_from_row(db: &mut dyn Db, row: &[Value]) -> Result<PayrollRunRow, StoreEr
         started_at: c.parsed(6, "started_at", parse_ts)?,
         actor: c.text(7)?.to_owned(),
         by_item: run_totals(db, id)?.by_item,
+        advance_lines: 0,
+        advance_total: Money::ZERO,
     })
 }
 
@@ -798,6 +800,8 @@ impl<B: Backend> BenefitStore for SqlStore<B> {
                 started_at: at,
                 actor: actor.to_owned(),
                 by_item: totals.by_item,
+                advance_lines: 0,
+                advance_total: Money::ZERO,
             })
         })
     }
