@@ -129,6 +129,9 @@ pub struct MonthlyAdvanceRow {
     pub item: Item,
     pub beneficiary: String,
     pub from_month: Month,
+    /// The benefit's last month, when it has ended (an Art 62(3)
+    /// back-payment, a death...): nothing is advanced after it.
+    pub benefit_end_month: Option<Month>,
     /// (month, amount) advanced by the payroll, in order.
     pub months: Vec<(Month, Money)>,
 }
@@ -312,7 +315,7 @@ fn load(db: &mut dyn Db, filter: &str, params: &[Value]) -> Result<Vec<AdvanceRo
         let mut monthly = Vec::new();
         for m in db.rows(
             "reading advance monthly items",
-            "SELECT m.benefit_id, b.item, b.beneficiary, m.from_month FROM fund_advance_monthly m \
+            "SELECT m.benefit_id, b.item, b.beneficiary, m.from_month, b.end_month FROM fund_advance_monthly m \
              JOIN periodic_benefits b ON b.id = m.benefit_id WHERE m.advance_id = $1 ORDER BY m.benefit_id",
             &[Value::Int(id)],
         )? {
@@ -337,6 +340,7 @@ fn load(db: &mut dyn Db, filter: &str, params: &[Value]) -> Result<Vec<AdvanceRo
                 })?,
                 beneficiary: mc.text(2)?.to_owned(),
                 from_month: mc.parsed(3, "from_month", parse_month)?,
+                benefit_end_month: mc.opt_parsed(4, "end_month", parse_month)?,
                 months,
             });
         }

@@ -103,6 +103,9 @@ pub struct MonthlyAdvanceView {
     pub item: gongshang_rules::Item,
     pub beneficiary: String,
     pub from_month: Month,
+    /// The benefit's last month when it has ended (nothing is advanced
+    /// after it).
+    pub benefit_end_month: Option<Month>,
     pub months_paid: u64,
     pub last_month_paid: Option<Month>,
     pub advanced: Money,
@@ -200,7 +203,8 @@ pub struct AdvanceView {
     /// far (part of `advanced`).
     pub monthly_months_paid: u64,
     pub monthly_advanced: Money,
-    /// Whether the payroll still advances months (granted, paid, not ended).
+    /// Whether the payroll still advances months: granted, paid, not ended,
+    /// and an item's benefit still running this month or later.
     pub monthly_running: bool,
     pub monthly_end: Option<MonthlyAdvanceEndView>,
 }
@@ -394,6 +398,7 @@ impl App {
                 item: m.item,
                 beneficiary: m.beneficiary.clone(),
                 from_month: m.from_month,
+                benefit_end_month: m.benefit_end_month,
                 months_paid: m.months.len() as u64,
                 last_month_paid: m.months.last().map(|(month, _)| *month),
                 advanced: m.advanced(),
@@ -411,7 +416,12 @@ impl App {
             monthly_from: monthly.iter().map(|m| m.from_month).min(),
             monthly_months_paid: monthly.iter().map(|m| m.months_paid).sum(),
             monthly_advanced: row.monthly_advanced(),
-            monthly_running: !monthly.is_empty() && paid.is_some() && monthly_end.is_none(),
+            monthly_running: paid.is_some()
+                && monthly_end.is_none()
+                && monthly.iter().any(|m| {
+                    m.benefit_end_month
+                        .is_none_or(|end| end >= Month::of(self.case_today()))
+                }),
             monthly,
             monthly_end,
             id: row.id,

@@ -16,7 +16,7 @@ use gongshang_rules::advance::{Debtor, Ground, MonthlyEnd};
 use gongshang_store::advances::Applicant;
 use jiff::civil::date;
 
-use super::cases::{CHECKER, MAKER, award_request, each_backend};
+use super::cases::{CHECKER, MAKER, award_request, each_backend, replacing};
 use super::medical::{bill, institution};
 use super::payers::{facts, uninsured_case, uninsured_case_of_grade};
 use super::{ACTOR, yuan};
@@ -481,7 +481,8 @@ fn art62_1_the_back_payment_s_premiums_and_late_fees_are_in_the_fund_s_statement
 /// total stays 0.00), so the unit owes 184000.00 + 2 × 6400.00 =
 /// 196800.00. A suspended allowance is not advanced for 2026-09; ending
 /// the monthly advance after 2026-07 is refused (2026-08 is advanced),
-/// after 2026-08 (the unit pays again) it stops: 2026-10 advances nothing
+/// after 2026-08 (the unit pays again) it stops: the allowance cannot end
+/// before 2026-08 (advanced months count as paid), 2026-10 advances nothing
 /// after the allowance is resumed, and the debt stays 196800.00.
 #[test]
 fn order15_art_8_the_payroll_advances_the_uninsured_unit_s_monthly_allowance_until_ended() {
@@ -607,6 +608,17 @@ fn order15_art_8_the_payroll_advances_the_uninsured_unit_s_monthly_allowance_unt
             "conflict",
             "once"
         );
+        // A month advanced counts as paid: the benefit cannot end before it.
+        let death = app
+            .end_benefit(
+                &ACTOR,
+                benefit,
+                &gongshang_app::payroll::BenefitEnd::Death {
+                    month: Month::parse("2026-07").unwrap(),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(death.code(), "conflict", "{death}");
         app.resume_benefit(&ACTOR, benefit, "核实完毕").unwrap();
         let oct = app
             .run_payroll(&ACTOR, Month::parse("2026-10").unwrap())
@@ -632,6 +644,100 @@ fn order15_art_8_the_payroll_advances_the_uninsured_unit_s_monthly_allowance_unt
             .find(|b| b.item == "advance_payment")
             .map(|b| b.amount);
         assert_eq!(advanced, Some(yuan("6400.00")));
+        assert_eq!(app.store().trial_balance().unwrap(), 0);
+    });
+}
+
+/// Regulations Art 62(3) with Order No. 15 Art 8: the grade-4 case of the
+/// uninsured unit (allowance 75% × 8000.00 = 6000.00 a month, the unit's
+/// under Art 62(2)); the advance granted 2026-06-10 and paid 2026-06-12;
+/// the June payroll advances 6000.00. The unit (enrolled from 2025-06-01)
+/// settles its back-payment on 2026-06-20; the award
+/// computed again makes the allowance the fund's own from 2026-07 and ends
+/// the unit's after 2026-06. The July payroll pays 6000.00 as the fund's
+/// own benefit and advances nothing: the advance stops by itself, its item
+/// showing the benefit's end; the clerk then records why (back_payment)
+/// after 2026-06, and the unit owes the one-time advance 168000.00 plus
+/// June's 6000.00 = 174000.00.
+#[test]
+fn order15_art_8_reg_62_3_the_back_payment_moves_the_month_to_the_fund_and_stops_the_advance() {
+    each_backend(|app, _| {
+        let (u, _, number) = uninsured_case(app, 63);
+        let first = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        let first = app.approve_award(&CHECKER, first.award.id).unwrap();
+        let id = app
+            .apply_for_advance(&MAKER, &number, &application(Ground::EmployerUnpaid))
+            .unwrap()
+            .id;
+        app.notify_unit_of_advance(&MAKER, &number, id, Some(date(2026, 6, 2)))
+            .unwrap();
+        app.decide_advance(&MAKER, &number, id, &grant(date(2026, 6, 10)))
+            .unwrap();
+        app.pay_advance(&CHECKER, &number, id, Some(date(2026, 6, 12)))
+            .unwrap();
+        let june = app
+            .run_payroll(&ACTOR, Month::parse("2026-06").unwrap())
+            .unwrap();
+        assert_eq!(
+            (june.advance_lines, june.advance_total, june.total),
+            (1, yuan("6000.00"), yuan("0.00"))
+        );
+
+        app.record_back_payment(
+            &MAKER,
+            &BackPaymentRequest {
+                unit: u,
+                scheme_id: "guangdong.employees".parse().unwrap(),
+                period_from: date(2025, 1, 1),
+                period_until: date(2025, 5, 31),
+                settled_on: date(2026, 6, 20),
+                premiums: yuan("3600.00"),
+                late_fees: yuan("220.00"),
+                document: "穗社保补缴 2026-0063".into(),
+            },
+        )
+        .unwrap();
+        let again = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(award_request(facts(), "back_payment"), first.award.id),
+            )
+            .unwrap();
+        app.approve_award(&CHECKER, again.award.id).unwrap();
+
+        let july = app
+            .run_payroll(&ACTOR, Month::parse("2026-07").unwrap())
+            .unwrap();
+        assert_eq!(
+            (july.advance_lines, july.total),
+            (0, yuan("6000.00")),
+            "the fund's own month, not an advance"
+        );
+        let view = &app.advances(&ACTOR, &number).unwrap()[0];
+        assert_eq!(
+            view.monthly[0].benefit_end_month,
+            Some(Month::parse("2026-06").unwrap())
+        );
+        let ended = app
+            .end_monthly_advance(
+                &MAKER,
+                &number,
+                id,
+                &MonthlyAdvanceEndRequest {
+                    last_month: Month::parse("2026-06").unwrap(),
+                    reason: MonthlyEnd::BackPayment,
+                    note: "穗社保补缴 2026-0063".into(),
+                },
+            )
+            .unwrap();
+        assert!(!ended.monthly_running);
+        assert_eq!(
+            app.unit_advance_debts(&ACTOR, &u).unwrap().outstanding,
+            yuan("174000.00")
+        );
         assert_eq!(app.store().trial_balance().unwrap(), 0);
     });
 }

@@ -128,6 +128,8 @@ pub struct MonthlyAdvanceWire {
     pub beneficiary: String,
     /// YYYY-MM: the first month advanced.
     pub from_month: String,
+    /// YYYY-MM: the benefit's last month, when it has ended.
+    pub benefit_end_month: Option<String>,
     pub months_paid: u64,
     pub last_month_paid: Option<String>,
     pub advanced: String,
@@ -269,6 +271,7 @@ impl From<&AdvanceView> for AdvanceWire {
                     item_zh: m.item.label_zh().to_owned(),
                     beneficiary: m.beneficiary.clone(),
                     from_month: m.from_month.to_string(),
+                    benefit_end_month: m.benefit_end_month.map(|x| x.to_string()),
                     months_paid: m.months_paid,
                     last_month_paid: m.last_month_paid.map(|x| x.to_string()),
                     advanced: m.advanced.to_string(),

@@ -320,6 +320,7 @@ fn step_forms(
                         th { (ctx.t("项目", "Item")) }
                         th { (ctx.t("领取人", "Beneficiary")) }
                         th { (ctx.t("起始月份", "From")) }
+                        th { (ctx.t("待遇终止月份", "Benefit ends")) }
                         th { (ctx.t("已支付月数", "Months paid")) }
                         th { (ctx.t("最近月份", "Last month paid")) }
                         th { (ctx.t("已先行支付（元）", "Advanced (yuan)")) }
@@ -328,6 +329,7 @@ fn step_forms(
                         td { (ctx.t(m.item.label_zh(), m.item.label_en())) }
                         td { (m.beneficiary) }
                         td { (m.from_month) }
+                        td { (m.benefit_end_month.map(|x| x.to_string()).unwrap_or_default()) }
                         td.num { (m.months_paid) }
                         td { (m.last_month_paid.map(|x| x.to_string()).unwrap_or_default()) }
                         td.num { (m.advanced) }

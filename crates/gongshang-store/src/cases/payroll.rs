@@ -201,10 +201,14 @@ fn refuse_paid_months(db: &mut dyn Db, amounts: &[NewBenefitAmount]) -> Result<(
     Ok(())
 }
 
+/// The latest month paid to a benefit: by the payroll, or advanced by the
+/// fund for a unit that does not pay (Order No. 15 Art 8; migration 0390),
+/// which is paid as much.
 fn last_paid_month(db: &mut dyn Db, benefit_id: i64) -> Result<Option<Month>, StoreError> {
     let row = db.opt_row(
         "reading payroll lines",
-        "SELECT MAX(month) FROM payroll_lines WHERE benefit_id = $1",
+        "SELECT MAX(m) FROM (SELECT month AS m FROM payroll_lines WHERE benefit_id = $1 \
+         UNION ALL SELECT month FROM fund_advance_months WHERE benefit_id = $1) x",
         &[i(benefit_id)],
     )?;
     match row {
