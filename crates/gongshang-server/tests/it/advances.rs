@@ -337,6 +337,71 @@ fn order15_art_8_the_api_shows_and_ends_the_monthly_advance() {
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.json()["outstanding"], owed.to_string(), "{}", r.body);
 
+        // The clerk's page: the monthly items with their months, in Chinese
+        // and English, and the end form, which refuses a missing reason
+        // under its field and keeps the note typed.
+        {
+            use crate::common::{form, login_form_token, request};
+            let (form_cookie, token) = login_form_token(s.addr);
+            let login = form(&[
+                ("login", "clerk"),
+                ("password", crate::api_common::PASSWORD),
+                ("login_csrf", &token),
+            ]);
+            let r = request(
+                s.addr,
+                "POST",
+                "/login",
+                &[("Cookie", &form_cookie)],
+                Some(("application/x-www-form-urlencoded", login.as_bytes())),
+            );
+            assert_eq!(r.status, 303, "{}", r.body);
+            let cookie = r
+                .header("set-cookie")
+                .and_then(|c| c.split(';').next())
+                .unwrap()
+                .to_owned();
+            let page_path = format!("/cases/{number}/advances");
+            let page = request(s.addr, "GET", &page_path, &[("Cookie", &cookie)], None).body;
+            assert!(page.contains("class=\"monthly-advance\""), "{page}");
+            assert!(page.contains("按月先行支付：自 2025-07 起"), "{page}");
+            assert!(page.contains("value=\"end_monthly\""), "{page}");
+            let en = request(
+                s.addr,
+                "GET",
+                &format!("{page_path}?lang=en"),
+                &[("Cookie", &cookie)],
+                None,
+            )
+            .body;
+            assert!(en.contains("Monthly advance: from 2025-07"), "{en}");
+            let csrf = page
+                .split("name=\"csrf_token\" value=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap()
+                .to_owned();
+            let id_text = id.to_string();
+            let body = form(&[
+                ("csrf_token", &csrf),
+                ("action", "end_monthly"),
+                ("id", &id_text),
+                ("last_month", "2025-07"),
+                ("reason", ""),
+                ("note", "单位恢复支付-页面"),
+            ]);
+            let r = request(
+                s.addr,
+                "POST",
+                &page_path,
+                &[("Cookie", &cookie)],
+                Some(("application/x-www-form-urlencoded", body.as_bytes())),
+            );
+            assert_eq!(r.status, 422, "{}", r.body);
+            assert!(r.body.contains("单位恢复支付-页面"), "{}", r.body);
+            assert!(r.body.contains("id=\"reason-error\""), "{}", r.body);
+        }
+
         let end = |body: serde_json::Value| step("monthly-end", body, clerk);
         let r = end(json!({"last_month": "2025-07", "reason": "sometime", "note": "x"}));
         assert_eq!(
