@@ -274,6 +274,9 @@ pub enum Action {
     PayAdvance,
     /// Record what a unit or a third party repaid of an advance.
     RecordAdvanceRecovery,
+    /// End an advance's monthly items (the unit pays again, or it paid
+    /// back under Regulations Art 62(3)).
+    EndMonthlyAdvance,
     // issue 12: Social Insurance Law Art 86, Regulations Art 62(1).
     /// Record a unit's (or platform's) payment of the late fees assessed on
     /// a bill it paid late.
@@ -281,7 +284,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 94] = [
+    pub const ALL: [Action; 95] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -397,6 +400,7 @@ impl Action {
         Action::DecideAdvance,
         Action::PayAdvance,
         Action::RecordAdvanceRecovery,
+        Action::EndMonthlyAdvance,
         Action::RecordLateFeePayment,
     ];
 
@@ -505,6 +509,7 @@ impl Action {
             Action::DecideAdvance => "decide an advance payment",
             Action::PayAdvance => "approve and pay an advance payment",
             Action::RecordAdvanceRecovery => "record a repayment of an advance",
+            Action::EndMonthlyAdvance => "end an advance's monthly payments",
             Action::RecordLateFeePayment => "record a payment of late fees",
         }
     }
@@ -688,7 +693,11 @@ impl Role {
             // not who granted it); the clerks record repayments, as they
             // record payments.
             ApplyAdvance => matches!(self, Clerk | Administrator | Worker),
-            DecideAdvance | RecordAdvanceRecovery => matches!(self, Clerk | Administrator),
+            // Ending the monthly advance is the clerks' like the decision:
+            // it stops money going out, it pays nothing.
+            DecideAdvance | RecordAdvanceRecovery | EndMonthlyAdvance => {
+                matches!(self, Clerk | Administrator)
+            }
             // Late fees are money received, like a payment (Social Insurance
             // Law Art 86).
             RecordLateFeePayment => matches!(self, Clerk | Administrator),

@@ -160,9 +160,17 @@ impl App {
                 reason: e.to_string(),
             })
         };
-        Ok(self
+        let mut run = self
             .store
-            .run_payroll(month, &posting, &actor.audit_name(), self.now())?)
+            .run_payroll(month, &posting, &actor.audit_name(), self.now())?;
+        // Order 15 Art 8 with Regulations Art 62(2): the monthly items the
+        // fund advances for an uninsured unit that does not pay, in their
+        // own transaction under the run (a failure leaves the month to the
+        // next run, which advances only what was not).
+        let advanced = self.pay_advance_months(actor, month, run.id)?;
+        run.advance_lines = advanced.lines;
+        run.advance_total = advanced.total;
+        Ok(run)
     }
 
     pub fn payroll_runs(
@@ -171,7 +179,11 @@ impl App {
         month: Month,
     ) -> Result<Vec<PayrollRunRow>, AppError> {
         actor.authorize(Action::ReadPayroll)?;
-        Ok(self.store.payroll_runs(month)?)
+        let mut runs = self.store.payroll_runs(month)?;
+        for r in &mut runs {
+            (r.advance_lines, r.advance_total) = self.store.advance_months_of_run(r.id)?;
+        }
+        Ok(runs)
     }
 
     /// Records an indexation from `from_month` on. Months already paid are

@@ -1,4 +1,4 @@
-//! `gongshang case advance list|apply|notice|decide|pay|recover` and
+//! `gongshang case advance list|apply|notice|decide|pay|recover|end-monthly` and
 //! `gongshang unit advance-debts`: the fund's advance payment (先行支付;
 //! Social Insurance Law Arts 41-42, MOHRSS Order No. 15), thin views over
 //! the app's use cases. Chinese by default, `--lang en`, `--json`.
@@ -6,9 +6,11 @@
 use gongshang_app::accounts::Actor;
 use gongshang_app::cases::{
     AdvanceApplicant, AdvanceApplication, AdvanceDecision, AdvanceRecoveryRequest, AdvanceView,
+    MonthlyAdvanceEndRequest,
 };
 use gongshang_domain::ids::CreditCode;
-use gongshang_rules::advance::{Debtor, Ground};
+use gongshang_domain::month::Month;
+use gongshang_rules::advance::{Debtor, Ground, MonthlyEnd};
 use jiff::civil::Date;
 
 use crate::CliError;
@@ -81,6 +83,21 @@ pub enum AdvanceCmd {
         #[arg(long)]
         document: String,
     },
+    /// End the monthly advance after a month: the unit pays again
+    /// (unit_resumed) or it enrolled and paid back (back_payment,
+    /// Regulations Art 62(3)); the months advanced stay owed
+    EndMonthly {
+        number: String,
+        id: i64,
+        /// The last month advanced
+        #[arg(long, value_name = "YYYY-MM")]
+        last_month: String,
+        #[arg(long, value_parser = ["unit_resumed", "back_payment"])]
+        reason: String,
+        /// What the end rests on
+        #[arg(long)]
+        note: String,
+    },
 }
 
 fn state_words(a: &AdvanceView, zh: bool) -> &str {
@@ -126,6 +143,41 @@ fn print(a: &AdvanceView, zh: bool) {
         );
     }
     println!("  {}", state_words(a, zh));
+    if let Some(from) = a.monthly_from {
+        let state = match (&a.monthly_end, a.monthly_running, zh) {
+            (Some(e), _, true) => format!("已停止，最后月份 {}（{}）", e.last_month, e.reason_zh),
+            (Some(e), _, false) => format!("ended after {} ({})", e.last_month, e.reason_en),
+            (None, true, true) => "按月支付中".to_owned(),
+            (None, true, false) => "running".to_owned(),
+            (None, false, true) => "复核支付后开始".to_owned(),
+            (None, false, false) => "starts once paid".to_owned(),
+        };
+        if zh {
+            println!(
+                "  按月先行支付：自 {from} 起，已支付 {} 个月次，共 {} 元，{state}",
+                a.monthly_months_paid, a.monthly_advanced
+            );
+        } else {
+            println!(
+                "  monthly advance: from {from}, {} item-months, {} yuan, {state}",
+                a.monthly_months_paid, a.monthly_advanced
+            );
+        }
+        for m in &a.monthly {
+            println!(
+                "    {} {} {} {} {}",
+                if zh {
+                    m.item.label_zh()
+                } else {
+                    m.item.label_en()
+                },
+                m.beneficiary,
+                m.from_month,
+                m.months_paid,
+                m.advanced
+            );
+        }
+    }
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<(), CliError> {
@@ -217,6 +269,25 @@ pub fn run_advance(
                 amount: gongshang_rules::Money::parse_yuan(amount.trim())
                     .map_err(|e| CliError(format!("--amount: {e}")))?,
                 document: document.clone(),
+            },
+        )?,
+        AdvanceCmd::EndMonthly {
+            number,
+            id,
+            last_month,
+            reason,
+            note,
+        } => app.end_monthly_advance(
+            actor,
+            number,
+            *id,
+            &MonthlyAdvanceEndRequest {
+                last_month: Month::parse(last_month.trim())
+                    .map_err(|e| CliError(format!("--last-month {last_month:?}: {e}")))?,
+                reason: MonthlyEnd::parse(reason).ok_or_else(|| {
+                    CliError(format!("--reason {reason:?}: unit_resumed or back_payment"))
+                })?,
+                note: note.clone(),
             },
         )?,
     };

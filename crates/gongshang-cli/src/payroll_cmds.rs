@@ -375,6 +375,19 @@ fn render_run(r: &PayrollRunRow, out: &Out) {
         };
         println!("  {item}: {n}, {amount}");
     }
+    if r.advance_lines > 0 {
+        if out.lang == crate::Lang::Zh {
+            println!(
+                "  先行支付（用人单位未参保且不支付的按月待遇）：{} 笔，合计 {} 元，由用人单位偿还",
+                r.advance_lines, r.advance_total
+            );
+        } else {
+            println!(
+                "  advanced for uninsured units that do not pay: {} lines, {} yuan, owed back by the units",
+                r.advance_lines, r.advance_total
+            );
+        }
+    }
 }
 
 pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {

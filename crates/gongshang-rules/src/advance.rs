@@ -20,7 +20,20 @@
 //! [`advance`] is the one rule: given the ground and the costs of a case as
 //! the award and the settled bills record them, it says which are advanced,
 //! the total, and a step per cost with its article.
+//!
+//! [`monthly_advance`] is its monthly half (Order 15 Art 8 read with
+//! Regulations Art 62(2)): on the unit's ground, the monthly items the fund
+//! would have paid had the unit been insured (the grade 1-4 disability
+//! allowance, living care, survivors' pensions), which the uninsured unit
+//! owes month by month, are advanced from the month of the grant until the
+//! unit resumes paying, the item's benefit ends (an Art 62(3) back-payment
+//! ends the unit's benefit and starts the fund's) or the advance is ended.
+//! Why the month of the grant: Art 8 makes the advance follow the unit's
+//! failure to pay within the Art 7 notice, and the grant is the decision
+//! that finds it; the text found says nothing of months (interpretation,
+//! DESIGN.md "The monthly advance").
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::benefits::Payer;
@@ -34,6 +47,12 @@ pub const SIL_41: Article = Article {
 pub const SIL_42: Article = Article {
     zh: "《社会保险法》第四十二条；《社会保险基金先行支付暂行办法》第四条、第五条",
     en: "Social Insurance Law Art 42; Order No. 15 Arts 4-5",
+};
+/// Order 15 Art 8 with Regulations Art 62(2): a monthly item of the fund's
+/// that the uninsured unit owes, advanced month by month.
+pub const ORDER15_8_MONTHLY: Article = Article {
+    zh: "《社会保险基金先行支付暂行办法》第八条；《工伤保险条例》第六十二条第二款：按月先行支付",
+    en: "Order No. 15 Art 8; Regulations Art 62(2): advanced month by month",
 };
 pub const ORDER15_5: Article = Article {
     zh: "《社会保险基金先行支付暂行办法》第五条第（三）项、第（四）项",
@@ -161,6 +180,84 @@ pub enum Cost {
         fund_paid: Money,
         unit_owes: Money,
     },
+    /// A periodic benefit of the case: who pays it, who the Regulations
+    /// name when the unit is insured, its amount a month and its months
+    /// (first days of the first and, when known, the last month).
+    MonthlyItem {
+        benefit: i64,
+        item: Item,
+        beneficiary: String,
+        payer: Payer,
+        regular_payer: Payer,
+        monthly: Money,
+        start: Date,
+        end: Option<Date>,
+    },
+}
+
+/// A monthly item advanced month by month from `from` (the first day of the
+/// first month advanced).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthlyAdvanceLine {
+    pub benefit: i64,
+    pub item: Item,
+    pub beneficiary: String,
+    /// The amount a month when granted (the payroll pays the amount in
+    /// force in each month, indexation included).
+    pub monthly: Money,
+    pub from: Date,
+}
+
+/// Why the monthly advance ends (the advance itself stays owed).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthlyEnd {
+    /// The unit pays the monthly items itself again (Order 15 Art 8 asks
+    /// the fund to advance only what the unit does not pay).
+    UnitResumed,
+    /// The unit enrolled and paid back its premiums (Regulations Art
+    /// 62(3)): the new months are the fund's own, not an advance.
+    BackPayment,
+}
+
+impl MonthlyEnd {
+    pub const ALL: [MonthlyEnd; 2] = [MonthlyEnd::UnitResumed, MonthlyEnd::BackPayment];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MonthlyEnd::UnitResumed => "unit_resumed",
+            MonthlyEnd::BackPayment => "back_payment",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MonthlyEnd> {
+        MonthlyEnd::ALL
+            .into_iter()
+            .find(|e| e.as_str() == text.trim())
+    }
+
+    pub const fn article(self) -> Article {
+        match self {
+            MonthlyEnd::UnitResumed => ORDER15_8_MONTHLY,
+            MonthlyEnd::BackPayment => crate::articles::REG_62_3,
+        }
+    }
+
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            MonthlyEnd::UnitResumed => "用人单位恢复按月支付",
+            MonthlyEnd::BackPayment => "用人单位已参保补缴，此后由基金支付（条例第六十二条第三款）",
+        }
+    }
+
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            MonthlyEnd::UnitResumed => "the unit pays the monthly items again",
+            MonthlyEnd::BackPayment => {
+                "the unit enrolled and paid back; the fund pays from then on (Regulations Art 62(3))"
+            }
+        }
+    }
 }
 
 /// One cost advanced.
@@ -290,6 +387,89 @@ pub fn advance(ground: Ground, costs: &[Cost], tracer: &mut impl Tracer) -> Adva
         total,
         to_pay,
     }
+}
+
+/// The first day of the month holding `day`.
+fn month_of(day: Date) -> Date {
+    day.first_of_month()
+}
+
+/// The monthly items a grant on the unit's ground advances (Order 15 Art 8;
+/// Regulations Art 62(2)): each periodic benefit the unit pays only because
+/// it had not insured the worker (its regular payer is the fund), running
+/// in or after the month of the grant, from the later of that month and its
+/// first month. Never the unit's own items (the grade 5-6 allowance), never
+/// a benefit that ended before the grant, nothing on the third party's
+/// ground (Art 42 covers medical costs only).
+pub fn monthly_advance(
+    ground: Ground,
+    costs: &[Cost],
+    granted_on: Date,
+    tracer: &mut impl Tracer,
+) -> Vec<MonthlyAdvanceLine> {
+    let grant_month = month_of(granted_on);
+    let mut lines = Vec::new();
+    for cost in costs {
+        let Cost::MonthlyItem {
+            benefit,
+            item,
+            beneficiary,
+            payer: Payer::Employer,
+            regular_payer: Payer::Fund,
+            monthly,
+            start,
+            end,
+        } = cost
+        else {
+            continue;
+        };
+        if ground != Ground::EmployerUnpaid
+            || monthly.fen() <= 0
+            || end.is_some_and(|e| month_of(e) < grant_month)
+        {
+            continue;
+        }
+        let from = grant_month.max(month_of(*start));
+        let line = MonthlyAdvanceLine {
+            benefit: *benefit,
+            item: *item,
+            beneficiary: beneficiary.clone(),
+            monthly: *monthly,
+            from,
+        };
+        tracer.record(|| Step {
+            item: *item,
+            rule: "advance.monthly",
+            article: ORDER15_8_MONTHLY,
+            inputs: vec![
+                q("ground", ground.as_str()),
+                q("benefit", *benefit),
+                q("beneficiary", beneficiary),
+                q("granted_on", granted_on),
+                q("start", *start),
+            ],
+            params: vec![],
+            formula: format!(
+                "from = max(month of grant {}, first month {}) = {}",
+                grant_month.strftime("%Y-%m"),
+                start.strftime("%Y-%m"),
+                from.strftime("%Y-%m")
+            ),
+            explain_zh: format!(
+                "自{}起按月先行支付 {} 元（按当月标准），由用人单位偿还",
+                from.strftime("%Y-%m"),
+                monthly
+            ),
+            explain_en: format!(
+                "advanced month by month from {}, {} yuan a month (the amount in force in each month); the unit repays",
+                from.strftime("%Y-%m"),
+                monthly
+            ),
+            amount: *monthly,
+        });
+        lines.push(line);
+    }
+    lines
 }
 
 /// What is still owed on an advance after the recoveries (never negative:

@@ -8,13 +8,15 @@
 //! the app decides the rest with `gongshang_rules::advance`.
 
 use gongshang_domain::ledger::Transaction;
-use gongshang_rules::Money;
-use gongshang_rules::advance::{Debtor, Ground};
+use gongshang_domain::month::Month;
+use gongshang_rules::advance::{Debtor, Ground, MonthlyEnd};
+use gongshang_rules::{Item, Money};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::cases::{from_col, parse_month};
 use crate::db::{Cols, Db, DbExt, Value};
 use crate::engine::{Backend, SqlStore, audit, parse_date, post_new};
 use crate::error::StoreError;
@@ -108,7 +110,68 @@ pub struct NewAdvanceStep {
     pub amount: Option<Money>,
     /// Granted: the lines as JSON; refused: the reason; demanded: the notice.
     pub basis: String,
+    /// Granted on the unit's ground: the monthly items the payroll advances
+    /// (Order 15 Art 8 with Regulations Art 62(2)), written with the grant.
+    pub monthly: Vec<NewMonthlyAdvance>,
 }
+
+/// A monthly item a grant covers, from a month.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMonthlyAdvance {
+    pub benefit_id: i64,
+    pub from_month: Month,
+}
+
+/// A monthly item of an advance with the months the fund advanced on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MonthlyAdvanceRow {
+    pub benefit_id: i64,
+    pub item: Item,
+    pub beneficiary: String,
+    pub from_month: Month,
+    /// The benefit's last month, when it has ended (an Art 62(3)
+    /// back-payment, a death...): nothing is advanced after it.
+    pub benefit_end_month: Option<Month>,
+    /// (month, amount) advanced by the payroll, in order.
+    pub months: Vec<(Month, Money)>,
+}
+
+impl MonthlyAdvanceRow {
+    pub fn advanced(&self) -> Money {
+        Money::from_fen(self.months.iter().map(|(_, m)| m.fen()).sum())
+    }
+}
+
+/// The end of an advance's monthly items (the advance itself stays owed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMonthlyEnd {
+    /// The last month advanced.
+    pub last_month: Month,
+    pub reason: MonthlyEnd,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MonthlyEndRow {
+    pub last_month: Month,
+    pub reason: MonthlyEnd,
+    pub note: String,
+    pub recorded_by: String,
+    pub recorded_at: Timestamp,
+}
+
+/// What one payroll run advanced on the advances' monthly items.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AdvanceMonthsPaid {
+    pub lines: u64,
+    pub total: Money,
+    /// (advance, amount, ledger key): one transaction per advance and run.
+    pub advances: Vec<(i64, Money, String)>,
+}
+
+/// Builds the ledger transaction of what a run advanced on one advance:
+/// (advance id, run id, amount).
+pub type AdvanceMonthPosting<'a> = &'a dyn Fn(i64, i64, Money) -> Result<Transaction, StoreError>;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AdvanceStepRow {
@@ -163,6 +226,11 @@ pub struct AdvanceRow {
     pub recorded_at: Timestamp,
     pub steps: Vec<AdvanceStepRow>,
     pub recoveries: Vec<AdvanceRecoveryRow>,
+    /// The monthly items the grant covers (the unit's ground), with the
+    /// months advanced.
+    pub monthly: Vec<MonthlyAdvanceRow>,
+    /// The monthly advance ended, when it is.
+    pub monthly_end: Option<MonthlyEndRow>,
 }
 
 impl AdvanceRow {
@@ -170,12 +238,27 @@ impl AdvanceRow {
         self.steps.iter().find(|s| s.kind == kind)
     }
 
-    /// What the debtor owes in all (the granted total), once paid.
+    /// What the debtor owes in all, once paid: the granted total and each
+    /// month the payroll advanced since.
     pub fn advanced(&self) -> Money {
-        match (self.step(StepKind::Granted), self.step(StepKind::Paid)) {
+        let granted = match (self.step(StepKind::Granted), self.step(StepKind::Paid)) {
             (Some(g), Some(_)) => g.amount.unwrap_or(Money::ZERO),
             _ => Money::ZERO,
-        }
+        };
+        Money::from_fen(granted.fen() + self.monthly_advanced().fen())
+    }
+
+    /// What the payroll advanced month by month.
+    pub fn monthly_advanced(&self) -> Money {
+        Money::from_fen(self.monthly.iter().map(|m| m.advanced().fen()).sum())
+    }
+
+    /// The latest month advanced on any item.
+    pub fn last_month_advanced(&self) -> Option<Month> {
+        self.monthly
+            .iter()
+            .filter_map(|m| m.months.last().map(|(month, _)| *month))
+            .max()
     }
 
     pub fn recovered(&self) -> Money {
@@ -229,6 +312,57 @@ fn load(db: &mut dyn Db, filter: &str, params: &[Value]) -> Result<Vec<AdvanceRo
             .iter()
             .map(|s| recovery_row(s, false))
             .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut monthly = Vec::new();
+        for m in db.rows(
+            "reading advance monthly items",
+            "SELECT m.benefit_id, b.item, b.beneficiary, m.from_month, b.end_month FROM fund_advance_monthly m \
+             JOIN periodic_benefits b ON b.id = m.benefit_id WHERE m.advance_id = $1 ORDER BY m.benefit_id",
+            &[Value::Int(id)],
+        )? {
+            let mc = Cols::new(&m);
+            let benefit_id = mc.int(0)?;
+            let months = db
+                .rows(
+                    "reading advance months",
+                    "SELECT month, amount_fen FROM fund_advance_months WHERE advance_id = $1 AND benefit_id = $2 ORDER BY month",
+                    &[Value::Int(id), Value::Int(benefit_id)],
+                )?
+                .iter()
+                .map(|r| {
+                    let c = Cols::new(r);
+                    Ok((c.parsed(0, "month", parse_month)?, Money::from_fen(c.int(1)?)))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            monthly.push(MonthlyAdvanceRow {
+                benefit_id,
+                item: mc.parsed(1, "item", |t: &str| {
+                    from_col::<Item>("item", t)
+                })?,
+                beneficiary: mc.text(2)?.to_owned(),
+                from_month: mc.parsed(3, "from_month", parse_month)?,
+                benefit_end_month: mc.opt_parsed(4, "end_month", parse_month)?,
+                months,
+            });
+        }
+        let monthly_end = db
+            .opt_row(
+                "reading an advance's monthly end",
+                "SELECT last_month, reason, note, recorded_by, recorded_at FROM fund_advance_monthly_ends WHERE advance_id = $1",
+                &[Value::Int(id)],
+            )?
+            .map(|r| {
+                let c = Cols::new(&r);
+                Ok::<_, StoreError>(MonthlyEndRow {
+                    last_month: c.parsed(0, "last_month", parse_month)?,
+                    reason: c.parsed(1, "reason", |t: &str| {
+                        MonthlyEnd::parse(t).ok_or_else(|| format!("{t:?} is not a monthly end"))
+                    })?,
+                    note: c.text(2)?.to_owned(),
+                    recorded_by: c.text(3)?.to_owned(),
+                    recorded_at: c.parsed(4, "recorded_at", ts)?,
+                })
+            })
+            .transpose()?;
         out.push(AdvanceRow {
             id,
             case_id: c.int(1)?,
@@ -249,6 +383,8 @@ fn load(db: &mut dyn Db, filter: &str, params: &[Value]) -> Result<Vec<AdvanceRo
             recorded_at: c.parsed(12, "recorded_at", ts)?,
             steps,
             recoveries,
+            monthly,
+            monthly_end,
         });
     }
     Ok(out)
@@ -326,6 +462,35 @@ pub trait AdvanceStore {
         actor: &str,
         at: Timestamp,
     ) -> Result<AdvanceRecoveryRow, StoreError>;
+
+    /// Ends the monthly advance of a granted advance after `last_month`,
+    /// once; refused when a later month is already advanced (recover it
+    /// instead) or the advance has no monthly items.
+    fn end_monthly_advance(
+        &self,
+        advance_id: i64,
+        end: &NewMonthlyEnd,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<AdvanceRow, StoreError>;
+
+    /// Advances `month` of every monthly item of a paid advance: from its
+    /// month, not after its end, of a running, unsuspended, unpaused
+    /// benefit the unit pays, not yet advanced nor paid by the payroll for
+    /// the month, at the amount in force. One ledger transaction per
+    /// advance (`posting`), posted with the rows in one transaction, under
+    /// the payroll run `run_id`. Running it again advances nothing twice.
+    fn pay_advance_months(
+        &self,
+        month: Month,
+        run_id: i64,
+        posting: AdvanceMonthPosting<'_>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<AdvanceMonthsPaid, StoreError>;
+
+    /// What a payroll run advanced (lines, total).
+    fn advance_months_of_run(&self, run_id: i64) -> Result<(u64, Money), StoreError>;
 
     fn advances_of_case(&self, case_id: i64) -> Result<Vec<AdvanceRow>, StoreError>;
 
@@ -429,6 +594,34 @@ impl<B: Backend> AdvanceStore for SqlStore<B> {
                     Value::text(at.to_string()),
                 ],
             )?;
+            if !step.monthly.is_empty() && step.kind != StepKind::Granted {
+                return Err(StoreError::invalid(
+                    "monthly",
+                    "monthly items are recorded with a grant only",
+                ));
+            }
+            for m in &step.monthly {
+                let owned = db.opt_row(
+                    "checking an advance's monthly item",
+                    "SELECT 1 FROM periodic_benefits WHERE id = $1 AND case_id = $2",
+                    &[Value::Int(m.benefit_id), Value::Int(row.case_id)],
+                )?;
+                if owned.is_none() {
+                    return Err(StoreError::invalid(
+                        "monthly",
+                        format!("benefit {} is not of the advance's case", m.benefit_id),
+                    ));
+                }
+                db.exec(
+                    "recording an advance's monthly item",
+                    "INSERT INTO fund_advance_monthly (advance_id, benefit_id, from_month) VALUES ($1, $2, $3)",
+                    &[
+                        Value::Int(advance_id),
+                        Value::Int(m.benefit_id),
+                        Value::text(m.from_month.to_string()),
+                    ],
+                )?;
+            }
             if let Some(tx) = ledger {
                 add_to_fund_summary(db, tx)?;
             }
@@ -443,6 +636,7 @@ impl<B: Backend> AdvanceStore for SqlStore<B> {
                     "advance": advance_id, "kind": step.kind.as_str(),
                     "on_day": step.on_day.to_string(),
                     "amount_fen": step.amount.map(Money::fen), "ledger": key,
+                    "monthly": step.monthly.iter().map(|m| json!({"benefit": m.benefit_id, "from_month": m.from_month.to_string()})).collect::<Vec<_>>(),
                 }),
             )?;
             one(db, advance_id)
@@ -545,6 +739,192 @@ impl<B: Backend> AdvanceStore for SqlStore<B> {
                 recorded_at: at,
                 recorded_now: true,
             })
+        })
+    }
+
+    fn end_monthly_advance(
+        &self,
+        advance_id: i64,
+        end: &NewMonthlyEnd,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<AdvanceRow, StoreError> {
+        if actor.trim().is_empty() {
+            return Err(StoreError::invalid("actor", "an actor is required"));
+        }
+        let note = end.note.trim();
+        if note.is_empty() {
+            return Err(StoreError::invalid("note", "say what the end rests on"));
+        }
+        self.backend.transaction(|db| {
+            let row = lock(db, advance_id)?;
+            if row.monthly.is_empty() {
+                return Err(StoreError::conflict(
+                    "advance",
+                    advance_id,
+                    "it advances no monthly item",
+                ));
+            }
+            if let Some(e) = &row.monthly_end {
+                return Err(StoreError::conflict(
+                    "advance",
+                    advance_id,
+                    format!("its monthly advance already ended after {}", e.last_month),
+                ));
+            }
+            if let Some(last) = row.last_month_advanced()
+                && last > end.last_month
+            {
+                return Err(StoreError::conflict(
+                    "advance",
+                    advance_id,
+                    format!(
+                        "{last} is already advanced, after the last month {}; recover it from whoever paid twice instead",
+                        end.last_month
+                    ),
+                ));
+            }
+            db.exec(
+                "ending an advance's monthly items",
+                "INSERT INTO fund_advance_monthly_ends (advance_id, last_month, reason, note, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    Value::Int(advance_id),
+                    Value::text(end.last_month.to_string()),
+                    Value::text(end.reason.as_str()),
+                    Value::text(note),
+                    Value::text(actor),
+                    Value::text(at.to_string()),
+                ],
+            )?;
+            audit(
+                db,
+                actor,
+                at,
+                "end_monthly_advance",
+                "case",
+                &row.case_id.to_string(),
+                json!({
+                    "advance": advance_id, "last_month": end.last_month.to_string(),
+                    "reason": end.reason.as_str(), "note": note,
+                }),
+            )?;
+            one(db, advance_id)
+        })
+    }
+
+    fn pay_advance_months(
+        &self,
+        month: Month,
+        run_id: i64,
+        posting: AdvanceMonthPosting<'_>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<AdvanceMonthsPaid, StoreError> {
+        if actor.trim().is_empty() {
+            return Err(StoreError::invalid("actor", "an actor is required"));
+        }
+        self.backend.transaction(|db| {
+            // Few rows (the advances' monthly items): correlated probes of
+            // primary keys on both backends.
+            let due = db.rows(
+                "reading the months to advance",
+                "SELECT m.advance_id, b.id, (SELECT a.amount_fen FROM benefit_amounts a \
+                   WHERE a.benefit_id = b.id AND a.from_month <= $1 ORDER BY a.from_month DESC LIMIT 1) \
+                 FROM fund_advance_monthly m \
+                 JOIN periodic_benefits b ON b.id = m.benefit_id \
+                 WHERE m.from_month <= $1 \
+                   AND EXISTS (SELECT 1 FROM fund_advance_steps p WHERE p.advance_id = m.advance_id AND p.kind = 'paid') \
+                   AND NOT EXISTS (SELECT 1 FROM fund_advance_monthly_ends e WHERE e.advance_id = m.advance_id AND e.last_month < $1) \
+                   AND b.payer = 'employer' AND b.suspended = 0 AND b.start_month <= $1 \
+                   AND (b.end_month IS NULL OR b.end_month >= $1) \
+                   AND NOT EXISTS (SELECT 1 FROM fund_advance_months x WHERE x.benefit_id = b.id AND x.month = $1) \
+                   AND NOT EXISTS (SELECT 1 FROM payroll_lines l WHERE l.benefit_id = b.id AND l.month = $1) \
+                   AND NOT EXISTS (SELECT 1 FROM benefit_pauses s WHERE s.benefit_id = b.id AND s.from_month <= $1 \
+                                   AND (s.until_month IS NULL OR s.until_month >= $1)) \
+                 ORDER BY m.advance_id, b.id",
+                &[Value::text(month.to_string())],
+            )?;
+            // (advance, [(benefit, amount)])
+            let mut by_advance: Vec<(i64, Vec<(i64, i64)>)> = Vec::new();
+            for r in &due {
+                let c = Cols::new(r);
+                let (advance, benefit, fen) = (c.int(0)?, c.int(1)?, c.opt_int(2)?.unwrap_or(0));
+                if fen <= 0 {
+                    continue;
+                }
+                match by_advance.last_mut() {
+                    Some((a, lines)) if *a == advance => lines.push((benefit, fen)),
+                    _ => by_advance.push((advance, vec![(benefit, fen)])),
+                }
+            }
+            let mut paid = AdvanceMonthsPaid::default();
+            for (advance, lines) in by_advance {
+                let sum = lines
+                    .iter()
+                    .try_fold(0_i64, |acc, (_, f)| acc.checked_add(*f))
+                    .ok_or_else(|| StoreError::invalid("amount", "an advance beyond i64 fen"))?;
+                let amount = Money::from_fen(sum);
+                let tx = posting(advance, run_id, amount)?;
+                if tx.amount() != amount {
+                    return Err(StoreError::conflict(
+                        "advance",
+                        advance,
+                        format!(
+                            "its transaction posts {} but the months add up to {amount}",
+                            tx.amount()
+                        ),
+                    ));
+                }
+                post_new(db, &tx, "advance month", actor, at)?;
+                let key = tx.idempotency_key().as_str().to_owned();
+                for (benefit, fen) in &lines {
+                    db.exec(
+                        "advancing a month",
+                        "INSERT INTO fund_advance_months (benefit_id, month, advance_id, run_id, amount_fen, ledger_key) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        &[
+                            Value::Int(*benefit),
+                            Value::text(month.to_string()),
+                            Value::Int(advance),
+                            Value::Int(run_id),
+                            Value::Int(*fen),
+                            Value::text(key.clone()),
+                        ],
+                    )?;
+                }
+                add_to_fund_summary(db, &tx)?;
+                paid.lines += lines.len() as u64;
+                paid.total = Money::from_fen(paid.total.fen() + sum);
+                paid.advances.push((advance, amount, key));
+            }
+            if paid.lines > 0 {
+                audit(
+                    db,
+                    actor,
+                    at,
+                    "pay_advance_months",
+                    "payroll_run",
+                    &run_id.to_string(),
+                    json!({
+                        "month": month.to_string(), "lines": paid.lines, "total_fen": paid.total.fen(),
+                        "advances": paid.advances.iter().map(|(a, m, k)| json!({"advance": a, "amount_fen": m.fen(), "ledger": k})).collect::<Vec<_>>(),
+                    }),
+                )?;
+            }
+            Ok(paid)
+        })
+    }
+
+    fn advance_months_of_run(&self, run_id: i64) -> Result<(u64, Money), StoreError> {
+        self.backend.read(|db| {
+            let r = db.one_row(
+                "reading a run's advanced months",
+                "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM fund_advance_months WHERE run_id = $1",
+                &[Value::Int(run_id)],
+            )?;
+            let c = Cols::new(&r);
+            Ok((u64::try_from(c.int(0)?).unwrap_or(0), Money::from_fen(c.int(1)?)))
         })
     }
 

@@ -506,6 +506,22 @@ fn expenditure_branches(scope: Scope) -> Vec<String> {
         ),
     );
     branches.push(
+        // The monthly items the payroll advanced (Order No. 15 Art 8 with
+        // Regulations Art 62(2); migration 0390): the same benefit item as
+        // the one-time advance, in the month advanced.
+        format!(
+            "SELECT COALESCE(c.region, ''), c.scheme_id, m.month, 'benefit', 'fund', 'advance_payment', \
+             SUM(m.amount_fen) \
+             FROM fund_advance_months m JOIN fund_advances a ON a.id = m.advance_id \
+             JOIN cases c ON c.id = a.case_id \
+             WHERE {} GROUP BY 1, 2, 3, 4, 5, 6",
+            match scope {
+                Scope::UpTo => "m.month <= $1",
+                Scope::OneTransaction => "m.ledger_key = $1",
+            }
+        ),
+    );
+    branches.push(
         // What the unit or the third party repaid of an advance: income.
         format!(
             "SELECT COALESCE(c.region, ''), c.scheme_id, SUBSTR(r.received_on, 1, 7), 'recovered', r.debtor, '', \

@@ -338,6 +338,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0370_benefit_pauses.sql"),
         postgres: include_str!("../migrations/postgres/0370_benefit_pauses.sql"),
     },
+    Migration {
+        version: 390,
+        name: "advance_months",
+        sqlite: include_str!("../migrations/sqlite/0390_advance_months.sql"),
+        postgres: include_str!("../migrations/postgres/0390_advance_months.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -25,7 +25,8 @@ use gongshang_rules::trace::Trace;
 use gongshang_rules::{Money, Payer};
 use gongshang_store::AdvanceRow;
 use gongshang_store::advances::{
-    Applicant, NewAdvance, NewAdvanceRecovery, NewAdvanceStep, StepKind,
+    AdvanceMonthsPaid, Applicant, NewAdvance, NewAdvanceRecovery, NewAdvanceStep,
+    NewMonthlyAdvance, NewMonthlyEnd, StepKind,
 };
 
 use super::*;
@@ -81,6 +82,44 @@ pub struct AdvanceRecoveryRequest {
     pub amount: Money,
     /// The receipt or the transfer's reference.
     pub document: String,
+}
+
+/// The end of an advance's monthly items as a clerk records it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthlyAdvanceEndRequest {
+    /// The last month the fund advances (`YYYY-MM`).
+    pub last_month: Month,
+    pub reason: advance::MonthlyEnd,
+    /// What the end rests on: the unit's payment record, the back-payment's
+    /// receipt.
+    pub note: String,
+}
+
+/// A monthly item advanced month by month, as the pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MonthlyAdvanceView {
+    pub benefit_id: i64,
+    pub item: gongshang_rules::Item,
+    pub beneficiary: String,
+    pub from_month: Month,
+    /// The benefit's last month when it has ended (nothing is advanced
+    /// after it).
+    pub benefit_end_month: Option<Month>,
+    pub months_paid: u64,
+    pub last_month_paid: Option<Month>,
+    pub advanced: Money,
+}
+
+/// The monthly advance's end.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MonthlyAdvanceEndView {
+    pub last_month: Month,
+    pub reason: advance::MonthlyEnd,
+    pub reason_zh: String,
+    pub reason_en: String,
+    pub note: String,
+    pub recorded_by: String,
 }
 
 /// Where an advance stands.
@@ -155,6 +194,19 @@ pub struct AdvanceView {
     pub decided_by: Option<String>,
     pub paid_by: Option<String>,
     pub recoveries: Vec<gongshang_store::advances::AdvanceRecoveryRow>,
+    /// The monthly items advanced month by month by the payroll (Order 15
+    /// Art 8 with Regulations Art 62(2)); empty when none.
+    pub monthly: Vec<MonthlyAdvanceView>,
+    /// The first month advanced (the earliest item's).
+    pub monthly_from: Option<Month>,
+    /// How many (item, month) lines and how much the payroll advanced so
+    /// far (part of `advanced`).
+    pub monthly_months_paid: u64,
+    pub monthly_advanced: Money,
+    /// Whether the payroll still advances months: granted, paid, not ended,
+    /// and an item's benefit still running this month or later.
+    pub monthly_running: bool,
+    pub monthly_end: Option<MonthlyAdvanceEndView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -291,6 +343,12 @@ impl App {
             AdvanceState::Paid | AdvanceState::PartlyRecovered | AdvanceState::Recovered => {
                 let on = paid.map(|p| p.on_day.to_string()).unwrap_or_default();
                 match paid.and_then(|p| p.amount).filter(|a| a.fen() > 0) {
+                    None if !row.monthly.is_empty() => (
+                        "工伤保险基金按月先行支付您的待遇。此款由经办机构向用人单位追偿，您无需偿还。"
+                            .to_owned(),
+                        "The work-injury fund pays your monthly benefits in advance. The agency recovers them from your employer; you do not repay them."
+                            .to_owned(),
+                    ),
                     Some(a) => (
                         format!(
                             "工伤保险基金已于{on}先行支付{a}元。此款由经办机构向用人单位追偿，您无需偿还。"
@@ -310,7 +368,62 @@ impl App {
                 }
             }
         };
+        let (plain_zh, plain_en) = match (&row.monthly_end, row.monthly.first()) {
+            (_, None) => (plain_zh, plain_en),
+            (Some(e), Some(_)) => (
+                format!(
+                    "{plain_zh}按月先行支付已于{}后停止（{}）。",
+                    e.last_month,
+                    e.reason.label_zh()
+                ),
+                format!(
+                    "{plain_en} The monthly advance stopped after {} ({}).",
+                    e.last_month,
+                    e.reason.label_en()
+                ),
+            ),
+            (None, Some(_)) if paid.is_some() => (
+                format!("{plain_zh}按月待遇由基金按月先行支付，直至用人单位恢复支付或待遇终止。"),
+                format!(
+                    "{plain_en} The monthly benefits are advanced each month until your employer pays them again or they end."
+                ),
+            ),
+            (None, Some(_)) => (plain_zh, plain_en),
+        };
+        let monthly: Vec<MonthlyAdvanceView> = row
+            .monthly
+            .iter()
+            .map(|m| MonthlyAdvanceView {
+                benefit_id: m.benefit_id,
+                item: m.item,
+                beneficiary: m.beneficiary.clone(),
+                from_month: m.from_month,
+                benefit_end_month: m.benefit_end_month,
+                months_paid: m.months.len() as u64,
+                last_month_paid: m.months.last().map(|(month, _)| *month),
+                advanced: m.advanced(),
+            })
+            .collect();
+        let monthly_end = row.monthly_end.as_ref().map(|e| MonthlyAdvanceEndView {
+            last_month: e.last_month,
+            reason: e.reason,
+            reason_zh: e.reason.label_zh().to_owned(),
+            reason_en: e.reason.label_en().to_owned(),
+            note: e.note.clone(),
+            recorded_by: e.recorded_by.clone(),
+        });
         Ok(AdvanceView {
+            monthly_from: monthly.iter().map(|m| m.from_month).min(),
+            monthly_months_paid: monthly.iter().map(|m| m.months_paid).sum(),
+            monthly_advanced: row.monthly_advanced(),
+            monthly_running: paid.is_some()
+                && monthly_end.is_none()
+                && monthly.iter().any(|m| {
+                    m.benefit_end_month
+                        .is_none_or(|end| end >= Month::of(self.case_today()))
+                }),
+            monthly,
+            monthly_end,
             id: row.id,
             case_number: row.case_number.clone(),
             unit: row.unit.clone(),
@@ -427,7 +540,9 @@ impl App {
         let open = self.store.advances_of_case(row.id)?.into_iter().any(|a| {
             a.ground == req.ground && a.step(StepKind::Refused).is_none() && {
                 let out = advance::outstanding(a.advanced(), a.recovered());
-                a.step(StepKind::Paid).is_none() || out.fen() > 0
+                a.step(StepKind::Paid).is_none()
+                    || out.fen() > 0
+                    || (!a.monthly.is_empty() && a.monthly_end.is_none())
             }
         });
         if open {
@@ -503,6 +618,7 @@ impl App {
                 due_on: Some(due),
                 amount: None,
                 basis: "《社会保险基金先行支付暂行办法》第七条：书面催告通知".into(),
+                monthly: vec![],
             },
             None,
             &actor.audit_name(),
@@ -542,6 +658,39 @@ impl App {
                     l.payer
                 },
                 amount: Money::from_fen(amount),
+            });
+        }
+        // The periodic benefits: the unit's because of Art 62(2) when the
+        // approved award cites Art 62 for the item (or an Art 62(3)
+        // back-payment ended it), as the case's payers read them.
+        let approved = self.approved_award(row.id)?;
+        for b in self.store.periodic_benefits_of_case(row.id)? {
+            let regular_fund = b.payer == Payer::Fund
+                || b.end_reason
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("art62_3"))
+                || approved.as_ref().is_some_and(|a| {
+                    a.items.iter().any(|i| {
+                        i.item == b.item
+                            && i.beneficiary == b.beneficiary
+                            && i.citation.contains("第62条")
+                    })
+                });
+            let monthly = b
+                .amounts
+                .iter()
+                .rfind(|a| a.from_month <= Month::of(self.case_today()))
+                .or(b.amounts.first())
+                .map_or(Money::ZERO, |a| a.amount);
+            costs.push(Cost::MonthlyItem {
+                benefit: b.id,
+                item: b.item,
+                beneficiary: b.beneficiary.clone(),
+                payer: b.payer,
+                regular_payer: if regular_fund { Payer::Fund } else { b.payer },
+                monthly,
+                start: b.start_month.first_day(),
+                end: b.end_month.map(Month::first_day),
             });
         }
         for b in self.store.medical_bills_of_case(row.id)? {
@@ -615,11 +764,12 @@ impl App {
             let costs = self.advance_costs(actor, &row)?;
             let mut trace = Trace::default();
             let adv = advance::advance(a.ground, &costs, &mut trace);
-            if adv.total == Money::ZERO {
+            let monthly = advance::monthly_advance(a.ground, &costs, on, &mut trace);
+            if adv.total == Money::ZERO && monthly.is_empty() {
                 return Err(AppError::Conflict {
                     entity: "advance",
                     reason: match a.ground {
-                        Ground::EmployerUnpaid => "nothing to advance: no approved one-time item of the fund's is the unit's, and no settled bill is named the unit's (Order No. 15 Art 8)".into(),
+                        Ground::EmployerUnpaid => "nothing to advance: no approved one-time item of the fund's is the unit's, no monthly item of the fund's is the unit's, and no settled bill is named the unit's (Order No. 15 Art 8)".into(),
                         Ground::ThirdParty => "nothing to advance: no settled medical bill of the case (Order No. 15 Art 5)".into(),
                     },
                 });
@@ -642,6 +792,13 @@ impl App {
                 amount: Some(adv.total),
                 basis: serde_json::to_string(&lines)
                     .map_err(|e| AppError::invalid("basis", e.to_string()))?,
+                monthly: monthly
+                    .iter()
+                    .map(|l| NewMonthlyAdvance {
+                        benefit_id: l.benefit,
+                        from_month: Month::of(l.from),
+                    })
+                    .collect(),
             }
         } else {
             let reason = req.reason.as_deref().map(str::trim).unwrap_or_default();
@@ -657,6 +814,7 @@ impl App {
                 due_on: None,
                 amount: None,
                 basis: reason.to_owned(),
+                monthly: vec![],
             }
         };
         let stored =
@@ -732,6 +890,7 @@ impl App {
                 due_on: None,
                 amount: Some(to_pay),
                 basis: "《社会保险法》第四十一条、第四十二条：先行支付".into(),
+                monthly: vec![],
             },
             tx.as_ref(),
             &actor.audit_name(),
@@ -830,6 +989,107 @@ impl App {
         self.advance_view(self.store.advance(id)?)
     }
 
+    /// Ends the monthly advance of advance `id` after `last_month`: the unit
+    /// pays the monthly items again (Order 15 Art 8 advances only what it
+    /// does not pay), or it enrolled and paid back (Regulations Art 62(3):
+    /// the new months are the fund's own). What was advanced stays owed.
+    /// Not before a month already advanced; once.
+    pub fn end_monthly_advance(
+        &self,
+        actor: &Actor,
+        number: &str,
+        id: i64,
+        req: &MonthlyAdvanceEndRequest,
+    ) -> Result<AdvanceView, AppError> {
+        actor.authorize(Action::EndMonthlyAdvance)?;
+        let (_, a) = self.advance_of_case(actor, number, id)?;
+        if a.monthly.is_empty() {
+            return Err(AppError::Conflict {
+                entity: "advance",
+                reason: format!("advance {id} advances no monthly item; nothing to end"),
+            });
+        }
+        if let Some(e) = &a.monthly_end {
+            return Err(AppError::Conflict {
+                entity: "advance",
+                reason: format!(
+                    "advance {id}: its monthly advance already ended after {}",
+                    e.last_month
+                ),
+            });
+        }
+        let note = req.note.trim();
+        if note.is_empty() || note.chars().count() > 500 {
+            return Err(AppError::invalid(
+                "note",
+                "what the end rests on (the unit's payment, the back-payment's receipt), 1 to 500 characters",
+            ));
+        }
+        let from = a
+            .monthly
+            .iter()
+            .map(|m| m.from_month)
+            .min()
+            .unwrap_or(req.last_month);
+        let earliest = a.last_month_advanced().unwrap_or(previous_month(from)?);
+        if req.last_month < earliest {
+            return Err(AppError::invalid(
+                "last_month",
+                format!(
+                    "{}: {earliest} or later ({}); a month already advanced stays owed by the unit",
+                    req.last_month,
+                    match a.last_month_advanced() {
+                        Some(m) => format!("{m} is already advanced"),
+                        None => format!("the advance runs from {from}"),
+                    }
+                ),
+            ));
+        }
+        let stored = self.store.end_monthly_advance(
+            id,
+            &NewMonthlyEnd {
+                last_month: req.last_month,
+                reason: req.reason,
+                note: note.to_owned(),
+            },
+            &actor.audit_name(),
+            self.now(),
+        )?;
+        self.advance_view(stored)
+    }
+
+    /// The payroll's second half: advances `month` of the advances' monthly
+    /// items under run `run_id`, each advance's months posted as an advance
+    /// expenditure (`advance:<id>:m:<month>:r<run>`), like the one-time
+    /// advance.
+    pub(crate) fn pay_advance_months(
+        &self,
+        actor: &Actor,
+        month: Month,
+        run_id: i64,
+    ) -> Result<AdvanceMonthsPaid, AppError> {
+        let posting = |advance: i64, run: i64, amount: Money| {
+            let build = || -> Result<ledger::Transaction, gongshang_domain::DomainError> {
+                ledger::advance_paid(
+                    IdempotencyKey::parse(&format!("advance:{advance}:m:{month}:r{run}"))?,
+                    ReferenceId::parse(&format!("advance-{advance}"))?,
+                    amount,
+                )
+            };
+            build().map_err(|e| gongshang_store::StoreError::InvalidData {
+                field: "advance",
+                reason: e.to_string(),
+            })
+        };
+        Ok(self.store.pay_advance_months(
+            month,
+            run_id,
+            &posting,
+            &actor.audit_name(),
+            self.now(),
+        )?)
+    }
+
     /// The advances of a case (whoever may read the case: the worker their
     /// own, in plain words).
     pub fn advances(&self, actor: &Actor, number: &str) -> Result<Vec<AdvanceView>, AppError> {
@@ -899,6 +1159,14 @@ impl App {
         let view = self.liability_answer(unit, row.accident_date, None, Some(&row.person))?;
         Ok(view.answer.liable_unit().copied())
     }
+}
+
+fn previous_month(m: Month) -> Result<Month, AppError> {
+    let day = m
+        .first_day()
+        .yesterday()
+        .map_err(|e| AppError::invalid("last_month", e.to_string()))?;
+    Ok(Month::of(day))
 }
 
 /// FNV-1a, 64 bits: a receipt's text as a short key part (not a secret).

@@ -423,7 +423,8 @@ mod revision;
 
 pub use advances::{
     AdvanceApplication, AdvanceDecision, AdvanceLineView, AdvanceRecoveryRequest, AdvanceState,
-    AdvanceView, UnitAdvanceDebts,
+    AdvanceView, MonthlyAdvanceEndRequest, MonthlyAdvanceEndView, MonthlyAdvanceView,
+    UnitAdvanceDebts,
 };
 pub use appraisal_fee::{APPRAISAL_FEE_ARTICLE, AppraisalFeeInput, AppraisalFeeView};
 pub use events::{CaseEventRecord, DecodedEvent, EVENT_FORMAT};

@@ -6,18 +6,19 @@
 use gongshang_app::accounts::{Actor, Role, Scope};
 use gongshang_app::cases::{
     AdvanceApplication, AdvanceDecision, AdvanceRecoveryRequest, AdvanceState, BackPaymentRequest,
-    SettleRequest,
+    MonthlyAdvanceEndRequest, SettleRequest,
 };
 use gongshang_app::fund::StatementPeriod;
 use gongshang_domain::medical::ServiceKind;
 use gongshang_domain::month::Month;
-use gongshang_rules::advance::{Debtor, Ground};
+use gongshang_rules::Item;
+use gongshang_rules::advance::{Debtor, Ground, MonthlyEnd};
 use gongshang_store::advances::Applicant;
 use jiff::civil::date;
 
-use super::cases::{CHECKER, MAKER, award_request, each_backend};
+use super::cases::{CHECKER, MAKER, award_request, each_backend, replacing};
 use super::medical::{bill, institution};
-use super::payers::{facts, uninsured_case};
+use super::payers::{facts, uninsured_case, uninsured_case_of_grade};
 use super::{ACTOR, yuan};
 
 fn application(ground: Ground) -> AdvanceApplication {
@@ -462,6 +463,281 @@ fn art62_1_the_back_payment_s_premiums_and_late_fees_are_in_the_fund_s_statement
         assert_eq!(june.total.late_fees, yuan("220.00"));
         assert!(june.total.billed.unit >= yuan("3600.00"));
         assert!(june.total.collected.unit >= yuan("3600.00"));
+        assert_eq!(app.store().trial_balance().unwrap(), 0);
+    });
+}
+
+/// Order No. 15 Art 8 with Regulations Art 62(2), month by month: the
+/// uninsured unit's grade-3 worker (own wage 8000.00); the approved award
+/// makes the unit pay the one-time disability subsidy 23 × 8000.00 =
+/// 184000.00 (the fund's item when insured), the suspension wages 6 ×
+/// 8000.00 = 48000.00 (the unit's own) and the grade 1-4 allowance 80% ×
+/// 8000.00 = 6400.00 a month from 2025-11 (the fund's item when insured,
+/// payer the unit). The worker applies 2026-06-01, the unit is written to
+/// 06-02 and does not pay by 06-09; granted 06-10: 184000.00 now and the
+/// allowance month by month from 2026-06 (the month of the grant); a
+/// reviewer pays 06-12. The payroll of 2026-07 and 2026-08 advances
+/// 6400.00 each month (not as the fund's own benefit: the payroll's own
+/// total stays 0.00), so the unit owes 184000.00 + 2 × 6400.00 =
+/// 196800.00. A suspended allowance is not advanced for 2026-09; ending
+/// the monthly advance after 2026-07 is refused (2026-08 is advanced),
+/// after 2026-08 (the unit pays again) it stops: the allowance cannot end
+/// before 2026-08 (advanced months count as paid), 2026-10 advances nothing
+/// after the allowance is resumed, and the debt stays 196800.00.
+#[test]
+fn order15_art_8_the_payroll_advances_the_uninsured_unit_s_monthly_allowance_until_ended() {
+    each_backend(|app, _| {
+        let (u, p, number) = uninsured_case_of_grade(app, 62, 3);
+        let proposed = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        app.approve_award(&CHECKER, proposed.award.id).unwrap();
+        let worker = Actor {
+            login: "worker-62".into(),
+            role: Role::Worker,
+            scope: Scope::Person(p),
+        };
+        let id = app
+            .apply_for_advance(&worker, &number, &application(Ground::EmployerUnpaid))
+            .unwrap()
+            .id;
+        app.notify_unit_of_advance(&MAKER, &number, id, Some(date(2026, 6, 2)))
+            .unwrap();
+        let granted = app
+            .decide_advance(&MAKER, &number, id, &grant(date(2026, 6, 10)))
+            .unwrap();
+        assert_eq!(
+            granted.granted,
+            Some(yuan("184000.00")),
+            "{:?}",
+            granted.lines
+        );
+        assert_eq!(granted.monthly.len(), 1, "{:?}", granted.monthly);
+        let m = &granted.monthly[0];
+        assert_eq!(
+            (m.item, m.beneficiary.as_str(), m.from_month.to_string()),
+            (
+                Item::MonthlyDisabilityAllowance,
+                "worker",
+                "2026-06".to_owned()
+            )
+        );
+        assert!(!granted.monthly_running, "not before it is paid");
+        let benefit = m.benefit_id;
+        // Before the reviewer pays, the payroll advances nothing.
+        let early = app
+            .run_payroll(&ACTOR, Month::parse("2026-06").unwrap())
+            .unwrap();
+        assert_eq!(
+            (early.advance_lines, early.advance_total),
+            (0, yuan("0.00"))
+        );
+        let paid = app
+            .pay_advance(&CHECKER, &number, id, Some(date(2026, 6, 12)))
+            .unwrap();
+        assert!(paid.monthly_running);
+        assert_eq!(paid.outstanding, yuan("184000.00"));
+
+        for month in ["2026-07", "2026-08"] {
+            let run = app
+                .run_payroll(&ACTOR, Month::parse(month).unwrap())
+                .unwrap();
+            assert_eq!(
+                (run.advance_lines, run.advance_total, run.total),
+                (1, yuan("6400.00"), yuan("0.00")),
+                "{month}: advanced, not the fund's own benefit"
+            );
+            // A second run of the month advances nothing twice.
+            let again = app
+                .run_payroll(&ACTOR, Month::parse(month).unwrap())
+                .unwrap();
+            assert_eq!(again.advance_lines, 0, "{month}");
+        }
+        let runs = app
+            .payroll_runs(&ACTOR, Month::parse("2026-07").unwrap())
+            .unwrap();
+        assert_eq!(runs[0].advance_total, yuan("6400.00"));
+        let debts = app.unit_advance_debts(&ACTOR, &u).unwrap();
+        assert_eq!(debts.outstanding, yuan("196800.00"));
+        let view = &app.advances(&worker, &number).unwrap()[0];
+        assert_eq!(
+            (
+                view.monthly_months_paid,
+                view.monthly_advanced,
+                view.advanced
+            ),
+            (2, yuan("12800.00"), yuan("196800.00"))
+        );
+        assert_eq!(view.monthly_from, Some(Month::parse("2026-06").unwrap()));
+
+        // Suspended: not advanced.
+        app.suspend_benefit(&ACTOR, benefit, "待核实").unwrap();
+        let sep = app
+            .run_payroll(&ACTOR, Month::parse("2026-09").unwrap())
+            .unwrap();
+        assert_eq!(sep.advance_lines, 0, "a suspended benefit is not advanced");
+
+        let end = |last: &str| MonthlyAdvanceEndRequest {
+            last_month: Month::parse(last).unwrap(),
+            reason: MonthlyEnd::UnitResumed,
+            note: "用人单位自2026年9月起恢复按月支付伤残津贴".into(),
+        };
+        // Who may: the clerks, not the worker nor a reviewer.
+        assert_eq!(
+            app.end_monthly_advance(&worker, &number, id, &end("2026-08"))
+                .unwrap_err()
+                .code(),
+            "forbidden"
+        );
+        let before = app
+            .end_monthly_advance(&MAKER, &number, id, &end("2026-07"))
+            .unwrap_err();
+        assert_eq!(before.field(), Some("last_month"), "{before}");
+        let ended = app
+            .end_monthly_advance(&MAKER, &number, id, &end("2026-08"))
+            .unwrap();
+        assert!(!ended.monthly_running);
+        assert_eq!(
+            ended.monthly_end.as_ref().map(|e| e.last_month.to_string()),
+            Some("2026-08".to_owned())
+        );
+        assert_eq!(
+            app.end_monthly_advance(&MAKER, &number, id, &end("2026-09"))
+                .unwrap_err()
+                .code(),
+            "conflict",
+            "once"
+        );
+        // A month advanced counts as paid: the benefit cannot end before it.
+        let death = app
+            .end_benefit(
+                &ACTOR,
+                benefit,
+                &gongshang_app::payroll::BenefitEnd::Death {
+                    month: Month::parse("2026-07").unwrap(),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(death.code(), "conflict", "{death}");
+        app.resume_benefit(&ACTOR, benefit, "核实完毕").unwrap();
+        let oct = app
+            .run_payroll(&ACTOR, Month::parse("2026-10").unwrap())
+            .unwrap();
+        assert_eq!(oct.advance_lines, 0, "ended: nothing more advanced");
+        assert_eq!(
+            app.unit_advance_debts(&ACTOR, &u).unwrap().outstanding,
+            yuan("196800.00")
+        );
+        // Each month posted as an advance expenditure: the July statement.
+        let july = app
+            .fund_statement(
+                &ACTOR,
+                StatementPeriod::Month(Month::parse("2026-07").unwrap()),
+                None,
+                None,
+            )
+            .unwrap();
+        let advanced = july
+            .total
+            .benefits
+            .iter()
+            .find(|b| b.item == "advance_payment")
+            .map(|b| b.amount);
+        assert_eq!(advanced, Some(yuan("6400.00")));
+        assert_eq!(app.store().trial_balance().unwrap(), 0);
+    });
+}
+
+/// Regulations Art 62(3) with Order No. 15 Art 8: the grade-4 case of the
+/// uninsured unit (allowance 75% × 8000.00 = 6000.00 a month, the unit's
+/// under Art 62(2)); the advance granted 2026-06-10 and paid 2026-06-12;
+/// the June payroll advances 6000.00. The unit (enrolled from 2025-06-01)
+/// settles its back-payment on 2026-06-20; the award
+/// computed again makes the allowance the fund's own from 2026-07 and ends
+/// the unit's after 2026-06. The July payroll pays 6000.00 as the fund's
+/// own benefit and advances nothing: the advance stops by itself, its item
+/// showing the benefit's end; the clerk then records why (back_payment)
+/// after 2026-06, and the unit owes the one-time advance 168000.00 plus
+/// June's 6000.00 = 174000.00.
+#[test]
+fn order15_art_8_reg_62_3_the_back_payment_moves_the_month_to_the_fund_and_stops_the_advance() {
+    each_backend(|app, _| {
+        let (u, _, number) = uninsured_case(app, 63);
+        let first = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        let first = app.approve_award(&CHECKER, first.award.id).unwrap();
+        let id = app
+            .apply_for_advance(&MAKER, &number, &application(Ground::EmployerUnpaid))
+            .unwrap()
+            .id;
+        app.notify_unit_of_advance(&MAKER, &number, id, Some(date(2026, 6, 2)))
+            .unwrap();
+        app.decide_advance(&MAKER, &number, id, &grant(date(2026, 6, 10)))
+            .unwrap();
+        app.pay_advance(&CHECKER, &number, id, Some(date(2026, 6, 12)))
+            .unwrap();
+        let june = app
+            .run_payroll(&ACTOR, Month::parse("2026-06").unwrap())
+            .unwrap();
+        assert_eq!(
+            (june.advance_lines, june.advance_total, june.total),
+            (1, yuan("6000.00"), yuan("0.00"))
+        );
+
+        app.record_back_payment(
+            &MAKER,
+            &BackPaymentRequest {
+                unit: u,
+                scheme_id: "guangdong.employees".parse().unwrap(),
+                period_from: date(2025, 1, 1),
+                period_until: date(2025, 5, 31),
+                settled_on: date(2026, 6, 20),
+                premiums: yuan("3600.00"),
+                late_fees: yuan("220.00"),
+                document: "穗社保补缴 2026-0063".into(),
+            },
+        )
+        .unwrap();
+        let again = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(award_request(facts(), "back_payment"), first.award.id),
+            )
+            .unwrap();
+        app.approve_award(&CHECKER, again.award.id).unwrap();
+
+        let july = app
+            .run_payroll(&ACTOR, Month::parse("2026-07").unwrap())
+            .unwrap();
+        assert_eq!(
+            (july.advance_lines, july.total),
+            (0, yuan("6000.00")),
+            "the fund's own month, not an advance"
+        );
+        let view = &app.advances(&ACTOR, &number).unwrap()[0];
+        assert_eq!(
+            view.monthly[0].benefit_end_month,
+            Some(Month::parse("2026-06").unwrap())
+        );
+        let ended = app
+            .end_monthly_advance(
+                &MAKER,
+                &number,
+                id,
+                &MonthlyAdvanceEndRequest {
+                    last_month: Month::parse("2026-06").unwrap(),
+                    reason: MonthlyEnd::BackPayment,
+                    note: "穗社保补缴 2026-0063".into(),
+                },
+            )
+            .unwrap();
+        assert!(!ended.monthly_running);
+        assert_eq!(
+            app.unit_advance_debts(&ACTOR, &u).unwrap().outstanding,
+            yuan("174000.00")
+        );
         assert_eq!(app.store().trial_balance().unwrap(), 0);
     });
 }

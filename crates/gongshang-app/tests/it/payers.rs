@@ -30,6 +30,15 @@ use super::{ACTOR, person, request, unit, yuan};
 
 /// The unit and worker, enrolled only from 2025-06-01, and the recognised case.
 pub(super) fn uninsured_case(app: &gongshang_app::App, n: u32) -> (CreditCode, ResidentId, String) {
+    uninsured_case_of_grade(app, n, 4)
+}
+
+/// [`uninsured_case`] appraised at `grade`.
+pub(super) fn uninsured_case_of_grade(
+    app: &gongshang_app::App,
+    n: u32,
+    grade: u8,
+) -> (CreditCode, ResidentId, String) {
     let u = unit(app, n, "440106");
     let p = person(app, "440106", date(1985, 4, 1), n);
     let mut req = request(
@@ -75,7 +84,7 @@ pub(super) fn uninsured_case(app: &gongshang_app::App, n: u32) -> (CreditCode, R
         app,
         &case.number,
         appraisal::Command::Conclude {
-            grade: Some(4),
+            grade: Some(grade),
             nursing: None,
         },
         date(2025, 10, 15),

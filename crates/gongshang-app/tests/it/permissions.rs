@@ -119,6 +119,7 @@ const TABLE: &[(Action, &str)] = &[
     (Action::DecideAdvance, "c a"),
     (Action::PayAdvance, "r a"),
     (Action::RecordAdvanceRecovery, "c a"),
+    (Action::EndMonthlyAdvance, "c a"),
     // Social Insurance Law Art 86; Regulations Art 62(1)
     (Action::RecordLateFeePayment, "c a"),
     (Action::RecordStopReport, "c a"),
@@ -1061,6 +1062,22 @@ fn every_use_case_asks_the_table_for_its_action() {
                         third_party: None,
                         applied_on: None,
                         documents: "x".into(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::EndMonthlyAdvance,
+            "end_monthly_advance",
+            Box::new(|a, x| {
+                ok(a.end_monthly_advance(
+                    x,
+                    "GS-NONE",
+                    1,
+                    &gongshang_app::cases::MonthlyAdvanceEndRequest {
+                        last_month: gongshang_domain::month::Month::parse("2026-01").unwrap(),
+                        reason: gongshang_rules::advance::MonthlyEnd::UnitResumed,
+                        note: "x".into(),
                     },
                 ))
             }),

@@ -1049,3 +1049,46 @@ fn social_insurance_law_art_86_the_command_line_lists_the_late_fees_owed_and_rec
         "{after}"
     );
 }
+
+/// Order No. 15 Art 8 on the command line: `case advance end-monthly` takes
+/// the last month, why (`unit_resumed`, `back_payment`; anything else is
+/// refused naming them) and what it rests on; an advance that does not
+/// exist is refused.
+#[test]
+fn order15_art_8_the_end_monthly_command_takes_the_month_and_why() {
+    let help = ok(gongshang(&["case", "advance", "end-monthly", "--help"]));
+    assert!(
+        help.contains("--last-month")
+            && help.contains("unit_resumed")
+            && help.contains("back_payment"),
+        "{help}"
+    );
+    let dir = TempDir::new("order15-8");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    let end = |reason: &str| {
+        gongshang(&[
+            "case",
+            "advance",
+            "end-monthly",
+            "GS-NONE",
+            "1",
+            "--last-month",
+            "2026-08",
+            "--reason",
+            reason,
+            "--note",
+            "单位恢复支付",
+            "--db",
+            db,
+            "--actor",
+            "tester",
+        ])
+    };
+    let bad = end("sometime");
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("unit_resumed"), "{}", stderr(&bad));
+    let none = end("unit_resumed");
+    assert!(!none.status.success());
+    assert!(stderr(&none).contains("GS-NONE"), "{}", stderr(&none));
+}

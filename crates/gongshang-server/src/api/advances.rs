@@ -3,15 +3,18 @@
 //! decision, the payment by a second person, the repayments, and a unit's
 //! debts. Thin handlers over `gongshang_app::cases` (`apply_for_advance`,
 //! `notify_unit_of_advance`, `decide_advance`, `pay_advance`,
-//! `record_advance_recovery`, `advances`, `unit_advance_debts`).
+//! `record_advance_recovery`, `end_monthly_advance`, `advances`,
+//! `unit_advance_debts`).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongshang_app::cases::{
     AdvanceApplicant, AdvanceApplication, AdvanceDecision, AdvanceRecoveryRequest, AdvanceView,
+    MonthlyAdvanceEndRequest,
 };
-use gongshang_rules::advance::{Debtor, Ground};
+use gongshang_domain::month::Month;
+use gongshang_rules::advance::{Debtor, Ground, MonthlyEnd};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -31,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(decide_advance))
         .routes(routes!(pay_advance))
         .routes(routes!(record_recovery))
+        .routes(routes!(end_monthly_advance))
         .routes(routes!(unit_advance_debts))
 }
 
@@ -100,6 +104,48 @@ pub struct RecoveryBody {
     pub from: Option<String>,
 }
 
+/// The end of an advance's monthly items (Order No. 15 Art 8; Regulations
+/// Art 62(3)).
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonthlyEndBody {
+    /// YYYY-MM: the last month the fund advances.
+    pub last_month: String,
+    /// `unit_resumed` (the unit pays again) or `back_payment` (it enrolled
+    /// and paid back: the fund's own from then on, Regulations Art 62(3)).
+    pub reason: String,
+    /// What the end rests on.
+    pub note: String,
+}
+
+/// A monthly item the payroll advances.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MonthlyAdvanceWire {
+    pub benefit_id: i64,
+    /// e.g. `monthly_disability_allowance`.
+    pub item: String,
+    pub item_zh: String,
+    pub beneficiary: String,
+    /// YYYY-MM: the first month advanced.
+    pub from_month: String,
+    /// YYYY-MM: the benefit's last month, when it has ended.
+    pub benefit_end_month: Option<String>,
+    pub months_paid: u64,
+    pub last_month_paid: Option<String>,
+    pub advanced: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MonthlyEndWire {
+    pub last_month: String,
+    /// `unit_resumed` or `back_payment`.
+    pub reason: String,
+    pub reason_zh: String,
+    pub reason_en: String,
+    pub note: String,
+    pub recorded_by: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct AdvanceLineWire {
     /// `award:<item>:<beneficiary>` or `bill:<id>`.
@@ -153,6 +199,18 @@ pub struct AdvanceWire {
     pub recovered: String,
     pub outstanding: String,
     pub recoveries: Vec<AdvanceRecoveryWire>,
+    /// The monthly items the payroll advances month by month (Order No. 15
+    /// Art 8 with Regulations Art 62(2)); empty when none.
+    pub monthly: Vec<MonthlyAdvanceWire>,
+    /// YYYY-MM: the first month advanced.
+    pub monthly_from: Option<String>,
+    /// (item, month) lines advanced so far, and their total (part of
+    /// `advanced`).
+    pub monthly_months_paid: u64,
+    pub monthly_advanced: String,
+    /// The payroll still advances months.
+    pub monthly_running: bool,
+    pub monthly_end: Option<MonthlyEndWire>,
 }
 
 impl From<&AdvanceView> for AdvanceWire {
@@ -204,6 +262,33 @@ impl From<&AdvanceView> for AdvanceWire {
                     recorded_by: r.recorded_by.clone(),
                 })
                 .collect(),
+            monthly: a
+                .monthly
+                .iter()
+                .map(|m| MonthlyAdvanceWire {
+                    benefit_id: m.benefit_id,
+                    item: m.item.name().to_owned(),
+                    item_zh: m.item.label_zh().to_owned(),
+                    beneficiary: m.beneficiary.clone(),
+                    from_month: m.from_month.to_string(),
+                    benefit_end_month: m.benefit_end_month.map(|x| x.to_string()),
+                    months_paid: m.months_paid,
+                    last_month_paid: m.last_month_paid.map(|x| x.to_string()),
+                    advanced: m.advanced.to_string(),
+                })
+                .collect(),
+            monthly_from: a.monthly_from.map(|m| m.to_string()),
+            monthly_months_paid: a.monthly_months_paid,
+            monthly_advanced: a.monthly_advanced.to_string(),
+            monthly_running: a.monthly_running,
+            monthly_end: a.monthly_end.as_ref().map(|e| MonthlyEndWire {
+                last_month: e.last_month.to_string(),
+                reason: e.reason.as_str().to_owned(),
+                reason_zh: e.reason_zh.clone(),
+                reason_en: e.reason_en.clone(),
+                note: e.note.clone(),
+                recorded_by: e.recorded_by.clone(),
+            }),
         }
     }
 }
@@ -370,6 +455,33 @@ pub async fn record_recovery(
         .run(move |app| app.record_advance_recovery(&actor, &number, id, &req))
         .await?;
     Ok(one(StatusCode::CREATED, &view))
+}
+
+/// End an advance's monthly items after a month: the unit pays them again,
+/// or it enrolled and paid back (Regulations Art 62(3)). What was advanced
+/// stays owed; not before a month already advanced (422); once (409).
+#[utoipa::path(post, path = "/cases/{number}/advances/{id}/monthly-end", tag = "cases",
+    params(("number" = String, Path, description = "the case"), ("id" = i64, Path, description = "the advance")),
+    request_body = MonthlyEndBody,
+    responses((status = 200, body = AdvanceWire), (status = "4XX", body = Problem)))]
+pub async fn end_monthly_advance(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((number, id)): Path<(String, i64)>,
+    ApiJson(body): ApiJson<MonthlyEndBody>,
+) -> ApiResult<Response> {
+    let req = MonthlyAdvanceEndRequest {
+        last_month: Month::parse(body.last_month.trim())
+            .map_err(|_| ApiError::invalid("last_month", "YYYY-MM, e.g. 2026-08"))?,
+        reason: MonthlyEnd::parse(&body.reason)
+            .ok_or_else(|| ApiError::invalid("reason", "unit_resumed or back_payment"))?,
+        note: body.note,
+    };
+    let actor = user.actor();
+    let view = state
+        .run(move |app| app.end_monthly_advance(&actor, &number, id, &req))
+        .await?;
+    Ok(one(StatusCode::OK, &view))
 }
 
 /// What a unit owes the fund on the advances of its cases (agency staff, or

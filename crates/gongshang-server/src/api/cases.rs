@@ -627,6 +627,11 @@ pub struct PayrollRunView {
     // `prefixItems`, which schemathesis 4 refuses as a schema error.
     #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub by_item: Vec<(String, u64, String)>,
+    /// Monthly items the run advanced for uninsured units that do not pay
+    /// (Order No. 15 Art 8), apart from `total`: owed back by the units.
+    pub advance_lines: u64,
+    /// Yuan advanced by this run.
+    pub advance_total: String,
 }
 
 impl From<&PayrollRunRow> for PayrollRunView {
@@ -645,6 +650,8 @@ impl From<&PayrollRunRow> for PayrollRunView {
                 .iter()
                 .map(|(i, n, t)| (wire(i), *n, t.to_string()))
                 .collect(),
+            advance_lines: r.advance_lines,
+            advance_total: r.advance_total.to_string(),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! MOHRSS Order No. 15) at `/cases/{number}/advances`: the case's
 //! applications with their state, and the forms of who may act on them
 //! (record an application, send the unit's notice, grant or refuse, approve
-//! and pay, record a repayment). A refused form keeps what was typed and
+//! and pay, record a repayment, end the monthly advance). An advance on the
+//! unit's ground shows its monthly items, advanced by the payroll month by
+//! month (Order No. 15 Art 8): from which month, how many months, how much. A refused form keeps what was typed and
 //! shows the refusal under its field. The case page's `#advances` section
 //! summarises and links here; the worker's case page shows the state in
 //! plain words (`worker_section`). Chinese by default, English with `?lang=en`.
@@ -13,11 +15,13 @@ use axum::routing::get;
 use axum::{Form, Router};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
+use gongshang_app::cases::MonthlyAdvanceEndRequest;
 use gongshang_app::cases::{
     AdvanceApplicant, AdvanceApplication, AdvanceDecision, AdvanceRecoveryRequest, AdvanceState,
     AdvanceView,
 };
-use gongshang_rules::advance::{Debtor, Ground};
+use gongshang_domain::month::Month;
+use gongshang_rules::advance::{Debtor, Ground, MonthlyEnd};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -95,7 +99,12 @@ fn table(ctx: &Ctx, list: &[AdvanceView]) -> Markup {
                     td { (a.id) }
                     td { (ground_words(ctx, a.ground)) }
                     td { (a.applied_on) }
-                    td { strong { (state_words(ctx, a.state)) } br; span.muted { (ctx.t(&a.plain_zh, &a.plain_en)) } }
+                    td {
+                        strong { (state_words(ctx, a.state)) } br; span.muted { (ctx.t(&a.plain_zh, &a.plain_en)) }
+                        @if let Some(from) = a.monthly_from {
+                            br; span.monthly-summary { (monthly_summary(ctx, a, from)) }
+                        }
+                    }
                     td.num { (a.granted.map(|m| m.to_string()).unwrap_or_default()) }
                     td.num { (a.recovered) }
                     td.num { (a.outstanding) }
@@ -103,6 +112,28 @@ fn table(ctx: &Ctx, list: &[AdvanceView]) -> Markup {
             } }
         }
     }
+}
+
+/// "Monthly: from 2026-06, 2 months, 12800.00 yuan advanced (running)".
+fn monthly_summary(ctx: &Ctx, a: &AdvanceView, from: Month) -> String {
+    let state = match (&a.monthly_end, a.monthly_running) {
+        (Some(e), _) => format!(
+            "{}{}",
+            ctx.t("已停止，最后月份 ", "ended, last month "),
+            e.last_month
+        ),
+        (None, true) => ctx.t("按月支付中", "running").to_owned(),
+        (None, false) => ctx.t("待复核支付后开始", "starts once paid").to_owned(),
+    };
+    format!(
+        "{}{from}{}{}{}{}{}（{state}）",
+        ctx.t("按月先行支付：自 ", "Monthly advance: from "),
+        ctx.t(" 起，已支付 ", ", "),
+        a.monthly_months_paid,
+        ctx.t(" 个月次，共 ", " item-months, "),
+        a.monthly_advanced,
+        ctx.t(" 元", " yuan"),
+    )
 }
 
 /// The case page's section.
@@ -152,6 +183,12 @@ struct AdvanceForm {
     /// Who repaid (recover): unit, third_party or recipient (Order 15 Art 11).
     #[serde(default)]
     from: String,
+    /// The last month advanced (end_monthly), YYYY-MM.
+    #[serde(default)]
+    last_month: String,
+    /// What the end rests on (end_monthly).
+    #[serde(default)]
+    note: String,
 }
 
 const APPLY_FIELDS: [&str; 7] = [
@@ -252,12 +289,16 @@ fn step_forms(
                 (session::csrf_field(ctx))
                 input type="hidden" name="action" value=(action);
                 input type="hidden" name="id" value=(a.id);
-                (at_form(ctx, &["on", "reason", "amount", "document", "from", "received_on", "decided_on", "sent_on", "paid_on"], error))
+                (at_form(ctx, &["on", "reason", "amount", "document", "from", "received_on", "decided_on", "sent_on", "paid_on", "last_month", "note"], error))
                 (body)
                 button.primary type="submit" { (button) }
             }
         }
     };
+    let may_end = ctx.viewer.may(Action::EndMonthlyAdvance)
+        && !a.monthly.is_empty()
+        && a.monthly_end.is_none()
+        && !matches!(a.state, AdvanceState::Refused);
     html! {
         section.card id=(format!("advance-{}", a.id)) {
             h3 { (ctx.t("申请 ", "Application ")) (a.id) " · " (state_words(ctx, a.state)) }
@@ -271,6 +312,34 @@ fn step_forms(
             @if let Some(r) = &a.refusal_reason { p { (ctx.t("不予支付理由：", "Reason refused: ")) (r) } }
             @if let Some(d) = a.repay_by { p { (ctx.t("责令用人单位于 ", "The unit ordered to repay by ")) strong { (d) } (ctx.t(" 前偿还（第十三条）。", " (Art 13).")) } }
             @if let Some(by) = &a.decided_by { p.muted { (ctx.t("核定：", "Decided by: ")) (actor_words(ctx, by)) } }
+            @if !a.monthly.is_empty() {
+                h4 { (ctx.t("按月先行支付（第八条；《工伤保险条例》第六十二条第二款）", "Monthly advance (Art 8; Regulations Art 62(2))")) }
+                p.muted { (ctx.t("用人单位未参保且不支付的按月待遇中应由基金支付的项目，自核定当月起由月度发放按月先行支付，每月计入用人单位应偿还的金额，直至用人单位恢复支付、待遇终止或停止按月先行支付。", "The monthly items the fund would have paid, which the uninsured unit does not pay, are advanced by the monthly payroll from the month of the grant; each month adds to what the unit owes, until the unit pays again, the benefit ends or the monthly advance is ended.")) }
+                div.table-wrap { table.monthly-advance {
+                    thead { tr {
+                        th { (ctx.t("项目", "Item")) }
+                        th { (ctx.t("领取人", "Beneficiary")) }
+                        th { (ctx.t("起始月份", "From")) }
+                        th { (ctx.t("待遇终止月份", "Benefit ends")) }
+                        th { (ctx.t("已支付月数", "Months paid")) }
+                        th { (ctx.t("最近月份", "Last month paid")) }
+                        th { (ctx.t("已先行支付（元）", "Advanced (yuan)")) }
+                    } }
+                    tbody { @for m in &a.monthly { tr {
+                        td { (ctx.t(m.item.label_zh(), m.item.label_en())) }
+                        td { (m.beneficiary) }
+                        td { (m.from_month) }
+                        td { (m.benefit_end_month.map(|x| x.to_string()).unwrap_or_default()) }
+                        td.num { (m.months_paid) }
+                        td { (m.last_month_paid.map(|x| x.to_string()).unwrap_or_default()) }
+                        td.num { (m.advanced) }
+                    } } }
+                } }
+                @if let Some(from) = a.monthly_from { p { (monthly_summary(ctx, a, from)) } }
+                @if let Some(e) = &a.monthly_end {
+                    p { (ctx.t("停止原因：", "Ended because: ")) (ctx.t(&e.reason_zh, &e.reason_en)) " · " (e.note) " · " (actor_words(ctx, &e.recorded_by)) }
+                }
+            }
             @if !a.recoveries.is_empty() {
                 ul.recoveries { @for r in &a.recoveries { li { (r.received_on) " · " (ctx.t(r.debtor.label_zh(), r.debtor.label_en())) " · " (r.amount) (ctx.t(" 元 · ", " yuan · ")) (r.document) } } }
             }
@@ -297,6 +366,28 @@ fn step_forms(
                 (form("pay", ctx.t("复核并支付", "Approve and pay"), {
                     let t = typed("pay");
                     field(ctx, error_for("pay"), "on", ctx.t("支付日期", "Paid on"), &t.on, "date")
+                }))
+            }
+            @if may_end {
+                (form("end_monthly", ctx.t("停止按月先行支付（已支付的月份仍由用人单位偿还）", "End the monthly advance (the months advanced stay owed by the unit)"), {
+                    let t = typed("end_monthly");
+                    let e = error_for("end_monthly");
+                    html! {
+                        div.cols {
+                            (field(ctx, e, "last_month", ctx.t("最后先行支付月份", "Last month advanced"), &t.last_month, "month"))
+                            div {
+                                label for=(format!("end-reason-{}", a.id)) { (ctx.t("停止原因", "Why it ends")) }
+                                select id=(format!("end-reason-{}", a.id)) name="reason" aria-invalid=[e.is_some_and(|e| e.field() == Some("reason")).then_some("true")] {
+                                    option value="" selected[t.reason.is_empty()] { (ctx.t("请选择", "Choose")) }
+                                    @for r in MonthlyEnd::ALL {
+                                        option value=(r.as_str()) selected[t.reason == r.as_str()] { (ctx.t(r.label_zh(), r.label_en())) }
+                                    }
+                                }
+                                (at_field(ctx, "reason", e))
+                            }
+                            (field(ctx, e, "note", ctx.t("依据（单位支付记录、补缴凭证）", "What it rests on (the unit's payment, the back-payment's receipt)"), &t.note, "text"))
+                        }
+                    }
                 }))
             }
             @if ctx.viewer.may(Action::RecordAdvanceRecovery) && matches!(a.state, AdvanceState::Paid | AdvanceState::PartlyRecovered) {
@@ -379,6 +470,7 @@ async fn act(
         "apply" => Action::ApplyAdvance,
         "notice" | "grant" | "refuse" => Action::DecideAdvance,
         "pay" => Action::PayAdvance,
+        "end_monthly" => Action::EndMonthlyAdvance,
         _ => Action::RecordAdvanceRecovery,
     };
     let actor = match session::require(&ctx, action) {
@@ -428,6 +520,22 @@ async fn act(
                     .map(|_| ()),
                 "pay" => app
                     .pay_advance(&actor, &n, id_of(&form.id)?, opt_day("on", &form.on)?)
+                    .map(|_| ()),
+                "end_monthly" => app
+                    .end_monthly_advance(
+                        &actor,
+                        &n,
+                        id_of(&form.id)?,
+                        &MonthlyAdvanceEndRequest {
+                            last_month: Month::parse(form.last_month.trim()).map_err(|_| {
+                                AppError::invalid("last_month", "choose the last month advanced")
+                            })?,
+                            reason: MonthlyEnd::parse(&form.reason).ok_or_else(|| {
+                                AppError::invalid("reason", "choose why the monthly advance ends")
+                            })?,
+                            note: form.note.clone(),
+                        },
+                    )
                     .map(|_| ()),
                 _ => app
                     .record_advance_recovery(

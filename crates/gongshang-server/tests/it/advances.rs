@@ -222,3 +222,215 @@ fn order15_11_the_advance_page_records_the_worker_s_own_repayment() {
     assert!(page.contains("个人退款-demo"), "{page}");
     assert!(page.contains("职工或其近亲属"), "{page}");
 }
+
+/// Order No. 15 Art 8 with Regulations Art 62(2) over the API: worker 3,
+/// enrolled by unit B only from 2025-06-01, is injured on 2025-03-10 (the
+/// unit had not insured them), recognised and appraised grade 2 on
+/// 2025-06-15; the approved award makes the unit pay the grade 1-4
+/// allowance from 2025-07. The worker applies, the unit is written to on
+/// 2025-06-20 and does not pay; granted 2025-06-30 (the allowance advanced
+/// from 2025-07, its first month), paid by the reviewer. The July payroll
+/// advances one month (not the fund's own line); the advance and the
+/// unit's debt show it; ending it names a bad reason and a month before
+/// one advanced by their fields, then ends it after July, and the August
+/// payroll advances nothing.
+#[test]
+fn order15_art_8_the_api_shows_and_ends_the_monthly_advance() {
+    use gongshang_domain::ids::CreditCode;
+    each_backend(|s| {
+        let f = &s.fixture;
+        let clerk = s.token("clerk");
+        let reviewer = s.token("reviewer");
+        let b = f.unit_b.as_str();
+        let admin = gongshang_app::accounts::Actor::local_administrator("test");
+        let p3 = crate::api_common::resident(3);
+        s.app.register_person(&admin, p3.as_str(), "工人3").unwrap();
+        s.app
+            .enroll(
+                &admin,
+                &gongshang_app::EnrollRequest {
+                    person: p3,
+                    unit: Some(CreditCode::parse(b).unwrap()),
+                    scheme_id: "guangdong.employees".parse().unwrap(),
+                    category: gongshang_rules::scheme::Category::Employee,
+                    start: jiff::civil::date(2025, 6, 1),
+                    labour_relation: true,
+                    commitment: None,
+                },
+            )
+            .unwrap();
+        let number = "GS-2025-ADVM";
+        recognised_case(s, number, b, p3.as_str());
+        let award_id = crate::flows::computed_award(s, number);
+        let r = s.send(req("POST", format!("/api/v1/awards/{award_id}/approve")).bearer(reviewer));
+        assert_eq!(r.status, 200, "{}", r.body);
+
+        let path = format!("/api/v1/cases/{number}/advances");
+        let r = s.send(req("POST", &path).bearer(clerk).json(&json!({
+            "ground": "employer_unpaid", "applicant": "worker", "applicant_name": "工人3",
+            "circumstance": "用人单位拒绝支付伤残津贴", "documents": "工伤认定决定书",
+            "applied_on": "2025-06-19"
+        })));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        let step = |what: &str, body: serde_json::Value, who: &str| {
+            s.send(
+                req("POST", format!("{path}/{id}/{what}"))
+                    .bearer(who)
+                    .json(&body),
+            )
+        };
+        let r = step("notice", json!({"sent_on": "2025-06-20"}), clerk);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = step(
+            "decision",
+            json!({"grant": true, "decided_on": "2025-06-30"}),
+            clerk,
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let granted = r.json();
+        assert_eq!(
+            granted["monthly"][0]["item"], "monthly_disability_allowance",
+            "{granted}"
+        );
+        assert_eq!(granted["monthly_from"], "2025-07", "{granted}");
+        assert_eq!(granted["monthly_running"], false);
+        let r = step("payment", json!({"paid_on": "2025-07-01"}), reviewer);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["monthly_running"], true);
+        let one_time = r.json()["advanced"].as_str().unwrap().to_owned();
+
+        let run = |month: &str| {
+            let r = s.send(
+                req("POST", "/api/v1/payroll/runs")
+                    .bearer(clerk)
+                    .header("Idempotency-Key", &format!("advm-{month}"))
+                    .json(&json!({"month": month})),
+            );
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.json()
+        };
+        let july = run("2025-07");
+        assert_eq!(july["advance_lines"], 1, "{july}");
+        let monthly = july["advance_total"].as_str().unwrap().to_owned();
+        assert_ne!(monthly, "0.00");
+        let r = s.send(req("GET", &path).bearer(s.token("worker_1")));
+        assert_eq!(
+            r.status, 404,
+            "another worker's case is not theirs to see: {}",
+            r.body
+        );
+        let r = s.send(req("GET", &path).bearer(clerk));
+        let a = &r.json()[0];
+        assert_eq!(
+            (
+                a["monthly_months_paid"].clone(),
+                a["monthly_advanced"].clone()
+            ),
+            (json!(1), json!(monthly)),
+            "{a}"
+        );
+        let yuan = |t: &str| gongshang_rules::Money::parse_yuan(t).unwrap();
+        let owed = yuan(&one_time).checked_add(yuan(&monthly)).unwrap();
+        let r = s
+            .send(req("GET", format!("/api/v1/units/{b}/advance-debts")).bearer(s.token("unit_b")));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["outstanding"], owed.to_string(), "{}", r.body);
+
+        // The clerk's page: the monthly items with their months, in Chinese
+        // and English, and the end form, which refuses a missing reason
+        // under its field and keeps the note typed.
+        {
+            use crate::common::{form, login_form_token, request};
+            let (form_cookie, token) = login_form_token(s.addr);
+            let login = form(&[
+                ("login", "clerk"),
+                ("password", crate::api_common::PASSWORD),
+                ("login_csrf", &token),
+            ]);
+            let r = request(
+                s.addr,
+                "POST",
+                "/login",
+                &[("Cookie", &form_cookie)],
+                Some(("application/x-www-form-urlencoded", login.as_bytes())),
+            );
+            assert_eq!(r.status, 303, "{}", r.body);
+            let cookie = r
+                .header("set-cookie")
+                .and_then(|c| c.split(';').next())
+                .unwrap()
+                .to_owned();
+            let page_path = format!("/cases/{number}/advances");
+            let page = request(s.addr, "GET", &page_path, &[("Cookie", &cookie)], None).body;
+            assert!(page.contains("class=\"monthly-advance\""), "{page}");
+            assert!(page.contains("按月先行支付：自 2025-07 起"), "{page}");
+            assert!(page.contains("value=\"end_monthly\""), "{page}");
+            let en = request(
+                s.addr,
+                "GET",
+                &format!("{page_path}?lang=en"),
+                &[("Cookie", &cookie)],
+                None,
+            )
+            .body;
+            assert!(en.contains("Monthly advance: from 2025-07"), "{en}");
+            let csrf = page
+                .split("name=\"csrf_token\" value=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap()
+                .to_owned();
+            let id_text = id.to_string();
+            let body = form(&[
+                ("csrf_token", &csrf),
+                ("action", "end_monthly"),
+                ("id", &id_text),
+                ("last_month", "2025-07"),
+                ("reason", ""),
+                ("note", "单位恢复支付-页面"),
+            ]);
+            let r = request(
+                s.addr,
+                "POST",
+                &page_path,
+                &[("Cookie", &cookie)],
+                Some(("application/x-www-form-urlencoded", body.as_bytes())),
+            );
+            assert_eq!(r.status, 422, "{}", r.body);
+            assert!(r.body.contains("单位恢复支付-页面"), "{}", r.body);
+            assert!(r.body.contains("id=\"reason-error\""), "{}", r.body);
+        }
+
+        let end = |body: serde_json::Value| step("monthly-end", body, clerk);
+        let r = end(json!({"last_month": "2025-07", "reason": "sometime", "note": "x"}));
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("reason".into())),
+            "{}",
+            r.body
+        );
+        let r =
+            end(json!({"last_month": "2025-06", "reason": "unit_resumed", "note": "单位恢复支付"}));
+        assert_eq!(
+            (r.status, r.field()),
+            (422, Some("last_month".into())),
+            "{}",
+            r.body
+        );
+        let r = step(
+            "monthly-end",
+            json!({"last_month": "2025-07", "reason": "unit_resumed", "note": "单位自8月起恢复支付"}),
+            reviewer,
+        );
+        assert_eq!(r.status, 403, "a reviewer does not end it: {}", r.body);
+        let r = end(
+            json!({"last_month": "2025-07", "reason": "unit_resumed", "note": "单位自8月起恢复支付"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["monthly_running"], false);
+        assert_eq!(r.json()["monthly_end"]["last_month"], "2025-07");
+        let august = run("2025-08");
+        assert_eq!(august["advance_lines"], 0, "{august}");
+    });
+}

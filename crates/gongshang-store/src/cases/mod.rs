@@ -325,6 +325,10 @@ pub struct PayrollRunRow {
     pub started_at: Timestamp,
     pub actor: String,
     pub by_item: Vec<(Item, u64, Money)>,
+    /// What the run advanced on the advances' monthly items (Order 15 Art
+    /// 8), apart from `total`: filled by the app, zero from the store.
+    pub advance_lines: u64,
+    pub advance_total: Money,
 }
 
 /// Builds the ledger transaction of a run from its totals (`None` when

@@ -201,10 +201,14 @@ fn refuse_paid_months(db: &mut dyn Db, amounts: &[NewBenefitAmount]) -> Result<(
     Ok(())
 }
 
+/// The latest month paid to a benefit: by the payroll, or advanced by the
+/// fund for a unit that does not pay (Order No. 15 Art 8; migration 0390),
+/// which is paid as much.
 fn last_paid_month(db: &mut dyn Db, benefit_id: i64) -> Result<Option<Month>, StoreError> {
     let row = db.opt_row(
         "reading payroll lines",
-        "SELECT MAX(month) FROM payroll_lines WHERE benefit_id = $1",
+        "SELECT MAX(m) FROM (SELECT month AS m FROM payroll_lines WHERE benefit_id = $1 \
+         UNION ALL SELECT month FROM fund_advance_months WHERE benefit_id = $1) x",
         &[i(benefit_id)],
     )?;
     match row {
@@ -359,6 +363,8 @@ fn run_from_row(db: &mut dyn Db, row: &[Value]) -> Result<PayrollRunRow, StoreEr
         started_at: c.parsed(6, "started_at", parse_ts)?,
         actor: c.text(7)?.to_owned(),
         by_item: run_totals(db, id)?.by_item,
+        advance_lines: 0,
+        advance_total: Money::ZERO,
     })
 }
 
@@ -799,6 +805,8 @@ impl<B: Backend> BenefitStore for SqlStore<B> {
                 started_at: at,
                 actor: actor.to_owned(),
                 by_item: totals.by_item,
+                advance_lines: 0,
+                advance_total: Money::ZERO,
             })
         })
     }

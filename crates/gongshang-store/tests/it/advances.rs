@@ -63,6 +63,7 @@ fn step(kind: StepKind, amount: Option<i64>) -> NewAdvanceStep {
         due_on: None,
         amount: amount.map(Money::from_fen),
         basis: "[]".into(),
+        monthly: vec![],
     }
 }
 
