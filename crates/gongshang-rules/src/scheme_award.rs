@@ -1372,7 +1372,8 @@ fn regional_or_given(
 
 /// Guangdong Regulations Arts 31-33: the one-time medical subsidy (fund) and
 /// employment subsidy (employer), which end the work-injury insurance relation.
-/// Grades 5-6: only when the worker asks to end the employment (Art 31);
+/// Grades 5-6: only when the worker ends the employment (Art 31: at the
+/// worker's request, or the worker's termination for the employer's fault);
 /// grades 7-10: on the end of the contract or a lawful termination, except
 /// for a worker drawing a basic pension or a contract ended by the worker's
 /// death (a death on or before the termination date) (Art 32). Months of a
@@ -1388,7 +1389,15 @@ fn guangdong_subsidies(
     trace: &mut Trace,
 ) -> Result<(Money, Money), RulesError> {
     let article = if grade <= 6 { GD_31 } else { GD_32 };
-    if grade <= 6 && term.reason != TerminationReason::WorkerRequest {
+    // Art 31 "本人提出...解除或者终止劳动关系": the worker ends it, also when
+    // for the employer's fault (Labour Contract Law Art 38 is the worker's
+    // own termination).
+    if grade <= 6
+        && !matches!(
+            term.reason,
+            TerminationReason::WorkerRequest | TerminationReason::EmployerFault
+        )
+    {
         trace.steps.push(step(
             Item::OneTimeMedicalSubsidy,
             "guangdong.art31.worker_request_only",
