@@ -6,7 +6,9 @@
 //! recurrence needs, paid monthly by the employer, with Art 33's limits
 //! (12 months, at most 12 more when confirmed) resolved at the recurrence.
 //! The medical costs of Art 30 and the assistive devices of Art 32 are paid
-//! by the fund on bills, outside the engine.
+//! by the fund on bills, outside the engine. Under Guangdong's Regulations
+//! (Art 34 with Art 25) the limit is one maximum of 24 months instead
+//! ([`recurrence_suspension_wages_under`]).
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,7 @@ use crate::benefits::{self, BenefitRules};
 use crate::error::RulesError;
 use crate::money::Money;
 use crate::params::PolicySet;
+use crate::scheme::{Scheme, TerminationSubsidies};
 use crate::trace::{Article, Item, Step, Trace, Tracer, q};
 
 pub const REG_38: Article = Article {
@@ -44,11 +47,40 @@ pub struct RecurrenceAward {
     pub trace: Trace,
 }
 
+pub const GD_34: Article = Article {
+    zh: "《广东省工伤保险条例》第三十四条、第二十五条",
+    en: "Guangdong Regulations Arts 34 and 25",
+};
+
 /// Regulations Art 38 with Art 33: the wage at the recurrence × the months
 /// of suspension, the limits of Art 33 as in force on the recurrence day.
 pub fn recurrence_suspension_wages(
     policy: &PolicySet,
     input: &RecurrenceInput,
+) -> Result<RecurrenceAward, RulesError> {
+    compute(policy, input, false)
+}
+
+/// The same under a case's scheme and region: where Guangdong's Regulations
+/// apply (a Guangdong scheme, or one whose provincial rules follow the
+/// region), Guangdong Art 34 gives a recurrence the suspension of its Art 25,
+/// one maximum of 24 months (`guangdong.art25.*`) in place of the national
+/// 12 + 12 with confirmation.
+pub fn recurrence_suspension_wages_under(
+    policy: &PolicySet,
+    scheme: &Scheme,
+    region: Option<&str>,
+    input: &RecurrenceInput,
+) -> Result<RecurrenceAward, RulesError> {
+    let guangdong =
+        scheme.termination_subsidies.in_region(region) == TerminationSubsidies::Guangdong;
+    compute(policy, input, guangdong)
+}
+
+fn compute(
+    policy: &PolicySet,
+    input: &RecurrenceInput,
+    guangdong: bool,
 ) -> Result<RecurrenceAward, RulesError> {
     if input.wage_at_recurrence.fen() <= 0 {
         return Err(RulesError::out_of_range(
@@ -64,7 +96,7 @@ pub fn recurrence_suspension_wages(
             "1 or more (a recurrence needing treatment away from work)",
         ));
     }
-    let rules = BenefitRules::resolve(policy, input.recurred_on)?;
+    let mut rules = BenefitRules::resolve(policy, input.recurred_on)?;
     let mut trace = Trace::default();
     trace.record(|| Step {
         item: Item::SuspensionWages,
@@ -83,6 +115,36 @@ pub fn recurrence_suspension_wages(
         ),
         amount: Money::ZERO,
     });
+    if guangdong {
+        let max = policy.at(
+            "guangdong",
+            "guangdong.art25.suspension_months_max",
+            input.recurred_on,
+        )?;
+        let extension = policy.at(
+            "guangdong",
+            "guangdong.art25.suspension_extension_months_max",
+            input.recurred_on,
+        )?;
+        let months = max.whole();
+        trace.record(|| Step {
+            item: Item::SuspensionWages,
+            rule: "guangdong.art34.recurrence",
+            article: GD_34,
+            inputs: vec![q("recurred_on", input.recurred_on)],
+            params: vec![max.clone(), extension.clone()],
+            formula: String::new(),
+            explain_zh: format!(
+                "广东省：工伤复发确认需要治疗的，享受第二十五条规定的停工留薪期待遇，停工留薪期最长不超过{months}个月"
+            ),
+            explain_en: format!(
+                "Guangdong: a recurrence needing treatment has the paid suspension of Art 25, at most {months} months"
+            ),
+            amount: Money::ZERO,
+        });
+        rules.suspension_months_max = max;
+        rules.suspension_extension_months_max = extension;
+    }
     let suspension_wages = benefits::suspension_wages(
         input.wage_at_recurrence,
         input.suspension_months,
@@ -137,5 +199,93 @@ mod tests {
         no_wage.wage_at_recurrence = Money::ZERO;
         let refused = recurrence_suspension_wages(&p, &no_wage).unwrap_err();
         assert_eq!(refused.field(), Some("wage_at_recurrence"));
+    }
+
+    /// Guangdong Regulations Art 34 with Art 25: a recurrence under a
+    /// Guangdong scheme (or one following the region) has one maximum of 24
+    /// months and no separate extension; elsewhere the national 12 + 12.
+    /// Each row: scheme, region, months, extension confirmed, the wages
+    /// (7,800.00 × months) or the refusal.
+    #[test]
+    fn guangdong_regs_art34_a_recurrence_has_the_suspension_of_art25() {
+        let p = policy();
+        let scheme = |id: &str| p.scheme(id).unwrap().clone();
+        /// Scheme, region, months, extension confirmed, the wages in fen or
+        /// a refusal.
+        type Row = (&'static str, Option<&'static str>, u32, bool, Option<i64>);
+        let cases: [Row; 8] = [
+            (
+                "guangdong.employees",
+                Some("440100"),
+                18,
+                false,
+                Some(780_000 * 18),
+            ),
+            (
+                "guangdong.specific_persons",
+                Some("440100"),
+                20,
+                false,
+                Some(780_000 * 20),
+            ),
+            // Provincial rules by region: Guangdong's in 440100.
+            (
+                "national.over_age_workers",
+                Some("440100"),
+                18,
+                false,
+                Some(780_000 * 18),
+            ),
+            (
+                "guangdong.employees",
+                Some("440300"),
+                24,
+                false,
+                Some(780_000 * 24),
+            ),
+            ("guangdong.employees", Some("440100"), 25, true, None),
+            ("national.employees", Some("440100"), 18, false, None),
+            (
+                "national.employees",
+                Some("110000"),
+                18,
+                true,
+                Some(780_000 * 18),
+            ),
+            ("national.employees", None, 13, false, None),
+        ];
+        for (id, region, months, extension, expected) in cases {
+            let input = RecurrenceInput {
+                recurred_on: date(2026, 4, 1),
+                wage_at_recurrence: Money::from_fen(780_000),
+                suspension_months: months,
+                suspension_extension_confirmed: extension,
+            };
+            let got = recurrence_suspension_wages_under(&p, &scheme(id), region, &input);
+            match expected {
+                Some(fen) => {
+                    let award = got.unwrap_or_else(|e| panic!("{id} {months}: {e}"));
+                    assert_eq!(
+                        award.suspension_wages,
+                        Money::from_fen(fen),
+                        "{id} {months}"
+                    );
+                    let guangdong = award
+                        .trace
+                        .steps
+                        .iter()
+                        .any(|s| s.rule == "guangdong.art34.recurrence");
+                    assert_eq!(
+                        guangdong,
+                        region.is_some_and(|r| r.starts_with("44")) && id != "national.employees",
+                        "{id}"
+                    );
+                }
+                None => {
+                    let err = got.expect_err(&format!("{id} {months} months is refused"));
+                    assert_eq!(err.field(), Some("suspension_months"), "{id} {months}");
+                }
+            }
+        }
     }
 }

@@ -1372,9 +1372,11 @@ fn regional_or_given(
 
 /// Guangdong Regulations Arts 31-33: the one-time medical subsidy (fund) and
 /// employment subsidy (employer), which end the work-injury insurance relation.
-/// Grades 5-6: only when the worker asks to end the employment (Art 31);
+/// Grades 5-6: only when the worker ends the employment (Art 31: at the
+/// worker's request, or the worker's termination for the employer's fault);
 /// grades 7-10: on the end of the contract or a lawful termination, except
-/// for a worker drawing a basic pension (or a death) (Art 32). Months of a
+/// for a worker drawing a basic pension or a contract ended by the worker's
+/// death (a death on or before the termination date) (Art 32). Months of a
 /// base: the higher of the own wage and the average monthly contribution wage
 /// of the 12 months before the termination, clamped to 60%-300% of the
 /// provincial previous-year average (the city's where higher, Art 64), each
@@ -1387,7 +1389,15 @@ fn guangdong_subsidies(
     trace: &mut Trace,
 ) -> Result<(Money, Money), RulesError> {
     let article = if grade <= 6 { GD_31 } else { GD_32 };
-    if grade <= 6 && term.reason != TerminationReason::WorkerRequest {
+    // Art 31 "本人提出...解除或者终止劳动关系": the worker ends it, also when
+    // for the employer's fault (Labour Contract Law Art 38 is the worker's
+    // own termination).
+    if grade <= 6
+        && !matches!(
+            term.reason,
+            TerminationReason::WorkerRequest | TerminationReason::EmployerFault
+        )
+    {
         trace.steps.push(step(
             Item::OneTimeMedicalSubsidy,
             "guangdong.art31.worker_request_only",
@@ -1407,6 +1417,29 @@ fn guangdong_subsidies(
             "a worker drawing a basic pension gets neither termination subsidy".into(),
             Money::ZERO,
         ));
+        return Ok((Money::ZERO, Money::ZERO));
+    }
+    // Art 32(2) "除享受基本养老保险待遇或者死亡情形之外": a contract ended by
+    // the worker's death (a death on or before the termination date) gives
+    // neither subsidy; a death after a termination does not take back what
+    // the termination gave.
+    if grade >= 7
+        && let Some(death) = case.death_date.filter(|d| *d <= term.date)
+    {
+        let mut s = step(
+            Item::OneTimeMedicalSubsidy,
+            "guangdong.art32.death",
+            GD_32,
+            format!(
+                "职工于{death}死亡，劳动关系因死亡终止的，不支付一次性工伤医疗补助金和一次性伤残就业补助金"
+            ),
+            format!(
+                "the worker died on {death}: a contract ended by death gives neither termination subsidy"
+            ),
+            Money::ZERO,
+        );
+        s.inputs = vec![q("death_date", death), q("termination.date", term.date)];
+        trace.steps.push(s);
         return Ok((Money::ZERO, Money::ZERO));
     }
     let before = term.wage_before_termination.ok_or_else(|| {

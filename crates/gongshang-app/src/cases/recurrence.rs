@@ -7,12 +7,13 @@
 //! pays them on the hospital's bills). The worker then has the suspension
 //! wages of Art 33 again, on the wage at the recurrence, for the months the
 //! recurrence needs: the rules engine computes them
-//! ([`gongshang_rules::recurrence::recurrence_suspension_wages`]), a clerk
+//! ([`gongshang_rules::recurrence::recurrence_suspension_wages_under`]: under
+//! a Guangdong scheme the 24 months of Guangdong Art 25, its Art 34), a clerk
 //! proposes the award, a second person approves it (maker-checker), and the
 //! employer pays it (nothing is posted to the fund's ledger).
 
 use gongshang_domain::recurrence::{self, Confirmation, ConfirmingBody};
-use gongshang_rules::recurrence::{RecurrenceInput, recurrence_suspension_wages};
+use gongshang_rules::recurrence::{RecurrenceInput, recurrence_suspension_wages_under};
 use gongshang_rules::scheme::BenefitFamily;
 use gongshang_store::cases::{
     NewRecurrence, NewRecurrenceAward, RecurrenceAwardRow, RecurrenceAwardStatus, RecurrenceRow,
@@ -163,8 +164,10 @@ impl App {
                 ),
             });
         }
-        let award = recurrence_suspension_wages(
+        let award = recurrence_suspension_wages_under(
             &self.policy,
+            scheme,
+            loaded.row.region.as_deref(),
             &RecurrenceInput {
                 recurred_on: r.recurred_on,
                 wage_at_recurrence: req.wage_at_recurrence,

@@ -90,9 +90,11 @@ fn regs_art38_a_recurrence_pays_suspension_wages_again() {
         assert_eq!(r.confirmed_by, ConfirmingBody::AgreementInstitution);
         assert_eq!(r.recorded_by, "clerk:clerk-maker");
 
-        // Art 33's 12 months without a confirmed extension.
+        // A Guangzhou case: Guangdong Art 34 gives a recurrence the paid
+        // suspension of its Art 25, one maximum of 24 months with no
+        // separate extension (not the Regulations' 12 + 12 of Art 33).
         let long = app
-            .compute_recurrence_award(&MAKER, &number, 1, &wages("7800.00", 13))
+            .compute_recurrence_award(&MAKER, &number, 1, &wages("7800.00", 25))
             .unwrap_err();
         assert_eq!(long.field(), Some("suspension_months"), "{long}");
 
@@ -104,6 +106,7 @@ fn regs_art38_a_recurrence_pays_suspension_wages_again() {
         assert_eq!(proposed.payer, Payer::Employer);
         assert!(
             proposed.trace.contains("art38.recurrence")
+                && proposed.trace.contains("guangdong.art34.recurrence")
                 && proposed.trace.contains("art33.suspension_wages"),
             "{}",
             proposed.trace

@@ -120,6 +120,7 @@ fn policies_articles_prints_the_counts_of_every_instrument_and_one_map_whole() {
     let text = String::from_utf8_lossy(&out.stdout);
     for id in [
         "national.regulations",
+        "guangdong.regulations-2019",
         "guangdong.specific-persons-2020-55",
         "jiangsu.measures-2015",
         "xiamen.yilubao",

@@ -47,6 +47,15 @@ fn the_shipped_maps_load_and_list_every_article_of_their_instruments() {
     ] {
         assert!(map.instrument(id).is_some(), "{id} is mapped");
     }
+    let guangdong = map
+        .instrument("guangdong.regulations-2019")
+        .expect("Guangdong's Regulations are mapped");
+    assert_eq!(
+        guangdong.articles.len(),
+        66,
+        "Guangdong's Regulations have 66 articles"
+    );
+    assert!(guangdong.complete);
     for instrument in &map.instruments {
         let counts = instrument.counts();
         assert_eq!(counts.total(), instrument.entries.len());
@@ -139,11 +148,19 @@ fn a_trace_citation_links_to_its_entry_and_a_provincial_name_is_not_the_regulati
         .entry_for_citation("《工伤保险条例》第三十三条")
         .expect("Art 33 is mapped by its paragraphs");
     assert_eq!(entry.article, "33(1)");
-    assert!(
-        map.entry_for_citation("广东省工伤保险条例第二十五条")
-            .is_none(),
+    let (instrument, entry) = map
+        .entry_for_citation("广东省工伤保险条例第二十五条")
+        .expect("Guangdong's Art 25 is mapped");
+    assert_eq!(
+        instrument.id, "guangdong.regulations-2019",
         "Guangdong's Regulations are not the national ones"
     );
+    assert_eq!(entry.article, "25(1)");
+    let (instrument, entry) = map
+        .entry_for_citation("《广东省工伤保险条例》第三十一条")
+        .expect("the engine's Guangdong citation links to its entry");
+    assert_eq!(instrument.id, "guangdong.regulations-2019");
+    assert_eq!(entry.article, "31");
 }
 
 /// The engine's short citations read in the reader's language: the
