@@ -1247,6 +1247,15 @@ impl App {
                     return Err(e);
                 }
             };
+            #[cfg(feature = "fault-injection")]
+            {
+                let ms = self
+                    .import_batch_pause_ms
+                    .load(std::sync::atomic::Ordering::Relaxed);
+                if ms > 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(ms));
+                }
+            }
             report.added += counts.added;
             report.already_there += counts.duplicate;
             for c in counts.conflicts {
@@ -1265,6 +1274,17 @@ impl App {
         report.import_id = Some(import_id);
         report.stored = true;
         Ok(report)
+    }
+
+    /// Pauses `ms` milliseconds after each committed batch of an orders
+    /// import held in memory (0: no pause), so that a test sees the
+    /// progress of an import that on a quiet machine ends before the page
+    /// first asks for it. Only with the `fault-injection` feature, which
+    /// only the test crates' dev-dependencies turn on.
+    #[cfg(feature = "fault-injection")]
+    pub fn pause_import_batches_for(&self, ms: u64) {
+        self.import_batch_pause_ms
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The latest imports, newest first, with where each stands.

@@ -47,6 +47,12 @@ pub struct App {
     /// `fault-injection` feature, which no release build turns on.
     #[cfg(feature = "fault-injection")]
     pub(crate) monitor_fault: std::sync::Mutex<Option<String>>,
+    /// A pause after each committed batch of an orders import, in
+    /// milliseconds (0: none), so that a test can watch the progress of an
+    /// import that would otherwise end before the page first asks; see
+    /// `App::pause_import_batches_for`. Only with `fault-injection`.
+    #[cfg(feature = "fault-injection")]
+    pub(crate) import_batch_pause_ms: std::sync::atomic::AtomicU64,
 }
 
 /// A unit as people write it (a CSV row, a form).
@@ -241,6 +247,8 @@ impl App {
             monitor_after_import: std::sync::atomic::AtomicBool::new(true),
             #[cfg(feature = "fault-injection")]
             monitor_fault: std::sync::Mutex::new(None),
+            #[cfg(feature = "fault-injection")]
+            import_batch_pause_ms: std::sync::atomic::AtomicU64::new(0),
         })
     }
 

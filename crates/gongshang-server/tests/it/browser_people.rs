@@ -276,7 +276,11 @@ fn in_headless_chromium_a_platform_uploads_orders_sees_the_rows_refused_and_reco
 #[test]
 fn in_headless_chromium_a_platform_follows_a_large_upload_on_a_progress_bar() {
     const ROWS: u32 = 60_000;
-    let Some((b, _d)) = browser() else { return };
+    let Some((b, d)) = browser() else { return };
+    // 50 batches of 1,200 rows: on a quiet machine they are stored before
+    // the page first asks (a second after the submit), so each batch waits
+    // a little here, as a slower database would make it.
+    d.app.pause_import_batches_for(60);
     b.sign_in("platform");
     b.go("/platform");
     b.find("#upload-submit");
@@ -342,6 +346,7 @@ fn in_headless_chromium_a_platform_follows_a_large_upload_on_a_progress_bar() {
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    d.app.pause_import_batches_for(0);
     assert!(
         !seen.is_empty(),
         "the progress bar was shown while the import ran; the line said {said:?}"

@@ -11,6 +11,8 @@ use gongshang_demo::{DemoLogin, DemoOptions, DemoReport, build_demo, create_demo
 
 pub struct DemoServer {
     pub addr: SocketAddr,
+    /// The server's application (a test's fault switches).
+    pub app: std::sync::Arc<gongshang_app::App>,
     pub report: DemoReport,
     pub logins: Vec<DemoLogin>,
 }
@@ -69,19 +71,21 @@ pub fn demo() -> &'static DemoServer {
                 .expect("runtime");
             runtime.block_on(async move {
                 let state = gongshang_server::AppState::new(app);
+                let app = state.app.clone();
                 let (addr, task) =
                     gongshang_server::bind("127.0.0.1:0".parse().expect("addr"), state)
                         .await
                         .expect("bind");
-                tx.send(addr).expect("send the address");
+                tx.send((addr, app)).expect("send the address");
                 let _ = task.await;
             });
         });
-        let addr = rx
+        let (addr, app) = rx
             .recv_timeout(Duration::from_secs(60))
             .expect("the server starts");
         DemoServer {
             addr,
+            app,
             report,
             logins,
         }
