@@ -146,7 +146,7 @@ pub fn arrears_on(bills: &[UnitBill], accident_day: Date) -> Option<Arrears> {
     if out.is_empty() {
         return None;
     }
-    out.sort_by(|a, b| (a.due_date, a.bill_id).cmp(&(b.due_date, b.bill_id)));
+    out.sort_by_key(|a| (a.due_date, a.bill_id));
     let settled_on = out
         .iter()
         .map(|b| b.settled_on)
