@@ -149,6 +149,37 @@ fn sil_art_41_the_api_says_the_unit_in_arrears_pays_until_it_settles() {
         assert_eq!(payers["medical_fund_from"], "2025-06-26");
         let zh = payers["why_zh"].as_str().unwrap();
         assert!(zh.contains("2025-06-25缴清"), "{zh}");
+
+        // The page says the same to a clerk signed in, Chinese by default,
+        // English on asking, with the month owed and no bill number.
+        let r = s.send(
+            req("POST", "/api/v1/session")
+                .json(&json!({"login": "clerk", "password": crate::api_common::PASSWORD})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let cookie = r
+            .header("set-cookie")
+            .and_then(|c| c.split(';').next())
+            .unwrap()
+            .to_owned();
+        let page = s.send(req("GET", format!("/cases/{number}/payers")).header("Cookie", &cookie));
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("id=\"payers-arrears\""), "{}", page.body);
+        assert!(page.body.contains("欠缴到期的工伤保险费"), "{}", page.body);
+        assert!(page.body.contains("2025-06-25缴清"), "{}", page.body);
+        let page =
+            s.send(req("GET", format!("/cases/{number}/payers?lang=en")).header("Cookie", &cookie));
+        assert!(
+            page.body
+                .contains("was in arrears with the premiums of 2025-01"),
+            "{}",
+            page.body
+        );
+        assert!(
+            !page.body.contains(&format!(">{bill_id}<")),
+            "{}",
+            page.body
+        );
     });
 }
 
