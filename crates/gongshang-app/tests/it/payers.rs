@@ -390,6 +390,26 @@ fn art62_2_an_insured_workers_award_keeps_the_regulations_payers() {
     });
 }
 
+/// The worker enrolled from 2025-01-01, the case of 2025-03-10, and the
+/// unit's bill of January 2025 (due in February), unpaid.
+pub(super) fn arrears_case(
+    app: &gongshang_app::App,
+    n: u32,
+) -> (CreditCode, ResidentId, String, gongshang_app::IssuedBill) {
+    let (u, p, number) = case_enrolled_from(app, n, date(2025, 1, 1));
+    let bill = app
+        .declare_month(
+            &ACTOR,
+            &u,
+            &"guangdong.employees".parse().unwrap(),
+            Month::parse("2025-01").unwrap(),
+            &[(p, yuan("8000.00"))],
+        )
+        .unwrap();
+    assert!(bill.due_date < date(2025, 3, 10), "{}", bill.due_date);
+    (u, p, number, bill)
+}
+
 /// Social Insurance Law Art 41 with Regulations Art 62(2)-(3): the unit
 /// enrolled the worker from 2025-01-01 and declared January 2025, but had
 /// not paid that bill (due in February) on the accident day, 2025-03-10.
@@ -403,17 +423,7 @@ fn art62_2_an_insured_workers_award_keeps_the_regulations_payers() {
 #[test]
 fn sil_art_41_a_unit_in_arrears_on_the_accident_day_pays_until_it_settles_with_late_fees() {
     each_backend(|app, clock| {
-        let (u, p, number) = case_enrolled_from(app, 45, date(2025, 1, 1));
-        let bill = app
-            .declare_month(
-                &ACTOR,
-                &u,
-                &"guangdong.employees".parse().unwrap(),
-                Month::parse("2025-01").unwrap(),
-                &[(p, yuan("8000.00"))],
-            )
-            .unwrap();
-        assert!(bill.due_date < date(2025, 3, 10), "{}", bill.due_date);
+        let (u, _, number, bill) = arrears_case(app, 45);
 
         let payers = app.case_payers(&ACTOR, &number).unwrap();
         let finding = payers.finding.clone().unwrap();
