@@ -38,6 +38,11 @@ pub const REG_39_1_3: Article = reg(
 );
 pub const REG_39_3: Article = reg("《工伤保险条例》第三十九条第三款", "Regulations Art 39(3)");
 pub const REG_62_2: Article = reg("《工伤保险条例》第六十二条第二款", "Regulations Art 62(2)");
+/// An enrolled unit in arrears on the accident day pays as an uninsured one.
+pub const SIL_41_REG_62_2: Article = reg(
+    "《社会保险法》第四十一条；《工伤保险条例》第六十二条第二款",
+    "Social Insurance Law Art 41; Regulations Art 62(2)",
+);
 pub const REG_62_3: Article = reg(
     "《工伤保险条例》第六十二条第三款；人社部发〔2016〕29号第三条",
     "Regulations Art 62(3); MOHRSS 2016 No. 29 item 3",

@@ -14,6 +14,7 @@
 //! - [`trace`]: the explanation every result carries.
 
 pub mod advance;
+pub mod arrears;
 pub mod article_map;
 pub mod articles;
 pub mod award;

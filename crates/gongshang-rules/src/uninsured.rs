@@ -40,6 +40,22 @@ pub struct Uninsured {
     /// not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub back_paid_on: Option<Date>,
+    /// The unit had enrolled the worker but was in arrears with premiums
+    /// due before the accident day (Social Insurance Law Art 41, read with
+    /// Art 62(2); [`crate::arrears`]): the same payers, another reason.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_arrears: bool,
+}
+
+impl Uninsured {
+    /// The article an item the unit pays in the fund's stead rests on.
+    pub const fn employer_article(self) -> Article {
+        if self.in_arrears {
+            articles::SIL_41_REG_62_2
+        } else {
+            articles::REG_62_2
+        }
+    }
 }
 
 /// A cost of the case, as Art 62 sorts it.
@@ -219,6 +235,13 @@ pub fn apply(case: &CaseInput, result: &mut SchemeResult) {
                 "条例第62条第3款、人社部发〔2016〕29号第三条：补缴后新发生的费用由基金支付".to_owned(),
             ),
             _ => match u.back_paid_on {
+                None if u.in_arrears => (
+                    "sil41.employer_in_arrears_pays",
+                    articles::SIL_41_REG_62_2,
+                    "事故发生时用人单位已为该职工参保但欠缴到期的工伤保险费，由用人单位按照条例规定的待遇项目和标准支付".to_owned(),
+                    "on the day of the accident the unit, enrolled, was in arrears with premiums due: the unit pays the item at the Regulations' standard".to_owned(),
+                    "社会保险法第41条、条例第62条第2款：欠缴工伤保险费，由用人单位支付".to_owned(),
+                ),
                 None => (
                     "art62_2.employer_pays",
                     articles::REG_62_2,
@@ -228,7 +251,7 @@ pub fn apply(case: &CaseInput, result: &mut SchemeResult) {
                 ),
                 Some(settled) if is_new_cost_kind(cost) => (
                     "art62_2.employer_pays_before_back_payment",
-                    articles::REG_62_2,
+                    u.employer_article(),
                     format!(
                         "发生于{arises_on}，在用人单位{settled}补缴之前，仍由用人单位支付"
                     ),
@@ -239,7 +262,7 @@ pub fn apply(case: &CaseInput, result: &mut SchemeResult) {
                 ),
                 Some(settled) => (
                     "art62_2.employer_keeps_what_is_not_a_new_cost",
-                    articles::REG_62_2,
+                    u.employer_article(),
                     format!(
                         "不属于补缴后新发生的由基金支付的费用（人社部发〔2016〕29号第三条），用人单位{settled}补缴后仍由用人单位支付"
                     ),

@@ -327,6 +327,22 @@ pub struct BillStatus {
     pub outstanding: Money,
 }
 
+/// A payment of a bill and the day it was received.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct PaymentOfBill {
+    pub paid_on: Date,
+    pub amount: Money,
+}
+
+/// A bill with every payment of it, as arrears on a day are read from it
+/// (Social Insurance Law Art 41).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BillWithPayments {
+    pub status: BillStatus,
+    /// The earliest received first.
+    pub payments: Vec<PaymentOfBill>,
+}
+
 /// A bill with what it bills: its status, kind, scheme and fiscal share.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredBill {

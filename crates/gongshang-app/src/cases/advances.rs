@@ -648,10 +648,12 @@ impl App {
                 item: l.item,
                 beneficiary: l.beneficiary.clone(),
                 payer: l.payer,
-                // Art 62(2) names the line's article when the unit pays what
+                // Art 62(2) (with Social Insurance Law Art 41 for a unit in
+                // arrears) names the line's article when the unit pays what
                 // the fund would have paid.
                 regular_payer: if l.payer == Payer::Fund
                     || l.article == Some(gongshang_rules::articles::REG_62_2)
+                    || l.article == Some(gongshang_rules::articles::SIL_41_REG_62_2)
                 {
                     Payer::Fund
                 } else {

@@ -445,7 +445,7 @@ pub use missing::{
     MISSING_EVENT_FORMAT, MissingEventRecord, MissingRequest, MissingStatus, MissingView,
     decode_missing,
 };
-pub use payers::{Art62Finding, BackPaymentRequest, CasePayers, PayerLine};
+pub use payers::{Art62Finding, BackPaymentRequest, CasePayers, PayerLine, UninsuredGround};
 pub use preview::CommandPreview;
 pub use recurrence::{MEDICAL_NOTE_MAX_CHARS, RecurrenceAwardRequest, RecurrenceRequest};
 pub use revision::RevisionInput;

@@ -4,6 +4,7 @@
 //! and each item's payer and since when. The rule is the rules engine's
 //! (`gongshang_rules::uninsured::payer_of`); here it is only asked.
 
+use gongshang_rules::arrears::{self, Arrears, DatedPayment, UnitBill};
 use gongshang_rules::award::Periodicity;
 use gongshang_rules::uninsured::{self, Cost, Uninsured};
 use gongshang_rules::{Item, Payer};
@@ -29,16 +30,122 @@ pub struct BackPaymentRequest {
     pub document: String,
 }
 
-/// What the stored coverage says of the case's unit on the accident day.
+/// Why the unit pays what the fund would have paid.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UninsuredGround {
+    /// The unit had not insured the worker (Regulations Art 62(2)).
+    NotEnrolled,
+    /// The unit had enrolled the worker but was in arrears with premiums
+    /// due before the accident day (Social Insurance Law Art 41, read with
+    /// Art 62(2)).
+    InArrears,
+}
+
+/// What the stored coverage and the unit's bills say of the case's unit on
+/// the accident day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Art62Finding {
-    /// Whether Art 62 applies: the unit had not insured the worker.
+    /// Whether Art 62 applies: the unit had not insured the worker, or was
+    /// in arrears (Social Insurance Law Art 41).
     pub uninsured: bool,
     /// Why (the coverage answer's reason on the accident day).
     pub coverage_reason: CoverageReason,
+    /// Why the unit pays, when it does.
+    pub ground: Option<UninsuredGround>,
+    /// The unit's bills in arrears on the accident day and the day it
+    /// settled them with their late fees (`gongshang_rules::arrears`).
+    pub arrears: Option<Arrears>,
     /// The unit's back-payment whose period holds the accident, the
     /// earliest settled (Art 62(3)).
     pub back_payment: Option<BackPaymentRow>,
+}
+
+impl Art62Finding {
+    /// The day of Art 62(3)'s back-payment: the earliest of the recorded
+    /// back-payment and the settlement of the arrears with late fees.
+    pub fn back_paid_on(&self) -> Option<Date> {
+        let recorded = self.back_payment.as_ref().map(|b| b.settled_on);
+        let settled = self.arrears.as_ref().and_then(|a| a.settled_on);
+        match (recorded, settled) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Why the unit pays, in a sentence of `lang` for the payers page and
+    /// the API (never a code): not enrolled, or in arrears with the months,
+    /// their due dates and what was owed, and when the arrears were settled
+    /// with their late fees. None when the unit had insured the worker.
+    pub fn why(&self, lang: crate::Lang) -> Option<String> {
+        let zh = lang == crate::Lang::Zh;
+        match self.ground? {
+            UninsuredGround::NotEnrolled => Some(if zh {
+                "事故发生之日用人单位未为该职工参加工伤保险：由用人单位按照条例规定的待遇项目和标准支付（《工伤保险条例》第六十二条第二款）。".to_owned()
+            } else {
+                "The unit had not insured the worker on the accident day: the unit pays every item at the Regulations' standards (Regulations Art 62(2)).".to_owned()
+            }),
+            UninsuredGround::InArrears => {
+                let a = self.arrears.as_ref()?;
+                let bills: Vec<String> = a
+                    .bills
+                    .iter()
+                    .map(|b| {
+                        if zh {
+                            format!(
+                                "{}月（缴费期限{}，事故当日欠缴{}元）",
+                                b.period, b.due_date, b.outstanding_on_accident
+                            )
+                        } else {
+                            format!(
+                                "{} (due {}, {} yuan owed on the accident day)",
+                                b.period, b.due_date, b.outstanding_on_accident
+                            )
+                        }
+                    })
+                    .collect();
+                let mut out = if zh {
+                    format!(
+                        "事故发生之日用人单位已为该职工参保，但欠缴到期的工伤保险费：{}。由用人单位按照条例规定的待遇项目和标准支付（《社会保险法》第四十一条、《工伤保险条例》第六十二条第二款）。",
+                        bills.join("、")
+                    )
+                } else {
+                    format!(
+                        "On the accident day the unit had enrolled the worker but was in arrears with the premiums of {}: the unit pays every item at the Regulations' standards (Social Insurance Law Art 41; Regulations Art 62(2)).",
+                        bills.join(", ")
+                    )
+                };
+                match a.settled_on {
+                    Some(d) => {
+                        let fees = Money::from_fen(a.bills.iter().map(|b| b.late_fees.fen()).sum());
+                        out.push_str(&if zh {
+                            format!(
+                                "用人单位已于{d}缴清上述欠费及滞纳金{fees}元，视为补缴（第六十二条第三款）。"
+                            )
+                        } else {
+                            format!(
+                                " The unit settled these bills with {fees} yuan of late fees on {d}: the back-payment of Art 62(3)."
+                            )
+                        });
+                    }
+                    None => out.push_str(if zh {
+                        "用人单位尚未缴清上述欠费及滞纳金。"
+                    } else {
+                        " The unit has not yet paid these bills and their late fees in full."
+                    }),
+                }
+                Some(out)
+            }
+        }
+    }
+
+    /// The rules engine's finding (none: insured).
+    pub fn uninsured(&self) -> Option<Uninsured> {
+        self.uninsured.then(|| Uninsured {
+            back_paid_on: self.back_paid_on(),
+            in_arrears: self.ground == Some(UninsuredGround::InArrears),
+        })
+    }
 }
 
 /// One item of the case with its payer over time.
@@ -252,7 +359,22 @@ impl App {
         let answer =
             self.coverage_answer(&row.person, At::Day(row.accident_date), Some(&unit), None)?;
         let covered = answer.covers.iter().any(|c| c.scheme_id == row.scheme_id);
-        let uninsured = !covered && answer.reason != CoverageReason::Suspended;
+        // Enrolled and covered, but in arrears on the day (Social Insurance
+        // Law Art 41): the unit pays as if it had not enrolled.
+        let arrears = if covered {
+            self.arrears_on(&unit, &row.scheme_id, row.accident_date)?
+        } else {
+            None
+        };
+        let not_enrolled = !covered && answer.reason != CoverageReason::Suspended;
+        let uninsured = not_enrolled || arrears.is_some();
+        let ground = if not_enrolled {
+            Some(UninsuredGround::NotEnrolled)
+        } else if arrears.is_some() {
+            Some(UninsuredGround::InArrears)
+        } else {
+            None
+        };
         let back_payment = if uninsured {
             // The back-payment may be the successor's: after a division,
             // merger or transfer it bears the predecessor's liability
@@ -288,18 +410,64 @@ impl App {
             } else {
                 answer.reason
             },
+            ground,
+            arrears,
             back_payment,
         }))
     }
 
+    /// The unit's arrears on `day` in `scheme` (Social Insurance Law Art
+    /// 41): its monthly bills due before the day with their payments and
+    /// late fees, read by `gongshang_rules::arrears::arrears_on`.
+    fn arrears_on(
+        &self,
+        unit: &CreditCode,
+        scheme: &SchemeId,
+        day: Date,
+    ) -> Result<Option<Arrears>, AppError> {
+        let bills = self.store.unit_bills_with_payments(unit, scheme, day)?;
+        if bills.is_empty() {
+            return Ok(None);
+        }
+        let fees = self.store.late_fees_of_unit(unit)?;
+        let bills: Vec<UnitBill> = bills
+            .into_iter()
+            .map(|b| {
+                let fee = fees.iter().find(|f| f.bill_id == b.status.bill_id);
+                UnitBill {
+                    bill_id: b.status.bill_id,
+                    period: b.status.period.clone(),
+                    due_date: b.status.due_date,
+                    amount: b.status.amount,
+                    payments: b
+                        .payments
+                        .iter()
+                        .map(|p| DatedPayment {
+                            paid_on: p.paid_on,
+                            amount: p.amount,
+                        })
+                        .collect(),
+                    late_fees_assessed: fee.map_or(Money::ZERO, |f| f.assessed),
+                    late_fee_payments: fee
+                        .map(|f| {
+                            f.payments
+                                .iter()
+                                .map(|p| DatedPayment {
+                                    paid_on: p.paid_on,
+                                    amount: p.amount,
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        Ok(arrears::arrears_on(&bills, day))
+    }
+
     /// The rules engine's finding for a case's award (none: insured).
     pub(crate) fn uninsured_of(&self, row: &CaseRow) -> Result<Option<Uninsured>, AppError> {
-        Ok(self
-            .art62_finding(row)?
-            .filter(|f| f.uninsured)
-            .map(|f| Uninsured {
-                back_paid_on: f.back_payment.map(|b| b.settled_on),
-            }))
+        Ok(self.art62_finding(row)?.and_then(|f| f.uninsured()))
     }
 
     /// Who pays each item of a case and since when: the approved award's
@@ -309,13 +477,11 @@ impl App {
         actor.authorize(Action::ReadCase)?;
         let row = self.case_row(actor, number)?;
         let finding = self.art62_finding(&row)?;
-        let uninsured = finding.as_ref().filter(|f| f.uninsured).map(|f| Uninsured {
-            back_paid_on: f.back_payment.as_ref().map(|b| b.settled_on),
-        });
+        let uninsured = finding.as_ref().and_then(Art62Finding::uninsured);
         let article =
             |payer: Payer, regular_fund: bool| -> Option<gongshang_rules::trace::Article> {
                 match (uninsured, payer, regular_fund) {
-                    (Some(_), Payer::Employer, true) => Some(gongshang_rules::articles::REG_62_2),
+                    (Some(u), Payer::Employer, true) => Some(u.employer_article()),
                     (Some(_), Payer::Fund, _) => Some(gongshang_rules::articles::REG_62_3),
                     _ => None,
                 }

@@ -18,7 +18,7 @@ use jiff::civil::date;
 
 use super::cases::{CHECKER, MAKER, award_request, each_backend, replacing};
 use super::medical::{bill, institution};
-use super::payers::{facts, uninsured_case, uninsured_case_of_grade};
+use super::payers::{arrears_case, facts, uninsured_case, uninsured_case_of_grade};
 use super::{ACTOR, yuan};
 
 fn application(ground: Ground) -> AdvanceApplication {
@@ -55,6 +55,37 @@ fn grant(on: jiff::civil::Date) -> AdvanceDecision {
 /// repays 100000.00 on 06-20 and 76000.00 on 06-29; 0.01 more is refused.
 /// The June statement: benefit `advance_payment` 176000.00, recovered
 /// 176000.00.
+/// Social Insurance Law Art 41: a unit that enrolled the worker but was in
+/// arrears on the accident day owes the fund's items like an uninsured one,
+/// so the fund may advance them on the unit's ground: the one-time
+/// disability subsidy, 21 × 8000.00 = 168000.00, once the unit was written
+/// to and its time to pay ran out.
+#[test]
+fn sil_41_a_unit_in_arrears_on_the_accident_day_is_advanced_for_on_the_unit_s_ground() {
+    each_backend(|app, _| {
+        let (_, _, number, _) = arrears_case(app, 62);
+        let proposed = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        app.approve_award(&CHECKER, proposed.award.id).unwrap();
+        let applied = app
+            .apply_for_advance(&MAKER, &number, &application(Ground::EmployerUnpaid))
+            .unwrap();
+        app.notify_unit_of_advance(&MAKER, &number, applied.id, Some(date(2026, 6, 2)))
+            .unwrap();
+        let granted = app
+            .decide_advance(&MAKER, &number, applied.id, &grant(date(2026, 6, 10)))
+            .unwrap();
+        assert_eq!(
+            granted.granted,
+            Some(yuan("168000.00")),
+            "{:?}",
+            granted.lines
+        );
+        assert!(granted.lines.iter().all(|l| l.paid_by_advance));
+    });
+}
+
 #[test]
 fn sil_41_the_fund_advances_the_fund_s_items_and_recovers_them_from_the_unit() {
     each_backend(|app, _| {

@@ -13,11 +13,14 @@
 //! fund's when insured. Today is 2026-06-30.
 
 use gongshang_app::AppError;
-use gongshang_app::cases::{BackPaymentRequest, CaseCommand, SettleRequest};
+use gongshang_app::PaymentRequest;
+use gongshang_app::cases::{BackPaymentRequest, CaseCommand, SettleRequest, UninsuredGround};
+use gongshang_app::late_fees::LateFeePaymentRequest;
 use gongshang_domain::appraisal;
 use gongshang_domain::determination::{self, Finding, Ground};
 use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_domain::medical::ServiceKind;
+use gongshang_domain::month::Month;
 use gongshang_rules::scheme::Category;
 use gongshang_rules::{Item, Payer};
 use jiff::civil::{Date, date};
@@ -26,11 +29,11 @@ use super::cases::{
     CHECKER, MAKER, application, appr, award_request, each_backend, month, replacing,
 };
 use super::medical::{bill, institution};
-use super::{ACTOR, person, request, unit, yuan};
+use super::{ACTOR, person, request, ts, unit, yuan};
 
 /// The unit and worker, enrolled only from 2025-06-01, and the recognised case.
 pub(super) fn uninsured_case(app: &gongshang_app::App, n: u32) -> (CreditCode, ResidentId, String) {
-    uninsured_case_of_grade(app, n, 4)
+    case_of(app, n, date(2025, 6, 1), 4)
 }
 
 /// [`uninsured_case`] appraised at `grade`.
@@ -39,15 +42,30 @@ pub(super) fn uninsured_case_of_grade(
     n: u32,
     grade: u8,
 ) -> (CreditCode, ResidentId, String) {
+    case_of(app, n, date(2025, 6, 1), grade)
+}
+
+/// The unit and worker, enrolled from `start`, and the case of the accident
+/// of 2025-03-10, recognised and appraised grade 4.
+fn case_enrolled_from(
+    app: &gongshang_app::App,
+    n: u32,
+    start: Date,
+) -> (CreditCode, ResidentId, String) {
+    case_of(app, n, start, 4)
+}
+
+/// The unit and worker, enrolled from `start`, and the case of the accident
+/// of 2025-03-10, recognised and appraised at `grade`.
+fn case_of(
+    app: &gongshang_app::App,
+    n: u32,
+    start: Date,
+    grade: u8,
+) -> (CreditCode, ResidentId, String) {
     let u = unit(app, n, "440106");
     let p = person(app, "440106", date(1985, 4, 1), n);
-    let mut req = request(
-        p,
-        Some(u),
-        "guangdong.employees",
-        Category::Employee,
-        date(2025, 6, 1),
-    );
+    let mut req = request(p, Some(u), "guangdong.employees", Category::Employee, start);
     req.labour_relation = true;
     app.enroll(&ACTOR, &req).unwrap();
     let case = app
@@ -389,5 +407,156 @@ fn art62_2_an_insured_workers_award_keeps_the_regulations_payers() {
         let payers = app.case_payers(&ACTOR, &number).unwrap();
         assert!(!payers.finding.unwrap().uninsured);
         assert_eq!(payers.medical_fund_from, Some(date(2025, 3, 10)));
+    });
+}
+
+/// The worker enrolled from 2025-01-01, the case of 2025-03-10, and the
+/// unit's bill of January 2025 (due in February), unpaid.
+pub(super) fn arrears_case(
+    app: &gongshang_app::App,
+    n: u32,
+) -> (CreditCode, ResidentId, String, gongshang_app::IssuedBill) {
+    let (u, p, number) = case_enrolled_from(app, n, date(2025, 1, 1));
+    let bill = app
+        .declare_month(
+            &ACTOR,
+            &u,
+            &"guangdong.employees".parse().unwrap(),
+            Month::parse("2025-01").unwrap(),
+            &[(p, yuan("8000.00"))],
+        )
+        .unwrap();
+    assert!(bill.due_date < date(2025, 3, 10), "{}", bill.due_date);
+    (u, p, number, bill)
+}
+
+/// Social Insurance Law Art 41 with Regulations Art 62(2)-(3): the unit
+/// enrolled the worker from 2025-01-01 and declared January 2025, but had
+/// not paid that bill (due in February) on the accident day, 2025-03-10.
+/// The award computed then: every item the fund would pay is the unit's,
+/// citing Art 41 (one-time subsidy 168000.00, allowance 6000.00 a month),
+/// and the finding names the bill. The unit pays the bill on 2026-07-10
+/// (a late fee assessed on it) and the late fee on 2026-07-15: that is the
+/// back-payment of Art 62(3). Computed again, the allowance is the fund's
+/// from 2026-08 and the unit's from 2025-11 to 2026-07; the one-time subsidy
+/// stays the unit's; a bill of service from 2026-07-16 is the fund's.
+#[test]
+fn sil_art_41_a_unit_in_arrears_on_the_accident_day_pays_until_it_settles_with_late_fees() {
+    each_backend(|app, clock| {
+        let (u, _, number, bill) = arrears_case(app, 45);
+
+        let payers = app.case_payers(&ACTOR, &number).unwrap();
+        let finding = payers.finding.clone().unwrap();
+        assert!(finding.uninsured);
+        assert_eq!(finding.ground, Some(UninsuredGround::InArrears));
+        let arrears = finding.arrears.clone().unwrap();
+        let periods: Vec<_> = arrears.bills.iter().map(|b| b.period.as_str()).collect();
+        assert_eq!(periods, ["2025-01"]);
+        assert_eq!(arrears.bills[0].outstanding_on_accident, bill.amount);
+        assert_eq!(arrears.settled_on, None);
+        assert_eq!(payers.medical_fund_from, None);
+
+        let first = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        assert_eq!(
+            payer_of(&first, Item::OneTimeDisabilitySubsidy),
+            (yuan("168000.00"), Payer::Employer)
+        );
+        assert_eq!(
+            payer_of(&first, Item::MonthlyDisabilityAllowance),
+            (yuan("6000.00"), Payer::Employer)
+        );
+        assert!(
+            first.award.trace.contains("sil41.employer_in_arrears_pays"),
+            "the trace cites Social Insurance Law Art 41"
+        );
+        let first = app.approve_award(&CHECKER, first.award.id).unwrap();
+        let payers = app.case_payers(&ACTOR, &number).unwrap();
+        assert!(
+            payers
+                .lines
+                .iter()
+                .filter(|l| l.item != Item::SuspensionWages)
+                .all(|l| l.payer == Payer::Employer
+                    && l.article.is_some_and(|a| a.zh.contains("第四十一条")))
+        );
+
+        // The bill paid late, then its late fee: settled on the second day.
+        clock.set(ts("2026-07-10T02:00:00Z"));
+        app.record_payment(
+            &ACTOR,
+            &PaymentRequest {
+                bill_id: bill.bill_id,
+                amount: bill.amount,
+                paid_on: date(2026, 7, 10),
+                idempotency_key: "arrears-45".into(),
+                payer: None,
+            },
+        )
+        .unwrap();
+        let fees = app.late_fees_of_unit(&ACTOR, &u).unwrap();
+        assert_eq!(fees.len(), 1);
+        assert!(fees[0].owed > gongshang_rules::Money::ZERO);
+        let payers = app.case_payers(&ACTOR, &number).unwrap();
+        let arrears = payers.finding.as_ref().unwrap().arrears.clone().unwrap();
+        assert_eq!(arrears.bills[0].paid_in_full_on, Some(date(2026, 7, 10)));
+        assert_eq!(arrears.settled_on, None, "the late fee is still owed");
+        assert!(!payers.award_to_recompute);
+
+        clock.set(ts("2026-07-15T02:00:00Z"));
+        app.record_late_fee_payment(
+            &ACTOR,
+            &LateFeePaymentRequest {
+                bill_id: bill.bill_id,
+                amount: fees[0].owed,
+                paid_on: date(2026, 7, 15),
+                idempotency_key: "arrears-fee-45".into(),
+            },
+        )
+        .unwrap();
+        let payers = app.case_payers(&ACTOR, &number).unwrap();
+        let finding = payers.finding.clone().unwrap();
+        assert_eq!(finding.ground, Some(UninsuredGround::InArrears));
+        assert_eq!(finding.arrears.unwrap().settled_on, Some(date(2026, 7, 15)));
+        assert_eq!(finding.back_payment, None);
+        assert!(payers.award_to_recompute);
+        assert_eq!(payers.medical_fund_from, Some(date(2026, 7, 16)));
+
+        let again = app
+            .compute_award(
+                &MAKER,
+                &number,
+                &replacing(award_request(facts(), "back_payment"), first.award.id),
+            )
+            .unwrap();
+        assert_eq!(
+            payer_of(&again, Item::MonthlyDisabilityAllowance),
+            (yuan("6000.00"), Payer::Fund)
+        );
+        assert_eq!(
+            payer_of(&again, Item::OneTimeDisabilitySubsidy),
+            (yuan("168000.00"), Payer::Employer)
+        );
+        app.approve_award(&CHECKER, again.award.id).unwrap();
+        let payers = app.case_payers(&ACTOR, &number).unwrap();
+        assert!(!payers.award_to_recompute);
+        let allowance: Vec<_> = payers
+            .lines
+            .iter()
+            .filter(|l| l.item == Item::MonthlyDisabilityAllowance)
+            .map(|l| (l.payer, l.from_month, l.until_month))
+            .collect();
+        assert_eq!(
+            allowance,
+            vec![
+                (
+                    Payer::Employer,
+                    Some(month("2025-11")),
+                    Some(month("2026-07"))
+                ),
+                (Payer::Fund, Some(month("2026-08")), None),
+            ]
+        );
     });
 }

@@ -93,6 +93,53 @@ fn art62_2_an_uninsured_units_worker_is_paid_every_fund_item_by_the_unit() {
     assert_eq!(insured.lines.len(), uninsured.lines.len());
 }
 
+/// Social Insurance Law Art 41 read with Art 62(2): the unit had enrolled
+/// the worker but was in arrears on the accident day. The same amounts and
+/// payers as not enrolled (every fund item the unit's), the steps and
+/// citations naming Art 41 and the arrears.
+#[test]
+fn sil_art_41_a_unit_in_arrears_pays_every_fund_item_citing_art_41() {
+    let scheme = "national.employees".parse().unwrap();
+    let not_enrolled =
+        calculate_under_scheme(policy(), &scheme, &grade3(Some(Uninsured::default()))).unwrap();
+    let in_arrears = calculate_under_scheme(
+        policy(),
+        &scheme,
+        &grade3(Some(Uninsured {
+            in_arrears: true,
+            ..Uninsured::default()
+        })),
+    )
+    .unwrap();
+    for item in [
+        Item::HospitalFoodSubsidy,
+        Item::OneTimeDisabilitySubsidy,
+        Item::MonthlyDisabilityAllowance,
+        Item::MonthlyLivingCare,
+    ] {
+        assert_eq!(
+            line(&in_arrears, item),
+            line(&not_enrolled, item),
+            "{item:?}"
+        );
+        assert_eq!(line(&in_arrears, item).1, Payer::Employer);
+        let step = in_arrears
+            .trace
+            .steps
+            .iter()
+            .find(|s| s.item == item && s.rule == "sil41.employer_in_arrears_pays")
+            .unwrap_or_else(|| panic!("{item:?}: an Art 41 step"));
+        assert_eq!(step.article, gongshang_rules::articles::SIL_41_REG_62_2);
+        let l = in_arrears.lines.iter().find(|l| l.item == item).unwrap();
+        assert!(
+            l.citation.article.contains("社会保险法第41条")
+                && l.citation.article.contains("第62条第2款"),
+            "{}",
+            l.citation.article
+        );
+    }
+}
+
 /// Art 62(3) with 人社部发〔2016〕29号 item 3: the unit settled the back-payment
 /// on 2026-05-20. The hospital food subsidy arose with the accident
 /// (2026-01-10, before): the unit's. The one-time disability subsidy is no
@@ -104,6 +151,7 @@ fn art62_3_after_the_back_payment_the_fund_pays_the_months_after_it_the_unit_the
     let scheme = "national.employees".parse().unwrap();
     let case = grade3(Some(Uninsured {
         back_paid_on: Some(date(2026, 5, 20)),
+        ..Uninsured::default()
     }));
     let r = calculate_under_scheme(policy(), &scheme, &case).unwrap();
     assert_eq!(
@@ -198,6 +246,7 @@ fn art62_3_a_death_moves_only_the_survivors_pensions_to_the_fund() {
 fn art62_3_the_rule_sorts_each_cost_by_the_day_it_arises() {
     let u = Some(Uninsured {
         back_paid_on: Some(date(2026, 5, 20)),
+        ..Uninsured::default()
     });
     let fund = |cost, on| payer_of(u, cost, Payer::Fund, on);
     assert_eq!(

@@ -7,6 +7,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use gongshang_app::Lang;
 use gongshang_app::cases::{BackPaymentRequest, BackPaymentRow, CasePayers};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -160,6 +161,36 @@ pub struct PayerLineView {
     pub succession_document: Option<String>,
 }
 
+/// A bill of the unit in arrears on the accident day.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ArrearsBillView {
+    /// YYYY-MM: the month billed.
+    pub period: String,
+    /// YYYY-MM-DD.
+    pub due_date: String,
+    /// Yuan.
+    pub amount: String,
+    /// Yuan still owed at the start of the accident day.
+    pub outstanding_on_accident: String,
+    /// YYYY-MM-DD: the day it was paid in full.
+    pub paid_in_full_on: Option<String>,
+    /// Yuan of late fees assessed on it.
+    pub late_fees: String,
+    /// YYYY-MM-DD: the day its late fees were paid in full.
+    pub late_fees_paid_on: Option<String>,
+    /// YYYY-MM-DD: premiums and late fees paid.
+    pub settled_on: Option<String>,
+}
+
+/// The unit's arrears on the accident day (Social Insurance Law Art 41).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ArrearsView {
+    pub bills: Vec<ArrearsBillView>,
+    /// YYYY-MM-DD: the day the last of them was settled with its late fees
+    /// (the back-payment of Regulations Art 62(3)); absent while owed.
+    pub settled_on: Option<String>,
+}
+
 /// Who pays what on a case, and since when.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct CasePayersView {
@@ -170,8 +201,21 @@ pub struct CasePayersView {
     pub uninsured: Option<bool>,
     /// The coverage answer's reason on the accident day.
     pub coverage_reason: Option<String>,
+    /// Why the unit pays: `not_enrolled` (Regulations Art 62(2)) or
+    /// `in_arrears` (enrolled, but premiums due before the accident day
+    /// unpaid: Social Insurance Law Art 41); absent when it does not.
+    pub ground: Option<String>,
+    /// The same in a sentence, Chinese and English, with the bills.
+    pub why_zh: Option<String>,
+    pub why_en: Option<String>,
+    /// The bills in arrears on the accident day and when they were settled
+    /// with their late fees (`ground` = `in_arrears`).
+    pub arrears: Option<ArrearsView>,
     /// The back-payment whose period holds the accident (Art 62(3)).
     pub back_payment: Option<BackPaymentView>,
+    /// YYYY-MM-DD: the day of Art 62(3)'s back-payment, the earliest of the
+    /// recorded back-payment and the arrears settled with late fees.
+    pub back_paid_on: Option<String>,
     pub lines: Vec<PayerLineView>,
     /// YYYY-MM-DD: the first day of service from which the fund pays a
     /// bill; absent: the unit pays every bill.
@@ -194,11 +238,40 @@ impl From<&CasePayers> for CasePayersView {
             unit: p.unit.map(|u| u.as_str().to_owned()),
             uninsured: p.finding.as_ref().map(|f| f.uninsured),
             coverage_reason: p.finding.as_ref().map(|f| wire(&f.coverage_reason)),
+            ground: p.finding.as_ref().and_then(|f| f.ground.as_ref()).map(wire),
+            why_zh: p.finding.as_ref().and_then(|f| f.why(Lang::Zh)),
+            why_en: p.finding.as_ref().and_then(|f| f.why(Lang::En)),
+            arrears: p
+                .finding
+                .as_ref()
+                .and_then(|f| f.arrears.as_ref())
+                .map(|a| ArrearsView {
+                    bills: a
+                        .bills
+                        .iter()
+                        .map(|b| ArrearsBillView {
+                            period: b.period.clone(),
+                            due_date: b.due_date.to_string(),
+                            amount: b.amount.to_string(),
+                            outstanding_on_accident: b.outstanding_on_accident.to_string(),
+                            paid_in_full_on: b.paid_in_full_on.map(|d| d.to_string()),
+                            late_fees: b.late_fees.to_string(),
+                            late_fees_paid_on: b.late_fees_paid_on.map(|d| d.to_string()),
+                            settled_on: b.settled_on.map(|d| d.to_string()),
+                        })
+                        .collect(),
+                    settled_on: a.settled_on.map(|d| d.to_string()),
+                }),
             back_payment: p
                 .finding
                 .as_ref()
                 .and_then(|f| f.back_payment.as_ref())
                 .map(BackPaymentView::from),
+            back_paid_on: p
+                .finding
+                .as_ref()
+                .and_then(|f| f.back_paid_on())
+                .map(|d| d.to_string()),
             lines: p
                 .lines
                 .iter()

@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use gongshang_app::AppError;
 use gongshang_app::accounts::Action;
-use gongshang_app::cases::{BackPaymentRequest, CasePayers};
+use gongshang_app::cases::{BackPaymentRequest, CasePayers, UninsuredGround};
 use gongshang_rules::Payer;
 use gongshang_rules::award::Periodicity;
 use maud::{Markup, html};
@@ -37,6 +37,22 @@ fn payer_words(ctx: &Ctx, p: Payer) -> &'static str {
     ctx.t(p.label_zh(), p.label_en())
 }
 
+/// What moves to the fund after the back-payment (Art 62(3); 29号 item 3).
+fn new_costs_words(ctx: &Ctx) -> &'static str {
+    ctx.t("此后新发生的医疗费、住院伙食补助费、生活护理费、一至四级伤残津贴、供养亲属抚恤金等由工伤保险基金支付；一次性伤残补助金、丧葬补助金、一次性工亡补助金仍由用人单位支付（第六十二条第三款；人社部发〔2016〕29号第三条）。",
+        "From then the new costs (medical costs, the hospital food subsidy, living care, the grade 1-4 allowance, survivors' pensions) are the fund's; the one-time disability subsidy, the funeral subsidy and the one-time death benefit stay the unit's (Art 62(3); MOHRSS 2016 No. 29 item 3).")
+}
+
+/// A back-payment a clerk recorded, in a sentence.
+fn recorded_back_payment_words(ctx: &Ctx, b: &gongshang_app::cases::BackPaymentRow) -> Markup {
+    html! {
+        (ctx.t("登记的补缴：", "Recorded back-payment: "))
+        (b.settled_on) " · " (b.period_from) " – " (b.period_until) " · "
+        (b.premiums) (ctx.t(" 元及滞纳金 ", " yuan and late fees of ")) (b.late_fees) (ctx.t(" 元", " yuan"))
+        (ctx.t("（", " (")) (b.document) (ctx.t("）", ")"))
+    }
+}
+
 /// The finding in a sentence.
 fn finding_words(ctx: &Ctx, p: &CasePayers) -> Markup {
     html! {
@@ -44,6 +60,40 @@ fn finding_words(ctx: &Ctx, p: &CasePayers) -> Markup {
             None => { p.muted { (ctx.t("本案无用人单位参保问题（非用人单位工伤保险）。", "Art 62 has nothing to say on this case (no unit's insurance).")) } }
             Some(f) if !f.uninsured => {
                 p #payers-finding { (ctx.t("事故发生之日用人单位已为该职工参加工伤保险：按条例规定由工伤保险基金和用人单位支付。", "The unit had insured the worker on the accident day: the fund and the unit pay as the Regulations say.")) }
+            }
+            Some(f) if f.ground == Some(UninsuredGround::InArrears) => {
+                // Social Insurance Law Art 41: enrolled, but in arrears.
+                p #payers-finding { strong { (f.why(ctx.lang).unwrap_or_default()) } }
+                @if let Some(a) = &f.arrears {
+                    div.table-wrap { table #payers-arrears {
+                        thead { tr {
+                            th { (ctx.t("欠缴月份", "Month billed")) }
+                            th { (ctx.t("缴费期限", "Due")) }
+                            th { (ctx.t("事故当日欠缴（元）", "Owed on the accident day (yuan)")) }
+                            th { (ctx.t("缴清保费日", "Premiums paid")) }
+                            th { (ctx.t("滞纳金（元）", "Late fees (yuan)")) }
+                            th { (ctx.t("缴清滞纳金日", "Late fees paid")) }
+                        } }
+                        tbody { @for b in &a.bills { tr {
+                            td { (b.period) }
+                            td { (b.due_date) }
+                            td { (b.outstanding_on_accident) }
+                            td { @match b.paid_in_full_on { Some(d) => { (d) } None => { span.tag.warn { (ctx.t("未缴清", "owed")) } } } }
+                            td { (b.late_fees) }
+                            td { @match (b.late_fees_paid_on, b.late_fees.fen() > 0) {
+                                (Some(d), _) => { (d) }
+                                (None, true) => { span.tag.warn { (ctx.t("未缴清", "owed")) } }
+                                (None, false) => { span.muted { (ctx.t("未计收", "none assessed")) } }
+                            } }
+                        } } }
+                    } }
+                }
+                @if f.back_paid_on().is_some() {
+                    p #payers-back-payment { (new_costs_words(ctx)) }
+                }
+                @if let Some(b) = &f.back_payment {
+                    p.muted { (recorded_back_payment_words(ctx, b)) }
+                }
             }
             Some(f) => {
                 p #payers-finding {

@@ -22,6 +22,16 @@ pub trait BillingStore {
     /// Bills due before `as_of` with something outstanding.
     fn arrears(&self, as_of: Date) -> Result<Vec<BillStatus>, StoreError>;
 
+    /// A unit's monthly bills of `scheme` due before `due_before`, each with
+    /// its payments and the days received, the earliest due first (arrears
+    /// on an accident day, Social Insurance Law Art 41).
+    fn unit_bills_with_payments(
+        &self,
+        unit: &CreditCode,
+        scheme: &gongshang_rules::SchemeId,
+        due_before: Date,
+    ) -> Result<Vec<BillWithPayments>, StoreError>;
+
     /// The payment, its coverage rows, its ledger transaction and the audit
     /// row, in one transaction; the same payment again under its key is
     /// `AlreadyRecorded`, different content under the key an
@@ -531,6 +541,49 @@ impl<B: Backend> BillingStore for SqlStore<B> {
                 .iter()
                 .map(|r| bill_status_from_row(r))
                 .collect()
+        })
+    }
+
+    fn unit_bills_with_payments(
+        &self,
+        unit: &CreditCode,
+        scheme: &gongshang_rules::SchemeId,
+        due_before: Date,
+    ) -> Result<Vec<BillWithPayments>, StoreError> {
+        self.backend.read(|db| {
+            let sql = format!(
+                "{BILL_STATUS_SELECT} WHERE u.credit_code = $1 AND b.scheme_id = $2 \
+                 AND b.kind = 'monthly' AND b.due_date < $3 ORDER BY b.due_date, b.id"
+            );
+            let bills = db
+                .rows(
+                    "reading a unit's bills",
+                    &sql,
+                    &[t(unit.as_str()), t(scheme), t(due_before)],
+                )?
+                .iter()
+                .map(|r| bill_status_from_row(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut out = Vec::with_capacity(bills.len());
+            for status in bills {
+                let payments = db
+                    .rows(
+                        "reading a bill's payments",
+                        "SELECT paid_on, amount_fen FROM payments WHERE bill_id = $1 ORDER BY paid_on, id",
+                        &[i(status.bill_id)],
+                    )?
+                    .iter()
+                    .map(|r| {
+                        let c = Cols::new(r);
+                        Ok(PaymentOfBill {
+                            paid_on: c.parsed(0, "paid_on", parse_date)?,
+                            amount: Money::from_fen(c.int(1)?),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                out.push(BillWithPayments { status, payments });
+            }
+            Ok(out)
         })
     }
 

@@ -226,3 +226,60 @@ fn payments_partial_full_idempotent_and_arrears() {
         assert_balanced(db);
     });
 }
+
+/// Social Insurance Law Art 41 reads a unit's monthly bills due before the
+/// accident day with each payment and the day received: the bill of
+/// 2025-03 (due 2025-04-15) paid 40.00 then 60.00 on two days, read on
+/// 2025-04-16 (due before) and not on 2025-04-15 (due that day); another
+/// scheme's bill is not read.
+#[test]
+fn sil_art_41_a_unit_s_bills_are_read_with_their_dated_payments() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let e1 = enrolled(s, 1, 1, "guangdong.employees");
+        let bill = s
+            .issue_bill(
+                &monthly_bill("B-41", 1, e1, "2025-03", yuan("100.00")),
+                ACTOR,
+                now(),
+            )
+            .unwrap();
+        let mut first = payment(bill, "B-41", "pay-41-1", yuan("40.00"), Vec::new());
+        first.paid_on = d(2025, 4, 20);
+        s.record_payment(&first, ACTOR, now()).unwrap();
+        let mut second = payment(bill, "B-41", "pay-41-2", yuan("60.00"), Vec::new());
+        second.paid_on = d(2025, 3, 10);
+        s.record_payment(&second, ACTOR, now()).unwrap();
+        let scheme = "guangdong.employees".parse().unwrap();
+        assert!(
+            s.unit_bills_with_payments(&credit(1), &scheme, d(2025, 4, 15))
+                .unwrap()
+                .is_empty(),
+            "due on the day: not before it"
+        );
+        let read = s
+            .unit_bills_with_payments(&credit(1), &scheme, d(2025, 4, 16))
+            .unwrap();
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].status.bill_id, bill);
+        assert_eq!(read[0].status.period, "2025-03");
+        let paid: Vec<_> = read[0]
+            .payments
+            .iter()
+            .map(|p| (p.paid_on, p.amount))
+            .collect();
+        assert_eq!(
+            paid,
+            vec![
+                (d(2025, 3, 10), yuan("60.00")),
+                (d(2025, 4, 20), yuan("40.00"))
+            ]
+        );
+        let other = "guangdong.specific_persons".parse().unwrap();
+        assert!(
+            s.unit_bills_with_payments(&credit(1), &other, d(2025, 4, 16))
+                .unwrap()
+                .is_empty()
+        );
+    });
+}
