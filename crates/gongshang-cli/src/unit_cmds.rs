@@ -499,28 +499,38 @@ fn print_payers(p: &gongshang_app::cases::CasePayers, zh: bool) {
             }
         ),
         Some(f) => {
-            println!(
-                "{} ({})",
-                if zh {
-                    "事故之日用人单位未参保，由用人单位支付（条例第六十二条第二款）"
-                } else {
-                    "not insured on the accident day: the unit pays (Regulations Art 62(2))"
-                },
-                if zh {
-                    f.coverage_reason.text_zh()
-                } else {
-                    f.coverage_reason.text_en()
-                }
-            );
-            if let Some(b) = &f.back_payment {
+            // Why: not enrolled (Art 62(2)), or enrolled and in arrears on
+            // the accident day (Social Insurance Law Art 41), with the bills.
+            let lang = if zh {
+                gongshang_app::Lang::Zh
+            } else {
+                gongshang_app::Lang::En
+            };
+            match f.why(lang) {
+                Some(why) => println!("{why}"),
+                None => println!(
+                    "{} ({})",
+                    if zh {
+                        "事故之日用人单位未参保，由用人单位支付（条例第六十二条第二款）"
+                    } else {
+                        "not insured on the accident day: the unit pays (Regulations Art 62(2))"
+                    },
+                    if zh {
+                        f.coverage_reason.text_zh()
+                    } else {
+                        f.coverage_reason.text_en()
+                    }
+                ),
+            }
+            if let Some(day) = f.back_paid_on() {
                 println!(
                     "{} {} ({})",
                     if zh {
-                        "补缴于"
+                        "补缴（含滞纳金）结清于"
                     } else {
-                        "back-payment settled on"
+                        "back-payment with late fees settled on"
                     },
-                    b.settled_on,
+                    day,
                     if zh {
                         "此后新发生的费用由基金支付，条例第六十二条第三款"
                     } else {
