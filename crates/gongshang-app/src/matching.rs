@@ -140,7 +140,26 @@ pub struct VerificationQueue {
     pub cutoff: Date,
     pub period_months: i64,
     pub due: Vec<VerificationDue>,
+    /// The benefits of `due` suspended for want of the verification
+    /// (广东省工伤保险条例 Art 37), with the day suspended.
+    pub suspended: BTreeMap<i64, Date>,
 }
+
+/// What `suspend_unverified` did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnverifiedSuspension {
+    pub on: Date,
+    pub period_months: i64,
+    /// The benefits suspended now.
+    pub suspended: Vec<VerificationDue>,
+    /// Due but under a scheme whose instrument does not make the
+    /// verification a condition of payment (outside Guangdong): listed in
+    /// the queue, not suspended.
+    pub outside_rule: u64,
+}
+
+/// The reason a benefit is suspended for want of its verification.
+pub const UNVERIFIED_REASON: &str = "未在认证期内通过领取待遇资格认证，暂停发放，认证后恢复（《广东省工伤保险条例》第三十七条） / not verified within the period: suspended until verified (Guangdong Regulations Art 37)";
 
 fn parse_event(input: &LifeEventInput) -> Result<NewLifeEvent, AppError> {
     let resident_id = ResidentId::parse(input.resident_id.trim())
@@ -645,10 +664,70 @@ impl App {
             .checked_sub(jiff::Span::new().months(period_months))
             .map_err(|e| AppError::invalid("period", e.to_string()))?;
         let due = self.store.verifications_due(Month::of(today), cutoff)?;
+        let open: BTreeMap<i64, Date> = self
+            .store
+            .open_unverified_suspensions()?
+            .into_iter()
+            .collect();
+        let suspended = due
+            .iter()
+            .filter_map(|d| open.get(&d.benefit_id).map(|on| (d.benefit_id, *on)))
+            .collect();
         Ok(VerificationQueue {
             cutoff,
             period_months,
             due,
+            suspended,
+        })
+    }
+
+    /// Suspends the benefits due for verification whose instrument makes
+    /// it a condition of payment: 广东省工伤保险条例 Art 37 (领取伤残津贴、供养亲属
+    /// 抚恤金的人员应当每年通过领取待遇资格认证，方可继续领取), so the cases under a
+    /// Guangdong scheme. Elsewhere the queue only lists them (Decree 765 Art
+    /// 26 sets no such condition). The verification recorded afterwards, by
+    /// a clerk or a matching run, lifts the suspension; the months it held
+    /// back are paid by the next run of each month, as for any suspension.
+    pub fn suspend_unverified(&self, actor: &Actor) -> Result<UnverifiedSuspension, AppError> {
+        actor.authorize(Action::ManageBenefits)?;
+        let queue = self.verifications_due(actor)?;
+        let today = date_in_china(self.now());
+        let mut in_rule = Vec::new();
+        let mut outside_rule = 0u64;
+        for d in queue.due {
+            if queue.suspended.contains_key(&d.benefit_id) {
+                continue;
+            }
+            let guangdong = self.store.case_by_number(&d.case_number)?.is_some_and(|c| {
+                self.policy()
+                    .scheme(&c.scheme_id)
+                    .is_ok_and(|s| s.jurisdiction == "guangdong")
+            });
+            if guangdong {
+                in_rule.push(d);
+            } else {
+                outside_rule += 1;
+            }
+        }
+        let ids: Vec<(i64, Option<Date>)> = in_rule
+            .iter()
+            .map(|d| (d.benefit_id, d.last_verified_on))
+            .collect();
+        let done = self.store.suspend_unverified(
+            &ids,
+            today,
+            UNVERIFIED_REASON,
+            &actor.audit_name(),
+            self.now(),
+        )?;
+        Ok(UnverifiedSuspension {
+            on: today,
+            period_months: queue.period_months,
+            suspended: in_rule
+                .into_iter()
+                .filter(|d| done.contains(&d.benefit_id))
+                .collect(),
+            outside_rule,
         })
     }
 }

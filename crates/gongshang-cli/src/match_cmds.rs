@@ -51,6 +51,8 @@ pub enum MatchCmd {
     },
     /// The benefits in payment not verified within the period
     Due,
+    /// Suspend the Guangdong benefits due for verification (Guangdong Regulations Art 37); a verification recorded lifts each
+    SuspendUnverified,
 }
 
 fn json<T: serde::Serialize>(v: &T) {
@@ -171,6 +173,33 @@ pub fn run(cmd: &MatchCmd, out: &Out) -> Result<(), CliError> {
             );
             for d in &queue.due {
                 println!(
+                    "  benefit {} case {} {} {} last {}{}",
+                    d.benefit_id,
+                    d.case_number,
+                    d.beneficiary,
+                    d.item.label_en(),
+                    d.last_verified_on
+                        .map_or_else(|| "never".to_owned(), |d| d.to_string()),
+                    queue
+                        .suspended
+                        .get(&d.benefit_id)
+                        .map_or_else(String::new, |on| format!(" (suspended on {on})"))
+                );
+            }
+        }
+        MatchCmd::SuspendUnverified => {
+            let s = app.suspend_unverified(&actor)?;
+            if out.json {
+                json(&s);
+                return Ok(());
+            }
+            println!(
+                "suspended on {} for want of the verification (Guangdong Regulations Art 37): {}",
+                s.on,
+                s.suspended.len()
+            );
+            for d in &s.suspended {
+                println!(
                     "  benefit {} case {} {} {} last {}",
                     d.benefit_id,
                     d.case_number,
@@ -178,6 +207,12 @@ pub fn run(cmd: &MatchCmd, out: &Out) -> Result<(), CliError> {
                     d.item.label_en(),
                     d.last_verified_on
                         .map_or_else(|| "never".to_owned(), |d| d.to_string())
+                );
+            }
+            if s.outside_rule > 0 {
+                println!(
+                    "{} due outside Guangdong: listed by `match due`, not suspended",
+                    s.outside_rule
                 );
             }
         }

@@ -344,6 +344,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0390_advance_months.sql"),
         postgres: include_str!("../migrations/postgres/0390_advance_months.sql"),
     },
+    // 广东省工伤保险条例 Art 37: a benefit not verified within the period is
+    // suspended until a verification is recorded.
+    Migration {
+        version: 400,
+        name: "unverified_suspensions",
+        sqlite: include_str!("../migrations/sqlite/0400_unverified_suspensions.sql"),
+        postgres: include_str!("../migrations/postgres/0400_unverified_suspensions.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

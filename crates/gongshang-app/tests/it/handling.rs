@@ -804,3 +804,58 @@ fn order18_art5_a_survivor_in_prison_is_not_paid_and_is_paid_again_after_the_rel
         assert!(june.contains(&spouse) && june.contains(&child), "{june:?}");
     });
 }
+
+/// 广东省工伤保险条例 Art 37: a survivor's pension is drawn on condition of
+/// the yearly eligibility verification. The Guangzhou case's pensions are
+/// paid to March 2026; on 2026-06-15 (the period 12 months, so verified on
+/// or after 2025-06-15 counts) the child's was verified in April, the
+/// spouse's never: the spouse's alone is suspended, not paid for June, and
+/// paid for June once verified.
+#[test]
+fn gd_regs_art37_an_unverified_pension_is_suspended_until_verified() {
+    each_backend(|app, clock| {
+        let (_number, spouse, child) = survivors_paid_to_march(app);
+        clock.set(ts("2026-06-15T02:00:00Z"));
+        app.record_verification(&ACTOR, child, "self", Some(date(2026, 4, 2)), "本人认证")
+            .unwrap();
+        let worker = Actor {
+            login: "w".into(),
+            role: Role::Worker,
+            scope: Scope::All,
+        };
+        assert_eq!(
+            app.suspend_unverified(&worker).unwrap_err().code(),
+            "forbidden"
+        );
+        let s = app.suspend_unverified(&MAKER).unwrap();
+        let ids: Vec<i64> = s.suspended.iter().map(|d| d.benefit_id).collect();
+        assert_eq!(ids, [spouse]);
+        assert_eq!(s.on, date(2026, 6, 15));
+        assert!(
+            app.suspend_unverified(&MAKER).unwrap().suspended.is_empty(),
+            "suspended once"
+        );
+        let queue = app.verifications_due(&ACTOR).unwrap();
+        assert_eq!(queue.suspended.get(&spouse), Some(&date(2026, 6, 15)));
+
+        let paid_in = |benefit: i64, m: &str| {
+            app.store()
+                .payroll_lines_of_benefit(benefit)
+                .unwrap()
+                .into_iter()
+                .find(|(pm, _)| *pm == month(m))
+                .map(|(_, a)| a)
+        };
+        app.run_payroll(&ACTOR, month("2026-06")).unwrap();
+        assert_eq!(paid_in(spouse, "2026-06"), None);
+        assert!(paid_in(child, "2026-06").is_some());
+
+        app.record_verification(&MAKER, spouse, "self", None, "本人认证（人脸识别）")
+            .unwrap();
+        let queue = app.verifications_due(&ACTOR).unwrap();
+        assert!(!queue.due.iter().any(|d| d.benefit_id == spouse));
+        assert!(queue.suspended.is_empty());
+        app.run_payroll(&ACTOR, month("2026-06")).unwrap();
+        assert!(paid_in(spouse, "2026-06").is_some(), "paid once verified");
+    });
+}

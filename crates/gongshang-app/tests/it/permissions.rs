@@ -783,6 +783,12 @@ fn every_use_case_asks_the_table_for_its_action() {
             "record_verification",
             Box::new(|a, x| ok(a.record_verification(x, 0, "self", None, ""))),
         ),
+        // 广东省工伤保险条例 Art 37
+        (
+            Action::ManageBenefits,
+            "suspend_unverified",
+            Box::new(|a, x| ok(a.suspend_unverified(x))),
+        ),
         // issue 12: Regulations Art 41
         (
             Action::RecordMissingWorker,

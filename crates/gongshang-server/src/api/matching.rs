@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(run_matching, match_runs))
         .routes(routes!(match_hits))
         .routes(routes!(verifications_due))
+        .routes(routes!(suspend_unverified))
         .routes(routes!(record_beneficiary))
         .routes(routes!(record_verification))
 }
@@ -334,6 +335,39 @@ pub struct VerificationDueView {
     pub last_verified_on: Option<String>,
     /// `data_matching`, `self`, `employer`, `third_party`.
     pub last_method: Option<String>,
+    /// The day it was suspended for want of the verification (广东省工伤保险
+    /// 条例 Art 37); none: not suspended for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended_on: Option<String>,
+}
+
+impl VerificationDueView {
+    fn of(
+        d: &gongshang_app::matching::VerificationDue,
+        suspended_on: Option<jiff::civil::Date>,
+    ) -> Self {
+        VerificationDueView {
+            benefit_id: d.benefit_id,
+            case_number: d.case_number.clone(),
+            beneficiary: d.beneficiary.clone(),
+            item: super::wire(&d.item),
+            resident_id: d.resident_id.as_deref().map(masked),
+            last_verified_on: d.last_verified_on.map(|d| d.to_string()),
+            last_method: d.last_method.map(|m| m.as_str().to_owned()),
+            suspended_on: suspended_on.map(|d| d.to_string()),
+        }
+    }
+}
+
+/// What a suspension run did (广东省工伤保险条例 Art 37).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct UnverifiedSuspensionView {
+    pub on: String,
+    pub period_months: i64,
+    /// The benefits suspended now.
+    pub suspended: Vec<VerificationDueView>,
+    /// Due but outside Guangdong's rule: listed, not suspended.
+    pub outside_rule: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -368,18 +402,36 @@ pub async fn verifications_due(
             due: q
                 .due
                 .iter()
-                .map(|d| VerificationDueView {
-                    benefit_id: d.benefit_id,
-                    case_number: d.case_number.clone(),
-                    beneficiary: d.beneficiary.clone(),
-                    item: super::wire(&d.item),
-                    resident_id: d.resident_id.as_deref().map(masked),
-                    last_verified_on: d.last_verified_on.map(|d| d.to_string()),
-                    last_method: d.last_method.map(|m| m.as_str().to_owned()),
-                })
+                .map(|d| VerificationDueView::of(d, q.suspended.get(&d.benefit_id).copied()))
                 .collect(),
         },
         4096,
+    ))
+}
+
+/// Suspend the benefits due for verification whose instrument makes it a
+/// condition of payment (广东省工伤保险条例 Art 37: the Guangdong schemes'
+/// cases); the verification recorded afterwards lifts each. Agency clerks.
+#[utoipa::path(post, path = "/matching/verifications-due/suspensions", tag = "matching",
+    responses((status = 200, body = UnverifiedSuspensionView), (status = "4XX", body = Problem)))]
+pub async fn suspend_unverified(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Response> {
+    let actor = user.actor();
+    let s = state.run(move |app| app.suspend_unverified(&actor)).await?;
+    Ok(json(
+        StatusCode::OK,
+        &UnverifiedSuspensionView {
+            on: s.on.to_string(),
+            period_months: s.period_months,
+            suspended: s
+                .suspended
+                .iter()
+                .map(|d| VerificationDueView::of(d, Some(s.on)))
+                .collect(),
+            outside_rule: s.outside_rule,
+        },
     ))
 }
 

@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/matching", get(page))
         .route("/matching/run", post(run))
+        .route(
+            "/matching/verifications-due/suspend",
+            post(suspend_unverified),
+        )
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -198,21 +202,38 @@ fn body(
                 queue.cutoff, queue.period_months
             )
         }) }
+        @if ctx.viewer.may(Action::ManageBenefits) && !queue.due.is_empty() {
+            form #suspend-unverified method="post" action="/matching/verifications-due/suspend" {
+                (csrf_field(ctx))
+                p.muted { (ctx.t(
+                    "《广东省工伤保险条例》第三十七条：领取伤残津贴或者供养亲属抚恤金的人员应当每年通过领取待遇资格认证，方可继续领取。下列广东案件中逾期未认证的待遇可暂停发放；认证登记后自动恢复，暂停月份由当月待遇发放补发。其他地区的案件只列出，不暂停。",
+                    "Guangdong Regulations Art 37: an allowance or a survivor's pension is drawn on condition of the yearly eligibility verification. The Guangdong cases' benefits below can be suspended; a verification recorded lifts the suspension, and the next run of each month held back pays it. Cases elsewhere are listed, not suspended.",
+                )) }
+                button type="submit" { (ctx.t("暂停广东逾期未认证的待遇", "Suspend the Guangdong benefits not verified")) }
+            }
+        }
         div.table-wrap { table #due {
             thead { tr {
                 th { (ctx.t("案件", "Case")) }
                 th { (ctx.t("待遇", "Benefit")) }
                 th { (ctx.t("上次认证", "Last verified")) }
+                th { (ctx.t("发放状态", "Payment")) }
             } }
             tbody {
                 @if queue.due.is_empty() {
-                    tr { td colspan="3" { span.muted { (ctx.t("全部已认证", "All verified")) } } }
+                    tr { td colspan="4" { span.muted { (ctx.t("全部已认证", "All verified")) } } }
                 }
                 @for d in &queue.due {
                     tr data-benefit=(d.benefit_id) {
                         td { a href=(format!("/cases/{}", d.case_number)) { (d.case_number) } }
                         td { (item_text(ctx, d.item)) " · " (d.beneficiary) " #" (d.benefit_id) }
                         td { (d.last_verified_on.map_or_else(|| ctx.t("从未", "never").to_owned(), |d| d.to_string())) }
+                        td {
+                            @match queue.suspended.get(&d.benefit_id) {
+                                Some(on) => { span.tag.warn.suspended-unverified { (ctx.t("未认证暂停", "suspended, not verified")) } " " span.muted { (on) (ctx.t(" 起（广东条例第三十七条）", " on (Guangdong Regulations Art 37)")) } },
+                                None => { span.muted { (ctx.t("照常发放", "paid")) } },
+                            }
+                        }
                     }
                 }
             }
@@ -275,6 +296,26 @@ fn recovery_of(form: &RunForm) -> Result<MatchRecovery, AppError> {
             "recovery",
             "choose how the overpayments come back: refund or instalments / 请选择追回方式",
         )),
+    }
+}
+
+/// Suspends the Guangdong benefits not verified (Art 37), then shows the
+/// queue with each one's state.
+async fn suspend_unverified(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<RunForm>,
+) -> Response {
+    let actor = match session::require(&ctx, Action::ManageBenefits) {
+        Ok(u) => u.actor(),
+        Err(r) => return r,
+    };
+    if let Err(r) = session::check_csrf(&ctx, &f.csrf_token) {
+        return r;
+    }
+    match state.run(move |app| app.suspend_unverified(&actor)).await {
+        Ok(_) => Redirect::to("/matching#due").into_response(),
+        Err(e) => render(&state, &ctx, RunForm::default(), Some(&e), None).await,
     }
 }
 

@@ -96,6 +96,61 @@ fn decree765_art9_the_api_imports_life_events_and_runs_the_matching() {
     });
 }
 
+/// 广东省工伤保险条例 Art 37 over HTTP: a clerk suspends the Guangdong
+/// benefits due for verification and the queue says which are suspended
+/// since when; a reviewer may read the queue but not suspend. (The rule and
+/// its figures are the app's test `gd_regs_art37_*`.)
+#[test]
+fn gd_regs_art37_the_api_suspends_the_unverified_and_the_queue_says_so() {
+    each_backend(|s| {
+        let clerk = s.token("clerk");
+        let reviewer = s.token("reviewer");
+        // A Guangzhou worker's death: the spouse's pension, never verified.
+        let f = &s.fixture;
+        let number = "GS-2025-ART37";
+        crate::flows::recognised_case(s, number, f.unit_a.as_str(), f.person_1.as_str());
+        let r = s.send(
+            req("POST", format!("/api/v1/cases/{number}/awards"))
+                .bearer(clerk)
+                .json(
+                    &json!({"facts": {"own_wage": "8500.00", "death_date": "2025-03-20",
+                    "dependants": {"spouse": true, "others": 0}}}),
+                ),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let award = r.json()["award"]["id"].as_i64().unwrap();
+        let r = s.send(req("POST", format!("/api/v1/awards/{award}/approve")).bearer(reviewer));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r =
+            s.send(req("POST", "/api/v1/matching/verifications-due/suspensions").bearer(reviewer));
+        assert_eq!(r.status, 403, "{}", r.body);
+        let r = s.send(req("POST", "/api/v1/matching/verifications-due/suspensions").bearer(clerk));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["period_months"], 12, "{v}");
+        let suspended: Vec<i64> = v["suspended"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["benefit_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(suspended.len(), 1, "the spouse's pension: {v}");
+        let due = s.send(req("GET", "/api/v1/matching/verifications-due").bearer(reviewer));
+        assert_eq!(due.status, 200, "{}", due.body);
+        for d in due.json()["due"].as_array().unwrap() {
+            let id = d["benefit_id"].as_i64().unwrap();
+            assert_eq!(
+                d.get("suspended_on").is_some(),
+                suspended.contains(&id),
+                "{d}"
+            );
+        }
+        let again =
+            s.send(req("POST", "/api/v1/matching/verifications-due/suspensions").bearer(clerk));
+        assert_eq!(again.json()["suspended"], json!([]), "{}", again.body);
+    });
+}
+
 fn get(path: &str, s: &crate::common::Session) -> crate::common::Response {
     use crate::common::{demo, request};
     request(demo().addr, "GET", path, &[("Cookie", &s.cookie)], None)
@@ -136,6 +191,7 @@ fn decree765_art26_the_clerks_matching_page_refuses_a_run_without_a_recovery_at_
     let page = get("/matching", &reviewer);
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(!page.body.contains("id=\"run-matching\""));
+    assert!(!page.body.contains("id=\"suspend-unverified\""));
     let worker = sign_in("worker");
     let page = get("/matching", &worker);
     assert!(matches!(page.status, 403 | 404), "{}", page.status);

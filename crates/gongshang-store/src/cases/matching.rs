@@ -235,6 +235,20 @@ pub trait MatchingStore {
         actor: &str,
         at: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Suspends each benefit not suspended already, for want of its
+    /// verification (广东省工伤保险条例 Art 37), with a row saying why, in
+    /// one transaction; the ids suspended. A verification recorded later
+    /// lifts it (`record_verification`, and a matching run's).
+    fn suspend_unverified(
+        &self,
+        benefits: &[(i64, Option<Date>)],
+        on: Date,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<Vec<i64>, StoreError>;
+    /// The open suspensions for want of verification, by benefit.
+    fn open_unverified_suspensions(&self) -> Result<Vec<(i64, Date)>, StoreError>;
     /// The fund's benefits running in `month` last verified before `cutoff`
     /// (or never), the longest unverified first. A benefit paused for a
     /// sentence in `month` (Order No. 18 Art 5) is not due: nothing is paid
@@ -721,6 +735,76 @@ impl<B: Backend> MatchingStore for SqlStore<B> {
         })
     }
 
+    fn suspend_unverified(
+        &self,
+        benefits: &[(i64, Option<Date>)],
+        on: Date,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<Vec<i64>, StoreError> {
+        require_actor(actor)?;
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "reason",
+                "say why the benefits are suspended",
+            ));
+        }
+        self.backend.transaction(|db| {
+            let mut done = Vec::new();
+            for (benefit_id, last) in benefits {
+                let n = db.exec(
+                    "suspending a benefit not verified",
+                    "UPDATE periodic_benefits SET suspended = 1 WHERE id = $1 AND suspended = 0",
+                    &[i(*benefit_id)],
+                )?;
+                if n == 0 {
+                    continue;
+                }
+                db.exec(
+                    "recording a suspension for want of verification",
+                    "INSERT INTO unverified_suspensions (benefit_id, suspended_on, last_verified_on, reason, recorded_at, actor) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[
+                        i(*benefit_id),
+                        t(on),
+                        Value::opt_text(last.map(|d| d.to_string())),
+                        t(reason.trim()),
+                        t(at),
+                        t(actor),
+                    ],
+                )?;
+                audit(
+                    db,
+                    actor,
+                    at,
+                    "suspend_benefit",
+                    "periodic_benefit",
+                    &benefit_id.to_string(),
+                    json!({"reason": reason.trim(), "unverified_since": last.map(|d| d.to_string())}),
+                )?;
+                done.push(*benefit_id);
+            }
+            Ok(done)
+        })
+    }
+
+    fn open_unverified_suspensions(&self) -> Result<Vec<(i64, Date)>, StoreError> {
+        self.backend.read(|db| {
+            db.rows(
+                "reading the suspensions for want of verification",
+                "SELECT benefit_id, suspended_on FROM unverified_suspensions WHERE lifted_on IS NULL ORDER BY benefit_id",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                let c = Cols::new(r);
+                Ok((c.int(0)?, c.parsed(1, "suspended_on", parse_date)?))
+            })
+            .collect()
+        })
+    }
+
     fn verifications_due(
         &self,
         month: Month,
@@ -792,5 +876,20 @@ fn insert_verification(
             t(at),
         ],
     )?;
+    // 广东省工伤保险条例 Art 37: a benefit suspended for want of the
+    // verification is paid again once one is recorded.
+    let lifted = db.exec(
+        "lifting a suspension for want of verification",
+        "UPDATE unverified_suspensions SET lifted_on = $2, lifted_at = $3, lifted_by = $4 \
+         WHERE benefit_id = $1 AND lifted_on IS NULL",
+        &[i(benefit_id), t(verified_on), t(at), t(actor)],
+    )?;
+    if lifted > 0 {
+        db.exec(
+            "resuming a benefit verified",
+            "UPDATE periodic_benefits SET suspended = 0 WHERE id = $1",
+            &[i(benefit_id)],
+        )?;
+    }
     Ok(())
 }

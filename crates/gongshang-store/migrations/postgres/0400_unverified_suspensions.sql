@@ -1,0 +1,32 @@
+-- Large tables: none; it creates one table (one row per benefit suspended
+-- for want of its yearly eligibility verification: small).
+-- 广东省工伤保险条例 Art 37: a disability allowance or a survivor's pension is
+-- drawn on condition of passing the eligibility verification every year
+-- (每年通过领取待遇资格认证，方可继续领取). A benefit not verified within the
+-- period is suspended (the benefit's `suspended` flag, as a clerk's
+-- suspension) and this row says why; the verification recorded afterwards
+-- lifts it, written once into the row. Nothing else changes and nothing is
+-- deleted.
+-- PostgreSQL dialect; keep in step with ../sqlite/0400_unverified_suspensions.sql.
+CREATE TABLE unverified_suspensions (
+    id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    benefit_id      BIGINT  NOT NULL REFERENCES periodic_benefits(id),
+    suspended_on    TEXT    NOT NULL,
+    last_verified_on TEXT,
+    reason          TEXT    NOT NULL CHECK (length(reason) > 0),
+    recorded_at     TEXT    NOT NULL,
+    actor           TEXT    NOT NULL,
+    lifted_on       TEXT,
+    lifted_at       TEXT,
+    lifted_by       TEXT,
+    CHECK ((lifted_on IS NULL) = (lifted_by IS NULL))
+);
+CREATE INDEX unverified_suspensions_benefit ON unverified_suspensions(benefit_id);
+CREATE TRIGGER unverified_suspensions_lifted BEFORE UPDATE ON unverified_suspensions
+    FOR EACH ROW WHEN (OLD.lifted_on IS NOT NULL)
+    EXECUTE FUNCTION gongshang_refuse_change('a suspension once lifted is never changed');
+CREATE TRIGGER unverified_suspensions_no_delete BEFORE DELETE ON unverified_suspensions
+    FOR EACH ROW EXECUTE FUNCTION gongshang_refuse_change('suspensions are never deleted');
+INSERT INTO schema_distribution (table_name, distribution, region_key) VALUES
+    ('unverified_suspensions', 'region', 'benefit_id -> periodic_benefits')
+ON CONFLICT (table_name) DO NOTHING;
