@@ -564,25 +564,31 @@ impl<B: Backend> BillingStore for SqlStore<B> {
                 .iter()
                 .map(|r| bill_status_from_row(r))
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut out = Vec::with_capacity(bills.len());
-            for status in bills {
-                let payments = db
-                    .rows(
-                        "reading a bill's payments",
-                        "SELECT paid_on, amount_fen FROM payments WHERE bill_id = $1 ORDER BY paid_on, id",
-                        &[i(status.bill_id)],
-                    )?
-                    .iter()
-                    .map(|r| {
-                        let c = Cols::new(r);
-                        Ok(PaymentOfBill {
-                            paid_on: c.parsed(0, "paid_on", parse_date)?,
-                            amount: Money::from_fen(c.int(1)?),
-                        })
-                    })
-                    .collect::<Result<Vec<_>, StoreError>>()?;
-                out.push(BillWithPayments { status, payments });
+            // Every payment of those bills in one statement (not one per
+            // bill: this runs for each award and payers view).
+            let mut payments: std::collections::HashMap<i64, Vec<PaymentOfBill>> =
+                std::collections::HashMap::new();
+            for r in db.rows(
+                "reading the payments of a unit's bills",
+                "SELECT p.bill_id, p.paid_on, p.amount_fen FROM payments p \
+                 JOIN bills b ON b.id = p.bill_id JOIN units u ON u.id = b.unit_id \
+                 WHERE u.credit_code = $1 AND b.scheme_id = $2 AND b.kind = 'monthly' AND b.due_date < $3 \
+                 ORDER BY p.bill_id, p.paid_on, p.id",
+                &[t(unit.as_str()), t(scheme), t(due_before)],
+            )? {
+                let c = Cols::new(&r);
+                payments.entry(c.int(0)?).or_default().push(PaymentOfBill {
+                    paid_on: c.parsed(1, "paid_on", parse_date)?,
+                    amount: Money::from_fen(c.int(2)?),
+                });
             }
+            let out = bills
+                .into_iter()
+                .map(|status| BillWithPayments {
+                    payments: payments.remove(&status.bill_id).unwrap_or_default(),
+                    status,
+                })
+                .collect();
             Ok(out)
         })
     }
