@@ -631,10 +631,13 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
             // Each worker's day on each platform keeps its first and last
             // minute (China time; within one China day the minute only
             // grows, so max - min is the day's span), kept by the import:
-            // grouped in the table's key order, no order is read.
+            // grouped in the table's key order, no order is read. Ordered
+            // by that key too: ordered by person first, PostgreSQL hashes and
+            // sorts every group (23.8 s against 7.8 s over 9.9 million order
+            // days); the few long days are put in the person's order below.
             &format!("SELECT resident_id, day, MIN(first_minute), MAX(last_minute), CAST(SUM(orders) AS BIGINT), COUNT(*) \
              FROM order_days {} \
-             GROUP BY day, resident_id HAVING MAX(last_minute) - MIN(first_minute) > $1 ORDER BY resident_id, day",
+             GROUP BY day, resident_id HAVING MAX(last_minute) - MIN(first_minute) > $1 ORDER BY day, resident_id",
              only(&|s| format!("WHERE day IN ({})", s.days()))),
             &[i(max_span)],
         )? {
@@ -649,6 +652,9 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
             });
         }
     }
+    facts
+        .long_days
+        .sort_by(|a, b| (&a.person, a.day).cmp(&(&b.person, b.day)));
     // Cases of one person with one accident day, two or more.
     let mut same: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
     for r in db.rows(
@@ -940,7 +946,23 @@ impl<B: Backend> MonitorStore for SqlStore<B> {
     }
 
     fn monitor_facts(&self, filter: &FactFilter) -> Result<MonitorFacts, StoreError> {
-        self.backend.read(|db| gather(db, filter))
+        if self.backend.kind() == crate::BackendKind::Postgres {
+            // The groupings over every order of the window and every order
+            // day hash millions of keys: at the default 4 MB they spill to
+            // disk. In a transaction of their own, so that `SET LOCAL`
+            // gives them the memory they need and no other request (as the
+            // payroll's plan does).
+            self.backend.transaction(|db| {
+                db.exec(
+                    "gathering the monitoring's facts",
+                    "SET LOCAL work_mem = '256MB'",
+                    &[],
+                )?;
+                gather(db, filter)
+            })
+        } else {
+            self.backend.read(|db| gather(db, filter))
+        }
     }
 
     fn monitor_watermarks(&self) -> Result<Watermarks, StoreError> {

@@ -373,7 +373,7 @@ impl<B: Backend> OrderStore for SqlStore<B> {
         at: Timestamp,
     ) -> Result<ImportSummary, StoreError> {
         require_text("actor", actor)?;
-        self.write(|db| {
+        let summary = self.write(|db| {
             let changed = db.exec(
                 "finishing an import",
                 "UPDATE imports SET rows_read = $1, rows_rejected = $2, finished_at = $3 WHERE id = $4 AND finished_at IS NULL",
@@ -409,7 +409,21 @@ impl<B: Backend> OrderStore for SqlStore<B> {
                 }),
             )?;
             Ok(summary)
-        })
+        })?;
+        // A bulk load leaves PostgreSQL's statistics of the order tables
+        // stale until autovacuum comes round: the monitoring's grouping of
+        // order days was then planned as a hash spilling to disk. A large
+        // import refreshes them at once (0.5 s over 10 million order days).
+        if self.backend.kind() == crate::BackendKind::Postgres && summary.rows_added >= 100_000 {
+            self.write(|db| {
+                db.exec(
+                    "analysing the order tables",
+                    "ANALYZE orders, order_days",
+                    &[],
+                )
+            })?;
+        }
+        Ok(summary)
     }
 
     fn import_summary(&self, import_id: i64) -> Result<ImportSummary, StoreError> {
