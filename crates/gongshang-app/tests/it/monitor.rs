@@ -856,8 +856,11 @@ fn import_industry_orders(
 /// the 90 days up to the run is flagged with the classes, the counts and its
 /// people's orders; a class 1 unit whose people drove only before the
 /// window is not, nor a class 5 unit of drivers; a second run opens
-/// nothing; once the second unit's people drive again within the window, the
-/// incremental run after the import flags it.
+/// nothing. Once the second unit's people drive again within the window,
+/// the incremental run after the import leaves it (it reads the units of
+/// new enrolments only) and the next full run flags it; a unit enrolled
+/// since the last run is flagged by the incremental run after its people's
+/// orders.
 #[test]
 fn industry_class_vs_orders_fires_through_a_run_on_the_store() {
     each_backend(|app, clock| {
@@ -899,8 +902,19 @@ fn industry_class_vs_orders_fires_through_a_run_on_the_store() {
         // The same data again: nothing new.
         let again = app.run_monitor(&ACTOR).unwrap();
         assert_eq!((again.run.flags_new, again.run.alerts_opened), (0, 0));
+        let open_units = || -> Vec<String> {
+            let mut units: Vec<String> = app
+                .alerts(&ACTOR, Some("open"), Some("industry_class_vs_orders"), None)
+                .unwrap()
+                .into_iter()
+                .map(|a| a.subject.key)
+                .collect();
+            units.sort();
+            units
+        };
         // The second unit's people drive within the window: the incremental
-        // run after the import looks at their unit again.
+        // run after the order import does not read orders (no new
+        // enrolment); the nightly full run flags the unit.
         import_industry_orders(
             app,
             "d",
@@ -910,15 +924,26 @@ fn industry_class_vs_orders_fires_through_a_run_on_the_store() {
         );
         let runs = app.monitor_runs(&ACTOR, Some(1)).unwrap();
         assert_eq!(runs[0].mode, RunMode::Incremental);
-        let mut units: Vec<String> = app
-            .alerts(&ACTOR, Some("open"), Some("industry_class_vs_orders"), None)
-            .unwrap()
-            .into_iter()
-            .map(|a| a.subject.key)
-            .collect();
-        units.sort();
-        let mut expected = vec![station, earlier];
+        assert_eq!(open_units(), [station.clone()]);
+        app.run_monitor(&ACTOR).unwrap();
+        let mut expected = vec![station.clone(), earlier.clone()];
         expected.sort();
-        assert_eq!(units, expected);
+        assert_eq!(open_units(), expected);
+        // A unit enrolled since the last run: the incremental run after its
+        // people's orders are imported looks at it.
+        let (late, late_drivers) = unit_of_five(app, 44, "1", 660);
+        import_industry_orders(
+            app,
+            "e",
+            &late_drivers,
+            OrderIndustry::IntraCityFreight,
+            "2025-12-30",
+        );
+        let runs = app.monitor_runs(&ACTOR, Some(1)).unwrap();
+        assert_eq!(runs[0].mode, RunMode::Incremental);
+        assert_eq!(runs[0].alerts_opened, 1, "{runs:?}");
+        expected.push(late);
+        expected.sort();
+        assert_eq!(open_units(), expected);
     });
 }

@@ -624,8 +624,9 @@ fn units_people_are_counted_by_the_industry_of_most_of_their_orders_in_the_windo
             ..window
         };
         assert!(gather(none, None).is_empty());
-        // An incremental run after nothing new reads nothing; after the
-        // order batch, the units of its people.
+        // An incremental run reads nothing after nothing new, nor after an
+        // order batch alone (the nightly full run reads those); after a
+        // new enrolment, the enrolling unit's people.
         let marks = s.monitor_watermarks().unwrap();
         let nothing_new = FactScope {
             since: marks.clone(),
@@ -636,8 +637,22 @@ fn units_people_are_counted_by_the_industry_of_most_of_their_orders_in_the_windo
         before.insert("order_batch_days".into(), 0);
         let after_batch = FactScope {
             since: before,
-            until: marks,
+            until: marks.clone(),
         };
-        assert_eq!(gather(window, Some(after_batch)).len(), 4);
+        assert!(gather(window, Some(after_batch)).is_empty());
+        enrolled(s, 2, 6, "guangdong.employees");
+        let after_enrolment = FactScope {
+            since: marks,
+            until: s.monitor_watermarks().unwrap(),
+        };
+        let unit_2: Vec<_> = gather(window, Some(after_enrolment))
+            .into_iter()
+            .map(|(unit, _, industry, people, orders, _)| (unit, industry, people, orders))
+            .collect();
+        // Person 6's nine ride-hailing orders now count for unit 2.
+        assert_eq!(
+            unit_2,
+            [(u2.clone(), Some("ride_hailing".to_owned()), 2, 11)]
+        );
     });
 }
