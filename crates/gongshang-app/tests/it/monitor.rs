@@ -924,7 +924,7 @@ fn industry_class_vs_orders_fires_through_a_run_on_the_store() {
         );
         let runs = app.monitor_runs(&ACTOR, Some(1)).unwrap();
         assert_eq!(runs[0].mode, RunMode::Incremental);
-        assert_eq!(open_units(), [station.clone()]);
+        assert_eq!(open_units(), std::slice::from_ref(&station));
         app.run_monitor(&ACTOR).unwrap();
         let mut expected = vec![station.clone(), earlier.clone()];
         expected.sort();
