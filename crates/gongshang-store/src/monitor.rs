@@ -812,13 +812,16 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
     if let (Some(w), true) = (filter.orders_window, orders_scope) {
         for r in db.rows(
             "gathering units' people by the industry of their orders",
-            &format!("WITH enrolled AS ( \
-                SELECT DISTINCT u.credit_code AS unit, u.industry_class AS class, pe.resident_id AS person \
-                FROM enrollments e JOIN units u ON u.id = e.unit_id JOIN people pe ON pe.id = e.person_id \
-                WHERE e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $1) AND u.industry_class < $3 {}), \
-             counted AS ( \
+            // The people are joined back to their units through the
+            // indexes of people and enrolments (one enrolment per person and
+            // unit: the lowest id of those in the window), not through a
+            // second scan of a subquery: SQLite joins two subqueries by a
+            // nested loop.
+            &format!("WITH counted AS ( \
                 SELECT o.resident_id AS person, o.industry AS industry, CAST(COUNT(*) AS BIGINT) AS n \
-                FROM orders o WHERE o.day >= $1 AND o.day <= $2 AND o.resident_id IN (SELECT person FROM enrolled) \
+                FROM orders o WHERE o.day >= $1 AND o.day <= $2 AND o.resident_id IN ( \
+                    SELECT pe.resident_id FROM enrollments e JOIN units u ON u.id = e.unit_id JOIN people pe ON pe.id = e.person_id \
+                    WHERE e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $1) AND u.industry_class < $3 {scope}) \
                 GROUP BY o.resident_id, o.industry), \
              ranked AS ( \
                 SELECT person, industry, n, CAST(SUM(n) OVER (PARTITION BY person) AS BIGINT) AS total, \
@@ -829,15 +832,19 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
                        CASE WHEN 2 * n > total THEN n ELSE total END AS n \
                 FROM ranked WHERE r = 1), \
              grouped AS ( \
-                SELECT en.unit, en.class, m.industry, m.person, m.n, \
-                       ROW_NUMBER() OVER (PARTITION BY en.unit, m.industry ORDER BY m.n DESC, m.person) AS k \
-                FROM enrolled en JOIN main m ON m.person = en.person) \
+                SELECT u.credit_code AS unit, u.industry_class AS class, m.industry AS industry, m.person AS person, m.n AS n, \
+                       ROW_NUMBER() OVER (PARTITION BY u.credit_code, m.industry ORDER BY m.n DESC, m.person) AS k \
+                FROM main m JOIN people pe ON pe.resident_id = m.person \
+                JOIN enrollments e ON e.person_id = pe.id JOIN units u ON u.id = e.unit_id \
+                WHERE e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $1) AND u.industry_class < $3 {scope} \
+                  AND e.id = (SELECT MIN(e2.id) FROM enrollments e2 WHERE e2.person_id = e.person_id AND e2.unit_id = e.unit_id \
+                              AND e2.start_date <= $2 AND (e2.end_date IS NULL OR e2.end_date >= $1))) \
              SELECT unit, class, industry, CAST(COUNT(*) AS BIGINT), CAST(SUM(n) AS BIGINT), \
                     MAX(CASE WHEN k = 1 THEN person END), MAX(CASE WHEN k = 1 THEN n END), \
                     MAX(CASE WHEN k = 2 THEN person END), MAX(CASE WHEN k = 2 THEN n END), \
                     MAX(CASE WHEN k = 3 THEN person END), MAX(CASE WHEN k = 3 THEN n END) \
              FROM grouped GROUP BY unit, class, industry ORDER BY unit, industry",
-             only(&|s| format!("AND e.unit_id IN ({})", s.enrolling_units()))),
+             scope = only(&|s| format!("AND e.unit_id IN ({})", s.enrolling_units()))),
             &[t(w.from), t(w.to), i(w.below_class)],
         )? {
             let c = Cols::new(&r);
