@@ -19,7 +19,7 @@ pub use gongshang_store::monitor::{
     AlertEventRow, AlertRow, FlagRow, MonitorFailureRow, MonitorRunRow, PlatformDeclaration,
     Watermarks,
 };
-use gongshang_store::monitor::{AlertFilter, FactFilter, FactScope, RunWindow};
+use gongshang_store::monitor::{AlertFilter, FactFilter, FactScope, OrdersWindow, RunWindow};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -291,6 +291,23 @@ impl App {
             .find(|r| r.id == "hours_in_day")
             .and_then(|r| r.params.get("max_span_hours"))
             .map(|h| h * 60);
+        // The order industries' classes in force today, and the orders of
+        // the rule's window up to today (industry_class_vs_orders).
+        let classes = monitor::OrderIndustryClasses::on(self.policy(), today)?;
+        let orders_window = match rules
+            .iter()
+            .find(|r| r.id == "industry_class_vs_orders")
+            .and_then(|r| r.params.get("window_days"))
+        {
+            Some(days) => Some(OrdersWindow {
+                from: today
+                    .checked_sub(jiff::Span::new().days((days - 1).max(0)))
+                    .map_err(|e| AppError::invalid("window_days", e.to_string()))?,
+                to: today,
+                below_class: classes.entries.iter().map(|e| e.class).max().unwrap_or(0),
+            }),
+            None => None,
+        };
         // Timing for the report only (the clock of the process, not the
         // app's: durations are not legal dates).
         let started = std::time::Instant::now();
@@ -303,11 +320,12 @@ impl App {
         };
         let facts = self.store.monitor_facts(&FactFilter {
             max_span_minutes,
+            orders_window,
             scope,
         })?;
         let gather_ms = started.elapsed().as_millis() as u64;
         let started = std::time::Instant::now();
-        let flags = monitor::evaluate(&rules, &facts)?;
+        let flags = monitor::evaluate(&rules, &facts, &classes)?;
         let found = flags.len() as i64;
         let known = self.store.monitor_known()?;
         let plan = monitor::plan_run(flags, &rules, &known);
@@ -360,6 +378,10 @@ impl App {
             (
                 "industry_class_vs_cases".to_owned(),
                 facts.unit_class_cases.len(),
+            ),
+            (
+                "industry_class_vs_orders".to_owned(),
+                facts.unit_order_industries.len(),
             ),
         ]);
         Ok(RunReport {

@@ -338,6 +338,65 @@ const PLATFORMS: &[(&str, &str, OrderIndustry, &str, &str)] = &[
     ),
 ];
 
+/// A unit in Beijing rated in industry class 1 (software) that enrols six
+/// of didi's drivers from the first demo month: its people's orders are
+/// ride hailing (道路运输业, class 5), so `industry_class_vs_orders` fires.
+fn seed_fleet_station(
+    app: &App,
+    workers: &[(ResidentId, usize)],
+    report: &mut DemoReport,
+) -> Result<(), AppError> {
+    let didi = PLATFORMS
+        .iter()
+        .position(|p| p.0 == "didi")
+        .unwrap_or(usize::MAX);
+    // Not the first worker: the demo's rider login stays a rider only.
+    let drivers: Vec<ResidentId> = workers
+        .iter()
+        .skip(1)
+        .filter(|(_, p)| *p == didi)
+        .map(|(id, _)| *id)
+        .take(6)
+        .collect();
+    if drivers.len() < 6 {
+        return Ok(());
+    }
+    let code = demo_credit_code("110000", 99_000_001);
+    app.register_unit(
+        &seeder(),
+        &UnitInput {
+            credit_code: code.as_str().to_owned(),
+            name: "北京智行出行信息技术有限公司".to_owned(),
+            kind: "enterprise".to_owned(),
+            region: "110000".to_owned(),
+            industry_class: "1".to_owned(),
+            floating_tier: "1".to_owned(),
+        },
+    )?;
+    report.units += 1;
+    let start = date(FIRST_MONTH.0, FIRST_MONTH.1, 1);
+    for person in drivers {
+        let request = EnrollRequest {
+            person,
+            unit: Some(code),
+            scheme_id: SchemeId::parse("national.employees")?,
+            category: Category::Employee,
+            start,
+            labour_relation: true,
+            commitment: None,
+        };
+        match app.enroll(&seeder(), &request) {
+            Ok(_) => report.count_scheme("national.employees"),
+            Err(AppError::NotEligible { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    report
+        .samples
+        .push(("fleet_station", code.as_str().to_owned()));
+    Ok(())
+}
+
 /// A valid credit code of a unit in `region` (`91`: an enterprise's code
 /// type is used for every demo unit).
 pub fn demo_credit_code(region: &str, number: u64) -> CreditCode {
@@ -1272,6 +1331,15 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
     }
     clock.set(china_instant(DEMO_TODAY, 9));
     lap(&mut report, "service centre tickets");
+    // ---- a ride-hailing fleet registered as a software company (class 1)
+    // enrolling six of didi's drivers: industry_class_vs_orders flags it
+    // (their orders are 道路运输业, class 5), so the investigators see the
+    // rule on the demo.
+    if let Err(e) = seed_fleet_station(app, &workers, &mut report) {
+        report
+            .notes
+            .push(format!("the fleet station was not made: {e}"));
+    }
     // ---- monitoring (issue 16): the nightly full run over the demo's data,
     // so the investigators' page starts with its alerts and the imports the
     // server takes afterwards run incrementally from its watermarks.

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use gongshang_domain::monitor::facts::{
     CoverAtAccident, OverlappingEnrolments, PaidAfterLifeEvent, PersonDay, PersonInjuries,
     PlatformMonth, PlatformPayout, SameAccident, UnitCases, UnitClassCases, UnitDisabilityClaims,
-    UnitWageMonth,
+    UnitOrderIndustry, UnitWageMonth,
 };
 use gongshang_domain::monitor::grading::{GradingSubject, SubjectCounts};
 use gongshang_domain::monitor::sample::{Drawn, Population};
@@ -176,9 +176,22 @@ pub struct AlertFilter {
 pub struct FactFilter {
     /// hours_in_day's `max_span_hours`, in minutes; `None` skips the rule.
     pub max_span_minutes: Option<i64>,
+    /// industry_class_vs_orders' window of orders; `None` skips the rule.
+    pub orders_window: Option<OrdersWindow>,
     /// An incremental run's window: only the facts touching the rows of
     /// each table with `since < id <= until` (`None`: every fact).
     pub scope: Option<FactScope>,
+}
+
+/// The orders industry_class_vs_orders reads: those of the days `from` to
+/// `to` (inclusive), of the people enrolled in the window by units rated in
+/// a class under `below_class` (the highest class of an order industry: a
+/// unit rated there or higher cannot be below its people's orders).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct OrdersWindow {
+    pub from: Date,
+    pub to: Date,
+    pub below_class: i64,
 }
 
 /// The rows an incremental run covers, by table (ids after `since`, up to
@@ -227,6 +240,14 @@ impl FactScope {
              UNION SELECT u.credit_code FROM enrollments e JOIN units u ON u.id = e.unit_id WHERE {}",
             self.window("cases", "id"),
             self.window("enrollments", "e.id")
+        )
+    }
+
+    /// The units (ids) of new enrolments.
+    fn enrolling_units(&self) -> String {
+        format!(
+            "SELECT unit_id FROM enrollments WHERE {} AND unit_id IS NOT NULL",
+            self.window("enrollments", "id")
         )
     }
 
@@ -781,6 +802,77 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
             .push((c.text(3)?.to_owned(), c.parsed(4, "accident_date", date)?));
     }
     facts.unit_class_cases.extend(by_class.into_values());
+    // The people each unit enrolled in the window who took orders then, by
+    // the industry holding more than half of each one's orders ('' when
+    // none does), with the three with the most orders
+    // (industry_class_vs_orders). One statement: the orders of the window
+    // are counted per person and industry in the database, each person's
+    // main industry ranked there, and the people counted per unit and
+    // industry; no order and no person comes back. It reads every order of
+    // the window (orders are keyed by platform and order id), so an
+    // incremental run looks again only at the units of new enrolments, and
+    // at nothing when none was enrolled: the run after each order import
+    // stays as fast as before, and new orders of people already enrolled
+    // wait for the nightly full run (DESIGN.md).
+    let orders_scope = scope.is_none_or(|s| s.changed("enrollments"));
+    if let (Some(w), true) = (filter.orders_window, orders_scope) {
+        for r in db.rows(
+            "gathering units' people by the industry of their orders",
+            // The people are joined back to their units through the
+            // indexes of people and enrolments (one enrolment per person and
+            // unit: the lowest id of those in the window), not through a
+            // second scan of a subquery: SQLite joins two subqueries by a
+            // nested loop.
+            &format!("WITH counted AS ( \
+                SELECT o.resident_id AS person, o.industry AS industry, CAST(COUNT(*) AS BIGINT) AS n \
+                FROM orders o WHERE o.day >= $1 AND o.day <= $2 AND o.resident_id IN ( \
+                    SELECT pe.resident_id FROM enrollments e JOIN units u ON u.id = e.unit_id JOIN people pe ON pe.id = e.person_id \
+                    WHERE e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $1) AND u.industry_class < $3 {scope}) \
+                GROUP BY o.resident_id, o.industry), \
+             ranked AS ( \
+                SELECT person, industry, n, CAST(SUM(n) OVER (PARTITION BY person) AS BIGINT) AS total, \
+                       ROW_NUMBER() OVER (PARTITION BY person ORDER BY n DESC, industry) AS r \
+                FROM counted), \
+             main AS ( \
+                SELECT person, CASE WHEN 2 * n > total THEN industry ELSE '' END AS industry, \
+                       CASE WHEN 2 * n > total THEN n ELSE total END AS n \
+                FROM ranked WHERE r = 1), \
+             grouped AS ( \
+                SELECT u.credit_code AS unit, u.industry_class AS class, m.industry AS industry, m.person AS person, m.n AS n, \
+                       ROW_NUMBER() OVER (PARTITION BY u.credit_code, m.industry ORDER BY m.n DESC, m.person) AS k \
+                FROM main m JOIN people pe ON pe.resident_id = m.person \
+                JOIN enrollments e ON e.person_id = pe.id JOIN units u ON u.id = e.unit_id \
+                WHERE e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $1) AND u.industry_class < $3 {scope} \
+                  AND e.id = (SELECT MIN(e2.id) FROM enrollments e2 WHERE e2.person_id = e.person_id AND e2.unit_id = e.unit_id \
+                              AND e2.start_date <= $2 AND (e2.end_date IS NULL OR e2.end_date >= $1))) \
+             SELECT unit, class, industry, CAST(COUNT(*) AS BIGINT), CAST(SUM(n) AS BIGINT), \
+                    MAX(CASE WHEN k = 1 THEN person END), MAX(CASE WHEN k = 1 THEN n END), \
+                    MAX(CASE WHEN k = 2 THEN person END), MAX(CASE WHEN k = 2 THEN n END), \
+                    MAX(CASE WHEN k = 3 THEN person END), MAX(CASE WHEN k = 3 THEN n END) \
+             FROM grouped GROUP BY unit, class, industry ORDER BY unit, industry",
+             scope = only(&|s| format!("AND e.unit_id IN ({})", s.enrolling_units()))),
+            &[t(w.from), t(w.to), i(w.below_class)],
+        )? {
+            let c = Cols::new(&r);
+            let mut examples = Vec::new();
+            for k in 0..3 {
+                if let (Some(person), Some(n)) = (c.opt_text(5 + 2 * k)?, c.opt_int(6 + 2 * k)?) {
+                    examples.push((person.to_owned(), n));
+                }
+            }
+            let industry = c.text(2)?;
+            facts.unit_order_industries.push(UnitOrderIndustry {
+                unit: c.text(0)?.to_owned(),
+                industry_class: c.int(1)?,
+                industry: (!industry.is_empty()).then(|| industry.to_owned()),
+                from: w.from,
+                to: w.to,
+                people: c.int(3)?,
+                orders: c.int(4)?,
+                examples,
+            });
+        }
+    }
     // Declared months beside the stored month totals (order_months is kept
     // by every import).
     for r in db.rows(

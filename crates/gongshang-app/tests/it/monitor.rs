@@ -9,11 +9,11 @@ use gongshang_app::accounts::{Actor, Role, Scope};
 use gongshang_app::cases::FileCaseRequest;
 use gongshang_app::{App, FixedClock, OrderInput, PaymentRequest};
 use gongshang_domain::determination::{ApplicantRole, Ground, MaterialKind};
-use gongshang_domain::ids::{OrderId, PlatformId};
+use gongshang_domain::ids::{OrderId, PlatformId, ResidentId};
 use gongshang_domain::monitor::{AlertCommand, AlertState, Outcome, ReferTo, RunMode, SubjectKind};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
-use gongshang_rules::scheme::OrderIndustry;
+use gongshang_rules::scheme::{Category, OrderIndustry};
 use jiff::civil::date;
 
 use super::{ACTOR, each_backend, enrolled_intern, person, ts};
@@ -779,5 +779,171 @@ fn life_events_and_matching_say_the_monitoring_run_after_them() {
             format!("matching run {}", run.run.id)
         );
         app.fail_monitor_runs_with(None);
+    });
+}
+
+/// A unit rated in `class` (number `n`) enrolling five people from 2025-01-01
+/// (ordinary employees), people `first..first + 5`.
+fn unit_of_five(app: &App, n: u32, class: &str, first: u32) -> (String, Vec<ResidentId>) {
+    let code = super::credit(n, "440106");
+    app.register_unit(
+        &ACTOR,
+        &gongshang_app::UnitInput {
+            credit_code: code.as_str().into(),
+            name: format!("配送站{n}"),
+            kind: "enterprise".into(),
+            region: "440106".into(),
+            industry_class: class.into(),
+            floating_tier: "1.0".into(),
+        },
+    )
+    .unwrap();
+    let people: Vec<ResidentId> = (first..first + 5)
+        .map(|seq| {
+            let p = person(app, "440106", date(1990, 2, 1), seq);
+            app.enroll(
+                &ACTOR,
+                &super::request(
+                    p,
+                    Some(code),
+                    "guangdong.employees",
+                    Category::Employee,
+                    date(2025, 1, 1),
+                ),
+            )
+            .unwrap();
+            p
+        })
+        .collect();
+    (code.as_str().to_owned(), people)
+}
+
+/// Three orders of `industry` for each of `people` on `day` (China time).
+fn import_industry_orders(
+    app: &App,
+    tag: &str,
+    people: &[ResidentId],
+    industry: OrderIndustry,
+    day: &str,
+) {
+    let mut pricer = app.order_pricer().unwrap();
+    let mut records = Vec::new();
+    for (n, p) in people.iter().enumerate() {
+        for k in 0..3 {
+            records.push(
+                pricer
+                    .price(OrderInput {
+                        platform: PlatformId::parse("didi").unwrap(),
+                        order_id: OrderId::parse(&format!("{tag}-{n}-{k}")).unwrap(),
+                        resident_id: *p,
+                        ordered_at: ts(&format!("{day}T0{k}:00:00Z")),
+                        industry,
+                        province: "44".into(),
+                    })
+                    .unwrap(),
+            );
+        }
+    }
+    drop(pricer);
+    let import = app.begin_orders_import(&ACTOR, "orders.csv").unwrap();
+    app.import_orders_batch(&ACTOR, import, &records).unwrap();
+    app.finish_orders_import(&ACTOR, import, records.len() as u64, 0)
+        .unwrap();
+}
+
+/// industry_class_vs_orders through runs on the store: a unit rated in
+/// class 1 whose five people drive for ride hailing (道路运输业, class 5) in
+/// the 90 days up to the run is flagged with the classes, the counts and its
+/// people's orders; a class 1 unit whose people drove only before the
+/// window is not, nor a class 5 unit of drivers; a second run opens
+/// nothing. Once the second unit's people drive again within the window,
+/// the incremental run after the import leaves it (it reads the units of
+/// new enrolments only) and the next full run flags it; a unit enrolled
+/// since the last run is flagged by the incremental run after its people's
+/// orders.
+#[test]
+fn industry_class_vs_orders_fires_through_a_run_on_the_store() {
+    each_backend(|app, clock| {
+        clock.set(ts("2025-12-31T02:00:00Z"));
+        let (station, drivers) = unit_of_five(app, 41, "1", 600);
+        let (earlier, earlier_drivers) = unit_of_five(app, 42, "1", 620);
+        let (_, road) = unit_of_five(app, 43, "5", 640);
+        import_industry_orders(app, "a", &drivers, OrderIndustry::RideHailing, "2025-12-01");
+        // 2025-10-02 is the day before the window (2025-10-03 to 2025-12-31).
+        import_industry_orders(
+            app,
+            "b",
+            &earlier_drivers,
+            OrderIndustry::RideHailing,
+            "2025-10-02",
+        );
+        import_industry_orders(app, "c", &road, OrderIndustry::RideHailing, "2025-12-01");
+        let report = app.run_monitor(&ACTOR).unwrap();
+        assert_eq!(report.facts["industry_class_vs_orders"], 1, "{report:?}");
+        let alerts = app
+            .alerts(&ACTOR, Some("open"), Some("industry_class_vs_orders"), None)
+            .unwrap();
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert_eq!(alerts[0].subject.kind, SubjectKind::Unit);
+        assert_eq!(alerts[0].subject.key, station);
+        let detail = app.alert_detail(&ACTOR, alerts[0].id).unwrap();
+        let flag = &detail.flags[0];
+        assert_eq!(flag.key, format!("{station}/1/5"));
+        assert!(
+            flag.text_en
+                .contains("5 of the people it enrolled took orders, 5 of them"),
+            "{}",
+            flag.text_en
+        );
+        assert!(flag.text_zh.contains("第5类"), "{}", flag.text_zh);
+        assert_eq!(flag.records.len(), 3, "{:?}", flag.records);
+        assert!(flag.records.iter().all(|r| r.kind == "person_orders"
+            && r.key.contains("/ride_hailing/2025-10-03..2025-12-31/3")));
+        // The same data again: nothing new.
+        let again = app.run_monitor(&ACTOR).unwrap();
+        assert_eq!((again.run.flags_new, again.run.alerts_opened), (0, 0));
+        let open_units = || -> Vec<String> {
+            let mut units: Vec<String> = app
+                .alerts(&ACTOR, Some("open"), Some("industry_class_vs_orders"), None)
+                .unwrap()
+                .into_iter()
+                .map(|a| a.subject.key)
+                .collect();
+            units.sort();
+            units
+        };
+        // The second unit's people drive within the window: the incremental
+        // run after the order import does not read orders (no new
+        // enrolment); the nightly full run flags the unit.
+        import_industry_orders(
+            app,
+            "d",
+            &earlier_drivers,
+            OrderIndustry::RideHailing,
+            "2025-12-20",
+        );
+        let runs = app.monitor_runs(&ACTOR, Some(1)).unwrap();
+        assert_eq!(runs[0].mode, RunMode::Incremental);
+        assert_eq!(open_units(), std::slice::from_ref(&station));
+        app.run_monitor(&ACTOR).unwrap();
+        let mut expected = vec![station.clone(), earlier.clone()];
+        expected.sort();
+        assert_eq!(open_units(), expected);
+        // A unit enrolled since the last run: the incremental run after its
+        // people's orders are imported looks at it.
+        let (late, late_drivers) = unit_of_five(app, 44, "1", 660);
+        import_industry_orders(
+            app,
+            "e",
+            &late_drivers,
+            OrderIndustry::IntraCityFreight,
+            "2025-12-30",
+        );
+        let runs = app.monitor_runs(&ACTOR, Some(1)).unwrap();
+        assert_eq!(runs[0].mode, RunMode::Incremental);
+        assert_eq!(runs[0].alerts_opened, 1, "{runs:?}");
+        expected.push(late);
+        expected.sort();
+        assert_eq!(open_units(), expected);
     });
 }

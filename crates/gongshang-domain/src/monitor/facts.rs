@@ -104,6 +104,33 @@ pub struct UnitClassCases {
     pub cases: Vec<(String, Date)>,
 }
 
+/// The people a unit enrolled (an enrolment active in the window) who took
+/// orders in the window, grouped by the order industry holding more than
+/// half of each person's orders there (industry_class_vs_orders). The store
+/// aggregates every order of the window in SQL; one row per unit and
+/// industry, never per order or per person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitOrderIndustry {
+    pub unit: String,
+    /// The risk class 1-8 the unit is rated in (人社部发〔2015〕71号).
+    pub industry_class: i64,
+    /// The order industry as stored (`ride_hailing`, `instant_delivery`,
+    /// `intra_city_freight`); `None` for the people none of whose
+    /// industries holds more than half of their orders.
+    pub industry: Option<String>,
+    /// The window, first and last day inclusive (China days).
+    pub from: Date,
+    pub to: Date,
+    /// Distinct people in this group.
+    pub people: i64,
+    /// Their orders in the window in `industry` (in every industry when
+    /// `industry` is `None`).
+    pub orders: i64,
+    /// A few of these people (resident ids) with their orders in the
+    /// industry, most orders first: the evidence a clerk opens.
+    pub examples: Vec<(String, i64)>,
+}
+
 /// A platform's declared month beside its stored orders of the month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformMonth {
@@ -179,4 +206,6 @@ pub struct MonitorFacts {
     pub paid_after_life_events: Vec<PaidAfterLifeEvent>,
     #[serde(default)]
     pub unit_class_cases: Vec<UnitClassCases>,
+    #[serde(default)]
+    pub unit_order_industries: Vec<UnitOrderIndustry>,
 }

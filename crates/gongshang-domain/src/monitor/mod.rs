@@ -17,6 +17,7 @@
 //! No IO and no clock: the day a run evaluates on is an argument.
 
 pub mod alert;
+pub mod classes;
 pub mod facts;
 pub mod grading;
 pub mod rules;
@@ -30,6 +31,7 @@ pub use alert::{
     AlertCommand, AlertEvent, AlertState, Known, Outcome, PlannedAlert, Precision, ReferTo,
     RunPlan, decide, plan_run, precision,
 };
+pub use classes::OrderIndustryClasses;
 pub use facts::MonitorFacts;
 pub use rules::{RULE_IDS, check_rules, evaluate};
 
@@ -134,7 +136,8 @@ impl fmt::Display for Subject {
 }
 
 /// A stored record a flag fired on: its kind (`case`, `enrolment`,
-/// `payment`, `cover`, `order_day`, `platform_declaration`, `declaration_month`)
+/// `payment`, `cover`, `order_day`, `platform_declaration`, `declaration_month`,
+/// `person_orders`: a person's orders of one industry in a window)
 /// and its key.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RecordRef {

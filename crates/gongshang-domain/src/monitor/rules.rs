@@ -6,10 +6,11 @@ use gongshang_rules::RulesError;
 use gongshang_rules::monitoring::MonitorRule;
 use jiff::ToSpan;
 
+use super::classes::OrderIndustryClasses;
 use super::facts::{
     CoverAtAccident, MonitorFacts, OverlappingEnrolments, PaidAfterLifeEvent, PersonDay,
     PersonInjuries, PlatformMonth, PlatformPayout, SameAccident, UnitCases, UnitClassCases,
-    UnitDisabilityClaims, UnitWageMonth,
+    UnitDisabilityClaims, UnitOrderIndustry, UnitWageMonth,
 };
 use super::{Flag, RecordRef, Subject};
 use crate::error::DomainError;
@@ -28,6 +29,7 @@ pub const RULE_IDS: &[&str] = &[
     "payout_ratio",
     "benefit_after_life_event",
     "industry_class_vs_cases",
+    "industry_class_vs_orders",
 ];
 
 /// The parameters each rule needs.
@@ -45,6 +47,7 @@ fn needs(id: &str) -> &'static [&'static str] {
         "payout_ratio" => &["max_ratio_bp", "min_collected_fen"],
         "benefit_after_life_event" => &["min_overpaid_months"],
         "industry_class_vs_cases" => &["max_class", "min_cases", "window_days", "min_per_thousand"],
+        "industry_class_vs_orders" => &["window_days", "min_people", "min_share_bp"],
         _ => &[],
     }
 }
@@ -79,8 +82,14 @@ pub fn check_rules<'a>(
     Ok(())
 }
 
-/// Every rule of `rules` over `facts`, in rule order then fact order.
-pub fn evaluate(rules: &[&MonitorRule], facts: &MonitorFacts) -> Result<Vec<Flag>, DomainError> {
+/// Every rule of `rules` over `facts`, in rule order then fact order. The
+/// order industries' classes (`classes`, dated parameters in force on the
+/// day of the run) serve `industry_class_vs_orders`.
+pub fn evaluate(
+    rules: &[&MonitorRule],
+    facts: &MonitorFacts,
+    classes: &OrderIndustryClasses,
+) -> Result<Vec<Flag>, DomainError> {
     check_rules(rules.iter().copied())?;
     let mut flags = Vec::new();
     for rule in rules {
@@ -137,6 +146,15 @@ pub fn evaluate(rules: &[&MonitorRule], facts: &MonitorFacts) -> Result<Vec<Flag
                     min_cases: p("min_cases")?,
                     window_days: p("window_days")?,
                     min_per_thousand: p("min_per_thousand")?,
+                },
+            )),
+            "industry_class_vs_orders" => flags.extend(industry_class_vs_orders(
+                rule,
+                &facts.unit_order_industries,
+                classes,
+                OrderClassLimits {
+                    min_people: p("min_people")?,
+                    min_share_bp: p("min_share_bp")?,
                 },
             )),
             "clustered_claims" => flags.extend(clustered_claims(
@@ -603,6 +621,113 @@ pub fn industry_class_vs_cases(
             // The next window starts after this one's cases.
             start += in_window.len();
         }
+    }
+    out
+}
+
+/// The parameters of [`industry_class_vs_orders`] the domain applies (the
+/// rule's `window_days` is applied by the store: the facts hold the orders
+/// of that window only).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct OrderClassLimits {
+    /// People with orders in the window, at least.
+    pub min_people: i64,
+    /// The share of them (basis points) whose orders are mostly in an
+    /// industry of a higher class than the unit's, at least.
+    pub min_share_bp: i64,
+}
+
+/// A unit rated in an industry class lower than the class its people's
+/// orders imply (人社部发〔2015〕71号 rates a unit by its industry; Decree 765
+/// Arts 8-9, 55). Of the people the unit enrolled in the window who took
+/// orders there, at least `min_people`, at least `min_share_bp` have more
+/// than half of their orders in an industry whose class
+/// ([`OrderIndustryClasses`]) is above the unit's. The implied class is the
+/// class of most of those people (the higher on a tie). One flag per unit,
+/// its class and the implied class, so that a run each day finds it known
+/// until the unit is rated again. An industry with no class counts toward
+/// none; so do people with no industry holding most of their orders.
+pub fn industry_class_vs_orders(
+    rule: &MonitorRule,
+    facts: &[UnitOrderIndustry],
+    classes: &OrderIndustryClasses,
+    limits: OrderClassLimits,
+) -> Vec<Flag> {
+    let mut by_unit: std::collections::BTreeMap<&str, Vec<&UnitOrderIndustry>> =
+        std::collections::BTreeMap::new();
+    for f in facts {
+        by_unit.entry(f.unit.as_str()).or_default().push(f);
+    }
+    let mut out = Vec::new();
+    for (unit, rows) in by_unit {
+        let unit_class = rows[0].industry_class;
+        let (from, to) = (rows[0].from, rows[0].to);
+        let with_orders: i64 = rows.iter().map(|r| r.people).sum();
+        // (row, its order industry's division and class) for the rows above
+        // the unit's class.
+        let mut above: Vec<(&UnitOrderIndustry, &super::classes::OrderIndustryClass)> = rows
+            .iter()
+            .filter_map(|r| {
+                let c = classes.of(r.industry.as_deref()?)?;
+                (c.class > unit_class).then_some((*r, c))
+            })
+            .collect();
+        let above_people: i64 = above.iter().map(|(r, _)| r.people).sum();
+        if with_orders < limits.min_people.max(1)
+            || i128::from(above_people) * 10_000
+                < i128::from(with_orders) * i128::from(limits.min_share_bp)
+            || above.is_empty()
+        {
+            continue;
+        }
+        // The implied class: the class of most of those people.
+        let mut people_by_class: std::collections::BTreeMap<i64, i64> =
+            std::collections::BTreeMap::new();
+        for (r, c) in &above {
+            *people_by_class.entry(c.class).or_default() += r.people;
+        }
+        let implied = people_by_class
+            .iter()
+            .max_by_key(|(class, people)| (**people, **class))
+            .map_or(unit_class, |(class, _)| *class);
+        above.sort_by(|a, b| {
+            (b.0.people, a.0.industry.as_deref()).cmp(&(a.0.people, b.0.industry.as_deref()))
+        });
+        let mut records = Vec::new();
+        let mut parts_zh = Vec::new();
+        let mut parts_en = Vec::new();
+        for (r, c) in &above {
+            let label = c.industry.label_zh();
+            let name = super::classes::stored_name(c.industry);
+            parts_zh.push(format!(
+                "{label}（国民经济行业大类{}，第{}类）{}人、{}单",
+                c.division, c.class, r.people, r.orders
+            ));
+            parts_en.push(format!(
+                "{label} {name} (division {}, class {}): {} people, {} orders",
+                c.division, c.class, r.people, r.orders
+            ));
+            for (person, orders) in &r.examples {
+                records.push(RecordRef::new(
+                    "person_orders",
+                    format!("{person}/{name}/{from}..{to}/{orders}"),
+                ));
+            }
+        }
+        out.push(flag(
+            rule,
+            Subject::unit(unit),
+            format!("{unit}/{unit_class}/{implied}"),
+            records,
+            format!(
+                "按第{unit_class}类行业参保的单位，{from}至{to}其参保人员中{with_orders}人在平台接单，其中{above_people}人的订单主要属于风险类别更高的行业（{}），对应第{implied}类",
+                parts_zh.join("；")
+            ),
+            format!(
+                "a unit rated in industry class {unit_class}: from {from} to {to}, {with_orders} of the people it enrolled took orders, {above_people} of them mostly in industries of a higher class ({}), implying class {implied}",
+                parts_en.join("; ")
+            ),
+        ));
     }
     out
 }

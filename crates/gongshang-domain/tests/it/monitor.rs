@@ -5,11 +5,12 @@
 
 use gongshang_domain::monitor::facts::{
     CoverAtAccident, OverlappingEnrolments, PersonDay, PersonInjuries, PlatformMonth,
-    PlatformPayout, SameAccident, UnitCases, UnitClassCases, UnitDisabilityClaims, UnitWageMonth,
+    PlatformPayout, SameAccident, UnitCases, UnitClassCases, UnitDisabilityClaims,
+    UnitOrderIndustry, UnitWageMonth,
 };
 use gongshang_domain::monitor::{
-    AlertCommand, AlertState, Known, MonitorFacts, Outcome, ReferTo, SubjectKind, check_rules,
-    decide, evaluate, plan_run, precision,
+    AlertCommand, AlertState, Known, MonitorFacts, OrderIndustryClasses, Outcome, ReferTo,
+    SubjectKind, check_rules, decide, evaluate, plan_run, precision,
 };
 use gongshang_rules::monitoring::MonitorRule;
 use jiff::civil::{Date, date};
@@ -20,9 +21,14 @@ fn rules() -> Vec<&'static MonitorRule> {
     policy().monitor_rules_on(date(2026, 1, 1)).collect()
 }
 
+/// The order industries' classes shipped for the same day.
+fn classes() -> OrderIndustryClasses {
+    OrderIndustryClasses::on(policy(), date(2026, 1, 1)).expect("every order industry has a class")
+}
+
 /// Runs every shipped rule over `facts` and returns the keys of the flags of `rule`.
 fn fired(rule: &str, facts: &MonitorFacts) -> Vec<String> {
-    evaluate(&rules(), facts)
+    evaluate(&rules(), facts, &classes())
         .expect("the shipped rules evaluate")
         .into_iter()
         .filter(|f| f.rule_id == rule)
@@ -394,7 +400,7 @@ fn an_alert_opens_at_the_rules_threshold_and_a_second_run_opens_nothing() {
         });
     }
     let rules = rules();
-    let flags = evaluate(&rules, &facts).unwrap();
+    let flags = evaluate(&rules, &facts, &classes()).unwrap();
     let plan = plan_run(flags.clone(), &rules, &Known::default());
     assert!(plan.new_alerts.is_empty());
     assert_eq!(plan.pending.len(), 2);
@@ -410,7 +416,11 @@ fn an_alert_opens_at_the_rules_threshold_and_a_second_run_opens_nothing() {
         day: date(2025, 8, 3),
         ..day(5 * 60, 23 * 60)
     });
-    let plan = plan_run(evaluate(&rules, &facts).unwrap(), &rules, &known);
+    let plan = plan_run(
+        evaluate(&rules, &facts, &classes()).unwrap(),
+        &rules,
+        &known,
+    );
     assert_eq!(plan.new_alerts.len(), 1);
     assert_eq!(plan.new_alerts[0].subject.kind, SubjectKind::Person);
     assert_eq!(plan.new_alerts[0].flags.len(), 1);
@@ -419,7 +429,11 @@ fn an_alert_opens_at_the_rules_threshold_and_a_second_run_opens_nothing() {
     for f in &plan.new_alerts[0].flags {
         known.flags.insert((f.rule_id.clone(), f.key.clone()));
     }
-    let plan = plan_run(evaluate(&rules, &facts).unwrap(), &rules, &known);
+    let plan = plan_run(
+        evaluate(&rules, &facts, &classes()).unwrap(),
+        &rules,
+        &known,
+    );
     assert!(
         plan.new_alerts.is_empty() && plan.pending.is_empty() && plan.to_open_alerts.is_empty()
     );
@@ -632,6 +646,159 @@ fn industry_class_vs_cases_fires_on_a_low_class_unit_with_many_cases_for_its_siz
     );
 }
 
+/// A unit's people grouped by the industry of most of their orders in the
+/// window (2025-10-03 to 2025-12-31, the 90 days the store reads).
+fn order_group(class: i64, industry: Option<&str>, people: i64) -> UnitOrderIndustry {
+    UnitOrderIndustry {
+        unit: "91440106MA5XXXXX3C".into(),
+        industry_class: class,
+        industry: industry.map(str::to_owned),
+        from: date(2025, 10, 3),
+        to: date(2025, 12, 31),
+        people,
+        orders: people * 40,
+        examples: (0..people.min(3))
+            .map(|n| (format!("44010619900101{n:04}"), 40))
+            .collect(),
+    }
+}
+
+/// industry_class_vs_orders (人社部发〔2015〕71号 rates a unit by its
+/// industry; the classes of the order industries are the dated parameters
+/// monitoring.order_industry.*, the numbers assumed): a class 1 unit whose
+/// 5 people with orders ride for ride hailing (道路运输业, class 5) fires,
+/// and so does a class 1 unit of instant-delivery riders (邮政业, class 2,
+/// assumed); near misses: the unit already rated in class 5, fewer than half
+/// of its people above its class, 4 people, only an industry no order
+/// industry has, or people with no industry holding most of their orders.
+/// The window (orders older than 90 days) is the store's: the app's test
+/// `industry_class_vs_orders_fires_through_a_run_on_the_store` checks it.
+#[test]
+fn industry_class_vs_orders_fires_on_a_unit_rated_below_its_people_s_orders() {
+    check(
+        "industry_class_vs_orders",
+        &[
+            (
+                "class 1, 5 of 5 people mostly ride hailing (class 5)",
+                vec![order_group(1, Some("ride_hailing"), 5)],
+                true,
+            ),
+            (
+                "class 1, 5 of 5 people mostly instant delivery (class 2, assumed)",
+                vec![order_group(1, Some("instant_delivery"), 5)],
+                true,
+            ),
+            (
+                "class 2, 3 freight and 3 instant delivery of 6: exactly half above",
+                vec![
+                    order_group(2, Some("intra_city_freight"), 3),
+                    order_group(2, Some("instant_delivery"), 3),
+                ],
+                true,
+            ),
+            (
+                "near miss: class equal (a class 5 unit of drivers)",
+                vec![order_group(5, Some("ride_hailing"), 8)],
+                false,
+            ),
+            (
+                "near miss: class 2 unit of instant-delivery riders (class 2)",
+                vec![order_group(2, Some("instant_delivery"), 8)],
+                false,
+            ),
+            (
+                "near miss: share below, 2 of 5 above",
+                vec![
+                    order_group(2, Some("ride_hailing"), 2),
+                    order_group(2, Some("instant_delivery"), 3),
+                ],
+                false,
+            ),
+            (
+                "near miss: too few people, 4",
+                vec![order_group(1, Some("ride_hailing"), 4)],
+                false,
+            ),
+            (
+                "near miss: unmapped industry",
+                vec![order_group(1, Some("air_freight"), 6)],
+                false,
+            ),
+            (
+                "near miss: no industry holds most of their orders",
+                vec![
+                    order_group(1, None, 4),
+                    order_group(1, Some("ride_hailing"), 1),
+                ],
+                false,
+            ),
+        ],
+        |f, rows| f.unit_order_industries.extend(rows),
+    );
+}
+
+#[test]
+fn industry_class_vs_orders_names_the_classes_counts_and_example_people() {
+    let mut facts = MonitorFacts::default();
+    facts.unit_order_industries.extend([
+        order_group(1, Some("ride_hailing"), 4),
+        order_group(1, Some("instant_delivery"), 2),
+        order_group(1, None, 1),
+    ]);
+    let flags: Vec<_> = evaluate(&rules(), &facts, &classes())
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.rule_id == "industry_class_vs_orders")
+        .collect();
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    let f = &flags[0];
+    assert_eq!(f.subject.kind, SubjectKind::Unit);
+    // Class 1, implied class 5 (four of the six above are in class 5).
+    assert_eq!(f.key, "91440106MA5XXXXX3C/1/5");
+    assert!(f.text_en.contains("7 of the people"), "{}", f.text_en);
+    assert!(f.text_en.contains("6 of them"), "{}", f.text_en);
+    assert!(f.text_en.contains("division 54, class 5"), "{}", f.text_en);
+    assert!(f.text_zh.contains("第5类"), "{}", f.text_zh);
+    // Three examples of ride hailing, two of instant delivery.
+    assert_eq!(f.records.len(), 5);
+    assert!(f.records.iter().all(|r| r.kind == "person_orders"));
+    assert!(
+        f.records[0]
+            .key
+            .starts_with("440106199001010000/ride_hailing/2025-10-03..2025-12-31"),
+        "{:?}",
+        f.records
+    );
+}
+
+#[test]
+fn every_order_industry_has_a_division_and_a_class_in_force() {
+    let c = classes();
+    for industry in gongshang_domain::monitor::classes::ORDER_INDUSTRIES {
+        let name = gongshang_domain::monitor::classes::stored_name(industry);
+        let e = c.of(name).unwrap_or_else(|| panic!("{name} has a class"));
+        assert!((1..=8).contains(&e.class), "{name}: {e:?}");
+    }
+    assert_eq!(
+        c.of("ride_hailing").map(|e| (e.division, e.class)),
+        Some((54, 5))
+    );
+    assert_eq!(
+        c.of("intra_city_freight").map(|e| (e.division, e.class)),
+        Some((54, 5))
+    );
+    assert_eq!(
+        c.of("instant_delivery").map(|e| (e.division, e.class)),
+        Some((60, 2))
+    );
+    // Before 71号 there is no class: refused, naming the parameter.
+    let err = OrderIndustryClasses::on(policy(), date(2015, 9, 30)).unwrap_err();
+    assert!(
+        err.to_string().contains("monitoring.order_industry"),
+        "{err}"
+    );
+}
+
 fn payout(collected_fen: i64, benefits_fen: i64) -> PlatformPayout {
     PlatformPayout {
         platform: "eleme".into(),
@@ -670,7 +837,7 @@ fn payout_ratio_fires_over_120_percent_of_the_month_s_premiums_mohrss_2025_24_ar
         fired("payout_ratio", &facts),
         vec!["eleme/2026-08".to_owned()]
     );
-    let flag = evaluate(&rules(), &facts)
+    let flag = evaluate(&rules(), &facts, &classes())
         .unwrap()
         .into_iter()
         .find(|f| f.rule_id == "payout_ratio")
@@ -715,7 +882,7 @@ fn benefit_after_life_event_fires_on_months_paid_after_the_event_decree765_art9(
         paid_after_life_events: vec![paid_after("remarriage", 3)],
         ..MonitorFacts::default()
     };
-    let flag = evaluate(&rules(), &facts)
+    let flag = evaluate(&rules(), &facts, &classes())
         .unwrap()
         .into_iter()
         .find(|f| f.rule_id == "benefit_after_life_event")

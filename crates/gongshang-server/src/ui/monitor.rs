@@ -484,6 +484,10 @@ fn record_kind<'a>(ctx: &'a Ctx, kind: &'a str) -> &'a str {
         "overpayment" => ctx.t("多发待遇", "overpayment"),
         "payment" => ctx.t("缴费", "payment"),
         "periodic_benefit" => ctx.t("定期待遇", "periodic benefit"),
+        "person_orders" => ctx.t(
+            "人员订单（身份证号/行业/期间/单数）",
+            "a person's orders (id/industry/period/count)",
+        ),
         "declaration_month" => ctx.t("月度申报", "monthly declaration"),
         "platform_declaration" => ctx.t("平台申报", "platform's declaration"),
         "platform_payout_month" => ctx.t("平台月度支缴", "platform's month of payouts"),

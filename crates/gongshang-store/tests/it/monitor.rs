@@ -439,6 +439,7 @@ fn an_incremental_scope_reads_the_order_days_of_the_batches_past_the_watermark()
         let long = |scope: Option<FactScope>| -> Vec<(String, jiff::civil::Date)> {
             s.monitor_facts(&FactFilter {
                 max_span_minutes: Some(16 * 60),
+                orders_window: None,
                 scope,
             })
             .unwrap()
@@ -511,5 +512,147 @@ fn a_watermark_waits_for_a_transaction_that_drew_a_lower_id_to_commit() {
             tx.commit().unwrap();
             assert_eq!(reader.join().unwrap(), (higher, 2));
         });
+    });
+}
+
+/// industry_class_vs_orders' facts: per unit, the people it enrolled who
+/// took orders in the window, by the industry holding more than half of
+/// each one's orders there (none: ''), counted in the database with the
+/// people with the most orders as examples. Orders before the window, people
+/// the unit did not enrol and units rated at or above `below_class` do not
+/// come back.
+#[test]
+fn units_people_are_counted_by_the_industry_of_most_of_their_orders_in_the_window() {
+    use gongshang_rules::scheme::OrderIndustry;
+    use gongshang_store::monitor::{FactScope, OrdersWindow};
+    each_backend(|db| {
+        let s = &*db.store;
+        for person in 1..=4 {
+            enrolled(s, 1, person, "guangdong.employees");
+        }
+        enrolled(s, 2, 5, "guangdong.employees");
+        let mut n = 0;
+        let mut batch = Vec::new();
+        let mut add = |person: u32, day: jiff::civil::Date, industry: OrderIndustry, count: u32| {
+            for _ in 0..count {
+                n += 1;
+                let mut o = order_at("meituan", n, person, day, 10, 0);
+                o.industry = industry;
+                batch.push(o);
+            }
+        };
+        let inside = d(2025, 3, 20);
+        // Person 1: 3 ride hailing of 4: ride hailing.
+        add(1, inside, OrderIndustry::RideHailing, 3);
+        add(1, inside, OrderIndustry::InstantDelivery, 1);
+        // Person 2: 2 and 2: no industry holds most.
+        add(2, inside, OrderIndustry::RideHailing, 2);
+        add(2, d(2025, 3, 10), OrderIndustry::InstantDelivery, 2);
+        // Person 3: freight, all the day before the window.
+        add(3, d(2025, 3, 9), OrderIndustry::IntraCityFreight, 5);
+        // Person 4: one delivery on the window's last day.
+        add(4, d(2025, 3, 31), OrderIndustry::InstantDelivery, 1);
+        // Person 5 of unit 2; person 6 enrolled by nobody.
+        add(5, inside, OrderIndustry::RideHailing, 2);
+        add(6, inside, OrderIndustry::RideHailing, 9);
+        let import = s
+            .begin_import("orders", "classes.csv", ACTOR, now())
+            .unwrap();
+        s.import_orders(&batch, import, ACTOR, now()).unwrap();
+        let window = OrdersWindow {
+            from: d(2025, 3, 10),
+            to: d(2025, 3, 31),
+            below_class: 5,
+        };
+        let gather = |window: OrdersWindow, scope: Option<FactScope>| {
+            s.monitor_facts(&FactFilter {
+                max_span_minutes: None,
+                orders_window: Some(window),
+                scope,
+            })
+            .unwrap()
+            .unit_order_industries
+            .into_iter()
+            .map(|f| {
+                (
+                    f.unit,
+                    f.industry_class,
+                    f.industry,
+                    f.people,
+                    f.orders,
+                    f.examples,
+                )
+            })
+            .collect::<Vec<_>>()
+        };
+        let p = |n: u32| resident(n).to_string();
+        let (u1, u2) = (credit(1).to_string(), credit(2).to_string());
+        assert_eq!(
+            gather(window, None),
+            [
+                (u1.clone(), 2, None, 1, 4, vec![(p(2), 4)]),
+                (
+                    u1.clone(),
+                    2,
+                    Some("instant_delivery".to_owned()),
+                    1,
+                    1,
+                    vec![(p(4), 1)]
+                ),
+                (
+                    u1.clone(),
+                    2,
+                    Some("ride_hailing".to_owned()),
+                    1,
+                    3,
+                    vec![(p(1), 3)]
+                ),
+                (
+                    u2.clone(),
+                    2,
+                    Some("ride_hailing".to_owned()),
+                    1,
+                    2,
+                    vec![(p(5), 2)]
+                ),
+            ]
+        );
+        // A unit rated at the highest class of an order industry or above
+        // is not read.
+        let none = OrdersWindow {
+            below_class: 2,
+            ..window
+        };
+        assert!(gather(none, None).is_empty());
+        // An incremental run reads nothing after nothing new, nor after an
+        // order batch alone (the nightly full run reads those); after a
+        // new enrolment, the enrolling unit's people.
+        let marks = s.monitor_watermarks().unwrap();
+        let nothing_new = FactScope {
+            since: marks.clone(),
+            until: marks.clone(),
+        };
+        assert!(gather(window, Some(nothing_new)).is_empty());
+        let mut before = marks.clone();
+        before.insert("order_batch_days".into(), 0);
+        let after_batch = FactScope {
+            since: before,
+            until: marks.clone(),
+        };
+        assert!(gather(window, Some(after_batch)).is_empty());
+        enrolled(s, 2, 6, "guangdong.employees");
+        let after_enrolment = FactScope {
+            since: marks,
+            until: s.monitor_watermarks().unwrap(),
+        };
+        let unit_2: Vec<_> = gather(window, Some(after_enrolment))
+            .into_iter()
+            .map(|(unit, _, industry, people, orders, _)| (unit, industry, people, orders))
+            .collect();
+        // Person 6's nine ride-hailing orders now count for unit 2.
+        assert_eq!(
+            unit_2,
+            [(u2.clone(), Some("ride_hailing".to_owned()), 2, 11)]
+        );
     });
 }
