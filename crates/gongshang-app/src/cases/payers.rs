@@ -438,6 +438,7 @@ impl App {
                     bill_id: b.status.bill_id,
                     period: b.status.period.clone(),
                     due_date: b.status.due_date,
+                    deferred_to: None,
                     amount: b.status.amount,
                     payments: b
                         .payments
