@@ -418,7 +418,8 @@ impl App {
 
     /// The unit's arrears on `day` in `scheme` (Social Insurance Law Art
     /// 41): its monthly bills due before the day with their payments and
-    /// late fees, read by `gongshang_rules::arrears::arrears_on`.
+    /// late fees and the deferrals in force (缓缴), read by
+    /// `gongshang_rules::arrears::arrears_on`.
     fn arrears_on(
         &self,
         unit: &CreditCode,
@@ -430,6 +431,9 @@ impl App {
             return Ok(None);
         }
         let fees = self.store.late_fees_of_unit(unit)?;
+        // An approved deferral (缓缴) makes a deferred month's bill due by
+        // its repayment day (人社部发〔2022〕31号: no arrears before it).
+        let deferrals = self.deferrals_in_force(Some(unit))?;
         let bills: Vec<UnitBill> = bills
             .into_iter()
             .map(|b| {
@@ -438,7 +442,7 @@ impl App {
                     bill_id: b.status.bill_id,
                     period: b.status.period.clone(),
                     due_date: b.status.due_date,
-                    deferred_to: None,
+                    deferred_to: deferrals.deferred_to(&b.status),
                     amount: b.status.amount,
                     payments: b
                         .payments
