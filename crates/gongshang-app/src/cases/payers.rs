@@ -90,18 +90,23 @@ impl Art62Finding {
                 let bills: Vec<String> = a
                     .bills
                     .iter()
-                    .map(|b| {
-                        if zh {
-                            format!(
-                                "{}月（缴费期限{}，事故当日欠缴{}元）",
-                                b.period, b.due_date, b.outstanding_on_accident
-                            )
-                        } else {
-                            format!(
-                                "{} (due {}, {} yuan owed on the accident day)",
-                                b.period, b.due_date, b.outstanding_on_accident
-                            )
-                        }
+                    .map(|b| match (zh, b.deferred_to) {
+                        (true, None) => format!(
+                            "{}月（缴费期限{}，事故当日欠缴{}元）",
+                            b.period, b.due_date, b.outstanding_on_accident
+                        ),
+                        (true, Some(repay_by)) => format!(
+                            "{}月（缓缴，应于{}前补缴，事故当日欠缴{}元）",
+                            b.period, repay_by, b.outstanding_on_accident
+                        ),
+                        (false, None) => format!(
+                            "{} (due {}, {} yuan owed on the accident day)",
+                            b.period, b.due_date, b.outstanding_on_accident
+                        ),
+                        (false, Some(repay_by)) => format!(
+                            "{} (deferred, to be repaid by {}, {} yuan owed on the accident day)",
+                            b.period, repay_by, b.outstanding_on_accident
+                        ),
                     })
                     .collect();
                 let mut out = if zh {
