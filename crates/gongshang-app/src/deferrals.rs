@@ -58,15 +58,22 @@ pub struct DeferralRevocationRequest {
 
 /// The deferrals in force that bills are read against.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct DeferralsInForce {
+pub struct DeferralsInForce {
     rows: Vec<DeferralRow>,
 }
 
 impl DeferralsInForce {
+    /// Of the rows as read (revoked ones are left out).
+    pub fn from_rows(rows: Vec<DeferralRow>) -> DeferralsInForce {
+        DeferralsInForce {
+            rows: rows.into_iter().filter(DeferralRow::in_force).collect(),
+        }
+    }
+
     /// The repayment day of `status`'s deferral: a unit's monthly bill (its
     /// reference is the month's, the unit's and the scheme's) of a month a
     /// deferral in force of that unit and scheme covers; none otherwise.
-    pub(crate) fn deferred_to(&self, status: &BillStatus) -> Option<Date> {
+    pub fn deferred_to(&self, status: &BillStatus) -> Option<Date> {
         let unit = status.unit?;
         let month = Month::parse(&status.period).ok()?;
         let covering: Vec<Deferral> = self
@@ -83,7 +90,7 @@ impl DeferralsInForce {
     }
 
     /// The day the bill is due in fact (`gongshang_rules::deferral::effective_due_date`).
-    pub(crate) fn effective_due(&self, status: &BillStatus) -> Date {
+    pub fn effective_due(&self, status: &BillStatus) -> Date {
         deferral::effective_due_date(status.due_date, self.deferred_to(status))
     }
 }

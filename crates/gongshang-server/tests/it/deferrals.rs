@@ -92,3 +92,71 @@ fn mohrss_2022_16_the_api_records_a_deferral_and_the_fund_pays() {
         );
     });
 }
+
+/// The unit's page: the clerk records a deferral (months with no bill of
+/// the demo's, so no other test's arrears move), a refused repayment day is
+/// shown at its field with what was typed, and revokes it; the unit sees
+/// the section without the forms.
+#[test]
+fn mohrss_2022_16_the_clerk_records_and_revokes_a_deferral_on_the_unit_s_page() {
+    use crate::common::{get, location, post, sign_in};
+    let clerk = sign_in("clerk");
+    let unit = sign_in("unit");
+    let mine = location(&get("/units/mine", &unit));
+    let page = get(&format!("{mine}?lang=en"), &clerk).body;
+    assert!(page.contains("data-action=\"record_deferral\""), "{page}");
+    let scheme = page
+        .split("id=\"deferral-scheme\"")
+        .nth(1)
+        .and_then(|s| s.split("<option value=\"").nth(2))
+        .and_then(|s| s.split('"').next())
+        .expect("a scheme the unit enrols in")
+        .to_owned();
+    let send = |repay_by: &str| {
+        post(
+            &format!("{mine}/deferrals"),
+            &clerk,
+            &[
+                ("scheme_id", scheme.as_str()),
+                ("first_period", "2020-01"),
+                ("last_period", "2020-02"),
+                ("repay_by", repay_by),
+                ("instrument", "人社厅发〔2022〕16号"),
+                ("approved_on", "2020-01-10"),
+            ],
+        )
+    };
+    let r = send("2020-02-15");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"repay_by-error\""), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"2020-02-15\""),
+        "what was typed is kept"
+    );
+    let r = send("2020-06-30");
+    assert_eq!(location(&r), format!("{mine}#deferrals"));
+    let page = get(&format!("{mine}?lang=en"), &clerk).body;
+    assert!(page.contains("id=\"deferral-table\""), "{page}");
+    assert!(page.contains("2020-06-30"), "{page}");
+    let own = get(&mine, &unit).body;
+    assert!(own.contains("id=\"deferrals\""), "{own}");
+    assert!(!own.contains("data-action=\"record_deferral\""));
+    let id = page
+        .split("name=\"deferral_id\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the revocation form")
+        .to_owned();
+    let r = post(
+        &format!("{mine}/deferral-revocations"),
+        &clerk,
+        &[
+            ("deferral_id", id.as_str()),
+            ("revoked_on", "2020-03-01"),
+            ("reason", "recorded in error"),
+        ],
+    );
+    assert_eq!(location(&r), format!("{mine}#deferrals"));
+    let page = get(&format!("{mine}?lang=en"), &clerk).body;
+    assert!(page.contains("revoked 2020-03-01"), "{page}");
+}
