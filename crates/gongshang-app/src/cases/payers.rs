@@ -96,7 +96,7 @@ impl Art62Finding {
                             b.period, b.due_date, b.outstanding_on_accident
                         ),
                         (true, Some(repay_by)) => format!(
-                            "{}月（缓缴，应于{}前补缴，事故当日欠缴{}元）",
+                            "{}月（缓缴，补缴截止日{}，事故当日欠缴{}元）",
                             b.period, repay_by, b.outstanding_on_accident
                         ),
                         (false, None) => format!(

@@ -119,16 +119,16 @@ fn mohrss_2022_31_repaid_within_the_window_owes_no_late_fee() {
         let (u, _, _, bill) = arrears_case(app, 72);
         app.record_deferral(
             &ACTOR,
-            &deferral(u, "2025-01", "2025-03", date(2025, 6, 30)),
+            &deferral(u, "2025-01", "2025-03", date(2026, 7, 31)),
         )
         .unwrap();
-        clock.set(ts("2025-06-20T02:00:00Z"));
+        clock.set(ts("2026-07-20T02:00:00Z"));
         pay(
             app,
             bill.bill_id,
             "deferred-72",
             bill.amount,
-            date(2025, 6, 20),
+            date(2026, 7, 20),
         );
         assert!(app.late_fees_of_unit(&ACTOR, &u).unwrap().is_empty());
     });
@@ -152,18 +152,27 @@ fn mohrss_2022_31_an_accident_after_the_repayment_day_with_the_bill_unpaid_is_ar
         assert_eq!(arrears.bills[0].due_date, bill.due_date);
         assert_eq!(arrears.bills[0].deferred_to, Some(date(2025, 3, 5)));
         assert_eq!(arrears.settled_on, None);
+        let payers = app.case_payers(&ACTOR, &number).unwrap();
+        let why = payers
+            .finding
+            .unwrap()
+            .why(gongshang_app::Lang::Zh)
+            .unwrap();
+        assert!(why.contains("缓缴，补缴截止日2025-03-05"), "{why}");
 
-        clock.set(ts("2025-03-25T02:00:00Z"));
+        assert_eq!(bill.due_date, date(2025, 2, 17));
+        clock.set(ts("2026-07-10T02:00:00Z"));
         pay(
             app,
             bill.bill_id,
             "deferred-73",
             bill.amount,
-            date(2025, 3, 25),
+            date(2026, 7, 10),
         );
         let fees = app.late_fees_of_unit(&ACTOR, &u).unwrap();
         assert_eq!(fees.len(), 1);
-        assert_eq!(fees[0].assessed, fee_by_hand(bill.amount.fen(), 20));
+        assert_eq!(fees[0].assessments[0].days, 492);
+        assert_eq!(fees[0].assessed, fee_by_hand(bill.amount.fen(), 492));
         assert_eq!(fees[0].assessments[0].due_date, date(2025, 3, 5));
 
         clock.set(ts("2026-07-15T02:00:00Z"));
