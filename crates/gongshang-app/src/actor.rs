@@ -281,10 +281,13 @@ pub enum Action {
     /// Record a unit's (or platform's) payment of the late fees assessed on
     /// a bill it paid late.
     RecordLateFeePayment,
+    // 人社厅发〔2022〕16号, 人社部发〔2022〕31号
+    /// Record (or revoke) an approved deferral of a unit's premiums (缓缴).
+    RecordDeferral,
 }
 
 impl Action {
-    pub const ALL: [Action; 95] = [
+    pub const ALL: [Action; 96] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -402,6 +405,7 @@ impl Action {
         Action::RecordAdvanceRecovery,
         Action::EndMonthlyAdvance,
         Action::RecordLateFeePayment,
+        Action::RecordDeferral,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -511,6 +515,7 @@ impl Action {
             Action::RecordAdvanceRecovery => "record a repayment of an advance",
             Action::EndMonthlyAdvance => "end an advance's monthly payments",
             Action::RecordLateFeePayment => "record a payment of late fees",
+            Action::RecordDeferral => "record or revoke a deferral of premiums",
         }
     }
 }
@@ -701,6 +706,9 @@ impl Role {
             // Late fees are money received, like a payment (Social Insurance
             // Law Art 86).
             RecordLateFeePayment => matches!(self, Clerk | Administrator),
+            // A deferral (缓缴) is the agency's approval, recorded by its
+            // clerks as they record payments; never by the unit it favours.
+            RecordDeferral => matches!(self, Clerk | Administrator),
             PayAdvance => matches!(self, Reviewer | Administrator),
         }
     }

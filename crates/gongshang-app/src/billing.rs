@@ -667,32 +667,60 @@ impl App {
             .collect())
     }
 
-    /// Bills due before `as_of` with something outstanding.
+    /// Bills due before `as_of` with something outstanding. A bill of a
+    /// month under an approved deferral (缓缴) is due by its repayment day:
+    /// it is no arrears until then ("缓缴、补缴期间认定为正常缴费状态，不得作欠费
+    /// 处理").
     pub fn arrears(&self, actor: &Actor, as_of: Date) -> Result<Vec<BillStatus>, AppError> {
+        Ok(self
+            .arrears_with_due_days(actor, as_of)?
+            .into_iter()
+            .map(|(b, _)| b)
+            .collect())
+    }
+
+    /// The arrears on `as_of` with each bill's effective due day (its own,
+    /// or its deferral's repayment day).
+    fn arrears_with_due_days(
+        &self,
+        actor: &Actor,
+        as_of: Date,
+    ) -> Result<Vec<(BillStatus, Date)>, AppError> {
         actor.authorize(Action::ReadArrears)?;
-        Ok(self.store.arrears(as_of)?)
+        let bills = self.store.arrears(as_of)?;
+        let deferrals = self.deferrals_in_force(None)?;
+        Ok(bills
+            .into_iter()
+            .map(|b| {
+                let due = deferrals.effective_due(&b);
+                (b, due)
+            })
+            .filter(|(_, due)| *due < as_of)
+            .collect())
     }
 
     /// The bills in arrears with the late fee each has run up by `as_of`
     /// (工伤保险条例 Art 62(1), 社会保险法 Art 86: 0.05% a day of what is
     /// outstanding, from the day after the due date; issue 17). A unit's
     /// bills only: a worker's own days are bought before they start.
-    /// Whether the platform pilot charges the same fee was not verified.
+    /// Whether the platform pilot charges the same fee was not verified. A
+    /// deferred month's bill (缓缴) runs its fee from the day after its
+    /// repayment day (人社厅发〔2022〕16号, 人社部发〔2022〕31号).
     pub fn arrears_with_late_fees(
         &self,
         actor: &Actor,
         as_of: Date,
     ) -> Result<Vec<(BillStatus, Money)>, AppError> {
-        let bills = self.arrears(actor, as_of)?;
+        let bills = self.arrears_with_due_days(actor, as_of)?;
         let rate = self
             .policy
             .at("national", "contribution.late_fee_daily_rate", as_of)?
             .rate();
         Ok(bills
             .into_iter()
-            .map(|b| {
+            .map(|(b, due)| {
                 let fee = if b.unit.is_some() {
-                    gongshang_rules::late_fee::late_fee(b.outstanding, b.due_date, as_of, rate)
+                    gongshang_rules::late_fee::late_fee(b.outstanding, due, as_of, rate)
                 } else {
                     Money::ZERO
                 };

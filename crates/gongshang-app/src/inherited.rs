@@ -149,7 +149,11 @@ impl App {
             .at("national", "contribution.late_fee_daily_rate", today)?
             .rate();
         let running = if status.outstanding > Money::ZERO {
-            gongshang_rules::late_fee::late_fee(status.outstanding, status.due_date, today, rate)
+            // from the effective due day: a deferral's (缓缴) repayment day
+            let due = self
+                .deferrals_in_force(status.unit.as_ref())?
+                .effective_due(status);
+            gongshang_rules::late_fee::late_fee(status.outstanding, due, today, rate)
         } else {
             Money::ZERO
         };

@@ -69,7 +69,14 @@ impl App {
             return Ok(None);
         }
         let received_on = coverage::date_in_china(self.now());
-        let days = gongshang_rules::late_fee::days_late(status.due_date, received_on);
+        // A deferred month's bill (缓缴) is due by its repayment day: the
+        // deferral and the repayment window are free of late fees
+        // (人社厅发〔2022〕16号, 人社部发〔2022〕31号).
+        let deferred_to = self
+            .deferrals_in_force(status.unit.as_ref())?
+            .deferred_to(status);
+        let due = gongshang_rules::deferral::effective_due_date(status.due_date, deferred_to);
+        let days = gongshang_rules::late_fee::days_late(due, received_on);
         if days == 0 {
             return Ok(None);
         }
@@ -78,8 +85,7 @@ impl App {
             .at("national", "contribution.late_fee_daily_rate", received_on)?
             .rate();
         let settled = req.amount.min(status.outstanding);
-        let amount =
-            gongshang_rules::late_fee::late_fee(settled, status.due_date, received_on, rate);
+        let amount = gongshang_rules::late_fee::late_fee(settled, due, received_on, rate);
         if amount.fen() <= 0 {
             return Ok(None);
         }
@@ -94,9 +100,14 @@ impl App {
             amount,
             days,
             daily_rate: rate,
-            due_date: status.due_date,
+            due_date: due,
             assessed_on: received_on,
-            basis: LATE_FEE_BASIS.to_owned(),
+            basis: match deferred_to {
+                Some(repay_by) => format!(
+                    "{LATE_FEE_BASIS}；缓缴至{repay_by}，自其次日起计（人社厅发〔2022〕16号、人社部发〔2022〕31号）；deferred to {repay_by}, counted from the day after"
+                ),
+                None => LATE_FEE_BASIS.to_owned(),
+            },
             ledger: tx,
         }))
     }

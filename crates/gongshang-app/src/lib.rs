@@ -14,6 +14,7 @@ pub mod cases;
 pub mod clock;
 mod coverage;
 pub mod database;
+pub mod deferrals;
 pub mod error;
 pub mod export;
 pub mod fund;

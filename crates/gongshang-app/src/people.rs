@@ -42,9 +42,12 @@ pub struct UnitOverview {
     pub unit: Unit,
     pub enrolled: u64,
     pub bills: Vec<BillRow>,
-    /// The sum outstanding on its bills past their due date.
+    /// The sum outstanding on its bills past their due date (a deferred
+    /// month's bill (缓缴): past its repayment day).
     pub arrears: Money,
     pub outstanding: Money,
+    /// Its deferrals in force, to read its bills' due days against.
+    pub deferrals: crate::deferrals::DeferralsInForce,
 }
 
 /// One person of a unit's declaration: the enrolment, the name, and the
@@ -251,13 +254,14 @@ impl App {
             ..ListQuery::default()
         })?;
         bills.reverse();
+        let deferrals = self.deferrals_in_force(Some(unit_code))?;
         let mut arrears = Money::ZERO;
         let mut outstanding = Money::ZERO;
         for b in &bills {
             outstanding = outstanding
                 .checked_add(b.status.outstanding)
                 .unwrap_or(outstanding);
-            if b.status.due_date < today {
+            if deferrals.effective_due(&b.status) < today {
                 arrears = arrears.checked_add(b.status.outstanding).unwrap_or(arrears);
             }
         }
@@ -270,6 +274,7 @@ impl App {
             bills,
             arrears,
             outstanding,
+            deferrals,
         })
     }
 

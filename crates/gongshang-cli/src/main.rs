@@ -200,7 +200,7 @@ enum Command {
         #[command(flatten)]
         out: cases_cmds::Out,
     },
-    /// Units changing and workers lent out (Regulations Arts 43-44, Order 56 Art 6): succession, liability, secondment, posting, agreement; an uninsured unit's back-payment and who pays (Art 62): back-payment, payers
+    /// Units changing and workers lent out (Regulations Arts 43-44, Order 56 Art 6): succession, liability, secondment, posting, agreement; an uninsured unit's back-payment and who pays (Art 62): back-payment, payers; a deferral of premiums (缓缴): defer, deferrals, revoke-deferral
     Unit {
         #[command(subcommand)]
         command: unit_cmds::UnitCmd,

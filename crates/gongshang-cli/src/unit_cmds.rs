@@ -6,7 +6,9 @@
 //! unit's back-payment of its uninsured period and who pays a case's items
 //! (Regulations Art 62(2)-(3): `back-payment record|list`, `payers`); the
 //! late fees assessed on bills paid late and their payment (Social
-//! Insurance Law Art 86: `late-fees list|pay`).
+//! Insurance Law Art 86: `late-fees list|pay`); an approved deferral of
+//! premiums (缓缴; 人社厅发〔2022〕16号, 人社部发〔2022〕31号: `defer`,
+//! `deferrals`, `revoke-deferral`).
 
 use gongshang_app::liability::{
     LiabilityQuery, LiabilityView, SecondmentRequest, SuccessionRequest, SuspensionRequest,
@@ -69,6 +71,46 @@ pub enum UnitCmd {
     LateFees {
         #[command(subcommand)]
         command: LateFeeCmd,
+    },
+    /// Record an approved deferral of the unit's premiums (缓缴; 人社厅发〔2022〕16号, 人社部发〔2022〕31号):
+    /// the bills of --from..--to are due by --repay-by, no arrears and no late fee before it
+    Defer {
+        /// The unit's credit code
+        #[arg(long)]
+        unit: String,
+        /// A scheme billed monthly to the unit
+        #[arg(long, default_value = "national.employees")]
+        scheme: String,
+        /// The first deferred bill period
+        #[arg(long, value_name = "YYYY-MM")]
+        from: gongshang_domain::Month,
+        /// The last deferred bill period
+        #[arg(long, value_name = "YYYY-MM")]
+        to: gongshang_domain::Month,
+        /// The day by which the deferred premiums must be repaid (after --to)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        repay_by: Date,
+        /// The instrument it rests on, e.g. 人社厅发〔2022〕16号
+        #[arg(long)]
+        instrument: String,
+        /// The day the agency approved it [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        approved_on: Option<Date>,
+    },
+    /// A unit's deferrals of premiums, revoked ones included
+    Deferrals {
+        /// The unit's credit code
+        unit: String,
+    },
+    /// Revoke a recorded deferral: its bills are read by their own due dates again
+    RevokeDeferral {
+        /// The deferral's id
+        id: i64,
+        /// The day of the decision revoking it [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<Date>,
+        #[arg(long)]
+        reason: String,
     },
     /// What the unit owes the fund on advances of its cases (Social Insurance Law Art 41)
     AdvanceDebts {
@@ -451,6 +493,30 @@ fn print_back_payment(r: &gongshang_app::cases::BackPaymentRow, zh: bool) {
     );
 }
 
+fn print_deferral(r: &gongshang_app::deferrals::DeferralRow, zh: bool) {
+    println!(
+        "{} {} {} {}..{} {} {} {} {} {}",
+        r.id,
+        r.unit.as_str(),
+        r.scheme_id,
+        r.first_period,
+        r.last_period,
+        if zh { "缓缴至" } else { "repay by" },
+        r.repay_by,
+        r.instrument,
+        r.approved_on,
+        r.recorded_by
+    );
+    if let Some(v) = &r.revocation {
+        println!(
+            "  {} {} {}",
+            if zh { "已撤销" } else { "revoked on" },
+            v.revoked_on,
+            v.reason
+        );
+    }
+}
+
 fn print_late_fees(b: &gongshang_app::model::BillLateFees, zh: bool) {
     println!(
         "{} {} {} {} {} {} {} {} {} {}",
@@ -810,6 +876,57 @@ pub fn run(cmd: &UnitCmd, out: &Out) -> Result<(), CliError> {
                 }
             }
         },
+        UnitCmd::Defer {
+            unit,
+            scheme,
+            from,
+            to,
+            repay_by,
+            instrument,
+            approved_on,
+        } => {
+            let req = gongshang_app::deferrals::DeferralRequest {
+                unit: credit("unit", unit)?,
+                scheme_id: scheme
+                    .trim()
+                    .parse()
+                    .map_err(|e| CliError(format!("scheme: {e}")))?,
+                first_period: *from,
+                last_period: *to,
+                repay_by: *repay_by,
+                instrument: instrument.clone(),
+                approved_on: approved_on.unwrap_or_else(|| app.today()),
+            };
+            let row = app.record_deferral(&actor, &req)?;
+            if out.json {
+                json(&row);
+            } else {
+                print_deferral(&row, zh);
+            }
+        }
+        UnitCmd::Deferrals { unit } => {
+            let rows = app.deferrals_of_unit(&actor, &credit("unit", unit)?)?;
+            if out.json {
+                json(&rows);
+            } else {
+                for r in &rows {
+                    print_deferral(r, zh);
+                }
+            }
+        }
+        UnitCmd::RevokeDeferral { id, on, reason } => {
+            let req = gongshang_app::deferrals::DeferralRevocationRequest {
+                deferral_id: *id,
+                revoked_on: on.unwrap_or_else(|| app.today()),
+                reason: reason.clone(),
+            };
+            let row = app.revoke_deferral(&actor, &req)?;
+            if out.json {
+                json(&row);
+            } else {
+                print_deferral(&row, zh);
+            }
+        }
         UnitCmd::BackPayment { command } => match command {
             BackPaymentCmd::Record {
                 unit,

@@ -28,6 +28,10 @@
 //!   on it paid; the day is the last of those payments. A late fee not (yet)
 //!   assessed is not waited for (the house assesses it with each late
 //!   payment, `gongshang-app`'s `late_fees.rs`).
+//! - A bill of a month under an approved deferral (缓缴, [`crate::deferral`])
+//!   is due by the deferral's repayment day: it is in arrears only on a day
+//!   after that (人社部发〔2022〕31号 and its notices: "缓缴、补缴期间认定为正常
+//!   缴费状态，不得作欠费处理").
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -48,12 +52,24 @@ pub struct UnitBill {
     pub bill_id: i64,
     /// `YYYY-MM`.
     pub period: String,
+    /// The bill's own due date.
     pub due_date: Date,
+    /// The repayment day of an approved deferral of the bill's month
+    /// ([`crate::deferral::deferred_to`]); none when not deferred.
+    pub deferred_to: Option<Date>,
     pub amount: Money,
     pub payments: Vec<DatedPayment>,
     /// Every late fee assessed on the bill (Social Insurance Law Art 86).
     pub late_fees_assessed: Money,
     pub late_fee_payments: Vec<DatedPayment>,
+}
+
+impl UnitBill {
+    /// The day it is due in fact: its own due date, or its deferral's
+    /// repayment day ([`crate::deferral::effective_due_date`]).
+    pub fn effective_due_date(&self) -> Date {
+        crate::deferral::effective_due_date(self.due_date, self.deferred_to)
+    }
 }
 
 /// A bill in arrears on the accident day.
@@ -62,6 +78,10 @@ pub struct BillInArrears {
     pub bill_id: i64,
     pub period: String,
     pub due_date: Date,
+    /// The repayment day of the deferral the bill was under (缓缴): it was
+    /// in arrears from the day after that, not after `due_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deferred_to: Option<Date>,
     pub amount: Money,
     /// What was still owed of it at the start of the accident day.
     pub outstanding_on_accident: Money,
@@ -103,12 +123,13 @@ fn day_paid_in_full(payments: &[DatedPayment], amount: Money) -> Option<Date> {
 
 /// Whether the unit was in arrears on `accident_day` with its `bills`
 /// (Social Insurance Law Art 41; Regulations Art 62(2)): the bills due
-/// before the day not fully paid before it, and the day all of them and
+/// before the day (by their effective due day: a deferred bill's is its
+/// repayment day) not fully paid before it, and the day all of them and
 /// their late fees were settled (Art 62(3)). None: no bill was in arrears.
 pub fn arrears_on(bills: &[UnitBill], accident_day: Date) -> Option<Arrears> {
     let mut out: Vec<BillInArrears> = Vec::new();
     for b in bills {
-        if b.due_date >= accident_day || b.amount <= Money::ZERO {
+        if b.effective_due_date() >= accident_day || b.amount <= Money::ZERO {
             continue;
         }
         let paid_before: i64 = b
@@ -135,6 +156,7 @@ pub fn arrears_on(bills: &[UnitBill], accident_day: Date) -> Option<Arrears> {
             bill_id: b.bill_id,
             period: b.period.clone(),
             due_date: b.due_date,
+            deferred_to: b.deferred_to,
             amount: b.amount,
             outstanding_on_accident: Money::from_fen(b.amount.fen() - paid_before),
             paid_in_full_on,
@@ -176,6 +198,7 @@ mod tests {
             bill_id: id,
             period: period.to_owned(),
             due_date: due,
+            deferred_to: None,
             amount: Money::from_fen(100_000),
             payments: paid.to_vec(),
             late_fees_assessed: Money::ZERO,

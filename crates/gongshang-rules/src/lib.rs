@@ -22,6 +22,7 @@ pub mod benefits;
 pub mod billing;
 pub mod case;
 pub mod contribution;
+pub mod deferral;
 pub mod error;
 pub mod late_fee;
 pub mod life_table;

@@ -23,6 +23,7 @@ pub mod back_payments;
 pub mod cancellations;
 pub mod cases;
 pub mod db;
+pub mod deferrals;
 pub mod engine;
 mod epoch_watch;
 pub mod error;
@@ -71,6 +72,7 @@ pub use cases::{
     CaseStore, MatchingStore, MedicalStore, MissingWorkerStore, RecurrenceStore, RecusalStore,
     RevisionStore, StaffStore, StopReportStore,
 };
+pub use deferrals::{DeferralRevocation, DeferralRow, DeferralStore, NewDeferral};
 pub use engine::{BillingStore, CoverageStore, LedgerStore, OrderStore, RegistryStore};
 pub use error::StoreError;
 pub use fund::FundStore;
@@ -120,6 +122,7 @@ pub trait Store:
     + MedicalStore
     + StopReportStore
     + BackPaymentStore
+    + DeferralStore
     + AdvanceStore
     + RegistrationStore
     + CreditStore

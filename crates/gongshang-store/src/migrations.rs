@@ -352,6 +352,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0400_unverified_suspensions.sql"),
         postgres: include_str!("../migrations/postgres/0400_unverified_suspensions.sql"),
     },
+    // 人社厅发〔2022〕16号, 人社部发〔2022〕31号: an approved deferral of a unit's
+    // premiums (缓缴) and its revocation.
+    Migration {
+        version: 410,
+        name: "premium_deferrals",
+        sqlite: include_str!("../migrations/sqlite/0410_premium_deferrals.sql"),
+        postgres: include_str!("../migrations/postgres/0410_premium_deferrals.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

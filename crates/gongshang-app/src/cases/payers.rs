@@ -90,18 +90,23 @@ impl Art62Finding {
                 let bills: Vec<String> = a
                     .bills
                     .iter()
-                    .map(|b| {
-                        if zh {
-                            format!(
-                                "{}月（缴费期限{}，事故当日欠缴{}元）",
-                                b.period, b.due_date, b.outstanding_on_accident
-                            )
-                        } else {
-                            format!(
-                                "{} (due {}, {} yuan owed on the accident day)",
-                                b.period, b.due_date, b.outstanding_on_accident
-                            )
-                        }
+                    .map(|b| match (zh, b.deferred_to) {
+                        (true, None) => format!(
+                            "{}月（缴费期限{}，事故当日欠缴{}元）",
+                            b.period, b.due_date, b.outstanding_on_accident
+                        ),
+                        (true, Some(repay_by)) => format!(
+                            "{}月（缓缴，补缴截止日{}，事故当日欠缴{}元）",
+                            b.period, repay_by, b.outstanding_on_accident
+                        ),
+                        (false, None) => format!(
+                            "{} (due {}, {} yuan owed on the accident day)",
+                            b.period, b.due_date, b.outstanding_on_accident
+                        ),
+                        (false, Some(repay_by)) => format!(
+                            "{} (deferred, to be repaid by {}, {} yuan owed on the accident day)",
+                            b.period, repay_by, b.outstanding_on_accident
+                        ),
                     })
                     .collect();
                 let mut out = if zh {
@@ -418,7 +423,8 @@ impl App {
 
     /// The unit's arrears on `day` in `scheme` (Social Insurance Law Art
     /// 41): its monthly bills due before the day with their payments and
-    /// late fees, read by `gongshang_rules::arrears::arrears_on`.
+    /// late fees and the deferrals in force (缓缴), read by
+    /// `gongshang_rules::arrears::arrears_on`.
     fn arrears_on(
         &self,
         unit: &CreditCode,
@@ -430,6 +436,9 @@ impl App {
             return Ok(None);
         }
         let fees = self.store.late_fees_of_unit(unit)?;
+        // An approved deferral (缓缴) makes a deferred month's bill due by
+        // its repayment day (人社部发〔2022〕31号: no arrears before it).
+        let deferrals = self.deferrals_in_force(Some(unit))?;
         let bills: Vec<UnitBill> = bills
             .into_iter()
             .map(|b| {
@@ -438,6 +447,7 @@ impl App {
                     bill_id: b.status.bill_id,
                     period: b.status.period.clone(),
                     due_date: b.status.due_date,
+                    deferred_to: deferrals.deferred_to(&b.status),
                     amount: b.status.amount,
                     payments: b
                         .payments

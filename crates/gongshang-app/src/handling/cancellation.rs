@@ -122,6 +122,9 @@ impl App {
         // Regulations Art 43(1) (issue 17): bills a successor took over are
         // its debts, no longer this unit's; those this unit took over are.
         let (passed_on, taken_over) = self.debts_moved(unit)?;
+        // A deferred month's premium (缓缴) is owed, but its late fee runs
+        // only after the repayment day.
+        let deferrals = self.deferrals_in_force(Some(unit))?;
         for d in &taken_over {
             let status = self.store.bill_status(d.bill_id)?;
             let (premiums, late_fees) = self.bill_owes_today(&status)?;
@@ -149,8 +152,12 @@ impl App {
                     .premiums
                     .checked_add(s.outstanding)
                     .unwrap_or(owed.premiums);
-                let fee =
-                    gongshang_rules::late_fee::late_fee(s.outstanding, s.due_date, today, rate);
+                let fee = gongshang_rules::late_fee::late_fee(
+                    s.outstanding,
+                    deferrals.effective_due(s),
+                    today,
+                    rate,
+                );
                 owed.late_fees = owed.late_fees.checked_add(fee).unwrap_or(owed.late_fees);
             }
             match page.last() {

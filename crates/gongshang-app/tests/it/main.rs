@@ -4,6 +4,7 @@
 
 mod advances;
 mod cases;
+mod deferrals;
 mod events;
 mod fund;
 mod handling;

@@ -122,6 +122,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::EndMonthlyAdvance, "c a"),
     // Social Insurance Law Art 86; Regulations Art 62(1)
     (Action::RecordLateFeePayment, "c a"),
+    // 人社厅发〔2022〕16号, 人社部发〔2022〕31号
+    (Action::RecordDeferral, "c a"),
     (Action::RecordStopReport, "c a"),
     (Action::ReadStopReports, "c r a"),
     (Action::ReceiveRegistration, "c a u"),
@@ -403,6 +405,38 @@ fn every_use_case_asks_the_table_for_its_action() {
                         amount: yuan("1"),
                         paid_on: date(2025, 6, 30),
                         idempotency_key: "k".into(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::RecordDeferral,
+            "record_deferral",
+            Box::new(move |a, x| {
+                ok(a.record_deferral(
+                    x,
+                    &gongshang_app::deferrals::DeferralRequest {
+                        unit: credit(9, "440106"),
+                        scheme_id: "guangdong.employees".parse().unwrap(),
+                        first_period: month,
+                        last_period: month,
+                        repay_by: date(2099, 12, 31),
+                        instrument: "人社厅发〔2022〕16号".into(),
+                        approved_on: date(2020, 1, 1),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::RecordDeferral,
+            "revoke_deferral",
+            Box::new(|a, x| {
+                ok(a.revoke_deferral(
+                    x,
+                    &gongshang_app::deferrals::DeferralRevocationRequest {
+                        deferral_id: 999_999,
+                        revoked_on: date(2020, 1, 1),
+                        reason: "r".into(),
                     },
                 ))
             }),

@@ -1092,3 +1092,125 @@ fn order15_art_8_the_end_monthly_command_takes_the_month_and_why() {
     assert!(!none.status.success());
     assert!(stderr(&none).contains("GS-NONE"), "{}", stderr(&none));
 }
+
+/// 人社厅发〔2022〕16号, 人社部发〔2022〕31号: `unit defer` records an approved
+/// deferral of a unit's premiums (2022-04 to 2023-03, repaid by
+/// 2023-12-31) with who recorded it; a repayment day inside the deferred
+/// months is refused naming the field; `unit deferrals` lists it and
+/// `unit revoke-deferral` revokes it once.
+#[test]
+fn mohrss_2022_16_a_deferral_recorded_on_the_command_line_is_listed_and_revoked_once() {
+    let dir = TempDir::new("deferral");
+    let db = dir.path("g.db");
+    let db = s(&db);
+    ok(gongshang(&[
+        "synth",
+        "registry",
+        "--units",
+        "3",
+        "--people",
+        "5",
+        "--seed",
+        "7",
+        "--out",
+        s(&dir.0),
+    ]));
+    ok(gongshang(&["db", "init", "--db", db]));
+    for kind in ["units", "people", "enrollments"] {
+        ok(gongshang(&[
+            "import",
+            kind,
+            s(&dir.path(&format!("{kind}.csv"))),
+            "--db",
+            db,
+            "--actor",
+            "tester",
+        ]));
+    }
+    let enrollments = std::fs::read_to_string(dir.path("enrollments.csv")).unwrap();
+    let line = enrollments
+        .lines()
+        .skip(1)
+        .find(|l| l.contains(",employee,"))
+        .unwrap();
+    let fields: Vec<&str> = line.split(',').collect();
+    let (unit, scheme) = (fields[1], fields[2]);
+    let defer = |repay_by: &str| {
+        gongshang(&[
+            "unit",
+            "defer",
+            "--unit",
+            unit,
+            "--scheme",
+            scheme,
+            "--from",
+            "2022-04",
+            "--to",
+            "2023-03",
+            "--repay-by",
+            repay_by,
+            "--instrument",
+            "人社厅发〔2022〕16号",
+            "--approved-on",
+            "2022-05-10",
+            "--db",
+            db,
+            "--actor",
+            "tester",
+            "--lang",
+            "en",
+        ])
+    };
+    let early = defer("2023-03-15");
+    assert!(!early.status.success());
+    assert!(
+        String::from_utf8_lossy(&early.stderr).contains("repay_by"),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+    let out = ok(defer("2023-12-31"));
+    assert!(
+        out.contains("2022-04..2023-03 repay by 2023-12-31"),
+        "{out}"
+    );
+    let id = out.split_whitespace().next().unwrap().to_owned();
+    assert!(
+        !defer("2023-12-31").status.success(),
+        "months in force twice"
+    );
+    let list = |lang: &str| {
+        ok(gongshang(&[
+            "unit",
+            "deferrals",
+            unit,
+            "--db",
+            db,
+            "--lang",
+            lang,
+        ]))
+    };
+    let listed = list("en");
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.contains("tester"), "{listed}");
+    let revoke = || {
+        gongshang(&[
+            "unit",
+            "revoke-deferral",
+            &id,
+            "--on",
+            "2022-06-01",
+            "--reason",
+            "recorded for the wrong unit",
+            "--db",
+            db,
+            "--actor",
+            "tester",
+            "--lang",
+            "en",
+        ])
+    };
+    let out = ok(revoke());
+    assert!(out.contains("revoked on 2022-06-01"), "{out}");
+    assert!(!revoke().status.success(), "once");
+    assert!(list("zh").contains("已撤销"));
+}

@@ -10,6 +10,7 @@
 mod advance;
 mod article_map;
 mod contribution;
+mod deferral;
 mod legal_cases;
 mod missing_and_repeat;
 mod policy_loader;

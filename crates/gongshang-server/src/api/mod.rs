@@ -11,6 +11,7 @@ pub mod bills;
 pub mod calculate;
 pub mod cases;
 pub mod coverage;
+pub mod deferrals;
 pub mod enrollment;
 pub mod fund;
 pub mod handling;
@@ -66,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(liability::router())
         .merge(inherited::router())
         .merge(payers::router())
+        .merge(deferrals::router())
         .merge(advances::router())
         .merge(revisions::router())
         .merge(benefits::router())

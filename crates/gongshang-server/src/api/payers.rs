@@ -166,8 +166,11 @@ pub struct PayerLineView {
 pub struct ArrearsBillView {
     /// YYYY-MM: the month billed.
     pub period: String,
-    /// YYYY-MM-DD.
+    /// YYYY-MM-DD: the bill's own due date.
     pub due_date: String,
+    /// YYYY-MM-DD: the repayment day of the approved deferral (缓缴) the
+    /// bill was under; it was in arrears only after that day.
+    pub deferred_to: Option<String>,
     /// Yuan.
     pub amount: String,
     /// Yuan still owed at the start of the accident day.
@@ -252,6 +255,7 @@ impl From<&CasePayers> for CasePayersView {
                         .map(|b| ArrearsBillView {
                             period: b.period.clone(),
                             due_date: b.due_date.to_string(),
+                            deferred_to: b.deferred_to.map(|d| d.to_string()),
                             amount: b.amount.to_string(),
                             outstanding_on_accident: b.outstanding_on_accident.to_string(),
                             paid_in_full_on: b.paid_in_full_on.map(|d| d.to_string()),

@@ -99,6 +99,18 @@ pub fn bill_table(
     rows: &[BillRow],
     tickets: &[gongshang_app::model::TicketRow],
 ) -> Markup {
+    bill_table_deferred(ctx, state, rows, tickets, None)
+}
+
+/// The bills, a bill of a month under an approved deferral (缓缴) shown as
+/// deferred with its repayment day, and in arrears only after it.
+pub fn bill_table_deferred(
+    ctx: &Ctx,
+    state: &AppState,
+    rows: &[BillRow],
+    tickets: &[gongshang_app::model::TicketRow],
+    deferrals: Option<&gongshang_app::deferrals::DeferralsInForce>,
+) -> Markup {
     let today = state.app.today();
     html! {
         div.table-wrap {
@@ -116,7 +128,9 @@ pub fn bill_table(
                 tbody {
                     @for b in rows {
                         @let s = &b.status;
-                        @let late = s.outstanding.fen() > 0 && s.due_date < today;
+                        @let deferred_to = deferrals.and_then(|d| d.deferred_to(s));
+                        @let due = gongshang_rules::deferral::effective_due_date(s.due_date, deferred_to);
+                        @let late = s.outstanding.fen() > 0 && due < today;
                         tr {
                             td { code { (s.reference) } br; span.tag.grey { (bill_kind(ctx.lang, b.kind)) }
                                 br; (super::tickets::tickets_of_subject(ctx, tickets, "bill", &s.reference)) }
@@ -132,6 +146,9 @@ pub fn bill_table(
                             td.num { (yuan(s.outstanding)) }
                             td {
                                 (s.due_date) (provisional_tag(ctx.lang, s.due_provisional)) " "
+                                @if let Some(repay_by) = deferred_to {
+                                    span.tag.grey.deferred { (ctx.t("缓缴，补缴截止 ", "deferred, repay by ")) (repay_by) } " "
+                                }
                                 @if late { span.tag.bad { (ctx.t("欠费", "in arrears")) } }
                                 @else if s.outstanding.fen() == 0 { span.tag { (ctx.t("已结清", "paid")) } }
                                 @else { span.tag.warn { (ctx.t("待缴", "open")) } }

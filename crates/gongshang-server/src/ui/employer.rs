@@ -284,7 +284,8 @@ fn body(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
                         tbody {
                             @for b in &o.bills {
                                 @let st = &b.status;
-                                @let late = st.outstanding.fen() > 0 && st.due_date < today;
+                                @let deferred_to = o.deferrals.deferred_to(st);
+                                @let late = st.outstanding.fen() > 0 && o.deferrals.effective_due(st) < today;
                                 tr id=(format!("bill-{}", st.bill_id)) {
                                     td data-label=(ctx.t("期间", "Period")) { (st.period) }
                                     td data-label=(ctx.t("方案", "Scheme")) { (state.app.scheme_name(&b.scheme_id, ctx.zh())) }
@@ -292,6 +293,9 @@ fn body(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
                                     td.num data-label=(ctx.t("未缴", "Outstanding")) { (yuan(st.outstanding)) }
                                     td data-label=(ctx.t("缴费期限", "Due")) {
                                         (st.due_date) " "
+                                        @if let Some(repay_by) = deferred_to {
+                                            span.tag.grey.deferred { (ctx.t("缓缴，补缴截止 ", "deferred, repay by ")) (repay_by) } " "
+                                        }
                                         @if late { span.tag.bad { (ctx.t("已逾期", "overdue")) } }
                                         @else if st.outstanding.fen() == 0 { span.tag { (ctx.t("已结清", "paid")) } }
                                         @else { span.tag.warn { (ctx.t("待缴", "to pay")) } }

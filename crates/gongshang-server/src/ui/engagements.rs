@@ -49,6 +49,8 @@ pub fn router() -> Router<AppState> {
         .route("/units/{id}/debt-takeover", post(take_over_debts))
         .route("/units/{id}/cancellation", post(cancel_unit))
         .route("/units/{id}/late-fees", post(pay_late_fee))
+        .route("/units/{id}/deferrals", post(record_deferral))
+        .route("/units/{id}/deferral-revocations", post(revoke_deferral))
 }
 
 /// Every field of the section's forms as typed; `form` names the form
@@ -95,6 +97,14 @@ pub struct ChangeForm {
     amount: String,
     paid_on: String,
     idempotency_key: String,
+    scheme_id: String,
+    first_period: String,
+    last_period: String,
+    repay_by: String,
+    instrument: String,
+    approved_on: String,
+    revoked_on: String,
+    deferral_id: String,
 }
 
 impl ChangeForm {
@@ -554,6 +564,174 @@ async fn pay_late_fee(
         app.record_late_fee_payment(actor, &req).map(drop)
     })
     .await
+}
+
+fn month_field(field: &'static str, text: &str) -> Result<gongshang_domain::Month, AppError> {
+    gongshang_domain::Month::parse(text.trim()).map_err(|_| {
+        AppError::invalid(
+            field,
+            format!("{:?} is not a month like 2022-04", text.trim()),
+        )
+    })
+}
+
+async fn record_deferral(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    unit_change(
+        state,
+        ctx,
+        id,
+        "deferral".into(),
+        "deferrals",
+        f,
+        |app, actor, d, f| {
+            let req = gongshang_app::deferrals::DeferralRequest {
+                unit: d.unit.credit_code,
+                scheme_id: f
+                    .scheme_id
+                    .trim()
+                    .parse()
+                    .map_err(|_| AppError::invalid("scheme_id", "is empty; choose a scheme"))?,
+                first_period: month_field("first_period", &f.first_period)?,
+                last_period: month_field("last_period", &f.last_period)?,
+                repay_by: date_field("repay_by", &f.repay_by)?,
+                instrument: f.instrument.clone(),
+                approved_on: date_field("approved_on", &f.approved_on)?,
+            };
+            app.record_deferral(actor, &req).map(drop)
+        },
+    )
+    .await
+}
+
+async fn revoke_deferral(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    let form = format!("deferral_revocation:{}", f.deferral_id.trim());
+    unit_change(state, ctx, id, form, "deferrals", f, |app, actor, d, f| {
+        // the unit's own deferral only, from its page
+        let deferral_id = id_field("deferral_id", &f.deferral_id)?;
+        let rows = app.deferrals_of_unit(actor, &d.unit.credit_code)?;
+        if !rows.iter().any(|r| r.id == deferral_id) {
+            return Err(AppError::invalid(
+                "deferral_id",
+                format!("deferral {deferral_id} is not this unit's"),
+            ));
+        }
+        let req = gongshang_app::deferrals::DeferralRevocationRequest {
+            deferral_id,
+            revoked_on: date_field("revoked_on", &f.revoked_on)?,
+            reason: f.reason.clone(),
+        };
+        app.revoke_deferral(actor, &req).map(drop)
+    })
+    .await
+}
+
+/// The unit's deferrals of premiums (缓缴; 人社厅发〔2022〕16号, 人社部发
+/// 〔2022〕31号), and for a clerk the form to record one and a form to
+/// revoke each in force. `schemes`: the schemes the unit enrols in.
+pub fn deferral_section(
+    ctx: &Ctx,
+    unit_id: i64,
+    deferrals: &[gongshang_app::deferrals::DeferralRow],
+    schemes: &[(String, String)],
+    failed: Failed,
+) -> Markup {
+    let may = ctx.viewer.may(Action::RecordDeferral);
+    if deferrals.is_empty() && !may {
+        return html! {};
+    }
+    let mine = failed_of(failed, "deferral");
+    let e = mine.map(|(e, _)| e);
+    let v = |get: fn(&ChangeForm) -> &str| mine.map_or("", |(_, f)| get(f));
+    html! {
+        section #deferrals {
+            h2 { (ctx.t("缓缴", "Deferrals of premiums")) }
+            p.muted { (ctx.t(
+                "经批准缓缴的月份，应在补缴截止日前补缴：缓缴、补缴期间视为正常缴费，不作欠费处理，免收滞纳金，不影响职工享受工伤保险待遇；逾期未补缴的，自补缴截止日次日起计欠费和滞纳金（人社厅发〔2022〕16号、人社部发〔2022〕31号）。撤销后该缓缴视为未批准。",
+                "The premiums of approved deferred months are repaid by the repayment day: during the deferral and the repayment window the unit is in good standing, no arrears, no late fee, and its workers' benefits are the fund's; not repaid by then, arrears and late fees run from the day after (人社厅发〔2022〕16号, 人社部发〔2022〕31号). A revoked deferral counts as never approved."
+            )) }
+            @if !deferrals.is_empty() {
+                div.table-wrap { table #deferral-table {
+                    thead { tr {
+                        th { (ctx.t("方案", "Scheme")) }
+                        th { (ctx.t("缓缴月份", "Months")) }
+                        th { (ctx.t("补缴截止日", "Repay by")) }
+                        th { (ctx.t("依据", "Instrument")) }
+                        th { (ctx.t("批准日期", "Approved")) }
+                        th { (ctx.t("登记人", "Recorded by")) }
+                        th { (ctx.t("状态", "Status")) }
+                    } }
+                    tbody { @for r in deferrals {
+                        tr id=(format!("deferral-{}", r.id)) {
+                            td { code { (r.scheme_id) } }
+                            td { (r.first_period) " — " (r.last_period) }
+                            td { (r.repay_by) }
+                            td { (r.instrument) }
+                            td { (r.approved_on) }
+                            td { (r.recorded_by) }
+                            td {
+                                @if let Some(x) = &r.revocation {
+                                    span.tag.warn { (ctx.t("已撤销 ", "revoked ")) (x.revoked_on) } " " (x.reason)
+                                } @else {
+                                    span.tag { (ctx.t("有效", "in force")) }
+                                }
+                            }
+                        }
+                    } }
+                } }
+            }
+            @if may {
+                @for r in deferrals.iter().filter(|r| r.in_force()) {
+                    @let name = format!("deferral_revocation:{}", r.id);
+                    @let mine = failed_of(failed, &name);
+                    @let e = mine.map(|(e, _)| e);
+                    @let on_id = format!("deferral-revoked-on-{}", r.id);
+                    @let reason_id = format!("deferral-reason-{}", r.id);
+                    details.action id=(format!("deferral-revoke-{}", r.id)) open[mine.is_some()] {
+                        summary { (ctx.t("撤销缓缴：", "Revoke the deferral: ")) (r.first_period) " — " (r.last_period) }
+                        form method="post" action=(format!("/units/{unit_id}/deferral-revocations")) novalidate {
+                            (session::csrf_field(ctx))
+                            input type="hidden" name="deferral_id" value=(r.id);
+                            (at_form(ctx, &["revoked_on", "reason", "deferral_id"], e))
+                            (Input::date(&on_id, "revoked_on", ctx.t("撤销日期", "Day revoked"), mine.map_or("", |(_, f)| f.revoked_on.as_str())).required().render(ctx, e))
+                            (Input::text(&reason_id, "reason", ctx.t("撤销理由", "Reason"), mine.map_or("", |(_, f)| f.reason.as_str())).required().max(200).render(ctx, e))
+                            button type="submit" data-action="revoke_deferral" { (ctx.t("撤销缓缴", "Revoke")) }
+                        }
+                    }
+                }
+                details.action #deferral-form open[mine.is_some()] {
+                    summary { (ctx.t("登记经批准的缓缴", "Record an approved deferral")) }
+                    form method="post" action=(format!("/units/{unit_id}/deferrals")) novalidate {
+                        (session::csrf_field(ctx))
+                        (at_form(ctx, &["scheme_id", "first_period", "last_period", "repay_by", "instrument", "approved_on"], e))
+                        label for="deferral-scheme" { (ctx.t("保障方案", "Scheme")) }
+                        select id="deferral-scheme" name="scheme_id" required aria-invalid=[invalid(e, "scheme_id")] {
+                            option value="" { (ctx.t("请选择", "Choose")) }
+                            @for (id, name) in schemes {
+                                option value=(id) selected[v(|f| &f.scheme_id) == id] { (name) }
+                            }
+                        }
+                        (at_field(ctx, "scheme_id", e))
+                        (Input::text("deferral-first", "first_period", ctx.t("缓缴起始月份（如 2022-04）", "First deferred month (e.g. 2022-04)"), v(|f| &f.first_period)).required().max(7).render(ctx, e))
+                        (Input::text("deferral-last", "last_period", ctx.t("缓缴截止月份（如 2023-03）", "Last deferred month (e.g. 2023-03)"), v(|f| &f.last_period)).required().max(7).render(ctx, e))
+                        (Input::date("deferral-repay-by", "repay_by", ctx.t("补缴截止日", "Repay by"), v(|f| &f.repay_by)).required().render(ctx, e))
+                        (Input::text("deferral-instrument", "instrument", ctx.t("缓缴依据（文件）", "Instrument"), v(|f| &f.instrument)).required().max(200).render(ctx, e))
+                        (Input::date("deferral-approved-on", "approved_on", ctx.t("批准缓缴日期", "Day approved"), v(|f| &f.approved_on)).required().render(ctx, e))
+                        button.primary type="submit" data-action="record_deferral" { (ctx.t("登记缓缴", "Record the deferral")) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The late fees assessed on the unit's bills paid late (Social Insurance

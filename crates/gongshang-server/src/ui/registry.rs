@@ -200,6 +200,13 @@ pub(super) async fn unit_page(
                 } else {
                     Vec::new()
                 };
+            // 人社厅发〔2022〕16号, 人社部发〔2022〕31号: its deferrals (缓缴).
+            let deferrals =
+                if actor.may(Action::ReadBills) && actor.reaches_unit(Some(&d.unit.credit_code)) {
+                    app.deferrals_of_unit(&actor, &d.unit.credit_code)?
+                } else {
+                    Vec::new()
+                };
             // Regulations Art 43(1): what it took over from predecessors.
             let inherited =
                 if actor.may(Action::ReadBills) && actor.reaches_unit(Some(&d.unit.credit_code)) {
@@ -215,15 +222,28 @@ pub(super) async fn unit_page(
                 cancelled,
                 late_fees,
                 inherited,
+                deferrals,
             ))
         })
         .await;
     match loaded {
-        Ok((d, successions, registrations, credit, cancelled, late_fees, inherited)) => {
+        Ok((d, successions, registrations, credit, cancelled, late_fees, inherited, deferrals)) => {
             let refs = d.bills.iter().map(|b| b.status.reference.clone()).collect();
             let tickets = super::tickets::tickets_about(state, ctx, SubjectKind::Bill, refs).await;
+            // the schemes the unit enrols in, for the deferral form
+            let mut schemes: Vec<(String, String)> = Vec::new();
+            for e in &d.enrollments {
+                let id = e.scheme_id.to_string();
+                if !schemes.iter().any(|(s, _)| *s == id) {
+                    schemes.push((
+                        id,
+                        state.app.scheme_name(&e.scheme_id, ctx.zh()).to_string(),
+                    ));
+                }
+            }
             let body = html! {
-                (unit_body(ctx, state, &d, &tickets))
+                (unit_body(ctx, state, &d, &tickets, &gongshang_app::deferrals::DeferralsInForce::from_rows(deferrals.clone())))
+                (super::engagements::deferral_section(ctx, d.unit.id, &deferrals, &schemes, failed))
                 (super::engagements::late_fee_section(ctx, d.unit.id, &late_fees, failed))
                 (super::liability::successions_section(ctx, d.unit.credit_code.as_str(), &successions, html! {
                     (super::engagements::succession_form(ctx, id, failed))
@@ -254,7 +274,13 @@ fn with_status(page: Response, failed: super::engagements::Failed<'_>) -> Respon
     }
 }
 
-fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail, tickets: &[TicketRow]) -> Markup {
+fn unit_body(
+    ctx: &Ctx,
+    state: &AppState,
+    d: &UnitDetail,
+    tickets: &[TicketRow],
+    deferrals: &gongshang_app::deferrals::DeferralsInForce,
+) -> Markup {
     let u = &d.unit;
     let mut by_scheme: Vec<(gongshang_rules::SchemeId, usize)> = Vec::new();
     for e in d.enrollments.iter().filter(|e| e.last_day.is_none()) {
@@ -288,7 +314,7 @@ fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail, tickets: &[TicketRow])
         }
         (statements_box(ctx, state, d.enrollments.iter().map(|e| &e.scheme_id)))
         h2 { (ctx.t("近期账单", "Recent bills")) }
-        (super::bills::bill_table(ctx, state, &d.bills, tickets))
+        (super::bills::bill_table_deferred(ctx, state, &d.bills, tickets, Some(deferrals)))
         h2 { (ctx.t("人员", "People")) }
         (people_table(ctx, state, &d.people))
         @if d.people.len() as u32 == gongshang_app::views::PAGE_ROWS {

@@ -8,6 +8,7 @@ mod api_common;
 mod browser;
 mod changes_ui;
 mod common;
+mod deferrals;
 mod flows;
 mod fund;
 mod handling;

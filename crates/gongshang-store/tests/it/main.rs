@@ -9,6 +9,7 @@ mod cases;
 mod common;
 mod concurrency;
 mod coverage;
+mod deferrals;
 mod fault;
 mod fund;
 mod ledger;
