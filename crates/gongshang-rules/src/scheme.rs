@@ -220,12 +220,28 @@ pub enum PremiumPayer {
 pub enum CoverStart {
     /// From the enrolment (the Regulations: an employer insures all its workers).
     Enrollment,
+    /// From the day after the enrolment, as `Enrollment` otherwise (广东省工伤保险条例
+    /// 第六十五条: "用人单位为职工办理工伤保险参保手续次日起"): an injury on the
+    /// enrolment day itself is an uninsured worker's (Art 55).
+    DayAfterEnrollment,
     /// From the day after the premium is paid; never backdated.
     DayAfterPayment,
     /// On each day bought.
     DaysBought,
     /// On the days the worker takes orders.
     OrderDays,
+}
+
+impl CoverStart {
+    /// Cover rests on the enrolment alone (the Regulations' ordinary
+    /// insurance): premiums owed are the unit's debt and neither buy nor
+    /// take away a day of cover.
+    pub const fn rests_on_enrollment(self) -> bool {
+        matches!(
+            self,
+            CoverStart::Enrollment | CoverStart::DayAfterEnrollment
+        )
+    }
 }
 
 /// The procedure a claim follows.

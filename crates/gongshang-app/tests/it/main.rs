@@ -792,8 +792,14 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
             ),
         )
         .unwrap();
+        // Guangdong Regulations Art 65: from the day after the enrolment.
         let answer = app
             .coverage(&ACTOR, &worker, At::Day(date(2025, 3, 1)), None)
+            .unwrap();
+        assert!(!answer.covered);
+        assert_eq!(answer.reason, CoverageReason::EnrollmentDay);
+        let answer = app
+            .coverage(&ACTOR, &worker, At::Day(date(2025, 3, 2)), None)
             .unwrap();
         assert!(answer.covered);
         assert_eq!(
