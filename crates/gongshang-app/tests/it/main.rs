@@ -1028,8 +1028,11 @@ fn gd55_art6_enrolment_keeps_the_units_commitment_and_refuses_without_it() {
             persons_informed: true,
         });
         refused(&req, &unit_actor);
+        // A scheme that asks no commitment (a person of working age: one
+        // past it is refused as an employee first, Guangdong Art 63(1)).
+        let young = person(app, "440106", date(1985, 5, 1), 33);
         let mut employee = request(
-            old,
+            young,
             Some(u),
             "guangdong.employees",
             Category::Employee,
