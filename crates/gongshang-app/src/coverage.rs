@@ -6,6 +6,8 @@ use gongshang_rules::SchemeId;
 use gongshang_domain::PlatformId;
 use gongshang_domain::coverage::{self, CoverKind};
 use gongshang_domain::ids::{CreditCode, ResidentId};
+use gongshang_domain::liability::SuccessionKind;
+use gongshang_rules::billing::cover_starts;
 use gongshang_rules::scheme::CoverStart;
 use gongshang_store::{CoverProof, StoredEnrollment};
 use jiff::Timestamp;
@@ -36,6 +38,10 @@ pub enum CoverageReason {
     /// Enrolled, but suspended: the worker is posted abroad under the local
     /// insurance (Regulations Art 44).
     Suspended,
+    /// The enrolment day itself, where cover starts the day after the
+    /// enrolment (广东省工伤保险条例第六十五条): the worker is the uninsured
+    /// unit's (Art 55).
+    EnrollmentDay,
 }
 
 impl CoverageReason {
@@ -51,6 +57,9 @@ impl CoverageReason {
             CoverageReason::Suspended => {
                 "派遣出境参加当地工伤保险，国内工伤保险关系中止（《工伤保险条例》第四十四条）"
             }
+            CoverageReason::EnrollmentDay => {
+                "参保当日：自办理工伤保险参保手续次日起由工伤保险基金支付（《广东省工伤保险条例》第六十五条）"
+            }
         }
     }
 
@@ -65,6 +74,9 @@ impl CoverageReason {
             }
             CoverageReason::Suspended => {
                 "posted abroad under the local insurance: the domestic enrolment is suspended (Regulations Art 44)"
+            }
+            CoverageReason::EnrollmentDay => {
+                "the enrolment day: the fund pays from the day after the enrolment (Guangdong Regulations Art 65)"
             }
         }
     }
@@ -100,6 +112,47 @@ pub struct CoverageAnswer {
 
 impl App {
     // ---- coverage ----------------------------------------------------------
+
+    /// Whether `e` continues, from its first day, the person's enrolment in
+    /// the same scheme at a unit that merged into, divided into or was
+    /// transferred to `e`'s unit that day (Regulations Art 43(1); Guangdong
+    /// Art 39: the successor's change of registration, 变更登记). Such an
+    /// enrolment is no new enrolment (参保手续) under Guangdong Art 65: its
+    /// cover runs on without the day's gap.
+    fn continues_by_succession(
+        &self,
+        person: &ResidentId,
+        e: &StoredEnrollment,
+    ) -> Result<bool, AppError> {
+        let Some(unit) = e.unit else {
+            return Ok(false);
+        };
+        let predecessors: Vec<CreditCode> = self
+            .store
+            .successions_of_unit(&unit)?
+            .into_iter()
+            .filter(|s| {
+                s.successor == unit
+                    && s.effective_on == e.start
+                    && s.kind != SuccessionKind::ContractingOut
+            })
+            .map(|s| s.predecessor)
+            .collect();
+        if predecessors.is_empty() {
+            return Ok(false);
+        }
+        let eve = e.start.yesterday().ok();
+        Ok(self
+            .store
+            .enrollments_of_person(person)?
+            .iter()
+            .any(|before| {
+                before.unit.is_some_and(|u| predecessors.contains(&u))
+                    && before.scheme_id == e.scheme_id
+                    && before.last_day.is_some()
+                    && before.last_day == eve
+            }))
+    }
 
     /// Whether the person was covered at an instant (its date in China,
     /// UTC+8) or on a day, by any unit or by one: yes or no, the reason, and
@@ -161,22 +214,36 @@ impl App {
             .filter(|e| unit.is_none() || e.unit.as_ref() == unit)
             .collect();
         let mut covers = Vec::new();
+        // An enrolment held the day but its cover starts the day after it.
+        let mut enrollment_day = false;
         for e in &enrollments {
             let Ok(scheme) = self.policy.scheme(&e.scheme_id) else {
                 continue;
             };
-            if scheme.cover_starts == CoverStart::Enrollment && contains(e, day) {
-                covers.push(CoverFound {
-                    scheme_id: e.scheme_id.clone(),
-                    unit: e.unit.map(|u| u.as_str().to_owned()),
-                    enrollment: Some(e.into()),
-                    payment_id: None,
-                    platform: None,
-                    basis: CoverKind::Enrollment,
-                    start: e.start,
-                    end: e.last_day.unwrap_or(coverage::OPEN_END),
-                });
+            if !scheme.cover_starts.rests_on_enrollment() || !contains(e, day) {
+                continue;
             }
+            let mut start = cover_starts(scheme, e.start, e.start)?;
+            // Only the enrolment day itself asks whether the enrolment is a
+            // succession's continuation (a rare read, off the hot path).
+            if day < start {
+                if self.continues_by_succession(person, e)? {
+                    start = e.start;
+                } else {
+                    enrollment_day |= scheme.cover_starts == CoverStart::DayAfterEnrollment;
+                    continue;
+                }
+            }
+            covers.push(CoverFound {
+                scheme_id: e.scheme_id.clone(),
+                unit: e.unit.map(|u| u.as_str().to_owned()),
+                enrollment: Some(e.into()),
+                payment_id: None,
+                platform: None,
+                basis: CoverKind::Enrollment,
+                start,
+                end: e.last_day.unwrap_or(coverage::OPEN_END),
+            });
         }
         for c in read.covers {
             let (payment_id, platform) = match &c.proof {
@@ -218,6 +285,8 @@ impl App {
             CoverageReason::Suspended
         } else if enrollments.is_empty() {
             CoverageReason::NotEnrolled
+        } else if enrollment_day {
+            CoverageReason::EnrollmentDay
         } else if enrollments.iter().any(|e| contains(e, day)) {
             CoverageReason::NotPaid
         } else if enrollments.iter().all(|e| day < e.start) {

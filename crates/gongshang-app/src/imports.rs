@@ -22,7 +22,7 @@ use gongshang_domain::ids::{CreditCode, PlatformId, ResidentId};
 use gongshang_domain::month::Month;
 use gongshang_rules::Money;
 use gongshang_rules::retirement::RetirementTrack;
-use gongshang_rules::scheme::{Applicant, Category, CoverStart, Eligibility, PremiumPayer};
+use gongshang_rules::scheme::{Applicant, Category, Eligibility, PremiumPayer};
 use gongshang_store::{
     BillStatus, ImportCounts, ImportState, ImportSummary, NewEngagement, NewEnrollment, NewPerson,
     NewUnit, OrderRecord, RegistryImport, Unit,
@@ -802,7 +802,7 @@ impl App {
                 && self
                     .policy
                     .scheme(&e.scheme_id)
-                    .is_ok_and(|s| s.cover_starts == CoverStart::Enrollment && s.id != scheme.id)
+                    .is_ok_and(|s| s.cover_starts.rests_on_enrollment() && s.id != scheme.id)
         });
         let applicant = Applicant {
             category: req.category,

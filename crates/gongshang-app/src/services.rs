@@ -8,7 +8,7 @@ use gongshang_rules::PolicySet;
 use gongshang_rules::contribution::IndustryClass;
 use gongshang_rules::rate::Rate;
 use gongshang_rules::retirement::RetirementTrack;
-use gongshang_rules::scheme::{Applicant, Category, CoverStart, Eligibility, Scheme};
+use gongshang_rules::scheme::{Applicant, Category, Eligibility, Scheme};
 use gongshang_store::{
     NewEngagement, NewEnrollment, NewPerson, NewUnit, Page, Person, Store, StoredEnrollment, Unit,
     UnitKind,
@@ -566,7 +566,7 @@ impl App {
                 .any(|e| {
                     contains(e, req.start)
                         && self.policy.scheme(&e.scheme_id).is_ok_and(|s| {
-                            s.cover_starts == CoverStart::Enrollment && s.id != scheme.id
+                            s.cover_starts.rests_on_enrollment() && s.id != scheme.id
                         })
                 });
         let applicant = Applicant {

@@ -7,6 +7,9 @@
 //! - `enrollment` (the Regulations' ordinary insurance): the whole enrolment;
 //!   an employer's arrears are collected from it, they do not take a worker's
 //!   cover away, so payments do not enter into it.
+//! - `day_after_enrollment` (the ordinary insurance in Guangdong, 广东省工伤保险
+//!   条例第六十五条): the same from the day after the enrolment day; a
+//!   one-day enrolment covers nothing.
 //! - `day_after_payment` (single-risk schemes for specific persons): each paid
 //!   month from the day `cover_starts` gives (the day after the payment or
 //!   after the enrolment, whichever is later), never backdated; a month paid
@@ -189,8 +192,11 @@ pub enum CoverReason {
     /// After the enrolment ended.
     AfterEnrollment,
     /// Enrolled, but nothing paid (or worked) covers the day; this includes
-    /// the enrolment day itself where cover starts the day after it.
+    /// the enrolment day itself where cover starts the day after payment.
     NotPaid,
+    /// The enrolment day itself, where cover starts the day after the
+    /// enrolment (广东省工伤保险条例第六十五条).
+    EnrollmentDay,
 }
 
 /// The answer to "was this person covered on this day?".
@@ -261,22 +267,24 @@ pub fn derive_coverage(
         let last = enrollment.last_day.map_or(last, |l| last.min(l));
         (first <= last).then_some((first, last))
     };
-    if scheme.cover_starts == CoverStart::Enrollment {
+    if scheme.cover_starts.rests_on_enrollment() {
         let first = cover_starts(scheme, enrollment.starts_on, enrollment.starts_on)?;
-        let (first, last) = clip(first, OPEN_END).expect("last_day is not before starts_on");
-        pieces.push(CoverPiece {
-            first_day: first,
-            last_day: last,
-            basis: CoverBasis::Enrollment {
-                enrollment: enrollment.id.clone(),
-            },
-        });
+        // None only when cover starts the day after a one-day enrolment.
+        if let Some((first, last)) = clip(first, OPEN_END) {
+            pieces.push(CoverPiece {
+                first_day: first,
+                last_day: last,
+                basis: CoverBasis::Enrollment {
+                    enrollment: enrollment.id.clone(),
+                },
+            });
+        }
     }
     for source in sources {
         let (days, basis, why_none) = match (scheme.cover_starts, source) {
             // The ordinary insurance: cover rests on the enrolment; payments
             // are the employer's debt and change nothing here.
-            (CoverStart::Enrollment, _) => continue,
+            (CoverStart::Enrollment | CoverStart::DayAfterEnrollment, _) => continue,
             (
                 CoverStart::DayAfterPayment,
                 CoverSource::MonthPaid {
@@ -436,6 +444,10 @@ impl DerivedCoverage {
                 CoverReason::BeforeEnrollment
             } else if !self.enrollment.contains(day) {
                 CoverReason::AfterEnrollment
+            } else if self.cover_starts == CoverStart::DayAfterEnrollment
+                && day == self.enrollment.starts_on
+            {
+                CoverReason::EnrollmentDay
             } else {
                 CoverReason::NotPaid
             };

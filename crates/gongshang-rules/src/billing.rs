@@ -320,11 +320,15 @@ pub fn order_premium(
 
 /// The first day of cover bought by a payment on `paid_on`, by the scheme's
 /// rule: the day after the payment (never backdated), or the enrolment day for
-/// the ordinary insurance. For cover bought by the day or earned by orders the
-/// covered days are the days bought or worked, so this is the day itself.
+/// the ordinary insurance (the day after it in Guangdong, 广东省工伤保险条例
+/// 第六十五条). For cover bought by the day or earned by orders the covered
+/// days are the days bought or worked, so this is the day itself.
 pub fn cover_starts(scheme: &Scheme, enrolled_on: Date, paid_on: Date) -> Result<Date, RulesError> {
     match scheme.cover_starts {
         CoverStart::Enrollment => Ok(enrolled_on),
+        CoverStart::DayAfterEnrollment => enrolled_on.checked_add(1.day()).map_err(|_| {
+            RulesError::out_of_range("enrolled_on", enrolled_on, "a date before 9999-12-31")
+        }),
         CoverStart::DayAfterPayment => {
             // From the day after enrolment, or after the payment when it came later
             // (粤人社规〔2020〕55号 Art 7): never the enrolment day, never backdated.

@@ -220,12 +220,28 @@ pub enum PremiumPayer {
 pub enum CoverStart {
     /// From the enrolment (the Regulations: an employer insures all its workers).
     Enrollment,
+    /// From the day after the enrolment, as `Enrollment` otherwise (广东省工伤保险条例
+    /// 第六十五条: "用人单位为职工办理工伤保险参保手续次日起"): an injury on the
+    /// enrolment day itself is an uninsured worker's (Art 55).
+    DayAfterEnrollment,
     /// From the day after the premium is paid; never backdated.
     DayAfterPayment,
     /// On each day bought.
     DaysBought,
     /// On the days the worker takes orders.
     OrderDays,
+}
+
+impl CoverStart {
+    /// Cover rests on the enrolment alone (the Regulations' ordinary
+    /// insurance): premiums owed are the unit's debt and neither buy nor
+    /// take away a day of cover.
+    pub const fn rests_on_enrollment(self) -> bool {
+        matches!(
+            self,
+            CoverStart::Enrollment | CoverStart::DayAfterEnrollment
+        )
+    }
 }
 
 /// The procedure a claim follows.
@@ -316,6 +332,11 @@ pub struct CategoryRule {
     /// Parameter keys of the age bounds (whole years, inclusive).
     pub min_age: Option<String>,
     pub max_age: Option<String>,
+    /// Parameter key of the months past the statutory retirement age a
+    /// person of the category may still be (the flexible delay of
+    /// retirement); past them the category is refused (广东省工伤保险条例
+    /// 第六十三条第一款: the Regulations do not apply past that age).
+    pub retirement_grace_months: Option<String>,
 }
 
 /// An item the scheme pays, by whom, and on what authority.
@@ -794,6 +815,30 @@ impl Scheme {
                     Some(p.citation),
                 );
             }
+            if let Some(key) = &rule.retirement_grace_months {
+                let p = self.param(policy, key, on)?;
+                let (reached, refused_from) =
+                    latest_retirement(who.birth_date, who.sex, p.whole())?;
+                let instead = over_age_schemes(policy, who.region.as_deref(), on);
+                push(
+                    "retirement_age",
+                    on < refused_from,
+                    format!(
+                        "person.birth_date {} ({}): the statutory retirement age reached on {reached}, {} months of flexible delay at most",
+                        who.birth_date,
+                        match who.sex {
+                            Some(Sex::Male) => "male",
+                            Some(Sex::Female) => "female, on the later track",
+                            None => "sex not known, a man's age",
+                        },
+                        p.whole()
+                    ),
+                    format!(
+                        "before {refused_from}; past it this scheme does not apply (达到法定退休年龄的劳动者不适用本条例，须以超龄劳动者身份参保): enrol the person as over_retirement_age in {instead}"
+                    ),
+                    Some(p.citation),
+                );
+            }
             if rule.category == Category::OverRetirementAge {
                 let sex = who.sex.ok_or_else(|| {
                     RulesError::missing(
@@ -837,6 +882,53 @@ impl Scheme {
             eligible,
             checks,
         })
+    }
+}
+
+/// The latest day a person born on `birth` can reach the statutory
+/// retirement age, and that day plus `grace_months` (the first day refused).
+/// Nothing unknown is guessed: a woman's track (50 or 55 originally) is not
+/// recorded, so the later (55) is taken; without the sex, a man's (the
+/// latest of all). So only a person certainly past the age is refused.
+fn latest_retirement(
+    birth: Date,
+    sex: Option<Sex>,
+    grace_months: i64,
+) -> Result<(Date, Date), RulesError> {
+    let reached = match sex {
+        Some(Sex::Female) => {
+            retirement::retirement_date(birth, Sex::Female, RetirementTrack::Cadre)?
+        }
+        Some(Sex::Male) | None => {
+            retirement::retirement_date(birth, Sex::Male, RetirementTrack::Worker)?
+        }
+    };
+    let refused_from = reached
+        .checked_add(jiff::Span::new().months(grace_months))
+        .map_err(|_| RulesError::out_of_range("birth_date", birth, "a date before 9999"))?;
+    Ok((reached, refused_from))
+}
+
+/// The schemes that take an over-age worker on `on` (in `region`, if
+/// known): those in force listing the category `over_retirement_age`.
+fn over_age_schemes(policy: &PolicySet, region: Option<&str>, on: Date) -> String {
+    let mut ids: Vec<String> = policy
+        .schemes()
+        .filter(|s| s.is_in_force(on))
+        .filter(|s| region.is_none_or(|r| s.applies_in(policy, r, on)))
+        .filter(|s| {
+            s.categories.iter().any(|c| {
+                c.category == Category::OverRetirementAge && c.until.is_none_or(|u| on < u)
+            })
+        })
+        .map(|s| format!("{} ({})", s.id, s.name_zh))
+        .collect();
+    ids.sort();
+    if ids.is_empty() {
+        "no scheme in force (the unit pays by reference to the Regulations, Guangdong Art 63(2))"
+            .to_owned()
+    } else {
+        ids.join(" or ")
     }
 }
 
@@ -963,6 +1055,8 @@ struct CategoryDoc {
     min_age: Option<String>,
     #[serde(default)]
     max_age: Option<String>,
+    #[serde(default)]
+    retirement_grace_months: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1126,6 +1220,10 @@ impl SchemeDoc {
                     .transpose()?,
                 min_age: c.min_age.map(|k| need_key(&k, "min_age")).transpose()?,
                 max_age: c.max_age.map(|k| need_key(&k, "max_age")).transpose()?,
+                retirement_grace_months: c
+                    .retirement_grace_months
+                    .map(|k| need_key(&k, "retirement_grace_months"))
+                    .transpose()?,
             });
         }
         if categories.is_empty() {

@@ -793,8 +793,14 @@ fn the_ordinary_insurance_covers_the_enrolment_and_days_bought_bill_the_city() {
             ),
         )
         .unwrap();
+        // Guangdong Regulations Art 65: from the day after the enrolment.
         let answer = app
             .coverage(&ACTOR, &worker, At::Day(date(2025, 3, 1)), None)
+            .unwrap();
+        assert!(!answer.covered);
+        assert_eq!(answer.reason, CoverageReason::EnrollmentDay);
+        let answer = app
+            .coverage(&ACTOR, &worker, At::Day(date(2025, 3, 2)), None)
             .unwrap();
         assert!(answer.covered);
         assert_eq!(
@@ -1023,8 +1029,11 @@ fn gd55_art6_enrolment_keeps_the_units_commitment_and_refuses_without_it() {
             persons_informed: true,
         });
         refused(&req, &unit_actor);
+        // A scheme that asks no commitment (a person of working age: one
+        // past it is refused as an employee first, Guangdong Art 63(1)).
+        let young = person(app, "440106", date(1985, 5, 1), 33);
         let mut employee = request(
-            old,
+            young,
             Some(u),
             "guangdong.employees",
             Category::Employee,

@@ -16,6 +16,7 @@ use gongshang_app::AppError;
 use gongshang_app::PaymentRequest;
 use gongshang_app::cases::{BackPaymentRequest, CaseCommand, SettleRequest, UninsuredGround};
 use gongshang_app::late_fees::LateFeePaymentRequest;
+use gongshang_app::{At, CoverageReason};
 use gongshang_domain::appraisal;
 use gongshang_domain::determination::{self, Finding, Ground};
 use gongshang_domain::ids::{CreditCode, ResidentId};
@@ -63,16 +64,24 @@ fn case_of(
     start: Date,
     grade: u8,
 ) -> (CreditCode, ResidentId, String) {
+    case_in(app, n, "guangdong.employees", start, grade)
+}
+
+/// [`case_of`] with the worker enrolled in `scheme` by a Guangzhou unit.
+fn case_in(
+    app: &gongshang_app::App,
+    n: u32,
+    scheme: &str,
+    start: Date,
+    grade: u8,
+) -> (CreditCode, ResidentId, String) {
     let u = unit(app, n, "440106");
     let p = person(app, "440106", date(1985, 4, 1), n);
-    let mut req = request(p, Some(u), "guangdong.employees", Category::Employee, start);
+    let mut req = request(p, Some(u), scheme, Category::Employee, start);
     req.labour_relation = true;
     app.enroll(&ACTOR, &req).unwrap();
     let case = app
-        .file_case(
-            &MAKER,
-            &application(u, p, "guangdong.employees", date(2025, 3, 10)),
-        )
+        .file_case(&MAKER, &application(u, p, scheme, date(2025, 3, 10)))
         .unwrap();
     let act = |cmd, on| {
         app.act(
@@ -407,6 +416,115 @@ fn art62_2_an_insured_workers_award_keeps_the_regulations_payers() {
         let payers = app.case_payers(&ACTOR, &number).unwrap();
         assert!(!payers.finding.unwrap().uninsured);
         assert_eq!(payers.medical_fund_from, Some(date(2025, 3, 10)));
+    });
+}
+
+/// Guangdong Regulations Art 65 ("用人单位为职工办理工伤保险参保手续次日起……
+/// 由工伤保险基金……支付费用"): the unit enrolled the worker on 2025-03-10, the
+/// accident day, so the worker was not yet covered: the coverage answer says
+/// the enrolment day, and the unit pays every item the fund would pay as for
+/// a worker not enrolled (Art 55, Regulations Art 62(2)): the one-time
+/// subsidy 168000.00 and the allowance 6000.00 a month. Enrolled on
+/// 2025-03-09, the day before, the fund pays both.
+#[test]
+fn guangdong_regs_art65_cover_starts_the_day_after_enrolment() {
+    each_backend(|app, _| {
+        let (_, p, number) = case_enrolled_from(app, 65, date(2025, 3, 10));
+        let on = |d: i8| {
+            app.coverage(&ACTOR, &p, At::Day(date(2025, 3, d)), None)
+                .unwrap()
+        };
+        let day = on(10);
+        assert!(!day.covered);
+        assert_eq!(day.reason, CoverageReason::EnrollmentDay);
+        assert!(day.reason.text_zh().contains("第六十五条"));
+        let next = on(11);
+        assert!(next.covered);
+        assert_eq!(next.covers[0].start, date(2025, 3, 11));
+        let proposed = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        assert_eq!(
+            payer_of(&proposed, Item::OneTimeDisabilitySubsidy),
+            (yuan("168000.00"), Payer::Employer)
+        );
+        assert_eq!(
+            payer_of(&proposed, Item::MonthlyDisabilityAllowance),
+            (yuan("6000.00"), Payer::Employer)
+        );
+        let finding = app.case_payers(&ACTOR, &number).unwrap().finding.unwrap();
+        assert!(finding.uninsured);
+        assert_eq!(finding.ground, Some(UninsuredGround::NotEnrolled));
+
+        let (_, p, number) = case_enrolled_from(app, 66, date(2025, 3, 9));
+        let day = app
+            .coverage(&ACTOR, &p, At::Day(date(2025, 3, 9)), None)
+            .unwrap();
+        assert_eq!(day.reason, CoverageReason::EnrollmentDay);
+        let proposed = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        assert_eq!(
+            payer_of(&proposed, Item::OneTimeDisabilitySubsidy),
+            (yuan("168000.00"), Payer::Fund)
+        );
+        assert_eq!(
+            payer_of(&proposed, Item::MonthlyDisabilityAllowance),
+            (yuan("6000.00"), Payer::Fund)
+        );
+        assert!(
+            !app.case_payers(&ACTOR, &number)
+                .unwrap()
+                .finding
+                .unwrap()
+                .uninsured
+        );
+    });
+}
+
+/// Guangdong Regulations Art 65 is Guangdong's: under the national
+/// employees' scheme (and Jiangsu's) cover starts on the enrolment day, so
+/// the worker enrolled on the accident day is covered and the fund pays.
+#[test]
+fn guangdong_regs_art65_national_and_jiangsu_employees_are_covered_on_the_enrolment_day() {
+    each_backend(|app, _| {
+        let (_, p, number) = case_in(app, 67, "national.employees", date(2025, 3, 10), 4);
+        let day = app
+            .coverage(&ACTOR, &p, At::Day(date(2025, 3, 10)), None)
+            .unwrap();
+        assert!(day.covered);
+        assert_eq!(day.covers[0].start, date(2025, 3, 10));
+        let proposed = app
+            .compute_award(&MAKER, &number, &award_request(facts(), "initial"))
+            .unwrap();
+        assert_eq!(
+            payer_of(&proposed, Item::MonthlyDisabilityAllowance),
+            (yuan("6000.00"), Payer::Fund)
+        );
+        assert!(
+            !app.case_payers(&ACTOR, &number)
+                .unwrap()
+                .finding
+                .unwrap()
+                .uninsured
+        );
+
+        let u = unit(app, 68, "320106");
+        let p = person(app, "320106", date(1985, 4, 1), 68);
+        let mut req = request(
+            p,
+            Some(u),
+            "jiangsu.employees",
+            Category::Employee,
+            date(2025, 3, 10),
+        );
+        req.labour_relation = true;
+        app.enroll(&ACTOR, &req).unwrap();
+        let day = app
+            .coverage(&ACTOR, &p, At::Day(date(2025, 3, 10)), None)
+            .unwrap();
+        assert!(day.covered);
+        assert_eq!(day.covers[0].start, date(2025, 3, 10));
     });
 }
 

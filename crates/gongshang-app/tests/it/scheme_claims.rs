@@ -637,6 +637,56 @@ const EMPLOYEE_ENROLMENTS: &[EnrolmentRow] = &[
     ("national.employees", (2010, 3, 2), Some("min_age")),
 ];
 
+/// Guangdong Regulations Art 63(1) ("劳动者达到法定退休年龄……的，不适用本条
+/// 例"): a man born 1958-01-01 (statutory retirement age 60, reached
+/// 2018-01-01, past the longest flexible delay of 36 months on 2021-01-01)
+/// is refused as a Guangdong employee on 2026-08-01; the refusal names the
+/// birth date and Order No. 56's scheme, where he is then enrolled. A man
+/// born 1964-01-01 is still enrolled on 2025-03-01 (60 reached 2024-01-01,
+/// within the flexible delay).
+#[test]
+fn guangdong_regs_art63_1_an_over_age_employee_is_refused_and_sent_to_the_over_age_scheme() {
+    each_backend(|app, _clock| {
+        let u = super::unit(app, 63, "440106");
+        let old = person(app, "440106", date(1958, 1, 1), 631);
+        let mut req = request(
+            old,
+            Some(u),
+            "guangdong.employees",
+            Category::Employee,
+            date(2026, 8, 1),
+        );
+        req.labour_relation = true;
+        let refused = app.enroll(&ACTOR, &req).unwrap_err();
+        assert_eq!(refused.field(), Some("scheme_id"));
+        let text = refused.to_string();
+        assert!(text.contains("retirement_age"), "{text}");
+        assert!(text.contains("person.birth_date 1958-01-01"), "{text}");
+        assert!(text.contains("不适用本条例"), "{text}");
+        assert!(text.contains("national.over_age_workers"), "{text}");
+        let mut instead = request(
+            old,
+            Some(u),
+            "national.over_age_workers",
+            Category::OverRetirementAge,
+            date(2026, 8, 1),
+        );
+        instead.labour_relation = true;
+        app.enroll(&ACTOR, &instead).unwrap();
+
+        let delayed = person(app, "440106", date(1964, 1, 1), 633);
+        let mut req = request(
+            delayed,
+            Some(u),
+            "guangdong.employees",
+            Category::Employee,
+            date(2025, 3, 1),
+        );
+        req.labour_relation = true;
+        app.enroll(&ACTOR, &req).unwrap();
+    });
+}
+
 #[test]
 fn labour_law_art15_an_employee_under_16_is_not_enrolled() {
     each_backend(|app, _clock| {

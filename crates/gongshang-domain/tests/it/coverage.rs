@@ -60,6 +60,7 @@ enum CoverReasonName {
     BeforeEnrollment,
     AfterEnrollment,
     NotPaid,
+    EnrollmentDay,
 }
 
 fn enrollment(scheme: &str, starts_on: Date, last_day: Option<Date>) -> Enrollment {
@@ -120,6 +121,7 @@ fn coverage_cases_from_test_data() {
                     CoverReasonName::BeforeEnrollment => CoverReason::BeforeEnrollment,
                     CoverReasonName::AfterEnrollment => CoverReason::AfterEnrollment,
                     CoverReasonName::NotPaid => CoverReason::NotPaid,
+                    CoverReasonName::EnrollmentDay => CoverReason::EnrollmentDay,
                 };
                 assert_eq!(answer.reason, want, "{name} on {}", check.day);
             }

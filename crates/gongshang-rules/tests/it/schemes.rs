@@ -317,3 +317,160 @@ fn every_category_is_listed_once_under_its_serde_name() {
     }
     assert!(Category::ALL.contains(&Category::EarlyRetiredRehired));
 }
+
+/// Guangdong Regulations Art 63(1): a person past the statutory retirement
+/// age is refused as an employee, and the refusal names the scheme that
+/// takes them instead; from 2025 only past the longest flexible delay (36
+/// months). A woman's track is not recorded, so the later (55) counts; a
+/// person whose sex is not known is held to a man's age. National and
+/// Jiangsu employees are not checked. Each row: scheme, day, birth date,
+/// sex, eligible, the scheme named instead.
+#[test]
+fn guangdong_regs_art63_1_an_employee_past_the_retirement_age_is_refused_and_sent_to_the_over_age_scheme()
+ {
+    use gongshang_rules::retirement::Sex;
+    use gongshang_rules::scheme::{Applicant, Category};
+    use jiff::civil::{Date, date};
+    type Row = (
+        &'static str,
+        Date,
+        Date,
+        Option<Sex>,
+        bool,
+        Option<&'static str>,
+    );
+    let rows: [Row; 10] = [
+        // Reached 2020-03-01; no delay before 2025; 55号 takes over-age workers.
+        (
+            "guangdong.employees",
+            date(2024, 6, 1),
+            date(1960, 3, 1),
+            Some(Sex::Male),
+            false,
+            Some("guangdong.specific_persons"),
+        ),
+        (
+            "guangdong.employees",
+            date(2020, 2, 29),
+            date(1960, 3, 1),
+            Some(Sex::Male),
+            true,
+            None,
+        ),
+        // Reached 2022-03-01; 36 months of flexible delay: refused from 2025-03-01.
+        (
+            "guangdong.employees",
+            date(2025, 2, 28),
+            date(1962, 3, 1),
+            Some(Sex::Male),
+            true,
+            None,
+        ),
+        (
+            "guangdong.employees",
+            date(2025, 3, 1),
+            date(1962, 3, 1),
+            Some(Sex::Male),
+            false,
+            Some("guangdong.specific_persons"),
+        ),
+        // From 2026-07-01 Order No. 56's scheme.
+        (
+            "guangdong.employees",
+            date(2026, 8, 1),
+            date(1960, 1, 1),
+            Some(Sex::Male),
+            false,
+            Some("national.over_age_workers"),
+        ),
+        // A woman of 52 (past 50, the worker track) is not refused: her track is not known.
+        (
+            "guangdong.employees",
+            date(2024, 6, 1),
+            date(1972, 1, 1),
+            Some(Sex::Female),
+            true,
+            None,
+        ),
+        // A woman past 55 (reached 2023-01-01) is.
+        (
+            "guangdong.employees",
+            date(2024, 6, 1),
+            date(1968, 1, 1),
+            Some(Sex::Female),
+            false,
+            Some("guangdong.specific_persons"),
+        ),
+        // Sex not known: a man's age (60), so 57 is not refused.
+        (
+            "guangdong.employees",
+            date(2024, 6, 1),
+            date(1967, 1, 1),
+            None,
+            true,
+            None,
+        ),
+        (
+            "national.employees",
+            date(2024, 6, 1),
+            date(1950, 3, 1),
+            Some(Sex::Male),
+            true,
+            None,
+        ),
+        (
+            "jiangsu.employees",
+            date(2024, 6, 1),
+            date(1950, 3, 1),
+            Some(Sex::Male),
+            true,
+            None,
+        ),
+    ];
+    for (id, on, birth, sex, eligible, instead) in rows {
+        let region = if id.starts_with("jiangsu") {
+            "320100"
+        } else {
+            "440100"
+        };
+        let who = Applicant {
+            category: Category::Employee,
+            birth_date: birth,
+            sex,
+            retirement_track: Default::default(),
+            labour_relation_with_unit: true,
+            covered_by_regulations: false,
+            region: Some(region.into()),
+        };
+        let got = policy()
+            .scheme(id)
+            .unwrap()
+            .eligibility(policy(), &who, on)
+            .unwrap();
+        assert_eq!(
+            got.eligible, eligible,
+            "{id} {on} {birth}: {:?}",
+            got.checks
+        );
+        if let Some(instead) = instead {
+            let failed = got.failure().expect("refused");
+            assert_eq!(failed.rule, "retirement_age", "{id} {on} {birth}");
+            assert!(
+                failed.value.contains("person.birth_date"),
+                "{}",
+                failed.value
+            );
+            assert!(failed.allowed.contains(instead), "{}", failed.allowed);
+            assert!(
+                failed.allowed.contains("不适用本条例"),
+                "{}",
+                failed.allowed
+            );
+            let cited = failed.citation.as_ref().expect("cited");
+            assert!(
+                cited.article.contains("第六十三条") || cited.article.contains("第三条"),
+                "{cited:?}"
+            );
+        }
+    }
+}

@@ -54,7 +54,8 @@ pub struct CoverageView {
     pub day: String,
     pub unit: Option<String>,
     pub covered: bool,
-    /// covered, not_enrolled, before_enrollment, after_enrollment or not_paid.
+    /// covered, not_enrolled, before_enrollment, after_enrollment, not_paid, suspended
+    /// or enrollment_day (Guangdong: cover starts the day after the enrolment).
     pub reason: String,
     pub reason_zh: String,
     pub reason_en: String,

@@ -31,7 +31,10 @@ fn units(clerk: &Session) -> (String, String) {
 /// 2026-01-01 (other tests enrol and change the demo's people): their
 /// page's path.
 fn own_person(clerk: &Session, unit: &str) -> String {
-    let rid = gongshang_demo::demo_resident_id("440100", jiff::civil::date(1961, 5, 20), 431);
+    // Past the statutory retirement age (60, on 2024-05-20) but within the
+    // longest flexible delay (36 months), so still a Guangdong employee
+    // (Guangdong Regulations Art 63(1) refuses one certainly past it).
+    let rid = gongshang_demo::demo_resident_id("440100", jiff::civil::date(1964, 5, 20), 431);
     let r = post(
         "/enroll",
         clerk,

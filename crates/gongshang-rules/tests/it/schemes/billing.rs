@@ -4,7 +4,7 @@
 use gongshang_rules::billing::{
     Premium, UnitRating, cover_starts, daily_premium, monthly_premium, order_premium,
 };
-use gongshang_rules::scheme::{OrderIndustry, PremiumPayer, Scheme};
+use gongshang_rules::scheme::{CoverStart, OrderIndustry, PremiumPayer, Scheme};
 use gongshang_rules::{IndustryClass, Money, Rate, RulesError};
 use jiff::civil::{Date, date};
 
@@ -379,7 +379,7 @@ fn cover_starts_for_employees_days_and_orders() {
     );
     assert_eq!(
         cover_starts(
-            scheme("guangdong.employees"),
+            scheme("jiangsu.employees"),
             date(2025, 3, 1),
             date(2025, 3, 1)
         )
@@ -399,6 +399,31 @@ fn cover_starts_for_employees_days_and_orders() {
         .unwrap(),
         date(2025, 7, 9)
     );
+}
+
+/// Guangdong Regulations Art 65 ("用人单位为职工办理工伤保险参保手续次日起"): the
+/// Guangdong employees' scheme covers from the day after the enrolment,
+/// whenever the premiums are paid (they are the unit's debt, not the price
+/// of a day); the national and Jiangsu schemes from the enrolment day.
+#[test]
+fn guangdong_regs_art65_the_employees_scheme_covers_from_the_day_after_enrolment() {
+    let s = scheme("guangdong.employees");
+    assert_eq!(s.cover_starts, CoverStart::DayAfterEnrollment);
+    assert!(s.cover_starts.rests_on_enrollment());
+    for paid_on in [date(2025, 2, 1), date(2025, 3, 10), date(2025, 6, 30)] {
+        assert_eq!(
+            cover_starts(s, date(2025, 3, 10), paid_on).unwrap(),
+            date(2025, 3, 11),
+            "paid {paid_on}"
+        );
+    }
+    assert_eq!(
+        cover_starts(s, date(2025, 12, 31), date(2025, 12, 31)).unwrap(),
+        date(2026, 1, 1)
+    );
+    for id in ["national.employees", "jiangsu.employees"] {
+        assert_eq!(scheme(id).cover_starts, CoverStart::Enrollment, "{id}");
+    }
 }
 
 /// The platform pilot's yearly float (人社部发〔2025〕24号; Shandong from
