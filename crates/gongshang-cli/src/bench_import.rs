@@ -37,6 +37,11 @@ pub struct BenchImportArgs {
     pub db: Vec<String>,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Enrol the workers of the orders first (the rest of the people are
+    /// others): the case where units' people take orders, which
+    /// industry_class_vs_orders reads
+    #[arg(long)]
+    pub enrol_order_workers: bool,
 }
 
 pub fn run(args: &BenchImportArgs) -> Result<(), CliError> {
@@ -111,7 +116,12 @@ fn measure(
     // The registry: one unit per thousand people, every person an employee
     // enrolled in Guangdong's ordinary insurance.
     let started = Instant::now();
-    let ids = write_registry(dir, args.people)?;
+    let workers = if args.enrol_order_workers {
+        crate::synth_registry::order_worker_ids(args.orders, args.seed)?
+    } else {
+        Vec::new()
+    };
+    let ids = write_registry(dir, args.people, &workers)?;
     println!(
         "synth:    {} people and enrolments in {:.1} s (not timed below)",
         args.people,
@@ -155,8 +165,13 @@ fn measure(
 }
 
 /// Writes units.csv, people.csv and enrollments.csv for `people` people
-/// into `dir`; their identity numbers.
-fn write_registry(dir: &std::path::Path, people: u64) -> Result<Vec<ResidentId>, CliError> {
+/// into `dir`, the first of them `first` (identity numbers; the others
+/// made up, none of them one of `first`); their identity numbers.
+fn write_registry(
+    dir: &std::path::Path,
+    people: u64,
+    first: &[String],
+) -> Result<Vec<ResidentId>, CliError> {
     let file = |name: &str| -> Result<std::io::BufWriter<std::fs::File>, CliError> {
         let path = dir.join(name);
         std::fs::File::create(&path)
@@ -187,11 +202,22 @@ fn write_registry(dir: &std::path::Path, people: u64) -> Result<Vec<ResidentId>,
     )
     .map_err(io)?;
     let mut ids = Vec::with_capacity(people as usize);
+    let taken: std::collections::HashSet<&str> = first.iter().map(String::as_str).collect();
+    let mut made_up = 0u64;
     for n in 0..people {
-        let birth = date(1970, 1, 1)
-            .checked_add(jiff::Span::new().days((n / 1000) as i64 % 12_000))
-            .map_err(|e| CliError(e.to_string()))?;
-        let text = crate::synth_registry::resident_id("440106", birth, n % 1000);
+        let text = match first.get(n as usize) {
+            Some(id) => id.clone(),
+            None => loop {
+                let birth = date(1970, 1, 1)
+                    .checked_add(jiff::Span::new().days((made_up / 1000) as i64 % 12_000))
+                    .map_err(|e| CliError(e.to_string()))?;
+                let text = crate::synth_registry::resident_id("440106", birth, made_up % 1000);
+                made_up += 1;
+                if !taken.contains(text.as_str()) {
+                    break text;
+                }
+            },
+        };
         writeln!(people_csv, "{text},测试").map_err(io)?;
         writeln!(
             enrollments_csv,

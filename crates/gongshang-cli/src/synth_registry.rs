@@ -368,7 +368,7 @@ pub fn write_orders_over(
         })
         .collect();
     let provinces: Vec<&str> = scheme.areas.iter().map(|a| a.prefix.as_str()).collect();
-    let workers = (count / 40).clamp(1, 2_000_000);
+    let workers = order_workers(count);
     let mut out = Writer::create(
         path,
         "platform,order_id,resident_id,ordered_at,industry,province",
@@ -379,13 +379,7 @@ pub fn write_orders_over(
         let (alias, industries, _) = &platforms[rng.weighted(&weights)];
         let industry = pick(rng, industries);
         let worker = rng.below(workers);
-        let wrng = &mut SplitMix64::for_row(seed ^ 0x776f, worker);
-        let birth = date(1970, 1, 1)
-            .checked_add(Span::new().days(wrng.between(0, 35 * 365) as i64))
-            .map_err(|e| CliError(e.to_string()))?;
-        let province = pick(wrng, &provinces);
-        let region = format!("{province}0100");
-        let id = resident_id(&region, birth, wrng.below(1000));
+        let (id, province) = order_worker(seed, worker, &provinces)?;
         // Days spread over July to December; lunch and dinner peaks.
         let day = first_day
             .checked_add(Span::new().days((i * days / count.max(1)) as i64))
@@ -412,6 +406,45 @@ pub fn write_orders_over(
         out.line(&line)?;
     }
     out.commit()
+}
+
+/// The number of different workers among `count` synthetic orders.
+fn order_workers(count: u64) -> u64 {
+    (count / 40).clamp(1, 2_000_000)
+}
+
+/// Worker `worker` of the synthetic orders of seed `seed`: the identity
+/// number and the province of their orders.
+fn order_worker<'a>(
+    seed: u64,
+    worker: u64,
+    provinces: &[&'a str],
+) -> Result<(String, &'a str), CliError> {
+    let wrng = &mut SplitMix64::for_row(seed ^ 0x776f, worker);
+    let birth = date(1970, 1, 1)
+        .checked_add(Span::new().days(wrng.between(0, 35 * 365) as i64))
+        .map_err(|e| CliError(e.to_string()))?;
+    let province = pick(wrng, provinces);
+    let region = format!("{province}0100");
+    Ok((resident_id(&region, birth, wrng.below(1000)), province))
+}
+
+/// The identity numbers of the workers of [`write_orders`]' `count` orders
+/// of seed `seed`, each once (`bench import --enrol-order-workers` enrols
+/// them).
+pub fn order_worker_ids(count: u64, seed: u64) -> Result<Vec<String>, CliError> {
+    let policy = PolicySet::embedded()?;
+    let scheme = policy.scheme(&ORDER_SCHEME_ID)?;
+    let provinces: Vec<&str> = scheme.areas.iter().map(|a| a.prefix.as_str()).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut ids = Vec::new();
+    for worker in 0..order_workers(count) {
+        let (id, _) = order_worker(seed, worker, &provinces)?;
+        if seen.insert(id.clone()) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }
 
 pub fn orders(args: &SynthOrdersArgs) -> Result<(), CliError> {

@@ -202,6 +202,13 @@ impl OrderIndustry {
             OrderIndustry::IntraCityFreight => "同城货运",
         }
     }
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            OrderIndustry::RideHailing => "ride hailing",
+            OrderIndustry::InstantDelivery => "instant delivery",
+            OrderIndustry::IntraCityFreight => "intra-city freight",
+        }
+    }
 }
 
 /// Who pays premiums.

@@ -360,6 +360,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0410_premium_deferrals.sql"),
         postgres: include_str!("../migrations/postgres/0410_premium_deferrals.sql"),
     },
+    // Issue 16: each person's orders by day and order industry, kept by
+    // every import, for industry_class_vs_orders.
+    Migration {
+        version: 420,
+        name: "order_industry_days",
+        sqlite: include_str!("../migrations/sqlite/0420_order_industry_days.sql"),
+        postgres: include_str!("../migrations/postgres/0420_order_industry_days.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -830,14 +830,14 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
     // the industry holding more than half of each one's orders ('' when
     // none does), with the three with the most orders
     // (industry_class_vs_orders). One statement: the orders of the window
-    // are counted per person and industry in the database, each person's
-    // main industry ranked there, and the people counted per unit and
-    // industry; no order and no person comes back. It reads every order of
-    // the window (orders are keyed by platform and order id), so an
-    // incremental run looks again only at the units of new enrolments, and
-    // at nothing when none was enrolled: the run after each order import
-    // stays as fast as before, and new orders of people already enrolled
-    // wait for the nightly full run (DESIGN.md).
+    // are summed per person and industry from `order_industry_days` (a row
+    // per person, day and order industry, kept by every import as
+    // `order_days` is; not from `orders`, keyed by platform and order id),
+    // each person's main industry ranked there, and the people counted per
+    // unit and industry; no order and no person comes back. An incremental
+    // run looks again only at the units of new enrolments, and at nothing
+    // when none was enrolled: new orders of people already enrolled wait
+    // for the nightly full run (DESIGN.md).
     let orders_scope = scope.is_none_or(|s| s.changed("enrollments"));
     if let (Some(w), true) = (filter.orders_window, orders_scope) {
         if db.backend() == "postgres" {
@@ -860,11 +860,11 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
             // second scan of a subquery: SQLite joins two subqueries by a
             // nested loop.
             &format!("WITH counted AS ( \
-                SELECT o.resident_id AS person, o.industry AS industry, CAST(COUNT(*) AS BIGINT) AS n \
-                FROM orders o WHERE o.day >= $1 AND o.day <= $2 AND o.resident_id IN ( \
+                SELECT d.resident_id AS person, d.industry AS industry, CAST(SUM(d.orders) AS BIGINT) AS n \
+                FROM order_industry_days d WHERE d.day >= $1 AND d.day <= $2 AND d.resident_id IN ( \
                     SELECT pe.resident_id FROM enrollments e JOIN units u ON u.id = e.unit_id JOIN people pe ON pe.id = e.person_id \
                     WHERE e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $1) AND u.industry_class < $3 {scope}) \
-                GROUP BY o.resident_id, o.industry), \
+                GROUP BY d.resident_id, d.industry), \
              ranked AS ( \
                 SELECT person, industry, n, CAST(SUM(n) OVER (PARTITION BY person) AS BIGINT) AS total, \
                        ROW_NUMBER() OVER (PARTITION BY person ORDER BY n DESC, industry) AS r \

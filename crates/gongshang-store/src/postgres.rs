@@ -19,8 +19,8 @@ use postgres::{Client, GenericClient, NoTls, Statement};
 
 use crate::db::{Db, DbError, Row, Value};
 use crate::engine::{
-    Backend, MonthTotals, ORDER_DAYS_UPSERT, SqlStore, day_spans, finish_order_batch,
-    industry_text, month_totals,
+    Backend, MonthTotals, ORDER_DAYS_UPSERT, ORDER_INDUSTRY_DAYS_UPSERT, SqlStore, day_spans,
+    finish_order_batch, industry_days, industry_text, month_totals,
 };
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
@@ -570,6 +570,26 @@ fn add_order_days(
         ),
         &[],
     )?;
+    let writer = tx.copy_in(
+        "COPY order_industry_days_staging (day, resident_id, industry, orders) FROM STDIN (FORMAT binary)",
+    )?;
+    let mut copy = BinaryCopy::new(writer);
+    for ((day, resident_id, industry), orders) in industry_days(batch.iter()) {
+        copy.row(4)?;
+        copy.display(day);
+        copy.text(resident_id);
+        copy.text(industry);
+        copy.int8(orders);
+    }
+    copy.finish()?;
+    tx.execute(
+        &format!(
+            "INSERT INTO order_industry_days (day, resident_id, industry, orders) \
+             SELECT day, resident_id, industry, orders FROM order_industry_days_staging \
+             ORDER BY day, resident_id, industry {ORDER_INDUSTRY_DAYS_UPSERT}"
+        ),
+        &[],
+    )?;
     Ok(())
 }
 
@@ -746,6 +766,9 @@ const CREATE_STAGING: &str = "\
     CREATE TEMP TABLE IF NOT EXISTS order_days_staging ( \
         resident_id TEXT, day TEXT, platform TEXT, \
         first_minute BIGINT, last_minute BIGINT, orders BIGINT \
+    ) ON COMMIT DELETE ROWS; \
+    CREATE TEMP TABLE IF NOT EXISTS order_industry_days_staging ( \
+        day TEXT, resident_id TEXT, industry TEXT, orders BIGINT \
     ) ON COMMIT DELETE ROWS";
 
 /// The orders of the staging table not stored yet (the first of each key),
@@ -762,7 +785,7 @@ const INSERT_STAGED: &str = "\
         FROM orders_staging s \
         WHERE (SELECT 1 FROM orders o WHERE o.platform = s.platform AND o.order_id = s.order_id LIMIT 1) IS NULL \
         ON CONFLICT DO NOTHING \
-        RETURNING resident_id, day, platform, premium_fen, \
+        RETURNING resident_id, day, platform, industry, premium_fen, \
             (CAST(substr(ordered_at, 12, 2) AS BIGINT) * 60 + CAST(substr(ordered_at, 15, 2) AS BIGINT) + 480) % 1440 AS m), \
     days AS ( \
         INSERT INTO order_days (resident_id, day, platform, first_minute, last_minute, orders) \
@@ -772,6 +795,12 @@ const INSERT_STAGED: &str = "\
         first_minute = CASE WHEN excluded.first_minute < order_days.first_minute THEN excluded.first_minute ELSE order_days.first_minute END, \
         last_minute = CASE WHEN excluded.last_minute > order_days.last_minute THEN excluded.last_minute ELSE order_days.last_minute END, \
         orders = order_days.orders + excluded.orders), \
+    industries AS ( \
+        INSERT INTO order_industry_days (day, resident_id, industry, orders) \
+        SELECT day, resident_id, industry, COUNT(*) FROM added \
+        GROUP BY day, resident_id, industry ORDER BY 1, 2, 3 \
+        ON CONFLICT (day, resident_id, industry) DO UPDATE SET \
+        orders = order_industry_days.orders + excluded.orders), \
     months AS ( \
         INSERT INTO order_months (platform, month, orders, premium_fen) \
         SELECT platform, substr(day, 1, 7), COUNT(*), SUM(premium_fen) FROM added \

@@ -704,8 +704,12 @@ pub fn industry_class_vs_orders(
                 c.division, c.class, r.people, r.orders
             ));
             parts_en.push(format!(
-                "{label} {name} (division {}, class {}): {} people, {} orders",
-                c.division, c.class, r.people, r.orders
+                "{} (division {}, class {}): {} people, {} orders",
+                c.industry.label_en(),
+                c.division,
+                c.class,
+                r.people,
+                r.orders
             ));
             for (person, orders) in &r.examples {
                 records.push(RecordRef::new(

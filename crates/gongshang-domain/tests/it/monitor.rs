@@ -757,7 +757,18 @@ fn industry_class_vs_orders_names_the_classes_counts_and_example_people() {
     assert_eq!(f.key, "91440106MA5XXXXX3C/1/5");
     assert!(f.text_en.contains("7 of the people"), "{}", f.text_en);
     assert!(f.text_en.contains("6 of them"), "{}", f.text_en);
-    assert!(f.text_en.contains("division 54, class 5"), "{}", f.text_en);
+    assert!(
+        f.text_en.contains("ride hailing (division 54, class 5)"),
+        "{}",
+        f.text_en
+    );
+    assert!(
+        !f.text_en
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "the English text names the industries in English: {}",
+        f.text_en
+    );
     assert!(f.text_zh.contains("第5类"), "{}", f.text_zh);
     // Three examples of ride hailing, two of instant delivery.
     assert_eq!(f.records.len(), 5);

@@ -255,6 +255,27 @@ pub(crate) fn day_spans<'a>(added: impl Iterator<Item = &'a OrderRecord>) -> Day
     spans
 }
 
+/// A batch's orders by (day, worker, industry), in the key order of
+/// `order_industry_days`.
+pub(crate) type IndustryDays<'a> = BTreeMap<(Date, &'a str, &'static str), i64>;
+
+/// The orders per day, worker and order industry of the orders of a batch
+/// that went in (what industry_class_vs_orders counts).
+pub(crate) fn industry_days<'a>(added: impl Iterator<Item = &'a OrderRecord>) -> IndustryDays<'a> {
+    let mut days = IndustryDays::new();
+    for o in added {
+        *days
+            .entry((o.day, o.resident_id.as_str(), industry_text(o.industry)))
+            .or_insert(0) += 1;
+    }
+    days
+}
+
+/// The upsert that adds a batch's orders to the person-day-industry counts
+/// stored (the same text in both dialects).
+pub(crate) const ORDER_INDUSTRY_DAYS_UPSERT: &str = "ON CONFLICT (day, resident_id, industry) DO UPDATE SET \
+     orders = order_industry_days.orders + excluded.orders";
+
 /// The upsert that adds a batch's spans to the order days stored (the same
 /// text in both dialects: `excluded` and CASE rather than LEAST or MIN).
 pub(crate) const ORDER_DAYS_UPSERT: &str = "ON CONFLICT (day, resident_id, platform) DO UPDATE SET \
@@ -418,7 +439,7 @@ impl<B: Backend> OrderStore for SqlStore<B> {
             self.write(|db| {
                 db.exec(
                     "analysing the order tables",
-                    "ANALYZE orders, order_days",
+                    "ANALYZE orders, order_days, order_industry_days",
                     &[],
                 )
             })?;

@@ -353,3 +353,30 @@ pub fn orders(platform_text: &str, first: u32, count: u32, workers: u32) -> Vec<
 pub fn d(y: i16, m: i8, day: i8) -> Date {
     date(y, m, day)
 }
+
+/// The rows of a statement whose one column is text, read past the store
+/// (for the derived tables no use case reads row by row).
+pub fn text_rows(db: &TestDb, sql: &str) -> Vec<String> {
+    match &db.location {
+        Location::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(path).unwrap();
+            let mut stmt = conn.prepare(sql).unwrap();
+            stmt.query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        }
+        Location::Postgres { url, schema } => {
+            let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            client
+                .batch_execute(&format!("SET search_path TO {schema}"))
+                .unwrap();
+            client
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect()
+        }
+    }
+}

@@ -18,6 +18,24 @@ fn assert_month_totals(s: &dyn Store, platform_text: &str, month: Month, name: &
     );
 }
 
+/// The orders per person, day and order industry the imports keep
+/// (`order_industry_days`, read by industry_class_vs_orders) equal what the
+/// stored orders add up to, and are not empty.
+fn assert_industry_days(db: &TestDb) {
+    let kept = text_rows(
+        db,
+        "SELECT day || ' ' || resident_id || ' ' || industry || ' ' || CAST(orders AS TEXT) \
+         FROM order_industry_days ORDER BY 1",
+    );
+    let counted = text_rows(
+        db,
+        "SELECT day || ' ' || resident_id || ' ' || industry || ' ' || CAST(COUNT(*) AS TEXT) \
+         FROM orders GROUP BY day, resident_id, industry ORDER BY 1",
+    );
+    assert!(!kept.is_empty(), "{}", db.name);
+    assert_eq!(kept, counted, "{}", db.name);
+}
+
 #[test]
 fn importing_the_same_orders_twice_adds_nothing_the_second_time() {
     each_backend(|db| {
@@ -52,6 +70,7 @@ fn importing_the_same_orders_twice_adds_nothing_the_second_time() {
                 .orders,
             0
         );
+        assert_industry_days(db);
         let summary = s.finish_import(import, 3_500, 0, ACTOR, now()).unwrap();
         assert_eq!((summary.rows_added, summary.rows_duplicate), (3_500, 0));
         assert!(summary.finished_at.is_some());
@@ -219,6 +238,7 @@ fn a_batch_partly_stored_adds_the_rest_and_only_their_order_days() {
             db.name
         );
         assert_eq!(s.import_summary(import).unwrap().rows_conflict, 1);
+        assert_industry_days(db);
         let march = Month::parse("2025-03").unwrap();
         let r = s.reconcile_orders(&platform("meituan"), march).unwrap();
         assert_eq!((r.orders, r.workers), (100, 100), "{}", db.name);
@@ -233,6 +253,99 @@ fn a_batch_partly_stored_adds_the_rest_and_only_their_order_days() {
             "{}: no cover from an order that was not stored",
             db.name
         );
+    });
+}
+
+/// Issue 16 (industry_class_vs_orders): one worker's orders of a day in
+/// two industries are two rows of `order_industry_days`, added to by a later
+/// batch of the same days (on PostgreSQL the first batch goes by COPY, the
+/// second, partly stored, by the staging table), never by an order stored
+/// before or a conflicting copy.
+#[test]
+fn orders_are_counted_by_person_day_and_industry_by_every_import_path() {
+    use gongshang_rules::scheme::OrderIndustry;
+    each_backend(|db| {
+        let s = &*db.store;
+        let import = s.begin_import("orders", "mixed.csv", ACTOR, now()).unwrap();
+        let mut all = orders("meituan", 0, 100, 1);
+        for (n, o) in all.iter_mut().enumerate() {
+            if n % 2 == 1 {
+                o.industry = OrderIndustry::RideHailing;
+            }
+        }
+        s.import_orders(&all[..40], import, ACTOR, now()).unwrap();
+        assert_industry_days(db);
+        let mut batch = all.clone();
+        let mut copy = all[70].clone();
+        copy.industry = OrderIndustry::IntraCityFreight;
+        batch.push(copy);
+        let c = s.import_orders(&batch, import, ACTOR, now()).unwrap();
+        assert_eq!(
+            (c.added, c.duplicate, c.conflict),
+            (60, 40, 1),
+            "{}",
+            db.name
+        );
+        assert_industry_days(db);
+        // Day 1 (2025-03-01) holds orders 0, 31, 62 and 93: two of each.
+        assert_eq!(
+            text_rows(
+                db,
+                "SELECT industry || ' ' || CAST(orders AS TEXT) FROM order_industry_days \
+                 WHERE day = '2025-03-01' ORDER BY 1"
+            ),
+            ["instant_delivery 2", "ride_hailing 2"],
+            "{}",
+            db.name
+        );
+        assert!(
+            text_rows(
+                db,
+                "SELECT industry FROM order_industry_days WHERE industry = 'intra_city_freight'"
+            )
+            .is_empty(),
+            "{}: a conflicting copy counts for nothing",
+            db.name
+        );
+    });
+}
+
+/// Migration 0420 fills `order_industry_days` from the orders stored
+/// before it: a database whose orders were imported without the table gets
+/// the same rows as the imports keep.
+#[test]
+fn migration_0420_counts_the_orders_stored_before_it() {
+    use gongshang_rules::scheme::OrderIndustry;
+    each_backend(|db| {
+        let s = &*db.store;
+        let import = s
+            .begin_import("orders", "before.csv", ACTOR, now())
+            .unwrap();
+        let mut all = orders("didi", 0, 90, 2);
+        for o in all.iter_mut().step_by(3) {
+            o.industry = OrderIndustry::RideHailing;
+        }
+        s.import_orders(&all, import, ACTOR, now()).unwrap();
+        let kept = text_rows(
+            db,
+            "SELECT day || resident_id || industry || CAST(orders AS TEXT) FROM order_industry_days ORDER BY 1",
+        );
+        db.raw_execute("DROP TABLE order_industry_days").unwrap();
+        db.raw_execute("DELETE FROM schema_migrations WHERE version = 420")
+            .unwrap();
+        db.raw_execute("DELETE FROM schema_distribution WHERE table_name = 'order_industry_days'")
+            .unwrap();
+        drop(db.reopen());
+        assert_eq!(
+            text_rows(
+                db,
+                "SELECT day || resident_id || industry || CAST(orders AS TEXT) FROM order_industry_days ORDER BY 1",
+            ),
+            kept,
+            "{}",
+            db.name
+        );
+        assert_industry_days(db);
     });
 }
 
@@ -266,6 +379,7 @@ fn two_threads_importing_the_same_orders_at_once_store_each_once() {
         let r = s.reconcile_orders(&platform("meituan"), march).unwrap();
         assert_eq!((r.orders, r.workers), (8_000, 300), "{}", db.name);
         assert_month_totals(s, "meituan", march, db.name);
+        assert_industry_days(db);
         let summary = s.import_summary(import).unwrap();
         assert_eq!(
             (summary.rows_added, summary.rows_duplicate),
