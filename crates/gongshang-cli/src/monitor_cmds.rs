@@ -470,10 +470,43 @@ pub struct BenchMonitorArgs {
     /// as orders spread over the stored half-year
     #[arg(long, default_value_t = 100_000)]
     pub incremental_orders: u64,
+    /// The day the runs take as today (China time): the rules with a
+    /// window (industry_class_vs_orders: the 90 days up to today) read the
+    /// synthetic orders only if it follows them. The default is the day
+    /// after the half-year of `bench import`'s orders (2025-07-01 to
+    /// 2025-12-31), the day the "next day" import adds to
+    #[arg(long, default_value = "2026-01-01")]
+    pub today: jiff::civil::Date,
+}
+
+/// The system's clock moved to another day: durations stay real, and the
+/// runs' instants keep their order.
+struct ShiftedClock(jiff::SignedDuration);
+
+impl gongshang_app::Clock for ShiftedClock {
+    fn now(&self) -> jiff::Timestamp {
+        jiff::Timestamp::now()
+            .checked_add(self.0)
+            .unwrap_or_else(|_| jiff::Timestamp::now())
+    }
 }
 
 pub fn bench(args: &BenchMonitorArgs) -> Result<(), CliError> {
-    let app = crate::db::open_app(Some(&args.db))?;
+    let store = gongshang_store::open(&crate::db::database_url(Some(&args.db)))
+        .map_err(|e| CliError(format!("cannot open the database: {e}")))?;
+    let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let now = jiff::Timestamp::now();
+    let target = args
+        .today
+        .to_datetime(now.to_zoned(china.clone()).time())
+        .to_zoned(china)
+        .map_err(|e| CliError(e.to_string()))?
+        .timestamp();
+    let app = gongshang_app::App::new(
+        store,
+        std::sync::Arc::new(ShiftedClock(target.duration_since(now))),
+    )?;
+    println!("today (the runs' clock): {}", args.today);
     let actor = gongshang_app::accounts::Actor::system();
     let store = app.store();
     println!("database: {}", store.backend_name());
