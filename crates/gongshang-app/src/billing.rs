@@ -687,15 +687,16 @@ impl App {
         as_of: Date,
     ) -> Result<Vec<(BillStatus, Date)>, AppError> {
         actor.authorize(Action::ReadArrears)?;
-        let bills = self.store.arrears(as_of)?;
-        let deferrals = self.deferrals_in_force(None)?;
-        Ok(bills
+        // The store lists the bills due in fact before `as_of`, each with
+        // its deferral's repayment day (`BillStatus::deferred_to`).
+        Ok(self
+            .store
+            .arrears(as_of)?
             .into_iter()
             .map(|b| {
-                let due = deferrals.effective_due(&b);
+                let due = b.effective_due_date();
                 (b, due)
             })
-            .filter(|(_, due)| *due < as_of)
             .collect())
     }
 

@@ -5,19 +5,20 @@
 //! `gongshang_rules::deferral`): it is no arrears before that day (Social
 //! Insurance Law Art 41: the fund pays; "缓缴、补缴期间认定为正常缴费状态，
 //! 不得作欠费处理") and runs no late fee (Art 86: "缓缴期间免收滞纳金",
-//! "补缴期间免收滞纳金"). Read by the arrears of a case (`art62_finding`), the
+//! "补缴期间免收滞纳金"). The store reads each bill with its repayment day
+//! (`BillStatus::deferred_to`, `effective_due_date`), and counts overdue
+//! bills by it; from there the arrears of a case (`art62_finding`), the
 //! late fee of a payment (`late_fee_of_payment`), the arrears list with its
-//! running fees, what a unit owes before its cancellation and the debts a
-//! successor took over.
+//! running fees, what a unit owes before its cancellation, the debts a
+//! successor took over, the unit's home, the monitoring grading and the
+//! dashboard read it.
 
 use gongshang_domain::Month;
 use gongshang_domain::coverage;
-use gongshang_domain::declaration::monthly_bill_reference;
 use gongshang_domain::ids::CreditCode;
 use gongshang_rules::SchemeId;
-use gongshang_rules::deferral::{self, Deferral};
 use gongshang_rules::scheme::Billing;
-use gongshang_store::{BillStatus, NewDeferral};
+use gongshang_store::NewDeferral;
 pub use gongshang_store::{DeferralRevocation, DeferralRow};
 use jiff::civil::Date;
 
@@ -56,54 +57,6 @@ pub struct DeferralRevocationRequest {
     pub reason: String,
 }
 
-/// The deferrals in force that bills are read against.
-#[derive(Clone, Debug, Default)]
-pub struct DeferralsInForce {
-    rows: Vec<DeferralRow>,
-}
-
-impl DeferralsInForce {
-    /// Of the rows as read (revoked ones are left out).
-    pub fn from_rows(rows: Vec<DeferralRow>) -> DeferralsInForce {
-        DeferralsInForce {
-            rows: rows.into_iter().filter(DeferralRow::in_force).collect(),
-        }
-    }
-
-    /// The repayment day of `status`'s deferral: a unit's monthly bill (its
-    /// reference is the month's, the unit's and the scheme's) of a month a
-    /// deferral in force of that unit and scheme covers; none otherwise.
-    pub fn deferred_to(&self, status: &BillStatus) -> Option<Date> {
-        let unit = status.unit?;
-        let month = Month::parse(&status.period).ok()?;
-        let covering: Vec<Deferral> = self
-            .rows
-            .iter()
-            .filter(|d| {
-                d.in_force()
-                    && d.unit == unit
-                    && status.reference == monthly_bill_reference(month, &unit, &d.scheme_id)
-            })
-            .map(rule_of)
-            .collect();
-        deferral::deferred_to(&covering, &status.period)
-    }
-
-    /// The day the bill is due in fact (`gongshang_rules::deferral::effective_due_date`).
-    pub fn effective_due(&self, status: &BillStatus) -> Date {
-        deferral::effective_due_date(status.due_date, self.deferred_to(status))
-    }
-}
-
-/// The rules engine's view of a stored deferral.
-fn rule_of(d: &DeferralRow) -> Deferral {
-    Deferral {
-        first_period: d.first_period.to_string(),
-        last_period: d.last_period.to_string(),
-        repay_by: d.repay_by,
-    }
-}
-
 fn text_field(field: &'static str, what: &str, text: &str) -> Result<String, AppError> {
     let t = text.trim();
     if t.is_empty() {
@@ -120,24 +73,6 @@ fn text_field(field: &'static str, what: &str, text: &str) -> Result<String, App
 }
 
 impl App {
-    /// The deferrals in force of `unit` (none: of every unit), to read
-    /// bills against.
-    pub(crate) fn deferrals_in_force(
-        &self,
-        unit: Option<&CreditCode>,
-    ) -> Result<DeferralsInForce, AppError> {
-        let rows = match unit {
-            Some(u) => self
-                .store
-                .deferrals_of_unit(u)?
-                .into_iter()
-                .filter(DeferralRow::in_force)
-                .collect(),
-            None => self.store.deferrals_in_force()?,
-        };
-        Ok(DeferralsInForce { rows })
-    }
-
     /// Records an approved deferral of a unit's premiums (缓缴; 人社厅发
     /// 〔2022〕16号, 人社部发〔2022〕31号): the unit registered, a scheme billed
     /// monthly, the months in order, the repayment day after the last of

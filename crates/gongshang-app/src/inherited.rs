@@ -150,9 +150,7 @@ impl App {
             .rate();
         let running = if status.outstanding > Money::ZERO {
             // from the effective due day: a deferral's (缓缴) repayment day
-            let due = self
-                .deferrals_in_force(status.unit.as_ref())?
-                .effective_due(status);
+            let due = status.effective_due_date();
             gongshang_rules::late_fee::late_fee(status.outstanding, due, today, rate)
         } else {
             Money::ZERO

@@ -72,10 +72,8 @@ impl App {
         // A deferred month's bill (缓缴) is due by its repayment day: the
         // deferral and the repayment window are free of late fees
         // (人社厅发〔2022〕16号, 人社部发〔2022〕31号).
-        let deferred_to = self
-            .deferrals_in_force(status.unit.as_ref())?
-            .deferred_to(status);
-        let due = gongshang_rules::deferral::effective_due_date(status.due_date, deferred_to);
+        let deferred_to = status.deferred_to;
+        let due = status.effective_due_date();
         let days = gongshang_rules::late_fee::days_late(due, received_on);
         if days == 0 {
             return Ok(None);

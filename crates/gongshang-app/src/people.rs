@@ -46,8 +46,6 @@ pub struct UnitOverview {
     /// month's bill (缓缴): past its repayment day).
     pub arrears: Money,
     pub outstanding: Money,
-    /// Its deferrals in force, to read its bills' due days against.
-    pub deferrals: crate::deferrals::DeferralsInForce,
 }
 
 /// One person of a unit's declaration: the enrolment, the name, and the
@@ -254,14 +252,13 @@ impl App {
             ..ListQuery::default()
         })?;
         bills.reverse();
-        let deferrals = self.deferrals_in_force(Some(unit_code))?;
         let mut arrears = Money::ZERO;
         let mut outstanding = Money::ZERO;
         for b in &bills {
             outstanding = outstanding
                 .checked_add(b.status.outstanding)
                 .unwrap_or(outstanding);
-            if deferrals.effective_due(&b.status) < today {
+            if b.status.effective_due_date() < today {
                 arrears = arrears.checked_add(b.status.outstanding).unwrap_or(arrears);
             }
         }
@@ -274,7 +271,6 @@ impl App {
             bills,
             arrears,
             outstanding,
-            deferrals,
         })
     }
 

@@ -3,9 +3,15 @@
 //! bill periods, the day by which they must be repaid, the instrument, the
 //! day approved, who recorded it. Append-only, with the audit row in the
 //! same transaction; a deferral is revoked by a row of its own, once, and
-//! then counts for nothing. The store decides nothing about bills: the
-//! caller reads the deferrals in force and applies
-//! `gongshang_rules::deferral`.
+//! then counts for nothing.
+//!
+//! What a deferral does to a bill is read in one place: the SQL fragments
+//! below ([`BILL_DEFERRED_TO`], [`BILL_EFFECTIVE_DUE_DATE`]). Every bill
+//! the store reads carries its repayment day (`BillStatus::deferred_to`),
+//! and every count or sum of bills "overdue on a day" (the arrears list,
+//! the monitoring grading, the dashboard) compares the day with the
+//! effective due date, never with the bill's own (DESIGN.md, "Why does an
+//! approved deferral (缓缴) not count as arrears?").
 
 use gongshang_domain::Month;
 use gongshang_domain::ids::CreditCode;
@@ -18,6 +24,50 @@ use serde_json::json;
 use crate::db::{Cols, Db, DbExt, Value};
 use crate::engine::{Backend, SqlStore, audit, parse_date};
 use crate::error::StoreError;
+
+/// The deferrals in force covering the bill aliased `b`: a unit's monthly
+/// bill (`kind = 'monthly'`, the only bills a deferral defers) of the
+/// deferral's unit and scheme whose period lies in its months, the
+/// deferral not revoked. One text for both dialects (periods and days are
+/// ISO text, which order as they read).
+macro_rules! deferrals_covering_bill_b {
+    () => {
+        "premium_deferrals dfr WHERE b.kind = 'monthly' AND dfr.unit_id = b.unit_id \
+         AND dfr.scheme_id = b.scheme_id AND b.period BETWEEN dfr.first_period AND dfr.last_period \
+         AND NOT EXISTS (SELECT 1 FROM premium_deferral_revocations rv WHERE rv.deferral_id = dfr.id)"
+    };
+}
+pub(crate) use deferrals_covering_bill_b;
+
+/// SQL: the repayment day of the bill aliased `b` (NULL when no deferral in
+/// force covers it): `gongshang_rules::deferral::deferred_to` in SQL (the
+/// latest day, were two to cover it). A macro, so that constant statements
+/// can `concat!` it; [`BILL_DEFERRED_TO`] is its text.
+macro_rules! bill_deferred_to_sql {
+    () => {
+        concat!(
+            "(SELECT MAX(dfr.repay_by) FROM ",
+            $crate::deferrals::deferrals_covering_bill_b!(),
+            ")"
+        )
+    };
+}
+pub(crate) use bill_deferred_to_sql;
+
+/// See [`bill_deferred_to_sql`].
+pub(crate) const BILL_DEFERRED_TO: &str = bill_deferred_to_sql!();
+
+/// SQL: the day the bill aliased `b` is due in fact, its repayment day when
+/// a deferral in force covers it and that day is later than its own due
+/// date, else its own (`gongshang_rules::deferral::effective_due_date`).
+/// "Overdue on day D" is `{BILL_EFFECTIVE_DUE_DATE} < D`; callers put
+/// `b.due_date < D` before it, which it implies, so the subquery runs only
+/// for bills past their own due date.
+pub(crate) const BILL_EFFECTIVE_DUE_DATE: &str = concat!(
+    "COALESCE((SELECT MAX(dfr.repay_by) FROM ",
+    deferrals_covering_bill_b!(),
+    " AND dfr.repay_by > b.due_date), b.due_date)"
+);
 
 /// A deferral as the agency records it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -325,6 +325,20 @@ pub struct BillStatus {
     pub amount: Money,
     pub paid: Money,
     pub outstanding: Money,
+    /// The repayment day of the approved deferral in force covering it
+    /// (缓缴; 人社厅发〔2022〕16号), read with the bill
+    /// (`deferrals::BILL_DEFERRED_TO`); none for a bill not deferred.
+    pub deferred_to: Option<Date>,
+}
+
+impl BillStatus {
+    /// The day the bill is due in fact: its own due date, or its repayment
+    /// day when deferred to a later day
+    /// (`gongshang_rules::deferral::effective_due_date`). A bill is overdue
+    /// on a day after it.
+    pub fn effective_due_date(&self) -> Date {
+        gongshang_rules::deferral::effective_due_date(self.due_date, self.deferred_to)
+    }
 }
 
 /// A payment of a bill and the day it was received.

@@ -349,7 +349,8 @@ pub trait MonitorStore {
     /// Every unit and platform with what grading counts against it: its
     /// alerts still active, or closed as confirmed since `since`, by
     /// severity; its bills due before `as_of` with something outstanding (a
-    /// platform's are its registered unit's); its cases with an accident
+    /// platform's are its registered unit's; due in fact: a deferred bill
+    /// by its repayment day); its cases with an accident
     /// from `since` to `as_of`. Each count one grouped statement.
     fn grading_subjects(&self, since: Date, as_of: Date)
     -> Result<Vec<GradingSubject>, StoreError>;
@@ -538,13 +539,19 @@ fn gather_grading(
             }
         }
     }
+    // Overdue = due in fact before `as_of`: a deferred bill (缓缴) only once
+    // its repayment day has passed (人社厅发〔2022〕16号).
     for r in db.rows(
         "counting each unit's overdue bills",
-        "SELECT credit_code, COUNT(*), CAST(SUM(amount_fen - paid_fen) AS BIGINT) FROM ( \
-           SELECT u.credit_code, b.amount_fen, \
-                  COALESCE((SELECT SUM(p.amount_fen) FROM payments p WHERE p.bill_id = b.id), 0) AS paid_fen \
-           FROM bills b JOIN units u ON u.id = b.unit_id WHERE b.due_date < $1) x \
-         WHERE paid_fen < amount_fen GROUP BY credit_code",
+        &format!(
+            "SELECT credit_code, COUNT(*), CAST(SUM(amount_fen - paid_fen) AS BIGINT) FROM ( \
+               SELECT u.credit_code, b.amount_fen, \
+                      COALESCE((SELECT SUM(p.amount_fen) FROM payments p WHERE p.bill_id = b.id), 0) AS paid_fen \
+               FROM bills b JOIN units u ON u.id = b.unit_id \
+               WHERE b.due_date < $1 AND {} < $1) x \
+             WHERE paid_fen < amount_fen GROUP BY credit_code",
+            crate::deferrals::BILL_EFFECTIVE_DUE_DATE
+        ),
         &[t(as_of)],
     )? {
         let c = Cols::new(&r);

@@ -94,7 +94,8 @@ pub struct DashboardCounts {
     pub order_workers_30_days: u64,
     pub premiums_by_month: Vec<MonthMoney>,
     pub balance_by_month: Vec<BalancePoint>,
-    /// Bills due before the day with something outstanding.
+    /// Bills due before the day with something outstanding (due in fact:
+    /// a deferred bill by its repayment day).
     pub arrears_bills: u64,
     pub arrears: Money,
     /// Units by kind (`enterprise`, ...).
@@ -362,9 +363,10 @@ impl<B: Backend> ViewStore for SqlStore<B> {
             let sql = format!(
                 "SELECT x.* FROM (SELECT b.id, b.reference, u.credit_code, b.period, b.due_date, b.amount_fen, \
                  CAST(COALESCE((SELECT SUM(py.amount_fen) FROM payments py WHERE py.bill_id = b.id), 0) AS BIGINT) AS paid_fen, \
-                 b.scheme_id, b.kind, u.name, pe.resident_id, b.due_provisional \
+                 b.scheme_id, b.kind, u.name, pe.resident_id, b.due_provisional, {BILL_DEFERRED_TO} AS deferred_to \
                  FROM bills b LEFT JOIN units u ON u.id = b.unit_id LEFT JOIN people pe ON pe.id = b.person_id \
-                 WHERE b.id > $1{filter}) x{outstanding} ORDER BY x.id LIMIT $2"
+                 WHERE b.id > $1{filter}) x{outstanding} ORDER BY x.id LIMIT $2",
+                BILL_DEFERRED_TO = crate::deferrals::BILL_DEFERRED_TO
             );
             db.rows("listing bills", &sql, &params)?
                 .iter()
@@ -383,6 +385,7 @@ impl<B: Backend> ViewStore for SqlStore<B> {
                             amount: Money::from_fen(amount),
                             paid: Money::from_fen(paid),
                             outstanding: Money::from_fen(amount - paid),
+                            deferred_to: c.opt_parsed(12, "deferred_to", |s: &str| s.parse::<Date>())?,
                         },
                         scheme_id: c.scheme_id(7)?,
                         kind: c.parsed(8, "kind", BillKind::parse)?,
@@ -540,11 +543,16 @@ impl<B: Backend> ViewStore for SqlStore<B> {
                     }),
                 }
             }
+            // Due in fact before the day: a deferred bill (缓缴) only once its
+            // repayment day has passed (人社厅发〔2022〕16号).
             let arrears = db.one_row(
                 "summing arrears",
-                "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(x.amount_fen - x.paid_fen), 0) AS BIGINT) FROM \
-                 (SELECT b.amount_fen, COALESCE((SELECT SUM(py.amount_fen) FROM payments py WHERE py.bill_id = b.id), 0) AS paid_fen \
-                  FROM bills b WHERE b.due_date < $1) x WHERE x.paid_fen < x.amount_fen",
+                &format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(x.amount_fen - x.paid_fen), 0) AS BIGINT) FROM \
+                     (SELECT b.amount_fen, COALESCE((SELECT SUM(py.amount_fen) FROM payments py WHERE py.bill_id = b.id), 0) AS paid_fen \
+                      FROM bills b WHERE b.due_date < $1 AND {} < $1) x WHERE x.paid_fen < x.amount_fen",
+                    crate::deferrals::BILL_EFFECTIVE_DUE_DATE
+                ),
                 std::slice::from_ref(&day),
             )?;
             let c = Cols::new(&arrears);

@@ -437,8 +437,8 @@ impl App {
         }
         let fees = self.store.late_fees_of_unit(unit)?;
         // An approved deferral (缓缴) makes a deferred month's bill due by
-        // its repayment day (人社部发〔2022〕31号: no arrears before it).
-        let deferrals = self.deferrals_in_force(Some(unit))?;
+        // its repayment day (人社部发〔2022〕31号: no arrears before it); the
+        // store reads it with the bill.
         let bills: Vec<UnitBill> = bills
             .into_iter()
             .map(|b| {
@@ -447,7 +447,7 @@ impl App {
                     bill_id: b.status.bill_id,
                     period: b.status.period.clone(),
                     due_date: b.status.due_date,
-                    deferred_to: deferrals.deferred_to(&b.status),
+                    deferred_to: b.status.deferred_to,
                     amount: b.status.amount,
                     payments: b
                         .payments

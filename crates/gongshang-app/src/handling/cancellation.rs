@@ -123,8 +123,7 @@ impl App {
         // its debts, no longer this unit's; those this unit took over are.
         let (passed_on, taken_over) = self.debts_moved(unit)?;
         // A deferred month's premium (缓缴) is owed, but its late fee runs
-        // only after the repayment day.
-        let deferrals = self.deferrals_in_force(Some(unit))?;
+        // only after the repayment day (`BillStatus::effective_due_date`).
         for d in &taken_over {
             let status = self.store.bill_status(d.bill_id)?;
             let (premiums, late_fees) = self.bill_owes_today(&status)?;
@@ -154,7 +153,7 @@ impl App {
                     .unwrap_or(owed.premiums);
                 let fee = gongshang_rules::late_fee::late_fee(
                     s.outstanding,
-                    deferrals.effective_due(s),
+                    s.effective_due_date(),
                     today,
                     rate,
                 );

@@ -93,23 +93,14 @@ async fn bills(
 
 /// The bills, each with the tickets about it (`tickets`, those the viewer
 /// may read) and a link to ask about it.
+///
+/// A bill of a month under an approved deferral (缓缴) is shown as deferred
+/// with its repayment day, and in arrears only after it.
 pub fn bill_table(
     ctx: &Ctx,
     state: &AppState,
     rows: &[BillRow],
     tickets: &[gongshang_app::model::TicketRow],
-) -> Markup {
-    bill_table_deferred(ctx, state, rows, tickets, None)
-}
-
-/// The bills, a bill of a month under an approved deferral (缓缴) shown as
-/// deferred with its repayment day, and in arrears only after it.
-pub fn bill_table_deferred(
-    ctx: &Ctx,
-    state: &AppState,
-    rows: &[BillRow],
-    tickets: &[gongshang_app::model::TicketRow],
-    deferrals: Option<&gongshang_app::deferrals::DeferralsInForce>,
 ) -> Markup {
     let today = state.app.today();
     html! {
@@ -128,9 +119,8 @@ pub fn bill_table_deferred(
                 tbody {
                     @for b in rows {
                         @let s = &b.status;
-                        @let deferred_to = deferrals.and_then(|d| d.deferred_to(s));
-                        @let due = gongshang_rules::deferral::effective_due_date(s.due_date, deferred_to);
-                        @let late = s.outstanding.fen() > 0 && due < today;
+                        @let deferred_to = s.deferred_to;
+                        @let late = s.outstanding.fen() > 0 && s.effective_due_date() < today;
                         tr {
                             td { code { (s.reference) } br; span.tag.grey { (bill_kind(ctx.lang, b.kind)) }
                                 br; (super::tickets::tickets_of_subject(ctx, tickets, "bill", &s.reference)) }

@@ -284,8 +284,8 @@ fn body(ctx: &Ctx, state: &AppState, l: &Loaded, s: &Shown) -> Markup {
                         tbody {
                             @for b in &o.bills {
                                 @let st = &b.status;
-                                @let deferred_to = o.deferrals.deferred_to(st);
-                                @let late = st.outstanding.fen() > 0 && o.deferrals.effective_due(st) < today;
+                                @let deferred_to = st.deferred_to;
+                                @let late = st.outstanding.fen() > 0 && st.effective_due_date() < today;
                                 tr id=(format!("bill-{}", st.bill_id)) {
                                     td data-label=(ctx.t("期间", "Period")) { (st.period) }
                                     td data-label=(ctx.t("方案", "Scheme")) { (state.app.scheme_name(&b.scheme_id, ctx.zh())) }

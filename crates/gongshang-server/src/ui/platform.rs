@@ -402,7 +402,7 @@ fn body(ctx: &Ctx, state: &AppState, platform: &PlatformId, l: &Loaded, s: &Show
                                     td.num data-label=(ctx.t("应缴", "Amount")) { (yuan(st.amount)) }
                                     td.num data-label=(ctx.t("未缴", "Outstanding")) { (yuan(st.outstanding)) }
                                     td data-label=(ctx.t("缴费期限", "Due")) { (st.due_date)
-                                        @if st.outstanding.fen() > 0 && st.due_date < today { " " span.tag.bad { (ctx.t("已逾期", "overdue")) } }
+                                        @if st.outstanding.fen() > 0 && st.effective_due_date() < today { " " span.tag.bad { (ctx.t("已逾期", "overdue")) } }
                                         @else if st.outstanding.fen() == 0 { " " span.tag { (ctx.t("已结清", "paid")) } } }
                                 }
                             }

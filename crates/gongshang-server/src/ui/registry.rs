@@ -242,7 +242,7 @@ pub(super) async fn unit_page(
                 }
             }
             let body = html! {
-                (unit_body(ctx, state, &d, &tickets, &gongshang_app::deferrals::DeferralsInForce::from_rows(deferrals.clone())))
+                (unit_body(ctx, state, &d, &tickets))
                 (super::engagements::deferral_section(ctx, d.unit.id, &deferrals, &schemes, failed))
                 (super::engagements::late_fee_section(ctx, d.unit.id, &late_fees, failed))
                 (super::liability::successions_section(ctx, d.unit.credit_code.as_str(), &successions, html! {
@@ -274,13 +274,7 @@ fn with_status(page: Response, failed: super::engagements::Failed<'_>) -> Respon
     }
 }
 
-fn unit_body(
-    ctx: &Ctx,
-    state: &AppState,
-    d: &UnitDetail,
-    tickets: &[TicketRow],
-    deferrals: &gongshang_app::deferrals::DeferralsInForce,
-) -> Markup {
+fn unit_body(ctx: &Ctx, state: &AppState, d: &UnitDetail, tickets: &[TicketRow]) -> Markup {
     let u = &d.unit;
     let mut by_scheme: Vec<(gongshang_rules::SchemeId, usize)> = Vec::new();
     for e in d.enrollments.iter().filter(|e| e.last_day.is_none()) {
@@ -314,7 +308,7 @@ fn unit_body(
         }
         (statements_box(ctx, state, d.enrollments.iter().map(|e| &e.scheme_id)))
         h2 { (ctx.t("近期账单", "Recent bills")) }
-        (super::bills::bill_table_deferred(ctx, state, &d.bills, tickets, Some(deferrals)))
+        (super::bills::bill_table(ctx, state, &d.bills, tickets))
         h2 { (ctx.t("人员", "People")) }
         (people_table(ctx, state, &d.people))
         @if d.people.len() as u32 == gongshang_app::views::PAGE_ROWS {

@@ -10,8 +10,10 @@ use crate::flows::recognised_case;
 
 /// Unit A declared January 2025 (due in February) and had not paid it on
 /// the accident day, 2025-03-10, but January to March 2025 were deferred
-/// to 2025-12-31: no arrears, the fund pays. Revoked, the unit is in
-/// arrears again.
+/// to 2025-12-31: no arrears, the fund pays; nor is the bill overdue in
+/// the dashboard's arrears (`/stats/overview`) or the monitoring grading
+/// (`/monitor/grading`) today. Revoked, the unit is in arrears again, in
+/// all three.
 #[test]
 fn mohrss_2022_16_the_api_records_a_deferral_and_the_fund_pays() {
     each_backend(|s| {
@@ -31,6 +33,33 @@ fn mohrss_2022_16_the_api_records_a_deferral_and_the_fund_pays() {
         assert_eq!(r.status, 201, "{}", r.body);
         let number = "GS-2025-DEF";
         recognised_case(s, number, a, f.person_1.as_str());
+        // (bills in arrears, arrears in fen) of the dashboard, and unit A's
+        // (overdue bills, outstanding in fen) in the grading, today.
+        let overdue = || {
+            let r = s.send(req("GET", "/api/v1/stats/overview").bearer(clerk));
+            assert_eq!(r.status, 200, "{}", r.body);
+            let dashboard = (
+                r.json()["arrears_bills"].as_i64().unwrap(),
+                r.json()["arrears_fen"].as_i64().unwrap(),
+            );
+            let r = s.send(req("GET", "/api/v1/monitor/grading?as_of=2025-07-01").bearer(clerk));
+            assert_eq!(r.status, 200, "{}", r.body);
+            let graded = r.json()["graded"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|g| g["subject_key"] == a)
+                .map(|g| {
+                    (
+                        g["overdue_bills"].as_i64().unwrap(),
+                        g["outstanding_fen"].as_i64().unwrap(),
+                    )
+                })
+                .unwrap_or((0, 0));
+            (dashboard, graded)
+        };
+        let before = overdue();
+        assert!(before.1.0 >= 1, "unit A is overdue: {before:?}");
 
         let path = format!("/api/v1/units/{a}/deferrals");
         let body = json!({
@@ -74,6 +103,14 @@ fn mohrss_2022_16_the_api_records_a_deferral_and_the_fund_pays() {
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.json()["uninsured"], false, "{}", r.body);
         assert_eq!(r.json()["ground"], serde_json::Value::Null);
+        // Unit A's bills (all of the deferred months) count in neither the
+        // dashboard nor the grading while deferred.
+        let deferred = overdue();
+        assert_eq!(
+            deferred,
+            ((before.0.0 - before.1.0, before.0.1 - before.1.1), (0, 0)),
+            "{before:?} -> {deferred:?}"
+        );
 
         let revoke = format!("/api/v1/deferrals/{id}/revocation");
         let reason = json!({"revoked_on": "2025-06-30", "reason": "the unit did not qualify"});
@@ -90,6 +127,7 @@ fn mohrss_2022_16_the_api_records_a_deferral_and_the_fund_pays() {
             r.json()["arrears"]["bills"][0]["deferred_to"],
             serde_json::Value::Null
         );
+        assert_eq!(overdue(), before, "a revoked deferral counts for nothing");
     });
 }
 

@@ -2,6 +2,7 @@
 //! they buy, arrears, and the holiday calendars that date the bills.
 
 use super::*;
+use crate::deferrals::BILL_EFFECTIVE_DUE_DATE;
 
 pub trait BillingStore {
     /// The bill, its declarations, its ledger transaction and the audit row,
@@ -19,7 +20,9 @@ pub trait BillingStore {
     /// A bill by its reference (`M202503-<unit>-<scheme>`, ...), if issued.
     fn bill_by_reference(&self, reference: &str) -> Result<Option<StoredBill>, StoreError>;
 
-    /// Bills due before `as_of` with something outstanding.
+    /// Bills due before `as_of` with something outstanding: due in fact,
+    /// so a deferred bill only once its repayment day is before `as_of`
+    /// (`deferrals::BILL_EFFECTIVE_DUE_DATE`).
     fn arrears(&self, as_of: Date) -> Result<Vec<BillStatus>, StoreError>;
 
     /// A unit's monthly bills of `scheme` due before `due_before`, each with
@@ -90,10 +93,13 @@ pub trait BillingStore {
     ) -> Result<(), StoreError>;
 }
 
-const BILL_STATUS_SELECT: &str = "SELECT b.id, b.reference, u.credit_code, b.period, b.due_date, b.amount_fen, \
+const BILL_STATUS_SELECT: &str = concat!(
+    "SELECT b.id, b.reference, u.credit_code, b.period, b.due_date, b.amount_fen, \
      CAST(COALESCE((SELECT SUM(p.amount_fen) FROM payments p WHERE p.bill_id = b.id), 0) AS BIGINT) AS paid_fen, \
-     b.due_provisional \
-     FROM bills b LEFT JOIN units u ON u.id = b.unit_id";
+     b.due_provisional, ",
+    crate::deferrals::bill_deferred_to_sql!(),
+    " AS deferred_to FROM bills b LEFT JOIN units u ON u.id = b.unit_id"
+);
 
 fn bill_status_from_row(row: &[Value]) -> Result<BillStatus, StoreError> {
     let c = Cols::new(row);
@@ -109,22 +115,27 @@ fn bill_status_from_row(row: &[Value]) -> Result<BillStatus, StoreError> {
         amount: Money::from_fen(amount),
         paid: Money::from_fen(paid),
         outstanding: Money::from_fen(amount - paid),
+        deferred_to: c.opt_parsed(8, "deferred_to", parse_date)?,
     })
 }
 
-const STORED_BILL_SELECT: &str = "SELECT b.id, b.reference, u.credit_code, b.period, b.due_date, b.amount_fen, \
+const STORED_BILL_SELECT: &str = concat!(
+    "SELECT b.id, b.reference, u.credit_code, b.period, b.due_date, b.amount_fen, \
      CAST(COALESCE((SELECT SUM(p.amount_fen) FROM payments p WHERE p.bill_id = b.id), 0) AS BIGINT) AS paid_fen, \
-     b.due_provisional, b.kind, b.scheme_id, b.fiscal_fen, pe.resident_id \
-     FROM bills b LEFT JOIN units u ON u.id = b.unit_id LEFT JOIN people pe ON pe.id = b.person_id";
+     b.due_provisional, ",
+    crate::deferrals::bill_deferred_to_sql!(),
+    " AS deferred_to, b.kind, b.scheme_id, b.fiscal_fen, pe.resident_id \
+     FROM bills b LEFT JOIN units u ON u.id = b.unit_id LEFT JOIN people pe ON pe.id = b.person_id"
+);
 
 fn stored_bill_from_row(row: &[Value]) -> Result<StoredBill, StoreError> {
     let c = Cols::new(row);
     Ok(StoredBill {
         status: bill_status_from_row(row)?,
-        kind: c.parsed(8, "kind", BillKind::parse)?,
-        scheme_id: c.scheme_id(9)?,
-        fiscal_share: Money::from_fen(c.int(10)?),
-        person: c.opt_parsed(11, "resident_id", ResidentId::parse)?,
+        kind: c.parsed(9, "kind", BillKind::parse)?,
+        scheme_id: c.scheme_id(10)?,
+        fiscal_share: Money::from_fen(c.int(11)?),
+        person: c.opt_parsed(12, "resident_id", ResidentId::parse)?,
     })
 }
 
@@ -534,7 +545,7 @@ impl<B: Backend> BillingStore for SqlStore<B> {
     fn arrears(&self, as_of: Date) -> Result<Vec<BillStatus>, StoreError> {
         self.backend.read(|db| {
             let sql = format!(
-                "SELECT * FROM ({BILL_STATUS_SELECT} WHERE b.due_date < $1) s \
+                "SELECT * FROM ({BILL_STATUS_SELECT} WHERE b.due_date < $1 AND {BILL_EFFECTIVE_DUE_DATE} < $1) s \
                  WHERE s.paid_fen < s.amount_fen ORDER BY s.due_date, s.id"
             );
             db.rows("listing arrears", &sql, &[t(as_of)])?
