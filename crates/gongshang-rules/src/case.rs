@@ -134,6 +134,19 @@ pub struct CaseInput {
     /// after the back-payment ([`crate::uninsured`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uninsured: Option<crate::uninsured::Uninsured>,
+    /// Guangdong Regulations Art 56: the average monthly wage the worker was
+    /// actually paid over the 12 months before the injury, when the unit
+    /// declared less (`own_wage` is the declared contribution wage, Art 64).
+    /// The award is computed again on it and the unit owes each difference
+    /// ([`crate::underdeclared`]). Absent: no comparison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_wage: Option<Money>,
+    /// Guangdong Regulations Art 29: the day a grade 1-4 worker's household
+    /// registration moved from the unit's place back to the place of origin;
+    /// the unit pays the resettlement allowance (6 months of the provincial
+    /// previous-year average monthly wage in force that day). Absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household_moved_home_on: Option<Date>,
 }
 
 /// The computed award of a case, with everything needed to explain it.
@@ -194,6 +207,24 @@ pub fn calculate_case(policy: &PolicySet, case: &CaseInput) -> Result<CaseResult
                      (gongshang calc --jurisdiction PROVINCE, or --scheme ID)"
                 .into(),
         });
+    }
+    for (given, input, article) in [
+        (case.actual_wage.is_some(), "actual_wage", "Art 56"),
+        (
+            case.household_moved_home_on.is_some(),
+            "household_moved_home_on",
+            "Art 29",
+        ),
+    ] {
+        if given {
+            return Err(RulesError::InputConflict {
+                input,
+                reason: format!(
+                    "Guangdong Regulations {article} has no counterpart in the national Regulations: \
+                     calculate the case under a Guangdong scheme (gongshang calc --scheme guangdong.employees)"
+                ),
+            });
+        }
     }
     calculate_case_in(policy, case, &Regime::default())
 }

@@ -38,6 +38,7 @@ pub mod scheme;
 pub mod scheme_award;
 pub mod scheme_id;
 pub mod trace;
+pub mod underdeclared;
 pub mod uninsured;
 pub mod unlicensed;
 

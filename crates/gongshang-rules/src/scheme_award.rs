@@ -87,6 +87,12 @@ pub struct SchemeResult {
     pub lines: Vec<SchemeLine>,
     pub excluded: Vec<ExcludedItem>,
     pub survivors: Vec<DependantPension>,
+    /// Guangdong Regulations Art 56: each survivor's pension on the actual
+    /// wage less the one on the declared wage (`paid`; `computed` the same),
+    /// in the order of `survivors`: what the unit's survivors' pensions line
+    /// is made of. Empty without an `actual_wage` or a difference.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub survivors_owed_by_unit: Vec<DependantPension>,
     pub trace: Trace,
 }
 
@@ -222,6 +228,60 @@ pub fn calculate_under_scheme(
     };
     result.eligibility = eligibility;
     crate::uninsured::apply(case, &mut result);
+    if let Some(actual_wage) = case.actual_wage {
+        let guangdong = scheme.benefit_family == BenefitFamily::Regulations
+            && scheme.benefit_wage_basis == BenefitWageBasis::OwnWage
+            && scheme
+                .termination_subsidies
+                .in_region(case.region.as_deref())
+                == TerminationSubsidies::Guangdong;
+        if !guangdong {
+            return Err(RulesError::InputConflict {
+                input: "actual_wage",
+                reason: format!(
+                    "Guangdong Regulations Art 56 (the unit pays the difference of a wage under-declared) applies to a Guangdong scheme that computes benefits on the own wage; scheme {} does not",
+                    scheme.id
+                ),
+            });
+        }
+        crate::underdeclared::check_actual_wage(case, actual_wage)?;
+        let on_actual = calculate_under_scheme(
+            policy,
+            scheme_id,
+            &crate::underdeclared::on_actual_wage(case, actual_wage),
+        )?;
+        crate::underdeclared::guangdong_art56_difference(
+            case,
+            actual_wage,
+            &mut result.lines,
+            &mut result.trace,
+            &on_actual.lines,
+            &on_actual.trace,
+        );
+        if result.survivors.len() == on_actual.survivors.len()
+            && result
+                .lines
+                .iter()
+                .any(|l| l.item == Item::MonthlySurvivorPensions && l.payer == Payer::Employer)
+        {
+            result.survivors_owed_by_unit = result
+                .survivors
+                .iter()
+                .zip(&on_actual.survivors)
+                .map(|(declared, actual)| {
+                    let owed = actual
+                        .paid
+                        .checked_sub(declared.paid)
+                        .expect("bounded amounts");
+                    DependantPension {
+                        computed: owed,
+                        paid: owed,
+                        ..declared.clone()
+                    }
+                })
+                .collect();
+        }
+    }
     Ok(result)
 }
 
@@ -569,6 +629,21 @@ fn regulations_award(
         }
     }
 
+    // Guangdong Regulations Art 29: the unit's resettlement allowance.
+    if let Some(moved) = case.household_moved_home_on {
+        if !guangdong {
+            return Err(RulesError::InputConflict {
+                input: "household_moved_home_on",
+                reason: format!(
+                    "the resettlement allowance is Guangdong's (Guangdong Regulations Art 29); scheme {} does not apply them here",
+                    scheme.id
+                ),
+            });
+        }
+        let allowance = guangdong_resettlement_allowance(policy, &case, grade, moved, &mut trace)?;
+        set(&mut amounts, Item::ResettlementAllowance, allowance);
+    }
+
     let (lines, excluded) = apply_scheme_items(scheme, grade, amounts, &mut trace);
     Ok(SchemeResult {
         scheme_id: scheme.id.clone(),
@@ -588,6 +663,7 @@ fn regulations_award(
         },
         lines,
         excluded,
+        survivors_owed_by_unit: Vec::new(),
         trace,
     })
 }
@@ -860,6 +936,7 @@ fn platform_award(
         },
         lines,
         excluded,
+        survivors_owed_by_unit: Vec::new(),
         trace,
     })
 }
@@ -1018,6 +1095,73 @@ fn guangdong_avg(
     let city = policy.regional(region, KEY_AVG_WAGE, date)?;
     let amount = prov.money().max(city.money());
     Ok((amount, vec![prov, city]))
+}
+
+const GD_29: Article = Article {
+    zh: "《广东省工伤保险条例》第二十九条",
+    en: "Guangdong Regulations Art 29",
+};
+
+/// Guangdong Regulations Art 29: "一级至四级伤残职工户籍从单位所在地迁回原籍的，
+/// ……用人单位应当按照全省上年度职工月平均工资为基数发给六个月的安家补助费": for a
+/// living grade 1-4 worker whose household registration moved home on
+/// `moved`, the unit pays `guangdong.art29.resettlement_allowance_months` ×
+/// the provincial previous-year average monthly wage in force that day (the
+/// city's where higher, Art 64, last paragraph). Months times a wage: exact,
+/// no rounding. The move's costs at business-trip rates are reimbursed on
+/// receipts and are not an amount of the award.
+fn guangdong_resettlement_allowance(
+    policy: &PolicySet,
+    case: &CaseInput,
+    grade: Option<u8>,
+    moved: Date,
+    trace: &mut Trace,
+) -> Result<Money, RulesError> {
+    if moved < case.injury_date {
+        return Err(RulesError::InputConflict {
+            input: "household_moved_home_on",
+            reason: format!("{moved} is before the injury date {}", case.injury_date),
+        });
+    }
+    let grade = match grade {
+        Some(g @ 1..=4) if case.death_date.is_none() => g,
+        _ => {
+            return Err(RulesError::InputConflict {
+                input: "household_moved_home_on",
+                reason: "the resettlement allowance is for a living worker of grades 1-4 (Guangdong Regulations Art 29)".into(),
+            });
+        }
+    };
+    let (avg, avg_uses) = guangdong_avg(policy, case, moved)?;
+    let months = policy.at(
+        "guangdong",
+        "guangdong.art29.resettlement_allowance_months",
+        moved,
+    )?;
+    let n = months.whole();
+    let amount = avg.times(n);
+    let mut s = step(
+        Item::ResettlementAllowance,
+        "guangdong.art29.resettlement_allowance",
+        GD_29,
+        format!(
+            "{grade}级伤残职工户籍于{moved}迁回原籍，由用人单位按全省上年度职工月平均工资（地级以上市较高的按该市）{avg}元发给{n}个月的安家补助费"
+        ),
+        format!(
+            "the grade {grade} worker's household registration moved home on {moved}: the unit pays {n} months of the provincial average monthly wage (the city's where higher) {avg}"
+        ),
+        amount,
+    );
+    s.inputs = vec![
+        q("household_moved_home_on", moved),
+        q("grade", grade),
+        q("regional_avg_wage", avg),
+    ];
+    s.params = vec![months];
+    s.params.extend(avg_uses);
+    s.formula = format!("{avg} × {n} = {amount}");
+    trace.steps.push(s);
+    Ok(amount)
 }
 
 /// Guangdong Regulations Art 26: living care for grades 1-4 by the four
@@ -1898,6 +2042,7 @@ fn insurer_award(
         lines,
         excluded,
         survivors: Vec::new(),
+        survivors_owed_by_unit: Vec::new(),
         trace,
     })
 }

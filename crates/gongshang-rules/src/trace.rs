@@ -37,6 +37,9 @@ pub enum Item {
     OneTimeEmploymentSubsidy,
     /// 一次性伤残津贴 (platform pilot, grades 5-6: months of the base, once).
     OneTimeDisabilityAllowance,
+    /// 安家补助费 (Guangdong Regulations Art 29: the unit, grades 1-4, on a
+    /// move of the household registration home).
+    ResettlementAllowance,
     /// An accident insurer's payouts (益鹭保).
     InsuredDeathPayout,
     InsuredDisabilityPayout,
@@ -51,7 +54,7 @@ pub enum Item {
 
 impl Item {
     /// Every item, in the order of an award sheet.
-    pub const ALL: [Item; 19] = [
+    pub const ALL: [Item; 20] = [
         Item::BenefitWage,
         Item::SuspensionWages,
         Item::HospitalFoodSubsidy,
@@ -64,6 +67,7 @@ impl Item {
         Item::OneTimeMedicalSubsidy,
         Item::OneTimeEmploymentSubsidy,
         Item::OneTimeDisabilityAllowance,
+        Item::ResettlementAllowance,
         Item::InsuredDeathPayout,
         Item::InsuredDisabilityPayout,
         Item::InsuredMedicalPayout,
@@ -89,6 +93,7 @@ impl Item {
             Item::OneTimeMedicalSubsidy => "一次性工伤医疗补助金",
             Item::OneTimeEmploymentSubsidy => "一次性伤残就业补助金",
             Item::OneTimeDisabilityAllowance => "一次性伤残津贴",
+            Item::ResettlementAllowance => "安家补助费",
             Item::InsuredDeathPayout => "身故保险金",
             Item::InsuredDisabilityPayout => "伤残保险金",
             Item::InsuredMedicalPayout => "意外医疗保险金",
@@ -113,6 +118,7 @@ impl Item {
             Item::OneTimeMedicalSubsidy => "One-time work-injury medical subsidy",
             Item::OneTimeEmploymentSubsidy => "One-time disability employment subsidy",
             Item::OneTimeDisabilityAllowance => "One-time disability allowance (grades 5-6)",
+            Item::ResettlementAllowance => "Resettlement allowance (household moved home)",
             Item::InsuredDeathPayout => "Death payout (insurer)",
             Item::InsuredDisabilityPayout => "Disability payout (insurer)",
             Item::InsuredMedicalPayout => "Accident medical payout (insurer)",
@@ -138,6 +144,7 @@ impl Item {
             Item::OneTimeMedicalSubsidy => "one_time_medical_subsidy",
             Item::OneTimeEmploymentSubsidy => "one_time_employment_subsidy",
             Item::OneTimeDisabilityAllowance => "one_time_disability_allowance",
+            Item::ResettlementAllowance => "resettlement_allowance",
             Item::InsuredDeathPayout => "insured_death_payout",
             Item::InsuredDisabilityPayout => "insured_disability_payout",
             Item::InsuredMedicalPayout => "insured_medical_payout",

@@ -368,6 +368,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0420_order_industry_days.sql"),
         postgres: include_str!("../migrations/postgres/0420_order_industry_days.sql"),
     },
+    // Issue 17, Guangdong Regulations Art 56: the unit's difference of a
+    // monthly item runs beside the fund's benefit of the same item.
+    Migration {
+        version: 430,
+        name: "periodic_benefits_open_by_payer",
+        sqlite: include_str!("../migrations/sqlite/0430_periodic_benefits_open_by_payer.sql"),
+        postgres: include_str!("../migrations/postgres/0430_periodic_benefits_open_by_payer.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -200,19 +200,31 @@ impl App {
                 amount: line.amount,
                 citation,
             };
-            let survivors_total: i64 = result.survivors.iter().map(|s| s.paid.fen()).sum();
+            // Guangdong Regulations Art 56: the unit's line of the
+            // survivors' pensions is the difference of each survivor's.
+            let survivors = if line.payer == gongshang_rules::Payer::Employer
+                && !result.survivors_owed_by_unit.is_empty()
+            {
+                &result.survivors_owed_by_unit
+            } else {
+                &result.survivors
+            };
+            let survivors_total: i64 = survivors.iter().map(|s| s.paid.fen()).sum();
             if line.item == gongshang_rules::Item::MonthlySurvivorPensions
-                && !result.survivors.is_empty()
+                && !survivors.is_empty()
                 && survivors_total == line.amount.fen()
             {
                 let mut others = 0;
-                for s in &result.survivors {
+                for s in survivors {
                     let beneficiary = if s.relation == gongshang_rules::Relation::Spouse {
                         "spouse".to_owned()
                     } else {
                         others += 1;
                         format!("dependant-{others}")
                     };
+                    if s.paid == Money::ZERO && line.payer == gongshang_rules::Payer::Employer {
+                        continue;
+                    }
                     out.push(AwardItemRow {
                         beneficiary,
                         amount: s.paid,

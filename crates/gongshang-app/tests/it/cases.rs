@@ -2121,3 +2121,92 @@ fn the_ibnr_triangle_places_each_stored_case_by_accident_and_filing_quarter() {
         assert!(app.claims_ibnr(&worker, date(2026, 7, 1)).is_err());
     });
 }
+
+/// Guangdong Regulations Art 56 through the case: the unit declared 6000.00
+/// and paid 8500.00. Grade 3 (Art 28): the fund's allowance 80% × 6000.00 =
+/// 4800.00 a month, the unit's difference 80% × 2500.00 = 2000.00 a month,
+/// each a benefit of its payer; the one-time subsidy 23 × 6000.00 =
+/// 138000.00 by the fund, 23 × 2500.00 = 57500.00 owed by the unit (not
+/// posted to the fund's ledger). Art 29: the unit's resettlement allowance,
+/// 6 × the Guangdong average of 2025-12-01.
+#[test]
+fn guangdong_regs_art56_the_unit_owes_the_difference_beside_the_funds_benefit() {
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(3),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+        let facts = serde_json::json!({"own_wage": "6000.00", "actual_wage": "8500.00",
+            "household_moved_home_on": "2025-12-01",
+            "suspension_months": 6, "hospital_days": 0, "job_arranged": false});
+        let award = app
+            .compute_award(&MAKER, &number, &award_request(facts, "initial"))
+            .unwrap();
+        let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+        let mut allowances: Vec<(String, String)> = view
+            .benefits
+            .iter()
+            .filter(|b| b.item == named("monthly_disability_allowance"))
+            .map(|b| (format!("{:?}", b.payer), b.amounts[0].amount.to_string()))
+            .collect();
+        allowances.sort();
+        assert_eq!(
+            allowances,
+            [
+                ("Employer".to_owned(), "2000.00".to_owned()),
+                ("Fund".to_owned(), "4800.00".to_owned())
+            ]
+        );
+        let items: Vec<(String, String, String)> = view
+            .award
+            .items
+            .iter()
+            .filter(|i| i.payer == gongshang_rules::Payer::Employer)
+            .map(|i| {
+                (
+                    i.item.name().to_owned(),
+                    i.amount.to_string(),
+                    i.citation.clone(),
+                )
+            })
+            .collect();
+        assert!(
+            items
+                .iter()
+                .any(|(item, amount, c)| item == "one_time_disability_subsidy"
+                    && amount == "57500.00"
+                    && c.contains("第五十六条")),
+            "{items:?}"
+        );
+        assert!(
+            items
+                .iter()
+                .any(|(item, _, c)| item == "resettlement_allowance" && c.contains("第二十九条")),
+            "{items:?}"
+        );
+        // The fund pays its own one-time items only: 23 × 6000.00.
+        let paid = app
+            .pay_one_time(&ACTOR, &number, date(2025, 11, 1))
+            .unwrap();
+        let paid: Vec<(String, String)> = paid
+            .paid
+            .iter()
+            .map(|p| (p.item.name().to_owned(), p.amount.to_string()))
+            .collect();
+        assert_eq!(
+            paid,
+            [(
+                "one_time_disability_subsidy".to_owned(),
+                "138000.00".to_owned()
+            )]
+        );
+        app.run_payroll(&ACTOR, month("2025-11")).unwrap();
+    });
+}

@@ -11,6 +11,7 @@ mod advance;
 mod article_map;
 mod contribution;
 mod deferral;
+mod guangdong_wages;
 mod legal_cases;
 mod missing_and_repeat;
 mod policy_loader;

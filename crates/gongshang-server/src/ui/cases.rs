@@ -669,7 +669,7 @@ fn next_actions(ctx: &Ctx, page: &CasePage, failed: Option<(&AppError, &ActForm)
         || (matches!(r.state, CaseState::Decided) && recognised))
         && ctx.viewer.may(Action::ComputeAward);
     html! {
-        (super::staff_words::at_form(ctx, &["grade", "nursing", "explanation", "own_wage", "suspension_months", "hospital_days", "death_date", "spouse", "others", "extra10", "birth_dates", "dependants", "confirm_replace", "basis"], error))
+        (super::staff_words::at_form(ctx, &["grade", "nursing", "explanation", "own_wage", "actual_wage", "household_moved_home_on", "suspension_months", "hospital_days", "death_date", "spouse", "others", "extra10", "birth_dates", "dependants", "confirm_replace", "basis"], error))
         @for offer in &page.offers {
             @match offer.action {
                 "conclude" => {
@@ -782,6 +782,21 @@ fn award_form(
                 }
             }
             fieldset.stack {
+                legend { (ctx.t("广东省条例（不适用则留空）", "Guangdong Regulations (leave empty if not applicable)")) }
+                div.cols {
+                    div {
+                        label for="actual_wage" { (ctx.t("实际工资（元/月；第56条：单位少报工资时填写，差额由单位补足）", "Wage actually paid (yuan a month; Art 56: when the unit declared less, the unit owes the difference)")) }
+                        input #actual_wage name="actual_wage" inputmode="decimal" value=(f.map_or("", |f| f.actual_wage.as_str())) aria-invalid=[bad("actual_wage")];
+                        (at_field(ctx, "actual_wage", error))
+                    }
+                    div {
+                        label for="household_moved_home_on" { (ctx.t("户籍迁回原籍日期（第29条：一至四级，单位发给安家补助费）", "Household registration moved home on (Art 29: grades 1-4, the unit pays a resettlement allowance)")) }
+                        input #household_moved_home_on name="household_moved_home_on" type="date" value=(f.map_or("", |f| f.household_moved_home_on.as_str())) aria-invalid=[bad("household_moved_home_on")];
+                        (at_field(ctx, "household_moved_home_on", error))
+                    }
+                }
+            }
+            fieldset.stack {
                 legend { (ctx.t("因工死亡（无则留空）", "Death from the injury (leave empty if none)")) }
                 div.cols {
                     div {
@@ -851,6 +866,12 @@ pub struct ActForm {
     explanation: String,
     #[serde(default)]
     pub(super) own_wage: String,
+    /// Guangdong Regulations Art 56 (empty: no comparison).
+    #[serde(default)]
+    pub(super) actual_wage: String,
+    /// Guangdong Regulations Art 29 (empty: none).
+    #[serde(default)]
+    pub(super) household_moved_home_on: String,
     #[serde(default)]
     pub(super) suspension_months: String,
     #[serde(default)]
@@ -1070,6 +1091,26 @@ pub(super) fn award_request(f: &ActForm, replacing: Option<i64>) -> Result<Award
         "suspension_months": count("suspension_months", &f.suspension_months)?,
         "hospital_days": count("hospital_days", &f.hospital_days)?,
     });
+    match f.actual_wage.trim() {
+        "" => {}
+        t => {
+            let actual = gongshang_rules::Money::parse_yuan(t)
+                .map_err(|e| AppError::invalid("actual_wage", e.to_string()))?;
+            facts["actual_wage"] = actual.to_string().into();
+        }
+    }
+    match f.household_moved_home_on.trim() {
+        "" => {}
+        t => {
+            let day: jiff::civil::Date = t.parse().map_err(|_| {
+                AppError::invalid(
+                    "household_moved_home_on",
+                    format!("{t:?} is not a date (YYYY-MM-DD)"),
+                )
+            })?;
+            facts["household_moved_home_on"] = day.to_string().into();
+        }
+    }
     match f.job_arranged.as_str() {
         "true" => facts["job_arranged"] = true.into(),
         "false" => facts["job_arranged"] = false.into(),

@@ -13,6 +13,8 @@ use super::{Ctx, Lang};
 pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
     Some(match field {
         "own_wage" => lang.t("本人工资", "own wage"),
+        "actual_wage" => lang.t("实际工资", "wage actually paid"),
+        "household_moved_home_on" => lang.t("户籍迁回原籍日期", "household moved home on"),
         "suspension_months" => lang.t("停工留薪期", "paid suspension"),
         "hospital_days" => lang.t("住院天数", "days in hospital"),
         "grade" => lang.t("伤残等级", "disability grade"),

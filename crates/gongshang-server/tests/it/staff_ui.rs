@@ -215,6 +215,53 @@ fn the_award_form_has_no_preset_values_and_keeps_what_was_typed() {
     );
 }
 
+/// Guangdong Regulations Art 56 on the award form: a wage paid below the
+/// declared one is refused at its field, in Chinese, as typed; a higher one
+/// gives the unit's difference, citing the article, on the award page. The
+/// grade 7 one-time subsidy (13 months): the fund 13 × 6500.00 = 84500.00,
+/// the unit 13 × 1500.00 = 19500.00.
+#[test]
+fn guangdong_regs_art56_the_award_form_takes_the_wage_actually_paid() {
+    let clerk = sign_in("clerk");
+    let number = appraised_case(&clerk, 141);
+    let r = post(
+        &format!("/cases/{number}/award"),
+        &clerk,
+        &[
+            ("own_wage", "6500.00"),
+            ("actual_wage", "6000.00"),
+            ("suspension_months", "3"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let near = r
+        .body
+        .split("id=\"actual_wage-error\"")
+        .nth(1)
+        .expect("at the field");
+    assert!(near.contains("实际工资"), "{near}");
+    assert!(r.body.contains("value=\"6000.00\""));
+    let award = location(&post(
+        &format!("/cases/{number}/award"),
+        &clerk,
+        &[
+            ("own_wage", "6500.00"),
+            ("actual_wage", "8000.00"),
+            ("suspension_months", "3"),
+        ],
+    ));
+    let page = get(&award, &clerk).body;
+    assert!(page.contains("第五十六条"), "{page}");
+    assert!(
+        page.contains("84,500.00") || page.contains("84500.00"),
+        "{page}"
+    );
+    assert!(
+        page.contains("19,500.00") || page.contains("19500.00"),
+        "{page}"
+    );
+}
+
 #[test]
 fn a_reviewer_returns_an_award_with_a_reason_and_approves_the_next() {
     let clerk = sign_in("clerk");

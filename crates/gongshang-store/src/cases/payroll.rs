@@ -70,7 +70,7 @@ pub(super) fn insert_benefits(
             Err(crate::db::DbError::Unique(_)) => {
                 return Err(StoreError::duplicate(
                     "periodic benefit",
-                    "a (case, beneficiary, item) already has one",
+                    "a (case, beneficiary, item, payer) already has one",
                 ));
             }
             Err(e) => {
