@@ -360,13 +360,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0410_premium_deferrals.sql"),
         postgres: include_str!("../migrations/postgres/0410_premium_deferrals.sql"),
     },
-    // Issue 16: each person's orders by day and order industry, kept by
-    // every import, for industry_class_vs_orders.
+    // Issue 16: each order day's orders by order industry, kept by every
+    // import, for industry_class_vs_orders.
     Migration {
         version: 420,
-        name: "order_industry_days",
-        sqlite: include_str!("../migrations/sqlite/0420_order_industry_days.sql"),
-        postgres: include_str!("../migrations/postgres/0420_order_industry_days.sql"),
+        name: "order_day_industries",
+        sqlite: include_str!("../migrations/sqlite/0420_order_day_industries.sql"),
+        postgres: include_str!("../migrations/postgres/0420_order_day_industries.sql"),
     },
     // Issue 17, Guangdong Regulations Art 56: the unit's difference of a
     // monthly item runs beside the fund's benefit of the same item.

@@ -837,20 +837,20 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
     // the industry holding more than half of each one's orders ('' when
     // none does), with the three with the most orders
     // (industry_class_vs_orders). One statement: the orders of the window
-    // are summed per person and industry from `order_industry_days` (a row
-    // per person, day and order industry, kept by every import as
-    // `order_days` is; not from `orders`, keyed by platform and order id),
-    // each person's main industry ranked there, and the people counted per
-    // unit and industry; no order and no person comes back. An incremental
+    // are summed per person and order industry from the order days' counts
+    // per industry (migration 0420, kept by every import; not from
+    // `orders`, keyed by platform and order id), each person's main
+    // industry (more than half of the orders) found there, and the people
+    // counted per unit and industry; no order and no person comes back. An incremental
     // run looks again only at the units of new enrolments, and at nothing
     // when none was enrolled: new orders of people already enrolled wait
     // for the nightly full run (DESIGN.md).
     let orders_scope = scope.is_none_or(|s| s.changed("enrollments"));
     if let (Some(w), true) = (filter.orders_window, orders_scope) {
         if db.backend() == "postgres" {
-            // Millions of (person, industry) keys: at the default 4 MB
+            // Hundreds of thousands of people: at the default 4 MB
             // work_mem the hash spills to disk (18 s at 10M orders, 5.4 s
-            // with 256 MB). Set here, after the order days' grouping, which
+            // with 256 MB, when orders were grouped per person and industry). Set here, after the order days' grouping, which
             // with more memory is planned as a hash over every order day
             // instead of the index scan in key order (26 s against 7.8 s).
             db.exec(
@@ -868,24 +868,25 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
             // nested loop. The units are joined last, to the rows per unit
             // and industry: joined to each person, PostgreSQL (which cannot
             // estimate how many people the ranking keeps) looped over every
-            // unit for each person, 28 s at 250,000 people taking orders. The unary plus keeps SQLite from looking the
-            // lowest id up by the unit's index (a unit's thousand
+            // unit for each person, 28 s at 250,000 people taking orders.
+            // The unary plus keeps SQLite from looking the lowest id up by the unit's index (a unit's thousand
             // enrolments read for each of its people: 25 s at 250,000
             // people taking orders) instead of the person's.
             &format!("WITH counted AS ( \
-                SELECT d.resident_id AS person, d.industry AS industry, CAST(SUM(d.orders) AS BIGINT) AS n \
-                FROM order_industry_days d WHERE d.day >= $1 AND d.day <= $2 AND d.resident_id IN ( \
+                SELECT d.resident_id AS person, CAST(SUM(d.orders_ride_hailing) AS BIGINT) AS r, \
+                       CAST(SUM(d.orders_instant_delivery) AS BIGINT) AS i, \
+                       CAST(SUM(d.orders_intra_city_freight) AS BIGINT) AS f \
+                FROM order_days d WHERE d.day >= $1 AND d.day <= $2 AND d.resident_id IN ( \
                     SELECT pe.resident_id FROM enrollments e JOIN units u ON u.id = e.unit_id JOIN people pe ON pe.id = e.person_id \
                     WHERE e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $1) AND u.industry_class < $3 {scope}) \
-                GROUP BY d.resident_id, d.industry), \
-             ranked AS ( \
-                SELECT person, industry, n, CAST(SUM(n) OVER (PARTITION BY person) AS BIGINT) AS total, \
-                       ROW_NUMBER() OVER (PARTITION BY person ORDER BY n DESC, industry) AS r \
-                FROM counted), \
+                GROUP BY d.resident_id), \
              main AS ( \
-                SELECT person, CASE WHEN 2 * n > total THEN industry ELSE '' END AS industry, \
-                       CASE WHEN 2 * n > total THEN n ELSE total END AS n \
-                FROM ranked WHERE r = 1), \
+                SELECT person, \
+                       CASE WHEN 2 * r > r + i + f THEN 'ride_hailing' WHEN 2 * i > r + i + f THEN 'instant_delivery' \
+                            WHEN 2 * f > r + i + f THEN 'intra_city_freight' ELSE '' END AS industry, \
+                       CASE WHEN 2 * r > r + i + f THEN r WHEN 2 * i > r + i + f THEN i \
+                            WHEN 2 * f > r + i + f THEN f ELSE r + i + f END AS n \
+                FROM counted WHERE r + i + f > 0), \
              grouped AS ( \
                 SELECT e.unit_id AS unit_id, m.industry AS industry, m.person AS person, m.n AS n, \
                        ROW_NUMBER() OVER (PARTITION BY e.unit_id, m.industry ORDER BY m.n DESC, m.person) AS k \

@@ -19,8 +19,8 @@ use postgres::{Client, GenericClient, NoTls, Statement};
 
 use crate::db::{Db, DbError, Row, Value};
 use crate::engine::{
-    Backend, MonthTotals, ORDER_DAYS_UPSERT, ORDER_INDUSTRY_DAYS_UPSERT, SqlStore, day_spans,
-    finish_order_batch, industry_days, industry_text, month_totals,
+    Backend, MonthTotals, ORDER_DAYS_UPSERT, SqlStore, day_spans, finish_order_batch,
+    industry_text, month_totals,
 };
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
@@ -548,45 +548,31 @@ fn add_order_days(
     batch: &[OrderRecord],
 ) -> Result<(), ImportFailure> {
     let writer = tx.copy_in(
-        "COPY order_days_staging (resident_id, day, platform, first_minute, last_minute, orders) \
+        "COPY order_days_staging (resident_id, day, platform, first_minute, last_minute, orders, \
+         orders_ride_hailing, orders_instant_delivery, orders_intra_city_freight) \
          FROM STDIN (FORMAT binary)",
     )?;
     let mut copy = BinaryCopy::new(writer);
-    for ((day, resident_id, platform), (first, last, orders)) in day_spans(batch.iter()) {
-        copy.row(6)?;
+    for ((day, resident_id, platform), span) in day_spans(batch.iter()) {
+        copy.row(9)?;
         copy.text(resident_id);
         copy.display(day);
         copy.text(platform);
-        copy.int8(first);
-        copy.int8(last);
-        copy.int8(orders);
+        copy.int8(span.first);
+        copy.int8(span.last);
+        copy.int8(span.orders);
+        for n in span.by_industry {
+            copy.int8(n);
+        }
     }
     copy.finish()?;
     tx.execute(
         &format!(
-            "INSERT INTO order_days (resident_id, day, platform, first_minute, last_minute, orders) \
-             SELECT resident_id, day, platform, first_minute, last_minute, orders FROM order_days_staging \
+            "INSERT INTO order_days (resident_id, day, platform, first_minute, last_minute, orders, \
+             orders_ride_hailing, orders_instant_delivery, orders_intra_city_freight) \
+             SELECT resident_id, day, platform, first_minute, last_minute, orders, \
+             orders_ride_hailing, orders_instant_delivery, orders_intra_city_freight FROM order_days_staging \
              ORDER BY day, resident_id, platform {ORDER_DAYS_UPSERT}"
-        ),
-        &[],
-    )?;
-    let writer = tx.copy_in(
-        "COPY order_industry_days_staging (day, resident_id, industry, orders) FROM STDIN (FORMAT binary)",
-    )?;
-    let mut copy = BinaryCopy::new(writer);
-    for ((day, resident_id, industry), orders) in industry_days(batch.iter()) {
-        copy.row(4)?;
-        copy.display(day);
-        copy.text(resident_id);
-        copy.text(industry);
-        copy.int8(orders);
-    }
-    copy.finish()?;
-    tx.execute(
-        &format!(
-            "INSERT INTO order_industry_days (day, resident_id, industry, orders) \
-             SELECT day, resident_id, industry, orders FROM order_industry_days_staging \
-             ORDER BY day, resident_id, industry {ORDER_INDUSTRY_DAYS_UPSERT}"
         ),
         &[],
     )?;
@@ -765,10 +751,8 @@ const CREATE_STAGING: &str = "\
     ) ON COMMIT DELETE ROWS; \
     CREATE TEMP TABLE IF NOT EXISTS order_days_staging ( \
         resident_id TEXT, day TEXT, platform TEXT, \
-        first_minute BIGINT, last_minute BIGINT, orders BIGINT \
-    ) ON COMMIT DELETE ROWS; \
-    CREATE TEMP TABLE IF NOT EXISTS order_industry_days_staging ( \
-        day TEXT, resident_id TEXT, industry TEXT, orders BIGINT \
+        first_minute BIGINT, last_minute BIGINT, orders BIGINT, \
+        orders_ride_hailing BIGINT, orders_instant_delivery BIGINT, orders_intra_city_freight BIGINT \
     ) ON COMMIT DELETE ROWS";
 
 /// The orders of the staging table not stored yet (the first of each key),
@@ -788,19 +772,20 @@ const INSERT_STAGED: &str = "\
         RETURNING resident_id, day, platform, industry, premium_fen, \
             (CAST(substr(ordered_at, 12, 2) AS BIGINT) * 60 + CAST(substr(ordered_at, 15, 2) AS BIGINT) + 480) % 1440 AS m), \
     days AS ( \
-        INSERT INTO order_days (resident_id, day, platform, first_minute, last_minute, orders) \
-        SELECT resident_id, day, platform, MIN(m), MAX(m), COUNT(*) FROM added \
+        INSERT INTO order_days (resident_id, day, platform, first_minute, last_minute, orders, \
+            orders_ride_hailing, orders_instant_delivery, orders_intra_city_freight) \
+        SELECT resident_id, day, platform, MIN(m), MAX(m), COUNT(*), \
+            SUM(CASE WHEN industry = 'ride_hailing' THEN 1 ELSE 0 END), \
+            SUM(CASE WHEN industry = 'instant_delivery' THEN 1 ELSE 0 END), \
+            SUM(CASE WHEN industry = 'intra_city_freight' THEN 1 ELSE 0 END) FROM added \
         GROUP BY resident_id, day, platform ORDER BY 2, 1, 3 \
         ON CONFLICT (day, resident_id, platform) DO UPDATE SET \
         first_minute = CASE WHEN excluded.first_minute < order_days.first_minute THEN excluded.first_minute ELSE order_days.first_minute END, \
         last_minute = CASE WHEN excluded.last_minute > order_days.last_minute THEN excluded.last_minute ELSE order_days.last_minute END, \
-        orders = order_days.orders + excluded.orders), \
-    industries AS ( \
-        INSERT INTO order_industry_days (day, resident_id, industry, orders) \
-        SELECT day, resident_id, industry, COUNT(*) FROM added \
-        GROUP BY day, resident_id, industry ORDER BY 1, 2, 3 \
-        ON CONFLICT (day, resident_id, industry) DO UPDATE SET \
-        orders = order_industry_days.orders + excluded.orders), \
+        orders = order_days.orders + excluded.orders, \
+        orders_ride_hailing = order_days.orders_ride_hailing + excluded.orders_ride_hailing, \
+        orders_instant_delivery = order_days.orders_instant_delivery + excluded.orders_instant_delivery, \
+        orders_intra_city_freight = order_days.orders_intra_city_freight + excluded.orders_intra_city_freight), \
     months AS ( \
         INSERT INTO order_months (platform, month, orders, premium_fen) \
         SELECT platform, substr(day, 1, 7), COUNT(*), SUM(premium_fen) FROM added \

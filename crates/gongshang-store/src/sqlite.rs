@@ -22,8 +22,8 @@ use rusqlite::{Connection, OpenFlags, ToSql, TransactionBehavior, params};
 
 use crate::db::{Db, DbError, Row, Value, values_list};
 use crate::engine::{
-    Backend, ORDER_DAYS_UPSERT, ORDER_INDUSTRY_DAYS_UPSERT, SqlStore, day_spans,
-    finish_order_batch, industry_days, industry_text, month_totals,
+    Backend, DaySpan, ORDER_DAYS_UPSERT, SqlStore, day_spans, finish_order_batch, industry_text,
+    month_totals,
 };
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
@@ -429,10 +429,6 @@ impl Backend for SqliteBackend {
             for group in days.chunks(ROWS_PER_INSERT) {
                 insert_order_days(&tx, group).map_err(|e| backend_err(ctx, e))?;
             }
-            let by_industry: Vec<_> = industry_days(added.iter().copied()).into_iter().collect();
-            for group in by_industry.chunks(ROWS_PER_INSERT) {
-                insert_industry_days(&tx, group).map_err(|e| backend_err(ctx, e))?;
-            }
         }
         finish_order_batch(
             &mut SqliteDb { conn: &tx },
@@ -458,43 +454,30 @@ fn order_key(o: &OrderRecord) -> (&str, &str) {
     (o.platform.as_str(), o.order_id.as_str())
 }
 
-type DaySpan<'a> = ((Date, &'a str, &'a str), (i64, i64, i64));
+type KeyedSpan<'a> = ((Date, &'a str, &'a str), DaySpan);
 
 fn insert_order_days(
     tx: &rusqlite::Transaction<'_>,
-    group: &[DaySpan<'_>],
+    group: &[KeyedSpan<'_>],
 ) -> rusqlite::Result<()> {
+    const COLUMNS: usize = 9;
     let sql = format!(
-        "INSERT INTO order_days (day, resident_id, platform, first_minute, last_minute, orders) VALUES {} {ORDER_DAYS_UPSERT}",
-        values_list(group.len(), 6, '?')
+        "INSERT INTO order_days (day, resident_id, platform, first_minute, last_minute, orders, \
+         orders_ride_hailing, orders_instant_delivery, orders_intra_city_freight) VALUES {} {ORDER_DAYS_UPSERT}",
+        values_list(group.len(), COLUMNS, '?')
     );
     let mut stmt = tx.prepare_cached(&sql)?;
-    for (r, ((day, resident, platform), (first, last, orders))) in group.iter().enumerate() {
-        stmt.raw_bind_parameter(r * 6 + 1, IsoDay::new(*day).as_str())?;
-        stmt.raw_bind_parameter(r * 6 + 2, *resident)?;
-        stmt.raw_bind_parameter(r * 6 + 3, *platform)?;
-        stmt.raw_bind_parameter(r * 6 + 4, *first)?;
-        stmt.raw_bind_parameter(r * 6 + 5, *last)?;
-        stmt.raw_bind_parameter(r * 6 + 6, *orders)?;
-    }
-    stmt.raw_execute()?;
-    Ok(())
-}
-
-fn insert_industry_days(
-    tx: &rusqlite::Transaction<'_>,
-    group: &[((Date, &str, &str), i64)],
-) -> rusqlite::Result<()> {
-    let sql = format!(
-        "INSERT INTO order_industry_days (day, resident_id, industry, orders) VALUES {} {ORDER_INDUSTRY_DAYS_UPSERT}",
-        values_list(group.len(), 4, '?')
-    );
-    let mut stmt = tx.prepare_cached(&sql)?;
-    for (r, ((day, resident, industry), orders)) in group.iter().enumerate() {
-        stmt.raw_bind_parameter(r * 4 + 1, IsoDay::new(*day).as_str())?;
-        stmt.raw_bind_parameter(r * 4 + 2, *resident)?;
-        stmt.raw_bind_parameter(r * 4 + 3, *industry)?;
-        stmt.raw_bind_parameter(r * 4 + 4, *orders)?;
+    for (r, ((day, resident, platform), span)) in group.iter().enumerate() {
+        let at = r * COLUMNS;
+        stmt.raw_bind_parameter(at + 1, IsoDay::new(*day).as_str())?;
+        stmt.raw_bind_parameter(at + 2, *resident)?;
+        stmt.raw_bind_parameter(at + 3, *platform)?;
+        stmt.raw_bind_parameter(at + 4, span.first)?;
+        stmt.raw_bind_parameter(at + 5, span.last)?;
+        stmt.raw_bind_parameter(at + 6, span.orders)?;
+        for (k, n) in span.by_industry.iter().enumerate() {
+            stmt.raw_bind_parameter(at + 7 + k, *n)?;
+        }
     }
     stmt.raw_execute()?;
     Ok(())

@@ -32,8 +32,8 @@ pub(crate) use billing::{check_new_bill, check_new_payment, issue_bill_in, recor
 pub use coverage::CoverageStore;
 pub use orders::OrderStore;
 pub(crate) use orders::{
-    IMPORT_COLUMNS, MonthTotals, ORDER_DAYS_UPSERT, ORDER_INDUSTRY_DAYS_UPSERT, day_spans,
-    finish_order_batch, import_from_row, industry_days, month_totals,
+    DaySpan, IMPORT_COLUMNS, MonthTotals, ORDER_DAYS_UPSERT, day_spans, finish_order_batch,
+    import_from_row, month_totals,
 };
 pub use postings::LedgerStore;
 pub(crate) use postings::{post, post_new};

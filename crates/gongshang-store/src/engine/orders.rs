@@ -236,9 +236,29 @@ pub(crate) fn china_minute(at: Timestamp) -> i64 {
     (at.as_second().rem_euclid(86_400) / 60 + 480) % 1440
 }
 
-/// A batch's order days: (day, worker, platform) to (first minute, last
-/// minute, orders), in the table's key order.
-pub(crate) type DaySpans<'a> = BTreeMap<(Date, &'a str, &'a str), (i64, i64, i64)>;
+/// One order day of a batch: its first and last minute, its orders, and
+/// its orders per order industry (the columns `orders_ride_hailing`,
+/// `orders_instant_delivery` and `orders_intra_city_freight`, in that
+/// order; migration 0420).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DaySpan {
+    pub first: i64,
+    pub last: i64,
+    pub orders: i64,
+    pub by_industry: [i64; 3],
+}
+
+const fn industry_column(i: OrderIndustry) -> usize {
+    match i {
+        OrderIndustry::RideHailing => 0,
+        OrderIndustry::InstantDelivery => 1,
+        OrderIndustry::IntraCityFreight => 2,
+    }
+}
+
+/// A batch's order days: (day, worker, platform) to its span, in the
+/// table's key order.
+pub(crate) type DaySpans<'a> = BTreeMap<(Date, &'a str, &'a str), DaySpan>;
 
 /// The order days of the orders of a batch that went in.
 pub(crate) fn day_spans<'a>(added: impl Iterator<Item = &'a OrderRecord>) -> DaySpans<'a> {
@@ -247,41 +267,29 @@ pub(crate) fn day_spans<'a>(added: impl Iterator<Item = &'a OrderRecord>) -> Day
         let m = china_minute(o.ordered_at);
         let e = spans
             .entry((o.day, o.resident_id.as_str(), o.platform.as_str()))
-            .or_insert((m, m, 0));
-        e.0 = e.0.min(m);
-        e.1 = e.1.max(m);
-        e.2 += 1;
+            .or_insert(DaySpan {
+                first: m,
+                last: m,
+                orders: 0,
+                by_industry: [0; 3],
+            });
+        e.first = e.first.min(m);
+        e.last = e.last.max(m);
+        e.orders += 1;
+        e.by_industry[industry_column(o.industry)] += 1;
     }
     spans
 }
-
-/// A batch's orders by (day, worker, industry), in the key order of
-/// `order_industry_days`.
-pub(crate) type IndustryDays<'a> = BTreeMap<(Date, &'a str, &'static str), i64>;
-
-/// The orders per day, worker and order industry of the orders of a batch
-/// that went in (what industry_class_vs_orders counts).
-pub(crate) fn industry_days<'a>(added: impl Iterator<Item = &'a OrderRecord>) -> IndustryDays<'a> {
-    let mut days = IndustryDays::new();
-    for o in added {
-        *days
-            .entry((o.day, o.resident_id.as_str(), industry_text(o.industry)))
-            .or_insert(0) += 1;
-    }
-    days
-}
-
-/// The upsert that adds a batch's orders to the person-day-industry counts
-/// stored (the same text in both dialects).
-pub(crate) const ORDER_INDUSTRY_DAYS_UPSERT: &str = "ON CONFLICT (day, resident_id, industry) DO UPDATE SET \
-     orders = order_industry_days.orders + excluded.orders";
 
 /// The upsert that adds a batch's spans to the order days stored (the same
 /// text in both dialects: `excluded` and CASE rather than LEAST or MIN).
 pub(crate) const ORDER_DAYS_UPSERT: &str = "ON CONFLICT (day, resident_id, platform) DO UPDATE SET \
      first_minute = CASE WHEN excluded.first_minute < order_days.first_minute THEN excluded.first_minute ELSE order_days.first_minute END, \
      last_minute = CASE WHEN excluded.last_minute > order_days.last_minute THEN excluded.last_minute ELSE order_days.last_minute END, \
-     orders = order_days.orders + excluded.orders";
+     orders = order_days.orders + excluded.orders, \
+     orders_ride_hailing = order_days.orders_ride_hailing + excluded.orders_ride_hailing, \
+     orders_instant_delivery = order_days.orders_instant_delivery + excluded.orders_instant_delivery, \
+     orders_intra_city_freight = order_days.orders_intra_city_freight + excluded.orders_intra_city_freight";
 
 fn add_month_totals(db: &mut dyn Db, months: &MonthTotals) -> Result<(), StoreError> {
     for ((platform, month), (orders, premium)) in months {
@@ -439,7 +447,7 @@ impl<B: Backend> OrderStore for SqlStore<B> {
             self.write(|db| {
                 db.exec(
                     "analysing the order tables",
-                    "ANALYZE orders, order_days, order_industry_days",
+                    "ANALYZE orders, order_days",
                     &[],
                 )
             })?;

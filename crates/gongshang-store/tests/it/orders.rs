@@ -18,23 +18,27 @@ fn assert_month_totals(s: &dyn Store, platform_text: &str, month: Month, name: &
     );
 }
 
-/// The orders per person, day and order industry the imports keep
-/// (`order_industry_days`, read by industry_class_vs_orders) equal what the
-/// stored orders add up to, and are not empty.
+/// The orders per order industry the imports keep in each order day
+/// (migration 0420, read by industry_class_vs_orders) equal what the stored
+/// orders add up to, and are not empty.
 fn assert_industry_days(db: &TestDb) {
-    let kept = text_rows(
-        db,
-        "SELECT day || ' ' || resident_id || ' ' || industry || ' ' || CAST(orders AS TEXT) \
-         FROM order_industry_days ORDER BY 1",
-    );
+    let kept = text_rows(db, KEPT_BY_INDUSTRY);
     let counted = text_rows(
         db,
-        "SELECT day || ' ' || resident_id || ' ' || industry || ' ' || CAST(COUNT(*) AS TEXT) \
-         FROM orders GROUP BY day, resident_id, industry ORDER BY 1",
+        "SELECT day || ' ' || resident_id || ' ' || platform || ' ' || CAST(COUNT(*) AS TEXT) || ' ' \
+         || CAST(SUM(CASE WHEN industry = 'ride_hailing' THEN 1 ELSE 0 END) AS TEXT) || ' ' \
+         || CAST(SUM(CASE WHEN industry = 'instant_delivery' THEN 1 ELSE 0 END) AS TEXT) || ' ' \
+         || CAST(SUM(CASE WHEN industry = 'intra_city_freight' THEN 1 ELSE 0 END) AS TEXT) \
+         FROM orders GROUP BY day, resident_id, platform ORDER BY 1",
     );
     assert!(!kept.is_empty(), "{}", db.name);
     assert_eq!(kept, counted, "{}", db.name);
 }
+
+/// Each order day with its orders and its orders per order industry.
+const KEPT_BY_INDUSTRY: &str = "SELECT day || ' ' || resident_id || ' ' || platform || ' ' || CAST(orders AS TEXT) || ' ' \
+     || CAST(orders_ride_hailing AS TEXT) || ' ' || CAST(orders_instant_delivery AS TEXT) || ' ' \
+     || CAST(orders_intra_city_freight AS TEXT) FROM order_days ORDER BY 1";
 
 #[test]
 fn importing_the_same_orders_twice_adds_nothing_the_second_time() {
@@ -257,7 +261,7 @@ fn a_batch_partly_stored_adds_the_rest_and_only_their_order_days() {
 }
 
 /// Issue 16 (industry_class_vs_orders): one worker's orders of a day in
-/// two industries are two rows of `order_industry_days`, added to by a later
+/// two industries are counted apart in the day's row, added to by a later
 /// batch of the same days (on PostgreSQL the first batch goes by COPY, the
 /// second, partly stored, by the staging table), never by an order stored
 /// before or a conflicting copy.
@@ -280,71 +284,60 @@ fn orders_are_counted_by_person_day_and_industry_by_every_import_path() {
         copy.industry = OrderIndustry::IntraCityFreight;
         batch.push(copy);
         let c = s.import_orders(&batch, import, ACTOR, now()).unwrap();
-        assert_eq!(
-            (c.added, c.duplicate, c.conflict),
-            (60, 40, 1),
-            "{}",
-            db.name
-        );
+        assert_eq!((c.added, c.duplicate, c.conflict), (60, 40, 1), "{}", db.name);
         assert_industry_days(db);
-        // Day 1 (2025-03-01) holds orders 0, 31, 62 and 93: two of each.
+        // Day 1 (2025-03-01) holds orders 0, 31, 62 and 93: two of each;
+        // no order day counts a freight order (the conflicting copy).
         assert_eq!(
             text_rows(
                 db,
-                "SELECT industry || ' ' || CAST(orders AS TEXT) FROM order_industry_days \
-                 WHERE day = '2025-03-01' ORDER BY 1"
+                "SELECT CAST(orders AS TEXT) || ' ' || CAST(orders_ride_hailing AS TEXT) || ' ' \
+                 || CAST(orders_instant_delivery AS TEXT) || ' ' || CAST(orders_intra_city_freight AS TEXT) \
+                 FROM order_days WHERE day = '2025-03-01'"
             ),
-            ["instant_delivery 2", "ride_hailing 2"],
+            ["4 2 2 0"],
             "{}",
             db.name
         );
-        assert!(
+        assert_eq!(
             text_rows(
                 db,
-                "SELECT industry FROM order_industry_days WHERE industry = 'intra_city_freight'"
-            )
-            .is_empty(),
+                "SELECT CAST(SUM(orders_intra_city_freight) AS TEXT) FROM order_days"
+            ),
+            ["0"],
             "{}: a conflicting copy counts for nothing",
             db.name
         );
     });
 }
 
-/// Migration 0420 fills `order_industry_days` from the orders stored
-/// before it: a database whose orders were imported without the table gets
-/// the same rows as the imports keep.
+/// Migration 0420 fills the order days' counts per industry from the
+/// orders stored before it: a database whose orders were imported without
+/// the columns gets the same counts as the imports keep.
 #[test]
 fn migration_0420_counts_the_orders_stored_before_it() {
     use gongshang_rules::scheme::OrderIndustry;
     each_backend(|db| {
         let s = &*db.store;
-        let import = s
-            .begin_import("orders", "before.csv", ACTOR, now())
-            .unwrap();
+        let import = s.begin_import("orders", "before.csv", ACTOR, now()).unwrap();
         let mut all = orders("didi", 0, 90, 2);
         for o in all.iter_mut().step_by(3) {
             o.industry = OrderIndustry::RideHailing;
         }
         s.import_orders(&all, import, ACTOR, now()).unwrap();
-        let kept = text_rows(
-            db,
-            "SELECT day || resident_id || industry || CAST(orders AS TEXT) FROM order_industry_days ORDER BY 1",
-        );
-        db.raw_execute("DROP TABLE order_industry_days").unwrap();
+        let kept = text_rows(db, KEPT_BY_INDUSTRY);
+        for column in [
+            "orders_ride_hailing",
+            "orders_instant_delivery",
+            "orders_intra_city_freight",
+        ] {
+            db.raw_execute(&format!("ALTER TABLE order_days DROP COLUMN {column}"))
+                .unwrap();
+        }
         db.raw_execute("DELETE FROM schema_migrations WHERE version = 420")
             .unwrap();
-        db.raw_execute("DELETE FROM schema_distribution WHERE table_name = 'order_industry_days'")
-            .unwrap();
         drop(db.reopen());
-        assert_eq!(
-            text_rows(
-                db,
-                "SELECT day || resident_id || industry || CAST(orders AS TEXT) FROM order_industry_days ORDER BY 1",
-            ),
-            kept,
-            "{}",
-            db.name
-        );
+        assert_eq!(text_rows(db, KEPT_BY_INDUSTRY), kept, "{}", db.name);
         assert_industry_days(db);
     });
 }
