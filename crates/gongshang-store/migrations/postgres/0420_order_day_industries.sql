@@ -2,8 +2,9 @@
 -- SQLite add a column with a constant default without rewriting) and then
 -- rewrites every order day with its orders per order industry, grouping every
 -- order once, under the migration's transaction: order imports and coverage
--- lookups of order days wait until it commits (a few minutes per 10 million
--- orders on this machine's class). Apply it in a quiet hour.
+-- lookups of order days wait until it commits (at 10 million orders on this
+-- 2-core machine: 64 s on SQLite, 7.5 minutes on PostgreSQL, which leaves
+-- the old row versions for VACUUM). Apply it in a quiet hour.
 -- A worker's day on a platform keeps how many of its orders are of each
 -- order industry of the order files (出行 ride_hailing, 即时配送
 -- instant_delivery, 同城货运 intra_city_freight: gongshang_rules::scheme::
