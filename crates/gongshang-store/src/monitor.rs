@@ -841,16 +841,17 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
     // per industry (migration 0420, kept by every import; not from
     // `orders`, keyed by platform and order id), each person's main
     // industry (more than half of the orders) found there, and the people
-    // counted per unit and industry; no order and no person comes back. An incremental
-    // run looks again only at the units of new enrolments, and at nothing
-    // when none was enrolled: new orders of people already enrolled wait
-    // for the nightly full run (DESIGN.md).
+    // counted per unit and industry; no order and no person comes back.
+    // An incremental run looks again only at the units of new enrolments,
+    // and at nothing when none was enrolled: new orders of people already
+    // enrolled wait for the nightly full run (DESIGN.md).
     let orders_scope = scope.is_none_or(|s| s.changed("enrollments"));
     if let (Some(w), true) = (filter.orders_window, orders_scope) {
         if db.backend() == "postgres" {
             // Hundreds of thousands of people: at the default 4 MB
             // work_mem the hash spills to disk (18 s at 10M orders, 5.4 s
-            // with 256 MB, when orders were grouped per person and industry). Set here, after the order days' grouping, which
+            // with 256 MB, when orders were grouped per person and
+            // industry). Set here, after the order days' grouping, which
             // with more memory is planned as a hash over every order day
             // instead of the index scan in key order (26 s against 7.8 s).
             db.exec(
@@ -869,9 +870,10 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
             // and industry: joined to each person, PostgreSQL (which cannot
             // estimate how many people the ranking keeps) looped over every
             // unit for each person, 28 s at 250,000 people taking orders.
-            // The unary plus keeps SQLite from looking the lowest id up by the unit's index (a unit's thousand
-            // enrolments read for each of its people: 25 s at 250,000
-            // people taking orders) instead of the person's.
+            // The unary plus keeps SQLite from looking the lowest id up by
+            // the unit's index (a unit's thousand enrolments read for each
+            // of its people: 25 s at 250,000 people taking orders) instead
+            // of the person's.
             &format!("WITH counted AS ( \
                 SELECT d.resident_id AS person, CAST(SUM(d.orders_ride_hailing) AS BIGINT) AS r, \
                        CAST(SUM(d.orders_instant_delivery) AS BIGINT) AS i, \

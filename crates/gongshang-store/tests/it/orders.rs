@@ -284,7 +284,12 @@ fn orders_are_counted_by_person_day_and_industry_by_every_import_path() {
         copy.industry = OrderIndustry::IntraCityFreight;
         batch.push(copy);
         let c = s.import_orders(&batch, import, ACTOR, now()).unwrap();
-        assert_eq!((c.added, c.duplicate, c.conflict), (60, 40, 1), "{}", db.name);
+        assert_eq!(
+            (c.added, c.duplicate, c.conflict),
+            (60, 40, 1),
+            "{}",
+            db.name
+        );
         assert_industry_days(db);
         // Day 1 (2025-03-01) holds orders 0, 31, 62 and 93: two of each;
         // no order day counts a freight order (the conflicting copy).
@@ -319,7 +324,9 @@ fn migration_0420_counts_the_orders_stored_before_it() {
     use gongshang_rules::scheme::OrderIndustry;
     each_backend(|db| {
         let s = &*db.store;
-        let import = s.begin_import("orders", "before.csv", ACTOR, now()).unwrap();
+        let import = s
+            .begin_import("orders", "before.csv", ACTOR, now())
+            .unwrap();
         let mut all = orders("didi", 0, 90, 2);
         for o in all.iter_mut().step_by(3) {
             o.industry = OrderIndustry::RideHailing;
