@@ -44,8 +44,24 @@ fn the_shipped_maps_load_and_list_every_article_of_their_instruments() {
         "guangdong.specific-persons-2020-55",
         "jiangsu.measures-2015",
         "xiamen.yilubao",
+        "shandong.specific-workers-2024",
+        "national.platform-measures-2025",
+        "national.platform-handling-rules-2025-79",
     ] {
         assert!(map.instrument(id).is_some(), "{id} is mapped");
+    }
+    // Read only in part: each says so, and lists only what was read.
+    for id in [
+        "shandong.specific-workers-2024",
+        "national.platform-measures-2025",
+        "national.platform-handling-rules-2025-79",
+    ] {
+        let instrument = map.instrument(id).expect("mapped");
+        assert!(!instrument.complete, "{id} was read only in part");
+        assert!(
+            instrument.text.to_lowercase().contains("searched"),
+            "{id} says what was searched"
+        );
     }
     let guangdong = map
         .instrument("guangdong.regulations-2019")

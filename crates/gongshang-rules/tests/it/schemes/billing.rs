@@ -134,7 +134,8 @@ fn employees_are_billed_on_the_declared_wage() {
 }
 
 /// Fixed bases and rates (illustrative values): Jiangsu 4494.00 x 0.5% =
-/// 22.47; Shandong 4800.00 x 0.5% = 24.00, whatever the declared wage.
+/// 22.47; Shandong 4800.00 x 0.5% = 24.00, whatever the declared wage, paid
+/// by the unit alone (Shandong's measures: 特定从业人员个人不缴费).
 #[test]
 fn jiangsu_2021_and_shandong_2024_fixed_base_and_rate() {
     let js = monthly_premium(
@@ -157,6 +158,8 @@ fn jiangsu_2021_and_shandong_2024_fixed_base_and_rate() {
     .unwrap();
     assert_eq!(sd.base, Some(yuan("4800.00")));
     assert_eq!(sd.gross.to_string(), "24.00");
+    // Shandong's specific workers pay nothing: the unit pays it all.
+    assert_eq!(shares(&sd), vec![(PremiumPayer::Unit, "24.00".into())]);
 }
 
 #[test]
