@@ -124,6 +124,9 @@ fn policies_articles_prints_the_counts_of_every_instrument_and_one_map_whole() {
         "guangdong.specific-persons-2020-55",
         "jiangsu.measures-2015",
         "xiamen.yilubao",
+        "shandong.specific-workers-2024",
+        "national.platform-measures-2025",
+        "national.platform-handling-rules-2025-79",
     ] {
         assert!(text.contains(id), "{id} in {text}");
     }
