@@ -547,8 +547,10 @@ impl App {
         let paid_after = status.paid.checked_add(req.amount).expect("fen");
         let mut covers = Vec::new();
         match (record.kind, scheme.cover_starts) {
-            (BillKind::Monthly, CoverStart::DayAfterPayment)
-                if paid_after >= status.amount && status.paid < status.amount =>
+            (BillKind::Monthly, cover)
+                if cover.bought_by_month()
+                    && paid_after >= status.amount
+                    && status.paid < status.amount =>
             {
                 let unit = status
                     .unit

@@ -15,6 +15,9 @@
 //!   after the enrolment, whichever is later), never backdated; a month paid
 //!   on or after its last day covers nothing, one paid during it covers from
 //!   the next day to its end (粤人社规〔2020〕55号 Art 7).
+//! - `day_after_enrollment_if_paid_that_month` (Shandong's specific workers):
+//!   the same, except that a premium paid in the enrolment's month covers
+//!   from the day after the enrolment.
 //! - `days_bought` (益鹭保): each day bought, if it was paid for on or before
 //!   that day.
 //! - `order_days` (the platform pilot): each day the worker took orders.
@@ -286,7 +289,7 @@ pub fn derive_coverage(
             // are the employer's debt and change nothing here.
             (CoverStart::Enrollment | CoverStart::DayAfterEnrollment, _) => continue,
             (
-                CoverStart::DayAfterPayment,
+                CoverStart::DayAfterPayment | CoverStart::DayAfterEnrollmentIfPaidThatMonth,
                 CoverSource::MonthPaid {
                     payment,
                     month,

@@ -337,6 +337,20 @@ pub fn cover_starts(scheme: &Scheme, enrolled_on: Date, paid_on: Date) -> Result
                 RulesError::out_of_range("paid_on", paid_on, "a date before 9999-12-31")
             })
         }
+        CoverStart::DayAfterEnrollmentIfPaidThatMonth => {
+            // Paid in the enrolment's own month (or before it): from the day
+            // after the enrolment; paid later, from the day after the payment.
+            let same_month =
+                (paid_on.year(), paid_on.month()) <= (enrolled_on.year(), enrolled_on.month());
+            let from = if same_month {
+                enrolled_on
+            } else {
+                paid_on.max(enrolled_on)
+            };
+            from.checked_add(1.day()).map_err(|_| {
+                RulesError::out_of_range("paid_on", paid_on, "a date before 9999-12-31")
+            })
+        }
         CoverStart::DaysBought | CoverStart::OrderDays => Ok(paid_on),
     }
 }

@@ -233,6 +233,11 @@ pub enum CoverStart {
     DayAfterEnrollment,
     /// From the day after the premium is paid; never backdated.
     DayAfterPayment,
+    /// As `DayAfterPayment`, except that a premium paid in the month of the
+    /// enrolment buys cover from the day after the enrolment (山东省特定从业人员
+    /// 参加工伤保险办法, as its announcement states it: "参保当月缴费的，自参保
+    /// 次日起；未在参保当月缴费的，自缴费次日起").
+    DayAfterEnrollmentIfPaidThatMonth,
     /// On each day bought.
     DaysBought,
     /// On the days the worker takes orders.
@@ -240,6 +245,14 @@ pub enum CoverStart {
 }
 
 impl CoverStart {
+    /// Cover is bought a month at a time by the unit's monthly premium.
+    pub const fn bought_by_month(self) -> bool {
+        matches!(
+            self,
+            CoverStart::DayAfterPayment | CoverStart::DayAfterEnrollmentIfPaidThatMonth
+        )
+    }
+
     /// Cover rests on the enrolment alone (the Regulations' ordinary
     /// insurance): premiums owed are the unit's debt and neither buy nor
     /// take away a day of cover.

@@ -59,15 +59,29 @@ fn functions() -> BTreeSet<String> {
     names
 }
 
-/// The data-driven tests: the stems of the case files under `test_data/`.
+/// The data-driven tests: the stems of the case files under `test_data/`,
+/// and the `name` of each case of a file that holds a list of cases (such
+/// as `coverage.json`, one case per article checked).
 fn test_data_cases() -> BTreeSet<String> {
     let mut files = Vec::new();
     files_under(&workspace().join("crates"), "json", &mut files);
-    files
+    let mut cases = BTreeSet::new();
+    for p in files
         .iter()
         .filter(|p| p.components().any(|c| c.as_os_str() == "test_data"))
-        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .collect()
+    {
+        if let Some(stem) = p.file_stem() {
+            cases.insert(stem.to_string_lossy().into_owned());
+        }
+        let text = std::fs::read_to_string(p).expect("a test data file reads");
+        if let Ok(serde_json::Value::Array(list)) = serde_json::from_str(&text) {
+            cases.extend(
+                list.iter()
+                    .filter_map(|case| case.get("name")?.as_str().map(str::to_owned)),
+            );
+        }
+    }
+    cases
 }
 
 #[test]

@@ -345,14 +345,39 @@ fn guangdong_55hao_art7_cover_starts_the_day_after_payment() {
         cover_starts(s, date(2025, 3, 1), date(2025, 3, 20)).unwrap(),
         date(2025, 3, 21)
     );
-    // The Shandong and Jiangsu single-line schemes follow the same rule.
-    for id in ["shandong.specific_workers", "jiangsu.over_age_and_interns"] {
-        assert_eq!(
-            cover_starts(scheme(id), date(2025, 3, 1), date(2025, 3, 20)).unwrap(),
-            date(2025, 3, 21),
-            "{id}"
-        );
-    }
+    // The Jiangsu single-line scheme follows the same rule.
+    let js = scheme("jiangsu.over_age_and_interns");
+    assert_eq!(
+        cover_starts(js, date(2025, 3, 1), date(2025, 3, 20)).unwrap(),
+        date(2025, 3, 21)
+    );
+}
+
+/// Shandong's specific workers (announcement of 2024-06, [163]): paid in the
+/// month of enrolment, cover from the day after the enrolment, even when the
+/// payment came later that month; paid in a later month, from the day after
+/// the payment.
+#[test]
+fn shandong_2024_cover_starts_the_day_after_enrolment_when_paid_that_month() {
+    let s = scheme("shandong.specific_workers");
+    assert_eq!(
+        cover_starts(s, date(2025, 3, 1), date(2025, 3, 20)).unwrap(),
+        date(2025, 3, 2)
+    );
+    assert_eq!(
+        cover_starts(s, date(2025, 3, 10), date(2025, 3, 31)).unwrap(),
+        date(2025, 3, 11)
+    );
+    // Paid before the enrolment: the day after the enrolment.
+    assert_eq!(
+        cover_starts(s, date(2025, 3, 10), date(2025, 2, 27)).unwrap(),
+        date(2025, 3, 11)
+    );
+    // Paid in the next month: the day after the payment.
+    assert_eq!(
+        cover_starts(s, date(2025, 3, 10), date(2025, 4, 5)).unwrap(),
+        date(2025, 4, 6)
+    );
 }
 
 /// Paid before the enrolment: cover still starts only the day after the
