@@ -90,6 +90,8 @@ fn measure(
             actor: Some("bench".into()),
             batch: 100_000,
             lease_secs: None,
+            // A benchmark measures the import at full priority.
+            priority: crate::import::Priority::Normal,
         };
         let started = Instant::now();
         let summary = crate::import::import_file(&app, &args)?;

@@ -61,6 +61,16 @@ impl ImportKind {
     }
 }
 
+/// At which CPU priority an import runs.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Priority {
+    /// Linux's idle scheduling class (DESIGN.md: the lookups of a server
+    /// on the same machine keep their speed during an import)
+    Background,
+    /// The same priority as every other process
+    Normal,
+}
+
 #[derive(clap::Args)]
 pub struct ImportArgs {
     /// What the file holds (or `list`)
@@ -82,6 +92,11 @@ pub struct ImportArgs {
     /// administrator's name for the audit log [default: $USER]
     #[arg(long, value_name = "NAME")]
     pub actor: Option<String>,
+    /// The processor's priority: `background` (the idle CPU class: the
+    /// import takes only the time a server on the same machine leaves,
+    /// and runs at full speed on an idle machine) or `normal`
+    #[arg(long, value_enum, default_value_t = Priority::Background)]
+    pub priority: Priority,
     /// Orders per transaction
     #[arg(long, default_value_t = 100_000, hide = true)]
     pub batch: usize,
@@ -122,6 +137,10 @@ pub fn run(args: &ImportArgs) -> Result<(), CliError> {
     let app = crate::db::open_app(args.db.as_deref())?;
     if args.kind == ImportKind::List {
         return list(&app, args);
+    }
+    if args.priority == Priority::Background {
+        // Before the reading thread starts: it inherits the class.
+        gongshang_server::priority::yield_to_requests();
     }
     let started = Instant::now();
     let summary = import_file(&app, args)?;

@@ -600,6 +600,8 @@ fn bench_incremental(app: &gongshang_app::App, args: &BenchMonitorArgs) -> Resul
             actor: Some("bench".into()),
             batch: 100_000,
             lease_secs: None,
+            // A benchmark measures the import at full priority.
+            priority: crate::import::Priority::Normal,
         };
         let started = std::time::Instant::now();
         let summary = crate::import::import_file(app, &import)?;

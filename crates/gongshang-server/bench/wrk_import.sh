@@ -12,7 +12,9 @@
 #                         reads and the writes share the server's store
 # Usage: crates/gongshang-server/bench/wrk_import.sh [WORKDIR] [ROUNDS] [ORDERS]
 # GONGSHANG_BIN=path runs a binary built before instead of building one;
-# IMPORT_NICE=N runs the CLI import at that niceness (0 by default);
+# IMPORT_PRIORITY=normal runs the CLI import at the server's CPU priority
+# (by default it runs as `gongshang import` does, in the idle CPU class:
+# DESIGN.md); IMPORT_NICE=N runs it at that niceness (0 by default);
 # WINDOW=S measures the lookups for S seconds of the import (5).
 set -euo pipefail
 work=${1:-/tmp/gongshang-wrk}
@@ -56,7 +58,7 @@ for round in $(seq "$rounds"); do
     ) &
   else
     (
-      nice -n "${IMPORT_NICE:-0}" "$bin" import orders "$work/orders-$orders.csv" --db "$work/run.db" > "$work/import.log" 2>&1
+      nice -n "${IMPORT_NICE:-0}" "$bin" import orders "$work/orders-$orders.csv" --db "$work/run.db" --priority "${IMPORT_PRIORITY:-background}" > "$work/import.log" 2>&1
       date +%s.%N > "$work/import.end"
     ) &
   fi
@@ -69,6 +71,6 @@ for round in $(seq "$rounds"); do
   wrk -t2 -c64 -d"${WINDOW:-5}"s --latency -s "$work/coverage.lua" http://127.0.0.1:8089/ | grep -E 'Requests/sec|99%|errors|tail|Non-2xx|Socket'
   if kill -0 $import 2>/dev/null; then still="still importing when wrk ended"; else still="the import ENDED BEFORE wrk: the window was partly idle"; fi
   wait $import
-  echo "import: $(head -1 "$work/import.log"); $(echo "$(cat "$work/import.end") - $start" | bc) s in all ($still)"
+  echo "import: $(grep -v INFO "$work/import.log" | head -1); $(echo "$(cat "$work/import.end") - $start" | bc) s in all ($still)"
   kill $server; wait $server 2>/dev/null || true; server=
 done

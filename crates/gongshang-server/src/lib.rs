@@ -15,6 +15,7 @@ pub mod error;
 pub mod log;
 pub mod metrics;
 pub mod openapi;
+pub mod priority;
 pub mod sim_jobs;
 pub mod throttle;
 pub mod ui;
@@ -128,6 +129,29 @@ impl AppState {
         tokio::task::spawn_blocking(move || f(&app))
             .await
             .expect("a service call panicked")
+    }
+
+    /// Runs bulk work (an import of orders) on a thread of its own in the
+    /// idle CPU class ([`priority`]), so that it takes only the processor
+    /// time that requests leave; it does not take a place of the blocking
+    /// pool either. The class never returns to a pooled thread: an
+    /// unprivileged thread cannot leave it.
+    pub async fn run_background<T, F>(&self, f: F) -> T
+    where
+        F: FnOnce(&App) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let app = Arc::clone(&self.app);
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("gongshang-bulk".into())
+            .spawn(move || {
+                priority::yield_to_requests();
+                // The receiver is gone only when the request was abandoned.
+                let _ = tx.send(f(&app));
+            })
+            .expect("the system starts a thread");
+        rx.await.expect("a bulk job panicked")
     }
 
     /// Runs a short read (a few indexed lookups): on the embedded SQLite

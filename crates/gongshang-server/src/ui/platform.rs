@@ -257,7 +257,7 @@ async fn upload(State(state): State<AppState>, ctx: Ctx, Form(f): Form<UploadFor
     };
     let actor = who.0.clone();
     let result = state
-        .run(move |app| {
+        .run_background(move |app| {
             app.import_orders(
                 &actor,
                 rows,

@@ -245,3 +245,33 @@ fn a_server_on_postgresql_stops_and_closes_its_connections() {
     drop(runtime);
     gongshang_app::database::drop_schema(&url, &schema).unwrap();
 }
+
+/// Bulk work (an order import over the API or the platform's page) runs on
+/// a thread of its own in Linux's idle CPU class, so that the lookups of
+/// the same server keep their speed while it runs (DESIGN.md); the threads
+/// that answer requests keep the normal class.
+#[cfg(target_os = "linux")]
+#[test]
+fn bulk_work_runs_in_the_idle_cpu_class_and_requests_do_not() {
+    let store = gongshang_app::database::open(":memory:").unwrap();
+    let clock = Arc::new(FixedClock::new("2025-07-01T02:00:00Z".parse().unwrap()));
+    let app = App::new(store, clock).unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let state = runtime.block_on(async { AppState::new(app) });
+    let (bulk, pooled) = runtime.block_on(async {
+        let bulk = state
+            .run_background(|_| gongshang_server::priority::in_idle_class())
+            .await;
+        let pooled = state
+            .run(|_| gongshang_server::priority::in_idle_class())
+            .await;
+        (bulk, pooled)
+    });
+    assert!(bulk, "the bulk thread is in the idle class");
+    assert!(!pooled, "a pooled thread is not");
+    assert!(!gongshang_server::priority::in_idle_class());
+}
