@@ -375,7 +375,10 @@ impl App {
         self.ibnr_on(on)
     }
 
-    fn ibnr_on(&self, on: Date) -> Result<Vec<gongshang_sim::ibnr::IbnrEstimate>, AppError> {
+    pub(crate) fn ibnr_on(
+        &self,
+        on: Date,
+    ) -> Result<Vec<gongshang_sim::ibnr::IbnrEstimate>, AppError> {
         use gongshang_sim::ibnr::{Reported, TRIANGLE_QUARTERS, chain_ladder};
         // The first day of the quarter TRIANGLE_QUARTERS quarters before
         // `on`'s.
