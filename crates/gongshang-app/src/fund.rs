@@ -159,6 +159,44 @@ pub struct FundStatement {
     pub lines: Vec<StatementLine>,
     /// The sums of the lines (region and scheme empty).
     pub total: StatementLine,
+    /// Claims incurred but not reported at the end of the period, per
+    /// scheme, valued in fen: an estimate beside the accounts, never a
+    /// posting of the ledger and not in any total above. Empty when the
+    /// statement is narrowed to a region (the estimate is per scheme over
+    /// every region; `ibnr_note` says so) and in the monthly chart.
+    pub ibnr: Vec<IbnrLine>,
+    /// The sum of the valued lines.
+    pub ibnr_total: Money,
+    /// What the IBNR lines are, in words (or why there are none).
+    pub ibnr_note: String,
+}
+
+/// What the IBNR lines are: shown with them in every surface.
+pub const IBNR_LABEL: &str = "已发生未报告赔案（IBNR）估计：估计值，非账务记录，不计入收支 / IBNR (incurred but not reported claims): an estimate, not a ledger posting, in no total";
+
+/// How the IBNR is valued (DESIGN.md, `gongshang_sim::ibnr::value_fen`).
+pub const IBNR_METHOD: &str = "IBNR claims (chain ladder on counts, gongshang_sim::ibnr) × the scheme's average cost per claim = benefits the fund paid on the scheme's cases in the months of the triangle's window ÷ cases reported in the triangle; one quotient, rounded half away from zero to the fen";
+
+/// One scheme's IBNR at the end of the statement's period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IbnrLine {
+    pub scheme_id: SchemeId,
+    /// The valuation day (the end of the last complete quarter).
+    pub valued_at: String,
+    /// The months whose benefits give the cost per claim (`2023-01`, `2025-12`).
+    pub window_first: String,
+    pub window_last: String,
+    /// Cases reported in the triangle.
+    pub reported: u64,
+    /// Claims not reported, in thousandths (`claims`: the same as text).
+    pub ibnr_milli: i64,
+    pub claims: String,
+    /// Benefits the fund paid on the scheme's cases in the window.
+    pub paid_in_window: Money,
+    /// `paid_in_window / reported`, rounded (shown; the value is one quotient).
+    pub average_cost: Option<Money>,
+    /// The estimate in fen; none without reported cases.
+    pub estimate: Option<Money>,
 }
 
 fn plus(a: Money, b: Money) -> Result<Money, AppError> {
@@ -376,7 +414,54 @@ impl App {
     ) -> Result<FundStatement, AppError> {
         actor.authorize(Action::ReadFund)?;
         let flows = self.store.fund_flows(&period.last())?;
-        self.statement_of(&flows, period, region, scheme)
+        let mut statement = self.statement_of(&flows, period, region, scheme)?;
+        if region.is_some() {
+            statement.ibnr_note = format!(
+                "{IBNR_LABEL}. Not shown for one region: the estimate is per scheme over every region."
+            );
+            return Ok(statement);
+        }
+        // Valued the day after the period (the chain ladder then reads the
+        // quarters complete by its end).
+        let on = Month::parse(&months_back(&period.last(), -1))?.first_day();
+        for e in self.ibnr_on(on)? {
+            let scheme_id = SchemeId::parse(&e.scheme)?;
+            if scheme.is_some_and(|s| s != &scheme_id) {
+                continue;
+            }
+            let Some((window_first, window_last)) = gongshang_sim::ibnr::window_months(&e) else {
+                continue;
+            };
+            let mut paid = Money::ZERO;
+            for f in flows.iter().filter(|f| {
+                f.kind == FlowKind::BenefitPaid
+                    && f.scheme_id == scheme_id
+                    && f.month.as_str() >= window_first.as_str()
+                    && f.month.as_str() <= window_last.as_str()
+            }) {
+                paid = plus(paid, f.amount)?;
+            }
+            let estimate = gongshang_sim::ibnr::value_fen(e.ibnr_milli, paid.fen(), e.reported)
+                .map(Money::from_fen);
+            if let Some(v) = estimate {
+                statement.ibnr_total = plus(statement.ibnr_total, v)?;
+            }
+            statement.ibnr.push(IbnrLine {
+                scheme_id,
+                valued_at: e.valued_at.to_string(),
+                window_first,
+                window_last,
+                reported: e.reported,
+                ibnr_milli: e.ibnr_milli,
+                claims: gongshang_sim::ibnr::claims_text(e.ibnr_milli),
+                paid_in_window: paid,
+                average_cost: gongshang_sim::ibnr::average_cost_fen(paid.fen(), e.reported)
+                    .map(Money::from_fen),
+                estimate,
+            });
+        }
+        statement.ibnr_note = format!("{IBNR_LABEL}. {IBNR_METHOD}.");
+        Ok(statement)
     }
 
     /// The twelve monthly statements of a year (totals over the regions and
@@ -439,6 +524,9 @@ impl App {
             period: label.clone(),
             lines,
             total: total.line(String::new(), "合计".into(), None, label)?,
+            ibnr: Vec::new(),
+            ibnr_total: Money::ZERO,
+            ibnr_note: String::new(),
         })
     }
 
@@ -648,6 +736,8 @@ pub fn statement_table(s: &FundStatement) -> crate::export::Table {
         "储备金可支付月数",
         "滞纳金收入",
         "先行支付追偿收入",
+        "IBNR估计件数（估计值）",
+        "IBNR估计金额（估计值，非记账）",
     ];
     let row = |l: &StatementLine| {
         vec![
@@ -688,8 +778,42 @@ pub fn statement_table(s: &FundStatement) -> crate::export::Table {
             Cell::Text(l.months_of_reserve.clone().unwrap_or_default()),
             Cell::Money(l.late_fees),
             Cell::Money(l.advances_recovered),
+            Cell::Text(String::new()),
+            Cell::Text(String::new()),
         ]
     };
+    // The IBNR lines after the total, each labelled an estimate in the
+    // region name's column, in columns of their own: not in any total.
+    let estimate_row = |scheme: String, claims: String, amount: Cell| {
+        let mut cells = vec![
+            Cell::Text(String::new()),
+            Cell::Text("IBNR估计（估计值，非账务记录）".into()),
+            Cell::Text(scheme),
+            Cell::Text(s.period.clone()),
+        ];
+        cells.resize(headers.len() - 2, Cell::Text(String::new()));
+        cells.push(Cell::Text(claims));
+        cells.push(amount);
+        cells
+    };
+    let mut ibnr_rows: Vec<Vec<Cell>> = s
+        .ibnr
+        .iter()
+        .map(|l| {
+            estimate_row(
+                l.scheme_id.to_string(),
+                l.claims.clone(),
+                l.estimate.map_or(Cell::Text(String::new()), Cell::Money),
+            )
+        })
+        .collect();
+    if !s.ibnr.is_empty() {
+        ibnr_rows.push(estimate_row(
+            "合计".into(),
+            String::new(),
+            Cell::Money(s.ibnr_total),
+        ));
+    }
     crate::export::Table {
         name: format!("收支表 {}", s.period),
         headers: headers.iter().map(|h| (*h).to_owned()).collect(),
@@ -698,6 +822,7 @@ pub fn statement_table(s: &FundStatement) -> crate::export::Table {
             .iter()
             .chain(std::iter::once(&s.total))
             .map(row)
+            .chain(ibnr_rows)
             .collect(),
     }
 }

@@ -81,14 +81,37 @@ impl Stage {
         }
     }
 
-    /// The stages finished once this one begins.
-    pub fn done_before(self) -> i64 {
+    /// The job's progress when this stage begins, in hundredths of
+    /// [`JOB_PROGRESS_TOTAL`]: the population is 5 of the hundred, the
+    /// projection 90 (advancing per slice of the records, year and
+    /// replicate: [`projection_percent`]), storing the last 5.
+    pub fn percent_before(self) -> i64 {
         match self {
             Stage::Population => 0,
-            Stage::Projection => 1,
-            Stage::Storing => 2,
+            Stage::Projection => 5,
+            Stage::Storing => 95,
         }
     }
+}
+
+/// A job's `total`: its progress is in hundredths.
+pub const JOB_PROGRESS_TOTAL: i64 = 100;
+
+/// The job's progress (of [`JOB_PROGRESS_TOTAL`]) once the projection has
+/// done `p.done` of its `p.total` steps: 5 + 90 × done / total, rounded
+/// down, so it never goes back and reaches 95 when the projection ends.
+pub fn projection_percent(p: &gongshang_sim::ProjectProgress) -> i64 {
+    let done = i64::try_from(p.done).unwrap_or(i64::MAX);
+    let total = i64::try_from(p.total).unwrap_or(1).max(1);
+    Stage::Projection.percent_before() + 90 * done.min(total) / total
+}
+
+/// What a run reports as it goes: the stage and the progress in
+/// hundredths (of [`JOB_PROGRESS_TOTAL`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct JobProgress {
+    pub stage: Stage,
+    pub percent: i64,
 }
 
 /// The years of accidents the claim experience of a stored projection
@@ -375,7 +398,10 @@ impl App {
         self.ibnr_on(on)
     }
 
-    fn ibnr_on(&self, on: Date) -> Result<Vec<gongshang_sim::ibnr::IbnrEstimate>, AppError> {
+    pub(crate) fn ibnr_on(
+        &self,
+        on: Date,
+    ) -> Result<Vec<gongshang_sim::ibnr::IbnrEstimate>, AppError> {
         use gongshang_sim::ibnr::{Reported, TRIANGLE_QUARTERS, chain_ladder};
         // The first day of the quarter TRIANGLE_QUARTERS quarters before
         // `on`'s.
@@ -689,15 +715,22 @@ impl App {
     }
 
     /// [`App::simulate`] once authorized, with a synthetic population of at
-    /// most `max_people`; `stage` is told each stage as it begins
-    /// ([`Stage`]) and may stop the run by an error.
+    /// most `max_people`; `progress` is told each stage as it begins and
+    /// the progress inside the projection as it advances ([`JobProgress`],
+    /// each time the percentage grows), and may stop the run by an error.
     pub(crate) fn project_request(
         &self,
         req: &SimulationRequest,
         max_people: u64,
-        stage: &mut dyn FnMut(Stage) -> Result<(), AppError>,
+        progress: &mut dyn FnMut(JobProgress) -> Result<(), AppError>,
     ) -> Result<Simulation, AppError> {
         Self::check_request(req, max_people)?;
+        let mut stage = |stage: Stage| {
+            progress(JobProgress {
+                stage,
+                percent: stage.percent_before(),
+            })
+        };
         stage(Stage::Population)?;
         let (pop, summary) = match req.population {
             PopulationSource::Synthetic { people } => {
@@ -752,7 +785,11 @@ impl App {
             ibnr = self.ibnr_on(on)?;
         }
         stage(Stage::Projection)?;
-        let projection = gongshang_sim::project(
+        // Told on this thread as the projection advances; an error of the
+        // hook (a job's progress not written) is kept and returned after.
+        let mut last = Stage::Projection.percent_before();
+        let mut failed: Option<AppError> = None;
+        let projection = gongshang_sim::project_with_progress(
             &pop,
             &self.policy,
             &reform,
@@ -765,8 +802,23 @@ impl App {
                 initial_reserve: None,
                 attribution: true,
             },
+            &mut |p| {
+                let percent = projection_percent(&p);
+                if percent > last && failed.is_none() {
+                    last = percent;
+                    if let Err(e) = progress(JobProgress {
+                        stage: Stage::Projection,
+                        percent,
+                    }) {
+                        failed = Some(e);
+                    }
+                }
+            },
         )
         .map_err(sim_error)?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
         Ok(Simulation {
             projection,
             population: summary,

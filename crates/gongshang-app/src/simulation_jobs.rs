@@ -23,7 +23,9 @@ use jiff::civil::Date;
 use crate::actor::{Action, Actor};
 use crate::error::AppError;
 use crate::services::App;
-use crate::simulation::{PopulationSource, Simulation, SimulationRequest, Stage};
+use crate::simulation::{
+    JOB_PROGRESS_TOTAL, JobProgress, PopulationSource, Simulation, SimulationRequest, Stage,
+};
 
 /// The most people of a synthetic population a job projects: ten times the
 /// synchronous endpoint's bound, the benchmark size. Measured with
@@ -312,7 +314,7 @@ impl App {
                 start_year: i64::from(request.start_year),
                 years: i64::from(request.years),
                 replicates: i64::from(request.replicates),
-                total: i64::try_from(Stage::ALL.len()).unwrap_or(3),
+                total: JOB_PROGRESS_TOTAL,
             },
             &actor.audit_name(),
             self.now(),
@@ -327,6 +329,18 @@ impl App {
         &self,
         actor: &Actor,
     ) -> Result<Option<(i64, Option<AppError>)>, AppError> {
+        self.run_next_simulation_job_reporting(actor, &mut |_| {})
+    }
+
+    /// [`App::run_next_simulation_job`], telling `on_progress` every
+    /// progress it records for the job (the stage and hundredths of
+    /// [`JOB_PROGRESS_TOTAL`], as the store holds them), the last one 100
+    /// when the job is done.
+    pub fn run_next_simulation_job_reporting(
+        &self,
+        actor: &Actor,
+        on_progress: &mut dyn FnMut(JobProgress),
+    ) -> Result<Option<(i64, Option<AppError>)>, AppError> {
         actor.authorize(Action::RunSimulationJob)?;
         let Some(row) = self
             .store
@@ -335,28 +349,31 @@ impl App {
             return Ok(None);
         };
         let id = row.id;
-        let total = row.total;
+        // In hundredths, whatever total the job was queued with (a job
+        // queued by an older version counted 3 stages).
+        let total = JOB_PROGRESS_TOTAL;
         let outcome = request_of(&row).and_then(|req| {
-            let sim = self.project_request(&req, SIMULATION_JOB_MAX_PEOPLE, &mut |stage| {
-                Ok(self.store.simulation_job_progress(
-                    id,
-                    stage.as_str(),
-                    stage.done_before(),
-                    total,
-                )?)
+            let mut record = |p: JobProgress| -> Result<(), AppError> {
+                self.store
+                    .simulation_job_progress(id, p.stage.as_str(), p.percent, total)?;
+                on_progress(p);
+                Ok(())
+            };
+            let sim = self.project_request(&req, SIMULATION_JOB_MAX_PEOPLE, &mut record)?;
+            record(JobProgress {
+                stage: Stage::Storing,
+                percent: Stage::Storing.percent_before(),
             })?;
-            self.store.simulation_job_progress(
-                id,
-                Stage::Storing.as_str(),
-                Stage::Storing.done_before(),
-                total,
-            )?;
             serde_json::to_string(&sim)
                 .map_err(|e| AppError::invalid("simulation", format!("result not written: {e}")))
         });
         match outcome {
             Ok(json) => {
                 self.store.finish_simulation_job(id, &json, self.now())?;
+                on_progress(JobProgress {
+                    stage: Stage::Storing,
+                    percent: JOB_PROGRESS_TOTAL,
+                });
                 Ok(Some((id, None)))
             }
             Err(e) => {

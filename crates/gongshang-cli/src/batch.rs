@@ -8,6 +8,14 @@
 //! puts the chunks back in file order. A fixed pool of chunk buffers bounds the
 //! memory in use whatever the size of the file.
 //!
+//! With `--reform FILE` (a reform file of `simulate --reform`, read and
+//! checked by [`gongshang_sim::Reform::parse`] against the same policies,
+//! its overrides put on them by [`gongshang_sim::Reform::policies`]) each
+//! row is computed twice, under the baseline and under the reformed
+//! parameters resolved once at `--as-of`, and each amount column becomes
+//! three: `<column>_baseline`, `<column>_reform`, `<column>_difference`
+//! (reform − baseline). Without it the path is unchanged.
+//!
 //! The results (and the error report) are written to a temporary file in the
 //! destination folder and renamed into place only when the whole run succeeds,
 //! so a failed run leaves no output behind.
@@ -114,6 +122,9 @@ pub struct BatchOptions {
     pub scheme: Option<gongshang_rules::SchemeId>,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// A reform file (`simulate --reform`'s format): each row also under
+    /// the baseline with its overrides, side by side. None: the baseline only.
+    pub reform: Option<PathBuf>,
 }
 
 /// What a successful run did.
@@ -122,6 +133,9 @@ pub struct BatchSummary {
     pub rows_calculated: u64,
     pub rows_invalid: u64,
     pub output_bytes: u64,
+    /// With a reform: what of it the batch does not read or does not find
+    /// in force on the day (printed by `run`).
+    pub reform_notes: Vec<String>,
 }
 
 /// The errors file when none is named: `OUT.errors.csv`.
@@ -160,8 +174,12 @@ pub fn run(args: &CalcArgs) -> Result<(), CliError> {
         policies: args.policies.clone(),
         scheme: scheme_of(args)?,
         progress: std::io::stderr().is_terminal(),
+        reform: args.reform.clone(),
     };
     let summary = execute(&options)?;
+    for note in &summary.reform_notes {
+        eprintln!("reform: {note}");
+    }
     match &options.errors {
         None => println!(
             "{} rows calculated into {}",
@@ -189,7 +207,18 @@ pub fn execute(options: &BatchOptions) -> Result<BatchSummary, CliError> {
         None => None,
         Some(id) => Some(SchemeMask::new(policy.scheme(id)?)?),
     };
-    let rules = BatchRules { benefit, scheme };
+    let (reform, reform_notes) = match &options.reform {
+        None => (None, Vec::new()),
+        Some(path) => {
+            let (benefit_reform, notes) = reform_rules(path, &policy, &benefit)?;
+            (Some(benefit_reform), notes)
+        }
+    };
+    let rules = BatchRules {
+        benefit,
+        scheme,
+        reform,
+    };
     let mut file = File::open(&options.input)
         .map_err(|e| CliError(format!("cannot read {}: {e}", options.input.display())))?;
     let input_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -199,7 +228,11 @@ pub fn execute(options: &BatchOptions) -> Result<BatchSummary, CliError> {
         Some(path) => Some(PendingFile::create(path)?),
         None => None,
     };
-    results.write(&header_line(&OUTPUT_COLUMNS))?;
+    if rules.reform.is_some() {
+        results.write(&header_line(&side_by_side_columns()))?;
+    } else {
+        results.write(&header_line(&OUTPUT_COLUMNS))?;
+    }
     if let Some(report) = &mut report {
         report.write(&header_line(&ERROR_COLUMNS))?;
     }
@@ -287,6 +320,7 @@ pub fn execute(options: &BatchOptions) -> Result<BatchSummary, CliError> {
         progress.finish();
     }
     let mut summary = writer.summary.clone();
+    summary.reform_notes = reform_notes;
     if let Some(failure) = writer.failure.take() {
         return Err(failure);
     }
@@ -299,7 +333,86 @@ pub fn execute(options: &BatchOptions) -> Result<BatchSummary, CliError> {
     Ok(summary)
 }
 
-fn header_line(columns: &[&str]) -> Vec<u8> {
+/// The result columns with a reform: `case_id`, then for each amount column
+/// its baseline, reform and difference.
+pub fn side_by_side_columns() -> Vec<String> {
+    let mut columns = vec![OUTPUT_COLUMNS[0].to_owned()];
+    for column in &OUTPUT_COLUMNS[1..] {
+        for suffix in ["baseline", "reform", "difference"] {
+            columns.push(format!("{column}_{suffix}"));
+        }
+    }
+    columns
+}
+
+/// Reads and checks the reform file as `simulate --reform` does, and
+/// resolves the national rules under it at the run's date. The notes name
+/// the overrides the batch does not read (premium rates, indexation,
+/// 益鹭保's price: nothing in the batch format) and those not yet in force
+/// on the day.
+fn reform_rules(
+    path: &Path,
+    policy: &gongshang_rules::PolicySet,
+    baseline: &BenefitRules,
+) -> Result<(BenefitRules, Vec<String>), CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+    let reform = gongshang_sim::Reform::parse(&text, policy)
+        .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    let reformed = reform
+        .policies(policy)
+        .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    let as_of = baseline.as_of;
+    let benefit = BenefitRules::resolve(&reformed, as_of).map_err(|e| {
+        CliError(format!(
+            "the national rules as of {as_of} under {}: {e}",
+            path.display()
+        ))
+    })?;
+    let read = parameters_read(baseline);
+    let mut notes = Vec::new();
+    for o in &reform.overrides {
+        if !read
+            .iter()
+            .any(|id| id.key == o.key && id.jurisdiction == o.jurisdiction)
+        {
+            notes.push(format!(
+                "{} from {} is not read by the batch (no column of the format depends on it)",
+                o.key, o.from
+            ));
+        } else if o.from > as_of {
+            notes.push(format!(
+                "{} from {} is not in force on --as-of {as_of}: the baseline applies",
+                o.key, o.from
+            ));
+        }
+    }
+    Ok((benefit, notes))
+}
+
+/// The parameters a batch row reads: those of [`BenefitRules`].
+fn parameters_read(b: &BenefitRules) -> Vec<&gongshang_rules::params::ParamId> {
+    [
+        &b.floor_share,
+        &b.ceiling_share,
+        &b.suspension_months_max,
+        &b.suspension_extension_months_max,
+        &b.funeral_subsidy_months,
+        &b.survivor_rate_spouse,
+        &b.survivor_rate_other,
+        &b.survivor_rate_extra,
+        &b.death_benefit_income_multiple,
+    ]
+    .into_iter()
+    .chain(&b.one_time_subsidy_months)
+    .chain(&b.allowance_rate)
+    .chain(&b.living_care_rate)
+    .map(|p| &p.id)
+    .collect()
+}
+
+fn header_line<S: AsRef<str>>(columns: &[S]) -> Vec<u8> {
+    let columns: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
     let mut line = columns.join(",").into_bytes();
     line.push(b'\n');
     line
@@ -957,6 +1070,8 @@ fn engine_error(row: &RowFields<'_>, error: &RulesError) -> Box<RowError> {
 pub struct BatchRules {
     benefit: BenefitRules,
     scheme: Option<SchemeMask>,
+    /// The national rules under the reform, when the run has one.
+    reform: Option<BenefitRules>,
 }
 
 /// Which of the batch's items a scheme pays, for each grade (index 0: none).
@@ -1141,31 +1256,56 @@ fn calculate_row(
         // The scheme computes benefits on the regional average wage.
         input.own_wage = regional_avg_wage;
     }
-    let mut award = compute_award(&input, &facts, &rules.benefit, &mut NoTrace)
-        .map_err(|e| engine_error(row, &e))?;
-    if let Some(scheme) = &rules.scheme {
-        scheme.apply(grade.map(Grade::get), &mut award);
-    }
+    let award = |benefit: &BenefitRules| -> Result<[Money; 8], Box<RowError>> {
+        let mut award = compute_award(&input, &facts, benefit, &mut NoTrace)
+            .map_err(|e| engine_error(row, &e))?;
+        if let Some(scheme) = &rules.scheme {
+            scheme.apply(grade.map(Grade::get), &mut award);
+        }
+        Ok([
+            award.benefit_wage,
+            award.one_time_disability_subsidy,
+            award.monthly_disability_allowance,
+            award.monthly_living_care,
+            award.funeral_subsidy,
+            award.one_time_death_benefit,
+            award.monthly_survivor_pensions,
+            award.suspension_wages,
+        ])
+    };
+    let baseline = award(&rules.benefit)?;
 
     write_csv_field(case_id, out);
-    for amount in [
-        award.benefit_wage,
-        award.one_time_disability_subsidy,
-        award.monthly_disability_allowance,
-        award.monthly_living_care,
-        award.funeral_subsidy,
-        award.one_time_death_benefit,
-        award.monthly_survivor_pensions,
-        award.suspension_wages,
-    ] {
-        out.push(b',');
-        // Most items of a row are zero; skip the digit loop for them.
-        if amount == Money::ZERO {
-            out.extend_from_slice(b"0.00");
-        } else {
-            amount.write_yuan(out);
+    match &rules.reform {
+        None => {
+            for amount in baseline {
+                write_amount(amount, out);
+            }
+        }
+        Some(reform_rules) => {
+            let reform = award(reform_rules)?;
+            for (b, r) in baseline.into_iter().zip(reform) {
+                let difference = r.checked_sub(b).ok_or_else(|| {
+                    field_error(row, COL_OWN_WAGE, "the difference overflows".into())
+                })?;
+                write_amount(b, out);
+                write_amount(r, out);
+                write_amount(difference, out);
+            }
         }
     }
     out.push(b'\n');
     Ok(())
+}
+
+/// A comma and the amount in yuan.
+#[inline(always)]
+fn write_amount(amount: Money, out: &mut Vec<u8>) {
+    out.push(b',');
+    // Most items of a row are zero; skip the digit loop for them.
+    if amount == Money::ZERO {
+        out.extend_from_slice(b"0.00");
+    } else {
+        amount.write_yuan(out);
+    }
 }

@@ -92,6 +92,7 @@ fn measure(args: &BenchArgs, threads: usize, dir: &std::path::Path) -> Result<()
         scheme: args.scheme.clone(),
         policies: None,
         progress: false,
+        reform: None,
     };
     let mut times = Vec::with_capacity(args.runs as usize);
     let mut output_bytes = 0;

@@ -122,6 +122,29 @@ pub fn run(cmd: &FundCmd, out: &Out) -> Result<(), CliError> {
                             l.months_of_reserve.as_deref().unwrap_or("-"),
                         );
                     }
+                    // The IBNR: an estimate beside the accounts, not a posting.
+                    println!("{}", s.ibnr_note);
+                    for l in &s.ibnr {
+                        println!(
+                            "  IBNR {:<34} valued {}: {} claims not reported ({} reported), \
+                             average cost {} ({} paid {}..{}) → estimate {}",
+                            l.scheme_id.as_str(),
+                            l.valued_at,
+                            l.claims,
+                            l.reported,
+                            l.average_cost.map_or("-".into(), |m| m.to_string()),
+                            l.paid_in_window,
+                            l.window_first,
+                            l.window_last,
+                            l.estimate.map_or("-".into(), |m| m.to_string()),
+                        );
+                    }
+                    if !s.ibnr.is_empty() {
+                        println!(
+                            "  IBNR estimate, total (not in the accounts): {}",
+                            s.ibnr_total
+                        );
+                    }
                 }
             }
         }

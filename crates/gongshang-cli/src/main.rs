@@ -256,6 +256,11 @@ pub struct CalcArgs {
     /// Batch with --skip-invalid: where the error report goes [default: OUT.errors.csv]
     #[arg(long, value_name = "CSV", requires = "skip_invalid")]
     pub errors: Option<PathBuf>,
+    /// Batch: also compute each row under this reform (a `simulate --reform`
+    /// file of dated overrides) and write baseline, reform and difference
+    /// side by side for each amount column
+    #[arg(long, value_name = "TOML", requires = "batch")]
+    pub reform: Option<PathBuf>,
     /// Batch: the date at which the national rules apply [default: today in China]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<Date>,

@@ -5,7 +5,7 @@
 // Floating point only to print durations; no money is computed with it.
 #![allow(clippy::float_arithmetic)]
 
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufRead, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -13,7 +13,7 @@ use gongshang_app::export::{csv, xlsx};
 use gongshang_rules::{Money, PolicySet};
 use gongshang_sim::population::{RegionInfo, SchemeInfo};
 use gongshang_sim::project::ScenarioRun;
-use gongshang_sim::{Options, Population, Reform, SchemeBilling, project};
+use gongshang_sim::{Options, Population, Reform, SchemeBilling, project_with_progress};
 use jiff::civil::date;
 
 use crate::CliError;
@@ -515,6 +515,12 @@ fn print_incidence_by_grade(t: &gongshang_sim::experience::IncidenceByGrade, pop
     }
 }
 
+/// A bar of 20 cells for a percentage.
+fn progress_bar(percent: u64) -> String {
+    let full = usize::try_from(percent.min(100) / 5).unwrap_or(20);
+    format!("[{}{}]", "#".repeat(full), ".".repeat(20 - full))
+}
+
 pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
     let policy = PolicySet::embedded()?;
     let mut reform = match &args.reform {
@@ -546,12 +552,17 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    eprint!(
+    let heading = format!(
         "[2/3] projection: {} years, baseline and reform, {} replicates, {threads} threads ... ",
         args.years, args.replicates
     );
+    eprint!("{heading}");
     let t1 = Instant::now();
-    let p = project(
+    // The bar advances per slice of the records, year and replicate, drawn
+    // again in place on a terminal when the percentage grows.
+    let terminal = std::io::stderr().is_terminal();
+    let mut shown = 0u64;
+    let p = project_with_progress(
         &pop,
         &policy,
         &reform,
@@ -564,8 +575,24 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), CliError> {
             initial_reserve: None,
             attribution: !args.no_attribution,
         },
+        &mut |step| {
+            let percent = step.percent();
+            if terminal && percent > shown {
+                shown = percent;
+                eprint!(
+                    "\r{heading}{} {percent:>3}% ({} {}/{})",
+                    progress_bar(percent),
+                    step.part,
+                    step.done,
+                    step.total
+                );
+            }
+        },
     )?;
     let t_proj = t1.elapsed();
+    if terminal {
+        eprint!("\r{heading}{} 100% ", progress_bar(100));
+    }
     eprintln!("{:.2} s", t_proj.as_secs_f64());
     eprintln!("[3/3] output");
     if args.json {

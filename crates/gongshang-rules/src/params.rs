@@ -278,13 +278,23 @@ pub struct Region {
     pub jurisdiction: String,
 }
 
+/// A value put over a loaded parameter from a date ([`PolicySet::with_overrides`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatedOverride {
+    pub id: ParamId,
+    pub from: Date,
+    pub value: Value,
+    /// Where the value comes from: for a reform, its file and note.
+    pub citation: Citation,
+}
+
 /// All loaded policy files. Cheap to clone (shared).
 #[derive(Clone, Debug, Default)]
 pub struct PolicySet {
     inner: Arc<PolicySetInner>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct PolicySetInner {
     params: BTreeMap<ParamId, Parameter>,
     regions: BTreeMap<String, Region>,
@@ -632,6 +642,58 @@ impl PolicySet {
                 available: describe_values(param),
             }),
         }
+    }
+
+    /// This set with each override in force from its date (a reform's
+    /// dated overrides, applied by `gongshang_sim::Reform::policies`): from
+    /// `from` on, the parameter holds the override's value and nothing of
+    /// the baseline (a later baseline value does not come back, as in the
+    /// projection, where an override applies to every later year); before
+    /// it, the baseline as loaded. Overrides are applied in order, so a
+    /// later one of the same key takes over from its own date. The
+    /// parameter must exist, be a dated series, and the value must be of
+    /// its unit; otherwise nothing is applied.
+    pub fn with_overrides(&self, overrides: &[DatedOverride]) -> Result<PolicySet, RulesError> {
+        let mut inner = (*self.inner).clone();
+        for o in overrides {
+            let invalid = |reason: String| RulesError::PolicyInvalid {
+                file: o.citation.instrument.clone(),
+                location: format!("override of {}", o.id),
+                reason,
+            };
+            let param = inner
+                .params
+                .get_mut(&o.id)
+                .ok_or_else(|| invalid("no such parameter is loaded".into()))?;
+            if param
+                .values
+                .iter()
+                .any(|v| matches!(v.validity, Validity::Year(_)))
+            {
+                return Err(invalid(
+                    "a yearly series cannot be overridden from a date".into(),
+                ));
+            }
+            let same_kind = param.values.first().is_none_or(|v| {
+                std::mem::discriminant(&v.value) == std::mem::discriminant(&o.value)
+            });
+            if !same_kind {
+                return Err(invalid(format!(
+                    "the value {} is not of the parameter's unit ({:?})",
+                    o.value, param.unit
+                )));
+            }
+            param.values.retain(|v| v.validity < Validity::From(o.from));
+            param.values.push(DatedValue {
+                validity: Validity::From(o.from),
+                until: None,
+                value: o.value.clone(),
+                citation: o.citation.clone(),
+            });
+        }
+        Ok(PolicySet {
+            inner: Arc::new(inner),
+        })
     }
 
     /// The value of a yearly parameter for exactly `year`.

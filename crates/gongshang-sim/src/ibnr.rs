@@ -24,9 +24,14 @@
 //!   away from zero at each product; counts of the ultimate and IBNR in
 //!   thousandths of a claim.
 //!
-//! Counts, not money: the IBNR is in claims (cases). Its cost needs an
-//! average cost per case by outcome, which the projection's assumptions
-//! hold but this estimate does not apply (said in DESIGN.md).
+//! Counts, and their value: the estimate itself is in claims (cases).
+//! [`value_fen`] values it for the fund's statement: the IBNR count × the
+//! average cost per claim of the same scheme, taken as the benefits the
+//! fund paid on the scheme's cases in the months of the triangle's window
+//! (its first accident quarter to the valuation day) ÷ the cases reported
+//! in the triangle, computed as one quotient `paid × IBNR ÷ reported`,
+//! rounded once half away from zero to the fen (DESIGN.md says why and
+//! what it leaves out).
 
 use std::collections::BTreeMap;
 
@@ -207,6 +212,42 @@ pub fn chain_ladder(reported: &[Reported], on: Date, quarters: usize) -> Vec<Ibn
         .collect()
 }
 
+/// The months of an estimate's window, `YYYY-MM` to `YYYY-MM`: the first
+/// month of its first accident quarter and the month of its valuation
+/// day. None for an estimate without quarters.
+pub fn window_months(e: &IbnrEstimate) -> Option<(String, String)> {
+    let first = e.quarters.first()?;
+    let (year, q) = first.split_once('Q')?;
+    let q: i64 = q.parse().ok()?;
+    Some((
+        format!("{year}-{:02}", (q - 1) * 3 + 1),
+        format!("{:04}-{:02}", e.valued_at.year(), e.valued_at.month()),
+    ))
+}
+
+/// The IBNR in fen: `ibnr_milli` thousandths of a claim × the average cost
+/// per claim, `paid_fen` (the benefits the fund paid on the scheme's cases
+/// in the window) ÷ `reported` (the cases reported in the triangle), as one
+/// quotient rounded half away from zero to the fen. None without reported
+/// cases (no cost per claim to read).
+pub fn value_fen(ibnr_milli: i64, paid_fen: i64, reported: u64) -> Option<i64> {
+    if reported == 0 {
+        return None;
+    }
+    let v = gongshang_rules::money::round_half_away_from_zero(
+        i128::from(ibnr_milli) * i128::from(paid_fen),
+        i128::from(reported) * 1000,
+    );
+    i64::try_from(v).ok()
+}
+
+/// The average cost per claim in fen, `paid_fen ÷ reported`, rounded half
+/// away from zero (shown beside the value; the value is not computed from
+/// this rounded figure). None without reported cases.
+pub fn average_cost_fen(paid_fen: i64, reported: u64) -> Option<i64> {
+    (reported > 0).then(|| div_round(i128::from(paid_fen), i128::from(reported)))
+}
+
 /// The last day before quarter `q` begins.
 fn date_before_quarter(q: i64) -> Date {
     let year = i16::try_from(q.div_euclid(4)).unwrap_or(i16::MAX);
@@ -323,5 +364,34 @@ mod tests {
         // b: 2025Q2 filed at lag 2: f0 = 0/0 → 1, f1 = 0/0 → 1.
         assert_eq!(out[1].triangle[0], vec![Some(0), Some(0), Some(1)]);
         assert_eq!(out[1].ibnr_milli, 0);
+    }
+
+    /// 1.5 claims not reported (1500 thousandths), 4 cases reported, the
+    /// fund paid 10,000.01 yuan (1,000,001 fen) on the scheme in the
+    /// window: the average shown is 1,000,001 / 4 = 250,000.25 → 250,000
+    /// fen; the value is one quotient, 1,000,001 × 1,500 / 4,000 =
+    /// 375,000.375 → 375,000 fen (3,750.00 yuan). Half a fen rounds away
+    /// from zero: 0.5 claim × 1 fen / 1 case = 0.5 → 1 fen. No reported
+    /// cases: no value.
+    #[test]
+    fn the_ibnr_is_valued_at_the_average_paid_per_reported_claim_rounded_once() {
+        assert_eq!(average_cost_fen(1_000_001, 4), Some(250_000));
+        assert_eq!(value_fen(1500, 1_000_001, 4), Some(375_000));
+        // 0.5 claim × 1 fen / 1 case = 0.5 fen → 1 fen (half away from zero).
+        assert_eq!(value_fen(500, 1, 1), Some(1));
+        assert_eq!(value_fen(0, 1_000_000, 3), Some(0));
+        assert_eq!(value_fen(1000, 1_000_000, 0), None);
+        assert_eq!(average_cost_fen(5, 0), None);
+    }
+
+    /// The window of a 2023Q1-2025Q4 triangle valued on 2025-12-31.
+    #[test]
+    fn the_window_runs_from_the_first_accident_quarter_to_the_valuation_month() {
+        let cases = [case("a", date(2025, 11, 1), date(2025, 11, 2))];
+        let out = chain_ladder(&cases, date(2026, 1, 1), TRIANGLE_QUARTERS);
+        assert_eq!(
+            window_months(&out[0]),
+            Some(("2023-01".to_owned(), "2025-12".to_owned()))
+        );
     }
 }

@@ -32,7 +32,9 @@ pub mod rng;
 pub mod stored_money;
 
 pub use population::{Population, SchemeBilling};
-pub use project::{Options, Projection, project};
+pub use project::{
+    Options, PASS_SLICES, ProjectProgress, Projection, project, project_with_progress,
+};
 pub use reform::{Assumptions, Reform};
 
 use std::fmt;

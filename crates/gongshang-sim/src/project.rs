@@ -456,6 +456,29 @@ fn in_payment_years(
     out
 }
 
+/// How far a projection has come: `done` of `total` steps, the step just
+/// finished named by `part` (`records`: a slice of the pass over the
+/// population, `years`: a year of the expected values, `replicates`: one
+/// replicate of the baseline or the reform). `total` is fixed when the
+/// projection starts: [`PASS_SLICES`] + the years + 2 × the replicates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProjectProgress {
+    pub done: u64,
+    pub total: u64,
+    pub part: &'static str,
+}
+
+impl ProjectProgress {
+    /// The progress in hundredths, rounded down (100 only when done).
+    pub fn percent(&self) -> u64 {
+        (self.done * 100).checked_div(self.total).unwrap_or(100)
+    }
+}
+
+/// The slices of the pass over the population, each run on every thread
+/// and reported when all have finished it.
+pub const PASS_SLICES: usize = 10;
+
 /// Runs the baseline and the reform (and each override alone) over
 /// `opts.years` years from `opts.start_year`.
 pub fn project(
@@ -463,6 +486,20 @@ pub fn project(
     policy: &PolicySet,
     reform: &Reform,
     opts: &Options,
+) -> Result<Projection, SimError> {
+    project_with_progress(pop, policy, reform, opts, &mut |_| {})
+}
+
+/// [`project`], telling `progress` each step as it finishes (on the calling
+/// thread, in order: the pass over the population in [`PASS_SLICES`]
+/// slices, then each year, then each replicate), ending at `done == total`.
+/// The figures are the same as without it, on any number of threads.
+pub fn project_with_progress(
+    pop: &Population,
+    policy: &PolicySet,
+    reform: &Reform,
+    opts: &Options,
+    progress: &mut dyn FnMut(ProjectProgress),
 ) -> Result<Projection, SimError> {
     if pop.is_empty() {
         return Err(SimError::new("population", "no records"));
@@ -649,29 +686,20 @@ pub fn project(
         acc
     };
     let threads = opts.threads.clamp(1, 64);
-    let chunk = pop.len().div_ceil(threads);
-    let parts: Vec<Acc> = if threads == 1 {
-        vec![run_chunk(0, pop.len())]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let (lo, hi) = ((t * chunk).min(pop.len()), ((t + 1) * chunk).min(pop.len()));
-                    let f = &run_chunk;
-                    scope.spawn(move || f(lo, hi))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
+    let total_steps = (PASS_SLICES + years + 2 * usize::from(opts.replicates)) as u64;
+    let mut done_steps = 0u64;
+    let mut step = |part: &'static str| {
+        done_steps += 1;
+        progress(ProjectProgress {
+            done: done_steps,
+            total: total_steps,
+            part,
+        });
     };
-    let mut parts = parts.into_iter();
-    let mut acc = parts
-        .next()
-        .ok_or_else(|| SimError::new("threads", "no result"))?;
-    for p in parts {
+    // The pass in slices of the records, each split over the threads; the
+    // sums are integers, so the slices change no figure.
+    let slice = pop.len().div_ceil(PASS_SLICES);
+    let merge = |acc: &mut Acc, p: &Acc| {
         for (x, y) in acc.cells.iter_mut().zip(&p.cells) {
             x.add(y);
         }
@@ -684,7 +712,41 @@ pub fn project(
         for (x, y) in acc.region.iter_mut().zip(&p.region) {
             x.add(y);
         }
+    };
+    let mut acc: Option<Acc> = None;
+    for sl in 0..PASS_SLICES {
+        let mut parts: Vec<Acc> = Vec::with_capacity(threads);
+        let (from, to) = (
+            (sl * slice).min(pop.len()),
+            ((sl + 1) * slice).min(pop.len()),
+        );
+        let chunk = (to - from).div_ceil(threads);
+        if threads == 1 || to - from < threads {
+            parts.push(run_chunk(from, to));
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let (lo, hi) =
+                            ((from + t * chunk).min(to), (from + (t + 1) * chunk).min(to));
+                        let f = &run_chunk;
+                        scope.spawn(move || f(lo, hi))
+                    })
+                    .collect();
+                for h in handles {
+                    parts.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                }
+            });
+        }
+        for p in parts {
+            match &mut acc {
+                None => acc = Some(p),
+                Some(a) => merge(a, &p),
+            }
+        }
+        step("records");
     }
+    let acc = acc.ok_or_else(|| SimError::new("threads", "no result"))?;
 
     // Per (year, scenario, cell): expected claims (×1e6), one-time cost,
     // death cost, new allowances a year; and the year's income and base.
@@ -874,6 +936,7 @@ pub fn project(
             rows[s].push(row);
             totals[s].0 += base;
         }
+        step("years");
     }
     // The stocks of new periodic benefits and the reserves per scenario (a
     // second sweep, now that the new awards of every year are known).
@@ -986,6 +1049,7 @@ pub fn project(
                     exp_rep[y][rep] = exp;
                     res_rep[y][rep] = reserve;
                 }
+                step("replicates");
             }
             for y in 0..years {
                 exp_rep[y].sort_unstable();

@@ -531,6 +531,45 @@ impl Reform {
         }
     }
 
+    /// The baseline policies with this reform's overrides in force from
+    /// their dates ([`PolicySet::with_overrides`]), for a calculation that
+    /// reads the parameters themselves (the batch calculator's
+    /// `--reform`). Each value cites the reform: its name, the override's
+    /// note, status illustrative, so a trace shows it is not the law.
+    pub fn policies(&self, baseline: &PolicySet) -> Result<PolicySet, SimError> {
+        use gongshang_rules::params::{
+            Citation, Confidence, DatedOverride, ParamId, Status, Value,
+        };
+        let overrides: Vec<DatedOverride> = self
+            .overrides
+            .iter()
+            .map(|o| DatedOverride {
+                id: ParamId {
+                    jurisdiction: o.jurisdiction.clone(),
+                    region: None,
+                    key: o.key.clone(),
+                },
+                from: o.from,
+                value: match &o.value {
+                    OverrideValue::Rate(r) => Value::Rate(*r),
+                    OverrideValue::Whole(n) => Value::Whole(*n),
+                    OverrideValue::Money(m) => Value::Money(*m),
+                },
+                citation: Citation {
+                    instrument: format!("reform: {}", self.name),
+                    article: String::new(),
+                    source: "reform".into(),
+                    confidence: Confidence::Inferred,
+                    status: Status::Illustrative,
+                    note: Some(o.note.clone()),
+                },
+            })
+            .collect();
+        baseline
+            .with_overrides(&overrides)
+            .map_err(|e| SimError::new("override", e.to_string()))
+    }
+
     /// Reads and checks a reform file against the baseline policies.
     pub fn parse(text: &str, policy: &PolicySet) -> Result<Reform, SimError> {
         let file: ReformFile =

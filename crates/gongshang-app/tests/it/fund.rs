@@ -299,3 +299,183 @@ fn jiangsu_art_11_statement_and_reserve_of_a_small_fund() {
         );
     });
 }
+
+/// A case of the Nanjing fund, filed when the clock says (`filed`, UTC
+/// noon, the same day in Beijing time), with its accident day.
+fn filed_case(
+    app: &App,
+    clock: &FixedClock,
+    number: &str,
+    person: gongshang_domain::ids::ResidentId,
+    unit: gongshang_domain::ids::CreditCode,
+    accident: jiff::civil::Date,
+    filed: jiff::civil::Date,
+) -> i64 {
+    clock.set(ts(&format!("{filed}T04:00:00Z")));
+    app.store()
+        .create_case(
+            &NewCase {
+                number: Some(number.into()),
+                flow: "determination".parse().unwrap(),
+                person,
+                unit: Some(unit),
+                scheme_id: SCHEME,
+                jurisdiction: "jiangsu".into(),
+                region: Some("320100".into()),
+                accident_key: number.to_lowercase(),
+                accident_date: accident,
+                platform: None,
+            },
+            &CaseAppend {
+                expected_version: 0,
+                events: vec![NewCaseEvent {
+                    stream: "determination".parse().unwrap(),
+                    format: 1,
+                    kind: "filed".into(),
+                    on: filed,
+                    body: "{}".into(),
+                }],
+                snapshot: CaseSnapshot {
+                    state: "decided".parse().unwrap(),
+                    closed: false,
+                    deadline: None,
+                },
+                recognises: None,
+                conclusions: Vec::new(),
+            },
+            "tester",
+            app.now(),
+        )
+        .unwrap()
+        .id
+}
+
+/// The statement's IBNR line, worked by hand. Three cases of
+/// jiangsu.employees: I-1 accident 2025-01-10 filed 2025-01-20 (2025Q1,
+/// development quarter 0), I-2 accident 2025-02-10 filed 2025-04-20
+/// (2025Q1, quarter 1), I-3 accident 2025-04-10 filed 2025-04-20 (2025Q2,
+/// quarter 0). The statement of 2025-06 is valued on 2025-06-30 (the day
+/// after the period, 2025-07-01, lies in 2025Q3; rows 2022Q3-2025Q2).
+/// Row 2025Q1 has 1 then 2 cumulative; row 2025Q2 has 1. The factor from
+/// quarter 0 is (2) / (1) = 2 (only 2025Q1 has both columns); every later
+/// factor is 1 (nothing before). 2025Q2's ultimate is 1 × 2 = 2: IBNR 1
+/// claim (1,000 thousandths); 2025Q1's is 2 × 1: none. Reported 3.
+/// The fund paid I-1's allowance of 100.00 for 2025-05 and 2025-06:
+/// 200.00 in the window 2022-07..2025-06. The average cost per claim is
+/// 200.00 / 3 = 66.666… → 66.67; the value 20,000 fen × 1,000 / 3,000 =
+/// 6,666.67 → 6,667 fen = 66.67 yuan. It is no posting: the closing
+/// balance (−200.00, nothing collected) does not include it. Narrowed to a
+/// region, no IBNR line is given and the note says why.
+#[test]
+fn the_statement_values_the_ibnr_at_the_average_paid_per_reported_claim() {
+    each_backend(|app, clock| {
+        clock.set(ts("2025-01-02T08:00:00Z"));
+        let u = unit(app, 1412, "320100");
+        let a = person(app, "320102", date(1985, 1, 1), 151);
+        let i1 = filed_case(
+            app,
+            clock,
+            "I-1",
+            a,
+            u,
+            date(2025, 1, 10),
+            date(2025, 1, 20),
+        );
+        filed_case(
+            app,
+            clock,
+            "I-2",
+            a,
+            u,
+            date(2025, 2, 10),
+            date(2025, 4, 20),
+        );
+        filed_case(
+            app,
+            clock,
+            "I-3",
+            a,
+            u,
+            date(2025, 4, 10),
+            date(2025, 4, 20),
+        );
+        app.store()
+            .create_periodic_benefits(
+                &[NewPeriodicBenefit {
+                    case_id: i1,
+                    award_id: None,
+                    beneficiary: "worker".into(),
+                    item: named("monthly_disability_allowance"),
+                    payer: named("fund"),
+                    start_month: m("2025-05"),
+                    end_month: None,
+                    end_reason: None,
+                    end_condition: None,
+                    monthly: yuan("100.00"),
+                }],
+                "tester",
+                app.now(),
+            )
+            .unwrap();
+        clock.set(ts("2025-05-02T08:00:00Z"));
+        app.run_payroll(&ACTOR, m("2025-05")).unwrap();
+        clock.set(ts("2025-06-02T08:00:00Z"));
+        app.run_payroll(&ACTOR, m("2025-06")).unwrap();
+
+        let s = app
+            .fund_statement(
+                &ACTOR,
+                StatementPeriod::parse("2025-06").unwrap(),
+                None,
+                None,
+            )
+            .unwrap();
+        assert_eq!(s.ibnr.len(), 1, "{:?}", s.ibnr);
+        let l = &s.ibnr[0];
+        assert_eq!(l.scheme_id, SCHEME);
+        assert_eq!(l.valued_at, "2025-06-30");
+        assert_eq!(
+            (l.window_first.as_str(), l.window_last.as_str()),
+            ("2022-07", "2025-06")
+        );
+        assert_eq!(
+            (l.reported, l.ibnr_milli, l.claims.as_str()),
+            (3, 1000, "1.0")
+        );
+        assert_eq!(l.paid_in_window, yuan("200.00"));
+        assert_eq!(l.average_cost, Some(yuan("66.67")));
+        assert_eq!(l.estimate, Some(yuan("66.67")));
+        assert_eq!(s.ibnr_total, yuan("66.67"));
+        assert!(
+            s.ibnr_note.contains("not a ledger posting"),
+            "{}",
+            s.ibnr_note
+        );
+        // Not a posting: the accounts are the payroll's alone.
+        assert_eq!(s.total.expenditure_total, yuan("100.00"));
+        assert_eq!(s.total.closing_balance, yuan("-200.00"));
+
+        let csv = gongshang_app::export::csv(&statement_table(&s));
+        assert!(csv.contains("IBNR估计金额（估计值，非记账）"), "{csv}");
+        assert!(
+            csv.contains(",IBNR估计（估计值，非账务记录）,jiangsu.employees,2025-06,"),
+            "{csv}"
+        );
+        assert!(csv.contains(",1.0,66.67"), "{csv}");
+
+        let narrowed = app
+            .fund_statement(
+                &ACTOR,
+                StatementPeriod::parse("2025-06").unwrap(),
+                Some("320100"),
+                None,
+            )
+            .unwrap();
+        assert!(narrowed.ibnr.is_empty());
+        assert!(
+            narrowed.ibnr_note.contains("Not shown for one region"),
+            "{}",
+            narrowed.ibnr_note
+        );
+    });
+}

@@ -74,11 +74,11 @@ fn a_job_stores_the_result_the_synchronous_projection_gives_for_the_same_seed() 
             )
             .unwrap();
         assert_eq!(started.status, JobStatus::Queued);
-        assert_eq!((started.done, started.total), (0, 3));
+        assert_eq!((started.done, started.total), (0, 100));
         run_queue(app);
         let done = app.simulation_job(&analyst(), started.id).unwrap();
         assert_eq!(done.row.status, JobStatus::Done);
-        assert_eq!((done.row.done, done.row.total), (3, 3));
+        assert_eq!((done.row.done, done.row.total), (100, 100));
         assert_eq!(done.row.requested_by, "analyst:s1");
         let synchronous = app
             .simulate(
@@ -331,5 +331,56 @@ fn two_done_jobs_compare_year_by_year_and_a_job_without_a_result_is_refused_unde
             app.compare_simulation_jobs(&employer, baseline.id, reform.id),
             Err(AppError::Forbidden { .. })
         ));
+    });
+}
+
+/// A job's progress advances inside the projection, not only between
+/// stages: 3 years and 5 replicates make 10 slices of the records + 3
+/// years + 10 replicates = 23 steps, each moving the job from 5% towards
+/// 95% by 90 × done / 23 (rounded down), recorded when the percentage
+/// grows. Every value reported is recorded in the store as it comes (the
+/// job row holds the last); they never go back, more than the three
+/// stages' are reported, and the last is 100 of 100 when the job is done.
+#[test]
+fn a_jobs_progress_advances_within_the_projection_monotone_to_100() {
+    use gongshang_app::simulation::{JobProgress, Stage};
+    each_backend(|app, _| {
+        save(app, "band", REFORM).unwrap();
+        let started = app
+            .start_simulation_job(
+                &analyst(),
+                &job(
+                    JobReform::Scenario {
+                        name: "band".into(),
+                        version: None,
+                    },
+                    PopulationSource::Synthetic { people: 3000 },
+                ),
+            )
+            .unwrap();
+        let mut seen: Vec<JobProgress> = Vec::new();
+        let ran = app
+            .run_next_simulation_job_reporting(&Actor::system(), &mut |p| seen.push(p))
+            .unwrap();
+        assert_eq!(
+            ran.map(|(id, e)| (id, e.is_none())),
+            Some((started.id, true))
+        );
+        let percents: Vec<i64> = seen.iter().map(|p| p.percent).collect();
+        assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{percents:?}");
+        assert_eq!(percents.first(), Some(&0));
+        assert_eq!(percents.last(), Some(&100));
+        let inside: Vec<i64> = seen
+            .iter()
+            .filter(|p| p.stage == Stage::Projection)
+            .map(|p| p.percent)
+            .collect();
+        // 5 at the stage's start, then 5 + 90 × k / 23 for each k whose
+        // value grows: 23 distinct values (90 / 23 > 1), the last 95.
+        assert_eq!(inside.len(), 1 + 23, "{inside:?}");
+        assert_eq!(inside[1], 5 + 90 / 23);
+        assert_eq!(inside.last(), Some(&95));
+        let done = app.simulation_job(&analyst(), started.id).unwrap();
+        assert_eq!((done.row.done, done.row.total), (100, 100));
     });
 }

@@ -755,3 +755,137 @@ fn the_batch_parser_accepts_exactly_what_the_import_reader_accepts() {
         assert_eq!(accepted.len(), 7, "{name}: {accepted:?}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// `calc --batch --reform`: the baseline and the reform side by side.
+
+/// The result header with a reform: each amount column as baseline, reform, difference.
+fn side_by_side_header() -> String {
+    let mut columns = vec!["case_id".to_owned()];
+    for column in RESULT_HEADER.split(',').skip(1) {
+        for suffix in ["baseline", "reform", "difference"] {
+            columns.push(format!("{column}_{suffix}"));
+        }
+    }
+    columns.join(",")
+}
+
+/// GOOD_ROW is grade 5, own wage 8500.00 within the band of 9000.00 (60%
+/// 5400.00, 300% 27000.00): benefit wage 8500.00. Baseline (Art 36(1)(1)):
+/// 18 months = 153000.00. The reform sets grade 5 to 20 months from
+/// 2025-01-01, before the run's --as-of 2025-06-01: 20 × 8500.00 =
+/// 170000.00, a difference of 2 × 8500.00 = 17000.00. Every other column
+/// (allowance 70% = 5950.00, suspension 6 × 8500.00 = 51000.00, the zeros)
+/// is the same on both sides, difference 0.00.
+#[test]
+fn a_reform_of_the_grade_5_months_changes_only_the_one_time_subsidy_by_two_months() {
+    let dir = TempDir::new("reform-months");
+    let input = dir.write("cases.csv", &format!("{HEADER}\n{GOOD_ROW}\n"));
+    let reform = dir.write(
+        "reform.toml",
+        r#"name = "Grade 5: 20 months"
+
+[[override]]
+key = "disability.one_time_subsidy_months.grade_5"
+from = 2025-01-01
+value = 20
+note = "the grade 5 subsidy raised from 18 to 20 months"
+"#,
+    );
+    let out = dir.path("out.csv");
+    let output = batch(&input, &out, &["--reform", s(&reform)]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        format!(
+            "{}\nA-1,\
+             8500.00,8500.00,0.00,\
+             153000.00,170000.00,17000.00,\
+             5950.00,5950.00,0.00,\
+             0.00,0.00,0.00,\
+             0.00,0.00,0.00,\
+             0.00,0.00,0.00,\
+             0.00,0.00,0.00,\
+             51000.00,51000.00,0.00\n",
+            side_by_side_header()
+        )
+    );
+}
+
+/// A reform whose overrides the batch does not read (the indexation of
+/// benefits in payment) or that are not yet in force on --as-of (the grade
+/// 5 months from 2030) changes nothing: every difference is 0.00, the
+/// baseline and reform columns are the run without --reform, and both
+/// overrides are named on stderr.
+#[test]
+fn a_reform_that_changes_nothing_gives_zero_differences() {
+    let dir = TempDir::new("reform-nothing");
+    let death = "D-1,12000.5,8000,2360,51821,0,0,0,1,1,2,1,2,";
+    let input = dir.write("cases.csv", &format!("{HEADER}\n{GOOD_ROW}\n{death}\n"));
+    let reform = dir.write(
+        "reform.toml",
+        r#"name = "Nothing the batch reads"
+
+[[override]]
+key = "periodic_benefits.indexation_rate"
+from = 2025-01-01
+value = "5%"
+note = "benefits in payment indexed 5% a year"
+
+[[override]]
+key = "disability.one_time_subsidy_months.grade_5"
+from = 2030-01-01
+value = "20"
+note = "the grade 5 subsidy raised, from 2030"
+"#,
+    );
+    let plain = dir.path("plain.csv");
+    assert!(batch(&input, &plain, &[]).status.success());
+    let out = dir.path("out.csv");
+    let output = batch(&input, &out, &["--reform", s(&reform)]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("periodic_benefits.indexation_rate from 2025-01-01 is not read by the batch"),
+        "{err}"
+    );
+    assert!(
+        err.contains("disability.one_time_subsidy_months.grade_5 from 2030-01-01 is not in force"),
+        "{err}"
+    );
+    let plain = std::fs::read_to_string(&plain).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(side_by_side_header().as_str()));
+    for (line, plain_line) in lines.zip(plain.lines().skip(1)) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let plain_fields: Vec<&str> = plain_line.split(',').collect();
+        assert_eq!(fields[0], plain_fields[0]);
+        for (column, plain_amount) in plain_fields[1..].iter().enumerate() {
+            let triple = &fields[1 + 3 * column..4 + 3 * column];
+            assert_eq!(triple, [*plain_amount, *plain_amount, "0.00"], "{line}");
+        }
+    }
+    assert_eq!(text.lines().count(), 3);
+}
+
+/// The reform file is checked as `simulate --reform` checks it: a key the
+/// projection does not read is refused by name, and no output is written.
+#[test]
+fn a_batch_reform_is_refused_as_simulate_refuses_it() {
+    let dir = TempDir::new("reform-bad");
+    let input = dir.write("cases.csv", &format!("{HEADER}\n{GOOD_ROW}\n"));
+    let reform = dir.write(
+        "reform.toml",
+        "name = \"bad\"\n[[override]]\nkey = \"no.such.key\"\nfrom = 2025-01-01\nvalue = \"1\"\nnote = \"x\"\n",
+    );
+    let out = dir.path("out.csv");
+    let output = batch(&input, &out, &["--reform", s(&reform)]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("the projection reads no such parameter"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
+}

@@ -431,3 +431,59 @@ fn a_regional_series_without_an_end_is_refused() {
     assert_eq!(error.code(), "parameter_missing");
     assert!(error.to_string().contains("until 2027-07-01"), "{error}");
 }
+
+/// `with_overrides` (a reform's dated values, `calc --batch --reform`): a
+/// parameter of 10 from 2020 and 12 from 2030, overridden with 11 from
+/// 2025, reads 10 on 2024-12-31, 11 on 2025-01-01 and still 11 in 2031
+/// (the override hides the later baseline value); the baseline set is left
+/// as it was; a value of another unit or an unknown key is refused and
+/// nothing is applied.
+#[test]
+fn an_override_holds_from_its_date_and_hides_later_baseline_values() {
+    use gongshang_rules::params::{Citation, Confidence, DatedOverride, ParamId, Value};
+    let base = load_one(&file_with_values(
+        "months",
+        "{ from = 2020-01-01, value = 10 },\n{ from = 2030-01-01, value = 12 },",
+    ))
+    .unwrap();
+    let citation = Citation {
+        instrument: "reform: test".into(),
+        article: String::new(),
+        source: "reform".into(),
+        confidence: Confidence::Inferred,
+        status: Status::Illustrative,
+        note: Some("raised".into()),
+    };
+    let id = |key: &str| ParamId {
+        jurisdiction: "testland".into(),
+        region: None,
+        key: key.into(),
+    };
+    let over = |key: &str, value: Value| DatedOverride {
+        id: id(key),
+        from: date(2025, 1, 1),
+        value,
+        citation: citation.clone(),
+    };
+    let reformed = base
+        .with_overrides(&[over("test.value", Value::Whole(11))])
+        .unwrap();
+    let at = |p: &PolicySet, d| p.at("testland", "test.value", d).unwrap().whole();
+    assert_eq!(at(&reformed, date(2024, 12, 31)), 10);
+    assert_eq!(at(&reformed, date(2025, 1, 1)), 11);
+    assert_eq!(at(&reformed, date(2031, 1, 1)), 11);
+    let used = reformed
+        .at("testland", "test.value", date(2025, 1, 1))
+        .unwrap();
+    assert_eq!(used.citation.status, Status::Illustrative);
+    assert_eq!(used.validity, Validity::From(date(2025, 1, 1)));
+    assert_eq!(at(&base, date(2031, 1, 1)), 12, "the baseline is untouched");
+    assert_invalid(
+        base.with_overrides(&[over("test.value", Value::Rate(Rate::percent(5)))]),
+        &["test.value", "unit"],
+    );
+    assert_invalid(
+        base.with_overrides(&[over("no.such", Value::Whole(1))]),
+        &["no.such", "no such parameter"],
+    );
+}

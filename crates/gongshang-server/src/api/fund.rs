@@ -100,6 +100,32 @@ pub struct FundStatementView {
     pub period: String,
     pub lines: Vec<StatementLineView>,
     pub total: StatementLineView,
+    /// Claims incurred but not reported at the end of the period, per
+    /// scheme, valued: an estimate, not a ledger posting, in no total above
+    /// (`ibnr_note` says so and how it is valued). Empty for one region.
+    pub ibnr: Vec<FundIbnrView>,
+    pub ibnr_total_fen: i64,
+    pub ibnr_note: String,
+}
+
+/// One scheme's IBNR estimate on the statement (an estimate, not a posting).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct FundIbnrView {
+    pub scheme_id: String,
+    /// Always true: this line is an estimate, not a ledger posting.
+    pub estimate: bool,
+    pub valued_at: String,
+    /// The months whose benefits give the cost per claim (YYYY-MM).
+    pub window_first: String,
+    pub window_last: String,
+    pub reported: u64,
+    /// Claims not reported, in thousandths.
+    pub ibnr_milli: i64,
+    pub paid_in_window_fen: i64,
+    /// Absent without reported cases.
+    pub average_cost_fen: Option<i64>,
+    /// Absent without reported cases.
+    pub estimate_fen: Option<i64>,
 }
 
 impl From<&StatementLine> for StatementLineView {
@@ -152,6 +178,24 @@ impl From<&FundStatement> for FundStatementView {
             period: s.period.clone(),
             lines: s.lines.iter().map(StatementLineView::from).collect(),
             total: StatementLineView::from(&s.total),
+            ibnr: s
+                .ibnr
+                .iter()
+                .map(|l| FundIbnrView {
+                    scheme_id: l.scheme_id.to_string(),
+                    estimate: true,
+                    valued_at: l.valued_at.clone(),
+                    window_first: l.window_first.clone(),
+                    window_last: l.window_last.clone(),
+                    reported: l.reported,
+                    ibnr_milli: l.ibnr_milli,
+                    paid_in_window_fen: l.paid_in_window.fen(),
+                    average_cost_fen: l.average_cost.map(|m| m.fen()),
+                    estimate_fen: l.estimate.map(|m| m.fen()),
+                })
+                .collect(),
+            ibnr_total_fen: s.ibnr_total.fen(),
+            ibnr_note: s.ibnr_note.clone(),
         }
     }
 }
@@ -176,7 +220,9 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 /// The income-expenditure statement of a month or a year, per pooling region
 /// and scheme, read from the ledger: premiums billed and collected by payer,
 /// benefits paid by item, the balance and the reserve (agency staff and
-/// analysts). `format=csv` or `format=xlsx` downloads the same table.
+/// analysts); beside them, per scheme, the claims incurred but not reported
+/// valued in fen (`ibnr`: an estimate, not a ledger posting, in no total).
+/// `format=csv` or `format=xlsx` downloads the same table.
 #[utoipa::path(get, path = "/fund/statement", tag = "fund", params(StatementQuery),
     responses(
         (status = 200, content(

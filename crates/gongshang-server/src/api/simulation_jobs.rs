@@ -214,7 +214,9 @@ pub struct SimulationJobView {
     pub status: String,
     /// `queued`, `population`, `projection`, `storing` or `done`.
     pub stage: String,
-    /// Stages done out of `total`.
+    /// Progress out of `total` (100: hundredths; the population the first
+    /// 5, the projection the next 90, advancing per slice of the records,
+    /// year and replicate, storing the last 5).
     pub done: i64,
     pub total: i64,
     /// The scenario run, and its version.

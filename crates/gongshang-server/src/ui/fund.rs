@@ -165,10 +165,52 @@ fn body(
         @if s.lines.is_empty() {
             p.empty { (ctx.t("该期间没有收支。", "Nothing was collected or paid in this period.")) }
         }
+        (ibnr(ctx, s))
         p.note { (ctx.t(
             "收入为实际征缴（按到账日）；支出为基金支付的待遇（一次性待遇按支付日，定期待遇按所属月份）和劳动能力鉴定费（《工伤保险条例》第十二条，按支付日）；储备金按《江苏省实施〈工伤保险条例〉办法》第十一条按月提取（比例为待核实的假设值）。",
             "Income is premiums collected (by the day received); expenditure is benefits paid by the fund (one-time items by the day paid, periodic ones by their month) and work-capacity appraisal fees (Regulations Art 12, by the day paid); the reserve follows Art 11 of the Jiangsu measures monthly (the rate is an assumed value awaiting verification)."
         )) }
+    }
+}
+
+/// The IBNR per scheme: an estimate beside the accounts, labelled as one,
+/// in a table of its own (never a row of the statement above).
+fn ibnr(ctx: &Ctx, s: &FundStatement) -> Markup {
+    html! {
+        section.fund-ibnr {
+            h2 { (ctx.t("已发生未报告赔案（IBNR）估计", "Claims incurred but not reported (IBNR): estimate")) }
+            p.note { strong { (ctx.t("估计值，非账务记录，不计入上表收支。", "An estimate, not a ledger posting; in no total above.")) } " " (s.ibnr_note) }
+            @if !s.ibnr.is_empty() {
+                div.table-wrap { table.fund-ibnr {
+                    thead { tr {
+                        th { (ctx.t("保障方案", "Scheme")) }
+                        th { (ctx.t("评估日", "Valued at")) }
+                        th.num { (ctx.t("已报告件数", "Reported")) }
+                        th.num { (ctx.t("估计未报告件数", "Not reported (est.)")) }
+                        th.num { (ctx.t("窗口内基金支付待遇", "Benefits paid in the window")) }
+                        th.num { (ctx.t("件均费用", "Average cost per claim")) }
+                        th.num { (ctx.t("IBNR 估计金额", "IBNR estimate")) }
+                    } }
+                    tbody {
+                        @for l in &s.ibnr {
+                            tr {
+                                td { (l.scheme_id.as_str()) }
+                                td { (l.valued_at) }
+                                td.num { (l.reported) }
+                                td.num { (l.claims) }
+                                td.num { (l.paid_in_window) " (" (l.window_first) "–" (l.window_last) ")" }
+                                td.num { (l.average_cost.map_or("-".to_owned(), |m| m.to_string())) }
+                                td.num { (l.estimate.map_or("-".to_owned(), |m| m.to_string())) }
+                            }
+                        }
+                        tr.total {
+                            td colspan="6" { (ctx.t("合计（估计）", "Total (estimate)")) }
+                            td.num { (s.ibnr_total) }
+                        }
+                    }
+                } }
+            }
+        }
     }
 }
 

@@ -77,7 +77,7 @@ fn an_analyst_saves_a_scenario_runs_it_as_a_job_and_reads_the_result() {
             started.header("location"),
             Some(format!("/api/v1/fund/simulation-jobs/{id}").as_str())
         );
-        assert_eq!(started.json()["total"], 3);
+        assert_eq!(started.json()["total"], 100);
         let done = poll_until_finished(s, analyst, id);
         assert_eq!(done["status"], "done", "{done}");
         assert_eq!(done["scenario"], "ceiling");

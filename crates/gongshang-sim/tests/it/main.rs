@@ -660,3 +660,52 @@ fn the_example_reforms_read() {
     }
     assert!(n >= 2);
 }
+
+/// The progress of a projection advances inside it: the pass over the
+/// population in `PASS_SLICES` slices, each of the 4 years, each of the 6
+/// replicates of the baseline and of the reform: 10 + 4 + 12 = 26 steps,
+/// one at a time in order, ending at 26 of 26 (100%); the percentages never
+/// go back. The figures are those of `project` without a hook, on one
+/// thread or two.
+#[test]
+fn the_progress_of_a_projection_is_monotone_per_year_and_replicate_and_ends_at_100() {
+    use gongshang_sim::{PASS_SLICES, ProjectProgress, project_with_progress};
+    let policy = policy();
+    let pop = Population::synthetic(&policy, 5_000, 5, date(2026, 1, 1)).unwrap();
+    let reform = Reform::parse(
+        "name = \"floor\"\n[[override]]\nkey = \"benefit_wage.floor_share\"\nfrom = 2027-01-01\nvalue = \"50%\"\nnote = \"floor lowered\"\n",
+        &policy,
+    )
+    .unwrap();
+    let opts = |threads| Options {
+        years: 4,
+        replicates: 6,
+        seed: 3,
+        threads,
+        ..Options::default()
+    };
+    for threads in [1, 2] {
+        let mut seen: Vec<ProjectProgress> = Vec::new();
+        let with = project_with_progress(&pop, &policy, &reform, &opts(threads), &mut |p| {
+            seen.push(p)
+        })
+        .unwrap();
+        assert_eq!(
+            with,
+            project(&pop, &policy, &reform, &opts(threads)).unwrap()
+        );
+        let total = (PASS_SLICES + 4 + 2 * 6) as u64;
+        assert_eq!(seen.len() as u64, total);
+        for (i, p) in seen.iter().enumerate() {
+            assert_eq!((p.done, p.total), (i as u64 + 1, total), "{p:?}");
+        }
+        let parts: Vec<&str> = seen.iter().map(|p| p.part).collect();
+        assert_eq!(parts[..PASS_SLICES], ["records"; PASS_SLICES]);
+        assert_eq!(parts[PASS_SLICES..PASS_SLICES + 4], ["years"; 4]);
+        assert_eq!(parts[PASS_SLICES + 4..], ["replicates"; 12]);
+        let percents: Vec<u64> = seen.iter().map(ProjectProgress::percent).collect();
+        assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{percents:?}");
+        assert_eq!(percents.last(), Some(&100));
+        assert!(percents[..percents.len() - 1].iter().all(|&p| p < 100));
+    }
+}
