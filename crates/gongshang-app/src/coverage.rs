@@ -9,7 +9,7 @@ use gongshang_domain::ids::{CreditCode, ResidentId};
 use gongshang_domain::liability::SuccessionKind;
 use gongshang_rules::billing::cover_starts;
 use gongshang_rules::scheme::CoverStart;
-use gongshang_store::{CoverProof, StoredEnrollment};
+use gongshang_store::{CoverProof, PersonCoverage, StoredEnrollment};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -164,6 +164,41 @@ impl App {
         at: At,
         unit: Option<&CreditCode>,
     ) -> Result<CoverageAnswer, AppError> {
+        let (unit, platform_only) = coverage_scope(actor, person, unit)?;
+        self.coverage_answer(person, at, unit, platform_only.as_ref())
+    }
+
+    /// [`App::coverage`] for an async caller: on PostgreSQL the read waits
+    /// on the network without holding a thread (the server's coverage
+    /// lookups, DESIGN.md). `None` when the answer needs a further read that
+    /// has no async form (whether an enrolment starting that very day
+    /// continues a succession, a rare case): the caller then asks
+    /// [`App::coverage`] on a thread that may block.
+    pub async fn coverage_async(
+        &self,
+        actor: &Actor,
+        person: &ResidentId,
+        at: At,
+        unit: Option<&CreditCode>,
+    ) -> Result<Option<CoverageAnswer>, AppError> {
+        let (unit, platform_only) = coverage_scope(actor, person, unit)?;
+        let day = day_of(at);
+        let read = self
+            .store
+            .coverage_of_person_async(person, day, unit, platform_only.as_ref())
+            .await?;
+        self.answer_from(person, day, unit, read, false)
+    }
+}
+
+/// Who may ask of whose cover, and of which unit and platform: the unit
+/// the answer is limited to, and the platform whose order days alone count.
+fn coverage_scope<'a>(
+    actor: &'a Actor,
+    person: &ResidentId,
+    unit: Option<&'a CreditCode>,
+) -> Result<(Option<&'a CreditCode>, Option<PlatformId>), AppError> {
+    {
         actor.authorize(Action::ReadCoverage)?;
         // A unit asks of its own cover only (its enrolments and, for a
         // platform, its order days): nothing of the person's other units
@@ -187,9 +222,18 @@ impl App {
                 });
             }
         };
-        self.coverage_answer(person, at, unit, platform_only.as_ref())
+        Ok((unit, platform_only))
     }
+}
 
+fn day_of(at: At) -> Date {
+    match at {
+        At::Instant(t) => coverage::date_in_china(t),
+        At::Day(d) => d,
+    }
+}
+
+impl App {
     /// The coverage answer of a person (of one unit's enrolments and one
     /// platform's order days if given), for the use cases here.
     pub(crate) fn coverage_answer(
@@ -199,15 +243,27 @@ impl App {
         unit: Option<&CreditCode>,
         platform_only: Option<&PlatformId>,
     ) -> Result<CoverageAnswer, AppError> {
-        let day = match at {
-            At::Instant(t) => coverage::date_in_china(t),
-            At::Day(d) => d,
-        };
+        let day = day_of(at);
         // One statement: the enrolments and the stored covers (a platform
         // worker covered by order days need not be registered).
         let read = self
             .store
             .coverage_of_person(person, day, unit, platform_only)?;
+        Ok(self
+            .answer_from(person, day, unit, read, true)?
+            .expect("a reading answer is always whole"))
+    }
+
+    /// The answer from the statement's rows; `None` when it needs a further
+    /// read and `may_read` is false.
+    fn answer_from(
+        &self,
+        person: &ResidentId,
+        day: Date,
+        unit: Option<&CreditCode>,
+        read: PersonCoverage,
+        may_read: bool,
+    ) -> Result<Option<CoverageAnswer>, AppError> {
         let enrollments: Vec<StoredEnrollment> = read
             .enrollments
             .into_iter()
@@ -227,6 +283,9 @@ impl App {
             // Only the enrolment day itself asks whether the enrolment is a
             // succession's continuation (a rare read, off the hot path).
             if day < start {
+                if !may_read {
+                    return Ok(None);
+                }
                 if self.continues_by_succession(person, e)? {
                     start = e.start;
                 } else {
@@ -294,7 +353,7 @@ impl App {
         } else {
             CoverageReason::AfterEnrollment
         };
-        Ok(CoverageAnswer {
+        Ok(Some(CoverageAnswer {
             person: person.masked(),
             day,
             unit: unit.map(|u| u.as_str().to_owned()),
@@ -302,6 +361,6 @@ impl App {
             reason,
             covers,
             enrollments: enrollments.iter().map(EnrollmentView::from).collect(),
-        })
+        }))
     }
 }

@@ -18,6 +18,10 @@
 //! table and `INSERT ... SELECT ... ON CONFLICT DO NOTHING`).
 
 pub mod accounts;
+
+/// A boxed future that may move between threads (a store's async reads).
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
 pub mod advances;
 pub mod back_payments;
 pub mod cancellations;
@@ -35,6 +39,7 @@ pub mod liability;
 pub mod migrations;
 pub mod model;
 pub mod monitor;
+mod pg_async;
 pub mod pg_settings;
 mod pool;
 pub mod postgres;

@@ -28,7 +28,7 @@ use crate::model::{ImportCounts, OrderConflict, OrderRecord};
 use crate::pg_settings::PgSettings;
 use crate::pool::{Pool, Pooled};
 
-const NAME: &str = "postgres";
+pub(crate) const NAME: &str = "postgres";
 
 struct Conn {
     client: Client,
@@ -50,6 +50,8 @@ pub struct PostgresBackend {
     /// The credentials epoch kept in memory, watched by a thread started on
     /// the first read of it.
     epoch: std::sync::Arc<crate::epoch_watch::EpochWatch>,
+    /// Reads for async callers, on connections of their own.
+    reads: crate::pg_async::AsyncReads,
 }
 
 /// The synchronous client closes its connection by blocking on a runtime of
@@ -75,12 +77,12 @@ impl Drop for PostgresBackend {
 /// 137 us (issue 18, `gongshang bench import`). The store's statements are
 /// key lookups and set-wise statements whose plans do not depend on the
 /// values, so a generic plan, pruned at execution, is the right one.
-const GENERIC_PLANS: &str = "SET plan_cache_mode = force_generic_plan";
+pub(crate) const GENERIC_PLANS: &str = "SET plan_cache_mode = force_generic_plan";
 
 /// The PostgreSQL store.
 pub type PostgresStore = SqlStore<PostgresBackend>;
 
-fn backend_err(context: &str, e: &postgres::Error) -> StoreError {
+pub(crate) fn backend_err(context: &str, e: &postgres::Error) -> StoreError {
     StoreError::Backend {
         backend: NAME,
         context: context.to_owned(),
@@ -179,6 +181,7 @@ impl SqlStore<PostgresBackend> {
         settings: PgSettings,
         schema: Option<&str>,
     ) -> Result<PostgresStore, StoreError> {
+        let reads_settings = settings.clone();
         let store = SqlStore {
             backend: PostgresBackend {
                 pool: Pool::new(settings.pool_size, |c: &Conn| !c.client.is_closed()),
@@ -186,6 +189,7 @@ impl SqlStore<PostgresBackend> {
                 schema: schema.map(str::to_owned),
                 generic_plans: std::sync::atomic::AtomicBool::new(false),
                 epoch: std::sync::Arc::default(),
+                reads: crate::pg_async::AsyncReads::new(reads_settings, schema.map(str::to_owned)),
             },
         };
         // The connection that made the schema is the pool's first.
@@ -255,7 +259,7 @@ impl PostgresBackend {
 static NULL_INT: Option<i64> = None;
 static NULL_TEXT: Option<String> = None;
 
-fn sql_params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+pub(crate) fn sql_params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
     params
         .iter()
         .map(|p| -> &(dyn ToSql + Sync) {
@@ -267,6 +271,39 @@ fn sql_params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
             }
         })
         .collect()
+}
+
+/// A row of the driver as the store's values (integers and text).
+pub(crate) fn row_values(r: &postgres::Row) -> Result<Row, DbError> {
+    let mut row = Vec::with_capacity(r.len());
+    for (i, col) in r.columns().iter().enumerate() {
+        let ty = col.type_();
+        let v = if *ty == Type::INT8 {
+            Value::opt_int(r.try_get::<_, Option<i64>>(i).map_err(db_err)?)
+        } else if *ty == Type::INT4 {
+            Value::opt_int(
+                r.try_get::<_, Option<i32>>(i)
+                    .map_err(db_err)?
+                    .map(i64::from),
+            )
+        } else if *ty == Type::INT2 {
+            Value::opt_int(
+                r.try_get::<_, Option<i16>>(i)
+                    .map_err(db_err)?
+                    .map(i64::from),
+            )
+        } else if *ty == Type::BOOL {
+            Value::opt_int(
+                r.try_get::<_, Option<bool>>(i)
+                    .map_err(db_err)?
+                    .map(i64::from),
+            )
+        } else {
+            Value::opt_text(r.try_get::<_, Option<String>>(i).map_err(db_err)?)
+        };
+        row.push(v);
+    }
+    Ok(row)
 }
 
 /// A [`Db`] over a transaction, or over a connection outside one (reads).
@@ -308,39 +345,7 @@ impl<C: GenericClient> Db for PgDb<'_, C> {
             .client
             .query(&stmt, &sql_params(params))
             .map_err(db_err)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let mut row = Vec::with_capacity(r.len());
-            for (i, col) in r.columns().iter().enumerate() {
-                let ty = col.type_();
-                let v = if *ty == Type::INT8 {
-                    Value::opt_int(r.try_get::<_, Option<i64>>(i).map_err(db_err)?)
-                } else if *ty == Type::INT4 {
-                    Value::opt_int(
-                        r.try_get::<_, Option<i32>>(i)
-                            .map_err(db_err)?
-                            .map(i64::from),
-                    )
-                } else if *ty == Type::INT2 {
-                    Value::opt_int(
-                        r.try_get::<_, Option<i16>>(i)
-                            .map_err(db_err)?
-                            .map(i64::from),
-                    )
-                } else if *ty == Type::BOOL {
-                    Value::opt_int(
-                        r.try_get::<_, Option<bool>>(i)
-                            .map_err(db_err)?
-                            .map(i64::from),
-                    )
-                } else {
-                    Value::opt_text(r.try_get::<_, Option<String>>(i).map_err(db_err)?)
-                };
-                row.push(v);
-            }
-            out.push(row);
-        }
-        Ok(out)
+        rows.iter().map(row_values).collect()
     }
 }
 
@@ -602,6 +607,18 @@ impl Backend for PostgresBackend {
             });
         }
         self.epoch.known()
+    }
+
+    fn rows_async(
+        &self,
+        context: &'static str,
+        sql: &'static str,
+        params: Vec<Value>,
+    ) -> Option<crate::BoxFuture<'_, Result<Vec<Row>, StoreError>>> {
+        let generic = self
+            .generic_plans
+            .load(std::sync::atomic::Ordering::Relaxed);
+        Some(Box::pin(self.reads.rows(context, sql, params, generic)))
     }
 
     fn credentials_changed(&self) {

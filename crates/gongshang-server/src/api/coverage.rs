@@ -126,8 +126,20 @@ pub async fn coverage(
         .map(|u| parse_credit("unit", u))
         .transpose()?;
     let actor = user.actor();
-    let answer = state
-        .run_read(move |app| app.coverage(&actor, &person, at, unit.as_ref()))
-        .await?;
+    // The read waits on the network without holding a thread (PostgreSQL)
+    // or is done in place (SQLite); the rare answer that needs one more
+    // read is asked again where it may block.
+    let answer = match state
+        .app
+        .coverage_async(&actor, &person, at, unit.as_ref())
+        .await?
+    {
+        Some(answer) => answer,
+        None => {
+            state
+                .run_read(move |app| app.coverage(&actor, &person, at, unit.as_ref()))
+                .await?
+        }
+    };
     Ok(json(StatusCode::OK, &CoverageView::from(&answer)))
 }

@@ -23,6 +23,18 @@ pub trait CoverageStore {
         unit: Option<&CreditCode>,
         platform: Option<&PlatformId>,
     ) -> Result<PersonCoverage, StoreError>;
+
+    /// [`CoverageStore::coverage_of_person`] without blocking the calling
+    /// thread where the backend waits on the network (PostgreSQL); on
+    /// SQLite the same read, done before the future is returned. For an
+    /// async caller (the server's coverage lookups).
+    fn coverage_of_person_async<'a>(
+        &'a self,
+        person: &'a ResidentId,
+        day: Date,
+        unit: Option<&'a CreditCode>,
+        platform: Option<&'a PlatformId>,
+    ) -> crate::BoxFuture<'a, Result<PersonCoverage, StoreError>>;
 }
 
 // ---- coverage ---------------------------------------------------------------
@@ -157,5 +169,30 @@ impl<B: Backend> CoverageStore for SqlStore<B> {
             )?;
             person_coverage_from_rows(&rows)
         })
+    }
+
+    fn coverage_of_person_async<'a>(
+        &'a self,
+        person: &'a ResidentId,
+        day: Date,
+        unit: Option<&'a CreditCode>,
+        platform: Option<&'a PlatformId>,
+    ) -> crate::BoxFuture<'a, Result<PersonCoverage, StoreError>> {
+        let params = vec![
+            t(person.as_str()),
+            t(day),
+            t(unit.map_or("", |u| u.as_str())),
+            t(platform.map_or("", |p| p.as_str())),
+        ];
+        match self
+            .backend
+            .rows_async("looking up coverage", COVERAGE_OF_PERSON, params)
+        {
+            Some(rows) => Box::pin(async move { person_coverage_from_rows(&rows.await?) }),
+            None => {
+                let answer = self.coverage_of_person(person, day, unit, platform);
+                Box::pin(std::future::ready(answer))
+            }
+        }
     }
 }

@@ -71,6 +71,18 @@ pub trait Backend: Send + Sync {
     }
     /// A transaction that raised the credentials epoch is over.
     fn credentials_changed(&self) {}
+    /// One read-only statement without blocking a thread, where the backend
+    /// waits on the network (PostgreSQL: an asynchronous client on the
+    /// caller's runtime); `None` where a blocking read costs less (SQLite:
+    /// microseconds in process), and the caller reads synchronously.
+    fn rows_async(
+        &self,
+        _context: &'static str,
+        _sql: &'static str,
+        _params: Vec<Value>,
+    ) -> Option<crate::BoxFuture<'_, Result<Vec<crate::db::Row>, StoreError>>> {
+        None
+    }
     /// Inserts a batch of orders and their order days in one transaction,
     /// skipping those already stored, then calls [`finish_order_batch`] in
     /// the same transaction. The batch is already validated.

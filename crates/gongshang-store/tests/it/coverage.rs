@@ -94,7 +94,12 @@ fn coverage_answers_by_day_and_unit_from_payments_and_order_days() {
                 .is_empty()
         );
 
-        // The one-statement read answers what the two reads answer.
+        // The one-statement read answers what the two reads answer, and its
+        // async form (PostgreSQL: on an asynchronous connection) the same.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         for (person, day, unit) in [
             (1, d(2025, 3, 2), None),
             (1, d(2025, 3, 31), Some(credit(2))),
@@ -116,7 +121,14 @@ fn coverage_answers_by_day_and_unit_from_payments_and_order_days() {
                 read.enrollments,
                 s.enrollments_of_person(&resident(person)).unwrap()
             );
+            let fast = runtime
+                .block_on(s.coverage_of_person_async(&resident(person), day, unit.as_ref(), None))
+                .unwrap();
+            assert_eq!(fast.covers, read.covers, "async, person {person} on {day}");
+            assert_eq!(fast.enrollments, read.enrollments);
+            assert_eq!(fast.suspended, read.suspended);
         }
+        drop(runtime);
         // A platform's own order days show beside its unit's covers; another
         // platform's do not.
         let own = s
