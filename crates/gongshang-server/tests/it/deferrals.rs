@@ -168,14 +168,14 @@ fn mohrss_2022_16_the_bills_api_shows_deferred_to_and_the_effective_due_date() {
             "instrument": "人社厅发〔2022〕16号", "approved_on": "2025-02-20"
         });
         let r = s.send(
-            req("POST", &format!("/api/v1/units/{a}/deferrals"))
+            req("POST", format!("/api/v1/units/{a}/deferrals"))
                 .bearer(clerk)
                 .json(&body),
         );
         assert_eq!(r.status, 201, "{}", r.body);
         let deferral = r.json()["id"].as_i64().unwrap();
 
-        let r = s.send(req("GET", &format!("/api/v1/bills?month=2025-01&unit={a}")).bearer(clerk));
+        let r = s.send(req("GET", format!("/api/v1/bills?month=2025-01&unit={a}")).bearer(clerk));
         assert_eq!(r.status, 200, "{}", r.body);
         let listed = r.json();
         let listed = listed
@@ -189,23 +189,23 @@ fn mohrss_2022_16_the_bills_api_shows_deferred_to_and_the_effective_due_date() {
         assert_eq!(listed["deferred_to"], "2025-12-31");
         assert_eq!(listed["effective_due_date"], "2025-12-31");
         // The unit reads its own bill the same way.
-        let r = s.send(req("GET", &format!("/api/v1/bills/{january}")).bearer(s.token("unit_a")));
+        let r = s.send(req("GET", format!("/api/v1/bills/{january}")).bearer(s.token("unit_a")));
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.json()["deferred_to"], "2025-12-31");
         assert_eq!(r.json()["effective_due_date"], "2025-12-31");
-        let r = s.send(req("GET", &format!("/api/v1/bills/{april}")).bearer(clerk));
+        let r = s.send(req("GET", format!("/api/v1/bills/{april}")).bearer(clerk));
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.json().get("deferred_to").is_none(), "{}", r.body);
         assert_eq!(r.json()["effective_due_date"], april_due.as_str());
 
         let reason = json!({"revoked_on": "2025-06-30", "reason": "the unit did not qualify"});
         let r = s.send(
-            req("POST", &format!("/api/v1/deferrals/{deferral}/revocation"))
+            req("POST", format!("/api/v1/deferrals/{deferral}/revocation"))
                 .bearer(clerk)
                 .json(&reason),
         );
         assert_eq!(r.status, 201, "{}", r.body);
-        let r = s.send(req("GET", &format!("/api/v1/bills/{january}")).bearer(clerk));
+        let r = s.send(req("GET", format!("/api/v1/bills/{january}")).bearer(clerk));
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.json().get("deferred_to").is_none(), "{}", r.body);
         assert_eq!(r.json()["effective_due_date"], january_due.as_str());
