@@ -34,8 +34,24 @@ fn pad_left(s: &str, width: usize) -> String {
     format!("{}{s}", " ".repeat(width.saturating_sub(w)))
 }
 
-fn param_line(p: &ParamUse, lang: Lang) -> String {
+/// A parameter as a trace step used it. A regional value names its region
+/// first: a Guangdong step shows the provincial average and the city's it
+/// was compared with (Guangdong Regulations Art 64, last paragraph), which
+/// share a label and, where the city's is the provincial value standing in,
+/// a value and a citation too.
+fn param_line(p: &ParamUse, policy: &PolicySet, lang: Lang) -> String {
     let c = &p.citation;
+    let region = match &p.id.region {
+        Some(code) => {
+            let zh = lang == Lang::Zh;
+            format!(
+                "{}{}",
+                region_label(policy, Some(code), zh),
+                if zh { "：" } else { ": " }
+            )
+        }
+        None => String::new(),
+    };
     let flag = match (c.status, lang) {
         (Status::Confirmed, _) => String::new(),
         (Status::Assumed, Lang::Zh) => format!(" 【假设值：{}】", c.note.as_deref().unwrap_or("")),
@@ -49,7 +65,7 @@ fn param_line(p: &ParamUse, lang: Lang) -> String {
     };
     match lang {
         Lang::Zh => format!(
-            "{} = {}（{}；{} {}；来源 {}；可信度 {}）{flag}",
+            "{region}{} = {}（{}；{} {}；来源 {}；可信度 {}）{flag}",
             p.label_zh,
             p.value,
             match (p.validity, p.until) {
@@ -65,7 +81,7 @@ fn param_line(p: &ParamUse, lang: Lang) -> String {
             c.confidence
         ),
         Lang::En => format!(
-            "{} = {} ({}; {} {}; source {}; confidence {}){flag}",
+            "{region}{} = {} ({}; {} {}; source {}; confidence {}){flag}",
             p.label_en,
             p.value,
             match p.until {
@@ -242,11 +258,11 @@ pub fn award_sheet(result: &CaseResult, policy: &PolicySet, lang: Lang) -> Strin
             }
         }
     }
-    trace_section(&mut out, &result.trace, lang);
+    trace_section(&mut out, &result.trace, policy, lang);
     out
 }
 
-fn trace_section(out: &mut String, trace: &Trace, lang: Lang) {
+fn trace_section(out: &mut String, trace: &Trace, policy: &PolicySet, lang: Lang) {
     let zh = lang == Lang::Zh;
     let _ = writeln!(
         out,
@@ -284,7 +300,7 @@ fn trace_section(out: &mut String, trace: &Trace, lang: Lang) {
                 out,
                 "    {}{}",
                 if zh { "参数：" } else { "parameter: " },
-                param_line(p, lang)
+                param_line(p, policy, lang)
             );
         }
     }
@@ -455,7 +471,7 @@ pub fn scheme_sheet(result: &SchemeResult, policy: &PolicySet, lang: Lang) -> St
             );
         }
     }
-    trace_section(&mut out, &result.trace, lang);
+    trace_section(&mut out, &result.trace, policy, lang);
     out
 }
 

@@ -1238,7 +1238,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
     }
     if let Some(number) = death_case {
         let spouse = app
-            .stop_report_benefits(&clerk(), &number)?
+            .pause_benefits(&clerk(), &number)?
             .into_iter()
             .find(|b| b.beneficiary == "spouse");
         if let Some(b) = spouse {
@@ -1270,7 +1270,7 @@ pub fn seed(app: &App, clock: &DemoClock, options: &DemoOptions) -> Result<DemoR
         let benefit = app
             .stop_report_benefits(&clerk(), &number)?
             .into_iter()
-            .find(|b| b.end_month.is_none());
+            .find(|b| b.end_month.is_none() && b.payer == gongshang_rules::Payer::Fund);
         if let Some(b) = benefit {
             let form = gongshang_app::handling::StopReportForm {
                 benefit_id: b.id.to_string(),

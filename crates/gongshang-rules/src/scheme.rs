@@ -195,6 +195,43 @@ pub enum OrderIndustry {
 }
 
 impl OrderIndustry {
+    /// Every order industry, in the order of their counts in the store
+    /// (`order_days`, migration 0420) and of [`OrderIndustry::index`].
+    pub const ALL: [OrderIndustry; 3] = [
+        OrderIndustry::RideHailing,
+        OrderIndustry::InstantDelivery,
+        OrderIndustry::IntraCityFreight,
+    ];
+
+    /// The industry's name as the order files, the store and the parameter
+    /// keys hold it (its serde name).
+    pub const fn stored_name(self) -> &'static str {
+        match self {
+            OrderIndustry::RideHailing => "ride_hailing",
+            OrderIndustry::InstantDelivery => "instant_delivery",
+            OrderIndustry::IntraCityFreight => "intra_city_freight",
+        }
+    }
+
+    /// The column of the store's `order_days` that counts the industry's
+    /// orders of a worker's day (migration 0420).
+    pub const fn order_days_column(self) -> &'static str {
+        match self {
+            OrderIndustry::RideHailing => "orders_ride_hailing",
+            OrderIndustry::InstantDelivery => "orders_instant_delivery",
+            OrderIndustry::IntraCityFreight => "orders_intra_city_freight",
+        }
+    }
+
+    /// The industry's place in [`OrderIndustry::ALL`].
+    pub const fn index(self) -> usize {
+        match self {
+            OrderIndustry::RideHailing => 0,
+            OrderIndustry::InstantDelivery => 1,
+            OrderIndustry::IntraCityFreight => 2,
+        }
+    }
+
     pub const fn label_zh(self) -> &'static str {
         match self {
             OrderIndustry::RideHailing => "出行",

@@ -464,7 +464,7 @@ impl OrderConflict {
         let given_fields = [
             given.resident_id.as_str(),
             ordered_at.as_str(),
-            crate::engine::industry_text(given.industry),
+            given.industry.stored_name(),
             given.province.as_str(),
         ];
         let names = ["resident_id", "ordered_at", "industry", "province"];

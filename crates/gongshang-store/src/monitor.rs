@@ -847,6 +847,9 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
     // enrolled wait for the nightly full run (DESIGN.md).
     let orders_scope = scope.is_none_or(|s| s.changed("enrollments"));
     if let (Some(w), true) = (filter.orders_window, orders_scope) {
+        use gongshang_rules::scheme::OrderIndustry::{
+            InstantDelivery, IntraCityFreight, RideHailing,
+        };
         if db.backend() == "postgres" {
             // Hundreds of thousands of people: at the default 4 MB
             // work_mem the hash spills to disk (18 s at 10M orders, 5.4 s
@@ -875,17 +878,17 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
             // of its people: 25 s at 250,000 people taking orders) instead
             // of the person's.
             &format!("WITH counted AS ( \
-                SELECT d.resident_id AS person, CAST(SUM(d.orders_ride_hailing) AS BIGINT) AS r, \
-                       CAST(SUM(d.orders_instant_delivery) AS BIGINT) AS i, \
-                       CAST(SUM(d.orders_intra_city_freight) AS BIGINT) AS f \
+                SELECT d.resident_id AS person, CAST(SUM(d.{col_r}) AS BIGINT) AS r, \
+                       CAST(SUM(d.{col_i}) AS BIGINT) AS i, \
+                       CAST(SUM(d.{col_f}) AS BIGINT) AS f \
                 FROM order_days d WHERE d.day >= $1 AND d.day <= $2 AND d.resident_id IN ( \
                     SELECT pe.resident_id FROM enrollments e JOIN units u ON u.id = e.unit_id JOIN people pe ON pe.id = e.person_id \
                     WHERE e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $1) AND u.industry_class < $3 {scope}) \
                 GROUP BY d.resident_id), \
              main AS ( \
                 SELECT person, \
-                       CASE WHEN 2 * r > r + i + f THEN 'ride_hailing' WHEN 2 * i > r + i + f THEN 'instant_delivery' \
-                            WHEN 2 * f > r + i + f THEN 'intra_city_freight' ELSE '' END AS industry, \
+                       CASE WHEN 2 * r > r + i + f THEN '{name_r}' WHEN 2 * i > r + i + f THEN '{name_i}' \
+                            WHEN 2 * f > r + i + f THEN '{name_f}' ELSE '' END AS industry, \
                        CASE WHEN 2 * r > r + i + f THEN r WHEN 2 * i > r + i + f THEN i \
                             WHEN 2 * f > r + i + f THEN f ELSE r + i + f END AS n \
                 FROM counted WHERE r + i + f > 0), \
@@ -906,7 +909,13 @@ fn gather(db: &mut dyn Db, filter: &FactFilter) -> Result<MonitorFacts, StoreErr
              SELECT u.credit_code, u.industry_class, p.industry, p.people, p.orders, p.p1, p.n1, p.p2, p.n2, p.p3, p.n3 \
              FROM per_unit p JOIN units u ON u.id = p.unit_id WHERE u.industry_class < $3 \
              ORDER BY u.credit_code, p.industry",
-             scope = only(&|s| format!("AND e.unit_id IN ({})", s.enrolling_units()))),
+             scope = only(&|s| format!("AND e.unit_id IN ({})", s.enrolling_units())),
+             col_r = RideHailing.order_days_column(),
+             col_i = InstantDelivery.order_days_column(),
+             col_f = IntraCityFreight.order_days_column(),
+             name_r = RideHailing.stored_name(),
+             name_i = InstantDelivery.stored_name(),
+             name_f = IntraCityFreight.stored_name()),
             &[t(w.from), t(w.to), i(w.below_class)],
         )? {
             let c = Cols::new(&r);

@@ -11,7 +11,9 @@
 
 use std::collections::HashMap;
 use std::io::Write as _;
+use std::sync::LazyLock;
 
+use gongshang_rules::scheme::OrderIndustry;
 use jiff::Timestamp;
 use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
@@ -19,8 +21,8 @@ use postgres::{Client, GenericClient, NoTls, Statement};
 
 use crate::db::{Db, DbError, Row, Value};
 use crate::engine::{
-    Backend, MonthTotals, ORDER_DAYS_UPSERT, SqlStore, day_spans, finish_order_batch,
-    industry_text, month_totals,
+    Backend, MonthTotals, SqlStore, day_spans, finish_order_batch, month_totals,
+    order_days_industry_columns, order_days_upsert,
 };
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
@@ -487,7 +489,7 @@ fn copy_orders(
         copy.text(o.resident_id.as_str());
         copy.display(o.ordered_at);
         copy.display(o.day);
-        copy.text(industry_text(o.industry));
+        copy.text(o.industry.stored_name());
         copy.text(&o.province);
         copy.int8(o.premium.fen());
         copy.int8(import_id);
@@ -552,11 +554,11 @@ fn add_order_days(
     tx: &mut postgres::Transaction<'_>,
     batch: &[OrderRecord],
 ) -> Result<(), ImportFailure> {
-    let writer = tx.copy_in(
+    let writer = tx.copy_in(&format!(
         "COPY order_days_staging (resident_id, day, platform, first_minute, last_minute, orders, \
-         orders_ride_hailing, orders_instant_delivery, orders_intra_city_freight) \
-         FROM STDIN (FORMAT binary)",
-    )?;
+         {}) FROM STDIN (FORMAT binary)",
+        order_days_industry_columns()
+    ))?;
     let mut copy = BinaryCopy::new(writer);
     for ((day, resident_id, platform), span) in day_spans(batch.iter()) {
         copy.row(9)?;
@@ -571,13 +573,15 @@ fn add_order_days(
         }
     }
     copy.finish()?;
+    let columns = order_days_industry_columns();
     tx.execute(
         &format!(
             "INSERT INTO order_days (resident_id, day, platform, first_minute, last_minute, orders, \
-             orders_ride_hailing, orders_instant_delivery, orders_intra_city_freight) \
+             {columns}) \
              SELECT resident_id, day, platform, first_minute, last_minute, orders, \
-             orders_ride_hailing, orders_instant_delivery, orders_intra_city_freight FROM order_days_staging \
-             ORDER BY day, resident_id, platform {ORDER_DAYS_UPSERT}"
+             {columns} FROM order_days_staging \
+             ORDER BY day, resident_id, platform {}",
+            order_days_upsert()
         ),
         &[],
     )?;
@@ -761,16 +765,24 @@ impl Backend for PostgresBackend {
 }
 
 /// The import's staging tables, in the session's temporary schema.
-const CREATE_STAGING: &str = "\
-    CREATE TEMP TABLE IF NOT EXISTS orders_staging ( \
-        platform TEXT, order_id TEXT, resident_id TEXT, ordered_at TEXT, day TEXT, \
-        industry TEXT, province TEXT, premium_fen BIGINT, import_id BIGINT \
-    ) ON COMMIT DELETE ROWS; \
-    CREATE TEMP TABLE IF NOT EXISTS order_days_staging ( \
-        resident_id TEXT, day TEXT, platform TEXT, \
-        first_minute BIGINT, last_minute BIGINT, orders BIGINT, \
-        orders_ride_hailing BIGINT, orders_instant_delivery BIGINT, orders_intra_city_freight BIGINT \
-    ) ON COMMIT DELETE ROWS";
+fn create_staging() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let counts = OrderIndustry::ALL.map(|i| format!("{} BIGINT", i.order_days_column()));
+        format!(
+            "CREATE TEMP TABLE IF NOT EXISTS orders_staging ( \
+                platform TEXT, order_id TEXT, resident_id TEXT, ordered_at TEXT, day TEXT, \
+                industry TEXT, province TEXT, premium_fen BIGINT, import_id BIGINT \
+            ) ON COMMIT DELETE ROWS; \
+            CREATE TEMP TABLE IF NOT EXISTS order_days_staging ( \
+                resident_id TEXT, day TEXT, platform TEXT, \
+                first_minute BIGINT, last_minute BIGINT, orders BIGINT, \
+                {} \
+            ) ON COMMIT DELETE ROWS",
+            counts.join(", ")
+        )
+    });
+    &SQL
+}
 
 /// The orders of the staging table not stored yet (the first of each key),
 /// and the order days of those only, in one statement; the number added.
@@ -779,37 +791,44 @@ const CREATE_STAGING: &str = "\
 /// province (a partitioned table's unique keys contain its partition key),
 /// and an order stored in another province is a conflict, not a new order.
 /// The probe is correlated, not NOT EXISTS, for the reason the payroll's is.
-const INSERT_STAGED: &str = "\
-    WITH added AS ( \
-        INSERT INTO orders (platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id) \
-        SELECT platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id \
-        FROM orders_staging s \
-        WHERE (SELECT 1 FROM orders o WHERE o.platform = s.platform AND o.order_id = s.order_id LIMIT 1) IS NULL \
-        ON CONFLICT DO NOTHING \
-        RETURNING resident_id, day, platform, industry, premium_fen, \
-            (CAST(substr(ordered_at, 12, 2) AS BIGINT) * 60 + CAST(substr(ordered_at, 15, 2) AS BIGINT) + 480) % 1440 AS m), \
-    days AS ( \
-        INSERT INTO order_days (resident_id, day, platform, first_minute, last_minute, orders, \
-            orders_ride_hailing, orders_instant_delivery, orders_intra_city_freight) \
-        SELECT resident_id, day, platform, MIN(m), MAX(m), COUNT(*), \
-            SUM(CASE WHEN industry = 'ride_hailing' THEN 1 ELSE 0 END), \
-            SUM(CASE WHEN industry = 'instant_delivery' THEN 1 ELSE 0 END), \
-            SUM(CASE WHEN industry = 'intra_city_freight' THEN 1 ELSE 0 END) FROM added \
-        GROUP BY resident_id, day, platform ORDER BY 2, 1, 3 \
-        ON CONFLICT (day, resident_id, platform) DO UPDATE SET \
-        first_minute = CASE WHEN excluded.first_minute < order_days.first_minute THEN excluded.first_minute ELSE order_days.first_minute END, \
-        last_minute = CASE WHEN excluded.last_minute > order_days.last_minute THEN excluded.last_minute ELSE order_days.last_minute END, \
-        orders = order_days.orders + excluded.orders, \
-        orders_ride_hailing = order_days.orders_ride_hailing + excluded.orders_ride_hailing, \
-        orders_instant_delivery = order_days.orders_instant_delivery + excluded.orders_instant_delivery, \
-        orders_intra_city_freight = order_days.orders_intra_city_freight + excluded.orders_intra_city_freight), \
-    months AS ( \
-        INSERT INTO order_months (platform, month, orders, premium_fen) \
-        SELECT platform, substr(day, 1, 7), COUNT(*), SUM(premium_fen) FROM added \
-        GROUP BY 1, 2 ORDER BY 1, 2 \
-        ON CONFLICT (platform, month) DO UPDATE SET orders = order_months.orders + excluded.orders, \
-        premium_fen = order_months.premium_fen + excluded.premium_fen) \
-    SELECT COUNT(*) FROM added";
+fn insert_staged() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let counts = OrderIndustry::ALL.map(|i| {
+            format!(
+                "SUM(CASE WHEN industry = '{}' THEN 1 ELSE 0 END)",
+                i.stored_name()
+            )
+        });
+        format!(
+            "WITH added AS ( \
+                INSERT INTO orders (platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id) \
+                SELECT platform, order_id, resident_id, ordered_at, day, industry, province, premium_fen, import_id \
+                FROM orders_staging s \
+                WHERE (SELECT 1 FROM orders o WHERE o.platform = s.platform AND o.order_id = s.order_id LIMIT 1) IS NULL \
+                ON CONFLICT DO NOTHING \
+                RETURNING resident_id, day, platform, industry, premium_fen, \
+                    (CAST(substr(ordered_at, 12, 2) AS BIGINT) * 60 + CAST(substr(ordered_at, 15, 2) AS BIGINT) + 480) % 1440 AS m), \
+            days AS ( \
+                INSERT INTO order_days (resident_id, day, platform, first_minute, last_minute, orders, \
+                    {columns}) \
+                SELECT resident_id, day, platform, MIN(m), MAX(m), COUNT(*), \
+                    {counts} FROM added \
+                GROUP BY resident_id, day, platform ORDER BY 2, 1, 3 \
+                {upsert}), \
+            months AS ( \
+                INSERT INTO order_months (platform, month, orders, premium_fen) \
+                SELECT platform, substr(day, 1, 7), COUNT(*), SUM(premium_fen) FROM added \
+                GROUP BY 1, 2 ORDER BY 1, 2 \
+                ON CONFLICT (platform, month) DO UPDATE SET orders = order_months.orders + excluded.orders, \
+                premium_fen = order_months.premium_fen + excluded.premium_fen) \
+            SELECT COUNT(*) FROM added",
+            columns = order_days_industry_columns(),
+            counts = counts.join(", "),
+            upsert = order_days_upsert(),
+        )
+    });
+    &SQL
+}
 
 /// COPY straight into `orders` (binary), in a savepoint: when no order of
 /// the batch is stored yet (a first import), that is all, and the order
@@ -829,7 +848,7 @@ fn import_batch(
         // Once per connection, outside the batches' transactions; ON
         // COMMIT DELETE ROWS empties them at each commit (a rollback
         // takes their rows too).
-        conn.client.batch_execute(CREATE_STAGING)?;
+        conn.client.batch_execute(create_staging())?;
         conn.staging = true;
     }
     let mut tx = conn.client.transaction()?;
@@ -856,7 +875,7 @@ fn import_batch(
         }
         None => {
             copy_orders(&mut tx, "orders_staging", batch, import_id)?;
-            let row = tx.query_one(INSERT_STAGED, &[])?;
+            let row = tx.query_one(insert_staged(), &[])?;
             let n: i64 = row.try_get(0)?;
             counts.added = u64::try_from(n).unwrap_or(0);
             counts.conflicts = staged_conflicts(&mut tx, batch)?;

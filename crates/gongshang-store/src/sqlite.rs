@@ -22,8 +22,8 @@ use rusqlite::{Connection, OpenFlags, ToSql, TransactionBehavior, params};
 
 use crate::db::{Db, DbError, Row, Value, values_list};
 use crate::engine::{
-    Backend, DaySpan, ORDER_DAYS_UPSERT, SqlStore, day_spans, finish_order_batch, industry_text,
-    month_totals,
+    Backend, DaySpan, SqlStore, day_spans, finish_order_batch, month_totals,
+    order_days_industry_columns, order_days_upsert,
 };
 use crate::error::StoreError;
 use crate::migrations::MIGRATIONS;
@@ -358,7 +358,7 @@ impl Backend for SqliteBackend {
                         let stored = [
                             first.resident_id.as_str(),
                             at.as_str(),
-                            industry_text(first.industry),
+                            first.industry.stored_name(),
                             first.province.as_str(),
                         ];
                         match OrderConflict::between(index, stored, o) {
@@ -387,7 +387,7 @@ impl Backend for SqliteBackend {
                         o.resident_id.as_str(),
                         at_text,
                         IsoDay::new(o.day).as_str(),
-                        industry_text(o.industry),
+                        o.industry.stored_name(),
                         o.province,
                         o.premium.fen(),
                         import_id,
@@ -463,8 +463,10 @@ fn insert_order_days(
     const COLUMNS: usize = 9;
     let sql = format!(
         "INSERT INTO order_days (day, resident_id, platform, first_minute, last_minute, orders, \
-         orders_ride_hailing, orders_instant_delivery, orders_intra_city_freight) VALUES {} {ORDER_DAYS_UPSERT}",
-        values_list(group.len(), COLUMNS, '?')
+         {}) VALUES {} {}",
+        order_days_industry_columns(),
+        values_list(group.len(), COLUMNS, '?'),
+        order_days_upsert()
     );
     let mut stmt = tx.prepare_cached(&sql)?;
     for (r, ((day, resident, platform), span)) in group.iter().enumerate() {

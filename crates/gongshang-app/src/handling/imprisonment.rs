@@ -281,6 +281,25 @@ impl App {
         )?)
     }
 
+    /// The fund's periodic benefits of a case, running or ended: the
+    /// choice of the pauses page (a pause is recorded on a pension the
+    /// fund pays; the stop reports name any payer's,
+    /// [`App::stop_report_benefits`]).
+    pub fn pause_benefits(
+        &self,
+        actor: &Actor,
+        number: &str,
+    ) -> Result<Vec<PeriodicBenefitRow>, AppError> {
+        actor.authorize(Action::ReadStopReports)?;
+        let case = self.case_row(actor, number)?;
+        Ok(self
+            .store
+            .periodic_benefits_of_case(case.id)?
+            .into_iter()
+            .filter(|b| b.payer == gongshang_rules::Payer::Fund)
+            .collect())
+    }
+
     /// The pauses of a case's benefits (staff who read stop reports).
     pub fn benefit_pauses(
         &self,

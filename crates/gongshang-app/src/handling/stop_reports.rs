@@ -168,16 +168,6 @@ impl App {
                 entity: "periodic benefit",
                 key: format!("{} of case {number}", input.benefit_id),
             })?;
-        if benefit.payer != Payer::Fund {
-            return Err(AppError::invalid(
-                "benefit_id",
-                format!(
-                    "benefit {} is paid by the {}; the agency stops only what the fund pays",
-                    benefit.id,
-                    benefit.payer.label_en()
-                ),
-            ));
-        }
         let today = self.today();
         let reported_on = input.reported_on.unwrap_or(today);
         if reported_on > today {
@@ -292,6 +282,24 @@ impl App {
                     ),
                 },
             })?;
+        // The event ends the person's benefit whoever pays it (a unit's
+        // grade 5-6 allowance, Regulations Art 36; a Guangdong Art 56
+        // difference line): the benefit is the worker's or the survivor's,
+        // not the payer's (DESIGN.md, "Why does a stop-benefit report end a
+        // benefit the unit pays?"). The Art 35(3) difference on a pension
+        // start is the fund's top-up of its own allowance; a unit-paid
+        // allowance is not changed by it here.
+        if benefit.payer != Payer::Fund && decision.new_amount.is_some() {
+            return Err(AppError::invalid(
+                "event",
+                format!(
+                    "benefit {} is paid by the {}; a {} changes only an allowance the fund pays (Regulations Art 35(3))",
+                    benefit.id,
+                    benefit.payer.label_en(),
+                    input.event.as_str()
+                ),
+            ));
+        }
         let days = self
             .policy()
             .at("national", STOP_REPORT_DAYS_PARAMETER, input.event_on)?
@@ -372,8 +380,11 @@ impl App {
             .collect())
     }
 
-    /// The fund's periodic benefits of a case a report can name (the page's
-    /// choice), running or ended.
+    /// The periodic benefits of a case a report can name (the page's
+    /// choice), running or ended, whoever pays them: the fund's and the
+    /// unit's alike (a unit-paid grade 5-6 allowance, Regulations Art 36,
+    /// or a Guangdong Art 56 difference line ends with the death as the
+    /// fund's does).
     pub fn stop_report_benefits(
         &self,
         actor: &Actor,
@@ -381,12 +392,7 @@ impl App {
     ) -> Result<Vec<crate::model::PeriodicBenefitRow>, AppError> {
         actor.authorize(Action::ReadStopReports)?;
         let case = self.case_row(actor, number)?;
-        Ok(self
-            .store
-            .periodic_benefits_of_case(case.id)?
-            .into_iter()
-            .filter(|b| b.payer == Payer::Fund)
-            .collect())
+        Ok(self.store.periodic_benefits_of_case(case.id)?)
     }
 
     /// The reports made after their due day whose overpayment is still

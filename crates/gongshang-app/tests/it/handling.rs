@@ -8,7 +8,7 @@ use gongshang_app::handling::stop_reports::Reporter;
 use gongshang_domain::life_events::MatchRule;
 use jiff::civil::date;
 
-use super::cases::{CHECKER, MAKER, award_request, each_backend, month, recognised};
+use super::cases::{CHECKER, MAKER, appr, award_request, each_backend, month, recognised};
 use super::{ACTOR, ts, yuan};
 
 /// A death case of 2025-04-25 (own wage 8,500.00): the spouse's pension is
@@ -154,6 +154,88 @@ fn decree765_art25_a_late_stop_report_ends_the_benefit_recovers_the_months_and_w
                 .outstanding,
             Some(yuan("0.00"))
         );
+    });
+}
+
+/// Regulations Art 36 with Decree 765 Art 25 (DESIGN.md, "Why does a
+/// stop-benefit report end a benefit the unit pays?"): a grade 5 worker
+/// whose unit arranged no work draws the unit's monthly allowance (payer:
+/// the employer). He died on 2026-03-14 and a relative told the agency on
+/// 2026-03-20 (in time): the allowance ends with 2026-03 as the fund's
+/// would, with nothing overpaid by the fund (its payroll never paid it),
+/// and the case's payers show the unit's line ending with 2026-03. A pension
+/// start does not turn it into the Art 35(3) difference (the fund's top-up
+/// of its own allowance), and the death reported again ends nothing more.
+#[test]
+fn regulations_art36_unit_paid_allowance_ends_on_death() {
+    use gongshang_domain::appraisal;
+    use gongshang_rules::{Item, Money, Payer};
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(5),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+        let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6, "job_arranged": false});
+        let award = app
+            .compute_award(&MAKER, &number, &award_request(facts, "initial"))
+            .unwrap();
+        let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+        let allowance = view
+            .benefits
+            .iter()
+            .find(|b| b.item == Item::MonthlyDisabilityAllowance)
+            .expect("the grade 5 allowance")
+            .clone();
+        assert_eq!(allowance.payer, Payer::Employer);
+        assert_eq!(allowance.end_month, None);
+        // The report's choice names the unit's benefit too.
+        assert!(
+            app.stop_report_benefits(&MAKER, &number)
+                .unwrap()
+                .iter()
+                .any(|b| b.id == allowance.id)
+        );
+
+        let mut pension = report(allowance.id, MatchRule::PensionStart, date(2026, 3, 1));
+        pension.pension_monthly = Some(yuan("3000.00"));
+        let e = app
+            .report_stop_event(&MAKER, &number, &pension)
+            .unwrap_err();
+        assert_eq!(e.field(), Some("event"), "{e}");
+
+        let mut death = report(allowance.id, MatchRule::Death, date(2026, 3, 14));
+        death.reported_on = Some(date(2026, 3, 20));
+        let r = app.report_stop_event(&MAKER, &number, &death).unwrap();
+        assert!(!r.report.late);
+        assert_eq!(r.report.last_month, Some(month("2026-03")));
+        assert_eq!(r.report.overpaid, Money::ZERO);
+        assert_eq!(r.report.overpayment_id, None);
+        let benefit = app.store().periodic_benefit(allowance.id).unwrap().unwrap();
+        assert_eq!(benefit.end_month, Some(month("2026-03")));
+        assert_eq!(benefit.end_reason.as_deref(), Some("death"));
+        let payers = app.case_payers(&MAKER, &number).unwrap();
+        let lines: Vec<_> = payers
+            .lines
+            .iter()
+            .filter(|l| l.item == Item::MonthlyDisabilityAllowance)
+            .map(|l| (l.payer, l.until_month))
+            .collect();
+        assert!(!lines.is_empty());
+        assert!(
+            lines
+                .iter()
+                .all(|l| *l == (Payer::Employer, Some(month("2026-03")))),
+            "{lines:?}"
+        );
+        let e = app.report_stop_event(&MAKER, &number, &death).unwrap_err();
+        assert_eq!(e.code(), "conflict", "{e}");
     });
 }
 

@@ -889,3 +889,43 @@ fn a_batch_reform_is_refused_as_simulate_refuses_it() {
     );
     assert!(!out.exists());
 }
+
+/// Guangdong Regulations Art 64 (last paragraph): a Guangzhou case under
+/// the Guangdong scheme compares the provincial average with the city's.
+/// The trace's benefit wage step lists each of the two once, each named by
+/// its region (they share a label, and the city's stands in with the
+/// provincial value and citation, so without the region they read as one
+/// average listed twice).
+#[test]
+fn gd_regs_art64_the_trace_names_the_provincial_and_the_city_average_once_each() {
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/cases/grade5-guangzhou.json");
+    for (lang, province, city) in [
+        (
+            "zh",
+            "广东省（440000）：统筹地区上年度职工月平均工资 = ",
+            "广州市（440100）：统筹地区上年度职工月平均工资 = ",
+        ),
+        (
+            "en",
+            "(440000): Regional average monthly wage of the previous year = ",
+            "(440100): Regional average monthly wage of the previous year = ",
+        ),
+    ] {
+        let output = gongshang(&[
+            "calc",
+            s(&case),
+            "--jurisdiction",
+            "guangdong",
+            "--lang",
+            lang,
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        // The benefit wage step: up to the next numbered step.
+        let first = text.split(" 2. ").next().expect("a trace");
+        for wanted in [province, city] {
+            assert_eq!(first.matches(wanted).count(), 1, "{wanted}\n{text}");
+        }
+    }
+}

@@ -15,21 +15,7 @@ use crate::error::DomainError;
 
 /// Every order industry the code knows: each must have a division and a
 /// class in force on the day a run evaluates.
-pub const ORDER_INDUSTRIES: [OrderIndustry; 3] = [
-    OrderIndustry::RideHailing,
-    OrderIndustry::InstantDelivery,
-    OrderIndustry::IntraCityFreight,
-];
-
-/// An order industry's name as the order files and the store hold it (its
-/// serde name), and in the parameter keys.
-pub const fn stored_name(industry: OrderIndustry) -> &'static str {
-    match industry {
-        OrderIndustry::RideHailing => "ride_hailing",
-        OrderIndustry::InstantDelivery => "instant_delivery",
-        OrderIndustry::IntraCityFreight => "intra_city_freight",
-    }
-}
+pub const ORDER_INDUSTRIES: [OrderIndustry; 3] = OrderIndustry::ALL;
 
 /// One order industry's division and class.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
@@ -53,7 +39,7 @@ impl OrderIndustryClasses {
     pub fn on(policy: &PolicySet, day: Date) -> Result<OrderIndustryClasses, DomainError> {
         let mut entries = Vec::with_capacity(ORDER_INDUSTRIES.len());
         for industry in ORDER_INDUSTRIES {
-            let name = stored_name(industry);
+            let name = industry.stored_name();
             let division = policy
                 .at(
                     "national",
@@ -82,6 +68,6 @@ impl OrderIndustryClasses {
     pub fn of(&self, stored: &str) -> Option<&OrderIndustryClass> {
         self.entries
             .iter()
-            .find(|e| stored_name(e.industry) == stored)
+            .find(|e| e.industry.stored_name() == stored)
     }
 }

@@ -698,7 +698,7 @@ pub fn industry_class_vs_orders(
         let mut parts_en = Vec::new();
         for (r, c) in &above {
             let label = c.industry.label_zh();
-            let name = super::classes::stored_name(c.industry);
+            let name = c.industry.stored_name();
             parts_zh.push(format!(
                 "{label}（国民经济行业大类{}，第{}类）{}人、{}单",
                 c.division, c.class, r.people, r.orders

@@ -786,7 +786,7 @@ fn industry_class_vs_orders_names_the_classes_counts_and_example_people() {
 fn every_order_industry_has_a_division_and_a_class_in_force() {
     let c = classes();
     for industry in gongshang_domain::monitor::classes::ORDER_INDUSTRIES {
-        let name = gongshang_domain::monitor::classes::stored_name(industry);
+        let name = industry.stored_name();
         let e = c.of(name).unwrap_or_else(|| panic!("{name} has a class"));
         assert!((1..=8).contains(&e.class), "{name}: {e:?}");
     }

@@ -474,3 +474,23 @@ fn guangdong_regs_art63_1_an_employee_past_the_retirement_age_is_refused_and_sen
         }
     }
 }
+
+/// Each order industry's names in one place: the stored name is its serde
+/// name (the order files, the store, the parameter keys), the column of
+/// `order_days` counting its orders is `orders_` and that name, and its
+/// index is its place in `OrderIndustry::ALL`.
+#[test]
+fn order_industries_carry_their_stored_name_column_and_index() {
+    use gongshang_rules::scheme::OrderIndustry;
+    for (k, industry) in OrderIndustry::ALL.into_iter().enumerate() {
+        assert_eq!(
+            serde_json::to_value(industry).unwrap(),
+            serde_json::Value::String(industry.stored_name().to_owned())
+        );
+        assert_eq!(
+            industry.order_days_column(),
+            format!("orders_{}", industry.stored_name())
+        );
+        assert_eq!(industry.index(), k);
+    }
+}

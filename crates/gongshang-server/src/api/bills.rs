@@ -141,6 +141,15 @@ pub struct BillStatusView {
     pub due_date: String,
     /// See `IssuedBillView::due_date_provisional`.
     pub due_date_provisional: bool,
+    /// YYYY-MM-DD: the day by which the bill must be repaid under an approved
+    /// deferral of premiums in force (缓缴; 人社厅发〔2022〕16号, 人社部发
+    /// 〔2022〕31号); absent when no deferral covers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferred_to: Option<String>,
+    /// YYYY-MM-DD: the day the bill is due in fact, the later of `due_date`
+    /// and `deferred_to`. A bill is in arrears, and runs up late fees, only
+    /// after this day.
+    pub effective_due_date: String,
     pub amount_fen: i64,
     pub paid_fen: i64,
     pub outstanding_fen: i64,
@@ -164,6 +173,8 @@ impl From<&BillStatus> for BillStatusView {
             period: s.period.clone(),
             due_date: s.due_date.to_string(),
             due_date_provisional: s.due_provisional,
+            deferred_to: s.deferred_to.map(|d| d.to_string()),
+            effective_due_date: s.effective_due_date().to_string(),
             amount_fen: s.amount.fen(),
             paid_fen: s.paid.fen(),
             outstanding_fen: s.outstanding.fen(),

@@ -279,6 +279,11 @@ fn result_markup(ctx: &Ctx, state: &AppState, result: &Result<CaseResult, String
                         @for p in &step.params {
                             br;
                             span.param {
+                                // A regional value names its region (a
+                                // province's and a city's average share a label).
+                                @if let Some(code) = &p.id.region {
+                                    (super::registry::region_name(ctx, state, code)) (ctx.t("：", ": "))
+                                }
                                 (if zh { &p.label_zh } else { &p.label_en }) " = " (p.value.to_string()) " · "
                                 (p.citation.instrument) " " (p.citation.article) " · "
                                 (ctx.t("来源", "source")) " " (p.citation.source) " · " (format!("{:?}", p.citation.confidence))

@@ -680,8 +680,8 @@ fn report_form(
         section.card #stop-report {
             h2 { (ctx.t("登记核实后的告知", "Record a verified report")) }
             p.muted { (ctx.t(
-                "登记后该项待遇按情形停发（死亡、再婚当月照发，次月起停发；子女自年满18周岁当月起停发；一至四级伤残职工领取基本养老金后改为补差），情形发生后已发放的月份登记为多发待遇并追回（第四十六条）。",
-                "Recording it ends the benefit as the event says (paid for the month of a death or a remarriage, not after; a child's from the month of the 18th birthday; a grade 1-4 allowance with a basic pension becomes the difference), and the months paid after the event are recorded as an overpayment to recover (Art 46)."
+                "登记后该项待遇按情形停发（死亡、再婚当月照发，次月起停发；子女自年满18周岁当月起停发；一至四级伤残职工领取基本养老金后改为补差），情形发生后基金已发放的月份登记为多发待遇并追回（第四十六条）。用人单位支付的定期待遇（如五至六级伤残津贴）同样停发。",
+                "Recording it ends the benefit as the event says (paid for the month of a death or a remarriage, not after; a child's from the month of the 18th birthday; a grade 1-4 allowance with a basic pension becomes the difference), and the months the fund paid after the event are recorded as an overpayment to recover (Art 46). A periodic benefit the unit pays (a grade 5-6 allowance, say) ends in the same way."
             )) }
             form.stack #stop-report-form method="post" action=(format!("/cases/{number}/stop-reports")) novalidate {
                 (session::csrf_field(ctx))
@@ -694,6 +694,7 @@ fn report_form(
                             @for b in benefits {
                                 option value=(b.id) selected[f.benefit_id == b.id.to_string()] {
                                     (ctx.t(b.item.label_zh(), b.item.label_en())) " · " (beneficiary_words(ctx.lang, &b.beneficiary)) " #" (b.id)
+                                    @if b.payer != gongshang_rules::Payer::Fund { " · " (ctx.t(b.payer.label_zh(), b.payer.label_en())) (ctx.t("支付", " pays")) }
                                     @if let Some(end) = b.end_month { " (" (ctx.t("已停发于 ", "ended ")) (end.to_string()) ")" }
                                 }
                             }

@@ -266,10 +266,7 @@ fn load(
     actor: &gongshang_app::accounts::Actor,
     n: &str,
 ) -> Result<Loaded, AppError> {
-    Ok((
-        app.benefit_pauses(actor, n)?,
-        app.stop_report_benefits(actor, n)?,
-    ))
+    Ok((app.benefit_pauses(actor, n)?, app.pause_benefits(actor, n)?))
 }
 
 async fn page(State(state): State<AppState>, ctx: Ctx, Path(number): Path<String>) -> Response {

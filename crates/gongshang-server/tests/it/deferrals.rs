@@ -131,6 +131,87 @@ fn mohrss_2022_16_the_api_records_a_deferral_and_the_fund_pays() {
     });
 }
 
+/// `/api/v1/bills` and `/api/v1/bills/{id}` carry a deferred bill's
+/// repayment day (`deferred_to`) and the day it is due in fact
+/// (`effective_due_date`, the later of its own due date and that day): unit
+/// A's January 2025 deferred to 2025-12-31 is due then; its April, outside
+/// the deferral, has no `deferred_to` and is due on its own day, as is
+/// January again once the deferral is revoked.
+#[test]
+fn mohrss_2022_16_the_bills_api_shows_deferred_to_and_the_effective_due_date() {
+    each_backend(|s| {
+        let f = &s.fixture;
+        let clerk = s.token("clerk");
+        let a = f.unit_a.as_str();
+        let declare = |month: &str| {
+            let declaration = json!({
+                "unit": a, "scheme_id": "guangdong.employees", "month": month,
+                "lines": [{"resident_id": f.person_1.as_str(), "wage": "8000"}]
+            });
+            let r = s.send(
+                req("POST", "/api/v1/declarations")
+                    .bearer(clerk)
+                    .header("Idempotency-Key", &format!("decl-{month}"))
+                    .json(&declaration),
+            );
+            assert_eq!(r.status, 201, "{}", r.body);
+            (
+                r.json()["bill_id"].as_i64().unwrap(),
+                r.json()["due_date"].as_str().unwrap().to_owned(),
+            )
+        };
+        let (january, january_due) = declare("2025-01");
+        let (april, april_due) = declare("2025-04");
+        let body = json!({
+            "scheme_id": "guangdong.employees", "first_period": "2025-01",
+            "last_period": "2025-03", "repay_by": "2025-12-31",
+            "instrument": "人社厅发〔2022〕16号", "approved_on": "2025-02-20"
+        });
+        let r = s.send(
+            req("POST", format!("/api/v1/units/{a}/deferrals"))
+                .bearer(clerk)
+                .json(&body),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let deferral = r.json()["id"].as_i64().unwrap();
+
+        let r = s.send(req("GET", format!("/api/v1/bills?month=2025-01&unit={a}")).bearer(clerk));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let listed = r.json();
+        let listed = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["bill_id"] == january)
+            .expect("January's bill in the month's list")
+            .clone();
+        assert_eq!(listed["due_date"], january_due.as_str());
+        assert_eq!(listed["deferred_to"], "2025-12-31");
+        assert_eq!(listed["effective_due_date"], "2025-12-31");
+        // The unit reads its own bill the same way.
+        let r = s.send(req("GET", format!("/api/v1/bills/{january}")).bearer(s.token("unit_a")));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["deferred_to"], "2025-12-31");
+        assert_eq!(r.json()["effective_due_date"], "2025-12-31");
+        let r = s.send(req("GET", format!("/api/v1/bills/{april}")).bearer(clerk));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.json().get("deferred_to").is_none(), "{}", r.body);
+        assert_eq!(r.json()["effective_due_date"], april_due.as_str());
+
+        let reason = json!({"revoked_on": "2025-06-30", "reason": "the unit did not qualify"});
+        let r = s.send(
+            req("POST", format!("/api/v1/deferrals/{deferral}/revocation"))
+                .bearer(clerk)
+                .json(&reason),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let r = s.send(req("GET", format!("/api/v1/bills/{january}")).bearer(clerk));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.json().get("deferred_to").is_none(), "{}", r.body);
+        assert_eq!(r.json()["effective_due_date"], january_due.as_str());
+    });
+}
+
 /// The unit's page: the clerk records a deferral (months with no bill of
 /// the demo's, so no other test's arrears move), a refused repayment day is
 /// shown at its field with what was typed, and revokes it; the unit sees

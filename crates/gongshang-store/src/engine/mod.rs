@@ -32,8 +32,8 @@ pub(crate) use billing::{check_new_bill, check_new_payment, issue_bill_in, recor
 pub use coverage::CoverageStore;
 pub use orders::OrderStore;
 pub(crate) use orders::{
-    DaySpan, IMPORT_COLUMNS, MonthTotals, ORDER_DAYS_UPSERT, day_spans, finish_order_batch,
-    import_from_row, month_totals,
+    DaySpan, IMPORT_COLUMNS, MonthTotals, day_spans, finish_order_batch, import_from_row,
+    month_totals, order_days_industry_columns, order_days_upsert,
 };
 pub use postings::LedgerStore;
 pub(crate) use postings::{post, post_new};
@@ -111,14 +111,6 @@ pub(crate) fn category_text(c: Category) -> String {
 
 pub(crate) fn parse_category(text: &str) -> Result<Category, String> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| e.to_string())
-}
-
-pub(crate) const fn industry_text(i: OrderIndustry) -> &'static str {
-    match i {
-        OrderIndustry::RideHailing => "ride_hailing",
-        OrderIndustry::InstantDelivery => "instant_delivery",
-        OrderIndustry::IntraCityFreight => "intra_city_freight",
-    }
 }
 
 fn reason_text(r: ReasonCode) -> String {

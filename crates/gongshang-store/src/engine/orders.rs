@@ -1,6 +1,8 @@
 //! Platform orders: imports in batches with their running month totals,
 //! reconciliation, and the platforms' units and days.
 
+use std::sync::LazyLock;
+
 use super::*;
 
 pub trait OrderStore {
@@ -237,23 +239,15 @@ pub(crate) fn china_minute(at: Timestamp) -> i64 {
 }
 
 /// One order day of a batch: its first and last minute, its orders, and
-/// its orders per order industry (the columns `orders_ride_hailing`,
-/// `orders_instant_delivery` and `orders_intra_city_freight`, in that
-/// order; migration 0420).
+/// its orders per order industry (`by_industry[i.index()]`, stored in the
+/// column `i.order_days_column()`, in the order of `OrderIndustry::ALL`;
+/// migration 0420).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) struct DaySpan {
     pub first: i64,
     pub last: i64,
     pub orders: i64,
     pub by_industry: [i64; 3],
-}
-
-const fn industry_column(i: OrderIndustry) -> usize {
-    match i {
-        OrderIndustry::RideHailing => 0,
-        OrderIndustry::InstantDelivery => 1,
-        OrderIndustry::IntraCityFreight => 2,
-    }
 }
 
 /// A batch's order days: (day, worker, platform) to its span, in the
@@ -276,20 +270,40 @@ pub(crate) fn day_spans<'a>(added: impl Iterator<Item = &'a OrderRecord>) -> Day
         e.first = e.first.min(m);
         e.last = e.last.max(m);
         e.orders += 1;
-        e.by_industry[industry_column(o.industry)] += 1;
+        e.by_industry[o.industry.index()] += 1;
     }
     spans
 }
 
+/// The columns of `order_days` counting the orders per industry, in the
+/// order of `OrderIndustry::ALL` (and of `DaySpan::by_industry`), separated
+/// by commas: `orders_ride_hailing, orders_instant_delivery, ...`.
+pub(crate) fn order_days_industry_columns() -> &'static str {
+    static COLUMNS: LazyLock<String> = LazyLock::new(|| {
+        OrderIndustry::ALL
+            .map(OrderIndustry::order_days_column)
+            .join(", ")
+    });
+    &COLUMNS
+}
+
 /// The upsert that adds a batch's spans to the order days stored (the same
 /// text in both dialects: `excluded` and CASE rather than LEAST or MIN).
-pub(crate) const ORDER_DAYS_UPSERT: &str = "ON CONFLICT (day, resident_id, platform) DO UPDATE SET \
-     first_minute = CASE WHEN excluded.first_minute < order_days.first_minute THEN excluded.first_minute ELSE order_days.first_minute END, \
-     last_minute = CASE WHEN excluded.last_minute > order_days.last_minute THEN excluded.last_minute ELSE order_days.last_minute END, \
-     orders = order_days.orders + excluded.orders, \
-     orders_ride_hailing = order_days.orders_ride_hailing + excluded.orders_ride_hailing, \
-     orders_instant_delivery = order_days.orders_instant_delivery + excluded.orders_instant_delivery, \
-     orders_intra_city_freight = order_days.orders_intra_city_freight + excluded.orders_intra_city_freight";
+pub(crate) fn order_days_upsert() -> &'static str {
+    static UPSERT: LazyLock<String> = LazyLock::new(|| {
+        let mut sql = String::from(
+            "ON CONFLICT (day, resident_id, platform) DO UPDATE SET \
+             first_minute = CASE WHEN excluded.first_minute < order_days.first_minute THEN excluded.first_minute ELSE order_days.first_minute END, \
+             last_minute = CASE WHEN excluded.last_minute > order_days.last_minute THEN excluded.last_minute ELSE order_days.last_minute END, \
+             orders = order_days.orders + excluded.orders",
+        );
+        for c in OrderIndustry::ALL.map(OrderIndustry::order_days_column) {
+            sql.push_str(&format!(", {c} = order_days.{c} + excluded.{c}"));
+        }
+        sql
+    });
+    &UPSERT
+}
 
 fn add_month_totals(db: &mut dyn Db, months: &MonthTotals) -> Result<(), StoreError> {
     for ((platform, month), (orders, premium)) in months {
