@@ -21,9 +21,6 @@ use crate::db::{Row, Value};
 use crate::error::StoreError;
 use crate::pg_settings::PgSettings;
 
-/// How many asynchronous connections a store opens at most.
-const CONNECTIONS: usize = 4;
-
 struct AsyncConn {
     client: Client,
     statements: Mutex<HashMap<&'static str, Statement>>,
@@ -39,10 +36,11 @@ pub(crate) struct AsyncReads {
 
 impl AsyncReads {
     pub(crate) fn new(settings: PgSettings, schema: Option<String>) -> AsyncReads {
+        let n = settings.async_connections.max(1);
         AsyncReads {
             settings,
             schema,
-            slots: (0..CONNECTIONS).map(|_| Mutex::new(None)).collect(),
+            slots: (0..n).map(|_| Mutex::new(None)).collect(),
             next: AtomicUsize::new(0),
         }
     }
