@@ -33,8 +33,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), CliError> {
     }
     let runtime = builder.build()?;
     runtime.block_on(async {
-        let mut state = gongshang_server::AppState::new(app);
-        state.secure_cookies = args.secure_cookies;
+        let state = gongshang_server::AppState::new(app).with_secure_cookies(args.secure_cookies);
         let (addr, task) =
             gongshang_server::bind_until(args.addr, state, gongshang_server::shutdown_signal())
                 .await?;

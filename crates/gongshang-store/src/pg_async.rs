@@ -94,17 +94,8 @@ impl AsyncReads {
             // next read of the slot then opens another.
             let _ = connection.await;
         });
-        let mut setup = String::new();
-        if let Some(ms) = self.settings.statement_timeout_ms {
-            setup.push_str(&format!("SET statement_timeout = {ms};"));
-        }
-        if let Some(schema) = &self.schema {
-            // Checked by open_in_schema.
-            setup.push_str(&format!("SET search_path TO {schema};"));
-        }
-        if generic_plans {
-            setup.push_str(crate::postgres::GENERIC_PLANS);
-        }
+        let setup =
+            crate::postgres::session_setup(&self.settings, self.schema.as_deref(), generic_plans);
         if !setup.is_empty() {
             client.batch_execute(&setup).await.map_err(err)?;
         }

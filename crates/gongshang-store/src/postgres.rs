@@ -129,17 +129,44 @@ fn check_schema_name(schema: &str) -> Result<(), StoreError> {
     }
 }
 
-/// A connection with the settings applied: the driver's URL, and the
-/// statement time limit when one is set.
-fn connect(settings: &PgSettings) -> Result<Client, StoreError> {
+/// What every new connection runs before its first statement, the same for
+/// the pool's connections and the asynchronous ones of `pg_async`: the
+/// statement time limit when one is set, the store's schema (checked by
+/// `open_in_schema`), and generic plans on a partitioned schema.
+pub(crate) fn session_setup(
+    settings: &PgSettings,
+    schema: Option<&str>,
+    generic_plans: bool,
+) -> String {
+    let mut sql = String::new();
+    if let Some(ms) = settings.statement_timeout_ms {
+        sql.push_str(&format!("SET statement_timeout = {ms};"));
+    }
+    if let Some(schema) = schema {
+        sql.push_str(&format!("SET search_path TO {schema};"));
+    }
+    if generic_plans {
+        sql.push_str(GENERIC_PLANS);
+        sql.push(';');
+    }
+    sql
+}
+
+/// A connection with the session set up ([`session_setup`]).
+fn connect_with(settings: &PgSettings, setup: &str) -> Result<Client, StoreError> {
     let mut client =
         Client::connect(&settings.driver_url, NoTls).map_err(|e| backend_err("connecting", &e))?;
-    if let Some(ms) = settings.statement_timeout_ms {
+    if !setup.is_empty() {
         client
-            .batch_execute(&format!("SET statement_timeout = {ms}"))
-            .map_err(|e| backend_err("setting statement_timeout", &e))?;
+            .batch_execute(setup)
+            .map_err(|e| backend_err("opening a connection", &e))?;
     }
     Ok(client)
+}
+
+/// A connection outside any store's schema (opening, dropping a schema).
+fn connect(settings: &PgSettings) -> Result<Client, StoreError> {
+    connect_with(settings, &session_setup(settings, None, false))
 }
 
 impl SqlStore<PostgresBackend> {
@@ -238,21 +265,11 @@ impl PostgresBackend {
     /// A connection of the pool (a new one works in the store's schema).
     fn conn(&self) -> Result<Pooled<'_, Conn>, StoreError> {
         self.pool.get(|| {
-            let mut client = connect(&self.settings)?;
-            if let Some(schema) = &self.schema {
-                // Checked by open_in_schema.
-                client
-                    .batch_execute(&format!("SET search_path TO {schema}"))
-                    .map_err(|e| backend_err("opening a connection", &e))?;
-            }
-            if self
+            let generic = self
                 .generic_plans
-                .load(std::sync::atomic::Ordering::Relaxed)
-            {
-                client
-                    .batch_execute(GENERIC_PLANS)
-                    .map_err(|e| backend_err("opening a connection", &e))?;
-            }
+                .load(std::sync::atomic::Ordering::Relaxed);
+            let setup = session_setup(&self.settings, self.schema.as_deref(), generic);
+            let client = connect_with(&self.settings, &setup)?;
             Ok(Conn::new(client))
         })
     }
