@@ -704,7 +704,7 @@ impl App {
 
     /// The bills in arrears with the late fee each has run up by `as_of`
     /// (工伤保险条例 Art 62(1), 社会保险法 Art 86: 0.05% a day of what is
-    /// outstanding, from the day after the due date; issue 17). A unit's
+    /// outstanding, from the day after the effective due date; issue 17). A unit's
     /// bills only: a worker's own days are bought before they start.
     /// Whether the platform pilot charges the same fee was not verified. A
     /// deferred month's bill (缓缴) runs its fee from the day after its

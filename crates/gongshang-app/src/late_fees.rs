@@ -56,9 +56,10 @@ fn charged(kind: BillKind, status: &BillStatus, payer: Option<PremiumPayer>) -> 
 impl App {
     /// The late fee a payment of `req.amount` received today owes
     /// (Social Insurance Law Art 86; Regulations Art 62(1)): the amount ×
-    /// the daily rate × the days from the day after the due date to the day
-    /// received, rounded once half away from zero; none on or before the
-    /// due date, nor on a bill the law charges no fee on.
+    /// the daily rate × the days from the day after the effective due date
+    /// (`BillStatus::effective_due_date`: the due date, or the repayment day
+    /// of a deferral) to the day received, rounded once half away from zero;
+    /// none on or before that day, nor on a bill the law charges no fee on.
     pub(crate) fn late_fee_of_payment(
         &self,
         req: &PaymentRequest,

@@ -7,7 +7,9 @@
 //!   employee), enlistment or adoption) are imported from a CSV file (read by
 //!   [`gongshang_csv`]) or a request; every row is checked first, nothing is
 //!   stored when one is refused, and a row stored before is already there.
-//! - A matching run reads every periodic benefit of the fund in payment,
+//! - A matching run reads every periodic benefit in payment the fund or the
+//!   unit pays (a unit's grade 5-6 allowance, Regulations Art 36; a
+//!   Guangdong Art 56 difference; an uninsured unit's months, Art 62(2)),
 //!   asks [`gongshang_domain::life_events::decide`] what ends it (a death, a
 //!   remarriage, the 18th birthday read from the resident id, a survivor's
 //!   employment, enlistment or adoption: 劳社部令第18号 Art 4) or changes it (a
@@ -16,7 +18,12 @@
 //!   after recorded as an overpayment (Decree 765 Art 46) with its schedule
 //!   and ledger transaction. A benefit is hit once per rule, so a run again
 //!   does nothing twice; an incremental run reads only the events imported
-//!   since the last run (the ages are read every time).
+//!   since the last run (the ages are read every time). A unit-paid benefit
+//!   ends as the fund's does (as a stop report ends it: DESIGN.md, "Why does
+//!   a stop-benefit report end a benefit the unit pays?"), with nothing
+//!   overpaid by the fund and no Art 35(3) change; the run tells the unit
+//!   paying it (`MatchRunView::unit_notices`), and the unit reads them
+//!   later (`App::benefit_stops_of_unit`).
 //! - Eligibility verification (资格认证, Art 26): by data matching (a sign of
 //!   life in the shared data), by the person, by the employer or a third
 //!   party; the queue lists the benefits in payment not verified within
@@ -26,15 +33,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use gongshang_csv::{Columns, Table};
 use gongshang_domain::coverage::date_in_china;
+use gongshang_domain::ids::CreditCode;
 use gongshang_domain::ids::{IdempotencyKey, ReferenceId, ResidentId};
 use gongshang_domain::ledger;
 use gongshang_domain::life_events::{
     AgeException, BeneficiaryRole, BenefitInPayment, LifeEvent, LifeEventKind, MatchRule, decide,
 };
 use gongshang_domain::month::Month;
-use gongshang_rules::Money;
 use gongshang_rules::recovery::{Recovery, recovery_schedule};
 use gongshang_rules::trace::Trace;
+use gongshang_rules::{Item, Money, Payer};
 use gongshang_store::cases::{LifeEventRow, NewLifeEvent, NewMatchHit, NewMatchRun};
 pub use gongshang_store::cases::{MatchHitRow, MatchRunRow, VerificationDue, VerificationMethod};
 use gongshang_store::recovery::{NewOverpayment, RecoveryMethod};
@@ -131,6 +139,31 @@ pub struct MatchRunView {
     /// The incremental monitoring run after the matching (issue 16), which
     /// may have failed without undoing the run.
     pub monitoring: Option<AfterImportRun>,
+    /// The unit-paid benefits this run ended: each tells its unit to stop
+    /// paying after `last_month`.
+    pub unit_notices: Vec<UnitBenefitStop>,
+}
+
+/// A benefit the unit pays that the shared data ended: what the unit is
+/// told (stop paying it after `last_month`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnitBenefitStop {
+    /// The unit paying it this month (a successor after a division, merger
+    /// or transfer, Regulations Art 43(1)); none: a case without a unit, or
+    /// a division not yet settled.
+    pub unit: Option<CreditCode>,
+    pub case_number: String,
+    pub benefit_id: i64,
+    pub item: Item,
+    pub beneficiary: String,
+    pub rule: MatchRule,
+    /// The day of the event.
+    pub on: Date,
+    /// The last month owed.
+    pub last_month: Option<Month>,
+    pub run_id: i64,
+    /// The article that ends it.
+    pub article: String,
 }
 
 /// The benefits due for verification.
@@ -432,11 +465,14 @@ impl App {
                 .and_then(|r| by_person.get(r))
                 .map(|v| v.iter().collect())
                 .unwrap_or_default();
-            // A sign of life imported since the last run verifies the benefit.
-            if let Some(alive) = events
-                .iter()
-                .filter(|e| e.kind == LifeEventKind::Alive && e.id > last_through)
-                .max_by_key(|e| e.on)
+            let fund_pays = b.benefit.payer == Payer::Fund;
+            // A sign of life imported since the last run verifies the
+            // benefit (the fund's eligibility verification, Art 26).
+            if fund_pays
+                && let Some(alive) = events
+                    .iter()
+                    .filter(|e| e.kind == LifeEventKind::Alive && e.id > last_through)
+                    .max_by_key(|e| e.on)
             {
                 verified.push((
                     b.benefit.id,
@@ -477,12 +513,20 @@ impl App {
             if done.contains(&(b.benefit.id, d.rule)) {
                 continue;
             }
+            // The Art 35(3) difference on a pension start is the fund's
+            // top-up of its own allowance: a unit-paid one is not changed.
+            if !fund_pays && d.new_amount.is_some() {
+                continue;
+            }
             let Some(rid) = rid else { continue };
             let total = d.overpaid_total();
             let source = d
                 .event_id
                 .and_then(|id| events.iter().find(|e| e.id == id))
                 .map_or_else(|| "the resident id".to_owned(), |e| e.source.clone());
+            // The fund's payroll never paid a unit's benefit: nothing is
+            // overpaid by the fund on it.
+            let total = if fund_pays { total } else { Money::ZERO };
             let overpayment = if total > Money::ZERO {
                 let n = self.store.overpayment_count_of_benefit(b.benefit.id)? + 1;
                 let reference = format!("OP-{}-{n}", b.benefit.id);
@@ -559,7 +603,11 @@ impl App {
                 end_reason,
                 new_amount: d.new_amount,
                 overpaid: total,
-                overpaid_months: d.overpaid.len() as u32,
+                overpaid_months: if fund_pays {
+                    d.overpaid.len() as u32
+                } else {
+                    0
+                },
                 overpayment,
             });
         }
@@ -577,6 +625,7 @@ impl App {
             self.now(),
         )?;
         let hits = self.store.match_hits(Some(run.id))?;
+        let unit_notices = self.unit_stops(&hits, today)?;
         // The hits are what benefit_after_life_event reads: the life events
         // imported reach the monitoring through them.
         let monitoring = self.monitor_after_import(&format!("matching run {}", run.id));
@@ -585,7 +634,61 @@ impl App {
             hits,
             verified: verified_count,
             monitoring,
+            unit_notices,
         })
+    }
+
+    /// The hits among `hits` on benefits a unit pays, each with the unit
+    /// paying it in `today`'s month.
+    fn unit_stops(
+        &self,
+        hits: &[MatchHitRow],
+        today: Date,
+    ) -> Result<Vec<UnitBenefitStop>, AppError> {
+        let mut out = Vec::new();
+        for h in hits {
+            let Some(benefit) = self.store.periodic_benefit(h.benefit_id)? else {
+                continue;
+            };
+            if benefit.payer != Payer::Employer {
+                continue;
+            }
+            let unit = match self.store.case_by_id(h.case_id)? {
+                Some(row) => self.employer_in_month(&row, Month::of(today))?,
+                None => None,
+            };
+            out.push(UnitBenefitStop {
+                unit,
+                case_number: h.case_number.clone(),
+                benefit_id: h.benefit_id,
+                item: h.item,
+                beneficiary: h.beneficiary.clone(),
+                rule: h.rule,
+                on: h.on,
+                last_month: h.last_month,
+                run_id: h.run_id,
+                article: h.article.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The benefits `unit` pays that the shared-data matching ended, the
+    /// oldest first (agency staff, or the unit itself): what it is told to
+    /// stop paying.
+    pub fn benefit_stops_of_unit(
+        &self,
+        actor: &Actor,
+        unit: &CreditCode,
+    ) -> Result<Vec<UnitBenefitStop>, AppError> {
+        actor.authorize(Action::ReadBills)?;
+        actor.require_reach(actor.reaches_unit(Some(unit)), "unit", unit.as_str())?;
+        let hits = self.store.match_hits(None)?;
+        Ok(self
+            .unit_stops(&hits, self.today())?
+            .into_iter()
+            .filter(|s| s.unit.as_ref() == Some(unit))
+            .collect())
     }
 
     /// The matching runs, oldest first.

@@ -345,8 +345,9 @@ impl App {
     /// [`App::stored_population`] once authorized. Schemes and regions are
     /// resolved once each, not once per record.
     /// The claim experience of the three years before `on` (accident days
-    /// `[on - 3 years, on)`), as the stored enrolments and cases show it
-    /// (issue 14; `gongshang_sim::experience`).
+    /// `[on - 3 years, on)`), as the stored enrolments and cases show it,
+    /// with the claims incurred but not reported by `on` added
+    /// (`Observed::add_ibnr`) (issue 14; `gongshang_sim::experience`).
     pub fn claim_experience(
         &self,
         actor: &Actor,
@@ -462,7 +463,11 @@ impl App {
                 })
             })
             .collect();
-        Ok(Observed::count(from, on, &enrolled, &claims))
+        let mut observed = Observed::count(from, on, &enrolled, &claims);
+        // The claims incurred but not reported by `on` (the chain ladder
+        // the fund statement values): the recent months' cases not filed yet.
+        observed.add_ibnr(&self.ibnr_on(on)?);
+        Ok(observed)
     }
 
     fn population_on(

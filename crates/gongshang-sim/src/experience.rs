@@ -11,6 +11,15 @@
 //!   approved award pays the one-time death benefit. A case still waiting for
 //!   its conclusion counts as nothing yet, so the most recent months read low
 //!   (no allowance for claims incurred but not concluded).
+//! - Claims incurred but not reported (IBNR, [`Observed::add_ibnr`]): the
+//!   chain ladder's expected count of cases not filed yet ([`crate::ibnr`],
+//!   the development factors the fund statement values), turned into claims
+//!   ending in a grade or death at the scheme's own ratio of such claims to
+//!   its cases reported in the triangle, and spread over the scheme's
+//!   classes by its claims; the incidence of a class is then (claims + IBNR)
+//!   / insured-years, the credibility still counted on the claims observed
+//!   (an estimate adds no evidence), and the label says how much was added.
+//!   A scheme with no claim ending in a grade or death adds none.
 //! - Credibility: `Z = min(1, sqrt(n / 1082))` with `n` the claims observed
 //!   (1082 claims for the observed frequency to lie within 5% of the true one
 //!   with probability 90%, the classical standard); the assumption becomes
@@ -83,6 +92,11 @@ pub struct Observed {
     pub claims: [[u64; 11]; 8],
     /// The same by scheme id.
     pub by_scheme: BTreeMap<String, SchemeObserved>,
+    /// Claims incurred but not reported by class 1-8, thousandths of a
+    /// claim ([`Observed::add_ibnr`]; none until added).
+    pub ibnr_milli: [i64; 8],
+    /// What the IBNR added, per scheme, in words.
+    pub ibnr_notes: Vec<String>,
 }
 
 /// What was observed of one scheme, by class.
@@ -92,6 +106,8 @@ pub struct SchemeObserved {
     pub days: [u128; 8],
     /// Claims by class 1-8 and outcome (grades 1-10, then death).
     pub claims: [[u64; 11]; 8],
+    /// Claims incurred but not reported by class 1-8, thousandths.
+    pub ibnr_milli: [i64; 8],
 }
 
 /// The key of outcome slot `k` (0-9: `grade_1`-`grade_10`, 10: `death`).
@@ -136,6 +152,10 @@ pub struct IncidenceByGrade {
     pub cells: Vec<IncidenceCell>,
     /// What was left to the assumptions, and why (a reform file sets it).
     pub not_estimated: Vec<String>,
+    /// The claims incurred but not reported added to the observed counts
+    /// (a cell's `observed_ppb` includes its share), per scheme, in words.
+    #[serde(default)]
+    pub ibnr: Vec<String>,
 }
 
 /// The rule of [`Observed::by_grade`], in words.
@@ -214,6 +234,59 @@ impl Observed {
             days,
             claims: counted,
             by_scheme,
+            ibnr_milli: [0; 8],
+            ibnr_notes: Vec::new(),
+        }
+    }
+
+    /// Adds the claims incurred but not reported (the module's doc) of
+    /// each scheme's chain-ladder estimate: `IBNR cases × the scheme's
+    /// claims ending in a grade or death ÷ its cases reported in the
+    /// triangle`, rounded once to the thousandth, spread over its classes
+    /// by its claims (each share rounded, the last class taking the rest).
+    pub fn add_ibnr(&mut self, estimates: &[crate::ibnr::IbnrEstimate]) {
+        for e in estimates {
+            let Some(so) = self.by_scheme.get_mut(&e.scheme) else {
+                continue;
+            };
+            let n_scheme: u64 = so.claims.iter().flatten().sum();
+            if e.ibnr_milli <= 0 || e.reported == 0 || n_scheme == 0 {
+                continue;
+            }
+            let total = div_round(
+                u128::try_from(e.ibnr_milli).unwrap_or(0) * u128::from(n_scheme),
+                u128::from(e.reported),
+            );
+            if total == 0 {
+                continue;
+            }
+            let by_class: Vec<u64> = so.claims.iter().map(|c| c.iter().sum()).collect();
+            let last = by_class.iter().rposition(|&n| n > 0).unwrap_or(0);
+            let mut left = total;
+            for (c, &n) in by_class.iter().enumerate() {
+                if n == 0 {
+                    continue;
+                }
+                let share = if c == last {
+                    left
+                } else {
+                    div_round(
+                        u128::try_from(total).unwrap_or(0) * u128::from(n),
+                        u128::from(n_scheme),
+                    )
+                };
+                left -= share;
+                so.ibnr_milli[c] += share;
+                self.ibnr_milli[c] += share;
+            }
+            self.ibnr_notes.push(format!(
+                "{}: {} claims incurred but not reported added (IBNR: {} cases by the chain ladder valued at {} × {n_scheme} claims ending in a grade or death of {} cases reported)",
+                e.scheme,
+                crate::ibnr::claims_text(total),
+                crate::ibnr::claims_text(e.ibnr_milli),
+                e.valued_at,
+                e.reported,
+            ));
         }
     }
 
@@ -231,6 +304,7 @@ impl Observed {
         let mut out = IncidenceByGrade {
             window: format!("{} – {}", self.from, self.to.yesterday().unwrap_or(self.to)),
             rule: BY_GRADE_RULE.to_owned(),
+            ibnr: self.ibnr_notes.clone(),
             ..IncidenceByGrade::default()
         };
         if (0..11).any(|k| file_set(&format!("outcome.{}", outcome_name(k)))) {
@@ -268,9 +342,24 @@ impl Observed {
                     continue;
                 }
                 let class_incidence = blended.get(&key);
+                let n_class: u64 = so.claims[c].iter().sum();
                 for k in 0..11 {
                     let n = so.claims[c][k];
-                    let observed = div_round(u128::from(n) * 365 * 1_000_000_000, so.days[c]);
+                    // The class's IBNR, shared as its claims are.
+                    let ibnr = if n_class == 0 {
+                        0
+                    } else {
+                        div_round(
+                            u128::try_from(so.ibnr_milli[c]).unwrap_or(0) * u128::from(n),
+                            u128::from(n_class),
+                        )
+                    };
+                    let observed = div_round(
+                        (u128::from(n) * 1000 + u128::try_from(ibnr).unwrap_or(0))
+                            * 365
+                            * 1_000_000,
+                        so.days[c],
+                    );
                     let fallback = div_round(
                         u128::try_from(i128::from(class_incidence) * i128::from(scheme_mix[k]))
                             .unwrap_or(0),
@@ -311,18 +400,31 @@ impl Observed {
                 continue;
             }
             let n = self.claims_of(c);
-            // observed = n / (days / 365) in ppm = n × 365 × 10^6 / days
-            let observed = div_round(u128::from(n) * 365 * 1_000_000, self.days[c]);
+            let ibnr = self.ibnr_milli[c];
+            // observed = (n + IBNR) / (days / 365) in ppm = (n × 1000 +
+            // IBNR in thousandths) × 365 × 10^3 / days
+            let observed = div_round(
+                (u128::from(n) * 1000 + u128::try_from(ibnr).unwrap_or(0)) * 365 * 1000,
+                self.days[c],
+            );
             let z = credibility_ppm(n);
             let default = base.get(&key);
             let value = blend(z, observed, default);
+            let added = if ibnr > 0 {
+                format!(
+                    " plus {} incurred but not reported (IBNR, chain ladder)",
+                    crate::ibnr::claims_text(ibnr)
+                )
+            } else {
+                String::new()
+            };
             out.items.insert(
                 key.clone(),
                 Assumption {
                     key,
                     value_ppm: value,
                     label: format!(
-                        "estimated from the stored cases: {n} claims ending in a grade or death, accidents {window}, over {} insured-years of class {} (observed {}), credibility {} against the default {}",
+                        "estimated from the stored cases: {n} claims ending in a grade or death{added}, accidents {window}, over {} insured-years of class {} (observed {}), credibility {} against the default {}",
                         years_text(self.days[c]),
                         c + 1,
                         crate::percent_text(observed),
@@ -644,5 +746,117 @@ mod tests {
         let o = Observed::count(from, to, &[], &[]);
         let base = Assumptions::default();
         assert_eq!(o.blend(&base, &|_: &str| false), base);
+    }
+    /// Cases reported with a lag (issue 14): in each accident quarter of
+    /// 2023Q1-2025Q4 one case is filed the day of its accident and one 100
+    /// days later, in the next quarter. Valued on 2026-01-01 (at
+    /// 2025-12-31) 2025Q4's second case is not filed yet: the chain ladder
+    /// develops quarter 0 by 22 / 11 = 2 and later quarters by 1, so
+    /// 2025Q4's one case reported becomes 2, an IBNR of 1.000 case of 23
+    /// reported. The scheme's 10 claims ending in a grade (8 of class 3, 2
+    /// of class 1) over those 23 cases make it 1000 × 10 / 23 = 434.78 →
+    /// 435 thousandths of a claim: class 1 takes 435 × 2 / 10 = 87, class 3
+    /// the rest, 348. Over 1000 insured a class through 2023-2025 (1096
+    /// days each, 1,096,000 insured-days): class 3 observes (8000 + 348) ×
+    /// 365 × 1000 / 1,096,000 = 2780.1 → 2780 ppm (2664 without the IBNR),
+    /// Z(8) = 85,986, blended against 0.4%: (85,986 × 2780 + 914,014 ×
+    /// 4000) / 10^6 = 3895.1 → 3895 ppm (3885 without); class 1: (2000 +
+    /// 87) × 365,000 / 1,096,000 = 695.0 → 695, Z(2) = 42,993, against
+    /// 0.2%: 1944 (1943 without). The labels say what was added.
+    #[test]
+    fn the_ibnr_of_cases_reported_with_a_lag_adds_to_the_recent_incidence() {
+        use crate::ibnr::{Reported, TRIANGLE_QUARTERS, chain_ladder};
+        let (from, to) = window();
+        let mut reported = Vec::new();
+        for year in 2023..=2025 {
+            for month in [1, 4, 7, 10] {
+                let accident = date(year, month, 15);
+                for lag in [0, 100] {
+                    reported.push(Reported {
+                        scheme: "s".into(),
+                        accident,
+                        filed: accident.checked_add(jiff::Span::new().days(lag)).unwrap(),
+                    });
+                }
+            }
+        }
+        let estimates = chain_ladder(&reported, to, TRIANGLE_QUARTERS);
+        let e = &estimates[0];
+        assert_eq!(
+            (e.reported, e.ibnr_milli, e.not_counted),
+            (23, 1000, 1),
+            "{e:?}"
+        );
+        let enrolled: Vec<Enrolled> = [1, 3]
+            .map(|class| Enrolled {
+                scheme: "s".into(),
+                class,
+                start: from,
+                end: None,
+                count: 1000,
+            })
+            .to_vec();
+        let mut claims = vec![
+            Claim {
+                scheme: "s".into(),
+                class: 3,
+                outcome: Outcome::Grade(9),
+            };
+            8
+        ];
+        claims.extend(vec![
+            Claim {
+                scheme: "s".into(),
+                class: 1,
+                outcome: Outcome::Grade(9),
+            };
+            2
+        ]);
+        let before = Observed::count(from, to, &enrolled, &claims);
+        let mut observed = before.clone();
+        observed.add_ibnr(&estimates);
+        assert_eq!(observed.ibnr_milli[0], 87);
+        assert_eq!(observed.ibnr_milli[2], 348);
+        assert_eq!(observed.by_scheme["s"].ibnr_milli[2], 348);
+        // The claims counted stay the ones observed.
+        assert_eq!(observed.claims, before.claims);
+        let base = Assumptions::default();
+        let no_file = |_: &str| false;
+        let (without, with) = (
+            before.blend(&base, &no_file),
+            observed.blend(&base, &no_file),
+        );
+        assert_eq!(
+            (
+                without.get("incidence.class_3"),
+                with.get("incidence.class_3"),
+                without.get("incidence.class_1"),
+                with.get("incidence.class_1"),
+            ),
+            (3885, 3895, 1943, 1944)
+        );
+        let label = &with.items["incidence.class_3"].label;
+        assert!(
+            label.contains("plus 0.3 incurred but not reported (IBNR, chain ladder)"),
+            "{label}"
+        );
+        assert!(!without.items["incidence.class_3"].label.contains("IBNR"));
+        // By grade: the class 3 × grade 9 cell observes the class's IBNR too.
+        let cell = |o: &Observed| {
+            o.by_grade(&o.blend(&base, &no_file), &no_file)
+                .cells
+                .into_iter()
+                .find(|c| c.class == 3 && c.outcome == "grade_9")
+                .unwrap()
+                .observed_ppb
+        };
+        assert_eq!((cell(&before), cell(&observed)), (2_664_234, 2_780_128));
+        let t = observed.by_grade(&with, &no_file);
+        assert_eq!(t.ibnr.len(), 1);
+        assert!(
+            t.ibnr[0].contains("0.4 claims incurred but not reported"),
+            "{}",
+            t.ibnr[0]
+        );
     }
 }

@@ -26,7 +26,8 @@ pub struct NewLateFeeAssessment {
     /// What the payment settled (the base of the fee).
     pub settled: Money,
     pub amount: Money,
-    /// Days from the day after the due date to the day received.
+    /// Days from the day after the effective due date (the due date, or the
+    /// repayment day of a deferral) to the day received.
     pub days: i64,
     pub daily_rate: Rate,
     pub due_date: Date,

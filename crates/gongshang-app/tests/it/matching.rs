@@ -573,3 +573,140 @@ fn order18_art4_2_art4_4_shared_data_employment_and_adoption_end_survivors_pensi
         assert_eq!(app.match_hits(&ACTOR, None).unwrap().len(), 2);
     });
 }
+
+/// Regulations Art 36 with Decree 765 Arts 9 and 26 (DESIGN.md, "Why does a
+/// stop-benefit report end a benefit the unit pays?"): a grade 5 worker
+/// whose unit arranged no work draws the unit's monthly allowance (payer:
+/// the employer). Public security reports his death on 2026-03-14: the
+/// matching run ends the unit's allowance with 2026-03 as it ends the
+/// fund's, with nothing overpaid by the fund (its payroll never paid it),
+/// and tells the unit, which reads the stop on its own list; a pension
+/// start reported for him before changes nothing on a unit's allowance
+/// (the Art 35(3) difference is the fund's), and a second run does
+/// nothing twice.
+#[test]
+fn decree765_art9_shared_data_death_ends_a_unit_paid_allowance_and_tells_the_unit() {
+    use gongshang_app::accounts::{Actor, Role, Scope};
+    use gongshang_domain::appraisal;
+
+    use super::cases::appr;
+    each_backend(|app, _| {
+        let number = recognised(app, 1);
+        appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+        appr(
+            app,
+            &number,
+            appraisal::Command::Conclude {
+                grade: Some(5),
+                nursing: None,
+            },
+            date(2025, 10, 15),
+        );
+        let facts = serde_json::json!({"own_wage": "8500.00", "suspension_months": 6, "job_arranged": false});
+        let award = app
+            .compute_award(&MAKER, &number, &award_request(facts, "initial"))
+            .unwrap();
+        let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+        let allowance = view
+            .benefits
+            .iter()
+            .find(|b| b.item == Item::MonthlyDisabilityAllowance)
+            .expect("the grade 5 allowance")
+            .clone();
+        assert_eq!(allowance.payer, Payer::Employer);
+        assert_eq!(allowance.end_month, None);
+        let case = app.case_view(&ACTOR, &number).unwrap().row;
+        let unit = case.unit.expect("the case's unit");
+
+        // A pension start alone: the unit's allowance is not the fund's to top up.
+        let pension = format!(
+            "resident_id,kind,event_date,source,pension_monthly\n\
+             {},pension_start,2026-01-01,pension agency,3000.00\n",
+            case.person
+        );
+        let table = gongshang_csv::read_table(pension.as_bytes(), LIFE_EVENT_COLUMNS).unwrap();
+        assert!(app.import_life_event_table(&ACTOR, &table).unwrap().stored);
+        let run = app
+            .run_matching(&ACTOR, MatchMode::Full, MatchRecovery::Refund)
+            .unwrap();
+        assert!(run.hits.is_empty(), "{:?}", run.hits);
+        assert!(run.unit_notices.is_empty());
+
+        let death = format!(
+            "resident_id,kind,event_date,source,pension_monthly\n\
+             {},death,2026-03-14,public security,\n",
+            case.person
+        );
+        let table = gongshang_csv::read_table(death.as_bytes(), LIFE_EVENT_COLUMNS).unwrap();
+        assert!(app.import_life_event_table(&ACTOR, &table).unwrap().stored);
+        let run = app
+            .run_matching(&ACTOR, MatchMode::Incremental, MatchRecovery::Refund)
+            .unwrap();
+        let hits: Vec<Hit> = run
+            .hits
+            .iter()
+            .map(|h| {
+                (
+                    h.benefit_id,
+                    h.rule,
+                    h.last_month.map(|m| m.to_string()),
+                    h.new_amount,
+                    h.overpaid,
+                    h.overpaid_months,
+                )
+            })
+            .collect();
+        assert_eq!(
+            hits,
+            [(
+                allowance.id,
+                MatchRule::Death,
+                Some("2026-03".to_owned()),
+                None,
+                Money::ZERO,
+                0
+            )]
+        );
+        assert_eq!(run.hits[0].overpayment_id, None);
+        let benefit = app.store().periodic_benefit(allowance.id).unwrap().unwrap();
+        assert_eq!(benefit.end_month, Some(month("2026-03")));
+        assert_eq!(benefit.end_reason.as_deref(), Some("death"));
+
+        let told: Vec<_> = run
+            .unit_notices
+            .iter()
+            .map(|n| (n.unit, n.benefit_id, n.rule, n.last_month))
+            .collect();
+        assert_eq!(
+            told,
+            [(
+                Some(unit),
+                allowance.id,
+                MatchRule::Death,
+                Some(month("2026-03"))
+            )]
+        );
+        let unit_user = Actor {
+            login: "unit-1".into(),
+            role: Role::Unit,
+            scope: Scope::Unit {
+                unit,
+                platform: None,
+            },
+        };
+        assert_eq!(
+            app.benefit_stops_of_unit(&unit_user, &unit).unwrap(),
+            run.unit_notices
+        );
+        let other_unit = super::cases::employee(app, 2).0;
+        let e = app
+            .benefit_stops_of_unit(&unit_user, &other_unit)
+            .unwrap_err();
+        assert_eq!(e.code(), "not_found", "{e}");
+
+        let again = app
+            .run_matching(&ACTOR, MatchMode::Full, MatchRecovery::Refund)
+            .unwrap();
+        assert!(again.hits.is_empty(), "{:?}", again.hits);
+    });
+}

@@ -154,7 +154,9 @@ pub struct BillStatusView {
     pub paid_fen: i64,
     pub outstanding_fen: i64,
     /// In the arrears list: the late fee run up by `as_of` (0.05% a day after
-    /// the due date; 工伤保险条例 Art 62(1), 社会保险法 Art 86).
+    /// the effective due date, `effective_due_date`: the due date, or
+    /// `deferred_to` under a deferral; 工伤保险条例 Art 62(1), 社会保险法
+    /// Art 86).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_fee_fen: Option<i64>,
     /// monthly, daily or orders (absent where unknown).

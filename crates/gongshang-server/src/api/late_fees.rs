@@ -32,7 +32,8 @@ pub struct LateFeeAssessmentView {
     /// What the late payment settled (the base of the fee).
     pub settled_fen: i64,
     pub late_fee_fen: i64,
-    /// From the day after the due date to the day received.
+    /// From the day after the effective due date (the due date, or the
+    /// repayment day of a deferral in force) to the day received.
     pub days: i64,
     pub daily_rate: String,
     pub assessed_on: String,

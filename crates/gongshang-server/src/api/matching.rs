@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gongshang_app::matching::{
     LifeEventInput, MatchHitRow, MatchMode, MatchRecovery, MatchRunRow, MatchRunView,
+    UnitBenefitStop,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::orders::AfterImportView;
-use super::registry::parse_date;
+use super::registry::{parse_credit, parse_date};
 use super::{ApiJson, ApiQuery, json, json_sized};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(suspend_unverified))
         .routes(routes!(record_beneficiary))
         .routes(routes!(record_verification))
+        .routes(routes!(unit_benefit_stops))
 }
 
 /// One life event another body reported.
@@ -236,6 +238,50 @@ pub struct MatchRunResult {
     /// order import says it; absent when none ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<AfterImportView>,
+    /// The hits on benefits a unit pays, each naming the unit to stop
+    /// paying it.
+    #[serde(default)]
+    pub unit_notices: Vec<UnitBenefitStopView>,
+}
+
+/// A benefit a unit pays that the shared data ended: the unit is to stop
+/// paying it after `last_month`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct UnitBenefitStopView {
+    /// The unit paying it this month (a successor after a division, merger
+    /// or transfer); absent: a case without a unit, or a division not yet
+    /// settled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    pub case_number: String,
+    pub benefit_id: i64,
+    pub item: String,
+    pub beneficiary: String,
+    /// What ended it: `death`, `remarriage`, `dependant_turns_18`, ... (as a hit says).
+    pub rule: String,
+    /// YYYY-MM-DD: the day of the event.
+    pub on: String,
+    /// YYYY-MM: the last month owed.
+    pub last_month: Option<String>,
+    pub run_id: i64,
+    pub article: String,
+}
+
+impl From<&UnitBenefitStop> for UnitBenefitStopView {
+    fn from(s: &UnitBenefitStop) -> Self {
+        UnitBenefitStopView {
+            unit: s.unit.map(|u| u.as_str().to_owned()),
+            case_number: s.case_number.clone(),
+            benefit_id: s.benefit_id,
+            item: super::wire(&s.item),
+            beneficiary: s.beneficiary.clone(),
+            rule: s.rule.as_str().to_owned(),
+            on: s.on.to_string(),
+            last_month: s.last_month.map(|m| m.to_string()),
+            run_id: s.run_id,
+            article: s.article.clone(),
+        }
+    }
 }
 
 impl From<&MatchRunView> for MatchRunResult {
@@ -245,12 +291,36 @@ impl From<&MatchRunView> for MatchRunResult {
             hits: v.hits.iter().map(MatchHitView::from).collect(),
             verified: v.verified,
             monitoring: v.monitoring.as_ref().map(AfterImportView::from),
+            unit_notices: v
+                .unit_notices
+                .iter()
+                .map(UnitBenefitStopView::from)
+                .collect(),
         }
     }
 }
 
+/// The benefits a unit pays that the shared-data matching ended (agency
+/// staff, or the unit itself): what it is to stop paying, the oldest first.
+#[utoipa::path(get, path = "/units/{credit_code}/benefit-stops", tag = "matching",
+    params(("credit_code" = String, Path, description = "the unit")),
+    responses((status = 200, body = Vec<UnitBenefitStopView>), (status = "4XX", body = Problem)))]
+pub async fn unit_benefit_stops(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> ApiResult<Response> {
+    let unit = parse_credit("credit_code", &code)?;
+    let actor = user.actor();
+    let stops = state
+        .run_read(move |app| app.benefit_stops_of_unit(&actor, &unit))
+        .await?;
+    let views: Vec<UnitBenefitStopView> = stops.iter().map(UnitBenefitStopView::from).collect();
+    Ok(json(StatusCode::OK, &views))
+}
+
 /// Run the matching (agency clerks; Decree 765 Arts 9, 26): every periodic
-/// benefit of the fund in payment against the life events and the ages read
+/// benefit in payment, the fund's and the unit's, against the life events and the ages read
 /// from the resident ids. Each hit ends its benefit (a pension start leaves
 /// the Art 35(3) difference) and records the months paid after as an
 /// overpayment. Running it again does nothing twice.

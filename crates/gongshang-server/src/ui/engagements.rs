@@ -751,8 +751,8 @@ pub fn late_fee_section(
         section #late-fees {
             h2 { (ctx.t("滞纳金", "Late fees")) }
             p.muted { (ctx.t(
-                "逾期缴纳的账单，按每笔缴费的金额自缴费期限届满次日起至缴纳之日按日加收万分之五的滞纳金（《社会保险法》第八十六条，《工伤保险条例》第六十二条第一款）。",
-                "A bill paid after its due date owes a late fee of 0.05% a day on each payment's amount, from the day after the due date to the day paid (Social Insurance Law Art 86; Regulations Art 62(1))."
+                "逾期缴纳的账单，按每笔缴费的金额自缴费期限（批准缓缴的，为缓缴期满补缴之日）届满次日起至缴纳之日按日加收万分之五的滞纳金（《社会保险法》第八十六条，《工伤保险条例》第六十二条第一款）。",
+                "A bill paid after its due date (or, under an approved deferral, its repayment day) owes a late fee of 0.05% a day on each payment's amount, from the day after that day to the day paid (Social Insurance Law Art 86; Regulations Art 62(1))."
             )) }
             div.table-wrap { table #late-fee-table {
                 thead { tr {

@@ -420,7 +420,7 @@ fn jobs_section(ctx: &Ctx, jobs: &[SimulationJobRow]) -> Markup {
                                 } }
                                 td { (population_text(ctx, j)) }
                                 td.job-status { (status_text(ctx, j.status)) }
-                                td { progress max=(j.total) value=(j.done) { (j.done) "/" (j.total) } " " (stage_text(ctx, &j.stage)) }
+                                td { (progress_text(ctx, j)) }
                                 td { (actor_words(ctx, &j.requested_by)) br; span.muted { (when(j.requested_at)) } }
                             }
                         }
@@ -428,6 +428,16 @@ fn jobs_section(ctx: &Ctx, jobs: &[SimulationJobRow]) -> Markup {
                 } }
             }
         }
+    }
+}
+
+/// A job's progress: the bar (its fallback content left empty, so that a
+/// browser without `<progress>` and a screen reader do not read the fraction
+/// twice), then done/total once, then the stage.
+fn progress_text(ctx: &Ctx, j: &SimulationJobRow) -> Markup {
+    html! {
+        progress max=(j.total) value=(j.done) aria-hidden="true" {}
+        " " (j.done) "/" (j.total) " " (stage_text(ctx, &j.stage))
     }
 }
 
@@ -642,7 +652,7 @@ fn job_body(ctx: &Ctx, job: &SimulationJob, others: &[SimulationJobRow]) -> Mark
             dl.job {
                 dt { (ctx.t("状态", "Status")) } dd.job-status { (status_text(ctx, j.status)) }
                 dt { (ctx.t("进度", "Progress")) }
-                dd { progress max=(j.total) value=(j.done) { (j.done) "/" (j.total) } " " (j.done) "/" (j.total) " " (stage_text(ctx, &j.stage)) }
+                dd { (progress_text(ctx, j)) }
                 dt { (ctx.t("方案", "Scenario")) }
                 dd { @match &j.scenario {
                     Some((name, version)) => { a href=(format!("/fund/scenarios/{}", urlencoding(name))) { (name) } (ctx.t(" 第 ", " version ")) (version) (ctx.t(" 版", "")) },

@@ -253,6 +253,39 @@ fn regs_art43_1_the_api_moves_a_merged_unit_s_enrolments_to_its_successor() {
         assert!(!moved["moved"].as_array().unwrap().is_empty(), "{moved}");
         assert_eq!(moved["moved"][0]["last_day"], "2025-05-31");
         assert_eq!(moved["moved"][0]["start"], "2025-06-01");
+        // The coverage lookup (on PostgreSQL the asynchronous read, which
+        // hands the succession's first day to the blocking path) answers as
+        // every other surface does: covered by A on the eve and by B from
+        // the merger's day, with no enrolment day between.
+        let cover = |day: &str| {
+            let r = s.send(
+                req(
+                    "GET",
+                    format!(
+                        "/api/v1/coverage?resident_id={}&at={day}",
+                        f.person_1.as_str()
+                    ),
+                )
+                .bearer(clerk),
+            );
+            assert_eq!(r.status, 200, "{}", r.body);
+            let v = r.json();
+            let units: Vec<String> = v["covers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|c| c["unit"].as_str().map(str::to_owned))
+                .collect();
+            (v["reason"].as_str().unwrap().to_owned(), units)
+        };
+        assert_eq!(
+            cover("2025-05-31"),
+            ("covered".to_owned(), vec![a.to_owned()])
+        );
+        assert_eq!(
+            cover("2025-06-01"),
+            ("covered".to_owned(), vec![b.to_owned()])
+        );
         let r = s.send(req("POST", &transfer).bearer(clerk).json(&json!({})));
         assert_eq!(r.status, 409, "{}", r.body);
     });

@@ -74,6 +74,19 @@ fn decree765_art9_the_api_imports_life_events_and_runs_the_matching() {
         );
         assert_eq!(r.status, 201, "{}", r.body);
         assert_eq!(r.json()["run"]["events_through"], 2);
+        // No benefit a unit pays was ended: nothing to tell a unit, and a
+        // unit reads its own list only (the rule is the app's test
+        // `decree765_art9_shared_data_death_ends_a_unit_paid_allowance_and_tells_the_unit`).
+        assert_eq!(r.json()["unit_notices"], json!([]), "{}", r.body);
+        let (unit_a, unit_b) = (s.fixture.unit_a.as_str(), s.fixture.unit_b.as_str());
+        let own = s.send(
+            req("GET", format!("/api/v1/units/{unit_a}/benefit-stops")).bearer(s.token("unit_a")),
+        );
+        assert_eq!((own.status, own.json()), (200, json!([])), "{}", own.body);
+        let other = s.send(
+            req("GET", format!("/api/v1/units/{unit_b}/benefit-stops")).bearer(s.token("unit_a")),
+        );
+        assert_eq!(other.status, 404, "{}", other.body);
         let runs = s.send(req("GET", "/api/v1/matching/runs").bearer(reviewer));
         assert_eq!(runs.status, 200, "{}", runs.body);
         assert_eq!(runs.json().as_array().unwrap().len(), 1);

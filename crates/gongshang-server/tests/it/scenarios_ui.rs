@@ -21,6 +21,23 @@ fn finished_job_page(s: &Session, path: &str) -> String {
     panic!("{path} did not finish");
 }
 
+/// The job page's progress entry: from its term to the end of its `<dd>`.
+fn progress_line(page: &str) -> &str {
+    let at = page.find("进度</dt>").expect("the progress term");
+    let end = at + page[at..].find("</dd>").expect("the progress entry ends");
+    &page[at..end]
+}
+
+/// "done/total" as the progress bar's attributes give them.
+fn job_fraction(page: &str) -> String {
+    let line = progress_line(page);
+    let attr = |name: &str| {
+        let at = line.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        line[at..at + line[at..].find('"').expect("the value ends")].to_owned()
+    };
+    format!("{}/{}", attr("value"), attr("max"))
+}
+
 #[test]
 fn the_analyst_saves_a_scenario_runs_it_as_a_job_and_reads_the_result() {
     let s = sign_in("analyst");
@@ -160,6 +177,17 @@ fn the_analyst_saves_a_scenario_runs_it_as_a_job_and_reads_the_result() {
     ] {
         assert!(done.contains(text), "the job's page shows {text}: {done}");
     }
+    // The progress line says done/total once (the bar's fallback used to
+    // repeat it).
+    let progress = progress_line(&done);
+    let fraction = job_fraction(&done);
+    assert_eq!(
+        progress.matches(&fraction).count(),
+        1,
+        "{fraction} once in the progress line: {progress}"
+    );
+    let list = get("/fund/scenarios", &s);
+    assert!(list.body.contains(&fraction), "the list shows {fraction}");
     let csv = get(&format!("{job}?format=csv"), &s);
     assert_eq!(csv.status, 200);
     assert!(csv.body.contains("scenario,year,insured"), "{}", csv.body);

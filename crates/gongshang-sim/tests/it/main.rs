@@ -144,6 +144,7 @@ fn incidence_by_grade_sets_the_incidence_and_outcome_mix_of_its_scheme_and_class
         window: "2023-01-01 – 2025-12-31".into(),
         rule: "test".into(),
         not_estimated: Vec::new(),
+        ibnr: Vec::new(),
         cells: (0..11)
             .map(|k| IncidenceCell {
                 scheme: "national.employees".into(),

@@ -35,7 +35,7 @@ pub struct LifeEventRow {
     pub imported_by: String,
 }
 
-/// A periodic benefit of the fund with what the matching reads about it.
+/// A periodic benefit (the fund's or the unit's) with what the matching reads about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BenefitToMatch {
     pub benefit: PeriodicBenefitRow,
@@ -209,9 +209,10 @@ pub trait MatchingStore {
         actor: &str,
         at: Timestamp,
     ) -> Result<(), StoreError>;
-    /// The fund's disability allowances, living care and survivors' pensions
-    /// not ended (or whose end is only the one set ahead at 18), with their
-    /// beneficiary and payroll lines.
+    /// The disability allowances, living care and survivors' pensions the
+    /// fund or the unit pays, not ended (or whose end is only the one set
+    /// ahead at 18), with their beneficiary and payroll lines (none for a
+    /// unit's: the payroll pays the fund's only).
     fn benefits_to_match(&self) -> Result<Vec<BenefitToMatch>, StoreError>;
     /// Writes a run: each hit ends (whatever months were paid after: the
     /// overpayment records them) or changes its benefit, records its
@@ -482,7 +483,7 @@ impl<B: Backend> MatchingStore for SqlStore<B> {
         self.backend.read(|db| {
             let sql = format!(
                 "SELECT {BENEFIT_COLUMNS} FROM periodic_benefits \
-                 WHERE payer = 'fund' AND item IN {MATCHED_ITEMS} \
+                 WHERE payer IN ('fund', 'employer') AND item IN {MATCHED_ITEMS} \
                  AND (end_reason IS NULL OR end_reason = 'dependant_turns_18') ORDER BY id"
             );
             let rows = db.rows("reading benefits to match", &sql, &[])?;
