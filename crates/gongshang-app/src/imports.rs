@@ -910,10 +910,22 @@ impl App {
             if let Some(stored) = self.store.bill_by_reference(&reference)? {
                 // Declared before: the same lines are already there;
                 // others would be a supplementary declaration.
+                // Whose each line is: the unit's enrolments in one read
+                // (one read a line took a round trip each on PostgreSQL).
                 let mut stored_lines: HashMap<ResidentId, Money> = HashMap::new();
+                let enrolled: HashMap<i64, ResidentId> = self
+                    .store
+                    .enrollments_of_unit(&unit, Some(&scheme_id))?
+                    .into_iter()
+                    .map(|e| (e.id, e.person))
+                    .collect();
                 for d in self.store.declarations_of_bill(stored.status.bill_id)? {
-                    if let Some(e) = self.store.enrollment(d.enrollment_id)? {
-                        stored_lines.insert(e.person, d.declared_wage);
+                    let person = match enrolled.get(&d.enrollment_id) {
+                        Some(p) => Some(*p),
+                        None => self.store.enrollment(d.enrollment_id)?.map(|e| e.person),
+                    };
+                    if let Some(person) = person {
+                        stored_lines.insert(person, d.declared_wage);
                     }
                 }
                 for (r, person, wage) in &rows {

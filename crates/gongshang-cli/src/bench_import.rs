@@ -1,8 +1,10 @@
 //! `gongshang bench import --orders N --people M [--db URL]`: times importing
 //! N synthetic orders, then M people and M enrolments (employees of one
-//! unit per thousand people), through the same paths as `gongshang import
-//! orders|units|people|enrollments`, the enrolments a second time (all
-//! already there), and a coverage lookup through the app. Prints figures;
+//! unit per thousand people) and a month's M declarations (a bill per
+//! unit), through the same paths as `gongshang import
+//! orders|units|people|enrollments|declarations`, the enrolments and the
+//! declarations a second time (all already there), and a coverage lookup
+//! through the app. Prints figures;
 //! asserts nothing.
 
 // Floating point only to print durations; no money is computed here.
@@ -142,6 +144,19 @@ fn measure(
         &dir.join("enrollments.csv"),
         "enrolments again",
     )?;
+    // A month's declarations of every one of them (one bill per unit), and
+    // again (all already declared).
+    import(
+        ImportKind::Declarations,
+        &dir.join("declarations.csv"),
+        "declarations",
+    )?;
+    print!("again: ");
+    import(
+        ImportKind::Declarations,
+        &dir.join("declarations.csv"),
+        "declarations again",
+    )?;
     let bench = gongshang_app::accounts::Actor::local_administrator("bench");
     let mut rng = crate::synth::SplitMix64::for_row(args.seed, 99);
     let started = Instant::now();
@@ -203,6 +218,12 @@ fn write_registry(
         "resident_id,credit_code,scheme_id,category,start_date,labour_relation"
     )
     .map_err(io)?;
+    let mut declarations_csv = file("declarations.csv")?;
+    writeln!(
+        declarations_csv,
+        "credit_code,scheme_id,month,resident_id,declared_wage"
+    )
+    .map_err(io)?;
     let mut ids = Vec::with_capacity(people as usize);
     let taken: std::collections::HashSet<&str> = first.iter().map(String::as_str).collect();
     let mut made_up = 0u64;
@@ -227,9 +248,17 @@ fn write_registry(
             codes[(n / 1000) as usize]
         )
         .map_err(io)?;
+        writeln!(
+            declarations_csv,
+            "{},guangdong.employees,2025-01,{text},{}.00",
+            codes[(n / 1000) as usize],
+            3000 + n % 5000
+        )
+        .map_err(io)?;
         ids.push(ResidentId::parse(&text).map_err(|e| CliError(e.to_string()))?);
     }
     people_csv.flush().map_err(io)?;
     enrollments_csv.flush().map_err(io)?;
+    declarations_csv.flush().map_err(io)?;
     Ok(ids)
 }

@@ -51,6 +51,20 @@ pub trait Db {
     fn for_update(&self) -> &'static str {
         ""
     }
+    /// Copies rows of `width` values each into `table` (its `columns`) in
+    /// one binary `COPY ... FROM STDIN`: one statement and one stream for
+    /// all of them, without a parameter per value. `None` where the backend
+    /// has no COPY (SQLite, whose statements run in process), and the
+    /// caller inserts with statements.
+    fn copy_rows(
+        &mut self,
+        _table: &str,
+        _columns: &str,
+        _width: usize,
+        _values: &[Value],
+    ) -> Option<Result<u64, DbError>> {
+        None
+    }
 }
 
 /// Turns a database failure into a backend error, saying what was being done.

@@ -366,6 +366,53 @@ impl<C: GenericClient> Db for PgDb<'_, C> {
             .map_err(db_err)?;
         rows.iter().map(row_values).collect()
     }
+
+    fn copy_rows(
+        &mut self,
+        table: &str,
+        columns: &str,
+        width: usize,
+        values: &[Value],
+    ) -> Option<Result<u64, DbError>> {
+        Some(
+            copy_values(self.client, table, columns, width, values).map_err(|e| match e {
+                ImportFailure::Db(e) => db_err(e),
+                ImportFailure::Io(e) => DbError::Other(e.to_string()),
+                ImportFailure::Store(e) => DbError::Other(e.to_string()),
+            }),
+        )
+    }
+}
+
+/// Rows of values in PostgreSQL's binary COPY format, sent in pieces of
+/// about [`BinaryCopy::CHUNK`] bytes: integers as `int8`, text as text,
+/// nulls as -1 (the staging tables of imports have only such columns).
+fn copy_values<C: GenericClient>(
+    client: &mut C,
+    table: &str,
+    columns: &str,
+    width: usize,
+    values: &[Value],
+) -> Result<u64, ImportFailure> {
+    let fields = i16::try_from(width)
+        .map_err(|_| ImportFailure::Io(std::io::Error::other("too many columns to copy")))?;
+    let writer = client.copy_in(&format!(
+        "COPY {table} ({columns}) FROM STDIN (FORMAT binary)"
+    ))?;
+    let mut copy = BinaryCopy::new(writer);
+    for row in values.chunks(width.max(1)) {
+        copy.row(fields)?;
+        for v in row {
+            match v {
+                Value::Int(n) => copy.int8(*n),
+                Value::Text(s) => copy.text(s),
+                Value::NullInt | Value::NullText => {
+                    copy.buf.extend_from_slice(&(-1i32).to_be_bytes())
+                }
+            }
+        }
+    }
+    copy.finish()
 }
 
 /// A failure while importing: from the database, or (rarely) from writing

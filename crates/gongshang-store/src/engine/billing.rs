@@ -205,6 +205,199 @@ pub(crate) fn issue_bill_in(
     actor: &str,
     at: Timestamp,
 ) -> Result<i64, StoreError> {
+    Ok(issue_bills_in(db, std::slice::from_ref(bill), actor, at)?[0])
+}
+
+/// Issues bills in the caller's transaction, each with its ledger
+/// transaction and audit row, and then the declarations of them all at
+/// once: which enrolments are missing and which months are declared already
+/// is asked of the database for the whole set (one staging table and two
+/// joins on PostgreSQL, lookups of 500 enrolments on SQLite), and they go
+/// in as one set. The bills' ids, in order.
+pub(crate) fn issue_bills_in(
+    db: &mut dyn Db,
+    bills: &[NewBill],
+    actor: &str,
+    at: Timestamp,
+) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::with_capacity(bills.len());
+    let mut declarations = Vec::new();
+    for bill in bills {
+        let id = insert_bill(db, bill, actor, at)?;
+        ids.push(id);
+        declarations.extend(bill.declarations.iter().map(|d| (id, d)));
+    }
+    insert_declarations(db, &declarations, at)?;
+    Ok(ids)
+}
+
+/// A second declaration of an enrolment's month: refused, naming the bill.
+fn declared_already(enrollment_id: i64, month: &str, bill: Option<i64>) -> StoreError {
+    let key = format!("for enrollment {enrollment_id} in {month}");
+    match bill {
+        Some(bill) => StoreError::conflict(
+            "declaration",
+            &key,
+            format!(
+                "it was already declared on bill {bill}; supplementary declarations are not accepted"
+            ),
+        ),
+        None => StoreError::conflict(
+            "declaration",
+            &key,
+            "it was already declared; supplementary declarations are not accepted",
+        ),
+    }
+}
+
+const DECLARATION_COLUMNS: &str =
+    "enrollment_id, month, declared_wage_fen, base_fen, rate, premium_fen, bill_id, created_at";
+
+/// The declarations of bills (bill id, declaration), checked and stored as
+/// one set: an enrolment that does not exist is `not_found`, a month
+/// declared already (before, or twice in the set) a `conflict`.
+fn insert_declarations(
+    db: &mut dyn Db,
+    declarations: &[(i64, &NewDeclaration)],
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    if declarations.is_empty() {
+        return Ok(());
+    }
+    let mut values = Vec::with_capacity(declarations.len() * 8);
+    for (bill_id, d) in declarations {
+        values.extend([
+            i(d.enrollment_id),
+            t(d.month),
+            fen(d.declared_wage),
+            fen(d.base),
+            t(d.rate),
+            fen(d.premium),
+            i(*bill_id),
+            t(at),
+        ]);
+    }
+    let columns: Vec<&str> = DECLARATION_COLUMNS.split(", ").collect();
+    if crate::imports::stage(db, "staging declarations", &columns, &values)? {
+        // The checks as joins over the set, the first in file order.
+        if let Some(row) = db.opt_row(
+            "checking declarations",
+            "SELECT s.enrollment_id FROM import_staging s \
+             WHERE NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.id = s.enrollment_id) \
+             ORDER BY s.n LIMIT 1",
+            &[],
+        )? {
+            return Err(StoreError::not_found("enrollment", Cols::new(&row).int(0)?));
+        }
+        if let Some(row) = db.opt_row(
+            "checking declarations",
+            "SELECT s.enrollment_id, s.month, d.bill_id FROM import_staging s \
+             JOIN declarations d ON d.enrollment_id = s.enrollment_id AND d.month = s.month \
+             ORDER BY s.n LIMIT 1",
+            &[],
+        )? {
+            let c = Cols::new(&row);
+            return Err(declared_already(c.int(0)?, c.text(1)?, Some(c.int(2)?)));
+        }
+        let backend = db.backend();
+        return match db.execute(
+            &format!(
+                "INSERT INTO declarations ({DECLARATION_COLUMNS}) \
+                 SELECT {DECLARATION_COLUMNS} FROM import_staging ORDER BY n"
+            ),
+            &[],
+        ) {
+            Ok(_) => Ok(()),
+            // Twice in the set.
+            Err(crate::db::DbError::Unique(_)) => {
+                let (_, d) = declarations[0];
+                Err(twice_in_set(declarations).unwrap_or_else(|| {
+                    declared_already(d.enrollment_id, &d.month.to_string(), None)
+                }))
+            }
+            Err(e) => Err(crate::db::backend_error(backend, "storing declarations", e)),
+        };
+    }
+    // Lookups of many enrolments a statement.
+    let mut enrollment_ids: Vec<i64> = declarations.iter().map(|(_, d)| d.enrollment_id).collect();
+    enrollment_ids.sort_unstable();
+    enrollment_ids.dedup();
+    let mut found = std::collections::HashSet::with_capacity(enrollment_ids.len());
+    let mut declared = std::collections::HashMap::new();
+    for chunk in enrollment_ids.chunks(500) {
+        let list = (1..=chunk.len())
+            .map(|k| format!("${k}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let params: Vec<Value> = chunk.iter().map(|&id| i(id)).collect();
+        for r in db.rows(
+            "reading enrollments",
+            &format!("SELECT id FROM enrollments WHERE id IN ({list})"),
+            &params,
+        )? {
+            found.insert(Cols::new(&r).int(0)?);
+        }
+        for r in db.rows(
+            "reading declarations",
+            &format!(
+                "SELECT enrollment_id, month, bill_id FROM declarations WHERE enrollment_id IN ({list})"
+            ),
+            &params,
+        )? {
+            let c = Cols::new(&r);
+            declared.insert((c.int(0)?, c.text(1)?.to_owned()), c.int(2)?);
+        }
+    }
+    for (_, d) in declarations {
+        if !found.contains(&d.enrollment_id) {
+            return Err(StoreError::not_found("enrollment", d.enrollment_id));
+        }
+        let month = d.month.to_string();
+        if let Some(&bill) = declared.get(&(d.enrollment_id, month.clone())) {
+            return Err(declared_already(d.enrollment_id, &month, Some(bill)));
+        }
+    }
+    if let Some(e) = twice_in_set(declarations) {
+        return Err(e);
+    }
+    crate::imports::insert_many(
+        db,
+        "storing declarations",
+        &format!("INSERT INTO declarations ({DECLARATION_COLUMNS})"),
+        8,
+        &values,
+        "",
+        || {
+            let (_, d) = declarations[0];
+            declared_already(d.enrollment_id, &d.month.to_string(), None)
+        },
+    )?;
+    Ok(())
+}
+
+/// The first declaration of the set whose enrolment and month an earlier
+/// one of the set has, refused naming that one's bill.
+fn twice_in_set(declarations: &[(i64, &NewDeclaration)]) -> Option<StoreError> {
+    let mut seen = std::collections::HashMap::with_capacity(declarations.len());
+    for (bill, d) in declarations {
+        if let Some(&first) = seen.get(&(d.enrollment_id, d.month)) {
+            return Some(declared_already(
+                d.enrollment_id,
+                &d.month.to_string(),
+                Some(first),
+            ));
+        }
+        seen.insert((d.enrollment_id, d.month), *bill);
+    }
+    None
+}
+
+fn insert_bill(
+    db: &mut dyn Db,
+    bill: &NewBill,
+    actor: &str,
+    at: Timestamp,
+) -> Result<i64, StoreError> {
     let (amount, fiscal) = (bill.amount.fen(), bill.fiscal_share.fen());
     let unit = match &bill.unit {
         Some(u) => Some(unit_id(db, u)?),
@@ -234,54 +427,6 @@ pub(crate) fn issue_bill_in(
         ],
         || StoreError::duplicate("bill", format!("with reference {reference}")),
     )?;
-    for d in &bill.declarations {
-        let month = d.month.to_string();
-        let e = db.opt_row(
-            "reading an enrollment",
-            "SELECT id FROM enrollments WHERE id = $1",
-            &[i(d.enrollment_id)],
-        )?;
-        if e.is_none() {
-            return Err(StoreError::not_found("enrollment", d.enrollment_id));
-        }
-        let key = format!("for enrollment {} in {month}", d.enrollment_id);
-        if let Some(prev) = db.opt_row(
-            "reading a declaration",
-            "SELECT bill_id FROM declarations WHERE enrollment_id = $1 AND month = $2",
-            &[i(d.enrollment_id), t(&month)],
-        )? {
-            return Err(StoreError::conflict(
-                "declaration",
-                &key,
-                format!(
-                    "it was already declared on bill {}; supplementary declarations are not accepted",
-                    Cols::new(&prev).int(0)?
-                ),
-            ));
-        }
-        db.insert_id(
-            "storing a declaration",
-            "INSERT INTO declarations (enrollment_id, month, declared_wage_fen, base_fen, rate, premium_fen, bill_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            &[
-                i(d.enrollment_id),
-                t(&month),
-                fen(d.declared_wage),
-                fen(d.base),
-                t(d.rate),
-                fen(d.premium),
-                i(id),
-                t(at),
-            ],
-            || {
-                StoreError::conflict(
-                    "declaration",
-                    &key,
-                    "it was already declared; supplementary declarations are not accepted",
-                )
-            },
-        )?;
-    }
     post_new(db, &bill.ledger, "bill", actor, at)?;
     crate::fund::add_to_fund_summary(db, &bill.ledger)?;
     audit(

@@ -28,7 +28,7 @@ use crate::db::{Cols, Db, DbExt, Value};
 use crate::error::StoreError;
 use crate::model::*;
 pub use billing::BillingStore;
-pub(crate) use billing::{check_new_bill, check_new_payment, issue_bill_in, record_payment_in};
+pub(crate) use billing::{check_new_bill, check_new_payment, issue_bills_in, record_payment_in};
 pub use coverage::CoverageStore;
 pub use orders::OrderStore;
 pub(crate) use orders::{

@@ -335,3 +335,119 @@ fn gd55_art6_a_commitment_is_kept_with_its_enrolment_or_nothing_is_written() {
         assert_eq!(s.enrollments_of_person(&resident(1)).unwrap().len(), before);
     });
 }
+
+/// Issue 11 item 5: a bulk import is one unit of work on each backend, also
+/// where PostgreSQL writes it through a staging table (from 100 rows): an
+/// enrolment naming nobody stored refuses the whole import, people and
+/// units included; a month declared twice refuses all the bills of it; the
+/// import then written right stores every row.
+#[test]
+fn issue11_a_refused_bulk_import_leaves_nothing_behind() {
+    each_backend(|db| {
+        let s = &*db.store;
+        let people: Vec<gongshang_store::NewPerson> = (0..150).map(new_person).collect();
+        let enrollments: Vec<NewEnrollment> = (0..150)
+            .map(|n| NewEnrollment {
+                person: resident(n),
+                unit: Some(credit(1)),
+                scheme_id: "guangdong.employees".parse().unwrap(),
+                category: Category::Employee,
+                start: d(2025, 1, 1),
+                commitment: None,
+            })
+            .collect();
+        let mut import = gongshang_store::RegistryImport {
+            kind: "registry".into(),
+            source: "bulk.csv".into(),
+            rows_read: 301,
+            units: vec![new_unit(1)],
+            people,
+            enrollments: enrollments.clone(),
+            ..Default::default()
+        };
+        // Person 999 is neither stored nor in the import.
+        import.enrollments.push(NewEnrollment {
+            person: resident(999),
+            ..enrollments[0].clone()
+        });
+        let refused = s.write_registry_import(&import, ACTOR, now());
+        assert!(
+            matches!(refused, Err(gongshang_store::StoreError::NotFound { .. })),
+            "{}: {refused:?}",
+            db.name
+        );
+        assert!(s.person_by_resident_id(&resident(0)).unwrap().is_none());
+        assert!(s.unit_by_code(&credit(1)).unwrap().is_none());
+        assert!(s.recent_imports(10).unwrap().is_empty(), "{}", db.name);
+
+        import.enrollments.pop();
+        s.write_registry_import(&import, ACTOR, now()).unwrap();
+        let stored: Vec<i64> = (0..150)
+            .map(|n| s.enrollments_of_person(&resident(n)).unwrap()[0].id)
+            .collect();
+        assert_eq!(s.enrollments_of_unit(&credit(1), None).unwrap().len(), 150);
+
+        // Two bills of 75 declarations each; the second declares the first
+        // enrolment's month again.
+        let bill = |reference: &str, ids: &[i64]| {
+            let mut b = monthly_bill(reference, 1, ids[0], "2025-03", yuan("1"));
+            let line = b.declarations[0].clone();
+            b.declarations = ids
+                .iter()
+                .map(|&enrollment_id| gongshang_store::NewDeclaration {
+                    enrollment_id,
+                    ..line.clone()
+                })
+                .collect();
+            b.amount = yuan(&ids.len().to_string());
+            b.ledger = bill_ledger(reference, b.amount);
+            b
+        };
+        let mut twice = stored[75..].to_vec();
+        twice[74] = stored[0];
+        let declarations = gongshang_store::RegistryImport {
+            kind: "declarations".into(),
+            source: "declarations.csv".into(),
+            rows_read: 150,
+            bills: vec![bill("M202503-A", &stored[..75]), bill("M202503-B", &twice)],
+            ..Default::default()
+        };
+        let refused = s.write_registry_import(&declarations, ACTOR, now());
+        assert!(
+            matches!(refused, Err(gongshang_store::StoreError::Conflict { .. })),
+            "{}: {refused:?}",
+            db.name
+        );
+        assert!(s.bill_by_reference("M202503-A").unwrap().is_none());
+        assert_eq!(s.recent_imports(10).unwrap().len(), 1, "{}", db.name);
+
+        let declarations = gongshang_store::RegistryImport {
+            bills: vec![
+                bill("M202503-A", &stored[..75]),
+                bill("M202503-B", &stored[75..]),
+            ],
+            ..declarations
+        };
+        let written = s
+            .write_registry_import(&declarations, ACTOR, now())
+            .unwrap();
+        let lines: usize = written
+            .bill_ids
+            .iter()
+            .map(|&id| s.declarations_of_bill(id).unwrap().len())
+            .sum();
+        assert_eq!(lines, 150, "{}", db.name);
+        // The same months on other bills: declared already, refused.
+        let again = gongshang_store::RegistryImport {
+            bills: vec![bill("M202503-C", &stored[..75])],
+            ..declarations
+        };
+        let again = s.write_registry_import(&again, ACTOR, now());
+        assert!(
+            matches!(again, Err(gongshang_store::StoreError::Conflict { .. })),
+            "{}: {again:?}",
+            db.name
+        );
+        assert!(s.bill_by_reference("M202503-C").unwrap().is_none());
+    });
+}
