@@ -420,6 +420,7 @@ mod reading;
 mod recurrence;
 mod recusal;
 mod revision;
+mod unit_dues;
 
 pub use advances::{
     AdvanceApplication, AdvanceDecision, AdvanceLineView, AdvanceRecoveryRequest, AdvanceState,
@@ -449,6 +450,7 @@ pub use payers::{Art62Finding, BackPaymentRequest, CasePayers, PayerLine, Uninsu
 pub use preview::CommandPreview;
 pub use recurrence::{MEDICAL_NOTE_MAX_CHARS, RecurrenceAwardRequest, RecurrenceRequest};
 pub use revision::RevisionInput;
+pub use unit_dues::{UnitDueLine, UnitDuePaymentRequest, UnitDuePaymentView, UnitDues};
 
 impl App {
     /// Today in China: the day a command is recorded on unless given.

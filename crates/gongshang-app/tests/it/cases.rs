@@ -2210,3 +2210,215 @@ fn guangdong_regs_art56_the_unit_owes_the_difference_beside_the_funds_benefit() 
         app.run_payroll(&ACTOR, month("2025-11")).unwrap();
     });
 }
+
+/// The grade 3 case of Guangdong Regulations Art 56 above, approved: the
+/// unit declared 6000.00 and paid 8500.00.
+fn art56_grade3_approved(app: &App) -> String {
+    let number = recognised(app, 1);
+    appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+    appr(
+        app,
+        &number,
+        appraisal::Command::Conclude {
+            grade: Some(3),
+            nursing: None,
+        },
+        date(2025, 10, 15),
+    );
+    let facts = serde_json::json!({"own_wage": "6000.00", "actual_wage": "8500.00",
+        "suspension_months": 6, "hospital_days": 0, "job_arranged": false});
+    let award = app
+        .compute_award(&MAKER, &number, &award_request(facts, "initial"))
+        .unwrap();
+    app.approve_award(&CHECKER, award.award.id).unwrap();
+    number
+}
+
+fn unit_paid(
+    item: &str,
+    paid_on: Date,
+    amount: &str,
+) -> gongshang_app::cases::UnitDuePaymentRequest {
+    gongshang_app::cases::UnitDuePaymentRequest {
+        item: named(item),
+        beneficiary: None,
+        paid_on,
+        amount: yuan(amount),
+        document: "转账凭证 2025-001".into(),
+        note: "单位财务电话确认".into(),
+    }
+}
+
+/// Guangdong Regulations Art 56 (差额部分由用人单位向工伤职工补足): once the
+/// award is approved, what the unit owes the worker is followed line by
+/// line: the one-time subsidy's difference 23 × 2500.00 = 57500.00, and the
+/// allowance's difference 80% × 2500.00 = 2000.00 for each month from the
+/// benefit's first month to the month asked about. A payment the clerk
+/// records on the unit's slip is set against its line; more than is owed
+/// to the month paid, or an item the unit does not owe, is refused. The
+/// worker reads the same dues, without the agency's note.
+#[test]
+fn guangdong_regs_art56_what_the_unit_owes_is_followed_until_paid() {
+    each_backend(|app, _| {
+        let number = art56_grade3_approved(app);
+        let dues = app
+            .unit_dues(&ACTOR, &number, Some(month("2026-01")))
+            .unwrap();
+        let subsidy = dues
+            .lines
+            .iter()
+            .find(|l| l.item == named("one_time_disability_subsidy"))
+            .expect("the unit owes the subsidy's difference");
+        assert_eq!(
+            (subsidy.owed, subsidy.paid, subsidy.outstanding),
+            (yuan("57500.00"), Money::ZERO, yuan("57500.00"))
+        );
+        assert!(
+            subsidy.citation.contains("第五十六条"),
+            "{}",
+            subsidy.citation
+        );
+        let allowance = dues
+            .lines
+            .iter()
+            .find(|l| l.item == named("monthly_disability_allowance"))
+            .expect("the unit owes the allowance's difference");
+        let first = allowance
+            .from_month
+            .expect("a monthly line has a first month");
+        let mut months = 0;
+        let mut m = first;
+        while m <= month("2026-01") {
+            months += 1;
+            m = m.next();
+        }
+        assert_eq!(allowance.amount, yuan("2000.00"));
+        assert_eq!(allowance.months_owed, months);
+        assert_eq!(allowance.owed, Money::from_fen(200_000 * i64::from(months)));
+        let total: i64 = dues.lines.iter().map(|l| l.owed.fen()).sum();
+        assert_eq!(dues.owed.fen(), total);
+        assert_eq!(dues.outstanding, dues.owed);
+
+        // The subsidy paid in two parts; a fen more is refused.
+        let p1 = app
+            .record_unit_due_payment(
+                &ACTOR,
+                &number,
+                &unit_paid("one_time_disability_subsidy", date(2025, 12, 1), "50000.00"),
+            )
+            .unwrap();
+        assert_eq!(p1.note.as_deref(), Some("单位财务电话确认"));
+        let err = app
+            .record_unit_due_payment(
+                &ACTOR,
+                &number,
+                &unit_paid("one_time_disability_subsidy", date(2025, 12, 2), "7500.01"),
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("amount"));
+        app.record_unit_due_payment(
+            &ACTOR,
+            &number,
+            &unit_paid("one_time_disability_subsidy", date(2025, 12, 2), "7500.00"),
+        )
+        .unwrap();
+        // The allowance's first month paid; the next month is not owed yet
+        // in that month.
+        app.record_unit_due_payment(
+            &ACTOR,
+            &number,
+            &unit_paid("monthly_disability_allowance", first.last_day(), "2000.00"),
+        )
+        .unwrap();
+        let err = app
+            .record_unit_due_payment(
+                &ACTOR,
+                &number,
+                &unit_paid("monthly_disability_allowance", first.last_day(), "2000.00"),
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("amount"));
+        // Nothing the unit does not owe: the fund pays the living care, no one
+        // owes it here.
+        let err = app
+            .record_unit_due_payment(
+                &ACTOR,
+                &number,
+                &unit_paid("monthly_living_care", date(2025, 12, 2), "1.00"),
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("item"));
+
+        let after = app
+            .unit_dues(&ACTOR, &number, Some(month("2026-01")))
+            .unwrap();
+        let line = |d: &gongshang_app::cases::UnitDues, item: &str| {
+            d.lines
+                .iter()
+                .find(|l| l.item == named(item))
+                .map(|l| (l.paid, l.outstanding))
+                .unwrap()
+        };
+        assert_eq!(
+            line(&after, "one_time_disability_subsidy"),
+            (yuan("57500.00"), Money::ZERO)
+        );
+        assert_eq!(
+            line(&after, "monthly_disability_allowance"),
+            (
+                yuan("2000.00"),
+                Money::from_fen(200_000 * i64::from(months - 1))
+            )
+        );
+        assert_eq!(after.payments.len(), 3);
+        assert_eq!(after.outstanding.fen(), dues.outstanding.fen() - 5_950_000);
+
+        // A mistaken record corrected by its negative: the line owes again.
+        app.correct_unit_due_payment(&ACTOR, &number, p1.id, "金额录入错误")
+            .unwrap();
+        assert_eq!(
+            line(
+                &app.unit_dues(&ACTOR, &number, Some(month("2026-01")))
+                    .unwrap(),
+                "one_time_disability_subsidy"
+            ),
+            (yuan("7500.00"), yuan("50000.00"))
+        );
+        assert_eq!(
+            app.correct_unit_due_payment(&ACTOR, &number, p1.id, "again")
+                .unwrap_err()
+                .code(),
+            "duplicate"
+        );
+
+        // The worker reads what the unit owes them, without the agency's note.
+        let worker = Actor {
+            login: "worker".into(),
+            role: Role::Worker,
+            scope: Scope::Person(app.case_view(&ACTOR, &number).unwrap().row.person),
+        };
+        let theirs = app
+            .unit_dues(&worker, &number, Some(month("2026-01")))
+            .unwrap();
+        assert_eq!(
+            theirs.outstanding.fen(),
+            after.outstanding.fen() + 5_000_000
+        );
+        assert!(
+            theirs
+                .payments
+                .iter()
+                .all(|p| p.note.is_none() && p.recorded_by.is_none())
+        );
+        assert_eq!(
+            app.record_unit_due_payment(
+                &worker,
+                &number,
+                &unit_paid("one_time_disability_subsidy", date(2025, 12, 2), "1.00"),
+            )
+            .unwrap_err()
+            .code(),
+            "forbidden"
+        );
+    });
+}
