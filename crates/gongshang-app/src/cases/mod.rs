@@ -412,6 +412,7 @@ mod awards;
 mod commands;
 pub mod events;
 mod filing;
+mod frequency;
 mod medical;
 mod missing;
 mod payers;

@@ -2422,3 +2422,122 @@ fn guangdong_regs_art56_what_the_unit_owes_is_followed_until_paid() {
         );
     });
 }
+
+/// A grade 3 case approved on a declared wage of 6000.00 (the fund's
+/// allowance 80% = 4800.00 a month from 2025-11), with the household
+/// registration moved home on `moved` if given.
+fn grade3_approved(app: &App, n: u32, moved: Option<&str>) -> i64 {
+    let number = recognised(app, n);
+    appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+    appr(
+        app,
+        &number,
+        appraisal::Command::Conclude {
+            grade: Some(3),
+            nursing: None,
+        },
+        date(2025, 10, 15),
+    );
+    let mut facts = serde_json::json!({"own_wage": "6000.00",
+        "suspension_months": 6, "hospital_days": 0, "job_arranged": false});
+    if let Some(day) = moved {
+        facts["household_moved_home_on"] = day.into();
+    }
+    let award = app
+        .compute_award(&MAKER, &number, &award_request(facts, "initial"))
+        .unwrap();
+    let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+    let allowance = view
+        .benefits
+        .iter()
+        .find(|b| {
+            b.item == named("monthly_disability_allowance")
+                && b.payer == gongshang_rules::Payer::Fund
+        })
+        .unwrap();
+    assert_eq!(allowance.start_month, month("2025-11"));
+    assert_eq!(allowance.amounts[0].amount, yuan("4800.00"));
+    allowance.id
+}
+
+/// Guangdong Regulations Art 29 (伤残津贴可以由社会保险经办机构按照标准每半年
+/// 发放一次): the allowance of a grade 1-4 worker whose household
+/// registration moved home is paid half-yearly once the clerk sets it: the
+/// run of a month pays it that month and the rest of its half-year. Paid
+/// monthly for 2025-11; half-yearly from the 2025-12 run (December alone,
+/// the half-year's last month), the 2026-01 run pays January-June (6 ×
+/// 4800.00 = 28800.00), February-June's runs pay nothing more; set back to
+/// monthly, July alone; half-yearly again, the August run pays August-
+/// December (5 × 4800.00 = 24000.00). Each of the 14 months is paid once:
+/// 14 × 4800.00 = 67200.00.
+#[test]
+fn guangdong_regs_art29_half_yearly_allowance_pays_each_month_once() {
+    use gongshang_domain::month::PaymentFrequency::{HalfYearly, Monthly};
+    each_backend(|app, _| {
+        let id = grade3_approved(app, 1, Some("2025-12-01"));
+        let run = |m: &str| {
+            let r = app.run_payroll(&ACTOR, month(m)).unwrap();
+            (r.lines, r.total.fen())
+        };
+        assert_eq!(run("2025-11"), (1, 480_000));
+        let set = app
+            .set_payment_frequency(&ACTOR, id, HalfYearly, "本人申请，户籍迁回原籍")
+            .unwrap();
+        assert_eq!(set.frequency, HalfYearly);
+        assert_eq!(run("2025-12"), (1, 480_000));
+        assert_eq!(run("2026-01"), (6, 2_880_000));
+        for m in ["2026-02", "2026-03", "2026-04"] {
+            assert_eq!(run(m), (0, 0), "{m}");
+        }
+        app.set_payment_frequency(&ACTOR, id, Monthly, "本人申请按月")
+            .unwrap();
+        for m in ["2026-05", "2026-06"] {
+            assert_eq!(run(m), (0, 0), "{m}");
+        }
+        assert_eq!(run("2026-07"), (1, 480_000));
+        app.set_payment_frequency(&ACTOR, id, HalfYearly, "本人申请")
+            .unwrap();
+        assert_eq!(run("2026-08"), (5, 2_400_000));
+        assert_eq!(run("2026-12"), (0, 0));
+        let mut paid = 0;
+        let mut m = month("2025-11");
+        while m <= month("2026-12") {
+            let runs = app.payroll_runs(&ACTOR, m).unwrap();
+            paid += runs.iter().map(|r| r.total.fen()).sum::<i64>();
+            m = m.next();
+        }
+        assert_eq!(paid, 14 * 480_000);
+    });
+}
+
+/// Guangdong Regulations Art 29: only the fund's allowance of a grade 1-4
+/// worker whose household registration moved home is paid half-yearly; a
+/// worker who stayed is refused, naming the frequency; monthly is always allowed.
+#[test]
+fn guangdong_regs_art29_half_yearly_refused_without_the_move() {
+    use gongshang_domain::month::PaymentFrequency::HalfYearly;
+    each_backend(|app, _| {
+        let stayed = grade3_approved(app, 1, None);
+        let err = app
+            .set_payment_frequency(&ACTOR, stayed, HalfYearly, "申请")
+            .unwrap_err();
+        assert_eq!(err.field(), Some("frequency"));
+        assert_eq!(
+            app.set_payment_frequency(&MAKER, stayed, HalfYearly, "")
+                .map(|_| ())
+                .unwrap_err()
+                .field(),
+            Some("frequency")
+        );
+        // Monthly is always allowed.
+        app.set_payment_frequency(
+            &ACTOR,
+            stayed,
+            gongshang_domain::month::PaymentFrequency::Monthly,
+            "x",
+        )
+        .unwrap();
+        assert_eq!(app.run_payroll(&ACTOR, month("2025-11")).unwrap().lines, 1);
+        assert_eq!(app.run_payroll(&ACTOR, month("2026-01")).unwrap().lines, 1);
+    });
+}
