@@ -226,6 +226,10 @@ pub enum Action {
     /// Record that a unit which had not insured its workers enrolled and
     /// settled the back-payment of premiums and late fees.
     RecordBackPayment,
+    // Guangdong Regulations Art 56
+    /// Record that the unit paid the worker an item an approved award makes
+    /// it owe (or correct such a record).
+    RecordUnitDuePayment,
     // Decree 765 Art 25
     /// Record a verified report of a stop-benefit event (a death, a
     /// remarriage, ...): the benefit ends, the months paid after become an
@@ -287,7 +291,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 96] = [
+    pub const ALL: [Action; 97] = [
         Action::ReadRegistry,
         Action::ListUnits,
         Action::RegisterUnit,
@@ -406,6 +410,8 @@ impl Action {
         Action::EndMonthlyAdvance,
         Action::RecordLateFeePayment,
         Action::RecordDeferral,
+        // Guangdong Regulations Art 56
+        Action::RecordUnitDuePayment,
     ];
 
     /// The words a refusal uses: "your role may not {what}".
@@ -494,6 +500,7 @@ impl Action {
             Action::SettleMedicalBill => "settle a medical bill",
             Action::ReadMedicalBills => "read a case's medical bills",
             Action::RecordBackPayment => "record a unit's back-payment of premiums",
+            Action::RecordUnitDuePayment => "record what a unit paid a worker of its dues",
             Action::RecordStopReport => "record a stop-benefit report",
             Action::ReadStopReports => "read stop-benefit reports",
             Action::ReceiveRegistration => "record a registration application",
@@ -657,6 +664,10 @@ impl Role {
             // unit paid back, as they record payments; the award it changes
             // is still made and checked by two people.
             RecordBackPayment => matches!(self, Clerk | Administrator),
+            // Guangdong Regulations Art 56: the agency's clerks record the
+            // unit's payment to the worker on its receipt, as they record
+            // payments; the unit and the worker read it on the case.
+            RecordUnitDuePayment => matches!(self, Clerk | Administrator),
             // Decree 765 Art 25: the payroll clerks record a report once they
             // verified it (it ends the benefit and records an overpayment,
             // like RecordOverpayment); reviewers read them. Reports are the

@@ -96,6 +96,13 @@ pub enum CaseCmd {
         #[command(subcommand)]
         command: crate::advance_cmds::AdvanceCmd,
     },
+    /// What the unit owes the worker under the approved award (Guangdong
+    /// Regulations Art 56's difference and the other employer items) and
+    /// what it paid: show, pay, correct
+    UnitDues {
+        #[command(subcommand)]
+        command: UnitDuesCmd,
+    },
     /// Open cases by days left, the overdue first
     Queue {
         #[arg(long, default_value_t = 100)]
@@ -156,6 +163,162 @@ pub enum RecurrenceCmd {
     },
     /// Approve a recurrence's proposed award (a second person)
     Approve { award_id: i64 },
+}
+
+/// `gongshang case unit-dues ...` (Guangdong Regulations Art 56).
+#[derive(clap::Subcommand)]
+pub enum UnitDuesCmd {
+    /// Each item the unit owes, what it paid and what is outstanding
+    Show {
+        number: String,
+        /// The month the monthly items are owed up to [default: this month]
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+    },
+    /// Record that the unit paid the worker an item (on its receipt or slip)
+    Pay {
+        number: String,
+        /// The item, e.g. one_time_disability_subsidy, monthly_disability_allowance
+        #[arg(long)]
+        item: String,
+        /// worker (default), spouse, dependant-1, ...
+        #[arg(long)]
+        beneficiary: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        paid_on: Date,
+        /// Yuan, e.g. 57500.00
+        #[arg(long)]
+        amount: String,
+        /// The unit's receipt or transfer slip
+        #[arg(long)]
+        document: String,
+        /// The agency's own note (not shown to the worker or the unit)
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Correct a mistaken record of a payment by its negative
+    Correct {
+        number: String,
+        payment_id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+fn run_unit_dues(
+    app: &gongshang_app::App,
+    actor: &Actor,
+    cmd: &UnitDuesCmd,
+    out: &Out,
+) -> Result<(), CliError> {
+    let number = match cmd {
+        UnitDuesCmd::Show { number, .. } => number,
+        UnitDuesCmd::Pay {
+            number,
+            item,
+            beneficiary,
+            paid_on,
+            amount,
+            document,
+            note,
+        } => {
+            let req = gongshang_app::cases::UnitDuePaymentRequest {
+                item: serde_json::from_value(serde_json::Value::String(item.trim().to_owned()))
+                    .map_err(|_| CliError(format!("--item {item:?} is not an item")))?,
+                beneficiary: beneficiary.clone(),
+                paid_on: *paid_on,
+                amount: gongshang_rules::Money::parse_yuan(amount)
+                    .map_err(|e| CliError(format!("--amount: {e}")))?,
+                document: document.clone(),
+                note: note.clone(),
+            };
+            let p = app.record_unit_due_payment(actor, number, &req)?;
+            if out.json {
+                return print_json(&p);
+            }
+            println!(
+                "recorded: payment {} of {} {} paid on {}",
+                p.id,
+                p.amount,
+                p.item.name(),
+                p.paid_on
+            );
+            return Ok(());
+        }
+        UnitDuesCmd::Correct {
+            number,
+            payment_id,
+            reason,
+        } => {
+            let p = app.correct_unit_due_payment(actor, number, *payment_id, reason)?;
+            if out.json {
+                return print_json(&p);
+            }
+            println!("recorded: correction {} of payment {payment_id}", p.id);
+            return Ok(());
+        }
+    };
+    let as_of = match cmd {
+        UnitDuesCmd::Show { as_of: Some(m), .. } => Some(
+            gongshang_domain::month::Month::parse(m)
+                .map_err(|e| CliError(format!("--as-of: {e}")))?,
+        ),
+        _ => None,
+    };
+    let dues = app.unit_dues(actor, number, as_of)?;
+    if out.json {
+        return print_json(&dues);
+    }
+    if out.zh() {
+        println!(
+            "项目,受益人,支付方式,金额,起始月,终止月,应付月数,截至{}应付,已付,未付,依据",
+            dues.as_of
+        );
+    } else {
+        println!(
+            "item,beneficiary,periodicity,amount,from_month,until_month,months_owed,owed_to_{},paid,outstanding,citation",
+            dues.as_of
+        );
+    }
+    for l in &dues.lines {
+        println!(
+            "{},{},{},{},{},{},{},{},{},{},{}",
+            if out.zh() {
+                l.item.label_zh()
+            } else {
+                l.item.name()
+            },
+            l.beneficiary,
+            if l.periodicity == gongshang_rules::award::Periodicity::Monthly {
+                "monthly"
+            } else {
+                "one_time"
+            },
+            l.amount,
+            l.from_month.map(|m| m.to_string()).unwrap_or_default(),
+            l.until_month.map(|m| m.to_string()).unwrap_or_default(),
+            l.months_owed,
+            l.owed,
+            l.paid,
+            l.outstanding,
+            l.citation.replace(',', "，")
+        );
+    }
+    println!(
+        "{},{},{}",
+        if out.zh() {
+            "合计应付"
+        } else {
+            "total owed"
+        },
+        dues.owed,
+        if out.zh() {
+            format!("已付{}，未付{}", dues.paid, dues.outstanding)
+        } else {
+            format!("paid {}, outstanding {}", dues.paid, dues.outstanding)
+        }
+    );
+    Ok(())
 }
 
 /// `gongshang case missing ...` (Regulations Art 41).
@@ -684,6 +847,7 @@ pub fn run_case(cmd: &CaseCmd, out: &Out) -> Result<(), CliError> {
             }
         }
         CaseCmd::Missing { command } => return run_missing(&app, &actor, command, out),
+        CaseCmd::UnitDues { command } => return run_unit_dues(&app, &actor, command, out),
         CaseCmd::Recurrence { command } => return run_recurrence(&app, &actor, command, out),
         CaseCmd::Medical { command } => {
             return crate::medical_cmds::run_medical(&app, &actor, command, out);

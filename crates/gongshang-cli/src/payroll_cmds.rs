@@ -1,4 +1,4 @@
-//! `gongshang payroll run|runs|index|suspend|resume|end|retire|overpay|recover|overpayments|stop-report|stop-reports` and
+//! `gongshang payroll run|runs|index|suspend|resume|frequency|end|retire|overpay|recover|overpayments|stop-report|stop-reports` and
 //! `gongshang bench payroll --beneficiaries N`.
 
 // Floating point only to print durations and rates; no money is computed with it.
@@ -53,6 +53,15 @@ pub enum PayrollCmd {
     },
     Resume {
         benefit: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// How often the payroll pays a benefit: monthly, or half_yearly (Guangdong
+    /// Regulations Art 29: a grade 1-4 worker whose household registration moved home)
+    Frequency {
+        benefit: i64,
+        /// monthly or half_yearly
+        frequency: String,
         #[arg(long)]
         reason: String,
     },
@@ -627,6 +636,26 @@ pub fn run(cmd: &PayrollCmd, out: &Out) -> Result<(), CliError> {
             done(
                 &format!("定期待遇 #{benefit} 已暂停"),
                 &format!("benefit #{benefit} suspended"),
+            );
+        }
+        PayrollCmd::Frequency {
+            benefit,
+            frequency,
+            reason,
+        } => {
+            let f = gongshang_domain::month::PaymentFrequency::parse(frequency)
+                .map_err(|e| CliError(format!("frequency: {e}")))?;
+            app.set_payment_frequency(&actor, *benefit, f, reason)?;
+            done(
+                &format!(
+                    "定期待遇 #{benefit} 改为{}",
+                    if f == gongshang_domain::month::PaymentFrequency::HalfYearly {
+                        "每半年发放"
+                    } else {
+                        "按月发放"
+                    }
+                ),
+                &format!("benefit #{benefit} paid {}", f.as_str()),
             );
         }
         PayrollCmd::Resume { benefit, reason } => {

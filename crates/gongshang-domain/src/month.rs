@@ -113,3 +113,73 @@ impl<'de> Deserialize<'de> for Month {
         Month::parse(&text).map_err(serde::de::Error::custom)
     }
 }
+
+/// How often the payroll pays a periodic benefit (《广东省工伤保险条例》第二十九条:
+/// a grade 1-4 worker whose household registration moved home may have the
+/// disability allowance paid half-yearly by the agency).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentFrequency {
+    /// Each month's run pays that month.
+    #[default]
+    Monthly,
+    /// Paid six months in advance: a run pays its month and the rest of its
+    /// half-year (January-June, July-December), so that the runs of January
+    /// and July pay the half-year at once.
+    HalfYearly,
+}
+
+impl PaymentFrequency {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PaymentFrequency::Monthly => "monthly",
+            PaymentFrequency::HalfYearly => "half_yearly",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<PaymentFrequency, DomainError> {
+        match text.trim() {
+            "monthly" => Ok(PaymentFrequency::Monthly),
+            "half_yearly" => Ok(PaymentFrequency::HalfYearly),
+            other => Err(DomainError::out_of_range(
+                "frequency",
+                format!("{other:?}"),
+                "monthly or half_yearly",
+            )),
+        }
+    }
+
+    /// The last month a run of `month` pays: the month itself, or the last
+    /// month of its half-year (June or December).
+    pub fn paid_through(self, month: Month) -> Month {
+        match self {
+            PaymentFrequency::Monthly => month,
+            PaymentFrequency::HalfYearly => Month {
+                year: month.year,
+                month: if month.month <= 6 { 6 } else { 12 },
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod frequency_tests {
+    use super::*;
+
+    #[test]
+    fn guangdong_regs_art29_a_half_year_ends_in_june_or_december() {
+        let m = |s: &str| Month::parse(s).unwrap();
+        for (month, through) in [
+            ("2026-01", "2026-06"),
+            ("2026-06", "2026-06"),
+            ("2026-07", "2026-12"),
+            ("2026-11", "2026-12"),
+        ] {
+            assert_eq!(
+                PaymentFrequency::HalfYearly.paid_through(m(month)),
+                m(through)
+            );
+            assert_eq!(PaymentFrequency::Monthly.paid_through(m(month)), m(month));
+        }
+    }
+}

@@ -44,6 +44,12 @@ pub struct Termination {
     /// before the termination (fewer months: the average over those).
     #[serde(default)]
     pub wage_before_termination: Option<Money>,
+    /// Guangdong Regulations Art 56 with Art 33: the average monthly wage
+    /// actually paid over the same 12 months, when the unit declared less
+    /// (`wage_before_termination` is the declared one). The termination
+    /// subsidies are computed again on it and the unit owes the difference.
+    #[serde(default)]
+    pub actual_wage_before_termination: Option<Money>,
 }
 
 /// Whether survivors take the work-injury or the pension insurance's funeral
@@ -228,7 +234,16 @@ pub fn calculate_under_scheme(
     };
     result.eligibility = eligibility;
     crate::uninsured::apply(case, &mut result);
-    if let Some(actual_wage) = case.actual_wage {
+    let actual_before_termination = case
+        .termination
+        .as_ref()
+        .and_then(|t| t.actual_wage_before_termination);
+    // Art 56 with Art 33: an actual wage before the termination alone
+    // compares the award with the own wage unchanged.
+    if let Some(actual_wage) = case
+        .actual_wage
+        .or(actual_before_termination.map(|_| case.own_wage))
+    {
         let guangdong = scheme.benefit_family == BenefitFamily::Regulations
             && scheme.benefit_wage_basis == BenefitWageBasis::OwnWage
             && scheme

@@ -46,6 +46,24 @@ pub fn check_actual_wage(case: &CaseInput, actual: Money) -> Result<(), RulesErr
             "more than 0.00 (the average monthly wage actually paid, Guangdong Regulations Art 56)",
         ));
     }
+    if let Some(t) = &case.termination
+        && let Some(actual_before) = t.actual_wage_before_termination
+    {
+        let declared = t.wage_before_termination.ok_or_else(|| {
+            RulesError::missing(
+                "termination.wage_before_termination",
+                "the declared wage beside termination.actual_wage_before_termination (Guangdong Regulations Arts 33 and 56)",
+            )
+        })?;
+        if actual_before < declared {
+            return Err(RulesError::InputConflict {
+                input: "termination.actual_wage_before_termination",
+                reason: format!(
+                    "{actual_before} is below the declared termination.wage_before_termination {declared}: Guangdong Regulations Art 56 concerns a wage declared lower than the wage paid"
+                ),
+            });
+        }
+    }
     if actual < case.own_wage {
         return Err(RulesError::InputConflict {
             input: "actual_wage",
@@ -59,11 +77,19 @@ pub fn check_actual_wage(case: &CaseInput, actual: Money) -> Result<(), RulesErr
 }
 
 /// The case as it would be computed on the actual wage: the own wage
-/// replaced, no comparison again, no Art 62 payers (only amounts are read).
+/// replaced (and the Art 33 base before the termination, when its actual
+/// counterpart is given), no comparison again, no Art 62 payers (only
+/// amounts are read).
 pub fn on_actual_wage(case: &CaseInput, actual: Money) -> CaseInput {
     let mut on_actual = case.clone();
     on_actual.own_wage = actual;
     on_actual.actual_wage = None;
+    // Art 33's base of the termination subsidies on the wage paid too.
+    if let Some(t) = on_actual.termination.as_mut()
+        && let Some(actual_before) = t.actual_wage_before_termination.take()
+    {
+        t.wage_before_termination = Some(actual_before);
+    }
     on_actual.uninsured = None;
     on_actual
 }

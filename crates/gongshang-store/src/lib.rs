@@ -47,6 +47,7 @@ pub mod recovery;
 pub mod simulations;
 pub mod sqlite;
 pub mod tickets;
+pub mod unit_dues;
 pub mod views;
 
 /// The two databases a store runs on.
@@ -95,6 +96,7 @@ pub use recovery::RecoveryStore;
 pub use simulations::SimulationStore;
 pub use sqlite::SqliteStore;
 pub use tickets::TicketStore;
+pub use unit_dues::{NewUnitDuePayment, UnitDuePaymentRow, UnitDueStore};
 pub use views::ViewStore;
 
 /// Everything the application keeps. Synchronous; one implementation per
@@ -134,6 +136,7 @@ pub trait Store:
     + UnitCancellationStore
     + LateFeeStore
     + SimulationStore
+    + UnitDueStore
 {
     /// Which database answers.
     fn backend(&self) -> BackendKind;

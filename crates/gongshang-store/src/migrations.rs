@@ -376,6 +376,21 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0430_periodic_benefits_open_by_payer.sql"),
         postgres: include_str!("../migrations/postgres/0430_periodic_benefits_open_by_payer.sql"),
     },
+    // Issue 17, Guangdong Regulations Art 56: what the unit paid the worker
+    // of the items an approved award makes it owe.
+    Migration {
+        version: 440,
+        name: "unit_due_payments",
+        sqlite: include_str!("../migrations/sqlite/0440_unit_due_payments.sql"),
+        postgres: include_str!("../migrations/postgres/0440_unit_due_payments.sql"),
+    },
+    // Issue 17, Guangdong Regulations Art 29: a benefit paid half-yearly.
+    Migration {
+        version: 441,
+        name: "payment_frequency",
+        sqlite: include_str!("../migrations/sqlite/0441_payment_frequency.sql"),
+        postgres: include_str!("../migrations/postgres/0441_payment_frequency.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations that differ on the partitioned schema (issue

@@ -412,6 +412,7 @@ mod awards;
 mod commands;
 pub mod events;
 mod filing;
+mod frequency;
 mod medical;
 mod missing;
 mod payers;
@@ -420,6 +421,7 @@ mod reading;
 mod recurrence;
 mod recusal;
 mod revision;
+mod unit_dues;
 
 pub use advances::{
     AdvanceApplication, AdvanceDecision, AdvanceLineView, AdvanceRecoveryRequest, AdvanceState,
@@ -449,6 +451,7 @@ pub use payers::{Art62Finding, BackPaymentRequest, CasePayers, PayerLine, Uninsu
 pub use preview::CommandPreview;
 pub use recurrence::{MEDICAL_NOTE_MAX_CHARS, RecurrenceAwardRequest, RecurrenceRequest};
 pub use revision::RevisionInput;
+pub use unit_dues::{UnitDueLine, UnitDuePaymentRequest, UnitDuePaymentView, UnitDues};
 
 impl App {
     /// Today in China: the day a command is recorded on unless given.

@@ -2210,3 +2210,334 @@ fn guangdong_regs_art56_the_unit_owes_the_difference_beside_the_funds_benefit() 
         app.run_payroll(&ACTOR, month("2025-11")).unwrap();
     });
 }
+
+/// The grade 3 case of Guangdong Regulations Art 56 above, approved: the
+/// unit declared 6000.00 and paid 8500.00.
+fn art56_grade3_approved(app: &App) -> String {
+    let number = recognised(app, 1);
+    appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+    appr(
+        app,
+        &number,
+        appraisal::Command::Conclude {
+            grade: Some(3),
+            nursing: None,
+        },
+        date(2025, 10, 15),
+    );
+    let facts = serde_json::json!({"own_wage": "6000.00", "actual_wage": "8500.00",
+        "suspension_months": 6, "hospital_days": 0, "job_arranged": false});
+    let award = app
+        .compute_award(&MAKER, &number, &award_request(facts, "initial"))
+        .unwrap();
+    app.approve_award(&CHECKER, award.award.id).unwrap();
+    number
+}
+
+fn unit_paid(
+    item: &str,
+    paid_on: Date,
+    amount: &str,
+) -> gongshang_app::cases::UnitDuePaymentRequest {
+    gongshang_app::cases::UnitDuePaymentRequest {
+        item: named(item),
+        beneficiary: None,
+        paid_on,
+        amount: yuan(amount),
+        document: "转账凭证 2025-001".into(),
+        note: "单位财务电话确认".into(),
+    }
+}
+
+/// Guangdong Regulations Art 56 (差额部分由用人单位向工伤职工补足): once the
+/// award is approved, what the unit owes the worker is followed line by
+/// line: the one-time subsidy's difference 23 × 2500.00 = 57500.00, and the
+/// allowance's difference 80% × 2500.00 = 2000.00 for each month from the
+/// benefit's first month to the month asked about. A payment the clerk
+/// records on the unit's slip is set against its line; more than is owed
+/// to the month paid, or an item the unit does not owe, is refused. The
+/// worker reads the same dues, without the agency's note.
+#[test]
+fn guangdong_regs_art56_what_the_unit_owes_is_followed_until_paid() {
+    each_backend(|app, _| {
+        let number = art56_grade3_approved(app);
+        let dues = app
+            .unit_dues(&ACTOR, &number, Some(month("2026-01")))
+            .unwrap();
+        let subsidy = dues
+            .lines
+            .iter()
+            .find(|l| l.item == named("one_time_disability_subsidy"))
+            .expect("the unit owes the subsidy's difference");
+        assert_eq!(
+            (subsidy.owed, subsidy.paid, subsidy.outstanding),
+            (yuan("57500.00"), Money::ZERO, yuan("57500.00"))
+        );
+        assert!(
+            subsidy.citation.contains("第五十六条"),
+            "{}",
+            subsidy.citation
+        );
+        let allowance = dues
+            .lines
+            .iter()
+            .find(|l| l.item == named("monthly_disability_allowance"))
+            .expect("the unit owes the allowance's difference");
+        let first = allowance
+            .from_month
+            .expect("a monthly line has a first month");
+        let mut months = 0;
+        let mut m = first;
+        while m <= month("2026-01") {
+            months += 1;
+            m = m.next();
+        }
+        assert_eq!(allowance.amount, yuan("2000.00"));
+        assert_eq!(allowance.months_owed, months);
+        assert_eq!(allowance.owed, Money::from_fen(200_000 * i64::from(months)));
+        let total: i64 = dues.lines.iter().map(|l| l.owed.fen()).sum();
+        assert_eq!(dues.owed.fen(), total);
+        assert_eq!(dues.outstanding, dues.owed);
+
+        // The subsidy paid in two parts; a fen more is refused.
+        let p1 = app
+            .record_unit_due_payment(
+                &ACTOR,
+                &number,
+                &unit_paid("one_time_disability_subsidy", date(2025, 12, 1), "50000.00"),
+            )
+            .unwrap();
+        assert_eq!(p1.note.as_deref(), Some("单位财务电话确认"));
+        let err = app
+            .record_unit_due_payment(
+                &ACTOR,
+                &number,
+                &unit_paid("one_time_disability_subsidy", date(2025, 12, 2), "7500.01"),
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("amount"));
+        app.record_unit_due_payment(
+            &ACTOR,
+            &number,
+            &unit_paid("one_time_disability_subsidy", date(2025, 12, 2), "7500.00"),
+        )
+        .unwrap();
+        // The allowance's first month paid; the next month is not owed yet
+        // in that month.
+        app.record_unit_due_payment(
+            &ACTOR,
+            &number,
+            &unit_paid("monthly_disability_allowance", first.last_day(), "2000.00"),
+        )
+        .unwrap();
+        let err = app
+            .record_unit_due_payment(
+                &ACTOR,
+                &number,
+                &unit_paid("monthly_disability_allowance", first.last_day(), "2000.00"),
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("amount"));
+        // Nothing the unit does not owe: the fund pays the living care, no one
+        // owes it here.
+        let err = app
+            .record_unit_due_payment(
+                &ACTOR,
+                &number,
+                &unit_paid("monthly_living_care", date(2025, 12, 2), "1.00"),
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("item"));
+
+        let after = app
+            .unit_dues(&ACTOR, &number, Some(month("2026-01")))
+            .unwrap();
+        let line = |d: &gongshang_app::cases::UnitDues, item: &str| {
+            d.lines
+                .iter()
+                .find(|l| l.item == named(item))
+                .map(|l| (l.paid, l.outstanding))
+                .unwrap()
+        };
+        assert_eq!(
+            line(&after, "one_time_disability_subsidy"),
+            (yuan("57500.00"), Money::ZERO)
+        );
+        assert_eq!(
+            line(&after, "monthly_disability_allowance"),
+            (
+                yuan("2000.00"),
+                Money::from_fen(200_000 * i64::from(months - 1))
+            )
+        );
+        assert_eq!(after.payments.len(), 3);
+        assert_eq!(after.outstanding.fen(), dues.outstanding.fen() - 5_950_000);
+
+        // A mistaken record corrected by its negative: the line owes again.
+        app.correct_unit_due_payment(&ACTOR, &number, p1.id, "金额录入错误")
+            .unwrap();
+        assert_eq!(
+            line(
+                &app.unit_dues(&ACTOR, &number, Some(month("2026-01")))
+                    .unwrap(),
+                "one_time_disability_subsidy"
+            ),
+            (yuan("7500.00"), yuan("50000.00"))
+        );
+        assert_eq!(
+            app.correct_unit_due_payment(&ACTOR, &number, p1.id, "again")
+                .unwrap_err()
+                .code(),
+            "duplicate"
+        );
+
+        // The worker reads what the unit owes them, without the agency's note.
+        let worker = Actor {
+            login: "worker".into(),
+            role: Role::Worker,
+            scope: Scope::Person(app.case_view(&ACTOR, &number).unwrap().row.person),
+        };
+        let theirs = app
+            .unit_dues(&worker, &number, Some(month("2026-01")))
+            .unwrap();
+        assert_eq!(
+            theirs.outstanding.fen(),
+            after.outstanding.fen() + 5_000_000
+        );
+        assert!(
+            theirs
+                .payments
+                .iter()
+                .all(|p| p.note.is_none() && p.recorded_by.is_none())
+        );
+        assert_eq!(
+            app.record_unit_due_payment(
+                &worker,
+                &number,
+                &unit_paid("one_time_disability_subsidy", date(2025, 12, 2), "1.00"),
+            )
+            .unwrap_err()
+            .code(),
+            "forbidden"
+        );
+    });
+}
+
+/// A grade 3 case approved on a declared wage of 6000.00 (the fund's
+/// allowance 80% = 4800.00 a month from 2025-11), with the household
+/// registration moved home on `moved` if given.
+fn grade3_approved(app: &App, n: u32, moved: Option<&str>) -> i64 {
+    let number = recognised(app, n);
+    appr(app, &number, appraisal::Command::Apply, date(2025, 8, 1));
+    appr(
+        app,
+        &number,
+        appraisal::Command::Conclude {
+            grade: Some(3),
+            nursing: None,
+        },
+        date(2025, 10, 15),
+    );
+    let mut facts = serde_json::json!({"own_wage": "6000.00",
+        "suspension_months": 6, "hospital_days": 0, "job_arranged": false});
+    if let Some(day) = moved {
+        facts["household_moved_home_on"] = day.into();
+    }
+    let award = app
+        .compute_award(&MAKER, &number, &award_request(facts, "initial"))
+        .unwrap();
+    let view = app.approve_award(&CHECKER, award.award.id).unwrap();
+    let allowance = view
+        .benefits
+        .iter()
+        .find(|b| {
+            b.item == named("monthly_disability_allowance")
+                && b.payer == gongshang_rules::Payer::Fund
+        })
+        .unwrap();
+    assert_eq!(allowance.start_month, month("2025-11"));
+    assert_eq!(allowance.amounts[0].amount, yuan("4800.00"));
+    allowance.id
+}
+
+/// Guangdong Regulations Art 29 (伤残津贴可以由社会保险经办机构按照标准每半年
+/// 发放一次): the allowance of a grade 1-4 worker whose household
+/// registration moved home is paid half-yearly once the clerk sets it: the
+/// run of a month pays it that month and the rest of its half-year. Paid
+/// monthly for 2025-11; half-yearly from the 2025-12 run (December alone,
+/// the half-year's last month), the 2026-01 run pays January-June (6 ×
+/// 4800.00 = 28800.00), February-June's runs pay nothing more; set back to
+/// monthly, July alone; half-yearly again, the August run pays August-
+/// December (5 × 4800.00 = 24000.00). Each of the 14 months is paid once:
+/// 14 × 4800.00 = 67200.00.
+#[test]
+fn guangdong_regs_art29_half_yearly_allowance_pays_each_month_once() {
+    use gongshang_domain::month::PaymentFrequency::{HalfYearly, Monthly};
+    each_backend(|app, _| {
+        let id = grade3_approved(app, 1, Some("2025-12-01"));
+        let run = |m: &str| {
+            let r = app.run_payroll(&ACTOR, month(m)).unwrap();
+            (r.lines, r.total.fen())
+        };
+        assert_eq!(run("2025-11"), (1, 480_000));
+        let set = app
+            .set_payment_frequency(&ACTOR, id, HalfYearly, "本人申请，户籍迁回原籍")
+            .unwrap();
+        assert_eq!(set.frequency, HalfYearly);
+        assert_eq!(run("2025-12"), (1, 480_000));
+        assert_eq!(run("2026-01"), (6, 2_880_000));
+        for m in ["2026-02", "2026-03", "2026-04"] {
+            assert_eq!(run(m), (0, 0), "{m}");
+        }
+        app.set_payment_frequency(&ACTOR, id, Monthly, "本人申请按月")
+            .unwrap();
+        for m in ["2026-05", "2026-06"] {
+            assert_eq!(run(m), (0, 0), "{m}");
+        }
+        assert_eq!(run("2026-07"), (1, 480_000));
+        app.set_payment_frequency(&ACTOR, id, HalfYearly, "本人申请")
+            .unwrap();
+        assert_eq!(run("2026-08"), (5, 2_400_000));
+        assert_eq!(run("2026-12"), (0, 0));
+        let mut paid = 0;
+        let mut m = month("2025-11");
+        while m <= month("2026-12") {
+            let runs = app.payroll_runs(&ACTOR, m).unwrap();
+            paid += runs.iter().map(|r| r.total.fen()).sum::<i64>();
+            m = m.next();
+        }
+        assert_eq!(paid, 14 * 480_000);
+    });
+}
+
+/// Guangdong Regulations Art 29: only the fund's allowance of a grade 1-4
+/// worker whose household registration moved home is paid half-yearly; a
+/// worker who stayed is refused, naming the frequency; monthly is always allowed.
+#[test]
+fn guangdong_regs_art29_half_yearly_refused_without_the_move() {
+    use gongshang_domain::month::PaymentFrequency::HalfYearly;
+    each_backend(|app, _| {
+        let stayed = grade3_approved(app, 1, None);
+        let err = app
+            .set_payment_frequency(&ACTOR, stayed, HalfYearly, "申请")
+            .unwrap_err();
+        assert_eq!(err.field(), Some("frequency"));
+        assert_eq!(
+            app.set_payment_frequency(&MAKER, stayed, HalfYearly, "")
+                .map(|_| ())
+                .unwrap_err()
+                .field(),
+            Some("frequency")
+        );
+        // Monthly is always allowed.
+        app.set_payment_frequency(
+            &ACTOR,
+            stayed,
+            gongshang_domain::month::PaymentFrequency::Monthly,
+            "x",
+        )
+        .unwrap();
+        assert_eq!(app.run_payroll(&ACTOR, month("2025-11")).unwrap().lines, 1);
+        assert_eq!(app.run_payroll(&ACTOR, month("2026-01")).unwrap().lines, 1);
+    });
+}

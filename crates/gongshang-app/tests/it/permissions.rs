@@ -124,6 +124,8 @@ const TABLE: &[(Action, &str)] = &[
     (Action::RecordLateFeePayment, "c a"),
     // 人社厅发〔2022〕16号, 人社部发〔2022〕31号
     (Action::RecordDeferral, "c a"),
+    // Guangdong Regulations Art 56
+    (Action::RecordUnitDuePayment, "c a"),
     (Action::RecordStopReport, "c a"),
     (Action::ReadStopReports, "c r a"),
     (Action::ReceiveRegistration, "c a u"),
@@ -1358,6 +1360,29 @@ fn every_use_case_asks_the_table_for_its_action() {
             Action::ReadSimulationJobs,
             "simulation_job",
             Box::new(|a, x| ok(a.simulation_job(x, 999))),
+        ),
+        (
+            Action::RecordUnitDuePayment,
+            "record_unit_due_payment",
+            Box::new(|a, x| {
+                ok(a.record_unit_due_payment(
+                    x,
+                    "GS-NONE",
+                    &gongshang_app::cases::UnitDuePaymentRequest {
+                        item: gongshang_rules::Item::OneTimeDisabilitySubsidy,
+                        beneficiary: None,
+                        paid_on: jiff::civil::date(2025, 6, 1),
+                        amount: gongshang_rules::Money::from_fen(100),
+                        document: "x".into(),
+                        note: String::new(),
+                    },
+                ))
+            }),
+        ),
+        (
+            Action::RecordUnitDuePayment,
+            "correct_unit_due_payment",
+            Box::new(|a, x| ok(a.correct_unit_due_payment(x, "GS-NONE", 1, "x"))),
         ),
     ];
     let mut covered: Vec<Action> = cases.iter().map(|(a, _, _)| *a).collect();

@@ -314,3 +314,94 @@ fn guangdong_regs_art56_survivors_pensions_difference_per_survivor() {
         .collect();
     assert_eq!(owed, ["1200.00"]);
 }
+
+/// A grade 7 Guangzhou worker (injured 2025-03-10, appraised 2025-10-15,
+/// declared wage 6000.00) whose contract ends at his request on 2025-12-31.
+fn grade7_terminated(termination: Value) -> CaseInput {
+    serde_json::from_value(json!({
+        "region": "440100",
+        "injury_date": "2025-03-10",
+        "appraisal_date": "2025-10-15",
+        "own_wage": "6000.00",
+        "grade": 7,
+        "termination": termination,
+    }))
+    .unwrap()
+}
+
+/// Art 56 with Art 33: the unit declared 6500.00 a month over the 12 months
+/// before the termination and paid 8000.00. The Art 33 base on the declared
+/// wage is max(6000.00, 6500.00) = 6500.00, on the wage paid max(6000.00,
+/// 8000.00) = 8000.00, both within 60%-300% of the average at the
+/// termination (9183.00: 5509.80-27549.00). Grade 7 (Art 31): medical 6 ×
+/// 6500.00 = 39000.00 by the fund, the unit 6 × 8000.00 − 39000.00 =
+/// 9000.00; employment 25 × 6500.00 = 162500.00 by the unit, and its
+/// further 25 × 1500.00 = 37500.00. The own wage is not under-declared
+/// (no `actual_wage`): the one-time disability subsidy has no difference.
+#[test]
+fn guangdong_regs_art56_art33_termination_subsidies_on_the_wage_actually_paid() {
+    let result = calculate_under_scheme(
+        policy(),
+        &EMPLOYEES,
+        &grade7_terminated(json!({"date": "2025-12-31", "reason": "worker_request",
+            "wage_before_termination": "6500.00", "actual_wage_before_termination": "8000.00"})),
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&result, Item::OneTimeMedicalSubsidy),
+        [
+            ("39000.00".to_owned(), Payer::Fund),
+            ("9000.00".to_owned(), Payer::Employer)
+        ]
+    );
+    assert_eq!(
+        lines(&result, Item::OneTimeEmploymentSubsidy),
+        [
+            ("162500.00".to_owned(), Payer::Employer),
+            ("37500.00".to_owned(), Payer::Employer)
+        ]
+    );
+    assert_eq!(
+        lines(&result, Item::OneTimeDisabilitySubsidy),
+        [("78000.00".to_owned(), Payer::Fund)]
+    );
+    // At the declared wage, or without it: no difference.
+    for same in [
+        json!({"date": "2025-12-31", "reason": "worker_request",
+            "wage_before_termination": "6500.00", "actual_wage_before_termination": "6500.00"}),
+        json!({"date": "2025-12-31", "reason": "worker_request",
+            "wage_before_termination": "6500.00"}),
+    ] {
+        let r = calculate_under_scheme(policy(), &EMPLOYEES, &grade7_terminated(same)).unwrap();
+        assert!(
+            r.lines.iter().all(|l| l.payer == Payer::Fund
+                || l.item == Item::OneTimeEmploymentSubsidy && l.amount == yuan("162500.00")),
+            "{:?}",
+            lines(&r, Item::OneTimeEmploymentSubsidy)
+        );
+    }
+}
+
+/// Art 56 with Art 33: a wage paid below the declared one is not an
+/// under-declaration, and the actual wage needs the declared one beside it.
+#[test]
+fn guangdong_regs_art56_art33_bad_actual_wage_before_termination_refused() {
+    let below = grade7_terminated(json!({"date": "2025-12-31", "reason": "worker_request",
+        "wage_before_termination": "6500.00", "actual_wage_before_termination": "6400.00"}));
+    assert_eq!(
+        err(&below),
+        (
+            "input_conflict".to_owned(),
+            Some("termination.actual_wage_before_termination".to_owned())
+        )
+    );
+    let alone = grade7_terminated(json!({"date": "2025-12-31", "reason": "worker_request",
+        "actual_wage_before_termination": "8000.00"}));
+    assert_eq!(
+        err(&alone),
+        (
+            "input_missing".to_owned(),
+            Some("termination.wage_before_termination".to_owned())
+        )
+    );
+}

@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(index_benefits))
         .routes(routes!(suspend_benefit))
         .routes(routes!(resume_benefit))
+        .routes(routes!(set_payment_frequency))
         .routes(routes!(end_benefit))
         .routes(routes!(record_retirement))
         .routes(routes!(medical_insurance_bases))
@@ -132,7 +133,8 @@ pub struct ReasonBody {
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 pub struct BenefitChangedView {
     pub benefit_id: i64,
-    /// suspended, resumed, ended or retired.
+    /// suspended, resumed, ended, retired, or the new frequency
+    /// (`monthly`, `half_yearly`).
     pub change: String,
 }
 
@@ -188,6 +190,40 @@ pub async fn resume_benefit(
         .run(move |app| app.resume_benefit(&actor, id, &reason))
         .await?;
     Ok(changed(id, "resumed"))
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrequencyBody {
+    /// `monthly` or `half_yearly`.
+    pub frequency: String,
+    /// On what it is set (the worker's application), recorded in the audit log.
+    pub reason: String,
+}
+
+/// Set how often the payroll pays a benefit (Guangdong Regulations Art 29):
+/// `half_yearly` only for the fund's disability allowance of a grade 1-4
+/// worker whose approved award records the household registration moved
+/// home (422 naming `frequency` otherwise); `monthly` always. A run then
+/// pays a half-yearly benefit its month and the rest of the half-year
+/// (the runs of January and July six months at once), each month once.
+#[utoipa::path(post, path = "/benefits/{id}/frequency", tag = "payroll", request_body = FrequencyBody,
+    params(("id" = i64, Path, description = "the periodic benefit")),
+    responses((status = 200, body = BenefitChangedView), (status = "4XX", body = Problem)))]
+pub async fn set_payment_frequency(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<FrequencyBody>,
+) -> ApiResult<Response> {
+    let frequency = gongshang_domain::month::PaymentFrequency::parse(&body.frequency)
+        .map_err(|_| ApiError::invalid("frequency", "monthly or half_yearly"))?;
+    let actor = user.actor();
+    let reason = body.reason;
+    state
+        .run(move |app| app.set_payment_frequency(&actor, id, frequency, &reason))
+        .await?;
+    Ok(changed(id, frequency.as_str()))
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]

@@ -34,6 +34,7 @@ pub mod revisions;
 pub mod simulation_jobs;
 pub mod stats;
 pub mod tickets;
+pub mod unit_dues;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -67,6 +68,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(liability::router())
         .merge(inherited::router())
         .merge(payers::router())
+        .merge(unit_dues::router())
         .merge(deferrals::router())
         .merge(advances::router())
         .merge(revisions::router())

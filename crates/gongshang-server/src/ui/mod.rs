@@ -49,6 +49,7 @@ mod session;
 mod simulate;
 mod staff_words;
 mod tickets;
+mod unit_dues;
 mod worker;
 
 use axum::Router;
@@ -96,6 +97,7 @@ pub fn router() -> Router<AppState> {
         .merge(matching::router())
         .merge(medical::router())
         .merge(payers::router())
+        .merge(unit_dues::router())
         .merge(advances::router())
         // issue 17: secondments, postings abroad, over-age agreements, successions
         .merge(engagements::router())

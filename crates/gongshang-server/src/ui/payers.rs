@@ -187,6 +187,11 @@ pub(super) fn section(ctx: &Ctx, p: &CasePayers) -> Markup {
             p { a href=(format!("/cases/{}/payers", p.case_number)) {
                 (if ctx.viewer.may(Action::RecordBackPayment) { ctx.t("支付主体与补缴登记", "Payers and the back-payment") } else { ctx.t("支付主体", "Payers") })
             } }
+            @if p.lines.iter().any(|l| l.payer == Payer::Employer) {
+                p { a #unit-dues-link href=(format!("/cases/{}/unit-dues", p.case_number)) {
+                    (ctx.t("用人单位应付待遇及支付情况", "What the unit owes and has paid"))
+                } }
+            }
         }
     }
 }

@@ -700,3 +700,62 @@ fn regs_art35_para2_the_medical_insurance_bases_list_and_export() {
         403
     );
 }
+
+/// Guangdong Regulations Art 56's surface, the unit-dues page: once the
+/// award is approved, the page lists every item the unit owes the worker
+/// with its citation. This fixture's unit had not insured the worker
+/// (Regulations Art 62(2)), so the unit owes the whole award, among it the
+/// one-time subsidy of 104000.00; a payment beyond it is refused at its
+/// field, as typed; the payment recorded is listed with the clerk's note.
+#[test]
+fn guangdong_regs_art56_the_unit_dues_page_records_the_units_payment() {
+    let clerk = sign_in("clerk");
+    let reviewer = sign_in("reviewer");
+    let number = appraised_case(&clerk, 977);
+    let award = location(&post(
+        &format!("/cases/{number}/award"),
+        &clerk,
+        &[
+            ("own_wage", "6500.00"),
+            ("actual_wage", "8000.00"),
+            ("suspension_months", "3"),
+        ],
+    ));
+    let id = award.trim_start_matches("/awards/").to_owned();
+    let r = post(&format!("/awards/{id}/approve"), &reviewer, &[]);
+    assert!(r.status < 400, "{}", r.body);
+    let page = get(&format!("/cases/{number}/unit-dues"), &clerk).body;
+    assert!(page.contains("id=\"unit-dues-lines\""), "{page}");
+    assert!(page.contains("104000.00"), "{page}");
+    assert!(page.contains("第62条"), "{page}");
+    let item = "one_time_disability_subsidy|worker";
+    let r = post(
+        &format!("/cases/{number}/unit-dues"),
+        &clerk,
+        &[
+            ("item", item),
+            ("paid_on", "2025-06-15"),
+            ("amount", "104000.01"),
+            ("document", "转账凭证 977"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"amount-error\""), "{}", r.body);
+    assert!(r.body.contains("value=\"104000.01\""));
+    let r = post(
+        &format!("/cases/{number}/unit-dues"),
+        &clerk,
+        &[
+            ("item", item),
+            ("paid_on", "2025-06-15"),
+            ("amount", "104000.00"),
+            ("document", "转账凭证 977"),
+            ("note", "财务核实"),
+        ],
+    );
+    assert!(r.status < 400, "{}", r.body);
+    let page = get(&format!("/cases/{number}/unit-dues"), &clerk).body;
+    assert!(page.contains("id=\"unit-dues-payments\""), "{page}");
+    assert!(page.contains("财务核实"), "{page}");
+    assert!(page.contains("未付 <strong>24000.00</strong>"), "{page}");
+}

@@ -225,6 +225,8 @@ pub struct PeriodicBenefitRow {
     pub end_reason: Option<String>,
     pub end_condition: Option<String>,
     pub suspended: bool,
+    /// How often the payroll pays it (Guangdong Regulations Art 29).
+    pub frequency: gongshang_domain::month::PaymentFrequency,
     pub amounts: Vec<BenefitAmountRow>,
 }
 

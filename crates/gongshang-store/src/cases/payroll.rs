@@ -175,11 +175,14 @@ pub(super) fn benefit_from_row(
         end_reason: c.opt_text(8)?.map(str::to_owned),
         end_condition: c.opt_text(9)?.map(str::to_owned),
         suspended: c.int(10)? != 0,
+        frequency: c.parsed(11, "payment_frequency", |x| {
+            gongshang_domain::month::PaymentFrequency::parse(x).map_err(|e| e.to_string())
+        })?,
         amounts,
     })
 }
 
-pub(super) const BENEFIT_COLUMNS: &str = "id, case_id, award_id, beneficiary, item, payer, start_month, end_month, end_reason, end_condition, suspended";
+pub(super) const BENEFIT_COLUMNS: &str = "id, case_id, award_id, beneficiary, item, payer, start_month, end_month, end_reason, end_condition, suspended, payment_frequency";
 
 /// Refuses new amounts from a month already paid (a paid month is never
 /// changed: the difference is paid as arrears).
@@ -319,6 +322,26 @@ fn pay_month_postgres(
     totals_from_rows(&rows)
 }
 
+/// Guangdong Regulations Art 29: the months after `month` to the end of its
+/// half-year, for each running, unsuspended, unpaused half-yearly fund
+/// benefit, at the amount in force in each month, except the months already
+/// paid. The half-yearly benefits are few (a partial index holds them);
+/// returns the lines written.
+fn pay_half_year_ahead(db: &mut dyn Db, month: Month, run_id: i64) -> Result<u64, StoreError> {
+    let through = gongshang_domain::month::PaymentFrequency::HalfYearly.paid_through(month);
+    let mut written = 0;
+    let mut m = month;
+    while m < through {
+        m = m.next();
+        written += db.exec(
+            "paying a half-year ahead",
+            "INSERT INTO payroll_lines (benefit_id, month, run_id, amount_fen)              SELECT x.id, CAST($1 AS TEXT), CAST($2 AS BIGINT), x.amt FROM (                SELECT b.id AS id, (SELECT a.amount_fen FROM benefit_amounts a                    WHERE a.benefit_id = b.id AND a.from_month <= $1 ORDER BY a.from_month DESC LIMIT 1) AS amt                FROM periodic_benefits b                WHERE b.payment_frequency = 'half_yearly' AND b.payer = 'fund' AND b.suspended = 0                  AND b.start_month <= $1 AND (b.end_month IS NULL OR b.end_month >= $1)                  AND NOT EXISTS (SELECT 1 FROM payroll_lines p WHERE p.benefit_id = b.id AND p.month = $1)                  AND NOT EXISTS (SELECT 1 FROM benefit_pauses s WHERE s.benefit_id = b.id AND s.from_month <= $1                       AND (s.until_month IS NULL OR s.until_month >= $1))              ) x WHERE x.amt > 0",
+            &[t(m), i(run_id)],
+        )?;
+    }
+    Ok(written)
+}
+
 fn run_totals(db: &mut dyn Db, run_id: i64) -> Result<PayrollTotals, StoreError> {
     let rows = db.rows(
         "totalling a payroll run",
@@ -424,6 +447,16 @@ pub trait BenefitStore {
         &self,
         benefit_id: i64,
         suspended: bool,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Sets how often the payroll pays a benefit, from its next run (the
+    /// caller decides who may); audited.
+    fn set_payment_frequency(
+        &self,
+        benefit_id: i64,
+        frequency: gongshang_domain::month::PaymentFrequency,
         reason: &str,
         actor: &str,
         at: Timestamp,
@@ -654,6 +687,36 @@ impl<B: Backend> BenefitStore for SqlStore<B> {
         })
     }
 
+    fn set_payment_frequency(
+        &self,
+        benefit_id: i64,
+        frequency: gongshang_domain::month::PaymentFrequency,
+        reason: &str,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        require_actor(actor)?;
+        self.backend.transaction(|db| {
+            let n = db.exec(
+                "setting a benefit's payment frequency",
+                "UPDATE periodic_benefits SET payment_frequency = $1 WHERE id = $2",
+                &[t(frequency.as_str()), i(benefit_id)],
+            )?;
+            if n == 0 {
+                return Err(StoreError::not_found("periodic benefit", benefit_id));
+            }
+            audit(
+                db,
+                actor,
+                at,
+                "set_payment_frequency",
+                "periodic_benefit",
+                &benefit_id.to_string(),
+                json!({"frequency": frequency.as_str(), "reason": reason}),
+            )
+        })
+    }
+
     fn set_benefit_suspended(
         &self,
         benefit_id: i64,
@@ -740,6 +803,14 @@ impl<B: Backend> BenefitStore for SqlStore<B> {
             } else {
                 pay_month_sqlite(db, month, run_id)?;
                 run_totals(db, run_id)?
+            };
+            // Guangdong Regulations Art 29: a half-yearly benefit is paid the
+            // rest of its half-year too, each month once.
+            let ahead = pay_half_year_ahead(db, month, run_id)?;
+            let totals = if ahead > 0 {
+                run_totals(db, run_id)?
+            } else {
+                totals
             };
             let tx = posting(run_id, &totals)?;
             let ledger_key = match &tx {
