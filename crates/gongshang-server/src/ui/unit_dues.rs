@@ -45,30 +45,32 @@ fn tables(ctx: &Ctx, d: &UnitDues) -> Markup {
                 (ctx.t("截至 ", "To ")) (d.as_of.to_string()) (ctx.t(" 应付 ", ": owed ")) strong { (d.owed) }
                 (ctx.t(" 元，已付 ", " yuan, paid ")) (d.paid) (ctx.t(" 元，未付 ", " yuan, outstanding ")) strong { (d.outstanding) } (ctx.t(" 元。", " yuan."))
             }
-            table #unit-dues-lines { thead { tr {
+            // A table of cards on a phone (app.css, .table-wrap): the
+            // worker reads what the unit owes them there.
+            div.table-wrap { table #unit-dues-lines { thead { tr {
                 th { (ctx.t("项目", "Item")) } th { (ctx.t("受领人", "To")) } th { (ctx.t("金额", "Amount")) }
                 th { (ctx.t("起止月份", "Months")) } th { (ctx.t("应付", "Owed")) } th { (ctx.t("已付", "Paid")) }
                 th { (ctx.t("未付", "Outstanding")) } th { (ctx.t("依据", "Article")) }
             } } tbody { @for l in &d.lines { tr {
-                td { (ctx.t(l.item.label_zh(), l.item.label_en())) }
-                td { (beneficiary_words(ctx.lang, &l.beneficiary)) }
-                td { (l.amount) @if l.periodicity == Periodicity::Monthly { (ctx.t(" /月", " a month")) } }
-                td { @if let Some(m) = l.from_month { (m.to_string()) " – " @if let Some(u) = l.until_month { (u.to_string()) } " (" (l.months_owed) ")" } @else { (ctx.t("一次性", "once")) } }
-                td { (l.owed) } td { (l.paid) } td { strong { (l.outstanding) } }
-                td.muted { (l.citation) }
-            } } } }
+                td data-label=(ctx.t("项目", "Item")) { (ctx.t(l.item.label_zh(), l.item.label_en())) }
+                td data-label=(ctx.t("受领人", "To")) { (beneficiary_words(ctx.lang, &l.beneficiary)) }
+                td data-label=(ctx.t("金额", "Amount")) { (l.amount) @if l.periodicity == Periodicity::Monthly { (ctx.t(" /月", " a month")) } }
+                td data-label=(ctx.t("起止月份", "Months")) { @if let Some(m) = l.from_month { (m.to_string()) " – " @if let Some(u) = l.until_month { (u.to_string()) } " (" (l.months_owed) ")" } @else { (ctx.t("一次性", "once")) } }
+                td data-label=(ctx.t("应付", "Owed")) { (l.owed) } td data-label=(ctx.t("已付", "Paid")) { (l.paid) } td data-label=(ctx.t("未付", "Outstanding")) { strong { (l.outstanding) } }
+                td.muted data-label=(ctx.t("依据", "Article")) { (l.citation) }
+            } } } } }
             @if !d.payments.is_empty() {
                 h3 { (ctx.t("已登记的支付", "Payments recorded")) }
-                table #unit-dues-payments { thead { tr {
+                div.table-wrap { table #unit-dues-payments { thead { tr {
                     th { "#" } th { (ctx.t("项目", "Item")) } th { (ctx.t("支付日期", "Paid on")) } th { (ctx.t("金额", "Amount")) }
                     th { (ctx.t("凭证", "Document")) }
                     @if agency { th { (ctx.t("经办备注", "Note")) } th { (ctx.t("登记人", "Recorded by")) } }
                 } } tbody { @for p in &d.payments { tr {
-                    td { (p.id) @if let Some(c) = p.correction_of { " " span.tag { (ctx.t("更正 #", "corrects #")) (c) } } }
-                    td { (ctx.t(p.item.label_zh(), p.item.label_en())) }
-                    td { (p.paid_on) } td { (p.amount) } td { (p.document) }
-                    @if agency { td { (p.note.as_deref().unwrap_or("")) } td { (p.recorded_by.as_deref().unwrap_or("")) } }
-                } } } }
+                    td data-label="#" { (p.id) @if let Some(c) = p.correction_of { " " span.tag { (ctx.t("更正 #", "corrects #")) (c) } } }
+                    td data-label=(ctx.t("项目", "Item")) { (ctx.t(p.item.label_zh(), p.item.label_en())) }
+                    td data-label=(ctx.t("支付日期", "Paid on")) { (p.paid_on) } td data-label=(ctx.t("金额", "Amount")) { (p.amount) } td data-label=(ctx.t("凭证", "Document")) { (p.document) }
+                    @if agency { td data-label=(ctx.t("经办备注", "Note")) { (p.note.as_deref().unwrap_or("")) } td data-label=(ctx.t("登记人", "Recorded by")) { (p.recorded_by.as_deref().unwrap_or("")) } }
+                } } } } }
             }
         }
     }
