@@ -18,7 +18,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::medical::{date_of, money_of};
-use super::staff_words::{actor_words, at_field, at_form, beneficiary_words};
+use super::staff_words::{actor_words, at_form, beneficiary_words, labelled_input};
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
 
@@ -227,19 +227,8 @@ fn form(ctx: &Ctx, p: &CasePayers, failed: Option<(&AppError, &BackPaymentForm)>
     let error = failed.map(|(e, _)| e);
     let empty = BackPaymentForm::default();
     let f = failed.map_or(&empty, |(_, f)| f);
-    let bad = |field: &str| {
-        error
-            .is_some_and(|e| e.field() == Some(field))
-            .then_some("true")
-    };
     let input = |id: &'static str, label: &'static str, value: &str, kind: &'static str| {
-        html! {
-            div {
-                label for=(id) { (label) }
-                input id=(id) type=(kind) name=(id) value=(value) aria-invalid=[bad(id)];
-                (at_field(ctx, id, error))
-            }
-        }
+        labelled_input(ctx, error, id, label, value, kind)
     };
     html! {
         section.card #back-payment {

@@ -382,6 +382,27 @@ pub fn at_field(ctx: &Ctx, field: &str, e: Option<&AppError>) -> Markup {
     }
 }
 
+/// One labelled input of a form, marked invalid and followed by the
+/// refusal when `e` names its field (the forms of the unit's dues and of
+/// the back-payment share it).
+pub fn labelled_input(
+    ctx: &Ctx,
+    e: Option<&AppError>,
+    id: &'static str,
+    label: &str,
+    value: &str,
+    kind: &'static str,
+) -> Markup {
+    let bad = e.is_some_and(|e| e.field() == Some(id)).then_some("true");
+    html! {
+        div {
+            label for=(id) { (label) }
+            input id=(id) type=(kind) name=(id) value=(value) aria-invalid=[bad];
+            (at_field(ctx, id, e))
+        }
+    }
+}
+
 /// The refusal of `field` in this form's own words (`zh`, `en`) where the
 /// table's hint of a field shared by several forms would mislead (the
 /// cancellation's `reason` is no award's "reason to return it").

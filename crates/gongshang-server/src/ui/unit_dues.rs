@@ -19,7 +19,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::medical::{date_of, money_of};
-use super::staff_words::{at_field, at_form, beneficiary_words};
+use super::staff_words::{at_field, at_form, beneficiary_words, labelled_input};
 use super::{Ctx, error_page, respond, session};
 use crate::AppState;
 
@@ -111,13 +111,7 @@ fn form(ctx: &Ctx, d: &UnitDues, failed: Option<(&AppError, &PaymentForm)>) -> M
             .then_some("true")
     };
     let input = |id: &'static str, label: &'static str, value: &str, kind: &'static str| {
-        html! {
-            div {
-                label for=(id) { (label) }
-                input id=(id) type=(kind) name=(id) value=(value) aria-invalid=[bad(id)];
-                (at_field(ctx, id, error))
-            }
-        }
+        labelled_input(ctx, error, id, label, value, kind)
     };
     html! {
         section.card #unit-due-payment {
